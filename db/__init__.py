@@ -1,0 +1,1 @@
+"""Storage: SQLAlchemy models, the one session facade (``Store``) and Alembic migrations."""

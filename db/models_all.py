@@ -1,0 +1,6 @@
+"""Imports every model module so that ``Base.metadata`` knows all tables (Alembic, tests).
+
+Area modules (``db/models_<area>.py``) add their import here.
+"""
+
+from lev_desktop.db import models  # noqa: F401

@@ -1,0 +1,84 @@
+#!/usr/bin/env python3
+"""One entry point for a fresh checkout: it makes the virtual environment it needs.
+
+    python3 dev.py run [--demo] [--db PATH]   start LEV Desktop
+    python3 dev.py test [pytest args]         run the test suite
+    python3 dev.py lev ARGS                   the command-line tool
+    python3 dev.py i18n                       re-extract and update the translation catalogues
+    python3 dev.py bundle                     build the PyInstaller one-folder bundle
+
+The first call creates ``.venv`` beside this file and installs the pinned dependencies;
+later calls reinstall only when pyproject.toml or setup.py changed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+VENV = ROOT / ".venv"
+STAMP = VENV / ".lev-installed"
+
+
+def venv_python() -> Path:
+    return VENV / ("Scripts/python.exe" if os.name == "nt" else "bin/python")
+
+
+def wanted_stamp() -> str:
+    digest = hashlib.sha256()
+    for name in ("pyproject.toml", "setup.py"):
+        digest.update((ROOT / name).read_bytes())
+    return digest.hexdigest()
+
+
+def ensure_venv(extras: str = "test") -> Path:
+    py = venv_python()
+    if not py.exists():
+        print("สร้างสภาพแวดล้อม Python (.venv) ครั้งแรก…", flush=True)
+        venv.EnvBuilder(with_pip=True).create(VENV)
+    stamp = f"{wanted_stamp()}:{extras}"
+    if not STAMP.exists() or STAMP.read_text() != stamp:
+        print("ติดตั้งแพ็กเกจที่จำเป็น…", flush=True)
+        subprocess.check_call([str(py), "-m", "pip", "install", "-q", "--upgrade", "pip"])
+        subprocess.check_call(
+            [str(py), "-m", "pip", "install", "-q", "-e", f".[{extras}]"], cwd=ROOT
+        )
+        STAMP.write_text(stamp)
+    return py
+
+
+def main(argv: list[str]) -> int:
+    if not argv or argv[0] in {"-h", "--help"}:
+        print(__doc__)
+        return 0
+    command, rest = argv[0], argv[1:]
+    if command == "run":
+        py = ensure_venv()
+        return subprocess.call([str(py), "-m", "lev_desktop.ui.app", *rest], cwd=ROOT)
+    if command == "test":
+        py = ensure_venv()
+        env = dict(os.environ)
+        env.setdefault("QT_QPA_PLATFORM", "offscreen")
+        return subprocess.call([str(py), "-m", "pytest", *rest], cwd=ROOT, env=env)
+    if command == "lev":
+        py = ensure_venv()
+        return subprocess.call([str(py), "-m", "lev_desktop.cli", *rest], cwd=ROOT)
+    if command == "i18n":
+        py = ensure_venv()
+        return subprocess.call([str(py), "-m", "lev_desktop.i18n_tools", *rest], cwd=ROOT)
+    if command == "bundle":
+        py = ensure_venv("test,build")
+        return subprocess.call(
+            [str(py), "-m", "PyInstaller", "--noconfirm", "build.spec", *rest], cwd=ROOT
+        )
+    print(f"ไม่รู้จักคำสั่ง: {command}\n{__doc__}", file=sys.stderr)
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,1 @@
+"""Domain vocabulary: office levels, LAO types, routing, form states, programme templates."""

@@ -1,0 +1,136 @@
+"""Validation rules of the programme templates: one implementation for the GUI, Excel import
+and package import. Messages are Thai (through the catalogue) and say what to fix.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+from urllib.parse import urlparse
+
+from lev_desktop.i18n import _
+from lev_desktop.thai_format import format_number, parse_date, parse_number
+
+
+@dataclass(frozen=True)
+class Problem:
+    field: str
+    message: str
+
+
+def parse_indicator_value(spec: dict[str, Any], raw: Any) -> tuple[Any, str | None]:
+    """Turns typed or stored input into the value to store; returns (value, error or None).
+
+    Empty input gives (None, None) unless the indicator is required and ``raw`` is final:
+    required-ness is checked by ``validate_form`` so drafts can be saved incomplete.
+    """
+    kind = spec.get("type", "text")
+    if raw is None or (isinstance(raw, str) and not raw.strip()):
+        return None, None
+    if kind in ("integer", "decimal", "percent", "baht"):
+        try:
+            value = raw if isinstance(raw, Decimal) else parse_number(str(raw))
+        except ValueError:
+            return None, _("Please enter a number")
+        assert value is not None
+        if kind == "integer" and value != value.to_integral_value():
+            return None, _("Please enter a whole number")
+        if kind == "baht" and value.as_tuple().exponent < -2:  # type: ignore[operator]
+            return None, _("Baht amounts have at most two decimals")
+        low = spec.get("min")
+        high = spec.get("max", 100 if kind == "percent" else None)
+        if kind == "percent":
+            low = 0 if low is None else low
+        if low is not None and value < Decimal(str(low)):
+            return None, _("Must not be less than {value}").format(value=format_number(low))
+        if high is not None and value > Decimal(str(high)):
+            return None, _("Must not be more than {value}").format(value=format_number(high))
+        return (int(value) if kind == "integer" else value), None
+    if kind == "date":
+        if isinstance(raw, dt.date):
+            return raw, None
+        try:
+            return parse_date(str(raw)), None
+        except ValueError:
+            return None, _("Please enter a date as day/month/BE year, e.g. 15/02/2568")
+    if kind == "url":
+        text = str(raw).strip()
+        parsed = urlparse(text)
+        if parsed.scheme not in ("http", "https") or not parsed.netloc or " " in text:
+            return None, _("Please enter a web link starting with http:// or https://")
+        return text, None
+    if kind == "choice":
+        text = str(raw).strip()
+        if text not in spec.get("choices", []):
+            return None, _("Please choose one of: {choices}").format(
+                choices=", ".join(spec.get("choices", []))
+            )
+        return text, None
+    if kind == "bool":
+        text = str(raw).strip().lower()
+        if text in ("1", "true", "yes", "ใช่", "มี"):
+            return True, None
+        if text in ("0", "false", "no", "ไม่ใช่", "ไม่มี"):
+            return False, None
+        return None, _("Please answer yes or no")
+    return str(raw), None
+
+
+def validate_form(spec: dict[str, Any], values: dict[str, Any], *, final: bool) -> list[Problem]:
+    """Checks one set of indicator values (one office, period and row).
+
+    ``final`` adds the required-field check (marking a form complete).
+    """
+    problems: list[Problem] = []
+    parsed: dict[str, Any] = {}
+    for item in spec.get("indicators", []):
+        code = item["code"]
+        value, error = parse_indicator_value(item, values.get(code))
+        if error:
+            problems.append(Problem(code, error))
+            continue
+        parsed[code] = value
+        if final and item.get("required") and value is None:
+            problems.append(Problem(code, _("This field is required")))
+    for rule in spec.get("rules", []):
+        if rule.get("type") == "lte":
+            left, right = parsed.get(rule["left"]), parsed.get(rule["right"])
+            if left is not None and right is not None and Decimal(str(left)) > Decimal(str(right)):
+                problems.append(Problem(rule["left"], rule.get("message") or _("Value too large")))
+    return problems
+
+
+def validate_plan_item(item: dict[str, Any], *, final: bool = True) -> list[Problem]:
+    """F1 row: a project name; a budget that is a non-negative amount or "no budget"."""
+    problems: list[Problem] = []
+    if final and not str(item.get("project") or "").strip():
+        problems.append(Problem("project", _("Please enter the project name")))
+    budget = item.get("budget")
+    if item.get("no_budget"):
+        if budget not in (None, "", 0, Decimal(0)):
+            problems.append(Problem("budget", _("A project without budget cannot have an amount")))
+    elif budget not in (None, ""):
+        value, error = parse_indicator_value({"type": "baht", "min": 0}, budget)
+        if error:
+            problems.append(Problem("budget", error))
+    elif final:
+        problems.append(Problem("budget", _("Enter a budget or tick “no budget”")))
+    return problems
+
+
+def validate_activity(item: dict[str, Any]) -> list[Problem]:
+    problems: list[Problem] = []
+    held_on, held_until = item.get("held_on"), item.get("held_until")
+    if held_on is None:
+        problems.append(Problem("held_on", _("Please enter the date the activity was held")))
+    if held_on and held_until and held_until < held_on:
+        problems.append(Problem("held_until", _("The end date is before the start date")))
+    participants = item.get("participants")
+    if participants is not None and participants < 0:
+        problems.append(Problem("participants", _("Must not be less than {value}").format(value="0")))
+    spent = item.get("budget_spent")
+    if spent is not None and Decimal(str(spent)) < 0:
+        problems.append(Problem("budget_spent", _("Must not be less than {value}").format(value="0")))
+    return problems

@@ -1,0 +1,95 @@
+"""Translations: every string a person reads goes through ``_()``.
+
+Source strings (msgids) are English; the Thai catalogues in ``resources/locale/th`` are the
+default language. Catalogues are split by area (one ``.po`` per area, so that the areas can be
+edited independently) and chained into one translation at start-up. A ``.po`` is compiled to
+``.mo`` in the user's cache folder on first use (and again whenever the ``.po`` is newer), so
+a fresh checkout needs no build step; the PyInstaller bundle ships compiled catalogues.
+
+Use ``N_()`` to mark a string where it is defined (module constants, enum labels) and ``_()``
+where it is shown.
+"""
+
+from __future__ import annotations
+
+import gettext
+import os
+from pathlib import Path
+
+from lev_desktop.paths import cache_dir, resources_dir
+
+DEFAULT_LANGUAGE = "th"
+LANGUAGES = {"th": "ไทย", "en": "English"}
+
+_translation: gettext.NullTranslations = gettext.NullTranslations()
+_language = "en"
+
+
+def N_(message: str) -> str:
+    """Marks a string for extraction without translating it yet."""
+    return message
+
+
+def _(message: str) -> str:
+    return _translation.gettext(message)
+
+
+def ngettext(singular: str, plural: str, n: int) -> str:
+    return _translation.ngettext(singular, plural, n)
+
+
+def current_language() -> str:
+    return _language
+
+
+def locale_dir() -> Path:
+    return resources_dir() / "locale"
+
+
+def _compiled(po_path: Path, language: str) -> Path:
+    """Returns a .mo for the .po, compiling it into the cache when missing or stale."""
+    shipped = po_path.with_suffix(".mo")
+    if shipped.exists() and shipped.stat().st_mtime >= po_path.stat().st_mtime:
+        return shipped
+    target = cache_dir() / "locale" / language / po_path.with_suffix(".mo").name
+    if target.exists() and target.stat().st_mtime >= po_path.stat().st_mtime:
+        return target
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
+    with po_path.open("rb") as handle:
+        catalog = read_po(handle, locale=language)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_suffix(".mo.tmp")
+    with tmp.open("wb") as handle:
+        write_mo(handle, catalog)
+    os.replace(tmp, target)
+    return target
+
+
+def catalog_files(language: str) -> list[Path]:
+    folder = locale_dir() / language / "LC_MESSAGES"
+    return sorted(folder.glob("*.po")) if folder.is_dir() else []
+
+
+def install(language: str | None = None) -> str:
+    """Loads the catalogues of ``language`` (default: LEV_LANG or Thai); returns the language."""
+    global _translation, _language
+    language = language or os.environ.get("LEV_LANG") or DEFAULT_LANGUAGE
+    if language not in LANGUAGES:
+        language = DEFAULT_LANGUAGE
+    chain: gettext.NullTranslations = gettext.NullTranslations()
+    first: gettext.NullTranslations | None = None
+    for po in catalog_files(language):
+        with _compiled(po, language).open("rb") as handle:
+            translation = gettext.GNUTranslations(handle)
+        if first is None:
+            first = translation
+        else:
+            first.add_fallback(translation)
+    _translation = first or chain
+    _language = language
+    return language
+
+
+install()

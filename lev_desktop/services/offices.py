@@ -1,0 +1,152 @@
+"""This office, the offices under it, and the LAO list import."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sqlalchemy import select
+
+from lev_desktop.db.models import Office
+from lev_desktop.db.store import Store
+from lev_desktop.domain.offices import LaoType, Level, parse_lao_type, reporting_parent_level
+from lev_desktop.i18n import _
+from lev_desktop.services import programmes
+
+
+class SetupError(ValueError):
+    """A setup request a person can fix; the message is for them."""
+
+
+def this_office(store: Store) -> Office | None:
+    if not store.office_code:
+        return None
+    return get_office(store, store.office_code)
+
+
+def get_office(store: Store, code: str) -> Office | None:
+    with store.read() as session:
+        return session.scalar(select(Office).where(Office.code == code))
+
+
+def list_offices(store: Store, *, include_self: bool = True) -> list[Office]:
+    """Every office this database knows, ordered by level, district and name."""
+    with store.read() as session:
+        rows = list(session.scalars(select(Office).where(Office.deleted.is_(False))))
+    if not include_self:
+        rows = [o for o in rows if o.code != store.office_code]
+    return sorted(rows, key=lambda o: (-Level(o.level).rank, o.district_code or "", o.name))
+
+
+def subordinate_laos(store: Store, code: str | None = None) -> list[Office]:
+    """The LAOs under an office (default: this one): all the LAOs whose route passes it."""
+    code = code or store.office_code
+    me = get_office(store, code) if code else None
+    laos = [o for o in list_offices(store) if o.level == Level.LAO]
+    if me is None or me.level == Level.NATIONAL:
+        return laos
+    if me.level == Level.PROVINCE:
+        return [o for o in laos if o.province_code == me.province_code]
+    if me.level == Level.DISTRICT:
+        return [o for o in laos if o.district_code == me.district_code
+                and (o.lao_type is None or LaoType(o.lao_type).reports_via_district)]
+    return [me] if me.level == Level.LAO else []
+
+
+def initialise(store: Store, *, level: str, code: str, name: str, lao_type: str | None = None,
+               parent: str | None = None, province_code: str | None = None,
+               district_code: str | None = None, officer: str = "") -> Office:
+    """First start: records which office this database belongs to and seeds the programmes."""
+    if store.office_code and store.office_code != code:
+        raise SetupError(_("This database already belongs to office {code}").format(
+            code=store.office_code))
+    try:
+        level_value = Level(level)
+    except ValueError as exc:
+        raise SetupError(_("Unknown level: {level}").format(level=level)) from exc
+    code = (code or "").strip()
+    name = (name or "").strip()
+    if not code or not name:
+        raise SetupError(_("Please enter the office code and name"))
+    type_value: LaoType | None = None
+    if level_value == Level.LAO:
+        if not lao_type:
+            raise SetupError(_("Please choose the type of the LAO"))
+        try:
+            type_value = parse_lao_type(lao_type)
+        except ValueError as exc:
+            raise SetupError(_("Unknown LAO type: {type}").format(type=lao_type)) from exc
+    store.set_setting("office_code", code)
+    if officer:
+        store.set_setting("officer_name", officer)
+    with store.session() as session:
+        office = session.scalar(select(Office).where(Office.code == code))
+        if office is None:
+            office = Office(code=code, owner_office=code)
+            session.add(office)
+        office.name = name
+        office.level = level_value.value
+        office.lao_type = type_value.value if type_value else None
+        office.parent_code = parent
+        office.province_code = province_code or (district_code[:2] if district_code else None)
+        office.district_code = district_code
+    programmes.seed_builtins(store)
+    return get_office(store, code)  # type: ignore[return-value]
+
+
+def add_lao(store: Store, *, code: str, name: str, lao_type: str, district_code: str | None,
+            province_code: str | None = None) -> Office:
+    """Adds (or updates) an LAO under this office's jurisdiction."""
+    type_value = parse_lao_type(lao_type)
+    me = this_office(store)
+    with store.session() as session:
+        office = session.scalar(select(Office).where(Office.code == code))
+        if office is None:
+            office = Office(code=code)
+            session.add(office)
+        office.name = name
+        office.level = Level.LAO.value
+        office.lao_type = type_value.value
+        office.district_code = district_code
+        office.province_code = province_code or (district_code[:2] if district_code else None)
+        if reporting_parent_level(type_value) == Level.DISTRICT and district_code:
+            office.parent_code = _district_office_code(store, district_code) or (
+                me.code if me and me.level == Level.DISTRICT else None)
+        else:
+            office.parent_code = _province_office_code(store, office.province_code) or (
+                me.code if me and me.level == Level.PROVINCE else None)
+    return get_office(store, code)  # type: ignore[return-value]
+
+
+def _district_office_code(store: Store, district_code: str) -> str | None:
+    with store.read() as session:
+        return session.scalar(select(Office.code).where(
+            Office.level == Level.DISTRICT.value, Office.district_code == district_code))
+
+
+def _province_office_code(store: Store, province_code: str | None) -> str | None:
+    if not province_code:
+        return None
+    with store.read() as session:
+        return session.scalar(select(Office.code).where(
+            Office.level == Level.PROVINCE.value, Office.province_code == province_code))
+
+
+# ---- LAO list from a spreadsheet ---------------------------------------------------------
+
+@dataclass
+class LaoRow:
+    line: int
+    name: str
+    lao_type: LaoType | None
+    district_code: str | None
+    code: str
+    problems: list[str] = field(default_factory=list)
+
+
+def next_lao_code(existing: set[str], district_code: str | None, index: int) -> str:
+    base = district_code or "0000"
+    while True:
+        code = f"{base}{index:03d}"
+        if code not in existing:
+            return code
+        index += 1

@@ -1,0 +1,209 @@
+"""The one place that turns dates, money and numbers into text a Thai officer reads.
+
+Dates are stored as ISO Gregorian ``datetime.date``; people always read Buddhist-era years
+(พ.ศ. = ค.ศ. + 543). Neither Qt nor Babel has a Buddhist calendar (Babel's Thai long format
+even prints "ค.ศ."), so the formatting is done here by hand. Thai digits (๐–๙) are an
+option for printed output.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from decimal import ROUND_HALF_UP, Decimal
+
+from lev_desktop.i18n import current_language
+
+BE_OFFSET = 543
+
+MONTHS_FULL = (
+    "มกราคม", "กุมภาพันธ์", "มีนาคม", "เมษายน", "พฤษภาคม", "มิถุนายน",
+    "กรกฎาคม", "สิงหาคม", "กันยายน", "ตุลาคม", "พฤศจิกายน", "ธันวาคม",
+)
+MONTHS_ABBR = (
+    "ม.ค.", "ก.พ.", "มี.ค.", "เม.ย.", "พ.ค.", "มิ.ย.",
+    "ก.ค.", "ส.ค.", "ก.ย.", "ต.ค.", "พ.ย.", "ธ.ค.",
+)
+MONTHS_EN_ABBR = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+MONTHS_EN_FULL = (
+    "January", "February", "March", "April", "May", "June",
+    "July", "August", "September", "October", "November", "December",
+)
+# Monday first, as datetime.weekday() counts.
+WEEKDAYS_FULL = ("จันทร์", "อังคาร", "พุธ", "พฤหัสบดี", "ศุกร์", "เสาร์", "อาทิตย์")
+WEEKDAYS_ABBR = ("จ.", "อ.", "พ.", "พฤ.", "ศ.", "ส.", "อา.")
+WEEKDAYS_EN = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+WEEKDAYS_EN_ABBR = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+
+_TO_THAI = str.maketrans("0123456789", "๐๑๒๓๔๕๖๗๘๙")
+_TO_ARABIC = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
+
+
+def thai_digits(text: str) -> str:
+    return text.translate(_TO_THAI)
+
+
+def arabic_digits(text: str) -> str:
+    return text.translate(_TO_ARABIC)
+
+
+def be_year(value: dt.date | int) -> int:
+    year = value if isinstance(value, int) else value.year
+    return year + BE_OFFSET
+
+
+def ce_year(be: int) -> int:
+    return be - BE_OFFSET
+
+
+def _thai_ui() -> bool:
+    return current_language() == "th"
+
+
+def format_date(value: dt.date | dt.datetime | None, style: str = "short", *,
+                digits: str = "arabic", thai: bool | None = None) -> str:
+    """Formats a date with its Buddhist-era year.
+
+    styles: ``short`` "15 ก.พ. 2568" (tables), ``long`` "15 กุมภาพันธ์ 2568" (letters),
+    ``full`` "วันเสาร์ที่ 15 กุมภาพันธ์ 2568", ``weekday`` "ส. 15 ก.พ. 2568",
+    ``numeric`` "15/02/2568". ``digits='thai'`` gives ๑๕ กุมภาพันธ์ ๒๕๖๘.
+    """
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime):
+        value = value.date()
+    thai = _thai_ui() if thai is None else thai
+    day, month, year = value.day, value.month, be_year(value)
+    if style == "numeric":
+        text = f"{day:02d}/{month:02d}/{year}"
+    elif style == "short":
+        text = f"{day} {(MONTHS_ABBR if thai else MONTHS_EN_ABBR)[month - 1]} {year}"
+    elif style == "long":
+        text = f"{day} {(MONTHS_FULL if thai else MONTHS_EN_FULL)[month - 1]} {year}"
+    elif style == "full":
+        if thai:
+            text = f"วัน{WEEKDAYS_FULL[value.weekday()]}ที่ {day} {MONTHS_FULL[month - 1]} {year}"
+        else:
+            text = f"{WEEKDAYS_EN[value.weekday()]} {day} {MONTHS_EN_FULL[month - 1]} {year} BE"
+    elif style == "weekday":
+        names = WEEKDAYS_ABBR if thai else WEEKDAYS_EN_ABBR
+        months = MONTHS_ABBR if thai else MONTHS_EN_ABBR
+        text = f"{names[value.weekday()]} {day} {months[month - 1]} {year}"
+    elif style == "month":
+        text = f"{(MONTHS_FULL if thai else MONTHS_EN_FULL)[month - 1]} {year}"
+    else:
+        raise ValueError(f"unknown date style {style!r}")
+    return thai_digits(text) if digits == "thai" else text
+
+
+def format_datetime(value: dt.datetime | None, *, digits: str = "arabic") -> str:
+    if value is None:
+        return ""
+    text = f"{format_date(value, 'short')} {value:%H:%M}"
+    if _thai_ui():
+        text += " น."
+    return thai_digits(text) if digits == "thai" else text
+
+
+def format_date_range(start: dt.date, end: dt.date, *, style: str = "short", digits: str = "arabic") -> str:
+    """"1–15 ก.พ. 2568" inside one month, "28 ก.พ. – 3 มี.ค. 2568" across months."""
+    if start == end:
+        return format_date(start, style, digits=digits)
+    if (start.year, start.month) == (end.year, end.month) and style in ("short", "long"):
+        text = f"{start.day}–{format_date(end, style)}"
+        return thai_digits(text) if digits == "thai" else text
+    return f"{format_date(start, style, digits=digits)} – {format_date(end, style, digits=digits)}"
+
+
+_DATE_RE = re.compile(r"^\s*(\d{1,2})\s*[/.\-]\s*(\d{1,2})\s*[/.\-]\s*(\d{2,4})\s*$")
+
+
+def parse_date(text: str) -> dt.date | None:
+    """Parses a typed date: "15/2/2568", "15-02-68", "2025-02-15" (ISO), Thai digits too.
+
+    Day-month-year input takes its year as BE (2 digits mean 25xx); ISO input is Gregorian.
+    Returns None for empty text; raises ValueError for text that is not a date.
+    """
+    text = arabic_digits(text or "").strip()
+    if not text:
+        return None
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        pass
+    match = _DATE_RE.match(text)
+    if not match:
+        raise ValueError(text)
+    day, month, year = (int(g) for g in match.groups())
+    if year < 100:
+        year += 2500
+    if year < 2400:
+        raise ValueError(text)
+    return dt.date(ce_year(year), month, day)
+
+
+def _quantize(value: Decimal | float | int, places: int) -> Decimal:
+    quantum = Decimal(1).scaleb(-places)
+    return Decimal(str(value)).quantize(quantum, rounding=ROUND_HALF_UP)
+
+
+def format_number(value: Decimal | float | int | None, places: int = 0, *, digits: str = "arabic") -> str:
+    if value is None:
+        return ""
+    text = f"{_quantize(value, places):,.{places}f}"
+    return thai_digits(text) if digits == "thai" else text
+
+
+def format_money(value: Decimal | float | int | None, *, unit: bool = True, digits: str = "arabic") -> str:
+    """Baht with two decimals: "12,500.00 บาท"."""
+    if value is None:
+        return ""
+    text = format_number(value, 2, digits=digits)
+    if unit:
+        text += " บาท" if _thai_ui() else " THB"
+    return text
+
+
+def parse_number(text: str) -> Decimal | None:
+    """Reads "12,500.50", "๑๒,๕๐๐", "12500 บาท"; None when empty; ValueError when not a number."""
+    cleaned = arabic_digits(text or "").replace(",", "").replace("บาท", "").replace("฿", "").strip()
+    if not cleaned:
+        return None
+    try:
+        value = Decimal(cleaned)
+    except Exception as exc:  # decimal.InvalidOperation
+        raise ValueError(text) from exc
+    if not value.is_finite():
+        raise ValueError(text)
+    return value
+
+
+# ---- fiscal year -------------------------------------------------------------------------
+
+def fiscal_year(value: dt.date) -> int:
+    """The Thai fiscal year (BE) a date belongs to: 1 Oct 2024 → 2568."""
+    return be_year(value) + (1 if value.month >= 10 else 0)
+
+
+def fiscal_year_range(fy_be: int) -> tuple[dt.date, dt.date]:
+    """ปีงบประมาณ 2568 → (2024-10-01, 2025-09-30)."""
+    end_year = ce_year(fy_be)
+    return dt.date(end_year - 1, 10, 1), dt.date(end_year, 9, 30)
+
+
+def fiscal_year_label(fy_be: int, *, digits: str = "arabic") -> str:
+    text = f"ปีงบประมาณ พ.ศ. {fy_be}" if _thai_ui() else f"Fiscal year {fy_be} BE"
+    return thai_digits(text) if digits == "thai" else text
+
+
+def fiscal_months(fy_be: int) -> list[tuple[int, int]]:
+    """(year, month) pairs Oct → Sep of a fiscal year, Gregorian."""
+    start, _end = fiscal_year_range(fy_be)
+    months = []
+    year, month = start.year, start.month
+    for _ in range(12):
+        months.append((year, month))
+        month += 1
+        if month == 13:
+            year, month = year + 1, 1
+    return months

@@ -1,0 +1,110 @@
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+
+from lev_desktop import i18n
+from lev_desktop.thai_format import (
+    be_year,
+    fiscal_months,
+    fiscal_year,
+    fiscal_year_range,
+    format_date,
+    format_date_range,
+    format_money,
+    format_number,
+    parse_date,
+    parse_number,
+    thai_digits,
+)
+
+
+def test_be_year_is_gregorian_plus_543():
+    assert be_year(dt.date(2025, 2, 15)) == 2568
+    assert be_year(2024) == 2567
+
+
+@pytest.mark.parametrize(
+    ("day", "expected"),
+    [
+        (dt.date(2024, 9, 30), 2567),   # last day of FY2567
+        (dt.date(2024, 10, 1), 2568),   # first day of FY2568
+        (dt.date(2024, 12, 31), 2568),  # calendar year 2567 → 2568 change inside the FY
+        (dt.date(2025, 1, 1), 2568),
+        (dt.date(2025, 9, 30), 2568),
+        (dt.date(2025, 10, 1), 2569),
+        (dt.date(2024, 2, 29), 2567),   # leap day
+    ],
+)
+def test_fiscal_year_edges(day, expected):
+    assert fiscal_year(day) == expected
+
+
+def test_fiscal_year_range_and_months():
+    assert fiscal_year_range(2568) == (dt.date(2024, 10, 1), dt.date(2025, 9, 30))
+    months = fiscal_months(2568)
+    assert months[0] == (2024, 10) and months[-1] == (2025, 9) and len(months) == 12
+
+
+def test_dates_print_buddhist_era_years():
+    day = dt.date(2025, 2, 15)
+    assert format_date(day, "short") == "15 ก.พ. 2568"
+    assert format_date(day, "long") == "15 กุมภาพันธ์ 2568"
+    assert format_date(day, "long", digits="thai") == "๑๕ กุมภาพันธ์ ๒๕๖๘"
+    assert format_date(day, "full") == "วันเสาร์ที่ 15 กุมภาพันธ์ 2568"
+    assert format_date(day, "numeric") == "15/02/2568"
+    assert "ค.ศ." not in format_date(day, "full")
+
+
+def test_year_change_2567_to_2568_and_leap_day():
+    assert format_date(dt.date(2024, 12, 31), "short") == "31 ธ.ค. 2567"
+    assert format_date(dt.date(2025, 1, 1), "short") == "1 ม.ค. 2568"
+    assert format_date(dt.date(2024, 2, 29), "long", digits="thai") == "๒๙ กุมภาพันธ์ ๒๕๖๗"
+
+
+def test_english_interface_still_uses_be_years():
+    i18n.install("en")
+    assert format_date(dt.date(2025, 2, 15), "short") == "15 Feb 2568"
+
+
+def test_date_range():
+    assert format_date_range(dt.date(2025, 2, 1), dt.date(2025, 2, 15)) == "1–15 ก.พ. 2568"
+    assert format_date_range(dt.date(2024, 11, 7), dt.date(2024, 11, 22), digits="thai") == "๗–๒๒ พ.ย. ๒๕๖๗"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("15/02/2568", dt.date(2025, 2, 15)),
+        ("15/2/68", dt.date(2025, 2, 15)),
+        ("๑๕/๐๒/๒๕๖๘", dt.date(2025, 2, 15)),
+        ("29/02/2567", dt.date(2024, 2, 29)),
+        ("2025-02-15", dt.date(2025, 2, 15)),
+        ("", None),
+    ],
+)
+def test_parse_date(text, expected):
+    assert parse_date(text) == expected
+
+
+@pytest.mark.parametrize("text", ["29/02/2568", "31/04/2568", "15/02/2025", "tomorrow"])
+def test_parse_date_rejects(text):
+    with pytest.raises(ValueError):
+        parse_date(text)
+
+
+def test_money_and_numbers():
+    assert format_money(12500) == "12,500.00 บาท"
+    assert format_money(Decimal("1234.555")) == "1,234.56 บาท"
+    assert format_money(0.5, digits="thai") == "๐.๕๐ บาท"
+    assert format_number(1234567) == "1,234,567"
+    assert parse_number("๑๒,๕๐๐.๕๐ บาท") == Decimal("12500.50")
+    assert parse_number("") is None
+    with pytest.raises(ValueError):
+        parse_number("abc")
+    with pytest.raises(ValueError):
+        parse_number("nan")
+
+
+def test_thai_digits():
+    assert thai_digits("2568-09-30") == "๒๕๖๘-๐๙-๓๐"
