@@ -295,6 +295,10 @@ class MainWindow(QMainWindow):
     def _build_status_bar(self) -> None:
         bar = self.statusBar()
         self.office_label = QLabel(_("Office: …"))
+        # A long office name must not widen the window (1366 px screens): it is elided by
+        # the layout instead, and shown in full in the tooltip.
+        self.office_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.office_label.setMinimumWidth(120)
         self.year_combo = QComboBox()
         self.year_combo.setAccessibleName(_("Fiscal year"))
         self.year_combo.setToolTip(_("The fiscal year the screens show"))
@@ -348,6 +352,7 @@ class MainWindow(QMainWindow):
         if officer:
             text += "  ·  " + _("Officer: {name}").format(name=officer)
         self.office_label.setText(text)
+        self.office_label.setToolTip(text)
         self.setWindowTitle(f"{office.name} — {APP_NAME}")
 
     # ---- menus -----------------------------------------------------------------------

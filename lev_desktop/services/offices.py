@@ -181,3 +181,18 @@ def next_lao_code(existing: set[str], district_code: str | None, index: int) -> 
         if code not in existing:
             return code
         index += 1
+
+
+def area_laos(store: Store, code: str | None = None) -> list[Office]:
+    """Every LAO inside this office's area (district or province), whatever its route: the
+    LAO list a district keeps includes the เทศบาลเมือง that reports straight to the province."""
+    code = code or store.office_code
+    me = get_office(store, code) if code else None
+    laos = [o for o in list_offices(store) if o.level == Level.LAO]
+    if me is None or me.level == Level.NATIONAL:
+        return laos
+    if me.level == Level.PROVINCE:
+        return [o for o in laos if o.province_code == me.province_code]
+    if me.level == Level.DISTRICT:
+        return [o for o in laos if o.district_code == me.district_code]
+    return [me] if me.level == Level.LAO else []

@@ -149,10 +149,10 @@ class LaoTab(QWidget):
 
     # ---- loading ---------------------------------------------------------------------
     def refresh(self) -> None:
-        from lev_desktop.services.offices import subordinate_laos, this_office
+        from lev_desktop.services.offices import area_laos, this_office
 
         store = self.ctx.store
-        self.ctx.runner.run(lambda _p: (this_office(store), subordinate_laos(store)),
+        self.ctx.runner.run(lambda _p: (this_office(store), area_laos(store)),
                             on_success=self._loaded, owner=self)
 
     def _loaded(self, result) -> None:  # noqa: ANN001
