@@ -116,6 +116,13 @@ def period_sort_key(period: str) -> str:
     return period
 
 
+def local_time(at: dt.datetime | None) -> dt.datetime | None:
+    """A stored UTC time (naive) → this computer's local time, for display."""
+    if at is None:
+        return None
+    return at.replace(tzinfo=dt.UTC).astimezone().replace(tzinfo=None)
+
+
 # ---- values ----------------------------------------------------------------------------
 
 def _number_text(value: Decimal) -> str:
