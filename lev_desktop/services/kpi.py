@@ -88,12 +88,13 @@ def parse_period(text: str) -> str:
         value = value[2:]
     if value.isdigit() and len(value) == 4 and int(value) > 2400:
         return f"FY{value}"
-    try:
-        year, month = value.split("-")[:2]
-        if len(value) == 7 and 1 <= int(month) <= 12:
-            return f"{int(year):04d}-{int(month):02d}"
-    except ValueError:
-        pass
+    parts = value.split("-")
+    if len(parts) == 2 and all(p.isdigit() for p in parts) and len(parts[0]) == 4:
+        year, month = int(parts[0]), int(parts[1])
+        if year > 2400:  # typed as a BE year: 2568-07
+            year -= 543
+        if 1 <= month <= 12:
+            return f"{year:04d}-{month:02d}"
     raise KpiError(_("Unknown period “{period}”: use FY2568, 2025-07 (a month) or ONCE").format(
         period=text))
 
