@@ -384,13 +384,22 @@ class KpiFormEditor(QWidget):
         layout.addWidget(self.messages)
         layout.addLayout(bottom)
 
-        for sequence, slot in ((QKeySequence.StandardKey.Undo, self.undo_stack.undo),
-                               (QKeySequence.StandardKey.Redo, self.undo_stack.redo),
-                               ("Ctrl+Y", self.undo_stack.redo),
-                               ("Ctrl+F", self.search.setFocus)):
-            shortcut = QShortcut(QKeySequence(sequence), self)
-            shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-            shortcut.activated.connect(slot)
+        # Ctrl+Z undoes; Ctrl+Y and Ctrl+Shift+Z redo on every platform (as in Excel).
+        bindings = (
+            (QKeySequence.keyBindings(QKeySequence.StandardKey.Undo), self.undo_stack.undo),
+            (QKeySequence.keyBindings(QKeySequence.StandardKey.Redo)
+             + [QKeySequence("Ctrl+Y"), QKeySequence("Ctrl+Shift+Z")], self.undo_stack.redo),
+            ([QKeySequence("Ctrl+F")], self.search.setFocus),
+        )
+        seen: set[str] = set()
+        for sequences, slot in bindings:
+            for sequence in sequences:
+                if sequence.isEmpty() or sequence.toString() in seen:
+                    continue
+                seen.add(sequence.toString())
+                shortcut = QShortcut(sequence, self)
+                shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+                shortcut.activated.connect(slot)
         self.loaded = False
 
     # -- loading ----------------------------------------------------------------------------
