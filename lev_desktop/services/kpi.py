@@ -272,17 +272,18 @@ def _values_query(office_code: str, programme_id: str, period: str):  # noqa: AN
         KpiValue.period == period)
 
 
-def _effective_status(submission: FormSubmission | None, last_return: dt.datetime | None,
-                      due: dt.date | None, today: dt.date) -> str:
-    if submission is None or submission.deleted:
+def _effective_status(status: str | None, updated_at: dt.datetime | None,
+                      last_return: dt.datetime | None, due: dt.date | None,
+                      today: dt.date) -> str:
+    """The status a list shows: the stored one, "returned" when a return for correction came
+    after the last change, "missing" when nothing was entered, "overdue" past the deadline."""
+    if status is None:
         status = form_status.MISSING
-    else:
-        status = submission.status
-        if last_return is not None and last_return >= submission.updated_at and \
-                status in (FormStatus.COMPLETE, FormStatus.SENT, FormStatus.DRAFT):
-            status = FormStatus.RETURNED
-    if status in (form_status.MISSING, FormStatus.DRAFT, FormStatus.RETURNED) and due and due < today:
-        return form_status.OVERDUE if status != FormStatus.RETURNED else status
+    elif last_return is not None and updated_at is not None and last_return >= updated_at and \
+            status in (FormStatus.COMPLETE, FormStatus.SENT, FormStatus.DRAFT):
+        status = FormStatus.RETURNED
+    if status in (form_status.MISSING, FormStatus.DRAFT) and due and due < today:
+        return form_status.OVERDUE
     return status
 
 
@@ -318,7 +319,9 @@ def load_form(store: Store, office_code: str, programme: str, period: str,
                     last_return = review.updated_at
     order = sorted(k for k in rows if k)  # new_row_key() sorts in the order of adding
     due = due_date(spec, form["code"], period)
-    status = _effective_status(submission, last_return, due, today or dt.date.today())
+    live = submission if submission is not None and not submission.deleted else None
+    status = _effective_status(live.status if live else None, live.updated_at if live else None,
+                               last_return, due, today or dt.date.today())
     return FormData(
         office_code=office_code, office_name=office.name if office else office_code,
         programme_id=prog.id, programme_code=prog.code,
@@ -590,10 +593,16 @@ def kpi_list(store: Store, office_codes: list[str], fiscal_year: int, *,
     with store.read() as session:
         names = dict(session.execute(select(Office.code, Office.name).where(
             Office.code.in_(office_codes))).all())
-        subs = {(s.owner_office, s.programme_id, s.form_code, s.period): s
-                for s in session.scalars(select(FormSubmission).where(
-                    FormSubmission.owner_office.in_(office_codes),
-                    FormSubmission.programme_id.in_(ids)))}
+        # Plain columns, not ORM objects: a province reads thousands of these.
+        subs = {(o, p, f, per): (sid, status, updated)
+                for sid, o, p, f, per, status, updated in session.execute(
+                    select(FormSubmission.id, FormSubmission.owner_office,
+                           FormSubmission.programme_id, FormSubmission.form_code,
+                           FormSubmission.period, FormSubmission.status,
+                           FormSubmission.updated_at).where(
+                        FormSubmission.owner_office.in_(office_codes),
+                        FormSubmission.programme_id.in_(ids),
+                        FormSubmission.deleted.is_(False)))}
         filled = session.execute(
             select(KpiValue.owner_office, KpiValue.programme_id, KpiValue.period,
                    func.count(), func.count(func.distinct(KpiValue.row_key)))
@@ -602,35 +611,37 @@ def kpi_list(store: Store, office_codes: list[str], fiscal_year: int, *,
                    or_(KpiValue.value_num.is_not(None), KpiValue.value_text.is_not(None),
                        KpiValue.value_date.is_not(None), KpiValue.row_key != ""))
             .group_by(KpiValue.owner_office, KpiValue.programme_id, KpiValue.period)).all()
-        sub_ids = [s.id for s in subs.values()]
-        returns: dict[str, dt.datetime] = {}
-        if sub_ids:
-            for target, at in session.execute(
-                    select(Review.target_id, func.max(Review.updated_at)).where(
-                        Review.target_kind == REVIEW_KIND, Review.action == FormStatus.RETURNED,
-                        Review.deleted.is_(False),
-                        Review.target_office.in_(office_codes)).group_by(Review.target_id)):
-                returns[target] = at
+        returns: dict[str, dt.datetime] = dict(session.execute(
+            select(Review.target_id, func.max(Review.updated_at)).where(
+                Review.target_kind == REVIEW_KIND, Review.action == FormStatus.RETURNED,
+                Review.deleted.is_(False), Review.target_office.in_(office_codes))
+            .group_by(Review.target_id)).all())
     counts = {(o, p, per): (n, products) for o, p, per, n, products in filled}
+    # What does not depend on the office, once per programme, form and period.
+    forms = []
+    for prog in programmes:
+        repeated = is_repeated(prog.spec)
+        total = len([i for i in prog.spec.get("indicators", []) if not i.get("repeat")])
+        for form in kpi_forms(prog.spec):
+            for period in periods_of(prog, fiscal_year):
+                forms.append((prog.id, prog.code, prog.short_name or prog.name, form["code"],
+                               form["name"], period, period_label(period), repeated, total,
+                               due_date(prog.spec, form["code"], period)))
     rows: list[KpiListRow] = []
     for code in office_codes:
-        for prog in programmes:
-            repeated = is_repeated(prog.spec)
-            total = len([i for i in prog.spec.get("indicators", []) if not i.get("repeat")])
-            for form in kpi_forms(prog.spec):
-                for period in periods_of(prog, fiscal_year):
-                    sub = subs.get((code, prog.id, form["code"], period))
-                    n, products = counts.get((code, prog.id, period), (0, 0))
-                    due = due_date(prog.spec, form["code"], period)
-                    status = _effective_status(sub, returns.get(sub.id) if sub else None, due, today)
-                    rows.append(KpiListRow(
-                        office_code=code, office_name=names.get(code, code),
-                        programme_id=prog.id, programme_code=prog.code,
-                        programme_name=prog.short_name or prog.name, form_code=form["code"],
-                        form_name=form["name"], period=period, period_label=period_label(period),
-                        status=status, filled=products if repeated else n,
-                        total=0 if repeated else total, repeated=repeated, due=due,
-                        updated_at=sub.updated_at if sub else None))
+        name = names.get(code, code)
+        for pid, pcode, pname, fcode, fname, period, label, repeated, total, due in forms:
+            sid, stored, updated = subs.get((code, pid, fcode, period), (None, None, None))
+            n, products = counts.get((code, pid, period), (0, 0))
+            status = _effective_status(stored, updated, returns.get(sid) if sid else None,
+                                       due, today)
+            rows.append(KpiListRow(
+                office_code=code, office_name=name, programme_id=pid,
+                programme_code=pcode, programme_name=pname,
+                form_code=fcode, form_name=fname, period=period,
+                period_label=label, status=status, filled=products if repeated else n,
+                total=0 if repeated else total, repeated=repeated, due=due,
+                updated_at=updated))
     return rows
 
 

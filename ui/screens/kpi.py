@@ -105,6 +105,12 @@ class KpiListPage(QWidget):
         self.table.setWordWrap(True)
         self.table.setAlternatingRowColors(True)
         self.table.verticalHeader().setVisible(False)
+        # Fixed rows of two Thai lines: measuring thousands of wrapped rows (a province has
+        # 200 LAOs × 15 forms) would take seconds; the full text is in the tooltip.
+        rows = self.table.verticalHeader()
+        rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        rows.setDefaultSectionSize(self.fontMetrics().lineSpacing() * 2 + 14)
+        self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(KpiListModel.FORM, QHeaderView.ResizeMode.Stretch)
@@ -179,7 +185,6 @@ class KpiListPage(QWidget):
                   KpiListModel.DUE: 100, KpiListModel.UPDATED: 110}
         for column, width in widths.items():
             self.table.setColumnWidth(column, width)
-        self.table.resizeRowsToContents()
 
     def _update_empty(self, me: Any = None) -> None:
         shown = self.proxy.rowCount()
@@ -199,12 +204,10 @@ class KpiListPage(QWidget):
     def _filter(self) -> None:
         self.proxy.set_text(self.search.text())
         self.proxy.set_status(self.status.currentData() or ALL)
-        self.table.resizeRowsToContents()
         self._update_empty(True)
 
     def _office_changed(self) -> None:
         self.proxy.set_office(self.office.currentData() or ALL)
-        self.table.resizeRowsToContents()
         self._update_empty(True)
 
     def _open(self, index: QModelIndex) -> None:
