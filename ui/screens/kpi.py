@@ -346,7 +346,7 @@ class KpiFormEditor(QWidget):
         self.messages = QListWidget()
         self.messages.setAccessibleName(_("Messages"))
         self.messages.setWordWrap(True)
-        self.messages.setMaximumHeight(120)
+        self.messages.setMaximumHeight(self.fontMetrics().lineSpacing() * 3 + 16)
         self.messages.itemActivated.connect(self._message_activated)
         self.messages.itemClicked.connect(self._message_activated)
 
@@ -359,6 +359,8 @@ class KpiFormEditor(QWidget):
         self.undo_button.setEnabled(False)
         self.redo_button.setEnabled(False)
         self.save_state = QLabel()
+        self.save_state.setMinimumWidth(self.fontMetrics().horizontalAdvance(
+            _("Last saved {when}").format(when="28 พ.ย. 2568 12:00 น.")) + 8)
         self.draft_button = QPushButton(_("Save as draft"))
         self.draft_button.clicked.connect(lambda: self.set_status("draft"))
         self.complete_button = QPushButton(_("Mark complete"))
@@ -497,7 +499,7 @@ class KpiFormEditor(QWidget):
         else:
             header.setSectionResizeMode(name, QHeaderView.ResizeMode.Stretch)
             for key in keys:
-                self.table.setColumnWidth(model.value_column(key), 280)
+                self.table.setColumnWidth(model.value_column(key), 340)
         self._spans()
         self.table.resizeRowsToContents()
 
@@ -695,7 +697,8 @@ class KpiFormEditor(QWidget):
         for key, code, message in self.model.problem_list():
             where = names.get(code, "")
             if key:
-                where = f"{self.model.product_label(key)} · {where}"
+                number = self.model.row_keys.index(key) + 1 if key in self.model.row_keys else 0
+                where = f"{_('Product {n}').format(n=number)} · {where}"
             text = f"{where}: {message}" if where else message
             item = QListWidgetItem("⚠ " + text)
             item.setData(Qt.ItemDataRole.UserRole, (key, code))

@@ -520,7 +520,7 @@ class KpiDelegate(QStyledItemDelegate):
     def sizeHint(self, option: QStyleOptionViewItem, index: Index) -> QSize:  # noqa: N802
         # Thai stacks marks above and below the line: give each row air.
         size = super().sizeHint(option, index)
-        return QSize(size.width(), size.height() + 10)
+        return QSize(size.width(), size.height() + 6)
 
     def _indicator(self, index: Index) -> dict[str, Any] | None:
         model: QAbstractItemModel | None = index.model()
