@@ -339,3 +339,33 @@ def test_cli_prints_what_the_editor_shows(qtbot, demo_store, capsys):
         assert all(line[0] == period for line in lines)
         assert printed == shown
         assert any(v[0] for v in printed.values())
+
+
+def test_a_date_indicator_uses_the_be_date_editor(qtbot, lao_store, make_screen):
+    """Templates an office adds may hold dates: typed as day/month/BE year, stored ISO."""
+    from lev_desktop.db.models import Programme
+    from lev_desktop.ui.widgets.date_edit import BEDateEdit
+
+    with lao_store.session() as session:
+        programme = session.get(Programme, builtin_id("P3"))
+        spec = dict(programme.spec)
+        spec["indicators"] = spec["indicators"] + [
+            {"code": "reported_on", "group": "", "name": "วันที่รายงาน", "type": "date",
+             "unit": "", "required": False}]
+        programme.spec = spec
+    screen, _ctx = make_screen(lao_store)
+    editor = open_form(qtbot, screen, LAO, "P3", "Q", "ONCE")
+    view = editor.table
+    goto(qtbot, view, cell(editor, "reported_on"))
+    qtbot.keyClick(view, Qt.Key.Key_F2)
+    date_edit = view.findChild(BEDateEdit)
+    assert date_edit is not None
+    import datetime as dt
+
+    date_edit.setDate(dt.date(2021, 9, 30))
+    press(qtbot, QApplication.focusWidget(), Qt.Key.Key_Return)
+    idle(qtbot, screen)
+    assert cell(editor, "reported_on").data() == "30 ก.ย. 2564"
+    with lao_store.read() as session:
+        value = session.scalar(select(KpiValue).where(KpiValue.indicator_code == "reported_on"))
+    assert value.value_date == dt.date(2021, 9, 30)

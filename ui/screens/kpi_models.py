@@ -37,7 +37,7 @@ from PySide6.QtWidgets import (
 from lev_desktop.domain.validation import Problem, row_indicators, savable_changes
 from lev_desktop.i18n import N_, _
 from lev_desktop.services.kpi import FormData, KpiListRow, edit_text, format_value, local_time
-from lev_desktop.thai_format import format_date, format_datetime
+from lev_desktop.thai_format import format_date, format_datetime, parse_date
 from lev_desktop.ui.widgets.status import status_colors
 
 Index = QModelIndex | QPersistentModelIndex
@@ -534,6 +534,10 @@ class KpiDelegate(QStyledItemDelegate):
     def createEditor(self, parent: QWidget, option: QStyleOptionViewItem,  # noqa: N802
                      index: Index) -> QWidget:
         item = self._indicator(index) or {}
+        if item.get("type") == "date":
+            from lev_desktop.ui.widgets.date_edit import BEDateEdit
+
+            return BEDateEdit(parent)
         if item.get("type") == "choice":
             combo = QComboBox(parent)
             combo.addItem("")
@@ -546,6 +550,12 @@ class KpiDelegate(QStyledItemDelegate):
 
     def setEditorData(self, editor: QWidget, index: Index) -> None:  # noqa: N802
         text = index.data(Qt.ItemDataRole.EditRole) or ""
+        if hasattr(editor, "setDate"):  # BEDateEdit: the model speaks "15/02/2568"
+            try:
+                editor.setDate(parse_date(text))
+            except ValueError:
+                editor.setDate(None)
+            return
         if isinstance(editor, QComboBox):
             position = editor.findText(text)
             if position < 0 and text:
@@ -557,6 +567,9 @@ class KpiDelegate(QStyledItemDelegate):
 
     def setModelData(self, editor: QWidget, model: QAbstractItemModel,  # noqa: N802
                      index: Index) -> None:
+        if hasattr(editor, "date") and callable(editor.date):
+            model.setData(index, format_date(editor.date(), "numeric"), Qt.ItemDataRole.EditRole)
+            return
         if isinstance(editor, QComboBox):
             model.setData(index, editor.currentText(), Qt.ItemDataRole.EditRole)
         elif isinstance(editor, QLineEdit):
