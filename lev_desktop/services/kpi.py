@@ -412,6 +412,24 @@ def save_values(store: Store, programme: str, period: str,
     return SaveResult(written, status)
 
 
+@dataclass(frozen=True)
+class Product:
+    number: int            # 1, 2, … in the order of adding (what people and the CLI call it)
+    row_key: str
+    values: dict[str, Any]
+
+    @property
+    def name(self) -> str:
+        return str(self.values.get("product") or "")
+
+
+def list_products(store: Store, office_code: str, programme: str, period: str) -> list[Product]:
+    """The products (repeated groups) of one office's form, removed ones left out."""
+    data = load_form(store, office_code, programme, parse_period(period))
+    return [Product(n, key, dict(data.rows.get(key, {})))
+            for n, key in enumerate(data.row_order, start=1)]
+
+
 def new_row_key() -> str:
     """A product key that sorts after the earlier ones (time first, like UUIDv7)."""
     stamp = f"{int(dt.datetime.now(dt.UTC).timestamp() * 1000):012x}"
@@ -729,8 +747,8 @@ def value_lines(data: FormData) -> list[tuple[str, str, str, str, str, str]]:
 
 
 __all__ = [
-    "FormData", "KpiError", "KpiListRow", "KpiValidationError", "ONCE", "SaveResult",
+    "FormData", "KpiError", "KpiListRow", "KpiValidationError", "ONCE", "Product", "SaveResult",
     "add_product", "add_review", "consolidated", "due_date", "edit_text", "format_value",
-    "kpi_list", "kpi_programmes", "load_form", "parse_period", "period_label", "periods_of",
+    "kpi_list", "kpi_programmes", "list_products", "load_form", "parse_period", "period_label", "periods_of",
     "remove_product", "restore_product", "save_values", "set_status", "value_lines",
 ]

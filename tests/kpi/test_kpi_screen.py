@@ -369,3 +369,34 @@ def test_a_date_indicator_uses_the_be_date_editor(qtbot, lao_store, make_screen)
     with lao_store.read() as session:
         value = session.scalar(select(KpiValue).where(KpiValue.indicator_code == "reported_on"))
     assert value.value_date == dt.date(2021, 9, 30)
+
+
+def test_paste_a_block_from_excel_and_undo_it_at_once(qtbot, lao_store, make_screen):
+    screen, _ctx = make_screen(lao_store)
+    editor = open_form(qtbot, screen, LAO, "P2", "KPI", "FY2567")
+    view = editor.table
+    QApplication.clipboard().setText("4,020\r\n2511\r\n2337\r\n9.2\r\n")
+    qtbot.keyClick(view, Qt.Key.Key_V, Qt.KeyboardModifier.ControlModifier)
+    idle(qtbot, screen)
+    values = db_values(lao_store, "P2", "FY2567")
+    assert [values[("", c)][0] for c in ("households_total", "households_sorting",
+                                         "households_organic_bin", "waste_generated")] == \
+        [4020, 2511, 2337, Decimal("9.2")]
+    editor.undo_stack.undo()                                 # one step undoes the paste
+    idle(qtbot, screen)
+    values = db_values(lao_store, "P2", "FY2567")
+    assert all(values[("", c)][0] is None for c in ("households_total", "waste_generated"))
+
+
+def test_back_warns_once_about_cells_that_could_not_be_saved(qtbot, lao_store, make_screen):
+    screen, _ctx = make_screen(lao_store)
+    editor = open_form(qtbot, screen, LAO, "P2", "KPI", "FY2567")
+    field = type_text(qtbot, editor.table, "-5")
+    press(qtbot, field, Qt.Key.Key_Return)
+    idle(qtbot, screen)
+    qtbot.keyClick(editor.table, Qt.Key.Key_Left, Qt.KeyboardModifier.AltModifier)
+    assert screen.stack.currentWidget() is editor
+    assert "ยังไม่ได้บันทึก" in editor.messages.item(0).text() or \
+        "ไม่ได้บันทึก" in editor.messages.item(0).text()
+    qtbot.mouseClick(editor.back, Qt.MouseButton.LeftButton)
+    assert screen.stack.currentWidget() is screen.list_page

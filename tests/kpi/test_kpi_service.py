@@ -108,7 +108,11 @@ def test_products_add_remove_restore_with_tombstones(lao_store):
     data = kpi.load_form(lao_store, LAO, "P5", "FY2568")
     assert data.row_order == [first, second]
     assert data.rows[first]["income"] == Decimal("12500.5")
+    products = kpi.list_products(lao_store, LAO, "P5", "FY2568")
+    assert [(p.number, p.row_key, p.name) for p in products] == [
+        (1, first, "กระเป๋าผ้าคราม"), (2, second, "โคมไฟพญานาค")]
     assert kpi.remove_product(lao_store, "P5", "FY2568", second) == 2
+    assert [p.row_key for p in kpi.list_products(lao_store, LAO, "P5", "FY2568")] == [first]
     assert kpi.load_form(lao_store, LAO, "P5", "FY2568").row_order == [first]
     assert _count(lao_store, KpiValue, row_key=second, deleted=True) == 2  # tombstones travel
     assert kpi.restore_product(lao_store, "P5", "FY2568", second) == 2

@@ -293,7 +293,9 @@ class KpiFormEditor(QWidget):
         self.periods: list[str] = []
 
         self.back = QPushButton(_("← Indicator list"))
-        self.back.clicked.connect(self.back_requested)
+        self.back.setToolTip(_("Back to the indicator list (Alt+Left)"))
+        self.back.clicked.connect(self.go_back)
+        self.leave_unsaved = False
         self.title = QLabel()
         self.title.setWordWrap(True)
         font = self.title.font()
@@ -341,6 +343,7 @@ class KpiFormEditor(QWidget):
         self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.model.dataChanged.connect(lambda *_a: self.table.resizeRowsToContents())
         self.model.edited.connect(self._edited)
+        self.table.paste_requested.connect(self.paste)
         self.model.problems_changed.connect(self._show_messages)
 
         self.messages = QListWidget()
@@ -395,6 +398,7 @@ class KpiFormEditor(QWidget):
             (QKeySequence.keyBindings(QKeySequence.StandardKey.Redo)
              + [QKeySequence("Ctrl+Y"), QKeySequence("Ctrl+Shift+Z")], self.undo_stack.redo),
             ([QKeySequence("Ctrl+F")], self.search.setFocus),
+            ([QKeySequence("Alt+Left")], self.go_back),
         )
         seen: set[str] = set()
         for sequences, slot in bindings:
@@ -426,6 +430,7 @@ class KpiFormEditor(QWidget):
     def _opened(self, result: tuple[service.FormData, list[str]]) -> None:
         data, periods = result
         self.undo_stack.clear()
+        self.leave_unsaved = False
         self.programme_id, self.period = data.programme_id, data.period
         self.office_code, self.form_code = data.office_code, data.form_code
         self.model.set_form(data)
@@ -520,10 +525,38 @@ class KpiFormEditor(QWidget):
         if period and period != self.period:
             self.open_form(self.office_code, self.programme_id, self.form_code, period)
 
+    def go_back(self) -> None:
+        """Back to the list; cells that could not be saved are never dropped silently."""
+        if self.model.pending and not self.leave_unsaved:
+            self.leave_unsaved = True
+            self._add_message(_("{n} cells are not saved because they are wrong (red). Correct "
+                                "them, or press “back” again to leave without them.").format(
+                n=len(self.model.pending)), error=True)
+            return
+        self.leave_unsaved = False
+        self.back_requested.emit()
+
     # -- editing and saving -----------------------------------------------------------------
     def _edited(self, key: str, code: str, old: str, new: str) -> None:
+        self.leave_unsaved = False
         self.undo_stack.push(CellCommand(self, key, code, old, new))
         self.save_pending()
+
+    def paste(self, text: str) -> None:
+        """A block copied from Excel: lines go down the fields, tabs across the products."""
+        start = self.table.currentIndex()
+        if self.model.read_only or not start.isValid():
+            return
+        block = [line.split("\t") for line in text.replace("\r\n", "\n").rstrip("\n").split("\n")]
+        self.undo_stack.beginMacro(_("Paste"))
+        try:
+            for r, cells in enumerate(block):
+                for c, value in enumerate(cells):
+                    index = self.proxy.index(start.row() + r, start.column() + c)
+                    if index.isValid() and self.proxy.flags(index) & Qt.ItemFlag.ItemIsEditable:
+                        self.proxy.setData(index, value.strip(), Qt.ItemDataRole.EditRole)
+        finally:
+            self.undo_stack.endMacro()
 
     def apply(self, key: str, code: str, text: str) -> None:
         """Sets a cell from undo/redo and saves it."""
@@ -774,6 +807,10 @@ class KpiScreen(QWidget):
         self.list_page.open_requested.connect(self.open_form)
         self.editor.back_requested.connect(self.show_list)
         ctx.fiscal_year_changed.connect(lambda _y: self.refresh())
+        # Imports and other screens change forms too; the editor's own saves say "kpi" while
+        # the list is hidden, and the list reloads when it is shown again.
+        ctx.data_changed.connect(lambda _area: self.refresh())
+        ctx.office_changed.connect(self.refresh)
         self.refresh()
 
     def refresh(self) -> None:

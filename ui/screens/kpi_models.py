@@ -22,9 +22,10 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
-from PySide6.QtGui import QBrush, QColor, QFont, QKeyEvent
+from PySide6.QtGui import QBrush, QColor, QFont, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemDelegate,
+    QApplication,
     QAbstractItemView,
     QComboBox,
     QLineEdit,
@@ -578,7 +579,10 @@ class KpiDelegate(QStyledItemDelegate):
 
 class KpiTableView(QTableView):
     """Keyboard first, like Excel: typing starts editing; Tab and Enter go to the next field
-    (down the value column, then on to the next product); Shift+Tab goes back."""
+    (down the value column, then on to the next product); Shift+Tab goes back; Ctrl+V pastes
+    a block copied from Excel (tab-separated lines) from the current cell on."""
+
+    paste_requested = Signal(str)
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
@@ -639,6 +643,12 @@ class KpiTableView(QTableView):
                 self.setCurrentIndex(target)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
+        if event.matches(QKeySequence.StandardKey.Paste) and \
+                self.state() != QAbstractItemView.State.EditingState:
+            text = QApplication.clipboard().text()
+            if text:
+                self.paste_requested.emit(text)
+            return
         if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and \
                 self.state() != QAbstractItemView.State.EditingState:
             index = self.currentIndex()
