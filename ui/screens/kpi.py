@@ -585,9 +585,13 @@ class KpiFormEditor(QWidget):
         def job(progress: Any) -> service.SaveResult:
             return service.save_values(store, programme, period, dict(batch), form)
 
+        form_shown = self.model.data_
+
         def done(result: service.SaveResult) -> None:
             self.saving = False
             self.model.in_flight = set()
+            if self.model.data_ is not form_shown:  # another form was opened meanwhile
+                return
             self.model.mark_saved(batch)
             self._set_status_chip(result.status)
             self.ctx.data_changed.emit("kpi")

@@ -161,6 +161,13 @@ class KpiListFilter(QSortFilterProxyModel):
 
 # ---- one form ------------------------------------------------------------------------------
 
+_FORM_ROLES = frozenset(int(r) for r in (
+    Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole, Qt.ItemDataRole.ToolTipRole,
+    Qt.ItemDataRole.BackgroundRole, Qt.ItemDataRole.ForegroundRole,
+    Qt.ItemDataRole.TextAlignmentRole, Qt.ItemDataRole.FontRole,
+    Qt.ItemDataRole.AccessibleTextRole, ROW_KEY_ROLE, CODE_ROLE))
+
+
 class KpiFormModel(QAbstractTableModel):
     """One office's KPI form: rows = indicators, value columns = row keys (products)."""
 
@@ -411,9 +418,10 @@ class KpiFormModel(QAbstractTableModel):
         return flags
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or self.data_ is None or \
+        # Views ask for many roles per cell while measuring rows: answer the others at once.
+        if role not in _FORM_ROLES or self.data_ is None or not index.isValid() or \
                 not 0 <= index.row() < len(self._indicators) or \
-                not 0 <= index.column() < self.columnCount():
+                not 0 <= index.column() < self.first_value_column + len(self._keys):
             return None
         item = self._indicators[index.row()]
         column = index.column()
