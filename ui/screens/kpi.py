@@ -166,6 +166,11 @@ class KpiListPage(QWidget):
         self.proxy.set_office(self.office.currentData() or ALL)
         self.model.set_rows(rows)
         self.table.setColumnHidden(KpiListModel.OFFICE, self.is_lao)
+        # With one form per programme the programme says it all (the form name is its tooltip).
+        single = self.model.one_form_per_programme()
+        self.table.setColumnHidden(KpiListModel.FORM, single)
+        self.table.horizontalHeader().setSectionResizeMode(
+            KpiListModel.PROGRAMME if single else KpiListModel.FORM, QHeaderView.ResizeMode.Stretch)
         if me is None:
             self.subtitle.setText("")
         elif self.is_lao:

@@ -72,6 +72,14 @@ class KpiListModel(QAbstractTableModel):
     def row_at(self, row: int) -> KpiListRow:
         return self._rows[row]
 
+    def one_form_per_programme(self) -> bool:
+        """True when no programme has two KPI forms (the form column adds nothing then)."""
+        forms: dict[str, str] = {}
+        for row in self._rows:
+            if forms.setdefault(row.programme_id, row.form_code) != row.form_code:
+                return False
+        return True
+
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
         return 0 if parent.isValid() else len(self._rows)
 
@@ -94,6 +102,8 @@ class KpiListModel(QAbstractTableModel):
             if column == self.OFFICE:
                 return row.office_name
             if column == self.PROGRAMME:
+                if role == Qt.ItemDataRole.ToolTipRole:
+                    return f"{row.programme_code} · {row.programme_name}\n{row.form_name}"
                 return f"{row.programme_code} · {row.programme_name}"
             if column == self.FORM:
                 return row.form_name
