@@ -400,3 +400,38 @@ def test_back_warns_once_about_cells_that_could_not_be_saved(qtbot, lao_store, m
         "ไม่ได้บันทึก" in editor.messages.item(0).text()
     qtbot.mouseClick(editor.back, Qt.MouseButton.LeftButton)
     assert screen.stack.currentWidget() is screen.list_page
+
+
+def test_the_gui_thread_never_opens_a_database_session(qtbot, lao_store, make_screen,
+                                                       monkeypatch):
+    import threading
+
+    from lev_desktop.db.store import Store
+
+    screen, _ctx = make_screen(lao_store)
+    on_gui_thread = []
+    for name in ("read", "session"):
+        original = getattr(Store, name)
+
+        def guarded(self, *args, _original=original, _name=name, **kwargs):
+            if threading.current_thread() is threading.main_thread():
+                on_gui_thread.append(_name)
+            return _original(self, *args, **kwargs)
+
+        monkeypatch.setattr(Store, name, guarded)
+    screen.refresh()
+    qtbot.waitUntil(lambda: not screen.ctx.runner.active, timeout=5000)
+    editor = open_form(qtbot, screen, LAO, "P5", "SP", "FY2568")
+    qtbot.mouseClick(editor.add_product, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: len(editor.model.row_keys) == 1, timeout=5000)
+    field = type_text(qtbot, editor.table, "12")
+    press(qtbot, field, Qt.Key.Key_Return)
+    idle(qtbot, screen)
+    qtbot.mouseClick(editor.complete_button, Qt.MouseButton.LeftButton)
+    idle(qtbot, screen)
+    editor.undo_stack.undo()
+    idle(qtbot, screen)
+    qtbot.mouseClick(editor.back, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not screen.ctx.runner.active, timeout=5000)
+    assert on_gui_thread == []
+    assert len(kpi.list_products(lao_store, LAO, "P5", "FY2568")) == 1  # the work was done
