@@ -13,6 +13,8 @@ from lev_desktop.i18n import N_, _
 DRAFT, COMPLETE, SENT, RETURNED = "draft", "complete", "sent", "returned"
 MISSING = "missing"
 OVERDUE = "overdue"
+DUE_SOON = "due_soon"  # not complete, due within DUE_SOON_DAYS
+DUE_SOON_DAYS = 7
 
 STATUS_LABELS = {
     MISSING: N_("Not started"),
@@ -20,6 +22,7 @@ STATUS_LABELS = {
     COMPLETE: N_("Complete"),
     SENT: N_("Sent"),
     RETURNED: N_("Returned for correction"),
+    DUE_SOON: N_("Due soon"),
     OVERDUE: N_("Overdue"),
 }
 

@@ -276,14 +276,18 @@ def _effective_status(status: str | None, updated_at: dt.datetime | None,
                       last_return: dt.datetime | None, due: dt.date | None,
                       today: dt.date) -> str:
     """The status a list shows: the stored one, "returned" when a return for correction came
-    after the last change, "missing" when nothing was entered, "overdue" past the deadline."""
+    after the last change, "missing" when nothing was entered, "overdue" past the deadline,
+    "due_soon" within a week of it."""
     if status is None:
         status = form_status.MISSING
     elif last_return is not None and updated_at is not None and last_return >= updated_at and \
             status in (FormStatus.COMPLETE, FormStatus.SENT, FormStatus.DRAFT):
         status = FormStatus.RETURNED
-    if status in (form_status.MISSING, FormStatus.DRAFT) and due and due < today:
-        return form_status.OVERDUE
+    if status in (form_status.MISSING, FormStatus.DRAFT) and due:
+        if due < today:
+            return form_status.OVERDUE
+        if (due - today).days <= form_status.DUE_SOON_DAYS:
+            return form_status.DUE_SOON
     return status
 
 

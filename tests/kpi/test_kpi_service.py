@@ -126,14 +126,16 @@ def test_a_product_value_in_the_single_row_is_refused(lao_store):
 
 def test_kpi_list_shows_every_form_with_its_status(lao_store):
     kpi.save_values(lao_store, "P4", "2024-10", {("", "activities_held"): "3"})
-    rows = kpi.kpi_list(lao_store, [LAO], 2568, today=dt.date(2025, 1, 15))
+    rows = kpi.kpi_list(lao_store, [LAO], 2568, today=dt.date(2025, 1, 26))
     by_key = {(r.programme_code, r.period): r for r in rows}
     assert {r.programme_code for r in rows} == {"P2", "P3", "P4", "P5"}
     assert len([r for r in rows if r.programme_code == "P4"]) == 12
     october = by_key[("P4", "2024-10")]
     assert october.status == "overdue"  # draft, due 1 Nov 2567
     assert october.period_label == "ตุลาคม 2567" and october.progress_text == "1/5"
-    assert by_key[("P4", "2025-01")].status == "missing"  # due 1 Feb 2568, not yet
+    assert by_key[("P4", "2025-01")].status == "due_soon"  # due 1 Feb 2568, within a week
+    assert by_key[("P4", "2025-01")].status_label == "ใกล้ครบกำหนด"
+    assert by_key[("P4", "2025-02")].status == "missing"  # due 1 Mar 2568
     assert by_key[("P4", "2024-11")].status == "overdue"
     assert by_key[("P5", "FY2568")].progress_text == "0 ผลิตภัณฑ์"
     assert by_key[("P2", "FY2567")].due == dt.date(2024, 11, 22)
