@@ -435,3 +435,39 @@ def test_the_gui_thread_never_opens_a_database_session(qtbot, lao_store, make_sc
     qtbot.waitUntil(lambda: not screen.ctx.runner.active, timeout=5000)
     assert on_gui_thread == []
     assert len(kpi.list_products(lao_store, LAO, "P5", "FY2568")) == 1  # the work was done
+
+
+def test_mark_complete_right_after_typing_waits_for_the_save(qtbot, lao_store, make_screen):
+    kpi.save_values(lao_store, "P3", "ONCE", {("", "has_green_plan"): "มี",
+                                               ("", "green_area_rai"): "1",
+                                               ("", "activities"): "ปลูกต้นไม้"})
+    screen, _ctx = make_screen(lao_store)
+    editor = open_form(qtbot, screen, LAO, "P3", "Q", "ONCE")
+    view = editor.table
+    goto(qtbot, view, cell(editor, "trees_planted"))
+    field = type_text(qtbot, view, "300")
+    press(qtbot, field, Qt.Key.Key_Return)
+    # No waiting: the click comes while the cell may still be on its way to the database.
+    qtbot.mouseClick(editor.complete_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: editor.status_chip.text() == "ครบถ้วน", timeout=5000)
+    idle(qtbot, screen)
+    assert kpi.load_form(lao_store, LAO, "P3", "ONCE").status == "complete"
+
+
+def test_cli_refuses_unknown_office_and_period_in_thai(demo_store, capsys):
+    from lev_desktop.cli import main
+
+    assert main(["--db", str(demo_store.path), "kpi", "--programme", "P5",
+                 "--office", "9999999"]) == 2
+    assert "ไม่พบหน่วยงานรหัส 9999999" in capsys.readouterr().err
+    assert main(["--db", str(demo_store.path), "kpi", "--programme", "P5",
+                 "--office", "4801003", "--period", "เมื่อวาน"]) == 2
+    assert "ไม่รู้จักงวด" in capsys.readouterr().err
+    assert main(["--db", str(demo_store.path), "kpi", "--programme", "P1",
+                 "--office", "4801003"]) == 2
+    assert "ไม่มีแบบบันทึกตัวชี้วัด" in capsys.readouterr().err
+    # Without --period: every period with values (P4: the months reported).
+    assert main(["--db", str(demo_store.path), "kpi", "--programme", "P4",
+                 "--office", "4801003"]) == 0
+    periods = {line.split("\t")[0] for line in capsys.readouterr().out.splitlines()}
+    assert periods and all(len(p) == 7 and p[4] == "-" for p in periods)

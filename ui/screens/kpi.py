@@ -291,6 +291,7 @@ class KpiFormEditor(QWidget):
         self.undo_stack = QUndoStack(self)
         self.saving = False
         self.save_again = False
+        self.deferred_status = ""  # a status to set once the cells being saved are written
         self.programme_id = ""
         self.period = ""
         self.office_code = ""
@@ -436,6 +437,7 @@ class KpiFormEditor(QWidget):
         data, periods = result
         self.undo_stack.clear()
         self.leave_unsaved = False
+        self.deferred_status = ""
         self.programme_id, self.period = data.programme_id, data.period
         self.office_code, self.form_code = data.office_code, data.form_code
         self.model.set_form(data)
@@ -478,6 +480,7 @@ class KpiFormEditor(QWidget):
 
     def _failed(self, exc: BaseException) -> None:
         self.saving = False
+        self.deferred_status = ""
         self.model.in_flight = set()
         if isinstance(exc, service.KpiValidationError):
             self.model.set_final_problems(exc.problems)
@@ -600,11 +603,13 @@ class KpiFormEditor(QWidget):
             self.model.mark_saved(batch)
             self._set_status_chip(result.status)
             self.ctx.data_changed.emit("kpi")
-            if self.save_again or self.model.savable():
-                self.save_again = False
+            self.save_again = False
+            if self.model.savable():
                 self.save_pending()
-            else:
-                self._update_save_state()
+                return
+            self._update_save_state()
+            if self.deferred_status:
+                self.set_status(self.deferred_status)
 
         self.ctx.runner.run(job, on_success=done, on_failure=self._failed, owner=self,
                             modal=False)
@@ -677,12 +682,20 @@ class KpiFormEditor(QWidget):
 
     # -- status ---------------------------------------------------------------------------
     def set_status(self, status: str) -> None:
-        if status == "complete" and self.model.pending:
+        savable = self.model.savable()
+        wrong = [k for k in self.model.pending
+                 if k not in savable and k not in self.model.in_flight]
+        if status == "complete" and wrong:
             self.model.set_final_problems([])
             self._add_message(_("Please correct the cells marked red first; they are not saved."),
                               error=True)
             return
-        self.save_pending()
+        if self.saving or savable:
+            # Let the typed cells reach the database first, then check the whole form.
+            self.deferred_status = status
+            self.save_pending()
+            return
+        self.deferred_status = ""
         store, programme, period, form = (self.ctx.store, self.programme_id, self.period,
                                           self.form_code)
 
