@@ -321,6 +321,11 @@ def load_form(store: Store, office_code: str, programme: str, period: str,
                                           review.updated_by, review.action, review.text))
                 if review.action == FormStatus.RETURNED:
                     last_return = review.updated_at
+            if reviews:  # show the reviewing office by name when this database knows it
+                names = dict(session.execute(select(Office.code, Office.name).where(
+                    Office.code.in_({r.office for r in reviews}))).all())
+                for note in reviews:
+                    note.office = names.get(note.office, note.office)
     order = sorted(k for k in rows if k)  # new_row_key() sorts in the order of adding
     due = due_date(spec, form["code"], period)
     live = submission if submission is not None and not submission.deleted else None

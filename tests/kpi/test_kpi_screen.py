@@ -471,3 +471,34 @@ def test_cli_refuses_unknown_office_and_period_in_thai(demo_store, capsys):
                  "--office", "4801003"]) == 0
     periods = {line.split("\t")[0] for line in capsys.readouterr().out.splitlines()}
     assert periods and all(len(p) == 7 and p[4] == "-" for p in periods)
+
+
+def test_without_an_office_the_list_says_what_to_do(qtbot, empty_store, make_screen):
+    screen, _ctx = make_screen(empty_store)
+    page = screen.list_page
+    assert page.model.rowCount() == 0
+    assert page.empty.isVisibleTo(page)
+    assert page.empty.text() == "โปรดตั้งค่าหน่วยงานก่อน (เมนูตั้งค่า)"
+
+
+def test_the_lao_sees_a_return_for_correction_in_the_editor(qtbot, lao_store, make_screen):
+    import datetime as dt
+
+    kpi.save_values(lao_store, "P2", "FY2567", {("", "households_total"): "100"})
+    with lao_store.read() as session:
+        sub = session.scalar(select(FormSubmission))
+    with lao_store.session(importing=True) as session:  # as the district's package brings it
+        session.add(Review(id="r1", owner_office="D4801", target_office=LAO,
+                           target_kind=kpi.REVIEW_KIND, target_id=sub.id, action="returned",
+                           text="โปรดกรอกปริมาณขยะ", updated_by="นายอำเภอ",
+                           updated_at=sub.updated_at + dt.timedelta(seconds=1)))
+    screen, _ctx = make_screen(lao_store)
+    page = screen.list_page
+    page.search.setText("สะอาด")
+    assert page.proxy.index(0, KpiListModel.STATUS).data() == "ส่งกลับให้แก้ไข"
+    assert page.proxy.index(0, KpiListModel.STATUS).data(
+        Qt.ItemDataRole.BackgroundRole).color().name() == "#e8dcf5"
+    editor = open_form(qtbot, screen, LAO, "P2", "KPI", "FY2567")
+    assert editor.status_chip.text() == "ส่งกลับให้แก้ไข"
+    texts = [editor.messages.item(i).text() for i in range(editor.messages.count())]
+    assert any("D4801" in t and "โปรดกรอกปริมาณขยะ" in t for t in texts)

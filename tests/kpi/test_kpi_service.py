@@ -152,7 +152,9 @@ def test_district_reads_its_laos_and_returns_a_form(demo_store):
         everything["4801003"][""]["households_total"]
     # The district cannot write an LAO's values: save_values always writes this office's own.
     kpi.add_review(demo_store, "4801003", "P2", "FY2567", "returned", "ตัวเลขขยะไม่ตรงกับรายงานเดือน")
-    assert kpi.load_form(demo_store, "4801003", "P2", "FY2567").status == "returned"
+    data = kpi.load_form(demo_store, "4801003", "P2", "FY2567")
+    assert data.status == "returned"
+    assert data.reviews[0].office == "สำนักงานส่งเสริมการปกครองท้องถิ่นอำเภอเมืองนครพนม"
     assert _count(demo_store, Review, target_office="4801003", action="returned") == 1
     listed = {(r.office_code, r.programme_code): r.status
               for r in kpi.kpi_list(demo_store, ["4801003"], 2568)}
