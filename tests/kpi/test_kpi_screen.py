@@ -502,3 +502,43 @@ def test_the_lao_sees_a_return_for_correction_in_the_editor(qtbot, lao_store, ma
     assert editor.status_chip.text() == "ส่งกลับให้แก้ไข"
     texts = [editor.messages.item(i).text() for i in range(editor.messages.count())]
     assert any("D4801" in t and "โปรดกรอกปริมาณขยะ" in t for t in texts)
+
+
+def test_district_sees_all_laos_side_by_side_with_totals(qtbot, demo_store, make_screen):
+    screen, _ctx = make_screen(demo_store)
+    page = screen.list_page
+    assert page.overview.isVisible()
+    page.search.setText("สะอาด")
+    page.table.setCurrentIndex(page.proxy.index(0, 0))
+    qtbot.mouseClick(page.overview, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: screen.overview.loaded, timeout=10000)
+    model = screen.overview.model
+    laos = page.laos
+    assert model.rowCount() == len(laos) + 1                 # one row per LAO, then the total
+    values = kpi.consolidated(demo_store, "P2", "FY2567", [code for code, _ in laos])
+    column = 1 + [i["code"] for i in kpi.get_programme(demo_store, "P2").spec["indicators"]
+                  ].index("households_total")
+    total = sum(values[code][""]["households_total"] for code, _ in laos)
+    assert model.index(len(laos), 0).data() == "รวม"
+    assert model.index(len(laos), column).data() == f"{total:,}"
+    assert model.index(0, 0).data() == laos[0][1]
+    # Enter on an LAO opens its form; "back" returns to the table.
+    view = screen.overview.table
+    view.setCurrentIndex(model.index(1, 0))
+    qtbot.keyClick(view, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: screen.editor.loaded, timeout=10000)
+    assert screen.editor.office_code == laos[1][0] and screen.editor.model.read_only
+    qtbot.mouseClick(screen.editor.back, Qt.MouseButton.LeftButton)
+    assert screen.stack.currentWidget() is screen.overview
+
+
+def test_overview_model_passes_the_model_tester(qtmodeltester, demo_store):
+    from lev_desktop.ui.screens.kpi_models import KpiOverviewModel
+
+    laos = [("4801003", "ทต.นาทราย"), ("4801004", "ทต.ท่าค้อ"), ("4809999", "ไม่มีข้อมูล")]
+    for programme, period in (("P2", "FY2567"), ("P5", "FY2568")):
+        model = KpiOverviewModel()
+        model.set_data(kpi.get_programme(demo_store, programme).spec, laos,
+                       kpi.consolidated(demo_store, programme, period, [c for c, _ in laos]))
+        qtmodeltester.check(model)
+        assert model.index(model.rowCount() - 2, 0).data() == "ไม่มีข้อมูล"  # no values: a row

@@ -44,6 +44,7 @@ from lev_desktop.ui.screens.kpi_models import (
     KpiFormModel,
     KpiListFilter,
     KpiListModel,
+    KpiOverviewModel,
     KpiRowFilter,
     KpiTableView,
 )
@@ -58,6 +59,7 @@ class KpiListPage(QWidget):
     """Every KPI form with its status; Enter or double-click opens one."""
 
     open_requested = Signal(str, str, str, str)  # office, programme id, form code, period
+    overview_requested = Signal(str, str, str, list)  # programme id, form code, period, LAOs
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None):
         super().__init__(parent)
@@ -91,11 +93,18 @@ class KpiListPage(QWidget):
             self.status.addItem(_(label), key)
         self.status.currentIndexChanged.connect(self._filter)
 
+        self.overview = QPushButton(_("All LAOs side by side"))
+        self.overview.setToolTip(_("The selected programme and period for every LAO in one "
+                                   "table, with totals"))
+        self.overview.clicked.connect(self._overview)
+        self.laos: list[tuple[str, str]] = []
+
         bar = QHBoxLayout()
         bar.addWidget(self.office_label)
         bar.addWidget(self.office, 2)
         bar.addWidget(self.search, 3)
         bar.addWidget(self.status, 1)
+        bar.addWidget(self.overview)
 
         self.table = QTableView()
         self.table.setModel(self.proxy)
@@ -154,6 +163,8 @@ class KpiListPage(QWidget):
         self.is_lao = me is None or me.level == Level.LAO
         self.office_label.setVisible(not self.is_lao)
         self.office.setVisible(not self.is_lao)
+        self.overview.setVisible(not self.is_lao)
+        self.laos = [(lao.code, lao.name) for lao in laos]
         current = self.office.currentData()
         self.office.blockSignals(True)
         self.office.clear()
@@ -220,6 +231,103 @@ class KpiListPage(QWidget):
             return
         row = self.model.row_at(self.proxy.mapToSource(index).row())
         self.open_requested.emit(row.office_code, row.programme_id, row.form_code, row.period)
+
+    def _overview(self) -> None:
+        index = self.table.currentIndex()
+        if not index.isValid():
+            if not self.proxy.rowCount():
+                return
+            index = self.proxy.index(0, 0)
+        row = self.model.row_at(self.proxy.mapToSource(index).row())
+        self.overview_requested.emit(row.programme_id, row.form_code, row.period, self.laos)
+
+
+# ---- all LAOs side by side ----------------------------------------------------------------
+
+class KpiOverviewPage(QWidget):
+    """A district's or province's view of one programme and period across its LAOs."""
+
+    back_requested = Signal()
+    open_requested = Signal(str, str, str, str)
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.ctx = ctx
+        self.model = KpiOverviewModel(self)
+        self.key = ("", "", "")
+        self.back = QPushButton(_("← Indicator list"))
+        self.back.clicked.connect(self.back_requested)
+        self.title = QLabel()
+        self.title.setWordWrap(True)
+        font = self.title.font()
+        font.setPointSizeF(font.pointSizeF() * 1.2)
+        font.setBold(True)
+        self.title.setFont(font)
+        top = QHBoxLayout()
+        top.addWidget(self.back)
+        top.addWidget(self.title, 1)
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setAlternatingRowColors(True)
+        self.table.setWordWrap(True)
+        self.table.activated.connect(self._open)
+        self.table.doubleClicked.connect(self._open)
+        self.hint = QLabel(_("Read-only. Enter or double-click opens an LAO's form to comment "
+                             "on it or return it."))
+        self.hint.setWordWrap(True)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.hint)
+        self.loaded = False
+        for sequence in ("Alt+Left", "Backspace"):
+            shortcut = QShortcut(QKeySequence(sequence), self)
+            shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            shortcut.activated.connect(self.back_requested)
+
+    def show_overview(self, programme_id: str, form_code: str, period: str,
+                      laos: list[tuple[str, str]]) -> None:
+        store = self.ctx.store
+        self.key = (programme_id, form_code, period)
+        self.loaded = False
+
+        def job(progress: Any) -> tuple[Any, dict[str, Any]]:
+            programme = service.get_programme(store, programme_id)
+            return programme, service.consolidated(store, programme_id, period,
+                                                   [code for code, _name in laos])
+
+        def done(result: tuple[Any, dict[str, Any]]) -> None:
+            programme, values = result
+            self.model.set_data(programme.spec, laos, values)
+            self.title.setText(_("{programme} · {period}: all LAOs").format(
+                programme=f"{programme.code} · {programme.short_name or programme.name}",
+                period=service.period_label(period)))
+            header = self.table.horizontalHeader()
+            header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+            self.table.setColumnWidth(0, 230)
+            for column in range(1, self.model.columnCount()):
+                self.table.setColumnWidth(column, 130)
+            if self.model.columnCount() > 1 and self.model.headerData(
+                    1, Qt.Orientation.Horizontal) == _("Product"):
+                self.table.setColumnWidth(1, 80)
+            # Long Thai indicator names wrap in the header (three lines) instead of clipping.
+            header.setDefaultAlignment(Qt.AlignmentFlag.AlignCenter
+                                       | Qt.AlignmentFlag(Qt.TextFlag.TextWordWrap.value))
+            header.setFixedHeight(self.fontMetrics().lineSpacing() * 3 + 12)
+            self.table.verticalHeader().setDefaultSectionSize(
+                self.fontMetrics().lineSpacing() + 14)
+            self.loaded = True
+            self.table.setFocus()
+
+        self.ctx.runner.run(job, label=_("Loading the indicator forms…"), on_success=done,
+                            owner=self, modal=False)
+
+    def _open(self, index: QModelIndex) -> None:
+        office = self.model.office_at(index.row())
+        if office:
+            self.open_requested.emit(office, *self.key)
 
 
 def _fy(year: int) -> str:
@@ -820,14 +928,20 @@ class KpiScreen(QWidget):
         self.ctx = ctx
         self.list_page = KpiListPage(ctx)
         self.editor = KpiFormEditor(ctx)
+        self.overview = KpiOverviewPage(ctx)
         self.stack = QStackedWidget()
         self.stack.addWidget(self.list_page)
         self.stack.addWidget(self.editor)
+        self.stack.addWidget(self.overview)
+        self.came_from_overview = False
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.stack)
         self.list_page.open_requested.connect(self.open_form)
-        self.editor.back_requested.connect(self.show_list)
+        self.list_page.overview_requested.connect(self.show_overview)
+        self.overview.back_requested.connect(self.show_list)
+        self.overview.open_requested.connect(self._open_from_overview)
+        self.editor.back_requested.connect(self._editor_back)
         ctx.fiscal_year_changed.connect(lambda _y: self.refresh())
         # Imports and other screens change forms too; the editor's own saves say "kpi" while
         # the list is hidden, and the list reloads when it is shown again.
@@ -844,7 +958,26 @@ class KpiScreen(QWidget):
         self.list_page.refresh()
         self.list_page.table.setFocus()
 
+    def show_overview(self, programme_id: str, form_code: str, period: str,
+                      laos: list[tuple[str, str]]) -> None:
+        self.stack.setCurrentWidget(self.overview)
+        self.overview.show_overview(programme_id, form_code, period, laos)
+
+    def _open_from_overview(self, office: str, programme_id: str, form_code: str,
+                            period: str) -> None:
+        self.open_form(office, programme_id, form_code, period)
+        self.came_from_overview = True
+
+    def _editor_back(self) -> None:
+        if self.came_from_overview:
+            self.came_from_overview = False
+            self.stack.setCurrentWidget(self.overview)
+            self.overview.table.setFocus()
+        else:
+            self.show_list()
+
     def open_form(self, office: str, programme_id: str, form_code: str, period: str) -> None:
+        self.came_from_overview = False
         self.stack.setCurrentWidget(self.editor)
         self.editor.open_form(office, programme_id, form_code, period)
 

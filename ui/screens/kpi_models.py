@@ -676,6 +676,112 @@ class KpiTableView(QTableView):
         super().keyPressEvent(event)
 
 
-__all__ = ["KpiDelegate", "KpiFormModel", "KpiListFilter", "KpiListModel", "KpiRowFilter",
-           "KpiTableView", "CODE_ROLE", "ROW_KEY_ROLE"]
 
+
+
+# ---- all LAOs side by side (district / province) ------------------------------------------
+
+class KpiOverviewModel(QAbstractTableModel):
+    """One programme and period for every LAO: a row per LAO (per product on P5), a column per
+    indicator, and a total row for the quantities (not for percentages)."""
+
+    def __init__(self, parent: Any = None):
+        super().__init__(parent)
+        self._spec: dict[str, Any] = {}
+        self._indicators: list[dict[str, Any]] = []
+        self._rows: list[tuple[str, str, str, dict[str, Any]]] = []  # code, name, product, values
+        self._totals: dict[str, Any] = {}
+        self._repeated = False
+
+    def set_data(self, spec: dict[str, Any], offices: list[tuple[str, str]],
+                 values: dict[str, dict[str, dict[str, Any]]]) -> None:
+        """``offices``: (code, name) in order; ``values``: ``services.kpi.consolidated``."""
+        from decimal import Decimal
+
+        from lev_desktop.domain.validation import is_repeated
+
+        self.beginResetModel()
+        self._spec = spec
+        self._repeated = is_repeated(spec)
+        self._indicators = row_indicators(spec, "x" if self._repeated else "")
+        self._rows = []
+        for code, name in offices:
+            rows = values.get(code, {})
+            keys = sorted(k for k in rows if k) if self._repeated else [""]
+            if not keys:
+                self._rows.append((code, name, "", {}))
+            for number, key in enumerate(keys, start=1):
+                self._rows.append((code, name, str(number) if key else "", rows.get(key, {})))
+        self._totals = {}
+        for item in self._indicators:
+            if item.get("type") in ("integer", "decimal", "baht"):
+                present = [r[3][item["code"]] for r in self._rows
+                           if r[3].get(item["code"]) is not None]
+                self._totals[item["code"]] = sum((Decimal(str(v)) for v in present), Decimal(0))
+        self.endResetModel()
+
+    def office_at(self, row: int) -> str | None:
+        return self._rows[row][0] if 0 <= row < len(self._rows) else None
+
+    @property
+    def _first(self) -> int:
+        return 2 if self._repeated else 1
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
+        return 0 if parent.isValid() or not self._rows else len(self._rows) + 1
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
+        return 0 if parent.isValid() or not self._spec else self._first + len(self._indicators)
+
+    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if orientation != Qt.Orientation.Horizontal or not 0 <= section < self.columnCount():
+            return None
+        if role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            return None
+        if section == 0:
+            return _("Office")
+        if self._repeated and section == 1:
+            return _("Product")
+        item = self._indicators[section - self._first]
+        unit = item.get("unit")
+        return f"{item['name']} ({unit})" if unit else item["name"]
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < self.rowCount() or \
+                not 0 <= index.column() < self.columnCount():
+            return None
+        total = index.row() == len(self._rows)
+        column = index.column()
+        item = self._indicators[column - self._first] if column >= self._first else None
+        if role == Qt.ItemDataRole.DisplayRole:
+            if total:
+                if column == 0:
+                    return _("Total")
+                if item is not None and item["code"] in self._totals:
+                    return format_value(item, self._totals[item["code"]])
+                return ""
+            code, name, product, values = self._rows[index.row()]
+            if column == 0:
+                return name
+            if item is None:
+                return product
+            return format_value(item, values.get(item["code"]))
+        if role == Qt.ItemDataRole.TextAlignmentRole and item is not None and \
+                item.get("type") in NUMERIC_TYPES:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == Qt.ItemDataRole.FontRole and total:
+            font = QFont()
+            font.setBold(True)
+            return font
+        if role == Qt.ItemDataRole.ToolTipRole and not total:
+            code, name, _product, values = self._rows[index.row()]
+            if column == 0:
+                return f"{name} ({code})"
+            if item is not None:
+                return format_value(item, values.get(item["code"])) or None
+        return None
+
+
+__all__ = ["KpiDelegate", "KpiFormModel", "KpiListFilter", "KpiListModel", "KpiOverviewModel",
+           "KpiRowFilter", "KpiTableView", "CODE_ROLE", "ROW_KEY_ROLE"]
