@@ -187,6 +187,7 @@ def test_products_thai_text_url_check_remove_and_undo(qtbot, lao_store, make_scr
     screen, _ctx = make_screen(lao_store)
     editor = open_form(qtbot, screen, LAO, "P5", "SP", "FY2568")
     assert editor.products_row.isVisible()
+    assert "ยังไม่มีผลิตภัณฑ์" in editor.messages.item(0).text()  # the empty state says what to do
     qtbot.mouseClick(editor.add_product, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: len(editor.model.row_keys) == 1, timeout=5000)
     key = editor.model.row_keys[0]

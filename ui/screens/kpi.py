@@ -880,6 +880,10 @@ class KpiFormEditor(QWidget):
             self.messages.addItem(QListWidgetItem(_(
                 "This form belongs to {office}: you can read it, comment on it or return it "
                 "for correction.").format(office=data.office_name)))
+        elif data.repeated and not self.model.row_keys:
+            self.messages.addItem(QListWidgetItem(_(
+                "No product yet. Press “Add product” to record the first one (the target is at "
+                "least one product per LAO).")))
         elif not self.messages.count():
             self.messages.addItem(QListWidgetItem(_(
                 "Type into the cells; Tab or Enter goes to the next field and every cell is "
