@@ -70,11 +70,7 @@ class KpiListPage(QWidget):
         self.proxy.setSourceModel(self.model)
 
         title = QLabel(_("Indicators"))
-        title.setObjectName("screenTitle")
-        font = title.font()
-        font.setPointSizeF(font.pointSizeF() * 1.4)
-        font.setBold(True)
-        title.setFont(font)
+        title.setObjectName("pageTitle")  # styled by lev_desktop.ui.style
         self.subtitle = QLabel()
         self.subtitle.setWordWrap(True)
 
@@ -140,9 +136,16 @@ class KpiListPage(QWidget):
         layout.addWidget(self.empty, 1)
         layout.addWidget(self.count)
         self.loaded = False
+        self.loading = False
+        self.load_again = False
 
     # -- data -----------------------------------------------------------------------------
     def refresh(self) -> None:
+        # The main window and our own signals may both ask; one load at a time, then one more.
+        if self.loading:
+            self.load_again = True
+            return
+        self.loading = True
         store, year = self.ctx.store, self.ctx.fiscal_year
 
         def job(progress: Any) -> tuple[Any, list[Any], list[service.KpiListRow]]:
@@ -155,10 +158,28 @@ class KpiListPage(QWidget):
             codes = [me.code] if me.level == Level.LAO else [o.code for o in laos]
             return me, laos, service.kpi_list(store, codes, year)
 
+        def failed(exc: BaseException) -> None:
+            self.loading = False
+            message = describe_error(exc)
+            if message is None:
+                message = _("The indicator forms could not be loaded. Please try again.")
+                if self.ctx.runner.on_bug is not None:
+                    import traceback
+
+                    self.ctx.runner.on_bug(exc, "".join(traceback.format_exception(exc)))
+            self.empty.setText(message)
+            self.empty.show()
+            self.table.hide()
+
         self.ctx.runner.run(job, label=_("Loading the indicator forms…"),
-                            on_success=self._loaded, owner=self, modal=False)
+                            on_success=self._loaded, on_failure=failed, owner=self, modal=False)
 
     def _loaded(self, result: tuple[Any, list[Any], list[service.KpiListRow]]) -> None:
+        self.loading = False
+        if self.load_again:
+            self.load_again = False
+            self.refresh()
+            return
         me, laos, rows = result
         self.is_lao = me is None or me.level == Level.LAO
         self.office_label.setVisible(not self.is_lao)
