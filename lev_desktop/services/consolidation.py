@@ -1,0 +1,608 @@
+"""The consolidation board: every LAO under this office, its state for one obligation, and
+its figures for one programme and fiscal year.
+
+A district (15–20 LAOs), a province (~200) or the Department (~7,850) asks the same two
+questions at the end of a reporting window: *who has sent what, on time?* and *what do the
+figures add up to?*. ``build_board`` answers both in a handful of set-based queries
+(``GROUP BY owner_office``), so its cost grows with the number of records, not with the
+number of queries; nothing here loops over LAOs issuing SQL.
+
+States (one per LAO for the chosen obligation and period):
+
+- ``complete``: the LAO's form arrived (status complete/sent) on or before the due date;
+- ``late`` (ส่งช้า): it arrived after the due date;
+- ``overdue``: the due date has passed and nothing arrived;
+- ``pending``: not due yet and nothing arrived.
+
+When did it "arrive"? ``FormSubmission.sent_at``, else ``completed_at``, else the record's
+``updated_at`` (a package import writes records exactly as received, so this is the LAO's own
+time). For the LEV monitoring form (F3), the milestone "results reported and notice posted"
+(``Monitoring.reported_on``) counts when no form state was recorded.
+
+Due dates come from a ``DueSource``; the default expands the template rules minimally
+(``_template_dues``) until the deadline engine's API is used instead.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from enum import StrEnum
+from typing import Any, Protocol
+
+from sqlalchemy import distinct, func, select
+
+from lev_desktop.db.models import (
+    Activity,
+    FormStatus,
+    FormSubmission,
+    KpiValue,
+    Monitoring,
+    Office,
+    Plan,
+    PlanItem,
+    Programme,
+)
+from lev_desktop.db.store import Store
+from lev_desktop.domain.offices import LaoType
+from lev_desktop.i18n import N_, _
+from lev_desktop.thai_format import fiscal_months, fiscal_year_label, format_date
+
+# ---- states --------------------------------------------------------------------------------
+
+
+class State(StrEnum):
+    COMPLETE = "complete"
+    LATE = "late"
+    PENDING = "pending"
+    OVERDUE = "overdue"
+
+    @property
+    def label(self) -> str:
+        return _(STATE_LABELS[self])
+
+
+STATE_LABELS = {
+    State.COMPLETE: N_("Complete"),
+    State.LATE: N_("Received late"),
+    State.PENDING: N_("Pending"),
+    State.OVERDUE: N_("Overdue"),
+}
+# Display order: good news first, the problem last (the eye ends on red).
+STATE_ORDER = (State.COMPLETE, State.LATE, State.PENDING, State.OVERDUE)
+
+
+def classify(due: dt.date | None, arrived: dt.datetime | dt.date | None,
+             today: dt.date) -> State:
+    """The state of one LAO for one due date."""
+    if arrived is not None:
+        arrived_day = arrived.date() if isinstance(arrived, dt.datetime) else arrived
+        if due is None or arrived_day <= due:
+            return State.COMPLETE
+        return State.LATE
+    if due is not None and today > due:
+        return State.OVERDUE
+    return State.PENDING
+
+
+# ---- obligations and due dates -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DueItem:
+    """One dated deadline of an obligation: which period of the form it asks for, and when."""
+
+    period: str          # FormSubmission / KpiValue period key: FY2568, 2025-07, …
+    due: dt.date
+    label: str           # what a person reads: "ปีงบประมาณ พ.ศ. 2568", "กรกฎาคม 2568"
+
+
+@dataclass(frozen=True)
+class ObligationInfo:
+    code: str
+    title: str           # Thai, from the letter (data, not an interface string)
+    form: str
+    form_kind: str
+    lao_types: tuple[str, ...] | None
+    dues: tuple[DueItem, ...]
+
+    def due_for(self, period: str | None) -> DueItem | None:
+        if not self.dues:
+            return None
+        if period is None:
+            return self.dues[0]
+        return next((d for d in self.dues if d.period == period), None)
+
+
+class DueSource(Protocol):
+    """What the board needs from a deadline engine: the dated deadlines of one obligation."""
+
+    def __call__(self, programme: Programme, obligation: dict[str, Any],
+                 fiscal_year: int) -> list[DueItem]: ...
+
+
+def _iso(text: str) -> dt.date:
+    return dt.date.fromisoformat(text)
+
+
+def _month_label(year: int, month: int) -> str:
+    return format_date(dt.date(year, month, 1), "month")
+
+
+def _template_dues(programme: Programme, obligation: dict[str, Any],
+                   fiscal_year: int) -> list[DueItem]:
+    """A minimal reading of the template rules (one due date per form period)."""
+    rule = obligation.get("rule") or {}
+    kind = rule.get("type")
+    fy_period = f"FY{fiscal_year}"
+    fy_text = fiscal_year_label(fiscal_year)
+    if kind in ("once", "event"):
+        return [DueItem(fy_period, _iso(rule["date"]), fy_text)]
+    if kind == "window":
+        return [DueItem(fy_period, _iso(rule["end"]), fy_text)]
+    if kind == "fiscal_year":
+        year = fiscal_year - 543 - (1 if int(rule["month"]) >= 10 else 0)
+        year += int(rule.get("offset_years", 0))
+        return [DueItem(fy_period, dt.date(year, int(rule["month"]), int(rule["day"])), fy_text)]
+    if kind == "days_of_month":
+        # Every LAO is due at the first round; later rounds only chase those still missing.
+        return [DueItem(fy_period, _iso(rule["first"]), fy_text)]
+    if kind in ("monthly", "monthly_following"):
+        first = _iso(rule["first"])
+        until = _iso(rule["until"]) if rule.get("until") else None
+        items = []
+        for year, month in fiscal_months(fiscal_year):
+            # The report on a month is due on day N of the following month.
+            nxt = dt.date(year + (month == 12), month % 12 + 1, 1)
+            due = nxt.replace(day=int(rule.get("day", 1)))
+            if due < first or (until is not None and due > until):
+                continue
+            items.append(DueItem(f"{year:04d}-{month:02d}", due, _month_label(year, month)))
+        return items
+    return []
+
+
+def board_obligations(programme: Programme, fiscal_year: int,
+                      due_source: DueSource | None = None) -> list[ObligationInfo]:
+    """The LAO obligations of a programme that a form fulfils (the ones a board can check)."""
+    due_source = due_source or _template_dues
+    spec = programme.spec or {}
+    forms = {f["code"]: f for f in spec.get("forms", [])}
+    out = []
+    for ob in spec.get("obligations", []):
+        if ob.get("level") != "lao" or not ob.get("form"):
+            continue
+        form = forms.get(ob["form"], {})
+        out.append(ObligationInfo(
+            code=ob["code"], title=ob.get("title", ob["code"]), form=ob["form"],
+            form_kind=form.get("kind", ""),
+            lao_types=tuple(ob["lao_types"]) if ob.get("lao_types") else None,
+            dues=tuple(due_source(programme, ob, fiscal_year))))
+    return out
+
+
+def default_fiscal_year(programme: Programme, fallback: int) -> int:
+    return int(programme.fiscal_year or fallback)
+
+
+# ---- figures -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Metric:
+    """One figure column. ``agg`` says how the total row combines the LAOs' values."""
+
+    key: str
+    title: str           # already translated (or Thai data from the template)
+    kind: str            # money | int | decimal | percent
+    agg: str = "sum"     # sum | mean
+    unit: str = ""
+    stage: str = ""      # P2 stage key (source / middle / end), '' otherwise
+
+
+@dataclass
+class BoardRow:
+    code: str
+    name: str
+    lao_type: str | None
+    district_code: str | None
+    district: str
+    state: State | None
+    arrived: dt.datetime | None
+    due: dt.date | None
+    values: dict[str, Decimal | int | None] = field(default_factory=dict)
+
+    @property
+    def type_abbr(self) -> str:
+        try:
+            return LaoType(self.lao_type).abbreviation if self.lao_type else ""
+        except ValueError:
+            return self.lao_type or ""
+
+
+@dataclass
+class IndicatorSummary:
+    """A KPI aggregated over the LAOs on the board: sum for quantities, mean/min/max for %."""
+
+    code: str
+    name: str
+    stage: str
+    stage_label: str
+    unit: str
+    kind: str
+    count: int                    # LAOs with a value
+    total: Decimal | None
+    mean: Decimal | None
+    minimum: Decimal | None
+    maximum: Decimal | None
+
+
+@dataclass
+class GroupSummary:
+    """One district (or one LAO type): how many LAOs in each state, and its figure totals."""
+
+    key: str
+    label: str
+    laos: int
+    counts: dict[State, int]
+    totals: dict[str, Decimal | int | None]
+
+    @property
+    def done(self) -> int:
+        return self.counts.get(State.COMPLETE, 0) + self.counts.get(State.LATE, 0)
+
+
+@dataclass
+class Board:
+    programme_code: str
+    programme_name: str
+    fiscal_year: int
+    obligation: ObligationInfo | None
+    due: DueItem | None
+    metrics: list[Metric]
+    rows: list[BoardRow]
+    totals: dict[str, Decimal | int | None]
+    counts: dict[State, int]
+    districts: list[GroupSummary]
+    indicators: list[IndicatorSummary]
+    today: dt.date
+    filters: dict[str, str | None] = field(default_factory=dict)
+
+    @property
+    def done(self) -> int:
+        return self.counts.get(State.COMPLETE, 0) + self.counts.get(State.LATE, 0)
+
+
+PLAN_METRICS = (
+    ("budget_planned", N_("Budget planned"), "money"),
+    ("budget_spent", N_("Budget spent"), "money"),
+    ("activities_planned", N_("Activities planned"), "int"),
+    ("activities_held", N_("Activities held"), "int"),
+    ("participants", N_("Participants"), "int"),
+)
+_NUMERIC_TYPES = {"integer": "int", "decimal": "decimal", "baht": "money", "percent": "percent"}
+
+
+def metrics_for(programme: Programme) -> list[Metric]:
+    """The figure columns that make sense for a programme's forms and indicators."""
+    spec = programme.spec or {}
+    kinds = {f.get("kind") for f in spec.get("forms", [])}
+    out: list[Metric] = []
+    if "action_plan" in kinds:
+        out += [Metric(key, _(title), kind) for key, title, kind in PLAN_METRICS]
+    if spec.get("kpi_period") == "monthly":
+        out.append(Metric("months_reported", _("Months reported"), "int"))
+    indicators = spec.get("indicators", [])
+    if any(i.get("repeat") for i in indicators):
+        out.append(Metric("products", _("Products"), "int"))
+    for ind in indicators:
+        kind = _NUMERIC_TYPES.get(ind.get("type", ""))
+        if kind is None:
+            continue
+        out.append(Metric(f"kpi:{ind['code']}", ind.get("name", ind["code"]), kind,
+                          "mean" if kind == "percent" else "sum", ind.get("unit", ""),
+                          ind.get("group", "")))
+    return out
+
+
+def _kpi_periods(programme: Programme, fiscal_year: int, period: str | None) -> list[str]:
+    spec = programme.spec or {}
+    kpi_period = spec.get("kpi_period", "fiscal_year")
+    if kpi_period == "monthly":
+        months = [f"{y:04d}-{m:02d}" for y, m in fiscal_months(fiscal_year)]
+        return [period] if period in months else months
+    if kpi_period == "once":
+        return ["once", f"FY{fiscal_year}"]
+    return [f"FY{fiscal_year}"]
+
+
+# ---- LAO selection ---------------------------------------------------------------------------
+
+
+def board_laos(store: Store, *, office: str | None = None, district: str | None = None,
+               lao_type: str | None = None) -> list[Office]:
+    """The LAOs under ``office`` (default: this one), narrowed by district and LAO type."""
+    from lev_desktop.services.offices import subordinate_laos
+
+    laos = subordinate_laos(store, office)
+    if district:
+        laos = [o for o in laos if o.district_code == district]
+    if lao_type:
+        laos = [o for o in laos if o.lao_type == lao_type]
+    return laos
+
+
+# Above this many LAOs a query reads every owner's rows and keeps the ones wanted in Python:
+# cheaper than a giant IN list, and the database holds little else at that size anyway.
+_IN_LIMIT = 500
+
+
+def _owner_filter(column: Any, codes: Sequence[str]) -> list[Any]:
+    return [column.in_(list(codes))] if len(codes) <= _IN_LIMIT else []
+
+
+# ---- building the board --------------------------------------------------------------------
+
+
+def build_board(store: Store, programme: str | Programme, *, fiscal_year: int | None = None,
+                obligation: str | None = None, period: str | None = None,
+                district: str | None = None, lao_type: str | None = None,
+                office: str | None = None, today: dt.date | None = None,
+                due_source: DueSource | None = None,
+                arrivals_source: Callable[..., dict[str, dt.datetime]] | None = None,
+                progress: Callable[..., None] | None = None) -> Board:
+    """Builds the board for one programme (code, id or object) and fiscal year.
+
+    ``obligation`` defaults to the programme's first LAO obligation with a form, ``period`` to
+    its first due period. ``district`` (DOPA code) and ``lao_type`` narrow the LAOs.
+    """
+    from lev_desktop.services.programmes import get_programme
+
+    today = today or dt.date.today()
+    prog = programme if isinstance(programme, Programme) else get_programme(store, programme)
+    if prog is None:
+        raise LookupError(programme)
+    fy = fiscal_year or default_fiscal_year(prog, _store_fiscal_year(store))
+    obligations = board_obligations(prog, fy, due_source)
+    chosen = next((o for o in obligations if o.code == obligation), None) if obligation else (
+        obligations[0] if obligations else None)
+    if obligation and chosen is None:
+        raise LookupError(obligation)
+    due = chosen.due_for(period) if chosen else None
+    if chosen is not None and period and due is None:
+        raise LookupError(period)
+
+    laos = board_laos(store, office=office, district=district, lao_type=lao_type)
+    if chosen is not None and chosen.lao_types:
+        laos = [o for o in laos if o.lao_type in chosen.lao_types]
+    codes = [o.code for o in laos]
+    wanted = set(codes)
+    _step(progress, 1, 4)
+
+    metrics = metrics_for(prog)
+    values = _figures(store, prog, fy, codes, wanted, metrics,
+                      period=due.period if due else period)
+    _step(progress, 2, 4)
+    if chosen is not None and due is not None:
+        arrivals = (arrivals_source or _arrivals)(store, prog, chosen, due.period, codes, wanted)
+    else:
+        arrivals = {}
+    _step(progress, 3, 4)
+
+    district_names: dict[str | None, str] = {}
+    rows = []
+    for lao in laos:
+        if lao.district_code not in district_names:
+            district_names[lao.district_code] = _district_name(lao.district_code)
+        arrived = arrivals.get(lao.code)
+        state = classify(due.due if due else None, arrived, today) if chosen else None
+        rows.append(BoardRow(code=lao.code, name=lao.name, lao_type=lao.lao_type,
+                             district_code=lao.district_code,
+                             district=district_names[lao.district_code], state=state,
+                             arrived=arrived, due=due.due if due else None,
+                             values={m.key: values.get(lao.code, {}).get(m.key) for m in metrics}))
+    rows.sort(key=lambda r: (r.district_code or "", r.code))
+
+    counts = Counter(r.state for r in rows if r.state is not None)
+    board = Board(
+        programme_code=prog.code, programme_name=prog.short_name or prog.name, fiscal_year=fy,
+        obligation=chosen, due=due, metrics=metrics, rows=rows,
+        totals=combine(metrics, rows), counts={s: counts.get(s, 0) for s in STATE_ORDER},
+        districts=group_summaries(metrics, rows, key=lambda r: r.district_code or "",
+                                  label=lambda r: r.district),
+        indicators=indicator_summaries(prog, metrics, rows), today=today,
+        filters={"district": district, "lao_type": lao_type, "office": office})
+    _step(progress, 4, 4)
+    return board
+
+
+def _step(progress: Callable[..., None] | None, done: int, total: int) -> None:
+    if progress is not None:
+        progress(done, total, _("Consolidating figures…"))
+
+
+def _store_fiscal_year(store: Store) -> int:
+    from lev_desktop.thai_format import fiscal_year as fy_of
+
+    stored = store.get_setting("fiscal_year")
+    return int(stored) if stored else fy_of(dt.date.today())
+
+
+def _district_name(code: str | None) -> str:
+    from lev_desktop.gazetteer import district_label
+
+    return district_label(code) or (code or "")
+
+
+def _figures(store: Store, prog: Programme, fy: int, codes: Sequence[str], wanted: set[str],
+             metrics: list[Metric], *, period: str | None) -> dict[str, dict[str, Any]]:
+    """Per-LAO figures, one GROUP BY query per source table."""
+    keys = {m.key for m in metrics}
+    out: dict[str, dict[str, Any]] = defaultdict(dict)
+    with store.read() as s:
+        if "budget_planned" in keys:
+            plan_where = [Plan.programme_id == prog.id, Plan.fiscal_year == fy,
+                          Plan.deleted.is_(False), PlanItem.deleted.is_(False),
+                          *_owner_filter(Plan.owner_office, codes)]
+            q = (select(Plan.owner_office, func.sum(PlanItem.budget),
+                        func.sum(PlanItem.planned_activities))
+                 .join(PlanItem, PlanItem.plan_id == Plan.id)
+                 .where(*plan_where).group_by(Plan.owner_office))
+            for owner, budget, planned in s.execute(q):
+                if owner in wanted:
+                    out[owner]["budget_planned"] = budget
+                    out[owner]["activities_planned"] = int(planned or 0)
+            q = (select(Plan.owner_office, func.count(Activity.id),
+                        func.sum(Activity.participants), func.sum(Activity.budget_spent))
+                 .join(PlanItem, PlanItem.plan_id == Plan.id)
+                 .join(Activity, Activity.plan_item_id == PlanItem.id)
+                 .where(*plan_where, Activity.deleted.is_(False)).group_by(Plan.owner_office))
+            for owner, held, participants, spent in s.execute(q):
+                if owner in wanted:
+                    out[owner]["activities_held"] = int(held or 0)
+                    out[owner]["participants"] = (int(participants)
+                                                  if participants is not None else None)
+                    out[owner]["budget_spent"] = spent
+        kpi_metrics = {m.key[4:]: m for m in metrics if m.key.startswith("kpi:")}
+        periods = _kpi_periods(prog, fy, period)
+        kpi_where = [KpiValue.programme_id == prog.id, KpiValue.deleted.is_(False),
+                     KpiValue.period.in_(periods), *_owner_filter(KpiValue.owner_office, codes)]
+        if kpi_metrics:
+            q = (select(KpiValue.owner_office, KpiValue.indicator_code,
+                        func.sum(KpiValue.value_num), func.count(KpiValue.value_num))
+                 .where(*kpi_where, KpiValue.indicator_code.in_(list(kpi_metrics)),
+                        KpiValue.value_num.is_not(None))
+                 .group_by(KpiValue.owner_office, KpiValue.indicator_code))
+            for owner, code, total, count in s.execute(q):
+                if owner not in wanted or not count:
+                    continue
+                metric = kpi_metrics[code]
+                value = Decimal(total)
+                if metric.agg == "mean":   # a percent entered for several months/products
+                    value = value / count
+                out[owner][metric.key] = int(value) if metric.kind == "int" else value
+        if "products" in keys:
+            q = (select(KpiValue.owner_office, func.count(distinct(KpiValue.row_key)))
+                 .where(*kpi_where, KpiValue.row_key != "").group_by(KpiValue.owner_office))
+            for owner, count in s.execute(q):
+                if owner in wanted:
+                    out[owner]["products"] = int(count)
+        if "months_reported" in keys:
+            months = [f"{y:04d}-{m:02d}" for y, m in fiscal_months(fy)]
+            q = (select(KpiValue.owner_office, func.count(distinct(KpiValue.period)))
+                 .where(KpiValue.programme_id == prog.id, KpiValue.deleted.is_(False),
+                        KpiValue.period.in_(months), *_owner_filter(KpiValue.owner_office, codes))
+                 .group_by(KpiValue.owner_office))
+            for owner, count in s.execute(q):
+                if owner in wanted:
+                    out[owner]["months_reported"] = int(count)
+    return out
+
+
+def _arrivals(store: Store, prog: Programme, obligation: ObligationInfo, period: str,
+              codes: Sequence[str], wanted: set[str]) -> dict[str, dt.datetime]:
+    """When each LAO's form for this obligation and period arrived (only LAOs that sent it)."""
+    done = (FormStatus.COMPLETE, FormStatus.SENT)
+    out: dict[str, dt.datetime] = {}
+    with store.read() as s:
+        q = (select(FormSubmission.owner_office,
+                    func.coalesce(FormSubmission.sent_at, FormSubmission.completed_at,
+                                  FormSubmission.updated_at))
+             .where(FormSubmission.programme_id == prog.id,
+                    FormSubmission.form_code == obligation.form,
+                    FormSubmission.period == period, FormSubmission.status.in_(done),
+                    FormSubmission.deleted.is_(False),
+                    *_owner_filter(FormSubmission.owner_office, codes)))
+        for owner, when in s.execute(q):
+            if owner in wanted and when is not None:
+                out[owner] = _as_datetime(when)
+        if obligation.form_kind == "monitoring" and period.startswith("FY"):
+            q = (select(Monitoring.owner_office, Monitoring.reported_on)
+                 .where(Monitoring.programme_id == prog.id,
+                        Monitoring.fiscal_year == int(period[2:]),
+                        Monitoring.deleted.is_(False), Monitoring.reported_on.is_not(None),
+                        *_owner_filter(Monitoring.owner_office, codes)))
+            for owner, reported in s.execute(q):
+                if owner in wanted and owner not in out:
+                    out[owner] = dt.datetime.combine(reported, dt.time())
+    return out
+
+
+def _as_datetime(value: Any) -> dt.datetime:
+    if isinstance(value, dt.datetime):
+        return value
+    if isinstance(value, dt.date):
+        return dt.datetime.combine(value, dt.time())
+    return dt.datetime.fromisoformat(str(value))   # SQLite COALESCE hands back text
+
+
+# ---- totals ----------------------------------------------------------------------------------
+
+
+def combine(metrics: Iterable[Metric], rows: Sequence[BoardRow]) -> dict[str, Any]:
+    """The total row: sums, or the mean over LAOs with a value for percentages."""
+    totals: dict[str, Any] = {}
+    for m in metrics:
+        present = [r.values.get(m.key) for r in rows if r.values.get(m.key) is not None]
+        if not present:
+            totals[m.key] = None
+        elif m.agg == "mean":
+            totals[m.key] = sum(Decimal(v) for v in present) / len(present)
+        elif m.kind == "int":
+            totals[m.key] = sum(int(v) for v in present)
+        else:
+            totals[m.key] = sum((Decimal(v) for v in present), Decimal(0))
+    return totals
+
+
+def group_summaries(metrics: list[Metric], rows: Sequence[BoardRow], *,
+                    key: Callable[[BoardRow], str],
+                    label: Callable[[BoardRow], str]) -> list[GroupSummary]:
+    groups: dict[str, list[BoardRow]] = defaultdict(list)
+    for row in rows:
+        groups[key(row)].append(row)
+    out = []
+    for group_key in sorted(groups):
+        members = groups[group_key]
+        counts = Counter(r.state for r in members if r.state is not None)
+        out.append(GroupSummary(group_key, label(members[0]), len(members),
+                                {s: counts.get(s, 0) for s in STATE_ORDER},
+                                combine(metrics, members)))
+    return out
+
+
+def indicator_summaries(prog: Programme, metrics: list[Metric],
+                        rows: Sequence[BoardRow]) -> list[IndicatorSummary]:
+    stages = (prog.spec or {}).get("stages", {})
+    out = []
+    for m in metrics:
+        if not m.key.startswith("kpi:"):
+            continue
+        present = [Decimal(r.values[m.key]) for r in rows if r.values.get(m.key) is not None]
+        total = sum(present, Decimal(0)) if present else None
+        out.append(IndicatorSummary(
+            code=m.key[4:], name=m.title, stage=m.stage, stage_label=stages.get(m.stage, ""),
+            unit=m.unit, kind=m.kind, count=len(present),
+            total=total if m.agg == "sum" else None,
+            mean=(total / len(present)) if present else None,
+            minimum=min(present) if present else None,
+            maximum=max(present) if present else None))
+    return out
+
+
+def programmes_for_board(store: Store) -> list[Programme]:
+    """Programmes with at least one LAO obligation or figure: the board's programme list."""
+    from lev_desktop.services.programmes import list_programmes
+
+    return [p for p in list_programmes(store, active_only=True)
+            if any(o.get("level") == "lao" for o in (p.spec or {}).get("obligations", []))]
+
+
+__all__ = [
+    "Board", "BoardRow", "DueItem", "DueSource", "GroupSummary", "IndicatorSummary", "Metric",
+    "ObligationInfo", "STATE_ORDER", "State", "board_laos", "board_obligations", "build_board",
+    "classify", "combine", "metrics_for", "programmes_for_board",
+]
