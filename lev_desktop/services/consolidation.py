@@ -14,13 +14,10 @@ States (one per LAO for the chosen obligation and period):
 - ``overdue``: the due date has passed and nothing arrived;
 - ``pending``: not due yet and nothing arrived.
 
-When did it "arrive"? ``FormSubmission.sent_at``, else ``completed_at``, else the record's
-``updated_at`` (a package import writes records exactly as received, so this is the LAO's own
-time). For the LEV monitoring form (F3), the milestone "results reported and notice posted"
-(``Monitoring.reported_on``) counts when no form state was recorded.
-
-Due dates come from a ``DueSource``; the default expands the template rules minimally
-(``_template_dues``) until the deadline engine's API is used instead.
+When did it "arrive"? As the deadline engine reads it: ``FormSubmission.sent_at``, else
+``completed_at``, else the record's ``updated_at`` (a package import writes records exactly
+as received, so this is the LAO's own time). Due dates, periods and which LAOs an
+obligation concerns also come from the engine (``lev_desktop.deadlines``).
 """
 
 from __future__ import annotations
@@ -31,25 +28,29 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
-from typing import Any, Protocol
+from typing import Any
 
 from sqlalchemy import distinct, func, select
 
 from lev_desktop.db.models import (
     Activity,
-    FormStatus,
-    FormSubmission,
     KpiValue,
-    Monitoring,
     Office,
     Plan,
     PlanItem,
     Programme,
 )
 from lev_desktop.db.store import Store
+from lev_desktop.deadlines import DeadlineBook, LaoStatus, Obligation, expand, obligations_of
+from lev_desktop.deadlines import today as engine_today
 from lev_desktop.domain.offices import LaoType
 from lev_desktop.i18n import N_, _
-from lev_desktop.thai_format import fiscal_months, fiscal_year_label, format_date
+from lev_desktop.thai_format import (
+    fiscal_months,
+    fiscal_year_label,
+    fiscal_year_range,
+    format_date,
+)
 
 # ---- states --------------------------------------------------------------------------------
 
@@ -89,6 +90,9 @@ def classify(due: dt.date | None, arrived: dt.datetime | dt.date | None,
 
 
 # ---- obligations and due dates -------------------------------------------------------------
+# Dated deadlines and per-LAO completeness come from the deadline engine
+# (``lev_desktop.deadlines``); the board only adds "received late" (done, but after the due
+# date) and the figures.
 
 
 @dataclass(frozen=True)
@@ -108,6 +112,7 @@ class ObligationInfo:
     form_kind: str
     lao_types: tuple[str, ...] | None
     dues: tuple[DueItem, ...]
+    engine: Obligation | None = field(default=None, compare=False, repr=False)
 
     def due_for(self, period: str | None) -> DueItem | None:
         if not self.dues:
@@ -117,70 +122,47 @@ class ObligationInfo:
         return next((d for d in self.dues if d.period == period), None)
 
 
-class DueSource(Protocol):
-    """What the board needs from a deadline engine: the dated deadlines of one obligation."""
-
-    def __call__(self, programme: Programme, obligation: dict[str, Any],
-                 fiscal_year: int) -> list[DueItem]: ...
-
-
-def _iso(text: str) -> dt.date:
-    return dt.date.fromisoformat(text)
-
-
-def _month_label(year: int, month: int) -> str:
-    return format_date(dt.date(year, month, 1), "month")
+def _period_label(period: str, fiscal_year: int) -> str:
+    if period.startswith("FY") and period[2:].isdigit():
+        return fiscal_year_label(int(period[2:]))
+    try:
+        if len(period) == 7:
+            return format_date(dt.date.fromisoformat(f"{period}-01"), "month")
+        return format_date(dt.date.fromisoformat(period))
+    except ValueError:
+        return period
 
 
-def _template_dues(programme: Programme, obligation: dict[str, Any],
-                   fiscal_year: int) -> list[DueItem]:
-    """A minimal reading of the template rules (one due date per form period)."""
-    rule = obligation.get("rule") or {}
-    kind = rule.get("type")
-    fy_period = f"FY{fiscal_year}"
-    fy_text = fiscal_year_label(fiscal_year)
-    if kind in ("once", "event"):
-        return [DueItem(fy_period, _iso(rule["date"]), fy_text)]
-    if kind == "window":
-        return [DueItem(fy_period, _iso(rule["end"]), fy_text)]
-    if kind == "fiscal_year":
-        year = fiscal_year - 543 - (1 if int(rule["month"]) >= 10 else 0)
-        year += int(rule.get("offset_years", 0))
-        return [DueItem(fy_period, dt.date(year, int(rule["month"]), int(rule["day"])), fy_text)]
-    if kind == "days_of_month":
-        # Every LAO is due at the first round; later rounds only chase those still missing.
-        return [DueItem(fy_period, _iso(rule["first"]), fy_text)]
-    if kind in ("monthly", "monthly_following"):
-        first = _iso(rule["first"])
-        until = _iso(rule["until"]) if rule.get("until") else None
-        items = []
-        for year, month in fiscal_months(fiscal_year):
-            # The report on a month is due on day N of the following month.
-            nxt = dt.date(year + (month == 12), month % 12 + 1, 1)
-            due = nxt.replace(day=int(rule.get("day", 1)))
-            if due < first or (until is not None and due > until):
-                continue
-            items.append(DueItem(f"{year:04d}-{month:02d}", due, _month_label(year, month)))
-        return items
-    return []
+def _dues(obligation: Obligation, fiscal_year: int) -> list[DueItem]:
+    """The deadlines of an LAO obligation whose form period belongs to ``fiscal_year``.
+
+    One item per period: where the engine repeats a period in rounds ("every 5th and 15th
+    until every LAO has reported"), an LAO is due at the first round; later rounds only
+    chase those still missing.
+    """
+    start, end = fiscal_year_range(fiscal_year)
+    months = {f"{y:04d}-{m:02d}" for y, m in fiscal_months(fiscal_year)}
+    # Wide on purpose: a plan year's KPI window can open after the year (P2: Nov 2567).
+    deadlines = expand([obligation], start - dt.timedelta(days=800), end + dt.timedelta(days=800))
+    out: dict[str, DueItem] = {}
+    for d in deadlines:
+        period = d.period
+        in_year = (period == f"FY{fiscal_year}" or period in months
+                   or (len(period) == 10 and start.isoformat() <= period <= end.isoformat()))
+        if in_year and period not in out:
+            out[period] = DueItem(period, d.due, _period_label(period, fiscal_year))
+    return sorted(out.values(), key=lambda item: (item.due, item.period))
 
 
-def board_obligations(programme: Programme, fiscal_year: int,
-                      due_source: DueSource | None = None) -> list[ObligationInfo]:
+def board_obligations(programme: Programme, fiscal_year: int) -> list[ObligationInfo]:
     """The LAO obligations of a programme that a form fulfils (the ones a board can check)."""
-    due_source = due_source or _template_dues
-    spec = programme.spec or {}
-    forms = {f["code"]: f for f in spec.get("forms", [])}
     out = []
-    for ob in spec.get("obligations", []):
-        if ob.get("level") != "lao" or not ob.get("form"):
+    for ob in obligations_of(programme):
+        if ob.level != "lao" or not ob.form:
             continue
-        form = forms.get(ob["form"], {})
         out.append(ObligationInfo(
-            code=ob["code"], title=ob.get("title", ob["code"]), form=ob["form"],
-            form_kind=form.get("kind", ""),
-            lao_types=tuple(ob["lao_types"]) if ob.get("lao_types") else None,
-            dues=tuple(due_source(programme, ob, fiscal_year))))
+            code=ob.code, title=ob.title, form=ob.form, form_kind=ob.form_kind or "",
+            lao_types=ob.lao_types, dues=tuple(_dues(ob, fiscal_year)), engine=ob))
     return out
 
 
@@ -211,7 +193,7 @@ class BoardRow:
     district_code: str | None
     district: str
     state: State | None
-    arrived: dt.datetime | None
+    arrived: dt.date | None
     due: dt.date | None
     values: dict[str, Decimal | int | None] = field(default_factory=dict)
 
@@ -351,22 +333,21 @@ def build_board(store: Store, programme: str | Programme, *, fiscal_year: int | 
                 obligation: str | None = None, period: str | None = None,
                 district: str | None = None, lao_type: str | None = None,
                 office: str | None = None, today: dt.date | None = None,
-                due_source: DueSource | None = None,
-                arrivals_source: Callable[..., dict[str, dt.datetime]] | None = None,
                 progress: Callable[..., None] | None = None) -> Board:
     """Builds the board for one programme (code, id or object) and fiscal year.
 
     ``obligation`` defaults to the programme's first LAO obligation with a form, ``period`` to
     its first due period. ``district`` (DOPA code) and ``lao_type`` narrow the LAOs.
+    ``today`` defaults to the deadline engine's today (``LEV_TODAY`` pins it).
     """
     from lev_desktop.services.programmes import get_programme
 
-    today = today or dt.date.today()
+    today = today or engine_today()
     prog = programme if isinstance(programme, Programme) else get_programme(store, programme)
     if prog is None:
         raise LookupError(programme)
     fy = fiscal_year or default_fiscal_year(prog, _store_fiscal_year(store))
-    obligations = board_obligations(prog, fy, due_source)
+    obligations = board_obligations(prog, fy)
     chosen = next((o for o in obligations if o.code == obligation), None) if obligation else (
         obligations[0] if obligations else None)
     if obligation and chosen is None:
@@ -375,30 +356,42 @@ def build_board(store: Store, programme: str | Programme, *, fiscal_year: int | 
     if chosen is not None and period and due is None:
         raise LookupError(period)
 
-    laos = board_laos(store, office=office, district=district, lao_type=lao_type)
-    if chosen is not None and chosen.lao_types:
-        laos = [o for o in laos if o.lao_type in chosen.lao_types]
-    codes = [o.code for o in laos]
+    # Who is concerned, and who has sent: the deadline engine's per-LAO completeness.
+    arrivals: dict[str, tuple[LaoStatus, dt.date | None]] = {}
+    if chosen is not None and chosen.engine is not None:
+        book = DeadlineBook(store, office=office, today_=today, programmes=[prog.id])
+        laos = [_LaoRef(x.code, x.name, x.lao_type, x.district_code)
+                for x in book.laos_for(chosen.engine)]
+        if due is not None:
+            for s in book.lao_states(chosen.engine, due.due, due.period):
+                arrivals[s.code] = (s.state, s.reported_on)
+    else:
+        laos = [_LaoRef(o.code, o.name, o.lao_type, o.district_code)
+                for o in board_laos(store, office=office)]
+    if district:
+        laos = [x for x in laos if x.district_code == district]
+    if lao_type:
+        laos = [x for x in laos if x.lao_type == lao_type]
+    codes = [x.code for x in laos]
     wanted = set(codes)
-    _step(progress, 1, 4)
+    _step(progress, 1, 3)
 
     metrics = metrics_for(prog)
     values = _figures(store, prog, fy, codes, wanted, metrics,
                       period=due.period if due else period)
-    _step(progress, 2, 4)
-    if chosen is not None and due is not None:
-        arrivals = (arrivals_source or _arrivals)(store, prog, chosen, due.period, codes, wanted)
-    else:
-        arrivals = {}
-    _step(progress, 3, 4)
+    _step(progress, 2, 3)
 
     district_names: dict[str | None, str] = {}
     rows = []
     for lao in laos:
         if lao.district_code not in district_names:
             district_names[lao.district_code] = _district_name(lao.district_code)
-        arrived = arrivals.get(lao.code)
-        state = classify(due.due if due else None, arrived, today) if chosen else None
+        state = arrived = None
+        if due is not None:
+            status, reported = arrivals.get(lao.code, (None, None))
+            if status == LaoStatus.DONE:
+                arrived = reported or due.due   # done without a date: take it as on time
+            state = classify(due.due, arrived, today)
         rows.append(BoardRow(code=lao.code, name=lao.name, lao_type=lao.lao_type,
                              district_code=lao.district_code,
                              district=district_names[lao.district_code], state=state,
@@ -415,8 +408,16 @@ def build_board(store: Store, programme: str | Programme, *, fiscal_year: int | 
                                   label=lambda r: r.district),
         indicators=indicator_summaries(prog, metrics, rows), today=today,
         filters={"district": district, "lao_type": lao_type, "office": office})
-    _step(progress, 4, 4)
+    _step(progress, 3, 3)
     return board
+
+
+@dataclass(frozen=True)
+class _LaoRef:
+    code: str
+    name: str
+    lao_type: str | None
+    district_code: str | None
 
 
 def _step(progress: Callable[..., None] | None, done: int, total: int) -> None:
@@ -502,43 +503,6 @@ def _figures(store: Store, prog: Programme, fy: int, codes: Sequence[str], wante
     return out
 
 
-def _arrivals(store: Store, prog: Programme, obligation: ObligationInfo, period: str,
-              codes: Sequence[str], wanted: set[str]) -> dict[str, dt.datetime]:
-    """When each LAO's form for this obligation and period arrived (only LAOs that sent it)."""
-    done = (FormStatus.COMPLETE, FormStatus.SENT)
-    out: dict[str, dt.datetime] = {}
-    with store.read() as s:
-        q = (select(FormSubmission.owner_office,
-                    func.coalesce(FormSubmission.sent_at, FormSubmission.completed_at,
-                                  FormSubmission.updated_at))
-             .where(FormSubmission.programme_id == prog.id,
-                    FormSubmission.form_code == obligation.form,
-                    FormSubmission.period == period, FormSubmission.status.in_(done),
-                    FormSubmission.deleted.is_(False),
-                    *_owner_filter(FormSubmission.owner_office, codes)))
-        for owner, when in s.execute(q):
-            if owner in wanted and when is not None:
-                out[owner] = _as_datetime(when)
-        if obligation.form_kind == "monitoring" and period.startswith("FY"):
-            q = (select(Monitoring.owner_office, Monitoring.reported_on)
-                 .where(Monitoring.programme_id == prog.id,
-                        Monitoring.fiscal_year == int(period[2:]),
-                        Monitoring.deleted.is_(False), Monitoring.reported_on.is_not(None),
-                        *_owner_filter(Monitoring.owner_office, codes)))
-            for owner, reported in s.execute(q):
-                if owner in wanted and owner not in out:
-                    out[owner] = dt.datetime.combine(reported, dt.time())
-    return out
-
-
-def _as_datetime(value: Any) -> dt.datetime:
-    if isinstance(value, dt.datetime):
-        return value
-    if isinstance(value, dt.date):
-        return dt.datetime.combine(value, dt.time())
-    return dt.datetime.fromisoformat(str(value))   # SQLite COALESCE hands back text
-
-
 # ---- totals ----------------------------------------------------------------------------------
 
 
@@ -602,7 +566,7 @@ def programmes_for_board(store: Store) -> list[Programme]:
 
 
 __all__ = [
-    "Board", "BoardRow", "DueItem", "DueSource", "GroupSummary", "IndicatorSummary", "Metric",
+    "Board", "BoardRow", "DueItem", "GroupSummary", "IndicatorSummary", "Metric",
     "ObligationInfo", "STATE_ORDER", "State", "board_laos", "board_obligations", "build_board",
     "classify", "combine", "metrics_for", "programmes_for_board",
 ]

@@ -182,7 +182,7 @@ def test_states_on_crafted_dates(crafted, demo_store):
     assert states[draft] == State.OVERDUE          # a draft has not arrived
     assert states[nothing] == State.OVERDUE
     row = next(r for r in after.rows if r.code == late)
-    assert row.arrived == dt.datetime(2025, 9, 20, 9, 0) and row.due == dt.date(2025, 9, 15)
+    assert row.arrived == dt.date(2025, 9, 20) and row.due == dt.date(2025, 9, 15)
     before = c.build_board(demo_store, "P5", today=dt.date(2025, 9, 10))
     states = {r.code: r.state for r in before.rows}
     assert states[nothing] == State.PENDING and states[draft] == State.PENDING
@@ -190,26 +190,32 @@ def test_states_on_crafted_dates(crafted, demo_store):
     assert sum(before.counts.values()) == len(before.rows)
 
 
-def test_monitoring_date_counts_for_the_lev_report(demo_store):
-    board = c.build_board(demo_store, "P1", obligation="P1.LAO.REPORT", today=TODAY)
-    conn = _db(demo_store)
-    reported = dict(conn.execute(
-        "SELECT owner_office, reported_on FROM monitoring WHERE programme_id=? AND deleted=0",
-        (builtin_id("P1"),)))
+def test_states_agree_with_the_deadline_engine(crafted, demo_store):
+    from lev_desktop import deadlines
+
+    today = dt.date(2025, 10, 1)
+    board = c.build_board(demo_store, "P5", today=today)
+    engine = deadlines.completeness(demo_store, "P5.LAO.REPORT", board.due.due,
+                                    programme="P5", today_=today)
+    assert {s.code for s in engine} == {r.code for r in board.rows}
+    by_code = {s.code: s.state for s in engine}
     for row in board.rows:
-        if reported.get(row.code):
-            assert row.state == State.COMPLETE     # demo reports fall on 10–30 Sep 2025
-            assert row.arrived.date().isoformat() == reported[row.code]
-        else:
-            assert row.state == State.OVERDUE
+        expected = {deadlines.LaoStatus.LATE: {State.OVERDUE},
+                    deadlines.LaoStatus.PENDING: {State.PENDING},
+                    deadlines.LaoStatus.DONE: {State.COMPLETE, State.LATE}}[by_code[row.code]]
+        assert row.state in expected
 
 
 def test_recurring_obligation_periods(demo_store):
     board = c.build_board(demo_store, "P4", fiscal_year=2568, period="2025-03", today=TODAY)
     assert board.due.period == "2025-03"
     assert board.due.due > dt.date(2025, 3, 31)
-    obligations = c.board_obligations(board and _programme(demo_store, "P4"), 2568)
-    assert [d.period for d in obligations[0].dues][:2] == ["2024-10", "2024-11"]
+    obligations = c.board_obligations(_programme(demo_store, "P4"), 2568)
+    assert [d.period for d in obligations[0].dues] == [
+        f"{y:04d}-{m:02d}" for y, m in [(2024, 10), (2024, 11), (2024, 12)] + [
+            (2025, m) for m in range(1, 10)]]
+    p5 = c.board_obligations(_programme(demo_store, "P5"), 2568)[0]
+    assert [(d.period, d.due) for d in p5.dues] == [("FY2568", dt.date(2025, 9, 15))]
     with pytest.raises(LookupError):
         c.build_board(demo_store, "P4", period="1999-01")
     with pytest.raises(LookupError):
