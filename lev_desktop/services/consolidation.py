@@ -385,7 +385,7 @@ def build_board(store: Store, programme: str | Programme, *, fiscal_year: int | 
     rows = []
     for lao in laos:
         if lao.district_code not in district_names:
-            district_names[lao.district_code] = _district_name(lao.district_code)
+            district_names[lao.district_code] = district_name(lao.district_code)
         state = arrived = None
         if due is not None:
             status, reported = arrivals.get(lao.code, (None, None))
@@ -432,7 +432,7 @@ def _store_fiscal_year(store: Store) -> int:
     return int(stored) if stored else fy_of(dt.date.today())
 
 
-def _district_name(code: str | None) -> str:
+def district_name(code: str | None) -> str:
     from lev_desktop.gazetteer import district_label
 
     return district_label(code) or (code or "")

@@ -1,0 +1,819 @@
+"""The consolidation board (กระดานติดตามผล): every LAO under this office, its state for one
+programme obligation, its figures, a totals row, a chart, and per-district summaries.
+
+The widgets only present: ``services.consolidation.build_board`` runs on the worker
+(``ctx.runner``) and hands a finished ``Board`` to the models. Results of an older request
+(the person changed a filter while a build ran) are dropped.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from decimal import Decimal
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    QRect,
+    QRectF,
+    QSize,
+    Qt,
+    Signal,
+)
+from PySide6.QtGui import QBrush, QColor, QFont, QGuiApplication, QPainter, QPalette, QPen
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QSizePolicy,
+    QSplitter,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QTableView,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from lev_desktop.domain.offices import LaoType
+from lev_desktop.i18n import _
+from lev_desktop.services.consolidation import (
+    STATE_ORDER,
+    Board,
+    BoardRow,
+    GroupSummary,
+    IndicatorSummary,
+    Metric,
+    State,
+)
+from lev_desktop.thai_format import format_date, format_money, format_number
+
+_Index = QModelIndex | QPersistentModelIndex
+
+# One palette with the rest of the app (UI.md): green done, amber-green late, grey not yet,
+# red overdue. (background, text/border)
+STATE_COLOURS: dict[State, tuple[str, str]] = {
+    State.COMPLETE: ("#d9f2dc", "#1b6e2a"),
+    State.LATE: ("#eef2c4", "#6b6f00"),
+    State.PENDING: ("#e6e6e6", "#555555"),
+    State.OVERDUE: ("#f9d6d5", "#b3261e"),
+}
+STATE_ROLE = Qt.ItemDataRole.UserRole + 1
+SORT_ROLE = Qt.ItemDataRole.UserRole + 2
+# Line height for Thai stacked marks, as a multiple of the font height.
+LINE_FACTOR = 1.55
+
+
+def format_value(value: Any, metric: Metric, *, total: bool = False) -> str:
+    """A figure as a Thai officer reads it: 12,500.00 บาท, 1,234, 78.6 %."""
+    if value is None:
+        return ""
+    if metric.kind == "money":
+        return format_money(value)
+    if metric.kind == "int":
+        return format_number(value)
+    if metric.kind == "percent":
+        text = f"{format_number(value, 1)} %"
+        return _("avg. {value}").format(value=text) if total else text
+    return format_number(value, 2)
+
+
+def metric_header(metric: Metric) -> str:
+    if metric.unit and metric.kind not in ("money",):
+        return f"{metric.title} ({metric.unit})"
+    return metric.title
+
+
+def lao_type_label(value: str | None) -> str:
+    try:
+        return LaoType(value).abbreviation if value else ""
+    except ValueError:
+        return value or ""
+
+
+# ---- models --------------------------------------------------------------------------------
+
+
+class BoardTableModel(QAbstractTableModel):
+    """One row per LAO, then a totals row. Rows come from a finished ``Board``."""
+
+    FIXED = ("district", "lao", "type", "state", "received")
+
+    def __init__(self, parent: Any = None):
+        super().__init__(parent)
+        self._rows: list[BoardRow] = []
+        self._metrics: list[Metric] = []
+        self._totals: dict[str, Any] = {}
+        self._counts: dict[State, int] = {}
+
+    # data in
+    def set_board(self, board: Board | None) -> None:
+        self.beginResetModel()
+        self._rows = list(board.rows) if board else []
+        self._metrics = list(board.metrics) if board else []
+        self._totals = dict(board.totals) if board else {}
+        self._counts = dict(board.counts) if board else {}
+        self.endResetModel()
+
+    def board_row(self, row: int) -> BoardRow | None:
+        return self._rows[row] if 0 <= row < len(self._rows) else None
+
+    def is_total(self, row: int) -> bool:
+        return bool(self._rows) and row == len(self._rows)
+
+    # Qt model API
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008, N802
+        if parent.isValid():
+            return 0
+        return len(self._rows) + (1 if self._rows else 0)
+
+    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008, N802
+        if parent.isValid():
+            return 0
+        return len(self.FIXED) + len(self._metrics)
+
+    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if orientation != Qt.Orientation.Horizontal:
+            return None
+        if role == Qt.ItemDataRole.DisplayRole and 0 <= section < self.columnCount():
+            fixed = {0: _("District"), 1: _("LAO"), 2: _("Type"), 3: _("State"),
+                     4: _("Received on")}
+            if section in fixed:
+                return fixed[section]
+            return metric_header(self._metrics[section - len(self.FIXED)])
+        if role == Qt.ItemDataRole.ToolTipRole and section >= len(self.FIXED) \
+                and section < self.columnCount():
+            metric = self._metrics[section - len(self.FIXED)]
+            how = _("Total: mean of the LAOs") if metric.agg == "mean" else _("Total: sum")
+            return f"{metric_header(metric)}\n{how}"
+        return None
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or index.row() >= self.rowCount() \
+                or index.column() >= self.columnCount():
+            return None
+        row, col = index.row(), index.column()
+        if self.is_total(row):
+            return self._total_data(col, role)
+        item = self._rows[row]
+        metric = self._metrics[col - len(self.FIXED)] if col >= len(self.FIXED) else None
+        if role == Qt.ItemDataRole.DisplayRole:
+            if col == 0:
+                return item.district
+            if col == 1:
+                return item.name
+            if col == 2:
+                return lao_type_label(item.lao_type)
+            if col == 3:
+                return item.state.label if item.state else ""
+            if col == 4:
+                return format_date(item.arrived)
+            return format_value(item.values.get(metric.key), metric)  # type: ignore[union-attr]
+        if role == STATE_ROLE and col == 3:
+            return item.state.value if item.state else None
+        if role == SORT_ROLE:
+            return self._sort_key(item, col)
+        if role == Qt.ItemDataRole.TextAlignmentRole and metric is not None:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            if col == 1:
+                return f"{item.name} ({item.code})"
+            if col in (3, 4) and item.due is not None:
+                return _("Due {date}").format(date=format_date(item.due))
+        return None
+
+    def _total_data(self, col: int, role: int) -> Any:
+        metric = self._metrics[col - len(self.FIXED)] if col >= len(self.FIXED) else None
+        if role == Qt.ItemDataRole.DisplayRole:
+            if col == 0:
+                return _("Total")
+            if col == 1:
+                return _("{count} LAOs").format(count=format_number(len(self._rows)))
+            if col == 3:
+                done = self._counts.get(State.COMPLETE, 0) + self._counts.get(State.LATE, 0)
+                return _("{done} of {count} sent").format(
+                    done=format_number(done), count=format_number(len(self._rows)))
+            if metric is not None:
+                return format_value(self._totals.get(metric.key), metric, total=True)
+            return ""
+        if role == Qt.ItemDataRole.FontRole:
+            font = QFont()
+            font.setBold(True)
+            return font
+        if role == Qt.ItemDataRole.BackgroundRole:
+            return QBrush(QGuiApplication.palette().color(QPalette.ColorRole.AlternateBase))
+        if role == Qt.ItemDataRole.TextAlignmentRole and metric is not None:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        return None
+
+    def _sort_key(self, item: BoardRow, col: int) -> Any:
+        if col == 0:
+            return (item.district_code or "", item.code)
+        if col == 1:
+            return item.name
+        if col == 2:
+            return item.lao_type or ""
+        if col == 3:
+            return STATE_ORDER.index(item.state) if item.state else -1
+        if col == 4:
+            return item.arrived.isoformat() if item.arrived else ""
+        value = item.values.get(self._metrics[col - len(self.FIXED)].key)
+        return Decimal(value) if value is not None else Decimal("-1e30")
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        """Sorts the LAO rows; the totals row stays last."""
+        if not self._rows or not 0 <= column < self.columnCount():
+            return
+        self.layoutAboutToBeChanged.emit()
+        old = list(self._rows)
+        self._rows.sort(key=lambda r: self._sort_key(r, column),
+                        reverse=order == Qt.SortOrder.DescendingOrder)
+        moved = {id(r): i for i, r in enumerate(self._rows)}
+        for index in self.persistentIndexList():
+            if index.row() < len(old):
+                new_row = moved[id(old[index.row()])]
+                self.changePersistentIndex(index, self.index(new_row, index.column()))
+        self.layoutChanged.emit()
+
+
+class GroupTableModel(QAbstractTableModel):
+    """One row per district: LAOs, states, done share and figure totals; then the whole."""
+
+    def __init__(self, parent: Any = None):
+        super().__init__(parent)
+        self._groups: list[GroupSummary] = []
+        self._whole: GroupSummary | None = None
+        self._metrics: list[Metric] = []
+
+    def set_board(self, board: Board | None) -> None:
+        self.beginResetModel()
+        self._groups = list(board.districts) if board else []
+        self._metrics = list(board.metrics) if board else []
+        self._whole = GroupSummary("", _("Total"), len(board.rows), dict(board.counts),
+                                   dict(board.totals)) if board and board.rows else None
+        self.endResetModel()
+
+    def _fixed(self) -> list[str]:
+        return [_("District"), _("LAOs")] + [s.label for s in STATE_ORDER] + [_("Sent")]
+
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008, N802
+        return 0 if parent.isValid() else len(self._groups) + (1 if self._whole else 0)
+
+    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008, N802
+        return 0 if parent.isValid() else len(self._fixed()) + len(self._metrics)
+
+    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if orientation != Qt.Orientation.Horizontal or role != Qt.ItemDataRole.DisplayRole:
+            return None
+        fixed = self._fixed()
+        if 0 <= section < len(fixed):
+            return fixed[section]
+        if section < self.columnCount():
+            return metric_header(self._metrics[section - len(fixed)])
+        return None
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or index.row() >= self.rowCount() \
+                or index.column() >= self.columnCount():
+            return None
+        total = index.row() == len(self._groups)
+        group = self._whole if total else self._groups[index.row()]
+        assert group is not None
+        col = index.column()
+        nfixed = len(self._fixed())
+        if role == Qt.ItemDataRole.DisplayRole:
+            if col == 0:
+                return group.label
+            if col == 1:
+                return format_number(group.laos)
+            if 2 <= col < 2 + len(STATE_ORDER):
+                return format_number(group.counts.get(STATE_ORDER[col - 2], 0))
+            if col == nfixed - 1:
+                share = group.done * 100 / group.laos if group.laos else 0
+                return f"{format_number(share, 1)} %"
+            metric = self._metrics[col - nfixed]
+            return format_value(group.totals.get(metric.key), metric, total=True)
+        if role == Qt.ItemDataRole.TextAlignmentRole and col >= 1:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == Qt.ItemDataRole.FontRole and total:
+            font = QFont()
+            font.setBold(True)
+            return font
+        return None
+
+
+class IndicatorTableModel(QAbstractTableModel):
+    """KPI aggregates by stage: sum of quantities, mean/min/max of percentages."""
+
+    def __init__(self, parent: Any = None):
+        super().__init__(parent)
+        self._items: list[IndicatorSummary] = []
+
+    def set_board(self, board: Board | None) -> None:
+        self.beginResetModel()
+        self._items = list(board.indicators) if board else []
+        self.endResetModel()
+
+    def _headers(self) -> list[str]:
+        return [_("Stage"), _("Indicator"), _("Unit"), _("LAOs reporting"), _("Sum"),
+                _("Mean"), _("Minimum"), _("Maximum")]
+
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008, N802
+        return 0 if parent.isValid() else len(self._items)
+
+    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008, N802
+        return 0 if parent.isValid() else len(self._headers())
+
+    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if (orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole
+                and 0 <= section < self.columnCount()):
+            return self._headers()[section]
+        return None
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or index.row() >= len(self._items) \
+                or index.column() >= self.columnCount():
+            return None
+        item = self._items[index.row()]
+        col = index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            metric = Metric(item.code, item.name, item.kind)
+            values = [item.stage_label, item.name, item.unit, format_number(item.count),
+                      format_value(item.total, metric), format_value(item.mean, metric),
+                      format_value(item.minimum, metric), format_value(item.maximum, metric)]
+            return values[col]
+        if role == Qt.ItemDataRole.TextAlignmentRole and col >= 3:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        return None
+
+
+# ---- painting --------------------------------------------------------------------------------
+
+
+def draw_chip(painter: QPainter, rect: QRect, state: State, text: str) -> None:
+    """A rounded, coloured label: the colour never stands alone, the text says it too."""
+    background, foreground = STATE_COLOURS[state]
+    metrics = painter.fontMetrics()
+    width = min(rect.width() - 8, metrics.horizontalAdvance(text) + 18)
+    height = min(rect.height() - 6, int(metrics.height() * 1.35))
+    chip = QRectF(rect.left() + 4, rect.center().y() - height / 2 + 1, width, height)
+    painter.save()
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    painter.setPen(QPen(QColor(foreground), 1))
+    painter.setBrush(QColor(background))
+    painter.drawRoundedRect(chip, height / 2, height / 2)
+    painter.setPen(QColor(foreground))
+    painter.drawText(chip, Qt.AlignmentFlag.AlignCenter, text)
+    painter.restore()
+
+
+class StateChipDelegate(QStyledItemDelegate):
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: _Index) -> None:
+        value = index.data(STATE_ROLE)
+        if not value:
+            super().paint(painter, option, index)
+            return
+        style = option.widget.style() if option.widget else None
+        if style is not None:  # selection background, focus frame
+            opt = QStyleOptionViewItem(option)
+            self.initStyleOption(opt, index)
+            opt.text = ""
+            style.drawControl(QStyle.ControlElement.CE_ItemViewItem, opt, painter, option.widget)
+        draw_chip(painter, option.rect, State(value), index.data() or "")
+
+    def sizeHint(self, option: QStyleOptionViewItem, index: _Index) -> QSize:  # noqa: N802
+        hint = super().sizeHint(option, index)
+        return QSize(hint.width() + 24, hint.height())
+
+
+class ProgressChart(QWidget):
+    """States at a glance: one stacked bar for the whole, then one per district (QPainter)."""
+
+    MAX_BARS = 12
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self._whole: dict[State, int] = {}
+        self._groups: list[tuple[str, dict[State, int]]] = []
+        self._hidden = 0
+        self.setMinimumHeight(120)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+
+    def set_board(self, board: Board | None) -> None:
+        self._whole = dict(board.counts) if board else {}
+        groups: list[tuple[str, dict[State, int]]] = []
+        if board is not None:
+            if len(board.districts) > self.MAX_BARS:
+                # A province or the nation: worst first (most overdue share), the rest counted.
+                ranked = sorted(board.districts, key=lambda g: (
+                    -g.counts.get(State.OVERDUE, 0) / max(g.laos, 1), g.key))
+            else:
+                ranked = list(board.districts)
+            groups = [(g.label, dict(g.counts)) for g in ranked]
+        self._groups = groups[: self.MAX_BARS]
+        self._hidden = max(0, len(groups) - self.MAX_BARS)
+        self.updateGeometry()
+        self.update()
+
+    def sizeHint(self) -> QSize:  # noqa: N802
+        line = int(self.fontMetrics().height() * LINE_FACTOR)
+        return QSize(480, line * (3 + len(self._groups) + (1 if self._hidden else 0)) + 12)
+
+    def paintEvent(self, _event: Any) -> None:  # noqa: N802
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        fm = painter.fontMetrics()
+        line = int(fm.height() * LINE_FACTOR)
+        width = self.width()
+        total = sum(self._whole.values())
+        if not total:
+            painter.setPen(self.palette().color(QPalette.ColorRole.PlaceholderText))
+            painter.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter,
+                             _("No LAOs to show for this choice"))
+            return
+        # Legend with counts: the text carries the meaning, colour only helps.
+        x, y = 8, 6
+        for state in STATE_ORDER:
+            text = f"{state.label} {format_number(self._whole.get(state, 0))}"
+            foreground = STATE_COLOURS[state][1]
+            painter.setPen(QPen(QColor(foreground)))
+            painter.setBrush(QColor(foreground))
+            box = fm.height() * 0.7
+            painter.drawRoundedRect(QRectF(x, y + (line - box) / 2, box, box), 3, 3)
+            painter.setPen(self.palette().color(QPalette.ColorRole.WindowText))
+            painter.drawText(QRect(int(x + box + 6), y, fm.horizontalAdvance(text) + 4, line),
+                             Qt.AlignmentFlag.AlignVCenter, text)
+            x += int(box + 6 + fm.horizontalAdvance(text) + 18)
+        y += line
+        label_w = min(int(width * 0.32), max([fm.horizontalAdvance(label)
+                                              for label, _c in self._groups] + [80]) + 12)
+        bars = [(_("All LAOs"), self._whole)] + self._groups
+        for number, (label, counts) in enumerate(bars):
+            count = sum(counts.values())
+            painter.setPen(self.palette().color(QPalette.ColorRole.WindowText))
+            font = painter.font()
+            font.setBold(number == 0)
+            painter.setFont(font)
+            painter.drawText(QRect(8, y, label_w - 12, line),
+                             Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft,
+                             fm.elidedText(label, Qt.TextElideMode.ElideRight, label_w - 12))
+            bar = QRectF(label_w, y + line * 0.18, max(10, width - label_w - 110), line * 0.64)
+            start = bar.left()
+            for state in STATE_ORDER:
+                n = counts.get(state, 0)
+                if not n or not count:
+                    continue
+                part = bar.width() * n / count
+                painter.setPen(Qt.PenStyle.NoPen)
+                painter.setBrush(QColor(STATE_COLOURS[state][1]))
+                painter.drawRect(QRectF(start, bar.top(), part, bar.height()))
+                start += part
+            done = counts.get(State.COMPLETE, 0) + counts.get(State.LATE, 0)
+            painter.setPen(self.palette().color(QPalette.ColorRole.WindowText))
+            painter.drawText(QRect(int(bar.right()) + 8, y, 100, line),
+                             Qt.AlignmentFlag.AlignVCenter,
+                             f"{format_number(done)}/{format_number(count)}")
+            font.setBold(False)
+            painter.setFont(font)
+            y += line
+        if self._hidden:
+            painter.drawText(QRect(8, y, width - 16, line), Qt.AlignmentFlag.AlignVCenter,
+                             _("…and {count} more districts (see the district summary)").format(
+                                 count=format_number(self._hidden)))
+
+
+# ---- the board -------------------------------------------------------------------------------
+
+
+class ConsolidationBoard(QWidget):
+    """Programme + obligation/period, filters, the LAO table with totals, chart, summaries."""
+
+    board_ready = Signal(object)   # the Board shown (tests, the exchange screen)
+
+    def __init__(self, ctx: Any, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.ctx = ctx
+        self.board: Board | None = None
+        self._programmes: list[Any] = []
+        self._request = 0
+        self._loading = False
+
+        self.programme_box = QComboBox()
+        self.obligation_box = QComboBox()
+        self.period_box = QComboBox()
+        self.district_box = QComboBox()
+        self.type_box = QComboBox()
+        for box in (self.programme_box, self.obligation_box):
+            box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            box.setMinimumContentsLength(24)
+        self.programme_box.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        self.obligation_box.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        self.refresh_button = QPushButton(_("Refresh"))
+        self.copy_button = QPushButton(_("Copy table"))
+        self.copy_button.setToolTip(_("Copy the table to paste into Excel"))
+        self.summary = QLabel()
+        self.summary.setWordWrap(True)
+        self.summary.setTextFormat(Qt.TextFormat.PlainText)
+
+        self.type_box.addItem(_("All types"), None)
+        for lao_type in LaoType:
+            self.type_box.addItem(f"{lao_type.abbreviation} {lao_type.label}", lao_type.value)
+        self.district_box.addItem(_("All districts"), None)
+
+        form = QFormLayout()
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        top = QHBoxLayout()
+        top.addWidget(self.programme_box, 3)
+        top.addWidget(QLabel(_("Fiscal year")))
+        self.year_label = QLabel()
+        top.addWidget(self.year_label)
+        form.addRow(_("Programme"), top)
+        duty = QHBoxLayout()
+        duty.addWidget(self.obligation_box, 3)
+        self.period_label = QLabel(_("Period"))
+        duty.addWidget(self.period_label)
+        duty.addWidget(self.period_box, 1)
+        form.addRow(_("Obligation"), duty)
+        filters = QHBoxLayout()
+        filters.addWidget(self.district_box, 1)
+        filters.addWidget(QLabel(_("LAO type")))
+        filters.addWidget(self.type_box, 1)
+        filters.addStretch(0)
+        filters.addWidget(self.refresh_button)
+        filters.addWidget(self.copy_button)
+        form.addRow(_("District"), filters)
+
+        self.model = BoardTableModel(self)
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setItemDelegateForColumn(3, StateChipDelegate(self.table))
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setSortingEnabled(True)
+        self.table.setAlternatingRowColors(True)
+        self.table.verticalHeader().hide()
+        self.table.verticalHeader().setDefaultSectionSize(
+            int(self.fontMetrics().height() * LINE_FACTOR) + 4)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        self.table.horizontalHeader().setStretchLastSection(False)
+
+        self.chart = ProgressChart()
+        self.group_model = GroupTableModel(self)
+        self.group_table = QTableView()
+        self.group_table.setModel(self.group_model)
+        self.group_table.verticalHeader().hide()
+        self.group_table.verticalHeader().setDefaultSectionSize(
+            int(self.fontMetrics().height() * LINE_FACTOR) + 4)
+        self.indicator_model = IndicatorTableModel(self)
+        self.indicator_table = QTableView()
+        self.indicator_table.setModel(self.indicator_model)
+        self.indicator_table.verticalHeader().hide()
+        self.indicator_table.verticalHeader().setDefaultSectionSize(
+            int(self.fontMetrics().height() * LINE_FACTOR) + 4)
+
+        by_lao = QSplitter(Qt.Orientation.Vertical)
+        by_lao.addWidget(self.table)
+        by_lao.addWidget(self.chart)
+        by_lao.setStretchFactor(0, 3)
+        by_lao.setStretchFactor(1, 1)
+        by_lao.setChildrenCollapsible(False)
+        figures = QWidget()
+        figures_layout = QVBoxLayout(figures)
+        figures_layout.setContentsMargins(0, 0, 0, 0)
+        figures_layout.addWidget(self.group_table, 1)
+        self.indicator_title = QLabel(_("Indicators by stage (all LAOs on the board)"))
+        figures_layout.addWidget(self.indicator_title)
+        figures_layout.addWidget(self.indicator_table, 2)
+        self.tabs = QTabWidget()
+        self.tabs.addTab(by_lao, _("By LAO"))
+        self.tabs.addTab(figures, _("District summary"))
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.summary)
+        layout.addWidget(self.tabs, 1)
+
+        self.programme_box.currentIndexChanged.connect(self._programme_changed)
+        self.obligation_box.currentIndexChanged.connect(self._obligation_changed)
+        self.period_box.currentIndexChanged.connect(lambda _i: self.rebuild())
+        self.district_box.currentIndexChanged.connect(lambda _i: self.rebuild())
+        self.type_box.currentIndexChanged.connect(lambda _i: self.rebuild())
+        self.refresh_button.clicked.connect(self.refresh)
+        self.copy_button.clicked.connect(self.copy_table)
+        if hasattr(ctx, "data_changed"):
+            ctx.data_changed.connect(lambda _area: self.refresh())
+        if hasattr(ctx, "fiscal_year_changed"):
+            ctx.fiscal_year_changed.connect(lambda _fy: self.rebuild())
+        self.summary.setText(_("Loading…"))
+        self.refresh()
+
+    # ---- loading ---------------------------------------------------------------------
+    def refresh(self) -> None:
+        """Reloads the programme list and the districts, then the board."""
+        from lev_desktop.services import consolidation
+
+        store = self.ctx.store
+
+        def load(_progress: Any) -> tuple[list[Any], list[tuple[str, str]]]:
+            programmes = consolidation.programmes_for_board(store)
+            districts = {(o.district_code or ""): consolidation.district_name(o.district_code)
+                         for o in consolidation.board_laos(store)}
+            return programmes, sorted(districts.items())
+
+        self.ctx.runner.run(load, on_success=self._loaded, owner=self)
+
+    def _loaded(self, result: tuple[list[Any], list[tuple[str, str]]]) -> None:
+        programmes, districts = result
+        self._loading = True
+        current = self.programme_box.currentData()
+        self._programmes = programmes
+        self.programme_box.clear()
+        for prog in programmes:
+            self.programme_box.addItem(f"{prog.code} · {prog.short_name or prog.name}", prog.code)
+            self.programme_box.setItemData(self.programme_box.count() - 1, prog.name,
+                                           Qt.ItemDataRole.ToolTipRole)
+        found = self.programme_box.findData(current)
+        self.programme_box.setCurrentIndex(max(found, 0))
+        chosen = self.district_box.currentData()
+        self.district_box.clear()
+        self.district_box.addItem(_("All districts"), None)
+        for code, label in districts:
+            self.district_box.addItem(label or code, code or None)
+        self.district_box.setCurrentIndex(max(self.district_box.findData(chosen), 0))
+        self._loading = False
+        self._fill_obligations()
+        if not programmes:
+            self.summary.setText(_("No programme has LAO obligations yet — add a programme "
+                                   "from a directive letter first."))
+            self._show_board(None)
+            return
+        self.rebuild()
+
+    def select_programme(self, code: str) -> None:
+        index = self.programme_box.findData(code)
+        if index >= 0:
+            self.programme_box.setCurrentIndex(index)
+
+    def _programme(self) -> Any:
+        code = self.programme_box.currentData()
+        return next((p for p in self._programmes if p.code == code), None)
+
+    def _fiscal_year(self) -> int:
+        prog = self._programme()
+        return int(prog.fiscal_year) if prog is not None and prog.fiscal_year \
+            else int(self.ctx.fiscal_year)
+
+    def _programme_changed(self, _index: int) -> None:
+        if self._loading:
+            return
+        self._fill_obligations()
+        self.rebuild()
+
+    def _fill_obligations(self) -> None:
+        from lev_desktop.services.consolidation import board_obligations
+
+        was = self._loading
+        self._loading = True
+        self.obligation_box.clear()
+        prog = self._programme()
+        self.year_label.setText(str(self._fiscal_year()) if prog else "")
+        if prog is not None:
+            for ob in board_obligations(prog, self._fiscal_year()):
+                self.obligation_box.addItem(ob.title, ob.code)
+                self.obligation_box.setItemData(self.obligation_box.count() - 1, ob.title,
+                                                Qt.ItemDataRole.ToolTipRole)
+        self._fill_periods()
+        self._loading = was
+
+    def _obligation_changed(self, _index: int) -> None:
+        if self._loading:
+            return
+        self._loading = True
+        self._fill_periods()
+        self._loading = False
+        self.rebuild()
+
+    def _fill_periods(self) -> None:
+        from lev_desktop.services.consolidation import board_obligations
+
+        self.period_box.clear()
+        prog = self._programme()
+        code = self.obligation_box.currentData()
+        dues = []
+        if prog is not None and code:
+            ob = next((o for o in board_obligations(prog, self._fiscal_year())
+                       if o.code == code), None)
+            dues = list(ob.dues) if ob else []
+        for due in dues:
+            self.period_box.addItem(_("{period} (due {date})").format(
+                period=due.label, date=format_date(due.due)), due.period)
+        several = len(dues) > 1
+        self.period_box.setVisible(several)
+        self.period_label.setVisible(several)
+        if several:
+            # The latest period already due is what a person usually chases.
+            from lev_desktop.deadlines import today
+
+            now = today()
+            past = [i for i, d in enumerate(dues) if d.due <= now]
+            self.period_box.setCurrentIndex(past[-1] if past else 0)
+
+    def rebuild(self) -> None:
+        """Builds the board for the current choices on the worker."""
+        if self._loading:
+            return
+        prog = self._programme()
+        if prog is None:
+            return
+        from lev_desktop.services.consolidation import build_board
+
+        self._request += 1
+        request = self._request
+        store = self.ctx.store
+        args = {"fiscal_year": self._fiscal_year(),
+                "obligation": self.obligation_box.currentData(),
+                "period": self.period_box.currentData(),
+                "district": self.district_box.currentData(),
+                "lao_type": self.type_box.currentData()}
+        code = prog.code
+        self.summary.setText(_("Consolidating figures…"))
+
+        def work(progress: Any) -> Board:
+            return build_board(store, code, progress=progress, **args)
+
+        self.ctx.runner.run(work, label=_("Consolidating figures…"), owner=self,
+                            on_success=lambda board: self._delivered(request, board))
+
+    def _delivered(self, request: int, board: Board) -> None:
+        if request != self._request:
+            return  # an older choice; a newer build is on its way
+        self._show_board(board)
+
+    def _show_board(self, board: Board | None) -> None:
+        self.board = board
+        self.model.set_board(board)
+        self.group_model.set_board(board)
+        self.indicator_model.set_board(board)
+        self.chart.set_board(board)
+        has_kpi = bool(board and board.indicators)
+        self.indicator_table.setVisible(has_kpi)
+        self.indicator_title.setVisible(has_kpi)
+        if board is not None:
+            self.summary.setText(self._summary_text(board))
+            self._fit_columns()
+        self.board_ready.emit(board)
+
+    def _summary_text(self, board: Board) -> str:
+        if not board.rows:
+            return _("No LAOs under this office match the filters — choose another district "
+                     "or type, or add the LAO list first.")
+        parts = [f"{s.label} {format_number(board.counts.get(s, 0))}" for s in STATE_ORDER]
+        text = _("{count} LAOs: {states}").format(count=format_number(len(board.rows)),
+                                                    states=" · ".join(parts))
+        if board.due is not None:
+            text += " — " + _("due {date}, as of {today}").format(
+                date=format_date(board.due.due), today=format_date(board.today))
+        return text
+
+    def _fit_columns(self) -> None:
+        header = self.table.horizontalHeader()
+        self.table.resizeColumnsToContents()
+        for col in range(self.model.columnCount()):
+            width = header.sectionSize(col)
+            limit = 260 if col == 1 else 200
+            header.resizeSection(col, min(width + 8, limit))
+        self.group_table.resizeColumnsToContents()
+        self.indicator_table.resizeColumnsToContents()
+        self.indicator_table.setColumnWidth(1, min(self.indicator_table.columnWidth(1), 320))
+
+    # ---- actions -----------------------------------------------------------------------
+    def table_text(self) -> str:
+        """The LAO table with its totals row as tab-separated text (pastes into Excel)."""
+        return model_text(self.model)
+
+    def copy_table(self) -> None:
+        QGuiApplication.clipboard().setText(self.table_text())
+        self.summary.setText(self.summary.text().split("\n")[0] + "\n"
+                             + _("Table copied — paste it into Excel."))
+
+
+def model_text(model: QAbstractTableModel) -> str:
+    lines: list[Sequence[str]] = [[str(model.headerData(c, Qt.Orientation.Horizontal) or "")
+                                   for c in range(model.columnCount())]]
+    for r in range(model.rowCount()):
+        lines.append([str(model.index(r, c).data() or "") for c in range(model.columnCount())])
+    return "\n".join("\t".join(line) for line in lines)
+
+
+__all__ = ["BoardTableModel", "ConsolidationBoard", "GroupTableModel", "IndicatorTableModel",
+           "ProgressChart", "StateChipDelegate", "draw_chip"]
