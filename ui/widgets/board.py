@@ -20,9 +20,19 @@ from PySide6.QtCore import (
     QRectF,
     QSize,
     Qt,
+    QTextBoundaryFinder,
     Signal,
 )
-from PySide6.QtGui import QBrush, QColor, QFont, QGuiApplication, QPainter, QPalette, QPen
+from PySide6.QtGui import (
+    QBrush,
+    QColor,
+    QFont,
+    QFontMetrics,
+    QGuiApplication,
+    QPainter,
+    QPalette,
+    QPen,
+)
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -91,6 +101,28 @@ def metric_header(metric: Metric) -> str:
     return metric.title
 
 
+def wrap_header(text: str, max_width: int = 170) -> str:
+    """Breaks a long column title into lines at Thai word boundaries (QTextBoundaryFinder,
+    backed by libthai), so long indicator names do not make columns very wide."""
+    metrics = QFontMetrics(QGuiApplication.font())
+    if metrics.horizontalAdvance(text) <= max_width:
+        return text
+    finder = QTextBoundaryFinder(QTextBoundaryFinder.BoundaryType.Line, text)
+    breaks = []
+    position = finder.toNextBoundary()
+    while position != -1:
+        breaks.append(position)
+        position = finder.toNextBoundary()
+    lines, start, last = [], 0, 0
+    for position in breaks:
+        if metrics.horizontalAdvance(text[start:position].strip()) > max_width and last > start:
+            lines.append(text[start:last].strip())
+            start = last
+        last = position
+    lines.append(text[start:].strip())
+    return "\n".join(line for line in lines if line)
+
+
 def lao_type_label(value: str | None) -> str:
     try:
         return LaoType(value).abbreviation if value else ""
@@ -148,7 +180,7 @@ class BoardTableModel(QAbstractTableModel):
                      4: _("Received on")}
             if section in fixed:
                 return fixed[section]
-            return metric_header(self._metrics[section - len(self.FIXED)])
+            return wrap_header(metric_header(self._metrics[section - len(self.FIXED)]))
         if role == Qt.ItemDataRole.ToolTipRole and section >= len(self.FIXED) \
                 and section < self.columnCount():
             metric = self._metrics[section - len(self.FIXED)]
@@ -278,7 +310,7 @@ class GroupTableModel(QAbstractTableModel):
         if 0 <= section < len(fixed):
             return fixed[section]
         if section < self.columnCount():
-            return metric_header(self._metrics[section - len(fixed)])
+            return wrap_header(metric_header(self._metrics[section - len(fixed)]))
         return None
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
@@ -769,6 +801,8 @@ class ConsolidationBoard(QWidget):
         self.indicator_table.setVisible(has_kpi)
         self.indicator_title.setVisible(has_kpi)
         if board is not None:
+            # One district (a district office's own board): its name on every row is noise.
+            self.table.setColumnHidden(0, len(board.districts) <= 1)
             self.summary.setText(self._summary_text(board))
             self._fit_columns()
         self.board_ready.emit(board)
