@@ -29,7 +29,7 @@ def ctx(demo_store, qtbot):
     context.runner.wait()
 
 
-def test_models_pass_qtmodeltester(demo_store, qtmodeltester):
+def test_models_pass_qtmodeltester(demo_store, qapp, qtmodeltester):
     for code in ("P1", "P2", "P5"):
         board = c.build_board(demo_store, code, today=TODAY)
         for model_type in (BoardTableModel, GroupTableModel, IndicatorTableModel):
@@ -40,7 +40,7 @@ def test_models_pass_qtmodeltester(demo_store, qtmodeltester):
             qtmodeltester.check(model)
 
 
-def test_table_rows_totals_and_sort(demo_store, qtmodeltester):
+def test_table_rows_totals_and_sort(demo_store, qapp, qtmodeltester):
     board = c.build_board(demo_store, "P1", today=TODAY)
     model = BoardTableModel()
     model.set_board(board)
@@ -60,13 +60,16 @@ def test_table_rows_totals_and_sort(demo_store, qtmodeltester):
     assert model.headerData(budget_col, Qt.Orientation.Horizontal) == "งบประมาณตามแผน"
 
 
-def test_percent_totals_are_means(demo_store):
+def test_percent_totals_are_means(demo_store, qapp):
     board = c.build_board(demo_store, "P2", today=TODAY)
     model = BoardTableModel()
     model.set_board(board)
     col = 5 + [m.key for m in board.metrics].index("kpi:collection_coverage")
     assert model.index(model.rowCount() - 1, col).data().startswith("เฉลี่ย ")
     assert model.headerData(col, Qt.Orientation.Horizontal).endswith("(%)")
+    long = 5 + [m.key for m in board.metrics].index("kpi:households_total")
+    header = model.headerData(long, Qt.Orientation.Horizontal)
+    assert "\n" in header and header.replace("\n", "") == "จำนวนครัวเรือนทั้งหมดในพื้นที่ (ครัวเรือน)"
 
 
 def _wait_board(qtbot, widget, **kwargs):

@@ -104,6 +104,8 @@ def metric_header(metric: Metric) -> str:
 def wrap_header(text: str, max_width: int = 170) -> str:
     """Breaks a long column title into lines at Thai word boundaries (QTextBoundaryFinder,
     backed by libthai), so long indicator names do not make columns very wide."""
+    if QGuiApplication.instance() is None:   # a model used without a GUI (scripts)
+        return text
     metrics = QFontMetrics(QGuiApplication.font())
     if metrics.horizontalAdvance(text) <= max_width:
         return text
