@@ -50,6 +50,8 @@ from lev_desktop.thai_format import (
     fiscal_year_label,
     fiscal_year_range,
     format_date,
+    format_money,
+    format_number,
 )
 
 # ---- states --------------------------------------------------------------------------------
@@ -555,6 +557,69 @@ def indicator_summaries(prog: Programme, metrics: list[Metric],
             minimum=min(present) if present else None,
             maximum=max(present) if present else None))
     return out
+
+
+# ---- printed summary ---------------------------------------------------------------------------
+
+
+def format_metric(value: Any, metric: Metric, *, total: bool = False) -> str:
+    """A figure as a Thai officer reads it: 12,500.00 บาท, 1,234, 78.6 % (เฉลี่ย for totals)."""
+    if value is None:
+        return ""
+    if metric.kind == "money":
+        return format_money(value)
+    if metric.kind == "int":
+        return format_number(value)
+    if metric.kind == "percent":
+        text = f"{format_number(value, 1)} %"
+        return _("avg. {value}").format(value=text) if total else text
+    return format_number(value, 2)
+
+
+def metric_title(metric: Metric) -> str:
+    if metric.unit and metric.kind != "money":
+        return f"{metric.title} ({metric.unit})"
+    return metric.title
+
+
+def summary_heading(board: Board) -> list[str]:
+    """Title lines of a printed district/province summary."""
+    lines = [board.programme_name, fiscal_year_label(board.fiscal_year)]
+    if board.obligation is not None:
+        lines.append(board.obligation.title)
+    if board.due is not None:
+        lines.append(_("{period}, due {date}; figures as of {today}").format(
+            period=board.due.label, date=format_date(board.due.due, "long"),
+            today=format_date(board.today, "long")))
+    return lines
+
+
+def district_table(board: Board) -> tuple[list[str], list[list[str]]]:
+    """The per-district summary (and its total line) as text cells, for print and export."""
+    headers = ([_("District"), _("LAOs")] + [s.label for s in STATE_ORDER] + [_("Sent")]
+               + [metric_title(m) for m in board.metrics])
+    rows = []
+    whole = GroupSummary("", _("Total"), len(board.rows), dict(board.counts), dict(board.totals))
+    for group in [*board.districts, whole]:
+        share = group.done * 100 / group.laos if group.laos else 0
+        rows.append([group.label, format_number(group.laos)]
+                    + [format_number(group.counts.get(s, 0)) for s in STATE_ORDER]
+                    + [f"{format_number(share, 1)} %"]
+                    + [format_metric(group.totals.get(m.key), m, total=True)
+                       for m in board.metrics])
+    return headers, rows
+
+
+def indicator_table(board: Board) -> tuple[list[str], list[list[str]]]:
+    headers = [_("Stage"), _("Indicator"), _("Unit"), _("LAOs reporting"), _("Sum"), _("Mean"),
+               _("Minimum"), _("Maximum")]
+    rows = []
+    for item in board.indicators:
+        metric = Metric(item.code, item.name, item.kind)
+        rows.append([item.stage_label, item.name, item.unit, format_number(item.count),
+                     format_metric(item.total, metric), format_metric(item.mean, metric),
+                     format_metric(item.minimum, metric), format_metric(item.maximum, metric)])
+    return headers, rows
 
 
 def programmes_for_board(store: Store) -> list[Programme]:

@@ -132,3 +132,25 @@ def test_chart_paints(demo_store, qtbot):
     assert not image.isNull()
     chart.set_board(None)
     assert not chart.grab().toImage().isNull()
+
+
+def test_printed_summary(ctx, qtbot, monkeypatch):
+    from lev_desktop.ui.widgets.board import summary_html
+
+    monkeypatch.setenv("LEV_TODAY", TODAY.isoformat())
+    widget = ConsolidationBoard(ctx)
+    qtbot.addWidget(widget)
+    qtbot.waitUntil(lambda: widget.board is not None, timeout=10000)
+    with qtbot.waitSignal(widget.board_ready, timeout=10000) as blocker:
+        widget.select_programme("P2")
+    board = blocker.args[0]
+    html = summary_html(board)
+    assert "อำเภอเมืองนครพนม" in html and "ต้นทาง" in html and "22 พฤศจิกายน 2567" in html
+    assert html.count("<tr") == 1 + len(board.districts) + 1 + 1 + len(board.indicators)
+    document = widget.summary_document()
+    assert "รวม" in document.toPlainText()
+    shown = []
+    monkeypatch.setattr("PySide6.QtPrintSupport.QPrintPreviewDialog.exec",
+                        lambda self: shown.append(self) or 0)
+    widget.print_summary()
+    assert shown

@@ -9,6 +9,7 @@ The widgets only present: ``services.consolidation.build_board`` runs on the wor
 from __future__ import annotations
 
 from collections.abc import Sequence
+from html import escape
 from decimal import Decimal
 from typing import Any
 
@@ -29,9 +30,11 @@ from PySide6.QtGui import (
     QFont,
     QFontMetrics,
     QGuiApplication,
+    QPageLayout,
     QPainter,
     QPalette,
     QPen,
+    QTextDocument,
 )
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -58,12 +61,15 @@ from lev_desktop.services.consolidation import (
     STATE_ORDER,
     Board,
     BoardRow,
-    GroupSummary,
-    IndicatorSummary,
     Metric,
     State,
+    district_table,
+    format_metric,
+    indicator_table,
+    metric_title,
+    summary_heading,
 )
-from lev_desktop.thai_format import format_date, format_money, format_number
+from lev_desktop.thai_format import format_date, format_number
 
 _Index = QModelIndex | QPersistentModelIndex
 
@@ -81,24 +87,8 @@ SORT_ROLE = Qt.ItemDataRole.UserRole + 2
 LINE_FACTOR = 1.55
 
 
-def format_value(value: Any, metric: Metric, *, total: bool = False) -> str:
-    """A figure as a Thai officer reads it: 12,500.00 บาท, 1,234, 78.6 %."""
-    if value is None:
-        return ""
-    if metric.kind == "money":
-        return format_money(value)
-    if metric.kind == "int":
-        return format_number(value)
-    if metric.kind == "percent":
-        text = f"{format_number(value, 1)} %"
-        return _("avg. {value}").format(value=text) if total else text
-    return format_number(value, 2)
-
-
-def metric_header(metric: Metric) -> str:
-    if metric.unit and metric.kind not in ("money",):
-        return f"{metric.title} ({metric.unit})"
-    return metric.title
+format_value = format_metric
+metric_header = metric_title
 
 
 def wrap_header(text: str, max_width: int = 170) -> str:
@@ -278,117 +268,71 @@ class BoardTableModel(QAbstractTableModel):
         self.layoutChanged.emit()
 
 
-class GroupTableModel(QAbstractTableModel):
-    """One row per district: LAOs, states, done share and figure totals; then the whole."""
+class TextTableModel(QAbstractTableModel):
+    """Read-only text cells (a printed summary's table shown on screen)."""
 
-    def __init__(self, parent: Any = None):
+    def __init__(self, parent: Any = None, *, numbers_from: int = 1, bold_last: bool = False):
         super().__init__(parent)
-        self._groups: list[GroupSummary] = []
-        self._whole: GroupSummary | None = None
-        self._metrics: list[Metric] = []
+        self._headers: list[str] = []
+        self._rows: list[list[str]] = []
+        self.numbers_from = numbers_from
+        self.bold_last = bold_last
 
-    def set_board(self, board: Board | None) -> None:
+    def set_table(self, headers: list[str], rows: list[list[str]]) -> None:
         self.beginResetModel()
-        self._groups = list(board.districts) if board else []
-        self._metrics = list(board.metrics) if board else []
-        self._whole = GroupSummary("", _("Total"), len(board.rows), dict(board.counts),
-                                   dict(board.totals)) if board and board.rows else None
+        self._headers, self._rows = list(headers), [list(r) for r in rows]
         self.endResetModel()
 
-    def _fixed(self) -> list[str]:
-        return [_("District"), _("LAOs")] + [s.label for s in STATE_ORDER] + [_("Sent")]
-
     def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008, N802
-        return 0 if parent.isValid() else len(self._groups) + (1 if self._whole else 0)
+        return 0 if parent.isValid() else len(self._rows)
 
     def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008, N802
-        return 0 if parent.isValid() else len(self._fixed()) + len(self._metrics)
+        return 0 if parent.isValid() else len(self._headers)
 
     def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
                    role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if orientation != Qt.Orientation.Horizontal or role != Qt.ItemDataRole.DisplayRole:
-            return None
-        fixed = self._fixed()
-        if 0 <= section < len(fixed):
-            return fixed[section]
-        if section < self.columnCount():
-            return wrap_header(metric_header(self._metrics[section - len(fixed)]))
+        if (orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole
+                and 0 <= section < len(self._headers)):
+            return wrap_header(self._headers[section])
         return None
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or index.row() >= self.rowCount() \
-                or index.column() >= self.columnCount():
+        if not index.isValid() or index.row() >= len(self._rows) \
+                or index.column() >= len(self._headers):
             return None
-        total = index.row() == len(self._groups)
-        group = self._whole if total else self._groups[index.row()]
-        assert group is not None
-        col = index.column()
-        nfixed = len(self._fixed())
         if role == Qt.ItemDataRole.DisplayRole:
-            if col == 0:
-                return group.label
-            if col == 1:
-                return format_number(group.laos)
-            if 2 <= col < 2 + len(STATE_ORDER):
-                return format_number(group.counts.get(STATE_ORDER[col - 2], 0))
-            if col == nfixed - 1:
-                share = group.done * 100 / group.laos if group.laos else 0
-                return f"{format_number(share, 1)} %"
-            metric = self._metrics[col - nfixed]
-            return format_value(group.totals.get(metric.key), metric, total=True)
-        if role == Qt.ItemDataRole.TextAlignmentRole and col >= 1:
+            return self._rows[index.row()][index.column()]
+        if role == Qt.ItemDataRole.TextAlignmentRole and index.column() >= self.numbers_from:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        if role == Qt.ItemDataRole.FontRole and total:
+        if role == Qt.ItemDataRole.FontRole and self.bold_last \
+                and index.row() == len(self._rows) - 1:
             font = QFont()
             font.setBold(True)
             return font
         return None
 
 
-class IndicatorTableModel(QAbstractTableModel):
+class GroupTableModel(TextTableModel):
+    """One row per district: LAOs, states, share sent and figure totals; then the whole."""
+
+    def __init__(self, parent: Any = None):
+        super().__init__(parent, numbers_from=1, bold_last=True)
+
+    def set_board(self, board: Board | None) -> None:
+        if board is None or not board.rows:
+            self.set_table([], [])
+        else:
+            self.set_table(*district_table(board))
+
+
+class IndicatorTableModel(TextTableModel):
     """KPI aggregates by stage: sum of quantities, mean/min/max of percentages."""
 
     def __init__(self, parent: Any = None):
-        super().__init__(parent)
-        self._items: list[IndicatorSummary] = []
+        super().__init__(parent, numbers_from=3)
 
     def set_board(self, board: Board | None) -> None:
-        self.beginResetModel()
-        self._items = list(board.indicators) if board else []
-        self.endResetModel()
-
-    def _headers(self) -> list[str]:
-        return [_("Stage"), _("Indicator"), _("Unit"), _("LAOs reporting"), _("Sum"),
-                _("Mean"), _("Minimum"), _("Maximum")]
-
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008, N802
-        return 0 if parent.isValid() else len(self._items)
-
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008, N802
-        return 0 if parent.isValid() else len(self._headers())
-
-    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if (orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole
-                and 0 <= section < self.columnCount()):
-            return self._headers()[section]
-        return None
-
-    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or index.row() >= len(self._items) \
-                or index.column() >= self.columnCount():
-            return None
-        item = self._items[index.row()]
-        col = index.column()
-        if role == Qt.ItemDataRole.DisplayRole:
-            metric = Metric(item.code, item.name, item.kind)
-            values = [item.stage_label, item.name, item.unit, format_number(item.count),
-                      format_value(item.total, metric), format_value(item.mean, metric),
-                      format_value(item.minimum, metric), format_value(item.maximum, metric)]
-            return values[col]
-        if role == Qt.ItemDataRole.TextAlignmentRole and col >= 3:
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        return None
+        self.set_table(*indicator_table(board)) if board else self.set_table([], [])
 
 
 # ---- painting --------------------------------------------------------------------------------
@@ -555,6 +499,8 @@ class ConsolidationBoard(QWidget):
         self.refresh_button = QPushButton(_("Refresh"))
         self.copy_button = QPushButton(_("Copy table"))
         self.copy_button.setToolTip(_("Copy the table to paste into Excel"))
+        self.print_button = QPushButton(_("Print summary…"))
+        self.print_button.setToolTip(_("Print the district summary of this board"))
         self.summary = QLabel()
         self.summary.setWordWrap(True)
         self.summary.setTextFormat(Qt.TextFormat.PlainText)
@@ -585,6 +531,7 @@ class ConsolidationBoard(QWidget):
         filters.addStretch(0)
         filters.addWidget(self.refresh_button)
         filters.addWidget(self.copy_button)
+        filters.addWidget(self.print_button)
         form.addRow(_("District"), filters)
 
         self.model = BoardTableModel(self)
@@ -644,6 +591,7 @@ class ConsolidationBoard(QWidget):
         self.type_box.currentIndexChanged.connect(lambda _i: self.rebuild())
         self.refresh_button.clicked.connect(self.refresh)
         self.copy_button.clicked.connect(self.copy_table)
+        self.print_button.clicked.connect(self.print_summary)
         if hasattr(ctx, "data_changed"):
             ctx.data_changed.connect(lambda _area: self.refresh())
         if hasattr(ctx, "fiscal_year_changed"):
@@ -837,10 +785,58 @@ class ConsolidationBoard(QWidget):
         """The LAO table with its totals row as tab-separated text (pastes into Excel)."""
         return model_text(self.model)
 
+    def summary_document(self) -> QTextDocument | None:
+        if self.board is None:
+            return None
+        document = QTextDocument(self)
+        document.setDefaultFont(self.font())
+        document.setHtml(summary_html(self.board))
+        return document
+
+    def print_summary(self) -> None:
+        """The district/province summary on paper (A4 landscape), through the print preview."""
+        from PySide6.QtPrintSupport import QPrinter, QPrintPreviewDialog
+
+        document = self.summary_document()
+        if document is None:
+            return
+        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+        printer.setPageOrientation(QPageLayout.Orientation.Landscape)
+        printer.setDocName(self.board.programme_name if self.board else "")
+        dialog = QPrintPreviewDialog(printer, self)
+        dialog.setWindowTitle(_("Print summary"))
+        dialog.paintRequested.connect(document.print_)
+        dialog.exec()
+
     def copy_table(self) -> None:
         QGuiApplication.clipboard().setText(self.table_text())
         self.summary.setText(self.summary.text().split("\n")[0] + "\n"
                              + _("Table copied — paste it into Excel."))
+
+
+def summary_html(board: Board) -> str:
+    """The printed summary: heading, the per-district table, the indicator aggregates."""
+    def table(headers: list[str], rows: list[list[str]], numbers_from: int) -> str:
+        head = "".join(f"<th>{escape(h)}</th>" for h in headers)
+        body = []
+        for number, row in enumerate(rows):
+            cells = "".join(
+                f"<td align='{'right' if i >= numbers_from else 'left'}'>{escape(c)}</td>"
+                for i, c in enumerate(row))
+            style = " style='font-weight:bold'" if numbers_from == 1 and number == len(rows) - 1 \
+                else ""
+            body.append(f"<tr{style}>{cells}</tr>")
+        return ("<table border='1' cellspacing='0' cellpadding='4' width='100%'>"
+                f"<thead><tr>{head}</tr></thead>{''.join(body)}</table>")
+
+    heading = summary_heading(board)
+    parts = [f"<h3>{escape(heading[0])}</h3>"]
+    parts += [f"<p>{escape(line)}</p>" for line in heading[1:]]
+    parts.append(table(*district_table(board), 1))
+    if board.indicators:
+        parts.append(f"<h4>{escape(_('Indicators by stage (all LAOs on the board)'))}</h4>")
+        parts.append(table(*indicator_table(board), 3))
+    return "<html><body>" + "".join(parts) + "</body></html>"
 
 
 def model_text(model: QAbstractTableModel) -> str:
