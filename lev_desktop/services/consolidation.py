@@ -588,16 +588,23 @@ def summary_heading(board: Board) -> list[str]:
     if board.obligation is not None:
         lines.append(board.obligation.title)
     if board.due is not None:
-        lines.append(_("{period}, due {date}; figures as of {today}").format(
-            period=board.due.label, date=format_date(board.due.due, "long"),
-            today=format_date(board.today, "long")))
+        due_line = _("Due {date}; figures as of {today}").format(
+            date=format_date(board.due.due, "long"), today=format_date(board.today, "long"))
+        if board.due.label != lines[1]:   # a month or a round, not the whole year again
+            due_line = f"{board.due.label} · {due_line}"
+        lines.append(due_line)
     return lines
 
 
-def district_table(board: Board) -> tuple[list[str], list[list[str]]]:
-    """The per-district summary (and its total line) as text cells, for print and export."""
+def district_table(board: Board, *, indicators: bool = True
+                   ) -> tuple[list[str], list[list[str]]]:
+    """The per-district summary (and its total line) as text cells, for print and export.
+
+    ``indicators=False`` leaves out the KPI columns (a printed page has the stage table).
+    """
+    metrics = [m for m in board.metrics if indicators or not m.key.startswith("kpi:")]
     headers = ([_("District"), _("LAOs")] + [s.label for s in STATE_ORDER] + [_("Sent")]
-               + [metric_title(m) for m in board.metrics])
+               + [metric_title(m) for m in metrics])
     rows = []
     whole = GroupSummary("", _("Total"), len(board.rows), dict(board.counts), dict(board.totals))
     for group in [*board.districts, whole]:
@@ -606,19 +613,27 @@ def district_table(board: Board) -> tuple[list[str], list[list[str]]]:
                     + [format_number(group.counts.get(s, 0)) for s in STATE_ORDER]
                     + [f"{format_number(share, 1)} %"]
                     + [format_metric(group.totals.get(m.key), m, total=True)
-                       for m in board.metrics])
+                       for m in metrics])
     return headers, rows
 
 
 def indicator_table(board: Board) -> tuple[list[str], list[list[str]]]:
-    headers = [_("Stage"), _("Indicator"), _("Unit"), _("LAOs reporting"), _("Sum"), _("Mean"),
+    """KPI aggregates; the stage column only when the programme has stages (P2).
+
+    The last five columns are numbers: LAOs reporting, sum, mean, minimum, maximum.
+    """
+    staged = any(item.stage_label for item in board.indicators)
+    headers = [_("Indicator"), _("Unit"), _("LAOs reporting"), _("Sum"), _("Mean"),
                _("Minimum"), _("Maximum")]
     rows = []
     for item in board.indicators:
         metric = Metric(item.code, item.name, item.kind)
-        rows.append([item.stage_label, item.name, item.unit, format_number(item.count),
+        rows.append([item.name, item.unit, format_number(item.count),
                      format_metric(item.total, metric), format_metric(item.mean, metric),
                      format_metric(item.minimum, metric), format_metric(item.maximum, metric)])
+    if staged:
+        headers.insert(0, _("Stage"))
+        rows = [[item.stage_label, *row] for item, row in zip(board.indicators, rows, strict=True)]
     return headers, rows
 
 

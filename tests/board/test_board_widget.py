@@ -147,6 +147,7 @@ def test_printed_summary(ctx, qtbot, monkeypatch):
     html = summary_html(board)
     assert "อำเภอเมืองนครพนม" in html and "ต้นทาง" in html and "22 พฤศจิกายน 2567" in html
     assert html.count("<tr") == 1 + len(board.districts) + 1 + 1 + len(board.indicators)
+    assert "จำนวนครัวเรือนทั้งหมดในพื้นที่ (ครัวเรือน)</th>" not in html.split("<h4>")[0]
     document = widget.summary_document()
     assert "รวม" in document.toPlainText()
     shown = []

@@ -332,7 +332,9 @@ class IndicatorTableModel(TextTableModel):
         super().__init__(parent, numbers_from=3)
 
     def set_board(self, board: Board | None) -> None:
-        self.set_table(*indicator_table(board)) if board else self.set_table([], [])
+        headers, rows = indicator_table(board) if board else ([], [])
+        self.numbers_from = max(len(headers) - 5, 0)
+        self.set_table(headers, rows)
 
 
 # ---- painting --------------------------------------------------------------------------------
@@ -778,7 +780,6 @@ class ConsolidationBoard(QWidget):
             header.resizeSection(col, min(width + 8, limit))
         self.group_table.resizeColumnsToContents()
         self.indicator_table.resizeColumnsToContents()
-        self.indicator_table.setColumnWidth(1, min(self.indicator_table.columnWidth(1), 320))
 
     # ---- actions -----------------------------------------------------------------------
     def table_text(self) -> str:
@@ -832,10 +833,11 @@ def summary_html(board: Board) -> str:
     heading = summary_heading(board)
     parts = [f"<h3>{escape(heading[0])}</h3>"]
     parts += [f"<p>{escape(line)}</p>" for line in heading[1:]]
-    parts.append(table(*district_table(board), 1))
+    parts.append(table(*district_table(board, indicators=len(board.indicators) <= 4), 1))
     if board.indicators:
         parts.append(f"<h4>{escape(_('Indicators by stage (all LAOs on the board)'))}</h4>")
-        parts.append(table(*indicator_table(board), 3))
+        headers, rows = indicator_table(board)
+        parts.append(table(headers, rows, len(headers) - 5))
     return "<html><body>" + "".join(parts) + "</body></html>"
 
 
