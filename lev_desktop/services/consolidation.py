@@ -16,7 +16,8 @@ States (one per LAO for the chosen obligation and period):
 
 When did it "arrive"? As the deadline engine reads it: ``FormSubmission.sent_at``, else
 ``completed_at``, else the record's ``updated_at`` (a package import writes records exactly
-as received, so this is the LAO's own time). Due dates, periods and which LAOs an
+as received, so this is the LAO's own time) — unless the exchange recorded importing the
+LAO's package here: then the first import on or after that day is the arrival. Due dates, periods and which LAOs an
 obligation concerns also come from the engine (``lev_desktop.deadlines``).
 """
 
@@ -30,7 +31,8 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import distinct, func, select
+from sqlalchemy import DateTime, String, column, distinct, func, select, table
+from sqlalchemy import inspect as sa_inspect
 
 from lev_desktop.db.models import (
     Activity,
@@ -367,6 +369,7 @@ def build_board(store: Store, programme: str | Programme, *, fiscal_year: int | 
         if due is not None:
             for s in book.lao_states(chosen.engine, due.due, due.period):
                 arrivals[s.code] = (s.state, s.reported_on)
+            arrivals = _with_receipts(store, arrivals)
     else:
         laos = [_LaoRef(o.code, o.name, o.lao_type, o.district_code)
                 for o in board_laos(store, office=office)]
@@ -432,6 +435,37 @@ def _store_fiscal_year(store: Store) -> int:
 
     stored = store.get_setting("fiscal_year")
     return int(stored) if stored else fy_of(dt.date.today())
+
+
+# What the exchange records of imported packages (``exchange_received``: sender, imported_at).
+# Read through a bare table description so the board does not depend on the exchange code;
+# a database without the table (no import yet, or an older schema) is simply skipped.
+_RECEIVED = table("exchange_received", column("sender", String), column("imported_at", DateTime),
+                  column("result", String))
+
+
+def _with_receipts(store: Store, arrivals: dict[str, tuple[LaoStatus, dt.date | None]]
+                   ) -> dict[str, tuple[LaoStatus, dt.date | None]]:
+    """Where this office imported an LAO's packages, the form "arrived" with the first package
+    imported on or after the day the LAO completed it, not on the LAO's own date."""
+    done = [code for code, (status, _day) in arrivals.items() if status == LaoStatus.DONE]
+    if not done or not sa_inspect(store.engine).has_table("exchange_received"):
+        return arrivals
+    received: dict[str, list[dt.date]] = defaultdict(list)
+    query = select(_RECEIVED.c.sender, _RECEIVED.c.imported_at).where(
+        _RECEIVED.c.result == "imported", *_owner_filter(_RECEIVED.c.sender, done))
+    wanted = set(done)
+    with store.read() as s:
+        for sender, imported_at in s.execute(query):
+            if sender in wanted and imported_at is not None:
+                received[sender].append(imported_at.date())
+    out = dict(arrivals)
+    for code, days in received.items():
+        status, reported = arrivals[code]
+        later = sorted(d for d in days if reported is None or d >= reported)
+        if later:
+            out[code] = (status, later[0])
+    return out
 
 
 def district_name(code: str | None) -> str:
