@@ -76,12 +76,14 @@ def measure(path: Path, runs: int) -> dict[str, float]:
     store = Store(path)
     out = {}
     for code in ("P1", "P2", "P4", "P5"):
-        times = []
+        times, cpu = [], []
         for _ in range(runs):
-            started = time.perf_counter()
+            started, started_cpu = time.perf_counter(), time.process_time()
             board = consolidation.build_board(store, code)
             times.append(time.perf_counter() - started)
+            cpu.append(time.process_time() - started_cpu)
         out[code] = statistics.median(times)
+        out[f"{code}.cpu"] = statistics.median(cpu)
         out[f"{code}.laos"] = len(board.rows)
     started = time.perf_counter()
     offices.subordinate_laos(store)
@@ -108,7 +110,9 @@ def main() -> int:
         result = measure(path, args.runs)
         parts = " ".join(f"{k}={v * 1000:.0f}ms" for k, v in result.items()
                          if not k.endswith(".laos"))
-        print(f"{size} LAOs (board rows P1={result['P1.laos']}): {parts}", flush=True)
+        load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+        print(f"{size} LAOs (board rows P1={result['P1.laos']}), load {load:.1f}: {parts}",
+              flush=True)
     return 0
 
 
