@@ -379,20 +379,22 @@ class StateChipDelegate(QStyledItemDelegate):
 class ProgressChart(QWidget):
     """States at a glance: one stacked bar for the whole, then one per district (QPainter)."""
 
-    MAX_BARS = 12
+    MAX_BARS = 10
 
-    def __init__(self, parent: QWidget | None = None):
+    def __init__(self, parent: QWidget | None = None, *, per_district: bool = True):
         super().__init__(parent)
+        self.per_district = per_district   # False: the legend and the one bar of the whole
         self._whole: dict[State, int] = {}
         self._groups: list[tuple[str, dict[State, int]]] = []
         self._hidden = 0
-        self.setMinimumHeight(120)
+        line = int(self.fontMetrics().height() * LINE_FACTOR)
+        self.setMinimumHeight(line * 2 + 12 if not per_district else line * 4)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
 
     def set_board(self, board: Board | None) -> None:
         self._whole = dict(board.counts) if board else {}
         groups: list[tuple[str, dict[State, int]]] = []
-        if board is not None:
+        if board is not None and self.per_district:
             if len(board.districts) > self.MAX_BARS:
                 # A province or the nation: worst first (most overdue share), the rest counted.
                 ranked = sorted(board.districts, key=lambda g: (
@@ -407,7 +409,8 @@ class ProgressChart(QWidget):
 
     def sizeHint(self) -> QSize:  # noqa: N802
         line = int(self.fontMetrics().height() * LINE_FACTOR)
-        return QSize(480, line * (3 + len(self._groups) + (1 if self._hidden else 0)) + 12)
+        bars = 1 + len(self._groups) + (1 if self._hidden else 0)
+        return QSize(480, line * (1 + bars) + 12)
 
     def paintEvent(self, _event: Any) -> None:  # noqa: N802
         painter = QPainter(self)
@@ -435,9 +438,15 @@ class ProgressChart(QWidget):
                              Qt.AlignmentFlag.AlignVCenter, text)
             x += int(box + 6 + fm.horizontalAdvance(text) + 18)
         y += line
-        label_w = min(int(width * 0.32), max([fm.horizontalAdvance(label)
-                                              for label, _c in self._groups] + [80]) + 12)
-        bars = [(_("All LAOs"), self._whole)] + self._groups
+        labels = [_("All LAOs")] + [label for label, _c in self._groups]
+        label_w = min(int(width * 0.32), max(fm.horizontalAdvance(label) for label in labels) + 24)
+        # As many district bars as the height holds; the rest are counted on the last line.
+        fits = max(0, (self.height() - y) // line - 1)
+        groups, hidden = self._groups, self._hidden
+        if len(groups) > fits:
+            keep = max(0, fits - 1)
+            groups, hidden = groups[:keep], hidden + len(groups) - keep
+        bars = [(_("All LAOs"), self._whole)] + groups
         for number, (label, counts) in enumerate(bars):
             count = sum(counts.values())
             painter.setPen(self.palette().color(QPalette.ColorRole.WindowText))
@@ -466,10 +475,10 @@ class ProgressChart(QWidget):
             font.setBold(False)
             painter.setFont(font)
             y += line
-        if self._hidden:
+        if hidden:
             painter.drawText(QRect(8, y, width - 16, line), Qt.AlignmentFlag.AlignVCenter,
-                             _("…and {count} more districts (see the district summary)").format(
-                                 count=format_number(self._hidden)))
+                             _("…and {count} more districts (see the table below)").format(
+                                 count=format_number(hidden)))
 
 
 # ---- the board -------------------------------------------------------------------------------
@@ -550,7 +559,9 @@ class ConsolidationBoard(QWidget):
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.table.horizontalHeader().setStretchLastSection(False)
 
-        self.chart = ProgressChart()
+        self.chart = ProgressChart(per_district=False)
+        self.chart.setFixedHeight(self.chart.minimumHeight())
+        self.district_chart = ProgressChart()
         self.group_model = GroupTableModel(self)
         self.group_table = QTableView()
         self.group_table.setModel(self.group_model)
@@ -564,19 +575,24 @@ class ConsolidationBoard(QWidget):
         self.indicator_table.verticalHeader().setDefaultSectionSize(
             int(self.fontMetrics().height() * LINE_FACTOR) + 4)
 
-        by_lao = QSplitter(Qt.Orientation.Vertical)
-        by_lao.addWidget(self.table)
-        by_lao.addWidget(self.chart)
-        by_lao.setStretchFactor(0, 3)
-        by_lao.setStretchFactor(1, 1)
-        by_lao.setChildrenCollapsible(False)
-        figures = QWidget()
-        figures_layout = QVBoxLayout(figures)
-        figures_layout.setContentsMargins(0, 0, 0, 0)
-        figures_layout.addWidget(self.group_table, 1)
+        by_lao = QWidget()
+        by_lao_layout = QVBoxLayout(by_lao)
+        by_lao_layout.setContentsMargins(0, 0, 0, 0)
+        by_lao_layout.addWidget(self.table, 1)
+        by_lao_layout.addWidget(self.chart)
+        figures = QSplitter(Qt.Orientation.Vertical)
+        figures.setChildrenCollapsible(False)
+        figures.addWidget(self.district_chart)
+        figures.addWidget(self.group_table)
+        indicators = QWidget()
+        indicators_layout = QVBoxLayout(indicators)
+        indicators_layout.setContentsMargins(0, 0, 0, 0)
         self.indicator_title = QLabel(_("Indicators by stage (all LAOs on the board)"))
-        figures_layout.addWidget(self.indicator_title)
-        figures_layout.addWidget(self.indicator_table, 2)
+        indicators_layout.addWidget(self.indicator_title)
+        indicators_layout.addWidget(self.indicator_table, 1)
+        figures.addWidget(indicators)
+        self.indicator_box = indicators
+        self.figures = figures
         self.tabs = QTabWidget()
         self.tabs.addTab(by_lao, _("By LAO"))
         self.tabs.addTab(figures, _("District summary"))
@@ -749,15 +765,26 @@ class ConsolidationBoard(QWidget):
         self.group_model.set_board(board)
         self.indicator_model.set_board(board)
         self.chart.set_board(board)
+        self.district_chart.set_board(board)
         has_kpi = bool(board and board.indicators)
-        self.indicator_table.setVisible(has_kpi)
-        self.indicator_title.setVisible(has_kpi)
+        self.indicator_box.setVisible(has_kpi)
+        self._share_figures_space()
         if board is not None:
             # One district (a district office's own board): its name on every row is noise.
             self.table.setColumnHidden(0, len(board.districts) <= 1)
             self.summary.setText(self._summary_text(board))
             self._fit_columns()
         self.board_ready.emit(board)
+
+    def _share_figures_space(self) -> None:
+        """The district chart as tall as its bars (at most half), the tables share the rest."""
+        total = max(self.figures.height(), 400)
+        chart = min(self.district_chart.sizeHint().height(), total // 2)
+        rest = total - chart
+        if self.indicator_box.isVisibleTo(self.figures):
+            self.figures.setSizes([chart, rest // 2, rest - rest // 2])
+        else:
+            self.figures.setSizes([chart, rest, 0])
 
     def _summary_text(self, board: Board) -> str:
         if not board.rows:
