@@ -523,3 +523,52 @@ __all__ = [
     "office_deadlines", "reminder_days", "reminders", "remove_holiday", "set_holiday",
     "today", "unmark_sent",
 ]
+
+
+# ---- forms in draft (home screen) -----------------------------------------------------------
+
+@dataclass(frozen=True)
+class DraftForm:
+    programme_code: str
+    programme_name: str
+    form_code: str
+    form_name: str
+    form_kind: str | None
+    period: str
+    status: str
+    updated_at: dt.datetime | None
+
+    @property
+    def target(self) -> tuple[str, dict[str, Any]] | None:
+        screen = FORM_SCREENS.get(self.form_kind or "")
+        if screen is None:
+            return None
+        return screen, {"programme": self.programme_code, "form": self.form_code,
+                        "period": self.period}
+
+
+def draft_forms(store: Store, office: str | None = None) -> list[DraftForm]:
+    """This office's forms still in draft or returned for correction, newest first."""
+    office = office or store.office_code
+    if not office:
+        return []
+    with store.read() as session:
+        progs = {p.id: p for p in session.scalars(select(Programme).where(
+            Programme.deleted.is_(False)))}
+        rows = session.execute(select(
+            FormSubmission.programme_id, FormSubmission.form_code, FormSubmission.period,
+            FormSubmission.status, FormSubmission.updated_at).where(
+            FormSubmission.owner_office == office, FormSubmission.deleted.is_(False),
+            FormSubmission.status.in_([FormStatus.DRAFT, FormStatus.RETURNED]))).all()
+    out = []
+    for pid, form, period, status, updated in rows:
+        programme = progs.get(pid)
+        if programme is None:
+            continue
+        spec_form = next((f for f in (programme.spec or {}).get("forms", [])
+                          if f["code"] == form), {})
+        out.append(DraftForm(programme.code, programme.short_name or programme.name, form,
+                             spec_form.get("name", form), spec_form.get("kind"), period, status,
+                             updated))
+    out.sort(key=lambda d: d.updated_at or dt.datetime.min, reverse=True)
+    return out

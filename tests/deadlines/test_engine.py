@@ -109,7 +109,7 @@ def test_overdue_and_target(lao_store):
     assert plan.state == State.OVERDUE and plan.days_left == -3
     assert plan.target == ("plans", {"programme": "P1", "form": "F1", "period": "FY2568"})
     p4 = next(i for i in items if i.obligation.code == "P4.LAO.MONTHLY")
-    assert p4.target == ("kpi", {"programme": "P4", "form": "M", "period": "2024-11"})
+    assert p4.target == ("kpi", {"programme": "P4", "form": "M", "period": "2024-12"})
 
 
 def test_later_mark_covers_earlier_rounds_of_the_same_period(lao_store):

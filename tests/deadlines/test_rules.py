@@ -103,8 +103,9 @@ def test_routing_of_reports():
 def test_period_keys():
     p5 = obligations_of(P5)[0]
     assert period_for(p5, D(2025, 12, 5)) == "FY2568"   # the programme's fiscal year
-    p4 = obligations_of(P4)[0]
-    assert period_for(p4, D(2025, 1, 1)) == "2024-12"
+    p4, p4_province = obligations_of(P4)
+    assert period_for(p4, D(2025, 1, 1)) == "2025-01"           # the January report
+    assert period_for(p4_province, D(2025, 2, 5)) == "2025-01"  # collects January
 
 
 def test_monthly_day_clamped_to_short_months():
