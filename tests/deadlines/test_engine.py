@@ -162,9 +162,25 @@ def test_reminders_and_badge(lao_store):
         lao_store, today_=D(2025, 9, 10)) if i.state == State.DUE_SOON}
 
 
-def test_book_reads_form_states_once(demo_store):
+def test_book_reads_the_same_laos_as_the_office_service(demo_store):
+    from lev_desktop.services.offices import initialise, subordinate_laos
+
     book = DeadlineBook(demo_store, today_=D(2025, 9, 10))
+    assert [lao.code for lao in book.laos] == [o.code for o in subordinate_laos(demo_store)]
+    demo_store.set_setting("office_code", None)
+    initialise(demo_store, level="province", code="P48", name="สถจ.นครพนม", province_code="48")
+    book = DeadlineBook(demo_store, today_=D(2025, 9, 10))
+    assert [lao.code for lao in book.laos] == [o.code for o in subordinate_laos(demo_store)]
+    assert len(book.laos) == 15
+
+
+def test_book_reads_only_the_form_states_it_needs(demo_store):
+    book = DeadlineBook(demo_store, today_=D(2025, 9, 10))
+    book.items(D(2025, 9, 1), D(2025, 9, 30))
+    periods = {key[3] for key in book.forms}
+    assert periods == {"FY2568"}  # P5 and P1 of FY2568; not the monthly P4 reports
     with demo_store.read() as session:
-        count = len(session.scalars(select(FormSubmission).where(
-            FormSubmission.owner_office != "4801001")).all())  # the ทม. reports to the province
-    assert len(book.forms) == count
+        expected = session.scalars(select(FormSubmission).where(
+            FormSubmission.period == "FY2568", FormSubmission.form_code == "SP",
+            FormSubmission.owner_office != "4801001")).all()
+    assert len([k for k in book.forms if k[2] == "SP"]) == len(expected) == 14
