@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from PySide6.QtCore import QMarginsF, QPoint, QRect, Qt
+from PySide6.QtCore import QMarginsF, QPoint, QRect, Qt, QTimer
 from PySide6.QtGui import QColor, QFont, QPageLayout, QPageSize, QPainter
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -158,6 +158,9 @@ class CalendarScreen(QWidget):
         self.agenda.verticalHeader().hide()
         header = self.agenda.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        for column, width in ((3, 170), (7, 190)):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
+            header.resizeSection(column, width)
         header.setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
         self.agenda.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.agenda.doubleClicked.connect(lambda index: self.activate(index.data(ItemRole)))
@@ -184,6 +187,8 @@ class CalendarScreen(QWidget):
         fy_layout.addWidget(scroll, 1)
         self.tabs.addTab(fy_page, _("Fiscal year"))
         self.tabs.currentChanged.connect(self.update_title)
+        self.tabs.currentChanged.connect(
+            lambda tab: tab == 1 and QTimer.singleShot(0, self, self.scroll_agenda_to_today))
         layout.addWidget(self.tabs, 1)
         bottom = QHBoxLayout()
         bottom.addWidget(legend())
@@ -241,7 +246,16 @@ class CalendarScreen(QWidget):
         items = [i for i in self.fy_items
                  if not (self.hide_done.isChecked() and i.state == State.DONE)]
         self.agenda_model.set_items(items, self.book.lao_type if self.book else None)
+        # start at today: what comes next, with the overdue just above
+        self.scroll_agenda_to_today()
         self.update_buttons()
+
+    def scroll_agenda_to_today(self) -> None:
+        items = self.agenda_model.items
+        upcoming = next((n for n, i in enumerate(items) if i.due >= self.today), None)
+        if upcoming is not None:
+            self.agenda.scrollTo(self.agenda_model.index(upcoming, 0),
+                                 QAbstractItemView.ScrollHint.PositionAtTop)
 
     # ---- navigation ------------------------------------------------------------------------
     def move_month(self, step: int) -> None:
@@ -434,14 +448,15 @@ class CalendarScreen(QWidget):
         scale = min(page.width() / view.width(), (page.height() * 0.9) / view.height())
         painter.scale(scale, scale)
         painter.setPen(QColor("#000000"))
+        # pixel sizes: the painter is scaled to the view's pixels, not to printer points
         font = QFont(self.font())
-        font.setPointSizeF(14)
+        font.setPixelSize(22)
         font.setBold(True)
         painter.setFont(font)
         painter.drawText(QRect(0, 0, view.width(), 40), Qt.AlignmentFlag.AlignLeft
                          | Qt.AlignmentFlag.AlignVCenter, title)
         font.setBold(False)
-        font.setPointSizeF(10)
+        font.setPixelSize(15)
         painter.setFont(font)
         painter.drawText(QRect(0, 0, view.width(), 40), Qt.AlignmentFlag.AlignRight
                          | Qt.AlignmentFlag.AlignVCenter, office)

@@ -62,7 +62,7 @@ class ReminderDialog(QDialog):
         buttons = QDialogButtonBox()
         self.calendar_button = QPushButton(_("Open the calendar"))
         buttons.addButton(self.calendar_button, QDialogButtonBox.ButtonRole.AcceptRole)
-        buttons.addButton(QDialogButtonBox.StandardButton.Close)
+        buttons.addButton(QPushButton(_("Close")), QDialogButtonBox.ButtonRole.RejectRole)
         self.calendar_button.clicked.connect(self.open_calendar)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
