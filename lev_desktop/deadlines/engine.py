@@ -26,15 +26,15 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Any
+from typing import Any, NamedTuple
 
-from sqlalchemy import delete, select
+from sqlalchemy import DateTime, and_, delete, func, or_, select, type_coerce
 
 from lev_desktop.db.models import FormStatus, FormSubmission, Office, Programme
 from lev_desktop.db.models_deadlines import Holiday, ObligationMark
 from lev_desktop.db.store import Store
 from lev_desktop.deadlines.rules import Deadline, Obligation, expand, obligations_of, period_for
-from lev_desktop.domain.offices import Level
+from lev_desktop.domain.offices import LaoType, Level
 from lev_desktop.i18n import N_
 
 DONE_STATUSES = (FormStatus.COMPLETE, FormStatus.SENT)
@@ -97,9 +97,8 @@ FORM_SCREENS = {
 }
 
 
-@dataclass(frozen=True)
-class LaoState:
-    """One LAO's state for one deadline."""
+class LaoState(NamedTuple):
+    """One LAO's state for one deadline (a tuple: the nation has 7,850 per deadline)."""
 
     code: str
     name: str
@@ -232,8 +231,7 @@ def unmark_sent(store: Store, office: str, obligation_code: str, due: dt.date, *
 
 # ---- the book ------------------------------------------------------------------------------
 
-@dataclass(frozen=True)
-class _Lao:
+class _Lao(NamedTuple):
     code: str
     name: str
     lao_type: str | None
@@ -246,7 +244,7 @@ class DeadlineBook:
     def __init__(self, store: Store, *, office: str | None = None, today_: dt.date | None = None,
                  soon_days: int = DEFAULT_REMINDER_DAYS, programmes: Iterable[str] | None = None,
                  laos: bool = True):
-        from lev_desktop.services.offices import get_office, subordinate_laos
+        from lev_desktop.services.offices import get_office
 
         self.store = store
         self.today = today_ or today()
@@ -275,37 +273,80 @@ class DeadlineBook:
             self.marks[(prog, code)][due] = sent_at
         self.laos: list[_Lao] = []
         if laos and (me is None or me.level != Level.LAO):
-            self.laos = [_Lao(o.code, o.name, o.lao_type, o.district_code)
-                         for o in subordinate_laos(store, self.office_code)]
-        owners = {lao.code for lao in self.laos}
+            self.laos = self._subordinate_laos(me)
+        self.owners = {lao.code for lao in self.laos}
         if self.office_code:
-            owners.add(self.office_code)
-        self.forms = self._load_forms(owners)
+            self.owners.add(self.office_code)
+        # (owner, programme id, form, period) → (status, day reported); read per
+        # (programme, form, period) group when first needed, so a month of the whole country
+        # reads only the form states of that month's deadlines.
+        self._groups: dict[tuple[str, str, str], dict[str, tuple[str, dt.date | None]]] = \
+            defaultdict(dict)
+        self._lao_cache: dict[tuple[str, str], list[_Lao]] = {}
+        self._loaded: set[tuple[str, str, str]] = set()
         self._by_form: dict[tuple[str, str], list[Obligation]] = defaultdict(list)
         for ob in self.obligations:
             if ob.form:
                 self._by_form[(ob.programme_code, ob.form)].append(ob)
 
-    def _load_forms(self, owners: set[str]) -> dict[tuple, tuple[str, dt.date]]:
-        """(owner, programme id, form, period) → (status, day reported)."""
-        pids = [p.id for p in self.programmes]
-        out: dict[tuple, tuple[str, dt.date]] = {}
-        if not pids or not owners:
-            return out
-        columns = (FormSubmission.owner_office, FormSubmission.programme_id,
-                   FormSubmission.form_code, FormSubmission.period, FormSubmission.status,
-                   FormSubmission.completed_at, FormSubmission.sent_at, FormSubmission.updated_at)
-        query = select(*columns).where(FormSubmission.deleted.is_(False),
-                                       FormSubmission.programme_id.in_(pids))
-        if len(owners) < 500:
-            query = query.where(FormSubmission.owner_office.in_(sorted(owners)))
+    def _subordinate_laos(self, me: Office | None) -> list[_Lao]:
+        """``services.offices.subordinate_laos`` read with one plain query (the national
+        list has 7,850 LAOs; loading them as ORM objects took a second). Same rule: a
+        district gets its เทศบาลตำบล and อบต.; a province every LAO of the province; the
+        nation all (a test keeps the two equal)."""
+        columns = (Office.code, Office.name, Office.lao_type, Office.district_code,
+                   Office.province_code)
         with self.store.read() as session:
-            for owner, pid, form, period, status, completed, sent, updated in session.execute(query):
-                if owner not in owners:
-                    continue
-                when = sent or completed or updated
-                out[(owner, pid, form, period)] = (status, when.date() if when else None)
-        return out
+            rows = session.execute(select(*columns).where(
+                Office.level == Level.LAO.value, Office.deleted.is_(False))).all()
+        if me is not None and me.level == Level.PROVINCE:
+            rows = [r for r in rows if r.province_code == me.province_code]
+        elif me is not None and me.level == Level.DISTRICT:
+            rows = [r for r in rows if r.district_code == me.district_code and (
+                r.lao_type is None or LaoType(r.lao_type).reports_via_district)]
+        rows.sort(key=lambda r: (r.district_code or "", r.name))
+        return [_Lao(r.code, r.name, r.lao_type, r.district_code) for r in rows]
+
+    def preload(self, groups: Iterable[tuple[str, str, str]]) -> None:
+        """Reads the form states of (programme id, form, period) groups not read yet."""
+        wanted = sorted({g for g in groups if g[1] and g not in self._loaded})
+        if not wanted or not self.owners:
+            return
+        self._loaded.update(wanted)
+        when = type_coerce(func.coalesce(FormSubmission.sent_at, FormSubmission.completed_at,
+                                         FormSubmission.updated_at), DateTime)
+        columns = (FormSubmission.owner_office, FormSubmission.programme_id,
+                   FormSubmission.form_code, FormSubmission.period, FormSubmission.status, when)
+        owners = self.owners
+        with self.store.read() as session:
+            for chunk in range(0, len(wanted), 50):
+                part = wanted[chunk:chunk + 50]
+                query = select(*columns).where(FormSubmission.deleted.is_(False), or_(*(
+                    and_(FormSubmission.programme_id == pid, FormSubmission.form_code == form,
+                         FormSubmission.period == period) for pid, form, period in part)))
+                if len(owners) < 500:
+                    query = query.where(FormSubmission.owner_office.in_(sorted(owners)))
+                for owner, pid, form, period, status, at in session.execute(query):
+                    if owner in owners:
+                        self._groups[(pid, form, period)][owner] = (
+                            status, at.date() if at else None)
+
+    @property
+    def forms(self) -> dict[tuple, tuple[str, dt.date | None]]:
+        """Every form state read so far: (owner, programme id, form, period) → state."""
+        return {(owner, *group): state for group, states in self._groups.items()
+                for owner, state in states.items()}
+
+    def group(self, obligation: Obligation, period: str) -> dict[str, tuple[str, dt.date | None]]:
+        """Owner → (status, day reported) of the form ``obligation`` needs for ``period``."""
+        key = (obligation.programme_id, obligation.form or "", period)
+        if key not in self._loaded:
+            self.preload([key])
+        return self._groups.get(key, {})
+
+    def form_state(self, owner: str, obligation: Obligation, period: str
+                   ) -> tuple[str, dt.date | None] | None:
+        return self.group(obligation, period).get(owner)
 
     # ---- per-LAO ----------------------------------------------------------------------
     def lao_obligation(self, obligation: Obligation) -> Obligation | None:
@@ -321,7 +362,10 @@ class DeadlineBook:
         lao_ob = self.lao_obligation(obligation)
         if lao_ob is None:
             return []
-        return [lao for lao in self.laos if lao_ob.applies_to(lao.lao_type)]
+        key = (lao_ob.programme_code, lao_ob.code)
+        if key not in self._lao_cache:
+            self._lao_cache[key] = [lao for lao in self.laos if lao_ob.applies_to(lao.lao_type)]
+        return self._lao_cache[key]
 
     def lao_states(self, obligation: Obligation, due: dt.date, period: str | None = None
                    ) -> list[LaoState]:
@@ -329,9 +373,10 @@ class DeadlineBook:
             return []
         period = period_for(obligation, due) if period is None else period
         out = []
+        states = self.group(obligation, period)
+        nothing = (None, None)
         for lao in self.laos_for(obligation):
-            found = self.forms.get((lao.code, obligation.programme_id, obligation.form, period))
-            status, reported = found if found else (None, None)
+            status, reported = states.get(lao.code, nothing)
             if status in DONE_STATUSES:
                 state = LaoStatus.DONE
             elif due < self.today:
@@ -344,12 +389,10 @@ class DeadlineBook:
 
     def _summary(self, obligation: Obligation, due: dt.date, period: str) -> LaoSummary:
         """Counts without building LaoState objects (the month view of the whole country)."""
-        done = 0
         laos = self.laos_for(obligation)
-        for lao in laos:
-            found = self.forms.get((lao.code, obligation.programme_id, obligation.form, period))
-            if found and found[0] in DONE_STATUSES:
-                done += 1
+        states = self.group(obligation, period)
+        nothing = ("", None)
+        done = sum(1 for lao in laos if states.get(lao.code, nothing)[0] in DONE_STATUSES)
         rest = len(laos) - done
         return LaoSummary(done, 0 if due < self.today else rest, rest if due < self.today else 0)
 
@@ -361,12 +404,12 @@ class DeadlineBook:
         if self.level == Level.LAO or not self.laos:
             if not self.office_code:
                 return None
-            found = self.forms.get((self.office_code, obligation.programme_id,
-                                    obligation.form, period))
+            found = self.form_state(self.office_code, obligation, period)
             return found[1] if found and found[0] in DONE_STATUSES else None
         days = []
+        states = self.group(obligation, period)
         for lao in self.laos_for(obligation):
-            found = self.forms.get((lao.code, obligation.programme_id, obligation.form, period))
+            found = states.get(lao.code)
             if not found or found[0] not in DONE_STATUSES:
                 return None
             days.append(found[1] or self.today)
@@ -401,7 +444,7 @@ class DeadlineBook:
         marked = self.marked(deadline)
         status = None
         if ob.form is not None and self.office_code:
-            found = self.forms.get((self.office_code, ob.programme_id, ob.form, deadline.period))
+            found = self.form_state(self.office_code, ob, deadline.period)
             status = found[0] if found else None
         form_done = (ob.form is None and marked) or status in DONE_STATUSES
         summary = None
@@ -428,15 +471,20 @@ class DeadlineBook:
     def items(self, start: dt.date, end: dt.date) -> list[Item]:
         """Every deadline of this office in [start, end] (an office-less database: all levels)."""
         if self.level is None:
-            return [self.item(d) for d in self.expand(start, end)]
+            deadlines = self.expand(start, end)
+            self._preload_for(deadlines)
+            return [self.item(d) for d in deadlines]
         own = self.expand(start, end, levels=[self.level], lao_type=self.lao_type)
+        self._preload_for(own)
         out = [self.item(d) for d in own]
         if self.level != Level.LAO:
             taken = {(d.obligation.programme_code, d.obligation.form, d.due) for d in own}
             incoming = [ob for ob in self.obligations
                         if ob.level == Level.LAO and ob.reaches(self.level) and ob.form]
-            for deadline in expand(incoming, start, end, reported_on=self.reported_on,
-                                   holidays=self.holidays):
+            arriving = expand(incoming, start, end, reported_on=self.reported_on,
+                              holidays=self.holidays)
+            self._preload_for(arriving)
+            for deadline in arriving:
                 ob = deadline.obligation
                 if (ob.programme_code, ob.form, deadline.due) in taken:
                     continue
@@ -445,6 +493,10 @@ class DeadlineBook:
                     out.append(item)
             out.sort(key=lambda i: i.deadline.sort_key())
         return out
+
+    def _preload_for(self, deadlines: Iterable[Deadline]) -> None:
+        self.preload((d.obligation.programme_id, d.obligation.form or "", d.period)
+                     for d in deadlines)
 
     def find(self, obligation: Obligation | str, programme: str | None = None) -> Obligation:
         if isinstance(obligation, Obligation):
@@ -523,3 +575,52 @@ __all__ = [
     "office_deadlines", "reminder_days", "reminders", "remove_holiday", "set_holiday",
     "today", "unmark_sent",
 ]
+
+
+# ---- forms in draft (home screen) -----------------------------------------------------------
+
+@dataclass(frozen=True)
+class DraftForm:
+    programme_code: str
+    programme_name: str
+    form_code: str
+    form_name: str
+    form_kind: str | None
+    period: str
+    status: str
+    updated_at: dt.datetime | None
+
+    @property
+    def target(self) -> tuple[str, dict[str, Any]] | None:
+        screen = FORM_SCREENS.get(self.form_kind or "")
+        if screen is None:
+            return None
+        return screen, {"programme": self.programme_code, "form": self.form_code,
+                        "period": self.period}
+
+
+def draft_forms(store: Store, office: str | None = None) -> list[DraftForm]:
+    """This office's forms still in draft or returned for correction, newest first."""
+    office = office or store.office_code
+    if not office:
+        return []
+    with store.read() as session:
+        progs = {p.id: p for p in session.scalars(select(Programme).where(
+            Programme.deleted.is_(False)))}
+        rows = session.execute(select(
+            FormSubmission.programme_id, FormSubmission.form_code, FormSubmission.period,
+            FormSubmission.status, FormSubmission.updated_at).where(
+            FormSubmission.owner_office == office, FormSubmission.deleted.is_(False),
+            FormSubmission.status.in_([FormStatus.DRAFT, FormStatus.RETURNED]))).all()
+    out = []
+    for pid, form, period, status, updated in rows:
+        programme = progs.get(pid)
+        if programme is None:
+            continue
+        spec_form = next((f for f in (programme.spec or {}).get("forms", [])
+                          if f["code"] == form), {})
+        out.append(DraftForm(programme.code, programme.short_name or programme.name, form,
+                             spec_form.get("name", form), spec_form.get("kind"), period, status,
+                             updated))
+    out.sort(key=lambda d: d.updated_at or dt.datetime.min, reverse=True)
+    return out

@@ -10,9 +10,10 @@ here, in ``period_for``, so that every area keys forms the same way:
 - form period ``fiscal_year`` or ``once``: ``FY<BE year>`` of the programme (or of the due
   date when the programme has no fiscal year), e.g. ``FY2568``;
 - form period ``monthly``: the month reported on, ``YYYY-MM``. A ``monthly`` rule (a report
-  due on day N of every month) covers the month before the due date (the report of 1 Aug
-  covers July); a ``monthly_following`` rule covers the month before its due date as well
-  (the province's report due 5 Aug covers July).
+  due on day N of every month) is the report *of* the month it is due in (P4: the LAOs'
+  report due 1 Jul 2565 is the July report, as the fiscal-year months Oct–Sep are keyed);
+  a ``monthly_following`` rule covers the month before its due date (the province's report
+  due 5 Aug collects the July reports).
 """
 
 from __future__ import annotations
@@ -178,7 +179,8 @@ def period_for(obligation: Obligation, due: dt.date) -> str:
     if obligation.form is None:
         return ""
     if obligation.form_period == "monthly":
-        year, month = _add_months(due.year, due.month, -1)
+        shift = -1 if obligation.rule.get("type") == "monthly_following" else 0
+        year, month = _add_months(due.year, due.month, shift)
         return f"{year:04d}-{month:02d}"
     if obligation.form_period == "round":
         return due.isoformat()

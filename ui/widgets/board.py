@@ -70,16 +70,18 @@ from lev_desktop.services.consolidation import (
     summary_heading,
 )
 from lev_desktop.thai_format import format_date, format_number
+from lev_desktop.ui.widgets.status_palette import PALETTE
 
 _Index = QModelIndex | QPersistentModelIndex
 
-# One palette with the rest of the app (UI.md): green done, amber-green late, grey not yet,
-# red overdue. (background, text/border)
+# The app's one status palette (UI.md, ui/widgets/status_palette.py): green done, grey not
+# yet, red overdue; "received late" is the board's own state, an amber-green between done and
+# due-soon amber. (background, text/border)
 STATE_COLOURS: dict[State, tuple[str, str]] = {
-    State.COMPLETE: ("#d9f2dc", "#1b6e2a"),
-    State.LATE: ("#eef2c4", "#6b6f00"),
-    State.PENDING: ("#e6e6e6", "#555555"),
-    State.OVERDUE: ("#f9d6d5", "#b3261e"),
+    State.COMPLETE: (PALETTE["done"][1], PALETTE["done"][0]),
+    State.LATE: ("#eef2c4", "#5f6300"),
+    State.PENDING: (PALETTE["draft"][1], PALETTE["draft"][0]),
+    State.OVERDUE: (PALETTE["overdue"][1], PALETTE["overdue"][0]),
 }
 STATE_ROLE = Qt.ItemDataRole.UserRole + 1
 SORT_ROLE = Qt.ItemDataRole.UserRole + 2
