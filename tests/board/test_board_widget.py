@@ -155,3 +155,18 @@ def test_printed_summary(ctx, qtbot, monkeypatch):
                         lambda self: shown.append(self) or 0)
     widget.print_summary()
     assert shown
+
+
+@pytest.mark.qt_log_ignore("propagateSizeHints")   # the offscreen platform, on show()
+def test_data_change_rebuilds_when_shown(ctx, qtbot, monkeypatch):
+    monkeypatch.setenv("LEV_TODAY", TODAY.isoformat())
+    widget = ConsolidationBoard(ctx)
+    qtbot.addWidget(widget)
+    qtbot.waitUntil(lambda: widget.board is not None, timeout=10000)
+    ctx.data_changed.emit("exchange")          # hidden: only remembered
+    assert widget._stale
+    with qtbot.waitSignal(widget.board_ready, timeout=10000):
+        widget.show()
+    assert not widget._stale
+    with qtbot.waitSignal(widget.board_ready, timeout=10000):
+        ctx.data_changed.emit("plans")         # on screen: rebuilt at once

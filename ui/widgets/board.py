@@ -612,10 +612,13 @@ class ConsolidationBoard(QWidget):
         self.refresh_button.clicked.connect(self.refresh)
         self.copy_button.clicked.connect(self.copy_table)
         self.print_button.clicked.connect(self.print_summary)
+        # A national board takes seconds: rebuild on a data change only when it is on screen,
+        # otherwise the next time it is shown.
+        self._stale = False
         if hasattr(ctx, "data_changed"):
-            ctx.data_changed.connect(lambda _area: self.refresh())
+            ctx.data_changed.connect(self._data_changed)
         if hasattr(ctx, "fiscal_year_changed"):
-            ctx.fiscal_year_changed.connect(lambda _fy: self.rebuild())
+            ctx.fiscal_year_changed.connect(self._fiscal_year_changed)
         self.summary.setText(_("Loading…"))
         self.refresh()
 
@@ -633,6 +636,25 @@ class ConsolidationBoard(QWidget):
             return programmes, sorted(districts.items())
 
         self.ctx.runner.run(load, on_success=self._loaded, owner=self)
+
+    def _data_changed(self, _area: str) -> None:
+        if self.isVisible():
+            self.refresh()
+        else:
+            self._stale = True
+
+    def _fiscal_year_changed(self, _fy: int) -> None:
+        self._fill_obligations()
+        if self.isVisible():
+            self.rebuild()
+        else:
+            self._stale = True
+
+    def showEvent(self, event: Any) -> None:  # noqa: N802
+        super().showEvent(event)
+        if self._stale:
+            self._stale = False
+            self.refresh()
 
     def _loaded(self, result: tuple[list[Any], list[tuple[str, str]]]) -> None:
         programmes, districts = result
