@@ -17,8 +17,9 @@ States (one per LAO for the chosen obligation and period):
 When did it "arrive"? As the deadline engine reads it: ``FormSubmission.sent_at``, else
 ``completed_at``, else the record's ``updated_at`` (a package import writes records exactly
 as received, so this is the LAO's own time) — unless the exchange recorded importing the
-LAO's package here: then the first import on or after that day is the arrival. Due dates, periods and which LAOs an
-obligation concerns also come from the engine (``lev_desktop.deadlines``).
+LAO's package here: then the first import on or after that day is the arrival. Due dates,
+periods and which LAOs an obligation concerns also come from the engine
+(``lev_desktop.deadlines``).
 """
 
 from __future__ import annotations

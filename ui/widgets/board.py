@@ -629,11 +629,8 @@ class ConsolidationBoard(QWidget):
 
         store = self.ctx.store
 
-        def load(_progress: Any) -> tuple[list[Any], list[tuple[str, str]]]:
-            programmes = consolidation.programmes_for_board(store)
-            districts = {(o.district_code or ""): consolidation.district_name(o.district_code)
-                         for o in consolidation.board_laos(store)}
-            return programmes, sorted(districts.items())
+        def load(_progress: Any) -> list[Any]:
+            return consolidation.programmes_for_board(store)
 
         self.ctx.runner.run(load, on_success=self._loaded, owner=self)
 
@@ -656,8 +653,7 @@ class ConsolidationBoard(QWidget):
             self._stale = False
             self.refresh()
 
-    def _loaded(self, result: tuple[list[Any], list[tuple[str, str]]]) -> None:
-        programmes, districts = result
+    def _loaded(self, programmes: list[Any]) -> None:
         self._loading = True
         current = self.programme_box.currentData()
         self._programmes = programmes
@@ -668,12 +664,6 @@ class ConsolidationBoard(QWidget):
                                            Qt.ItemDataRole.ToolTipRole)
         found = self.programme_box.findData(current)
         self.programme_box.setCurrentIndex(max(found, 0))
-        chosen = self.district_box.currentData()
-        self.district_box.clear()
-        self.district_box.addItem(_("All districts"), None)
-        for code, label in districts:
-            self.district_box.addItem(label or code, code or None)
-        self.district_box.setCurrentIndex(max(self.district_box.findData(chosen), 0))
         self._loading = False
         self._fill_obligations()
         if not programmes:
@@ -783,8 +773,23 @@ class ConsolidationBoard(QWidget):
             return  # an older choice; a newer build is on its way
         self._show_board(board)
 
+    def _add_districts(self, board: Board) -> None:
+        """The district filter lists every district a board has shown (the LAO list is read
+        once, by the board itself, not a second time for the filter)."""
+        was = self._loading
+        self._loading = True
+        for group in board.districts:
+            if group.key and self.district_box.findData(group.key) < 0:
+                labels = [self.district_box.itemText(i)
+                          for i in range(1, self.district_box.count())]
+                position = 1 + sum(1 for label in labels if label < group.label)
+                self.district_box.insertItem(position, group.label, group.key)
+        self._loading = was
+
     def _show_board(self, board: Board | None) -> None:
         self.board = board
+        if board is not None:
+            self._add_districts(board)
         self.model.set_board(board)
         self.group_model.set_board(board)
         self.indicator_model.set_board(board)
