@@ -72,9 +72,9 @@ class State(StrEnum):
 
 
 STATE_LABELS = {
-    State.COMPLETE: N_("Complete"),
+    State.COMPLETE: N_("Sent on time"),
     State.LATE: N_("Received late"),
-    State.PENDING: N_("Pending"),
+    State.PENDING: N_("Not yet due"),
     State.OVERDUE: N_("Overdue"),
 }
 # Display order: good news first, the problem last (the eye ends on red).
@@ -656,7 +656,7 @@ def district_table(board: Board, *, indicators: bool = True
     ``indicators=False`` leaves out the KPI columns (a printed page has the stage table).
     """
     metrics = [m for m in board.metrics if indicators or not m.key.startswith("kpi:")]
-    headers = ([_("District"), _("LAOs")] + [s.label for s in STATE_ORDER] + [_("Sent")]
+    headers = ([_("District"), _("LAOs")] + [s.label for s in STATE_ORDER] + [_("Share sent")]
                + [metric_title(m) for m in metrics])
     rows = []
     whole = GroupSummary("", _("Total"), len(board.rows), dict(board.counts), dict(board.totals))
