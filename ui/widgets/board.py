@@ -83,6 +83,7 @@ STATE_COLOURS: dict[State, tuple[str, str]] = {
     State.PENDING: (PALETTE["draft"][1], PALETTE["draft"][0]),
     State.OVERDUE: (PALETTE["overdue"][1], PALETTE["overdue"][0]),
 }
+RESIZE_PRECISION = 30   # rows looked at when fitting columns to their contents
 STATE_ROLE = Qt.ItemDataRole.UserRole + 1
 SORT_ROLE = Qt.ItemDataRole.UserRole + 2
 # Line height for Thai stacked marks, as a multiple of the font height.
@@ -320,11 +321,12 @@ class GroupTableModel(TextTableModel):
     def __init__(self, parent: Any = None):
         super().__init__(parent, numbers_from=1, bold_last=True)
 
-    def set_board(self, board: Board | None) -> None:
+    def set_board(self, board: Board | None, table: Any = None) -> None:
+        """``table``: ``district_table(board)`` when the worker already made it."""
         if board is None or not board.rows:
             self.set_table([], [])
         else:
-            self.set_table(*district_table(board))
+            self.set_table(*(table or district_table(board)))
 
 
 class IndicatorTableModel(TextTableModel):
@@ -333,8 +335,8 @@ class IndicatorTableModel(TextTableModel):
     def __init__(self, parent: Any = None):
         super().__init__(parent, numbers_from=3)
 
-    def set_board(self, board: Board | None) -> None:
-        headers, rows = indicator_table(board) if board else ([], [])
+    def set_board(self, board: Board | None, table: Any = None) -> None:
+        headers, rows = (table or indicator_table(board)) if board else ([], [])
         self.numbers_from = max(len(headers) - 5, 0)
         self.set_table(headers, rows)
 
@@ -560,6 +562,8 @@ class ConsolidationBoard(QWidget):
             int(self.fontMetrics().height() * LINE_FACTOR) + 4)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.table.horizontalHeader().setStretchLastSection(False)
+        # Fit columns to the first rows only: measuring 7,850 rows would block the window.
+        self.table.horizontalHeader().setResizeContentsPrecision(RESIZE_PRECISION)
 
         self.chart = ProgressChart(per_district=False)
         self.chart.setFixedHeight(self.chart.minimumHeight())
@@ -568,6 +572,7 @@ class ConsolidationBoard(QWidget):
         self.group_table = QTableView()
         self.group_table.setModel(self.group_model)
         self.group_table.verticalHeader().hide()
+        self.group_table.horizontalHeader().setResizeContentsPrecision(RESIZE_PRECISION)
         self.group_table.verticalHeader().setDefaultSectionSize(
             int(self.fontMetrics().height() * LINE_FACTOR) + 4)
         self.indicator_model = IndicatorTableModel(self)
@@ -762,37 +767,47 @@ class ConsolidationBoard(QWidget):
         code = prog.code
         self.summary.setText(_("Consolidating figures…"))
 
-        def work(progress: Any) -> Board:
-            return build_board(store, code, progress=progress, **args)
+        def work(progress: Any) -> tuple[Board, Any, Any]:
+            board = build_board(store, code, progress=progress, **args)
+            # The summary tables' text too: ~20,000 formatted numbers at the national level.
+            return board, district_table(board), indicator_table(board)
 
         self.ctx.runner.run(work, label=_("Consolidating figures…"), owner=self,
-                            on_success=lambda board: self._delivered(request, board))
+                            on_success=lambda result: self._delivered(request, *result))
 
-    def _delivered(self, request: int, board: Board) -> None:
+    def _delivered(self, request: int, board: Board, districts: Any = None,
+                   indicators: Any = None) -> None:
         if request != self._request:
             return  # an older choice; a newer build is on its way
-        self._show_board(board)
+        self._show_board(board, districts, indicators)
 
     def _add_districts(self, board: Board) -> None:
         """The district filter lists every district a board has shown (the LAO list is read
         once, by the board itself, not a second time for the filter)."""
+        known = {self.district_box.itemData(i): self.district_box.itemText(i)
+                 for i in range(1, self.district_box.count())}
+        new = {g.key: g.label for g in board.districts if g.key and g.key not in known}
+        if not new:
+            return
         was = self._loading
         self._loading = True
-        for group in board.districts:
-            if group.key and self.district_box.findData(group.key) < 0:
-                labels = [self.district_box.itemText(i)
-                          for i in range(1, self.district_box.count())]
-                position = 1 + sum(1 for label in labels if label < group.label)
-                self.district_box.insertItem(position, group.label, group.key)
+        chosen = self.district_box.currentData()
+        known.update(new)
+        self.district_box.clear()
+        self.district_box.addItem(_("All districts"), None)
+        for key, label in sorted(known.items(), key=lambda kv: (kv[1], kv[0])):
+            self.district_box.addItem(label, key)
+        self.district_box.setCurrentIndex(max(self.district_box.findData(chosen), 0))
         self._loading = was
 
-    def _show_board(self, board: Board | None) -> None:
+    def _show_board(self, board: Board | None, districts: Any = None,
+                    indicators: Any = None) -> None:
         self.board = board
         if board is not None:
             self._add_districts(board)
         self.model.set_board(board)
-        self.group_model.set_board(board)
-        self.indicator_model.set_board(board)
+        self.group_model.set_board(board, districts)
+        self.indicator_model.set_board(board, indicators)
         self.chart.set_board(board)
         self.district_chart.set_board(board)
         has_kpi = bool(board and board.indicators)
@@ -828,14 +843,9 @@ class ConsolidationBoard(QWidget):
         return text
 
     def _fit_columns(self) -> None:
-        header = self.table.horizontalHeader()
-        self.table.resizeColumnsToContents()
-        for col in range(self.model.columnCount()):
-            width = header.sectionSize(col)
-            limit = 260 if col == 1 else 200
-            header.resizeSection(col, min(width + 8, limit))
-        self.group_table.resizeColumnsToContents()
-        self.indicator_table.resizeColumnsToContents()
+        fit_columns(self.table, limits={1: 280}, extra={3: 28})
+        fit_columns(self.group_table, limits={0: 240})
+        fit_columns(self.indicator_table, limits={0: 320, 1: 320})
 
     # ---- actions -----------------------------------------------------------------------
     def table_text(self) -> str:
@@ -869,6 +879,30 @@ class ConsolidationBoard(QWidget):
         QGuiApplication.clipboard().setText(self.table_text())
         self.summary.setText(self.summary.text().split("\n")[0] + "\n"
                              + _("Table copied — paste it into Excel."))
+
+
+def fit_columns(view: QTableView, *, sample: int = RESIZE_PRECISION, limit: int = 220,
+                limits: dict[int, int] | None = None, extra: dict[int, int] | None = None) -> None:
+    """Column widths from the header and a sample of rows (the first ones and the last, the
+    totals). Qt's resizeColumnsToContents measured ~0.8 s on the GUI thread for a national
+    board even with a resize precision; this measures at most ``sample`` + 1 rows."""
+    model = view.model()
+    metrics = view.fontMetrics()
+    header = view.horizontalHeader()
+    rows = model.rowCount()
+    sampled = list(range(min(rows, sample))) + ([rows - 1] if rows > sample else [])
+    for col in range(model.columnCount()):
+        title = str(model.headerData(col, Qt.Orientation.Horizontal) or "")
+        width = max((metrics.horizontalAdvance(line) for line in title.split("\n")), default=0)
+        bold = QFont(view.font())
+        bold.setBold(True)
+        bold_metrics = QFontMetrics(bold)
+        for row in sampled:
+            text = str(model.index(row, col).data() or "")
+            use = bold_metrics if model.index(row, col).data(Qt.ItemDataRole.FontRole) else metrics
+            width = max(width, use.horizontalAdvance(text))
+        width += 20 + (extra or {}).get(col, 0)
+        header.resizeSection(col, min(width, (limits or {}).get(col, limit)))
 
 
 def summary_html(board: Board) -> str:
