@@ -428,8 +428,11 @@ class _LaoRef:
 
 
 def _step(progress: Callable[..., None] | None, done: int, total: int) -> None:
+    """Steps without a text: the dialog keeps the job's label. (A text makes ui/workers.py
+    call setLabelText after setValue, whose processEvents may already have closed the
+    dialog — reported to the coordinator.)"""
     if progress is not None:
-        progress(done, total, _("Consolidating figures…"))
+        progress(done, total, "")
 
 
 def _store_fiscal_year(store: Store) -> int:
