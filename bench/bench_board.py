@@ -92,11 +92,49 @@ def measure(path: Path, runs: int) -> dict[str, float]:
     return out
 
 
+def measure_gui(path: Path, runs: int) -> dict[str, float]:
+    """GUI-thread time to show a finished board (models, column widths, chart), offscreen."""
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from PySide6.QtWidgets import QApplication
+
+    from lev_desktop.ui.context import AppContext
+    from lev_desktop.ui.widgets.board import ConsolidationBoard
+
+    app = QApplication.instance() or QApplication([])
+    store = Store(path)
+    ctx = AppContext(store)
+    widget = ConsolidationBoard(ctx)
+    ctx.runner.wait()
+    app.processEvents()
+    widget.resize(1166, 688)
+    widget.show()
+    out = {}
+    for code in ("P1", "P2"):
+        board = consolidation.build_board(store, code)
+        tables = consolidation.district_table(board), consolidation.indicator_table(board)
+        times = []
+        for _ in range(runs):
+            started = time.perf_counter()
+            widget._show_board(board, *tables)
+            app.processEvents()
+            times.append(time.perf_counter() - started)
+        out[f"{code}.show+paint"] = statistics.median(times)
+    widget.close()
+    ctx.runner.wait()
+    widget.deleteLater()
+    ctx.deleteLater()
+    app.processEvents()
+    store.dispose()
+    return out
+
+
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--sizes", default="20,200,7850")
     parser.add_argument("--keep", help="folder for the databases (reused when present)")
+    parser.add_argument("--gui", action="store_true",
+                        help="also time showing the board in the widget (GUI thread)")
     args = parser.parse_args()
     folder = Path(args.keep or tempfile.mkdtemp(prefix="lev-board-bench-"))
     folder.mkdir(parents=True, exist_ok=True)
@@ -113,6 +151,10 @@ def main() -> int:
         load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
         print(f"{size} LAOs (board rows P1={result['P1.laos']}), load {load:.1f}: {parts}",
               flush=True)
+        if args.gui:
+            shown = measure_gui(path, args.runs)
+            print(f"{size} LAOs GUI thread: "
+                  + " ".join(f"{k}={v * 1000:.0f}ms" for k, v in shown.items()), flush=True)
     return 0
 
 
