@@ -170,3 +170,13 @@ def test_data_change_rebuilds_when_shown(ctx, qtbot, monkeypatch):
     assert not widget._stale
     with qtbot.waitSignal(widget.board_ready, timeout=10000):
         ctx.data_changed.emit("plans")         # on screen: rebuilt at once
+
+
+def test_programme_chosen_before_the_list_loaded(ctx, qtbot, monkeypatch):
+    monkeypatch.setenv("LEV_TODAY", TODAY.isoformat())
+    widget = ConsolidationBoard(ctx)
+    qtbot.addWidget(widget)
+    widget.select_programme("P5")               # the programme list is still loading
+    qtbot.waitUntil(lambda: widget.board is not None, timeout=10000)
+    assert widget.board.programme_code == "P5"
+    assert widget.programme_box.currentData() == "P5"

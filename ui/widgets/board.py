@@ -500,6 +500,7 @@ class ConsolidationBoard(QWidget):
         self._programmes: list[Any] = []
         self._request = 0
         self._loading = False
+        self._wanted_programme: str | None = None
 
         self.programme_box = QComboBox()
         self.obligation_box = QComboBox()
@@ -660,7 +661,7 @@ class ConsolidationBoard(QWidget):
 
     def _loaded(self, programmes: list[Any]) -> None:
         self._loading = True
-        current = self.programme_box.currentData()
+        current = self._wanted_programme or self.programme_box.currentData()
         self._programmes = programmes
         self.programme_box.clear()
         for prog in programmes:
@@ -679,6 +680,8 @@ class ConsolidationBoard(QWidget):
         self.rebuild()
 
     def select_programme(self, code: str) -> None:
+        """Shows a programme's board (remembered when the list is still loading)."""
+        self._wanted_programme = code
         index = self.programme_box.findData(code)
         if index >= 0:
             self.programme_box.setCurrentIndex(index)
