@@ -206,7 +206,10 @@ class HomeScreen(QWidget):
         for row, item in enumerate(data.deadlines):
             state = item.state.value
             label = item.state.label
-            left = pill(f"{label} · {days_left_text(item.days_left)}", state)
+            # "เกินกำหนด 9 วัน" already says overdue; the others name their state first
+            text = (days_left_text(item.days_left) if item.state == State.OVERDUE
+                    else f"{label} · {days_left_text(item.days_left)}")
+            left = pill(text, state)
             when = wrap(when_text(item.deadline))
             what = wrap(f"{item.obligation.title}\n{item.obligation.programme_name} · "
                         f"{route_text(item.obligation, data.lao_type)}")
