@@ -87,7 +87,11 @@ def test_month_grid_follows_week_start():
 
 def test_month_shows_thai_month_and_chips(ctx, qtbot):
     screen = _calendar(ctx, qtbot)
+    screen.open_item(D(2025, 10, 1))
+    assert screen.title.text() == "ตุลาคม 2568"
+    qtbot.waitUntil(lambda: screen.month_model.month == 10 and not screen.loading)
     screen.open_item(D(2025, 9, 1))
+    qtbot.waitUntil(lambda: screen.month_model.month == 9 and not screen.loading)
     assert screen.title.text() == "กันยายน 2568"
     index = screen.month_model.index_of(D(2025, 9, 15))
     items = index.data(ItemRole)
@@ -100,6 +104,7 @@ def test_clicking_a_chip_opens_its_form(ctx, qtbot):
 
     screen = _calendar(ctx, qtbot)
     screen.open_item({"date": "2025-09-15"})
+    qtbot.waitUntil(lambda: screen.month_model.month == 9 and not screen.loading)
     view = screen.month_view
     index = screen.month_model.index_of(D(2025, 9, 15))
     rect = view.visualRect(index)
@@ -141,6 +146,7 @@ def test_ics_export_and_month_pdf(ctx, qtbot, tmp_path):
     assert len(events) == len(expected) > 0
     pdf = tmp_path / "month.pdf"
     screen.open_item(D(2025, 2, 1))
+    qtbot.waitUntil(lambda: screen.month_model.month == 2 and not screen.loading)
     assert screen.save_pdf(pdf)
     assert pdf.read_bytes()[:4] == b"%PDF"
 

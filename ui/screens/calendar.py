@@ -209,37 +209,54 @@ class CalendarScreen(QWidget):
         store = self.ctx.store
         self.loading = True
         self.status.setText(_("Loading…"))
+        fy = self.ctx.fiscal_year
+        year, month = self.year, self.month
 
         def load(_progress):  # noqa: ANN001, ANN202
             days = engine.reminder_days(store)
             book = DeadlineBook(store, soon_days=days)
-            return book, week_start_of(store.get_setting("calendar.week_start"))
+            week_start = week_start_of(store.get_setting("calendar.week_start"))
+            start, end = fiscal_year_range(fy)
+            fy_items = book.items(start, end)
+            grid = MonthModel.grid_range(year, month, week_start)
+            month_items = book.items(*grid)
+            attention = sum(1 for i in book.items(
+                book.today - dt.timedelta(days=engine.DEFAULT_LOOKBACK_DAYS),
+                book.today + dt.timedelta(days=days)) if i.attention)
+            return book, week_start, fy, fy_items, (year, month, month_items), attention
 
         self.ctx.runner.run(load, on_success=self.loaded, owner=self, label=_("Reading deadlines…"))
 
-    def loaded(self, result: tuple[DeadlineBook, int]) -> None:
-        self.book, self.week_start = result
+    def loaded(self, result: tuple) -> None:
+        self.book, self.week_start, fy, self.fy_items, month, attention = result
         self.today = self.book.today
         self.loading = False
         self.status.setText("")
-        fy = self.ctx.fiscal_year
-        start, end = fiscal_year_range(fy)
-        self.fy_items = self.book.items(start, end)
-        self.fill_month()
+        self.show_month(*month)
         self.fill_agenda()
         self.timeline.set_items(fy, self.fy_items, self.today)
         self.update_title()
-        count = sum(1 for i in self.book.items(self.today - dt.timedelta(
-            days=engine.DEFAULT_LOOKBACK_DAYS), self.today + dt.timedelta(days=self.book.soon_days))
-            if i.attention)
-        self.ctx.badge_changed.emit("calendar", count)
+        self.ctx.badge_changed.emit("calendar", attention)
 
     def fill_month(self) -> None:
-        if self.book is None:
+        """Shows (year, month); its deadlines are judged on the worker (a new month may need
+        form states not read yet)."""
+        self.update_title()
+        book = self.book
+        if book is None:
             return
-        start, end = MonthModel.grid_range(self.year, self.month, self.week_start)
-        self.month_model.set_month(self.year, self.month, self.week_start,
-                                   self.book.items(start, end), self.book.holidays, self.today)
+        year, month = self.year, self.month
+        start, end = MonthModel.grid_range(year, month, self.week_start)
+        self.loading = True
+        self.ctx.runner.run(lambda _progress: (year, month, book.items(start, end)),
+                            on_success=lambda result: self.show_month(*result), owner=self)
+
+    def show_month(self, year: int, month: int, items: list[Item]) -> None:
+        if (year, month) != (self.year, self.month) or self.book is None:
+            return  # the user has moved on; a newer request is on its way
+        self.loading = False
+        self.month_model.set_month(year, month, self.week_start, items, self.book.holidays,
+                                   self.today)
         self.update_title()
 
     def fill_agenda(self) -> None:
