@@ -243,3 +243,10 @@ def test_reminder_can_be_switched_off(ctx, qtbot, demo_store):
     maybe_show_reminder(ctx, None, on_shown=shown.append)
     qtbot.waitUntil(lambda: bool(shown), timeout=10000)
     assert shown == [None]
+
+
+def test_week_start_setting_reaches_the_screen(ctx, qtbot, demo_store):
+    demo_store.set_setting("calendar.week_start", "monday")
+    screen = _calendar(ctx, qtbot)
+    assert screen.month_model.headerData(0, Qt.Orientation.Horizontal) == "จันทร์"
+    assert screen.month_model.days[0].weekday() == 0
