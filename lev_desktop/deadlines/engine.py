@@ -500,7 +500,10 @@ class DeadlineBook:
 
     def find(self, obligation: Obligation | str, programme: str | None = None) -> Obligation:
         if isinstance(obligation, Obligation):
-            return obligation
+            if obligation.programme_id:
+                return obligation
+            # read from a template (no programme id): the stored programme's obligation
+            programme, obligation = programme or obligation.programme_code, obligation.code
         for ob in self.obligations:
             if ob.code == obligation and (programme is None or ob.programme_code == programme):
                 return ob

@@ -184,3 +184,13 @@ def test_book_reads_only_the_form_states_it_needs(demo_store):
             FormSubmission.period == "FY2568", FormSubmission.form_code == "SP",
             FormSubmission.owner_office != "4801001")).all()
     assert len([k for k in book.forms if k[2] == "SP"]) == len(expected) == 14
+
+
+def test_completeness_accepts_template_obligations(demo_store):
+    from lev_desktop.deadlines import obligations_of
+    from lev_desktop.domain.templates import P5
+
+    district = next(ob for ob in obligations_of(P5) if ob.code == "P5.DISTRICT.REPORT")
+    assert district.programme_id == ""
+    states = completeness(demo_store, district, D(2025, 9, 15), today_=D(2025, 9, 1))
+    assert len(states) == 14 and all(s.state == LaoStatus.DONE for s in states)
