@@ -250,3 +250,18 @@ def test_week_start_setting_reaches_the_screen(ctx, qtbot, demo_store):
     screen = _calendar(ctx, qtbot)
     assert screen.month_model.headerData(0, Qt.Orientation.Horizontal) == "จันทร์"
     assert screen.month_model.days[0].weekday() == 0
+
+
+def test_destroyed_screens_ignore_later_signals(ctx, qtbot):
+    from shiboken6 import delete
+
+    from lev_desktop.ui.screens.calendar import CalendarScreen
+    from lev_desktop.ui.screens.home import HomeScreen
+
+    screen = CalendarScreen(ctx)
+    home = HomeScreen(ctx)
+    delete(screen)
+    delete(home)
+    ctx.data_changed.emit("deadlines")
+    ctx.fiscal_year_changed.emit(2569)
+    ctx.runner.wait()

@@ -195,12 +195,16 @@ class CalendarScreen(QWidget):
         self.status = QLabel("")
         bottom.addWidget(self.status)
         layout.addLayout(bottom)
-        self.ctx.fiscal_year_changed.connect(lambda _fy: self.refresh())
+        self.ctx.fiscal_year_changed.connect(self._fiscal_year_changed)
         self.ctx.data_changed.connect(self._data_changed)
         self.update_title()
         self.update_buttons()
 
     # ---- loading ---------------------------------------------------------------------------
+    # bound methods (not lambdas): Qt drops the connection when the screen is destroyed
+    def _fiscal_year_changed(self, _fiscal_year: int) -> None:
+        self.refresh()
+
     def _data_changed(self, area: str) -> None:
         if area in ("*", "deadlines", "plans", "kpi", "exchange", "programmes", "offices"):
             self.refresh()

@@ -176,8 +176,12 @@ class HomeScreen(QWidget):
         actions.addStretch(1)
         layout.addLayout(actions)
         layout.addStretch(1)
-        self.ctx.data_changed.connect(lambda _area: self.refresh())
-        self.ctx.fiscal_year_changed.connect(lambda _fy: self.refresh())
+        # bound methods (not lambdas): Qt drops the connections when the screen is destroyed
+        self.ctx.data_changed.connect(self._changed)
+        self.ctx.fiscal_year_changed.connect(self._changed)
+
+    def _changed(self, _what: object = None) -> None:
+        self.refresh()
 
     def refresh(self) -> None:
         store = self.ctx.store
