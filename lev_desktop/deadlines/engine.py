@@ -39,7 +39,7 @@ from lev_desktop.i18n import N_
 
 DONE_STATUSES = (FormStatus.COMPLETE, FormStatus.SENT)
 DEFAULT_REMINDER_DAYS = 7
-DEFAULT_LOOKBACK_DAYS = 400
+DEFAULT_LOOKBACK_DAYS = 90   # reminders and badges: what went overdue in the last 3 months
 
 
 def today() -> dt.date:
@@ -555,7 +555,9 @@ def reminders(store: Store, *, today_: dt.date | None = None, days: int | None =
     now = today_ or today()
     book = DeadlineBook(store, today_=now, soon_days=days)
     items = book.items(now - dt.timedelta(days=lookback_days), now + dt.timedelta(days=days))
-    return [i for i in items if i.attention]
+    # due soon first (nearest first), then the overdue, most recent first
+    return sorted((i for i in items if i.attention),
+                  key=lambda i: (i.state == State.OVERDUE, abs(i.days_left)))
 
 
 def badge_count(store: Store, *, today_: dt.date | None = None) -> int:
