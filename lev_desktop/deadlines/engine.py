@@ -564,11 +564,24 @@ def badge_count(store: Store, *, today_: dt.date | None = None) -> int:
     return len(reminders(store, today_=today_))
 
 
+def programmes_exist(store: Store) -> bool:
+    with store.read() as session:
+        return session.scalar(select(Programme.id).limit(1)) is not None
+
+
 def cli_deadlines(store: Store, start: dt.date, end: dt.date, *, programme: str | None = None,
                   level: str = "all") -> list[Deadline]:
     """The deadlines the ``lev deadlines`` command prints."""
     book = DeadlineBook(store, programmes=[programme] if programme else None)
-    if programme and not book.programmes:
+    if not book.programmes and not programmes_exist(store):
+        # a database not set up yet: the built-in templates, read in memory (nothing written)
+        from lev_desktop.domain.templates import BUILTIN_TEMPLATES
+
+        templates = [t for t in BUILTIN_TEMPLATES if programme in (None, t["code"])]
+        book.obligations = [ob for t in templates for ob in obligations_of(t)]
+        if programme and not templates:
+            raise KeyError(programme)
+    elif programme and not book.programmes:
         raise KeyError(programme)
     levels = None if level == "all" else [level]
     return book.expand(start, end, levels=levels)
