@@ -466,7 +466,7 @@ class CalendarScreen(QWidget):
             view.resize(max(size.width(), 1100), max(size.height(), 640))
         office = self.book.office.name if self.book and self.book.office else ""
         title = f"{_('Deadline calendar')} — {format_date(dt.date(self.year, self.month, 1), 'month')}"
-        scale = min(page.width() / view.width(), (page.height() * 0.9) / view.height())
+        scale = min(page.width() / view.width(), page.height() / (view.height() + 84))
         painter.scale(scale, scale)
         painter.setPen(QColor("#000000"))
         # pixel sizes: the painter is scaled to the view's pixels, not to printer points
@@ -482,6 +482,16 @@ class CalendarScreen(QWidget):
         painter.drawText(QRect(0, 0, view.width(), 40), Qt.AlignmentFlag.AlignRight
                          | Qt.AlignmentFlag.AlignVCenter, office)
         view.render(painter, QPoint(0, 44))
+        # the legend in words: a printout may be grey
+        keys = "   ".join(f"{status_palette.symbol(state.value)} {state.label}" for state in
+                           (State.OVERDUE, State.DUE_SOON, State.UPCOMING, State.DONE))
+        painter.setPen(QColor("#000000"))
+        painter.drawText(QRect(0, 50 + view.height(), view.width(), 28),
+                         Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+                         f"{keys}   {_('Red day number: public holiday')}")
+        painter.drawText(QRect(0, 50 + view.height(), view.width(), 28),
+                         Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
+                         _("Printed {date}").format(date=format_date(self.today, "long")))
         painter.end()
         view.resize(size)
         return True
