@@ -456,6 +456,9 @@ class DeadlineBook:
                 form_done = True
         sent = not ob.reporting or status == FormStatus.SENT or marked
         done = (form_done and sent) or marked
+        if ob.form is None and ob.rule.get("type") == "event" and deadline.due < self.today:
+            done = True  # a meeting that took place: nothing left to send
+
         state, days_left = self._state(done, deadline)
         return Item(deadline, state, days_left, form_done, sent, marked, laos=summary,
                     form_status=status)

@@ -194,3 +194,11 @@ def test_completeness_accepts_template_obligations(demo_store):
     assert district.programme_id == ""
     states = completeness(demo_store, district, D(2025, 9, 15), today_=D(2025, 9, 1))
     assert len(states) == 14 and all(s.state == LaoStatus.DONE for s in states)
+
+
+def test_a_past_meeting_is_not_overdue(lao_store):
+    items = office_deadlines(lao_store, D(2024, 11, 1), D(2024, 11, 30), today_=D(2024, 11, 10))
+    briefing = next(i for i in items if i.obligation.code == "P2.BRIEFING")
+    assert briefing.state == State.DONE and briefing.deadline.time == "09:30"
+    before = office_deadlines(lao_store, D(2024, 11, 1), D(2024, 11, 30), today_=D(2024, 11, 5))
+    assert next(i for i in before if i.obligation.code == "P2.BRIEFING").state == State.DUE_SOON
