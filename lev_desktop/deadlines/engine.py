@@ -554,6 +554,8 @@ def reminder_days(store: Store) -> int:
 def reminders(store: Store, *, today_: dt.date | None = None, days: int | None = None,
               lookback_days: int = DEFAULT_LOOKBACK_DAYS) -> list[Item]:
     """What is overdue (within the look-back) or due within ``days`` (setting reminder.days)."""
+    if not store.office_code:
+        return []  # not set up yet: nothing is this office's to do
     days = reminder_days(store) if days is None else days
     now = today_ or today()
     book = DeadlineBook(store, today_=now, soon_days=days)

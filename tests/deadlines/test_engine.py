@@ -202,3 +202,10 @@ def test_a_past_meeting_is_not_overdue(lao_store):
     assert briefing.state == State.DONE and briefing.deadline.time == "09:30"
     before = office_deadlines(lao_store, D(2024, 11, 1), D(2024, 11, 30), today_=D(2024, 11, 5))
     assert next(i for i in before if i.obligation.code == "P2.BRIEFING").state == State.DUE_SOON
+
+
+def test_no_reminders_before_the_office_is_set_up(empty_store):
+    from lev_desktop.services.programmes import seed_builtins
+
+    seed_builtins(empty_store)
+    assert reminders(empty_store, today_=D(2025, 9, 10)) == []

@@ -49,6 +49,8 @@ class HomeData:
 
 def load_home(store) -> HomeData:  # noqa: ANN001
     """Everything the home screen shows (runs on the worker)."""
+    if not store.office_code:
+        return HomeData()  # not set up yet (the shell's first-start wizard comes first)
     days = engine.reminder_days(store)
     book = engine.DeadlineBook(store, soon_days=days)
     now = book.today
