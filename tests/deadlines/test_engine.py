@@ -209,3 +209,17 @@ def test_no_reminders_before_the_office_is_set_up(empty_store):
 
     seed_builtins(empty_store)
     assert reminders(empty_store, today_=D(2025, 9, 10)) == []
+
+
+def test_draft_forms_of_this_office(lao_store):
+    from lev_desktop.deadlines.engine import draft_forms
+
+    _submit(lao_store, "4801006", "P1", "F1", "FY2568", "draft")
+    _submit(lao_store, "4801006", "P4", "M", "2025-07", "returned")
+    _submit(lao_store, "4801006", "P5", "SP", "FY2568", "complete")
+    _submit(lao_store, "4801007", "P1", "F1", "FY2568", "draft")  # another office's
+    drafts = {(d.programme_code, d.form_code): d for d in draft_forms(lao_store)}
+    assert set(drafts) == {("P1", "F1"), ("P4", "M")}
+    assert drafts[("P1", "F1")].target == ("plans", {"programme": "P1", "form": "F1",
+                                                     "period": "FY2568"})
+    assert drafts[("P4", "M")].status == "returned"
