@@ -9,6 +9,7 @@ filled in memory, so moving between months does not touch the database.
 from __future__ import annotations
 
 import datetime as dt
+import html
 from pathlib import Path
 
 from PySide6.QtCore import QMarginsF, QPoint, QRect, Qt, QTimer
@@ -326,8 +327,7 @@ class CalendarScreen(QWidget):
             self.detail.setText(_("Select a deadline to see what it asks for."))
             return
         d = item.deadline
-        parts = [f"<b>{d.obligation.title}</b>",
-                 f"{d.obligation.programme_name} · {when_text(d, style='full')} · "
+        parts = [f"{d.obligation.programme_name} · {when_text(d, style='full')} · "
                  f"{item.state.label}" + ("" if item.state == State.DONE
                                           else f" ({days_left_text(item.days_left)})"),
                  _("Who → to whom: {route}").format(route=route_text(
@@ -336,7 +336,8 @@ class CalendarScreen(QWidget):
             parts.append(_("Form: {form}").format(form=d.obligation.form_name))
         if flag_text(d):
             parts.append(flag_text(d))
-        self.detail.setText("<br>".join(parts))
+        self.detail.setText("<br>".join([f"<b>{html.escape(d.obligation.title)}</b>",
+                                         *(html.escape(p) for p in parts)]))
 
     # ---- actions ---------------------------------------------------------------------------
     def activate(self, item: Item | None) -> None:

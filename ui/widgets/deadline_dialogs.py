@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import html
 
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -158,7 +159,8 @@ class LaoStatesDialog(QDialog):
         self.setWindowTitle(_("LAOs for this deadline"))
         self.resize(760, 540)
         layout = QVBoxLayout(self)
-        title = QLabel(f"<b>{item.obligation.title}</b><br>{when_text(item.deadline)}")
+        title = QLabel(f"<b>{html.escape(item.obligation.title)}</b><br>"
+                       f"{html.escape(when_text(item.deadline))}")
         title.setWordWrap(True)
         layout.addWidget(title)
         self.summary = QLabel(_("Loading…"))
