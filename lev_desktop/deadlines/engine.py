@@ -543,6 +543,29 @@ def completeness(store: Store, obligation: Obligation | Deadline | str,
     return sorted(states, key=lambda s: (s.district_code or "", s.name))
 
 
+def completeness_board(store: Store, start: dt.date, end: dt.date, *, office: str | None = None,
+                       today_: dt.date | None = None) -> list[tuple[Item, list[LaoState]]]:
+    """Every deadline in [start, end] that LAOs under the office must meet, with each LAO's
+    state — one read for all of them (the consolidation board of a district or province)."""
+    book = DeadlineBook(store, office=office, today_=today_)
+    out = []
+    for item in book.items(start, end):
+        if item.laos is not None and item.laos.total:
+            states = book.lao_states(item.obligation, item.due, item.deadline.period)
+            out.append((item, sorted(states, key=lambda s: (s.district_code or "", s.name))))
+    return out
+
+
+def month_deadlines(store: Store, year: int, month: int, *, office: str | None = None,
+                    today_: dt.date | None = None) -> list[Item]:
+    """This office's deadlines of one month (reports print "a month of deadlines")."""
+    import calendar
+
+    last = calendar.monthrange(year, month)[1]
+    return office_deadlines(store, dt.date(year, month, 1), dt.date(year, month, last),
+                            office=office, today_=today_)
+
+
 def reminder_days(store: Store) -> int:
     value = store.get_setting("reminder.days", DEFAULT_REMINDER_DAYS)
     try:
@@ -594,8 +617,8 @@ def cli_deadlines(store: Store, start: dt.date, end: dt.date, *, programme: str 
 
 __all__ = [
     "DeadlineBook", "Item", "LaoState", "LaoStatus", "LaoSummary", "State", "badge_count",
-    "cli_deadlines", "completeness", "holiday_map", "list_holidays", "mark_sent",
-    "office_deadlines", "reminder_days", "reminders", "remove_holiday", "set_holiday",
+    "cli_deadlines", "completeness", "completeness_board", "draft_forms", "holiday_map",
+    "list_holidays", "mark_sent", "month_deadlines", "office_deadlines", "reminder_days", "reminders", "remove_holiday", "set_holiday",
     "today", "unmark_sent",
 ]
 

@@ -223,3 +223,15 @@ def test_draft_forms_of_this_office(lao_store):
     assert drafts[("P1", "F1")].target == ("plans", {"programme": "P1", "form": "F1",
                                                      "period": "FY2568"})
     assert drafts[("P4", "M")].status == "returned"
+
+
+def test_completeness_board_and_month(demo_store):
+    from lev_desktop.deadlines import completeness_board, month_deadlines
+
+    board = completeness_board(demo_store, D(2025, 9, 1), D(2025, 9, 30), today_=D(2025, 10, 1))
+    codes = [item.obligation.code for item, _states in board]
+    assert codes == ["P5.DISTRICT.REPORT", "P1.DISTRICT.COMPILE"]
+    compile_states = board[1][1]
+    assert len(compile_states) == 14 and {s.state for s in compile_states} == {LaoStatus.LATE}
+    month = month_deadlines(demo_store, 2025, 9, today_=D(2025, 9, 10))
+    assert [i.due for i in month] == [D(2025, 9, 15), D(2025, 9, 30)]
