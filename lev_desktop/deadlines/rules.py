@@ -93,6 +93,7 @@ class Deadline:
     round: int = 1
     weekend: bool = False
     holiday: str | None = None
+    working_day: dt.date | None = None  # the working day before, when due falls on a day off
 
     @property
     def first_day(self) -> dt.date:
@@ -230,6 +231,14 @@ def _raw_dates(obligation: Obligation, start: dt.date, end: dt.date
         raise ValueError(f"unknown deadline rule type {kind!r} in {obligation.code}")
 
 
+def previous_working_day(day: dt.date, holidays: Mapping[dt.date, str]) -> dt.date:
+    """The last working day before ``day`` (not a weekend, not a holiday)."""
+    day -= dt.timedelta(days=1)
+    while day.weekday() >= 5 or day in holidays:
+        day -= dt.timedelta(days=1)
+    return day
+
+
 def expand(obligations: Iterable[Obligation], start: dt.date, end: dt.date, *,
            levels: Iterable[str] | None = None, lao_type: str | None = None,
            reported_on: Callable[[Obligation], dt.date | None] | None = None,
@@ -268,8 +277,10 @@ def expand(obligations: Iterable[Obligation], start: dt.date, end: dt.date, *,
                 key = (obligation.programme_code, obligation.code, first_day, due)
                 if key not in seen:
                     seen.add(key)
-                    out.append(replace(deadline, weekend=due.weekday() >= 5,
-                                       holiday=holidays.get(due)))
+                    weekend, holiday = due.weekday() >= 5, holidays.get(due)
+                    out.append(replace(deadline, weekend=weekend, holiday=holiday,
+                                       working_day=previous_working_day(due, holidays)
+                                       if weekend or holiday else None))
             if stop is not None and due >= stop:
                 break
     out.sort(key=Deadline.sort_key)

@@ -51,11 +51,13 @@ def route_text(obligation: Obligation, lao_type: str | None = None) -> str:
 
 def flag_text(deadline: Deadline) -> str:
     """A warning when the due day is not a working day ('' otherwise)."""
+    before = format_date(deadline.working_day, "weekday") if deadline.working_day else ""
     if deadline.holiday:
-        return _("Public holiday: {name} — offices often send the working day before").format(
-            name=deadline.holiday)
+        return _("Public holiday: {name} — offices often send the working day before "
+                 "({day})").format(name=deadline.holiday, day=before)
     if deadline.weekend:
-        return _("Falls on a weekend — offices often send the working day before")
+        return _("Falls on a weekend — offices often send the working day before ({day})"
+                 ).format(day=before)
     return ""
 
 
