@@ -54,7 +54,7 @@ def flag_text(deadline: Deadline) -> str:
     before = format_date(deadline.working_day, "weekday") if deadline.working_day else ""
     if deadline.holiday:
         return _("Public holiday: {name} — offices often send the working day before "
-                 "({day})").format(name=deadline.holiday, day=before)
+                 "({day})").format(name=shorten(deadline.holiday), day=before)
     if deadline.weekend:
         return _("Falls on a weekend — offices often send the working day before ({day})"
                  ).format(day=before)
@@ -75,3 +75,16 @@ def period_text(period: str) -> str:
         return format_date(dt.date.fromisoformat(period), "short")
     except ValueError:
         return period
+
+
+def shorten(text: str, limit: int = 48) -> str:
+    """Cuts a long Thai name at ``limit`` characters without splitting a base letter from its
+    vowel or tone marks (the official name of 5 December is 120 characters)."""
+    import unicodedata
+
+    if len(text) <= limit:
+        return text
+    cut = limit
+    while cut > 0 and unicodedata.category(text[cut]) == "Mn":
+        cut -= 1
+    return text[:cut].rstrip() + "…"

@@ -165,3 +165,19 @@ def test_expansion_properties(start, days, levels, stop):
         part = expand(ALL_OBLIGATIONS, start, middle, levels=levels, reported_on=lambda ob: stop)
         assert {(d.obligation.code, d.due) for d in part} <= {(d.obligation.code, d.due)
                                                               for d in got}
+
+
+def test_shorten_keeps_thai_marks_with_their_letter():
+    import unicodedata
+
+    from lev_desktop.deadlines.holidays_th import FIXED
+    from lev_desktop.deadlines.text import shorten
+
+    for _month, _day, name in FIXED:
+        for limit in range(5, 60):
+            short = shorten(name, limit)
+            assert short == name or short.endswith("…")
+            body = short.rstrip("…")
+            assert name.startswith(body)
+            rest = name[len(body):]
+            assert not rest or unicodedata.category(rest[0]) != "Mn"
