@@ -265,3 +265,22 @@ def test_destroyed_screens_ignore_later_signals(ctx, qtbot):
     ctx.data_changed.emit("deadlines")
     ctx.fiscal_year_changed.emit(2569)
     ctx.runner.wait()
+
+
+def test_a_crowded_day_lists_all_its_deadlines(ctx, qtbot, monkeypatch):
+    from PySide6.QtWidgets import QMenu
+
+    screen = _calendar(ctx, qtbot)
+    screen.open_item(D(2025, 9, 1))
+    qtbot.waitUntil(lambda: screen.month_model.month == 9 and not screen.loading)
+    item = screen.month_model.by_day[D(2025, 9, 15)][0]
+    screen.month_model.by_day[D(2025, 9, 15)] = [item] * 12  # more than a cell can show
+    shown = []
+    monkeypatch.setattr(QMenu, "popup", lambda menu, pos: shown.append(menu.actions()))
+    screen.day_menu(D(2025, 9, 15))
+    assert len(shown) == 1 and len(shown[0]) == 12
+    with qtbot.waitSignal(ctx.navigate, timeout=3000):
+        shown[0][0].trigger()
+    shown.clear()
+    screen.day_menu(D(2025, 9, 30))  # fits: no list
+    assert shown == []

@@ -128,6 +128,7 @@ class CalendarScreen(QWidget):
         self.month_view = MonthView()
         self.month_view.setModel(self.month_model)
         self.month_view.item_clicked.connect(self.activate)
+        self.month_view.day_clicked.connect(self.day_menu)
         self.month_view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.month_view.customContextMenuRequested.connect(self.month_menu)
         self.tabs.addTab(self.month_view, _("Month"))
@@ -349,6 +350,29 @@ class CalendarScreen(QWidget):
             self.ctx.navigate.emit(*target)
         elif item.laos is not None and item.laos.total:
             self.show_laos(item)
+
+    def day_menu(self, day: dt.date) -> None:
+        """A click on a day whose chips do not all fit lists every deadline of that day."""
+        items = self.month_model.by_day.get(day, [])
+        index = self.month_model.index_of(day)
+        if not items or not index.isValid():
+            return
+        rect = self.month_view.visualRect(index)
+        from PySide6.QtGui import QFontMetrics
+
+        from lev_desktop.ui.widgets.month_view import chip_font, layout
+
+        metrics = QFontMetrics(self.month_view.font())
+        _chips, hidden = layout(rect, day, items, QFontMetrics(chip_font(self.month_view.font())),
+                                metrics.height() + 6)
+        if not hidden:
+            return
+        menu = QMenu(self)
+        for item in items:
+            action = menu.addAction(f"{item.state.label}: [{item.obligation.programme_code}] "
+                                    f"{item.obligation.title}")
+            action.triggered.connect(lambda _checked=False, i=item: self.activate(i))
+        menu.popup(self.month_view.viewport().mapToGlobal(rect.center()))
 
     def month_menu(self, pos: QPoint) -> None:
         item = self.month_view.item_at(pos)
