@@ -262,7 +262,15 @@ class DeadlineBook:
             progs = [p for p in progs if wanted is None or p.code in wanted or p.id in wanted]
             progs.sort(key=lambda p: (not p.builtin, p.code))
             self.programmes = progs
-            self.obligations = [ob for p in progs for ob in obligations_of(p)]
+            # obligations whose rule could not be read (edited templates): shown, not fatal
+            self.problems: list[tuple[Obligation, str]] = []
+            self.obligations: list[Obligation] = []
+            for programme in progs:
+                try:
+                    self.obligations += obligations_of(programme)
+                except (KeyError, TypeError, ValueError, AttributeError) as exc:
+                    self.problems.append((Obligation(programme.code, "?", Level.LAO.value, "",
+                                                     {}), f"{type(exc).__name__}: {exc}"))
             self.holidays = {row.day: row.name for row in session.scalars(select(Holiday))}
             marks = session.execute(select(
                 ObligationMark.programme_code, ObligationMark.obligation_code,
@@ -419,7 +427,8 @@ class DeadlineBook:
     def expand(self, start: dt.date, end: dt.date, levels: Iterable[str] | None = None,
                lao_type: str | None = None) -> list[Deadline]:
         return expand(self.obligations, start, end, levels=levels, lao_type=lao_type,
-                      reported_on=self.reported_on, holidays=self.holidays)
+                      reported_on=self.reported_on, holidays=self.holidays,
+                      problems=self.problems)
 
     def _state(self, done: bool, deadline: Deadline) -> tuple[State, int]:
         days_left = (deadline.due - self.today).days
@@ -485,7 +494,7 @@ class DeadlineBook:
             incoming = [ob for ob in self.obligations
                         if ob.level == Level.LAO and ob.reaches(self.level) and ob.form]
             arriving = expand(incoming, start, end, reported_on=self.reported_on,
-                              holidays=self.holidays)
+                              holidays=self.holidays, problems=self.problems)
             self._preload_for(arriving)
             for deadline in arriving:
                 ob = deadline.obligation
@@ -496,6 +505,16 @@ class DeadlineBook:
                     out.append(item)
             out.sort(key=lambda i: i.deadline.sort_key())
         return out
+
+    def problem_text(self) -> str:
+        """One line naming the obligations that could not be read ('' when none)."""
+        from lev_desktop.i18n import _
+
+        if not self.problems:
+            return ""
+        names = sorted({f"{ob.programme_code} {ob.code}".strip() for ob, _reason in self.problems})
+        return _("Some deadline rules could not be read and are not shown: {names}. Please "
+                 "check these programmes.").format(names=", ".join(names))
 
     def _preload_for(self, deadlines: Iterable[Deadline]) -> None:
         self.preload((d.obligation.programme_id, d.obligation.form or "", d.period)

@@ -235,3 +235,17 @@ def test_completeness_board_and_month(demo_store):
     assert len(compile_states) == 14 and {s.state for s in compile_states} == {LaoStatus.LATE}
     month = month_deadlines(demo_store, 2025, 9, today_=D(2025, 9, 10))
     assert [i.due for i in month] == [D(2025, 9, 15), D(2025, 9, 30)]
+
+
+def test_a_broken_rule_is_skipped_and_named(lao_store):
+    from lev_desktop.db.models import Programme
+
+    with lao_store.session() as session:
+        programme = session.scalar(select(Programme).where(Programme.code == "P3"))
+        spec = dict(programme.spec)
+        spec["obligations"] = [dict(spec["obligations"][0], rule={"type": "once"})]
+        programme.spec = spec
+    book = DeadlineBook(lao_store, today_=D(2021, 9, 1))
+    items = book.items(D(2021, 1, 1), D(2025, 12, 31))
+    assert items and all(i.obligation.programme_code != "P3" for i in items)
+    assert "P3 P3.LAO.REPORT" in book.problem_text()

@@ -237,7 +237,8 @@ class CalendarScreen(QWidget):
         self.book, self.week_start, fy, self.fy_items, month, attention = result
         self.today = self.book.today
         self.loading = False
-        self.status.setText("")
+        self.status.setText(self.book.problem_text())
+        self.status.setWordWrap(True)
         self.show_month(*month)
         self.fill_agenda()
         self.timeline.set_items(fy, self.fy_items, self.today)
