@@ -617,7 +617,7 @@ def programmes_exist(store: Store) -> bool:
 
 
 def cli_deadlines(store: Store, start: dt.date, end: dt.date, *, programme: str | None = None,
-                  level: str = "all") -> list[Deadline]:
+                  level: str = "all", warnings: list[str] | None = None) -> list[Deadline]:
     """The deadlines the ``lev deadlines`` command prints."""
     book = DeadlineBook(store, programmes=[programme] if programme else None)
     if not book.programmes and not programmes_exist(store):
@@ -631,7 +631,10 @@ def cli_deadlines(store: Store, start: dt.date, end: dt.date, *, programme: str 
     elif programme and not book.programmes:
         raise KeyError(programme)
     levels = None if level == "all" else [level]
-    return book.expand(start, end, levels=levels)
+    deadlines = book.expand(start, end, levels=levels)
+    if warnings is not None and book.problems:
+        warnings.append(book.problem_text())
+    return deadlines
 
 
 __all__ = [
