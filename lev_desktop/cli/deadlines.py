@@ -60,7 +60,11 @@ def cmd_deadlines(args: argparse.Namespace) -> int:
         raise CliError(_("The last day comes before the first day"), 2)
     store = open_store(args)
     try:
-        deadlines = cli_deadlines(store, start, end, programme=args.programme, level=args.level)
+        warnings: list[str] = []
+        deadlines = cli_deadlines(store, start, end, programme=args.programme, level=args.level,
+                                  warnings=warnings)
+        for warning in warnings:
+            print(f"lev: {warning}", file=sys.stderr)
     except KeyError as exc:
         raise CliError(_("No programme with code {code}").format(code=args.programme), 2) from exc
     if args.format == "ics":

@@ -39,7 +39,7 @@ from lev_desktop.i18n import N_
 
 DONE_STATUSES = (FormStatus.COMPLETE, FormStatus.SENT)
 DEFAULT_REMINDER_DAYS = 7
-DEFAULT_LOOKBACK_DAYS = 400
+DEFAULT_LOOKBACK_DAYS = 90   # reminders and badges: what went overdue in the last 3 months
 
 
 def today() -> dt.date:
@@ -262,7 +262,15 @@ class DeadlineBook:
             progs = [p for p in progs if wanted is None or p.code in wanted or p.id in wanted]
             progs.sort(key=lambda p: (not p.builtin, p.code))
             self.programmes = progs
-            self.obligations = [ob for p in progs for ob in obligations_of(p)]
+            # obligations whose rule could not be read (edited templates): shown, not fatal
+            self.problems: list[tuple[Obligation, str]] = []
+            self.obligations: list[Obligation] = []
+            for programme in progs:
+                try:
+                    self.obligations += obligations_of(programme)
+                except (KeyError, TypeError, ValueError, AttributeError) as exc:
+                    self.problems.append((Obligation(programme.code, "?", Level.LAO.value, "",
+                                                     {}), f"{type(exc).__name__}: {exc}"))
             self.holidays = {row.day: row.name for row in session.scalars(select(Holiday))}
             marks = session.execute(select(
                 ObligationMark.programme_code, ObligationMark.obligation_code,
@@ -419,7 +427,8 @@ class DeadlineBook:
     def expand(self, start: dt.date, end: dt.date, levels: Iterable[str] | None = None,
                lao_type: str | None = None) -> list[Deadline]:
         return expand(self.obligations, start, end, levels=levels, lao_type=lao_type,
-                      reported_on=self.reported_on, holidays=self.holidays)
+                      reported_on=self.reported_on, holidays=self.holidays,
+                      problems=self.problems)
 
     def _state(self, done: bool, deadline: Deadline) -> tuple[State, int]:
         days_left = (deadline.due - self.today).days
@@ -456,6 +465,9 @@ class DeadlineBook:
                 form_done = True
         sent = not ob.reporting or status == FormStatus.SENT or marked
         done = (form_done and sent) or marked
+        if ob.form is None and ob.rule.get("type") == "event" and deadline.due < self.today:
+            done = True  # a meeting that took place: nothing left to send
+
         state, days_left = self._state(done, deadline)
         return Item(deadline, state, days_left, form_done, sent, marked, laos=summary,
                     form_status=status)
@@ -482,7 +494,7 @@ class DeadlineBook:
             incoming = [ob for ob in self.obligations
                         if ob.level == Level.LAO and ob.reaches(self.level) and ob.form]
             arriving = expand(incoming, start, end, reported_on=self.reported_on,
-                              holidays=self.holidays)
+                              holidays=self.holidays, problems=self.problems)
             self._preload_for(arriving)
             for deadline in arriving:
                 ob = deadline.obligation
@@ -494,13 +506,26 @@ class DeadlineBook:
             out.sort(key=lambda i: i.deadline.sort_key())
         return out
 
+    def problem_text(self) -> str:
+        """One line naming the obligations that could not be read ('' when none)."""
+        from lev_desktop.i18n import _
+
+        if not self.problems:
+            return ""
+        names = sorted({f"{ob.programme_code} {ob.code}".strip() for ob, _reason in self.problems})
+        return _("Some deadline rules could not be read and are not shown: {names}. Please "
+                 "check these programmes.").format(names=", ".join(names))
+
     def _preload_for(self, deadlines: Iterable[Deadline]) -> None:
         self.preload((d.obligation.programme_id, d.obligation.form or "", d.period)
                      for d in deadlines)
 
     def find(self, obligation: Obligation | str, programme: str | None = None) -> Obligation:
         if isinstance(obligation, Obligation):
-            return obligation
+            if obligation.programme_id:
+                return obligation
+            # read from a template (no programme id): the stored programme's obligation
+            programme, obligation = programme or obligation.programme_code, obligation.code
         for ob in self.obligations:
             if ob.code == obligation and (programme is None or ob.programme_code == programme):
                 return ob
@@ -537,6 +562,29 @@ def completeness(store: Store, obligation: Obligation | Deadline | str,
     return sorted(states, key=lambda s: (s.district_code or "", s.name))
 
 
+def completeness_board(store: Store, start: dt.date, end: dt.date, *, office: str | None = None,
+                       today_: dt.date | None = None) -> list[tuple[Item, list[LaoState]]]:
+    """Every deadline in [start, end] that LAOs under the office must meet, with each LAO's
+    state — one read for all of them (the consolidation board of a district or province)."""
+    book = DeadlineBook(store, office=office, today_=today_)
+    out = []
+    for item in book.items(start, end):
+        if item.laos is not None and item.laos.total:
+            states = book.lao_states(item.obligation, item.due, item.deadline.period)
+            out.append((item, sorted(states, key=lambda s: (s.district_code or "", s.name))))
+    return out
+
+
+def month_deadlines(store: Store, year: int, month: int, *, office: str | None = None,
+                    today_: dt.date | None = None) -> list[Item]:
+    """This office's deadlines of one month (reports print "a month of deadlines")."""
+    import calendar
+
+    last = calendar.monthrange(year, month)[1]
+    return office_deadlines(store, dt.date(year, month, 1), dt.date(year, month, last),
+                            office=office, today_=today_)
+
+
 def reminder_days(store: Store) -> int:
     value = store.get_setting("reminder.days", DEFAULT_REMINDER_DAYS)
     try:
@@ -548,31 +596,51 @@ def reminder_days(store: Store) -> int:
 def reminders(store: Store, *, today_: dt.date | None = None, days: int | None = None,
               lookback_days: int = DEFAULT_LOOKBACK_DAYS) -> list[Item]:
     """What is overdue (within the look-back) or due within ``days`` (setting reminder.days)."""
+    if not store.office_code:
+        return []  # not set up yet: nothing is this office's to do
     days = reminder_days(store) if days is None else days
     now = today_ or today()
     book = DeadlineBook(store, today_=now, soon_days=days)
     items = book.items(now - dt.timedelta(days=lookback_days), now + dt.timedelta(days=days))
-    return [i for i in items if i.attention]
+    # due soon first (nearest first), then the overdue, most recent first
+    return sorted((i for i in items if i.attention),
+                  key=lambda i: (i.state == State.OVERDUE, abs(i.days_left)))
 
 
 def badge_count(store: Store, *, today_: dt.date | None = None) -> int:
     return len(reminders(store, today_=today_))
 
 
+def programmes_exist(store: Store) -> bool:
+    with store.read() as session:
+        return session.scalar(select(Programme.id).limit(1)) is not None
+
+
 def cli_deadlines(store: Store, start: dt.date, end: dt.date, *, programme: str | None = None,
-                  level: str = "all") -> list[Deadline]:
+                  level: str = "all", warnings: list[str] | None = None) -> list[Deadline]:
     """The deadlines the ``lev deadlines`` command prints."""
     book = DeadlineBook(store, programmes=[programme] if programme else None)
-    if programme and not book.programmes:
+    if not book.programmes and not programmes_exist(store):
+        # a database not set up yet: the built-in templates, read in memory (nothing written)
+        from lev_desktop.domain.templates import BUILTIN_TEMPLATES
+
+        templates = [t for t in BUILTIN_TEMPLATES if programme in (None, t["code"])]
+        book.obligations = [ob for t in templates for ob in obligations_of(t)]
+        if programme and not templates:
+            raise KeyError(programme)
+    elif programme and not book.programmes:
         raise KeyError(programme)
     levels = None if level == "all" else [level]
-    return book.expand(start, end, levels=levels)
+    deadlines = book.expand(start, end, levels=levels)
+    if warnings is not None and book.problems:
+        warnings.append(book.problem_text())
+    return deadlines
 
 
 __all__ = [
     "DeadlineBook", "Item", "LaoState", "LaoStatus", "LaoSummary", "State", "badge_count",
-    "cli_deadlines", "completeness", "holiday_map", "list_holidays", "mark_sent",
-    "office_deadlines", "reminder_days", "reminders", "remove_holiday", "set_holiday",
+    "cli_deadlines", "completeness", "completeness_board", "draft_forms", "holiday_map",
+    "list_holidays", "mark_sent", "month_deadlines", "office_deadlines", "reminder_days", "reminders", "remove_holiday", "set_holiday",
     "today", "unmark_sent",
 ]
 

@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 from icalendar import Alarm, Calendar, Event
 
 from lev_desktop.deadlines.rules import Deadline
+from lev_desktop.deadlines.text import flag_text
 from lev_desktop.domain.offices import Level
 from lev_desktop.i18n import _
 from lev_desktop.thai_format import format_date, format_date_range
@@ -38,11 +39,8 @@ def describe(deadline: Deadline) -> str:
         lines.append(_("Sends to: {level}").format(level=destination.label))
     if ob.form_name:
         lines.append(_("Form: {form}").format(form=ob.form_name))
-    if deadline.holiday:
-        lines.append(_("Falls on a public holiday ({name}): send on the working day before")
-                     .format(name=deadline.holiday))
-    elif deadline.weekend:
-        lines.append(_("Falls on a weekend: send on the working day before"))
+    if deadline.non_working:
+        lines.append(flag_text(deadline))
     return "\n".join(lines)
 
 

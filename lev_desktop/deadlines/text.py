@@ -51,11 +51,13 @@ def route_text(obligation: Obligation, lao_type: str | None = None) -> str:
 
 def flag_text(deadline: Deadline) -> str:
     """A warning when the due day is not a working day ('' otherwise)."""
+    before = format_date(deadline.working_day, "weekday") if deadline.working_day else ""
     if deadline.holiday:
-        return _("Public holiday: {name} — offices often send the working day before").format(
-            name=deadline.holiday)
+        return _("Public holiday: {name} — offices often send the working day before "
+                 "({day})").format(name=shorten(deadline.holiday), day=before)
     if deadline.weekend:
-        return _("Falls on a weekend — offices often send the working day before")
+        return _("Falls on a weekend — offices often send the working day before ({day})"
+                 ).format(day=before)
     return ""
 
 
@@ -73,3 +75,16 @@ def period_text(period: str) -> str:
         return format_date(dt.date.fromisoformat(period), "short")
     except ValueError:
         return period
+
+
+def shorten(text: str, limit: int = 48) -> str:
+    """Cuts a long Thai name at ``limit`` characters without splitting a base letter from its
+    vowel or tone marks (the official name of 5 December is 120 characters)."""
+    import unicodedata
+
+    if len(text) <= limit:
+        return text
+    cut = limit
+    while cut > 0 and unicodedata.category(text[cut]) == "Mn":
+        cut -= 1
+    return text[:cut].rstrip() + "…"

@@ -80,3 +80,11 @@ def test_bad_input_is_a_polite_error(db, capsys):
     assert main(["--db", db, "deadlines", "--from", "2025-01-01", "--to", "2025-12-31",
                  "--programme", "P9"]) == 2
     assert main(["--db", db, "deadlines", "--from", "2025-12-01", "--to", "2025-01-01"]) == 2
+
+
+def test_a_database_not_set_up_uses_the_builtin_templates(empty_store, capsys):
+    rows = _lines(capsys, "--db", str(empty_store.path), "deadlines", "--from", "2025-09-01",
+                  "--to", "2025-12-31", "--programme", "P5", "--level", "lao")
+    assert len(rows) == 7 and rows[0][0] == "2025-09-15"
+    assert main(["--db", str(empty_store.path), "deadlines", "--from", "2025-09-01", "--to",
+                 "2025-12-31", "--programme", "P9"]) == 2

@@ -184,3 +184,68 @@ def test_book_reads_only_the_form_states_it_needs(demo_store):
             FormSubmission.period == "FY2568", FormSubmission.form_code == "SP",
             FormSubmission.owner_office != "4801001")).all()
     assert len([k for k in book.forms if k[2] == "SP"]) == len(expected) == 14
+
+
+def test_completeness_accepts_template_obligations(demo_store):
+    from lev_desktop.deadlines import obligations_of
+    from lev_desktop.domain.templates import P5
+
+    district = next(ob for ob in obligations_of(P5) if ob.code == "P5.DISTRICT.REPORT")
+    assert district.programme_id == ""
+    states = completeness(demo_store, district, D(2025, 9, 15), today_=D(2025, 9, 1))
+    assert len(states) == 14 and all(s.state == LaoStatus.DONE for s in states)
+
+
+def test_a_past_meeting_is_not_overdue(lao_store):
+    items = office_deadlines(lao_store, D(2024, 11, 1), D(2024, 11, 30), today_=D(2024, 11, 10))
+    briefing = next(i for i in items if i.obligation.code == "P2.BRIEFING")
+    assert briefing.state == State.DONE and briefing.deadline.time == "09:30"
+    before = office_deadlines(lao_store, D(2024, 11, 1), D(2024, 11, 30), today_=D(2024, 11, 5))
+    assert next(i for i in before if i.obligation.code == "P2.BRIEFING").state == State.DUE_SOON
+
+
+def test_no_reminders_before_the_office_is_set_up(empty_store):
+    from lev_desktop.services.programmes import seed_builtins
+
+    seed_builtins(empty_store)
+    assert reminders(empty_store, today_=D(2025, 9, 10)) == []
+
+
+def test_draft_forms_of_this_office(lao_store):
+    from lev_desktop.deadlines.engine import draft_forms
+
+    _submit(lao_store, "4801006", "P1", "F1", "FY2568", "draft")
+    _submit(lao_store, "4801006", "P4", "M", "2025-07", "returned")
+    _submit(lao_store, "4801006", "P5", "SP", "FY2568", "complete")
+    _submit(lao_store, "4801007", "P1", "F1", "FY2568", "draft")  # another office's
+    drafts = {(d.programme_code, d.form_code): d for d in draft_forms(lao_store)}
+    assert set(drafts) == {("P1", "F1"), ("P4", "M")}
+    assert drafts[("P1", "F1")].target == ("plans", {"programme": "P1", "form": "F1",
+                                                     "period": "FY2568"})
+    assert drafts[("P4", "M")].status == "returned"
+
+
+def test_completeness_board_and_month(demo_store):
+    from lev_desktop.deadlines import completeness_board, month_deadlines
+
+    board = completeness_board(demo_store, D(2025, 9, 1), D(2025, 9, 30), today_=D(2025, 10, 1))
+    codes = [item.obligation.code for item, _states in board]
+    assert codes == ["P5.DISTRICT.REPORT", "P1.DISTRICT.COMPILE"]
+    compile_states = board[1][1]
+    assert len(compile_states) == 14 and {s.state for s in compile_states} == {LaoStatus.LATE}
+    month = month_deadlines(demo_store, 2025, 9, today_=D(2025, 9, 10))
+    assert [i.due for i in month] == [D(2025, 9, 15), D(2025, 9, 30)]
+
+
+def test_a_broken_rule_is_skipped_and_named(lao_store):
+    from lev_desktop.db.models import Programme
+
+    with lao_store.session() as session:
+        programme = session.scalar(select(Programme).where(Programme.code == "P3"))
+        spec = dict(programme.spec)
+        spec["obligations"] = [dict(spec["obligations"][0], rule={"type": "once"})]
+        programme.spec = spec
+    book = DeadlineBook(lao_store, today_=D(2021, 9, 1))
+    items = book.items(D(2021, 1, 1), D(2025, 12, 31))
+    assert items and all(i.obligation.programme_code != "P3" for i in items)
+    assert "P3 P3.LAO.REPORT" in book.problem_text()

@@ -89,6 +89,17 @@ def test_weekend_and_holiday_flags():
     assert got[D(2025, 10, 5)].weekend and got[D(2025, 10, 5)].non_working  # Sunday
     assert not got[D(2025, 10, 15)].non_working
     assert got[D(2025, 12, 5)].holiday == "วันพ่อแห่งชาติ" and not got[D(2025, 12, 5)].weekend
+    assert got[D(2025, 10, 5)].working_day == D(2025, 10, 3)   # Sunday → Friday
+    assert got[D(2025, 12, 5)].working_day == D(2025, 12, 4)
+    assert got[D(2025, 10, 15)].working_day is None
+
+
+def test_working_day_before_skips_holidays_and_weekends():
+    from lev_desktop.deadlines.rules import previous_working_day
+
+    # Mon 14 Apr 2025 (Songkran): back over Sun, Sat and Sun 13 to Fri 11 Apr
+    holidays = {D(2025, 4, 13): "สงกรานต์", D(2025, 4, 14): "สงกรานต์"}
+    assert previous_working_day(D(2025, 4, 14), holidays) == D(2025, 4, 11)
 
 
 def test_routing_of_reports():
@@ -154,3 +165,19 @@ def test_expansion_properties(start, days, levels, stop):
         part = expand(ALL_OBLIGATIONS, start, middle, levels=levels, reported_on=lambda ob: stop)
         assert {(d.obligation.code, d.due) for d in part} <= {(d.obligation.code, d.due)
                                                               for d in got}
+
+
+def test_shorten_keeps_thai_marks_with_their_letter():
+    import unicodedata
+
+    from lev_desktop.deadlines.holidays_th import FIXED
+    from lev_desktop.deadlines.text import shorten
+
+    for _month, _day, name in FIXED:
+        for limit in range(5, 60):
+            short = shorten(name, limit)
+            assert short == name or short.endswith("…")
+            body = short.rstrip("…")
+            assert name.startswith(body)
+            rest = name[len(body):]
+            assert not rest or unicodedata.category(rest[0]) != "Mn"

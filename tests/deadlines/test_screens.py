@@ -87,7 +87,11 @@ def test_month_grid_follows_week_start():
 
 def test_month_shows_thai_month_and_chips(ctx, qtbot):
     screen = _calendar(ctx, qtbot)
+    screen.open_item(D(2025, 10, 1))
+    assert screen.title.text() == "ตุลาคม 2568"
+    qtbot.waitUntil(lambda: screen.month_model.month == 10 and not screen.loading)
     screen.open_item(D(2025, 9, 1))
+    qtbot.waitUntil(lambda: screen.month_model.month == 9 and not screen.loading)
     assert screen.title.text() == "กันยายน 2568"
     index = screen.month_model.index_of(D(2025, 9, 15))
     items = index.data(ItemRole)
@@ -100,6 +104,7 @@ def test_clicking_a_chip_opens_its_form(ctx, qtbot):
 
     screen = _calendar(ctx, qtbot)
     screen.open_item({"date": "2025-09-15"})
+    qtbot.waitUntil(lambda: screen.month_model.month == 9 and not screen.loading)
     view = screen.month_view
     index = screen.month_model.index_of(D(2025, 9, 15))
     rect = view.visualRect(index)
@@ -141,6 +146,7 @@ def test_ics_export_and_month_pdf(ctx, qtbot, tmp_path):
     assert len(events) == len(expected) > 0
     pdf = tmp_path / "month.pdf"
     screen.open_item(D(2025, 2, 1))
+    qtbot.waitUntil(lambda: screen.month_model.month == 2 and not screen.loading)
     assert screen.save_pdf(pdf)
     assert pdf.read_bytes()[:4] == b"%PDF"
 
@@ -237,3 +243,44 @@ def test_reminder_can_be_switched_off(ctx, qtbot, demo_store):
     maybe_show_reminder(ctx, None, on_shown=shown.append)
     qtbot.waitUntil(lambda: bool(shown), timeout=10000)
     assert shown == [None]
+
+
+def test_week_start_setting_reaches_the_screen(ctx, qtbot, demo_store):
+    demo_store.set_setting("calendar.week_start", "monday")
+    screen = _calendar(ctx, qtbot)
+    assert screen.month_model.headerData(0, Qt.Orientation.Horizontal) == "จันทร์"
+    assert screen.month_model.days[0].weekday() == 0
+
+
+def test_destroyed_screens_ignore_later_signals(ctx, qtbot):
+    from shiboken6 import delete
+
+    from lev_desktop.ui.screens.calendar import CalendarScreen
+    from lev_desktop.ui.screens.home import HomeScreen
+
+    screen = CalendarScreen(ctx)
+    home = HomeScreen(ctx)
+    delete(screen)
+    delete(home)
+    ctx.data_changed.emit("deadlines")
+    ctx.fiscal_year_changed.emit(2569)
+    ctx.runner.wait()
+
+
+def test_a_crowded_day_lists_all_its_deadlines(ctx, qtbot, monkeypatch):
+    from PySide6.QtWidgets import QMenu
+
+    screen = _calendar(ctx, qtbot)
+    screen.open_item(D(2025, 9, 1))
+    qtbot.waitUntil(lambda: screen.month_model.month == 9 and not screen.loading)
+    item = screen.month_model.by_day[D(2025, 9, 15)][0]
+    screen.month_model.by_day[D(2025, 9, 15)] = [item] * 12  # more than a cell can show
+    shown = []
+    monkeypatch.setattr(QMenu, "popup", lambda menu, pos: shown.append(menu.actions()))
+    screen.day_menu(D(2025, 9, 15))
+    assert len(shown) == 1 and len(shown[0]) == 12
+    with qtbot.waitSignal(ctx.navigate, timeout=3000):
+        shown[0][0].trigger()
+    shown.clear()
+    screen.day_menu(D(2025, 9, 30))  # fits: no list
+    assert shown == []

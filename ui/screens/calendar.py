@@ -9,6 +9,7 @@ filled in memory, so moving between months does not touch the database.
 from __future__ import annotations
 
 import datetime as dt
+import html
 from pathlib import Path
 
 from PySide6.QtCore import QMarginsF, QPoint, QRect, Qt, QTimer
@@ -127,6 +128,7 @@ class CalendarScreen(QWidget):
         self.month_view = MonthView()
         self.month_view.setModel(self.month_model)
         self.month_view.item_clicked.connect(self.activate)
+        self.month_view.day_clicked.connect(self.day_menu)
         self.month_view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.month_view.customContextMenuRequested.connect(self.month_menu)
         self.tabs.addTab(self.month_view, _("Month"))
@@ -195,12 +197,16 @@ class CalendarScreen(QWidget):
         self.status = QLabel("")
         bottom.addWidget(self.status)
         layout.addLayout(bottom)
-        self.ctx.fiscal_year_changed.connect(lambda _fy: self.refresh())
+        self.ctx.fiscal_year_changed.connect(self._fiscal_year_changed)
         self.ctx.data_changed.connect(self._data_changed)
         self.update_title()
         self.update_buttons()
 
     # ---- loading ---------------------------------------------------------------------------
+    # bound methods (not lambdas): Qt drops the connection when the screen is destroyed
+    def _fiscal_year_changed(self, _fiscal_year: int) -> None:
+        self.refresh()
+
     def _data_changed(self, area: str) -> None:
         if area in ("*", "deadlines", "plans", "kpi", "exchange", "programmes", "offices"):
             self.refresh()
@@ -209,37 +215,55 @@ class CalendarScreen(QWidget):
         store = self.ctx.store
         self.loading = True
         self.status.setText(_("Loading…"))
+        fy = self.ctx.fiscal_year
+        year, month = self.year, self.month
 
         def load(_progress):  # noqa: ANN001, ANN202
             days = engine.reminder_days(store)
             book = DeadlineBook(store, soon_days=days)
-            return book, week_start_of(store.get_setting("calendar.week_start"))
+            week_start = week_start_of(store.get_setting("calendar.week_start"))
+            start, end = fiscal_year_range(fy)
+            fy_items = book.items(start, end)
+            grid = MonthModel.grid_range(year, month, week_start)
+            month_items = book.items(*grid)
+            attention = sum(1 for i in book.items(
+                book.today - dt.timedelta(days=engine.DEFAULT_LOOKBACK_DAYS),
+                book.today + dt.timedelta(days=days)) if i.attention)
+            return book, week_start, fy, fy_items, (year, month, month_items), attention
 
         self.ctx.runner.run(load, on_success=self.loaded, owner=self, label=_("Reading deadlines…"))
 
-    def loaded(self, result: tuple[DeadlineBook, int]) -> None:
-        self.book, self.week_start = result
+    def loaded(self, result: tuple) -> None:
+        self.book, self.week_start, fy, self.fy_items, month, attention = result
         self.today = self.book.today
         self.loading = False
-        self.status.setText("")
-        fy = self.ctx.fiscal_year
-        start, end = fiscal_year_range(fy)
-        self.fy_items = self.book.items(start, end)
-        self.fill_month()
+        self.status.setText(self.book.problem_text())
+        self.status.setWordWrap(True)
+        self.show_month(*month)
         self.fill_agenda()
         self.timeline.set_items(fy, self.fy_items, self.today)
         self.update_title()
-        count = sum(1 for i in self.book.items(self.today - dt.timedelta(
-            days=engine.DEFAULT_LOOKBACK_DAYS), self.today + dt.timedelta(days=self.book.soon_days))
-            if i.attention)
-        self.ctx.badge_changed.emit("calendar", count)
+        self.ctx.badge_changed.emit("calendar", attention)
 
     def fill_month(self) -> None:
-        if self.book is None:
+        """Shows (year, month); its deadlines are judged on the worker (a new month may need
+        form states not read yet)."""
+        self.update_title()
+        book = self.book
+        if book is None:
             return
-        start, end = MonthModel.grid_range(self.year, self.month, self.week_start)
-        self.month_model.set_month(self.year, self.month, self.week_start,
-                                   self.book.items(start, end), self.book.holidays, self.today)
+        year, month = self.year, self.month
+        start, end = MonthModel.grid_range(year, month, self.week_start)
+        self.loading = True
+        self.ctx.runner.run(lambda _progress: (year, month, book.items(start, end)),
+                            on_success=lambda result: self.show_month(*result), owner=self)
+
+    def show_month(self, year: int, month: int, items: list[Item]) -> None:
+        if (year, month) != (self.year, self.month) or self.book is None:
+            return  # the user has moved on; a newer request is on its way
+        self.loading = False
+        self.month_model.set_month(year, month, self.week_start, items, self.book.holidays,
+                                   self.today)
         self.update_title()
 
     def fill_agenda(self) -> None:
@@ -305,8 +329,7 @@ class CalendarScreen(QWidget):
             self.detail.setText(_("Select a deadline to see what it asks for."))
             return
         d = item.deadline
-        parts = [f"<b>{d.obligation.title}</b>",
-                 f"{d.obligation.programme_name} · {when_text(d, style='full')} · "
+        parts = [f"{d.obligation.programme_name} · {when_text(d, style='full')} · "
                  f"{item.state.label}" + ("" if item.state == State.DONE
                                           else f" ({days_left_text(item.days_left)})"),
                  _("Who → to whom: {route}").format(route=route_text(
@@ -315,7 +338,8 @@ class CalendarScreen(QWidget):
             parts.append(_("Form: {form}").format(form=d.obligation.form_name))
         if flag_text(d):
             parts.append(flag_text(d))
-        self.detail.setText("<br>".join(parts))
+        self.detail.setText("<br>".join([f"<b>{html.escape(d.obligation.title)}</b>",
+                                         *(html.escape(p) for p in parts)]))
 
     # ---- actions ---------------------------------------------------------------------------
     def activate(self, item: Item | None) -> None:
@@ -327,6 +351,29 @@ class CalendarScreen(QWidget):
             self.ctx.navigate.emit(*target)
         elif item.laos is not None and item.laos.total:
             self.show_laos(item)
+
+    def day_menu(self, day: dt.date) -> None:
+        """A click on a day whose chips do not all fit lists every deadline of that day."""
+        items = self.month_model.by_day.get(day, [])
+        index = self.month_model.index_of(day)
+        if not items or not index.isValid():
+            return
+        rect = self.month_view.visualRect(index)
+        from PySide6.QtGui import QFontMetrics
+
+        from lev_desktop.ui.widgets.month_view import chip_font, layout
+
+        metrics = QFontMetrics(self.month_view.font())
+        _chips, hidden = layout(rect, day, items, QFontMetrics(chip_font(self.month_view.font())),
+                                metrics.height() + 6)
+        if not hidden:
+            return
+        menu = QMenu(self)
+        for item in items:
+            action = menu.addAction(f"{item.state.label}: [{item.obligation.programme_code}] "
+                                    f"{item.obligation.title}")
+            action.triggered.connect(lambda _checked=False, i=item: self.activate(i))
+        menu.popup(self.month_view.viewport().mapToGlobal(rect.center()))
 
     def month_menu(self, pos: QPoint) -> None:
         item = self.month_view.item_at(pos)
@@ -445,7 +492,7 @@ class CalendarScreen(QWidget):
             view.resize(max(size.width(), 1100), max(size.height(), 640))
         office = self.book.office.name if self.book and self.book.office else ""
         title = f"{_('Deadline calendar')} — {format_date(dt.date(self.year, self.month, 1), 'month')}"
-        scale = min(page.width() / view.width(), (page.height() * 0.9) / view.height())
+        scale = min(page.width() / view.width(), page.height() / (view.height() + 84))
         painter.scale(scale, scale)
         painter.setPen(QColor("#000000"))
         # pixel sizes: the painter is scaled to the view's pixels, not to printer points
@@ -461,6 +508,16 @@ class CalendarScreen(QWidget):
         painter.drawText(QRect(0, 0, view.width(), 40), Qt.AlignmentFlag.AlignRight
                          | Qt.AlignmentFlag.AlignVCenter, office)
         view.render(painter, QPoint(0, 44))
+        # the legend in words: a printout may be grey
+        keys = "   ".join(f"{status_palette.symbol(state.value)} {state.label}" for state in
+                           (State.OVERDUE, State.DUE_SOON, State.UPCOMING, State.DONE))
+        painter.setPen(QColor("#000000"))
+        painter.drawText(QRect(0, 50 + view.height(), view.width(), 28),
+                         Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+                         f"{keys}   {_('Red day number: public holiday')}")
+        painter.drawText(QRect(0, 50 + view.height(), view.width(), 28),
+                         Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
+                         _("Printed {date}").format(date=format_date(self.today, "long")))
         painter.end()
         view.resize(size)
         return True

@@ -49,6 +49,8 @@ class HomeData:
 
 def load_home(store) -> HomeData:  # noqa: ANN001
     """Everything the home screen shows (runs on the worker)."""
+    if not store.office_code:
+        return HomeData()  # not set up yet (the shell's first-start wizard comes first)
     days = engine.reminder_days(store)
     book = engine.DeadlineBook(store, soon_days=days)
     now = book.today
@@ -176,8 +178,12 @@ class HomeScreen(QWidget):
         actions.addStretch(1)
         layout.addLayout(actions)
         layout.addStretch(1)
-        self.ctx.data_changed.connect(lambda _area: self.refresh())
-        self.ctx.fiscal_year_changed.connect(lambda _fy: self.refresh())
+        # bound methods (not lambdas): Qt drops the connections when the screen is destroyed
+        self.ctx.data_changed.connect(self._changed)
+        self.ctx.fiscal_year_changed.connect(self._changed)
+
+    def _changed(self, _what: object = None) -> None:
+        self.refresh()
 
     def refresh(self) -> None:
         store = self.ctx.store
@@ -206,7 +212,10 @@ class HomeScreen(QWidget):
         for row, item in enumerate(data.deadlines):
             state = item.state.value
             label = item.state.label
-            left = pill(f"{label} · {days_left_text(item.days_left)}", state)
+            # "เกินกำหนด 9 วัน" already says overdue; the others name their state first
+            text = (days_left_text(item.days_left) if item.state == State.OVERDUE
+                    else f"{label} · {days_left_text(item.days_left)}")
+            left = pill(text, state)
             when = wrap(when_text(item.deadline))
             what = wrap(f"{item.obligation.title}\n{item.obligation.programme_name} · "
                         f"{route_text(item.obligation, data.lao_type)}")

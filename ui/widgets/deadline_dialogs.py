@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import html
 
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -58,7 +59,10 @@ class HolidayDialog(QDialog):
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.table.verticalHeader().hide()
         self.table.setWordWrap(True)
         layout.addWidget(self.table, 1)
@@ -155,7 +159,8 @@ class LaoStatesDialog(QDialog):
         self.setWindowTitle(_("LAOs for this deadline"))
         self.resize(760, 540)
         layout = QVBoxLayout(self)
-        title = QLabel(f"<b>{item.obligation.title}</b><br>{when_text(item.deadline)}")
+        title = QLabel(f"<b>{html.escape(item.obligation.title)}</b><br>"
+                       f"{html.escape(when_text(item.deadline))}")
         title.setWordWrap(True)
         layout.addWidget(title)
         self.summary = QLabel(_("Loading…"))
@@ -165,6 +170,7 @@ class LaoStatesDialog(QDialog):
         table.setModel(self.model)
         table.verticalHeader().hide()
         table.setSortingEnabled(False)
+        table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         layout.addWidget(table, 1)
         buttons = QDialogButtonBox()

@@ -124,7 +124,10 @@ class FiscalTimeline(QWidget):
 
     def mouseMoveEvent(self, event: QMouseEvent) -> None:  # noqa: N802
         item = self.item_at(event.position())
-        if item is None:
+        row = int((event.position().y() - self.header_h()) // self.ROW_H)
+        if item is None and event.position().x() < self.LABEL_W and 0 <= row < len(self.rows):
+            self.setToolTip(self.rows[row][0])  # the full title of an elided row label
+        elif item is None:
             self.setToolTip("")
         else:
             self.setToolTip(f"{item.state.label}: {item.obligation.title}\n"

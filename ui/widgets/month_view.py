@@ -162,14 +162,27 @@ class MonthDelegate(QStyledItemDelegate):
                     painter.drawLine(chip.topLeft(), chip.bottomLeft())
                 if not right:
                     painter.drawLine(chip.topRight(), chip.bottomRight())
-            # A span repeats its text at each week's first column so every row is readable.
-            if left and index.column() != 0:
-                continue
             text = f"{status_palette.symbol(state)} {item.obligation.programme_code} " \
                    f"{item.obligation.title}"
             painter.setPen(status_palette.fg(state))
             inner = chip.adjusted(5, 2, -4, -2)
-            if inner.height() >= 2 * fm.height():
+            if left or right:
+                # A span's text runs along the whole bar of this week: every cell draws the
+                # same line shifted by its distance from the bar's start, clipped to itself.
+                d = item.deadline
+                row_start = day - dt.timedelta(days=index.column())
+                row_end = row_start + dt.timedelta(days=6)
+                begin = max(d.first_day, row_start)
+                cells = (min(d.due, row_end) - begin).days + 1
+                shift = (day - begin).days * rect.width()
+                line = QRect(rect.left() - shift + 5, inner.top(), cells * rect.width() - 10,
+                             inner.height())
+                painter.save()
+                painter.setClipRect(chip)
+                painter.drawText(line, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+                                 fm.elidedText(text, Qt.TextElideMode.ElideRight, line.width()))
+                painter.restore()
+            elif inner.height() >= 2 * fm.height():
                 # two lines: wrap at Thai word boundaries, elide the second line
                 first, rest = _split_line(text, fm, inner.width())
                 painter.drawText(QRect(inner.left(), inner.top(), inner.width(), fm.height()),
