@@ -21,6 +21,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from lev_desktop.thai_format import format_date, parse_date
+from lev_desktop.ui.widgets.date_edit import BEDateEdit
+
 # Closing an editor with this hint means "Enter": the view moves down a row.
 ENTER_HINT = QAbstractItemDelegate.EndEditHint.SubmitModelCache
 
@@ -101,39 +104,53 @@ class LineDelegate(_KeyboardDelegate):
 MoneyDelegate = LineDelegate
 
 
-def _date_editor_class() -> type | None:
+def date_from_editor(editor: BEDateEdit) -> dt.date | None:
+    """The editor's date, reading typed text it has not committed yet (Tab/Enter come first)."""
     try:
-        from lev_desktop.ui.widgets.date_edit import BEDateEdit
-    except ImportError:
-        return None
-    return BEDateEdit
+        typed = parse_date(editor.text())
+    except ValueError:
+        return editor.date()
+    return typed if typed != editor.date() else editor.date()
 
 
 class DateDelegate(_KeyboardDelegate):
-    """BE dates: the shared BEDateEdit widget; a typed "15/02/2568" field until it exists."""
+    """BE dates in table cells: shown "15 ก.พ. 2568", edited with the shared BEDateEdit."""
+
+    def displayText(self, value: Any, locale: Any) -> str:  # noqa: N802
+        if isinstance(value, dt.date):
+            return format_date(value, "short")
+        return super().displayText(value, locale)
 
     def createEditor(self, parent: QWidget, option: QStyleOptionViewItem, index: QModelIndex) -> QWidget:
-        cls = _date_editor_class()
-        if cls is not None:
-            editor = cls(parent)
-        else:
-            editor = QLineEdit(parent)
-            editor.setPlaceholderText("15/02/2568")
+        editor = BEDateEdit(parent)
         editor.setAutoFillBackground(True)
+        editor.line.installEventFilter(self)   # keys reach the inner line edit
+        editor.line.setProperty("_date_editor", True)
         return editor
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+        parent = watched.parent() if isinstance(watched, QLineEdit) else None
+        if isinstance(parent, BEDateEdit) and event.type() == QEvent.Type.KeyPress \
+                and isinstance(event, QKeyEvent):
+            key = event.key()
+            hints = {Qt.Key.Key_Return: ENTER_HINT, Qt.Key.Key_Enter: ENTER_HINT,
+                     Qt.Key.Key_Tab: QAbstractItemDelegate.EndEditHint.EditNextItem,
+                     Qt.Key.Key_Backtab: QAbstractItemDelegate.EndEditHint.EditPreviousItem}
+            if key in hints:
+                self.commitData.emit(parent)
+                self.closeEditor.emit(parent, hints[key])
+                return True
+            if key == Qt.Key.Key_Escape:
+                self.closeEditor.emit(parent, QAbstractItemDelegate.EndEditHint.RevertModelCache)
+                return True
+            return False
+        return super().eventFilter(watched, event)
 
     def setEditorData(self, editor: QWidget, index: QModelIndex) -> None:
         value = index.data(Qt.ItemDataRole.EditRole)
-        if isinstance(editor, QLineEdit):
-            editor.setText(value.strftime("%d/%m/") + str(value.year + 543) if isinstance(value, dt.date) else "")
-            editor.selectAll()
-        else:
-            editor.setDate(value if isinstance(value, dt.date) else None)  # type: ignore[attr-defined]
+        if isinstance(editor, BEDateEdit):
+            editor.setDate(value if isinstance(value, dt.date) else None)
 
     def setModelData(self, editor: QWidget, model: QAbstractItemModel, index: QModelIndex) -> None:
-        value: Any
-        if isinstance(editor, QLineEdit):
-            value = editor.text()
-        else:
-            value = editor.date()  # type: ignore[attr-defined]
-        model.setData(index, value, Qt.ItemDataRole.EditRole)
+        if isinstance(editor, BEDateEdit):
+            model.setData(index, date_from_editor(editor), Qt.ItemDataRole.EditRole)
