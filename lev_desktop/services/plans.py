@@ -47,7 +47,7 @@ from lev_desktop.domain.validation import (
 )
 from lev_desktop.i18n import N_, _
 from lev_desktop.paths import attachments_dir
-from lev_desktop.thai_format import format_number
+from lev_desktop.thai_format import format_number, parse_number
 
 NO_BUDGET_TEXT = "ไม่ใช้งบประมาณ"  # the official wording on the F1 form (data, not UI)
 
@@ -232,7 +232,8 @@ def _clean_item_value(key: str, value: Any) -> Any:
     if key == "budget":
         if value in (None, ""):
             return None
-        return Decimal(str(value)).quantize(Decimal("0.01"))
+        number = value if isinstance(value, Decimal) else parse_number(str(value))
+        return None if number is None else Decimal(number).quantize(Decimal("0.01"))
     if key == "no_budget":
         return bool(value)
     if key in ("seq", "planned_activities"):
@@ -545,7 +546,10 @@ def _clean_activity_value(key: str, value: Any) -> Any:
     if key == "participants":
         return None if value in (None, "") else int(value)
     if key == "budget_spent":
-        return None if value in (None, "") else Decimal(str(value)).quantize(Decimal("0.01"))
+        if value in (None, ""):
+            return None
+        number = value if isinstance(value, Decimal) else parse_number(str(value))
+        return None if number is None else Decimal(number).quantize(Decimal("0.01"))
     if key == "attachments":
         return list(value or [])
     raise KeyError(key)

@@ -389,10 +389,10 @@ class ActivitiesEditor(QWidget):
         project = self.project_view.currentIndex()
         if project.isValid() and project.row() < len(self.items.rows):
             item = self.items.rows[project.row()]
-            parts.append(f"<p><b>{html.escape(_('Project'))}</b><br>{html.escape(item.project)}</p>"
-                         f"<p><b>{html.escape(_('Indicator (KPI)'))}</b><br>{html.escape(item.kpi or '—')}</p>"
-                         f"<p><b>{html.escape(_('Done / planned'))}</b> "
-                         f"{html.escape(plan_service.progress_cell(item))}</p><hr>")
+            labels = [html.escape(_(t)) for t in ("Project", "Indicator (KPI)", "Done / planned")]
+            parts.append(f"<p><b>{labels[0]}</b><br>{html.escape(item.project)}</p>"
+                         f"<p><b>{labels[1]}</b><br>{html.escape(item.kpi or '—')}</p>"
+                         f"<p><b>{labels[2]}</b> {html.escape(plan_service.progress_cell(item))}</p><hr>")
         if 0 <= row < len(self.model.rows):
             activity: ActivityRow = self.model.rows[row]
             for column in ACTIVITY_COLUMNS[:-1]:

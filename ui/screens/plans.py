@@ -428,7 +428,8 @@ class PlanEditor(QWidget):
         parts: list[str] = []
         if 0 <= row < len(self.model.rows):
             item: ItemRow = self.model.rows[row]
-            parts.append(f"<h3>{html.escape(_('Project no. {number}').format(number=row + 1))}</h3>")
+            heading = _("Project no. {number}").format(number=row + 1)
+            parts.append(f"<h3>{html.escape(heading)}</h3>")
             for column in PLAN_COLUMNS[1:]:
                 if column.key == "budget":
                     value = budget_display(item)
@@ -442,7 +443,8 @@ class PlanEditor(QWidget):
                 parts.append(f"<p><b>{html.escape(_(column.title))}</b><br>"
                              f"{html.escape(value).replace(chr(10), '<br>') or '—'}</p>")
         if self.view is not None and self.view.reviews:
-            parts.append(f"<h3>{html.escape(_('Comments from the supervising office'))}</h3>")
+            heading = _("Comments from the supervising office")
+            parts.append(f"<h3>{html.escape(heading)}</h3>")
             for review in self.view.reviews:
                 label = _("Returned for correction") if review.action == "returned" else _("Comment")
                 parts.append(f"<p><b>{html.escape(label)}</b> · {html.escape(format_datetime(review.at))}"
