@@ -42,7 +42,8 @@ _HEADER_WORDS: list[tuple[str, tuple[str, ...]]] = [
     ("planned_activities", ("จำนวนครั้ง", "จำนวนกิจกรรม", "planned")),
     ("project", ("โครงการ", "กิจกรรม", "project")),
 ]
-_NO_BUDGET_WORDS = ("ไม่ใช้งบ", "ไม่ใช้งบประมาณ", "-", "–", "no budget", "ไม่มี")
+_NO_BUDGET_WORDS = ("ไม่ใช้งบ", "no budget", "ไม่มี")
+_DASHES = ("-", "–", "—")
 PREVIEW_ROWS = 30
 MAX_ROWS = 5000
 
@@ -145,7 +146,7 @@ def _budget(text: str) -> tuple[Any, bool]:
     lowered = text.strip().lower()
     if not lowered:
         return None, False
-    if any(lowered.startswith(w) for w in _NO_BUDGET_WORDS):
+    if lowered in _DASHES or any(lowered.startswith(w) for w in _NO_BUDGET_WORDS):
         return None, True
     return text, False
 
@@ -191,12 +192,12 @@ def extract_rows(path: Path, sheet_name: str, header_row: int,
             if not any(str(row.get(k) or "").strip() for k, _label in FIELDS if k != "planned_activities"):
                 result.skipped += 1
                 continue
-            if not str(row.get("project") or "").strip():
+            project = str(row.get("project") or "").strip()
+            if not project or (project.startswith(("รวม", "total", "Total"))
+                               and not str(row.get("objective") or "").strip()):
                 result.skipped += 1  # a sub-heading or a total line
                 continue
             problems = validate_plan_item(row, final=False)
-            if isinstance(row.get("budget"), str):
-                problems = problems or []
             if problems:
                 result.problems.append((number, problems[0].message))
                 continue
