@@ -191,7 +191,7 @@ class ActivitiesEditor(QWidget):
         self.act_undo = self.undo_stack.createUndoAction(self, _("Undo"))
         self.act_undo.setShortcuts([QKeySequence("Ctrl+Z")])
         self.act_redo = self.undo_stack.createRedoAction(self, _("Redo"))
-        self.act_redo.setShortcuts([QKeySequence("Ctrl+Y"), QKeySequence(QKeySequence.StandardKey.Redo)])
+        self.act_redo.setShortcuts([QKeySequence("Ctrl+Y"), QKeySequence("Ctrl+Shift+Z")])
         for action in (self.act_undo, self.act_redo):
             action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
             self.addAction(action)
@@ -464,9 +464,9 @@ class MonitoringForm(QWidget):
         bar = QToolBar()
         bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
         self.act_undo = self.undo_stack.createUndoAction(self, _("Undo"))
-        self.act_undo.setShortcut(QKeySequence("Ctrl+Z"))
+        self.act_undo.setShortcuts([QKeySequence("Ctrl+Z")])
         self.act_redo = self.undo_stack.createRedoAction(self, _("Redo"))
-        self.act_redo.setShortcuts([QKeySequence("Ctrl+Y"), QKeySequence(QKeySequence.StandardKey.Redo)])
+        self.act_redo.setShortcuts([QKeySequence("Ctrl+Y"), QKeySequence("Ctrl+Shift+Z")])
         for action in (self.act_undo, self.act_redo):
             action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
             self.addAction(action)

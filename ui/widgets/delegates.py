@@ -33,6 +33,12 @@ class _KeyboardDelegate(QStyledItemDelegate):
         if event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent):
             key = event.key()
             mods = event.modifiers()
+            if key in (Qt.Key.Key_Tab, Qt.Key.Key_Backtab) and isinstance(editor, QWidget):
+                backwards = key == Qt.Key.Key_Backtab or bool(mods & Qt.KeyboardModifier.ShiftModifier)
+                self.commitData.emit(editor)
+                self.closeEditor.emit(editor, QAbstractItemDelegate.EndEditHint.EditPreviousItem
+                                      if backwards else QAbstractItemDelegate.EndEditHint.EditNextItem)
+                return True
             if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
                 newline = mods & (Qt.KeyboardModifier.AltModifier | Qt.KeyboardModifier.ShiftModifier)
                 if newline and isinstance(editor, QPlainTextEdit):
