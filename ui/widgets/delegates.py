@@ -131,13 +131,15 @@ class DateDelegate(_KeyboardDelegate):
         editor = BEDateEdit(parent)
         editor.setAutoFillBackground(True)
         editor.line.installEventFilter(self)   # keys reach the inner line edit
-        editor.line.setProperty("_date_editor", True)
         return editor
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
         parent = watched.parent() if isinstance(watched, QLineEdit) else None
-        if isinstance(parent, BEDateEdit) and event.type() == QEvent.Type.KeyPress \
-                and isinstance(event, QKeyEvent):
+        if isinstance(parent, BEDateEdit):
+            # The inner line edit: only Tab/Enter/Esc are ours; focus changes inside the
+            # editor are not the end of editing (the view filters the editor itself).
+            if event.type() != QEvent.Type.KeyPress or not isinstance(event, QKeyEvent):
+                return False
             key = event.key()
             hints = {Qt.Key.Key_Return: ENTER_HINT, Qt.Key.Key_Enter: ENTER_HINT,
                      Qt.Key.Key_Tab: QAbstractItemDelegate.EndEditHint.EditNextItem,
