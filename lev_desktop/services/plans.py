@@ -774,6 +774,20 @@ def audit_history(store: Store, record_ids: Iterable[str]) -> list[AuditRow]:
 
 # ---- LAO lists (district / province) ------------------------------------------------------------
 
+_NAME_ABBREVIATIONS = (
+    ("องค์การบริหารส่วนตำบล", "อบต."), ("องค์การบริหารส่วนจังหวัด", "อบจ."),
+    ("เทศบาลตำบล", "ทต."), ("เทศบาลเมือง", "ทม."), ("เทศบาลนคร", "ทน."),
+)
+
+
+def short_office_name(name: str) -> str:
+    """"องค์การบริหารส่วนตำบลหนองแสง" → "อบต.หนองแสง": lists at 1366 px show the place."""
+    for long, short in _NAME_ABBREVIATIONS:
+        if name.startswith(long):
+            return short + name[len(long):]
+    return name
+
+
 @dataclass
 class OfficeStatusRow:
     code: str

@@ -7,7 +7,7 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 
 from lev_desktop.i18n import N_, _
-from lev_desktop.services.plans import FORM_CODES, OfficeStatusRow
+from lev_desktop.services.plans import FORM_CODES, OfficeStatusRow, short_office_name
 from lev_desktop.ui.widgets.status import status_colors, status_label
 
 Index = QModelIndex | QPersistentModelIndex
@@ -45,7 +45,7 @@ class OfficeStatusModel(QAbstractTableModel):
         status = row.statuses.get(FORM_CODES[column - 1], "none") if 1 <= column <= 3 else None
         if role == Qt.ItemDataRole.DisplayRole:
             if column == 0:
-                return row.name
+                return short_office_name(row.name)
             if status is not None:
                 return status_label(status)
             return str(row.rows if column == 4 else row.activities)

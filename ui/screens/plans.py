@@ -19,12 +19,14 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QMenu,
     QMessageBox,
     QPushButton,
     QSplitter,
     QStackedWidget,
     QTextBrowser,
     QToolBar,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -180,11 +182,11 @@ class PlanEditor(QWidget):
         self.splitter.addWidget(self.table)
         self.side = QTextBrowser()
         self.side.setOpenLinks(False)
-        self.side.setMinimumWidth(200)
+        self.side.setMinimumWidth(180)
         self.splitter.addWidget(self.side)
         self.splitter.setStretchFactor(0, 4)
         self.splitter.setStretchFactor(1, 1)
-        self.splitter.setSizes([760, 260])
+        self.splitter.setSizes([800, 250])
         self.stack.addWidget(self.splitter)
         self.message = QLabel()
         self.message.setWordWrap(True)
@@ -208,11 +210,16 @@ class PlanEditor(QWidget):
         self.toolbar.addAction(action)
         return action
 
+    def _menu_action(self, text: str, slot) -> QAction:  # noqa: ANN001
+        action = QAction(text, self)
+        action.triggered.connect(lambda _checked=False: slot())
+        return action
+
     def _build_actions(self) -> None:
         self.act_add = self._action(_("Add row"), self.add_row, "Ctrl+Shift+=")
         self.act_remove = self._action(_("Remove row"), self.remove_rows, "Ctrl+-")
-        self.act_up = self._action(_("Move up"), lambda: self.move(-1), "Alt+Up")
-        self.act_down = self._action(_("Move down"), lambda: self.move(1), "Alt+Down")
+        self.act_up = self._action("▲", lambda: self.move(-1), "Alt+Up", tip=_("Move up"))
+        self.act_down = self._action("▼", lambda: self.move(1), "Alt+Down", tip=_("Move down"))
         self.act_no_budget = self._action(_("No budget"), self.toggle_no_budget,
                                           tip=_("Mark the selected project as using no budget"))
         self.toolbar.addSeparator()
@@ -225,9 +232,18 @@ class PlanEditor(QWidget):
             self.addAction(action)
             self.toolbar.addAction(action)
         self.toolbar.addSeparator()
-        self.act_import = self._action(_("Import from Excel…"), self.import_xlsx)
-        self.act_copy = self._action(_("Copy last year"), self.copy_last_year)
-        self.act_examples = self._action(_("Example rows"), self.start_from_examples)
+        # Starting points share one menu button: the toolbar must fit 1366 px.
+        self.act_import = self._menu_action(_("Import from Excel…"), self.import_xlsx)
+        self.act_copy = self._menu_action(_("Copy last year"), self.copy_last_year)
+        self.act_examples = self._menu_action(_("Example rows"), self.start_from_examples)
+        self.add_from = QToolButton()
+        self.add_from.setText(_("Add rows from"))
+        self.add_from.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        menu = QMenu(self.add_from)
+        for action in (self.act_import, self.act_copy, self.act_examples):
+            menu.addAction(action)
+        self.add_from.setMenu(menu)
+        self.act_add_from = self.toolbar.addWidget(self.add_from)
         self.toolbar.addSeparator()
         self.act_complete = self._action(_("Mark complete"), self.mark_complete)
         self.act_history = self._action(_("History"), self.show_history,
@@ -235,7 +251,8 @@ class PlanEditor(QWidget):
         self.search = QLineEdit()
         self.search.setPlaceholderText(_("Search the plan…"))
         self.search.setClearButtonEnabled(True)
-        self.search.setMaximumWidth(200)
+        self.search.setMaximumWidth(180)
+        self.search.setMinimumWidth(120)
         self.search.textChanged.connect(self.proxy.setFilterFixedString)
         self.toolbar.addWidget(self.search)
         find = QAction(self)
@@ -247,8 +264,7 @@ class PlanEditor(QWidget):
     def _set_editable(self, editable: bool) -> None:
         self.model.editable = editable
         for action in (self.act_add, self.act_remove, self.act_up, self.act_down,
-                       self.act_no_budget, self.act_import, self.act_copy, self.act_examples,
-                       self.act_complete):
+                       self.act_no_budget, self.act_add_from, self.act_complete):
             action.setVisible(editable)
         self.act_undo.setVisible(editable)
         self.act_redo.setVisible(editable)
@@ -528,8 +544,8 @@ class PlansScreen(QWidget):
         self.bar = ProgrammeBar(ctx, _("Action plan (F1)"))
         layout.addWidget(self.bar)
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
-        self.offices = OfficeList(ctx)
-        self.offices.setMinimumWidth(260)
+        self.offices = OfficeList(ctx, ("F1",))
+        self.offices.setMinimumWidth(200)
         self.splitter.addWidget(self.offices)
         right = QWidget()
         right_layout = QVBoxLayout(right)
@@ -540,7 +556,7 @@ class PlansScreen(QWidget):
         right_layout.addWidget(self.editor, 1)
         self.splitter.addWidget(right)
         self.splitter.setStretchFactor(1, 1)
-        self.splitter.setSizes([300, 900])
+        self.splitter.setSizes([240, 900])
         layout.addWidget(self.splitter, 1)
         self.offices.hide()
         self.review.hide()

@@ -21,7 +21,8 @@ def load_overview(ctx: AppContext, programme_id: str, fiscal_year: int) -> list[
 class OfficeList(QWidget):
     office_selected = Signal(str)
 
-    def __init__(self, ctx: AppContext, parent: QWidget | None = None):
+    def __init__(self, ctx: AppContext, forms: tuple[str, ...] = ("F1", "F2", "F3"),
+                 parent: QWidget | None = None):
         super().__init__(parent)
         self.ctx = ctx
         layout = QVBoxLayout(self)
@@ -50,6 +51,8 @@ class OfficeList(QWidget):
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         for column in range(1, self.model.columnCount()):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        for column, form in enumerate(("F1", "F2", "F3"), start=1):
+            self.table.setColumnHidden(column, form not in forms)
         self.table.setColumnHidden(4, True)
         self.table.setColumnHidden(5, True)
         self.table.selectionModel().currentRowChanged.connect(self._current_changed)

@@ -62,6 +62,8 @@ class ExcelTableView(QTableView):
         self.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         self.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.horizontalHeader().setStretchLastSection(False)
+        # Room above and below Thai stacked marks (ปุ๋ย, ญี่ปุ่น) in wrapped cells.
+        self.setStyleSheet("QTableView::item { padding: 3px 4px; }")
         self.horizontalHeader().setDefaultAlignment(Qt.AlignmentFlag.AlignCenter | Qt.AlignmentFlag.AlignVCenter)
 
     # ---- the model behind a filter proxy -----------------------------------------------------
