@@ -13,12 +13,12 @@ from lev_desktop.thai_format import format_date, format_number, parse_date
 from lev_desktop.ui.models.row_model import CellError, Column, RowTableModel
 
 ACTIVITY_COLUMNS = [
-    Column("held_on", N_("Date held"), "date", 110),
-    Column("title", N_("Activity"), "text", 200),
-    Column("place", N_("Place"), "text", 150),
-    Column("participants", N_("Participants"), "int", 90),
-    Column("outputs", N_("Outputs against the KPI"), "text", 210),
-    Column("budget_spent", N_("Budget spent (baht)"), "money", 120),
+    Column("held_on", N_("Date held"), "date", 100),
+    Column("title", N_("Activity"), "text", 170),
+    Column("place", N_("Place"), "text", 130),
+    Column("participants", N_("Participants"), "int", 80),
+    Column("outputs", N_("Outputs against the KPI"), "text", 180),
+    Column("budget_spent", N_("Budget spent (baht)"), "money", 110),
     Column("problems", N_("Problems"), "text", 170),
     Column("remedies", N_("Remedies"), "text", 170),
     Column("attachments", N_("Files"), "readonly", 60),

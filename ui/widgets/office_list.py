@@ -45,12 +45,20 @@ class OfficeList(QWidget):
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setWordWrap(True)
+        # Fixed row heights and column widths: a province lists 200 LAOs, and measuring every
+        # cell's text (ResizeToContents, word wrap) made the list take 1.6 s to appear.
+        self.table.setWordWrap(False)
         self.table.verticalHeader().hide()
+        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().lineSpacing() + 12)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        from lev_desktop.ui.widgets.status import PALETTE
+
+        widest = max(self.fontMetrics().horizontalAdvance(_(label)) for _b, _f, label in PALETTE.values())
         for column in range(1, self.model.columnCount()):
-            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Fixed)
+            header.resizeSection(column, widest + 16)
         for column, form in enumerate(("F1", "F2", "F3"), start=1):
             self.table.setColumnHidden(column, form not in forms)
         self.table.setColumnHidden(4, True)

@@ -32,9 +32,14 @@ def status_label(status: str) -> str:
     return _(PALETTE.get(status, PALETTE[NOT_STARTED])[2])
 
 
+_COLORS: dict[str, tuple[QColor, QColor]] = {}
+
+
 def status_colors(status: str) -> tuple[QColor, QColor]:
-    background, foreground, _label = PALETTE.get(status, PALETTE[NOT_STARTED])
-    return QColor(background), QColor(foreground)
+    if status not in _COLORS:
+        background, foreground, _label = PALETTE.get(status, PALETTE[NOT_STARTED])
+        _COLORS[status] = (QColor(background), QColor(foreground))
+    return _COLORS[status]
 
 
 class StatusBadge(QLabel):

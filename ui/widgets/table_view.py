@@ -4,7 +4,7 @@ rows grow in height to show wrapped Thai text."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, QSortFilterProxyModel, Qt
+from PySide6.QtCore import QModelIndex, QSortFilterProxyModel, Qt, QTimer
 from PySide6.QtGui import QGuiApplication, QKeySequence
 from PySide6.QtWidgets import QAbstractItemDelegate, QAbstractItemView, QHeaderView, QTableView, QWidget
 
@@ -60,11 +60,32 @@ class ExcelTableView(QTableView):
         self.setTabKeyNavigation(True)
         self.setAlternatingRowColors(True)
         self.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
-        self.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        # Rows grow to show wrapped Thai text. Measured on demand (after data or column width
+        # changes) rather than with ResizeToContents, which re-measures on every layout pass.
+        self.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        self.horizontalHeader().sectionResized.connect(lambda *_a: self.schedule_fit())
+        self._fit_pending = False
         self.horizontalHeader().setStretchLastSection(False)
         # Room above and below Thai stacked marks (ปุ๋ย, ญี่ปุ่น) in wrapped cells.
         self.setStyleSheet("QTableView::item { padding: 3px 4px; }")
         self.horizontalHeader().setDefaultAlignment(Qt.AlignmentFlag.AlignCenter | Qt.AlignmentFlag.AlignVCenter)
+
+    def setModel(self, model) -> None:  # noqa: ANN001, N802
+        super().setModel(model)
+        if model is not None:
+            for signal in (model.modelReset, model.rowsInserted, model.rowsRemoved,
+                           model.dataChanged, model.layoutChanged, model.rowsMoved):
+                signal.connect(lambda *_a: self.schedule_fit())
+
+    def schedule_fit(self) -> None:
+        """Fits the row heights once, after the current burst of changes."""
+        if not self._fit_pending:
+            self._fit_pending = True
+            QTimer.singleShot(0, self, self._fit_rows)
+
+    def _fit_rows(self) -> None:
+        self._fit_pending = False
+        self.resizeRowsToContents()
 
     # ---- the model behind a filter proxy -----------------------------------------------------
     def source_model(self) -> RowTableModel | None:
