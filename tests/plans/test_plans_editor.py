@@ -242,3 +242,95 @@ def test_models_pass_the_model_tester(qtmodeltester, demo_store):
     qtmodeltester.check(offices)
     audit = AuditModel(ps.audit_history(demo_store, [view.items[0].id]))
     qtmodeltester.check(audit)
+
+
+def test_own_change_keeps_undo_and_other_screens_refresh(qtbot, lao_store, ctx_for):
+    from lev_desktop.ui.screens.activities import ActivitiesScreen
+
+    ps.start_from_examples(lao_store, P1, 2568)
+    ctx = ctx_for(lao_store)
+    plans = _screen(qtbot, ctx)
+    activities = ActivitiesScreen(ctx)
+    qtbot.addWidget(activities)
+    settle(qtbot, ctx)
+    for screen in (plans, activities):   # what the main window does
+        ctx.data_changed.connect(lambda _area, s=screen: s.refresh())
+    editor = plans.editor
+    editor.model.setData(editor.model.index(0, COL["planned_activities"]), "9")
+    settle(qtbot, ctx)
+    assert editor.undo_stack.count() == 1            # not reloaded by its own news
+    assert activities.editor.items.index(0, COL["progress"]).data() == "0/9"
+    editor.act_undo.trigger()
+    settle(qtbot, ctx)
+    assert _db_rows(lao_store)[0].planned_activities == 4
+
+
+def test_history_dialog_shows_who_and_old_new(qtbot, lao_store, ctx_for):
+    ctx = ctx_for(lao_store)
+    screen = _screen(qtbot, ctx)
+    editor = screen.editor
+    editor.add_row()
+    editor.model.setData(editor.model.index(0, COL["project"]), "เดิม")
+    editor.model.setData(editor.model.index(0, COL["project"]), "ใหม่")
+    settle(qtbot, ctx)
+    editor.table.setCurrentIndex(editor.proxy.index(0, COL["project"]))
+    editor.act_history.trigger()
+    settle(qtbot, ctx)
+    dialog = editor.history_dialog
+    model = dialog.model
+    cells = [[model.index(r, c).data() for c in range(model.columnCount())] for r in range(model.rowCount())]
+    changed = [c for c in cells if c[2] == "แก้ไข" and c[3] == "โครงการ"]
+    assert changed and changed[0][1] == "นางสาวทดสอบ ใจดี" and changed[0][4:] == ["เดิม", "ใหม่"]
+    assert "25" in changed[0][0]   # a BE year in the time stamp
+    dialog.close()
+
+
+def test_import_dialog_maps_columns_and_adds_rows(qtbot, lao_store, ctx_for, tmp_path):
+    from openpyxl import Workbook
+
+    path = tmp_path / "แผนเดิม.xlsx"
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["ลำดับ", "ชื่อโครงการ", "วัตถุประสงค์", "งบประมาณ", "ตัวชี้วัด"])
+    sheet.append([1, "โครงการหน้าบ้านน่ามอง", "บ้านสะอาด", "5,000", "ร้อยละของครัวเรือน"])
+    sheet.append([2, "โครงการตลาดนัดสีเขียว", "ลดพลาสติก", "-", "จำนวนร้าน"])
+    book.save(path)
+    ctx = ctx_for(lao_store)
+    screen = _screen(qtbot, ctx)
+    editor = screen.editor
+    editor.import_xlsx(str(path))
+    settle(qtbot, ctx)
+    dialog = editor.import_dialog
+    assert dialog.chosen_mapping() == {"project": 1, "objective": 2, "budget": 3, "kpi": 4}
+    assert dialog.model.rowCount() == 3
+    dialog.buttons.accepted.emit()
+    settle(qtbot, ctx)
+    rows = _db_rows(lao_store)
+    assert [(r.project, r.budget, r.no_budget) for r in rows] == [
+        ("โครงการหน้าบ้านน่ามอง", Decimal("5000.00"), False), ("โครงการตลาดนัดสีเขียว", None, True)]
+    editor.act_undo.trigger()                      # the import is one undo step
+    settle(qtbot, ctx)
+    assert _db_rows(lao_store) == []
+    # a broken file: a Thai message in the dialog, nothing added
+    broken = tmp_path / "เสีย.xlsx"
+    broken.write_bytes(b"not a workbook")
+    editor.import_xlsx(str(broken))
+    settle(qtbot, ctx)
+    assert "ไม่สามารถอ่าน เสีย.xlsx" in editor.import_dialog.info.text()
+    assert not editor.import_dialog.buttons.button(editor.import_dialog.buttons.StandardButton.Ok).isEnabled()
+    editor.import_dialog.reject()
+    assert _db_rows(lao_store) == []
+
+
+def test_enter_moves_down_like_excel(qtbot, lao_store, ctx_for):
+    ps.start_from_examples(lao_store, P1, 2568)
+    ctx = ctx_for(lao_store)
+    screen = _screen(qtbot, ctx)
+    table = screen.editor.table
+    table.setCurrentIndex(screen.editor.proxy.index(0, COL["location"]))
+    type_into_cell(qtbot, table, "Moo 1", then=Qt.Key.Key_Return)
+    assert (table.currentIndex().row(), table.currentIndex().column()) == (1, COL["location"])
+    qtbot.keyClick(table, Qt.Key.Key_Return)
+    assert table.currentIndex().row() == 2
+    settle(qtbot, ctx)
+    assert _db_rows(lao_store)[0].location == "Moo 1"

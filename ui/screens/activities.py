@@ -52,7 +52,14 @@ from lev_desktop.ui.context import AppContext
 from lev_desktop.ui.models.activity_model import ACTIVITY_COLUMNS, ActivitiesModel
 from lev_desktop.ui.models.plan_model import PlanItemsModel
 from lev_desktop.ui.screens import ScreenSpec
-from lev_desktop.ui.screens.plans import ProgrammeBar, ReviewBar, describe_problems, load_programmes
+from lev_desktop.ui.screens.plans import (
+    ProgrammeBar,
+    ReviewBar,
+    announce,
+    caused_by,
+    describe_problems,
+    load_programmes,
+)
 from lev_desktop.ui.widgets.audit_dialog import AuditDialog
 from lev_desktop.ui.widgets.date_edit import BEDateEdit
 from lev_desktop.ui.widgets.delegates import DateDelegate, LineDelegate, TextDelegate
@@ -238,9 +245,12 @@ class ActivitiesEditor(QWidget):
         plan, activities = result
         if (plan.office, plan.programme_id, plan.fiscal_year) != (self.office, self.programme_id, self.fiscal_year):
             return
+        key = (plan.office, plan.programme_id, plan.fiscal_year)
+        if key != getattr(self, "_loaded_key", None):
+            self.undo_stack.clear()
+        self._loaded_key = key
         self.plan = plan
         keep = self.proxy.item_id
-        self.undo_stack.clear()
         self.items.set_rows(plan.items)
         self.model.projects = {i.id: (i.project, i.kpi) for i in plan.items}
         self.model.set_rows(activities)
@@ -301,7 +311,7 @@ class ActivitiesEditor(QWidget):
         if self.pending == 0:
             self.message.setText(_("All changes saved."))
         self.status_changed.emit(FormStatus.DRAFT)
-        self.ctx.data_changed.emit("plans")
+        announce(self.ctx, self)
 
     def _save_failed(self, exc: BaseException) -> None:
         self.pending -= 1
@@ -371,7 +381,7 @@ class ActivitiesEditor(QWidget):
                 return
             self.message.setText(_("The results (F2) are marked complete."))
             self.status_changed.emit(FormStatus.COMPLETE)
-            self.ctx.data_changed.emit("plans")
+            announce(self.ctx, self)
 
         self.ctx.runner.run(lambda _p: plan_service.set_form_status(
             store, programme_id, year, plan_service.FORM_RESULTS, FormStatus.COMPLETE),
@@ -553,8 +563,11 @@ class MonitoringForm(QWidget):
         view, statuses = result
         if (view.office, view.programme_id, view.fiscal_year) != (self.office, self.programme_id, self.fiscal_year):
             return
+        key = (view.office, view.programme_id, view.fiscal_year)
+        if key != getattr(self, "_loaded_key", None):
+            self.undo_stack.clear()
+        self._loaded_key = key
         self.view = view
-        self.undo_stack.clear()
         self.values = view.values()
         self._editable = view.editable
         self.apply(self.values, persist=False)
@@ -644,7 +657,7 @@ class MonitoringForm(QWidget):
         def saved(_r) -> None:  # noqa: ANN001
             self.message.setText(_("All changes saved."))
             self.status_changed.emit(FormStatus.DRAFT)
-            self.ctx.data_changed.emit("plans")
+            announce(self.ctx, self)
 
         self.ctx.runner.run(lambda _p: plan_service.save_monitoring(store, programme_id, year, values),
                             on_success=saved, on_failure=failed, owner=self)
@@ -719,6 +732,8 @@ class ActivitiesScreen(QWidget):
             self._show_editor()
 
     def refresh(self) -> None:
+        if caused_by(self):
+            return
         ctx = self.ctx
 
         def work(_p):  # noqa: ANN001, ANN202

@@ -48,6 +48,24 @@ from lev_desktop.ui.widgets.status import StatusBadge
 from lev_desktop.ui.widgets.table_view import ExcelTableView
 
 
+_announcing: list[QWidget] = []
+
+
+def announce(ctx: AppContext, source: QWidget) -> None:
+    """Tells the other screens that plan data changed (``ctx.data_changed("plans")``). The
+    screen that made the change ignores its own news: reloading it would close the cell being
+    typed into."""
+    _announcing.append(source)
+    try:
+        ctx.data_changed.emit("plans")
+    finally:
+        _announcing.pop()
+
+
+def caused_by(screen: QWidget) -> bool:
+    return any(screen is w or screen.isAncestorOf(w) for w in _announcing)
+
+
 def describe_problems(problems: list[tuple[int, Any]], limit: int = 8) -> str:
     lines = []
     for number, problem in problems[:limit]:
@@ -286,8 +304,11 @@ class PlanEditor(QWidget):
     def _loaded(self, view: PlanView) -> None:
         if (view.office, view.programme_id, view.fiscal_year) != (self.office, self.programme_id, self.fiscal_year):
             return  # an older request
+        key = (view.office, view.programme_id, view.fiscal_year)
+        if key != getattr(self, "_loaded_key", None):
+            self.undo_stack.clear()  # undo steps refer to rows by id: kept on a reload
+        self._loaded_key = key
         self.view = view
-        self.undo_stack.clear()
         self.model.set_rows(view.items)
         self._set_editable(view.editable)
         self.status_changed.emit(view.statuses.get(plan_service.FORM_PLAN, plan_service.NO_FORM))
@@ -329,7 +350,7 @@ class PlanEditor(QWidget):
             self.message.setText(_("All changes saved."))
         self.status_changed.emit(FormStatus.DRAFT)
         self.saved.emit()
-        self.ctx.data_changed.emit("plans")
+        announce(self.ctx, self)
 
     def _save_failed(self, exc: BaseException) -> None:
         self.pending -= 1
@@ -432,7 +453,7 @@ class PlanEditor(QWidget):
                 return
             self.message.setText(_("The action plan is marked complete."))
             self.status_changed.emit(FormStatus.COMPLETE)
-            self.ctx.data_changed.emit("plans")
+            announce(self.ctx, self)
 
         self.ctx.runner.run(lambda _p: plan_service.set_form_status(
             store, programme_id or "", year, plan_service.FORM_PLAN, FormStatus.COMPLETE),
@@ -523,7 +544,7 @@ class ReviewBar(QWidget):
             self.text.clear()
             self.message.setText(_("Saved."))
             self.reviewed.emit()
-            self.ctx.data_changed.emit("plans")
+            announce(self.ctx, self)
 
         def failed(exc: BaseException) -> None:
             self.message.setText(str(exc))
@@ -568,6 +589,8 @@ class PlansScreen(QWidget):
         self.refresh()
 
     def refresh(self) -> None:
+        if caused_by(self):
+            return
         ctx = self.ctx
 
         def work(_p):  # noqa: ANN001, ANN202

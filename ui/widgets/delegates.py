@@ -28,6 +28,16 @@ from lev_desktop.ui.widgets.date_edit import BEDateEdit
 ENTER_HINT = QAbstractItemDelegate.EndEditHint.SubmitModelCache
 
 
+def _replacing(editor: QWidget) -> bool:
+    """True when the editor was opened by typing onto the cell (the text is replaced)."""
+    widget = editor.parentWidget()
+    while widget is not None:
+        if hasattr(widget, "replace_on_edit"):
+            return bool(widget.replace_on_edit)
+        widget = widget.parentWidget()
+    return False
+
+
 class _KeyboardDelegate(QStyledItemDelegate):
     def eventFilter(self, editor: QObject, event: QEvent) -> bool:  # noqa: N802
         if event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent):
@@ -64,7 +74,7 @@ class TextDelegate(_KeyboardDelegate):
 
     def setEditorData(self, editor: QWidget, index: QModelIndex) -> None:
         if isinstance(editor, QPlainTextEdit):
-            text = index.data(Qt.ItemDataRole.EditRole) or ""
+            text = "" if _replacing(editor) else index.data(Qt.ItemDataRole.EditRole) or ""
             if editor.toPlainText() != text:
                 editor.setPlainText(text)
                 editor.moveCursor(editor.textCursor().MoveOperation.End)
@@ -99,7 +109,7 @@ class LineDelegate(_KeyboardDelegate):
 
     def setEditorData(self, editor: QWidget, index: QModelIndex) -> None:
         if isinstance(editor, QLineEdit):
-            editor.setText(str(index.data(Qt.ItemDataRole.EditRole) or ""))
+            editor.setText("" if _replacing(editor) else str(index.data(Qt.ItemDataRole.EditRole) or ""))
             editor.selectAll()
 
     def setModelData(self, editor: QWidget, model: QAbstractItemModel, index: QModelIndex) -> None:
@@ -157,7 +167,7 @@ class DateDelegate(_KeyboardDelegate):
     def setEditorData(self, editor: QWidget, index: QModelIndex) -> None:
         value = index.data(Qt.ItemDataRole.EditRole)
         if isinstance(editor, BEDateEdit):
-            editor.setDate(value if isinstance(value, dt.date) else None)
+            editor.setDate(None if _replacing(editor) or not isinstance(value, dt.date) else value)
 
     def setModelData(self, editor: QWidget, model: QAbstractItemModel, index: QModelIndex) -> None:
         if isinstance(editor, BEDateEdit):

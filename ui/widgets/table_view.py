@@ -109,6 +109,16 @@ class ExcelTableView(QTableView):
         return sorted(r for r in rows if r >= 0)
 
     # ---- keyboard ----------------------------------------------------------------------------
+    replace_on_edit = False
+
+    def edit(self, index, trigger=QAbstractItemView.EditTrigger.AllEditTriggers, event=None):  # noqa: ANN001, ANN201
+        """Typing onto a cell replaces its content, as in Excel; F2 or a double click edits it."""
+        self.replace_on_edit = trigger == QAbstractItemView.EditTrigger.AnyKeyPressed
+        try:
+            return super().edit(index, trigger, event)
+        finally:
+            self.replace_on_edit = False
+
     def closeEditor(self, editor: QWidget, hint: QAbstractItemDelegate.EndEditHint) -> None:  # noqa: N802
         super().closeEditor(editor, QAbstractItemDelegate.EndEditHint.NoHint if hint == ENTER_HINT else hint)
         if hint == ENTER_HINT:
