@@ -39,6 +39,8 @@ def test_recording_an_activity_updates_progress(qtbot, lao_store, ctx_for, tmp_p
     table = editor.table
     assert table.currentIndex().column() == COL["held_on"]
     type_into_cell(qtbot, table, "17/11/2567")                      # BE date, then Tab
+    assert table.currentIndex().column() == COL["held_until"]
+    qtbot.keyClick(cell_editor(table), Qt.Key.Key_Tab)               # a one-day activity
     assert table.currentIndex().column() == COL["title"]
     type_text(cell_editor(table), "รณรงค์ทำความสะอาดครั้งที่ ๑")
     qtbot.keyClick(cell_editor(table), Qt.Key.Key_Tab)
@@ -58,6 +60,10 @@ def test_recording_an_activity_updates_progress(qtbot, lao_store, ctx_for, tmp_p
     assert editor.model.index(0, COL["held_on"]).data() == "17 พ.ย. 2567"
     assert editor.model.index(0, COL["budget_spent"]).data() == "4,500.50"
     assert editor.items.index(0, 9).data() == "1/4"
+    # an end date before the start is refused in Thai
+    table.setCurrentIndex(editor.proxy.index(0, COL["held_until"]))
+    type_into_cell(qtbot, table, "16/11/2567", then=Qt.Key.Key_Return)
+    assert "ก่อนวันที่เริ่ม" in editor.message.text()
     assert ps.load_plan(lao_store, "4801006", P1, 2568).items[0].done == 1
     # a negative amount is refused in Thai; the database keeps 4,500.50
     table.setCurrentIndex(editor.proxy.index(0, COL["budget_spent"]))

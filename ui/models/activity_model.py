@@ -14,6 +14,7 @@ from lev_desktop.ui.models.row_model import CellError, Column, RowTableModel
 
 ACTIVITY_COLUMNS = [
     Column("held_on", N_("Date held"), "date", 100),
+    Column("held_until", N_("Until"), "date", 100),
     Column("title", N_("Activity"), "text", 170),
     Column("place", N_("Place"), "text", 130),
     Column("participants", N_("Participants"), "int", 80),
@@ -35,12 +36,8 @@ class ActivitiesModel(RowTableModel):
         self.projects: dict[str, tuple[str, str]] = {}   # plan row id → (project, kpi)
 
     def display(self, row: ActivityRow, column: Column, position: int) -> str:
-        if column.key == "held_on":
-            if row.held_until and row.held_until != row.held_on and row.held_on:
-                from lev_desktop.thai_format import format_date_range
-
-                return format_date_range(row.held_on, row.held_until)
-            return format_date(row.held_on)
+        if column.key in ("held_on", "held_until"):
+            return format_date(getattr(row, column.key))
         if column.key == "budget_spent":
             return format_number(row.budget_spent, 2) if row.budget_spent is not None else ""
         if column.key == "participants":
@@ -50,8 +47,8 @@ class ActivitiesModel(RowTableModel):
         return getattr(row, column.key) or ""
 
     def edit_value(self, row: ActivityRow, column: Column) -> Any:
-        if column.key == "held_on":
-            return row.held_on
+        if column.key in ("held_on", "held_until"):
+            return getattr(row, column.key)
         if column.key == "budget_spent":
             return "" if row.budget_spent is None else format_number(row.budget_spent, 2)
         if column.key == "participants":
@@ -59,7 +56,7 @@ class ActivitiesModel(RowTableModel):
         return self.display(row, column, 0)
 
     def parse(self, row: ActivityRow, column: Column, value: Any) -> dict[str, Any]:
-        if column.key == "held_on":
+        if column.key in ("held_on", "held_until"):
             if isinstance(value, dt.date) or value is None:
                 date = value
             else:
@@ -67,11 +64,11 @@ class ActivitiesModel(RowTableModel):
                     date = parse_date(str(value))
                 except ValueError as exc:
                     raise CellError(_("Please enter a date as day/month/BE year, e.g. 15/02/2568")) from exc
-            problems = [p for p in validate_activity({**row.values(), "held_on": date})
-                        if p.field in ("held_on", "held_until")]
+            problems = [p for p in validate_activity({**row.values(), column.key: date})
+                        if p.field == "held_until"]
             if problems and date is not None:
                 raise CellError(problems[0].message)
-            return {"held_on": date}
+            return {column.key: date}
         if column.key == "budget_spent":
             parsed, error = parse_indicator_value({"type": "baht", "min": 0}, value)
             if error:
