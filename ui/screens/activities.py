@@ -66,6 +66,7 @@ from lev_desktop.ui.widgets.delegates import DateDelegate, LineDelegate, TextDel
 from lev_desktop.ui.widgets.office_list import OfficeList
 from lev_desktop.ui.widgets.status import StatusBadge
 from lev_desktop.ui.widgets.table_view import ExcelTableView
+from lev_desktop.ui.widgets.undo_actions import undo_redo_actions
 
 
 class ItemFilter(QSortFilterProxyModel):
@@ -202,14 +203,9 @@ class ActivitiesEditor(QWidget):
         self.act_remove = self._action(_("Remove activity"), self.remove_activity, "Ctrl+-")
         self.act_attach = self._action(_("Attach file…"), self.attach_file)
         self.toolbar.addSeparator()
-        self.act_undo = self.undo_stack.createUndoAction(self, _("Undo"))
-        self.act_undo.setShortcuts([QKeySequence("Ctrl+Z")])
-        self.act_redo = self.undo_stack.createRedoAction(self, _("Redo"))
-        self.act_redo.setShortcuts([QKeySequence("Ctrl+Y"), QKeySequence("Ctrl+Shift+Z")])
-        for action in (self.act_undo, self.act_redo):
-            action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-            self.addAction(action)
-            self.toolbar.addAction(action)
+        self.act_undo, self.act_redo = undo_redo_actions(self.undo_stack, self)
+        self.toolbar.addAction(self.act_undo)
+        self.toolbar.addAction(self.act_redo)
         self.toolbar.addSeparator()
         self.act_complete = self._action(_("Mark complete"), self.mark_complete)
         self.act_history = self._action(_("History"), self.show_history)
@@ -480,14 +476,9 @@ class MonitoringForm(QWidget):
         outer = QVBoxLayout(self)
         bar = QToolBar()
         bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
-        self.act_undo = self.undo_stack.createUndoAction(self, _("Undo"))
-        self.act_undo.setShortcuts([QKeySequence("Ctrl+Z")])
-        self.act_redo = self.undo_stack.createRedoAction(self, _("Redo"))
-        self.act_redo.setShortcuts([QKeySequence("Ctrl+Y"), QKeySequence("Ctrl+Shift+Z")])
-        for action in (self.act_undo, self.act_redo):
-            action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-            self.addAction(action)
-            bar.addAction(action)
+        self.act_undo, self.act_redo = undo_redo_actions(self.undo_stack, self)
+        bar.addAction(self.act_undo)
+        bar.addAction(self.act_redo)
         bar.addSeparator()
         self.act_complete = QAction(_("Mark complete"), self)
         self.act_complete.triggered.connect(self.mark_complete)

@@ -46,6 +46,7 @@ from lev_desktop.ui.widgets.delegates import LineDelegate, TextDelegate
 from lev_desktop.ui.widgets.office_list import OfficeList
 from lev_desktop.ui.widgets.status import StatusBadge
 from lev_desktop.ui.widgets.table_view import ExcelTableView
+from lev_desktop.ui.widgets.undo_actions import undo_redo_actions
 
 
 _announcing: list[QWidget] = []
@@ -241,14 +242,9 @@ class PlanEditor(QWidget):
         self.act_no_budget = self._action(_("No budget"), self.toggle_no_budget,
                                           tip=_("Mark the selected project as using no budget"))
         self.toolbar.addSeparator()
-        self.act_undo = self.undo_stack.createUndoAction(self, _("Undo"))
-        self.act_undo.setShortcuts([QKeySequence("Ctrl+Z")])
-        self.act_redo = self.undo_stack.createRedoAction(self, _("Redo"))
-        self.act_redo.setShortcuts([QKeySequence("Ctrl+Y"), QKeySequence("Ctrl+Shift+Z")])
-        for action in (self.act_undo, self.act_redo):
-            action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-            self.addAction(action)
-            self.toolbar.addAction(action)
+        self.act_undo, self.act_redo = undo_redo_actions(self.undo_stack, self)
+        self.toolbar.addAction(self.act_undo)
+        self.toolbar.addAction(self.act_redo)
         self.toolbar.addSeparator()
         # Starting points share one menu button: the toolbar must fit 1366 px.
         self.act_import = self._menu_action(_("Import from Excel…"), self.import_xlsx)

@@ -126,12 +126,13 @@ class AuditDialog(QDialog):
         self.table.setWordWrap(True)
         self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        for column, width in enumerate([140, 150, 80, 170, 160, 160]):
+        for column, width in enumerate([185, 150, 80, 170, 150, 150]):
             self.table.setColumnWidth(column, width)
         layout.addWidget(self.table)
         self.empty = QLabel(_("Loading…"))
         layout.addWidget(self.empty)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.button(QDialogButtonBox.StandardButton.Close).setText(_("Close"))
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
         ctx.runner.run(lambda _p: plan_service.audit_history(ctx.store, record_ids),

@@ -70,6 +70,7 @@ class TextDelegate(_KeyboardDelegate):
         editor.setWordWrapMode(QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)
         editor.setFrameShape(QPlainTextEdit.Shape.NoFrame)
         editor.setObjectName("cellTextEditor")
+        editor.textChanged.connect(lambda: _grow(editor))
         return editor
 
     def setEditorData(self, editor: QWidget, index: QModelIndex) -> None:
@@ -88,10 +89,19 @@ class TextDelegate(_KeyboardDelegate):
             super().setModelData(editor, model, index)
 
     def updateEditorGeometry(self, editor: QWidget, option: QStyleOptionViewItem, index: QModelIndex) -> None:
-        rect = option.rect
-        # Give the editor room for a few lines even when the row is short.
-        rect.setHeight(max(rect.height(), editor.fontMetrics().lineSpacing() * 4 + 8))
-        editor.setGeometry(rect)
+        editor.setGeometry(option.rect)
+        editor.setProperty("cellHeight", option.rect.height())
+        _grow(editor)
+
+
+def _grow(editor: QWidget) -> None:
+    """The text editor grows downwards with its text (the row itself grows after commit)."""
+    if not isinstance(editor, QPlainTextEdit):
+        return
+    base = editor.property("cellHeight") or editor.height()
+    lines = max(1, int(editor.document().size().height()))
+    needed = lines * editor.fontMetrics().lineSpacing() + 2 * int(editor.document().documentMargin()) + 4
+    editor.resize(editor.width(), max(int(base), needed))
 
 
 class LineDelegate(_KeyboardDelegate):
