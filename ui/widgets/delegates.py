@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from PySide6.QtCore import QAbstractItemModel, QEvent, QModelIndex, QObject, Qt
+from PySide6.QtCore import QAbstractItemModel, QEvent, QModelIndex, QObject, Qt, QTimer
 from PySide6.QtGui import QKeyEvent, QTextOption
 from PySide6.QtWidgets import (
     QAbstractItemDelegate,
@@ -69,6 +69,7 @@ class TextDelegate(_KeyboardDelegate):
         editor.setTabChangesFocus(True)
         editor.setWordWrapMode(QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)
         editor.setFrameShape(QPlainTextEdit.Shape.NoFrame)
+        editor.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         editor.setObjectName("cellTextEditor")
         editor.textChanged.connect(lambda: _grow(editor))
         return editor
@@ -92,6 +93,7 @@ class TextDelegate(_KeyboardDelegate):
         editor.setGeometry(option.rect)
         editor.setProperty("cellHeight", option.rect.height())
         _grow(editor)
+        QTimer.singleShot(0, editor, lambda: _grow(editor))  # once the text is laid out
 
 
 def _grow(editor: QWidget) -> None:
