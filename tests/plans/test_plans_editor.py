@@ -171,7 +171,7 @@ def test_mark_complete_only_when_valid(qtbot, lao_store, ctx_for):
     editor.act_complete.trigger()
     settle(qtbot, ctx)
     assert ps.form_statuses(lao_store, ["4801006"], P1, 2568)["4801006"]["F1"] == FormStatus.COMPLETE
-    assert screen.bar.badge.text() == "ครบถ้วน"
+    assert screen.bar.badge.text() == "F1: ครบถ้วน"
 
 
 def test_district_reads_an_lao_plan_and_returns_it(qtbot, demo_store, ctx_for):

@@ -59,6 +59,7 @@ from lev_desktop.ui.screens.plans import (
     caused_by,
     describe_problems,
     load_programmes,
+    reviews_html,
 )
 from lev_desktop.ui.widgets.audit_dialog import AuditDialog
 from lev_desktop.ui.widgets.date_edit import BEDateEdit
@@ -419,6 +420,11 @@ class ActivitiesEditor(QWidget):
                 entry.setData(Qt.ItemDataRole.UserRole, relative)
                 entry.setToolTip(relative)
                 self.files.addItem(entry)
+        if self.plan is not None:
+            notes = reviews_html(self.plan.reviews, (plan_service.FORM_RESULTS, plan_service.FORM_MONITORING))
+            if notes:
+                heading = html.escape(_("Comments from the supervising office"))
+                parts.append(f"<hr><h3>{heading}</h3>{notes}")
         self.details.setHtml("".join(parts))
 
 

@@ -67,6 +67,18 @@ def caused_by(screen: QWidget) -> bool:
     return any(screen is w or screen.isAncestorOf(w) for w in _announcing)
 
 
+def reviews_html(reviews: list[plan_service.ReviewRow], forms: tuple[str, ...] | None = None) -> str:
+    """The supervising office's comments and returns, newest first, with the form code."""
+    parts = []
+    for review in reviews:
+        if forms and review.target_kind not in forms:
+            continue
+        label = _("Returned for correction") if review.action == "returned" else _("Comment")
+        parts.append(f"<p><b>{html.escape(review.target_kind)} · {html.escape(label)}</b> · "
+                     f"{html.escape(format_datetime(review.at))}<br>{html.escape(review.text)}</p>")
+    return "".join(parts)
+
+
 def describe_problems(problems: list[tuple[int, Any]], limit: int = 8) -> str:
     lines = []
     for number, problem in problems[:limit]:
@@ -478,10 +490,7 @@ class PlanEditor(QWidget):
         if self.view is not None and self.view.reviews:
             heading = _("Comments from the supervising office")
             parts.append(f"<h3>{html.escape(heading)}</h3>")
-            for review in self.view.reviews:
-                label = _("Returned for correction") if review.action == "returned" else _("Comment")
-                parts.append(f"<p><b>{html.escape(label)}</b> · {html.escape(format_datetime(review.at))}"
-                             f"<br>{html.escape(review.text)}</p>")
+            parts.append(reviews_html(self.view.reviews))
         self.side.setHtml("".join(parts))
 
     def show_history(self) -> None:
@@ -579,7 +588,7 @@ class PlansScreen(QWidget):
         self.review.hide()
         self.bar.programme_changed.connect(lambda _p: self._show())
         self.offices.office_selected.connect(lambda _c: self._show_editor())
-        self.editor.status_changed.connect(self.bar.badge.set_status)
+        self.editor.status_changed.connect(lambda status: self.bar.badge.set_status(status, "F1: "))
         self.review.reviewed.connect(self._reviewed)
         ctx.fiscal_year_changed.connect(lambda _y: self.refresh())
         self.refresh()
