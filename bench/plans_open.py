@@ -164,8 +164,30 @@ def main() -> int:
         started = time.perf_counter()
         ps.offices_overview(store, laos, p1, 2568)
         results["core offices_overview (200)"].append(time.perf_counter() - started)
+    # Saving one committed cell, as the editors do after every edit (an LAO's own database
+    # of the same size: a copy of this one that belongs to one of the LAOs).
+    import shutil
+
+    lao_copy = path.with_name(path.stem + "_lao.db")
+    shutil.copyfile(path, lao_copy)
+    lao_store = Store(lao_copy)
+    lao_store.set_setting("office_code", codes[0])
+    view = ps.load_plan(lao_store, codes[0], p1, 2568)
+    activity = ps.list_activities(lao_store, codes[0], p1, 2568)
+    results["save one plan cell (worker side)"] = []
+    results["save one activity cell (worker side)"] = []
+    for n in range(args.runs):
+        started = time.perf_counter()
+        ps.apply_item_changes(lao_store, p1, 2568, upserts=[{"id": view.items[0].id, "location": f"หมู่ {n}"}])
+        results["save one plan cell (worker side)"].append(time.perf_counter() - started)
+        if activity:
+            started = time.perf_counter()
+            ps.save_activity(lao_store, p1, 2568, {"id": activity[0].id, "place": f"ศาลา {n}"})
+            results["save one activity cell (worker side)"].append(time.perf_counter() - started)
+    lao_store.dispose()
     for name, samples in results.items():
-        print(f"{name:38s} {median_ms(samples)}")
+        if samples:
+            print(f"{name:38s} {median_ms(samples)}")
     ctx.runner.wait()
     store.dispose()
     sys.stdout.flush()
