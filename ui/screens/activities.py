@@ -694,7 +694,7 @@ class ActivitiesScreen(QWidget):
         self.bar.layout().addWidget(self.f3_badge)
         layout.addWidget(self.bar)
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
-        self.offices = OfficeList(ctx, ("F2", "F3"))
+        self.offices = OfficeList(ctx, ("F2",))
         self.offices.setMinimumWidth(200)
         self.splitter.addWidget(self.offices)
         right = QWidget()
@@ -725,6 +725,7 @@ class ActivitiesScreen(QWidget):
 
     def _tab_changed(self, index: int) -> None:
         self.review.form_code = plan_service.FORM_MONITORING if index == 1 else plan_service.FORM_RESULTS
+        self.offices.show_forms((self.review.form_code,))
         if index == 1:
             self._show_editor()
 

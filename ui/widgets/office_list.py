@@ -59,13 +59,17 @@ class OfficeList(QWidget):
         for column in range(1, self.model.columnCount()):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.Fixed)
             header.resizeSection(column, widest + 16)
-        for column, form in enumerate(("F1", "F2", "F3"), start=1):
-            self.table.setColumnHidden(column, form not in forms)
+        self.show_forms(forms)
         self.table.setColumnHidden(4, True)
         self.table.setColumnHidden(5, True)
         self.table.selectionModel().currentRowChanged.connect(self._current_changed)
         layout.addWidget(self.table)
         self._selected: str | None = None
+
+    def show_forms(self, forms: tuple[str, ...]) -> None:
+        """Which status columns to show (one fits beside the office names at 1366 px)."""
+        for column, form in enumerate(("F1", "F2", "F3"), start=1):
+            self.table.setColumnHidden(column, form not in forms)
 
     def load(self, programme_id: str, fiscal_year: int) -> None:
         self.ctx.runner.run(lambda _p: load_overview(self.ctx, programme_id, fiscal_year),
