@@ -1,0 +1,1 @@
+"""Excel workbooks: readers and writers (openpyxl, no Qt)."""
