@@ -14,7 +14,7 @@ from lev_desktop.ui.models.row_model import CellError, Column, RowTableModel
 
 ACTIVITY_COLUMNS = [
     Column("held_on", N_("Date held"), "date", 100),
-    Column("held_until", N_("Until"), "date", 100),
+    Column("held_until", N_("Until"), "date", 90),
     Column("title", N_("Activity"), "text", 170),
     Column("place", N_("Place"), "text", 130),
     Column("participants", N_("Participants"), "int", 80),

@@ -178,7 +178,7 @@ class ActivitiesEditor(QWidget):
         right.setStretchFactor(1, 2)
         self.splitter.addWidget(right)
         self.splitter.setStretchFactor(1, 4)
-        self.splitter.setSizes([300, 740])
+        self.splitter.setSizes([270, 770])
         layout.addWidget(self.splitter, 1)
         self.message = QLabel()
         self.message.setWordWrap(True)
