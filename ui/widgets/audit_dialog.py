@@ -67,7 +67,7 @@ def value_text(key: str, value: Any) -> str:
 
 
 class AuditModel(QAbstractTableModel):
-    HEADERS = [N_("When"), N_("Who"), N_("What"), N_("Field"), N_("Before"), N_("After")]
+    HEADERS = [N_("Changed at"), N_("Changed by"), N_("Change"), N_("Field"), N_("Before"), N_("After")]
 
     def __init__(self, rows: list[AuditRow] | None = None, parent=None):  # noqa: ANN001
         super().__init__(parent)
