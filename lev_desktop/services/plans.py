@@ -39,13 +39,14 @@ from lev_desktop.db.models import (
     utcnow,
 )
 from lev_desktop.db.store import ForeignRecordError, Store
+from lev_desktop.domain import form_status
 from lev_desktop.domain.validation import (
     Problem,
     validate_activity,
     validate_monitoring,
     validate_plan_item,
 )
-from lev_desktop.i18n import N_, _
+from lev_desktop.i18n import _
 from lev_desktop.paths import attachments_dir
 from lev_desktop.thai_format import format_number, parse_number
 
@@ -56,13 +57,7 @@ FORM_RESULTS = "F2"
 FORM_MONITORING = "F3"
 FORM_CODES = (FORM_PLAN, FORM_RESULTS, FORM_MONITORING)
 
-STATUS_LABELS = {
-    FormStatus.DRAFT: N_("Draft"),
-    FormStatus.COMPLETE: N_("Complete"),
-    FormStatus.SENT: N_("Sent"),
-    FormStatus.RETURNED: N_("Returned for correction"),
-}
-NO_FORM = "none"  # nothing entered yet
+NO_FORM = form_status.MISSING  # nothing entered yet (labels: lev_desktop.domain.form_status)
 
 
 class PlanError(ValueError):

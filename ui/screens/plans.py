@@ -44,7 +44,7 @@ from lev_desktop.ui.screens import ScreenSpec
 from lev_desktop.ui.widgets.audit_dialog import AuditDialog
 from lev_desktop.ui.widgets.delegates import LineDelegate, TextDelegate
 from lev_desktop.ui.widgets.office_list import OfficeList
-from lev_desktop.ui.widgets.status import StatusBadge
+from lev_desktop.ui.widgets.status_badge import StatusBadge
 from lev_desktop.ui.widgets.table_view import ExcelTableView
 from lev_desktop.ui.widgets.undo_actions import undo_redo_actions
 

@@ -53,9 +53,9 @@ class OfficeList(QWidget):
         self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().lineSpacing() + 12)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        from lev_desktop.ui.widgets.status import PALETTE
+        from lev_desktop.domain.form_status import STATUS_LABELS
 
-        widest = max(self.fontMetrics().horizontalAdvance(_(label)) for _b, _f, label in PALETTE.values())
+        widest = max(self.fontMetrics().horizontalAdvance(_(label)) for label in STATUS_LABELS.values())
         for column in range(1, self.model.columnCount()):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.Fixed)
             header.resizeSection(column, widest + 16)
