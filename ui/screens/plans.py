@@ -102,7 +102,7 @@ class ProgrammeBar(QWidget):
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         self.title = QLabel(title)
-        self.title.setStyleSheet("font-size: 15pt; font-weight: bold;")
+        self.title.setObjectName("pageTitle")  # styled by lev_desktop.ui.style
         layout.addWidget(self.title)
         self.programme = QComboBox()
         self.programme.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
