@@ -334,3 +334,23 @@ def test_enter_moves_down_like_excel(qtbot, lao_store, ctx_for):
     assert table.currentIndex().row() == 2
     settle(qtbot, ctx)
     assert _db_rows(lao_store)[0].location == "Moo 1"
+
+
+def test_a_failed_save_says_so_in_thai_and_shows_the_database(qtbot, lao_store, ctx_for, monkeypatch):
+    import errno
+
+    ps.start_from_examples(lao_store, P1, 2568)
+    ctx = ctx_for(lao_store)
+    screen = _screen(qtbot, ctx)
+    editor = screen.editor
+    before = _db_rows(lao_store)[0].project
+
+    def disk_full(*_a, **_k):  # noqa: ANN002, ANN003, ANN202
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(ps, "apply_item_changes", disk_full)
+    editor.model.setData(editor.model.index(0, COL["project"]), "ชื่อใหม่")
+    settle(qtbot, ctx)
+    assert "ดิสก์เต็ม" in editor.message.text()
+    assert editor.model.rows[0].project == before          # reloaded from the database
+    assert _db_rows(lao_store)[0].project == before
