@@ -334,6 +334,14 @@ def test_enter_moves_down_like_excel(qtbot, lao_store, ctx_for):
     assert table.currentIndex().row() == 2
     settle(qtbot, ctx)
     assert _db_rows(lao_store)[0].location == "Moo 1"
+    # Delete empties the cell; Ctrl+Z brings it back
+    table.setCurrentIndex(screen.editor.proxy.index(0, COL["location"]))
+    qtbot.keyClick(table, Qt.Key.Key_Delete)
+    settle(qtbot, ctx)
+    assert _db_rows(lao_store)[0].location == ""
+    qtbot.keyClick(table, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    settle(qtbot, ctx)
+    assert _db_rows(lao_store)[0].location == "Moo 1"
 
 
 def test_a_failed_save_says_so_in_thai_and_shows_the_database(qtbot, lao_store, ctx_for, monkeypatch):

@@ -8,6 +8,7 @@ from PySide6.QtCore import QModelIndex, QSortFilterProxyModel, Qt, QTimer
 from PySide6.QtGui import QGuiApplication, QKeySequence
 from PySide6.QtWidgets import QAbstractItemDelegate, QAbstractItemView, QHeaderView, QTableView, QWidget
 
+from lev_desktop.i18n import _
 from lev_desktop.ui.models.row_model import RowTableModel
 from lev_desktop.ui.widgets.delegates import ENTER_HINT
 
@@ -140,7 +141,29 @@ class ExcelTableView(QTableView):
             if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and not event.modifiers():
                 self._move_down()
                 return
+            if event.key() == Qt.Key.Key_Delete and not event.modifiers():
+                self.clear_cells()
+                return
         super().keyPressEvent(event)
+
+    def clear_cells(self) -> None:
+        """Delete empties the selected editable cells (one undo step)."""
+        model = self.source_model()
+        if model is None or not model.editable:
+            return
+        indexes = [self.to_source(i) for i in self.selectedIndexes()] or [self.to_source(self.currentIndex())]
+        indexes = [i for i in indexes if i.isValid() and i.flags() & Qt.ItemFlag.ItemIsEditable]
+        if not indexes:
+            return
+        stack = model.undo_stack
+        if stack is not None:
+            stack.beginMacro(_("Clear cells"))
+        try:
+            for index in indexes:
+                model.setData(index, "" if model.columns[index.column()].kind != "date" else None)
+        finally:
+            if stack is not None:
+                stack.endMacro()
 
     def paste(self) -> int:
         model = self.source_model()
