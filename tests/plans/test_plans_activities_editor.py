@@ -141,3 +141,25 @@ def test_district_reads_activities_read_only(qtbot, demo_store, ctx_for):
     shown = sum(1 for _ in range(editor.model.rowCount()))
     assert shown == len(ps.list_activities(demo_store, "4801004", P1, 2568))
     assert not editor.model.setData(editor.model.index(0, COL["title"]), "แก้โดยอำเภอ")
+
+
+def test_district_returns_f3_and_the_lao_list_shows_it(qtbot, demo_store, ctx_for):
+    ctx = ctx_for(demo_store)
+    screen = _screen(qtbot, ctx)
+    screen.offices.select("4801005")
+    settle(qtbot, ctx)
+    screen.tabs.setCurrentIndex(1)                  # F3: the review goes to the monitoring form
+    settle(qtbot, ctx)
+    assert screen.review.form_code == "F3"
+    type_text(screen.review.text, "วันที่ปิดประกาศไม่ตรงกับเอกสาร")
+    qtbot.mouseClick(screen.review.return_button, Qt.MouseButton.LeftButton)
+    settle(qtbot, ctx)
+    statuses = ps.form_statuses(demo_store, ["4801005"], P1, 2568)["4801005"]
+    assert statuses["F3"] == FormStatus.RETURNED and statuses["F2"] != FormStatus.RETURNED
+    model = screen.offices.model
+    row = next(r for r in range(model.rowCount()) if model.rows[r].code == "4801005")
+    assert model.index(row, 3).data() == "ส่งกลับให้แก้ไข"
+    assert screen.offices.table.isColumnHidden(2) and not screen.offices.table.isColumnHidden(3)
+    screen.tabs.setCurrentIndex(0)
+    settle(qtbot, ctx)
+    assert "วันที่ปิดประกาศไม่ตรงกับเอกสาร" in screen.editor.details.toPlainText()
