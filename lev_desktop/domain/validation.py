@@ -226,6 +226,7 @@ def validate_plan_item(item: dict[str, Any], *, final: bool = True) -> list[Prob
             problems.append(Problem("budget", error))
     elif final:
         problems.append(Problem("budget", _("Enter a budget or tick “no budget”")))
+    problems += validate_planned_activities(item.get("planned_activities"))
     return problems
 
 
@@ -242,4 +243,52 @@ def validate_activity(item: dict[str, Any]) -> list[Problem]:
     spent = item.get("budget_spent")
     if spent is not None and Decimal(str(spent)) < 0:
         problems.append(Problem("budget_spent", _("Must not be less than {value}").format(value="0")))
+    return problems
+
+
+def validate_planned_activities(value: Any) -> list[Problem]:
+    """F1 row: the number of activities planned (the progress denominator)."""
+    if value in (None, ""):
+        return []
+    try:
+        number = Decimal(str(value))
+    except Exception:  # decimal.InvalidOperation
+        return [Problem("planned_activities", _("Please enter a whole number"))]
+    if number != number.to_integral_value():
+        return [Problem("planned_activities", _("Please enter a whole number"))]
+    if number < 0:
+        return [Problem("planned_activities", _("Must not be less than {value}").format(value="0"))]
+    return []
+
+
+_MONITORING_ORDER = (
+    ("committee_selected_on", "committee_met_on"),
+    ("committee_met_on", "plan_made_on"),
+    ("reported_on", "notice_posted_on"),
+)
+
+
+def validate_monitoring(values: dict[str, Any], *, final: bool = True) -> list[Problem]:
+    """F3 milestones: dates in order, an overridden activity count needs a reason.
+
+    ``final`` (marking the form complete) also asks for the committee and plan dates.
+    """
+    problems: list[Problem] = []
+    override = values.get("activities_override")
+    if override is not None:
+        if int(override) < 0:
+            problems.append(Problem("activities_override",
+                                    _("Must not be less than {value}").format(value="0")))
+        if not str(values.get("override_reason") or "").strip():
+            problems.append(Problem("override_reason", _(
+                "Please give the reason why the number of activities differs from the "
+                "activities recorded")))
+    for earlier, later in _MONITORING_ORDER:
+        a, b = values.get(earlier), values.get(later)
+        if a is not None and b is not None and b < a:
+            problems.append(Problem(later, _("This date is before the previous step")))
+    if final:
+        for key in ("committee_selected_on", "committee_met_on", "plan_made_on"):
+            if values.get(key) is None:
+                problems.append(Problem(key, _("This date is required")))
     return problems
