@@ -229,7 +229,7 @@ class SetupWizard(QWizard):
         super().__init__(parent)
         self.ctx = ctx
         self.setWindowTitle(_("Set up LEV Desktop"))
-        self.setWizardStyle(QWizard.WizardStyle.ClassicStyle)
+        self.setWizardStyle(QWizard.WizardStyle.ModernStyle)
         self.setOption(QWizard.WizardOption.NoBackButtonOnStartPage, True)
         self.level_page = LevelPage()
         self.place_page = PlacePage(self)

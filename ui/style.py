@@ -75,7 +75,7 @@ QStatusBar QLabel { padding: 0px 6px; }
 QListWidget#navigation { border: none; }
 QListWidget#navigation::item { padding: 8px 6px; }
 QLabel#pageTitle { font-size: 15pt; font-weight: bold; padding: 4px 0px; }
-QLabel#hint { color: palette(mid); }
+QLabel#hint { color: #555555; }
 """
 
 

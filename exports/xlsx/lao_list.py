@@ -51,6 +51,10 @@ class LaoListPreview:
     columns: dict[str, str]           # field → header text found
     header_line: int
     province_codes: dict[int, str] = field(default_factory=dict)  # line → province of the row
+    existing_codes: set[str] = field(default_factory=set)  # rows with these codes update an LAO
+
+    def is_update(self, row: LaoRow) -> bool:
+        return row.code in self.existing_codes
 
     @property
     def good_rows(self) -> list[LaoRow]:
@@ -231,4 +235,5 @@ def read_lao_list(path: str | Path, *, province_code: str | None,
         raise LaoListError(_("{name} has a header row but no LAOs under it. Nothing was imported.")
                            .format(name=path.name))
     return LaoListPreview(rows=out, sheet=sheet_title, columns=texts,
-                          header_line=header_index + 1, province_codes=provinces)
+                          header_line=header_index + 1, province_codes=provinces,
+                          existing_codes={code for code, _name, _district in existing})

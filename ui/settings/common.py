@@ -34,6 +34,7 @@ def fit_columns(view: QTableView, stretch: int | None = None) -> None:
     for col in range(view.model().columnCount()):
         header.resizeSection(col, min(header.sectionSize(col), 420))
     if stretch is not None:
+        header.setStretchLastSection(False)
         header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
 
 

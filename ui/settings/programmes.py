@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from lev_desktop.domain.offices import Level
+from lev_desktop.domain.offices import LEVEL_SHORT, LaoType, Level
 from lev_desktop.i18n import _
 from lev_desktop.thai_format import MONTHS_FULL, format_date, parse_date
 from lev_desktop.ui.context import AppContext
@@ -111,9 +111,11 @@ def programme_html(programme) -> str:  # noqa: ANN001
             _("Who"), _("What"), _("When"), _("Sent to"))) + "</tr>")
         for item in obligations:
             try:
-                who = Level(item.get("level", "")).label
+                who = _(LEVEL_SHORT[Level(item.get("level", ""))])
             except ValueError:
                 who = item.get("level", "")
+            if item.get("lao_types"):
+                who += " (" + ", ".join(LaoType(t).abbreviation for t in item["lao_types"]) + ")"
             parts.append("<tr>" + "".join(f"<td>{e(str(v))}</td>" for v in (
                 who, item.get("title", ""), describe_rule(item.get("rule", {})),
                 _sends_to(item.get("sends_to")))) + "</tr>")
