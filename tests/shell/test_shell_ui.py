@@ -15,9 +15,6 @@ from lev_desktop.services.offices import area_laos, get_office, list_offices, su
 from lev_desktop.ui.app import Launcher, acquire_lock, make_application, wire_runner
 from lev_desktop.ui.context import AppContext
 
-# The offscreen platform warns on every top-level window with a layout; not our bug.
-pytestmark = pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")
-
 
 @pytest.fixture
 def app(qapp):
@@ -298,9 +295,9 @@ def test_programmes_and_letters(app, qtbot, lao_store, open_ctx):
     qtbot.waitUntil(lambda: bool(letters.programmes), timeout=5000)
     letters.add_letter()
     dialog = letters.dialog
-    dialog.received_date.setText("15/5/2567")
+    dialog.received_date.setDate(dt.date(2024, 5, 15))
     dialog.received_time.setText("10:15")
-    dialog.letter_date.setText("26/5/2567")
+    dialog.letter_date.setDate(dt.date(2024, 5, 26))
     _type(dialog.subject, "การขับเคลื่อนเครือข่าย อถล.")
     dialog.programme.setCurrentIndex(1)
     dialog.accept()
