@@ -72,7 +72,7 @@ QPushButton { padding: 4px 12px; }
 QTabBar::tab { padding: 5px 12px; }
 QHeaderView::section { padding: 4px 6px; }
 QStatusBar QLabel { padding: 0px 6px; }
-QListWidget#navigation { border: none; }
+QListWidget#navigation { border: none; outline: 0; }
 QListWidget#navigation::item { padding: 8px 6px; }
 QLabel#pageTitle { font-size: 15pt; font-weight: bold; padding: 4px 0px; }
 QLabel#hint { color: #555555; }

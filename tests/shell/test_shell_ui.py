@@ -348,3 +348,22 @@ def test_crash_dialog_and_runner_bug(app, qtbot, lao_store, open_ctx):
     dialog.close()
     log = (Path(__import__("lev_desktop.paths", fromlist=["log_dir"]).log_dir()))
     assert log.exists()
+
+
+@pytest.mark.slow
+def test_app_module_starts_and_paints(tmp_path):
+    """The real entry point in its own process: --demo builds the demo database and paints."""
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "LEV_DATA_DIR": str(tmp_path)}
+    result = subprocess.run([sys.executable, "-m", "lev_desktop.ui.app", "--demo", "--lang", "th",
+                             "--measure-startup"], env=env, capture_output=True, text=True,
+                            timeout=180)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("FIRST_PAINT ")
+    assert (tmp_path / "demo.db").exists()
+    log = (tmp_path / "logs" / "lev-desktop.log").read_text(encoding="utf-8")
+    assert "starting" in log and "closed (0)" in log
+    assert not (tmp_path / "demo.db.lock").exists()  # the lock is released on exit
