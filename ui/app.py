@@ -263,6 +263,9 @@ def make_application(argv: Sequence[str] | None = None) -> QApplication:
     app.setApplicationVersion(__version__)
     app.setOrganizationName("LEV")
     style.apply(app)
+    from lev_desktop.ui import qt_translations
+
+    qt_translations.install(app)
     return app
 
 

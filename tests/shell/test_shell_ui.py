@@ -367,3 +367,11 @@ def test_app_module_starts_and_paints(tmp_path):
     log = (tmp_path / "logs" / "lev-desktop.log").read_text(encoding="utf-8")
     assert "starting" in log and "closed (0)" in log
     assert not (tmp_path / "demo.db.lock").exists()  # the lock is released on exit
+
+
+def test_qt_standard_buttons_are_thai(app):
+    from PySide6.QtWidgets import QDialogButtonBox
+
+    box = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+    assert box.button(QDialogButtonBox.StandardButton.Ok).text() == "ตกลง"
+    assert box.button(QDialogButtonBox.StandardButton.Cancel).text() == "ยกเลิก"
