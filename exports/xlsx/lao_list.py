@@ -14,6 +14,7 @@ import re
 import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 from lev_desktop import gazetteer
@@ -101,6 +102,7 @@ def _find_header(rows: list[tuple]) -> tuple[int, dict[str, int], dict[str, str]
     return None
 
 
+@lru_cache(maxsize=None)
 def _province_by_name(text: str) -> str | None:
     cleaned = text.strip().removeprefix("จังหวัด").removeprefix("จ.").strip()
     if cleaned.isdigit() and gazetteer.province(cleaned):
@@ -111,6 +113,7 @@ def _province_by_name(text: str) -> str | None:
     return None
 
 
+@lru_cache(maxsize=None)
 def _district(province_code: str | None, text: str) -> str | None:
     text = text.strip()
     if text.isdigit() and len(text) == 4:
