@@ -375,3 +375,33 @@ def test_qt_standard_buttons_are_thai(app):
     box = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
     assert box.button(QDialogButtonBox.StandardButton.Ok).text() == "ตกลง"
     assert box.button(QDialogButtonBox.StandardButton.Cancel).text() == "ยกเลิก"
+
+
+def test_font_has_room_for_stacked_marks(app):
+    """Sarabun is registered with a taller ascender: a tone mark over an upper vowel is inside
+    the line, so one-line widgets (tabs, buttons, cells) do not cut it off."""
+    from PySide6.QtGui import QFontMetrics
+
+    metrics = QFontMetrics(QApplication.font())
+    # (ฎุ and ฏุ, which go deeper, are too rare to pay a taller line for)
+    for text in ("ญี่ปุ่น", "ปุ๋ย", "ที่", "หน่วยงานนี้", "ครู", "ปฏิบัติ", "ตฤณ"):
+        bounds = metrics.tightBoundingRect(text)
+        assert -bounds.top() <= metrics.ascent(), text
+        assert bounds.bottom() <= metrics.descent(), text
+
+
+def test_patched_font_checksums():
+    import struct
+
+    from lev_desktop.paths import font_path
+    from lev_desktop.ui.style import _checksum, with_room_for_marks
+
+    original = font_path("Regular").read_bytes()
+    patched = with_room_for_marks(original)
+    assert len(patched) == len(original) and patched != original
+    assert _checksum(patched) == 0xB1B0AFBA  # the whole-font checksum rule of the TrueType spec
+    count = struct.unpack(">H", patched[4:6])[0]
+    for index in range(count):
+        tag, checksum, offset, length = struct.unpack(">4sIII", patched[12 + 16 * index:28 + 16 * index])
+        if tag != b"head":
+            assert _checksum(patched[offset:offset + length]) == checksum, tag
