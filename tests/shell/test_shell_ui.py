@@ -362,7 +362,9 @@ def test_app_module_starts_and_paints(tmp_path):
                              "--measure-startup"], env=env, capture_output=True, text=True,
                             timeout=180)
     assert result.returncode == 0, result.stderr
-    assert result.stdout.startswith("FIRST_PAINT ")
+    lines = result.stdout.split()
+    assert lines[0] == "OPENING_PAINT" and lines[2] == "FIRST_PAINT"
+    assert float(lines[1]) < float(lines[3])  # the opening window shows before the main window
     assert (tmp_path / "demo.db").exists()
     log = (tmp_path / "logs" / "lev-desktop.log").read_text(encoding="utf-8")
     assert "starting" in log and "closed (0)" in log
