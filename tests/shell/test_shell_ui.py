@@ -189,6 +189,25 @@ def test_wizard_national_skips_the_place_page(app, qtbot, empty_store, open_ctx)
     assert wizard.office_page.code.text() == "DLA"
 
 
+def test_wizard_pao_needs_no_district(app, qtbot, empty_store, open_ctx):
+    from lev_desktop.domain.offices import LaoType, Level
+    from lev_desktop.ui.setup_wizard import SetupWizard
+
+    wizard = SetupWizard(open_ctx(empty_store))
+    qtbot.addWidget(wizard)
+    wizard.show()
+    wizard.level_page.buttons[Level.LAO].setChecked(True)
+    wizard.next()
+    page = wizard.place_page
+    page.set_place("48")
+    page.lao_name.setText("องค์การบริหารส่วนจังหวัดนครพนม")
+    assert not page.isComplete()  # an อบต. needs its district
+    page.lao_type.setCurrentIndex(page.lao_type.findData(LaoType.PAO))
+    assert page.isComplete()
+    wizard.next()
+    assert wizard.office_page.parent_code.text() == "P48"  # อบจ. reports straight to the province
+
+
 def _settings(qtbot, store, open_ctx):
     from lev_desktop.ui.screens.settings import SettingsScreen
 

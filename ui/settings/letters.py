@@ -158,7 +158,15 @@ class LettersTab(QWidget):
         def failed(exc: BaseException) -> None:
             from lev_desktop.errors import describe_error
 
-            warn(self, _("Cannot register the letter"), describe_error(exc) or str(exc))
+            message = describe_error(exc) or (str(exc) if isinstance(exc, ValueError) else None)
+            if message is None:  # a bug, not something the officer can fix
+                import traceback
+
+                from lev_desktop.ui.crash import show_bug
+
+                show_bug(exc, "".join(traceback.format_exception(exc)), self)
+                return
+            warn(self, _("Cannot register the letter"), message)
 
         self.ctx.runner.run(lambda _p: register_letter(store, **values), owner=self,
                             on_success=lambda _l: (self.ctx.data_changed.emit("programmes"), self.refresh()),
