@@ -141,8 +141,8 @@ class Runner(QObject):
                 on_cancel()
 
         def progressed(done: int, total: int, text: str) -> None:
-            # A modal QProgressDialog.setValue() runs the event loop, where the job may finish
-            # and drop its dialog: hold our own reference and check it before each call.
+            # A local reference: a modal QProgressDialog.setValue() processes events, and the
+            # job may finish (and drop its dialog) inside that call.
             dialog = job.dialog
             if dialog is None or not isValid(dialog):
                 return
