@@ -47,7 +47,16 @@ def load_all(store) -> dict[str, Any]:  # noqa: ANN001
 
 
 def save(store, values: dict[str, Any]) -> None:  # noqa: ANN001
-    for key, value in values.items():
+    """Saves several options in one transaction (all or none)."""
+    from lev_desktop.db.models import Setting
+
+    for key in values:
         if key not in OPTIONS:
             raise KeyError(key)
-        store.set_setting(key, coerce(key, value))
+    with store.session() as session:
+        for key, value in values.items():
+            row = session.get(Setting, key)
+            if row is None:
+                session.add(Setting(key=key, value=coerce(key, value)))
+            else:
+                row.value = coerce(key, value)

@@ -19,7 +19,6 @@ from pathlib import Path
 
 from PySide6.QtCore import QLockFile, QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QApplication, QLabel, QMessageBox, QVBoxLayout, QWidget
-from sqlalchemy.engine import make_url
 
 from lev_desktop import APP_NAME, __version__, i18n
 from lev_desktop.i18n import _
@@ -73,6 +72,8 @@ def setup_logging() -> Path:
 
 def lock_path(url: str) -> Path:
     """Beside a SQLite file; in the data folder, keyed by the URL, for a server database."""
+    from sqlalchemy.engine import make_url
+
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite" and parsed.database and parsed.database != ":memory:":
         db = Path(parsed.database)
@@ -97,10 +98,13 @@ def acquire_lock(url: str) -> QLockFile | None:
 # ---- the start-up sequence ------------------------------------------------------------------
 
 class OpeningWindow(QWidget):
-    """What shows while the database opens (migrations, demo data)."""
+    """What shows while the database opens (imports, migrations, demo data)."""
 
-    def __init__(self, describe: str):
+    painted = Signal()
+
+    def __init__(self, describe: str = ""):
         super().__init__()
+        self._painted = False
         self.setWindowTitle(APP_NAME)
         layout = QVBoxLayout(self)
         title = QLabel(_("LEV Desktop"))
@@ -108,10 +112,16 @@ class OpeningWindow(QWidget):
         layout.addWidget(title)
         self.status = QLabel(_("Opening the database…"))
         layout.addWidget(self.status)
-        where = QLabel(describe)
-        where.setObjectName("hint")
-        layout.addWidget(where)
+        self.where = QLabel(describe)
+        self.where.setObjectName("hint")
+        layout.addWidget(self.where)
         self.resize(460, 140)
+
+    def paintEvent(self, event) -> None:  # noqa: ANN001, N802
+        super().paintEvent(event)
+        if not self._painted:
+            self._painted = True
+            QTimer.singleShot(0, self.painted.emit)
 
 
 class Launcher(QObject):
@@ -121,7 +131,8 @@ class Launcher(QObject):
     failed = Signal(str)
 
     def __init__(self, url: str, *, demo: bool = False, language: str | None = None,
-                 measure: bool = False, parent: QObject | None = None):
+                 measure: bool = False, opening: OpeningWindow | None = None,
+                 parent: QObject | None = None):
         super().__init__(parent)
         from lev_desktop.ui.workers import Runner
 
@@ -134,13 +145,15 @@ class Launcher(QObject):
         self.ctx = None
         self.window = None
         self.wizard = None
-        self.opening: OpeningWindow | None = None
+        self.opening: OpeningWindow | None = opening
         wire_runner(self.runner)
 
     def start(self, *, show_opening: bool = True) -> None:
         from lev_desktop.db.store import Store
 
-        if show_opening:
+        if self.opening is not None:
+            self.opening.where.setText(self._describe())
+        elif show_opening:
             self.opening = OpeningWindow(self._describe())
             self.opening.show()
         url = self.url
@@ -149,6 +162,8 @@ class Launcher(QObject):
                         owner=self.opening, cancellable=False)
 
     def _describe(self) -> str:
+        from sqlalchemy.engine import make_url
+
         parsed = make_url(self.url)
         if parsed.get_backend_name() == "sqlite" and parsed.database:
             return parsed.database
@@ -263,6 +278,9 @@ def make_application(argv: Sequence[str] | None = None) -> QApplication:
     app.setApplicationVersion(__version__)
     app.setOrganizationName("LEV")
     style.apply(app)
+    from lev_desktop.ui import qt_translations
+
+    qt_translations.install(app)
     return app
 
 
@@ -278,29 +296,51 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     qInstallMessageHandler(_qt_message_to_log)
     log.info("LEV Desktop %s starting", __version__)
-    url = database_for(args)
-    lock = acquire_lock(url)
-    if lock is None:
-        QMessageBox.information(None, APP_NAME, _(
-            "LEV Desktop is already open with this database. Please switch to the window that "
-            "is open (look in the task bar); only one window may use a database at a time."))
-        return 1
-    launcher = Launcher(url, demo=args.demo, language=args.lang, measure=args.measure_startup)
+    # Something is on screen at once; the database layer is imported and opened after.
+    opening = OpeningWindow()
+    state: dict = {"lock": None, "launcher": None, "started": False}
 
     def fail(message: str) -> None:
         QMessageBox.critical(None, APP_NAME, message)
         QApplication.exit(2)
 
-    launcher.failed.connect(fail, Qt.ConnectionType.QueuedConnection)
-    QTimer.singleShot(0, launcher.start)
+    def proceed() -> None:
+        if state["started"]:
+            return
+        state["started"] = True
+        if args.measure_startup:
+            print(f"OPENING_PAINT {time.perf_counter() - _T0:.3f}", flush=True)
+        url = database_for(args)
+        lock = acquire_lock(url)
+        if lock is None:
+            opening.hide()
+            QMessageBox.information(None, APP_NAME, _(
+                "LEV Desktop is already open with this database. Please switch to the window "
+                "that is open (look in the task bar); only one window may use a database at a "
+                "time."))
+            QApplication.exit(1)
+            return
+        state["lock"] = lock
+        launcher = Launcher(url, demo=args.demo, language=args.lang,
+                            measure=args.measure_startup, opening=opening)
+        launcher.failed.connect(fail, Qt.ConnectionType.QueuedConnection)
+        state["launcher"] = launcher
+        launcher.start()
+
+    opening.painted.connect(proceed)
+    QTimer.singleShot(500, proceed)  # a platform that paints late still starts
+    opening.show()
     try:
         code = app.exec()
     finally:
-        launcher.runner.cancel_all()
-        launcher.runner.wait()
-        if launcher.store is not None:
-            launcher.store.dispose()
-        lock.unlock()
+        launcher = state["launcher"]
+        if launcher is not None:
+            launcher.runner.cancel_all()
+            launcher.runner.wait()
+            if launcher.store is not None:
+                launcher.store.dispose()
+        if state["lock"] is not None:
+            state["lock"].unlock()
     log.info("LEV Desktop closed (%s)", code)
     return code
 

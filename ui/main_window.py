@@ -169,11 +169,12 @@ class MainWindow(QMainWindow):
         layout.addWidget(self.stack, 1)
         self.setCentralWidget(central)
 
+        # The navigation is built from the registry's titles without importing the screen
+        # modules (start-up time); each module is imported when its screen is first shown,
+        # and the rest right after the first paint (see _preload).
         for key in self.keys:
-            spec = self._spec(key)
-            title = _(spec.title) if spec is not None else _(TITLES.get(key, key))
-            icon_name = spec.icon if spec is not None else DEFAULT_ICONS.get(key, "SP_FileIcon")
-            item = QListWidgetItem(icon_for(icon_name, self), title)
+            title = _(TITLES.get(key, key))
+            item = QListWidgetItem(icon_for(DEFAULT_ICONS.get(key, "SP_FileIcon"), self), title)
             item.setData(KEY_ROLE, key)
             item.setData(BADGE_ROLE, 0)
             item.setToolTip(title)
@@ -196,6 +197,7 @@ class MainWindow(QMainWindow):
 
         self._watch = _PaintWatch(self)
         self._watch.painted.connect(self.first_painted)
+        self._watch.painted.connect(self._preload)
         self.installEventFilter(self._watch)
         self.nav.viewport().installEventFilter(self._watch)
 
@@ -212,7 +214,22 @@ class MainWindow(QMainWindow):
                 log.error("screen %s failed to import:\n%s", key, traceback.format_exc())
                 self.specs[key] = None
                 self._broken.add(key)
+            spec = self.specs[key]
+            if spec is not None:  # the screen's own title and icon win over the registry's
+                item = self.nav.item(self.keys.index(key))
+                item.setText(_(spec.title))
+                item.setToolTip(_(spec.title))
+                icon = icon_for(spec.icon, self)
+                if not icon.isNull():
+                    item.setIcon(icon)
         return self.specs[key]
+
+    def _preload(self) -> None:
+        """Imports the remaining screen modules one per event-loop turn after the first paint."""
+        pending = [key for key in self.keys if key not in self.specs]
+        if pending and not self._closing:
+            self._spec(pending[0])
+            QTimer.singleShot(0, self._preload)
 
     def _fit_navigation(self) -> None:
         width = max(self.nav.sizeHintForColumn(0), 150) + 16

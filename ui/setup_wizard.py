@@ -166,8 +166,9 @@ class PlacePage(QWizardPage):
         level = self._wizard.level()
         if not self.province.currentData():
             return False
-        if level in (Level.LAO, Level.DISTRICT) and not self.district.currentData():
-            return False
+        is_pao = level == Level.LAO and self.lao_type.currentData() == LaoType.PAO
+        if level in (Level.LAO, Level.DISTRICT) and not is_pao and not self.district.currentData():
+            return False  # an อบจ. covers the whole province: its district is optional
         if level == Level.LAO and not self.lao_name.text().strip():
             return False
         return True
@@ -229,7 +230,7 @@ class SetupWizard(QWizard):
         super().__init__(parent)
         self.ctx = ctx
         self.setWindowTitle(_("Set up LEV Desktop"))
-        self.setWizardStyle(QWizard.WizardStyle.ClassicStyle)
+        self.setWizardStyle(QWizard.WizardStyle.ModernStyle)
         self.setOption(QWizard.WizardOption.NoBackButtonOnStartPage, True)
         self.level_page = LevelPage()
         self.place_page = PlacePage(self)

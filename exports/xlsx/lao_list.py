@@ -14,6 +14,7 @@ import re
 import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 from lev_desktop import gazetteer
@@ -51,6 +52,10 @@ class LaoListPreview:
     columns: dict[str, str]           # field → header text found
     header_line: int
     province_codes: dict[int, str] = field(default_factory=dict)  # line → province of the row
+    existing_codes: set[str] = field(default_factory=set)  # rows with these codes update an LAO
+
+    def is_update(self, row: LaoRow) -> bool:
+        return row.code in self.existing_codes
 
     @property
     def good_rows(self) -> list[LaoRow]:
@@ -97,6 +102,7 @@ def _find_header(rows: list[tuple]) -> tuple[int, dict[str, int], dict[str, str]
     return None
 
 
+@lru_cache(maxsize=None)
 def _province_by_name(text: str) -> str | None:
     cleaned = text.strip().removeprefix("จังหวัด").removeprefix("จ.").strip()
     if cleaned.isdigit() and gazetteer.province(cleaned):
@@ -107,6 +113,7 @@ def _province_by_name(text: str) -> str | None:
     return None
 
 
+@lru_cache(maxsize=None)
 def _district(province_code: str | None, text: str) -> str | None:
     text = text.strip()
     if text.isdigit() and len(text) == 4:
@@ -231,4 +238,5 @@ def read_lao_list(path: str | Path, *, province_code: str | None,
         raise LaoListError(_("{name} has a header row but no LAOs under it. Nothing was imported.")
                            .format(name=path.name))
     return LaoListPreview(rows=out, sheet=sheet_title, columns=texts,
-                          header_line=header_index + 1, province_codes=provinces)
+                          header_line=header_index + 1, province_codes=provinces,
+                          existing_codes={code for code, _name, _district in existing})

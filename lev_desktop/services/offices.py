@@ -113,13 +113,21 @@ def add_laos(store: Store, rows: list[dict]) -> int:
             Office.level.in_([Level.DISTRICT.value, Level.PROVINCE.value]))))
         district_offices = {o.district_code: o.code for o in offices if o.level == Level.DISTRICT}
         province_offices = {o.province_code: o.code for o in offices if o.level == Level.PROVINCE}
+        # One query per 500 codes instead of one per row (a national list has ~7,850 LAOs).
+        codes = [row["code"] for row in rows]
+        known: dict[str, Office] = {}
+        for start in range(0, len(codes), 500):
+            chunk = codes[start:start + 500]
+            known.update({o.code: o for o in session.scalars(
+                select(Office).where(Office.code.in_(chunk)))})
         for row, type_value in zip(rows, types):
             code = row["code"]
             district_code = row.get("district_code")
-            office = session.scalar(select(Office).where(Office.code == code))
+            office = known.get(code)
             if office is None:
                 office = Office(code=code)
                 session.add(office)
+                known[code] = office
             office.name = row["name"]
             office.level = Level.LAO.value
             office.lao_type = type_value.value

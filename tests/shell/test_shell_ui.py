@@ -15,9 +15,6 @@ from lev_desktop.services.offices import area_laos, get_office, list_offices, su
 from lev_desktop.ui.app import Launcher, acquire_lock, make_application, wire_runner
 from lev_desktop.ui.context import AppContext
 
-# The offscreen platform warns on every top-level window with a layout; not our bug.
-pytestmark = pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")
-
 
 @pytest.fixture
 def app(qapp):
@@ -192,6 +189,25 @@ def test_wizard_national_skips_the_place_page(app, qtbot, empty_store, open_ctx)
     assert wizard.office_page.code.text() == "DLA"
 
 
+def test_wizard_pao_needs_no_district(app, qtbot, empty_store, open_ctx):
+    from lev_desktop.domain.offices import LaoType, Level
+    from lev_desktop.ui.setup_wizard import SetupWizard
+
+    wizard = SetupWizard(open_ctx(empty_store))
+    qtbot.addWidget(wizard)
+    wizard.show()
+    wizard.level_page.buttons[Level.LAO].setChecked(True)
+    wizard.next()
+    page = wizard.place_page
+    page.set_place("48")
+    page.lao_name.setText("องค์การบริหารส่วนจังหวัดนครพนม")
+    assert not page.isComplete()  # an อบต. needs its district
+    page.lao_type.setCurrentIndex(page.lao_type.findData(LaoType.PAO))
+    assert page.isComplete()
+    wizard.next()
+    assert wizard.office_page.parent_code.text() == "P48"  # อบจ. reports straight to the province
+
+
 def _settings(qtbot, store, open_ctx):
     from lev_desktop.ui.screens.settings import SettingsScreen
 
@@ -298,9 +314,9 @@ def test_programmes_and_letters(app, qtbot, lao_store, open_ctx):
     qtbot.waitUntil(lambda: bool(letters.programmes), timeout=5000)
     letters.add_letter()
     dialog = letters.dialog
-    dialog.received_date.setText("15/5/2567")
+    dialog.received_date.setDate(dt.date(2024, 5, 15))
     dialog.received_time.setText("10:15")
-    dialog.letter_date.setText("26/5/2567")
+    dialog.letter_date.setDate(dt.date(2024, 5, 26))
     _type(dialog.subject, "การขับเคลื่อนเครือข่าย อถล.")
     dialog.programme.setCurrentIndex(1)
     dialog.accept()
@@ -351,3 +367,62 @@ def test_crash_dialog_and_runner_bug(app, qtbot, lao_store, open_ctx):
     dialog.close()
     log = (Path(__import__("lev_desktop.paths", fromlist=["log_dir"]).log_dir()))
     assert log.exists()
+
+
+@pytest.mark.slow
+def test_app_module_starts_and_paints(tmp_path):
+    """The real entry point in its own process: --demo builds the demo database and paints."""
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "LEV_DATA_DIR": str(tmp_path)}
+    result = subprocess.run([sys.executable, "-m", "lev_desktop.ui.app", "--demo", "--lang", "th",
+                             "--measure-startup"], env=env, capture_output=True, text=True,
+                            timeout=180)
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.split()
+    assert lines[0] == "OPENING_PAINT" and lines[2] == "FIRST_PAINT"
+    assert float(lines[1]) < float(lines[3])  # the opening window shows before the main window
+    assert (tmp_path / "demo.db").exists()
+    log = (tmp_path / "logs" / "lev-desktop.log").read_text(encoding="utf-8")
+    assert "starting" in log and "closed (0)" in log
+    assert not (tmp_path / "demo.db.lock").exists()  # the lock is released on exit
+
+
+def test_qt_standard_buttons_are_thai(app):
+    from PySide6.QtWidgets import QDialogButtonBox
+
+    box = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+    assert box.button(QDialogButtonBox.StandardButton.Ok).text() == "ตกลง"
+    assert box.button(QDialogButtonBox.StandardButton.Cancel).text() == "ยกเลิก"
+
+
+def test_font_has_room_for_stacked_marks(app):
+    """Sarabun is registered with a taller ascender: a tone mark over an upper vowel is inside
+    the line, so one-line widgets (tabs, buttons, cells) do not cut it off."""
+    from PySide6.QtGui import QFontMetrics
+
+    metrics = QFontMetrics(QApplication.font())
+    # (ฎุ and ฏุ, which go deeper, are too rare to pay a taller line for)
+    for text in ("ญี่ปุ่น", "ปุ๋ย", "ที่", "หน่วยงานนี้", "ครู", "ปฏิบัติ", "ตฤณ"):
+        bounds = metrics.tightBoundingRect(text)
+        assert -bounds.top() <= metrics.ascent(), text
+        assert bounds.bottom() <= metrics.descent(), text
+
+
+def test_patched_font_checksums():
+    import struct
+
+    from lev_desktop.paths import font_path
+    from lev_desktop.ui.style import _checksum, with_room_for_marks
+
+    original = font_path("Regular").read_bytes()
+    patched = with_room_for_marks(original)
+    assert len(patched) == len(original) and patched != original
+    assert _checksum(patched) == 0xB1B0AFBA  # the whole-font checksum rule of the TrueType spec
+    count = struct.unpack(">H", patched[4:6])[0]
+    for index in range(count):
+        tag, checksum, offset, length = struct.unpack(">4sIII", patched[12 + 16 * index:28 + 16 * index])
+        if tag != b"head":
+            assert _checksum(patched[offset:offset + length]) == checksum, tag

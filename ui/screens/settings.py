@@ -44,7 +44,10 @@ class GeneralTab(QWidget):
     def __init__(self, screen: SettingsScreen):
         super().__init__()
         self.screen = screen
-        form = QFormLayout(self)
+        outer = QVBoxLayout(self)
+        form = QFormLayout()
+        outer.addLayout(form)
+        outer.addStretch(1)
         self.code = QLabel()
         self.code.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         form.addRow(_("Office code"), self.code)
@@ -119,7 +122,10 @@ class PrintingTab(QWidget):
     def __init__(self, screen: SettingsScreen):
         super().__init__()
         self.screen = screen
-        form = QFormLayout(self)
+        outer = QVBoxLayout(self)
+        form = QFormLayout()
+        outer.addLayout(form)
+        outer.addStretch(1)
         self.thai_digits = QCheckBox(_("Use Thai digits (๐ ๑ ๒ … ๙) in printed documents"))
         form.addRow(self.thai_digits)
         self.signer_name = QLineEdit()
@@ -171,6 +177,7 @@ class PrintingTab(QWidget):
     def set_garuda(self, path: str) -> None:
         self.garuda_path.setText(path)
         pixmap = QPixmap(path) if path else QPixmap()
+        self.garuda_preview.setVisible(bool(path))
         if pixmap.isNull():
             self.garuda_preview.setText(_("The image cannot be read.") if path else "")
         else:
@@ -192,7 +199,10 @@ class CalendarTab(QWidget):
     def __init__(self, screen: SettingsScreen):
         super().__init__()
         self.screen = screen
-        form = QFormLayout(self)
+        outer = QVBoxLayout(self)
+        form = QFormLayout()
+        outer.addLayout(form)
+        outer.addStretch(1)
         self.week_start = QComboBox()
         self.week_start.addItem(_("Monday"), "mon")
         self.week_start.addItem(_("Sunday"), "sun")

@@ -29,8 +29,10 @@ def make_table(model, parent: QWidget | None = None, *, stretch: int = -1) -> QT
 
 
 def fit_columns(view: QTableView, stretch: int | None = None) -> None:
-    view.resizeColumnsToContents()
     header = view.horizontalHeader()
+    if stretch is not None:  # before measuring, or the stretched last section keeps its width
+        header.setStretchLastSection(False)
+    view.resizeColumnsToContents()
     for col in range(view.model().columnCount()):
         header.resizeSection(col, min(header.sectionSize(col), 420))
     if stretch is not None:

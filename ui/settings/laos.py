@@ -10,6 +10,7 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -97,9 +98,12 @@ class ImportPreviewDialog(QDialog):
         self.summary = QLabel(summary)
         self.summary.setWordWrap(True)
         layout.addWidget(self.summary)
-        self.model = LaoPreviewModel(preview.rows, self)
+        self.model = LaoPreviewModel(preview.rows, self, existing_codes=preview.existing_codes)
         self.table = make_table(self.model, self)
+        self.table.verticalHeader().hide()  # the sheet's own line numbers are the first column
+        self.table.setWordWrap(True)
         fit_columns(self.table, stretch=5)
+        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         layout.addWidget(self.table, 1)
         hint = QLabel(_("An LAO already in the list (same name and district) is updated, not "
                         "added twice. Nothing is written until you press Import."))
@@ -157,7 +161,7 @@ class LaoTab(QWidget):
 
     def _loaded(self, result) -> None:  # noqa: ANN001
         self.office, laos = result
-        self.model.set_rows(laos)
+        self.model.set_rows(sorted(laos, key=lambda o: o.code))
         fit_columns(self.table, stretch=1)
         self.count_label.setText(_("{count} LAOs").format(count=len(laos)))
         self.empty.setVisible(not laos)

@@ -19,10 +19,10 @@ from PySide6.QtWidgets import (
 )
 
 from lev_desktop.i18n import _
-from lev_desktop.thai_format import format_date, parse_date
 from lev_desktop.ui.context import AppContext
 from lev_desktop.ui.settings.common import fit_columns, make_table, warn
 from lev_desktop.ui.settings.models import LetterTableModel
+from lev_desktop.ui.widgets.date_edit import BEDateEdit
 
 
 class AddLetterDialog(QDialog):
@@ -33,7 +33,8 @@ class AddLetterDialog(QDialog):
         form = QFormLayout(self)
         self.receipt_no = QLineEdit(next_receipt)
         form.addRow(_("Receipt no."), self.receipt_no)
-        self.received_date = QLineEdit(format_date(now.date(), "numeric"))
+        self.received_date = BEDateEdit(allow_empty=False)
+        self.received_date.setDate(now.date())
         self.received_time = QLineEdit(now.strftime("%H:%M"))
         when = QHBoxLayout()
         when.addWidget(self.received_date, 2)
@@ -43,8 +44,7 @@ class AddLetterDialog(QDialog):
         self.letter_no = QLineEdit()
         self.letter_no.setPlaceholderText(_("e.g. มท ๐๘๒๐.๒/ว ๕๐๓๗"))
         form.addRow(_("Letter no."), self.letter_no)
-        self.letter_date = QLineEdit()
-        self.letter_date.setPlaceholderText(_("day/month/BE year, e.g. 15/5/2567"))
+        self.letter_date = BEDateEdit()
         form.addRow(_("Dated"), self.letter_date)
         self.from_org = QLineEdit()
         form.addRow(_("From"), self.from_org)
@@ -82,22 +82,18 @@ class AddLetterDialog(QDialog):
         """The register entry; ValueError with a Thai message when something is wrong."""
         if not self.receipt_no.text().strip() or not self.subject.text().strip():
             raise ValueError(_("Please enter the receipt number and the subject"))
-        try:
-            received = parse_date(self.received_date.text())
-        except ValueError:
-            received = None
-        if received is None:
+        received = self.received_date.date()
+        if received is None or self.received_date.hasError():
             raise ValueError(_("The date received is not valid; write it as day/month/BE year, e.g. 15/5/2567."))
         try:
             hour, minute = (int(x) for x in self.received_time.text().replace(".", ":").split(":"))
             when = dt.datetime.combine(received, dt.time(hour, minute))
         except ValueError as exc:
             raise ValueError(_("The time is not valid; write it as hours:minutes, e.g. 09:30.")) from exc
-        try:
-            letter_date = parse_date(self.letter_date.text())
-        except ValueError as exc:
+        letter_date = self.letter_date.date()
+        if self.letter_date.hasError():
             raise ValueError(_("The date of the letter is not valid; write it as day/month/BE year, "
-                               "e.g. 15/5/2567.")) from exc
+                               "e.g. 15/5/2567."))
         return {"receipt_no": self.receipt_no.text().strip(), "received_at": when,
                 "letter_no": self.letter_no.text().strip(), "letter_date": letter_date,
                 "from_org": self.from_org.text().strip(), "subject": self.subject.text().strip(),
@@ -162,7 +158,15 @@ class LettersTab(QWidget):
         def failed(exc: BaseException) -> None:
             from lev_desktop.errors import describe_error
 
-            warn(self, _("Cannot register the letter"), describe_error(exc) or str(exc))
+            message = describe_error(exc) or (str(exc) if isinstance(exc, ValueError) else None)
+            if message is None:  # a bug, not something the officer can fix
+                import traceback
+
+                from lev_desktop.ui.crash import show_bug
+
+                show_bug(exc, "".join(traceback.format_exception(exc)), self)
+                return
+            warn(self, _("Cannot register the letter"), message)
 
         self.ctx.runner.run(lambda _p: register_letter(store, **values), owner=self,
                             on_success=lambda _l: (self.ctx.data_changed.emit("programmes"), self.refresh()),

@@ -110,14 +110,25 @@ class LaoTableModel(RowsModel):
 class LaoPreviewModel(RowsModel):
     """Rows read from a spreadsheet, with what is wrong with each; problem rows in red."""
 
-    columns = (
-        Column(N_("Line"), lambda r: r.line),
-        Column(N_("Name"), lambda r: r.name),
-        Column(N_("Type"), lambda r: r.lao_type.abbreviation if r.lao_type else ""),
-        Column(N_("District"), lambda r: gazetteer.district_label(r.district_code)),
-        Column(N_("Code"), lambda r: r.code),
-        Column(N_("Check"), lambda r: "; ".join(r.problems) if r.problems else _("OK")),
-    )
+    def __init__(self, rows: Sequence[Any] = (), parent=None, existing_codes: set[str] | None = None):  # noqa: ANN001
+        super().__init__(rows, parent)
+        self.existing_codes = existing_codes or set()
+
+    def _check(self, row) -> str:  # noqa: ANN001
+        if row.problems:
+            return _("Skipped: {problems}").format(problems="; ".join(row.problems))
+        return _("Updates the LAO already listed") if row.code in self.existing_codes else _("New")
+
+    @property
+    def columns(self) -> Sequence[Column]:  # type: ignore[override]
+        return (
+            Column(N_("Line"), lambda r: r.line),
+            Column(N_("Name"), lambda r: r.name),
+            Column(N_("Type"), lambda r: r.lao_type.abbreviation if r.lao_type else ""),
+            Column(N_("District"), lambda r: gazetteer.district_label(r.district_code)),
+            Column(N_("Code"), lambda r: r.code),
+            Column(N_("Check"), self._check),
+        )
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if role == Qt.ItemDataRole.ForegroundRole and index.isValid() and index.row() < len(self._rows):

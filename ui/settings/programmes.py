@@ -24,12 +24,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from lev_desktop.domain.offices import Level
-from lev_desktop.i18n import _
-from lev_desktop.thai_format import MONTHS_FULL, format_date, parse_date
+from lev_desktop.domain.offices import LEVEL_SHORT, LaoType, Level
+from lev_desktop.i18n import N_, _
+from lev_desktop.thai_format import MONTHS_FULL, format_date
 from lev_desktop.ui.context import AppContext
 from lev_desktop.ui.settings.common import fit_columns, inform, make_table, warn
 from lev_desktop.ui.settings.models import ProgrammeTableModel
+from lev_desktop.ui.widgets.date_edit import BEDateEdit
 
 
 def _date(text: str | None) -> str:
@@ -111,9 +112,11 @@ def programme_html(programme) -> str:  # noqa: ANN001
             _("Who"), _("What"), _("When"), _("Sent to"))) + "</tr>")
         for item in obligations:
             try:
-                who = Level(item.get("level", "")).label
+                who = _(LEVEL_SHORT[Level(item.get("level", ""))])
             except ValueError:
                 who = item.get("level", "")
+            if item.get("lao_types"):
+                who += " (" + ", ".join(LaoType(t).abbreviation for t in item["lao_types"]) + ")"
             parts.append("<tr>" + "".join(f"<td>{e(str(v))}</td>" for v in (
                 who, item.get("title", ""), describe_rule(item.get("rule", {})),
                 _sends_to(item.get("sends_to")))) + "</tr>")
@@ -168,9 +171,9 @@ class CreateProgrammeDialog(QDialog):
 class LetterFieldsDialog(QDialog):
     """The directive letter of a programme: number, date (BE), subject, from, contact."""
 
-    FIELDS = (("number", "Letter no."), ("date", "Dated"), ("subject", "Subject"),
-              ("from_org", "From"), ("addressee", "To"), ("contact", "Contact"),
-              ("phone", "Telephone"))
+    FIELDS = (("number", N_("Letter no.")), ("date", N_("Dated")), ("subject", N_("Subject")),
+              ("from_org", N_("From")), ("addressee", N_("To")), ("contact", N_("Contact")),
+              ("phone", N_("Telephone")))
 
     def __init__(self, programme, parent: QWidget | None = None):  # noqa: ANN001
         super().__init__(parent)
@@ -178,17 +181,18 @@ class LetterFieldsDialog(QDialog):
         self.letter = dict(programme.letter or {})
         form = QFormLayout(self)
         self.edits: dict[str, QLineEdit] = {}
+        self.date = BEDateEdit()
         for key, label in self.FIELDS:
             value = self.letter.get(key, "")
-            if key == "date" and value:
+            if key == "date":
                 try:
-                    value = format_date(dt.date.fromisoformat(value), "numeric")
+                    self.date.setDate(dt.date.fromisoformat(value) if value else None)
                 except ValueError:
                     pass
+                form.addRow(_(label), self.date)
+                continue
             edit = QLineEdit(str(value))
             edit.setMinimumWidth(520)
-            if key == "date":
-                edit.setPlaceholderText(_("day/month/BE year, e.g. 15/5/2567"))
             self.edits[key] = edit
             form.addRow(_(label), edit)
         self.message = QLabel()
@@ -202,9 +206,7 @@ class LetterFieldsDialog(QDialog):
         form.addRow(buttons)
 
     def _check(self) -> None:
-        try:
-            parse_date(self.edits["date"].text())
-        except ValueError:
+        if self.date.hasError():
             self.message.setText(_("The date is not valid; write it as day/month/BE year, e.g. 15/5/2567."))
             return
         self.accept()
@@ -212,12 +214,8 @@ class LetterFieldsDialog(QDialog):
     def values(self) -> dict:
         out = dict(self.letter)
         for key, edit in self.edits.items():
-            text = edit.text().strip()
-            if key == "date":
-                parsed = parse_date(text)
-                out[key] = parsed.isoformat() if parsed else ""
-            else:
-                out[key] = text
+            out[key] = edit.text().strip()
+        out["date"] = self.date.date().isoformat() if self.date.date() else ""
         return out
 
 
