@@ -241,6 +241,11 @@ class Launcher(QObject):
             self.window.first_painted.connect(self._report_first_paint)
         self.window.show()
         self._close_opening()
+        if not self.measure:
+            # What is overdue or due soon: badges in the navigation pane and a short dialog.
+            from lev_desktop.ui.widgets.reminder import maybe_show_reminder
+
+            maybe_show_reminder(self.ctx, self.window)
         self.ready.emit(self.window)
 
     def _report_first_paint(self) -> None:

@@ -6,6 +6,7 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
+from PySide6.QtWidgets import QDialog
 from openpyxl import Workbook
 from PySide6.QtGui import QFontDatabase, QGuiApplication
 from PySide6.QtWidgets import QApplication
@@ -96,7 +97,11 @@ def test_launcher_demo_flag_builds_demo_and_shows_window(app, qtbot, tmp_path):
     assert launcher.store.office_code == "D4801"
     assert len(area_laos(launcher.store)) == 15
     assert window.nav.item(0).text() == "หน้าหลัก"
+    # the start-up reminder fills the calendar badge (the demo data has overdue reports)
+    qtbot.waitUntil(lambda: window.badge("calendar") > 0, timeout=20000)
     launcher.runner.wait()
+    for dialog in window.findChildren(QDialog):
+        dialog.close()
     window.close()
     launcher.store.dispose()
 
