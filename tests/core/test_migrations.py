@@ -54,3 +54,9 @@ def test_new_database_is_created_at_head_without_backup(tmp_path: Path):
     assert current_revision(store) == head_revision()
     store.dispose()
     assert not list(tmp_path.glob("*.bak.db"))
+
+
+def test_quick_head_reading_agrees_with_alembic():
+    from lev_desktop.db.migrate import alembic_head_revision, head_revision
+
+    assert head_revision() == alembic_head_revision()
