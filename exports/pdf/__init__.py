@@ -10,13 +10,13 @@ Stable API::
     story = [ThaiParagraph("<b>หัวข้อ</b> ข้อความภาษาไทย", st["body"])]
     Table([[ThaiParagraph(cell, st["table"]) ...]], colWidths=[...])   # fixed widths
 
-See paragraph.py (layout/markup), fonts.py (ToUnicode fix), segment.py (word breaking).
+See paragraph.py (layout/markup), fonts.py (ToUnicode fix), words.py (word breaking).
 """
 
 from lev_desktop.exports.pdf.fonts import (FAMILY, ShapingUnavailable, register_fonts,
                                            require_harfbuzz)
 from lev_desktop.exports.pdf.paragraph import ThaiParagraph, layout, parse_markup
-from lev_desktop.exports.pdf.segment import segment
+from lev_desktop.exports.pdf.words import segment
 from lev_desktop.exports.pdf.shaping import shape, string_width
 from lev_desktop.exports.pdf.styles import thai_styles
 

@@ -1,7 +1,7 @@
 """``ThaiParagraph``: a platypus Flowable that lays out Thai text itself.
 
 ReportLab's Paragraph breaks lines only at spaces, and Thai has no spaces between words. This
-flowable segments the text into words (segment.py), measures every word shaped by HarfBuzz
+flowable segments the text into words (words.py), measures every word shaped by HarfBuzz
 (shaping.py, cached), fills lines greedily, and writes the glyphs with their HarfBuzz offsets
 straight into the PDF text stream. It works in story lists, inside Table cells (fixed column
 widths), and across frames/pages: ``split`` redoes the line breaks for the remainder.
@@ -25,7 +25,7 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.platypus.flowables import Flowable
 
 from lev_desktop.exports.pdf.fonts import get_font, register_fonts, styled_font
-from lev_desktop.exports.pdf.segment import is_cluster_start, segment
+from lev_desktop.exports.pdf.words import dictionary_words, is_cluster_start, segment
 from lev_desktop.exports.pdf.shaping import Shaped, shape
 
 # Vertical metrics used to place the baseline inside a line of height ``leading``: the
@@ -165,24 +165,38 @@ def _cut(group: _Group, at: int) -> tuple[_Group, _Group]:
 
 
 def _split_first(group: _Group, limit: float) -> tuple[_Group, _Group]:
-    """The longest head of a too-wide word that fits ``limit`` (1/1000 em), cut only at a
-    grapheme-cluster boundary (never between a mark and its base), and the rest. At least
-    one cluster goes into the head even if it does not fit."""
+    """The longest head of a too-wide word that fits ``limit`` (1/1000 em) and the rest.
+
+    The cut is made only at a grapheme-cluster boundary (never between a mark and its base),
+    preferably where the word splits into dictionary words (กำแพง|เพชร, งบ|ประมาณ), else
+    where at least two clusters remain for the next line. At least one cluster goes into the
+    head even if it does not fit."""
     text = group.text
     cuts = [i for i in range(1, len(text)) if is_cluster_start(text, i)]
     if not cuts:
         return group, _Group([], _Group.WORD)
-    best = cuts[0]
+    fitting = 0  # number of cuts whose head fits (heads grow with the cut: binary search)
     lo, hi = 0, len(cuts) - 1
-    while lo <= hi:  # widths grow with the prefix length: binary search
+    while lo <= hi:
         mid = (lo + hi) // 2
-        head, _tail = _cut(group, cuts[mid])
-        if head.width <= limit + _EPS:
-            best = cuts[mid]
+        if _cut(group, cuts[mid])[0].width <= limit + _EPS:
+            fitting = mid + 1
             lo = mid + 1
         else:
             hi = mid - 1
-    return _cut(group, best)
+    if fitting == 0:
+        return _cut(group, cuts[0])
+    ok = cuts[:fitting]
+    words = dictionary_words()
+    for good in (lambda a: text[:a] in words and text[a:] in words,
+                 lambda a: (text[:a] in words and len(text[:a]) > 2)
+                 or (text[a:] in words and len(text[a:]) > 2)):
+        for at in reversed(ok):
+            if good(at):
+                return _cut(group, at)
+    if len(ok) > 1 and ok[-1] == cuts[-1]:  # do not leave a lone cluster behind
+        return _cut(group, ok[-2])
+    return _cut(group, ok[-1])
 
 
 class Line:

@@ -12,7 +12,7 @@ from reportlab.platypus import PageBreak, Spacer, Table, TableStyle
 
 from lev_desktop.exports.pdf import (ShapingUnavailable, ThaiParagraph, register_fonts, segment,
                                      thai_styles)
-from lev_desktop.exports.pdf.segment import is_cluster_start, word_list_path
+from lev_desktop.exports.pdf.words import is_cluster_start, word_list_path
 from lev_desktop.exports.pdf.shaping import string_width
 
 from .helpers import build, nfkd, page_count, pdftotext, squash

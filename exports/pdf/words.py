@@ -131,3 +131,17 @@ def _category(c: str) -> str:
     import unicodedata  # noqa: PLC0415
 
     return unicodedata.category(c)
+
+
+_words_set: frozenset[str] | None = None
+
+
+def dictionary_words() -> frozenset[str]:
+    """The bundled word list as a set (loaded once, on first need)."""
+    global _words_set
+    if _words_set is None:
+        with _lock:
+            if _words_set is None:
+                text = word_list_path().read_text("utf-8")
+                _words_set = frozenset(w.strip() for w in text.splitlines() if w.strip())
+    return _words_set
