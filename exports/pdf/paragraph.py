@@ -19,7 +19,7 @@ import re
 from typing import Iterable, Sequence
 
 from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_LEFT, TA_RIGHT
-from reportlab.lib.rl_accel import escapePDF, fp_str
+from reportlab.lib.rl_accel import escapePDF
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfbase import pdfmetrics
 from reportlab.platypus.flowables import Flowable
@@ -391,35 +391,63 @@ def baseline_offset(leading: float, font_size: float) -> float:
     return leading / 2.0 + font_size * (MARK_TOP - TAIL_BOTTOM) / 2.0
 
 
+def _num(v: float) -> str:
+    """A PDF number: integers plain, else up to 3 decimals without trailing zeros."""
+    r = round(v, 3)
+    if r == int(r):
+        return str(int(r))
+    return ("%.3f" % r).rstrip("0")
+
+
 def draw_lines(canv, lines: Sequence[Line], x0: float, top: float, width: float,
                font_size: float, leading: float, alignment, first_indent: float = 0.0) -> str:
     """PDF text operators (one ``BT … ET`` block) drawing ``lines`` below ``top``."""
     doc = canv._doc  # noqa: SLF001
+    compiled = doc.__dict__.get("_lev_thai_ops")
+    if compiled is None:  # per-document cache: subset codes are assigned per document
+        compiled = doc.__dict__["_lev_thai_ops"] = {}
     out: list[str] = ["BT"]
-    size_str = fp_str(font_size)
+    size_str = _num(font_size)
     base = top - baseline_offset(leading, font_size)
+    state = [None]  # current "/F+n size Tf"
     for n, line in enumerate(lines):
         if not line.groups:
             continue
         indent = first_indent if n == 0 else 0.0
         avail = width - indent
         extra = 0.0
-        gap_positions: set[int] = set()
+        gaps: Sequence[int] = ()
         if alignment == TA_RIGHT:
             x = x0 + indent + avail - line.width
         elif alignment == TA_CENTER:
             x = x0 + indent + (avail - line.width) / 2.0
         else:
             x = x0 + indent
-            if alignment == TA_JUSTIFY and not line.last and avail > line.width:
+            if alignment == TA_JUSTIFY and not line.last and avail > line.width + _EPS:
                 spaces = [k for k, g in enumerate(line.groups) if g.kind == _Group.SPACE]
-                gaps = spaces or list(range(1, len(line.groups)))
+                gaps = spaces or range(1, len(line.groups))
                 if gaps:
-                    gap_positions = set(gaps)
                     extra = (avail - line.width) / len(gaps) * 1000.0 / font_size
-        y = base - n * leading
-        out.append("1 0 0 1 %s %s Tm" % (fp_str(x), fp_str(y)))
-        _emit_line(out, line, doc, size_str, font_size, extra, gap_positions, ACTUAL_TEXT)
+        out.append("1 0 0 1 %s %s Tm" % (_num(x), _num(base - n * leading)))
+        gap_set = set(gaps)
+        for k, group in enumerate(line.groups):
+            if extra and k in gap_set:
+                out.append("[%s] TJ" % _num(-extra))
+            actual = ACTUAL_TEXT and not all(p.simple for p in group.pieces)
+            if actual:
+                out.append("/Span <</ActualText <FEFF%s>>> BDC" % _utf16_hex(group.text))
+            for piece in group.pieces:
+                key = (piece, font_size)
+                ops = compiled.get(key)
+                if ops is None:
+                    ops = compiled[key] = _compile(piece, doc, font_size, size_str)
+                for tf, code in ops:
+                    if tf != state[0]:
+                        out.append(tf)
+                        state[0] = tf
+                    out.append(code)
+            if actual:
+                out.append("EMC")
     out.append("ET")
     return "\n".join(out) if len(out) > 2 else ""
 
@@ -428,83 +456,62 @@ def _utf16_hex(text: str) -> str:
     return text.encode("utf-16-be").hex().upper()
 
 
-def _emit_line(out: list[str], line: Line, doc, size_str: str, font_size: float,
-               extra: float, gap_positions: set[int], actual_text: bool = True) -> None:
-    cur_font = None
-    cur_subset = None
-    rise = 0.0
-    items: list = []  # TJ array items: bytes or numbers
+def _compile(piece: Shaped, doc, font_size: float, size_str: str) -> list[tuple[str, str]]:
+    """Operators writing one shaped piece: [(font selection "…Tf", text operators)].
 
-    def close_tj() -> None:
-        if items:
-            parts = []
-            for item in items:
-                if isinstance(item, bytes):
-                    parts.append("(%s)" % escapePDF(item))
-                else:
-                    v = fp_str(item)
-                    if v != "0":
-                        parts.append(v)
-            if len(parts) == 1 and parts[0].startswith("("):
-                out.append(parts[0] + " Tj")
-            else:
-                out.append("[%s] TJ" % " ".join(parts))
+    Each glyph is written at its HarfBuzz position: the TJ number before it moves it by its
+    x offset, the one after it makes the pen advance by the HarfBuzz advance instead of the
+    width in the PDF Widths array; a y offset becomes a text rise (Ts), reset at the end."""
+    font = pdfmetrics.getFont(piece.font_name)
+    result: list[tuple[str, str]] = []
+    gi = 0
+    glyphs = piece.glyphs
+    for subset, data in font.splitString(piece.codes, doc):
+        tf = "%s %s Tf" % (font.getSubsetInternalName(subset, doc), size_str)
+        if piece.simple:
+            result.append((tf, "(%s) Tj" % escapePDF(data)))
+            gi += len(data)
+            continue
+        ops: list[str] = []
+        items: list = []
+        rise = 0.0
+
+        def close() -> None:
+            if not items:
+                return
+            parts = [("(%s)" % escapePDF(x)) if isinstance(x, bytes) else _num(x)
+                     for x in items if isinstance(x, bytes) or abs(x) > 1e-9]
+            if len(parts) == 1 and parts[0][0] == "(":
+                ops.append(parts[0] + " Tj")
+            elif parts:
+                ops.append("[%s] TJ" % " ".join(parts))
             items.clear()
 
-    def add_number(v: float) -> None:
-        if items and not isinstance(items[-1], bytes):
-            items[-1] += v
-        else:
-            items.append(v)
+        def number(v: float) -> None:
+            if items and not isinstance(items[-1], bytes):
+                items[-1] += v
+            else:
+                items.append(v)
 
-    def add_byte(b: int) -> None:
-        if items and isinstance(items[-1], bytes):
-            items[-1] += bytes((b,))
-        else:
-            items.append(bytes((b,)))
-
-    for k, group in enumerate(line.groups):
-        if extra and k in gap_positions:
-            add_number(-extra)
-        actual = actual_text and not all(p.simple for p in group.pieces)
-        if actual:
-            close_tj()
-            out.append("/Span <</ActualText <FEFF%s>>> BDC" % _utf16_hex(group.text))
-        for piece in group.pieces:
-            font = pdfmetrics.getFont(piece.font_name)
-            chunks = font.splitString(piece.codes, doc)
-            gi = 0
-            glyphs = piece.glyphs
-            for subset, data in chunks:
-                if font is not cur_font or subset != cur_subset:
-                    close_tj()
-                    out.append("%s %s Tf" % (font.getSubsetInternalName(subset, doc), size_str))
-                    cur_font, cur_subset = font, subset
-                if piece.simple:
-                    items.append(data) if not items or not isinstance(items[-1], bytes) \
-                        else items.__setitem__(-1, items[-1] + data)
-                    gi += len(data)
-                    continue
-                for b in data:
-                    _code, xo, yo, adv, pdf_w = glyphs[gi]
-                    gi += 1
-                    r = font_size * yo / 1000.0
-                    if r != rise:
-                        close_tj()
-                        out.append("%s Ts" % fp_str(r))
-                        rise = r
-                    if xo:
-                        add_number(-xo)
-                    add_byte(b)
-                    corr = pdf_w - adv + xo
-                    if corr:
-                        add_number(corr)
-        if actual:
-            close_tj()
-            if rise:
-                out.append("0 Ts")
-                rise = 0.0
-            out.append("EMC")
-    close_tj()
-    if rise:
-        out.append("0 Ts")
+        for b in data:
+            _code, xo, yo, adv, pdf_w = glyphs[gi]
+            gi += 1
+            r = font_size * yo / 1000.0
+            if r != rise:
+                close()
+                ops.append("%s Ts" % _num(r))
+                rise = r
+            if xo:
+                number(-xo)
+            if items and isinstance(items[-1], bytes):
+                items[-1] += bytes((b,))
+            else:
+                items.append(bytes((b,)))
+            corr = pdf_w - adv + xo
+            if corr:
+                number(corr)
+        close()
+        if rise:
+            ops.append("0 Ts")
+        result.append((tf, " ".join(ops)))
+    return result
