@@ -40,6 +40,7 @@ _EPS = 1e-6
 # that with ญี่ปุ่น in bold). The ToUnicode fix (fonts.py) is independent of this; the tests
 # check both, switching this off to test ToUnicode alone.
 ACTUAL_TEXT = True
+JUSTIFY_MAX_SPACE = 0.35  # em added per space before justify spreads over all word gaps
 
 _TAG = re.compile(r"<(/?)(b|strong|i|em)\s*>|<br\s*/?>", re.I)
 
@@ -168,7 +169,8 @@ def _split_first(group: _Group, limit: float) -> tuple[_Group, _Group]:
     """The longest head of a too-wide word that fits ``limit`` (1/1000 em) and the rest.
 
     The cut is made only at a grapheme-cluster boundary (never between a mark and its base),
-    preferably where the word splits into dictionary words (กำแพง|เพชร, งบ|ประมาณ), else
+    preferably at a space inside a glued unit (a date), then where it splits into dictionary
+    words (กำแพง|เพชร, งบ|ประมาณ), else
     where at least two clusters remain for the next line. At least one cluster goes into the
     head even if it does not fit."""
     text = group.text
@@ -187,6 +189,11 @@ def _split_first(group: _Group, limit: float) -> tuple[_Group, _Group]:
     if fitting == 0:
         return _cut(group, cuts[0])
     ok = cuts[:fitting]
+    spaced = [at for at in ok if text[at - 1] == " " and text[:at].strip()]
+    if spaced:  # a glued unit such as "15 ก.พ. 2568": break at its own space
+        at = spaced[-1]
+        stripped = len(text[:at].rstrip(" "))
+        return _cut(group, stripped)[0], _cut(group, at)[1]
     words = dictionary_words()
     for good in (lambda a: text[:a] in words and text[a:] in words,
                  lambda a: (text[:a] in words and len(text[:a]) > 2)
@@ -424,10 +431,17 @@ def draw_lines(canv, lines: Sequence[Line], x0: float, top: float, width: float,
         else:
             x = x0 + indent
             if alignment == TA_JUSTIFY and not line.last and avail > line.width + _EPS:
+                # Thai justify: widen the spaces; when that would open holes wider than
+                # JUSTIFY_MAX_SPACE em (or there is no space), spread over every word gap.
                 spaces = [k for k, g in enumerate(line.groups) if g.kind == _Group.SPACE]
-                gaps = spaces or range(1, len(line.groups))
+                slack = (avail - line.width) * 1000.0 / font_size
+                if not spaces or slack / len(spaces) > JUSTIFY_MAX_SPACE * 1000:
+                    gaps = [k for k in range(1, len(line.groups))
+                            if line.groups[k - 1].kind != _Group.SPACE]
+                else:
+                    gaps = spaces
                 if gaps:
-                    extra = (avail - line.width) / len(gaps) * 1000.0 / font_size
+                    extra = slack / len(gaps)
         out.append("1 0 0 1 %s %s Tm" % (_num(x), _num(base - n * leading)))
         gap_set = set(gaps)
         for k, group in enumerate(line.groups):

@@ -235,3 +235,18 @@ def test_reportlab_without_harfbuzz_is_a_loud_error(monkeypatch):
 
 def test_nfkd_helper_equivalence():
     assert nfkd("น้ำ") == "น\u0e49\u0e4d\u0e32"
+
+
+def test_dates_and_latin_runs_stay_on_one_line():
+    tokens = segment("เมื่อวันที่ 15 ก.พ. 2568 ดูไฟล์ lev_desktop/exports/pdf/fonts.py ปี พ.ศ. 2568")
+    assert "15 ก.พ. 2568" in tokens
+    assert "lev_desktop/exports/pdf/fonts.py" in tokens
+    assert "พ.ศ. 2568" in tokens
+    para = ThaiParagraph("ประชุมเมื่อวันที่ 15 ก.พ. 2568 ที่ห้องประชุม", thai_styles()["table"])
+    for width in range(90, 300, 7):
+        para.wrap(width, 1000)
+        assert any("15 ก.พ. 2568" in line for line in para.line_texts()), width
+    # in a column too narrow for the whole date, it breaks at its own spaces, not in a word
+    para.wrap(50, 1000)
+    assert not any(line.startswith(" ") or line.endswith(" ") for line in para.line_texts())
+    assert "".join(para.line_texts()).replace(" ", "") == para.getPlainText().replace(" ", "")
