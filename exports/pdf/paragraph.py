@@ -44,6 +44,8 @@ JUSTIFY_MAX_SPACE = 0.35  # em added per space before justify spreads over all w
 
 _TAG = re.compile(r"<(/?)(b|strong|i|em)\s*>|<br\s*/?>", re.I)
 
+_INVISIBLE = {0x200B: None, 0x00AD: None, 0xFEFF: None}  # ZWSP, soft hyphen, BOM
+
 ALIGNMENTS = {"left": TA_LEFT, "center": TA_CENTER, "centre": TA_CENTER, "right": TA_RIGHT,
               "justify": TA_JUSTIFY}
 
@@ -316,6 +318,8 @@ class ThaiParagraph(Flowable):
             self._groups = _groups
         else:
             runs = parse_markup(text, font_name) if isinstance(text, str) else list(text)
+            # invisible break hints from word processors: we find the breaks ourselves
+            runs = [(t.translate(_INVISIBLE), f) for t, f in runs]
             self._groups = build_groups(runs)
         self._continued = _continued
         self.font_size = float(style.fontSize)
