@@ -377,6 +377,9 @@ class ThaiParagraph(Flowable):
         first.spaceAfter = 0
         first._wrap_key = availWidth
         first.lines = lines[:fit]
+        # ``first`` keeps these lines for this width. (Re-wrapped at another width it would lay
+        # out its groups again, and a word cut at the split line would lose its head; frames
+        # never do that: they draw the split part at the width they split it at.)
         rest_groups = ([cut.carry] if cut.carry is not None else []) + list(
             self._groups[cut.next_index:])
         rest = ThaiParagraph("", self.style, _groups=rest_groups, _continued=True)

@@ -250,3 +250,15 @@ def test_dates_and_latin_runs_stay_on_one_line():
     para.wrap(50, 1000)
     assert not any(line.startswith(" ") or line.endswith(" ") for line in para.line_texts())
     assert "".join(para.line_texts()).replace(" ", "") == para.getPlainText().replace(" ", "")
+
+
+def test_pdftotext_layout_table_cell_lines_end_at_word_boundaries(tmp_path):
+    st = thai_styles()
+    cells = [_words(60 + 10 * i, 100 + i) for i in range(8)]
+    table = Table([[ThaiParagraph(c, st["table"])] for c in cells], colWidths=[260])
+    table.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.5, "#888888")]))
+    pdf = build([table], tmp_path / "cells.pdf")
+    lines = [ln for ln in pdftotext(pdf, "-layout").splitlines() if ln.strip()]
+    assert len(lines) > 3 * len(cells)
+    # one column: the text lines are the cells' lines, in order; cells end at "\n"
+    _assert_breaks_between_words("\n".join(cells), lines, 260 - 12, 14)
