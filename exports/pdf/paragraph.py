@@ -44,7 +44,9 @@ JUSTIFY_MAX_SPACE = 0.35  # em added per space before justify spreads over all w
 
 _TAG = re.compile(r"<(/?)(b|strong|i|em)\s*>|<br\s*/?>", re.I)
 
-_INVISIBLE = {0x200B: None, 0x00AD: None, 0xFEFF: None}  # ZWSP, soft hyphen, BOM
+# ZWSP, soft hyphen, BOM, CR go; tabs and other C0 controls (tofu in Sarabun) become spaces
+_INVISIBLE = {0x200B: None, 0x00AD: None, 0xFEFF: None, 0x0D: None,
+              **{c: 0x20 for c in range(0x20) if c not in (0x0A, 0x0D)}}
 
 ALIGNMENTS = {"left": TA_LEFT, "center": TA_CENTER, "centre": TA_CENTER, "right": TA_RIGHT,
               "justify": TA_JUSTIFY}
@@ -189,23 +191,33 @@ def _split_first(group: _Group, limit: float) -> tuple[_Group, _Group]:
         else:
             hi = mid - 1
     if fitting == 0:
-        return _cut(group, cuts[0])
+        return _cut_trim(group, cuts[0])
     ok = cuts[:fitting]
     spaced = [at for at in ok if text[at - 1] == " " and text[:at].strip()]
     if spaced:  # a glued unit such as "15 ก.พ. 2568": break at its own space
-        at = spaced[-1]
-        stripped = len(text[:at].rstrip(" "))
-        return _cut(group, stripped)[0], _cut(group, at)[1]
+        return _cut_trim(group, spaced[-1])
     words = dictionary_words()
     for good in (lambda a: text[:a] in words and text[a:] in words,
                  lambda a: (text[:a] in words and len(text[:a]) > 2)
                  or (text[a:] in words and len(text[a:]) > 2)):
         for at in reversed(ok):
             if good(at):
-                return _cut(group, at)
+                return _cut_trim(group, at)
     if len(ok) > 1 and ok[-1] == cuts[-1]:  # do not leave a lone cluster behind
-        return _cut(group, ok[-2])
-    return _cut(group, ok[-1])
+        return _cut_trim(group, ok[-2])
+    return _cut_trim(group, ok[-1])
+
+
+def _cut_trim(group: _Group, at: int) -> tuple[_Group, _Group]:
+    """``_cut`` without the spaces around the cut (they would show at the line edges)."""
+    text = group.text
+    head_end = len(text[:at].rstrip(" \u00a0")) or at
+    tail_start = len(text) - len(text[at:].lstrip(" \u00a0"))
+    if tail_start >= len(text):
+        tail_start = at
+    head = _cut(group, head_end)[0]
+    tail = _cut(group, tail_start)[1]
+    return head, tail
 
 
 class Line:
