@@ -1,0 +1,1 @@
+"""Excel (.xlsx) writers and readers (openpyxl; Qt-free)."""
