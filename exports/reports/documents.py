@@ -262,7 +262,7 @@ def monitoring_pdf(data: MonitoringData, options: ReportOptions,
                               "การขับเคลื่อนคณะกรรมการเครือข่ายอาสาสมัครท้องถิ่นรักษ์โลก "
                               + fy_line(data.fiscal_year, options), scope_line(data.office)])
     spec = TableSpec(header=[W.MONITORING_HEADER],
-                     widths=scale_widths([1.2, 2.8, 4.6, 2.6, 2.5, 2.5, 2.0, 2.6, 3.4], width),
+                     widths=scale_widths([1.1, 2.6, 4.2, 2.9, 2.9, 2.9, 1.9, 2.9, 2.6], width),
                      aligns=["center", "left", "left", "center", "center", "center", "center",
                              "center", "left"])
     rows: list[Row] = []

@@ -51,6 +51,9 @@ def _numbered_canvas(options: ReportOptions, number_style: str) -> type:
 
     class NumberedCanvas(rl_canvas.Canvas):
         def __init__(self, *args: Any, **kwargs: Any):
+            # Sarabun from the first operator on: no unembedded Helvetica in the file
+            kwargs["initialFontName"] = kwargs.get("initialFontName") or FONT
+            kwargs["initialFontSize"] = kwargs.get("initialFontSize") or BODY_SIZE
             super().__init__(*args, **kwargs)
             self._pages: list[dict[str, Any]] = []
 
@@ -141,7 +144,8 @@ def signature_block(name: str, position: str, *, caption: str = "", width: float
     if caption:
         lines.append(para(caption, style(BODY_SIZE, align="center")))
     table = Table([[line] for line in lines], colWidths=[width], hAlign=align)
-    table.setStyle(TableStyle([("LEFTPADDING", (0, 0), (-1, -1), 0),
+    table.setStyle(TableStyle([("FONTNAME", (0, 0), (-1, -1), FONT),
+                               ("LEFTPADDING", (0, 0), (-1, -1), 0),
                                ("RIGHTPADDING", (0, 0), (-1, -1), 0),
                                ("TOPPADDING", (0, 0), (-1, -1), 0),
                                ("BOTTOMPADDING", (0, 0), (-1, -1), 1)]))
@@ -151,7 +155,8 @@ def signature_block(name: str, position: str, *, caption: str = "", width: float
 def signatures_side_by_side(blocks: Sequence[Flowable], total_width: float) -> Flowable:
     width = total_width / max(len(blocks), 1)
     table = Table([list(blocks)], colWidths=[width] * len(blocks))
-    table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"),
+    table.setStyle(TableStyle([("FONTNAME", (0, 0), (-1, -1), FONT),
+                               ("VALIGN", (0, 0), (-1, -1), "TOP"),
                                ("ALIGN", (0, 0), (-1, -1), "CENTER")]))
     return table
 
@@ -242,6 +247,7 @@ class PagedTable(Flowable):
         header = self._header or []
         data = [list(r) for r in header] + [list(r.cells) for r in rows]
         commands: list[tuple] = [
+            ("FONTNAME", (0, 0), (-1, -1), FONT),
             ("GRID", (0, 0), (-1, -1), 0.5, GRID),
             ("VALIGN", (0, 0), (-1, -1), "TOP"),
             ("VALIGN", (0, 0), (-1, len(header) - 1), "MIDDLE"),

@@ -1,0 +1,113 @@
+"""The PDF documents: text survives (pdftotext), fonts embedded, options, headers repeated."""
+
+from __future__ import annotations
+
+import datetime as dt
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from lev_desktop.exports.reports import KINDS, ReportOptions, ReportRequest, generate
+
+from .conftest import ACTIVITY, HARD_WORDS, LOCATION, PROJECT, needs_poppler, norm, pdftotext
+
+
+def make(store, kind: str, tmp_path: Path, office: str = "4801006", **opts) -> Path:
+    options = ReportOptions(**{"signer_name": "นายทดสอบ ผู้ใหญ่", **opts})
+    return generate(store, ReportRequest(kind, office, 2568, "pdf", month=(2025, 9)),
+                    options=options, folder=tmp_path)
+
+
+@needs_poppler
+@pytest.mark.parametrize("kind", ["plan", "summary", "notice"])
+def test_lao_documents_keep_the_thai_text(report_store, tmp_path, kind):
+    path = make(report_store, kind, tmp_path)
+    text = norm(pdftotext(path))
+    expected = [PROJECT, "องค์การบริหารส่วนตำบลหนองแสง", "นายทดสอบผู้ใหญ่", *HARD_WORDS]
+    if kind == "plan":
+        expected += [LOCATION, "12,500.50"]
+    if kind == "summary":
+        expected += [ACTIVITY, "15ก.พ.2568", "7,250.25"]
+    if kind == "notice":
+        expected += ["ประกาศองค์การบริหารส่วนตำบลหนองแสง", "เรื่องผลการดำเนินงาน",
+                     "ประกาศณวันที่30กันยายนพ.ศ.2568", "จึงประกาศมาเพื่อทราบโดยทั่วกัน",
+                     "นายกองค์การบริหารส่วนตำบลหนองแสง"]
+    for phrase in expected:
+        assert norm(phrase) in text, phrase
+
+
+@needs_poppler
+def test_fonts_are_sarabun_and_embedded(report_store, tmp_path):
+    path = make(report_store, "summary", tmp_path)
+    out = subprocess.run(["pdffonts", str(path)], check=True, capture_output=True,
+                         text=True).stdout.splitlines()[2:]
+    assert out, "no fonts listed"
+    for line in out:
+        assert "Sarabun" in line and " yes " in line, line
+
+
+@needs_poppler
+def test_thai_digits_option(report_store, tmp_path):
+    thai = norm(pdftotext(make(report_store, "plan", tmp_path / "t", thai_digits=True)))
+    arabic = norm(pdftotext(make(report_store, "plan", tmp_path / "a", thai_digits=False)))
+    assert norm("ประจำปีงบประมาณ พ.ศ. ๒๕๖๘") in thai
+    assert norm("๑๒,๕๐๐.๕๐") in thai
+    assert norm("ประจำปีงบประมาณ พ.ศ. 2568") in arabic
+    assert "๒๕๖๘" not in arabic.replace(norm("๒๕๖๘"), "") or norm("พ.ศ. 2568") in arabic
+
+
+@needs_poppler
+def test_letterhead_and_signer_position(report_store, tmp_path):
+    path = make(report_store, "notice", tmp_path, letterhead="ที่ นพ ๗๕๔๐๑/ว ๑๒๓",
+                signer_position="ปลัดองค์การบริหารส่วนตำบล ปฏิบัติหน้าที่แทน")
+    text = norm(pdftotext(path))
+    assert norm("ที่ นพ ๗๕๔๐๑/ว ๑๒๓") in text
+    assert norm("ปลัดองค์การบริหารส่วนตำบล ปฏิบัติหน้าที่แทน") in text
+
+
+def test_garuda_image_is_drawn_when_picked(report_store, tmp_path):
+    from PIL import Image
+
+    image = tmp_path / "garuda.png"
+    Image.new("RGB", (60, 60), (200, 30, 30)).save(image)
+    with_image = make(report_store, "notice", tmp_path / "g", garuda_image=str(image))
+    without = make(report_store, "notice", tmp_path / "n")
+    assert b"/Subtype /Image" in with_image.read_bytes()
+    assert b"/Subtype /Image" not in without.read_bytes()
+
+
+@needs_poppler
+def test_monitoring_header_repeats_on_every_page(tmp_path):
+    """Synthetic 300-LAO table: every page carries the column headings and the rows stay in
+    order with none lost."""
+    from lev_desktop.exports.reports.data import MonitoringData, MonitoringRow, OfficeInfo
+    from lev_desktop.exports.reports.documents import monitoring_pdf
+
+    office = OfficeInfo("P48", "สำนักงานส่งเสริมการปกครองท้องถิ่นจังหวัดนครพนม", "province", None,
+                        None, "48")
+    rows = [MonitoringRow(f"อำเภอที่{i // 20}", f"48{i // 20:02d}", f"อบต.ทดสอบ{i:04d}", f"x{i}",
+                          dt.date(2024, 10, 15), dt.date(2024, 11, 1), dt.date(2024, 11, 2), i % 7,
+                          dt.date(2025, 9, 20) if i % 3 else None, None, "")
+            for i in range(300)]
+    path = tmp_path / "f3.pdf"
+    path.write_bytes(monitoring_pdf(MonitoringData(office, 2568, rows), ReportOptions()))
+    pages = int(next(line.split()[-1] for line in subprocess.run(
+        ["pdfinfo", str(path)], capture_output=True, text=True, check=True).stdout.splitlines()
+        if line.startswith("Pages:")))
+    assert pages > 5
+    seen = []
+    for page in range(1, pages + 1):
+        text = pdftotext(path, page)
+        assert "อปท." in text and "หมายเหตุ" in text, f"page {page} has no header"
+        seen += [int(w[-4:]) for w in text.split() if w.startswith("อบต.ทดสอบ")]
+    assert seen == list(range(300))
+
+
+def test_every_kind_makes_a_pdf(demo_store, tmp_path):
+    for kind in KINDS:
+        office = "D4801" if kind in ("monitoring", "calendar") else "4801006"
+        path = make(demo_store, kind, tmp_path, office=office)
+        assert path.read_bytes().startswith(b"%PDF")
+        assert path.name.endswith(".pdf")
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".~lev-")]
