@@ -1,0 +1,496 @@
+"""``ThaiParagraph``: a platypus Flowable that lays out Thai text itself.
+
+ReportLab's Paragraph breaks lines only at spaces, and Thai has no spaces between words. This
+flowable segments the text into words (segment.py), measures every word shaped by HarfBuzz
+(shaping.py, cached), fills lines greedily, and writes the glyphs with their HarfBuzz offsets
+straight into the PDF text stream. It works in story lists, inside Table cells (fixed column
+widths), and across frames/pages: ``split`` redoes the line breaks for the remainder.
+
+Markup (optional, deliberately tiny): ``<b>…</b>``, ``<i>…</i>`` (also ``<strong>``, ``<em>``),
+``<br/>`` and the entities ``&amp; &lt; &gt; &quot; &#NNN;``. Anything else that looks like a tag
+is printed as text. Instead of markup you may pass a list of ``(text, fontName)`` runs.
+A newline in the text is a line break. Use U+00A0 (no-break space) to keep two words together.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from typing import Iterable, Sequence
+
+from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_LEFT, TA_RIGHT
+from reportlab.lib.rl_accel import escapePDF, fp_str
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.pdfbase import pdfmetrics
+from reportlab.platypus.flowables import Flowable
+
+from lev_desktop.exports.pdf.fonts import get_font, register_fonts, styled_font
+from lev_desktop.exports.pdf.segment import is_cluster_start, segment
+from lev_desktop.exports.pdf.shaping import Shaped, shape
+
+# Vertical metrics used to place the baseline inside a line of height ``leading``: the
+# stacked Thai marks reach ~1.05 em above the baseline, tails ~0.30 em below. The baseline is
+# put so that this 1.35 em box is centred in the line.
+MARK_TOP = 1.05
+TAIL_BOTTOM = 0.30
+_EPS = 1e-6
+# Words whose glyphs are moved by HarfBuzz offsets are wrapped in a marked-content span with
+# /ActualText (their source text), so that viewers copy them in the right order even where
+# their own reading-order heuristics would split a displaced mark from its word (poppler does
+# that with ญี่ปุ่น in bold). The ToUnicode fix (fonts.py) is independent of this; the tests
+# check both, switching this off to test ToUnicode alone.
+ACTUAL_TEXT = True
+
+_TAG = re.compile(r"<(/?)(b|strong|i|em)\s*>|<br\s*/?>", re.I)
+
+ALIGNMENTS = {"left": TA_LEFT, "center": TA_CENTER, "centre": TA_CENTER, "right": TA_RIGHT,
+              "justify": TA_JUSTIFY}
+
+
+def parse_markup(text: str, font_name: str) -> list[tuple[str, str]]:
+    """``text`` with the tiny markup → list of ``(plain text, fontName)`` runs."""
+    if "<" not in text and "&" not in text:
+        return [(text, font_name)]
+    runs: list[tuple[str, str]] = []
+    bold = italic = 0
+    pos = 0
+
+    def add(chunk: str) -> None:
+        if chunk:
+            runs.append((html.unescape(chunk),
+                         styled_font(font_name, bold=bold > 0, italic=italic > 0)))
+
+    for m in _TAG.finditer(text):
+        add(text[pos:m.start()])
+        pos = m.end()
+        if m.group(2) is None:  # <br/>
+            runs.append(("\n", font_name))
+            continue
+        delta = -1 if m.group(1) else 1
+        if m.group(2).lower() in ("b", "strong"):
+            bold = max(0, bold + delta)
+        else:
+            italic = max(0, italic + delta)
+    add(text[pos:])
+    return runs
+
+
+class _Group:
+    """An unbreakable unit: one word (possibly in several fonts), a space run or a newline."""
+
+    __slots__ = ("pieces", "width", "kind")
+    WORD, SPACE, NEWLINE = 0, 1, 2
+
+    def __init__(self, pieces: list[Shaped], kind: int):
+        self.pieces = pieces
+        self.kind = kind
+        self.width = sum(p.width for p in pieces)  # in 1/1000 of the font size
+
+    @property
+    def text(self) -> str:
+        return "".join(p.text for p in self.pieces)
+
+    def __repr__(self) -> str:
+        return "_Group(%r)" % self.text
+
+
+_group_cache: dict[tuple[str, str], tuple[_Group, ...]] = {}
+
+
+def build_groups(runs: Sequence[tuple[str, str]]) -> list[_Group]:
+    """Segment and shape runs into breakable groups (cached for single-run texts)."""
+    if len(runs) == 1:
+        key = runs[0][1], runs[0][0]
+        hit = _group_cache.get(key)
+        if hit is None:
+            hit = tuple(_build_groups(runs))
+            if len(_group_cache) > 100_000:
+                _group_cache.clear()
+            _group_cache[key] = hit
+        return list(hit)
+    return _build_groups(runs)
+
+
+def _build_groups(runs: Sequence[tuple[str, str]]) -> list[_Group]:
+    plain = "".join(t for t, _f in runs)
+    # font of each character
+    bounds: list[tuple[int, int, str]] = []
+    at = 0
+    for t, f in runs:
+        if t:
+            bounds.append((at, at + len(t), f))
+            at += len(t)
+    groups: list[_Group] = []
+    at = 0
+    run_i = 0
+    for tok in segment(plain):
+        start, end = at, at + len(tok)
+        at = end
+        if tok == "\n":
+            groups.append(_Group([], _Group.NEWLINE))
+            continue
+        kind = _Group.SPACE if tok.isspace() else _Group.WORD
+        pieces = []
+        while run_i < len(bounds) and bounds[run_i][1] <= start:
+            run_i += 1
+        j = run_i
+        pos = start
+        while pos < end:
+            rs, re_, f = bounds[j]
+            piece_end = min(end, re_)
+            pieces.append(shape(plain[pos:piece_end], f))
+            pos = piece_end
+            if pos >= re_:
+                j += 1
+        groups.append(_Group(pieces, kind))
+    return groups
+
+
+def _cut(group: _Group, at: int) -> tuple[_Group, _Group]:
+    """Split a word group after ``at`` characters (re-shaping the two halves)."""
+    head: list[Shaped] = []
+    tail: list[Shaped] = []
+    pos = 0
+    for p in group.pieces:
+        n = len(p.text)
+        if pos + n <= at:
+            head.append(p)
+        elif pos >= at:
+            tail.append(p)
+        else:
+            head.append(shape(p.text[: at - pos], p.font_name))
+            tail.append(shape(p.text[at - pos:], p.font_name))
+        pos += n
+    return _Group(head, _Group.WORD), _Group(tail, _Group.WORD)
+
+
+def _split_first(group: _Group, limit: float) -> tuple[_Group, _Group]:
+    """The longest head of a too-wide word that fits ``limit`` (1/1000 em), cut only at a
+    grapheme-cluster boundary (never between a mark and its base), and the rest. At least
+    one cluster goes into the head even if it does not fit."""
+    text = group.text
+    cuts = [i for i in range(1, len(text)) if is_cluster_start(text, i)]
+    if not cuts:
+        return group, _Group([], _Group.WORD)
+    best = cuts[0]
+    lo, hi = 0, len(cuts) - 1
+    while lo <= hi:  # widths grow with the prefix length: binary search
+        mid = (lo + hi) // 2
+        head, _tail = _cut(group, cuts[mid])
+        if head.width <= limit + _EPS:
+            best = cuts[mid]
+            lo = mid + 1
+        else:
+            hi = mid - 1
+    return _cut(group, best)
+
+
+class Line:
+    """One laid-out line.
+
+    ``groups``: its words and inner spaces (spaces at the line edges removed); ``width`` in
+    points; ``last``: ends the paragraph or a hard line break (not justified). The text after
+    this line is ``[carry] + groups[next_index:]`` of the paragraph (``carry`` is the rest of
+    a long word cut at the line end, else None) — that is what ``split`` continues with.
+    """
+
+    __slots__ = ("groups", "width", "last", "next_index", "carry")
+
+    def __init__(self, groups, width, last, next_index, carry):
+        self.groups = groups
+        self.width = width
+        self.last = last
+        self.next_index = next_index
+        self.carry = carry
+
+    @property
+    def text(self) -> str:
+        return "".join(g.text for g in self.groups)
+
+
+def layout(groups: Sequence[_Group], width: float, font_size: float,
+           first_indent: float = 0.0) -> list[Line]:
+    """Greedy line filling; ``width`` and the lines' widths are in points."""
+    scale = font_size / 1000.0
+    full = width / scale
+    limit = (width - first_indent) / scale
+    lines: list[Line] = []
+    cur: list[_Group] = []
+    cur_w = 0.0  # 1/1000 em, including trailing spaces
+    trail = 0.0  # trailing spaces in cur_w
+
+    def flush(next_index: int, carry, last: bool) -> None:
+        nonlocal cur, cur_w, trail, limit
+        while cur and cur[-1].kind == _Group.SPACE:
+            cur.pop()
+        lines.append(Line(cur, (cur_w - trail) * scale, last, next_index, carry))
+        cur, cur_w, trail = [], 0.0, 0.0
+        limit = full
+
+    i, n = 0, len(groups)
+    while i < n:
+        g = groups[i]
+        i += 1
+        kind = g.kind
+        if kind == _Group.NEWLINE:
+            flush(i, None, True)
+            continue
+        if kind == _Group.SPACE:
+            if cur:  # spaces at the start of a line vanish
+                cur.append(g)
+                cur_w += g.width
+                trail += g.width
+            continue
+        if cur_w - trail + g.width <= limit + _EPS:
+            cur.append(g)
+            cur_w += g.width
+            trail = 0.0
+            continue
+        if cur:
+            flush(i - 1, None, False)
+        while g.width > limit + _EPS:  # last resort: cut the word at cluster boundaries
+            head, g = _split_first(g, limit)
+            cur.append(head)
+            cur_w = head.width
+            if not g.pieces:
+                break
+            flush(i, g, False)
+        if g.pieces:
+            cur.append(g)
+            cur_w += g.width
+            trail = 0.0
+    if cur or not lines:
+        flush(n, None, True)
+    else:
+        lines[-1].last = True
+    return lines
+
+
+def _resolve_style(style) -> ParagraphStyle:
+    if style is None:
+        from lev_desktop.exports.pdf.styles import thai_styles  # noqa: PLC0415
+
+        return thai_styles()["body"]
+    return style
+
+
+class ThaiParagraph(Flowable):
+    """A paragraph of Thai (and Latin) text, shaped, broken between words.
+
+    ``text``: a str with the tiny markup (see module doc), or a list of ``(text, fontName)``.
+    ``style``: a ReportLab ParagraphStyle (see :func:`thai_styles`); used: fontName (a
+    registered Sarabun name), fontSize, leading, alignment (TA_LEFT/CENTER/RIGHT/JUSTIFY or
+    "left"/"center"/"right"/"justify"), textColor, leftIndent, rightIndent, firstLineIndent,
+    spaceBefore, spaceAfter.
+    """
+
+    def __init__(self, text: str | Iterable[tuple[str, str]], style=None, *, _groups=None,
+                 _continued: bool = False):
+        super().__init__()
+        register_fonts()
+        self.style = style = _resolve_style(style)
+        font_name = style.fontName
+        get_font(font_name)  # fails loudly for a font we cannot shape
+        if _groups is not None:
+            self._groups = _groups
+        else:
+            runs = parse_markup(text, font_name) if isinstance(text, str) else list(text)
+            self._groups = build_groups(runs)
+        self._continued = _continued
+        self.font_size = float(style.fontSize)
+        self.leading = float(style.leading or style.fontSize * 1.5)
+        align = getattr(style, "alignment", TA_LEFT)
+        self.alignment = ALIGNMENTS.get(align, align) if isinstance(align, str) else align
+        self.spaceBefore = 0 if _continued else getattr(style, "spaceBefore", 0)
+        self.spaceAfter = getattr(style, "spaceAfter", 0)
+        self.lines: list[Line] = []
+        self._wrap_key = None
+        self.width = self.height = 0
+
+    # -- public helpers ------------------------------------------------------------------
+    def getPlainText(self) -> str:  # noqa: N802 (ReportLab's name)
+        return "".join(g.text if g.kind != _Group.NEWLINE else "\n" for g in self._groups)
+
+    def line_texts(self) -> list[str]:
+        """The text of each laid-out line (after ``wrap``)."""
+        return [line.text for line in self.lines]
+
+    def minWidth(self) -> float:  # noqa: N802
+        widest = max((g.width for g in self._groups if g.kind == _Group.WORD), default=0)
+        s = self.style
+        return widest * self.font_size / 1000.0 + s.leftIndent + s.rightIndent
+
+    # -- Flowable API --------------------------------------------------------------------
+    def _first_indent(self) -> float:
+        return 0.0 if self._continued else float(getattr(self.style, "firstLineIndent", 0) or 0)
+
+    def _layout(self, avail_width: float) -> list[Line]:
+        key = avail_width
+        if key != self._wrap_key:
+            s = self.style
+            text_width = avail_width - s.leftIndent - s.rightIndent
+            self.lines = layout(self._groups, text_width, self.font_size, self._first_indent())
+            self._wrap_key = key
+        return self.lines
+
+    def wrap(self, availWidth, availHeight):  # noqa: N803
+        lines = self._layout(availWidth)
+        self.width = availWidth
+        self.height = len(lines) * self.leading
+        return self.width, self.height
+
+    def split(self, availWidth, availHeight):  # noqa: N803
+        lines = self._layout(availWidth)
+        fit = int((availHeight + _EPS) // self.leading)
+        if fit >= len(lines):
+            return [self]
+        if fit <= 0:
+            return []
+        cut = lines[fit - 1]
+        first = ThaiParagraph("", self.style, _groups=self._groups[: cut.next_index],
+                              _continued=self._continued)
+        first.spaceAfter = 0
+        first._wrap_key = availWidth
+        first.lines = lines[:fit]
+        rest_groups = ([cut.carry] if cut.carry is not None else []) + list(
+            self._groups[cut.next_index:])
+        rest = ThaiParagraph("", self.style, _groups=rest_groups, _continued=True)
+        return [first, rest]
+
+    def draw(self):
+        canv = self.canv
+        s = self.style
+        code = draw_lines(canv, self.lines, s.leftIndent, self.height, self.width - s.leftIndent
+                          - s.rightIndent, self.font_size, self.leading, self.alignment,
+                          self._first_indent())
+        if code:
+            color = getattr(s, "textColor", None)
+            canv.saveState()
+            if color is not None:
+                canv.setFillColor(color)
+            canv._code.append(code)  # noqa: SLF001 (a BT … ET block, see draw_lines)
+            canv.restoreState()
+
+
+def baseline_offset(leading: float, font_size: float) -> float:
+    """Distance from the top of a line box to the baseline."""
+    return leading / 2.0 + font_size * (MARK_TOP - TAIL_BOTTOM) / 2.0
+
+
+def draw_lines(canv, lines: Sequence[Line], x0: float, top: float, width: float,
+               font_size: float, leading: float, alignment, first_indent: float = 0.0) -> str:
+    """PDF text operators (one ``BT … ET`` block) drawing ``lines`` below ``top``."""
+    doc = canv._doc  # noqa: SLF001
+    out: list[str] = ["BT"]
+    size_str = fp_str(font_size)
+    base = top - baseline_offset(leading, font_size)
+    for n, line in enumerate(lines):
+        if not line.groups:
+            continue
+        indent = first_indent if n == 0 else 0.0
+        avail = width - indent
+        extra = 0.0
+        gap_positions: set[int] = set()
+        if alignment == TA_RIGHT:
+            x = x0 + indent + avail - line.width
+        elif alignment == TA_CENTER:
+            x = x0 + indent + (avail - line.width) / 2.0
+        else:
+            x = x0 + indent
+            if alignment == TA_JUSTIFY and not line.last and avail > line.width:
+                spaces = [k for k, g in enumerate(line.groups) if g.kind == _Group.SPACE]
+                gaps = spaces or list(range(1, len(line.groups)))
+                if gaps:
+                    gap_positions = set(gaps)
+                    extra = (avail - line.width) / len(gaps) * 1000.0 / font_size
+        y = base - n * leading
+        out.append("1 0 0 1 %s %s Tm" % (fp_str(x), fp_str(y)))
+        _emit_line(out, line, doc, size_str, font_size, extra, gap_positions, ACTUAL_TEXT)
+    out.append("ET")
+    return "\n".join(out) if len(out) > 2 else ""
+
+
+def _utf16_hex(text: str) -> str:
+    return text.encode("utf-16-be").hex().upper()
+
+
+def _emit_line(out: list[str], line: Line, doc, size_str: str, font_size: float,
+               extra: float, gap_positions: set[int], actual_text: bool = True) -> None:
+    cur_font = None
+    cur_subset = None
+    rise = 0.0
+    items: list = []  # TJ array items: bytes or numbers
+
+    def close_tj() -> None:
+        if items:
+            parts = []
+            for item in items:
+                if isinstance(item, bytes):
+                    parts.append("(%s)" % escapePDF(item))
+                else:
+                    v = fp_str(item)
+                    if v != "0":
+                        parts.append(v)
+            if len(parts) == 1 and parts[0].startswith("("):
+                out.append(parts[0] + " Tj")
+            else:
+                out.append("[%s] TJ" % " ".join(parts))
+            items.clear()
+
+    def add_number(v: float) -> None:
+        if items and not isinstance(items[-1], bytes):
+            items[-1] += v
+        else:
+            items.append(v)
+
+    def add_byte(b: int) -> None:
+        if items and isinstance(items[-1], bytes):
+            items[-1] += bytes((b,))
+        else:
+            items.append(bytes((b,)))
+
+    for k, group in enumerate(line.groups):
+        if extra and k in gap_positions:
+            add_number(-extra)
+        actual = actual_text and not all(p.simple for p in group.pieces)
+        if actual:
+            close_tj()
+            out.append("/Span <</ActualText <FEFF%s>>> BDC" % _utf16_hex(group.text))
+        for piece in group.pieces:
+            font = pdfmetrics.getFont(piece.font_name)
+            chunks = font.splitString(piece.codes, doc)
+            gi = 0
+            glyphs = piece.glyphs
+            for subset, data in chunks:
+                if font is not cur_font or subset != cur_subset:
+                    close_tj()
+                    out.append("%s %s Tf" % (font.getSubsetInternalName(subset, doc), size_str))
+                    cur_font, cur_subset = font, subset
+                if piece.simple:
+                    items.append(data) if not items or not isinstance(items[-1], bytes) \
+                        else items.__setitem__(-1, items[-1] + data)
+                    gi += len(data)
+                    continue
+                for b in data:
+                    _code, xo, yo, adv, pdf_w = glyphs[gi]
+                    gi += 1
+                    r = font_size * yo / 1000.0
+                    if r != rise:
+                        close_tj()
+                        out.append("%s Ts" % fp_str(r))
+                        rise = r
+                    if xo:
+                        add_number(-xo)
+                    add_byte(b)
+                    corr = pdf_w - adv + xo
+                    if corr:
+                        add_number(corr)
+        if actual:
+            close_tj()
+            if rise:
+                out.append("0 Ts")
+                rise = 0.0
+            out.append("EMC")
+    close_tj()
+    if rise:
+        out.append("0 Ts")

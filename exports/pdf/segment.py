@@ -1,0 +1,110 @@
+"""Thai word segmentation (nlpo3, newmm algorithm) with the bundled CC0 word list.
+
+``segment(text)`` returns tokens whose concatenation is ``text``. Thai is split into words;
+Latin words, numbers (``1,250.50``), abbreviations in the word list (``ก.พ.``, ``อบต.``) stay
+whole; runs of whitespace are tokens of their own. Punctuation that must not begin a line
+(``) , . ; : ! ? % ๆ ฯ``) is glued to the token before it, and an opening bracket or quote to
+the token after it, so that line breaking never puts them alone at a line edge.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from functools import lru_cache
+
+from lev_desktop.paths import resources_dir
+
+_DICT_NAME = "lev_words_th"
+_SPACES = re.compile(r"([ \t\r\f\v\u1680\u2000-\u200a\u205f\u3000]+)")
+_lock = threading.Lock()
+_loaded = False
+
+NO_LINE_START = set(")]}>,.;:!?%ๆฯ\u201d\u2019»…/-")
+NO_LINE_END = set("([{<\u201c\u2018«")
+
+
+def word_list_path():
+    return resources_dir() / "data" / "words_th.txt"
+
+
+def _ensure_dict() -> None:
+    global _loaded
+    if _loaded:
+        return
+    with _lock:
+        if not _loaded:
+            import nlpo3  # noqa: PLC0415
+
+            message, ok = nlpo3.load_dict(str(word_list_path()), _DICT_NAME)
+            if not ok and "already" not in message.lower():
+                raise RuntimeError(message)
+            _loaded = True
+
+
+def _raw_segment(text: str) -> list[str]:
+    import nlpo3  # noqa: PLC0415
+
+    _ensure_dict()
+    return nlpo3.segment(text, _DICT_NAME, True, False)
+
+
+def _pieces(tokens: list[str]):
+    for raw in tokens:
+        yield from _SPACES.split(raw)
+
+
+def _glue(tokens: list[str]) -> list[str]:
+    out: list[str] = []
+    glue_next = False
+    for tok in _pieces(tokens):
+        if not tok:
+            continue
+        space = tok.isspace() and "\u00a0" not in tok
+        nbsp = tok[0] == "\u00a0"
+        if (out and not space and not out[-1].isspace()
+                and (glue_next or nbsp or tok[0] in NO_LINE_START)):
+            out[-1] += tok
+        else:
+            out.append(tok)
+        glue_next = not space and (tok[-1] in NO_LINE_END or tok[-1] == "\u00a0")
+    return out
+
+
+@lru_cache(maxsize=65536)
+def _segment_cached(text: str) -> tuple[str, ...]:
+    tokens: list[str] = []
+    for i, part in enumerate(text.split("\n")):
+        if i:
+            tokens.append("\n")
+        if part:
+            tokens.extend(_raw_segment(part))
+    return tuple(_glue(tokens))
+
+
+def segment(text: str) -> list[str]:
+    """Split ``text`` into words and whitespace runs; ``"".join(result) == text``."""
+    if not text:
+        return []
+    return list(_segment_cached(text))
+
+
+def is_cluster_start(text: str, i: int) -> bool:
+    """May a line be broken before ``text[i]`` without separating a mark from its base?"""
+    if i <= 0 or i >= len(text):
+        return i == 0
+    c = text[i]
+    if c in _NON_STARTERS or "\u0e31" <= c <= "\u0e3a" or "\u0e47" <= c <= "\u0e4e":
+        return False
+    cat = _category(c)
+    return cat not in ("Mn", "Mc", "Me")
+
+
+_NON_STARTERS = {"\u0e33", "\u200d", "\u200c", "\ufe0f"}
+
+
+@lru_cache(maxsize=4096)
+def _category(c: str) -> str:
+    import unicodedata  # noqa: PLC0415
+
+    return unicodedata.category(c)
