@@ -13,7 +13,6 @@ from typing import Any
 from reportlab.lib.units import cm
 from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, Spacer
 from reportlab.platypus.flowables import HRFlowable
-from reportlab.pdfbase.pdfmetrics import stringWidth
 
 from lev_desktop.exports.reports import wording as W
 from lev_desktop.exports.reports.data import (
@@ -41,7 +40,7 @@ from lev_desktop.exports.reports.layout import (
     title_block,
 )
 from lev_desktop.exports.reports.options import ReportOptions
-from lev_desktop.exports.reports.text import FONT, para, style
+from lev_desktop.exports.reports.text import para, style, text_width
 from lev_desktop.progress import Progress
 from lev_desktop.thai_format import format_date, format_number
 
@@ -94,7 +93,7 @@ def url_cell(text: str, width: float, size: float = 11) -> Flowable:
     limit = width - 2 * PAD - 1
     lines, current = [], ""
     for ch in text:
-        if current and stringWidth(current + ch, FONT, size) > limit:
+        if current and text_width(current + ch, size) > limit:
             cut = max(current.rfind(c) for c in "/?&=._-")
             if cut > 0:
                 lines.append(current[:cut + 1])

@@ -184,7 +184,7 @@ class TableSpec:
 def cell(text: Any, *, size: float = TABLE_SIZE, bold: bool = False, align: str = "left") -> Flowable:
     if isinstance(text, Flowable):
         return text
-    return para("" if text is None else str(text), style(size, bold=bold, align=align, leading=size * 1.3))
+    return para("" if text is None else str(text), style(size, bold=bold, align=align, leading=size * 1.4))
 
 
 class PagedTable(Flowable):
