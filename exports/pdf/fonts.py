@@ -80,11 +80,26 @@ def require_harfbuzz():
     return uharfbuzz
 
 
+# Glyph names (Adobe Glyph List for New Fonts / Thai) that Sarabun uses for variants.
+_KNOWN_NAMES = {
+    "yoYingthai": "\u0e0d", "doChadathai": "\u0e0e", "toPatakthai": "\u0e0f",
+    "thoThanthai": "\u0e10", "loChulathai": "\u0e2c",
+    "grave": "\u0300", "acute": "\u0301", "circumflex": "\u0302", "tilde": "\u0303",
+    "macron": "\u0304", "breve": "\u0306", "dieresis": "\u0308", "hookabove": "\u0309",
+    "caron": "\u030c",
+}
+
+
 def _glyph_name_text(name: str, name_to_text: dict[str, str]) -> str | None:
     """The characters a glyph outside the cmap stands for, from its name."""
     base = name.split(".", 1)[0]
-    if base in name_to_text:  # e.g. thoThanthai.less -> the glyph named thoThanthai
+    if base in name_to_text:  # a variant of a glyph in the cmap
         return name_to_text[base]
+    if base in _KNOWN_NAMES:  # e.g. thoThanthai.less (ฐ without its tail)
+        return _KNOWN_NAMES[base]
+    if "_" in base:  # a ligature of named parts, e.g. breve_acute
+        parts = [_glyph_name_text(part, name_to_text) for part in base.split("_")]
+        return "".join(parts) if all(parts) else None  # type: ignore[arg-type]
     if base.startswith("uni") and len(base) > 3 and (len(base) - 3) % 4 == 0:
         try:
             chars = [chr(int(base[i:i + 4], 16)) for i in range(3, len(base), 4)]

@@ -241,7 +241,7 @@ def layout(groups: Sequence[_Group], width: float, font_size: float,
                 cur_w += g.width
                 trail += g.width
             continue
-        if cur_w - trail + g.width <= limit + _EPS:
+        if cur_w + g.width <= limit + _EPS:
             cur.append(g)
             cur_w += g.width
             trail = 0.0

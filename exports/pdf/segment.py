@@ -22,6 +22,8 @@ _loaded = False
 
 NO_LINE_START = set(")]}>,.;:!?%ๆฯ\u201d\u2019»…/-")
 NO_LINE_END = set("([{<\u201c\u2018«")
+LEADING_VOWELS = set("เแโใไ")  # written before their consonant: never end a line
+_MARKS = ("Mn", "Mc", "Me")
 
 
 def word_list_path():
@@ -46,7 +48,22 @@ def _raw_segment(text: str) -> list[str]:
     import nlpo3  # noqa: PLC0415
 
     _ensure_dict()
-    return nlpo3.segment(text, _DICT_NAME, True, False)
+    # safe=True is broken in nlpo3 1.4.0 (measured: tokens overlap and repeat for texts over
+    # ~150 characters), so use the normal mode, and check the result anyway.
+    tokens = nlpo3.segment(text, _DICT_NAME, False, False)
+    if "".join(tokens) != text:  # never seen; degrade to grapheme clusters, never lose text
+        tokens = _clusters(text)
+    return tokens
+
+
+def _clusters(text: str) -> list[str]:
+    out: list[str] = []
+    for i, c in enumerate(text):
+        if out and not is_cluster_start(text, i):
+            out[-1] += c
+        else:
+            out.append(c)
+    return out
 
 
 def _pieces(tokens: list[str]):
@@ -62,12 +79,15 @@ def _glue(tokens: list[str]) -> list[str]:
             continue
         space = tok.isspace() and "\u00a0" not in tok
         nbsp = tok[0] == "\u00a0"
+        mark = joins_previous(tok[0])
         if (out and not space and not out[-1].isspace()
-                and (glue_next or nbsp or tok[0] in NO_LINE_START)):
+                and (glue_next or nbsp or mark or tok[0] in NO_LINE_START
+                     or out[-1][-1] in LEADING_VOWELS)):
             out[-1] += tok
         else:
             out.append(tok)
-        glue_next = not space and (tok[-1] in NO_LINE_END or tok[-1] == "\u00a0")
+        glue_next = not space and (tok[-1] in NO_LINE_END or tok[-1] == "\u00a0"
+                                   or tok[-1] in LEADING_VOWELS)
     return out
 
 
@@ -89,15 +109,18 @@ def segment(text: str) -> list[str]:
     return list(_segment_cached(text))
 
 
+def joins_previous(c: str) -> bool:
+    """Is ``c`` a mark (or ำ, a joiner) that belongs to the character before it?"""
+    if c in _NON_STARTERS or "\u0e31" <= c <= "\u0e3a" or "\u0e47" <= c <= "\u0e4e":
+        return c != "\u0e32"  # า is a spacing vowel
+    return _category(c) in _MARKS
+
+
 def is_cluster_start(text: str, i: int) -> bool:
     """May a line be broken before ``text[i]`` without separating a mark from its base?"""
     if i <= 0 or i >= len(text):
         return i == 0
-    c = text[i]
-    if c in _NON_STARTERS or "\u0e31" <= c <= "\u0e3a" or "\u0e47" <= c <= "\u0e4e":
-        return False
-    cat = _category(c)
-    return cat not in ("Mn", "Mc", "Me")
+    return not joins_previous(text[i])
 
 
 _NON_STARTERS = {"\u0e33", "\u200d", "\u200c", "\ufe0f"}
