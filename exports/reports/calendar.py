@@ -101,7 +101,8 @@ def when_text(line: CalendarLine, options: ReportOptions) -> str:
         text = (format_date(line.start, "short", digits=options.digits, thai=True) + " –\n"
                 + format_date(line.due, "short", digits=options.digits, thai=True))
     else:
-        text = format_date(line.due, "weekday", digits=options.digits, thai=True)
+        text = format_date(line.due, "weekday", digits=options.digits, thai=True).replace(
+            " ", "\u00a0", 1).replace(" ", "\u00a0")
     if line.time:
         text += options.num(f"\n{line.time} น.")
     return text

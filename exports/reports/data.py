@@ -225,7 +225,7 @@ def load_plan(store: Store, office_code: str | None, fiscal_year: int, *,
 class MonitoringRow:
     district: str
     district_code: str
-    lao: str
+    lao: str                  # short name as on the form: อบต.หนองแสง
     lao_code: str
     committee_selected_on: dt.date | None
     committee_met_on: dt.date | None
@@ -284,7 +284,7 @@ def load_monitoring(store: Store, office_code: str | None, fiscal_year: int, *,
             count = m.activities_override
         rows.append(MonitoringRow(
             district_names[lao.district_code].removeprefix("อำเภอ"), lao.district_code or "",
-            lao.name, lao.code,
+            lao.short_name, lao.code,
             m.committee_selected_on if m else None, m.committee_met_on if m else None,
             m.plan_made_on if m else None, count,
             m.reported_on if m else None, m.notice_posted_on if m else None,

@@ -46,11 +46,18 @@ from lev_desktop.thai_format import format_date, format_number
 
 
 def fy_line(fiscal_year: int, options: ReportOptions) -> str:
-    return options.num(f"ประจำปีงบประมาณ พ.ศ. {fiscal_year}")
+    # a no-break space keeps "พ.ศ." with its year at a line end
+    return options.num(f"ประจำปีงบประมาณ พ.ศ.\u00a0{fiscal_year}")
+
+
+NBSP = "\u00a0"
 
 
 def date_short(value: dt.date | None, options: ReportOptions) -> str:
-    return format_date(value, "short", digits=options.digits, thai=True) if value else ""
+    """"15 ก.พ. 2568" held together (no-break spaces): a table date never wraps."""
+    if not value:
+        return ""
+    return format_date(value, "short", digits=options.digits, thai=True).replace(" ", NBSP)
 
 
 def date_long(value: dt.date | None, options: ReportOptions) -> str:
@@ -114,7 +121,7 @@ def plan_pdf(data: PlanData, options: ReportOptions, progress: Progress | None =
     width = frame_width(True)
     story = _header(options, [W.PLAN_TITLE, fy_line(data.fiscal_year, options), data.office.place_line])
     spec = TableSpec(header=[W.PLAN_HEADER],
-                     widths=scale_widths([1.3, 4, 3.6, 3.6, 2.8, 2.4, 3.2, 3.6], width),
+                     widths=scale_widths([1.5, 4, 3.5, 3.5, 2.8, 2.9, 3.2, 3.5], width),
                      aligns=["center", "left", "left", "left", "left", "right", "left", "left"])
     rows = [Row([options.num(str(r.seq)), r.project, r.objective, r.target, r.location,
                  W.NO_BUDGET if r.no_budget or r.budget is None else money(r.budget, options),
@@ -145,10 +152,11 @@ def summary_pdf(data: PlanData, options: ReportOptions, progress: Progress | Non
         f"ใช้งบประมาณ {format_number(data.spent_total, 2)} บาท "
         f"จากงบประมาณตามแผน {format_number(data.budget_total, 2)} บาท"),
         style(BODY_SIZE, first_indent=2.5 * cm, space_after=6)))
-    spec = TableSpec(header=[W.SUMMARY_HEADER],
-                     widths=scale_widths([1.2, 4, 2.3, 2.6, 1.7, 3.4, 2.1, 2.1, 2.7, 2.7], width),
+    header = W.SUMMARY_HEADER[:8] + ["ปัญหาอุปสรรค /\nแนวทางแก้ไข"]
+    spec = TableSpec(header=[header], size=13,
+                     widths=scale_widths([1.0, 4, 2.3, 2.6, 1.6, 3.4, 2.1, 2.1, 4.0], width),
                      aligns=["center", "left", "left", "left", "right", "left", "right", "right",
-                             "left", "left"])
+                             "left"])
     rows: list[Row] = []
     for r in data.rows:
         spent = sum((a.budget_spent or Decimal(0) for a in r.activities), Decimal(0))
@@ -156,18 +164,21 @@ def summary_pdf(data: PlanData, options: ReportOptions, progress: Progress | Non
                          options.num(f"ตามแผน {r.planned_activities} กิจกรรม ดำเนินการ "
                                      f"{len(r.activities)} กิจกรรม"),
                          W.NO_BUDGET if r.no_budget or r.budget is None else money(r.budget, options),
-                         money(spent, options) if r.activities else "", "", ""], "total"))
+                         money(spent, options) if r.activities else "", ""], "total"))
         if not r.activities:
-            rows.append(Row(["", W.NOT_HELD, "", "", "", "", "", "", "", ""]))
+            rows.append(Row(["", W.NOT_HELD, "", "", "", "", "", "", ""]))
         for n, a in enumerate(r.activities, start=1):
             when = date_short(a.held_on, options)
             if a.held_until and a.held_until != a.held_on:
                 when += " –\n" + date_short(a.held_until, options)
+            issues = a.problems.strip()
+            if a.remedies.strip():
+                issues += ("\n" if issues else "") + "แนวทางแก้ไข: " + a.remedies.strip()
             rows.append(Row([options.num(f"{r.seq}.{n}"), a.title, when, a.place,
                              count(a.participants, options), a.outputs, "",
-                             money(a.budget_spent, options), a.problems, a.remedies]))
+                             money(a.budget_spent, options), issues]))
     rows.append(Row(["", W.TOTAL, "", "", count(data.participant_total, options), "",
-                     money(data.budget_total, options), money(data.spent_total, options), "", ""],
+                     money(data.budget_total, options), money(data.spent_total, options), ""],
                     "total"))
     story.append(paged_table(spec, rows, progress))
     story.append(Spacer(1, 0.8 * cm))
@@ -234,8 +245,8 @@ def notice_pdf(data: PlanData, options: ReportOptions, progress: Progress | None
               HRFlowable(width=5 * cm, thickness=0.6, color="black", hAlign="CENTER"),
               Spacer(1, 10)]
     paragraphs = notice_paragraphs(data, options)
-    body = style(BODY_SIZE, first_indent=2.5 * cm, space_after=4)
-    item_style = style(BODY_SIZE, indent=2.5 * cm, first_indent=0, space_after=2)
+    body = style(BODY_SIZE, align="justify", first_indent=2.5 * cm, space_after=4)
+    item_style = style(BODY_SIZE, align="justify", indent=2.5 * cm, first_indent=0, space_after=2)
     for index, text in enumerate(paragraphs):
         is_item = 2 <= index < len(paragraphs) - 1
         story.append(para(text, item_style if is_item else body))
@@ -261,7 +272,7 @@ def monitoring_pdf(data: MonitoringData, options: ReportOptions,
                               "การขับเคลื่อนคณะกรรมการเครือข่ายอาสาสมัครท้องถิ่นรักษ์โลก "
                               + fy_line(data.fiscal_year, options), scope_line(data.office)])
     spec = TableSpec(header=[W.MONITORING_HEADER],
-                     widths=scale_widths([1.1, 2.6, 4.2, 2.9, 2.9, 2.9, 1.9, 2.9, 2.6], width),
+                     widths=scale_widths([1.1, 3.0, 3.6, 2.9, 2.9, 2.9, 1.9, 2.9, 2.8], width),
                      aligns=["center", "left", "left", "center", "center", "center", "center",
                              "center", "left"])
     rows: list[Row] = []

@@ -32,7 +32,7 @@ from reportlab.platypus import (
 
 from lev_desktop.exports.reports import wording as W
 from lev_desktop.exports.reports.options import ReportOptions
-from lev_desktop.exports.reports.text import FONT, para, register_fonts, style
+from lev_desktop.exports.reports.text import FONT, para, register_fonts, style, text_width
 from lev_desktop.progress import Progress
 
 LEFT, RIGHT, TOP, BOTTOM = 3 * cm, 2 * cm, 2 * cm, 2 * cm
@@ -295,7 +295,63 @@ class PagedTable(Flowable):
         table.drawOn(self.canv, 0, 0)
 
 
+def _widths_of(value: Any, size: float, bold: bool, cache: dict) -> tuple[float, float]:
+    """(longest word, longest line) of a cell's text, in points."""
+    if not isinstance(value, str) or not value:
+        return 0.0, 0.0
+    key = (value, size, bold)
+    found = cache.get(key)
+    if found is None:
+        from lev_desktop.exports.pdf import segment
+
+        lines = value.split("\n")
+        word = max((text_width(w.strip(), size, bold) for line in lines
+                    for w in segment(line) if w.strip()), default=0.0)
+        line = max((text_width(line, size, bold) for line in lines), default=0.0)
+        found = cache[key] = (word, line)
+    return found
+
+
+def fit_columns(spec: TableSpec, rows: list[Row]) -> None:
+    """Column widths the way a browser lays out an automatic table: every column at least as
+    wide as its longest word (a Thai word is never cut unless the page is too narrow for all
+    of them), and the rest of the width shared in proportion to how much more each column
+    would need to show its texts on one line."""
+    cache: dict = {}
+    count = len(spec.widths)
+    need = [0.0] * count
+    want = [0.0] * count
+    for header in spec.header:
+        for index, value in enumerate(header[:count]):
+            word, _line = _widths_of(value, spec.size, True, cache)
+            need[index] = max(need[index], word)
+    for row in rows:
+        if row.kind not in ("data", "total"):
+            continue
+        for index, value in enumerate(row.cells[:count]):
+            word, line = _widths_of(value, spec.size, row.kind == "total", cache)
+            need[index] = max(need[index], word)
+            want[index] = max(want[index], line)
+    extra = 2 * PAD + 2
+    total = sum(spec.widths)
+    need = [n + extra if n else 0.0 for n in need]
+    want = [min(max(w + extra, n), total * 0.45) for w, n in zip(want, need)]
+    if sum(need) >= total:  # cannot fit every word: share the width by need
+        spec.widths = [total * n / sum(need) for n in need]
+        return
+    if sum(want) <= total:  # everything fits on one line: share the rest by the given weights
+        rest = total - sum(want)
+        weight = sum(spec.widths)
+        spec.widths = [w + rest * g / weight for w, g in zip(want, spec.widths)]
+        return
+    rest = total - sum(need)
+    gap = [w - n for w, n in zip(want, need)]
+    spread = sum(gap) or 1.0
+    spec.widths = [n + rest * g / spread for n, g in zip(need, gap)]
+
+
 def paged_table(spec: TableSpec, rows: list[Row], progress: Progress | None = None) -> PagedTable:
+    fit_columns(spec, rows)
     return PagedTable(spec, rows, progress=progress)
 
 

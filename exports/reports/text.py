@@ -8,7 +8,7 @@ markup: a person's "<" or "&" prints as typed; a newline is a line break.
 
 from __future__ import annotations
 
-from reportlab.lib.enums import TA_CENTER, TA_LEFT, TA_RIGHT
+from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_LEFT, TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import Flowable
 
@@ -18,7 +18,7 @@ from lev_desktop.exports.pdf import require_harfbuzz, string_width
 FONT = "Sarabun"
 FONT_BOLD = "Sarabun-Bold"
 
-_ALIGN = {"left": TA_LEFT, "center": TA_CENTER, "right": TA_RIGHT}
+_ALIGN = {"left": TA_LEFT, "center": TA_CENTER, "right": TA_RIGHT, "justify": TA_JUSTIFY}
 
 
 def require_shaping() -> None:

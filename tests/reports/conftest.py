@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 HARD_WORDS = ["ที่", "ผู้", "ญี่ปุ่น", "ปั้น", "น้ำ", "ปุ๋ย"]
-PROJECT = "โครงการปั้นปุ๋ยหมักแบบญี่ปุ่นกับผู้สูงอายุ"
+PROJECT = "โครงการปั้นปุ๋ยหมักแบบญี่ปุ่นกับผู้สูงอายุริมน้ำ"
 LOCATION = "ริมบ่อน้ำสาธารณะที่หมู่ ๓"
 FORMULA_TEXT = "=HYPERLINK(\"http://evil.example\",\"คลิก\")"
 ACTIVITY = "อบรมการปั้นปุ๋ยหมักแบบญี่ปุ่น"
