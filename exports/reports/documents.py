@@ -245,8 +245,9 @@ def notice_pdf(data: PlanData, options: ReportOptions, progress: Progress | None
               HRFlowable(width=5 * cm, thickness=0.6, color="black", hAlign="CENTER"),
               Spacer(1, 10)]
     paragraphs = notice_paragraphs(data, options)
-    body = style(BODY_SIZE, align="justify", first_indent=2.5 * cm, space_after=4)
-    item_style = style(BODY_SIZE, align="justify", indent=2.5 * cm, first_indent=0, space_after=2)
+    # left-aligned: the engine justifies by widening spaces only, and Thai has few of them
+    body = style(BODY_SIZE, first_indent=2.5 * cm, space_after=4)
+    item_style = style(BODY_SIZE, indent=2.5 * cm, first_indent=0, space_after=2)
     for index, text in enumerate(paragraphs):
         is_item = 2 <= index < len(paragraphs) - 1
         story.append(para(text, item_style if is_item else body))
