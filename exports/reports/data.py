@@ -355,7 +355,8 @@ def load_softpower(store: Store, office_code: str | None, fiscal_year: int, *,
     for v in values:
         if v.owner_office in names:
             products[(v.owner_office, v.row_key)][v.indicator_code] = _kpi_value(v, kinds.get(v.indicator_code))
-    rows = [ProductRow(names[owner].name, owner, vals) for (owner, _key), vals in products.items()]
+    rows = [ProductRow(names[owner].short_name, owner, vals)
+            for (owner, _key), vals in products.items()]
     rows.sort(key=lambda r: (names[r.lao_code].district_code or "", r.lao_code,
                              str(r.values.get("product", ""))))
     return SoftPowerData(office, fiscal_year, prog.name, office.level != Level.LAO, rows, len(laos))

@@ -25,7 +25,6 @@ from lev_desktop.exports.reports.data import (
 )
 from lev_desktop.exports.reports.layout import (
     BODY_SIZE,
-    PAD,
     TABLE_SIZE,
     Row,
     TableSpec,
@@ -40,7 +39,7 @@ from lev_desktop.exports.reports.layout import (
     title_block,
 )
 from lev_desktop.exports.reports.options import ReportOptions
-from lev_desktop.exports.reports.text import para, style, text_width
+from lev_desktop.exports.reports.text import para, style
 from lev_desktop.progress import Progress
 from lev_desktop.thai_format import format_date, format_number
 
@@ -92,26 +91,6 @@ def _header(options: ReportOptions, lines: list[str], *, garuda: bool = False) -
     story += letterhead_block(options)
     story += title_block(lines)
     return story
-
-
-def url_cell(text: str, width: float, size: float = 11) -> Flowable:
-    """A URL has no spaces to wrap at: break it after / ? & = . _ - when it is too wide."""
-    text = text or ""
-    limit = width - 2 * PAD - 1
-    lines, current = [], ""
-    for ch in text:
-        if current and text_width(current + ch, size) > limit:
-            cut = max(current.rfind(c) for c in "/?&=._-")
-            if cut > 0:
-                lines.append(current[:cut + 1])
-                current = current[cut + 1:]
-            else:
-                lines.append(current)
-                current = ""
-        current += ch
-    if current:
-        lines.append(current)
-    return para("\n".join(lines), style(size, leading=size * 1.3))
 
 
 # ---- F1 ----------------------------------------------------------------------------------
@@ -320,8 +299,8 @@ def softpower_pdf(data: SoftPowerData, options: ReportOptions,
         rows.append(Row([options.num(str(n)), r.lao, v.get("identity", ""), v.get("product", ""),
                          v.get("group", ""), count(v.get("participants"), options),
                          money(v.get("income"), options), v.get("training", ""),
-                         v.get("publicity", ""), url_cell(str(v.get("photos_url", "")), widths[9]),
-                         url_cell(str(v.get("video_url", "")), widths[10])]))
+                         v.get("publicity", ""), str(v.get("photos_url", "")),
+                         str(v.get("video_url", ""))]))
     rows.append(Row(["", W.TOTAL, "", options.num(f"{len(data.rows)} ผลิตภัณฑ์"), "",
                      count(data.participants_total, options), money(data.income_total, options),
                      "", "", "", ""], "total"))

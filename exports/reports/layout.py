@@ -276,6 +276,9 @@ class PagedTable(Flowable):
         while count < len(self.rows) and used + self._heights[count] <= available:
             used += self._heights[count]
             count += 1
+        # a group heading never stays alone at the bottom of a page
+        while 1 < count < len(self.rows) and self.rows[count - 1].kind.startswith("group"):
+            count -= 1
         if count == 0:
             return []
         first = self._table(self.rows[:count], self._heights[:count])
