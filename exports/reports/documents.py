@@ -53,10 +53,11 @@ NBSP = "\u00a0"
 
 
 def date_short(value: dt.date | None, options: ReportOptions) -> str:
-    """"15 ก.พ. 2568" held together (no-break spaces): a table date never wraps."""
+    """"15 ก.พ. 2568" with day and month held together (a no-break space): a narrow column
+    may put the year on the next line, never split "15" from "ก.พ."."""
     if not value:
         return ""
-    return format_date(value, "short", digits=options.digits, thai=True).replace(" ", NBSP)
+    return format_date(value, "short", digits=options.digits, thai=True).replace(" ", NBSP, 1)
 
 
 def date_long(value: dt.date | None, options: ReportOptions) -> str:

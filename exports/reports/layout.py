@@ -339,8 +339,20 @@ def fit_columns(spec: TableSpec, rows: list[Row]) -> None:
     total = sum(spec.widths)
     need = [n + extra if n else 0.0 for n in need]
     want = [min(max(w + extra, n), total * 0.45) for w, n in zip(want, need)]
-    if sum(need) >= total:  # cannot fit every word: share the width by need
-        spec.widths = [total * n / sum(need) for n in need]
+    if sum(need) >= total:
+        # not every word fits: keep the narrow columns whole and cap only the widest ones
+        # (a very long name is then cut, not every date of the table)
+        low, high = 0.0, max(need)
+        for _step in range(40):
+            cap = (low + high) / 2
+            if sum(min(n, cap) for n in need) > total:
+                high = cap
+            else:
+                low = cap
+        widths = [min(n, low) for n in need]
+        capped = [i for i, n in enumerate(need) if n > low] or list(range(count))
+        rest = (total - sum(widths)) / len(capped)
+        spec.widths = [w + rest if i in capped else w for i, w in enumerate(widths)]
         return
     if sum(want) <= total:  # everything fits on one line: share the rest by the given weights
         rest = total - sum(want)

@@ -13,13 +13,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -54,23 +55,27 @@ def display_width(text: str) -> float:
     return longest
 
 
-def set_value(cell: Any, value: Any, kind: str = "text", *, thai_digits: bool = False) -> None:
+def number_format_of(value: Any, kind: str, thai_digits: bool) -> str:
+    if isinstance(value, (dt.date, dt.datetime)):
+        return DATE_FORMAT_THAI if thai_digits else DATE_FORMAT
+    if isinstance(value, (int, float, Decimal)) and not isinstance(value, bool):
+        return {"money": MONEY_FORMAT, "int": INT_FORMAT}.get(
+            kind, INT_FORMAT if isinstance(value, int) else DEC_FORMAT)
+    return "General"
+
+
+def set_value(cell: Any, value: Any, kind: str = "text", *, thai_digits: bool = False,
+              styled: bool = False) -> None:
+    """Writes a typed value; ``styled`` when a named style already carries the number format."""
     if value is None or value == "":
         cell.value = None
         return
     if isinstance(value, dt.datetime):
         value = value.date()
-    if isinstance(value, dt.date):
+    if isinstance(value, (dt.date, bool, int, float, Decimal)):
         cell.value = value
-        cell.number_format = DATE_FORMAT_THAI if thai_digits else DATE_FORMAT
-        return
-    if isinstance(value, bool):
-        cell.value = value
-        return
-    if isinstance(value, (int, float, Decimal)):
-        cell.value = value
-        cell.number_format = {"money": MONEY_FORMAT, "int": INT_FORMAT}.get(
-            kind, INT_FORMAT if isinstance(value, int) else DEC_FORMAT)
+        if not styled and not isinstance(value, bool):
+            cell.number_format = number_format_of(value, kind, thai_digits)
         return
     text = str(value)
     cell.value = text
@@ -117,6 +122,7 @@ class SheetWriter:
         lines = max(str(c.title).count("\n") + 1 for c in self.columns)
         ws.row_dimensions[self.row].height = 16 * lines + 4
         self.row += 1
+        self._styles: dict[tuple, str] = {}
         self._font = Font(name=FONT_NAME, size=SIZE)
         self._bold = Font(name=FONT_NAME, size=SIZE, bold=True)
         self._top = Alignment(vertical="top", wrap_text=True)
@@ -126,24 +132,21 @@ class SheetWriter:
         """Adds a row; ``kind`` ``group`` writes one merged shaded cell, ``total`` a bold row."""
         ws, r = self.ws, self.row
         if kind == "group":
-            ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=len(self.columns))
-            cell = ws.cell(row=r, column=1)
-            set_value(cell, values[0])
-            cell.font = self._bold
-            cell.fill = GROUP_FILL
+            # not merged: thousands of merged ranges make openpyxl quadratic; the text runs
+            # over the empty shaded cells to its right
             for index in range(1, len(self.columns) + 1):
-                ws.cell(row=r, column=index).border = BORDER
+                ws.cell(row=r, column=index).style = self._named(True, False, "General", wrap=False)
+            set_value(ws.cell(row=r, column=1), values[0])
             self.row += 1
             return r
         for index, (column, value) in enumerate(zip(self.columns, values), start=1):
             cell = ws.cell(row=r, column=index)
-            set_value(cell, value, column.kind, thai_digits=self.thai_digits)
-            cell.font = self._bold if kind == "total" else self._font
-            cell.border = BORDER
             numeric = isinstance(value, (int, float, Decimal)) and not isinstance(value, bool)
-            cell.alignment = self._top_right if numeric else self._top
-            if kind == "total":
-                cell.fill = GROUP_FILL
+            fmt = number_format_of(value, column.kind, self.thai_digits)
+            # one named style per look: assigning Font/Border objects cell by cell makes
+            # openpyxl hash them every time (minutes for a national table)
+            cell.style = self._named(kind == "total", numeric, fmt)
+            set_value(cell, value, column.kind, thai_digits=self.thai_digits, styled=True)
             if value is not None and column.width is None:
                 if isinstance(value, dt.date):
                     width = 13.0
@@ -154,6 +157,23 @@ class SheetWriter:
                 self.widths[index - 1] = max(self.widths[index - 1], width)
         self.row += 1
         return r
+
+    def _named(self, bold: bool, right: bool, fmt: str, *, wrap: bool = True) -> str:
+        key = (bold, right, fmt, wrap)
+        name = self._styles.get(key)
+        if name is None:
+            name = "lev-" + hashlib.sha1(repr(key).encode()).hexdigest()[:10]
+            style = NamedStyle(name=name, font=Font(name=FONT_NAME, size=SIZE, bold=bold),
+                               border=BORDER, number_format=fmt,
+                               alignment=Alignment(vertical="top", horizontal="right")
+                               if right else Alignment(vertical="top", wrap_text=wrap))
+            if bold:
+                style.fill = GROUP_FILL
+            existing = {getattr(s, "name", s) for s in self.ws.parent.named_styles}
+            if name not in existing:
+                self.ws.parent.add_named_style(style)
+            self._styles[key] = name
+        return name
 
     def note(self, text: str) -> None:
         """A line of text under the table (a summary, the signer)."""
