@@ -279,6 +279,8 @@ class PagedTable(Flowable):
         # a group heading never stays alone at the bottom of a page
         while 1 < count < len(self.rows) and self.rows[count - 1].kind.startswith("group"):
             count -= 1
+        if count < len(self.rows) and self._split_row(count, available - sum(self._heights[:count]), aH):
+            count += 1
         if count == 0:
             return []
         first = self._table(self.rows[:count], self._heights[:count])
@@ -290,6 +292,42 @@ class PagedTable(Flowable):
         if self.progress is not None:
             self.progress(len(self._heights) - len(rest.rows), len(self._heights))
         return [first, rest]
+
+    def _split_row(self, index: int, room: float, page: float) -> bool:
+        """Splits a tall row across the page end (its paragraphs continue on the next page)
+        when more than an eighth of the page would otherwise stay empty."""
+        assert self._heights is not None
+        row = self.rows[index]
+        if row.kind.startswith("group") or room < max(page * 0.12, 70):
+            return False
+        top_cells: list[Any] = []
+        rest_cells: list[Any] = []
+        inner_room = room - 2 * PAD - 2
+        for value, width in zip(row.cells, self.spec.widths):
+            if not isinstance(value, Flowable):
+                top_cells.append(value)
+                rest_cells.append("")
+                continue
+            value.wrap(width - 2 * PAD, inner_room)
+            pieces = value.split(width - 2 * PAD, inner_room)
+            if not pieces:
+                top_cells.append("")
+                rest_cells.append(value)
+            elif len(pieces) == 1:
+                top_cells.append(pieces[0])
+                rest_cells.append("")
+            else:
+                top_cells.append(pieces[0])
+                rest_cells.append(pieces[1])
+        if all(c == "" for c in rest_cells) or all(c == "" for c in top_cells):
+            return False
+        top, rest = Row(top_cells, row.kind), Row(rest_cells, row.kind)
+        top_height, rest_height = self._measure(top.cells), self._measure(rest.cells)
+        if top_height > room:
+            return False
+        self.rows[index:index + 1] = [top, rest]
+        self._heights[index:index + 1] = [top_height, rest_height]
+        return True
 
     def draw(self) -> None:
         assert self._heights is not None

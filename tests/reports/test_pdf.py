@@ -164,3 +164,23 @@ def test_lines_break_only_between_words(report_store, tmp_path, monkeypatch, kin
                 cursor = end
                 checked += 1
     assert checked > 5
+
+
+@needs_poppler
+def test_a_row_taller_than_a_page_continues_on_the_next(tmp_path):
+    from decimal import Decimal
+
+    from lev_desktop.exports.reports.data import OfficeInfo, PlanData, PlanRow
+    from lev_desktop.exports.reports.documents import plan_pdf
+
+    office = OfficeInfo("4801006", "องค์การบริหารส่วนตำบลหนองแสง", "lao", "sao", "4801", "48")
+    long_text = " ".join(f"กิจกรรมย่อยที่{i} ปั้นปุ๋ยหมักริมน้ำ" for i in range(250))
+    rows = [PlanRow(1, "โครงการยาวมาก", long_text, "เป้าหมาย", "ที่", Decimal("1000"), False,
+                    "ตัวชี้วัด", "ผล", 1),
+            PlanRow(2, "โครงการถัดไป", "สั้น", "เป้าหมาย", "ที่", None, True, "ตัวชี้วัด", "ผล", 1)]
+    path = tmp_path / "long.pdf"
+    path.write_bytes(plan_pdf(PlanData(office, 2568, "P1", {}, "draft", rows, {}),
+                              ReportOptions()))
+    text = norm(pdftotext(path))
+    assert norm("กิจกรรมย่อยที่249") in text and norm("โครงการถัดไป") in text
+    assert norm("กิจกรรมย่อยที่0") in text
