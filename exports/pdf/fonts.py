@@ -232,6 +232,9 @@ def register_fonts() -> dict[str, str]:
     Raises :class:`ShapingUnavailable` when uharfbuzz cannot be used.
     """
     require_harfbuzz()
+    if len(_REGISTERED) == len(_FILES) and all(
+            pdfmetrics._fonts.get(n) is f for n, f in _REGISTERED.items()):  # noqa: SLF001
+        return dict(_NAMES)
     _install_tounicode_hook()
     for name, style in _FILES.items():
         existing = pdfmetrics._fonts.get(name)  # noqa: SLF001
@@ -243,8 +246,11 @@ def register_fonts() -> dict[str, str]:
         _REGISTERED[name] = font
     for (bold, italic), name in FONT_NAMES.items():
         addMapping(FAMILY, int(bold), int(italic), name)
-    return {"regular": "Sarabun", "bold": "Sarabun-Bold", "italic": "Sarabun-Italic",
-            "bolditalic": "Sarabun-BoldItalic"}
+    return dict(_NAMES)
+
+
+_NAMES = {"regular": "Sarabun", "bold": "Sarabun-Bold", "italic": "Sarabun-Italic",
+          "bolditalic": "Sarabun-BoldItalic"}
 
 
 def get_font(name: str) -> ThaiTTFont:

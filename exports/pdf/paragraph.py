@@ -1,7 +1,7 @@
 """``ThaiParagraph``: a platypus Flowable that lays out Thai text itself.
 
 ReportLab's Paragraph breaks lines only at spaces, and Thai has no spaces between words. This
-flowable segments the text into words (segment.py), measures every word shaped by HarfBuzz
+flowable segments the text into words (words.py), measures every word shaped by HarfBuzz
 (shaping.py, cached), fills lines greedily, and writes the glyphs with their HarfBuzz offsets
 straight into the PDF text stream. It works in story lists, inside Table cells (fixed column
 widths), and across frames/pages: ``split`` redoes the line breaks for the remainder.
@@ -19,13 +19,13 @@ import re
 from typing import Iterable, Sequence
 
 from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_LEFT, TA_RIGHT
-from reportlab.lib.rl_accel import escapePDF, fp_str
+from reportlab.lib.rl_accel import escapePDF
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfbase import pdfmetrics
 from reportlab.platypus.flowables import Flowable
 
 from lev_desktop.exports.pdf.fonts import get_font, register_fonts, styled_font
-from lev_desktop.exports.pdf.segment import is_cluster_start, segment
+from lev_desktop.exports.pdf.words import dictionary_words, is_cluster_start, segment
 from lev_desktop.exports.pdf.shaping import Shaped, shape
 
 # Vertical metrics used to place the baseline inside a line of height ``leading``: the
@@ -40,8 +40,13 @@ _EPS = 1e-6
 # that with ญี่ปุ่น in bold). The ToUnicode fix (fonts.py) is independent of this; the tests
 # check both, switching this off to test ToUnicode alone.
 ACTUAL_TEXT = True
+JUSTIFY_MAX_SPACE = 0.35  # em added per space before justify spreads over all word gaps
 
 _TAG = re.compile(r"<(/?)(b|strong|i|em)\s*>|<br\s*/?>", re.I)
+
+# ZWSP, soft hyphen, BOM, CR go; tabs and other C0 controls (tofu in Sarabun) become spaces
+_INVISIBLE = {0x200B: None, 0x00AD: None, 0xFEFF: None, 0x0D: None,
+              **{c: 0x20 for c in range(0x20) if c not in (0x0A, 0x0D)}}
 
 ALIGNMENTS = {"left": TA_LEFT, "center": TA_CENTER, "centre": TA_CENTER, "right": TA_RIGHT,
               "justify": TA_JUSTIFY}
@@ -165,24 +170,54 @@ def _cut(group: _Group, at: int) -> tuple[_Group, _Group]:
 
 
 def _split_first(group: _Group, limit: float) -> tuple[_Group, _Group]:
-    """The longest head of a too-wide word that fits ``limit`` (1/1000 em), cut only at a
-    grapheme-cluster boundary (never between a mark and its base), and the rest. At least
-    one cluster goes into the head even if it does not fit."""
+    """The longest head of a too-wide word that fits ``limit`` (1/1000 em) and the rest.
+
+    The cut is made only at a grapheme-cluster boundary (never between a mark and its base),
+    preferably at a space inside a glued unit (a date), then where it splits into dictionary
+    words (กำแพง|เพชร, งบ|ประมาณ), else
+    where at least two clusters remain for the next line. At least one cluster goes into the
+    head even if it does not fit."""
     text = group.text
     cuts = [i for i in range(1, len(text)) if is_cluster_start(text, i)]
     if not cuts:
         return group, _Group([], _Group.WORD)
-    best = cuts[0]
+    fitting = 0  # number of cuts whose head fits (heads grow with the cut: binary search)
     lo, hi = 0, len(cuts) - 1
-    while lo <= hi:  # widths grow with the prefix length: binary search
+    while lo <= hi:
         mid = (lo + hi) // 2
-        head, _tail = _cut(group, cuts[mid])
-        if head.width <= limit + _EPS:
-            best = cuts[mid]
+        if _cut(group, cuts[mid])[0].width <= limit + _EPS:
+            fitting = mid + 1
             lo = mid + 1
         else:
             hi = mid - 1
-    return _cut(group, best)
+    if fitting == 0:
+        return _cut_trim(group, cuts[0])
+    ok = cuts[:fitting]
+    spaced = [at for at in ok if text[at - 1] == " " and text[:at].strip()]
+    if spaced:  # a glued unit such as "15 ก.พ. 2568": break at its own space
+        return _cut_trim(group, spaced[-1])
+    words = dictionary_words()
+    for good in (lambda a: text[:a] in words and text[a:] in words,
+                 lambda a: (text[:a] in words and len(text[:a]) > 2)
+                 or (text[a:] in words and len(text[a:]) > 2)):
+        for at in reversed(ok):
+            if good(at):
+                return _cut_trim(group, at)
+    if len(ok) > 1 and ok[-1] == cuts[-1]:  # do not leave a lone cluster behind
+        return _cut_trim(group, ok[-2])
+    return _cut_trim(group, ok[-1])
+
+
+def _cut_trim(group: _Group, at: int) -> tuple[_Group, _Group]:
+    """``_cut`` without the spaces around the cut (they would show at the line edges)."""
+    text = group.text
+    head_end = len(text[:at].rstrip(" \u00a0")) or at
+    tail_start = len(text) - len(text[at:].lstrip(" \u00a0"))
+    if tail_start >= len(text):
+        tail_start = at
+    head = _cut(group, head_end)[0]
+    tail = _cut(group, tail_start)[1]
+    return head, tail
 
 
 class Line:
@@ -295,6 +330,8 @@ class ThaiParagraph(Flowable):
             self._groups = _groups
         else:
             runs = parse_markup(text, font_name) if isinstance(text, str) else list(text)
+            # invisible break hints from word processors: we find the breaks ourselves
+            runs = [(t.translate(_INVISIBLE), f) for t, f in runs]
             self._groups = build_groups(runs)
         self._continued = _continued
         self.font_size = float(style.fontSize)
@@ -352,6 +389,9 @@ class ThaiParagraph(Flowable):
         first.spaceAfter = 0
         first._wrap_key = availWidth
         first.lines = lines[:fit]
+        # ``first`` keeps these lines for this width. (Re-wrapped at another width it would lay
+        # out its groups again, and a word cut at the split line would lose its head; frames
+        # never do that: they draw the split part at the width they split it at.)
         rest_groups = ([cut.carry] if cut.carry is not None else []) + list(
             self._groups[cut.next_index:])
         rest = ThaiParagraph("", self.style, _groups=rest_groups, _continued=True)
@@ -377,35 +417,70 @@ def baseline_offset(leading: float, font_size: float) -> float:
     return leading / 2.0 + font_size * (MARK_TOP - TAIL_BOTTOM) / 2.0
 
 
+def _num(v: float) -> str:
+    """A PDF number: integers plain, else up to 3 decimals without trailing zeros."""
+    r = round(v, 3)
+    if r == int(r):
+        return str(int(r))
+    return ("%.3f" % r).rstrip("0")
+
+
 def draw_lines(canv, lines: Sequence[Line], x0: float, top: float, width: float,
                font_size: float, leading: float, alignment, first_indent: float = 0.0) -> str:
     """PDF text operators (one ``BT … ET`` block) drawing ``lines`` below ``top``."""
     doc = canv._doc  # noqa: SLF001
+    compiled = doc.__dict__.get("_lev_thai_ops")
+    if compiled is None:  # per-document cache: subset codes are assigned per document
+        compiled = doc.__dict__["_lev_thai_ops"] = {}
     out: list[str] = ["BT"]
-    size_str = fp_str(font_size)
+    size_str = _num(font_size)
     base = top - baseline_offset(leading, font_size)
+    state = [None]  # current "/F+n size Tf"
     for n, line in enumerate(lines):
         if not line.groups:
             continue
         indent = first_indent if n == 0 else 0.0
         avail = width - indent
         extra = 0.0
-        gap_positions: set[int] = set()
+        gaps: Sequence[int] = ()
         if alignment == TA_RIGHT:
             x = x0 + indent + avail - line.width
         elif alignment == TA_CENTER:
             x = x0 + indent + (avail - line.width) / 2.0
         else:
             x = x0 + indent
-            if alignment == TA_JUSTIFY and not line.last and avail > line.width:
+            if alignment == TA_JUSTIFY and not line.last and avail > line.width + _EPS:
+                # Thai justify: widen the spaces; when that would open holes wider than
+                # JUSTIFY_MAX_SPACE em (or there is no space), spread over every word gap.
                 spaces = [k for k, g in enumerate(line.groups) if g.kind == _Group.SPACE]
-                gaps = spaces or list(range(1, len(line.groups)))
+                slack = (avail - line.width) * 1000.0 / font_size
+                if not spaces or slack / len(spaces) > JUSTIFY_MAX_SPACE * 1000:
+                    gaps = [k for k in range(1, len(line.groups))
+                            if line.groups[k - 1].kind != _Group.SPACE]
+                else:
+                    gaps = spaces
                 if gaps:
-                    gap_positions = set(gaps)
-                    extra = (avail - line.width) / len(gaps) * 1000.0 / font_size
-        y = base - n * leading
-        out.append("1 0 0 1 %s %s Tm" % (fp_str(x), fp_str(y)))
-        _emit_line(out, line, doc, size_str, font_size, extra, gap_positions, ACTUAL_TEXT)
+                    extra = slack / len(gaps)
+        out.append("1 0 0 1 %s %s Tm" % (_num(x), _num(base - n * leading)))
+        gap_set = set(gaps)
+        for k, group in enumerate(line.groups):
+            if extra and k in gap_set:
+                out.append("[%s] TJ" % _num(-extra))
+            actual = ACTUAL_TEXT and not all(p.simple for p in group.pieces)
+            if actual:
+                out.append("/Span <</ActualText <FEFF%s>>> BDC" % _utf16_hex(group.text))
+            for piece in group.pieces:
+                key = (piece, font_size)
+                ops = compiled.get(key)
+                if ops is None:
+                    ops = compiled[key] = _compile(piece, doc, font_size, size_str)
+                for tf, code in ops:
+                    if tf != state[0]:
+                        out.append(tf)
+                        state[0] = tf
+                    out.append(code)
+            if actual:
+                out.append("EMC")
     out.append("ET")
     return "\n".join(out) if len(out) > 2 else ""
 
@@ -414,83 +489,62 @@ def _utf16_hex(text: str) -> str:
     return text.encode("utf-16-be").hex().upper()
 
 
-def _emit_line(out: list[str], line: Line, doc, size_str: str, font_size: float,
-               extra: float, gap_positions: set[int], actual_text: bool = True) -> None:
-    cur_font = None
-    cur_subset = None
-    rise = 0.0
-    items: list = []  # TJ array items: bytes or numbers
+def _compile(piece: Shaped, doc, font_size: float, size_str: str) -> list[tuple[str, str]]:
+    """Operators writing one shaped piece: [(font selection "…Tf", text operators)].
 
-    def close_tj() -> None:
-        if items:
-            parts = []
-            for item in items:
-                if isinstance(item, bytes):
-                    parts.append("(%s)" % escapePDF(item))
-                else:
-                    v = fp_str(item)
-                    if v != "0":
-                        parts.append(v)
-            if len(parts) == 1 and parts[0].startswith("("):
-                out.append(parts[0] + " Tj")
-            else:
-                out.append("[%s] TJ" % " ".join(parts))
+    Each glyph is written at its HarfBuzz position: the TJ number before it moves it by its
+    x offset, the one after it makes the pen advance by the HarfBuzz advance instead of the
+    width in the PDF Widths array; a y offset becomes a text rise (Ts), reset at the end."""
+    font = pdfmetrics.getFont(piece.font_name)
+    result: list[tuple[str, str]] = []
+    gi = 0
+    glyphs = piece.glyphs
+    for subset, data in font.splitString(piece.codes, doc):
+        tf = "%s %s Tf" % (font.getSubsetInternalName(subset, doc), size_str)
+        if piece.simple:
+            result.append((tf, "(%s) Tj" % escapePDF(data)))
+            gi += len(data)
+            continue
+        ops: list[str] = []
+        items: list = []
+        rise = 0.0
+
+        def close() -> None:
+            if not items:
+                return
+            parts = [("(%s)" % escapePDF(x)) if isinstance(x, bytes) else _num(x)
+                     for x in items if isinstance(x, bytes) or abs(x) > 1e-9]
+            if len(parts) == 1 and parts[0][0] == "(":
+                ops.append(parts[0] + " Tj")
+            elif parts:
+                ops.append("[%s] TJ" % " ".join(parts))
             items.clear()
 
-    def add_number(v: float) -> None:
-        if items and not isinstance(items[-1], bytes):
-            items[-1] += v
-        else:
-            items.append(v)
+        def number(v: float) -> None:
+            if items and not isinstance(items[-1], bytes):
+                items[-1] += v
+            else:
+                items.append(v)
 
-    def add_byte(b: int) -> None:
-        if items and isinstance(items[-1], bytes):
-            items[-1] += bytes((b,))
-        else:
-            items.append(bytes((b,)))
-
-    for k, group in enumerate(line.groups):
-        if extra and k in gap_positions:
-            add_number(-extra)
-        actual = actual_text and not all(p.simple for p in group.pieces)
-        if actual:
-            close_tj()
-            out.append("/Span <</ActualText <FEFF%s>>> BDC" % _utf16_hex(group.text))
-        for piece in group.pieces:
-            font = pdfmetrics.getFont(piece.font_name)
-            chunks = font.splitString(piece.codes, doc)
-            gi = 0
-            glyphs = piece.glyphs
-            for subset, data in chunks:
-                if font is not cur_font or subset != cur_subset:
-                    close_tj()
-                    out.append("%s %s Tf" % (font.getSubsetInternalName(subset, doc), size_str))
-                    cur_font, cur_subset = font, subset
-                if piece.simple:
-                    items.append(data) if not items or not isinstance(items[-1], bytes) \
-                        else items.__setitem__(-1, items[-1] + data)
-                    gi += len(data)
-                    continue
-                for b in data:
-                    _code, xo, yo, adv, pdf_w = glyphs[gi]
-                    gi += 1
-                    r = font_size * yo / 1000.0
-                    if r != rise:
-                        close_tj()
-                        out.append("%s Ts" % fp_str(r))
-                        rise = r
-                    if xo:
-                        add_number(-xo)
-                    add_byte(b)
-                    corr = pdf_w - adv + xo
-                    if corr:
-                        add_number(corr)
-        if actual:
-            close_tj()
-            if rise:
-                out.append("0 Ts")
-                rise = 0.0
-            out.append("EMC")
-    close_tj()
-    if rise:
-        out.append("0 Ts")
+        for b in data:
+            _code, xo, yo, adv, pdf_w = glyphs[gi]
+            gi += 1
+            r = font_size * yo / 1000.0
+            if r != rise:
+                close()
+                ops.append("%s Ts" % _num(r))
+                rise = r
+            if xo:
+                number(-xo)
+            if items and isinstance(items[-1], bytes):
+                items[-1] += bytes((b,))
+            else:
+                items.append(bytes((b,)))
+            corr = pdf_w - adv + xo
+            if corr:
+                number(corr)
+        close()
+        if rise:
+            ops.append("0 Ts")
+        result.append((tf, " ".join(ops)))
+    return result

@@ -47,6 +47,9 @@ def shape(text: str, font_name: str) -> Shaped:
     if _hb is None:
         _hb = require_harfbuzz()
     font: ThaiTTFont = get_font(font_name)
+    if not text:
+        shaped = _cache[key] = Shaped(text, font_name, 0.0, (), "", True)
+        return shaped
     hb = _hb
     buf = hb.Buffer()
     buf.cluster_level = hb.BufferClusterLevel.MONOTONE_CHARACTERS

@@ -31,10 +31,13 @@ def thai_styles() -> dict[str, ParagraphStyle]:
                                            alignment=TA_CENTER),
             "small": ParagraphStyle("thai_small", parent=base, fontSize=12, leading=17),
             "title": ParagraphStyle("thai_title", parent=base, fontName="Sarabun-Bold",
-                                    fontSize=20, leading=30, alignment=TA_CENTER, spaceAfter=8),
+                                    fontSize=20, leading=30, alignment=TA_CENTER, spaceAfter=8,
+                                    keepWithNext=1),
             "heading1": ParagraphStyle("thai_heading1", parent=base, fontName="Sarabun-Bold",
-                                       fontSize=18, leading=27, spaceBefore=8, spaceAfter=4),
+                                       fontSize=18, leading=27, spaceBefore=8, spaceAfter=4,
+                                       keepWithNext=1),
             "heading2": ParagraphStyle("thai_heading2", parent=base, fontName="Sarabun-Bold",
-                                       fontSize=16, leading=24, spaceBefore=6, spaceAfter=3),
+                                       fontSize=16, leading=24, spaceBefore=6, spaceAfter=3,
+                                       keepWithNext=1),
         }
     return _STYLES

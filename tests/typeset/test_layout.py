@@ -12,7 +12,7 @@ from reportlab.platypus import PageBreak, Spacer, Table, TableStyle
 
 from lev_desktop.exports.pdf import (ShapingUnavailable, ThaiParagraph, register_fonts, segment,
                                      thai_styles)
-from lev_desktop.exports.pdf.segment import is_cluster_start, word_list_path
+from lev_desktop.exports.pdf.words import is_cluster_start, joins_previous, word_list_path
 from lev_desktop.exports.pdf.shaping import string_width
 
 from .helpers import build, nfkd, page_count, pdftotext, squash
@@ -235,3 +235,60 @@ def test_reportlab_without_harfbuzz_is_a_loud_error(monkeypatch):
 
 def test_nfkd_helper_equivalence():
     assert nfkd("น้ำ") == "น\u0e49\u0e4d\u0e32"
+
+
+def test_dates_and_latin_runs_stay_on_one_line():
+    tokens = segment("เมื่อวันที่ 15 ก.พ. 2568 ดูไฟล์ lev_desktop/exports/pdf/fonts.py ปี พ.ศ. 2568")
+    assert "15 ก.พ. 2568" in tokens
+    assert "lev_desktop/exports/pdf/fonts.py" in tokens
+    assert "พ.ศ. 2568" in tokens
+    para = ThaiParagraph("ประชุมเมื่อวันที่ 15 ก.พ. 2568 ที่ห้องประชุม", thai_styles()["table"])
+    for width in range(90, 300, 7):
+        para.wrap(width, 1000)
+        assert any("15 ก.พ. 2568" in line for line in para.line_texts()), width
+    # in a column too narrow for the whole date, it breaks at its own spaces, not in a word
+    para.wrap(50, 1000)
+    assert not any(line.startswith(" ") or line.endswith(" ") for line in para.line_texts())
+    assert "".join(para.line_texts()).replace(" ", "") == para.getPlainText().replace(" ", "")
+
+
+def test_pdftotext_layout_table_cell_lines_end_at_word_boundaries(tmp_path):
+    st = thai_styles()
+    cells = [_words(60 + 10 * i, 100 + i) for i in range(8)]
+    table = Table([[ThaiParagraph(c, st["table"])] for c in cells], colWidths=[260])
+    table.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.5, "#888888")]))
+    pdf = build([table], tmp_path / "cells.pdf")
+    lines = [ln for ln in pdftotext(pdf, "-layout").splitlines() if ln.strip()]
+    assert len(lines) > 3 * len(cells)
+    # one column: the text lines are the cells' lines, in order; cells end at "\n"
+    _assert_breaks_between_words("\n".join(cells), lines, 260 - 12, 14)
+
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as hs  # noqa: E402
+
+_PARTS = ["ที่", "ผู้", "ญี่ปุ่น", "ปั้น", "น้ำ", "ปุ๋ย", "เคลื่อน", "กำแพงเพชร", " ", " ", "\n",
+          "15 ก.พ. 2568", "abc", "1,250.50", "(", ")", "ๆ", "\t", "\u200b", "องค์การบริหารส่วนตำบล",
+          "ฤๅษี", "ก่ำ", "\u00a0", "เ", "ุ"]
+
+
+@settings(max_examples=150, deadline=None)
+@given(hs.lists(hs.sampled_from(_PARTS), max_size=40), hs.integers(20, 400),
+       hs.sampled_from([10, 14, 16, 22]))
+def test_layout_never_loses_text_or_splits_a_cluster(parts, width, size):
+    text = "".join(parts)
+    style = ParagraphStyle("h", parent=thai_styles()["body"], fontSize=size, leading=size * 1.5)
+    para = ThaiParagraph(text, style)
+    para.wrap(width, 100_000)
+    lines = para.line_texts()
+    expected = text.replace("\u200b", "").replace("\t", " ")
+    assert "".join("".join(lines).split()) == "".join(expected.split())
+    for line in lines:
+        if line:
+            assert line[0] not in " \t\n" and line[-1] not in " \t\n"  # (U+00A0 is text)
+            # no line starts with a mark unless the source text itself does
+            if joins_previous(line[0]):
+                assert expected.lstrip().startswith(line[0]) or any(
+                    p == "ุ" for p in parts)
+        if string_width(line, "Sarabun", size) > width + 0.01:
+            assert len([c for i, c in enumerate(line) if is_cluster_start(line, i)]) == 1

@@ -64,7 +64,7 @@ def test_tounicode_map_matches_harfbuzz_clusters():
     """Every glyph of every word in the word list, read through our ToUnicode map in the
     order it is written, spells the word (NFKD) — in regular and bold."""
     register_fonts()
-    from lev_desktop.exports.pdf.segment import word_list_path
+    from lev_desktop.exports.pdf.words import word_list_path
 
     words = [w.strip() for w in word_list_path().read_text("utf-8").splitlines()[::7] if w.strip()]
     for name in ("Sarabun", "Sarabun-Bold"):

@@ -91,6 +91,53 @@ def _glue(tokens: list[str]) -> list[str]:
     return out
 
 
+def _is_thai(c: str) -> bool:
+    return "\u0e00" <= c <= "\u0e7f"
+
+
+_MONTHS = {"ม.ค.", "ก.พ.", "มี.ค.", "เม.ย.", "พ.ค.", "มิ.ย.", "ก.ค.", "ส.ค.", "ก.ย.", "ต.ค.",
+           "พ.ย.", "ธ.ค.", "มกราคม", "กุมภาพันธ์", "มีนาคม", "เมษายน", "พฤษภาคม", "มิถุนายน",
+           "กรกฎาคม", "สิงหาคม", "กันยายน", "ตุลาคม", "พฤศจิกายน", "ธันวาคม", "พ.ศ.", "ค.ศ."}
+_DIGITS = set("0123456789๐๑๒๓๔๕๖๗๘๙")
+
+
+def _keep_together(tokens: list[str]) -> list[str]:
+    """Glue what must stay on one line: runs of Latin/digits/punctuation (``lev_desktop/x.py``,
+    ``e-mail``), and dates: ``15 ก.พ. 2568``, ``15 กุมภาพันธ์ 2568``, ``พ.ศ. 2568``."""
+    out: list[str] = []
+    for tok in tokens:
+        if out and not tok.isspace() and not out[-1].isspace():
+            a, b = out[-1][-1], tok[0]
+            if not _is_thai(a) and not _is_thai(b) and not joins_previous(b):
+                out[-1] += tok
+                continue
+        out.append(tok)
+    # dates: [number] " " MONTH " " [number]
+    i = 0
+    merged: list[str] = []
+    while i < len(out):
+        tok = out[i]
+        if (tok in _MONTHS and i + 2 < len(out) and out[i + 1] == " "
+                and out[i + 2][:1] in _DIGITS):
+            if len(merged) >= 2 and merged[-1] == " " and merged[-2][-1:] in _DIGITS:
+                merged.pop()
+                merged[-1] += " " + tok
+            else:
+                merged.append(tok)
+            merged[-1] += " " + out[i + 2]
+            i += 3
+            continue
+        if (tok in _MONTHS and len(merged) >= 2 and merged[-1] == " "
+                and merged[-2][-1:] in _DIGITS):
+            merged.pop()
+            merged[-1] += " " + tok
+            i += 1
+            continue
+        merged.append(tok)
+        i += 1
+    return merged
+
+
 @lru_cache(maxsize=65536)
 def _segment_cached(text: str) -> tuple[str, ...]:
     tokens: list[str] = []
@@ -99,7 +146,7 @@ def _segment_cached(text: str) -> tuple[str, ...]:
             tokens.append("\n")
         if part:
             tokens.extend(_raw_segment(part))
-    return tuple(_glue(tokens))
+    return tuple(_keep_together(_glue(tokens)))
 
 
 def segment(text: str) -> list[str]:
@@ -131,3 +178,17 @@ def _category(c: str) -> str:
     import unicodedata  # noqa: PLC0415
 
     return unicodedata.category(c)
+
+
+_words_set: frozenset[str] | None = None
+
+
+def dictionary_words() -> frozenset[str]:
+    """The bundled word list as a set (loaded once, on first need)."""
+    global _words_set
+    if _words_set is None:
+        with _lock:
+            if _words_set is None:
+                text = word_list_path().read_text("utf-8")
+                _words_set = frozenset(w.strip() for w in text.splitlines() if w.strip())
+    return _words_set
