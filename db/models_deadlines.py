@@ -5,16 +5,19 @@
   for things sent outside the app (paper, e-mail, an online form).
 - ``holidays``: public holidays, seeded with Thai holidays 2564–2570 and editable, used to
   flag due days that fall on a day the office is closed.
+
+It also indexes ``form_submissions`` by (programme, form, period): the calendar and the
+completeness board read one form of one period for every LAO (halves the national month).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Date, DateTime, Integer, String, UniqueConstraint
+from sqlalchemy import Date, DateTime, Index, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from lev_desktop.db.models import Base, utcnow
+from lev_desktop.db.models import Base, FormSubmission, utcnow
 
 
 class ObligationMark(Base):
@@ -34,3 +37,7 @@ class Holiday(Base):
     day: Mapped[dt.date] = mapped_column(Date, primary_key=True)
     name: Mapped[str] = mapped_column(String(300))
     source: Mapped[str] = mapped_column(String(16), default="user")  # seed | user
+
+
+Index("ix_form_submissions_programme_form_period", FormSubmission.programme_id,
+      FormSubmission.form_code, FormSubmission.period)

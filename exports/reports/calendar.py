@@ -3,7 +3,6 @@ this module only loads and lays them out)."""
 
 from __future__ import annotations
 
-import calendar as _cal
 import datetime as dt
 from dataclasses import dataclass
 
@@ -74,10 +73,8 @@ def load_month(store, office_code: str | None, fiscal_year: int,  # noqa: ANN001
     office = get_office(store, office_code)
     today = deadlines.today()
     month = month or default_month(fiscal_year, today)
-    start = dt.date(month[0], month[1], 1)
-    end = dt.date(month[0], month[1], _cal.monthrange(*month)[1])
     lines = []
-    for item in deadlines.office_deadlines(store, start, end, office=office.code):
+    for item in deadlines.month_deadlines(store, month[0], month[1], office=office.code):
         d, ob = item.deadline, item.obligation
         dest = ob.destination(office.lao_type) if office.level == "lao" else (
             None if ob.sends_to in (None, "route") else ob.sends_to)

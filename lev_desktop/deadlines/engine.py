@@ -26,20 +26,20 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Any
+from typing import Any, NamedTuple
 
-from sqlalchemy import delete, select
+from sqlalchemy import DateTime, and_, delete, func, or_, select, type_coerce
 
 from lev_desktop.db.models import FormStatus, FormSubmission, Office, Programme
 from lev_desktop.db.models_deadlines import Holiday, ObligationMark
 from lev_desktop.db.store import Store
 from lev_desktop.deadlines.rules import Deadline, Obligation, expand, obligations_of, period_for
-from lev_desktop.domain.offices import Level
+from lev_desktop.domain.offices import LaoType, Level
 from lev_desktop.i18n import N_
 
 DONE_STATUSES = (FormStatus.COMPLETE, FormStatus.SENT)
 DEFAULT_REMINDER_DAYS = 7
-DEFAULT_LOOKBACK_DAYS = 400
+DEFAULT_LOOKBACK_DAYS = 90   # reminders and badges: what went overdue in the last 3 months
 
 
 def today() -> dt.date:
@@ -97,9 +97,8 @@ FORM_SCREENS = {
 }
 
 
-@dataclass(frozen=True)
-class LaoState:
-    """One LAO's state for one deadline."""
+class LaoState(NamedTuple):
+    """One LAO's state for one deadline (a tuple: the nation has 7,850 per deadline)."""
 
     code: str
     name: str
@@ -232,8 +231,7 @@ def unmark_sent(store: Store, office: str, obligation_code: str, due: dt.date, *
 
 # ---- the book ------------------------------------------------------------------------------
 
-@dataclass(frozen=True)
-class _Lao:
+class _Lao(NamedTuple):
     code: str
     name: str
     lao_type: str | None
@@ -246,7 +244,7 @@ class DeadlineBook:
     def __init__(self, store: Store, *, office: str | None = None, today_: dt.date | None = None,
                  soon_days: int = DEFAULT_REMINDER_DAYS, programmes: Iterable[str] | None = None,
                  laos: bool = True):
-        from lev_desktop.services.offices import get_office, subordinate_laos
+        from lev_desktop.services.offices import get_office
 
         self.store = store
         self.today = today_ or today()
@@ -264,7 +262,15 @@ class DeadlineBook:
             progs = [p for p in progs if wanted is None or p.code in wanted or p.id in wanted]
             progs.sort(key=lambda p: (not p.builtin, p.code))
             self.programmes = progs
-            self.obligations = [ob for p in progs for ob in obligations_of(p)]
+            # obligations whose rule could not be read (edited templates): shown, not fatal
+            self.problems: list[tuple[Obligation, str]] = []
+            self.obligations: list[Obligation] = []
+            for programme in progs:
+                try:
+                    self.obligations += obligations_of(programme)
+                except (KeyError, TypeError, ValueError, AttributeError) as exc:
+                    self.problems.append((Obligation(programme.code, "?", Level.LAO.value, "",
+                                                     {}), f"{type(exc).__name__}: {exc}"))
             self.holidays = {row.day: row.name for row in session.scalars(select(Holiday))}
             marks = session.execute(select(
                 ObligationMark.programme_code, ObligationMark.obligation_code,
@@ -275,37 +281,80 @@ class DeadlineBook:
             self.marks[(prog, code)][due] = sent_at
         self.laos: list[_Lao] = []
         if laos and (me is None or me.level != Level.LAO):
-            self.laos = [_Lao(o.code, o.name, o.lao_type, o.district_code)
-                         for o in subordinate_laos(store, self.office_code)]
-        owners = {lao.code for lao in self.laos}
+            self.laos = self._subordinate_laos(me)
+        self.owners = {lao.code for lao in self.laos}
         if self.office_code:
-            owners.add(self.office_code)
-        self.forms = self._load_forms(owners)
+            self.owners.add(self.office_code)
+        # (owner, programme id, form, period) → (status, day reported); read per
+        # (programme, form, period) group when first needed, so a month of the whole country
+        # reads only the form states of that month's deadlines.
+        self._groups: dict[tuple[str, str, str], dict[str, tuple[str, dt.date | None]]] = \
+            defaultdict(dict)
+        self._lao_cache: dict[tuple[str, str], list[_Lao]] = {}
+        self._loaded: set[tuple[str, str, str]] = set()
         self._by_form: dict[tuple[str, str], list[Obligation]] = defaultdict(list)
         for ob in self.obligations:
             if ob.form:
                 self._by_form[(ob.programme_code, ob.form)].append(ob)
 
-    def _load_forms(self, owners: set[str]) -> dict[tuple, tuple[str, dt.date]]:
-        """(owner, programme id, form, period) → (status, day reported)."""
-        pids = [p.id for p in self.programmes]
-        out: dict[tuple, tuple[str, dt.date]] = {}
-        if not pids or not owners:
-            return out
-        columns = (FormSubmission.owner_office, FormSubmission.programme_id,
-                   FormSubmission.form_code, FormSubmission.period, FormSubmission.status,
-                   FormSubmission.completed_at, FormSubmission.sent_at, FormSubmission.updated_at)
-        query = select(*columns).where(FormSubmission.deleted.is_(False),
-                                       FormSubmission.programme_id.in_(pids))
-        if len(owners) < 500:
-            query = query.where(FormSubmission.owner_office.in_(sorted(owners)))
+    def _subordinate_laos(self, me: Office | None) -> list[_Lao]:
+        """``services.offices.subordinate_laos`` read with one plain query (the national
+        list has 7,850 LAOs; loading them as ORM objects took a second). Same rule: a
+        district gets its เทศบาลตำบล and อบต.; a province every LAO of the province; the
+        nation all (a test keeps the two equal)."""
+        columns = (Office.code, Office.name, Office.lao_type, Office.district_code,
+                   Office.province_code)
         with self.store.read() as session:
-            for owner, pid, form, period, status, completed, sent, updated in session.execute(query):
-                if owner not in owners:
-                    continue
-                when = sent or completed or updated
-                out[(owner, pid, form, period)] = (status, when.date() if when else None)
-        return out
+            rows = session.execute(select(*columns).where(
+                Office.level == Level.LAO.value, Office.deleted.is_(False))).all()
+        if me is not None and me.level == Level.PROVINCE:
+            rows = [r for r in rows if r.province_code == me.province_code]
+        elif me is not None and me.level == Level.DISTRICT:
+            rows = [r for r in rows if r.district_code == me.district_code and (
+                r.lao_type is None or LaoType(r.lao_type).reports_via_district)]
+        rows.sort(key=lambda r: (r.district_code or "", r.name))
+        return [_Lao(r.code, r.name, r.lao_type, r.district_code) for r in rows]
+
+    def preload(self, groups: Iterable[tuple[str, str, str]]) -> None:
+        """Reads the form states of (programme id, form, period) groups not read yet."""
+        wanted = sorted({g for g in groups if g[1] and g not in self._loaded})
+        if not wanted or not self.owners:
+            return
+        self._loaded.update(wanted)
+        when = type_coerce(func.coalesce(FormSubmission.sent_at, FormSubmission.completed_at,
+                                         FormSubmission.updated_at), DateTime)
+        columns = (FormSubmission.owner_office, FormSubmission.programme_id,
+                   FormSubmission.form_code, FormSubmission.period, FormSubmission.status, when)
+        owners = self.owners
+        with self.store.read() as session:
+            for chunk in range(0, len(wanted), 50):
+                part = wanted[chunk:chunk + 50]
+                query = select(*columns).where(FormSubmission.deleted.is_(False), or_(*(
+                    and_(FormSubmission.programme_id == pid, FormSubmission.form_code == form,
+                         FormSubmission.period == period) for pid, form, period in part)))
+                if len(owners) < 500:
+                    query = query.where(FormSubmission.owner_office.in_(sorted(owners)))
+                for owner, pid, form, period, status, at in session.execute(query):
+                    if owner in owners:
+                        self._groups[(pid, form, period)][owner] = (
+                            status, at.date() if at else None)
+
+    @property
+    def forms(self) -> dict[tuple, tuple[str, dt.date | None]]:
+        """Every form state read so far: (owner, programme id, form, period) → state."""
+        return {(owner, *group): state for group, states in self._groups.items()
+                for owner, state in states.items()}
+
+    def group(self, obligation: Obligation, period: str) -> dict[str, tuple[str, dt.date | None]]:
+        """Owner → (status, day reported) of the form ``obligation`` needs for ``period``."""
+        key = (obligation.programme_id, obligation.form or "", period)
+        if key not in self._loaded:
+            self.preload([key])
+        return self._groups.get(key, {})
+
+    def form_state(self, owner: str, obligation: Obligation, period: str
+                   ) -> tuple[str, dt.date | None] | None:
+        return self.group(obligation, period).get(owner)
 
     # ---- per-LAO ----------------------------------------------------------------------
     def lao_obligation(self, obligation: Obligation) -> Obligation | None:
@@ -321,7 +370,10 @@ class DeadlineBook:
         lao_ob = self.lao_obligation(obligation)
         if lao_ob is None:
             return []
-        return [lao for lao in self.laos if lao_ob.applies_to(lao.lao_type)]
+        key = (lao_ob.programme_code, lao_ob.code)
+        if key not in self._lao_cache:
+            self._lao_cache[key] = [lao for lao in self.laos if lao_ob.applies_to(lao.lao_type)]
+        return self._lao_cache[key]
 
     def lao_states(self, obligation: Obligation, due: dt.date, period: str | None = None
                    ) -> list[LaoState]:
@@ -329,9 +381,10 @@ class DeadlineBook:
             return []
         period = period_for(obligation, due) if period is None else period
         out = []
+        states = self.group(obligation, period)
+        nothing = (None, None)
         for lao in self.laos_for(obligation):
-            found = self.forms.get((lao.code, obligation.programme_id, obligation.form, period))
-            status, reported = found if found else (None, None)
+            status, reported = states.get(lao.code, nothing)
             if status in DONE_STATUSES:
                 state = LaoStatus.DONE
             elif due < self.today:
@@ -344,12 +397,10 @@ class DeadlineBook:
 
     def _summary(self, obligation: Obligation, due: dt.date, period: str) -> LaoSummary:
         """Counts without building LaoState objects (the month view of the whole country)."""
-        done = 0
         laos = self.laos_for(obligation)
-        for lao in laos:
-            found = self.forms.get((lao.code, obligation.programme_id, obligation.form, period))
-            if found and found[0] in DONE_STATUSES:
-                done += 1
+        states = self.group(obligation, period)
+        nothing = ("", None)
+        done = sum(1 for lao in laos if states.get(lao.code, nothing)[0] in DONE_STATUSES)
         rest = len(laos) - done
         return LaoSummary(done, 0 if due < self.today else rest, rest if due < self.today else 0)
 
@@ -361,12 +412,12 @@ class DeadlineBook:
         if self.level == Level.LAO or not self.laos:
             if not self.office_code:
                 return None
-            found = self.forms.get((self.office_code, obligation.programme_id,
-                                    obligation.form, period))
+            found = self.form_state(self.office_code, obligation, period)
             return found[1] if found and found[0] in DONE_STATUSES else None
         days = []
+        states = self.group(obligation, period)
         for lao in self.laos_for(obligation):
-            found = self.forms.get((lao.code, obligation.programme_id, obligation.form, period))
+            found = states.get(lao.code)
             if not found or found[0] not in DONE_STATUSES:
                 return None
             days.append(found[1] or self.today)
@@ -376,7 +427,8 @@ class DeadlineBook:
     def expand(self, start: dt.date, end: dt.date, levels: Iterable[str] | None = None,
                lao_type: str | None = None) -> list[Deadline]:
         return expand(self.obligations, start, end, levels=levels, lao_type=lao_type,
-                      reported_on=self.reported_on, holidays=self.holidays)
+                      reported_on=self.reported_on, holidays=self.holidays,
+                      problems=self.problems)
 
     def _state(self, done: bool, deadline: Deadline) -> tuple[State, int]:
         days_left = (deadline.due - self.today).days
@@ -401,7 +453,7 @@ class DeadlineBook:
         marked = self.marked(deadline)
         status = None
         if ob.form is not None and self.office_code:
-            found = self.forms.get((self.office_code, ob.programme_id, ob.form, deadline.period))
+            found = self.form_state(self.office_code, ob, deadline.period)
             status = found[0] if found else None
         form_done = (ob.form is None and marked) or status in DONE_STATUSES
         summary = None
@@ -413,6 +465,9 @@ class DeadlineBook:
                 form_done = True
         sent = not ob.reporting or status == FormStatus.SENT or marked
         done = (form_done and sent) or marked
+        if ob.form is None and ob.rule.get("type") == "event" and deadline.due < self.today:
+            done = True  # a meeting that took place: nothing left to send
+
         state, days_left = self._state(done, deadline)
         return Item(deadline, state, days_left, form_done, sent, marked, laos=summary,
                     form_status=status)
@@ -428,15 +483,20 @@ class DeadlineBook:
     def items(self, start: dt.date, end: dt.date) -> list[Item]:
         """Every deadline of this office in [start, end] (an office-less database: all levels)."""
         if self.level is None:
-            return [self.item(d) for d in self.expand(start, end)]
+            deadlines = self.expand(start, end)
+            self._preload_for(deadlines)
+            return [self.item(d) for d in deadlines]
         own = self.expand(start, end, levels=[self.level], lao_type=self.lao_type)
+        self._preload_for(own)
         out = [self.item(d) for d in own]
         if self.level != Level.LAO:
             taken = {(d.obligation.programme_code, d.obligation.form, d.due) for d in own}
             incoming = [ob for ob in self.obligations
                         if ob.level == Level.LAO and ob.reaches(self.level) and ob.form]
-            for deadline in expand(incoming, start, end, reported_on=self.reported_on,
-                                   holidays=self.holidays):
+            arriving = expand(incoming, start, end, reported_on=self.reported_on,
+                              holidays=self.holidays, problems=self.problems)
+            self._preload_for(arriving)
+            for deadline in arriving:
                 ob = deadline.obligation
                 if (ob.programme_code, ob.form, deadline.due) in taken:
                     continue
@@ -446,9 +506,26 @@ class DeadlineBook:
             out.sort(key=lambda i: i.deadline.sort_key())
         return out
 
+    def problem_text(self) -> str:
+        """One line naming the obligations that could not be read ('' when none)."""
+        from lev_desktop.i18n import _
+
+        if not self.problems:
+            return ""
+        names = sorted({f"{ob.programme_code} {ob.code}".strip() for ob, _reason in self.problems})
+        return _("Some deadline rules could not be read and are not shown: {names}. Please "
+                 "check these programmes.").format(names=", ".join(names))
+
+    def _preload_for(self, deadlines: Iterable[Deadline]) -> None:
+        self.preload((d.obligation.programme_id, d.obligation.form or "", d.period)
+                     for d in deadlines)
+
     def find(self, obligation: Obligation | str, programme: str | None = None) -> Obligation:
         if isinstance(obligation, Obligation):
-            return obligation
+            if obligation.programme_id:
+                return obligation
+            # read from a template (no programme id): the stored programme's obligation
+            programme, obligation = programme or obligation.programme_code, obligation.code
         for ob in self.obligations:
             if ob.code == obligation and (programme is None or ob.programme_code == programme):
                 return ob
@@ -485,6 +562,29 @@ def completeness(store: Store, obligation: Obligation | Deadline | str,
     return sorted(states, key=lambda s: (s.district_code or "", s.name))
 
 
+def completeness_board(store: Store, start: dt.date, end: dt.date, *, office: str | None = None,
+                       today_: dt.date | None = None) -> list[tuple[Item, list[LaoState]]]:
+    """Every deadline in [start, end] that LAOs under the office must meet, with each LAO's
+    state — one read for all of them (the consolidation board of a district or province)."""
+    book = DeadlineBook(store, office=office, today_=today_)
+    out = []
+    for item in book.items(start, end):
+        if item.laos is not None and item.laos.total:
+            states = book.lao_states(item.obligation, item.due, item.deadline.period)
+            out.append((item, sorted(states, key=lambda s: (s.district_code or "", s.name))))
+    return out
+
+
+def month_deadlines(store: Store, year: int, month: int, *, office: str | None = None,
+                    today_: dt.date | None = None) -> list[Item]:
+    """This office's deadlines of one month (reports print "a month of deadlines")."""
+    import calendar
+
+    last = calendar.monthrange(year, month)[1]
+    return office_deadlines(store, dt.date(year, month, 1), dt.date(year, month, last),
+                            office=office, today_=today_)
+
+
 def reminder_days(store: Store) -> int:
     value = store.get_setting("reminder.days", DEFAULT_REMINDER_DAYS)
     try:
@@ -496,30 +596,99 @@ def reminder_days(store: Store) -> int:
 def reminders(store: Store, *, today_: dt.date | None = None, days: int | None = None,
               lookback_days: int = DEFAULT_LOOKBACK_DAYS) -> list[Item]:
     """What is overdue (within the look-back) or due within ``days`` (setting reminder.days)."""
+    if not store.office_code:
+        return []  # not set up yet: nothing is this office's to do
     days = reminder_days(store) if days is None else days
     now = today_ or today()
     book = DeadlineBook(store, today_=now, soon_days=days)
     items = book.items(now - dt.timedelta(days=lookback_days), now + dt.timedelta(days=days))
-    return [i for i in items if i.attention]
+    # due soon first (nearest first), then the overdue, most recent first
+    return sorted((i for i in items if i.attention),
+                  key=lambda i: (i.state == State.OVERDUE, abs(i.days_left)))
 
 
 def badge_count(store: Store, *, today_: dt.date | None = None) -> int:
     return len(reminders(store, today_=today_))
 
 
+def programmes_exist(store: Store) -> bool:
+    with store.read() as session:
+        return session.scalar(select(Programme.id).limit(1)) is not None
+
+
 def cli_deadlines(store: Store, start: dt.date, end: dt.date, *, programme: str | None = None,
-                  level: str = "all") -> list[Deadline]:
+                  level: str = "all", warnings: list[str] | None = None) -> list[Deadline]:
     """The deadlines the ``lev deadlines`` command prints."""
     book = DeadlineBook(store, programmes=[programme] if programme else None)
-    if programme and not book.programmes:
+    if not book.programmes and not programmes_exist(store):
+        # a database not set up yet: the built-in templates, read in memory (nothing written)
+        from lev_desktop.domain.templates import BUILTIN_TEMPLATES
+
+        templates = [t for t in BUILTIN_TEMPLATES if programme in (None, t["code"])]
+        book.obligations = [ob for t in templates for ob in obligations_of(t)]
+        if programme and not templates:
+            raise KeyError(programme)
+    elif programme and not book.programmes:
         raise KeyError(programme)
     levels = None if level == "all" else [level]
-    return book.expand(start, end, levels=levels)
+    deadlines = book.expand(start, end, levels=levels)
+    if warnings is not None and book.problems:
+        warnings.append(book.problem_text())
+    return deadlines
 
 
 __all__ = [
     "DeadlineBook", "Item", "LaoState", "LaoStatus", "LaoSummary", "State", "badge_count",
-    "cli_deadlines", "completeness", "holiday_map", "list_holidays", "mark_sent",
-    "office_deadlines", "reminder_days", "reminders", "remove_holiday", "set_holiday",
+    "cli_deadlines", "completeness", "completeness_board", "draft_forms", "holiday_map",
+    "list_holidays", "mark_sent", "month_deadlines", "office_deadlines", "reminder_days", "reminders", "remove_holiday", "set_holiday",
     "today", "unmark_sent",
 ]
+
+
+# ---- forms in draft (home screen) -----------------------------------------------------------
+
+@dataclass(frozen=True)
+class DraftForm:
+    programme_code: str
+    programme_name: str
+    form_code: str
+    form_name: str
+    form_kind: str | None
+    period: str
+    status: str
+    updated_at: dt.datetime | None
+
+    @property
+    def target(self) -> tuple[str, dict[str, Any]] | None:
+        screen = FORM_SCREENS.get(self.form_kind or "")
+        if screen is None:
+            return None
+        return screen, {"programme": self.programme_code, "form": self.form_code,
+                        "period": self.period}
+
+
+def draft_forms(store: Store, office: str | None = None) -> list[DraftForm]:
+    """This office's forms still in draft or returned for correction, newest first."""
+    office = office or store.office_code
+    if not office:
+        return []
+    with store.read() as session:
+        progs = {p.id: p for p in session.scalars(select(Programme).where(
+            Programme.deleted.is_(False)))}
+        rows = session.execute(select(
+            FormSubmission.programme_id, FormSubmission.form_code, FormSubmission.period,
+            FormSubmission.status, FormSubmission.updated_at).where(
+            FormSubmission.owner_office == office, FormSubmission.deleted.is_(False),
+            FormSubmission.status.in_([FormStatus.DRAFT, FormStatus.RETURNED]))).all()
+    out = []
+    for pid, form, period, status, updated in rows:
+        programme = progs.get(pid)
+        if programme is None:
+            continue
+        spec_form = next((f for f in (programme.spec or {}).get("forms", [])
+                          if f["code"] == form), {})
+        out.append(DraftForm(programme.code, programme.short_name or programme.name, form,
+                             spec_form.get("name", form), spec_form.get("kind"), period, status,
+                             updated))
+    out.sort(key=lambda d: d.updated_at or dt.datetime.min, reverse=True)
+    return out

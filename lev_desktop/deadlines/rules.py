@@ -10,9 +10,10 @@ here, in ``period_for``, so that every area keys forms the same way:
 - form period ``fiscal_year`` or ``once``: ``FY<BE year>`` of the programme (or of the due
   date when the programme has no fiscal year), e.g. ``FY2568``;
 - form period ``monthly``: the month reported on, ``YYYY-MM``. A ``monthly`` rule (a report
-  due on day N of every month) covers the month before the due date (the report of 1 Aug
-  covers July); a ``monthly_following`` rule covers the month before its due date as well
-  (the province's report due 5 Aug covers July).
+  due on day N of every month) is the report *of* the month it is due in (P4: the LAOs'
+  report due 1 Jul 2565 is the July report, as the fiscal-year months Oct–Sep are keyed);
+  a ``monthly_following`` rule covers the month before its due date (the province's report
+  due 5 Aug collects the July reports).
 """
 
 from __future__ import annotations
@@ -92,6 +93,7 @@ class Deadline:
     round: int = 1
     weekend: bool = False
     holiday: str | None = None
+    working_day: dt.date | None = None  # the working day before, when due falls on a day off
 
     @property
     def first_day(self) -> dt.date:
@@ -178,7 +180,8 @@ def period_for(obligation: Obligation, due: dt.date) -> str:
     if obligation.form is None:
         return ""
     if obligation.form_period == "monthly":
-        year, month = _add_months(due.year, due.month, -1)
+        shift = -1 if obligation.rule.get("type") == "monthly_following" else 0
+        year, month = _add_months(due.year, due.month, shift)
         return f"{year:04d}-{month:02d}"
     if obligation.form_period == "round":
         return due.isoformat()
@@ -228,17 +231,45 @@ def _raw_dates(obligation: Obligation, start: dt.date, end: dt.date
         raise ValueError(f"unknown deadline rule type {kind!r} in {obligation.code}")
 
 
+def _dates_in_range(obligation: Obligation, start: dt.date, end: dt.date,
+                    stop: dt.date | None) -> Iterator[Deadline]:
+    round_no = 0
+    for first_day, due, time in _raw_dates(obligation, start, end):
+        round_no += 1
+        if (first_day or due) > end and obligation.rule.get("type") in (
+                "monthly", "monthly_following", "days_of_month"):
+            return
+        if first_day is not None and first_day > due:
+            continue
+        deadline = Deadline(obligation, due, start=first_day, time=time,
+                            period=period_for(obligation, due), round=round_no)
+        if deadline.overlaps(start, end):
+            yield deadline
+        if stop is not None and due >= stop:
+            return
+
+
+def previous_working_day(day: dt.date, holidays: Mapping[dt.date, str]) -> dt.date:
+    """The last working day before ``day`` (not a weekend, not a holiday)."""
+    day -= dt.timedelta(days=1)
+    while day.weekday() >= 5 or day in holidays:
+        day -= dt.timedelta(days=1)
+    return day
+
+
 def expand(obligations: Iterable[Obligation], start: dt.date, end: dt.date, *,
            levels: Iterable[str] | None = None, lao_type: str | None = None,
            reported_on: Callable[[Obligation], dt.date | None] | None = None,
-           holidays: Mapping[dt.date, str] | None = None) -> list[Deadline]:
+           holidays: Mapping[dt.date, str] | None = None,
+           problems: list[tuple[Obligation, str]] | None = None) -> list[Deadline]:
     """Every deadline of ``obligations`` that touches [start, end], sorted, without duplicates.
 
     ``levels`` keeps only those levels; ``lao_type`` drops LAO obligations restricted to other
     LAO types. ``reported_on(obligation)`` answers, for ``until_all_reported`` rules, the day
     everyone concerned had reported (None: not yet); rounds stop after the first round on or
     after that day. ``holidays`` (date → name) flags due days on holidays; weekends are
-    always flagged.
+    always flagged. With a ``problems`` list, an obligation whose rule cannot be read is
+    skipped and reported there (obligation, reason) instead of raising.
     """
     wanted = set(levels) if levels is not None else None
     holidays = holidays or {}
@@ -252,23 +283,22 @@ def expand(obligations: Iterable[Obligation], start: dt.date, end: dt.date, *,
         stop: dt.date | None = None
         if obligation.until_all_reported and reported_on is not None:
             stop = reported_on(obligation)
-        round_no = 0
-        for first_day, due, time in _raw_dates(obligation, start, end):
-            round_no += 1
-            if (first_day or due) > end and obligation.rule.get("type") in (
-                    "monthly", "monthly_following", "days_of_month"):
-                break
-            if first_day is not None and first_day > due:
-                continue
-            deadline = Deadline(obligation, due, start=first_day, time=time,
-                                period=period_for(obligation, due), round=round_no)
-            if deadline.overlaps(start, end):
-                key = (obligation.programme_code, obligation.code, first_day, due)
-                if key not in seen:
-                    seen.add(key)
-                    out.append(replace(deadline, weekend=due.weekday() >= 5,
-                                       holiday=holidays.get(due)))
-            if stop is not None and due >= stop:
-                break
+        try:
+            found = list(_dates_in_range(obligation, start, end, stop))
+        except (KeyError, ValueError, TypeError) as exc:
+            # A rule an office edited into something unreadable: skip it, say which.
+            if problems is None:
+                raise
+            problems.append((obligation, f"{type(exc).__name__}: {exc}"))
+            continue
+        for deadline in found:
+            due, first_day = deadline.due, deadline.start
+            key = (obligation.programme_code, obligation.code, first_day, due)
+            if key not in seen:
+                seen.add(key)
+                weekend, holiday = due.weekday() >= 5, holidays.get(due)
+                out.append(replace(deadline, weekend=weekend, holiday=holiday,
+                                   working_day=previous_working_day(due, holidays)
+                                   if weekend or holiday else None))
     out.sort(key=Deadline.sort_key)
     return out

@@ -1,4 +1,5 @@
-"""deadlines: obligation marks and the holiday table (seeded with Thai holidays 2564–2570)
+"""deadlines: obligation marks, the holiday table (seeded with Thai holidays 2564–2570) and an
+index of form submissions by programme, form and period
 
 Revision ID: 0005
 Revises: 0001
@@ -29,6 +30,9 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("obligation_marks", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_obligation_marks_office"), ["office"], unique=False)
+    with op.batch_alter_table("form_submissions", schema=None) as batch_op:
+        batch_op.create_index("ix_form_submissions_programme_form_period",
+                              ["programme_id", "form_code", "period"], unique=False)
     holidays = op.create_table(
         "holidays",
         sa.Column("day", sa.Date(), nullable=False),
@@ -44,6 +48,8 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_table("holidays")
+    with op.batch_alter_table("form_submissions", schema=None) as batch_op:
+        batch_op.drop_index("ix_form_submissions_programme_form_period")
     with op.batch_alter_table("obligation_marks", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_obligation_marks_office"))
     op.drop_table("obligation_marks")

@@ -1,0 +1,131 @@
+"""Time to build the deadline month view for a province (200 LAOs) and the nation (7,850).
+
+    .venv/bin/python bench/bench_deadlines.py [--runs 5] [--keep DIR]
+
+Data: ``services.demo.lao_records`` + ``insert_records`` for every LAO (the same shape of
+records an office holds). Measured, median of several runs, for September 2568 (2025):
+reading (DeadlineBook: offices, programmes, form states, marks, holidays), expanding and
+judging the month's deadlines (with per-LAO counts), full per-LAO completeness lists for
+every deadline of the month (what the consolidation board shows), and filling the Qt model.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+
+def build(path: Path, level: str, laos: int, seed: int = 7) -> None:
+    from sqlalchemy import insert
+
+    from lev_desktop.db.models import Office
+    from lev_desktop.db.store import Store
+    from lev_desktop.domain.offices import LaoType
+    from lev_desktop.services import demo
+    from lev_desktop.services.offices import initialise
+
+    store = Store(path)
+    if level == "province":
+        initialise(store, level="province", code="P48", name="สถจ.นครพนม", province_code="48")
+        provinces = ["48"]
+    else:
+        initialise(store, level="national", code="DLA", name="กรมส่งเสริมการปกครองท้องถิ่น")
+        provinces = [f"{n:02d}" for n in range(10, 97)][:77]
+    rng = random.Random(seed)
+    types = [LaoType.SAO] * 68 + [LaoType.SUBDISTRICT] * 28 + [LaoType.TOWN] * 3 + [LaoType.PAO]
+    offices = []
+    for n in range(laos):
+        province = provinces[n % len(provinces)]
+        district = f"{province}{(n // len(provinces)) % 12 + 1:02d}"
+        code = f"{district}{n:05d}"
+        offices.append(demo._row(code, code=code, name=f"อปท. ทดสอบ {n}", level="lao",
+                                 lao_type=rng.choice(types).value, province_code=province,
+                                 district_code=district, parent_code=None, phone="",
+                                 public_key=None))
+    with store.session(importing=True) as session:
+        session.execute(insert(Office), offices)
+    batch: dict = {}
+    for n, office in enumerate(offices):
+        for model, rows in demo.lao_records(office["code"], rng).items():
+            batch.setdefault(model, []).extend(rows)
+        if n % 500 == 499 or n == len(offices) - 1:
+            with store.session(importing=True) as session:
+                demo.insert_records(session, batch)
+            batch = {}
+    store.dispose()
+
+
+def measure(path: Path, runs: int) -> dict[str, float]:
+    import datetime as dt
+
+    from PySide6.QtWidgets import QApplication
+
+    from lev_desktop.db.store import Store
+    from lev_desktop.deadlines.engine import DeadlineBook
+    from lev_desktop.ui.widgets.deadline_models import MonthModel
+
+    app = QApplication.instance() or QApplication([])
+    store = Store(path)
+    today = dt.date(2025, 9, 10)
+    start, end = MonthModel.grid_range(2025, 9, 6)
+    times: dict[str, list[float]] = {"read": [], "expand": [], "laos": [], "model": [],
+                                     "total": []}
+    counts = {}
+    for _ in range(runs):
+        t0 = time.perf_counter()
+        book = DeadlineBook(store, today_=today)
+        t1 = time.perf_counter()
+        items = book.items(start, end)
+        t2 = time.perf_counter()
+        states = [book.lao_states(i.obligation, i.due, i.deadline.period) for i in items
+                  if i.laos is not None]
+        t3 = time.perf_counter()
+        model = MonthModel()
+        model.set_month(2025, 9, 6, items, book.holidays, today)
+        for row in range(model.rowCount()):
+            for column in range(7):
+                model.data(model.index(row, column))
+        t4 = time.perf_counter()
+        for key, value in (("read", t1 - t0), ("expand", t2 - t1), ("laos", t3 - t2),
+                           ("model", t4 - t3), ("total", t4 - t0)):
+            times[key].append(value)
+        counts = {"lao_count": len(book.laos), "forms": len(book.forms), "items": len(items),
+                  "lao_states": sum(len(s) for s in states)}
+    store.dispose()
+    del app
+    return {**{k: statistics.median(v) for k, v in times.items()}, **counts}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--keep", help="folder for the generated databases (reused)")
+    args = parser.parse_args()
+    folder = Path(args.keep or tempfile.mkdtemp(prefix="lev-bench-"))
+    folder.mkdir(parents=True, exist_ok=True)
+    os.environ.setdefault("LEV_DATA_DIR", str(folder))
+    for name, level, laos in (("province", "province", 200), ("nation", "national", 7850)):
+        path = folder / f"{name}.db"
+        if not path.exists():
+            t0 = time.perf_counter()
+            build(path, level, laos)
+            print(f"{name}: built {laos} LAOs in {time.perf_counter() - t0:.1f} s, "
+                  f"{path.stat().st_size / 1e6:.1f} MB", flush=True)
+        result = measure(path, args.runs)
+        print(f"{name}: " + ", ".join(
+            f"{k} {v * 1000:.1f} ms" if isinstance(v, float) else f"{k} {v}"
+            for k, v in result.items()), flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+    sys.exit(main())

@@ -1,0 +1,92 @@
+"""``lev deadlines``: the dated obligations of the programmes, as TSV lines or an .ics file."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import sys
+from pathlib import Path
+
+from lev_desktop.cli import CliError, open_store
+from lev_desktop.i18n import _
+
+LEVELS = ["lao", "district", "province", "national", "all"]
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    cmd = sub.add_parser("deadlines", help=_("list the deadlines of the programmes in a date range"))
+    cmd.add_argument("--from", dest="start", required=True, help=_("first day, YYYY-MM-DD"))
+    cmd.add_argument("--to", dest="end", required=True, help=_("last day, YYYY-MM-DD"))
+    cmd.add_argument("--programme", help=_("only this programme (code, e.g. P5)"))
+    cmd.add_argument("--level", choices=LEVELS, default="all",
+                     help=_("only the deadlines of this level (default: all)"))
+    cmd.add_argument("--format", choices=["tsv", "ics"], default="tsv",
+                     help=_("tsv: one line per deadline; ics: an iCalendar file"))
+    cmd.add_argument("--out", help=_("write to this file instead of the screen"))
+    cmd.set_defaults(handler=cmd_deadlines)
+
+
+def _day(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError as exc:
+        raise CliError(_("Not a date: {text} (write it as YYYY-MM-DD, e.g. 2025-09-01)")
+                       .format(text=text), 2) from exc
+
+
+def tsv_line(deadline) -> str:  # noqa: ANN001
+    """ISO date (a window: ISO interval), the Thai date with its BE year, level, title."""
+    from lev_desktop.thai_format import format_date
+
+    if deadline.is_window:
+        iso = f"{deadline.start.isoformat()}/{deadline.due.isoformat()}"
+        start, due = deadline.start, deadline.due
+        if (start.year, start.month) == (due.year, due.month):
+            be = f"{start.day}–{format_date(due, 'short', thai=True)}"
+        else:
+            be = f"{format_date(start, 'short', thai=True)} – {format_date(due, 'short', thai=True)}"
+    else:
+        iso = deadline.due.isoformat()
+        be = format_date(deadline.due, "weekday", thai=True)
+    return "\t".join([iso, be, deadline.obligation.level, deadline.obligation.title])
+
+
+def cmd_deadlines(args: argparse.Namespace) -> int:
+    from lev_desktop.deadlines.engine import cli_deadlines
+    from lev_desktop.deadlines.ics import to_ics
+
+    start, end = _day(args.start), _day(args.end)
+    if end < start:
+        raise CliError(_("The last day comes before the first day"), 2)
+    store = open_store(args)
+    try:
+        warnings: list[str] = []
+        deadlines = cli_deadlines(store, start, end, programme=args.programme, level=args.level,
+                                  warnings=warnings)
+        for warning in warnings:
+            print(f"lev: {warning}", file=sys.stderr)
+    except KeyError as exc:
+        raise CliError(_("No programme with code {code}").format(code=args.programme), 2) from exc
+    if args.format == "ics":
+        data = to_ics(deadlines)
+        if args.out:
+            _write(Path(args.out), data)
+        else:
+            sys.stdout.buffer.write(data)
+        return 0
+    text = "".join(tsv_line(d) + "\n" for d in deadlines)
+    if args.out:
+        _write(Path(args.out), text.encode("utf-8"))
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
+def _write(path: Path, data: bytes) -> None:
+    try:
+        tmp = path.with_name(path.name + ".tmp")
+        tmp.write_bytes(data)
+        tmp.replace(path)
+    except OSError as exc:
+        raise CliError(_("Cannot write the file {path}: {reason}").format(
+            path=path, reason=exc.strerror or exc), 1) from exc

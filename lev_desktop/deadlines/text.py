@@ -1,0 +1,90 @@
+"""Words for deadlines as a person reads them (Qt-free, shared by screens, reports, CLI)."""
+
+from __future__ import annotations
+
+from lev_desktop.deadlines.rules import Deadline, Obligation
+from lev_desktop.domain.offices import LEVEL_SHORT, Level
+from lev_desktop.i18n import _
+from lev_desktop.thai_format import format_date
+
+
+def when_text(deadline: Deadline, *, style: str = "weekday") -> str:
+    """"ศ. 21 มี.ค. 2568"; a window "1–15 ก.พ. 2568"; a meeting adds its time."""
+    if deadline.is_window:
+        start, due = deadline.start, deadline.due
+        if (start.year, start.month) == (due.year, due.month):
+            return f"{start.day}–{format_date(due, 'short')}"
+        return f"{format_date(start, 'short')} – {format_date(due, 'short')}"
+    text = format_date(deadline.due, style)
+    if deadline.time:
+        text += " " + _("{time} hrs").format(time=deadline.time)
+    return text
+
+
+def days_left_text(days: int) -> str:
+    if days == 0:
+        return _("today")
+    if days == 1:
+        return _("tomorrow")
+    if days > 0:
+        return _("{n} days left").format(n=days)
+    if days == -1:
+        return _("1 day overdue")
+    return _("{n} days overdue").format(n=-days)
+
+
+def level_short(level: str | Level) -> str:
+    return _(LEVEL_SHORT[Level(level)])
+
+
+def route_text(obligation: Obligation, lao_type: str | None = None) -> str:
+    """Who sends to whom: "อปท. → อำเภอ"; "อปท." alone when nothing is sent."""
+    who = level_short(obligation.level)
+    if obligation.sends_to is None:
+        return who
+    if obligation.sends_to == "route" and lao_type is None:
+        to = _("district / province")
+    else:
+        to = level_short(obligation.destination(lao_type))
+    return f"{who} → {to}"
+
+
+def flag_text(deadline: Deadline) -> str:
+    """A warning when the due day is not a working day ('' otherwise)."""
+    before = format_date(deadline.working_day, "weekday") if deadline.working_day else ""
+    if deadline.holiday:
+        return _("Public holiday: {name} — offices often send the working day before "
+                 "({day})").format(name=shorten(deadline.holiday), day=before)
+    if deadline.weekend:
+        return _("Falls on a weekend — offices often send the working day before ({day})"
+                 ).format(day=before)
+    return ""
+
+
+def period_text(period: str) -> str:
+    """"FY2568" → "ปีงบประมาณ พ.ศ. 2568"; "2025-07" → "กรกฎาคม 2568"; a round date → the date."""
+    import datetime as dt
+
+    from lev_desktop.thai_format import fiscal_year_label
+
+    if period.startswith("FY") and period[2:].isdigit():
+        return fiscal_year_label(int(period[2:]))
+    try:
+        if len(period) == 7:
+            return format_date(dt.date.fromisoformat(period + "-01"), "month")
+        return format_date(dt.date.fromisoformat(period), "short")
+    except ValueError:
+        return period
+
+
+def shorten(text: str, limit: int = 48) -> str:
+    """Cuts a long Thai name at ``limit`` characters without splitting a base letter from its
+    vowel or tone marks (the official name of 5 December is 120 characters)."""
+    import unicodedata
+
+    if len(text) <= limit:
+        return text
+    cut = limit
+    while cut > 0 and unicodedata.category(text[cut]) == "Mn":
+        cut -= 1
+    return text[:cut].rstrip() + "…"

@@ -1,0 +1,286 @@
+"""Calendar, home and reminder screens with qtbot; every model through qtmodeltester."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from icalendar import Calendar
+from PySide6.QtCore import Qt
+
+from lev_desktop.deadlines import engine
+from lev_desktop.deadlines.engine import State
+from lev_desktop.ui.context import AppContext
+from lev_desktop.ui.widgets.deadline_models import ItemRole
+
+D = dt.date
+
+# The offscreen platform plugin warns when a top-level window is shown; not our bug.
+pytestmark = pytest.mark.qt_log_ignore("propagateSizeHints")
+
+
+@pytest.fixture
+def pinned_today(monkeypatch):
+    monkeypatch.setenv("LEV_TODAY", "2025-09-10")
+
+
+@pytest.fixture
+def ctx(demo_store, pinned_today, qtbot):
+    context = AppContext(demo_store)
+    yield context
+    context.runner.wait()
+
+
+def _calendar(ctx, qtbot):
+    from lev_desktop.ui.screens.calendar import CalendarScreen
+
+    screen = CalendarScreen(ctx)
+    qtbot.addWidget(screen)
+    screen.resize(1166, 708)
+    screen.show()
+    qtbot.waitExposed(screen)
+    screen.refresh()
+    qtbot.waitUntil(lambda: screen.book is not None and not screen.loading, timeout=10000)
+    return screen
+
+
+def test_models_pass_the_model_tester(demo_store, pinned_today, qtmodeltester):
+    from lev_desktop.ui.widgets.deadline_models import (
+        AgendaModel,
+        HolidayModel,
+        LaoStatesModel,
+        MonthModel,
+    )
+
+    book = engine.DeadlineBook(demo_store)
+    items = book.items(D(2024, 10, 1), D(2025, 9, 30))
+    agenda = AgendaModel()
+    agenda.set_items(items)
+    qtmodeltester.check(agenda)
+    assert agenda.rowCount() == len(items) > 0
+    month = MonthModel()
+    start, end = MonthModel.grid_range(2025, 9, 6)
+    month.set_month(2025, 9, 6, book.items(start, end), book.holidays, book.today)
+    qtmodeltester.check(month)
+    holidays = HolidayModel()
+    holidays.set_rows([(h.day, h.name, h.source) for h in engine.list_holidays(demo_store, 2025)])
+    qtmodeltester.check(holidays)
+    states = LaoStatesModel()
+    states.set_rows(engine.completeness(demo_store, "P5.DISTRICT.REPORT", D(2025, 9, 15)))
+    qtmodeltester.check(states)
+    assert states.rowCount() == 14
+
+
+def test_month_grid_follows_week_start():
+    from lev_desktop.ui.screens.calendar import week_start_of
+    from lev_desktop.ui.widgets.deadline_models import MonthModel
+
+    model = MonthModel()
+    model.set_month(2025, 2, week_start_of("monday"), [], {})
+    assert model.headerData(0, Qt.Orientation.Horizontal) == "จันทร์"
+    assert model.days[0] == D(2025, 1, 27) and model.days[-1] == D(2025, 3, 2)
+    model.set_month(2025, 2, week_start_of("sunday"), [], {})
+    assert model.headerData(0, Qt.Orientation.Horizontal) == "อาทิตย์"
+    assert model.days[0] == D(2025, 1, 26) and model.days[-1].weekday() == 5
+    assert week_start_of(None) == 6 and week_start_of(1) == 0 and week_start_of(7) == 6
+
+
+def test_month_shows_thai_month_and_chips(ctx, qtbot):
+    screen = _calendar(ctx, qtbot)
+    screen.open_item(D(2025, 10, 1))
+    assert screen.title.text() == "ตุลาคม 2568"
+    qtbot.waitUntil(lambda: screen.month_model.month == 10 and not screen.loading)
+    screen.open_item(D(2025, 9, 1))
+    qtbot.waitUntil(lambda: screen.month_model.month == 9 and not screen.loading)
+    assert screen.title.text() == "กันยายน 2568"
+    index = screen.month_model.index_of(D(2025, 9, 15))
+    items = index.data(ItemRole)
+    assert items and items[0].obligation.code == "P5.DISTRICT.REPORT"
+    assert items[0].state == State.DUE_SOON
+
+
+def test_clicking_a_chip_opens_its_form(ctx, qtbot):
+    from lev_desktop.ui.widgets.month_view import layout
+
+    screen = _calendar(ctx, qtbot)
+    screen.open_item({"date": "2025-09-15"})
+    qtbot.waitUntil(lambda: screen.month_model.month == 9 and not screen.loading)
+    view = screen.month_view
+    index = screen.month_model.index_of(D(2025, 9, 15))
+    rect = view.visualRect(index)
+    from PySide6.QtGui import QFontMetrics
+
+    from lev_desktop.ui.widgets.month_view import chip_font
+
+    chips, _hidden = layout(rect, D(2025, 9, 15), index.data(ItemRole),
+                            QFontMetrics(chip_font(view.font())),
+                            QFontMetrics(view.font()).height() + 6)
+    assert chips
+    with qtbot.waitSignal(ctx.navigate, timeout=3000) as signal:
+        qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=chips[0][0].center())
+    assert signal.args == ["kpi", {"programme": "P5", "form": "SP", "period": "FY2568"}]
+
+
+def test_agenda_mark_sent_turns_done(ctx, qtbot):
+    screen = _calendar(ctx, qtbot)
+    screen.tabs.setCurrentIndex(1)
+    row = next(n for n, i in enumerate(screen.agenda_model.items)
+               if i.obligation.code == "P5.DISTRICT.REPORT")
+    screen.agenda.selectRow(row)
+    assert screen.mark_button.isEnabled() and screen.laos_button.isEnabled()
+    screen.mark_button.click()
+    qtbot.waitUntil(lambda: any(i.obligation.code == "P5.DISTRICT.REPORT"
+                                and i.state == State.DONE for i in screen.agenda_model.items),
+                    timeout=10000)
+    assert "ส่งแล้ว" in screen.agenda_model.text(screen.agenda_model.items[row], 0) or \
+        screen.agenda_model.items[row].state == State.DONE
+
+
+def test_ics_export_and_month_pdf(ctx, qtbot, tmp_path):
+    screen = _calendar(ctx, qtbot)
+    target = tmp_path / "out.ics"
+    screen.export_ics(target)
+    qtbot.waitUntil(target.exists, timeout=10000)
+    events = list(Calendar.from_ical(target.read_bytes()).walk("VEVENT"))
+    expected = [i for i in screen.fy_items if i.state != State.DONE]
+    assert len(events) == len(expected) > 0
+    pdf = tmp_path / "month.pdf"
+    screen.open_item(D(2025, 2, 1))
+    qtbot.waitUntil(lambda: screen.month_model.month == 2 and not screen.loading)
+    assert screen.save_pdf(pdf)
+    assert pdf.read_bytes()[:4] == b"%PDF"
+
+
+def test_ics_export_to_a_bad_folder_is_a_polite_message(ctx, qtbot, tmp_path, monkeypatch):
+    from lev_desktop.ui.screens import calendar
+
+    shown = []
+    monkeypatch.setattr(calendar, "show_error", lambda parent, text: shown.append(text))
+    screen = _calendar(ctx, qtbot)
+    screen.export_ics(tmp_path / "missing" / "out.ics")
+    qtbot.waitUntil(lambda: bool(shown), timeout=10000)
+    assert "ไม่สามารถบันทึกไฟล์" in shown[0]
+
+
+def test_holiday_dialog_adds_and_removes(ctx, qtbot, demo_store):
+    from lev_desktop.ui.widgets.deadline_dialogs import HolidayDialog
+
+    dialog = HolidayDialog(ctx, 2025)
+    qtbot.addWidget(dialog)
+    qtbot.waitUntil(lambda: dialog.model.rowCount() > 10, timeout=10000)
+    qtbot.keyClicks(dialog.day, "16/9/2568")
+    dialog.name.setText("วันหยุดพิเศษ")
+    dialog.add_button.click()
+    qtbot.waitUntil(lambda: D(2025, 9, 16) in engine.holiday_map(demo_store), timeout=10000)
+    qtbot.waitUntil(lambda: any(r[0] == D(2025, 9, 16) for r in dialog.model.rows), timeout=10000)
+    row = next(n for n, r in enumerate(dialog.model.rows) if r[0] == D(2025, 9, 16))
+    dialog.table.selectRow(row)
+    dialog.remove_button.click()
+    qtbot.waitUntil(lambda: D(2025, 9, 16) not in engine.holiday_map(demo_store), timeout=10000)
+    dialog.day.setText("31/2/2568")
+    dialog.add_button.click()
+    assert "วัน/เดือน/ปี" in dialog.message.text()
+    ctx.runner.wait()
+
+
+def test_home_lists_next_deadlines_and_acts(ctx, qtbot):
+    from lev_desktop.ui.screens.home import HomeScreen
+
+    home = HomeScreen(ctx)
+    qtbot.addWidget(home)
+    home.resize(1166, 708)
+    with qtbot.waitSignal(ctx.badge_changed, timeout=10000) as badge:
+        home.refresh()
+    assert badge.args[0] == "home" and badge.args[1] > 0
+    assert home.data.deadlines and home.deadlines.buttons
+    assert home.packages.empty.text() == "ไม่มีแพ็กเกจรอนำเข้า"
+    first = home.data.deadlines[0]
+    with qtbot.waitSignal(ctx.navigate, timeout=3000) as signal:
+        home.deadlines.buttons[0].click()
+    expected = first.target or ("calendar", {"date": first.due})
+    assert tuple(signal.args) == tuple(expected)
+
+
+def test_home_empty_state(empty_store, qtbot, pinned_today):
+    from lev_desktop.services.offices import initialise
+    from lev_desktop.ui.screens.home import HomeScreen
+
+    initialise(empty_store, level="national", code="DLA", name="กรมส่งเสริมการปกครองท้องถิ่น")
+    context = AppContext(empty_store)
+    home = HomeScreen(context)
+    qtbot.addWidget(home)
+    home.show()
+    with qtbot.waitSignal(context.badge_changed, timeout=10000):
+        home.refresh()
+    assert home.all_clear.isVisible() and "ไม่มีงานค้าง" in home.all_clear.text()
+    context.runner.wait()
+
+
+def test_reminder_dialog_and_badges(ctx, qtbot):
+    from lev_desktop.ui.widgets.reminder import maybe_show_reminder
+
+    badges = []
+    ctx.badge_changed.connect(lambda key, n: badges.append((key, n)))
+    shown = []
+    maybe_show_reminder(ctx, None, on_shown=shown.append)
+    qtbot.waitUntil(lambda: bool(shown), timeout=10000)
+    dialog = shown[0]
+    assert dialog is not None and dialog.isVisible()
+    qtbot.addWidget(dialog)
+    count = dialog.model.rowCount()
+    assert ("calendar", count) in badges and ("home", count) in badges
+    assert all(i.state in (State.OVERDUE, State.DUE_SOON) for i in dialog.model.items)
+    with qtbot.waitSignal(ctx.navigate, timeout=3000) as signal:
+        dialog.calendar_button.click()
+    assert signal.args[0] == "calendar"
+
+
+def test_reminder_can_be_switched_off(ctx, qtbot, demo_store):
+    from lev_desktop.ui.widgets.reminder import maybe_show_reminder
+
+    demo_store.set_setting("reminder.enabled", False)
+    shown = []
+    maybe_show_reminder(ctx, None, on_shown=shown.append)
+    qtbot.waitUntil(lambda: bool(shown), timeout=10000)
+    assert shown == [None]
+
+
+def test_week_start_setting_reaches_the_screen(ctx, qtbot, demo_store):
+    demo_store.set_setting("calendar.week_start", "monday")
+    screen = _calendar(ctx, qtbot)
+    assert screen.month_model.headerData(0, Qt.Orientation.Horizontal) == "จันทร์"
+    assert screen.month_model.days[0].weekday() == 0
+
+
+def test_destroyed_screens_ignore_later_signals(ctx, qtbot):
+    from shiboken6 import delete
+
+    from lev_desktop.ui.screens.calendar import CalendarScreen
+    from lev_desktop.ui.screens.home import HomeScreen
+
+    screen = CalendarScreen(ctx)
+    home = HomeScreen(ctx)
+    delete(screen)
+    delete(home)
+    ctx.data_changed.emit("deadlines")
+    ctx.fiscal_year_changed.emit(2569)
+    ctx.runner.wait()
+
+
+def test_a_crowded_day_lists_all_its_deadlines(ctx, qtbot, monkeypatch):
+    from PySide6.QtWidgets import QMenu
+
+    screen = _calendar(ctx, qtbot)
+    screen.open_item(D(2025, 9, 1))
+    qtbot.waitUntil(lambda: screen.month_model.month == 9 and not screen.loading)
+    item = screen.month_model.by_day[D(2025, 9, 15)][0]
+    screen.month_model.by_day[D(2025, 9, 15)] = [item] * 12  # more than a cell can show
+    shown = []
+    monkeypatch.setattr(QMenu, "popup", lambda menu, pos: shown.append(menu.actions()))
+    screen.day_menu(D(2025, 9, 15))
+    assert len(shown) == 1 and len(shown[0]) == 12
+    with qtbot.waitSignal(ctx.navigate, timeout=3000):
+        shown[0][0].trigger()
+    shown.clear()
+    screen.day_menu(D(2025, 9, 30))  # fits: no list
+    assert shown == []

@@ -1,0 +1,275 @@
+"""หน้าหลัก: "what must I do next?" — the next deadlines with days remaining, forms in draft,
+packages received and not yet imported; one button each to act."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import (
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
+
+from lev_desktop.deadlines import engine
+from lev_desktop.deadlines.engine import DraftForm, Item, State
+from lev_desktop.deadlines.text import days_left_text, period_text, route_text, when_text
+from lev_desktop.i18n import N_, _
+from lev_desktop.services import inbox
+from lev_desktop.thai_format import fiscal_year_label, format_date
+from lev_desktop.ui.context import AppContext
+from lev_desktop.ui.screens import ScreenSpec
+from lev_desktop.ui.widgets import status_palette
+
+NEXT_DAYS = 45      # how far ahead "next deadlines" looks
+NEXT_LIMIT = 8      # and how many it shows
+OVERDUE_LIMIT = 4   # of which at most this many overdue (the rest: "N more in the calendar")
+
+
+@dataclass
+class HomeData:
+    office_name: str = ""
+    today: dt.date = field(default_factory=engine.today)
+    lao_type: str | None = None
+    deadlines: list[Item] = field(default_factory=list)
+    attention: int = 0
+    more_overdue: int = 0
+    drafts: list[DraftForm] = field(default_factory=list)
+    packages: list[inbox.PendingPackage] = field(default_factory=list)
+
+
+def load_home(store) -> HomeData:  # noqa: ANN001
+    """Everything the home screen shows (runs on the worker)."""
+    if not store.office_code:
+        return HomeData()  # not set up yet (the shell's first-start wizard comes first)
+    days = engine.reminder_days(store)
+    book = engine.DeadlineBook(store, soon_days=days)
+    now = book.today
+    items = book.items(now - dt.timedelta(days=engine.DEFAULT_LOOKBACK_DAYS),
+                       now + dt.timedelta(days=max(NEXT_DAYS, days)))
+    # The most recent overdue first (a few), then what comes next by due date.
+    overdue = sorted((i for i in items if i.state == State.OVERDUE), key=lambda i: i.due,
+                     reverse=True)
+    coming = [i for i in items if i.state in (State.DUE_SOON, State.UPCOMING)]
+    shown = overdue[:OVERDUE_LIMIT]
+    shown += coming[:NEXT_LIMIT - len(shown)]
+    return HomeData(
+        office_name=book.office.name if book.office else "",
+        today=now, lao_type=book.lao_type, deadlines=shown,
+        more_overdue=max(0, len(overdue) - OVERDUE_LIMIT),
+        attention=sum(1 for i in items if i.attention),
+        drafts=engine.draft_forms(store), packages=inbox.pending_packages(store))
+
+
+def pill(text: str, state: str) -> QLabel:
+    label = QLabel(text)
+    fg, bg = status_palette.PALETTE.get(state, status_palette.PALETTE["upcoming"])
+    label.setStyleSheet(f"color:{fg}; background:{bg}; border:1px solid {fg}; "
+                        "border-radius:4px; padding:2px 8px;")
+    label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+    label.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
+    return label
+
+
+class Section(QFrame):
+    def __init__(self, title: str, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        self.setObjectName("homeSection")
+        self.setStyleSheet("#homeSection { background: #ffffff; border: 1px solid #d5dae1; "
+                           "border-radius: 6px; }")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(14, 10, 14, 12)
+        self.title = QLabel(title)
+        font = QFont(self.title.font())
+        font.setBold(True)
+        font.setPointSizeF(max(font.pointSizeF(), 9) * 1.15)
+        self.title.setFont(font)
+        layout.addWidget(self.title)
+        self.grid = QGridLayout()
+        self.grid.setHorizontalSpacing(12)
+        self.grid.setVerticalSpacing(6)
+        self.grid.setColumnStretch(3, 1)
+        layout.addLayout(self.grid)
+        self.empty = QLabel()
+        self.empty.setWordWrap(True)
+        self.empty.setStyleSheet("color:#555;")
+        layout.addWidget(self.empty)
+        self.buttons: list[QPushButton] = []
+
+    def clear(self) -> None:
+        while self.grid.count():
+            widget = self.grid.takeAt(0).widget()
+            if widget is not None:
+                widget.deleteLater()
+        self.buttons = []
+
+    def add_row(self, row: int, cells: list[QWidget], button: QPushButton | None) -> None:
+        for column, cell in enumerate(cells):
+            self.grid.addWidget(cell, row, column)
+        if button is not None:
+            self.grid.addWidget(button, row, len(cells))
+            self.buttons.append(button)
+
+
+def wrap(text: str, *, bold: bool = False) -> QLabel:
+    label = QLabel(text)
+    label.setWordWrap(True)
+    label.setTextFormat(Qt.TextFormat.PlainText)
+    if bold:
+        font = QFont(label.font())
+        font.setBold(True)
+        label.setFont(font)
+    return label
+
+
+class HomeScreen(QWidget):
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.ctx = ctx
+        self.data = HomeData()
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        outer.addWidget(scroll)
+        body = QWidget()
+        body.setObjectName("homeBody")
+        body.setStyleSheet("#homeBody { background: #f3f5f8; }")
+        scroll.setWidget(body)
+        layout = QVBoxLayout(body)
+        layout.setContentsMargins(18, 14, 18, 14)
+        layout.setSpacing(12)
+        self.heading = QLabel(_("What must I do next?"))
+        font = QFont(self.heading.font())
+        font.setBold(True)
+        font.setPointSizeF(max(font.pointSizeF(), 9) * 1.45)
+        self.heading.setFont(font)
+        layout.addWidget(self.heading)
+        self.subheading = QLabel("")
+        self.subheading.setWordWrap(True)
+        layout.addWidget(self.subheading)
+        self.all_clear = QLabel("")
+        self.all_clear.setWordWrap(True)
+        self.all_clear.setStyleSheet("background:#e6f4e7; color:#1b5e20; border:1px solid #1b5e20;"
+                                     "border-radius:6px; padding:10px;")
+        self.all_clear.hide()
+        layout.addWidget(self.all_clear)
+        self.deadlines = Section(_("Next deadlines"))
+        self.drafts = Section(_("Forms in draft"))
+        # HOOK (exchange): packages received and not yet imported — lev_desktop.services.inbox
+        self.packages = Section(_("Packages received, not yet imported"))
+        for section in (self.deadlines, self.drafts, self.packages):
+            layout.addWidget(section)
+        actions = QHBoxLayout()
+        self.calendar_button = QPushButton(_("Open the deadline calendar"))
+        self.calendar_button.clicked.connect(lambda: self.ctx.navigate.emit("calendar", None))
+        actions.addWidget(self.calendar_button)
+        actions.addStretch(1)
+        layout.addLayout(actions)
+        layout.addStretch(1)
+        # bound methods (not lambdas): Qt drops the connections when the screen is destroyed
+        self.ctx.data_changed.connect(self._changed)
+        self.ctx.fiscal_year_changed.connect(self._changed)
+
+    def _changed(self, _what: object = None) -> None:
+        self.refresh()
+
+    def refresh(self) -> None:
+        store = self.ctx.store
+        self.ctx.runner.run(lambda _progress: load_home(store), on_success=self.show_data,
+                            owner=self)
+
+    def show_data(self, data: HomeData) -> None:
+        self.data = data
+        office = data.office_name or _("this office")
+        self.subheading.setText(_("{office} · today is {today} · {fy}").format(
+            office=office, today=format_date(data.today, "full"),
+            fy=fiscal_year_label(self.ctx.fiscal_year)))
+        self.fill_deadlines(data)
+        self.fill_drafts(data)
+        self.fill_packages(data)
+        nothing = not data.deadlines and not data.drafts and not data.packages
+        self.all_clear.setVisible(nothing)
+        self.all_clear.setText(_("Nothing is waiting for you: no deadline in the next {days} days, "
+                                 "no form in draft. The calendar shows what comes later.")
+                               .format(days=NEXT_DAYS))
+        self.ctx.badge_changed.emit("home", data.attention)
+
+    def fill_deadlines(self, data: HomeData) -> None:
+        section = self.deadlines
+        section.clear()
+        for row, item in enumerate(data.deadlines):
+            state = item.state.value
+            label = item.state.label
+            # "เกินกำหนด 9 วัน" already says overdue; the others name their state first
+            text = (days_left_text(item.days_left) if item.state == State.OVERDUE
+                    else f"{label} · {days_left_text(item.days_left)}")
+            left = pill(text, state)
+            when = wrap(when_text(item.deadline))
+            what = wrap(f"{item.obligation.title}\n{item.obligation.programme_name} · "
+                        f"{route_text(item.obligation, data.lao_type)}")
+            who = QLabel("")
+            if item.laos is not None and item.laos.total:
+                who.setText(_("LAOs {done}/{total}").format(done=item.laos.done,
+                                                             total=item.laos.total))
+            button = QPushButton(_("Open the form") if item.target else _("See in calendar"))
+            button.clicked.connect(lambda _checked=False, i=item: self.act(i))
+            section.add_row(row, [left, when, who, what], button)
+        section.empty.setVisible(not data.deadlines or data.more_overdue > 0)
+        if data.more_overdue:
+            section.empty.setText(_("{n} older overdue deadlines are in the calendar.").format(
+                n=data.more_overdue))
+        else:
+            section.empty.setText(_("No deadline in the next {days} days.").format(days=NEXT_DAYS))
+
+    def fill_drafts(self, data: HomeData) -> None:
+        section = self.drafts
+        section.clear()
+        for row, form in enumerate(data.drafts):
+            state = "returned" if form.status == "returned" else "draft"
+            text = _("Returned for correction") if state == "returned" else _("Draft")
+            what = wrap(f"{form.form_name}\n{form.programme_name}")
+            button = QPushButton(_("Open the form"))
+            button.setEnabled(form.target is not None)
+            button.clicked.connect(lambda _checked=False, f=form: self.ctx.navigate.emit(*f.target))
+            section.add_row(row, [pill(text, state), wrap(period_text(form.period)), QLabel(""),
+                                  what], button)
+        section.empty.setVisible(not data.drafts)
+        section.empty.setText(_("No form in draft."))
+
+    def fill_packages(self, data: HomeData) -> None:
+        section = self.packages
+        section.clear()
+        for row, package in enumerate(data.packages):
+            received = format_date(package.received_at) if package.received_at else ""
+            button = QPushButton(_("Import…"))
+            button.clicked.connect(lambda _checked=False, p=package:
+                                   self.ctx.navigate.emit("exchange", {"path": p.path}))
+            section.add_row(row, [pill(_("Received"), "done"), wrap(received), QLabel(""),
+                                  wrap(f"{package.from_name}\n{package.summary}")], button)
+        section.empty.setVisible(not data.packages)
+        section.empty.setText(_("No package waiting to be imported."))
+
+    def act(self, item: Item) -> None:
+        if item.target is not None:
+            self.ctx.navigate.emit(*item.target)
+        else:
+            self.ctx.navigate.emit("calendar", {"date": item.due})
+
+
+def _factory(ctx: AppContext) -> QWidget:
+    return HomeScreen(ctx)
+
+
+SCREEN = ScreenSpec(key="home", title=N_("Home"), icon="SP_DirHomeIcon", factory=_factory)
