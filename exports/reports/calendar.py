@@ -98,8 +98,10 @@ def when_text(line: CalendarLine, options: ReportOptions) -> str:
         text = (format_date(line.start, "short", digits=options.digits, thai=True) + " –\n"
                 + format_date(line.due, "short", digits=options.digits, thai=True))
     else:
-        text = format_date(line.due, "weekday", digits=options.digits, thai=True).replace(
-            " ", "\u00a0", 1).replace(" ", "\u00a0")
+        # "จ. 15 ก.ย." held together; the year may go to the next line
+        weekday, day, month, year = format_date(line.due, "weekday", digits=options.digits,
+                                                thai=True).split(" ")
+        text = "\u00a0".join((weekday, day, month)) + " " + year
     if line.time:
         text += options.num(f"\n{line.time} น.")
     return text
