@@ -75,12 +75,13 @@ def sanitize_filename(name: str) -> str:
 
 def default_filename(kind: str, office_short_name: str, fiscal_year: int, fmt: str,
                      month: tuple[int, int] | None = None) -> str:
-    """"แผนปฏิบัติงาน_อบต.หนองแสง_2568.pdf"."""
+    """"แผนปฏิบัติงาน_อบต.หนองแสง_2568.pdf"; a month of deadlines adds the month:
+    "ปฏิทินกำหนดส่ง_อบต.หนองแสง_2568_กย2568.pdf"."""
     parts = [W.FILE_STEM[kind], office_short_name, str(fiscal_year)]
     if kind == "calendar" and month is not None:
         from lev_desktop.thai_format import MONTHS_ABBR, be_year
 
-        parts[-1] = f"{MONTHS_ABBR[month[1] - 1].replace('.', '')}{be_year(month[0])}"
+        parts.append(f"{MONTHS_ABBR[month[1] - 1].replace('.', '')}{be_year(month[0])}")
     return sanitize_filename("_".join(parts) + "." + fmt)
 
 

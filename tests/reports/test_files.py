@@ -19,6 +19,8 @@ def test_default_filename_is_thai():
     assert default_filename("plan", "อบต.หนองแสง", 2568, "pdf") == "แผนปฏิบัติงาน_อบต.หนองแสง_2568.pdf"
     assert default_filename("monitoring", "สถอ.เมืองนครพนม", 2568, "xlsx") == \
         "แบบติดตาม_สถอ.เมืองนครพนม_2568.xlsx"
+    assert default_filename("calendar", "อบต.หนองแสง", 2568, "pdf", (2025, 9)) == \
+        "ปฏิทินกำหนดส่ง_อบต.หนองแสง_2568_กย2568.pdf"
 
 
 @pytest.mark.parametrize("raw, expected", [
