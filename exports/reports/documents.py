@@ -228,9 +228,11 @@ def notice_pdf(data: PlanData, options: ReportOptions, progress: Progress | None
     # left-aligned: the engine justifies by widening spaces only, and Thai has few of them
     body = style(BODY_SIZE, first_indent=2.5 * cm, space_after=4)
     item_style = style(BODY_SIZE, indent=2.5 * cm, first_indent=0, space_after=2)
+    closing = style(BODY_SIZE, first_indent=2.5 * cm, space_before=8)
     for index, text in enumerate(paragraphs):
         is_item = 2 <= index < len(paragraphs) - 1
-        story.append(para(text, item_style if is_item else body))
+        last = index == len(paragraphs) - 1
+        story.append(para(text, closing if last else item_style if is_item else body))
     when = data.monitoring.get("notice_posted_on") or data.monitoring.get("reported_on")
     story += [Spacer(1, 12),
               para(notice_date_line(when, data.fiscal_year, options),
