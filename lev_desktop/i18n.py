@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import gettext
 import os
+import sys
 from pathlib import Path
 
 from lev_desktop.paths import cache_dir, resources_dir
@@ -49,8 +50,9 @@ def locale_dir() -> Path:
 def _compiled(po_path: Path, language: str) -> Path:
     """Returns a .mo for the .po, compiling it into the cache when missing or stale."""
     shipped = po_path.with_suffix(".mo")
-    if shipped.exists() and shipped.stat().st_mtime >= po_path.stat().st_mtime:
-        return shipped
+    if shipped.exists() and (getattr(sys, "frozen", False)
+                             or shipped.stat().st_mtime >= po_path.stat().st_mtime):
+        return shipped  # compiled at build time (the PyInstaller bundle)
     target = cache_dir() / "locale" / language / po_path.with_suffix(".mo").name
     if target.exists() and target.stat().st_mtime >= po_path.stat().st_mtime:
         return target

@@ -141,11 +141,16 @@ class Runner(QObject):
                 on_cancel()
 
         def progressed(done: int, total: int, text: str) -> None:
-            if job.dialog is not None and isValid(job.dialog):
-                job.dialog.setMaximum(max(total, 0))
-                job.dialog.setValue(min(done, total) if total else 0)
-                if text:
-                    job.dialog.setLabelText(text)
+            # A local reference: a modal QProgressDialog.setValue() processes events, and the
+            # job may finish (and drop its dialog) inside that call.
+            dialog = job.dialog
+            if dialog is None or not isValid(dialog):
+                return
+            if text:
+                dialog.setLabelText(text)
+            dialog.setMaximum(max(total, 0))
+            if isValid(dialog):
+                dialog.setValue(min(done, total) if total else 0)
 
         def show_dialog() -> None:
             if job.done or not label:

@@ -1,1 +1,1 @@
-"""Excel (.xlsx) writers and readers (openpyxl; Qt-free)."""
+"""Excel workbooks: readers and writers (openpyxl, no Qt)."""

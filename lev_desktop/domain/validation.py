@@ -18,6 +18,7 @@ from lev_desktop.thai_format import format_number, parse_date, parse_number
 class Problem:
     field: str
     message: str
+    row: str = ""  # KpiValue.row_key of a repeated group (a product); "" otherwise
 
 
 def parse_indicator_value(spec: dict[str, Any], raw: Any) -> tuple[Any, str | None]:
@@ -94,12 +95,120 @@ def validate_form(spec: dict[str, Any], values: dict[str, Any], *, final: bool) 
         parsed[code] = value
         if final and item.get("required") and value is None:
             problems.append(Problem(code, _("This field is required")))
+    problems.extend(_rule_problems(spec, parsed))
+    return problems
+
+
+def _rule_problems(spec: dict[str, Any], parsed: dict[str, Any]) -> list[Problem]:
+    """Checks across fields. ``lte``: left ≤ right (e.g. sorted ≤ generated), both present."""
+    problems: list[Problem] = []
     for rule in spec.get("rules", []):
         if rule.get("type") == "lte":
             left, right = parsed.get(rule["left"]), parsed.get(rule["right"])
             if left is not None and right is not None and Decimal(str(left)) > Decimal(str(right)):
                 problems.append(Problem(rule["left"], rule.get("message") or _("Value too large")))
     return problems
+
+
+def rule_fields(spec: dict[str, Any], field: str) -> set[str]:
+    """The fields a cross-field rule ties to ``field`` (both sides of every rule naming it)."""
+    out: set[str] = set()
+    for rule in spec.get("rules", []):
+        if field in (rule.get("left"), rule.get("right")):
+            out.update((rule["left"], rule["right"]))
+    return out
+
+
+def row_indicators(spec: dict[str, Any], row_key: str) -> list[dict[str, Any]]:
+    """The indicators of one row: the repeated ones for a product row, the others for row ''."""
+    repeated = bool(row_key)
+    return [i for i in spec.get("indicators", []) if bool(i.get("repeat")) == repeated]
+
+
+def is_repeated(spec: dict[str, Any]) -> bool:
+    """True when the form holds repeated groups (several products per office)."""
+    return any(i.get("repeat") for i in spec.get("indicators", []))
+
+
+def validate_rows(spec: dict[str, Any], rows: dict[str, dict[str, Any]], *,
+                  final: bool) -> list[Problem]:
+    """Checks a whole KPI form: row '' holds the single values, other keys one product each.
+
+    ``final`` (marking the form complete) also asks for every required field and, on a form
+    of repeated groups, for at least one group (the target "1 LAO : 1 product").
+    """
+    problems: list[Problem] = []
+    keys = list(rows)
+    if any(not i.get("repeat") for i in spec.get("indicators", [])) and "" not in keys:
+        keys.insert(0, "")
+    for key in keys:
+        sub = {**spec, "indicators": row_indicators(spec, key)}
+        names = {i["code"] for i in sub["indicators"]}
+        sub["rules"] = [r for r in spec.get("rules", [])
+                        if r.get("left") in names and r.get("right") in names]
+        for problem in validate_form(sub, rows.get(key, {}), final=final):
+            problems.append(Problem(problem.field, problem.message, key))
+    if final and is_repeated(spec) and not [k for k in rows if k]:
+        problems.append(Problem("", _("Please add at least one product"), ""))
+    return problems
+
+
+def savable_changes(spec: dict[str, Any], saved: dict[str, dict[str, Any]],
+                    changes: dict[tuple[str, str], Any]
+                    ) -> tuple[dict[tuple[str, str], Any], list[Problem]]:
+    """Which typed changes may be written now, and the problems of the others.
+
+    ``saved`` is what the database holds (row key → indicator code → value), ``changes`` maps
+    (row key, indicator code) → typed text. A change is refused when its own value is wrong
+    or when, written together with the other acceptable changes, it breaks a cross-field rule
+    that the saved values did not break. Refused changes are never written; the caller keeps
+    showing them in red. Returns (accepted: key → value to store, problems).
+    """
+    by_code = {i["code"]: i for i in spec.get("indicators", [])}
+    accepted: dict[tuple[str, str], Any] = {}
+    problems: list[Problem] = []
+    for (row, code), raw in changes.items():
+        item = by_code.get(code)
+        if item is None:
+            problems.append(Problem(code, _("Unknown indicator: {code}").format(code=code), row))
+            continue
+        value, error = parse_indicator_value(item, raw)
+        if error:
+            problems.append(Problem(code, error, row))
+        else:
+            accepted[(row, code)] = value
+    # Drop changes that create a new cross-field problem, until none does.
+    while True:
+        rows = {key: dict(values) for key, values in saved.items()}
+        for (row, code), value in accepted.items():
+            rows.setdefault(row, {})[code] = value
+        before = {(p.row, p.field, p.message) for p in _rules_of_rows(spec, saved)}
+        new = [p for p in _rules_of_rows(spec, rows) if (p.row, p.field, p.message) not in before]
+        if not new:
+            break
+        dropped = False
+        for problem in new:
+            tied = rule_fields(spec, problem.field) | {problem.field}
+            for code in tied:
+                if (problem.row, code) in accepted:
+                    del accepted[(problem.row, code)]
+                    dropped = True
+            problems.append(problem)
+        if not dropped:
+            break
+    return accepted, problems
+
+
+def _rules_of_rows(spec: dict[str, Any], rows: dict[str, dict[str, Any]]) -> list[Problem]:
+    out: list[Problem] = []
+    for key, values in rows.items():
+        parsed = {}
+        for item in row_indicators(spec, key):
+            value, error = parse_indicator_value(item, values.get(item["code"]))
+            if not error:
+                parsed[item["code"]] = value
+        out.extend(Problem(p.field, p.message, key) for p in _rule_problems(spec, parsed))
+    return out
 
 
 def validate_plan_item(item: dict[str, Any], *, final: bool = True) -> list[Problem]:
@@ -117,6 +226,7 @@ def validate_plan_item(item: dict[str, Any], *, final: bool = True) -> list[Prob
             problems.append(Problem("budget", error))
     elif final:
         problems.append(Problem("budget", _("Enter a budget or tick “no budget”")))
+    problems += validate_planned_activities(item.get("planned_activities"))
     return problems
 
 
@@ -133,4 +243,52 @@ def validate_activity(item: dict[str, Any]) -> list[Problem]:
     spent = item.get("budget_spent")
     if spent is not None and Decimal(str(spent)) < 0:
         problems.append(Problem("budget_spent", _("Must not be less than {value}").format(value="0")))
+    return problems
+
+
+def validate_planned_activities(value: Any) -> list[Problem]:
+    """F1 row: the number of activities planned (the progress denominator)."""
+    if value in (None, ""):
+        return []
+    try:
+        number = Decimal(str(value))
+    except Exception:  # decimal.InvalidOperation
+        return [Problem("planned_activities", _("Please enter a whole number"))]
+    if number != number.to_integral_value():
+        return [Problem("planned_activities", _("Please enter a whole number"))]
+    if number < 0:
+        return [Problem("planned_activities", _("Must not be less than {value}").format(value="0"))]
+    return []
+
+
+_MONITORING_ORDER = (
+    ("committee_selected_on", "committee_met_on"),
+    ("committee_met_on", "plan_made_on"),
+    ("reported_on", "notice_posted_on"),
+)
+
+
+def validate_monitoring(values: dict[str, Any], *, final: bool = True) -> list[Problem]:
+    """F3 milestones: dates in order, an overridden activity count needs a reason.
+
+    ``final`` (marking the form complete) also asks for the committee and plan dates.
+    """
+    problems: list[Problem] = []
+    override = values.get("activities_override")
+    if override is not None:
+        if int(override) < 0:
+            problems.append(Problem("activities_override",
+                                    _("Must not be less than {value}").format(value="0")))
+        if not str(values.get("override_reason") or "").strip():
+            problems.append(Problem("override_reason", _(
+                "Please give the reason why the number of activities differs from the "
+                "activities recorded")))
+    for earlier, later in _MONITORING_ORDER:
+        a, b = values.get(earlier), values.get(later)
+        if a is not None and b is not None and b < a:
+            problems.append(Problem(later, _("This date is before the previous step")))
+    if final:
+        for key in ("committee_selected_on", "committee_met_on", "plan_made_on"):
+            if values.get(key) is None:
+                problems.append(Problem(key, _("This date is required")))
     return problems

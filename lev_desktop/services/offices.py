@@ -96,24 +96,63 @@ def initialise(store: Store, *, level: str, code: str, name: str, lao_type: str 
 def add_lao(store: Store, *, code: str, name: str, lao_type: str, district_code: str | None,
             province_code: str | None = None) -> Office:
     """Adds (or updates) an LAO under this office's jurisdiction."""
-    type_value = parse_lao_type(lao_type)
+    add_laos(store, [{"code": code, "name": name, "lao_type": lao_type,
+                      "district_code": district_code, "province_code": province_code}])
+    return get_office(store, code)  # type: ignore[return-value]
+
+
+def add_laos(store: Store, rows: list[dict]) -> int:
+    """Adds (or updates) many LAOs in ONE transaction: all of them or none (list import).
+
+    Each row: code, name, lao_type, district_code, province_code (optional).
+    """
+    types = [parse_lao_type(row["lao_type"]) for row in rows]  # fail before writing anything
     me = this_office(store)
+    with store.session() as session:
+        offices = list(session.scalars(select(Office).where(
+            Office.level.in_([Level.DISTRICT.value, Level.PROVINCE.value]))))
+        district_offices = {o.district_code: o.code for o in offices if o.level == Level.DISTRICT}
+        province_offices = {o.province_code: o.code for o in offices if o.level == Level.PROVINCE}
+        # One query per 500 codes instead of one per row (a national list has ~7,850 LAOs).
+        codes = [row["code"] for row in rows]
+        known: dict[str, Office] = {}
+        for start in range(0, len(codes), 500):
+            chunk = codes[start:start + 500]
+            known.update({o.code: o for o in session.scalars(
+                select(Office).where(Office.code.in_(chunk)))})
+        for row, type_value in zip(rows, types):
+            code = row["code"]
+            district_code = row.get("district_code")
+            office = known.get(code)
+            if office is None:
+                office = Office(code=code)
+                session.add(office)
+                known[code] = office
+            office.name = row["name"]
+            office.level = Level.LAO.value
+            office.lao_type = type_value.value
+            office.district_code = district_code
+            office.province_code = row.get("province_code") or (
+                district_code[:2] if district_code else None)
+            if reporting_parent_level(type_value) == Level.DISTRICT and district_code:
+                office.parent_code = district_offices.get(district_code) or (
+                    me.code if me and me.level == Level.DISTRICT else None)
+            else:
+                office.parent_code = province_offices.get(office.province_code) or (
+                    me.code if me and me.level == Level.PROVINCE else None)
+    return len(rows)
+
+
+def update_office(store: Store, code: str, **fields: str) -> Office:
+    """Changes this office's own details (name, phone)."""
     with store.session() as session:
         office = session.scalar(select(Office).where(Office.code == code))
         if office is None:
-            office = Office(code=code)
-            session.add(office)
-        office.name = name
-        office.level = Level.LAO.value
-        office.lao_type = type_value.value
-        office.district_code = district_code
-        office.province_code = province_code or (district_code[:2] if district_code else None)
-        if reporting_parent_level(type_value) == Level.DISTRICT and district_code:
-            office.parent_code = _district_office_code(store, district_code) or (
-                me.code if me and me.level == Level.DISTRICT else None)
-        else:
-            office.parent_code = _province_office_code(store, office.province_code) or (
-                me.code if me and me.level == Level.PROVINCE else None)
+            raise SetupError(_("Office {code} is not in this database").format(code=code))
+        for key, value in fields.items():
+            if key not in ("name", "phone"):
+                raise ValueError(key)
+            setattr(office, key, value)
     return get_office(store, code)  # type: ignore[return-value]
 
 
@@ -150,3 +189,18 @@ def next_lao_code(existing: set[str], district_code: str | None, index: int) -> 
         if code not in existing:
             return code
         index += 1
+
+
+def area_laos(store: Store, code: str | None = None) -> list[Office]:
+    """Every LAO inside this office's area (district or province), whatever its route: the
+    LAO list a district keeps includes the เทศบาลเมือง that reports straight to the province."""
+    code = code or store.office_code
+    me = get_office(store, code) if code else None
+    laos = [o for o in list_offices(store) if o.level == Level.LAO]
+    if me is None or me.level == Level.NATIONAL:
+        return laos
+    if me.level == Level.PROVINCE:
+        return [o for o in laos if o.province_code == me.province_code]
+    if me.level == Level.DISTRICT:
+        return [o for o in laos if o.district_code == me.district_code]
+    return [me] if me.level == Level.LAO else []

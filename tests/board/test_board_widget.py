@@ -1,0 +1,182 @@
+"""The board's table models (qtmodeltester) and the widget end to end (worker → table)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from PySide6.QtCore import Qt
+
+from lev_desktop.services import consolidation as c
+from lev_desktop.services.consolidation import State
+from lev_desktop.ui.widgets.board import (
+    BoardTableModel,
+    ConsolidationBoard,
+    GroupTableModel,
+    IndicatorTableModel,
+    ProgressChart,
+)
+
+TODAY = dt.date(2025, 10, 5)
+
+
+@pytest.fixture
+def ctx(demo_store, qtbot):
+    from lev_desktop.ui.context import AppContext
+
+    context = AppContext(demo_store)
+    yield context
+    context.runner.wait()
+
+
+def test_models_pass_qtmodeltester(demo_store, qapp, qtmodeltester):
+    for code in ("P1", "P2", "P5"):
+        board = c.build_board(demo_store, code, today=TODAY)
+        for model_type in (BoardTableModel, GroupTableModel, IndicatorTableModel):
+            model = model_type()
+            model.set_board(board)
+            qtmodeltester.check(model)
+            model.set_board(None)
+            qtmodeltester.check(model)
+
+
+def test_table_rows_totals_and_sort(demo_store, qapp, qtmodeltester):
+    board = c.build_board(demo_store, "P1", today=TODAY)
+    model = BoardTableModel()
+    model.set_board(board)
+    assert model.rowCount() == len(board.rows) + 1
+    budget_col = 5 + [m.key for m in board.metrics].index("budget_planned")
+    last = model.rowCount() - 1
+    assert model.index(last, 0).data() == "รวม"
+    total = sum(r.values["budget_planned"] for r in board.rows)
+    assert model.index(last, budget_col).data() == f"{total:,.2f} บาท"
+    model.sort(budget_col, Qt.SortOrder.DescendingOrder)
+    shown = [model.board_row(r).values["budget_planned"] for r in range(len(board.rows))]
+    assert shown == sorted(shown, reverse=True)
+    assert model.index(last, 0).data() == "รวม"       # the totals row stays at the bottom
+    qtmodeltester.check(model)
+    state_texts = {model.index(r, 3).data() for r in range(len(board.rows))}
+    assert state_texts <= {s.label for s in State}
+    assert model.headerData(budget_col, Qt.Orientation.Horizontal) == "งบประมาณตามแผน"
+
+
+def test_percent_totals_are_means(demo_store, qapp):
+    board = c.build_board(demo_store, "P2", today=TODAY)
+    model = BoardTableModel()
+    model.set_board(board)
+    col = 5 + [m.key for m in board.metrics].index("kpi:collection_coverage")
+    assert model.index(model.rowCount() - 1, col).data().startswith("เฉลี่ย ")
+    assert model.headerData(col, Qt.Orientation.Horizontal).endswith("(%)")
+    long = 5 + [m.key for m in board.metrics].index("kpi:households_total")
+    header = model.headerData(long, Qt.Orientation.Horizontal)
+    assert "\n" in header and header.replace("\n", "") == "จำนวนครัวเรือนทั้งหมดในพื้นที่ (ครัวเรือน)"
+
+
+def _wait_board(qtbot, widget, **kwargs):
+    with qtbot.waitSignal(widget.board_ready, timeout=10000, **kwargs) as blocker:
+        pass
+    return blocker.args[0]
+
+
+def test_widget_builds_and_filters(ctx, qtbot, monkeypatch):
+    monkeypatch.setenv("LEV_TODAY", TODAY.isoformat())
+    with qtbot.waitSignal(ctx.runner.job_finished, timeout=10000):
+        widget = ConsolidationBoard(ctx)
+        qtbot.addWidget(widget)
+    qtbot.waitUntil(lambda: widget.board is not None, timeout=10000)
+    board = widget.board
+    assert board.programme_code == "P1" and len(board.rows) == 14
+    assert widget.model.rowCount() == 15
+    assert "อปท. 14 แห่ง" in widget.summary.text()
+    assert "กำหนดส่ง 31 ธ.ค. 2567" in widget.summary.text()
+
+    with qtbot.waitSignal(widget.board_ready, timeout=10000) as blocker:
+        widget.type_box.setCurrentIndex(widget.type_box.findData("sao"))
+    sao = blocker.args[0]
+    assert sao.rows and all(r.lao_type == "sao" for r in sao.rows)
+    assert widget.model.rowCount() == len(sao.rows) + 1
+
+    with qtbot.waitSignal(widget.board_ready, timeout=10000) as blocker:
+        widget.select_programme("P4")
+    p4 = blocker.args[0]
+    assert p4.programme_code == "P4"
+    assert widget.period_box.isVisibleTo(widget) and widget.period_box.count() == 12
+    assert widget.period_box.currentData() == "2025-09"   # due 1 Oct: the latest already due
+    assert "months_reported" in [m.key for m in p4.metrics]
+    text = widget.table_text().splitlines()
+    assert text[0].split("\t")[:2] == ["อำเภอ", "อปท."]
+    assert text[-1].startswith("รวม\t")
+
+    with qtbot.waitSignal(widget.board_ready, timeout=10000) as blocker:
+        widget.district_box.setCurrentIndex(widget.district_box.findData("4801"))
+    assert len(blocker.args[0].rows) == len(sao.rows) and widget.district_box.count() == 2
+
+
+def test_widget_empty_filter_message(ctx, qtbot, monkeypatch):
+    monkeypatch.setenv("LEV_TODAY", TODAY.isoformat())
+    widget = ConsolidationBoard(ctx)
+    qtbot.addWidget(widget)
+    qtbot.waitUntil(lambda: widget.board is not None, timeout=10000)
+    with qtbot.waitSignal(widget.board_ready, timeout=10000):
+        widget.type_box.setCurrentIndex(widget.type_box.findData("pao"))
+    assert widget.model.rowCount() == 0
+    assert "ไม่มี อปท." in widget.summary.text()
+
+
+def test_chart_paints(demo_store, qtbot):
+    chart = ProgressChart()
+    qtbot.addWidget(chart)
+    chart.resize(700, 200)
+    chart.set_board(c.build_board(demo_store, "P1", today=TODAY))
+    image = chart.grab().toImage()
+    assert not image.isNull()
+    chart.set_board(None)
+    assert not chart.grab().toImage().isNull()
+
+
+def test_printed_summary(ctx, qtbot, monkeypatch):
+    from lev_desktop.ui.widgets.board import summary_html
+
+    monkeypatch.setenv("LEV_TODAY", TODAY.isoformat())
+    widget = ConsolidationBoard(ctx)
+    qtbot.addWidget(widget)
+    qtbot.waitUntil(lambda: widget.board is not None, timeout=10000)
+    with qtbot.waitSignal(widget.board_ready, timeout=10000) as blocker:
+        widget.select_programme("P2")
+    board = blocker.args[0]
+    html = summary_html(board)
+    assert "อำเภอเมืองนครพนม" in html and "ต้นทาง" in html and "22 พฤศจิกายน 2567" in html
+    assert html.count("<tr") == 1 + len(board.districts) + 1 + 1 + len(board.indicators)
+    assert "จำนวนครัวเรือนทั้งหมดในพื้นที่ (ครัวเรือน)</th>" not in html.split("<h4>")[0]
+    document = widget.summary_document()
+    assert "รวม" in document.toPlainText()
+    shown = []
+    monkeypatch.setattr("PySide6.QtPrintSupport.QPrintPreviewDialog.exec",
+                        lambda self: shown.append(self) or 0)
+    widget.print_summary()
+    assert shown
+
+
+@pytest.mark.qt_log_ignore("propagateSizeHints")   # the offscreen platform, on show()
+def test_data_change_rebuilds_when_shown(ctx, qtbot, monkeypatch):
+    monkeypatch.setenv("LEV_TODAY", TODAY.isoformat())
+    widget = ConsolidationBoard(ctx)
+    qtbot.addWidget(widget)
+    qtbot.waitUntil(lambda: widget.board is not None, timeout=10000)
+    ctx.data_changed.emit("exchange")          # hidden: only remembered
+    assert widget._stale
+    with qtbot.waitSignal(widget.board_ready, timeout=10000):
+        widget.show()
+    assert not widget._stale
+    with qtbot.waitSignal(widget.board_ready, timeout=10000):
+        ctx.data_changed.emit("plans")         # on screen: rebuilt at once
+
+
+def test_programme_chosen_before_the_list_loaded(ctx, qtbot, monkeypatch):
+    monkeypatch.setenv("LEV_TODAY", TODAY.isoformat())
+    widget = ConsolidationBoard(ctx)
+    qtbot.addWidget(widget)
+    widget.select_programme("P5")               # the programme list is still loading
+    qtbot.waitUntil(lambda: widget.board is not None, timeout=10000)
+    assert widget.board.programme_code == "P5"
+    assert widget.programme_box.currentData() == "P5"

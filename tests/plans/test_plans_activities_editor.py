@@ -1,0 +1,165 @@
+"""The F2 activities editor and the F3 milestones form, driven from the keyboard."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from conftest import cell_editor, settle, type_into_cell, type_text
+from PySide6.QtCore import Qt
+
+from lev_desktop.db.models import FormStatus
+from lev_desktop.services import plans as ps
+from lev_desktop.services.programmes import builtin_id
+from lev_desktop.ui.models.activity_model import ACTIVITY_COLUMNS
+from lev_desktop.ui.screens.activities import ActivitiesScreen
+
+P1 = builtin_id("P1")
+COL = {c.key: n for n, c in enumerate(ACTIVITY_COLUMNS)}
+
+
+def _screen(qtbot, ctx):  # noqa: ANN001, ANN202
+    screen = ActivitiesScreen(ctx)
+    qtbot.addWidget(screen)
+    screen.resize(1166, 708)
+    screen.show()
+    qtbot.waitExposed(screen)
+    screen.activateWindow()
+    settle(qtbot, ctx)
+    return screen
+
+
+def test_recording_an_activity_updates_progress(qtbot, lao_store, ctx_for, tmp_path):
+    ps.start_from_examples(lao_store, P1, 2568)
+    ctx = ctx_for(lao_store)
+    screen = _screen(qtbot, ctx)
+    editor = screen.editor
+    assert editor.items.index(0, 9).data() == "0/4"
+    editor.act_add.trigger()
+    table = editor.table
+    assert table.currentIndex().column() == COL["held_on"]
+    type_into_cell(qtbot, table, "17/11/2567")                      # BE date, then Tab
+    assert table.currentIndex().column() == COL["held_until"]
+    qtbot.keyClick(cell_editor(table), Qt.Key.Key_Tab)               # a one-day activity
+    assert table.currentIndex().column() == COL["title"]
+    type_text(cell_editor(table), "รณรงค์ทำความสะอาดครั้งที่ ๑")
+    qtbot.keyClick(cell_editor(table), Qt.Key.Key_Tab)
+    type_text(cell_editor(table), "ศาลาประชาคมหมู่ที่ ๑")
+    qtbot.keyClick(cell_editor(table), Qt.Key.Key_Tab)
+    type_text(cell_editor(table), "120")
+    qtbot.keyClick(cell_editor(table), Qt.Key.Key_Tab)
+    qtbot.keyClick(cell_editor(table), Qt.Key.Key_Escape)
+    table.setCurrentIndex(editor.proxy.index(0, COL["budget_spent"]))
+    type_into_cell(qtbot, table, "4500.5", then=Qt.Key.Key_Return)
+    settle(qtbot, ctx)
+    rows = ps.list_activities(lao_store, "4801006", P1, 2568)
+    assert len(rows) == 1
+    row = rows[0]
+    assert (row.held_on, row.title, row.place, row.participants, row.budget_spent) == (
+        dt.date(2024, 11, 17), "รณรงค์ทำความสะอาดครั้งที่ ๑", "ศาลาประชาคมหมู่ที่ ๑", 120, Decimal("4500.50"))
+    assert editor.model.index(0, COL["held_on"]).data() == "17 พ.ย. 2567"
+    assert editor.model.index(0, COL["budget_spent"]).data() == "4,500.50"
+    assert editor.items.index(0, 9).data() == "1/4"
+    # an end date before the start is refused in Thai
+    table.setCurrentIndex(editor.proxy.index(0, COL["held_until"]))
+    type_into_cell(qtbot, table, "16/11/2567", then=Qt.Key.Key_Return)
+    assert "ก่อนวันที่เริ่ม" in editor.message.text()
+    assert ps.load_plan(lao_store, "4801006", P1, 2568).items[0].done == 1
+    # a negative amount is refused in Thai; the database keeps 4,500.50
+    table.setCurrentIndex(editor.proxy.index(0, COL["budget_spent"]))
+    type_into_cell(qtbot, table, "-1", then=Qt.Key.Key_Return)
+    settle(qtbot, ctx)
+    assert "ไม่ควรน้อยกว่า" in editor.message.text() or "น้อยกว่า" in editor.message.text()
+    assert ps.list_activities(lao_store, "4801006", P1, 2568)[0].budget_spent == Decimal("4500.50")
+    # attach a photo: copied into the attachments folder, stored as a relative path
+    photo = tmp_path / "ภาพกิจกรรม.jpg"
+    photo.write_bytes(b"\xff\xd8 photo")
+    editor.attach_file(str(photo))
+    settle(qtbot, ctx)
+    stored = ps.list_activities(lao_store, "4801006", P1, 2568)[0].attachments
+    assert len(stored) == 1 and not stored[0].startswith("/")
+    assert ps.attachment_path(stored[0]).read_bytes() == b"\xff\xd8 photo"
+    assert editor.files.count() == 1
+    # remove, then undo: tombstone and back
+    editor.act_remove.trigger()
+    settle(qtbot, ctx)
+    assert ps.list_activities(lao_store, "4801006", P1, 2568) == []
+    assert editor.items.index(0, 9).data() == "0/4"
+    editor.act_undo.trigger()
+    settle(qtbot, ctx)
+    assert len(ps.list_activities(lao_store, "4801006", P1, 2568)) == 1
+    # F2 complete: every activity has a date
+    editor.act_complete.trigger()
+    settle(qtbot, ctx)
+    assert ps.form_statuses(lao_store, ["4801006"], P1, 2568)["4801006"]["F2"] == FormStatus.COMPLETE
+
+
+def test_monitoring_override_needs_a_reason(qtbot, lao_store, ctx_for):
+    ps.start_from_examples(lao_store, P1, 2568)
+    item = ps.load_plan(lao_store, "4801006", P1, 2568).items[0]
+    ps.save_activity(lao_store, P1, 2568, {"id": ps.new_id(), "plan_item_id": item.id,
+                                           "held_on": dt.date(2025, 1, 10)})
+    ctx = ctx_for(lao_store)
+    screen = _screen(qtbot, ctx)
+    screen.tabs.setCurrentIndex(1)
+    settle(qtbot, ctx)
+    form = screen.monitoring
+    assert "1" in form.derived.text()
+    line = form.dates["committee_selected_on"].line
+    line.setFocus()
+    qtbot.keyClicks(line, "20/10/2567")
+    qtbot.keyClick(line, Qt.Key.Key_Return)
+    settle(qtbot, ctx)
+    assert ps.get_monitoring(lao_store, "4801006", P1, 2568).committee_selected_on == dt.date(2024, 10, 20)
+    form.override_check.setChecked(True)
+    form.override.setValue(4)
+    form.override.editingFinished.emit()
+    settle(qtbot, ctx)
+    assert "เหตุผล" in form.message.text()
+    assert ps.get_monitoring(lao_store, "4801006", P1, 2568).activities_override is None
+    form.reason.setFocus()
+    type_text(form.reason, "รวมกิจกรรมร่วมกับ อบจ.")
+    form.reason.editingFinished.emit()
+    settle(qtbot, ctx)
+    view = ps.get_monitoring(lao_store, "4801006", P1, 2568)
+    assert (view.activities_override, view.override_reason, view.activities) == (4, "รวมกิจกรรมร่วมกับ อบจ.", 4)
+    form.act_undo.trigger()
+    settle(qtbot, ctx)
+    assert ps.get_monitoring(lao_store, "4801006", P1, 2568).activities_override is None
+    assert not form.override_check.isChecked()
+
+
+def test_district_reads_activities_read_only(qtbot, demo_store, ctx_for):
+    ctx = ctx_for(demo_store)
+    screen = _screen(qtbot, ctx)
+    screen.offices.select("4801004")
+    settle(qtbot, ctx)
+    editor = screen.editor
+    assert editor.office == "4801004"
+    assert not editor.act_add.isVisible() and not editor.model.editable
+    assert screen.monitoring.dates["committee_selected_on"].line.isReadOnly()
+    shown = sum(1 for _ in range(editor.model.rowCount()))
+    assert shown == len(ps.list_activities(demo_store, "4801004", P1, 2568))
+    assert not editor.model.setData(editor.model.index(0, COL["title"]), "แก้โดยอำเภอ")
+
+
+def test_district_returns_f3_and_the_lao_list_shows_it(qtbot, demo_store, ctx_for):
+    ctx = ctx_for(demo_store)
+    screen = _screen(qtbot, ctx)
+    screen.offices.select("4801005")
+    settle(qtbot, ctx)
+    screen.tabs.setCurrentIndex(1)                  # F3: the review goes to the monitoring form
+    settle(qtbot, ctx)
+    assert screen.review.form_code == "F3"
+    type_text(screen.review.text, "วันที่ปิดประกาศไม่ตรงกับเอกสาร")
+    qtbot.mouseClick(screen.review.return_button, Qt.MouseButton.LeftButton)
+    settle(qtbot, ctx)
+    statuses = ps.form_statuses(demo_store, ["4801005"], P1, 2568)["4801005"]
+    assert statuses["F3"] == FormStatus.RETURNED and statuses["F2"] != FormStatus.RETURNED
+    model = screen.offices.model
+    row = next(r for r in range(model.rowCount()) if model.rows[r].code == "4801005")
+    assert model.index(row, 3).data() == "ส่งกลับให้แก้ไข"
+    assert screen.offices.table.isColumnHidden(2) and not screen.offices.table.isColumnHidden(3)
+    screen.tabs.setCurrentIndex(0)
+    settle(qtbot, ctx)
+    assert "วันที่ปิดประกาศไม่ตรงกับเอกสาร" in screen.editor.details.toPlainText()

@@ -1,0 +1,433 @@
+"""The application shell: start-up, main window, setup wizard, settings, table models."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from PySide6.QtWidgets import QDialog
+from openpyxl import Workbook
+from PySide6.QtGui import QFontDatabase, QGuiApplication
+from PySide6.QtWidgets import QApplication
+
+from lev_desktop.db.store import Store
+from lev_desktop.services.offices import area_laos, get_office, list_offices, subordinate_laos
+from lev_desktop.ui.app import Launcher, acquire_lock, make_application, wire_runner
+from lev_desktop.ui.context import AppContext
+
+
+@pytest.fixture
+def app(qapp):
+    make_application()
+    return qapp
+
+
+def context(store: Store) -> AppContext:
+    ctx = AppContext(store)
+    wire_runner(ctx.runner)
+    return ctx
+
+
+@pytest.fixture
+def open_ctx(request):
+    made: list[AppContext] = []
+
+    def make(store: Store) -> AppContext:
+        ctx = context(store)
+        made.append(ctx)
+        return ctx
+
+    yield make
+    for ctx in made:
+        ctx.runner.wait()
+
+
+def test_fonts_loaded(app):
+    assert "Sarabun" in QFontDatabase.families()
+    font = QApplication.font()
+    assert font.family() == "Sarabun"
+    assert font.pointSizeF() >= 10
+
+
+def test_main_window_on_demo_db_shows_thai(app, qtbot, demo_store, open_ctx):
+    from lev_desktop.ui.main_window import MainWindow
+
+    ctx = open_ctx(demo_store)
+    window = MainWindow(ctx)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitUntil(lambda: "D4801" in window.office_label.text(), timeout=5000)
+    assert "สำนักงานส่งเสริมการปกครองท้องถิ่นอำเภอเมืองนครพนม" in window.office_label.text()
+    labels = [window.nav.item(i).text() for i in range(window.nav.count())]
+    assert labels[0] == "หน้าหลัก" and labels[-1] == "ตั้งค่า"
+    assert window.year_combo.currentText() == "ปีงบประมาณ 2568"
+    assert str(demo_store.path) in window.db_label.toolTip()
+    # a screen that is not built yet shows the honest page
+    window.show_screen("exchange")
+    assert window.stack.currentWidget() is window.page("exchange")
+    # badge from the context signal
+    ctx.badge_changed.emit("calendar", 3)
+    assert window.badge("calendar") == 3
+    # navigate with an argument opens the settings tab
+    ctx.navigate.emit("settings", "about")
+    settings = window.page("settings")
+    assert window.stack.currentWidget() is settings
+    assert settings.tabs.currentIndex() == settings.tab_index("about")
+    # the fiscal-year selector is saved
+    index = window.year_combo.findData(2567)
+    window.year_combo.setCurrentIndex(index)
+    window.year_combo.activated.emit(index)
+    assert ctx.fiscal_year == 2567
+    qtbot.waitUntil(lambda: demo_store.get_setting("fiscal_year") == 2567, timeout=5000)
+    window.resize(1366, 768)
+    assert window.minimumSizeHint().width() <= 1366
+
+
+def test_launcher_demo_flag_builds_demo_and_shows_window(app, qtbot, tmp_path):
+    from lev_desktop.ui.app import DEMO_DB_NAME, database_for, parse_args
+
+    url = database_for(parse_args(["--demo"]))
+    assert url.endswith(DEMO_DB_NAME)
+    launcher = Launcher(url, demo=True)
+    with qtbot.waitSignal(launcher.ready, timeout=60000) as blocker:
+        launcher.start()
+    window = blocker.args[0]
+    qtbot.addWidget(window)
+    assert launcher.store.office_code == "D4801"
+    assert len(area_laos(launcher.store)) == 15
+    assert window.nav.item(0).text() == "หน้าหลัก"
+    # the start-up reminder fills the calendar badge (the demo data has overdue reports)
+    qtbot.waitUntil(lambda: window.badge("calendar") > 0, timeout=20000)
+    launcher.runner.wait()
+    for dialog in window.findChildren(QDialog):
+        dialog.close()
+    window.close()
+    launcher.store.dispose()
+
+
+def test_second_instance_is_refused(app, tmp_path):
+    url = f"sqlite:///{tmp_path / 'one.db'}"
+    first = acquire_lock(url)
+    assert first is not None
+    assert acquire_lock(url) is None
+    first.unlock()
+    again = acquire_lock(url)
+    assert again is not None
+    again.unlock()
+
+
+def _type(widget, text: str) -> None:
+    """Types Thai one QKeyEvent per character (qtbot.keyClicks aborts on Thai)."""
+    from PySide6.QtCore import QEvent, Qt
+    from PySide6.QtGui import QKeyEvent
+
+    widget.setFocus()
+    for ch in text:
+        for kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
+            QApplication.sendEvent(widget, QKeyEvent(kind, Qt.Key.Key_unknown,
+                                                     Qt.KeyboardModifier.NoModifier, ch))
+
+
+def test_wizard_creates_an_lao_office(app, qtbot, empty_store, open_ctx):
+    from lev_desktop.domain.offices import Level
+    from lev_desktop.ui.setup_wizard import SetupWizard
+
+    ctx = open_ctx(empty_store)
+    wizard = SetupWizard(ctx)
+    qtbot.addWidget(wizard)
+    wizard.show()
+    wizard.level_page.buttons[Level.LAO].setChecked(True)
+    wizard.next()
+    assert wizard.currentId() == SetupWizard.PLACE
+    assert not wizard.place_page.isComplete()
+    wizard.place_page.set_place("48", "4801")
+    _type(wizard.place_page.lao_name, "องค์การบริหารส่วนตำบลหนองแสง")
+    assert wizard.place_page.isComplete()
+    wizard.next()
+    assert wizard.currentId() == SetupWizard.OFFICE
+    assert wizard.office_page.code.text() == "4801001"
+    assert wizard.office_page.parent_code.text() == "D4801"
+    _type(wizard.office_page.officer, "นางสาวทดสอบ ใจดี")
+    with qtbot.waitSignal(wizard.finished, timeout=10000):
+        wizard.accept()
+    assert empty_store.office_code == "4801001"
+    office = get_office(empty_store, "4801001")
+    assert office.level == "lao" and office.lao_type == "sao"
+    assert office.name == "องค์การบริหารส่วนตำบลหนองแสง"
+    assert office.parent_code == "D4801" and office.district_code == "4801"
+    assert empty_store.officer == "นางสาวทดสอบ ใจดี"
+
+
+def test_wizard_district_with_demo_data(app, qtbot, empty_store, open_ctx):
+    from lev_desktop.domain.offices import Level
+    from lev_desktop.ui.setup_wizard import SetupWizard
+
+    ctx = open_ctx(empty_store)
+    wizard = SetupWizard(ctx)
+    qtbot.addWidget(wizard)
+    wizard.show()
+    wizard.level_page.buttons[Level.DISTRICT].setChecked(True)
+    wizard.next()
+    assert not wizard.place_page.lao_name.isVisibleTo(wizard)
+    wizard.place_page.set_place("48", "4801")
+    wizard.next()
+    assert wizard.office_page.code.text() == "D4801"
+    assert wizard.office_page.name.text() == "สำนักงานส่งเสริมการปกครองท้องถิ่นอำเภอเมืองนครพนม"
+    wizard.office_page.demo.setChecked(True)
+    with qtbot.waitSignal(wizard.finished, timeout=60000):
+        wizard.accept()
+    assert empty_store.office_code == "D4801"
+    assert len(area_laos(empty_store)) == 15
+
+
+def test_wizard_national_skips_the_place_page(app, qtbot, empty_store, open_ctx):
+    from lev_desktop.domain.offices import Level
+    from lev_desktop.ui.setup_wizard import SetupWizard
+
+    wizard = SetupWizard(open_ctx(empty_store))
+    qtbot.addWidget(wizard)
+    wizard.show()
+    wizard.level_page.buttons[Level.NATIONAL].setChecked(True)
+    wizard.next()
+    assert wizard.currentId() == SetupWizard.OFFICE
+    assert wizard.office_page.code.text() == "DLA"
+
+
+def test_wizard_pao_needs_no_district(app, qtbot, empty_store, open_ctx):
+    from lev_desktop.domain.offices import LaoType, Level
+    from lev_desktop.ui.setup_wizard import SetupWizard
+
+    wizard = SetupWizard(open_ctx(empty_store))
+    qtbot.addWidget(wizard)
+    wizard.show()
+    wizard.level_page.buttons[Level.LAO].setChecked(True)
+    wizard.next()
+    page = wizard.place_page
+    page.set_place("48")
+    page.lao_name.setText("องค์การบริหารส่วนจังหวัดนครพนม")
+    assert not page.isComplete()  # an อบต. needs its district
+    page.lao_type.setCurrentIndex(page.lao_type.findData(LaoType.PAO))
+    assert page.isComplete()
+    wizard.next()
+    assert wizard.office_page.parent_code.text() == "P48"  # อบจ. reports straight to the province
+
+
+def _settings(qtbot, store, open_ctx):
+    from lev_desktop.ui.screens.settings import SettingsScreen
+
+    screen = SettingsScreen(open_ctx(store))
+    qtbot.addWidget(screen)
+    screen.show()
+    screen.refresh()
+    qtbot.waitUntil(lambda: screen.general.code.text() == store.office_code, timeout=5000)
+    return screen
+
+
+def test_settings_save(app, qtbot, lao_store, open_ctx):
+    from lev_desktop import options
+
+    screen = _settings(qtbot, lao_store, open_ctx)
+    assert not screen.tabs.isTabVisible(screen.tab_index("laos"))  # an LAO has no LAO list
+    screen.printing.thai_digits.setChecked(True)
+    _type(screen.printing.signer_name, "นายสมชาย รักษ์โลก")
+    _type(screen.printing.signer_position, "นายกองค์การบริหารส่วนตำบลหนองแสง")
+    screen.printing.save()
+    qtbot.waitUntil(lambda: options.get(lao_store, "print.signer_name") == "นายสมชาย รักษ์โลก",
+                    timeout=5000)
+    assert options.get(lao_store, "print.thai_digits") is True
+    assert options.get(lao_store, "print.signer_position") == "นายกองค์การบริหารส่วนตำบลหนองแสง"
+    assert options.get(lao_store, "reminder.days") == 7
+    screen.calendar.week_start.setCurrentIndex(screen.calendar.week_start.findData("sun"))
+    screen.calendar.reminder_days.setValue(10)
+    screen.calendar.save_button.click()
+    qtbot.waitUntil(lambda: options.get(lao_store, "reminder.days") == 10, timeout=5000)
+    assert options.get(lao_store, "calendar.week_start") == "sun"
+    screen.general.officer.setText("")
+    _type(screen.general.officer, "นางสาวใหม่ ใจงาม")
+    screen.general.language.setCurrentIndex(screen.general.language.findData("en"))
+    screen.general.save_button.click()
+    qtbot.waitUntil(lambda: lao_store.get_setting("language") == "en", timeout=5000)
+    assert lao_store.officer == "นางสาวใหม่ ใจงาม"
+
+
+def _xlsx(path: Path, rows: list[list]) -> Path:
+    workbook = Workbook()
+    workbook.active.append(["ชื่อ อปท.", "ประเภท", "อำเภอ"])
+    for row in rows:
+        workbook.active.append(row)
+    workbook.save(path)
+    return path
+
+
+def test_lao_import_preview_apply_and_broken_file(app, qtbot, demo_store, open_ctx, tmp_path):
+    screen = _settings(qtbot, demo_store, open_ctx)
+    assert screen.tabs.isTabVisible(screen.tab_index("laos"))
+    screen.show_tab("laos")
+    tab = screen.laos
+    qtbot.waitUntil(lambda: tab.model.rowCount() == 15, timeout=5000)
+    before = len(list_offices(demo_store))
+
+    # a broken file: a Thai message, nothing changed
+    bad = tmp_path / "broken.xlsx"
+    bad.write_bytes(b"this is not a workbook")
+    tab.start_import(str(bad))
+    qtbot.waitUntil(lambda: bool(tab.last_message), timeout=5000)
+    assert "ไม่ใช่แฟ้ม Excel" in tab.last_message
+    assert len(list_offices(demo_store)) == before
+
+    path = _xlsx(tmp_path / "laos.xlsx", [
+        ["องค์การบริหารส่วนตำบลนาราชควาย", "อบต.", "เมืองนครพนม"],
+        ["องค์การบริหารส่วนตำบลหนองแสง", "อบต.", "เมืองนครพนม"],   # already there: updated
+        ["อบต.ผิด", "สหกรณ์", "เมืองนครพนม"],                        # skipped
+    ])
+    tab.start_import(str(path))
+    qtbot.waitUntil(lambda: tab.preview_dialog is not None, timeout=5000)
+    dialog = tab.preview_dialog
+    assert dialog.model.rowCount() == 3
+    assert "นำเข้า 2 แห่ง" == dialog.import_button.text()
+    assert len(list_offices(demo_store)) == before  # nothing written before Import
+    dialog.import_button.click()
+    qtbot.waitUntil(lambda: tab.model.rowCount() == 16, timeout=5000)
+    assert len(list_offices(demo_store)) == before + 1
+    names = [o.name for o in area_laos(demo_store)]
+    assert names.count("องค์การบริหารส่วนตำบลหนองแสง") == 1
+    assert "อบต.ผิด" not in names
+
+
+def test_programmes_and_letters(app, qtbot, lao_store, open_ctx):
+    from lev_desktop.services.programmes import get_programme, list_letters
+
+    screen = _settings(qtbot, lao_store, open_ctx)
+    screen.show_tab("programmes")
+    tab = screen.programmes
+    qtbot.waitUntil(lambda: tab.model.rowCount() == 5, timeout=5000)
+    html = tab.details.toPlainText()
+    assert "มท ๐๘๒๐.๒/ว ๕๐๓๗" in html
+    assert "26 พฤษภาคม 2567" in html            # the letter date in BE
+    assert "ภายในวันที่ 31 ธันวาคม 2567" in html   # a rule in words
+    tab.save_new({"template": "P1", "code": "P1-2569", "name": None, "fiscal_year": 2569})
+    qtbot.waitUntil(lambda: tab.model.rowCount() == 6, timeout=5000)
+    assert get_programme(lao_store, "P1-2569").fiscal_year == 2569
+    programme = get_programme(lao_store, "P1-2569")
+    tab.save_letter(programme.id, {**programme.letter, "number": "นพ ๐๐๒๓.๖/ว ๙๙"})
+    qtbot.waitUntil(lambda: get_programme(lao_store, "P1-2569").letter["number"] == "นพ ๐๐๒๓.๖/ว ๙๙",
+                    timeout=5000)
+
+    screen.show_tab("letters")
+    letters = screen.letters
+    qtbot.waitUntil(lambda: bool(letters.programmes), timeout=5000)
+    letters.add_letter()
+    dialog = letters.dialog
+    dialog.received_date.setDate(dt.date(2024, 5, 15))
+    dialog.received_time.setText("10:15")
+    dialog.letter_date.setDate(dt.date(2024, 5, 26))
+    _type(dialog.subject, "การขับเคลื่อนเครือข่าย อถล.")
+    dialog.programme.setCurrentIndex(1)
+    dialog.accept()
+    qtbot.waitUntil(lambda: letters.model.rowCount() == 1, timeout=5000)
+    saved = list_letters(lao_store)[0]
+    assert saved.receipt_no == "1"
+    assert saved.received_at == dt.datetime(2024, 5, 15, 10, 15)
+    assert letters.model.index(0, 1).data() == "15 พ.ค. 2567 10:15 น."
+
+
+def test_table_models(app, qtmodeltester, demo_store, tmp_path):
+    from lev_desktop.exports.xlsx.lao_list import read_lao_list
+    from lev_desktop.services.programmes import list_letters, list_programmes, register_letter
+    from lev_desktop.ui.settings.models import (
+        LaoPreviewModel,
+        LaoTableModel,
+        LetterTableModel,
+        ProgrammeTableModel,
+    )
+
+    qtmodeltester.check(LaoTableModel(subordinate_laos(demo_store)))
+    qtmodeltester.check(LaoTableModel([]))
+    qtmodeltester.check(ProgrammeTableModel(list_programmes(demo_store)))
+    register_letter(demo_store, receipt_no="12", received_at=dt.datetime(2024, 5, 15, 9, 0),
+                    letter_no="นพ ๐๐๒๓.๖/ว ๕๘๗", subject="ทดสอบ")
+    qtmodeltester.check(LetterTableModel(list_letters(demo_store), programmes={}))
+    preview = read_lao_list(_xlsx(tmp_path / "m.xlsx", [["อบต.ก", "อบต.", "เมืองนครพนม"],
+                                                        ["", "", ""], ["x", "y", "z"]]),
+                            province_code="48")
+    qtmodeltester.check(LaoPreviewModel(preview.rows))
+
+
+def test_crash_dialog_and_runner_bug(app, qtbot, lao_store, open_ctx):
+    from lev_desktop.ui import crash
+
+    ctx = open_ctx(lao_store)
+
+    def boom(_progress):
+        raise RuntimeError("deliberate failure for the test")
+
+    ctx.runner.run(boom)
+    qtbot.waitUntil(lambda: any(d.isVisible() for d in crash._open_dialogs), timeout=5000)
+    dialog = crash._open_dialogs[-1]
+    assert "deliberate failure for the test" in dialog.details.toPlainText()
+    assert dialog.windowTitle() == "เกิดข้อผิดพลาดในโปรแกรม"
+    dialog.copy_button.click()
+    assert "deliberate failure" in QGuiApplication.clipboard().text()
+    dialog.close()
+    log = (Path(__import__("lev_desktop.paths", fromlist=["log_dir"]).log_dir()))
+    assert log.exists()
+
+
+@pytest.mark.slow
+def test_app_module_starts_and_paints(tmp_path):
+    """The real entry point in its own process: --demo builds the demo database and paints."""
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "LEV_DATA_DIR": str(tmp_path)}
+    result = subprocess.run([sys.executable, "-m", "lev_desktop.ui.app", "--demo", "--lang", "th",
+                             "--measure-startup"], env=env, capture_output=True, text=True,
+                            timeout=180)
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.split()
+    assert lines[0] == "OPENING_PAINT" and lines[2] == "FIRST_PAINT"
+    assert float(lines[1]) < float(lines[3])  # the opening window shows before the main window
+    assert (tmp_path / "demo.db").exists()
+    log = (tmp_path / "logs" / "lev-desktop.log").read_text(encoding="utf-8")
+    assert "starting" in log and "closed (0)" in log
+    assert not (tmp_path / "demo.db.lock").exists()  # the lock is released on exit
+
+
+def test_qt_standard_buttons_are_thai(app):
+    from PySide6.QtWidgets import QDialogButtonBox
+
+    box = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+    assert box.button(QDialogButtonBox.StandardButton.Ok).text() == "ตกลง"
+    assert box.button(QDialogButtonBox.StandardButton.Cancel).text() == "ยกเลิก"
+
+
+def test_font_has_room_for_stacked_marks(app):
+    """Sarabun is registered with a taller ascender: a tone mark over an upper vowel is inside
+    the line, so one-line widgets (tabs, buttons, cells) do not cut it off."""
+    from PySide6.QtGui import QFontMetrics
+
+    metrics = QFontMetrics(QApplication.font())
+    # (ฎุ and ฏุ, which go deeper, are too rare to pay a taller line for)
+    for text in ("ญี่ปุ่น", "ปุ๋ย", "ที่", "หน่วยงานนี้", "ครู", "ปฏิบัติ", "ตฤณ"):
+        bounds = metrics.tightBoundingRect(text)
+        assert -bounds.top() <= metrics.ascent(), text
+        assert bounds.bottom() <= metrics.descent(), text
+
+
+def test_patched_font_checksums():
+    import struct
+
+    from lev_desktop.paths import font_path
+    from lev_desktop.ui.style import _checksum, with_room_for_marks
+
+    original = font_path("Regular").read_bytes()
+    patched = with_room_for_marks(original)
+    assert len(patched) == len(original) and patched != original
+    assert _checksum(patched) == 0xB1B0AFBA  # the whole-font checksum rule of the TrueType spec
+    count = struct.unpack(">H", patched[4:6])[0]
+    for index in range(count):
+        tag, checksum, offset, length = struct.unpack(">4sIII", patched[12 + 16 * index:28 + 16 * index])
+        if tag != b"head":
+            assert _checksum(patched[offset:offset + length]) == checksum, tag

@@ -1,0 +1,354 @@
+"""Start LEV Desktop: ``python -m lev_desktop.ui.app [--db PATH_OR_URL] [--demo] [--lang th|en]``.
+
+Start-up order: logging and the crash dialog first (so that anything after is caught), then
+fonts and translations, then one lock per database (a second window on the same file would
+fight over it), then the database is opened on the worker thread while a small "opening"
+window shows, then either the first-start wizard or the main window.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import logging
+import logging.handlers
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+from PySide6.QtCore import QLockFile, QObject, Qt, QTimer, Signal
+from PySide6.QtWidgets import QApplication, QLabel, QMessageBox, QVBoxLayout, QWidget
+
+from lev_desktop import APP_NAME, __version__, i18n
+from lev_desktop.i18n import _
+from lev_desktop.paths import data_dir, log_dir
+
+log = logging.getLogger("lev_desktop.app")
+
+_T0 = time.perf_counter()
+DEMO_DB_NAME = "demo.db"
+
+
+# ---- command line -------------------------------------------------------------------------
+
+def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="lev-desktop", description=_("LEV Desktop"))
+    parser.add_argument("--db", help=_("database file or SQLAlchemy URL"))
+    parser.add_argument("--demo", action="store_true",
+                        help=_("open the demo database (created with demo data on first use)"))
+    parser.add_argument("--lang", choices=sorted(i18n.LANGUAGES), help=_("interface language"))
+    parser.add_argument("--measure-startup", action="store_true",
+                        help=_("print the time to the first paint of the main window and quit"))
+    # Qt's own options (-platform, -style …) pass through untouched.
+    args, _rest = parser.parse_known_args(argv)
+    return args
+
+
+def database_for(args: argparse.Namespace) -> str:
+    from lev_desktop.db.store import resolve_url
+
+    if args.demo and not args.db:
+        return resolve_url(data_dir() / DEMO_DB_NAME)
+    return resolve_url(args.db)
+
+
+# ---- logging --------------------------------------------------------------------------------
+
+def setup_logging() -> Path:
+    path = log_dir() / "lev-desktop.log"
+    root = logging.getLogger()
+    if not any(getattr(h, "_lev", False) for h in root.handlers):
+        handler = logging.handlers.RotatingFileHandler(path, maxBytes=1_000_000, backupCount=5,
+                                                       encoding="utf-8")
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+        handler._lev = True  # type: ignore[attr-defined]
+        root.addHandler(handler)
+        root.setLevel(logging.INFO)
+    return path
+
+
+# ---- one window per database --------------------------------------------------------------
+
+def lock_path(url: str) -> Path:
+    """Beside a SQLite file; in the data folder, keyed by the URL, for a server database."""
+    from sqlalchemy.engine import make_url
+
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite" and parsed.database and parsed.database != ":memory:":
+        db = Path(parsed.database)
+        return db.with_name(db.name + ".lock")
+    digest = hashlib.sha256(parsed.render_as_string(hide_password=True).encode()).hexdigest()[:16]
+    folder = data_dir() / "locks"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder / f"{digest}.lock"
+
+
+def acquire_lock(url: str) -> QLockFile | None:
+    """The lock for this database, or None when another LEV Desktop window holds it."""
+    path = lock_path(url)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    lock = QLockFile(str(path))
+    lock.setStaleLockTime(0)  # never stale by age; a dead owner's lock is still taken over
+    if lock.tryLock(200):
+        return lock
+    return None
+
+
+# ---- the start-up sequence ------------------------------------------------------------------
+
+class OpeningWindow(QWidget):
+    """What shows while the database opens (imports, migrations, demo data)."""
+
+    painted = Signal()
+
+    def __init__(self, describe: str = ""):
+        super().__init__()
+        self._painted = False
+        self.setWindowTitle(APP_NAME)
+        layout = QVBoxLayout(self)
+        title = QLabel(_("LEV Desktop"))
+        title.setObjectName("pageTitle")
+        layout.addWidget(title)
+        self.status = QLabel(_("Opening the database…"))
+        layout.addWidget(self.status)
+        self.where = QLabel(describe)
+        self.where.setObjectName("hint")
+        layout.addWidget(self.where)
+        self.resize(460, 140)
+
+    def paintEvent(self, event) -> None:  # noqa: ANN001, N802
+        super().paintEvent(event)
+        if not self._painted:
+            self._painted = True
+            QTimer.singleShot(0, self.painted.emit)
+
+
+class Launcher(QObject):
+    """Opens the store off the GUI thread, then shows the wizard or the main window."""
+
+    ready = Signal(object)      # the main window
+    failed = Signal(str)
+
+    def __init__(self, url: str, *, demo: bool = False, language: str | None = None,
+                 measure: bool = False, opening: OpeningWindow | None = None,
+                 parent: QObject | None = None):
+        super().__init__(parent)
+        from lev_desktop.ui.workers import Runner
+
+        self.url = url
+        self.demo = demo
+        self.language = language
+        self.measure = measure
+        self.runner = Runner(self)
+        self.store = None
+        self.ctx = None
+        self.window = None
+        self.wizard = None
+        self.opening: OpeningWindow | None = opening
+        wire_runner(self.runner)
+
+    def start(self, *, show_opening: bool = True) -> None:
+        from lev_desktop.db.store import Store
+
+        if self.opening is not None:
+            self.opening.where.setText(self._describe())
+        elif show_opening:
+            self.opening = OpeningWindow(self._describe())
+            self.opening.show()
+        url = self.url
+        self.runner.run(lambda _progress: Store(url), label=_("Opening the database…"),
+                        on_success=self._opened, on_failure=self._open_failed,
+                        owner=self.opening, cancellable=False)
+
+    def _describe(self) -> str:
+        from sqlalchemy.engine import make_url
+
+        parsed = make_url(self.url)
+        if parsed.get_backend_name() == "sqlite" and parsed.database:
+            return parsed.database
+        return parsed.render_as_string(hide_password=True)
+
+    def _open_failed(self, exc: BaseException) -> None:
+        from lev_desktop.errors import describe_error
+
+        message = describe_error(exc)
+        if message is None:
+            log.exception("cannot open the database", exc_info=exc)
+            message = _("The database cannot be opened: {error}").format(error=exc)
+        self._close_opening()
+        self.failed.emit(message)
+
+    def _opened(self, store) -> None:  # noqa: ANN001
+        from lev_desktop.ui.context import AppContext
+
+        self.store = store
+        language = self.language or store.get_setting("language")
+        if language and language != i18n.current_language():
+            i18n.install(language)
+        self.ctx = AppContext(store, self.runner)
+        if self.demo and not store.office_code:
+            self._fill_demo()
+        elif not store.office_code:
+            self._run_wizard()
+        else:
+            self._show_main()
+
+    def _fill_demo(self) -> None:
+        from lev_desktop.services import demo
+
+        store = self.store
+        if self.opening is not None:
+            self.opening.status.setText(_("Creating the demo data…"))
+
+        def fill(progress):  # noqa: ANN001, ANN202
+            return demo.fill(store, progress=lambda done, total: progress(
+                done, total, _("Creating the demo data… ({done} of {total} LAOs)").format(
+                    done=done, total=total)))
+
+        self.runner.run(fill, label=_("Creating the demo data…"), cancellable=False,
+                        on_success=lambda _name: self._after_demo(), owner=self.opening)
+
+    def _after_demo(self) -> None:
+        self.store.reload_identity()
+        stored = self.store.get_setting("fiscal_year")
+        if stored:
+            self.ctx.set_fiscal_year(int(stored))
+        self._show_main()
+
+    def _run_wizard(self) -> None:
+        from lev_desktop.ui.setup_wizard import SetupWizard
+
+        self._close_opening()
+        self.wizard = SetupWizard(self.ctx)
+        self.wizard.finished.connect(self._wizard_done)
+        self.wizard.show()
+
+    def _wizard_done(self, result: int) -> None:
+        if result and self.store.office_code:
+            stored = self.store.get_setting("fiscal_year")
+            if stored:
+                self.ctx.set_fiscal_year(int(stored))
+            self._show_main()
+        else:
+            QApplication.quit()
+
+    def _show_main(self) -> None:
+        from lev_desktop.ui.main_window import MainWindow
+
+        self.window = MainWindow(self.ctx)
+        if self.measure:
+            self.window.first_painted.connect(self._report_first_paint)
+        self.window.show()
+        self._close_opening()
+        if not self.measure:
+            # What is overdue or due soon: badges in the navigation pane and a short dialog.
+            from lev_desktop.ui.widgets.reminder import maybe_show_reminder
+
+            maybe_show_reminder(self.ctx, self.window)
+        self.ready.emit(self.window)
+
+    def _report_first_paint(self) -> None:
+        print(f"FIRST_PAINT {time.perf_counter() - _T0:.3f}", flush=True)
+        QTimer.singleShot(0, QApplication.quit)
+
+    def _close_opening(self) -> None:
+        if self.opening is not None:
+            self.opening.close()
+            self.opening.deleteLater()
+            self.opening = None
+
+
+def wire_runner(runner) -> None:  # noqa: ANN001
+    """Unexpected failures of background jobs → crash dialog; known ones → a Thai message."""
+    from lev_desktop.ui.crash import show_bug, show_known_error
+
+    runner.on_bug = lambda exc, details: show_bug(exc, details)
+    runner.on_known_error = lambda message: show_known_error(message)
+
+
+def _qt_message_to_log(mode, context, message) -> None:  # noqa: ANN001
+    from PySide6.QtCore import QtMsgType
+
+    level = {QtMsgType.QtDebugMsg: logging.DEBUG, QtMsgType.QtInfoMsg: logging.INFO,
+             QtMsgType.QtWarningMsg: logging.WARNING}.get(mode, logging.ERROR)
+    logging.getLogger("qt").log(level, "%s", message)
+
+
+def make_application(argv: Sequence[str] | None = None) -> QApplication:
+    from lev_desktop.ui import style
+
+    app = QApplication.instance() or QApplication(list(argv or sys.argv))
+    app.setApplicationName(APP_NAME)
+    app.setApplicationVersion(__version__)
+    app.setOrganizationName("LEV")
+    style.apply(app)
+    from lev_desktop.ui import qt_translations
+
+    qt_translations.install(app)
+    return app
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parse_args(sys.argv[1:] if argv is None else argv)
+    setup_logging()
+    from lev_desktop.ui.crash import install_excepthook
+
+    install_excepthook()
+    i18n.install(args.lang)
+    app = make_application(sys.argv[:1] + list(sys.argv[1:] if argv is None else argv))
+    from PySide6.QtCore import qInstallMessageHandler
+
+    qInstallMessageHandler(_qt_message_to_log)
+    log.info("LEV Desktop %s starting", __version__)
+    # Something is on screen at once; the database layer is imported and opened after.
+    opening = OpeningWindow()
+    state: dict = {"lock": None, "launcher": None, "started": False}
+
+    def fail(message: str) -> None:
+        QMessageBox.critical(None, APP_NAME, message)
+        QApplication.exit(2)
+
+    def proceed() -> None:
+        if state["started"]:
+            return
+        state["started"] = True
+        if args.measure_startup:
+            print(f"OPENING_PAINT {time.perf_counter() - _T0:.3f}", flush=True)
+        url = database_for(args)
+        lock = acquire_lock(url)
+        if lock is None:
+            opening.hide()
+            QMessageBox.information(None, APP_NAME, _(
+                "LEV Desktop is already open with this database. Please switch to the window "
+                "that is open (look in the task bar); only one window may use a database at a "
+                "time."))
+            QApplication.exit(1)
+            return
+        state["lock"] = lock
+        launcher = Launcher(url, demo=args.demo, language=args.lang,
+                            measure=args.measure_startup, opening=opening)
+        launcher.failed.connect(fail, Qt.ConnectionType.QueuedConnection)
+        state["launcher"] = launcher
+        launcher.start()
+
+    opening.painted.connect(proceed)
+    QTimer.singleShot(500, proceed)  # a platform that paints late still starts
+    opening.show()
+    try:
+        code = app.exec()
+    finally:
+        launcher = state["launcher"]
+        if launcher is not None:
+            launcher.runner.cancel_all()
+            launcher.runner.wait()
+            if launcher.store is not None:
+                launcher.store.dispose()
+        if state["lock"] is not None:
+            state["lock"].unlock()
+    log.info("LEV Desktop closed (%s)", code)
+    return code
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,412 @@
+"""The main window: navigation pane, work area, status bar.
+
+Screens come from the registry (``lev_desktop.ui.screens``) in ``SCREEN_MODULES`` order and
+are built the first time they are shown. A screen module that is not there yet gets an honest
+"not yet available" page. The window calls a screen's ``refresh()`` when it is shown and when
+the fiscal year or the data change, and ``open_item(arg)`` when someone asks
+``ctx.navigate(key, arg)``.
+"""
+
+from __future__ import annotations
+
+import logging
+import traceback
+
+from PySide6.QtCore import QEvent, QModelIndex, QObject, QRect, QSize, Qt, QTimer, QUrl, Signal
+from PySide6.QtGui import (
+    QAction,
+    QColor,
+    QDesktopServices,
+    QIcon,
+    QKeySequence,
+    QPainter,
+    QPalette,
+)
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QSizePolicy,
+    QStackedWidget,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from lev_desktop import APP_NAME
+from lev_desktop.i18n import _
+from lev_desktop.paths import log_dir, resources_dir
+from lev_desktop.thai_format import fiscal_year as fiscal_year_of
+from lev_desktop.ui.context import AppContext
+from lev_desktop.ui.screens import SCREEN_MODULES, TITLES, load_screen
+from lev_desktop.ui.style import row_height
+
+log = logging.getLogger(__name__)
+
+BADGE_ROLE = Qt.ItemDataRole.UserRole + 1
+KEY_ROLE = Qt.ItemDataRole.UserRole
+
+# Icons for screens that are not there yet (a present screen's ScreenSpec.icon wins).
+DEFAULT_ICONS = {
+    "home": "SP_DirHomeIcon",
+    "plans": "SP_FileDialogDetailedView",
+    "activities": "SP_DialogApplyButton",
+    "kpi": "SP_FileDialogInfoView",
+    "calendar": "SP_FileDialogContentsView",
+    "reports": "SP_FileIcon",
+    "exchange": "SP_BrowserReload",
+    "settings": "SP_FileDialogListView",
+}
+
+
+def icon_for(name: str, widget: QWidget) -> QIcon:
+    """A QStyle standard pixmap name (``SP_…``) or a file in resources/icons."""
+    if name.startswith("SP_") and hasattr(QStyle.StandardPixmap, name):
+        return widget.style().standardIcon(getattr(QStyle.StandardPixmap, name))
+    path = resources_dir() / "icons" / name
+    return QIcon(str(path)) if path.exists() else QIcon()
+
+
+class BadgeDelegate(QStyledItemDelegate):
+    """Draws the navigation item and, when it has one, a red count bubble at its right."""
+
+    def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex) -> QSize:  # noqa: N802
+        size = super().sizeHint(option, index)
+        return QSize(size.width() + 28, max(size.height(), int(option.fontMetrics.height() * 2.2)))
+
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex) -> None:
+        super().paint(painter, option, index)
+        count = index.data(BADGE_ROLE) or 0
+        if not count:
+            return
+        text = str(count) if count < 100 else "99+"
+        metrics = option.fontMetrics
+        width = max(metrics.horizontalAdvance(text) + 12, metrics.height() + 2)
+        height = metrics.height() + 2
+        rect = QRect(option.rect.right() - width - 8,
+                     option.rect.center().y() - height // 2, width, height)
+        painter.save()
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(QColor("#c62828"))
+        painter.drawRoundedRect(rect, height / 2, height / 2)
+        painter.setPen(QColor("white"))
+        painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, text)
+        painter.restore()
+
+
+class NotYetPage(QWidget):
+    """An honest page for a screen that this version does not have yet."""
+
+    def __init__(self, title: str, *, broken: bool = False, parent: QWidget | None = None):
+        super().__init__(parent)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(32, 24, 32, 24)
+        heading = QLabel(title)
+        heading.setObjectName("pageTitle")
+        layout.addWidget(heading)
+        if broken:
+            text = _("This part could not be opened because of a program error. The details are "
+                     "in the log folder; the other parts work as usual.")
+        else:
+            text = _("This part is not available yet in this version of LEV Desktop. The other "
+                     "parts work as usual.")
+        message = QLabel(text)
+        message.setWordWrap(True)
+        layout.addWidget(message)
+        layout.addStretch(1)
+
+
+class _PaintWatch(QObject):
+    """Emits once, at the first paint of the watched widget (start-up measurement)."""
+
+    painted = Signal()
+
+    def __init__(self, parent: QObject):
+        super().__init__(parent)
+        self.done = False
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+        if not self.done and event.type() == QEvent.Type.Paint:
+            self.done = True
+            QTimer.singleShot(0, self.painted.emit)
+        return False
+
+
+class MainWindow(QMainWindow):
+    first_painted = Signal()
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.ctx = ctx
+        self.setWindowTitle(APP_NAME)
+        self.keys = list(SCREEN_MODULES)
+        self.pages: dict[str, QWidget] = {}
+        self.specs: dict[str, object] = {}
+        self._broken: set[str] = set()
+        self._closing = False
+
+        central = QWidget()
+        layout = QHBoxLayout(central)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        self.nav = QListWidget()
+        self.nav.setObjectName("navigation")
+        self.nav.setItemDelegate(BadgeDelegate(self.nav))
+        self.nav.setIconSize(QSize(22, 22))
+        self.nav.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.nav.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Expanding)
+        nav_palette = self.nav.palette()
+        nav_palette.setColor(QPalette.ColorRole.Base, nav_palette.color(QPalette.ColorRole.Window).darker(104))
+        self.nav.setPalette(nav_palette)
+        self.stack = QStackedWidget()
+        layout.addWidget(self.nav)
+        layout.addWidget(self.stack, 1)
+        self.setCentralWidget(central)
+
+        # The navigation is built from the registry's titles without importing the screen
+        # modules (start-up time); each module is imported when its screen is first shown,
+        # and the rest right after the first paint (see _preload).
+        for key in self.keys:
+            title = _(TITLES.get(key, key))
+            item = QListWidgetItem(icon_for(DEFAULT_ICONS.get(key, "SP_FileIcon"), self), title)
+            item.setData(KEY_ROLE, key)
+            item.setData(BADGE_ROLE, 0)
+            item.setToolTip(title)
+            self.nav.addItem(item)
+            placeholder = QWidget()
+            self.pages[key] = placeholder
+            self.stack.addWidget(placeholder)
+        self._built: set[str] = set()
+        self._fit_navigation()
+
+        self._build_status_bar()
+        self._build_menus()
+
+        self.nav.currentRowChanged.connect(self._row_changed)
+        ctx.navigate.connect(self.show_screen)
+        ctx.badge_changed.connect(self.set_badge)
+        ctx.fiscal_year_changed.connect(self._fiscal_year_changed)
+        ctx.data_changed.connect(self._data_changed)
+        ctx.office_changed.connect(self.load_office)
+
+        self._watch = _PaintWatch(self)
+        self._watch.painted.connect(self.first_painted)
+        self._watch.painted.connect(self._preload)
+        self.installEventFilter(self._watch)
+        self.nav.viewport().installEventFilter(self._watch)
+
+        self.resize(1280, 720)
+        self.load_office()
+        self.show_screen(self.keys[0])
+
+    # ---- registry --------------------------------------------------------------------
+    def _spec(self, key: str):  # noqa: ANN202
+        if key not in self.specs:
+            try:
+                self.specs[key] = load_screen(key)
+            except Exception:  # noqa: BLE001 - a broken screen must not stop the others
+                log.error("screen %s failed to import:\n%s", key, traceback.format_exc())
+                self.specs[key] = None
+                self._broken.add(key)
+            spec = self.specs[key]
+            if spec is not None:  # the screen's own title and icon win over the registry's
+                item = self.nav.item(self.keys.index(key))
+                item.setText(_(spec.title))
+                item.setToolTip(_(spec.title))
+                icon = icon_for(spec.icon, self)
+                if not icon.isNull():
+                    item.setIcon(icon)
+        return self.specs[key]
+
+    def _preload(self) -> None:
+        """Imports the remaining screen modules one per event-loop turn after the first paint."""
+        pending = [key for key in self.keys if key not in self.specs]
+        if pending and not self._closing:
+            self._spec(pending[0])
+            QTimer.singleShot(0, self._preload)
+
+    def _fit_navigation(self) -> None:
+        width = max(self.nav.sizeHintForColumn(0), 150) + 16
+        self.nav.setFixedWidth(min(width, 260))
+
+    def _build_page(self, key: str) -> QWidget:
+        spec = self._spec(key)
+        title = _(spec.title) if spec is not None else _(TITLES.get(key, key))
+        if spec is None:
+            page: QWidget = NotYetPage(title, broken=key in self._broken)
+        else:
+            try:
+                page = spec.factory(self.ctx)
+            except Exception:  # noqa: BLE001
+                log.error("screen %s failed to build:\n%s", key, traceback.format_exc())
+                page = NotYetPage(title, broken=True)
+        old = self.pages[key]
+        index = self.stack.indexOf(old)
+        self.stack.insertWidget(index, page)
+        self.stack.removeWidget(old)
+        old.deleteLater()
+        self.pages[key] = page
+        self._built.add(key)
+        return page
+
+    # ---- navigation ------------------------------------------------------------------
+    def page(self, key: str) -> QWidget:
+        """The screen widget of ``key`` (built on first use)."""
+        if key not in self._built:
+            return self._build_page(key)
+        return self.pages[key]
+
+    def current_key(self) -> str:
+        item = self.nav.currentItem()
+        return item.data(KEY_ROLE) if item is not None else self.keys[0]
+
+    def show_screen(self, key: str, arg: object = None) -> None:
+        if key not in self.pages:
+            log.warning("navigation to unknown screen %s", key)
+            return
+        page = self.page(key)
+        self.stack.setCurrentWidget(page)
+        row = self.keys.index(key)
+        if self.nav.currentRow() != row:
+            self.nav.blockSignals(True)
+            self.nav.setCurrentRow(row)
+            self.nav.blockSignals(False)
+        self._refresh(page)
+        if arg is not None and hasattr(page, "open_item"):
+            page.open_item(arg)
+
+    def _row_changed(self, row: int) -> None:
+        if 0 <= row < len(self.keys):
+            self.show_screen(self.keys[row])
+
+    def _refresh(self, page: QWidget) -> None:
+        if hasattr(page, "refresh"):
+            page.refresh()
+
+    def _fiscal_year_changed(self, _year: int) -> None:
+        self._sync_year_combo()
+        self._refresh(self.stack.currentWidget())
+
+    def _data_changed(self, _area: str) -> None:
+        if not self._closing:
+            self._refresh(self.stack.currentWidget())
+
+    def set_badge(self, key: str, count: int) -> None:
+        if key in self.keys:
+            item = self.nav.item(self.keys.index(key))
+            item.setData(BADGE_ROLE, int(count))
+            title = item.text()
+            item.setToolTip(_("{title}: {count} items overdue or due soon").format(
+                title=title, count=count) if count else title)
+
+    def badge(self, key: str) -> int:
+        return self.nav.item(self.keys.index(key)).data(BADGE_ROLE) or 0
+
+    # ---- status bar ------------------------------------------------------------------
+    def _build_status_bar(self) -> None:
+        bar = self.statusBar()
+        self.office_label = QLabel(_("Office: …"))
+        # A long office name must not widen the window (1366 px screens): it is elided by
+        # the layout instead, and shown in full in the tooltip.
+        self.office_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.office_label.setMinimumWidth(120)
+        self.year_combo = QComboBox()
+        self.year_combo.setAccessibleName(_("Fiscal year"))
+        self.year_combo.setToolTip(_("The fiscal year the screens show"))
+        self._sync_year_combo()
+        self.year_combo.activated.connect(self._year_chosen)
+        self.db_label = QLabel()
+        described = self.ctx.store.describe()
+        self.db_label.setText(_("Database: {name}").format(name=self._short_path(described)))
+        self.db_label.setToolTip(described)
+        bar.addWidget(self.office_label, 1)
+        bar.addPermanentWidget(self.year_combo)
+        bar.addPermanentWidget(self.db_label)
+
+    @staticmethod
+    def _short_path(text: str, limit: int = 48) -> str:
+        return text if len(text) <= limit else "…" + text[-(limit - 1):]
+
+    def _sync_year_combo(self) -> None:
+        import datetime as dt
+
+        current = fiscal_year_of(dt.date.today())
+        years = set(range(current - 4, current + 2)) | {self.ctx.fiscal_year}
+        self.year_combo.blockSignals(True)
+        self.year_combo.clear()
+        for year in sorted(years, reverse=True):
+            self.year_combo.addItem(_("Fiscal year {year}").format(year=year), year)
+        self.year_combo.setCurrentIndex(self.year_combo.findData(self.ctx.fiscal_year))
+        self.year_combo.blockSignals(False)
+
+    def _year_chosen(self, index: int) -> None:
+        year = self.year_combo.itemData(index)
+        if year is None or year == self.ctx.fiscal_year:
+            return
+        store = self.ctx.store
+        self.ctx.runner.run(lambda _p: store.set_setting("fiscal_year", int(year)), owner=self)
+        self.ctx.set_fiscal_year(int(year))
+
+    def load_office(self) -> None:
+        from lev_desktop.services.offices import this_office
+
+        store = self.ctx.store
+        self.ctx.runner.run(lambda _p: this_office(store), on_success=self._show_office,
+                            owner=self)
+
+    def _show_office(self, office) -> None:  # noqa: ANN001
+        if office is None:
+            self.office_label.setText(_("Office: not set up"))
+            return
+        officer = self.ctx.store.officer
+        text = _("Office: {name} ({code})").format(name=office.name, code=office.code)
+        if officer:
+            text += "  ·  " + _("Officer: {name}").format(name=officer)
+        self.office_label.setText(text)
+        self.office_label.setToolTip(text)
+        self.setWindowTitle(f"{office.name} — {APP_NAME}")
+
+    # ---- menus -----------------------------------------------------------------------
+    def _build_menus(self) -> None:
+        file_menu = self.menuBar().addMenu(_("&File"))
+        refresh = QAction(_("Refresh"), self)
+        refresh.setShortcut(QKeySequence.StandardKey.Refresh)
+        refresh.triggered.connect(lambda: self._refresh(self.stack.currentWidget()))
+        file_menu.addAction(refresh)
+        logs = QAction(_("Open the log folder"), self)
+        logs.triggered.connect(lambda: QDesktopServices.openUrl(QUrl.fromLocalFile(str(log_dir()))))
+        file_menu.addAction(logs)
+        file_menu.addSeparator()
+        quit_action = QAction(_("E&xit"), self)
+        quit_action.setShortcut(QKeySequence("Ctrl+Q"))
+        quit_action.triggered.connect(self.close)
+        file_menu.addAction(quit_action)
+
+        go_menu = self.menuBar().addMenu(_("&Go"))
+        for number, key in enumerate(self.keys, start=1):
+            action = QAction(self.nav.item(number - 1).icon(), self.nav.item(number - 1).text(), self)
+            if number <= 9:
+                action.setShortcut(QKeySequence(f"Ctrl+{number}"))
+            action.triggered.connect(lambda _checked=False, k=key: self.show_screen(k))
+            go_menu.addAction(action)
+
+        help_menu = self.menuBar().addMenu(_("&Help"))
+        about = QAction(_("About LEV Desktop"), self)
+        about.triggered.connect(lambda: self.show_screen("settings", "about"))
+        help_menu.addAction(about)
+
+    # ---- closing ---------------------------------------------------------------------
+    def closeEvent(self, event) -> None:  # noqa: ANN001, N802
+        self._closing = True
+        runner = self.ctx.runner
+        if runner.active:
+            self.statusBar().showMessage(_("Waiting for running tasks to stop…"))
+        runner.cancel_all()
+        runner.wait(30000)
+        super().closeEvent(event)

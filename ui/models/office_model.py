@@ -1,0 +1,61 @@
+"""The LAOs under a district or province with the status of their F1/F2/F3 forms."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+
+from lev_desktop.i18n import N_, _
+from lev_desktop.services.plans import FORM_CODES, OfficeStatusRow, short_office_name
+from lev_desktop.ui.widgets.status import status_colors, status_label
+
+Index = QModelIndex | QPersistentModelIndex
+
+
+class OfficeStatusModel(QAbstractTableModel):
+    HEADERS = [N_("Office"), "F1", "F2", "F3", N_("Projects"), N_("Activities")]
+
+    def __init__(self, parent=None):  # noqa: ANN001
+        super().__init__(parent)
+        self.rows: list[OfficeStatusRow] = []
+
+    def set_rows(self, rows: list[OfficeStatusRow]) -> None:
+        self.beginResetModel()
+        self.rows = list(rows)
+        self.endResetModel()
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.HEADERS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal \
+                and 0 <= section < len(self.HEADERS):
+            return _(self.HEADERS[section])
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        row = self.rows[index.row()]
+        column = index.column()
+        status = row.statuses.get(FORM_CODES[column - 1], "none") if 1 <= column <= 3 else None
+        if role == Qt.ItemDataRole.DisplayRole:
+            if column == 0:
+                return short_office_name(row.name)
+            if status is not None:
+                return status_label(status)
+            return str(row.rows if column == 4 else row.activities)
+        if role == Qt.ItemDataRole.ToolTipRole and column == 0:
+            return f"{row.name} ({row.code})"
+        if status is not None and role in (Qt.ItemDataRole.BackgroundRole, Qt.ItemDataRole.ForegroundRole):
+            background, foreground = status_colors(status)
+            return background if role == Qt.ItemDataRole.BackgroundRole else foreground
+        if role == Qt.ItemDataRole.UserRole:
+            return row.code
+        if role == Qt.ItemDataRole.TextAlignmentRole and column >= 4:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        return None

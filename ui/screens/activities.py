@@ -1,0 +1,784 @@
+"""F2 activities and results against the plan rows, and F3 monitoring milestones.
+
+Left: the plan's projects with their progress (activities held / planned). Right: the
+activities of the chosen project as an editable table (date, place, participants, outputs
+against the KPI, budget spent, problems, remedies, attached files) with a side panel. The
+second tab holds the LEV programme's milestones (F3). Every committed edit is saved in a worker
+at once; a district or province reads its LAOs' records and may comment or return them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt, QUrl, Signal
+from PySide6.QtGui import QAction, QDesktopServices, QKeySequence, QUndoCommand, QUndoStack
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QMessageBox,
+    QPlainTextEdit,
+    QPushButton,
+    QSpinBox,
+    QSplitter,
+    QTableView,
+    QTabWidget,
+    QTextBrowser,
+    QToolBar,
+    QVBoxLayout,
+    QWidget,
+)
+
+from lev_desktop.db.models import FormStatus
+from lev_desktop.domain.offices import Level
+from lev_desktop.domain.validation import validate_monitoring
+from lev_desktop.i18n import N_, _
+from lev_desktop.services import offices as office_service
+from lev_desktop.services import plans as plan_service
+from lev_desktop.services.plans import ActivityRow, MonitoringView, PlanView
+from lev_desktop.thai_format import format_date, format_number
+from lev_desktop.ui.context import AppContext
+from lev_desktop.ui.models.activity_model import ACTIVITY_COLUMNS, ActivitiesModel
+from lev_desktop.ui.models.plan_model import PlanItemsModel
+from lev_desktop.ui.screens import ScreenSpec
+from lev_desktop.ui.screens.plans import (
+    ProgrammeBar,
+    ReviewBar,
+    announce,
+    caused_by,
+    describe_problems,
+    load_programmes,
+    reviews_html,
+)
+from lev_desktop.ui.widgets.audit_dialog import AuditDialog
+from lev_desktop.ui.widgets.date_edit import BEDateEdit
+from lev_desktop.ui.widgets.delegates import DateDelegate, LineDelegate, TextDelegate
+from lev_desktop.ui.widgets.office_list import OfficeList
+from lev_desktop.ui.widgets.status_badge import StatusBadge
+from lev_desktop.ui.widgets.table_view import ExcelTableView
+from lev_desktop.ui.widgets.undo_actions import undo_redo_actions
+
+
+class ItemFilter(QSortFilterProxyModel):
+    """Activities of one plan row, matching the search text."""
+
+    def __init__(self, parent=None):  # noqa: ANN001
+        super().__init__(parent)
+        self.item_id: str | None = None
+        self.text = ""
+
+    def set_item(self, item_id: str | None) -> None:
+        self.beginFilterChange()
+        self.item_id = item_id
+        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+
+    def set_text(self, text: str) -> None:
+        self.beginFilterChange()
+        self.text = text.strip().lower()
+        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+
+    def filterAcceptsRow(self, source_row: int, source_parent: QModelIndex | QPersistentModelIndex) -> bool:  # noqa: N802
+        model = self.sourceModel()
+        if not isinstance(model, ActivitiesModel) or not (0 <= source_row < len(model.rows)):
+            return False
+        row: ActivityRow = model.rows[source_row]
+        if self.item_id and row.plan_item_id != self.item_id:
+            return False
+        if self.text:
+            haystack = " ".join(str(v or "") for v in (row.title, row.place, row.outputs, row.problems,
+                                                       row.remedies, format_date(row.held_on))).lower()
+            return self.text in haystack
+        return True
+
+
+class ActivitiesEditor(QWidget):
+    status_changed = Signal(str)
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.ctx = ctx
+        self.office: str | None = None
+        self.programme_id: str | None = None
+        self.fiscal_year = ctx.fiscal_year
+        self.plan: PlanView | None = None
+        self.pending = 0
+        self.undo_stack = QUndoStack(self)
+        self.items = PlanItemsModel(self)          # read-only list of projects with progress
+        self.model = ActivitiesModel(self)
+        self.model.undo_stack = self.undo_stack
+        self.model.changed.connect(self._persist)
+        self.model.problem.connect(self._show_problem)
+        self.proxy = ItemFilter(self)
+        self.proxy.setSourceModel(self.model)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self.toolbar = QToolBar()
+        self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        layout.addWidget(self.toolbar)
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        # projects
+        self.project_view = QTableView()
+        self.project_view.setModel(self.items)
+        self.project_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.project_view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.project_view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.project_view.setWordWrap(True)
+        self.project_view.verticalHeader().hide()
+        self.project_view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        keys = [c.key for c in self.items.columns]
+        for column, key in enumerate(keys):
+            self.project_view.setColumnHidden(column, key not in ("seq", "project", "progress"))
+        header = self.project_view.horizontalHeader()
+        header.setSectionResizeMode(keys.index("project"), QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(keys.index("seq"), QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(keys.index("progress"), QHeaderView.ResizeMode.ResizeToContents)
+        self.project_view.selectionModel().currentRowChanged.connect(self._project_changed)
+        self.project_view.setMinimumWidth(200)
+        self.splitter.addWidget(self.project_view)
+        # activities
+        self.table = ExcelTableView()
+        self.table.setModel(self.proxy)
+        text, line, date = TextDelegate(self.table), LineDelegate(self.table), DateDelegate(self.table)
+        for number, column in enumerate(ACTIVITY_COLUMNS):
+            self.table.setColumnWidth(number, column.width)
+            delegate = {"text": text, "money": line, "int": line, "date": date}.get(column.kind)
+            if delegate is not None:
+                self.table.setItemDelegateForColumn(number, delegate)
+        self.table.verticalHeader().hide()
+        self.table.selectionModel().currentChanged.connect(lambda *_a: self._update_side())
+        # the activities, with the selected one's details and files below (width matters
+        # more than height at 1366×768)
+        right = QSplitter(Qt.Orientation.Vertical)
+        right.addWidget(self.table)
+        bottom = QWidget()
+        bottom_layout = QHBoxLayout(bottom)
+        bottom_layout.setContentsMargins(0, 0, 0, 0)
+        self.details = QTextBrowser()
+        bottom_layout.addWidget(self.details, 3)
+        files_box = QVBoxLayout()
+        files_box.addWidget(QLabel(_("Attached files")))
+        self.files = QListWidget()
+        self.files.itemActivated.connect(self._open_file)
+        files_box.addWidget(self.files, 1)
+        bottom_layout.addLayout(files_box, 1)
+        right.addWidget(bottom)
+        right.setStretchFactor(0, 3)
+        right.setStretchFactor(1, 2)
+        self.splitter.addWidget(right)
+        self.splitter.setStretchFactor(1, 4)
+        self.splitter.setSizes([270, 770])
+        layout.addWidget(self.splitter, 1)
+        self.message = QLabel()
+        self.message.setWordWrap(True)
+        layout.addWidget(self.message)
+        self._build_actions()
+        self.model.dataChanged.connect(lambda *_a: self._update_side())
+        self.model.rowsInserted.connect(lambda *_a: self._recount())
+        self.model.rowsRemoved.connect(lambda *_a: self._recount())
+        self._set_editable(False)
+
+    def _action(self, text: str, slot, shortcut: str | QKeySequence | None = None) -> QAction:  # noqa: ANN001
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+            action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        action.triggered.connect(slot)
+        self.addAction(action)
+        self.toolbar.addAction(action)
+        return action
+
+    def _build_actions(self) -> None:
+        self.act_add = self._action(_("Add activity"), self.add_activity, "Ctrl+Shift+=")
+        self.act_remove = self._action(_("Remove activity"), self.remove_activity, "Ctrl+-")
+        self.act_attach = self._action(_("Attach file…"), self.attach_file)
+        self.toolbar.addSeparator()
+        self.act_undo, self.act_redo = undo_redo_actions(self.undo_stack, self)
+        self.toolbar.addAction(self.act_undo)
+        self.toolbar.addAction(self.act_redo)
+        self.toolbar.addSeparator()
+        self.act_complete = self._action(_("Mark complete"), self.mark_complete)
+        self.act_history = self._action(_("History"), self.show_history)
+        self.search = QLineEdit()
+        self.search.setPlaceholderText(_("Search activities…"))
+        self.search.setClearButtonEnabled(True)
+        self.search.setMaximumWidth(200)
+        self.search.textChanged.connect(self.proxy.set_text)
+        self.toolbar.addWidget(self.search)
+
+    def _set_editable(self, editable: bool) -> None:
+        self.model.editable = editable
+        for action in (self.act_add, self.act_remove, self.act_attach, self.act_undo,
+                       self.act_redo, self.act_complete):
+            action.setVisible(editable)
+
+    # ---- loading ----------------------------------------------------------------------------
+    def load(self, office: str, programme_id: str, fiscal_year: int) -> None:
+        self.office, self.programme_id, self.fiscal_year = office, programme_id, fiscal_year
+        store = self.ctx.store
+
+        def work(_p):  # noqa: ANN001, ANN202
+            return (plan_service.load_plan(store, office, programme_id, fiscal_year),
+                    plan_service.list_activities(store, office, programme_id, fiscal_year))
+
+        self.ctx.runner.run(work, on_success=self._loaded, owner=self)
+
+    def reload(self) -> None:
+        if self.office and self.programme_id:
+            self.load(self.office, self.programme_id, self.fiscal_year)
+
+    def _loaded(self, result: tuple[PlanView, list[ActivityRow]]) -> None:
+        plan, activities = result
+        if (plan.office, plan.programme_id, plan.fiscal_year) != (self.office, self.programme_id, self.fiscal_year):
+            return
+        key = (plan.office, plan.programme_id, plan.fiscal_year)
+        if key != getattr(self, "_loaded_key", None):
+            self.undo_stack.clear()
+        self._loaded_key = key
+        self.plan = plan
+        keep = self.proxy.item_id
+        self.items.set_rows(plan.items)
+        self.model.projects = {i.id: (i.project, i.kpi) for i in plan.items}
+        self.model.set_rows(activities)
+        self._set_editable(plan.editable and bool(plan.items))
+        self.status_changed.emit(plan.statuses.get(plan_service.FORM_RESULTS, plan_service.NO_FORM))
+        ids = [i.id for i in plan.items]
+        target = ids.index(keep) if keep in ids else 0
+        if ids:
+            self.project_view.selectRow(target)
+            self.project_view.setCurrentIndex(self.items.index(target, 1))
+        else:
+            self.proxy.set_item(None)
+            self.message.setText(_("The action plan has no projects yet: make the plan (F1) first."))
+        self._update_side()
+
+    def _project_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        if not current.isValid():
+            return
+        item = self.items.rows[current.row()]
+        self.proxy.set_item(item.id)
+        self.model.default_item_id = item.id
+        if self.proxy.rowCount() and not self.table.currentIndex().isValid():
+            self.table.setCurrentIndex(self.proxy.index(0, 0))
+        self._update_side()
+
+    def _recount(self) -> None:
+        """Progress of the projects from the activities in the table (done / planned)."""
+        counts: dict[str, int] = {}
+        for row in self.model.rows:
+            counts[row.plan_item_id] = counts.get(row.plan_item_id, 0) + 1
+        for position, item in enumerate(self.items.rows):
+            done = counts.get(item.id, 0)
+            if item.done != done:
+                item.done = done
+                column = [c.key for c in self.items.columns].index("progress")
+                index = self.items.index(position, column)
+                self.items.dataChanged.emit(index, index)
+
+    # ---- saving -----------------------------------------------------------------------------
+    def _persist(self, diff: dict[str, Any]) -> None:
+        store, programme_id, year = self.ctx.store, self.programme_id or "", self.fiscal_year
+        upserts, deletes = diff.get("upserts", []), diff.get("deletes", [])
+        if not upserts and not deletes:
+            return
+        self.pending += 1
+        self.message.setText(_("Saving…"))
+
+        def work(_p):  # noqa: ANN001, ANN202
+            for change in upserts:
+                plan_service.save_activity(store, programme_id, year, change)
+            for activity_id in deletes:
+                plan_service.delete_activity(store, programme_id, year, activity_id)
+
+        self.ctx.runner.run(work, on_success=self._saved, on_failure=self._save_failed, owner=self)
+
+    def _saved(self, _result: Any) -> None:
+        self.pending -= 1
+        if self.pending == 0:
+            self.message.setText(_("All changes saved."))
+        self.status_changed.emit(FormStatus.DRAFT)
+        announce(self.ctx, self)
+
+    def _save_failed(self, exc: BaseException) -> None:
+        self.pending -= 1
+        from lev_desktop.errors import describe_error
+
+        text = str(exc) if isinstance(exc, plan_service.PlanError) else describe_error(exc)
+        self._show_problem(text or _("The change could not be saved."))
+        self.reload()
+
+    def _show_problem(self, text: str) -> None:
+        self.message.setText(f"<span style='color:#a3221a'>{html.escape(text)}</span>")
+
+    # ---- commands ----------------------------------------------------------------------------
+    def current_source_row(self) -> int:
+        index = self.table.to_source(self.table.currentIndex())
+        return index.row() if index.isValid() else -1
+
+    def add_activity(self) -> None:
+        if not self.model.editable or not self.model.default_item_id:
+            return
+        self.search.clear()
+        row = self.model.add_row()
+        position = self.model.row_of(row.id)
+        self.table.setCurrentIndex(self.proxy.mapFromSource(self.model.index(position, 0)))
+        self.table.setFocus()
+
+    def remove_activity(self) -> None:
+        rows = self.table.selected_source_rows()
+        if rows and self.model.editable:
+            self.model.remove_rows(rows)
+
+    def attach_file(self, path: str | None = None) -> None:
+        row = self.current_source_row()
+        if row < 0 or not self.model.editable:
+            return
+        if not path:
+            path, _filter = QFileDialog.getOpenFileName(
+                self, _("Attach a file (photo, minutes)"), str(Path.home()),
+                _("Photos and documents (*.jpg *.jpeg *.png *.pdf *.doc *.docx *.xlsx);;All files (*)"))
+        if not path:
+            return
+        activity = self.model.rows[row]
+        activity_id = activity.id
+
+        def done(relative: str) -> None:
+            position = self.model.row_of(activity_id)
+            if position < 0:
+                return
+            current = self.model.rows[position]
+            self.model.push(_AttachCommand(self.model, activity_id, list(current.attachments),
+                                           [*current.attachments, relative]))
+
+        self.ctx.runner.run(lambda _p: plan_service.add_attachment(Path(path), activity_id),
+                            label=_("Copying the file…"), on_success=done,
+                            on_failure=lambda exc: self._show_problem(str(exc)), owner=self, kind="io")
+
+    def _open_file(self, item: QListWidgetItem) -> None:
+        relative = item.data(Qt.ItemDataRole.UserRole)
+        QDesktopServices.openUrl(QUrl.fromLocalFile(str(plan_service.attachment_path(relative))))
+
+    def mark_complete(self) -> None:
+        store, programme_id, year = self.ctx.store, self.programme_id or "", self.fiscal_year
+
+        def done(problems: list) -> None:  # noqa: ANN001
+            if problems:
+                self._show_problem(_("The results cannot be marked complete yet:") + "\n" + describe_problems(problems))
+                return
+            self.message.setText(_("The results (F2) are marked complete."))
+            self.status_changed.emit(FormStatus.COMPLETE)
+            announce(self.ctx, self)
+
+        self.ctx.runner.run(lambda _p: plan_service.set_form_status(
+            store, programme_id, year, plan_service.FORM_RESULTS, FormStatus.COMPLETE),
+            on_success=done, on_failure=lambda exc: self._show_problem(str(exc)), owner=self)
+
+    def show_history(self) -> None:
+        row = self.current_source_row()
+        if 0 <= row < len(self.model.rows):
+            activity = self.model.rows[row]
+            ids, title = [activity.id], _("Changes of the activity: {title}").format(title=activity.title)
+        else:
+            ids, title = [r.id for r in self.model.rows], _("Changes of the activities")
+        dialog = AuditDialog(self.ctx, ids, title, self)
+        dialog.open()
+        self.history_dialog = dialog
+
+    # ---- side panel ----------------------------------------------------------------------------
+    def _update_side(self) -> None:
+        row = self.current_source_row()
+        self.files.clear()
+        parts: list[str] = []
+        project = self.project_view.currentIndex()
+        if project.isValid() and project.row() < len(self.items.rows):
+            item = self.items.rows[project.row()]
+            labels = [html.escape(_(t)) for t in ("Project", "Indicator (KPI)", "Done / planned")]
+            parts.append(f"<p><b>{labels[0]}</b><br>{html.escape(item.project)}</p>"
+                         f"<p><b>{labels[1]}</b><br>{html.escape(item.kpi or '—')}</p>"
+                         f"<p><b>{labels[2]}</b> {html.escape(plan_service.progress_cell(item))}</p><hr>")
+        if 0 <= row < len(self.model.rows):
+            activity: ActivityRow = self.model.rows[row]
+            for column in ACTIVITY_COLUMNS[:-1]:
+                value = self.model.display(activity, column, row)
+                if column.key == "budget_spent" and value:
+                    value += " " + _("baht")
+                parts.append(f"<p><b>{html.escape(_(column.title))}</b><br>"
+                             f"{html.escape(value).replace(chr(10), '<br>') or '—'}</p>")
+            for relative in activity.attachments:
+                entry = QListWidgetItem(Path(relative).name)
+                entry.setData(Qt.ItemDataRole.UserRole, relative)
+                entry.setToolTip(relative)
+                self.files.addItem(entry)
+        if self.plan is not None:
+            notes = reviews_html(self.plan.reviews, (plan_service.FORM_RESULTS, plan_service.FORM_MONITORING))
+            if notes:
+                heading = html.escape(_("Comments from the supervising office"))
+                parts.append(f"<hr><h3>{heading}</h3>{notes}")
+        self.details.setHtml("".join(parts))
+
+
+class _AttachCommand(QUndoCommand):
+    def __init__(self, model: ActivitiesModel, activity_id: str, old: list[str], new: list[str]):
+        super().__init__(_("Attach file"))
+        self.model, self.activity_id, self.old, self.new = model, activity_id, old, new
+
+    def redo(self) -> None:
+        self.model.apply_fields(self.activity_id, {"attachments": list(self.new)})
+
+    def undo(self) -> None:
+        self.model.apply_fields(self.activity_id, {"attachments": list(self.old)})
+
+
+# ---- F3 monitoring ----------------------------------------------------------------------------
+
+DATE_FIELDS = [
+    ("committee_selected_on", N_("(1) Date the LEV network committee was selected")),
+    ("committee_met_on", N_("(2) Date of the committee meeting")),
+    ("plan_made_on", N_("(3) Date the action plan was made")),
+    ("reported_on", N_("(5) Date the results were reported")),
+    ("notice_posted_on", N_("Date the public notice was posted")),
+]
+
+
+class _FieldCommand(QUndoCommand):
+    def __init__(self, form: MonitoringForm, old: dict[str, Any], new: dict[str, Any]):
+        super().__init__(_("Edit milestones"))
+        self.form, self.old, self.new = form, old, new
+
+    def redo(self) -> None:
+        self.form.apply(dict(self.new))
+
+    def undo(self) -> None:
+        self.form.apply(dict(self.old))
+
+
+class MonitoringForm(QWidget):
+    """F3 milestones: committee selected, met, plan made, number of activities (from F2, or
+    entered with a reason), results reported and public notice posted."""
+
+    status_changed = Signal(str)
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.ctx = ctx
+        self.view: MonitoringView | None = None
+        self.values: dict[str, Any] = {}
+        self.office: str | None = None
+        self.programme_id: str | None = None
+        self.fiscal_year = ctx.fiscal_year
+        self.undo_stack = QUndoStack(self)
+        self._applying = False
+        outer = QVBoxLayout(self)
+        bar = QToolBar()
+        bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        self.act_undo, self.act_redo = undo_redo_actions(self.undo_stack, self)
+        bar.addAction(self.act_undo)
+        bar.addAction(self.act_redo)
+        bar.addSeparator()
+        self.act_complete = QAction(_("Mark complete"), self)
+        self.act_complete.triggered.connect(self.mark_complete)
+        bar.addAction(self.act_complete)
+        self.act_history = QAction(_("History"), self)
+        self.act_history.triggered.connect(self.show_history)
+        bar.addAction(self.act_history)
+        outer.addWidget(bar)
+        form = QFormLayout()
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        self.dates: dict[str, BEDateEdit] = {}
+        for key, label in DATE_FIELDS[:3]:
+            self.dates[key] = self._date_field(key)
+            form.addRow(_(label), self.dates[key])
+        self.derived = QLabel()
+        form.addRow(_("(4) Number of activities held"), self.derived)
+        override_row = QHBoxLayout()
+        self.override_check = QCheckBox(_("Enter a different number"))
+        self.override_check.toggled.connect(self._override_toggled)
+        self.override = QSpinBox()
+        self.override.setRange(0, 9999)
+        self.override.setEnabled(False)
+        self.override.editingFinished.connect(self._override_edited)
+        override_row.addWidget(self.override_check)
+        override_row.addWidget(self.override)
+        override_row.addStretch(1)
+        form.addRow("", override_row)
+        self.reason = QLineEdit()
+        self.reason.setPlaceholderText(_("Why does the number differ from the activities recorded?"))
+        self.reason.editingFinished.connect(self._override_edited)
+        form.addRow(_("Reason"), self.reason)
+        for key, label in DATE_FIELDS[3:]:
+            self.dates[key] = self._date_field(key)
+            form.addRow(_(label), self.dates[key])
+        self.note = QPlainTextEdit()
+        self.note.setTabChangesFocus(True)
+        self.note.setMaximumHeight(90)
+        self.note.installEventFilter(self)
+        form.addRow(_("Note"), self.note)
+        outer.addLayout(form)
+        self.message = QLabel()
+        self.message.setWordWrap(True)
+        outer.addWidget(self.message)
+        outer.addStretch(1)
+        self._editable = False
+
+    def _date_field(self, key: str) -> BEDateEdit:
+        edit = BEDateEdit()
+        edit.setMaximumWidth(220)
+        edit.dateChanged.connect(lambda value, k=key: self.edit({k: value}))
+        return edit
+
+    def eventFilter(self, watched, event) -> bool:  # noqa: ANN001, N802
+        from PySide6.QtCore import QEvent
+
+        if watched is self.note and event.type() == QEvent.Type.FocusOut:
+            self.edit({"note": self.note.toPlainText()})
+        return super().eventFilter(watched, event)
+
+    # ---- loading ----------------------------------------------------------------------------
+    def load(self, office: str, programme_id: str, fiscal_year: int) -> None:
+        self.office, self.programme_id, self.fiscal_year = office, programme_id, fiscal_year
+        store = self.ctx.store
+
+        def work(_p):  # noqa: ANN001, ANN202
+            view = plan_service.get_monitoring(store, office, programme_id, fiscal_year)
+            statuses = plan_service.form_statuses(store, [office], programme_id, fiscal_year)[office]
+            return view, statuses
+
+        self.ctx.runner.run(work, on_success=self._loaded, owner=self)
+
+    def _loaded(self, result: tuple[MonitoringView, dict[str, str]]) -> None:
+        view, statuses = result
+        if (view.office, view.programme_id, view.fiscal_year) != (self.office, self.programme_id, self.fiscal_year):
+            return
+        key = (view.office, view.programme_id, view.fiscal_year)
+        if key != getattr(self, "_loaded_key", None):
+            self.undo_stack.clear()
+        self._loaded_key = key
+        self.view = view
+        self.values = view.values()
+        self._editable = view.editable
+        self.apply(self.values, persist=False)
+        for widget in self.dates.values():
+            widget.setReadOnly(not view.editable)
+        for widget in (self.override_check, self.override, self.reason):
+            widget.setEnabled(view.editable and (widget is self.override_check or self.override_check.isChecked()))
+        self.note.setReadOnly(not view.editable)
+        for action in (self.act_undo, self.act_redo, self.act_complete):
+            action.setVisible(view.editable)
+        self.status_changed.emit(statuses.get(plan_service.FORM_MONITORING, plan_service.NO_FORM))
+
+    def apply(self, values: dict[str, Any], *, persist: bool = True) -> None:
+        """Shows values in the widgets (and writes them): used by loading, undo and redo."""
+        self._applying = True
+        try:
+            self.values.update(values)
+            for key, widget in self.dates.items():
+                if key in values:
+                    widget.setDate(values[key])
+            if "activities_override" in values:
+                override = values["activities_override"]
+                self.override_check.setChecked(override is not None)
+                self.override.setValue(override or 0)
+                self.override.setEnabled(self._editable and override is not None)
+                self.reason.setEnabled(self._editable and override is not None)
+            if "override_reason" in values:
+                self.reason.setText(values["override_reason"] or "")
+            if "note" in values and self.note.toPlainText() != (values["note"] or ""):
+                self.note.setPlainText(values["note"] or "")
+            derived = self.view.derived_activities if self.view else 0
+            self.derived.setText(_("{count} activities recorded in the results (F2)").format(
+                count=format_number(derived)))
+        finally:
+            self._applying = False
+        if persist:
+            self._persist(values)
+
+    def edit(self, new: dict[str, Any]) -> None:
+        """A person changed a field: one undo step, saved at once."""
+        if self._applying or not self._editable:
+            return
+        old = {k: self.values.get(k) for k in new}
+        if old == new:
+            return
+        merged = {**self.values, **new}
+        problems = validate_monitoring(merged, final=False)
+        if problems:
+            self.message.setText(f"<span style='color:#a3221a'>{html.escape(problems[0].message)}</span>")
+            return
+        self.undo_stack.push(_FieldCommand(self, old, new))
+
+    def _override_toggled(self, checked: bool) -> None:
+        if self._applying:
+            return
+        self.override.setEnabled(checked and self._editable)
+        self.reason.setEnabled(checked and self._editable)
+        if checked:
+            self.override.setValue(self.view.derived_activities if self.view else 0)
+            self.message.setText(_("Enter the number and the reason."))
+            self.override.setFocus()
+        else:
+            self.edit({"activities_override": None, "override_reason": ""})
+
+    def _override_edited(self) -> None:
+        """The number or the reason was typed: both are written together, never a number
+        without its reason."""
+        if self._applying or not self.override_check.isChecked():
+            return
+        reason = self.reason.text().strip()
+        if not reason:
+            self.message.setText("<span style='color:#a3221a'>" + html.escape(_(
+                "Please give the reason why the number of activities differs from the "
+                "activities recorded")) + "</span>")
+            return
+        self.edit({"activities_override": self.override.value(), "override_reason": reason})
+
+    def _persist(self, values: dict[str, Any]) -> None:
+        if not self._editable:
+            return
+        store, programme_id, year = self.ctx.store, self.programme_id or "", self.fiscal_year
+        self.message.setText(_("Saving…"))
+
+        def failed(exc: BaseException) -> None:
+            self.message.setText(f"<span style='color:#a3221a'>{html.escape(str(exc))}</span>")
+
+        def saved(_r) -> None:  # noqa: ANN001
+            self.message.setText(_("All changes saved."))
+            self.status_changed.emit(FormStatus.DRAFT)
+            announce(self.ctx, self)
+
+        self.ctx.runner.run(lambda _p: plan_service.save_monitoring(store, programme_id, year, values),
+                            on_success=saved, on_failure=failed, owner=self)
+
+    def mark_complete(self) -> None:
+        store, programme_id, year = self.ctx.store, self.programme_id or "", self.fiscal_year
+
+        def done(problems: list) -> None:  # noqa: ANN001
+            if problems:
+                self.message.setText(html.escape(_("The milestones cannot be marked complete yet:")
+                                                 + " " + describe_problems(problems)))
+                return
+            self.message.setText(_("The monitoring form (F3) is marked complete."))
+            self.status_changed.emit(FormStatus.COMPLETE)
+
+        self.ctx.runner.run(lambda _p: plan_service.set_form_status(
+            store, programme_id, year, plan_service.FORM_MONITORING, FormStatus.COMPLETE),
+            on_success=done, owner=self)
+
+    def show_history(self) -> None:
+        if self.view is None or not self.view.id:
+            self.message.setText(_("No changes recorded yet."))
+            return
+        dialog = AuditDialog(self.ctx, [self.view.id], _("Changes of the monitoring milestones"), self)
+        dialog.open()
+        self.history_dialog = dialog
+
+
+class ActivitiesScreen(QWidget):
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.ctx = ctx
+        self.level: str | None = None
+        layout = QVBoxLayout(self)
+        self.bar = ProgrammeBar(ctx, _("Activities and results"))
+        self.f3_badge = StatusBadge()
+        self.bar.layout().addWidget(self.f3_badge)
+        layout.addWidget(self.bar)
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.offices = OfficeList(ctx, ("F2",))
+        self.offices.setMinimumWidth(200)
+        self.splitter.addWidget(self.offices)
+        right = QWidget()
+        right_layout = QVBoxLayout(right)
+        right_layout.setContentsMargins(0, 0, 0, 0)
+        self.review = ReviewBar(ctx, plan_service.FORM_RESULTS)
+        right_layout.addWidget(self.review)
+        self.tabs = QTabWidget()
+        self.editor = ActivitiesEditor(ctx)
+        self.monitoring = MonitoringForm(ctx)
+        self.tabs.addTab(self.editor, _("Activities and results (F2)"))
+        self.tabs.addTab(self.monitoring, _("Monitoring milestones (F3)"))
+        self.tabs.currentChanged.connect(self._tab_changed)
+        right_layout.addWidget(self.tabs, 1)
+        self.splitter.addWidget(right)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setSizes([240, 900])
+        layout.addWidget(self.splitter, 1)
+        self.offices.hide()
+        self.review.hide()
+        self.bar.programme_changed.connect(lambda _p: self._show())
+        self.offices.office_selected.connect(lambda _c: self._show_editor())
+        self.editor.status_changed.connect(lambda s: self.bar.badge.set_status(s, "F2: "))
+        self.monitoring.status_changed.connect(lambda s: self.f3_badge.set_status(s, "F3: "))
+        self.review.reviewed.connect(self._show)
+        ctx.fiscal_year_changed.connect(lambda _y: self.refresh())
+        self.refresh()
+
+    def _tab_changed(self, index: int) -> None:
+        self.review.form_code = plan_service.FORM_MONITORING if index == 1 else plan_service.FORM_RESULTS
+        self.offices.show_forms((self.review.form_code,))
+        if index == 1:
+            self._show_editor()
+
+    def refresh(self) -> None:
+        if caused_by(self):
+            return
+        ctx = self.ctx
+
+        def work(_p):  # noqa: ANN001, ANN202
+            office = office_service.this_office(ctx.store)
+            return (office.level if office else None), load_programmes(ctx)
+
+        self.ctx.runner.run(work, on_success=self._setup, owner=self)
+
+    def _setup(self, result: tuple[str | None, list[tuple[str, str]]]) -> None:
+        level, programmes = result
+        self.level = level
+        self.bar.set_programmes(programmes, self.bar.programme_id())
+        self.bar.set_year(self.ctx.fiscal_year)
+        supervising = level is not None and level != Level.LAO
+        self.offices.setVisible(supervising)
+        self.review.setVisible(supervising)
+        self._show()
+
+    def _supervising(self) -> bool:
+        return self.level is not None and self.level != Level.LAO
+
+    def _show(self) -> None:
+        programme_id = self.bar.programme_id()
+        if not programme_id:
+            return
+        if self._supervising():
+            self.offices.load(programme_id, self.ctx.fiscal_year)
+            if self.offices.selected():
+                self._show_editor()
+        else:
+            self._show_editor()
+
+    def _show_editor(self) -> None:
+        programme_id = self.bar.programme_id()
+        office = self.offices.selected() if self._supervising() else self.ctx.office_code
+        if not programme_id or not office:
+            return
+        self.review.set_target(office, programme_id, self.ctx.fiscal_year)
+        self.editor.load(office, programme_id, self.ctx.fiscal_year)
+        self.monitoring.load(office, programme_id, self.ctx.fiscal_year)
+
+    def open_item(self, arg: Any) -> None:
+        if isinstance(arg, str) and arg in ("F3", "monitoring"):
+            self.tabs.setCurrentIndex(1)
+        elif isinstance(arg, str):
+            self.offices.select(arg)
+
+
+SCREEN = ScreenSpec(key="activities", title=N_("Activities and results"), icon="SP_DialogApplyButton",
+                    factory=ActivitiesScreen)

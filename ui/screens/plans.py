@@ -1,0 +1,653 @@
+"""F1 action plan (แผนปฏิบัติงาน) editor.
+
+An LAO edits its own plan like a spreadsheet; every committed cell or row change is written
+in a worker at once (nothing waits for a Save button). A district or province picks one of
+its LAOs in a list and reads that plan; it can comment or return the form for correction.
+"""
+
+from __future__ import annotations
+
+import html
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QSortFilterProxyModel, Qt, Signal
+from PySide6.QtGui import QAction, QKeySequence, QUndoStack
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QMenu,
+    QMessageBox,
+    QPushButton,
+    QSplitter,
+    QStackedWidget,
+    QTextBrowser,
+    QToolBar,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from lev_desktop.db.models import FormStatus
+from lev_desktop.domain.offices import Level
+from lev_desktop.i18n import N_, _
+from lev_desktop.services import offices as office_service
+from lev_desktop.services import plans as plan_service
+from lev_desktop.services.plans import ItemRow, PlanView
+from lev_desktop.thai_format import format_datetime, thai_digits
+from lev_desktop.ui.context import AppContext
+from lev_desktop.ui.models.plan_model import PLAN_COLUMNS, PlanItemsModel, budget_display
+from lev_desktop.ui.screens import ScreenSpec
+from lev_desktop.ui.widgets.audit_dialog import AuditDialog
+from lev_desktop.ui.widgets.delegates import LineDelegate, TextDelegate
+from lev_desktop.ui.widgets.office_list import OfficeList
+from lev_desktop.ui.widgets.status_badge import StatusBadge
+from lev_desktop.ui.widgets.table_view import ExcelTableView
+from lev_desktop.ui.widgets.undo_actions import undo_redo_actions
+
+
+_announcing: list[QWidget] = []
+
+
+def announce(ctx: AppContext, source: QWidget) -> None:
+    """Tells the other screens that plan data changed (``ctx.data_changed("plans")``). The
+    screen that made the change ignores its own news: reloading it would close the cell being
+    typed into."""
+    _announcing.append(source)
+    try:
+        ctx.data_changed.emit("plans")
+    finally:
+        _announcing.pop()
+
+
+def caused_by(screen: QWidget) -> bool:
+    return any(screen is w or screen.isAncestorOf(w) for w in _announcing)
+
+
+def reviews_html(reviews: list[plan_service.ReviewRow], forms: tuple[str, ...] | None = None) -> str:
+    """The supervising office's comments and returns, newest first, with the form code."""
+    parts = []
+    for review in reviews:
+        if forms and review.target_kind not in forms:
+            continue
+        label = _("Returned for correction") if review.action == "returned" else _("Comment")
+        parts.append(f"<p><b>{html.escape(review.target_kind)} · {html.escape(label)}</b> · "
+                     f"{html.escape(format_datetime(review.at))}<br>{html.escape(review.text)}</p>")
+    return "".join(parts)
+
+
+def describe_problems(problems: list[tuple[int, Any]], limit: int = 8) -> str:
+    lines = []
+    for number, problem in problems[:limit]:
+        if number:
+            lines.append(_("Row {row}: {message}").format(row=number, message=problem.message))
+        else:
+            lines.append(problem.message)
+    if len(problems) > limit:
+        lines.append(_("… and {count} more").format(count=len(problems) - limit))
+    return "\n".join(lines)
+
+
+class ProgrammeBar(QWidget):
+    """Programme chooser + fiscal year + form status, shared by the plan and activity screens."""
+
+    programme_changed = Signal(str)
+
+    def __init__(self, ctx: AppContext, title: str, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.ctx = ctx
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self.title = QLabel(title)
+        self.title.setObjectName("pageTitle")  # styled by lev_desktop.ui.style
+        layout.addWidget(self.title)
+        self.programme = QComboBox()
+        self.programme.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.programme.setMinimumContentsLength(22)
+        self.programme.setToolTip(_("Programme"))
+        layout.addWidget(self.programme, 1)
+        self.year = QLabel()
+        layout.addWidget(self.year)
+        self.badge = StatusBadge()
+        layout.addWidget(self.badge)
+        self.programme.currentIndexChanged.connect(
+            lambda _i: self.programme_changed.emit(self.programme_id() or ""))
+
+    def set_programmes(self, programmes: list[tuple[str, str]], select: str | None = None) -> None:
+        self.programme.blockSignals(True)
+        self.programme.clear()
+        for pid, name in programmes:
+            self.programme.addItem(name, pid)
+        if select:
+            found = self.programme.findData(select)
+            if found >= 0:
+                self.programme.setCurrentIndex(found)
+        self.programme.blockSignals(False)
+
+    def programme_id(self) -> str | None:
+        return self.programme.currentData()
+
+    def set_year(self, fiscal_year: int) -> None:
+        self.year.setText(_("Fiscal year {year}").format(year=fiscal_year))
+
+
+def load_programmes(ctx: AppContext) -> list[tuple[str, str]]:
+    return [(p.id, p.short_name or p.name) for p in plan_service.plan_programmes(ctx.store)]
+
+
+class PlanEditor(QWidget):
+    """The F1 table with its toolbar, side panel and empty state. ``load(office, programme,
+    year)`` shows a plan; own plans are editable, other offices' plans are read-only."""
+
+    saved = Signal()
+    status_changed = Signal(str)
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.ctx = ctx
+        self.office: str | None = None
+        self.programme_id: str | None = None
+        self.fiscal_year = ctx.fiscal_year
+        self.view: PlanView | None = None
+        self.pending = 0
+        self.undo_stack = QUndoStack(self)
+        self.model = PlanItemsModel(self)
+        self.model.undo_stack = self.undo_stack
+        self.model.changed.connect(self._persist)
+        self.model.problem.connect(self._show_problem)
+        self.proxy = QSortFilterProxyModel(self)
+        self.proxy.setSourceModel(self.model)
+        self.proxy.setFilterKeyColumn(-1)
+        self.proxy.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self.toolbar = QToolBar()
+        self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        layout.addWidget(self.toolbar)
+        self._build_actions()
+
+        self.stack = QStackedWidget()
+        layout.addWidget(self.stack, 1)
+        # empty state
+        self.empty = QWidget()
+        empty_layout = QVBoxLayout(self.empty)
+        empty_layout.addStretch(1)
+        self.empty_text = QLabel()
+        self.empty_text.setWordWrap(True)
+        self.empty_text.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty_text.setStyleSheet("font-size: 13pt; color: #3c4043;")
+        empty_layout.addWidget(self.empty_text)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        self.examples_button = QPushButton(_("Start from the example plan"))
+        self.examples_button.clicked.connect(self.start_from_examples)
+        self.copy_button = QPushButton(_("Copy last year's plan"))
+        self.copy_button.clicked.connect(self.copy_last_year)
+        self.blank_button = QPushButton(_("Add a row"))
+        self.blank_button.setFlat(True)
+        self.blank_button.clicked.connect(self.add_row)
+        for button in (self.examples_button, self.copy_button, self.blank_button):
+            buttons.addWidget(button)
+        buttons.addStretch(1)
+        empty_layout.addLayout(buttons)
+        empty_layout.addStretch(2)
+        self.stack.addWidget(self.empty)
+        # the table and the side panel
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.table = ExcelTableView()
+        self.table.setModel(self.proxy)
+        text = TextDelegate(self.table)
+        line = LineDelegate(self.table)
+        for number, column in enumerate(PLAN_COLUMNS):
+            self.table.setColumnWidth(number, column.width)
+            if column.kind == "text":
+                self.table.setItemDelegateForColumn(number, text)
+            elif column.kind in ("budget", "int"):
+                self.table.setItemDelegateForColumn(number, line)
+        self.table.verticalHeader().hide()
+        self.table.selectionModel().currentChanged.connect(lambda *_a: self._update_side())
+        self.splitter.addWidget(self.table)
+        self.side = QTextBrowser()
+        self.side.setOpenLinks(False)
+        self.side.setMinimumWidth(180)
+        self.splitter.addWidget(self.side)
+        self.splitter.setStretchFactor(0, 4)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setSizes([800, 250])
+        self.stack.addWidget(self.splitter)
+        self.message = QLabel()
+        self.message.setWordWrap(True)
+        layout.addWidget(self.message)
+        self.model.dataChanged.connect(lambda *_a: self._update_side())
+        self.model.rowsInserted.connect(lambda *_a: self._after_rows())
+        self.model.rowsRemoved.connect(lambda *_a: self._after_rows())
+        self._set_editable(False)
+
+    # ---- actions --------------------------------------------------------------------------
+    def _action(self, text: str, slot, shortcut: QKeySequence | str | None = None,  # noqa: ANN001
+                tip: str = "") -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+            action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        if tip:
+            action.setToolTip(tip)
+        action.triggered.connect(slot)
+        self.addAction(action)
+        self.toolbar.addAction(action)
+        return action
+
+    def _menu_action(self, text: str, slot) -> QAction:  # noqa: ANN001
+        action = QAction(text, self)
+        action.triggered.connect(lambda _checked=False: slot())
+        return action
+
+    def _build_actions(self) -> None:
+        self.act_add = self._action(_("Add row"), self.add_row, "Ctrl+Shift+=")
+        self.act_remove = self._action(_("Remove row"), self.remove_rows, "Ctrl+-")
+        self.act_up = self._action("▲", lambda: self.move(-1), "Alt+Up", tip=_("Move up"))
+        self.act_down = self._action("▼", lambda: self.move(1), "Alt+Down", tip=_("Move down"))
+        self.act_no_budget = self._action(_("No budget"), self.toggle_no_budget,
+                                          tip=_("Mark the selected project as using no budget"))
+        self.toolbar.addSeparator()
+        self.act_undo, self.act_redo = undo_redo_actions(self.undo_stack, self)
+        self.toolbar.addAction(self.act_undo)
+        self.toolbar.addAction(self.act_redo)
+        self.toolbar.addSeparator()
+        # Starting points share one menu button: the toolbar must fit 1366 px.
+        self.act_import = self._menu_action(_("Import from Excel…"), self.import_xlsx)
+        self.act_copy = self._menu_action(_("Copy last year"), self.copy_last_year)
+        self.act_examples = self._menu_action(_("Example rows"), self.start_from_examples)
+        self.add_from = QToolButton()
+        self.add_from.setText(_("Add rows from"))
+        self.add_from.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        menu = QMenu(self.add_from)
+        for action in (self.act_import, self.act_copy, self.act_examples):
+            menu.addAction(action)
+        self.add_from.setMenu(menu)
+        self.act_add_from = self.toolbar.addWidget(self.add_from)
+        self.toolbar.addSeparator()
+        self.act_complete = self._action(_("Mark complete"), self.mark_complete)
+        self.act_history = self._action(_("History"), self.show_history,
+                                        tip=_("Who changed what, and when"))
+        self.search = QLineEdit()
+        self.search.setPlaceholderText(_("Search the plan…"))
+        self.search.setClearButtonEnabled(True)
+        self.search.setMaximumWidth(180)
+        self.search.setMinimumWidth(120)
+        self.search.textChanged.connect(self.proxy.setFilterFixedString)
+        self.toolbar.addWidget(self.search)
+        find = QAction(self)
+        find.setShortcut(QKeySequence(QKeySequence.StandardKey.Find))
+        find.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        find.triggered.connect(lambda: self.search.setFocus())
+        self.addAction(find)
+
+    def _set_editable(self, editable: bool) -> None:
+        self.model.editable = editable
+        for action in (self.act_add, self.act_remove, self.act_up, self.act_down,
+                       self.act_no_budget, self.act_add_from, self.act_complete):
+            action.setVisible(editable)
+        self.act_undo.setVisible(editable)
+        self.act_redo.setVisible(editable)
+        self.examples_button.setVisible(editable)
+        self.copy_button.setVisible(editable)
+        self.blank_button.setVisible(editable)
+
+    # ---- loading ----------------------------------------------------------------------------
+    def load(self, office: str, programme_id: str, fiscal_year: int) -> None:
+        self.office, self.programme_id, self.fiscal_year = office, programme_id, fiscal_year
+        store = self.ctx.store
+        self.ctx.runner.run(lambda _p: plan_service.load_plan(store, office, programme_id, fiscal_year),
+                            on_success=self._loaded, owner=self)
+
+    def reload(self) -> None:
+        if self.office and self.programme_id:
+            self.load(self.office, self.programme_id, self.fiscal_year)
+
+    def _loaded(self, view: PlanView) -> None:
+        if (view.office, view.programme_id, view.fiscal_year) != (self.office, self.programme_id, self.fiscal_year):
+            return  # an older request
+        key = (view.office, view.programme_id, view.fiscal_year)
+        if key != getattr(self, "_loaded_key", None):
+            self.undo_stack.clear()  # undo steps refer to rows by id: kept on a reload
+        self._loaded_key = key
+        self.view = view
+        self.model.set_rows(view.items)
+        self._set_editable(view.editable)
+        self.status_changed.emit(view.statuses.get(plan_service.FORM_PLAN, plan_service.NO_FORM))
+        self._after_rows()
+        if view.items and not self.table.currentIndex().isValid():
+            self.table.setCurrentIndex(self.proxy.index(0, 1))
+        self._update_side()
+
+    def _after_rows(self) -> None:
+        year = thai_digits(str(self.fiscal_year))
+        if self.view is not None and not self.view.editable:
+            self.empty_text.setText(_("This office has no action plan for fiscal year {year} yet.").format(year=year))
+        else:
+            self.empty_text.setText(_(
+                "There is no action plan for fiscal year {year} yet — start from the example "
+                "plan or copy last year's").format(year=year))
+        self.stack.setCurrentWidget(self.splitter if self.model.rows else self.empty)
+
+    # ---- saving -----------------------------------------------------------------------------
+    def _persist(self, diff: dict[str, Any]) -> None:
+        if not (diff.get("upserts") or diff.get("deletes")):
+            return
+        store, programme_id, fiscal_year = self.ctx.store, self.programme_id, self.fiscal_year
+        assert programme_id is not None
+        self.pending += 1
+        self.message.setText(_("Saving…"))
+
+        def work(_p):  # noqa: ANN001, ANN202
+            return plan_service.apply_item_changes(store, programme_id, fiscal_year,
+                                                   upserts=diff.get("upserts", []),
+                                                   deletes=diff.get("deletes", []))
+
+        self.ctx.runner.run(work, on_success=self._saved, on_failure=self._save_failed,
+                            owner=self)
+
+    def _saved(self, _plan_id: str) -> None:
+        self.pending -= 1
+        if self.pending == 0:
+            self.message.setText(_("All changes saved."))
+        self.status_changed.emit(FormStatus.DRAFT)
+        self.saved.emit()
+        announce(self.ctx, self)
+
+    def _save_failed(self, exc: BaseException) -> None:
+        self.pending -= 1
+        from lev_desktop.errors import describe_error
+
+        text = str(exc) if isinstance(exc, plan_service.PlanError) else describe_error(exc)
+        self._show_problem(text or _("The change could not be saved."))
+        self.reload()
+
+    def _show_problem(self, text: str) -> None:
+        self.message.setText(f"<span style='color:#a3221a'>{html.escape(text)}</span>")
+
+    # ---- row commands ---------------------------------------------------------------------------
+    def current_source_row(self) -> int:
+        index = self.table.to_source(self.table.currentIndex())
+        return index.row() if index.isValid() else -1
+
+    def add_row(self) -> None:
+        if not self.model.editable:
+            return
+        position = self.current_source_row() + 1 if self.model.rows else 0
+        position = position if position > 0 else len(self.model.rows)
+        self.search.clear()
+        row = self.model.add_row(position)
+        self.stack.setCurrentWidget(self.splitter)
+        target = self.model.row_of(row.id)
+        self.table.setCurrentIndex(self.proxy.mapFromSource(self.model.index(target, 1)))
+        self.table.setFocus()
+
+    def remove_rows(self) -> None:
+        rows = self.table.selected_source_rows()
+        if rows and self.model.editable:
+            self.model.remove_rows(rows)
+
+    def move(self, delta: int) -> None:
+        row = self.current_source_row()
+        column = max(self.table.currentIndex().column(), 1)
+        if row >= 0 and self.model.move(row, delta):
+            self.table.setCurrentIndex(self.proxy.mapFromSource(self.model.index(row + delta, column)))
+
+    def toggle_no_budget(self) -> None:
+        row = self.current_source_row()
+        if row < 0 or not self.model.editable:
+            return
+        item: ItemRow = self.model.rows[row]
+        column = [c.key for c in PLAN_COLUMNS].index("budget")
+        self.model.setData(self.model.index(row, column), "" if item.no_budget else plan_service.NO_BUDGET_TEXT)
+
+    def _insert_values(self, rows: list[dict[str, Any]], label: str) -> None:
+        if not rows:
+            return
+        self.undo_stack.beginMacro(label)
+        try:
+            for values in rows:
+                self.model.add_row(len(self.model.rows), plan_service.item_from_values(
+                    {**values, "id": plan_service.new_id(), "seq": len(self.model.rows) + 1}))
+        finally:
+            self.undo_stack.endMacro()
+        self.message.setText(_("{count} rows added.").format(count=len(rows)))
+
+    def start_from_examples(self) -> None:
+        store, programme_id = self.ctx.store, self.programme_id
+        self.ctx.runner.run(lambda _p: plan_service.example_rows(store, programme_id or ""),
+                            on_success=lambda rows: self._insert_values(rows, _("Example rows")),
+                            on_failure=self._failed, owner=self)
+
+    def copy_last_year(self) -> None:
+        store, programme_id, year = self.ctx.store, self.programme_id, self.fiscal_year
+        self.ctx.runner.run(lambda _p: plan_service.last_year_rows(store, programme_id or "", year),
+                            on_success=lambda rows: self._insert_values(rows, _("Copy last year")),
+                            on_failure=self._failed, owner=self)
+
+    def _failed(self, exc: BaseException) -> None:
+        from lev_desktop.errors import describe_error
+
+        text = str(exc) if isinstance(exc, ValueError) else describe_error(exc)
+        self._show_problem(text or _("Something went wrong."))
+
+    def import_xlsx(self, path: str | None = None) -> None:
+        if not path:
+            path, _filter = QFileDialog.getOpenFileName(
+                self, _("Import an action plan from Excel"), str(Path.home()),
+                _("Excel workbooks (*.xlsx)"))
+        if not path:
+            return
+        from lev_desktop.ui.widgets.plan_import_dialog import PlanImportDialog
+
+        dialog = PlanImportDialog(self.ctx, Path(path), self)
+        dialog.rows_ready.connect(lambda rows: self._insert_values(rows, _("Import from Excel")))
+        dialog.open()
+        self.import_dialog = dialog
+
+    def mark_complete(self) -> None:
+        store, programme_id, year = self.ctx.store, self.programme_id, self.fiscal_year
+
+        def done(problems: list) -> None:  # noqa: ANN001
+            if problems:
+                self._show_problem(_("The plan cannot be marked complete yet:") + "\n" + describe_problems(problems))
+                QMessageBox.information(self, _("Not complete yet"), describe_problems(problems))
+                return
+            self.message.setText(_("The action plan is marked complete."))
+            self.status_changed.emit(FormStatus.COMPLETE)
+            announce(self.ctx, self)
+
+        self.ctx.runner.run(lambda _p: plan_service.set_form_status(
+            store, programme_id or "", year, plan_service.FORM_PLAN, FormStatus.COMPLETE),
+            on_success=done, on_failure=self._failed, owner=self)
+
+    # ---- side panel and history -------------------------------------------------------------------
+    def _update_side(self) -> None:
+        row = self.current_source_row()
+        parts: list[str] = []
+        if 0 <= row < len(self.model.rows):
+            item: ItemRow = self.model.rows[row]
+            heading = _("Project no. {number}").format(number=row + 1)
+            parts.append(f"<h3>{html.escape(heading)}</h3>")
+            for column in PLAN_COLUMNS[1:]:
+                if column.key == "budget":
+                    value = budget_display(item)
+                    value = value + " " + _("baht") if item.budget is not None and not item.no_budget else value
+                elif column.key == "progress":
+                    value = plan_service.progress_cell(item)
+                elif column.key == "planned_activities":
+                    value = str(item.planned_activities)
+                else:
+                    value = getattr(item, column.key) or ""
+                parts.append(f"<p><b>{html.escape(_(column.title))}</b><br>"
+                             f"{html.escape(value).replace(chr(10), '<br>') or '—'}</p>")
+        if self.view is not None and self.view.reviews:
+            heading = _("Comments from the supervising office")
+            parts.append(f"<h3>{html.escape(heading)}</h3>")
+            parts.append(reviews_html(self.view.reviews))
+        self.side.setHtml("".join(parts))
+
+    def show_history(self) -> None:
+        row = self.current_source_row()
+        if 0 <= row < len(self.model.rows):
+            item = self.model.rows[row]
+            ids = [item.id]
+            title = _("Changes of project no. {number}: {project}").format(number=row + 1, project=item.project)
+        else:
+            ids = [r.id for r in self.model.rows]
+            title = _("Changes of the action plan")
+        if self.view is not None and self.view.plan_id:
+            ids.append(self.view.plan_id)
+        dialog = AuditDialog(self.ctx, ids, title, self)
+        dialog.open()
+        self.history_dialog = dialog
+
+
+class ReviewBar(QWidget):
+    """For a district or province reading an LAO's form: comment or return for correction."""
+
+    reviewed = Signal()
+
+    def __init__(self, ctx: AppContext, form_code: str, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.ctx = ctx
+        self.form_code = form_code
+        self.target: tuple[str, str, int] | None = None
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(QLabel(_("Read-only: this is the office's own record.")))
+        self.text = QLineEdit()
+        self.text.setPlaceholderText(_("Comment or what should be corrected…"))
+        layout.addWidget(self.text, 1)
+        self.comment_button = QPushButton(_("Comment"))
+        self.comment_button.clicked.connect(lambda: self.send(plan_service.REVIEW_COMMENT))
+        self.return_button = QPushButton(_("Return for correction"))
+        self.return_button.clicked.connect(lambda: self.send(plan_service.REVIEW_RETURNED))
+        layout.addWidget(self.comment_button)
+        layout.addWidget(self.return_button)
+        self.message = QLabel()
+        layout.addWidget(self.message)
+
+    def set_target(self, office: str, programme_id: str, fiscal_year: int) -> None:
+        self.target = (office, programme_id, fiscal_year)
+        self.message.clear()
+
+    def send(self, action: str) -> None:
+        if self.target is None:
+            return
+        office, programme_id, year = self.target
+        text = self.text.text()
+        store, form = self.ctx.store, self.form_code
+
+        def done(_r) -> None:  # noqa: ANN001
+            self.text.clear()
+            self.message.setText(_("Saved."))
+            self.reviewed.emit()
+            announce(self.ctx, self)
+
+        def failed(exc: BaseException) -> None:
+            self.message.setText(str(exc))
+
+        self.ctx.runner.run(lambda _p: plan_service.add_review(store, office, programme_id, year, form,
+                                                               action, text),
+                            on_success=done, on_failure=failed, owner=self)
+
+
+class PlansScreen(QWidget):
+    """The navigation screen: programme bar, (for districts) the LAO list, the F1 editor."""
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.ctx = ctx
+        self.level: str | None = None
+        layout = QVBoxLayout(self)
+        self.bar = ProgrammeBar(ctx, _("Action plan (F1)"))
+        layout.addWidget(self.bar)
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.offices = OfficeList(ctx, ("F1",))
+        self.offices.setMinimumWidth(200)
+        self.splitter.addWidget(self.offices)
+        right = QWidget()
+        right_layout = QVBoxLayout(right)
+        right_layout.setContentsMargins(0, 0, 0, 0)
+        self.review = ReviewBar(ctx, plan_service.FORM_PLAN)
+        right_layout.addWidget(self.review)
+        self.editor = PlanEditor(ctx)
+        right_layout.addWidget(self.editor, 1)
+        self.splitter.addWidget(right)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setSizes([240, 900])
+        layout.addWidget(self.splitter, 1)
+        self.offices.hide()
+        self.review.hide()
+        self.bar.programme_changed.connect(lambda _p: self._show())
+        self.offices.office_selected.connect(lambda _c: self._show_editor())
+        self.editor.status_changed.connect(lambda status: self.bar.badge.set_status(status, "F1: "))
+        self.review.reviewed.connect(self._reviewed)
+        ctx.fiscal_year_changed.connect(lambda _y: self.refresh())
+        self.refresh()
+
+    def refresh(self) -> None:
+        if caused_by(self):
+            return
+        ctx = self.ctx
+
+        def work(_p):  # noqa: ANN001, ANN202
+            office = office_service.this_office(ctx.store)
+            return (office.level if office else None), load_programmes(ctx)
+
+        self.ctx.runner.run(work, on_success=self._setup, owner=self)
+
+    def _setup(self, result: tuple[str | None, list[tuple[str, str]]]) -> None:
+        level, programmes = result
+        self.level = level
+        current = self.bar.programme_id()
+        self.bar.set_programmes(programmes, current)
+        self.bar.set_year(self.ctx.fiscal_year)
+        supervising = level is not None and level != Level.LAO
+        self.offices.setVisible(supervising)
+        self.review.setVisible(supervising)
+        self._show()
+
+    def _show(self) -> None:
+        programme_id = self.bar.programme_id()
+        if not programme_id:
+            return
+        if self.offices.isVisible() or (self.level and self.level != Level.LAO):
+            self.offices.load(programme_id, self.ctx.fiscal_year)
+            if self.offices.selected():
+                self._show_editor()
+        else:
+            self._show_editor()
+
+    def _show_editor(self) -> None:
+        programme_id = self.bar.programme_id()
+        supervising = self.level is not None and self.level != Level.LAO
+        office = self.offices.selected() if supervising else self.ctx.office_code
+        if not programme_id or not office:
+            return
+        self.review.set_target(office, programme_id, self.ctx.fiscal_year)
+        self.editor.load(office, programme_id, self.ctx.fiscal_year)
+
+    def _reviewed(self) -> None:
+        self._show()
+
+    def open_item(self, arg: Any) -> None:
+        """``ctx.navigate("plans", code_or_office)``: a programme code or an office code."""
+        if not isinstance(arg, str):
+            return
+        found = self.bar.programme.findData(arg)
+        if found >= 0:
+            self.bar.programme.setCurrentIndex(found)
+        else:
+            self.offices.select(arg)
+
+
+SCREEN = ScreenSpec(key="plans", title=N_("Action plans"), icon="SP_FileDialogDetailedView",
+                    factory=PlansScreen)

@@ -1,0 +1,354 @@
+"""Settings: this office and the officer, language, printing, calendar, the LAO list (district
+and province offices), programmes, the incoming-letter register, and About."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QPixmap
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QScrollArea,
+    QSpinBox,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from lev_desktop import APP_NAME, __version__, i18n, options
+from lev_desktop.domain.offices import LaoType, Level
+from lev_desktop.i18n import N_, _
+from lev_desktop.ui.context import AppContext
+from lev_desktop.ui.screens import ScreenSpec
+from lev_desktop.ui.settings.laos import LaoTab
+from lev_desktop.ui.settings.letters import LettersTab
+from lev_desktop.ui.settings.programmes import ProgrammesTab
+
+
+def _saved_label() -> QLabel:
+    label = QLabel()
+    label.setObjectName("hint")
+    return label
+
+
+class GeneralTab(QWidget):
+    """This office, the officer's name and the language."""
+
+    def __init__(self, screen: SettingsScreen):
+        super().__init__()
+        self.screen = screen
+        outer = QVBoxLayout(self)
+        form = QFormLayout()
+        outer.addLayout(form)
+        outer.addStretch(1)
+        self.code = QLabel()
+        self.code.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        form.addRow(_("Office code"), self.code)
+        self.level = QLabel()
+        form.addRow(_("Level"), self.level)
+        self.name = QLineEdit()
+        self.name.setMinimumWidth(480)
+        form.addRow(_("Office name"), self.name)
+        self.phone = QLineEdit()
+        form.addRow(_("Telephone"), self.phone)
+        self.officer = QLineEdit()
+        self.officer.setPlaceholderText(_("e.g. นางสาวสมใจ ใจดี"))
+        form.addRow(_("Officer name"), self.officer)
+        self.language = QComboBox()
+        for code, label in i18n.LANGUAGES.items():
+            self.language.addItem(label, code)
+        form.addRow(_("Language"), self.language)
+        note = QLabel(_("A new language is used from the next start of the program."))
+        note.setObjectName("hint")
+        form.addRow("", note)
+        buttons = QHBoxLayout()
+        self.save_button = QPushButton(_("Save"))
+        buttons.addWidget(self.save_button)
+        self.saved = _saved_label()
+        buttons.addWidget(self.saved, 1)
+        form.addRow(buttons)
+        self.save_button.clicked.connect(self.save)
+
+    def load(self, office, values: dict) -> None:  # noqa: ANN001
+        if office is not None:
+            self.code.setText(office.code)
+            text = Level(office.level).label
+            if office.lao_type:
+                text += f" · {LaoType(office.lao_type).abbreviation}"
+            self.level.setText(text)
+            self.name.setText(office.name)
+            self.phone.setText(office.phone or "")
+        self.officer.setText(self.screen.ctx.store.officer)
+        self.language.setCurrentIndex(max(self.language.findData(values["language"]), 0))
+
+    def save(self) -> None:
+        from lev_desktop.services.offices import update_office
+
+        ctx = self.screen.ctx
+        store = ctx.store
+        code = store.office_code
+        name = " ".join(self.name.text().split())
+        phone = self.phone.text().strip()
+        officer = " ".join(self.officer.text().split())
+        language = self.language.currentData()
+        if not name:
+            self.saved.setText(_("Please enter the office name."))
+            return
+
+        def work(_progress):  # noqa: ANN202
+            if code:
+                update_office(store, code, name=name, phone=phone)
+            store.set_setting("officer_name", officer)
+            options.save(store, {"language": language})
+
+        def done(_result) -> None:  # noqa: ANN001
+            self.saved.setText(_("Saved."))
+            ctx.office_changed.emit()
+            ctx.data_changed.emit("offices")
+
+        ctx.runner.run(work, owner=self, on_success=done)
+
+
+class PrintingTab(QWidget):
+    """Options the reports read: digits, signer, letterhead, Garuda image."""
+
+    def __init__(self, screen: SettingsScreen):
+        super().__init__()
+        self.screen = screen
+        outer = QVBoxLayout(self)
+        form = QFormLayout()
+        outer.addLayout(form)
+        outer.addStretch(1)
+        self.thai_digits = QCheckBox(_("Use Thai digits (๐ ๑ ๒ … ๙) in printed documents"))
+        form.addRow(self.thai_digits)
+        self.signer_name = QLineEdit()
+        self.signer_name.setMinimumWidth(420)
+        self.signer_name.setPlaceholderText(_("e.g. นายสมชาย รักษ์โลก"))
+        form.addRow(_("Signed by"), self.signer_name)
+        self.signer_position = QLineEdit()
+        self.signer_position.setPlaceholderText(_("e.g. ท้องถิ่นอำเภอเมืองนครพนม"))
+        form.addRow(_("Position of the signer"), self.signer_position)
+        self.letterhead = QPlainTextEdit()
+        self.letterhead.setPlaceholderText(_("The office's address as printed at the top of letters"))
+        self.letterhead.setFixedHeight(self.letterhead.fontMetrics().height() * 5)
+        form.addRow(_("Letterhead"), self.letterhead)
+        garuda = QHBoxLayout()
+        self.garuda_path = QLineEdit()
+        self.garuda_path.setReadOnly(True)
+        self.garuda_button = QPushButton(_("Choose image…"))
+        self.garuda_clear = QPushButton(_("Remove"))
+        garuda.addWidget(self.garuda_path, 1)
+        garuda.addWidget(self.garuda_button)
+        garuda.addWidget(self.garuda_clear)
+        form.addRow(_("Garuda emblem"), garuda)
+        self.garuda_preview = QLabel()
+        self.garuda_preview.setFixedHeight(80)
+        form.addRow("", self.garuda_preview)
+        buttons = QHBoxLayout()
+        self.save_button = QPushButton(_("Save"))
+        buttons.addWidget(self.save_button)
+        self.saved = _saved_label()
+        buttons.addWidget(self.saved, 1)
+        form.addRow(buttons)
+        self.save_button.clicked.connect(self.save)
+        self.garuda_button.clicked.connect(self.choose_garuda)
+        self.garuda_clear.clicked.connect(lambda: self.set_garuda(""))
+
+    def load(self, values: dict) -> None:
+        self.thai_digits.setChecked(bool(values["print.thai_digits"]))
+        self.signer_name.setText(values["print.signer_name"])
+        self.signer_position.setText(values["print.signer_position"])
+        self.letterhead.setPlainText(values["print.letterhead"])
+        self.set_garuda(values["print.garuda_image"])
+
+    def choose_garuda(self) -> None:
+        path, _filter = QFileDialog.getOpenFileName(self, _("Choose the Garuda image"), "",
+                                                    _("Images (*.png *.jpg *.jpeg)"))
+        if path:
+            self.set_garuda(path)
+
+    def set_garuda(self, path: str) -> None:
+        self.garuda_path.setText(path)
+        pixmap = QPixmap(path) if path else QPixmap()
+        self.garuda_preview.setVisible(bool(path))
+        if pixmap.isNull():
+            self.garuda_preview.setText(_("The image cannot be read.") if path else "")
+        else:
+            self.garuda_preview.setPixmap(pixmap.scaledToHeight(
+                76, Qt.TransformationMode.SmoothTransformation))
+
+    def values(self) -> dict:
+        return {"print.thai_digits": self.thai_digits.isChecked(),
+                "print.signer_name": self.signer_name.text().strip(),
+                "print.signer_position": self.signer_position.text().strip(),
+                "print.letterhead": self.letterhead.toPlainText().strip(),
+                "print.garuda_image": self.garuda_path.text()}
+
+    def save(self) -> None:
+        self.screen.save_options(self.values(), self.saved)
+
+
+class CalendarTab(QWidget):
+    def __init__(self, screen: SettingsScreen):
+        super().__init__()
+        self.screen = screen
+        outer = QVBoxLayout(self)
+        form = QFormLayout()
+        outer.addLayout(form)
+        outer.addStretch(1)
+        self.week_start = QComboBox()
+        self.week_start.addItem(_("Monday"), "mon")
+        self.week_start.addItem(_("Sunday"), "sun")
+        form.addRow(_("Weeks start on"), self.week_start)
+        self.reminder_days = QSpinBox()
+        self.reminder_days.setRange(1, 60)
+        self.reminder_days.setSuffix(" " + _("days"))
+        form.addRow(_("Count a deadline as due soon"), self.reminder_days)
+        hint = QLabel(_("Deadlines this many days ahead or fewer show in amber on the home page and "
+                        "in the calendar, and count in the badge of the navigation pane."))
+        hint.setWordWrap(True)
+        hint.setObjectName("hint")
+        form.addRow(hint)
+        buttons = QHBoxLayout()
+        self.save_button = QPushButton(_("Save"))
+        buttons.addWidget(self.save_button)
+        self.saved = _saved_label()
+        buttons.addWidget(self.saved, 1)
+        form.addRow(buttons)
+        self.save_button.clicked.connect(
+            lambda: self.screen.save_options(self.values(), self.saved))
+
+    def load(self, values: dict) -> None:
+        self.week_start.setCurrentIndex(max(self.week_start.findData(values["calendar.week_start"]), 0))
+        self.reminder_days.setValue(int(values["reminder.days"]))
+
+    def values(self) -> dict:
+        return {"calendar.week_start": self.week_start.currentData(),
+                "reminder.days": self.reminder_days.value()}
+
+
+class AboutTab(QWidget):
+    def __init__(self):
+        super().__init__()
+        layout = QVBoxLayout(self)
+        title = QLabel(f"{APP_NAME} {__version__}")
+        title.setObjectName("pageTitle")
+        layout.addWidget(title)
+        texts = [
+            _("Action plans, activities, indicators, deadlines, Thai reports and data exchange for "
+              "the Local Environment Volunteer (อถล.) programmes of local government offices. "
+              "Works without an internet connection."),
+            _("Province, district and subdistrict names and codes: GeoThai, licensed under "
+              "Creative Commons Attribution 4.0 (CC BY 4.0)."),
+            _("Font: Sarabun by Cadson Demak, SIL Open Font License 1.1."),
+            _("Thai word list for line breaking: PyThaiNLP, CC0 1.0 (public domain)."),
+            _("Program: MIT licence."),
+        ]
+        for text in texts:
+            label = QLabel(text)
+            label.setWordWrap(True)
+            layout.addWidget(label)
+        layout.addStretch(1)
+
+
+class SettingsScreen(QWidget):
+    TAB_KEYS = ("general", "printing", "calendar", "laos", "programmes", "letters", "about")
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.ctx = ctx
+        self.values: dict = {}
+        layout = QVBoxLayout(self)
+        title = QLabel(_("Settings"))
+        title.setObjectName("pageTitle")
+        layout.addWidget(title)
+        self.tabs = QTabWidget()
+        layout.addWidget(self.tabs, 1)
+        self.general = GeneralTab(self)
+        self.printing = PrintingTab(self)
+        self.calendar = CalendarTab(self)
+        self.laos = LaoTab(ctx)
+        self.programmes = ProgrammesTab(ctx)
+        self.letters = LettersTab(ctx)
+        self.about = AboutTab()
+        self.pages = {"general": self.general, "printing": self.printing,
+                      "calendar": self.calendar, "laos": self.laos,
+                      "programmes": self.programmes, "letters": self.letters, "about": self.about}
+        labels = {"general": _("This office"), "printing": _("Printing"),
+                  "calendar": _("Calendar"), "laos": _("LAOs in the area"),
+                  "programmes": _("Programmes"), "letters": _("Incoming letters"),
+                  "about": _("About")}
+        for key in self.TAB_KEYS:
+            page = self.pages[key]
+            if key in ("general", "printing", "calendar"):
+                scroll = QScrollArea()
+                scroll.setWidgetResizable(True)
+                scroll.setWidget(page)
+                page = scroll
+            self.tabs.addTab(page, labels[key])
+        self.tabs.currentChanged.connect(lambda _i: self._refresh_current())
+
+    def tab_index(self, key: str) -> int:
+        page = self.pages[key]
+        for index in range(self.tabs.count()):
+            widget = self.tabs.widget(index)
+            if widget is page or (isinstance(widget, QScrollArea) and widget.widget() is page):
+                return index
+        return -1
+
+    def show_tab(self, key: str) -> None:
+        index = self.tab_index(key)
+        if index >= 0:
+            self.tabs.setCurrentIndex(index)
+
+    def refresh(self) -> None:
+        from lev_desktop.services.offices import this_office
+
+        store = self.ctx.store
+        self.ctx.runner.run(lambda _p: (this_office(store), options.load_all(store)),
+                            on_success=self._loaded, owner=self)
+        self._refresh_current()
+
+    def _loaded(self, result) -> None:  # noqa: ANN001
+        office, self.values = result
+        self.office = office
+        self.general.load(office, self.values)
+        self.printing.load(self.values)
+        self.calendar.load(self.values)
+        has_laos = office is not None and office.level in (Level.DISTRICT, Level.PROVINCE, Level.NATIONAL)
+        self.tabs.setTabVisible(self.tab_index("laos"), has_laos)
+
+    def _refresh_current(self) -> None:
+        widget = self.tabs.currentWidget()
+        page = widget.widget() if isinstance(widget, QScrollArea) else widget
+        if hasattr(page, "refresh"):
+            page.refresh()
+
+    def open_item(self, arg: object) -> None:
+        """``"about"``, ``"laos"``, ``"letters"``… shows that tab; a programme code shows it."""
+        if isinstance(arg, str) and arg in self.pages:
+            self.show_tab(arg)
+        elif isinstance(arg, str):
+            self.show_tab("programmes")
+            self.programmes.open_code(arg)
+
+    def save_options(self, values: dict, saved_label: QLabel) -> None:
+        store = self.ctx.store
+
+        def done(_result) -> None:  # noqa: ANN001
+            self.values.update(values)
+            saved_label.setText(_("Saved."))
+            self.ctx.data_changed.emit("settings")
+
+        self.ctx.runner.run(lambda _p: options.save(store, values), owner=self, on_success=done)
+
+
+SCREEN = ScreenSpec(key="settings", title=N_("Settings"), icon="SP_FileDialogListView",
+                    factory=SettingsScreen)

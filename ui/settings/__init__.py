@@ -1,0 +1,1 @@
+"""The parts of the Settings screen: LAO list, programmes, incoming letters."""

@@ -1,0 +1,58 @@
+"""Small helpers shared by the Settings parts."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QMessageBox, QTableView, QWidget
+
+from lev_desktop.i18n import _
+from lev_desktop.ui.style import row_height
+
+
+def make_table(model, parent: QWidget | None = None, *, stretch: int = -1) -> QTableView:  # noqa: ANN001
+    """A read-only table with rows tall enough for Thai marks."""
+    view = QTableView(parent)
+    view.setModel(model)
+    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    view.setAlternatingRowColors(True)
+    view.setWordWrap(False)
+    view.verticalHeader().setDefaultSectionSize(row_height(view))
+    view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+    header = view.horizontalHeader()
+    header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+    header.setStretchLastSection(stretch == -1)
+    header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+    header.setMinimumHeight(row_height(view))
+    return view
+
+
+def fit_columns(view: QTableView, stretch: int | None = None) -> None:
+    header = view.horizontalHeader()
+    if stretch is not None:  # before measuring, or the stretched last section keeps its width
+        header.setStretchLastSection(False)
+    view.resizeColumnsToContents()
+    for col in range(view.model().columnCount()):
+        header.resizeSection(col, min(header.sectionSize(col), 420))
+    if stretch is not None:
+        header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
+
+
+def warn(parent: QWidget, title: str, message: str) -> QMessageBox:
+    """A non-blocking warning (tests and screenshots never wait on a modal loop)."""
+    box = QMessageBox(QMessageBox.Icon.Warning, title, message, QMessageBox.StandardButton.Ok, parent)
+    box.setWindowModality(Qt.WindowModality.WindowModal)
+    box.show()
+    return box
+
+
+def inform(parent: QWidget, title: str, message: str) -> QMessageBox:
+    box = QMessageBox(QMessageBox.Icon.Information, title, message, QMessageBox.StandardButton.Ok, parent)
+    box.setWindowModality(Qt.WindowModality.WindowModal)
+    box.show()
+    return box
+
+
+def cannot_save_message() -> str:
+    return _("The change could not be saved.")

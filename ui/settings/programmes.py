@@ -1,0 +1,336 @@
+"""Programmes: the directive letter and the obligations of each, new programmes from a
+template, and editing of the letter's fields."""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSpinBox,
+    QSplitter,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+
+from lev_desktop.domain.offices import LEVEL_SHORT, LaoType, Level
+from lev_desktop.i18n import N_, _
+from lev_desktop.thai_format import MONTHS_FULL, format_date
+from lev_desktop.ui.context import AppContext
+from lev_desktop.ui.settings.common import fit_columns, inform, make_table, warn
+from lev_desktop.ui.settings.models import ProgrammeTableModel
+from lev_desktop.ui.widgets.date_edit import BEDateEdit
+
+
+def _date(text: str | None) -> str:
+    if not text:
+        return ""
+    try:
+        return format_date(dt.date.fromisoformat(text), "long")
+    except ValueError:
+        return text
+
+
+def describe_rule(rule: dict[str, Any]) -> str:
+    """A deadline rule in words: "by 31 ธันวาคม 2567", "every 1st of the month from …"."""
+    kind = rule.get("type")
+    if kind == "once":
+        return _("by {date}").format(date=_date(rule.get("date")))
+    if kind == "window":
+        return _("from {start} to {end}").format(start=_date(rule.get("start")),
+                                                 end=_date(rule.get("end")))
+    if kind == "event":
+        return _("on {date} at {time}").format(date=_date(rule.get("date")), time=rule.get("time", ""))
+    if kind in ("monthly", "monthly_following", "days_of_month"):
+        if kind == "monthly":
+            text = _("on day {day} of every month").format(day=rule.get("day"))
+        elif kind == "monthly_following":
+            text = _("by day {day} of the month after each month").format(day=rule.get("day"))
+        else:
+            text = _("on days {days} of every month").format(
+                days=_(" and ").join(str(d) for d in rule.get("days", [])))
+        text += ", " + _("starting {date}").format(date=_date(rule.get("first")))
+        if rule.get("until"):
+            text += ", " + _("until {date}").format(date=_date(rule.get("until")))
+        if rule.get("until_all_reported"):
+            text += ", " + _("until every LAO has reported")
+        return text
+    if kind == "fiscal_year":
+        month = int(rule.get("month", 9))
+        return _("by {day} {month} of the fiscal year").format(
+            day=rule.get("day"), month=MONTHS_FULL[month - 1] if 1 <= month <= 12 else month)
+    return _("rule {kind}").format(kind=kind)
+
+
+def _sends_to(value: str | None) -> str:
+    if value is None:
+        return _("nothing is sent")
+    if value == "route":
+        return _("the district (เทศบาลตำบล, อบต.) or the province (the others)")
+    try:
+        return Level(value).label
+    except ValueError:
+        return value
+
+
+def programme_html(programme) -> str:  # noqa: ANN001
+    e = html.escape
+    letter = programme.letter or {}
+    parts = [f"<h3>{e(programme.name)}</h3>"]
+    rows = [
+        (_("Letter no."), letter.get("number", "")),
+        (_("Dated"), _date(letter.get("date"))),
+        (_("Subject"), letter.get("subject", "")),
+        (_("From"), letter.get("from_org", "")),
+        (_("To"), letter.get("addressee", "")),
+        (_("Contact"), " ".join(filter(None, [letter.get("contact", ""),
+                                              _("tel. {phone}").format(phone=letter["phone"])
+                                              if letter.get("phone") else ""]))),
+    ]
+    parts.append("<table cellpadding='3'>")
+    for label, value in rows:
+        parts.append(f"<tr><td><b>{e(label)}</b></td><td>{e(str(value))}</td></tr>")
+    parts.append("</table>")
+    obligations = (programme.spec or {}).get("obligations", [])
+    parts.append(f"<h4>{e(_('Obligations'))}</h4>")
+    if not obligations:
+        parts.append(f"<p>{e(_('This programme has no obligations.'))}</p>")
+    else:
+        parts.append("<table border='1' cellspacing='0' cellpadding='4' width='100%'>")
+        parts.append("<tr>" + "".join(f"<th align='left'>{e(h)}</th>" for h in (
+            _("Who"), _("What"), _("When"), _("Sent to"))) + "</tr>")
+        for item in obligations:
+            try:
+                who = _(LEVEL_SHORT[Level(item.get("level", ""))])
+            except ValueError:
+                who = item.get("level", "")
+            if item.get("lao_types"):
+                who += " (" + ", ".join(LaoType(t).abbreviation for t in item["lao_types"]) + ")"
+            parts.append("<tr>" + "".join(f"<td>{e(str(v))}</td>" for v in (
+                who, item.get("title", ""), describe_rule(item.get("rule", {})),
+                _sends_to(item.get("sends_to")))) + "</tr>")
+        parts.append("</table>")
+    return "".join(parts)
+
+
+class CreateProgrammeDialog(QDialog):
+    def __init__(self, programmes: list, fiscal_year: int, parent: QWidget | None = None):  # noqa: ANN001
+        super().__init__(parent)
+        self.setWindowTitle(_("Create a programme from a template"))
+        form = QFormLayout(self)
+        self.template = QComboBox()
+        for programme in programmes:
+            self.template.addItem(f"{programme.code} · {programme.short_name or programme.name}",
+                                  programme.code)
+        self.template.setMinimumWidth(460)
+        form.addRow(_("Template"), self.template)
+        self.year = QSpinBox()
+        self.year.setRange(2560, 2700)
+        self.year.setValue(fiscal_year)
+        form.addRow(_("Fiscal year (BE)"), self.year)
+        self.code = QLineEdit()
+        form.addRow(_("Code of the new programme"), self.code)
+        self.name = QLineEdit()
+        self.name.setPlaceholderText(_("empty: the template's name"))
+        form.addRow(_("Name"), self.name)
+        hint = QLabel(_("The new programme has the template's forms, obligations and indicators. "
+                        "Check the deadline dates afterwards."))
+        hint.setWordWrap(True)
+        hint.setObjectName("hint")
+        form.addRow(hint)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(_("Create"))
+        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(_("Cancel"))
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        form.addRow(buttons)
+        self.template.currentIndexChanged.connect(self._propose)
+        self.year.valueChanged.connect(self._propose)
+        self._propose()
+
+    def _propose(self) -> None:
+        base = (self.template.currentData() or "P").split("-")[0]
+        self.code.setText(f"{base}-{self.year.value()}")
+
+    def values(self) -> dict:
+        return {"template": self.template.currentData(), "code": self.code.text().strip(),
+                "name": self.name.text().strip() or None, "fiscal_year": self.year.value()}
+
+
+class LetterFieldsDialog(QDialog):
+    """The directive letter of a programme: number, date (BE), subject, from, contact."""
+
+    FIELDS = (("number", N_("Letter no.")), ("date", N_("Dated")), ("subject", N_("Subject")),
+              ("from_org", N_("From")), ("addressee", N_("To")), ("contact", N_("Contact")),
+              ("phone", N_("Telephone")))
+
+    def __init__(self, programme, parent: QWidget | None = None):  # noqa: ANN001
+        super().__init__(parent)
+        self.setWindowTitle(_("Directive letter of {code}").format(code=programme.code))
+        self.letter = dict(programme.letter or {})
+        form = QFormLayout(self)
+        self.edits: dict[str, QLineEdit] = {}
+        self.date = BEDateEdit()
+        for key, label in self.FIELDS:
+            value = self.letter.get(key, "")
+            if key == "date":
+                try:
+                    self.date.setDate(dt.date.fromisoformat(value) if value else None)
+                except ValueError:
+                    pass
+                form.addRow(_(label), self.date)
+                continue
+            edit = QLineEdit(str(value))
+            edit.setMinimumWidth(520)
+            self.edits[key] = edit
+            form.addRow(_(label), edit)
+        self.message = QLabel()
+        self.message.setStyleSheet("color: #b71c1c")
+        form.addRow(self.message)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
+        buttons.button(QDialogButtonBox.StandardButton.Save).setText(_("Save"))
+        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(_("Cancel"))
+        buttons.accepted.connect(self._check)
+        buttons.rejected.connect(self.reject)
+        form.addRow(buttons)
+
+    def _check(self) -> None:
+        if self.date.hasError():
+            self.message.setText(_("The date is not valid; write it as day/month/BE year, e.g. 15/5/2567."))
+            return
+        self.accept()
+
+    def values(self) -> dict:
+        out = dict(self.letter)
+        for key, edit in self.edits.items():
+            out[key] = edit.text().strip()
+        out["date"] = self.date.date().isoformat() if self.date.date() else ""
+        return out
+
+
+class ProgrammesTab(QWidget):
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.ctx = ctx
+        self.dialog: QDialog | None = None
+        layout = QVBoxLayout(self)
+        bar = QHBoxLayout()
+        self.create_button = QPushButton(_("Create a programme from a template…"))
+        self.edit_button = QPushButton(_("Edit the letter…"))
+        bar.addWidget(self.create_button)
+        bar.addWidget(self.edit_button)
+        bar.addStretch(1)
+        layout.addLayout(bar)
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.model = ProgrammeTableModel([], self)
+        self.table = make_table(self.model, self)
+        splitter.addWidget(self.table)
+        self.details = QTextBrowser()
+        self.details.setOpenExternalLinks(False)
+        splitter.addWidget(self.details)
+        splitter.setStretchFactor(0, 2)
+        splitter.setStretchFactor(1, 3)
+        layout.addWidget(splitter, 1)
+        self.table.selectionModel().currentRowChanged.connect(lambda current, _prev: self._show(current.row()))
+        self.create_button.clicked.connect(self.create_programme)
+        self.edit_button.clicked.connect(self.edit_letter)
+        self._select_code: str | None = None
+
+    def refresh(self) -> None:
+        from lev_desktop.services.programmes import list_programmes
+
+        store = self.ctx.store
+        self.ctx.runner.run(lambda _p: list_programmes(store), on_success=self._loaded, owner=self)
+
+    def _loaded(self, programmes: list) -> None:  # noqa: ANN001
+        current = self.selected()
+        wanted = self._select_code or (current.code if current is not None else None)
+        self.model.set_rows(programmes)
+        fit_columns(self.table, stretch=1)
+        row = next((i for i, p in enumerate(programmes) if p.code == wanted), 0)
+        if programmes:
+            self.table.selectRow(row)
+            self._show(row)
+        self._select_code = None
+
+    def selected(self):  # noqa: ANN201
+        index = self.table.currentIndex()
+        if not index.isValid() or index.row() >= self.model.rowCount():
+            return None
+        return self.model.row_object(index.row())
+
+    def _show(self, row: int) -> None:
+        if 0 <= row < self.model.rowCount():
+            self.details.setHtml(programme_html(self.model.row_object(row)))
+
+    def open_code(self, code: str) -> None:
+        for row, programme in enumerate(self.model.rows()):
+            if programme.code == code:
+                self.table.selectRow(row)
+                return
+        self._select_code = code
+
+    def create_programme(self) -> None:
+        dialog = CreateProgrammeDialog(self.model.rows(), self.ctx.fiscal_year, self)
+        dialog.accepted.connect(lambda: self.save_new(dialog.values()))
+        dialog.open()
+        self.dialog = dialog
+
+    def save_new(self, values: dict) -> None:
+        from lev_desktop.services.programmes import create_from_template
+
+        store = self.ctx.store
+        self._select_code = values["code"]
+
+        def work(_progress):  # noqa: ANN202
+            return create_from_template(store, values["template"], code=values["code"],
+                                        name=values["name"], fiscal_year=values["fiscal_year"])
+
+        self.ctx.runner.run(work, owner=self, on_success=lambda _p: self._changed(),
+                            on_failure=self._failed)
+
+    def edit_letter(self) -> None:
+        programme = self.selected()
+        if programme is None:
+            inform(self, _("Edit the letter"), _("Choose a programme in the list first."))
+            return
+        dialog = LetterFieldsDialog(programme, self)
+        dialog.accepted.connect(lambda: self.save_letter(programme.id, dialog.values()))
+        dialog.open()
+        self.dialog = dialog
+
+    def save_letter(self, programme_id: str, letter: dict) -> None:
+        from lev_desktop.services.programmes import update_programme
+
+        store = self.ctx.store
+        self.ctx.runner.run(lambda _p: update_programme(store, programme_id, letter=letter),
+                            owner=self, on_success=lambda _p: self._changed(), on_failure=self._failed)
+
+    def _failed(self, exc: BaseException) -> None:
+        from lev_desktop.errors import describe_error
+
+        message = describe_error(exc) or (str(exc) if isinstance(exc, (ValueError, KeyError)) else None)
+        if message is None:
+            import traceback
+
+            from lev_desktop.ui.crash import show_bug
+
+            show_bug(exc, "".join(traceback.format_exception(exc)), self)
+            return
+        self.last_message = message
+        warn(self, _("Cannot save the programme"), message)
+
+    def _changed(self) -> None:
+        self.ctx.data_changed.emit("programmes")
+        self.refresh()

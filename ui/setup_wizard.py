@@ -1,0 +1,320 @@
+"""First start: which office this workstation belongs to.
+
+Three pages: the level (LAO, district, province, Department), the place (province and
+district from the gazetteer; for an LAO also its name and type), and the office itself (a
+proposed code and name, the officer's name, and "start with demo data"). Finishing runs
+``services.offices.initialise`` (and the demo filler) on the worker thread.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QCheckBox,
+    QComboBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QRadioButton,
+    QVBoxLayout,
+    QWidget,
+    QWizard,
+    QWizardPage,
+)
+
+from lev_desktop import gazetteer
+from lev_desktop.domain.offices import LaoType, Level
+from lev_desktop.i18n import N_, _
+from lev_desktop.ui.context import AppContext
+
+log = logging.getLogger(__name__)
+
+LEVEL_CHOICES = [
+    (Level.LAO, N_("A local administrative organisation (อปท.): อบต., เทศบาล or อบจ.")),
+    (Level.DISTRICT, N_("A district office (สถอ.): consolidates the LAOs of one district")),
+    (Level.PROVINCE, N_("A provincial office (สถจ.): consolidates the LAOs of one province")),
+    (Level.NATIONAL, N_("The Department of Local Administration (สถ.)")),
+]
+# The LAO types an office chooses from, in the order people think of them.
+LAO_TYPE_CHOICES = [
+    (LaoType.PAO, "อบจ."),
+    (LaoType.CITY, "เทศบาลนคร"),
+    (LaoType.TOWN, "เทศบาลเมือง"),
+    (LaoType.SUBDISTRICT, "เทศบาลตำบล"),
+    (LaoType.SAO, "อบต."),
+]
+NATIONAL_CODE = "DLA"
+
+
+def proposed_office(level: Level, province_code: str | None, district_code: str | None,
+                    lao_type: LaoType | None = None, lao_name: str = "") -> dict[str, str | None]:
+    """The code, name and parent a new office most likely has (the officer may change them)."""
+    province = gazetteer.province(province_code)
+    district = gazetteer.district(district_code)
+    if level == Level.NATIONAL:
+        return {"code": NATIONAL_CODE, "name": "กรมส่งเสริมการปกครองท้องถิ่น", "parent": None}
+    if level == Level.PROVINCE:
+        return {"code": f"P{province_code or ''}",
+                "name": f"สำนักงานส่งเสริมการปกครองท้องถิ่นจังหวัด{province.name_th if province else ''}",
+                "parent": NATIONAL_CODE}
+    if level == Level.DISTRICT:
+        return {"code": f"D{district_code or ''}",
+                "name": "สำนักงานส่งเสริมการปกครองท้องถิ่น" + gazetteer.district_label(district_code),
+                "parent": f"P{province_code or ''}"}
+    via_district = lao_type is None or lao_type.reports_via_district
+    parent = f"D{district_code}" if via_district and district_code else f"P{province_code or ''}"
+    return {"code": f"{district_code or province_code or ''}001", "name": lao_name.strip(),
+            "parent": parent, "district": district.name_th if district else ""}
+
+
+class LevelPage(QWizardPage):
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setTitle(_("Welcome to LEV Desktop"))
+        self.setSubTitle(_("First, tell the program which office works on this computer. "
+                           "This is asked only once."))
+        layout = QVBoxLayout(self)
+        layout.addWidget(QLabel(_("This office is:")))
+        self.group = QButtonGroup(self)
+        self.buttons: dict[Level, QRadioButton] = {}
+        for index, (level, label) in enumerate(LEVEL_CHOICES):
+            button = QRadioButton(_(label))
+            self.group.addButton(button, index)
+            self.buttons[level] = button
+            layout.addWidget(button)
+        self.buttons[Level.LAO].setChecked(True)
+        layout.addStretch(1)
+
+    def level(self) -> Level:
+        return LEVEL_CHOICES[max(self.group.checkedId(), 0)][0]
+
+    def nextId(self) -> int:  # noqa: N802
+        return SetupWizard.OFFICE if self.level() == Level.NATIONAL else SetupWizard.PLACE
+
+
+class PlacePage(QWizardPage):
+    def __init__(self, wizard: SetupWizard):
+        super().__init__()
+        self._wizard = wizard
+        self.setTitle(_("Where is the office?"))
+        self.setSubTitle(_("Province and district come from the official list (GeoThai)."))
+        form = QFormLayout(self)
+        self.province = QComboBox()
+        self.province.addItem(_("— choose a province —"), None)
+        for province in gazetteer.provinces():
+            self.province.addItem(province.name_th, province.code)
+        self.province.setEditable(False)
+        form.addRow(_("Province"), self.province)
+        self.district = QComboBox()
+        self.district_label = QLabel(_("District"))
+        form.addRow(self.district_label, self.district)
+        self.lao_name = QLineEdit()
+        self.lao_name.setPlaceholderText(_("e.g. องค์การบริหารส่วนตำบลหนองแสง"))
+        self.lao_name_label = QLabel(_("Name of the LAO"))
+        form.addRow(self.lao_name_label, self.lao_name)
+        self.lao_type = QComboBox()
+        for value, label in LAO_TYPE_CHOICES:
+            self.lao_type.addItem(label, value)
+        self.lao_type.setCurrentIndex(len(LAO_TYPE_CHOICES) - 1)
+        self.lao_type_label = QLabel(_("Type of the LAO"))
+        form.addRow(self.lao_type_label, self.lao_type)
+        self.route = QLabel()
+        self.route.setWordWrap(True)
+        self.route.setObjectName("hint")
+        form.addRow(self.route)
+        self.province.currentIndexChanged.connect(self._province_changed)
+        self.province.currentIndexChanged.connect(self.completeChanged)
+        self.district.currentIndexChanged.connect(self.completeChanged)
+        self.lao_name.textChanged.connect(self.completeChanged)
+        self.lao_type.currentIndexChanged.connect(self._show_route)
+        self.lao_type.currentIndexChanged.connect(self.completeChanged)
+
+    def initializePage(self) -> None:  # noqa: N802
+        level = self._wizard.level()
+        needs_district = level in (Level.LAO, Level.DISTRICT)
+        for widget in (self.district, self.district_label):
+            widget.setVisible(needs_district)
+        is_lao = level == Level.LAO
+        for widget in (self.lao_name, self.lao_name_label, self.lao_type, self.lao_type_label,
+                       self.route):
+            widget.setVisible(is_lao)
+        self._show_route()
+
+    def _province_changed(self) -> None:
+        self.district.clear()
+        code = self.province.currentData()
+        if not code:
+            return
+        self.district.addItem(_("— choose a district —"), None)
+        for district in gazetteer.districts(code):
+            self.district.addItem(district.name_th, district.code)
+
+    def _show_route(self) -> None:
+        lao_type = self.lao_type.currentData()
+        if lao_type is None:
+            return
+        if LaoType(lao_type).reports_via_district:
+            self.route.setText(_("This type of LAO sends its reports through the district office."))
+        else:
+            self.route.setText(_("This type of LAO sends its reports straight to the province."))
+
+    def isComplete(self) -> bool:  # noqa: N802
+        level = self._wizard.level()
+        if not self.province.currentData():
+            return False
+        is_pao = level == Level.LAO and self.lao_type.currentData() == LaoType.PAO
+        if level in (Level.LAO, Level.DISTRICT) and not is_pao and not self.district.currentData():
+            return False  # an อบจ. covers the whole province: its district is optional
+        if level == Level.LAO and not self.lao_name.text().strip():
+            return False
+        return True
+
+    def set_place(self, province_code: str, district_code: str | None = None) -> None:
+        """Chooses a province and district (tests, and people who know the codes)."""
+        self.province.setCurrentIndex(self.province.findData(province_code))
+        if district_code:
+            self.district.setCurrentIndex(self.district.findData(district_code))
+
+
+class OfficePage(QWizardPage):
+    def __init__(self, wizard: SetupWizard):
+        super().__init__()
+        self._wizard = wizard
+        self.setTitle(_("This office"))
+        self.setSubTitle(_("Check the proposed code and name. The code identifies the office in "
+                           "the packages it sends, so use the same code every year."))
+        form = QFormLayout(self)
+        self.code = QLineEdit()
+        form.addRow(_("Office code"), self.code)
+        self.name = QLineEdit()
+        form.addRow(_("Office name"), self.name)
+        self.parent_code = QLineEdit()
+        self.parent_code.setToolTip(_("The office this one sends its reports to"))
+        form.addRow(_("Reports to (office code)"), self.parent_code)
+        self.officer = QLineEdit()
+        self.officer.setPlaceholderText(_("e.g. นางสาวสมใจ ใจดี"))
+        form.addRow(_("Your name (officer)"), self.officer)
+        self.demo = QCheckBox(_("Start with demo data (to try the program; it can be used for "
+                                "practice and is marked as demo)"))
+        form.addRow(self.demo)
+        hint = QLabel(_("The officer's name is written in the change log of every record."))
+        hint.setWordWrap(True)
+        hint.setObjectName("hint")
+        form.addRow(hint)
+        self.code.textChanged.connect(self.completeChanged)
+        self.name.textChanged.connect(self.completeChanged)
+        self._proposed_for: tuple | None = None
+
+    def initializePage(self) -> None:  # noqa: N802
+        key = self._wizard.place_key()
+        if key == self._proposed_for:
+            return
+        self._proposed_for = key
+        proposal = proposed_office(*key)
+        self.code.setText(proposal["code"] or "")
+        self.name.setText(proposal["name"] or "")
+        self.parent_code.setText(proposal["parent"] or "")
+
+    def isComplete(self) -> bool:  # noqa: N802
+        return bool(self.code.text().strip() and self.name.text().strip())
+
+
+class SetupWizard(QWizard):
+    LEVEL, PLACE, OFFICE = range(3)
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.ctx = ctx
+        self.setWindowTitle(_("Set up LEV Desktop"))
+        self.setWizardStyle(QWizard.WizardStyle.ModernStyle)
+        self.setOption(QWizard.WizardOption.NoBackButtonOnStartPage, True)
+        self.level_page = LevelPage()
+        self.place_page = PlacePage(self)
+        self.office_page = OfficePage(self)
+        self.setPage(self.LEVEL, self.level_page)
+        self.setPage(self.PLACE, self.place_page)
+        self.setPage(self.OFFICE, self.office_page)
+        self.setButtonText(QWizard.WizardButton.NextButton, _("Next >"))
+        self.setButtonText(QWizard.WizardButton.BackButton, _("< Back"))
+        self.setButtonText(QWizard.WizardButton.FinishButton, _("Start using LEV Desktop"))
+        self.setButtonText(QWizard.WizardButton.CancelButton, _("Cancel"))
+        self.resize(760, 520)
+        self.busy = False
+        self.result_office = None
+
+    def level(self) -> Level:
+        return self.level_page.level()
+
+    def place_key(self) -> tuple:
+        page = self.place_page
+        level = self.level()
+        province = page.province.currentData() if level != Level.NATIONAL else None
+        district = page.district.currentData() if level in (Level.LAO, Level.DISTRICT) else None
+        lao_type = LaoType(page.lao_type.currentData()) if level == Level.LAO else None
+        name = page.lao_name.text() if level == Level.LAO else ""
+        return (level, province, district, lao_type, name)
+
+    def request(self) -> dict:
+        level, province, district, lao_type, _name = self.place_key()
+        page = self.office_page
+        return {"level": level.value, "code": page.code.text().strip(),
+                "name": page.name.text().strip(),
+                "lao_type": lao_type.value if lao_type else None,
+                "parent": page.parent_code.text().strip() or None,
+                "province_code": province, "district_code": district,
+                "officer": page.officer.text().strip()}
+
+    def accept(self) -> None:
+        if self.busy:
+            return
+        from lev_desktop.services import demo
+        from lev_desktop.services.offices import initialise
+
+        store = self.ctx.store
+        request = self.request()
+        with_demo = self.office_page.demo.isChecked()
+
+        def work(progress):  # noqa: ANN001, ANN202
+            office = initialise(store, **request)
+            if with_demo:
+                demo.fill(store, progress=lambda done, total: progress(
+                    done, total, _("Creating the demo data… ({done} of {total} LAOs)").format(
+                        done=done, total=total)))
+            return office
+
+        self.busy = True
+        self.button(QWizard.WizardButton.FinishButton).setEnabled(False)
+        self.ctx.runner.run(work, label=_("Setting up the office…"), on_success=self._done,
+                            on_failure=self._failed, owner=self, cancellable=False)
+
+    def _done(self, office) -> None:  # noqa: ANN001
+        self.busy = False
+        self.result_office = office
+        self.ctx.office_changed.emit()
+        super().accept()
+
+    def _failed(self, exc: BaseException) -> None:
+        from lev_desktop.errors import describe_error
+        from lev_desktop.services.offices import SetupError
+
+        self.busy = False
+        self.button(QWizard.WizardButton.FinishButton).setEnabled(True)
+        if isinstance(exc, SetupError):
+            message = str(exc)
+        else:
+            message = describe_error(exc)
+            if message is None:
+                from lev_desktop.ui.crash import show_bug
+                import traceback
+
+                show_bug(exc, "".join(traceback.format_exception(exc)), self)
+                return
+        box = QMessageBox(QMessageBox.Icon.Warning, _("Cannot set up the office"), message,
+                          QMessageBox.StandardButton.Ok, self)
+        box.setWindowModality(Qt.WindowModality.WindowModal)
+        box.show()
+        self.last_message = message

@@ -1,0 +1,144 @@
+"""The change history of records (who, what, when, old → new), read from the audit log."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QHeaderView,
+    QLabel,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from lev_desktop.i18n import N_, _
+from lev_desktop.services import plans as plan_service
+from lev_desktop.services.plans import AuditRow
+from lev_desktop.thai_format import format_date, format_datetime, format_number
+from lev_desktop.ui.context import AppContext
+
+FIELD_LABELS = {
+    "seq": N_("No."), "project": N_("Project"), "objective": N_("Objective"),
+    "target": N_("Target (project outputs)"), "location": N_("Location"),
+    "budget": N_("Budget (baht)"), "no_budget": N_("No budget"), "kpi": N_("Indicator (KPI)"),
+    "expected_result": N_("Expected result"), "planned_activities": N_("Planned activities"),
+    "title": N_("Activity"), "held_on": N_("Date held"), "held_until": N_("Until"),
+    "place": N_("Place"), "participants": N_("Participants"),
+    "outputs": N_("Outputs against the KPI"), "budget_spent": N_("Budget spent (baht)"),
+    "problems": N_("Problems"), "remedies": N_("Remedies"), "attachments": N_("Files"),
+    "deleted": N_("Removed"), "status": N_("Status"),
+    "committee_selected_on": N_("Committee selected on"),
+    "committee_met_on": N_("Committee met on"), "plan_made_on": N_("Plan made on"),
+    "activities_override": N_("Number of activities (entered)"),
+    "override_reason": N_("Reason for the entered number"),
+    "reported_on": N_("Results reported on"), "notice_posted_on": N_("Public notice posted on"),
+    "note": N_("Note"), "plan_item_id": N_("Project"),
+}
+ACTION_LABELS = {"insert": N_("Added"), "update": N_("Changed"), "delete": N_("Removed"),
+                 "import": N_("Imported")}
+HIDDEN_FIELDS = {"plan_id", "programme_id", "fiscal_year", "plan_item_id", "completed_at",
+                 "sent_at", "period", "form_code"}
+
+
+def value_text(key: str, value: Any) -> str:
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, bool) or key in ("deleted", "no_budget"):
+        return _("Yes") if value else _("No")
+    if key.endswith("_on") or key == "held_until":
+        try:
+            return format_date(dt.date.fromisoformat(str(value)))
+        except ValueError:
+            return str(value)
+    if key in ("budget", "budget_spent"):
+        try:
+            return format_number(Decimal(str(value)), 2)
+        except InvalidOperation:
+            return str(value)
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value)
+    return str(value)
+
+
+class AuditModel(QAbstractTableModel):
+    HEADERS = [N_("Changed at"), N_("Changed by"), N_("Change"), N_("Field"), N_("Before"), N_("After")]
+
+    def __init__(self, rows: list[AuditRow] | None = None, parent=None):  # noqa: ANN001
+        super().__init__(parent)
+        self.rows: list[AuditRow] = []
+        self.set_rows(rows or [])
+
+    def set_rows(self, rows: list[AuditRow]) -> None:
+        self.beginResetModel()
+        self.rows = [r for r in rows if r.field not in HIDDEN_FIELDS]
+        self.endResetModel()
+
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.HEADERS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal \
+                and 0 <= section < len(self.HEADERS):
+            return _(self.HEADERS[section])
+        return None
+
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            return None
+        row = self.rows[index.row()]
+        column = index.column()
+        if column == 0:
+            return format_datetime(row.at)
+        if column == 1:
+            return row.officer or row.office
+        if column == 2:
+            return _(ACTION_LABELS.get(row.action, row.action))
+        if column == 3:
+            return _(FIELD_LABELS[row.field]) if row.field in FIELD_LABELS else row.field
+        if column == 4:
+            return value_text(row.field, row.old)
+        return value_text(row.field, row.new)
+
+
+class AuditDialog(QDialog):
+    """Loads the history in a worker and shows it; ``record_ids`` of one row or a whole form."""
+
+    def __init__(self, ctx: AppContext, record_ids: list[str], title: str, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setWindowTitle(_("Change history"))
+        self.resize(900, 480)
+        layout = QVBoxLayout(self)
+        heading = QLabel(title)
+        heading.setWordWrap(True)
+        layout.addWidget(heading)
+        self.model = AuditModel(parent=self)
+        self.table = QTableView(self)
+        self.table.setModel(self.model)
+        self.table.setWordWrap(True)
+        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        for column, width in enumerate([185, 150, 80, 170, 150, 150]):
+            self.table.setColumnWidth(column, width)
+        layout.addWidget(self.table)
+        self.empty = QLabel(_("Loading…"))
+        layout.addWidget(self.empty)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.button(QDialogButtonBox.StandardButton.Close).setText(_("Close"))
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+        ctx.runner.run(lambda _p: plan_service.audit_history(ctx.store, record_ids),
+                       on_success=self._loaded, owner=self)
+
+    def _loaded(self, rows: list[AuditRow]) -> None:
+        self.model.set_rows(rows)
+        self.empty.setText(_("No changes recorded yet.") if not self.model.rows else
+                           _("{count} changes").format(count=len(self.model.rows)))

@@ -1,0 +1,311 @@
+"""The one Buddhist-era date widget, used everywhere a person enters a date.
+
+Qt's QDateEdit and QCalendarWidget only know Gregorian years (QCalendar has no Buddhist
+calendar), so this is a line edit that reads what people type — "15/2/2568", "15-02-68",
+"๑๕/๐๒/๒๕๖๘" — with a small month popup that shows Thai month names, BE years and Thai
+weekday headers. Unfocused it shows "15 ก.พ. 2568"; focused it shows "15/02/2568" for typing.
+
+``BEDateDelegate`` puts the same editor into table cells: the model gives a ``datetime.date``
+(or None) for EditRole and the delegate writes one back.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+
+from PySide6.QtCore import QEvent, QModelIndex, QPoint, Qt, Signal
+from PySide6.QtGui import QFocusEvent, QKeyEvent
+from PySide6.QtWidgets import (
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from lev_desktop.i18n import _, current_language
+from lev_desktop.thai_format import (
+    MONTHS_EN_FULL,
+    MONTHS_FULL,
+    WEEKDAYS_ABBR,
+    WEEKDAYS_EN_ABBR,
+    be_year,
+    format_date,
+    parse_date,
+)
+
+
+class MonthPopup(QFrame):
+    """A month grid with BE year, Thai month and weekday names; emits the picked date."""
+
+    picked = Signal(object)
+
+    def __init__(self, parent: QWidget | None = None, *, week_starts_monday: bool = True):
+        super().__init__(parent, Qt.WindowType.Popup)
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        self.week_starts_monday = week_starts_monday
+        self.selected: dt.date | None = None
+        self.year, self.month = dt.date.today().year, dt.date.today().month
+        layout = QVBoxLayout(self)
+        header = QHBoxLayout()
+        self.prev_year = self._nav("«", _("Previous year"), lambda: self._shift(-12))
+        self.prev_month = self._nav("‹", _("Previous month"), lambda: self._shift(-1))
+        self.title = QLabel()
+        self.title.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.next_month = self._nav("›", _("Next month"), lambda: self._shift(1))
+        self.next_year = self._nav("»", _("Next year"), lambda: self._shift(12))
+        for widget in (self.prev_year, self.prev_month):
+            header.addWidget(widget)
+        header.addWidget(self.title, 1)
+        for widget in (self.next_month, self.next_year):
+            header.addWidget(widget)
+        layout.addLayout(header)
+        self.grid = QGridLayout()
+        self.grid.setSpacing(2)
+        layout.addLayout(self.grid)
+        today = QToolButton(text=_("Today"))
+        today.clicked.connect(lambda: self._pick(dt.date.today()))
+        clear = QToolButton(text=_("Clear"))
+        clear.clicked.connect(lambda: self._pick(None))
+        footer = QHBoxLayout()
+        footer.addWidget(today)
+        footer.addStretch(1)
+        footer.addWidget(clear)
+        layout.addLayout(footer)
+        self.day_buttons: list[QToolButton] = []
+        self.header_labels: list[QLabel] = []
+        self._render()
+
+    def _nav(self, text: str, tip: str, slot) -> QToolButton:  # noqa: ANN001
+        button = QToolButton(text=text)
+        button.setToolTip(tip)
+        button.setAutoRaise(True)
+        button.clicked.connect(slot)
+        return button
+
+    def show_month(self, year: int, month: int, selected: dt.date | None) -> None:
+        self.year, self.month, self.selected = year, month, selected
+        self._render()
+
+    def _shift(self, months: int) -> None:
+        index = self.year * 12 + (self.month - 1) + months
+        self.year, self.month = divmod(index, 12)
+        self.month += 1
+        self._render()
+
+    def _pick(self, value: dt.date | None) -> None:
+        self.picked.emit(value)
+        self.hide()
+
+    def _build_grid(self) -> None:
+        """Weekday headers and 6×7 day buttons, made once and relabelled per month."""
+        self.header_labels = []
+        for column in range(7):
+            label = QLabel()
+            label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+            self.grid.addWidget(label, 0, column)
+            self.header_labels.append(label)
+        self.day_buttons = []
+        for row in range(6):
+            for column in range(7):
+                button = QToolButton()
+                button.setAutoRaise(True)
+                button.setCheckable(True)
+                button.setMinimumWidth(34)
+                button.clicked.connect(lambda _checked=False, b=button: self._pick(b.property("date")))
+                self.grid.addWidget(button, row + 1, column)
+                self.day_buttons.append(button)
+
+    def _render(self) -> None:
+        if not self.day_buttons:
+            self._build_grid()
+        thai = current_language() == "th"
+        months = MONTHS_FULL if thai else MONTHS_EN_FULL
+        self.title.setText(f"{months[self.month - 1]} {be_year(self.year)}")
+        names = list(WEEKDAYS_ABBR if thai else WEEKDAYS_EN_ABBR)
+        first_weekday = 0 if self.week_starts_monday else 6
+        if not self.week_starts_monday:
+            names = names[6:] + names[:6]
+        for label, name in zip(self.header_labels, names, strict=True):
+            label.setText(name)
+        weeks = calendar.Calendar(firstweekday=first_weekday).monthdatescalendar(self.year, self.month)
+        days = [day for week in weeks for day in week]
+        today = dt.date.today()
+        for index, button in enumerate(self.day_buttons):
+            if index >= len(days):
+                button.setVisible(False)
+                button.setProperty("date", None)
+                continue
+            day = days[index]
+            button.setVisible(True)
+            button.setText(str(day.day))
+            button.setProperty("date", day)
+            button.setChecked(day == self.selected)
+            button.setEnabled(day.month == self.month)
+            button.setToolTip(format_date(day, "full"))
+            font = button.font()
+            font.setBold(day == today)
+            button.setFont(font)
+
+
+class BEDateEdit(QWidget):
+    """A date entry with Buddhist-era years. ``date()`` is a ``datetime.date`` or None."""
+
+    dateChanged = Signal(object)
+    editingFinished = Signal()
+
+    def __init__(self, parent: QWidget | None = None, *, allow_empty: bool = True,
+                 week_starts_monday: bool = True):
+        super().__init__(parent)
+        self._date: dt.date | None = None
+        self.allow_empty = allow_empty
+        self.minimum: dt.date | None = None
+        self.maximum: dt.date | None = None
+        self.error: str = ""
+        self.line = QLineEdit(self)
+        self.line.setPlaceholderText(_("dd/mm/yyyy (BE)"))
+        self.line.installEventFilter(self)
+        self.line.editingFinished.connect(self._commit_text)
+        self.button = QToolButton(self)
+        self.button.setText("▾")
+        self.button.setToolTip(_("Choose from the calendar"))
+        self.button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.button.clicked.connect(self.show_popup)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(self.line, 1)
+        layout.addWidget(self.button)
+        self.setFocusProxy(self.line)
+        self.popup = MonthPopup(self, week_starts_monday=week_starts_monday)
+        self.popup.picked.connect(self._picked)
+        self._show_text()
+
+    # ---- API ----------------------------------------------------------------------------
+    def date(self) -> dt.date | None:
+        return self._date
+
+    def setDate(self, value: dt.date | None) -> None:  # noqa: N802 - Qt naming
+        if isinstance(value, dt.datetime):
+            value = value.date()
+        changed = value != self._date
+        self._date = value
+        self._set_error("")
+        self._show_text()
+        if changed:
+            self.dateChanged.emit(value)
+
+    def setDateRange(self, minimum: dt.date | None, maximum: dt.date | None) -> None:  # noqa: N802
+        self.minimum, self.maximum = minimum, maximum
+
+    def setReadOnly(self, read_only: bool) -> None:  # noqa: N802
+        self.line.setReadOnly(read_only)
+        self.button.setEnabled(not read_only)
+
+    def hasError(self) -> bool:  # noqa: N802
+        return bool(self.error)
+
+    def text(self) -> str:
+        return self.line.text()
+
+    # ---- behaviour ----------------------------------------------------------------------
+    def _show_text(self) -> None:
+        if self._date is None:
+            self.line.setText("")
+        elif self.line.hasFocus():
+            self.line.setText(format_date(self._date, "numeric"))
+        else:
+            self.line.setText(format_date(self._date, "short"))
+        self.line.setToolTip(format_date(self._date, "full") if self._date else self.error)
+
+    def _set_error(self, message: str) -> None:
+        self.error = message
+        self.line.setStyleSheet("QLineEdit { border: 2px solid #c62828; }" if message else "")
+        self.line.setToolTip(message)
+
+    def _validate(self, value: dt.date | None) -> str:
+        if value is None and not self.allow_empty:
+            return _("Please enter a date")
+        if value is not None and self.minimum and value < self.minimum:
+            return _("The date must not be before {date}").format(date=format_date(self.minimum))
+        if value is not None and self.maximum and value > self.maximum:
+            return _("The date must not be after {date}").format(date=format_date(self.maximum))
+        return ""
+
+    def _commit_text(self) -> None:
+        text = self.line.text()
+        if self._date is not None and text in (format_date(self._date, "short"),
+                                               format_date(self._date, "numeric")):
+            self.editingFinished.emit()
+            return
+        try:
+            value = parse_date(text)
+        except ValueError:
+            self._set_error(_("Please enter a date as day/month/BE year, e.g. 15/02/2568"))
+            return
+        message = self._validate(value)
+        if message:
+            self._set_error(message)
+            return
+        self.setDate(value)
+        self.editingFinished.emit()
+
+    def _picked(self, value: dt.date | None) -> None:
+        message = self._validate(value)
+        if message:
+            self._set_error(message)
+            return
+        self.setDate(value)
+        self.line.setFocus()
+        self.editingFinished.emit()
+
+    def show_popup(self) -> None:
+        base = self._date or dt.date.today()
+        self.popup.show_month(base.year, base.month, self._date)
+        self.popup.adjustSize()
+        self.popup.move(self.mapToGlobal(QPoint(0, self.height())))
+        self.popup.show()
+
+    def eventFilter(self, watched, event) -> bool:  # noqa: ANN001, N802
+        if watched is self.line:
+            if event.type() == QEvent.Type.FocusIn:
+                if self._date is not None and not self.error:
+                    self.line.setText(format_date(self._date, "numeric"))
+            elif event.type() == QEvent.Type.FocusOut and isinstance(event, QFocusEvent):
+                if not self.error:
+                    self._show_text()
+            elif event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent):
+                if event.key() == Qt.Key.Key_Down and event.modifiers() & Qt.KeyboardModifier.AltModifier:
+                    self.show_popup()
+                    return True
+        return super().eventFilter(watched, event)
+
+
+class BEDateDelegate(QStyledItemDelegate):
+    """Table cells holding dates: shown as "15 ก.พ. 2568", edited with BEDateEdit."""
+
+    def displayText(self, value, locale) -> str:  # noqa: ANN001, N802
+        if isinstance(value, dt.date):
+            return format_date(value, "short")
+        return super().displayText(value, locale)
+
+    def createEditor(self, parent: QWidget, option: QStyleOptionViewItem,  # noqa: N802
+                     index: QModelIndex) -> QWidget:
+        editor = BEDateEdit(parent)
+        editor.editingFinished.connect(lambda: self.commitData.emit(editor))
+        return editor
+
+    def setEditorData(self, editor: QWidget, index: QModelIndex) -> None:  # noqa: N802
+        value = index.data(Qt.ItemDataRole.EditRole)
+        editor.setDate(value if isinstance(value, dt.date) else None)  # type: ignore[attr-defined]
+
+    def setModelData(self, editor: QWidget, model, index: QModelIndex) -> None:  # noqa: ANN001, N802
+        if editor.hasError():  # type: ignore[attr-defined]
+            return  # keep the old value; the editor shows the Thai message
+        model.setData(index, editor.date(), Qt.ItemDataRole.EditRole)  # type: ignore[attr-defined]

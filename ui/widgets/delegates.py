@@ -1,0 +1,186 @@
+"""Cell editors for the table editors: multi-line Thai text, baht, whole numbers, BE dates.
+
+Keyboard like Excel: Tab / Shift+Tab commit and move to the next / previous cell, Enter
+commits and moves down (the view does the moving, see ``table_view.ExcelTableView``),
+Alt+Enter or Shift+Enter starts a new line inside a text cell, Esc cancels.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from PySide6.QtCore import QAbstractItemModel, QEvent, QModelIndex, QObject, Qt, QTimer
+from PySide6.QtGui import QKeyEvent, QTextOption
+from PySide6.QtWidgets import (
+    QAbstractItemDelegate,
+    QLineEdit,
+    QPlainTextEdit,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QWidget,
+)
+
+from lev_desktop.thai_format import format_date, parse_date
+from lev_desktop.ui.widgets.date_edit import BEDateEdit
+
+# Closing an editor with this hint means "Enter": the view moves down a row.
+ENTER_HINT = QAbstractItemDelegate.EndEditHint.SubmitModelCache
+
+
+def _replacing(editor: QWidget) -> bool:
+    """True when the editor was opened by typing onto the cell (the text is replaced)."""
+    widget = editor.parentWidget()
+    while widget is not None:
+        if hasattr(widget, "replace_on_edit"):
+            return bool(widget.replace_on_edit)
+        widget = widget.parentWidget()
+    return False
+
+
+class _KeyboardDelegate(QStyledItemDelegate):
+    def eventFilter(self, editor: QObject, event: QEvent) -> bool:  # noqa: N802
+        if event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent):
+            key = event.key()
+            mods = event.modifiers()
+            if key in (Qt.Key.Key_Tab, Qt.Key.Key_Backtab) and isinstance(editor, QWidget):
+                backwards = key == Qt.Key.Key_Backtab or bool(mods & Qt.KeyboardModifier.ShiftModifier)
+                self.commitData.emit(editor)
+                self.closeEditor.emit(editor, QAbstractItemDelegate.EndEditHint.EditPreviousItem
+                                      if backwards else QAbstractItemDelegate.EndEditHint.EditNextItem)
+                return True
+            if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+                newline = mods & (Qt.KeyboardModifier.AltModifier | Qt.KeyboardModifier.ShiftModifier)
+                if newline and isinstance(editor, QPlainTextEdit):
+                    editor.insertPlainText("\n")
+                    return True
+                if isinstance(editor, QWidget):
+                    self.commitData.emit(editor)
+                    self.closeEditor.emit(editor, ENTER_HINT)
+                    return True
+        return super().eventFilter(editor, event)
+
+
+class TextDelegate(_KeyboardDelegate):
+    """Multi-line text: the editor wraps Thai at word boundaries like the cell does."""
+
+    def createEditor(self, parent: QWidget, option: QStyleOptionViewItem, index: QModelIndex) -> QWidget:
+        editor = QPlainTextEdit(parent)
+        editor.setTabChangesFocus(True)
+        editor.setWordWrapMode(QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)
+        editor.setFrameShape(QPlainTextEdit.Shape.NoFrame)
+        editor.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        editor.setObjectName("cellTextEditor")
+        editor.textChanged.connect(lambda: _grow(editor))
+        return editor
+
+    def setEditorData(self, editor: QWidget, index: QModelIndex) -> None:
+        if isinstance(editor, QPlainTextEdit):
+            text = "" if _replacing(editor) else index.data(Qt.ItemDataRole.EditRole) or ""
+            if editor.toPlainText() != text:
+                editor.setPlainText(text)
+                editor.moveCursor(editor.textCursor().MoveOperation.End)
+        else:
+            super().setEditorData(editor, index)
+
+    def setModelData(self, editor: QWidget, model: QAbstractItemModel, index: QModelIndex) -> None:
+        if isinstance(editor, QPlainTextEdit):
+            model.setData(index, editor.toPlainText(), Qt.ItemDataRole.EditRole)
+        else:
+            super().setModelData(editor, model, index)
+
+    def updateEditorGeometry(self, editor: QWidget, option: QStyleOptionViewItem, index: QModelIndex) -> None:
+        editor.setGeometry(option.rect)
+        editor.setProperty("cellHeight", option.rect.height())
+        _grow(editor)
+        QTimer.singleShot(0, editor, lambda: _grow(editor))  # once the text is laid out
+
+
+def _grow(editor: QWidget) -> None:
+    """The text editor grows downwards with its text (the row itself grows after commit)."""
+    if not isinstance(editor, QPlainTextEdit):
+        return
+    base = editor.property("cellHeight") or editor.height()
+    lines = max(1, int(editor.document().size().height()))
+    needed = lines * editor.fontMetrics().lineSpacing() + 2 * int(editor.document().documentMargin()) + 4
+    editor.resize(editor.width(), max(int(base), needed))
+
+
+class LineDelegate(_KeyboardDelegate):
+    """One-line input (baht amounts, whole numbers): the model parses and validates the text."""
+
+    def __init__(self, parent: QObject | None = None, *, align_right: bool = True):
+        super().__init__(parent)
+        self.align_right = align_right
+
+    def createEditor(self, parent: QWidget, option: QStyleOptionViewItem, index: QModelIndex) -> QWidget:
+        editor = QLineEdit(parent)
+        if self.align_right:
+            editor.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        return editor
+
+    def setEditorData(self, editor: QWidget, index: QModelIndex) -> None:
+        if isinstance(editor, QLineEdit):
+            editor.setText("" if _replacing(editor) else str(index.data(Qt.ItemDataRole.EditRole) or ""))
+            editor.selectAll()
+
+    def setModelData(self, editor: QWidget, model: QAbstractItemModel, index: QModelIndex) -> None:
+        if isinstance(editor, QLineEdit):
+            model.setData(index, editor.text(), Qt.ItemDataRole.EditRole)
+
+
+MoneyDelegate = LineDelegate
+
+
+def date_from_editor(editor: BEDateEdit) -> dt.date | None:
+    """The editor's date, reading typed text it has not committed yet (Tab/Enter come first)."""
+    try:
+        typed = parse_date(editor.text())
+    except ValueError:
+        return editor.date()
+    return typed if typed != editor.date() else editor.date()
+
+
+class DateDelegate(_KeyboardDelegate):
+    """BE dates in table cells: shown "15 ก.พ. 2568", edited with the shared BEDateEdit."""
+
+    def displayText(self, value: Any, locale: Any) -> str:  # noqa: N802
+        if isinstance(value, dt.date):
+            return format_date(value, "short")
+        return super().displayText(value, locale)
+
+    def createEditor(self, parent: QWidget, option: QStyleOptionViewItem, index: QModelIndex) -> QWidget:
+        editor = BEDateEdit(parent)
+        editor.setAutoFillBackground(True)
+        editor.line.installEventFilter(self)   # keys reach the inner line edit
+        return editor
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+        parent = watched.parent() if isinstance(watched, QLineEdit) else None
+        if isinstance(parent, BEDateEdit):
+            # The inner line edit: only Tab/Enter/Esc are ours; focus changes inside the
+            # editor are not the end of editing (the view filters the editor itself).
+            if event.type() != QEvent.Type.KeyPress or not isinstance(event, QKeyEvent):
+                return False
+            key = event.key()
+            hints = {Qt.Key.Key_Return: ENTER_HINT, Qt.Key.Key_Enter: ENTER_HINT,
+                     Qt.Key.Key_Tab: QAbstractItemDelegate.EndEditHint.EditNextItem,
+                     Qt.Key.Key_Backtab: QAbstractItemDelegate.EndEditHint.EditPreviousItem}
+            if key in hints:
+                self.commitData.emit(parent)
+                self.closeEditor.emit(parent, hints[key])
+                return True
+            if key == Qt.Key.Key_Escape:
+                self.closeEditor.emit(parent, QAbstractItemDelegate.EndEditHint.RevertModelCache)
+                return True
+            return False
+        return super().eventFilter(watched, event)
+
+    def setEditorData(self, editor: QWidget, index: QModelIndex) -> None:
+        value = index.data(Qt.ItemDataRole.EditRole)
+        if isinstance(editor, BEDateEdit):
+            editor.setDate(None if _replacing(editor) or not isinstance(value, dt.date) else value)
+
+    def setModelData(self, editor: QWidget, model: QAbstractItemModel, index: QModelIndex) -> None:
+        if isinstance(editor, BEDateEdit):
+            model.setData(index, date_from_editor(editor), Qt.ItemDataRole.EditRole)

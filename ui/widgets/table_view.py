@@ -1,0 +1,190 @@
+"""A table view that types like Excel: Enter moves down, Tab moves right (opening the next
+cell), typing starts editing, Ctrl+V pastes a tab-separated block, Delete clears cells,
+rows grow in height to show wrapped Thai text."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QModelIndex, QSortFilterProxyModel, Qt, QTimer
+from PySide6.QtGui import QGuiApplication, QKeySequence
+from PySide6.QtWidgets import QAbstractItemDelegate, QAbstractItemView, QHeaderView, QTableView, QWidget
+
+from lev_desktop.i18n import _
+from lev_desktop.ui.models.row_model import RowTableModel
+from lev_desktop.ui.widgets.delegates import ENTER_HINT
+
+
+def parse_clipboard_block(text: str) -> list[list[str]]:
+    """Excel's clipboard: rows by newline, cells by tab; quoted cells may hold newlines."""
+    rows: list[list[str]] = []
+    row: list[str] = []
+    cell: list[str] = []
+    quoted = False
+    i = 0
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    while i < len(text):
+        ch = text[i]
+        if quoted:
+            if ch == '"' and i + 1 < len(text) and text[i + 1] == '"':
+                cell.append('"')
+                i += 1
+            elif ch == '"':
+                quoted = False
+            else:
+                cell.append(ch)
+        elif ch == '"' and not cell:
+            quoted = True
+        elif ch == "\t":
+            row.append("".join(cell))
+            cell = []
+        elif ch == "\n":
+            row.append("".join(cell))
+            rows.append(row)
+            row, cell = [], []
+        else:
+            cell.append(ch)
+        i += 1
+    if cell or row:
+        row.append("".join(cell))
+        rows.append(row)
+    return rows
+
+
+class ExcelTableView(QTableView):
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setWordWrap(True)
+        self.setTextElideMode(Qt.TextElideMode.ElideNone)
+        self.setEditTriggers(QAbstractItemView.EditTrigger.DoubleClicked
+                             | QAbstractItemView.EditTrigger.EditKeyPressed
+                             | QAbstractItemView.EditTrigger.AnyKeyPressed)
+        self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectItems)
+        self.setTabKeyNavigation(True)
+        self.setAlternatingRowColors(True)
+        self.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        # Rows grow to show wrapped Thai text. Measured on demand (after data or column width
+        # changes) rather than with ResizeToContents, which re-measures on every layout pass.
+        self.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        self.horizontalHeader().sectionResized.connect(lambda *_a: self.schedule_fit())
+        self._fit_pending = False
+        self.horizontalHeader().setStretchLastSection(False)
+        # Room above and below Thai stacked marks (ปุ๋ย, ญี่ปุ่น) in wrapped cells.
+        self.setStyleSheet("QTableView::item { padding: 3px 4px; }")
+        self.horizontalHeader().setDefaultAlignment(Qt.AlignmentFlag.AlignCenter | Qt.AlignmentFlag.AlignVCenter)
+
+    def setModel(self, model) -> None:  # noqa: ANN001, N802
+        super().setModel(model)
+        if model is not None:
+            for signal in (model.modelReset, model.rowsInserted, model.rowsRemoved,
+                           model.dataChanged, model.layoutChanged, model.rowsMoved):
+                signal.connect(lambda *_a: self.schedule_fit())
+
+    def schedule_fit(self) -> None:
+        """Fits the row heights once, after the current burst of changes."""
+        if not self._fit_pending:
+            self._fit_pending = True
+            QTimer.singleShot(0, self, self._fit_rows)
+
+    def _fit_rows(self) -> None:
+        self._fit_pending = False
+        self.resizeRowsToContents()
+
+    # ---- the model behind a filter proxy -----------------------------------------------------
+    def source_model(self) -> RowTableModel | None:
+        model = self.model()
+        while isinstance(model, QSortFilterProxyModel):
+            model = model.sourceModel()
+        return model if isinstance(model, RowTableModel) else None
+
+    def to_source(self, index: QModelIndex) -> QModelIndex:
+        model = self.model()
+        while isinstance(model, QSortFilterProxyModel) and index.isValid():
+            index = model.mapToSource(index)
+            model = model.sourceModel()
+        return index
+
+    def selected_source_rows(self) -> list[int]:
+        rows = {self.to_source(i).row() for i in self.selectionModel().selectedIndexes()} if self.selectionModel() else set()
+        current = self.to_source(self.currentIndex())
+        if not rows and current.isValid():
+            rows = {current.row()}
+        return sorted(r for r in rows if r >= 0)
+
+    # ---- keyboard ----------------------------------------------------------------------------
+    replace_on_edit = False
+
+    def edit(self, index, trigger=QAbstractItemView.EditTrigger.AllEditTriggers, event=None):  # noqa: ANN001, ANN201
+        """Typing onto a cell replaces its content, as in Excel; F2 or a double click edits it."""
+        self.replace_on_edit = trigger == QAbstractItemView.EditTrigger.AnyKeyPressed
+        try:
+            return super().edit(index, trigger, event)
+        finally:
+            self.replace_on_edit = False
+
+    def closeEditor(self, editor: QWidget, hint: QAbstractItemDelegate.EndEditHint) -> None:  # noqa: N802
+        super().closeEditor(editor, QAbstractItemDelegate.EndEditHint.NoHint if hint == ENTER_HINT else hint)
+        if hint == ENTER_HINT:
+            self._move_down()
+
+    def _move_down(self) -> None:
+        current = self.currentIndex()
+        if current.isValid() and current.row() + 1 < self.model().rowCount():
+            self.setCurrentIndex(self.model().index(current.row() + 1, current.column()))
+
+    def keyPressEvent(self, event) -> None:  # noqa: ANN001, N802
+        if event.matches(QKeySequence.StandardKey.Paste):
+            self.paste()
+            return
+        if event.matches(QKeySequence.StandardKey.Copy):
+            self.copy()
+            return
+        if self.state() != QAbstractItemView.State.EditingState:
+            if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and not event.modifiers():
+                self._move_down()
+                return
+            if event.key() == Qt.Key.Key_Delete and not event.modifiers():
+                self.clear_cells()
+                return
+        super().keyPressEvent(event)
+
+    def clear_cells(self) -> None:
+        """Delete empties the selected editable cells (one undo step)."""
+        model = self.source_model()
+        if model is None or not model.editable:
+            return
+        indexes = [self.to_source(i) for i in self.selectedIndexes()] or [self.to_source(self.currentIndex())]
+        indexes = [i for i in indexes if i.isValid() and i.flags() & Qt.ItemFlag.ItemIsEditable]
+        if not indexes:
+            return
+        stack = model.undo_stack
+        if stack is not None:
+            stack.beginMacro(_("Clear cells"))
+        try:
+            for index in indexes:
+                model.setData(index, "" if model.columns[index.column()].kind != "date" else None)
+        finally:
+            if stack is not None:
+                stack.endMacro()
+
+    def paste(self) -> int:
+        model = self.source_model()
+        current = self.to_source(self.currentIndex())
+        if model is None or not model.editable:
+            return 0
+        block = parse_clipboard_block(QGuiApplication.clipboard().text())
+        if not block:
+            return 0
+        top = current.row() if current.isValid() else len(model.rows)
+        left = current.column() if current.isValid() else 1
+        return model.paste_block(top, left, block)
+
+    def copy(self) -> None:
+        indexes = sorted(self.selectedIndexes(), key=lambda i: (i.row(), i.column()))
+        if not indexes:
+            return
+        lines: dict[int, list[str]] = {}
+        for index in indexes:
+            text = str(index.data(Qt.ItemDataRole.DisplayRole) or "")
+            if "\n" in text or "\t" in text or '"' in text:
+                text = '"' + text.replace('"', '""') + '"'
+            lines.setdefault(index.row(), []).append(text)
+        QGuiApplication.clipboard().setText("\n".join("\t".join(v) for v in lines.values()))
