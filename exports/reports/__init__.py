@@ -1,0 +1,192 @@
+"""Reports: the official Thai documents (PDF) and their Excel files, for every form.
+
+``generate(store, kind, ...)`` loads the data of a report, lays it out as PDF or writes it
+as .xlsx, and writes the file atomically (a temporary file in the same folder, then
+``os.replace``), so a failed or cancelled report leaves no partial file. Qt-free: the GUI
+runs it through ``ctx.runner`` and the CLI calls it directly.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from lev_desktop.exports.reports import wording as W
+from lev_desktop.exports.reports.data import ReportDataError
+from lev_desktop.exports.reports.options import ReportOptions
+from lev_desktop.i18n import N_
+from lev_desktop.progress import Progress
+
+KINDS = ("plan", "summary", "notice", "monitoring", "softpower", "kpi", "calendar")
+FORMATS = ("pdf", "xlsx")
+
+# Names of the kinds on screen and in the CLI help (translated where shown).
+KIND_LABELS = {
+    "plan": N_("F1 Action plan"),
+    "summary": N_("F2 Summary of results against the plan"),
+    "notice": N_("Public notice of the results"),
+    "monitoring": N_("F3 Monitoring table of the LAOs"),
+    "softpower": N_("Soft Power products report (P5)"),
+    "kpi": N_("Indicators by stage (P2)"),
+    "calendar": N_("A month of deadlines"),
+}
+
+__all__ = ["KINDS", "FORMATS", "KIND_LABELS", "ReportOptions", "ReportDataError", "ReportRequest",
+           "generate", "default_filename", "sanitize_filename", "atomic_write"]
+
+
+@dataclass
+class ReportRequest:
+    kind: str
+    office_code: str | None
+    fiscal_year: int
+    fmt: str = "pdf"
+    month: tuple[int, int] | None = None      # calendar: (year, month), Gregorian
+    programme: str | None = None              # kpi / softpower: a programme code
+
+
+_WINDOWS_BAD = re.compile(r'[<>:"/\\|?*\x00-\x1f]')
+_RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10)),
+             *(f"LPT{i}" for i in range(1, 10))}
+
+
+def sanitize_filename(name: str) -> str:
+    """A file name Windows accepts: no <>:"/\\|?* or control characters, no trailing dot or
+    space, not a reserved device name, at most 150 characters; Thai is kept (NFC)."""
+    name = unicodedata.normalize("NFC", name)
+    name = _WINDOWS_BAD.sub("_", name)
+    name = re.sub(r"\s+", "_", name).strip(" ._") or "report"
+    stem, dot, ext = name.rpartition(".")
+    if dot and stem.upper() in _RESERVED:
+        name = f"_{name}"
+    elif not dot and name.upper() in _RESERVED:
+        name = f"_{name}"
+    if len(name) > 150:
+        stem, dot, ext = name.rpartition(".")
+        name = stem[: 150 - len(ext) - 1] + "." + ext if dot else name[:150]
+    return name
+
+
+def default_filename(kind: str, office_short_name: str, fiscal_year: int, fmt: str,
+                     month: tuple[int, int] | None = None) -> str:
+    """"แผนปฏิบัติงาน_อบต.หนองแสง_2568.pdf"; a month of deadlines adds the month:
+    "ปฏิทินกำหนดส่ง_อบต.หนองแสง_2568_กย2568.pdf"."""
+    parts = [W.FILE_STEM[kind], office_short_name, str(fiscal_year)]
+    if kind == "calendar" and month is not None:
+        from lev_desktop.thai_format import MONTHS_ABBR, be_year
+
+        parts.append(f"{MONTHS_ABBR[month[1] - 1].replace('.', '')}{be_year(month[0])}")
+    return sanitize_filename("_".join(parts) + "." + fmt)
+
+
+def atomic_write(target: Path, write: Callable[[Path], None]) -> Path:
+    """Calls ``write(tmp)`` for a temporary file beside ``target``, then renames it over
+    ``target``; on any error (or Cancelled) the temporary file is removed and ``target`` is
+    left as it was."""
+    target = Path(target)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp_name = tempfile.mkstemp(prefix=".~lev-", suffix=target.suffix, dir=target.parent)
+    os.close(fd)
+    tmp = Path(tmp_name)
+    try:
+        write(tmp)
+        os.replace(tmp, target)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    return target
+
+
+def load(store: Any, request: ReportRequest, progress: Progress | None = None) -> Any:
+    """The data of a report (see ``data``)."""
+    from lev_desktop.exports.reports import data
+
+    kind = request.kind
+    if kind in ("plan", "summary", "notice"):
+        return data.load_plan(store, request.office_code, request.fiscal_year,
+                              with_activities=kind != "plan")
+    if kind == "monitoring":
+        return data.load_monitoring(store, request.office_code, request.fiscal_year,
+                                    progress=progress)
+    if kind == "softpower":
+        return data.load_softpower(store, request.office_code, request.fiscal_year,
+                                   programme=request.programme or "P5")
+    if kind == "kpi":
+        return data.load_kpi(store, request.office_code, request.fiscal_year,
+                             programme=request.programme)
+    if kind == "calendar":
+        from lev_desktop.exports.reports import calendar
+
+        return calendar.load_month(store, request.office_code, request.fiscal_year, request.month)
+    raise ValueError(f"unknown report kind {kind!r}")
+
+
+def render_pdf(kind: str, payload: Any, options: ReportOptions, progress: Progress | None = None,
+               prepared_by: str = "") -> bytes:
+    from lev_desktop.exports.reports import documents as d
+
+    if kind == "plan":
+        return d.plan_pdf(payload, options, progress, prepared_by=prepared_by)
+    if kind == "summary":
+        return d.summary_pdf(payload, options, progress, prepared_by=prepared_by)
+    if kind == "notice":
+        return d.notice_pdf(payload, options, progress)
+    if kind == "monitoring":
+        return d.monitoring_pdf(payload, options, progress)
+    if kind == "softpower":
+        return d.softpower_pdf(payload, options, progress)
+    if kind == "kpi":
+        return d.kpi_pdf(payload, options, progress)
+    if kind == "calendar":
+        from lev_desktop.exports.reports import calendar
+
+        return calendar.calendar_pdf(payload, options, progress)
+    raise ValueError(kind)
+
+
+def office_short_name(payload: Any) -> str:
+    return payload.office.short_name
+
+
+def generate(store: Any, request: ReportRequest, out: str | os.PathLike[str] | None = None, *,
+             options: ReportOptions | None = None, progress: Progress | None = None,
+             folder: str | os.PathLike[str] | None = None) -> Path:
+    """Makes one report file and returns its path.
+
+    ``out`` is the file to write; without it the file goes into ``folder`` (default: the
+    current folder) under its Thai default name.
+    """
+    progress = progress or Progress()
+    if request.kind not in KINDS:
+        raise ValueError(f"unknown report kind {request.kind!r}")
+    if request.fmt not in FORMATS:
+        raise ValueError(f"unknown format {request.fmt!r}")
+    options = options or ReportOptions.from_store(store)
+    progress(0, 0, "")
+    payload = load(store, request, progress)
+    progress.check()
+    if out is None:
+        name = default_filename(request.kind, office_short_name(payload), request.fiscal_year,
+                                request.fmt, getattr(payload, "month", None))
+        out = Path(folder or ".") / name
+    target = Path(out)
+    prepared_by = getattr(store, "officer", "") or ""
+
+    def write(tmp: Path) -> None:
+        if request.fmt == "pdf":
+            data = render_pdf(request.kind, payload, options, progress, prepared_by)
+            progress.check()
+            tmp.write_bytes(data)
+        else:
+            from lev_desktop.exports.xlsx import reports as xlsx_reports
+
+            xlsx_reports.write(request.kind, payload, options, tmp, progress)
+            progress.check()
+
+    return atomic_write(target, write)

@@ -1,0 +1,439 @@
+"""What each report shows, loaded from the store as plain rows (no ORM objects leave here).
+
+Loading is separate from layout so the PDF and the Excel file of a report show the same
+values, and so a benchmark can time both parts.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import func, select
+
+from lev_desktop import gazetteer
+from lev_desktop.db.models import Activity, KpiValue, Monitoring, Office, Plan, PlanItem, Programme
+from lev_desktop.db.store import Store
+from lev_desktop.domain.offices import LaoType, Level
+from lev_desktop.progress import Progress
+from lev_desktop.services import offices as office_service
+from lev_desktop.services import programmes as programme_service
+
+_LONG_PREFIXES = (
+    ("องค์การบริหารส่วนจังหวัด", "อบจ."), ("องค์การบริหารส่วนตำบล", "อบต."),
+    ("เทศบาลนคร", "ทน."), ("เทศบาลเมือง", "ทม."), ("เทศบาลตำบล", "ทต."),
+    ("สำนักงานส่งเสริมการปกครองท้องถิ่นอำเภอ", "สถอ."),
+    ("สำนักงานส่งเสริมการปกครองท้องถิ่นจังหวัด", "สถจ."),
+)
+
+
+class ReportDataError(ValueError):
+    """The report cannot be made from what the database holds; the message is for a person."""
+
+
+@dataclass
+class OfficeInfo:
+    code: str
+    name: str
+    level: str
+    lao_type: str | None
+    district_code: str | None
+    province_code: str | None
+
+    @property
+    def short_name(self) -> str:
+        """"อบต.หนองแสง" for "องค์การบริหารส่วนตำบลหนองแสง" (file names, narrow columns)."""
+        for long, short in _LONG_PREFIXES:
+            if self.name.startswith(long) and len(self.name) > len(long):
+                return short + self.name[len(long):]
+        return self.name
+
+    @property
+    def district_name(self) -> str:
+        return gazetteer.district_label(self.district_code)
+
+    @property
+    def province_name(self) -> str:
+        found = gazetteer.province(self.province_code)
+        return f"จังหวัด{found.name_th}" if found and found.code != "10" else (
+            found.name_th if found else "")
+
+    @property
+    def place_line(self) -> str:
+        """"องค์การบริหารส่วนตำบลหนองแสง อำเภอเมืองนครพนม จังหวัดนครพนม"."""
+        parts = [self.name]
+        if self.level in (Level.LAO, Level.DISTRICT) and self.district_name \
+                and self.district_name not in self.name:
+            parts.append(self.district_name)
+        if self.province_name and self.province_name not in self.name:
+            parts.append(self.province_name)
+        return " ".join(parts)
+
+    @property
+    def executive_title(self) -> str:
+        """The executive who signs for the office (นายก อบต. / นายกเทศมนตรี / นายอำเภอ …)."""
+        name = self.name
+        if self.lao_type == LaoType.SAO:
+            return "นายก" + name
+        if self.lao_type == LaoType.PAO:
+            return "นายก" + name
+        if self.lao_type in (LaoType.SUBDISTRICT, LaoType.TOWN, LaoType.CITY):
+            return "นายกเทศมนตรี" + name.removeprefix("เทศบาล")
+        if self.level == Level.DISTRICT:
+            return "ท้องถิ่นอำเภอ" + (self.district_name.removeprefix("อำเภอ") or "")
+        if self.level == Level.PROVINCE:
+            return "ท้องถิ่นจังหวัด" + self.province_name.removeprefix("จังหวัด")
+        return ""
+
+
+def office_info(office: Office) -> OfficeInfo:
+    return OfficeInfo(office.code, office.name, office.level, office.lao_type,
+                      office.district_code, office.province_code)
+
+
+def get_office(store: Store, code: str | None) -> OfficeInfo:
+    code = code or store.office_code
+    office = office_service.get_office(store, code) if code else None
+    if office is None:
+        from lev_desktop.i18n import _
+
+        raise ReportDataError(_("Office {code} is not in this database").format(code=code or "-"))
+    return office_info(office)
+
+
+def programme_by_code(store: Store, code: str) -> Programme:
+    programme = programme_service.get_programme(store, code)
+    if programme is None:
+        from lev_desktop.i18n import _
+
+        raise ReportDataError(_("Programme {code} is not in this database").format(code=code))
+    return programme
+
+
+def _laos_under(store: Store, office: OfficeInfo) -> list[OfficeInfo]:
+    if office.level == Level.LAO:
+        return [office]
+    return [office_info(o) for o in office_service.subordinate_laos(store, office.code)]
+
+
+# ---- F1 action plan and F2 summary -------------------------------------------------------
+
+@dataclass
+class PlanRow:
+    seq: int
+    project: str
+    objective: str
+    target: str
+    location: str
+    budget: Decimal | None
+    no_budget: bool
+    kpi: str
+    expected_result: str
+    planned_activities: int
+    activities: list[ActivityRow] = field(default_factory=list)
+
+
+@dataclass
+class ActivityRow:
+    title: str
+    held_on: dt.date | None
+    held_until: dt.date | None
+    place: str
+    participants: int | None
+    outputs: str
+    budget_spent: Decimal | None
+    problems: str
+    remedies: str
+
+
+@dataclass
+class PlanData:
+    office: OfficeInfo
+    fiscal_year: int
+    programme_name: str
+    letter: dict[str, Any]
+    status: str
+    rows: list[PlanRow]
+    monitoring: dict[str, Any]
+
+    @property
+    def budget_total(self) -> Decimal:
+        return sum((r.budget or Decimal(0) for r in self.rows if not r.no_budget), Decimal(0))
+
+    @property
+    def spent_total(self) -> Decimal:
+        return sum((a.budget_spent or Decimal(0) for r in self.rows for a in r.activities), Decimal(0))
+
+    @property
+    def activity_count(self) -> int:
+        return sum(len(r.activities) for r in self.rows)
+
+    @property
+    def participant_total(self) -> int:
+        return sum(a.participants or 0 for r in self.rows for a in r.activities)
+
+
+def load_plan(store: Store, office_code: str | None, fiscal_year: int, *,
+              programme: str = "P1", with_activities: bool = True) -> PlanData:
+    office = get_office(store, office_code)
+    prog = programme_by_code(store, programme)
+    with store.read() as s:
+        plan = s.scalar(select(Plan).where(Plan.owner_office == office.code,
+                                           Plan.programme_id == prog.id,
+                                           Plan.fiscal_year == fiscal_year,
+                                           Plan.deleted.is_(False)))
+        if plan is None:
+            from lev_desktop.i18n import _
+
+            raise ReportDataError(_("{office} has no action plan for fiscal year {year}").format(
+                office=office.name, year=fiscal_year))
+        items = list(s.scalars(select(PlanItem).where(PlanItem.plan_id == plan.id,
+                                                      PlanItem.deleted.is_(False))
+                               .order_by(PlanItem.seq)))
+        acts: dict[str, list[Activity]] = defaultdict(list)
+        if with_activities and items:
+            for act in s.scalars(select(Activity).where(
+                    Activity.plan_item_id.in_([i.id for i in items]), Activity.deleted.is_(False))):
+                acts[act.plan_item_id].append(act)
+        mon = s.scalar(select(Monitoring).where(Monitoring.owner_office == office.code,
+                                                Monitoring.programme_id == prog.id,
+                                                Monitoring.fiscal_year == fiscal_year,
+                                                Monitoring.deleted.is_(False)))
+        status = plan.status
+    rows = []
+    for index, item in enumerate(items, start=1):
+        activities = sorted(acts.get(item.id, []), key=lambda a: (a.held_on or dt.date.max, a.title))
+        rows.append(PlanRow(
+            index, item.project, item.objective, item.target, item.location, item.budget,
+            item.no_budget, item.kpi, item.expected_result, item.planned_activities,
+            [ActivityRow(a.title, a.held_on, a.held_until, a.place, a.participants, a.outputs,
+                         a.budget_spent, a.problems, a.remedies) for a in activities]))
+    monitoring = {}
+    if mon is not None:
+        monitoring = {k: getattr(mon, k) for k in (
+            "committee_selected_on", "committee_met_on", "plan_made_on", "reported_on",
+            "notice_posted_on", "note")}
+    return PlanData(office, fiscal_year, prog.name, dict(prog.letter or {}), status, rows, monitoring)
+
+
+# ---- F3 monitoring -----------------------------------------------------------------------
+
+@dataclass
+class MonitoringRow:
+    district: str
+    district_code: str
+    lao: str                  # short name as on the form: อบต.หนองแสง
+    lao_code: str
+    committee_selected_on: dt.date | None
+    committee_met_on: dt.date | None
+    plan_made_on: dt.date | None
+    activities: int
+    reported_on: dt.date | None
+    notice_posted_on: dt.date | None
+    note: str
+
+
+@dataclass
+class MonitoringData:
+    office: OfficeInfo
+    fiscal_year: int
+    rows: list[MonitoringRow]
+
+    def groups(self) -> list[tuple[str, list[MonitoringRow]]]:
+        out: list[tuple[str, list[MonitoringRow]]] = []
+        for row in self.rows:
+            if not out or out[-1][0] != row.district:
+                out.append((row.district, []))
+            out[-1][1].append(row)
+        return out
+
+
+def load_monitoring(store: Store, office_code: str | None, fiscal_year: int, *,
+                    progress: Progress | None = None) -> MonitoringData:
+    office = get_office(store, office_code)
+    prog = programme_by_code(store, "P1")
+    laos = _laos_under(store, office)
+    codes = {lao.code for lao in laos}
+    with store.read() as s:
+        milestones = {m.owner_office: m for m in s.scalars(select(Monitoring).where(
+            Monitoring.programme_id == prog.id, Monitoring.fiscal_year == fiscal_year,
+            Monitoring.deleted.is_(False)))}
+        counts = dict(s.execute(
+            select(Plan.owner_office, func.count(Activity.id))
+            .join(PlanItem, PlanItem.plan_id == Plan.id)
+            .join(Activity, Activity.plan_item_id == PlanItem.id)
+            .where(Plan.programme_id == prog.id, Plan.fiscal_year == fiscal_year,
+                   Plan.deleted.is_(False), PlanItem.deleted.is_(False),
+                   Activity.deleted.is_(False))
+            .group_by(Plan.owner_office)).all())
+    if progress is not None:
+        progress(0, len(laos))
+    district_names: dict[str | None, str] = {}
+    rows = []
+    for lao in laos:
+        if lao.code not in codes:
+            continue
+        if lao.district_code not in district_names:
+            district_names[lao.district_code] = gazetteer.district_label(lao.district_code)
+        m = milestones.get(lao.code)
+        count = counts.get(lao.code, 0)
+        if m is not None and m.activities_override is not None:
+            count = m.activities_override
+        rows.append(MonitoringRow(
+            district_names[lao.district_code].removeprefix("อำเภอ"), lao.district_code or "",
+            lao.short_name, lao.code,
+            m.committee_selected_on if m else None, m.committee_met_on if m else None,
+            m.plan_made_on if m else None, count,
+            m.reported_on if m else None, m.notice_posted_on if m else None,
+            (m.note or m.override_reason or "") if m else ""))
+    rows.sort(key=lambda r: (r.district_code, r.district, r.lao_code))
+    return MonitoringData(office, fiscal_year, rows)
+
+
+# ---- P5 Soft Power and P2 indicators -------------------------------------------------------
+
+SOFTPOWER_FIELDS = ("identity", "product", "group", "participants", "income", "training",
+                    "publicity", "photos_url", "video_url")
+
+
+@dataclass
+class ProductRow:
+    lao: str
+    lao_code: str
+    values: dict[str, Any]
+
+
+@dataclass
+class SoftPowerData:
+    office: OfficeInfo
+    fiscal_year: int
+    programme_name: str
+    consolidated: bool
+    rows: list[ProductRow]
+    lao_count: int
+
+    @property
+    def participants_total(self) -> int:
+        return int(sum(r.values.get("participants") or 0 for r in self.rows))
+
+    @property
+    def income_total(self) -> Decimal:
+        return sum((r.values.get("income") or Decimal(0) for r in self.rows), Decimal(0))
+
+    @property
+    def reporting_laos(self) -> int:
+        return len({r.lao_code for r in self.rows})
+
+
+def _kpi_value(v: KpiValue, kind: str | None) -> Any:
+    if v.value_date is not None:
+        return v.value_date
+    if v.value_num is not None:
+        if kind in ("integer",):
+            return int(v.value_num)
+        if kind in ("baht",):
+            return Decimal(v.value_num).quantize(Decimal("0.01"))
+        return Decimal(v.value_num).normalize() if kind != "decimal" else Decimal(v.value_num)
+    return v.value_text or ""
+
+
+def load_softpower(store: Store, office_code: str | None, fiscal_year: int, *,
+                   programme: str = "P5") -> SoftPowerData:
+    office = get_office(store, office_code)
+    prog = programme_by_code(store, programme)
+    kinds = {i["code"]: i.get("type") for i in prog.spec.get("indicators", [])}
+    laos = _laos_under(store, office)
+    names = {lao.code: lao for lao in laos}
+    with store.read() as s:
+        values = list(s.scalars(select(KpiValue).where(
+            KpiValue.programme_id == prog.id, KpiValue.period == f"FY{fiscal_year}",
+            KpiValue.deleted.is_(False))))
+    products: dict[tuple[str, str], dict[str, Any]] = defaultdict(dict)
+    for v in values:
+        if v.owner_office in names:
+            products[(v.owner_office, v.row_key)][v.indicator_code] = _kpi_value(v, kinds.get(v.indicator_code))
+    rows = [ProductRow(names[owner].short_name, owner, vals)
+            for (owner, _key), vals in products.items()]
+    rows.sort(key=lambda r: (names[r.lao_code].district_code or "", r.lao_code,
+                             str(r.values.get("product", ""))))
+    return SoftPowerData(office, fiscal_year, prog.name, office.level != Level.LAO, rows, len(laos))
+
+
+@dataclass
+class KpiLine:
+    code: str
+    name: str
+    unit: str
+    kind: str
+    stage: str
+    value: Any = None             # one office
+    reported: int = 0             # consolidated
+    total: Decimal | None = None
+    mean: Decimal | None = None
+    minimum: Decimal | None = None
+    maximum: Decimal | None = None
+    common: str = ""              # most frequent choice
+
+
+@dataclass
+class KpiData:
+    office: OfficeInfo
+    period_year: int
+    programme_name: str
+    consolidated: bool
+    lao_count: int
+    stages: list[tuple[str, list[KpiLine]]]
+
+
+def pick_kpi_programme(store: Store, fiscal_year: int) -> Programme:
+    """The indicator programme of the year asked for, else the latest one before it (the
+    built-in "Clean Province" plan is of 2567)."""
+    candidates = [p for p in programme_service.list_programmes(store) if p.kind == "indicators"]
+    if not candidates:
+        return programme_by_code(store, "P2")
+    same = [p for p in candidates if p.fiscal_year == fiscal_year]
+    if same:
+        return same[0]
+    earlier = sorted((p for p in candidates if (p.fiscal_year or 0) <= fiscal_year),
+                     key=lambda p: p.fiscal_year or 0)
+    return earlier[-1] if earlier else candidates[0]
+
+
+def load_kpi(store: Store, office_code: str | None, fiscal_year: int, *,
+             programme: str | None = None) -> KpiData:
+    office = get_office(store, office_code)
+    prog = programme_by_code(store, programme) if programme else pick_kpi_programme(store, fiscal_year)
+    year = prog.fiscal_year or fiscal_year
+    spec = prog.spec or {}
+    stages: dict[str, str] = spec.get("stages") or {"": ""}
+    laos = _laos_under(store, office)
+    codes = {lao.code for lao in laos}
+    with store.read() as s:
+        values = [v for v in s.scalars(select(KpiValue).where(
+            KpiValue.programme_id == prog.id, KpiValue.period == f"FY{year}",
+            KpiValue.deleted.is_(False))) if v.owner_office in codes]
+    by_code: dict[str, list[KpiValue]] = defaultdict(list)
+    for v in values:
+        by_code[v.indicator_code].append(v)
+    grouped: dict[str, list[KpiLine]] = {key: [] for key in stages}
+    for ind in spec.get("indicators", []):
+        line = KpiLine(ind["code"], ind["name"], ind.get("unit", ""), ind.get("type", "text"),
+                       ind.get("group", ""))
+        found = by_code.get(ind["code"], [])
+        line.reported = len({v.owner_office for v in found})
+        nums = [Decimal(v.value_num) for v in found if v.value_num is not None]
+        if office.level == Level.LAO:
+            line.value = _kpi_value(found[0], line.kind) if found else None
+        if nums:
+            line.total = sum(nums, Decimal(0))
+            line.mean = (line.total / len(nums)).quantize(Decimal("0.01"))
+            line.minimum, line.maximum = min(nums), max(nums)
+        texts = [v.value_text for v in found if v.value_text]
+        if texts:
+            line.common = Counter(texts).most_common(1)[0][0]
+        grouped.setdefault(line.stage if line.stage in grouped else next(iter(grouped)), []).append(line)
+    return KpiData(office, year, prog.name, office.level != Level.LAO, len(laos),
+                   [(stages.get(key, key), lines) for key, lines in grouped.items() if lines])

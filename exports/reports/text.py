@@ -1,0 +1,57 @@
+"""The one adapter between the report documents and the Thai typesetting engine.
+
+Every paragraph of every report is made by ``para()``: a ``ThaiParagraph`` of the engine
+(``lev_desktop.exports.pdf``: Sarabun registration with the ToUnicode fix, nlpo3 word
+segmentation, HarfBuzz-shaped lines broken only between words). Texts are plain text, not
+markup: a person's "<" or "&" prints as typed; a newline is a line break.
+"""
+
+from __future__ import annotations
+
+from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_LEFT, TA_RIGHT
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.platypus import Flowable
+
+from lev_desktop.exports.pdf import ThaiParagraph, register_fonts as _engine_register
+from lev_desktop.exports.pdf import require_harfbuzz, string_width
+
+FONT = "Sarabun"
+FONT_BOLD = "Sarabun-Bold"
+
+_ALIGN = {"left": TA_LEFT, "center": TA_CENTER, "right": TA_RIGHT, "justify": TA_JUSTIFY}
+
+
+def require_shaping() -> None:
+    """Thai marks are wrong without HarfBuzz shaping: fail loudly (ShapingUnavailable)."""
+    require_harfbuzz()
+
+
+def register_fonts() -> None:
+    _engine_register()
+
+
+_styles: dict[tuple, ParagraphStyle] = {}
+
+
+def style(size: float = 16, *, bold: bool = False, align: str = "left",
+          indent: float = 0, first_indent: float = 0, leading: float | None = None,
+          space_before: float = 0, space_after: float = 0) -> ParagraphStyle:
+    key = (size, bold, align, indent, first_indent, leading, space_before, space_after)
+    found = _styles.get(key)
+    if found is None:
+        found = ParagraphStyle(
+            name=f"lev-{len(_styles)}", fontName=FONT_BOLD if bold else FONT, fontSize=size,
+            leading=leading or size * 1.5, alignment=_ALIGN[align], leftIndent=indent,
+            firstLineIndent=first_indent, spaceBefore=space_before, spaceAfter=space_after,
+            shaping=1)
+        _styles[key] = found
+    return found
+
+
+def para(text: str, st: ParagraphStyle) -> Flowable:
+    """A paragraph of plain text; newlines are kept as line breaks."""
+    return ThaiParagraph([(text or "", st.fontName)], st)
+
+
+def text_width(text: str, size: float, bold: bool = False) -> float:
+    return string_width(text, FONT_BOLD if bold else FONT, size)

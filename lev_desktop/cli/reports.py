@@ -1,0 +1,79 @@
+"""``lev report KIND``: the report documents (PDF) and their Excel files from the command line."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+from pathlib import Path
+
+from lev_desktop.cli import CliError, open_store
+from lev_desktop.i18n import _
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    from lev_desktop.exports.reports import KINDS
+
+    report = sub.add_parser("report", help=_("make a report as PDF or Excel (.xlsx)"))
+    report.add_argument("kind", choices=KINDS,
+                        help=_("plan (F1), summary (F2), notice, monitoring (F3), softpower (P5), "
+                               "kpi (P2), calendar (a month of deadlines)"))
+    report.add_argument("--office", help=_("office code (default: this office)"))
+    report.add_argument("--fiscal-year", type=int, help=_("fiscal year in BE, e.g. 2568"))
+    report.add_argument("--out", help=_("the file to write, .pdf or .xlsx (default: a Thai name "
+                                        "in the current folder)"))
+    report.add_argument("--format", choices=["pdf", "xlsx"], help=_("format when --out is not given"))
+    report.add_argument("--thai-digits", action="store_true", default=None,
+                        help=_("print Thai digits (๐–๙)"))
+    report.add_argument("--month", help=_("calendar: the month, YYYY-MM (Gregorian)"))
+    report.add_argument("--programme", help=_("kpi / softpower: programme code"))
+    report.add_argument("--signer-name", help=_("name of the person who signs"))
+    report.add_argument("--signer-position", help=_("position of the person who signs"))
+    report.set_defaults(handler=cmd_report)
+
+
+def _fiscal_year(store, value: int | None) -> int:  # noqa: ANN001
+    from lev_desktop.thai_format import fiscal_year
+
+    if value:
+        if not 2400 <= value <= 2700:
+            raise CliError(_("The fiscal year must be a Buddhist-era year such as 2568"), 2)
+        return value
+    stored = store.get_setting("fiscal_year")
+    return int(stored) if stored else fiscal_year(dt.date.today())
+
+
+def _month(text: str | None) -> tuple[int, int] | None:
+    if not text:
+        return None
+    try:
+        year, month = (int(p) for p in text.split("-"))
+        dt.date(year, month, 1)
+    except ValueError as exc:
+        raise CliError(_("The month must be written YYYY-MM, e.g. 2025-09"), 2) from exc
+    return year, month
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from lev_desktop.exports.reports import ReportDataError, ReportOptions, ReportRequest, generate
+
+    fmt = args.format or "pdf"
+    if args.out:
+        suffix = Path(args.out).suffix.lower().lstrip(".")
+        if suffix not in ("pdf", "xlsx"):
+            raise CliError(_("The output file must end in .pdf or .xlsx"), 2)
+        fmt = suffix
+    store = open_store(args)
+    if not (args.office or store.office_code):
+        raise CliError(_("Please give --office (this database has no office yet)"), 2)
+    request = ReportRequest(args.kind, args.office or store.office_code,
+                            _fiscal_year(store, args.fiscal_year), fmt, month=_month(args.month),
+                            programme=args.programme)
+    options = ReportOptions.from_store(store, thai_digits=args.thai_digits,
+                                       signer_name=args.signer_name,
+                                       signer_position=args.signer_position)
+    try:
+        path = generate(store, request, args.out, options=options)
+    except ReportDataError as exc:
+        raise CliError(str(exc), 3) from exc
+    print(_("Written: {path}").format(path=path))
+    return 0

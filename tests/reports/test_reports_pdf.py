@@ -1,0 +1,194 @@
+"""The PDF documents: text survives (pdftotext), fonts embedded, options, headers repeated."""
+
+from __future__ import annotations
+
+import datetime as dt
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from lev_desktop.exports.pdf import segment
+from lev_desktop.exports.reports import KINDS, ReportOptions, ReportRequest, generate
+
+from .conftest import ACTIVITY, HARD_WORDS, LOCATION, PROJECT, needs_poppler, norm, pdftotext
+
+
+def make(store, kind: str, tmp_path: Path, office: str = "4801006", **opts) -> Path:
+    options = ReportOptions(**{"signer_name": "นายทดสอบ ผู้ใหญ่", **opts})
+    return generate(store, ReportRequest(kind, office, 2568, "pdf", month=(2025, 9)),
+                    options=options, folder=tmp_path)
+
+
+@needs_poppler
+@pytest.mark.parametrize("kind", ["plan", "summary", "notice"])
+def test_lao_documents_keep_the_thai_text(report_store, tmp_path, kind):
+    path = make(report_store, kind, tmp_path)
+    text = norm(pdftotext(path))
+    expected = [PROJECT, "องค์การบริหารส่วนตำบลหนองแสง", "นายทดสอบผู้ใหญ่", *HARD_WORDS]
+    if kind == "plan":
+        expected += [LOCATION, "12,500.50"]
+    if kind == "summary":
+        expected += [ACTIVITY, "15ก.พ.2568", "7,250.25"]
+    if kind == "notice":
+        expected += ["ประกาศองค์การบริหารส่วนตำบลหนองแสง", "เรื่องผลการดำเนินงาน",
+                     "ประกาศณวันที่30กันยายนพ.ศ.2568", "จึงประกาศมาเพื่อทราบโดยทั่วกัน",
+                     "นายกองค์การบริหารส่วนตำบลหนองแสง"]
+    for phrase in expected:
+        if kind in ("plan", "summary") and phrase in (PROJECT, LOCATION, ACTIVITY):
+            # a table cell wraps; pdftotext may interleave its lines with the next column's,
+            # so each word of the cell is looked for
+            for word in segment(phrase):
+                assert norm(word) in text, (phrase, word)
+        else:
+            assert norm(phrase) in text, phrase
+
+
+@needs_poppler
+def test_fonts_are_sarabun_and_embedded(report_store, tmp_path):
+    path = make(report_store, "summary", tmp_path)
+    out = subprocess.run(["pdffonts", str(path)], check=True, capture_output=True,
+                         text=True).stdout.splitlines()[2:]
+    assert out, "no fonts listed"
+    for line in out:
+        assert "Sarabun" in line and " yes " in line, line
+
+
+@needs_poppler
+def test_thai_digits_option(report_store, tmp_path):
+    thai = norm(pdftotext(make(report_store, "plan", tmp_path / "t", thai_digits=True)))
+    arabic = norm(pdftotext(make(report_store, "plan", tmp_path / "a", thai_digits=False)))
+    assert norm("ประจำปีงบประมาณ พ.ศ. ๒๕๖๘") in thai
+    assert norm("๑๒,๕๐๐.๕๐") in thai
+    assert norm("ประจำปีงบประมาณ พ.ศ. 2568") in arabic
+    assert "๒๕๖๘" not in arabic.replace(norm("๒๕๖๘"), "") or norm("พ.ศ. 2568") in arabic
+
+
+@needs_poppler
+def test_letterhead_and_signer_position(report_store, tmp_path):
+    path = make(report_store, "notice", tmp_path, letterhead="ที่ นพ ๗๕๔๐๑/ว ๑๒๓",
+                signer_position="ปลัดองค์การบริหารส่วนตำบล ปฏิบัติหน้าที่แทน")
+    text = norm(pdftotext(path))
+    assert norm("ที่ นพ ๗๕๔๐๑/ว ๑๒๓") in text
+    assert norm("ปลัดองค์การบริหารส่วนตำบล ปฏิบัติหน้าที่แทน") in text
+
+
+def test_garuda_image_is_drawn_when_picked(report_store, tmp_path):
+    from PIL import Image
+
+    image = tmp_path / "garuda.png"
+    Image.new("RGB", (60, 60), (200, 30, 30)).save(image)
+    with_image = make(report_store, "notice", tmp_path / "g", garuda_image=str(image))
+    without = make(report_store, "notice", tmp_path / "n")
+    assert b"/Subtype /Image" in with_image.read_bytes()
+    assert b"/Subtype /Image" not in without.read_bytes()
+
+
+@needs_poppler
+def test_monitoring_header_repeats_on_every_page(tmp_path):
+    """Synthetic 300-LAO table: every page carries the column headings and the rows stay in
+    order with none lost."""
+    from lev_desktop.exports.reports.data import MonitoringData, MonitoringRow, OfficeInfo
+    from lev_desktop.exports.reports.documents import monitoring_pdf
+
+    office = OfficeInfo("P48", "สำนักงานส่งเสริมการปกครองท้องถิ่นจังหวัดนครพนม", "province", None,
+                        None, "48")
+    rows = [MonitoringRow(f"อำเภอที่{i // 20}", f"48{i // 20:02d}", f"อบต.ทดสอบ{i:04d}", f"x{i}",
+                          dt.date(2024, 10, 15), dt.date(2024, 11, 1), dt.date(2024, 11, 2), i % 7,
+                          dt.date(2025, 9, 20) if i % 3 else None, None, "")
+            for i in range(300)]
+    path = tmp_path / "f3.pdf"
+    path.write_bytes(monitoring_pdf(MonitoringData(office, 2568, rows), ReportOptions()))
+    pages = int(next(line.split()[-1] for line in subprocess.run(
+        ["pdfinfo", str(path)], capture_output=True, text=True, check=True).stdout.splitlines()
+        if line.startswith("Pages:")))
+    assert pages > 5
+    seen = []
+    for page in range(1, pages + 1):
+        text = pdftotext(path, page)
+        if "อบต.ทดสอบ" in text:
+            assert "วันที่ประชุม" in text and "หมายเหตุ" in text, f"page {page} has no header"
+        seen += [int(w[-4:]) for w in text.split() if w.startswith("อบต.ทดสอบ")]
+    assert seen == list(range(300))
+
+
+def test_every_kind_makes_a_pdf(demo_store, tmp_path):
+    for kind in KINDS:
+        office = "D4801" if kind in ("monitoring", "calendar") else "4801006"
+        path = make(demo_store, kind, tmp_path, office=office)
+        assert path.read_bytes().startswith(b"%PDF")
+        assert path.name.endswith(".pdf")
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".~lev-")]
+
+
+@pytest.mark.parametrize("kind", ["plan", "summary", "notice", "monitoring"])
+def test_lines_break_only_between_words(report_store, tmp_path, monkeypatch, kind):
+    """Every line of every paragraph and cell ends where the segmenter says a word ends."""
+    from lev_desktop.exports.reports import layout, text
+
+    made = []
+    original = text.para
+
+    def recording(value, st):
+        flowable = original(value, st)
+        made.append((value or "", flowable))
+        return flowable
+
+    monkeypatch.setattr(text, "para", recording)
+    monkeypatch.setattr(layout, "para", recording)
+    import lev_desktop.exports.reports.documents as documents
+
+    monkeypatch.setattr(documents, "para", recording)
+    office = "4801006" if kind != "monitoring" else "4801006"
+    make(report_store, kind, tmp_path, office=office)
+    checked = 0
+    for source, flowable in made:
+        lines = [line.strip() for line in flowable.line_texts()]
+        if len(lines) < 2:
+            continue
+        from lev_desktop.exports.reports.text import text_width
+
+        size = flowable.style.fontSize
+        bold = "Bold" in flowable.style.fontName
+        for part in source.split("\n"):
+            ends = set()
+            position = 0
+            for word in segment(part):
+                start = position
+                position += len(word)
+                ends.add(position)
+                if text_width(word.strip(), size, bold) > flowable.width:
+                    # a word wider than its cell must be cut somewhere: any place is allowed
+                    ends.update(range(start, position + 1))
+            cursor = 0
+            for line in lines:
+                if not line:
+                    continue
+                found = part.find(line, cursor)
+                if found < 0:
+                    continue  # this line belongs to another hard-broken part
+                end = found + len(line)
+                assert end in ends or end == len(part), (source, line)
+                cursor = end
+                checked += 1
+    assert checked > 5
+
+
+@needs_poppler
+def test_a_row_taller_than_a_page_continues_on_the_next(tmp_path):
+    from decimal import Decimal
+
+    from lev_desktop.exports.reports.data import OfficeInfo, PlanData, PlanRow
+    from lev_desktop.exports.reports.documents import plan_pdf
+
+    office = OfficeInfo("4801006", "องค์การบริหารส่วนตำบลหนองแสง", "lao", "sao", "4801", "48")
+    long_text = " ".join(f"กิจกรรมย่อยที่{i} ปั้นปุ๋ยหมักริมน้ำ" for i in range(250))
+    rows = [PlanRow(1, "โครงการยาวมาก", long_text, "เป้าหมาย", "ที่", Decimal("1000"), False,
+                    "ตัวชี้วัด", "ผล", 1),
+            PlanRow(2, "โครงการถัดไป", "สั้น", "เป้าหมาย", "ที่", None, True, "ตัวชี้วัด", "ผล", 1)]
+    path = tmp_path / "long.pdf"
+    path.write_bytes(plan_pdf(PlanData(office, 2568, "P1", {}, "draft", rows, {}),
+                              ReportOptions()))
+    text = norm(pdftotext(path))
+    assert norm("กิจกรรมย่อยที่249") in text and norm("โครงการถัดไป") in text
+    assert norm("กิจกรรมย่อยที่0") in text

@@ -1,0 +1,411 @@
+"""รายงาน: choose a report, its office and options; preview it; save it as PDF or Excel.
+
+All loading and layout runs in ``ctx.runner`` (progress after 600 ms, Cancel); the screen
+only collects choices and shows results. ``ReportActions`` is the same thing for the editors
+(plans, activities, indicators): a button with a menu "PDF… / Excel…" for their form.
+"""
+
+from __future__ import annotations
+
+import logging
+import tempfile
+import traceback
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import Qt, QUrl, Signal
+from PySide6.QtGui import QDesktopServices, QPixmap
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QMenu,
+    QPushButton,
+    QScrollArea,
+    QSplitter,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from lev_desktop.exports.reports import KIND_LABELS, KINDS, ReportRequest, default_filename
+from lev_desktop.exports.reports.options import SETTING_KEYS, ReportOptions
+from lev_desktop.i18n import N_, _
+from lev_desktop.ui.context import AppContext
+from lev_desktop.ui.screens import ScreenSpec
+
+log = logging.getLogger(__name__)
+
+# Kinds made from one LAO's own records; the others also consolidate the LAOs under an office.
+LAO_KINDS = ("plan", "summary", "notice")
+KIND_HELP = {
+    "plan": N_("The action plan of one LAO: the eight official columns, landscape."),
+    "summary": N_("What each project actually did against the plan: dates, participants, "
+                  "budget, problems."),
+    "notice": N_("The public notice of the results, portrait, ready to sign and post."),
+    "monitoring": N_("One row per LAO, grouped by district: committee, meeting, plan, "
+                     "activities, report and notice dates."),
+    "softpower": N_("The nine fields of each Soft Power product, for one office or all LAOs "
+                    "under it."),
+    "kpi": N_("The Clean Province indicators by stage: one office, or totals of the LAOs."),
+    "calendar": N_("Every deadline of one month, with its state."),
+}
+
+
+def run_report(ctx: AppContext, owner: QWidget, request: ReportRequest, target: Path,
+               options: ReportOptions, *, on_done, on_error, remember: bool = False):  # noqa: ANN001, ANN201
+    """Makes one report file in the worker; ``on_done(path)`` / ``on_error(message)``."""
+    from lev_desktop.errors import describe_error
+    from lev_desktop.exports.reports import ReportDataError, generate
+
+    store = ctx.store
+
+    def job(progress):  # worker thread
+        if remember:
+            for field, key in SETTING_KEYS.items():
+                store.set_setting(key, getattr(options, field))
+        return generate(store, request, target, options=options, progress=progress)
+
+    def failed(exc: BaseException) -> None:
+        if isinstance(exc, ReportDataError):
+            on_error(str(exc))
+            return
+        known = describe_error(exc)
+        if known is not None:
+            on_error(known)
+            return
+        details = "".join(traceback.format_exception(exc))
+        if ctx.runner.on_bug is not None:
+            ctx.runner.on_bug(exc, details)
+        else:
+            log.error("report failed: %s", details)
+        on_error(_("The report could not be made because of a fault in the program; "
+                   "the details were recorded."))
+
+    return ctx.runner.run(job, label=_("Making the report…"), on_success=on_done,
+                          on_failure=failed, on_cancel=lambda: on_error(_("Cancelled.")),
+                          owner=owner)
+
+
+class ReportsScreen(QWidget):
+    finished = Signal(object)   # a Path, or None when the report failed (tests wait on it)
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.ctx = ctx
+        self.offices: list[tuple[str, str, str]] = []   # (code, name, level)
+        self.last_file: Path | None = None
+        self._preview_dir = Path(tempfile.mkdtemp(prefix="lev-preview-"))
+
+        self.kinds = QListWidget()
+        self.kinds.setObjectName("reportKinds")
+        for kind in KINDS:
+            item = QListWidgetItem(_(KIND_LABELS[kind]))
+            item.setData(Qt.ItemDataRole.UserRole, kind)
+            item.setToolTip(_(KIND_HELP[kind]))
+            self.kinds.addItem(item)
+        self.kinds.setMinimumWidth(230)
+        self.kinds.setWordWrap(True)
+        self.kinds.setSpacing(3)
+        self.kinds.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.kinds.currentRowChanged.connect(self._kind_changed)
+
+        self.help = QLabel()
+        self.help.setWordWrap(True)
+        self.office = QComboBox()
+        self.month = QComboBox()
+        self.thai_digits = QCheckBox(_("Thai digits (๐–๙)"))
+        self.signer_name = QLineEdit()
+        self.signer_name.setPlaceholderText(_("e.g. นายสมชาย ใจดี"))
+        self.signer_position = QLineEdit()
+        self.signer_position.setPlaceholderText(_("empty: the executive of the office"))
+        self.letterhead = QLineEdit()
+        self.garuda = QLineEdit()
+        self.garuda.setReadOnly(True)
+        self.garuda.setPlaceholderText(_("no Garuda emblem (space left for it on a notice)"))
+        pick = QPushButton(_("Choose image…"))
+        pick.clicked.connect(self._pick_garuda)
+        clear = QPushButton(_("Remove"))
+        clear.clicked.connect(lambda: self.garuda.clear())
+        garuda_row = QHBoxLayout()
+        garuda_row.addWidget(self.garuda, 1)
+        garuda_row.addWidget(pick)
+        garuda_row.addWidget(clear)
+
+        form = QFormLayout()
+        form.addRow(_("Office"), self.office)
+        form.addRow(_("Month"), self.month)
+        form.addRow("", self.thai_digits)
+        form.addRow(_("Signed by"), self.signer_name)
+        form.addRow(_("Position"), self.signer_position)
+        form.addRow(_("Letterhead"), self.letterhead)
+        form.addRow(_("Garuda emblem"), garuda_row)
+
+        self.preview_button = QPushButton(_("Preview"))
+        self.preview_button.clicked.connect(self.preview)
+        self.pdf_button = QPushButton(_("Save PDF…"))
+        self.pdf_button.clicked.connect(lambda: self.save("pdf"))
+        self.xlsx_button = QPushButton(_("Save Excel…"))
+        self.xlsx_button.clicked.connect(lambda: self.save("xlsx"))
+        self.open_button = QPushButton(_("Open the file"))
+        self.open_button.setEnabled(False)
+        self.open_button.clicked.connect(self._open_last)
+        buttons = QHBoxLayout()
+        for button in (self.preview_button, self.pdf_button, self.xlsx_button, self.open_button):
+            buttons.addWidget(button)
+        buttons.addStretch(1)
+
+        self.message = QLabel()
+        self.message.setWordWrap(True)
+        self.message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+
+        self.pages = QWidget()
+        self.pages_layout = QVBoxLayout(self.pages)
+        self.pages_layout.setAlignment(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop)
+        self.pages_hint = QLabel(_("Press Preview to see the pages here."))
+        self.pages_layout.addWidget(self.pages_hint)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(self.pages)
+
+        options = QWidget()
+        options_layout = QVBoxLayout(options)
+        title = QLabel(_("Reports"))
+        title.setObjectName("screenTitle")
+        title.setStyleSheet("font-size: 18pt; font-weight: bold;")
+        options_layout.addWidget(title)
+        options_layout.addWidget(self.help)
+        options_layout.addLayout(form)
+        options_layout.addLayout(buttons)
+        options_layout.addWidget(self.message)
+        options_layout.addStretch(1)
+
+        right = QSplitter(Qt.Orientation.Vertical)
+        right.addWidget(options)
+        right.addWidget(scroll)
+        right.setStretchFactor(1, 1)
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        splitter.addWidget(self.kinds)
+        splitter.addWidget(right)
+        splitter.setStretchFactor(1, 1)
+        layout = QVBoxLayout(self)
+        layout.addWidget(splitter)
+
+        ctx.fiscal_year_changed.connect(lambda _year: self.refresh())
+        ctx.data_changed.connect(self._data_changed)
+        self.kinds.setCurrentRow(0)
+        self.refresh()
+
+    # ---- data ------------------------------------------------------------------------
+    def _data_changed(self, area: str) -> None:
+        if area in ("offices", "*"):
+            self.refresh()
+
+    def refresh(self) -> None:
+        """Loads the offices and the print settings in the worker."""
+        store = self.ctx.store
+
+        def load(_progress):
+            from lev_desktop.services import offices as office_service
+
+            me = office_service.this_office(store)
+            rows = []
+            if me is not None:
+                rows.append((me.code, me.name, me.level))
+                if me.level != "lao":
+                    rows += [(o.code, o.name, o.level)
+                             for o in office_service.subordinate_laos(store, me.code)]
+            return rows, ReportOptions.from_store(store)
+
+        self.ctx.runner.run(load, on_success=self._loaded, owner=self)
+
+    def _loaded(self, result: tuple[list[tuple[str, str, str]], ReportOptions]) -> None:
+        self.offices, options = result
+        self.thai_digits.setChecked(options.thai_digits)
+        self.signer_name.setText(options.signer_name)
+        self.signer_position.setText(options.signer_position)
+        self.letterhead.setText(options.letterhead.replace("\n", " / "))
+        self.garuda.setText(options.garuda_image)
+        self._fill_months()
+        self._kind_changed(self.kinds.currentRow())
+
+    def _fill_months(self) -> None:
+        from lev_desktop.thai_format import MONTHS_FULL, be_year, fiscal_months
+
+        self.month.clear()
+        for year, month in fiscal_months(self.ctx.fiscal_year):
+            self.month.addItem(f"{MONTHS_FULL[month - 1]} {be_year(year)}", (year, month))
+        import datetime as dt
+
+        today = dt.date.today()
+        index = self.month.findData((today.year, today.month))
+        self.month.setCurrentIndex(max(index, 0))
+
+    def kind(self) -> str:
+        item = self.kinds.currentItem()
+        return item.data(Qt.ItemDataRole.UserRole) if item else KINDS[0]
+
+    def _kind_changed(self, _row: int) -> None:
+        kind = self.kind()
+        self.help.setText(_(KIND_HELP[kind]))
+        self.month.setEnabled(kind == "calendar")
+        current = self.office.currentData()
+        self.office.clear()
+        for code, name, level in self.offices:
+            if kind in LAO_KINDS and level != "lao":
+                continue
+            self.office.addItem(name, code)
+        index = self.office.findData(current)
+        self.office.setCurrentIndex(max(index, 0))
+        has_office = self.office.count() > 0
+        for button in (self.preview_button, self.pdf_button, self.xlsx_button):
+            button.setEnabled(has_office)
+        if not has_office and self.offices:
+            self.show_message(_("This report is made for an LAO; no LAO is under this office yet."))
+
+    # ---- actions ---------------------------------------------------------------------
+    def request(self, fmt: str) -> ReportRequest:
+        return ReportRequest(self.kind(), self.office.currentData(), self.ctx.fiscal_year, fmt,
+                             month=self.month.currentData() if self.kind() == "calendar" else None)
+
+    def options(self) -> ReportOptions:
+        return ReportOptions(thai_digits=self.thai_digits.isChecked(),
+                             signer_name=self.signer_name.text().strip(),
+                             signer_position=self.signer_position.text().strip(),
+                             letterhead=self.letterhead.text().strip().replace(" / ", "\n"),
+                             garuda_image=self.garuda.text().strip())
+
+    def suggested_name(self, fmt: str) -> str:
+        from lev_desktop.exports.reports.data import _LONG_PREFIXES
+
+        name = self.office.currentText()
+        for long, short in _LONG_PREFIXES:
+            if name.startswith(long) and len(name) > len(long):
+                name = short + name[len(long):]
+                break
+        return default_filename(self.kind(), name, self.ctx.fiscal_year, fmt,
+                                self.month.currentData() if self.kind() == "calendar" else None)
+
+    def ask_path(self, fmt: str) -> Path | None:
+        """The file to write (a save dialog); tests replace this method."""
+        filters = {"pdf": _("PDF document (*.pdf)"), "xlsx": _("Excel workbook (*.xlsx)")}
+        start = str(Path.home() / self.suggested_name(fmt))
+        chosen, _filter = QFileDialog.getSaveFileName(self, _("Save the report"), start, filters[fmt])
+        if not chosen:
+            return None
+        path = Path(chosen)
+        return path if path.suffix.lower() == f".{fmt}" else path.with_name(path.name + f".{fmt}")
+
+    def save(self, fmt: str) -> None:
+        target = self.ask_path(fmt)
+        if target is None:
+            return
+        self._start(self.request(fmt), target, preview=False)
+
+    def preview(self) -> None:
+        target = self._preview_dir / self.suggested_name("pdf")
+        self._start(self.request("pdf"), target, preview=True)
+
+    def _start(self, request: ReportRequest, target: Path, *, preview: bool) -> None:
+        self.show_message(_("Making the report…"))
+        for button in (self.preview_button, self.pdf_button, self.xlsx_button):
+            button.setEnabled(False)
+        run_report(self.ctx, self, request, target, self.options(), remember=not preview,
+                   on_done=lambda path: self._done(path, preview),
+                   on_error=self._failed)
+
+    def _enable(self) -> None:
+        for button in (self.preview_button, self.pdf_button, self.xlsx_button):
+            button.setEnabled(self.office.count() > 0)
+
+    def _done(self, path: Path, preview: bool) -> None:
+        self._enable()
+        if preview:
+            self._show_pages(path)
+            self.show_message(_("Preview of {name}").format(name=path.name))
+        else:
+            self.last_file = path
+            self.open_button.setEnabled(True)
+            self.show_message(_("Saved: {path}").format(path=path))
+        self.finished.emit(path)
+
+    def _failed(self, message: str) -> None:
+        self._enable()
+        self.show_message(message, error=True)
+        self.finished.emit(None)
+
+    def show_message(self, text: str, *, error: bool = False) -> None:
+        self.message.setStyleSheet("color: #b00020;" if error else "")
+        self.message.setText(text)
+
+    def _show_pages(self, pdf: Path) -> None:
+        from lev_desktop.exports.reports import preview
+
+        while self.pages_layout.count():
+            widget = self.pages_layout.takeAt(0).widget()
+            if widget is not None:
+                widget.hide()
+                widget.deleteLater()
+        images = preview.page_images(pdf, self._preview_dir / "pages") if preview.can_render() else []
+        if not images:  # no renderer here: the system's PDF viewer shows it
+            QDesktopServices.openUrl(QUrl.fromLocalFile(str(pdf)))
+            self.pages_layout.addWidget(QLabel(_("The preview opened in your PDF viewer.")))
+            return
+        for image in images:
+            label = QLabel()
+            label.setPixmap(QPixmap(str(image)))
+            label.setStyleSheet("border: 1px solid #999; background: white;")
+            self.pages_layout.addWidget(label)
+
+    def _open_last(self) -> None:
+        if self.last_file is not None:
+            QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.last_file)))
+
+    def _pick_garuda(self) -> None:
+        chosen, _filter = QFileDialog.getOpenFileName(
+            self, _("Choose the Garuda emblem image"), str(Path.home()),
+            _("Images (*.png *.jpg *.jpeg)"))
+        if chosen:
+            self.garuda.setText(chosen)
+
+
+class ReportActions(QToolButton):
+    """"พิมพ์รายงาน" for an editor: a menu of PDF / Excel for one report kind of one office.
+
+    ``office`` and ``fiscal_year`` are callables so the button follows the editor's selection.
+    """
+
+    def __init__(self, ctx: AppContext, kind: str, office: Any = None, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.ctx = ctx
+        self.kind = kind
+        self.office = office or (lambda: ctx.office_code)
+        self.setText(_("Print…"))
+        self.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        menu = QMenu(self)
+        menu.addAction(_("PDF…"), lambda: self._make("pdf"))
+        menu.addAction(_("Excel…"), lambda: self._make("xlsx"))
+        self.setMenu(menu)
+
+    def _make(self, fmt: str) -> None:
+        from lev_desktop.exports.reports import default_filename
+
+        office = self.office() or ""
+        start = str(Path.home() / default_filename(self.kind, office, self.ctx.fiscal_year, fmt))
+        chosen, _filter = QFileDialog.getSaveFileName(self, _("Save the report"), start)
+        if not chosen:
+            return
+        options = ReportOptions.from_store(self.ctx.store)
+        run_report(self.ctx, self, ReportRequest(self.kind, self.office(), self.ctx.fiscal_year, fmt),
+                   Path(chosen), options,
+                   on_done=lambda path: QDesktopServices.openUrl(QUrl.fromLocalFile(str(path))),
+                   on_error=lambda message: self.setToolTip(message))
+
+
+SCREEN = ScreenSpec("reports", N_("Reports"), "SP_FileDialogDetailedView", ReportsScreen)
