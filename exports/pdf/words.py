@@ -26,8 +26,24 @@ LEADING_VOWELS = set("เแโใไ")  # written before their consonant: never
 _MARKS = ("Mn", "Mc", "Me")
 
 
+def word_list_paths():
+    """PyThaiNLP's CC0 list plus our own domain words (อถล., สถอ., ธนาคารขยะ …)."""
+    folder = resources_dir() / "data"
+    return [folder / "words_th.txt", folder / "words_lev.txt"]
+
+
 def word_list_path():
-    return resources_dir() / "data" / "words_th.txt"
+    """One file with every word, for nlpo3 (which loads a single file)."""
+    from lev_desktop.paths import cache_dir  # noqa: PLC0415
+
+    sources = word_list_paths()
+    target = cache_dir() / "words_combined.txt"
+    newest = max(p.stat().st_mtime for p in sources)
+    if not target.exists() or target.stat().st_mtime < newest:
+        tmp = target.with_suffix(".tmp")
+        tmp.write_text("\n".join(p.read_text("utf-8").strip() for p in sources) + "\n", "utf-8")
+        tmp.replace(target)
+    return target
 
 
 def _ensure_dict() -> None:

@@ -292,3 +292,9 @@ def test_layout_never_loses_text_or_splits_a_cluster(parts, width, size):
                     p == "ุ" for p in parts)
         if string_width(line, "Sarabun", size) > width + 0.01:
             assert len([c for i, c in enumerate(line) if is_cluster_start(line, i)]) == 1
+
+
+def test_domain_abbreviations_are_single_words():
+    from lev_desktop.exports.pdf import segment
+
+    assert segment("เครือข่ายอถล.ร่วมกับสถอ.") == ["เครือข่าย", "อถล.", "ร่วมกับ", "สถอ."]
