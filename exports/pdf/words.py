@@ -27,7 +27,11 @@ _MARKS = ("Mn", "Mc", "Me")
 
 
 def word_list_paths():
-    """PyThaiNLP's CC0 list plus our own domain words (อถล., สถอ., ธนาคารขยะ …)."""
+    """PyThaiNLP's CC0 list plus the office abbreviations it lacks (อถล., สถอ. …).
+
+    Only abbreviations: a long compound added as one word would take away the break
+    opportunities that narrow table columns need.
+    """
     folder = resources_dir() / "data"
     return [folder / "words_th.txt", folder / "words_lev.txt"]
 

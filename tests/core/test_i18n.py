@@ -28,3 +28,29 @@ def test_domain_labels_follow_the_language():
 
     assert LaoType.SAO.label == "องค์การบริหารส่วนตำบล"
     assert LaoType.SAO.abbreviation == "อบต."
+
+
+def test_a_string_has_one_thai_translation_across_catalogues():
+    """Catalogues are chained; a msgid translated differently in two would show only one."""
+    from pathlib import Path
+
+    from babel.messages.pofile import read_po
+
+    from lev_desktop.i18n import locale_dir
+
+    seen: dict[str, dict[str, str]] = {}
+    for po in sorted(Path(locale_dir(), "th", "LC_MESSAGES").glob("*.po")):
+        with po.open("rb") as handle:
+            for message in read_po(handle, locale="th"):
+                if message.id and message.string:
+                    seen.setdefault(message.id, {})[po.stem] = message.string
+    clashes = {k: v for k, v in seen.items() if len(set(v.values())) > 1}
+    assert not clashes, clashes
+
+
+def test_navigation_labels_are_the_official_thai_names():
+    from lev_desktop.ui.screens import TITLES
+
+    assert [i18n._(TITLES[k]) for k in TITLES] == [
+        "หน้าหลัก", "แผนปฏิบัติงาน", "กิจกรรมและผลการดำเนินงาน", "ตัวชี้วัด",
+        "ปฏิทินกำหนดส่ง", "รายงาน", "แลกเปลี่ยนข้อมูล", "ตั้งค่า"]

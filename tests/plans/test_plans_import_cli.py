@@ -101,4 +101,4 @@ def test_cli_errors_are_thai(demo_store, capsys):
     assert "ไม่พบหน่วยงาน" in capsys.readouterr().err
     assert main(["--db", str(demo_store.path), "plans", "--office", "4801002", "--fiscal-year", "2568",
                  "--programme", "P9"]) == 2
-    assert "ไม่พบแผนงาน" in capsys.readouterr().err
+    assert "ไม่พบโครงการ" in capsys.readouterr().err

@@ -74,7 +74,7 @@ def test_broken_files_are_refused_in_thai(tmp_path: Path, content: bytes):
     path.write_bytes(content)
     with pytest.raises(LaoListError) as info:
         read_lao_list(path, province_code="48")
-    assert "ไม่ใช่แฟ้ม Excel" in str(info.value)
+    assert "ไม่ใช่ไฟล์ Excel" in str(info.value)
 
 
 def test_foreign_spreadsheet_is_refused(tmp_path: Path):

@@ -273,7 +273,7 @@ def test_lao_import_preview_apply_and_broken_file(app, qtbot, demo_store, open_c
     bad.write_bytes(b"this is not a workbook")
     tab.start_import(str(bad))
     qtbot.waitUntil(lambda: bool(tab.last_message), timeout=5000)
-    assert "ไม่ใช่แฟ้ม Excel" in tab.last_message
+    assert "ไม่ใช่ไฟล์ Excel" in tab.last_message
     assert len(list_offices(demo_store)) == before
 
     path = _xlsx(tmp_path / "laos.xlsx", [

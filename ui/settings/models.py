@@ -145,7 +145,7 @@ class ProgrammeTableModel(RowsModel):
         Column(N_("Code"), lambda p: p.code),
         Column(N_("Programme"), lambda p: p.short_name or p.name, tooltip=lambda p: p.name),
         Column(N_("Fiscal year"), lambda p: p.fiscal_year or ""),
-        Column(N_("Source"), lambda p: _("built-in") if p.builtin else _("this office")),
+        Column(N_("Source"), lambda p: _("built-in") if p.builtin else _("made by this office")),
     )
 
 
@@ -160,7 +160,7 @@ class LetterTableModel(RowsModel):
     def columns(self) -> Sequence[Column]:  # type: ignore[override]
         return (
             Column(N_("Receipt no."), lambda r: r.receipt_no),
-            Column(N_("Received"), lambda r: format_datetime(r.received_at)),
+            Column(N_("Received at"), lambda r: format_datetime(r.received_at)),
             Column(N_("Letter no."), lambda r: r.letter_no),
             Column(N_("Dated"), lambda r: format_date(r.letter_date)),
             Column(N_("From"), lambda r: r.from_org),
