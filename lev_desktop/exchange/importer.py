@@ -68,7 +68,8 @@ class PartPlan:
     public_key: str = ""
     signed: bool = True
     status: str = Status.OK
-    reasons: list[str] = field(default_factory=list)
+    reasons: list[str] = field(default_factory=list)   # why it is refused
+    notes: list[str] = field(default_factory=list)     # what the officer should know
     counts: dict[str, int] = field(default_factory=lambda: dict.fromkeys(COUNT_KEYS, 0))
     new_key: bool = False
     rows: dict[str, list[tuple]] = field(default_factory=dict)      # table → rows to write
@@ -85,6 +86,11 @@ class PartPlan:
     @property
     def reason(self) -> str:
         return "; ".join(self.reasons)
+
+    @property
+    def remark(self) -> str:
+        """The text for the preview's last column."""
+        return "; ".join(self.reasons or self.notes)
 
 
 @dataclass
@@ -340,7 +346,7 @@ def _plan_package(state: _State, package: PackagePlan, outer: fmt.Part,
         package.status = Status.DUPLICATE
         package.reason = _("This package was already imported; nothing was changed.")
         package.parts.append(PartPlan(part=outer, sender=outer.sender, status=Status.DUPLICATE,
-                                      sequence=outer.sequence, reasons=[package.reason],
+                                      sequence=outer.sequence, notes=[package.reason],
                                       sender_name=_info_for(state, outer).name))
         return
     outer_info = _info_for(state, outer)
@@ -367,7 +373,7 @@ def _plan_package(state: _State, package: PackagePlan, outer: fmt.Part,
         plan.container_uuid = outer.uuid
         if part.uuid in state.received:
             plan.status = Status.DUPLICATE
-            plan.reasons.append(_("Already imported"))
+            plan.notes.append(_("Already imported"))
         elif not is_below(info, outer_info) or not is_below(info, me):
             _refuse(package, plan, "jurisdiction", _(
                 "Office {office} is not under office {relay}, so the package it relayed from {office} "
@@ -461,11 +467,11 @@ def _check_key(state: _State, package: PackagePlan, plan: PartPlan, *, via: str)
     plan.new_key = True
     if via:
         # A relayed package: the relaying office vouches for the key it already checked.
-        plan.reasons.append(_("New key, vouched for by {office}").format(office=via))
+        plan.notes.append(_("New key, vouched for by {office}").format(office=via))
     else:
         plan.status = Status.NEEDS_TRUST
-        plan.reasons.append(_("First package from this office: check the key fingerprint before "
-                              "trusting it"))
+        plan.notes.append(_("First package from this office: check the key fingerprint before "
+                            "trusting it"))
 
 
 def _check_sequence(state: _State, package: PackagePlan, plan: PartPlan) -> None:
@@ -494,6 +500,7 @@ def _plan_records(state: _State, package: PackagePlan, plan: PartPlan, data: byt
     records: list[dict[str, Any]] = []
     keep_records = table in ("plan_items", "activities", "kpi_values", "programmes", "offices")
     problems = 0
+    first_reason = len(plan.reasons)
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError:
@@ -544,7 +551,10 @@ def _plan_records(state: _State, package: PackagePlan, plan: PartPlan, data: byt
                                   "programme first.").format(what=_table_label(table), id=pid[:8]))
     if problems:
         plan.counts["refused"] += problems
-        _refuse(package, plan, "validation", plan.reasons[0] if plan.reasons else _("Invalid data"))
+        message = plan.reasons[first_reason] if len(plan.reasons) > first_reason else _("Invalid data")
+        plan.status = Status.REFUSED
+        if package.status != Status.REFUSED:
+            package.status, package.code, package.reason = Status.REFUSED, "validation", message
         return
     if table == "offices":
         _plan_offices(state, plan, rows, records)
