@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import exc as sa_exc
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select
 
 from lev_desktop.db.models import AuditEntry, Office, Programme, utcnow
 from lev_desktop.db.models_exchange import Conflict, ReceivedPackage, TrustedKey
@@ -506,22 +506,27 @@ def _plan_records(state: _State, package: PackagePlan, plan: PartPlan, data: byt
     except UnicodeDecodeError:
         _refuse(package, plan, "bad_format", _("The data of the package is not valid text."))
         return
-    for number, line in enumerate(text.splitlines(), start=1):
-        if not line:
-            continue
+    lines = [line for line in text.splitlines() if line]
+    try:  # one decode for the whole file; line by line only to report a bad line
+        decoded = loads("[" + ",".join(lines) + "]") if lines else []
+    except ValueError:
+        decoded = None
+    to_db = codec.to_db
+    for number, line in enumerate(lines, start=1):
         try:
-            record = loads(line)
-            if not isinstance(record, dict):
+            record = decoded[number - 1] if decoded is not None else loads(line)
+            if record.__class__ is not dict:
                 raise RecordError("not an object")
-            if record.keys() - columns:
+            if not record.keys() <= columns:
                 raise RecordError("unknown field " + sorted(record.keys() - columns)[0])
-            row = codec.to_db(record)
-        except (ValueError, RecordError) as exc:
+            row = to_db(record)
+        except (ValueError, RecordError, KeyError, TypeError, AttributeError) as exc:
             problems += 1
             if len(plan.reasons) < MAX_REASONS:
+                detail = f"{exc.args[0]}: missing" if isinstance(exc, KeyError) else str(exc)
                 plan.reasons.append(_("{what}, line {line}: the data is not in the expected form "
                                       "({detail})").format(what=_table_label(table), line=number,
-                                                           detail=str(exc)[:60]))
+                                                           detail=detail[:60]))
             continue
         if record["owner_office"] != sender:
             problems += 1
@@ -702,12 +707,15 @@ def _validate(state: _State, plan: PartPlan, table: str, records: list[dict[str,
                 problems.append(_reason_line(table, record, problem.message))
     elif table == "kpi_values":
         groups: dict[tuple, dict[str, Any]] = {}
+        known_codes: dict[str, set[str]] = {}
         for record in live:
             pid = record.get("programme_id")
-            spec = (state.programmes.get(pid) or batch_programmes.get(pid) or (None, None))[1]
-            if spec is None:
-                continue  # reported as a missing programme
-            codes = {i["code"] for i in spec.get("indicators", [])}
+            codes = known_codes.get(pid)
+            if codes is None:
+                spec = (state.programmes.get(pid) or batch_programmes.get(pid) or (None, None))[1]
+                if spec is None:
+                    continue  # reported as a missing programme
+                codes = known_codes[pid] = {i["code"] for i in spec.get("indicators", [])}
             if record.get("indicator_code") not in codes:
                 problems.append(_reason_line(table, record, _("unknown indicator for this programme")))
                 continue
@@ -789,58 +797,77 @@ def commit(store: Store, plan: ImportPlan, *, trust: bool | set[str] = False,
 def _write_all(store: Store, plan: ImportPlan, imported: list[PackagePlan],  # noqa: PLR0913
                codec_map: dict[str, TableCodec], mark: str, now: dt.datetime, stall: str | None,
                progress: Progress, total: int) -> None:
+    """One transaction: bulk upserts per table, then the history, trust, conflicts and one
+    summary audit entry per package (bulk Core inserts, not one ORM object per record)."""
     done = 0
+    received: list[dict[str, Any]] = []
+    audits: list[dict[str, Any]] = []
+    conflicts: list[dict[str, Any]] = []
+    new_keys: dict[str, PartPlan] = {}
+    parts = [(package, part) for package in imported for part in package.parts
+             if part.status not in (Status.DUPLICATE, Status.REFUSED)]
     with store.session(importing=True) as session:
         conn = session.connection()
         if store.is_sqlite:
             conn.exec_driver_sql("PRAGMA defer_foreign_keys=ON")
-        for package in imported:
-            for part in package.parts:
-                if part.status in (Status.DUPLICATE, Status.REFUSED):
-                    continue
-                for office_row in part.offices:
-                    _write_office(conn, codec_map["offices"], office_row, mark)
-                for model in MODELS:
-                    table = model.__tablename__
-                    rows = part.rows.get(table)
-                    if rows and table != "offices":
-                        conn.exec_driver_sql(_upsert_sql(codec_map[table], mark, force=False), rows)
-                        done += len(rows)
-                        progress(done, total, _("Writing records"))
-                        if stall:
-                            Path(stall).write_text("writing", encoding="utf-8")
-                            time.sleep(600)
-                    forced = part.forced.get(table)
-                    if forced:
-                        conn.exec_driver_sql(_upsert_sql(codec_map[table], mark, force=True), forced)
-                for conflict in part.conflicts:
-                    session.add(Conflict(table_name=conflict["table"], record_id=conflict["id"],
-                                         owner_office=conflict["owner"], revision=conflict["revision"],
-                                         package_uuid=part.package_uuid, winner=conflict["winner"],
-                                         kept=conflict["kept"], other=conflict["other"],
-                                         detected_at=now))
-                if part.new_key and part.signed:
-                    _store_trust(session, part, store.officer, now)
-                session.add(ReceivedPackage(
-                    uuid=part.package_uuid, sender=part.sender, sender_name=part.sender_name[:200],
-                    recipient=plan.me if not part.relayed_by else part.relayed_by,
-                    sequence=part.sequence, kind=part.kind, base_uuid=part.base,
-                    created_at=_parse_created(part.created_at), imported_at=now,
-                    imported_by=store.officer, relayed_by=part.relayed_by,
-                    file_name=package.file_name, signed=part.signed, fingerprint=part.fingerprint,
-                    counts=dict(part.counts), result="imported",
-                    manifest=part.part.manifest_bytes if part.part else None,
-                    signature=part.part.signature if part.part else None,
-                    payload=(part.part.container if part.part and part.part.container
-                             else part.excel_payload),
-                    container=part.container_uuid))
-                session.add(AuditEntry(officer=store.officer, office=plan.me,
-                                       table_name="exchange_received",
-                                       record_id=part.package_uuid, action="import",
-                                       changes={"sender": part.sender, "sequence": part.sequence,
-                                                "file": package.file_name,
-                                                "relayed_by": part.relayed_by,
-                                                "signed": part.signed, **part.counts}))
+        _write_offices(conn, codec_map["offices"],
+                       [row for _p, part in parts for row in part.offices], mark)
+        # One statement per table for all packages together.
+        for model in MODELS:
+            table = model.__tablename__
+            if table == "offices":
+                continue
+            rows = [row for _p, part in parts for row in part.rows.get(table, ())]
+            if rows:
+                conn.exec_driver_sql(_upsert_sql(codec_map[table], mark, force=False), rows)
+                done += len(rows)
+                progress(done, total, _("Writing records"))
+                if stall:
+                    Path(stall).write_text("writing", encoding="utf-8")
+                    time.sleep(600)
+            forced = [row for _p, part in parts for row in part.forced.get(table, ())]
+            if forced:
+                conn.exec_driver_sql(_upsert_sql(codec_map[table], mark, force=True), forced)
+        for package, part in parts:
+            for conflict in part.conflicts:
+                conflicts.append({"table_name": conflict["table"], "record_id": conflict["id"],
+                                  "owner_office": conflict["owner"],
+                                  "revision": conflict["revision"],
+                                  "package_uuid": part.package_uuid, "winner": conflict["winner"],
+                                  "kept": conflict["kept"], "other": conflict["other"],
+                                  "detected_at": now, "resolved_at": None, "resolved_by": "",
+                                  "resolution": ""})
+            if part.new_key and part.signed:
+                new_keys[part.sender] = part
+            received.append({
+                "uuid": part.package_uuid, "sender": part.sender,
+                "sender_name": part.sender_name[:200],
+                "recipient": plan.me if not part.relayed_by else part.relayed_by,
+                "sequence": part.sequence, "kind": part.kind, "base_uuid": part.base,
+                "created_at": _parse_created(part.created_at), "imported_at": now,
+                "imported_by": store.officer, "relayed_by": part.relayed_by,
+                "file_name": package.file_name, "signed": part.signed,
+                "fingerprint": part.fingerprint, "counts": dict(part.counts),
+                "result": "imported",
+                "manifest": part.part.manifest_bytes if part.part else None,
+                "signature": part.part.signature if part.part else None,
+                "payload": (part.part.container if part.part and part.part.container
+                            else part.excel_payload),
+                "container": part.container_uuid})
+            audits.append({"at": now, "officer": store.officer, "office": plan.me,
+                           "table_name": "exchange_received", "record_id": part.package_uuid,
+                           "action": "import",
+                           "changes": {"sender": part.sender, "sequence": part.sequence,
+                                       "file": package.file_name, "relayed_by": part.relayed_by,
+                                       "signed": part.signed, **part.counts}})
+        if conflicts:
+            conn.execute(insert(Conflict.__table__), conflicts)
+        if received:
+            conn.execute(insert(ReceivedPackage.__table__), received)
+        if audits:
+            conn.execute(insert(AuditEntry.__table__), audits)
+        if new_keys:
+            _store_trust(conn, new_keys, store.officer, now)
         progress(total, total, _("Saving"))
 
 
@@ -852,16 +879,29 @@ def _parse_created(text: str) -> dt.datetime | None:
     return value.astimezone(dt.UTC).replace(tzinfo=None) if value.tzinfo else value
 
 
-def _store_trust(session, part: PartPlan, officer: str, now: dt.datetime) -> None:  # noqa: ANN001
-    existing = session.get(TrustedKey, part.sender)
-    if existing is None:
-        session.add(TrustedKey(office_code=part.sender, public_key=part.public_key,
-                               fingerprint=part.fingerprint, trusted_at=now, trusted_by=officer,
-                               via=part.relayed_by, previous=[]))
-    elif existing.fingerprint != part.fingerprint:
-        existing.previous = [*(existing.previous or []), existing.fingerprint]
-        existing.public_key, existing.fingerprint = part.public_key, part.fingerprint
-        existing.trusted_at, existing.trusted_by, existing.via = now, officer, part.relayed_by
+def _store_trust(conn, parts: dict[str, PartPlan], officer: str, now: dt.datetime) -> None:  # noqa: ANN001
+    """Records the keys the officer accepted (or that a trusted office vouched for)."""
+    table = TrustedKey.__table__
+    codes = list(parts)
+    known = {}
+    for start in range(0, len(codes), 500):
+        for row in conn.execute(select(table.c.office_code, table.c.fingerprint, table.c.previous)
+                                .where(table.c.office_code.in_(codes[start:start + 500]))):
+            known[row.office_code] = row
+    fresh = []
+    for code, part in parts.items():
+        row = known.get(code)
+        if row is None:
+            fresh.append({"office_code": code, "public_key": part.public_key,
+                          "fingerprint": part.fingerprint, "trusted_at": now,
+                          "trusted_by": officer, "via": part.relayed_by, "previous": []})
+        elif row.fingerprint != part.fingerprint:
+            conn.execute(table.update().where(table.c.office_code == code).values(
+                public_key=part.public_key, fingerprint=part.fingerprint, trusted_at=now,
+                trusted_by=officer, via=part.relayed_by,
+                previous=[*(row.previous or []), row.fingerprint]))
+    if fresh:
+        conn.execute(insert(table), fresh)
 
 
 def _upsert_sql(codec: TableCodec, mark: str, *, force: bool) -> str:
@@ -874,16 +914,28 @@ def _upsert_sql(codec: TableCodec, mark: str, *, force: bool) -> str:
             f'ON CONFLICT (id) DO UPDATE SET {sets}{where}')
 
 
-def _write_office(conn, codec: TableCodec, row: tuple, mark: str) -> None:  # noqa: ANN001
-    code = row[codec.columns.index("code")]
-    current = conn.exec_driver_sql(f'SELECT id FROM offices WHERE code = {mark}', (code,)).first()
+def _write_offices(conn, codec: TableCodec, rows: list[tuple], mark: str) -> None:  # noqa: ANN001
+    """Offices are upserted by code (unique), whatever id each database gave them."""
+    if not rows:
+        return
+    code_i = codec.columns.index("code")
+    latest = {row[code_i]: row for row in rows}
+    codes = list(latest)
+    current: dict[str, str] = {}
+    table = TABLES["offices"]
+    for start in range(0, len(codes), 500):
+        for code, rid in conn.execute(select(table.c.code, table.c.id)
+                                      .where(table.c.code.in_(codes[start:start + 500]))):
+            current[code] = rid
     cols = codec.columns
-    if current is None:
+    inserts = [row for code, row in latest.items() if code not in current]
+    updates = [(*row, current[code]) for code, row in latest.items() if code in current]
+    if inserts:
         conn.exec_driver_sql(f'INSERT INTO offices ({", ".join(cols)}) VALUES '
-                             f'({", ".join(mark for _c in cols)})', row)
-    else:
+                             f'({", ".join(mark for _c in cols)})', inserts)
+    if updates:
         sets = ", ".join(f"{c} = {mark}" for c in cols)
-        conn.exec_driver_sql(f"UPDATE offices SET {sets} WHERE id = {mark}", (*row, current[0]))
+        conn.exec_driver_sql(f"UPDATE offices SET {sets} WHERE id = {mark}", updates)
 
 
 # ---- trust management ------------------------------------------------------------------------
