@@ -1,0 +1,78 @@
+"""Packages received and not yet imported, for the home screen.
+
+An office drops the package files it receives (e-mail attachments, USB stick) into the
+``inbox`` folder of its data folder, or the exchange screen opens them from anywhere. The home
+screen lists the files here whose package has not been imported into this database yet.
+Only the manifest is read (no verification: the import does that).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import select
+
+from lev_desktop.db.models_exchange import ReceivedPackage
+from lev_desktop.db.store import Store
+from lev_desktop.paths import data_dir
+
+
+@dataclass(frozen=True)
+class PendingPackage:
+    path: Path
+    package_uuid: str
+    sender: str
+    sender_name: str
+    sequence: int
+    kind: str
+    created_at: dt.datetime | None
+    size: int
+
+
+def inbox_dir() -> Path:
+    path = data_dir() / "inbox"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def _manifest(path: Path) -> dict | None:
+    try:
+        with zipfile.ZipFile(path) as archive:
+            info = archive.getinfo("manifest.json")
+            if info.file_size > 4 * 1024**2:
+                return None
+            data = json.loads(archive.read(info).decode("utf-8"))
+    except (OSError, KeyError, ValueError, zipfile.BadZipFile):
+        return None
+    return data if isinstance(data, dict) else None
+
+
+def pending_packages(store: Store, folder: Path | None = None) -> list[PendingPackage]:
+    """Package files in the inbox folder that this database has not imported yet."""
+    folder = folder or inbox_dir()
+    with store.read() as session:
+        imported = set(session.scalars(select(ReceivedPackage.uuid)))
+    out: list[PendingPackage] = []
+    for path in sorted(folder.glob("*.levpkg")):
+        manifest = _manifest(path)
+        if manifest is None or manifest.get("package_uuid") in imported:
+            continue
+        if store.office_code and manifest.get("recipient") not in (None, store.office_code):
+            continue
+        sender = manifest.get("sender") or {}
+        try:
+            created = dt.datetime.fromisoformat(str(manifest.get("created_at", "")).replace("Z", "+00:00"))
+            created = created.astimezone(dt.UTC).replace(tzinfo=None)
+        except ValueError:
+            created = None
+        out.append(PendingPackage(path=path, package_uuid=str(manifest.get("package_uuid", "")),
+                                  sender=str(sender.get("code", "")),
+                                  sender_name=str(sender.get("name", "")),
+                                  sequence=int(manifest.get("sequence") or 0),
+                                  kind=str(manifest.get("kind", "full")), created_at=created,
+                                  size=path.stat().st_size))
+    return out
