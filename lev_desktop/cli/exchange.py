@@ -32,6 +32,13 @@ def register(sub: argparse._SubParsersAction) -> None:
                      help=_("forget the trusted key of an office (its next package asks again)"))
     key.set_defaults(handler=cmd_keys)
 
+    form = sub.add_parser("excel-form", help=_("pre-filled Excel form for an LAO without the app"))
+    form.add_argument("--lao", required=True, help=_("code of the LAO"))
+    form.add_argument("--programme", required=True, help=_("programme code, e.g. P2"))
+    form.add_argument("--period", help=_("period: FY2568, 2025-07 or ONCE (default: current)"))
+    form.add_argument("--out", required=True, help=_("workbook to write (.xlsx)"))
+    form.set_defaults(handler=cmd_excel_form)
+
     history = sub.add_parser("exchange-history", help=_("packages sent and received"))
     history.set_defaults(handler=cmd_history)
 
@@ -126,6 +133,18 @@ def cmd_import(args: argparse.Namespace) -> int:
     if result.refused and not result.imported and not result.duplicates:
         return 2
     return 2 if result.refused else 0
+
+
+def cmd_excel_form(args: argparse.Namespace) -> int:
+    from lev_desktop.exchange.excel import write_template
+
+    store = open_store(args)
+    try:
+        path = write_template(store, args.lao, args.programme, args.out, period=args.period)
+    except ValueError as exc:
+        raise CliError(str(exc), 2) from exc
+    print(_("Excel form written: {path}").format(path=path))
+    return 0
 
 
 def cmd_keys(args: argparse.Namespace) -> int:

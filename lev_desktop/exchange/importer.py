@@ -292,9 +292,13 @@ def preview(store: Store, paths: Iterable[str | Path], *, progress: Progress | N
     state = _State(store)
     files = [str(p) for p in paths]
     opened: list[tuple[PackagePlan, fmt.Part | None, list[fmt.Part]]] = []
+    sheets: list[PackagePlan] = []
     for index, path in enumerate(files):
         progress(index, len(files) * 2, _("Checking {name}").format(name=Path(path).name))
         package = PackagePlan(path=path)
+        if path.lower().endswith(".xlsx"):
+            sheets.append(package)
+            continue
         try:
             outer, embedded = fmt.open_package(Path(path), limits)
         except Refusal as refusal:
@@ -311,6 +315,9 @@ def preview(store: Store, paths: Iterable[str | Path], *, progress: Progress | N
                  _("Comparing {name} with this database").format(name=package.file_name))
         if outer is not None:
             _plan_package(state, package, outer, embedded, progress)
+    for package in sheets:
+        _plan_excel(state, package)
+        opened.append((package, None, []))
     return ImportPlan(packages=[p for p, _o, _e in opened], me=state.me.code)
 
 
@@ -322,6 +329,43 @@ def plan_parts(store: Store, package: PackagePlan, parts: list[PartPlan]) -> Imp
     package.parts = parts
     _finish(package)
     return ImportPlan(packages=[package], me=state.me.code)
+
+
+def _plan_excel(state: _State, package: PackagePlan) -> None:
+    """A filled Excel form (the fallback for an LAO without the app): unsigned, same checks."""
+    from lev_desktop.exchange import excel
+
+    state.journal.clear()
+    try:
+        meta, records, data = excel.read_filled(state.store, package.path)
+    except Refusal as refusal:
+        package.status, package.reason, package.code = Status.REFUSED, refusal.message, refusal.code
+        return
+    except OSError as exc:
+        package.status, package.code = Status.REFUSED, "unreadable"
+        package.reason = _("The package file cannot be read: {name}").format(name=exc.filename or "")
+        return
+    office = str(meta["office"])
+    info = state.offices.get(office)
+    part = PartPlan(part=None, sender=office, sender_name=info.name if info else "", signed=False,
+                    kind="excel", sequence=0, package_uuid=excel.package_uuid_of(data),
+                    excel_payload=data, office_info=info.as_dict() if info else {})
+    part.notes.append(_("from Excel, unsigned"))
+    package.parts, package.package_uuid, package.sender = [part], part.package_uuid, office
+    if part.package_uuid in state.received:
+        part.status = package.status = Status.DUPLICATE
+        package.reason = _("This package was already imported; nothing was changed.")
+        return
+    if info is None or not is_below(info, state.me):
+        _refuse(package, part, "jurisdiction", _(
+            "Office {office} is not under or above this office ({me}) in the reporting route, so "
+            "its package was not imported.").format(office=office, me=state.me.code))
+    else:
+        lines = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records).encode("utf-8")
+        _plan_records(state, package, part, lines, "kpi_values", {})
+    if package.status != Status.REFUSED:
+        state.received[part.package_uuid] = office
+    _finish(package, state)
 
 
 def _refuse(package: PackagePlan, part: PartPlan | None, code: str, message: str) -> None:

@@ -181,6 +181,20 @@ class ExportTab(QWidget):
         self.model = RowsModel([_("Data"), _("Records"), ""])
         self.view = _table(self.model)
         layout.addWidget(self.view, 1)
+        excel = QGroupBox(_("Excel form for an LAO without the program"))
+        excel_row = QHBoxLayout(excel)
+        self.excel_lao = QComboBox()
+        self.excel_lao.setMinimumWidth(280)
+        self.excel_programme = QComboBox()
+        self.excel_button = QPushButton(_("Save Excel form…"))
+        self.excel_button.clicked.connect(self.excel_form)
+        excel_row.addWidget(QLabel(_("LAO")))
+        excel_row.addWidget(self.excel_lao, 1)
+        excel_row.addWidget(QLabel(_("Programme")))
+        excel_row.addWidget(self.excel_programme, 1)
+        excel_row.addWidget(self.excel_button)
+        self.excel_box = excel
+        layout.addWidget(excel)
 
     def load(self, data: dict[str, Any]) -> None:
         current = self.recipient.currentData() or self.recipient.currentText()
@@ -203,6 +217,32 @@ class ExportTab(QWidget):
             self.programmes.addItem(item)
         if not self.out.text():
             self.out.setText(str(data["default_out"]))
+        self.excel_lao.clear()
+        for code, label in data["laos"]:
+            self.excel_lao.addItem(label, code)
+        self.excel_programme.clear()
+        for code, name in data["kpi_programmes"]:
+            self.excel_programme.addItem(f"{code} — {name}", code)
+        self.excel_box.setVisible(bool(data["laos"]))
+
+    def excel_form(self) -> None:
+        from lev_desktop.exchange.excel import write_template
+
+        lao, programme = self.excel_lao.currentData(), self.excel_programme.currentData()
+        if not lao or not programme:
+            return
+        suggested = str(Path(self.out.text()).with_name(f"{lao}-{programme}.xlsx"))
+        path, _filter = QFileDialog.getSaveFileName(self, _("Save Excel form as"), suggested,
+                                                    _("Excel workbooks (*.xlsx)"))
+        if not path:
+            return
+        store = self.ctx.store
+        self.ctx.runner.run(lambda progress: write_template(store, lao, programme, path),
+                            label=_("Writing the Excel form…"), owner=self,
+                            on_success=lambda p: self.status.setText(
+                                _("Excel form written: {path}. Send it to the LAO; import the "
+                                  "filled file on the Import tab.").format(path=p)),
+                            on_failure=lambda exc: self.status.setText(str(exc)))
 
     def _browse(self) -> None:
         path, _filter = QFileDialog.getSaveFileName(self, _("Save package as"), self.out.text(),
@@ -284,7 +324,8 @@ class DropArea(QLabel):
     files_dropped = Signal(list)
 
     def __init__(self, parent: QWidget | None = None):
-        super().__init__(_("Drag package files (.levpkg) here, or choose them with the button"),
+        super().__init__(_("Drag package files (.levpkg) or filled Excel forms (.xlsx) here, or "
+                           "choose them with the button"),
                          parent)
         self.setAcceptDrops(True)
         self.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -372,8 +413,9 @@ class ImportTab(QWidget):
         self.detail.setText(f"{office}: {row.tooltip}" if row.tooltip else "")
 
     def _choose(self) -> None:
-        paths, _filter = QFileDialog.getOpenFileNames(self, _("Choose package files"), "",
-                                                      _("LEV packages (*.levpkg);;All files (*)"))
+        paths, _filter = QFileDialog.getOpenFileNames(
+            self, _("Choose package files"), "",
+            _("LEV packages and Excel forms (*.levpkg *.xlsx);;All files (*)"))
         if paths:
             self.add_files(paths)
 
@@ -760,12 +802,20 @@ def load_screen_data(store) -> dict[str, Any]:  # noqa: ANN001
         for office in offices.values():
             if office.code != me.code and Level(office.level).rank < Level(me.level).rank:
                 recipients.append((office.code, f"{office.code} {office.name}"))
+    laos = []
+    if me is not None and Level(me.level) != Level.LAO:
+        from lev_desktop.services.offices import subordinate_laos
+
+        laos = [(o.code, f"{o.code} {o.name}") for o in subordinate_laos(store)]
     stamp = dt.date.today().isoformat()
     code = me.code if me else "office"
     return {
         "recipients": recipients,
         "parent": parent,
         "programmes": [(p.code, p.short_name or p.name) for p in list_programmes(store)],
+        "kpi_programmes": [(p.code, p.short_name or p.name) for p in list_programmes(store)
+                           if (p.spec or {}).get("indicators")],
+        "laos": laos,
         "default_out": data_dir() / "outbox" / f"{code}-{stamp}.levpkg",
         "received": received_history(store),
         "sent": sent_history(store),
