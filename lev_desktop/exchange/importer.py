@@ -29,7 +29,13 @@ from lev_desktop.db.models import AuditEntry, Office, Programme, utcnow
 from lev_desktop.db.models_exchange import Conflict, ReceivedPackage, TrustedKey
 from lev_desktop.db.store import Store
 from lev_desktop.domain.offices import Level
-from lev_desktop.domain.validation import validate_activity, validate_form, validate_plan_item
+from lev_desktop.domain.validation import (
+    Problem,
+    parse_indicator_value,
+    validate_activity,
+    validate_form,
+    validate_plan_item,
+)
 from lev_desktop.exchange import format as fmt
 from lev_desktop.exchange.errors import Refusal
 from lev_desktop.exchange.jurisdiction import OfficeInfo, is_below, may_send_to
@@ -231,6 +237,7 @@ class _State:
         self.pending: dict[str, dict[str, tuple[str, int, tuple]]] = {n: {} for n in TABLES}
         self.batch_keys: dict[str, str] = {}
         self.journal: list[tuple[str, str, Any]] = []  # undo list for a refused package
+        self.indicators: dict[str, dict[str, dict[str, Any]]] = {}  # programme → code → spec
 
     def remember(self, table: str, rid: str, value: tuple) -> None:
         self.journal.append((table, rid, self.pending[table].get(rid)))
@@ -634,6 +641,7 @@ def _classify(state: _State, package: PackagePlan, plan: PartPlan, table: str,
     to_write: list[tuple] = []
     same_revision: list[tuple] = []
     counts = plan.counts
+    journal = state.journal
     for row in rows:
         rid = row[0]
         seen = pending.get(rid)
@@ -644,7 +652,8 @@ def _classify(state: _State, package: PackagePlan, plan: PartPlan, table: str,
             if found is None:
                 counts["new"] += 1
                 to_write.append(row)
-                state.remember(table, rid, (row[owner_i], row[rev_i], row))
+                journal.append((table, rid, None))
+                pending[rid] = (row[owner_i], row[rev_i], row)
                 continue
             owner, revision = found
         if owner != row[owner_i]:
@@ -772,7 +781,19 @@ def _validate(state: _State, plan: PartPlan, table: str, records: list[dict[str,
             groups.setdefault(key, {})[record["indicator_code"]] = value
         for (pid, period, _row_key), values in groups.items():
             spec = (state.programmes.get(pid) or batch_programmes.get(pid))[1]
-            for problem in validate_form(spec, values, final=False):
+            if spec.get("rules"):  # checks across fields need the whole group
+                found = validate_form(spec, values, final=False)
+            else:  # the same per-value check, without walking the indicators that are absent
+                found = []
+                indicators = state.indicators.get(pid)
+                if indicators is None:
+                    indicators = state.indicators[pid] = {i["code"]: i for i in
+                                                          spec.get("indicators", [])}
+                for code, value in values.items():
+                    _parsed, error = parse_indicator_value(indicators[code], value)
+                    if error:
+                        found.append(Problem(code, error))
+            for problem in found:
                 problems.append(_("{what} {code} ({period}): {message}").format(
                     what=_table_label(table), code=problem.field, period=period,
                     message=problem.message))

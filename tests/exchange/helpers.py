@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import io
 import json
+import shutil
 import sqlite3
+import tempfile
 import zipfile
 from pathlib import Path
 
@@ -15,15 +17,28 @@ from lev_desktop.services import demo
 from lev_desktop.services.offices import initialise
 
 
+_TEMPLATES: dict[tuple, Path] = {}
+_TEMPLATE_DIR = Path(tempfile.mkdtemp(prefix="lev-exchange-tests-"))
+
+
 def make_lao(path: Path, code: str, *, district: str = "4801", seed: int = 1,
              parent: str = "D4801", fill: bool = True) -> Store:
-    store = Store(path)
-    initialise(store, level="lao", code=code, name=f"อบต.ทดสอบ {code}", lao_type="sao",
-               parent=parent, province_code=district[:2], district_code=district,
-               officer="เจ้าหน้าที่ อปท.")
-    if fill:
-        demo.fill(store, seed=seed)
-    return store
+    """An LAO database with demo records; built once per set of arguments, then copied (the
+    key pair is not in the database: each test's data folder makes its own)."""
+    key = (code, district, seed, parent, fill)
+    template = _TEMPLATES.get(key)
+    if template is None:
+        template = _TEMPLATE_DIR / f"{'-'.join(map(str, key))}.db"
+        store = Store(template)
+        initialise(store, level="lao", code=code, name=f"อบต.ทดสอบ {code}", lao_type="sao",
+                   parent=parent, province_code=district[:2], district_code=district,
+                   officer="เจ้าหน้าที่ อปท.")
+        if fill:
+            demo.fill(store, seed=seed)
+        store.dispose()
+        _TEMPLATES[key] = template
+    shutil.copyfile(template, path)
+    return Store(path)
 
 
 def make_district(path: Path, code: str = "D4801", district: str = "4801") -> Store:
