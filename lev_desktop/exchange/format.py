@@ -12,6 +12,7 @@ import hashlib
 import io
 import json
 import os
+import uuid
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -274,11 +275,11 @@ def _read_archive(archive: zipfile.ZipFile, limits: Limits) -> tuple[Part, list[
         if not isinstance(entry, dict) or not isinstance(entry.get("uuid"), str):
             raise _format_error()
         root = f"{EMBEDDED_DIR}{entry['uuid']}/"
-        if _unsafe_name(root) or root + MANIFEST not in names:
+        if not _is_uuid(entry["uuid"]) or root + MANIFEST not in names:
             raise Refusal("hash_mismatch", _("A package listed in the manifest is missing from "
                                              "the file. It was not imported."))
         part = _read_part(read, root, names, limits)
-        if sha256(part.manifest_bytes) != entry.get("manifest_sha256"):
+        if part.uuid != entry["uuid"] or sha256(part.manifest_bytes) != entry.get("manifest_sha256"):
             raise Refusal("hash_mismatch", _("A relayed package does not match the manifest that "
                                              "lists it (checksum differs). It was not imported."))
         part.relayed_by = outer.sender
@@ -293,6 +294,15 @@ def _read_archive(archive: zipfile.ZipFile, limits: Limits) -> tuple[Part, list[
                                          "list (“{name}”). It was not imported.").format(
             name=extra[0][:80]))
     return outer, embedded
+
+
+def _is_uuid(value: Any) -> bool:
+    if not isinstance(value, str) or len(value) != 36:
+        return False
+    try:
+        return str(uuid.UUID(value)) == value.lower()
+    except ValueError:
+        return False
 
 
 def _bomb() -> Refusal:
@@ -326,7 +336,13 @@ def _read_part(read, root: str, names: set[str], limits: Limits) -> Part:  # noq
                                            "version.").format(version=version))
     key = manifest.get("sender_key") or {}
     sender = manifest.get("sender") or {}
-    if not isinstance(key, dict) or not isinstance(sender, dict) or not sender.get("code"):
+    if not isinstance(key, dict) or not isinstance(sender, dict) or not sender.get("code") \
+            or not isinstance(sender.get("code"), str) or len(sender["code"]) > 32 \
+            or not _is_uuid(manifest.get("package_uuid")) \
+            or (manifest.get("base_package") is not None and not _is_uuid(manifest["base_package"])) \
+            or not isinstance(manifest.get("sequence"), int) or isinstance(manifest["sequence"], bool) \
+            or manifest["sequence"] < 1 or not isinstance(manifest.get("recipient"), str) \
+            or manifest.get("kind") not in ("full", "delta"):
         raise _format_error()
     public_key = str(key.get("public_key", ""))
     try:
