@@ -280,18 +280,14 @@ def export_package(store: Store, recipient: str, out: Path | str, *, since_last:
 
 
 def _mark_deadlines_sent(store: Store, recipient: str, when: dt.datetime) -> None:
-    """Tells the deadlines area that this office sent its data (when that area is present).
+    """The one place where an export tells the deadlines area that data was sent.
 
-    The sending itself is always recorded in ``exchange_sent``; which obligation it fulfils is
-    the deadlines area's business (the coordinator wires ``mark_sent`` when both are merged).
+    Every sending is recorded in ``exchange_sent`` (recipient, time, sequence, counts, filters).
+    Which obligation a sending fulfils (``lev_desktop.deadlines.mark_sent(store, office,
+    obligation_code, due, when)``) is decided by the deadlines area; the coordinator wires that
+    call here when both areas are merged (see notes/exchange.md).
     """
-    try:
-        from lev_desktop import deadlines  # type: ignore[attr-defined]
-    except ImportError:
-        return
-    hook = getattr(deadlines, "record_package_sent", None)
-    if hook is not None:
-        hook(store, recipient, when)
+    del store, recipient, when
 
 
 def sent_history(store: Store) -> list[SentPackage]:

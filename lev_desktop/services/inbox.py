@@ -18,19 +18,24 @@ from sqlalchemy import select
 
 from lev_desktop.db.models_exchange import ReceivedPackage
 from lev_desktop.db.store import Store
+from lev_desktop.i18n import _
 from lev_desktop.paths import data_dir
 
 
 @dataclass(frozen=True)
 class PendingPackage:
-    path: Path
-    package_uuid: str
-    sender: str
-    sender_name: str
-    sequence: int
-    kind: str
-    created_at: dt.datetime | None
-    size: int
+    # The fields the home screen uses (the same as the deadlines area's stub) …
+    path: str                 # where the package file is
+    from_office: str          # sender's office code
+    from_name: str            # sender's name as shown
+    received_at: dt.datetime | None
+    summary: str = ""         # e.g. "ลำดับที่ 3 · 104 รายการ"
+    # … and what the exchange screen needs.
+    package_uuid: str = ""
+    sequence: int = 0
+    kind: str = "full"
+    created_at: dt.datetime | None = None
+    size: int = 0
 
 
 def inbox_dir() -> Path:
@@ -69,10 +74,15 @@ def pending_packages(store: Store, folder: Path | None = None) -> list[PendingPa
             created = created.astimezone(dt.UTC).replace(tzinfo=None)
         except ValueError:
             created = None
-        out.append(PendingPackage(path=path, package_uuid=str(manifest.get("package_uuid", "")),
-                                  sender=str(sender.get("code", "")),
-                                  sender_name=str(sender.get("name", "")),
-                                  sequence=int(manifest.get("sequence") or 0),
-                                  kind=str(manifest.get("kind", "full")), created_at=created,
-                                  size=path.stat().st_size))
+        counts = manifest.get("counts") if isinstance(manifest.get("counts"), dict) else {}
+        records = sum(v for v in counts.values() if isinstance(v, int))
+        sequence = manifest.get("sequence") if isinstance(manifest.get("sequence"), int) else 0
+        stat = path.stat()
+        out.append(PendingPackage(
+            path=str(path), from_office=str(sender.get("code", "")),
+            from_name=str(sender.get("name", "")),
+            received_at=dt.datetime.fromtimestamp(stat.st_mtime, dt.UTC).replace(tzinfo=None),
+            summary=_("sequence {seq} · {count} records").format(seq=sequence, count=records),
+            package_uuid=str(manifest.get("package_uuid", "")), sequence=sequence,
+            kind=str(manifest.get("kind", "full")), created_at=created, size=stat.st_size))
     return out

@@ -47,3 +47,22 @@ def test_malformed_manifest_fields_are_refused(tmp_path: Path, change: dict):
         fmt.open_package(write_members(tmp_path / "bad.levpkg", files))
     assert caught.value.code in ("bad_format", "bad_signature")
     lao.dispose()
+
+
+def test_inbox_lists_packages_not_yet_imported(tmp_path: Path):
+    from lev_desktop.exchange import importer
+    from lev_desktop.services.inbox import inbox_dir, pending_packages
+
+    from .helpers import make_district
+
+    lao = make_lao(tmp_path / "lao.db", "4801006", seed=1)
+    district = make_district(tmp_path / "d.db")
+    path = export_package(lao, "D4801", inbox_dir() / "from-lao.levpkg").path
+    (inbox_dir() / "junk.levpkg").write_bytes(b"not a zip")
+    pending = pending_packages(district)
+    assert [p.from_office for p in pending] == ["4801006"]
+    assert pending[0].path == str(path) and pending[0].sequence == 1
+    importer.import_files(district, [path], trust=True)
+    assert pending_packages(district) == []
+    lao.dispose()
+    district.dispose()

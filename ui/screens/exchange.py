@@ -423,7 +423,7 @@ class ImportTab(QWidget):
         from lev_desktop.services.inbox import pending_packages
 
         store = self.ctx.store
-        self.ctx.runner.run(lambda progress: [str(p.path) for p in pending_packages(store)],
+        self.ctx.runner.run(lambda progress: [p.path for p in pending_packages(store)],
                             on_success=lambda paths: self.add_files(paths) if paths else
                             self.summary.setText(_("The inbox folder has no new packages.")),
                             owner=self, kind="io")
