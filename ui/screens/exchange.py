@@ -692,7 +692,8 @@ class ConflictsTab(QWidget):
             other = conflict.other.get(key)
             if key in ("id",):
                 continue
-            rows.append(Row([key, kept, other, ""], RED if kept != other else None))
+            rows.append(Row([key, "" if kept is None else str(kept), "" if other is None else str(other), ""],
+                            RED if kept != other else None))
         rows.sort(key=lambda r: r.color is None)
         self.detail.set_rows(rows)
         _fit(self.detail_view)
