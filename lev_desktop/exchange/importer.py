@@ -835,6 +835,21 @@ def commit(store: Store, plan: ImportPlan, *, trust: bool | set[str] = False,
             refused.append(package)
             continue
         imported.append(package)
+    # A package whose base (or earlier package of the same sender) was just refused cannot go
+    # in either: its changes would rest on records that are not there.
+    changed = True
+    while changed:
+        changed = False
+        gone = {part.package_uuid for package in refused for part in package.parts}
+        for package in list(imported):
+            if any(part.base in gone for part in package.parts if part.base):
+                imported.remove(package)
+                _refuse(package, None, "missing_base", _(
+                    "The package from {office} holds only the changes since an earlier package "
+                    "that this office never imported. Please import the earlier package first, "
+                    "or ask {office} for a full package.").format(office=package.sender))
+                refused.append(package)
+                changed = True
     if not imported:
         for package in refused:
             log_refusal(package, plan.me)

@@ -283,3 +283,16 @@ def test_refusals_are_logged_outside_the_database(offices, tmp_path):
     importer.import_files(district, [cut], trust=True)
     log = importer.refused_history()
     assert log and log[-1]["code"] == "truncated"
+
+
+def test_delta_after_a_base_refused_for_trust_is_refused_too(offices, tmp_path):
+    lao, district = offices
+    full = export_package(lao, "D4801", tmp_path / "full.levpkg").path
+    delta = export_package(lao, "D4801", tmp_path / "delta.levpkg", since_last=True).path
+    before = snapshot(district)
+    plan = importer.preview(district, [delta, full])
+    result = importer.commit(district, plan, trust=False)
+    assert not result.imported and len(result.refused) == 2
+    assert snapshot(district) == before
+    _plan, result = importer.import_files(district, [full, delta], trust=True)
+    assert len(result.imported) == 2
