@@ -127,7 +127,7 @@ def _jsonable(row: dict) -> dict:
     return row_to_json(row)
 
 
-def run_size(name: str, count: int, folder: Path) -> dict:
+def run_size(name: str, count: int, folder: Path, *, upward_import: bool = True) -> dict:
     from lev_desktop.exchange import importer
     from lev_desktop.exchange.exporter import export_package
 
@@ -136,6 +136,8 @@ def run_size(name: str, count: int, folder: Path) -> dict:
     start = time.perf_counter()
     files, rows_by_table = generate(folder, count, "C0001")
     result["generate_s"] = round(time.perf_counter() - start, 2)
+    print(f"{name}: generated {count} packages in {result['generate_s']} s", file=sys.stderr,
+          flush=True)
     result["records"] = sum(len(v) for v in rows_by_table.values())
     result["lao_package_kb_median"] = round(statistics.median(f.stat().st_size for f in files) / 1024, 1)
 
@@ -151,6 +153,7 @@ def run_size(name: str, count: int, folder: Path) -> dict:
     result["import_preview_s"] = round(preview_s, 2)
     result["import_commit_s"] = round(commit_s, 2)
     result["import_s"] = round(preview_s + commit_s, 2)
+    print(f"{name}: imported in {result['import_s']} s", file=sys.stderr, flush=True)
 
     result["raw_sqlite_s"] = round(raw_executemany(folder / "raw.db", rows_by_table), 2)
     result["import_vs_raw"] = round(result["import_s"] / result["raw_sqlite_s"], 2)
@@ -161,6 +164,8 @@ def run_size(name: str, count: int, folder: Path) -> dict:
     result["export_s"] = round(time.perf_counter() - start, 2)
     result["upward_package_mb"] = round(exported.size / 1024**2, 2)
     store.dispose()
+    if not upward_import:
+        return result
 
     top = _store(folder / "top.db", "national", "N0001")
     start = time.perf_counter()
@@ -190,17 +195,21 @@ def main(argv: list[str] | None = None) -> int:
                         help="district, province, nation, or a number of LAOs")
     parser.add_argument("--repeat", type=int, default=1)
     parser.add_argument("--json", help="write the results here")
+    parser.add_argument("--no-upward-import", action="store_true",
+                        help="skip importing the upward package one level up (saves time)")
     args = parser.parse_args(argv)
     results = []
     for size in args.sizes:
         count = SIZES.get(size) or int(size)
         for _ in range(args.repeat):
             with tempfile.TemporaryDirectory(prefix=f"levbench-{size}-") as tmp:
-                result = run_size(size, count, Path(tmp))
+                result = run_size(size, count, Path(tmp),
+                                  upward_import=not args.no_upward_import)
             print(json.dumps(result, ensure_ascii=False), flush=True)
             results.append(result)
-    if args.json:
-        Path(args.json).write_text(json.dumps(results, ensure_ascii=False, indent=1), encoding="utf-8")
+            if args.json:
+                Path(args.json).write_text(json.dumps(results, ensure_ascii=False, indent=1),
+                                           encoding="utf-8")
     return 0
 
 

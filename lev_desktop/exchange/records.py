@@ -228,7 +228,19 @@ def _default_for(column) -> tuple[bool, Any]:  # noqa: ANN001
     return False, None
 
 
+_CODECS: dict[tuple[str, str, str], dict[str, TableCodec]] = {}
+
+
 def codecs(dialect: Dialect) -> dict[str, TableCodec]:
+    """Per-table codecs for a kind of database (built once per process: it compiles code)."""
+    key = (dialect.name, dialect.driver, dialect.paramstyle)
+    cached = _CODECS.get(key)
+    if cached is None:
+        cached = _CODECS[key] = _build_codecs(dialect)
+    return cached
+
+
+def _build_codecs(dialect: Dialect) -> dict[str, TableCodec]:
     out: dict[str, TableCodec] = {}
     for name, table in TABLES.items():
         # The travelling columns first: row[0] is always the id.
