@@ -5,3 +5,5 @@ and the command line ``lev export`` / ``lev import``. The format is written down
 """
 
 from lev_desktop.exchange.errors import Refusal  # noqa: F401
+
+__all__ = ["Refusal"]

@@ -28,7 +28,6 @@ from sqlalchemy import func, insert, select
 from lev_desktop.db.models import AuditEntry, Office, Programme, utcnow
 from lev_desktop.db.models_exchange import Conflict, ReceivedPackage, TrustedKey
 from lev_desktop.db.store import Store
-from lev_desktop.domain.offices import Level
 from lev_desktop.domain.validation import (
     Problem,
     parse_indicator_value,
@@ -1090,4 +1089,4 @@ def import_files(store: Store, paths: Iterable[str | Path], *, trust: bool | set
 
 __all__ = ["ImportPlan", "ImportResult", "PackagePlan", "PartPlan", "Status", "commit",
            "forget_key", "import_files", "open_conflicts", "preview", "received_history",
-           "resolve_conflict", "trusted_keys", "Level"]
+           "resolve_conflict", "trusted_keys"]
