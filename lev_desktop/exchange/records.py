@@ -168,6 +168,7 @@ class TableCodec:
     converters: list[Callable[[Any], Any]]
     required: frozenset[str]
     defaults: dict[str, Any]
+    bool_as_int: bool = True          # SQLite stores booleans as 0/1; PostgreSQL takes True/False
     to_db: Callable[[dict[str, Any]], tuple] = None  # type: ignore[assignment]
 
     def __post_init__(self) -> None:
@@ -199,8 +200,9 @@ def _compile_to_db(codec: TableCodec) -> Callable[[dict[str, Any]], tuple]:
             env[f"C{i}"] = codec.converters[i]
             lines.append(f"    v{i} = C{i}(v{i})")
         elif isinstance(kind, Boolean):
-            lines.append(f"    if v{i} is True: v{i} = 1")
-            lines.append(f"    elif v{i} is False: v{i} = 0")
+            true, false = ("1", "0") if codec.bool_as_int else ("True", "False")
+            lines.append(f"    if v{i} is True: v{i} = {true}")
+            lines.append(f"    elif v{i} is False: v{i} = {false}")
             lines.append(f"    elif {none_ok}True: {bad}" if column.nullable else f"    else: {bad}")
         elif isinstance(kind, Integer):
             lines.append(f"    if {none_ok}v{i}.__class__ is not int: {bad}")
@@ -257,7 +259,8 @@ def _build_codecs(dialect: Dialect) -> dict[str, TableCodec]:
                 required.add(column.name)
         out[name] = TableCodec(table=table, columns=columns,
                                converters=[_column_converter(table.c[c], dialect) for c in columns],
-                               required=frozenset(required), defaults=defaults)
+                               required=frozenset(required), defaults=defaults,
+                               bool_as_int=dialect.name == "sqlite")
     return out
 
 
