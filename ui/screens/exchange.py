@@ -303,7 +303,11 @@ class ExportTab(QWidget):
         if result.note:
             text = result.note + " " + text
         self.status.setText(text)
-        rows = [Row([_table_label(t), c]) for t, c in sorted(result.counts.items())]
+        from lev_desktop.exchange.records import TABLES
+
+        order = list(TABLES)
+        rows = [Row([_table_label(t), c]) for t, c in sorted(
+            result.counts.items(), key=lambda item: order.index(item[0]) if item[0] in order else 99)]
         if result.embedded:
             rows.append(Row([_("Packages of offices below, relayed with their signatures"),
                              len(result.embedded)]))
