@@ -15,7 +15,7 @@ from lev_desktop import __version__
 from lev_desktop.i18n import _, install
 
 # Area modules with commands; each has register(subparsers).
-COMMAND_MODULES = ["core", "kpi", "plans", "deadlines", "board", "reports"]
+COMMAND_MODULES = ["core", "kpi", "plans", "deadlines", "board", "exchange", "reports"]
 
 
 class CliError(Exception):

@@ -1,0 +1,224 @@
+"""Exchange benchmark: export and import of a district (20 LAOs), a province (200) and the
+nation (7,850 LAOs, ~570 k records), next to a raw ``sqlite3`` executemany of the same rows.
+
+    python bench/exchange_bench.py [district|province|nation ...] [--repeat N] [--json out.json]
+
+Per size it generates one signed package per LAO (``services.demo.lao_records``, the same shape
+of data an office sees), then times, each in a fresh database:
+
+1. import of all the LAO packages at the office above (dry-run preview + one-transaction commit);
+2. raw ``sqlite3`` ``executemany`` of the same rows into the same schema, one transaction;
+3. export of that office's upward package (all LAO packages relayed with their signatures);
+4. import of the upward package one level up (signatures of every LAO verified again).
+
+Not part of the test suite (``tests/exchange/test_bench_smoke.py`` runs a tiny size).
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import json
+import os
+import random
+import sqlite3
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+SIZES = {"district": 20, "province": 200, "nation": 7850}
+
+
+def _setup_env(folder: Path) -> None:
+    os.environ["LEV_DATA_DIR"] = str(folder / "data")
+
+
+def generate(folder: Path, count: int, parent: str, seed: int = 2568) -> tuple[list[Path], dict]:
+    """One signed package per LAO, addressed to ``parent``; returns the files and the rows."""
+    from lev_desktop.db.models import Office
+    from lev_desktop.exchange import format as fmt
+    from lev_desktop.exchange.records import MODELS, dump_lines
+    from lev_desktop.services.demo import _row, lao_records
+
+    rng = random.Random(seed)
+    out = folder / "laos"
+    out.mkdir(parents=True, exist_ok=True)
+    files: list[Path] = []
+    rows_by_table: dict[str, list[dict]] = {}
+    for index in range(count):
+        code = f"L{index:05d}"
+        district = f"{10 + index // 900:02d}{index // 9 % 100:02d}"
+        office = _row(code, code=code, name=f"องค์การบริหารส่วนตำบลทดสอบที่ {index + 1}",
+                      level="lao", lao_type="sao", province_code=district[:2],
+                      district_code=district, parent_code=parent, phone="", public_key=None)
+        records = lao_records(code, rng)
+        records[Office] = [office]
+        key = Ed25519PrivateKey.generate()
+        payloads = {}
+        counts = {}
+        for model in MODELS:
+            rows = records.get(model) or []
+            if rows:
+                name = model.__tablename__
+                payloads[f"{fmt.PAYLOAD_DIR}{name}.jsonl"] = dump_lines(rows)
+                counts[name] = len(rows)
+                rows_by_table.setdefault(name, []).extend(rows)
+        manifest = fmt.build_manifest(
+            package_uuid=str(__import__("uuid").uuid4()), kind="full", base=None,
+            sender={"code": code, "name": office["name"], "level": "lao", "lao_type": "sao",
+                    "province_code": district[:2], "district_code": district, "parent_code": parent},
+            key=key, recipient=parent, sequence=1, created_at="2025-09-30T10:00:00Z",
+            payloads=payloads, counts=counts)
+        part = fmt.sign_part(manifest, payloads, key)
+        path = out / f"{code}.levpkg"
+        fmt.write_package(path, part)
+        files.append(path)
+    return files, rows_by_table
+
+
+def _store(path: Path, level: str, code: str, parent: str | None = None):  # noqa: ANN202
+    from lev_desktop.db.store import Store
+    from lev_desktop.services.offices import initialise
+
+    store = Store(path)
+    initialise(store, level=level, code=code, name=f"สำนักงาน {code}", parent=parent,
+               province_code=None)
+    return store
+
+
+def raw_executemany(path: Path, rows_by_table: dict[str, list[dict]]) -> float:
+    """The same rows, prepared as tuples beforehand, into the same schema: the floor."""
+    from lev_desktop.db.store import Store
+    from lev_desktop.exchange.records import TABLES, codecs
+
+    from lev_desktop.services.programmes import seed_builtins
+
+    store = Store(path)  # same schema, indexes and built-in programmes
+    seed_builtins(store)
+    dialect = store.engine.dialect
+    store.dispose()
+    codec_map = codecs(dialect)
+    prepared = []
+    for name, rows in rows_by_table.items():
+        codec = codec_map[name]
+        converted = [codec.to_db(json.loads(json.dumps(_jsonable(r)))) for r in rows]
+        cols = ", ".join(codec.columns)
+        marks = ", ".join("?" for _ in codec.columns)
+        prepared.append((f"INSERT INTO {TABLES[name].name} ({cols}) VALUES ({marks})", converted))
+    conn = sqlite3.connect(path)
+    conn.execute("PRAGMA journal_mode=WAL")
+    conn.execute("PRAGMA synchronous=NORMAL")
+    conn.execute("PRAGMA foreign_keys=ON")  # as the app opens every database
+    start = time.perf_counter()
+    with conn:
+        for sql, rows in prepared:
+            conn.executemany(sql, rows)
+    elapsed = time.perf_counter() - start
+    conn.close()
+    return elapsed
+
+
+def _jsonable(row: dict) -> dict:
+    from lev_desktop.exchange.records import row_to_json
+
+    return row_to_json(row)
+
+
+def run_size(name: str, count: int, folder: Path, *, upward_import: bool = True) -> dict:
+    from lev_desktop.exchange import importer
+    from lev_desktop.exchange.exporter import export_package
+
+    _setup_env(folder)
+    result: dict = {"size": name, "laos": count}
+    start = time.perf_counter()
+    gc.disable()  # generation only (not timed against anything)
+    try:
+        files, rows_by_table = generate(folder, count, "C0001")
+    finally:
+        gc.enable()
+        gc.collect()
+    result["generate_s"] = round(time.perf_counter() - start, 2)
+    print(f"{name}: generated {count} packages in {result['generate_s']} s", file=sys.stderr,
+          flush=True)
+    result["records"] = sum(len(v) for v in rows_by_table.values())
+    result["lao_package_kb_median"] = round(statistics.median(f.stat().st_size for f in files) / 1024, 1)
+
+    store = _store(folder / "consolidating.db", "province", "C0001")
+    start = time.perf_counter()
+    plan = importer.preview(store, files)
+    preview_s = time.perf_counter() - start
+    start = time.perf_counter()
+    outcome = importer.commit(store, plan, trust=True)
+    commit_s = time.perf_counter() - start
+    assert len(outcome.imported) == count, [p.reason for p in outcome.refused][:3]
+    assert outcome.counts()["new"] == result["records"], outcome.counts()
+    result["import_preview_s"] = round(preview_s, 2)
+    result["import_commit_s"] = round(commit_s, 2)
+    result["import_s"] = round(preview_s + commit_s, 2)
+    print(f"{name}: imported in {result['import_s']} s", file=sys.stderr, flush=True)
+
+    result["raw_sqlite_s"] = round(raw_executemany(folder / "raw.db", rows_by_table), 2)
+    result["import_vs_raw"] = round(result["import_s"] / result["raw_sqlite_s"], 2)
+    result["commit_vs_raw"] = round(commit_s / result["raw_sqlite_s"], 2)
+
+    start = time.perf_counter()
+    exported = export_package(store, "N0001", folder / "upward.levpkg")
+    result["export_s"] = round(time.perf_counter() - start, 2)
+    result["upward_package_mb"] = round(exported.size / 1024**2, 2)
+    store.dispose()
+    if not upward_import:
+        return result
+
+    top = _store(folder / "top.db", "national", "N0001")
+    start = time.perf_counter()
+    plan = importer.preview(top, [exported.path])
+    outcome = importer.commit(top, plan, trust=True)
+    result["upward_import_s"] = round(time.perf_counter() - start, 2)
+    assert outcome.counts()["new"] >= result["records"], outcome.counts()
+    result["upward_import_vs_raw"] = round(result["upward_import_s"] / result["raw_sqlite_s"], 2)
+    top.dispose()
+
+    start = time.perf_counter()
+    again = importer.preview(_reopen(folder / "top.db"), [exported.path])
+    result["reimport_check_s"] = round(time.perf_counter() - start, 2)
+    assert again.packages[0].status == importer.Status.DUPLICATE
+    return result
+
+
+def _reopen(path: Path):  # noqa: ANN202
+    from lev_desktop.db.store import Store
+
+    return Store(path)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("sizes", nargs="*", default=["district", "province"],
+                        help="district, province, nation, or a number of LAOs")
+    parser.add_argument("--repeat", type=int, default=1)
+    parser.add_argument("--json", help="write the results here")
+    parser.add_argument("--no-upward-import", action="store_true",
+                        help="skip importing the upward package one level up (saves time)")
+    args = parser.parse_args(argv)
+    results = []
+    for size in args.sizes:
+        count = SIZES.get(size) or int(size)
+        for _ in range(args.repeat):
+            with tempfile.TemporaryDirectory(prefix=f"levbench-{size}-") as tmp:
+                result = run_size(size, count, Path(tmp),
+                                  upward_import=not args.no_upward_import)
+            print(json.dumps(result, ensure_ascii=False), flush=True)
+            results.append(result)
+            if args.json:
+                Path(args.json).write_text(json.dumps(results, ensure_ascii=False, indent=1),
+                                           encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+    sys.exit(main())

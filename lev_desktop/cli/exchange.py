@@ -1,0 +1,183 @@
+"""Exchange commands: export, import, keys (fingerprint, trusted keys, re-trust), history."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from lev_desktop.cli import CliError, open_store
+from lev_desktop.i18n import _
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    export = sub.add_parser("export", help=_("write a signed package for another office"))
+    export.add_argument("--to", required=True, dest="recipient", help=_("code of the receiving office"))
+    export.add_argument("--out", required=True, help=_("package file to write (.levpkg)"))
+    export.add_argument("--since-last", action="store_true",
+                        help=_("only what changed since the last package sent to that office"))
+    export.add_argument("--programme", nargs="+", default=None, help=_("programme codes (default: all)"))
+    export.add_argument("--fiscal-year", nargs="+", type=int, default=None,
+                        help=_("fiscal years in BE, e.g. 2568 (default: all)"))
+    export.set_defaults(handler=cmd_export)
+
+    imp = sub.add_parser("import", help=_("import packages from other offices"))
+    imp.add_argument("files", nargs="+", help=_("package files (.levpkg)"))
+    imp.add_argument("--dry-run", action="store_true", help=_("only show what would change"))
+    imp.add_argument("--trust", action="store_true",
+                     help=_("trust the key of a new sending office without asking (for scripts)"))
+    imp.set_defaults(handler=cmd_import)
+
+    key = sub.add_parser("keys", help=_("this office's key fingerprint and the trusted keys"))
+    key.add_argument("--forget", metavar="OFFICE",
+                     help=_("forget the trusted key of an office (its next package asks again)"))
+    key.set_defaults(handler=cmd_keys)
+
+    form = sub.add_parser("excel-form", help=_("pre-filled Excel form for an LAO without the app"))
+    form.add_argument("--lao", required=True, help=_("code of the LAO"))
+    form.add_argument("--programme", required=True, help=_("programme code, e.g. P2"))
+    form.add_argument("--period", help=_("period: FY2568, 2025-07 or ONCE (default: current)"))
+    form.add_argument("--out", required=True, help=_("workbook to write (.xlsx)"))
+    form.set_defaults(handler=cmd_excel_form)
+
+    history = sub.add_parser("exchange-history", help=_("packages sent and received"))
+    history.set_defaults(handler=cmd_history)
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from lev_desktop.exchange.exporter import ExportError, export_package
+    from lev_desktop.exchange.keys import format_fingerprint, office_fingerprint
+
+    store = open_store(args)
+    try:
+        result = export_package(store, args.recipient, args.out, since_last=args.since_last,
+                                programmes=args.programme, fiscal_years=args.fiscal_year)
+    except ExportError as exc:
+        raise CliError(str(exc), 2) from exc
+    if result.note:
+        print(result.note)
+    kind = _("changes only") if result.kind == "delta" else _("full")
+    print(_("Package {name} for {office}: sequence {seq} ({kind}), {count} records, {size} bytes").format(
+        name=result.path, office=result.recipient, seq=result.sequence, kind=kind,
+        count=result.total, size=result.size))
+    for table, count in sorted(result.counts.items()):
+        print(f"  {table}\t{count}")
+    if result.embedded:
+        print(_("Relayed packages of offices below: {count}").format(count=len(result.embedded)))
+    print(_("Key fingerprint of this office:"))
+    print(format_fingerprint(office_fingerprint(store.office_code)))
+    return 0
+
+
+def _print_plan(plan) -> None:  # noqa: ANN001
+    from lev_desktop.exchange.importer import Status
+
+    labels = {Status.OK: _("will be imported"), Status.DUPLICATE: _("already imported"),
+              Status.NEEDS_TRUST: _("new key: needs trust"), Status.REFUSED: _("refused")}
+    print("\t".join([_("File"), _("Office"), _("Sequence"), _("New"), _("Updated"),
+                     _("Unchanged"), _("Conflicts"), _("Refused"), _("Result")]))
+    for package in plan.packages:
+        if not package.parts:
+            print("\t".join([package.file_name, "-", "-", "0", "0", "0", "0", "0",
+                             labels[package.status]]))
+            continue
+        for part in package.parts:
+            c = part.counts
+            office = part.sender + (f" ({_('via')} {part.relayed_by})" if part.relayed_by else "")
+            print("\t".join([package.file_name, office, str(part.sequence), str(c["new"]),
+                             str(c["updated"]), str(c["unchanged"]), str(c["conflicts"]),
+                             str(c["refused"]), labels.get(part.status, part.status)]))
+            if part.new_key and not part.relayed_by:
+                from lev_desktop.exchange.keys import format_fingerprint
+
+                print(_("  Key fingerprint of {office}:").format(office=part.sender))
+                print("  " + format_fingerprint(part.fingerprint).replace("\n", "\n  "))
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from lev_desktop.exchange.errors import Refusal
+    from lev_desktop.exchange.importer import Status, commit, preview
+
+    store = open_store(args)
+    try:
+        plan = preview(store, args.files)
+    except Refusal as exc:
+        raise CliError(exc.message, 2) from exc
+    _print_plan(plan)
+    for package in plan.packages:
+        if package.status == Status.REFUSED:
+            print(_("Refused: {file}: {reason}").format(file=package.file_name, reason=package.reason),
+                  file=sys.stderr)
+    if args.dry_run:
+        print(_("Dry run: nothing was written."))
+        return 2 if all(p.status == Status.REFUSED for p in plan.packages) else 0
+    trust: bool | set[str] = bool(args.trust)
+    waiting = plan.needs_trust
+    if waiting and not args.trust and sys.stdin.isatty():
+        accepted = set()
+        for part in waiting:
+            answer = input(_("Trust the key of office {office}? (yes/no) ").format(office=part.sender))
+            if answer.strip().lower() in ("y", "yes", "ใช่", "ช"):
+                accepted.add(part.sender)
+        trust = accepted
+    result = commit(store, plan, trust=trust)
+    for package in result.refused:
+        if package.code == "untrusted":
+            print(_("Refused: {file}: {reason}").format(file=package.file_name, reason=package.reason),
+                  file=sys.stderr)
+    for package in result.duplicates:
+        print(_("{file}: this package was already imported; nothing was changed (0 new records).").format(
+            file=package.file_name))
+    counts = result.counts()
+    print(_("Imported {packages} package(s): {new} new, {updated} updated, {unchanged} unchanged, "
+            "{conflicts} conflicts.").format(packages=len(result.imported), **counts))
+    if result.refused and not result.imported and not result.duplicates:
+        return 2
+    return 2 if result.refused else 0
+
+
+def cmd_excel_form(args: argparse.Namespace) -> int:
+    from lev_desktop.exchange.excel import write_template
+
+    store = open_store(args)
+    try:
+        path = write_template(store, args.lao, args.programme, args.out, period=args.period)
+    except ValueError as exc:
+        raise CliError(str(exc), 2) from exc
+    print(_("Excel form written: {path}").format(path=path))
+    return 0
+
+
+def cmd_keys(args: argparse.Namespace) -> int:
+    from lev_desktop.exchange.importer import forget_key, trusted_keys
+    from lev_desktop.exchange.keys import format_fingerprint, office_fingerprint
+
+    store = open_store(args)
+    if args.forget:
+        if not forget_key(store, args.forget):
+            raise CliError(_("No trusted key for office {office}").format(office=args.forget), 2)
+        print(_("The key of office {office} is no longer trusted; its next package will ask "
+                "again.").format(office=args.forget))
+        return 0
+    if not store.office_code:
+        raise CliError(_("Set up this office first (Settings, or `lev init`)."), 2)
+    print(_("Key fingerprint of this office ({office}):").format(office=store.office_code))
+    print(format_fingerprint(office_fingerprint(store.office_code)))
+    for key in trusted_keys(store):
+        via = _(" (via {office})").format(office=key.via) if key.via else ""
+        print(f"{key.office_code}\t{key.fingerprint}{via}")
+    return 0
+
+
+def cmd_history(args: argparse.Namespace) -> int:
+    from lev_desktop.exchange.exporter import sent_history
+    from lev_desktop.exchange.importer import received_history
+
+    store = open_store(args)
+    for sent in sent_history(store):
+        print("\t".join([_("sent"), sent.recipient, str(sent.sequence), sent.kind,
+                         sent.created_at.isoformat(), str(sum(sent.counts.values()))]))
+    for got in received_history(store):
+        print("\t".join([_("received"), got.sender, str(got.sequence), got.kind,
+                         got.imported_at.isoformat(), got.relayed_by or "-",
+                         str(got.counts.get("new", 0))]))
+    return 0

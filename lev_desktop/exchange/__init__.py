@@ -1,0 +1,9 @@
+"""Data exchange between offices: signed packages (.levpkg), export, import with a dry-run
+preview, trust of office keys, conflicts. Qt-free; the screen is ``ui/screens/exchange.py``
+and the command line ``lev export`` / ``lev import``. The format is written down in
+``docs/exchange-format.md``.
+"""
+
+from lev_desktop.exchange.errors import Refusal  # noqa: F401
+
+__all__ = ["Refusal"]

@@ -1,0 +1,348 @@
+"""Excel fallback for an LAO without the app.
+
+The district writes a pre-filled ``.xlsx`` for one LAO and one KPI programme; the LAO fills the
+values in Excel and sends the file back; the district imports it through the same preview,
+validation (``lev_desktop.domain.validation``) and history as a package, marked "from Excel,
+unsigned". The workbook carries a hidden sheet ``_lev`` saying whose data it is, for which
+programme and period, and which indicator each row or column is.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import io
+import uuid
+import zipfile
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+
+from lev_desktop.db.models import KpiValue, Office, Programme, utcnow
+from lev_desktop.db.store import Store
+from lev_desktop.domain.validation import parse_indicator_value, validate_form
+from lev_desktop.exchange.errors import Refusal
+from lev_desktop.i18n import _
+from lev_desktop.thai_format import fiscal_year, format_date
+
+MARK = "lev-excel"
+VERSION = 1
+META_SHEET = "_lev"
+DATA_SHEET = "ข้อมูล"
+HEADER_ROW = 5
+EXTRA_ROWS = 5          # empty rows offered for repeated groups (e.g. more products)
+MAX_XLSX = 20 * 1024**2
+NAMESPACE = uuid.UUID("0b6c0f7e-2c55-4b8a-9d0e-6a3b1f6f2a90")
+
+
+def default_period(programme: Programme, today: dt.date | None = None) -> str:
+    today = today or dt.date.today()
+    kind = (programme.spec or {}).get("kpi_period", "fiscal_year")
+    if kind == "monthly":
+        return f"{today.year:04d}-{today.month:02d}"
+    if kind == "once":
+        return "ONCE"
+    return f"FY{programme.fiscal_year or fiscal_year(today)}"
+
+
+def _stored_value(spec: dict[str, Any], row: KpiValue) -> Any:
+    kind = spec.get("type", "text")
+    if kind in ("integer", "decimal", "percent", "baht"):
+        return None if row.value_num is None else (
+            int(row.value_num) if kind == "integer" else float(row.value_num))
+    if kind == "date":
+        return row.value_date
+    if kind == "bool":
+        return None if row.value_num is None else ("ใช่" if row.value_num else "ไม่ใช่")
+    return row.value_text
+
+
+def _hint_of(spec: dict[str, Any]) -> str:
+    kind = spec.get("type", "text")
+    hints = {"integer": _("whole number"), "decimal": _("number"), "percent": _("percent 0–100"),
+             "baht": _("baht, up to 2 decimals"), "date": _("date, e.g. 15/02/2568"),
+             "url": _("web link (http…)"), "bool": _("yes or no (ใช่ / ไม่ใช่)"), "text": _("text")}
+    if kind == "choice":
+        return _("one of: {choices}").format(choices=", ".join(spec.get("choices", [])))
+    return hints.get(kind, "")
+
+
+def write_template(store: Store, lao_code: str, programme_code: str, out: Path | str,
+                   period: str | None = None) -> Path:
+    """A pre-filled workbook for one LAO, programme and period."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    with store.read() as session:
+        office = session.scalar(select(Office).where(Office.code == lao_code))
+        programme = session.scalar(select(Programme).where(
+            (Programme.code == programme_code) | (Programme.id == programme_code)))
+        if office is None:
+            raise ValueError(_("Unknown office: {code}").format(code=lao_code))
+        if programme is None or not (programme.spec or {}).get("indicators"):
+            raise ValueError(_("Programme {code} has no indicators to fill in Excel").format(
+                code=programme_code))
+        period = period or default_period(programme)
+        existing = list(session.scalars(select(KpiValue).where(
+            KpiValue.owner_office == lao_code, KpiValue.programme_id == programme.id,
+            KpiValue.period == period, KpiValue.deleted.is_(False))))
+    indicators = programme.spec["indicators"]
+    repeat = any(i.get("repeat") for i in indicators)
+    values: dict[tuple[str, str], Any] = {}
+    row_keys: list[str] = []
+    for row in existing:
+        spec = next((i for i in indicators if i["code"] == row.indicator_code), None)
+        if spec is not None:
+            values[(row.row_key, row.indicator_code)] = _stored_value(spec, row)
+            if row.row_key not in row_keys:
+                row_keys.append(row.row_key)
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = DATA_SHEET
+    bold = Font(bold=True)
+    sheet["A1"] = _("Data form: {programme} — {office} ({code})").format(
+        programme=programme.short_name or programme.name, office=office.name, code=office.code)
+    sheet["A1"].font = Font(bold=True, size=13)
+    sheet["A2"] = _("Period: {period}").format(period=_period_label(period))
+    sheet["A3"] = _("Fill in the values only, then send the file back to the district. Do not "
+                    "change the other columns or the sheet names.")
+    fill = PatternFill("solid", fgColor="FFF7D6")
+    wrap = Alignment(wrap_text=True, vertical="top")
+    meta = book.create_sheet(META_SHEET)
+    meta.append([MARK, VERSION])
+    meta.append(["office", lao_code])
+    meta.append(["programme_id", programme.id])
+    meta.append(["programme_code", programme.code])
+    meta.append(["period", period])
+    meta.append(["layout", "rows" if repeat else "list"])
+    if not repeat:
+        sheet.append([])
+        for col, title in enumerate([_("Code"), _("Indicator"), _("Unit"), _("Value"),
+                                     _("How to fill")], start=1):
+            cell = sheet.cell(row=HEADER_ROW, column=col, value=title)
+            cell.font = bold
+        for offset, spec in enumerate(indicators):
+            r = HEADER_ROW + 1 + offset
+            sheet.cell(row=r, column=1, value=spec["code"])
+            sheet.cell(row=r, column=2, value=spec["name"]).alignment = wrap
+            sheet.cell(row=r, column=3, value=spec.get("unit", ""))
+            value_cell = sheet.cell(row=r, column=4, value=values.get(("", spec["code"])))
+            value_cell.fill = fill
+            sheet.cell(row=r, column=5, value=_hint_of(spec)).alignment = wrap
+            _validation(sheet, spec, f"D{r}", DataValidation)
+            meta.append(["row", r, spec["code"]])
+        for col, width in zip("ABCDE", (22, 48, 12, 18, 36)):
+            sheet.column_dimensions[col].width = width
+    else:
+        keys = row_keys + [""] * EXTRA_ROWS
+        sheet.cell(row=HEADER_ROW, column=1, value=_("Row")).font = bold
+        for col, spec in enumerate(indicators, start=2):
+            title = spec["name"] + (f" ({spec['unit']})" if spec.get("unit") else "")
+            cell = sheet.cell(row=HEADER_ROW, column=col, value=title)
+            cell.font = bold
+            cell.alignment = wrap
+            sheet.column_dimensions[cell.column_letter].width = 24
+            meta.append(["column", col, spec["code"]])
+        for offset, key in enumerate(keys):
+            r = HEADER_ROW + 1 + offset
+            sheet.cell(row=r, column=1, value=offset + 1)
+            meta.append(["rowkey", r, key])
+            for col, spec in enumerate(indicators, start=2):
+                cell = sheet.cell(row=r, column=col, value=values.get((key, spec["code"])) if key else None)
+                cell.fill = fill
+                _validation(sheet, spec, cell.coordinate, DataValidation)
+        sheet.row_dimensions[HEADER_ROW].height = 48
+    meta.sheet_state = "hidden"
+    out = Path(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    book.save(out)
+    return out
+
+
+def _validation(sheet, spec: dict[str, Any], ref: str, cls) -> None:  # noqa: ANN001
+    if spec.get("type") == "choice" and spec.get("choices"):
+        joined = ",".join(c.replace(",", " ") for c in spec["choices"])
+        if len(joined) < 250:
+            rule = cls(type="list", formula1=f'"{joined}"', allow_blank=True)
+            sheet.add_data_validation(rule)
+            rule.add(ref)
+
+
+def _period_label(period: str) -> str:
+    if period.startswith("FY"):
+        return _("fiscal year {year}").format(year=period[2:])
+    if period == "ONCE":
+        return _("one-off report")
+    try:
+        return format_date(dt.date.fromisoformat(period + "-01" if len(period) == 7 else period))
+    except ValueError:
+        return period
+
+
+# ---- reading a filled workbook ----------------------------------------------------------------
+
+def _check_zip(data: bytes) -> None:
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            infos = archive.infolist()
+    except zipfile.BadZipFile as exc:
+        raise Refusal("truncated", _("The Excel file is damaged or is not an .xlsx workbook. "
+                                     "Please ask the office to save it again as .xlsx.")) from exc
+    total = sum(i.file_size for i in infos)
+    packed = sum(i.compress_size for i in infos) or 1
+    if len(infos) > 2000 or total > 200 * 1024**2 or (total > 1024**2 and total > 200 * packed):
+        raise Refusal("zip_bomb", _("The package would unpack to far more data than a LEV package "
+                                    "can hold (too large or too highly compressed). It was not "
+                                    "imported."))
+
+
+def read_filled(store: Store, path: Path | str) -> tuple[dict[str, Any], list[dict[str, Any]], bytes]:
+    """Reads a filled template → (meta, KPI records as payload dicts, file bytes).
+
+    Raises Refusal (Thai reason) for a workbook that is not a LEV template or has values that
+    fail the programme's validation.
+    """
+    from openpyxl import load_workbook
+
+    data = Path(path).read_bytes()
+    if len(data) > MAX_XLSX:
+        raise Refusal("too_large", _("The Excel file is too large for a data form."))
+    _check_zip(data)
+    try:
+        book = load_workbook(io.BytesIO(data), data_only=True)
+    except Exception as exc:  # noqa: BLE001 - openpyxl raises many kinds for a bad file
+        raise Refusal("truncated", _("The Excel file is damaged or is not an .xlsx workbook. "
+                                     "Please ask the office to save it again as .xlsx.")) from exc
+    if META_SHEET not in book.sheetnames or DATA_SHEET not in book.sheetnames:
+        raise Refusal("not_a_package", _("This workbook is not a LEV data form (it was not made "
+                                         "with “Save Excel form”)."))
+    meta_rows = [[c.value for c in row] for row in book[META_SHEET].iter_rows()]
+    if not meta_rows or meta_rows[0][:1] != [MARK]:
+        raise Refusal("not_a_package", _("This workbook is not a LEV data form (it was not made "
+                                         "with “Save Excel form”)."))
+    if meta_rows[0][1] != VERSION:
+        raise Refusal("unknown_version", _("The package uses format version {version}, which this "
+                                           "version of LEV Desktop does not know. Please update "
+                                           "LEV Desktop, or ask the sender to use the same "
+                                           "version.").format(version=meta_rows[0][1]))
+    meta = {r[0]: r[1] for r in meta_rows[1:] if r and r[0] in ("office", "programme_id",
+                                                                 "programme_code", "period", "layout")}
+    sheet = book[DATA_SHEET]
+    with store.read() as session:
+        programme = session.get(Programme, str(meta.get("programme_id")))
+        if programme is None:
+            raise Refusal("validation", _("{what}: refers to a programme this office does not have "
+                                          "({id}). Import the package of the office that created the "
+                                          "programme first.").format(what=_("Indicator value"),
+                                                                    id=str(meta.get("programme_code"))))
+        existing = {(r.indicator_code, r.row_key): r for r in session.scalars(select(KpiValue).where(
+            KpiValue.owner_office == str(meta["office"]), KpiValue.programme_id == programme.id,
+            KpiValue.period == str(meta["period"])))}
+    specs = {i["code"]: i for i in programme.spec.get("indicators", [])}
+    cells: list[tuple[str, str, Any, str]] = []  # (row_key, code, raw, where)
+    if meta.get("layout") == "list":
+        for r in meta_rows[1:]:
+            if r and r[0] == "row":
+                cells.append(("", str(r[2]), sheet.cell(row=int(r[1]), column=4).value, f"D{r[1]}"))
+    else:
+        columns = [(int(r[1]), str(r[2])) for r in meta_rows[1:] if r and r[0] == "column"]
+        for r in meta_rows[1:]:
+            if not (r and r[0] == "rowkey"):
+                continue
+            row_no, key = int(r[1]), str(r[2] or "")
+            raw = {code: sheet.cell(row=row_no, column=col).value for col, code in columns}
+            if not key and all(v in (None, "") for v in raw.values()):
+                continue
+            key = key or str(uuid.uuid5(NAMESPACE, f"{meta['office']}|{meta['period']}|{row_no}"))
+            for col, code in columns:
+                cells.append((key, code, raw[code], f"{sheet.cell(row=row_no, column=col).coordinate}"))
+    problems: list[str] = []
+    parsed: dict[str, dict[str, Any]] = {}
+    for key, code, raw, where in cells:
+        spec = specs.get(code)
+        if spec is None:
+            problems.append(_("Cell {cell}: unknown indicator {code}").format(cell=where, code=code))
+            continue
+        value, error = parse_indicator_value(spec, _cell_raw(raw))
+        if error:
+            problems.append(_("Cell {cell} ({name}): {message}").format(cell=where, name=spec["name"],
+                                                                       message=error))
+            continue
+        parsed.setdefault(key, {})[code] = value
+    for key, values in parsed.items():
+        for problem in validate_form(programme.spec, values, final=False):
+            problems.append(_("{name}: {message}").format(
+                name=specs.get(problem.field, {}).get("name", problem.field), message=problem.message))
+    if problems:
+        raise Refusal("validation", "; ".join(problems[:5]))
+    now = utcnow().replace(microsecond=0).isoformat()
+    records: list[dict[str, Any]] = []
+    for key, values in parsed.items():
+        for code, value in values.items():
+            fields = _fields(specs[code], value)
+            old = existing.get((code, key))
+            if old is None and all(v is None for v in fields.values()):
+                continue
+            if old is not None and _same_value(old, fields):
+                records.append(_as_record(old))
+                continue
+            records.append({"id": old.id if old else str(uuid.uuid4()),
+                            "owner_office": str(meta["office"]),
+                            "revision": (old.revision + 1) if old else 1, "updated_at": now,
+                            "updated_by": _("from Excel, unsigned"),
+                            "deleted": False, "programme_id": programme.id,
+                            "indicator_code": code, "period": str(meta["period"]), "row_key": key,
+                            **fields})
+    return meta, records, data
+
+
+def _cell_raw(value: Any) -> Any:
+    if isinstance(value, float):
+        return str(Decimal(repr(value)))
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    return value
+
+
+def _fields(spec: dict[str, Any], value: Any) -> dict[str, Any]:
+    out: dict[str, Any] = {"value_num": None, "value_text": None, "value_date": None}
+    if value is None:
+        return out
+    kind = spec.get("type", "text")
+    if kind in ("integer", "decimal", "percent", "baht"):
+        out["value_num"] = str(value)
+    elif kind == "date":
+        out["value_date"] = value.isoformat()
+    elif kind == "bool":
+        out["value_num"] = "1" if value else "0"
+    else:
+        out["value_text"] = str(value)
+    return out
+
+
+def _same_value(old: KpiValue, fields: dict[str, Any]) -> bool:
+    def num(v: Any) -> Decimal | None:
+        try:
+            return None if v is None else Decimal(str(v))
+        except InvalidOperation:
+            return None
+    return (num(old.value_num) == num(fields["value_num"]) and old.value_text == fields["value_text"]
+            and (old.value_date.isoformat() if old.value_date else None) == fields["value_date"])
+
+
+def _as_record(row: KpiValue) -> dict[str, Any]:
+    from lev_desktop.exchange.records import row_to_json
+
+    table = KpiValue.__table__
+    return row_to_json({c.name: getattr(row, c.name) for c in table.columns})
+
+
+def package_uuid_of(data: bytes) -> str:
+    """The same file imported twice is the same 'package'."""
+    return str(uuid.uuid5(NAMESPACE, hashlib.sha256(data).hexdigest()))

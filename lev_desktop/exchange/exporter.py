@@ -1,0 +1,313 @@
+"""Export: this office's own records (all, or what changed since the last package to the same
+office) for chosen programmes and fiscal years, signed, in one .levpkg file. A package going up
+the route also carries, unchanged, the signed packages this office received from the offices
+below it (provenance end to end)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import and_, or_, select
+
+from lev_desktop.db.models import (
+    Activity,
+    FormSubmission,
+    KpiValue,
+    Monitoring,
+    Office,
+    Plan,
+    PlanItem,
+    Programme,
+    Setting,
+    utcnow,
+)
+from lev_desktop.db.models_exchange import ReceivedPackage, SentPackage
+from lev_desktop.db.store import Store
+from lev_desktop.exchange import format as fmt
+from lev_desktop.exchange import keys
+from lev_desktop.exchange.jurisdiction import OfficeInfo, is_below
+from lev_desktop.exchange.records import MODELS, dump_lines
+from lev_desktop.i18n import _
+from lev_desktop.progress import Progress
+from lev_desktop.thai_format import fiscal_year as fiscal_year_of
+
+SEQUENCE_SETTING = "exchange_sequence"
+
+
+class ExportError(ValueError):
+    """An export request a person can fix; the message is Thai."""
+
+
+@dataclass
+class ExportResult:
+    path: Path
+    package_uuid: str
+    sequence: int
+    kind: str
+    base: str | None
+    recipient: str
+    size: int
+    counts: dict[str, int]
+    embedded: list[dict[str, Any]] = field(default_factory=list)
+    note: str = ""
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+
+def _period_fiscal_year(period: str) -> int | None:
+    try:
+        if period.startswith("FY"):
+            return int(period[2:])
+        if len(period) == 7:
+            return fiscal_year_of(dt.date(int(period[:4]), int(period[5:7]), 1))
+        if len(period) == 10:
+            return fiscal_year_of(dt.date.fromisoformat(period))
+    except ValueError:
+        return None
+    return None
+
+
+def _programme_ids(session, codes: list[str] | None) -> list[str] | None:  # noqa: ANN001
+    if not codes:
+        return None
+    ids = []
+    for code in codes:
+        pid = session.scalar(select(Programme.id).where(or_(Programme.code == code,
+                                                            Programme.id == code)))
+        if pid is None:
+            raise ExportError(_("Unknown programme: {code}").format(code=code))
+        ids.append(pid)
+    return ids
+
+
+def _select_rows(session, model, me: str, since: dt.datetime | None,  # noqa: ANN001
+                 programme_ids: list[str] | None, years: list[int] | None) -> list[dict[str, Any]]:
+    table = model.__table__
+    query = select(table).where(table.c.owner_office == me)
+    if since is not None:
+        query = query.where(table.c.updated_at >= since)
+    if model is Programme:
+        query = query.where(table.c.builtin.is_(False))
+        if programme_ids:
+            query = query.where(table.c.id.in_(programme_ids))
+    if model in (Plan, Monitoring):
+        if programme_ids:
+            query = query.where(table.c.programme_id.in_(programme_ids))
+        if years:
+            query = query.where(table.c.fiscal_year.in_(years))
+    elif model in (PlanItem, Activity):
+        plan = Plan.__table__
+        conds = []
+        if programme_ids:
+            conds.append(plan.c.programme_id.in_(programme_ids))
+        if years:
+            conds.append(plan.c.fiscal_year.in_(years))
+        if conds:
+            if model is PlanItem:
+                sub = select(plan.c.id).where(and_(*conds))
+                query = query.where(table.c.plan_id.in_(sub))
+            else:
+                item = PlanItem.__table__
+                sub = select(item.c.id).join(plan, item.c.plan_id == plan.c.id).where(and_(*conds))
+                query = query.where(table.c.plan_item_id.in_(sub))
+    elif model in (KpiValue, FormSubmission):
+        if programme_ids:
+            query = query.where(table.c.programme_id.in_(programme_ids))
+    rows = [dict(r._mapping) for r in session.execute(query)]
+    if years and model in (KpiValue, FormSubmission):
+        wanted = set(years)
+        rows = [r for r in rows if _period_fiscal_year(r["period"]) in wanted]
+    return rows
+
+
+def this_office_info(store: Store) -> OfficeInfo:
+    with store.read() as session:
+        office = session.scalar(select(Office).where(Office.code == store.office_code)) \
+            if store.office_code else None
+    if office is None:
+        raise ExportError(_("Set up this office first (Settings, or `lev init`)."))
+    return OfficeInfo.of(office)
+
+
+def ensure_key(store: Store, me: OfficeInfo):  # noqa: ANN201
+    """This office's key pair, made on first use; its public key is kept on the office record."""
+    key = keys.load_or_create(me.code)
+    public = keys.public_b64(key)
+    with store.session() as session:
+        office = session.scalar(select(Office).where(Office.code == me.code))
+        if office is not None and office.public_key != public and office.owner_office == me.code:
+            office.public_key = public
+    return key
+
+
+def last_sent(store: Store, recipient: str) -> SentPackage | None:
+    with store.read() as session:
+        return session.scalar(select(SentPackage).where(SentPackage.recipient == recipient)
+                              .order_by(SentPackage.sequence.desc()).limit(1))
+
+
+def _packages_to_forward(session, me: OfficeInfo, recipient: str,  # noqa: ANN001
+                         since_last: bool) -> list[ReceivedPackage]:
+    received = list(session.scalars(
+        select(ReceivedPackage).where(ReceivedPackage.result == "imported",
+                                      ReceivedPackage.signed.is_(True),
+                                      ReceivedPackage.manifest.is_not(None),
+                                      ReceivedPackage.sender != recipient)
+        .order_by(ReceivedPackage.sender, ReceivedPackage.sequence)))
+    offices = {o.code: OfficeInfo.of(o) for o in session.scalars(select(Office))}
+    chosen: list[ReceivedPackage] = []
+    forwarded: set[str] = set()
+    if since_last:
+        for sent in session.scalars(select(SentPackage).where(SentPackage.recipient == recipient)):
+            forwarded.update(sent.embedded or [])
+    by_sender: dict[str, list[ReceivedPackage]] = {}
+    for package in received:
+        info = offices.get(package.sender)
+        if info is None or not is_below(info, me):
+            continue
+        by_sender.setdefault(package.sender, []).append(package)
+    for packages in by_sender.values():
+        if since_last:
+            chosen.extend(p for p in packages if p.uuid not in forwarded)
+        else:
+            start = 0
+            for index, package in enumerate(packages):
+                if package.kind == "full":
+                    start = index
+            chosen.extend(packages[start:])
+    return chosen
+
+
+def _load_parts(session, stored: list[ReceivedPackage]) -> list[fmt.Part]:  # noqa: ANN001
+    containers: dict[str, bytes] = {}
+    parts = []
+    for package in stored:
+        key = package.container or package.uuid
+        if key not in containers:
+            containers[key] = package.payload if package.payload is not None else \
+                session.scalar(select(ReceivedPackage.payload).where(ReceivedPackage.uuid == key))
+        parts.append(fmt.part_from_container(containers[key], package.uuid, package.manifest,
+                                             package.signature))
+    return parts
+
+
+def export_package(store: Store, recipient: str, out: Path | str, *, since_last: bool = False,
+                   programmes: list[str] | None = None, fiscal_years: list[int] | None = None,
+                   progress: Progress | None = None) -> ExportResult:
+    progress = progress or Progress()
+    recipient = (recipient or "").strip()
+    me = this_office_info(store)
+    if not recipient:
+        raise ExportError(_("Please choose the office the package is for."))
+    if recipient == me.code:
+        raise ExportError(_("A package cannot be addressed to this office itself."))
+    out = Path(out)
+    if out.suffix != fmt.SUFFIX:
+        out = out.with_name(out.name + fmt.SUFFIX)
+    key = ensure_key(store, me)
+    started = utcnow()
+    progress(0, len(MODELS) + 2, _("Collecting records"))
+    with store.read() as session:
+        previous = session.scalar(select(SentPackage).where(SentPackage.recipient == recipient)
+                                  .order_by(SentPackage.sequence.desc()).limit(1))
+        kind, base, since, note = "full", None, None, ""
+        if since_last:
+            if previous is None:
+                note = _("No package was sent to {office} before: a full package was written.").format(
+                    office=recipient)
+            else:
+                kind, base, since = "delta", previous.uuid, previous.started_at
+        programme_ids = _programme_ids(session, programmes)
+        payloads: dict[str, bytes] = {}
+        counts: dict[str, int] = {}
+        for index, model in enumerate(MODELS, start=1):
+            rows = _select_rows(session, model, me.code, since, programme_ids, fiscal_years)
+            if model is Office and not any(r["code"] == me.code for r in rows):
+                rows += [dict(r._mapping) for r in session.execute(
+                    select(Office.__table__).where(Office.code == me.code,
+                                                   Office.owner_office == me.code))]
+            if rows:
+                rows.sort(key=lambda r: r["id"])
+                payloads[f"{fmt.PAYLOAD_DIR}{model.__tablename__}.jsonl"] = dump_lines(rows)
+                counts[model.__tablename__] = len(rows)
+            progress(index, len(MODELS) + 2)
+        recipient_row = session.scalar(select(Office).where(Office.code == recipient))
+        upward = recipient_row is None or not is_below(OfficeInfo.of(recipient_row), me)
+        stored = _packages_to_forward(session, me, recipient, since_last and kind == "delta") \
+            if upward else []
+        embedded = _load_parts(session, stored)
+        sequence = int((session.get(Setting, SEQUENCE_SETTING) or Setting(value=0)).value or 0) + 1
+    package_uuid = str(uuid.uuid4())
+    manifest = fmt.build_manifest(
+        package_uuid=package_uuid, kind=kind, base=base, sender=me.as_dict(), key=key,
+        recipient=recipient, sequence=sequence,
+        created_at=started.replace(tzinfo=dt.UTC).isoformat().replace("+00:00", "Z"),
+        payloads=payloads, counts=counts, embedded=embedded,
+        filters={"programmes": programmes or [], "fiscal_years": fiscal_years or []})
+    outer = fmt.sign_part(manifest, payloads, key)
+    progress(len(MODELS) + 1, len(MODELS) + 2, _("Writing the package"))
+    part_path = out.with_name(out.name + ".part")
+    size = fmt.write_package(part_path, outer, embedded)
+    try:
+        with store.session() as session:
+            setting = session.get(Setting, SEQUENCE_SETTING)
+            if setting is None:
+                session.add(Setting(key=SEQUENCE_SETTING, value=sequence))
+            else:
+                setting.value = sequence
+            session.add(SentPackage(
+                uuid=package_uuid, recipient=recipient, sequence=sequence, kind=kind,
+                base_uuid=base, started_at=started, created_by=store.officer,
+                file_name=out.name, size=size,
+                filters={"programmes": programmes or [], "fiscal_years": fiscal_years or []},
+                counts=counts, embedded=[p.uuid for p in embedded]))
+        part_path.replace(out)
+    finally:
+        if part_path.exists():
+            part_path.unlink()
+    _mark_deadlines_sent(store, me.code, started, programmes)
+    progress(len(MODELS) + 2, len(MODELS) + 2)
+    return ExportResult(path=out, package_uuid=package_uuid, sequence=sequence, kind=kind,
+                        base=base, recipient=recipient, size=size, counts=counts,
+                        embedded=[{"uuid": p.uuid, "sender": p.sender, "sequence": p.sequence}
+                                  for p in embedded], note=note)
+
+
+def _mark_deadlines_sent(store: Store, office: str, when: dt.datetime,
+                        programmes: list[str] | None) -> list[tuple[str, str, dt.date]]:
+    """The one place where an export tells the deadlines that this office's reports were sent.
+
+    A package fulfils every reporting obligation of this office (one that sends upwards)
+    whose form is complete, that is not yet marked sent, and that falls due in the year up to
+    the reminder window after the export — limited to the exported programmes when the
+    officer chose some. Returns (programme, obligation, due) of what it marked.
+    """
+    from lev_desktop.deadlines import engine
+
+    day = when.date()
+    marked: list[tuple[str, str, dt.date]] = []
+    chosen = set(programmes or [])
+    items = engine.office_deadlines(store, day - dt.timedelta(days=366),
+                                    day + dt.timedelta(days=engine.reminder_days(store)),
+                                    office=office, today_=day)
+    for item in items:
+        ob = item.obligation
+        if item.incoming or not ob.reporting or item.sent or item.marked or not item.form_done:
+            continue
+        if chosen and ob.programme_code not in chosen:
+            continue
+        engine.mark_sent(store, office, ob.code, item.due, when, programme=ob.programme_code)
+        marked.append((ob.programme_code, ob.code, item.due))
+    return marked
+
+
+def sent_history(store: Store) -> list[SentPackage]:
+    with store.read() as session:
+        return list(session.scalars(select(SentPackage).order_by(SentPackage.created_at.desc(),
+                                                                 SentPackage.sequence.desc())))

@@ -1,0 +1,98 @@
+"""The exchange screen: export, import with preview and confirm, history, keys, conflicts."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from lev_desktop.exchange.exporter import export_package
+
+from .helpers import make_district, make_lao
+
+
+@pytest.fixture
+def screen(qtbot, tmp_path: Path):
+    from lev_desktop.ui.context import AppContext
+    from lev_desktop.ui.screens.exchange import ExchangeScreen
+
+    lao = make_lao(tmp_path / "lao.db", "4801006", seed=4)
+    packages = [export_package(lao, "D4801", tmp_path / "one.levpkg").path]
+    cut = tmp_path / "broken.levpkg"
+    cut.write_bytes(packages[0].read_bytes()[:500])
+    district = make_district(tmp_path / "district.db")
+    ctx = AppContext(district)
+    widget = ExchangeScreen(ctx)
+    qtbot.addWidget(widget)
+    widget.resize(1280, 720)
+    ctx.runner.wait()
+    qtbot.waitUntil(lambda: widget.export_tab.programmes.count() > 0)
+    yield widget, ctx, packages + [cut], tmp_path
+    ctx.runner.wait()
+    lao.dispose()
+    district.dispose()
+
+
+def _wait(qtbot, ctx) -> None:  # noqa: ANN001
+    ctx.runner.wait()
+    qtbot.wait(50)
+    ctx.runner.wait()
+    qtbot.wait(50)
+
+
+def test_import_preview_confirm_and_history(qtbot, qtmodeltester, screen):
+    widget, ctx, files, _tmp = screen
+    tab = widget.import_tab
+    tab.add_files([str(p) for p in files])
+    qtbot.waitUntil(lambda: tab.plan is not None, timeout=20000)
+    qtmodeltester.check(tab.model)
+    results = [row.cells[9] for row in tab.model.rows]
+    assert "ปฏิเสธ" in results  # the broken file, with a Thai reason
+    assert any("กุญแจใหม่" in r for r in results)
+    assert not tab.keys_box.isHidden()
+    assert not tab.trust.isChecked()
+    tab.trust.setChecked(True)
+    tab.confirm.click()
+    qtbot.waitUntil(lambda: "นำเข้า 1" in tab.summary.text(), timeout=20000)
+    _wait(qtbot, ctx)
+    qtbot.waitUntil(lambda: len(widget.history_tab.model.rows) >= 2, timeout=10000)
+    qtmodeltester.check(widget.history_tab.model)
+    qtmodeltester.check(widget.keys_tab.model)
+    assert widget.keys_tab.model.rows[0].cells[0] == "4801006"
+
+
+def test_export_tab_writes_a_package(qtbot, qtmodeltester, screen):
+    widget, ctx, _files, tmp = screen
+    tab = widget.export_tab
+    tab.recipient.setEditText("P48")
+    tab.out.setText(str(tmp / "up.levpkg"))
+    tab.export()
+    qtbot.waitUntil(lambda: bool(tab.model.rows), timeout=20000)
+    assert (tmp / "up.levpkg").exists()
+    qtmodeltester.check(tab.model)
+    _wait(qtbot, ctx)
+    qtbot.waitUntil(lambda: widget.keys_tab.own.text().count(" ") >= 7, timeout=10000)
+
+
+def test_conflicts_tab_model(qtbot, qtmodeltester, screen):
+    from lev_desktop.exchange import importer
+
+    from .test_conflicts import conflicting_pair
+
+    widget, ctx, _files, tmp = screen
+    folder = tmp / "conflict"
+    folder.mkdir()
+    first, second = conflicting_pair(folder)
+    importer.import_files(ctx.store, [first], trust=True)
+    importer.import_files(ctx.store, [second], trust=True)
+    ctx.data_changed.emit("exchange")
+    _wait(qtbot, ctx)
+    qtbot.waitUntil(lambda: len(widget.conflicts_tab.model.rows) == 1, timeout=10000)
+    qtmodeltester.check(widget.conflicts_tab.model)
+    widget.conflicts_tab.view.setCurrentIndex(widget.conflicts_tab.model.index(0, 0))
+    assert widget.conflicts_tab.detail.rows
+    assert widget.conflicts_tab.detail.rows[0].cells[0] == "note"
+    qtmodeltester.check(widget.conflicts_tab.detail)
+    widget.conflicts_tab._resolve(True)
+    _wait(qtbot, ctx)
+    qtbot.waitUntil(lambda: not widget.conflicts_tab.model.rows, timeout=10000)

@@ -1,0 +1,835 @@
+"""แลกเปลี่ยนข้อมูล: export a package, import packages (drag and drop, dry-run preview per
+office, confirm), history, trusted keys, conflicts — and the consolidation board when that
+widget is installed. All work runs through ``ctx.runner``; the table models only present rows
+a worker handed in."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtGui import QColor, QDragEnterEvent, QDropEvent, QFont
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QFileDialog,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QMessageBox,
+    QPlainTextEdit,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from lev_desktop.i18n import N_, _
+from lev_desktop.thai_format import format_datetime, format_number
+from lev_desktop.ui.context import AppContext
+from lev_desktop.ui.screens import ScreenSpec
+
+GREEN, AMBER, RED, GREY = QColor("#1b7f3b"), QColor("#a86400"), QColor("#b3261e"), QColor("#666666")
+
+
+# ---- one table model for every tab -----------------------------------------------------------
+
+@dataclass
+class Row:
+    cells: list[Any]
+    color: QColor | None = None
+    tooltip: str = ""
+    data: Any = None
+
+
+class RowsModel(QAbstractTableModel):
+    """Rows handed in by a worker; numbers right-aligned; a status colour with its text."""
+
+    def __init__(self, headers: list[str], parent: QWidget | None = None):
+        super().__init__(parent)
+        self.headers = headers
+        self.rows: list[Row] = []
+
+    def set_rows(self, rows: list[Row]) -> None:
+        self.beginResetModel()
+        self.rows = rows
+        self.endResetModel()
+
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008, N802
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008, N802
+        return 0 if parent.isValid() else len(self.headers)
+
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or index.row() >= len(self.rows) or index.column() >= len(self.headers):
+            return None
+        row = self.rows[index.row()]
+        value = row.cells[index.column()] if index.column() < len(row.cells) else ""
+        if role == Qt.ItemDataRole.DisplayRole:
+            if isinstance(value, int) and not isinstance(value, bool):
+                return format_number(value)
+            return "" if value is None else str(value)
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            if isinstance(value, int) and not isinstance(value, bool):
+                return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            return int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+        if role == Qt.ItemDataRole.ForegroundRole and row.color is not None \
+                and index.column() == len(self.headers) - 2:
+            return row.color
+        if role == Qt.ItemDataRole.ToolTipRole and row.tooltip:
+            return row.tooltip
+        return None
+
+    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal \
+                and 0 <= section < len(self.headers):
+            return self.headers[section]
+        return None
+
+
+def _table(model: QAbstractTableModel) -> QTableView:
+    view = QTableView()
+    view.setModel(model)
+    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    view.setWordWrap(True)
+    view.setAlternatingRowColors(True)
+    view.verticalHeader().setVisible(False)
+    view.verticalHeader().setDefaultSectionSize(int(view.fontMetrics().height() * 1.6) + 2)
+    header = view.horizontalHeader()
+    header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+    header.setStretchLastSection(True)
+    return view
+
+
+def _fit(view: QTableView, cap: int = 260) -> None:
+    view.resizeColumnsToContents()
+    header = view.horizontalHeader()
+    for column in range(header.count() - 1):
+        header.resizeSection(column, min(header.sectionSize(column), cap))
+
+
+def _hint(text: str) -> QLabel:
+    label = QLabel(text)
+    label.setObjectName("hint")
+    label.setWordWrap(True)
+    return label
+
+
+def _when(value: dt.datetime | None) -> str:
+    """Stored times are UTC; people read local time."""
+    if not value:
+        return ""
+    return format_datetime(value.replace(tzinfo=dt.UTC).astimezone().replace(tzinfo=None))
+
+
+# ---- export tab --------------------------------------------------------------------------------
+
+class ExportTab(QWidget):
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.ctx = ctx
+        layout = QVBoxLayout(self)
+        layout.addWidget(_hint(_("Write one package file with this office's records for the office "
+                                 "you report to (or an office under you). Send it by e-mail or on "
+                                 "a USB stick.")))
+        form = QFormLayout()
+        self.recipient = QComboBox()
+        self.recipient.setEditable(True)
+        self.recipient.setMinimumWidth(360)
+        form.addRow(_("Send to"), self.recipient)
+        self.since_last = QCheckBox(_("Only what changed since the last package to this office"))
+        form.addRow("", self.since_last)
+        self.programmes = QListWidget()
+        self.programmes.setMaximumHeight(130)
+        form.addRow(_("Programmes"), self.programmes)
+        self.years = QLineEdit()
+        self.years.setPlaceholderText(_("e.g. 2568 2567 (empty: all years)"))
+        form.addRow(_("Fiscal years (BE)"), self.years)
+        out_row = QHBoxLayout()
+        self.out = QLineEdit()
+        browse = QPushButton(_("Choose…"))
+        browse.clicked.connect(self._browse)
+        out_row.addWidget(self.out, 1)
+        out_row.addWidget(browse)
+        form.addRow(_("Save as"), out_row)
+        layout.addLayout(form)
+        buttons = QHBoxLayout()
+        self.export_button = QPushButton(_("Export package"))
+        self.export_button.setDefault(True)
+        self.export_button.clicked.connect(self.export)
+        buttons.addWidget(self.export_button)
+        buttons.addStretch(1)
+        layout.addLayout(buttons)
+        self.status = QLabel()
+        self.status.setWordWrap(True)
+        layout.addWidget(self.status)
+        self.model = RowsModel([_("Data"), _("Records"), ""])
+        self.view = _table(self.model)
+        layout.addWidget(self.view, 1)
+        excel = QGroupBox(_("Excel form for an LAO without the program"))
+        excel_row = QHBoxLayout(excel)
+        self.excel_lao = QComboBox()
+        self.excel_lao.setMinimumWidth(280)
+        self.excel_programme = QComboBox()
+        self.excel_button = QPushButton(_("Save Excel form…"))
+        self.excel_button.clicked.connect(self.excel_form)
+        excel_row.addWidget(QLabel(_("LAO")))
+        excel_row.addWidget(self.excel_lao, 1)
+        excel_row.addWidget(QLabel(_("Programme")))
+        excel_row.addWidget(self.excel_programme, 1)
+        excel_row.addWidget(self.excel_button)
+        self.excel_box = excel
+        layout.addWidget(excel)
+
+    def load(self, data: dict[str, Any]) -> None:
+        current = self.recipient.currentData() or self.recipient.currentText()
+        self.recipient.clear()
+        for code, label in data["recipients"]:
+            self.recipient.addItem(label, code)
+        self.recipient.lineEdit().setPlaceholderText(_("office code, e.g. P48"))
+        index = self.recipient.findData(current) if current else -1
+        if index < 0 and data.get("parent") is not None:
+            index = self.recipient.findData(data["parent"])
+        self.recipient.setCurrentIndex(index)
+        if index < 0:
+            self.recipient.setEditText(current or "")
+        self.programmes.clear()
+        for code, name in data["programmes"]:
+            item = QListWidgetItem(f"{code} — {name}")
+            item.setData(Qt.ItemDataRole.UserRole, code)
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            item.setCheckState(Qt.CheckState.Checked)
+            self.programmes.addItem(item)
+        if not self.out.text():
+            self.out.setText(str(data["default_out"]))
+        self.excel_lao.clear()
+        for code, label in data["laos"]:
+            self.excel_lao.addItem(label, code)
+        self.excel_programme.clear()
+        for code, name in data["kpi_programmes"]:
+            self.excel_programme.addItem(f"{code} — {name}", code)
+        self.excel_box.setVisible(bool(data["laos"]))
+
+    def excel_form(self) -> None:
+        from lev_desktop.exchange.excel import write_template
+
+        lao, programme = self.excel_lao.currentData(), self.excel_programme.currentData()
+        if not lao or not programme:
+            return
+        suggested = str(Path(self.out.text()).with_name(f"{lao}-{programme}.xlsx"))
+        path, _filter = QFileDialog.getSaveFileName(self, _("Save Excel form as"), suggested,
+                                                    _("Excel workbooks (*.xlsx)"))
+        if not path:
+            return
+        store = self.ctx.store
+        self.ctx.runner.run(lambda progress: write_template(store, lao, programme, path),
+                            label=_("Writing the Excel form…"), owner=self,
+                            on_success=lambda p: self.status.setText(
+                                _("Excel form written: {path}. Send it to the LAO; import the "
+                                  "filled file on the Import tab.").format(path=p)),
+                            on_failure=lambda exc: self.status.setText(str(exc)))
+
+    def _browse(self) -> None:
+        path, _filter = QFileDialog.getSaveFileName(self, _("Save package as"), self.out.text(),
+                                                    _("LEV packages (*.levpkg)"))
+        if path:
+            self.out.setText(path)
+
+    def _recipient_code(self) -> str:
+        data = self.recipient.currentData()
+        text = self.recipient.currentText().strip()
+        if data and self.recipient.itemText(self.recipient.currentIndex()) == text:
+            return str(data)
+        return text.split(" ")[0]
+
+    def export(self) -> None:
+        from lev_desktop.exchange.exporter import ExportError, export_package
+
+        recipient = self._recipient_code()
+        checked = [self.programmes.item(i).data(Qt.ItemDataRole.UserRole)
+                   for i in range(self.programmes.count())
+                   if self.programmes.item(i).checkState() == Qt.CheckState.Checked]
+        programmes = None if len(checked) == self.programmes.count() else checked
+        try:
+            years = [int(y) for y in self.years.text().replace(",", " ").split()] or None
+        except ValueError:
+            self.status.setText(_("Please enter fiscal years as numbers, e.g. 2568"))
+            return
+        if programmes == []:
+            self.status.setText(_("Please tick at least one programme"))
+            return
+        out = Path(self.out.text().strip() or "package.levpkg")
+        store, since = self.ctx.store, self.since_last.isChecked()
+        self.export_button.setEnabled(False)
+
+        def work(progress):  # noqa: ANN001, ANN202
+            return export_package(store, recipient, out, since_last=since, programmes=programmes,
+                                  fiscal_years=years, progress=progress)
+
+        def failed(exc: BaseException) -> None:
+            self.export_button.setEnabled(True)
+            from lev_desktop.errors import describe_error
+
+            self.status.setText(str(exc) if isinstance(exc, ExportError) else
+                                (describe_error(exc) or _("The package could not be written.")))
+
+        self.ctx.runner.run(work, label=_("Writing the package…"), on_success=self._done,
+                            on_failure=failed, on_cancel=lambda: self.export_button.setEnabled(True),
+                            owner=self)
+
+    def _done(self, result) -> None:  # noqa: ANN001
+        self.export_button.setEnabled(True)
+        kind = _("changes only") if result.kind == "delta" else _("all records")
+        text = _("Package written: {name} — sequence {seq} ({kind}), {count} records, {size} KB. "
+                 "The sending to {office} is recorded.").format(
+            name=result.path.name, seq=result.sequence, kind=kind,
+            count=format_number(result.total), size=format_number(max(1, result.size // 1024)),
+            office=result.recipient)
+        if result.note:
+            text = result.note + " " + text
+        self.status.setText(text)
+        from lev_desktop.exchange.records import TABLES
+
+        order = list(TABLES)
+        rows = [Row([_table_label(t), c]) for t, c in sorted(
+            result.counts.items(), key=lambda item: order.index(item[0]) if item[0] in order else 99)]
+        if result.embedded:
+            rows.append(Row([_("Packages of offices below, relayed with their signatures"),
+                             len(result.embedded)]))
+        self.model.set_rows(rows)
+        _fit(self.view, 520)
+        self.ctx.data_changed.emit("exchange")
+
+
+def _table_label(table: str) -> str:
+    from lev_desktop.exchange.importer import _table_label as label
+
+    return label(table)
+
+
+# ---- import tab --------------------------------------------------------------------------------
+
+class DropArea(QLabel):
+    files_dropped = Signal(list)
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(_("Drag package files (.levpkg) or filled Excel forms (.xlsx) here, or "
+                           "choose them with the button"),
+                         parent)
+        self.setAcceptDrops(True)
+        self.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.setWordWrap(True)
+        self.setMinimumHeight(70)
+        self.setStyleSheet("QLabel { border: 2px dashed palette(mid); border-radius: 6px; "
+                           "padding: 10px; }")
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802
+        if event.mimeData().hasUrls():
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:  # noqa: N802
+        paths = [u.toLocalFile() for u in event.mimeData().urls() if u.isLocalFile()]
+        if paths:
+            self.files_dropped.emit(paths)
+            event.acceptProposedAction()
+
+
+class ImportTab(QWidget):
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.ctx = ctx
+        self.plan = None
+        self.files: list[str] = []
+        layout = QVBoxLayout(self)
+        top = QHBoxLayout()
+        self.drop = DropArea()
+        self.drop.files_dropped.connect(self.add_files)
+        top.addWidget(self.drop, 1)
+        side = QVBoxLayout()
+        choose = QPushButton(_("Choose files…"))
+        choose.clicked.connect(self._choose)
+        side.addWidget(choose)
+        self.inbox_button = QPushButton(_("From the inbox folder"))
+        self.inbox_button.clicked.connect(self._from_inbox)
+        side.addWidget(self.inbox_button)
+        clear = QPushButton(_("Clear"))
+        clear.clicked.connect(self.clear)
+        side.addWidget(clear)
+        side.addStretch(1)
+        top.addLayout(side)
+        layout.addLayout(top)
+        self.summary = QLabel(_("No files chosen yet. Nothing is written until you confirm."))
+        self.summary.setWordWrap(True)
+        layout.addWidget(self.summary)
+        self.model = RowsModel([_("File"), _("Office"), _("Via"), _("Sequence"), _("New"),
+                                _("Updated"), _("Unchanged"), _("Conflicts"), _("Refused"),
+                                _("Result"), _("Reason / note")])
+        self.view = _table(self.model)
+        self.view.selectionModel().currentRowChanged.connect(self._show_detail)
+        layout.addWidget(self.view, 1)
+        self.detail = QLabel()
+        self.detail.setWordWrap(True)
+        self.detail.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        layout.addWidget(self.detail)
+        self.keys_box = QGroupBox(_("New keys: compare the fingerprint with the sending office "
+                                    "(letter or telephone) before trusting it"))
+        keys_layout = QVBoxLayout(self.keys_box)
+        self.keys_text = QPlainTextEdit()
+        self.keys_text.setReadOnly(True)
+        self.keys_text.setMaximumHeight(110)
+        font = QFont("monospace")
+        font.setStyleHint(QFont.StyleHint.Monospace)
+        self.keys_text.setFont(font)
+        keys_layout.addWidget(self.keys_text)
+        self.trust = QCheckBox(_("I checked the fingerprints: trust these keys"))
+        keys_layout.addWidget(self.trust)
+        self.keys_box.setVisible(False)
+        layout.addWidget(self.keys_box)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        self.confirm = QPushButton(_("Confirm import"))
+        self.confirm.setEnabled(False)
+        self.confirm.clicked.connect(self.commit)
+        buttons.addWidget(self.confirm)
+        layout.addLayout(buttons)
+
+    def _show_detail(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        if not current.isValid() or current.row() >= len(self.model.rows):
+            self.detail.clear()
+            return
+        row = self.model.rows[current.row()]
+        office = row.cells[1] or row.cells[0]
+        self.detail.setText(f"{office}: {row.tooltip}" if row.tooltip else "")
+
+    def _choose(self) -> None:
+        paths, _filter = QFileDialog.getOpenFileNames(
+            self, _("Choose package files"), "",
+            _("LEV packages and Excel forms (*.levpkg *.xlsx);;All files (*)"))
+        if paths:
+            self.add_files(paths)
+
+    def _from_inbox(self) -> None:
+        from lev_desktop.services.inbox import pending_packages
+
+        store = self.ctx.store
+        self.ctx.runner.run(lambda progress: [p.path for p in pending_packages(store)],
+                            on_success=lambda paths: self.add_files(paths) if paths else
+                            self.summary.setText(_("The inbox folder has no new packages.")),
+                            owner=self, kind="io")
+
+    def clear(self) -> None:
+        self.files = []
+        self.plan = None
+        self.model.set_rows([])
+        self.detail.clear()
+        self.keys_box.setVisible(False)
+        self.confirm.setEnabled(False)
+        self.summary.setText(_("No files chosen yet. Nothing is written until you confirm."))
+
+    def add_files(self, paths: list[str]) -> None:
+        for path in paths:
+            if path not in self.files:
+                self.files.append(path)
+        self.run_preview()
+
+    def run_preview(self) -> None:
+        from lev_desktop.exchange.errors import Refusal
+        from lev_desktop.exchange.importer import preview
+
+        store, files = self.ctx.store, list(self.files)
+        self.confirm.setEnabled(False)
+
+        def failed(exc: BaseException) -> None:
+            self.summary.setText(exc.message if isinstance(exc, Refusal) else str(exc))
+
+        self.ctx.runner.run(lambda progress: preview(store, files, progress=progress),
+                            label=_("Checking the packages…"), on_success=self.show_plan,
+                            on_failure=failed, owner=self)
+
+    def show_plan(self, plan) -> None:  # noqa: ANN001
+        from lev_desktop.exchange.importer import Status
+        from lev_desktop.exchange.keys import format_fingerprint
+
+        self.plan = plan
+        labels = {Status.OK: (_("will be imported"), GREEN),
+                  Status.DUPLICATE: (_("already imported"), GREY),
+                  Status.NEEDS_TRUST: (_("new key: needs trust"), AMBER),
+                  Status.REFUSED: (_("refused"), RED)}
+        rows: list[Row] = []
+        keys: list[str] = []
+        for package in plan.packages:
+            if not package.parts:
+                text, color = labels[package.status]
+                rows.append(Row([package.file_name, "", "", "", 0, 0, 0, 0, 0, text,
+                                 package.reason], color, package.reason))
+                continue
+            for part in package.parts:
+                status = part.status
+                text, color = labels.get(status, (status, None))
+                c = part.counts
+                office = f"{part.sender} {part.sender_name}".strip()
+                rows.append(Row([package.file_name, office, part.relayed_by, part.sequence,
+                                 c["new"], c["updated"], c["unchanged"], c["conflicts"],
+                                 c["refused"], text, part.remark], color, part.remark))
+                if part.status == Status.NEEDS_TRUST:
+                    keys.append(f"{part.sender} {part.sender_name}\n"
+                                + format_fingerprint(part.fingerprint))
+        self.model.set_rows(rows)
+        _fit(self.view)
+        problem = next((i for i, r in enumerate(rows) if r.color is RED), 0 if rows else None)
+        if problem is not None:
+            self.view.setCurrentIndex(self.model.index(problem, 0))
+        self.keys_box.setVisible(bool(keys))
+        self.keys_text.setPlainText("\n\n".join(keys))
+        self.trust.setChecked(False)
+        importable = plan.importable
+        refused = [p for p in plan.packages if p.status == Status.REFUSED]
+        self.summary.setText(_("{files} file(s) checked: {ok} can be imported, {refused} refused, "
+                               "{dup} already imported. Nothing has been written yet.").format(
+            files=len(plan.packages), ok=len(importable), refused=len(refused),
+            dup=len(plan.packages) - len(importable) - len(refused)))
+        self.confirm.setEnabled(bool(importable))
+
+    def commit(self) -> None:
+        from lev_desktop.exchange.importer import commit
+
+        if self.plan is None:
+            return
+        if self.plan.needs_trust and not self.trust.isChecked():
+            QMessageBox.information(self, _("Data exchange"), _(
+                "Some packages come from an office whose key is new. Compare the fingerprints "
+                "with the office and tick “trust these keys”, or remove those files."))
+            return
+        plan, store = self.plan, self.ctx.store
+        trust = {p.sender for p in plan.needs_trust} if self.trust.isChecked() else False
+        self.confirm.setEnabled(False)
+        self.ctx.runner.run(lambda progress: commit(store, plan, trust=trust, progress=progress),
+                            label=_("Importing…"), on_success=self._committed, owner=self,
+                            on_failure=lambda exc: self.summary.setText(str(exc)))
+
+    def _committed(self, result) -> None:  # noqa: ANN001
+        counts = result.counts()
+        text = _("Imported {packages} package(s): {new} new, {updated} updated, {unchanged} "
+                 "unchanged, {conflicts} conflicts.").format(packages=len(result.imported), **counts)
+        if result.refused:
+            text += " " + _("Refused: {count} package(s) — see the reasons above.").format(
+                count=len(result.refused))
+        done = {p.file_name for p in result.imported}
+        refused = {p.file_name: p.reason for p in result.refused}
+        rows = []
+        for row in self.model.rows:
+            cells = list(row.cells)
+            if cells[0] in done and row.color is not RED and cells[9] != _("already imported"):
+                cells[9] = _("imported")
+                rows.append(Row(cells, GREEN, row.tooltip))
+            elif cells[0] in refused and row.color is not RED:
+                cells[9], cells[10] = _("refused"), refused[cells[0]]
+                rows.append(Row(cells, RED, refused[cells[0]]))
+            else:
+                rows.append(row)
+        self.model.set_rows(rows)
+        self.files = []
+        self.plan = None
+        self.keys_box.setVisible(False)
+        self.detail.clear()
+        self.summary.setText(text)
+        self.ctx.data_changed.emit("exchange")
+        self.ctx.data_changed.emit("*")
+
+
+# ---- history, keys, conflicts -----------------------------------------------------------------
+
+class HistoryTab(QWidget):
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None):
+        super().__init__(parent)
+        layout = QVBoxLayout(self)
+        layout.addWidget(_hint(_("Every package received (with who sent it, its sequence number "
+                                 "and counts), every package sent, and refused files.")))
+        self.model = RowsModel([_("Direction"), _("Office"), _("Via"), _("Sequence"), _("Kind"),
+                                _("When"), _("Records"), _("Result"), _("File")])
+        self.view = _table(self.model)
+        layout.addWidget(self.view, 1)
+
+    def load(self, data: dict[str, Any]) -> None:
+        rows = []
+        for got in data["received"]:
+            total = sum(int(got.counts.get(k, 0)) for k in ("new", "updated"))
+            rows.append((got.imported_at, Row([_("received"), f"{got.sender} {got.sender_name}",
+                                               got.relayed_by, got.sequence, _kind(got.kind),
+                                               _when(got.imported_at), total,
+                                               _("imported") if got.signed else
+                                               _("imported (from Excel, unsigned)"),
+                                               got.file_name], GREEN)))
+        for sent in data["sent"]:
+            rows.append((sent.created_at, Row([_("sent"), sent.recipient, "", sent.sequence,
+                                               _kind(sent.kind), _when(sent.created_at),
+                                               sum(sent.counts.values()), _("sent"),
+                                               sent.file_name], GREEN)))
+        for entry in data["refused"]:
+            when = dt.datetime.fromisoformat(entry["at"]) if entry.get("at") else None
+            rows.append((when, Row([_("refused"), entry.get("sender", ""), "", "", "", _when(when),
+                                    0, _("refused"), Path(entry.get("file", "")).name], RED,
+                                   entry.get("reason", ""))))
+        rows.sort(key=lambda r: r[0] or dt.datetime.min, reverse=True)
+        self.model.set_rows([r for _w, r in rows])
+        _fit(self.view)
+
+
+def _kind(kind: str) -> str:
+    return {"full": _("all records"), "delta": _("changes only"),
+            "excel": _("from Excel, unsigned")}.get(kind, kind)
+
+
+class KeysTab(QWidget):
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.ctx = ctx
+        layout = QVBoxLayout(self)
+        own = QGroupBox(_("Key fingerprint of this office (print it for a letter to the office "
+                          "above)"))
+        own_layout = QVBoxLayout(own)
+        self.own = QLabel(_("No key yet: it is made with the first export."))
+        self.own.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        font = QFont("monospace")
+        font.setStyleHint(QFont.StyleHint.Monospace)
+        font.setPointSizeF(font.pointSizeF() + 1)
+        self.own.setFont(font)
+        own_layout.addWidget(self.own)
+        layout.addWidget(own)
+        self.model = RowsModel([_("Office"), _("Fingerprint"), _("Trusted on"), _("Vouched for by"),
+                                ""])
+        self.view = _table(self.model)
+        layout.addWidget(self.view, 1)
+        buttons = QHBoxLayout()
+        buttons.addWidget(_hint(_("After an office reinstalls its program it has a new key. Confirm "
+                                  "the new fingerprint with it, then choose “Trust again”: its next "
+                                  "package asks for trust.")), 1)
+        self.retrust = QPushButton(_("Trust again…"))
+        self.retrust.clicked.connect(self._retrust)
+        buttons.addWidget(self.retrust)
+        layout.addLayout(buttons)
+
+    def load(self, data: dict[str, Any]) -> None:
+        from lev_desktop.exchange.keys import format_fingerprint
+
+        if data.get("own_fingerprint"):
+            self.own.setText(format_fingerprint(data["own_fingerprint"]))
+        self.model.set_rows([Row([k.office_code, format_fingerprint(k.fingerprint, per_line=16),
+                                  _when(k.trusted_at), k.via, ""], None, k.fingerprint,
+                                 k.office_code) for k in data["keys"]])
+        _fit(self.view, 760)
+
+    def _retrust(self) -> None:
+        from lev_desktop.exchange.importer import forget_key
+
+        index = self.view.currentIndex()
+        if not index.isValid():
+            return
+        office = self.model.rows[index.row()].data
+        answer = QMessageBox.question(self, _("Trust again"), _(
+            "Forget the trusted key of office {office}? Its next package will show the new "
+            "fingerprint and ask for trust.").format(office=office))
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+        store = self.ctx.store
+        self.ctx.runner.run(lambda progress: forget_key(store, office), owner=self,
+                            on_success=lambda _ok: self.ctx.data_changed.emit("exchange"))
+
+
+class ConflictsTab(QWidget):
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.ctx = ctx
+        layout = QVBoxLayout(self)
+        layout.addWidget(_hint(_("Two versions of the same record with the same revision. The later "
+                                 "one was kept; compare them and keep the right one.")))
+        splitter = QSplitter(Qt.Orientation.Vertical)
+        self.model = RowsModel([_("Data"), _("Office"), _("Revision"), _("Detected"), _("Kept"),
+                                ""])
+        self.view = _table(self.model)
+        self.view.selectionModel().currentRowChanged.connect(self._show)
+        splitter.addWidget(self.view)
+        self.detail = RowsModel([_("Field"), _("Version kept"), _("Other version"), ""])
+        self.detail_view = _table(self.detail)
+        splitter.addWidget(self.detail_view)
+        layout.addWidget(splitter, 1)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        self.keep = QPushButton(_("Keep the version shown as kept"))
+        self.keep.clicked.connect(lambda: self._resolve(False))
+        self.swap = QPushButton(_("Use the other version"))
+        self.swap.clicked.connect(lambda: self._resolve(True))
+        buttons.addWidget(self.keep)
+        buttons.addWidget(self.swap)
+        layout.addLayout(buttons)
+
+    def load(self, data: dict[str, Any]) -> None:
+        self.model.set_rows([Row([_table_label(c.table_name), c.owner_office, c.revision,
+                                  _when(c.detected_at),
+                                  _("incoming") if c.winner == "incoming" else _("existing"), ""],
+                                 AMBER, "", c) for c in data["conflicts"]])
+        self.detail.set_rows([])
+        _fit(self.view)
+
+    def _show(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        if not current.isValid() or current.row() >= len(self.model.rows):
+            self.detail.set_rows([])
+            return
+        conflict = self.model.rows[current.row()].data
+        rows = []
+        for key, kept in conflict.kept.items():
+            other = conflict.other.get(key)
+            if key in ("id",):
+                continue
+            rows.append(Row([key, "" if kept is None else str(kept), "" if other is None else str(other), ""],
+                            RED if kept != other else None))
+        rows.sort(key=lambda r: r.color is None)
+        self.detail.set_rows(rows)
+        _fit(self.detail_view)
+
+    def _resolve(self, use_other: bool) -> None:
+        from lev_desktop.exchange.importer import resolve_conflict
+
+        index = self.view.currentIndex()
+        if not index.isValid():
+            return
+        conflict = self.model.rows[index.row()].data
+        store = self.ctx.store
+        self.ctx.runner.run(lambda progress: resolve_conflict(store, conflict.id, use_other=use_other),
+                            owner=self, on_success=lambda _r: self.ctx.data_changed.emit("exchange"))
+
+
+# ---- the screen --------------------------------------------------------------------------------
+
+class ExchangeScreen(QWidget):
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.ctx = ctx
+        layout = QVBoxLayout(self)
+        title = QLabel(_("Data exchange"))
+        title.setObjectName("pageTitle")
+        layout.addWidget(title)
+        self.tabs = QTabWidget()
+        self.export_tab = ExportTab(ctx)
+        self.import_tab = ImportTab(ctx)
+        self.history_tab = HistoryTab(ctx)
+        self.keys_tab = KeysTab(ctx)
+        self.conflicts_tab = ConflictsTab(ctx)
+        self.tabs.addTab(self.export_tab, _("Export"))
+        self.tabs.addTab(self.import_tab, _("Import"))
+        self.board = _board(ctx)
+        if self.board is not None:
+            self.tabs.addTab(self.board, _("Consolidation board"))
+        self.tabs.addTab(self.history_tab, _("History"))
+        self.tabs.addTab(self.keys_tab, _("Trusted keys"))
+        self.tabs.addTab(self.conflicts_tab, _("Conflicts"))
+        layout.addWidget(self.tabs, 1)
+        ctx.data_changed.connect(self._changed)
+        self.refresh()
+
+    def _changed(self, area: str) -> None:
+        if area in ("exchange", "offices", "programmes", "*"):
+            self.refresh()
+
+    def refresh(self) -> None:
+        store = self.ctx.store
+
+        def load(progress) -> dict[str, Any]:  # noqa: ANN001
+            return load_screen_data(store)
+
+        self.ctx.runner.run(load, on_success=self._loaded, owner=self)
+
+    def _loaded(self, data: dict[str, Any]) -> None:
+        self.export_tab.load(data)
+        self.history_tab.load(data)
+        self.keys_tab.load(data)
+        self.conflicts_tab.load(data)
+        count = len(data["conflicts"])
+        index = self.tabs.indexOf(self.conflicts_tab)
+        self.tabs.setTabText(index, _("Conflicts ({count})").format(count=count) if count
+                             else _("Conflicts"))
+
+    def open_item(self, arg: Any) -> None:
+        """``ctx.navigate("exchange", paths)`` opens the import tab with those files."""
+        self.tabs.setCurrentWidget(self.import_tab)
+        if isinstance(arg, (list, tuple)) and arg:
+            self.import_tab.add_files([str(p) for p in arg])
+
+
+def _board(ctx: AppContext) -> QWidget | None:
+    try:
+        from lev_desktop.ui.widgets.board import ConsolidationBoard  # type: ignore[import-not-found]
+    except ImportError:
+        return None
+    return ConsolidationBoard(ctx)
+
+
+def load_screen_data(store) -> dict[str, Any]:  # noqa: ANN001
+    """Everything the tabs show, read on the worker thread."""
+    from lev_desktop.domain.offices import Level
+    from lev_desktop.exchange import keys
+    from lev_desktop.exchange.exporter import sent_history
+    from lev_desktop.exchange.importer import open_conflicts, received_history, refused_history, \
+        trusted_keys
+    from lev_desktop.paths import data_dir
+    from lev_desktop.services.offices import list_offices, this_office
+    from lev_desktop.services.programmes import list_programmes
+
+    me = this_office(store)
+    recipients: list[tuple[str, str]] = []
+    parent = None
+    if me is not None:
+        offices = {o.code: o for o in list_offices(store)}
+        if me.parent_code:
+            above = offices.get(me.parent_code)
+            parent = me.parent_code
+            recipients.append((me.parent_code, f"{me.parent_code} {above.name if above else ''}".strip()))
+        for office in offices.values():
+            if office.code in (me.code, me.parent_code):
+                continue
+            if Level(office.level).rank > Level(me.level).rank:
+                recipients.append((office.code, f"{office.code} {office.name}"))
+        for office in offices.values():
+            if office.code != me.code and Level(office.level).rank < Level(me.level).rank:
+                recipients.append((office.code, f"{office.code} {office.name}"))
+    laos = []
+    if me is not None and Level(me.level) != Level.LAO:
+        from lev_desktop.services.offices import subordinate_laos
+
+        laos = [(o.code, f"{o.code} {o.name}") for o in subordinate_laos(store)]
+    stamp = dt.date.today().isoformat()
+    code = me.code if me else "office"
+    return {
+        "recipients": recipients,
+        "parent": parent,
+        "programmes": [(p.code, p.short_name or p.name) for p in list_programmes(store)],
+        "kpi_programmes": [(p.code, p.short_name or p.name) for p in list_programmes(store)
+                           if (p.spec or {}).get("indicators")],
+        "laos": laos,
+        "default_out": data_dir() / "outbox" / f"{code}-{stamp}.levpkg",
+        "received": received_history(store),
+        "sent": sent_history(store),
+        "refused": refused_history(),
+        "keys": trusted_keys(store),
+        "own_fingerprint": keys.fingerprint(keys.load_or_create(me.code))
+        if me is not None and keys.has_key(me.code) else "",
+        "conflicts": open_conflicts(store),
+    }
+
+
+SCREEN = ScreenSpec("exchange", N_("Data exchange"), "SP_DriveNetIcon", ExchangeScreen)
