@@ -59,6 +59,18 @@ def missing(language: str = "th") -> dict[str, list[tuple[str, int]]]:
     return {msgid: where for msgid, where in extract().items() if msgid not in have}
 
 
+def dead(language: str = "th") -> dict[str, list[str]]:
+    """Catalogue entries no source string uses any more: catalogue → msgids."""
+    used = set(extract())
+    out: dict[str, list[str]] = {}
+    for po in sorted((LOCALE / language / "LC_MESSAGES").glob("*.po")):
+        with po.open("rb") as handle:
+            unused = [m.id for m in read_po(handle, locale=language) if m.id and m.id not in used]
+        if unused:
+            out[po.stem] = unused
+    return out
+
+
 def _write_pot(messages: dict[str, list[tuple[str, int]]]) -> None:
     catalog = Catalog(project="LEV Desktop", charset="utf-8")
     for msgid, where in sorted(messages.items()):

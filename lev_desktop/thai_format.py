@@ -207,3 +207,25 @@ def fiscal_months(fy_be: int) -> list[tuple[int, int]]:
         if month == 13:
             year, month = year + 1, 1
     return months
+
+
+# ---- reporting periods -------------------------------------------------------------------
+
+ONCE_PERIOD = "ONCE"
+
+
+def format_period(period: str, *, digits: str = "arabic") -> str:
+    """How a form's period reads: "FY2568" → "ปีงบประมาณ พ.ศ. 2568", "2025-07" → "กรกฎาคม 2568",
+    a reporting round "2025-09-15" → "15 ก.ย. 2568", "ONCE" → "รายงานครั้งเดียว"."""
+    from lev_desktop.i18n import _
+
+    if period == ONCE_PERIOD:
+        return _("One-off report")
+    if period.startswith("FY") and period[2:].isdigit():
+        return fiscal_year_label(int(period[2:]), digits=digits)
+    try:
+        if len(period) == 7:
+            return format_date(dt.date.fromisoformat(period + "-01"), "month", digits=digits)
+        return format_date(dt.date.fromisoformat(period), "short", digits=digits)
+    except ValueError:
+        return period

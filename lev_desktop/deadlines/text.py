@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from lev_desktop.thai_format import format_period
 from lev_desktop.deadlines.rules import Deadline, Obligation
 from lev_desktop.domain.offices import LEVEL_SHORT, Level
 from lev_desktop.i18n import _
@@ -63,18 +64,7 @@ def flag_text(deadline: Deadline) -> str:
 
 def period_text(period: str) -> str:
     """"FY2568" → "ปีงบประมาณ พ.ศ. 2568"; "2025-07" → "กรกฎาคม 2568"; a round date → the date."""
-    import datetime as dt
-
-    from lev_desktop.thai_format import fiscal_year_label
-
-    if period.startswith("FY") and period[2:].isdigit():
-        return fiscal_year_label(int(period[2:]))
-    try:
-        if len(period) == 7:
-            return format_date(dt.date.fromisoformat(period + "-01"), "month")
-        return format_date(dt.date.fromisoformat(period), "short")
-    except ValueError:
-        return period
+    return format_period(period)
 
 
 def shorten(text: str, limit: int = 48) -> str:

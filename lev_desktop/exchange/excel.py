@@ -20,6 +20,7 @@ from typing import Any
 
 from sqlalchemy import select
 
+from lev_desktop.thai_format import format_period
 from lev_desktop.db.models import KpiValue, Office, Programme, utcnow
 from lev_desktop.db.store import Store
 from lev_desktop.domain.validation import parse_indicator_value, validate_form
@@ -173,14 +174,7 @@ def _validation(sheet, spec: dict[str, Any], ref: str, cls) -> None:  # noqa: AN
 
 
 def _period_label(period: str) -> str:
-    if period.startswith("FY"):
-        return _("fiscal year {year}").format(year=period[2:])
-    if period == "ONCE":
-        return _("one-off report")
-    try:
-        return format_date(dt.date.fromisoformat(period + "-01" if len(period) == 7 else period))
-    except ValueError:
-        return period
+    return format_period(period)
 
 
 # ---- reading a filled workbook ----------------------------------------------------------------

@@ -35,6 +35,7 @@ from typing import Any
 from sqlalchemy import DateTime, String, column, distinct, func, select, table
 from sqlalchemy import inspect as sa_inspect
 
+from lev_desktop.thai_format import format_period
 from lev_desktop.db.models import (
     Activity,
     KpiValue,
@@ -128,14 +129,7 @@ class ObligationInfo:
 
 
 def _period_label(period: str, fiscal_year: int) -> str:
-    if period.startswith("FY") and period[2:].isdigit():
-        return fiscal_year_label(int(period[2:]))
-    try:
-        if len(period) == 7:
-            return format_date(dt.date.fromisoformat(f"{period}-01"), "month")
-        return format_date(dt.date.fromisoformat(period))
-    except ValueError:
-        return period
+    return format_period(period)
 
 
 def _dues(obligation: Obligation, fiscal_year: int) -> list[DueItem]:

@@ -19,6 +19,7 @@ from typing import Any
 
 from sqlalchemy import func, or_, select
 
+from lev_desktop.thai_format import format_period
 from lev_desktop.db.models import (
     FormStatus,
     FormSubmission,
@@ -101,16 +102,7 @@ def parse_period(text: str) -> str:
 
 def period_label(period: str) -> str:
     """What a person reads: "ปีงบประมาณ พ.ศ. 2568", "กรกฎาคม 2568", "รายงานครั้งเดียว"."""
-    if period == ONCE:
-        return _("One-off report")
-    if period.startswith("FY") and period[2:].isdigit():
-        return fiscal_year_label(int(period[2:]))
-    try:
-        if len(period) == 7:
-            return format_date(dt.date.fromisoformat(period + "-01"), "month")
-        return format_date(dt.date.fromisoformat(period), "short")
-    except ValueError:
-        return period
+    return format_period(period)
 
 
 def period_sort_key(period: str) -> str:

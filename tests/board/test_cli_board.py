@@ -24,7 +24,7 @@ def test_totals_equal_the_sum_of_the_laos_from_the_db(demo_store, capsys):
     header, rows, total = lines[0], lines[1:-1], lines[-1]
     assert total[0] == "TOTAL"
     budget_col = header.index("งบประมาณตามแผน")
-    people_col = header.index("ผู้เข้าร่วม")
+    people_col = header.index("ผู้เข้าร่วม (คน)")
     conn = sqlite3.connect(db)
     saos = {c for (c,) in conn.execute(
         "SELECT code FROM offices WHERE lao_type='sao' AND district_code='4801'")}

@@ -237,14 +237,15 @@ def _programme(store, code):
 def test_import_time_is_the_arrival_when_the_exchange_recorded_it(crafted, demo_store):
     """The exchange's table of imported packages (only the columns the board reads)."""
     on_time, late, _draft, _nothing = crafted
-    with demo_store.engine.begin() as conn:
-        conn.exec_driver_sql("CREATE TABLE IF NOT EXISTS exchange_received (uuid TEXT PRIMARY KEY,"
-                             " sender TEXT, imported_at DATETIME, result TEXT)")
-        conn.exec_driver_sql(
-            "INSERT INTO exchange_received VALUES ('a', ?, '2025-09-02 10:00:00', 'imported'),"
-            " ('b', ?, '2025-09-18 08:00:00', 'imported'),"
-            " ('c', ?, '2025-09-16 08:00:00', 'refused'),"
-            " ('d', ?, '2025-09-25 08:00:00', 'imported')", (on_time, on_time, on_time, late))
+    from lev_desktop.db.models_exchange import ReceivedPackage
+
+    with demo_store.session() as session:
+        for uuid_, sender, at, result in (("a", on_time, "2025-09-02 10:00:00", "imported"),
+                                          ("b", on_time, "2025-09-18 08:00:00", "imported"),
+                                          ("c", on_time, "2025-09-16 08:00:00", "refused"),
+                                          ("d", late, "2025-09-25 08:00:00", "imported")):
+            session.add(ReceivedPackage(uuid=uuid_, sender=sender, result=result,
+                                        imported_at=dt.datetime.fromisoformat(at)))
     board = c.build_board(demo_store, "P5", today=dt.date(2025, 10, 1))
     rows = {r.code: r for r in board.rows}
     # Completed 14 Sep; the package imported on 2 Sep cannot have carried it, the one of 18 Sep did.

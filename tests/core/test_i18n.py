@@ -54,3 +54,9 @@ def test_navigation_labels_are_the_official_thai_names():
     assert [i18n._(TITLES[k]) for k in TITLES] == [
         "หน้าหลัก", "แผนปฏิบัติงาน", "กิจกรรมและผลการดำเนินงาน", "ตัวชี้วัด",
         "ปฏิทินกำหนดส่ง", "รายงาน", "แลกเปลี่ยนข้อมูล", "ตั้งค่า"]
+
+
+def test_no_dead_strings_in_the_catalogues():
+    from lev_desktop.i18n_tools import dead
+
+    assert dead("th") == {}

@@ -109,7 +109,7 @@ def programme_html(programme) -> str:  # noqa: ANN001
     else:
         parts.append("<table border='1' cellspacing='0' cellpadding='4' width='100%'>")
         parts.append("<tr>" + "".join(f"<th align='left'>{e(h)}</th>" for h in (
-            _("Who"), _("What"), _("When"), _("Sent to"))) + "</tr>")
+            _("Who"), _("What"), _("Due"), _("Sent to"))) + "</tr>")
         for item in obligations:
             try:
                 who = _(LEVEL_SHORT[Level(item.get("level", ""))])

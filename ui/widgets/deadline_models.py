@@ -284,7 +284,7 @@ class LaoStatesModel(QAbstractTableModel):
             if column == 2:
                 return row.state.label
             if column == 3:
-                return _(FORM_STATUS_LABELS.get(row.status or "", N_("Nothing received")))
+                return _(FORM_STATUS_LABELS.get(row.status or "", NOTHING_RECEIVED))
             return format_date(row.reported_on) if row.reported_on else ""
         if role == Qt.ItemDataRole.BackgroundRole and column == 2:
             return status_palette.bg(row.state.value)
@@ -293,5 +293,6 @@ class LaoStatesModel(QAbstractTableModel):
         return None
 
 
+NOTHING_RECEIVED = N_("Nothing received")
 FORM_STATUS_LABELS = {"draft": N_("Draft"), "complete": N_("Complete"), "sent": N_("Sent"),
                       "returned": N_("Returned for correction")}
