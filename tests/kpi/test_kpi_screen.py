@@ -6,6 +6,8 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
+
+from lev_desktop.ui.widgets.status_palette import PALETTE
 from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QApplication
@@ -498,7 +500,7 @@ def test_the_lao_sees_a_return_for_correction_in_the_editor(qtbot, lao_store, ma
     page.search.setText("สะอาด")
     assert page.proxy.index(0, KpiListModel.STATUS).data() == "ส่งกลับให้แก้ไข"
     assert page.proxy.index(0, KpiListModel.STATUS).data(
-        Qt.ItemDataRole.BackgroundRole).color().name() == "#e8dcf5"
+        Qt.ItemDataRole.BackgroundRole).color().name() == PALETTE["returned"][1]  # purple
     editor = open_form(qtbot, screen, LAO, "P2", "KPI", "FY2567")
     assert editor.status_chip.text() == "ส่งกลับให้แก้ไข"
     texts = [editor.messages.item(i).text() for i in range(editor.messages.count())]

@@ -37,10 +37,12 @@ from PySide6.QtWidgets import (
 
 from lev_desktop.i18n import N_, _
 from lev_desktop.thai_format import format_datetime, format_number
+from lev_desktop.ui.widgets.status_palette import fg
 from lev_desktop.ui.context import AppContext
 from lev_desktop.ui.screens import ScreenSpec
 
-GREEN, AMBER, RED, GREY = QColor("#1b7f3b"), QColor("#a86400"), QColor("#b3261e"), QColor("#666666")
+# from the one status palette: done green, due-soon amber, overdue red, draft grey
+GREEN, AMBER, RED, GREY = (fg(state) for state in ("done", "due_soon", "overdue", "draft"))
 
 
 # ---- one table model for every tab -----------------------------------------------------------

@@ -79,7 +79,7 @@ _Index = QModelIndex | QPersistentModelIndex
 # due-soon amber. (background, text/border)
 STATE_COLOURS: dict[State, tuple[str, str]] = {
     State.COMPLETE: (PALETTE["done"][1], PALETTE["done"][0]),
-    State.LATE: ("#eef2c4", "#5f6300"),
+    State.LATE: (PALETTE["received_late"][1], PALETTE["received_late"][0]),
     State.PENDING: (PALETTE["draft"][1], PALETTE["draft"][0]),
     State.OVERDUE: (PALETTE["overdue"][1], PALETTE["overdue"][0]),
 }

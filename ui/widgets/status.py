@@ -9,17 +9,13 @@ from __future__ import annotations
 from PySide6.QtGui import QColor
 
 from lev_desktop.domain.form_status import status_label
+from lev_desktop.ui.widgets.status_palette import PALETTE
 
-# status → (background, text colour)
+# form status → (background, text colour), taken from the one palette (status_palette)
+_AS_STATE = {"missing": "draft", "draft": "draft", "complete": "done", "sent": "done",
+             "returned": "returned", "overdue": "overdue", "due_soon": "due_soon"}
 STATUS_COLORS: dict[str, tuple[str, str]] = {
-    "missing": ("#eeeeee", "#555555"),
-    "draft": ("#e0e0e0", "#424242"),
-    "complete": ("#d4edda", "#1b5e20"),
-    "sent": ("#c8e6c9", "#1b5e20"),
-    "returned": ("#e8dcf5", "#4a148c"),
-    "overdue": ("#f8d7da", "#b71c1c"),
-    "due_soon": ("#ffe8b3", "#7a4f00"),
-}
+    status: (PALETTE[state][1], PALETTE[state][0]) for status, state in _AS_STATE.items()}
 
 
 def status_colors(status: str) -> tuple[QColor, QColor]:

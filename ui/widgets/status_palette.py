@@ -15,6 +15,8 @@ PALETTE: dict[str, tuple[str, str]] = {
     "upcoming": ("#1f3b63", "#e8eef7"),
     "draft": ("#424242", "#eeeeee"),
     "returned": ("#5e2a84", "#f1e6f8"),
+    # received, but after the due date (the consolidation board): between done and due soon
+    "received_late": ("#5f6300", "#eef2c4"),
 }
 
 
