@@ -119,9 +119,10 @@ def cmd_import(args: argparse.Namespace) -> int:
             if answer.strip().lower() in ("y", "yes", "ใช่", "ช"):
                 accepted.add(part.sender)
         trust = accepted
+    refused_in_preview = {id(p) for p in plan.packages if p.status == Status.REFUSED}
     result = commit(store, plan, trust=trust)
     for package in result.refused:
-        if package.code == "untrusted":
+        if id(package) not in refused_in_preview:  # refused while writing: say why, in Thai
             print(_("Refused: {file}: {reason}").format(file=package.file_name, reason=package.reason),
                   file=sys.stderr)
     for package in result.duplicates:
