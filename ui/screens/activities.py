@@ -55,6 +55,7 @@ from lev_desktop.ui.screens import ScreenSpec
 from lev_desktop.ui.screens.plans import (
     ProgrammeBar,
     ReviewBar,
+    SavingEditor,
     announce,
     caused_by,
     describe_problems,
@@ -102,7 +103,7 @@ class ItemFilter(QSortFilterProxyModel):
         return True
 
 
-class ActivitiesEditor(QWidget):
+class ActivitiesEditor(SavingEditor, QWidget):
     status_changed = Signal(str)
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None):
@@ -310,22 +311,7 @@ class ActivitiesEditor(QWidget):
         self.status_changed.emit(FormStatus.DRAFT)
         announce(self.ctx, self)
 
-    def _save_failed(self, exc: BaseException) -> None:
-        self.pending -= 1
-        from lev_desktop.errors import describe_error
-
-        text = str(exc) if isinstance(exc, plan_service.PlanError) else describe_error(exc)
-        self._show_problem(text or _("The change could not be saved."))
-        self.reload()
-
-    def _show_problem(self, text: str) -> None:
-        self.message.setText(f"<span style='color:#a3221a'>{html.escape(text)}</span>")
-
     # ---- commands ----------------------------------------------------------------------------
-    def current_source_row(self) -> int:
-        index = self.table.to_source(self.table.currentIndex())
-        return index.row() if index.isValid() else -1
-
     def add_activity(self) -> None:
         if not self.model.editable or not self.model.default_item_id:
             return

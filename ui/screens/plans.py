@@ -138,7 +138,28 @@ def load_programmes(ctx: AppContext) -> list[tuple[str, str]]:
     return [(p.id, p.short_name or p.name) for p in plan_service.plan_programmes(ctx.store)]
 
 
-class PlanEditor(QWidget):
+class SavingEditor:
+    """What the plan and activity editors share: a failed background save reloads the rows
+    and shows the reason in Thai under the table; the current row in model terms.
+    Expects ``pending``, ``message`` (a QLabel), ``table`` (ExcelTableView) and ``reload()``."""
+
+    def _save_failed(self, exc: BaseException) -> None:
+        self.pending -= 1
+        from lev_desktop.errors import describe_error
+
+        text = str(exc) if isinstance(exc, plan_service.PlanError) else describe_error(exc)
+        self._show_problem(text or _("The change could not be saved."))
+        self.reload()
+
+    def _show_problem(self, text: str) -> None:
+        self.message.setText(f"<span style='color:#a3221a'>{html.escape(text)}</span>")
+
+    def current_source_row(self) -> int:
+        index = self.table.to_source(self.table.currentIndex())
+        return index.row() if index.isValid() else -1
+
+
+class PlanEditor(SavingEditor, QWidget):
     """The F1 table with its toolbar, side panel and empty state. ``load(office, programme,
     year)`` shows a plan; own plans are editable, other offices' plans are read-only."""
 
@@ -360,22 +381,7 @@ class PlanEditor(QWidget):
         self.saved.emit()
         announce(self.ctx, self)
 
-    def _save_failed(self, exc: BaseException) -> None:
-        self.pending -= 1
-        from lev_desktop.errors import describe_error
-
-        text = str(exc) if isinstance(exc, plan_service.PlanError) else describe_error(exc)
-        self._show_problem(text or _("The change could not be saved."))
-        self.reload()
-
-    def _show_problem(self, text: str) -> None:
-        self.message.setText(f"<span style='color:#a3221a'>{html.escape(text)}</span>")
-
     # ---- row commands ---------------------------------------------------------------------------
-    def current_source_row(self) -> int:
-        index = self.table.to_source(self.table.currentIndex())
-        return index.row() if index.isValid() else -1
-
     def add_row(self) -> None:
         if not self.model.editable:
             return
