@@ -23,10 +23,13 @@ QT_STRINGS = frozenset({
 
 class QtThaiTranslator(QTranslator):
     def translate(self, context: str, source: str, disambiguation: str | None = None,  # noqa: D401
-                  n: int = -1) -> str:
+                  n: int = -1) -> str | None:
         if current_language() != "en" and source in QT_STRINGS:
             return _(source)
-        return ""
+        # None (a null QString) means "no translation here": Qt then keeps its English text.
+        # An empty string would be taken as the translation and blank out every other Qt label
+        # (file dialog captions, scroll-bar menu, "%n" texts).
+        return None
 
     def isEmpty(self) -> bool:  # noqa: N802
         return False
