@@ -527,7 +527,7 @@ def _factory(ctx: AppContext) -> QWidget:
     return CalendarScreen(ctx)
 
 
-SCREEN = ScreenSpec(key="calendar", title=N_("Deadline calendar"), icon="SP_FileDialogDetailedView",
+SCREEN = ScreenSpec(key="calendar", title=N_("Deadline calendar"), icon="SP_FileDialogContentsView",
                     factory=_factory)
 
 __all__ = ["SCREEN", "CalendarScreen", "legend", "week_start_of"]

@@ -1023,5 +1023,5 @@ class KpiScreen(QWidget):
                             on_failure=self.editor._failed, modal=False)
 
 
-SCREEN = ScreenSpec(key="kpi", title=N_("Indicators"), icon="SP_FileDialogDetailedView",
+SCREEN = ScreenSpec(key="kpi", title=N_("Indicators"), icon="SP_FileDialogInfoView",
                     factory=KpiScreen)

@@ -408,4 +408,4 @@ class ReportActions(QToolButton):
                    on_error=lambda message: self.setToolTip(message))
 
 
-SCREEN = ScreenSpec("reports", N_("Reports"), "SP_FileDialogDetailedView", ReportsScreen)
+SCREEN = ScreenSpec("reports", N_("Reports"), "SP_FileIcon", ReportsScreen)
