@@ -8,7 +8,7 @@
     python3 dev.py bundle                     build the PyInstaller one-folder bundle
 
 The first call creates ``.venv`` beside this file and installs the pinned dependencies;
-later calls reinstall only when pyproject.toml or setup.py changed.
+later calls reinstall only when pyproject.toml changed.
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ def venv_python() -> Path:
 
 def wanted_stamp() -> str:
     digest = hashlib.sha256()
-    for name in ("pyproject.toml", "setup.py"):
+    for name in ("pyproject.toml",):
         digest.update((ROOT / name).read_bytes())
     return digest.hexdigest()
 
@@ -59,7 +59,7 @@ def main(argv: list[str]) -> int:
     command, rest = argv[0], argv[1:]
     if command == "run":
         py = ensure_venv()
-        return subprocess.call([str(py), "-m", "lev_desktop.ui.app", *rest], cwd=ROOT)
+        return subprocess.call([str(py), "-m", "ui.app", *rest], cwd=ROOT)
     if command == "test":
         py = ensure_venv()
         env = dict(os.environ)

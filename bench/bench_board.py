@@ -23,8 +23,8 @@ from pathlib import Path
 from sqlalchemy import insert
 
 from lev_desktop import gazetteer
-from lev_desktop.db.models import Office, utcnow
-from lev_desktop.db.store import Store
+from db.models import Office, utcnow
+from db.store import Store
 from lev_desktop.services import consolidation, demo, offices, programmes
 
 TYPES = ["sao"] * 68 + ["subdistrict_municipality"] * 28 + ["town_municipality"] * 3 + ["pao"]
@@ -97,8 +97,8 @@ def measure_gui(path: Path, runs: int) -> dict[str, float]:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from PySide6.QtWidgets import QApplication
 
-    from lev_desktop.ui.context import AppContext
-    from lev_desktop.ui.widgets.board import ConsolidationBoard
+    from ui.context import AppContext
+    from ui.widgets.board import ConsolidationBoard
 
     app = QApplication.instance() or QApplication([])
     store = Store(path)

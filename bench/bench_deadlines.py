@@ -26,8 +26,8 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 def build(path: Path, level: str, laos: int, seed: int = 7) -> None:
     from sqlalchemy import insert
 
-    from lev_desktop.db.models import Office
-    from lev_desktop.db.store import Store
+    from db.models import Office
+    from db.store import Store
     from lev_desktop.domain.offices import LaoType
     from lev_desktop.services import demo
     from lev_desktop.services.offices import initialise
@@ -68,9 +68,9 @@ def measure(path: Path, runs: int) -> dict[str, float]:
 
     from PySide6.QtWidgets import QApplication
 
-    from lev_desktop.db.store import Store
+    from db.store import Store
     from lev_desktop.deadlines.engine import DeadlineBook
-    from lev_desktop.ui.widgets.deadline_models import MonthModel
+    from ui.widgets.deadline_models import MonthModel
 
     app = QApplication.instance() or QApplication([])
     store = Store(path)

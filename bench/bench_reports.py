@@ -31,8 +31,8 @@ def build_national(path: Path) -> float:
     import geothai
     from sqlalchemy import insert
 
-    from lev_desktop.db.models import Office, utcnow
-    from lev_desktop.db.store import Store
+    from db.models import Office, utcnow
+    from db.store import Store
     from lev_desktop.services import demo, programmes
     from lev_desktop.services.offices import initialise
 
@@ -71,7 +71,7 @@ def build_national(path: Path) -> float:
 def add_big_plan(store, office: str, rows: int = 100) -> None:  # noqa: ANN001
     from sqlalchemy import select
 
-    from lev_desktop.db.models import Plan, PlanItem
+    from db.models import Plan, PlanItem
     from lev_desktop.domain.templates import P1
 
     with store.session(importing=True) as s:
@@ -120,9 +120,9 @@ def main(argv: list[str]) -> int:
             Path(str(db) + suffix).unlink(missing_ok=True)
         print(f"building the national database ({LAO_COUNT} LAOs)…", flush=True)
         print(f"  built in {build_national(db):.1f} s, {db.stat().st_size / 1e6:.0f} MB")
-    from lev_desktop.db.store import Store
-    from lev_desktop.exports.reports import ReportOptions, ReportRequest, generate, load
-    from lev_desktop.exports.reports.documents import monitoring_pdf, plan_pdf
+    from db.store import Store
+    from exports.reports import ReportOptions, ReportRequest, generate, load
+    from exports.reports.documents import monitoring_pdf, plan_pdf
 
     store = Store(db)
     big_lao = "1001001"

@@ -27,10 +27,10 @@ from reportlab.platypus import LongTable, Paragraph, SimpleDocTemplate, TableSty
 
 from lev_desktop import gazetteer
 from lev_desktop.domain.templates import P1
-from lev_desktop.exports.pdf import ThaiParagraph, thai_styles
-from lev_desktop.exports.pdf import paragraph as paragraph_mod
-from lev_desktop.exports.pdf import words as segment_mod
-from lev_desktop.exports.pdf import shaping as shaping_mod
+from exports.pdf import ThaiParagraph, thai_styles
+from exports.pdf import paragraph as paragraph_mod
+from exports.pdf import words as segment_mod
+from exports.pdf import shaping as shaping_mod
 from lev_desktop.thai_format import format_date
 
 LAO_PREFIX = ["องค์การบริหารส่วนตำบล", "เทศบาลตำบล", "เทศบาลเมือง", "อบต."]

@@ -40,7 +40,7 @@ def _setup_env(folder: Path) -> None:
 
 def generate(folder: Path, count: int, parent: str, seed: int = 2568) -> tuple[list[Path], dict]:
     """One signed package per LAO, addressed to ``parent``; returns the files and the rows."""
-    from lev_desktop.db.models import Office
+    from db.models import Office
     from lev_desktop.exchange import format as fmt
     from lev_desktop.exchange.records import MODELS, dump_lines
     from lev_desktop.services.demo import _row, lao_records
@@ -53,9 +53,18 @@ def generate(folder: Path, count: int, parent: str, seed: int = 2568) -> tuple[l
     for index in range(count):
         code = f"L{index:05d}"
         district = f"{10 + index // 900:02d}{index // 9 % 100:02d}"
-        office = _row(code, code=code, name=f"องค์การบริหารส่วนตำบลทดสอบที่ {index + 1}",
-                      level="lao", lao_type="sao", province_code=district[:2],
-                      district_code=district, parent_code=parent, phone="", public_key=None)
+        office = _row(
+            code,
+            code=code,
+            name=f"องค์การบริหารส่วนตำบลทดสอบที่ {index + 1}",
+            level="lao",
+            lao_type="sao",
+            province_code=district[:2],
+            district_code=district,
+            parent_code=parent,
+            phone="",
+            public_key=None,
+        )
         records = lao_records(code, rng)
         records[Office] = [office]
         key = Ed25519PrivateKey.generate()
@@ -69,11 +78,25 @@ def generate(folder: Path, count: int, parent: str, seed: int = 2568) -> tuple[l
                 counts[name] = len(rows)
                 rows_by_table.setdefault(name, []).extend(rows)
         manifest = fmt.build_manifest(
-            package_uuid=str(__import__("uuid").uuid4()), kind="full", base=None,
-            sender={"code": code, "name": office["name"], "level": "lao", "lao_type": "sao",
-                    "province_code": district[:2], "district_code": district, "parent_code": parent},
-            key=key, recipient=parent, sequence=1, created_at="2025-09-30T10:00:00Z",
-            payloads=payloads, counts=counts)
+            package_uuid=str(__import__("uuid").uuid4()),
+            kind="full",
+            base=None,
+            sender={
+                "code": code,
+                "name": office["name"],
+                "level": "lao",
+                "lao_type": "sao",
+                "province_code": district[:2],
+                "district_code": district,
+                "parent_code": parent,
+            },
+            key=key,
+            recipient=parent,
+            sequence=1,
+            created_at="2025-09-30T10:00:00Z",
+            payloads=payloads,
+            counts=counts,
+        )
         part = fmt.sign_part(manifest, payloads, key)
         path = out / f"{code}.levpkg"
         fmt.write_package(path, part)
@@ -82,18 +105,19 @@ def generate(folder: Path, count: int, parent: str, seed: int = 2568) -> tuple[l
 
 
 def _store(path: Path, level: str, code: str, parent: str | None = None):  # noqa: ANN202
-    from lev_desktop.db.store import Store
+    from db.store import Store
     from lev_desktop.services.offices import initialise
 
     store = Store(path)
-    initialise(store, level=level, code=code, name=f"สำนักงาน {code}", parent=parent,
-               province_code=None)
+    initialise(
+        store, level=level, code=code, name=f"สำนักงาน {code}", parent=parent, province_code=None
+    )
     return store
 
 
 def raw_executemany(path: Path, rows_by_table: dict[str, list[dict]]) -> float:
     """The same rows, prepared as tuples beforehand, into the same schema: the floor."""
-    from lev_desktop.db.store import Store
+    from db.store import Store
     from lev_desktop.exchange.records import TABLES, codecs
 
     from lev_desktop.services.programmes import seed_builtins
@@ -143,10 +167,15 @@ def run_size(name: str, count: int, folder: Path, *, upward_import: bool = True)
         gc.enable()
         gc.collect()
     result["generate_s"] = time.perf_counter() - start
-    print(f"{name}: generated {count} packages in {result['generate_s']:.2f} s", file=sys.stderr,
-          flush=True)
+    print(
+        f"{name}: generated {count} packages in {result['generate_s']:.2f} s",
+        file=sys.stderr,
+        flush=True,
+    )
     result["records"] = sum(len(v) for v in rows_by_table.values())
-    result["lao_package_kb_median"] = round(statistics.median(f.stat().st_size for f in files) / 1024, 1)
+    result["lao_package_kb_median"] = round(
+        statistics.median(f.stat().st_size for f in files) / 1024, 1
+    )
 
     store = _store(folder / "consolidating.db", "province", "C0001")
     start = time.perf_counter()
@@ -191,7 +220,7 @@ def run_size(name: str, count: int, folder: Path, *, upward_import: bool = True)
 
 
 def _reopen(path: Path):  # noqa: ANN202
-    from lev_desktop.db.store import Store
+    from db.store import Store
 
     return Store(path)
 
@@ -199,31 +228,39 @@ def _reopen(path: Path):  # noqa: ANN202
 def _for_display(result: dict) -> dict:
     """Rounded for reading only: times and ratios are kept unrounded in the results, since a
     quiet machine times a tiny size at well under 5 ms and rounding first would divide by 0."""
-    return {key: round(value, 3) if isinstance(value, float) else value
-            for key, value in result.items()}
+    return {
+        key: round(value, 3) if isinstance(value, float) else value for key, value in result.items()
+    }
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("sizes", nargs="*", default=["district", "province"],
-                        help="district, province, nation, or a number of LAOs")
+    parser.add_argument(
+        "sizes",
+        nargs="*",
+        default=["district", "province"],
+        help="district, province, nation, or a number of LAOs",
+    )
     parser.add_argument("--repeat", type=int, default=1)
     parser.add_argument("--json", help="write the results here")
-    parser.add_argument("--no-upward-import", action="store_true",
-                        help="skip importing the upward package one level up (saves time)")
+    parser.add_argument(
+        "--no-upward-import",
+        action="store_true",
+        help="skip importing the upward package one level up (saves time)",
+    )
     args = parser.parse_args(argv)
     results = []
     for size in args.sizes:
         count = SIZES.get(size) or int(size)
         for _ in range(args.repeat):
             with tempfile.TemporaryDirectory(prefix=f"levbench-{size}-") as tmp:
-                result = run_size(size, count, Path(tmp),
-                                  upward_import=not args.no_upward_import)
+                result = run_size(size, count, Path(tmp), upward_import=not args.no_upward_import)
             print(json.dumps(_for_display(result), ensure_ascii=False), flush=True)
             results.append(result)
             if args.json:
-                Path(args.json).write_text(json.dumps(results, ensure_ascii=False, indent=1),
-                                           encoding="utf-8")
+                Path(args.json).write_text(
+                    json.dumps(results, ensure_ascii=False, indent=1), encoding="utf-8"
+                )
     return 0
 
 

@@ -28,8 +28,8 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 
 def build(path: Path, laos: int) -> list[str]:
-    from lev_desktop.db.models import Office
-    from lev_desktop.db.store import Store
+    from db.models import Office
+    from db.store import Store
     from lev_desktop.services import demo
     from lev_desktop.services.offices import initialise
 
@@ -54,7 +54,7 @@ def build(path: Path, laos: int) -> list[str]:
 
 
 def reuse(path: Path) -> list[str]:
-    from lev_desktop.db.store import Store
+    from db.store import Store
     from lev_desktop.services.offices import subordinate_laos
 
     store = Store(path)
@@ -85,7 +85,7 @@ def main() -> int:
     print(f"{len(codes)} LAOs ready in {time.perf_counter() - started:.1f} s, "
           f"{path.stat().st_size / 1e6:.1f} MB")
 
-    from lev_desktop.db.store import Store
+    from db.store import Store
     from lev_desktop.services import kpi
 
     store = Store(path)
@@ -103,8 +103,8 @@ def main() -> int:
     from PySide6.QtWidgets import QApplication
 
     from lev_desktop.services.programmes import builtin_id
-    from lev_desktop.ui.context import AppContext
-    from lev_desktop.ui.screens.kpi import KpiScreen
+    from ui.context import AppContext
+    from ui.screens.kpi import KpiScreen
 
     app = QApplication.instance() or QApplication(sys.argv)
     ctx = AppContext(store)

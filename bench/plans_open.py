@@ -31,7 +31,7 @@ _REFCOUNT_GUARD = [None] * 20_000_000 + [True] * 2_000_000 + [False] * 2_000_000
 
 
 def build(path: Path) -> None:
-    from lev_desktop.db.store import Store
+    from db.store import Store
     from lev_desktop.services import demo
     from lev_desktop.services.offices import add_lao, initialise
 
@@ -72,14 +72,14 @@ def main() -> int:
 
     from PySide6.QtWidgets import QApplication
 
-    from lev_desktop.db.store import Store
+    from db.store import Store
     from lev_desktop.services import plans as ps
     from lev_desktop.services.offices import subordinate_laos
     from lev_desktop.services.programmes import builtin_id
-    from lev_desktop.ui.context import AppContext
-    from lev_desktop.ui.screens.activities import ActivitiesEditor
-    from lev_desktop.ui.screens.plans import PlanEditor
-    from lev_desktop.ui.widgets.office_list import OfficeList
+    from ui.context import AppContext
+    from ui.screens.activities import ActivitiesEditor
+    from ui.screens.plans import PlanEditor
+    from ui.widgets.office_list import OfficeList
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     store = Store(path)
@@ -91,7 +91,7 @@ def main() -> int:
     with store.read() as session:
         from sqlalchemy import func, select
 
-        from lev_desktop.db.models import Activity, PlanItem
+        from db.models import Activity, PlanItem
 
         print(f"plan rows: {session.scalar(select(func.count(PlanItem.id)))}, "
               f"activities: {session.scalar(select(func.count(Activity.id)))}")

@@ -4,7 +4,7 @@
 
 Measures, offscreen, from ``Popen`` to the lines ``OPENING_PAINT`` (the small "opening the
 database" window, shown before the database layer is even imported) and ``FIRST_PAINT`` that
-``python -m lev_desktop.ui.app --measure-startup`` prints at the main window's first paint:
+``python -m ui.app --measure-startup`` prints at the main window's first paint:
 (a) the demo database, (b) an office with no records, (c) a bare PySide6 window as reference.
 Every run starts a new interpreter, so Python start-up and imports are included. The CPU
 time of the child is printed too: on a busy machine it is steadier than wall time.
@@ -72,7 +72,7 @@ def main() -> int:
     python = sys.executable
     with tempfile.TemporaryDirectory() as folder:
         env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "LEV_DATA_DIR": folder}
-        app = [python, "-m", "lev_desktop.ui.app", "--measure-startup"]
+        app = [python, "-m", "ui.app", "--measure-startup"]
         # the demo database is built once, before timing
         subprocess.run(app + ["--demo"], env=env, check=True, stdout=subprocess.DEVNULL,
                        stderr=subprocess.DEVNULL)

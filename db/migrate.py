@@ -12,7 +12,7 @@ import re
 from sqlalchemy import inspect, text
 
 if TYPE_CHECKING:
-    from lev_desktop.db.store import Store
+    from db.store import Store
 
 log = logging.getLogger(__name__)
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"

@@ -17,7 +17,7 @@ import datetime as dt
 from sqlalchemy import Date, DateTime, Index, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from lev_desktop.db.models import Base, FormSubmission, utcnow
+from db.models import Base, FormSubmission, utcnow
 
 
 class ObligationMark(Base):

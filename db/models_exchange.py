@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import JSON, Boolean, DateTime, Integer, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from lev_desktop.db.models import Base, utcnow
+from db.models import Base, utcnow
 
 
 class TrustedKey(Base):

@@ -27,7 +27,7 @@ from sqlalchemy import create_engine, event, inspect, select
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
-from lev_desktop.db.models import AuditEntry, Base, Setting, Synced, utcnow
+from db.models import AuditEntry, Base, Setting, Synced, utcnow
 from lev_desktop.paths import default_db_path
 
 BUILTIN_OWNER = "builtin"
@@ -113,7 +113,7 @@ class Store:
 
     # ---- schema -----------------------------------------------------------------------
     def upgrade(self) -> None:
-        from lev_desktop.db import migrate
+        from db import migrate
 
         migrate.upgrade(self)
 
@@ -221,7 +221,7 @@ def _stamp_and_audit(session: Session, _context, _instances) -> None:  # noqa: A
                                     record_id=obj.id or "", action="import", changes={}))
             continue
         if obj.id is None:
-            from lev_desktop.db.models import new_uuid
+            from db.models import new_uuid
 
             obj.id = new_uuid()
         if not obj.owner_office:

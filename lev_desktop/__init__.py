@@ -1,6 +1,6 @@
 """LEV Desktop core: domain, storage services, deadlines, exchange and reports.
 
-Nothing under this package (except ``lev_desktop.ui``) imports Qt.
+Nothing under this package (except ``ui``) imports Qt.
 """
 
 __version__ = "0.1.0"

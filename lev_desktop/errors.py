@@ -39,7 +39,7 @@ def describe_error(error: BaseException) -> str | None:
         if "malformed" in text or "not a database" in text or "corrupt" in text:
             return _("The database file is damaged. Restore it from a backup (the .bak.db files "
                      "beside it).")
-    from lev_desktop.db.store import ForeignRecordError
+    from db.store import ForeignRecordError
 
     if isinstance(error, ForeignRecordError):
         return _("This record belongs to office {office}; it can be read here but not changed.").format(

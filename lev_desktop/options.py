@@ -48,7 +48,7 @@ def load_all(store) -> dict[str, Any]:  # noqa: ANN001
 
 def save(store, values: dict[str, Any]) -> None:  # noqa: ANN001
     """Saves several options in one transaction (all or none)."""
-    from lev_desktop.db.models import Setting
+    from db.models import Setting
 
     for key in values:
         if key not in OPTIONS:

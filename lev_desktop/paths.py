@@ -15,8 +15,8 @@ from lev_desktop import APP_ID
 def resources_dir() -> Path:
     """The bundled resources folder (fonts, catalogues, word list)."""
     if getattr(sys, "frozen", False):  # PyInstaller one-folder bundle
-        return Path(sys._MEIPASS) / "lev_desktop" / "resources"  # type: ignore[attr-defined]
-    return Path(str(files("lev_desktop.resources")))
+        return Path(sys._MEIPASS) / "resources"  # type: ignore[attr-defined]
+    return Path(str(files("resources")))
 
 
 def font_path(style: str = "Regular") -> Path:
@@ -49,6 +49,10 @@ def attachments_dir() -> Path:
 
 def cache_dir() -> Path:
     override = os.environ.get("LEV_DATA_DIR")
-    path = Path(override) / "cache" if override else Path(platformdirs.user_cache_dir(APP_ID, appauthor=False))
+    path = (
+        Path(override) / "cache"
+        if override
+        else Path(platformdirs.user_cache_dir(APP_ID, appauthor=False))
+    )
     path.mkdir(parents=True, exist_ok=True)
     return path

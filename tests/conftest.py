@@ -32,7 +32,7 @@ def _thai():
 @pytest.fixture
 def empty_store(tmp_path: Path):
     """A fresh SQLite file with the schema and no office."""
-    from lev_desktop.db.store import Store
+    from db.store import Store
 
     store = Store(tmp_path / "empty.db")
     yield store
@@ -42,7 +42,7 @@ def empty_store(tmp_path: Path):
 @pytest.fixture
 def lao_store(tmp_path: Path):
     """An LAO database (อบต.หนองแสง under the demo district), with the built-in programmes."""
-    from lev_desktop.db.store import Store
+    from db.store import Store
     from lev_desktop.services.offices import initialise
 
     store = Store(tmp_path / "lao.db")
@@ -55,7 +55,7 @@ def lao_store(tmp_path: Path):
 
 @pytest.fixture(scope="session")
 def _demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from lev_desktop.db.store import Store
+    from db.store import Store
     from lev_desktop.services import demo
 
     folder = tmp_path_factory.mktemp("demo-template")
@@ -69,7 +69,7 @@ def _demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture
 def demo_store(tmp_path: Path, _demo_template: Path):
     """A copy of the demo district database (15 LAOs with FY2568 data)."""
-    from lev_desktop.db.store import Store
+    from db.store import Store
 
     target = tmp_path / "demo.db"
     shutil.copyfile(_demo_template, target)

@@ -12,8 +12,8 @@ import sys
 import tempfile
 from pathlib import Path
 
-from lev_desktop.db.migrate import head_revision
-from lev_desktop.db.store import Store
+from db.migrate import head_revision
+from db.store import Store
 from lev_desktop.services import demo
 from lev_desktop.services.offices import initialise
 

@@ -1,4 +1,4 @@
-"""Start LEV Desktop: ``python -m lev_desktop.ui.app [--db PATH_OR_URL] [--demo] [--lang th|en]``.
+"""Start LEV Desktop: ``python -m ui.app [--db PATH_OR_URL] [--demo] [--lang th|en]``.
 
 Start-up order: logging and the crash dialog first (so that anything after is caught), then
 fonts and translations, then one lock per database (a second window on the same file would
@@ -46,7 +46,7 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
 
 
 def database_for(args: argparse.Namespace) -> str:
-    from lev_desktop.db.store import resolve_url
+    from db.store import resolve_url
 
     if args.demo and not args.db:
         return resolve_url(data_dir() / DEMO_DB_NAME)
@@ -134,7 +134,7 @@ class Launcher(QObject):
                  measure: bool = False, opening: OpeningWindow | None = None,
                  parent: QObject | None = None):
         super().__init__(parent)
-        from lev_desktop.ui.workers import Runner
+        from ui.workers import Runner
 
         self.url = url
         self.demo = demo
@@ -149,7 +149,7 @@ class Launcher(QObject):
         wire_runner(self.runner)
 
     def start(self, *, show_opening: bool = True) -> None:
-        from lev_desktop.db.store import Store
+        from db.store import Store
 
         if self.opening is not None:
             self.opening.where.setText(self._describe())
@@ -180,7 +180,7 @@ class Launcher(QObject):
         self.failed.emit(message)
 
     def _opened(self, store) -> None:  # noqa: ANN001
-        from lev_desktop.ui.context import AppContext
+        from ui.context import AppContext
 
         self.store = store
         language = self.language or store.get_setting("language")
@@ -217,7 +217,7 @@ class Launcher(QObject):
         self._show_main()
 
     def _run_wizard(self) -> None:
-        from lev_desktop.ui.setup_wizard import SetupWizard
+        from ui.setup_wizard import SetupWizard
 
         self._close_opening()
         self.wizard = SetupWizard(self.ctx)
@@ -234,7 +234,7 @@ class Launcher(QObject):
             QApplication.quit()
 
     def _show_main(self) -> None:
-        from lev_desktop.ui.main_window import MainWindow
+        from ui.main_window import MainWindow
 
         self.window = MainWindow(self.ctx)
         if self.measure:
@@ -243,7 +243,7 @@ class Launcher(QObject):
         self._close_opening()
         if not self.measure:
             # What is overdue or due soon: badges in the navigation pane and a short dialog.
-            from lev_desktop.ui.widgets.reminder import maybe_show_reminder
+            from ui.widgets.reminder import maybe_show_reminder
 
             maybe_show_reminder(self.ctx, self.window)
         self.ready.emit(self.window)
@@ -261,7 +261,7 @@ class Launcher(QObject):
 
 def wire_runner(runner) -> None:  # noqa: ANN001
     """Unexpected failures of background jobs → crash dialog; known ones → a Thai message."""
-    from lev_desktop.ui.crash import show_bug, show_known_error
+    from ui.crash import show_bug, show_known_error
 
     runner.on_bug = lambda exc, details: show_bug(exc, details)
     runner.on_known_error = lambda message: show_known_error(message)
@@ -276,14 +276,14 @@ def _qt_message_to_log(mode, context, message) -> None:  # noqa: ANN001
 
 
 def make_application(argv: Sequence[str] | None = None) -> QApplication:
-    from lev_desktop.ui import style
+    from ui import style
 
     app = QApplication.instance() or QApplication(list(argv or sys.argv))
     app.setApplicationName(APP_NAME)
     app.setApplicationVersion(__version__)
     app.setOrganizationName("LEV")
     style.apply(app)
-    from lev_desktop.ui import qt_translations
+    from ui import qt_translations
 
     qt_translations.install(app)
     return app
@@ -292,7 +292,7 @@ def make_application(argv: Sequence[str] | None = None) -> QApplication:
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(sys.argv[1:] if argv is None else argv)
     setup_logging()
-    from lev_desktop.ui.crash import install_excepthook
+    from ui.crash import install_excepthook
 
     install_excepthook()
     i18n.install(args.lang)

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from PySide6.QtCore import QObject, Signal
 
-from lev_desktop.db.store import Store
+from db.store import Store
 from lev_desktop.thai_format import fiscal_year
-from lev_desktop.ui.workers import Runner
+from ui.workers import Runner
 
 
 class AppContext(QObject):

@@ -1,6 +1,6 @@
 """The main window: navigation pane, work area, status bar.
 
-Screens come from the registry (``lev_desktop.ui.screens``) in ``SCREEN_MODULES`` order and
+Screens come from the registry (``ui.screens``) in ``SCREEN_MODULES`` order and
 are built the first time they are shown. A screen module that is not there yet gets an honest
 "not yet available" page. The window calls a screen's ``refresh()`` when it is shown and when
 the fiscal year or the data change, and ``open_item(arg)`` when someone asks
@@ -42,9 +42,9 @@ from lev_desktop import APP_NAME
 from lev_desktop.i18n import _
 from lev_desktop.paths import log_dir, resources_dir
 from lev_desktop.thai_format import fiscal_year as fiscal_year_of
-from lev_desktop.ui.context import AppContext
-from lev_desktop.ui.screens import SCREEN_MODULES, TITLES, load_screen
-from lev_desktop.ui.style import row_height
+from ui.context import AppContext
+from ui.screens import SCREEN_MODULES, TITLES, load_screen
+from ui.style import row_height
 
 log = logging.getLogger(__name__)
 

@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 from lev_desktop import gazetteer
 from lev_desktop.domain.offices import LaoType, Level
 from lev_desktop.i18n import N_, _
-from lev_desktop.ui.context import AppContext
+from ui.context import AppContext
 
 log = logging.getLogger(__name__)
 
@@ -308,7 +308,7 @@ class SetupWizard(QWizard):
         else:
             message = describe_error(exc)
             if message is None:
-                from lev_desktop.ui.crash import show_bug
+                from ui.crash import show_bug
                 import traceback
 
                 show_bug(exc, "".join(traceback.format_exception(exc)), self)

@@ -2,8 +2,8 @@
 
 from alembic import context
 
-import lev_desktop.db.models_all  # noqa: F401  (registers every model on Base.metadata)
-from lev_desktop.db.models import Base
+import db.models_all  # noqa: F401  (registers every model on Base.metadata)
+from db.models import Base
 
 config = context.config
 connection = config.attributes.get("connection")

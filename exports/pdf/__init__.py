@@ -2,7 +2,7 @@
 
 Stable API (everything else in this package is internal)::
 
-    from lev_desktop.exports.pdf import (ThaiParagraph, thai_styles, register_fonts,
+    from exports.pdf import (ThaiParagraph, thai_styles, register_fonts,
                                          segment, string_width, ShapingUnavailable)
 
     register_fonts()        # family "Sarabun": Sarabun, Sarabun-Bold, Sarabun-Italic,
@@ -37,15 +37,15 @@ How: words are segmented (words.py), shaped by HarfBuzz once and cached (shaping
 are filled greedily from shaped widths (paragraph.py); glyphs are written with their HarfBuzz
 offsets. Copy-paste keeps every mark: glyphs outside Sarabun's cmap get their real characters
 in the ToUnicode CMap (fonts.py documents the one ReportLab hook), and words with moved marks
-also carry /ActualText. ``python -m lev_desktop.exports.pdf.sample out.pdf`` shows it all.
+also carry /ActualText. ``python -m exports.pdf.sample out.pdf`` shows it all.
 """
 
-from lev_desktop.exports.pdf.fonts import (FAMILY, ShapingUnavailable, register_fonts,
+from exports.pdf.fonts import (FAMILY, ShapingUnavailable, register_fonts,
                                            require_harfbuzz)
-from lev_desktop.exports.pdf.paragraph import ThaiParagraph, layout, parse_markup
-from lev_desktop.exports.pdf.shaping import shape, string_width
-from lev_desktop.exports.pdf.styles import thai_styles
-from lev_desktop.exports.pdf.words import segment
+from exports.pdf.paragraph import ThaiParagraph, layout, parse_markup
+from exports.pdf.shaping import shape, string_width
+from exports.pdf.styles import thai_styles
+from exports.pdf.words import segment
 
 __all__ = ["FAMILY", "ShapingUnavailable", "ThaiParagraph", "layout", "parse_markup",
            "register_fonts", "require_harfbuzz", "segment", "shape", "string_width",

@@ -24,9 +24,9 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfbase import pdfmetrics
 from reportlab.platypus.flowables import Flowable
 
-from lev_desktop.exports.pdf.fonts import get_font, register_fonts, styled_font
-from lev_desktop.exports.pdf.words import dictionary_words, is_cluster_start, segment
-from lev_desktop.exports.pdf.shaping import Shaped, shape
+from exports.pdf.fonts import get_font, register_fonts, styled_font
+from exports.pdf.words import dictionary_words, is_cluster_start, segment
+from exports.pdf.shaping import Shaped, shape
 
 # Vertical metrics used to place the baseline inside a line of height ``leading``: the
 # stacked Thai marks reach ~1.05 em above the baseline, tails ~0.30 em below. The baseline is
@@ -303,7 +303,7 @@ def layout(groups: Sequence[_Group], width: float, font_size: float,
 
 def _resolve_style(style) -> ParagraphStyle:
     if style is None:
-        from lev_desktop.exports.pdf.styles import thai_styles  # noqa: PLC0415
+        from exports.pdf.styles import thai_styles  # noqa: PLC0415
 
         return thai_styles()["body"]
     return style

@@ -1,6 +1,6 @@
 """A one-page sample of the Thai typesetting engine, for developers.
 
-    python -m lev_desktop.exports.pdf.sample out.pdf
+    python -m exports.pdf.sample out.pdf
 
 Shows the hard cases: stacked tone marks, marks over narrow/tall consonants (ป ฝ ฟ), ญ ฐ
 without tails under ุ ู, ำ after a tone mark, line breaks between words in a paragraph and in
@@ -21,7 +21,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import SimpleDocTemplate, Spacer, Table, TableStyle
 
-from lev_desktop.exports.pdf import ThaiParagraph, thai_styles
+from exports.pdf import ThaiParagraph, thai_styles
 from lev_desktop.thai_format import format_date, format_money
 
 HARD = "ที่ ผู้ ญี่ปุ่น ปั้น น้ำ ปุ๋ย เคลื่อน ฝั่ง ปิ่น ฟ้า ก่ำ ญุ ฐุ ฎีกา ฏุ ฤๅษี"

@@ -6,7 +6,7 @@ width ``w`` measures ``w * fontSize / 1000`` points.
 
 from __future__ import annotations
 
-from lev_desktop.exports.pdf.fonts import ThaiTTFont, get_font, require_harfbuzz
+from exports.pdf.fonts import ThaiTTFont, get_font, require_harfbuzz
 
 
 class Shaped:

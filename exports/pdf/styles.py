@@ -5,7 +5,7 @@ from __future__ import annotations
 from reportlab.lib.enums import TA_CENTER, TA_LEFT
 from reportlab.lib.styles import ParagraphStyle
 
-from lev_desktop.exports.pdf.fonts import register_fonts
+from exports.pdf.fonts import register_fonts
 
 _STYLES: dict[str, ParagraphStyle] | None = None
 

@@ -17,9 +17,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from lev_desktop.exports.reports import wording as W
-from lev_desktop.exports.reports.data import ReportDataError
-from lev_desktop.exports.reports.options import ReportOptions
+from exports.reports import wording as W
+from exports.reports.data import ReportDataError
+from exports.reports.options import ReportOptions
 from lev_desktop.i18n import N_
 from lev_desktop.progress import Progress
 
@@ -105,7 +105,7 @@ def atomic_write(target: Path, write: Callable[[Path], None]) -> Path:
 
 def load(store: Any, request: ReportRequest, progress: Progress | None = None) -> Any:
     """The data of a report (see ``data``)."""
-    from lev_desktop.exports.reports import data
+    from exports.reports import data
 
     kind = request.kind
     if kind in ("plan", "summary", "notice"):
@@ -121,7 +121,7 @@ def load(store: Any, request: ReportRequest, progress: Progress | None = None) -
         return data.load_kpi(store, request.office_code, request.fiscal_year,
                              programme=request.programme)
     if kind == "calendar":
-        from lev_desktop.exports.reports import calendar
+        from exports.reports import calendar
 
         return calendar.load_month(store, request.office_code, request.fiscal_year, request.month)
     raise ValueError(f"unknown report kind {kind!r}")
@@ -129,7 +129,7 @@ def load(store: Any, request: ReportRequest, progress: Progress | None = None) -
 
 def render_pdf(kind: str, payload: Any, options: ReportOptions, progress: Progress | None = None,
                prepared_by: str = "") -> bytes:
-    from lev_desktop.exports.reports import documents as d
+    from exports.reports import documents as d
 
     if kind == "plan":
         return d.plan_pdf(payload, options, progress, prepared_by=prepared_by)
@@ -144,7 +144,7 @@ def render_pdf(kind: str, payload: Any, options: ReportOptions, progress: Progre
     if kind == "kpi":
         return d.kpi_pdf(payload, options, progress)
     if kind == "calendar":
-        from lev_desktop.exports.reports import calendar
+        from exports.reports import calendar
 
         return calendar.calendar_pdf(payload, options, progress)
     raise ValueError(kind)
@@ -184,7 +184,7 @@ def generate(store: Any, request: ReportRequest, out: str | os.PathLike[str] | N
             progress.check()
             tmp.write_bytes(data)
         else:
-            from lev_desktop.exports.xlsx import reports as xlsx_reports
+            from exports.xlsx import reports as xlsx_reports
 
             xlsx_reports.write(request.kind, payload, options, tmp, progress)
             progress.check()

@@ -9,9 +9,9 @@ from dataclasses import dataclass
 from reportlab.lib.units import cm
 from reportlab.platypus import KeepTogether, Spacer
 
-from lev_desktop.exports.reports import wording as W
-from lev_desktop.exports.reports.data import OfficeInfo, get_office
-from lev_desktop.exports.reports.layout import (
+from exports.reports import wording as W
+from exports.reports.data import OfficeInfo, get_office
+from exports.reports.layout import (
     BODY_SIZE,
     Row,
     TableSpec,
@@ -23,8 +23,8 @@ from lev_desktop.exports.reports.layout import (
     signature_block,
     title_block,
 )
-from lev_desktop.exports.reports.options import ReportOptions
-from lev_desktop.exports.reports.text import para, style
+from exports.reports.options import ReportOptions
+from exports.reports.text import para, style
 from lev_desktop.progress import Progress
 from lev_desktop.thai_format import MONTHS_FULL, be_year, fiscal_months, format_date
 

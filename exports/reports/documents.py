@@ -14,8 +14,8 @@ from reportlab.lib.units import cm
 from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, Spacer
 from reportlab.platypus.flowables import HRFlowable
 
-from lev_desktop.exports.reports import wording as W
-from lev_desktop.exports.reports.data import (
+from exports.reports import wording as W
+from exports.reports.data import (
     KpiData,
     KpiLine,
     MonitoringData,
@@ -23,7 +23,7 @@ from lev_desktop.exports.reports.data import (
     PlanData,
     SoftPowerData,
 )
-from lev_desktop.exports.reports.layout import (
+from exports.reports.layout import (
     BODY_SIZE,
     TABLE_SIZE,
     Row,
@@ -38,8 +38,8 @@ from lev_desktop.exports.reports.layout import (
     signatures_side_by_side,
     title_block,
 )
-from lev_desktop.exports.reports.options import ReportOptions
-from lev_desktop.exports.reports.text import para, style
+from exports.reports.options import ReportOptions
+from exports.reports.text import para, style
 from lev_desktop.progress import Progress
 from lev_desktop.thai_format import format_date, format_number
 

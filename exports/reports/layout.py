@@ -30,9 +30,9 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-from lev_desktop.exports.reports import wording as W
-from lev_desktop.exports.reports.options import ReportOptions
-from lev_desktop.exports.reports.text import FONT, para, register_fonts, style, text_width
+from exports.reports import wording as W
+from exports.reports.options import ReportOptions
+from exports.reports.text import FONT, para, register_fonts, style, text_width
 from lev_desktop.progress import Progress
 
 LEFT, RIGHT, TOP, BOTTOM = 3 * cm, 2 * cm, 2 * cm, 2 * cm
@@ -343,7 +343,7 @@ def _widths_of(value: Any, size: float, bold: bool, cache: dict) -> tuple[float,
     key = (value, size, bold)
     found = cache.get(key)
     if found is None:
-        from lev_desktop.exports.pdf import segment
+        from exports.pdf import segment
 
         lines = value.split("\n")
         word = max((text_width(w.strip(), size, bold) for line in lines

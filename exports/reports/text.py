@@ -1,7 +1,7 @@
 """The one adapter between the report documents and the Thai typesetting engine.
 
 Every paragraph of every report is made by ``para()``: a ``ThaiParagraph`` of the engine
-(``lev_desktop.exports.pdf``: Sarabun registration with the ToUnicode fix, nlpo3 word
+(``exports.pdf``: Sarabun registration with the ToUnicode fix, nlpo3 word
 segmentation, HarfBuzz-shaped lines broken only between words). Texts are plain text, not
 markup: a person's "<" or "&" prints as typed; a newline is a line break.
 """
@@ -12,8 +12,8 @@ from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_LEFT, TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import Flowable
 
-from lev_desktop.exports.pdf import ThaiParagraph, register_fonts as _engine_register
-from lev_desktop.exports.pdf import require_harfbuzz, string_width
+from exports.pdf import ThaiParagraph, register_fonts as _engine_register
+from exports.pdf import require_harfbuzz, string_width
 
 FONT = "Sarabun"
 FONT_BOLD = "Sarabun-Bold"

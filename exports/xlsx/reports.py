@@ -9,9 +9,9 @@ from typing import Any
 
 from openpyxl import Workbook
 
-from lev_desktop.exports.reports import wording as W
-from lev_desktop.exports.reports.options import ReportOptions
-from lev_desktop.exports.xlsx.sheets import Column, SheetWriter, safe_sheet_title
+from exports.reports import wording as W
+from exports.reports.options import ReportOptions
+from exports.xlsx.sheets import Column, SheetWriter, safe_sheet_title
 from lev_desktop.progress import Progress
 
 
@@ -76,7 +76,7 @@ def summary_sheet(wb: Workbook, data: Any, options: ReportOptions, progress: Pro
 
 
 def notice_sheet(wb: Workbook, data: Any, options: ReportOptions, progress: Progress | None) -> None:
-    from lev_desktop.exports.reports.documents import notice_date_line, notice_paragraphs
+    from exports.reports.documents import notice_date_line, notice_paragraphs
 
     ws = wb.create_sheet(safe_sheet_title("ประกาศผลการดำเนินงาน"))
     plain = options.with_(thai_digits=False)
@@ -108,7 +108,7 @@ def notice_sheet(wb: Workbook, data: Any, options: ReportOptions, progress: Prog
 
 def monitoring_sheet(wb: Workbook, data: Any, options: ReportOptions,
                      progress: Progress | None) -> None:
-    from lev_desktop.exports.reports.documents import scope_line
+    from exports.reports.documents import scope_line
 
     ws = wb.create_sheet(safe_sheet_title("F3 แบบติดตาม"))
     header = list(W.MONITORING_HEADER)
@@ -139,7 +139,7 @@ def monitoring_sheet(wb: Workbook, data: Any, options: ReportOptions,
 
 def softpower_sheet(wb: Workbook, data: Any, options: ReportOptions,
                     progress: Progress | None) -> None:
-    from lev_desktop.exports.reports.documents import scope_line
+    from exports.reports.documents import scope_line
 
     ws = wb.create_sheet(safe_sheet_title("Soft Power"))
     columns = _columns(W.SOFTPOWER_HEADER, ["int", "text", "text", "text", "text", "int", "money",
@@ -158,7 +158,7 @@ def softpower_sheet(wb: Workbook, data: Any, options: ReportOptions,
 
 
 def kpi_sheet(wb: Workbook, data: Any, options: ReportOptions, progress: Progress | None) -> None:
-    from lev_desktop.exports.reports.documents import scope_line
+    from exports.reports.documents import scope_line
 
     ws = wb.create_sheet(safe_sheet_title("ตัวชี้วัด"))
     if data.consolidated:
@@ -188,7 +188,7 @@ def kpi_sheet(wb: Workbook, data: Any, options: ReportOptions, progress: Progres
 
 def calendar_sheet(wb: Workbook, data: Any, options: ReportOptions,
                    progress: Progress | None) -> None:
-    from lev_desktop.exports.reports.calendar import STATE_TH, month_title
+    from exports.reports.calendar import STATE_TH, month_title
 
     ws = wb.create_sheet(safe_sheet_title("กำหนดส่ง"))
     columns = [Column("ที่", "int"), Column("เริ่ม", "date"), Column("กำหนดส่ง", "date"),

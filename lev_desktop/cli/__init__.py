@@ -25,7 +25,7 @@ class CliError(Exception):
 
 
 def open_store(args: argparse.Namespace):  # noqa: ANN201
-    from lev_desktop.db.store import Store
+    from db.store import Store
 
     return Store(args.db)
 

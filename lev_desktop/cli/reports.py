@@ -11,7 +11,7 @@ from lev_desktop.i18n import _
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    from lev_desktop.exports.reports import KINDS
+    from exports.reports import KINDS
 
     report = sub.add_parser("report", help=_("make a report as PDF or Excel (.xlsx)"))
     report.add_argument("kind", choices=KINDS,
@@ -54,7 +54,7 @@ def _month(text: str | None) -> tuple[int, int] | None:
 
 
 def cmd_report(args: argparse.Namespace) -> int:
-    from lev_desktop.exports.reports import ReportDataError, ReportOptions, ReportRequest, generate
+    from exports.reports import ReportDataError, ReportOptions, ReportRequest, generate
 
     fmt = args.format or "pdf"
     if args.out:

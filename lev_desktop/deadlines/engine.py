@@ -30,9 +30,9 @@ from typing import Any, NamedTuple
 
 from sqlalchemy import DateTime, and_, delete, func, or_, select, type_coerce
 
-from lev_desktop.db.models import FormStatus, FormSubmission, Office, Programme
-from lev_desktop.db.models_deadlines import Holiday, ObligationMark
-from lev_desktop.db.store import Store
+from db.models import FormStatus, FormSubmission, Office, Programme
+from db.models_deadlines import Holiday, ObligationMark
+from db.store import Store
 from lev_desktop.deadlines.rules import Deadline, Obligation, expand, obligations_of, period_for
 from lev_desktop.domain.offices import LaoType, Level
 from lev_desktop.i18n import N_
@@ -207,7 +207,7 @@ def mark_sent(store: Store, office: str, obligation_code: str, due: dt.date,
     marks something sent by hand. ``programme`` (its code) tells apart programmes copied from
     the same template, whose obligation codes are equal.
     """
-    from lev_desktop.db.models import utcnow
+    from db.models import utcnow
 
     with store.session() as session:
         row = session.scalar(select(ObligationMark).where(

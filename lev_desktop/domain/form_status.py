@@ -2,14 +2,14 @@
 
 A stored ``FormSubmission.status`` is draft / complete / sent / returned; "missing" (nothing
 entered yet) and "overdue" (not complete and past its deadline) are derived for lists.
-Colours live in the UI (``lev_desktop.ui.widgets.status``), keyed by these same names.
+Colours live in the UI (``ui.widgets.status``), keyed by these same names.
 """
 
 from __future__ import annotations
 
 from lev_desktop.i18n import N_, _
 
-# The same values as lev_desktop.db.models.FormStatus (the domain does not import db).
+# The same values as db.models.FormStatus (the domain does not import db).
 DRAFT, COMPLETE, SENT, RETURNED = "draft", "complete", "sent", "returned"
 MISSING = "missing"
 OVERDUE = "overdue"

@@ -21,8 +21,8 @@ from typing import Any
 from sqlalchemy import select
 
 from lev_desktop.thai_format import format_period
-from lev_desktop.db.models import KpiValue, Office, Programme, utcnow
-from lev_desktop.db.store import Store
+from db.models import KpiValue, Office, Programme, utcnow
+from db.store import Store
 from lev_desktop.domain.validation import parse_indicator_value, validate_form
 from lev_desktop.exchange.errors import Refusal
 from lev_desktop.i18n import _

@@ -13,7 +13,7 @@ from typing import Any
 
 from sqlalchemy import and_, or_, select
 
-from lev_desktop.db.models import (
+from db.models import (
     Activity,
     FormSubmission,
     KpiValue,
@@ -25,8 +25,8 @@ from lev_desktop.db.models import (
     Setting,
     utcnow,
 )
-from lev_desktop.db.models_exchange import ReceivedPackage, SentPackage
-from lev_desktop.db.store import Store
+from db.models_exchange import ReceivedPackage, SentPackage
+from db.store import Store
 from lev_desktop.exchange import format as fmt
 from lev_desktop.exchange import keys
 from lev_desktop.exchange.jurisdiction import OfficeInfo, is_below

@@ -27,9 +27,9 @@ from typing import Any
 from sqlalchemy import exc as sa_exc
 from sqlalchemy import func, insert, select
 
-from lev_desktop.db.models import AuditEntry, Office, Programme, utcnow
-from lev_desktop.db.models_exchange import Conflict, ReceivedPackage, TrustedKey
-from lev_desktop.db.store import Store
+from db.models import AuditEntry, Office, Programme, utcnow
+from db.models_exchange import Conflict, ReceivedPackage, TrustedKey
+from db.store import Store
 from lev_desktop.domain.validation import (
     Problem,
     parse_indicator_value,

@@ -22,7 +22,7 @@ from sqlalchemy import Boolean, Date, DateTime, Integer, Numeric, Table
 from sqlalchemy import JSON as SAJSON
 from sqlalchemy.engine import Dialect
 
-from lev_desktop.db.models import (
+from db.models import (
     Activity,
     FormSubmission,
     KpiValue,

@@ -36,7 +36,7 @@ from sqlalchemy import DateTime, String, column, distinct, func, select, table
 from sqlalchemy import inspect as sa_inspect
 
 from lev_desktop.thai_format import format_period
-from lev_desktop.db.models import (
+from db.models import (
     Activity,
     KpiValue,
     Office,
@@ -44,7 +44,7 @@ from lev_desktop.db.models import (
     PlanItem,
     Programme,
 )
-from lev_desktop.db.store import Store
+from db.store import Store
 from lev_desktop.deadlines import DeadlineBook, LaoStatus, Obligation, expand, obligations_of
 from lev_desktop.deadlines import today as engine_today
 from lev_desktop.domain.offices import LaoType

@@ -15,7 +15,7 @@ from typing import Any
 
 from sqlalchemy import insert, select
 
-from lev_desktop.db.models import (
+from db.models import (
     Activity,
     FormStatus,
     FormSubmission,
@@ -26,7 +26,7 @@ from lev_desktop.db.models import (
     PlanItem,
     utcnow,
 )
-from lev_desktop.db.store import Store
+from db.store import Store
 from lev_desktop.domain.offices import LaoType, Level
 from lev_desktop.domain.templates import P1
 from lev_desktop.services import offices as office_service

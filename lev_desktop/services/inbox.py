@@ -16,8 +16,8 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from lev_desktop.db.models_exchange import ReceivedPackage
-from lev_desktop.db.store import Store
+from db.models_exchange import ReceivedPackage
+from db.store import Store
 from lev_desktop.i18n import _
 from lev_desktop.paths import data_dir
 

@@ -20,7 +20,7 @@ from typing import Any
 from sqlalchemy import func, or_, select
 
 from lev_desktop.thai_format import format_period
-from lev_desktop.db.models import (
+from db.models import (
     FormStatus,
     FormSubmission,
     KpiValue,
@@ -29,7 +29,7 @@ from lev_desktop.db.models import (
     Review,
     utcnow,
 )
-from lev_desktop.db.store import Store
+from db.store import Store
 from lev_desktop.domain import form_status
 from lev_desktop.domain.validation import (
     Problem,

@@ -6,8 +6,8 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import select
 
-from lev_desktop.db.models import Office
-from lev_desktop.db.store import Store
+from db.models import Office
+from db.store import Store
 from lev_desktop.domain.offices import LaoType, Level, parse_lao_type, reporting_parent_level
 from lev_desktop.i18n import _
 from lev_desktop.services import programmes

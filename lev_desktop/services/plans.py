@@ -25,7 +25,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from lev_desktop.db.models import (
+from db.models import (
     Activity,
     AuditEntry,
     FormStatus,
@@ -38,7 +38,7 @@ from lev_desktop.db.models import (
     Review,
     utcnow,
 )
-from lev_desktop.db.store import ForeignRecordError, Store
+from db.store import ForeignRecordError, Store
 from lev_desktop.domain import form_status
 from lev_desktop.domain.validation import (
     Problem,

@@ -9,8 +9,8 @@ from typing import Any
 
 from sqlalchemy import select
 
-from lev_desktop.db.models import Letter, Programme
-from lev_desktop.db.store import BUILTIN_OWNER, Store
+from db.models import Letter, Programme
+from db.store import BUILTIN_OWNER, Store
 from lev_desktop.domain.templates import BUILTIN_TEMPLATES, builtin_template, spec_of
 from lev_desktop.i18n import _
 

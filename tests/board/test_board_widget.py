@@ -9,7 +9,7 @@ from PySide6.QtCore import Qt
 
 from lev_desktop.services import consolidation as c
 from lev_desktop.services.consolidation import State
-from lev_desktop.ui.widgets.board import (
+from ui.widgets.board import (
     BoardTableModel,
     ConsolidationBoard,
     GroupTableModel,
@@ -22,7 +22,7 @@ TODAY = dt.date(2025, 10, 5)
 
 @pytest.fixture
 def ctx(demo_store, qtbot):
-    from lev_desktop.ui.context import AppContext
+    from ui.context import AppContext
 
     context = AppContext(demo_store)
     yield context
@@ -135,7 +135,7 @@ def test_chart_paints(demo_store, qtbot):
 
 
 def test_printed_summary(ctx, qtbot, monkeypatch):
-    from lev_desktop.ui.widgets.board import summary_html
+    from ui.widgets.board import summary_html
 
     monkeypatch.setenv("LEV_TODAY", TODAY.isoformat())
     widget = ConsolidationBoard(ctx)

@@ -9,7 +9,7 @@ from decimal import Decimal
 
 import pytest
 
-from lev_desktop.db.models import FormStatus, FormSubmission, Office
+from db.models import FormStatus, FormSubmission, Office
 from lev_desktop.services import consolidation as c
 from lev_desktop.services.consolidation import State
 from lev_desktop.services.programmes import builtin_id
@@ -237,7 +237,7 @@ def _programme(store, code):
 def test_import_time_is_the_arrival_when_the_exchange_recorded_it(crafted, demo_store):
     """The exchange's table of imported packages (only the columns the board reads)."""
     on_time, late, _draft, _nothing = crafted
-    from lev_desktop.db.models_exchange import ReceivedPackage
+    from db.models_exchange import ReceivedPackage
 
     with demo_store.session() as session:
         for uuid_, sender, at, result in (("a", on_time, "2025-09-02 10:00:00", "imported"),

@@ -25,8 +25,7 @@ def test_no_core_file_imports_qt_or_ui():
     for folder in CORE_FOLDERS:
         for path in (ROOT / folder).rglob("*.py"):
             for name in _imports(path):
-                if name.split(".")[0] in ("PySide6", "shiboken6", "PyQt5", "PyQt6") or \
-                        name.startswith("lev_desktop.ui"):
+                if name.split(".")[0] in ("PySide6", "shiboken6", "PyQt5", "PyQt6", "ui"):
                     offenders.append(f"{path.relative_to(ROOT)}: {name}")
     assert offenders == []
 
@@ -34,10 +33,10 @@ def test_no_core_file_imports_qt_or_ui():
 def test_core_modules_load_without_qt_in_a_fresh_interpreter():
     code = (
         "import sys, pkgutil, importlib\n"
-        "import lev_desktop, lev_desktop.db, lev_desktop.exports\n"
-        "for pkg in (lev_desktop, lev_desktop.db, lev_desktop.exports):\n"
+        "import lev_desktop, db, exports\n"
+        "for pkg in (lev_desktop, db, exports):\n"
         "    for m in pkgutil.walk_packages(pkg.__path__, pkg.__name__ + '.'):\n"
-        "        if m.name.startswith('lev_desktop.ui') or '.migrations' in m.name or m.name.endswith('__main__'):\n"
+        "        if '.migrations' in m.name or m.name.endswith('__main__'):\n"
         "            continue\n"
         "        importlib.import_module(m.name)\n"
         "bad = [m for m in sys.modules if m.startswith(('PySide6', 'shiboken6'))]\n"

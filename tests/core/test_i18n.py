@@ -49,7 +49,7 @@ def test_a_string_has_one_thai_translation_across_catalogues():
 
 
 def test_navigation_labels_are_the_official_thai_names():
-    from lev_desktop.ui.screens import TITLES
+    from ui.screens import TITLES
 
     assert [i18n._(TITLES[k]) for k in TITLES] == [
         "หน้าหลัก", "แผนปฏิบัติงาน", "กิจกรรมและผลการดำเนินงาน", "ตัวชี้วัด",

@@ -17,9 +17,9 @@ def test_there_is_a_frozen_database_per_released_schema():
 
 @pytest.mark.parametrize("dump", FROZEN, ids=[p.stem for p in FROZEN])
 def test_frozen_database_upgrades_to_head(dump: Path, tmp_path: Path):
-    from lev_desktop.db.migrate import current_revision, head_revision
-    from lev_desktop.db.models import KpiValue, Office, PlanItem
-    from lev_desktop.db.store import Store
+    from db.migrate import current_revision, head_revision
+    from db.models import KpiValue, Office, PlanItem
+    from db.store import Store
 
     path = tmp_path / "old.db"
     connection = sqlite3.connect(path)
@@ -47,8 +47,8 @@ def test_frozen_database_upgrades_to_head(dump: Path, tmp_path: Path):
 
 
 def test_new_database_is_created_at_head_without_backup(tmp_path: Path):
-    from lev_desktop.db.migrate import current_revision, head_revision
-    from lev_desktop.db.store import Store
+    from db.migrate import current_revision, head_revision
+    from db.store import Store
 
     store = Store(tmp_path / "new.db")
     assert current_revision(store) == head_revision()
@@ -57,6 +57,6 @@ def test_new_database_is_created_at_head_without_backup(tmp_path: Path):
 
 
 def test_quick_head_reading_agrees_with_alembic():
-    from lev_desktop.db.migrate import alembic_head_revision, head_revision
+    from db.migrate import alembic_head_revision, head_revision
 
     assert head_revision() == alembic_head_revision()

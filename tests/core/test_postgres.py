@@ -26,7 +26,7 @@ def pg_store():
         pytest.skip("no PostgreSQL (set LEV_TEST_PG_URL)")
     from sqlalchemy.engine import make_url
 
-    from lev_desktop.db.store import Store
+    from db.store import Store
 
     name = f"lev_test_{uuid.uuid4().hex[:10]}"
     admin = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
@@ -42,8 +42,8 @@ def pg_store():
 
 
 def test_full_schema_demo_and_services_on_postgresql(pg_store):
-    from lev_desktop.db.migrate import current_revision, head_revision
-    from lev_desktop.db.models import KpiValue, PlanItem
+    from db.migrate import current_revision, head_revision
+    from db.models import KpiValue, PlanItem
     from lev_desktop.services import demo, offices, programmes
 
     assert current_revision(pg_store) == head_revision()
@@ -58,8 +58,8 @@ def test_full_schema_demo_and_services_on_postgresql(pg_store):
 
 
 def test_ownership_guard_on_postgresql(pg_store):
-    from lev_desktop.db.models import PlanItem
-    from lev_desktop.db.store import ForeignRecordError
+    from db.models import PlanItem
+    from db.store import ForeignRecordError
     from lev_desktop.services import demo
 
     demo.fill(pg_store)

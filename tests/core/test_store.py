@@ -1,8 +1,8 @@
 import pytest
 from sqlalchemy import select
 
-from lev_desktop.db.models import AuditEntry, Plan, PlanItem
-from lev_desktop.db.store import ForeignRecordError, Store
+from db.models import AuditEntry, Plan, PlanItem
+from db.store import ForeignRecordError, Store
 from lev_desktop.services import programmes
 
 

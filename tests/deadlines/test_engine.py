@@ -6,7 +6,7 @@ import datetime as dt
 
 from sqlalchemy import select, update
 
-from lev_desktop.db.models import FormSubmission, utcnow
+from db.models import FormSubmission, utcnow
 from lev_desktop.deadlines import (
     LaoStatus,
     State,
@@ -238,7 +238,7 @@ def test_completeness_board_and_month(demo_store):
 
 
 def test_a_broken_rule_is_skipped_and_named(lao_store):
-    from lev_desktop.db.models import Programme
+    from db.models import Programme
 
     with lao_store.session() as session:
         programme = session.scalar(select(Programme).where(Programme.code == "P3"))

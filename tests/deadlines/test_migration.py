@@ -5,7 +5,7 @@ from __future__ import annotations
 from alembic import command
 from sqlalchemy import inspect, text
 
-from lev_desktop.db.migrate import alembic_config
+from db.migrate import alembic_config
 
 
 def _run(store, fn, target):

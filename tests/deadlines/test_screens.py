@@ -10,8 +10,8 @@ from PySide6.QtCore import Qt
 
 from lev_desktop.deadlines import engine
 from lev_desktop.deadlines.engine import State
-from lev_desktop.ui.context import AppContext
-from lev_desktop.ui.widgets.deadline_models import ItemRole
+from ui.context import AppContext
+from ui.widgets.deadline_models import ItemRole
 
 D = dt.date
 
@@ -32,7 +32,7 @@ def ctx(demo_store, pinned_today, qtbot):
 
 
 def _calendar(ctx, qtbot):
-    from lev_desktop.ui.screens.calendar import CalendarScreen
+    from ui.screens.calendar import CalendarScreen
 
     screen = CalendarScreen(ctx)
     qtbot.addWidget(screen)
@@ -45,7 +45,7 @@ def _calendar(ctx, qtbot):
 
 
 def test_models_pass_the_model_tester(demo_store, pinned_today, qtmodeltester):
-    from lev_desktop.ui.widgets.deadline_models import (
+    from ui.widgets.deadline_models import (
         AgendaModel,
         HolidayModel,
         LaoStatesModel,
@@ -72,8 +72,8 @@ def test_models_pass_the_model_tester(demo_store, pinned_today, qtmodeltester):
 
 
 def test_month_grid_follows_week_start():
-    from lev_desktop.ui.screens.calendar import week_start_of
-    from lev_desktop.ui.widgets.deadline_models import MonthModel
+    from ui.screens.calendar import week_start_of
+    from ui.widgets.deadline_models import MonthModel
 
     model = MonthModel()
     model.set_month(2025, 2, week_start_of("monday"), [], {})
@@ -100,7 +100,7 @@ def test_month_shows_thai_month_and_chips(ctx, qtbot):
 
 
 def test_clicking_a_chip_opens_its_form(ctx, qtbot):
-    from lev_desktop.ui.widgets.month_view import layout
+    from ui.widgets.month_view import layout
 
     screen = _calendar(ctx, qtbot)
     screen.open_item({"date": "2025-09-15"})
@@ -110,7 +110,7 @@ def test_clicking_a_chip_opens_its_form(ctx, qtbot):
     rect = view.visualRect(index)
     from PySide6.QtGui import QFontMetrics
 
-    from lev_desktop.ui.widgets.month_view import chip_font
+    from ui.widgets.month_view import chip_font
 
     chips, _hidden = layout(rect, D(2025, 9, 15), index.data(ItemRole),
                             QFontMetrics(chip_font(view.font())),
@@ -152,7 +152,7 @@ def test_ics_export_and_month_pdf(ctx, qtbot, tmp_path):
 
 
 def test_ics_export_to_a_bad_folder_is_a_polite_message(ctx, qtbot, tmp_path, monkeypatch):
-    from lev_desktop.ui.screens import calendar
+    from ui.screens import calendar
 
     shown = []
     monkeypatch.setattr(calendar, "show_error", lambda parent, text: shown.append(text))
@@ -163,7 +163,7 @@ def test_ics_export_to_a_bad_folder_is_a_polite_message(ctx, qtbot, tmp_path, mo
 
 
 def test_holiday_dialog_adds_and_removes(ctx, qtbot, demo_store):
-    from lev_desktop.ui.widgets.deadline_dialogs import HolidayDialog
+    from ui.widgets.deadline_dialogs import HolidayDialog
 
     dialog = HolidayDialog(ctx, 2025)
     qtbot.addWidget(dialog)
@@ -184,7 +184,7 @@ def test_holiday_dialog_adds_and_removes(ctx, qtbot, demo_store):
 
 
 def test_home_lists_next_deadlines_and_acts(ctx, qtbot):
-    from lev_desktop.ui.screens.home import HomeScreen
+    from ui.screens.home import HomeScreen
 
     home = HomeScreen(ctx)
     qtbot.addWidget(home)
@@ -203,7 +203,7 @@ def test_home_lists_next_deadlines_and_acts(ctx, qtbot):
 
 def test_home_empty_state(empty_store, qtbot, pinned_today):
     from lev_desktop.services.offices import initialise
-    from lev_desktop.ui.screens.home import HomeScreen
+    from ui.screens.home import HomeScreen
 
     initialise(empty_store, level="national", code="DLA", name="กรมส่งเสริมการปกครองท้องถิ่น")
     context = AppContext(empty_store)
@@ -217,7 +217,7 @@ def test_home_empty_state(empty_store, qtbot, pinned_today):
 
 
 def test_reminder_dialog_and_badges(ctx, qtbot):
-    from lev_desktop.ui.widgets.reminder import maybe_show_reminder
+    from ui.widgets.reminder import maybe_show_reminder
 
     badges = []
     ctx.badge_changed.connect(lambda key, n: badges.append((key, n)))
@@ -236,7 +236,7 @@ def test_reminder_dialog_and_badges(ctx, qtbot):
 
 
 def test_reminder_can_be_switched_off(ctx, qtbot, demo_store):
-    from lev_desktop.ui.widgets.reminder import maybe_show_reminder
+    from ui.widgets.reminder import maybe_show_reminder
 
     demo_store.set_setting("reminder.enabled", False)
     shown = []
@@ -255,8 +255,8 @@ def test_week_start_setting_reaches_the_screen(ctx, qtbot, demo_store):
 def test_destroyed_screens_ignore_later_signals(ctx, qtbot):
     from shiboken6 import delete
 
-    from lev_desktop.ui.screens.calendar import CalendarScreen
-    from lev_desktop.ui.screens.home import HomeScreen
+    from ui.screens.calendar import CalendarScreen
+    from ui.screens.home import HomeScreen
 
     screen = CalendarScreen(ctx)
     home = HomeScreen(ctx)

@@ -10,7 +10,7 @@ import tempfile
 import zipfile
 from pathlib import Path
 
-from lev_desktop.db.store import Store
+from db.store import Store
 from lev_desktop.exchange import format as fmt
 from lev_desktop.exchange import keys
 from lev_desktop.services import demo

@@ -74,7 +74,7 @@ def test_kill_9_during_import_leaves_database_unchanged(tmp_path: Path):
     proc.wait(timeout=30)
     assert proc.returncode == -signal.SIGKILL
 
-    from lev_desktop.db.store import Store
+    from db.store import Store
 
     district = Store(tmp_path / "district.db")
     assert snapshot(district) == before

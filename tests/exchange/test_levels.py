@@ -10,7 +10,7 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from lev_desktop.db.models_exchange import ReceivedPackage
+from db.models_exchange import ReceivedPackage
 from lev_desktop.exchange import keys
 from lev_desktop.exchange import format as fmt
 from lev_desktop.exchange import importer
@@ -83,7 +83,7 @@ def test_three_levels_lao_district_province(tmp_path: Path):
 
     # Province → Department: the LAO packages travel on, still signed by the LAOs.
     from lev_desktop.services.offices import initialise
-    from lev_desktop.db.store import Store
+    from db.store import Store
 
     nation = Store(tmp_path / "nation.db")
     initialise(nation, level="national", code="DLA", name="กรมส่งเสริมการปกครองท้องถิ่น")
@@ -113,7 +113,7 @@ def test_delta_upward_forwards_only_new_lao_packages(tmp_path: Path):
     first = export_package(district, "P48", tmp_path / "up1.levpkg", since_last=True)
     importer.import_files(province, [first.path], trust=True)
     # The LAO changes one activity and sends only the changes.
-    from lev_desktop.db.models import Activity
+    from db.models import Activity
 
     with lao.session() as session:
         activity = session.scalars(select(Activity).limit(1)).first()

@@ -13,8 +13,8 @@ from .helpers import make_district, make_lao
 
 @pytest.fixture
 def screen(qtbot, tmp_path: Path):
-    from lev_desktop.ui.context import AppContext
-    from lev_desktop.ui.screens.exchange import ExchangeScreen
+    from ui.context import AppContext
+    from ui.screens.exchange import ExchangeScreen
 
     lao = make_lao(tmp_path / "lao.db", "4801006", seed=4)
     packages = [export_package(lao, "D4801", tmp_path / "one.levpkg").path]

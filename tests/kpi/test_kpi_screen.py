@@ -7,18 +7,18 @@ from decimal import Decimal
 
 import pytest
 
-from lev_desktop.ui.widgets.status_palette import PALETTE
+from ui.widgets.status_palette import PALETTE
 from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QApplication
 from sqlalchemy import select
 
-from lev_desktop.db.models import FormSubmission, KpiValue, Review
+from db.models import FormSubmission, KpiValue, Review
 from lev_desktop.services import kpi
 from lev_desktop.services.programmes import builtin_id
-from lev_desktop.ui.context import AppContext
-from lev_desktop.ui.screens.kpi import SCREEN, KpiScreen
-from lev_desktop.ui.screens.kpi_models import KpiFormModel, KpiListModel
+from ui.context import AppContext
+from ui.screens.kpi import SCREEN, KpiScreen
+from ui.screens.kpi_models import KpiFormModel, KpiListModel
 
 LAO = "4801006"
 # The offscreen platform cannot resize native windows to size hints; not a fault of ours.
@@ -346,8 +346,8 @@ def test_cli_prints_what_the_editor_shows(qtbot, demo_store, capsys):
 
 def test_a_date_indicator_uses_the_be_date_editor(qtbot, lao_store, make_screen):
     """Templates an office adds may hold dates: typed as day/month/BE year, stored ISO."""
-    from lev_desktop.db.models import Programme
-    from lev_desktop.ui.widgets.date_edit import BEDateEdit
+    from db.models import Programme
+    from ui.widgets.date_edit import BEDateEdit
 
     with lao_store.session() as session:
         programme = session.get(Programme, builtin_id("P3"))
@@ -409,7 +409,7 @@ def test_the_gui_thread_never_opens_a_database_session(qtbot, lao_store, make_sc
                                                        monkeypatch):
     import threading
 
-    from lev_desktop.db.store import Store
+    from db.store import Store
 
     screen, _ctx = make_screen(lao_store)
     on_gui_thread = []
@@ -536,7 +536,7 @@ def test_district_sees_all_laos_side_by_side_with_totals(qtbot, demo_store, make
 
 
 def test_overview_model_passes_the_model_tester(qtmodeltester, demo_store):
-    from lev_desktop.ui.screens.kpi_models import KpiOverviewModel
+    from ui.screens.kpi_models import KpiOverviewModel
 
     laos = [("4801003", "ทต.นาทราย"), ("4801004", "ทต.ท่าค้อ"), ("4809999", "ไม่มีข้อมูล")]
     for programme, period in (("P2", "FY2567"), ("P5", "FY2568")):

@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import func, select
 
-from lev_desktop.db.models import AuditEntry, FormSubmission, KpiValue, Review
+from db.models import AuditEntry, FormSubmission, KpiValue, Review
 from lev_desktop.services import kpi
 from lev_desktop.services.programmes import builtin_id
 

@@ -49,7 +49,7 @@ def settle(qtbot, ctx) -> None:  # noqa: ANN001
 @pytest.fixture
 def ctx_for(qtbot):  # noqa: ANN001
     """AppContext factory for a store; waits for background jobs before the store closes."""
-    from lev_desktop.ui.context import AppContext
+    from ui.context import AppContext
 
     made = []
 

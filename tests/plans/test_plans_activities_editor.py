@@ -8,11 +8,11 @@ from decimal import Decimal
 from conftest import cell_editor, settle, type_into_cell, type_text
 from PySide6.QtCore import Qt
 
-from lev_desktop.db.models import FormStatus
+from db.models import FormStatus
 from lev_desktop.services import plans as ps
 from lev_desktop.services.programmes import builtin_id
-from lev_desktop.ui.models.activity_model import ACTIVITY_COLUMNS
-from lev_desktop.ui.screens.activities import ActivitiesScreen
+from ui.models.activity_model import ACTIVITY_COLUMNS
+from ui.screens.activities import ActivitiesScreen
 
 P1 = builtin_id("P1")
 COL = {c.key: n for n, c in enumerate(ACTIVITY_COLUMNS)}

@@ -8,12 +8,12 @@ from conftest import cell_editor, settle, type_into_cell, type_text
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
 
-from lev_desktop.db.models import FormStatus
+from db.models import FormStatus
 from lev_desktop.services import plans as ps
 from lev_desktop.services.programmes import builtin_id
 from lev_desktop.thai_format import parse_number
-from lev_desktop.ui.models.plan_model import PLAN_COLUMNS, PlanItemsModel
-from lev_desktop.ui.screens.plans import PlanEditor, PlansScreen
+from ui.models.plan_model import PLAN_COLUMNS, PlanItemsModel
+from ui.screens.plans import PlanEditor, PlansScreen
 
 P1 = builtin_id("P1")
 COL = {c.key: n for n, c in enumerate(PLAN_COLUMNS)}
@@ -225,9 +225,9 @@ def test_gui_agrees_with_the_cli(qtbot, demo_store, ctx_for, capsys):
 
 def test_models_pass_the_model_tester(qtmodeltester, demo_store):
     from lev_desktop.services.offices import subordinate_laos
-    from lev_desktop.ui.models.activity_model import ActivitiesModel
-    from lev_desktop.ui.models.office_model import OfficeStatusModel
-    from lev_desktop.ui.widgets.audit_dialog import AuditModel
+    from ui.models.activity_model import ActivitiesModel
+    from ui.models.office_model import OfficeStatusModel
+    from ui.widgets.audit_dialog import AuditModel
 
     view = ps.load_plan(demo_store, "4801001", P1, 2568)
     plan_model = PlanItemsModel()
@@ -245,7 +245,7 @@ def test_models_pass_the_model_tester(qtmodeltester, demo_store):
 
 
 def test_own_change_keeps_undo_and_other_screens_refresh(qtbot, lao_store, ctx_for):
-    from lev_desktop.ui.screens.activities import ActivitiesScreen
+    from ui.screens.activities import ActivitiesScreen
 
     ps.start_from_examples(lao_store, P1, 2568)
     ctx = ctx_for(lao_store)

@@ -8,8 +8,8 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import select
 
-from lev_desktop.db.models import Activity, AuditEntry, FormStatus, PlanItem
-from lev_desktop.db.store import ForeignRecordError, Store
+from db.models import Activity, AuditEntry, FormStatus, PlanItem
+from db.store import ForeignRecordError, Store
 from lev_desktop.services import plans as ps
 from lev_desktop.services.programmes import builtin_id
 

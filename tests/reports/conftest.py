@@ -42,7 +42,7 @@ needs_soffice = pytest.mark.skipif(shutil.which("soffice") is None,
 def report_store(lao_store):
     from sqlalchemy import select
 
-    from lev_desktop.db.models import Activity, Monitoring, Plan, PlanItem
+    from db.models import Activity, Monitoring, Plan, PlanItem
     from lev_desktop.services import demo
 
     demo.fill(lao_store)

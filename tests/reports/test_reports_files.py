@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from lev_desktop.exports.reports import (
+from exports.reports import (
     ReportOptions,
     ReportRequest,
     atomic_write,
@@ -68,7 +68,7 @@ def test_cancel_leaves_no_file(report_store, tmp_path):
 def test_missing_plan_is_a_clear_error(lao_store, tmp_path):
     tmp_path = tmp_path / "out"
     tmp_path.mkdir()
-    from lev_desktop.exports.reports import ReportDataError
+    from exports.reports import ReportDataError
 
     with pytest.raises(ReportDataError) as info:
         generate(lao_store, ReportRequest("plan", "4801006", 2568, "pdf"), tmp_path / "x.pdf")

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from lev_desktop.exports.pdf import segment
-from lev_desktop.exports.reports import KINDS, ReportOptions, ReportRequest, generate
+from exports.pdf import segment
+from exports.reports import KINDS, ReportOptions, ReportRequest, generate
 
 from .conftest import ACTIVITY, HARD_WORDS, LOCATION, PROJECT, needs_poppler, norm, pdftotext
 
@@ -88,8 +88,8 @@ def test_garuda_image_is_drawn_when_picked(report_store, tmp_path):
 def test_monitoring_header_repeats_on_every_page(tmp_path):
     """Synthetic 300-LAO table: every page carries the column headings and the rows stay in
     order with none lost."""
-    from lev_desktop.exports.reports.data import MonitoringData, MonitoringRow, OfficeInfo
-    from lev_desktop.exports.reports.documents import monitoring_pdf
+    from exports.reports.data import MonitoringData, MonitoringRow, OfficeInfo
+    from exports.reports.documents import monitoring_pdf
 
     office = OfficeInfo("P48", "สำนักงานส่งเสริมการปกครองท้องถิ่นจังหวัดนครพนม", "province", None,
                         None, "48")
@@ -124,7 +124,7 @@ def test_every_kind_makes_a_pdf(demo_store, tmp_path):
 @pytest.mark.parametrize("kind", ["plan", "summary", "notice", "monitoring"])
 def test_lines_break_only_between_words(report_store, tmp_path, monkeypatch, kind):
     """Every line of every paragraph and cell ends where the segmenter says a word ends."""
-    from lev_desktop.exports.reports import layout, text
+    from exports.reports import layout, text
 
     made = []
     original = text.para
@@ -136,7 +136,7 @@ def test_lines_break_only_between_words(report_store, tmp_path, monkeypatch, kin
 
     monkeypatch.setattr(text, "para", recording)
     monkeypatch.setattr(layout, "para", recording)
-    import lev_desktop.exports.reports.documents as documents
+    import exports.reports.documents as documents
 
     monkeypatch.setattr(documents, "para", recording)
     office = "4801006" if kind != "monitoring" else "4801006"
@@ -146,7 +146,7 @@ def test_lines_break_only_between_words(report_store, tmp_path, monkeypatch, kin
         lines = [line.strip() for line in flowable.line_texts()]
         if len(lines) < 2:
             continue
-        from lev_desktop.exports.reports.text import text_width
+        from exports.reports.text import text_width
 
         size = flowable.style.fontSize
         bold = "Bold" in flowable.style.fontName
@@ -178,8 +178,8 @@ def test_lines_break_only_between_words(report_store, tmp_path, monkeypatch, kin
 def test_a_row_taller_than_a_page_continues_on_the_next(tmp_path):
     from decimal import Decimal
 
-    from lev_desktop.exports.reports.data import OfficeInfo, PlanData, PlanRow
-    from lev_desktop.exports.reports.documents import plan_pdf
+    from exports.reports.data import OfficeInfo, PlanData, PlanRow
+    from exports.reports.documents import plan_pdf
 
     office = OfficeInfo("4801006", "องค์การบริหารส่วนตำบลหนองแสง", "lao", "sao", "4801", "48")
     long_text = " ".join(f"กิจกรรมย่อยที่{i} ปั้นปุ๋ยหมักริมน้ำ" for i in range(250))

@@ -13,13 +13,13 @@ def screen(qtbot, demo_store):
     from PySide6.QtGui import QFont, QFontDatabase
 
     from lev_desktop.paths import font_path
-    from lev_desktop.ui.context import AppContext
+    from ui.context import AppContext
 
     # the application loads Sarabun at start; a test of one screen does it itself
     for style in ("Regular", "Bold"):
         QFontDatabase.addApplicationFont(str(font_path(style)))
 
-    from lev_desktop.ui.screens.reports import SCREEN
+    from ui.screens.reports import SCREEN
 
     ctx = AppContext(demo_store)
     ctx.set_fiscal_year(2568)

@@ -11,8 +11,8 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from lev_desktop.exports.reports import ReportOptions, ReportRequest, generate
-from lev_desktop.exports.xlsx.sheets import DATE_FORMAT, DATE_FORMAT_THAI
+from exports.reports import ReportOptions, ReportRequest, generate
+from exports.xlsx.sheets import DATE_FORMAT, DATE_FORMAT_THAI
 
 from .conftest import ACTIVITY, FORMULA_TEXT, LOCATION, PROJECT, needs_soffice
 
@@ -85,7 +85,7 @@ def test_libreoffice_reads_the_same_values(report_store, tmp_path):
 
 @needs_soffice
 def test_libreoffice_reads_the_monitoring_table(demo_store, tmp_path):
-    from lev_desktop.exports.reports.data import load_monitoring
+    from exports.reports.data import load_monitoring
     from lev_desktop.thai_format import format_date
 
     data = load_monitoring(demo_store, "D4801", 2568)
@@ -100,7 +100,7 @@ def test_libreoffice_reads_the_monitoring_table(demo_store, tmp_path):
 
 
 def test_every_kind_makes_an_xlsx(demo_store, tmp_path):
-    from lev_desktop.exports.reports import KINDS
+    from exports.reports import KINDS
 
     for kind in KINDS:
         office = "D4801" if kind in ("monitoring", "calendar", "softpower") else "4801006"

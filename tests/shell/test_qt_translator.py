@@ -2,7 +2,7 @@
 
 from PySide6.QtCore import QCoreApplication
 
-from lev_desktop.ui.app import make_application
+from ui.app import make_application
 
 
 def test_untranslated_qt_strings_are_not_blanked(qapp):

@@ -11,10 +11,10 @@ from openpyxl import Workbook
 from PySide6.QtGui import QFontDatabase, QGuiApplication
 from PySide6.QtWidgets import QApplication
 
-from lev_desktop.db.store import Store
+from db.store import Store
 from lev_desktop.services.offices import area_laos, get_office, list_offices, subordinate_laos
-from lev_desktop.ui.app import Launcher, acquire_lock, make_application, wire_runner
-from lev_desktop.ui.context import AppContext
+from ui.app import Launcher, acquire_lock, make_application, wire_runner
+from ui.context import AppContext
 
 
 @pytest.fixture
@@ -51,7 +51,7 @@ def test_fonts_loaded(app):
 
 
 def test_main_window_on_demo_db_shows_thai(app, qtbot, demo_store, open_ctx):
-    from lev_desktop.ui.main_window import MainWindow
+    from ui.main_window import MainWindow
 
     ctx = open_ctx(demo_store)
     window = MainWindow(ctx)
@@ -85,7 +85,7 @@ def test_main_window_on_demo_db_shows_thai(app, qtbot, demo_store, open_ctx):
 
 
 def test_launcher_demo_flag_builds_demo_and_shows_window(app, qtbot, tmp_path):
-    from lev_desktop.ui.app import DEMO_DB_NAME, database_for, parse_args
+    from ui.app import DEMO_DB_NAME, database_for, parse_args
 
     url = database_for(parse_args(["--demo"]))
     assert url.endswith(DEMO_DB_NAME)
@@ -131,7 +131,7 @@ def _type(widget, text: str) -> None:
 
 def test_wizard_creates_an_lao_office(app, qtbot, empty_store, open_ctx):
     from lev_desktop.domain.offices import Level
-    from lev_desktop.ui.setup_wizard import SetupWizard
+    from ui.setup_wizard import SetupWizard
 
     ctx = open_ctx(empty_store)
     wizard = SetupWizard(ctx)
@@ -161,7 +161,7 @@ def test_wizard_creates_an_lao_office(app, qtbot, empty_store, open_ctx):
 
 def test_wizard_district_with_demo_data(app, qtbot, empty_store, open_ctx):
     from lev_desktop.domain.offices import Level
-    from lev_desktop.ui.setup_wizard import SetupWizard
+    from ui.setup_wizard import SetupWizard
 
     ctx = open_ctx(empty_store)
     wizard = SetupWizard(ctx)
@@ -183,7 +183,7 @@ def test_wizard_district_with_demo_data(app, qtbot, empty_store, open_ctx):
 
 def test_wizard_national_skips_the_place_page(app, qtbot, empty_store, open_ctx):
     from lev_desktop.domain.offices import Level
-    from lev_desktop.ui.setup_wizard import SetupWizard
+    from ui.setup_wizard import SetupWizard
 
     wizard = SetupWizard(open_ctx(empty_store))
     qtbot.addWidget(wizard)
@@ -196,7 +196,7 @@ def test_wizard_national_skips_the_place_page(app, qtbot, empty_store, open_ctx)
 
 def test_wizard_pao_needs_no_district(app, qtbot, empty_store, open_ctx):
     from lev_desktop.domain.offices import LaoType, Level
-    from lev_desktop.ui.setup_wizard import SetupWizard
+    from ui.setup_wizard import SetupWizard
 
     wizard = SetupWizard(open_ctx(empty_store))
     qtbot.addWidget(wizard)
@@ -214,7 +214,7 @@ def test_wizard_pao_needs_no_district(app, qtbot, empty_store, open_ctx):
 
 
 def _settings(qtbot, store, open_ctx):
-    from lev_desktop.ui.screens.settings import SettingsScreen
+    from ui.screens.settings import SettingsScreen
 
     screen = SettingsScreen(open_ctx(store))
     qtbot.addWidget(screen)
@@ -333,9 +333,9 @@ def test_programmes_and_letters(app, qtbot, lao_store, open_ctx):
 
 
 def test_table_models(app, qtmodeltester, demo_store, tmp_path):
-    from lev_desktop.exports.xlsx.lao_list import read_lao_list
+    from exports.xlsx.lao_list import read_lao_list
     from lev_desktop.services.programmes import list_letters, list_programmes, register_letter
-    from lev_desktop.ui.settings.models import (
+    from ui.settings.models import (
         LaoPreviewModel,
         LaoTableModel,
         LetterTableModel,
@@ -355,7 +355,7 @@ def test_table_models(app, qtmodeltester, demo_store, tmp_path):
 
 
 def test_crash_dialog_and_runner_bug(app, qtbot, lao_store, open_ctx):
-    from lev_desktop.ui import crash
+    from ui import crash
 
     ctx = open_ctx(lao_store)
 
@@ -382,7 +382,7 @@ def test_app_module_starts_and_paints(tmp_path):
     import sys
 
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "LEV_DATA_DIR": str(tmp_path)}
-    result = subprocess.run([sys.executable, "-m", "lev_desktop.ui.app", "--demo", "--lang", "th",
+    result = subprocess.run([sys.executable, "-m", "ui.app", "--demo", "--lang", "th",
                              "--measure-startup"], env=env, capture_output=True, text=True,
                             timeout=180)
     assert result.returncode == 0, result.stderr
@@ -420,7 +420,7 @@ def test_patched_font_checksums():
     import struct
 
     from lev_desktop.paths import font_path
-    from lev_desktop.ui.style import _checksum, with_room_for_marks
+    from ui.style import _checksum, with_room_for_marks
 
     original = font_path("Regular").read_bytes()
     patched = with_room_for_marks(original)

@@ -10,10 +10,10 @@ from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import PageBreak, Spacer, Table, TableStyle
 
-from lev_desktop.exports.pdf import (ShapingUnavailable, ThaiParagraph, register_fonts, segment,
+from exports.pdf import (ShapingUnavailable, ThaiParagraph, register_fonts, segment,
                                      thai_styles)
-from lev_desktop.exports.pdf.words import is_cluster_start, joins_previous, word_list_path
-from lev_desktop.exports.pdf.shaping import string_width
+from exports.pdf.words import is_cluster_start, joins_previous, word_list_path
+from exports.pdf.shaping import string_width
 
 from .helpers import build, nfkd, page_count, pdftotext, squash
 
@@ -295,6 +295,6 @@ def test_layout_never_loses_text_or_splits_a_cluster(parts, width, size):
 
 
 def test_domain_abbreviations_are_single_words():
-    from lev_desktop.exports.pdf import segment
+    from exports.pdf import segment
 
     assert segment("เครือข่ายอถล.ร่วมกับสถอ.") == ["เครือข่าย", "อถล.", "ร่วมกับ", "สถอ."]

@@ -7,10 +7,10 @@ import re
 import pytest
 from reportlab.platypus import Table
 
-from lev_desktop.exports.pdf import ThaiParagraph, register_fonts, thai_styles
-from lev_desktop.exports.pdf import fonts as fonts_mod
-from lev_desktop.exports.pdf import paragraph as paragraph_mod
-from lev_desktop.exports.pdf.shaping import shape
+from exports.pdf import ThaiParagraph, register_fonts, thai_styles
+from exports.pdf import fonts as fonts_mod
+from exports.pdf import paragraph as paragraph_mod
+from exports.pdf.shaping import shape
 
 from .helpers import HARD_WORDS, build, nfkd, pdffonts, pdftotext, squash
 
@@ -64,7 +64,7 @@ def test_tounicode_map_matches_harfbuzz_clusters():
     """Every glyph of every word in the word list, read through our ToUnicode map in the
     order it is written, spells the word (NFKD) — in regular and bold."""
     register_fonts()
-    from lev_desktop.exports.pdf.words import word_list_path
+    from exports.pdf.words import word_list_path
 
     words = [w.strip() for w in word_list_path().read_text("utf-8").splitlines()[::7] if w.strip()]
     for name in ("Sarabun", "Sarabun-Bold"):

@@ -4,7 +4,7 @@ from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QKeyEvent, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import QApplication, QTableView
 
-from lev_desktop.ui.widgets.date_edit import BEDateDelegate, BEDateEdit
+from ui.widgets.date_edit import BEDateDelegate, BEDateEdit
 
 
 def type_text(widget, text):

@@ -10,7 +10,7 @@ from lev_desktop.domain.validation import parse_indicator_value, validate_activi
 from lev_desktop.i18n import N_, _
 from lev_desktop.services.plans import ACTIVITY_FIELDS, ActivityRow
 from lev_desktop.thai_format import format_date, format_number, parse_date
-from lev_desktop.ui.models.row_model import CellError, Column, RowTableModel
+from ui.models.row_model import CellError, Column, RowTableModel
 
 ACTIVITY_COLUMNS = [
     Column("held_on", N_("Date held"), "date", 100),

@@ -8,7 +8,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 
 from lev_desktop.i18n import N_, _
 from lev_desktop.services.plans import FORM_CODES, OfficeStatusRow, short_office_name
-from lev_desktop.ui.widgets.status import status_colors, status_label
+from ui.widgets.status import status_colors, status_label
 
 Index = QModelIndex | QPersistentModelIndex
 

@@ -10,7 +10,7 @@ from lev_desktop.domain.validation import validate_plan_item
 from lev_desktop.i18n import N_, _
 from lev_desktop.services.plans import ITEM_FIELDS, NO_BUDGET_TEXT, ItemRow, progress_cell
 from lev_desktop.thai_format import arabic_digits, format_number, parse_number
-from lev_desktop.ui.models.row_model import CellError, Column, RowTableModel
+from ui.models.row_model import CellError, Column, RowTableModel
 
 PLAN_COLUMNS = [
     Column("seq", N_("No."), "seq", 52),

@@ -28,14 +28,14 @@ class ScreenSpec:
 
 # key → module; a key whose module is not there yet shows the "not yet" page.
 SCREEN_MODULES: dict[str, str] = {
-    "home": "lev_desktop.ui.screens.home",
-    "plans": "lev_desktop.ui.screens.plans",
-    "activities": "lev_desktop.ui.screens.activities",
-    "kpi": "lev_desktop.ui.screens.kpi",
-    "calendar": "lev_desktop.ui.screens.calendar",
-    "reports": "lev_desktop.ui.screens.reports",
-    "exchange": "lev_desktop.ui.screens.exchange",
-    "settings": "lev_desktop.ui.screens.settings",
+    "home": "ui.screens.home",
+    "plans": "ui.screens.plans",
+    "activities": "ui.screens.activities",
+    "kpi": "ui.screens.kpi",
+    "calendar": "ui.screens.calendar",
+    "reports": "ui.screens.reports",
+    "exchange": "ui.screens.exchange",
+    "settings": "ui.screens.settings",
 }
 
 TITLES: dict[str, str] = {

@@ -40,7 +40,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from lev_desktop.db.models import FormStatus
+from db.models import FormStatus
 from lev_desktop.domain.offices import Level
 from lev_desktop.domain.validation import validate_monitoring
 from lev_desktop.i18n import N_, _
@@ -48,11 +48,11 @@ from lev_desktop.services import offices as office_service
 from lev_desktop.services import plans as plan_service
 from lev_desktop.services.plans import ActivityRow, MonitoringView, PlanView
 from lev_desktop.thai_format import format_date, format_number
-from lev_desktop.ui.context import AppContext
-from lev_desktop.ui.models.activity_model import ACTIVITY_COLUMNS, ActivitiesModel
-from lev_desktop.ui.models.plan_model import PlanItemsModel
-from lev_desktop.ui.screens import ScreenSpec
-from lev_desktop.ui.screens.plans import (
+from ui.context import AppContext
+from ui.models.activity_model import ACTIVITY_COLUMNS, ActivitiesModel
+from ui.models.plan_model import PlanItemsModel
+from ui.screens import ScreenSpec
+from ui.screens.plans import (
     ProgrammeBar,
     ReviewBar,
     SavingEditor,
@@ -62,13 +62,13 @@ from lev_desktop.ui.screens.plans import (
     load_programmes,
     reviews_html,
 )
-from lev_desktop.ui.widgets.audit_dialog import AuditDialog
-from lev_desktop.ui.widgets.date_edit import BEDateEdit
-from lev_desktop.ui.widgets.delegates import DateDelegate, LineDelegate, TextDelegate
-from lev_desktop.ui.widgets.office_list import OfficeList
-from lev_desktop.ui.widgets.status_badge import StatusBadge
-from lev_desktop.ui.widgets.table_view import ExcelTableView
-from lev_desktop.ui.widgets.undo_actions import undo_redo_actions
+from ui.widgets.audit_dialog import AuditDialog
+from ui.widgets.date_edit import BEDateEdit
+from ui.widgets.delegates import DateDelegate, LineDelegate, TextDelegate
+from ui.widgets.office_list import OfficeList
+from ui.widgets.status_badge import StatusBadge
+from ui.widgets.table_view import ExcelTableView
+from ui.widgets.undo_actions import undo_redo_actions
 
 
 class ItemFilter(QSortFilterProxyModel):

@@ -37,13 +37,13 @@ from lev_desktop.deadlines.engine import DeadlineBook, Item, State
 from lev_desktop.deadlines.text import days_left_text, flag_text, route_text, when_text
 from lev_desktop.i18n import N_, _
 from lev_desktop.thai_format import fiscal_year_label, fiscal_year_range, format_date
-from lev_desktop.ui.context import AppContext
-from lev_desktop.ui.screens import ScreenSpec
-from lev_desktop.ui.widgets import status_palette
-from lev_desktop.ui.widgets.deadline_dialogs import HolidayDialog, LaoStatesDialog, show_error
-from lev_desktop.ui.widgets.deadline_models import AgendaModel, ItemRole, MonthModel
-from lev_desktop.ui.widgets.fiscal_timeline import FiscalTimeline
-from lev_desktop.ui.widgets.month_view import MonthView
+from ui.context import AppContext
+from ui.screens import ScreenSpec
+from ui.widgets import status_palette
+from ui.widgets.deadline_dialogs import HolidayDialog, LaoStatesDialog, show_error
+from ui.widgets.deadline_models import AgendaModel, ItemRole, MonthModel
+from ui.widgets.fiscal_timeline import FiscalTimeline
+from ui.widgets.month_view import MonthView
 
 
 def week_start_of(value: object) -> int:
@@ -361,7 +361,7 @@ class CalendarScreen(QWidget):
         rect = self.month_view.visualRect(index)
         from PySide6.QtGui import QFontMetrics
 
-        from lev_desktop.ui.widgets.month_view import chip_font, layout
+        from ui.widgets.month_view import chip_font, layout
 
         metrics = QFontMetrics(self.month_view.font())
         _chips, hidden = layout(rect, day, items, QFontMetrics(chip_font(self.month_view.font())),

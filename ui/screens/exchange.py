@@ -37,9 +37,9 @@ from PySide6.QtWidgets import (
 
 from lev_desktop.i18n import N_, _
 from lev_desktop.thai_format import format_datetime, format_number
-from lev_desktop.ui.widgets.status_palette import fg
-from lev_desktop.ui.context import AppContext
-from lev_desktop.ui.screens import ScreenSpec
+from ui.widgets.status_palette import fg
+from ui.context import AppContext
+from ui.screens import ScreenSpec
 
 # from the one status palette: done green, due-soon amber, overdue red, draft grey
 GREEN, AMBER, RED, GREY = (fg(state) for state in ("done", "due_soon", "overdue", "draft"))
@@ -775,7 +775,7 @@ class ExchangeScreen(QWidget):
 
 def _board(ctx: AppContext) -> QWidget | None:
     try:
-        from lev_desktop.ui.widgets.board import ConsolidationBoard  # type: ignore[import-not-found]
+        from ui.widgets.board import ConsolidationBoard  # type: ignore[import-not-found]
     except ImportError:
         return None
     return ConsolidationBoard(ctx)

@@ -26,9 +26,9 @@ from lev_desktop.deadlines.text import days_left_text, period_text, route_text, 
 from lev_desktop.i18n import N_, _
 from lev_desktop.services import inbox
 from lev_desktop.thai_format import fiscal_year_label, format_date
-from lev_desktop.ui.context import AppContext
-from lev_desktop.ui.screens import ScreenSpec
-from lev_desktop.ui.widgets import status_palette
+from ui.context import AppContext
+from ui.screens import ScreenSpec
+from ui.widgets import status_palette
 
 NEXT_DAYS = 45      # how far ahead "next deadlines" looks
 NEXT_LIMIT = 8      # and how many it shows

@@ -38,9 +38,9 @@ from lev_desktop.errors import describe_error
 from lev_desktop.i18n import N_, _
 from lev_desktop.services import kpi as service
 from lev_desktop.thai_format import format_datetime
-from lev_desktop.ui.context import AppContext
-from lev_desktop.ui.screens import ScreenSpec
-from lev_desktop.ui.screens.kpi_models import (
+from ui.context import AppContext
+from ui.screens import ScreenSpec
+from ui.screens.kpi_models import (
     KpiFormModel,
     KpiListFilter,
     KpiListModel,
@@ -48,7 +48,7 @@ from lev_desktop.ui.screens.kpi_models import (
     KpiRowFilter,
     KpiTableView,
 )
-from lev_desktop.ui.widgets.status import status_style
+from ui.widgets.status import status_style
 
 ALL = ""
 
@@ -70,7 +70,7 @@ class KpiListPage(QWidget):
         self.proxy.setSourceModel(self.model)
 
         title = QLabel(_("Indicators"))
-        title.setObjectName("pageTitle")  # styled by lev_desktop.ui.style
+        title.setObjectName("pageTitle")  # styled by ui.style
         self.subtitle = QLabel()
         self.subtitle.setWordWrap(True)
 

@@ -39,7 +39,7 @@ from lev_desktop.domain.validation import Problem, row_indicators, savable_chang
 from lev_desktop.i18n import N_, _
 from lev_desktop.services.kpi import FormData, KpiListRow, edit_text, format_value, local_time
 from lev_desktop.thai_format import format_date, format_datetime, parse_date
-from lev_desktop.ui.widgets.status import status_colors
+from ui.widgets.status import status_colors
 
 Index = QModelIndex | QPersistentModelIndex
 ERROR_BG = QColor("#f8d7da")
@@ -554,7 +554,7 @@ class KpiDelegate(QStyledItemDelegate):
                      index: Index) -> QWidget:
         item = self._indicator(index) or {}
         if item.get("type") == "date":
-            from lev_desktop.ui.widgets.date_edit import BEDateEdit
+            from ui.widgets.date_edit import BEDateEdit
 
             return BEDateEdit(parent)
         if item.get("type") == "choice":

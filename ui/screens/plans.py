@@ -31,22 +31,22 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from lev_desktop.db.models import FormStatus
+from db.models import FormStatus
 from lev_desktop.domain.offices import Level
 from lev_desktop.i18n import N_, _
 from lev_desktop.services import offices as office_service
 from lev_desktop.services import plans as plan_service
 from lev_desktop.services.plans import ItemRow, PlanView
 from lev_desktop.thai_format import format_datetime, thai_digits
-from lev_desktop.ui.context import AppContext
-from lev_desktop.ui.models.plan_model import PLAN_COLUMNS, PlanItemsModel, budget_display
-from lev_desktop.ui.screens import ScreenSpec
-from lev_desktop.ui.widgets.audit_dialog import AuditDialog
-from lev_desktop.ui.widgets.delegates import LineDelegate, TextDelegate
-from lev_desktop.ui.widgets.office_list import OfficeList
-from lev_desktop.ui.widgets.status_badge import StatusBadge
-from lev_desktop.ui.widgets.table_view import ExcelTableView
-from lev_desktop.ui.widgets.undo_actions import undo_redo_actions
+from ui.context import AppContext
+from ui.models.plan_model import PLAN_COLUMNS, PlanItemsModel, budget_display
+from ui.screens import ScreenSpec
+from ui.widgets.audit_dialog import AuditDialog
+from ui.widgets.delegates import LineDelegate, TextDelegate
+from ui.widgets.office_list import OfficeList
+from ui.widgets.status_badge import StatusBadge
+from ui.widgets.table_view import ExcelTableView
+from ui.widgets.undo_actions import undo_redo_actions
 
 
 _announcing: list[QWidget] = []
@@ -102,7 +102,7 @@ class ProgrammeBar(QWidget):
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         self.title = QLabel(title)
-        self.title.setObjectName("pageTitle")  # styled by lev_desktop.ui.style
+        self.title.setObjectName("pageTitle")  # styled by ui.style
         layout.addWidget(self.title)
         self.programme = QComboBox()
         self.programme.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
@@ -450,7 +450,7 @@ class PlanEditor(SavingEditor, QWidget):
                 _("Excel workbooks (*.xlsx)"))
         if not path:
             return
-        from lev_desktop.ui.widgets.plan_import_dialog import PlanImportDialog
+        from ui.widgets.plan_import_dialog import PlanImportDialog
 
         dialog = PlanImportDialog(self.ctx, Path(path), self)
         dialog.rows_ready.connect(lambda rows: self._insert_values(rows, _("Import from Excel")))

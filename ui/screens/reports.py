@@ -34,11 +34,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from lev_desktop.exports.reports import KIND_LABELS, KINDS, ReportRequest, default_filename
-from lev_desktop.exports.reports.options import SETTING_KEYS, ReportOptions
+from exports.reports import KIND_LABELS, KINDS, ReportRequest, default_filename
+from exports.reports.options import SETTING_KEYS, ReportOptions
 from lev_desktop.i18n import N_, _
-from lev_desktop.ui.context import AppContext
-from lev_desktop.ui.screens import ScreenSpec
+from ui.context import AppContext
+from ui.screens import ScreenSpec
 
 log = logging.getLogger(__name__)
 
@@ -62,7 +62,7 @@ def run_report(ctx: AppContext, owner: QWidget, request: ReportRequest, target: 
                options: ReportOptions, *, on_done, on_error, remember: bool = False):  # noqa: ANN001, ANN201
     """Makes one report file in the worker; ``on_done(path)`` / ``on_error(message)``."""
     from lev_desktop.errors import describe_error
-    from lev_desktop.exports.reports import ReportDataError, generate
+    from exports.reports import ReportDataError, generate
 
     store = ctx.store
 
@@ -282,7 +282,7 @@ class ReportsScreen(QWidget):
                              garuda_image=self.garuda.text().strip())
 
     def suggested_name(self, fmt: str) -> str:
-        from lev_desktop.exports.reports.data import _LONG_PREFIXES
+        from exports.reports.data import _LONG_PREFIXES
 
         name = self.office.currentText()
         for long, short in _LONG_PREFIXES:
@@ -345,7 +345,7 @@ class ReportsScreen(QWidget):
         self.message.setText(text)
 
     def _show_pages(self, pdf: Path) -> None:
-        from lev_desktop.exports.reports import preview
+        from exports.reports import preview
 
         while self.pages_layout.count():
             widget = self.pages_layout.takeAt(0).widget()
@@ -394,7 +394,7 @@ class ReportActions(QToolButton):
         self.setMenu(menu)
 
     def _make(self, fmt: str) -> None:
-        from lev_desktop.exports.reports import default_filename
+        from exports.reports import default_filename
 
         office = self.office() or ""
         start = str(Path.home() / default_filename(self.kind, office, self.ctx.fiscal_year, fmt))

@@ -25,11 +25,11 @@ from PySide6.QtWidgets import (
 from lev_desktop import APP_NAME, __version__, i18n, options
 from lev_desktop.domain.offices import LaoType, Level
 from lev_desktop.i18n import N_, _
-from lev_desktop.ui.context import AppContext
-from lev_desktop.ui.screens import ScreenSpec
-from lev_desktop.ui.settings.laos import LaoTab
-from lev_desktop.ui.settings.letters import LettersTab
-from lev_desktop.ui.settings.programmes import ProgrammesTab
+from ui.context import AppContext
+from ui.screens import ScreenSpec
+from ui.settings.laos import LaoTab
+from ui.settings.letters import LettersTab
+from ui.settings.programmes import ProgrammesTab
 
 
 def _saved_label() -> QLabel:

@@ -6,7 +6,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QMessageBox, QTableView, QWidget
 
 from lev_desktop.i18n import _
-from lev_desktop.ui.style import row_height
+from ui.style import row_height
 
 
 def make_table(model, parent: QWidget | None = None, *, stretch: int = -1) -> QTableView:  # noqa: ANN001

@@ -21,10 +21,10 @@ from PySide6.QtWidgets import (
 from lev_desktop import gazetteer
 from lev_desktop.domain.offices import LaoType
 from lev_desktop.i18n import _
-from lev_desktop.ui.context import AppContext
-from lev_desktop.ui.settings.common import fit_columns, inform, make_table, warn
-from lev_desktop.ui.settings.models import LaoPreviewModel, LaoTableModel
-from lev_desktop.ui.setup_wizard import LAO_TYPE_CHOICES
+from ui.context import AppContext
+from ui.settings.common import fit_columns, inform, make_table, warn
+from ui.settings.models import LaoPreviewModel, LaoTableModel
+from ui.setup_wizard import LAO_TYPE_CHOICES
 
 
 class LaoDialog(QDialog):
@@ -214,7 +214,7 @@ class LaoTab(QWidget):
     def start_import(self, path: str) -> None:
         from pathlib import Path
 
-        from lev_desktop.exports.xlsx.lao_list import read_lao_list
+        from exports.xlsx.lao_list import read_lao_list
         from lev_desktop.services.offices import list_offices
 
         store = self.ctx.store
@@ -230,7 +230,7 @@ class LaoTab(QWidget):
 
     def _import_failed(self, exc: BaseException) -> None:
         from lev_desktop.errors import describe_error
-        from lev_desktop.exports.xlsx.lao_list import LaoListError
+        from exports.xlsx.lao_list import LaoListError
 
         if isinstance(exc, LaoListError):
             message = str(exc)
@@ -239,7 +239,7 @@ class LaoTab(QWidget):
             if message is None:
                 import traceback
 
-                from lev_desktop.ui.crash import show_bug
+                from ui.crash import show_bug
 
                 show_bug(exc, "".join(traceback.format_exception(exc)), self)
                 return

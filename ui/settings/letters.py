@@ -19,10 +19,10 @@ from PySide6.QtWidgets import (
 )
 
 from lev_desktop.i18n import _
-from lev_desktop.ui.context import AppContext
-from lev_desktop.ui.settings.common import fit_columns, make_table, warn
-from lev_desktop.ui.settings.models import LetterTableModel
-from lev_desktop.ui.widgets.date_edit import BEDateEdit
+from ui.context import AppContext
+from ui.settings.common import fit_columns, make_table, warn
+from ui.settings.models import LetterTableModel
+from ui.widgets.date_edit import BEDateEdit
 
 
 class AddLetterDialog(QDialog):
@@ -162,7 +162,7 @@ class LettersTab(QWidget):
             if message is None:  # a bug, not something the officer can fix
                 import traceback
 
-                from lev_desktop.ui.crash import show_bug
+                from ui.crash import show_bug
 
                 show_bug(exc, "".join(traceback.format_exception(exc)), self)
                 return

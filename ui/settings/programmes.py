@@ -27,10 +27,10 @@ from PySide6.QtWidgets import (
 from lev_desktop.domain.offices import LEVEL_SHORT, LaoType, Level
 from lev_desktop.i18n import N_, _
 from lev_desktop.thai_format import MONTHS_FULL, format_date
-from lev_desktop.ui.context import AppContext
-from lev_desktop.ui.settings.common import fit_columns, inform, make_table, warn
-from lev_desktop.ui.settings.models import ProgrammeTableModel
-from lev_desktop.ui.widgets.date_edit import BEDateEdit
+from ui.context import AppContext
+from ui.settings.common import fit_columns, inform, make_table, warn
+from ui.settings.models import ProgrammeTableModel
+from ui.widgets.date_edit import BEDateEdit
 
 
 def _date(text: str | None) -> str:
@@ -324,7 +324,7 @@ class ProgrammesTab(QWidget):
         if message is None:
             import traceback
 
-            from lev_desktop.ui.crash import show_bug
+            from ui.crash import show_bug
 
             show_bug(exc, "".join(traceback.format_exception(exc)), self)
             return

@@ -21,7 +21,7 @@ from lev_desktop.i18n import N_, _
 from lev_desktop.services import plans as plan_service
 from lev_desktop.services.plans import AuditRow
 from lev_desktop.thai_format import format_date, format_datetime, format_number
-from lev_desktop.ui.context import AppContext
+from ui.context import AppContext
 
 FIELD_LABELS = {
     "seq": N_("No."), "project": N_("Project"), "objective": N_("Objective"),

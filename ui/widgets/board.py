@@ -70,7 +70,7 @@ from lev_desktop.services.consolidation import (
     summary_heading,
 )
 from lev_desktop.thai_format import format_date, format_number
-from lev_desktop.ui.widgets.status_palette import PALETTE
+from ui.widgets.status_palette import PALETTE
 
 _Index = QModelIndex | QPersistentModelIndex
 

@@ -25,8 +25,8 @@ from lev_desktop.deadlines.engine import Item
 from lev_desktop.deadlines.text import when_text
 from lev_desktop.i18n import _
 from lev_desktop.thai_format import be_year, parse_date
-from lev_desktop.ui.context import AppContext
-from lev_desktop.ui.widgets.deadline_models import HolidayModel, LaoStatesModel
+from ui.context import AppContext
+from ui.widgets.deadline_models import HolidayModel, LaoStatesModel
 
 
 class HolidayDialog(QDialog):

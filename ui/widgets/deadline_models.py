@@ -13,7 +13,7 @@ from lev_desktop.deadlines.text import days_left_text, flag_text, route_text, wh
 from lev_desktop.domain.offices import LaoType
 from lev_desktop.i18n import N_, _
 from lev_desktop.thai_format import WEEKDAYS_EN, WEEKDAYS_FULL, format_date
-from lev_desktop.ui.widgets import status_palette
+from ui.widgets import status_palette
 
 ItemRole = Qt.ItemDataRole.UserRole + 1      # the Item (agenda) / list of Items (month cell)
 DateRole = Qt.ItemDataRole.UserRole + 2      # the day of a month cell

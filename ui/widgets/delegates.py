@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from lev_desktop.thai_format import format_date, parse_date
-from lev_desktop.ui.widgets.date_edit import BEDateEdit
+from ui.widgets.date_edit import BEDateEdit
 
 # Closing an editor with this hint means "Enter": the view moves down a row.
 ENTER_HINT = QAbstractItemDelegate.EndEditHint.SubmitModelCache

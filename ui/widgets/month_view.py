@@ -17,8 +17,8 @@ from PySide6.QtWidgets import (
 
 from lev_desktop.deadlines.engine import Item
 from lev_desktop.i18n import _
-from lev_desktop.ui.widgets import status_palette
-from lev_desktop.ui.widgets.deadline_models import (
+from ui.widgets import status_palette
+from ui.widgets.deadline_models import (
     DateRole,
     HolidayRole,
     InMonthRole,

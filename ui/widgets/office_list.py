@@ -8,8 +8,8 @@ from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLabel, QLineEdit,
 from lev_desktop.i18n import _
 from lev_desktop.services import plans as plan_service
 from lev_desktop.services.offices import subordinate_laos
-from lev_desktop.ui.context import AppContext
-from lev_desktop.ui.models.office_model import OfficeStatusModel
+from ui.context import AppContext
+from ui.models.office_model import OfficeStatusModel
 
 
 def load_overview(ctx: AppContext, programme_id: str, fiscal_year: int) -> list[plan_service.OfficeStatusRow]:

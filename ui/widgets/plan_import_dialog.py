@@ -19,10 +19,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from lev_desktop.exports.xlsx import plan_import
-from lev_desktop.exports.xlsx.plan_import import PlanImportError, WorkbookPreview
+from exports.xlsx import plan_import
+from exports.xlsx.plan_import import PlanImportError, WorkbookPreview
 from lev_desktop.i18n import _
-from lev_desktop.ui.context import AppContext
+from ui.context import AppContext
 
 
 def column_letter(index: int) -> str:

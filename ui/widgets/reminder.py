@@ -24,8 +24,8 @@ from PySide6.QtWidgets import (
 from lev_desktop.deadlines import engine
 from lev_desktop.deadlines.engine import Item, State
 from lev_desktop.i18n import _
-from lev_desktop.ui.context import AppContext
-from lev_desktop.ui.widgets.deadline_models import AgendaModel, ItemRole
+from ui.context import AppContext
+from ui.widgets.deadline_models import AgendaModel, ItemRole
 
 
 class ReminderDialog(QDialog):

@@ -9,7 +9,7 @@ from __future__ import annotations
 from PySide6.QtGui import QColor
 
 from lev_desktop.domain.form_status import status_label
-from lev_desktop.ui.widgets.status_palette import PALETTE
+from ui.widgets.status_palette import PALETTE
 
 # form status → (background, text colour), taken from the one palette (status_palette)
 _AS_STATE = {"missing": "draft", "draft": "draft", "complete": "done", "sent": "done",

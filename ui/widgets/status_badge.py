@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import QLabel, QWidget
 
 from lev_desktop.domain.form_status import MISSING
-from lev_desktop.ui.widgets.status import status_label, status_style
+from ui.widgets.status import status_label, status_style
 
 
 class StatusBadge(QLabel):

@@ -9,8 +9,8 @@ from PySide6.QtGui import QGuiApplication, QKeySequence
 from PySide6.QtWidgets import QAbstractItemDelegate, QAbstractItemView, QHeaderView, QTableView, QWidget
 
 from lev_desktop.i18n import _
-from lev_desktop.ui.models.row_model import RowTableModel
-from lev_desktop.ui.widgets.delegates import ENTER_HINT
+from ui.models.row_model import RowTableModel
+from ui.widgets.delegates import ENTER_HINT
 
 
 def parse_clipboard_block(text: str) -> list[list[str]]:
