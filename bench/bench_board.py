@@ -44,11 +44,18 @@ def make_db(path: Path, n_laos: int, seed: int = 1) -> float:
     store = Store(path)
     places = _districts(n_laos)
     if n_laos <= 20:
-        offices.initialise(store, level="district", code="D4801", name="สถอ.เมืองนครพนม",
-                           province_code="48", district_code="4801")
+        offices.initialise(
+            store,
+            level="district",
+            code="D4801",
+            name="สถอ.เมืองนครพนม",
+            province_code="48",
+            district_code="4801",
+        )
     elif n_laos <= 300:
-        offices.initialise(store, level="province", code="P48", name="สถจ.นครพนม",
-                           province_code="48")
+        offices.initialise(
+            store, level="province", code="P48", name="สถจ.นครพนม", province_code="48"
+        )
     else:
         offices.initialise(store, level="national", code="DLA", name="กรมส่งเสริมการปกครองท้องถิ่น")
     programmes.seed_builtins(store)
@@ -58,11 +65,25 @@ def make_db(path: Path, n_laos: int, seed: int = 1) -> float:
         province, district = places[i % len(places)]
         lao_type = "sao" if n_laos <= 20 and i % 3 else rng.choice(TYPES)
         code = f"{district}{i // len(places) + 1:03d}" if n_laos > 20 else f"{district}{i + 1:03d}"
-        rows.append({"id": str(uuid.uuid4()), "owner_office": code, "revision": 1,
-                     "updated_at": utcnow(), "updated_by": "bench", "deleted": False,
-                     "code": code, "name": f"อปท.ทดสอบ {code}", "level": "lao",
-                     "lao_type": lao_type, "province_code": province, "district_code": district,
-                     "parent_code": None, "phone": "", "public_key": None})
+        rows.append(
+            {
+                "id": str(uuid.uuid4()),
+                "owner_office": code,
+                "revision": 1,
+                "updated_at": utcnow(),
+                "updated_by": "bench",
+                "deleted": False,
+                "code": code,
+                "name": f"อปท.ทดสอบ {code}",
+                "level": "lao",
+                "lao_type": lao_type,
+                "province_code": province,
+                "district_code": district,
+                "parent_code": None,
+                "phone": "",
+                "public_key": None,
+            }
+        )
     with store.session(importing=True) as session:
         session.execute(insert(Office), rows)
         for row in rows:
@@ -133,8 +154,9 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--sizes", default="20,200,7850")
     parser.add_argument("--keep", help="folder for the databases (reused when present)")
-    parser.add_argument("--gui", action="store_true",
-                        help="also time showing the board in the widget (GUI thread)")
+    parser.add_argument(
+        "--gui", action="store_true", help="also time showing the board in the widget (GUI thread)"
+    )
     args = parser.parse_args()
     folder = Path(args.keep or tempfile.mkdtemp(prefix="lev-board-bench-"))
     folder.mkdir(parents=True, exist_ok=True)
@@ -143,18 +165,25 @@ def main() -> int:
         path = folder / f"board-{size}.db"
         if not path.exists():
             took = make_db(path, size)
-            print(f"generated {size} LAOs in {took:.1f} s, {path.stat().st_size / 1e6:.1f} MB",
-                  flush=True)
+            print(
+                f"generated {size} LAOs in {took:.1f} s, {path.stat().st_size / 1e6:.1f} MB",
+                flush=True,
+            )
         result = measure(path, args.runs)
-        parts = " ".join(f"{k}={v * 1000:.0f}ms" for k, v in result.items()
-                         if not k.endswith(".laos"))
+        parts = " ".join(
+            f"{k}={v * 1000:.0f}ms" for k, v in result.items() if not k.endswith(".laos")
+        )
         load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
-        print(f"{size} LAOs (board rows P1={result['P1.laos']}), load {load:.1f}: {parts}",
-              flush=True)
+        print(
+            f"{size} LAOs (board rows P1={result['P1.laos']}), load {load:.1f}: {parts}", flush=True
+        )
         if args.gui:
             shown = measure_gui(path, args.runs)
-            print(f"{size} LAOs GUI thread: "
-                  + " ".join(f"{k}={v * 1000:.0f}ms" for k, v in shown.items()), flush=True)
+            print(
+                f"{size} LAOs GUI thread: "
+                + " ".join(f"{k}={v * 1000:.0f}ms" for k, v in shown.items()),
+                flush=True,
+            )
     return 0
 
 

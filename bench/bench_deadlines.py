@@ -46,10 +46,20 @@ def build(path: Path, level: str, laos: int, seed: int = 7) -> None:
         province = provinces[n % len(provinces)]
         district = f"{province}{(n // len(provinces)) % 12 + 1:02d}"
         code = f"{district}{n:05d}"
-        offices.append(demo._row(code, code=code, name=f"อปท. ทดสอบ {n}", level="lao",
-                                 lao_type=rng.choice(types).value, province_code=province,
-                                 district_code=district, parent_code=None, phone="",
-                                 public_key=None))
+        offices.append(
+            demo._row(
+                code,
+                code=code,
+                name=f"อปท. ทดสอบ {n}",
+                level="lao",
+                lao_type=rng.choice(types).value,
+                province_code=province,
+                district_code=district,
+                parent_code=None,
+                phone="",
+                public_key=None,
+            )
+        )
     with store.session(importing=True) as session:
         session.execute(insert(Office), offices)
     batch: dict = {}
@@ -76,8 +86,7 @@ def measure(path: Path, runs: int) -> dict[str, float]:
     store = Store(path)
     today = dt.date(2025, 9, 10)
     start, end = MonthModel.grid_range(2025, 9, 6)
-    times: dict[str, list[float]] = {"read": [], "expand": [], "laos": [], "model": [],
-                                     "total": []}
+    times: dict[str, list[float]] = {"read": [], "expand": [], "laos": [], "model": [], "total": []}
     counts = {}
     for _ in range(runs):
         t0 = time.perf_counter()
@@ -85,8 +94,11 @@ def measure(path: Path, runs: int) -> dict[str, float]:
         t1 = time.perf_counter()
         items = book.items(start, end)
         t2 = time.perf_counter()
-        states = [book.lao_states(i.obligation, i.due, i.deadline.period) for i in items
-                  if i.laos is not None]
+        states = [
+            book.lao_states(i.obligation, i.due, i.deadline.period)
+            for i in items
+            if i.laos is not None
+        ]
         t3 = time.perf_counter()
         model = MonthModel()
         model.set_month(2025, 9, 6, items, book.holidays, today)
@@ -94,11 +106,20 @@ def measure(path: Path, runs: int) -> dict[str, float]:
             for column in range(7):
                 model.data(model.index(row, column))
         t4 = time.perf_counter()
-        for key, value in (("read", t1 - t0), ("expand", t2 - t1), ("laos", t3 - t2),
-                           ("model", t4 - t3), ("total", t4 - t0)):
+        for key, value in (
+            ("read", t1 - t0),
+            ("expand", t2 - t1),
+            ("laos", t3 - t2),
+            ("model", t4 - t3),
+            ("total", t4 - t0),
+        ):
             times[key].append(value)
-        counts = {"lao_count": len(book.laos), "forms": len(book.forms), "items": len(items),
-                  "lao_states": sum(len(s) for s in states)}
+        counts = {
+            "lao_count": len(book.laos),
+            "forms": len(book.forms),
+            "items": len(items),
+            "lao_states": sum(len(s) for s in states),
+        }
     store.dispose()
     del app
     return {**{k: statistics.median(v) for k, v in times.items()}, **counts}
@@ -117,12 +138,20 @@ def main() -> int:
         if not path.exists():
             t0 = time.perf_counter()
             build(path, level, laos)
-            print(f"{name}: built {laos} LAOs in {time.perf_counter() - t0:.1f} s, "
-                  f"{path.stat().st_size / 1e6:.1f} MB", flush=True)
+            print(
+                f"{name}: built {laos} LAOs in {time.perf_counter() - t0:.1f} s, "
+                f"{path.stat().st_size / 1e6:.1f} MB",
+                flush=True,
+            )
         result = measure(path, args.runs)
-        print(f"{name}: " + ", ".join(
-            f"{k} {v * 1000:.1f} ms" if isinstance(v, float) else f"{k} {v}"
-            for k, v in result.items()), flush=True)
+        print(
+            f"{name}: "
+            + ", ".join(
+                f"{k} {v * 1000:.1f} ms" if isinstance(v, float) else f"{k} {v}"
+                for k, v in result.items()
+            ),
+            flush=True,
+        )
     return 0
 
 

@@ -47,13 +47,25 @@ def build_national(path: Path) -> float:
     for i in range(LAO_COUNT):
         d = districts[i % len(districts)]
         kind = i % 2
-        offices.append({"id": str(uuid.uuid4()), "owner_office": "DLA", "revision": 1,
-                        "updated_at": utcnow(), "updated_by": "bench", "deleted": False,
-                        "code": f"{d.code}{i // len(districts) + 1:03d}",
-                        "name": f"{names[kind]}บ้าน{d.name_th}{i // len(districts) + 1}",
-                        "level": "lao", "lao_type": ["sao", "subdistrict_municipality"][kind],
-                        "province_code": d.province_code, "district_code": d.code,
-                        "parent_code": None, "phone": "", "public_key": None})
+        offices.append(
+            {
+                "id": str(uuid.uuid4()),
+                "owner_office": "DLA",
+                "revision": 1,
+                "updated_at": utcnow(),
+                "updated_by": "bench",
+                "deleted": False,
+                "code": f"{d.code}{i // len(districts) + 1:03d}",
+                "name": f"{names[kind]}บ้าน{d.name_th}{i // len(districts) + 1}",
+                "level": "lao",
+                "lao_type": ["sao", "subdistrict_municipality"][kind],
+                "province_code": d.province_code,
+                "district_code": d.code,
+                "parent_code": None,
+                "phone": "",
+                "public_key": None,
+            }
+        )
     with store.session(importing=True) as s:
         s.execute(insert(Office), offices)
     batch: dict = {}
@@ -81,12 +93,23 @@ def add_big_plan(store, office: str, rows: int = 100) -> None:  # noqa: ANN001
         base = P1["example_rows"]
         for i in range(rows):
             r = base[i % len(base)]
-            s.add(PlanItem(id=str(uuid.uuid4()), owner_office=office, plan_id=plan.id, seq=i + 1,
-                           project=f"{r['project']} ครั้งที่ {i + 1} ร่วมกับผู้นำชุมชนและโรงเรียนในพื้นที่",
-                           objective=r["objective"], target=r["target"], location=r["location"],
-                           budget=Decimal(r["budget"]) if r["budget"] else None,
-                           no_budget=r["no_budget"], kpi=r["kpi"],
-                           expected_result=r["expected_result"], planned_activities=2))
+            s.add(
+                PlanItem(
+                    id=str(uuid.uuid4()),
+                    owner_office=office,
+                    plan_id=plan.id,
+                    seq=i + 1,
+                    project=f"{r['project']} ครั้งที่ {i + 1} ร่วมกับผู้นำชุมชนและโรงเรียนในพื้นที่",
+                    objective=r["objective"],
+                    target=r["target"],
+                    location=r["location"],
+                    budget=Decimal(r["budget"]) if r["budget"] else None,
+                    no_budget=r["no_budget"],
+                    kpi=r["kpi"],
+                    expected_result=r["expected_result"],
+                    planned_activities=2,
+                )
+            )
 
 
 def pages(path: Path) -> str:
@@ -140,8 +163,11 @@ def main(argv: list[str]) -> int:
             out = RESULTS / f"{kind}.{fmt}"
             request = ReportRequest(kind, office, 2568, fmt)
             median, runs = timed(lambda: generate(store, request, out, options=options), args.runs)
-            print(f"{label:14} {fmt:5} {median:9.2f} {str([round(t, 2) for t in runs]):>22} "
-                  f"{pages(out):>6} {out.stat().st_size / 1e3:8.0f}K", flush=True)
+            print(
+                f"{label:14} {fmt:5} {median:9.2f} {str([round(t, 2) for t in runs]):>22} "
+                f"{pages(out):>6} {out.stat().st_size / 1e3:8.0f}K",
+                flush=True,
+            )
         rows = len(data.rows)
         print(f"{'':14} rows={rows}: load {load_median:.2f} s, PDF layout {layout_median:.2f} s")
     store.dispose()

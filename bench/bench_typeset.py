@@ -34,9 +34,15 @@ from exports.pdf import shaping as shaping_mod
 from lev_desktop.thai_format import format_date
 
 LAO_PREFIX = ["องค์การบริหารส่วนตำบล", "เทศบาลตำบล", "เทศบาลเมือง", "อบต."]
-REMARKS = ["", "", "", "ส่งรายงานล่าช้า", "อยู่ระหว่างดำเนินการ",
-           "ยังไม่ได้รับเอกสารหลักฐานประกอบการเบิกจ่ายงบประมาณ ต้องติดตามอีกครั้ง",
-           "ผู้ใหญ่บ้านแจ้งเลื่อนกิจกรรมเนื่องจากน้ำท่วมพื้นที่ญี่ปุ่นปั้นปุ๋ย"]
+REMARKS = [
+    "",
+    "",
+    "",
+    "ส่งรายงานล่าช้า",
+    "อยู่ระหว่างดำเนินการ",
+    "ยังไม่ได้รับเอกสารหลักฐานประกอบการเบิกจ่ายงบประมาณ ต้องติดตามอีกครั้ง",
+    "ผู้ใหญ่บ้านแจ้งเลื่อนกิจกรรมเนื่องจากน้ำท่วมพื้นที่ญี่ปุ่นปั้นปุ๋ย",
+]
 
 
 def f3_rows(n: int, seed: int = 1) -> list[list[str]]:
@@ -54,8 +60,15 @@ def f3_rows(n: int, seed: int = 1) -> list[list[str]]:
                 dates.append("-")
             else:
                 dates.append(format_date(start + dt.timedelta(days=rng.randrange(365))))
-        rows.append([str(i + 1), d.name_th, rng.choice(LAO_PREFIX) + rng.choice(subs), *dates,
-                     rng.choice(REMARKS)])
+        rows.append(
+            [
+                str(i + 1),
+                d.name_th,
+                rng.choice(LAO_PREFIX) + rng.choice(subs),
+                *dates,
+                rng.choice(REMARKS),
+            ]
+        )
     return rows
 
 
@@ -65,32 +78,47 @@ def f1_rows(n: int, seed: int = 2) -> list[list[str]]:
     rows = []
     for i in range(n):
         e = rng.choice(examples)
-        rows.append([str(i + 1), e["project"], e["objective"], e["target"], e["location"],
-                     "ไม่ใช้งบประมาณ" if e["no_budget"] else "%s บาท" % e["budget"], e["kpi"],
-                     e["expected_result"]])
+        rows.append(
+            [
+                str(i + 1),
+                e["project"],
+                e["objective"],
+                e["target"],
+                e["location"],
+                "ไม่ใช้งบประมาณ" if e["no_budget"] else "%s บาท" % e["budget"],
+                e["kpi"],
+                e["expected_result"],
+            ]
+        )
     return rows
 
 
-F3_HEAD = ["ที่", "อำเภอ", "อปท.", "ครั้งที่ 1", "ครั้งที่ 2", "ครั้งที่ 3", "ครั้งที่ 4",
-           "ครั้งที่ 5", "หมายเหตุ"]
+F3_HEAD = ["ที่", "อำเภอ", "อปท.", "ครั้งที่ 1", "ครั้งที่ 2", "ครั้งที่ 3", "ครั้งที่ 4", "ครั้งที่ 5", "หมายเหตุ"]
 F3_WIDTHS = [40, 80, 150, 66, 66, 66, 66, 66, 150]
-F1_HEAD = ["ที่", "โครงการ", "วัตถุประสงค์", "เป้าหมาย", "สถานที่", "งบประมาณ", "ตัวชี้วัด",
-           "ผลที่คาดว่าจะได้รับ"]
+F1_HEAD = ["ที่", "โครงการ", "วัตถุประสงค์", "เป้าหมาย", "สถานที่", "งบประมาณ", "ตัวชี้วัด", "ผลที่คาดว่าจะได้รับ"]
 F1_WIDTHS = [28, 120, 110, 110, 90, 70, 100, 130]
 
 
 def build(rows, head, widths, make) -> tuple[bytes, int]:
     data = [[make(h, True) for h in head]] + [[make(c, False) for c in row] for row in rows]
     table = LongTable(data, colWidths=widths, repeatRows=1)
-    table.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.4, "#777777"),
-                               ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                               ("BACKGROUND", (0, 0), (-1, 0), "#e8eef5")]))
+    table.setStyle(
+        TableStyle(
+            [
+                ("GRID", (0, 0), (-1, -1), 0.4, "#777777"),
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("BACKGROUND", (0, 0), (-1, 0), "#e8eef5"),
+            ]
+        )
+    )
     out = io.BytesIO()
-    doc = SimpleDocTemplate(out, pagesize=landscape(A4), leftMargin=28, rightMargin=28,
-                            topMargin=28, bottomMargin=28)
+    doc = SimpleDocTemplate(
+        out, pagesize=landscape(A4), leftMargin=28, rightMargin=28, topMargin=28, bottomMargin=28
+    )
     pages = []
-    doc.build([table], onLaterPages=lambda c, d: pages.append(1),
-              onFirstPage=lambda c, d: pages.append(1))
+    doc.build(
+        [table], onLaterPages=lambda c, d: pages.append(1), onFirstPage=lambda c, d: pages.append(1)
+    )
     return out.getvalue(), len(pages)
 
 
@@ -130,8 +158,10 @@ def main(argv: list[str]) -> int:
     args = ap.parse_args(argv)
     thai_styles()
     ThaiParagraph("อุ่นเครื่อง", None).wrap(100, 100)  # fonts, word list, HarfBuzz loaded
-    cases = [("F3", f3_rows(args.f3_rows), F3_HEAD, F3_WIDTHS),
-             ("F1", f1_rows(args.f1_rows), F1_HEAD, F1_WIDTHS)]
+    cases = [
+        ("F3", f3_rows(args.f3_rows), F3_HEAD, F3_WIDTHS),
+        ("F1", f1_rows(args.f1_rows), F1_HEAD, F1_WIDTHS),
+    ]
     for name, rows, head, widths in cases:
         times = {"plain": [], "cold": [], "warm": []}
         info = {}
@@ -147,13 +177,24 @@ def main(argv: list[str]) -> int:
             info["engine"] = (pages, len(pdf), pdf)
         med = {k: statistics.median(v) for k, v in times.items()}
         print("%s: %d rows x %d columns" % (name, len(rows), len(head)))
-        print("  plain Paragraph (unshaped, unsegmented): %.2f s  %d pages  %d KB" % (
-            med["plain"], info["plain"][0], info["plain"][1] // 1024))
-        print("  ThaiParagraph cold: %.2f s (%.2fx)   warm: %.2f s (%.2fx)  %d pages  %d KB" % (
-            med["cold"], med["cold"] / med["plain"], med["warm"], med["warm"] / med["plain"],
-            info["engine"][0], info["engine"][1] // 1024))
-        print("  runs: " + "  ".join("%s=%s" % (k, ["%.2f" % x for x in v])
-                                     for k, v in times.items()))
+        print(
+            "  plain Paragraph (unshaped, unsegmented): %.2f s  %d pages  %d KB"
+            % (med["plain"], info["plain"][0], info["plain"][1] // 1024)
+        )
+        print(
+            "  ThaiParagraph cold: %.2f s (%.2fx)   warm: %.2f s (%.2fx)  %d pages  %d KB"
+            % (
+                med["cold"],
+                med["cold"] / med["plain"],
+                med["warm"],
+                med["warm"] / med["plain"],
+                info["engine"][0],
+                info["engine"][1] // 1024,
+            )
+        )
+        print(
+            "  runs: " + "  ".join("%s=%s" % (k, ["%.2f" % x for x in v]) for k, v in times.items())
+        )
         if args.out:
             args.out.mkdir(parents=True, exist_ok=True)
             (args.out / ("%s-engine.pdf" % name)).write_bytes(info["engine"][2])

@@ -34,8 +34,14 @@ def build(path: Path, laos: int) -> list[str]:
     from lev_desktop.services.offices import initialise
 
     store = Store(path)
-    initialise(store, level="province", code="P48", name="สำนักงานส่งเสริมการปกครองท้องถิ่นจังหวัดนครพนม",
-               province_code="48", officer="bench")
+    initialise(
+        store,
+        level="province",
+        code="P48",
+        name="สำนักงานส่งเสริมการปกครองท้องถิ่นจังหวัดนครพนม",
+        province_code="48",
+        officer="bench",
+    )
     store.set_setting("fiscal_year", 2568)
     rng = random.Random(2568)
     codes = []
@@ -44,10 +50,19 @@ def build(path: Path, laos: int) -> list[str]:
             district = f"48{n % 12 + 1:02d}"
             code = f"{district}{n // 12 + 1:03d}"
             codes.append(code)
-            session.add(Office(id=f"office-{code}", owner_office=code, code=code,
-                               name=f"องค์การบริหารส่วนตำบลทดสอบ {n + 1}", level="lao",
-                               lao_type="sao", province_code="48", district_code=district,
-                               parent_code=f"D{district}"))
+            session.add(
+                Office(
+                    id=f"office-{code}",
+                    owner_office=code,
+                    code=code,
+                    name=f"องค์การบริหารส่วนตำบลทดสอบ {n + 1}",
+                    level="lao",
+                    lao_type="sao",
+                    province_code="48",
+                    district_code=district,
+                    parent_code=f"D{district}",
+                )
+            )
             demo.insert_records(session, demo.lao_records(code, rng))
     store.dispose()
     return codes
@@ -64,8 +79,10 @@ def reuse(path: Path) -> list[str]:
 
 
 def median_ms(samples: list[float]) -> str:
-    return f"{statistics.median(samples) * 1000:.1f} ms (n={len(samples)}, " \
-           f"min {min(samples) * 1000:.1f}, max {max(samples) * 1000:.1f})"
+    return (
+        f"{statistics.median(samples) * 1000:.1f} ms (n={len(samples)}, "
+        f"min {min(samples) * 1000:.1f}, max {max(samples) * 1000:.1f})"
+    )
 
 
 def main() -> int:
@@ -82,15 +99,21 @@ def main() -> int:
         codes = reuse(path)
     else:
         codes = build(path, args.laos)
-    print(f"{len(codes)} LAOs ready in {time.perf_counter() - started:.1f} s, "
-          f"{path.stat().st_size / 1e6:.1f} MB")
+    print(
+        f"{len(codes)} LAOs ready in {time.perf_counter() - started:.1f} s, "
+        f"{path.stat().st_size / 1e6:.1f} MB"
+    )
 
     from db.store import Store
     from lev_desktop.services import kpi
 
     store = Store(path)
-    samples: dict[str, list[float]] = {"kpi_list": [], "load_form": [], "screen list": [],
-                                       "screen P2": []}
+    samples: dict[str, list[float]] = {
+        "kpi_list": [],
+        "load_form": [],
+        "screen list": [],
+        "screen P2": [],
+    }
     rows = 0
     for _ in range(args.runs):
         t = time.perf_counter()

@@ -36,14 +36,25 @@ def build(path: Path) -> None:
     from lev_desktop.services.offices import add_lao, initialise
 
     store = Store(path)
-    initialise(store, level="province", code="P48", name="สำนักงานส่งเสริมการปกครองท้องถิ่นจังหวัดนครพนม",
-               province_code="48", officer="bench")
+    initialise(
+        store,
+        level="province",
+        code="P48",
+        name="สำนักงานส่งเสริมการปกครองท้องถิ่นจังหวัดนครพนม",
+        province_code="48",
+        officer="bench",
+    )
     rng = random.Random(2568)
     for n in range(200):
         district = f"48{1 + n // 17:02d}"
         code = f"{district}{n % 17 + 1:03d}"
-        add_lao(store, code=code, name=f"องค์การบริหารส่วนตำบลทดสอบ{n + 1}", lao_type="sao",
-                district_code=district)
+        add_lao(
+            store,
+            code=code,
+            name=f"องค์การบริหารส่วนตำบลทดสอบ{n + 1}",
+            lao_type="sao",
+            district_code=district,
+        )
         with store.session(importing=True) as session:
             demo.insert_records(session, demo.lao_records(code, rng))
     store.set_setting("fiscal_year", 2568)
@@ -67,8 +78,10 @@ def main() -> int:
     if not path.exists():
         started = time.perf_counter()
         build(path)
-        print(f"built {path} in {time.perf_counter() - started:.1f} s, "
-              f"{path.stat().st_size / 1e6:.1f} MB")
+        print(
+            f"built {path} in {time.perf_counter() - started:.1f} s, "
+            f"{path.stat().st_size / 1e6:.1f} MB"
+        )
 
     from PySide6.QtWidgets import QApplication
 
@@ -93,8 +106,10 @@ def main() -> int:
 
         from db.models import Activity, PlanItem
 
-        print(f"plan rows: {session.scalar(select(func.count(PlanItem.id)))}, "
-              f"activities: {session.scalar(select(func.count(Activity.id)))}")
+        print(
+            f"plan rows: {session.scalar(select(func.count(PlanItem.id)))}, "
+            f"activities: {session.scalar(select(func.count(Activity.id)))}"
+        )
 
     def until(done) -> None:  # noqa: ANN001
         """Runs the event loop (idle, as the app does) until ``done()``; a busy
@@ -116,9 +131,17 @@ def main() -> int:
             raise TimeoutError
         app.processEvents()
 
-    results: dict[str, list[float]] = {k: [] for k in (
-        "F1 editor (load + show)", "activity list (load + show)", "LAO list, 200 LAOs (load + show)",
-        "core load_plan", "core list_activities", "core offices_overview (200)")}
+    results: dict[str, list[float]] = {
+        k: []
+        for k in (
+            "F1 editor (load + show)",
+            "activity list (load + show)",
+            "LAO list, 200 LAOs (load + show)",
+            "core load_plan",
+            "core list_activities",
+            "core offices_overview (200)",
+        )
+    }
     rng = random.Random(1)
     for _run in range(args.runs):
         code = rng.choice(codes)
@@ -178,7 +201,9 @@ def main() -> int:
     results["save one activity cell (worker side)"] = []
     for n in range(args.runs):
         started = time.perf_counter()
-        ps.apply_item_changes(lao_store, p1, 2568, upserts=[{"id": view.items[0].id, "location": f"หมู่ {n}"}])
+        ps.apply_item_changes(
+            lao_store, p1, 2568, upserts=[{"id": view.items[0].id, "location": f"หมู่ {n}"}]
+        )
         results["save one plan cell (worker side)"].append(time.perf_counter() - started)
         if activity:
             started = time.perf_counter()

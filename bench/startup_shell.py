@@ -48,7 +48,9 @@ def timed(cmd: list[str], env: dict[str, str]) -> tuple[float, float, float | No
     wall seconds to the first paint of the opening window, when the program has one)."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env, text=True)
+    proc = subprocess.Popen(
+        cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env, text=True
+    )
     assert proc.stdout is not None
     opening = None
     for line in proc.stdout:
@@ -74,13 +76,37 @@ def main() -> int:
         env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "LEV_DATA_DIR": folder}
         app = [python, "-m", "ui.app", "--measure-startup"]
         # the demo database is built once, before timing
-        subprocess.run(app + ["--demo"], env=env, check=True, stdout=subprocess.DEVNULL,
-                       stderr=subprocess.DEVNULL)
+        subprocess.run(
+            app + ["--demo"],
+            env=env,
+            check=True,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         empty = Path(folder) / "empty.db"
-        subprocess.run([python, "-m", "lev_desktop.cli", "--db", str(empty), "init", "--level",
-                        "lao", "--office", "4801006", "--name", "องค์การบริหารส่วนตำบลหนองแสง",
-                        "--type", "sao", "--district", "4801"], env=env, check=True,
-                       stdout=subprocess.DEVNULL)
+        subprocess.run(
+            [
+                python,
+                "-m",
+                "lev_desktop.cli",
+                "--db",
+                str(empty),
+                "init",
+                "--level",
+                "lao",
+                "--office",
+                "4801006",
+                "--name",
+                "องค์การบริหารส่วนตำบลหนองแสง",
+                "--type",
+                "sao",
+                "--district",
+                "4801",
+            ],
+            env=env,
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
         cases = {
             "demo database (district, 15 LAOs)": app + ["--demo"],
             "office with no records": app + ["--db", str(empty)],
@@ -92,11 +118,17 @@ def main() -> int:
             walls = [wall for wall, _cpu, _opening in results]
             cpus = [cpu for _wall, cpu, _opening in results]
             openings = [o for _wall, _cpu, o in results if o is not None]
-            extra = (f"; opening window painted, median {statistics.median(openings):.3f} s"
-                     if openings else "")
-            print(f"{name}: main window first paint median {statistics.median(walls):.3f} s "
-                  f"(min {min(walls):.3f}, max {max(walls):.3f}); process CPU median "
-                  f"{statistics.median(cpus):.3f} s{extra}; n={len(results)}", flush=True)
+            extra = (
+                f"; opening window painted, median {statistics.median(openings):.3f} s"
+                if openings
+                else ""
+            )
+            print(
+                f"{name}: main window first paint median {statistics.median(walls):.3f} s "
+                f"(min {min(walls):.3f}, max {max(walls):.3f}); process CPU median "
+                f"{statistics.median(cpus):.3f} s{extra}; n={len(results)}",
+                flush=True,
+            )
     return 0
 
 

@@ -78,13 +78,13 @@ class Office(Synced, Base):
     __tablename__ = "offices"
     code: Mapped[str] = mapped_column(String(32), unique=True)
     name: Mapped[str] = mapped_column(String(200))
-    level: Mapped[str] = mapped_column(String(16))           # domain.offices.Level
+    level: Mapped[str] = mapped_column(String(16))  # domain.offices.Level
     lao_type: Mapped[str | None] = mapped_column(String(32))  # domain.offices.LaoType
-    province_code: Mapped[str | None] = mapped_column(String(2))   # DOPA code (geothai)
-    district_code: Mapped[str | None] = mapped_column(String(4))   # DOPA code (geothai)
+    province_code: Mapped[str | None] = mapped_column(String(2))  # DOPA code (geothai)
+    district_code: Mapped[str | None] = mapped_column(String(4))  # DOPA code (geothai)
     parent_code: Mapped[str | None] = mapped_column(String(32), index=True)  # office it reports to
     phone: Mapped[str] = mapped_column(String(60), default="")
-    public_key: Mapped[str | None] = mapped_column(Text)      # Ed25519, base64 raw bytes
+    public_key: Mapped[str | None] = mapped_column(Text)  # Ed25519, base64 raw bytes
 
 
 class Programme(Synced, Base):
@@ -212,9 +212,7 @@ class FormSubmission(Synced, Base):
     """The state of one form of an office for one period: draft / complete / sent / returned."""
 
     __tablename__ = "form_submissions"
-    __table_args__ = (
-        UniqueConstraint("owner_office", "programme_id", "form_code", "period"),
-    )
+    __table_args__ = (UniqueConstraint("owner_office", "programme_id", "form_code", "period"),)
     programme_id: Mapped[str] = mapped_column(ForeignKey("programmes.id"), index=True)
     form_code: Mapped[str] = mapped_column(String(32))
     period: Mapped[str] = mapped_column(String(16))
@@ -228,9 +226,9 @@ class Review(Synced, Base):
 
     __tablename__ = "reviews"
     target_office: Mapped[str] = mapped_column(String(32), index=True)
-    target_kind: Mapped[str] = mapped_column(String(32))   # table name or form code
+    target_kind: Mapped[str] = mapped_column(String(32))  # table name or form code
     target_id: Mapped[str] = mapped_column(String(36))
-    action: Mapped[str] = mapped_column(String(16))        # comment | returned | accepted
+    action: Mapped[str] = mapped_column(String(16))  # comment | returned | accepted
     text: Mapped[str] = mapped_column(Text, default="")
 
 
@@ -257,6 +255,14 @@ class Setting(Base):
 
 
 SYNCED_MODELS: tuple[type[Base], ...] = (
-    Office, Programme, Letter, Plan, PlanItem, Activity, Monitoring, KpiValue,
-    FormSubmission, Review,
+    Office,
+    Programme,
+    Letter,
+    Plan,
+    PlanItem,
+    Activity,
+    Monitoring,
+    KpiValue,
+    FormSubmission,
+    Review,
 )

@@ -39,5 +39,9 @@ class Holiday(Base):
     source: Mapped[str] = mapped_column(String(16), default="user")  # seed | user
 
 
-Index("ix_form_submissions_programme_form_period", FormSubmission.programme_id,
-      FormSubmission.form_code, FormSubmission.period)
+Index(
+    "ix_form_submissions_programme_form_period",
+    FormSubmission.programme_id,
+    FormSubmission.form_code,
+    FormSubmission.period,
+)

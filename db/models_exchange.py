@@ -19,11 +19,11 @@ class TrustedKey(Base):
 
     __tablename__ = "exchange_trusted_keys"
     office_code: Mapped[str] = mapped_column(String(32), primary_key=True)
-    public_key: Mapped[str] = mapped_column(Text)          # base64 of the 32 raw bytes
+    public_key: Mapped[str] = mapped_column(Text)  # base64 of the 32 raw bytes
     fingerprint: Mapped[str] = mapped_column(String(64))
     trusted_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
     trusted_by: Mapped[str] = mapped_column(String(120), default="")
-    via: Mapped[str] = mapped_column(String(32), default="")   # office that relayed it, '' = direct
+    via: Mapped[str] = mapped_column(String(32), default="")  # office that relayed it, '' = direct
     previous: Mapped[list[Any]] = mapped_column(JSON, default=list)  # earlier fingerprints
 
 
@@ -51,7 +51,7 @@ class ReceivedPackage(Base):
     manifest: Mapped[bytes | None] = mapped_column(LargeBinary)
     signature: Mapped[bytes | None] = mapped_column(LargeBinary)
     payload: Mapped[bytes | None] = mapped_column(LargeBinary)  # the file as received (outer only)
-    container: Mapped[str | None] = mapped_column(String(36))   # outer package of a relayed one
+    container: Mapped[str | None] = mapped_column(String(36))  # outer package of a relayed one
 
 
 class SentPackage(Base):
@@ -63,7 +63,7 @@ class SentPackage(Base):
     sequence: Mapped[int] = mapped_column(Integer)
     kind: Mapped[str] = mapped_column(String(8), default="full")
     base_uuid: Mapped[str | None] = mapped_column(String(36))
-    started_at: Mapped[dt.datetime] = mapped_column(DateTime)   # watermark for the next delta
+    started_at: Mapped[dt.datetime] = mapped_column(DateTime)  # watermark for the next delta
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
     created_by: Mapped[str] = mapped_column(String(120), default="")
     file_name: Mapped[str] = mapped_column(Text, default="")
@@ -84,8 +84,8 @@ class Conflict(Base):
     revision: Mapped[int] = mapped_column(Integer, default=0)
     package_uuid: Mapped[str] = mapped_column(String(36), default="")
     detected_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
-    winner: Mapped[str] = mapped_column(String(8))       # incoming | existing
-    kept: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)   # the version in the table
+    winner: Mapped[str] = mapped_column(String(8))  # incoming | existing
+    kept: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)  # the version in the table
     other: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)  # the losing version
     resolved_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
     resolved_by: Mapped[str] = mapped_column(String(120), default="")

@@ -193,6 +193,7 @@ class Store:
 
 # ---- stamping and audit (one hook for every session of every store) ----------------------
 
+
 def _changes(obj: Any) -> dict[str, Any]:
     state = inspect(obj)
     out: dict[str, Any] = {}
@@ -217,8 +218,16 @@ def _stamp_and_audit(session: Session, _context, _instances) -> None:  # noqa: A
         if not isinstance(obj, Synced):
             continue
         if importing:
-            audit.append(AuditEntry(officer=officer, office=office, table_name=obj.__tablename__,
-                                    record_id=obj.id or "", action="import", changes={}))
+            audit.append(
+                AuditEntry(
+                    officer=officer,
+                    office=office,
+                    table_name=obj.__tablename__,
+                    record_id=obj.id or "",
+                    action="import",
+                    changes={},
+                )
+            )
             continue
         if obj.id is None:
             from db.models import new_uuid
@@ -230,15 +239,31 @@ def _stamp_and_audit(session: Session, _context, _instances) -> None:  # noqa: A
         obj.updated_at = now
         obj.updated_by = officer
         obj.deleted = bool(obj.deleted)
-        audit.append(AuditEntry(officer=officer, office=office, table_name=obj.__tablename__,
-                                record_id=obj.id, action="insert", changes=_changes(obj)))
+        audit.append(
+            AuditEntry(
+                officer=officer,
+                office=office,
+                table_name=obj.__tablename__,
+                record_id=obj.id,
+                action="insert",
+                changes=_changes(obj),
+            )
+        )
     for obj in list(session.dirty):
         if not isinstance(obj, Synced) or not session.is_modified(obj, include_collections=False):
             continue
         changes = _changes(obj)
         if importing:
-            audit.append(AuditEntry(officer=officer, office=office, table_name=obj.__tablename__,
-                                    record_id=obj.id, action="import", changes=changes))
+            audit.append(
+                AuditEntry(
+                    officer=officer,
+                    office=office,
+                    table_name=obj.__tablename__,
+                    record_id=obj.id,
+                    action="import",
+                    changes=changes,
+                )
+            )
             continue
         owner = obj.owner_office
         if owner not in (office, BUILTIN_OWNER) and "owner_office" not in changes:
@@ -247,8 +272,16 @@ def _stamp_and_audit(session: Session, _context, _instances) -> None:  # noqa: A
         obj.updated_at = now
         obj.updated_by = officer
         action = "delete" if changes.get("deleted", [False, False])[1] else "update"
-        audit.append(AuditEntry(officer=officer, office=office, table_name=obj.__tablename__,
-                                record_id=obj.id, action=action, changes=changes))
+        audit.append(
+            AuditEntry(
+                officer=officer,
+                office=office,
+                table_name=obj.__tablename__,
+                record_id=obj.id,
+                action=action,
+                changes=changes,
+            )
+        )
     for obj in list(session.deleted):
         if isinstance(obj, Synced) and not importing:
             raise ValueError(

@@ -21,7 +21,8 @@ def describe_error(error: BaseException) -> str | None:
             return _("The disk is full. Free some space and try again; nothing was changed.")
         if error.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
             return _("The file cannot be written (no permission or read-only): {name}").format(
-                name=error.filename or "")
+                name=error.filename or ""
+            )
         if error.errno == errno.ENOENT:
             return _("File not found: {name}").format(name=error.filename or "")
     if isinstance(error, sqlite3.OperationalError):
@@ -37,11 +38,14 @@ def describe_error(error: BaseException) -> str | None:
     if isinstance(error, sqlite3.DatabaseError):
         text = str(error).lower()
         if "malformed" in text or "not a database" in text or "corrupt" in text:
-            return _("The database file is damaged. Restore it from a backup (the .bak.db files "
-                     "beside it).")
+            return _(
+                "The database file is damaged. Restore it from a backup (the .bak.db files "
+                "beside it)."
+            )
     from db.store import ForeignRecordError
 
     if isinstance(error, ForeignRecordError):
-        return _("This record belongs to office {office}; it can be read here but not changed.").format(
-            office=error.owner)
+        return _(
+            "This record belongs to office {office}; it can be read here but not changed."
+        ).format(office=error.owner)
     return None

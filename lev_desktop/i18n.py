@@ -50,8 +50,9 @@ def locale_dir() -> Path:
 def _compiled(po_path: Path, language: str) -> Path:
     """Returns a .mo for the .po, compiling it into the cache when missing or stale."""
     shipped = po_path.with_suffix(".mo")
-    if shipped.exists() and (getattr(sys, "frozen", False)
-                             or shipped.stat().st_mtime >= po_path.stat().st_mtime):
+    if shipped.exists() and (
+        getattr(sys, "frozen", False) or shipped.stat().st_mtime >= po_path.stat().st_mtime
+    ):
         return shipped  # compiled at build time (the PyInstaller bundle)
     target = cache_dir() / "locale" / language / po_path.with_suffix(".mo").name
     if target.exists() and target.stat().st_mtime >= po_path.stat().st_mtime:

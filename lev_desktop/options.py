@@ -9,15 +9,15 @@ from __future__ import annotations
 from typing import Any
 
 OPTIONS: dict[str, tuple[type, Any]] = {
-    "language": (str, "th"),                 # "th" | "en"; applied at the next start
-    "fiscal_year": (int, None),              # the year the screens show; None = this year
-    "print.thai_digits": (bool, False),      # Thai digits (๐–๙) in printed documents
-    "print.signer_name": (str, ""),          # who signs reports and letters
-    "print.signer_position": (str, ""),      # the signer's position (ตำแหน่ง)
-    "print.letterhead": (str, ""),           # office address lines printed under the name
-    "print.garuda_image": (str, ""),         # path of the Garuda (ตราครุฑ) image for letters
-    "calendar.week_start": (str, "mon"),     # "mon" | "sun"
-    "reminder.days": (int, 7),               # days before a deadline counted as "due soon"
+    "language": (str, "th"),  # "th" | "en"; applied at the next start
+    "fiscal_year": (int, None),  # the year the screens show; None = this year
+    "print.thai_digits": (bool, False),  # Thai digits (๐–๙) in printed documents
+    "print.signer_name": (str, ""),  # who signs reports and letters
+    "print.signer_position": (str, ""),  # the signer's position (ตำแหน่ง)
+    "print.letterhead": (str, ""),  # office address lines printed under the name
+    "print.garuda_image": (str, ""),  # path of the Garuda (ตราครุฑ) image for letters
+    "calendar.week_start": (str, "mon"),  # "mon" | "sun"
+    "reminder.days": (int, 7),  # days before a deadline counted as "due soon"
 }
 
 

@@ -16,8 +16,11 @@ class Cancelled(Exception):
 
 
 class Progress:
-    def __init__(self, callback: Callable[[int, int, str], None] | None = None,
-                 cancel_event: threading.Event | None = None):
+    def __init__(
+        self,
+        callback: Callable[[int, int, str], None] | None = None,
+        cancel_event: threading.Event | None = None,
+    ):
         self._callback = callback
         self.cancel_event = cancel_event or threading.Event()
 

@@ -17,17 +17,60 @@ from lev_desktop.i18n import current_language
 BE_OFFSET = 543
 
 MONTHS_FULL = (
-    "มกราคม", "กุมภาพันธ์", "มีนาคม", "เมษายน", "พฤษภาคม", "มิถุนายน",
-    "กรกฎาคม", "สิงหาคม", "กันยายน", "ตุลาคม", "พฤศจิกายน", "ธันวาคม",
+    "มกราคม",
+    "กุมภาพันธ์",
+    "มีนาคม",
+    "เมษายน",
+    "พฤษภาคม",
+    "มิถุนายน",
+    "กรกฎาคม",
+    "สิงหาคม",
+    "กันยายน",
+    "ตุลาคม",
+    "พฤศจิกายน",
+    "ธันวาคม",
 )
 MONTHS_ABBR = (
-    "ม.ค.", "ก.พ.", "มี.ค.", "เม.ย.", "พ.ค.", "มิ.ย.",
-    "ก.ค.", "ส.ค.", "ก.ย.", "ต.ค.", "พ.ย.", "ธ.ค.",
+    "ม.ค.",
+    "ก.พ.",
+    "มี.ค.",
+    "เม.ย.",
+    "พ.ค.",
+    "มิ.ย.",
+    "ก.ค.",
+    "ส.ค.",
+    "ก.ย.",
+    "ต.ค.",
+    "พ.ย.",
+    "ธ.ค.",
 )
-MONTHS_EN_ABBR = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+MONTHS_EN_ABBR = (
+    "Jan",
+    "Feb",
+    "Mar",
+    "Apr",
+    "May",
+    "Jun",
+    "Jul",
+    "Aug",
+    "Sep",
+    "Oct",
+    "Nov",
+    "Dec",
+)
 MONTHS_EN_FULL = (
-    "January", "February", "March", "April", "May", "June",
-    "July", "August", "September", "October", "November", "December",
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
 )
 # Monday first, as datetime.weekday() counts.
 WEEKDAYS_FULL = ("จันทร์", "อังคาร", "พุธ", "พฤหัสบดี", "ศุกร์", "เสาร์", "อาทิตย์")
@@ -60,8 +103,13 @@ def _thai_ui() -> bool:
     return current_language() == "th"
 
 
-def format_date(value: dt.date | dt.datetime | None, style: str = "short", *,
-                digits: str = "arabic", thai: bool | None = None) -> str:
+def format_date(
+    value: dt.date | dt.datetime | None,
+    style: str = "short",
+    *,
+    digits: str = "arabic",
+    thai: bool | None = None,
+) -> str:
     """Formats a date with its Buddhist-era year.
 
     styles: ``short`` "15 ก.พ. 2568" (tables), ``long`` "15 กุมภาพันธ์ 2568" (letters),
@@ -105,8 +153,10 @@ def format_datetime(value: dt.datetime | None, *, digits: str = "arabic") -> str
     return thai_digits(text) if digits == "thai" else text
 
 
-def format_date_range(start: dt.date, end: dt.date, *, style: str = "short", digits: str = "arabic") -> str:
-    """"1–15 ก.พ. 2568" inside one month, "28 ก.พ. – 3 มี.ค. 2568" across months."""
+def format_date_range(
+    start: dt.date, end: dt.date, *, style: str = "short", digits: str = "arabic"
+) -> str:
+    """ "1–15 ก.พ. 2568" inside one month, "28 ก.พ. – 3 มี.ค. 2568" across months."""
     if start == end:
         return format_date(start, style, digits=digits)
     if (start.year, start.month) == (end.year, end.month) and style in ("short", "long"):
@@ -147,14 +197,18 @@ def _quantize(value: Decimal | float | int, places: int) -> Decimal:
     return Decimal(str(value)).quantize(quantum, rounding=ROUND_HALF_UP)
 
 
-def format_number(value: Decimal | float | int | None, places: int = 0, *, digits: str = "arabic") -> str:
+def format_number(
+    value: Decimal | float | int | None, places: int = 0, *, digits: str = "arabic"
+) -> str:
     if value is None:
         return ""
     text = f"{_quantize(value, places):,.{places}f}"
     return thai_digits(text) if digits == "thai" else text
 
 
-def format_money(value: Decimal | float | int | None, *, unit: bool = True, digits: str = "arabic") -> str:
+def format_money(
+    value: Decimal | float | int | None, *, unit: bool = True, digits: str = "arabic"
+) -> str:
     """Baht with two decimals: "12,500.00 บาท"."""
     if value is None:
         return ""
@@ -179,6 +233,7 @@ def parse_number(text: str) -> Decimal | None:
 
 
 # ---- fiscal year -------------------------------------------------------------------------
+
 
 def fiscal_year(value: dt.date) -> int:
     """The Thai fiscal year (BE) a date belongs to: 1 Oct 2024 → 2568."""

@@ -46,9 +46,17 @@ def lao_store(tmp_path: Path):
     from lev_desktop.services.offices import initialise
 
     store = Store(tmp_path / "lao.db")
-    initialise(store, level="lao", code="4801006", name="องค์การบริหารส่วนตำบลหนองแสง",
-               lao_type="sao", parent="D4801", province_code="48", district_code="4801",
-               officer="นางสาวทดสอบ ใจดี")
+    initialise(
+        store,
+        level="lao",
+        code="4801006",
+        name="องค์การบริหารส่วนตำบลหนองแสง",
+        lao_type="sao",
+        parent="D4801",
+        province_code="48",
+        district_code="4801",
+        officer="นางสาวทดสอบ ใจดี",
+    )
     yield store
     store.dispose()
 

@@ -24,9 +24,17 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "frozen.db"
         store = Store(path)
-        initialise(store, level="lao", code="4801006", name="องค์การบริหารส่วนตำบลหนองแสง",
-                   lao_type="sao", parent="D4801", province_code="48", district_code="4801",
-                   officer="ผู้ทดสอบ")
+        initialise(
+            store,
+            level="lao",
+            code="4801006",
+            name="องค์การบริหารส่วนตำบลหนองแสง",
+            lao_type="sao",
+            parent="D4801",
+            province_code="48",
+            district_code="4801",
+            officer="ผู้ทดสอบ",
+        )
         with store.session() as session:
             demo.insert_records(session, demo.lao_records("4801006", random.Random(7)))
         store.dispose()

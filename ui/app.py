@@ -32,14 +32,21 @@ DEMO_DB_NAME = "demo.db"
 
 # ---- command line -------------------------------------------------------------------------
 
+
 def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="lev-desktop", description=_("LEV Desktop"))
     parser.add_argument("--db", help=_("database file or SQLAlchemy URL"))
-    parser.add_argument("--demo", action="store_true",
-                        help=_("open the demo database (created with demo data on first use)"))
+    parser.add_argument(
+        "--demo",
+        action="store_true",
+        help=_("open the demo database (created with demo data on first use)"),
+    )
     parser.add_argument("--lang", choices=sorted(i18n.LANGUAGES), help=_("interface language"))
-    parser.add_argument("--measure-startup", action="store_true",
-                        help=_("print the time to the first paint of the main window and quit"))
+    parser.add_argument(
+        "--measure-startup",
+        action="store_true",
+        help=_("print the time to the first paint of the main window and quit"),
+    )
     # Qt's own options (-platform, -style …) pass through untouched.
     args, _rest = parser.parse_known_args(argv)
     return args
@@ -55,12 +62,14 @@ def database_for(args: argparse.Namespace) -> str:
 
 # ---- logging --------------------------------------------------------------------------------
 
+
 def setup_logging() -> Path:
     path = log_dir() / "lev-desktop.log"
     root = logging.getLogger()
     if not any(getattr(h, "_lev", False) for h in root.handlers):
-        handler = logging.handlers.RotatingFileHandler(path, maxBytes=1_000_000, backupCount=5,
-                                                       encoding="utf-8")
+        handler = logging.handlers.RotatingFileHandler(
+            path, maxBytes=1_000_000, backupCount=5, encoding="utf-8"
+        )
         handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
         handler._lev = True  # type: ignore[attr-defined]
         root.addHandler(handler)
@@ -69,6 +78,7 @@ def setup_logging() -> Path:
 
 
 # ---- one window per database --------------------------------------------------------------
+
 
 def lock_path(url: str) -> Path:
     """Beside a SQLite file; in the data folder, keyed by the URL, for a server database."""
@@ -96,6 +106,7 @@ def acquire_lock(url: str) -> QLockFile | None:
 
 
 # ---- the start-up sequence ------------------------------------------------------------------
+
 
 class OpeningWindow(QWidget):
     """What shows while the database opens (imports, migrations, demo data)."""
@@ -127,12 +138,19 @@ class OpeningWindow(QWidget):
 class Launcher(QObject):
     """Opens the store off the GUI thread, then shows the wizard or the main window."""
 
-    ready = Signal(object)      # the main window
+    ready = Signal(object)  # the main window
     failed = Signal(str)
 
-    def __init__(self, url: str, *, demo: bool = False, language: str | None = None,
-                 measure: bool = False, opening: OpeningWindow | None = None,
-                 parent: QObject | None = None):
+    def __init__(
+        self,
+        url: str,
+        *,
+        demo: bool = False,
+        language: str | None = None,
+        measure: bool = False,
+        opening: OpeningWindow | None = None,
+        parent: QObject | None = None,
+    ):
         super().__init__(parent)
         from ui.workers import Runner
 
@@ -157,9 +175,14 @@ class Launcher(QObject):
             self.opening = OpeningWindow(self._describe())
             self.opening.show()
         url = self.url
-        self.runner.run(lambda _progress: Store(url), label=_("Opening the database…"),
-                        on_success=self._opened, on_failure=self._open_failed,
-                        owner=self.opening, cancellable=False)
+        self.runner.run(
+            lambda _progress: Store(url),
+            label=_("Opening the database…"),
+            on_success=self._opened,
+            on_failure=self._open_failed,
+            owner=self.opening,
+            cancellable=False,
+        )
 
     def _describe(self) -> str:
         from sqlalchemy.engine import make_url
@@ -202,12 +225,24 @@ class Launcher(QObject):
             self.opening.status.setText(_("Creating the demo data…"))
 
         def fill(progress):  # noqa: ANN001, ANN202
-            return demo.fill(store, progress=lambda done, total: progress(
-                done, total, _("Creating the demo data… ({done} of {total} LAOs)").format(
-                    done=done, total=total)))
+            return demo.fill(
+                store,
+                progress=lambda done, total: progress(
+                    done,
+                    total,
+                    _("Creating the demo data… ({done} of {total} LAOs)").format(
+                        done=done, total=total
+                    ),
+                ),
+            )
 
-        self.runner.run(fill, label=_("Creating the demo data…"), cancellable=False,
-                        on_success=lambda _name: self._after_demo(), owner=self.opening)
+        self.runner.run(
+            fill,
+            label=_("Creating the demo data…"),
+            cancellable=False,
+            on_success=lambda _name: self._after_demo(),
+            owner=self.opening,
+        )
 
     def _after_demo(self) -> None:
         self.store.reload_identity()
@@ -270,8 +305,11 @@ def wire_runner(runner) -> None:  # noqa: ANN001
 def _qt_message_to_log(mode, context, message) -> None:  # noqa: ANN001
     from PySide6.QtCore import QtMsgType
 
-    level = {QtMsgType.QtDebugMsg: logging.DEBUG, QtMsgType.QtInfoMsg: logging.INFO,
-             QtMsgType.QtWarningMsg: logging.WARNING}.get(mode, logging.ERROR)
+    level = {
+        QtMsgType.QtDebugMsg: logging.DEBUG,
+        QtMsgType.QtInfoMsg: logging.INFO,
+        QtMsgType.QtWarningMsg: logging.WARNING,
+    }.get(mode, logging.ERROR)
     logging.getLogger("qt").log(level, "%s", message)
 
 
@@ -319,15 +357,21 @@ def main(argv: Sequence[str] | None = None) -> int:
         lock = acquire_lock(url)
         if lock is None:
             opening.hide()
-            QMessageBox.information(None, APP_NAME, _(
-                "LEV Desktop is already open with this database. Please switch to the window "
-                "that is open (look in the task bar); only one window may use a database at a "
-                "time."))
+            QMessageBox.information(
+                None,
+                APP_NAME,
+                _(
+                    "LEV Desktop is already open with this database. Please switch to the window "
+                    "that is open (look in the task bar); only one window may use a database at a "
+                    "time."
+                ),
+            )
             QApplication.exit(1)
             return
         state["lock"] = lock
-        launcher = Launcher(url, demo=args.demo, language=args.lang,
-                            measure=args.measure_startup, opening=opening)
+        launcher = Launcher(
+            url, demo=args.demo, language=args.lang, measure=args.measure_startup, opening=opening
+        )
         launcher.failed.connect(fail, Qt.ConnectionType.QueuedConnection)
         state["launcher"] = launcher
         launcher.start()

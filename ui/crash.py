@@ -41,11 +41,13 @@ class CrashDialog(QDialog):
         self.setWindowTitle(_("Something went wrong"))
         self.resize(720, 460)
         layout = QVBoxLayout(self)
-        message = QLabel(_(
-            "The program met an unexpected problem. Your saved data is safe, but the last "
-            "action may not have finished. Please copy the details below and send them to the "
-            "person who supports this program. The details are also in the log folder: {folder}"
-        ).format(folder=log_dir()))
+        message = QLabel(
+            _(
+                "The program met an unexpected problem. Your saved data is safe, but the last "
+                "action may not have finished. Please copy the details below and send them to the "
+                "person who supports this program. The details are also in the log folder: {folder}"
+            ).format(folder=log_dir())
+        )
         message.setWordWrap(True)
         layout.addWidget(message)
         self.details = QPlainTextEdit(f"LEV Desktop {__version__}\n\n{details}")
@@ -77,8 +79,13 @@ def show_bug(exc: BaseException | None, details: str, parent: QWidget | None = N
 
 def show_known_error(message: str, parent: QWidget | None = None) -> QMessageBox:
     log.warning("known error shown to the user: %s", message)
-    box = QMessageBox(QMessageBox.Icon.Warning, _("Cannot continue"), message,
-                      QMessageBox.StandardButton.Ok, parent or QApplication.activeWindow())
+    box = QMessageBox(
+        QMessageBox.Icon.Warning,
+        _("Cannot continue"),
+        message,
+        QMessageBox.StandardButton.Ok,
+        parent or QApplication.activeWindow(),
+    )
     box.setModal(True)
     box.show()
     return box

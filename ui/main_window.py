@@ -88,8 +88,9 @@ class BadgeDelegate(QStyledItemDelegate):
         metrics = option.fontMetrics
         width = max(metrics.horizontalAdvance(text) + 12, metrics.height() + 2)
         height = metrics.height() + 2
-        rect = QRect(option.rect.right() - width - 8,
-                     option.rect.center().y() - height // 2, width, height)
+        rect = QRect(
+            option.rect.right() - width - 8, option.rect.center().y() - height // 2, width, height
+        )
         painter.save()
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         painter.setPen(Qt.PenStyle.NoPen)
@@ -111,11 +112,15 @@ class NotYetPage(QWidget):
         heading.setObjectName("pageTitle")
         layout.addWidget(heading)
         if broken:
-            text = _("This part could not be opened because of a program error. The details are "
-                     "in the log folder; the other parts work as usual.")
+            text = _(
+                "This part could not be opened because of a program error. The details are "
+                "in the log folder; the other parts work as usual."
+            )
         else:
-            text = _("This part is not available yet in this version of LEV Desktop. The other "
-                     "parts work as usual.")
+            text = _(
+                "This part is not available yet in this version of LEV Desktop. The other "
+                "parts work as usual."
+            )
         message = QLabel(text)
         message.setWordWrap(True)
         layout.addWidget(message)
@@ -162,7 +167,9 @@ class MainWindow(QMainWindow):
         self.nav.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.nav.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Expanding)
         nav_palette = self.nav.palette()
-        nav_palette.setColor(QPalette.ColorRole.Base, nav_palette.color(QPalette.ColorRole.Window).darker(104))
+        nav_palette.setColor(
+            QPalette.ColorRole.Base, nav_palette.color(QPalette.ColorRole.Window).darker(104)
+        )
         self.nav.setPalette(nav_palette)
         self.stack = QStackedWidget()
         layout.addWidget(self.nav)
@@ -302,8 +309,11 @@ class MainWindow(QMainWindow):
             item = self.nav.item(self.keys.index(key))
             item.setData(BADGE_ROLE, int(count))
             title = item.text()
-            item.setToolTip(_("{title}: {count} items overdue or due soon").format(
-                title=title, count=count) if count else title)
+            item.setToolTip(
+                _("{title}: {count} items overdue or due soon").format(title=title, count=count)
+                if count
+                else title
+            )
 
     def badge(self, key: str) -> int:
         return self.nav.item(self.keys.index(key)).data(BADGE_ROLE) or 0
@@ -331,7 +341,7 @@ class MainWindow(QMainWindow):
 
     @staticmethod
     def _short_path(text: str, limit: int = 48) -> str:
-        return text if len(text) <= limit else "…" + text[-(limit - 1):]
+        return text if len(text) <= limit else "…" + text[-(limit - 1) :]
 
     def _sync_year_combo(self) -> None:
         import datetime as dt
@@ -357,8 +367,7 @@ class MainWindow(QMainWindow):
         from lev_desktop.services.offices import this_office
 
         store = self.ctx.store
-        self.ctx.runner.run(lambda _p: this_office(store), on_success=self._show_office,
-                            owner=self)
+        self.ctx.runner.run(lambda _p: this_office(store), on_success=self._show_office, owner=self)
 
     def _show_office(self, office) -> None:  # noqa: ANN001
         if office is None:
@@ -390,7 +399,9 @@ class MainWindow(QMainWindow):
 
         go_menu = self.menuBar().addMenu(_("&Go"))
         for number, key in enumerate(self.keys, start=1):
-            action = QAction(self.nav.item(number - 1).icon(), self.nav.item(number - 1).text(), self)
+            action = QAction(
+                self.nav.item(number - 1).icon(), self.nav.item(number - 1).text(), self
+            )
             if number <= 9:
                 action.setShortcut(QKeySequence(f"Ctrl+{number}"))
             action.triggered.connect(lambda _checked=False, k=key: self.show_screen(k))

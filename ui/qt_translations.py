@@ -12,18 +12,48 @@ from PySide6.QtCore import QCoreApplication, QTranslator
 from lev_desktop.i18n import N_, _, current_language
 
 # Qt's source texts (contexts QPlatformTheme, QLineEdit, QWidgetTextControl, QMessageBox …).
-QT_STRINGS = frozenset({
-    N_("OK"), N_("Save"), N_("Save All"), N_("Open"), N_("&Yes"), N_("Yes to &All"), N_("&No"),
-    N_("N&o to All"), N_("Abort"), N_("Retry"), N_("Ignore"), N_("Close"), N_("Cancel"),
-    N_("Discard"), N_("Help"), N_("Apply"), N_("Reset"), N_("Restore Defaults"),
-    N_("&Undo"), N_("&Redo"), N_("Cu&t"), N_("&Copy"), N_("&Paste"), N_("Delete"),
-    N_("Select All"), N_("Copy &Link Location"), N_("Show Details..."), N_("Hide Details..."),
-})
+QT_STRINGS = frozenset(
+    {
+        N_("OK"),
+        N_("Save"),
+        N_("Save All"),
+        N_("Open"),
+        N_("&Yes"),
+        N_("Yes to &All"),
+        N_("&No"),
+        N_("N&o to All"),
+        N_("Abort"),
+        N_("Retry"),
+        N_("Ignore"),
+        N_("Close"),
+        N_("Cancel"),
+        N_("Discard"),
+        N_("Help"),
+        N_("Apply"),
+        N_("Reset"),
+        N_("Restore Defaults"),
+        N_("&Undo"),
+        N_("&Redo"),
+        N_("Cu&t"),
+        N_("&Copy"),
+        N_("&Paste"),
+        N_("Delete"),
+        N_("Select All"),
+        N_("Copy &Link Location"),
+        N_("Show Details..."),
+        N_("Hide Details..."),
+    }
+)
 
 
 class QtThaiTranslator(QTranslator):
-    def translate(self, context: str, source: str, disambiguation: str | None = None,  # noqa: D401
-                  n: int = -1) -> str | None:
+    def translate(
+        self,
+        context: str,
+        source: str,
+        disambiguation: str | None = None,  # noqa: D401
+        n: int = -1,
+    ) -> str | None:
         if current_language() != "en" and source in QT_STRINGS:
             return _(source)
         # None (a null QString) means "no translation here": Qt then keeps its English text.

@@ -50,33 +50,50 @@ LAO_TYPE_CHOICES = [
 NATIONAL_CODE = "DLA"
 
 
-def proposed_office(level: Level, province_code: str | None, district_code: str | None,
-                    lao_type: LaoType | None = None, lao_name: str = "") -> dict[str, str | None]:
+def proposed_office(
+    level: Level,
+    province_code: str | None,
+    district_code: str | None,
+    lao_type: LaoType | None = None,
+    lao_name: str = "",
+) -> dict[str, str | None]:
     """The code, name and parent a new office most likely has (the officer may change them)."""
     province = gazetteer.province(province_code)
     district = gazetteer.district(district_code)
     if level == Level.NATIONAL:
         return {"code": NATIONAL_CODE, "name": "กรมส่งเสริมการปกครองท้องถิ่น", "parent": None}
     if level == Level.PROVINCE:
-        return {"code": f"P{province_code or ''}",
-                "name": f"สำนักงานส่งเสริมการปกครองท้องถิ่นจังหวัด{province.name_th if province else ''}",
-                "parent": NATIONAL_CODE}
+        return {
+            "code": f"P{province_code or ''}",
+            "name": f"สำนักงานส่งเสริมการปกครองท้องถิ่นจังหวัด{province.name_th if province else ''}",
+            "parent": NATIONAL_CODE,
+        }
     if level == Level.DISTRICT:
-        return {"code": f"D{district_code or ''}",
-                "name": "สำนักงานส่งเสริมการปกครองท้องถิ่น" + gazetteer.district_label(district_code),
-                "parent": f"P{province_code or ''}"}
+        return {
+            "code": f"D{district_code or ''}",
+            "name": "สำนักงานส่งเสริมการปกครองท้องถิ่น" + gazetteer.district_label(district_code),
+            "parent": f"P{province_code or ''}",
+        }
     via_district = lao_type is None or lao_type.reports_via_district
     parent = f"D{district_code}" if via_district and district_code else f"P{province_code or ''}"
-    return {"code": f"{district_code or province_code or ''}001", "name": lao_name.strip(),
-            "parent": parent, "district": district.name_th if district else ""}
+    return {
+        "code": f"{district_code or province_code or ''}001",
+        "name": lao_name.strip(),
+        "parent": parent,
+        "district": district.name_th if district else "",
+    }
 
 
 class LevelPage(QWizardPage):
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
         self.setTitle(_("Welcome to LEV Desktop"))
-        self.setSubTitle(_("First, tell the program which office works on this computer. "
-                           "This is asked only once."))
+        self.setSubTitle(
+            _(
+                "First, tell the program which office works on this computer. "
+                "This is asked only once."
+            )
+        )
         layout = QVBoxLayout(self)
         layout.addWidget(QLabel(_("This office is:")))
         self.group = QButtonGroup(self)
@@ -139,8 +156,13 @@ class PlacePage(QWizardPage):
         for widget in (self.district, self.district_label):
             widget.setVisible(needs_district)
         is_lao = level == Level.LAO
-        for widget in (self.lao_name, self.lao_name_label, self.lao_type, self.lao_type_label,
-                       self.route):
+        for widget in (
+            self.lao_name,
+            self.lao_name_label,
+            self.lao_type,
+            self.lao_type_label,
+            self.route,
+        ):
             widget.setVisible(is_lao)
         self._show_route()
 
@@ -185,8 +207,12 @@ class OfficePage(QWizardPage):
         super().__init__()
         self._wizard = wizard
         self.setTitle(_("This office"))
-        self.setSubTitle(_("Check the proposed code and name. The code identifies the office in "
-                           "the packages it sends, so use the same code every year."))
+        self.setSubTitle(
+            _(
+                "Check the proposed code and name. The code identifies the office in "
+                "the packages it sends, so use the same code every year."
+            )
+        )
         form = QFormLayout(self)
         self.code = QLineEdit()
         form.addRow(_("Office code"), self.code)
@@ -198,8 +224,12 @@ class OfficePage(QWizardPage):
         self.officer = QLineEdit()
         self.officer.setPlaceholderText(_("e.g. นางสาวสมใจ ใจดี"))
         form.addRow(_("Your name (officer)"), self.officer)
-        self.demo = QCheckBox(_("Start with demo data (to try the program; it can be used for "
-                                "practice and is marked as demo)"))
+        self.demo = QCheckBox(
+            _(
+                "Start with demo data (to try the program; it can be used for "
+                "practice and is marked as demo)"
+            )
+        )
         form.addRow(self.demo)
         hint = QLabel(_("The officer's name is written in the change log of every record."))
         hint.setWordWrap(True)
@@ -261,12 +291,16 @@ class SetupWizard(QWizard):
     def request(self) -> dict:
         level, province, district, lao_type, _name = self.place_key()
         page = self.office_page
-        return {"level": level.value, "code": page.code.text().strip(),
-                "name": page.name.text().strip(),
-                "lao_type": lao_type.value if lao_type else None,
-                "parent": page.parent_code.text().strip() or None,
-                "province_code": province, "district_code": district,
-                "officer": page.officer.text().strip()}
+        return {
+            "level": level.value,
+            "code": page.code.text().strip(),
+            "name": page.name.text().strip(),
+            "lao_type": lao_type.value if lao_type else None,
+            "parent": page.parent_code.text().strip() or None,
+            "province_code": province,
+            "district_code": district,
+            "officer": page.officer.text().strip(),
+        }
 
     def accept(self) -> None:
         if self.busy:
@@ -281,15 +315,28 @@ class SetupWizard(QWizard):
         def work(progress):  # noqa: ANN001, ANN202
             office = initialise(store, **request)
             if with_demo:
-                demo.fill(store, progress=lambda done, total: progress(
-                    done, total, _("Creating the demo data… ({done} of {total} LAOs)").format(
-                        done=done, total=total)))
+                demo.fill(
+                    store,
+                    progress=lambda done, total: progress(
+                        done,
+                        total,
+                        _("Creating the demo data… ({done} of {total} LAOs)").format(
+                            done=done, total=total
+                        ),
+                    ),
+                )
             return office
 
         self.busy = True
         self.button(QWizard.WizardButton.FinishButton).setEnabled(False)
-        self.ctx.runner.run(work, label=_("Setting up the office…"), on_success=self._done,
-                            on_failure=self._failed, owner=self, cancellable=False)
+        self.ctx.runner.run(
+            work,
+            label=_("Setting up the office…"),
+            on_success=self._done,
+            on_failure=self._failed,
+            owner=self,
+            cancellable=False,
+        )
 
     def _done(self, office) -> None:  # noqa: ANN001
         self.busy = False
@@ -313,8 +360,13 @@ class SetupWizard(QWizard):
 
                 show_bug(exc, "".join(traceback.format_exception(exc)), self)
                 return
-        box = QMessageBox(QMessageBox.Icon.Warning, _("Cannot set up the office"), message,
-                          QMessageBox.StandardButton.Ok, self)
+        box = QMessageBox(
+            QMessageBox.Icon.Warning,
+            _("Cannot set up the office"),
+            message,
+            QMessageBox.StandardButton.Ok,
+            self,
+        )
         box.setWindowModality(Qt.WindowModality.WindowModal)
         box.show()
         self.last_message = message

@@ -66,8 +66,9 @@ def _checksum(data: bytes) -> int:
     return sum(struct.unpack(f">{len(padded) // 4}I", padded)) & 0xFFFFFFFF
 
 
-def with_room_for_marks(font: bytes, ascender: int = STACKED_ASCENDER,
-                        descender: int = STACKED_DESCENDER) -> bytes:
+def with_room_for_marks(
+    font: bytes, ascender: int = STACKED_ASCENDER, descender: int = STACKED_DESCENDER
+) -> bytes:
     """The TrueType font with its hhea and OS/2 typo ascender/descender set to the given
     values (never lowered), checksums fixed. Raises ValueError for a font without them."""
     data = bytearray(font)
@@ -75,22 +76,22 @@ def with_room_for_marks(font: bytes, ascender: int = STACKED_ASCENDER,
     tables: dict[bytes, tuple[int, int, int]] = {}
     for index in range(count):
         entry = 12 + 16 * index
-        tag, _checksum_value, offset, length = struct.unpack(">4sIII", data[entry:entry + 16])
+        tag, _checksum_value, offset, length = struct.unpack(">4sIII", data[entry : entry + 16])
         tables[tag] = (entry, offset, length)
     if b"hhea" not in tables or b"OS/2" not in tables or b"head" not in tables:
         raise ValueError("not a TrueType font with hhea, OS/2 and head tables")
 
     def patch(offset: int) -> None:
-        old_asc, old_desc = struct.unpack(">hh", data[offset:offset + 4])
+        old_asc, old_desc = struct.unpack(">hh", data[offset : offset + 4])
         struct.pack_into(">hh", data, offset, max(old_asc, ascender), min(old_desc, descender))
 
-    patch(tables[b"hhea"][1] + 4)    # ascender, descender
-    patch(tables[b"OS/2"][1] + 68)   # sTypoAscender, sTypoDescender
+    patch(tables[b"hhea"][1] + 4)  # ascender, descender
+    patch(tables[b"OS/2"][1] + 68)  # sTypoAscender, sTypoDescender
     head = tables[b"head"][1]
     struct.pack_into(">I", data, head + 8, 0)  # checkSumAdjustment, recomputed below
     for tag in (b"hhea", b"OS/2", b"head"):
         entry, offset, length = tables[tag]
-        struct.pack_into(">I", data, entry + 4, _checksum(bytes(data[offset:offset + length])))
+        struct.pack_into(">I", data, entry + 4, _checksum(bytes(data[offset : offset + length])))
     struct.pack_into(">I", data, head + 8, (0xB1B0AFBA - _checksum(bytes(data))) & 0xFFFFFFFF)
     return bytes(data)
 

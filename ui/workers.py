@@ -89,12 +89,19 @@ class Runner(QObject):
         # Where known errors (disk full, locked…) go when the caller has no on_failure.
         self.on_known_error: Callable[[str], None] | None = None
 
-    def run(self, fn: Callable[[Progress], Any], *, label: str = "",
-            on_success: Callable[[Any], None] | None = None,
-            on_failure: Callable[[BaseException], None] | None = None,
-            on_cancel: Callable[[], None] | None = None,
-            owner: QWidget | None = None, modal: bool = True, cancellable: bool = True,
-            kind: str = "db") -> Job:
+    def run(
+        self,
+        fn: Callable[[Progress], Any],
+        *,
+        label: str = "",
+        on_success: Callable[[Any], None] | None = None,
+        on_failure: Callable[[BaseException], None] | None = None,
+        on_cancel: Callable[[], None] | None = None,
+        owner: QWidget | None = None,
+        modal: bool = True,
+        cancellable: bool = True,
+        kind: str = "db",
+    ) -> Job:
         job = Job(self)
         self.active.add(job)
         owner_ref = owner

@@ -40,13 +40,22 @@ in the ToUnicode CMap (fonts.py documents the one ReportLab hook), and words wit
 also carry /ActualText. ``python -m exports.pdf.sample out.pdf`` shows it all.
 """
 
-from exports.pdf.fonts import (FAMILY, ShapingUnavailable, register_fonts,
-                                           require_harfbuzz)
+from exports.pdf.fonts import FAMILY, ShapingUnavailable, register_fonts, require_harfbuzz
 from exports.pdf.paragraph import ThaiParagraph, layout, parse_markup
 from exports.pdf.shaping import shape, string_width
 from exports.pdf.styles import thai_styles
 from exports.pdf.words import segment
 
-__all__ = ["FAMILY", "ShapingUnavailable", "ThaiParagraph", "layout", "parse_markup",
-           "register_fonts", "require_harfbuzz", "segment", "shape", "string_width",
-           "thai_styles"]
+__all__ = [
+    "FAMILY",
+    "ShapingUnavailable",
+    "ThaiParagraph",
+    "layout",
+    "parse_markup",
+    "register_fonts",
+    "require_harfbuzz",
+    "segment",
+    "shape",
+    "string_width",
+    "thai_styles",
+]

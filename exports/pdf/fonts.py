@@ -50,8 +50,12 @@ FONT_NAMES = {
     (False, True): "Sarabun-Italic",
     (True, True): "Sarabun-BoldItalic",
 }
-_FILES = {"Sarabun": "Regular", "Sarabun-Bold": "Bold", "Sarabun-Italic": "Italic",
-          "Sarabun-BoldItalic": "BoldItalic"}
+_FILES = {
+    "Sarabun": "Regular",
+    "Sarabun-Bold": "Bold",
+    "Sarabun-Italic": "Italic",
+    "Sarabun-BoldItalic": "BoldItalic",
+}
 
 PUA_FIRST, PUA_LAST = 0xE000, 0xF8FF
 _TONES = "\u0e48\u0e49\u0e4a\u0e4b"
@@ -62,9 +66,10 @@ class ShapingUnavailable(RuntimeError):
     """uharfbuzz is missing: Thai cannot be typeset correctly."""
 
     def __init__(self, detail: str = "") -> None:
-        message = _("Thai PDF typesetting needs the uharfbuzz package (HarfBuzz text shaping); "
-                    "it could not be loaded. Reinstall LEV Desktop. Details: {detail}").format(
-                        detail=detail or "-")
+        message = _(
+            "Thai PDF typesetting needs the uharfbuzz package (HarfBuzz text shaping); "
+            "it could not be loaded. Reinstall LEV Desktop. Details: {detail}"
+        ).format(detail=detail or "-")
         super().__init__(message)
 
 
@@ -82,10 +87,19 @@ def require_harfbuzz():
 
 # Glyph names (Adobe Glyph List for New Fonts / Thai) that Sarabun uses for variants.
 _KNOWN_NAMES = {
-    "yoYingthai": "\u0e0d", "doChadathai": "\u0e0e", "toPatakthai": "\u0e0f",
-    "thoThanthai": "\u0e10", "loChulathai": "\u0e2c",
-    "grave": "\u0300", "acute": "\u0301", "circumflex": "\u0302", "tilde": "\u0303",
-    "macron": "\u0304", "breve": "\u0306", "dieresis": "\u0308", "hookabove": "\u0309",
+    "yoYingthai": "\u0e0d",
+    "doChadathai": "\u0e0e",
+    "toPatakthai": "\u0e0f",
+    "thoThanthai": "\u0e10",
+    "loChulathai": "\u0e2c",
+    "grave": "\u0300",
+    "acute": "\u0301",
+    "circumflex": "\u0302",
+    "tilde": "\u0303",
+    "macron": "\u0304",
+    "breve": "\u0306",
+    "dieresis": "\u0308",
+    "hookabove": "\u0309",
     "caron": "\u030c",
 }
 
@@ -102,7 +116,7 @@ def _glyph_name_text(name: str, name_to_text: dict[str, str]) -> str | None:
         return "".join(parts) if all(parts) else None  # type: ignore[arg-type]
     if base.startswith("uni") and len(base) > 3 and (len(base) - 3) % 4 == 0:
         try:
-            chars = [chr(int(base[i:i + 4], 16)) for i in range(3, len(base), 4)]
+            chars = [chr(int(base[i : i + 4], 16)) for i in range(3, len(base), 4)]
         except ValueError:
             return None
         # Source order: a tone mark is typed before ำ (= nikhahit + า after NFKD), and
@@ -179,7 +193,8 @@ class ThaiTTFont(ttfonts.TTFont):
 
 # -- the ToUnicode hook ----------------------------------------------------------------
 _CURRENT_FONT: contextvars.ContextVar[ThaiTTFont | None] = contextvars.ContextVar(
-    "lev_tounicode_font", default=None)
+    "lev_tounicode_font", default=None
+)
 _ORIGINAL_CMAP = ttfonts.makeToUnicodeCMap
 _HOOK_INSTALLED = False
 
@@ -209,10 +224,15 @@ def _install_tounicode_hook() -> bool:
         return True
     params = list(inspect.signature(_ORIGINAL_CMAP).parameters)
     probe = _ORIGINAL_CMAP("X", [0, 0xE000])
-    if (not reportlab.Version.startswith("5.1.") or params != ["fontname", "subset"]
-            or "<01> <E000>" not in probe.split("\n")):
-        log.warning("ReportLab %s: ToUnicode hook not installed; copied Thai text may lose "
-                    "marks", reportlab.Version)
+    if (
+        not reportlab.Version.startswith("5.1.")
+        or params != ["fontname", "subset"]
+        or "<01> <E000>" not in probe.split("\n")
+    ):
+        log.warning(
+            "ReportLab %s: ToUnicode hook not installed; copied Thai text may lose marks",
+            reportlab.Version,
+        )
         return False
     ttfonts.makeToUnicodeCMap = _tounicode_cmap
     _HOOK_INSTALLED = True
@@ -233,7 +253,8 @@ def register_fonts() -> dict[str, str]:
     """
     require_harfbuzz()
     if len(_REGISTERED) == len(_FILES) and all(
-            pdfmetrics._fonts.get(n) is f for n, f in _REGISTERED.items()):  # noqa: SLF001
+        pdfmetrics._fonts.get(n) is f for n, f in _REGISTERED.items()
+    ):  # noqa: SLF001
         return dict(_NAMES)
     _install_tounicode_hook()
     for name, style in _FILES.items():
@@ -249,8 +270,12 @@ def register_fonts() -> dict[str, str]:
     return dict(_NAMES)
 
 
-_NAMES = {"regular": "Sarabun", "bold": "Sarabun-Bold", "italic": "Sarabun-Italic",
-          "bolditalic": "Sarabun-BoldItalic"}
+_NAMES = {
+    "regular": "Sarabun",
+    "bold": "Sarabun-Bold",
+    "italic": "Sarabun-Italic",
+    "bolditalic": "Sarabun-BoldItalic",
+}
 
 
 def get_font(name: str) -> ThaiTTFont:

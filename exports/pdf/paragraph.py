@@ -45,11 +45,21 @@ JUSTIFY_MAX_SPACE = 0.35  # em added per space before justify spreads over all w
 _TAG = re.compile(r"<(/?)(b|strong|i|em)\s*>|<br\s*/?>", re.I)
 
 # ZWSP, soft hyphen, BOM, CR go; tabs and other C0 controls (tofu in Sarabun) become spaces
-_INVISIBLE = {0x200B: None, 0x00AD: None, 0xFEFF: None, 0x0D: None,
-              **{c: 0x20 for c in range(0x20) if c not in (0x0A, 0x0D)}}
+_INVISIBLE = {
+    0x200B: None,
+    0x00AD: None,
+    0xFEFF: None,
+    0x0D: None,
+    **{c: 0x20 for c in range(0x20) if c not in (0x0A, 0x0D)},
+}
 
-ALIGNMENTS = {"left": TA_LEFT, "center": TA_CENTER, "centre": TA_CENTER, "right": TA_RIGHT,
-              "justify": TA_JUSTIFY}
+ALIGNMENTS = {
+    "left": TA_LEFT,
+    "center": TA_CENTER,
+    "centre": TA_CENTER,
+    "right": TA_RIGHT,
+    "justify": TA_JUSTIFY,
+}
 
 
 def parse_markup(text: str, font_name: str) -> list[tuple[str, str]]:
@@ -62,11 +72,12 @@ def parse_markup(text: str, font_name: str) -> list[tuple[str, str]]:
 
     def add(chunk: str) -> None:
         if chunk:
-            runs.append((html.unescape(chunk),
-                         styled_font(font_name, bold=bold > 0, italic=italic > 0)))
+            runs.append(
+                (html.unescape(chunk), styled_font(font_name, bold=bold > 0, italic=italic > 0))
+            )
 
     for m in _TAG.finditer(text):
-        add(text[pos:m.start()])
+        add(text[pos : m.start()])
         pos = m.end()
         if m.group(2) is None:  # <br/>
             runs.append(("\n", font_name))
@@ -164,7 +175,7 @@ def _cut(group: _Group, at: int) -> tuple[_Group, _Group]:
             tail.append(p)
         else:
             head.append(shape(p.text[: at - pos], p.font_name))
-            tail.append(shape(p.text[at - pos:], p.font_name))
+            tail.append(shape(p.text[at - pos :], p.font_name))
         pos += n
     return _Group(head, _Group.WORD), _Group(tail, _Group.WORD)
 
@@ -197,9 +208,12 @@ def _split_first(group: _Group, limit: float) -> tuple[_Group, _Group]:
     if spaced:  # a glued unit such as "15 ก.พ. 2568": break at its own space
         return _cut_trim(group, spaced[-1])
     words = dictionary_words()
-    for good in (lambda a: text[:a] in words and text[a:] in words,
-                 lambda a: (text[:a] in words and len(text[:a]) > 2)
-                 or (text[a:] in words and len(text[a:]) > 2)):
+    for good in (
+        lambda a: text[:a] in words and text[a:] in words,
+        lambda a: (
+            (text[:a] in words and len(text[:a]) > 2) or (text[a:] in words and len(text[a:]) > 2)
+        ),
+    ):
         for at in reversed(ok):
             if good(at):
                 return _cut_trim(group, at)
@@ -243,8 +257,9 @@ class Line:
         return "".join(g.text for g in self.groups)
 
 
-def layout(groups: Sequence[_Group], width: float, font_size: float,
-           first_indent: float = 0.0) -> list[Line]:
+def layout(
+    groups: Sequence[_Group], width: float, font_size: float, first_indent: float = 0.0
+) -> list[Line]:
     """Greedy line filling; ``width`` and the lines' widths are in points."""
     scale = font_size / 1000.0
     full = width / scale
@@ -319,8 +334,14 @@ class ThaiParagraph(Flowable):
     spaceBefore, spaceAfter.
     """
 
-    def __init__(self, text: str | Iterable[tuple[str, str]], style=None, *, _groups=None,
-                 _continued: bool = False):
+    def __init__(
+        self,
+        text: str | Iterable[tuple[str, str]],
+        style=None,
+        *,
+        _groups=None,
+        _continued: bool = False,
+    ):
         super().__init__()
         register_fonts()
         self.style = style = _resolve_style(style)
@@ -384,8 +405,9 @@ class ThaiParagraph(Flowable):
         if fit <= 0:
             return []
         cut = lines[fit - 1]
-        first = ThaiParagraph("", self.style, _groups=self._groups[: cut.next_index],
-                              _continued=self._continued)
+        first = ThaiParagraph(
+            "", self.style, _groups=self._groups[: cut.next_index], _continued=self._continued
+        )
         first.spaceAfter = 0
         first._wrap_key = availWidth
         first.lines = lines[:fit]
@@ -393,16 +415,25 @@ class ThaiParagraph(Flowable):
         # out its groups again, and a word cut at the split line would lose its head; frames
         # never do that: they draw the split part at the width they split it at.)
         rest_groups = ([cut.carry] if cut.carry is not None else []) + list(
-            self._groups[cut.next_index:])
+            self._groups[cut.next_index :]
+        )
         rest = ThaiParagraph("", self.style, _groups=rest_groups, _continued=True)
         return [first, rest]
 
     def draw(self):
         canv = self.canv
         s = self.style
-        code = draw_lines(canv, self.lines, s.leftIndent, self.height, self.width - s.leftIndent
-                          - s.rightIndent, self.font_size, self.leading, self.alignment,
-                          self._first_indent())
+        code = draw_lines(
+            canv,
+            self.lines,
+            s.leftIndent,
+            self.height,
+            self.width - s.leftIndent - s.rightIndent,
+            self.font_size,
+            self.leading,
+            self.alignment,
+            self._first_indent(),
+        )
         if code:
             color = getattr(s, "textColor", None)
             canv.saveState()
@@ -425,8 +456,17 @@ def _num(v: float) -> str:
     return ("%.3f" % r).rstrip("0")
 
 
-def draw_lines(canv, lines: Sequence[Line], x0: float, top: float, width: float,
-               font_size: float, leading: float, alignment, first_indent: float = 0.0) -> str:
+def draw_lines(
+    canv,
+    lines: Sequence[Line],
+    x0: float,
+    top: float,
+    width: float,
+    font_size: float,
+    leading: float,
+    alignment,
+    first_indent: float = 0.0,
+) -> str:
     """PDF text operators (one ``BT … ET`` block) drawing ``lines`` below ``top``."""
     doc = canv._doc  # noqa: SLF001
     compiled = doc.__dict__.get("_lev_thai_ops")
@@ -455,8 +495,11 @@ def draw_lines(canv, lines: Sequence[Line], x0: float, top: float, width: float,
                 spaces = [k for k, g in enumerate(line.groups) if g.kind == _Group.SPACE]
                 slack = (avail - line.width) * 1000.0 / font_size
                 if not spaces or slack / len(spaces) > JUSTIFY_MAX_SPACE * 1000:
-                    gaps = [k for k in range(1, len(line.groups))
-                            if line.groups[k - 1].kind != _Group.SPACE]
+                    gaps = [
+                        k
+                        for k in range(1, len(line.groups))
+                        if line.groups[k - 1].kind != _Group.SPACE
+                    ]
                 else:
                     gaps = spaces
                 if gaps:
@@ -512,8 +555,11 @@ def _compile(piece: Shaped, doc, font_size: float, size_str: str) -> list[tuple[
         def close() -> None:
             if not items:
                 return
-            parts = [("(%s)" % escapePDF(x)) if isinstance(x, bytes) else _num(x)
-                     for x in items if isinstance(x, bytes) or abs(x) > 1e-9]
+            parts = [
+                ("(%s)" % escapePDF(x)) if isinstance(x, bytes) else _num(x)
+                for x in items
+                if isinstance(x, bytes) or abs(x) > 1e-9
+            ]
             if len(parts) == 1 and parts[0][0] == "(":
                 ops.append(parts[0] + " Tj")
             elif parts:

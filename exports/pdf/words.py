@@ -100,14 +100,24 @@ def _glue(tokens: list[str]) -> list[str]:
         space = tok.isspace() and "\u00a0" not in tok
         nbsp = tok[0] == "\u00a0"
         mark = joins_previous(tok[0])
-        if (out and not space and not out[-1].isspace()
-                and (glue_next or nbsp or mark or tok[0] in NO_LINE_START
-                     or out[-1][-1] in LEADING_VOWELS)):
+        if (
+            out
+            and not space
+            and not out[-1].isspace()
+            and (
+                glue_next
+                or nbsp
+                or mark
+                or tok[0] in NO_LINE_START
+                or out[-1][-1] in LEADING_VOWELS
+            )
+        ):
             out[-1] += tok
         else:
             out.append(tok)
-        glue_next = not space and (tok[-1] in NO_LINE_END or tok[-1] == "\u00a0"
-                                   or tok[-1] in LEADING_VOWELS)
+        glue_next = not space and (
+            tok[-1] in NO_LINE_END or tok[-1] == "\u00a0" or tok[-1] in LEADING_VOWELS
+        )
     return out
 
 
@@ -115,9 +125,34 @@ def _is_thai(c: str) -> bool:
     return "\u0e00" <= c <= "\u0e7f"
 
 
-_MONTHS = {"ม.ค.", "ก.พ.", "มี.ค.", "เม.ย.", "พ.ค.", "มิ.ย.", "ก.ค.", "ส.ค.", "ก.ย.", "ต.ค.",
-           "พ.ย.", "ธ.ค.", "มกราคม", "กุมภาพันธ์", "มีนาคม", "เมษายน", "พฤษภาคม", "มิถุนายน",
-           "กรกฎาคม", "สิงหาคม", "กันยายน", "ตุลาคม", "พฤศจิกายน", "ธันวาคม", "พ.ศ.", "ค.ศ."}
+_MONTHS = {
+    "ม.ค.",
+    "ก.พ.",
+    "มี.ค.",
+    "เม.ย.",
+    "พ.ค.",
+    "มิ.ย.",
+    "ก.ค.",
+    "ส.ค.",
+    "ก.ย.",
+    "ต.ค.",
+    "พ.ย.",
+    "ธ.ค.",
+    "มกราคม",
+    "กุมภาพันธ์",
+    "มีนาคม",
+    "เมษายน",
+    "พฤษภาคม",
+    "มิถุนายน",
+    "กรกฎาคม",
+    "สิงหาคม",
+    "กันยายน",
+    "ตุลาคม",
+    "พฤศจิกายน",
+    "ธันวาคม",
+    "พ.ศ.",
+    "ค.ศ.",
+}
 _DIGITS = set("0123456789๐๑๒๓๔๕๖๗๘๙")
 
 
@@ -137,8 +172,7 @@ def _keep_together(tokens: list[str]) -> list[str]:
     merged: list[str] = []
     while i < len(out):
         tok = out[i]
-        if (tok in _MONTHS and i + 2 < len(out) and out[i + 1] == " "
-                and out[i + 2][:1] in _DIGITS):
+        if tok in _MONTHS and i + 2 < len(out) and out[i + 1] == " " and out[i + 2][:1] in _DIGITS:
             if len(merged) >= 2 and merged[-1] == " " and merged[-2][-1:] in _DIGITS:
                 merged.pop()
                 merged[-1] += " " + tok
@@ -147,8 +181,7 @@ def _keep_together(tokens: list[str]) -> list[str]:
             merged[-1] += " " + out[i + 2]
             i += 3
             continue
-        if (tok in _MONTHS and len(merged) >= 2 and merged[-1] == " "
-                and merged[-2][-1:] in _DIGITS):
+        if tok in _MONTHS and len(merged) >= 2 and merged[-1] == " " and merged[-2][-1:] in _DIGITS:
             merged.pop()
             merged[-1] += " " + tok
             i += 1

@@ -37,8 +37,18 @@ KIND_LABELS = {
     "calendar": N_("A month of deadlines"),
 }
 
-__all__ = ["KINDS", "FORMATS", "KIND_LABELS", "ReportOptions", "ReportDataError", "ReportRequest",
-           "generate", "default_filename", "sanitize_filename", "atomic_write"]
+__all__ = [
+    "KINDS",
+    "FORMATS",
+    "KIND_LABELS",
+    "ReportOptions",
+    "ReportDataError",
+    "ReportRequest",
+    "generate",
+    "default_filename",
+    "sanitize_filename",
+    "atomic_write",
+]
 
 
 @dataclass
@@ -47,13 +57,19 @@ class ReportRequest:
     office_code: str | None
     fiscal_year: int
     fmt: str = "pdf"
-    month: tuple[int, int] | None = None      # calendar: (year, month), Gregorian
-    programme: str | None = None              # kpi / softpower: a programme code
+    month: tuple[int, int] | None = None  # calendar: (year, month), Gregorian
+    programme: str | None = None  # kpi / softpower: a programme code
 
 
 _WINDOWS_BAD = re.compile(r'[<>:"/\\|?*\x00-\x1f]')
-_RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10)),
-             *(f"LPT{i}" for i in range(1, 10))}
+_RESERVED = {
+    "CON",
+    "PRN",
+    "AUX",
+    "NUL",
+    *(f"COM{i}" for i in range(1, 10)),
+    *(f"LPT{i}" for i in range(1, 10)),
+}
 
 
 def sanitize_filename(name: str) -> str:
@@ -73,9 +89,14 @@ def sanitize_filename(name: str) -> str:
     return name
 
 
-def default_filename(kind: str, office_short_name: str, fiscal_year: int, fmt: str,
-                     month: tuple[int, int] | None = None) -> str:
-    """"แผนปฏิบัติงาน_อบต.หนองแสง_2568.pdf"; a month of deadlines adds the month:
+def default_filename(
+    kind: str,
+    office_short_name: str,
+    fiscal_year: int,
+    fmt: str,
+    month: tuple[int, int] | None = None,
+) -> str:
+    """ "แผนปฏิบัติงาน_อบต.หนองแสง_2568.pdf"; a month of deadlines adds the month:
     "ปฏิทินกำหนดส่ง_อบต.หนองแสง_2568_กย2568.pdf"."""
     parts = [W.FILE_STEM[kind], office_short_name, str(fiscal_year)]
     if kind == "calendar" and month is not None:
@@ -109,17 +130,21 @@ def load(store: Any, request: ReportRequest, progress: Progress | None = None) -
 
     kind = request.kind
     if kind in ("plan", "summary", "notice"):
-        return data.load_plan(store, request.office_code, request.fiscal_year,
-                              with_activities=kind != "plan")
+        return data.load_plan(
+            store, request.office_code, request.fiscal_year, with_activities=kind != "plan"
+        )
     if kind == "monitoring":
-        return data.load_monitoring(store, request.office_code, request.fiscal_year,
-                                    progress=progress)
+        return data.load_monitoring(
+            store, request.office_code, request.fiscal_year, progress=progress
+        )
     if kind == "softpower":
-        return data.load_softpower(store, request.office_code, request.fiscal_year,
-                                   programme=request.programme or "P5")
+        return data.load_softpower(
+            store, request.office_code, request.fiscal_year, programme=request.programme or "P5"
+        )
     if kind == "kpi":
-        return data.load_kpi(store, request.office_code, request.fiscal_year,
-                             programme=request.programme)
+        return data.load_kpi(
+            store, request.office_code, request.fiscal_year, programme=request.programme
+        )
     if kind == "calendar":
         from exports.reports import calendar
 
@@ -127,8 +152,13 @@ def load(store: Any, request: ReportRequest, progress: Progress | None = None) -
     raise ValueError(f"unknown report kind {kind!r}")
 
 
-def render_pdf(kind: str, payload: Any, options: ReportOptions, progress: Progress | None = None,
-               prepared_by: str = "") -> bytes:
+def render_pdf(
+    kind: str,
+    payload: Any,
+    options: ReportOptions,
+    progress: Progress | None = None,
+    prepared_by: str = "",
+) -> bytes:
     from exports.reports import documents as d
 
     if kind == "plan":
@@ -154,9 +184,15 @@ def office_short_name(payload: Any) -> str:
     return payload.office.short_name
 
 
-def generate(store: Any, request: ReportRequest, out: str | os.PathLike[str] | None = None, *,
-             options: ReportOptions | None = None, progress: Progress | None = None,
-             folder: str | os.PathLike[str] | None = None) -> Path:
+def generate(
+    store: Any,
+    request: ReportRequest,
+    out: str | os.PathLike[str] | None = None,
+    *,
+    options: ReportOptions | None = None,
+    progress: Progress | None = None,
+    folder: str | os.PathLike[str] | None = None,
+) -> Path:
     """Makes one report file and returns its path.
 
     ``out`` is the file to write; without it the file goes into ``folder`` (default: the
@@ -172,8 +208,13 @@ def generate(store: Any, request: ReportRequest, out: str | os.PathLike[str] | N
     payload = load(store, request, progress)
     progress.check()
     if out is None:
-        name = default_filename(request.kind, office_short_name(payload), request.fiscal_year,
-                                request.fmt, getattr(payload, "month", None))
+        name = default_filename(
+            request.kind,
+            office_short_name(payload),
+            request.fiscal_year,
+            request.fmt,
+            getattr(payload, "month", None),
+        )
         out = Path(folder or ".") / name
     target = Path(out)
     prepared_by = getattr(store, "officer", "") or ""

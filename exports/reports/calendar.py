@@ -28,10 +28,18 @@ from exports.reports.text import para, style
 from lev_desktop.progress import Progress
 from lev_desktop.thai_format import MONTHS_FULL, be_year, fiscal_months, format_date
 
-STATE_TH = {"done": "ดำเนินการแล้ว", "overdue": "เลยกำหนด", "due_soon": "ใกล้ถึงกำหนด",
-            "upcoming": "ยังไม่ถึงกำหนด"}
-LEVEL_TH = {"lao": "อปท.", "district": "อำเภอ", "province": "จังหวัด",
-            "national": "กรมส่งเสริมการปกครองท้องถิ่น"}
+STATE_TH = {
+    "done": "ดำเนินการแล้ว",
+    "overdue": "เลยกำหนด",
+    "due_soon": "ใกล้ถึงกำหนด",
+    "upcoming": "ยังไม่ถึงกำหนด",
+}
+LEVEL_TH = {
+    "lao": "อปท.",
+    "district": "อำเภอ",
+    "province": "จังหวัด",
+    "national": "กรมส่งเสริมการปกครองท้องถิ่น",
+}
 
 
 @dataclass
@@ -66,8 +74,12 @@ def default_month(fiscal_year: int, today: dt.date) -> tuple[int, int]:
     return (today.year, today.month) if (today.year, today.month) in months else months[0]
 
 
-def load_month(store, office_code: str | None, fiscal_year: int,  # noqa: ANN001
-               month: tuple[int, int] | None = None) -> CalendarData:
+def load_month(
+    store,
+    office_code: str | None,
+    fiscal_year: int,  # noqa: ANN001
+    month: tuple[int, int] | None = None,
+) -> CalendarData:
     from lev_desktop import deadlines
 
     office = get_office(store, office_code)
@@ -76,8 +88,11 @@ def load_month(store, office_code: str | None, fiscal_year: int,  # noqa: ANN001
     lines = []
     for item in deadlines.month_deadlines(store, month[0], month[1], office=office.code):
         d, ob = item.deadline, item.obligation
-        dest = ob.destination(office.lao_type) if office.level == "lao" else (
-            None if ob.sends_to in (None, "route") else ob.sends_to)
+        dest = (
+            ob.destination(office.lao_type)
+            if office.level == "lao"
+            else (None if ob.sends_to in (None, "route") else ob.sends_to)
+        )
         if ob.sends_to == "route" and office.level != "lao":
             dest = None
         note = ""
@@ -85,22 +100,38 @@ def load_month(store, office_code: str | None, fiscal_year: int,  # noqa: ANN001
             note = d.holiday
         elif d.weekend:
             note = "ตรงกับวันหยุดราชการ"
-        lines.append(CalendarLine(
-            d.start if d.is_window else None, d.due, d.time, ob.title, ob.form_name,
-            ob.programme_name, LEVEL_TH.get(str(dest), "") if dest else "", item.state.value,
-            item.days_left, item.incoming, item.laos.done if item.laos else None,
-            item.laos.total if item.laos else None, note))
+        lines.append(
+            CalendarLine(
+                d.start if d.is_window else None,
+                d.due,
+                d.time,
+                ob.title,
+                ob.form_name,
+                ob.programme_name,
+                LEVEL_TH.get(str(dest), "") if dest else "",
+                item.state.value,
+                item.days_left,
+                item.incoming,
+                item.laos.done if item.laos else None,
+                item.laos.total if item.laos else None,
+                note,
+            )
+        )
     return CalendarData(office, fiscal_year, month, lines, today)
 
 
 def when_text(line: CalendarLine, options: ReportOptions) -> str:
     if line.start is not None:
-        text = (format_date(line.start, "short", digits=options.digits, thai=True) + " –\n"
-                + format_date(line.due, "short", digits=options.digits, thai=True))
+        text = (
+            format_date(line.start, "short", digits=options.digits, thai=True)
+            + " –\n"
+            + format_date(line.due, "short", digits=options.digits, thai=True)
+        )
     else:
         # "จ. 15 ก.ย." held together; the year may go to the next line
-        weekday, day, month, year = format_date(line.due, "weekday", digits=options.digits,
-                                                thai=True).split(" ")
+        weekday, day, month, year = format_date(
+            line.due, "weekday", digits=options.digits, thai=True
+        ).split(" ")
         text = "\u00a0".join((weekday, day, month)) + " " + year
     if line.time:
         text += options.num(f"\n{line.time} น.")
@@ -123,28 +154,57 @@ def month_title(month: tuple[int, int], options: ReportOptions) -> str:
     return options.num(f"ประจำเดือน{MONTHS_FULL[month[1] - 1]} พ.ศ. {be_year(month[0])}")
 
 
-def calendar_pdf(data: CalendarData, options: ReportOptions, progress: Progress | None = None) -> bytes:
+def calendar_pdf(
+    data: CalendarData, options: ReportOptions, progress: Progress | None = None
+) -> bytes:
     width = frame_width(False)
     story = letterhead_block(options) + title_block(
-        [W.CALENDAR_TITLE, month_title(data.month, options), data.office.name])
-    spec = TableSpec(header=[W.CALENDAR_HEADER],
-                     widths=scale_widths([1.0, 2.8, 6.2, 3.6, 2.0, 3.0], width),
-                     aligns=["center", "left", "left", "left", "left", "left"])
+        [W.CALENDAR_TITLE, month_title(data.month, options), data.office.name]
+    )
+    spec = TableSpec(
+        header=[W.CALENDAR_HEADER],
+        widths=scale_widths([1.0, 2.8, 6.2, 3.6, 2.0, 3.0], width),
+        aligns=["center", "left", "left", "left", "left", "left"],
+    )
     rows = []
     for n, line in enumerate(data.lines, start=1):
         what = line.title + (f"\n({line.form_name})" if line.form_name else "")
         if line.non_working:
             what += f"\n* {line.non_working}"
-        rows.append(Row([options.num(str(n)), when_text(line, options), what, line.programme,
-                         line.sends_to, state_text(line, options)]))
+        rows.append(
+            Row(
+                [
+                    options.num(str(n)),
+                    when_text(line, options),
+                    what,
+                    line.programme,
+                    line.sends_to,
+                    state_text(line, options),
+                ]
+            )
+        )
     if not rows:
         rows.append(Row(["", "", "ไม่มีกำหนดส่งในเดือนนี้", "", "", ""]))
     story.append(paged_table(spec, rows, progress))
-    story += [Spacer(1, 6), para(
-        "ข้อมูล ณ วันที่ " + format_date(data.today, "long", digits=options.digits, thai=True),
-        style(BODY_SIZE - 2)), Spacer(1, 0.6 * cm)]
-    story.append(KeepTogether([signature_block(options.signer_name,
-                                               options.signer_position or data.office.executive_title,
-                                               caption="ผู้รับผิดชอบ")]))
-    return build_pdf(story, landscape_page=False, options=options,
-                     title=f"{W.CALENDAR_TITLE} {data.office.name}")
+    story += [
+        Spacer(1, 6),
+        para(
+            "ข้อมูล ณ วันที่ " + format_date(data.today, "long", digits=options.digits, thai=True),
+            style(BODY_SIZE - 2),
+        ),
+        Spacer(1, 0.6 * cm),
+    ]
+    story.append(
+        KeepTogether(
+            [
+                signature_block(
+                    options.signer_name,
+                    options.signer_position or data.office.executive_title,
+                    caption="ผู้รับผิดชอบ",
+                )
+            ]
+        )
+    )
+    return build_pdf(
+        story, landscape_page=False, options=options, title=f"{W.CALENDAR_TITLE} {data.office.name}"
+    )

@@ -23,8 +23,11 @@ from lev_desktop.services import offices as office_service
 from lev_desktop.services import programmes as programme_service
 
 _LONG_PREFIXES = (
-    ("องค์การบริหารส่วนจังหวัด", "อบจ."), ("องค์การบริหารส่วนตำบล", "อบต."),
-    ("เทศบาลนคร", "ทน."), ("เทศบาลเมือง", "ทม."), ("เทศบาลตำบล", "ทต."),
+    ("องค์การบริหารส่วนจังหวัด", "อบจ."),
+    ("องค์การบริหารส่วนตำบล", "อบต."),
+    ("เทศบาลนคร", "ทน."),
+    ("เทศบาลเมือง", "ทม."),
+    ("เทศบาลตำบล", "ทต."),
     ("สำนักงานส่งเสริมการปกครองท้องถิ่นอำเภอ", "สถอ."),
     ("สำนักงานส่งเสริมการปกครองท้องถิ่นจังหวัด", "สถจ."),
 )
@@ -45,10 +48,10 @@ class OfficeInfo:
 
     @property
     def short_name(self) -> str:
-        """"อบต.หนองแสง" for "องค์การบริหารส่วนตำบลหนองแสง" (file names, narrow columns)."""
+        """ "อบต.หนองแสง" for "องค์การบริหารส่วนตำบลหนองแสง" (file names, narrow columns)."""
         for long, short in _LONG_PREFIXES:
             if self.name.startswith(long) and len(self.name) > len(long):
-                return short + self.name[len(long):]
+                return short + self.name[len(long) :]
         return self.name
 
     @property
@@ -58,15 +61,21 @@ class OfficeInfo:
     @property
     def province_name(self) -> str:
         found = gazetteer.province(self.province_code)
-        return f"จังหวัด{found.name_th}" if found and found.code != "10" else (
-            found.name_th if found else "")
+        return (
+            f"จังหวัด{found.name_th}"
+            if found and found.code != "10"
+            else (found.name_th if found else "")
+        )
 
     @property
     def place_line(self) -> str:
-        """"องค์การบริหารส่วนตำบลหนองแสง อำเภอเมืองนครพนม จังหวัดนครพนม"."""
+        """ "องค์การบริหารส่วนตำบลหนองแสง อำเภอเมืองนครพนม จังหวัดนครพนม"."""
         parts = [self.name]
-        if self.level in (Level.LAO, Level.DISTRICT) and self.district_name \
-                and self.district_name not in self.name:
+        if (
+            self.level in (Level.LAO, Level.DISTRICT)
+            and self.district_name
+            and self.district_name not in self.name
+        ):
             parts.append(self.district_name)
         if self.province_name and self.province_name not in self.name:
             parts.append(self.province_name)
@@ -90,8 +99,14 @@ class OfficeInfo:
 
 
 def office_info(office: Office) -> OfficeInfo:
-    return OfficeInfo(office.code, office.name, office.level, office.lao_type,
-                      office.district_code, office.province_code)
+    return OfficeInfo(
+        office.code,
+        office.name,
+        office.level,
+        office.lao_type,
+        office.district_code,
+        office.province_code,
+    )
 
 
 def get_office(store: Store, code: str | None) -> OfficeInfo:
@@ -120,6 +135,7 @@ def _laos_under(store: Store, office: OfficeInfo) -> list[OfficeInfo]:
 
 
 # ---- F1 action plan and F2 summary -------------------------------------------------------
+
 
 @dataclass
 class PlanRow:
@@ -165,7 +181,9 @@ class PlanData:
 
     @property
     def spent_total(self) -> Decimal:
-        return sum((a.budget_spent or Decimal(0) for r in self.rows for a in r.activities), Decimal(0))
+        return sum(
+            (a.budget_spent or Decimal(0) for r in self.rows for a in r.activities), Decimal(0)
+        )
 
     @property
     def activity_count(self) -> int:
@@ -176,56 +194,116 @@ class PlanData:
         return sum(a.participants or 0 for r in self.rows for a in r.activities)
 
 
-def load_plan(store: Store, office_code: str | None, fiscal_year: int, *,
-              programme: str = "P1", with_activities: bool = True) -> PlanData:
+def load_plan(
+    store: Store,
+    office_code: str | None,
+    fiscal_year: int,
+    *,
+    programme: str = "P1",
+    with_activities: bool = True,
+) -> PlanData:
     office = get_office(store, office_code)
     prog = programme_by_code(store, programme)
     with store.read() as s:
-        plan = s.scalar(select(Plan).where(Plan.owner_office == office.code,
-                                           Plan.programme_id == prog.id,
-                                           Plan.fiscal_year == fiscal_year,
-                                           Plan.deleted.is_(False)))
+        plan = s.scalar(
+            select(Plan).where(
+                Plan.owner_office == office.code,
+                Plan.programme_id == prog.id,
+                Plan.fiscal_year == fiscal_year,
+                Plan.deleted.is_(False),
+            )
+        )
         if plan is None:
             from lev_desktop.i18n import _
 
-            raise ReportDataError(_("{office} has no action plan for fiscal year {year}").format(
-                office=office.name, year=fiscal_year))
-        items = list(s.scalars(select(PlanItem).where(PlanItem.plan_id == plan.id,
-                                                      PlanItem.deleted.is_(False))
-                               .order_by(PlanItem.seq)))
+            raise ReportDataError(
+                _("{office} has no action plan for fiscal year {year}").format(
+                    office=office.name, year=fiscal_year
+                )
+            )
+        items = list(
+            s.scalars(
+                select(PlanItem)
+                .where(PlanItem.plan_id == plan.id, PlanItem.deleted.is_(False))
+                .order_by(PlanItem.seq)
+            )
+        )
         acts: dict[str, list[Activity]] = defaultdict(list)
         if with_activities and items:
-            for act in s.scalars(select(Activity).where(
-                    Activity.plan_item_id.in_([i.id for i in items]), Activity.deleted.is_(False))):
+            for act in s.scalars(
+                select(Activity).where(
+                    Activity.plan_item_id.in_([i.id for i in items]), Activity.deleted.is_(False)
+                )
+            ):
                 acts[act.plan_item_id].append(act)
-        mon = s.scalar(select(Monitoring).where(Monitoring.owner_office == office.code,
-                                                Monitoring.programme_id == prog.id,
-                                                Monitoring.fiscal_year == fiscal_year,
-                                                Monitoring.deleted.is_(False)))
+        mon = s.scalar(
+            select(Monitoring).where(
+                Monitoring.owner_office == office.code,
+                Monitoring.programme_id == prog.id,
+                Monitoring.fiscal_year == fiscal_year,
+                Monitoring.deleted.is_(False),
+            )
+        )
         status = plan.status
     rows = []
     for index, item in enumerate(items, start=1):
-        activities = sorted(acts.get(item.id, []), key=lambda a: (a.held_on or dt.date.max, a.title))
-        rows.append(PlanRow(
-            index, item.project, item.objective, item.target, item.location, item.budget,
-            item.no_budget, item.kpi, item.expected_result, item.planned_activities,
-            [ActivityRow(a.title, a.held_on, a.held_until, a.place, a.participants, a.outputs,
-                         a.budget_spent, a.problems, a.remedies) for a in activities]))
+        activities = sorted(
+            acts.get(item.id, []), key=lambda a: (a.held_on or dt.date.max, a.title)
+        )
+        rows.append(
+            PlanRow(
+                index,
+                item.project,
+                item.objective,
+                item.target,
+                item.location,
+                item.budget,
+                item.no_budget,
+                item.kpi,
+                item.expected_result,
+                item.planned_activities,
+                [
+                    ActivityRow(
+                        a.title,
+                        a.held_on,
+                        a.held_until,
+                        a.place,
+                        a.participants,
+                        a.outputs,
+                        a.budget_spent,
+                        a.problems,
+                        a.remedies,
+                    )
+                    for a in activities
+                ],
+            )
+        )
     monitoring = {}
     if mon is not None:
-        monitoring = {k: getattr(mon, k) for k in (
-            "committee_selected_on", "committee_met_on", "plan_made_on", "reported_on",
-            "notice_posted_on", "note")}
-    return PlanData(office, fiscal_year, prog.name, dict(prog.letter or {}), status, rows, monitoring)
+        monitoring = {
+            k: getattr(mon, k)
+            for k in (
+                "committee_selected_on",
+                "committee_met_on",
+                "plan_made_on",
+                "reported_on",
+                "notice_posted_on",
+                "note",
+            )
+        }
+    return PlanData(
+        office, fiscal_year, prog.name, dict(prog.letter or {}), status, rows, monitoring
+    )
 
 
 # ---- F3 monitoring -----------------------------------------------------------------------
+
 
 @dataclass
 class MonitoringRow:
     district: str
     district_code: str
-    lao: str                  # short name as on the form: อบต.หนองแสง
+    lao: str  # short name as on the form: อบต.หนองแสง
     lao_code: str
     committee_selected_on: dt.date | None
     committee_met_on: dt.date | None
@@ -251,24 +329,39 @@ class MonitoringData:
         return out
 
 
-def load_monitoring(store: Store, office_code: str | None, fiscal_year: int, *,
-                    progress: Progress | None = None) -> MonitoringData:
+def load_monitoring(
+    store: Store, office_code: str | None, fiscal_year: int, *, progress: Progress | None = None
+) -> MonitoringData:
     office = get_office(store, office_code)
     prog = programme_by_code(store, "P1")
     laos = _laos_under(store, office)
     codes = {lao.code for lao in laos}
     with store.read() as s:
-        milestones = {m.owner_office: m for m in s.scalars(select(Monitoring).where(
-            Monitoring.programme_id == prog.id, Monitoring.fiscal_year == fiscal_year,
-            Monitoring.deleted.is_(False)))}
-        counts = dict(s.execute(
-            select(Plan.owner_office, func.count(Activity.id))
-            .join(PlanItem, PlanItem.plan_id == Plan.id)
-            .join(Activity, Activity.plan_item_id == PlanItem.id)
-            .where(Plan.programme_id == prog.id, Plan.fiscal_year == fiscal_year,
-                   Plan.deleted.is_(False), PlanItem.deleted.is_(False),
-                   Activity.deleted.is_(False))
-            .group_by(Plan.owner_office)).all())
+        milestones = {
+            m.owner_office: m
+            for m in s.scalars(
+                select(Monitoring).where(
+                    Monitoring.programme_id == prog.id,
+                    Monitoring.fiscal_year == fiscal_year,
+                    Monitoring.deleted.is_(False),
+                )
+            )
+        }
+        counts = dict(
+            s.execute(
+                select(Plan.owner_office, func.count(Activity.id))
+                .join(PlanItem, PlanItem.plan_id == Plan.id)
+                .join(Activity, Activity.plan_item_id == PlanItem.id)
+                .where(
+                    Plan.programme_id == prog.id,
+                    Plan.fiscal_year == fiscal_year,
+                    Plan.deleted.is_(False),
+                    PlanItem.deleted.is_(False),
+                    Activity.deleted.is_(False),
+                )
+                .group_by(Plan.owner_office)
+            ).all()
+        )
     if progress is not None:
         progress(0, len(laos))
     district_names: dict[str | None, str] = {}
@@ -282,21 +375,38 @@ def load_monitoring(store: Store, office_code: str | None, fiscal_year: int, *,
         count = counts.get(lao.code, 0)
         if m is not None and m.activities_override is not None:
             count = m.activities_override
-        rows.append(MonitoringRow(
-            district_names[lao.district_code].removeprefix("อำเภอ"), lao.district_code or "",
-            lao.short_name, lao.code,
-            m.committee_selected_on if m else None, m.committee_met_on if m else None,
-            m.plan_made_on if m else None, count,
-            m.reported_on if m else None, m.notice_posted_on if m else None,
-            (m.note or m.override_reason or "") if m else ""))
+        rows.append(
+            MonitoringRow(
+                district_names[lao.district_code].removeprefix("อำเภอ"),
+                lao.district_code or "",
+                lao.short_name,
+                lao.code,
+                m.committee_selected_on if m else None,
+                m.committee_met_on if m else None,
+                m.plan_made_on if m else None,
+                count,
+                m.reported_on if m else None,
+                m.notice_posted_on if m else None,
+                (m.note or m.override_reason or "") if m else "",
+            )
+        )
     rows.sort(key=lambda r: (r.district_code, r.district, r.lao_code))
     return MonitoringData(office, fiscal_year, rows)
 
 
 # ---- P5 Soft Power and P2 indicators -------------------------------------------------------
 
-SOFTPOWER_FIELDS = ("identity", "product", "group", "participants", "income", "training",
-                    "publicity", "photos_url", "video_url")
+SOFTPOWER_FIELDS = (
+    "identity",
+    "product",
+    "group",
+    "participants",
+    "income",
+    "training",
+    "publicity",
+    "photos_url",
+    "video_url",
+)
 
 
 @dataclass
@@ -340,25 +450,40 @@ def _kpi_value(v: KpiValue, kind: str | None) -> Any:
     return v.value_text or ""
 
 
-def load_softpower(store: Store, office_code: str | None, fiscal_year: int, *,
-                   programme: str = "P5") -> SoftPowerData:
+def load_softpower(
+    store: Store, office_code: str | None, fiscal_year: int, *, programme: str = "P5"
+) -> SoftPowerData:
     office = get_office(store, office_code)
     prog = programme_by_code(store, programme)
     kinds = {i["code"]: i.get("type") for i in prog.spec.get("indicators", [])}
     laos = _laos_under(store, office)
     names = {lao.code: lao for lao in laos}
     with store.read() as s:
-        values = list(s.scalars(select(KpiValue).where(
-            KpiValue.programme_id == prog.id, KpiValue.period == f"FY{fiscal_year}",
-            KpiValue.deleted.is_(False))))
+        values = list(
+            s.scalars(
+                select(KpiValue).where(
+                    KpiValue.programme_id == prog.id,
+                    KpiValue.period == f"FY{fiscal_year}",
+                    KpiValue.deleted.is_(False),
+                )
+            )
+        )
     products: dict[tuple[str, str], dict[str, Any]] = defaultdict(dict)
     for v in values:
         if v.owner_office in names:
-            products[(v.owner_office, v.row_key)][v.indicator_code] = _kpi_value(v, kinds.get(v.indicator_code))
-    rows = [ProductRow(names[owner].short_name, owner, vals)
-            for (owner, _key), vals in products.items()]
-    rows.sort(key=lambda r: (names[r.lao_code].district_code or "", r.lao_code,
-                             str(r.values.get("product", ""))))
+            products[(v.owner_office, v.row_key)][v.indicator_code] = _kpi_value(
+                v, kinds.get(v.indicator_code)
+            )
+    rows = [
+        ProductRow(names[owner].short_name, owner, vals) for (owner, _key), vals in products.items()
+    ]
+    rows.sort(
+        key=lambda r: (
+            names[r.lao_code].district_code or "",
+            r.lao_code,
+            str(r.values.get("product", "")),
+        )
+    )
     return SoftPowerData(office, fiscal_year, prog.name, office.level != Level.LAO, rows, len(laos))
 
 
@@ -369,13 +494,13 @@ class KpiLine:
     unit: str
     kind: str
     stage: str
-    value: Any = None             # one office
-    reported: int = 0             # consolidated
+    value: Any = None  # one office
+    reported: int = 0  # consolidated
     total: Decimal | None = None
     mean: Decimal | None = None
     minimum: Decimal | None = None
     maximum: Decimal | None = None
-    common: str = ""              # most frequent choice
+    common: str = ""  # most frequent choice
 
 
 @dataclass
@@ -397,31 +522,49 @@ def pick_kpi_programme(store: Store, fiscal_year: int) -> Programme:
     same = [p for p in candidates if p.fiscal_year == fiscal_year]
     if same:
         return same[0]
-    earlier = sorted((p for p in candidates if (p.fiscal_year or 0) <= fiscal_year),
-                     key=lambda p: p.fiscal_year or 0)
+    earlier = sorted(
+        (p for p in candidates if (p.fiscal_year or 0) <= fiscal_year),
+        key=lambda p: p.fiscal_year or 0,
+    )
     return earlier[-1] if earlier else candidates[0]
 
 
-def load_kpi(store: Store, office_code: str | None, fiscal_year: int, *,
-             programme: str | None = None) -> KpiData:
+def load_kpi(
+    store: Store, office_code: str | None, fiscal_year: int, *, programme: str | None = None
+) -> KpiData:
     office = get_office(store, office_code)
-    prog = programme_by_code(store, programme) if programme else pick_kpi_programme(store, fiscal_year)
+    prog = (
+        programme_by_code(store, programme) if programme else pick_kpi_programme(store, fiscal_year)
+    )
     year = prog.fiscal_year or fiscal_year
     spec = prog.spec or {}
     stages: dict[str, str] = spec.get("stages") or {"": ""}
     laos = _laos_under(store, office)
     codes = {lao.code for lao in laos}
     with store.read() as s:
-        values = [v for v in s.scalars(select(KpiValue).where(
-            KpiValue.programme_id == prog.id, KpiValue.period == f"FY{year}",
-            KpiValue.deleted.is_(False))) if v.owner_office in codes]
+        values = [
+            v
+            for v in s.scalars(
+                select(KpiValue).where(
+                    KpiValue.programme_id == prog.id,
+                    KpiValue.period == f"FY{year}",
+                    KpiValue.deleted.is_(False),
+                )
+            )
+            if v.owner_office in codes
+        ]
     by_code: dict[str, list[KpiValue]] = defaultdict(list)
     for v in values:
         by_code[v.indicator_code].append(v)
     grouped: dict[str, list[KpiLine]] = {key: [] for key in stages}
     for ind in spec.get("indicators", []):
-        line = KpiLine(ind["code"], ind["name"], ind.get("unit", ""), ind.get("type", "text"),
-                       ind.get("group", ""))
+        line = KpiLine(
+            ind["code"],
+            ind["name"],
+            ind.get("unit", ""),
+            ind.get("type", "text"),
+            ind.get("group", ""),
+        )
         found = by_code.get(ind["code"], [])
         line.reported = len({v.owner_office for v in found})
         nums = [Decimal(v.value_num) for v in found if v.value_num is not None]
@@ -434,6 +577,14 @@ def load_kpi(store: Store, office_code: str | None, fiscal_year: int, *,
         texts = [v.value_text for v in found if v.value_text]
         if texts:
             line.common = Counter(texts).most_common(1)[0][0]
-        grouped.setdefault(line.stage if line.stage in grouped else next(iter(grouped)), []).append(line)
-    return KpiData(office, year, prog.name, office.level != Level.LAO, len(laos),
-                   [(stages.get(key, key), lines) for key, lines in grouped.items() if lines])
+        grouped.setdefault(line.stage if line.stage in grouped else next(iter(grouped)), []).append(
+            line
+        )
+    return KpiData(
+        office,
+        year,
+        prog.name,
+        office.level != Level.LAO,
+        len(laos),
+        [(stages.get(key, key), lines) for key, lines in grouped.items() if lines],
+    )

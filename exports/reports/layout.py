@@ -46,6 +46,7 @@ GROUP_BG = colors.Color(0.95, 0.95, 0.95)
 
 # ---- document ----------------------------------------------------------------------------
 
+
 def _numbered_canvas(options: ReportOptions, number_style: str) -> type:
     """A canvas that knows the page count when it writes page numbers (second pass)."""
 
@@ -76,7 +77,9 @@ def _numbered_canvas(options: ReportOptions, number_style: str) -> type:
             if number_style == "thai":
                 if page > 1:  # the official style: no number on page one
                     text = options.num(f"- {page} -")
-                    self.drawCentredString(LEFT + (width - LEFT - RIGHT) / 2, height - 1.3 * cm, text)
+                    self.drawCentredString(
+                        LEFT + (width - LEFT - RIGHT) / 2, height - 1.3 * cm, text
+                    )
             else:
                 text = options.num(W.PAGE_OF.format(page=page, total=total))
                 self.drawRightString(width - RIGHT, height - 1.3 * cm, text)
@@ -84,17 +87,40 @@ def _numbered_canvas(options: ReportOptions, number_style: str) -> type:
     return NumberedCanvas
 
 
-def build_pdf(story: list[Flowable], *, landscape_page: bool, options: ReportOptions,
-              title: str, number_style: str = "of") -> bytes:
+def build_pdf(
+    story: list[Flowable],
+    *,
+    landscape_page: bool,
+    options: ReportOptions,
+    title: str,
+    number_style: str = "of",
+) -> bytes:
     """Lays the story out on A4 and returns the PDF bytes."""
     register_fonts()
     pagesize = landscape(A4) if landscape_page else A4
     buffer = io.BytesIO()
-    doc = BaseDocTemplate(buffer, pagesize=pagesize, leftMargin=LEFT, rightMargin=RIGHT,
-                          topMargin=TOP, bottomMargin=BOTTOM, title=title,
-                          author="LEV Desktop", creator="LEV Desktop")
-    frame = Frame(LEFT, BOTTOM, pagesize[0] - LEFT - RIGHT, pagesize[1] - TOP - BOTTOM,
-                  leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0, id="body")
+    doc = BaseDocTemplate(
+        buffer,
+        pagesize=pagesize,
+        leftMargin=LEFT,
+        rightMargin=RIGHT,
+        topMargin=TOP,
+        bottomMargin=BOTTOM,
+        title=title,
+        author="LEV Desktop",
+        creator="LEV Desktop",
+    )
+    frame = Frame(
+        LEFT,
+        BOTTOM,
+        pagesize[0] - LEFT - RIGHT,
+        pagesize[1] - TOP - BOTTOM,
+        leftPadding=0,
+        rightPadding=0,
+        topPadding=0,
+        bottomPadding=0,
+        id="body",
+    )
     doc.addPageTemplates([PageTemplate(id="page", frames=[frame])])
     doc.build(story, canvasmaker=_numbered_canvas(options, number_style))
     return buffer.getvalue()
@@ -106,6 +132,7 @@ def frame_width(landscape_page: bool) -> float:
 
 
 # ---- blocks ------------------------------------------------------------------------------
+
 
 def garuda_block(options: ReportOptions, *, reserve: bool) -> list[Flowable]:
     """The Garuda emblem (3 cm high, centred) when the person picked an image; otherwise an
@@ -128,40 +155,66 @@ def letterhead_block(options: ReportOptions) -> list[Flowable]:
 
 
 def title_block(lines: Sequence[str], size: float = 18) -> list[Flowable]:
-    out: list[Flowable] = [para(line, style(size, bold=True, align="center")) for line in lines if line]
+    out: list[Flowable] = [
+        para(line, style(size, bold=True, align="center")) for line in lines if line
+    ]
     out.append(Spacer(1, 0.3 * cm))
     return out
 
 
-def signature_block(name: str, position: str, *, caption: str = "", width: float = 9 * cm,
-                    align: str = "RIGHT", options: ReportOptions | None = None) -> Flowable:
+def signature_block(
+    name: str,
+    position: str,
+    *,
+    caption: str = "",
+    width: float = 9 * cm,
+    align: str = "RIGHT",
+    options: ReportOptions | None = None,
+) -> Flowable:
     """(ลงชื่อ) …………… / (name) / position — centred in a block at the right."""
     dots = "." * 50
-    lines = [para(f"{W.SIGNED} {dots}", style(BODY_SIZE, align="center")),
-             para(f"({name.strip()})" if name.strip() else f"({'.' * 50})",
-                  style(BODY_SIZE, align="center")),
-             para(position.strip() or f"{W.POSITION} {'.' * 40}", style(BODY_SIZE, align="center"))]
+    lines = [
+        para(f"{W.SIGNED} {dots}", style(BODY_SIZE, align="center")),
+        para(
+            f"({name.strip()})" if name.strip() else f"({'.' * 50})",
+            style(BODY_SIZE, align="center"),
+        ),
+        para(position.strip() or f"{W.POSITION} {'.' * 40}", style(BODY_SIZE, align="center")),
+    ]
     if caption:
         lines.append(para(caption, style(BODY_SIZE, align="center")))
     table = Table([[line] for line in lines], colWidths=[width], hAlign=align)
-    table.setStyle(TableStyle([("FONTNAME", (0, 0), (-1, -1), FONT),
-                               ("LEFTPADDING", (0, 0), (-1, -1), 0),
-                               ("RIGHTPADDING", (0, 0), (-1, -1), 0),
-                               ("TOPPADDING", (0, 0), (-1, -1), 0),
-                               ("BOTTOMPADDING", (0, 0), (-1, -1), 1)]))
+    table.setStyle(
+        TableStyle(
+            [
+                ("FONTNAME", (0, 0), (-1, -1), FONT),
+                ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+                ("TOPPADDING", (0, 0), (-1, -1), 0),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 1),
+            ]
+        )
+    )
     return table
 
 
 def signatures_side_by_side(blocks: Sequence[Flowable], total_width: float) -> Flowable:
     width = total_width / max(len(blocks), 1)
     table = Table([list(blocks)], colWidths=[width] * len(blocks))
-    table.setStyle(TableStyle([("FONTNAME", (0, 0), (-1, -1), FONT),
-                               ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                               ("ALIGN", (0, 0), (-1, -1), "CENTER")]))
+    table.setStyle(
+        TableStyle(
+            [
+                ("FONTNAME", (0, 0), (-1, -1), FONT),
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("ALIGN", (0, 0), (-1, -1), "CENTER"),
+            ]
+        )
+    )
     return table
 
 
 # ---- tables ------------------------------------------------------------------------------
+
 
 @dataclass
 class Row:
@@ -174,25 +227,36 @@ class Row:
 
 @dataclass
 class TableSpec:
-    header: list[list[Any]]            # header rows (texts or flowables)
+    header: list[list[Any]]  # header rows (texts or flowables)
     widths: list[float]
     aligns: list[str] = field(default_factory=list)  # per column: left/center/right
     size: float = TABLE_SIZE
     header_spans: list[tuple[tuple[int, int], tuple[int, int]]] = field(default_factory=list)
 
 
-def cell(text: Any, *, size: float = TABLE_SIZE, bold: bool = False, align: str = "left") -> Flowable:
+def cell(
+    text: Any, *, size: float = TABLE_SIZE, bold: bool = False, align: str = "left"
+) -> Flowable:
     if isinstance(text, Flowable):
         return text
-    return para("" if text is None else str(text), style(size, bold=bold, align=align, leading=size * 1.4))
+    return para(
+        "" if text is None else str(text), style(size, bold=bold, align=align, leading=size * 1.4)
+    )
 
 
 class PagedTable(Flowable):
     """A long table that repeats its header rows on every page and measures rows once."""
 
-    def __init__(self, spec: TableSpec, rows: list[Row], *, progress: Progress | None = None,
-                 _header: list[list[Flowable]] | None = None, _heights: list[float] | None = None,
-                 _header_height: float | None = None):
+    def __init__(
+        self,
+        spec: TableSpec,
+        rows: list[Row],
+        *,
+        progress: Progress | None = None,
+        _header: list[list[Flowable]] | None = None,
+        _heights: list[float] | None = None,
+        _header_height: float | None = None,
+    ):
         super().__init__()
         self.spec = spec
         self.rows = rows
@@ -223,9 +287,15 @@ class PagedTable(Flowable):
 
     def _prepare(self) -> None:
         if self._header is None:
-            self._header = [[cell(v, size=self.spec.size, bold=True, align="center")
-                             if not isinstance(v, Flowable) else v for v in row]
-                            for row in self.spec.header]
+            self._header = [
+                [
+                    cell(v, size=self.spec.size, bold=True, align="center")
+                    if not isinstance(v, Flowable)
+                    else v
+                    for v in row
+                ]
+                for row in self.spec.header
+            ]
             self._header_height = sum(self._measure(r) for r in self._header)
         if self._heights is None:
             heights = []
@@ -252,19 +322,24 @@ class PagedTable(Flowable):
             ("VALIGN", (0, 0), (-1, -1), "TOP"),
             ("VALIGN", (0, 0), (-1, len(header) - 1), "MIDDLE"),
             ("BACKGROUND", (0, 0), (-1, len(header) - 1), HEADER_BG),
-            ("LEFTPADDING", (0, 0), (-1, -1), PAD), ("RIGHTPADDING", (0, 0), (-1, -1), PAD),
-            ("TOPPADDING", (0, 0), (-1, -1), PAD), ("BOTTOMPADDING", (0, 0), (-1, -1), PAD),
+            ("LEFTPADDING", (0, 0), (-1, -1), PAD),
+            ("RIGHTPADDING", (0, 0), (-1, -1), PAD),
+            ("TOPPADDING", (0, 0), (-1, -1), PAD),
+            ("BOTTOMPADDING", (0, 0), (-1, -1), PAD),
         ]
         commands += [("SPAN", a, b) for a, b in self.spec.header_spans]
         for index, row in enumerate(rows, start=len(header)):
             if row.kind.startswith("group"):
-                commands += [("SPAN", (0, index), (-1, index)),
-                             ("BACKGROUND", (0, index), (-1, index), GROUP_BG)]
+                commands += [
+                    ("SPAN", (0, index), (-1, index)),
+                    ("BACKGROUND", (0, index), (-1, index), GROUP_BG),
+                ]
             elif row.kind.startswith("total"):
                 commands.append(("BACKGROUND", (0, index), (-1, index), GROUP_BG))
         header_heights = [self._measure(r) for r in header]
-        table = Table(data, colWidths=self.spec.widths, rowHeights=header_heights + heights,
-                      repeatRows=0)
+        table = Table(
+            data, colWidths=self.spec.widths, rowHeights=header_heights + heights, repeatRows=0
+        )
         table.setStyle(TableStyle(commands))
         return table
 
@@ -279,16 +354,23 @@ class PagedTable(Flowable):
         # a group heading never stays alone at the bottom of a page
         while 1 < count < len(self.rows) and self.rows[count - 1].kind.startswith("group"):
             count -= 1
-        if count < len(self.rows) and self._split_row(count, available - sum(self._heights[:count]), aH):
+        if count < len(self.rows) and self._split_row(
+            count, available - sum(self._heights[:count]), aH
+        ):
             count += 1
         if count == 0:
             return []
         first = self._table(self.rows[:count], self._heights[:count])
         if count == len(self.rows):
             return [first]
-        rest = PagedTable(self.spec, self.rows[count:], progress=self.progress,
-                          _header=self._header, _heights=self._heights[count:],
-                          _header_height=self._header_height)
+        rest = PagedTable(
+            self.spec,
+            self.rows[count:],
+            progress=self.progress,
+            _header=self._header,
+            _heights=self._heights[count:],
+            _header_height=self._header_height,
+        )
         if self.progress is not None:
             self.progress(len(self._heights) - len(rest.rows), len(self._heights))
         return [first, rest]
@@ -325,8 +407,8 @@ class PagedTable(Flowable):
         top_height, rest_height = self._measure(top.cells), self._measure(rest.cells)
         if top_height > room:
             return False
-        self.rows[index:index + 1] = [top, rest]
-        self._heights[index:index + 1] = [top_height, rest_height]
+        self.rows[index : index + 1] = [top, rest]
+        self._heights[index : index + 1] = [top_height, rest_height]
         return True
 
     def draw(self) -> None:
@@ -346,8 +428,15 @@ def _widths_of(value: Any, size: float, bold: bool, cache: dict) -> tuple[float,
         from exports.pdf import segment
 
         lines = value.split("\n")
-        word = max((text_width(w.strip(), size, bold) for line in lines
-                    for w in segment(line) if w.strip()), default=0.0)
+        word = max(
+            (
+                text_width(w.strip(), size, bold)
+                for line in lines
+                for w in segment(line)
+                if w.strip()
+            ),
+            default=0.0,
+        )
         line = max((text_width(line, size, bold) for line in lines), default=0.0)
         found = cache[key] = (word, line)
     return found

@@ -21,6 +21,10 @@ def page_images(pdf: Path, folder: Path, *, dpi: int = 60, last_page: int = 6) -
     folder.mkdir(parents=True, exist_ok=True)
     for old in folder.glob("page-*.png"):
         old.unlink()
-    subprocess.run([tool, "-r", str(dpi), "-png", "-l", str(last_page), str(pdf),
-                    str(folder / "page")], check=True, capture_output=True, timeout=120)
+    subprocess.run(
+        [tool, "-r", str(dpi), "-png", "-l", str(last_page), str(pdf), str(folder / "page")],
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
     return sorted(folder.glob("page-*.png"))

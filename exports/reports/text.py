@@ -33,17 +33,32 @@ def register_fonts() -> None:
 _styles: dict[tuple, ParagraphStyle] = {}
 
 
-def style(size: float = 16, *, bold: bool = False, align: str = "left",
-          indent: float = 0, first_indent: float = 0, leading: float | None = None,
-          space_before: float = 0, space_after: float = 0) -> ParagraphStyle:
+def style(
+    size: float = 16,
+    *,
+    bold: bool = False,
+    align: str = "left",
+    indent: float = 0,
+    first_indent: float = 0,
+    leading: float | None = None,
+    space_before: float = 0,
+    space_after: float = 0,
+) -> ParagraphStyle:
     key = (size, bold, align, indent, first_indent, leading, space_before, space_after)
     found = _styles.get(key)
     if found is None:
         found = ParagraphStyle(
-            name=f"lev-{len(_styles)}", fontName=FONT_BOLD if bold else FONT, fontSize=size,
-            leading=leading or size * 1.5, alignment=_ALIGN[align], leftIndent=indent,
-            firstLineIndent=first_indent, spaceBefore=space_before, spaceAfter=space_after,
-            shaping=1)
+            name=f"lev-{len(_styles)}",
+            fontName=FONT_BOLD if bold else FONT,
+            fontSize=size,
+            leading=leading or size * 1.5,
+            alignment=_ALIGN[align],
+            leftIndent=indent,
+            firstLineIndent=first_indent,
+            spaceBefore=space_before,
+            spaceAfter=space_after,
+            shaping=1,
+        )
         _styles[key] = found
     return found
 

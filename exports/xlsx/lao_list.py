@@ -28,8 +28,20 @@ HEADER_SEARCH_ROWS = 15
 # Header text (normalised: no spaces or dots, lower case) → field.
 HEADERS: dict[str, str] = {}
 for _field, _names in {
-    "name": ["ชื่อ", "ชื่ออปท", "อปท", "ชื่อองค์กรปกครองส่วนท้องถิ่น", "องค์กรปกครองส่วนท้องถิ่น",
-             "ชื่อหน่วยงาน", "หน่วยงาน", "name", "laoname", "lao", "organisation", "organization"],
+    "name": [
+        "ชื่อ",
+        "ชื่ออปท",
+        "อปท",
+        "ชื่อองค์กรปกครองส่วนท้องถิ่น",
+        "องค์กรปกครองส่วนท้องถิ่น",
+        "ชื่อหน่วยงาน",
+        "หน่วยงาน",
+        "name",
+        "laoname",
+        "lao",
+        "organisation",
+        "organization",
+    ],
     "type": ["ประเภท", "ประเภทอปท", "รูปแบบ", "รูปแบบอปท", "type", "laotype", "kind"],
     "district": ["อำเภอ", "อ", "ชื่ออำเภอ", "district", "amphoe", "amphur"],
     "province": ["จังหวัด", "จ", "province", "changwat"],
@@ -49,7 +61,7 @@ class LaoListError(ValueError):
 class LaoListPreview:
     rows: list[LaoRow]
     sheet: str
-    columns: dict[str, str]           # field → header text found
+    columns: dict[str, str]  # field → header text found
     header_line: int
     province_codes: dict[int, str] = field(default_factory=dict)  # line → province of the row
     existing_codes: set[str] = field(default_factory=set)  # rows with these codes update an LAO
@@ -70,9 +82,15 @@ class LaoListPreview:
         out = []
         for row in self.good_rows:
             assert row.lao_type is not None
-            out.append({"code": row.code, "name": row.name, "lao_type": row.lao_type.value,
-                        "district_code": row.district_code,
-                        "province_code": self.province_codes.get(row.line)})
+            out.append(
+                {
+                    "code": row.code,
+                    "name": row.name,
+                    "lao_type": row.lao_type.value,
+                    "district_code": row.district_code,
+                    "province_code": self.province_codes.get(row.line),
+                }
+            )
         return out
 
 
@@ -127,9 +145,13 @@ def _district(province_code: str | None, text: str) -> str | None:
     return found.code if found else None
 
 
-def read_lao_list(path: str | Path, *, province_code: str | None,
-                  existing: Iterable[tuple[str, str, str | None]] = (),
-                  sheet: str | None = None) -> LaoListPreview:
+def read_lao_list(
+    path: str | Path,
+    *,
+    province_code: str | None,
+    existing: Iterable[tuple[str, str, str | None]] = (),
+    sheet: str | None = None,
+) -> LaoListPreview:
     """Reads the LAO list in ``path``.
 
     ``province_code``: the province of this office (rows may name another in a จังหวัด
@@ -145,10 +167,12 @@ def read_lao_list(path: str | Path, *, province_code: str | None,
     except FileNotFoundError as exc:
         raise LaoListError(_("File not found: {name}").format(name=path)) from exc
     except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-        raise LaoListError(_(
-            "{name} is not an Excel workbook (.xlsx) this program can read. Open it in Excel "
-            "and save it as \"Excel Workbook (.xlsx)\", then try again. Nothing was imported."
-        ).format(name=path.name)) from exc
+        raise LaoListError(
+            _(
+                "{name} is not an Excel workbook (.xlsx) this program can read. Open it in Excel "
+                'and save it as "Excel Workbook (.xlsx)", then try again. Nothing was imported.'
+            ).format(name=path.name)
+        ) from exc
     try:
         worksheets = [workbook[sheet]] if sheet else list(workbook.worksheets)
         found = None
@@ -159,16 +183,20 @@ def read_lao_list(path: str | Path, *, province_code: str | None,
                 found = (worksheet.title, rows, header)
                 break
     except Exception as exc:  # noqa: BLE001 - a damaged workbook shows in many ways
-        raise LaoListError(_(
-            "{name} could not be read; the file may be damaged. Nothing was imported."
-        ).format(name=path.name)) from exc
+        raise LaoListError(
+            _("{name} could not be read; the file may be damaged. Nothing was imported.").format(
+                name=path.name
+            )
+        ) from exc
     finally:
         workbook.close()
     if found is None:
-        raise LaoListError(_(
-            "No LAO list was found in {name}: the sheet needs a header row with the columns "
-            "\"ชื่อ อปท.\" (name), \"ประเภท\" (type) and \"อำเภอ\" (district). Nothing was imported."
-        ).format(name=path.name))
+        raise LaoListError(
+            _(
+                "No LAO list was found in {name}: the sheet needs a header row with the columns "
+                '"ชื่อ อปท." (name), "ประเภท" (type) and "อำเภอ" (district). Nothing was imported.'
+            ).format(name=path.name)
+        )
     sheet_title, rows, (header_index, columns, texts) = found
 
     existing = list(existing)
@@ -182,7 +210,7 @@ def read_lao_list(path: str | Path, *, province_code: str | None,
         col = columns.get(key)
         return _cell(row[col]) if col is not None and col < len(row) else ""
 
-    for offset, row in enumerate(rows[header_index + 1:], start=header_index + 2):
+    for offset, row in enumerate(rows[header_index + 1 :], start=header_index + 2):
         if not any(_cell(v) for v in row):
             continue
         problems: list[str] = []
@@ -193,7 +221,7 @@ def read_lao_list(path: str | Path, *, province_code: str | None,
         if "province" in columns and value(row, "province"):
             province = _province_by_name(value(row, "province"))
             if province is None:
-                problems.append(_("unknown province \"{text}\"").format(text=value(row, "province")))
+                problems.append(_('unknown province "{text}"').format(text=value(row, "province")))
         lao_type: LaoType | None = None
         if not name:
             problems.append(_("the name is empty"))
@@ -201,8 +229,12 @@ def read_lao_list(path: str | Path, *, province_code: str | None,
             lao_type = parse_lao_type(type_text or name)
         except ValueError:
             if type_text:
-                problems.append(_("unknown type \"{text}\" (use อบจ., เทศบาลนคร, เทศบาลเมือง, "
-                                  "เทศบาลตำบล or อบต.)").format(text=type_text))
+                problems.append(
+                    _(
+                        'unknown type "{text}" (use อบจ., เทศบาลนคร, เทศบาลเมือง, '
+                        "เทศบาลตำบล or อบต.)"
+                    ).format(text=type_text)
+                )
             else:
                 problems.append(_("the type is empty"))
         district_code: str | None = None
@@ -212,12 +244,20 @@ def read_lao_list(path: str | Path, *, province_code: str | None,
         else:
             district_code = _district(province, district_text)
             if district_code is None and province is not None:
-                province_name = gazetteer.province(province).name_th if gazetteer.province(province) else province
-                problems.append(_("district \"{text}\" is not in province {province}").format(
-                    text=district_text, province=province_name))
+                province_name = (
+                    gazetteer.province(province).name_th
+                    if gazetteer.province(province)
+                    else province
+                )
+                problems.append(
+                    _('district "{text}" is not in province {province}').format(
+                        text=district_text, province=province_name
+                    )
+                )
             elif district_code is None:
-                problems.append(_("the province of district \"{text}\" is not known").format(
-                    text=district_text))
+                problems.append(
+                    _('the province of district "{text}" is not known').format(text=district_text)
+                )
         key = (name, district_code)
         if name and key in seen:
             problems.append(_("the same LAO is already in line {line}").format(line=seen[key]))
@@ -232,11 +272,27 @@ def read_lao_list(path: str | Path, *, province_code: str | None,
             used_codes.add(code)
         if province:
             provinces[offset] = province
-        out.append(LaoRow(line=offset, name=name, lao_type=lao_type, district_code=district_code,
-                          code=code, problems=problems))
+        out.append(
+            LaoRow(
+                line=offset,
+                name=name,
+                lao_type=lao_type,
+                district_code=district_code,
+                code=code,
+                problems=problems,
+            )
+        )
     if not out:
-        raise LaoListError(_("{name} has a header row but no LAOs under it. Nothing was imported.")
-                           .format(name=path.name))
-    return LaoListPreview(rows=out, sheet=sheet_title, columns=texts,
-                          header_line=header_index + 1, province_codes=provinces,
-                          existing_codes={code for code, _name, _district in existing})
+        raise LaoListError(
+            _("{name} has a header row but no LAOs under it. Nothing was imported.").format(
+                name=path.name
+            )
+        )
+    return LaoListPreview(
+        rows=out,
+        sheet=sheet_title,
+        columns=texts,
+        header_line=header_index + 1,
+        province_codes=provinces,
+        existing_codes={code for code, _name, _district in existing},
+    )

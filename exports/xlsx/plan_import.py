@@ -55,9 +55,9 @@ class PlanImportError(ValueError):
 @dataclass
 class SheetPreview:
     name: str
-    rows: list[list[str]]            # the first rows, cells as text
-    header_row: int                  # index into rows (0-based) of the guessed header
-    mapping: dict[str, int]          # field → column index (0-based)
+    rows: list[list[str]]  # the first rows, cells as text
+    header_row: int  # index into rows (0-based) of the guessed header
+    mapping: dict[str, int]  # field → column index (0-based)
 
 
 @dataclass
@@ -73,7 +73,7 @@ class WorkbookPreview:
 @dataclass
 class ImportResult:
     rows: list[dict[str, Any]] = field(default_factory=list)
-    problems: list[tuple[int, str]] = field(default_factory=list)   # (sheet row number, message)
+    problems: list[tuple[int, str]] = field(default_factory=list)  # (sheet row number, message)
     skipped: int = 0
 
 
@@ -96,11 +96,20 @@ def _load(path: Path):  # noqa: ANN202
         raise PlanImportError(_("File not found: {name}").format(name=str(path)))
     try:
         return load_workbook(path, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, OSError, EOFError) as exc:
-        raise PlanImportError(_(
-            "Cannot read {name}: it is not an Excel (.xlsx) file or it is damaged. "
-            "Open it in Excel, save it again as .xlsx and try once more.").format(
-                name=path.name)) from exc
+    except (
+        zipfile.BadZipFile,
+        InvalidFileException,
+        KeyError,
+        ValueError,
+        OSError,
+        EOFError,
+    ) as exc:
+        raise PlanImportError(
+            _(
+                "Cannot read {name}: it is not an Excel (.xlsx) file or it is damaged. "
+                "Open it in Excel, save it again as .xlsx and try once more."
+            ).format(name=path.name)
+        ) from exc
 
 
 def guess_mapping(header: list[str]) -> dict[str, int]:
@@ -131,10 +140,12 @@ def open_workbook(path: Path) -> WorkbookPreview:
                     best, best_map = index, mapping
             sheets.append(SheetPreview(sheet.title, rows, best, best_map))
     except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
-        raise PlanImportError(_(
-            "Cannot read {name}: it is not an Excel (.xlsx) file or it is damaged. "
-            "Open it in Excel, save it again as .xlsx and try once more.").format(
-                name=Path(path).name)) from exc
+        raise PlanImportError(
+            _(
+                "Cannot read {name}: it is not an Excel (.xlsx) file or it is damaged. "
+                "Open it in Excel, save it again as .xlsx and try once more."
+            ).format(name=Path(path).name)
+        ) from exc
     finally:
         book.close()
     if not sheets:
@@ -171,8 +182,9 @@ def row_from_cells(cells: list[str], mapping: dict[str, int]) -> dict[str, Any]:
     return row
 
 
-def extract_rows(path: Path, sheet_name: str, header_row: int,
-                 mapping: dict[str, int]) -> ImportResult:
+def extract_rows(
+    path: Path, sheet_name: str, header_row: int, mapping: dict[str, int]
+) -> ImportResult:
     """Reads the rows under ``header_row`` (0-based) with ``mapping``; empty rows are skipped,
     rows with problems are reported (and not returned)."""
     if "project" not in mapping:
@@ -183,18 +195,23 @@ def extract_rows(path: Path, sheet_name: str, header_row: int,
         if sheet_name not in book.sheetnames:
             raise PlanImportError(_("The sheet {name} is not in the file.").format(name=sheet_name))
         sheet = book[sheet_name]
-        for number, values in enumerate(sheet.iter_rows(min_row=header_row + 2, values_only=True),
-                                        start=header_row + 2):
+        for number, values in enumerate(
+            sheet.iter_rows(min_row=header_row + 2, values_only=True), start=header_row + 2
+        ):
             if number > header_row + 1 + MAX_ROWS:
                 break
             cells = [cell_text(v) for v in values]
             row = row_from_cells(cells, mapping)
-            if not any(str(row.get(k) or "").strip() for k, _label in FIELDS if k != "planned_activities"):
+            if not any(
+                str(row.get(k) or "").strip() for k, _label in FIELDS if k != "planned_activities"
+            ):
                 result.skipped += 1
                 continue
             project = str(row.get("project") or "").strip()
-            if not project or (project.startswith(("รวม", "total", "Total"))
-                               and not str(row.get("objective") or "").strip()):
+            if not project or (
+                project.startswith(("รวม", "total", "Total"))
+                and not str(row.get("objective") or "").strip()
+            ):
                 result.skipped += 1  # a sub-heading or a total line
                 continue
             problems = validate_plan_item(row, final=False)
@@ -205,10 +222,12 @@ def extract_rows(path: Path, sheet_name: str, header_row: int,
                 row["budget"] = row["budget"].quantize(Decimal("0.01"))
             result.rows.append(row)
     except (zipfile.BadZipFile, KeyError, OSError) as exc:
-        raise PlanImportError(_(
-            "Cannot read {name}: it is not an Excel (.xlsx) file or it is damaged. "
-            "Open it in Excel, save it again as .xlsx and try once more.").format(
-                name=Path(path).name)) from exc
+        raise PlanImportError(
+            _(
+                "Cannot read {name}: it is not an Excel (.xlsx) file or it is damaged. "
+                "Open it in Excel, save it again as .xlsx and try once more."
+            ).format(name=Path(path).name)
+        ) from exc
     finally:
         book.close()
     return result

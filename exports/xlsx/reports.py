@@ -36,54 +36,112 @@ def _signer_lines(writer: SheetWriter, options: ReportOptions, office: Any) -> N
 
 def plan_sheet(wb: Workbook, data: Any, options: ReportOptions, progress: Progress | None) -> None:
     ws = wb.create_sheet(safe_sheet_title("F1 แผนปฏิบัติงาน"))
-    columns = _columns(W.PLAN_HEADER, ["int", "text", "text", "text", "text", "money", "text", "text"])
-    writer = SheetWriter(ws, columns, title_lines=[W.PLAN_TITLE, _fy(data.fiscal_year),
-                                                   data.office.place_line],
-                         thai_digits=options.thai_digits)
+    columns = _columns(
+        W.PLAN_HEADER, ["int", "text", "text", "text", "text", "money", "text", "text"]
+    )
+    writer = SheetWriter(
+        ws,
+        columns,
+        title_lines=[W.PLAN_TITLE, _fy(data.fiscal_year), data.office.place_line],
+        thai_digits=options.thai_digits,
+    )
     for r in data.rows:
         budget: Any = W.NO_BUDGET if r.no_budget or r.budget is None else r.budget
-        writer.add([r.seq, r.project, r.objective, r.target, r.location, budget, r.kpi,
-                    r.expected_result])
+        writer.add(
+            [r.seq, r.project, r.objective, r.target, r.location, budget, r.kpi, r.expected_result]
+        )
     writer.add([None, W.TOTAL, None, None, None, data.budget_total, None, None], kind="total")
     _signer_lines(writer, options, data.office)
     writer.finish()
 
 
-def summary_sheet(wb: Workbook, data: Any, options: ReportOptions, progress: Progress | None) -> None:
+def summary_sheet(
+    wb: Workbook, data: Any, options: ReportOptions, progress: Progress | None
+) -> None:
     ws = wb.create_sheet(safe_sheet_title("F2 สรุปผลการดำเนินงาน"))
     header = list(W.SUMMARY_HEADER)
     header[2:3] = ["วันที่เริ่ม", "ถึงวันที่"]
-    columns = _columns(header, ["text", "text", "date", "date", "text", "int", "text", "money",
-                                "money", "text", "text"])
-    writer = SheetWriter(ws, columns, title_lines=[W.SUMMARY_TITLE, _fy(data.fiscal_year),
-                                                   data.office.place_line],
-                         thai_digits=options.thai_digits)
+    columns = _columns(
+        header,
+        ["text", "text", "date", "date", "text", "int", "text", "money", "money", "text", "text"],
+    )
+    writer = SheetWriter(
+        ws,
+        columns,
+        title_lines=[W.SUMMARY_TITLE, _fy(data.fiscal_year), data.office.place_line],
+        thai_digits=options.thai_digits,
+    )
     for r in data.rows:
         spent = sum((a.budget_spent or Decimal(0) for a in r.activities), Decimal(0))
-        writer.add([str(r.seq), r.project, None, None, None, None,
-                    f"ตามแผน {r.planned_activities} กิจกรรม ดำเนินการ {len(r.activities)} กิจกรรม",
-                    W.NO_BUDGET if r.no_budget or r.budget is None else r.budget,
-                    spent if r.activities else None, None, None], kind="total")
+        writer.add(
+            [
+                str(r.seq),
+                r.project,
+                None,
+                None,
+                None,
+                None,
+                f"ตามแผน {r.planned_activities} กิจกรรม ดำเนินการ {len(r.activities)} กิจกรรม",
+                W.NO_BUDGET if r.no_budget or r.budget is None else r.budget,
+                spent if r.activities else None,
+                None,
+                None,
+            ],
+            kind="total",
+        )
         if not r.activities:
             writer.add([None, W.NOT_HELD] + [None] * 9)
         for n, a in enumerate(r.activities, start=1):
-            writer.add([f"{r.seq}.{n}", a.title, a.held_on, a.held_until, a.place, a.participants,
-                        a.outputs, None, a.budget_spent, a.problems, a.remedies])
-    writer.add([None, W.TOTAL, None, None, None, data.participant_total, None, data.budget_total,
-                data.spent_total, None, None], kind="total")
+            writer.add(
+                [
+                    f"{r.seq}.{n}",
+                    a.title,
+                    a.held_on,
+                    a.held_until,
+                    a.place,
+                    a.participants,
+                    a.outputs,
+                    None,
+                    a.budget_spent,
+                    a.problems,
+                    a.remedies,
+                ]
+            )
+    writer.add(
+        [
+            None,
+            W.TOTAL,
+            None,
+            None,
+            None,
+            data.participant_total,
+            None,
+            data.budget_total,
+            data.spent_total,
+            None,
+            None,
+        ],
+        kind="total",
+    )
     _signer_lines(writer, options, data.office)
     writer.finish()
 
 
-def notice_sheet(wb: Workbook, data: Any, options: ReportOptions, progress: Progress | None) -> None:
+def notice_sheet(
+    wb: Workbook, data: Any, options: ReportOptions, progress: Progress | None
+) -> None:
     from exports.reports.documents import notice_date_line, notice_paragraphs
 
     ws = wb.create_sheet(safe_sheet_title("ประกาศผลการดำเนินงาน"))
     plain = options.with_(thai_digits=False)
-    writer = SheetWriter(ws, [Column("ข้อความ", width=110)],
-                         title_lines=[f"ประกาศ{data.office.name}",
-                                      f"เรื่อง ผลการดำเนินงานตามแผนปฏิบัติงาน{W.PROGRAMME_LEV} "
-                                      f"{_fy(data.fiscal_year)}"])
+    writer = SheetWriter(
+        ws,
+        [Column("ข้อความ", width=110)],
+        title_lines=[
+            f"ประกาศ{data.office.name}",
+            f"เรื่อง ผลการดำเนินงานตามแผนปฏิบัติงาน{W.PROGRAMME_LEV} {_fy(data.fiscal_year)}",
+        ],
+    )
     for text in notice_paragraphs(data, plain):
         writer.add([text])
     when = data.monitoring.get("notice_posted_on") or data.monitoring.get("reported_on")
@@ -92,32 +150,63 @@ def notice_sheet(wb: Workbook, data: Any, options: ReportOptions, progress: Prog
     writer.finish()
     # the per-project figures as numbers, for whoever checks them
     ws2 = wb.create_sheet(safe_sheet_title("ตัวเลขประกอบประกาศ"))
-    columns = [Column("ที่", "int"), Column("โครงการ"), Column("กิจกรรมตามแผน", "int"),
-               Column("กิจกรรมที่ดำเนินการ", "int"), Column("ผู้เข้าร่วม (คน)", "int"),
-               Column("งบประมาณที่ใช้ (บาท)", "money")]
-    figures = SheetWriter(ws2, columns, title_lines=[f"ผลการดำเนินงาน {data.office.name} "
-                                                     f"{_fy(data.fiscal_year)}"])
+    columns = [
+        Column("ที่", "int"),
+        Column("โครงการ"),
+        Column("กิจกรรมตามแผน", "int"),
+        Column("กิจกรรมที่ดำเนินการ", "int"),
+        Column("ผู้เข้าร่วม (คน)", "int"),
+        Column("งบประมาณที่ใช้ (บาท)", "money"),
+    ]
+    figures = SheetWriter(
+        ws2, columns, title_lines=[f"ผลการดำเนินงาน {data.office.name} {_fy(data.fiscal_year)}"]
+    )
     for r in data.rows:
-        figures.add([r.seq, r.project, r.planned_activities, len(r.activities),
-                     sum(a.participants or 0 for a in r.activities),
-                     sum((a.budget_spent or Decimal(0) for a in r.activities), Decimal(0))])
-    figures.add([None, W.TOTAL, sum(r.planned_activities for r in data.rows), data.activity_count,
-                 data.participant_total, data.spent_total], kind="total")
+        figures.add(
+            [
+                r.seq,
+                r.project,
+                r.planned_activities,
+                len(r.activities),
+                sum(a.participants or 0 for a in r.activities),
+                sum((a.budget_spent or Decimal(0) for a in r.activities), Decimal(0)),
+            ]
+        )
+    figures.add(
+        [
+            None,
+            W.TOTAL,
+            sum(r.planned_activities for r in data.rows),
+            data.activity_count,
+            data.participant_total,
+            data.spent_total,
+        ],
+        kind="total",
+    )
     figures.finish()
 
 
-def monitoring_sheet(wb: Workbook, data: Any, options: ReportOptions,
-                     progress: Progress | None) -> None:
+def monitoring_sheet(
+    wb: Workbook, data: Any, options: ReportOptions, progress: Progress | None
+) -> None:
     from exports.reports.documents import scope_line
 
     ws = wb.create_sheet(safe_sheet_title("F3 แบบติดตาม"))
     header = list(W.MONITORING_HEADER)
     header[7:8] = ["(๕)\nวันที่รายงานผล", "วันที่ปิดประกาศ"]
-    columns = _columns(header, ["int", "text", "text", "date", "date", "date", "int", "date",
-                                "date", "text"])
-    writer = SheetWriter(ws, columns, title_lines=[
-        W.MONITORING_TITLE, "การขับเคลื่อนคณะกรรมการเครือข่ายอาสาสมัครท้องถิ่นรักษ์โลก "
-        + _fy(data.fiscal_year), scope_line(data.office)], thai_digits=options.thai_digits)
+    columns = _columns(
+        header, ["int", "text", "text", "date", "date", "date", "int", "date", "date", "text"]
+    )
+    writer = SheetWriter(
+        ws,
+        columns,
+        title_lines=[
+            W.MONITORING_TITLE,
+            "การขับเคลื่อนคณะกรรมการเครือข่ายอาสาสมัครท้องถิ่นรักษ์โลก " + _fy(data.fiscal_year),
+            scope_line(data.office),
+        ],
+        thai_digits=options.thai_digits,
+    )
     groups = data.groups()
     number = 0
     total = len(data.rows)
@@ -126,34 +215,80 @@ def monitoring_sheet(wb: Workbook, data: Any, options: ReportOptions,
             writer.add([f"อำเภอ{district} ({len(members)} แห่ง)"], kind="group")
         for r in members:
             number += 1
-            writer.add([number, district, r.lao, r.committee_selected_on, r.committee_met_on,
-                        r.plan_made_on, r.activities, r.reported_on, r.notice_posted_on, r.note])
+            writer.add(
+                [
+                    number,
+                    district,
+                    r.lao,
+                    r.committee_selected_on,
+                    r.committee_met_on,
+                    r.plan_made_on,
+                    r.activities,
+                    r.reported_on,
+                    r.notice_posted_on,
+                    r.note,
+                ]
+            )
             if progress is not None and number % 500 == 0:
                 progress(number, total)
     done = sum(1 for r in data.rows if r.reported_on)
     writer.row += 1
-    writer.note(f"อปท. ทั้งหมด {len(data.rows)} แห่ง รายงานผลและปิดประกาศแล้ว {done} แห่ง "
-                f"ยังไม่รายงาน {len(data.rows) - done} แห่ง")
+    writer.note(
+        f"อปท. ทั้งหมด {len(data.rows)} แห่ง รายงานผลและปิดประกาศแล้ว {done} แห่ง "
+        f"ยังไม่รายงาน {len(data.rows) - done} แห่ง"
+    )
     writer.finish()
 
 
-def softpower_sheet(wb: Workbook, data: Any, options: ReportOptions,
-                    progress: Progress | None) -> None:
+def softpower_sheet(
+    wb: Workbook, data: Any, options: ReportOptions, progress: Progress | None
+) -> None:
     from exports.reports.documents import scope_line
 
     ws = wb.create_sheet(safe_sheet_title("Soft Power"))
-    columns = _columns(W.SOFTPOWER_HEADER, ["int", "text", "text", "text", "text", "int", "money",
-                                            "text", "text", "text", "text"])
-    writer = SheetWriter(ws, columns, title_lines=[W.SOFTPOWER_TITLE, _fy(data.fiscal_year),
-                                                   scope_line(data.office)],
-                         thai_digits=options.thai_digits)
+    columns = _columns(
+        W.SOFTPOWER_HEADER,
+        ["int", "text", "text", "text", "text", "int", "money", "text", "text", "text", "text"],
+    )
+    writer = SheetWriter(
+        ws,
+        columns,
+        title_lines=[W.SOFTPOWER_TITLE, _fy(data.fiscal_year), scope_line(data.office)],
+        thai_digits=options.thai_digits,
+    )
     for n, r in enumerate(data.rows, start=1):
         v = r.values
-        writer.add([n, r.lao, v.get("identity"), v.get("product"), v.get("group"),
-                    v.get("participants"), v.get("income"), v.get("training"), v.get("publicity"),
-                    v.get("photos_url"), v.get("video_url")])
-    writer.add([None, W.TOTAL, None, f"{len(data.rows)} ผลิตภัณฑ์", None, data.participants_total,
-                data.income_total, None, None, None, None], kind="total")
+        writer.add(
+            [
+                n,
+                r.lao,
+                v.get("identity"),
+                v.get("product"),
+                v.get("group"),
+                v.get("participants"),
+                v.get("income"),
+                v.get("training"),
+                v.get("publicity"),
+                v.get("photos_url"),
+                v.get("video_url"),
+            ]
+        )
+    writer.add(
+        [
+            None,
+            W.TOTAL,
+            None,
+            f"{len(data.rows)} ผลิตภัณฑ์",
+            None,
+            data.participants_total,
+            data.income_total,
+            None,
+            None,
+            None,
+            None,
+        ],
+        kind="total",
+    )
     writer.finish()
 
 
@@ -162,14 +297,18 @@ def kpi_sheet(wb: Workbook, data: Any, options: ReportOptions, progress: Progres
 
     ws = wb.create_sheet(safe_sheet_title("ตัวชี้วัด"))
     if data.consolidated:
-        columns = _columns(W.KPI_HEADER_ALL + ["ค่าที่พบบ่อย"],
-                           ["int", "text", "text", "int", "decimal", "decimal", "decimal",
-                            "decimal", "text"])
+        columns = _columns(
+            W.KPI_HEADER_ALL + ["ค่าที่พบบ่อย"],
+            ["int", "text", "text", "int", "decimal", "decimal", "decimal", "decimal", "text"],
+        )
     else:
         columns = _columns(W.KPI_HEADER_ONE, ["int", "text", "text", "decimal"])
-    writer = SheetWriter(ws, columns, title_lines=[W.KPI_TITLE, data.programme_name,
-                                                   scope_line(data.office)],
-                         thai_digits=options.thai_digits)
+    writer = SheetWriter(
+        ws,
+        columns,
+        title_lines=[W.KPI_TITLE, data.programme_name, scope_line(data.office)],
+        thai_digits=options.thai_digits,
+    )
     n = 0
     for stage, lines in data.stages:
         if stage:
@@ -179,39 +318,88 @@ def kpi_sheet(wb: Workbook, data: Any, options: ReportOptions, progress: Progres
             unit = line.unit if line.kind not in ("choice", "text", "url") else ""
             if data.consolidated:
                 total = None if line.kind == "percent" else line.total
-                writer.add([n, line.name, unit, line.reported, total, line.mean, line.minimum,
-                            line.maximum, line.common or None])
+                writer.add(
+                    [
+                        n,
+                        line.name,
+                        unit,
+                        line.reported,
+                        total,
+                        line.mean,
+                        line.minimum,
+                        line.maximum,
+                        line.common or None,
+                    ]
+                )
             else:
                 writer.add([n, line.name, unit, line.value])
     writer.finish()
 
 
-def calendar_sheet(wb: Workbook, data: Any, options: ReportOptions,
-                   progress: Progress | None) -> None:
+def calendar_sheet(
+    wb: Workbook, data: Any, options: ReportOptions, progress: Progress | None
+) -> None:
     from exports.reports.calendar import STATE_TH, month_title
 
     ws = wb.create_sheet(safe_sheet_title("กำหนดส่ง"))
-    columns = [Column("ที่", "int"), Column("เริ่ม", "date"), Column("กำหนดส่ง", "date"),
-               Column("เวลา"), Column("สิ่งที่ต้องดำเนินการ"), Column("แบบฟอร์ม"), Column("โครงการ"),
-               Column("ส่งถึง"), Column("สถานะ"), Column("อปท. ส่งแล้ว", "int"),
-               Column("อปท. ทั้งหมด", "int"), Column("หมายเหตุ")]
-    writer = SheetWriter(ws, columns, title_lines=[
-        W.CALENDAR_TITLE, month_title(data.month, options.with_(thai_digits=False)),
-        data.office.name], thai_digits=options.thai_digits)
+    columns = [
+        Column("ที่", "int"),
+        Column("เริ่ม", "date"),
+        Column("กำหนดส่ง", "date"),
+        Column("เวลา"),
+        Column("สิ่งที่ต้องดำเนินการ"),
+        Column("แบบฟอร์ม"),
+        Column("โครงการ"),
+        Column("ส่งถึง"),
+        Column("สถานะ"),
+        Column("อปท. ส่งแล้ว", "int"),
+        Column("อปท. ทั้งหมด", "int"),
+        Column("หมายเหตุ"),
+    ]
+    writer = SheetWriter(
+        ws,
+        columns,
+        title_lines=[
+            W.CALENDAR_TITLE,
+            month_title(data.month, options.with_(thai_digits=False)),
+            data.office.name,
+        ],
+        thai_digits=options.thai_digits,
+    )
     for n, line in enumerate(data.lines, start=1):
-        writer.add([n, line.start, line.due, line.time, line.title, line.form_name, line.programme,
-                    line.sends_to, STATE_TH.get(line.state, line.state), line.laos_done,
-                    line.laos_total, line.non_working])
+        writer.add(
+            [
+                n,
+                line.start,
+                line.due,
+                line.time,
+                line.title,
+                line.form_name,
+                line.programme,
+                line.sends_to,
+                STATE_TH.get(line.state, line.state),
+                line.laos_done,
+                line.laos_total,
+                line.non_working,
+            ]
+        )
     writer.finish()
 
 
-SHEETS = {"plan": plan_sheet, "summary": summary_sheet, "notice": notice_sheet,
-          "monitoring": monitoring_sheet, "softpower": softpower_sheet, "kpi": kpi_sheet,
-          "calendar": calendar_sheet}
+SHEETS = {
+    "plan": plan_sheet,
+    "summary": summary_sheet,
+    "notice": notice_sheet,
+    "monitoring": monitoring_sheet,
+    "softpower": softpower_sheet,
+    "kpi": kpi_sheet,
+    "calendar": calendar_sheet,
+}
 
 
-def write(kind: str, data: Any, options: ReportOptions, path: Path,
-          progress: Progress | None = None) -> Path:
+def write(
+    kind: str, data: Any, options: ReportOptions, path: Path, progress: Progress | None = None
+) -> Path:
     wb = Workbook()
     wb.remove(wb.active)
     SHEETS[kind](wb, data, options, progress)

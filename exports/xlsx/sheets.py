@@ -41,7 +41,7 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 @dataclass
 class Column:
     title: str
-    kind: str = "text"       # text | int | money | decimal | date | wrap
+    kind: str = "text"  # text | int | money | decimal | date | wrap
     width: float | None = None
 
 
@@ -49,8 +49,9 @@ def display_width(text: str) -> float:
     """Columns of a Thai string: combining marks (above/below vowels, tone marks) take none."""
     longest = 0.0
     for line in str(text).split("\n"):
-        width = sum(0 if unicodedata.combining(ch) or unicodedata.category(ch) == "Mn" else 1
-                    for ch in line)
+        width = sum(
+            0 if unicodedata.combining(ch) or unicodedata.category(ch) == "Mn" else 1 for ch in line
+        )
         longest = max(longest, width)
     return longest
 
@@ -60,12 +61,14 @@ def number_format_of(value: Any, kind: str, thai_digits: bool) -> str:
         return DATE_FORMAT_THAI if thai_digits else DATE_FORMAT
     if isinstance(value, (int, float, Decimal)) and not isinstance(value, bool):
         return {"money": MONEY_FORMAT, "int": INT_FORMAT}.get(
-            kind, INT_FORMAT if isinstance(value, int) else DEC_FORMAT)
+            kind, INT_FORMAT if isinstance(value, int) else DEC_FORMAT
+        )
     return "General"
 
 
-def set_value(cell: Any, value: Any, kind: str = "text", *, thai_digits: bool = False,
-              styled: bool = False) -> None:
+def set_value(
+    cell: Any, value: Any, kind: str = "text", *, thai_digits: bool = False, styled: bool = False
+) -> None:
     """Writes a typed value; ``styled`` when a named style already carries the number format."""
     if value is None or value == "":
         cell.value = None
@@ -80,12 +83,12 @@ def set_value(cell: Any, value: Any, kind: str = "text", *, thai_digits: bool = 
     text = str(value)
     cell.value = text
     if text.startswith(_FORMULA_START):
-        cell.data_type = "s"      # a string, not a formula
-        cell.quotePrefix = True   # and Excel keeps it text when the cell is edited
+        cell.data_type = "s"  # a string, not a formula
+        cell.quotePrefix = True  # and Excel keeps it text when the cell is edited
 
 
 def safe_sheet_title(title: str) -> str:
-    for ch in '[]:*?/\\':
+    for ch in "[]:*?/\\":
         title = title.replace(ch, " ")
     return title[:31].strip() or "Sheet"
 
@@ -93,8 +96,14 @@ def safe_sheet_title(title: str) -> str:
 class SheetWriter:
     """Writes a titled table into a worksheet, row by row."""
 
-    def __init__(self, ws: Worksheet, columns: Sequence[Column], *, title_lines: Iterable[str] = (),
-                 thai_digits: bool = False):
+    def __init__(
+        self,
+        ws: Worksheet,
+        columns: Sequence[Column],
+        *,
+        title_lines: Iterable[str] = (),
+        thai_digits: bool = False,
+    ):
         self.ws = ws
         self.columns = list(columns)
         self.thai_digits = thai_digits
@@ -163,10 +172,15 @@ class SheetWriter:
         name = self._styles.get(key)
         if name is None:
             name = "lev-" + hashlib.sha1(repr(key).encode()).hexdigest()[:10]
-            style = NamedStyle(name=name, font=Font(name=FONT_NAME, size=SIZE, bold=bold),
-                               border=BORDER, number_format=fmt,
-                               alignment=Alignment(vertical="top", horizontal="right")
-                               if right else Alignment(vertical="top", wrap_text=wrap))
+            style = NamedStyle(
+                name=name,
+                font=Font(name=FONT_NAME, size=SIZE, bold=bold),
+                border=BORDER,
+                number_format=fmt,
+                alignment=Alignment(vertical="top", horizontal="right")
+                if right
+                else Alignment(vertical="top", wrap_text=wrap),
+            )
             if bold:
                 style.fill = GROUP_FILL
             existing = {getattr(s, "name", s) for s in self.ws.parent.named_styles}

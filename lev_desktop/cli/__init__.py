@@ -33,8 +33,13 @@ def open_store(args: argparse.Namespace):  # noqa: ANN201
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="lev", description=_("LEV Desktop command-line tool"))
     parser.add_argument("--version", action="version", version=f"LEV Desktop {__version__}")
-    parser.add_argument("--db", help=_("database file or SQLAlchemy URL (default: LEV_DB_URL, "
-                                       "or the file in the user's data folder)"))
+    parser.add_argument(
+        "--db",
+        help=_(
+            "database file or SQLAlchemy URL (default: LEV_DB_URL, "
+            "or the file in the user's data folder)"
+        ),
+    )
     parser.add_argument("--lang", help=_("language of messages: th or en"))
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in COMMAND_MODULES:

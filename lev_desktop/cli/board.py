@@ -12,21 +12,33 @@ from lev_desktop.i18n import _
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    board = sub.add_parser("board", help=_("consolidation board: each LAO's state and figures "
-                                           "for a programme"))
+    board = sub.add_parser(
+        "board", help=_("consolidation board: each LAO's state and figures for a programme")
+    )
     board.add_argument("--programme", required=True, help=_("programme code, e.g. P1"))
     board.add_argument("--fiscal-year", type=int, help=_("fiscal year (BE), e.g. 2568"))
-    board.add_argument("--obligation", help=_("obligation code, e.g. P1.LAO.REPORT "
-                                              "(default: the first LAO obligation)"))
+    board.add_argument(
+        "--obligation",
+        help=_("obligation code, e.g. P1.LAO.REPORT (default: the first LAO obligation)"),
+    )
     board.add_argument("--period", help=_("period of a recurring obligation, e.g. 2025-03"))
     board.add_argument("--district", help=_("only this district (DOPA code, e.g. 4801)"))
-    board.add_argument("--type", dest="lao_type", help=_("only this LAO type: pao, "
-                       "city_municipality, town_municipality, subdistrict_municipality, sao "
-                       "(or อบต., ทต., …)"))
+    board.add_argument(
+        "--type",
+        dest="lao_type",
+        help=_(
+            "only this LAO type: pao, "
+            "city_municipality, town_municipality, subdistrict_municipality, sao "
+            "(or อบต., ทต., …)"
+        ),
+    )
     board.add_argument("--office", help=_("consolidate under this office instead of this one"))
     board.add_argument("--today", help=_("judge states as on this date (ISO), default today"))
-    board.add_argument("--by-district", action="store_true",
-                       help=_("print one line per district instead of one per LAO"))
+    board.add_argument(
+        "--by-district",
+        action="store_true",
+        help=_("print one line per district instead of one per LAO"),
+    )
     board.set_defaults(handler=cmd_board)
 
 
@@ -51,8 +63,9 @@ def cmd_board(args: argparse.Namespace) -> int:
     store = open_store(args)
     programme = get_programme(store, args.programme)
     if programme is None:
-        raise CliError(_("No programme with code {code} — see 'lev programmes'").format(
-            code=args.programme), 2)
+        raise CliError(
+            _("No programme with code {code} — see 'lev programmes'").format(code=args.programme), 2
+        )
     lao_type = None
     if args.lao_type:
         try:
@@ -69,28 +82,64 @@ def cmd_board(args: argparse.Namespace) -> int:
             raise CliError(_("Please give the date as YYYY-MM-DD"), 2) from exc
     try:
         board = consolidation.build_board(
-            store, programme, fiscal_year=args.fiscal_year, obligation=args.obligation,
-            period=args.period, district=args.district, lao_type=lao_type, office=args.office,
-            today=today)
+            store,
+            programme,
+            fiscal_year=args.fiscal_year,
+            obligation=args.obligation,
+            period=args.period,
+            district=args.district,
+            lao_type=lao_type,
+            office=args.office,
+            today=today,
+        )
     except LookupError as exc:
-        raise CliError(_("Unknown obligation or period: {name}").format(name=exc.args[0]), 2) from exc
+        raise CliError(
+            _("Unknown obligation or period: {name}").format(name=exc.args[0]), 2
+        ) from exc
 
     metric_titles = [m.title for m in board.metrics]
     if args.by_district:
-        print("\t".join([_("District"), _("LAOs")]
-                        + [s.label for s in consolidation.STATE_ORDER] + metric_titles))
+        print(
+            "\t".join(
+                [_("District"), _("LAOs")]
+                + [s.label for s in consolidation.STATE_ORDER]
+                + metric_titles
+            )
+        )
         for group in board.districts:
-            print("\t".join([group.label, str(group.laos)]
-                            + [str(group.counts[s]) for s in consolidation.STATE_ORDER]
-                            + [plain(group.totals.get(m.key), m.kind) for m in board.metrics]))
+            print(
+                "\t".join(
+                    [group.label, str(group.laos)]
+                    + [str(group.counts[s]) for s in consolidation.STATE_ORDER]
+                    + [plain(group.totals.get(m.key), m.kind) for m in board.metrics]
+                )
+            )
     else:
-        print("\t".join([_("District"), _("Code"), _("LAO"), _("Type"), _("State"),
-                         _("Received on")] + metric_titles))
+        print(
+            "\t".join(
+                [_("District"), _("Code"), _("LAO"), _("Type"), _("State"), _("Received on")]
+                + metric_titles
+            )
+        )
         for row in board.rows:
-            print("\t".join([row.district, row.code, row.name, row.type_abbr,
-                             row.state.label if row.state else "", format_date(row.arrived)]
-                            + [plain(row.values.get(m.key), m.kind) for m in board.metrics]))
+            print(
+                "\t".join(
+                    [
+                        row.district,
+                        row.code,
+                        row.name,
+                        row.type_abbr,
+                        row.state.label if row.state else "",
+                        format_date(row.arrived),
+                    ]
+                    + [plain(row.values.get(m.key), m.kind) for m in board.metrics]
+                )
+            )
     counts = " ".join(f"{s.label}={board.counts[s]}" for s in consolidation.STATE_ORDER)
-    print("\t".join(["TOTAL", str(len(board.rows)), counts, "", "", ""]
-                    + [plain(board.totals.get(m.key), m.kind) for m in board.metrics]))
+    print(
+        "\t".join(
+            ["TOTAL", str(len(board.rows)), counts, "", "", ""]
+            + [plain(board.totals.get(m.key), m.kind) for m in board.metrics]
+        )
+    )
     return 0

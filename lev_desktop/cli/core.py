@@ -14,8 +14,14 @@ def register(sub: argparse._SubParsersAction) -> None:
     init.add_argument("--level", required=True, choices=["lao", "district", "province", "national"])
     init.add_argument("--office", required=True, help=_("office code"))
     init.add_argument("--name", required=True, help=_("office name"))
-    init.add_argument("--type", dest="lao_type", help=_("LAO type: pao, city_municipality, "
-                      "town_municipality, subdistrict_municipality, sao (or อบต., ทต., …)"))
+    init.add_argument(
+        "--type",
+        dest="lao_type",
+        help=_(
+            "LAO type: pao, city_municipality, "
+            "town_municipality, subdistrict_municipality, sao (or อบต., ทต., …)"
+        ),
+    )
     init.add_argument("--parent", help=_("code of the office this one reports to"))
     init.add_argument("--province", help=_("province DOPA code, e.g. 48"))
     init.add_argument("--district", help=_("district DOPA code, e.g. 4801"))
@@ -37,13 +43,22 @@ def cmd_init(args: argparse.Namespace) -> int:
 
     store = open_store(args)
     try:
-        office = initialise(store, level=args.level, code=args.office, name=args.name,
-                            lao_type=args.lao_type, parent=args.parent,
-                            province_code=args.province, district_code=args.district,
-                            officer=args.officer)
+        office = initialise(
+            store,
+            level=args.level,
+            code=args.office,
+            name=args.name,
+            lao_type=args.lao_type,
+            parent=args.parent,
+            province_code=args.province,
+            district_code=args.district,
+            officer=args.officer,
+        )
     except SetupError as exc:
         raise CliError(str(exc), 2) from exc
-    print(_("This database now belongs to {name} ({code})").format(name=office.name, code=office.code))
+    print(
+        _("This database now belongs to {name} ({code})").format(name=office.name, code=office.code)
+    )
     return 0
 
 

@@ -14,14 +14,24 @@ LEVELS = ["lao", "district", "province", "national", "all"]
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    cmd = sub.add_parser("deadlines", help=_("list the deadlines of the programmes in a date range"))
+    cmd = sub.add_parser(
+        "deadlines", help=_("list the deadlines of the programmes in a date range")
+    )
     cmd.add_argument("--from", dest="start", required=True, help=_("first day, YYYY-MM-DD"))
     cmd.add_argument("--to", dest="end", required=True, help=_("last day, YYYY-MM-DD"))
     cmd.add_argument("--programme", help=_("only this programme (code, e.g. P5)"))
-    cmd.add_argument("--level", choices=LEVELS, default="all",
-                     help=_("only the deadlines of this level (default: all)"))
-    cmd.add_argument("--format", choices=["tsv", "ics"], default="tsv",
-                     help=_("tsv: one line per deadline; ics: an iCalendar file"))
+    cmd.add_argument(
+        "--level",
+        choices=LEVELS,
+        default="all",
+        help=_("only the deadlines of this level (default: all)"),
+    )
+    cmd.add_argument(
+        "--format",
+        choices=["tsv", "ics"],
+        default="tsv",
+        help=_("tsv: one line per deadline; ics: an iCalendar file"),
+    )
     cmd.add_argument("--out", help=_("write to this file instead of the screen"))
     cmd.set_defaults(handler=cmd_deadlines)
 
@@ -30,8 +40,9 @@ def _day(text: str) -> dt.date:
     try:
         return dt.date.fromisoformat(text)
     except ValueError as exc:
-        raise CliError(_("Not a date: {text} (write it as YYYY-MM-DD, e.g. 2025-09-01)")
-                       .format(text=text), 2) from exc
+        raise CliError(
+            _("Not a date: {text} (write it as YYYY-MM-DD, e.g. 2025-09-01)").format(text=text), 2
+        ) from exc
 
 
 def tsv_line(deadline) -> str:  # noqa: ANN001
@@ -44,7 +55,9 @@ def tsv_line(deadline) -> str:  # noqa: ANN001
         if (start.year, start.month) == (due.year, due.month):
             be = f"{start.day}–{format_date(due, 'short', thai=True)}"
         else:
-            be = f"{format_date(start, 'short', thai=True)} – {format_date(due, 'short', thai=True)}"
+            be = (
+                f"{format_date(start, 'short', thai=True)} – {format_date(due, 'short', thai=True)}"
+            )
     else:
         iso = deadline.due.isoformat()
         be = format_date(deadline.due, "weekday", thai=True)
@@ -61,8 +74,9 @@ def cmd_deadlines(args: argparse.Namespace) -> int:
     store = open_store(args)
     try:
         warnings: list[str] = []
-        deadlines = cli_deadlines(store, start, end, programme=args.programme, level=args.level,
-                                  warnings=warnings)
+        deadlines = cli_deadlines(
+            store, start, end, programme=args.programme, level=args.level, warnings=warnings
+        )
         for warning in warnings:
             print(f"lev: {warning}", file=sys.stderr)
     except KeyError as exc:
@@ -88,5 +102,9 @@ def _write(path: Path, data: bytes) -> None:
         tmp.write_bytes(data)
         tmp.replace(path)
     except OSError as exc:
-        raise CliError(_("Cannot write the file {path}: {reason}").format(
-            path=path, reason=exc.strerror or exc), 1) from exc
+        raise CliError(
+            _("Cannot write the file {path}: {reason}").format(
+                path=path, reason=exc.strerror or exc
+            ),
+            1,
+        ) from exc

@@ -11,25 +11,43 @@ from lev_desktop.i18n import _
 
 def register(sub: argparse._SubParsersAction) -> None:
     export = sub.add_parser("export", help=_("write a signed package for another office"))
-    export.add_argument("--to", required=True, dest="recipient", help=_("code of the receiving office"))
+    export.add_argument(
+        "--to", required=True, dest="recipient", help=_("code of the receiving office")
+    )
     export.add_argument("--out", required=True, help=_("package file to write (.levpkg)"))
-    export.add_argument("--since-last", action="store_true",
-                        help=_("only what changed since the last package sent to that office"))
-    export.add_argument("--programme", nargs="+", default=None, help=_("programme codes (default: all)"))
-    export.add_argument("--fiscal-year", nargs="+", type=int, default=None,
-                        help=_("fiscal years in BE, e.g. 2568 (default: all)"))
+    export.add_argument(
+        "--since-last",
+        action="store_true",
+        help=_("only what changed since the last package sent to that office"),
+    )
+    export.add_argument(
+        "--programme", nargs="+", default=None, help=_("programme codes (default: all)")
+    )
+    export.add_argument(
+        "--fiscal-year",
+        nargs="+",
+        type=int,
+        default=None,
+        help=_("fiscal years in BE, e.g. 2568 (default: all)"),
+    )
     export.set_defaults(handler=cmd_export)
 
     imp = sub.add_parser("import", help=_("import packages from other offices"))
     imp.add_argument("files", nargs="+", help=_("package files (.levpkg)"))
     imp.add_argument("--dry-run", action="store_true", help=_("only show what would change"))
-    imp.add_argument("--trust", action="store_true",
-                     help=_("trust the key of a new sending office without asking (for scripts)"))
+    imp.add_argument(
+        "--trust",
+        action="store_true",
+        help=_("trust the key of a new sending office without asking (for scripts)"),
+    )
     imp.set_defaults(handler=cmd_import)
 
     key = sub.add_parser("keys", help=_("this office's key fingerprint and the trusted keys"))
-    key.add_argument("--forget", metavar="OFFICE",
-                     help=_("forget the trusted key of an office (its next package asks again)"))
+    key.add_argument(
+        "--forget",
+        metavar="OFFICE",
+        help=_("forget the trusted key of an office (its next package asks again)"),
+    )
     key.set_defaults(handler=cmd_keys)
 
     form = sub.add_parser("excel-form", help=_("pre-filled Excel form for an LAO without the app"))
@@ -49,16 +67,31 @@ def cmd_export(args: argparse.Namespace) -> int:
 
     store = open_store(args)
     try:
-        result = export_package(store, args.recipient, args.out, since_last=args.since_last,
-                                programmes=args.programme, fiscal_years=args.fiscal_year)
+        result = export_package(
+            store,
+            args.recipient,
+            args.out,
+            since_last=args.since_last,
+            programmes=args.programme,
+            fiscal_years=args.fiscal_year,
+        )
     except ExportError as exc:
         raise CliError(str(exc), 2) from exc
     if result.note:
         print(result.note)
     kind = _("changes only") if result.kind == "delta" else _("full")
-    print(_("Package {name} for {office}: sequence {seq} ({kind}), {count} records, {size} bytes").format(
-        name=result.path, office=result.recipient, seq=result.sequence, kind=kind,
-        count=result.total, size=result.size))
+    print(
+        _(
+            "Package {name} for {office}: sequence {seq} ({kind}), {count} records, {size} bytes"
+        ).format(
+            name=result.path,
+            office=result.recipient,
+            seq=result.sequence,
+            kind=kind,
+            count=result.total,
+            size=result.size,
+        )
+    )
     for table, count in sorted(result.counts.items()):
         print(f"  {table}\t{count}")
     if result.embedded:
@@ -71,21 +104,53 @@ def cmd_export(args: argparse.Namespace) -> int:
 def _print_plan(plan) -> None:  # noqa: ANN001
     from lev_desktop.exchange.importer import Status
 
-    labels = {Status.OK: _("will be imported"), Status.DUPLICATE: _("already imported"),
-              Status.NEEDS_TRUST: _("new key: needs trust"), Status.REFUSED: _("refused")}
-    print("\t".join([_("File"), _("Office"), _("Sequence"), _("New"), _("Updated"),
-                     _("Unchanged"), _("Conflicts"), _("Refused"), _("Result")]))
+    labels = {
+        Status.OK: _("will be imported"),
+        Status.DUPLICATE: _("already imported"),
+        Status.NEEDS_TRUST: _("new key: needs trust"),
+        Status.REFUSED: _("refused"),
+    }
+    print(
+        "\t".join(
+            [
+                _("File"),
+                _("Office"),
+                _("Sequence"),
+                _("New"),
+                _("Updated"),
+                _("Unchanged"),
+                _("Conflicts"),
+                _("Refused"),
+                _("Result"),
+            ]
+        )
+    )
     for package in plan.packages:
         if not package.parts:
-            print("\t".join([package.file_name, "-", "-", "0", "0", "0", "0", "0",
-                             labels[package.status]]))
+            print(
+                "\t".join(
+                    [package.file_name, "-", "-", "0", "0", "0", "0", "0", labels[package.status]]
+                )
+            )
             continue
         for part in package.parts:
             c = part.counts
             office = part.sender + (f" ({_('via')} {part.relayed_by})" if part.relayed_by else "")
-            print("\t".join([package.file_name, office, str(part.sequence), str(c["new"]),
-                             str(c["updated"]), str(c["unchanged"]), str(c["conflicts"]),
-                             str(c["refused"]), labels.get(part.status, part.status)]))
+            print(
+                "\t".join(
+                    [
+                        package.file_name,
+                        office,
+                        str(part.sequence),
+                        str(c["new"]),
+                        str(c["updated"]),
+                        str(c["unchanged"]),
+                        str(c["conflicts"]),
+                        str(c["refused"]),
+                        labels.get(part.status, part.status),
+                    ]
+                )
+            )
             if part.new_key and not part.relayed_by:
                 from lev_desktop.exchange.keys import format_fingerprint
 
@@ -105,8 +170,12 @@ def cmd_import(args: argparse.Namespace) -> int:
     _print_plan(plan)
     for package in plan.packages:
         if package.status == Status.REFUSED:
-            print(_("Refused: {file}: {reason}").format(file=package.file_name, reason=package.reason),
-                  file=sys.stderr)
+            print(
+                _("Refused: {file}: {reason}").format(
+                    file=package.file_name, reason=package.reason
+                ),
+                file=sys.stderr,
+            )
     if args.dry_run:
         print(_("Dry run: nothing was written."))
         return 2 if all(p.status == Status.REFUSED for p in plan.packages) else 0
@@ -115,7 +184,9 @@ def cmd_import(args: argparse.Namespace) -> int:
     if waiting and not args.trust and sys.stdin.isatty():
         accepted = set()
         for part in waiting:
-            answer = input(_("Trust the key of office {office}? (yes/no) ").format(office=part.sender))
+            answer = input(
+                _("Trust the key of office {office}? (yes/no) ").format(office=part.sender)
+            )
             if answer.strip().lower() in ("y", "yes", "ใช่", "ช"):
                 accepted.add(part.sender)
         trust = accepted
@@ -123,14 +194,25 @@ def cmd_import(args: argparse.Namespace) -> int:
     result = commit(store, plan, trust=trust)
     for package in result.refused:
         if id(package) not in refused_in_preview:  # refused while writing: say why, in Thai
-            print(_("Refused: {file}: {reason}").format(file=package.file_name, reason=package.reason),
-                  file=sys.stderr)
+            print(
+                _("Refused: {file}: {reason}").format(
+                    file=package.file_name, reason=package.reason
+                ),
+                file=sys.stderr,
+            )
     for package in result.duplicates:
-        print(_("{file}: this package was already imported; nothing was changed (0 new records).").format(
-            file=package.file_name))
+        print(
+            _(
+                "{file}: this package was already imported; nothing was changed (0 new records)."
+            ).format(file=package.file_name)
+        )
     counts = result.counts()
-    print(_("Imported {packages} package(s): {new} new, {updated} updated, {unchanged} unchanged, "
-            "{conflicts} conflicts.").format(packages=len(result.imported), **counts))
+    print(
+        _(
+            "Imported {packages} package(s): {new} new, {updated} updated, {unchanged} unchanged, "
+            "{conflicts} conflicts."
+        ).format(packages=len(result.imported), **counts)
+    )
     if result.refused and not result.imported and not result.duplicates:
         return 2
     return 2 if result.refused else 0
@@ -156,8 +238,11 @@ def cmd_keys(args: argparse.Namespace) -> int:
     if args.forget:
         if not forget_key(store, args.forget):
             raise CliError(_("No trusted key for office {office}").format(office=args.forget), 2)
-        print(_("The key of office {office} is no longer trusted; its next package will ask "
-                "again.").format(office=args.forget))
+        print(
+            _(
+                "The key of office {office} is no longer trusted; its next package will ask again."
+            ).format(office=args.forget)
+        )
         return 0
     if not store.office_code:
         raise CliError(_("Set up this office first (Settings, or `lev init`)."), 2)
@@ -175,10 +260,30 @@ def cmd_history(args: argparse.Namespace) -> int:
 
     store = open_store(args)
     for sent in sent_history(store):
-        print("\t".join([_("sent"), sent.recipient, str(sent.sequence), sent.kind,
-                         sent.created_at.isoformat(), str(sum(sent.counts.values()))]))
+        print(
+            "\t".join(
+                [
+                    _("sent"),
+                    sent.recipient,
+                    str(sent.sequence),
+                    sent.kind,
+                    sent.created_at.isoformat(),
+                    str(sum(sent.counts.values())),
+                ]
+            )
+        )
     for got in received_history(store):
-        print("\t".join([_("received"), got.sender, str(got.sequence), got.kind,
-                         got.imported_at.isoformat(), got.relayed_by or "-",
-                         str(got.counts.get("new", 0))]))
+        print(
+            "\t".join(
+                [
+                    _("received"),
+                    got.sender,
+                    str(got.sequence),
+                    got.kind,
+                    got.imported_at.isoformat(),
+                    got.relayed_by or "-",
+                    str(got.counts.get("new", 0)),
+                ]
+            )
+        )
     return 0

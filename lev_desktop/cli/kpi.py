@@ -12,8 +12,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     kpi = sub.add_parser("kpi", help=_("print an office's indicator values (tab-separated)"))
     kpi.add_argument("--programme", required=True, help=_("programme code, e.g. P5"))
     kpi.add_argument("--office", help=_("office code (default: this office)"))
-    kpi.add_argument("--period", help=_("period: FY2568, 2025-07 (a month) or ONCE "
-                                        "(default: every period with values)"))
+    kpi.add_argument(
+        "--period",
+        help=_("period: FY2568, 2025-07 (a month) or ONCE (default: every period with values)"),
+    )
     kpi.set_defaults(handler=cmd_kpi)
 
 
@@ -29,8 +31,11 @@ def cmd_kpi(args: argparse.Namespace) -> int:
         raise CliError(_("Unknown office: {code}").format(code=office), 2)
     try:
         programme = service.get_programme(store, args.programme)
-        periods = ([service.parse_period(args.period)] if args.period
-                   else service.periods_with_values(store, office, programme.id))
+        periods = (
+            [service.parse_period(args.period)]
+            if args.period
+            else service.periods_with_values(store, office, programme.id)
+        )
         for period in periods:
             data = service.load_form(store, office, programme.id, period)
             for line in service.value_lines(data):

@@ -11,7 +11,9 @@ from lev_desktop.i18n import _
 def register(sub: argparse._SubParsersAction) -> None:
     plans = sub.add_parser("plans", help=_("print an office's action plan rows (tab-separated)"))
     plans.add_argument("--office", required=True, help=_("office code"))
-    plans.add_argument("--fiscal-year", required=True, type=int, help=_("fiscal year (BE), e.g. 2568"))
+    plans.add_argument(
+        "--fiscal-year", required=True, type=int, help=_("fiscal year (BE), e.g. 2568")
+    )
     plans.add_argument("--programme", default="P1", help=_("programme code (default P1)"))
     plans.set_defaults(handler=cmd_plans)
 

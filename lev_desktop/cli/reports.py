@@ -14,16 +14,26 @@ def register(sub: argparse._SubParsersAction) -> None:
     from exports.reports import KINDS
 
     report = sub.add_parser("report", help=_("make a report as PDF or Excel (.xlsx)"))
-    report.add_argument("kind", choices=KINDS,
-                        help=_("plan (F1), summary (F2), notice, monitoring (F3), softpower (P5), "
-                               "kpi (P2), calendar (a month of deadlines)"))
+    report.add_argument(
+        "kind",
+        choices=KINDS,
+        help=_(
+            "plan (F1), summary (F2), notice, monitoring (F3), softpower (P5), "
+            "kpi (P2), calendar (a month of deadlines)"
+        ),
+    )
     report.add_argument("--office", help=_("office code (default: this office)"))
     report.add_argument("--fiscal-year", type=int, help=_("fiscal year in BE, e.g. 2568"))
-    report.add_argument("--out", help=_("the file to write, .pdf or .xlsx (default: a Thai name "
-                                        "in the current folder)"))
-    report.add_argument("--format", choices=["pdf", "xlsx"], help=_("format when --out is not given"))
-    report.add_argument("--thai-digits", action="store_true", default=None,
-                        help=_("print Thai digits (๐–๙)"))
+    report.add_argument(
+        "--out",
+        help=_("the file to write, .pdf or .xlsx (default: a Thai name in the current folder)"),
+    )
+    report.add_argument(
+        "--format", choices=["pdf", "xlsx"], help=_("format when --out is not given")
+    )
+    report.add_argument(
+        "--thai-digits", action="store_true", default=None, help=_("print Thai digits (๐–๙)")
+    )
     report.add_argument("--month", help=_("calendar: the month, YYYY-MM (Gregorian)"))
     report.add_argument("--programme", help=_("kpi / softpower: programme code"))
     report.add_argument("--signer-name", help=_("name of the person who signs"))
@@ -65,12 +75,20 @@ def cmd_report(args: argparse.Namespace) -> int:
     store = open_store(args)
     if not (args.office or store.office_code):
         raise CliError(_("Please give --office (this database has no office yet)"), 2)
-    request = ReportRequest(args.kind, args.office or store.office_code,
-                            _fiscal_year(store, args.fiscal_year), fmt, month=_month(args.month),
-                            programme=args.programme)
-    options = ReportOptions.from_store(store, thai_digits=args.thai_digits,
-                                       signer_name=args.signer_name,
-                                       signer_position=args.signer_position)
+    request = ReportRequest(
+        args.kind,
+        args.office or store.office_code,
+        _fiscal_year(store, args.fiscal_year),
+        fmt,
+        month=_month(args.month),
+        programme=args.programme,
+    )
+    options = ReportOptions.from_store(
+        store,
+        thai_digits=args.thai_digits,
+        signer_name=args.signer_name,
+        signer_position=args.signer_position,
+    )
     try:
         path = generate(store, request, args.out, options=options)
     except ReportDataError as exc:

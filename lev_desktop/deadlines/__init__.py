@@ -26,8 +26,24 @@ from lev_desktop.deadlines.engine import (
 from lev_desktop.deadlines.rules import Deadline, Obligation, expand, obligations_of, period_for
 
 __all__ = [
-    "Deadline", "DeadlineBook", "Item", "LaoState", "LaoStatus", "LaoSummary", "Obligation",
-    "State", "badge_count", "completeness", "completeness_board", "expand", "mark_sent",
-    "month_deadlines", "obligations_of",
-    "office_deadlines", "period_for", "reminders", "today", "unmark_sent",
+    "Deadline",
+    "DeadlineBook",
+    "Item",
+    "LaoState",
+    "LaoStatus",
+    "LaoSummary",
+    "Obligation",
+    "State",
+    "badge_count",
+    "completeness",
+    "completeness_board",
+    "expand",
+    "mark_sent",
+    "month_deadlines",
+    "obligations_of",
+    "office_deadlines",
+    "period_for",
+    "reminders",
+    "today",
+    "unmark_sent",
 ]

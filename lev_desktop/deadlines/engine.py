@@ -39,7 +39,7 @@ from lev_desktop.i18n import N_
 
 DONE_STATUSES = (FormStatus.COMPLETE, FormStatus.SENT)
 DEFAULT_REMINDER_DAYS = 7
-DEFAULT_LOOKBACK_DAYS = 90   # reminders and badges: what went overdue in the last 3 months
+DEFAULT_LOOKBACK_DAYS = 90  # reminders and badges: what went overdue in the last 3 months
 
 
 def today() -> dt.date:
@@ -83,8 +83,11 @@ class LaoStatus(StrEnum):
         return _(LAO_STATUS_LABELS[self])
 
 
-LAO_STATUS_LABELS = {LaoStatus.DONE: N_("Done"), LaoStatus.PENDING: N_("Pending"),
-                     LaoStatus.LATE: N_("Late")}
+LAO_STATUS_LABELS = {
+    LaoStatus.DONE: N_("Done"),
+    LaoStatus.PENDING: N_("Pending"),
+    LaoStatus.LATE: N_("Late"),
+}
 
 # Which screen edits a form of each kind (ctx.navigate key).
 FORM_SCREENS = {
@@ -105,7 +108,7 @@ class LaoState(NamedTuple):
     lao_type: str | None
     district_code: str | None
     state: LaoStatus
-    status: str | None          # the FormSubmission status, None when nothing was received
+    status: str | None  # the FormSubmission status, None when nothing was received
     reported_on: dt.date | None
 
 
@@ -137,7 +140,7 @@ class Item:
     form_done: bool
     sent: bool
     marked: bool
-    incoming: bool = False       # an LAO obligation arriving at this office
+    incoming: bool = False  # an LAO obligation arriving at this office
     laos: LaoSummary | None = None
     form_status: str | None = None
 
@@ -160,11 +163,15 @@ class Item:
         screen = FORM_SCREENS.get(ob.form_kind or "")
         if screen is None or ob.form is None:
             return None
-        return screen, {"programme": ob.programme_code, "form": ob.form,
-                        "period": self.deadline.period}
+        return screen, {
+            "programme": ob.programme_code,
+            "form": ob.form,
+            "period": self.deadline.period,
+        }
 
 
 # ---- holidays ----------------------------------------------------------------------------
+
 
 def holiday_map(store: Store) -> dict[dt.date, str]:
     with store.read() as session:
@@ -198,9 +205,17 @@ def remove_holiday(store: Store, day: dt.date) -> None:
 
 # ---- sent marks ---------------------------------------------------------------------------
 
-def mark_sent(store: Store, office: str, obligation_code: str, due: dt.date,
-              when: dt.datetime | None = None, *, programme: str = "", by: str | None = None
-              ) -> None:
+
+def mark_sent(
+    store: Store,
+    office: str,
+    obligation_code: str,
+    due: dt.date,
+    when: dt.datetime | None = None,
+    *,
+    programme: str = "",
+    by: str | None = None,
+) -> None:
     """Records that ``office`` sent (or did) ``obligation_code`` for ``due``; idempotent.
 
     The exchange area calls this when it exports a package; the calendar when the officer
@@ -210,26 +225,45 @@ def mark_sent(store: Store, office: str, obligation_code: str, due: dt.date,
     from db.models import utcnow
 
     with store.session() as session:
-        row = session.scalar(select(ObligationMark).where(
-            ObligationMark.office == office, ObligationMark.programme_code == programme,
-            ObligationMark.obligation_code == obligation_code, ObligationMark.due == due))
+        row = session.scalar(
+            select(ObligationMark).where(
+                ObligationMark.office == office,
+                ObligationMark.programme_code == programme,
+                ObligationMark.obligation_code == obligation_code,
+                ObligationMark.due == due,
+            )
+        )
         if row is None:
-            session.add(ObligationMark(office=office, programme_code=programme,
-                                       obligation_code=obligation_code, due=due,
-                                       sent_at=when or utcnow(), by=by or store.officer))
+            session.add(
+                ObligationMark(
+                    office=office,
+                    programme_code=programme,
+                    obligation_code=obligation_code,
+                    due=due,
+                    sent_at=when or utcnow(),
+                    by=by or store.officer,
+                )
+            )
         elif when is not None:
             row.sent_at = when
 
 
-def unmark_sent(store: Store, office: str, obligation_code: str, due: dt.date, *,
-                programme: str = "") -> None:
+def unmark_sent(
+    store: Store, office: str, obligation_code: str, due: dt.date, *, programme: str = ""
+) -> None:
     with store.session() as session:
-        session.execute(delete(ObligationMark).where(
-            ObligationMark.office == office, ObligationMark.programme_code == programme,
-            ObligationMark.obligation_code == obligation_code, ObligationMark.due == due))
+        session.execute(
+            delete(ObligationMark).where(
+                ObligationMark.office == office,
+                ObligationMark.programme_code == programme,
+                ObligationMark.obligation_code == obligation_code,
+                ObligationMark.due == due,
+            )
+        )
 
 
 # ---- the book ------------------------------------------------------------------------------
+
 
 class _Lao(NamedTuple):
     code: str
@@ -241,9 +275,16 @@ class _Lao(NamedTuple):
 class DeadlineBook:
     """Everything needed to date and judge deadlines for one office, read once."""
 
-    def __init__(self, store: Store, *, office: str | None = None, today_: dt.date | None = None,
-                 soon_days: int = DEFAULT_REMINDER_DAYS, programmes: Iterable[str] | None = None,
-                 laos: bool = True):
+    def __init__(
+        self,
+        store: Store,
+        *,
+        office: str | None = None,
+        today_: dt.date | None = None,
+        soon_days: int = DEFAULT_REMINDER_DAYS,
+        programmes: Iterable[str] | None = None,
+        laos: bool = True,
+    ):
         from lev_desktop.services.offices import get_office
 
         self.store = store
@@ -255,8 +296,9 @@ class DeadlineBook:
         self.level = Level(me.level) if me else None
         self.lao_type = me.lao_type if me else None
         with store.read() as session:
-            query = select(Programme).where(Programme.deleted.is_(False),
-                                            Programme.active.is_(True))
+            query = select(Programme).where(
+                Programme.deleted.is_(False), Programme.active.is_(True)
+            )
             progs = list(session.scalars(query))
             wanted = set(programmes) if programmes else None
             progs = [p for p in progs if wanted is None or p.code in wanted or p.id in wanted]
@@ -269,13 +311,21 @@ class DeadlineBook:
                 try:
                     self.obligations += obligations_of(programme)
                 except (KeyError, TypeError, ValueError, AttributeError) as exc:
-                    self.problems.append((Obligation(programme.code, "?", Level.LAO.value, "",
-                                                     {}), f"{type(exc).__name__}: {exc}"))
+                    self.problems.append(
+                        (
+                            Obligation(programme.code, "?", Level.LAO.value, "", {}),
+                            f"{type(exc).__name__}: {exc}",
+                        )
+                    )
             self.holidays = {row.day: row.name for row in session.scalars(select(Holiday))}
-            marks = session.execute(select(
-                ObligationMark.programme_code, ObligationMark.obligation_code,
-                ObligationMark.due, ObligationMark.sent_at).where(
-                ObligationMark.office == (self.office_code or ""))).all()
+            marks = session.execute(
+                select(
+                    ObligationMark.programme_code,
+                    ObligationMark.obligation_code,
+                    ObligationMark.due,
+                    ObligationMark.sent_at,
+                ).where(ObligationMark.office == (self.office_code or ""))
+            ).all()
         self.marks: dict[tuple[str, str], dict[dt.date, dt.datetime]] = defaultdict(dict)
         for prog, code, due, sent_at in marks:
             self.marks[(prog, code)][due] = sent_at
@@ -288,8 +338,9 @@ class DeadlineBook:
         # (owner, programme id, form, period) → (status, day reported); read per
         # (programme, form, period) group when first needed, so a month of the whole country
         # reads only the form states of that month's deadlines.
-        self._groups: dict[tuple[str, str, str], dict[str, tuple[str, dt.date | None]]] = \
+        self._groups: dict[tuple[str, str, str], dict[str, tuple[str, dt.date | None]]] = (
             defaultdict(dict)
+        )
         self._lao_cache: dict[tuple[str, str], list[_Lao]] = {}
         self._loaded: set[tuple[str, str, str]] = set()
         self._by_form: dict[tuple[str, str], list[Obligation]] = defaultdict(list)
@@ -302,16 +353,26 @@ class DeadlineBook:
         list has 7,850 LAOs; loading them as ORM objects took a second). Same rule: a
         district gets its เทศบาลตำบล and อบต.; a province every LAO of the province; the
         nation all (a test keeps the two equal)."""
-        columns = (Office.code, Office.name, Office.lao_type, Office.district_code,
-                   Office.province_code)
+        columns = (
+            Office.code,
+            Office.name,
+            Office.lao_type,
+            Office.district_code,
+            Office.province_code,
+        )
         with self.store.read() as session:
-            rows = session.execute(select(*columns).where(
-                Office.level == Level.LAO.value, Office.deleted.is_(False))).all()
+            rows = session.execute(
+                select(*columns).where(Office.level == Level.LAO.value, Office.deleted.is_(False))
+            ).all()
         if me is not None and me.level == Level.PROVINCE:
             rows = [r for r in rows if r.province_code == me.province_code]
         elif me is not None and me.level == Level.DISTRICT:
-            rows = [r for r in rows if r.district_code == me.district_code and (
-                r.lao_type is None or LaoType(r.lao_type).reports_via_district)]
+            rows = [
+                r
+                for r in rows
+                if r.district_code == me.district_code
+                and (r.lao_type is None or LaoType(r.lao_type).reports_via_district)
+            ]
         rows.sort(key=lambda r: (r.district_code or "", r.name))
         return [_Lao(r.code, r.name, r.lao_type, r.district_code) for r in rows]
 
@@ -321,29 +382,54 @@ class DeadlineBook:
         if not wanted or not self.owners:
             return
         self._loaded.update(wanted)
-        when = type_coerce(func.coalesce(FormSubmission.sent_at, FormSubmission.completed_at,
-                                         FormSubmission.updated_at), DateTime)
-        columns = (FormSubmission.owner_office, FormSubmission.programme_id,
-                   FormSubmission.form_code, FormSubmission.period, FormSubmission.status, when)
+        when = type_coerce(
+            func.coalesce(
+                FormSubmission.sent_at, FormSubmission.completed_at, FormSubmission.updated_at
+            ),
+            DateTime,
+        )
+        columns = (
+            FormSubmission.owner_office,
+            FormSubmission.programme_id,
+            FormSubmission.form_code,
+            FormSubmission.period,
+            FormSubmission.status,
+            when,
+        )
         owners = self.owners
         with self.store.read() as session:
             for chunk in range(0, len(wanted), 50):
-                part = wanted[chunk:chunk + 50]
-                query = select(*columns).where(FormSubmission.deleted.is_(False), or_(*(
-                    and_(FormSubmission.programme_id == pid, FormSubmission.form_code == form,
-                         FormSubmission.period == period) for pid, form, period in part)))
+                part = wanted[chunk : chunk + 50]
+                query = select(*columns).where(
+                    FormSubmission.deleted.is_(False),
+                    or_(
+                        *(
+                            and_(
+                                FormSubmission.programme_id == pid,
+                                FormSubmission.form_code == form,
+                                FormSubmission.period == period,
+                            )
+                            for pid, form, period in part
+                        )
+                    ),
+                )
                 if len(owners) < 500:
                     query = query.where(FormSubmission.owner_office.in_(sorted(owners)))
                 for owner, pid, form, period, status, at in session.execute(query):
                     if owner in owners:
                         self._groups[(pid, form, period)][owner] = (
-                            status, at.date() if at else None)
+                            status,
+                            at.date() if at else None,
+                        )
 
     @property
     def forms(self) -> dict[tuple, tuple[str, dt.date | None]]:
         """Every form state read so far: (owner, programme id, form, period) → state."""
-        return {(owner, *group): state for group, states in self._groups.items()
-                for owner, state in states.items()}
+        return {
+            (owner, *group): state
+            for group, states in self._groups.items()
+            for owner, state in states.items()
+        }
 
     def group(self, obligation: Obligation, period: str) -> dict[str, tuple[str, dt.date | None]]:
         """Owner → (status, day reported) of the form ``obligation`` needs for ``period``."""
@@ -352,8 +438,9 @@ class DeadlineBook:
             self.preload([key])
         return self._groups.get(key, {})
 
-    def form_state(self, owner: str, obligation: Obligation, period: str
-                   ) -> tuple[str, dt.date | None] | None:
+    def form_state(
+        self, owner: str, obligation: Obligation, period: str
+    ) -> tuple[str, dt.date | None] | None:
         return self.group(obligation, period).get(owner)
 
     # ---- per-LAO ----------------------------------------------------------------------
@@ -375,8 +462,9 @@ class DeadlineBook:
             self._lao_cache[key] = [lao for lao in self.laos if lao_ob.applies_to(lao.lao_type)]
         return self._lao_cache[key]
 
-    def lao_states(self, obligation: Obligation, due: dt.date, period: str | None = None
-                   ) -> list[LaoState]:
+    def lao_states(
+        self, obligation: Obligation, due: dt.date, period: str | None = None
+    ) -> list[LaoState]:
         if obligation.form is None:
             return []
         period = period_for(obligation, due) if period is None else period
@@ -391,8 +479,11 @@ class DeadlineBook:
                 state = LaoStatus.LATE
             else:
                 state = LaoStatus.PENDING
-            out.append(LaoState(lao.code, lao.name, lao.lao_type, lao.district_code, state,
-                                status, reported))
+            out.append(
+                LaoState(
+                    lao.code, lao.name, lao.lao_type, lao.district_code, state, status, reported
+                )
+            )
         return out
 
     def _summary(self, obligation: Obligation, due: dt.date, period: str) -> LaoSummary:
@@ -424,11 +515,23 @@ class DeadlineBook:
         return max(days) if days else None
 
     # ---- deadlines ---------------------------------------------------------------------
-    def expand(self, start: dt.date, end: dt.date, levels: Iterable[str] | None = None,
-               lao_type: str | None = None) -> list[Deadline]:
-        return expand(self.obligations, start, end, levels=levels, lao_type=lao_type,
-                      reported_on=self.reported_on, holidays=self.holidays,
-                      problems=self.problems)
+    def expand(
+        self,
+        start: dt.date,
+        end: dt.date,
+        levels: Iterable[str] | None = None,
+        lao_type: str | None = None,
+    ) -> list[Deadline]:
+        return expand(
+            self.obligations,
+            start,
+            end,
+            levels=levels,
+            lao_type=lao_type,
+            reported_on=self.reported_on,
+            holidays=self.holidays,
+            problems=self.problems,
+        )
 
     def _state(self, done: bool, deadline: Deadline) -> tuple[State, int]:
         days_left = (deadline.due - self.today).days
@@ -443,10 +546,13 @@ class DeadlineBook:
     def marked(self, deadline: Deadline) -> bool:
         """Marked sent for this due date, or for a later round of the same period."""
         ob = deadline.obligation
-        marks = {**self.marks.get(("", ob.code), {}),
-                 **self.marks.get((ob.programme_code, ob.code), {})}
+        marks = {
+            **self.marks.get(("", ob.code), {}),
+            **self.marks.get((ob.programme_code, ob.code), {}),
+        }
         return deadline.due in marks or any(
-            later >= deadline.due and period_for(ob, later) == deadline.period for later in marks)
+            later >= deadline.due and period_for(ob, later) == deadline.period for later in marks
+        )
 
     def item(self, deadline: Deadline) -> Item:
         ob = deadline.obligation
@@ -457,8 +563,12 @@ class DeadlineBook:
             status = found[0] if found else None
         form_done = (ob.form is None and marked) or status in DONE_STATUSES
         summary = None
-        if (self.level not in (None, Level.LAO) and ob.form is not None and self.laos
-                and self.lao_obligation(ob) is not None):
+        if (
+            self.level not in (None, Level.LAO)
+            and ob.form is not None
+            and self.laos
+            and self.lao_obligation(ob) is not None
+        ):
             # A district or province compiles what its LAOs fill in.
             summary = self._summary(ob, deadline.due, deadline.period)
             if summary.total and summary.done == summary.total:
@@ -469,8 +579,9 @@ class DeadlineBook:
             done = True  # a meeting that took place: nothing left to send
 
         state, days_left = self._state(done, deadline)
-        return Item(deadline, state, days_left, form_done, sent, marked, laos=summary,
-                    form_status=status)
+        return Item(
+            deadline, state, days_left, form_done, sent, marked, laos=summary, form_status=status
+        )
 
     def incoming_item(self, deadline: Deadline) -> Item | None:
         summary = self._summary(deadline.obligation, deadline.due, deadline.period)
@@ -491,10 +602,19 @@ class DeadlineBook:
         out = [self.item(d) for d in own]
         if self.level != Level.LAO:
             taken = {(d.obligation.programme_code, d.obligation.form, d.due) for d in own}
-            incoming = [ob for ob in self.obligations
-                        if ob.level == Level.LAO and ob.reaches(self.level) and ob.form]
-            arriving = expand(incoming, start, end, reported_on=self.reported_on,
-                              holidays=self.holidays, problems=self.problems)
+            incoming = [
+                ob
+                for ob in self.obligations
+                if ob.level == Level.LAO and ob.reaches(self.level) and ob.form
+            ]
+            arriving = expand(
+                incoming,
+                start,
+                end,
+                reported_on=self.reported_on,
+                holidays=self.holidays,
+                problems=self.problems,
+            )
             self._preload_for(arriving)
             for deadline in arriving:
                 ob = deadline.obligation
@@ -513,12 +633,15 @@ class DeadlineBook:
         if not self.problems:
             return ""
         names = sorted({f"{ob.programme_code} {ob.code}".strip() for ob, _reason in self.problems})
-        return _("Some deadline rules could not be read and are not shown: {names}. Please "
-                 "check these programmes.").format(names=", ".join(names))
+        return _(
+            "Some deadline rules could not be read and are not shown: {names}. Please "
+            "check these programmes."
+        ).format(names=", ".join(names))
 
     def _preload_for(self, deadlines: Iterable[Deadline]) -> None:
-        self.preload((d.obligation.programme_id, d.obligation.form or "", d.period)
-                     for d in deadlines)
+        self.preload(
+            (d.obligation.programme_id, d.obligation.form or "", d.period) for d in deadlines
+        )
 
     def find(self, obligation: Obligation | str, programme: str | None = None) -> Obligation:
         if isinstance(obligation, Obligation):
@@ -534,15 +657,29 @@ class DeadlineBook:
 
 # ---- module API ------------------------------------------------------------------------------
 
-def office_deadlines(store: Store, start: dt.date, end: dt.date, *, office: str | None = None,
-                     today_: dt.date | None = None, soon_days: int | None = None) -> list[Item]:
+
+def office_deadlines(
+    store: Store,
+    start: dt.date,
+    end: dt.date,
+    *,
+    office: str | None = None,
+    today_: dt.date | None = None,
+    soon_days: int | None = None,
+) -> list[Item]:
     soon = soon_days if soon_days is not None else reminder_days(store)
     return DeadlineBook(store, office=office, today_=today_, soon_days=soon).items(start, end)
 
 
-def completeness(store: Store, obligation: Obligation | Deadline | str,
-                 due: dt.date | None = None, *, office: str | None = None,
-                 programme: str | None = None, today_: dt.date | None = None) -> list[LaoState]:
+def completeness(
+    store: Store,
+    obligation: Obligation | Deadline | str,
+    due: dt.date | None = None,
+    *,
+    office: str | None = None,
+    programme: str | None = None,
+    today_: dt.date | None = None,
+) -> list[LaoState]:
     """Per LAO under ``office`` (default: this office): done, pending or late for a deadline.
 
     ``obligation`` is an ``Obligation``, a ``Deadline`` (then ``due`` may be omitted) or an
@@ -555,15 +692,22 @@ def completeness(store: Store, obligation: Obligation | Deadline | str,
         obligation = obligation.obligation
     if due is None:
         raise ValueError("completeness needs a due date")
-    book = DeadlineBook(store, office=office, today_=today_,
-                        programmes=[programme] if programme else None)
+    book = DeadlineBook(
+        store, office=office, today_=today_, programmes=[programme] if programme else None
+    )
     ob = book.find(obligation, programme)
     states = book.lao_states(ob, due)
     return sorted(states, key=lambda s: (s.district_code or "", s.name))
 
 
-def completeness_board(store: Store, start: dt.date, end: dt.date, *, office: str | None = None,
-                       today_: dt.date | None = None) -> list[tuple[Item, list[LaoState]]]:
+def completeness_board(
+    store: Store,
+    start: dt.date,
+    end: dt.date,
+    *,
+    office: str | None = None,
+    today_: dt.date | None = None,
+) -> list[tuple[Item, list[LaoState]]]:
     """Every deadline in [start, end] that LAOs under the office must meet, with each LAO's
     state — one read for all of them (the consolidation board of a district or province)."""
     book = DeadlineBook(store, office=office, today_=today_)
@@ -575,14 +719,16 @@ def completeness_board(store: Store, start: dt.date, end: dt.date, *, office: st
     return out
 
 
-def month_deadlines(store: Store, year: int, month: int, *, office: str | None = None,
-                    today_: dt.date | None = None) -> list[Item]:
+def month_deadlines(
+    store: Store, year: int, month: int, *, office: str | None = None, today_: dt.date | None = None
+) -> list[Item]:
     """This office's deadlines of one month (reports print "a month of deadlines")."""
     import calendar
 
     last = calendar.monthrange(year, month)[1]
-    return office_deadlines(store, dt.date(year, month, 1), dt.date(year, month, last),
-                            office=office, today_=today_)
+    return office_deadlines(
+        store, dt.date(year, month, 1), dt.date(year, month, last), office=office, today_=today_
+    )
 
 
 def reminder_days(store: Store) -> int:
@@ -593,8 +739,13 @@ def reminder_days(store: Store) -> int:
         return DEFAULT_REMINDER_DAYS
 
 
-def reminders(store: Store, *, today_: dt.date | None = None, days: int | None = None,
-              lookback_days: int = DEFAULT_LOOKBACK_DAYS) -> list[Item]:
+def reminders(
+    store: Store,
+    *,
+    today_: dt.date | None = None,
+    days: int | None = None,
+    lookback_days: int = DEFAULT_LOOKBACK_DAYS,
+) -> list[Item]:
     """What is overdue (within the look-back) or due within ``days`` (setting reminder.days)."""
     if not store.office_code:
         return []  # not set up yet: nothing is this office's to do
@@ -603,8 +754,10 @@ def reminders(store: Store, *, today_: dt.date | None = None, days: int | None =
     book = DeadlineBook(store, today_=now, soon_days=days)
     items = book.items(now - dt.timedelta(days=lookback_days), now + dt.timedelta(days=days))
     # due soon first (nearest first), then the overdue, most recent first
-    return sorted((i for i in items if i.attention),
-                  key=lambda i: (i.state == State.OVERDUE, abs(i.days_left)))
+    return sorted(
+        (i for i in items if i.attention),
+        key=lambda i: (i.state == State.OVERDUE, abs(i.days_left)),
+    )
 
 
 def badge_count(store: Store, *, today_: dt.date | None = None) -> int:
@@ -616,8 +769,15 @@ def programmes_exist(store: Store) -> bool:
         return session.scalar(select(Programme.id).limit(1)) is not None
 
 
-def cli_deadlines(store: Store, start: dt.date, end: dt.date, *, programme: str | None = None,
-                  level: str = "all", warnings: list[str] | None = None) -> list[Deadline]:
+def cli_deadlines(
+    store: Store,
+    start: dt.date,
+    end: dt.date,
+    *,
+    programme: str | None = None,
+    level: str = "all",
+    warnings: list[str] | None = None,
+) -> list[Deadline]:
     """The deadlines the ``lev deadlines`` command prints."""
     book = DeadlineBook(store, programmes=[programme] if programme else None)
     if not book.programmes and not programmes_exist(store):
@@ -638,14 +798,33 @@ def cli_deadlines(store: Store, start: dt.date, end: dt.date, *, programme: str 
 
 
 __all__ = [
-    "DeadlineBook", "Item", "LaoState", "LaoStatus", "LaoSummary", "State", "badge_count",
-    "cli_deadlines", "completeness", "completeness_board", "draft_forms", "holiday_map",
-    "list_holidays", "mark_sent", "month_deadlines", "office_deadlines", "reminder_days", "reminders", "remove_holiday", "set_holiday",
-    "today", "unmark_sent",
+    "DeadlineBook",
+    "Item",
+    "LaoState",
+    "LaoStatus",
+    "LaoSummary",
+    "State",
+    "badge_count",
+    "cli_deadlines",
+    "completeness",
+    "completeness_board",
+    "draft_forms",
+    "holiday_map",
+    "list_holidays",
+    "mark_sent",
+    "month_deadlines",
+    "office_deadlines",
+    "reminder_days",
+    "reminders",
+    "remove_holiday",
+    "set_holiday",
+    "today",
+    "unmark_sent",
 ]
 
 
 # ---- forms in draft (home screen) -----------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class DraftForm:
@@ -663,8 +842,11 @@ class DraftForm:
         screen = FORM_SCREENS.get(self.form_kind or "")
         if screen is None:
             return None
-        return screen, {"programme": self.programme_code, "form": self.form_code,
-                        "period": self.period}
+        return screen, {
+            "programme": self.programme_code,
+            "form": self.form_code,
+            "period": self.period,
+        }
 
 
 def draft_forms(store: Store, office: str | None = None) -> list[DraftForm]:
@@ -673,22 +855,41 @@ def draft_forms(store: Store, office: str | None = None) -> list[DraftForm]:
     if not office:
         return []
     with store.read() as session:
-        progs = {p.id: p for p in session.scalars(select(Programme).where(
-            Programme.deleted.is_(False)))}
-        rows = session.execute(select(
-            FormSubmission.programme_id, FormSubmission.form_code, FormSubmission.period,
-            FormSubmission.status, FormSubmission.updated_at).where(
-            FormSubmission.owner_office == office, FormSubmission.deleted.is_(False),
-            FormSubmission.status.in_([FormStatus.DRAFT, FormStatus.RETURNED]))).all()
+        progs = {
+            p.id: p for p in session.scalars(select(Programme).where(Programme.deleted.is_(False)))
+        }
+        rows = session.execute(
+            select(
+                FormSubmission.programme_id,
+                FormSubmission.form_code,
+                FormSubmission.period,
+                FormSubmission.status,
+                FormSubmission.updated_at,
+            ).where(
+                FormSubmission.owner_office == office,
+                FormSubmission.deleted.is_(False),
+                FormSubmission.status.in_([FormStatus.DRAFT, FormStatus.RETURNED]),
+            )
+        ).all()
     out = []
     for pid, form, period, status, updated in rows:
         programme = progs.get(pid)
         if programme is None:
             continue
-        spec_form = next((f for f in (programme.spec or {}).get("forms", [])
-                          if f["code"] == form), {})
-        out.append(DraftForm(programme.code, programme.short_name or programme.name, form,
-                             spec_form.get("name", form), spec_form.get("kind"), period, status,
-                             updated))
+        spec_form = next(
+            (f for f in (programme.spec or {}).get("forms", []) if f["code"] == form), {}
+        )
+        out.append(
+            DraftForm(
+                programme.code,
+                programme.short_name or programme.name,
+                form,
+                spec_form.get("name", form),
+                spec_form.get("kind"),
+                period,
+                status,
+                updated,
+            )
+        )
     out.sort(key=lambda d: d.updated_at or dt.datetime.min, reverse=True)
     return out

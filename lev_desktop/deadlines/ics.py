@@ -27,14 +27,21 @@ PRODID = "-//LEV Desktop//Deadlines//TH"
 def describe(deadline: Deadline) -> str:
     ob = deadline.obligation
     lines = [ob.programme_name or ob.programme_code]
-    when = (format_date_range(deadline.start, deadline.due, style="long")
-            if deadline.is_window else format_date(deadline.due, "full"))
+    when = (
+        format_date_range(deadline.start, deadline.due, style="long")
+        if deadline.is_window
+        else format_date(deadline.due, "full")
+    )
     lines.append(when)
     lines.append(_("Who: {level}").format(level=Level(ob.level).label))
     destination = ob.destination()
     if ob.sends_to == "route":
-        lines.append(_("Sends to: the district (subdistrict municipalities and SAOs) or the "
-                       "province (other LAOs)"))
+        lines.append(
+            _(
+                "Sends to: the district (subdistrict municipalities and SAOs) or the "
+                "province (other LAOs)"
+            )
+        )
     elif destination is not None:
         lines.append(_("Sends to: {level}").format(level=destination.label))
     if ob.form_name:
@@ -56,8 +63,7 @@ def to_ics(deadlines: Iterable[Deadline], *, name: str = "") -> bytes:
     for deadline in deadlines:
         ob = deadline.obligation
         event = Event()
-        event.add("uid", f"{ob.programme_code}.{ob.code}.{deadline.due.isoformat()}"
-                         f"@lev-desktop")
+        event.add("uid", f"{ob.programme_code}.{ob.code}.{deadline.due.isoformat()}@lev-desktop")
         event.add("dtstamp", stamp)
         event.add("summary", f"[{ob.programme_code}] {ob.title}")
         if deadline.time:

@@ -28,8 +28,15 @@ from lev_desktop.domain.offices import LaoType, Level, reporting_parent_level
 from lev_desktop.thai_format import fiscal_year as fiscal_year_of
 from lev_desktop.thai_format import fiscal_year_range
 
-RULE_TYPES = ("once", "window", "monthly", "monthly_following", "days_of_month",
-              "fiscal_year", "event")
+RULE_TYPES = (
+    "once",
+    "window",
+    "monthly",
+    "monthly_following",
+    "days_of_month",
+    "fiscal_year",
+    "event",
+)
 
 
 @dataclass(frozen=True)
@@ -113,8 +120,13 @@ class Deadline:
         return (self.obligation.programme_code, self.obligation.code, self.due)
 
     def sort_key(self) -> tuple:
-        return (self.due, self.first_day, Level(self.obligation.level).rank,
-                self.obligation.programme_code, self.obligation.code)
+        return (
+            self.due,
+            self.first_day,
+            Level(self.obligation.level).rank,
+            self.obligation.programme_code,
+            self.obligation.code,
+        )
 
     def overlaps(self, start: dt.date, end: dt.date) -> bool:
         return self.first_day <= end and self.due >= start
@@ -138,19 +150,29 @@ def obligations_of(programme: Any) -> list[Obligation]:
     for item in spec.get("obligations", []):
         form = forms.get(item.get("form") or "")
         lao_types = item.get("lao_types")
-        out.append(Obligation(
-            programme_code=code, code=item["code"], level=item["level"], title=item["title"],
-            rule=dict(item["rule"]), form=item.get("form"),
-            form_kind=form["kind"] if form else None,
-            form_period=form.get("period") if form else None,
-            form_name=form["name"] if form else "",
-            sends_to=item.get("sends_to"),
-            lao_types=tuple(lao_types) if lao_types else None,
-            programme_id=pid, programme_name=name, fiscal_year=fy))
+        out.append(
+            Obligation(
+                programme_code=code,
+                code=item["code"],
+                level=item["level"],
+                title=item["title"],
+                rule=dict(item["rule"]),
+                form=item.get("form"),
+                form_kind=form["kind"] if form else None,
+                form_period=form.get("period") if form else None,
+                form_name=form["name"] if form else "",
+                sends_to=item.get("sends_to"),
+                lao_types=tuple(lao_types) if lao_types else None,
+                programme_id=pid,
+                programme_name=name,
+                fiscal_year=fy,
+            )
+        )
     return out
 
 
 # ---- dates of one rule -------------------------------------------------------------------
+
 
 def _date(value: str | dt.date | None) -> dt.date | None:
     if value is None or isinstance(value, dt.date):
@@ -189,8 +211,9 @@ def period_for(obligation: Obligation, due: dt.date) -> str:
     return f"FY{fy}"
 
 
-def _raw_dates(obligation: Obligation, start: dt.date, end: dt.date
-               ) -> Iterator[tuple[dt.date | None, dt.date, str | None]]:
+def _raw_dates(
+    obligation: Obligation, start: dt.date, end: dt.date
+) -> Iterator[tuple[dt.date | None, dt.date, str | None]]:
     """(first day or None, due, time) of every occurrence that can touch [start, end], in order."""
     rule = obligation.rule
     kind = rule.get("type")
@@ -221,8 +244,11 @@ def _raw_dates(obligation: Obligation, start: dt.date, end: dt.date
     elif kind == "fiscal_year":
         month, day = int(rule["month"]), int(rule["day"])
         shift = int(rule.get("offset_years", 0))
-        years = ([obligation.fiscal_year] if obligation.fiscal_year else
-                 range(fiscal_year_of(start), fiscal_year_of(end) + 1))
+        years = (
+            [obligation.fiscal_year]
+            if obligation.fiscal_year
+            else range(fiscal_year_of(start), fiscal_year_of(end) + 1)
+        )
         for fy in years:
             fy_start, fy_end = fiscal_year_range(fy + shift)
             year = fy_start.year if month >= 10 else fy_end.year
@@ -231,18 +257,28 @@ def _raw_dates(obligation: Obligation, start: dt.date, end: dt.date
         raise ValueError(f"unknown deadline rule type {kind!r} in {obligation.code}")
 
 
-def _dates_in_range(obligation: Obligation, start: dt.date, end: dt.date,
-                    stop: dt.date | None) -> Iterator[Deadline]:
+def _dates_in_range(
+    obligation: Obligation, start: dt.date, end: dt.date, stop: dt.date | None
+) -> Iterator[Deadline]:
     round_no = 0
     for first_day, due, time in _raw_dates(obligation, start, end):
         round_no += 1
         if (first_day or due) > end and obligation.rule.get("type") in (
-                "monthly", "monthly_following", "days_of_month"):
+            "monthly",
+            "monthly_following",
+            "days_of_month",
+        ):
             return
         if first_day is not None and first_day > due:
             continue
-        deadline = Deadline(obligation, due, start=first_day, time=time,
-                            period=period_for(obligation, due), round=round_no)
+        deadline = Deadline(
+            obligation,
+            due,
+            start=first_day,
+            time=time,
+            period=period_for(obligation, due),
+            round=round_no,
+        )
         if deadline.overlaps(start, end):
             yield deadline
         if stop is not None and due >= stop:
@@ -257,11 +293,17 @@ def previous_working_day(day: dt.date, holidays: Mapping[dt.date, str]) -> dt.da
     return day
 
 
-def expand(obligations: Iterable[Obligation], start: dt.date, end: dt.date, *,
-           levels: Iterable[str] | None = None, lao_type: str | None = None,
-           reported_on: Callable[[Obligation], dt.date | None] | None = None,
-           holidays: Mapping[dt.date, str] | None = None,
-           problems: list[tuple[Obligation, str]] | None = None) -> list[Deadline]:
+def expand(
+    obligations: Iterable[Obligation],
+    start: dt.date,
+    end: dt.date,
+    *,
+    levels: Iterable[str] | None = None,
+    lao_type: str | None = None,
+    reported_on: Callable[[Obligation], dt.date | None] | None = None,
+    holidays: Mapping[dt.date, str] | None = None,
+    problems: list[tuple[Obligation, str]] | None = None,
+) -> list[Deadline]:
     """Every deadline of ``obligations`` that touches [start, end], sorted, without duplicates.
 
     ``levels`` keeps only those levels; ``lao_type`` drops LAO obligations restricted to other
@@ -297,8 +339,15 @@ def expand(obligations: Iterable[Obligation], start: dt.date, end: dt.date, *,
             if key not in seen:
                 seen.add(key)
                 weekend, holiday = due.weekday() >= 5, holidays.get(due)
-                out.append(replace(deadline, weekend=weekend, holiday=holiday,
-                                   working_day=previous_working_day(due, holidays)
-                                   if weekend or holiday else None))
+                out.append(
+                    replace(
+                        deadline,
+                        weekend=weekend,
+                        holiday=holiday,
+                        working_day=previous_working_day(due, holidays)
+                        if weekend or holiday
+                        else None,
+                    )
+                )
     out.sort(key=Deadline.sort_key)
     return out

@@ -10,7 +10,7 @@ from lev_desktop.thai_format import format_date
 
 
 def when_text(deadline: Deadline, *, style: str = "weekday") -> str:
-    """"ศ. 21 มี.ค. 2568"; a window "1–15 ก.พ. 2568"; a meeting adds its time."""
+    """ "ศ. 21 มี.ค. 2568"; a window "1–15 ก.พ. 2568"; a meeting adds its time."""
     if deadline.is_window:
         start, due = deadline.start, deadline.due
         if (start.year, start.month) == (due.year, due.month):
@@ -54,16 +54,18 @@ def flag_text(deadline: Deadline) -> str:
     """A warning when the due day is not a working day ('' otherwise)."""
     before = format_date(deadline.working_day, "weekday") if deadline.working_day else ""
     if deadline.holiday:
-        return _("Public holiday: {name} — offices often send the working day before "
-                 "({day})").format(name=shorten(deadline.holiday), day=before)
+        return _(
+            "Public holiday: {name} — offices often send the working day before ({day})"
+        ).format(name=shorten(deadline.holiday), day=before)
     if deadline.weekend:
-        return _("Falls on a weekend — offices often send the working day before ({day})"
-                 ).format(day=before)
+        return _("Falls on a weekend — offices often send the working day before ({day})").format(
+            day=before
+        )
     return ""
 
 
 def period_text(period: str) -> str:
-    """"FY2568" → "ปีงบประมาณ พ.ศ. 2568"; "2025-07" → "กรกฎาคม 2568"; a round date → the date."""
+    """ "FY2568" → "ปีงบประมาณ พ.ศ. 2568"; "2025-07" → "กรกฎาคม 2568"; a round date → the date."""
     return format_period(period)
 
 

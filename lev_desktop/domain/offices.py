@@ -37,12 +37,12 @@ LEVEL_SHORT = {
 
 
 class LaoType(StrEnum):
-    PAO = "pao"                      # องค์การบริหารส่วนจังหวัด
-    CITY = "city_municipality"       # เทศบาลนคร
-    TOWN = "town_municipality"       # เทศบาลเมือง
+    PAO = "pao"  # องค์การบริหารส่วนจังหวัด
+    CITY = "city_municipality"  # เทศบาลนคร
+    TOWN = "town_municipality"  # เทศบาลเมือง
     SUBDISTRICT = "subdistrict_municipality"  # เทศบาลตำบล
-    SAO = "sao"                      # องค์การบริหารส่วนตำบล
-    SPECIAL = "special"              # กทม., เมืองพัทยา
+    SAO = "sao"  # องค์การบริหารส่วนตำบล
+    SPECIAL = "special"  # กทม., เมืองพัทยา
 
     @property
     def label(self) -> str:
@@ -77,11 +77,21 @@ LAO_TYPE_ABBR = {
 }
 # Names people type in spreadsheets → type.
 LAO_TYPE_ALIASES = {
-    "อบจ": LaoType.PAO, "อบจ.": LaoType.PAO, "องค์การบริหารส่วนจังหวัด": LaoType.PAO,
-    "ทน": LaoType.CITY, "ทน.": LaoType.CITY, "เทศบาลนคร": LaoType.CITY,
-    "ทม": LaoType.TOWN, "ทม.": LaoType.TOWN, "เทศบาลเมือง": LaoType.TOWN,
-    "ทต": LaoType.SUBDISTRICT, "ทต.": LaoType.SUBDISTRICT, "เทศบาลตำบล": LaoType.SUBDISTRICT,
-    "อบต": LaoType.SAO, "อบต.": LaoType.SAO, "องค์การบริหารส่วนตำบล": LaoType.SAO,
+    "อบจ": LaoType.PAO,
+    "อบจ.": LaoType.PAO,
+    "องค์การบริหารส่วนจังหวัด": LaoType.PAO,
+    "ทน": LaoType.CITY,
+    "ทน.": LaoType.CITY,
+    "เทศบาลนคร": LaoType.CITY,
+    "ทม": LaoType.TOWN,
+    "ทม.": LaoType.TOWN,
+    "เทศบาลเมือง": LaoType.TOWN,
+    "ทต": LaoType.SUBDISTRICT,
+    "ทต.": LaoType.SUBDISTRICT,
+    "เทศบาลตำบล": LaoType.SUBDISTRICT,
+    "อบต": LaoType.SAO,
+    "อบต.": LaoType.SAO,
+    "องค์การบริหารส่วนตำบล": LaoType.SAO,
 }
 
 

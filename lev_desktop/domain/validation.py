@@ -130,8 +130,9 @@ def is_repeated(spec: dict[str, Any]) -> bool:
     return any(i.get("repeat") for i in spec.get("indicators", []))
 
 
-def validate_rows(spec: dict[str, Any], rows: dict[str, dict[str, Any]], *,
-                  final: bool) -> list[Problem]:
+def validate_rows(
+    spec: dict[str, Any], rows: dict[str, dict[str, Any]], *, final: bool
+) -> list[Problem]:
     """Checks a whole KPI form: row '' holds the single values, other keys one product each.
 
     ``final`` (marking the form complete) also asks for every required field and, on a form
@@ -144,8 +145,9 @@ def validate_rows(spec: dict[str, Any], rows: dict[str, dict[str, Any]], *,
     for key in keys:
         sub = {**spec, "indicators": row_indicators(spec, key)}
         names = {i["code"] for i in sub["indicators"]}
-        sub["rules"] = [r for r in spec.get("rules", [])
-                        if r.get("left") in names and r.get("right") in names]
+        sub["rules"] = [
+            r for r in spec.get("rules", []) if r.get("left") in names and r.get("right") in names
+        ]
         for problem in validate_form(sub, rows.get(key, {}), final=final):
             problems.append(Problem(problem.field, problem.message, key))
     if final and is_repeated(spec) and not [k for k in rows if k]:
@@ -153,9 +155,9 @@ def validate_rows(spec: dict[str, Any], rows: dict[str, dict[str, Any]], *,
     return problems
 
 
-def savable_changes(spec: dict[str, Any], saved: dict[str, dict[str, Any]],
-                    changes: dict[tuple[str, str], Any]
-                    ) -> tuple[dict[tuple[str, str], Any], list[Problem]]:
+def savable_changes(
+    spec: dict[str, Any], saved: dict[str, dict[str, Any]], changes: dict[tuple[str, str], Any]
+) -> tuple[dict[tuple[str, str], Any], list[Problem]]:
     """Which typed changes may be written now, and the problems of the others.
 
     ``saved`` is what the database holds (row key → indicator code → value), ``changes`` maps
@@ -239,10 +241,14 @@ def validate_activity(item: dict[str, Any]) -> list[Problem]:
         problems.append(Problem("held_until", _("The end date is before the start date")))
     participants = item.get("participants")
     if participants is not None and participants < 0:
-        problems.append(Problem("participants", _("Must not be less than {value}").format(value="0")))
+        problems.append(
+            Problem("participants", _("Must not be less than {value}").format(value="0"))
+        )
     spent = item.get("budget_spent")
     if spent is not None and Decimal(str(spent)) < 0:
-        problems.append(Problem("budget_spent", _("Must not be less than {value}").format(value="0")))
+        problems.append(
+            Problem("budget_spent", _("Must not be less than {value}").format(value="0"))
+        )
     return problems
 
 
@@ -277,12 +283,19 @@ def validate_monitoring(values: dict[str, Any], *, final: bool = True) -> list[P
     override = values.get("activities_override")
     if override is not None:
         if int(override) < 0:
-            problems.append(Problem("activities_override",
-                                    _("Must not be less than {value}").format(value="0")))
+            problems.append(
+                Problem("activities_override", _("Must not be less than {value}").format(value="0"))
+            )
         if not str(values.get("override_reason") or "").strip():
-            problems.append(Problem("override_reason", _(
-                "Please give the reason why the number of activities differs from the "
-                "activities recorded")))
+            problems.append(
+                Problem(
+                    "override_reason",
+                    _(
+                        "Please give the reason why the number of activities differs from the "
+                        "activities recorded"
+                    ),
+                )
+            )
     for earlier, later in _MONITORING_ORDER:
         a, b = values.get(earlier), values.get(later)
         if a is not None and b is not None and b < a:

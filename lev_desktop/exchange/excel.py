@@ -33,7 +33,7 @@ VERSION = 1
 META_SHEET = "_lev"
 DATA_SHEET = "ข้อมูล"
 HEADER_ROW = 5
-EXTRA_ROWS = 5          # empty rows offered for repeated groups (e.g. more products)
+EXTRA_ROWS = 5  # empty rows offered for repeated groups (e.g. more products)
 MAX_XLSX = 20 * 1024**2
 NAMESPACE = uuid.UUID("0b6c0f7e-2c55-4b8a-9d0e-6a3b1f6f2a90")
 
@@ -51,8 +51,11 @@ def default_period(programme: Programme, today: dt.date | None = None) -> str:
 def _stored_value(spec: dict[str, Any], row: KpiValue) -> Any:
     kind = spec.get("type", "text")
     if kind in ("integer", "decimal", "percent", "baht"):
-        return None if row.value_num is None else (
-            int(row.value_num) if kind == "integer" else float(row.value_num))
+        return (
+            None
+            if row.value_num is None
+            else (int(row.value_num) if kind == "integer" else float(row.value_num))
+        )
     if kind == "date":
         return row.value_date
     if kind == "bool":
@@ -62,16 +65,24 @@ def _stored_value(spec: dict[str, Any], row: KpiValue) -> Any:
 
 def _hint_of(spec: dict[str, Any]) -> str:
     kind = spec.get("type", "text")
-    hints = {"integer": _("whole number"), "decimal": _("number"), "percent": _("percent 0–100"),
-             "baht": _("baht, up to 2 decimals"), "date": _("date, e.g. 15/02/2568"),
-             "url": _("web link (http…)"), "bool": _("yes or no (ใช่ / ไม่ใช่)"), "text": _("text")}
+    hints = {
+        "integer": _("whole number"),
+        "decimal": _("number"),
+        "percent": _("percent 0–100"),
+        "baht": _("baht, up to 2 decimals"),
+        "date": _("date, e.g. 15/02/2568"),
+        "url": _("web link (http…)"),
+        "bool": _("yes or no (ใช่ / ไม่ใช่)"),
+        "text": _("text"),
+    }
     if kind == "choice":
         return _("one of: {choices}").format(choices=", ".join(spec.get("choices", [])))
     return hints.get(kind, "")
 
 
-def write_template(store: Store, lao_code: str, programme_code: str, out: Path | str,
-                   period: str | None = None) -> Path:
+def write_template(
+    store: Store, lao_code: str, programme_code: str, out: Path | str, period: str | None = None
+) -> Path:
     """A pre-filled workbook for one LAO, programme and period."""
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font, PatternFill
@@ -79,17 +90,28 @@ def write_template(store: Store, lao_code: str, programme_code: str, out: Path |
 
     with store.read() as session:
         office = session.scalar(select(Office).where(Office.code == lao_code))
-        programme = session.scalar(select(Programme).where(
-            (Programme.code == programme_code) | (Programme.id == programme_code)))
+        programme = session.scalar(
+            select(Programme).where(
+                (Programme.code == programme_code) | (Programme.id == programme_code)
+            )
+        )
         if office is None:
             raise ValueError(_("Unknown office: {code}").format(code=lao_code))
         if programme is None or not (programme.spec or {}).get("indicators"):
-            raise ValueError(_("Programme {code} has no indicators to fill in Excel").format(
-                code=programme_code))
+            raise ValueError(
+                _("Programme {code} has no indicators to fill in Excel").format(code=programme_code)
+            )
         period = period or default_period(programme)
-        existing = list(session.scalars(select(KpiValue).where(
-            KpiValue.owner_office == lao_code, KpiValue.programme_id == programme.id,
-            KpiValue.period == period, KpiValue.deleted.is_(False))))
+        existing = list(
+            session.scalars(
+                select(KpiValue).where(
+                    KpiValue.owner_office == lao_code,
+                    KpiValue.programme_id == programme.id,
+                    KpiValue.period == period,
+                    KpiValue.deleted.is_(False),
+                )
+            )
+        )
     indicators = programme.spec["indicators"]
     repeat = any(i.get("repeat") for i in indicators)
     values: dict[tuple[str, str], Any] = {}
@@ -106,11 +128,14 @@ def write_template(store: Store, lao_code: str, programme_code: str, out: Path |
     sheet.title = DATA_SHEET
     bold = Font(bold=True)
     sheet["A1"] = _("Data form: {programme} — {office} ({code})").format(
-        programme=programme.short_name or programme.name, office=office.name, code=office.code)
+        programme=programme.short_name or programme.name, office=office.name, code=office.code
+    )
     sheet["A1"].font = Font(bold=True, size=13)
     sheet["A2"] = _("Period: {period}").format(period=_period_label(period))
-    sheet["A3"] = _("Fill in the values only, then send the file back to the district. Do not "
-                    "change the other columns or the sheet names.")
+    sheet["A3"] = _(
+        "Fill in the values only, then send the file back to the district. Do not "
+        "change the other columns or the sheet names."
+    )
     fill = PatternFill("solid", fgColor="FFF7D6")
     wrap = Alignment(wrap_text=True, vertical="top")
     meta = book.create_sheet(META_SHEET)
@@ -122,8 +147,9 @@ def write_template(store: Store, lao_code: str, programme_code: str, out: Path |
     meta.append(["layout", "rows" if repeat else "list"])
     if not repeat:
         sheet.append([])
-        for col, title in enumerate([_("Code"), _("Indicator"), _("Unit"), _("Value"),
-                                     _("How to fill")], start=1):
+        for col, title in enumerate(
+            [_("Code"), _("Indicator"), _("Unit"), _("Value"), _("How to fill")], start=1
+        ):
             cell = sheet.cell(row=HEADER_ROW, column=col, value=title)
             cell.font = bold
         for offset, spec in enumerate(indicators):
@@ -153,7 +179,9 @@ def write_template(store: Store, lao_code: str, programme_code: str, out: Path |
             sheet.cell(row=r, column=1, value=offset + 1)
             meta.append(["rowkey", r, key])
             for col, spec in enumerate(indicators, start=2):
-                cell = sheet.cell(row=r, column=col, value=values.get((key, spec["code"])) if key else None)
+                cell = sheet.cell(
+                    row=r, column=col, value=values.get((key, spec["code"])) if key else None
+                )
                 cell.fill = fill
                 _validation(sheet, spec, cell.coordinate, DataValidation)
         sheet.row_dimensions[HEADER_ROW].height = 48
@@ -179,22 +207,35 @@ def _period_label(period: str) -> str:
 
 # ---- reading a filled workbook ----------------------------------------------------------------
 
+
 def _check_zip(data: bytes) -> None:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             infos = archive.infolist()
     except zipfile.BadZipFile as exc:
-        raise Refusal("truncated", _("The Excel file is damaged or is not an .xlsx workbook. "
-                                     "Please ask the office to save it again as .xlsx.")) from exc
+        raise Refusal(
+            "truncated",
+            _(
+                "The Excel file is damaged or is not an .xlsx workbook. "
+                "Please ask the office to save it again as .xlsx."
+            ),
+        ) from exc
     total = sum(i.file_size for i in infos)
     packed = sum(i.compress_size for i in infos) or 1
     if len(infos) > 2000 or total > 200 * 1024**2 or (total > 1024**2 and total > 200 * packed):
-        raise Refusal("zip_bomb", _("The package would unpack to far more data than a LEV package "
-                                    "can hold (too large or too highly compressed). It was not "
-                                    "imported."))
+        raise Refusal(
+            "zip_bomb",
+            _(
+                "The package would unpack to far more data than a LEV package "
+                "can hold (too large or too highly compressed). It was not "
+                "imported."
+            ),
+        )
 
 
-def read_filled(store: Store, path: Path | str) -> tuple[dict[str, Any], list[dict[str, Any]], bytes]:
+def read_filled(
+    store: Store, path: Path | str
+) -> tuple[dict[str, Any], list[dict[str, Any]], bytes]:
     """Reads a filled template → (meta, KPI records as payload dicts, file bytes).
 
     Raises Refusal (Thai reason) for a workbook that is not a LEV template or has values that
@@ -209,33 +250,61 @@ def read_filled(store: Store, path: Path | str) -> tuple[dict[str, Any], list[di
     try:
         book = load_workbook(io.BytesIO(data), data_only=True)
     except Exception as exc:  # noqa: BLE001 - openpyxl raises many kinds for a bad file
-        raise Refusal("truncated", _("The Excel file is damaged or is not an .xlsx workbook. "
-                                     "Please ask the office to save it again as .xlsx.")) from exc
+        raise Refusal(
+            "truncated",
+            _(
+                "The Excel file is damaged or is not an .xlsx workbook. "
+                "Please ask the office to save it again as .xlsx."
+            ),
+        ) from exc
     if META_SHEET not in book.sheetnames or DATA_SHEET not in book.sheetnames:
-        raise Refusal("not_a_package", _("This workbook is not a LEV data form (it was not made "
-                                         "with “Save Excel form”)."))
+        raise Refusal(
+            "not_a_package",
+            _("This workbook is not a LEV data form (it was not made with “Save Excel form”)."),
+        )
     meta_rows = [[c.value for c in row] for row in book[META_SHEET].iter_rows()]
     if not meta_rows or meta_rows[0][:1] != [MARK]:
-        raise Refusal("not_a_package", _("This workbook is not a LEV data form (it was not made "
-                                         "with “Save Excel form”)."))
+        raise Refusal(
+            "not_a_package",
+            _("This workbook is not a LEV data form (it was not made with “Save Excel form”)."),
+        )
     if meta_rows[0][1] != VERSION:
-        raise Refusal("unknown_version", _("The package uses format version {version}, which this "
-                                           "version of LEV Desktop does not know. Please update "
-                                           "LEV Desktop, or ask the sender to use the same "
-                                           "version.").format(version=meta_rows[0][1]))
-    meta = {r[0]: r[1] for r in meta_rows[1:] if r and r[0] in ("office", "programme_id",
-                                                                 "programme_code", "period", "layout")}
+        raise Refusal(
+            "unknown_version",
+            _(
+                "The package uses format version {version}, which this "
+                "version of LEV Desktop does not know. Please update "
+                "LEV Desktop, or ask the sender to use the same "
+                "version."
+            ).format(version=meta_rows[0][1]),
+        )
+    meta = {
+        r[0]: r[1]
+        for r in meta_rows[1:]
+        if r and r[0] in ("office", "programme_id", "programme_code", "period", "layout")
+    }
     sheet = book[DATA_SHEET]
     with store.read() as session:
         programme = session.get(Programme, str(meta.get("programme_id")))
         if programme is None:
-            raise Refusal("validation", _("{what}: refers to a programme this office does not have "
-                                          "({id}). Import the package of the office that created the "
-                                          "programme first.").format(what=_("Indicator value"),
-                                                                    id=str(meta.get("programme_code"))))
-        existing = {(r.indicator_code, r.row_key): r for r in session.scalars(select(KpiValue).where(
-            KpiValue.owner_office == str(meta["office"]), KpiValue.programme_id == programme.id,
-            KpiValue.period == str(meta["period"])))}
+            raise Refusal(
+                "validation",
+                _(
+                    "{what}: refers to a programme this office does not have "
+                    "({id}). Import the package of the office that created the "
+                    "programme first."
+                ).format(what=_("Indicator value"), id=str(meta.get("programme_code"))),
+            )
+        existing = {
+            (r.indicator_code, r.row_key): r
+            for r in session.scalars(
+                select(KpiValue).where(
+                    KpiValue.owner_office == str(meta["office"]),
+                    KpiValue.programme_id == programme.id,
+                    KpiValue.period == str(meta["period"]),
+                )
+            )
+        }
     specs = {i["code"]: i for i in programme.spec.get("indicators", [])}
     cells: list[tuple[str, str, Any, str]] = []  # (row_key, code, raw, where)
     if meta.get("layout") == "list":
@@ -253,24 +322,35 @@ def read_filled(store: Store, path: Path | str) -> tuple[dict[str, Any], list[di
                 continue
             key = key or str(uuid.uuid5(NAMESPACE, f"{meta['office']}|{meta['period']}|{row_no}"))
             for col, code in columns:
-                cells.append((key, code, raw[code], f"{sheet.cell(row=row_no, column=col).coordinate}"))
+                cells.append(
+                    (key, code, raw[code], f"{sheet.cell(row=row_no, column=col).coordinate}")
+                )
     problems: list[str] = []
     parsed: dict[str, dict[str, Any]] = {}
     for key, code, raw, where in cells:
         spec = specs.get(code)
         if spec is None:
-            problems.append(_("Cell {cell}: unknown indicator {code}").format(cell=where, code=code))
+            problems.append(
+                _("Cell {cell}: unknown indicator {code}").format(cell=where, code=code)
+            )
             continue
         value, error = parse_indicator_value(spec, _cell_raw(raw))
         if error:
-            problems.append(_("Cell {cell} ({name}): {message}").format(cell=where, name=spec["name"],
-                                                                       message=error))
+            problems.append(
+                _("Cell {cell} ({name}): {message}").format(
+                    cell=where, name=spec["name"], message=error
+                )
+            )
             continue
         parsed.setdefault(key, {})[code] = value
     for key, values in parsed.items():
         for problem in validate_form(programme.spec, values, final=False):
-            problems.append(_("{name}: {message}").format(
-                name=specs.get(problem.field, {}).get("name", problem.field), message=problem.message))
+            problems.append(
+                _("{name}: {message}").format(
+                    name=specs.get(problem.field, {}).get("name", problem.field),
+                    message=problem.message,
+                )
+            )
     if problems:
         raise Refusal("validation", "; ".join(problems[:5]))
     now = utcnow().replace(microsecond=0).isoformat()
@@ -284,13 +364,21 @@ def read_filled(store: Store, path: Path | str) -> tuple[dict[str, Any], list[di
             if old is not None and _same_value(old, fields):
                 records.append(_as_record(old))
                 continue
-            records.append({"id": old.id if old else str(uuid.uuid4()),
-                            "owner_office": str(meta["office"]),
-                            "revision": (old.revision + 1) if old else 1, "updated_at": now,
-                            "updated_by": _("from Excel, unsigned"),
-                            "deleted": False, "programme_id": programme.id,
-                            "indicator_code": code, "period": str(meta["period"]), "row_key": key,
-                            **fields})
+            records.append(
+                {
+                    "id": old.id if old else str(uuid.uuid4()),
+                    "owner_office": str(meta["office"]),
+                    "revision": (old.revision + 1) if old else 1,
+                    "updated_at": now,
+                    "updated_by": _("from Excel, unsigned"),
+                    "deleted": False,
+                    "programme_id": programme.id,
+                    "indicator_code": code,
+                    "period": str(meta["period"]),
+                    "row_key": key,
+                    **fields,
+                }
+            )
     return meta, records, data
 
 
@@ -326,8 +414,12 @@ def _same_value(old: KpiValue, fields: dict[str, Any]) -> bool:
             return None if v is None else Decimal(str(v))
         except InvalidOperation:
             return None
-    return (num(old.value_num) == num(fields["value_num"]) and old.value_text == fields["value_text"]
-            and (old.value_date.isoformat() if old.value_date else None) == fields["value_date"])
+
+    return (
+        num(old.value_num) == num(fields["value_num"])
+        and old.value_text == fields["value_text"]
+        and (old.value_date.isoformat() if old.value_date else None) == fields["value_date"]
+    )
 
 
 def _as_record(row: KpiValue) -> dict[str, Any]:

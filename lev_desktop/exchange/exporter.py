@@ -78,16 +78,23 @@ def _programme_ids(session, codes: list[str] | None) -> list[str] | None:  # noq
         return None
     ids = []
     for code in codes:
-        pid = session.scalar(select(Programme.id).where(or_(Programme.code == code,
-                                                            Programme.id == code)))
+        pid = session.scalar(
+            select(Programme.id).where(or_(Programme.code == code, Programme.id == code))
+        )
         if pid is None:
             raise ExportError(_("Unknown programme: {code}").format(code=code))
         ids.append(pid)
     return ids
 
 
-def _select_rows(session, model, me: str, since: dt.datetime | None,  # noqa: ANN001
-                 programme_ids: list[str] | None, years: list[int] | None) -> list[dict[str, Any]]:
+def _select_rows(
+    session,
+    model,
+    me: str,
+    since: dt.datetime | None,  # noqa: ANN001
+    programme_ids: list[str] | None,
+    years: list[int] | None,
+) -> list[dict[str, Any]]:
     table = model.__table__
     query = select(table).where(table.c.owner_office == me)
     if since is not None:
@@ -128,8 +135,11 @@ def _select_rows(session, model, me: str, since: dt.datetime | None,  # noqa: AN
 
 def this_office_info(store: Store) -> OfficeInfo:
     with store.read() as session:
-        office = session.scalar(select(Office).where(Office.code == store.office_code)) \
-            if store.office_code else None
+        office = (
+            session.scalar(select(Office).where(Office.code == store.office_code))
+            if store.office_code
+            else None
+        )
     if office is None:
         raise ExportError(_("Set up this office first (Settings, or `lev init`)."))
     return OfficeInfo.of(office)
@@ -148,18 +158,32 @@ def ensure_key(store: Store, me: OfficeInfo):  # noqa: ANN201
 
 def last_sent(store: Store, recipient: str) -> SentPackage | None:
     with store.read() as session:
-        return session.scalar(select(SentPackage).where(SentPackage.recipient == recipient)
-                              .order_by(SentPackage.sequence.desc()).limit(1))
+        return session.scalar(
+            select(SentPackage)
+            .where(SentPackage.recipient == recipient)
+            .order_by(SentPackage.sequence.desc())
+            .limit(1)
+        )
 
 
-def _packages_to_forward(session, me: OfficeInfo, recipient: str,  # noqa: ANN001
-                         since_last: bool) -> list[ReceivedPackage]:
-    received = list(session.scalars(
-        select(ReceivedPackage).where(ReceivedPackage.result == "imported",
-                                      ReceivedPackage.signed.is_(True),
-                                      ReceivedPackage.manifest.is_not(None),
-                                      ReceivedPackage.sender != recipient)
-        .order_by(ReceivedPackage.sender, ReceivedPackage.sequence)))
+def _packages_to_forward(
+    session,
+    me: OfficeInfo,
+    recipient: str,  # noqa: ANN001
+    since_last: bool,
+) -> list[ReceivedPackage]:
+    received = list(
+        session.scalars(
+            select(ReceivedPackage)
+            .where(
+                ReceivedPackage.result == "imported",
+                ReceivedPackage.signed.is_(True),
+                ReceivedPackage.manifest.is_not(None),
+                ReceivedPackage.sender != recipient,
+            )
+            .order_by(ReceivedPackage.sender, ReceivedPackage.sequence)
+        )
+    )
     offices = {o.code: OfficeInfo.of(o) for o in session.scalars(select(Office))}
     chosen: list[ReceivedPackage] = []
     forwarded: set[str] = set()
@@ -190,16 +214,31 @@ def _load_parts(session, stored: list[ReceivedPackage]) -> list[fmt.Part]:  # no
     for package in stored:
         key = package.container or package.uuid
         if key not in containers:
-            containers[key] = package.payload if package.payload is not None else \
-                session.scalar(select(ReceivedPackage.payload).where(ReceivedPackage.uuid == key))
-        parts.append(fmt.part_from_container(containers[key], package.uuid, package.manifest,
-                                             package.signature))
+            containers[key] = (
+                package.payload
+                if package.payload is not None
+                else session.scalar(
+                    select(ReceivedPackage.payload).where(ReceivedPackage.uuid == key)
+                )
+            )
+        parts.append(
+            fmt.part_from_container(
+                containers[key], package.uuid, package.manifest, package.signature
+            )
+        )
     return parts
 
 
-def export_package(store: Store, recipient: str, out: Path | str, *, since_last: bool = False,
-                   programmes: list[str] | None = None, fiscal_years: list[int] | None = None,
-                   progress: Progress | None = None) -> ExportResult:
+def export_package(
+    store: Store,
+    recipient: str,
+    out: Path | str,
+    *,
+    since_last: bool = False,
+    programmes: list[str] | None = None,
+    fiscal_years: list[int] | None = None,
+    progress: Progress | None = None,
+) -> ExportResult:
     progress = progress or Progress()
     recipient = (recipient or "").strip()
     me = this_office_info(store)
@@ -214,13 +253,18 @@ def export_package(store: Store, recipient: str, out: Path | str, *, since_last:
     started = utcnow()
     progress(0, len(MODELS) + 2, _("Collecting records"))
     with store.read() as session:
-        previous = session.scalar(select(SentPackage).where(SentPackage.recipient == recipient)
-                                  .order_by(SentPackage.sequence.desc()).limit(1))
+        previous = session.scalar(
+            select(SentPackage)
+            .where(SentPackage.recipient == recipient)
+            .order_by(SentPackage.sequence.desc())
+            .limit(1)
+        )
         kind, base, since, note = "full", None, None, ""
         if since_last:
             if previous is None:
-                note = _("No package was sent to {office} before: a full package was written.").format(
-                    office=recipient)
+                note = _(
+                    "No package was sent to {office} before: a full package was written."
+                ).format(office=recipient)
             else:
                 kind, base, since = "delta", previous.uuid, previous.started_at
         programme_ids = _programme_ids(session, programmes)
@@ -229,9 +273,14 @@ def export_package(store: Store, recipient: str, out: Path | str, *, since_last:
         for index, model in enumerate(MODELS, start=1):
             rows = _select_rows(session, model, me.code, since, programme_ids, fiscal_years)
             if model is Office and not any(r["code"] == me.code for r in rows):
-                rows += [dict(r._mapping) for r in session.execute(
-                    select(Office.__table__).where(Office.code == me.code,
-                                                   Office.owner_office == me.code))]
+                rows += [
+                    dict(r._mapping)
+                    for r in session.execute(
+                        select(Office.__table__).where(
+                            Office.code == me.code, Office.owner_office == me.code
+                        )
+                    )
+                ]
             if rows:
                 rows.sort(key=lambda r: r["id"])
                 payloads[f"{fmt.PAYLOAD_DIR}{model.__tablename__}.jsonl"] = dump_lines(rows)
@@ -239,17 +288,28 @@ def export_package(store: Store, recipient: str, out: Path | str, *, since_last:
             progress(index, len(MODELS) + 2)
         recipient_row = session.scalar(select(Office).where(Office.code == recipient))
         upward = recipient_row is None or not is_below(OfficeInfo.of(recipient_row), me)
-        stored = _packages_to_forward(session, me, recipient, since_last and kind == "delta") \
-            if upward else []
+        stored = (
+            _packages_to_forward(session, me, recipient, since_last and kind == "delta")
+            if upward
+            else []
+        )
         embedded = _load_parts(session, stored)
         sequence = int((session.get(Setting, SEQUENCE_SETTING) or Setting(value=0)).value or 0) + 1
     package_uuid = str(uuid.uuid4())
     manifest = fmt.build_manifest(
-        package_uuid=package_uuid, kind=kind, base=base, sender=me.as_dict(), key=key,
-        recipient=recipient, sequence=sequence,
+        package_uuid=package_uuid,
+        kind=kind,
+        base=base,
+        sender=me.as_dict(),
+        key=key,
+        recipient=recipient,
+        sequence=sequence,
         created_at=started.replace(tzinfo=dt.UTC).isoformat().replace("+00:00", "Z"),
-        payloads=payloads, counts=counts, embedded=embedded,
-        filters={"programmes": programmes or [], "fiscal_years": fiscal_years or []})
+        payloads=payloads,
+        counts=counts,
+        embedded=embedded,
+        filters={"programmes": programmes or [], "fiscal_years": fiscal_years or []},
+    )
     outer = fmt.sign_part(manifest, payloads, key)
     progress(len(MODELS) + 1, len(MODELS) + 2, _("Writing the package"))
     part_path = out.with_name(out.name + ".part")
@@ -261,26 +321,45 @@ def export_package(store: Store, recipient: str, out: Path | str, *, since_last:
                 session.add(Setting(key=SEQUENCE_SETTING, value=sequence))
             else:
                 setting.value = sequence
-            session.add(SentPackage(
-                uuid=package_uuid, recipient=recipient, sequence=sequence, kind=kind,
-                base_uuid=base, started_at=started, created_by=store.officer,
-                file_name=out.name, size=size,
-                filters={"programmes": programmes or [], "fiscal_years": fiscal_years or []},
-                counts=counts, embedded=[p.uuid for p in embedded]))
+            session.add(
+                SentPackage(
+                    uuid=package_uuid,
+                    recipient=recipient,
+                    sequence=sequence,
+                    kind=kind,
+                    base_uuid=base,
+                    started_at=started,
+                    created_by=store.officer,
+                    file_name=out.name,
+                    size=size,
+                    filters={"programmes": programmes or [], "fiscal_years": fiscal_years or []},
+                    counts=counts,
+                    embedded=[p.uuid for p in embedded],
+                )
+            )
         part_path.replace(out)
     finally:
         if part_path.exists():
             part_path.unlink()
     _mark_deadlines_sent(store, me.code, started, programmes)
     progress(len(MODELS) + 2, len(MODELS) + 2)
-    return ExportResult(path=out, package_uuid=package_uuid, sequence=sequence, kind=kind,
-                        base=base, recipient=recipient, size=size, counts=counts,
-                        embedded=[{"uuid": p.uuid, "sender": p.sender, "sequence": p.sequence}
-                                  for p in embedded], note=note)
+    return ExportResult(
+        path=out,
+        package_uuid=package_uuid,
+        sequence=sequence,
+        kind=kind,
+        base=base,
+        recipient=recipient,
+        size=size,
+        counts=counts,
+        embedded=[{"uuid": p.uuid, "sender": p.sender, "sequence": p.sequence} for p in embedded],
+        note=note,
+    )
 
 
-def _mark_deadlines_sent(store: Store, office: str, when: dt.datetime,
-                        programmes: list[str] | None) -> list[tuple[str, str, dt.date]]:
+def _mark_deadlines_sent(
+    store: Store, office: str, when: dt.datetime, programmes: list[str] | None
+) -> list[tuple[str, str, dt.date]]:
     """The one place where an export tells the deadlines that this office's reports were sent.
 
     A package fulfils every reporting obligation of this office (one that sends upwards)
@@ -293,9 +372,13 @@ def _mark_deadlines_sent(store: Store, office: str, when: dt.datetime,
     day = when.date()
     marked: list[tuple[str, str, dt.date]] = []
     chosen = set(programmes or [])
-    items = engine.office_deadlines(store, day - dt.timedelta(days=366),
-                                    day + dt.timedelta(days=engine.reminder_days(store)),
-                                    office=office, today_=day)
+    items = engine.office_deadlines(
+        store,
+        day - dt.timedelta(days=366),
+        day + dt.timedelta(days=engine.reminder_days(store)),
+        office=office,
+        today_=day,
+    )
     for item in items:
         ob = item.obligation
         if item.incoming or not ob.reporting or item.sent or item.marked or not item.form_done:
@@ -309,5 +392,10 @@ def _mark_deadlines_sent(store: Store, office: str, when: dt.datetime,
 
 def sent_history(store: Store) -> list[SentPackage]:
     with store.read() as session:
-        return list(session.scalars(select(SentPackage).order_by(SentPackage.created_at.desc(),
-                                                                 SentPackage.sequence.desc())))
+        return list(
+            session.scalars(
+                select(SentPackage).order_by(
+                    SentPackage.created_at.desc(), SentPackage.sequence.desc()
+                )
+            )
+        )

@@ -27,17 +27,30 @@ class OfficeInfo:
         if isinstance(office, dict):
             get = office.get
         else:
+
             def get(key: str, default: Any = None) -> Any:
                 return getattr(office, key, default)
-        return cls(code=str(get("code") or ""), level=str(get("level") or ""),
-                   province_code=get("province_code"), district_code=get("district_code"),
-                   parent_code=get("parent_code"), lao_type=get("lao_type"),
-                   name=str(get("name") or ""))
+
+        return cls(
+            code=str(get("code") or ""),
+            level=str(get("level") or ""),
+            province_code=get("province_code"),
+            district_code=get("district_code"),
+            parent_code=get("parent_code"),
+            lao_type=get("lao_type"),
+            name=str(get("name") or ""),
+        )
 
     def as_dict(self) -> dict[str, Any]:
-        return {"code": self.code, "name": self.name, "level": self.level,
-                "lao_type": self.lao_type, "province_code": self.province_code,
-                "district_code": self.district_code, "parent_code": self.parent_code}
+        return {
+            "code": self.code,
+            "name": self.name,
+            "level": self.level,
+            "lao_type": self.lao_type,
+            "province_code": self.province_code,
+            "district_code": self.district_code,
+            "parent_code": self.parent_code,
+        }
 
     @property
     def rank(self) -> int:
@@ -58,8 +71,11 @@ def is_below(other: OfficeInfo, me: OfficeInfo) -> bool:
     if me.level == Level.PROVINCE:
         return bool(me.province_code) and other.province_code == me.province_code
     if me.level == Level.DISTRICT:
-        return other.level == Level.LAO and bool(me.district_code) and \
-            other.district_code == me.district_code
+        return (
+            other.level == Level.LAO
+            and bool(me.district_code)
+            and other.district_code == me.district_code
+        )
     return False
 
 
@@ -74,8 +90,11 @@ def is_above(other: OfficeInfo, me: OfficeInfo) -> bool:
     if other.level == Level.PROVINCE:
         return bool(other.province_code) and other.province_code == me.province_code
     if other.level == Level.DISTRICT:
-        return me.level == Level.LAO and bool(other.district_code) and \
-            other.district_code == me.district_code
+        return (
+            me.level == Level.LAO
+            and bool(other.district_code)
+            and other.district_code == me.district_code
+        )
     return False
 
 

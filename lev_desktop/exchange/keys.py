@@ -49,8 +49,9 @@ def load_or_create(office_code: str) -> Ed25519PrivateKey:
             raise ValueError(f"{path} is not an Ed25519 key")
         return key
     key = Ed25519PrivateKey.generate()
-    pem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                            serialization.NoEncryption())
+    pem = key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    )
     tmp = path.with_suffix(".tmp")
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     try:
@@ -85,8 +86,8 @@ def fingerprint(key: Ed25519PrivateKey | Ed25519PublicKey) -> str:
 
 def format_fingerprint(fp: str, *, per_line: int = 8) -> str:
     """Groups of four hex digits, eight groups a line: easy to read aloud or compare on paper."""
-    groups = [fp[i:i + 4].upper() for i in range(0, len(fp), 4)]
-    lines = [" ".join(groups[i:i + per_line]) for i in range(0, len(groups), per_line)]
+    groups = [fp[i : i + 4].upper() for i in range(0, len(fp), 4)]
+    lines = [" ".join(groups[i : i + per_line]) for i in range(0, len(groups), per_line)]
     return "\n".join(lines)
 
 

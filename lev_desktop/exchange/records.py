@@ -36,8 +36,18 @@ from db.models import (
 )
 
 # Order matters: a record's parents come first.
-MODELS = (Office, Programme, Letter, Plan, PlanItem, Activity, Monitoring, KpiValue,
-          FormSubmission, Review)
+MODELS = (
+    Office,
+    Programme,
+    Letter,
+    Plan,
+    PlanItem,
+    Activity,
+    Monitoring,
+    KpiValue,
+    FormSubmission,
+    Review,
+)
 TABLES: dict[str, Table] = {m.__tablename__: m.__table__ for m in MODELS}  # type: ignore[attr-defined]
 MODEL_BY_TABLE = {m.__tablename__: m for m in MODELS}
 META_COLUMNS = ("id", "owner_office", "revision", "updated_at", "updated_by", "deleted")
@@ -69,6 +79,7 @@ def dump_lines(rows: Iterable[dict[str, Any]]) -> bytes:
 
 # ---- payload value → database value ----------------------------------------------------------
 
+
 def _column_converter(column, dialect: Dialect) -> Callable[[Any], Any]:  # noqa: ANN001
     kind = column.type
     impl = kind.dialect_impl(dialect)
@@ -82,6 +93,7 @@ def _column_converter(column, dialect: Dialect) -> Callable[[Any], Any]:  # noqa
         return RecordError(f"{name}: {str(value)[:40]!r}")
 
     if isinstance(kind, DateTime):
+
         def convert(value: Any) -> Any:
             if value is None:
                 if nullable:
@@ -97,6 +109,7 @@ def _column_converter(column, dialect: Dialect) -> Callable[[Any], Any]:  # noqa
                 return parsed.isoformat(" ", "microseconds")
             return process(parsed) if process else parsed
     elif isinstance(kind, Date):
+
         def convert(value: Any) -> Any:
             if value is None:
                 if nullable:
@@ -110,6 +123,7 @@ def _column_converter(column, dialect: Dialect) -> Callable[[Any], Any]:  # noqa
                 return parsed.isoformat()
             return process(parsed) if process else parsed
     elif isinstance(kind, Numeric):
+
         def convert(value: Any) -> Any:
             if value is None:
                 if nullable:
@@ -133,6 +147,7 @@ def _column_converter(column, dialect: Dialect) -> Callable[[Any], Any]:  # noqa
                 raise bad(value)
             return process(number) if process else number
     elif isinstance(kind, Boolean):
+
         def convert(value: Any) -> Any:
             if value is None and nullable:
                 return None
@@ -140,6 +155,7 @@ def _column_converter(column, dialect: Dialect) -> Callable[[Any], Any]:  # noqa
                 raise bad(value)
             return process(value) if process else value
     elif isinstance(kind, Integer):
+
         def convert(value: Any) -> Any:
             if value is None and nullable:
                 return None
@@ -147,6 +163,7 @@ def _column_converter(column, dialect: Dialect) -> Callable[[Any], Any]:  # noqa
                 raise bad(value)
             return value
     elif isinstance(kind, SAJSON):
+
         def convert(value: Any) -> Any:
             return process(value) if process else value
     else:  # strings
@@ -158,6 +175,7 @@ def _column_converter(column, dialect: Dialect) -> Callable[[Any], Any]:  # noqa
             if not isinstance(value, str) or (length and len(value) > length):
                 raise bad(value)
             return value
+
     return convert
 
 
@@ -168,7 +186,7 @@ class TableCodec:
     converters: list[Callable[[Any], Any]]
     required: frozenset[str]
     defaults: dict[str, Any]
-    bool_as_int: bool = True          # SQLite stores booleans as 0/1; PostgreSQL takes True/False
+    bool_as_int: bool = True  # SQLite stores booleans as 0/1; PostgreSQL takes True/False
     to_db: Callable[[dict[str, Any]], tuple] = None  # type: ignore[assignment]
 
     def __post_init__(self) -> None:
@@ -203,7 +221,9 @@ def _compile_to_db(codec: TableCodec) -> Callable[[dict[str, Any]], tuple]:
             true, false = ("1", "0") if codec.bool_as_int else ("True", "False")
             lines.append(f"    if v{i} is True: v{i} = {true}")
             lines.append(f"    elif v{i} is False: v{i} = {false}")
-            lines.append(f"    elif {none_ok}True: {bad}" if column.nullable else f"    else: {bad}")
+            lines.append(
+                f"    elif {none_ok}True: {bad}" if column.nullable else f"    else: {bad}"
+            )
         elif isinstance(kind, Integer):
             lines.append(f"    if {none_ok}v{i}.__class__ is not int: {bad}")
         else:
@@ -257,10 +277,14 @@ def _build_codecs(dialect: Dialect) -> dict[str, TableCodec]:
                 defaults[column.name] = value
             else:
                 required.add(column.name)
-        out[name] = TableCodec(table=table, columns=columns,
-                               converters=[_column_converter(table.c[c], dialect) for c in columns],
-                               required=frozenset(required), defaults=defaults,
-                               bool_as_int=dialect.name == "sqlite")
+        out[name] = TableCodec(
+            table=table,
+            columns=columns,
+            converters=[_column_converter(table.c[c], dialect) for c in columns],
+            required=frozenset(required),
+            defaults=defaults,
+            bool_as_int=dialect.name == "sqlite",
+        )
     return out
 
 

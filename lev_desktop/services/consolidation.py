@@ -82,8 +82,7 @@ STATE_LABELS = {
 STATE_ORDER = (State.COMPLETE, State.LATE, State.PENDING, State.OVERDUE)
 
 
-def classify(due: dt.date | None, arrived: dt.datetime | dt.date | None,
-             today: dt.date) -> State:
+def classify(due: dt.date | None, arrived: dt.datetime | dt.date | None, today: dt.date) -> State:
     """The state of one LAO for one due date."""
     if arrived is not None:
         arrived_day = arrived.date() if isinstance(arrived, dt.datetime) else arrived
@@ -105,15 +104,15 @@ def classify(due: dt.date | None, arrived: dt.datetime | dt.date | None,
 class DueItem:
     """One dated deadline of an obligation: which period of the form it asks for, and when."""
 
-    period: str          # FormSubmission / KpiValue period key: FY2568, 2025-07, …
+    period: str  # FormSubmission / KpiValue period key: FY2568, 2025-07, …
     due: dt.date
-    label: str           # what a person reads: "ปีงบประมาณ พ.ศ. 2568", "กรกฎาคม 2568"
+    label: str  # what a person reads: "ปีงบประมาณ พ.ศ. 2568", "กรกฎาคม 2568"
 
 
 @dataclass(frozen=True)
 class ObligationInfo:
     code: str
-    title: str           # Thai, from the letter (data, not an interface string)
+    title: str  # Thai, from the letter (data, not an interface string)
     form: str
     form_kind: str
     lao_types: tuple[str, ...] | None
@@ -146,8 +145,11 @@ def _dues(obligation: Obligation, fiscal_year: int) -> list[DueItem]:
     out: dict[str, DueItem] = {}
     for d in deadlines:
         period = d.period
-        in_year = (period == f"FY{fiscal_year}" or period in months
-                   or (len(period) == 10 and start.isoformat() <= period <= end.isoformat()))
+        in_year = (
+            period == f"FY{fiscal_year}"
+            or period in months
+            or (len(period) == 10 and start.isoformat() <= period <= end.isoformat())
+        )
         if in_year and period not in out:
             out[period] = DueItem(period, d.due, _period_label(period, fiscal_year))
     return sorted(out.values(), key=lambda item: (item.due, item.period))
@@ -159,9 +161,17 @@ def board_obligations(programme: Programme, fiscal_year: int) -> list[Obligation
     for ob in obligations_of(programme):
         if ob.level != "lao" or not ob.form:
             continue
-        out.append(ObligationInfo(
-            code=ob.code, title=ob.title, form=ob.form, form_kind=ob.form_kind or "",
-            lao_types=ob.lao_types, dues=tuple(_dues(ob, fiscal_year)), engine=ob))
+        out.append(
+            ObligationInfo(
+                code=ob.code,
+                title=ob.title,
+                form=ob.form,
+                form_kind=ob.form_kind or "",
+                lao_types=ob.lao_types,
+                dues=tuple(_dues(ob, fiscal_year)),
+                engine=ob,
+            )
+        )
     return out
 
 
@@ -177,11 +187,11 @@ class Metric:
     """One figure column. ``agg`` says how the total row combines the LAOs' values."""
 
     key: str
-    title: str           # already translated (or Thai data from the template)
-    kind: str            # money | int | decimal | percent
-    agg: str = "sum"     # sum | mean
+    title: str  # already translated (or Thai data from the template)
+    kind: str  # money | int | decimal | percent
+    agg: str = "sum"  # sum | mean
     unit: str = ""
-    stage: str = ""      # P2 stage key (source / middle / end), '' otherwise
+    stage: str = ""  # P2 stage key (source / middle / end), '' otherwise
 
 
 @dataclass
@@ -214,7 +224,7 @@ class IndicatorSummary:
     stage_label: str
     unit: str
     kind: str
-    count: int                    # LAOs with a value
+    count: int  # LAOs with a value
     total: Decimal | None
     mean: Decimal | None
     minimum: Decimal | None
@@ -283,9 +293,16 @@ def metrics_for(programme: Programme) -> list[Metric]:
         kind = _NUMERIC_TYPES.get(ind.get("type", ""))
         if kind is None:
             continue
-        out.append(Metric(f"kpi:{ind['code']}", ind.get("name", ind["code"]), kind,
-                          "mean" if kind == "percent" else "sum", ind.get("unit", ""),
-                          ind.get("group", "")))
+        out.append(
+            Metric(
+                f"kpi:{ind['code']}",
+                ind.get("name", ind["code"]),
+                kind,
+                "mean" if kind == "percent" else "sum",
+                ind.get("unit", ""),
+                ind.get("group", ""),
+            )
+        )
     return out
 
 
@@ -303,8 +320,13 @@ def _kpi_periods(programme: Programme, fiscal_year: int, period: str | None) -> 
 # ---- LAO selection ---------------------------------------------------------------------------
 
 
-def board_laos(store: Store, *, office: str | None = None, district: str | None = None,
-               lao_type: str | None = None) -> list[Office]:
+def board_laos(
+    store: Store,
+    *,
+    office: str | None = None,
+    district: str | None = None,
+    lao_type: str | None = None,
+) -> list[Office]:
     """The LAOs under ``office`` (default: this one), narrowed by district and LAO type."""
     from lev_desktop.services.offices import subordinate_laos
 
@@ -328,11 +350,19 @@ def _owner_filter(column: Any, codes: Sequence[str]) -> list[Any]:
 # ---- building the board --------------------------------------------------------------------
 
 
-def build_board(store: Store, programme: str | Programme, *, fiscal_year: int | None = None,
-                obligation: str | None = None, period: str | None = None,
-                district: str | None = None, lao_type: str | None = None,
-                office: str | None = None, today: dt.date | None = None,
-                progress: Callable[..., None] | None = None) -> Board:
+def build_board(
+    store: Store,
+    programme: str | Programme,
+    *,
+    fiscal_year: int | None = None,
+    obligation: str | None = None,
+    period: str | None = None,
+    district: str | None = None,
+    lao_type: str | None = None,
+    office: str | None = None,
+    today: dt.date | None = None,
+    progress: Callable[..., None] | None = None,
+) -> Board:
     """Builds the board for one programme (code, id or object) and fiscal year.
 
     ``obligation`` defaults to the programme's first LAO obligation with a form, ``period`` to
@@ -347,8 +377,11 @@ def build_board(store: Store, programme: str | Programme, *, fiscal_year: int | 
         raise LookupError(programme)
     fy = fiscal_year or default_fiscal_year(prog, _store_fiscal_year(store))
     obligations = board_obligations(prog, fy)
-    chosen = next((o for o in obligations if o.code == obligation), None) if obligation else (
-        obligations[0] if obligations else None)
+    chosen = (
+        next((o for o in obligations if o.code == obligation), None)
+        if obligation
+        else (obligations[0] if obligations else None)
+    )
     if obligation and chosen is None:
         raise LookupError(obligation)
     due = chosen.due_for(period) if chosen else None
@@ -359,15 +392,19 @@ def build_board(store: Store, programme: str | Programme, *, fiscal_year: int | 
     arrivals: dict[str, tuple[LaoStatus, dt.date | None]] = {}
     if chosen is not None and chosen.engine is not None:
         book = DeadlineBook(store, office=office, today_=today, programmes=[prog.id])
-        laos = [_LaoRef(x.code, x.name, x.lao_type, x.district_code)
-                for x in book.laos_for(chosen.engine)]
+        laos = [
+            _LaoRef(x.code, x.name, x.lao_type, x.district_code)
+            for x in book.laos_for(chosen.engine)
+        ]
         if due is not None:
             for s in book.lao_states(chosen.engine, due.due, due.period):
                 arrivals[s.code] = (s.state, s.reported_on)
             arrivals = _with_receipts(store, arrivals)
     else:
-        laos = [_LaoRef(o.code, o.name, o.lao_type, o.district_code)
-                for o in board_laos(store, office=office)]
+        laos = [
+            _LaoRef(o.code, o.name, o.lao_type, o.district_code)
+            for o in board_laos(store, office=office)
+        ]
     if district:
         laos = [x for x in laos if x.district_code == district]
     if lao_type:
@@ -377,8 +414,7 @@ def build_board(store: Store, programme: str | Programme, *, fiscal_year: int | 
     _step(progress, 1, 3)
 
     metrics = metrics_for(prog)
-    values = _figures(store, prog, fy, codes, wanted, metrics,
-                      period=due.period if due else period)
+    values = _figures(store, prog, fy, codes, wanted, metrics, period=due.period if due else period)
     _step(progress, 2, 3)
 
     district_names: dict[str | None, str] = {}
@@ -391,24 +427,41 @@ def build_board(store: Store, programme: str | Programme, *, fiscal_year: int | 
         if due is not None:
             status, reported = arrivals.get(lao.code, (None, None))
             if status == LaoStatus.DONE:
-                arrived = reported or due.due   # done without a date: take it as on time
+                arrived = reported or due.due  # done without a date: take it as on time
             state = classify(due.due, arrived, today)
-        rows.append(BoardRow(code=lao.code, name=lao.name, lao_type=lao.lao_type,
-                             district_code=lao.district_code,
-                             district=district_names[lao.district_code], state=state,
-                             arrived=arrived, due=due.due if due else None,
-                             values={**blank, **values.get(lao.code, {})}))
+        rows.append(
+            BoardRow(
+                code=lao.code,
+                name=lao.name,
+                lao_type=lao.lao_type,
+                district_code=lao.district_code,
+                district=district_names[lao.district_code],
+                state=state,
+                arrived=arrived,
+                due=due.due if due else None,
+                values={**blank, **values.get(lao.code, {})},
+            )
+        )
     rows.sort(key=lambda r: (r.district_code or "", r.code))
 
     counts = Counter(r.state for r in rows if r.state is not None)
     board = Board(
-        programme_code=prog.code, programme_name=prog.short_name or prog.name, fiscal_year=fy,
-        obligation=chosen, due=due, metrics=metrics, rows=rows,
-        totals=combine(metrics, rows), counts={s: counts.get(s, 0) for s in STATE_ORDER},
-        districts=group_summaries(metrics, rows, key=lambda r: r.district_code or "",
-                                  label=lambda r: r.district),
-        indicators=indicator_summaries(prog, metrics, rows), today=today,
-        filters={"district": district, "lao_type": lao_type, "office": office})
+        programme_code=prog.code,
+        programme_name=prog.short_name or prog.name,
+        fiscal_year=fy,
+        obligation=chosen,
+        due=due,
+        metrics=metrics,
+        rows=rows,
+        totals=combine(metrics, rows),
+        counts={s: counts.get(s, 0) for s in STATE_ORDER},
+        districts=group_summaries(
+            metrics, rows, key=lambda r: r.district_code or "", label=lambda r: r.district
+        ),
+        indicators=indicator_summaries(prog, metrics, rows),
+        today=today,
+        filters={"district": district, "lao_type": lao_type, "office": office},
+    )
     _step(progress, 3, 3)
     return board
 
@@ -439,12 +492,17 @@ def _store_fiscal_year(store: Store) -> int:
 # What the exchange records of imported packages (``exchange_received``: sender, imported_at).
 # Read through a bare table description so the board does not depend on the exchange code;
 # a database without the table (no import yet, or an older schema) is simply skipped.
-_RECEIVED = table("exchange_received", column("sender", String), column("imported_at", DateTime),
-                  column("result", String))
+_RECEIVED = table(
+    "exchange_received",
+    column("sender", String),
+    column("imported_at", DateTime),
+    column("result", String),
+)
 
 
-def _with_receipts(store: Store, arrivals: dict[str, tuple[LaoStatus, dt.date | None]]
-                   ) -> dict[str, tuple[LaoStatus, dt.date | None]]:
+def _with_receipts(
+    store: Store, arrivals: dict[str, tuple[LaoStatus, dt.date | None]]
+) -> dict[str, tuple[LaoStatus, dt.date | None]]:
     """Where this office imported an LAO's packages, the form "arrived" with the first package
     imported on or after the day the LAO completed it, not on the LAO's own date."""
     done = [code for code, (status, _day) in arrivals.items() if status == LaoStatus.DONE]
@@ -452,7 +510,8 @@ def _with_receipts(store: Store, arrivals: dict[str, tuple[LaoStatus, dt.date | 
         return arrivals
     received: dict[str, list[dt.date]] = defaultdict(list)
     query = select(_RECEIVED.c.sender, _RECEIVED.c.imported_at).where(
-        _RECEIVED.c.result == "imported", *_owner_filter(_RECEIVED.c.sender, done))
+        _RECEIVED.c.result == "imported", *_owner_filter(_RECEIVED.c.sender, done)
+    )
     wanted = set(done)
     with store.read() as s:
         for sender, imported_at in s.execute(query):
@@ -473,8 +532,16 @@ def district_name(code: str | None) -> str:
     return district_label(code) or (code or "")
 
 
-def _figures(store: Store, prog: Programme, fy: int, codes: Sequence[str], wanted: set[str],
-             metrics: list[Metric], *, period: str | None) -> dict[str, dict[str, Any]]:
+def _figures(
+    store: Store,
+    prog: Programme,
+    fy: int,
+    codes: Sequence[str],
+    wanted: set[str],
+    metrics: list[Metric],
+    *,
+    period: str | None,
+) -> dict[str, dict[str, Any]]:
     """Per-LAO figures, one GROUP BY query per source table."""
     keys = {m.key for m in metrics}
     out: dict[str, dict[str, Any]] = defaultdict(dict)
@@ -482,57 +549,97 @@ def _figures(store: Store, prog: Programme, fy: int, codes: Sequence[str], wante
     with store.read() as session:
         s = session.connection()
         if "budget_planned" in keys:
-            plan_where = [Plan.programme_id == prog.id, Plan.fiscal_year == fy,
-                          Plan.deleted.is_(False), PlanItem.deleted.is_(False),
-                          *_owner_filter(Plan.owner_office, codes)]
-            q = (select(Plan.owner_office, func.sum(PlanItem.budget),
-                        func.sum(PlanItem.planned_activities))
-                 .join(PlanItem, PlanItem.plan_id == Plan.id)
-                 .where(*plan_where).group_by(Plan.owner_office))
+            plan_where = [
+                Plan.programme_id == prog.id,
+                Plan.fiscal_year == fy,
+                Plan.deleted.is_(False),
+                PlanItem.deleted.is_(False),
+                *_owner_filter(Plan.owner_office, codes),
+            ]
+            q = (
+                select(
+                    Plan.owner_office,
+                    func.sum(PlanItem.budget),
+                    func.sum(PlanItem.planned_activities),
+                )
+                .join(PlanItem, PlanItem.plan_id == Plan.id)
+                .where(*plan_where)
+                .group_by(Plan.owner_office)
+            )
             for owner, budget, planned in s.execute(q):
                 if owner in wanted:
                     out[owner]["budget_planned"] = budget
                     out[owner]["activities_planned"] = int(planned or 0)
-            q = (select(Plan.owner_office, func.count(Activity.id),
-                        func.sum(Activity.participants), func.sum(Activity.budget_spent))
-                 .join(PlanItem, PlanItem.plan_id == Plan.id)
-                 .join(Activity, Activity.plan_item_id == PlanItem.id)
-                 .where(*plan_where, Activity.deleted.is_(False)).group_by(Plan.owner_office))
+            q = (
+                select(
+                    Plan.owner_office,
+                    func.count(Activity.id),
+                    func.sum(Activity.participants),
+                    func.sum(Activity.budget_spent),
+                )
+                .join(PlanItem, PlanItem.plan_id == Plan.id)
+                .join(Activity, Activity.plan_item_id == PlanItem.id)
+                .where(*plan_where, Activity.deleted.is_(False))
+                .group_by(Plan.owner_office)
+            )
             for owner, held, participants, spent in s.execute(q):
                 if owner in wanted:
                     out[owner]["activities_held"] = int(held or 0)
-                    out[owner]["participants"] = (int(participants)
-                                                  if participants is not None else None)
+                    out[owner]["participants"] = (
+                        int(participants) if participants is not None else None
+                    )
                     out[owner]["budget_spent"] = spent
         kpi_metrics = {m.key[4:]: m for m in metrics if m.key.startswith("kpi:")}
         periods = _kpi_periods(prog, fy, period)
-        kpi_where = [KpiValue.programme_id == prog.id, KpiValue.deleted.is_(False),
-                     KpiValue.period.in_(periods), *_owner_filter(KpiValue.owner_office, codes)]
+        kpi_where = [
+            KpiValue.programme_id == prog.id,
+            KpiValue.deleted.is_(False),
+            KpiValue.period.in_(periods),
+            *_owner_filter(KpiValue.owner_office, codes),
+        ]
         if kpi_metrics:
-            q = (select(KpiValue.owner_office, KpiValue.indicator_code,
-                        func.sum(KpiValue.value_num), func.count(KpiValue.value_num))
-                 .where(*kpi_where, KpiValue.indicator_code.in_(list(kpi_metrics)),
-                        KpiValue.value_num.is_not(None))
-                 .group_by(KpiValue.owner_office, KpiValue.indicator_code))
+            q = (
+                select(
+                    KpiValue.owner_office,
+                    KpiValue.indicator_code,
+                    func.sum(KpiValue.value_num),
+                    func.count(KpiValue.value_num),
+                )
+                .where(
+                    *kpi_where,
+                    KpiValue.indicator_code.in_(list(kpi_metrics)),
+                    KpiValue.value_num.is_not(None),
+                )
+                .group_by(KpiValue.owner_office, KpiValue.indicator_code)
+            )
             for owner, code, total, count in s.execute(q):
                 if owner not in wanted or not count:
                     continue
                 metric = kpi_metrics[code]
-                if metric.agg == "mean":   # a percent entered for several months/products
+                if metric.agg == "mean":  # a percent entered for several months/products
                     total = total / count
                 out[owner][metric.key] = int(total) if metric.kind == "int" else total
         if "products" in keys:
-            q = (select(KpiValue.owner_office, func.count(distinct(KpiValue.row_key)))
-                 .where(*kpi_where, KpiValue.row_key != "").group_by(KpiValue.owner_office))
+            q = (
+                select(KpiValue.owner_office, func.count(distinct(KpiValue.row_key)))
+                .where(*kpi_where, KpiValue.row_key != "")
+                .group_by(KpiValue.owner_office)
+            )
             for owner, count in s.execute(q):
                 if owner in wanted:
                     out[owner]["products"] = int(count)
         if "months_reported" in keys:
             months = [f"{y:04d}-{m:02d}" for y, m in fiscal_months(fy)]
-            q = (select(KpiValue.owner_office, func.count(distinct(KpiValue.period)))
-                 .where(KpiValue.programme_id == prog.id, KpiValue.deleted.is_(False),
-                        KpiValue.period.in_(months), *_owner_filter(KpiValue.owner_office, codes))
-                 .group_by(KpiValue.owner_office))
+            q = (
+                select(KpiValue.owner_office, func.count(distinct(KpiValue.period)))
+                .where(
+                    KpiValue.programme_id == prog.id,
+                    KpiValue.deleted.is_(False),
+                    KpiValue.period.in_(months),
+                    *_owner_filter(KpiValue.owner_office, codes),
+                )
+                .group_by(KpiValue.owner_office)
+            )
             for owner, count in s.execute(q):
                 if owner in wanted:
                     out[owner]["months_reported"] = int(count)
@@ -573,9 +680,13 @@ def combine(metrics: Iterable[Metric], rows: Sequence[BoardRow]) -> dict[str, An
     return totals
 
 
-def group_summaries(metrics: list[Metric], rows: Sequence[BoardRow], *,
-                    key: Callable[[BoardRow], str],
-                    label: Callable[[BoardRow], str]) -> list[GroupSummary]:
+def group_summaries(
+    metrics: list[Metric],
+    rows: Sequence[BoardRow],
+    *,
+    key: Callable[[BoardRow], str],
+    label: Callable[[BoardRow], str],
+) -> list[GroupSummary]:
     groups: dict[str, list[BoardRow]] = defaultdict(list)
     for row in rows:
         groups[key(row)].append(row)
@@ -583,14 +694,21 @@ def group_summaries(metrics: list[Metric], rows: Sequence[BoardRow], *,
     for group_key in sorted(groups):
         members = groups[group_key]
         counts = Counter(r.state for r in members if r.state is not None)
-        out.append(GroupSummary(group_key, label(members[0]), len(members),
-                                {s: counts.get(s, 0) for s in STATE_ORDER},
-                                combine(metrics, members)))
+        out.append(
+            GroupSummary(
+                group_key,
+                label(members[0]),
+                len(members),
+                {s: counts.get(s, 0) for s in STATE_ORDER},
+                combine(metrics, members),
+            )
+        )
     return out
 
 
-def indicator_summaries(prog: Programme, metrics: list[Metric],
-                        rows: Sequence[BoardRow]) -> list[IndicatorSummary]:
+def indicator_summaries(
+    prog: Programme, metrics: list[Metric], rows: Sequence[BoardRow]
+) -> list[IndicatorSummary]:
     stages = (prog.spec or {}).get("stages", {})
     out = []
     for m in metrics:
@@ -599,13 +717,21 @@ def indicator_summaries(prog: Programme, metrics: list[Metric],
         key = m.key
         present = [Decimal(v) for v in (r.values.get(key) for r in rows) if v is not None]
         total = sum(present, Decimal(0)) if present else None
-        out.append(IndicatorSummary(
-            code=m.key[4:], name=m.title, stage=m.stage, stage_label=stages.get(m.stage, ""),
-            unit=m.unit, kind=m.kind, count=len(present),
-            total=total if m.agg == "sum" else None,
-            mean=(total / len(present)) if present else None,
-            minimum=min(present) if present else None,
-            maximum=max(present) if present else None))
+        out.append(
+            IndicatorSummary(
+                code=m.key[4:],
+                name=m.title,
+                stage=m.stage,
+                stage_label=stages.get(m.stage, ""),
+                unit=m.unit,
+                kind=m.kind,
+                count=len(present),
+                total=total if m.agg == "sum" else None,
+                mean=(total / len(present)) if present else None,
+                minimum=min(present) if present else None,
+                maximum=max(present) if present else None,
+            )
+        )
     return out
 
 
@@ -639,31 +765,36 @@ def summary_heading(board: Board) -> list[str]:
         lines.append(board.obligation.title)
     if board.due is not None:
         due_line = _("Due {date}; figures as of {today}").format(
-            date=format_date(board.due.due, "long"), today=format_date(board.today, "long"))
-        if board.due.label != lines[1]:   # a month or a round, not the whole year again
+            date=format_date(board.due.due, "long"), today=format_date(board.today, "long")
+        )
+        if board.due.label != lines[1]:  # a month or a round, not the whole year again
             due_line = f"{board.due.label} · {due_line}"
         lines.append(due_line)
     return lines
 
 
-def district_table(board: Board, *, indicators: bool = True
-                   ) -> tuple[list[str], list[list[str]]]:
+def district_table(board: Board, *, indicators: bool = True) -> tuple[list[str], list[list[str]]]:
     """The per-district summary (and its total line) as text cells, for print and export.
 
     ``indicators=False`` leaves out the KPI columns (a printed page has the stage table).
     """
     metrics = [m for m in board.metrics if indicators or not m.key.startswith("kpi:")]
-    headers = ([_("District"), _("LAOs")] + [s.label for s in STATE_ORDER] + [_("Share sent")]
-               + [metric_title(m) for m in metrics])
+    headers = (
+        [_("District"), _("LAOs")]
+        + [s.label for s in STATE_ORDER]
+        + [_("Share sent")]
+        + [metric_title(m) for m in metrics]
+    )
     rows = []
     whole = GroupSummary("", _("Total"), len(board.rows), dict(board.counts), dict(board.totals))
     for group in [*board.districts, whole]:
         share = group.done * 100 / group.laos if group.laos else 0
-        rows.append([group.label, format_number(group.laos)]
-                    + [format_number(group.counts.get(s, 0)) for s in STATE_ORDER]
-                    + [f"{format_number(share, 1)} %"]
-                    + [format_metric(group.totals.get(m.key), m, total=True)
-                       for m in metrics])
+        rows.append(
+            [group.label, format_number(group.laos)]
+            + [format_number(group.counts.get(s, 0)) for s in STATE_ORDER]
+            + [f"{format_number(share, 1)} %"]
+            + [format_metric(group.totals.get(m.key), m, total=True) for m in metrics]
+        )
     return headers, rows
 
 
@@ -673,14 +804,29 @@ def indicator_table(board: Board) -> tuple[list[str], list[list[str]]]:
     The last five columns are numbers: LAOs reporting, sum, mean, minimum, maximum.
     """
     staged = any(item.stage_label for item in board.indicators)
-    headers = [_("Indicator"), _("Unit"), _("LAOs reporting"), _("Sum"), _("Mean"),
-               _("Minimum"), _("Maximum")]
+    headers = [
+        _("Indicator"),
+        _("Unit"),
+        _("LAOs reporting"),
+        _("Sum"),
+        _("Mean"),
+        _("Minimum"),
+        _("Maximum"),
+    ]
     rows = []
     for item in board.indicators:
         metric = Metric(item.code, item.name, item.kind)
-        rows.append([item.name, item.unit, format_number(item.count),
-                     format_metric(item.total, metric), format_metric(item.mean, metric),
-                     format_metric(item.minimum, metric), format_metric(item.maximum, metric)])
+        rows.append(
+            [
+                item.name,
+                item.unit,
+                format_number(item.count),
+                format_metric(item.total, metric),
+                format_metric(item.mean, metric),
+                format_metric(item.minimum, metric),
+                format_metric(item.maximum, metric),
+            ]
+        )
     if staged:
         headers.insert(0, _("Stage"))
         rows = [[item.stage_label, *row] for item, row in zip(board.indicators, rows, strict=True)]
@@ -691,12 +837,28 @@ def programmes_for_board(store: Store) -> list[Programme]:
     """Programmes with at least one LAO obligation or figure: the board's programme list."""
     from lev_desktop.services.programmes import list_programmes
 
-    return [p for p in list_programmes(store, active_only=True)
-            if any(o.get("level") == "lao" for o in (p.spec or {}).get("obligations", []))]
+    return [
+        p
+        for p in list_programmes(store, active_only=True)
+        if any(o.get("level") == "lao" for o in (p.spec or {}).get("obligations", []))
+    ]
 
 
 __all__ = [
-    "Board", "BoardRow", "DueItem", "GroupSummary", "IndicatorSummary", "Metric",
-    "ObligationInfo", "STATE_ORDER", "State", "board_laos", "board_obligations", "build_board",
-    "classify", "combine", "metrics_for", "programmes_for_board",
+    "Board",
+    "BoardRow",
+    "DueItem",
+    "GroupSummary",
+    "IndicatorSummary",
+    "Metric",
+    "ObligationInfo",
+    "STATE_ORDER",
+    "State",
+    "board_laos",
+    "board_obligations",
+    "build_board",
+    "classify",
+    "combine",
+    "metrics_for",
+    "programmes_for_board",
 ]

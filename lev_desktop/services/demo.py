@@ -32,8 +32,8 @@ from lev_desktop.domain.templates import P1
 from lev_desktop.services import offices as office_service
 from lev_desktop.services import programmes
 
-DEMO_PROVINCE = "48"          # นครพนม
-DEMO_DISTRICT = "4801"        # เมืองนครพนม
+DEMO_PROVINCE = "48"  # นครพนม
+DEMO_DISTRICT = "4801"  # เมืองนครพนม
 DEMO_DISTRICT_OFFICE = "D4801"
 DEMO_FISCAL_YEAR = 2568
 
@@ -56,86 +56,173 @@ _LAOS = [
 ]
 
 _EXTRA_PROJECTS = [
-    ("โครงการปลูกต้นไม้เฉลิมพระเกียรติ", "เพื่อเพิ่มพื้นที่สีเขียวในชุมชน",
-     "ปลูกต้นไม้ ๑,๐๐๐ ต้น", "ที่สาธารณประโยชน์ริมแม่น้ำโขง", "ต้นไม้ที่ปลูกและอัตรารอด",
-     "ชุมชนมีพื้นที่สีเขียวเพิ่มขึ้น ร่มรื่นน่าอยู่"),
-    ("โครงการลดใช้ถุงพลาสติกในตลาดสด", "เพื่อลดขยะพลาสติกจากตลาด",
-     "ผู้ค้าในตลาดสดเข้าร่วมไม่น้อยกว่าร้อยละ ๖๐", "ตลาดสดเทศบาล", "ร้อยละของผู้ค้าที่เข้าร่วม",
-     "ปริมาณถุงพลาสติกลดลง"),
-    ("โครงการอบรมแกนนำ อถล. ด้านการจัดการขยะอันตรายชุมชน", "เพื่อให้แกนนำรู้วิธีคัดแยกขยะอันตราย",
-     "แกนนำ อถล. ๕๐ คน", "ห้องประชุมสำนักงาน", "จำนวนแกนนำที่ผ่านการอบรม",
-     "ขยะอันตรายได้รับการคัดแยกและส่งกำจัดถูกวิธี"),
+    (
+        "โครงการปลูกต้นไม้เฉลิมพระเกียรติ",
+        "เพื่อเพิ่มพื้นที่สีเขียวในชุมชน",
+        "ปลูกต้นไม้ ๑,๐๐๐ ต้น",
+        "ที่สาธารณประโยชน์ริมแม่น้ำโขง",
+        "ต้นไม้ที่ปลูกและอัตรารอด",
+        "ชุมชนมีพื้นที่สีเขียวเพิ่มขึ้น ร่มรื่นน่าอยู่",
+    ),
+    (
+        "โครงการลดใช้ถุงพลาสติกในตลาดสด",
+        "เพื่อลดขยะพลาสติกจากตลาด",
+        "ผู้ค้าในตลาดสดเข้าร่วมไม่น้อยกว่าร้อยละ ๖๐",
+        "ตลาดสดเทศบาล",
+        "ร้อยละของผู้ค้าที่เข้าร่วม",
+        "ปริมาณถุงพลาสติกลดลง",
+    ),
+    (
+        "โครงการอบรมแกนนำ อถล. ด้านการจัดการขยะอันตรายชุมชน",
+        "เพื่อให้แกนนำรู้วิธีคัดแยกขยะอันตราย",
+        "แกนนำ อถล. ๕๐ คน",
+        "ห้องประชุมสำนักงาน",
+        "จำนวนแกนนำที่ผ่านการอบรม",
+        "ขยะอันตรายได้รับการคัดแยกและส่งกำจัดถูกวิธี",
+    ),
 ]
 
-_PLACES = ["ศาลาประชาคมหมู่ที่ ๑", "วัดศรีเทพประดิษฐาราม", "โรงเรียนบ้านหนองญาติ",
-           "ริมฝั่งแม่น้ำโขง", "ตลาดสดชุมชน", "ศูนย์พัฒนาเด็กเล็ก", "สวนสาธารณะหนองบัว"]
-_PROBLEMS = ["ฝนตกในวันจัดกิจกรรม ผู้เข้าร่วมน้อยกว่าเป้าหมาย", "งบประมาณไม่เพียงพอ",
-             "ประชาชนบางส่วนยังไม่เข้าใจการคัดแยกขยะ", ""]
-_REMEDIES = ["เลื่อนกิจกรรมและประชาสัมพันธ์ผ่านเสียงตามสาย", "ขอรับการสนับสนุนจากภาคีเครือข่าย",
-             "จัดอบรมเพิ่มเติมในหมู่บ้านที่ยังคัดแยกไม่ได้", ""]
-_IDENTITIES = [("ผ้าย้อมคราม", "กระเป๋าผ้าครามจากขวดพลาสติกรีไซเคิล", "กลุ่มทอผ้าบ้านหนองญาติ"),
-               ("พญานาค ลุ่มน้ำโขง", "โคมไฟพญานาคจากขวดพลาสติก", "กลุ่มอาชีพรักษ์โลกท่าค้อ"),
-               ("เรือไฟ ไหลเรือไฟ", "ของที่ระลึกเรือไฟจากกล่องนม", "กลุ่มแม่บ้านนาทราย"),
-               ("ผ้าไหมมัดหมี่", "พวงกุญแจเศษผ้าไหม", "กลุ่มสตรีบ้านกลาง")]
+_PLACES = [
+    "ศาลาประชาคมหมู่ที่ ๑",
+    "วัดศรีเทพประดิษฐาราม",
+    "โรงเรียนบ้านหนองญาติ",
+    "ริมฝั่งแม่น้ำโขง",
+    "ตลาดสดชุมชน",
+    "ศูนย์พัฒนาเด็กเล็ก",
+    "สวนสาธารณะหนองบัว",
+]
+_PROBLEMS = [
+    "ฝนตกในวันจัดกิจกรรม ผู้เข้าร่วมน้อยกว่าเป้าหมาย",
+    "งบประมาณไม่เพียงพอ",
+    "ประชาชนบางส่วนยังไม่เข้าใจการคัดแยกขยะ",
+    "",
+]
+_REMEDIES = [
+    "เลื่อนกิจกรรมและประชาสัมพันธ์ผ่านเสียงตามสาย",
+    "ขอรับการสนับสนุนจากภาคีเครือข่าย",
+    "จัดอบรมเพิ่มเติมในหมู่บ้านที่ยังคัดแยกไม่ได้",
+    "",
+]
+_IDENTITIES = [
+    ("ผ้าย้อมคราม", "กระเป๋าผ้าครามจากขวดพลาสติกรีไซเคิล", "กลุ่มทอผ้าบ้านหนองญาติ"),
+    ("พญานาค ลุ่มน้ำโขง", "โคมไฟพญานาคจากขวดพลาสติก", "กลุ่มอาชีพรักษ์โลกท่าค้อ"),
+    ("เรือไฟ ไหลเรือไฟ", "ของที่ระลึกเรือไฟจากกล่องนม", "กลุ่มแม่บ้านนาทราย"),
+    ("ผ้าไหมมัดหมี่", "พวงกุญแจเศษผ้าไหม", "กลุ่มสตรีบ้านกลาง"),
+]
 
 
 def _row(owner: str, **fields: Any) -> dict[str, Any]:
-    return {"id": str(uuid.uuid4()), "owner_office": owner, "revision": 1,
-            "updated_at": utcnow(), "updated_by": "ข้อมูลตัวอย่าง", "deleted": False, **fields}
+    return {
+        "id": str(uuid.uuid4()),
+        "owner_office": owner,
+        "revision": 1,
+        "updated_at": utcnow(),
+        "updated_by": "ข้อมูลตัวอย่าง",
+        "deleted": False,
+        **fields,
+    }
 
 
-def lao_records(lao: str, rng: random.Random, *, fiscal_year: int = DEMO_FISCAL_YEAR,
-                name: str = "") -> dict[type, list[dict[str, Any]]]:
+def lao_records(
+    lao: str, rng: random.Random, *, fiscal_year: int = DEMO_FISCAL_YEAR, name: str = ""
+) -> dict[type, list[dict[str, Any]]]:
     """All demo records of one LAO, as rows per model."""
     p1, p2, p4, p5 = (programmes.builtin_id(c) for c in ("P1", "P2", "P4", "P5"))
-    out: dict[type, list[dict[str, Any]]] = {m: [] for m in (
-        Plan, PlanItem, Activity, Monitoring, KpiValue, FormSubmission)}
+    out: dict[type, list[dict[str, Any]]] = {
+        m: [] for m in (Plan, PlanItem, Activity, Monitoring, KpiValue, FormSubmission)
+    }
     fy_start = dt.date(fiscal_year - 543 - 1, 10, 1)
-    status = rng.choices([FormStatus.COMPLETE, FormStatus.DRAFT, FormStatus.SENT, FormStatus.RETURNED],
-                         weights=[5, 3, 4, 1])[0]
+    status = rng.choices(
+        [FormStatus.COMPLETE, FormStatus.DRAFT, FormStatus.SENT, FormStatus.RETURNED],
+        weights=[5, 3, 4, 1],
+    )[0]
     plan = _row(lao, programme_id=p1, fiscal_year=fiscal_year, status=status, note="")
     out[Plan].append(plan)
     projects = [dict(r) for r in P1["example_rows"]]
     for extra in rng.sample(_EXTRA_PROJECTS, rng.randint(0, 3)):
         project, objective, target, location, kpi, expected = extra
-        projects.append({"project": project, "objective": objective, "target": target,
-                         "location": location, "budget": str(rng.choice([5000, 8000, 12000, 30000])),
-                         "no_budget": False, "kpi": kpi, "expected_result": expected,
-                         "planned_activities": rng.randint(1, 3)})
+        projects.append(
+            {
+                "project": project,
+                "objective": objective,
+                "target": target,
+                "location": location,
+                "budget": str(rng.choice([5000, 8000, 12000, 30000])),
+                "no_budget": False,
+                "kpi": kpi,
+                "expected_result": expected,
+                "planned_activities": rng.randint(1, 3),
+            }
+        )
     total_activities = 0
     for seq, project in enumerate(projects, start=1):
         budget = project.get("budget")
-        item = _row(lao, plan_id=plan["id"], seq=seq, project=project["project"],
-                    objective=project["objective"], target=project["target"],
-                    location=project["location"],
-                    budget=Decimal(budget) if budget else None,
-                    no_budget=bool(project.get("no_budget")), kpi=project["kpi"],
-                    expected_result=project["expected_result"],
-                    planned_activities=int(project.get("planned_activities") or 1))
+        item = _row(
+            lao,
+            plan_id=plan["id"],
+            seq=seq,
+            project=project["project"],
+            objective=project["objective"],
+            target=project["target"],
+            location=project["location"],
+            budget=Decimal(budget) if budget else None,
+            no_budget=bool(project.get("no_budget")),
+            kpi=project["kpi"],
+            expected_result=project["expected_result"],
+            planned_activities=int(project.get("planned_activities") or 1),
+        )
         out[PlanItem].append(item)
         held = rng.randint(0, item["planned_activities"])
         for n in range(held):
             day = fy_start + dt.timedelta(days=rng.randint(20, 350))
-            spent = (Decimal(rng.randint(5, 60) * 100) if item["budget"] else None)
+            spent = Decimal(rng.randint(5, 60) * 100) if item["budget"] else None
             problem_index = rng.randrange(len(_PROBLEMS))
-            out[Activity].append(_row(
-                lao, plan_item_id=item["id"], title=f"{project['project']} ครั้งที่ {n + 1}",
-                held_on=day, held_until=None, place=rng.choice(_PLACES),
-                participants=rng.randint(25, 250),
-                outputs=f"ดำเนินการแล้ว ผู้เข้าร่วมตามเป้าหมาย {project['kpi']}",
-                budget_spent=spent, problems=_PROBLEMS[problem_index],
-                remedies=_REMEDIES[problem_index], attachments=[]))
+            out[Activity].append(
+                _row(
+                    lao,
+                    plan_item_id=item["id"],
+                    title=f"{project['project']} ครั้งที่ {n + 1}",
+                    held_on=day,
+                    held_until=None,
+                    place=rng.choice(_PLACES),
+                    participants=rng.randint(25, 250),
+                    outputs=f"ดำเนินการแล้ว ผู้เข้าร่วมตามเป้าหมาย {project['kpi']}",
+                    budget_spent=spent,
+                    problems=_PROBLEMS[problem_index],
+                    remedies=_REMEDIES[problem_index],
+                    attachments=[],
+                )
+            )
             total_activities += 1
     selected = fy_start + dt.timedelta(days=rng.randint(10, 40))
     met = selected + dt.timedelta(days=rng.randint(3, 20))
     reported = dt.date(fiscal_year - 543, 9, rng.randint(10, 30)) if rng.random() < 0.7 else None
-    out[Monitoring].append(_row(
-        lao, programme_id=p1, fiscal_year=fiscal_year, committee_selected_on=selected,
-        committee_met_on=met, plan_made_on=met + dt.timedelta(days=rng.randint(0, 15)),
-        activities_override=None, override_reason="", reported_on=reported,
-        notice_posted_on=reported, note=""))
-    out[FormSubmission].append(_row(lao, programme_id=p1, form_code="F1", period=f"FY{fiscal_year}",
-                                    status=status, completed_at=None, sent_at=None))
+    out[Monitoring].append(
+        _row(
+            lao,
+            programme_id=p1,
+            fiscal_year=fiscal_year,
+            committee_selected_on=selected,
+            committee_met_on=met,
+            plan_made_on=met + dt.timedelta(days=rng.randint(0, 15)),
+            activities_override=None,
+            override_reason="",
+            reported_on=reported,
+            notice_posted_on=reported,
+            note="",
+        )
+    )
+    out[FormSubmission].append(
+        _row(
+            lao,
+            programme_id=p1,
+            form_code="F1",
+            period=f"FY{fiscal_year}",
+            status=status,
+            completed_at=None,
+            sent_at=None,
+        )
+    )
     # P2 "Clean Province" indicators, plan year 2567.
     households = rng.randint(600, 4500)
     generated = Decimal(rng.randint(20, 150)) / 10
@@ -145,57 +232,104 @@ def lao_records(lao: str, rng: random.Random, *, fiscal_year: int = DEMO_FISCAL_
         "households_sorting": int(households * rng.uniform(0.4, 0.95)),
         "households_organic_bin": int(households * rng.uniform(0.3, 0.9)),
         "waste_generated": generated,
-        "waste_recovered": (generated * Decimal(rng.randint(15, 45)) / 100).quantize(Decimal("0.01")),
+        "waste_recovered": (generated * Decimal(rng.randint(15, 45)) / 100).quantize(
+            Decimal("0.01")
+        ),
         "waste_banks": rng.randint(0, 6),
         "collection_coverage": Decimal(rng.randint(55, 100)),
         "waste_collected": collected,
         "collection_vehicles": rng.randint(1, 5),
         "hazardous_points": rng.randint(1, 12),
-        "waste_disposed_correctly": (collected * Decimal(rng.randint(60, 100)) / 100).quantize(Decimal("0.01")),
+        "waste_disposed_correctly": (collected * Decimal(rng.randint(60, 100)) / 100).quantize(
+            Decimal("0.01")
+        ),
         "disposal_method": rng.choice(["ฝังกลบถูกหลักสุขาภิบาล", "ส่งศูนย์กำจัดขยะรวม"]),
         "dumps_fixed": rng.randint(0, 2),
         "budget_spent": Decimal(rng.randint(50, 900) * 1000),
     }
     for code, value in p2_values.items():
         out[KpiValue].append(_kpi(lao, p2, code, "FY2567", value))
-    out[FormSubmission].append(_row(lao, programme_id=p2, form_code="KPI", period="FY2567",
-                                    status=FormStatus.COMPLETE, completed_at=None, sent_at=None))
+    out[FormSubmission].append(
+        _row(
+            lao,
+            programme_id=p2,
+            form_code="KPI",
+            period="FY2567",
+            status=FormStatus.COMPLETE,
+            completed_at=None,
+            sent_at=None,
+        )
+    )
     # P4 monthly reports, Oct → the last month of the fiscal year.
     for year, month in [(fy_start.year + (m + 9) // 12, (m + 9) % 12 + 1) for m in range(12)]:
         if rng.random() < 0.15:
             continue  # a month not reported
         period = f"{year:04d}-{month:02d}"
-        for code, value in {"activities_held": rng.randint(1, 6), "temples": rng.randint(1, 4),
-                            "participants": rng.randint(20, 300),
-                            "budget_spent": Decimal(rng.randint(0, 20) * 500),
-                            "summary": "วัดและชุมชนร่วมกันทำความสะอาดและคัดแยกขยะในวันพระ"}.items():
+        for code, value in {
+            "activities_held": rng.randint(1, 6),
+            "temples": rng.randint(1, 4),
+            "participants": rng.randint(20, 300),
+            "budget_spent": Decimal(rng.randint(0, 20) * 500),
+            "summary": "วัดและชุมชนร่วมกันทำความสะอาดและคัดแยกขยะในวันพระ",
+        }.items():
             out[KpiValue].append(_kpi(lao, p4, code, period, value))
-        out[FormSubmission].append(_row(lao, programme_id=p4, form_code="M", period=period,
-                                        status=FormStatus.SENT, completed_at=None, sent_at=None))
+        out[FormSubmission].append(
+            _row(
+                lao,
+                programme_id=p4,
+                form_code="M",
+                period=period,
+                status=FormStatus.SENT,
+                completed_at=None,
+                sent_at=None,
+            )
+        )
     # P5 Soft-Power products: one or two.
     for identity, product, group in rng.sample(_IDENTITIES, rng.randint(1, 2)):
         key = str(uuid.uuid4())
-        values = {"identity": identity, "product": product, "group": group,
-                  "participants": rng.randint(8, 60), "income": Decimal(rng.randint(20, 400) * 100),
-                  "training": "จัดแล้ว", "publicity": "ดำเนินการแล้ว",
-                  "photos_url": f"https://drive.example.go.th/{lao}/photos",
-                  "video_url": f"https://www.youtube.com/watch?v={lao}{rng.randint(100, 999)}"}
+        values = {
+            "identity": identity,
+            "product": product,
+            "group": group,
+            "participants": rng.randint(8, 60),
+            "income": Decimal(rng.randint(20, 400) * 100),
+            "training": "จัดแล้ว",
+            "publicity": "ดำเนินการแล้ว",
+            "photos_url": f"https://drive.example.go.th/{lao}/photos",
+            "video_url": f"https://www.youtube.com/watch?v={lao}{rng.randint(100, 999)}",
+        }
         for code, value in values.items():
             out[KpiValue].append(_kpi(lao, p5, code, f"FY{fiscal_year}", value, row_key=key))
-    out[FormSubmission].append(_row(lao, programme_id=p5, form_code="SP", period=f"FY{fiscal_year}",
-                                    status=FormStatus.COMPLETE, completed_at=None, sent_at=None))
+    out[FormSubmission].append(
+        _row(
+            lao,
+            programme_id=p5,
+            form_code="SP",
+            period=f"FY{fiscal_year}",
+            status=FormStatus.COMPLETE,
+            completed_at=None,
+            sent_at=None,
+        )
+    )
     return out
 
 
-def _kpi(owner: str, programme_id: str, code: str, period: str, value: Any,
-         row_key: str = "") -> dict[str, Any]:
+def _kpi(
+    owner: str, programme_id: str, code: str, period: str, value: Any, row_key: str = ""
+) -> dict[str, Any]:
     fields: dict[str, Any] = {"value_num": None, "value_text": None, "value_date": None}
     if isinstance(value, (int, Decimal)) and not isinstance(value, bool):
         fields["value_num"] = Decimal(value)
     else:
         fields["value_text"] = str(value)
-    return _row(owner, programme_id=programme_id, indicator_code=code, period=period,
-                row_key=row_key, **fields)
+    return _row(
+        owner,
+        programme_id=programme_id,
+        indicator_code=code,
+        period=period,
+        row_key=row_key,
+        **fields,
+    )
 
 
 def insert_records(session: Any, records: dict[type, list[dict[str, Any]]]) -> int:
@@ -218,9 +352,14 @@ def fill(store: Store, *, seed: int = 2568, progress=None) -> str:  # noqa: ANN0
     rng = random.Random(seed)
     if not store.office_code:
         office_service.initialise(
-            store, level=Level.DISTRICT.value, code=DEMO_DISTRICT_OFFICE,
+            store,
+            level=Level.DISTRICT.value,
+            code=DEMO_DISTRICT_OFFICE,
             name="สำนักงานส่งเสริมการปกครองท้องถิ่นอำเภอเมืองนครพนม",
-            province_code=DEMO_PROVINCE, district_code=DEMO_DISTRICT, officer="ข้อมูลตัวอย่าง")
+            province_code=DEMO_PROVINCE,
+            district_code=DEMO_DISTRICT,
+            officer="ข้อมูลตัวอย่าง",
+        )
         store.set_setting("fiscal_year", DEMO_FISCAL_YEAR)
     programmes.seed_builtins(store)
     me = office_service.this_office(store)
@@ -239,8 +378,9 @@ def fill(store: Store, *, seed: int = 2568, progress=None) -> str:  # noqa: ANN0
     for index, (_abbr, name, lao_type) in enumerate(_LAOS, start=1):
         code = f"{district}{index:03d}"
         if office_service.get_office(store, code) is None:
-            office_service.add_lao(store, code=code, name=name, lao_type=lao_type.value,
-                                   district_code=district)
+            office_service.add_lao(
+                store, code=code, name=name, lao_type=lao_type.value, district_code=district
+            )
         with store.session(importing=True) as session:
             if session.scalar(select(Plan.id).where(Plan.owner_office == code)) is None:
                 insert_records(session, lao_records(code, rng, name=name))

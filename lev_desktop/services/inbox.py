@@ -25,11 +25,11 @@ from lev_desktop.paths import data_dir
 @dataclass(frozen=True)
 class PendingPackage:
     # The fields the home screen uses (the same as the deadlines area's stub) …
-    path: str                 # where the package file is
-    from_office: str          # sender's office code
-    from_name: str            # sender's name as shown
+    path: str  # where the package file is
+    from_office: str  # sender's office code
+    from_name: str  # sender's name as shown
     received_at: dt.datetime | None
-    summary: str = ""         # e.g. "ลำดับที่ 3 · 104 รายการ"
+    summary: str = ""  # e.g. "ลำดับที่ 3 · 104 รายการ"
     # … and what the exchange screen needs.
     package_uuid: str = ""
     sequence: int = 0
@@ -70,7 +70,9 @@ def pending_packages(store: Store, folder: Path | None = None) -> list[PendingPa
             continue
         sender = manifest.get("sender") or {}
         try:
-            created = dt.datetime.fromisoformat(str(manifest.get("created_at", "")).replace("Z", "+00:00"))
+            created = dt.datetime.fromisoformat(
+                str(manifest.get("created_at", "")).replace("Z", "+00:00")
+            )
             created = created.astimezone(dt.UTC).replace(tzinfo=None)
         except ValueError:
             created = None
@@ -78,11 +80,18 @@ def pending_packages(store: Store, folder: Path | None = None) -> list[PendingPa
         records = sum(v for v in counts.values() if isinstance(v, int))
         sequence = manifest.get("sequence") if isinstance(manifest.get("sequence"), int) else 0
         stat = path.stat()
-        out.append(PendingPackage(
-            path=str(path), from_office=str(sender.get("code", "")),
-            from_name=str(sender.get("name", "")),
-            received_at=dt.datetime.fromtimestamp(stat.st_mtime, dt.UTC).replace(tzinfo=None),
-            summary=_("sequence {seq} · {count} records").format(seq=sequence, count=records),
-            package_uuid=str(manifest.get("package_uuid", "")), sequence=sequence,
-            kind=str(manifest.get("kind", "full")), created_at=created, size=stat.st_size))
+        out.append(
+            PendingPackage(
+                path=str(path),
+                from_office=str(sender.get("code", "")),
+                from_name=str(sender.get("name", "")),
+                received_at=dt.datetime.fromtimestamp(stat.st_mtime, dt.UTC).replace(tzinfo=None),
+                summary=_("sequence {seq} · {count} records").format(seq=sequence, count=records),
+                package_uuid=str(manifest.get("package_uuid", "")),
+                sequence=sequence,
+                kind=str(manifest.get("kind", "full")),
+                created_at=created,
+                size=stat.st_size,
+            )
+        )
     return out

@@ -66,6 +66,7 @@ class KpiValidationError(KpiError):
 
 # ---- periods ---------------------------------------------------------------------------
 
+
 def kpi_forms(spec: dict[str, Any]) -> list[dict[str, Any]]:
     return [f for f in spec.get("forms", []) if f.get("kind") in KPI_FORM_KINDS]
 
@@ -96,8 +97,9 @@ def parse_period(text: str) -> str:
             year -= 543
         if 1 <= month <= 12:
             return f"{year:04d}-{month:02d}"
-    raise KpiError(_("Unknown period “{period}”: use FY2568, 2025-07 (a month) or ONCE").format(
-        period=text))
+    raise KpiError(
+        _("Unknown period “{period}”: use FY2568, 2025-07 (a month) or ONCE").format(period=text)
+    )
 
 
 def period_label(period: str) -> str:
@@ -117,6 +119,7 @@ def local_time(at: dt.datetime | None) -> dt.datetime | None:
 
 
 # ---- values ----------------------------------------------------------------------------
+
 
 def _number_text(value: Decimal) -> str:
     text = format(value.normalize(), "f")
@@ -192,25 +195,31 @@ def _write_value(indicator: dict[str, Any], row: KpiValue, value: Any) -> None:
 
 # ---- programmes ------------------------------------------------------------------------
 
+
 def kpi_programmes(store: Store) -> list[Programme]:
     """Active programmes with at least one KPI form, built-ins first."""
     with store.read() as session:
-        rows = list(session.scalars(select(Programme).where(
-            Programme.deleted.is_(False), Programme.active.is_(True))))
+        rows = list(
+            session.scalars(
+                select(Programme).where(Programme.deleted.is_(False), Programme.active.is_(True))
+            )
+        )
     rows = [p for p in rows if kpi_forms(p.spec)]
     return sorted(rows, key=lambda p: (not p.builtin, p.code))
 
 
 def get_programme(store: Store, code_or_id: str) -> Programme:
     with store.read() as session:
-        found = session.scalar(select(Programme).where(Programme.code == code_or_id)) \
-            or session.get(Programme, code_or_id)
+        found = session.scalar(
+            select(Programme).where(Programme.code == code_or_id)
+        ) or session.get(Programme, code_or_id)
     if found is None or not kpi_forms(found.spec):
         raise KpiError(_("Programme {code} has no indicator form").format(code=code_or_id))
     return found
 
 
 # ---- one form ------------------------------------------------------------------------
+
 
 @dataclass
 class ReviewNote:
@@ -234,8 +243,8 @@ class FormData:
     form_name: str
     period: str
     spec: dict[str, Any]
-    rows: dict[str, dict[str, Any]]       # row key → indicator code → stored value
-    row_order: list[str]                  # row keys in the order they were added
+    rows: dict[str, dict[str, Any]]  # row key → indicator code → stored value
+    row_order: list[str]  # row keys in the order they were added
     status: str
     submission_id: str | None
     read_only: bool
@@ -253,27 +262,38 @@ def _form_of(programme: Programme, form_code: str | None = None) -> dict[str, An
         for form in forms:
             if form["code"] == form_code:
                 return form
-        raise KpiError(_("Programme {code} has no form {form}").format(
-            code=programme.code, form=form_code))
+        raise KpiError(
+            _("Programme {code} has no form {form}").format(code=programme.code, form=form_code)
+        )
     return forms[0]
 
 
 def _values_query(office_code: str, programme_id: str, period: str):  # noqa: ANN202
     return select(KpiValue).where(
-        KpiValue.owner_office == office_code, KpiValue.programme_id == programme_id,
-        KpiValue.period == period)
+        KpiValue.owner_office == office_code,
+        KpiValue.programme_id == programme_id,
+        KpiValue.period == period,
+    )
 
 
-def _effective_status(status: str | None, updated_at: dt.datetime | None,
-                      last_return: dt.datetime | None, due: dt.date | None,
-                      today: dt.date) -> str:
+def _effective_status(
+    status: str | None,
+    updated_at: dt.datetime | None,
+    last_return: dt.datetime | None,
+    due: dt.date | None,
+    today: dt.date,
+) -> str:
     """The status a list shows: the stored one, "returned" when a return for correction came
     after the last change, "missing" when nothing was entered, "overdue" past the deadline,
     "due_soon" within a week of it."""
     if status is None:
         status = form_status.MISSING
-    elif last_return is not None and updated_at is not None and last_return >= updated_at and \
-            status in (FormStatus.COMPLETE, FormStatus.SENT, FormStatus.DRAFT):
+    elif (
+        last_return is not None
+        and updated_at is not None
+        and last_return >= updated_at
+        and status in (FormStatus.COMPLETE, FormStatus.SENT, FormStatus.DRAFT)
+    ):
         status = FormStatus.RETURNED
     if status in (form_status.MISSING, FormStatus.DRAFT) and due:
         if due < today:
@@ -283,8 +303,15 @@ def _effective_status(status: str | None, updated_at: dt.datetime | None,
     return status
 
 
-def load_form(store: Store, office_code: str, programme: str, period: str,
-              form_code: str | None = None, *, today: dt.date | None = None) -> FormData:
+def load_form(
+    store: Store,
+    office_code: str,
+    programme: str,
+    period: str,
+    form_code: str | None = None,
+    *,
+    today: dt.date | None = None,
+) -> FormData:
     """Everything the editor shows for one office, programme and period."""
     prog = get_programme(store, programme)
     form = _form_of(prog, form_code)
@@ -300,41 +327,80 @@ def load_form(store: Store, office_code: str, programme: str, period: str,
             if bool(value.row_key) != bool(item.get("repeat")):
                 continue
             rows.setdefault(value.row_key, {})[value.indicator_code] = _stored_value(item, value)
-        submission = session.scalar(select(FormSubmission).where(
-            FormSubmission.owner_office == office_code, FormSubmission.programme_id == prog.id,
-            FormSubmission.form_code == form["code"], FormSubmission.period == period))
+        submission = session.scalar(
+            select(FormSubmission).where(
+                FormSubmission.owner_office == office_code,
+                FormSubmission.programme_id == prog.id,
+                FormSubmission.form_code == form["code"],
+                FormSubmission.period == period,
+            )
+        )
         reviews: list[ReviewNote] = []
         last_return = None
         if submission is not None:
-            for review in session.scalars(select(Review).where(
-                    Review.target_kind == REVIEW_KIND, Review.target_id == submission.id,
-                    Review.deleted.is_(False)).order_by(Review.updated_at)):
-                reviews.append(ReviewNote(review.updated_at, review.owner_office,
-                                          review.updated_by, review.action, review.text))
+            for review in session.scalars(
+                select(Review)
+                .where(
+                    Review.target_kind == REVIEW_KIND,
+                    Review.target_id == submission.id,
+                    Review.deleted.is_(False),
+                )
+                .order_by(Review.updated_at)
+            ):
+                reviews.append(
+                    ReviewNote(
+                        review.updated_at,
+                        review.owner_office,
+                        review.updated_by,
+                        review.action,
+                        review.text,
+                    )
+                )
                 if review.action == FormStatus.RETURNED:
                     last_return = review.updated_at
             if reviews:  # show the reviewing office by name when this database knows it
-                names = dict(session.execute(select(Office.code, Office.name).where(
-                    Office.code.in_({r.office for r in reviews}))).all())
+                names = dict(
+                    session.execute(
+                        select(Office.code, Office.name).where(
+                            Office.code.in_({r.office for r in reviews})
+                        )
+                    ).all()
+                )
                 for note in reviews:
                     note.office = names.get(note.office, note.office)
     order = sorted(k for k in rows if k)  # new_row_key() sorts in the order of adding
     due = due_date(spec, form["code"], period)
     live = submission if submission is not None and not submission.deleted else None
-    status = _effective_status(live.status if live else None, live.updated_at if live else None,
-                               last_return, due, today or dt.date.today())
+    status = _effective_status(
+        live.status if live else None,
+        live.updated_at if live else None,
+        last_return,
+        due,
+        today or dt.date.today(),
+    )
     return FormData(
-        office_code=office_code, office_name=office.name if office else office_code,
-        programme_id=prog.id, programme_code=prog.code,
-        programme_name=prog.short_name or prog.name, form_code=form["code"],
-        form_name=form["name"], period=period, spec=spec, rows=rows, row_order=order,
-        status=status, submission_id=submission.id if submission else None,
-        read_only=office_code != store.office_code, reviews=reviews,
-        updated_at=submission.updated_at if submission else None)
+        office_code=office_code,
+        office_name=office.name if office else office_code,
+        programme_id=prog.id,
+        programme_code=prog.code,
+        programme_name=prog.short_name or prog.name,
+        form_code=form["code"],
+        form_name=form["name"],
+        period=period,
+        spec=spec,
+        rows=rows,
+        row_order=order,
+        status=status,
+        submission_id=submission.id if submission else None,
+        read_only=office_code != store.office_code,
+        reviews=reviews,
+        updated_at=submission.updated_at if submission else None,
+    )
 
 
-def _saved_rows(session: Any, office: str, programme: Programme, period: str
-                ) -> tuple[dict[str, dict[str, Any]], dict[tuple[str, str], KpiValue]]:
+def _saved_rows(
+    session: Any, office: str, programme: Programme, period: str
+) -> tuple[dict[str, dict[str, Any]], dict[tuple[str, str], KpiValue]]:
     by_code = {i["code"]: i for i in programme.spec.get("indicators", [])}
     rows: dict[str, dict[str, Any]] = {}
     records: dict[tuple[str, str], KpiValue] = {}
@@ -352,14 +418,21 @@ def _own_office(store: Store) -> str:
     return store.office_code
 
 
-def _touch_submission(session: Any, office: str, programme: Programme, form_code: str,
-                      period: str) -> FormSubmission:
-    submission = session.scalar(select(FormSubmission).where(
-        FormSubmission.owner_office == office, FormSubmission.programme_id == programme.id,
-        FormSubmission.form_code == form_code, FormSubmission.period == period))
+def _touch_submission(
+    session: Any, office: str, programme: Programme, form_code: str, period: str
+) -> FormSubmission:
+    submission = session.scalar(
+        select(FormSubmission).where(
+            FormSubmission.owner_office == office,
+            FormSubmission.programme_id == programme.id,
+            FormSubmission.form_code == form_code,
+            FormSubmission.period == period,
+        )
+    )
     if submission is None:
-        submission = FormSubmission(programme_id=programme.id, form_code=form_code,
-                                    period=period, status=FormStatus.DRAFT)
+        submission = FormSubmission(
+            programme_id=programme.id, form_code=form_code, period=period, status=FormStatus.DRAFT
+        )
         session.add(submission)
     elif submission.status in (FormStatus.COMPLETE, FormStatus.SENT) or submission.deleted:
         # Values changed after completion: the form must be checked and completed again.
@@ -375,8 +448,13 @@ class SaveResult:
     status: str
 
 
-def save_values(store: Store, programme: str, period: str,
-                changes: dict[tuple[str, str], Any], form_code: str | None = None) -> SaveResult:
+def save_values(
+    store: Store,
+    programme: str,
+    period: str,
+    changes: dict[tuple[str, str], Any],
+    form_code: str | None = None,
+) -> SaveResult:
     """Writes typed changes ((row key, indicator code) → text) of this office in one transaction.
 
     Everything is checked first (``validation.savable_changes``); if any change is refused,
@@ -402,8 +480,9 @@ def save_values(store: Store, programme: str, period: str,
             if record is None:
                 if value is None:
                     continue
-                record = KpiValue(programme_id=prog.id, indicator_code=code, period=period,
-                                  row_key=row)
+                record = KpiValue(
+                    programme_id=prog.id, indicator_code=code, period=period, row_key=row
+                )
                 session.add(record)
             _write_value(by_code[code], record, value)
             record.deleted = False
@@ -415,7 +494,7 @@ def save_values(store: Store, programme: str, period: str,
 
 @dataclass(frozen=True)
 class Product:
-    number: int            # 1, 2, … in the order of adding (what people and the CLI call it)
+    number: int  # 1, 2, … in the order of adding (what people and the CLI call it)
     row_key: str
     values: dict[str, Any]
 
@@ -427,8 +506,10 @@ class Product:
 def list_products(store: Store, office_code: str, programme: str, period: str) -> list[Product]:
     """The products (repeated groups) of one office's form, removed ones left out."""
     data = load_form(store, office_code, programme, parse_period(period))
-    return [Product(n, key, dict(data.rows.get(key, {})))
-            for n, key in enumerate(data.row_order, start=1)]
+    return [
+        Product(n, key, dict(data.rows.get(key, {})))
+        for n, key in enumerate(data.row_order, start=1)
+    ]
 
 
 def new_row_key() -> str:
@@ -449,8 +530,9 @@ def add_product(store: Store, programme: str, period: str) -> str:
     first = row_indicators(prog.spec, key)[0]
     with store.session() as session:
         # An empty value of the first field makes the product exist (and travel).
-        session.add(KpiValue(programme_id=prog.id, indicator_code=first["code"], period=period,
-                             row_key=key))
+        session.add(
+            KpiValue(programme_id=prog.id, indicator_code=first["code"], period=period, row_key=key)
+        )
         _touch_submission(session, office, prog, _form_of(prog)["code"], period)
     return key
 
@@ -464,8 +546,11 @@ def remove_product(store: Store, programme: str, period: str, row_key: str) -> i
         raise KpiError(_("This form has no products"))
     with store.session() as session:
         count = 0
-        for value in session.scalars(_values_query(office, prog.id, period).where(
-                KpiValue.row_key == row_key, KpiValue.deleted.is_(False))):
+        for value in session.scalars(
+            _values_query(office, prog.id, period).where(
+                KpiValue.row_key == row_key, KpiValue.deleted.is_(False)
+            )
+        ):
             value.deleted = True
             count += 1
         if count:
@@ -480,8 +565,11 @@ def restore_product(store: Store, programme: str, period: str, row_key: str) -> 
     period = parse_period(period)
     with store.session() as session:
         count = 0
-        for value in session.scalars(_values_query(office, prog.id, period).where(
-                KpiValue.row_key == row_key, KpiValue.deleted.is_(True))):
+        for value in session.scalars(
+            _values_query(office, prog.id, period).where(
+                KpiValue.row_key == row_key, KpiValue.deleted.is_(True)
+            )
+        ):
             value.deleted = False
             count += 1
         if count:
@@ -498,8 +586,9 @@ _ALLOWED = {
 }
 
 
-def set_status(store: Store, programme: str, period: str, status: str,
-               form_code: str | None = None) -> list[Problem]:
+def set_status(
+    store: Store, programme: str, period: str, status: str, form_code: str | None = None
+) -> list[Problem]:
     """Moves this office's form to ``status``; returns the problems that prevent it ([] = done).
 
     complete: only when every value validates and every required field is filled.
@@ -518,18 +607,28 @@ def set_status(store: Store, programme: str, period: str, status: str,
             problems = validate_rows(prog.spec, saved, final=True)
             if problems:
                 return problems
-        submission = session.scalar(select(FormSubmission).where(
-            FormSubmission.owner_office == office, FormSubmission.programme_id == prog.id,
-            FormSubmission.form_code == form["code"], FormSubmission.period == period))
+        submission = session.scalar(
+            select(FormSubmission).where(
+                FormSubmission.owner_office == office,
+                FormSubmission.programme_id == prog.id,
+                FormSubmission.form_code == form["code"],
+                FormSubmission.period == period,
+            )
+        )
         current = submission.status if submission is not None else FormStatus.DRAFT
         if status not in _ALLOWED.get(current, set()) and status != FormStatus.DRAFT:
-            return [Problem("", _("A form that is “{old}” cannot become “{new}”").format(
-                old=form_status.status_label(current), new=form_status.status_label(status)))]
+            return [
+                Problem(
+                    "",
+                    _("A form that is “{old}” cannot become “{new}”").format(
+                        old=form_status.status_label(current), new=form_status.status_label(status)
+                    ),
+                )
+            ]
         if status == FormStatus.SENT and current != FormStatus.COMPLETE:
             return [Problem("", _("Only a complete form can be sent"))]
         if submission is None:
-            submission = FormSubmission(programme_id=prog.id, form_code=form["code"],
-                                        period=period)
+            submission = FormSubmission(programme_id=prog.id, form_code=form["code"], period=period)
             session.add(submission)
         submission.status = status
         submission.deleted = False
@@ -542,8 +641,16 @@ def set_status(store: Store, programme: str, period: str, status: str,
 
 # ---- reviews (a district or province on an LAO's form) ----------------------------------
 
-def add_review(store: Store, office_code: str, programme: str, period: str, action: str,
-               text: str, form_code: str | None = None) -> ReviewNote:
+
+def add_review(
+    store: Store,
+    office_code: str,
+    programme: str,
+    period: str,
+    action: str,
+    text: str,
+    form_code: str | None = None,
+) -> ReviewNote:
     """A comment on, or a return for correction of, a lower office's form."""
     me = _own_office(store)
     if office_code == me:
@@ -556,18 +663,29 @@ def add_review(store: Store, office_code: str, programme: str, period: str, acti
     prog = get_programme(store, programme)
     form = _form_of(prog, form_code)
     with store.session() as session:
-        submission = session.scalar(select(FormSubmission).where(
-            FormSubmission.owner_office == office_code, FormSubmission.programme_id == prog.id,
-            FormSubmission.form_code == form["code"], FormSubmission.period == period))
+        submission = session.scalar(
+            select(FormSubmission).where(
+                FormSubmission.owner_office == office_code,
+                FormSubmission.programme_id == prog.id,
+                FormSubmission.form_code == form["code"],
+                FormSubmission.period == period,
+            )
+        )
         if submission is None:
             raise KpiError(_("This office has not sent this form yet; there is nothing to review"))
-        review = Review(target_office=office_code, target_kind=REVIEW_KIND,
-                        target_id=submission.id, action=action, text=text)
+        review = Review(
+            target_office=office_code,
+            target_kind=REVIEW_KIND,
+            target_id=submission.id,
+            action=action,
+            text=text,
+        )
         session.add(review)
     return ReviewNote(review.updated_at, me, review.updated_by, action, text)
 
 
 # ---- lists -----------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class KpiListRow:
@@ -581,8 +699,8 @@ class KpiListRow:
     period: str
     period_label: str
     status: str
-    filled: int          # values entered (single forms) or products (repeated forms)
-    total: int           # indicators of a single form; 0 for repeated forms
+    filled: int  # values entered (single forms) or products (repeated forms)
+    total: int  # indicators of a single form; 0 for repeated forms
     repeated: bool
     due: dt.date | None
     updated_at: dt.datetime | None
@@ -598,8 +716,9 @@ class KpiListRow:
         return f"{self.filled}/{self.total}"
 
 
-def kpi_list(store: Store, office_codes: list[str], fiscal_year: int, *,
-             today: dt.date | None = None) -> list[KpiListRow]:
+def kpi_list(
+    store: Store, office_codes: list[str], fiscal_year: int, *, today: dt.date | None = None
+) -> list[KpiListRow]:
     """The KPI forms of the given offices for a fiscal year, with their status ("the KPI list").
 
     Four queries whatever the number of offices (a province reads 200 LAOs at once).
@@ -610,31 +729,63 @@ def kpi_list(store: Store, office_codes: list[str], fiscal_year: int, *,
         return []
     ids = [p.id for p in programmes]
     with store.read() as session:
-        names = dict(session.execute(select(Office.code, Office.name).where(
-            Office.code.in_(office_codes))).all())
+        names = dict(
+            session.execute(
+                select(Office.code, Office.name).where(Office.code.in_(office_codes))
+            ).all()
+        )
         # Plain columns, not ORM objects: a province reads thousands of these.
-        subs = {(o, p, f, per): (sid, status, updated)
-                for sid, o, p, f, per, status, updated in session.execute(
-                    select(FormSubmission.id, FormSubmission.owner_office,
-                           FormSubmission.programme_id, FormSubmission.form_code,
-                           FormSubmission.period, FormSubmission.status,
-                           FormSubmission.updated_at).where(
-                        FormSubmission.owner_office.in_(office_codes),
-                        FormSubmission.programme_id.in_(ids),
-                        FormSubmission.deleted.is_(False)))}
+        subs = {
+            (o, p, f, per): (sid, status, updated)
+            for sid, o, p, f, per, status, updated in session.execute(
+                select(
+                    FormSubmission.id,
+                    FormSubmission.owner_office,
+                    FormSubmission.programme_id,
+                    FormSubmission.form_code,
+                    FormSubmission.period,
+                    FormSubmission.status,
+                    FormSubmission.updated_at,
+                ).where(
+                    FormSubmission.owner_office.in_(office_codes),
+                    FormSubmission.programme_id.in_(ids),
+                    FormSubmission.deleted.is_(False),
+                )
+            )
+        }
         filled = session.execute(
-            select(KpiValue.owner_office, KpiValue.programme_id, KpiValue.period,
-                   func.count(), func.count(func.distinct(KpiValue.row_key)))
-            .where(KpiValue.owner_office.in_(office_codes), KpiValue.programme_id.in_(ids),
-                   KpiValue.deleted.is_(False),
-                   or_(KpiValue.value_num.is_not(None), KpiValue.value_text.is_not(None),
-                       KpiValue.value_date.is_not(None), KpiValue.row_key != ""))
-            .group_by(KpiValue.owner_office, KpiValue.programme_id, KpiValue.period)).all()
-        returns: dict[str, dt.datetime] = dict(session.execute(
-            select(Review.target_id, func.max(Review.updated_at)).where(
-                Review.target_kind == REVIEW_KIND, Review.action == FormStatus.RETURNED,
-                Review.deleted.is_(False), Review.target_office.in_(office_codes))
-            .group_by(Review.target_id)).all())
+            select(
+                KpiValue.owner_office,
+                KpiValue.programme_id,
+                KpiValue.period,
+                func.count(),
+                func.count(func.distinct(KpiValue.row_key)),
+            )
+            .where(
+                KpiValue.owner_office.in_(office_codes),
+                KpiValue.programme_id.in_(ids),
+                KpiValue.deleted.is_(False),
+                or_(
+                    KpiValue.value_num.is_not(None),
+                    KpiValue.value_text.is_not(None),
+                    KpiValue.value_date.is_not(None),
+                    KpiValue.row_key != "",
+                ),
+            )
+            .group_by(KpiValue.owner_office, KpiValue.programme_id, KpiValue.period)
+        ).all()
+        returns: dict[str, dt.datetime] = dict(
+            session.execute(
+                select(Review.target_id, func.max(Review.updated_at))
+                .where(
+                    Review.target_kind == REVIEW_KIND,
+                    Review.action == FormStatus.RETURNED,
+                    Review.deleted.is_(False),
+                    Review.target_office.in_(office_codes),
+                )
+                .group_by(Review.target_id)
+            ).all()
+        )
     counts = {(o, p, per): (n, products) for o, p, per, n, products in filled}
     # What does not depend on the office, once per programme, form and period.
     forms = []
@@ -643,37 +794,63 @@ def kpi_list(store: Store, office_codes: list[str], fiscal_year: int, *,
         total = len([i for i in prog.spec.get("indicators", []) if not i.get("repeat")])
         for form in kpi_forms(prog.spec):
             for period in periods_of(prog, fiscal_year):
-                forms.append((prog.id, prog.code, prog.short_name or prog.name, form["code"],
-                               form["name"], period, period_label(period), repeated, total,
-                               due_date(prog.spec, form["code"], period)))
+                forms.append(
+                    (
+                        prog.id,
+                        prog.code,
+                        prog.short_name or prog.name,
+                        form["code"],
+                        form["name"],
+                        period,
+                        period_label(period),
+                        repeated,
+                        total,
+                        due_date(prog.spec, form["code"], period),
+                    )
+                )
     rows: list[KpiListRow] = []
     for code in office_codes:
         name = names.get(code, code)
         for pid, pcode, pname, fcode, fname, period, label, repeated, total, due in forms:
             sid, stored, updated = subs.get((code, pid, fcode, period), (None, None, None))
             n, products = counts.get((code, pid, period), (0, 0))
-            status = _effective_status(stored, updated, returns.get(sid) if sid else None,
-                                       due, today)
-            rows.append(KpiListRow(
-                office_code=code, office_name=name, programme_id=pid,
-                programme_code=pcode, programme_name=pname,
-                form_code=fcode, form_name=fname, period=period,
-                period_label=label, status=status, filled=products if repeated else n,
-                total=0 if repeated else total, repeated=repeated, due=due,
-                updated_at=updated))
+            status = _effective_status(
+                stored, updated, returns.get(sid) if sid else None, due, today
+            )
+            rows.append(
+                KpiListRow(
+                    office_code=code,
+                    office_name=name,
+                    programme_id=pid,
+                    programme_code=pcode,
+                    programme_name=pname,
+                    form_code=fcode,
+                    form_name=fname,
+                    period=period,
+                    period_label=label,
+                    status=status,
+                    filled=products if repeated else n,
+                    total=0 if repeated else total,
+                    repeated=repeated,
+                    due=due,
+                    updated_at=updated,
+                )
+            )
     return rows
 
 
-def consolidated(store: Store, programme: str, period: str, office_codes: list[str] | None = None
-                 ) -> dict[str, dict[str, dict[str, Any]]]:
+def consolidated(
+    store: Store, programme: str, period: str, office_codes: list[str] | None = None
+) -> dict[str, dict[str, dict[str, Any]]]:
     """All offices' values of one programme and period: office → row key → code → value.
 
     For a district or province: its LAOs' figures side by side (read-only).
     """
     prog = get_programme(store, programme)
     by_code = {i["code"]: i for i in prog.spec.get("indicators", [])}
-    query = select(KpiValue).where(KpiValue.programme_id == prog.id, KpiValue.period == period,
-                                   KpiValue.deleted.is_(False))
+    query = select(KpiValue).where(
+        KpiValue.programme_id == prog.id, KpiValue.period == period, KpiValue.deleted.is_(False)
+    )
     if office_codes is not None:
         query = query.where(KpiValue.owner_office.in_(office_codes))
     out: dict[str, dict[str, dict[str, Any]]] = {}
@@ -683,20 +860,28 @@ def consolidated(store: Store, programme: str, period: str, office_codes: list[s
             if item is None:
                 continue
             out.setdefault(value.owner_office, {}).setdefault(value.row_key, {})[
-                value.indicator_code] = _stored_value(item, value)
+                value.indicator_code
+            ] = _stored_value(item, value)
     return out
 
 
 def periods_with_values(store: Store, office_code: str, programme: str) -> list[str]:
     prog = get_programme(store, programme)
     with store.read() as session:
-        rows = session.scalars(select(KpiValue.period).where(
-            KpiValue.owner_office == office_code, KpiValue.programme_id == prog.id,
-            KpiValue.deleted.is_(False)).distinct())
+        rows = session.scalars(
+            select(KpiValue.period)
+            .where(
+                KpiValue.owner_office == office_code,
+                KpiValue.programme_id == prog.id,
+                KpiValue.deleted.is_(False),
+            )
+            .distinct()
+        )
         return sorted(rows)
 
 
 # ---- deadlines of a KPI period ----------------------------------------------------------
+
 
 def due_date(spec: dict[str, Any], form_code: str, period: str) -> dt.date | None:
     """When an LAO's form for this period is due (from the LAO obligation that names it)."""
@@ -721,8 +906,9 @@ def due_date(spec: dict[str, Any], form_code: str, period: str) -> dt.date | Non
 
                 start, end = fiscal_year_range(int(period[2:]))
                 year = end.year if int(rule["month"]) < 10 else start.year
-                return dt.date(year + int(rule.get("offset_years", 0)), int(rule["month"]),
-                               int(rule["day"]))
+                return dt.date(
+                    year + int(rule.get("offset_years", 0)), int(rule["month"]), int(rule["day"])
+                )
         except (KeyError, ValueError):
             return None
     return None
@@ -730,26 +916,57 @@ def due_date(spec: dict[str, Any], form_code: str, period: str) -> dt.date | Non
 
 # ---- tab-separated listing (CLI) ----------------------------------------------------------
 
+
 def value_lines(data: FormData) -> list[tuple[str, str, str, str, str, str]]:
     """(period, row, code, Thai name, formatted value, unit) of one form, as the editor shows.
 
     Row is '' for single values and the product number (1, 2, …) for products.
     """
     lines = []
-    keys = ([""] if any(not i.get("repeat") for i in data.spec.get("indicators", [])) else []) \
-        + data.row_order
+    keys = (
+        [""] if any(not i.get("repeat") for i in data.spec.get("indicators", [])) else []
+    ) + data.row_order
     for number, key in enumerate(keys):
         label = str(number if "" in keys else number + 1) if key else ""
         for item in row_indicators(data.spec, key):
             value = data.rows.get(key, {}).get(item["code"])
-            lines.append((data.period, label, item["code"], item["name"],
-                          format_value(item, value), item.get("unit", "")))
+            lines.append(
+                (
+                    data.period,
+                    label,
+                    item["code"],
+                    item["name"],
+                    format_value(item, value),
+                    item.get("unit", ""),
+                )
+            )
     return lines
 
 
 __all__ = [
-    "FormData", "KpiError", "KpiListRow", "KpiValidationError", "ONCE", "Product", "SaveResult",
-    "add_product", "add_review", "consolidated", "due_date", "edit_text", "format_value",
-    "kpi_list", "kpi_programmes", "list_products", "load_form", "parse_period", "period_label", "periods_of",
-    "remove_product", "restore_product", "save_values", "set_status", "value_lines",
+    "FormData",
+    "KpiError",
+    "KpiListRow",
+    "KpiValidationError",
+    "ONCE",
+    "Product",
+    "SaveResult",
+    "add_product",
+    "add_review",
+    "consolidated",
+    "due_date",
+    "edit_text",
+    "format_value",
+    "kpi_list",
+    "kpi_programmes",
+    "list_products",
+    "load_form",
+    "parse_period",
+    "period_label",
+    "periods_of",
+    "remove_product",
+    "restore_product",
+    "save_values",
+    "set_status",
+    "value_lines",
 ]

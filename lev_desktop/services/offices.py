@@ -47,18 +47,32 @@ def subordinate_laos(store: Store, code: str | None = None) -> list[Office]:
     if me.level == Level.PROVINCE:
         return [o for o in laos if o.province_code == me.province_code]
     if me.level == Level.DISTRICT:
-        return [o for o in laos if o.district_code == me.district_code
-                and (o.lao_type is None or LaoType(o.lao_type).reports_via_district)]
+        return [
+            o
+            for o in laos
+            if o.district_code == me.district_code
+            and (o.lao_type is None or LaoType(o.lao_type).reports_via_district)
+        ]
     return [me] if me.level == Level.LAO else []
 
 
-def initialise(store: Store, *, level: str, code: str, name: str, lao_type: str | None = None,
-               parent: str | None = None, province_code: str | None = None,
-               district_code: str | None = None, officer: str = "") -> Office:
+def initialise(
+    store: Store,
+    *,
+    level: str,
+    code: str,
+    name: str,
+    lao_type: str | None = None,
+    parent: str | None = None,
+    province_code: str | None = None,
+    district_code: str | None = None,
+    officer: str = "",
+) -> Office:
     """First start: records which office this database belongs to and seeds the programmes."""
     if store.office_code and store.office_code != code:
-        raise SetupError(_("This database already belongs to office {code}").format(
-            code=store.office_code))
+        raise SetupError(
+            _("This database already belongs to office {code}").format(code=store.office_code)
+        )
     try:
         level_value = Level(level)
     except ValueError as exc:
@@ -93,11 +107,28 @@ def initialise(store: Store, *, level: str, code: str, name: str, lao_type: str 
     return get_office(store, code)  # type: ignore[return-value]
 
 
-def add_lao(store: Store, *, code: str, name: str, lao_type: str, district_code: str | None,
-            province_code: str | None = None) -> Office:
+def add_lao(
+    store: Store,
+    *,
+    code: str,
+    name: str,
+    lao_type: str,
+    district_code: str | None,
+    province_code: str | None = None,
+) -> Office:
     """Adds (or updates) an LAO under this office's jurisdiction."""
-    add_laos(store, [{"code": code, "name": name, "lao_type": lao_type,
-                      "district_code": district_code, "province_code": province_code}])
+    add_laos(
+        store,
+        [
+            {
+                "code": code,
+                "name": name,
+                "lao_type": lao_type,
+                "district_code": district_code,
+                "province_code": province_code,
+            }
+        ],
+    )
     return get_office(store, code)  # type: ignore[return-value]
 
 
@@ -109,17 +140,21 @@ def add_laos(store: Store, rows: list[dict]) -> int:
     types = [parse_lao_type(row["lao_type"]) for row in rows]  # fail before writing anything
     me = this_office(store)
     with store.session() as session:
-        offices = list(session.scalars(select(Office).where(
-            Office.level.in_([Level.DISTRICT.value, Level.PROVINCE.value]))))
+        offices = list(
+            session.scalars(
+                select(Office).where(Office.level.in_([Level.DISTRICT.value, Level.PROVINCE.value]))
+            )
+        )
         district_offices = {o.district_code: o.code for o in offices if o.level == Level.DISTRICT}
         province_offices = {o.province_code: o.code for o in offices if o.level == Level.PROVINCE}
         # One query per 500 codes instead of one per row (a national list has ~7,850 LAOs).
         codes = [row["code"] for row in rows]
         known: dict[str, Office] = {}
         for start in range(0, len(codes), 500):
-            chunk = codes[start:start + 500]
-            known.update({o.code: o for o in session.scalars(
-                select(Office).where(Office.code.in_(chunk)))})
+            chunk = codes[start : start + 500]
+            known.update(
+                {o.code: o for o in session.scalars(select(Office).where(Office.code.in_(chunk)))}
+            )
         for row, type_value in zip(rows, types):
             code = row["code"]
             district_code = row.get("district_code")
@@ -133,13 +168,16 @@ def add_laos(store: Store, rows: list[dict]) -> int:
             office.lao_type = type_value.value
             office.district_code = district_code
             office.province_code = row.get("province_code") or (
-                district_code[:2] if district_code else None)
+                district_code[:2] if district_code else None
+            )
             if reporting_parent_level(type_value) == Level.DISTRICT and district_code:
                 office.parent_code = district_offices.get(district_code) or (
-                    me.code if me and me.level == Level.DISTRICT else None)
+                    me.code if me and me.level == Level.DISTRICT else None
+                )
             else:
                 office.parent_code = province_offices.get(office.province_code) or (
-                    me.code if me and me.level == Level.PROVINCE else None)
+                    me.code if me and me.level == Level.PROVINCE else None
+                )
     return len(rows)
 
 
@@ -158,19 +196,26 @@ def update_office(store: Store, code: str, **fields: str) -> Office:
 
 def _district_office_code(store: Store, district_code: str) -> str | None:
     with store.read() as session:
-        return session.scalar(select(Office.code).where(
-            Office.level == Level.DISTRICT.value, Office.district_code == district_code))
+        return session.scalar(
+            select(Office.code).where(
+                Office.level == Level.DISTRICT.value, Office.district_code == district_code
+            )
+        )
 
 
 def _province_office_code(store: Store, province_code: str | None) -> str | None:
     if not province_code:
         return None
     with store.read() as session:
-        return session.scalar(select(Office.code).where(
-            Office.level == Level.PROVINCE.value, Office.province_code == province_code))
+        return session.scalar(
+            select(Office.code).where(
+                Office.level == Level.PROVINCE.value, Office.province_code == province_code
+            )
+        )
 
 
 # ---- LAO list from a spreadsheet ---------------------------------------------------------
+
 
 @dataclass
 class LaoRow:

@@ -74,8 +74,18 @@ def period_of(fiscal_year: int) -> str:
 
 # ---- rows ----------------------------------------------------------------------------------
 
-ITEM_FIELDS = ("seq", "project", "objective", "target", "location", "budget", "no_budget",
-               "kpi", "expected_result", "planned_activities")
+ITEM_FIELDS = (
+    "seq",
+    "project",
+    "objective",
+    "target",
+    "location",
+    "budget",
+    "no_budget",
+    "kpi",
+    "expected_result",
+    "planned_activities",
+)
 TEXT_FIELDS = ("project", "objective", "target", "location", "kpi", "expected_result")
 
 
@@ -92,7 +102,7 @@ class ItemRow:
     kpi: str = ""
     expected_result: str = ""
     planned_activities: int = 1
-    done: int = 0            # activities held (F2), not stored on the row
+    done: int = 0  # activities held (F2), not stored on the row
     revision: int = 0
 
     def values(self) -> dict[str, Any]:
@@ -119,8 +129,8 @@ class PlanView:
     fiscal_year: int
     plan_id: str | None
     items: list[ItemRow]
-    statuses: dict[str, str]          # form code → effective status (or NO_FORM)
-    editable: bool                    # this office's own plan
+    statuses: dict[str, str]  # form code → effective status (or NO_FORM)
+    editable: bool  # this office's own plan
     reviews: list[ReviewRow] = field(default_factory=list)
 
     @property
@@ -139,22 +149,34 @@ class ReviewRow:
 
 
 def _item_row(item: PlanItem, done: int = 0) -> ItemRow:
-    return ItemRow(id=item.id, seq=item.seq, project=item.project or "",
-                   objective=item.objective or "", target=item.target or "",
-                   location=item.location or "",
-                   budget=None if item.budget is None else Decimal(item.budget).quantize(Decimal("0.01")),
-                   no_budget=bool(item.no_budget), kpi=item.kpi or "",
-                   expected_result=item.expected_result or "",
-                   planned_activities=int(item.planned_activities or 0), done=done,
-                   revision=item.revision or 0)
+    return ItemRow(
+        id=item.id,
+        seq=item.seq,
+        project=item.project or "",
+        objective=item.objective or "",
+        target=item.target or "",
+        location=item.location or "",
+        budget=None if item.budget is None else Decimal(item.budget).quantize(Decimal("0.01")),
+        no_budget=bool(item.no_budget),
+        kpi=item.kpi or "",
+        expected_result=item.expected_result or "",
+        planned_activities=int(item.planned_activities or 0),
+        done=done,
+        revision=item.revision or 0,
+    )
 
 
 # ---- loading -------------------------------------------------------------------------------
 
+
 def _plan(session: Session, office: str, programme_id: str, fiscal_year: int) -> Plan | None:
-    return session.scalar(select(Plan).where(
-        Plan.owner_office == office, Plan.programme_id == programme_id,
-        Plan.fiscal_year == fiscal_year))
+    return session.scalar(
+        select(Plan).where(
+            Plan.owner_office == office,
+            Plan.programme_id == programme_id,
+            Plan.fiscal_year == fiscal_year,
+        )
+    )
 
 
 def _activity_counts(session: Session, item_ids: Iterable[str]) -> dict[str, int]:
@@ -164,7 +186,8 @@ def _activity_counts(session: Session, item_ids: Iterable[str]) -> dict[str, int
     rows = session.execute(
         select(Activity.plan_item_id, func.count(Activity.id))
         .where(Activity.plan_item_id.in_(ids), Activity.deleted.is_(False))
-        .group_by(Activity.plan_item_id))
+        .group_by(Activity.plan_item_id)
+    )
     return {pid: n for pid, n in rows}
 
 
@@ -174,23 +197,39 @@ def load_plan(store: Store, office: str, programme_id: str, fiscal_year: int) ->
         plan = _plan(session, office, programme_id, fiscal_year)
         items: list[ItemRow] = []
         if plan is not None and not plan.deleted:
-            live = [i for i in session.scalars(select(PlanItem).where(
-                PlanItem.plan_id == plan.id, PlanItem.deleted.is_(False))
-                .order_by(PlanItem.seq, PlanItem.id))]
+            live = [
+                i
+                for i in session.scalars(
+                    select(PlanItem)
+                    .where(PlanItem.plan_id == plan.id, PlanItem.deleted.is_(False))
+                    .order_by(PlanItem.seq, PlanItem.id)
+                )
+            ]
             counts = _activity_counts(session, (i.id for i in live))
             items = [_item_row(i, counts.get(i.id, 0)) for i in live]
         statuses = _statuses(session, [office], programme_id, fiscal_year).get(office, {})
         reviews = _reviews(session, office, programme_id, fiscal_year)
-    return PlanView(office=office, programme_id=programme_id, fiscal_year=fiscal_year,
-                    plan_id=plan.id if plan is not None else None, items=items,
-                    statuses=statuses, editable=office == store.office_code, reviews=reviews)
+    return PlanView(
+        office=office,
+        programme_id=programme_id,
+        fiscal_year=fiscal_year,
+        plan_id=plan.id if plan is not None else None,
+        items=items,
+        statuses=statuses,
+        editable=office == store.office_code,
+        reviews=reviews,
+    )
 
 
 def plan_programmes(store: Store) -> list[Programme]:
     """Programmes that have an action-plan form (F1), built-in first."""
     with store.read() as session:
         rows = list(session.scalars(select(Programme).where(Programme.deleted.is_(False))))
-    rows = [p for p in rows if any(f.get("kind") == "action_plan" for f in (p.spec or {}).get("forms", []))]
+    rows = [
+        p
+        for p in rows
+        if any(f.get("kind") == "action_plan" for f in (p.spec or {}).get("forms", []))
+    ]
     return sorted(rows, key=lambda p: (not p.builtin, p.code))
 
 
@@ -202,6 +241,7 @@ def programme_by_code(store: Store, code_or_id: str) -> Programme | None:
 
 # ---- writing plan rows ---------------------------------------------------------------------
 
+
 def _require_own(store: Store) -> str:
     office = store.office_code
     if not office:
@@ -212,8 +252,13 @@ def _require_own(store: Store) -> str:
 def _ensure_plan(session: Session, office: str, programme_id: str, fiscal_year: int) -> Plan:
     plan = _plan(session, office, programme_id, fiscal_year)
     if plan is None:
-        plan = Plan(id=new_id(), owner_office=office, programme_id=programme_id,
-                    fiscal_year=fiscal_year, status=FormStatus.DRAFT)
+        plan = Plan(
+            id=new_id(),
+            owner_office=office,
+            programme_id=programme_id,
+            fiscal_year=fiscal_year,
+            status=FormStatus.DRAFT,
+        )
         session.add(plan)
         session.flush()
     elif plan.deleted:
@@ -236,9 +281,14 @@ def _clean_item_value(key: str, value: Any) -> Any:
     raise KeyError(key)
 
 
-def apply_item_changes(store: Store, programme_id: str, fiscal_year: int, *,
-                       upserts: Iterable[dict[str, Any]] = (),
-                       deletes: Iterable[str] = ()) -> str:
+def apply_item_changes(
+    store: Store,
+    programme_id: str,
+    fiscal_year: int,
+    *,
+    upserts: Iterable[dict[str, Any]] = (),
+    deletes: Iterable[str] = (),
+) -> str:
     """Writes a diff of this office's plan in one transaction; returns the plan id.
 
     ``upserts``: dicts with ``id`` and any of ``ITEM_FIELDS`` (a missing row is created, a
@@ -256,8 +306,13 @@ def apply_item_changes(store: Store, programme_id: str, fiscal_year: int, *,
         for change in upserts:
             item = session.get(PlanItem, change["id"])
             if item is None:
-                item = PlanItem(id=change["id"], plan_id=plan.id, owner_office=office,
-                                planned_activities=1, no_budget=False)
+                item = PlanItem(
+                    id=change["id"],
+                    plan_id=plan.id,
+                    owner_office=office,
+                    planned_activities=1,
+                    no_budget=False,
+                )
                 session.add(item)
             elif item.plan_id != plan.id:
                 raise PlanError(_("This row belongs to another plan."))
@@ -281,28 +336,43 @@ def apply_item_changes(store: Store, programme_id: str, fiscal_year: int, *,
         return plan.id
 
 
-def _touch_form(session: Session, office: str, programme_id: str, fiscal_year: int,
-                form_code: str) -> None:
+def _touch_form(
+    session: Session, office: str, programme_id: str, fiscal_year: int, form_code: str
+) -> None:
     """An edit puts a complete (or returned) form back into draft."""
     sub = _submission(session, office, programme_id, fiscal_year, form_code)
     if sub is None:
-        session.add(FormSubmission(id=new_id(), owner_office=office, programme_id=programme_id,
-                                   form_code=form_code, period=period_of(fiscal_year),
-                                   status=FormStatus.DRAFT))
+        session.add(
+            FormSubmission(
+                id=new_id(),
+                owner_office=office,
+                programme_id=programme_id,
+                form_code=form_code,
+                period=period_of(fiscal_year),
+                status=FormStatus.DRAFT,
+            )
+        )
     elif sub.status != FormStatus.DRAFT:
         sub.status = FormStatus.DRAFT
         sub.completed_at = None
 
 
-def _submission(session: Session, office: str, programme_id: str, fiscal_year: int,
-                form_code: str) -> FormSubmission | None:
-    return session.scalar(select(FormSubmission).where(
-        FormSubmission.owner_office == office, FormSubmission.programme_id == programme_id,
-        FormSubmission.form_code == form_code, FormSubmission.period == period_of(fiscal_year)))
+def _submission(
+    session: Session, office: str, programme_id: str, fiscal_year: int, form_code: str
+) -> FormSubmission | None:
+    return session.scalar(
+        select(FormSubmission).where(
+            FormSubmission.owner_office == office,
+            FormSubmission.programme_id == programme_id,
+            FormSubmission.form_code == form_code,
+            FormSubmission.period == period_of(fiscal_year),
+        )
+    )
 
 
-def _rows_into_plan(store: Store, programme_id: str, fiscal_year: int,
-                    rows: list[dict[str, Any]]) -> int:
+def _rows_into_plan(
+    store: Store, programme_id: str, fiscal_year: int, rows: list[dict[str, Any]]
+) -> int:
     """Appends rows after the plan's live rows; returns how many were added."""
     current = load_plan(store, _require_own(store), programme_id, fiscal_year)
     start = max((i.seq for i in current.items), default=0)
@@ -331,8 +401,9 @@ def example_rows(store: Store, programme_id: str) -> list[dict[str, Any]]:
     return rows
 
 
-def last_year_rows(store: Store, programme_id: str, fiscal_year: int,
-                   office: str | None = None) -> list[dict[str, Any]]:
+def last_year_rows(
+    store: Store, programme_id: str, fiscal_year: int, office: str | None = None
+) -> list[dict[str, Any]]:
     """The office's plan rows of the previous fiscal year (the same programme, or last year's
     programme made from the same template), as plan-row values."""
     office = office or _require_own(store)
@@ -341,16 +412,36 @@ def last_year_rows(store: Store, programme_id: str, fiscal_year: int,
         with store.read() as session:
             programme = session.get(Programme, programme_id)
             template = programme.template_code if programme else None
-            same_kind = [p.id for p in session.scalars(select(Programme).where(
-                Programme.template_code == template))] if template else []
-            plan = session.scalar(select(Plan).where(
-                Plan.owner_office == office, Plan.fiscal_year == fiscal_year - 1,
-                Plan.programme_id.in_(same_kind), Plan.deleted.is_(False))) if same_kind else None
+            same_kind = (
+                [
+                    p.id
+                    for p in session.scalars(
+                        select(Programme).where(Programme.template_code == template)
+                    )
+                ]
+                if template
+                else []
+            )
+            plan = (
+                session.scalar(
+                    select(Plan).where(
+                        Plan.owner_office == office,
+                        Plan.fiscal_year == fiscal_year - 1,
+                        Plan.programme_id.in_(same_kind),
+                        Plan.deleted.is_(False),
+                    )
+                )
+                if same_kind
+                else None
+            )
         if plan is not None:
             previous = load_plan(store, office, plan.programme_id, fiscal_year - 1)
     if not previous.items:
-        raise PlanError(_("There is no action plan for fiscal year {year} to copy.").format(
-            year=fiscal_year - 1))
+        raise PlanError(
+            _("There is no action plan for fiscal year {year} to copy.").format(
+                year=fiscal_year - 1
+            )
+        )
     return [{k: v for k, v in r.values().items() if k != "seq"} for r in previous.items]
 
 
@@ -364,38 +455,54 @@ def start_from_examples(store: Store, programme_id: str, fiscal_year: int) -> in
 
 def copy_last_year(store: Store, programme_id: str, fiscal_year: int) -> int:
     """Copies last year's plan rows as a starting point."""
-    return _rows_into_plan(store, programme_id, fiscal_year,
-                           last_year_rows(store, programme_id, fiscal_year))
+    return _rows_into_plan(
+        store, programme_id, fiscal_year, last_year_rows(store, programme_id, fiscal_year)
+    )
 
 
-def import_rows(store: Store, programme_id: str, fiscal_year: int,
-                rows: list[dict[str, Any]]) -> int:
+def import_rows(
+    store: Store, programme_id: str, fiscal_year: int, rows: list[dict[str, Any]]
+) -> int:
     """Adds rows read from a spreadsheet; every row is checked first, so either all or none."""
     for number, row in enumerate(rows, start=1):
         problems = validate_plan_item(row, final=False)
         if problems:
-            raise PlanError(_("Row {row}: {message}").format(row=number, message=problems[0].message))
+            raise PlanError(
+                _("Row {row}: {message}").format(row=number, message=problems[0].message)
+            )
     return _rows_into_plan(store, programme_id, fiscal_year, rows)
 
 
 # ---- form status -----------------------------------------------------------------------------
 
-def _statuses(session: Session, offices: list[str], programme_id: str,
-              fiscal_year: int) -> dict[str, dict[str, str]]:
+
+def _statuses(
+    session: Session, offices: list[str], programme_id: str, fiscal_year: int
+) -> dict[str, dict[str, str]]:
     """office → form code → effective status. A "returned" review newer than the office's
     last change of the form shows as returned."""
     out: dict[str, dict[str, str]] = {o: {c: NO_FORM for c in FORM_CODES} for o in offices}
-    subs = session.scalars(select(FormSubmission).where(
-        FormSubmission.owner_office.in_(offices), FormSubmission.programme_id == programme_id,
-        FormSubmission.period == period_of(fiscal_year), FormSubmission.form_code.in_(FORM_CODES),
-        FormSubmission.deleted.is_(False)))
+    subs = session.scalars(
+        select(FormSubmission).where(
+            FormSubmission.owner_office.in_(offices),
+            FormSubmission.programme_id == programme_id,
+            FormSubmission.period == period_of(fiscal_year),
+            FormSubmission.form_code.in_(FORM_CODES),
+            FormSubmission.deleted.is_(False),
+        )
+    )
     changed: dict[tuple[str, str], dt.datetime] = {}
     for sub in subs:
         out[sub.owner_office][sub.form_code] = sub.status
         changed[(sub.owner_office, sub.form_code)] = sub.updated_at
-    returned = session.scalars(select(Review).where(
-        Review.target_office.in_(offices), Review.action == "returned",
-        Review.target_id == _review_target(programme_id, fiscal_year), Review.deleted.is_(False)))
+    returned = session.scalars(
+        select(Review).where(
+            Review.target_office.in_(offices),
+            Review.action == "returned",
+            Review.target_id == _review_target(programme_id, fiscal_year),
+            Review.deleted.is_(False),
+        )
+    )
     for review in returned:
         key = (review.target_office, review.target_kind)
         if key[1] in FORM_CODES and review.updated_at >= changed.get(key, dt.datetime.min):
@@ -403,16 +510,21 @@ def _statuses(session: Session, offices: list[str], programme_id: str,
     return out
 
 
-def form_statuses(store: Store, offices: list[str], programme_id: str,
-                  fiscal_year: int) -> dict[str, dict[str, str]]:
+def form_statuses(
+    store: Store, offices: list[str], programme_id: str, fiscal_year: int
+) -> dict[str, dict[str, str]]:
     with store.read() as session:
         return _statuses(session, offices, programme_id, fiscal_year)
 
 
 def _review_target(programme_id: str, fiscal_year: int) -> str:
     # Review.target_id is 36 characters: a stable id for "this programme's forms in this year".
-    return str(uuid.uuid5(uuid.UUID(programme_id) if _is_uuid(programme_id) else uuid.NAMESPACE_URL,
-                          f"forms-{fiscal_year}"))
+    return str(
+        uuid.uuid5(
+            uuid.UUID(programme_id) if _is_uuid(programme_id) else uuid.NAMESPACE_URL,
+            f"forms-{fiscal_year}",
+        )
+    )
 
 
 def _is_uuid(text: str) -> bool:
@@ -423,8 +535,9 @@ def _is_uuid(text: str) -> bool:
     return True
 
 
-def plan_problems(store: Store, programme_id: str, fiscal_year: int,
-                  office: str | None = None) -> list[tuple[int, Problem]]:
+def plan_problems(
+    store: Store, programme_id: str, fiscal_year: int, office: str | None = None
+) -> list[tuple[int, Problem]]:
     """Problems that stop F1 from being marked complete: (row number, problem)."""
     view = load_plan(store, office or _require_own(store), programme_id, fiscal_year)
     if not view.items:
@@ -435,8 +548,9 @@ def plan_problems(store: Store, programme_id: str, fiscal_year: int,
     return out
 
 
-def activity_problems(store: Store, programme_id: str, fiscal_year: int,
-                      office: str | None = None) -> list[tuple[int, Problem]]:
+def activity_problems(
+    store: Store, programme_id: str, fiscal_year: int, office: str | None = None
+) -> list[tuple[int, Problem]]:
     rows = list_activities(store, office or _require_own(store), programme_id, fiscal_year)
     out = []
     for number, row in enumerate(rows, start=1):
@@ -444,8 +558,9 @@ def activity_problems(store: Store, programme_id: str, fiscal_year: int,
     return out
 
 
-def set_form_status(store: Store, programme_id: str, fiscal_year: int, form_code: str,
-                    status: str) -> list[tuple[int, Problem]]:
+def set_form_status(
+    store: Store, programme_id: str, fiscal_year: int, form_code: str, status: str
+) -> list[tuple[int, Problem]]:
     """Sets this office's form status. "complete" only when validation passes: returns the
     problems (nothing changed) or [] when done."""
     office = _require_own(store)
@@ -464,8 +579,13 @@ def set_form_status(store: Store, programme_id: str, fiscal_year: int, form_code
     with store.session() as session:
         sub = _submission(session, office, programme_id, fiscal_year, form_code)
         if sub is None:
-            sub = FormSubmission(id=new_id(), owner_office=office, programme_id=programme_id,
-                                 form_code=form_code, period=period_of(fiscal_year))
+            sub = FormSubmission(
+                id=new_id(),
+                owner_office=office,
+                programme_id=programme_id,
+                form_code=form_code,
+                period=period_of(fiscal_year),
+            )
             session.add(sub)
         sub.status = status
         sub.completed_at = utcnow() if status == FormStatus.COMPLETE else sub.completed_at
@@ -478,8 +598,19 @@ def set_form_status(store: Store, programme_id: str, fiscal_year: int, form_code
 
 # ---- activities (F2) -----------------------------------------------------------------------
 
-ACTIVITY_FIELDS = ("plan_item_id", "title", "held_on", "held_until", "place", "participants",
-                   "outputs", "budget_spent", "problems", "remedies", "attachments")
+ACTIVITY_FIELDS = (
+    "plan_item_id",
+    "title",
+    "held_on",
+    "held_until",
+    "place",
+    "participants",
+    "outputs",
+    "budget_spent",
+    "problems",
+    "remedies",
+    "attachments",
+)
 
 
 @dataclass
@@ -496,8 +627,8 @@ class ActivityRow:
     problems: str = ""
     remedies: str = ""
     attachments: list[str] = field(default_factory=list)
-    project: str = ""       # the plan row's project (for display)
-    kpi: str = ""           # the plan row's KPI (outputs are recorded against it)
+    project: str = ""  # the plan row's project (for display)
+    kpi: str = ""  # the plan row's KPI (outputs are recorded against it)
 
     def values(self) -> dict[str, Any]:
         return {k: getattr(self, k) for k in ACTIVITY_FIELDS}
@@ -505,29 +636,45 @@ class ActivityRow:
 
 def _activity_row(a: Activity, item: PlanItem | None) -> ActivityRow:
     return ActivityRow(
-        id=a.id, plan_item_id=a.plan_item_id, title=a.title or "", held_on=a.held_on,
-        held_until=a.held_until, place=a.place or "", participants=a.participants,
+        id=a.id,
+        plan_item_id=a.plan_item_id,
+        title=a.title or "",
+        held_on=a.held_on,
+        held_until=a.held_until,
+        place=a.place or "",
+        participants=a.participants,
         outputs=a.outputs or "",
-        budget_spent=None if a.budget_spent is None else Decimal(a.budget_spent).quantize(Decimal("0.01")),
-        problems=a.problems or "", remedies=a.remedies or "",
+        budget_spent=None
+        if a.budget_spent is None
+        else Decimal(a.budget_spent).quantize(Decimal("0.01")),
+        problems=a.problems or "",
+        remedies=a.remedies or "",
         attachments=list(a.attachments or []),
-        project=item.project if item else "", kpi=item.kpi if item else "")
+        project=item.project if item else "",
+        kpi=item.kpi if item else "",
+    )
 
 
-def list_activities(store: Store, office: str, programme_id: str, fiscal_year: int,
-                    plan_item_id: str | None = None) -> list[ActivityRow]:
+def list_activities(
+    store: Store, office: str, programme_id: str, fiscal_year: int, plan_item_id: str | None = None
+) -> list[ActivityRow]:
     """Live activities of an office's plan (optionally of one row), by date."""
     with store.read() as session:
         plan = _plan(session, office, programme_id, fiscal_year)
         if plan is None:
             return []
-        items = {i.id: i for i in session.scalars(select(PlanItem).where(
-            PlanItem.plan_id == plan.id, PlanItem.deleted.is_(False)))}
+        items = {
+            i.id: i
+            for i in session.scalars(
+                select(PlanItem).where(PlanItem.plan_id == plan.id, PlanItem.deleted.is_(False))
+            )
+        }
         ids = [plan_item_id] if plan_item_id else list(items)
         if not ids:
             return []
-        rows = session.scalars(select(Activity).where(
-            Activity.plan_item_id.in_(ids), Activity.deleted.is_(False)))
+        rows = session.scalars(
+            select(Activity).where(Activity.plan_item_id.in_(ids), Activity.deleted.is_(False))
+        )
         out = [_activity_row(a, items.get(a.plan_item_id)) for a in rows]
     out.sort(key=lambda r: (r.held_on or dt.date.max, r.title, r.id))
     return out
@@ -550,8 +697,9 @@ def _clean_activity_value(key: str, value: Any) -> Any:
     raise KeyError(key)
 
 
-def save_activity(store: Store, programme_id: str, fiscal_year: int,
-                  change: dict[str, Any]) -> None:
+def save_activity(
+    store: Store, programme_id: str, fiscal_year: int, change: dict[str, Any]
+) -> None:
     """Creates or updates one activity of this office (``change`` has ``id`` and fields)."""
     office = _require_own(store)
     with store.session() as session:
@@ -560,8 +708,9 @@ def save_activity(store: Store, programme_id: str, fiscal_year: int,
             item = session.get(PlanItem, change.get("plan_item_id") or "")
             if item is None or item.owner_office != office or item.deleted:
                 raise PlanError(_("Choose a project of this office's action plan first."))
-            activity = Activity(id=change["id"], owner_office=office, plan_item_id=item.id,
-                                attachments=[])
+            activity = Activity(
+                id=change["id"], owner_office=office, plan_item_id=item.id, attachments=[]
+            )
             session.add(activity)
         elif activity.owner_office != office:
             raise ForeignRecordError(Activity.__tablename__, activity.owner_office)
@@ -615,9 +764,16 @@ def attachment_path(relative: str) -> Path:
 
 # ---- monitoring (F3) -----------------------------------------------------------------------
 
-MONITORING_FIELDS = ("committee_selected_on", "committee_met_on", "plan_made_on",
-                     "activities_override", "override_reason", "reported_on",
-                     "notice_posted_on", "note")
+MONITORING_FIELDS = (
+    "committee_selected_on",
+    "committee_met_on",
+    "plan_made_on",
+    "activities_override",
+    "override_reason",
+    "reported_on",
+    "notice_posted_on",
+    "note",
+)
 
 
 @dataclass
@@ -639,26 +795,49 @@ class MonitoringView:
 
     @property
     def activities(self) -> int:
-        return self.derived_activities if self.activities_override is None else self.activities_override
+        return (
+            self.derived_activities
+            if self.activities_override is None
+            else self.activities_override
+        )
 
     def values(self) -> dict[str, Any]:
         return {k: getattr(self, k) for k in MONITORING_FIELDS}
 
 
-def get_monitoring(store: Store, office: str, programme_id: str, fiscal_year: int) -> MonitoringView:
+def get_monitoring(
+    store: Store, office: str, programme_id: str, fiscal_year: int
+) -> MonitoringView:
     with store.read() as session:
-        row = session.scalar(select(Monitoring).where(
-            Monitoring.owner_office == office, Monitoring.programme_id == programme_id,
-            Monitoring.fiscal_year == fiscal_year))
+        row = session.scalar(
+            select(Monitoring).where(
+                Monitoring.owner_office == office,
+                Monitoring.programme_id == programme_id,
+                Monitoring.fiscal_year == fiscal_year,
+            )
+        )
         plan = _plan(session, office, programme_id, fiscal_year)
         derived = 0
         if plan is not None:
-            derived = session.scalar(
-                select(func.count(Activity.id)).join(PlanItem, PlanItem.id == Activity.plan_item_id)
-                .where(PlanItem.plan_id == plan.id, PlanItem.deleted.is_(False),
-                       Activity.deleted.is_(False))) or 0
-    view = MonitoringView(office=office, programme_id=programme_id, fiscal_year=fiscal_year,
-                          derived_activities=derived, editable=office == store.office_code)
+            derived = (
+                session.scalar(
+                    select(func.count(Activity.id))
+                    .join(PlanItem, PlanItem.id == Activity.plan_item_id)
+                    .where(
+                        PlanItem.plan_id == plan.id,
+                        PlanItem.deleted.is_(False),
+                        Activity.deleted.is_(False),
+                    )
+                )
+                or 0
+            )
+    view = MonitoringView(
+        office=office,
+        programme_id=programme_id,
+        fiscal_year=fiscal_year,
+        derived_activities=derived,
+        editable=office == store.office_code,
+    )
     if row is not None and not row.deleted:
         view.id = row.id
         for key in MONITORING_FIELDS:
@@ -668,23 +847,32 @@ def get_monitoring(store: Store, office: str, programme_id: str, fiscal_year: in
     return view
 
 
-def save_monitoring(store: Store, programme_id: str, fiscal_year: int,
-                    values: dict[str, Any]) -> None:
+def save_monitoring(
+    store: Store, programme_id: str, fiscal_year: int, values: dict[str, Any]
+) -> None:
     """Writes this office's milestones (the given fields); an override needs a reason."""
     office = _require_own(store)
     with store.session() as session:
-        row = session.scalar(select(Monitoring).where(
-            Monitoring.owner_office == office, Monitoring.programme_id == programme_id,
-            Monitoring.fiscal_year == fiscal_year))
-        current = {k: getattr(row, k) for k in MONITORING_FIELDS} if row is not None else {
-            k: None for k in MONITORING_FIELDS}
+        row = session.scalar(
+            select(Monitoring).where(
+                Monitoring.owner_office == office,
+                Monitoring.programme_id == programme_id,
+                Monitoring.fiscal_year == fiscal_year,
+            )
+        )
+        current = (
+            {k: getattr(row, k) for k in MONITORING_FIELDS}
+            if row is not None
+            else {k: None for k in MONITORING_FIELDS}
+        )
         merged = {**current, **values}
         problems = validate_monitoring(merged, final=False)
         if problems:
             raise PlanError(problems[0].message)
         if row is None:
-            row = Monitoring(id=new_id(), owner_office=office, programme_id=programme_id,
-                             fiscal_year=fiscal_year)
+            row = Monitoring(
+                id=new_id(), owner_office=office, programme_id=programme_id, fiscal_year=fiscal_year
+            )
             session.add(row)
         row.deleted = False
         for key, value in values.items():
@@ -704,15 +892,37 @@ REVIEW_RETURNED = "returned"
 
 
 def _reviews(session: Session, office: str, programme_id: str, fiscal_year: int) -> list[ReviewRow]:
-    rows = session.scalars(select(Review).where(
-        Review.target_office == office, Review.target_id == _review_target(programme_id, fiscal_year),
-        Review.deleted.is_(False)).order_by(Review.updated_at.desc()))
-    return [ReviewRow(id=r.id, by_office=r.owner_office, action=r.action, text=r.text or "",
-                      at=r.updated_at, target_kind=r.target_kind) for r in rows]
+    rows = session.scalars(
+        select(Review)
+        .where(
+            Review.target_office == office,
+            Review.target_id == _review_target(programme_id, fiscal_year),
+            Review.deleted.is_(False),
+        )
+        .order_by(Review.updated_at.desc())
+    )
+    return [
+        ReviewRow(
+            id=r.id,
+            by_office=r.owner_office,
+            action=r.action,
+            text=r.text or "",
+            at=r.updated_at,
+            target_kind=r.target_kind,
+        )
+        for r in rows
+    ]
 
 
-def add_review(store: Store, target_office: str, programme_id: str, fiscal_year: int,
-               form_code: str, action: str, text: str) -> None:
+def add_review(
+    store: Store,
+    target_office: str,
+    programme_id: str,
+    fiscal_year: int,
+    form_code: str,
+    action: str,
+    text: str,
+) -> None:
     """A higher office comments on, or returns for correction, an LAO's form. The review is
     this office's record; the LAO's own records are never touched."""
     office = _require_own(store)
@@ -723,13 +933,21 @@ def add_review(store: Store, target_office: str, programme_id: str, fiscal_year:
     if not text.strip():
         raise PlanError(_("Please write what should be corrected or commented on."))
     with store.session() as session:
-        session.add(Review(id=new_id(), owner_office=office, target_office=target_office,
-                           target_kind=form_code,
-                           target_id=_review_target(programme_id, fiscal_year),
-                           action=action, text=text.strip()))
+        session.add(
+            Review(
+                id=new_id(),
+                owner_office=office,
+                target_office=target_office,
+                target_kind=form_code,
+                target_id=_review_target(programme_id, fiscal_year),
+                action=action,
+                text=text.strip(),
+            )
+        )
 
 
 # ---- audit -------------------------------------------------------------------------------------
+
 
 @dataclass
 class AuditRow:
@@ -750,36 +968,50 @@ def audit_history(store: Store, record_ids: Iterable[str]) -> list[AuditRow]:
     if not ids:
         return []
     with store.read() as session:
-        entries = list(session.scalars(select(AuditEntry).where(AuditEntry.record_id.in_(ids))
-                                       .order_by(AuditEntry.at.desc(), AuditEntry.id.desc())))
+        entries = list(
+            session.scalars(
+                select(AuditEntry)
+                .where(AuditEntry.record_id.in_(ids))
+                .order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
+            )
+        )
     out: list[AuditRow] = []
     for e in entries:
         changes = e.changes or {}
         if not changes:
-            out.append(AuditRow(e.at, e.officer, e.office, e.table_name, e.record_id, e.action,
-                                "", None, None))
+            out.append(
+                AuditRow(
+                    e.at, e.officer, e.office, e.table_name, e.record_id, e.action, "", None, None
+                )
+            )
         for key, pair in changes.items():
             if key in ("id", "owner_office"):
                 continue
             old, new = (list(pair) + [None, None])[:2]
-            out.append(AuditRow(e.at, e.officer, e.office, e.table_name, e.record_id, e.action,
-                                key, old, new))
+            out.append(
+                AuditRow(
+                    e.at, e.officer, e.office, e.table_name, e.record_id, e.action, key, old, new
+                )
+            )
     return out
 
 
 # ---- LAO lists (district / province) ------------------------------------------------------------
 
 _NAME_ABBREVIATIONS = (
-    ("องค์การบริหารส่วนตำบล", "อบต."), ("องค์การบริหารส่วนจังหวัด", "อบจ."),
-    ("เทศบาลตำบล", "ทต."), ("เทศบาลเมือง", "ทม."), ("เทศบาลนคร", "ทน."),
+    ("องค์การบริหารส่วนตำบล", "อบต."),
+    ("องค์การบริหารส่วนจังหวัด", "อบจ."),
+    ("เทศบาลตำบล", "ทต."),
+    ("เทศบาลเมือง", "ทม."),
+    ("เทศบาลนคร", "ทน."),
 )
 
 
 def short_office_name(name: str) -> str:
-    """"องค์การบริหารส่วนตำบลหนองแสง" → "อบต.หนองแสง": lists at 1366 px show the place."""
+    """ "องค์การบริหารส่วนตำบลหนองแสง" → "อบต.หนองแสง": lists at 1366 px show the place."""
     for long, short in _NAME_ABBREVIATIONS:
         if name.startswith(long):
-            return short + name[len(long):]
+            return short + name[len(long) :]
     return name
 
 
@@ -793,37 +1025,73 @@ class OfficeStatusRow:
     activities: int
 
 
-def offices_overview(store: Store, offices: list[Office], programme_id: str,
-                     fiscal_year: int) -> list[OfficeStatusRow]:
+def offices_overview(
+    store: Store, offices: list[Office], programme_id: str, fiscal_year: int
+) -> list[OfficeStatusRow]:
     """One line per office: F1/F2/F3 status, plan rows and activities held (counts in SQL)."""
     codes = [o.code for o in offices]
     with store.read() as session:
         statuses = _statuses(session, codes, programme_id, fiscal_year)
-        item_counts = dict(session.execute(
-            select(Plan.owner_office, func.count(PlanItem.id))
-            .join(PlanItem, PlanItem.plan_id == Plan.id)
-            .where(Plan.programme_id == programme_id, Plan.fiscal_year == fiscal_year,
-                   Plan.owner_office.in_(codes), PlanItem.deleted.is_(False))
-            .group_by(Plan.owner_office)).all())
-        act_counts = dict(session.execute(
-            select(Plan.owner_office, func.count(Activity.id))
-            .join(PlanItem, PlanItem.plan_id == Plan.id)
-            .join(Activity, Activity.plan_item_id == PlanItem.id)
-            .where(Plan.programme_id == programme_id, Plan.fiscal_year == fiscal_year,
-                   Plan.owner_office.in_(codes), PlanItem.deleted.is_(False),
-                   Activity.deleted.is_(False))
-            .group_by(Plan.owner_office)).all())
-    return [OfficeStatusRow(o.code, o.name, o.district_code or "", statuses.get(o.code, {}),
-                            item_counts.get(o.code, 0), act_counts.get(o.code, 0)) for o in offices]
+        item_counts = dict(
+            session.execute(
+                select(Plan.owner_office, func.count(PlanItem.id))
+                .join(PlanItem, PlanItem.plan_id == Plan.id)
+                .where(
+                    Plan.programme_id == programme_id,
+                    Plan.fiscal_year == fiscal_year,
+                    Plan.owner_office.in_(codes),
+                    PlanItem.deleted.is_(False),
+                )
+                .group_by(Plan.owner_office)
+            ).all()
+        )
+        act_counts = dict(
+            session.execute(
+                select(Plan.owner_office, func.count(Activity.id))
+                .join(PlanItem, PlanItem.plan_id == Plan.id)
+                .join(Activity, Activity.plan_item_id == PlanItem.id)
+                .where(
+                    Plan.programme_id == programme_id,
+                    Plan.fiscal_year == fiscal_year,
+                    Plan.owner_office.in_(codes),
+                    PlanItem.deleted.is_(False),
+                    Activity.deleted.is_(False),
+                )
+                .group_by(Plan.owner_office)
+            ).all()
+        )
+    return [
+        OfficeStatusRow(
+            o.code,
+            o.name,
+            o.district_code or "",
+            statuses.get(o.code, {}),
+            item_counts.get(o.code, 0),
+            act_counts.get(o.code, 0),
+        )
+        for o in offices
+    ]
 
 
 # ---- CLI text --------------------------------------------------------------------------------
 
+
 def plan_lines(view: PlanView) -> list[list[str]]:
     """The plan rows as the CLI prints them (tab-separated by the caller)."""
-    return [[str(number), r.project, r.objective, r.target, r.location, budget_cell(r), r.kpi,
-             r.expected_result, progress_cell(r)]
-            for number, r in enumerate(view.items, start=1)]
+    return [
+        [
+            str(number),
+            r.project,
+            r.objective,
+            r.target,
+            r.location,
+            budget_cell(r),
+            r.kpi,
+            r.expected_result,
+            progress_cell(r),
+        ]
+        for number, r in enumerate(view.items, start=1)
+    ]
 
 
 def item_from_values(values: dict[str, Any]) -> ItemRow:
@@ -836,6 +1104,15 @@ def row_dict(row: Any) -> dict[str, Any]:
 
 
 __all__ = [
-    "ActivityRow", "ItemRow", "MonitoringView", "PlanError", "PlanView", "apply_item_changes",
-    "budget_cell", "copy_last_year", "format_number", "load_plan", "start_from_examples",
+    "ActivityRow",
+    "ItemRow",
+    "MonitoringView",
+    "PlanError",
+    "PlanView",
+    "apply_item_changes",
+    "budget_cell",
+    "copy_last_year",
+    "format_number",
+    "load_plan",
+    "start_from_examples",
 ]

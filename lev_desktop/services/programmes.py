@@ -35,8 +35,14 @@ def seed_builtins(store: Store) -> int:
     return added
 
 
-def _programme_from(template: dict[str, Any], *, pid: str | None, owner: str | None,
-                    builtin: bool, code: str | None = None) -> Programme:
+def _programme_from(
+    template: dict[str, Any],
+    *,
+    pid: str | None,
+    owner: str | None,
+    builtin: bool,
+    code: str | None = None,
+) -> Programme:
     return Programme(
         id=pid or str(uuid.uuid4()),
         owner_office=owner or "",
@@ -67,18 +73,33 @@ def get_programme(store: Store, code_or_id: str) -> Programme | None:
         return found or session.get(Programme, code_or_id)
 
 
-def create_from_template(store: Store, template_code: str, *, code: str, name: str | None = None,
-                         fiscal_year: int | None = None, letter: dict[str, Any] | None = None
-                         ) -> Programme:
+def create_from_template(
+    store: Store,
+    template_code: str,
+    *,
+    code: str,
+    name: str | None = None,
+    fiscal_year: int | None = None,
+    letter: dict[str, Any] | None = None,
+) -> Programme:
     """A new programme of the same kind as a template (e.g. next year's LEV drive).
 
     Deadline rules are kept as in the template; the officer edits the dates afterwards.
     """
     source = get_programme(store, template_code)
-    template = builtin_template(source.template_code or template_code) if source is None else {
-        "code": source.template_code or source.code, "name": source.name,
-        "short_name": source.short_name, "kind": source.kind, "fiscal_year": source.fiscal_year,
-        "letter": source.letter, **copy.deepcopy(source.spec)}
+    template = (
+        builtin_template(source.template_code or template_code)
+        if source is None
+        else {
+            "code": source.template_code or source.code,
+            "name": source.name,
+            "short_name": source.short_name,
+            "kind": source.kind,
+            "fiscal_year": source.fiscal_year,
+            "letter": source.letter,
+            **copy.deepcopy(source.spec),
+        }
+    )
     if get_programme(store, code) is not None:
         raise ValueError(_("A programme with code {code} already exists").format(code=code))
     programme = _programme_from(template, pid=None, owner=None, builtin=False, code=code)
@@ -104,15 +125,30 @@ def update_programme(store: Store, programme_id: str, **fields: Any) -> Programm
     return programme
 
 
-def register_letter(store: Store, *, receipt_no: str, received_at: dt.datetime, letter_no: str,
-                    subject: str, letter_date: dt.date | None = None, from_org: str = "",
-                    programme_id: str | None = None, note: str = "") -> Letter:
+def register_letter(
+    store: Store,
+    *,
+    receipt_no: str,
+    received_at: dt.datetime,
+    letter_no: str,
+    subject: str,
+    letter_date: dt.date | None = None,
+    from_org: str = "",
+    programme_id: str | None = None,
+    note: str = "",
+) -> Letter:
     if not receipt_no.strip() or not subject.strip():
         raise ValueError(_("Please enter the receipt number and the subject"))
-    letter = Letter(receipt_no=receipt_no.strip(), received_at=received_at,
-                    letter_no=letter_no.strip(), letter_date=letter_date,
-                    from_org=from_org.strip(), subject=subject.strip(),
-                    programme_id=programme_id, note=note)
+    letter = Letter(
+        receipt_no=receipt_no.strip(),
+        received_at=received_at,
+        letter_no=letter_no.strip(),
+        letter_date=letter_date,
+        from_org=from_org.strip(),
+        subject=subject.strip(),
+        programme_id=programme_id,
+        note=note,
+    )
     with store.session() as session:
         session.add(letter)
     return letter
@@ -120,5 +156,8 @@ def register_letter(store: Store, *, receipt_no: str, received_at: dt.datetime, 
 
 def list_letters(store: Store) -> list[Letter]:
     with store.read() as session:
-        return list(session.scalars(select(Letter).where(Letter.deleted.is_(False))
-                                    .order_by(Letter.received_at.desc())))
+        return list(
+            session.scalars(
+                select(Letter).where(Letter.deleted.is_(False)).order_by(Letter.received_at.desc())
+            )
+        )

@@ -9,16 +9,24 @@ from pathlib import Path
 from babel.messages.pofile import read_po
 
 ROOT = Path(__file__).resolve().parents[2]
-FILES = [ROOT / "lev_desktop" / "services" / "consolidation.py",
-         ROOT / "lev_desktop" / "cli" / "board.py", ROOT / "ui" / "widgets" / "board.py"]
+FILES = [
+    ROOT / "lev_desktop" / "services" / "consolidation.py",
+    ROOT / "lev_desktop" / "cli" / "board.py",
+    ROOT / "ui" / "widgets" / "board.py",
+]
 
 
 def _msgids(path: Path) -> set[str]:
     found = set()
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-        if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
-                and node.func.id in ("_", "N_") and node.args
-                and isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str)):
+        if (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Name)
+            and node.func.id in ("_", "N_")
+            and node.args
+            and isinstance(node.args[0], ast.Constant)
+            and isinstance(node.args[0].value, str)
+        ):
             found.add(node.args[0].value)
     return found
 

@@ -53,7 +53,7 @@ def test_table_rows_totals_and_sort(demo_store, qapp, qtmodeltester):
     model.sort(budget_col, Qt.SortOrder.DescendingOrder)
     shown = [model.board_row(r).values["budget_planned"] for r in range(len(board.rows))]
     assert shown == sorted(shown, reverse=True)
-    assert model.index(last, 0).data() == "รวม"       # the totals row stays at the bottom
+    assert model.index(last, 0).data() == "รวม"  # the totals row stays at the bottom
     qtmodeltester.check(model)
     state_texts = {model.index(r, 3).data() for r in range(len(board.rows))}
     assert state_texts <= {s.label for s in State}
@@ -101,7 +101,7 @@ def test_widget_builds_and_filters(ctx, qtbot, monkeypatch):
     p4 = blocker.args[0]
     assert p4.programme_code == "P4"
     assert widget.period_box.isVisibleTo(widget) and widget.period_box.count() == 12
-    assert widget.period_box.currentData() == "2025-09"   # due 1 Oct: the latest already due
+    assert widget.period_box.currentData() == "2025-09"  # due 1 Oct: the latest already due
     assert "months_reported" in [m.key for m in p4.metrics]
     text = widget.table_text().splitlines()
     assert text[0].split("\t")[:2] == ["อำเภอ", "อปท."]
@@ -151,32 +151,33 @@ def test_printed_summary(ctx, qtbot, monkeypatch):
     document = widget.summary_document()
     assert "รวม" in document.toPlainText()
     shown = []
-    monkeypatch.setattr("PySide6.QtPrintSupport.QPrintPreviewDialog.exec",
-                        lambda self: shown.append(self) or 0)
+    monkeypatch.setattr(
+        "PySide6.QtPrintSupport.QPrintPreviewDialog.exec", lambda self: shown.append(self) or 0
+    )
     widget.print_summary()
     assert shown
 
 
-@pytest.mark.qt_log_ignore("propagateSizeHints")   # the offscreen platform, on show()
+@pytest.mark.qt_log_ignore("propagateSizeHints")  # the offscreen platform, on show()
 def test_data_change_rebuilds_when_shown(ctx, qtbot, monkeypatch):
     monkeypatch.setenv("LEV_TODAY", TODAY.isoformat())
     widget = ConsolidationBoard(ctx)
     qtbot.addWidget(widget)
     qtbot.waitUntil(lambda: widget.board is not None, timeout=10000)
-    ctx.data_changed.emit("exchange")          # hidden: only remembered
+    ctx.data_changed.emit("exchange")  # hidden: only remembered
     assert widget._stale
     with qtbot.waitSignal(widget.board_ready, timeout=10000):
         widget.show()
     assert not widget._stale
     with qtbot.waitSignal(widget.board_ready, timeout=10000):
-        ctx.data_changed.emit("plans")         # on screen: rebuilt at once
+        ctx.data_changed.emit("plans")  # on screen: rebuilt at once
 
 
 def test_programme_chosen_before_the_list_loaded(ctx, qtbot, monkeypatch):
     monkeypatch.setenv("LEV_TODAY", TODAY.isoformat())
     widget = ConsolidationBoard(ctx)
     qtbot.addWidget(widget)
-    widget.select_programme("P5")               # the programme list is still loading
+    widget.select_programme("P5")  # the programme list is still loading
     qtbot.waitUntil(lambda: widget.board is not None, timeout=10000)
     assert widget.board.programme_code == "P5"
     assert widget.programme_box.currentData() == "P5"

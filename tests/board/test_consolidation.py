@@ -28,9 +28,13 @@ def _money(value) -> Decimal:
 
 def _via_district(conn) -> set[str]:
     """LAOs that report through district 4801 (ทต./อบต.), read straight from the table."""
-    return {code for (code,) in conn.execute(
-        "SELECT code FROM offices WHERE level='lao' AND deleted=0 AND district_code='4801' "
-        "AND lao_type IN ('subdistrict_municipality','sao')")}
+    return {
+        code
+        for (code,) in conn.execute(
+            "SELECT code FROM offices WHERE level='lao' AND deleted=0 AND district_code='4801' "
+            "AND lao_type IN ('subdistrict_municipality','sao')"
+        )
+    }
 
 
 def test_classify_states():
@@ -46,24 +50,29 @@ def test_p1_plan_figures_match_plain_sql(demo_store):
     board = c.build_board(demo_store, "P1", fiscal_year=2568, today=TODAY)
     conn = _db(demo_store)
     wanted = _via_district(conn)
-    expected: dict[str, dict] = defaultdict(lambda: {"budget": Decimal(0), "planned": 0,
-                                                     "held": 0, "people": 0, "spent": Decimal(0)})
+    expected: dict[str, dict] = defaultdict(
+        lambda: {"budget": Decimal(0), "planned": 0, "held": 0, "people": 0, "spent": Decimal(0)}
+    )
     p1 = builtin_id("P1")
     for owner, budget, planned in conn.execute(
-            "SELECT p.owner_office, i.budget, i.planned_activities FROM plans p "
-            "JOIN plan_items i ON i.plan_id = p.id WHERE p.programme_id=? AND p.fiscal_year=2568 "
-            "AND p.deleted=0 AND i.deleted=0", (p1,)):
+        "SELECT p.owner_office, i.budget, i.planned_activities FROM plans p "
+        "JOIN plan_items i ON i.plan_id = p.id WHERE p.programme_id=? AND p.fiscal_year=2568 "
+        "AND p.deleted=0 AND i.deleted=0",
+        (p1,),
+    ):
         expected[owner]["budget"] += _money(budget or 0)
         expected[owner]["planned"] += planned
     for owner, people, spent in conn.execute(
-            "SELECT a.owner_office, a.participants, a.budget_spent FROM activities a "
-            "JOIN plan_items i ON a.plan_item_id = i.id JOIN plans p ON i.plan_id = p.id "
-            "WHERE p.programme_id=? AND p.fiscal_year=2568 AND a.deleted=0", (p1,)):
+        "SELECT a.owner_office, a.participants, a.budget_spent FROM activities a "
+        "JOIN plan_items i ON a.plan_item_id = i.id JOIN plans p ON i.plan_id = p.id "
+        "WHERE p.programme_id=? AND p.fiscal_year=2568 AND a.deleted=0",
+        (p1,),
+    ):
         expected[owner]["held"] += 1
         expected[owner]["people"] += people or 0
         expected[owner]["spent"] += _money(spent or 0)
     assert {r.code for r in board.rows} == wanted
-    assert len(board.rows) == 14           # the เทศบาลเมือง reports straight to the province
+    assert len(board.rows) == 14  # the เทศบาลเมือง reports straight to the province
     for row in board.rows:
         e = expected[row.code]
         assert _money(row.values["budget_planned"]) == e["budget"]
@@ -83,8 +92,10 @@ def test_p5_products_income_and_p4_months(demo_store):
     income: dict[str, Decimal] = defaultdict(Decimal)
     keys: dict[str, set] = defaultdict(set)
     for owner, code, row_key, value in conn.execute(
-            "SELECT owner_office, indicator_code, row_key, value_num FROM kpi_values "
-            "WHERE programme_id=? AND period='FY2568' AND deleted=0", (builtin_id("P5"),)):
+        "SELECT owner_office, indicator_code, row_key, value_num FROM kpi_values "
+        "WHERE programme_id=? AND period='FY2568' AND deleted=0",
+        (builtin_id("P5"),),
+    ):
         keys[owner].add(row_key)
         if code == "income":
             income[owner] += _money(value)
@@ -96,8 +107,10 @@ def test_p5_products_income_and_p4_months(demo_store):
     p4 = c.build_board(demo_store, "P4", fiscal_year=2568, today=TODAY)
     months = defaultdict(set)
     for owner, period in conn.execute(
-            "SELECT owner_office, period FROM kpi_values WHERE programme_id=? AND deleted=0 "
-            "AND period BETWEEN '2024-10' AND '2025-09'", (builtin_id("P4"),)):
+        "SELECT owner_office, period FROM kpi_values WHERE programme_id=? AND deleted=0 "
+        "AND period BETWEEN '2024-10' AND '2025-09'",
+        (builtin_id("P4"),),
+    ):
         months[owner].add(period)
     for row in p4.rows:
         assert row.values["months_reported"] == len(months[row.code])
@@ -110,17 +123,20 @@ def test_p2_stage_aggregates(demo_store):
     wanted = _via_district(conn)
     values: dict[str, list[Decimal]] = defaultdict(list)
     for owner, code, value in conn.execute(
-            "SELECT owner_office, indicator_code, value_num FROM kpi_values WHERE programme_id=? "
-            "AND period='FY2567' AND deleted=0 AND value_num IS NOT NULL", (builtin_id("P2"),)):
+        "SELECT owner_office, indicator_code, value_num FROM kpi_values WHERE programme_id=? "
+        "AND period='FY2567' AND deleted=0 AND value_num IS NOT NULL",
+        (builtin_id("P2"),),
+    ):
         if owner in wanted:
             values[code].append(Decimal(str(value)))
     by_code = {s.code: s for s in board.indicators}
     generated = by_code["waste_generated"]
     assert generated.stage == "source" and generated.stage_label == "ต้นทาง"
     assert generated.total.quantize(Decimal("0.01")) == sum(values["waste_generated"]).quantize(
-        Decimal("0.01"))
+        Decimal("0.01")
+    )
     coverage = by_code["collection_coverage"]
-    assert coverage.total is None                 # percentages are not added up
+    assert coverage.total is None  # percentages are not added up
     assert coverage.count == len(values["collection_coverage"]) == 14
     assert coverage.minimum == min(values["collection_coverage"])
     assert coverage.maximum == max(values["collection_coverage"])
@@ -140,18 +156,30 @@ def test_filters_by_district_and_type(demo_store):
     assert sao.totals["participants"] < every.totals["participants"]
     assert c.build_board(demo_store, "P1", district="4802", today=TODAY).rows == []
     # An LAO in another district is not under this district office.
-    offices.add_lao(demo_store, code="4802001", name="องค์การบริหารส่วนตำบลทดสอบ", lao_type="sao",
-                    district_code="4802")
+    offices.add_lao(
+        demo_store,
+        code="4802001",
+        name="องค์การบริหารส่วนตำบลทดสอบ",
+        lao_type="sao",
+        district_code="4802",
+    )
     assert "4802001" not in {r.code for r in c.build_board(demo_store, "P1", today=TODAY).rows}
     # The province sees it, and both districts.
     province = c.build_board(demo_store, "P1", office=None, today=TODAY)
     assert len(province.districts) == 1
     with demo_store.session() as s:
-        s.add(Office(code="P48", owner_office="P48", name="สถจ.นครพนม", level="province",
-                     province_code="48"))
+        s.add(
+            Office(
+                code="P48",
+                owner_office="P48",
+                name="สถจ.นครพนม",
+                level="province",
+                province_code="48",
+            )
+        )
     whole = c.build_board(demo_store, "P1", office="P48", today=TODAY)
     assert {d.key for d in whole.districts} == {"4801", "4802"}
-    assert len(whole.rows) == 16                  # incl. the เทศบาลเมือง
+    assert len(whole.rows) == 16  # incl. the เทศบาลเมือง
     only = c.build_board(demo_store, "P1", office="P48", district="4802", today=TODAY)
     assert [r.code for r in only.rows] == ["4802001"]
     assert only.rows[0].state == State.OVERDUE and only.rows[0].values["budget_planned"] is None
@@ -162,9 +190,11 @@ def crafted(demo_store):
     """Four LAOs' P5 report states set by hand; the P5 report is due on 15 Sep 2025."""
     p5 = builtin_id("P5")
     codes = ["4801002", "4801003", "4801004", "4801005"]
-    when = {codes[0]: (FormStatus.SENT, dt.datetime(2025, 9, 14, 16, 0), None),
-            codes[1]: (FormStatus.COMPLETE, None, dt.datetime(2025, 9, 20, 9, 0)),
-            codes[2]: (FormStatus.DRAFT, None, None)}
+    when = {
+        codes[0]: (FormStatus.SENT, dt.datetime(2025, 9, 14, 16, 0), None),
+        codes[1]: (FormStatus.COMPLETE, None, dt.datetime(2025, 9, 20, 9, 0)),
+        codes[2]: (FormStatus.DRAFT, None, None),
+    }
     with demo_store.session(importing=True) as s:
         for sub in s.query(FormSubmission).filter(FormSubmission.programme_id == p5):
             status, sent, completed = when.get(sub.owner_office, (FormStatus.RETURNED, None, None))
@@ -179,7 +209,7 @@ def test_states_on_crafted_dates(crafted, demo_store):
     states = {r.code: r.state for r in after.rows}
     assert states[on_time] == State.COMPLETE
     assert states[late] == State.LATE
-    assert states[draft] == State.OVERDUE          # a draft has not arrived
+    assert states[draft] == State.OVERDUE  # a draft has not arrived
     assert states[nothing] == State.OVERDUE
     row = next(r for r in after.rows if r.code == late)
     assert row.arrived == dt.date(2025, 9, 20) and row.due == dt.date(2025, 9, 15)
@@ -195,14 +225,17 @@ def test_states_agree_with_the_deadline_engine(crafted, demo_store):
 
     today = dt.date(2025, 10, 1)
     board = c.build_board(demo_store, "P5", today=today)
-    engine = deadlines.completeness(demo_store, "P5.LAO.REPORT", board.due.due,
-                                    programme="P5", today_=today)
+    engine = deadlines.completeness(
+        demo_store, "P5.LAO.REPORT", board.due.due, programme="P5", today_=today
+    )
     assert {s.code for s in engine} == {r.code for r in board.rows}
     by_code = {s.code: s.state for s in engine}
     for row in board.rows:
-        expected = {deadlines.LaoStatus.LATE: {State.OVERDUE},
-                    deadlines.LaoStatus.PENDING: {State.PENDING},
-                    deadlines.LaoStatus.DONE: {State.COMPLETE, State.LATE}}[by_code[row.code]]
+        expected = {
+            deadlines.LaoStatus.LATE: {State.OVERDUE},
+            deadlines.LaoStatus.PENDING: {State.PENDING},
+            deadlines.LaoStatus.DONE: {State.COMPLETE, State.LATE},
+        }[by_code[row.code]]
         assert row.state in expected
 
 
@@ -213,13 +246,17 @@ def test_recurring_obligation_periods(demo_store):
     from lev_desktop.deadlines import expand, obligations_of
 
     ob = next(o for o in obligations_of(_programme(demo_store, "P4")) if o.code == "P4.LAO.MONTHLY")
-    engine_due = next(d.due for d in expand([ob], dt.date(2024, 1, 1), dt.date(2026, 1, 1))
-                      if d.period == "2025-03")
+    engine_due = next(
+        d.due
+        for d in expand([ob], dt.date(2024, 1, 1), dt.date(2026, 1, 1))
+        if d.period == "2025-03"
+    )
     assert board.due.due == engine_due
     obligations = c.board_obligations(_programme(demo_store, "P4"), 2568)
     assert [d.period for d in obligations[0].dues] == [
-        f"{y:04d}-{m:02d}" for y, m in [(2024, 10), (2024, 11), (2024, 12)] + [
-            (2025, m) for m in range(1, 10)]]
+        f"{y:04d}-{m:02d}"
+        for y, m in [(2024, 10), (2024, 11), (2024, 12)] + [(2025, m) for m in range(1, 10)]
+    ]
     p5 = c.board_obligations(_programme(demo_store, "P5"), 2568)[0]
     assert [(d.period, d.due) for d in p5.dues] == [("FY2568", dt.date(2025, 9, 15))]
     with pytest.raises(LookupError):
@@ -240,12 +277,20 @@ def test_import_time_is_the_arrival_when_the_exchange_recorded_it(crafted, demo_
     from db.models_exchange import ReceivedPackage
 
     with demo_store.session() as session:
-        for uuid_, sender, at, result in (("a", on_time, "2025-09-02 10:00:00", "imported"),
-                                          ("b", on_time, "2025-09-18 08:00:00", "imported"),
-                                          ("c", on_time, "2025-09-16 08:00:00", "refused"),
-                                          ("d", late, "2025-09-25 08:00:00", "imported")):
-            session.add(ReceivedPackage(uuid=uuid_, sender=sender, result=result,
-                                        imported_at=dt.datetime.fromisoformat(at)))
+        for uuid_, sender, at, result in (
+            ("a", on_time, "2025-09-02 10:00:00", "imported"),
+            ("b", on_time, "2025-09-18 08:00:00", "imported"),
+            ("c", on_time, "2025-09-16 08:00:00", "refused"),
+            ("d", late, "2025-09-25 08:00:00", "imported"),
+        ):
+            session.add(
+                ReceivedPackage(
+                    uuid=uuid_,
+                    sender=sender,
+                    result=result,
+                    imported_at=dt.datetime.fromisoformat(at),
+                )
+            )
     board = c.build_board(demo_store, "P5", today=dt.date(2025, 10, 1))
     rows = {r.code: r for r in board.rows}
     # Completed 14 Sep; the package imported on 2 Sep cannot have carried it, the one of 18 Sep did.

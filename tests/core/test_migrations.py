@@ -24,8 +24,10 @@ def test_frozen_database_upgrades_to_head(dump: Path, tmp_path: Path):
     path = tmp_path / "old.db"
     connection = sqlite3.connect(path)
     connection.executescript(dump.read_text(encoding="utf-8"))
-    before = {t: connection.execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0]
-              for t in ("offices", "plan_items", "kpi_values")}
+    before = {
+        t: connection.execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0]
+        for t in ("offices", "plan_items", "kpi_values")
+    }
     connection.close()
 
     store = Store(path)

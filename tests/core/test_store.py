@@ -17,7 +17,9 @@ def test_local_edit_bumps_revision_and_audits(lao_store: Store):
         plan.note = "แก้ไข"
     assert plan.revision == 2 and plan.updated_by == "นางสาวทดสอบ ใจดี"
     with lao_store.read() as s:
-        actions = [a.action for a in s.scalars(select(AuditEntry).where(AuditEntry.record_id == plan.id))]
+        actions = [
+            a.action for a in s.scalars(select(AuditEntry).where(AuditEntry.record_id == plan.id))
+        ]
     assert actions == ["insert", "update"]
 
 

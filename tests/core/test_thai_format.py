@@ -27,13 +27,13 @@ def test_be_year_is_gregorian_plus_543():
 @pytest.mark.parametrize(
     ("day", "expected"),
     [
-        (dt.date(2024, 9, 30), 2567),   # last day of FY2567
-        (dt.date(2024, 10, 1), 2568),   # first day of FY2568
+        (dt.date(2024, 9, 30), 2567),  # last day of FY2567
+        (dt.date(2024, 10, 1), 2568),  # first day of FY2568
         (dt.date(2024, 12, 31), 2568),  # calendar year 2567 → 2568 change inside the FY
         (dt.date(2025, 1, 1), 2568),
         (dt.date(2025, 9, 30), 2568),
         (dt.date(2025, 10, 1), 2569),
-        (dt.date(2024, 2, 29), 2567),   # leap day
+        (dt.date(2024, 2, 29), 2567),  # leap day
     ],
 )
 def test_fiscal_year_edges(day, expected):
@@ -69,7 +69,10 @@ def test_english_interface_still_uses_be_years():
 
 def test_date_range():
     assert format_date_range(dt.date(2025, 2, 1), dt.date(2025, 2, 15)) == "1–15 ก.พ. 2568"
-    assert format_date_range(dt.date(2024, 11, 7), dt.date(2024, 11, 22), digits="thai") == "๗–๒๒ พ.ย. ๒๕๖๗"
+    assert (
+        format_date_range(dt.date(2024, 11, 7), dt.date(2024, 11, 22), digits="thai")
+        == "๗–๒๒ พ.ย. ๒๕๖๗"
+    )
 
 
 @pytest.mark.parametrize(

@@ -8,19 +8,29 @@ from pathlib import Path
 from babel.messages.pofile import read_po
 
 ROOT = Path(__file__).resolve().parents[2]
-FILES = [*sorted((ROOT / "lev_desktop" / "deadlines").glob("*.py")),
-         ROOT / "lev_desktop" / "cli" / "deadlines.py", ROOT / "ui" / "screens" / "calendar.py",
-         ROOT / "ui" / "screens" / "home.py", ROOT / "ui" / "widgets" / "reminder.py",
-         *sorted((ROOT / "ui" / "widgets").glob("deadline_*.py")),
-         ROOT / "ui" / "widgets" / "month_view.py", ROOT / "ui" / "widgets" / "fiscal_timeline.py"]
+FILES = [
+    *sorted((ROOT / "lev_desktop" / "deadlines").glob("*.py")),
+    ROOT / "lev_desktop" / "cli" / "deadlines.py",
+    ROOT / "ui" / "screens" / "calendar.py",
+    ROOT / "ui" / "screens" / "home.py",
+    ROOT / "ui" / "widgets" / "reminder.py",
+    *sorted((ROOT / "ui" / "widgets").glob("deadline_*.py")),
+    ROOT / "ui" / "widgets" / "month_view.py",
+    ROOT / "ui" / "widgets" / "fiscal_timeline.py",
+]
 
 
 def _msgids(path: Path) -> set[str]:
     found = set()
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-        if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
-                and node.func.id in ("_", "N_") and node.args
-                and isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str)):
+        if (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Name)
+            and node.func.id in ("_", "N_")
+            and node.args
+            and isinstance(node.args[0], ast.Constant)
+            and isinstance(node.args[0].value, str)
+        ):
             found.add(node.args[0].value)
     return found
 

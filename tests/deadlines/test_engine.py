@@ -32,9 +32,18 @@ D = dt.date
 
 def _submit(store, owner, programme, form, period, status):
     with store.session(importing=True) as session:
-        session.add(FormSubmission(owner_office=owner, programme_id=programmes.builtin_id(programme),
-                                   form_code=form, period=period, status=status,
-                                   updated_at=utcnow(), updated_by="t", revision=1))
+        session.add(
+            FormSubmission(
+                owner_office=owner,
+                programme_id=programmes.builtin_id(programme),
+                form_code=form,
+                period=period,
+                status=status,
+                updated_at=utcnow(),
+                updated_by="t",
+                revision=1,
+            )
+        )
 
 
 def test_district_completeness_follows_routing(demo_store):
@@ -42,8 +51,7 @@ def test_district_completeness_follows_routing(demo_store):
     _submit(demo_store, "4801002", "P1", "F3", "FY2568", "complete")
     _submit(demo_store, "4801003", "P1", "F3", "FY2568", "sent")
     _submit(demo_store, "4801004", "P1", "F3", "FY2568", "draft")
-    states = completeness(demo_store, "P1.DISTRICT.COMPILE", D(2025, 9, 30),
-                          today_=D(2025, 9, 20))
+    states = completeness(demo_store, "P1.DISTRICT.COMPILE", D(2025, 9, 30), today_=D(2025, 9, 20))
     by_code = {s.code: s for s in states}
     assert "4801001" not in by_code
     assert len(states) == 14
@@ -51,8 +59,10 @@ def test_district_completeness_follows_routing(demo_store):
     assert by_code["4801003"].state == LaoStatus.DONE
     assert by_code["4801004"].state == LaoStatus.PENDING and by_code["4801004"].status == "draft"
     late = completeness(demo_store, "P1.DISTRICT.COMPILE", D(2025, 9, 30), today_=D(2025, 10, 2))
-    assert {s.code for s in late if s.state == LaoStatus.LATE} == set(by_code) - {"4801002",
-                                                                                 "4801003"}
+    assert {s.code for s in late if s.state == LaoStatus.LATE} == set(by_code) - {
+        "4801002",
+        "4801003",
+    }
 
 
 def test_province_sees_every_lao_type(demo_store):
@@ -61,8 +71,14 @@ def test_province_sees_every_lao_type(demo_store):
     # The same data seen from a province database.
     demo_store.set_setting("office_code", None)
     initialise(demo_store, level="province", code="P48", name="สถจ.นครพนม", province_code="48")
-    add_lao(demo_store, code="4800001", name="องค์การบริหารส่วนจังหวัดนครพนม", lao_type="pao",
-            district_code=None, province_code="48")
+    add_lao(
+        demo_store,
+        code="4800001",
+        name="องค์การบริหารส่วนจังหวัดนครพนม",
+        lao_type="pao",
+        district_code=None,
+        province_code="48",
+    )
     states = completeness(demo_store, "P5.PROVINCE.REPORT", D(2025, 9, 15), today_=D(2025, 9, 1))
     codes = {s.code for s in states}
     assert "4801001" in codes and "4800001" in codes and len(codes) == 16
@@ -72,23 +88,31 @@ def test_province_sees_every_lao_type(demo_store):
 
 def test_lao_deadline_done_needs_complete_and_sent(lao_store):
     today = D(2025, 9, 10)
-    items = {i.obligation.code: i for i in office_deadlines(
-        lao_store, D(2025, 9, 1), D(2025, 9, 30), today_=today)}
+    items = {
+        i.obligation.code: i
+        for i in office_deadlines(lao_store, D(2025, 9, 1), D(2025, 9, 30), today_=today)
+    }
     report = items["P5.LAO.REPORT"]
     assert report.state == State.DUE_SOON and report.days_left == 5
     assert items["P1.LAO.REPORT"].state == State.UPCOMING
     assert "P5.DISTRICT.REPORT" not in items
     _submit(lao_store, "4801006", "P5", "SP", "FY2568", "complete")
-    item = {i.obligation.code: i for i in office_deadlines(
-        lao_store, D(2025, 9, 1), D(2025, 9, 30), today_=today)}["P5.LAO.REPORT"]
+    item = {
+        i.obligation.code: i
+        for i in office_deadlines(lao_store, D(2025, 9, 1), D(2025, 9, 30), today_=today)
+    }["P5.LAO.REPORT"]
     assert item.form_done and not item.sent and item.state == State.DUE_SOON
     mark_sent(lao_store, "4801006", "P5.LAO.REPORT", D(2025, 9, 15), programme="P5")
-    item = {i.obligation.code: i for i in office_deadlines(
-        lao_store, D(2025, 9, 1), D(2025, 9, 30), today_=today)}["P5.LAO.REPORT"]
+    item = {
+        i.obligation.code: i
+        for i in office_deadlines(lao_store, D(2025, 9, 1), D(2025, 9, 30), today_=today)
+    }["P5.LAO.REPORT"]
     assert item.sent and item.state == State.DONE
     unmark_sent(lao_store, "4801006", "P5.LAO.REPORT", D(2025, 9, 15), programme="P5")
-    item = {i.obligation.code: i for i in office_deadlines(
-        lao_store, D(2025, 9, 1), D(2025, 9, 30), today_=today)}["P5.LAO.REPORT"]
+    item = {
+        i.obligation.code: i
+        for i in office_deadlines(lao_store, D(2025, 9, 1), D(2025, 9, 30), today_=today)
+    }["P5.LAO.REPORT"]
     assert item.state == State.DUE_SOON
 
 
@@ -96,9 +120,11 @@ def test_lao_rounds_stop_after_it_reported(lao_store):
     _submit(lao_store, "4801006", "P5", "SP", "FY2568", "sent")
     with lao_store.session(importing=True) as session:
         session.execute(update(FormSubmission).values(sent_at=dt.datetime(2025, 10, 7, 10, 0)))
-    items = [i for i in office_deadlines(lao_store, D(2025, 9, 1), D(2025, 12, 31),
-                                         today_=D(2025, 11, 1))
-             if i.obligation.code == "P5.LAO.REPORT"]
+    items = [
+        i
+        for i in office_deadlines(lao_store, D(2025, 9, 1), D(2025, 12, 31), today_=D(2025, 11, 1))
+        if i.obligation.code == "P5.LAO.REPORT"
+    ]
     assert [i.due for i in items] == [D(2025, 9, 15), D(2025, 10, 5), D(2025, 10, 15)]
     assert all(i.state == State.DONE for i in items)
 
@@ -114,9 +140,11 @@ def test_overdue_and_target(lao_store):
 
 def test_later_mark_covers_earlier_rounds_of_the_same_period(lao_store):
     mark_sent(lao_store, "4801006", "P5.LAO.REPORT", D(2025, 10, 15), programme="P5")
-    items = [i for i in office_deadlines(lao_store, D(2025, 9, 1), D(2025, 10, 31),
-                                         today_=D(2025, 10, 20))
-             if i.obligation.code == "P5.LAO.REPORT"]
+    items = [
+        i
+        for i in office_deadlines(lao_store, D(2025, 9, 1), D(2025, 10, 31), today_=D(2025, 10, 20))
+        if i.obligation.code == "P5.LAO.REPORT"
+    ]
     assert [i.state for i in items] == [State.DONE] * 3
 
 
@@ -158,8 +186,11 @@ def test_reminders_and_badge(lao_store):
     assert all(i.state in (State.OVERDUE, State.DUE_SOON) for i in found)
     assert badge_count(lao_store, today_=D(2025, 9, 10)) == len(found)
     lao_store.set_setting("reminder.days", 3)
-    assert "P5.LAO.REPORT" not in {i.obligation.code for i in reminders(
-        lao_store, today_=D(2025, 9, 10)) if i.state == State.DUE_SOON}
+    assert "P5.LAO.REPORT" not in {
+        i.obligation.code
+        for i in reminders(lao_store, today_=D(2025, 9, 10))
+        if i.state == State.DUE_SOON
+    }
 
 
 def test_book_reads_the_same_laos_as_the_office_service(demo_store):
@@ -180,9 +211,13 @@ def test_book_reads_only_the_form_states_it_needs(demo_store):
     periods = {key[3] for key in book.forms}
     assert periods == {"FY2568"}  # P5 and P1 of FY2568; not the monthly P4 reports
     with demo_store.read() as session:
-        expected = session.scalars(select(FormSubmission).where(
-            FormSubmission.period == "FY2568", FormSubmission.form_code == "SP",
-            FormSubmission.owner_office != "4801001")).all()
+        expected = session.scalars(
+            select(FormSubmission).where(
+                FormSubmission.period == "FY2568",
+                FormSubmission.form_code == "SP",
+                FormSubmission.owner_office != "4801001",
+            )
+        ).all()
     assert len([k for k in book.forms if k[2] == "SP"]) == len(expected) == 14
 
 
@@ -220,8 +255,10 @@ def test_draft_forms_of_this_office(lao_store):
     _submit(lao_store, "4801007", "P1", "F1", "FY2568", "draft")  # another office's
     drafts = {(d.programme_code, d.form_code): d for d in draft_forms(lao_store)}
     assert set(drafts) == {("P1", "F1"), ("P4", "M")}
-    assert drafts[("P1", "F1")].target == ("plans", {"programme": "P1", "form": "F1",
-                                                     "period": "FY2568"})
+    assert drafts[("P1", "F1")].target == (
+        "plans",
+        {"programme": "P1", "form": "F1", "period": "FY2568"},
+    )
     assert drafts[("P4", "M")].status == "returned"
 
 

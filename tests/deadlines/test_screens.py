@@ -112,9 +112,13 @@ def test_clicking_a_chip_opens_its_form(ctx, qtbot):
 
     from ui.widgets.month_view import chip_font
 
-    chips, _hidden = layout(rect, D(2025, 9, 15), index.data(ItemRole),
-                            QFontMetrics(chip_font(view.font())),
-                            QFontMetrics(view.font()).height() + 6)
+    chips, _hidden = layout(
+        rect,
+        D(2025, 9, 15),
+        index.data(ItemRole),
+        QFontMetrics(chip_font(view.font())),
+        QFontMetrics(view.font()).height() + 6,
+    )
     assert chips
     with qtbot.waitSignal(ctx.navigate, timeout=3000) as signal:
         qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=chips[0][0].center())
@@ -124,16 +128,25 @@ def test_clicking_a_chip_opens_its_form(ctx, qtbot):
 def test_agenda_mark_sent_turns_done(ctx, qtbot):
     screen = _calendar(ctx, qtbot)
     screen.tabs.setCurrentIndex(1)
-    row = next(n for n, i in enumerate(screen.agenda_model.items)
-               if i.obligation.code == "P5.DISTRICT.REPORT")
+    row = next(
+        n
+        for n, i in enumerate(screen.agenda_model.items)
+        if i.obligation.code == "P5.DISTRICT.REPORT"
+    )
     screen.agenda.selectRow(row)
     assert screen.mark_button.isEnabled() and screen.laos_button.isEnabled()
     screen.mark_button.click()
-    qtbot.waitUntil(lambda: any(i.obligation.code == "P5.DISTRICT.REPORT"
-                                and i.state == State.DONE for i in screen.agenda_model.items),
-                    timeout=10000)
-    assert "ส่งแล้ว" in screen.agenda_model.text(screen.agenda_model.items[row], 0) or \
-        screen.agenda_model.items[row].state == State.DONE
+    qtbot.waitUntil(
+        lambda: any(
+            i.obligation.code == "P5.DISTRICT.REPORT" and i.state == State.DONE
+            for i in screen.agenda_model.items
+        ),
+        timeout=10000,
+    )
+    assert (
+        "ส่งแล้ว" in screen.agenda_model.text(screen.agenda_model.items[row], 0)
+        or screen.agenda_model.items[row].state == State.DONE
+    )
 
 
 def test_ics_export_and_month_pdf(ctx, qtbot, tmp_path):

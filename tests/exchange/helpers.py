@@ -21,8 +21,15 @@ _TEMPLATES: dict[tuple, Path] = {}
 _TEMPLATE_DIR = Path(tempfile.mkdtemp(prefix="lev-exchange-tests-"))
 
 
-def make_lao(path: Path, code: str, *, district: str = "4801", seed: int = 1,
-             parent: str = "D4801", fill: bool = True) -> Store:
+def make_lao(
+    path: Path,
+    code: str,
+    *,
+    district: str = "4801",
+    seed: int = 1,
+    parent: str = "D4801",
+    fill: bool = True,
+) -> Store:
     """An LAO database with demo records; built once per set of arguments, then copied (the
     key pair is not in the database: each test's data folder makes its own)."""
     key = (code, district, seed, parent, fill)
@@ -30,9 +37,17 @@ def make_lao(path: Path, code: str, *, district: str = "4801", seed: int = 1,
     if template is None:
         template = _TEMPLATE_DIR / f"{'-'.join(map(str, key))}.db"
         store = Store(template)
-        initialise(store, level="lao", code=code, name=f"อบต.ทดสอบ {code}", lao_type="sao",
-                   parent=parent, province_code=district[:2], district_code=district,
-                   officer="เจ้าหน้าที่ อปท.")
+        initialise(
+            store,
+            level="lao",
+            code=code,
+            name=f"อบต.ทดสอบ {code}",
+            lao_type="sao",
+            parent=parent,
+            province_code=district[:2],
+            district_code=district,
+            officer="เจ้าหน้าที่ อปท.",
+        )
         if fill:
             demo.fill(store, seed=seed)
         store.dispose()
@@ -43,15 +58,28 @@ def make_lao(path: Path, code: str, *, district: str = "4801", seed: int = 1,
 
 def make_district(path: Path, code: str = "D4801", district: str = "4801") -> Store:
     store = Store(path)
-    initialise(store, level="district", code=code, name="สำนักงานส่งเสริมการปกครองท้องถิ่นอำเภอ",
-               province_code=district[:2], district_code=district, officer="เจ้าหน้าที่อำเภอ")
+    initialise(
+        store,
+        level="district",
+        code=code,
+        name="สำนักงานส่งเสริมการปกครองท้องถิ่นอำเภอ",
+        province_code=district[:2],
+        district_code=district,
+        officer="เจ้าหน้าที่อำเภอ",
+    )
     return store
 
 
 def make_province(path: Path, code: str = "P48", province: str = "48") -> Store:
     store = Store(path)
-    initialise(store, level="province", code=code, name="สำนักงานส่งเสริมการปกครองท้องถิ่นจังหวัด",
-               province_code=province, officer="เจ้าหน้าที่จังหวัด")
+    initialise(
+        store,
+        level="province",
+        code=code,
+        name="สำนักงานส่งเสริมการปกครองท้องถิ่นจังหวัด",
+        province_code=province,
+        officer="เจ้าหน้าที่จังหวัด",
+    )
     return store
 
 
@@ -77,8 +105,13 @@ def write_members(path: Path, files: dict[str, bytes]) -> Path:
     return path
 
 
-def resign(files: dict[str, bytes], office: str, *, mutate_manifest=None,  # noqa: ANN001
-           payloads: dict[str, bytes] | None = None) -> dict[str, bytes]:
+def resign(
+    files: dict[str, bytes],
+    office: str,
+    *,
+    mutate_manifest=None,  # noqa: ANN001
+    payloads: dict[str, bytes] | None = None,
+) -> dict[str, bytes]:
     """Re-signs a package's manifest with the office's real key (a 'legitimate' sender that
     made bad content), after changing payloads and the manifest."""
     files = dict(files)

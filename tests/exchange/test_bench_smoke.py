@@ -12,8 +12,12 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def test_bench_script_small_size(tmp_path: Path):
     out = tmp_path / "bench.json"
-    run = subprocess.run([sys.executable, str(ROOT / "bench" / "exchange_bench.py"), "3",
-                          "--json", str(out)], capture_output=True, text=True, timeout=300)
+    run = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "exchange_bench.py"), "3", "--json", str(out)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert run.returncode == 0, run.stderr
     result = json.loads(out.read_text(encoding="utf-8"))[0]
     assert result["laos"] == 3 and result["records"] > 200
@@ -25,7 +29,9 @@ def test_bench_ratios_survive_a_quick_machine(tmp_path: Path, monkeypatch):
     unrounded times (rounding to 0.00 first divided by zero and failed CI)."""
     import importlib.util
 
-    spec = importlib.util.spec_from_file_location("exchange_bench", ROOT / "bench" / "exchange_bench.py")
+    spec = importlib.util.spec_from_file_location(
+        "exchange_bench", ROOT / "bench" / "exchange_bench.py"
+    )
     bench = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(bench)
     monkeypatch.setenv("LEV_DATA_DIR", str(tmp_path / "data"))  # restored after the test

@@ -18,8 +18,14 @@ from .helpers import make_district, make_lao, snapshot
 
 
 def _lev(*args: str, env: dict[str, str] | None = None, **kw) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "lev_desktop.cli", *args], capture_output=True,
-                          text=True, env=env or os.environ.copy(), timeout=120, **kw)
+    return subprocess.run(
+        [sys.executable, "-m", "lev_desktop.cli", *args],
+        capture_output=True,
+        text=True,
+        env=env or os.environ.copy(),
+        timeout=120,
+        **kw,
+    )
 
 
 def test_cli_export_import_reimport_and_refusal(tmp_path: Path):
@@ -28,8 +34,21 @@ def test_cli_export_import_reimport_and_refusal(tmp_path: Path):
     district = make_district(tmp_path / "b.db")
     district.dispose()
     pkg = tmp_path / "p.levpkg"
-    out = _lev("--db", str(tmp_path / "a.db"), "export", "--to", "D4801", "--out", str(pkg),
-               "--programme", "P1", "P2", "--fiscal-year", "2568", "2567")
+    out = _lev(
+        "--db",
+        str(tmp_path / "a.db"),
+        "export",
+        "--to",
+        "D4801",
+        "--out",
+        str(pkg),
+        "--programme",
+        "P1",
+        "P2",
+        "--fiscal-year",
+        "2568",
+        "2567",
+    )
     assert out.returncode == 0, out.stderr
     dry = _lev("--db", str(tmp_path / "b.db"), "import", str(pkg), "--dry-run")
     assert dry.returncode == 0, dry.stderr
@@ -62,9 +81,21 @@ def test_kill_9_during_import_leaves_database_unchanged(tmp_path: Path):
     marker = tmp_path / "stalled"
     env = os.environ.copy()
     env["LEV_EXCHANGE_TEST_STALL"] = str(marker)  # the importer pauses mid-transaction
-    proc = subprocess.Popen([sys.executable, "-m", "lev_desktop.cli", "--db",
-                             str(tmp_path / "district.db"), "import", *packages, "--trust"],
-                            env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "lev_desktop.cli",
+            "--db",
+            str(tmp_path / "district.db"),
+            "import",
+            *packages,
+            "--trust",
+        ],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
     deadline = time.monotonic() + 90
     while not marker.exists():
         assert proc.poll() is None, proc.stderr.read().decode()

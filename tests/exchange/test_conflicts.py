@@ -26,8 +26,9 @@ def conflicting_pair(tmp_path: Path) -> tuple[Path, Path]:
         manifest["package_uuid"] = str(uuid.uuid4())
         manifest["sequence"] += 1
 
-    other = resign(files, "4801006", mutate_manifest=bump,
-                   payloads={"payload/plans.jsonl": jsonl(plans)})
+    other = resign(
+        files, "4801006", mutate_manifest=bump, payloads={"payload/plans.jsonl": jsonl(plans)}
+    )
     return first, write_members(tmp_path / "second.levpkg", other)
 
 
@@ -80,6 +81,7 @@ def test_winner_does_not_depend_on_arrival(tmp_path: Path):
             def seq(manifest, n=index):  # noqa: ANN001
                 manifest["sequence"] = n + 1
                 manifest["package_uuid"] = str(uuid.uuid4())
+
             write_members(folder / f"{index}.levpkg", resign(files, "4801006", mutate_manifest=seq))
             importer.import_files(store, [folder / f"{index}.levpkg"], trust=True)
         winners.append(_plan_note(store.path))

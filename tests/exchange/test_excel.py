@@ -28,12 +28,27 @@ def _fill(path: Path, values: dict[str, object]) -> None:
 
 def test_excel_form_round_trip(tmp_path: Path):
     district = make_district(tmp_path / "d.db")
-    add_lao(district, code="4801012", name="องค์การบริหารส่วนตำบลคำเตย", lao_type="sao",
-            district_code="4801")
+    add_lao(
+        district,
+        code="4801012",
+        name="องค์การบริหารส่วนตำบลคำเตย",
+        lao_type="sao",
+        district_code="4801",
+    )
     form = write_template(district, "4801012", "P2", tmp_path / "form.xlsx", period="FY2567")
-    _fill(form, {"households_total": 1200, "households_sorting": 800, "waste_generated": 5.5,
-                 "waste_recovered": 1.25, "collection_coverage": 90, "waste_collected": 5,
-                 "waste_disposed_correctly": 4.5, "disposal_method": "ส่งศูนย์กำจัดขยะรวม"})
+    _fill(
+        form,
+        {
+            "households_total": 1200,
+            "households_sorting": 800,
+            "waste_generated": 5.5,
+            "waste_recovered": 1.25,
+            "collection_coverage": 90,
+            "waste_collected": 5,
+            "waste_disposed_correctly": 4.5,
+            "disposal_method": "ส่งศูนย์กำจัดขยะรวม",
+        },
+    )
     plan = importer.preview(district, [form])
     part = plan.packages[0].parts[0]
     assert plan.packages[0].status == Status.OK, plan.packages[0].reason
@@ -41,8 +56,12 @@ def test_excel_form_round_trip(tmp_path: Path):
     result = importer.commit(district, plan)
     assert len(result.imported) == 1
     conn = sqlite3.connect(district.path)
-    rows = dict(conn.execute("SELECT indicator_code, value_num FROM kpi_values "
-                             "WHERE owner_office='4801012' AND value_num IS NOT NULL").fetchall())
+    rows = dict(
+        conn.execute(
+            "SELECT indicator_code, value_num FROM kpi_values "
+            "WHERE owner_office='4801012' AND value_num IS NOT NULL"
+        ).fetchall()
+    )
     kind, signed = conn.execute("SELECT kind, signed FROM exchange_received").fetchone()
     conn.close()
     assert rows["households_total"] == 1200 and rows["waste_recovered"] == 1.25
@@ -84,8 +103,17 @@ def test_repeated_groups_form(tmp_path: Path):
 
     book = load_workbook(form)
     sheet = book["ข้อมูล"]
-    product = ["ผ้าย้อมคราม", "กระเป๋าผ้าครามจากขวดพลาสติก", "กลุ่มทอผ้าบ้านคำเตย", 35, 12500.5,
-               "จัดแล้ว", "ดำเนินการแล้ว", "https://example.org/photos", None]
+    product = [
+        "ผ้าย้อมคราม",
+        "กระเป๋าผ้าครามจากขวดพลาสติก",
+        "กลุ่มทอผ้าบ้านคำเตย",
+        35,
+        12500.5,
+        "จัดแล้ว",
+        "ดำเนินการแล้ว",
+        "https://example.org/photos",
+        None,
+    ]
     for row in (6, 7):
         for col, value in enumerate(product, start=2):
             sheet.cell(row=row, column=col, value=value)
@@ -96,10 +124,12 @@ def test_repeated_groups_form(tmp_path: Path):
     assert plan.packages[0].parts[0].counts["new"] == 16  # two products × eight filled values
     importer.commit(district, plan)
     conn = sqlite3.connect(district.path)
-    keys = conn.execute("SELECT COUNT(DISTINCT row_key) FROM kpi_values WHERE owner_office='4801012'"
-                        ).fetchone()[0]
-    income = conn.execute("SELECT SUM(value_num) FROM kpi_values WHERE indicator_code='income'"
-                          ).fetchone()[0]
+    keys = conn.execute(
+        "SELECT COUNT(DISTINCT row_key) FROM kpi_values WHERE owner_office='4801012'"
+    ).fetchone()[0]
+    income = conn.execute(
+        "SELECT SUM(value_num) FROM kpi_values WHERE indicator_code='income'"
+    ).fetchone()[0]
     conn.close()
     assert keys == 2 and income == 25001.0
     district.dispose()

@@ -35,10 +35,17 @@ def test_key_is_made_on_first_export_with_private_permissions(tmp_path: Path):
     lao.dispose()
 
 
-@pytest.mark.parametrize("change", [
-    {"package_uuid": "../../etc"}, {"sequence": 0}, {"sequence": True}, {"kind": "partial"},
-    {"base_package": "not-a-uuid"}, {"sender": {"code": "x" * 40}},
-])
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"package_uuid": "../../etc"},
+        {"sequence": 0},
+        {"sequence": True},
+        {"kind": "partial"},
+        {"base_package": "not-a-uuid"},
+        {"sender": {"code": "x" * 40}},
+    ],
+)
 def test_malformed_manifest_fields_are_refused(tmp_path: Path, change: dict):
     lao = make_lao(tmp_path / "lao.db", "4801006", seed=1, fill=False)
     files = members(export_package(lao, "D4801", tmp_path / "p.levpkg").path)

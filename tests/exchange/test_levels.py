@@ -35,8 +35,10 @@ def _totals(path: Path, offices: list[str]) -> dict[str, float]:
     conn = sqlite3.connect(path)
     try:
         marks = ",".join("?" for _ in offices)
-        return {k: round(conn.execute(q.format(o=marks), offices).fetchone()[0], 4)
-                for k, q in TOTALS.items()}
+        return {
+            k: round(conn.execute(q.format(o=marks), offices).fetchone()[0], 4)
+            for k, q in TOTALS.items()
+        }
     finally:
         conn.close()
 
@@ -46,8 +48,9 @@ def test_three_levels_lao_district_province(tmp_path: Path):
     district = make_district(tmp_path / "district.db")
     province = make_province(tmp_path / "province.db")
 
-    lao_packages = [export_package(s, "D4801", tmp_path / f"{s.office_code}.levpkg").path
-                    for s in laos]
+    lao_packages = [
+        export_package(s, "D4801", tmp_path / f"{s.office_code}.levpkg").path for s in laos
+    ]
     plan, result = importer.import_files(district, lao_packages, trust=True)
     assert len(result.imported) == 3, [p.reason for p in plan.packages]
 
@@ -108,8 +111,9 @@ def test_delta_upward_forwards_only_new_lao_packages(tmp_path: Path):
     # stamped in the same second as the previous export is sent again, never lost): let the
     # demo records be older than the first export, so the delta holds exactly the change.
     time.sleep(1.1)
-    importer.import_files(district, [export_package(lao, "D4801", tmp_path / "a.levpkg").path],
-                          trust=True)
+    importer.import_files(
+        district, [export_package(lao, "D4801", tmp_path / "a.levpkg").path], trust=True
+    )
     first = export_package(district, "P48", tmp_path / "up1.levpkg", since_last=True)
     importer.import_files(province, [first.path], trust=True)
     # The LAO changes one activity and sends only the changes.

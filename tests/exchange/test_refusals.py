@@ -135,8 +135,9 @@ def test_delta_whose_base_was_never_imported(offices, tmp_path):
     _refused(district, delta.path, "missing_base")
 
 
-@pytest.mark.parametrize("name", ["../evil.txt", "/etc/evil.txt", "payload/../../evil",
-                                  "C:/evil.txt", "embedded\\..\\x"])
+@pytest.mark.parametrize(
+    "name", ["../evil.txt", "/etc/evil.txt", "payload/../../evil", "C:/evil.txt", "embedded\\..\\x"]
+)
 def test_unsafe_paths(offices, tmp_path, name):
     lao, district = offices
     files = members(export_package(lao, "D4801", tmp_path / "p.levpkg").path)
@@ -198,8 +199,10 @@ def test_validation_percent_out_of_range(offices, tmp_path):
         for r in records:
             if r["indicator_code"] == "collection_coverage":
                 r["value_num"] = "150"
-    plan = _refused(district, _bad_payload(lao, district, tmp_path, "kpi_values", change),
-                    "validation")
+
+    plan = _refused(
+        district, _bad_payload(lao, district, tmp_path, "kpi_values", change), "validation"
+    )
     assert "100" in plan.packages[0].reason
 
 
@@ -208,6 +211,7 @@ def test_validation_activity_dates(offices, tmp_path):
 
     def change(records):
         records[0]["held_until"] = "2000-01-01"
+
     _refused(district, _bad_payload(lao, district, tmp_path, "activities", change), "validation")
 
 
@@ -217,6 +221,7 @@ def test_validation_negative_budget(offices, tmp_path):
     def change(records):
         records[0]["budget"] = "-5"
         records[0]["no_budget"] = False
+
     _refused(district, _bad_payload(lao, district, tmp_path, "plan_items", change), "validation")
 
 
@@ -225,6 +230,7 @@ def test_malformed_record(offices, tmp_path):
 
     def change(records):
         records[0]["revision"] = "lots"
+
     _refused(district, _bad_payload(lao, district, tmp_path, "plans", change), "validation")
 
 
@@ -233,6 +239,7 @@ def test_record_owned_by_another_office(offices, tmp_path):
 
     def change(records):
         records[0]["owner_office"] = "4801007"
+
     _refused(district, _bad_payload(lao, district, tmp_path, "plans", change), "validation")
 
 
@@ -247,14 +254,16 @@ def test_changing_a_record_of_another_office(offices, tmp_path):
     def change(records):
         taken = dict(foreign, owner_office="4801006", revision=99, note="ยึด")
         records.append(taken)
+
     path = _bad_payload(lao, district, tmp_path, "plans", change)
     _refused(district, path, "ownership")
 
 
 def test_key_changed_after_trust(offices, tmp_path, monkeypatch):
     lao, district = offices
-    importer.import_files(district, [export_package(lao, "D4801", tmp_path / "a.levpkg").path],
-                          trust=True)
+    importer.import_files(
+        district, [export_package(lao, "D4801", tmp_path / "a.levpkg").path], trust=True
+    )
     # The LAO reinstalls: a new key pair.
     from lev_desktop.exchange import keys
 

@@ -50,8 +50,9 @@ def make_screen(qtbot):
 
 def idle(qtbot, screen):
     """Waits until every worker job is done and its result delivered."""
-    qtbot.waitUntil(lambda: not screen.ctx.runner.active and not screen.editor.saving,
-                    timeout=10000)
+    qtbot.waitUntil(
+        lambda: not screen.ctx.runner.active and not screen.editor.saving, timeout=10000
+    )
 
 
 def open_form(qtbot, screen, office, programme, form, period):
@@ -63,13 +64,16 @@ def open_form(qtbot, screen, office, programme, form, period):
 def type_text(qtbot, view, text):
     """Types like a person: the first key starts editing the current cell; ASCII through
     QTest, anything else (Thai) one QKeyEvent per character (QTest aborts on Thai)."""
+
     def send(widget, ch):
         if ch.isascii():
             qtbot.keyClick(widget, ch)
         else:
             for kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
-                QApplication.sendEvent(widget, QKeyEvent(kind, Qt.Key.Key_unknown,
-                                                         Qt.KeyboardModifier.NoModifier, ch))
+                QApplication.sendEvent(
+                    widget, QKeyEvent(kind, Qt.Key.Key_unknown, Qt.KeyboardModifier.NoModifier, ch)
+                )
+
     from PySide6.QtWidgets import QAbstractItemView
 
     rest = text
@@ -105,11 +109,14 @@ def cell(editor, code, key=""):
 
 def db_values(store, programme, period, office=LAO):
     with store.read() as session:
-        rows = session.scalars(select(KpiValue).where(
-            KpiValue.owner_office == office, KpiValue.programme_id == builtin_id(programme),
-            KpiValue.period == period))
-        return {(r.row_key, r.indicator_code): (r.value_num, r.value_text, r.deleted)
-                for r in rows}
+        rows = session.scalars(
+            select(KpiValue).where(
+                KpiValue.owner_office == office,
+                KpiValue.programme_id == builtin_id(programme),
+                KpiValue.period == period,
+            )
+        )
+        return {(r.row_key, r.indicator_code): (r.value_num, r.value_text, r.deleted) for r in rows}
 
 
 def test_screen_is_registered():
@@ -125,17 +132,17 @@ def test_type_tab_enter_undo_and_the_database_has_it(qtbot, lao_store, make_scre
     field = type_text(qtbot, view, "4020")
     press(qtbot, field, Qt.Key.Key_Tab)
     assert view.currentIndex() == cell(editor, "households_sorting")
-    field = type_text(qtbot, view, "5000")                 # more than the total: refused
+    field = type_text(qtbot, view, "5000")  # more than the total: refused
     press(qtbot, field, Qt.Key.Key_Tab)
     field = type_text(qtbot, view, "12")
-    press(qtbot, field, Qt.Key.Key_Return)                 # Enter goes down as well
+    press(qtbot, field, Qt.Key.Key_Return)  # Enter goes down as well
     assert view.currentIndex() == cell(editor, "waste_generated")
     idle(qtbot, screen)
 
     values = db_values(lao_store, "P2", "FY2567")
     assert values[("", "households_total")][0] == Decimal(4020)
     assert values[("", "households_organic_bin")][0] == Decimal(12)
-    assert ("", "households_sorting") not in values          # never saved silently
+    assert ("", "households_sorting") not in values  # never saved silently
     message = "ครัวเรือนที่คัดแยกขยะต้องไม่มากกว่าครัวเรือนทั้งหมด"
     sorting = cell(editor, "households_sorting")
     assert sorting.data(Qt.ItemDataRole.ToolTipRole) == message
@@ -172,8 +179,9 @@ def test_percent_and_choice_cells(qtbot, lao_store, make_screen):
     field = type_text(qtbot, view, "120")
     press(qtbot, field, Qt.Key.Key_Tab)
     idle(qtbot, screen)
-    assert cell(editor, "collection_coverage").data(Qt.ItemDataRole.ToolTipRole) == \
-        "ต้องไม่มากกว่า 100"
+    assert (
+        cell(editor, "collection_coverage").data(Qt.ItemDataRole.ToolTipRole) == "ต้องไม่มากกว่า 100"
+    )
     assert ("", "collection_coverage") not in db_values(lao_store, "P2", "FY2567")
     # A choice is picked from a list (no typing Thai needed).
     goto(qtbot, view, cell(editor, "disposal_method"))
@@ -212,8 +220,10 @@ def test_products_thai_text_url_check_remove_and_undo(qtbot, lao_store, make_scr
     assert values[(key, "income")][0] == Decimal("12500.5")
     assert (key, "video_url") not in values
     assert cell(editor, "income", key).data() == "12,500.50"
-    assert cell(editor, "video_url", key).data(Qt.ItemDataRole.ToolTipRole) == \
-        "โปรดกรอกลิงก์เว็บที่ขึ้นต้นด้วย http:// หรือ https://"
+    assert (
+        cell(editor, "video_url", key).data(Qt.ItemDataRole.ToolTipRole)
+        == "โปรดกรอกลิงก์เว็บที่ขึ้นต้นด้วย http:// หรือ https://"
+    )
 
     # Remove the product: its values become tombstones; undo brings them back.
     goto(qtbot, view, cell(editor, "product", key))
@@ -264,10 +274,17 @@ def test_mark_complete_needs_a_valid_form(qtbot, lao_store, make_screen):
 
 
 def test_list_search_and_status_filter(qtbot, lao_store, make_screen):
-    kpi.save_values(lao_store, "P3", "ONCE", {("", "has_green_plan"): "มี",
-                                               ("", "green_area_rai"): "1",
-                                               ("", "trees_planted"): "1",
-                                               ("", "activities"): "ปลูกต้นไม้"})
+    kpi.save_values(
+        lao_store,
+        "P3",
+        "ONCE",
+        {
+            ("", "has_green_plan"): "มี",
+            ("", "green_area_rai"): "1",
+            ("", "trees_planted"): "1",
+            ("", "activities"): "ปลูกต้นไม้",
+        },
+    )
     assert kpi.set_status(lao_store, "P3", "ONCE", "complete") == []
     screen, _ctx = make_screen(lao_store)
     page = screen.list_page
@@ -292,13 +309,13 @@ def test_district_reads_an_lao_form_and_returns_it(qtbot, demo_store, make_scree
     assert page.proxy.rowCount() == 15
     page.search.setText("สะอาด")
     page.table.setCurrentIndex(page.proxy.index(0, 0))
-    qtbot.keyClick(page.table, Qt.Key.Key_Return)            # Enter opens the form
+    qtbot.keyClick(page.table, Qt.Key.Key_Return)  # Enter opens the form
     qtbot.waitUntil(lambda: screen.editor.loaded, timeout=10000)
     editor = screen.editor
     assert editor.model.read_only and editor.office_code == "4801003"
     assert not editor.model.flags(editor.model.index(0, 3)) & Qt.ItemFlag.ItemIsEditable
     before = db_values(demo_store, "P2", "FY2567", "4801003")
-    qtbot.keyClick(editor.table, "7")                        # typing does nothing
+    qtbot.keyClick(editor.table, "7")  # typing does nothing
     assert QApplication.focusWidget() is editor.table
     qtbot.keyClicks(editor.comment, "Please check the tonnes per day")
     qtbot.mouseClick(editor.return_button, Qt.MouseButton.LeftButton)
@@ -326,8 +343,22 @@ def test_cli_prints_what_the_editor_shows(qtbot, demo_store, capsys):
     from lev_desktop.cli import main
 
     for programme, period in (("P5", "FY2568"), ("P2", "FY2567"), ("P4", "2024-11")):
-        assert main(["--db", str(demo_store.path), "kpi", "--programme", programme,
-                     "--office", "4801003", "--period", period]) == 0
+        assert (
+            main(
+                [
+                    "--db",
+                    str(demo_store.path),
+                    "kpi",
+                    "--programme",
+                    programme,
+                    "--office",
+                    "4801003",
+                    "--period",
+                    period,
+                ]
+            )
+            == 0
+        )
         lines = [line.split("\t") for line in capsys.readouterr().out.splitlines()]
         model = KpiFormModel()
         model.set_form(kpi.load_form(demo_store, "4801003", programme, period))
@@ -353,8 +384,15 @@ def test_a_date_indicator_uses_the_be_date_editor(qtbot, lao_store, make_screen)
         programme = session.get(Programme, builtin_id("P3"))
         spec = dict(programme.spec)
         spec["indicators"] = spec["indicators"] + [
-            {"code": "reported_on", "group": "", "name": "วันที่รายงาน", "type": "date",
-             "unit": "", "required": False}]
+            {
+                "code": "reported_on",
+                "group": "",
+                "name": "วันที่รายงาน",
+                "type": "date",
+                "unit": "",
+                "required": False,
+            }
+        ]
         programme.spec = spec
     screen, _ctx = make_screen(lao_store)
     editor = open_form(qtbot, screen, LAO, "P3", "Q", "ONCE")
@@ -382,10 +420,16 @@ def test_paste_a_block_from_excel_and_undo_it_at_once(qtbot, lao_store, make_scr
     qtbot.keyClick(view, Qt.Key.Key_V, Qt.KeyboardModifier.ControlModifier)
     idle(qtbot, screen)
     values = db_values(lao_store, "P2", "FY2567")
-    assert [values[("", c)][0] for c in ("households_total", "households_sorting",
-                                         "households_organic_bin", "waste_generated")] == \
-        [4020, 2511, 2337, Decimal("9.2")]
-    editor.undo_stack.undo()                                 # one step undoes the paste
+    assert [
+        values[("", c)][0]
+        for c in (
+            "households_total",
+            "households_sorting",
+            "households_organic_bin",
+            "waste_generated",
+        )
+    ] == [4020, 2511, 2337, Decimal("9.2")]
+    editor.undo_stack.undo()  # one step undoes the paste
     idle(qtbot, screen)
     values = db_values(lao_store, "P2", "FY2567")
     assert all(values[("", c)][0] is None for c in ("households_total", "waste_generated"))
@@ -399,14 +443,15 @@ def test_back_warns_once_about_cells_that_could_not_be_saved(qtbot, lao_store, m
     idle(qtbot, screen)
     qtbot.keyClick(editor.table, Qt.Key.Key_Left, Qt.KeyboardModifier.AltModifier)
     assert screen.stack.currentWidget() is editor
-    assert "ยังไม่ได้บันทึก" in editor.messages.item(0).text() or \
-        "ไม่ได้บันทึก" in editor.messages.item(0).text()
+    assert (
+        "ยังไม่ได้บันทึก" in editor.messages.item(0).text()
+        or "ไม่ได้บันทึก" in editor.messages.item(0).text()
+    )
     qtbot.mouseClick(editor.back, Qt.MouseButton.LeftButton)
     assert screen.stack.currentWidget() is screen.list_page
 
 
-def test_the_gui_thread_never_opens_a_database_session(qtbot, lao_store, make_screen,
-                                                       monkeypatch):
+def test_the_gui_thread_never_opens_a_database_session(qtbot, lao_store, make_screen, monkeypatch):
     import threading
 
     from db.store import Store
@@ -441,9 +486,12 @@ def test_the_gui_thread_never_opens_a_database_session(qtbot, lao_store, make_sc
 
 
 def test_mark_complete_right_after_typing_waits_for_the_save(qtbot, lao_store, make_screen):
-    kpi.save_values(lao_store, "P3", "ONCE", {("", "has_green_plan"): "มี",
-                                               ("", "green_area_rai"): "1",
-                                               ("", "activities"): "ปลูกต้นไม้"})
+    kpi.save_values(
+        lao_store,
+        "P3",
+        "ONCE",
+        {("", "has_green_plan"): "มี", ("", "green_area_rai"): "1", ("", "activities"): "ปลูกต้นไม้"},
+    )
     screen, _ctx = make_screen(lao_store)
     editor = open_form(qtbot, screen, LAO, "P3", "Q", "ONCE")
     view = editor.table
@@ -460,18 +508,35 @@ def test_mark_complete_right_after_typing_waits_for_the_save(qtbot, lao_store, m
 def test_cli_refuses_unknown_office_and_period_in_thai(demo_store, capsys):
     from lev_desktop.cli import main
 
-    assert main(["--db", str(demo_store.path), "kpi", "--programme", "P5",
-                 "--office", "9999999"]) == 2
+    assert (
+        main(["--db", str(demo_store.path), "kpi", "--programme", "P5", "--office", "9999999"]) == 2
+    )
     assert "ไม่พบหน่วยงานรหัส 9999999" in capsys.readouterr().err
-    assert main(["--db", str(demo_store.path), "kpi", "--programme", "P5",
-                 "--office", "4801003", "--period", "เมื่อวาน"]) == 2
+    assert (
+        main(
+            [
+                "--db",
+                str(demo_store.path),
+                "kpi",
+                "--programme",
+                "P5",
+                "--office",
+                "4801003",
+                "--period",
+                "เมื่อวาน",
+            ]
+        )
+        == 2
+    )
     assert "ไม่รู้จักงวด" in capsys.readouterr().err
-    assert main(["--db", str(demo_store.path), "kpi", "--programme", "P1",
-                 "--office", "4801003"]) == 2
+    assert (
+        main(["--db", str(demo_store.path), "kpi", "--programme", "P1", "--office", "4801003"]) == 2
+    )
     assert "ไม่มีแบบบันทึกตัวชี้วัด" in capsys.readouterr().err
     # Without --period: every period with values (P4: the months reported).
-    assert main(["--db", str(demo_store.path), "kpi", "--programme", "P4",
-                 "--office", "4801003"]) == 0
+    assert (
+        main(["--db", str(demo_store.path), "kpi", "--programme", "P4", "--office", "4801003"]) == 0
+    )
     periods = {line.split("\t")[0] for line in capsys.readouterr().out.splitlines()}
     assert periods and all(len(p) == 7 and p[4] == "-" for p in periods)
 
@@ -491,16 +556,27 @@ def test_the_lao_sees_a_return_for_correction_in_the_editor(qtbot, lao_store, ma
     with lao_store.read() as session:
         sub = session.scalar(select(FormSubmission))
     with lao_store.session(importing=True) as session:  # as the district's package brings it
-        session.add(Review(id="r1", owner_office="D4801", target_office=LAO,
-                           target_kind=kpi.REVIEW_KIND, target_id=sub.id, action="returned",
-                           text="โปรดกรอกปริมาณขยะ", updated_by="นายอำเภอ",
-                           updated_at=sub.updated_at + dt.timedelta(seconds=1)))
+        session.add(
+            Review(
+                id="r1",
+                owner_office="D4801",
+                target_office=LAO,
+                target_kind=kpi.REVIEW_KIND,
+                target_id=sub.id,
+                action="returned",
+                text="โปรดกรอกปริมาณขยะ",
+                updated_by="นายอำเภอ",
+                updated_at=sub.updated_at + dt.timedelta(seconds=1),
+            )
+        )
     screen, _ctx = make_screen(lao_store)
     page = screen.list_page
     page.search.setText("สะอาด")
     assert page.proxy.index(0, KpiListModel.STATUS).data() == "ส่งกลับให้แก้ไข"
-    assert page.proxy.index(0, KpiListModel.STATUS).data(
-        Qt.ItemDataRole.BackgroundRole).color().name() == PALETTE["returned"][1]  # purple
+    assert (
+        page.proxy.index(0, KpiListModel.STATUS).data(Qt.ItemDataRole.BackgroundRole).color().name()
+        == PALETTE["returned"][1]
+    )  # purple
     editor = open_form(qtbot, screen, LAO, "P2", "KPI", "FY2567")
     assert editor.status_chip.text() == "ส่งกลับให้แก้ไข"
     texts = [editor.messages.item(i).text() for i in range(editor.messages.count())]
@@ -517,10 +593,11 @@ def test_district_sees_all_laos_side_by_side_with_totals(qtbot, demo_store, make
     qtbot.waitUntil(lambda: screen.overview.loaded, timeout=10000)
     model = screen.overview.model
     laos = page.laos
-    assert model.rowCount() == len(laos) + 1                 # one row per LAO, then the total
+    assert model.rowCount() == len(laos) + 1  # one row per LAO, then the total
     values = kpi.consolidated(demo_store, "P2", "FY2567", [code for code, _ in laos])
-    column = 1 + [i["code"] for i in kpi.get_programme(demo_store, "P2").spec["indicators"]
-                  ].index("households_total")
+    column = 1 + [i["code"] for i in kpi.get_programme(demo_store, "P2").spec["indicators"]].index(
+        "households_total"
+    )
     total = sum(values[code][""]["households_total"] for code, _ in laos)
     assert model.index(len(laos), 0).data() == "รวม"
     assert model.index(len(laos), column).data() == f"{total:,}"
@@ -541,7 +618,10 @@ def test_overview_model_passes_the_model_tester(qtmodeltester, demo_store):
     laos = [("4801003", "ทต.นาทราย"), ("4801004", "ทต.ท่าค้อ"), ("4809999", "ไม่มีข้อมูล")]
     for programme, period in (("P2", "FY2567"), ("P5", "FY2568")):
         model = KpiOverviewModel()
-        model.set_data(kpi.get_programme(demo_store, programme).spec, laos,
-                       kpi.consolidated(demo_store, programme, period, [c for c, _ in laos]))
+        model.set_data(
+            kpi.get_programme(demo_store, programme).spec,
+            laos,
+            kpi.consolidated(demo_store, programme, period, [c for c, _ in laos]),
+        )
         qtmodeltester.check(model)
         assert model.index(model.rowCount() - 2, 0).data() == "ไม่มีข้อมูล"  # no values: a row

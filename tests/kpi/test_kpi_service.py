@@ -48,16 +48,27 @@ def test_values_are_formatted_as_a_person_reads_them():
 
 
 def test_save_and_load_round_trip(lao_store):
-    result = kpi.save_values(lao_store, "P2", "FY2567", {
-        ("", "households_total"): "4,020", ("", "waste_generated"): "9.25",
-        ("", "collection_coverage"): "87.5", ("", "budget_spent"): "373000",
-        ("", "disposal_method"): "เตาเผาขยะ"})
+    result = kpi.save_values(
+        lao_store,
+        "P2",
+        "FY2567",
+        {
+            ("", "households_total"): "4,020",
+            ("", "waste_generated"): "9.25",
+            ("", "collection_coverage"): "87.5",
+            ("", "budget_spent"): "373000",
+            ("", "disposal_method"): "เตาเผาขยะ",
+        },
+    )
     assert result.saved == 5 and result.status == "draft"
     data = kpi.load_form(lao_store, LAO, "P2", "FY2567", today=dt.date(2024, 11, 10))
-    assert data.rows[""] == {"households_total": 4020, "waste_generated": Decimal("9.25"),
-                             "collection_coverage": Decimal("87.5"),
-                             "budget_spent": Decimal("373000"),
-                             "disposal_method": "เตาเผาขยะ"}
+    assert data.rows[""] == {
+        "households_total": 4020,
+        "waste_generated": Decimal("9.25"),
+        "collection_coverage": Decimal("87.5"),
+        "budget_spent": Decimal("373000"),
+        "disposal_method": "เตาเผาขยะ",
+    }
     assert data.status == "draft" and not data.read_only
     # Clearing a value stores an empty value (the change travels like any other).
     kpi.save_values(lao_store, "P2", "FY2567", {("", "waste_generated"): ""})
@@ -68,10 +79,10 @@ def test_invalid_values_are_refused_and_nothing_is_written(lao_store):
     kpi.save_values(lao_store, "P2", "FY2567", {("", "households_total"): "100"})
     before = (_count(lao_store, KpiValue), _count(lao_store, AuditEntry))
     with pytest.raises(kpi.KpiValidationError) as caught:
-        kpi.save_values(lao_store, "P2", "FY2567", {("", "households_sorting"): "150",
-                                                     ("", "waste_banks"): "2"})
-    assert [p.message for p in caught.value.problems] == [
-        "ครัวเรือนที่คัดแยกขยะต้องไม่มากกว่าครัวเรือนทั้งหมด"]
+        kpi.save_values(
+            lao_store, "P2", "FY2567", {("", "households_sorting"): "150", ("", "waste_banks"): "2"}
+        )
+    assert [p.message for p in caught.value.problems] == ["ครัวเรือนที่คัดแยกขยะต้องไม่มากกว่าครัวเรือนทั้งหมด"]
     with pytest.raises(kpi.KpiValidationError, match="ต้องไม่มากกว่า 100"):
         kpi.save_values(lao_store, "P2", "FY2567", {("", "collection_coverage"): "101"})
     assert (_count(lao_store, KpiValue), _count(lao_store, AuditEntry)) == before
@@ -84,25 +95,42 @@ def test_complete_only_when_the_form_validates(lao_store):
     assert {p.message for p in problems} == {"ต้องกรอกช่องนี้"}
     assert kpi.load_form(lao_store, LAO, "P3", "ONCE").status == "overdue"  # due 30 Sep 2564
     assert kpi.load_form(lao_store, LAO, "P3", "ONCE", today=dt.date(2021, 9, 1)).status == "draft"
-    kpi.save_values(lao_store, "P3", "ONCE", {("", "green_area_rai"): "12.5",
-                                               ("", "trees_planted"): "300",
-                                               ("", "activities"): "ปลูกต้นไม้ริมถนน"})
+    kpi.save_values(
+        lao_store,
+        "P3",
+        "ONCE",
+        {
+            ("", "green_area_rai"): "12.5",
+            ("", "trees_planted"): "300",
+            ("", "activities"): "ปลูกต้นไม้ริมถนน",
+        },
+    )
     assert kpi.set_status(lao_store, "P3", "ONCE", "complete") == []
     assert kpi.load_form(lao_store, LAO, "P3", "ONCE").status == "complete"
     # Changing a value of a complete form sends it back to draft.
-    assert kpi.save_values(lao_store, "P3", "ONCE", {("", "trees_planted"): "310"}).status == "draft"
-    assert kpi.set_status(lao_store, "P3", "ONCE", "sent")[0].message == \
-        "ส่งได้เฉพาะแบบที่กรอกครบถ้วนแล้ว"
+    assert (
+        kpi.save_values(lao_store, "P3", "ONCE", {("", "trees_planted"): "310"}).status == "draft"
+    )
+    assert (
+        kpi.set_status(lao_store, "P3", "ONCE", "sent")[0].message == "ส่งได้เฉพาะแบบที่กรอกครบถ้วนแล้ว"
+    )
 
 
 def test_products_add_remove_restore_with_tombstones(lao_store):
     first = kpi.add_product(lao_store, "P5", "FY2568")
     second = kpi.add_product(lao_store, "P5", "FY2568")
     assert first < second  # keys sort in the order of adding
-    kpi.save_values(lao_store, "P5", "FY2568", {
-        (first, "product"): "กระเป๋าผ้าคราม", (first, "income"): "12500.5",
-        (first, "video_url"): "https://www.youtube.com/watch?v=abc",
-        (second, "product"): "โคมไฟพญานาค"})
+    kpi.save_values(
+        lao_store,
+        "P5",
+        "FY2568",
+        {
+            (first, "product"): "กระเป๋าผ้าคราม",
+            (first, "income"): "12500.5",
+            (first, "video_url"): "https://www.youtube.com/watch?v=abc",
+            (second, "product"): "โคมไฟพญานาค",
+        },
+    )
     with pytest.raises(kpi.KpiValidationError, match="http"):
         kpi.save_values(lao_store, "P5", "FY2568", {(second, "photos_url"): "drive/photos"})
     data = kpi.load_form(lao_store, LAO, "P5", "FY2568")
@@ -110,7 +138,9 @@ def test_products_add_remove_restore_with_tombstones(lao_store):
     assert data.rows[first]["income"] == Decimal("12500.5")
     products = kpi.list_products(lao_store, LAO, "P5", "FY2568")
     assert [(p.number, p.row_key, p.name) for p in products] == [
-        (1, first, "กระเป๋าผ้าคราม"), (2, second, "โคมไฟพญานาค")]
+        (1, first, "กระเป๋าผ้าคราม"),
+        (2, second, "โคมไฟพญานาค"),
+    ]
     assert kpi.remove_product(lao_store, "P5", "FY2568", second) == 2
     assert [p.row_key for p in kpi.list_products(lao_store, LAO, "P5", "FY2568")] == [first]
     assert kpi.load_form(lao_store, LAO, "P5", "FY2568").row_order == [first]
@@ -148,16 +178,20 @@ def test_district_reads_its_laos_and_returns_a_form(demo_store):
     everything = kpi.consolidated(demo_store, "P2", "FY2567")
     assert set(everything) >= set(laos)
     data = kpi.load_form(demo_store, "4801003", "P2", "FY2567")
-    assert data.read_only and data.rows[""]["households_total"] == \
-        everything["4801003"][""]["households_total"]
+    assert (
+        data.read_only
+        and data.rows[""]["households_total"] == everything["4801003"][""]["households_total"]
+    )
     # The district cannot write an LAO's values: save_values always writes this office's own.
     kpi.add_review(demo_store, "4801003", "P2", "FY2567", "returned", "ตัวเลขขยะไม่ตรงกับรายงานเดือน")
     data = kpi.load_form(demo_store, "4801003", "P2", "FY2567")
     assert data.status == "returned"
     assert data.reviews[0].office == "สำนักงานส่งเสริมการปกครองท้องถิ่นอำเภอเมืองนครพนม"
     assert _count(demo_store, Review, target_office="4801003", action="returned") == 1
-    listed = {(r.office_code, r.programme_code): r.status
-              for r in kpi.kpi_list(demo_store, ["4801003"], 2568)}
+    listed = {
+        (r.office_code, r.programme_code): r.status
+        for r in kpi.kpi_list(demo_store, ["4801003"], 2568)
+    }
     assert listed[("4801003", "P2")] == "returned"
     with pytest.raises(kpi.KpiError, match="โปรดระบุความเห็น"):
         kpi.add_review(demo_store, "4801003", "P2", "FY2567", "comment", "  ")
@@ -165,18 +199,33 @@ def test_district_reads_its_laos_and_returns_a_form(demo_store):
 
 def test_returned_form_is_complete_again_after_correction(lao_store):
     # The LAO side: a return arrives (as a package would bring it), the LAO completes again.
-    kpi.save_values(lao_store, "P3", "ONCE", {("", "has_green_plan"): "มี",
-                                               ("", "green_area_rai"): "1",
-                                               ("", "trees_planted"): "1",
-                                               ("", "activities"): "ปลูกต้นไม้"})
+    kpi.save_values(
+        lao_store,
+        "P3",
+        "ONCE",
+        {
+            ("", "has_green_plan"): "มี",
+            ("", "green_area_rai"): "1",
+            ("", "trees_planted"): "1",
+            ("", "activities"): "ปลูกต้นไม้",
+        },
+    )
     assert kpi.set_status(lao_store, "P3", "ONCE", "complete") == []
     with lao_store.read() as session:
         sub = session.scalar(select(FormSubmission))
     with lao_store.session(importing=True) as session:
-        session.add(Review(id="r1", owner_office="D4801", target_office=LAO,
-                           target_kind=kpi.REVIEW_KIND, target_id=sub.id, action="returned",
-                           text="โปรดตรวจสอบพื้นที่สีเขียว",
-                           updated_at=sub.updated_at + dt.timedelta(seconds=5)))
+        session.add(
+            Review(
+                id="r1",
+                owner_office="D4801",
+                target_office=LAO,
+                target_kind=kpi.REVIEW_KIND,
+                target_id=sub.id,
+                action="returned",
+                text="โปรดตรวจสอบพื้นที่สีเขียว",
+                updated_at=sub.updated_at + dt.timedelta(seconds=5),
+            )
+        )
     data = kpi.load_form(lao_store, LAO, "P3", "ONCE")
     assert data.status == "returned" and data.reviews[0].text == "โปรดตรวจสอบพื้นที่สีเขียว"
 

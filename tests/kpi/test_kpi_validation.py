@@ -20,40 +20,63 @@ def _spec(**fields):
     return {"code": "x", "name": "x", **fields}
 
 
-@pytest.mark.parametrize("spec, raw, value, message", [
-    (_spec(type="integer", min=0), "12", 12, None),
-    (_spec(type="integer", min=0), "1,250", 1250, None),
-    (_spec(type="integer", min=0), "๑๒", 12, None),
-    (_spec(type="integer", min=0), "abc", None, "โปรดกรอกตัวเลข"),
-    (_spec(type="integer", min=0), "2.5", None, "โปรดกรอกจำนวนเต็ม"),
-    (_spec(type="integer", min=0), "-1", None, "ต้องไม่น้อยกว่า 0"),
-    (_spec(type="integer", min=0, max=10), "11", None, "ต้องไม่มากกว่า 10"),
-    (_spec(type="decimal", min=0), "3.75", Decimal("3.75"), None),
-    (_spec(type="decimal", min=0), "-0.5", None, "ต้องไม่น้อยกว่า 0"),
-    (_spec(type="percent"), "100", Decimal(100), None),
-    (_spec(type="percent"), "100.5", None, "ต้องไม่มากกว่า 100"),
-    (_spec(type="percent"), "-1", None, "ต้องไม่น้อยกว่า 0"),
-    (_spec(type="baht", min=0), "12,500.50 บาท", Decimal("12500.50"), None),
-    (_spec(type="baht", min=0), "10.005", None, "จำนวนเงินบาทมีทศนิยมได้ไม่เกิน ๒ ตำแหน่ง"),
-    (_spec(type="date"), "15/02/2568", dt.date(2025, 2, 15), None),
-    (_spec(type="date"), "31/02/2568", None,
-     "โปรดกรอกวันที่เป็น วัน/เดือน/ปี พ.ศ. เช่น 15/02/2568"),
-    (_spec(type="url"), "https://www.youtube.com/watch?v=1", "https://www.youtube.com/watch?v=1", None),
-    (_spec(type="url"), "http://drive.example.go.th/x", "http://drive.example.go.th/x", None),
-    (_spec(type="url"), "ftp://example.com/x", None,
-     "โปรดกรอกลิงก์เว็บที่ขึ้นต้นด้วย http:// หรือ https://"),
-    (_spec(type="url"), "www.youtube.com/watch", None,
-     "โปรดกรอกลิงก์เว็บที่ขึ้นต้นด้วย http:// หรือ https://"),
-    (_spec(type="url"), "https://exa mple.com", None,
-     "โปรดกรอกลิงก์เว็บที่ขึ้นต้นด้วย http:// หรือ https://"),
-    (_spec(type="choice", choices=["มี", "ไม่มี"]), "มี", "มี", None),
-    (_spec(type="choice", choices=["มี", "ไม่มี"]), "บางส่วน", None,
-     "โปรดเลือกหนึ่งรายการจาก: มี, ไม่มี"),
-    (_spec(type="bool"), "ใช่", True, None),
-    (_spec(type="bool"), "maybe", None, "โปรดตอบ ใช่ หรือ ไม่ใช่"),
-    (_spec(type="text"), "กลุ่มแม่บ้าน", "กลุ่มแม่บ้าน", None),
-    (_spec(type="integer", required=True), "", None, None),  # required is checked by the form
-])
+@pytest.mark.parametrize(
+    "spec, raw, value, message",
+    [
+        (_spec(type="integer", min=0), "12", 12, None),
+        (_spec(type="integer", min=0), "1,250", 1250, None),
+        (_spec(type="integer", min=0), "๑๒", 12, None),
+        (_spec(type="integer", min=0), "abc", None, "โปรดกรอกตัวเลข"),
+        (_spec(type="integer", min=0), "2.5", None, "โปรดกรอกจำนวนเต็ม"),
+        (_spec(type="integer", min=0), "-1", None, "ต้องไม่น้อยกว่า 0"),
+        (_spec(type="integer", min=0, max=10), "11", None, "ต้องไม่มากกว่า 10"),
+        (_spec(type="decimal", min=0), "3.75", Decimal("3.75"), None),
+        (_spec(type="decimal", min=0), "-0.5", None, "ต้องไม่น้อยกว่า 0"),
+        (_spec(type="percent"), "100", Decimal(100), None),
+        (_spec(type="percent"), "100.5", None, "ต้องไม่มากกว่า 100"),
+        (_spec(type="percent"), "-1", None, "ต้องไม่น้อยกว่า 0"),
+        (_spec(type="baht", min=0), "12,500.50 บาท", Decimal("12500.50"), None),
+        (_spec(type="baht", min=0), "10.005", None, "จำนวนเงินบาทมีทศนิยมได้ไม่เกิน ๒ ตำแหน่ง"),
+        (_spec(type="date"), "15/02/2568", dt.date(2025, 2, 15), None),
+        (_spec(type="date"), "31/02/2568", None, "โปรดกรอกวันที่เป็น วัน/เดือน/ปี พ.ศ. เช่น 15/02/2568"),
+        (
+            _spec(type="url"),
+            "https://www.youtube.com/watch?v=1",
+            "https://www.youtube.com/watch?v=1",
+            None,
+        ),
+        (_spec(type="url"), "http://drive.example.go.th/x", "http://drive.example.go.th/x", None),
+        (
+            _spec(type="url"),
+            "ftp://example.com/x",
+            None,
+            "โปรดกรอกลิงก์เว็บที่ขึ้นต้นด้วย http:// หรือ https://",
+        ),
+        (
+            _spec(type="url"),
+            "www.youtube.com/watch",
+            None,
+            "โปรดกรอกลิงก์เว็บที่ขึ้นต้นด้วย http:// หรือ https://",
+        ),
+        (
+            _spec(type="url"),
+            "https://exa mple.com",
+            None,
+            "โปรดกรอกลิงก์เว็บที่ขึ้นต้นด้วย http:// หรือ https://",
+        ),
+        (_spec(type="choice", choices=["มี", "ไม่มี"]), "มี", "มี", None),
+        (
+            _spec(type="choice", choices=["มี", "ไม่มี"]),
+            "บางส่วน",
+            None,
+            "โปรดเลือกหนึ่งรายการจาก: มี, ไม่มี",
+        ),
+        (_spec(type="bool"), "ใช่", True, None),
+        (_spec(type="bool"), "maybe", None, "โปรดตอบ ใช่ หรือ ไม่ใช่"),
+        (_spec(type="text"), "กลุ่มแม่บ้าน", "กลุ่มแม่บ้าน", None),
+        (_spec(type="integer", required=True), "", None, None),  # required is checked by the form
+    ],
+)
 def test_each_type_rule_and_its_thai_message(spec, raw, value, message):
     got, error = parse_indicator_value(spec, raw)
     assert error == message
@@ -68,19 +91,26 @@ def test_required_only_when_final():
 
 
 def test_cross_field_rule_sorted_not_more_than_total():
-    problems = validate_form(P2, {"households_total": "100", "households_sorting": "150"},
-                             final=False)
+    problems = validate_form(
+        P2, {"households_total": "100", "households_sorting": "150"}, final=False
+    )
     assert [(p.field, p.message) for p in problems] == [
-        ("households_sorting", "ครัวเรือนที่คัดแยกขยะต้องไม่มากกว่าครัวเรือนทั้งหมด")]
-    assert validate_form(P2, {"households_total": "150", "households_sorting": "150"},
-                         final=False) == []
+        ("households_sorting", "ครัวเรือนที่คัดแยกขยะต้องไม่มากกว่าครัวเรือนทั้งหมด")
+    ]
+    assert (
+        validate_form(P2, {"households_total": "150", "households_sorting": "150"}, final=False)
+        == []
+    )
 
 
 def test_rule_without_message_has_a_thai_default():
-    spec = {"indicators": [{"code": "a", "type": "integer"}, {"code": "b", "type": "integer"}],
-            "rules": [{"type": "lte", "left": "a", "right": "b"}]}
+    spec = {
+        "indicators": [{"code": "a", "type": "integer"}, {"code": "b", "type": "integer"}],
+        "rules": [{"type": "lte", "left": "a", "right": "b"}],
+    }
     assert [p.message for p in validate_form(spec, {"a": "3", "b": "2"}, final=False)] == [
-        "ค่ามากเกินไป"]
+        "ค่ามากเกินไป"
+    ]
 
 
 def test_products_need_at_least_one_to_complete():
@@ -90,10 +120,19 @@ def test_products_need_at_least_one_to_complete():
 
 
 def test_products_are_checked_one_by_one_with_their_row_key():
-    rows = {"k1": {"identity": "ผ้าย้อมคราม", "product": "กระเป๋า", "group": "กลุ่มทอผ้า",
-                   "participants": 10, "income": Decimal("100.00"), "training": "จัดแล้ว",
-                   "publicity": "ดำเนินการแล้ว", "video_url": "youtube.com/x"},
-            "k2": {"identity": "x"}}
+    rows = {
+        "k1": {
+            "identity": "ผ้าย้อมคราม",
+            "product": "กระเป๋า",
+            "group": "กลุ่มทอผ้า",
+            "participants": 10,
+            "income": Decimal("100.00"),
+            "training": "จัดแล้ว",
+            "publicity": "ดำเนินการแล้ว",
+            "video_url": "youtube.com/x",
+        },
+        "k2": {"identity": "x"},
+    }
     problems = validate_rows(P5, rows, final=True)
     k1 = [(p.field, p.message) for p in problems if p.row == "k1"]
     assert k1 == [("video_url", "โปรดกรอกลิงก์เว็บที่ขึ้นต้นด้วย http:// หรือ https://")]
@@ -103,9 +142,15 @@ def test_products_are_checked_one_by_one_with_their_row_key():
 
 def test_savable_changes_refuses_a_change_that_breaks_a_rule_and_keeps_the_others():
     saved = {"": {"households_total": 100}}
-    accepted, problems = savable_changes(P2, saved, {
-        ("", "households_sorting"): "150", ("", "waste_banks"): "3",
-        ("", "collection_coverage"): "120"})
+    accepted, problems = savable_changes(
+        P2,
+        saved,
+        {
+            ("", "households_sorting"): "150",
+            ("", "waste_banks"): "3",
+            ("", "collection_coverage"): "120",
+        },
+    )
     assert accepted == {("", "waste_banks"): 3}
     assert {(p.field, p.message) for p in problems} == {
         ("households_sorting", "ครัวเรือนที่คัดแยกขยะต้องไม่มากกว่าครัวเรือนทั้งหมด"),
@@ -122,8 +167,9 @@ def test_savable_changes_lowering_the_total_below_a_saved_part_is_refused():
 
 def test_savable_changes_fixing_both_sides_together_is_accepted():
     saved = {"": {"households_total": 100, "households_sorting": 80}}
-    accepted, problems = savable_changes(P2, saved, {("", "households_total"): "50",
-                                                     ("", "households_sorting"): "40"})
+    accepted, problems = savable_changes(
+        P2, saved, {("", "households_total"): "50", ("", "households_sorting"): "40"}
+    )
     assert problems == []
     assert accepted == {("", "households_total"): 50, ("", "households_sorting"): 40}
 

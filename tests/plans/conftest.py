@@ -12,19 +12,28 @@ def type_text(widget: QWidget, text: str) -> None:
     """Any text (Thai too), one key event per character: keyClicks aborts on Thai."""
     for ch in text:
         for kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
-            QApplication.sendEvent(widget, QKeyEvent(kind, Qt.Key.Key_unknown, Qt.KeyboardModifier.NoModifier, ch))
+            QApplication.sendEvent(
+                widget, QKeyEvent(kind, Qt.Key.Key_unknown, Qt.KeyboardModifier.NoModifier, ch)
+            )
 
 
 def cell_editor(table) -> QWidget:  # noqa: ANN001
     """The open cell editor of a table view."""
     focus = QApplication.focusWidget()
     if focus is not None and table.isAncestorOf(focus):
-        if isinstance(focus, QLineEdit) and focus.parent() is not None and hasattr(focus.parent(), "date"):
+        if (
+            isinstance(focus, QLineEdit)
+            and focus.parent() is not None
+            and hasattr(focus.parent(), "date")
+        ):
             return focus
         if focus is not table:
             return focus
-    editors = [w for w in table.viewport().findChildren(QWidget)
-               if isinstance(w, (QPlainTextEdit, QLineEdit)) and w.isVisible()]
+    editors = [
+        w
+        for w in table.viewport().findChildren(QWidget)
+        if isinstance(w, (QPlainTextEdit, QLineEdit)) and w.isVisible()
+    ]
     assert editors, "no cell editor is open"
     return editors[-1]
 

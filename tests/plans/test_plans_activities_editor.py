@@ -38,9 +38,9 @@ def test_recording_an_activity_updates_progress(qtbot, lao_store, ctx_for, tmp_p
     editor.act_add.trigger()
     table = editor.table
     assert table.currentIndex().column() == COL["held_on"]
-    type_into_cell(qtbot, table, "17/11/2567")                      # BE date, then Tab
+    type_into_cell(qtbot, table, "17/11/2567")  # BE date, then Tab
     assert table.currentIndex().column() == COL["held_until"]
-    qtbot.keyClick(cell_editor(table), Qt.Key.Key_Tab)               # a one-day activity
+    qtbot.keyClick(cell_editor(table), Qt.Key.Key_Tab)  # a one-day activity
     assert table.currentIndex().column() == COL["title"]
     type_text(cell_editor(table), "รณรงค์ทำความสะอาดครั้งที่ ๑")
     qtbot.keyClick(cell_editor(table), Qt.Key.Key_Tab)
@@ -56,7 +56,12 @@ def test_recording_an_activity_updates_progress(qtbot, lao_store, ctx_for, tmp_p
     assert len(rows) == 1
     row = rows[0]
     assert (row.held_on, row.title, row.place, row.participants, row.budget_spent) == (
-        dt.date(2024, 11, 17), "รณรงค์ทำความสะอาดครั้งที่ ๑", "ศาลาประชาคมหมู่ที่ ๑", 120, Decimal("4500.50"))
+        dt.date(2024, 11, 17),
+        "รณรงค์ทำความสะอาดครั้งที่ ๑",
+        "ศาลาประชาคมหมู่ที่ ๑",
+        120,
+        Decimal("4500.50"),
+    )
     assert editor.model.index(0, COL["held_on"]).data() == "17 พ.ย. 2567"
     assert editor.model.index(0, COL["budget_spent"]).data() == "4,500.50"
     assert editor.items.index(0, 9).data() == "1/4"
@@ -91,14 +96,20 @@ def test_recording_an_activity_updates_progress(qtbot, lao_store, ctx_for, tmp_p
     # F2 complete: every activity has a date
     editor.act_complete.trigger()
     settle(qtbot, ctx)
-    assert ps.form_statuses(lao_store, ["4801006"], P1, 2568)["4801006"]["F2"] == FormStatus.COMPLETE
+    assert (
+        ps.form_statuses(lao_store, ["4801006"], P1, 2568)["4801006"]["F2"] == FormStatus.COMPLETE
+    )
 
 
 def test_monitoring_override_needs_a_reason(qtbot, lao_store, ctx_for):
     ps.start_from_examples(lao_store, P1, 2568)
     item = ps.load_plan(lao_store, "4801006", P1, 2568).items[0]
-    ps.save_activity(lao_store, P1, 2568, {"id": ps.new_id(), "plan_item_id": item.id,
-                                           "held_on": dt.date(2025, 1, 10)})
+    ps.save_activity(
+        lao_store,
+        P1,
+        2568,
+        {"id": ps.new_id(), "plan_item_id": item.id, "held_on": dt.date(2025, 1, 10)},
+    )
     ctx = ctx_for(lao_store)
     screen = _screen(qtbot, ctx)
     screen.tabs.setCurrentIndex(1)
@@ -110,7 +121,9 @@ def test_monitoring_override_needs_a_reason(qtbot, lao_store, ctx_for):
     qtbot.keyClicks(line, "20/10/2567")
     qtbot.keyClick(line, Qt.Key.Key_Return)
     settle(qtbot, ctx)
-    assert ps.get_monitoring(lao_store, "4801006", P1, 2568).committee_selected_on == dt.date(2024, 10, 20)
+    assert ps.get_monitoring(lao_store, "4801006", P1, 2568).committee_selected_on == dt.date(
+        2024, 10, 20
+    )
     form.override_check.setChecked(True)
     form.override.setValue(4)
     form.override.editingFinished.emit()
@@ -122,7 +135,11 @@ def test_monitoring_override_needs_a_reason(qtbot, lao_store, ctx_for):
     form.reason.editingFinished.emit()
     settle(qtbot, ctx)
     view = ps.get_monitoring(lao_store, "4801006", P1, 2568)
-    assert (view.activities_override, view.override_reason, view.activities) == (4, "รวมกิจกรรมร่วมกับ อบจ.", 4)
+    assert (view.activities_override, view.override_reason, view.activities) == (
+        4,
+        "รวมกิจกรรมร่วมกับ อบจ.",
+        4,
+    )
     form.act_undo.trigger()
     settle(qtbot, ctx)
     assert ps.get_monitoring(lao_store, "4801006", P1, 2568).activities_override is None
@@ -148,7 +165,7 @@ def test_district_returns_f3_and_the_lao_list_shows_it(qtbot, demo_store, ctx_fo
     screen = _screen(qtbot, ctx)
     screen.offices.select("4801005")
     settle(qtbot, ctx)
-    screen.tabs.setCurrentIndex(1)                  # F3: the review goes to the monitoring form
+    screen.tabs.setCurrentIndex(1)  # F3: the review goes to the monitoring form
     settle(qtbot, ctx)
     assert screen.review.form_code == "F3"
     type_text(screen.review.text, "วันที่ปิดประกาศไม่ตรงกับเอกสาร")

@@ -39,8 +39,9 @@ def test_empty_state_then_example_rows_with_undo(qtbot, lao_store, ctx_for):
     screen = _screen(qtbot, ctx)
     editor = screen.editor
     assert editor.stack.currentWidget() is editor.empty
-    assert editor.empty_text.text() == ("ยังไม่มีแผนปฏิบัติงานสำหรับปีงบประมาณ ๒๕๖๘ — "
-                                        "เริ่มจากแผนตัวอย่าง หรือคัดลอกจากปีที่แล้ว")
+    assert editor.empty_text.text() == (
+        "ยังไม่มีแผนปฏิบัติงานสำหรับปีงบประมาณ ๒๕๖๘ — เริ่มจากแผนตัวอย่าง หรือคัดลอกจากปีที่แล้ว"
+    )
     assert editor.examples_button.text() == "เริ่มจากแผนตัวอย่าง"
     assert editor.copy_button.text() == "คัดลอกจากปีที่แล้ว"
     qtbot.mouseClick(editor.examples_button, Qt.MouseButton.LeftButton)
@@ -55,7 +56,9 @@ def test_empty_state_then_example_rows_with_undo(qtbot, lao_store, ctx_for):
     settle(qtbot, ctx)
     assert len(_db_rows(lao_store)) == 3
     # copying last year with nothing last year: a Thai message, nothing added
-    qtbot.mouseClick(editor.copy_button, Qt.MouseButton.LeftButton) if editor.copy_button.isVisible() else editor.copy_last_year()
+    qtbot.mouseClick(
+        editor.copy_button, Qt.MouseButton.LeftButton
+    ) if editor.copy_button.isVisible() else editor.copy_last_year()
     settle(qtbot, ctx)
     assert "ไม่มีแผนปฏิบัติงานของปีงบประมาณ 2567" in editor.message.text()
     assert len(_db_rows(lao_store)) == 3
@@ -68,16 +71,20 @@ def test_typing_thai_and_ascii_with_tab_enter_and_undo(qtbot, lao_store, ctx_for
     table = editor.table
     qtbot.mouseClick(editor.blank_button, Qt.MouseButton.LeftButton)
     assert table.currentIndex().column() == COL["project"]
-    type_into_cell(qtbot, table, "โครงการปลูกป่าชุมชน")          # Thai, then Tab
+    type_into_cell(qtbot, table, "โครงการปลูกป่าชุมชน")  # Thai, then Tab
     assert table.currentIndex().column() == COL["objective"]
-    type_text(cell_editor(table), "Reduce waste")               # the Tab opened the next cell
+    type_text(cell_editor(table), "Reduce waste")  # the Tab opened the next cell
     qtbot.keyClick(cell_editor(table), Qt.Key.Key_Tab)
-    qtbot.keyClick(cell_editor(table), Qt.Key.Key_Escape)       # leave the target empty
+    qtbot.keyClick(cell_editor(table), Qt.Key.Key_Escape)  # leave the target empty
     table.setCurrentIndex(editor.proxy.index(0, COL["budget"]))
     type_into_cell(qtbot, table, "12500", then=Qt.Key.Key_Return)
     settle(qtbot, ctx)
     row = _db_rows(lao_store)[0]
-    assert (row.project, row.objective, row.budget) == ("โครงการปลูกป่าชุมชน", "Reduce waste", Decimal("12500.00"))
+    assert (row.project, row.objective, row.budget) == (
+        "โครงการปลูกป่าชุมชน",
+        "Reduce waste",
+        Decimal("12500.00"),
+    )
     assert editor.model.index(0, COL["budget"]).data() == "12,500.00"
     assert "ปุ๋ย" not in row.project  # sanity: what we typed, not an example row
     # Ctrl+Z undoes the budget, Ctrl+Y redoes it
@@ -97,7 +104,10 @@ def test_typing_thai_and_ascii_with_tab_enter_and_undo(qtbot, lao_store, ctx_for
     # "no budget" from the toolbar
     editor.act_no_budget.trigger()
     settle(qtbot, ctx)
-    assert _db_rows(lao_store)[0].no_budget and editor.model.index(0, COL["budget"]).data() == "ไม่ใช้งบประมาณ"
+    assert (
+        _db_rows(lao_store)[0].no_budget
+        and editor.model.index(0, COL["budget"]).data() == "ไม่ใช้งบประมาณ"
+    )
 
 
 def test_paste_a_block_from_excel_adds_rows_in_one_undo_step(qtbot, lao_store, ctx_for):
@@ -109,14 +119,16 @@ def test_paste_a_block_from_excel_adds_rows_in_one_undo_step(qtbot, lao_store, c
     table.setCurrentIndex(editor.proxy.index(0, COL["project"]))
     QGuiApplication.clipboard().setText(
         "ธนาคารขยะ\tลดขยะ\t50 ครัวเรือน\tหมู่ 3\t15,000\n"
-        "\"ปุ๋ยหมัก\nจากเศษอาหาร\"\tลดขยะอินทรีย์\tร้อยละ 80\tทุกหมู่บ้าน\tไม่ใช้งบประมาณ\n")
+        '"ปุ๋ยหมัก\nจากเศษอาหาร"\tลดขยะอินทรีย์\tร้อยละ 80\tทุกหมู่บ้าน\tไม่ใช้งบประมาณ\n'
+    )
     table.setFocus()
     qtbot.keyClick(table, Qt.Key.Key_V, Qt.KeyboardModifier.ControlModifier)
     settle(qtbot, ctx)
     rows = _db_rows(lao_store)
     assert [(r.project, r.location, r.budget, r.no_budget) for r in rows] == [
         ("ธนาคารขยะ", "หมู่ 3", Decimal("15000.00"), False),
-        ("ปุ๋ยหมัก\nจากเศษอาหาร", "ทุกหมู่บ้าน", None, True)]
+        ("ปุ๋ยหมัก\nจากเศษอาหาร", "ทุกหมู่บ้าน", None, True),
+    ]
     editor.act_undo.trigger()
     settle(qtbot, ctx)
     assert [r.project for r in _db_rows(lao_store)] == [""]
@@ -170,7 +182,9 @@ def test_mark_complete_only_when_valid(qtbot, lao_store, ctx_for):
     settle(qtbot, ctx)
     editor.act_complete.trigger()
     settle(qtbot, ctx)
-    assert ps.form_statuses(lao_store, ["4801006"], P1, 2568)["4801006"]["F1"] == FormStatus.COMPLETE
+    assert (
+        ps.form_statuses(lao_store, ["4801006"], P1, 2568)["4801006"]["F1"] == FormStatus.COMPLETE
+    )
     assert screen.bar.badge.text() == "F1: ครบถ้วน"
 
 
@@ -182,7 +196,9 @@ def test_district_reads_an_lao_plan_and_returns_it(qtbot, demo_store, ctx_for):
     settle(qtbot, ctx)
     editor = screen.editor
     assert editor.office == "4801003" and editor.model.rowCount() > 0
-    assert not editor.model.flags(editor.model.index(0, COL["project"])) & Qt.ItemFlag.ItemIsEditable
+    assert (
+        not editor.model.flags(editor.model.index(0, COL["project"])) & Qt.ItemFlag.ItemIsEditable
+    )
     assert not editor.act_add.isVisible()
     before = editor.model.rows[0].project
     editor.table.setCurrentIndex(editor.proxy.index(0, COL["project"]))
@@ -193,7 +209,9 @@ def test_district_reads_an_lao_plan_and_returns_it(qtbot, demo_store, ctx_for):
     type_text(screen.review.text, "โปรดแก้ไขงบประมาณ")
     qtbot.mouseClick(screen.review.return_button, Qt.MouseButton.LeftButton)
     settle(qtbot, ctx)
-    assert ps.form_statuses(demo_store, ["4801003"], P1, 2568)["4801003"]["F1"] == FormStatus.RETURNED
+    assert (
+        ps.form_statuses(demo_store, ["4801003"], P1, 2568)["4801003"]["F1"] == FormStatus.RETURNED
+    )
     model = screen.offices.model
     row = next(r for r in range(model.rowCount()) if model.rows[r].code == "4801003")
     assert model.index(row, 1).data() == "ส่งกลับให้แก้ไข"
@@ -213,9 +231,20 @@ def test_gui_agrees_with_the_cli(qtbot, demo_store, ctx_for, capsys):
     model = editor.model
     assert model.rowCount() == len(lines) > 0
     for row, cells in enumerate(lines):
-        shown = [model.index(row, COL[k]).data() for k in
-                 ("seq", "project", "objective", "target", "location", "budget", "kpi",
-                  "expected_result", "progress")]
+        shown = [
+            model.index(row, COL[k]).data()
+            for k in (
+                "seq",
+                "project",
+                "objective",
+                "target",
+                "location",
+                "budget",
+                "kpi",
+                "expected_result",
+                "progress",
+            )
+        ]
         assert shown[:5] == cells[:5] and shown[6:] == cells[6:]
         if cells[5] == "ไม่ใช้งบประมาณ":
             assert shown[5] == cells[5]
@@ -253,12 +282,12 @@ def test_own_change_keeps_undo_and_other_screens_refresh(qtbot, lao_store, ctx_f
     activities = ActivitiesScreen(ctx)
     qtbot.addWidget(activities)
     settle(qtbot, ctx)
-    for screen in (plans, activities):   # what the main window does
+    for screen in (plans, activities):  # what the main window does
         ctx.data_changed.connect(lambda _area, s=screen: s.refresh())
     editor = plans.editor
     editor.model.setData(editor.model.index(0, COL["planned_activities"]), "9")
     settle(qtbot, ctx)
-    assert editor.undo_stack.count() == 1            # not reloaded by its own news
+    assert editor.undo_stack.count() == 1  # not reloaded by its own news
     assert activities.editor.items.index(0, COL["progress"]).data() == "0/9"
     editor.act_undo.trigger()
     settle(qtbot, ctx)
@@ -278,10 +307,13 @@ def test_history_dialog_shows_who_and_old_new(qtbot, lao_store, ctx_for):
     settle(qtbot, ctx)
     dialog = editor.history_dialog
     model = dialog.model
-    cells = [[model.index(r, c).data() for c in range(model.columnCount())] for r in range(model.rowCount())]
+    cells = [
+        [model.index(r, c).data() for c in range(model.columnCount())]
+        for r in range(model.rowCount())
+    ]
     changed = [c for c in cells if c[2] == "แก้ไข" and c[3] == "โครงการ"]
     assert changed and changed[0][1] == "นางสาวทดสอบ ใจดี" and changed[0][4:] == ["เดิม", "ใหม่"]
-    assert "25" in changed[0][0]   # a BE year in the time stamp
+    assert "25" in changed[0][0]  # a BE year in the time stamp
     dialog.close()
 
 
@@ -307,8 +339,10 @@ def test_import_dialog_maps_columns_and_adds_rows(qtbot, lao_store, ctx_for, tmp
     settle(qtbot, ctx)
     rows = _db_rows(lao_store)
     assert [(r.project, r.budget, r.no_budget) for r in rows] == [
-        ("โครงการหน้าบ้านน่ามอง", Decimal("5000.00"), False), ("โครงการตลาดนัดสีเขียว", None, True)]
-    editor.act_undo.trigger()                      # the import is one undo step
+        ("โครงการหน้าบ้านน่ามอง", Decimal("5000.00"), False),
+        ("โครงการตลาดนัดสีเขียว", None, True),
+    ]
+    editor.act_undo.trigger()  # the import is one undo step
     settle(qtbot, ctx)
     assert _db_rows(lao_store) == []
     # a broken file: a Thai message in the dialog, nothing added
@@ -317,7 +351,9 @@ def test_import_dialog_maps_columns_and_adds_rows(qtbot, lao_store, ctx_for, tmp
     editor.import_xlsx(str(broken))
     settle(qtbot, ctx)
     assert "ไม่สามารถอ่าน เสีย.xlsx" in editor.import_dialog.info.text()
-    assert not editor.import_dialog.buttons.button(editor.import_dialog.buttons.StandardButton.Ok).isEnabled()
+    assert not editor.import_dialog.buttons.button(
+        editor.import_dialog.buttons.StandardButton.Ok
+    ).isEnabled()
     editor.import_dialog.reject()
     assert _db_rows(lao_store) == []
 
@@ -344,7 +380,9 @@ def test_enter_moves_down_like_excel(qtbot, lao_store, ctx_for):
     assert _db_rows(lao_store)[0].location == "Moo 1"
 
 
-def test_a_failed_save_says_so_in_thai_and_shows_the_database(qtbot, lao_store, ctx_for, monkeypatch):
+def test_a_failed_save_says_so_in_thai_and_shows_the_database(
+    qtbot, lao_store, ctx_for, monkeypatch
+):
     import errno
 
     ps.start_from_examples(lao_store, P1, 2568)
@@ -360,5 +398,5 @@ def test_a_failed_save_says_so_in_thai_and_shows_the_database(qtbot, lao_store, 
     editor.model.setData(editor.model.index(0, COL["project"]), "ชื่อใหม่")
     settle(qtbot, ctx)
     assert "ดิสก์เต็ม" in editor.message.text()
-    assert editor.model.rows[0].project == before          # reloaded from the database
+    assert editor.model.rows[0].project == before  # reloaded from the database
     assert _db_rows(lao_store)[0].project == before

@@ -13,8 +13,16 @@ from lev_desktop.services import plans as ps
 from lev_desktop.services.programmes import builtin_id
 
 P1 = builtin_id("P1")
-HEADER = ["ลำดับ", "โครงการ", "วัตถุประสงค์", "เป้าหมาย\n(ผลผลิตของโครงการ)", "สถานที่ดำเนินการ",
-          "งบประมาณ (บาท)", "ตัวชี้วัด (KPI)", "ผลที่คาดว่าจะได้รับ"]
+HEADER = [
+    "ลำดับ",
+    "โครงการ",
+    "วัตถุประสงค์",
+    "เป้าหมาย\n(ผลผลิตของโครงการ)",
+    "สถานที่ดำเนินการ",
+    "งบประมาณ (บาท)",
+    "ตัวชี้วัด (KPI)",
+    "ผลที่คาดว่าจะได้รับ",
+]
 
 
 def _workbook(path, rows):
@@ -32,17 +40,36 @@ def _workbook(path, rows):
 
 
 def test_reader_guesses_the_header_and_mapping(tmp_path):
-    path = _workbook(tmp_path / "plan.xlsx", [
-        [1, "โครงการปลูกต้นไม้", "เพิ่มพื้นที่สีเขียว", "๑,๐๐๐ ต้น", "ริมโขง", 12500, "จำนวนต้นไม้", "ร่มรื่น"],
-        [2, "โครงการธนาคารขยะ", "ลดขยะ", "๕๐ ครัวเรือน", "หมู่ ๓", "ไม่ใช้งบประมาณ", "กก./เดือน", "ขยะลดลง"],
-        [None, None, None, None, None, None, None, None],
-        ["", "รวม", "", "", "", "๑๒,๕๐๐", "", ""],
-    ])
+    path = _workbook(
+        tmp_path / "plan.xlsx",
+        [
+            [1, "โครงการปลูกต้นไม้", "เพิ่มพื้นที่สีเขียว", "๑,๐๐๐ ต้น", "ริมโขง", 12500, "จำนวนต้นไม้", "ร่มรื่น"],
+            [
+                2,
+                "โครงการธนาคารขยะ",
+                "ลดขยะ",
+                "๕๐ ครัวเรือน",
+                "หมู่ ๓",
+                "ไม่ใช้งบประมาณ",
+                "กก./เดือน",
+                "ขยะลดลง",
+            ],
+            [None, None, None, None, None, None, None, None],
+            ["", "รวม", "", "", "", "๑๒,๕๐๐", "", ""],
+        ],
+    )
     preview = plan_import.open_workbook(path)
     sheet = preview.sheets[preview.best_sheet()]
     assert sheet.name == "แผน อถล." and sheet.header_row == 2
-    assert sheet.mapping == {"project": 1, "objective": 2, "target": 3, "location": 4,
-                             "budget": 5, "kpi": 6, "expected_result": 7}
+    assert sheet.mapping == {
+        "project": 1,
+        "objective": 2,
+        "target": 3,
+        "location": 4,
+        "budget": 5,
+        "kpi": 6,
+        "expected_result": 7,
+    }
     result = plan_import.extract_rows(path, sheet.name, sheet.header_row, sheet.mapping)
     assert [r["project"] for r in result.rows] == ["โครงการปลูกต้นไม้", "โครงการธนาคารขยะ"]
     assert result.skipped == 2  # the empty line and the total
@@ -51,11 +78,14 @@ def test_reader_guesses_the_header_and_mapping(tmp_path):
 
 
 def test_bad_cells_are_reported_by_row(tmp_path):
-    path = _workbook(tmp_path / "plan.xlsx", [
-        [1, "โครงการ ก", "", "", "", "ห้าพันบาท", "", ""],
-        [2, "โครงการ ข", "", "", "", "-300", "", ""],
-        [3, "โครงการ ค", "", "", "", "300", "", ""],
-    ])
+    path = _workbook(
+        tmp_path / "plan.xlsx",
+        [
+            [1, "โครงการ ก", "", "", "", "ห้าพันบาท", "", ""],
+            [2, "โครงการ ข", "", "", "", "-300", "", ""],
+            [3, "โครงการ ค", "", "", "", "300", "", ""],
+        ],
+    )
     result = plan_import.extract_rows(path, "แผน อถล.", 2, plan_import.guess_mapping(HEADER))
     assert [n for n, _m in result.problems] == [4, 5]
     assert "ตัวเลข" in result.problems[0][1]
@@ -75,15 +105,21 @@ def test_broken_files_give_a_thai_message_and_change_nothing(lao_store, tmp_path
 
 def test_import_rows_is_all_or_nothing(lao_store):
     with pytest.raises(ps.PlanError, match="แถวที่ 2"):
-        ps.import_rows(lao_store, P1, 2568, [{"project": "ก", "budget": "100"},
-                                             {"project": "ข", "budget": "abc"}])
+        ps.import_rows(
+            lao_store,
+            P1,
+            2568,
+            [{"project": "ก", "budget": "100"}, {"project": "ข", "budget": "abc"}],
+        )
     assert ps.load_plan(lao_store, "4801006", P1, 2568).items == []
     assert ps.import_rows(lao_store, P1, 2568, [{"project": "ก", "budget": Decimal("100")}]) == 1
 
 
 def test_cli_prints_the_plan_rows(demo_store, capsys):
     view = ps.load_plan(demo_store, "4801002", P1, 2568)
-    code = main(["--db", str(demo_store.path), "plans", "--office", "4801002", "--fiscal-year", "2568"])
+    code = main(
+        ["--db", str(demo_store.path), "plans", "--office", "4801002", "--fiscal-year", "2568"]
+    )
     assert code == 0
     lines = capsys.readouterr().out.splitlines()
     assert len(lines) == len(view.items) >= 3
@@ -97,8 +133,27 @@ def test_cli_prints_the_plan_rows(demo_store, capsys):
 
 
 def test_cli_errors_are_thai(demo_store, capsys):
-    assert main(["--db", str(demo_store.path), "plans", "--office", "9999999", "--fiscal-year", "2568"]) == 2
+    assert (
+        main(
+            ["--db", str(demo_store.path), "plans", "--office", "9999999", "--fiscal-year", "2568"]
+        )
+        == 2
+    )
     assert "ไม่พบหน่วยงาน" in capsys.readouterr().err
-    assert main(["--db", str(demo_store.path), "plans", "--office", "4801002", "--fiscal-year", "2568",
-                 "--programme", "P9"]) == 2
+    assert (
+        main(
+            [
+                "--db",
+                str(demo_store.path),
+                "plans",
+                "--office",
+                "4801002",
+                "--fiscal-year",
+                "2568",
+                "--programme",
+                "P9",
+            ]
+        )
+        == 2
+    )
     assert "ไม่พบโครงการ" in capsys.readouterr().err

@@ -23,8 +23,15 @@ def _rows(store: Store, office: str = "4801006") -> list[ps.ItemRow]:
 
 def test_cell_edits_are_saved_as_small_diffs_and_tombstoned(lao_store):
     a, b = ps.new_id(), ps.new_id()
-    ps.apply_item_changes(lao_store, P1, FY, upserts=[{"id": a, "seq": 1, "project": "ปลูกป่า"},
-                                                      {"id": b, "seq": 2, "project": "ธนาคารขยะ"}])
+    ps.apply_item_changes(
+        lao_store,
+        P1,
+        FY,
+        upserts=[
+            {"id": a, "seq": 1, "project": "ปลูกป่า"},
+            {"id": b, "seq": 2, "project": "ธนาคารขยะ"},
+        ],
+    )
     ps.apply_item_changes(lao_store, P1, FY, upserts=[{"id": a, "budget": "12,500"}])
     rows = _rows(lao_store)
     assert [r.project for r in rows] == ["ปลูกป่า", "ธนาคารขยะ"]
@@ -34,14 +41,16 @@ def test_cell_edits_are_saved_as_small_diffs_and_tombstoned(lao_store):
     ps.apply_item_changes(lao_store, P1, FY, deletes=[a], upserts=[{"id": b, "seq": 1}])
     assert [r.project for r in _rows(lao_store)] == ["ธนาคารขยะ"]
     with lao_store.read() as s:
-        assert s.get(PlanItem, a).deleted is True          # a tombstone, not a deletion
-    ps.apply_item_changes(lao_store, P1, FY, upserts=[{"id": a, "seq": 2}])   # undo
+        assert s.get(PlanItem, a).deleted is True  # a tombstone, not a deletion
+    ps.apply_item_changes(lao_store, P1, FY, upserts=[{"id": a, "seq": 2}])  # undo
     assert [r.project for r in _rows(lao_store)] == ["ธนาคารขยะ", "ปลูกป่า"]
 
 
 def test_wrong_values_are_refused_in_thai_and_nothing_changes(lao_store):
     a = ps.new_id()
-    ps.apply_item_changes(lao_store, P1, FY, upserts=[{"id": a, "seq": 1, "project": "x", "budget": "100"}])
+    ps.apply_item_changes(
+        lao_store, P1, FY, upserts=[{"id": a, "seq": 1, "project": "x", "budget": "100"}]
+    )
     with pytest.raises(ps.PlanError, match="ตัวเลข"):
         ps.apply_item_changes(lao_store, P1, FY, upserts=[{"id": a, "budget": "ห้าพัน"}])
     with pytest.raises(ps.PlanError):
@@ -82,9 +91,19 @@ def test_activities_progress_and_tombstones(lao_store, tmp_path):
     item = _rows(lao_store)[0]
     assert (item.done, item.planned_activities) == (0, 4)
     one, two = ps.new_id(), ps.new_id()
-    ps.save_activity(lao_store, P1, FY, {"id": one, "plan_item_id": item.id, "title": "ครั้งที่ 1",
-                                         "held_on": dt.date(2024, 11, 17), "participants": 120,
-                                         "budget_spent": Decimal("4500.5")})
+    ps.save_activity(
+        lao_store,
+        P1,
+        FY,
+        {
+            "id": one,
+            "plan_item_id": item.id,
+            "title": "ครั้งที่ 1",
+            "held_on": dt.date(2024, 11, 17),
+            "participants": 120,
+            "budget_spent": Decimal("4500.5"),
+        },
+    )
     ps.save_activity(lao_store, P1, FY, {"id": two, "plan_item_id": item.id, "title": "ครั้งที่ 2"})
     assert _rows(lao_store)[0].done == 2
     assert ps.plan_lines(ps.load_plan(lao_store, "4801006", P1, FY))[0][-1] == "2/4"
@@ -100,7 +119,10 @@ def test_activities_progress_and_tombstones(lao_store, tmp_path):
     photo = tmp_path / "ภาพกิจกรรม.jpg"
     photo.write_bytes(b"\xff\xd8 jpeg")
     relative = ps.add_attachment(photo, one)
-    assert not relative.startswith("/") and ps.attachment_path(relative).read_bytes() == b"\xff\xd8 jpeg"
+    assert (
+        not relative.startswith("/")
+        and ps.attachment_path(relative).read_bytes() == b"\xff\xd8 jpeg"
+    )
     ps.save_activity(lao_store, P1, FY, {"id": one, "attachments": [relative]})
     assert ps.list_activities(lao_store, "4801006", P1, FY)[0].attachments == [relative]
 
@@ -108,15 +130,26 @@ def test_activities_progress_and_tombstones(lao_store, tmp_path):
 def test_monitoring_override_needs_a_reason(lao_store):
     ps.start_from_examples(lao_store, P1, FY)
     item = _rows(lao_store)[0]
-    ps.save_activity(lao_store, P1, FY, {"id": ps.new_id(), "plan_item_id": item.id,
-                                         "held_on": dt.date(2025, 1, 5)})
+    ps.save_activity(
+        lao_store,
+        P1,
+        FY,
+        {"id": ps.new_id(), "plan_item_id": item.id, "held_on": dt.date(2025, 1, 5)},
+    )
     view = ps.get_monitoring(lao_store, "4801006", P1, FY)
     assert view.derived_activities == 1 and view.activities == 1 and view.id is None
     with pytest.raises(ps.PlanError, match="เหตุผล"):
         ps.save_monitoring(lao_store, P1, FY, {"activities_override": 5})
-    ps.save_monitoring(lao_store, P1, FY, {"activities_override": 5,
-                                           "override_reason": "กิจกรรมร่วมกับ อบจ. ไม่ได้บันทึกแยก",
-                                           "committee_selected_on": dt.date(2024, 10, 20)})
+    ps.save_monitoring(
+        lao_store,
+        P1,
+        FY,
+        {
+            "activities_override": 5,
+            "override_reason": "กิจกรรมร่วมกับ อบจ. ไม่ได้บันทึกแยก",
+            "committee_selected_on": dt.date(2024, 10, 20),
+        },
+    )
     view = ps.get_monitoring(lao_store, "4801006", P1, FY)
     assert view.activities == 5 and view.committee_selected_on == dt.date(2024, 10, 20)
     with pytest.raises(ps.PlanError, match="ก่อน"):
@@ -133,7 +166,9 @@ def test_district_reads_but_never_edits_an_lao(demo_store):
     with pytest.raises(ForeignRecordError):
         ps.save_activity(demo_store, P1, FY, {"id": activity.id, "title": "แก้โดยอำเภอ"})
     with pytest.raises(ps.PlanError):
-        ps.apply_item_changes(demo_store, P1, FY, upserts=[{"id": view.items[0].id, "project": "x"}])
+        ps.apply_item_changes(
+            demo_store, P1, FY, upserts=[{"id": view.items[0].id, "project": "x"}]
+        )
     assert ps.load_plan(demo_store, lao, P1, FY).items[0].project == view.items[0].project
     before = ps.form_statuses(demo_store, [lao], P1, FY)[lao]["F1"]
     assert before != FormStatus.RETURNED

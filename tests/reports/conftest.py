@@ -15,7 +15,7 @@ import pytest
 HARD_WORDS = ["ที่", "ผู้", "ญี่ปุ่น", "ปั้น", "น้ำ", "ปุ๋ย"]
 PROJECT = "โครงการปั้นปุ๋ยหมักแบบญี่ปุ่นกับผู้สูงอายุริมน้ำ"
 LOCATION = "ริมบ่อน้ำสาธารณะที่หมู่ ๓"
-FORMULA_TEXT = "=HYPERLINK(\"http://evil.example\",\"คลิก\")"
+FORMULA_TEXT = '=HYPERLINK("http://evil.example","คลิก")'
 ACTIVITY = "อบรมการปั้นปุ๋ยหมักแบบญี่ปุ่น"
 
 
@@ -28,14 +28,17 @@ def pdftotext(path: Path, *pages: int) -> str:
     args = ["pdftotext", "-enc", "UTF-8"]
     if pages:
         args += ["-f", str(pages[0]), "-l", str(pages[-1])]
-    return subprocess.run(args + [str(path), "-"], check=True, capture_output=True,
-                          text=True).stdout
+    return subprocess.run(
+        args + [str(path), "-"], check=True, capture_output=True, text=True
+    ).stdout
 
 
-needs_poppler = pytest.mark.skipif(shutil.which("pdftotext") is None,
-                                   reason="poppler-utils (pdftotext, pdffonts) not installed")
-needs_soffice = pytest.mark.skipif(shutil.which("soffice") is None,
-                                   reason="libreoffice-calc-nogui not installed")
+needs_poppler = pytest.mark.skipif(
+    shutil.which("pdftotext") is None, reason="poppler-utils (pdftotext, pdffonts) not installed"
+)
+needs_soffice = pytest.mark.skipif(
+    shutil.which("soffice") is None, reason="libreoffice-calc-nogui not installed"
+)
 
 
 @pytest.fixture
@@ -48,15 +51,34 @@ def report_store(lao_store):
     demo.fill(lao_store)
     with lao_store.session() as s:
         plan = s.scalar(select(Plan).where(Plan.owner_office == "4801006"))
-        item = PlanItem(plan_id=plan.id, seq=99, project=PROJECT, objective=FORMULA_TEXT,
-                        target="ผู้เข้าร่วม ๕๐ คน", location=LOCATION, budget=Decimal("12500.50"),
-                        no_budget=False, kpi="น้ำหนักปุ๋ยที่ได้ (กิโลกรัม)",
-                        expected_result="ขยะอินทรีย์ลดลง", planned_activities=2)
+        item = PlanItem(
+            plan_id=plan.id,
+            seq=99,
+            project=PROJECT,
+            objective=FORMULA_TEXT,
+            target="ผู้เข้าร่วม ๕๐ คน",
+            location=LOCATION,
+            budget=Decimal("12500.50"),
+            no_budget=False,
+            kpi="น้ำหนักปุ๋ยที่ได้ (กิโลกรัม)",
+            expected_result="ขยะอินทรีย์ลดลง",
+            planned_activities=2,
+        )
         s.add(item)
         s.flush()
-        s.add(Activity(plan_item_id=item.id, title=ACTIVITY, held_on=dt.date(2025, 2, 15),
-                       place=LOCATION, participants=48, outputs="ได้ปุ๋ยหมัก ๒๐๐ กิโลกรัม",
-                       budget_spent=Decimal("7250.25"), problems="-", remedies="@ทีมงาน"))
+        s.add(
+            Activity(
+                plan_item_id=item.id,
+                title=ACTIVITY,
+                held_on=dt.date(2025, 2, 15),
+                place=LOCATION,
+                participants=48,
+                outputs="ได้ปุ๋ยหมัก ๒๐๐ กิโลกรัม",
+                budget_spent=Decimal("7250.25"),
+                problems="-",
+                remedies="@ทีมงาน",
+            )
+        )
         mon = s.scalar(select(Monitoring).where(Monitoring.owner_office == "4801006"))
         mon.notice_posted_on = dt.date(2025, 9, 30)
         mon.reported_on = dt.date(2025, 9, 30)

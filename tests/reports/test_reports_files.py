@@ -17,18 +17,25 @@ from lev_desktop.progress import Cancelled, Progress
 
 def test_default_filename_is_thai():
     assert default_filename("plan", "อบต.หนองแสง", 2568, "pdf") == "แผนปฏิบัติงาน_อบต.หนองแสง_2568.pdf"
-    assert default_filename("monitoring", "สถอ.เมืองนครพนม", 2568, "xlsx") == \
-        "แบบติดตาม_สถอ.เมืองนครพนม_2568.xlsx"
-    assert default_filename("calendar", "อบต.หนองแสง", 2568, "pdf", (2025, 9)) == \
-        "ปฏิทินกำหนดส่ง_อบต.หนองแสง_2568_กย2568.pdf"
+    assert (
+        default_filename("monitoring", "สถอ.เมืองนครพนม", 2568, "xlsx")
+        == "แบบติดตาม_สถอ.เมืองนครพนม_2568.xlsx"
+    )
+    assert (
+        default_filename("calendar", "อบต.หนองแสง", 2568, "pdf", (2025, 9))
+        == "ปฏิทินกำหนดส่ง_อบต.หนองแสง_2568_กย2568.pdf"
+    )
 
 
-@pytest.mark.parametrize("raw, expected", [
-    ('แผน:งาน/อบต."ก"?.pdf', "แผน_งาน_อบต._ก__.pdf"),
-    ("CON.pdf", "_CON.pdf"),
-    ("ชื่อ  มี ช่องว่าง .pdf", "ชื่อ_มี_ช่องว่าง_.pdf"),
-    ("a" * 300 + ".xlsx", "a" * 145 + ".xlsx"),
-])
+@pytest.mark.parametrize(
+    "raw, expected",
+    [
+        ('แผน:งาน/อบต."ก"?.pdf', "แผน_งาน_อบต._ก__.pdf"),
+        ("CON.pdf", "_CON.pdf"),
+        ("ชื่อ  มี ช่องว่าง .pdf", "ชื่อ_มี_ช่องว่าง_.pdf"),
+        ("a" * 300 + ".xlsx", "a" * 145 + ".xlsx"),
+    ],
+)
 def test_sanitize_filename(raw, expected):
     assert sanitize_filename(raw) == expected
 
@@ -60,8 +67,13 @@ def test_cancel_leaves_no_file(report_store, tmp_path):
 
     progress._callback = cancel_on_third
     with pytest.raises(Cancelled):
-        generate(report_store, ReportRequest("summary", "4801006", 2568, "pdf"),
-                 tmp_path / "x.pdf", options=ReportOptions(), progress=progress)
+        generate(
+            report_store,
+            ReportRequest("summary", "4801006", 2568, "pdf"),
+            tmp_path / "x.pdf",
+            options=ReportOptions(),
+            progress=progress,
+        )
     assert list(tmp_path.iterdir()) == []
 
 
@@ -85,9 +97,23 @@ def test_cli_every_kind_and_format(demo_store, tmp_path, capsys):
         office = "D4801" if kind in ("monitoring", "calendar") else "4801006"
         for fmt in ("pdf", "xlsx"):
             out = tmp_path / f"{kind}.{fmt}"
-            code = main(["--db", str(demo_store.path), "report", kind, "--office", office,
-                         "--fiscal-year", "2568", "--out", str(out), "--thai-digits",
-                         "--month", "2025-09"])
+            code = main(
+                [
+                    "--db",
+                    str(demo_store.path),
+                    "report",
+                    kind,
+                    "--office",
+                    office,
+                    "--fiscal-year",
+                    "2568",
+                    "--out",
+                    str(out),
+                    "--thai-digits",
+                    "--month",
+                    "2025-09",
+                ]
+            )
             assert code == 0, (kind, fmt)
             assert out.stat().st_size > 1000
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".~lev-")]
@@ -99,12 +125,57 @@ def test_cli_errors(demo_store, tmp_path, capsys):
     db = str(demo_store.path)
     tmp_path = tmp_path / "out"
     tmp_path.mkdir()
-    assert main(["--db", db, "report", "plan", "--office", "4801006", "--fiscal-year", "2568",
-                 "--out", str(tmp_path / "x.docx")]) == 2
-    assert main(["--db", db, "report", "plan", "--office", "D4801", "--fiscal-year", "2568",
-                 "--out", str(tmp_path / "x.pdf")]) == 3
-    assert main(["--db", db, "report", "plan", "--office", "9999999", "--fiscal-year", "2568",
-                 "--out", str(tmp_path / "y.pdf")]) == 3
+    assert (
+        main(
+            [
+                "--db",
+                db,
+                "report",
+                "plan",
+                "--office",
+                "4801006",
+                "--fiscal-year",
+                "2568",
+                "--out",
+                str(tmp_path / "x.docx"),
+            ]
+        )
+        == 2
+    )
+    assert (
+        main(
+            [
+                "--db",
+                db,
+                "report",
+                "plan",
+                "--office",
+                "D4801",
+                "--fiscal-year",
+                "2568",
+                "--out",
+                str(tmp_path / "x.pdf"),
+            ]
+        )
+        == 3
+    )
+    assert (
+        main(
+            [
+                "--db",
+                db,
+                "report",
+                "plan",
+                "--office",
+                "9999999",
+                "--fiscal-year",
+                "2568",
+                "--out",
+                str(tmp_path / "y.pdf"),
+            ]
+        )
+        == 3
+    )
     err = capsys.readouterr().err
     assert "9999999" in err
     assert list(tmp_path.iterdir()) == []

@@ -16,8 +16,12 @@ from .conftest import ACTIVITY, HARD_WORDS, LOCATION, PROJECT, needs_poppler, no
 
 def make(store, kind: str, tmp_path: Path, office: str = "4801006", **opts) -> Path:
     options = ReportOptions(**{"signer_name": "นายทดสอบ ผู้ใหญ่", **opts})
-    return generate(store, ReportRequest(kind, office, 2568, "pdf", month=(2025, 9)),
-                    options=options, folder=tmp_path)
+    return generate(
+        store,
+        ReportRequest(kind, office, 2568, "pdf", month=(2025, 9)),
+        options=options,
+        folder=tmp_path,
+    )
 
 
 @needs_poppler
@@ -31,9 +35,13 @@ def test_lao_documents_keep_the_thai_text(report_store, tmp_path, kind):
     if kind == "summary":
         expected += [ACTIVITY, "15ก.พ.2568", "7,250.25"]
     if kind == "notice":
-        expected += ["ประกาศองค์การบริหารส่วนตำบลหนองแสง", "เรื่องผลการดำเนินงาน",
-                     "ประกาศณวันที่30กันยายนพ.ศ.2568", "จึงประกาศมาเพื่อทราบโดยทั่วกัน",
-                     "นายกองค์การบริหารส่วนตำบลหนองแสง"]
+        expected += [
+            "ประกาศองค์การบริหารส่วนตำบลหนองแสง",
+            "เรื่องผลการดำเนินงาน",
+            "ประกาศณวันที่30กันยายนพ.ศ.2568",
+            "จึงประกาศมาเพื่อทราบโดยทั่วกัน",
+            "นายกองค์การบริหารส่วนตำบลหนองแสง",
+        ]
     for phrase in expected:
         if kind in ("plan", "summary") and phrase in (PROJECT, LOCATION, ACTIVITY):
             # a table cell wraps; pdftotext may interleave its lines with the next column's,
@@ -47,8 +55,9 @@ def test_lao_documents_keep_the_thai_text(report_store, tmp_path, kind):
 @needs_poppler
 def test_fonts_are_sarabun_and_embedded(report_store, tmp_path):
     path = make(report_store, "summary", tmp_path)
-    out = subprocess.run(["pdffonts", str(path)], check=True, capture_output=True,
-                         text=True).stdout.splitlines()[2:]
+    out = subprocess.run(
+        ["pdffonts", str(path)], check=True, capture_output=True, text=True
+    ).stdout.splitlines()[2:]
     assert out, "no fonts listed"
     for line in out:
         assert "Sarabun" in line and " yes " in line, line
@@ -66,8 +75,13 @@ def test_thai_digits_option(report_store, tmp_path):
 
 @needs_poppler
 def test_letterhead_and_signer_position(report_store, tmp_path):
-    path = make(report_store, "notice", tmp_path, letterhead="ที่ นพ ๗๕๔๐๑/ว ๑๒๓",
-                signer_position="ปลัดองค์การบริหารส่วนตำบล ปฏิบัติหน้าที่แทน")
+    path = make(
+        report_store,
+        "notice",
+        tmp_path,
+        letterhead="ที่ นพ ๗๕๔๐๑/ว ๑๒๓",
+        signer_position="ปลัดองค์การบริหารส่วนตำบล ปฏิบัติหน้าที่แทน",
+    )
     text = norm(pdftotext(path))
     assert norm("ที่ นพ ๗๕๔๐๑/ว ๑๒๓") in text
     assert norm("ปลัดองค์การบริหารส่วนตำบล ปฏิบัติหน้าที่แทน") in text
@@ -91,17 +105,36 @@ def test_monitoring_header_repeats_on_every_page(tmp_path):
     from exports.reports.data import MonitoringData, MonitoringRow, OfficeInfo
     from exports.reports.documents import monitoring_pdf
 
-    office = OfficeInfo("P48", "สำนักงานส่งเสริมการปกครองท้องถิ่นจังหวัดนครพนม", "province", None,
-                        None, "48")
-    rows = [MonitoringRow(f"อำเภอที่{i // 20}", f"48{i // 20:02d}", f"อบต.ทดสอบ{i:04d}", f"x{i}",
-                          dt.date(2024, 10, 15), dt.date(2024, 11, 1), dt.date(2024, 11, 2), i % 7,
-                          dt.date(2025, 9, 20) if i % 3 else None, None, "")
-            for i in range(300)]
+    office = OfficeInfo(
+        "P48", "สำนักงานส่งเสริมการปกครองท้องถิ่นจังหวัดนครพนม", "province", None, None, "48"
+    )
+    rows = [
+        MonitoringRow(
+            f"อำเภอที่{i // 20}",
+            f"48{i // 20:02d}",
+            f"อบต.ทดสอบ{i:04d}",
+            f"x{i}",
+            dt.date(2024, 10, 15),
+            dt.date(2024, 11, 1),
+            dt.date(2024, 11, 2),
+            i % 7,
+            dt.date(2025, 9, 20) if i % 3 else None,
+            None,
+            "",
+        )
+        for i in range(300)
+    ]
     path = tmp_path / "f3.pdf"
     path.write_bytes(monitoring_pdf(MonitoringData(office, 2568, rows), ReportOptions()))
-    pages = int(next(line.split()[-1] for line in subprocess.run(
-        ["pdfinfo", str(path)], capture_output=True, text=True, check=True).stdout.splitlines()
-        if line.startswith("Pages:")))
+    pages = int(
+        next(
+            line.split()[-1]
+            for line in subprocess.run(
+                ["pdfinfo", str(path)], capture_output=True, text=True, check=True
+            ).stdout.splitlines()
+            if line.startswith("Pages:")
+        )
+    )
     assert pages > 5
     seen = []
     for page in range(1, pages + 1):
@@ -183,12 +216,14 @@ def test_a_row_taller_than_a_page_continues_on_the_next(tmp_path):
 
     office = OfficeInfo("4801006", "องค์การบริหารส่วนตำบลหนองแสง", "lao", "sao", "4801", "48")
     long_text = " ".join(f"กิจกรรมย่อยที่{i} ปั้นปุ๋ยหมักริมน้ำ" for i in range(250))
-    rows = [PlanRow(1, "โครงการยาวมาก", long_text, "เป้าหมาย", "ที่", Decimal("1000"), False,
-                    "ตัวชี้วัด", "ผล", 1),
-            PlanRow(2, "โครงการถัดไป", "สั้น", "เป้าหมาย", "ที่", None, True, "ตัวชี้วัด", "ผล", 1)]
+    rows = [
+        PlanRow(
+            1, "โครงการยาวมาก", long_text, "เป้าหมาย", "ที่", Decimal("1000"), False, "ตัวชี้วัด", "ผล", 1
+        ),
+        PlanRow(2, "โครงการถัดไป", "สั้น", "เป้าหมาย", "ที่", None, True, "ตัวชี้วัด", "ผล", 1),
+    ]
     path = tmp_path / "long.pdf"
-    path.write_bytes(plan_pdf(PlanData(office, 2568, "P1", {}, "draft", rows, {}),
-                              ReportOptions()))
+    path.write_bytes(plan_pdf(PlanData(office, 2568, "P1", {}, "draft", rows, {}), ReportOptions()))
     text = norm(pdftotext(path))
     assert norm("กิจกรรมย่อยที่249") in text and norm("โครงการถัดไป") in text
     assert norm("กิจกรรมย่อยที่0") in text

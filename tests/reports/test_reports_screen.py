@@ -43,9 +43,13 @@ def select_kind(widget, kind):
 
 def test_screen_saves_every_kind(qtbot, screen, tmp_path, monkeypatch):
     codes = [screen.office.itemData(i) for i in range(screen.office.count())]
-    assert "D4801" not in codes and "4801006" in codes   # plan: the LAOs of a district
-    for kind, fmt in [("plan", "pdf"), ("monitoring", "xlsx"), ("calendar", "pdf"),
-                      ("softpower", "xlsx")]:
+    assert "D4801" not in codes and "4801006" in codes  # plan: the LAOs of a district
+    for kind, fmt in [
+        ("plan", "pdf"),
+        ("monitoring", "xlsx"),
+        ("calendar", "pdf"),
+        ("softpower", "xlsx"),
+    ]:
         select_kind(screen, kind)
         if kind == "plan":
             screen.office.setCurrentIndex(screen.office.findData("4801006"))

@@ -18,8 +18,12 @@ from .conftest import ACTIVITY, FORMULA_TEXT, LOCATION, PROJECT, needs_soffice
 
 
 def make(store, kind, tmp_path, office="4801006", **opts) -> Path:
-    return generate(store, ReportRequest(kind, office, 2568, "xlsx", month=(2025, 9)),
-                    options=ReportOptions(**opts), folder=tmp_path)
+    return generate(
+        store,
+        ReportRequest(kind, office, 2568, "xlsx", month=(2025, 9)),
+        options=ReportOptions(**opts),
+        folder=tmp_path,
+    )
 
 
 def find_row(ws, text):
@@ -54,16 +58,29 @@ def test_summary_dates_are_dates_in_be(report_store, tmp_path):
     assert row[2].number_format == DATE_FORMAT
     assert row[8].value == pytest.approx(7250.25)
     assert row[10].value == "@ทีมงาน" and row[10].data_type == "s"
-    ws = openpyxl.load_workbook(make(report_store, "summary", tmp_path / "t",
-                                     thai_digits=True)).worksheets[0]
+    ws = openpyxl.load_workbook(
+        make(report_store, "summary", tmp_path / "t", thai_digits=True)
+    ).worksheets[0]
     assert find_row(ws, ACTIVITY)[2].number_format == DATE_FORMAT_THAI
 
 
 def soffice_csv(path: Path, out: Path) -> list[list[str]]:
     out.mkdir(parents=True, exist_ok=True)
-    subprocess.run(["soffice", "--headless", f"-env:UserInstallation=file://{out}/profile",
-                    "--convert-to", 'csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,true',
-                    "--outdir", str(out), str(path)], check=True, capture_output=True, timeout=180)
+    subprocess.run(
+        [
+            "soffice",
+            "--headless",
+            f"-env:UserInstallation=file://{out}/profile",
+            "--convert-to",
+            "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,true",
+            "--outdir",
+            str(out),
+            str(path),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=180,
+    )
     with (out / (path.stem + ".csv")).open(encoding="utf-8") as handle:
         return list(csv.reader(handle))
 
@@ -74,12 +91,12 @@ def test_libreoffice_reads_the_same_values(report_store, tmp_path):
     summary = make(report_store, "summary", tmp_path)
     rows = soffice_csv(plan, tmp_path / "csv")
     project = next(r for r in rows if PROJECT in r)
-    assert project[2] == FORMULA_TEXT          # shown as text, not evaluated
+    assert project[2] == FORMULA_TEXT  # shown as text, not evaluated
     assert project[5] == "12,500.50"
     assert project[4] == LOCATION
     rows = soffice_csv(summary, tmp_path / "csv")
     activity = next(r for r in rows if ACTIVITY in r)
-    assert activity[2] == "15 ก.พ. 2568"      # the Buddhist-era year from the date format
+    assert activity[2] == "15 ก.พ. 2568"  # the Buddhist-era year from the date format
     assert activity[8] == "7,250.25"
 
 

@@ -12,8 +12,9 @@ from exports.xlsx.lao_list import LaoListError, read_lao_list
 from lev_desktop.services.offices import add_laos, list_offices, subordinate_laos
 
 
-def write_list(path: Path, rows: list[list], header=("ลำดับ", "ชื่อ อปท.", "ประเภท", "อำเภอ"),
-               title: bool = True) -> Path:
+def write_list(
+    path: Path, rows: list[list], header=("ลำดับ", "ชื่อ อปท.", "ประเภท", "อำเภอ"), title: bool = True
+) -> Path:
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = "รายชื่อ"
@@ -28,11 +29,14 @@ def write_list(path: Path, rows: list[list], header=("ลำดับ", "ชื�
 
 
 def test_reads_thai_headers_below_a_title(tmp_path: Path):
-    path = write_list(tmp_path / "laos.xlsx", [
-        [1, "องค์การบริหารส่วนตำบลนาราชควาย", "อบต.", "เมืองนครพนม"],
-        [2, "เทศบาลตำบลธาตุพนม", "เทศบาลตำบล", "อำเภอธาตุพนม"],
-        [3, "เทศบาลเมืองนครพนม", "", "อ.เมืองนครพนม"],
-    ])
+    path = write_list(
+        tmp_path / "laos.xlsx",
+        [
+            [1, "องค์การบริหารส่วนตำบลนาราชควาย", "อบต.", "เมืองนครพนม"],
+            [2, "เทศบาลตำบลธาตุพนม", "เทศบาลตำบล", "อำเภอธาตุพนม"],
+            [3, "เทศบาลเมืองนครพนม", "", "อ.เมืองนครพนม"],
+        ],
+    )
     preview = read_lao_list(path, province_code="48")
     assert preview.header_line == 3
     assert [r.line for r in preview.rows] == [4, 5, 6]
@@ -44,13 +48,18 @@ def test_reads_thai_headers_below_a_title(tmp_path: Path):
 
 
 def test_english_headers_and_row_problems(tmp_path: Path):
-    path = write_list(tmp_path / "en.xlsx", [
-        ["อบต.ทดสอบ", "cooperative", "Mueang Nakhon Phanom"],
-        ["", "อบต.", "เมืองนครพนม"],
-        ["องค์การบริหารส่วนตำบลกุรุคุ", "อบต.", "อำเภอที่ไม่มีจริง"],
-        ["องค์การบริหารส่วนตำบลโพนทอง", "อบต.", "เมืองนครพนม"],
-        ["องค์การบริหารส่วนตำบลโพนทอง", "อบต.", "เมืองนครพนม"],
-    ], header=("Name", "Type", "District"), title=False)
+    path = write_list(
+        tmp_path / "en.xlsx",
+        [
+            ["อบต.ทดสอบ", "cooperative", "Mueang Nakhon Phanom"],
+            ["", "อบต.", "เมืองนครพนม"],
+            ["องค์การบริหารส่วนตำบลกุรุคุ", "อบต.", "อำเภอที่ไม่มีจริง"],
+            ["องค์การบริหารส่วนตำบลโพนทอง", "อบต.", "เมืองนครพนม"],
+            ["องค์การบริหารส่วนตำบลโพนทอง", "อบต.", "เมืองนครพนม"],
+        ],
+        header=("Name", "Type", "District"),
+        title=False,
+    )
     preview = read_lao_list(path, province_code="48")
     problems = [r.problems for r in preview.rows]
     assert any("cooperative" in p for p in problems[0])
@@ -62,9 +71,12 @@ def test_english_headers_and_row_problems(tmp_path: Path):
 
 
 def test_existing_lao_keeps_its_code(tmp_path: Path):
-    path = write_list(tmp_path / "again.xlsx", [[1, "องค์การบริหารส่วนตำบลหนองแสง", "อบต.", "เมืองนครพนม"]])
-    preview = read_lao_list(path, province_code="48",
-                            existing=[("4801006", "องค์การบริหารส่วนตำบลหนองแสง", "4801")])
+    path = write_list(
+        tmp_path / "again.xlsx", [[1, "องค์การบริหารส่วนตำบลหนองแสง", "อบต.", "เมืองนครพนม"]]
+    )
+    preview = read_lao_list(
+        path, province_code="48", existing=[("4801006", "องค์การบริหารส่วนตำบลหนองแสง", "4801")]
+    )
     assert preview.rows[0].code == "4801006"
 
 
@@ -89,9 +101,15 @@ def test_foreign_spreadsheet_is_refused(tmp_path: Path):
 
 def test_add_laos_is_all_or_nothing(demo_store):
     before = len(list_offices(demo_store))
-    rows = [{"code": "4801090", "name": "องค์การบริหารส่วนตำบลใหม่", "lao_type": "sao",
-             "district_code": "4801"},
-            {"code": "4801091", "name": "ผิด", "lao_type": "สหกรณ์", "district_code": "4801"}]
+    rows = [
+        {
+            "code": "4801090",
+            "name": "องค์การบริหารส่วนตำบลใหม่",
+            "lao_type": "sao",
+            "district_code": "4801",
+        },
+        {"code": "4801091", "name": "ผิด", "lao_type": "สหกรณ์", "district_code": "4801"},
+    ]
     with pytest.raises(ValueError):
         add_laos(demo_store, rows)
     assert len(list_offices(demo_store)) == before

@@ -125,8 +125,9 @@ def _type(widget, text: str) -> None:
     widget.setFocus()
     for ch in text:
         for kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
-            QApplication.sendEvent(widget, QKeyEvent(kind, Qt.Key.Key_unknown,
-                                                     Qt.KeyboardModifier.NoModifier, ch))
+            QApplication.sendEvent(
+                widget, QKeyEvent(kind, Qt.Key.Key_unknown, Qt.KeyboardModifier.NoModifier, ch)
+            )
 
 
 def test_wizard_creates_an_lao_office(app, qtbot, empty_store, open_ctx):
@@ -233,8 +234,9 @@ def test_settings_save(app, qtbot, lao_store, open_ctx):
     _type(screen.printing.signer_name, "นายสมชาย รักษ์โลก")
     _type(screen.printing.signer_position, "นายกองค์การบริหารส่วนตำบลหนองแสง")
     screen.printing.save()
-    qtbot.waitUntil(lambda: options.get(lao_store, "print.signer_name") == "นายสมชาย รักษ์โลก",
-                    timeout=5000)
+    qtbot.waitUntil(
+        lambda: options.get(lao_store, "print.signer_name") == "นายสมชาย รักษ์โลก", timeout=5000
+    )
     assert options.get(lao_store, "print.thai_digits") is True
     assert options.get(lao_store, "print.signer_position") == "นายกองค์การบริหารส่วนตำบลหนองแสง"
     assert options.get(lao_store, "reminder.days") == 7
@@ -276,11 +278,14 @@ def test_lao_import_preview_apply_and_broken_file(app, qtbot, demo_store, open_c
     assert "ไม่ใช่ไฟล์ Excel" in tab.last_message
     assert len(list_offices(demo_store)) == before
 
-    path = _xlsx(tmp_path / "laos.xlsx", [
-        ["องค์การบริหารส่วนตำบลนาราชควาย", "อบต.", "เมืองนครพนม"],
-        ["องค์การบริหารส่วนตำบลหนองแสง", "อบต.", "เมืองนครพนม"],   # already there: updated
-        ["อบต.ผิด", "สหกรณ์", "เมืองนครพนม"],                        # skipped
-    ])
+    path = _xlsx(
+        tmp_path / "laos.xlsx",
+        [
+            ["องค์การบริหารส่วนตำบลนาราชควาย", "อบต.", "เมืองนครพนม"],
+            ["องค์การบริหารส่วนตำบลหนองแสง", "อบต.", "เมืองนครพนม"],  # already there: updated
+            ["อบต.ผิด", "สหกรณ์", "เมืองนครพนม"],  # skipped
+        ],
+    )
     tab.start_import(str(path))
     qtbot.waitUntil(lambda: tab.preview_dialog is not None, timeout=5000)
     dialog = tab.preview_dialog
@@ -304,15 +309,17 @@ def test_programmes_and_letters(app, qtbot, lao_store, open_ctx):
     qtbot.waitUntil(lambda: tab.model.rowCount() == 5, timeout=5000)
     html = tab.details.toPlainText()
     assert "มท ๐๘๒๐.๒/ว ๕๐๓๗" in html
-    assert "26 พฤษภาคม 2567" in html            # the letter date in BE
-    assert "ภายในวันที่ 31 ธันวาคม 2567" in html   # a rule in words
+    assert "26 พฤษภาคม 2567" in html  # the letter date in BE
+    assert "ภายในวันที่ 31 ธันวาคม 2567" in html  # a rule in words
     tab.save_new({"template": "P1", "code": "P1-2569", "name": None, "fiscal_year": 2569})
     qtbot.waitUntil(lambda: tab.model.rowCount() == 6, timeout=5000)
     assert get_programme(lao_store, "P1-2569").fiscal_year == 2569
     programme = get_programme(lao_store, "P1-2569")
     tab.save_letter(programme.id, {**programme.letter, "number": "นพ ๐๐๒๓.๖/ว ๙๙"})
-    qtbot.waitUntil(lambda: get_programme(lao_store, "P1-2569").letter["number"] == "นพ ๐๐๒๓.๖/ว ๙๙",
-                    timeout=5000)
+    qtbot.waitUntil(
+        lambda: get_programme(lao_store, "P1-2569").letter["number"] == "นพ ๐๐๒๓.๖/ว ๙๙",
+        timeout=5000,
+    )
 
     screen.show_tab("letters")
     letters = screen.letters
@@ -345,12 +352,20 @@ def test_table_models(app, qtmodeltester, demo_store, tmp_path):
     qtmodeltester.check(LaoTableModel(subordinate_laos(demo_store)))
     qtmodeltester.check(LaoTableModel([]))
     qtmodeltester.check(ProgrammeTableModel(list_programmes(demo_store)))
-    register_letter(demo_store, receipt_no="12", received_at=dt.datetime(2024, 5, 15, 9, 0),
-                    letter_no="นพ ๐๐๒๓.๖/ว ๕๘๗", subject="ทดสอบ")
+    register_letter(
+        demo_store,
+        receipt_no="12",
+        received_at=dt.datetime(2024, 5, 15, 9, 0),
+        letter_no="นพ ๐๐๒๓.๖/ว ๕๘๗",
+        subject="ทดสอบ",
+    )
     qtmodeltester.check(LetterTableModel(list_letters(demo_store), programmes={}))
-    preview = read_lao_list(_xlsx(tmp_path / "m.xlsx", [["อบต.ก", "อบต.", "เมืองนครพนม"],
-                                                        ["", "", ""], ["x", "y", "z"]]),
-                            province_code="48")
+    preview = read_lao_list(
+        _xlsx(
+            tmp_path / "m.xlsx", [["อบต.ก", "อบต.", "เมืองนครพนม"], ["", "", ""], ["x", "y", "z"]]
+        ),
+        province_code="48",
+    )
     qtmodeltester.check(LaoPreviewModel(preview.rows))
 
 
@@ -370,7 +385,7 @@ def test_crash_dialog_and_runner_bug(app, qtbot, lao_store, open_ctx):
     dialog.copy_button.click()
     assert "deliberate failure" in QGuiApplication.clipboard().text()
     dialog.close()
-    log = (Path(__import__("lev_desktop.paths", fromlist=["log_dir"]).log_dir()))
+    log = Path(__import__("lev_desktop.paths", fromlist=["log_dir"]).log_dir())
     assert log.exists()
 
 
@@ -382,9 +397,13 @@ def test_app_module_starts_and_paints(tmp_path):
     import sys
 
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "LEV_DATA_DIR": str(tmp_path)}
-    result = subprocess.run([sys.executable, "-m", "ui.app", "--demo", "--lang", "th",
-                             "--measure-startup"], env=env, capture_output=True, text=True,
-                            timeout=180)
+    result = subprocess.run(
+        [sys.executable, "-m", "ui.app", "--demo", "--lang", "th", "--measure-startup"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
     assert result.returncode == 0, result.stderr
     lines = result.stdout.split()
     assert lines[0] == "OPENING_PAINT" and lines[2] == "FIRST_PAINT"
@@ -398,7 +417,9 @@ def test_app_module_starts_and_paints(tmp_path):
 def test_qt_standard_buttons_are_thai(app):
     from PySide6.QtWidgets import QDialogButtonBox
 
-    box = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+    box = QDialogButtonBox(
+        QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+    )
     assert box.button(QDialogButtonBox.StandardButton.Ok).text() == "ตกลง"
     assert box.button(QDialogButtonBox.StandardButton.Cancel).text() == "ยกเลิก"
 
@@ -428,6 +449,8 @@ def test_patched_font_checksums():
     assert _checksum(patched) == 0xB1B0AFBA  # the whole-font checksum rule of the TrueType spec
     count = struct.unpack(">H", patched[4:6])[0]
     for index in range(count):
-        tag, checksum, offset, length = struct.unpack(">4sIII", patched[12 + 16 * index:28 + 16 * index])
+        tag, checksum, offset, length = struct.unpack(
+            ">4sIII", patched[12 + 16 * index : 28 + 16 * index]
+        )
         if tag != b"head":
-            assert _checksum(patched[offset:offset + length]) == checksum, tag
+            assert _checksum(patched[offset : offset + length]) == checksum, tag

@@ -11,8 +11,26 @@ import pytest
 from reportlab.lib.pagesizes import A4
 from reportlab.platypus import SimpleDocTemplate
 
-HARD_WORDS = ["ที่", "ผู้", "ญี่ปุ่น", "ปั้น", "น้ำ", "ปุ๋ย", "เคลื่อน", "ฐุ", "ญุ", "ฝั่ง", "ปิ่น",
-              "ก่ำ", "ฟ้า", "ป่า", "ฤๅษี", "ฎีกา", "ฏุ", "ฬุ"]
+HARD_WORDS = [
+    "ที่",
+    "ผู้",
+    "ญี่ปุ่น",
+    "ปั้น",
+    "น้ำ",
+    "ปุ๋ย",
+    "เคลื่อน",
+    "ฐุ",
+    "ญุ",
+    "ฝั่ง",
+    "ปิ่น",
+    "ก่ำ",
+    "ฟ้า",
+    "ป่า",
+    "ฤๅษี",
+    "ฎีกา",
+    "ฏุ",
+    "ฬุ",
+]
 
 
 def tool(name: str) -> str:
@@ -29,19 +47,22 @@ def build(story, path: Path, **kwargs) -> Path:
 
 
 def pdftotext(path: Path, *args: str) -> str:
-    out = subprocess.run([tool("pdftotext"), "-enc", "UTF-8", *args, str(path), "-"],
-                         check=True, capture_output=True)
+    out = subprocess.run(
+        [tool("pdftotext"), "-enc", "UTF-8", *args, str(path), "-"], check=True, capture_output=True
+    )
     return out.stdout.decode("utf-8")
 
 
 def pdffonts(path: Path) -> str:
-    return subprocess.run([tool("pdffonts"), str(path)], check=True, capture_output=True,
-                          text=True).stdout
+    return subprocess.run(
+        [tool("pdffonts"), str(path)], check=True, capture_output=True, text=True
+    ).stdout
 
 
 def page_count(path: Path) -> int:
-    out = subprocess.run([tool("pdfinfo"), str(path)], check=True, capture_output=True,
-                         text=True).stdout
+    out = subprocess.run(
+        [tool("pdfinfo"), str(path)], check=True, capture_output=True, text=True
+    ).stdout
     return int(next(line.split()[1] for line in out.splitlines() if line.startswith("Pages:")))
 
 

@@ -10,16 +10,17 @@ from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import PageBreak, Spacer, Table, TableStyle
 
-from exports.pdf import (ShapingUnavailable, ThaiParagraph, register_fonts, segment,
-                                     thai_styles)
+from exports.pdf import ShapingUnavailable, ThaiParagraph, register_fonts, segment, thai_styles
 from exports.pdf.words import is_cluster_start, joins_previous, word_list_path
 from exports.pdf.shaping import string_width
 
 from .helpers import build, nfkd, page_count, pdftotext, squash
 
-TEXT = ("องค์การบริหารส่วนตำบลหนองแสงจัดกิจกรรมคัดแยกขยะมูลฝอยที่ต้นทางร่วมกับผู้ใหญ่บ้าน"
-        "และอาสาสมัครท้องถิ่นรักษ์โลก (อถล.) เมื่อวันที่ 15 ก.พ. 2568 มีผู้เข้าร่วม 1,250 คน "
-        "น้ำปุ๋ยหมักชีวภาพถูกแจกจ่ายให้ชาวบ้านชาวญี่ปุ่นที่ปั้นดินเคลื่อนย้ายไปยังฝั่งแม่น้ำโขง ")
+TEXT = (
+    "องค์การบริหารส่วนตำบลหนองแสงจัดกิจกรรมคัดแยกขยะมูลฝอยที่ต้นทางร่วมกับผู้ใหญ่บ้าน"
+    "และอาสาสมัครท้องถิ่นรักษ์โลก (อถล.) เมื่อวันที่ 15 ก.พ. 2568 มีผู้เข้าร่วม 1,250 คน "
+    "น้ำปุ๋ยหมักชีวภาพถูกแจกจ่ายให้ชาวบ้านชาวญี่ปุ่นที่ปั้นดินเคลื่อนย้ายไปยังฝั่งแม่น้ำโขง "
+)
 
 
 def _words(n: int, seed: int) -> str:
@@ -44,8 +45,9 @@ def _words_at(text: str) -> list[tuple[int, int, str]]:
     return out
 
 
-def _assert_breaks_between_words(source: str, lines: list[str], width: float | None = None,
-                                 font_size: float = 16) -> None:
+def _assert_breaks_between_words(
+    source: str, lines: list[str], width: float | None = None, font_size: float = 16
+) -> None:
     """Every line ends at a word end; inside a word only if that word alone is wider than
     the line (then at a grapheme-cluster boundary)."""
     words = _words_at(source)
@@ -58,7 +60,8 @@ def _assert_breaks_between_words(source: str, lines: list[str], width: float | N
         assert width is not None, "line ends inside a word: %r" % line
         start, _end, token = next(w for w in words if w[0] < at < w[1])
         assert string_width(token.strip(), "Sarabun", font_size) > width, (
-            "line ends inside a word that fits: %r" % line)
+            "line ends inside a word that fits: %r" % line
+        )
         assert is_cluster_start(nfkd(token.strip()), at - start), line
     assert at == len(squash(source))
 
@@ -77,8 +80,7 @@ def test_engine_lines_end_at_word_boundaries(seed):
     text = _words(300, seed)
     rng = random.Random(seed)
     for width in (60, 120, 233, 400):
-        style = ParagraphStyle("t", parent=thai_styles()["body"],
-                               fontSize=rng.choice([12, 14, 16]))
+        style = ParagraphStyle("t", parent=thai_styles()["body"], fontSize=rng.choice([12, 14, 16]))
         para = ThaiParagraph(text, style)
         para.wrap(width, 10_000)
         lines = para.line_texts()
@@ -132,9 +134,11 @@ def test_alignment_positions(align):
     para.drawOn(canvas, 0, 0)
     code = "\n".join(canvas._code)
     xs = [float(line.split()[4]) for line in code.splitlines() if line.endswith(" Tm")]
-    expected = {TA_CENTER: [(300 - ln.width) / 2 for ln in para.lines],
-                TA_RIGHT: [300 - ln.width for ln in para.lines],
-                TA_JUSTIFY: [0.0 for _ln in para.lines]}[align]
+    expected = {
+        TA_CENTER: [(300 - ln.width) / 2 for ln in para.lines],
+        TA_RIGHT: [300 - ln.width for ln in para.lines],
+        TA_JUSTIFY: [0.0 for _ln in para.lines],
+    }[align]
     assert xs == pytest.approx(expected, abs=0.01)
     if align == TA_JUSTIFY:
         assert "TJ" in code
@@ -153,8 +157,14 @@ def test_markup_runs_and_bold_font(tmp_path):
 
 def test_long_paragraph_splits_across_pages(tmp_path):
     text = (TEXT * 60).strip()
-    pdf = build([Spacer(1, 300), ThaiParagraph(text, thai_styles()["body"]),
-                 ThaiParagraph("จบ", thai_styles()["body"])], tmp_path / "long.pdf")
+    pdf = build(
+        [
+            Spacer(1, 300),
+            ThaiParagraph(text, thai_styles()["body"]),
+            ThaiParagraph("จบ", thai_styles()["body"]),
+        ],
+        tmp_path / "long.pdf",
+    )
     assert page_count(pdf) >= 3
     pages = pdftotext(pdf).split("\f")
     assert squash("".join(pages)) == squash(text + "จบ")
@@ -186,12 +196,19 @@ def test_table_with_multiline_cells_across_pages(tmp_path):
     st = thai_styles()
     rows = [[ThaiParagraph(h, st["table_header"]) for h in ("ที่", "อำเภอ", "หมายเหตุ")]]
     for i in range(40):
-        rows.append([ThaiParagraph(str(i + 1), st["table"]),
-                     ThaiParagraph("เมืองนครพนม", st["table"]),
-                     ThaiParagraph("แถว %d %s" % (i + 1, TEXT), st["table"])])
+        rows.append(
+            [
+                ThaiParagraph(str(i + 1), st["table"]),
+                ThaiParagraph("เมืองนครพนม", st["table"]),
+                ThaiParagraph("แถว %d %s" % (i + 1, TEXT), st["table"]),
+            ]
+        )
     table = Table(rows, colWidths=[30, 90, 300], repeatRows=1)
-    table.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.5, "#888888"),
-                               ("VALIGN", (0, 0), (-1, -1), "TOP")]))
+    table.setStyle(
+        TableStyle(
+            [("GRID", (0, 0), (-1, -1), 0.5, "#888888"), ("VALIGN", (0, 0), (-1, -1), "TOP")]
+        )
+    )
     pdf = build([table], tmp_path / "table.pdf")
     assert page_count(pdf) >= 3
     text = squash(pdftotext(pdf))
@@ -208,8 +225,11 @@ def test_table_with_multiline_cells_across_pages(tmp_path):
 def test_table_row_taller_than_a_page_splits_inside_the_row(tmp_path):
     st = thai_styles()
     big = (TEXT * 25).strip()
-    table = Table([[ThaiParagraph("1", st["table"]), ThaiParagraph(big, st["table"])]],
-                  colWidths=[30, 400], splitInRow=1)
+    table = Table(
+        [[ThaiParagraph("1", st["table"]), ThaiParagraph(big, st["table"])]],
+        colWidths=[30, 400],
+        splitInRow=1,
+    )
     pdf = build([table, PageBreak()], tmp_path / "tall.pdf")
     assert page_count(pdf) >= 2
     assert squash(big) in squash(pdftotext(pdf))
@@ -267,14 +287,41 @@ def test_pdftotext_layout_table_cell_lines_end_at_word_boundaries(tmp_path):
 from hypothesis import given, settings  # noqa: E402
 from hypothesis import strategies as hs  # noqa: E402
 
-_PARTS = ["ที่", "ผู้", "ญี่ปุ่น", "ปั้น", "น้ำ", "ปุ๋ย", "เคลื่อน", "กำแพงเพชร", " ", " ", "\n",
-          "15 ก.พ. 2568", "abc", "1,250.50", "(", ")", "ๆ", "\t", "\u200b", "องค์การบริหารส่วนตำบล",
-          "ฤๅษี", "ก่ำ", "\u00a0", "เ", "ุ"]
+_PARTS = [
+    "ที่",
+    "ผู้",
+    "ญี่ปุ่น",
+    "ปั้น",
+    "น้ำ",
+    "ปุ๋ย",
+    "เคลื่อน",
+    "กำแพงเพชร",
+    " ",
+    " ",
+    "\n",
+    "15 ก.พ. 2568",
+    "abc",
+    "1,250.50",
+    "(",
+    ")",
+    "ๆ",
+    "\t",
+    "\u200b",
+    "องค์การบริหารส่วนตำบล",
+    "ฤๅษี",
+    "ก่ำ",
+    "\u00a0",
+    "เ",
+    "ุ",
+]
 
 
 @settings(max_examples=150, deadline=None)
-@given(hs.lists(hs.sampled_from(_PARTS), max_size=40), hs.integers(20, 400),
-       hs.sampled_from([10, 14, 16, 22]))
+@given(
+    hs.lists(hs.sampled_from(_PARTS), max_size=40),
+    hs.integers(20, 400),
+    hs.sampled_from([10, 14, 16, 22]),
+)
 def test_layout_never_loses_text_or_splits_a_cluster(parts, width, size):
     text = "".join(parts)
     style = ParagraphStyle("h", parent=thai_styles()["body"], fontSize=size, leading=size * 1.5)
@@ -288,8 +335,7 @@ def test_layout_never_loses_text_or_splits_a_cluster(parts, width, size):
             assert line[0] not in " \t\n" and line[-1] not in " \t\n"  # (U+00A0 is text)
             # no line starts with a mark unless the source text itself does
             if joins_previous(line[0]):
-                assert expected.lstrip().startswith(line[0]) or any(
-                    p == "ุ" for p in parts)
+                assert expected.lstrip().startswith(line[0]) or any(p == "ุ" for p in parts)
         if string_width(line, "Sarabun", size) > width + 0.01:
             assert len([c for i, c in enumerate(line) if is_cluster_start(line, i)]) == 1
 

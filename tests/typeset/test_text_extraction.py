@@ -14,8 +14,9 @@ from exports.pdf.shaping import shape
 
 from .helpers import HARD_WORDS, build, nfkd, pdffonts, pdftotext, squash
 
-SENTENCE = ("ผู้ใหญ่บ้านชาวญี่ปุ่นปั้นโอ่งใส่น้ำปุ๋ยหมัก แล้วเคลื่อนย้ายไปที่ฝั่งแม่น้ำโขง "
-            "ฐานข้อมูลของ อบต. ปรับปรุงเมื่อ 15 ก.พ. 2568")
+SENTENCE = (
+    "ผู้ใหญ่บ้านชาวญี่ปุ่นปั้นโอ่งใส่น้ำปุ๋ยหมัก แล้วเคลื่อนย้ายไปที่ฝั่งแม่น้ำโขง ฐานข้อมูลของ อบต. ปรับปรุงเมื่อ 15 ก.พ. 2568"
+)
 
 
 def _story(style_names=("body", "title", "table", "heading1")):
@@ -24,10 +25,12 @@ def _story(style_names=("body", "title", "table", "heading1")):
     for name in style_names:
         story.append(ThaiParagraph(" ".join(HARD_WORDS), st[name]))
         story.append(ThaiParagraph(SENTENCE, st[name]))
-    story.append(ThaiParagraph("<b>%s</b> <i>%s</i>" % (SENTENCE, " ".join(HARD_WORDS)),
-                               st["body"]))
-    story.append(Table([[ThaiParagraph(w, st["table"]) for w in HARD_WORDS[:6]]],
-                       colWidths=[60] * 6))
+    story.append(
+        ThaiParagraph("<b>%s</b> <i>%s</i>" % (SENTENCE, " ".join(HARD_WORDS)), st["body"])
+    )
+    story.append(
+        Table([[ThaiParagraph(w, st["table"]) for w in HARD_WORDS[:6]]], colWidths=[60] * 6)
+    )
     return story
 
 

@@ -11,7 +11,9 @@ def type_text(widget, text):
     """Types any text, Thai digits included, one key event per character (see FIELD-NOTES)."""
     for ch in text:
         for kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
-            QApplication.sendEvent(widget, QKeyEvent(kind, Qt.Key.Key_unknown, Qt.KeyboardModifier.NoModifier, ch))
+            QApplication.sendEvent(
+                widget, QKeyEvent(kind, Qt.Key.Key_unknown, Qt.KeyboardModifier.NoModifier, ch)
+            )
 
 
 def test_typing_a_be_date(qtbot):

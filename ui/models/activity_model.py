@@ -32,8 +32,8 @@ class ActivitiesModel(RowTableModel):
 
     def __init__(self, parent=None):  # noqa: ANN001
         super().__init__(parent)
-        self.default_item_id = ""        # plan row new activities go to
-        self.projects: dict[str, tuple[str, str]] = {}   # plan row id → (project, kpi)
+        self.default_item_id = ""  # plan row new activities go to
+        self.projects: dict[str, tuple[str, str]] = {}  # plan row id → (project, kpi)
 
     def display(self, row: ActivityRow, column: Column, position: int) -> str:
         if column.key in ("held_on", "held_until"):
@@ -63,9 +63,14 @@ class ActivitiesModel(RowTableModel):
                 try:
                     date = parse_date(str(value))
                 except ValueError as exc:
-                    raise CellError(_("Please enter a date as day/month/BE year, e.g. 15/02/2568")) from exc
-            problems = [p for p in validate_activity({**row.values(), column.key: date})
-                        if p.field == "held_until"]
+                    raise CellError(
+                        _("Please enter a date as day/month/BE year, e.g. 15/02/2568")
+                    ) from exc
+            problems = [
+                p
+                for p in validate_activity({**row.values(), column.key: date})
+                if p.field == "held_until"
+            ]
             if problems and date is not None:
                 raise CellError(problems[0].message)
             return {column.key: date}
@@ -73,7 +78,11 @@ class ActivitiesModel(RowTableModel):
             parsed, error = parse_indicator_value({"type": "baht", "min": 0}, value)
             if error:
                 raise CellError(error)
-            return {"budget_spent": None if parsed is None else Decimal(parsed).quantize(Decimal("0.01"))}
+            return {
+                "budget_spent": None
+                if parsed is None
+                else Decimal(parsed).quantize(Decimal("0.01"))
+            }
         if column.key == "participants":
             parsed, error = parse_indicator_value({"type": "integer", "min": 0}, value)
             if error:

@@ -31,9 +31,14 @@ class OfficeStatusModel(QAbstractTableModel):
     def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self.HEADERS)
 
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal \
-                and 0 <= section < len(self.HEADERS):
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if (
+            role == Qt.ItemDataRole.DisplayRole
+            and orientation == Qt.Orientation.Horizontal
+            and 0 <= section < len(self.HEADERS)
+        ):
             return _(self.HEADERS[section])
         return None
 
@@ -51,7 +56,10 @@ class OfficeStatusModel(QAbstractTableModel):
             return str(row.rows if column == 4 else row.activities)
         if role == Qt.ItemDataRole.ToolTipRole and column == 0:
             return f"{row.name} ({row.code})"
-        if status is not None and role in (Qt.ItemDataRole.BackgroundRole, Qt.ItemDataRole.ForegroundRole):
+        if status is not None and role in (
+            Qt.ItemDataRole.BackgroundRole,
+            Qt.ItemDataRole.ForegroundRole,
+        ):
             background, foreground = status_colors(status)
             return background if role == Qt.ItemDataRole.BackgroundRole else foreground
         if role == Qt.ItemDataRole.UserRole:

@@ -29,7 +29,7 @@ NO_BUDGET_WORDS = ("ไม่ใช้งบประมาณ", "ไม่ใ�
 
 
 def budget_display(row: ItemRow) -> str:
-    """"12,500.00" or "ไม่ใช้งบประมาณ" (the column header says บาท)."""
+    """ "12,500.00" or "ไม่ใช้งบประมาณ" (the column header says บาท)."""
     if row.no_budget:
         return NO_BUDGET_TEXT
     return "" if row.budget is None else format_number(row.budget, 2)
@@ -90,7 +90,8 @@ class PlanItemsModel(RowTableModel):
     def tooltip(self, row: ItemRow, column: Column) -> str | None:
         if column.key == "progress":
             return _("{done} of {planned} planned activities held").format(
-                done=row.done, planned=row.planned_activities)
+                done=row.done, planned=row.planned_activities
+            )
         return None
 
     def after_fields(self, row: ItemRow, values: dict[str, Any]) -> None:

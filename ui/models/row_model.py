@@ -25,8 +25,8 @@ Index = QModelIndex | QPersistentModelIndex
 @dataclass(frozen=True)
 class Column:
     key: str
-    title: str            # msgid
-    kind: str = "text"    # text | line | money | budget | int | date | seq | readonly
+    title: str  # msgid
+    kind: str = "text"  # text | line | money | budget | int | date | seq | readonly
     width: int = 160
 
 
@@ -35,18 +35,18 @@ class CellError(ValueError):
 
 
 class RowTableModel(QAbstractTableModel):
-    changed = Signal(object)     # {"upserts": [dict], "deletes": [str]}
-    problem = Signal(str)        # a typed value was refused
+    changed = Signal(object)  # {"upserts": [dict], "deletes": [str]}
+    problem = Signal(str)  # a typed value was refused
 
     columns: list[Column] = []
-    row_fields: tuple[str, ...] = ()      # fields persisted for a whole row
+    row_fields: tuple[str, ...] = ()  # fields persisted for a whole row
 
     def __init__(self, parent=None):  # noqa: ANN001
         super().__init__(parent)
         self.rows: list[Any] = []
         self.editable = False
         self.undo_stack: QUndoStack | None = None
-        self.renumber = False            # keep row.seq = position + 1
+        self.renumber = False  # keep row.seq = position + 1
 
     # ---- presentation hooks --------------------------------------------------------------
     def display(self, row: Any, column: Column, position: int) -> str:
@@ -70,8 +70,9 @@ class RowTableModel(QAbstractTableModel):
     def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self.columns)
 
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
         if role != Qt.ItemDataRole.DisplayRole:
             return None
         if orientation == Qt.Orientation.Horizontal:
@@ -123,8 +124,11 @@ class RowTableModel(QAbstractTableModel):
         old = {k: getattr(row, k) for k in new}
         if old == new:
             return True
-        self.push(SetFieldsCommand(self, row.id, old, new, _("Edit {column}").format(
-            column=_(column.title))))
+        self.push(
+            SetFieldsCommand(
+                self, row.id, old, new, _("Edit {column}").format(column=_(column.title))
+            )
+        )
         return True
 
     # ---- rows ----------------------------------------------------------------------------
@@ -203,7 +207,11 @@ class RowTableModel(QAbstractTableModel):
         return removed
 
     def move_row(self, source: int, target: int) -> None:
-        if source == target or not (0 <= source < len(self.rows)) or not (0 <= target < len(self.rows)):
+        if (
+            source == target
+            or not (0 <= source < len(self.rows))
+            or not (0 <= target < len(self.rows))
+        ):
             return
         destination = target + 1 if target > source else target
         self.beginMoveRows(QModelIndex(), source, source, QModelIndex(), destination)
@@ -247,7 +255,9 @@ class RowTableModel(QAbstractTableModel):
             for offset, cells in enumerate(block):
                 position = top + offset
                 if position >= len(self.rows):
-                    self.push(InsertRowsCommand(self, len(self.rows), [self.new_row()], _("Add row")))
+                    self.push(
+                        InsertRowsCommand(self, len(self.rows), [self.new_row()], _("Add row"))
+                    )
                 row = self.rows[position]
                 new: dict[str, Any] = {}
                 for c_offset, text in enumerate(cells):
@@ -279,8 +289,9 @@ def copy_row(row: Any, **changes: Any) -> Any:
 
 
 class SetFieldsCommand(QUndoCommand):
-    def __init__(self, model: RowTableModel, row_id: str, old: dict[str, Any],
-                 new: dict[str, Any], text: str):
+    def __init__(
+        self, model: RowTableModel, row_id: str, old: dict[str, Any], new: dict[str, Any], text: str
+    ):
         super().__init__(text)
         self.model, self.row_id, self.old, self.new = model, row_id, old, new
 

@@ -21,8 +21,8 @@ from lev_desktop.i18n import N_
 @dataclass(frozen=True)
 class ScreenSpec:
     key: str
-    title: str          # msgid, translated when shown
-    icon: str           # a QStyle standard pixmap name or a file in resources/icons
+    title: str  # msgid, translated when shown
+    icon: str  # a QStyle standard pixmap name or a file in resources/icons
     factory: Callable[..., QWidget]
 
 

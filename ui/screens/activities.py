@@ -14,7 +14,14 @@ import html
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt, QUrl, Signal
+from PySide6.QtCore import (
+    QModelIndex,
+    QPersistentModelIndex,
+    QSortFilterProxyModel,
+    Qt,
+    QUrl,
+    Signal,
+)
 from PySide6.QtGui import QAction, QDesktopServices, QKeySequence, QUndoCommand, QUndoStack
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -89,7 +96,9 @@ class ItemFilter(QSortFilterProxyModel):
         self.text = text.strip().lower()
         self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
 
-    def filterAcceptsRow(self, source_row: int, source_parent: QModelIndex | QPersistentModelIndex) -> bool:  # noqa: N802
+    def filterAcceptsRow(
+        self, source_row: int, source_parent: QModelIndex | QPersistentModelIndex
+    ) -> bool:  # noqa: N802
         model = self.sourceModel()
         if not isinstance(model, ActivitiesModel) or not (0 <= source_row < len(model.rows)):
             return False
@@ -97,8 +106,17 @@ class ItemFilter(QSortFilterProxyModel):
         if self.item_id and row.plan_item_id != self.item_id:
             return False
         if self.text:
-            haystack = " ".join(str(v or "") for v in (row.title, row.place, row.outputs, row.problems,
-                                                       row.remedies, format_date(row.held_on))).lower()
+            haystack = " ".join(
+                str(v or "")
+                for v in (
+                    row.title,
+                    row.place,
+                    row.outputs,
+                    row.problems,
+                    row.remedies,
+                    format_date(row.held_on),
+                )
+            ).lower()
             return self.text in haystack
         return True
 
@@ -115,7 +133,7 @@ class ActivitiesEditor(SavingEditor, QWidget):
         self.plan: PlanView | None = None
         self.pending = 0
         self.undo_stack = QUndoStack(self)
-        self.items = PlanItemsModel(self)          # read-only list of projects with progress
+        self.items = PlanItemsModel(self)  # read-only list of projects with progress
         self.model = ActivitiesModel(self)
         self.model.undo_stack = self.undo_stack
         self.model.changed.connect(self._persist)
@@ -137,7 +155,9 @@ class ActivitiesEditor(SavingEditor, QWidget):
         self.project_view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.project_view.setWordWrap(True)
         self.project_view.verticalHeader().hide()
-        self.project_view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.project_view.verticalHeader().setSectionResizeMode(
+            QHeaderView.ResizeMode.ResizeToContents
+        )
         keys = [c.key for c in self.items.columns]
         for column, key in enumerate(keys):
             self.project_view.setColumnHidden(column, key not in ("seq", "project", "progress"))
@@ -151,7 +171,11 @@ class ActivitiesEditor(SavingEditor, QWidget):
         # activities
         self.table = ExcelTableView()
         self.table.setModel(self.proxy)
-        text, line, date = TextDelegate(self.table), LineDelegate(self.table), DateDelegate(self.table)
+        text, line, date = (
+            TextDelegate(self.table),
+            LineDelegate(self.table),
+            DateDelegate(self.table),
+        )
         for number, column in enumerate(ACTIVITY_COLUMNS):
             self.table.setColumnWidth(number, column.width)
             delegate = {"text": text, "money": line, "int": line, "date": date}.get(column.kind)
@@ -220,8 +244,14 @@ class ActivitiesEditor(SavingEditor, QWidget):
 
     def _set_editable(self, editable: bool) -> None:
         self.model.editable = editable
-        for action in (self.act_add, self.act_remove, self.act_attach, self.act_undo,
-                       self.act_redo, self.act_complete):
+        for action in (
+            self.act_add,
+            self.act_remove,
+            self.act_attach,
+            self.act_undo,
+            self.act_redo,
+            self.act_complete,
+        ):
             action.setVisible(editable)
 
     # ---- loading ----------------------------------------------------------------------------
@@ -230,8 +260,10 @@ class ActivitiesEditor(SavingEditor, QWidget):
         store = self.ctx.store
 
         def work(_p):  # noqa: ANN001, ANN202
-            return (plan_service.load_plan(store, office, programme_id, fiscal_year),
-                    plan_service.list_activities(store, office, programme_id, fiscal_year))
+            return (
+                plan_service.load_plan(store, office, programme_id, fiscal_year),
+                plan_service.list_activities(store, office, programme_id, fiscal_year),
+            )
 
         self.ctx.runner.run(work, on_success=self._loaded, owner=self)
 
@@ -241,7 +273,11 @@ class ActivitiesEditor(SavingEditor, QWidget):
 
     def _loaded(self, result: tuple[PlanView, list[ActivityRow]]) -> None:
         plan, activities = result
-        if (plan.office, plan.programme_id, plan.fiscal_year) != (self.office, self.programme_id, self.fiscal_year):
+        if (plan.office, plan.programme_id, plan.fiscal_year) != (
+            self.office,
+            self.programme_id,
+            self.fiscal_year,
+        ):
             return
         key = (plan.office, plan.programme_id, plan.fiscal_year)
         if key != getattr(self, "_loaded_key", None):
@@ -261,7 +297,9 @@ class ActivitiesEditor(SavingEditor, QWidget):
             self.project_view.setCurrentIndex(self.items.index(target, 1))
         else:
             self.proxy.set_item(None)
-            self.message.setText(_("The action plan has no projects yet: make the plan (F1) first."))
+            self.message.setText(
+                _("The action plan has no projects yet: make the plan (F1) first.")
+            )
         self._update_side()
 
     def _project_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
@@ -332,8 +370,13 @@ class ActivitiesEditor(SavingEditor, QWidget):
             return
         if not path:
             path, _filter = QFileDialog.getOpenFileName(
-                self, _("Attach a file (photo, minutes)"), str(Path.home()),
-                _("Photos and documents (*.jpg *.jpeg *.png *.pdf *.doc *.docx *.xlsx);;All files (*)"))
+                self,
+                _("Attach a file (photo, minutes)"),
+                str(Path.home()),
+                _(
+                    "Photos and documents (*.jpg *.jpeg *.png *.pdf *.doc *.docx *.xlsx);;All files (*)"
+                ),
+            )
         if not path:
             return
         activity = self.model.rows[row]
@@ -344,12 +387,23 @@ class ActivitiesEditor(SavingEditor, QWidget):
             if position < 0:
                 return
             current = self.model.rows[position]
-            self.model.push(_AttachCommand(self.model, activity_id, list(current.attachments),
-                                           [*current.attachments, relative]))
+            self.model.push(
+                _AttachCommand(
+                    self.model,
+                    activity_id,
+                    list(current.attachments),
+                    [*current.attachments, relative],
+                )
+            )
 
-        self.ctx.runner.run(lambda _p: plan_service.add_attachment(Path(path), activity_id),
-                            label=_("Copying the file…"), on_success=done,
-                            on_failure=lambda exc: self._show_problem(str(exc)), owner=self, kind="io")
+        self.ctx.runner.run(
+            lambda _p: plan_service.add_attachment(Path(path), activity_id),
+            label=_("Copying the file…"),
+            on_success=done,
+            on_failure=lambda exc: self._show_problem(str(exc)),
+            owner=self,
+            kind="io",
+        )
 
     def _open_file(self, item: QListWidgetItem) -> None:
         relative = item.data(Qt.ItemDataRole.UserRole)
@@ -360,21 +414,33 @@ class ActivitiesEditor(SavingEditor, QWidget):
 
         def done(problems: list) -> None:  # noqa: ANN001
             if problems:
-                self._show_problem(_("The results cannot be marked complete yet:") + "\n" + describe_problems(problems))
+                self._show_problem(
+                    _("The results cannot be marked complete yet:")
+                    + "\n"
+                    + describe_problems(problems)
+                )
                 return
             self.message.setText(_("The results (F2) are marked complete."))
             self.status_changed.emit(FormStatus.COMPLETE)
             announce(self.ctx, self)
 
-        self.ctx.runner.run(lambda _p: plan_service.set_form_status(
-            store, programme_id, year, plan_service.FORM_RESULTS, FormStatus.COMPLETE),
-            on_success=done, on_failure=lambda exc: self._show_problem(str(exc)), owner=self)
+        self.ctx.runner.run(
+            lambda _p: plan_service.set_form_status(
+                store, programme_id, year, plan_service.FORM_RESULTS, FormStatus.COMPLETE
+            ),
+            on_success=done,
+            on_failure=lambda exc: self._show_problem(str(exc)),
+            owner=self,
+        )
 
     def show_history(self) -> None:
         row = self.current_source_row()
         if 0 <= row < len(self.model.rows):
             activity = self.model.rows[row]
-            ids, title = [activity.id], _("Changes of the activity: {title}").format(title=activity.title)
+            ids, title = (
+                [activity.id],
+                _("Changes of the activity: {title}").format(title=activity.title),
+            )
         else:
             ids, title = [r.id for r in self.model.rows], _("Changes of the activities")
         dialog = AuditDialog(self.ctx, ids, title, self)
@@ -390,24 +456,30 @@ class ActivitiesEditor(SavingEditor, QWidget):
         if project.isValid() and project.row() < len(self.items.rows):
             item = self.items.rows[project.row()]
             labels = [html.escape(_(t)) for t in ("Project", "Indicator (KPI)", "Done / planned")]
-            parts.append(f"<p><b>{labels[0]}</b><br>{html.escape(item.project)}</p>"
-                         f"<p><b>{labels[1]}</b><br>{html.escape(item.kpi or '—')}</p>"
-                         f"<p><b>{labels[2]}</b> {html.escape(plan_service.progress_cell(item))}</p><hr>")
+            parts.append(
+                f"<p><b>{labels[0]}</b><br>{html.escape(item.project)}</p>"
+                f"<p><b>{labels[1]}</b><br>{html.escape(item.kpi or '—')}</p>"
+                f"<p><b>{labels[2]}</b> {html.escape(plan_service.progress_cell(item))}</p><hr>"
+            )
         if 0 <= row < len(self.model.rows):
             activity: ActivityRow = self.model.rows[row]
             for column in ACTIVITY_COLUMNS[:-1]:
                 value = self.model.display(activity, column, row)
                 if column.key == "budget_spent" and value:
                     value += " " + _("baht")
-                parts.append(f"<p><b>{html.escape(_(column.title))}</b><br>"
-                             f"{html.escape(value).replace(chr(10), '<br>') or '—'}</p>")
+                parts.append(
+                    f"<p><b>{html.escape(_(column.title))}</b><br>"
+                    f"{html.escape(value).replace(chr(10), '<br>') or '—'}</p>"
+                )
             for relative in activity.attachments:
                 entry = QListWidgetItem(Path(relative).name)
                 entry.setData(Qt.ItemDataRole.UserRole, relative)
                 entry.setToolTip(relative)
                 self.files.addItem(entry)
         if self.plan is not None:
-            notes = reviews_html(self.plan.reviews, (plan_service.FORM_RESULTS, plan_service.FORM_MONITORING))
+            notes = reviews_html(
+                self.plan.reviews, (plan_service.FORM_RESULTS, plan_service.FORM_MONITORING)
+            )
             if notes:
                 heading = html.escape(_("Comments from the supervising office"))
                 parts.append(f"<hr><h3>{heading}</h3>{notes}")
@@ -499,7 +571,9 @@ class MonitoringForm(QWidget):
         override_row.addStretch(1)
         form.addRow("", override_row)
         self.reason = QLineEdit()
-        self.reason.setPlaceholderText(_("Why does the number differ from the activities recorded?"))
+        self.reason.setPlaceholderText(
+            _("Why does the number differ from the activities recorded?")
+        )
         self.reason.editingFinished.connect(self._override_edited)
         form.addRow(_("Reason"), self.reason)
         for key, label in DATE_FIELDS[3:]:
@@ -537,14 +611,20 @@ class MonitoringForm(QWidget):
 
         def work(_p):  # noqa: ANN001, ANN202
             view = plan_service.get_monitoring(store, office, programme_id, fiscal_year)
-            statuses = plan_service.form_statuses(store, [office], programme_id, fiscal_year)[office]
+            statuses = plan_service.form_statuses(store, [office], programme_id, fiscal_year)[
+                office
+            ]
             return view, statuses
 
         self.ctx.runner.run(work, on_success=self._loaded, owner=self)
 
     def _loaded(self, result: tuple[MonitoringView, dict[str, str]]) -> None:
         view, statuses = result
-        if (view.office, view.programme_id, view.fiscal_year) != (self.office, self.programme_id, self.fiscal_year):
+        if (view.office, view.programme_id, view.fiscal_year) != (
+            self.office,
+            self.programme_id,
+            self.fiscal_year,
+        ):
             return
         key = (view.office, view.programme_id, view.fiscal_year)
         if key != getattr(self, "_loaded_key", None):
@@ -557,7 +637,9 @@ class MonitoringForm(QWidget):
         for widget in self.dates.values():
             widget.setReadOnly(not view.editable)
         for widget in (self.override_check, self.override, self.reason):
-            widget.setEnabled(view.editable and (widget is self.override_check or self.override_check.isChecked()))
+            widget.setEnabled(
+                view.editable and (widget is self.override_check or self.override_check.isChecked())
+            )
         self.note.setReadOnly(not view.editable)
         for action in (self.act_undo, self.act_redo, self.act_complete):
             action.setVisible(view.editable)
@@ -582,8 +664,11 @@ class MonitoringForm(QWidget):
             if "note" in values and self.note.toPlainText() != (values["note"] or ""):
                 self.note.setPlainText(values["note"] or "")
             derived = self.view.derived_activities if self.view else 0
-            self.derived.setText(_("{count} activities recorded in the results (F2)").format(
-                count=format_number(derived)))
+            self.derived.setText(
+                _("{count} activities recorded in the results (F2)").format(
+                    count=format_number(derived)
+                )
+            )
         finally:
             self._applying = False
         if persist:
@@ -599,7 +684,9 @@ class MonitoringForm(QWidget):
         merged = {**self.values, **new}
         problems = validate_monitoring(merged, final=False)
         if problems:
-            self.message.setText(f"<span style='color:#a3221a'>{html.escape(problems[0].message)}</span>")
+            self.message.setText(
+                f"<span style='color:#a3221a'>{html.escape(problems[0].message)}</span>"
+            )
             return
         self.undo_stack.push(_FieldCommand(self, old, new))
 
@@ -622,9 +709,16 @@ class MonitoringForm(QWidget):
             return
         reason = self.reason.text().strip()
         if not reason:
-            self.message.setText("<span style='color:#a3221a'>" + html.escape(_(
-                "Please give the reason why the number of activities differs from the "
-                "activities recorded")) + "</span>")
+            self.message.setText(
+                "<span style='color:#a3221a'>"
+                + html.escape(
+                    _(
+                        "Please give the reason why the number of activities differs from the "
+                        "activities recorded"
+                    )
+                )
+                + "</span>"
+            )
             return
         self.edit({"activities_override": self.override.value(), "override_reason": reason})
 
@@ -642,29 +736,44 @@ class MonitoringForm(QWidget):
             self.status_changed.emit(FormStatus.DRAFT)
             announce(self.ctx, self)
 
-        self.ctx.runner.run(lambda _p: plan_service.save_monitoring(store, programme_id, year, values),
-                            on_success=saved, on_failure=failed, owner=self)
+        self.ctx.runner.run(
+            lambda _p: plan_service.save_monitoring(store, programme_id, year, values),
+            on_success=saved,
+            on_failure=failed,
+            owner=self,
+        )
 
     def mark_complete(self) -> None:
         store, programme_id, year = self.ctx.store, self.programme_id or "", self.fiscal_year
 
         def done(problems: list) -> None:  # noqa: ANN001
             if problems:
-                self.message.setText(html.escape(_("The milestones cannot be marked complete yet:")
-                                                 + " " + describe_problems(problems)))
+                self.message.setText(
+                    html.escape(
+                        _("The milestones cannot be marked complete yet:")
+                        + " "
+                        + describe_problems(problems)
+                    )
+                )
                 return
             self.message.setText(_("The monitoring form (F3) is marked complete."))
             self.status_changed.emit(FormStatus.COMPLETE)
 
-        self.ctx.runner.run(lambda _p: plan_service.set_form_status(
-            store, programme_id, year, plan_service.FORM_MONITORING, FormStatus.COMPLETE),
-            on_success=done, owner=self)
+        self.ctx.runner.run(
+            lambda _p: plan_service.set_form_status(
+                store, programme_id, year, plan_service.FORM_MONITORING, FormStatus.COMPLETE
+            ),
+            on_success=done,
+            owner=self,
+        )
 
     def show_history(self) -> None:
         if self.view is None or not self.view.id:
             self.message.setText(_("No changes recorded yet."))
             return
-        dialog = AuditDialog(self.ctx, [self.view.id], _("Changes of the monitoring milestones"), self)
+        dialog = AuditDialog(
+            self.ctx, [self.view.id], _("Changes of the monitoring milestones"), self
+        )
         dialog.open()
         self.history_dialog = dialog
 
@@ -710,7 +819,9 @@ class ActivitiesScreen(QWidget):
         self.refresh()
 
     def _tab_changed(self, index: int) -> None:
-        self.review.form_code = plan_service.FORM_MONITORING if index == 1 else plan_service.FORM_RESULTS
+        self.review.form_code = (
+            plan_service.FORM_MONITORING if index == 1 else plan_service.FORM_RESULTS
+        )
         self.offices.show_forms((self.review.form_code,))
         if index == 1:
             self._show_editor()
@@ -766,5 +877,9 @@ class ActivitiesScreen(QWidget):
             self.offices.select(arg)
 
 
-SCREEN = ScreenSpec(key="activities", title=N_("Activities and results"), icon="SP_DialogApplyButton",
-                    factory=ActivitiesScreen)
+SCREEN = ScreenSpec(
+    key="activities",
+    title=N_("Activities and results"),
+    icon="SP_DialogApplyButton",
+    factory=ActivitiesScreen,
+)

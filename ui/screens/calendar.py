@@ -65,8 +65,10 @@ def legend(parent: QWidget | None = None) -> QWidget:
     for state in (State.OVERDUE, State.DUE_SOON, State.UPCOMING, State.DONE):
         label = QLabel(f"{status_palette.symbol(state.value)} {state.label}")
         fg, bg = status_palette.PALETTE[state.value]
-        label.setStyleSheet(f"color:{fg}; background:{bg}; border:1px solid {fg};"
-                            "border-radius:4px; padding:2px 8px;")
+        label.setStyleSheet(
+            f"color:{fg}; background:{bg}; border:1px solid {fg};"
+            "border-radius:4px; padding:2px 8px;"
+        )
         row.addWidget(label)
     flag = QLabel(_("Red day number: public holiday"))
     flag.setStyleSheet("color:#b71c1c; padding:2px 8px;")
@@ -190,7 +192,8 @@ class CalendarScreen(QWidget):
         self.tabs.addTab(fy_page, _("Fiscal year"))
         self.tabs.currentChanged.connect(self.update_title)
         self.tabs.currentChanged.connect(
-            lambda tab: tab == 1 and QTimer.singleShot(0, self, self.scroll_agenda_to_today))
+            lambda tab: tab == 1 and QTimer.singleShot(0, self, self.scroll_agenda_to_today)
+        )
         layout.addWidget(self.tabs, 1)
         bottom = QHBoxLayout()
         bottom.addWidget(legend())
@@ -226,9 +229,14 @@ class CalendarScreen(QWidget):
             fy_items = book.items(start, end)
             grid = MonthModel.grid_range(year, month, week_start)
             month_items = book.items(*grid)
-            attention = sum(1 for i in book.items(
-                book.today - dt.timedelta(days=engine.DEFAULT_LOOKBACK_DAYS),
-                book.today + dt.timedelta(days=days)) if i.attention)
+            attention = sum(
+                1
+                for i in book.items(
+                    book.today - dt.timedelta(days=engine.DEFAULT_LOOKBACK_DAYS),
+                    book.today + dt.timedelta(days=days),
+                )
+                if i.attention
+            )
             return book, week_start, fy, fy_items, (year, month, month_items), attention
 
         self.ctx.runner.run(load, on_success=self.loaded, owner=self, label=_("Reading deadlines…"))
@@ -255,20 +263,25 @@ class CalendarScreen(QWidget):
         year, month = self.year, self.month
         start, end = MonthModel.grid_range(year, month, self.week_start)
         self.loading = True
-        self.ctx.runner.run(lambda _progress: (year, month, book.items(start, end)),
-                            on_success=lambda result: self.show_month(*result), owner=self)
+        self.ctx.runner.run(
+            lambda _progress: (year, month, book.items(start, end)),
+            on_success=lambda result: self.show_month(*result),
+            owner=self,
+        )
 
     def show_month(self, year: int, month: int, items: list[Item]) -> None:
         if (year, month) != (self.year, self.month) or self.book is None:
             return  # the user has moved on; a newer request is on its way
         self.loading = False
-        self.month_model.set_month(year, month, self.week_start, items, self.book.holidays,
-                                   self.today)
+        self.month_model.set_month(
+            year, month, self.week_start, items, self.book.holidays, self.today
+        )
         self.update_title()
 
     def fill_agenda(self) -> None:
-        items = [i for i in self.fy_items
-                 if not (self.hide_done.isChecked() and i.state == State.DONE)]
+        items = [
+            i for i in self.fy_items if not (self.hide_done.isChecked() and i.state == State.DONE)
+        ]
         self.agenda_model.set_items(items, self.book.lao_type if self.book else None)
         # start at today: what comes next, with the overdue just above
         self.scroll_agenda_to_today()
@@ -278,8 +291,9 @@ class CalendarScreen(QWidget):
         items = self.agenda_model.items
         upcoming = next((n for n, i in enumerate(items) if i.due >= self.today), None)
         if upcoming is not None:
-            self.agenda.scrollTo(self.agenda_model.index(upcoming, 0),
-                                 QAbstractItemView.ScrollHint.PositionAtTop)
+            self.agenda.scrollTo(
+                self.agenda_model.index(upcoming, 0), QAbstractItemView.ScrollHint.PositionAtTop
+            )
 
     # ---- navigation ------------------------------------------------------------------------
     def move_month(self, step: int) -> None:
@@ -309,9 +323,13 @@ class CalendarScreen(QWidget):
         for button in (self.prev_button, self.next_button, self.today_button):
             button.setEnabled(self.tabs.currentIndex() == 0)
         start, end = fiscal_year_range(self.ctx.fiscal_year)
-        self.timeline_title.setText(_("{fy}: {start} – {end}").format(
-            fy=fiscal_year_label(self.ctx.fiscal_year), start=format_date(start, "long"),
-            end=format_date(end, "long")))
+        self.timeline_title.setText(
+            _("{fy}: {start} – {end}").format(
+                fy=fiscal_year_label(self.ctx.fiscal_year),
+                start=format_date(start, "long"),
+                end=format_date(end, "long"),
+            )
+        )
 
     def selected(self) -> Item | None:
         rows = self.agenda.selectionModel().selectedRows()
@@ -321,25 +339,33 @@ class CalendarScreen(QWidget):
         item = self.selected()
         self.open_button.setEnabled(item is not None and item.target is not None)
         self.mark_button.setEnabled(item is not None and not item.incoming)
-        self.mark_button.setText(_("Undo the sent mark") if item is not None and item.marked
-                                 else _("Mark as sent"))
-        self.laos_button.setEnabled(item is not None and item.laos is not None
-                                    and item.laos.total > 0)
+        self.mark_button.setText(
+            _("Undo the sent mark") if item is not None and item.marked else _("Mark as sent")
+        )
+        self.laos_button.setEnabled(
+            item is not None and item.laos is not None and item.laos.total > 0
+        )
         if item is None:
             self.detail.setText(_("Select a deadline to see what it asks for."))
             return
         d = item.deadline
-        parts = [f"{d.obligation.programme_name} · {when_text(d, style='full')} · "
-                 f"{item.state.label}" + ("" if item.state == State.DONE
-                                          else f" ({days_left_text(item.days_left)})"),
-                 _("Who → to whom: {route}").format(route=route_text(
-                     d.obligation, self.book.lao_type if self.book else None))]
+        parts = [
+            f"{d.obligation.programme_name} · {when_text(d, style='full')} · "
+            f"{item.state.label}"
+            + ("" if item.state == State.DONE else f" ({days_left_text(item.days_left)})"),
+            _("Who → to whom: {route}").format(
+                route=route_text(d.obligation, self.book.lao_type if self.book else None)
+            ),
+        ]
         if d.obligation.form_name:
             parts.append(_("Form: {form}").format(form=d.obligation.form_name))
         if flag_text(d):
             parts.append(flag_text(d))
-        self.detail.setText("<br>".join([f"<b>{html.escape(d.obligation.title)}</b>",
-                                         *(html.escape(p) for p in parts)]))
+        self.detail.setText(
+            "<br>".join(
+                [f"<b>{html.escape(d.obligation.title)}</b>", *(html.escape(p) for p in parts)]
+            )
+        )
 
     # ---- actions ---------------------------------------------------------------------------
     def activate(self, item: Item | None) -> None:
@@ -364,14 +390,16 @@ class CalendarScreen(QWidget):
         from ui.widgets.month_view import chip_font, layout
 
         metrics = QFontMetrics(self.month_view.font())
-        _chips, hidden = layout(rect, day, items, QFontMetrics(chip_font(self.month_view.font())),
-                                metrics.height() + 6)
+        _chips, hidden = layout(
+            rect, day, items, QFontMetrics(chip_font(self.month_view.font())), metrics.height() + 6
+        )
         if not hidden:
             return
         menu = QMenu(self)
         for item in items:
-            action = menu.addAction(f"{item.state.label}: [{item.obligation.programme_code}] "
-                                    f"{item.obligation.title}")
+            action = menu.addAction(
+                f"{item.state.label}: [{item.obligation.programme_code}] {item.obligation.title}"
+            )
             action.triggered.connect(lambda _checked=False, i=item: self.activate(i))
         menu.popup(self.month_view.viewport().mapToGlobal(rect.center()))
 
@@ -383,8 +411,10 @@ class CalendarScreen(QWidget):
         if item.target is not None:
             menu.addAction(_("Open the form"), lambda: self.activate(item))
         if not item.incoming:
-            menu.addAction(_("Undo the sent mark") if item.marked else _("Mark as sent"),
-                           lambda: self.toggle_mark(item))
+            menu.addAction(
+                _("Undo the sent mark") if item.marked else _("Mark as sent"),
+                lambda: self.toggle_mark(item),
+            )
         if item.laos is not None and item.laos.total:
             menu.addAction(_("LAOs done / late…"), lambda: self.show_laos(item))
         menu.popup(self.month_view.viewport().mapToGlobal(pos))
@@ -423,8 +453,9 @@ class CalendarScreen(QWidget):
 
     def choose_ics_file(self) -> None:
         suggested = str(Path.home() / f"lev-deadlines-{self.ctx.fiscal_year}.ics")
-        path, _filter = QFileDialog.getSaveFileName(self, _("Export deadlines"), suggested,
-                                                    _("iCalendar files (*.ics)"))
+        path, _filter = QFileDialog.getSaveFileName(
+            self, _("Export deadlines"), suggested, _("iCalendar files (*.ics)")
+        )
         if path:
             self.export_ics(Path(path))
 
@@ -446,16 +477,20 @@ class CalendarScreen(QWidget):
             self.status.setText(_("{n} deadlines written to {path}").format(n=count, path=path))
 
         def failed(exc: BaseException) -> None:
-            show_error(self, _("Cannot write the file {path}: {reason}. Please choose another "
-                               "folder.").format(path=path, reason=getattr(exc, "strerror", "")
-                                                 or exc))
+            show_error(
+                self,
+                _("Cannot write the file {path}: {reason}. Please choose another folder.").format(
+                    path=path, reason=getattr(exc, "strerror", "") or exc
+                ),
+            )
 
         self.ctx.runner.run(write, on_success=written, on_failure=failed, owner=self, kind="io")
 
     def choose_pdf_file(self) -> None:
         suggested = str(Path.home() / f"lev-{self.year}-{self.month:02d}.pdf")
-        path, _filter = QFileDialog.getSaveFileName(self, _("Save the month as PDF"), suggested,
-                                                    _("PDF files (*.pdf)"))
+        path, _filter = QFileDialog.getSaveFileName(
+            self, _("Save the month as PDF"), suggested, _("PDF files (*.pdf)")
+        )
         if path:
             self.save_pdf(Path(path))
 
@@ -477,10 +512,14 @@ class CalendarScreen(QWidget):
 
     def render_month(self, printer) -> bool:  # noqa: ANN001
         """The month grid on one landscape A4 page, with the office, month and legend."""
-        printer.setPageLayout(QPageLayout(QPageSize(QPageSize.PageSizeId.A4),
-                                          QPageLayout.Orientation.Landscape,
-                                          QMarginsF(10, 10, 10, 10),
-                                          QPageLayout.Unit.Millimeter))
+        printer.setPageLayout(
+            QPageLayout(
+                QPageSize(QPageSize.PageSizeId.A4),
+                QPageLayout.Orientation.Landscape,
+                QMarginsF(10, 10, 10, 10),
+                QPageLayout.Unit.Millimeter,
+            )
+        )
         painter = QPainter()
         if not painter.begin(printer):
             show_error(self, _("Cannot print: the printer or file is not available."))
@@ -491,7 +530,9 @@ class CalendarScreen(QWidget):
         if size.width() < 900 or size.height() < 560:
             view.resize(max(size.width(), 1100), max(size.height(), 640))
         office = self.book.office.name if self.book and self.book.office else ""
-        title = f"{_('Deadline calendar')} — {format_date(dt.date(self.year, self.month, 1), 'month')}"
+        title = (
+            f"{_('Deadline calendar')} — {format_date(dt.date(self.year, self.month, 1), 'month')}"
+        )
         scale = min(page.width() / view.width(), page.height() / (view.height() + 84))
         painter.scale(scale, scale)
         painter.setPen(QColor("#000000"))
@@ -500,24 +541,36 @@ class CalendarScreen(QWidget):
         font.setPixelSize(22)
         font.setBold(True)
         painter.setFont(font)
-        painter.drawText(QRect(0, 0, view.width(), 40), Qt.AlignmentFlag.AlignLeft
-                         | Qt.AlignmentFlag.AlignVCenter, title)
+        painter.drawText(
+            QRect(0, 0, view.width(), 40),
+            Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+            title,
+        )
         font.setBold(False)
         font.setPixelSize(15)
         painter.setFont(font)
-        painter.drawText(QRect(0, 0, view.width(), 40), Qt.AlignmentFlag.AlignRight
-                         | Qt.AlignmentFlag.AlignVCenter, office)
+        painter.drawText(
+            QRect(0, 0, view.width(), 40),
+            Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
+            office,
+        )
         view.render(painter, QPoint(0, 44))
         # the legend in words: a printout may be grey
-        keys = "   ".join(f"{status_palette.symbol(state.value)} {state.label}" for state in
-                           (State.OVERDUE, State.DUE_SOON, State.UPCOMING, State.DONE))
+        keys = "   ".join(
+            f"{status_palette.symbol(state.value)} {state.label}"
+            for state in (State.OVERDUE, State.DUE_SOON, State.UPCOMING, State.DONE)
+        )
         painter.setPen(QColor("#000000"))
-        painter.drawText(QRect(0, 50 + view.height(), view.width(), 28),
-                         Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
-                         f"{keys}   {_('Red day number: public holiday')}")
-        painter.drawText(QRect(0, 50 + view.height(), view.width(), 28),
-                         Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
-                         _("Printed {date}").format(date=format_date(self.today, "long")))
+        painter.drawText(
+            QRect(0, 50 + view.height(), view.width(), 28),
+            Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+            f"{keys}   {_('Red day number: public holiday')}",
+        )
+        painter.drawText(
+            QRect(0, 50 + view.height(), view.width(), 28),
+            Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
+            _("Printed {date}").format(date=format_date(self.today, "long")),
+        )
         painter.end()
         view.resize(size)
         return True
@@ -527,7 +580,11 @@ def _factory(ctx: AppContext) -> QWidget:
     return CalendarScreen(ctx)
 
 
-SCREEN = ScreenSpec(key="calendar", title=N_("Deadline calendar"), icon="SP_FileDialogContentsView",
-                    factory=_factory)
+SCREEN = ScreenSpec(
+    key="calendar",
+    title=N_("Deadline calendar"),
+    icon="SP_FileDialogContentsView",
+    factory=_factory,
+)
 
 __all__ = ["SCREEN", "CalendarScreen", "legend", "week_start_of"]

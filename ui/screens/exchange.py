@@ -47,6 +47,7 @@ GREEN, AMBER, RED, GREY = (fg(state) for state in ("done", "due_soon", "overdue"
 
 # ---- one table model for every tab -----------------------------------------------------------
 
+
 @dataclass
 class Row:
     cells: list[Any]
@@ -74,8 +75,14 @@ class RowsModel(QAbstractTableModel):
     def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008, N802
         return 0 if parent.isValid() else len(self.headers)
 
-    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or index.row() >= len(self.rows) or index.column() >= len(self.headers):
+    def data(
+        self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if (
+            not index.isValid()
+            or index.row() >= len(self.rows)
+            or index.column() >= len(self.headers)
+        ):
             return None
         row = self.rows[index.row()]
         value = row.cells[index.column()] if index.column() < len(row.cells) else ""
@@ -87,17 +94,27 @@ class RowsModel(QAbstractTableModel):
             if isinstance(value, int) and not isinstance(value, bool):
                 return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             return int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
-        if role == Qt.ItemDataRole.ForegroundRole and row.color is not None \
-                and index.column() == len(self.headers) - 2:
+        if (
+            role == Qt.ItemDataRole.ForegroundRole
+            and row.color is not None
+            and index.column() == len(self.headers) - 2
+        ):
             return row.color
         if role == Qt.ItemDataRole.ToolTipRole and row.tooltip:
             return row.tooltip
         return None
 
-    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal \
-                and 0 <= section < len(self.headers):
+    def headerData(
+        self,
+        section: int,
+        orientation: Qt.Orientation,  # noqa: N802
+        role: int = Qt.ItemDataRole.DisplayRole,
+    ) -> Any:
+        if (
+            role == Qt.ItemDataRole.DisplayRole
+            and orientation == Qt.Orientation.Horizontal
+            and 0 <= section < len(self.headers)
+        ):
             return self.headers[section]
         return None
 
@@ -141,14 +158,21 @@ def _when(value: dt.datetime | None) -> str:
 
 # ---- export tab --------------------------------------------------------------------------------
 
+
 class ExportTab(QWidget):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None):
         super().__init__(parent)
         self.ctx = ctx
         layout = QVBoxLayout(self)
-        layout.addWidget(_hint(_("Write one package file with this office's records for the office "
-                                 "you report to (or an office under you). Send it by e-mail or on "
-                                 "a USB stick.")))
+        layout.addWidget(
+            _hint(
+                _(
+                    "Write one package file with this office's records for the office "
+                    "you report to (or an office under you). Send it by e-mail or on "
+                    "a USB stick."
+                )
+            )
+        )
         form = QFormLayout()
         self.recipient = QComboBox()
         self.recipient.setEditable(True)
@@ -234,21 +258,29 @@ class ExportTab(QWidget):
         if not lao or not programme:
             return
         suggested = str(Path(self.out.text()).with_name(f"{lao}-{programme}.xlsx"))
-        path, _filter = QFileDialog.getSaveFileName(self, _("Save Excel form as"), suggested,
-                                                    _("Excel workbooks (*.xlsx)"))
+        path, _filter = QFileDialog.getSaveFileName(
+            self, _("Save Excel form as"), suggested, _("Excel workbooks (*.xlsx)")
+        )
         if not path:
             return
         store = self.ctx.store
-        self.ctx.runner.run(lambda progress: write_template(store, lao, programme, path),
-                            label=_("Writing the Excel form…"), owner=self,
-                            on_success=lambda p: self.status.setText(
-                                _("Excel form written: {path}. Send it to the LAO; import the "
-                                  "filled file on the Import tab.").format(path=p)),
-                            on_failure=lambda exc: self.status.setText(str(exc)))
+        self.ctx.runner.run(
+            lambda progress: write_template(store, lao, programme, path),
+            label=_("Writing the Excel form…"),
+            owner=self,
+            on_success=lambda p: self.status.setText(
+                _(
+                    "Excel form written: {path}. Send it to the LAO; import the "
+                    "filled file on the Import tab."
+                ).format(path=p)
+            ),
+            on_failure=lambda exc: self.status.setText(str(exc)),
+        )
 
     def _browse(self) -> None:
-        path, _filter = QFileDialog.getSaveFileName(self, _("Save package as"), self.out.text(),
-                                                    _("LEV packages (*.levpkg)"))
+        path, _filter = QFileDialog.getSaveFileName(
+            self, _("Save package as"), self.out.text(), _("LEV packages (*.levpkg)")
+        )
         if path:
             self.out.setText(path)
 
@@ -263,9 +295,11 @@ class ExportTab(QWidget):
         from lev_desktop.exchange.exporter import ExportError, export_package
 
         recipient = self._recipient_code()
-        checked = [self.programmes.item(i).data(Qt.ItemDataRole.UserRole)
-                   for i in range(self.programmes.count())
-                   if self.programmes.item(i).checkState() == Qt.CheckState.Checked]
+        checked = [
+            self.programmes.item(i).data(Qt.ItemDataRole.UserRole)
+            for i in range(self.programmes.count())
+            if self.programmes.item(i).checkState() == Qt.CheckState.Checked
+        ]
         programmes = None if len(checked) == self.programmes.count() else checked
         try:
             years = [int(y) for y in self.years.text().replace(",", " ").split()] or None
@@ -280,39 +314,71 @@ class ExportTab(QWidget):
         self.export_button.setEnabled(False)
 
         def work(progress):  # noqa: ANN001, ANN202
-            return export_package(store, recipient, out, since_last=since, programmes=programmes,
-                                  fiscal_years=years, progress=progress)
+            return export_package(
+                store,
+                recipient,
+                out,
+                since_last=since,
+                programmes=programmes,
+                fiscal_years=years,
+                progress=progress,
+            )
 
         def failed(exc: BaseException) -> None:
             self.export_button.setEnabled(True)
             from lev_desktop.errors import describe_error
 
-            self.status.setText(str(exc) if isinstance(exc, ExportError) else
-                                (describe_error(exc) or _("The package could not be written.")))
+            self.status.setText(
+                str(exc)
+                if isinstance(exc, ExportError)
+                else (describe_error(exc) or _("The package could not be written."))
+            )
 
-        self.ctx.runner.run(work, label=_("Writing the package…"), on_success=self._done,
-                            on_failure=failed, on_cancel=lambda: self.export_button.setEnabled(True),
-                            owner=self)
+        self.ctx.runner.run(
+            work,
+            label=_("Writing the package…"),
+            on_success=self._done,
+            on_failure=failed,
+            on_cancel=lambda: self.export_button.setEnabled(True),
+            owner=self,
+        )
 
     def _done(self, result) -> None:  # noqa: ANN001
         self.export_button.setEnabled(True)
         kind = _("changes only") if result.kind == "delta" else _("all records")
-        text = _("Package written: {name} — sequence {seq} ({kind}), {count} records, {size} KB. "
-                 "The sending to {office} is recorded.").format(
-            name=result.path.name, seq=result.sequence, kind=kind,
-            count=format_number(result.total), size=format_number(max(1, result.size // 1024)),
-            office=result.recipient)
+        text = _(
+            "Package written: {name} — sequence {seq} ({kind}), {count} records, {size} KB. "
+            "The sending to {office} is recorded."
+        ).format(
+            name=result.path.name,
+            seq=result.sequence,
+            kind=kind,
+            count=format_number(result.total),
+            size=format_number(max(1, result.size // 1024)),
+            office=result.recipient,
+        )
         if result.note:
             text = result.note + " " + text
         self.status.setText(text)
         from lev_desktop.exchange.records import TABLES
 
         order = list(TABLES)
-        rows = [Row([_table_label(t), c]) for t, c in sorted(
-            result.counts.items(), key=lambda item: order.index(item[0]) if item[0] in order else 99)]
+        rows = [
+            Row([_table_label(t), c])
+            for t, c in sorted(
+                result.counts.items(),
+                key=lambda item: order.index(item[0]) if item[0] in order else 99,
+            )
+        ]
         if result.embedded:
-            rows.append(Row([_("Packages of offices below, relayed with their signatures"),
-                             len(result.embedded)]))
+            rows.append(
+                Row(
+                    [
+                        _("Packages of offices below, relayed with their signatures"),
+                        len(result.embedded),
+                    ]
+                )
+            )
         self.model.set_rows(rows)
         _fit(self.view, 520)
         self.ctx.data_changed.emit("exchange")
@@ -326,19 +392,25 @@ def _table_label(table: str) -> str:
 
 # ---- import tab --------------------------------------------------------------------------------
 
+
 class DropArea(QLabel):
     files_dropped = Signal(list)
 
     def __init__(self, parent: QWidget | None = None):
-        super().__init__(_("Drag package files (.levpkg) or filled Excel forms (.xlsx) here, or "
-                           "choose them with the button"),
-                         parent)
+        super().__init__(
+            _(
+                "Drag package files (.levpkg) or filled Excel forms (.xlsx) here, or "
+                "choose them with the button"
+            ),
+            parent,
+        )
         self.setAcceptDrops(True)
         self.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.setWordWrap(True)
         self.setMinimumHeight(70)
-        self.setStyleSheet("QLabel { border: 2px dashed palette(mid); border-radius: 6px; "
-                           "padding: 10px; }")
+        self.setStyleSheet(
+            "QLabel { border: 2px dashed palette(mid); border-radius: 6px; padding: 10px; }"
+        )
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802
         if event.mimeData().hasUrls():
@@ -378,9 +450,21 @@ class ImportTab(QWidget):
         self.summary = QLabel(_("No files chosen yet. Nothing is written until you confirm."))
         self.summary.setWordWrap(True)
         layout.addWidget(self.summary)
-        self.model = RowsModel([_("File"), _("Office"), _("Via"), _("Sequence"), _("New"),
-                                _("Updated"), _("Unchanged"), _("Conflicts"), _("Refused"),
-                                _("Result"), _("Reason / note")])
+        self.model = RowsModel(
+            [
+                _("File"),
+                _("Office"),
+                _("Via"),
+                _("Sequence"),
+                _("New"),
+                _("Updated"),
+                _("Unchanged"),
+                _("Conflicts"),
+                _("Refused"),
+                _("Result"),
+                _("Reason / note"),
+            ]
+        )
         self.view = _table(self.model)
         self.view.selectionModel().currentRowChanged.connect(self._show_detail)
         layout.addWidget(self.view, 1)
@@ -388,8 +472,12 @@ class ImportTab(QWidget):
         self.detail.setWordWrap(True)
         self.detail.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         layout.addWidget(self.detail)
-        self.keys_box = QGroupBox(_("New keys: compare the fingerprint with the sending office "
-                                    "(letter or telephone) before trusting it"))
+        self.keys_box = QGroupBox(
+            _(
+                "New keys: compare the fingerprint with the sending office "
+                "(letter or telephone) before trusting it"
+            )
+        )
         keys_layout = QVBoxLayout(self.keys_box)
         self.keys_text = QPlainTextEdit()
         self.keys_text.setReadOnly(True)
@@ -420,8 +508,11 @@ class ImportTab(QWidget):
 
     def _choose(self) -> None:
         paths, _filter = QFileDialog.getOpenFileNames(
-            self, _("Choose package files"), "",
-            _("LEV packages and Excel forms (*.levpkg *.xlsx);;All files (*)"))
+            self,
+            _("Choose package files"),
+            "",
+            _("LEV packages and Excel forms (*.levpkg *.xlsx);;All files (*)"),
+        )
         if paths:
             self.add_files(paths)
 
@@ -429,10 +520,16 @@ class ImportTab(QWidget):
         from lev_desktop.services.inbox import pending_packages
 
         store = self.ctx.store
-        self.ctx.runner.run(lambda progress: [p.path for p in pending_packages(store)],
-                            on_success=lambda paths: self.add_files(paths) if paths else
-                            self.summary.setText(_("The inbox folder has no new packages.")),
-                            owner=self, kind="io")
+        self.ctx.runner.run(
+            lambda progress: [p.path for p in pending_packages(store)],
+            on_success=lambda paths: (
+                self.add_files(paths)
+                if paths
+                else self.summary.setText(_("The inbox folder has no new packages."))
+            ),
+            owner=self,
+            kind="io",
+        )
 
     def clear(self) -> None:
         self.files = []
@@ -459,38 +556,66 @@ class ImportTab(QWidget):
         def failed(exc: BaseException) -> None:
             self.summary.setText(exc.message if isinstance(exc, Refusal) else str(exc))
 
-        self.ctx.runner.run(lambda progress: preview(store, files, progress=progress),
-                            label=_("Checking the packages…"), on_success=self.show_plan,
-                            on_failure=failed, owner=self)
+        self.ctx.runner.run(
+            lambda progress: preview(store, files, progress=progress),
+            label=_("Checking the packages…"),
+            on_success=self.show_plan,
+            on_failure=failed,
+            owner=self,
+        )
 
     def show_plan(self, plan) -> None:  # noqa: ANN001
         from lev_desktop.exchange.importer import Status
         from lev_desktop.exchange.keys import format_fingerprint
 
         self.plan = plan
-        labels = {Status.OK: (_("will be imported"), GREEN),
-                  Status.DUPLICATE: (_("already imported"), GREY),
-                  Status.NEEDS_TRUST: (_("new key: needs trust"), AMBER),
-                  Status.REFUSED: (_("refused"), RED)}
+        labels = {
+            Status.OK: (_("will be imported"), GREEN),
+            Status.DUPLICATE: (_("already imported"), GREY),
+            Status.NEEDS_TRUST: (_("new key: needs trust"), AMBER),
+            Status.REFUSED: (_("refused"), RED),
+        }
         rows: list[Row] = []
         keys: list[str] = []
         for package in plan.packages:
             if not package.parts:
                 text, color = labels[package.status]
-                rows.append(Row([package.file_name, "", "", "", 0, 0, 0, 0, 0, text,
-                                 package.reason], color, package.reason))
+                rows.append(
+                    Row(
+                        [package.file_name, "", "", "", 0, 0, 0, 0, 0, text, package.reason],
+                        color,
+                        package.reason,
+                    )
+                )
                 continue
             for part in package.parts:
                 status = part.status
                 text, color = labels.get(status, (status, None))
                 c = part.counts
                 office = f"{part.sender} {part.sender_name}".strip()
-                rows.append(Row([package.file_name, office, part.relayed_by, part.sequence,
-                                 c["new"], c["updated"], c["unchanged"], c["conflicts"],
-                                 c["refused"], text, part.remark], color, part.remark))
+                rows.append(
+                    Row(
+                        [
+                            package.file_name,
+                            office,
+                            part.relayed_by,
+                            part.sequence,
+                            c["new"],
+                            c["updated"],
+                            c["unchanged"],
+                            c["conflicts"],
+                            c["refused"],
+                            text,
+                            part.remark,
+                        ],
+                        color,
+                        part.remark,
+                    )
+                )
                 if part.status == Status.NEEDS_TRUST:
-                    keys.append(f"{part.sender} {part.sender_name}\n"
-                                + format_fingerprint(part.fingerprint))
+                    keys.append(
+                        f"{part.sender} {part.sender_name}\n" + format_fingerprint(part.fingerprint)
+                    )
         self.model.set_rows(rows)
         _fit(self.view)
         problem = next((i for i, r in enumerate(rows) if r.color is RED), 0 if rows else None)
@@ -501,10 +626,17 @@ class ImportTab(QWidget):
         self.trust.setChecked(False)
         importable = plan.importable
         refused = [p for p in plan.packages if p.status == Status.REFUSED]
-        self.summary.setText(_("{files} file(s) checked: {ok} can be imported, {refused} refused, "
-                               "{dup} already imported. Nothing has been written yet.").format(
-            files=len(plan.packages), ok=len(importable), refused=len(refused),
-            dup=len(plan.packages) - len(importable) - len(refused)))
+        self.summary.setText(
+            _(
+                "{files} file(s) checked: {ok} can be imported, {refused} refused, "
+                "{dup} already imported. Nothing has been written yet."
+            ).format(
+                files=len(plan.packages),
+                ok=len(importable),
+                refused=len(refused),
+                dup=len(plan.packages) - len(importable) - len(refused),
+            )
+        )
         self.confirm.setEnabled(bool(importable))
 
     def commit(self) -> None:
@@ -513,24 +645,36 @@ class ImportTab(QWidget):
         if self.plan is None:
             return
         if self.plan.needs_trust and not self.trust.isChecked():
-            QMessageBox.information(self, _("Data exchange"), _(
-                "Some packages come from an office whose key is new. Compare the fingerprints "
-                "with the office and tick “trust these keys”, or remove those files."))
+            QMessageBox.information(
+                self,
+                _("Data exchange"),
+                _(
+                    "Some packages come from an office whose key is new. Compare the fingerprints "
+                    "with the office and tick “trust these keys”, or remove those files."
+                ),
+            )
             return
         plan, store = self.plan, self.ctx.store
         trust = {p.sender for p in plan.needs_trust} if self.trust.isChecked() else False
         self.confirm.setEnabled(False)
-        self.ctx.runner.run(lambda progress: commit(store, plan, trust=trust, progress=progress),
-                            label=_("Importing…"), on_success=self._committed, owner=self,
-                            on_failure=lambda exc: self.summary.setText(str(exc)))
+        self.ctx.runner.run(
+            lambda progress: commit(store, plan, trust=trust, progress=progress),
+            label=_("Importing…"),
+            on_success=self._committed,
+            owner=self,
+            on_failure=lambda exc: self.summary.setText(str(exc)),
+        )
 
     def _committed(self, result) -> None:  # noqa: ANN001
         counts = result.counts()
-        text = _("Imported {packages} package(s): {new} new, {updated} updated, {unchanged} "
-                 "unchanged, {conflicts} conflicts.").format(packages=len(result.imported), **counts)
+        text = _(
+            "Imported {packages} package(s): {new} new, {updated} updated, {unchanged} "
+            "unchanged, {conflicts} conflicts."
+        ).format(packages=len(result.imported), **counts)
         if result.refused:
             text += " " + _("Refused: {count} package(s) — see the reasons above.").format(
-                count=len(result.refused))
+                count=len(result.refused)
+            )
         done = {p.file_name for p in result.imported}
         refused = {p.file_name: p.reason for p in result.refused}
         rows = []
@@ -556,14 +700,32 @@ class ImportTab(QWidget):
 
 # ---- history, keys, conflicts -----------------------------------------------------------------
 
+
 class HistoryTab(QWidget):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None):
         super().__init__(parent)
         layout = QVBoxLayout(self)
-        layout.addWidget(_hint(_("Every package received (with who sent it, its sequence number "
-                                 "and counts), every package sent, and refused files.")))
-        self.model = RowsModel([_("Direction"), _("Office"), _("Via"), _("Sequence"), _("Kind"),
-                                _("When"), _("Records"), _("Result"), _("File")])
+        layout.addWidget(
+            _hint(
+                _(
+                    "Every package received (with who sent it, its sequence number "
+                    "and counts), every package sent, and refused files."
+                )
+            )
+        )
+        self.model = RowsModel(
+            [
+                _("Direction"),
+                _("Office"),
+                _("Via"),
+                _("Sequence"),
+                _("Kind"),
+                _("When"),
+                _("Records"),
+                _("Result"),
+                _("File"),
+            ]
+        )
         self.view = _table(self.model)
         layout.addWidget(self.view, 1)
 
@@ -571,30 +733,78 @@ class HistoryTab(QWidget):
         rows = []
         for got in data["received"]:
             total = sum(int(got.counts.get(k, 0)) for k in ("new", "updated"))
-            rows.append((got.imported_at, Row([_("received"), f"{got.sender} {got.sender_name}",
-                                               got.relayed_by, got.sequence, _kind(got.kind),
-                                               _when(got.imported_at), total,
-                                               _("imported") if got.signed else
-                                               _("imported (from Excel, unsigned)"),
-                                               got.file_name], GREEN)))
+            rows.append(
+                (
+                    got.imported_at,
+                    Row(
+                        [
+                            _("received"),
+                            f"{got.sender} {got.sender_name}",
+                            got.relayed_by,
+                            got.sequence,
+                            _kind(got.kind),
+                            _when(got.imported_at),
+                            total,
+                            _("imported") if got.signed else _("imported (from Excel, unsigned)"),
+                            got.file_name,
+                        ],
+                        GREEN,
+                    ),
+                )
+            )
         for sent in data["sent"]:
-            rows.append((sent.created_at, Row([_("sent"), sent.recipient, "", sent.sequence,
-                                               _kind(sent.kind), _when(sent.created_at),
-                                               sum(sent.counts.values()), _("sent"),
-                                               sent.file_name], GREEN)))
+            rows.append(
+                (
+                    sent.created_at,
+                    Row(
+                        [
+                            _("sent"),
+                            sent.recipient,
+                            "",
+                            sent.sequence,
+                            _kind(sent.kind),
+                            _when(sent.created_at),
+                            sum(sent.counts.values()),
+                            _("sent"),
+                            sent.file_name,
+                        ],
+                        GREEN,
+                    ),
+                )
+            )
         for entry in data["refused"]:
             when = dt.datetime.fromisoformat(entry["at"]) if entry.get("at") else None
-            rows.append((when, Row([_("refused"), entry.get("sender", ""), "", "", "", _when(when),
-                                    0, _("refused"), Path(entry.get("file", "")).name], RED,
-                                   entry.get("reason", ""))))
+            rows.append(
+                (
+                    when,
+                    Row(
+                        [
+                            _("refused"),
+                            entry.get("sender", ""),
+                            "",
+                            "",
+                            "",
+                            _when(when),
+                            0,
+                            _("refused"),
+                            Path(entry.get("file", "")).name,
+                        ],
+                        RED,
+                        entry.get("reason", ""),
+                    ),
+                )
+            )
         rows.sort(key=lambda r: r[0] or dt.datetime.min, reverse=True)
         self.model.set_rows([r for _w, r in rows])
         _fit(self.view)
 
 
 def _kind(kind: str) -> str:
-    return {"full": _("all records"), "delta": _("changes only"),
-            "excel": _("from Excel, unsigned")}.get(kind, kind)
+    return {
+        "full": _("all records"),
+        "delta": _("changes only"),
+        "excel": _("from Excel, unsigned"),
+    }.get(kind, kind)
 
 
 class KeysTab(QWidget):
@@ -602,8 +812,9 @@ class KeysTab(QWidget):
         super().__init__(parent)
         self.ctx = ctx
         layout = QVBoxLayout(self)
-        own = QGroupBox(_("Key fingerprint of this office (print it for a letter to the office "
-                          "above)"))
+        own = QGroupBox(
+            _("Key fingerprint of this office (print it for a letter to the office above)")
+        )
         own_layout = QVBoxLayout(own)
         self.own = QLabel(_("No key yet: it is made with the first export."))
         self.own.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -613,14 +824,22 @@ class KeysTab(QWidget):
         self.own.setFont(font)
         own_layout.addWidget(self.own)
         layout.addWidget(own)
-        self.model = RowsModel([_("Office"), _("Fingerprint"), _("Trusted on"), _("Vouched for by"),
-                                ""])
+        self.model = RowsModel(
+            [_("Office"), _("Fingerprint"), _("Trusted on"), _("Vouched for by"), ""]
+        )
         self.view = _table(self.model)
         layout.addWidget(self.view, 1)
         buttons = QHBoxLayout()
-        buttons.addWidget(_hint(_("After an office reinstalls its program it has a new key. Confirm "
-                                  "the new fingerprint with it, then choose “Trust again”: its next "
-                                  "package asks for trust.")), 1)
+        buttons.addWidget(
+            _hint(
+                _(
+                    "After an office reinstalls its program it has a new key. Confirm "
+                    "the new fingerprint with it, then choose “Trust again”: its next "
+                    "package asks for trust."
+                )
+            ),
+            1,
+        )
         self.retrust = QPushButton(_("Trust again…"))
         self.retrust.clicked.connect(self._retrust)
         buttons.addWidget(self.retrust)
@@ -631,9 +850,23 @@ class KeysTab(QWidget):
 
         if data.get("own_fingerprint"):
             self.own.setText(format_fingerprint(data["own_fingerprint"]))
-        self.model.set_rows([Row([k.office_code, format_fingerprint(k.fingerprint, per_line=16),
-                                  _when(k.trusted_at), k.via, ""], None, k.fingerprint,
-                                 k.office_code) for k in data["keys"]])
+        self.model.set_rows(
+            [
+                Row(
+                    [
+                        k.office_code,
+                        format_fingerprint(k.fingerprint, per_line=16),
+                        _when(k.trusted_at),
+                        k.via,
+                        "",
+                    ],
+                    None,
+                    k.fingerprint,
+                    k.office_code,
+                )
+                for k in data["keys"]
+            ]
+        )
         _fit(self.view, 760)
 
     def _retrust(self) -> None:
@@ -643,14 +876,22 @@ class KeysTab(QWidget):
         if not index.isValid():
             return
         office = self.model.rows[index.row()].data
-        answer = QMessageBox.question(self, _("Trust again"), _(
-            "Forget the trusted key of office {office}? Its next package will show the new "
-            "fingerprint and ask for trust.").format(office=office))
+        answer = QMessageBox.question(
+            self,
+            _("Trust again"),
+            _(
+                "Forget the trusted key of office {office}? Its next package will show the new "
+                "fingerprint and ask for trust."
+            ).format(office=office),
+        )
         if answer != QMessageBox.StandardButton.Yes:
             return
         store = self.ctx.store
-        self.ctx.runner.run(lambda progress: forget_key(store, office), owner=self,
-                            on_success=lambda _ok: self.ctx.data_changed.emit("exchange"))
+        self.ctx.runner.run(
+            lambda progress: forget_key(store, office),
+            owner=self,
+            on_success=lambda _ok: self.ctx.data_changed.emit("exchange"),
+        )
 
 
 class ConflictsTab(QWidget):
@@ -658,11 +899,18 @@ class ConflictsTab(QWidget):
         super().__init__(parent)
         self.ctx = ctx
         layout = QVBoxLayout(self)
-        layout.addWidget(_hint(_("Two versions of the same record with the same revision. The later "
-                                 "one was kept; compare them and keep the right one.")))
+        layout.addWidget(
+            _hint(
+                _(
+                    "Two versions of the same record with the same revision. The later "
+                    "one was kept; compare them and keep the right one."
+                )
+            )
+        )
         splitter = QSplitter(Qt.Orientation.Vertical)
-        self.model = RowsModel([_("Data"), _("Office"), _("Revision"), _("Detected"), _("Kept"),
-                                ""])
+        self.model = RowsModel(
+            [_("Data"), _("Office"), _("Revision"), _("Detected"), _("Kept"), ""]
+        )
         self.view = _table(self.model)
         self.view.selectionModel().currentRowChanged.connect(self._show)
         splitter.addWidget(self.view)
@@ -681,10 +929,24 @@ class ConflictsTab(QWidget):
         layout.addLayout(buttons)
 
     def load(self, data: dict[str, Any]) -> None:
-        self.model.set_rows([Row([_table_label(c.table_name), c.owner_office, c.revision,
-                                  _when(c.detected_at),
-                                  _("incoming") if c.winner == "incoming" else _("existing"), ""],
-                                 AMBER, "", c) for c in data["conflicts"]])
+        self.model.set_rows(
+            [
+                Row(
+                    [
+                        _table_label(c.table_name),
+                        c.owner_office,
+                        c.revision,
+                        _when(c.detected_at),
+                        _("incoming") if c.winner == "incoming" else _("existing"),
+                        "",
+                    ],
+                    AMBER,
+                    "",
+                    c,
+                )
+                for c in data["conflicts"]
+            ]
+        )
         self.detail.set_rows([])
         _fit(self.view)
 
@@ -698,8 +960,17 @@ class ConflictsTab(QWidget):
             other = conflict.other.get(key)
             if key in ("id",):
                 continue
-            rows.append(Row([key, "" if kept is None else str(kept), "" if other is None else str(other), ""],
-                            RED if kept != other else None))
+            rows.append(
+                Row(
+                    [
+                        key,
+                        "" if kept is None else str(kept),
+                        "" if other is None else str(other),
+                        "",
+                    ],
+                    RED if kept != other else None,
+                )
+            )
         rows.sort(key=lambda r: r.color is None)
         self.detail.set_rows(rows)
         _fit(self.detail_view)
@@ -712,11 +983,15 @@ class ConflictsTab(QWidget):
             return
         conflict = self.model.rows[index.row()].data
         store = self.ctx.store
-        self.ctx.runner.run(lambda progress: resolve_conflict(store, conflict.id, use_other=use_other),
-                            owner=self, on_success=lambda _r: self.ctx.data_changed.emit("exchange"))
+        self.ctx.runner.run(
+            lambda progress: resolve_conflict(store, conflict.id, use_other=use_other),
+            owner=self,
+            on_success=lambda _r: self.ctx.data_changed.emit("exchange"),
+        )
 
 
 # ---- the screen --------------------------------------------------------------------------------
+
 
 class ExchangeScreen(QWidget):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None):
@@ -763,8 +1038,9 @@ class ExchangeScreen(QWidget):
         self.conflicts_tab.load(data)
         count = len(data["conflicts"])
         index = self.tabs.indexOf(self.conflicts_tab)
-        self.tabs.setTabText(index, _("Conflicts ({count})").format(count=count) if count
-                             else _("Conflicts"))
+        self.tabs.setTabText(
+            index, _("Conflicts ({count})").format(count=count) if count else _("Conflicts")
+        )
 
     def open_item(self, arg: Any) -> None:
         """``ctx.navigate("exchange", paths)`` opens the import tab with those files."""
@@ -786,8 +1062,12 @@ def load_screen_data(store) -> dict[str, Any]:  # noqa: ANN001
     from lev_desktop.domain.offices import Level
     from lev_desktop.exchange import keys
     from lev_desktop.exchange.exporter import sent_history
-    from lev_desktop.exchange.importer import open_conflicts, received_history, refused_history, \
-        trusted_keys
+    from lev_desktop.exchange.importer import (
+        open_conflicts,
+        received_history,
+        refused_history,
+        trusted_keys,
+    )
     from lev_desktop.paths import data_dir
     from lev_desktop.services.offices import list_offices, this_office
     from lev_desktop.services.programmes import list_programmes
@@ -800,7 +1080,9 @@ def load_screen_data(store) -> dict[str, Any]:  # noqa: ANN001
         if me.parent_code:
             above = offices.get(me.parent_code)
             parent = me.parent_code
-            recipients.append((me.parent_code, f"{me.parent_code} {above.name if above else ''}".strip()))
+            recipients.append(
+                (me.parent_code, f"{me.parent_code} {above.name if above else ''}".strip())
+            )
         for office in offices.values():
             if office.code in (me.code, me.parent_code):
                 continue
@@ -820,8 +1102,11 @@ def load_screen_data(store) -> dict[str, Any]:  # noqa: ANN001
         "recipients": recipients,
         "parent": parent,
         "programmes": [(p.code, p.short_name or p.name) for p in list_programmes(store)],
-        "kpi_programmes": [(p.code, p.short_name or p.name) for p in list_programmes(store)
-                           if (p.spec or {}).get("indicators")],
+        "kpi_programmes": [
+            (p.code, p.short_name or p.name)
+            for p in list_programmes(store)
+            if (p.spec or {}).get("indicators")
+        ],
         "laos": laos,
         "default_out": data_dir() / "outbox" / f"{code}-{stamp}.levpkg",
         "received": received_history(store),
@@ -829,7 +1114,8 @@ def load_screen_data(store) -> dict[str, Any]:  # noqa: ANN001
         "refused": refused_history(),
         "keys": trusted_keys(store),
         "own_fingerprint": keys.fingerprint(keys.load_or_create(me.code))
-        if me is not None and keys.has_key(me.code) else "",
+        if me is not None and keys.has_key(me.code)
+        else "",
         "conflicts": open_conflicts(store),
     }
 

@@ -30,9 +30,9 @@ from ui.context import AppContext
 from ui.screens import ScreenSpec
 from ui.widgets import status_palette
 
-NEXT_DAYS = 45      # how far ahead "next deadlines" looks
-NEXT_LIMIT = 8      # and how many it shows
-OVERDUE_LIMIT = 4   # of which at most this many overdue (the rest: "N more in the calendar")
+NEXT_DAYS = 45  # how far ahead "next deadlines" looks
+NEXT_LIMIT = 8  # and how many it shows
+OVERDUE_LIMIT = 4  # of which at most this many overdue (the rest: "N more in the calendar")
 
 
 @dataclass
@@ -54,27 +54,35 @@ def load_home(store) -> HomeData:  # noqa: ANN001
     days = engine.reminder_days(store)
     book = engine.DeadlineBook(store, soon_days=days)
     now = book.today
-    items = book.items(now - dt.timedelta(days=engine.DEFAULT_LOOKBACK_DAYS),
-                       now + dt.timedelta(days=max(NEXT_DAYS, days)))
+    items = book.items(
+        now - dt.timedelta(days=engine.DEFAULT_LOOKBACK_DAYS),
+        now + dt.timedelta(days=max(NEXT_DAYS, days)),
+    )
     # The most recent overdue first (a few), then what comes next by due date.
-    overdue = sorted((i for i in items if i.state == State.OVERDUE), key=lambda i: i.due,
-                     reverse=True)
+    overdue = sorted(
+        (i for i in items if i.state == State.OVERDUE), key=lambda i: i.due, reverse=True
+    )
     coming = [i for i in items if i.state in (State.DUE_SOON, State.UPCOMING)]
     shown = overdue[:OVERDUE_LIMIT]
-    shown += coming[:NEXT_LIMIT - len(shown)]
+    shown += coming[: NEXT_LIMIT - len(shown)]
     return HomeData(
         office_name=book.office.name if book.office else "",
-        today=now, lao_type=book.lao_type, deadlines=shown,
+        today=now,
+        lao_type=book.lao_type,
+        deadlines=shown,
         more_overdue=max(0, len(overdue) - OVERDUE_LIMIT),
         attention=sum(1 for i in items if i.attention),
-        drafts=engine.draft_forms(store), packages=inbox.pending_packages(store))
+        drafts=engine.draft_forms(store),
+        packages=inbox.pending_packages(store),
+    )
 
 
 def pill(text: str, state: str) -> QLabel:
     label = QLabel(text)
     fg, bg = status_palette.PALETTE.get(state, status_palette.PALETTE["upcoming"])
-    label.setStyleSheet(f"color:{fg}; background:{bg}; border:1px solid {fg}; "
-                        "border-radius:4px; padding:2px 8px;")
+    label.setStyleSheet(
+        f"color:{fg}; background:{bg}; border:1px solid {fg}; border-radius:4px; padding:2px 8px;"
+    )
     label.setAlignment(Qt.AlignmentFlag.AlignCenter)
     label.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
     return label
@@ -85,8 +93,9 @@ class Section(QFrame):
         super().__init__(parent)
         self.setFrameShape(QFrame.Shape.StyledPanel)
         self.setObjectName("homeSection")
-        self.setStyleSheet("#homeSection { background: #ffffff; border: 1px solid #d5dae1; "
-                           "border-radius: 6px; }")
+        self.setStyleSheet(
+            "#homeSection { background: #ffffff; border: 1px solid #d5dae1; border-radius: 6px; }"
+        )
         layout = QVBoxLayout(self)
         layout.setContentsMargins(14, 10, 14, 12)
         self.title = QLabel(title)
@@ -161,8 +170,10 @@ class HomeScreen(QWidget):
         layout.addWidget(self.subheading)
         self.all_clear = QLabel("")
         self.all_clear.setWordWrap(True)
-        self.all_clear.setStyleSheet("background:#e6f4e7; color:#1b5e20; border:1px solid #1b5e20;"
-                                     "border-radius:6px; padding:10px;")
+        self.all_clear.setStyleSheet(
+            "background:#e6f4e7; color:#1b5e20; border:1px solid #1b5e20;"
+            "border-radius:6px; padding:10px;"
+        )
         self.all_clear.hide()
         layout.addWidget(self.all_clear)
         self.deadlines = Section(_("Next deadlines"))
@@ -187,23 +198,31 @@ class HomeScreen(QWidget):
 
     def refresh(self) -> None:
         store = self.ctx.store
-        self.ctx.runner.run(lambda _progress: load_home(store), on_success=self.show_data,
-                            owner=self)
+        self.ctx.runner.run(
+            lambda _progress: load_home(store), on_success=self.show_data, owner=self
+        )
 
     def show_data(self, data: HomeData) -> None:
         self.data = data
         office = data.office_name or _("this office")
-        self.subheading.setText(_("{office} · today is {today} · {fy}").format(
-            office=office, today=format_date(data.today, "full"),
-            fy=fiscal_year_label(self.ctx.fiscal_year)))
+        self.subheading.setText(
+            _("{office} · today is {today} · {fy}").format(
+                office=office,
+                today=format_date(data.today, "full"),
+                fy=fiscal_year_label(self.ctx.fiscal_year),
+            )
+        )
         self.fill_deadlines(data)
         self.fill_drafts(data)
         self.fill_packages(data)
         nothing = not data.deadlines and not data.drafts and not data.packages
         self.all_clear.setVisible(nothing)
-        self.all_clear.setText(_("Nothing is waiting for you: no deadline in the next {days} days, "
-                                 "no form in draft. The calendar shows what comes later.")
-                               .format(days=NEXT_DAYS))
+        self.all_clear.setText(
+            _(
+                "Nothing is waiting for you: no deadline in the next {days} days, "
+                "no form in draft. The calendar shows what comes later."
+            ).format(days=NEXT_DAYS)
+        )
         self.ctx.badge_changed.emit("home", data.attention)
 
     def fill_deadlines(self, data: HomeData) -> None:
@@ -213,23 +232,30 @@ class HomeScreen(QWidget):
             state = item.state.value
             label = item.state.label
             # "เกินกำหนด 9 วัน" already says overdue; the others name their state first
-            text = (days_left_text(item.days_left) if item.state == State.OVERDUE
-                    else f"{label} · {days_left_text(item.days_left)}")
+            text = (
+                days_left_text(item.days_left)
+                if item.state == State.OVERDUE
+                else f"{label} · {days_left_text(item.days_left)}"
+            )
             left = pill(text, state)
             when = wrap(when_text(item.deadline))
-            what = wrap(f"{item.obligation.title}\n{item.obligation.programme_name} · "
-                        f"{route_text(item.obligation, data.lao_type)}")
+            what = wrap(
+                f"{item.obligation.title}\n{item.obligation.programme_name} · "
+                f"{route_text(item.obligation, data.lao_type)}"
+            )
             who = QLabel("")
             if item.laos is not None and item.laos.total:
-                who.setText(_("LAOs {done}/{total}").format(done=item.laos.done,
-                                                             total=item.laos.total))
+                who.setText(
+                    _("LAOs {done}/{total}").format(done=item.laos.done, total=item.laos.total)
+                )
             button = QPushButton(_("Open the form") if item.target else _("See in calendar"))
             button.clicked.connect(lambda _checked=False, i=item: self.act(i))
             section.add_row(row, [left, when, who, what], button)
         section.empty.setVisible(not data.deadlines or data.more_overdue > 0)
         if data.more_overdue:
-            section.empty.setText(_("{n} older overdue deadlines are in the calendar.").format(
-                n=data.more_overdue))
+            section.empty.setText(
+                _("{n} older overdue deadlines are in the calendar.").format(n=data.more_overdue)
+            )
         else:
             section.empty.setText(_("No deadline in the next {days} days.").format(days=NEXT_DAYS))
 
@@ -243,8 +269,9 @@ class HomeScreen(QWidget):
             button = QPushButton(_("Open the form"))
             button.setEnabled(form.target is not None)
             button.clicked.connect(lambda _checked=False, f=form: self.ctx.navigate.emit(*f.target))
-            section.add_row(row, [pill(text, state), wrap(period_text(form.period)), QLabel(""),
-                                  what], button)
+            section.add_row(
+                row, [pill(text, state), wrap(period_text(form.period)), QLabel(""), what], button
+            )
         section.empty.setVisible(not data.drafts)
         section.empty.setText(_("No form in draft."))
 
@@ -254,10 +281,21 @@ class HomeScreen(QWidget):
         for row, package in enumerate(data.packages):
             received = format_date(package.received_at) if package.received_at else ""
             button = QPushButton(_("Import…"))
-            button.clicked.connect(lambda _checked=False, p=package:
-                                   self.ctx.navigate.emit("exchange", {"path": p.path}))
-            section.add_row(row, [pill(_("Received"), "done"), wrap(received), QLabel(""),
-                                  wrap(f"{package.from_name}\n{package.summary}")], button)
+            button.clicked.connect(
+                lambda _checked=False, p=package: self.ctx.navigate.emit(
+                    "exchange", {"path": p.path}
+                )
+            )
+            section.add_row(
+                row,
+                [
+                    pill(_("Received"), "done"),
+                    wrap(received),
+                    QLabel(""),
+                    wrap(f"{package.from_name}\n{package.summary}"),
+                ],
+                button,
+            )
         section.empty.setVisible(not data.packages)
         section.empty.setText(_("No package waiting to be imported."))
 

@@ -55,6 +55,7 @@ ALL = ""
 
 # ---- the list --------------------------------------------------------------------------------
 
+
 class KpiListPage(QWidget):
     """Every KPI form with its status; Enter or double-click opens one."""
 
@@ -90,8 +91,9 @@ class KpiListPage(QWidget):
         self.status.currentIndexChanged.connect(self._filter)
 
         self.overview = QPushButton(_("All LAOs side by side"))
-        self.overview.setToolTip(_("The selected programme and period for every LAO in one "
-                                   "table, with totals"))
+        self.overview.setToolTip(
+            _("The selected programme and period for every LAO in one table, with totals")
+        )
         self.overview.clicked.connect(self._overview)
         self.laos: list[tuple[str, str]] = []
 
@@ -171,8 +173,14 @@ class KpiListPage(QWidget):
             self.empty.show()
             self.table.hide()
 
-        self.ctx.runner.run(job, label=_("Loading the indicator forms…"),
-                            on_success=self._loaded, on_failure=failed, owner=self, modal=False)
+        self.ctx.runner.run(
+            job,
+            label=_("Loading the indicator forms…"),
+            on_success=self._loaded,
+            on_failure=failed,
+            owner=self,
+            modal=False,
+        )
 
     def _loaded(self, result: tuple[Any, list[Any], list[service.KpiListRow]]) -> None:
         self.loading = False
@@ -202,24 +210,37 @@ class KpiListPage(QWidget):
         single = self.model.one_form_per_programme()
         self.table.setColumnHidden(KpiListModel.FORM, single)
         self.table.horizontalHeader().setSectionResizeMode(
-            KpiListModel.PROGRAMME if single else KpiListModel.FORM, QHeaderView.ResizeMode.Stretch)
+            KpiListModel.PROGRAMME if single else KpiListModel.FORM, QHeaderView.ResizeMode.Stretch
+        )
         if me is None:
             self.subtitle.setText("")
         elif self.is_lao:
-            self.subtitle.setText(_("Indicator forms of {office}, {year}").format(
-                office=me.name, year=_fy(self.ctx.fiscal_year)))
+            self.subtitle.setText(
+                _("Indicator forms of {office}, {year}").format(
+                    office=me.name, year=_fy(self.ctx.fiscal_year)
+                )
+            )
         else:
-            self.subtitle.setText(_("Indicator forms of the LAOs under {office}, {year} "
-                                    "(read-only: choose a form to comment or return it)").format(
-                office=me.name, year=_fy(self.ctx.fiscal_year)))
+            self.subtitle.setText(
+                _(
+                    "Indicator forms of the LAOs under {office}, {year} "
+                    "(read-only: choose a form to comment or return it)"
+                ).format(office=me.name, year=_fy(self.ctx.fiscal_year))
+            )
         self._size_columns()
         self._update_empty(me)
         self.loaded = True
 
     def _size_columns(self) -> None:
-        widths = {KpiListModel.OFFICE: 200, KpiListModel.PROGRAMME: 180,
-                  KpiListModel.PERIOD: 150, KpiListModel.STATUS: 130, KpiListModel.ENTRIES: 90,
-                  KpiListModel.DUE: 100, KpiListModel.UPDATED: 110}
+        widths = {
+            KpiListModel.OFFICE: 200,
+            KpiListModel.PROGRAMME: 180,
+            KpiListModel.PERIOD: 150,
+            KpiListModel.STATUS: 130,
+            KpiListModel.ENTRIES: 90,
+            KpiListModel.DUE: 100,
+            KpiListModel.UPDATED: 110,
+        }
         for column, width in widths.items():
             self.table.setColumnWidth(column, width)
 
@@ -228,13 +249,22 @@ class KpiListPage(QWidget):
         total = self.model.rowCount()
         self.count.setText(_("{shown} of {total} forms").format(shown=shown, total=total))
         if total == 0:
-            self.empty.setText(_("No indicator forms yet. Programmes with indicators (such as "
-                                 "“Clean Province” or Soft Power) appear here once they are "
-                                 "added in Settings → Programmes.") if me is not None else
-                               _("Set up this office first (Settings)"))
+            self.empty.setText(
+                _(
+                    "No indicator forms yet. Programmes with indicators (such as "
+                    "“Clean Province” or Soft Power) appear here once they are "
+                    "added in Settings → Programmes."
+                )
+                if me is not None
+                else _("Set up this office first (Settings)")
+            )
         elif shown == 0:
-            self.empty.setText(_("No form matches the search. Clear the search or the status "
-                                 "filter to see every form."))
+            self.empty.setText(
+                _(
+                    "No form matches the search. Clear the search or the status "
+                    "filter to see every form."
+                )
+            )
         self.empty.setVisible(shown == 0)
         self.table.setVisible(shown > 0)
 
@@ -264,6 +294,7 @@ class KpiListPage(QWidget):
 
 
 # ---- all LAOs side by side ----------------------------------------------------------------
+
 
 class KpiOverviewPage(QWidget):
     """A district's or province's view of one programme and period across its LAOs."""
@@ -295,8 +326,9 @@ class KpiOverviewPage(QWidget):
         self.table.setWordWrap(True)
         self.table.activated.connect(self._open)
         self.table.doubleClicked.connect(self._open)
-        self.hint = QLabel(_("Read-only. Enter or double-click opens an LAO's form to comment "
-                             "on it or return it."))
+        self.hint = QLabel(
+            _("Read-only. Enter or double-click opens an LAO's form to comment on it or return it.")
+        )
         self.hint.setWordWrap(True)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
@@ -308,42 +340,49 @@ class KpiOverviewPage(QWidget):
             shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
             shortcut.activated.connect(self.back_requested)
 
-    def show_overview(self, programme_id: str, form_code: str, period: str,
-                      laos: list[tuple[str, str]]) -> None:
+    def show_overview(
+        self, programme_id: str, form_code: str, period: str, laos: list[tuple[str, str]]
+    ) -> None:
         store = self.ctx.store
         self.key = (programme_id, form_code, period)
         self.loaded = False
 
         def job(progress: Any) -> tuple[Any, dict[str, Any]]:
             programme = service.get_programme(store, programme_id)
-            return programme, service.consolidated(store, programme_id, period,
-                                                   [code for code, _name in laos])
+            return programme, service.consolidated(
+                store, programme_id, period, [code for code, _name in laos]
+            )
 
         def done(result: tuple[Any, dict[str, Any]]) -> None:
             programme, values = result
             self.model.set_data(programme.spec, laos, values)
-            self.title.setText(_("{programme} · {period}: all LAOs").format(
-                programme=f"{programme.code} · {programme.short_name or programme.name}",
-                period=service.period_label(period)))
+            self.title.setText(
+                _("{programme} · {period}: all LAOs").format(
+                    programme=f"{programme.code} · {programme.short_name or programme.name}",
+                    period=service.period_label(period),
+                )
+            )
             header = self.table.horizontalHeader()
             header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
             self.table.setColumnWidth(0, 230)
             for column in range(1, self.model.columnCount()):
                 self.table.setColumnWidth(column, 130)
             if self.model.columnCount() > 1 and self.model.headerData(
-                    1, Qt.Orientation.Horizontal) == _("Product"):
+                1, Qt.Orientation.Horizontal
+            ) == _("Product"):
                 self.table.setColumnWidth(1, 80)
             # Long Thai indicator names wrap in the header (three lines) instead of clipping.
-            header.setDefaultAlignment(Qt.AlignmentFlag.AlignCenter
-                                       | Qt.AlignmentFlag(Qt.TextFlag.TextWordWrap.value))
+            header.setDefaultAlignment(
+                Qt.AlignmentFlag.AlignCenter | Qt.AlignmentFlag(Qt.TextFlag.TextWordWrap.value)
+            )
             header.setFixedHeight(self.fontMetrics().lineSpacing() * 3 + 12)
-            self.table.verticalHeader().setDefaultSectionSize(
-                self.fontMetrics().lineSpacing() + 14)
+            self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().lineSpacing() + 14)
             self.loaded = True
             self.table.setFocus()
 
-        self.ctx.runner.run(job, label=_("Loading the indicator forms…"), on_success=done,
-                            owner=self, modal=False)
+        self.ctx.runner.run(
+            job, label=_("Loading the indicator forms…"), on_success=done, owner=self, modal=False
+        )
 
     def _open(self, index: QModelIndex) -> None:
         office = self.model.office_at(index.row())
@@ -358,6 +397,7 @@ def _fy(year: int) -> str:
 
 
 # ---- undo commands ---------------------------------------------------------------------------
+
 
 class CellCommand(QUndoCommand):
     """One typed cell. The first redo is the edit itself (already applied by the model)."""
@@ -380,8 +420,15 @@ class CellCommand(QUndoCommand):
 class ProductCommand(QUndoCommand):
     """Adding (``added=True``) or removing a product; undo tombstones or restores it."""
 
-    def __init__(self, editor: KpiFormEditor, key: str, *, added: bool, position: int = -1,
-                 values: dict[str, Any] | None = None):
+    def __init__(
+        self,
+        editor: KpiFormEditor,
+        key: str,
+        *,
+        added: bool,
+        position: int = -1,
+        values: dict[str, Any] | None = None,
+    ):
         super().__init__(_("Add product") if added else _("Remove product"))
         self.editor, self.key, self.added = editor, key, added
         self.position, self.values = position, dict(values or {})
@@ -404,6 +451,7 @@ class ProductCommand(QUndoCommand):
 
 
 # ---- the editor ------------------------------------------------------------------------------
+
 
 class KpiFormEditor(QWidget):
     """One KPI form: the table, the message area, undo/redo, draft/complete, reviews."""
@@ -497,8 +545,12 @@ class KpiFormEditor(QWidget):
         self.undo_button.setEnabled(False)
         self.redo_button.setEnabled(False)
         self.save_state = QLabel()
-        self.save_state.setMinimumWidth(self.fontMetrics().horizontalAdvance(
-            _("Last saved {when}").format(when="28 พ.ย. 2568 12:00 น.")) + 8)
+        self.save_state.setMinimumWidth(
+            self.fontMetrics().horizontalAdvance(
+                _("Last saved {when}").format(when="28 พ.ย. 2568 12:00 น.")
+            )
+            + 8
+        )
         self.draft_button = QPushButton(_("Save as draft"))
         self.draft_button.clicked.connect(lambda: self.set_status("draft"))
         self.complete_button = QPushButton(_("Mark complete"))
@@ -530,8 +582,11 @@ class KpiFormEditor(QWidget):
         # Ctrl+Z undoes; Ctrl+Y and Ctrl+Shift+Z redo on every platform (as in Excel).
         bindings = (
             (QKeySequence.keyBindings(QKeySequence.StandardKey.Undo), self.undo_stack.undo),
-            (QKeySequence.keyBindings(QKeySequence.StandardKey.Redo)
-             + [QKeySequence("Ctrl+Y"), QKeySequence("Ctrl+Shift+Z")], self.undo_stack.redo),
+            (
+                QKeySequence.keyBindings(QKeySequence.StandardKey.Redo)
+                + [QKeySequence("Ctrl+Y"), QKeySequence("Ctrl+Shift+Z")],
+                self.undo_stack.redo,
+            ),
             ([QKeySequence("Ctrl+F")], self.search.setFocus),
             ([QKeySequence("Alt+Left")], self.go_back),
         )
@@ -559,8 +614,14 @@ class KpiFormEditor(QWidget):
             return data, sorted(periods)
 
         self.loaded = False
-        self.ctx.runner.run(job, label=_("Opening the form…"), on_success=self._opened,
-                            on_failure=self._failed, owner=self, modal=False)
+        self.ctx.runner.run(
+            job,
+            label=_("Opening the form…"),
+            on_success=self._opened,
+            on_failure=self._failed,
+            owner=self,
+            modal=False,
+        )
 
     def _opened(self, result: tuple[service.FormData, list[str]]) -> None:
         data, periods = result
@@ -587,8 +648,7 @@ class KpiFormEditor(QWidget):
         self._set_status_chip(data.status)
         read_only = data.read_only
         self.products_row.setVisible(data.repeated and not read_only)
-        for widget in (self.undo_button, self.redo_button, self.draft_button,
-                       self.complete_button):
+        for widget in (self.undo_button, self.redo_button, self.draft_button, self.complete_button):
             widget.setVisible(not read_only)
         for widget in (self.comment, self.comment_button, self.return_button):
             widget.setVisible(read_only)
@@ -596,8 +656,10 @@ class KpiFormEditor(QWidget):
         for widget in (self.comment, self.comment_button, self.return_button):
             widget.setEnabled(can_review)
         self.comment.setPlaceholderText(
-            _("Comment or what to correct…") if can_review or not read_only
-            else _("This office has not sent this form yet"))
+            _("Comment or what to correct…")
+            if can_review or not read_only
+            else _("This office has not sent this form yet")
+        )
         self.save_state.setText(self._saved_text(data.updated_at))
         self._layout_table()
         self._show_messages()
@@ -666,9 +728,13 @@ class KpiFormEditor(QWidget):
         """Back to the list; cells that could not be saved are never dropped silently."""
         if self.model.pending and not self.leave_unsaved:
             self.leave_unsaved = True
-            self._add_message(_("{n} cells are not saved because they are wrong (red). Correct "
-                                "them, or press “back” again to leave without them.").format(
-                n=len(self.model.pending)), error=True)
+            self._add_message(
+                _(
+                    "{n} cells are not saved because they are wrong (red). Correct "
+                    "them, or press “back” again to leave without them."
+                ).format(n=len(self.model.pending)),
+                error=True,
+            )
             return
         self.leave_unsaved = False
         self.back_requested.emit()
@@ -716,8 +782,12 @@ class KpiFormEditor(QWidget):
         self.saving = True
         self.model.in_flight = set(batch)
         self.save_state.setText(_("Saving…"))
-        store, programme, period, form = (self.ctx.store, self.programme_id, self.period,
-                                          self.form_code)
+        store, programme, period, form = (
+            self.ctx.store,
+            self.programme_id,
+            self.period,
+            self.form_code,
+        )
 
         def job(progress: Any) -> service.SaveResult:
             return service.save_values(store, programme, period, dict(batch), form)
@@ -740,19 +810,23 @@ class KpiFormEditor(QWidget):
             if self.deferred_status:
                 self.set_status(self.deferred_status)
 
-        self.ctx.runner.run(job, on_success=done, on_failure=self._failed, owner=self,
-                            modal=False)
+        self.ctx.runner.run(job, on_success=done, on_failure=self._failed, owner=self, modal=False)
 
     def _update_save_state(self) -> None:
         if self.model.pending:
-            self.save_state.setText(_("{n} cells not saved (see the messages)").format(
-                n=len(self.model.pending)))
+            self.save_state.setText(
+                _("{n} cells not saved (see the messages)").format(n=len(self.model.pending))
+            )
         else:
             self.save_state.setText(_("All changes saved"))
 
     @staticmethod
     def _saved_text(at: Any) -> str:
-        return _("Last saved {when}").format(when=format_datetime(service.local_time(at))) if at else ""
+        return (
+            _("Last saved {when}").format(when=format_datetime(service.local_time(at)))
+            if at
+            else ""
+        )
 
     # -- products ----------------------------------------------------------------------------
     def add_product_clicked(self) -> None:
@@ -760,8 +834,9 @@ class KpiFormEditor(QWidget):
 
         def done(key: str) -> None:
             self.model.add_key(key)
-            self.undo_stack.push(ProductCommand(self, key, added=True,
-                                                position=self.model.row_keys.index(key)))
+            self.undo_stack.push(
+                ProductCommand(self, key, added=True, position=self.model.row_keys.index(key))
+            )
             self._layout_table()
             self._set_status_chip("draft")
             self.ctx.data_changed.emit("kpi")
@@ -769,8 +844,13 @@ class KpiFormEditor(QWidget):
             self.table.setCurrentIndex(self.proxy.mapFromSource(self.model.index(0, column)))
             self.table.setFocus()
 
-        self.ctx.runner.run(lambda p: service.add_product(store, programme, period),
-                            on_success=done, on_failure=self._failed, owner=self, modal=False)
+        self.ctx.runner.run(
+            lambda p: service.add_product(store, programme, period),
+            on_success=done,
+            on_failure=self._failed,
+            owner=self,
+            modal=False,
+        )
 
     def selected_product(self) -> str | None:
         index = self.table.currentIndex()
@@ -785,25 +865,34 @@ class KpiFormEditor(QWidget):
             self._add_message(_("Select a cell of the product to remove first"), error=True)
             return
         position, values = self.remove_product_now(key)
-        self.undo_stack.push(ProductCommand(self, key, added=False, position=position,
-                                            values=values))
+        self.undo_stack.push(
+            ProductCommand(self, key, added=False, position=position, values=values)
+        )
 
     def remove_product_now(self, key: str) -> tuple[int, dict[str, Any]]:
         store, programme, period = self.ctx.store, self.programme_id, self.period
         position, values, _pending = self.model.remove_key(key)
         self._layout_table()
-        self.ctx.runner.run(lambda p: service.remove_product(store, programme, period, key),
-                            on_success=lambda _n: self._after_product_change(),
-                            on_failure=self._failed, owner=self, modal=False)
+        self.ctx.runner.run(
+            lambda p: service.remove_product(store, programme, period, key),
+            on_success=lambda _n: self._after_product_change(),
+            on_failure=self._failed,
+            owner=self,
+            modal=False,
+        )
         return position, values
 
     def restore_product(self, key: str, position: int, values: dict[str, Any]) -> None:
         store, programme, period = self.ctx.store, self.programme_id, self.period
         self.model.add_key(key, values, position if position >= 0 else None)
         self._layout_table()
-        self.ctx.runner.run(lambda p: service.restore_product(store, programme, period, key),
-                            on_success=lambda _n: self._after_product_change(),
-                            on_failure=self._failed, owner=self, modal=False)
+        self.ctx.runner.run(
+            lambda p: service.restore_product(store, programme, period, key),
+            on_success=lambda _n: self._after_product_change(),
+            on_failure=self._failed,
+            owner=self,
+            modal=False,
+        )
 
     def _after_product_change(self) -> None:
         self._set_status_chip("draft")
@@ -812,12 +901,14 @@ class KpiFormEditor(QWidget):
     # -- status ---------------------------------------------------------------------------
     def set_status(self, status: str) -> None:
         savable = self.model.savable()
-        wrong = [k for k in self.model.pending
-                 if k not in savable and k not in self.model.in_flight]
+        wrong = [
+            k for k in self.model.pending if k not in savable and k not in self.model.in_flight
+        ]
         if status == "complete" and wrong:
             self.model.set_final_problems([])
-            self._add_message(_("Please correct the cells marked red first; they are not saved."),
-                              error=True)
+            self._add_message(
+                _("Please correct the cells marked red first; they are not saved."), error=True
+            )
             return
         if self.saving or savable:
             # Let the typed cells reach the database first, then check the whole form.
@@ -825,22 +916,38 @@ class KpiFormEditor(QWidget):
             self.save_pending()
             return
         self.deferred_status = ""
-        store, programme, period, form = (self.ctx.store, self.programme_id, self.period,
-                                          self.form_code)
+        store, programme, period, form = (
+            self.ctx.store,
+            self.programme_id,
+            self.period,
+            self.form_code,
+        )
 
         def done(problems: list[Any]) -> None:
             self.model.set_final_problems(problems)
             if problems:
-                self._add_message(_("The form is not complete yet: {n} problems, listed "
-                                    "above.").format(n=len(problems)), error=True)
+                self._add_message(
+                    _("The form is not complete yet: {n} problems, listed above.").format(
+                        n=len(problems)
+                    ),
+                    error=True,
+                )
                 return
             self._set_status_chip(status)
             self.ctx.data_changed.emit("kpi")
-            self._add_message(_("The form is marked complete.") if status == "complete"
-                              else _("The form is saved as a draft."))
+            self._add_message(
+                _("The form is marked complete.")
+                if status == "complete"
+                else _("The form is saved as a draft.")
+            )
 
-        self.ctx.runner.run(lambda p: service.set_status(store, programme, period, status, form),
-                            on_success=done, on_failure=self._failed, owner=self, modal=False)
+        self.ctx.runner.run(
+            lambda p: service.set_status(store, programme, period, status, form),
+            on_success=done,
+            on_failure=self._failed,
+            owner=self,
+            modal=False,
+        )
 
     def _set_status_chip(self, status: str) -> None:
         self.current_status = status
@@ -855,8 +962,13 @@ class KpiFormEditor(QWidget):
             self._add_message(_("Please write what should be corrected or commented"), error=True)
             self.comment.setFocus()
             return
-        store, office, programme, period, form = (self.ctx.store, self.office_code,
-                                                  self.programme_id, self.period, self.form_code)
+        store, office, programme, period, form = (
+            self.ctx.store,
+            self.office_code,
+            self.programme_id,
+            self.period,
+            self.form_code,
+        )
 
         def done(note: service.ReviewNote) -> None:
             self.comment.clear()
@@ -869,7 +981,11 @@ class KpiFormEditor(QWidget):
 
         self.ctx.runner.run(
             lambda p: service.add_review(store, office, programme, period, action, text, form),
-            on_success=done, on_failure=self._failed, owner=self, modal=False)
+            on_success=done,
+            on_failure=self._failed,
+            owner=self,
+            modal=False,
+        )
 
     # -- messages ---------------------------------------------------------------------------
     def _show_messages(self) -> None:
@@ -891,24 +1007,42 @@ class KpiFormEditor(QWidget):
         for note in data.reviews:
             verb = _(REVIEW_LABELS.get(note.action, note.action))
             text = _("{verb} by {office} ({when}): {text}").format(
-                verb=verb, office=note.office, when=format_datetime(service.local_time(note.at)),
-                text=note.text)
+                verb=verb,
+                office=note.office,
+                when=format_datetime(service.local_time(note.at)),
+                text=note.text,
+            )
             item = QListWidgetItem(text)
             if note.action == "returned":
                 item.setForeground(Qt.GlobalColor.darkMagenta)
             self.messages.addItem(item)
         if data.read_only:
-            self.messages.addItem(QListWidgetItem(_(
-                "This form belongs to {office}: you can read it, comment on it or return it "
-                "for correction.").format(office=data.office_name)))
+            self.messages.addItem(
+                QListWidgetItem(
+                    _(
+                        "This form belongs to {office}: you can read it, comment on it or return it "
+                        "for correction."
+                    ).format(office=data.office_name)
+                )
+            )
         elif data.repeated and not self.model.row_keys:
-            self.messages.addItem(QListWidgetItem(_(
-                "No product yet. Press “Add product” to record the first one (the target is at "
-                "least one product per LAO).")))
+            self.messages.addItem(
+                QListWidgetItem(
+                    _(
+                        "No product yet. Press “Add product” to record the first one (the target is at "
+                        "least one product per LAO)."
+                    )
+                )
+            )
         elif not self.messages.count():
-            self.messages.addItem(QListWidgetItem(_(
-                "Type into the cells; Tab or Enter goes to the next field and every cell is "
-                "saved at once. Fields marked * are required to mark the form complete.")))
+            self.messages.addItem(
+                QListWidgetItem(
+                    _(
+                        "Type into the cells; Tab or Enter goes to the next field and every cell is "
+                        "saved at once. Fields marked * are required to mark the form complete."
+                    )
+                )
+            )
         if self.loaded:
             self._update_save_state()
 
@@ -944,6 +1078,7 @@ REVIEW_LABELS = {
 
 
 # ---- the screen ---------------------------------------------------------------------------
+
 
 class KpiScreen(QWidget):
     """The ตัวชี้วัด screen: the list, and the editor of the form chosen there."""
@@ -983,13 +1118,15 @@ class KpiScreen(QWidget):
         self.list_page.refresh()
         self.list_page.table.setFocus()
 
-    def show_overview(self, programme_id: str, form_code: str, period: str,
-                      laos: list[tuple[str, str]]) -> None:
+    def show_overview(
+        self, programme_id: str, form_code: str, period: str, laos: list[tuple[str, str]]
+    ) -> None:
         self.stack.setCurrentWidget(self.overview)
         self.overview.show_overview(programme_id, form_code, period, laos)
 
-    def _open_from_overview(self, office: str, programme_id: str, form_code: str,
-                            period: str) -> None:
+    def _open_from_overview(
+        self, office: str, programme_id: str, form_code: str, period: str
+    ) -> None:
         self.open_form(office, programme_id, form_code, period)
         self.came_from_overview = True
 
@@ -1016,12 +1153,22 @@ class KpiScreen(QWidget):
             programme = service.get_programme(store, arg["programme"])
             form = service.kpi_forms(programme.spec)[0]
             period = arg.get("period") or service.periods_of(programme, year)[0]
-            return (arg.get("office") or store.office_code or "", programme.id, form["code"],
-                    service.parse_period(period))
+            return (
+                arg.get("office") or store.office_code or "",
+                programme.id,
+                form["code"],
+                service.parse_period(period),
+            )
 
-        self.ctx.runner.run(job, on_success=lambda r: self.open_form(*r), owner=self,
-                            on_failure=self.editor._failed, modal=False)
+        self.ctx.runner.run(
+            job,
+            on_success=lambda r: self.open_form(*r),
+            owner=self,
+            on_failure=self.editor._failed,
+            modal=False,
+        )
 
 
-SCREEN = ScreenSpec(key="kpi", title=N_("Indicators"), icon="SP_FileDialogInfoView",
-                    factory=KpiScreen)
+SCREEN = ScreenSpec(
+    key="kpi", title=N_("Indicators"), icon="SP_FileDialogInfoView", factory=KpiScreen
+)

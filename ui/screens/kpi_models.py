@@ -53,12 +53,21 @@ CODE_ROLE = Qt.ItemDataRole.UserRole + 2
 
 # ---- the KPI list --------------------------------------------------------------------------
 
+
 class KpiListModel(QAbstractTableModel):
     """KPI forms with their status: one row per (office,) programme, form and period."""
 
     OFFICE, PROGRAMME, FORM, PERIOD, STATUS, ENTRIES, DUE, UPDATED = range(8)
-    HEADERS = (N_("Office"), N_("Programme"), N_("Form"), N_("Period"), N_("Status"),
-               N_("Entries"), N_("Due"), N_("Last saved"))
+    HEADERS = (
+        N_("Office"),
+        N_("Programme"),
+        N_("Form"),
+        N_("Period"),
+        N_("Status"),
+        N_("Entries"),
+        N_("Due"),
+        N_("Last saved"),
+    )
 
     def __init__(self, parent: Any = None):
         super().__init__(parent)
@@ -86,10 +95,17 @@ class KpiListModel(QAbstractTableModel):
     def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
         return 0 if parent.isValid() else len(self.HEADERS)
 
-    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole \
-                and 0 <= section < len(self.HEADERS):
+    def headerData(
+        self,
+        section: int,
+        orientation: Qt.Orientation,  # noqa: N802
+        role: int = Qt.ItemDataRole.DisplayRole,
+    ) -> Any:
+        if (
+            orientation == Qt.Orientation.Horizontal
+            and role == Qt.ItemDataRole.DisplayRole
+            and 0 <= section < len(self.HEADERS)
+        ):
             return _(self.HEADERS[section])
         return None
 
@@ -119,8 +135,10 @@ class KpiListModel(QAbstractTableModel):
                 if role == Qt.ItemDataRole.ToolTipRole:
                     return format_datetime(local_time(row.updated_at))
                 return format_date(local_time(row.updated_at))
-        if column == self.STATUS and role in (Qt.ItemDataRole.BackgroundRole,
-                                              Qt.ItemDataRole.ForegroundRole):
+        if column == self.STATUS and role in (
+            Qt.ItemDataRole.BackgroundRole,
+            Qt.ItemDataRole.ForegroundRole,
+        ):
             background, foreground = status_colors(row.status)
             return QBrush(background if role == Qt.ItemDataRole.BackgroundRole else foreground)
         if role == Qt.ItemDataRole.UserRole:
@@ -162,20 +180,38 @@ class KpiListFilter(QSortFilterProxyModel):
         if self._office and row.office_code != self._office:
             return False
         if self._text:
-            haystack = " ".join((row.office_name, row.office_code, row.programme_code,
-                                 row.programme_name, row.form_name, row.period_label,
-                                 row.status_label)).lower()
+            haystack = " ".join(
+                (
+                    row.office_name,
+                    row.office_code,
+                    row.programme_code,
+                    row.programme_name,
+                    row.form_name,
+                    row.period_label,
+                    row.status_label,
+                )
+            ).lower()
             return self._text in haystack
         return True
 
 
 # ---- one form ------------------------------------------------------------------------------
 
-_FORM_ROLES = frozenset(int(r) for r in (
-    Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole, Qt.ItemDataRole.ToolTipRole,
-    Qt.ItemDataRole.BackgroundRole, Qt.ItemDataRole.ForegroundRole,
-    Qt.ItemDataRole.TextAlignmentRole, Qt.ItemDataRole.FontRole,
-    Qt.ItemDataRole.AccessibleTextRole, ROW_KEY_ROLE, CODE_ROLE))
+_FORM_ROLES = frozenset(
+    int(r)
+    for r in (
+        Qt.ItemDataRole.DisplayRole,
+        Qt.ItemDataRole.EditRole,
+        Qt.ItemDataRole.ToolTipRole,
+        Qt.ItemDataRole.BackgroundRole,
+        Qt.ItemDataRole.ForegroundRole,
+        Qt.ItemDataRole.TextAlignmentRole,
+        Qt.ItemDataRole.FontRole,
+        Qt.ItemDataRole.AccessibleTextRole,
+        ROW_KEY_ROLE,
+        CODE_ROLE,
+    )
+)
 
 
 class KpiFormModel(QAbstractTableModel):
@@ -220,8 +256,9 @@ class KpiFormModel(QAbstractTableModel):
                 self._indicators = row_indicators(data.spec, "")
             if self._stages:
                 order = list(self._stages)
-                self._indicators.sort(key=lambda i: order.index(i["group"])
-                                      if i.get("group") in order else len(order))
+                self._indicators.sort(
+                    key=lambda i: order.index(i["group"]) if i.get("group") in order else len(order)
+                )
         self.endResetModel()
         self.problems_changed.emit()
 
@@ -269,8 +306,9 @@ class KpiFormModel(QAbstractTableModel):
         return groups
 
     # -- products -------------------------------------------------------------------------
-    def add_key(self, key: str, values: dict[str, Any] | None = None,
-                position: int | None = None) -> None:
+    def add_key(
+        self, key: str, values: dict[str, Any] | None = None, position: int | None = None
+    ) -> None:
         assert self.data_ is not None
         position = len(self._keys) if position is None else position
         column = self.first_value_column + position
@@ -332,7 +370,8 @@ class KpiFormModel(QAbstractTableModel):
         _accepted, problems = savable_changes(self.data_.spec, self.data_.rows, self.pending)
         self._problems = {(p.row, p.field): p.message for p in problems}
         changed = set(old) ^ set(self._problems) | {
-            k for k in old if k in self._problems and old[k] != self._problems[k]}
+            k for k in old if k in self._problems and old[k] != self._problems[k]
+        }
         for key, code in changed:
             if key in self._keys and self.row_of(code) >= 0:
                 index = self.index(self.row_of(code), self.value_column(key))
@@ -353,10 +392,12 @@ class KpiFormModel(QAbstractTableModel):
         accepted, _problems = savable_changes(self.data_.spec, self.data_.rows, batch)
         for (key, code), value in accepted.items():
             self.data_.rows.setdefault(key, {})[code] = value
-            if self.pending.get((key, code)) in (batch[(key, code)],
-                                                 edit_text(self._indicators[self.row_of(code)]
-                                                           if self.row_of(code) >= 0 else {},
-                                                           value)):
+            if self.pending.get((key, code)) in (
+                batch[(key, code)],
+                edit_text(
+                    self._indicators[self.row_of(code)] if self.row_of(code) >= 0 else {}, value
+                ),
+            ):
                 del self.pending[(key, code)]
             if key in self._keys and self.row_of(code) >= 0:
                 index = self.index(self.row_of(code), self.value_column(key))
@@ -367,8 +408,9 @@ class KpiFormModel(QAbstractTableModel):
         """Problems found when marking the form complete (e.g. required fields left empty)."""
         self._final = {(p.row, p.field): p.message for p in problems if p.field}
         self._form_problems = [p.message for p in problems if not p.field]
-        self.dataChanged.emit(self.index(0, 0), self.index(self.rowCount() - 1,
-                                                          self.columnCount() - 1))
+        self.dataChanged.emit(
+            self.index(0, 0), self.index(self.rowCount() - 1, self.columnCount() - 1)
+        )
         self.problems_changed.emit()
 
     def problem_list(self) -> list[tuple[str, str, str]]:
@@ -399,8 +441,12 @@ class KpiFormModel(QAbstractTableModel):
             return 0
         return self.first_value_column + len(self._keys)
 
-    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+    def headerData(
+        self,
+        section: int,
+        orientation: Qt.Orientation,  # noqa: N802
+        role: int = Qt.ItemDataRole.DisplayRole,
+    ) -> Any:
         if role != Qt.ItemDataRole.DisplayRole or self.data_ is None:
             return None
         if orientation == Qt.Orientation.Vertical:
@@ -429,9 +475,13 @@ class KpiFormModel(QAbstractTableModel):
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         # Views ask for many roles per cell while measuring rows: answer the others at once.
-        if role not in _FORM_ROLES or self.data_ is None or not index.isValid() or \
-                not 0 <= index.row() < len(self._indicators) or \
-                not 0 <= index.column() < self.first_value_column + len(self._keys):
+        if (
+            role not in _FORM_ROLES
+            or self.data_ is None
+            or not index.isValid()
+            or not 0 <= index.row() < len(self._indicators)
+            or not 0 <= index.column() < self.first_value_column + len(self._keys)
+        ):
             return None
         item = self._indicators[index.row()]
         column = index.column()
@@ -487,11 +537,19 @@ class KpiFormModel(QAbstractTableModel):
             return f"{item['name']}: {format_value(item, self._saved(key, item['code']))}"
         return None
 
-    def setData(self, index: Index, value: Any,  # noqa: N802
-                role: int = Qt.ItemDataRole.EditRole) -> bool:
-        if role != Qt.ItemDataRole.EditRole or not index.isValid() or self.read_only or \
-                not self.is_value_column(index.column()) or \
-                not 0 <= index.row() < len(self._indicators):
+    def setData(
+        self,
+        index: Index,
+        value: Any,  # noqa: N802
+        role: int = Qt.ItemDataRole.EditRole,
+    ) -> bool:
+        if (
+            role != Qt.ItemDataRole.EditRole
+            or not index.isValid()
+            or self.read_only
+            or not self.is_value_column(index.column())
+            or not 0 <= index.row() < len(self._indicators)
+        ):
             return False
         item = self._indicators[index.row()]
         key = self.key_of_column(index.column())
@@ -533,6 +591,7 @@ class KpiRowFilter(QSortFilterProxyModel):
 
 # ---- editing widgets -------------------------------------------------------------------------
 
+
 class KpiDelegate(QStyledItemDelegate):
     """A list of choices for choice indicators, a line edit for everything else."""
 
@@ -550,8 +609,12 @@ class KpiDelegate(QStyledItemDelegate):
             return model.indicator_at(index.row())
         return None
 
-    def createEditor(self, parent: QWidget, option: QStyleOptionViewItem,  # noqa: N802
-                     index: Index) -> QWidget:
+    def createEditor(
+        self,
+        parent: QWidget,
+        option: QStyleOptionViewItem,  # noqa: N802
+        index: Index,
+    ) -> QWidget:
         item = self._indicator(index) or {}
         if item.get("type") == "date":
             from ui.widgets.date_edit import BEDateEdit
@@ -584,8 +647,12 @@ class KpiDelegate(QStyledItemDelegate):
         elif isinstance(editor, QLineEdit):
             editor.setText(text)
 
-    def setModelData(self, editor: QWidget, model: QAbstractItemModel,  # noqa: N802
-                     index: Index) -> None:
+    def setModelData(
+        self,
+        editor: QWidget,
+        model: QAbstractItemModel,  # noqa: N802
+        index: Index,
+    ) -> None:
         if hasattr(editor, "date") and callable(editor.date):
             model.setData(index, format_date(editor.date(), "numeric"), Qt.ItemDataRole.EditRole)
             return
@@ -605,16 +672,20 @@ class KpiTableView(QTableView):
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
         self.setItemDelegate(KpiDelegate(self))
-        self.setEditTriggers(QAbstractItemView.EditTrigger.AnyKeyPressed
-                             | QAbstractItemView.EditTrigger.EditKeyPressed
-                             | QAbstractItemView.EditTrigger.DoubleClicked)
+        self.setEditTriggers(
+            QAbstractItemView.EditTrigger.AnyKeyPressed
+            | QAbstractItemView.EditTrigger.EditKeyPressed
+            | QAbstractItemView.EditTrigger.DoubleClicked
+        )
         self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.setWordWrap(True)
         self.setTabKeyNavigation(True)
 
     def _source(self) -> tuple[KpiFormModel | None, Any]:
         model = self.model()
-        if isinstance(model, QSortFilterProxyModel) and isinstance(model.sourceModel(), KpiFormModel):
+        if isinstance(model, QSortFilterProxyModel) and isinstance(
+            model.sourceModel(), KpiFormModel
+        ):
             return model.sourceModel(), model
         if isinstance(model, KpiFormModel):
             return model, None
@@ -644,16 +715,22 @@ class KpiTableView(QTableView):
         earlier = [i for i, p in enumerate(positions) if p < here]
         return cells[earlier[-1]] if earlier else cells[0]
 
-    def moveCursor(self, action: QAbstractItemView.CursorAction,  # noqa: N802
-                   modifiers: Qt.KeyboardModifier) -> QModelIndex:
+    def moveCursor(
+        self,
+        action: QAbstractItemView.CursorAction,  # noqa: N802
+        modifiers: Qt.KeyboardModifier,
+    ) -> QModelIndex:
         if action == QAbstractItemView.CursorAction.MoveNext:
             return self.step(self.currentIndex(), True)
         if action == QAbstractItemView.CursorAction.MovePrevious:
             return self.step(self.currentIndex(), False)
         return super().moveCursor(action, modifiers)
 
-    def closeEditor(self, editor: QWidget,  # noqa: N802
-                    hint: QAbstractItemDelegate.EndEditHint) -> None:
+    def closeEditor(
+        self,
+        editor: QWidget,  # noqa: N802
+        hint: QAbstractItemDelegate.EndEditHint,
+    ) -> None:
         super().closeEditor(editor, hint)
         if hint == QAbstractItemDelegate.EndEditHint.SubmitModelCache:  # Enter
             target = self.step(self.currentIndex(), True)
@@ -661,14 +738,18 @@ class KpiTableView(QTableView):
                 self.setCurrentIndex(target)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
-        if event.matches(QKeySequence.StandardKey.Paste) and \
-                self.state() != QAbstractItemView.State.EditingState:
+        if (
+            event.matches(QKeySequence.StandardKey.Paste)
+            and self.state() != QAbstractItemView.State.EditingState
+        ):
             text = QApplication.clipboard().text()
             if text:
                 self.paste_requested.emit(text)
             return
-        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and \
-                self.state() != QAbstractItemView.State.EditingState:
+        if (
+            event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+            and self.state() != QAbstractItemView.State.EditingState
+        ):
             index = self.currentIndex()
             if index.isValid() and self.model().flags(index) & Qt.ItemFlag.ItemIsEditable:
                 self.edit(index)
@@ -676,10 +757,8 @@ class KpiTableView(QTableView):
         super().keyPressEvent(event)
 
 
-
-
-
 # ---- all LAOs side by side (district / province) ------------------------------------------
+
 
 class KpiOverviewModel(QAbstractTableModel):
     """One programme and period for every LAO: a row per LAO (per product on P5), a column per
@@ -693,8 +772,12 @@ class KpiOverviewModel(QAbstractTableModel):
         self._totals: dict[str, Any] = {}
         self._repeated = False
 
-    def set_data(self, spec: dict[str, Any], offices: list[tuple[str, str]],
-                 values: dict[str, dict[str, dict[str, Any]]]) -> None:
+    def set_data(
+        self,
+        spec: dict[str, Any],
+        offices: list[tuple[str, str]],
+        values: dict[str, dict[str, dict[str, Any]]],
+    ) -> None:
         """``offices``: (code, name) in order; ``values``: ``services.kpi.consolidated``."""
         from decimal import Decimal
 
@@ -715,8 +798,9 @@ class KpiOverviewModel(QAbstractTableModel):
         self._totals = {}
         for item in self._indicators:
             if item.get("type") in ("integer", "decimal", "baht"):
-                present = [r[3][item["code"]] for r in self._rows
-                           if r[3].get(item["code"]) is not None]
+                present = [
+                    r[3][item["code"]] for r in self._rows if r[3].get(item["code"]) is not None
+                ]
                 self._totals[item["code"]] = sum((Decimal(str(v)) for v in present), Decimal(0))
         self.endResetModel()
 
@@ -733,8 +817,12 @@ class KpiOverviewModel(QAbstractTableModel):
     def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
         return 0 if parent.isValid() or not self._spec else self._first + len(self._indicators)
 
-    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+    def headerData(
+        self,
+        section: int,
+        orientation: Qt.Orientation,  # noqa: N802
+        role: int = Qt.ItemDataRole.DisplayRole,
+    ) -> Any:
         if orientation != Qt.Orientation.Horizontal or not 0 <= section < self.columnCount():
             return None
         if role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
@@ -748,8 +836,11 @@ class KpiOverviewModel(QAbstractTableModel):
         return f"{item['name']} ({unit})" if unit else item["name"]
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < self.rowCount() or \
-                not 0 <= index.column() < self.columnCount():
+        if (
+            not index.isValid()
+            or not 0 <= index.row() < self.rowCount()
+            or not 0 <= index.column() < self.columnCount()
+        ):
             return None
         total = index.row() == len(self._rows)
         column = index.column()
@@ -767,8 +858,11 @@ class KpiOverviewModel(QAbstractTableModel):
             if item is None:
                 return product
             return format_value(item, values.get(item["code"]))
-        if role == Qt.ItemDataRole.TextAlignmentRole and item is not None and \
-                item.get("type") in NUMERIC_TYPES:
+        if (
+            role == Qt.ItemDataRole.TextAlignmentRole
+            and item is not None
+            and item.get("type") in NUMERIC_TYPES
+        ):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.FontRole and total:
             font = QFont()
@@ -783,5 +877,14 @@ class KpiOverviewModel(QAbstractTableModel):
         return None
 
 
-__all__ = ["KpiDelegate", "KpiFormModel", "KpiListFilter", "KpiListModel", "KpiOverviewModel",
-           "KpiRowFilter", "KpiTableView", "CODE_ROLE", "ROW_KEY_ROLE"]
+__all__ = [
+    "KpiDelegate",
+    "KpiFormModel",
+    "KpiListFilter",
+    "KpiListModel",
+    "KpiOverviewModel",
+    "KpiRowFilter",
+    "KpiTableView",
+    "CODE_ROLE",
+    "ROW_KEY_ROLE",
+]

@@ -67,15 +67,19 @@ def caused_by(screen: QWidget) -> bool:
     return any(screen is w or screen.isAncestorOf(w) for w in _announcing)
 
 
-def reviews_html(reviews: list[plan_service.ReviewRow], forms: tuple[str, ...] | None = None) -> str:
+def reviews_html(
+    reviews: list[plan_service.ReviewRow], forms: tuple[str, ...] | None = None
+) -> str:
     """The supervising office's comments and returns, newest first, with the form code."""
     parts = []
     for review in reviews:
         if forms and review.target_kind not in forms:
             continue
         label = _("Returned for correction") if review.action == "returned" else _("Comment")
-        parts.append(f"<p><b>{html.escape(review.target_kind)} · {html.escape(label)}</b> · "
-                     f"{html.escape(format_datetime(review.at))}<br>{html.escape(review.text)}</p>")
+        parts.append(
+            f"<p><b>{html.escape(review.target_kind)} · {html.escape(label)}</b> · "
+            f"{html.escape(format_datetime(review.at))}<br>{html.escape(review.text)}</p>"
+        )
     return "".join(parts)
 
 
@@ -105,7 +109,9 @@ class ProgrammeBar(QWidget):
         self.title.setObjectName("pageTitle")  # styled by ui.style
         layout.addWidget(self.title)
         self.programme = QComboBox()
-        self.programme.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.programme.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
         self.programme.setMinimumContentsLength(22)
         self.programme.setToolTip(_("Programme"))
         layout.addWidget(self.programme, 1)
@@ -114,7 +120,8 @@ class ProgrammeBar(QWidget):
         self.badge = StatusBadge()
         layout.addWidget(self.badge)
         self.programme.currentIndexChanged.connect(
-            lambda _i: self.programme_changed.emit(self.programme_id() or ""))
+            lambda _i: self.programme_changed.emit(self.programme_id() or "")
+        )
 
     def set_programmes(self, programmes: list[tuple[str, str]], select: str | None = None) -> None:
         self.programme.blockSignals(True)
@@ -249,8 +256,13 @@ class PlanEditor(SavingEditor, QWidget):
         self._set_editable(False)
 
     # ---- actions --------------------------------------------------------------------------
-    def _action(self, text: str, slot, shortcut: QKeySequence | str | None = None,  # noqa: ANN001
-                tip: str = "") -> QAction:
+    def _action(
+        self,
+        text: str,
+        slot,
+        shortcut: QKeySequence | str | None = None,  # noqa: ANN001
+        tip: str = "",
+    ) -> QAction:
         action = QAction(text, self)
         if shortcut is not None:
             action.setShortcut(QKeySequence(shortcut))
@@ -272,8 +284,11 @@ class PlanEditor(SavingEditor, QWidget):
         self.act_remove = self._action(_("Remove row"), self.remove_rows, "Ctrl+-")
         self.act_up = self._action("▲", lambda: self.move(-1), "Alt+Up", tip=_("Move up"))
         self.act_down = self._action("▼", lambda: self.move(1), "Alt+Down", tip=_("Move down"))
-        self.act_no_budget = self._action(_("No budget"), self.toggle_no_budget,
-                                          tip=_("Mark the selected project as using no budget"))
+        self.act_no_budget = self._action(
+            _("No budget"),
+            self.toggle_no_budget,
+            tip=_("Mark the selected project as using no budget"),
+        )
         self.toolbar.addSeparator()
         self.act_undo, self.act_redo = undo_redo_actions(self.undo_stack, self)
         self.toolbar.addAction(self.act_undo)
@@ -293,8 +308,9 @@ class PlanEditor(SavingEditor, QWidget):
         self.act_add_from = self.toolbar.addWidget(self.add_from)
         self.toolbar.addSeparator()
         self.act_complete = self._action(_("Mark complete"), self.mark_complete)
-        self.act_history = self._action(_("History"), self.show_history,
-                                        tip=_("Who changed what, and when"))
+        self.act_history = self._action(
+            _("History"), self.show_history, tip=_("Who changed what, and when")
+        )
         self.search = QLineEdit()
         self.search.setPlaceholderText(_("Search the plan…"))
         self.search.setClearButtonEnabled(True)
@@ -310,8 +326,15 @@ class PlanEditor(SavingEditor, QWidget):
 
     def _set_editable(self, editable: bool) -> None:
         self.model.editable = editable
-        for action in (self.act_add, self.act_remove, self.act_up, self.act_down,
-                       self.act_no_budget, self.act_add_from, self.act_complete):
+        for action in (
+            self.act_add,
+            self.act_remove,
+            self.act_up,
+            self.act_down,
+            self.act_no_budget,
+            self.act_add_from,
+            self.act_complete,
+        ):
             action.setVisible(editable)
         self.act_undo.setVisible(editable)
         self.act_redo.setVisible(editable)
@@ -323,15 +346,22 @@ class PlanEditor(SavingEditor, QWidget):
     def load(self, office: str, programme_id: str, fiscal_year: int) -> None:
         self.office, self.programme_id, self.fiscal_year = office, programme_id, fiscal_year
         store = self.ctx.store
-        self.ctx.runner.run(lambda _p: plan_service.load_plan(store, office, programme_id, fiscal_year),
-                            on_success=self._loaded, owner=self)
+        self.ctx.runner.run(
+            lambda _p: plan_service.load_plan(store, office, programme_id, fiscal_year),
+            on_success=self._loaded,
+            owner=self,
+        )
 
     def reload(self) -> None:
         if self.office and self.programme_id:
             self.load(self.office, self.programme_id, self.fiscal_year)
 
     def _loaded(self, view: PlanView) -> None:
-        if (view.office, view.programme_id, view.fiscal_year) != (self.office, self.programme_id, self.fiscal_year):
+        if (view.office, view.programme_id, view.fiscal_year) != (
+            self.office,
+            self.programme_id,
+            self.fiscal_year,
+        ):
             return  # an older request
         key = (view.office, view.programme_id, view.fiscal_year)
         if key != getattr(self, "_loaded_key", None):
@@ -349,11 +379,16 @@ class PlanEditor(SavingEditor, QWidget):
     def _after_rows(self) -> None:
         year = thai_digits(str(self.fiscal_year))
         if self.view is not None and not self.view.editable:
-            self.empty_text.setText(_("This office has no action plan for fiscal year {year} yet.").format(year=year))
+            self.empty_text.setText(
+                _("This office has no action plan for fiscal year {year} yet.").format(year=year)
+            )
         else:
-            self.empty_text.setText(_(
-                "There is no action plan for fiscal year {year} yet — start from the example "
-                "plan or copy last year's").format(year=year))
+            self.empty_text.setText(
+                _(
+                    "There is no action plan for fiscal year {year} yet — start from the example "
+                    "plan or copy last year's"
+                ).format(year=year)
+            )
         self.stack.setCurrentWidget(self.splitter if self.model.rows else self.empty)
 
     # ---- saving -----------------------------------------------------------------------------
@@ -366,12 +401,15 @@ class PlanEditor(SavingEditor, QWidget):
         self.message.setText(_("Saving…"))
 
         def work(_p):  # noqa: ANN001, ANN202
-            return plan_service.apply_item_changes(store, programme_id, fiscal_year,
-                                                   upserts=diff.get("upserts", []),
-                                                   deletes=diff.get("deletes", []))
+            return plan_service.apply_item_changes(
+                store,
+                programme_id,
+                fiscal_year,
+                upserts=diff.get("upserts", []),
+                deletes=diff.get("deletes", []),
+            )
 
-        self.ctx.runner.run(work, on_success=self._saved, on_failure=self._save_failed,
-                            owner=self)
+        self.ctx.runner.run(work, on_success=self._saved, on_failure=self._save_failed, owner=self)
 
     def _saved(self, _plan_id: str) -> None:
         self.pending -= 1
@@ -403,7 +441,9 @@ class PlanEditor(SavingEditor, QWidget):
         row = self.current_source_row()
         column = max(self.table.currentIndex().column(), 1)
         if row >= 0 and self.model.move(row, delta):
-            self.table.setCurrentIndex(self.proxy.mapFromSource(self.model.index(row + delta, column)))
+            self.table.setCurrentIndex(
+                self.proxy.mapFromSource(self.model.index(row + delta, column))
+            )
 
     def toggle_no_budget(self) -> None:
         row = self.current_source_row()
@@ -411,7 +451,9 @@ class PlanEditor(SavingEditor, QWidget):
             return
         item: ItemRow = self.model.rows[row]
         column = [c.key for c in PLAN_COLUMNS].index("budget")
-        self.model.setData(self.model.index(row, column), "" if item.no_budget else plan_service.NO_BUDGET_TEXT)
+        self.model.setData(
+            self.model.index(row, column), "" if item.no_budget else plan_service.NO_BUDGET_TEXT
+        )
 
     def _insert_values(self, rows: list[dict[str, Any]], label: str) -> None:
         if not rows:
@@ -419,23 +461,33 @@ class PlanEditor(SavingEditor, QWidget):
         self.undo_stack.beginMacro(label)
         try:
             for values in rows:
-                self.model.add_row(len(self.model.rows), plan_service.item_from_values(
-                    {**values, "id": plan_service.new_id(), "seq": len(self.model.rows) + 1}))
+                self.model.add_row(
+                    len(self.model.rows),
+                    plan_service.item_from_values(
+                        {**values, "id": plan_service.new_id(), "seq": len(self.model.rows) + 1}
+                    ),
+                )
         finally:
             self.undo_stack.endMacro()
         self.message.setText(_("{count} rows added.").format(count=len(rows)))
 
     def start_from_examples(self) -> None:
         store, programme_id = self.ctx.store, self.programme_id
-        self.ctx.runner.run(lambda _p: plan_service.example_rows(store, programme_id or ""),
-                            on_success=lambda rows: self._insert_values(rows, _("Example rows")),
-                            on_failure=self._failed, owner=self)
+        self.ctx.runner.run(
+            lambda _p: plan_service.example_rows(store, programme_id or ""),
+            on_success=lambda rows: self._insert_values(rows, _("Example rows")),
+            on_failure=self._failed,
+            owner=self,
+        )
 
     def copy_last_year(self) -> None:
         store, programme_id, year = self.ctx.store, self.programme_id, self.fiscal_year
-        self.ctx.runner.run(lambda _p: plan_service.last_year_rows(store, programme_id or "", year),
-                            on_success=lambda rows: self._insert_values(rows, _("Copy last year")),
-                            on_failure=self._failed, owner=self)
+        self.ctx.runner.run(
+            lambda _p: plan_service.last_year_rows(store, programme_id or "", year),
+            on_success=lambda rows: self._insert_values(rows, _("Copy last year")),
+            on_failure=self._failed,
+            owner=self,
+        )
 
     def _failed(self, exc: BaseException) -> None:
         from lev_desktop.errors import describe_error
@@ -446,8 +498,11 @@ class PlanEditor(SavingEditor, QWidget):
     def import_xlsx(self, path: str | None = None) -> None:
         if not path:
             path, _filter = QFileDialog.getOpenFileName(
-                self, _("Import an action plan from Excel"), str(Path.home()),
-                _("Excel workbooks (*.xlsx)"))
+                self,
+                _("Import an action plan from Excel"),
+                str(Path.home()),
+                _("Excel workbooks (*.xlsx)"),
+            )
         if not path:
             return
         from ui.widgets.plan_import_dialog import PlanImportDialog
@@ -462,16 +517,25 @@ class PlanEditor(SavingEditor, QWidget):
 
         def done(problems: list) -> None:  # noqa: ANN001
             if problems:
-                self._show_problem(_("The plan cannot be marked complete yet:") + "\n" + describe_problems(problems))
+                self._show_problem(
+                    _("The plan cannot be marked complete yet:")
+                    + "\n"
+                    + describe_problems(problems)
+                )
                 QMessageBox.information(self, _("Not complete yet"), describe_problems(problems))
                 return
             self.message.setText(_("The action plan is marked complete."))
             self.status_changed.emit(FormStatus.COMPLETE)
             announce(self.ctx, self)
 
-        self.ctx.runner.run(lambda _p: plan_service.set_form_status(
-            store, programme_id or "", year, plan_service.FORM_PLAN, FormStatus.COMPLETE),
-            on_success=done, on_failure=self._failed, owner=self)
+        self.ctx.runner.run(
+            lambda _p: plan_service.set_form_status(
+                store, programme_id or "", year, plan_service.FORM_PLAN, FormStatus.COMPLETE
+            ),
+            on_success=done,
+            on_failure=self._failed,
+            owner=self,
+        )
 
     # ---- side panel and history -------------------------------------------------------------------
     def _update_side(self) -> None:
@@ -484,15 +548,21 @@ class PlanEditor(SavingEditor, QWidget):
             for column in PLAN_COLUMNS[1:]:
                 if column.key == "budget":
                     value = budget_display(item)
-                    value = value + " " + _("baht") if item.budget is not None and not item.no_budget else value
+                    value = (
+                        value + " " + _("baht")
+                        if item.budget is not None and not item.no_budget
+                        else value
+                    )
                 elif column.key == "progress":
                     value = plan_service.progress_cell(item)
                 elif column.key == "planned_activities":
                     value = str(item.planned_activities)
                 else:
                     value = getattr(item, column.key) or ""
-                parts.append(f"<p><b>{html.escape(_(column.title))}</b><br>"
-                             f"{html.escape(value).replace(chr(10), '<br>') or '—'}</p>")
+                parts.append(
+                    f"<p><b>{html.escape(_(column.title))}</b><br>"
+                    f"{html.escape(value).replace(chr(10), '<br>') or '—'}</p>"
+                )
         if self.view is not None and self.view.reviews:
             heading = _("Comments from the supervising office")
             parts.append(f"<h3>{html.escape(heading)}</h3>")
@@ -504,7 +574,9 @@ class PlanEditor(SavingEditor, QWidget):
         if 0 <= row < len(self.model.rows):
             item = self.model.rows[row]
             ids = [item.id]
-            title = _("Changes of project no. {number}: {project}").format(number=row + 1, project=item.project)
+            title = _("Changes of project no. {number}: {project}").format(
+                number=row + 1, project=item.project
+            )
         else:
             ids = [r.id for r in self.model.rows]
             title = _("Changes of the action plan")
@@ -560,9 +632,14 @@ class ReviewBar(QWidget):
         def failed(exc: BaseException) -> None:
             self.message.setText(str(exc))
 
-        self.ctx.runner.run(lambda _p: plan_service.add_review(store, office, programme_id, year, form,
-                                                               action, text),
-                            on_success=done, on_failure=failed, owner=self)
+        self.ctx.runner.run(
+            lambda _p: plan_service.add_review(
+                store, office, programme_id, year, form, action, text
+            ),
+            on_success=done,
+            on_failure=failed,
+            owner=self,
+        )
 
 
 class PlansScreen(QWidget):
@@ -655,5 +732,6 @@ class PlansScreen(QWidget):
             self.offices.select(arg)
 
 
-SCREEN = ScreenSpec(key="plans", title=N_("Action plans"), icon="SP_FileDialogDetailedView",
-                    factory=PlansScreen)
+SCREEN = ScreenSpec(
+    key="plans", title=N_("Action plans"), icon="SP_FileDialogDetailedView", factory=PlansScreen
+)

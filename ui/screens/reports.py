@@ -46,20 +46,33 @@ log = logging.getLogger(__name__)
 LAO_KINDS = ("plan", "summary", "notice")
 KIND_HELP = {
     "plan": N_("The action plan of one LAO: the eight official columns, landscape."),
-    "summary": N_("What each project actually did against the plan: dates, participants, "
-                  "budget, problems."),
+    "summary": N_(
+        "What each project actually did against the plan: dates, participants, budget, problems."
+    ),
     "notice": N_("The public notice of the results, portrait, ready to sign and post."),
-    "monitoring": N_("One row per LAO, grouped by district: committee, meeting, plan, "
-                     "activities, report and notice dates."),
-    "softpower": N_("The nine fields of each Soft Power product, for one office or all LAOs "
-                    "under it."),
+    "monitoring": N_(
+        "One row per LAO, grouped by district: committee, meeting, plan, "
+        "activities, report and notice dates."
+    ),
+    "softpower": N_(
+        "The nine fields of each Soft Power product, for one office or all LAOs under it."
+    ),
     "kpi": N_("The Clean Province indicators by stage: one office, or totals of the LAOs."),
     "calendar": N_("Every deadline of one month, with its state."),
 }
 
 
-def run_report(ctx: AppContext, owner: QWidget, request: ReportRequest, target: Path,
-               options: ReportOptions, *, on_done, on_error, remember: bool = False):  # noqa: ANN001, ANN201
+def run_report(
+    ctx: AppContext,
+    owner: QWidget,
+    request: ReportRequest,
+    target: Path,
+    options: ReportOptions,
+    *,
+    on_done,
+    on_error,
+    remember: bool = False,
+):  # noqa: ANN001, ANN201
     """Makes one report file in the worker; ``on_done(path)`` / ``on_error(message)``."""
     from lev_desktop.errors import describe_error
     from exports.reports import ReportDataError, generate
@@ -85,21 +98,30 @@ def run_report(ctx: AppContext, owner: QWidget, request: ReportRequest, target: 
             ctx.runner.on_bug(exc, details)
         else:
             log.error("report failed: %s", details)
-        on_error(_("The report could not be made because of a fault in the program; "
-                   "the details were recorded."))
+        on_error(
+            _(
+                "The report could not be made because of a fault in the program; "
+                "the details were recorded."
+            )
+        )
 
-    return ctx.runner.run(job, label=_("Making the report…"), on_success=on_done,
-                          on_failure=failed, on_cancel=lambda: on_error(_("Cancelled.")),
-                          owner=owner)
+    return ctx.runner.run(
+        job,
+        label=_("Making the report…"),
+        on_success=on_done,
+        on_failure=failed,
+        on_cancel=lambda: on_error(_("Cancelled.")),
+        owner=owner,
+    )
 
 
 class ReportsScreen(QWidget):
-    finished = Signal(object)   # a Path, or None when the report failed (tests wait on it)
+    finished = Signal(object)  # a Path, or None when the report failed (tests wait on it)
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None):
         super().__init__(parent)
         self.ctx = ctx
-        self.offices: list[tuple[str, str, str]] = []   # (code, name, level)
+        self.offices: list[tuple[str, str, str]] = []  # (code, name, level)
         self.last_file: Path | None = None
         self._preview_dir = Path(tempfile.mkdtemp(prefix="lev-preview-"))
 
@@ -219,8 +241,10 @@ class ReportsScreen(QWidget):
             if me is not None:
                 rows.append((me.code, me.name, me.level))
                 if me.level != "lao":
-                    rows += [(o.code, o.name, o.level)
-                             for o in office_service.subordinate_laos(store, me.code)]
+                    rows += [
+                        (o.code, o.name, o.level)
+                        for o in office_service.subordinate_laos(store, me.code)
+                    ]
             return rows, ReportOptions.from_store(store)
 
         self.ctx.runner.run(load, on_success=self._loaded, owner=self)
@@ -271,15 +295,22 @@ class ReportsScreen(QWidget):
 
     # ---- actions ---------------------------------------------------------------------
     def request(self, fmt: str) -> ReportRequest:
-        return ReportRequest(self.kind(), self.office.currentData(), self.ctx.fiscal_year, fmt,
-                             month=self.month.currentData() if self.kind() == "calendar" else None)
+        return ReportRequest(
+            self.kind(),
+            self.office.currentData(),
+            self.ctx.fiscal_year,
+            fmt,
+            month=self.month.currentData() if self.kind() == "calendar" else None,
+        )
 
     def options(self) -> ReportOptions:
-        return ReportOptions(thai_digits=self.thai_digits.isChecked(),
-                             signer_name=self.signer_name.text().strip(),
-                             signer_position=self.signer_position.text().strip(),
-                             letterhead=self.letterhead.text().strip().replace(" / ", "\n"),
-                             garuda_image=self.garuda.text().strip())
+        return ReportOptions(
+            thai_digits=self.thai_digits.isChecked(),
+            signer_name=self.signer_name.text().strip(),
+            signer_position=self.signer_position.text().strip(),
+            letterhead=self.letterhead.text().strip().replace(" / ", "\n"),
+            garuda_image=self.garuda.text().strip(),
+        )
 
     def suggested_name(self, fmt: str) -> str:
         from exports.reports.data import _LONG_PREFIXES
@@ -287,16 +318,23 @@ class ReportsScreen(QWidget):
         name = self.office.currentText()
         for long, short in _LONG_PREFIXES:
             if name.startswith(long) and len(name) > len(long):
-                name = short + name[len(long):]
+                name = short + name[len(long) :]
                 break
-        return default_filename(self.kind(), name, self.ctx.fiscal_year, fmt,
-                                self.month.currentData() if self.kind() == "calendar" else None)
+        return default_filename(
+            self.kind(),
+            name,
+            self.ctx.fiscal_year,
+            fmt,
+            self.month.currentData() if self.kind() == "calendar" else None,
+        )
 
     def ask_path(self, fmt: str) -> Path | None:
         """The file to write (a save dialog); tests replace this method."""
         filters = {"pdf": _("PDF document (*.pdf)"), "xlsx": _("Excel workbook (*.xlsx)")}
         start = str(Path.home() / self.suggested_name(fmt))
-        chosen, _filter = QFileDialog.getSaveFileName(self, _("Save the report"), start, filters[fmt])
+        chosen, _filter = QFileDialog.getSaveFileName(
+            self, _("Save the report"), start, filters[fmt]
+        )
         if not chosen:
             return None
         path = Path(chosen)
@@ -316,9 +354,16 @@ class ReportsScreen(QWidget):
         self.show_message(_("Making the report…"))
         for button in (self.preview_button, self.pdf_button, self.xlsx_button):
             button.setEnabled(False)
-        run_report(self.ctx, self, request, target, self.options(), remember=not preview,
-                   on_done=lambda path: self._done(path, preview),
-                   on_error=self._failed)
+        run_report(
+            self.ctx,
+            self,
+            request,
+            target,
+            self.options(),
+            remember=not preview,
+            on_done=lambda path: self._done(path, preview),
+            on_error=self._failed,
+        )
 
     def _enable(self) -> None:
         for button in (self.preview_button, self.pdf_button, self.xlsx_button):
@@ -352,7 +397,9 @@ class ReportsScreen(QWidget):
             if widget is not None:
                 widget.hide()
                 widget.deleteLater()
-        images = preview.page_images(pdf, self._preview_dir / "pages") if preview.can_render() else []
+        images = (
+            preview.page_images(pdf, self._preview_dir / "pages") if preview.can_render() else []
+        )
         if not images:  # no renderer here: the system's PDF viewer shows it
             QDesktopServices.openUrl(QUrl.fromLocalFile(str(pdf)))
             self.pages_layout.addWidget(QLabel(_("The preview opened in your PDF viewer.")))
@@ -369,19 +416,24 @@ class ReportsScreen(QWidget):
 
     def _pick_garuda(self) -> None:
         chosen, _filter = QFileDialog.getOpenFileName(
-            self, _("Choose the Garuda emblem image"), str(Path.home()),
-            _("Images (*.png *.jpg *.jpeg)"))
+            self,
+            _("Choose the Garuda emblem image"),
+            str(Path.home()),
+            _("Images (*.png *.jpg *.jpeg)"),
+        )
         if chosen:
             self.garuda.setText(chosen)
 
 
 class ReportActions(QToolButton):
-    """"พิมพ์รายงาน" for an editor: a menu of PDF / Excel for one report kind of one office.
+    """ "พิมพ์รายงาน" for an editor: a menu of PDF / Excel for one report kind of one office.
 
     ``office`` and ``fiscal_year`` are callables so the button follows the editor's selection.
     """
 
-    def __init__(self, ctx: AppContext, kind: str, office: Any = None, parent: QWidget | None = None):
+    def __init__(
+        self, ctx: AppContext, kind: str, office: Any = None, parent: QWidget | None = None
+    ):
         super().__init__(parent)
         self.ctx = ctx
         self.kind = kind
@@ -402,10 +454,15 @@ class ReportActions(QToolButton):
         if not chosen:
             return
         options = ReportOptions.from_store(self.ctx.store)
-        run_report(self.ctx, self, ReportRequest(self.kind, self.office(), self.ctx.fiscal_year, fmt),
-                   Path(chosen), options,
-                   on_done=lambda path: QDesktopServices.openUrl(QUrl.fromLocalFile(str(path))),
-                   on_error=lambda message: self.setToolTip(message))
+        run_report(
+            self.ctx,
+            self,
+            ReportRequest(self.kind, self.office(), self.ctx.fiscal_year, fmt),
+            Path(chosen),
+            options,
+            on_done=lambda path: QDesktopServices.openUrl(QUrl.fromLocalFile(str(path))),
+            on_error=lambda message: self.setToolTip(message),
+        )
 
 
 SCREEN = ScreenSpec("reports", N_("Reports"), "SP_FileIcon", ReportsScreen)

@@ -136,7 +136,9 @@ class PrintingTab(QWidget):
         self.signer_position.setPlaceholderText(_("e.g. ท้องถิ่นอำเภอเมืองนครพนม"))
         form.addRow(_("Position of the signer"), self.signer_position)
         self.letterhead = QPlainTextEdit()
-        self.letterhead.setPlaceholderText(_("The office's address as printed at the top of letters"))
+        self.letterhead.setPlaceholderText(
+            _("The office's address as printed at the top of letters")
+        )
         self.letterhead.setFixedHeight(self.letterhead.fontMetrics().height() * 5)
         form.addRow(_("Letterhead"), self.letterhead)
         garuda = QHBoxLayout()
@@ -169,8 +171,9 @@ class PrintingTab(QWidget):
         self.set_garuda(values["print.garuda_image"])
 
     def choose_garuda(self) -> None:
-        path, _filter = QFileDialog.getOpenFileName(self, _("Choose the Garuda image"), "",
-                                                    _("Images (*.png *.jpg *.jpeg)"))
+        path, _filter = QFileDialog.getOpenFileName(
+            self, _("Choose the Garuda image"), "", _("Images (*.png *.jpg *.jpeg)")
+        )
         if path:
             self.set_garuda(path)
 
@@ -181,15 +184,18 @@ class PrintingTab(QWidget):
         if pixmap.isNull():
             self.garuda_preview.setText(_("The image cannot be read.") if path else "")
         else:
-            self.garuda_preview.setPixmap(pixmap.scaledToHeight(
-                76, Qt.TransformationMode.SmoothTransformation))
+            self.garuda_preview.setPixmap(
+                pixmap.scaledToHeight(76, Qt.TransformationMode.SmoothTransformation)
+            )
 
     def values(self) -> dict:
-        return {"print.thai_digits": self.thai_digits.isChecked(),
-                "print.signer_name": self.signer_name.text().strip(),
-                "print.signer_position": self.signer_position.text().strip(),
-                "print.letterhead": self.letterhead.toPlainText().strip(),
-                "print.garuda_image": self.garuda_path.text()}
+        return {
+            "print.thai_digits": self.thai_digits.isChecked(),
+            "print.signer_name": self.signer_name.text().strip(),
+            "print.signer_position": self.signer_position.text().strip(),
+            "print.letterhead": self.letterhead.toPlainText().strip(),
+            "print.garuda_image": self.garuda_path.text(),
+        }
 
     def save(self) -> None:
         self.screen.save_options(self.values(), self.saved)
@@ -211,8 +217,12 @@ class CalendarTab(QWidget):
         self.reminder_days.setRange(1, 60)
         self.reminder_days.setSuffix(" " + _("days"))
         form.addRow(_("Count a deadline as due soon"), self.reminder_days)
-        hint = QLabel(_("Deadlines this many days ahead or fewer show in amber on the home page and "
-                        "in the calendar, and count in the badge of the navigation pane."))
+        hint = QLabel(
+            _(
+                "Deadlines this many days ahead or fewer show in amber on the home page and "
+                "in the calendar, and count in the badge of the navigation pane."
+            )
+        )
         hint.setWordWrap(True)
         hint.setObjectName("hint")
         form.addRow(hint)
@@ -223,15 +233,20 @@ class CalendarTab(QWidget):
         buttons.addWidget(self.saved, 1)
         form.addRow(buttons)
         self.save_button.clicked.connect(
-            lambda: self.screen.save_options(self.values(), self.saved))
+            lambda: self.screen.save_options(self.values(), self.saved)
+        )
 
     def load(self, values: dict) -> None:
-        self.week_start.setCurrentIndex(max(self.week_start.findData(values["calendar.week_start"]), 0))
+        self.week_start.setCurrentIndex(
+            max(self.week_start.findData(values["calendar.week_start"]), 0)
+        )
         self.reminder_days.setValue(int(values["reminder.days"]))
 
     def values(self) -> dict:
-        return {"calendar.week_start": self.week_start.currentData(),
-                "reminder.days": self.reminder_days.value()}
+        return {
+            "calendar.week_start": self.week_start.currentData(),
+            "reminder.days": self.reminder_days.value(),
+        }
 
 
 class AboutTab(QWidget):
@@ -242,11 +257,15 @@ class AboutTab(QWidget):
         title.setObjectName("pageTitle")
         layout.addWidget(title)
         texts = [
-            _("Action plans, activities, indicators, deadlines, Thai reports and data exchange for "
-              "the Local Environment Volunteer (อถล.) programmes of local government offices. "
-              "Works without an internet connection."),
-            _("Province, district and subdistrict names and codes: GeoThai, licensed under "
-              "Creative Commons Attribution 4.0 (CC BY 4.0)."),
+            _(
+                "Action plans, activities, indicators, deadlines, Thai reports and data exchange for "
+                "the Local Environment Volunteer (อถล.) programmes of local government offices. "
+                "Works without an internet connection."
+            ),
+            _(
+                "Province, district and subdistrict names and codes: GeoThai, licensed under "
+                "Creative Commons Attribution 4.0 (CC BY 4.0)."
+            ),
             _("Font: Sarabun by Cadson Demak, SIL Open Font License 1.1."),
             _("Thai word list for line breaking: PyThaiNLP, CC0 1.0 (public domain)."),
             _("Program: MIT licence."),
@@ -278,13 +297,24 @@ class SettingsScreen(QWidget):
         self.programmes = ProgrammesTab(ctx)
         self.letters = LettersTab(ctx)
         self.about = AboutTab()
-        self.pages = {"general": self.general, "printing": self.printing,
-                      "calendar": self.calendar, "laos": self.laos,
-                      "programmes": self.programmes, "letters": self.letters, "about": self.about}
-        labels = {"general": _("This office"), "printing": _("Printing"),
-                  "calendar": _("Calendar"), "laos": _("LAOs in the area"),
-                  "programmes": _("Programmes"), "letters": _("Incoming letters"),
-                  "about": _("About")}
+        self.pages = {
+            "general": self.general,
+            "printing": self.printing,
+            "calendar": self.calendar,
+            "laos": self.laos,
+            "programmes": self.programmes,
+            "letters": self.letters,
+            "about": self.about,
+        }
+        labels = {
+            "general": _("This office"),
+            "printing": _("Printing"),
+            "calendar": _("Calendar"),
+            "laos": _("LAOs in the area"),
+            "programmes": _("Programmes"),
+            "letters": _("Incoming letters"),
+            "about": _("About"),
+        }
         for key in self.TAB_KEYS:
             page = self.pages[key]
             if key in ("general", "printing", "calendar"):
@@ -312,8 +342,11 @@ class SettingsScreen(QWidget):
         from lev_desktop.services.offices import this_office
 
         store = self.ctx.store
-        self.ctx.runner.run(lambda _p: (this_office(store), options.load_all(store)),
-                            on_success=self._loaded, owner=self)
+        self.ctx.runner.run(
+            lambda _p: (this_office(store), options.load_all(store)),
+            on_success=self._loaded,
+            owner=self,
+        )
         self._refresh_current()
 
     def _loaded(self, result) -> None:  # noqa: ANN001
@@ -322,7 +355,11 @@ class SettingsScreen(QWidget):
         self.general.load(office, self.values)
         self.printing.load(self.values)
         self.calendar.load(self.values)
-        has_laos = office is not None and office.level in (Level.DISTRICT, Level.PROVINCE, Level.NATIONAL)
+        has_laos = office is not None and office.level in (
+            Level.DISTRICT,
+            Level.PROVINCE,
+            Level.NATIONAL,
+        )
         self.tabs.setTabVisible(self.tab_index("laos"), has_laos)
 
     def _refresh_current(self) -> None:
@@ -350,5 +387,6 @@ class SettingsScreen(QWidget):
         self.ctx.runner.run(lambda _p: options.save(store, values), owner=self, on_success=done)
 
 
-SCREEN = ScreenSpec(key="settings", title=N_("Settings"), icon="SP_FileDialogListView",
-                    factory=SettingsScreen)
+SCREEN = ScreenSpec(
+    key="settings", title=N_("Settings"), icon="SP_FileDialogListView", factory=SettingsScreen
+)

@@ -41,14 +41,18 @@ def fit_columns(view: QTableView, stretch: int | None = None) -> None:
 
 def warn(parent: QWidget, title: str, message: str) -> QMessageBox:
     """A non-blocking warning (tests and screenshots never wait on a modal loop)."""
-    box = QMessageBox(QMessageBox.Icon.Warning, title, message, QMessageBox.StandardButton.Ok, parent)
+    box = QMessageBox(
+        QMessageBox.Icon.Warning, title, message, QMessageBox.StandardButton.Ok, parent
+    )
     box.setWindowModality(Qt.WindowModality.WindowModal)
     box.show()
     return box
 
 
 def inform(parent: QWidget, title: str, message: str) -> QMessageBox:
-    box = QMessageBox(QMessageBox.Icon.Information, title, message, QMessageBox.StandardButton.Ok, parent)
+    box = QMessageBox(
+        QMessageBox.Icon.Information, title, message, QMessageBox.StandardButton.Ok, parent
+    )
     box.setWindowModality(Qt.WindowModality.WindowModal)
     box.show()
     return box

@@ -41,8 +41,11 @@ class LaoDialog(QDialog):
         self.lao_type = QComboBox()
         for value, label in LAO_TYPE_CHOICES:
             self.lao_type.addItem(label, value.value)
-        self.lao_type.setCurrentIndex(self.lao_type.findData(
-            office.lao_type if office is not None and office.lao_type else LaoType.SAO.value))
+        self.lao_type.setCurrentIndex(
+            self.lao_type.findData(
+                office.lao_type if office is not None and office.lao_type else LaoType.SAO.value
+            )
+        )
         form.addRow(_("Type of the LAO"), self.lao_type)
         self.district = QComboBox()
         for district in gazetteer.districts(province_code) if province_code else ():
@@ -54,8 +57,9 @@ class LaoDialog(QDialog):
         self.code.setReadOnly(office is not None)
         self.code.setPlaceholderText(_("empty: the next free number of the district"))
         form.addRow(_("Code"), self.code)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save
-                                   | QDialogButtonBox.StandardButton.Cancel)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+        )
         buttons.button(QDialogButtonBox.StandardButton.Save).setText(_("Save"))
         buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(_("Cancel"))
         buttons.accepted.connect(self._check)
@@ -75,10 +79,13 @@ class LaoDialog(QDialog):
         self.accept()
 
     def values(self) -> dict:
-        return {"code": self.code.text().strip(), "name": " ".join(self.name.text().split()),
-                "lao_type": self.lao_type.currentData(),
-                "district_code": self.district.currentData(),
-                "province_code": self.province_code}
+        return {
+            "code": self.code.text().strip(),
+            "name": " ".join(self.name.text().split()),
+            "lao_type": self.lao_type.currentData(),
+            "district_code": self.district.currentData(),
+            "province_code": self.province_code,
+        }
 
 
 class ImportPreviewDialog(QDialog):
@@ -91,10 +98,13 @@ class ImportPreviewDialog(QDialog):
         self.resize(980, 560)
         layout = QVBoxLayout(self)
         good, bad = len(preview.good_rows), len(preview.problem_rows)
-        summary = _("Sheet \"{sheet}\": {total} rows; {good} can be imported").format(
-            sheet=preview.sheet, total=len(preview.rows), good=good)
+        summary = _('Sheet "{sheet}": {total} rows; {good} can be imported').format(
+            sheet=preview.sheet, total=len(preview.rows), good=good
+        )
         if bad:
-            summary += " · " + _("{bad} rows have problems and will be skipped (shown in red)").format(bad=bad)
+            summary += " · " + _(
+                "{bad} rows have problems and will be skipped (shown in red)"
+            ).format(bad=bad)
         self.summary = QLabel(summary)
         self.summary.setWordWrap(True)
         layout.addWidget(self.summary)
@@ -105,14 +115,19 @@ class ImportPreviewDialog(QDialog):
         fit_columns(self.table, stretch=5)
         self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         layout.addWidget(self.table, 1)
-        hint = QLabel(_("An LAO already in the list (same name and district) is updated, not "
-                        "added twice. Nothing is written until you press Import."))
+        hint = QLabel(
+            _(
+                "An LAO already in the list (same name and district) is updated, not "
+                "added twice. Nothing is written until you press Import."
+            )
+        )
         hint.setWordWrap(True)
         hint.setObjectName("hint")
         layout.addWidget(hint)
         buttons = QDialogButtonBox()
-        self.import_button = buttons.addButton(_("Import {count} LAOs").format(count=good),
-                                               QDialogButtonBox.ButtonRole.AcceptRole)
+        self.import_button = buttons.addButton(
+            _("Import {count} LAOs").format(count=good), QDialogButtonBox.ButtonRole.AcceptRole
+        )
         self.import_button.setEnabled(good > 0)
         cancel = buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
         cancel.setText(_("Cancel"))
@@ -142,8 +157,12 @@ class LaoTab(QWidget):
         self.model = LaoTableModel([], self)
         self.table = make_table(self.model, self)
         layout.addWidget(self.table, 1)
-        self.empty = QLabel(_("No LAOs yet. Add them one by one, or import the list from an Excel "
-                              "file with the columns ชื่อ อปท., ประเภท and อำเภอ."))
+        self.empty = QLabel(
+            _(
+                "No LAOs yet. Add them one by one, or import the list from an Excel "
+                "file with the columns ชื่อ อปท., ประเภท and อำเภอ."
+            )
+        )
         self.empty.setWordWrap(True)
         layout.addWidget(self.empty)
         self.add_button.clicked.connect(self.add_lao)
@@ -156,8 +175,9 @@ class LaoTab(QWidget):
         from lev_desktop.services.offices import area_laos, this_office
 
         store = self.ctx.store
-        self.ctx.runner.run(lambda _p: (this_office(store), area_laos(store)),
-                            on_success=self._loaded, owner=self)
+        self.ctx.runner.run(
+            lambda _p: (this_office(store), area_laos(store)), on_success=self._loaded, owner=self
+        )
 
     def _loaded(self, result) -> None:  # noqa: ANN001
         self.office, laos = result
@@ -206,8 +226,9 @@ class LaoTab(QWidget):
 
     # ---- import ----------------------------------------------------------------------
     def choose_file(self) -> None:
-        path, _filter = QFileDialog.getOpenFileName(self, _("Choose the Excel file of the LAO list"),
-                                                    "", _("Excel workbook (*.xlsx)"))
+        path, _filter = QFileDialog.getOpenFileName(
+            self, _("Choose the Excel file of the LAO list"), "", _("Excel workbook (*.xlsx)")
+        )
         if path:
             self.start_import(path)
 
@@ -224,9 +245,14 @@ class LaoTab(QWidget):
             existing = [(o.code, o.name, o.district_code) for o in list_offices(store)]
             return read_lao_list(path, province_code=province, existing=existing)
 
-        self.ctx.runner.run(work, label=_("Reading the Excel file…"), owner=self,
-                            on_success=lambda preview: self._show_preview(preview, Path(path).name),
-                            on_failure=self._import_failed, kind="io")
+        self.ctx.runner.run(
+            work,
+            label=_("Reading the Excel file…"),
+            owner=self,
+            on_success=lambda preview: self._show_preview(preview, Path(path).name),
+            on_failure=self._import_failed,
+            kind="io",
+        )
 
     def _import_failed(self, exc: BaseException) -> None:
         from lev_desktop.errors import describe_error
@@ -258,8 +284,12 @@ class LaoTab(QWidget):
 
         store = self.ctx.store
         rows = preview.as_service_rows()
-        self.ctx.runner.run(lambda _p: add_laos(store, rows), label=_("Importing the LAOs…"),
-                            owner=self, on_success=self._imported)
+        self.ctx.runner.run(
+            lambda _p: add_laos(store, rows),
+            label=_("Importing the LAOs…"),
+            owner=self,
+            on_success=self._imported,
+        )
 
     def _imported(self, count: int) -> None:
         self.last_message = _("{count} LAOs imported.").format(count=count)

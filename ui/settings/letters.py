@@ -54,8 +54,9 @@ class AddLetterDialog(QDialog):
         self.programme = QComboBox()
         self.programme.addItem(_("— none —"), None)
         for programme in programmes:
-            self.programme.addItem(f"{programme.code} · {programme.short_name or programme.name}",
-                                   programme.id)
+            self.programme.addItem(
+                f"{programme.code} · {programme.short_name or programme.name}", programme.id
+            )
         form.addRow(_("Programme"), self.programme)
         self.note = QLineEdit()
         form.addRow(_("Note"), self.note)
@@ -63,7 +64,9 @@ class AddLetterDialog(QDialog):
         self.message.setStyleSheet("color: #b71c1c")
         self.message.setWordWrap(True)
         form.addRow(self.message)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+        )
         buttons.button(QDialogButtonBox.StandardButton.Save).setText(_("Save"))
         buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(_("Cancel"))
         buttons.accepted.connect(self._check)
@@ -84,20 +87,34 @@ class AddLetterDialog(QDialog):
             raise ValueError(_("Please enter the receipt number and the subject"))
         received = self.received_date.date()
         if received is None or self.received_date.hasError():
-            raise ValueError(_("The date received is not valid; write it as day/month/BE year, e.g. 15/5/2567."))
+            raise ValueError(
+                _("The date received is not valid; write it as day/month/BE year, e.g. 15/5/2567.")
+            )
         try:
             hour, minute = (int(x) for x in self.received_time.text().replace(".", ":").split(":"))
             when = dt.datetime.combine(received, dt.time(hour, minute))
         except ValueError as exc:
-            raise ValueError(_("The time is not valid; write it as hours:minutes, e.g. 09:30.")) from exc
+            raise ValueError(
+                _("The time is not valid; write it as hours:minutes, e.g. 09:30.")
+            ) from exc
         letter_date = self.letter_date.date()
         if self.letter_date.hasError():
-            raise ValueError(_("The date of the letter is not valid; write it as day/month/BE year, "
-                               "e.g. 15/5/2567."))
-        return {"receipt_no": self.receipt_no.text().strip(), "received_at": when,
-                "letter_no": self.letter_no.text().strip(), "letter_date": letter_date,
-                "from_org": self.from_org.text().strip(), "subject": self.subject.text().strip(),
-                "programme_id": self.programme.currentData(), "note": self.note.text().strip()}
+            raise ValueError(
+                _(
+                    "The date of the letter is not valid; write it as day/month/BE year, "
+                    "e.g. 15/5/2567."
+                )
+            )
+        return {
+            "receipt_no": self.receipt_no.text().strip(),
+            "received_at": when,
+            "letter_no": self.letter_no.text().strip(),
+            "letter_date": letter_date,
+            "from_org": self.from_org.text().strip(),
+            "subject": self.subject.text().strip(),
+            "programme_id": self.programme.currentData(),
+            "note": self.note.text().strip(),
+        }
 
 
 def next_receipt_no(letters: list) -> str:  # noqa: ANN001
@@ -124,8 +141,12 @@ class LettersTab(QWidget):
         self.model = LetterTableModel([], self)
         self.table = make_table(self.model, self)
         layout.addWidget(self.table, 1)
-        self.empty = QLabel(_("No letters registered yet. Register each directive letter when it "
-                              "arrives, with its receipt number (เลขรับ) and the time received."))
+        self.empty = QLabel(
+            _(
+                "No letters registered yet. Register each directive letter when it "
+                "arrives, with its receipt number (เลขรับ) and the time received."
+            )
+        )
         self.empty.setWordWrap(True)
         layout.addWidget(self.empty)
         self.add_button.clicked.connect(self.add_letter)
@@ -134,8 +155,11 @@ class LettersTab(QWidget):
         from lev_desktop.services.programmes import list_letters, list_programmes
 
         store = self.ctx.store
-        self.ctx.runner.run(lambda _p: (list_letters(store), list_programmes(store)),
-                            on_success=self._loaded, owner=self)
+        self.ctx.runner.run(
+            lambda _p: (list_letters(store), list_programmes(store)),
+            on_success=self._loaded,
+            owner=self,
+        )
 
     def _loaded(self, result) -> None:  # noqa: ANN001
         letters, self.programmes = result
@@ -168,6 +192,9 @@ class LettersTab(QWidget):
                 return
             warn(self, _("Cannot register the letter"), message)
 
-        self.ctx.runner.run(lambda _p: register_letter(store, **values), owner=self,
-                            on_success=lambda _l: (self.ctx.data_changed.emit("programmes"), self.refresh()),
-                            on_failure=failed)
+        self.ctx.runner.run(
+            lambda _p: register_letter(store, **values),
+            owner=self,
+            on_success=lambda _l: (self.ctx.data_changed.emit("programmes"), self.refresh()),
+            on_failure=failed,
+        )

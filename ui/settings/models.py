@@ -19,7 +19,7 @@ Index = QModelIndex | QPersistentModelIndex
 
 @dataclass(frozen=True)
 class Column:
-    title: str                          # msgid
+    title: str  # msgid
     value: Callable[[Any], Any]
     tooltip: Callable[[Any], str] | None = None
 
@@ -50,8 +50,12 @@ class RowsModel(QAbstractTableModel):
     def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802, B008
         return 0 if parent.isValid() else len(self.columns)
 
-    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+    def headerData(
+        self,
+        section: int,
+        orientation: Qt.Orientation,  # noqa: N802
+        role: int = Qt.ItemDataRole.DisplayRole,
+    ) -> Any:
         if role != Qt.ItemDataRole.DisplayRole:
             return None
         if orientation == Qt.Orientation.Horizontal and 0 <= section < len(self.columns):
@@ -110,7 +114,9 @@ class LaoTableModel(RowsModel):
 class LaoPreviewModel(RowsModel):
     """Rows read from a spreadsheet, with what is wrong with each; problem rows in red."""
 
-    def __init__(self, rows: Sequence[Any] = (), parent=None, existing_codes: set[str] | None = None):  # noqa: ANN001
+    def __init__(
+        self, rows: Sequence[Any] = (), parent=None, existing_codes: set[str] | None = None
+    ):  # noqa: ANN001
         super().__init__(rows, parent)
         self.existing_codes = existing_codes or set()
 
@@ -131,7 +137,11 @@ class LaoPreviewModel(RowsModel):
         )
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if role == Qt.ItemDataRole.ForegroundRole and index.isValid() and index.row() < len(self._rows):
+        if (
+            role == Qt.ItemDataRole.ForegroundRole
+            and index.isValid()
+            and index.row() < len(self._rows)
+        ):
             if self._rows[index.row()].problems:
                 return QBrush(QColor("#b71c1c"))
             if index.column() == len(self.columns) - 1:
@@ -152,7 +162,9 @@ class ProgrammeTableModel(RowsModel):
 class LetterTableModel(RowsModel):
     """The incoming-letter register; ``programmes`` maps programme id → code for display."""
 
-    def __init__(self, rows: Sequence[Any] = (), parent=None, programmes: dict[str, str] | None = None):  # noqa: ANN001
+    def __init__(
+        self, rows: Sequence[Any] = (), parent=None, programmes: dict[str, str] | None = None
+    ):  # noqa: ANN001
         super().__init__(rows, parent)
         self.programmes = programmes or {}
 

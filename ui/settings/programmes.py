@@ -48,10 +48,13 @@ def describe_rule(rule: dict[str, Any]) -> str:
     if kind == "once":
         return _("by {date}").format(date=_date(rule.get("date")))
     if kind == "window":
-        return _("from {start} to {end}").format(start=_date(rule.get("start")),
-                                                 end=_date(rule.get("end")))
+        return _("from {start} to {end}").format(
+            start=_date(rule.get("start")), end=_date(rule.get("end"))
+        )
     if kind == "event":
-        return _("on {date} at {time}").format(date=_date(rule.get("date")), time=rule.get("time", ""))
+        return _("on {date} at {time}").format(
+            date=_date(rule.get("date")), time=rule.get("time", "")
+        )
     if kind in ("monthly", "monthly_following", "days_of_month"):
         if kind == "monthly":
             text = _("on day {day} of every month").format(day=rule.get("day"))
@@ -59,7 +62,8 @@ def describe_rule(rule: dict[str, Any]) -> str:
             text = _("by day {day} of the month after each month").format(day=rule.get("day"))
         else:
             text = _("on days {days} of every month").format(
-                days=_(" and ").join(str(d) for d in rule.get("days", [])))
+                days=_(" and ").join(str(d) for d in rule.get("days", []))
+            )
         text += ", " + _("starting {date}").format(date=_date(rule.get("first")))
         if rule.get("until"):
             text += ", " + _("until {date}").format(date=_date(rule.get("until")))
@@ -69,7 +73,8 @@ def describe_rule(rule: dict[str, Any]) -> str:
     if kind == "fiscal_year":
         month = int(rule.get("month", 9))
         return _("by {day} {month} of the fiscal year").format(
-            day=rule.get("day"), month=MONTHS_FULL[month - 1] if 1 <= month <= 12 else month)
+            day=rule.get("day"), month=MONTHS_FULL[month - 1] if 1 <= month <= 12 else month
+        )
     return _("rule {kind}").format(kind=kind)
 
 
@@ -94,9 +99,20 @@ def programme_html(programme) -> str:  # noqa: ANN001
         (_("Subject"), letter.get("subject", "")),
         (_("From"), letter.get("from_org", "")),
         (_("To"), letter.get("addressee", "")),
-        (_("Contact"), " ".join(filter(None, [letter.get("contact", ""),
-                                              _("tel. {phone}").format(phone=letter["phone"])
-                                              if letter.get("phone") else ""]))),
+        (
+            _("Contact"),
+            " ".join(
+                filter(
+                    None,
+                    [
+                        letter.get("contact", ""),
+                        _("tel. {phone}").format(phone=letter["phone"])
+                        if letter.get("phone")
+                        else "",
+                    ],
+                )
+            ),
+        ),
     ]
     parts.append("<table cellpadding='3'>")
     for label, value in rows:
@@ -108,8 +124,14 @@ def programme_html(programme) -> str:  # noqa: ANN001
         parts.append(f"<p>{e(_('This programme has no obligations.'))}</p>")
     else:
         parts.append("<table border='1' cellspacing='0' cellpadding='4' width='100%'>")
-        parts.append("<tr>" + "".join(f"<th align='left'>{e(h)}</th>" for h in (
-            _("Who"), _("What"), _("Due"), _("Sent to"))) + "</tr>")
+        parts.append(
+            "<tr>"
+            + "".join(
+                f"<th align='left'>{e(h)}</th>"
+                for h in (_("Who"), _("What"), _("Due"), _("Sent to"))
+            )
+            + "</tr>"
+        )
         for item in obligations:
             try:
                 who = _(LEVEL_SHORT[Level(item.get("level", ""))])
@@ -117,9 +139,19 @@ def programme_html(programme) -> str:  # noqa: ANN001
                 who = item.get("level", "")
             if item.get("lao_types"):
                 who += " (" + ", ".join(LaoType(t).abbreviation for t in item["lao_types"]) + ")"
-            parts.append("<tr>" + "".join(f"<td>{e(str(v))}</td>" for v in (
-                who, item.get("title", ""), describe_rule(item.get("rule", {})),
-                _sends_to(item.get("sends_to")))) + "</tr>")
+            parts.append(
+                "<tr>"
+                + "".join(
+                    f"<td>{e(str(v))}</td>"
+                    for v in (
+                        who,
+                        item.get("title", ""),
+                        describe_rule(item.get("rule", {})),
+                        _sends_to(item.get("sends_to")),
+                    )
+                )
+                + "</tr>"
+            )
         parts.append("</table>")
     return "".join(parts)
 
@@ -131,8 +163,9 @@ class CreateProgrammeDialog(QDialog):
         form = QFormLayout(self)
         self.template = QComboBox()
         for programme in programmes:
-            self.template.addItem(f"{programme.code} · {programme.short_name or programme.name}",
-                                  programme.code)
+            self.template.addItem(
+                f"{programme.code} · {programme.short_name or programme.name}", programme.code
+            )
         self.template.setMinimumWidth(460)
         form.addRow(_("Template"), self.template)
         self.year = QSpinBox()
@@ -144,12 +177,18 @@ class CreateProgrammeDialog(QDialog):
         self.name = QLineEdit()
         self.name.setPlaceholderText(_("empty: the template's name"))
         form.addRow(_("Name"), self.name)
-        hint = QLabel(_("The new programme has the template's forms, obligations and indicators. "
-                        "Check the deadline dates afterwards."))
+        hint = QLabel(
+            _(
+                "The new programme has the template's forms, obligations and indicators. "
+                "Check the deadline dates afterwards."
+            )
+        )
         hint.setWordWrap(True)
         hint.setObjectName("hint")
         form.addRow(hint)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
         buttons.button(QDialogButtonBox.StandardButton.Ok).setText(_("Create"))
         buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(_("Cancel"))
         buttons.accepted.connect(self.accept)
@@ -164,16 +203,26 @@ class CreateProgrammeDialog(QDialog):
         self.code.setText(f"{base}-{self.year.value()}")
 
     def values(self) -> dict:
-        return {"template": self.template.currentData(), "code": self.code.text().strip(),
-                "name": self.name.text().strip() or None, "fiscal_year": self.year.value()}
+        return {
+            "template": self.template.currentData(),
+            "code": self.code.text().strip(),
+            "name": self.name.text().strip() or None,
+            "fiscal_year": self.year.value(),
+        }
 
 
 class LetterFieldsDialog(QDialog):
     """The directive letter of a programme: number, date (BE), subject, from, contact."""
 
-    FIELDS = (("number", N_("Letter no.")), ("date", N_("Dated")), ("subject", N_("Subject")),
-              ("from_org", N_("From")), ("addressee", N_("To")), ("contact", N_("Contact")),
-              ("phone", N_("Telephone")))
+    FIELDS = (
+        ("number", N_("Letter no.")),
+        ("date", N_("Dated")),
+        ("subject", N_("Subject")),
+        ("from_org", N_("From")),
+        ("addressee", N_("To")),
+        ("contact", N_("Contact")),
+        ("phone", N_("Telephone")),
+    )
 
     def __init__(self, programme, parent: QWidget | None = None):  # noqa: ANN001
         super().__init__(parent)
@@ -198,7 +247,9 @@ class LetterFieldsDialog(QDialog):
         self.message = QLabel()
         self.message.setStyleSheet("color: #b71c1c")
         form.addRow(self.message)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+        )
         buttons.button(QDialogButtonBox.StandardButton.Save).setText(_("Save"))
         buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(_("Cancel"))
         buttons.accepted.connect(self._check)
@@ -207,7 +258,9 @@ class LetterFieldsDialog(QDialog):
 
     def _check(self) -> None:
         if self.date.hasError():
-            self.message.setText(_("The date is not valid; write it as day/month/BE year, e.g. 15/5/2567."))
+            self.message.setText(
+                _("The date is not valid; write it as day/month/BE year, e.g. 15/5/2567.")
+            )
             return
         self.accept()
 
@@ -242,7 +295,9 @@ class ProgrammesTab(QWidget):
         splitter.setStretchFactor(0, 2)
         splitter.setStretchFactor(1, 3)
         layout.addWidget(splitter, 1)
-        self.table.selectionModel().currentRowChanged.connect(lambda current, _prev: self._show(current.row()))
+        self.table.selectionModel().currentRowChanged.connect(
+            lambda current, _prev: self._show(current.row())
+        )
         self.create_button.clicked.connect(self.create_programme)
         self.edit_button.clicked.connect(self.edit_letter)
         self._select_code: str | None = None
@@ -294,11 +349,17 @@ class ProgrammesTab(QWidget):
         self._select_code = values["code"]
 
         def work(_progress):  # noqa: ANN202
-            return create_from_template(store, values["template"], code=values["code"],
-                                        name=values["name"], fiscal_year=values["fiscal_year"])
+            return create_from_template(
+                store,
+                values["template"],
+                code=values["code"],
+                name=values["name"],
+                fiscal_year=values["fiscal_year"],
+            )
 
-        self.ctx.runner.run(work, owner=self, on_success=lambda _p: self._changed(),
-                            on_failure=self._failed)
+        self.ctx.runner.run(
+            work, owner=self, on_success=lambda _p: self._changed(), on_failure=self._failed
+        )
 
     def edit_letter(self) -> None:
         programme = self.selected()
@@ -314,13 +375,19 @@ class ProgrammesTab(QWidget):
         from lev_desktop.services.programmes import update_programme
 
         store = self.ctx.store
-        self.ctx.runner.run(lambda _p: update_programme(store, programme_id, letter=letter),
-                            owner=self, on_success=lambda _p: self._changed(), on_failure=self._failed)
+        self.ctx.runner.run(
+            lambda _p: update_programme(store, programme_id, letter=letter),
+            owner=self,
+            on_success=lambda _p: self._changed(),
+            on_failure=self._failed,
+        )
 
     def _failed(self, exc: BaseException) -> None:
         from lev_desktop.errors import describe_error
 
-        message = describe_error(exc) or (str(exc) if isinstance(exc, (ValueError, KeyError)) else None)
+        message = describe_error(exc) or (
+            str(exc) if isinstance(exc, (ValueError, KeyError)) else None
+        )
         if message is None:
             import traceback
 

@@ -24,26 +24,54 @@ from lev_desktop.thai_format import format_date, format_datetime, format_number
 from ui.context import AppContext
 
 FIELD_LABELS = {
-    "seq": N_("No."), "project": N_("Project"), "objective": N_("Objective"),
-    "target": N_("Target (project outputs)"), "location": N_("Location"),
-    "budget": N_("Budget (baht)"), "no_budget": N_("No budget"), "kpi": N_("Indicator (KPI)"),
-    "expected_result": N_("Expected result"), "planned_activities": N_("Planned activities"),
-    "title": N_("Activity"), "held_on": N_("Date held"), "held_until": N_("Until"),
-    "place": N_("Place"), "participants": N_("Participants"),
-    "outputs": N_("Outputs against the KPI"), "budget_spent": N_("Budget spent (baht)"),
-    "problems": N_("Problems"), "remedies": N_("Remedies"), "attachments": N_("Files"),
-    "deleted": N_("Removed"), "status": N_("Status"),
+    "seq": N_("No."),
+    "project": N_("Project"),
+    "objective": N_("Objective"),
+    "target": N_("Target (project outputs)"),
+    "location": N_("Location"),
+    "budget": N_("Budget (baht)"),
+    "no_budget": N_("No budget"),
+    "kpi": N_("Indicator (KPI)"),
+    "expected_result": N_("Expected result"),
+    "planned_activities": N_("Planned activities"),
+    "title": N_("Activity"),
+    "held_on": N_("Date held"),
+    "held_until": N_("Until"),
+    "place": N_("Place"),
+    "participants": N_("Participants"),
+    "outputs": N_("Outputs against the KPI"),
+    "budget_spent": N_("Budget spent (baht)"),
+    "problems": N_("Problems"),
+    "remedies": N_("Remedies"),
+    "attachments": N_("Files"),
+    "deleted": N_("Removed"),
+    "status": N_("Status"),
     "committee_selected_on": N_("Committee selected on"),
-    "committee_met_on": N_("Committee met on"), "plan_made_on": N_("Plan made on"),
+    "committee_met_on": N_("Committee met on"),
+    "plan_made_on": N_("Plan made on"),
     "activities_override": N_("Number of activities (entered)"),
     "override_reason": N_("Reason for the entered number"),
-    "reported_on": N_("Results reported on"), "notice_posted_on": N_("Public notice posted on"),
-    "note": N_("Note"), "plan_item_id": N_("Project"),
+    "reported_on": N_("Results reported on"),
+    "notice_posted_on": N_("Public notice posted on"),
+    "note": N_("Note"),
+    "plan_item_id": N_("Project"),
 }
-ACTION_LABELS = {"insert": N_("Added"), "update": N_("Changed"), "delete": N_("Removed"),
-                 "import": N_("Imported")}
-HIDDEN_FIELDS = {"plan_id", "programme_id", "fiscal_year", "plan_item_id", "completed_at",
-                 "sent_at", "period", "form_code"}
+ACTION_LABELS = {
+    "insert": N_("Added"),
+    "update": N_("Changed"),
+    "delete": N_("Removed"),
+    "import": N_("Imported"),
+}
+HIDDEN_FIELDS = {
+    "plan_id",
+    "programme_id",
+    "fiscal_year",
+    "plan_item_id",
+    "completed_at",
+    "sent_at",
+    "period",
+    "form_code",
+}
 
 
 def value_text(key: str, value: Any) -> str:
@@ -67,7 +95,14 @@ def value_text(key: str, value: Any) -> str:
 
 
 class AuditModel(QAbstractTableModel):
-    HEADERS = [N_("Changed at"), N_("Changed by"), N_("Change"), N_("Field"), N_("Before"), N_("After")]
+    HEADERS = [
+        N_("Changed at"),
+        N_("Changed by"),
+        N_("Change"),
+        N_("Field"),
+        N_("Before"),
+        N_("After"),
+    ]
 
     def __init__(self, rows: list[AuditRow] | None = None, parent=None):  # noqa: ANN001
         super().__init__(parent)
@@ -85,14 +120,24 @@ class AuditModel(QAbstractTableModel):
     def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self.HEADERS)
 
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal \
-                and 0 <= section < len(self.HEADERS):
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if (
+            role == Qt.ItemDataRole.DisplayRole
+            and orientation == Qt.Orientation.Horizontal
+            and 0 <= section < len(self.HEADERS)
+        ):
             return _(self.HEADERS[section])
         return None
 
-    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+    def data(
+        self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if not index.isValid() or role not in (
+            Qt.ItemDataRole.DisplayRole,
+            Qt.ItemDataRole.ToolTipRole,
+        ):
             return None
         row = self.rows[index.row()]
         column = index.column()
@@ -112,7 +157,9 @@ class AuditModel(QAbstractTableModel):
 class AuditDialog(QDialog):
     """Loads the history in a worker and shows it; ``record_ids`` of one row or a whole form."""
 
-    def __init__(self, ctx: AppContext, record_ids: list[str], title: str, parent: QWidget | None = None):
+    def __init__(
+        self, ctx: AppContext, record_ids: list[str], title: str, parent: QWidget | None = None
+    ):
         super().__init__(parent)
         self.setWindowTitle(_("Change history"))
         self.resize(900, 480)
@@ -135,10 +182,16 @@ class AuditDialog(QDialog):
         buttons.button(QDialogButtonBox.StandardButton.Close).setText(_("Close"))
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
-        ctx.runner.run(lambda _p: plan_service.audit_history(ctx.store, record_ids),
-                       on_success=self._loaded, owner=self)
+        ctx.runner.run(
+            lambda _p: plan_service.audit_history(ctx.store, record_ids),
+            on_success=self._loaded,
+            owner=self,
+        )
 
     def _loaded(self, rows: list[AuditRow]) -> None:
         self.model.set_rows(rows)
-        self.empty.setText(_("No changes recorded yet.") if not self.model.rows else
-                           _("{count} changes").format(count=len(self.model.rows)))
+        self.empty.setText(
+            _("No changes recorded yet.")
+            if not self.model.rows
+            else _("{count} changes").format(count=len(self.model.rows))
+        )

@@ -83,7 +83,7 @@ STATE_COLOURS: dict[State, tuple[str, str]] = {
     State.PENDING: (PALETTE["draft"][1], PALETTE["draft"][0]),
     State.OVERDUE: (PALETTE["overdue"][1], PALETTE["overdue"][0]),
 }
-RESIZE_PRECISION = 30   # rows looked at when fitting columns to their contents
+RESIZE_PRECISION = 30  # rows looked at when fitting columns to their contents
 STATE_ROLE = Qt.ItemDataRole.UserRole + 1
 SORT_ROLE = Qt.ItemDataRole.UserRole + 2
 # Line height for Thai stacked marks, as a multiple of the font height.
@@ -97,7 +97,7 @@ metric_header = metric_title
 def wrap_header(text: str, max_width: int = 170) -> str:
     """Breaks a long column title into lines at Thai word boundaries (QTextBoundaryFinder,
     backed by libthai), so long indicator names do not make columns very wide."""
-    if QGuiApplication.instance() is None:   # a model used without a GUI (scripts)
+    if QGuiApplication.instance() is None:  # a model used without a GUI (scripts)
         return text
     metrics = QFontMetrics(QGuiApplication.font())
     if metrics.horizontalAdvance(text) <= max_width:
@@ -166,26 +166,41 @@ class BoardTableModel(QAbstractTableModel):
             return 0
         return len(self.FIXED) + len(self._metrics)
 
-    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+    def headerData(
+        self,
+        section: int,
+        orientation: Qt.Orientation,  # noqa: N802
+        role: int = Qt.ItemDataRole.DisplayRole,
+    ) -> Any:
         if orientation != Qt.Orientation.Horizontal:
             return None
         if role == Qt.ItemDataRole.DisplayRole and 0 <= section < self.columnCount():
-            fixed = {0: _("District"), 1: _("LAO"), 2: _("Type"), 3: _("State"),
-                     4: _("Received on")}
+            fixed = {
+                0: _("District"),
+                1: _("LAO"),
+                2: _("Type"),
+                3: _("State"),
+                4: _("Received on"),
+            }
             if section in fixed:
                 return fixed[section]
             return wrap_header(metric_header(self._metrics[section - len(self.FIXED)]))
-        if role == Qt.ItemDataRole.ToolTipRole and section >= len(self.FIXED) \
-                and section < self.columnCount():
+        if (
+            role == Qt.ItemDataRole.ToolTipRole
+            and section >= len(self.FIXED)
+            and section < self.columnCount()
+        ):
             metric = self._metrics[section - len(self.FIXED)]
             how = _("Total: mean of the LAOs") if metric.agg == "mean" else _("Total: sum")
             return f"{metric_header(metric)}\n{how}"
         return None
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or index.row() >= self.rowCount() \
-                or index.column() >= self.columnCount():
+        if (
+            not index.isValid()
+            or index.row() >= self.rowCount()
+            or index.column() >= self.columnCount()
+        ):
             return None
         row, col = index.row(), index.column()
         if self.is_total(row):
@@ -227,7 +242,8 @@ class BoardTableModel(QAbstractTableModel):
             if col == 3:
                 done = self._counts.get(State.COMPLETE, 0) + self._counts.get(State.LATE, 0)
                 return _("{done} of {count} sent").format(
-                    done=format_number(done), count=format_number(len(self._rows)))
+                    done=format_number(done), count=format_number(len(self._rows))
+                )
             if metric is not None:
                 return format_value(self._totals.get(metric.key), metric, total=True)
             return ""
@@ -261,8 +277,9 @@ class BoardTableModel(QAbstractTableModel):
             return
         self.layoutAboutToBeChanged.emit()
         old = list(self._rows)
-        self._rows.sort(key=lambda r: self._sort_key(r, column),
-                        reverse=order == Qt.SortOrder.DescendingOrder)
+        self._rows.sort(
+            key=lambda r: self._sort_key(r, column), reverse=order == Qt.SortOrder.DescendingOrder
+        )
         moved = {id(r): i for i, r in enumerate(self._rows)}
         for index in self.persistentIndexList():
             if index.row() < len(old):
@@ -292,23 +309,36 @@ class TextTableModel(QAbstractTableModel):
     def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008, N802
         return 0 if parent.isValid() else len(self._headers)
 
-    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if (orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole
-                and 0 <= section < len(self._headers)):
+    def headerData(
+        self,
+        section: int,
+        orientation: Qt.Orientation,  # noqa: N802
+        role: int = Qt.ItemDataRole.DisplayRole,
+    ) -> Any:
+        if (
+            orientation == Qt.Orientation.Horizontal
+            and role == Qt.ItemDataRole.DisplayRole
+            and 0 <= section < len(self._headers)
+        ):
             return wrap_header(self._headers[section])
         return None
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or index.row() >= len(self._rows) \
-                or index.column() >= len(self._headers):
+        if (
+            not index.isValid()
+            or index.row() >= len(self._rows)
+            or index.column() >= len(self._headers)
+        ):
             return None
         if role == Qt.ItemDataRole.DisplayRole:
             return self._rows[index.row()][index.column()]
         if role == Qt.ItemDataRole.TextAlignmentRole and index.column() >= self.numbers_from:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        if role == Qt.ItemDataRole.FontRole and self.bold_last \
-                and index.row() == len(self._rows) - 1:
+        if (
+            role == Qt.ItemDataRole.FontRole
+            and self.bold_last
+            and index.row() == len(self._rows) - 1
+        ):
             font = QFont()
             font.setBold(True)
             return font
@@ -387,7 +417,7 @@ class ProgressChart(QWidget):
 
     def __init__(self, parent: QWidget | None = None, *, per_district: bool = True):
         super().__init__(parent)
-        self.per_district = per_district   # False: the legend and the one bar of the whole
+        self.per_district = per_district  # False: the legend and the one bar of the whole
         self._whole: dict[State, int] = {}
         self._groups: list[tuple[str, dict[State, int]]] = []
         self._hidden = 0
@@ -401,8 +431,10 @@ class ProgressChart(QWidget):
         if board is not None and self.per_district:
             if len(board.districts) > self.MAX_BARS:
                 # A province or the nation: worst first (most overdue share), the rest counted.
-                ranked = sorted(board.districts, key=lambda g: (
-                    -g.counts.get(State.OVERDUE, 0) / max(g.laos, 1), g.key))
+                ranked = sorted(
+                    board.districts,
+                    key=lambda g: (-g.counts.get(State.OVERDUE, 0) / max(g.laos, 1), g.key),
+                )
             else:
                 ranked = list(board.districts)
             groups = [(g.label, dict(g.counts)) for g in ranked]
@@ -425,8 +457,9 @@ class ProgressChart(QWidget):
         total = sum(self._whole.values())
         if not total:
             painter.setPen(self.palette().color(QPalette.ColorRole.PlaceholderText))
-            painter.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter,
-                             _("No LAOs to show for this choice"))
+            painter.drawText(
+                self.rect(), Qt.AlignmentFlag.AlignCenter, _("No LAOs to show for this choice")
+            )
             return
         # Legend with counts: the text carries the meaning, colour only helps.
         x, y = 8, 6
@@ -438,8 +471,11 @@ class ProgressChart(QWidget):
             box = fm.height() * 0.7
             painter.drawRoundedRect(QRectF(x, y + (line - box) / 2, box, box), 3, 3)
             painter.setPen(self.palette().color(QPalette.ColorRole.WindowText))
-            painter.drawText(QRect(int(x + box + 6), y, fm.horizontalAdvance(text) + 4, line),
-                             Qt.AlignmentFlag.AlignVCenter, text)
+            painter.drawText(
+                QRect(int(x + box + 6), y, fm.horizontalAdvance(text) + 4, line),
+                Qt.AlignmentFlag.AlignVCenter,
+                text,
+            )
             x += int(box + 6 + fm.horizontalAdvance(text) + 18)
         y += line
         labels = [_("All LAOs")] + [label for label, _c in self._groups]
@@ -457,9 +493,11 @@ class ProgressChart(QWidget):
             font = painter.font()
             font.setBold(number == 0)
             painter.setFont(font)
-            painter.drawText(QRect(8, y, label_w - 12, line),
-                             Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft,
-                             fm.elidedText(label, Qt.TextElideMode.ElideRight, label_w - 12))
+            painter.drawText(
+                QRect(8, y, label_w - 12, line),
+                Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft,
+                fm.elidedText(label, Qt.TextElideMode.ElideRight, label_w - 12),
+            )
             bar = QRectF(label_w, y + line * 0.18, max(10, width - label_w - 110), line * 0.64)
             start = bar.left()
             for state in STATE_ORDER:
@@ -473,16 +511,22 @@ class ProgressChart(QWidget):
                 start += part
             done = counts.get(State.COMPLETE, 0) + counts.get(State.LATE, 0)
             painter.setPen(self.palette().color(QPalette.ColorRole.WindowText))
-            painter.drawText(QRect(int(bar.right()) + 8, y, 100, line),
-                             Qt.AlignmentFlag.AlignVCenter,
-                             f"{format_number(done)}/{format_number(count)}")
+            painter.drawText(
+                QRect(int(bar.right()) + 8, y, 100, line),
+                Qt.AlignmentFlag.AlignVCenter,
+                f"{format_number(done)}/{format_number(count)}",
+            )
             font.setBold(False)
             painter.setFont(font)
             y += line
         if hidden:
-            painter.drawText(QRect(8, y, width - 16, line), Qt.AlignmentFlag.AlignVCenter,
-                             _("…and {count} more districts (see the table below)").format(
-                                 count=format_number(hidden)))
+            painter.drawText(
+                QRect(8, y, width - 16, line),
+                Qt.AlignmentFlag.AlignVCenter,
+                _("…and {count} more districts (see the table below)").format(
+                    count=format_number(hidden)
+                ),
+            )
 
 
 # ---- the board -------------------------------------------------------------------------------
@@ -491,7 +535,7 @@ class ProgressChart(QWidget):
 class ConsolidationBoard(QWidget):
     """Programme + obligation/period, filters, the LAO table with totals, chart, summaries."""
 
-    board_ready = Signal(object)   # the Board shown (tests, the exchange screen)
+    board_ready = Signal(object)  # the Board shown (tests, the exchange screen)
 
     def __init__(self, ctx: Any, parent: QWidget | None = None):
         super().__init__(parent)
@@ -508,10 +552,14 @@ class ConsolidationBoard(QWidget):
         self.district_box = QComboBox()
         self.type_box = QComboBox()
         for box in (self.programme_box, self.obligation_box):
-            box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            box.setSizeAdjustPolicy(
+                QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+            )
             box.setMinimumContentsLength(24)
         for box in (self.district_box, self.type_box):
-            box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            box.setSizeAdjustPolicy(
+                QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+            )
             box.setMinimumContentsLength(14)
         self.programme_box.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         self.obligation_box.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
@@ -563,7 +611,8 @@ class ConsolidationBoard(QWidget):
         self.table.setAlternatingRowColors(True)
         self.table.verticalHeader().hide()
         self.table.verticalHeader().setDefaultSectionSize(
-            int(self.fontMetrics().height() * LINE_FACTOR) + 4)
+            int(self.fontMetrics().height() * LINE_FACTOR) + 4
+        )
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.table.horizontalHeader().setStretchLastSection(False)
         # Fit columns to the first rows only: measuring 7,850 rows would block the window.
@@ -578,13 +627,15 @@ class ConsolidationBoard(QWidget):
         self.group_table.verticalHeader().hide()
         self.group_table.horizontalHeader().setResizeContentsPrecision(RESIZE_PRECISION)
         self.group_table.verticalHeader().setDefaultSectionSize(
-            int(self.fontMetrics().height() * LINE_FACTOR) + 4)
+            int(self.fontMetrics().height() * LINE_FACTOR) + 4
+        )
         self.indicator_model = IndicatorTableModel(self)
         self.indicator_table = QTableView()
         self.indicator_table.setModel(self.indicator_model)
         self.indicator_table.verticalHeader().hide()
         self.indicator_table.verticalHeader().setDefaultSectionSize(
-            int(self.fontMetrics().height() * LINE_FACTOR) + 4)
+            int(self.fontMetrics().height() * LINE_FACTOR) + 4
+        )
 
         by_lao = QWidget()
         by_lao_layout = QVBoxLayout(by_lao)
@@ -669,15 +720,20 @@ class ConsolidationBoard(QWidget):
         self.programme_box.clear()
         for prog in programmes:
             self.programme_box.addItem(f"{prog.code} · {prog.short_name or prog.name}", prog.code)
-            self.programme_box.setItemData(self.programme_box.count() - 1, prog.name,
-                                           Qt.ItemDataRole.ToolTipRole)
+            self.programme_box.setItemData(
+                self.programme_box.count() - 1, prog.name, Qt.ItemDataRole.ToolTipRole
+            )
         found = self.programme_box.findData(current)
         self.programme_box.setCurrentIndex(max(found, 0))
         self._loading = False
         self._fill_obligations()
         if not programmes:
-            self.summary.setText(_("No programme has LAO obligations yet — add a programme "
-                                   "from a directive letter first."))
+            self.summary.setText(
+                _(
+                    "No programme has LAO obligations yet — add a programme "
+                    "from a directive letter first."
+                )
+            )
             self._show_board(None)
             return
         self.rebuild()
@@ -695,8 +751,11 @@ class ConsolidationBoard(QWidget):
 
     def _fiscal_year(self) -> int:
         prog = self._programme()
-        return int(prog.fiscal_year) if prog is not None and prog.fiscal_year \
+        return (
+            int(prog.fiscal_year)
+            if prog is not None and prog.fiscal_year
             else int(self.ctx.fiscal_year)
+        )
 
     def _programme_changed(self, _index: int) -> None:
         if self._loading:
@@ -715,8 +774,9 @@ class ConsolidationBoard(QWidget):
         if prog is not None:
             for ob in board_obligations(prog, self._fiscal_year()):
                 self.obligation_box.addItem(ob.title, ob.code)
-                self.obligation_box.setItemData(self.obligation_box.count() - 1, ob.title,
-                                                Qt.ItemDataRole.ToolTipRole)
+                self.obligation_box.setItemData(
+                    self.obligation_box.count() - 1, ob.title, Qt.ItemDataRole.ToolTipRole
+                )
         self._fill_periods()
         self._loading = was
 
@@ -736,12 +796,15 @@ class ConsolidationBoard(QWidget):
         code = self.obligation_box.currentData()
         dues = []
         if prog is not None and code:
-            ob = next((o for o in board_obligations(prog, self._fiscal_year())
-                       if o.code == code), None)
+            ob = next(
+                (o for o in board_obligations(prog, self._fiscal_year()) if o.code == code), None
+            )
             dues = list(ob.dues) if ob else []
         for due in dues:
-            self.period_box.addItem(_("{period} (due {date})").format(
-                period=due.label, date=format_date(due.due)), due.period)
+            self.period_box.addItem(
+                _("{period} (due {date})").format(period=due.label, date=format_date(due.due)),
+                due.period,
+            )
         several = len(dues) > 1
         self.period_box.setVisible(several)
         self.period_label.setVisible(several)
@@ -765,11 +828,13 @@ class ConsolidationBoard(QWidget):
         self._request += 1
         request = self._request
         store = self.ctx.store
-        args = {"fiscal_year": self._fiscal_year(),
-                "obligation": self.obligation_box.currentData(),
-                "period": self.period_box.currentData(),
-                "district": self.district_box.currentData(),
-                "lao_type": self.type_box.currentData()}
+        args = {
+            "fiscal_year": self._fiscal_year(),
+            "obligation": self.obligation_box.currentData(),
+            "period": self.period_box.currentData(),
+            "district": self.district_box.currentData(),
+            "lao_type": self.type_box.currentData(),
+        }
         code = prog.code
         self.summary.setText(_("Consolidating figures…"))
 
@@ -778,11 +843,16 @@ class ConsolidationBoard(QWidget):
             # The summary tables' text too: ~20,000 formatted numbers at the national level.
             return board, district_table(board), indicator_table(board)
 
-        self.ctx.runner.run(work, label=_("Consolidating figures…"), owner=self,
-                            on_success=lambda result: self._delivered(request, *result))
+        self.ctx.runner.run(
+            work,
+            label=_("Consolidating figures…"),
+            owner=self,
+            on_success=lambda result: self._delivered(request, *result),
+        )
 
-    def _delivered(self, request: int, board: Board, districts: Any = None,
-                   indicators: Any = None) -> None:
+    def _delivered(
+        self, request: int, board: Board, districts: Any = None, indicators: Any = None
+    ) -> None:
         if request != self._request:
             return  # an older choice; a newer build is on its way
         self._show_board(board, districts, indicators)
@@ -790,8 +860,10 @@ class ConsolidationBoard(QWidget):
     def _add_districts(self, board: Board) -> None:
         """The district filter lists every district a board has shown (the LAO list is read
         once, by the board itself, not a second time for the filter)."""
-        known = {self.district_box.itemData(i): self.district_box.itemText(i)
-                 for i in range(1, self.district_box.count())}
+        known = {
+            self.district_box.itemData(i): self.district_box.itemText(i)
+            for i in range(1, self.district_box.count())
+        }
         new = {g.key: g.label for g in board.districts if g.key and g.key not in known}
         if not new:
             return
@@ -806,8 +878,9 @@ class ConsolidationBoard(QWidget):
         self.district_box.setCurrentIndex(max(self.district_box.findData(chosen), 0))
         self._loading = was
 
-    def _show_board(self, board: Board | None, districts: Any = None,
-                    indicators: Any = None) -> None:
+    def _show_board(
+        self, board: Board | None, districts: Any = None, indicators: Any = None
+    ) -> None:
         self.board = board
         if board is not None:
             self._add_districts(board)
@@ -838,14 +911,18 @@ class ConsolidationBoard(QWidget):
 
     def _summary_text(self, board: Board) -> str:
         if not board.rows:
-            return _("No LAOs under this office match the filters — choose another district "
-                     "or type, or add the LAO list first.")
+            return _(
+                "No LAOs under this office match the filters — choose another district "
+                "or type, or add the LAO list first."
+            )
         parts = [f"{s.label} {format_number(board.counts.get(s, 0))}" for s in STATE_ORDER]
-        text = _("{count} LAOs: {states}").format(count=format_number(len(board.rows)),
-                                                    states=" · ".join(parts))
+        text = _("{count} LAOs: {states}").format(
+            count=format_number(len(board.rows)), states=" · ".join(parts)
+        )
         if board.due is not None:
             text += " — " + _("due {date}, as of {today}").format(
-                date=format_date(board.due.due), today=format_date(board.today))
+                date=format_date(board.due.due), today=format_date(board.today)
+            )
         return text
 
     def _fit_columns(self) -> None:
@@ -883,12 +960,19 @@ class ConsolidationBoard(QWidget):
 
     def copy_table(self) -> None:
         QGuiApplication.clipboard().setText(self.table_text())
-        self.summary.setText(self.summary.text().split("\n")[0] + "\n"
-                             + _("Table copied — paste it into Excel."))
+        self.summary.setText(
+            self.summary.text().split("\n")[0] + "\n" + _("Table copied — paste it into Excel.")
+        )
 
 
-def fit_columns(view: QTableView, *, sample: int = RESIZE_PRECISION, limit: int = 220,
-                limits: dict[int, int] | None = None, extra: dict[int, int] | None = None) -> None:
+def fit_columns(
+    view: QTableView,
+    *,
+    sample: int = RESIZE_PRECISION,
+    limit: int = 220,
+    limits: dict[int, int] | None = None,
+    extra: dict[int, int] | None = None,
+) -> None:
     """Column widths from the header and a sample of rows (the first ones and the last, the
     totals). Qt's resizeColumnsToContents measured ~0.8 s on the GUI thread for a national
     board even with a resize precision; this measures at most ``sample`` + 1 rows."""
@@ -913,18 +997,23 @@ def fit_columns(view: QTableView, *, sample: int = RESIZE_PRECISION, limit: int 
 
 def summary_html(board: Board) -> str:
     """The printed summary: heading, the per-district table, the indicator aggregates."""
+
     def table(headers: list[str], rows: list[list[str]], numbers_from: int) -> str:
         head = "".join(f"<th>{escape(h)}</th>" for h in headers)
         body = []
         for number, row in enumerate(rows):
             cells = "".join(
                 f"<td align='{'right' if i >= numbers_from else 'left'}'>{escape(c)}</td>"
-                for i, c in enumerate(row))
-            style = " style='font-weight:bold'" if numbers_from == 1 and number == len(rows) - 1 \
-                else ""
+                for i, c in enumerate(row)
+            )
+            style = (
+                " style='font-weight:bold'" if numbers_from == 1 and number == len(rows) - 1 else ""
+            )
             body.append(f"<tr{style}>{cells}</tr>")
-        return ("<table border='1' cellspacing='0' cellpadding='4' width='100%'>"
-                f"<thead><tr>{head}</tr></thead>{''.join(body)}</table>")
+        return (
+            "<table border='1' cellspacing='0' cellpadding='4' width='100%'>"
+            f"<thead><tr>{head}</tr></thead>{''.join(body)}</table>"
+        )
 
     heading = summary_heading(board)
     parts = [f"<h3>{escape(heading[0])}</h3>"]
@@ -938,12 +1027,23 @@ def summary_html(board: Board) -> str:
 
 
 def model_text(model: QAbstractTableModel) -> str:
-    lines: list[Sequence[str]] = [[str(model.headerData(c, Qt.Orientation.Horizontal) or "")
-                                   for c in range(model.columnCount())]]
+    lines: list[Sequence[str]] = [
+        [
+            str(model.headerData(c, Qt.Orientation.Horizontal) or "")
+            for c in range(model.columnCount())
+        ]
+    ]
     for r in range(model.rowCount()):
         lines.append([str(model.index(r, c).data() or "") for c in range(model.columnCount())])
     return "\n".join("\t".join(line) for line in lines)
 
 
-__all__ = ["BoardTableModel", "ConsolidationBoard", "GroupTableModel", "IndicatorTableModel",
-           "ProgressChart", "StateChipDelegate", "draw_chip"]
+__all__ = [
+    "BoardTableModel",
+    "ConsolidationBoard",
+    "GroupTableModel",
+    "IndicatorTableModel",
+    "ProgressChart",
+    "StateChipDelegate",
+    "draw_chip",
+]

@@ -118,7 +118,9 @@ class MonthPopup(QFrame):
                 button.setAutoRaise(True)
                 button.setCheckable(True)
                 button.setMinimumWidth(34)
-                button.clicked.connect(lambda _checked=False, b=button: self._pick(b.property("date")))
+                button.clicked.connect(
+                    lambda _checked=False, b=button: self._pick(b.property("date"))
+                )
                 self.grid.addWidget(button, row + 1, column)
                 self.day_buttons.append(button)
 
@@ -134,7 +136,9 @@ class MonthPopup(QFrame):
             names = names[6:] + names[:6]
         for label, name in zip(self.header_labels, names, strict=True):
             label.setText(name)
-        weeks = calendar.Calendar(firstweekday=first_weekday).monthdatescalendar(self.year, self.month)
+        weeks = calendar.Calendar(firstweekday=first_weekday).monthdatescalendar(
+            self.year, self.month
+        )
         days = [day for week in weeks for day in week]
         today = dt.date.today()
         for index, button in enumerate(self.day_buttons):
@@ -160,8 +164,13 @@ class BEDateEdit(QWidget):
     dateChanged = Signal(object)
     editingFinished = Signal()
 
-    def __init__(self, parent: QWidget | None = None, *, allow_empty: bool = True,
-                 week_starts_monday: bool = True):
+    def __init__(
+        self,
+        parent: QWidget | None = None,
+        *,
+        allow_empty: bool = True,
+        week_starts_monday: bool = True,
+    ):
         super().__init__(parent)
         self._date: dt.date | None = None
         self.allow_empty = allow_empty
@@ -240,8 +249,10 @@ class BEDateEdit(QWidget):
 
     def _commit_text(self) -> None:
         text = self.line.text()
-        if self._date is not None and text in (format_date(self._date, "short"),
-                                               format_date(self._date, "numeric")):
+        if self._date is not None and text in (
+            format_date(self._date, "short"),
+            format_date(self._date, "numeric"),
+        ):
             self.editingFinished.emit()
             return
         try:
@@ -281,7 +292,10 @@ class BEDateEdit(QWidget):
                 if not self.error:
                     self._show_text()
             elif event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent):
-                if event.key() == Qt.Key.Key_Down and event.modifiers() & Qt.KeyboardModifier.AltModifier:
+                if (
+                    event.key() == Qt.Key.Key_Down
+                    and event.modifiers() & Qt.KeyboardModifier.AltModifier
+                ):
                     self.show_popup()
                     return True
         return super().eventFilter(watched, event)
@@ -295,8 +309,12 @@ class BEDateDelegate(QStyledItemDelegate):
             return format_date(value, "short")
         return super().displayText(value, locale)
 
-    def createEditor(self, parent: QWidget, option: QStyleOptionViewItem,  # noqa: N802
-                     index: QModelIndex) -> QWidget:
+    def createEditor(
+        self,
+        parent: QWidget,
+        option: QStyleOptionViewItem,  # noqa: N802
+        index: QModelIndex,
+    ) -> QWidget:
         editor = BEDateEdit(parent)
         editor.editingFinished.connect(lambda: self.commitData.emit(editor))
         return editor

@@ -49,9 +49,13 @@ class HolidayDialog(QDialog):
         top.addWidget(self.year)
         top.addStretch(1)
         layout.addLayout(top)
-        hint = QLabel(_("A deadline on a holiday or a weekend is flagged: offices often send "
-                        "on the working day before. Add the special days off the cabinet "
-                        "announces each year."))
+        hint = QLabel(
+            _(
+                "A deadline on a holiday or a weekend is flagged: offices often send "
+                "on the working day before. Add the special days off the cabinet "
+                "announces each year."
+            )
+        )
         hint.setWordWrap(True)
         layout.addWidget(hint)
         self.model = HolidayModel(self)
@@ -159,8 +163,10 @@ class LaoStatesDialog(QDialog):
         self.setWindowTitle(_("LAOs for this deadline"))
         self.resize(760, 540)
         layout = QVBoxLayout(self)
-        title = QLabel(f"<b>{html.escape(item.obligation.title)}</b><br>"
-                       f"{html.escape(when_text(item.deadline))}")
+        title = QLabel(
+            f"<b>{html.escape(item.obligation.title)}</b><br>"
+            f"{html.escape(when_text(item.deadline))}"
+        )
         title.setWordWrap(True)
         layout.addWidget(title)
         self.summary = QLabel(_("Loading…"))
@@ -187,8 +193,11 @@ class LaoStatesDialog(QDialog):
     def show_rows(self, rows: list) -> None:  # noqa: ANN001
         self.model.set_rows(rows)
         summary = engine.LaoSummary.of(rows)
-        self.summary.setText(_("Done {done} · pending {pending} · late {late} (of {total})").format(
-            done=summary.done, pending=summary.pending, late=summary.late, total=summary.total))
+        self.summary.setText(
+            _("Done {done} · pending {pending} · late {late} (of {total})").format(
+                done=summary.done, pending=summary.pending, late=summary.late, total=summary.total
+            )
+        )
 
 
 def show_error(parent, text: str) -> None:  # noqa: ANN001

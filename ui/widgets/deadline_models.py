@@ -15,11 +15,11 @@ from lev_desktop.i18n import N_, _
 from lev_desktop.thai_format import WEEKDAYS_EN, WEEKDAYS_FULL, format_date
 from ui.widgets import status_palette
 
-ItemRole = Qt.ItemDataRole.UserRole + 1      # the Item (agenda) / list of Items (month cell)
-DateRole = Qt.ItemDataRole.UserRole + 2      # the day of a month cell
-StateRole = Qt.ItemDataRole.UserRole + 3     # the state name, for the delegate's colours
-InMonthRole = Qt.ItemDataRole.UserRole + 4   # the cell belongs to the month shown
-HolidayRole = Qt.ItemDataRole.UserRole + 5   # holiday name of the day ('' when none)
+ItemRole = Qt.ItemDataRole.UserRole + 1  # the Item (agenda) / list of Items (month cell)
+DateRole = Qt.ItemDataRole.UserRole + 2  # the day of a month cell
+StateRole = Qt.ItemDataRole.UserRole + 3  # the state name, for the delegate's colours
+InMonthRole = Qt.ItemDataRole.UserRole + 4  # the cell belongs to the month shown
+HolidayRole = Qt.ItemDataRole.UserRole + 5  # holiday name of the day ('' when none)
 
 _Index = QModelIndex | QPersistentModelIndex
 
@@ -27,8 +27,16 @@ _Index = QModelIndex | QPersistentModelIndex
 class AgendaModel(QAbstractTableModel):
     """One row per deadline: state, due, days left, programme, what, who → whom, LAOs, note."""
 
-    COLUMNS = (N_("Status"), N_("Due"), N_("Days left"), N_("Programme"), N_("What to do"),
-               N_("Who → to whom"), N_("LAOs done"), N_("Note"))
+    COLUMNS = (
+        N_("Status"),
+        N_("Due"),
+        N_("Days left"),
+        N_("Programme"),
+        N_("What to do"),
+        N_("Who → to whom"),
+        N_("LAOs done"),
+        N_("Note"),
+    )
 
     def __init__(self, parent=None):  # noqa: ANN001
         super().__init__(parent)
@@ -47,8 +55,12 @@ class AgendaModel(QAbstractTableModel):
     def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008, N802
         return 0 if parent.isValid() else len(self.COLUMNS)
 
-    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+    def headerData(
+        self,
+        section: int,
+        orientation: Qt.Orientation,  # noqa: N802
+        role: int = Qt.ItemDataRole.DisplayRole,
+    ) -> Any:
         if role != Qt.ItemDataRole.DisplayRole:
             return None
         if orientation == Qt.Orientation.Horizontal and 0 <= section < len(self.COLUMNS):
@@ -127,8 +139,15 @@ class MonthModel(QAbstractTableModel):
         start, end = self.grid_range(year, month, week_start)
         self.days = [start + dt.timedelta(days=n) for n in range((end - start).days + 1)]
 
-    def set_month(self, year: int, month: int, week_start: int, items: list[Item],
-                  holidays: dict[dt.date, str], today: dt.date | None = None) -> None:
+    def set_month(
+        self,
+        year: int,
+        month: int,
+        week_start: int,
+        items: list[Item],
+        holidays: dict[dt.date, str],
+        today: dt.date | None = None,
+    ) -> None:
         self.beginResetModel()
         self._grid(year, month, week_start)
         self.holidays = dict(holidays)
@@ -153,8 +172,12 @@ class MonthModel(QAbstractTableModel):
     def weekday_of_column(self, column: int) -> int:
         return (self.week_start + column) % 7
 
-    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+    def headerData(
+        self,
+        section: int,
+        orientation: Qt.Orientation,  # noqa: N802
+        role: int = Qt.ItemDataRole.DisplayRole,
+    ) -> Any:
         if role != Qt.ItemDataRole.DisplayRole:
             return None
         if orientation == Qt.Orientation.Horizontal and 0 <= section < 7:
@@ -190,8 +213,10 @@ class MonthModel(QAbstractTableModel):
             if day in self.holidays:
                 lines.append(self.holidays[day])
             for item in items:
-                lines.append(f"{item.state.label}: [{item.obligation.programme_code}] "
-                             f"{item.obligation.title} ({when_text(item.deadline)})")
+                lines.append(
+                    f"{item.state.label}: [{item.obligation.programme_code}] "
+                    f"{item.obligation.title} ({when_text(item.deadline)})"
+                )
             return "\n".join(lines)
         if role == ItemRole:
             return items
@@ -222,10 +247,17 @@ class HolidayModel(QAbstractTableModel):
     def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008, N802
         return 0 if parent.isValid() else 3
 
-    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal \
-                and 0 <= section < 3:
+    def headerData(
+        self,
+        section: int,
+        orientation: Qt.Orientation,  # noqa: N802
+        role: int = Qt.ItemDataRole.DisplayRole,
+    ) -> Any:
+        if (
+            role == Qt.ItemDataRole.DisplayRole
+            and orientation == Qt.Orientation.Horizontal
+            and 0 <= section < 3
+        ):
             return _(self.COLUMNS[section])
         return None
 
@@ -264,10 +296,17 @@ class LaoStatesModel(QAbstractTableModel):
     def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008, N802
         return 0 if parent.isValid() else len(self.COLUMNS)
 
-    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal \
-                and 0 <= section < len(self.COLUMNS):
+    def headerData(
+        self,
+        section: int,
+        orientation: Qt.Orientation,  # noqa: N802
+        role: int = Qt.ItemDataRole.DisplayRole,
+    ) -> Any:
+        if (
+            role == Qt.ItemDataRole.DisplayRole
+            and orientation == Qt.Orientation.Horizontal
+            and 0 <= section < len(self.COLUMNS)
+        ):
             return _(self.COLUMNS[section])
         return None
 
@@ -294,5 +333,9 @@ class LaoStatesModel(QAbstractTableModel):
 
 
 NOTHING_RECEIVED = N_("Nothing received")
-FORM_STATUS_LABELS = {"draft": N_("Draft"), "complete": N_("Complete"), "sent": N_("Sent"),
-                      "returned": N_("Returned for correction")}
+FORM_STATUS_LABELS = {
+    "draft": N_("Draft"),
+    "complete": N_("Complete"),
+    "sent": N_("Sent"),
+    "returned": N_("Returned for correction"),
+}

@@ -44,13 +44,21 @@ class _KeyboardDelegate(QStyledItemDelegate):
             key = event.key()
             mods = event.modifiers()
             if key in (Qt.Key.Key_Tab, Qt.Key.Key_Backtab) and isinstance(editor, QWidget):
-                backwards = key == Qt.Key.Key_Backtab or bool(mods & Qt.KeyboardModifier.ShiftModifier)
+                backwards = key == Qt.Key.Key_Backtab or bool(
+                    mods & Qt.KeyboardModifier.ShiftModifier
+                )
                 self.commitData.emit(editor)
-                self.closeEditor.emit(editor, QAbstractItemDelegate.EndEditHint.EditPreviousItem
-                                      if backwards else QAbstractItemDelegate.EndEditHint.EditNextItem)
+                self.closeEditor.emit(
+                    editor,
+                    QAbstractItemDelegate.EndEditHint.EditPreviousItem
+                    if backwards
+                    else QAbstractItemDelegate.EndEditHint.EditNextItem,
+                )
                 return True
             if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
-                newline = mods & (Qt.KeyboardModifier.AltModifier | Qt.KeyboardModifier.ShiftModifier)
+                newline = mods & (
+                    Qt.KeyboardModifier.AltModifier | Qt.KeyboardModifier.ShiftModifier
+                )
                 if newline and isinstance(editor, QPlainTextEdit):
                     editor.insertPlainText("\n")
                     return True
@@ -64,7 +72,9 @@ class _KeyboardDelegate(QStyledItemDelegate):
 class TextDelegate(_KeyboardDelegate):
     """Multi-line text: the editor wraps Thai at word boundaries like the cell does."""
 
-    def createEditor(self, parent: QWidget, option: QStyleOptionViewItem, index: QModelIndex) -> QWidget:
+    def createEditor(
+        self, parent: QWidget, option: QStyleOptionViewItem, index: QModelIndex
+    ) -> QWidget:
         editor = QPlainTextEdit(parent)
         editor.setTabChangesFocus(True)
         editor.setWordWrapMode(QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)
@@ -89,7 +99,9 @@ class TextDelegate(_KeyboardDelegate):
         else:
             super().setModelData(editor, model, index)
 
-    def updateEditorGeometry(self, editor: QWidget, option: QStyleOptionViewItem, index: QModelIndex) -> None:
+    def updateEditorGeometry(
+        self, editor: QWidget, option: QStyleOptionViewItem, index: QModelIndex
+    ) -> None:
         editor.setGeometry(option.rect)
         editor.setProperty("cellHeight", option.rect.height())
         _grow(editor)
@@ -102,7 +114,9 @@ def _grow(editor: QWidget) -> None:
         return
     base = editor.property("cellHeight") or editor.height()
     lines = max(1, int(editor.document().size().height()))
-    needed = lines * editor.fontMetrics().lineSpacing() + 2 * int(editor.document().documentMargin()) + 4
+    needed = (
+        lines * editor.fontMetrics().lineSpacing() + 2 * int(editor.document().documentMargin()) + 4
+    )
     editor.resize(editor.width(), max(int(base), needed))
 
 
@@ -113,7 +127,9 @@ class LineDelegate(_KeyboardDelegate):
         super().__init__(parent)
         self.align_right = align_right
 
-    def createEditor(self, parent: QWidget, option: QStyleOptionViewItem, index: QModelIndex) -> QWidget:
+    def createEditor(
+        self, parent: QWidget, option: QStyleOptionViewItem, index: QModelIndex
+    ) -> QWidget:
         editor = QLineEdit(parent)
         if self.align_right:
             editor.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
@@ -121,7 +137,9 @@ class LineDelegate(_KeyboardDelegate):
 
     def setEditorData(self, editor: QWidget, index: QModelIndex) -> None:
         if isinstance(editor, QLineEdit):
-            editor.setText("" if _replacing(editor) else str(index.data(Qt.ItemDataRole.EditRole) or ""))
+            editor.setText(
+                "" if _replacing(editor) else str(index.data(Qt.ItemDataRole.EditRole) or "")
+            )
             editor.selectAll()
 
     def setModelData(self, editor: QWidget, model: QAbstractItemModel, index: QModelIndex) -> None:
@@ -149,10 +167,12 @@ class DateDelegate(_KeyboardDelegate):
             return format_date(value, "short")
         return super().displayText(value, locale)
 
-    def createEditor(self, parent: QWidget, option: QStyleOptionViewItem, index: QModelIndex) -> QWidget:
+    def createEditor(
+        self, parent: QWidget, option: QStyleOptionViewItem, index: QModelIndex
+    ) -> QWidget:
         editor = BEDateEdit(parent)
         editor.setAutoFillBackground(True)
-        editor.line.installEventFilter(self)   # keys reach the inner line edit
+        editor.line.installEventFilter(self)  # keys reach the inner line edit
         return editor
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
@@ -163,9 +183,12 @@ class DateDelegate(_KeyboardDelegate):
             if event.type() != QEvent.Type.KeyPress or not isinstance(event, QKeyEvent):
                 return False
             key = event.key()
-            hints = {Qt.Key.Key_Return: ENTER_HINT, Qt.Key.Key_Enter: ENTER_HINT,
-                     Qt.Key.Key_Tab: QAbstractItemDelegate.EndEditHint.EditNextItem,
-                     Qt.Key.Key_Backtab: QAbstractItemDelegate.EndEditHint.EditPreviousItem}
+            hints = {
+                Qt.Key.Key_Return: ENTER_HINT,
+                Qt.Key.Key_Enter: ENTER_HINT,
+                Qt.Key.Key_Tab: QAbstractItemDelegate.EndEditHint.EditNextItem,
+                Qt.Key.Key_Backtab: QAbstractItemDelegate.EndEditHint.EditPreviousItem,
+            }
             if key in hints:
                 self.commitData.emit(parent)
                 self.closeEditor.emit(parent, hints[key])

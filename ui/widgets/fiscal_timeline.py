@@ -39,8 +39,10 @@ class FiscalTimeline(QWidget):
             if item.deadline.overlaps(start, end):
                 ob = item.obligation
                 rows.setdefault((ob.programme_code, ob.code), []).append(item)
-        self.rows = [(f"{key[0]} · {items[0].obligation.title}", items)
-                     for key, items in sorted(rows.items())]
+        self.rows = [
+            (f"{key[0]} · {items[0].obligation.title}", items)
+            for key, items in sorted(rows.items())
+        ]
         self.updateGeometry()
         self.update()
 
@@ -73,26 +75,36 @@ class FiscalTimeline(QWidget):
             nxt = dt.date(year + (month == 12), month % 12 + 1, 1)
             x2 = self._x(min(nxt, end + dt.timedelta(days=1)), left, width)
             if n % 2 == 0:
-                painter.fillRect(QRectF(x1, top - 4, x2 - x1, self.height() - top + 4),
-                                 QColor("#f5f7fa"))
+                painter.fillRect(
+                    QRectF(x1, top - 4, x2 - x1, self.height() - top + 4), QColor("#f5f7fa")
+                )
             painter.setPen(QColor("#333333"))
-            painter.drawText(QRectF(x1, 4, x2 - x1, fm.height() + 2), Qt.AlignmentFlag.AlignCenter,
-                             MONTHS_ABBR[month - 1])
+            painter.drawText(
+                QRectF(x1, 4, x2 - x1, fm.height() + 2),
+                Qt.AlignmentFlag.AlignCenter,
+                MONTHS_ABBR[month - 1],
+            )
             painter.setPen(QColor("#777777"))
-            painter.drawText(QRectF(x1, 6 + fm.height(), x2 - x1, fm.height() + 2),
-                             Qt.AlignmentFlag.AlignCenter, str(be_year(year) % 100).zfill(2))
+            painter.drawText(
+                QRectF(x1, 6 + fm.height(), x2 - x1, fm.height() + 2),
+                Qt.AlignmentFlag.AlignCenter,
+                str(be_year(year) % 100).zfill(2),
+            )
             painter.setPen(QPen(QColor("#dde1e6")))
             painter.drawLine(QPointF(x1, top - 4), QPointF(x1, self.height()))
         self._hits = []
         for row, (label, items) in enumerate(self.rows):
             y = top + row * self.ROW_H
             painter.setPen(QColor("#222222"))
-            painter.drawText(QRectF(8, y, self.LABEL_W - 14, self.ROW_H),
-                             Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft,
-                             fm.elidedText(label, Qt.TextElideMode.ElideRight, self.LABEL_W - 14))
+            painter.drawText(
+                QRectF(8, y, self.LABEL_W - 14, self.ROW_H),
+                Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft,
+                fm.elidedText(label, Qt.TextElideMode.ElideRight, self.LABEL_W - 14),
+            )
             painter.setPen(QPen(QColor("#eceff3")))
-            painter.drawLine(QPointF(8, y + self.ROW_H - 0.5), QPointF(self.width() - 8,
-                                                                       y + self.ROW_H - 0.5))
+            painter.drawLine(
+                QPointF(8, y + self.ROW_H - 0.5), QPointF(self.width() - 8, y + self.ROW_H - 0.5)
+            )
             mid = y + self.ROW_H / 2
             for item in items:
                 d = item.deadline
@@ -107,8 +119,16 @@ class FiscalTimeline(QWidget):
                 else:
                     x = self._x(d.due, left, width) + 1
                     box = QRectF(x - 7, mid - 7, 14, 14)
-                    painter.drawPolygon(QPolygonF([QPointF(x, mid - 7), QPointF(x + 7, mid),
-                                                   QPointF(x, mid + 7), QPointF(x - 7, mid)]))
+                    painter.drawPolygon(
+                        QPolygonF(
+                            [
+                                QPointF(x, mid - 7),
+                                QPointF(x + 7, mid),
+                                QPointF(x, mid + 7),
+                                QPointF(x - 7, mid),
+                            ]
+                        )
+                    )
                 self._hits.append((box.adjusted(-2, -2, 2, 2), item))
         if self.today and start <= self.today <= end:
             x = self._x(self.today, left, width)
@@ -130,8 +150,9 @@ class FiscalTimeline(QWidget):
         elif item is None:
             self.setToolTip("")
         else:
-            self.setToolTip(f"{item.state.label}: {item.obligation.title}\n"
-                            f"{when_text(item.deadline)}")
+            self.setToolTip(
+                f"{item.state.label}: {item.obligation.title}\n{when_text(item.deadline)}"
+            )
         super().mouseMoveEvent(event)
 
     def mouseReleaseEvent(self, event: QMouseEvent) -> None:  # noqa: N802

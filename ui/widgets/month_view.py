@@ -40,13 +40,21 @@ def chip_font(base: QFont) -> QFont:
 def ordered(items: list[Item]) -> list[Item]:
     """Spans first (stable lanes across days), then by state urgency and programme."""
     rank = {"overdue": 0, "due_soon": 1, "upcoming": 2, "done": 3}
-    return sorted(items, key=lambda i: (not i.deadline.is_window, i.deadline.first_day,
-                                        rank.get(i.state.value, 4),
-                                        i.obligation.programme_code, i.obligation.code))
+    return sorted(
+        items,
+        key=lambda i: (
+            not i.deadline.is_window,
+            i.deadline.first_day,
+            rank.get(i.state.value, 4),
+            i.obligation.programme_code,
+            i.obligation.code,
+        ),
+    )
 
 
-def layout(rect: QRect, day: dt.date, items: list[Item], metrics: QFontMetrics,
-           header: int) -> tuple[list[tuple[QRect, Item, bool, bool]], int]:
+def layout(
+    rect: QRect, day: dt.date, items: list[Item], metrics: QFontMetrics, header: int
+) -> tuple[list[tuple[QRect, Item, bool, bool]], int]:
     """Chip rectangles in a cell: (rect, item, continues left, continues right); hidden count.
 
     Spans keep one line (so a bar lines up across the days of a week); single deadlines get
@@ -119,8 +127,12 @@ class MonthDelegate(QStyledItemDelegate):
             bold = QFont(base)
             bold.setBold(True)
             painter.setFont(bold)
-            badge = QRect(number_rect.left() - 3, number_rect.top() + 1,
-                          QFontMetrics(bold).horizontalAdvance(str(day.day)) + 8, header - 4)
+            badge = QRect(
+                number_rect.left() - 3,
+                number_rect.top() + 1,
+                QFontMetrics(bold).horizontalAdvance(str(day.day)) + 8,
+                header - 4,
+            )
             painter.setBrush(QColor("#1f5fbf"))
             painter.setPen(Qt.PenStyle.NoPen)
             painter.drawRoundedRect(badge, 4, 4)
@@ -128,19 +140,31 @@ class MonthDelegate(QStyledItemDelegate):
             painter.drawText(badge, Qt.AlignmentFlag.AlignCenter, str(day.day))
         else:
             painter.setFont(base)
-            painter.setPen(QColor("#9aa1ab") if not in_month else
-                           QColor("#b71c1c") if holiday else QColor("#222222"))
-            painter.drawText(number_rect, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
-                             str(day.day))
+            painter.setPen(
+                QColor("#9aa1ab")
+                if not in_month
+                else QColor("#b71c1c")
+                if holiday
+                else QColor("#222222")
+            )
+            painter.drawText(
+                number_rect,
+                Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+                str(day.day),
+            )
         if holiday:
             small = chip_font(base)
             painter.setFont(small)
             painter.setPen(QColor("#b71c1c"))
             offset = metrics.horizontalAdvance("00") + 12
             text_rect = number_rect.adjusted(offset, 0, 0, 0)
-            painter.drawText(text_rect, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
-                             QFontMetrics(small).elidedText(holiday, Qt.TextElideMode.ElideRight,
-                                                            text_rect.width()))
+            painter.drawText(
+                text_rect,
+                Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+                QFontMetrics(small).elidedText(
+                    holiday, Qt.TextElideMode.ElideRight, text_rect.width()
+                ),
+            )
         items: list[Item] = index.data(ItemRole) or []
         font = chip_font(base)
         fm = QFontMetrics(font)
@@ -162,8 +186,10 @@ class MonthDelegate(QStyledItemDelegate):
                     painter.drawLine(chip.topLeft(), chip.bottomLeft())
                 if not right:
                     painter.drawLine(chip.topRight(), chip.bottomRight())
-            text = f"{status_palette.symbol(state)} {item.obligation.programme_code} " \
-                   f"{item.obligation.title}"
+            text = (
+                f"{status_palette.symbol(state)} {item.obligation.programme_code} "
+                f"{item.obligation.title}"
+            )
             painter.setPen(status_palette.fg(state))
             inner = chip.adjusted(5, 2, -4, -2)
             if left or right:
@@ -175,31 +201,46 @@ class MonthDelegate(QStyledItemDelegate):
                 begin = max(d.first_day, row_start)
                 cells = (min(d.due, row_end) - begin).days + 1
                 shift = (day - begin).days * rect.width()
-                line = QRect(rect.left() - shift + 5, inner.top(), cells * rect.width() - 10,
-                             inner.height())
+                line = QRect(
+                    rect.left() - shift + 5, inner.top(), cells * rect.width() - 10, inner.height()
+                )
                 painter.save()
                 painter.setClipRect(chip)
-                painter.drawText(line, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
-                                 fm.elidedText(text, Qt.TextElideMode.ElideRight, line.width()))
+                painter.drawText(
+                    line,
+                    Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+                    fm.elidedText(text, Qt.TextElideMode.ElideRight, line.width()),
+                )
                 painter.restore()
             elif inner.height() >= 2 * fm.height():
                 # two lines: wrap at Thai word boundaries, elide the second line
                 first, rest = _split_line(text, fm, inner.width())
-                painter.drawText(QRect(inner.left(), inner.top(), inner.width(), fm.height()),
-                                 Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, first)
-                painter.drawText(QRect(inner.left(), inner.top() + fm.height(), inner.width(),
-                                       fm.height()),
-                                 Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
-                                 fm.elidedText(rest, Qt.TextElideMode.ElideRight, inner.width()))
+                painter.drawText(
+                    QRect(inner.left(), inner.top(), inner.width(), fm.height()),
+                    Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+                    first,
+                )
+                painter.drawText(
+                    QRect(inner.left(), inner.top() + fm.height(), inner.width(), fm.height()),
+                    Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+                    fm.elidedText(rest, Qt.TextElideMode.ElideRight, inner.width()),
+                )
             else:
-                painter.drawText(inner, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
-                                 fm.elidedText(text, Qt.TextElideMode.ElideRight, inner.width()))
+                painter.drawText(
+                    inner,
+                    Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+                    fm.elidedText(text, Qt.TextElideMode.ElideRight, inner.width()),
+                )
         if hidden:
             painter.setPen(QColor("#445"))
-            more = QRect(rect.left() + 6, rect.bottom() - fm.height() - 3, rect.width() - 10,
-                         fm.height() + 2)
-            painter.drawText(more, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
-                             _("+{n} more").format(n=hidden))
+            more = QRect(
+                rect.left() + 6, rect.bottom() - fm.height() - 3, rect.width() - 10, fm.height() + 2
+            )
+            painter.drawText(
+                more,
+                Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
+                _("+{n} more").format(n=hidden),
+            )
         painter.restore()
 
 
@@ -247,8 +288,13 @@ class MonthView(QTableView):
             return None
         rect = self.visualRect(index)
         metrics = QFontMetrics(self.font())
-        chips, _hidden = layout(rect, day, index.data(ItemRole) or [],
-                                QFontMetrics(chip_font(self.font())), metrics.height() + 6)
+        chips, _hidden = layout(
+            rect,
+            day,
+            index.data(ItemRole) or [],
+            QFontMetrics(chip_font(self.font())),
+            metrics.height() + 6,
+        )
         for chip, item, _left, _right in chips:
             if chip.contains(pos):
                 return item

@@ -3,7 +3,15 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QSortFilterProxyModel, Qt, Signal
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLabel, QLineEdit, QTableView, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
 
 from lev_desktop.i18n import _
 from lev_desktop.services import plans as plan_service
@@ -12,7 +20,9 @@ from ui.context import AppContext
 from ui.models.office_model import OfficeStatusModel
 
 
-def load_overview(ctx: AppContext, programme_id: str, fiscal_year: int) -> list[plan_service.OfficeStatusRow]:
+def load_overview(
+    ctx: AppContext, programme_id: str, fiscal_year: int
+) -> list[plan_service.OfficeStatusRow]:
     """Worker side: the LAOs under this office and their statuses."""
     laos = subordinate_laos(ctx.store)
     return plan_service.offices_overview(ctx.store, laos, programme_id, fiscal_year)
@@ -21,8 +31,12 @@ def load_overview(ctx: AppContext, programme_id: str, fiscal_year: int) -> list[
 class OfficeList(QWidget):
     office_selected = Signal(str)
 
-    def __init__(self, ctx: AppContext, forms: tuple[str, ...] = ("F1", "F2", "F3"),
-                 parent: QWidget | None = None):
+    def __init__(
+        self,
+        ctx: AppContext,
+        forms: tuple[str, ...] = ("F1", "F2", "F3"),
+        parent: QWidget | None = None,
+    ):
         super().__init__(parent)
         self.ctx = ctx
         layout = QVBoxLayout(self)
@@ -55,7 +69,9 @@ class OfficeList(QWidget):
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         from lev_desktop.domain.form_status import STATUS_LABELS
 
-        widest = max(self.fontMetrics().horizontalAdvance(_(label)) for label in STATUS_LABELS.values())
+        widest = max(
+            self.fontMetrics().horizontalAdvance(_(label)) for label in STATUS_LABELS.values()
+        )
         for column in range(1, self.model.columnCount()):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.Fixed)
             header.resizeSection(column, widest + 16)
@@ -72,8 +88,11 @@ class OfficeList(QWidget):
             self.table.setColumnHidden(column, form not in forms)
 
     def load(self, programme_id: str, fiscal_year: int) -> None:
-        self.ctx.runner.run(lambda _p: load_overview(self.ctx, programme_id, fiscal_year),
-                            on_success=self._loaded, owner=self)
+        self.ctx.runner.run(
+            lambda _p: load_overview(self.ctx, programme_id, fiscal_year),
+            on_success=self._loaded,
+            owner=self,
+        )
 
     def _loaded(self, rows: list[plan_service.OfficeStatusRow]) -> None:
         keep = self._selected

@@ -54,12 +54,18 @@ class PreviewModel(QAbstractTableModel):
     def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else self.width
 
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
         if role != Qt.ItemDataRole.DisplayRole:
             return None
-        return column_letter(section) if orientation == Qt.Orientation.Horizontal else str(section + 1)
+        return (
+            column_letter(section) if orientation == Qt.Orientation.Horizontal else str(section + 1)
+        )
 
-    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+    def data(
+        self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
         if not index.isValid():
             return None
         row = self.rows[index.row()]
@@ -107,15 +113,24 @@ class PlanImportDialog(QDialog):
         self.table.setModel(self.model)
         self.table.setWordWrap(True)
         layout.addWidget(self.table, 1)
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText(_("Add the rows to the plan"))
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText(
+            _("Add the rows to the plan")
+        )
         self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(_("Cancel"))
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(False)
         self.buttons.accepted.connect(self._import)
         self.buttons.rejected.connect(self.reject)
         layout.addWidget(self.buttons)
-        ctx.runner.run(lambda _p: plan_import.open_workbook(path), on_success=self._opened,
-                       on_failure=self._failed, owner=self, kind="io")
+        ctx.runner.run(
+            lambda _p: plan_import.open_workbook(path),
+            on_success=self._opened,
+            on_failure=self._failed,
+            owner=self,
+            kind="io",
+        )
 
     def _failed(self, exc: BaseException) -> None:
         if isinstance(exc, (PlanImportError, ValueError)):
@@ -174,8 +189,11 @@ class PlanImportDialog(QDialog):
             combo.blockSignals(False)
 
     def chosen_mapping(self) -> dict[str, int]:
-        return {key: combo.currentData() for key, combo in self.mapping.items()
-                if combo.currentData() is not None and combo.currentData() >= 0}
+        return {
+            key: combo.currentData()
+            for key, combo in self.mapping.items()
+            if combo.currentData() is not None and combo.currentData() >= 0
+        }
 
     def _import(self) -> None:
         if self.preview is None:
@@ -185,9 +203,17 @@ class PlanImportDialog(QDialog):
 
         def done(result: plan_import.ImportResult) -> None:
             if result.problems:
-                lines = [_("Row {row}: {message}").format(row=n, message=m) for n, m in result.problems[:8]]
-                self.info.setText(_("{count} rows cannot be added; fix them in the file or the "
-                                    "column choice:").format(count=len(result.problems)) + "\n" + "\n".join(lines))
+                lines = [
+                    _("Row {row}: {message}").format(row=n, message=m)
+                    for n, m in result.problems[:8]
+                ]
+                self.info.setText(
+                    _(
+                        "{count} rows cannot be added; fix them in the file or the column choice:"
+                    ).format(count=len(result.problems))
+                    + "\n"
+                    + "\n".join(lines)
+                )
                 self.info.setStyleSheet("color: #a3221a;")
                 return
             if not result.rows:
@@ -196,5 +222,10 @@ class PlanImportDialog(QDialog):
             self.rows_ready.emit(result.rows)
             self.accept()
 
-        self.ctx.runner.run(lambda _p: plan_import.extract_rows(path, sheet, header, mapping),
-                            on_success=done, on_failure=self._failed, owner=self, kind="io")
+        self.ctx.runner.run(
+            lambda _p: plan_import.extract_rows(path, sheet, header, mapping),
+            on_success=done,
+            on_failure=self._failed,
+            owner=self,
+            kind="io",
+        )

@@ -37,9 +37,12 @@ class ReminderDialog(QDialog):
         layout = QVBoxLayout(self)
         overdue = sum(1 for i in items if i.state == State.OVERDUE)
         soon = len(items) - overdue
-        text = QLabel(_("{overdue} overdue and {soon} due within {days} days. Please send them "
-                        "on time; double-click a line to open its form.").format(
-            overdue=overdue, soon=soon, days=days))
+        text = QLabel(
+            _(
+                "{overdue} overdue and {soon} due within {days} days. Please send them "
+                "on time; double-click a line to open its form."
+            ).format(overdue=overdue, soon=soon, days=days)
+        )
         text.setWordWrap(True)
         layout.addWidget(text)
         self.model = AgendaModel(self)
@@ -82,8 +85,12 @@ class ReminderDialog(QDialog):
         self.accept()
 
 
-def maybe_show_reminder(ctx: AppContext, parent: QWidget | None = None, *,
-                        on_shown: Callable[[ReminderDialog | None], None] | None = None) -> None:
+def maybe_show_reminder(
+    ctx: AppContext,
+    parent: QWidget | None = None,
+    *,
+    on_shown: Callable[[ReminderDialog | None], None] | None = None,
+) -> None:
     store = ctx.store
 
     def load(_progress):  # noqa: ANN001, ANN202

@@ -12,10 +12,18 @@ from lev_desktop.domain.form_status import status_label
 from ui.widgets.status_palette import PALETTE
 
 # form status → (background, text colour), taken from the one palette (status_palette)
-_AS_STATE = {"missing": "draft", "draft": "draft", "complete": "done", "sent": "done",
-             "returned": "returned", "overdue": "overdue", "due_soon": "due_soon"}
+_AS_STATE = {
+    "missing": "draft",
+    "draft": "draft",
+    "complete": "done",
+    "sent": "done",
+    "returned": "returned",
+    "overdue": "overdue",
+    "due_soon": "due_soon",
+}
 STATUS_COLORS: dict[str, tuple[str, str]] = {
-    status: (PALETTE[state][1], PALETTE[state][0]) for status, state in _AS_STATE.items()}
+    status: (PALETTE[state][1], PALETTE[state][0]) for status, state in _AS_STATE.items()
+}
 
 
 def status_colors(status: str) -> tuple[QColor, QColor]:
@@ -26,8 +34,10 @@ def status_colors(status: str) -> tuple[QColor, QColor]:
 def status_style(status: str) -> str:
     """A style sheet for a label showing a status chip."""
     background, foreground = STATUS_COLORS.get(status, STATUS_COLORS["draft"])
-    return (f"QLabel {{ background: {background}; color: {foreground}; border-radius: 4px;"
-            f" padding: 2px 8px; }}")
+    return (
+        f"QLabel {{ background: {background}; color: {foreground}; border-radius: 4px;"
+        f" padding: 2px 8px; }}"
+    )
 
 
 __all__ = ["STATUS_COLORS", "status_colors", "status_label", "status_style"]

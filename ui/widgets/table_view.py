@@ -6,7 +6,13 @@ from __future__ import annotations
 
 from PySide6.QtCore import QModelIndex, QSortFilterProxyModel, Qt, QTimer
 from PySide6.QtGui import QGuiApplication, QKeySequence
-from PySide6.QtWidgets import QAbstractItemDelegate, QAbstractItemView, QHeaderView, QTableView, QWidget
+from PySide6.QtWidgets import (
+    QAbstractItemDelegate,
+    QAbstractItemView,
+    QHeaderView,
+    QTableView,
+    QWidget,
+)
 
 from lev_desktop.i18n import _
 from ui.models.row_model import RowTableModel
@@ -54,9 +60,11 @@ class ExcelTableView(QTableView):
         super().__init__(parent)
         self.setWordWrap(True)
         self.setTextElideMode(Qt.TextElideMode.ElideNone)
-        self.setEditTriggers(QAbstractItemView.EditTrigger.DoubleClicked
-                             | QAbstractItemView.EditTrigger.EditKeyPressed
-                             | QAbstractItemView.EditTrigger.AnyKeyPressed)
+        self.setEditTriggers(
+            QAbstractItemView.EditTrigger.DoubleClicked
+            | QAbstractItemView.EditTrigger.EditKeyPressed
+            | QAbstractItemView.EditTrigger.AnyKeyPressed
+        )
         self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectItems)
         self.setTabKeyNavigation(True)
         self.setAlternatingRowColors(True)
@@ -69,13 +77,21 @@ class ExcelTableView(QTableView):
         self.horizontalHeader().setStretchLastSection(False)
         # Room above and below Thai stacked marks (ปุ๋ย, ญี่ปุ่น) in wrapped cells.
         self.setStyleSheet("QTableView::item { padding: 3px 4px; }")
-        self.horizontalHeader().setDefaultAlignment(Qt.AlignmentFlag.AlignCenter | Qt.AlignmentFlag.AlignVCenter)
+        self.horizontalHeader().setDefaultAlignment(
+            Qt.AlignmentFlag.AlignCenter | Qt.AlignmentFlag.AlignVCenter
+        )
 
     def setModel(self, model) -> None:  # noqa: ANN001, N802
         super().setModel(model)
         if model is not None:
-            for signal in (model.modelReset, model.rowsInserted, model.rowsRemoved,
-                           model.dataChanged, model.layoutChanged, model.rowsMoved):
+            for signal in (
+                model.modelReset,
+                model.rowsInserted,
+                model.rowsRemoved,
+                model.dataChanged,
+                model.layoutChanged,
+                model.rowsMoved,
+            ):
                 signal.connect(lambda *_a: self.schedule_fit())
 
     def schedule_fit(self) -> None:
@@ -103,7 +119,11 @@ class ExcelTableView(QTableView):
         return index
 
     def selected_source_rows(self) -> list[int]:
-        rows = {self.to_source(i).row() for i in self.selectionModel().selectedIndexes()} if self.selectionModel() else set()
+        rows = (
+            {self.to_source(i).row() for i in self.selectionModel().selectedIndexes()}
+            if self.selectionModel()
+            else set()
+        )
         current = self.to_source(self.currentIndex())
         if not rows and current.isValid():
             rows = {current.row()}
@@ -121,7 +141,9 @@ class ExcelTableView(QTableView):
             self.replace_on_edit = False
 
     def closeEditor(self, editor: QWidget, hint: QAbstractItemDelegate.EndEditHint) -> None:  # noqa: N802
-        super().closeEditor(editor, QAbstractItemDelegate.EndEditHint.NoHint if hint == ENTER_HINT else hint)
+        super().closeEditor(
+            editor, QAbstractItemDelegate.EndEditHint.NoHint if hint == ENTER_HINT else hint
+        )
         if hint == ENTER_HINT:
             self._move_down()
 
@@ -151,7 +173,9 @@ class ExcelTableView(QTableView):
         model = self.source_model()
         if model is None or not model.editable:
             return
-        indexes = [self.to_source(i) for i in self.selectedIndexes()] or [self.to_source(self.currentIndex())]
+        indexes = [self.to_source(i) for i in self.selectedIndexes()] or [
+            self.to_source(self.currentIndex())
+        ]
         indexes = [i for i in indexes if i.isValid() and i.flags() & Qt.ItemFlag.ItemIsEditable]
         if not indexes:
             return

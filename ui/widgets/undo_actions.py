@@ -16,15 +16,17 @@ def undo_redo_actions(stack: QUndoStack, owner: QWidget) -> tuple[QAction, QActi
     undo.triggered.connect(stack.undo)
     undo.setEnabled(stack.canUndo())
     stack.canUndoChanged.connect(undo.setEnabled)
-    stack.undoTextChanged.connect(lambda text: undo.setToolTip(
-        _("Undo: {step}").format(step=text) if text else _("Undo")))
+    stack.undoTextChanged.connect(
+        lambda text: undo.setToolTip(_("Undo: {step}").format(step=text) if text else _("Undo"))
+    )
     redo = QAction(_("Redo"), owner)
     redo.setShortcuts([QKeySequence("Ctrl+Y"), QKeySequence("Ctrl+Shift+Z")])
     redo.triggered.connect(stack.redo)
     redo.setEnabled(stack.canRedo())
     stack.canRedoChanged.connect(redo.setEnabled)
-    stack.redoTextChanged.connect(lambda text: redo.setToolTip(
-        _("Redo: {step}").format(step=text) if text else _("Redo")))
+    stack.redoTextChanged.connect(
+        lambda text: redo.setToolTip(_("Redo: {step}").format(step=text) if text else _("Redo"))
+    )
     for action in (undo, redo):
         action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         owner.addAction(action)

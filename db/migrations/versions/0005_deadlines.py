@@ -25,14 +25,22 @@ def upgrade() -> None:
         sa.Column("sent_at", sa.DateTime(), nullable=False),
         sa.Column("by", sa.String(length=120), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_obligation_marks")),
-        sa.UniqueConstraint("office", "programme_code", "obligation_code", "due",
-                            name=op.f("uq_obligation_marks_office_programme_code_obligation_code_due")),
+        sa.UniqueConstraint(
+            "office",
+            "programme_code",
+            "obligation_code",
+            "due",
+            name=op.f("uq_obligation_marks_office_programme_code_obligation_code_due"),
+        ),
     )
     with op.batch_alter_table("obligation_marks", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_obligation_marks_office"), ["office"], unique=False)
     with op.batch_alter_table("form_submissions", schema=None) as batch_op:
-        batch_op.create_index("ix_form_submissions_programme_form_period",
-                              ["programme_id", "form_code", "period"], unique=False)
+        batch_op.create_index(
+            "ix_form_submissions_programme_form_period",
+            ["programme_id", "form_code", "period"],
+            unique=False,
+        )
     holidays = op.create_table(
         "holidays",
         sa.Column("day", sa.Date(), nullable=False),
@@ -42,8 +50,9 @@ def upgrade() -> None:
     )
     from lev_desktop.deadlines.holidays_th import seed_holidays
 
-    op.bulk_insert(holidays, [{"day": day, "name": name, "source": "seed"}
-                              for day, name in seed_holidays()])
+    op.bulk_insert(
+        holidays, [{"day": day, "name": name, "source": "seed"} for day, name in seed_holidays()]
+    )
 
 
 def downgrade() -> None:
