@@ -22,9 +22,9 @@ from pathlib import Path
 
 from sqlalchemy import insert
 
-from lev_desktop import gazetteer
 from db.models import Office, utcnow
 from db.store import Store
+from lev_desktop import gazetteer
 from lev_desktop.services import consolidation, demo, offices, programmes
 
 TYPES = ["sao"] * 68 + ["subdistrict_municipality"] * 28 + ["town_municipality"] * 3 + ["pao"]

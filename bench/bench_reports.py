@@ -80,7 +80,7 @@ def build_national(path: Path) -> float:
     return time.perf_counter() - start
 
 
-def add_big_plan(store, office: str, rows: int = 100) -> None:  # noqa: ANN001
+def add_big_plan(store, office: str, rows: int = 100) -> None:
     from sqlalchemy import select
 
     from db.models import Plan, PlanItem
@@ -122,7 +122,7 @@ def pages(path: Path) -> str:
     return next((line.split()[-1] for line in out.splitlines() if line.startswith("Pages:")), "?")
 
 
-def timed(fn, runs: int) -> tuple[float, list[float]]:  # noqa: ANN001
+def timed(fn, runs: int) -> tuple[float, list[float]]:
     times = []
     for _ in range(runs):
         start = time.perf_counter()
@@ -164,7 +164,7 @@ def main(argv: list[str]) -> int:
             request = ReportRequest(kind, office, 2568, fmt)
             median, runs = timed(lambda: generate(store, request, out, options=options), args.runs)
             print(
-                f"{label:14} {fmt:5} {median:9.2f} {str([round(t, 2) for t in runs]):>22} "
+                f"{label:14} {fmt:5} {median:9.2f} {[round(t, 2) for t in runs]!s:>22} "
                 f"{pages(out):>6} {out.stat().st_size / 1e3:8.0f}K",
                 flush=True,
             )

@@ -25,12 +25,12 @@ from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import LongTable, Paragraph, SimpleDocTemplate, TableStyle
 
-from lev_desktop import gazetteer
-from lev_desktop.domain.templates import P1
 from exports.pdf import ThaiParagraph, thai_styles
 from exports.pdf import paragraph as paragraph_mod
-from exports.pdf import words as segment_mod
 from exports.pdf import shaping as shaping_mod
+from exports.pdf import words as segment_mod
+from lev_desktop import gazetteer
+from lev_desktop.domain.templates import P1
 from lev_desktop.thai_format import format_date
 
 LAO_PREFIX = ["องค์การบริหารส่วนตำบล", "เทศบาลตำบล", "เทศบาลเมือง", "อบต."]
@@ -138,8 +138,8 @@ def plain_maker():
 
 def clear_caches() -> None:
     shaping_mod.clear_cache()
-    paragraph_mod._group_cache.clear()  # noqa: SLF001
-    segment_mod._segment_cached.cache_clear()  # noqa: SLF001
+    paragraph_mod._group_cache.clear()
+    segment_mod._segment_cached.cache_clear()
 
 
 def timed(fn) -> tuple[float, object]:

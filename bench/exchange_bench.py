@@ -104,7 +104,7 @@ def generate(folder: Path, count: int, parent: str, seed: int = 2568) -> tuple[l
     return files, rows_by_table
 
 
-def _store(path: Path, level: str, code: str, parent: str | None = None):  # noqa: ANN202
+def _store(path: Path, level: str, code: str, parent: str | None = None):
     from db.store import Store
     from lev_desktop.services.offices import initialise
 
@@ -119,7 +119,6 @@ def raw_executemany(path: Path, rows_by_table: dict[str, list[dict]]) -> float:
     """The same rows, prepared as tuples beforehand, into the same schema: the floor."""
     from db.store import Store
     from lev_desktop.exchange.records import TABLES, codecs
-
     from lev_desktop.services.programmes import seed_builtins
 
     store = Store(path)  # same schema, indexes and built-in programmes
@@ -219,7 +218,7 @@ def run_size(name: str, count: int, folder: Path, *, upward_import: bool = True)
     return result
 
 
-def _reopen(path: Path):  # noqa: ANN202
+def _reopen(path: Path):
     from db.store import Store
 
     return Store(path)

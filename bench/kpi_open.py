@@ -135,7 +135,7 @@ def main() -> int:
     screen.resize(1166, 708)
     screen.show()
 
-    def wait(condition) -> None:  # noqa: ANN001
+    def wait(condition) -> None:
         while not condition():
             app.processEvents()
             time.sleep(0.001)

@@ -111,7 +111,7 @@ def main() -> int:
             f"activities: {session.scalar(select(func.count(Activity.id)))}"
         )
 
-    def until(done) -> None:  # noqa: ANN001
+    def until(done) -> None:
         """Runs the event loop (idle, as the app does) until ``done()``; a busy
         processEvents() loop would fight the worker thread for the GIL."""
         from PySide6.QtCore import QEventLoop, QTimer

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import re
 from pathlib import Path
 from typing import TYPE_CHECKING
-
-import re
 
 from sqlalchemy import inspect, text
 
@@ -18,7 +17,7 @@ log = logging.getLogger(__name__)
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
 
-def alembic_config(store: Store | None = None):  # noqa: ANN201 - alembic.config.Config
+def alembic_config(store: Store | None = None):
     from alembic.config import Config
 
     config = Config()

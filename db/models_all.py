@@ -3,6 +3,8 @@
 Area modules (``db/models_<area>.py``) add their import here.
 """
 
-from db import models  # noqa: F401
-from db import models_deadlines  # noqa: F401
-from db import models_exchange  # noqa: F401
+from db import (
+    models,  # noqa: F401
+    models_deadlines,  # noqa: F401
+    models_exchange,  # noqa: F401
+)

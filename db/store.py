@@ -91,7 +91,7 @@ class Store:
             engine = create_engine(self.url, connect_args={"timeout": 15})
 
         @event.listens_for(engine, "connect")
-        def _pragmas(dbapi_connection, _record):  # noqa: ANN001
+        def _pragmas(dbapi_connection, _record):
             cursor = dbapi_connection.cursor()
             if self.path is not None:
                 cursor.execute("PRAGMA journal_mode=WAL")
@@ -207,7 +207,7 @@ def _changes(obj: Any) -> dict[str, Any]:
 
 
 @event.listens_for(Session, "before_flush")
-def _stamp_and_audit(session: Session, _context, _instances) -> None:  # noqa: ANN001
+def _stamp_and_audit(session: Session, _context, _instances) -> None:
     store: Store | None = session.info.get("store")
     importing = session.info.get("importing", False)
     office = (store.office_code if store else None) or ""
@@ -291,4 +291,4 @@ def _stamp_and_audit(session: Session, _context, _instances) -> None:  # noqa: A
     session.add_all(audit)
 
 
-__all__ = ["Base", "BUILTIN_OWNER", "ForeignRecordError", "Store", "resolve_url"]
+__all__ = ["BUILTIN_OWNER", "Base", "ForeignRecordError", "Store", "resolve_url"]

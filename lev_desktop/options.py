@@ -27,7 +27,7 @@ def default(key: str) -> Any:
 
 def coerce(key: str, value: Any) -> Any:
     kind, fallback = OPTIONS[key]
-    if value is None or value == "" and kind is not str:
+    if value is None or (value == "" and kind is not str):
         return fallback
     try:
         if kind is bool:
@@ -37,16 +37,16 @@ def coerce(key: str, value: Any) -> Any:
         return fallback
 
 
-def get(store, key: str) -> Any:  # noqa: ANN001
+def get(store, key: str) -> Any:
     return coerce(key, store.get_setting(key))
 
 
-def load_all(store) -> dict[str, Any]:  # noqa: ANN001
+def load_all(store) -> dict[str, Any]:
     stored = store.settings()
     return {key: coerce(key, stored.get(key)) for key in OPTIONS}
 
 
-def save(store, values: dict[str, Any]) -> None:  # noqa: ANN001
+def save(store, values: dict[str, Any]) -> None:
     """Saves several options in one transaction (all or none)."""
     from db.models import Setting
 

@@ -128,7 +128,7 @@ class OpeningWindow(QWidget):
         layout.addWidget(self.where)
         self.resize(460, 140)
 
-    def paintEvent(self, event) -> None:  # noqa: ANN001, N802
+    def paintEvent(self, event) -> None:  # noqa: N802
         super().paintEvent(event)
         if not self._painted:
             self._painted = True
@@ -202,7 +202,7 @@ class Launcher(QObject):
         self._close_opening()
         self.failed.emit(message)
 
-    def _opened(self, store) -> None:  # noqa: ANN001
+    def _opened(self, store) -> None:
         from ui.context import AppContext
 
         self.store = store
@@ -224,7 +224,7 @@ class Launcher(QObject):
         if self.opening is not None:
             self.opening.status.setText(_("Creating the demo data…"))
 
-        def fill(progress):  # noqa: ANN001, ANN202
+        def fill(progress):
             return demo.fill(
                 store,
                 progress=lambda done, total: progress(
@@ -294,7 +294,7 @@ class Launcher(QObject):
             self.opening = None
 
 
-def wire_runner(runner) -> None:  # noqa: ANN001
+def wire_runner(runner) -> None:
     """Unexpected failures of background jobs → crash dialog; known ones → a Thai message."""
     from ui.crash import show_bug, show_known_error
 
@@ -302,7 +302,7 @@ def wire_runner(runner) -> None:  # noqa: ANN001
     runner.on_known_error = lambda message: show_known_error(message)
 
 
-def _qt_message_to_log(mode, context, message) -> None:  # noqa: ANN001
+def _qt_message_to_log(mode, context, message) -> None:
     from PySide6.QtCore import QtMsgType
 
     level = {

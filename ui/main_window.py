@@ -44,7 +44,6 @@ from lev_desktop.paths import log_dir, resources_dir
 from lev_desktop.thai_format import fiscal_year as fiscal_year_of
 from ui.context import AppContext
 from ui.screens import SCREEN_MODULES, TITLES, load_screen
-from ui.style import row_height
 
 log = logging.getLogger(__name__)
 
@@ -213,11 +212,11 @@ class MainWindow(QMainWindow):
         self.show_screen(self.keys[0])
 
     # ---- registry --------------------------------------------------------------------
-    def _spec(self, key: str):  # noqa: ANN202
+    def _spec(self, key: str):
         if key not in self.specs:
             try:
                 self.specs[key] = load_screen(key)
-            except Exception:  # noqa: BLE001 - a broken screen must not stop the others
+            except Exception:
                 log.error("screen %s failed to import:\n%s", key, traceback.format_exc())
                 self.specs[key] = None
                 self._broken.add(key)
@@ -250,7 +249,7 @@ class MainWindow(QMainWindow):
         else:
             try:
                 page = spec.factory(self.ctx)
-            except Exception:  # noqa: BLE001
+            except Exception:
                 log.error("screen %s failed to build:\n%s", key, traceback.format_exc())
                 page = NotYetPage(title, broken=True)
         old = self.pages[key]
@@ -369,7 +368,7 @@ class MainWindow(QMainWindow):
         store = self.ctx.store
         self.ctx.runner.run(lambda _p: this_office(store), on_success=self._show_office, owner=self)
 
-    def _show_office(self, office) -> None:  # noqa: ANN001
+    def _show_office(self, office) -> None:
         if office is None:
             self.office_label.setText(_("Office: not set up"))
             return
@@ -413,7 +412,7 @@ class MainWindow(QMainWindow):
         help_menu.addAction(about)
 
     # ---- closing ---------------------------------------------------------------------
-    def closeEvent(self, event) -> None:  # noqa: ANN001, N802
+    def closeEvent(self, event) -> None:  # noqa: N802
         self._closing = True
         runner = self.ctx.runner
         if runner.active:

@@ -51,7 +51,7 @@ class QtThaiTranslator(QTranslator):
         self,
         context: str,
         source: str,
-        disambiguation: str | None = None,  # noqa: D401
+        disambiguation: str | None = None,
         n: int = -1,
     ) -> str | None:
         if current_language() != "en" and source in QT_STRINGS:

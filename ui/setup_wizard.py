@@ -312,7 +312,7 @@ class SetupWizard(QWizard):
         request = self.request()
         with_demo = self.office_page.demo.isChecked()
 
-        def work(progress):  # noqa: ANN001, ANN202
+        def work(progress):
             office = initialise(store, **request)
             if with_demo:
                 demo.fill(
@@ -338,7 +338,7 @@ class SetupWizard(QWizard):
             cancellable=False,
         )
 
-    def _done(self, office) -> None:  # noqa: ANN001
+    def _done(self, office) -> None:
         self.busy = False
         self.result_office = office
         self.ctx.office_changed.emit()
@@ -355,8 +355,9 @@ class SetupWizard(QWizard):
         else:
             message = describe_error(exc)
             if message is None:
-                from ui.crash import show_bug
                 import traceback
+
+                from ui.crash import show_bug
 
                 show_bug(exc, "".join(traceback.format_exception(exc)), self)
                 return

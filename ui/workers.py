@@ -45,7 +45,7 @@ class _Runnable(QRunnable):
             result = self.fn(self.progress_obj)
         except Cancelled:
             self.signals.cancelled.emit()
-        except BaseException as exc:  # noqa: BLE001 - delivered to the GUI thread
+        except BaseException as exc:
             self.signals.failed.emit(exc, traceback.format_exc())
         else:
             self.signals.succeeded.emit(result)

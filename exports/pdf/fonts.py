@@ -76,7 +76,7 @@ class ShapingUnavailable(RuntimeError):
 def require_harfbuzz():
     """Return the uharfbuzz module or raise :class:`ShapingUnavailable`."""
     try:
-        import uharfbuzz  # noqa: PLC0415
+        import uharfbuzz
     except Exception as exc:  # ImportError, or a broken binary wheel
         raise ShapingUnavailable(repr(exc)) from exc
     if getattr(ttfonts, "uharfbuzz", None) is None:
@@ -254,11 +254,11 @@ def register_fonts() -> dict[str, str]:
     require_harfbuzz()
     if len(_REGISTERED) == len(_FILES) and all(
         pdfmetrics._fonts.get(n) is f for n, f in _REGISTERED.items()
-    ):  # noqa: SLF001
+    ):
         return dict(_NAMES)
     _install_tounicode_hook()
     for name, style in _FILES.items():
-        existing = pdfmetrics._fonts.get(name)  # noqa: SLF001
+        existing = pdfmetrics._fonts.get(name)
         if isinstance(existing, ThaiTTFont):
             _REGISTERED[name] = existing
             continue

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import html
 import re
-from typing import Iterable, Sequence
+from collections.abc import Iterable, Sequence
 
 from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_LEFT, TA_RIGHT
 from reportlab.lib.rl_accel import escapePDF
@@ -25,8 +25,8 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.platypus.flowables import Flowable
 
 from exports.pdf.fonts import get_font, register_fonts, styled_font
-from exports.pdf.words import dictionary_words, is_cluster_start, segment
 from exports.pdf.shaping import Shaped, shape
+from exports.pdf.words import dictionary_words, is_cluster_start, segment
 
 # Vertical metrics used to place the baseline inside a line of height ``leading``: the
 # stacked Thai marks reach ~1.05 em above the baseline, tails ~0.30 em below. The baseline is
@@ -94,7 +94,7 @@ def parse_markup(text: str, font_name: str) -> list[tuple[str, str]]:
 class _Group:
     """An unbreakable unit: one word (possibly in several fonts), a space run or a newline."""
 
-    __slots__ = ("pieces", "width", "kind")
+    __slots__ = ("kind", "pieces", "width")
     WORD, SPACE, NEWLINE = 0, 1, 2
 
     def __init__(self, pieces: list[Shaped], kind: int):
@@ -243,7 +243,7 @@ class Line:
     a long word cut at the line end, else None) — that is what ``split`` continues with.
     """
 
-    __slots__ = ("groups", "width", "last", "next_index", "carry")
+    __slots__ = ("carry", "groups", "last", "next_index", "width")
 
     def __init__(self, groups, width, last, next_index, carry):
         self.groups = groups
@@ -318,7 +318,7 @@ def layout(
 
 def _resolve_style(style) -> ParagraphStyle:
     if style is None:
-        from exports.pdf.styles import thai_styles  # noqa: PLC0415
+        from exports.pdf.styles import thai_styles
 
         return thai_styles()["body"]
     return style
@@ -439,7 +439,7 @@ class ThaiParagraph(Flowable):
             canv.saveState()
             if color is not None:
                 canv.setFillColor(color)
-            canv._code.append(code)  # noqa: SLF001 (a BT … ET block, see draw_lines)
+            canv._code.append(code)
             canv.restoreState()
 
 
@@ -468,7 +468,7 @@ def draw_lines(
     first_indent: float = 0.0,
 ) -> str:
     """PDF text operators (one ``BT … ET`` block) drawing ``lines`` below ``top``."""
-    doc = canv._doc  # noqa: SLF001
+    doc = canv._doc
     compiled = doc.__dict__.get("_lev_thai_ops")
     if compiled is None:  # per-document cache: subset codes are assigned per document
         compiled = doc.__dict__["_lev_thai_ops"] = {}

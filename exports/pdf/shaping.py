@@ -17,7 +17,7 @@ class Shaped:
     the cmap, see fonts.py), ``pdf_width`` the width ReportLab puts in the PDF Widths array.
     """
 
-    __slots__ = ("text", "font_name", "width", "glyphs", "codes", "simple")
+    __slots__ = ("codes", "font_name", "glyphs", "simple", "text", "width")
 
     def __init__(self, text, font_name, width, glyphs, codes, simple):
         self.text = text
@@ -55,8 +55,8 @@ def shape(text: str, font_name: str) -> Shaped:
     buf.cluster_level = hb.BufferClusterLevel.MONOTONE_CHARACTERS
     buf.add_str(text.replace("\u00a0", " "))
     buf.guess_segment_properties()
-    hb.shape(font._hb_font, buf, _FEATURES)  # noqa: SLF001
-    scale = font._scale  # noqa: SLF001
+    hb.shape(font._hb_font, buf, _FEATURES)
+    scale = font._scale
     char_widths = font.face.charWidths
     glyphs = []
     codes = []

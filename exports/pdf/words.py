@@ -38,7 +38,7 @@ def word_list_paths():
 
 def word_list_path():
     """One file with every word, for nlpo3 (which loads a single file)."""
-    from lev_desktop.paths import cache_dir  # noqa: PLC0415
+    from lev_desktop.paths import cache_dir
 
     sources = word_list_paths()
     target = cache_dir() / "words_combined.txt"
@@ -56,7 +56,7 @@ def _ensure_dict() -> None:
         return
     with _lock:
         if not _loaded:
-            import nlpo3  # noqa: PLC0415
+            import nlpo3
 
             message, ok = nlpo3.load_dict(str(word_list_path()), _DICT_NAME)
             if not ok and "already" not in message.lower():
@@ -65,7 +65,7 @@ def _ensure_dict() -> None:
 
 
 def _raw_segment(text: str) -> list[str]:
-    import nlpo3  # noqa: PLC0415
+    import nlpo3
 
     _ensure_dict()
     # safe=True is broken in nlpo3 1.4.0 (measured: tokens overlap and repeat for texts over
@@ -228,7 +228,7 @@ _NON_STARTERS = {"\u0e33", "\u200d", "\u200c", "\ufe0f"}
 
 @lru_cache(maxsize=4096)
 def _category(c: str) -> str:
-    import unicodedata  # noqa: PLC0415
+    import unicodedata
 
     return unicodedata.category(c)
 

@@ -38,16 +38,16 @@ KIND_LABELS = {
 }
 
 __all__ = [
-    "KINDS",
     "FORMATS",
+    "KINDS",
     "KIND_LABELS",
-    "ReportOptions",
     "ReportDataError",
+    "ReportOptions",
     "ReportRequest",
-    "generate",
-    "default_filename",
-    "sanitize_filename",
     "atomic_write",
+    "default_filename",
+    "generate",
+    "sanitize_filename",
 ]
 
 
@@ -79,9 +79,7 @@ def sanitize_filename(name: str) -> str:
     name = _WINDOWS_BAD.sub("_", name)
     name = re.sub(r"\s+", "_", name).strip(" ._") or "report"
     stem, dot, ext = name.rpartition(".")
-    if dot and stem.upper() in _RESERVED:
-        name = f"_{name}"
-    elif not dot and name.upper() in _RESERVED:
+    if (dot and stem.upper() in _RESERVED) or (not dot and name.upper() in _RESERVED):
         name = f"_{name}"
     if len(name) > 150:
         stem, dot, ext = name.rpartition(".")

@@ -77,7 +77,7 @@ def default_month(fiscal_year: int, today: dt.date) -> tuple[int, int]:
 def load_month(
     store,
     office_code: str | None,
-    fiscal_year: int,  # noqa: ANN001
+    fiscal_year: int,
     month: tuple[int, int] | None = None,
 ) -> CalendarData:
     from lev_desktop import deadlines

@@ -14,9 +14,9 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from lev_desktop import gazetteer
 from db.models import Activity, KpiValue, Monitoring, Office, Plan, PlanItem, Programme
 from db.store import Store
+from lev_desktop import gazetteer
 from lev_desktop.domain.offices import LaoType, Level
 from lev_desktop.progress import Progress
 from lev_desktop.services import offices as office_service

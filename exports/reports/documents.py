@@ -11,7 +11,7 @@ from decimal import Decimal
 from typing import Any
 
 from reportlab.lib.units import cm
-from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, Spacer
+from reportlab.platypus import Flowable, KeepTogether, Spacer
 from reportlab.platypus.flowables import HRFlowable
 
 from exports.reports import wording as W
@@ -25,7 +25,6 @@ from exports.reports.data import (
 )
 from exports.reports.layout import (
     BODY_SIZE,
-    TABLE_SIZE,
     Row,
     TableSpec,
     build_pdf,

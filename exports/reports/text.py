@@ -12,8 +12,8 @@ from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_LEFT, TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import Flowable
 
-from exports.pdf import ThaiParagraph, register_fonts as _engine_register
-from exports.pdf import require_harfbuzz, string_width
+from exports.pdf import ThaiParagraph, require_harfbuzz, string_width
+from exports.pdf import register_fonts as _engine_register
 
 FONT = "Sarabun"
 FONT_BOLD = "Sarabun-Bold"

@@ -14,7 +14,7 @@ import re
 import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 from lev_desktop import gazetteer
@@ -120,7 +120,7 @@ def _find_header(rows: list[tuple]) -> tuple[int, dict[str, int], dict[str, str]
     return None
 
 
-@lru_cache(maxsize=None)
+@cache
 def _province_by_name(text: str) -> str | None:
     cleaned = text.strip().removeprefix("จังหวัด").removeprefix("จ.").strip()
     if cleaned.isdigit() and gazetteer.province(cleaned):
@@ -131,7 +131,7 @@ def _province_by_name(text: str) -> str | None:
     return None
 
 
-@lru_cache(maxsize=None)
+@cache
 def _district(province_code: str | None, text: str) -> str | None:
     text = text.strip()
     if text.isdigit() and len(text) == 4:
@@ -182,7 +182,7 @@ def read_lao_list(
             if header is not None:
                 found = (worksheet.title, rows, header)
                 break
-    except Exception as exc:  # noqa: BLE001 - a damaged workbook shows in many ways
+    except Exception as exc:
         raise LaoListError(
             _("{name} could not be read; the file may be damaged. Nothing was imported.").format(
                 name=path.name

@@ -87,7 +87,7 @@ def cell_text(value: Any) -> str:
     return str(value).strip()
 
 
-def _load(path: Path):  # noqa: ANN202
+def _load(path: Path):
     from openpyxl import load_workbook
     from openpyxl.utils.exceptions import InvalidFileException
 

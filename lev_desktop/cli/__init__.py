@@ -24,7 +24,7 @@ class CliError(Exception):
         self.code = code
 
 
-def open_store(args: argparse.Namespace):  # noqa: ANN201
+def open_store(args: argparse.Namespace):
     from db.store import Store
 
     return Store(args.db)
@@ -69,7 +69,7 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print(_("lev: cancelled"), file=sys.stderr)
         return 130
-    except Exception as exc:  # noqa: BLE001 - last resort: a Thai sentence, then the detail
+    except Exception as exc:
         from lev_desktop.errors import describe_error
 
         known = describe_error(exc)

@@ -45,7 +45,7 @@ def _day(text: str) -> dt.date:
         ) from exc
 
 
-def tsv_line(deadline) -> str:  # noqa: ANN001
+def tsv_line(deadline) -> str:
     """ISO date (a window: ISO interval), the Thai date with its BE year, level, title."""
     from lev_desktop.thai_format import format_date
 

@@ -101,7 +101,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
-def _print_plan(plan) -> None:  # noqa: ANN001
+def _print_plan(plan) -> None:
     from lev_desktop.exchange.importer import Status
 
     labels = {

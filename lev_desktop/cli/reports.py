@@ -41,7 +41,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     report.set_defaults(handler=cmd_report)
 
 
-def _fiscal_year(store, value: int | None) -> int:  # noqa: ANN001
+def _fiscal_year(store, value: int | None) -> int:
     from lev_desktop.thai_format import fiscal_year
 
     if value:

@@ -124,7 +124,7 @@ class LaoSummary:
 
     @classmethod
     def of(cls, states: Iterable[LaoState]) -> LaoSummary:
-        counts = {s: 0 for s in LaoStatus}
+        counts = dict.fromkeys(LaoStatus, 0)
         for state in states:
             counts[state.state] += 1
         return cls(counts[LaoStatus.DONE], counts[LaoStatus.PENDING], counts[LaoStatus.LATE])

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from lev_desktop.thai_format import format_period
 from lev_desktop.deadlines.rules import Deadline, Obligation
 from lev_desktop.domain.offices import LEVEL_SHORT, Level
 from lev_desktop.i18n import _
-from lev_desktop.thai_format import format_date
+from lev_desktop.thai_format import format_date, format_period
 
 
 def when_text(deadline: Deadline, *, style: str = "weekday") -> str:

@@ -4,6 +4,6 @@ and the command line ``lev export`` / ``lev import``. The format is written down
 ``docs/exchange-format.md``.
 """
 
-from lev_desktop.exchange.errors import Refusal  # noqa: F401
+from lev_desktop.exchange.errors import Refusal
 
 __all__ = ["Refusal"]

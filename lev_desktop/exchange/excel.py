@@ -20,13 +20,12 @@ from typing import Any
 
 from sqlalchemy import select
 
-from lev_desktop.thai_format import format_period
 from db.models import KpiValue, Office, Programme, utcnow
 from db.store import Store
 from lev_desktop.domain.validation import parse_indicator_value, validate_form
 from lev_desktop.exchange.errors import Refusal
 from lev_desktop.i18n import _
-from lev_desktop.thai_format import fiscal_year, format_date
+from lev_desktop.thai_format import fiscal_year, format_period
 
 MARK = "lev-excel"
 VERSION = 1
@@ -192,7 +191,7 @@ def write_template(
     return out
 
 
-def _validation(sheet, spec: dict[str, Any], ref: str, cls) -> None:  # noqa: ANN001
+def _validation(sheet, spec: dict[str, Any], ref: str, cls) -> None:
     if spec.get("type") == "choice" and spec.get("choices"):
         joined = ",".join(c.replace(",", " ") for c in spec["choices"])
         if len(joined) < 250:
@@ -249,7 +248,7 @@ def read_filled(
     _check_zip(data)
     try:
         book = load_workbook(io.BytesIO(data), data_only=True)
-    except Exception as exc:  # noqa: BLE001 - openpyxl raises many kinds for a bad file
+    except Exception as exc:
         raise Refusal(
             "truncated",
             _(

@@ -73,7 +73,7 @@ def _period_fiscal_year(period: str) -> int | None:
     return None
 
 
-def _programme_ids(session, codes: list[str] | None) -> list[str] | None:  # noqa: ANN001
+def _programme_ids(session, codes: list[str] | None) -> list[str] | None:
     if not codes:
         return None
     ids = []
@@ -91,7 +91,7 @@ def _select_rows(
     session,
     model,
     me: str,
-    since: dt.datetime | None,  # noqa: ANN001
+    since: dt.datetime | None,
     programme_ids: list[str] | None,
     years: list[int] | None,
 ) -> list[dict[str, Any]]:
@@ -145,7 +145,7 @@ def this_office_info(store: Store) -> OfficeInfo:
     return OfficeInfo.of(office)
 
 
-def ensure_key(store: Store, me: OfficeInfo):  # noqa: ANN201
+def ensure_key(store: Store, me: OfficeInfo):
     """This office's key pair, made on first use; its public key is kept on the office record."""
     key = keys.load_or_create(me.code)
     public = keys.public_b64(key)
@@ -169,7 +169,7 @@ def last_sent(store: Store, recipient: str) -> SentPackage | None:
 def _packages_to_forward(
     session,
     me: OfficeInfo,
-    recipient: str,  # noqa: ANN001
+    recipient: str,
     since_last: bool,
 ) -> list[ReceivedPackage]:
     received = list(
@@ -208,7 +208,7 @@ def _packages_to_forward(
     return chosen
 
 
-def _load_parts(session, stored: list[ReceivedPackage]) -> list[fmt.Part]:  # noqa: ANN001
+def _load_parts(session, stored: list[ReceivedPackage]) -> list[fmt.Part]:
     containers: dict[str, bytes] = {}
     parts = []
     for package in stored:

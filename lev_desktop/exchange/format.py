@@ -101,7 +101,7 @@ def build_manifest(
     key,
     recipient: str,
     sequence: int,
-    created_at: str,  # noqa: ANN001
+    created_at: str,
     payloads: dict[str, bytes],
     counts: dict[str, int],
     filters: dict[str, Any] | None = None,
@@ -143,7 +143,7 @@ def build_manifest(
     }
 
 
-def sign_part(manifest: dict[str, Any], payloads: dict[str, bytes], key) -> Part:  # noqa: ANN001
+def sign_part(manifest: dict[str, Any], payloads: dict[str, bytes], key) -> Part:
     data = canonical_json(manifest)
     return Part(
         manifest=manifest, manifest_bytes=data, signature=keys.sign(key, data), payloads=payloads
@@ -400,7 +400,7 @@ def _format_error() -> Refusal:
     )
 
 
-def _read_part(read, root: str, names: set[str], limits: Limits) -> Part:  # noqa: ANN001
+def _read_part(read, root: str, names: set[str], limits: Limits) -> Part:
     manifest_bytes = read(root + MANIFEST, limits.max_manifest)
     if root + SIGNATURE not in names:
         raise Refusal(

@@ -1151,7 +1151,7 @@ def commit(
 def _write_all(
     store: Store,
     plan: ImportPlan,
-    imported: list[PackagePlan],  # noqa: PLR0913
+    imported: list[PackagePlan],
     codec_map: dict[str, TableCodec],
     mark: str,
     now: dt.datetime,
@@ -1280,7 +1280,7 @@ def _parse_created(text: str) -> dt.datetime | None:
     return value.astimezone(dt.UTC).replace(tzinfo=None) if value.tzinfo else value
 
 
-def _store_trust(conn, parts: dict[str, PartPlan], officer: str, now: dt.datetime) -> None:  # noqa: ANN001
+def _store_trust(conn, parts: dict[str, PartPlan], officer: str, now: dt.datetime) -> None:
     """Records the keys the officer accepted (or that a trusted office vouched for)."""
     table = TrustedKey.__table__
     codes = list(parts)
@@ -1336,7 +1336,7 @@ def _upsert_sql(codec: TableCodec, mark: str, *, force: bool) -> str:
     )
 
 
-def _write_offices(conn, codec: TableCodec, rows: list[tuple], mark: str) -> None:  # noqa: ANN001
+def _write_offices(conn, codec: TableCodec, rows: list[tuple], mark: str) -> None:
     """Offices are upserted by code (unique), whatever id each database gave them."""
     if not rows:
         return

@@ -18,8 +18,8 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from sqlalchemy import Boolean, Date, DateTime, Integer, Numeric, Table
 from sqlalchemy import JSON as SAJSON
+from sqlalchemy import Boolean, Date, DateTime, Integer, Numeric, Table
 from sqlalchemy.engine import Dialect
 
 from db.models import (
@@ -80,7 +80,7 @@ def dump_lines(rows: Iterable[dict[str, Any]]) -> bytes:
 # ---- payload value → database value ----------------------------------------------------------
 
 
-def _column_converter(column, dialect: Dialect) -> Callable[[Any], Any]:  # noqa: ANN001
+def _column_converter(column, dialect: Dialect) -> Callable[[Any], Any]:
     kind = column.type
     impl = kind.dialect_impl(dialect)
     process = impl.bind_processor(dialect)
@@ -232,11 +232,11 @@ def _compile_to_db(codec: TableCodec) -> Callable[[dict[str, Any]], tuple]:
             if length:
                 lines.append(f"    if v{i} is not None and len(v{i}) > {length}: {bad}")
     lines.append("    return (" + ", ".join(f"v{i}" for i in range(len(codec.columns))) + ",)")
-    exec("\n".join(lines), env)  # noqa: S102 - code generated from the schema, no input
+    exec("\n".join(lines), env)
     return env["to_db"]
 
 
-def _default_for(column) -> tuple[bool, Any]:  # noqa: ANN001
+def _default_for(column) -> tuple[bool, Any]:
     if column.nullable:
         return True, None
     default = column.default
@@ -288,7 +288,7 @@ def _build_codecs(dialect: Dialect) -> dict[str, TableCodec]:
     return out
 
 
-def python_value(column, stored: Any, dialect: Dialect) -> Any:  # noqa: ANN001
+def python_value(column, stored: Any, dialect: Dialect) -> Any:
     """A value as stored by the database → its Python value (for showing conflicts)."""
     process = column.type.dialect_impl(dialect).result_processor(dialect, None)
     return process(stored) if process else stored

@@ -35,7 +35,6 @@ from typing import Any
 from sqlalchemy import DateTime, String, column, distinct, func, select, table
 from sqlalchemy import inspect as sa_inspect
 
-from lev_desktop.thai_format import format_period
 from db.models import (
     Activity,
     KpiValue,
@@ -56,6 +55,7 @@ from lev_desktop.thai_format import (
     format_date,
     format_money,
     format_number,
+    format_period,
 )
 
 # ---- states --------------------------------------------------------------------------------
@@ -845,6 +845,7 @@ def programmes_for_board(store: Store) -> list[Programme]:
 
 
 __all__ = [
+    "STATE_ORDER",
     "Board",
     "BoardRow",
     "DueItem",
@@ -852,7 +853,6 @@ __all__ = [
     "IndicatorSummary",
     "Metric",
     "ObligationInfo",
-    "STATE_ORDER",
     "State",
     "board_laos",
     "board_obligations",

@@ -343,7 +343,7 @@ def insert_records(session: Any, records: dict[type, list[dict[str, Any]]]) -> i
     return count
 
 
-def fill(store: Store, *, seed: int = 2568, progress=None) -> str:  # noqa: ANN001
+def fill(store: Store, *, seed: int = 2568, progress=None) -> str:
     """Fills the database with demo data; returns a short description of what it did.
 
     Empty database → becomes the demo district office with its 15 LAOs. A district or

@@ -19,7 +19,6 @@ from typing import Any
 
 from sqlalchemy import func, or_, select
 
-from lev_desktop.thai_format import format_period
 from db.models import (
     FormStatus,
     FormSubmission,
@@ -41,10 +40,10 @@ from lev_desktop.domain.validation import (
 from lev_desktop.i18n import _
 from lev_desktop.thai_format import (
     fiscal_months,
-    fiscal_year_label,
     format_date,
     format_money,
     format_number,
+    format_period,
 )
 
 KPI_FORM_KINDS = ("kpi", "products")
@@ -268,7 +267,7 @@ def _form_of(programme: Programme, form_code: str | None = None) -> dict[str, An
     return forms[0]
 
 
-def _values_query(office_code: str, programme_id: str, period: str):  # noqa: ANN202
+def _values_query(office_code: str, programme_id: str, period: str):
     return select(KpiValue).where(
         KpiValue.owner_office == office_code,
         KpiValue.programme_id == programme_id,
@@ -944,11 +943,11 @@ def value_lines(data: FormData) -> list[tuple[str, str, str, str, str, str]]:
 
 
 __all__ = [
+    "ONCE",
     "FormData",
     "KpiError",
     "KpiListRow",
     "KpiValidationError",
-    "ONCE",
     "Product",
     "SaveResult",
     "add_product",

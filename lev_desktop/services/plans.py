@@ -481,7 +481,7 @@ def _statuses(
 ) -> dict[str, dict[str, str]]:
     """office → form code → effective status. A "returned" review newer than the office's
     last change of the form shows as returned."""
-    out: dict[str, dict[str, str]] = {o: {c: NO_FORM for c in FORM_CODES} for o in offices}
+    out: dict[str, dict[str, str]] = {o: dict.fromkeys(FORM_CODES, NO_FORM) for o in offices}
     subs = session.scalars(
         select(FormSubmission).where(
             FormSubmission.owner_office.in_(offices),
@@ -863,7 +863,7 @@ def save_monitoring(
         current = (
             {k: getattr(row, k) for k in MONITORING_FIELDS}
             if row is not None
-            else {k: None for k in MONITORING_FIELDS}
+            else dict.fromkeys(MONITORING_FIELDS)
         )
         merged = {**current, **values}
         problems = validate_monitoring(merged, final=False)

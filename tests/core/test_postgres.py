@@ -63,6 +63,5 @@ def test_ownership_guard_on_postgresql(pg_store):
     from lev_desktop.services import demo
 
     demo.fill(pg_store)
-    with pytest.raises(ForeignRecordError):
-        with pg_store.session() as s:
-            s.scalars(select(PlanItem)).first().project = "x"
+    with pytest.raises(ForeignRecordError), pg_store.session() as s:
+        s.scalars(select(PlanItem)).first().project = "x"

@@ -24,10 +24,9 @@ def test_local_edit_bumps_revision_and_audits(lao_store: Store):
 
 
 def test_records_of_another_office_are_read_only(demo_store: Store):
-    with pytest.raises(ForeignRecordError):
-        with demo_store.session() as s:
-            item = s.scalars(select(PlanItem)).first()
-            item.project = "แก้โดยอำเภอ"
+    with pytest.raises(ForeignRecordError), demo_store.session() as s:
+        item = s.scalars(select(PlanItem)).first()
+        item.project = "แก้โดยอำเภอ"
     with demo_store.read() as s:
         assert "แก้โดยอำเภอ" not in [i.project for i in s.scalars(select(PlanItem))]
 
@@ -36,9 +35,8 @@ def test_outright_delete_is_refused(lao_store: Store):
     with lao_store.session() as s:
         plan = Plan(programme_id=programmes.builtin_id("P1"), fiscal_year=2569)
         s.add(plan)
-    with pytest.raises(ValueError):
-        with lao_store.session() as s:
-            s.delete(s.get(Plan, plan.id))
+    with pytest.raises(ValueError), lao_store.session() as s:
+        s.delete(s.get(Plan, plan.id))
 
 
 def test_sqlite_pragmas(lao_store: Store):

@@ -16,7 +16,6 @@ from lev_desktop.exchange import keys
 from lev_desktop.services import demo
 from lev_desktop.services.offices import initialise
 
-
 _TEMPLATES: dict[tuple, Path] = {}
 _TEMPLATE_DIR = Path(tempfile.mkdtemp(prefix="lev-exchange-tests-"))
 
@@ -109,7 +108,7 @@ def resign(
     files: dict[str, bytes],
     office: str,
     *,
-    mutate_manifest=None,  # noqa: ANN001
+    mutate_manifest=None,
     payloads: dict[str, bytes] | None = None,
 ) -> dict[str, bytes]:
     """Re-signs a package's manifest with the office's real key (a 'legitimate' sender that

@@ -22,7 +22,7 @@ def conflicting_pair(tmp_path: Path) -> tuple[Path, Path]:
     plans = read_jsonl(files["payload/plans.jsonl"])
     plans[0]["note"] = "แก้ไขจากเครื่องที่สอง"
 
-    def bump(manifest):  # noqa: ANN001
+    def bump(manifest):
         manifest["package_uuid"] = str(uuid.uuid4())
         manifest["sequence"] += 1
 
@@ -78,7 +78,7 @@ def test_winner_does_not_depend_on_arrival(tmp_path: Path):
             # Give each its place in the sequence by re-signing: the content is what matters.
             files = members(path)
 
-            def seq(manifest, n=index):  # noqa: ANN001
+            def seq(manifest, n=index):
                 manifest["sequence"] = n + 1
                 manifest["package_uuid"] = str(uuid.uuid4())
 

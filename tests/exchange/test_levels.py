@@ -11,9 +11,8 @@ from pathlib import Path
 from sqlalchemy import select
 
 from db.models_exchange import ReceivedPackage
-from lev_desktop.exchange import keys
 from lev_desktop.exchange import format as fmt
-from lev_desktop.exchange import importer
+from lev_desktop.exchange import importer, keys
 from lev_desktop.exchange.exporter import export_package
 
 from .helpers import make_district, make_lao, make_province
@@ -85,8 +84,8 @@ def test_three_levels_lao_district_province(tmp_path: Path):
             assert fmt.sha256(part.payloads[name]) == meta["sha256"]
 
     # Province → Department: the LAO packages travel on, still signed by the LAOs.
-    from lev_desktop.services.offices import initialise
     from db.store import Store
+    from lev_desktop.services.offices import initialise
 
     nation = Store(tmp_path / "nation.db")
     initialise(nation, level="national", code="DLA", name="กรมส่งเสริมการปกครองท้องถิ่น")

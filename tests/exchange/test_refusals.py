@@ -40,7 +40,7 @@ def offices(tmp_path: Path):
     district.dispose()
 
 
-def _refused(district, path: Path, code: str, *, trust=True) -> importer.ImportPlan:  # noqa: ANN001
+def _refused(district, path: Path, code: str, *, trust=True) -> importer.ImportPlan:
     before = snapshot(district)
     plan, result = importer.import_files(district, [path], trust=trust)
     assert snapshot(district) == before
@@ -183,7 +183,7 @@ def test_not_a_zip(offices, tmp_path):
     _refused(district, junk, "truncated")
 
 
-def _bad_payload(lao, district, tmp_path, table, change):  # noqa: ANN001
+def _bad_payload(lao, district, tmp_path, table, change):
     files = members(export_package(lao, "D4801", tmp_path / "p.levpkg").path)
     name = f"payload/{table}.jsonl"
     records = read_jsonl(files[name])

@@ -33,7 +33,7 @@ def screen(qtbot, tmp_path: Path):
     district.dispose()
 
 
-def _wait(qtbot, ctx) -> None:  # noqa: ANN001
+def _wait(qtbot, ctx) -> None:
     ctx.runner.wait()
     qtbot.wait(50)
     ctx.runner.wait()

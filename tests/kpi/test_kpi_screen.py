@@ -6,8 +6,6 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
-
-from ui.widgets.status_palette import PALETTE
 from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QApplication
@@ -19,6 +17,7 @@ from lev_desktop.services.programmes import builtin_id
 from ui.context import AppContext
 from ui.screens.kpi import SCREEN, KpiScreen
 from ui.screens.kpi_models import KpiFormModel, KpiListModel
+from ui.widgets.status_palette import PALETTE
 
 LAO = "4801006"
 # The offscreen platform cannot resize native windows to size hints; not a fault of ours.

@@ -17,7 +17,7 @@ def type_text(widget: QWidget, text: str) -> None:
             )
 
 
-def cell_editor(table) -> QWidget:  # noqa: ANN001
+def cell_editor(table) -> QWidget:
     """The open cell editor of a table view."""
     focus = QApplication.focusWidget()
     if focus is not None and table.isAncestorOf(focus):
@@ -38,7 +38,7 @@ def cell_editor(table) -> QWidget:  # noqa: ANN001
     return editors[-1]
 
 
-def type_into_cell(qtbot, table, text: str, *, then: Qt.Key | None = Qt.Key.Key_Tab) -> None:  # noqa: ANN001
+def type_into_cell(qtbot, table, text: str, *, then: Qt.Key | None = Qt.Key.Key_Tab) -> None:
     """Types into the current cell like a person: the first key opens the editor."""
     table.setFocus()
     type_text(table, text[0])
@@ -48,7 +48,7 @@ def type_into_cell(qtbot, table, text: str, *, then: Qt.Key | None = Qt.Key.Key_
         qtbot.keyClick(editor, then)
 
 
-def settle(qtbot, ctx) -> None:  # noqa: ANN001
+def settle(qtbot, ctx) -> None:
     """Waits until every queued save or load has run and been delivered."""
     for _round in range(3):
         qtbot.waitUntil(lambda: not ctx.runner.active, timeout=15000)
@@ -56,13 +56,13 @@ def settle(qtbot, ctx) -> None:  # noqa: ANN001
 
 
 @pytest.fixture
-def ctx_for(qtbot):  # noqa: ANN001
+def ctx_for(qtbot):
     """AppContext factory for a store; waits for background jobs before the store closes."""
     from ui.context import AppContext
 
     made = []
 
-    def make(store):  # noqa: ANN001, ANN202
+    def make(store):
         store.set_setting("fiscal_year", 2568)
         ctx = AppContext(store)
         made.append(ctx)

@@ -18,7 +18,7 @@ P1 = builtin_id("P1")
 COL = {c.key: n for n, c in enumerate(ACTIVITY_COLUMNS)}
 
 
-def _screen(qtbot, ctx):  # noqa: ANN001, ANN202
+def _screen(qtbot, ctx):
     screen = ActivitiesScreen(ctx)
     qtbot.addWidget(screen)
     screen.resize(1166, 708)

@@ -19,7 +19,7 @@ P1 = builtin_id("P1")
 COL = {c.key: n for n, c in enumerate(PLAN_COLUMNS)}
 
 
-def _screen(qtbot, ctx):  # noqa: ANN001, ANN202
+def _screen(qtbot, ctx):
     screen = PlansScreen(ctx)
     qtbot.addWidget(screen)
     screen.resize(1166, 708)
@@ -30,7 +30,7 @@ def _screen(qtbot, ctx):  # noqa: ANN001, ANN202
     return screen
 
 
-def _db_rows(store):  # noqa: ANN001, ANN202
+def _db_rows(store):
     return ps.load_plan(store, store.office_code, P1, 2568).items
 
 
@@ -391,7 +391,7 @@ def test_a_failed_save_says_so_in_thai_and_shows_the_database(
     editor = screen.editor
     before = _db_rows(lao_store)[0].project
 
-    def disk_full(*_a, **_k):  # noqa: ANN002, ANN003, ANN202
+    def disk_full(*_a, **_k):
         raise OSError(errno.ENOSPC, "No space left on device")
 
     monkeypatch.setattr(ps, "apply_item_changes", disk_full)

@@ -7,8 +7,8 @@ from decimal import Decimal
 import pytest
 from openpyxl import Workbook
 
-from lev_desktop.cli import main
 from exports.xlsx import plan_import
+from lev_desktop.cli import main
 from lev_desktop.services import plans as ps
 from lev_desktop.services.programmes import builtin_id
 

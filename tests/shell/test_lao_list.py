@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook
 
-from lev_desktop.domain.offices import LaoType
 from exports.xlsx.lao_list import LaoListError, read_lao_list
+from lev_desktop.domain.offices import LaoType
 from lev_desktop.services.offices import add_laos, list_offices, subordinate_laos
 
 

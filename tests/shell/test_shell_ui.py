@@ -6,10 +6,9 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
-from PySide6.QtWidgets import QDialog
 from openpyxl import Workbook
 from PySide6.QtGui import QFontDatabase, QGuiApplication
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QDialog
 
 from db.store import Store
 from lev_desktop.services.offices import area_laos, get_office, list_offices, subordinate_laos
@@ -290,7 +289,7 @@ def test_lao_import_preview_apply_and_broken_file(app, qtbot, demo_store, open_c
     qtbot.waitUntil(lambda: tab.preview_dialog is not None, timeout=5000)
     dialog = tab.preview_dialog
     assert dialog.model.rowCount() == 3
-    assert "นำเข้า 2 แห่ง" == dialog.import_button.text()
+    assert dialog.import_button.text() == "นำเข้า 2 แห่ง"
     assert len(list_offices(demo_store)) == before  # nothing written before Import
     dialog.import_button.click()
     qtbot.waitUntil(lambda: tab.model.rowCount() == 16, timeout=5000)

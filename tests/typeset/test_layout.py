@@ -11,8 +11,8 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import PageBreak, Spacer, Table, TableStyle
 
 from exports.pdf import ShapingUnavailable, ThaiParagraph, register_fonts, segment, thai_styles
-from exports.pdf.words import is_cluster_start, joins_previous, word_list_path
 from exports.pdf.shaping import string_width
+from exports.pdf.words import is_cluster_start, joins_previous, word_list_path
 
 from .helpers import build, nfkd, page_count, pdftotext, squash
 

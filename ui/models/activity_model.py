@@ -30,7 +30,7 @@ class ActivitiesModel(RowTableModel):
     columns = ACTIVITY_COLUMNS
     row_fields = ACTIVITY_FIELDS
 
-    def __init__(self, parent=None):  # noqa: ANN001
+    def __init__(self, parent=None):
         super().__init__(parent)
         self.default_item_id = ""  # plan row new activities go to
         self.projects: dict[str, tuple[str, str]] = {}  # plan row id → (project, kpi)

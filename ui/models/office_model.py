@@ -16,7 +16,7 @@ Index = QModelIndex | QPersistentModelIndex
 class OfficeStatusModel(QAbstractTableModel):
     HEADERS = [N_("Office"), "F1", "F2", "F3", N_("Projects"), N_("Activities")]
 
-    def __init__(self, parent=None):  # noqa: ANN001
+    def __init__(self, parent=None):
         super().__init__(parent)
         self.rows: list[OfficeStatusRow] = []
 

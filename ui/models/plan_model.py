@@ -55,7 +55,7 @@ class PlanItemsModel(RowTableModel):
     columns = PLAN_COLUMNS
     row_fields = ITEM_FIELDS
 
-    def __init__(self, parent=None):  # noqa: ANN001
+    def __init__(self, parent=None):
         super().__init__(parent)
         self.renumber = True
 

@@ -41,7 +41,7 @@ class RowTableModel(QAbstractTableModel):
     columns: list[Column] = []
     row_fields: tuple[str, ...] = ()  # fields persisted for a whole row
 
-    def __init__(self, parent=None):  # noqa: ANN001
+    def __init__(self, parent=None):
         super().__init__(parent)
         self.rows: list[Any] = []
         self.editable = False

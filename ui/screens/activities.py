@@ -9,7 +9,6 @@ at once; a district or province reads its LAOs' records and may comment or retur
 
 from __future__ import annotations
 
-import datetime as dt
 import html
 from pathlib import Path
 from typing import Any
@@ -34,9 +33,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListWidget,
     QListWidgetItem,
-    QMessageBox,
     QPlainTextEdit,
-    QPushButton,
     QSpinBox,
     QSplitter,
     QTableView,
@@ -81,7 +78,7 @@ from ui.widgets.undo_actions import undo_redo_actions
 class ItemFilter(QSortFilterProxyModel):
     """Activities of one plan row, matching the search text."""
 
-    def __init__(self, parent=None):  # noqa: ANN001
+    def __init__(self, parent=None):
         super().__init__(parent)
         self.item_id: str | None = None
         self.text = ""
@@ -98,7 +95,7 @@ class ItemFilter(QSortFilterProxyModel):
 
     def filterAcceptsRow(
         self, source_row: int, source_parent: QModelIndex | QPersistentModelIndex
-    ) -> bool:  # noqa: N802
+    ) -> bool:
         model = self.sourceModel()
         if not isinstance(model, ActivitiesModel) or not (0 <= source_row < len(model.rows)):
             return False
@@ -214,7 +211,7 @@ class ActivitiesEditor(SavingEditor, QWidget):
         self.model.rowsRemoved.connect(lambda *_a: self._recount())
         self._set_editable(False)
 
-    def _action(self, text: str, slot, shortcut: str | QKeySequence | None = None) -> QAction:  # noqa: ANN001
+    def _action(self, text: str, slot, shortcut: str | QKeySequence | None = None) -> QAction:
         action = QAction(text, self)
         if shortcut is not None:
             action.setShortcut(QKeySequence(shortcut))
@@ -259,7 +256,7 @@ class ActivitiesEditor(SavingEditor, QWidget):
         self.office, self.programme_id, self.fiscal_year = office, programme_id, fiscal_year
         store = self.ctx.store
 
-        def work(_p):  # noqa: ANN001, ANN202
+        def work(_p):
             return (
                 plan_service.load_plan(store, office, programme_id, fiscal_year),
                 plan_service.list_activities(store, office, programme_id, fiscal_year),
@@ -334,7 +331,7 @@ class ActivitiesEditor(SavingEditor, QWidget):
         self.pending += 1
         self.message.setText(_("Saving…"))
 
-        def work(_p):  # noqa: ANN001, ANN202
+        def work(_p):
             for change in upserts:
                 plan_service.save_activity(store, programme_id, year, change)
             for activity_id in deletes:
@@ -412,7 +409,7 @@ class ActivitiesEditor(SavingEditor, QWidget):
     def mark_complete(self) -> None:
         store, programme_id, year = self.ctx.store, self.programme_id or "", self.fiscal_year
 
-        def done(problems: list) -> None:  # noqa: ANN001
+        def done(problems: list) -> None:
             if problems:
                 self._show_problem(
                     _("The results cannot be marked complete yet:")
@@ -597,7 +594,7 @@ class MonitoringForm(QWidget):
         edit.dateChanged.connect(lambda value, k=key: self.edit({k: value}))
         return edit
 
-    def eventFilter(self, watched, event) -> bool:  # noqa: ANN001, N802
+    def eventFilter(self, watched, event) -> bool:  # noqa: N802
         from PySide6.QtCore import QEvent
 
         if watched is self.note and event.type() == QEvent.Type.FocusOut:
@@ -609,7 +606,7 @@ class MonitoringForm(QWidget):
         self.office, self.programme_id, self.fiscal_year = office, programme_id, fiscal_year
         store = self.ctx.store
 
-        def work(_p):  # noqa: ANN001, ANN202
+        def work(_p):
             view = plan_service.get_monitoring(store, office, programme_id, fiscal_year)
             statuses = plan_service.form_statuses(store, [office], programme_id, fiscal_year)[
                 office
@@ -731,7 +728,7 @@ class MonitoringForm(QWidget):
         def failed(exc: BaseException) -> None:
             self.message.setText(f"<span style='color:#a3221a'>{html.escape(str(exc))}</span>")
 
-        def saved(_r) -> None:  # noqa: ANN001
+        def saved(_r) -> None:
             self.message.setText(_("All changes saved."))
             self.status_changed.emit(FormStatus.DRAFT)
             announce(self.ctx, self)
@@ -746,7 +743,7 @@ class MonitoringForm(QWidget):
     def mark_complete(self) -> None:
         store, programme_id, year = self.ctx.store, self.programme_id or "", self.fiscal_year
 
-        def done(problems: list) -> None:  # noqa: ANN001
+        def done(problems: list) -> None:
             if problems:
                 self.message.setText(
                     html.escape(
@@ -831,7 +828,7 @@ class ActivitiesScreen(QWidget):
             return
         ctx = self.ctx
 
-        def work(_p):  # noqa: ANN001, ANN202
+        def work(_p):
             office = office_service.this_office(ctx.store)
             return (office.level if office else None), load_programmes(ctx)
 

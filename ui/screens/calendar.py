@@ -221,7 +221,7 @@ class CalendarScreen(QWidget):
         fy = self.ctx.fiscal_year
         year, month = self.year, self.month
 
-        def load(_progress):  # noqa: ANN001, ANN202
+        def load(_progress):
             days = engine.reminder_days(store)
             book = DeadlineBook(store, soon_days=days)
             week_start = week_start_of(store.get_setting("calendar.week_start"))
@@ -425,7 +425,7 @@ class CalendarScreen(QWidget):
         store, office = self.ctx.store, self.ctx.office_code or ""
         ob, due, marked = item.obligation, item.due, item.marked
 
-        def work(_progress):  # noqa: ANN001, ANN202
+        def work(_progress):
             if marked:
                 engine.unmark_sent(store, office, ob.code, due, programme=ob.programme_code)
             else:
@@ -466,7 +466,7 @@ class CalendarScreen(QWidget):
         deadlines = [i.deadline for i in self.fy_items if i.state != State.DONE]
         name = _("LEV deadlines {fy}").format(fy=fiscal_year_label(self.ctx.fiscal_year))
 
-        def write(_progress):  # noqa: ANN001, ANN202
+        def write(_progress):
             data = to_ics(deadlines, name=name)
             tmp = path.with_name(path.name + ".tmp")
             tmp.write_bytes(data)
@@ -510,7 +510,7 @@ class CalendarScreen(QWidget):
         if dialog.exec() == QPrintDialog.DialogCode.Accepted:
             self.render_month(printer)
 
-    def render_month(self, printer) -> bool:  # noqa: ANN001
+    def render_month(self, printer) -> bool:
         """The month grid on one landscape A4 page, with the office, month and legend."""
         printer.setPageLayout(
             QPageLayout(

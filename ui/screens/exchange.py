@@ -37,9 +37,9 @@ from PySide6.QtWidgets import (
 
 from lev_desktop.i18n import N_, _
 from lev_desktop.thai_format import format_datetime, format_number
-from ui.widgets.status_palette import fg
 from ui.context import AppContext
 from ui.screens import ScreenSpec
+from ui.widgets.status_palette import fg
 
 # from the one status palette: done green, due-soon amber, overdue red, draft grey
 GREEN, AMBER, RED, GREY = (fg(state) for state in ("done", "due_soon", "overdue", "draft"))
@@ -107,7 +107,7 @@ class RowsModel(QAbstractTableModel):
     def headerData(
         self,
         section: int,
-        orientation: Qt.Orientation,  # noqa: N802
+        orientation: Qt.Orientation,
         role: int = Qt.ItemDataRole.DisplayRole,
     ) -> Any:
         if (
@@ -313,7 +313,7 @@ class ExportTab(QWidget):
         store, since = self.ctx.store, self.since_last.isChecked()
         self.export_button.setEnabled(False)
 
-        def work(progress):  # noqa: ANN001, ANN202
+        def work(progress):
             return export_package(
                 store,
                 recipient,
@@ -343,7 +343,7 @@ class ExportTab(QWidget):
             owner=self,
         )
 
-    def _done(self, result) -> None:  # noqa: ANN001
+    def _done(self, result) -> None:
         self.export_button.setEnabled(True)
         kind = _("changes only") if result.kind == "delta" else _("all records")
         text = _(
@@ -564,7 +564,7 @@ class ImportTab(QWidget):
             owner=self,
         )
 
-    def show_plan(self, plan) -> None:  # noqa: ANN001
+    def show_plan(self, plan) -> None:
         from lev_desktop.exchange.importer import Status
         from lev_desktop.exchange.keys import format_fingerprint
 
@@ -665,7 +665,7 @@ class ImportTab(QWidget):
             on_failure=lambda exc: self.summary.setText(str(exc)),
         )
 
-    def _committed(self, result) -> None:  # noqa: ANN001
+    def _committed(self, result) -> None:
         counts = result.counts()
         text = _(
             "Imported {packages} package(s): {new} new, {updated} updated, {unchanged} "
@@ -1026,7 +1026,7 @@ class ExchangeScreen(QWidget):
     def refresh(self) -> None:
         store = self.ctx.store
 
-        def load(progress) -> dict[str, Any]:  # noqa: ANN001
+        def load(progress) -> dict[str, Any]:
             return load_screen_data(store)
 
         self.ctx.runner.run(load, on_success=self._loaded, owner=self)
@@ -1057,7 +1057,7 @@ def _board(ctx: AppContext) -> QWidget | None:
     return ConsolidationBoard(ctx)
 
 
-def load_screen_data(store) -> dict[str, Any]:  # noqa: ANN001
+def load_screen_data(store) -> dict[str, Any]:
     """Everything the tabs show, read on the worker thread."""
     from lev_desktop.domain.offices import Level
     from lev_desktop.exchange import keys

@@ -47,7 +47,7 @@ class HomeData:
     packages: list[inbox.PendingPackage] = field(default_factory=list)
 
 
-def load_home(store) -> HomeData:  # noqa: ANN001
+def load_home(store) -> HomeData:
     """Everything the home screen shows (runs on the worker)."""
     if not store.office_code:
         return HomeData()  # not set up yet (the shell's first-start wizard comes first)

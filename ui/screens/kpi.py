@@ -32,7 +32,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from lev_desktop.domain.form_status import OVERDUE, STATUS_LABELS, status_label
+from lev_desktop.domain.form_status import STATUS_LABELS, status_label
 from lev_desktop.domain.offices import Level
 from lev_desktop.errors import describe_error
 from lev_desktop.i18n import N_, _

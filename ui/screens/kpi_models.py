@@ -25,8 +25,8 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QBrush, QColor, QFont, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemDelegate,
-    QApplication,
     QAbstractItemView,
+    QApplication,
     QComboBox,
     QLineEdit,
     QStyledItemDelegate,
@@ -98,7 +98,7 @@ class KpiListModel(QAbstractTableModel):
     def headerData(
         self,
         section: int,
-        orientation: Qt.Orientation,  # noqa: N802
+        orientation: Qt.Orientation,
         role: int = Qt.ItemDataRole.DisplayRole,
     ) -> Any:
         if (
@@ -444,7 +444,7 @@ class KpiFormModel(QAbstractTableModel):
     def headerData(
         self,
         section: int,
-        orientation: Qt.Orientation,  # noqa: N802
+        orientation: Qt.Orientation,
         role: int = Qt.ItemDataRole.DisplayRole,
     ) -> Any:
         if role != Qt.ItemDataRole.DisplayRole or self.data_ is None:
@@ -540,7 +540,7 @@ class KpiFormModel(QAbstractTableModel):
     def setData(
         self,
         index: Index,
-        value: Any,  # noqa: N802
+        value: Any,
         role: int = Qt.ItemDataRole.EditRole,
     ) -> bool:
         if (
@@ -612,7 +612,7 @@ class KpiDelegate(QStyledItemDelegate):
     def createEditor(
         self,
         parent: QWidget,
-        option: QStyleOptionViewItem,  # noqa: N802
+        option: QStyleOptionViewItem,
         index: Index,
     ) -> QWidget:
         item = self._indicator(index) or {}
@@ -650,7 +650,7 @@ class KpiDelegate(QStyledItemDelegate):
     def setModelData(
         self,
         editor: QWidget,
-        model: QAbstractItemModel,  # noqa: N802
+        model: QAbstractItemModel,
         index: Index,
     ) -> None:
         if hasattr(editor, "date") and callable(editor.date):
@@ -717,7 +717,7 @@ class KpiTableView(QTableView):
 
     def moveCursor(
         self,
-        action: QAbstractItemView.CursorAction,  # noqa: N802
+        action: QAbstractItemView.CursorAction,
         modifiers: Qt.KeyboardModifier,
     ) -> QModelIndex:
         if action == QAbstractItemView.CursorAction.MoveNext:
@@ -728,7 +728,7 @@ class KpiTableView(QTableView):
 
     def closeEditor(
         self,
-        editor: QWidget,  # noqa: N802
+        editor: QWidget,
         hint: QAbstractItemDelegate.EndEditHint,
     ) -> None:
         super().closeEditor(editor, hint)
@@ -820,7 +820,7 @@ class KpiOverviewModel(QAbstractTableModel):
     def headerData(
         self,
         section: int,
-        orientation: Qt.Orientation,  # noqa: N802
+        orientation: Qt.Orientation,
         role: int = Qt.ItemDataRole.DisplayRole,
     ) -> Any:
         if orientation != Qt.Orientation.Horizontal or not 0 <= section < self.columnCount():
@@ -878,6 +878,8 @@ class KpiOverviewModel(QAbstractTableModel):
 
 
 __all__ = [
+    "CODE_ROLE",
+    "ROW_KEY_ROLE",
     "KpiDelegate",
     "KpiFormModel",
     "KpiListFilter",
@@ -885,6 +887,4 @@ __all__ = [
     "KpiOverviewModel",
     "KpiRowFilter",
     "KpiTableView",
-    "CODE_ROLE",
-    "ROW_KEY_ROLE",
 ]

@@ -48,7 +48,6 @@ from ui.widgets.status_badge import StatusBadge
 from ui.widgets.table_view import ExcelTableView
 from ui.widgets.undo_actions import undo_redo_actions
 
-
 _announcing: list[QWidget] = []
 
 
@@ -260,7 +259,7 @@ class PlanEditor(SavingEditor, QWidget):
         self,
         text: str,
         slot,
-        shortcut: QKeySequence | str | None = None,  # noqa: ANN001
+        shortcut: QKeySequence | str | None = None,
         tip: str = "",
     ) -> QAction:
         action = QAction(text, self)
@@ -274,7 +273,7 @@ class PlanEditor(SavingEditor, QWidget):
         self.toolbar.addAction(action)
         return action
 
-    def _menu_action(self, text: str, slot) -> QAction:  # noqa: ANN001
+    def _menu_action(self, text: str, slot) -> QAction:
         action = QAction(text, self)
         action.triggered.connect(lambda _checked=False: slot())
         return action
@@ -400,7 +399,7 @@ class PlanEditor(SavingEditor, QWidget):
         self.pending += 1
         self.message.setText(_("Saving…"))
 
-        def work(_p):  # noqa: ANN001, ANN202
+        def work(_p):
             return plan_service.apply_item_changes(
                 store,
                 programme_id,
@@ -515,7 +514,7 @@ class PlanEditor(SavingEditor, QWidget):
     def mark_complete(self) -> None:
         store, programme_id, year = self.ctx.store, self.programme_id, self.fiscal_year
 
-        def done(problems: list) -> None:  # noqa: ANN001
+        def done(problems: list) -> None:
             if problems:
                 self._show_problem(
                     _("The plan cannot be marked complete yet:")
@@ -623,7 +622,7 @@ class ReviewBar(QWidget):
         text = self.text.text()
         store, form = self.ctx.store, self.form_code
 
-        def done(_r) -> None:  # noqa: ANN001
+        def done(_r) -> None:
             self.text.clear()
             self.message.setText(_("Saved."))
             self.reviewed.emit()
@@ -681,7 +680,7 @@ class PlansScreen(QWidget):
             return
         ctx = self.ctx
 
-        def work(_p):  # noqa: ANN001, ANN202
+        def work(_p):
             office = office_service.this_office(ctx.store)
             return (office.level if office else None), load_programmes(ctx)
 

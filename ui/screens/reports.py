@@ -72,10 +72,10 @@ def run_report(
     on_done,
     on_error,
     remember: bool = False,
-):  # noqa: ANN001, ANN201
+):
     """Makes one report file in the worker; ``on_done(path)`` / ``on_error(message)``."""
-    from lev_desktop.errors import describe_error
     from exports.reports import ReportDataError, generate
+    from lev_desktop.errors import describe_error
 
     store = ctx.store
 

@@ -76,7 +76,7 @@ class GeneralTab(QWidget):
         form.addRow(buttons)
         self.save_button.clicked.connect(self.save)
 
-    def load(self, office, values: dict) -> None:  # noqa: ANN001
+    def load(self, office, values: dict) -> None:
         if office is not None:
             self.code.setText(office.code)
             text = Level(office.level).label
@@ -102,13 +102,13 @@ class GeneralTab(QWidget):
             self.saved.setText(_("Please enter the office name."))
             return
 
-        def work(_progress):  # noqa: ANN202
+        def work(_progress):
             if code:
                 update_office(store, code, name=name, phone=phone)
             store.set_setting("officer_name", officer)
             options.save(store, {"language": language})
 
-        def done(_result) -> None:  # noqa: ANN001
+        def done(_result) -> None:
             self.saved.setText(_("Saved."))
             ctx.office_changed.emit()
             ctx.data_changed.emit("offices")
@@ -349,7 +349,7 @@ class SettingsScreen(QWidget):
         )
         self._refresh_current()
 
-    def _loaded(self, result) -> None:  # noqa: ANN001
+    def _loaded(self, result) -> None:
         office, self.values = result
         self.office = office
         self.general.load(office, self.values)
@@ -379,7 +379,7 @@ class SettingsScreen(QWidget):
     def save_options(self, values: dict, saved_label: QLabel) -> None:
         store = self.ctx.store
 
-        def done(_result) -> None:  # noqa: ANN001
+        def done(_result) -> None:
             self.values.update(values)
             saved_label.setText(_("Saved."))
             self.ctx.data_changed.emit("settings")

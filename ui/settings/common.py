@@ -9,7 +9,7 @@ from lev_desktop.i18n import _
 from ui.style import row_height
 
 
-def make_table(model, parent: QWidget | None = None, *, stretch: int = -1) -> QTableView:  # noqa: ANN001
+def make_table(model, parent: QWidget | None = None, *, stretch: int = -1) -> QTableView:
     """A read-only table with rows tall enough for Thai marks."""
     view = QTableView(parent)
     view.setModel(model)

@@ -30,7 +30,7 @@ from ui.setup_wizard import LAO_TYPE_CHOICES
 class LaoDialog(QDialog):
     """Add or edit one LAO."""
 
-    def __init__(self, province_code: str | None, office=None, parent: QWidget | None = None):  # noqa: ANN001
+    def __init__(self, province_code: str | None, office=None, parent: QWidget | None = None):
         super().__init__(parent)
         self.setWindowTitle(_("Edit LAO") if office is not None else _("Add an LAO"))
         self.province_code = province_code
@@ -91,7 +91,7 @@ class LaoDialog(QDialog):
 class ImportPreviewDialog(QDialog):
     """What the spreadsheet holds, row by row, before anything is written."""
 
-    def __init__(self, preview, file_name: str, parent: QWidget | None = None):  # noqa: ANN001
+    def __init__(self, preview, file_name: str, parent: QWidget | None = None):
         super().__init__(parent)
         self.preview = preview
         self.setWindowTitle(_("Import LAOs from {name}").format(name=file_name))
@@ -179,7 +179,7 @@ class LaoTab(QWidget):
             lambda _p: (this_office(store), area_laos(store)), on_success=self._loaded, owner=self
         )
 
-    def _loaded(self, result) -> None:  # noqa: ANN001
+    def _loaded(self, result) -> None:
         self.office, laos = result
         self.model.set_rows(sorted(laos, key=lambda o: o.code))
         fit_columns(self.table, stretch=1)
@@ -212,7 +212,7 @@ class LaoTab(QWidget):
 
         store = self.ctx.store
 
-        def work(_progress):  # noqa: ANN202
+        def work(_progress):
             if not values["code"]:
                 existing = {o.code for o in list_offices(store)}
                 values["code"] = next_lao_code(existing, values["district_code"], 1)
@@ -241,7 +241,7 @@ class LaoTab(QWidget):
         store = self.ctx.store
         province = self.province_code()
 
-        def work(_progress):  # noqa: ANN202
+        def work(_progress):
             existing = [(o.code, o.name, o.district_code) for o in list_offices(store)]
             return read_lao_list(path, province_code=province, existing=existing)
 
@@ -255,8 +255,8 @@ class LaoTab(QWidget):
         )
 
     def _import_failed(self, exc: BaseException) -> None:
-        from lev_desktop.errors import describe_error
         from exports.xlsx.lao_list import LaoListError
+        from lev_desktop.errors import describe_error
 
         if isinstance(exc, LaoListError):
             message = str(exc)
@@ -272,14 +272,14 @@ class LaoTab(QWidget):
         self.last_message = message
         warn(self, _("Cannot import the LAO list"), message)
 
-    def _show_preview(self, preview, file_name: str) -> None:  # noqa: ANN001
+    def _show_preview(self, preview, file_name: str) -> None:
         dialog = ImportPreviewDialog(preview, file_name, self)
         dialog.accepted.connect(lambda: self.apply_preview(preview))
         self.preview_dialog = dialog
         dialog.setWindowModality(Qt.WindowModality.WindowModal)
         dialog.show()
 
-    def apply_preview(self, preview) -> None:  # noqa: ANN001
+    def apply_preview(self, preview) -> None:
         from lev_desktop.services.offices import add_laos
 
         store = self.ctx.store

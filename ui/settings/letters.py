@@ -26,7 +26,7 @@ from ui.widgets.date_edit import BEDateEdit
 
 
 class AddLetterDialog(QDialog):
-    def __init__(self, programmes: list, next_receipt: str, parent: QWidget | None = None):  # noqa: ANN001
+    def __init__(self, programmes: list, next_receipt: str, parent: QWidget | None = None):
         super().__init__(parent)
         self.setWindowTitle(_("Register an incoming letter"))
         now = dt.datetime.now()
@@ -117,7 +117,7 @@ class AddLetterDialog(QDialog):
         }
 
 
-def next_receipt_no(letters: list) -> str:  # noqa: ANN001
+def next_receipt_no(letters: list) -> str:
     numbers = []
     for letter in letters:
         head = letter.receipt_no.split("/")[0].strip()
@@ -161,7 +161,7 @@ class LettersTab(QWidget):
             owner=self,
         )
 
-    def _loaded(self, result) -> None:  # noqa: ANN001
+    def _loaded(self, result) -> None:
         letters, self.programmes = result
         self.model.programmes = {p.id: p.code for p in self.programmes}
         self.model.set_rows(letters)

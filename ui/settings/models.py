@@ -29,7 +29,7 @@ class RowsModel(QAbstractTableModel):
 
     columns: Sequence[Column] = ()
 
-    def __init__(self, rows: Sequence[Any] = (), parent=None):  # noqa: ANN001
+    def __init__(self, rows: Sequence[Any] = (), parent=None):
         super().__init__(parent)
         self._rows: list[Any] = list(rows)
 
@@ -53,7 +53,7 @@ class RowsModel(QAbstractTableModel):
     def headerData(
         self,
         section: int,
-        orientation: Qt.Orientation,  # noqa: N802
+        orientation: Qt.Orientation,
         role: int = Qt.ItemDataRole.DisplayRole,
     ) -> Any:
         if role != Qt.ItemDataRole.DisplayRole:
@@ -91,7 +91,7 @@ def _lao_type(value: str | None) -> str:
     return LaoType(value).abbreviation
 
 
-def _route(office) -> str:  # noqa: ANN001
+def _route(office) -> str:
     if not office.lao_type:
         return ""
     if LaoType(office.lao_type).reports_via_district:
@@ -116,11 +116,11 @@ class LaoPreviewModel(RowsModel):
 
     def __init__(
         self, rows: Sequence[Any] = (), parent=None, existing_codes: set[str] | None = None
-    ):  # noqa: ANN001
+    ):
         super().__init__(rows, parent)
         self.existing_codes = existing_codes or set()
 
-    def _check(self, row) -> str:  # noqa: ANN001
+    def _check(self, row) -> str:
         if row.problems:
             return _("Skipped: {problems}").format(problems="; ".join(row.problems))
         return _("Updates the LAO already listed") if row.code in self.existing_codes else _("New")
@@ -164,7 +164,7 @@ class LetterTableModel(RowsModel):
 
     def __init__(
         self, rows: Sequence[Any] = (), parent=None, programmes: dict[str, str] | None = None
-    ):  # noqa: ANN001
+    ):
         super().__init__(rows, parent)
         self.programmes = programmes or {}
 

@@ -89,7 +89,7 @@ def _sends_to(value: str | None) -> str:
         return value
 
 
-def programme_html(programme) -> str:  # noqa: ANN001
+def programme_html(programme) -> str:
     e = html.escape
     letter = programme.letter or {}
     parts = [f"<h3>{e(programme.name)}</h3>"]
@@ -157,7 +157,7 @@ def programme_html(programme) -> str:  # noqa: ANN001
 
 
 class CreateProgrammeDialog(QDialog):
-    def __init__(self, programmes: list, fiscal_year: int, parent: QWidget | None = None):  # noqa: ANN001
+    def __init__(self, programmes: list, fiscal_year: int, parent: QWidget | None = None):
         super().__init__(parent)
         self.setWindowTitle(_("Create a programme from a template"))
         form = QFormLayout(self)
@@ -224,7 +224,7 @@ class LetterFieldsDialog(QDialog):
         ("phone", N_("Telephone")),
     )
 
-    def __init__(self, programme, parent: QWidget | None = None):  # noqa: ANN001
+    def __init__(self, programme, parent: QWidget | None = None):
         super().__init__(parent)
         self.setWindowTitle(_("Directive letter of {code}").format(code=programme.code))
         self.letter = dict(programme.letter or {})
@@ -308,7 +308,7 @@ class ProgrammesTab(QWidget):
         store = self.ctx.store
         self.ctx.runner.run(lambda _p: list_programmes(store), on_success=self._loaded, owner=self)
 
-    def _loaded(self, programmes: list) -> None:  # noqa: ANN001
+    def _loaded(self, programmes: list) -> None:
         current = self.selected()
         wanted = self._select_code or (current.code if current is not None else None)
         self.model.set_rows(programmes)
@@ -319,7 +319,7 @@ class ProgrammesTab(QWidget):
             self._show(row)
         self._select_code = None
 
-    def selected(self):  # noqa: ANN201
+    def selected(self):
         index = self.table.currentIndex()
         if not index.isValid() or index.row() >= self.model.rowCount():
             return None
@@ -348,7 +348,7 @@ class ProgrammesTab(QWidget):
         store = self.ctx.store
         self._select_code = values["code"]
 
-        def work(_progress):  # noqa: ANN202
+        def work(_progress):
             return create_from_template(
                 store,
                 values["template"],

@@ -104,7 +104,7 @@ class AuditModel(QAbstractTableModel):
         N_("After"),
     ]
 
-    def __init__(self, rows: list[AuditRow] | None = None, parent=None):  # noqa: ANN001
+    def __init__(self, rows: list[AuditRow] | None = None, parent=None):
         super().__init__(parent)
         self.rows: list[AuditRow] = []
         self.set_rows(rows or [])

@@ -9,8 +9,8 @@ The widgets only present: ``services.consolidation.build_board`` runs on the wor
 from __future__ import annotations
 
 from collections.abc import Sequence
-from html import escape
 from decimal import Decimal
+from html import escape
 from typing import Any
 
 from PySide6.QtCore import (
@@ -169,7 +169,7 @@ class BoardTableModel(QAbstractTableModel):
     def headerData(
         self,
         section: int,
-        orientation: Qt.Orientation,  # noqa: N802
+        orientation: Qt.Orientation,
         role: int = Qt.ItemDataRole.DisplayRole,
     ) -> Any:
         if orientation != Qt.Orientation.Horizontal:
@@ -312,7 +312,7 @@ class TextTableModel(QAbstractTableModel):
     def headerData(
         self,
         section: int,
-        orientation: Qt.Orientation,  # noqa: N802
+        orientation: Qt.Orientation,
         role: int = Qt.ItemDataRole.DisplayRole,
     ) -> Any:
         if (

@@ -82,7 +82,7 @@ class MonthPopup(QFrame):
         self.header_labels: list[QLabel] = []
         self._render()
 
-    def _nav(self, text: str, tip: str, slot) -> QToolButton:  # noqa: ANN001
+    def _nav(self, text: str, tip: str, slot) -> QToolButton:
         button = QToolButton(text=text)
         button.setToolTip(tip)
         button.setAutoRaise(True)
@@ -283,7 +283,7 @@ class BEDateEdit(QWidget):
         self.popup.move(self.mapToGlobal(QPoint(0, self.height())))
         self.popup.show()
 
-    def eventFilter(self, watched, event) -> bool:  # noqa: ANN001, N802
+    def eventFilter(self, watched, event) -> bool:  # noqa: N802
         if watched is self.line:
             if event.type() == QEvent.Type.FocusIn:
                 if self._date is not None and not self.error:
@@ -304,7 +304,7 @@ class BEDateEdit(QWidget):
 class BEDateDelegate(QStyledItemDelegate):
     """Table cells holding dates: shown as "15 ก.พ. 2568", edited with BEDateEdit."""
 
-    def displayText(self, value, locale) -> str:  # noqa: ANN001, N802
+    def displayText(self, value, locale) -> str:  # noqa: N802
         if isinstance(value, dt.date):
             return format_date(value, "short")
         return super().displayText(value, locale)
@@ -312,7 +312,7 @@ class BEDateDelegate(QStyledItemDelegate):
     def createEditor(
         self,
         parent: QWidget,
-        option: QStyleOptionViewItem,  # noqa: N802
+        option: QStyleOptionViewItem,
         index: QModelIndex,
     ) -> QWidget:
         editor = BEDateEdit(parent)
@@ -323,7 +323,7 @@ class BEDateDelegate(QStyledItemDelegate):
         value = index.data(Qt.ItemDataRole.EditRole)
         editor.setDate(value if isinstance(value, dt.date) else None)  # type: ignore[attr-defined]
 
-    def setModelData(self, editor: QWidget, model, index: QModelIndex) -> None:  # noqa: ANN001, N802
+    def setModelData(self, editor: QWidget, model, index: QModelIndex) -> None:  # noqa: N802
         if editor.hasError():  # type: ignore[attr-defined]
             return  # keep the old value; the editor shows the Thai message
         model.setData(index, editor.date(), Qt.ItemDataRole.EditRole)  # type: ignore[attr-defined]

@@ -32,7 +32,7 @@ from ui.widgets.deadline_models import HolidayModel, LaoStatesModel
 class HolidayDialog(QDialog):
     """Lists the holidays of a year; adds and removes days (the table is this database's)."""
 
-    def __init__(self, ctx: AppContext, year: int, parent=None):  # noqa: ANN001
+    def __init__(self, ctx: AppContext, year: int, parent=None):
         super().__init__(parent)
         self.ctx = ctx
         self.changed = False
@@ -99,7 +99,7 @@ class HolidayDialog(QDialog):
         year = self.year.currentData()
         store = self.ctx.store
 
-        def load(_progress):  # noqa: ANN001, ANN202
+        def load(_progress):
             return [(h.day, h.name, h.source) for h in engine.list_holidays(store, year)]
 
         self.ctx.runner.run(load, on_success=self.model.set_rows, owner=self)
@@ -118,7 +118,7 @@ class HolidayDialog(QDialog):
             return
         store = self.ctx.store
 
-        def save(_progress):  # noqa: ANN001, ANN202
+        def save(_progress):
             engine.set_holiday(store, day, name)
             return day
 
@@ -143,7 +143,7 @@ class HolidayDialog(QDialog):
         day, _name, _source = self.model.rows[rows[0].row()]
         store = self.ctx.store
 
-        def drop(_progress):  # noqa: ANN001, ANN202
+        def drop(_progress):
             engine.remove_holiday(store, day)
 
         def dropped(_result: object) -> None:
@@ -156,7 +156,7 @@ class HolidayDialog(QDialog):
 class LaoStatesDialog(QDialog):
     """Which LAOs under this office are done, pending or late for one deadline."""
 
-    def __init__(self, ctx: AppContext, item: Item, parent=None):  # noqa: ANN001
+    def __init__(self, ctx: AppContext, item: Item, parent=None):
         super().__init__(parent)
         self.ctx = ctx
         self.item = item
@@ -185,12 +185,12 @@ class LaoStatesDialog(QDialog):
         layout.addWidget(buttons)
         store, deadline = ctx.store, item.deadline
 
-        def load(_progress):  # noqa: ANN001, ANN202
+        def load(_progress):
             return engine.completeness(store, deadline)
 
         ctx.runner.run(load, on_success=self.show_rows, owner=self)
 
-    def show_rows(self, rows: list) -> None:  # noqa: ANN001
+    def show_rows(self, rows: list) -> None:
         self.model.set_rows(rows)
         summary = engine.LaoSummary.of(rows)
         self.summary.setText(
@@ -200,5 +200,5 @@ class LaoStatesDialog(QDialog):
         )
 
 
-def show_error(parent, text: str) -> None:  # noqa: ANN001
+def show_error(parent, text: str) -> None:
     QMessageBox.warning(parent, _("LEV Desktop"), text)

@@ -38,7 +38,7 @@ class AgendaModel(QAbstractTableModel):
         N_("Note"),
     )
 
-    def __init__(self, parent=None):  # noqa: ANN001
+    def __init__(self, parent=None):
         super().__init__(parent)
         self.items: list[Item] = []
         self.lao_type: str | None = None
@@ -58,7 +58,7 @@ class AgendaModel(QAbstractTableModel):
     def headerData(
         self,
         section: int,
-        orientation: Qt.Orientation,  # noqa: N802
+        orientation: Qt.Orientation,
         role: int = Qt.ItemDataRole.DisplayRole,
     ) -> Any:
         if role != Qt.ItemDataRole.DisplayRole:
@@ -115,7 +115,7 @@ class AgendaModel(QAbstractTableModel):
 class MonthModel(QAbstractTableModel):
     """A month as weeks × 7 days; each cell holds the deadlines that fall (or run) on it."""
 
-    def __init__(self, parent=None):  # noqa: ANN001
+    def __init__(self, parent=None):
         super().__init__(parent)
         self.year, self.month = 2025, 1
         self.week_start = 6  # datetime weekday: 0 Monday … 6 Sunday
@@ -175,7 +175,7 @@ class MonthModel(QAbstractTableModel):
     def headerData(
         self,
         section: int,
-        orientation: Qt.Orientation,  # noqa: N802
+        orientation: Qt.Orientation,
         role: int = Qt.ItemDataRole.DisplayRole,
     ) -> Any:
         if role != Qt.ItemDataRole.DisplayRole:
@@ -232,7 +232,7 @@ class MonthModel(QAbstractTableModel):
 class HolidayModel(QAbstractTableModel):
     COLUMNS = (N_("Date"), N_("Holiday"), N_("Added by"))
 
-    def __init__(self, parent=None):  # noqa: ANN001
+    def __init__(self, parent=None):
         super().__init__(parent)
         self.rows: list[tuple[dt.date, str, str]] = []
 
@@ -250,7 +250,7 @@ class HolidayModel(QAbstractTableModel):
     def headerData(
         self,
         section: int,
-        orientation: Qt.Orientation,  # noqa: N802
+        orientation: Qt.Orientation,
         role: int = Qt.ItemDataRole.DisplayRole,
     ) -> Any:
         if (
@@ -281,7 +281,7 @@ class LaoStatesModel(QAbstractTableModel):
 
     COLUMNS = (N_("LAO"), N_("Type"), N_("Status"), N_("Form status"), N_("Reported on"))
 
-    def __init__(self, parent=None):  # noqa: ANN001
+    def __init__(self, parent=None):
         super().__init__(parent)
         self.rows: list[LaoState] = []
 
@@ -299,7 +299,7 @@ class LaoStatesModel(QAbstractTableModel):
     def headerData(
         self,
         section: int,
-        orientation: Qt.Orientation,  # noqa: N802
+        orientation: Qt.Orientation,
         role: int = Qt.ItemDataRole.DisplayRole,
     ) -> Any:
         if (

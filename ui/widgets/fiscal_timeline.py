@@ -21,7 +21,7 @@ class FiscalTimeline(QWidget):
     LABEL_W = 300
     ROW_H = 30
 
-    def __init__(self, parent=None):  # noqa: ANN001
+    def __init__(self, parent=None):
         super().__init__(parent)
         self.fiscal_year = 2568
         self.today: dt.date | None = None

@@ -266,7 +266,7 @@ class MonthView(QTableView):
     item_clicked = Signal(object)
     day_clicked = Signal(object)
 
-    def __init__(self, parent=None):  # noqa: ANN001
+    def __init__(self, parent=None):
         super().__init__(parent)
         self.setItemDelegate(MonthDelegate(self))
         self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)

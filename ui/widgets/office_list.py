@@ -117,7 +117,7 @@ class OfficeList(QWidget):
     def selected(self) -> str | None:
         return self._selected
 
-    def _current_changed(self, current, _previous) -> None:  # noqa: ANN001
+    def _current_changed(self, current, _previous) -> None:
         code = current.data(Qt.ItemDataRole.UserRole) if current.isValid() else None
         if code and code != self._selected:
             self._selected = code

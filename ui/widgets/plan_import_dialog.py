@@ -35,7 +35,7 @@ def column_letter(index: int) -> str:
 
 
 class PreviewModel(QAbstractTableModel):
-    def __init__(self, parent=None):  # noqa: ANN001
+    def __init__(self, parent=None):
         super().__init__(parent)
         self.rows: list[list[str]] = []
         self.width = 0

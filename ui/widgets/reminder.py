@@ -29,7 +29,7 @@ from ui.widgets.deadline_models import AgendaModel, ItemRole
 
 
 class ReminderDialog(QDialog):
-    def __init__(self, ctx: AppContext, items: list[Item], days: int, parent=None):  # noqa: ANN001
+    def __init__(self, ctx: AppContext, items: list[Item], days: int, parent=None):
         super().__init__(parent)
         self.ctx = ctx
         self.setWindowTitle(_("Reminder: deadlines"))
@@ -74,7 +74,7 @@ class ReminderDialog(QDialog):
         self.ctx.navigate.emit("calendar", None)
         self.accept()
 
-    def open_index(self, index) -> None:  # noqa: ANN001
+    def open_index(self, index) -> None:
         item: Item | None = index.data(ItemRole)
         if item is None:
             return
@@ -93,7 +93,7 @@ def maybe_show_reminder(
 ) -> None:
     store = ctx.store
 
-    def load(_progress):  # noqa: ANN001, ANN202
+    def load(_progress):
         days = engine.reminder_days(store)
         enabled = store.get_setting("reminder.enabled", True) not in (False, "false", "0", 0)
         return engine.reminders(store, days=days), days, enabled

@@ -81,7 +81,7 @@ class ExcelTableView(QTableView):
             Qt.AlignmentFlag.AlignCenter | Qt.AlignmentFlag.AlignVCenter
         )
 
-    def setModel(self, model) -> None:  # noqa: ANN001, N802
+    def setModel(self, model) -> None:  # noqa: N802
         super().setModel(model)
         if model is not None:
             for signal in (
@@ -132,7 +132,7 @@ class ExcelTableView(QTableView):
     # ---- keyboard ----------------------------------------------------------------------------
     replace_on_edit = False
 
-    def edit(self, index, trigger=QAbstractItemView.EditTrigger.AllEditTriggers, event=None):  # noqa: ANN001, ANN201
+    def edit(self, index, trigger=QAbstractItemView.EditTrigger.AllEditTriggers, event=None):
         """Typing onto a cell replaces its content, as in Excel; F2 or a double click edits it."""
         self.replace_on_edit = trigger == QAbstractItemView.EditTrigger.AnyKeyPressed
         try:
@@ -152,7 +152,7 @@ class ExcelTableView(QTableView):
         if current.isValid() and current.row() + 1 < self.model().rowCount():
             self.setCurrentIndex(self.model().index(current.row() + 1, current.column()))
 
-    def keyPressEvent(self, event) -> None:  # noqa: ANN001, N802
+    def keyPressEvent(self, event) -> None:  # noqa: N802
         if event.matches(QKeySequence.StandardKey.Paste):
             self.paste()
             return
