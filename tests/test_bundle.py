@@ -48,7 +48,7 @@ def test_bundle_builds_and_starts(tmp_path: Path):
     # Qt wraps Thai words only with libthai and its dictionary: both must travel.
     assert list(internal.glob("libthai.so*")), "libthai missing from the bundle"
     assert (internal / "libthai" / "thbrk.tri").exists()
-    assert list((internal / "lev_desktop" / "resources" / "fonts").glob("Sarabun-*.ttf"))
+    assert list((internal / "resources" / "fonts").glob("Sarabun-*.ttf"))
 
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "LEV_DATA_DIR": str(tmp_path / "data")}
     version = subprocess.run(
