@@ -12,8 +12,19 @@ from sqlalchemy import exc as sa_exc
 from lev_desktop.i18n import _
 
 
+def damaged_message() -> str:
+    return _(
+        "The database file is damaged. Restore the newest good backup: when the program "
+        "starts it offers one, or use “lev restore”."
+    )
+
+
 def describe_error(error: BaseException) -> str | None:
     """A message for a known error, or None when the error is a bug."""
+    from db.store import DatabaseDamaged, ForeignRecordError
+
+    if isinstance(error, DatabaseDamaged):
+        return damaged_message()
     if isinstance(error, sa_exc.DBAPIError):
         error = error.orig or error  # type: ignore[assignment]
     if isinstance(error, OSError):
@@ -38,12 +49,7 @@ def describe_error(error: BaseException) -> str | None:
     if isinstance(error, sqlite3.DatabaseError):
         text = str(error).lower()
         if "malformed" in text or "not a database" in text or "corrupt" in text:
-            return _(
-                "The database file is damaged. Restore it from a backup (the .bak.db files "
-                "beside it)."
-            )
-    from db.store import ForeignRecordError
-
+            return damaged_message()
     if isinstance(error, ForeignRecordError):
         return _(
             "This record belongs to office {office}; it can be read here but not changed."

@@ -18,6 +18,7 @@ OPTIONS: dict[str, tuple[type, Any]] = {
     "print.garuda_image": (str, ""),  # path of the Garuda (ตราครุฑ) image for letters
     "calendar.week_start": (str, "mon"),  # "mon" | "sun"
     "reminder.days": (int, 7),  # days before a deadline counted as "due soon"
+    "backup.second_folder": (str, ""),  # a second backup folder (USB stick, shared drive)
 }
 
 

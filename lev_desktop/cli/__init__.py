@@ -15,7 +15,7 @@ from lev_desktop import __version__
 from lev_desktop.i18n import _, install
 
 # Area modules with commands; each has register(subparsers).
-COMMAND_MODULES = ["core", "kpi", "plans", "deadlines", "board", "exchange", "reports"]
+COMMAND_MODULES = ["core", "kpi", "plans", "deadlines", "board", "exchange", "reports", "continuity"]
 
 
 class CliError(Exception):
