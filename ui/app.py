@@ -164,6 +164,8 @@ class Launcher(QObject):
         self.window = None
         self.wizard = None
         self.opening: OpeningWindow | None = opening
+        self.scheduler = None
+        self.restored = None  # the RestoreResult to report once the restored database is open
         wire_runner(self.runner)
 
     def start(self, *, show_opening: bool = True) -> None:
@@ -176,7 +178,7 @@ class Launcher(QObject):
             self.opening.show()
         url = self.url
         self.runner.run(
-            lambda _progress: Store(url),
+            lambda _progress: Store(url, check=True),
             label=_("Opening the database…"),
             on_success=self._opened,
             on_failure=self._open_failed,
@@ -193,8 +195,12 @@ class Launcher(QObject):
         return parsed.render_as_string(hide_password=True)
 
     def _open_failed(self, exc: BaseException) -> None:
+        from db.store import DatabaseDamaged
         from lev_desktop.errors import describe_error
 
+        if isinstance(exc, DatabaseDamaged):
+            self._damaged(exc)
+            return
         message = describe_error(exc)
         if message is None:
             log.exception("cannot open the database", exc_info=exc)
@@ -274,14 +280,136 @@ class Launcher(QObject):
         self.window = MainWindow(self.ctx)
         if self.measure:
             self.window.first_painted.connect(self._report_first_paint)
+        else:
+            # A backup when the window closes and once a day while it is open.
+            from ui.continuity import BackupScheduler
+
+            self.scheduler = BackupScheduler(self.ctx, self.window)
+            self.window.close_guard = self.scheduler.at_close
+        self.ctx.restore_requested.connect(self.restore)
         self.window.show()
         self._close_opening()
-        if not self.measure:
+        if self.restored is not None:
+            self._report_restore()
+        elif not self.measure:
             # What is overdue or due soon: badges in the navigation pane and a short dialog.
             from ui.widgets.reminder import maybe_show_reminder
 
             maybe_show_reminder(self.ctx, self.window)
         self.ready.emit(self.window)
+
+    # ---- restore and a damaged database (ui.continuity) ------------------------------------
+    def db_path(self) -> Path | None:
+        from sqlalchemy.engine import make_url
+
+        parsed = make_url(self.url)
+        if parsed.get_backend_name() != "sqlite" or not parsed.database:
+            return None
+        return Path(parsed.database)
+
+    def restore(self, backup: Path) -> None:
+        """Puts a backup in place of the open database: the window closes (no backup at close:
+        the restore keeps the current database itself), the swap runs on the worker, and the
+        restored database opens like at start."""
+        db_path = self.db_path()
+        if db_path is None:
+            return
+        self.opening = OpeningWindow(self._describe())
+        self.opening.status.setText(_("Restoring the backup…"))
+        self.opening.show()
+        window, self.window = self.window, None
+        if window is not None:
+            window.close_guard = None
+            window.close()
+            window.deleteLater()
+        self.scheduler = None
+        if self.store is not None:
+            self.store.dispose()
+            self.store = None
+        self._swap(db_path, Path(backup))
+
+    def _swap(self, db_path: Path, backup: Path) -> None:
+        from ui.continuity import RestoreFlow
+
+        flow = RestoreFlow(self.runner, self)
+
+        def done(result) -> None:
+            self.restored = result
+            self.start()
+
+        def failed(message: str) -> None:
+            from ui.settings.common import warn
+
+            # The database is as it was: open it again once the officer has read why.
+            box = warn(self.opening, _("Restore a backup"), message)
+            box.finished.connect(lambda _r: self.start())
+            self.restore_warning = box
+
+        flow.finished.connect(done)
+        flow.failed.connect(failed)
+        flow.swap(db_path, backup, self.opening)
+
+    def _report_restore(self) -> None:
+        from lev_desktop.continuity.keysafe import key_state
+        from lev_desktop.thai_format import format_datetime
+        from ui.continuity import ask_key_password
+
+        result, self.restored = self.restored, None
+        text = _("Restored. The database is now the backup of {when}").format(
+            when=format_datetime(result.info.made_at)
+        )
+        if result.kept is not None:
+            text += "\n" + _("The database as it was is kept in {path}").format(path=result.kept)
+        box = QMessageBox(
+            QMessageBox.Icon.Information, _("Restore a backup"), text, parent=self.window
+        )
+        box.setWindowModality(Qt.WindowModality.WindowModal)
+        store, window, ctx = self.store, self.window, self.ctx
+
+        def key_check(state) -> None:
+            if state is not None and state.restorable and window is not None:
+                ask_key_password(ctx, window)
+
+        box.finished.connect(
+            lambda _r: ctx.runner.run(
+                lambda _p: key_state(store), on_success=key_check, owner=window
+            )
+        )
+        box.show()
+
+    def _damaged(self, exc) -> None:
+        """A damaged file at start: find the newest good backup, explain, offer to restore."""
+        from ui.continuity import find_newest_good
+
+        db_path = Path(exc.path)
+        if self.opening is not None:
+            self.opening.status.setText(_("The database is damaged: looking for a good backup…"))
+        self.runner.run(
+            lambda _p: find_newest_good(db_path),
+            label=_("Looking for a good backup…"),
+            on_success=lambda best: self._offer_restore(db_path, exc.problems, best),
+            owner=self.opening,
+            cancellable=False,
+        )
+
+    def _offer_restore(self, db_path: Path, problems: list[str], best) -> None:
+        from ui.continuity import DamagedDialog
+
+        dialog = DamagedDialog(db_path, problems, best)
+        self._close_opening()
+        self.damaged_dialog = dialog
+
+        def chosen(result: int) -> None:
+            if result and dialog.chosen is not None:
+                self.opening = OpeningWindow(self._describe())
+                self.opening.status.setText(_("Restoring the backup…"))
+                self.opening.show()
+                self._swap(db_path, dialog.chosen)
+            else:
+                QApplication.exit(2)
+
+        dialog.finished.connect(chosen)
+        dialog.show()
 
     def _report_first_paint(self) -> None:
         print(f"FIRST_PAINT {time.perf_counter() - _T0:.3f}", flush=True)

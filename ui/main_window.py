@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import traceback
+from collections.abc import Callable
 
 from PySide6.QtCore import QEvent, QModelIndex, QObject, QRect, QSize, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import (
@@ -154,6 +155,9 @@ class MainWindow(QMainWindow):
         self.specs: dict[str, object] = {}
         self._broken: set[str] = set()
         self._closing = False
+        # Asked before the window closes; False keeps it open (a backup at close runs first
+        # and closes the window when done). Set by the Launcher (ui.continuity).
+        self.close_guard: Callable[[], bool] | None = None
 
         central = QWidget()
         layout = QHBoxLayout(central)
@@ -413,6 +417,9 @@ class MainWindow(QMainWindow):
 
     # ---- closing ---------------------------------------------------------------------
     def closeEvent(self, event) -> None:  # noqa: N802
+        if self.close_guard is not None and not self._closing and not self.close_guard():
+            event.ignore()
+            return
         self._closing = True
         runner = self.ctx.runner
         if runner.active:

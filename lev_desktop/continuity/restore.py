@@ -71,11 +71,11 @@ def count_label(table: str) -> str:
 
 
 def describe_counts(counts: dict[str, int]) -> str:
-    """ "แผนปฏิบัติงาน 3 · โครงการในแผน 24 · …" in the order of ``COUNTED``."""
+    """ "แผนปฏิบัติงาน 3 · โครงการในแผน 24 · …" in the order of ``COUNTED`` (none: left out)."""
     return " · ".join(
         f"{count_label(table)} {format_number(counts[table])}"
         for table in COUNTED
-        if table in counts
+        if counts.get(table)
     )
 
 

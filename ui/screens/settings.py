@@ -27,6 +27,7 @@ from lev_desktop.domain.offices import LaoType, Level
 from lev_desktop.i18n import N_, _
 from ui.context import AppContext
 from ui.screens import ScreenSpec
+from ui.settings.backups import BackupsTab
 from ui.settings.laos import LaoTab
 from ui.settings.letters import LettersTab
 from ui.settings.programmes import ProgrammesTab
@@ -278,7 +279,16 @@ class AboutTab(QWidget):
 
 
 class SettingsScreen(QWidget):
-    TAB_KEYS = ("general", "printing", "calendar", "laos", "programmes", "letters", "about")
+    TAB_KEYS = (
+        "general",
+        "printing",
+        "calendar",
+        "laos",
+        "programmes",
+        "letters",
+        "backups",
+        "about",
+    )
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None):
         super().__init__(parent)
@@ -296,6 +306,7 @@ class SettingsScreen(QWidget):
         self.laos = LaoTab(ctx)
         self.programmes = ProgrammesTab(ctx)
         self.letters = LettersTab(ctx)
+        self.backups = BackupsTab(ctx)
         self.about = AboutTab()
         self.pages = {
             "general": self.general,
@@ -304,6 +315,7 @@ class SettingsScreen(QWidget):
             "laos": self.laos,
             "programmes": self.programmes,
             "letters": self.letters,
+            "backups": self.backups,
             "about": self.about,
         }
         labels = {
@@ -313,6 +325,7 @@ class SettingsScreen(QWidget):
             "laos": _("LAOs in the area"),
             "programmes": _("Programmes"),
             "letters": _("Incoming letters"),
+            "backups": _("Backups"),
             "about": _("About"),
         }
         for key in self.TAB_KEYS:
