@@ -26,7 +26,7 @@ def describe_error(error: BaseException) -> str | None:
     if isinstance(error, DatabaseDamaged):
         return damaged_message()
     if isinstance(error, sa_exc.DBAPIError):
-        error = error.orig or error  # type: ignore[assignment]
+        error = error.orig or error
     if isinstance(error, OSError):
         if error.errno == errno.ENOSPC:
             return _("The disk is full. Free some space and try again; nothing was changed.")
