@@ -124,11 +124,8 @@ def main(argv: list[str] | None = None) -> int:
         app = QApplication.instance() or QApplication([])
         store = Store(path)
         runner = Runner()
-        idle = lateness_during(
-            lambda done: __import__("PySide6.QtCore").QtCore.QTimer.singleShot(
-                int(statistics.median(result["backup_s"]) * 1000), done
-            )
-        )
+        pause_ms = int(statistics.median(result["backup_s"]) * 1000)
+        idle = lateness_during(lambda done: QTimer.singleShot(pause_ms, done))
         through_runner = lateness_during(
             lambda done: runner.run(
                 lambda _p: backups.make_backup(store),

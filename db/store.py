@@ -13,6 +13,7 @@ writes records exactly as received. A workstation never edits another office's r
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import decimal
 import json
@@ -260,10 +261,8 @@ def backup_sqlite(source_path: Path, target: Path, *, made_at: dt.datetime | Non
         os.replace(tmp, target)
     except BaseException:
         for leftover in (tmp, tmp.with_name(tmp.name + "-journal")):
-            try:
+            with contextlib.suppress(OSError):  # the drive is gone: nothing left to clean
                 leftover.unlink(missing_ok=True)
-            except OSError:  # the drive is gone: nothing left to clean
-                pass
         raise
     return target
 

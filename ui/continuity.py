@@ -82,11 +82,12 @@ class BackupScheduler(QObject):
 
     def check_daily(self) -> None:
         """A backup when the newest one is a day old (the check itself reads only a folder)."""
-        if not self.enabled or self.running:
+        path = self.ctx.store.path
+        if path is None or self.running:
             return
         from lev_desktop.continuity.backups import backup_due
 
-        if backup_due(self.ctx.store.path):
+        if backup_due(path):
             self.run()
 
     def run(
@@ -362,7 +363,7 @@ class RestoreFlow(QObject):
         )
 
 
-# ---- a damaged database at start ------------------------------------------------------------------
+# ---- a damaged database at start ----------------------------------------------------------------
 
 
 def find_newest_good(db_path: Path) -> BackupInfo | None:

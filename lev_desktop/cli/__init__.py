@@ -15,7 +15,16 @@ from lev_desktop import __version__
 from lev_desktop.i18n import _, install
 
 # Area modules with commands; each has register(subparsers).
-COMMAND_MODULES = ["core", "kpi", "plans", "deadlines", "board", "exchange", "reports", "continuity"]
+COMMAND_MODULES = [
+    "core",
+    "kpi",
+    "plans",
+    "deadlines",
+    "board",
+    "exchange",
+    "reports",
+    "continuity",
+]
 
 
 class CliError(Exception):

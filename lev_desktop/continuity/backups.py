@@ -17,6 +17,7 @@ backup (rotation runs only after a successful copy).
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import errno
 import logging
@@ -280,10 +281,8 @@ def copy_to(source: Path, folder: Path) -> Path:
             os.fsync(dst.fileno())
         os.replace(tmp, target)
     except BaseException:
-        try:
+        with contextlib.suppress(OSError):
             tmp.unlink(missing_ok=True)
-        except OSError:
-            pass
         raise
     return target
 

@@ -15,6 +15,7 @@ than any of them for the offices above.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import os
@@ -141,10 +142,8 @@ def _read_details(path: Path, info: BackupInfo) -> None:
             info.office_code = str(_setting(conn, "office_code") or "")
             made = _setting(conn, BACKUP_MADE_AT)
             if isinstance(made, str):
-                try:
+                with contextlib.suppress(ValueError):
                     info.made_at = dt.datetime.fromisoformat(made)
-                except ValueError:
-                    pass
         if info.office_code and "offices" in tables:
             row = conn.execute(
                 "SELECT name, level FROM offices WHERE code = ?", (info.office_code,)
@@ -192,10 +191,8 @@ def _inspect(checked: Path, shown: Path, *, full: bool) -> BackupInfo:
         if named is not None:
             info.made_at = named.made_at
     if info.made_at is None:
-        try:
+        with contextlib.suppress(OSError):
             info.made_at = dt.datetime.fromtimestamp(shown.stat().st_mtime).replace(microsecond=0)
-        except OSError:
-            pass
     return info
 
 
@@ -425,10 +422,8 @@ def restore_backup(
         ) from exc
     finally:
         for leftover in (copy, copy.with_name(copy.name + "-journal")):
-            try:
+            with contextlib.suppress(OSError):
                 leftover.unlink(missing_ok=True)
-            except OSError:
-                pass
     return RestoreResult(info=info, kept=kept, sequence=sequence)
 
 

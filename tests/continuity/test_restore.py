@@ -223,7 +223,7 @@ def test_a_file_overwritten_with_garbage_is_damaged_not_a_crash(tmp_path: Path):
 
 def _lev(tmp_path: Path, *args: str, stdin: str | None = None) -> subprocess.CompletedProcess:
     env = dict(os.environ)
-    return subprocess.run(  # noqa: PLW1510 - the exit code is what the tests look at
+    return subprocess.run(
         [sys.executable, "-m", "lev_desktop.cli", "--db", str(tmp_path / "lao.db"), *args],
         capture_output=True,
         text=True,

@@ -370,14 +370,18 @@ class BackupsTab(QWidget):
 
             password, repeated = dialog.values()
             store = self.ctx.store
+
+            def written(result: tuple[Path, str]) -> None:
+                inform(
+                    self,
+                    _("The office's key"),
+                    _("Key file written: {path}").format(path=result[0]),
+                )
+                self.refresh()
+
             self.ctx.runner.run(
                 lambda _p: keysafe.export_key(store, Path(target), password, repeated),
-                on_success=lambda r: (
-                    inform(
-                        self, _("The office's key"), _("Key file written: {path}").format(path=r[0])
-                    ),
-                    self.refresh(),
-                ),
+                on_success=written,
                 on_failure=self._key_failed,
                 owner=self,
             )
@@ -408,17 +412,19 @@ class BackupsTab(QWidget):
 
             password, _unused = dialog.values()
             store = self.ctx.store
+
+            def imported(_fingerprint: str) -> None:
+                inform(
+                    self,
+                    _("The office's key"),
+                    _("The office's key is back; packages are signed with it again."),
+                )
+                self.ctx.data_changed.emit("exchange")
+                self.refresh()
+
             self.ctx.runner.run(
                 lambda _p: keysafe.import_key_file(store, Path(path), password),
-                on_success=lambda _fp: (
-                    inform(
-                        self,
-                        _("The office's key"),
-                        _("The office's key is back; packages are signed with it again."),
-                    ),
-                    self.ctx.data_changed.emit("exchange"),
-                    self.refresh(),
-                ),
+                on_success=imported,
                 on_failure=self._key_failed,
                 owner=self,
             )
