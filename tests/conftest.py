@@ -84,3 +84,29 @@ def demo_store(tmp_path: Path, _demo_template: Path):
     store = Store(target)
     yield store
     store.dispose()
+
+
+@pytest.fixture
+def pg_url():
+    """A fresh, empty PostgreSQL database for one test (its URL); dropped afterwards.
+
+    CI starts PostgreSQL on loopback and sets LEV_TEST_PG_URL (.ci/run). Without it the test is
+    skipped locally, but fails under CI so a missing server can never pass silently."""
+    import uuid
+
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    base = os.environ.get("LEV_TEST_PG_URL")
+    if not base:
+        if os.environ.get("CI"):
+            pytest.fail("LEV_TEST_PG_URL is not set under CI: .ci/run must start PostgreSQL")
+        pytest.skip("no PostgreSQL (set LEV_TEST_PG_URL)")
+    name = f"lev_test_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(base, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    yield make_url(base).set(database=name).render_as_string(hide_password=False)
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
+    admin.dispose()

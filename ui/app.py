@@ -94,8 +94,23 @@ def lock_path(url: str) -> Path:
     return folder / f"{digest}.lock"
 
 
-def acquire_lock(url: str) -> QLockFile | None:
-    """The lock for this database, or None when another LEV Desktop window holds it."""
+class _SharedDatabase:
+    """A server database is shared by design (several clerks, optimistic versioning in
+    ``db.store``): there is nothing to lock."""
+
+    def unlock(self) -> None:
+        pass
+
+
+def acquire_lock(url: str) -> QLockFile | _SharedDatabase | None:
+    """The lock for this database, or None when another LEV Desktop window holds it.
+
+    Only a SQLite file is one person's: a PostgreSQL database is opened by as many windows as
+    there are clerks, and the store refuses the second of two saves of one record instead."""
+    from sqlalchemy.engine import make_url
+
+    if make_url(url).get_backend_name() != "sqlite":
+        return _SharedDatabase()
     path = lock_path(url)
     path.parent.mkdir(parents=True, exist_ok=True)
     lock = QLockFile(str(path))
