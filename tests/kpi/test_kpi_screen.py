@@ -15,7 +15,8 @@ from db.models import FormSubmission, KpiValue, Review
 from lev_desktop.services import kpi
 from lev_desktop.services.programmes import builtin_id
 from ui.context import AppContext
-from ui.screens.kpi import SCREEN, KpiScreen
+from ui.screens import screen
+from ui.screens.kpi import KpiScreen
 from ui.screens.kpi_models import KpiFormModel, KpiListModel
 from ui.widgets.status_palette import PALETTE
 
@@ -119,7 +120,7 @@ def db_values(store, programme, period, office=LAO):
 
 
 def test_screen_is_registered():
-    assert SCREEN.key == "kpi" and SCREEN.factory is KpiScreen
+    assert screen("kpi").load() is KpiScreen
 
 
 def test_type_tab_enter_undo_and_the_database_has_it(qtbot, lao_store, make_screen):

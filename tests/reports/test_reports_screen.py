@@ -19,11 +19,11 @@ def screen(qtbot, demo_store):
     for style in ("Regular", "Bold"):
         QFontDatabase.addApplicationFont(str(font_path(style)))
 
-    from ui.screens.reports import SCREEN
+    from ui.screens.reports import ReportsScreen
 
     ctx = AppContext(demo_store)
     ctx.set_fiscal_year(2568)
-    widget = SCREEN.factory(ctx)
+    widget = ReportsScreen(ctx)
     qtbot.addWidget(widget)
     widget.setFont(QFont("Sarabun", 11))
     widget.resize(1280, 760)
