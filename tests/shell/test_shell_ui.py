@@ -62,7 +62,7 @@ def test_main_window_on_demo_db_shows_thai(app, qtbot, demo_store, open_ctx):
     assert labels[0] == "หน้าหลัก" and labels[-1] == "ตั้งค่า"
     assert window.year_combo.currentText() == "ปีงบประมาณ 2568"
     assert str(demo_store.path) in window.db_label.toolTip()
-    # a screen that is not built yet shows the honest page
+    # a screen is built the first time it is shown
     window.show_screen("exchange")
     assert window.stack.currentWidget() is window.page("exchange")
     # badge from the context signal
@@ -368,7 +368,7 @@ def test_table_models(app, qtmodeltester, demo_store, tmp_path):
     qtmodeltester.check(LaoPreviewModel(preview.rows))
 
 
-def test_crash_dialog_and_runner_bug(app, qtbot, lao_store, open_ctx):
+def test_crash_dialog_and_runner_bug(app, qtbot, lao_store, open_ctx, caplog):
     from ui import crash
 
     ctx = open_ctx(lao_store)
@@ -386,6 +386,9 @@ def test_crash_dialog_and_runner_bug(app, qtbot, lao_store, open_ctx):
     dialog.close()
     log = Path(__import__("lev_desktop.paths", fromlist=["log_dir"]).log_dir())
     assert log.exists()
+    # the bug is logged too (the log is what a person sends with a report)
+    assert [r.name for r in caplog.records if r.levelname == "ERROR"] == ["lev_desktop.crash"]
+    assert "deliberate failure for the test" in caplog.records[-1].getMessage()
 
 
 @pytest.mark.slow
