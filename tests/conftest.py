@@ -154,3 +154,33 @@ def demo_store(tmp_path: Path, _demo_template: Path):
     store = Store(target)
     yield store
     store.dispose()
+
+
+@pytest.fixture
+def make_ctx(qtbot):
+    """The one way a test makes an AppContext: ``make_ctx(store)``, at fiscal year 2568 (the
+    demo's) unless ``fiscal_year`` says otherwise (None: the store's own choice), with the
+    application's handling of failed jobs (``wire_runner``). At the end its background jobs are
+    cancelled and waited for, before the store is closed."""
+    from lev_desktop import options
+    from ui.app import wire_runner
+    from ui.context import AppContext
+
+    made: list[AppContext] = []
+
+    def make(store, *, fiscal_year: int | None = 2568) -> AppContext:
+        if fiscal_year is not None:
+            options.save(store, {"fiscal_year": fiscal_year})
+        ctx = AppContext(store)
+        wire_runner(ctx.runner)
+        made.append(ctx)
+        return ctx
+
+    yield make
+    for ctx in made:
+        ctx.runner.cancel_all()
+        ctx.runner.wait(30000)
+    if made:
+        from PySide6.QtWidgets import QApplication
+
+        QApplication.processEvents()

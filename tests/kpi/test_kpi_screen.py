@@ -14,7 +14,6 @@ from sqlalchemy import select
 from db.models import FormSubmission, KpiValue, Review
 from lev_desktop.services import kpi
 from lev_desktop.services.programmes import builtin_id
-from ui.context import AppContext
 from ui.screens import screen
 from ui.screens.kpi import KpiScreen
 from ui.screens.kpi_models import KpiFormModel, KpiListModel
@@ -26,13 +25,9 @@ pytestmark = pytest.mark.qt_log_ignore("This plugin does not support propagateSi
 
 
 @pytest.fixture
-def make_screen(qtbot):
-    made = []
-
+def make_screen(qtbot, make_ctx):
     def make(store):
-        if not store.get_setting("fiscal_year"):
-            store.set_setting("fiscal_year", 2568)
-        ctx = AppContext(store)
+        ctx = make_ctx(store)
         screen = KpiScreen(ctx)
         qtbot.addWidget(screen)
         screen.resize(1166, 708)
@@ -40,12 +35,9 @@ def make_screen(qtbot):
         qtbot.waitExposed(screen)
         screen.activateWindow()
         qtbot.waitUntil(lambda: screen.list_page.loaded, timeout=10000)
-        made.append(ctx)
         return screen, ctx
 
-    yield make
-    for ctx in made:
-        ctx.runner.wait()
+    return make
 
 
 def idle(qtbot, screen):

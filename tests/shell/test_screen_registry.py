@@ -10,7 +10,6 @@ from PySide6.QtWidgets import QLabel, QStyle, QWidget
 
 from lev_desktop.i18n import _
 from lev_desktop.paths import resources_dir
-from ui.context import AppContext
 from ui.screens import SCREENS, Screen, screen
 
 
@@ -31,7 +30,7 @@ def test_one_entry_per_screen_each_loading_its_module():
 
 
 def test_a_screen_that_fails_to_import_gets_a_page_saying_so(
-    qtbot, empty_store, monkeypatch, caplog
+    qtbot, empty_store, monkeypatch, caplog, make_ctx
 ):
     import ui.main_window as main_window
     from ui.main_window import BrokenPage, MainWindow
@@ -44,7 +43,7 @@ def test_a_screen_that_fails_to_import_gets_a_page_saying_so(
     )
     monkeypatch.setattr(main_window, "SCREENS", entries)
     monkeypatch.setattr(main_window, "screen", lambda key: next(e for e in entries if e.key == key))
-    ctx = AppContext(empty_store)
+    ctx = make_ctx(empty_store)
     window = MainWindow(ctx)
     qtbot.addWidget(window)
     with caplog.at_level(logging.ERROR):
@@ -55,4 +54,3 @@ def test_a_screen_that_fails_to_import_gets_a_page_saying_so(
     assert "a bug in the screen module" in caplog.text
     window.show_screen("settings")  # the others still open
     assert not isinstance(window.stack.currentWidget(), BrokenPage)
-    ctx.runner.wait()
