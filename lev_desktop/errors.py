@@ -7,13 +7,10 @@ from __future__ import annotations
 import datetime as dt
 import errno
 import sqlite3
-from typing import TYPE_CHECKING
 
 from sqlalchemy import exc as sa_exc
 
-if TYPE_CHECKING:
-    from db.store import StaleRecordError
-
+from db.store import DatabaseDamaged, ForeignRecordError, StaleRecordError
 from lev_desktop.i18n import N_, _
 
 
@@ -81,8 +78,6 @@ def stale_message(error: StaleRecordError) -> str:
 
 def describe_error(error: BaseException) -> str | None:
     """A message for a known error, or None when the error is a bug."""
-    from db.store import DatabaseDamaged, ForeignRecordError, StaleRecordError
-
     if isinstance(error, DatabaseDamaged):
         return damaged_message()
     if isinstance(error, StaleRecordError):

@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from lev_desktop.cli import CliError, open_store
+from lev_desktop.cli.base import CliError, open_store
 from lev_desktop.i18n import _
 from lev_desktop.thai_format import format_datetime, format_number
 

@@ -4,7 +4,7 @@ The private key lives in ``<data folder>/keys`` (``lev_desktop.exchange.keys``),
 database, so a backup of the database alone would bring back the data but not the identity:
 the district would refuse the next package as signed by another key. When the officer exports
 the key with a password, the same encrypted record is kept in the database's settings
-(``key_escrow``); every backup then carries the key, only encrypted. After a restore on a new
+(``key.escrow``); every backup then carries the key, only encrypted. After a restore on a new
 computer the program sees the record, asks for the password and puts the key back.
 """
 
@@ -15,10 +15,11 @@ from pathlib import Path
 from typing import Any
 
 from db.store import Store
+from lev_desktop import options
 from lev_desktop.exchange import keys
 from lev_desktop.i18n import _
 
-ESCROW_SETTING = "key_escrow"
+ESCROW_SETTING = "key.escrow"  # lev_desktop.options
 
 
 @dataclass(frozen=True)
@@ -39,7 +40,7 @@ class KeyState:
 
 
 def escrow(store: Store) -> dict[str, Any] | None:
-    record = store.get_setting(ESCROW_SETTING)
+    record = options.get(store, ESCROW_SETTING)
     if not isinstance(record, dict):
         return None
     try:
@@ -73,7 +74,7 @@ def export_key(
     keys.check_password(password, repeated)
     path = keys.export_key(office, target, password)
     record = keys.read_protected(path.read_bytes())
-    store.set_setting(ESCROW_SETTING, record)
+    options.save(store, {ESCROW_SETTING: record})
     return path, str(record["fingerprint"])
 
 
@@ -88,7 +89,7 @@ def _install(store: Store, record: dict[str, Any], password: str) -> str:
         )
     key = keys.unprotect(record, password)
     keys.install_key(office, key)
-    store.set_setting(ESCROW_SETTING, record)
+    options.save(store, {ESCROW_SETTING: record})
     return keys.fingerprint(key)
 
 

@@ -204,7 +204,7 @@ def test_on_a_server_each_computer_keeps_its_own_officer_name(pg_url, tmp_path, 
     first, _unused = _workstations(pg_url)
     monkeypatch.setenv("LEV_DATA_DIR", str(tmp_path / "computer-2"))
     second = Store(pg_url)
-    second.set_setting("officer_name", "นายสมชาย รักษ์โลก")
+    second.set_identity(officer="นายสมชาย รักษ์โลก")
     first.reload_identity()
     second.reload_identity()
     assert (first.officer, second.officer) == ("นางสาวสมใจ ใจดี", "นายสมชาย รักษ์โลก")

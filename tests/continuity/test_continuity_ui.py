@@ -174,7 +174,7 @@ def test_restore_from_settings_reopens_the_restored_database_and_asks_for_the_ke
     fingerprint = keys.office_fingerprint("4801006")
     made = backups.make_backup(store).path
     at_backup = rows(store.path, skip=("settings", "audit_log"))
-    store.set_setting("officer_name", "เปลี่ยนหลังสำรอง")
+    store.set_identity(officer="เปลี่ยนหลังสำรอง")
     store.dispose()
     keys.key_path("4801006").unlink()  # as on a computer that does not have the key
 

@@ -9,10 +9,9 @@ import pytest
 
 
 @pytest.fixture
-def screen(qtbot, demo_store):
+def screen(qtbot, demo_store, make_ctx):
     from PySide6.QtGui import QFont
 
-    from ui.context import AppContext
     from ui.style import load_fonts
 
     # The application loads Sarabun at start; a test of one screen does it itself, the same
@@ -21,18 +20,15 @@ def screen(qtbot, demo_store):
     # could get instead.
     load_fonts()
 
-    from ui.screens.reports import SCREEN
+    from ui.screens.reports import ReportsScreen
 
-    ctx = AppContext(demo_store)
-    ctx.set_fiscal_year(2568)
-    widget = SCREEN.factory(ctx)
+    ctx = make_ctx(demo_store)
+    widget = ReportsScreen(ctx)
     qtbot.addWidget(widget)
     widget.setFont(QFont("Sarabun", 11))
     widget.resize(1280, 760)
     qtbot.waitUntil(lambda: widget.office.count() > 0, timeout=10000)
-    yield widget
-    ctx.runner.cancel_all()
-    ctx.runner.wait(20000)
+    return widget
 
 
 def select_kind(widget, kind):
