@@ -363,7 +363,7 @@ class Launcher(QObject):
     def _report_restore(self) -> None:
         from lev_desktop.continuity.keysafe import key_state
         from lev_desktop.thai_format import format_datetime
-        from ui.continuity import ask_key_password
+        from ui.settings.backups import ask_key_password
 
         result, self.restored = self.restored, None
         text = _("Restored. The database is now the backup of {when}").format(

@@ -200,7 +200,7 @@ def test_restore_from_settings_reopens_the_restored_database_and_asks_for_the_ke
         lambda: any(b.isVisible() for b in new_window.findChildren(QMessageBox)), timeout=10000
     )
     next(b for b in new_window.findChildren(QMessageBox) if b.isVisible()).accept()
-    from ui.continuity import PasswordDialog
+    from ui.settings.backups import PasswordDialog
 
     qtbot.waitUntil(
         lambda: any(d.isVisible() for d in new_window.findChildren(PasswordDialog)), timeout=10000

@@ -4,18 +4,23 @@ password, import, put back from a restored backup)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QUrl
+from PySide6.QtCore import Qt, QUrl
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
     QFileDialog,
+    QFormLayout,
     QGroupBox,
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -28,6 +33,9 @@ from ui.context import AppContext
 from ui.settings.common import fit_columns, inform, make_table, warn
 from ui.settings.models import Column, RowsModel
 from ui.widgets.status_palette import fg
+
+if TYPE_CHECKING:
+    from lev_desktop.continuity.restore import BackupInfo
 
 
 @dataclass(frozen=True)
@@ -57,6 +65,172 @@ class BackupTableModel(RowsModel):
         Column(N_("Size (KB)"), lambda r: format_number(max(r.size // 1024, 1))),
         Column(N_("Where"), lambda r: r.place, lambda r: str(r.path)),
     )
+
+
+# ---- the dialogs of a restore and of the key (also used at start: ui.continuity) ----------------
+
+
+def backup_summary(info: BackupInfo, current_office: str | None = None) -> str:
+    """The confirmation text: date, office, record counts, integrity check."""
+    from lev_desktop.continuity.restore import describe_counts
+
+    lines = [
+        _("Backup of {when}").format(when=format_datetime(info.made_at)),
+        _("Office: {name} ({code})").format(name=info.office_name, code=info.office_code),
+        _("Records: {counts}").format(counts=describe_counts(info.counts)),
+        _("SQLite integrity check: no problems found")
+        if info.ok
+        else _("SQLite integrity check: {problem}").format(problem=info.problems[0][:160]),
+    ]
+    if current_office and info.office_code and current_office != info.office_code:
+        lines.append(
+            _(
+                "Warning: the database now belongs to office {current}; the backup is of office "
+                "{other}."
+            ).format(current=current_office, other=info.office_code)
+        )
+    return "\n".join(lines)
+
+
+class RestoreConfirm(QMessageBox):
+    """Shows what the backup holds and asks before anything is replaced."""
+
+    def __init__(self, info: BackupInfo, current_office: str | None, parent: QWidget | None):
+        super().__init__(parent)
+        self.setIcon(QMessageBox.Icon.Question)
+        self.setWindowTitle(_("Restore a backup"))
+        self.setText(_("Restore this backup in place of the database?"))
+        self.setInformativeText(
+            backup_summary(info, current_office)
+            + "\n\n"
+            + _(
+                "The current database is kept as a backup first. The program then opens the "
+                "restored database; work done after the backup was made is in the kept copy."
+            )
+        )
+        self.restore_button = self.addButton(_("Restore"), QMessageBox.ButtonRole.AcceptRole)
+        cancel = self.addButton(_("Cancel"), QMessageBox.ButtonRole.RejectRole)
+        self.setDefaultButton(cancel)
+        self.restore_button.setEnabled(info.ok)
+
+
+class PasswordDialog(QDialog):
+    """A password, asked once (to open a key) or twice (to protect one)."""
+
+    def __init__(self, title: str, text: str, *, twice: bool, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setWindowTitle(title)
+        layout = QVBoxLayout(self)
+        label = QLabel(text)
+        label.setWordWrap(True)
+        layout.addWidget(label)
+        form = QFormLayout()
+        self.password = QLineEdit()
+        self.password.setEchoMode(QLineEdit.EchoMode.Password)
+        form.addRow(_("Password"), self.password)
+        self.repeated: QLineEdit | None = None
+        if twice:
+            self.repeated = QLineEdit()
+            self.repeated.setEchoMode(QLineEdit.EchoMode.Password)
+            form.addRow(_("The same password again"), self.repeated)
+        layout.addLayout(form)
+        self.problem = QLabel()
+        self.problem.setObjectName("error")
+        self.problem.setWordWrap(True)
+        self.problem.setStyleSheet(f"color: {fg('overdue').name()};")
+        layout.addWidget(self.problem)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(_("OK"))
+        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(_("Cancel"))
+        buttons.accepted.connect(self._check)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+        self.resize(520, self.sizeHint().height())
+
+    def _check(self) -> None:
+        from lev_desktop.exchange.keys import KeyFileError, check_password
+
+        try:
+            check_password(
+                self.password.text(), self.repeated.text() if self.repeated is not None else None
+            )
+        except KeyFileError as exc:
+            self.problem.setText(str(exc))
+            return
+        self.accept()
+
+    def values(self) -> tuple[str, str | None]:
+        return self.password.text(), self.repeated.text() if self.repeated is not None else None
+
+
+def ask_key_password(
+    ctx: AppContext,
+    parent: QWidget,
+    *,
+    after_restore: bool = True,
+    on_done: Callable[[], None] | None = None,
+) -> None:
+    """The backup carries the office's key: the password puts it back on this computer."""
+    from lev_desktop.continuity import keysafe
+
+    dialog = PasswordDialog(
+        _("The office's key"),
+        _(
+            "The restored database carries the office's key (encrypted). Enter the password it "
+            "was exported with, so that packages are signed with the same key as before and the "
+            "district accepts them without asking again."
+        )
+        if after_restore
+        else _("Enter the password of the office's key."),
+        twice=False,
+        parent=parent,
+    )
+    dialog.setWindowModality(Qt.WindowModality.WindowModal)
+    store = ctx.store
+
+    def chosen(result: int) -> None:
+        if result != QDialog.DialogCode.Accepted:
+            return
+        password, _unused = dialog.values()
+
+        def done(fingerprint: str) -> None:
+            from lev_desktop.exchange.keys import format_fingerprint
+
+            ctx.data_changed.emit("exchange")
+            if on_done is not None:
+                on_done()
+            inform(
+                parent,
+                _("The office's key"),
+                _("The office's key is back; packages are signed with it again.")
+                + "\n\n"
+                + format_fingerprint(fingerprint),
+            )
+
+        def failed(exc: BaseException) -> None:
+            from lev_desktop.exchange.keys import KeyFileError
+
+            if isinstance(exc, KeyFileError):
+                box = warn(parent, _("The office's key"), str(exc))
+                box.finished.connect(
+                    lambda _r: ask_key_password(
+                        ctx, parent, after_restore=after_restore, on_done=on_done
+                    )
+                )
+            else:
+                raise exc
+
+        ctx.runner.run(
+            lambda _p: keysafe.restore_key_from_database(store, password),
+            on_success=done,
+            on_failure=failed,
+            owner=parent,
+        )
+
+    dialog.finished.connect(chosen)
+    dialog.show()
 
 
 def load_backup_page(store) -> dict[str, Any]:
@@ -308,8 +482,6 @@ class BackupsTab(QWidget):
         from lev_desktop.continuity.restore import RestoreError, inspect_backup, refusal
 
         def inspected(info) -> None:
-            from ui.continuity import RestoreConfirm
-
             reason = refusal(info)
             if reason:
                 warn(self, _("Restore a backup"), reason)
@@ -341,8 +513,6 @@ class BackupsTab(QWidget):
 
     # ---- the key ----------------------------------------------------------------------------
     def export_key(self) -> None:
-        from ui.continuity import PasswordDialog
-
         office = self.ctx.office_code or "office"
         target, _filter = QFileDialog.getSaveFileName(
             self,
@@ -390,8 +560,6 @@ class BackupsTab(QWidget):
         dialog.open()
 
     def import_key(self) -> None:
-        from ui.continuity import PasswordDialog
-
         path, _filter = QFileDialog.getOpenFileName(
             self, _("Import a key file"), "", _("LEV Desktop key files (*.levkey)")
         )
@@ -433,8 +601,6 @@ class BackupsTab(QWidget):
         dialog.open()
 
     def restore_key(self) -> None:
-        from ui.continuity import ask_key_password
-
         ask_key_password(self.ctx, self, on_done=self.refresh)
 
     def _key_failed(self, exc: BaseException) -> None:
