@@ -187,8 +187,9 @@ def make_ctx(qtbot):
 
 
 @pytest.fixture
-def pg_url():
-    """A fresh, empty PostgreSQL database for one test (its URL); dropped afterwards.
+def pg_databases():
+    """Makes fresh, empty PostgreSQL databases for one test: ``make()`` returns a URL; every
+    database made is dropped afterwards.
 
     CI starts PostgreSQL on loopback and sets LEV_TEST_PG_URL (.ci/run). Without it the test is
     skipped locally, but fails under CI so a missing server can never pass silently."""
@@ -202,11 +203,24 @@ def pg_url():
         if os.environ.get("CI"):
             pytest.fail("LEV_TEST_PG_URL is not set under CI: .ci/run must start PostgreSQL")
         pytest.skip("no PostgreSQL (set LEV_TEST_PG_URL)")
-    name = f"lev_test_{uuid.uuid4().hex[:10]}"
     admin = create_engine(base, isolation_level="AUTOCOMMIT")
+    made: list[str] = []
+
+    def make() -> str:
+        name = f"lev_test_{uuid.uuid4().hex[:10]}"
+        with admin.connect() as connection:
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
+        made.append(name)
+        return make_url(base).set(database=name).render_as_string(hide_password=False)
+
+    yield make
     with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    yield make_url(base).set(database=name).render_as_string(hide_password=False)
-    with admin.connect() as connection:
-        connection.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
+        for name in made:
+            connection.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
     admin.dispose()
+
+
+@pytest.fixture
+def pg_url(pg_databases):
+    """One fresh, empty PostgreSQL database for one test (its URL)."""
+    return pg_databases()
