@@ -231,6 +231,7 @@ class Launcher(QObject):
         if language and language != i18n.current_language():
             i18n.install(language)
         self.ctx = AppContext(store, self.runner)
+        self.ctx.restore_requested.connect(self.restore)
         if self.demo and not store.office_code:
             self._fill_demo()
         elif not store.office_code:
@@ -297,7 +298,6 @@ class Launcher(QObject):
 
             self.scheduler = BackupScheduler(self.ctx, self.window)
             self.window.close_guard = self.scheduler.at_close
-        self.ctx.restore_requested.connect(self.restore)
         self.window.show()
         self._close_opening()
         if self.restored is not None:
@@ -328,6 +328,11 @@ class Launcher(QObject):
         self.opening = OpeningWindow(self._describe())
         self.opening.status.setText(_("Restoring the backup…"))
         self.opening.show()
+        wizard, self.wizard = self.wizard, None
+        if wizard is not None:  # a restore chosen in the first-start wizard
+            wizard.finished.disconnect(self._wizard_done)
+            wizard.close()
+            wizard.deleteLater()
         window, self.window = self.window, None
         if window is not None:
             window.close_guard = None
