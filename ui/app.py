@@ -1,9 +1,10 @@
 """Start LEV Desktop: ``python -m ui.app [--db PATH_OR_URL] [--demo] [--lang th|en]``.
 
 Start-up order: logging and the crash dialog first (so that anything after is caught), then
-fonts and translations, then one lock per database (a second window on the same file would
-fight over it), then the database is opened on the worker thread while a small "opening"
-window shows, then either the first-start wizard or the main window.
+fonts and translations, then the main window, shown at once: nothing of the database layer
+is imported before its first paint. Then one lock per database (a second window on the same
+file would fight over it), then the database is opened on the worker thread while the window
+says so, then either the first-start wizard or the first screen.
 """
 
 from __future__ import annotations
@@ -18,11 +19,12 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from PySide6.QtCore import QLockFile, QObject, Qt, QTimer, Signal
-from PySide6.QtWidgets import QApplication, QLabel, QMessageBox, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QApplication, QMessageBox
 
 from lev_desktop import APP_NAME, __version__, i18n, options
 from lev_desktop.i18n import _
 from lev_desktop.paths import data_dir, log_dir
+from ui.main_window import MainWindow
 
 log = logging.getLogger("lev_desktop.app")
 
@@ -123,35 +125,8 @@ def acquire_lock(url: str) -> QLockFile | _SharedDatabase | None:
 # ---- the start-up sequence ------------------------------------------------------------------
 
 
-class OpeningWindow(QWidget):
-    """What shows while the database opens (imports, migrations, demo data)."""
-
-    painted = Signal()
-
-    def __init__(self, describe: str = ""):
-        super().__init__()
-        self._painted = False
-        self.setWindowTitle(APP_NAME)
-        layout = QVBoxLayout(self)
-        title = QLabel(_("LEV Desktop"))
-        title.setObjectName("pageTitle")
-        layout.addWidget(title)
-        self.status = QLabel(_("Opening the database…"))
-        layout.addWidget(self.status)
-        self.where = QLabel(describe)
-        self.where.setObjectName("hint")
-        layout.addWidget(self.where)
-        self.resize(460, 140)
-
-    def paintEvent(self, event) -> None:
-        super().paintEvent(event)
-        if not self._painted:
-            self._painted = True
-            QTimer.singleShot(0, self.painted.emit)
-
-
 class Launcher(QObject):
-    """Opens the store off the GUI thread, then shows the wizard or the main window."""
+    """Opens the store off the GUI thread, then shows the wizard or the first screen."""
 
     ready = Signal(object)  # the main window
     failed = Signal(str)
@@ -163,7 +138,7 @@ class Launcher(QObject):
         demo: bool = False,
         language: str | None = None,
         measure: bool = False,
-        opening: OpeningWindow | None = None,
+        window: MainWindow | None = None,
         parent: QObject | None = None,
     ):
         super().__init__(parent)
@@ -176,30 +151,36 @@ class Launcher(QObject):
         self.runner = Runner(self)
         self.store = None
         self.ctx = None
-        self.window = None
+        self.window: MainWindow | None = window
         self.wizard = None
-        self.opening: OpeningWindow | None = opening
         self.scheduler = None
         self.restored = None  # the RestoreResult to report once the restored database is open
         wire_runner(self.runner)
+        if window is not None:
+            self._watch_paints(window)
 
-    def start(self, *, show_opening: bool = True) -> None:
+    def start(self) -> None:
         from db.store import Store
 
-        if self.opening is not None:
-            self.opening.where.setText(self._describe())
-        elif show_opening:
-            self.opening = OpeningWindow(self._describe())
-            self.opening.show()
+        if self.window is None:
+            self.window = MainWindow()
+            self._watch_paints(self.window)
+            self.window.show()
+        self.window.set_waiting(_("Opening the database…") + "\n" + self._describe())
         url = self.url
         self.runner.run(
             lambda _progress: Store(url, check=True),
             label=_("Opening the database…"),
             on_success=self._opened,
             on_failure=self._open_failed,
-            owner=self.opening,
+            owner=self.window,
             cancellable=False,
         )
+
+    def _watch_paints(self, window: MainWindow) -> None:
+        if self.measure:
+            window.first_painted.connect(self._report_first_paint)
+            window.screen_ready.connect(self._report_screen_ready)
 
     def _describe(self) -> str:
         from sqlalchemy.engine import make_url
@@ -220,7 +201,8 @@ class Launcher(QObject):
         if message is None:
             log.exception("cannot open the database", exc_info=exc)
             message = _("The database cannot be opened: {error}").format(error=exc)
-        self._close_opening()
+        if self.window is not None:
+            self.window.hide()
         self.failed.emit(message)
 
     def _opened(self, store) -> None:
@@ -243,8 +225,8 @@ class Launcher(QObject):
         from lev_desktop.services import demo
 
         store = self.store
-        if self.opening is not None:
-            self.opening.status.setText(_("Creating the demo data…"))
+        assert self.window is not None
+        self.window.set_waiting(_("Creating the demo data…"))
 
         def fill(progress):
             return demo.fill(
@@ -263,7 +245,7 @@ class Launcher(QObject):
             label=_("Creating the demo data…"),
             cancellable=False,
             on_success=lambda _name: self._after_demo(),
-            owner=self.opening,
+            owner=self.window,
         )
 
     def _after_demo(self) -> None:
@@ -274,7 +256,8 @@ class Launcher(QObject):
     def _run_wizard(self) -> None:
         from ui.setup_wizard import SetupWizard
 
-        self._close_opening()
+        if self.window is not None:
+            self.window.hide()
         self.wizard = SetupWizard(self.ctx)
         self.wizard.finished.connect(self._wizard_done)
         self.wizard.show()
@@ -287,26 +270,23 @@ class Launcher(QObject):
             QApplication.quit()
 
     def _show_main(self) -> None:
-        from ui.main_window import MainWindow
-
-        self.window = MainWindow(self.ctx)
-        if self.measure:
-            self.window.first_painted.connect(self._report_first_paint)
-        else:
+        if self.window is None:
+            self.window = MainWindow()
+            self._watch_paints(self.window)
+        self.window.attach(self.ctx)
+        if not self.measure:
             # A backup when the window closes and once a day while it is open.
             from ui.continuity import BackupScheduler
 
             self.scheduler = BackupScheduler(self.ctx, self.window)
             self.window.close_guard = self.scheduler.at_close
         self.window.show()
-        self._close_opening()
         if self.restored is not None:
-            self._report_restore()
+            self.window.screen_ready.connect(self._report_restore)
         elif not self.measure:
-            # What is overdue or due soon: badges in the navigation pane and a short dialog.
-            from ui.widgets.reminder import maybe_show_reminder
-
-            maybe_show_reminder(self.ctx, self.window)
+            # What is overdue or due soon: badges in the navigation pane and a short dialog,
+            # once the first screen is on the screen.
+            self.window.screen_ready.connect(self._remind)
         self.ready.emit(self.window)
 
     # ---- restore and a damaged database (ui.continuity) ------------------------------------
@@ -318,26 +298,32 @@ class Launcher(QObject):
             return None
         return Path(parsed.database)
 
+    def _waiting_window(self, text: str) -> MainWindow:
+        """A window without a database that says what is happening (a restore, a check)."""
+        if self.window is None or self.window.has_ctx:
+            self.window = MainWindow()
+        self.window.set_waiting(text)
+        self.window.show()
+        return self.window
+
     def restore(self, backup: Path) -> None:
         """Puts a backup in place of the open database: the window closes (no backup at close:
         the restore keeps the current database itself), the swap runs on the worker, and the
-        restored database opens like at start."""
+        restored database opens as at start."""
         db_path = self.db_path()
         if db_path is None:
             return
-        self.opening = OpeningWindow(self._describe())
-        self.opening.status.setText(_("Restoring the backup…"))
-        self.opening.show()
         wizard, self.wizard = self.wizard, None
         if wizard is not None:  # a restore chosen in the first-start wizard
             wizard.finished.disconnect(self._wizard_done)
             wizard.close()
             wizard.deleteLater()
-        window, self.window = self.window, None
-        if window is not None:
-            window.close_guard = None
-            window.close()
-            window.deleteLater()
+        old = self.window
+        self._waiting_window(_("Restoring the backup…"))
+        if old is not None and old is not self.window:
+            old.close_guard = None
+            old.close()
+            old.deleteLater()
         self.scheduler = None
         if self.store is not None:
             self.store.dispose()
@@ -357,13 +343,13 @@ class Launcher(QObject):
             from ui.settings.common import warn
 
             # The database is as it was: open it again once the officer has read why.
-            box = warn(self.opening, _("Restore a backup"), message)
+            box = warn(self.window, _("Restore a backup"), message)
             box.finished.connect(lambda _r: self.start())
             self.restore_warning = box
 
         flow.finished.connect(done)
         flow.failed.connect(failed)
-        flow.swap(db_path, backup, self.opening)
+        flow.swap(db_path, backup, self.window)
 
     def _report_restore(self) -> None:
         from lev_desktop.continuity.keysafe import key_state
@@ -371,6 +357,8 @@ class Launcher(QObject):
         from ui.settings.backups import ask_key_password
 
         result, self.restored = self.restored, None
+        if result is None:
+            return
         text = _("Restored. The database is now the backup of {when}").format(
             when=format_datetime(result.info.made_at)
         )
@@ -392,19 +380,19 @@ class Launcher(QObject):
             )
         )
         box.show()
+        self.restore_report = box
 
     def _damaged(self, exc) -> None:
         """A damaged file at start: find the newest good backup, explain, offer to restore."""
         from ui.continuity import find_newest_good
 
         db_path = Path(exc.path)
-        if self.opening is not None:
-            self.opening.status.setText(_("The database is damaged: looking for a good backup…"))
+        window = self._waiting_window(_("The database is damaged: looking for a good backup…"))
         self.runner.run(
             lambda _p: find_newest_good(db_path),
             label=_("Looking for a good backup…"),
             on_success=lambda best: self._offer_restore(db_path, exc.problems, best),
-            owner=self.opening,
+            owner=window,
             cancellable=False,
         )
 
@@ -412,14 +400,13 @@ class Launcher(QObject):
         from ui.continuity import DamagedDialog
 
         dialog = DamagedDialog(db_path, problems, best)
-        self._close_opening()
+        if self.window is not None:
+            self.window.hide()
         self.damaged_dialog = dialog
 
         def chosen(result: int) -> None:
             if result and dialog.chosen is not None:
-                self.opening = OpeningWindow(self._describe())
-                self.opening.status.setText(_("Restoring the backup…"))
-                self.opening.show()
+                self._waiting_window(_("Restoring the backup…"))
                 self._swap(db_path, dialog.chosen)
             else:
                 QApplication.exit(2)
@@ -427,15 +414,17 @@ class Launcher(QObject):
         dialog.finished.connect(chosen)
         dialog.show()
 
+    def _remind(self) -> None:
+        from ui.widgets.reminder import maybe_show_reminder
+
+        maybe_show_reminder(self.ctx, self.window)
+
     def _report_first_paint(self) -> None:
         print(f"FIRST_PAINT {time.perf_counter() - _T0:.3f}", flush=True)
-        QTimer.singleShot(0, QApplication.quit)
 
-    def _close_opening(self) -> None:
-        if self.opening is not None:
-            self.opening.close()
-            self.opening.deleteLater()
-            self.opening = None
+    def _report_screen_ready(self) -> None:
+        print(f"SCREEN_READY {time.perf_counter() - _T0:.3f}", flush=True)
+        QTimer.singleShot(0, QApplication.quit)
 
 
 def wire_runner(runner) -> None:
@@ -483,9 +472,12 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     qInstallMessageHandler(_qt_message_to_log)
     log.info("LEV Desktop %s starting", __version__)
-    # Something is on screen at once; the database layer is imported and opened after.
-    opening = OpeningWindow()
-    state: dict = {"lock": None, "launcher": None, "started": False}
+    # The window is on screen at once; the database layer is imported and opened after.
+    window = MainWindow()
+    state: dict = {"lock": None, "started": False}
+    launcher = Launcher(
+        "", demo=args.demo, language=args.lang, measure=args.measure_startup, window=window
+    )
 
     def fail(message: str) -> None:
         QMessageBox.critical(None, APP_NAME, message)
@@ -495,12 +487,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         if state["started"]:
             return
         state["started"] = True
-        if args.measure_startup:
-            print(f"OPENING_PAINT {time.perf_counter() - _T0:.3f}", flush=True)
         url = database_for(args)
         lock = acquire_lock(url)
         if lock is None:
-            opening.hide()
+            window.hide()
             QMessageBox.information(
                 None,
                 APP_NAME,
@@ -513,21 +503,17 @@ def main(argv: Sequence[str] | None = None) -> int:
             QApplication.exit(1)
             return
         state["lock"] = lock
-        launcher = Launcher(
-            url, demo=args.demo, language=args.lang, measure=args.measure_startup, opening=opening
-        )
+        launcher.url = url
         launcher.failed.connect(fail, Qt.ConnectionType.QueuedConnection)
-        state["launcher"] = launcher
         launcher.start()
 
-    opening.painted.connect(proceed)
+    window.first_painted.connect(proceed)
     QTimer.singleShot(500, proceed)  # a platform that paints late still starts
-    opening.show()
+    window.show()
     try:
         code = app.exec()
     finally:
-        launcher = state["launcher"]
-        if launcher is not None:
+        if state["started"]:
             launcher.runner.cancel_all()
             launcher.runner.wait()
             if launcher.store is not None:

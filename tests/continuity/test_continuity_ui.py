@@ -149,7 +149,7 @@ def test_backups_tab_lists_backs_up_and_shows_the_key(app, qtbot, tmp_path: Path
 def _launch(qtbot, path: Path) -> tuple[Launcher, object]:
     launcher = Launcher(f"sqlite:///{path}")
     with qtbot.waitSignal(launcher.ready, timeout=60000) as blocker:
-        launcher.start(show_opening=False)
+        launcher.start()
     return launcher, blocker.args[0]
 
 
@@ -229,7 +229,7 @@ def test_damaged_database_at_start_offers_the_newest_good_backup(app, qtbot, tmp
     damage(tmp_path / "lao.db")
 
     launcher = Launcher(f"sqlite:///{tmp_path / 'lao.db'}")
-    launcher.start(show_opening=False)
+    launcher.start()
     qtbot.waitUntil(
         lambda: isinstance(getattr(launcher, "damaged_dialog", None), DamagedDialog), timeout=20000
     )
