@@ -282,7 +282,7 @@ class Launcher(QObject):
             self.window.close_guard = self.scheduler.at_close
         self.window.show()
         if self.restored is not None:
-            self.window.screen_ready.connect(self._report_restore)
+            QTimer.singleShot(0, self._report_restore)
         elif not self.measure:
             # What is overdue or due soon: badges in the navigation pane and a short dialog,
             # once the first screen is on the screen.

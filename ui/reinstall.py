@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -38,7 +39,6 @@ from lev_desktop.exchange.keys import format_fingerprint
 from lev_desktop.i18n import _
 from lev_desktop.thai_format import format_datetime, format_number
 from ui.context import AppContext
-from ui.settings.common import inform, warn
 from ui.widgets.status_palette import fg
 
 
@@ -57,6 +57,15 @@ def _hint(text: str) -> QLabel:
     label.setWordWrap(True)
     label.setObjectName("hint")
     return label
+
+
+def _message(parent: QWidget, title: str, text: str, *, warning: bool = False) -> QMessageBox:
+    """A non-blocking message box over ``parent`` (tests and screenshots never wait on it)."""
+    icon = QMessageBox.Icon.Warning if warning else QMessageBox.Icon.Information
+    box = QMessageBox(icon, title, text, QMessageBox.StandardButton.Ok, parent)
+    box.setWindowModality(Qt.WindowModality.WindowModal)
+    box.show()
+    return box
 
 
 def _local(value: dt.datetime | None) -> str:
@@ -294,7 +303,7 @@ class RecoverDialog(QDialog):
 
             if not isinstance(exc, RecoveryError):
                 raise exc
-            warn(self, _("Recover this office's data"), str(exc))
+            _message(self, _("Recover this office's data"), str(exc), warning=True)
             self.recover_button.setEnabled(True)
 
         def work(_p) -> Any:
@@ -438,7 +447,7 @@ class ReinstalledDialog(QDialog):
 
         def written(path: Path) -> None:
             self.letter_written = path
-            inform(
+            _message(
                 self, _("Letter to the office above"), _("Letter written: {path}").format(path=path)
             )
 
