@@ -31,7 +31,10 @@ from db.models import AuditEntry, Office, Programme, utcnow
 from db.models_exchange import Conflict, ReceivedPackage, TrustedKey
 from db.store import Store
 from lev_desktop.domain.validation import (
+    CLOCK_TOLERANCE,
     Problem,
+    decoded_record_problems,
+    office_identity_problem,
     parse_indicator_value,
     validate_activity,
     validate_form,
@@ -40,7 +43,7 @@ from lev_desktop.domain.validation import (
 from lev_desktop.exchange import format as fmt
 from lev_desktop.exchange.errors import Refusal
 from lev_desktop.exchange.jurisdiction import OfficeInfo, is_below, may_send_to
-from lev_desktop.exchange.records import MODELS, TABLES, RecordError, TableCodec, codecs
+from lev_desktop.exchange.records import MODELS, TABLES, PayloadError, TableCodec, codecs
 from lev_desktop.i18n import _
 from lev_desktop.paths import data_dir
 from lev_desktop.progress import Progress
@@ -96,6 +99,7 @@ class PartPlan:
     base: str | None = None
     excel_payload: bytes | None = None
     container_uuid: str | None = None  # the received file this relayed package came in
+    claims: dict[str, Any] = field(default_factory=dict)  # what the manifest says of the sender
 
     @property
     def reason(self) -> str:
@@ -165,16 +169,17 @@ class ImportResult:
 # ---- helpers ---------------------------------------------------------------------------------
 
 
-def _reason_line(table: str, record: dict[str, Any] | None, message: str) -> str:
+def _reason_line(table: str, record: Any, message: str) -> str:
     what = _table_label(table)
     name = ""
     if record:
+        get = record.get if isinstance(record, dict) else lambda key: getattr(record, key, None)
         name = str(
-            record.get("project")
-            or record.get("title")
-            or record.get("indicator_code")
-            or record.get("code")
-            or record.get("id")
+            get("project")
+            or get("title")
+            or get("indicator_code")
+            or get("code")
+            or get("id")
             or ""
         )[:60]
     return _("{what} “{name}”: {message}").format(what=what, name=name, message=message)
@@ -275,6 +280,8 @@ class _State:
                 name: session.execute(select(func.count()).select_from(TABLES[name])).scalar_one()
                 for name in TABLES
             }
+        # The latest plausible change time in a record: now, plus a computer clock a little ahead.
+        self.latest = utcnow() + CLOCK_TOLERANCE
         self.pending: dict[str, dict[str, tuple[str, int, tuple]]] = {n: {} for n in TABLES}
         self.batch_keys: dict[str, str] = {}
         self.journal: list[tuple[str, str, Any]] = []  # undo list for a refused package
@@ -515,7 +522,10 @@ def _plan_package(
     outer_info = _info_for(state, outer)
     plans: list[PartPlan] = []
     outer_plan = _new_part_plan(outer, outer_info)
-    if outer.manifest.get("recipient") != me.code:
+    claim_problem = _claims_problem(state, outer_plan)
+    if claim_problem:
+        _refuse(package, outer_plan, "office_identity", claim_problem)
+    elif outer.manifest.get("recipient") != me.code:
         _refuse(
             package,
             outer_plan,
@@ -550,9 +560,12 @@ def _plan_package(
         plan = _new_part_plan(part, info)
         plan.relayed_by = outer.sender
         plan.container_uuid = outer.uuid
+        claim_problem = _claims_problem(state, plan)
         if part.uuid in state.received:
             plan.status = Status.DUPLICATE
             plan.notes.append(_("Already imported"))
+        elif claim_problem:
+            _refuse(package, plan, "office_identity", claim_problem)
         elif not is_below(info, outer_info) or not is_below(info, me):
             _refuse(
                 package,
@@ -635,6 +648,28 @@ def _finish(package: PackagePlan, state: _State | None = None) -> None:
         package.status = Status.DUPLICATE
 
 
+def _claims_problem(state: _State, plan: PartPlan) -> str | None:
+    """The sender's description of itself in the manifest: an office code of the official
+    shape that agrees with its level and district, and with what this office knows of it.
+    Checked before trust, so a contradiction is refused even from a first package."""
+    claims = plan.claims
+    problem = office_identity_problem(claims)
+    if problem:
+        return _("The package from {office} was not imported: {problem}").format(
+            office=_shown_code(plan.sender), problem=problem
+        )
+    problem = office_claim_problem(claims, state.offices.get(plan.sender))
+    if problem:
+        return _("The package from {office} was not imported: {problem}").format(
+            office=plan.sender, problem=problem
+        )
+    return None
+
+
+def _shown_code(code: str) -> str:
+    return "".join(ch if 0x20 < ord(ch) < 0x7F else f"U+{ord(ch):04X}" for ch in code[:40])
+
+
 def _new_part_plan(part: fmt.Part, info: OfficeInfo) -> PartPlan:
     return PartPlan(
         part=part,
@@ -648,6 +683,7 @@ def _new_part_plan(part: fmt.Part, info: OfficeInfo) -> PartPlan:
         created_at=str(part.manifest.get("created_at", "")),
         package_uuid=part.uuid,
         base=part.manifest.get("base_package"),
+        claims=dict(part.manifest.get("sender") or {}),
     )
 
 
@@ -705,18 +741,17 @@ def _check_sequence(state: _State, package: PackagePlan, plan: PartPlan) -> None
             ).format(office=plan.sender, seq=plan.sequence, last=last),
         )
         return
-    if plan.kind == "delta":
-        if not plan.base or plan.base not in state.received:
-            _refuse(
-                package,
-                plan,
-                "missing_base",
-                _(
-                    "The package from {office} holds only the changes since an earlier package that "
-                    "this office never imported. Please import the earlier package first, or ask "
-                    "{office} for a full package."
-                ).format(office=plan.sender),
-            )
+    if plan.kind == "delta" and (not plan.base or plan.base not in state.received):
+        _refuse(
+            package,
+            plan,
+            "missing_base",
+            _(
+                "The package from {office} holds only the changes since an earlier package that "
+                "this office never imported. Please import the earlier package first, or ask "
+                "{office} for a full package."
+            ).format(office=plan.sender),
+        )
 
 
 def _plan_records(
@@ -728,68 +763,48 @@ def _plan_records(
     batch_programmes: dict[str, Any],
 ) -> None:
     codec = state.codecs[table]
-    columns = set(codec.columns)
-    loads = json.loads
     sender = plan.sender
-    rows: list[tuple] = []
-    records: list[dict[str, Any]] = []
-    keep_records = table in ("plan_items", "activities", "kpi_values", "programmes", "offices")
     problems = 0
     first_reason = len(plan.reasons)
+    what = _table_label(table)
     try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError:
-        _refuse(package, plan, "bad_format", _("The data of the package is not valid text."))
-        return
-    lines = [line for line in text.splitlines() if line]
-    try:  # one decode for the whole file; line by line only to report a bad line
-        decoded = loads("[" + ",".join(lines) + "]") if lines else []
-    except ValueError:
-        decoded = None
-    to_db = codec.to_db
-    for number, line in enumerate(lines, start=1):
-        try:
-            record = decoded[number - 1] if decoded is not None else loads(line)
-            if record.__class__ is not dict:
-                raise RecordError("not an object")
-            if not record.keys() <= columns:
-                raise RecordError("unknown field " + sorted(record.keys() - columns)[0])
-            row = to_db(record)
-        except (ValueError, RecordError, KeyError, TypeError, AttributeError) as exc:
-            problems += 1
+        records, rows = codec.decode(data, state.latest)
+    except PayloadError as exc:
+        for problem in exc.problems:
             if len(plan.reasons) < MAX_REASONS:
-                detail = f"{exc.args[0]}: missing" if isinstance(exc, KeyError) else str(exc)
-                plan.reasons.append(
+                plan.reasons.append(_("{what}, {problem}").format(what=what, problem=problem))
+        records, rows, problems = [], [], exc.count
+    foreign = [r for r in records if r.owner_office != sender]
+    for record in foreign:
+        problems += 1
+        if len(plan.reasons) < MAX_REASONS:
+            plan.reasons.append(
+                _reason_line(
+                    table,
+                    record,
                     _(
-                        "{what}, line {line}: the data is not in the expected form ({detail})"
-                    ).format(what=_table_label(table), line=number, detail=detail[:60])
+                        "belongs to office {owner}; only {owner}'s own packages may change it"
+                    ).format(owner=record.owner_office),
                 )
-            continue
-        if record["owner_office"] != sender:
-            problems += 1
-            if len(plan.reasons) < MAX_REASONS:
-                plan.reasons.append(
-                    _reason_line(
-                        table,
-                        record,
-                        _(
-                            "belongs to office {owner}; only {owner}'s own packages may change it"
-                        ).format(owner=record["owner_office"]),
+            )
+    if table in ("programmes", "offices"):
+        for record in records:
+            for problem in decoded_record_problems(table, record):
+                problems += 1
+                if len(plan.reasons) < MAX_REASONS:
+                    plan.reasons.append(
+                        _reason_line(table, record, f"{problem.field}: {problem.message}")
                     )
-                )
-            continue
-        rows.append(row)
-        if keep_records:
-            records.append(record)
     if table == "programmes":
         for record in records:
-            batch_programmes[record["id"]] = (record["code"], record.get("spec") or {})
-            if record.get("builtin"):
+            batch_programmes[record.id] = (record.code, record.spec or {})
+            if record.builtin:
                 problems += 1
                 plan.reasons.append(
                     _reason_line(table, record, _("built-in programmes do not travel"))
                 )
-    problems += _validate(state, plan, table, records, batch_programmes)
+    if not problems:
+        problems += _validate(state, plan, table, records, batch_programmes)
     if table in ("plans", "monitoring", "kpi_values", "form_submissions", "letters"):
         index = codec.columns.index("programme_id")
         missing = {
@@ -806,7 +821,7 @@ def _plan_records(
                     "{what}: refers to a programme this office does not have "
                     "({id}). Import the package of the office that created the "
                     "programme first."
-                ).format(what=_table_label(table), id=pid[:8])
+                ).format(what=what, id=pid[:8])
             )
     if problems:
         plan.counts["refused"] += problems
@@ -818,7 +833,7 @@ def _plan_records(
             package.status, package.code, package.reason = Status.REFUSED, "validation", message
         return
     if table == "offices":
-        _plan_offices(state, plan, rows, records)
+        _plan_offices(state, package, plan, rows, records)
         return
     _classify(state, package, plan, table, rows)
     if table == "programmes":
@@ -838,7 +853,7 @@ def _plan_records(
                     ),
                 )
         for record in records:
-            state.programmes.setdefault(record["id"], (record["code"], record.get("spec") or {}))
+            state.programmes.setdefault(record.id, (record.code, record.spec or {}))
 
 
 def _classify(
@@ -946,17 +961,101 @@ def _row_dict(codec: TableCodec, row: tuple) -> dict[str, Any]:
     return out
 
 
+PROTECTED_OFFICE_FIELDS = ("level", "lao_type", "province_code", "district_code", "parent_code")
+
+
+def _office_fields(office: Any) -> dict[str, Any]:
+    get = office.get if isinstance(office, dict) else lambda key: getattr(office, key, None)
+    return {key: get(key) or None for key in ("code", *PROTECTED_OFFICE_FIELDS)}
+
+
+def office_claim_problem(claimed: Any, known: Any) -> str | None:
+    """Why an office's description of itself contradicts what this office knows of it (its
+    level, type, province, district or parent; the code is the key), or None. A change of
+    these is made here first (the LAO list), never by the office's own package."""
+    if known is None:
+        return None
+    mine, theirs = _office_fields(known), _office_fields(claimed)
+    labels = {
+        "level": _("level"),
+        "lao_type": _("type"),
+        "province_code": _("province"),
+        "district_code": _("district"),
+        "parent_code": _("office it reports to"),
+    }
+    for key in PROTECTED_OFFICE_FIELDS:
+        if mine[key] is not None and theirs[key] != mine[key]:
+            return _(
+                "office {code} describes its {what} as “{claimed}”, but this office has "
+                "“{known}”. A change of an office's level, type, district or province is made "
+                "by the office it reports to (the LAO list), not by the office's own package."
+            ).format(
+                code=mine["code"] or theirs["code"],
+                what=labels[key],
+                claimed=theirs[key] or "-",
+                known=mine[key],
+            )
+    return None
+
+
+def may_describe(sender: OfficeInfo, office: Any) -> bool:
+    """Which office records a package of ``sender`` may create or change: its own; a district
+    its LAOs; a province the LAOs and districts in its province; the Department any but
+    itself. An LAO sends only its own record."""
+    fields = _office_fields(office)
+    if fields["code"] == sender.code:
+        return True
+    level = fields["level"]
+    if sender.level == "district":
+        return (
+            level == "lao"
+            and bool(sender.district_code)
+            and (fields["district_code"] == sender.district_code)
+        )
+    if sender.level == "province":
+        return (
+            level in ("lao", "district")
+            and bool(sender.province_code)
+            and (fields["province_code"] == sender.province_code)
+        )
+    return sender.level == "national" and level != "national"
+
+
 def _plan_offices(
-    state: _State, plan: PartPlan, rows: list[tuple], records: list[dict[str, Any]]
+    state: _State, package: PackagePlan, plan: PartPlan, rows: list[tuple], records: list[Any]
 ) -> None:
     """Offices are matched by code (unique): an office's description of itself wins over
-    another office's description of it; otherwise the higher revision of the same author."""
+    another office's description of it; otherwise the higher revision of the same author.
+    A package describes only the offices its sender is entitled to, and never changes an
+    office's level, type, district or province that this office already knows."""
+    sender = OfficeInfo.of(plan.claims or plan.office_info)
     for row, record in zip(rows, records):
-        code, owner, revision = record["code"], record["owner_office"], record["revision"]
-        current = state.office_rows.get(code)
+        code, owner, revision = record.code, record.owner_office, record.revision
         if code == state.me.code:
             plan.counts["unchanged"] += 1
             continue
+        if not may_describe(sender, record):
+            plan.counts["refused"] += 1
+            _refuse(
+                package,
+                plan,
+                "office_identity",
+                _(
+                    "The package from {sender} creates or changes office {code}, which {sender} "
+                    "may not describe (an LAO sends only its own office record; a district only "
+                    "the LAOs of its district). It was not imported."
+                ).format(sender=plan.sender, code=code),
+            )
+            continue
+        known = state.offices.get(code)
+        if code == plan.sender:
+            problem = office_claim_problem(record, sender if plan.claims else None)
+            problem = problem or office_claim_problem(record, known)
+            if problem:
+                plan.counts["refused"] += 1
+                _refuse(package, plan, "office_identity", problem)
+                continue
+        current = state.office_rows.get(code)
         if current is None:
             plan.counts["new"] += 1
         else:
@@ -968,6 +1067,12 @@ def _plan_offices(
             if not (self_described or same_author_newer):
                 plan.counts["unchanged"] += 1
                 continue
+            if owner == code:  # the office itself may fill in, never change, what is known
+                problem = office_claim_problem(record, known)
+                if problem:
+                    plan.counts["refused"] += 1
+                    _refuse(package, plan, "office_identity", problem)
+                    continue
             plan.counts["updated"] += 1
         plan.offices.append(row)
         state.office_rows[code] = (row[0], owner, revision)
@@ -978,23 +1083,36 @@ def _validate(
     state: _State,
     plan: PartPlan,
     table: str,
-    records: list[dict[str, Any]],
+    records: list[Any],
     batch_programmes: dict[str, Any],
 ) -> int:
     """The programme's validation rules (domain.validation, the one implementation)."""
     problems: list[str] = []
-    live = [r for r in records if not r.get("deleted")]
+    if table not in ("plan_items", "activities", "kpi_values"):
+        return 0
+    live = [r for r in records if not r.deleted]
     if table == "plan_items":
         for record in live:
-            for problem in validate_plan_item(record, final=False):
+            item = {
+                "project": record.project,
+                "budget": record.budget,
+                "no_budget": record.no_budget,
+                "planned_activities": record.planned_activities,
+            }
+            for problem in validate_plan_item(item, final=False):
                 problems.append(_reason_line(table, record, problem.message))
     elif table == "activities":
         for record in live:
+            if record.held_until is not None and record.held_on is not None:
+                if record.held_until >= record.held_on:  # ISO dates compare as text
+                    continue
+            elif record.held_on is not None:
+                continue
             item = {
-                "held_on": _date(record.get("held_on")),
-                "held_until": _date(record.get("held_until")),
-                "participants": record.get("participants"),
-                "budget_spent": record.get("budget_spent"),
+                "held_on": _date(record.held_on),
+                "held_until": _date(record.held_until),
+                "participants": record.participants,
+                "budget_spent": record.budget_spent,
             }
             for problem in validate_activity(item):
                 problems.append(_reason_line(table, record, problem.message))
@@ -1002,25 +1120,25 @@ def _validate(
         groups: dict[tuple, dict[str, Any]] = {}
         known_codes: dict[str, set[str]] = {}
         for record in live:
-            pid = record.get("programme_id")
+            pid = record.programme_id
             codes = known_codes.get(pid)
             if codes is None:
                 spec = (state.programmes.get(pid) or batch_programmes.get(pid) or (None, None))[1]
                 if spec is None:
                     continue  # reported as a missing programme
                 codes = known_codes[pid] = {i["code"] for i in spec.get("indicators", [])}
-            if record.get("indicator_code") not in codes:
+            if record.indicator_code not in codes:
                 problems.append(
                     _reason_line(table, record, _("unknown indicator for this programme"))
                 )
                 continue
-            value: Any = record.get("value_text")
-            if record.get("value_num") is not None:
-                value = Decimal(str(record["value_num"]))
-            elif record.get("value_date") is not None:
-                value = _date(record["value_date"])
-            key = (pid, record.get("period"), record.get("row_key"))
-            groups.setdefault(key, {})[record["indicator_code"]] = value
+            value: Any = record.value_text
+            if record.value_num is not None:
+                value = Decimal(record.value_num)
+            elif record.value_date is not None:
+                value = _date(record.value_date)
+            key = (pid, record.period, record.row_key)
+            groups.setdefault(key, {})[record.indicator_code] = value
         for (pid, period, _row_key), values in groups.items():
             spec = (state.programmes.get(pid) or batch_programmes.get(pid))[1]
             if spec.get("rules"):  # checks across fields need the whole group
