@@ -24,9 +24,27 @@ class CliError(Exception):
         self.code = code
 
 
-def open_store(args: argparse.Namespace):
-    from db.store import Store
+_LOCKS: list = []  # held until the process ends
 
+
+def open_store(args: argparse.Namespace, *, write: bool | None = None):
+    """The database of ``--db``. A command that writes (``writes=True`` in its defaults, or
+    ``write=True``) first takes the database's lock, the same one the window takes, so that
+    LEV Desktop and ``lev`` never write one database at the same time."""
+    from db.store import Store, resolve_url
+    from lev_desktop.dblock import DatabaseLock
+
+    if write if write is not None else getattr(args, "writes", False):
+        lock = DatabaseLock.for_url(resolve_url(args.db), owner="lev")
+        if not lock.acquire():
+            raise CliError(
+                _(
+                    "This database is in use by LEV Desktop or another lev command ({holder}). "
+                    "Close the program or wait until the command finishes, then try again."
+                ).format(holder=lock.holder() or "-"),
+                2,
+            )
+        _LOCKS.append(lock)
     return Store(args.db)
 
 

@@ -15,6 +15,7 @@ import datetime as dt
 import gc
 import hashlib
 import json
+import logging
 import os
 import time
 from collections.abc import Iterable, Iterator
@@ -27,7 +28,7 @@ from typing import Any
 from sqlalchemy import exc as sa_exc
 from sqlalchemy import func, insert, select
 
-from db.models import AuditEntry, Office, Programme, utcnow
+from db.models import AuditEntry, Office, Programme, Setting, utcnow
 from db.models_exchange import Conflict, ReceivedPackage, TrustedKey
 from db.store import Store
 from lev_desktop.domain.validation import (
@@ -46,8 +47,9 @@ from lev_desktop.exchange.jurisdiction import OfficeInfo, is_below, may_send_to
 from lev_desktop.exchange.records import MODELS, TABLES, PayloadError, TableCodec, codecs
 from lev_desktop.i18n import _
 from lev_desktop.paths import data_dir
-from lev_desktop.progress import Progress
+from lev_desktop.progress import Cancelled, Progress
 
+log = logging.getLogger(__name__)
 COUNT_KEYS = ("new", "updated", "unchanged", "conflicts", "refused")
 TABLE_LABELS = {
     "offices": "offices",
@@ -268,13 +270,7 @@ class _State:
                 r[0]: r[1]
                 for r in session.execute(select(ReceivedPackage.uuid, ReceivedPackage.sender))
             }
-            self.last_sequence = dict(
-                session.execute(
-                    select(ReceivedPackage.sender, func.max(ReceivedPackage.sequence))
-                    .where(ReceivedPackage.signed.is_(True))
-                    .group_by(ReceivedPackage.sender)
-                ).all()
-            )
+            self.last_sequence = _last_sequences(session)
             self.programmes = {p.id: (p.code, p.spec) for p in session.scalars(select(Programme))}
             self.counts = {
                 name: session.execute(select(func.count()).select_from(TABLES[name])).scalar_one()
@@ -395,6 +391,12 @@ def _preview(
             )
             opened.append((package, None, []))
             continue
+        except (Cancelled, KeyboardInterrupt):
+            raise
+        except Exception as exc:  # noqa: BLE001 - any failure to read is a refusal (issue 10)
+            _unexpected(package, exc)
+            opened.append((package, None, []))
+            continue
         package.package_uuid, package.sender = outer.uuid, outer.sender
         opened.append((package, outer, embedded))
     # Base packages before their deltas: by sender, then sequence.
@@ -412,9 +414,19 @@ def _preview(
             _("Comparing {name} with this database").format(name=package.file_name),
         )
         if outer is not None:
-            _plan_package(state, package, outer, embedded, progress)
+            try:
+                _plan_package(state, package, outer, embedded, progress)
+            finally:
+                outer.close()
     for package in sheets:
-        _plan_excel(state, package)
+        state.journal.clear()
+        try:
+            _plan_excel(state, package)
+        except (Cancelled, KeyboardInterrupt):
+            raise
+        except Exception as exc:  # noqa: BLE001 - any failure to read is a refusal (issue 10)
+            _unexpected(package, exc)
+            state.undo()
         opened.append((package, None, []))
     return ImportPlan(packages=[p for p, _o, _e in opened], me=state.me.code)
 
@@ -496,12 +508,60 @@ def _info_for(state: _State, part: fmt.Part) -> OfficeInfo:
     return known if known is not None and known.level else claimed
 
 
+def _unexpected(package: PackagePlan, exc: BaseException) -> None:
+    """Whatever a file does to the reader, the officer gets a Thai refusal, never a traceback
+    (the details go to the log for a developer)."""
+    log.warning("refused %s: unexpected %s", package.path, type(exc).__name__, exc_info=exc)
+    _refuse(
+        package,
+        None,
+        "unreadable_content",
+        _(
+            "The file {name} could not be read: its content is damaged or not what LEV Desktop "
+            "writes ({error}). Nothing was imported; please ask the sender for the file again."
+        ).format(name=package.file_name, error=type(exc).__name__),
+    )
+    for part in package.parts:
+        if part.status != Status.REFUSED:
+            part.status = Status.REFUSED
+            part.reasons.append(package.reason)
+
+
 def _plan_package(
     state: _State,
     package: PackagePlan,
     outer: fmt.Part,
     embedded: list[fmt.Part],
     progress: Progress,
+) -> None:
+    accepted: list[tuple[str, Any, int | None]] = []
+    try:
+        _plan_package_checked(state, package, outer, embedded, progress, accepted)
+    except (Cancelled, MemoryError, KeyboardInterrupt):
+        raise
+    except Exception as exc:  # noqa: BLE001 - any failure to read is a refusal (issue 10)
+        _unexpected(package, exc)
+        state.undo()
+        _forget_accepted(state, accepted)
+
+
+def _forget_accepted(state: _State, accepted: list[tuple[str, Any, int | None]]) -> None:
+    for uuid_, epoch, previous in reversed(accepted):
+        state.received.pop(uuid_, None)
+        if previous is None:
+            state.last_sequence.pop(epoch, None)
+        else:
+            state.last_sequence[epoch] = previous
+    accepted.clear()
+
+
+def _plan_package_checked(
+    state: _State,
+    package: PackagePlan,
+    outer: fmt.Part,
+    embedded: list[fmt.Part],
+    progress: Progress,
+    accepted: list[tuple[str, Any, int | None]],
 ) -> None:
     me = state.me
     state.journal.clear()
@@ -584,7 +644,6 @@ def _plan_package(
         _finish(package)
         return
     # Relayed packages first (the records of the offices below), then the relaying office's own.
-    accepted: list[tuple[str, str, int | None]] = []
     for plan in plans[1:] + plans[:1]:
         if plan.status in (Status.DUPLICATE, Status.REFUSED):
             continue
@@ -592,17 +651,23 @@ def _plan_package(
         if plan.status == Status.REFUSED:
             break
         programmes_in_batch: dict[str, Any] = {}
-        for model in MODELS:
+        names = plan.part.payload_names if plan.part else []
+        unknown = [n for n in names if n[len(fmt.PAYLOAD_DIR) : -len(".jsonl")] not in TABLES]
+        for model in [] if unknown else MODELS:
             name = f"{fmt.PAYLOAD_DIR}{model.__tablename__}.jsonl"
-            data = plan.part.payloads.get(name) if plan.part else None
+            if plan.part is None or name not in names:
+                continue
+            try:  # read and checked against the signed manifest now, one file at a time
+                data = plan.part.load(name)
+            except Refusal as refusal:
+                _refuse(package, plan, refusal.code, refusal.message)
+                break
             if data:
                 _plan_records(state, package, plan, data, model.__tablename__, programmes_in_batch)
+            del data
             progress.check()
-        unknown = [
-            n
-            for n in (plan.part.payloads if plan.part else {})
-            if n[len(fmt.PAYLOAD_DIR) : -len(".jsonl")] not in TABLES
-        ]
+            if plan.status == Status.REFUSED:
+                break
         if unknown:
             _refuse(
                 package,
@@ -615,16 +680,12 @@ def _plan_package(
             )
         if plan.status == Status.REFUSED:
             break
-        accepted.append((plan.package_uuid, plan.sender, state.last_sequence.get(plan.sender)))
+        epoch = (plan.sender, plan.fingerprint)
+        accepted.append((plan.package_uuid, epoch, state.last_sequence.get(epoch)))
         state.received[plan.package_uuid] = plan.sender
-        state.last_sequence[plan.sender] = plan.sequence
+        state.last_sequence[epoch] = plan.sequence
     if package.status == Status.REFUSED:
-        for uuid_, sender, previous in reversed(accepted):
-            state.received.pop(uuid_, None)
-            if previous is None:
-                state.last_sequence.pop(sender, None)
-            else:
-                state.last_sequence[sender] = previous
+        _forget_accepted(state, accepted)
     _finish(package, state)
 
 
@@ -728,7 +789,20 @@ def _check_key(state: _State, package: PackagePlan, plan: PartPlan, *, via: str)
 
 
 def _check_sequence(state: _State, package: PackagePlan, plan: PartPlan) -> None:
-    last = state.last_sequence.get(plan.sender)
+    last = state.last_sequence.get((plan.sender, plan.fingerprint))
+    if plan.sequence > (last or 0) + MAX_SEQUENCE_JUMP:
+        _refuse(
+            package,
+            plan,
+            "sequence_jump",
+            _(
+                "The package from {office} has sequence number {seq}, far beyond the last one "
+                "imported from that office ({last}). Accepting it would refuse the office's "
+                "next packages as old ones, so it was not imported. Please ask {office} to "
+                "check its program."
+            ).format(office=plan.sender, seq=plan.sequence, last=last or 0),
+        )
+        return
     if last is not None and plan.sequence <= last:
         _refuse(
             package,
@@ -1194,6 +1268,7 @@ def commit(
     """
     progress = progress or Progress()
     imported: list[PackagePlan] = []
+    containers: dict[int, bytes | None] = {}
     refused: list[PackagePlan] = [p for p in plan.packages if p.status == Status.REFUSED]
     duplicates = [p for p in plan.packages if p.status == Status.DUPLICATE]
     for package in plan.importable:
@@ -1211,6 +1286,24 @@ def commit(
                     "fingerprint with {office} and import again, choosing to trust it (or use "
                     "--trust)."
                 ).format(office=office, fp=waiting[0].fingerprint[:16]),
+            )
+            refused.append(package)
+            continue
+        outer = package.parts[0].part if package.parts and not package.parts[0].relayed_by else None
+        try:  # the file as received is kept (relayed upward later): the bytes that were checked
+            containers[id(package)] = outer.read_container() if outer is not None else None
+        except Refusal as refusal:
+            _refuse(package, None, refusal.code, refusal.message)
+            refused.append(package)
+            continue
+        except OSError as exc:
+            _refuse(
+                package,
+                None,
+                "unreadable",
+                _("The package file cannot be read: {name}").format(
+                    name=exc.filename or package.file_name
+                ),
             )
             refused.append(package)
             continue
@@ -1247,23 +1340,55 @@ def commit(
     now = utcnow()
     try:
         with _bulk():
-            _write_all(store, plan, imported, codec_map, mark, now, stall, progress, total)
-    except sa_exc.IntegrityError as exc:
-        for package in imported:
-            _refuse(
-                package,
-                None,
-                "integrity",
-                _(
-                    "The packages refer to records this office does not have, or repeat a record "
-                    "under another identity ({detail}). Nothing was imported."
-                ).format(detail=str(exc.orig)[:80]),
+            _write_all(
+                store, plan, imported, codec_map, mark, now, stall, progress, total, containers
             )
-            log_refusal(package, plan.me)
-        return ImportResult(imported=[], refused=refused + imported, duplicates=duplicates)
+    except sa_exc.IntegrityError as exc:
+        return _refused_while_writing(store, plan, imported, refused, duplicates, exc)
     for package in refused:
         log_refusal(package, plan.me)
     return ImportResult(imported=imported, refused=refused, duplicates=duplicates)
+
+
+def _refused_while_writing(
+    store: Store,
+    plan: ImportPlan,
+    imported: list[PackagePlan],
+    refused: list[PackagePlan],
+    duplicates: list[PackagePlan],
+    exc: sa_exc.IntegrityError,
+) -> ImportResult:
+    """The transaction was rolled back. Say truly why: most often another import of the same
+    package (another window, another computer on a shared database) finished first."""
+    uuids = [part.package_uuid for package in imported for part in package.parts]
+    with store.read() as session:
+        done = set(
+            session.scalars(select(ReceivedPackage.uuid).where(ReceivedPackage.uuid.in_(uuids)))
+        )
+    for package in imported:
+        if any(part.package_uuid in done for part in package.parts):
+            package.status, package.code = Status.DUPLICATE, "imported_meanwhile"
+            package.reason = _(
+                "This package was imported by another import running at the same time (another "
+                "window or computer); nothing more was changed."
+            )
+            duplicates.append(package)
+            continue
+        if done:
+            message = _(
+                "Another import changed this database at the same time, so nothing of this "
+                "package was written. Please import it again."
+            )
+        else:
+            message = _(
+                "The packages refer to records this office does not have, or repeat a record "
+                "under another identity ({detail}). Nothing was imported."
+            ).format(detail=str(exc.orig)[:80])
+        _refuse(package, None, "integrity" if not done else "busy", message)
+        refused.append(package)
+    for package in refused:
+        log_refusal(package, plan.me)
+    return ImportResult(imported=[], refused=refused, duplicates=duplicates)
 
 
 def _write_all(
@@ -1276,6 +1401,7 @@ def _write_all(
     stall: str | None,
     progress: Progress,
     total: int,
+    containers: dict[int, bytes | None],
 ) -> None:
     """One transaction: bulk upserts per table, then the history, trust, conflicts and one
     summary audit entry per package (bulk Core inserts, not one ORM object per record)."""
@@ -1354,8 +1480,8 @@ def _write_all(
                     "manifest": part.part.manifest_bytes if part.part else None,
                     "signature": part.part.signature if part.part else None,
                     "payload": (
-                        part.part.container
-                        if part.part and part.part.container
+                        containers.get(id(package))
+                        if part.part is not None and not part.relayed_by
                         else part.excel_payload
                     ),
                     "container": part.container_uuid,
@@ -1388,6 +1514,81 @@ def _write_all(
         if new_keys:
             _store_trust(conn, new_keys, store.officer, now)
         progress(total, total, _("Saving"))
+
+
+# ---- sequences -------------------------------------------------------------------------------
+
+# How far a package's sequence number may be ahead of the last one seen from its office (or of
+# 0 for a first package). An office writes a few packages a week; a number far ahead is a
+# mistake or an attack that would make every real package look old.
+MAX_SEQUENCE_JUMP = 10_000
+SEQUENCE_RESETS = "exchange_sequence_resets"
+
+
+def _last_sequences(session: Any) -> dict[tuple[str, str], int]:
+    """The last sequence number imported from each office under each of its keys: replay is
+    judged per key, so an office that reinstalled (a new key, trusted again after checking its
+    fingerprint) starts afresh at 1, while a package signed by the old key is refused anyway.
+    Packages imported before a deliberate reset (``reset_sequence``) do not count."""
+    resets = (session.get(Setting, SEQUENCE_RESETS) or Setting(value={})).value or {}
+    out: dict[tuple[str, str], int] = {}
+    query = (
+        select(
+            ReceivedPackage.sender,
+            ReceivedPackage.fingerprint,
+            func.max(ReceivedPackage.sequence),
+        )
+        .where(ReceivedPackage.signed.is_(True))
+        .group_by(ReceivedPackage.sender, ReceivedPackage.fingerprint)
+    )
+    for sender, fingerprint, sequence in session.execute(query):
+        if sender not in resets:
+            out[(sender, fingerprint)] = sequence
+    for sender, after in resets.items():
+        for fingerprint, sequence in session.execute(
+            select(ReceivedPackage.fingerprint, func.max(ReceivedPackage.sequence))
+            .where(
+                ReceivedPackage.signed.is_(True),
+                ReceivedPackage.sender == sender,
+                ReceivedPackage.imported_at > dt.datetime.fromisoformat(after),
+            )
+            .group_by(ReceivedPackage.fingerprint)
+        ):
+            out[(sender, fingerprint)] = sequence
+    return out
+
+
+def reset_sequence(store: Store, office_code: str) -> bool:
+    """The documented recovery for an office whose sequence went wrong (its packages refused
+    as old ones, e.g. after it restored an old backup): the next package from the office is
+    accepted whatever its number, and later ones must follow it. The officer confirms with the
+    office first; the reset is in the audit log. False when nothing was imported from it."""
+    with store.session() as session:
+        last_import = session.scalar(
+            select(func.max(ReceivedPackage.imported_at)).where(
+                ReceivedPackage.sender == office_code
+            )
+        )
+        if last_import is None:
+            return False
+        setting = session.get(Setting, SEQUENCE_RESETS)
+        resets = dict(setting.value or {}) if setting is not None else {}
+        resets[office_code] = last_import.isoformat()
+        if setting is None:
+            session.add(Setting(key=SEQUENCE_RESETS, value=resets))
+        else:
+            setting.value = resets
+        session.add(
+            AuditEntry(
+                officer=store.officer,
+                office=store.office_code or "",
+                table_name="exchange_received",
+                record_id=office_code,
+                action="update",
+                changes={"sequence_reset_after": last_import.isoformat()},
+            )
+        )
+    return True
 
 
 def _parse_created(text: str) -> dt.datetime | None:
