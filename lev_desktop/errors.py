@@ -15,7 +15,7 @@ from lev_desktop.i18n import _
 def describe_error(error: BaseException) -> str | None:
     """A message for a known error, or None when the error is a bug."""
     if isinstance(error, sa_exc.DBAPIError):
-        error = error.orig or error  # type: ignore[assignment]
+        error = error.orig or error
     if isinstance(error, OSError):
         if error.errno == errno.ENOSPC:
             return _("The disk is full. Free some space and try again; nothing was changed.")
