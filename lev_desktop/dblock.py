@@ -94,7 +94,7 @@ class DatabaseLock:
         self.release()
 
 
-if os.name == "nt":  # pragma: no cover - exercised on Windows
+if sys.platform == "win32":  # pragma: no cover - exercised on Windows
     import msvcrt
 
     def _os_lock(handle: IO[bytes]) -> None:

@@ -315,7 +315,7 @@ def validate_monitoring(values: dict[str, Any], *, final: bool = True) -> list[P
     return problems
 
 
-# ==== The boundary schema ==========================================================================
+# ==== The boundary schema ======================================================================
 #
 # One declarative description of every table that travels between offices: the type, whether a
 # field must be present, its length, range, allowed values and plausible dates. It is used by the
@@ -962,16 +962,11 @@ def _annotation(field: Field) -> Any:
             meta["max_length"] = field.max_len
         kind_type = text(**meta)
     elif kind == "choice":
-        kind_type = Literal[field.choices]  # type: ignore[valid-type]
+        kind_type = Literal[field.choices]
     elif kind == "bool":
         kind_type = bool
     elif kind == "int":
-        bounds = {}
-        if field.low is not None:
-            bounds["ge"] = field.low
-        if field.high is not None:
-            bounds["le"] = field.high
-        kind_type = Annotated[int, msgspec.Meta(**bounds)]
+        kind_type = Annotated[int, msgspec.Meta(ge=field.low, le=field.high)]
     elif kind == "decimal":
         whole = 10 ** (field.digits - field.scale) - 1
         low = -whole if field.low is None else max(field.low, -whole)

@@ -403,7 +403,7 @@ class _Reader:
                 self._handle = (
                     io.BytesIO(self.source)
                     if isinstance(self.source, bytes)
-                    else Path(self.source).open("rb")
+                    else Path(self.source).open("rb")  # noqa: SIM115 - closed by close()
                 )
                 self._archive = zipfile.ZipFile(self._handle)
             except _READ_ERRORS as exc:

@@ -393,7 +393,7 @@ def _preview(
             continue
         except (Cancelled, KeyboardInterrupt):
             raise
-        except Exception as exc:  # noqa: BLE001 - any failure to read is a refusal (issue 10)
+        except Exception as exc:
             _unexpected(package, exc)
             opened.append((package, None, []))
             continue
@@ -424,7 +424,7 @@ def _preview(
             _plan_excel(state, package)
         except (Cancelled, KeyboardInterrupt):
             raise
-        except Exception as exc:  # noqa: BLE001 - any failure to read is a refusal (issue 10)
+        except Exception as exc:
             _unexpected(package, exc)
             state.undo()
         opened.append((package, None, []))
@@ -529,7 +529,7 @@ def _plan_package(
         _plan_package_checked(state, package, outer, embedded, progress, accepted)
     except (Cancelled, MemoryError, KeyboardInterrupt):
         raise
-    except Exception as exc:  # noqa: BLE001 - any failure to read is a refusal (issue 10)
+    except Exception as exc:
         _unexpected(package, exc)
         state.undo()
         _forget_accepted(state, accepted)

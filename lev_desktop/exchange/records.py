@@ -266,7 +266,7 @@ def _compile_to_db(
                 env[f"P{i}"] = process
                 lines.append(f"    {v} = P{i}({v})")
     lines.append("    return (" + ", ".join(f"v{i}" for i in range(len(columns))) + ",)")
-    exec("\n".join(lines), env)  # noqa: S102 - code generated here from the schema, no input
+    exec("\n".join(lines), env)
     return env["to_db"]
 
 

@@ -45,5 +45,5 @@ def test_catalogue_cache_written_by_many_processes_at_once(tmp_path: Path):
         found.append(errors.get())
     assert not found, found
     assert all(w.exitcode == 0 for w in workers)
-    leftovers = [p for p in tmp_path.rglob("*.tmp")]
+    leftovers = list(tmp_path.rglob("*.tmp"))
     assert not leftovers, leftovers

@@ -13,8 +13,16 @@ from lev_desktop.exchange import importer
 from lev_desktop.exchange.exporter import export_package
 from lev_desktop.exchange.importer import Status
 
-from .helpers import jsonl, make_district, make_lao, members, read_jsonl, resign, snapshot
-from .helpers import write_members
+from .helpers import (
+    jsonl,
+    make_district,
+    make_lao,
+    members,
+    read_jsonl,
+    resign,
+    snapshot,
+    write_members,
+)
 
 THAI = range(0x0E00, 0x0E80)
 
