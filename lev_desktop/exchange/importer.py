@@ -66,6 +66,35 @@ TABLE_LABELS = {
 MAX_REASONS = 5
 
 
+# The natural keys of the travelling tables (their unique constraints in db.models besides the
+# id): a record repeating one under another id is refused in the preview, as the commit would.
+NATURAL_KEYS: dict[str, tuple[str, ...]] = {
+    "plans": ("owner_office", "programme_id", "fiscal_year"),
+    "monitoring": ("owner_office", "programme_id", "fiscal_year"),
+    "kpi_values": ("owner_office", "programme_id", "indicator_code", "period", "row_key"),
+    "form_submissions": ("owner_office", "programme_id", "form_code", "period"),
+}
+# Rows that must find their parent in the package or the database.
+REFERENCES: dict[str, tuple[str, str]] = {
+    "plan_items": ("plan_id", "plans"),
+    "activities": ("plan_item_id", "plan_items"),
+}
+
+
+@dataclass(frozen=True)
+class KeyClash:
+    """A record that repeats another record's natural key under a different id — typically the
+    same plan entered again after a reinstall. ``in_database``: the other record is already
+    here (else it came earlier in the same import)."""
+
+    table: str
+    owner: str
+    key: dict[str, Any]
+    incoming_id: str
+    existing_id: str
+    in_database: bool
+
+
 class Status:
     OK = "ok"  # will be imported
     DUPLICATE = "duplicate"  # already imported: nothing to do
@@ -102,6 +131,7 @@ class PartPlan:
     excel_payload: bytes | None = None
     container_uuid: str | None = None  # the received file this relayed package came in
     claims: dict[str, Any] = field(default_factory=dict)  # what the manifest says of the sender
+    clashes: list[KeyClash] = field(default_factory=list)  # natural keys under another id
 
     @property
     def reason(self) -> str:
@@ -278,7 +308,10 @@ class _State:
             }
         # The latest plausible change time in a record: now, plus a computer clock a little ahead.
         self.latest = utcnow() + CLOCK_TOLERANCE
-        self.pending: dict[str, dict[str, tuple[str, int, tuple]]] = {n: {} for n in TABLES}
+        self.pending: dict[str, dict[Any, Any]] = {n: {} for n in TABLES}
+        for name in NATURAL_KEYS:  # natural key → id of the record that holds it in the batch
+            self.pending[f"natural:{name}"] = {}
+        self._stored_keys: dict[tuple[str, str], dict[tuple, str]] = {}
         self.batch_keys: dict[str, str] = {}
         self.journal: list[tuple[str, str, Any]] = []  # undo list for a refused package
         self.indicators: dict[str, dict[str, dict[str, Any]]] = {}  # programme → code → spec
@@ -294,6 +327,60 @@ class _State:
             else:
                 self.pending[table][rid] = old
         self.journal.clear()
+
+    def stored_keys(self, table: str, owner: str) -> dict[tuple, str]:
+        """natural key → id of the records of ``owner`` already in ``table`` (tombstones too:
+        the database's unique constraint counts them)."""
+        found = self._stored_keys.get((table, owner))
+        if found is None:
+            found = {}
+            if self.counts[table]:
+                t = TABLES[table]
+                columns = [t.c[name] for name in NATURAL_KEYS[table]]
+                with self.store.engine.connect() as conn:
+                    for row in conn.execute(
+                        select(t.c.id, *columns).where(t.c.owner_office == owner)
+                    ):
+                        found[tuple(row[1:])] = row[0]
+            self._stored_keys[(table, owner)] = found
+        return found
+
+    def key_clashes(self, table: str, rows: list[tuple]) -> list[KeyClash]:
+        """Records that would repeat another record's natural key (one plan per office,
+        programme and year; one value per indicator, period and row …) under a different id:
+        what the database's unique constraints would refuse at the commit, found here first.
+        Also remembers the keys of the batch, so that two packages cannot both bring one."""
+        names = NATURAL_KEYS.get(table)
+        if not names:
+            return []
+        codec = self.codecs[table]
+        index = [codec.columns.index(name) for name in names]
+        batch = self.pending[f"natural:{table}"]
+        clashes: list[KeyClash] = []
+        for row in rows:
+            key = tuple(row[i] for i in index)
+            rid = row[0]
+            other = batch.get(key)
+            in_database = False
+            if other is None:
+                other = self.stored_keys(table, row[index[0]]).get(key)
+                in_database = other is not None
+            if other is not None and other != rid:
+                clashes.append(
+                    KeyClash(
+                        table,
+                        row[index[0]],
+                        dict(zip(names, key, strict=True)),
+                        rid,
+                        other,
+                        in_database,
+                    )
+                )
+                continue
+            if other is None:
+                self.journal.append((f"natural:{table}", key, None))
+                batch[key] = rid
+        return clashes
 
     def existing(self, table: str, ids: list[str]) -> dict[str, tuple[str, int]]:
         """id → (owner, revision) for the ids already in the table (set-based, chunked)."""
@@ -899,6 +986,8 @@ def _plan_records(
     if table == "offices":
         _plan_offices(state, package, plan, rows, records)
         return
+    if _predict_integrity(state, package, plan, table, rows):
+        return
     _classify(state, package, plan, table, rows)
     if table == "programmes":
         code_index = codec.columns.index("code")
@@ -918,6 +1007,64 @@ def _plan_records(
                 )
         for record in records:
             state.programmes.setdefault(record.id, (record.code, record.spec or {}))
+
+
+def _predict_integrity(
+    state: _State, package: PackagePlan, plan: PartPlan, table: str, rows: list[tuple]
+) -> bool:
+    """What the database would refuse at the commit, found in the preview and said in Thai per
+    office: a natural key repeated under another id, a row whose parent is nowhere.
+    True when the part was refused."""
+    clashes = state.key_clashes(table, rows)
+    if clashes:
+        plan.clashes.extend(clashes)
+        plan.counts["refused"] += len(clashes)
+        for clash in clashes[:MAX_REASONS]:
+            where = (
+                _("already here") if clash.in_database else _("in another package of this import")
+            )
+            _refuse(
+                package,
+                plan,
+                "natural_key",
+                _(
+                    "{what} of office {office} ({key}) exists {where} under another record "
+                    "identity ({other}); this package brings it again as a new record ({new}), "
+                    "as happens when a program is reinstalled and the data typed in again. "
+                    "It was not imported."
+                ).format(
+                    what=_table_label(table),
+                    office=clash.owner,
+                    key=", ".join(str(v) for k, v in clash.key.items() if k != "owner_office"),
+                    where=where,
+                    other=clash.existing_id[:8],
+                    new=clash.incoming_id[:8],
+                ),
+            )
+        return True
+    reference = REFERENCES.get(table)
+    if reference is None:
+        return False
+    column, parent = reference
+    index = state.codecs[table].columns.index(column)
+    wanted = {row[index] for row in rows} - state.pending[parent].keys()
+    if wanted:
+        found = set(state.existing(parent, sorted(wanted)))
+        missing = sorted(wanted - found)
+        if missing:
+            plan.counts["refused"] += len(missing)
+            _refuse(
+                package,
+                plan,
+                "missing_parent",
+                _(
+                    "{what}: refers to records that are neither in the package nor in this "
+                    "database ({ids}). It was not imported; please ask the office for a full "
+                    "package."
+                ).format(what=_table_label(table), ids=", ".join(m[:8] for m in missing[:3])),
+            )
+            return True
+    return False
 
 
 def _classify(

@@ -172,3 +172,65 @@ def test_trust_prompt_carries_the_senders_claims(offices, tmp_path):
     assert part.claims["district_code"] == "4801"
     assert part.claims["name"] == "อบต.ทดสอบ 4801006"
     assert json.dumps(part.claims, ensure_ascii=False)
+
+
+# ---- the preview predicts the commit ------------------------------------------------------------
+
+
+def _reentered_plan(lao, tmp_path, name="reentered"):
+    """The same plan (office, programme, year) under a new record id, as after a reinstall."""
+    import uuid
+
+    def new_ids(records):
+        for record in records:
+            record["id"] = str(uuid.uuid4())
+
+    files = members(export_package(lao, "D4801", tmp_path / f"{name}-src.levpkg").path)
+    plans = read_jsonl(files["payload/plans.jsonl"])
+    new_ids(plans)
+    payloads = {"payload/plans.jsonl": jsonl(plans)}
+    for table in ("plan_items", "activities"):
+        payloads[f"payload/{table}.jsonl"] = b""
+    files = resign(files, "4801006", payloads=payloads)
+    return write_members(tmp_path / f"{name}.levpkg", files)
+
+
+def test_same_natural_key_under_another_id_is_reported_by_the_dry_run(offices, tmp_path):
+    lao, district = offices
+    importer.import_files(
+        district, [export_package(lao, "D4801", tmp_path / "a.levpkg").path], trust=True
+    )
+    path = _reentered_plan(lao, tmp_path)
+    plan = importer.preview(district, [path])
+    package = plan.packages[0]
+    assert package.status == Status.REFUSED and package.code == "natural_key", package.reason
+    part = package.parts[0]
+    assert part.sender == "4801006" and part.clashes
+    clash = part.clashes[0]
+    assert clash.table == "plans" and clash.in_database and clash.owner == "4801006"
+    assert clash.incoming_id != clash.existing_id
+    assert "4801006" in package.reason and any(ord(c) in THAI for c in package.reason)
+    # the commit agrees with the preview: nothing written
+    before = snapshot(district)
+    result = importer.commit(district, plan, trust=True)
+    assert not result.imported and snapshot(district) == before
+
+
+def test_same_natural_key_twice_in_one_import(tmp_path):
+    district = make_district(tmp_path / "district.db")
+    lao = make_lao(tmp_path / "lao.db", "4801006", seed=6)
+    first = export_package(lao, "D4801", tmp_path / "a.levpkg").path
+    again = _reentered_plan(lao, tmp_path)
+    plan = importer.preview(district, [first, again])
+    codes = sorted(p.code for p in plan.packages)
+    assert "natural_key" in codes, [p.reason for p in plan.packages]
+    clash = next(c for p in plan.packages for part in p.parts for c in part.clashes)
+    assert not clash.in_database
+
+
+def test_a_row_whose_parent_is_nowhere_is_refused_in_the_preview(offices, tmp_path):
+    lao, district = offices
+    files = members(export_package(lao, "D4801", tmp_path / "p.levpkg").path)
+    files = resign(files, "4801006", payloads={"payload/plans.jsonl": b""})
+    plan = importer.preview(district, [write_members(tmp_path / "orphans.levpkg", files)])
+    assert plan.packages[0].code == "missing_parent", plan.packages[0].reason
