@@ -55,11 +55,24 @@ class DatabaseLock:
         if self._handle is not None:
             return True
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        handle = self.path.open("a+b")
-        try:
-            _os_lock(handle)
-        except OSError:
+        for _attempt in range(5):
+            handle = self.path.open("a+b")
+            try:
+                _os_lock(handle)
+            except OSError:
+                handle.close()
+                return False
+            # The holder before us may have removed the file as it let go: then what we locked
+            # is no longer the lock file, and another process may lock the new one. Try again.
+            try:
+                same = os.path.samestat(os.fstat(handle.fileno()), os.stat(self.path))
+            except OSError:
+                same = False
+            if same:
+                break
+            _os_unlock(handle)
             handle.close()
+        else:
             return False
         handle.seek(0)
         handle.truncate()
@@ -72,9 +85,8 @@ class DatabaseLock:
         handle, self._handle = self._handle, None
         if handle is None:
             return
-        with contextlib.suppress(OSError):
-            handle.seek(0)
-            handle.truncate()
+        with contextlib.suppress(OSError):  # removed while still locked (see acquire)
+            self.path.unlink()
         with contextlib.suppress(OSError):
             _os_unlock(handle)
         handle.close()

@@ -986,9 +986,9 @@ def _plan_records(
     if table == "offices":
         _plan_offices(state, package, plan, rows, records)
         return
-    if _predict_integrity(state, package, plan, table, rows):
-        return
     _classify(state, package, plan, table, rows)
+    if plan.status == Status.REFUSED or _predict_integrity(state, package, plan, table, rows):
+        return
     if table == "programmes":
         code_index = codec.columns.index("code")
         taken = {code: pid for pid, (code, _spec) in state.programmes.items()}
