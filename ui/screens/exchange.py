@@ -34,10 +34,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from lev_desktop.i18n import N_, _
+from lev_desktop.i18n import _
 from lev_desktop.thai_format import format_datetime, format_number
 from ui.context import AppContext
-from ui.screens import ScreenSpec
 from ui.widgets.board import ConsolidationBoard
 from ui.widgets.status_palette import fg
 
@@ -1109,6 +1108,3 @@ def load_screen_data(store) -> dict[str, Any]:
         else "",
         "conflicts": open_conflicts(store),
     }
-
-
-SCREEN = ScreenSpec("exchange", N_("Data exchange"), "SP_DriveNetIcon", ExchangeScreen)
