@@ -174,6 +174,16 @@ class Store:
         if key in ("office_code", "officer_name"):
             self.reload_identity()
 
+    def set_settings(self, values: dict[str, Any]) -> None:
+        """Writes several settings in one transaction (all or none)."""
+        with self.session() as session:
+            for key, value in values.items():
+                row = session.get(Setting, key)
+                if row is None:
+                    session.add(Setting(key=key, value=value))
+                else:
+                    row.value = value
+
     def settings(self) -> dict[str, Any]:
         with self.read() as session:
             return {row.key: row.value for row in session.scalars(select(Setting))}

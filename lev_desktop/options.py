@@ -12,7 +12,6 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from db.models import Setting
 from lev_desktop.thai_format import fiscal_year as fiscal_year_of
 
 OPTIONS: dict[str, tuple[type, Any]] = {
@@ -65,10 +64,4 @@ def save(store, values: dict[str, Any]) -> None:
     for key in values:
         if key not in OPTIONS:
             raise KeyError(key)
-    with store.session() as session:
-        for key, value in values.items():
-            row = session.get(Setting, key)
-            if row is None:
-                session.add(Setting(key=key, value=coerce(key, value)))
-            else:
-                row.value = coerce(key, value)
+    store.set_settings({key: coerce(key, value) for key, value in values.items()})
