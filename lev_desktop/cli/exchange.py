@@ -167,44 +167,9 @@ def _print_plan(plan) -> None:
                 print("  " + format_fingerprint(part.fingerprint).replace("\n", "\n  "))
 
 
-def describe_claims(part) -> str:
-    """What a new sender says it is, beside its key fingerprint: the officer compares both with
-    what the office says on the telephone or in its letter before trusting the key."""
-    from lev_desktop.domain.offices import LaoType, Level
-    from lev_desktop.exchange.keys import format_fingerprint
-    from lev_desktop.gazetteer import district_label
-
-    claims = part.claims or part.office_info
-
-    def label(enum, value) -> str:
-        try:
-            return enum(value).label
-        except ValueError:
-            return str(value or "-")
-
-    lines = [
-        _("New key from office {office}. It says:").format(office=part.sender),
-        "  " + _("Name: {name}").format(name=claims.get("name") or "-"),
-        "  " + _("Code: {code}").format(code=claims.get("code") or "-"),
-        "  " + _("Level: {level}").format(level=label(Level, claims.get("level"))),
-    ]
-    if claims.get("lao_type"):
-        lines.append("  " + _("Type: {type}").format(type=label(LaoType, claims["lao_type"])))
-    if claims.get("district_code"):
-        lines.append(
-            "  "
-            + _("District: {district}").format(
-                district=f"{district_label(claims['district_code'])} ({claims['district_code']})"
-            )
-        )
-    lines.append("  " + _("Key fingerprint:"))
-    lines.append("    " + format_fingerprint(part.fingerprint).replace("\n", "\n    "))
-    return "\n".join(lines)
-
-
 def cmd_import(args: argparse.Namespace) -> int:
     from lev_desktop.exchange.errors import Refusal
-    from lev_desktop.exchange.importer import Status, commit, preview
+    from lev_desktop.exchange.importer import Status, claims_text, commit, preview
 
     store = open_store(args, write=not args.dry_run)
     try:
@@ -238,7 +203,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     if waiting and not args.trust and sys.stdin.isatty():
         accepted = set()
         for part in waiting:
-            print(describe_claims(part))
+            print(claims_text(part))
             answer = input(
                 _("Trust the key of office {office}? (yes/no) ").format(office=part.sender)
             )

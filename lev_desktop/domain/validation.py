@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Annotated, Any, Literal, Union
@@ -29,41 +30,90 @@ class Problem:
     row: str = ""  # KpiValue.row_key of a repeated group (a product); "" otherwise
 
 
+NUMERIC_KINDS = ("integer", "decimal", "percent", "baht")
+# A stored indicator value is KpiValue.value_num, Numeric(18, 4): within it, or refused here as
+# the package reader refuses it (1e308 typed into a cell is not a number anyone means).
+VALUE_NUM_WHOLE_DIGITS, VALUE_NUM_SCALE = 14, 4
+_VALUE_NUM_LIMIT = Decimal(10) ** VALUE_NUM_WHOLE_DIGITS
+
+
 def parse_indicator_value(spec: dict[str, Any], raw: Any) -> tuple[Any, str | None]:
     """Turns typed or stored input into the value to store; returns (value, error or None).
 
     Empty input gives (None, None) unless the indicator is required and ``raw`` is final:
     required-ness is checked by ``validate_form`` so drafts can be saved incomplete.
     """
+    return indicator_parser(spec)(raw)
+
+
+def indicator_parser(spec: dict[str, Any]) -> Callable[[Any], tuple[Any, str | None]]:
+    """``parse_indicator_value`` for one indicator, prepared once: the package import checks
+    every value of a province (~16 k) with it; the editors call it through
+    ``parse_indicator_value``. The one implementation of an indicator's rules."""
     kind = spec.get("type", "text")
-    if raw is None or (isinstance(raw, str) and not raw.strip()):
-        return None, None
-    if kind in ("integer", "decimal", "percent", "baht"):
-        try:
-            value = raw if isinstance(raw, Decimal) else parse_number(str(raw))
-        except ValueError:
-            return None, _("Please enter a number")
-        assert value is not None
-        if kind == "integer" and value != value.to_integral_value():
-            return None, _("Please enter a whole number")
-        if kind == "baht" and value.as_tuple().exponent < -2:  # type: ignore[operator]
-            return None, _("Baht amounts have at most two decimals")
+    if kind in NUMERIC_KINDS:
         low = spec.get("min")
         high = spec.get("max", 100 if kind == "percent" else None)
         if kind == "percent":
             low = 0 if low is None else low
-        if low is not None and value < Decimal(str(low)):
-            return None, _("Must not be less than {value}").format(value=format_number(low))
-        if high is not None and value > Decimal(str(high)):
-            return None, _("Must not be more than {value}").format(value=format_number(high))
-        return (int(value) if kind == "integer" else value), None
+        low_d = None if low is None else Decimal(str(low))
+        high_d = None if high is None else Decimal(str(high))
+        integer, baht = kind == "integer", kind == "baht"
+
+        def parse_number_value(raw: Any) -> tuple[Any, str | None]:
+            if raw is None or (raw.__class__ is str and not raw.strip()):
+                return None, None
+            if raw.__class__ is Decimal:
+                value = raw
+            else:
+                try:
+                    parsed = parse_number(str(raw))
+                except ValueError:
+                    return None, _("Please enter a number")
+                if parsed is None:
+                    return None, None
+                value = parsed
+            if not value.is_finite():
+                return None, _("Please enter a number")
+            exponent = value.as_tuple().exponent
+            assert isinstance(exponent, int)
+            if integer and value != value.to_integral_value():
+                return None, _("Please enter a whole number")
+            if baht and exponent < -2:
+                return None, _("Baht amounts have at most two decimals")
+            if exponent < -VALUE_NUM_SCALE and value != round(value, VALUE_NUM_SCALE):
+                return None, _("has more than {n} decimals").format(n=VALUE_NUM_SCALE)
+            if abs(value) >= _VALUE_NUM_LIMIT:
+                return None, _("is too large (at most {n} digits before the point)").format(
+                    n=VALUE_NUM_WHOLE_DIGITS
+                )
+            if low_d is not None and value < low_d:
+                return None, _("Must not be less than {value}").format(value=format_number(low))
+            if high_d is not None and value > high_d:
+                return None, _("Must not be more than {value}").format(value=format_number(high))
+            return (int(value) if integer else value), None
+
+        return parse_number_value
+
+    def parse_other(raw: Any) -> tuple[Any, str | None]:
+        if raw is None or (isinstance(raw, str) and not raw.strip()):
+            return None, None
+        return _parse_other_value(kind, spec, raw)
+
+    return parse_other
+
+
+def _parse_other_value(kind: str, spec: dict[str, Any], raw: Any) -> tuple[Any, str | None]:
     if kind == "date":
         if isinstance(raw, dt.date):
-            return raw, None
-        try:
-            return parse_date(str(raw)), None
-        except ValueError:
-            return None, _("Please enter a date as day/month/BE year, e.g. 15/02/2568")
+            day: dt.date | None = raw
+        else:
+            try:
+                day = parse_date(str(raw))
+            except ValueError:
+                return None, _("Please enter a date as day/month/BE year, e.g. 15/02/2568")
+        problem = _date_problem(day) if day is not None else None
+        return (None, problem) if problem else (day, None)
     if kind == "url":
         text = str(raw).strip()
         parsed = urlparse(text)
@@ -84,7 +134,12 @@ def parse_indicator_value(spec: dict[str, Any], raw: Any) -> tuple[Any, str | No
         if text in ("0", "false", "no", "ไม่ใช่", "ไม่มี"):
             return False, None
         return None, _("Please answer yes or no")
-    return str(raw), None
+    text = str(raw)
+    if len(text) > MAX_TEXT:
+        return None, _("is too long ({count} characters; at most {n})").format(
+            count=len(text), n=MAX_TEXT
+        )
+    return text, None
 
 
 def validate_form(spec: dict[str, Any], values: dict[str, Any], *, final: bool) -> list[Problem]:
@@ -796,6 +851,11 @@ def is_plain_name(name: Any) -> bool:
     return isinstance(name, str) and _regex(PLAIN_NAME_PATTERN).match(name) is not None
 
 
+def is_attachment_name(name: Any) -> bool:
+    """An attachment as stored: a plain name, or ``<activity id>/<plain name>``."""
+    return isinstance(name, str) and _regex(ATTACHMENT_PATTERN).match(name) is not None
+
+
 def attachments_problem(value: Any) -> str | None:
     """Activity attachments: at most MAX_ATTACHMENTS plain file names (optionally inside the
     activity's own folder, ``<activity id>/<name>``)."""
@@ -1010,8 +1070,8 @@ def record_type(table: str) -> type:
             fields.append((field.name, annotation, msgspec.field(default_factory=factory)))
         else:
             fields.append((field.name, annotation, field.default))
-    found = msgspec.defstruct(
-        f"{table}_record", fields, kw_only=True, forbid_unknown_fields=True, frozen=False
+    found = msgspec.defstruct(  # gc=False: records hold no cycles; less memory, no GC walks
+        f"{table}_record", fields, kw_only=True, forbid_unknown_fields=True, gc=False
     )
     _RECORD_TYPES[table] = found
     return found

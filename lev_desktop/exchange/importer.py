@@ -31,12 +31,13 @@ from sqlalchemy import func, insert, select
 from db.models import AuditEntry, Office, Programme, Setting, utcnow
 from db.models_exchange import Conflict, ReceivedPackage, TrustedKey
 from db.store import Store
+from lev_desktop.domain.offices import LaoType, Level
 from lev_desktop.domain.validation import (
     CLOCK_TOLERANCE,
     Problem,
     decoded_record_problems,
+    indicator_parser,
     office_identity_problem,
-    parse_indicator_value,
     validate_activity,
     validate_form,
     validate_plan_item,
@@ -44,8 +45,10 @@ from lev_desktop.domain.validation import (
 from lev_desktop.exchange import format as fmt
 from lev_desktop.exchange.errors import Refusal
 from lev_desktop.exchange.jurisdiction import OfficeInfo, is_below, may_send_to
+from lev_desktop.exchange.keys import format_fingerprint
 from lev_desktop.exchange.records import MODELS, TABLES, PayloadError, TableCodec, codecs
-from lev_desktop.i18n import _
+from lev_desktop.gazetteer import district_label
+from lev_desktop.i18n import N_, _
 from lev_desktop.paths import data_dir
 from lev_desktop.progress import Cancelled, Progress
 
@@ -217,20 +220,23 @@ def _reason_line(table: str, record: Any, message: str) -> str:
     return _("{what} “{name}”: {message}").format(what=what, name=name, message=message)
 
 
+_TABLE_LABELS = {
+    "offices": N_("Office"),
+    "programmes": N_("Programme"),
+    "letters": N_("Letter"),
+    "plans": N_("Action plan"),
+    "plan_items": N_("Plan project"),
+    "activities": N_("Activity"),
+    "monitoring": N_("Monitoring form"),
+    "kpi_values": N_("Indicator value"),
+    "form_submissions": N_("Form status"),
+    "reviews": N_("Review"),
+}
+
+
 def _table_label(table: str) -> str:
-    labels = {
-        "offices": _("Office"),
-        "programmes": _("Programme"),
-        "letters": _("Letter"),
-        "plans": _("Action plan"),
-        "plan_items": _("Plan project"),
-        "activities": _("Activity"),
-        "monitoring": _("Monitoring form"),
-        "kpi_values": _("Indicator value"),
-        "form_submissions": _("Form status"),
-        "reviews": _("Review"),
-    }
-    return labels.get(table, table)
+    label = _TABLE_LABELS.get(table)
+    return _(label) if label else table
 
 
 def refusal_log_path() -> Path:
@@ -357,13 +363,19 @@ class _State:
         index = [codec.columns.index(name) for name in names]
         batch = self.pending[f"natural:{table}"]
         clashes: list[KeyClash] = []
+        stored: dict[tuple, str] = {}
+        owners = {row[index[0]] for row in rows}
+        for owner in owners:
+            stored.update(self.stored_keys(table, owner))
+        journal = self.journal
+        pseudo = f"natural:{table}"
         for row in rows:
-            key = tuple(row[i] for i in index)
+            key = tuple([row[i] for i in index])
             rid = row[0]
             other = batch.get(key)
             in_database = False
-            if other is None:
-                other = self.stored_keys(table, row[index[0]]).get(key)
+            if other is None and stored:
+                other = stored.get(key)
                 in_database = other is not None
             if other is not None and other != rid:
                 clashes.append(
@@ -378,7 +390,7 @@ class _State:
                 )
                 continue
             if other is None:
-                self.journal.append((f"natural:{table}", key, None))
+                journal.append((pseudo, key, None))
                 batch[key] = rid
         return clashes
 
@@ -1356,13 +1368,13 @@ def _validate(
                 found = validate_form(spec, values, final=False)
             else:  # the same per-value check, without walking the indicators that are absent
                 found = []
-                indicators = state.indicators.get(pid)
-                if indicators is None:
-                    indicators = state.indicators[pid] = {
-                        i["code"]: i for i in spec.get("indicators", [])
+                parsers = state.indicators.get(pid)
+                if parsers is None:
+                    parsers = state.indicators[pid] = {
+                        i["code"]: indicator_parser(i) for i in spec.get("indicators", [])
                     }
                 for code, value in values.items():
-                    _parsed, error = parse_indicator_value(indicators[code], value)
+                    _parsed, error = parsers[code](value)
                     if error:
                         found.append(Problem(code, error))
             for problem in found:
@@ -1820,6 +1832,37 @@ def _write_offices(conn, codec: TableCodec, rows: list[tuple], mark: str) -> Non
 
 
 # ---- trust management ------------------------------------------------------------------------
+
+
+def claims_text(part: PartPlan) -> str:
+    """What a new sender says it is, beside its key fingerprint: the officer compares both with
+    what the office says on the telephone or in its letter before trusting the key."""
+    claims = part.claims or part.office_info
+
+    def label(enum: Any, value: Any) -> str:
+        try:
+            return enum(value).label
+        except ValueError:
+            return str(value or "-")
+
+    lines = [
+        _("New key from office {office}. It says:").format(office=part.sender),
+        "  " + _("Name: {name}").format(name=claims.get("name") or "-"),
+        "  " + _("Code: {code}").format(code=claims.get("code") or "-"),
+        "  " + _("Level: {level}").format(level=label(Level, claims.get("level"))),
+    ]
+    if claims.get("lao_type"):
+        lines.append("  " + _("Type: {type}").format(type=label(LaoType, claims["lao_type"])))
+    if claims.get("district_code"):
+        lines.append(
+            "  "
+            + _("District: {district}").format(
+                district=f"{district_label(claims['district_code'])} ({claims['district_code']})"
+            )
+        )
+    lines.append("  " + _("Key fingerprint:"))
+    lines.append("    " + format_fingerprint(part.fingerprint).replace("\n", "\n    "))
+    return "\n".join(lines)
 
 
 def trusted_keys(store: Store) -> list[TrustedKey]:

@@ -100,9 +100,9 @@ class PayloadError(ValueError):
 
 
 MAX_PROBLEMS = 5
-# JSON escapes the database cannot hold as text: NUL (PostgreSQL refuses it) and UTF-16
-# surrogates (not characters; a lone one cannot be written as UTF-8).
-_BAD_ESCAPES = re.compile(rb"\\u(?:0000|[dD][89a-fA-F][0-9a-fA-F]{2})")
+# A JSON escape the database cannot hold as text: NUL (PostgreSQL refuses it). A lone UTF-16
+# surrogate (not a character) is refused by the decoder itself.
+_BAD_ESCAPES = re.compile(rb"\\u0000")
 
 
 @dataclass
