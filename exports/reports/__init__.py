@@ -179,7 +179,7 @@ def render_pdf(
 
 
 def office_short_name(payload: Any) -> str:
-    return payload.office.short_name
+    return str(payload.office.short_name)
 
 
 def generate(

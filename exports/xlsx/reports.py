@@ -401,7 +401,8 @@ def write(
     kind: str, data: Any, options: ReportOptions, path: Path, progress: Progress | None = None
 ) -> Path:
     wb = Workbook()
-    wb.remove(wb.active)
+    for sheet in wb.worksheets:  # the empty default sheet
+        wb.remove(sheet)
     SHEETS[kind](wb, data, options, progress)
     wb.properties.creator = "LEV Desktop"
     wb.save(path)
