@@ -1,5 +1,5 @@
 """The Excel files of the reports: one sheet per form, the same values as the PDF, with real
-numbers and dates (see ``sheets``)."""
+numbers and dates (the sheet writer is ``exports.xlsx.sheets``)."""
 
 from __future__ import annotations
 
