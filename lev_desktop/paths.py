@@ -62,7 +62,7 @@ def cache_dir() -> Path:
     return path
 
 
-def write_atomically(target: Path, write: Callable[[BinaryIO], None]) -> Path:
+def write_atomically(target: Path, write: Callable[[BinaryIO], object]) -> Path:
     """Writes ``target`` through a temporary file of its own in the same folder, then renames
     it into place: another process starting at the same moment (two ``lev`` commands on a fresh
     data folder) never sees a half-written file nor takes the other's temporary file. When the

@@ -892,10 +892,21 @@ def check_record(
     return problems
 
 
+def field_getter(record: Any) -> Callable[[str], Any]:
+    """``record[name]`` (None when absent) for a dict or a decoded record alike."""
+    if isinstance(record, dict):
+        return record.get
+
+    def get(name: str) -> Any:
+        return getattr(record, name, None)
+
+    return get
+
+
 def decoded_record_problems(table: str, record: Any) -> list[Problem]:
     """The checks of a record that no type or pattern can express: a programme's template and
     an office's code against its level and district. ``record`` is a dict or a decoded record."""
-    get = record.get if isinstance(record, dict) else lambda key: getattr(record, key, None)
+    get = field_getter(record)
     problems: list[Problem] = []
     if table == "programmes":
         problems += [Problem("spec", message) for message in programme_spec_problems(get("spec"))]

@@ -17,7 +17,7 @@ import uuid
 import zipfile
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 
@@ -37,6 +37,10 @@ from lev_desktop.domain.validation import (
 from lev_desktop.exchange.errors import Refusal
 from lev_desktop.i18n import _
 from lev_desktop.thai_format import fiscal_year, format_period
+
+if TYPE_CHECKING:
+    from openpyxl.worksheet.datavalidation import DataValidation
+    from openpyxl.worksheet.worksheet import Worksheet
 
 MARK = "lev-excel"
 VERSION = 1
@@ -97,6 +101,7 @@ def write_template(
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.worksheet.datavalidation import DataValidation
+    from openpyxl.worksheet.worksheet import Worksheet
 
     with store.read() as session:
         office = session.scalar(select(Office).where(Office.code == lao_code))
@@ -135,6 +140,7 @@ def write_template(
 
     book = Workbook()
     sheet = book.active
+    assert isinstance(sheet, Worksheet)  # a new workbook's one sheet
     sheet.title = DATA_SHEET
     bold = Font(bold=True)
     sheet["A1"] = _("Data form: {programme} — {office} ({code})").format(
@@ -172,8 +178,8 @@ def write_template(
             sheet.cell(row=r, column=5, value=_hint_of(spec)).alignment = wrap
             _validation(sheet, spec, f"D{r}", DataValidation)
             meta.append(["row", r, spec["code"]])
-        for col, width in zip("ABCDE", (22, 48, 12, 18, 36), strict=True):
-            sheet.column_dimensions[col].width = width
+        for letter, width in zip("ABCDE", (22, 48, 12, 18, 36), strict=True):
+            sheet.column_dimensions[letter].width = width
     else:
         keys = row_keys + [""] * EXTRA_ROWS
         sheet.cell(row=HEADER_ROW, column=1, value=_("Row")).font = bold
@@ -189,11 +195,11 @@ def write_template(
             sheet.cell(row=r, column=1, value=offset + 1)
             meta.append(["rowkey", r, key])
             for col, spec in enumerate(indicators, start=2):
-                cell = sheet.cell(
+                value_cell = sheet.cell(
                     row=r, column=col, value=values.get((key, spec["code"])) if key else None
                 )
-                cell.fill = fill
-                _validation(sheet, spec, cell.coordinate, DataValidation)
+                value_cell.fill = fill
+                _validation(sheet, spec, value_cell.coordinate, DataValidation)
         sheet.row_dimensions[HEADER_ROW].height = 48
     meta.sheet_state = "hidden"
     out = Path(out)
@@ -202,7 +208,9 @@ def write_template(
     return out
 
 
-def _validation(sheet, spec: dict[str, Any], ref: str, cls) -> None:
+def _validation(
+    sheet: Worksheet, spec: dict[str, Any], ref: str, cls: type[DataValidation]
+) -> None:
     if spec.get("type") == "choice" and spec.get("choices"):
         joined = ",".join(c.replace(",", " ") for c in spec["choices"])
         if len(joined) < 250:

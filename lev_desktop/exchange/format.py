@@ -16,11 +16,13 @@ import struct
 import uuid
 import zipfile
 import zlib
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
 import msgspec
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from lev_desktop import __version__
 from lev_desktop.domain.validation import DATETIME_PATTERN, UUID_PATTERN
@@ -237,7 +239,7 @@ def build_manifest(
     kind: str,
     base: str | None,
     sender: dict[str, Any],
-    key,
+    key: Ed25519PrivateKey,
     recipient: str,
     sequence: int,
     created_at: str,
@@ -282,14 +284,14 @@ def build_manifest(
     }
 
 
-def sign_part(manifest: dict[str, Any], payloads: dict[str, bytes], key) -> Part:
+def sign_part(manifest: dict[str, Any], payloads: dict[str, bytes], key: Ed25519PrivateKey) -> Part:
     data = canonical_json(manifest)
     return Part(
         manifest=manifest, manifest_bytes=data, signature=keys.sign(key, data), payloads=payloads
     )
 
 
-def write_package(target: Path | io.BytesIO, outer: Part, embedded: list[Part] = ()) -> int:
+def write_package(target: Path | io.BytesIO, outer: Part, embedded: Sequence[Part] = ()) -> int:
     """Writes the zip (atomically when ``target`` is a path); returns its size in bytes."""
 
     def _write(handle: Any) -> None:
@@ -454,7 +456,7 @@ def open_package(source: Path | bytes, limits: Limits = DEFAULT_LIMITS) -> tuple
     try:
         if path is not None and path.stat().st_size > limits.max_total_uncompressed:
             raise _bomb()
-        handle: Any = io.BytesIO(source) if isinstance(source, bytes) else path.open("rb")
+        handle: Any = path.open("rb") if path is not None else io.BytesIO(bytes(source))
     except OSError as exc:
         raise Refusal(
             "unreadable",
@@ -615,7 +617,13 @@ def _format_error(detail: str = "") -> Refusal:
     return Refusal("bad_format", message)
 
 
-def _read_part(read, root: str, names: set[str], limits: Limits, reader: _Reader) -> Part:
+def _read_part(
+    read: Callable[[str, int | None], bytes],
+    root: str,
+    names: set[str],
+    limits: Limits,
+    reader: _Reader,
+) -> Part:
     manifest_bytes = read(root + MANIFEST, limits.max_manifest)
     if root + SIGNATURE not in names:
         raise Refusal(

@@ -18,17 +18,17 @@ import json
 import logging
 import os
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy import Connection, Table, func, insert, select
 from sqlalchemy import exc as sa_exc
-from sqlalchemy import func, insert, select
 
-from db.models import AuditEntry, Office, Programme, Setting, utcnow
+from db.models import AuditEntry, Base, Office, Programme, Setting, utcnow
 from db.models_exchange import Conflict, ReceivedPackage, TrustedKey
 from db.store import Store
 from lev_desktop.domain.offices import LaoType, Level
@@ -36,6 +36,7 @@ from lev_desktop.domain.validation import (
     CLOCK_TOLERANCE,
     Problem,
     decoded_record_problems,
+    field_getter,
     indicator_parser,
     office_identity_problem,
     validate_activity,
@@ -123,9 +124,9 @@ class PartPlan:
     notes: list[str] = field(default_factory=list)  # what the officer should know
     counts: dict[str, int] = field(default_factory=lambda: dict.fromkeys(COUNT_KEYS, 0))
     new_key: bool = False
-    rows: dict[str, list[tuple]] = field(default_factory=dict)  # table → rows to write
-    forced: dict[str, list[tuple]] = field(default_factory=dict)  # conflict winners
-    offices: list[tuple] = field(default_factory=list)  # office rows (by code)
+    rows: dict[str, list[tuple[Any, ...]]] = field(default_factory=dict)  # table → rows to write
+    forced: dict[str, list[tuple[Any, ...]]] = field(default_factory=dict)  # conflict winners
+    offices: list[tuple[Any, ...]] = field(default_factory=list)  # office rows (by code)
     conflicts: list[dict[str, Any]] = field(default_factory=list)
     office_info: dict[str, Any] = field(default_factory=dict)
     created_at: str = ""
@@ -208,7 +209,7 @@ def _reason_line(table: str, record: Any, message: str) -> str:
     what = _table_label(table)
     name = ""
     if record:
-        get = record.get if isinstance(record, dict) else lambda key: getattr(record, key, None)
+        get = field_getter(record)
         name = str(
             get("project")
             or get("title")
@@ -317,12 +318,13 @@ class _State:
         self.pending: dict[str, dict[Any, Any]] = {n: {} for n in TABLES}
         for name in NATURAL_KEYS:  # natural key → id of the record that holds it in the batch
             self.pending[f"natural:{name}"] = {}
-        self._stored_keys: dict[tuple[str, str], dict[tuple, str]] = {}
+        self._stored_keys: dict[tuple[str, str], dict[tuple[Any, ...], str]] = {}
         self.batch_keys: dict[str, str] = {}
-        self.journal: list[tuple[str, str, Any]] = []  # undo list for a refused package
-        self.indicators: dict[str, dict[str, dict[str, Any]]] = {}  # programme → code → spec
+        self.journal: list[tuple[str, Any, Any]] = []  # undo list for a refused package
+        # programme → indicator code → its prepared rules (validation.indicator_parser)
+        self.indicators: dict[str, dict[str, Callable[[Any], tuple[Any, str | None]]]] = {}
 
-    def remember(self, table: str, rid: str, value: tuple) -> None:
+    def remember(self, table: str, rid: str, value: tuple[Any, ...]) -> None:
         self.journal.append((table, rid, self.pending[table].get(rid)))
         self.pending[table][rid] = value
 
@@ -334,7 +336,7 @@ class _State:
                 self.pending[table][rid] = old
         self.journal.clear()
 
-    def stored_keys(self, table: str, owner: str) -> dict[tuple, str]:
+    def stored_keys(self, table: str, owner: str) -> dict[tuple[Any, ...], str]:
         """natural key → id of the records of ``owner`` already in ``table`` (tombstones too:
         the database's unique constraint counts them)."""
         found = self._stored_keys.get((table, owner))
@@ -351,7 +353,7 @@ class _State:
             self._stored_keys[(table, owner)] = found
         return found
 
-    def key_clashes(self, table: str, rows: list[tuple]) -> list[KeyClash]:
+    def key_clashes(self, table: str, rows: list[tuple[Any, ...]]) -> list[KeyClash]:
         """Records that would repeat another record's natural key (one plan per office,
         programme and year; one value per indicator, period and row …) under a different id:
         what the database's unique constraints would refuse at the commit, found here first.
@@ -363,7 +365,7 @@ class _State:
         index = [codec.columns.index(name) for name in names]
         batch = self.pending[f"natural:{table}"]
         clashes: list[KeyClash] = []
-        stored: dict[tuple, str] = {}
+        stored: dict[tuple[Any, ...], str] = {}
         owners = {row[index[0]] for row in rows}
         for owner in owners:
             stored.update(self.stored_keys(table, owner))
@@ -415,11 +417,11 @@ class _State:
                         out[rid] = (owner, rev)
         return out
 
-    def stored_rows(self, table: str, ids: list[str]) -> dict[str, tuple]:
+    def stored_rows(self, table: str, ids: list[str]) -> dict[str, tuple[Any, ...]]:
         """Raw stored tuples (columns in codec order) for comparing content."""
         codec = self.codecs[table]
         cols = ", ".join(f'"{c}"' for c in codec.columns)
-        out: dict[str, tuple] = {}
+        out: dict[str, tuple[Any, ...]] = {}
         with self.store.engine.connect() as conn:
             for start in range(0, len(ids), 500):
                 chunk = ids[start : start + 500]
@@ -433,7 +435,7 @@ class _State:
         return out
 
 
-def _row_digest(row: tuple) -> str:
+def _row_digest(row: tuple[Any, ...]) -> str:
     return hashlib.sha256(repr(row).encode("utf-8")).hexdigest()
 
 
@@ -506,17 +508,17 @@ def _preview(
             item[1].sequence if item[1] else 0,
         )
     )
-    for index, (package, outer, embedded) in enumerate(opened):
+    for index, (package, part, embedded) in enumerate(opened):
         progress(
             len(files) + index,
             len(files) * 2,
             _("Comparing {name} with this database").format(name=package.file_name),
         )
-        if outer is not None:
+        if part is not None:
             try:
-                _plan_package(state, package, outer, embedded, progress)
+                _plan_package(state, package, part, embedded, progress)
             finally:
-                outer.close()
+                part.close()
     for package in sheets:
         state.journal.clear()
         try:
@@ -952,11 +954,11 @@ def _plan_records(
             )
     if table in ("programmes", "offices"):
         for record in records:
-            for problem in decoded_record_problems(table, record):
+            for found in decoded_record_problems(table, record):
                 problems += 1
                 if len(plan.reasons) < MAX_REASONS:
                     plan.reasons.append(
-                        _reason_line(table, record, f"{problem.field}: {problem.message}")
+                        _reason_line(table, record, f"{found.field}: {found.message}")
                     )
     if table == "programmes":
         for record in records:
@@ -1022,7 +1024,7 @@ def _plan_records(
 
 
 def _predict_integrity(
-    state: _State, package: PackagePlan, plan: PartPlan, table: str, rows: list[tuple]
+    state: _State, package: PackagePlan, plan: PartPlan, table: str, rows: list[tuple[Any, ...]]
 ) -> bool:
     """What the database would refuse at the commit, found in the preview and said in Thai per
     office: a natural key repeated under another id, a row whose parent is nowhere.
@@ -1080,7 +1082,7 @@ def _predict_integrity(
 
 
 def _classify(
-    state: _State, package: PackagePlan, plan: PartPlan, table: str, rows: list[tuple]
+    state: _State, package: PackagePlan, plan: PartPlan, table: str, rows: list[tuple[Any, ...]]
 ) -> None:
     """New / updated / unchanged / conflict for every row, against the database and the batch."""
     pending = state.pending[table]
@@ -1090,8 +1092,8 @@ def _classify(
     rev_i = codec.columns.index("revision")
     owner_i = codec.columns.index("owner_office")
     upd_i = codec.columns.index("updated_at")
-    to_write: list[tuple] = []
-    same_revision: list[tuple] = []
+    to_write: list[tuple[Any, ...]] = []
+    same_revision: list[tuple[Any, ...]] = []
     counts = plan.counts
     journal = state.journal
     for row in rows:
@@ -1165,7 +1167,7 @@ def _classify(
         plan.rows.setdefault(table, []).extend(to_write)
 
 
-def _same(a: tuple, b: tuple) -> bool:
+def _same(a: tuple[Any, ...], b: tuple[Any, ...]) -> bool:
     if len(a) != len(b):
         return False
     for x, y in zip(a, b, strict=True):
@@ -1177,7 +1179,7 @@ def _same(a: tuple, b: tuple) -> bool:
     return True
 
 
-def _row_dict(codec: TableCodec, row: tuple) -> dict[str, Any]:
+def _row_dict(codec: TableCodec, row: tuple[Any, ...]) -> dict[str, Any]:
     out = {}
     for name, value in zip(codec.columns, row, strict=True):
         out[name] = value if isinstance(value, (str, int, float, bool, type(None))) else str(value)
@@ -1188,7 +1190,7 @@ PROTECTED_OFFICE_FIELDS = ("level", "lao_type", "province_code", "district_code"
 
 
 def _office_fields(office: Any) -> dict[str, Any]:
-    get = office.get if isinstance(office, dict) else lambda key: getattr(office, key, None)
+    get = field_getter(office)
     return {key: get(key) or None for key in ("code", *PROTECTED_OFFICE_FIELDS)}
 
 
@@ -1245,7 +1247,11 @@ def may_describe(sender: OfficeInfo, office: Any) -> bool:
 
 
 def _plan_offices(
-    state: _State, package: PackagePlan, plan: PartPlan, rows: list[tuple], records: list[Any]
+    state: _State,
+    package: PackagePlan,
+    plan: PartPlan,
+    rows: list[tuple[Any, ...]],
+    records: list[Any],
 ) -> None:
     """Offices are matched by code (unique): an office's description of itself wins over
     another office's description of it; otherwise the higher revision of the same author.
@@ -1340,7 +1346,7 @@ def _validate(
             for problem in validate_activity(item):
                 problems.append(_reason_line(table, record, problem.message))
     elif table == "kpi_values":
-        groups: dict[tuple, dict[str, Any]] = {}
+        groups: dict[tuple[Any, ...], dict[str, Any]] = {}
         known_codes: dict[str, set[str]] = {}
         for record in live:
             pid = record.programme_id
@@ -1363,7 +1369,9 @@ def _validate(
             key = (pid, record.period, record.row_key)
             groups.setdefault(key, {})[record.indicator_code] = value
         for (pid, period, _row_key), values in groups.items():
-            spec = (state.programmes.get(pid) or batch_programmes.get(pid))[1]
+            known = state.programmes.get(pid) or batch_programmes.get(pid)
+            assert known is not None  # groups hold only records of known programmes (above)
+            spec = known[1]
             if spec.get("rules"):  # checks across fields need the whole group
                 found = validate_form(spec, values, final=False)
             else:  # the same per-value check, without walking the indicators that are absent
@@ -1655,11 +1663,11 @@ def _write_all(
                 }
             )
         if conflicts:
-            conn.execute(insert(Conflict.__table__), conflicts)
+            conn.execute(insert(_table_of(Conflict)), conflicts)
         if received:
-            conn.execute(insert(ReceivedPackage.__table__), received)
+            conn.execute(insert(_table_of(ReceivedPackage)), received)
         if audits:
-            conn.execute(insert(AuditEntry.__table__), audits)
+            conn.execute(insert(_table_of(AuditEntry)), audits)
         if new_keys:
             _store_trust(conn, new_keys, store.officer, now)
         progress(total, total, _("Saving"))
@@ -1748,9 +1756,16 @@ def _parse_created(text: str) -> dt.datetime | None:
     return value.astimezone(dt.UTC).replace(tzinfo=None) if value.tzinfo else value
 
 
-def _store_trust(conn, parts: dict[str, PartPlan], officer: str, now: dt.datetime) -> None:
+def _table_of(model: type[Base]) -> Table:
+    """The Core table of a model (``__table__``, typed as the Table it is)."""
+    return Base.metadata.tables[model.__tablename__]
+
+
+def _store_trust(
+    conn: Connection, parts: dict[str, PartPlan], officer: str, now: dt.datetime
+) -> None:
     """Records the keys the officer accepted (or that a trusted office vouched for)."""
-    table = TrustedKey.__table__
+    table = _table_of(TrustedKey)
     codes = list(parts)
     known = {}
     for start in range(0, len(codes), 500):
@@ -1760,10 +1775,10 @@ def _store_trust(conn, parts: dict[str, PartPlan], officer: str, now: dt.datetim
             )
         ):
             known[row.office_code] = row
-    fresh = []
+    fresh: list[dict[str, Any]] = []
     for code, part in parts.items():
-        row = known.get(code)
-        if row is None:
+        stored = known.get(code)
+        if stored is None:
             fresh.append(
                 {
                     "office_code": code,
@@ -1775,7 +1790,7 @@ def _store_trust(conn, parts: dict[str, PartPlan], officer: str, now: dt.datetim
                     "previous": [],
                 }
             )
-        elif row.fingerprint != part.fingerprint:
+        elif stored.fingerprint != part.fingerprint:
             conn.execute(
                 table.update()
                 .where(table.c.office_code == code)
@@ -1785,7 +1800,7 @@ def _store_trust(conn, parts: dict[str, PartPlan], officer: str, now: dt.datetim
                     trusted_at=now,
                     trusted_by=officer,
                     via=part.relayed_by,
-                    previous=[*(row.previous or []), row.fingerprint],
+                    previous=[*(stored.previous or []), stored.fingerprint],
                 )
             )
     if fresh:
@@ -1804,7 +1819,9 @@ def _upsert_sql(codec: TableCodec, mark: str, *, force: bool) -> str:
     )
 
 
-def _write_offices(conn, codec: TableCodec, rows: list[tuple], mark: str) -> None:
+def _write_offices(
+    conn: Connection, codec: TableCodec, rows: list[tuple[Any, ...]], mark: str
+) -> None:
     """Offices are upserted by code (unique), whatever id each database gave them."""
     if not rows:
         return
@@ -1841,7 +1858,7 @@ def claims_text(part: PartPlan) -> str:
 
     def label(enum: Any, value: Any) -> str:
         try:
-            return enum(value).label
+            return str(enum(value).label)
         except ValueError:
             return str(value or "-")
 

@@ -26,6 +26,7 @@ from sqlalchemy.engine import Dialect
 
 from db.models import (
     Activity,
+    Base,
     FormSubmission,
     KpiValue,
     Letter,
@@ -52,7 +53,7 @@ MODELS = (
     FormSubmission,
     Review,
 )
-TABLES: dict[str, Table] = {m.__tablename__: m.__table__ for m in MODELS}  # type: ignore[attr-defined]
+TABLES: dict[str, Table] = {m.__tablename__: Base.metadata.tables[m.__tablename__] for m in MODELS}
 MODEL_BY_TABLE = {m.__tablename__: m for m in MODELS}
 META_COLUMNS = ("id", "owner_office", "revision", "updated_at", "updated_by", "deleted")
 
@@ -114,14 +115,14 @@ class TableCodec:
     columns: list[str]
     record_type: type
     decoder: Any
-    to_db: Callable[[Any, str], tuple]
+    to_db: Callable[[Any, str], tuple[Any, ...]]
     dialect_name: str
 
     @property
     def name(self) -> str:
         return self.table.name
 
-    def decode(self, data: bytes, latest: dt.datetime) -> tuple[list[Any], list[tuple]]:
+    def decode(self, data: bytes, latest: dt.datetime) -> tuple[list[Any], list[tuple[Any, ...]]]:
         """Payload bytes → (records, database rows); PayloadError with Thai reasons otherwise.
 
         ``latest``: the latest plausible change time (receipt time plus a tolerance)."""
@@ -183,7 +184,9 @@ class TableCodec:
             problems, count = [_("The data of the package is not in the expected form.")], 1
         return PayloadError(problems, count)
 
-    def row_from_json(self, record: dict[str, Any], latest: dt.datetime | None = None) -> tuple:
+    def row_from_json(
+        self, record: dict[str, Any], latest: dt.datetime | None = None
+    ) -> tuple[Any, ...]:
         """One record as it travels (a dict) → database row (benchmarks, tests, Excel)."""
         stamp = (latest or dt.datetime(2100, 12, 31)).replace(microsecond=0).isoformat()
         return self.to_db(msgspec.convert(record, self.record_type), stamp)
@@ -216,7 +219,7 @@ def _stamp_converter(field: Field, sqlite: bool) -> Callable[[str, str], Any]:
 
 def _compile_to_db(
     table: Table, columns: list[str], dialect: Dialect
-) -> Callable[[Any, str], tuple]:
+) -> Callable[[Any, str], tuple[Any, ...]]:
     """Builds ``to_db(record, latest) -> tuple`` for one table as straight-line code.
 
     Called once per record on import (~860 k times for the nation), so there is no call per
@@ -267,7 +270,8 @@ def _compile_to_db(
                 lines.append(f"    {v} = P{i}({v})")
     lines.append("    return (" + ", ".join(f"v{i}" for i in range(len(columns))) + ",)")
     exec("\n".join(lines), env)
-    return env["to_db"]
+    to_db: Callable[[Any, str], tuple[Any, ...]] = env["to_db"]
+    return to_db
 
 
 _CODECS: dict[tuple[str, str, str], dict[str, TableCodec]] = {}

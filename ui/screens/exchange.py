@@ -226,7 +226,9 @@ class ExportTab(QWidget):
         self.recipient.clear()
         for code, label in data["recipients"]:
             self.recipient.addItem(label, code)
-        self.recipient.lineEdit().setPlaceholderText(_("office code, e.g. P48"))
+        editor = self.recipient.lineEdit()
+        if editor is not None:
+            editor.setPlaceholderText(_("office code, e.g. P48"))
         index = self.recipient.findData(current) if current else -1
         if index < 0 and data.get("parent") is not None:
             index = self.recipient.findData(data["parent"])
@@ -588,7 +590,7 @@ class ImportTab(QWidget):
                 continue
             for part in package.parts:
                 status = part.status
-                text, color = labels.get(status, (status, None))
+                text, part_color = labels.get(status, (status, None))
                 c = part.counts
                 office = f"{part.sender} {part.sender_name}".strip()
                 rows.append(
@@ -606,7 +608,7 @@ class ImportTab(QWidget):
                             text,
                             part.remark,
                         ],
-                        color,
+                        part_color,
                         part.remark,
                     )
                 )
