@@ -15,7 +15,7 @@ import datetime as dt
 import uuid
 from collections.abc import Callable
 from decimal import Decimal
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from sqlalchemy import (
     JSON,
@@ -72,6 +72,9 @@ class Synced:
     at the same moment, the second finds no row and is refused (``db.store`` turns that into
     ``StaleRecordError``). The store's flush hook sets the new revision itself.
     """
+
+    if TYPE_CHECKING:
+        __tablename__: str  # every model that mixes this in has a table
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_uuid)
     owner_office: Mapped[str] = mapped_column(String(32), index=True)

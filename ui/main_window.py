@@ -16,7 +16,18 @@ import traceback
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QModelIndex, QObject, QRect, QSize, Qt, QTimer, QUrl, Signal
+from PySide6.QtCore import (
+    QEvent,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    QRect,
+    QSize,
+    Qt,
+    QTimer,
+    QUrl,
+    Signal,
+)
 from PySide6.QtGui import (
     QAction,
     QColor,
@@ -71,11 +82,18 @@ def icon_for(name: str, widget: QWidget) -> QIcon:
 class BadgeDelegate(QStyledItemDelegate):
     """Draws the navigation item and, when it has one, a red count bubble at its right."""
 
-    def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex) -> QSize:
+    def sizeHint(
+        self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
+    ) -> QSize:
         size = super().sizeHint(option, index)
         return QSize(size.width() + 28, max(size.height(), int(option.fontMetrics.height() * 2.2)))
 
-    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex) -> None:
+    def paint(
+        self,
+        painter: QPainter,
+        option: QStyleOptionViewItem,
+        index: QModelIndex | QPersistentModelIndex,
+    ) -> None:
         super().paint(painter, option, index)
         count = index.data(BADGE_ROLE) or 0
         if not count:
@@ -240,7 +258,7 @@ class MainWindow(QMainWindow):
         self.nav.setEnabled(True)
         self.load_office()
         self.show_screen(self.keys[0])
-        page = self.stack.currentWidget()
+        page = self.page(self.keys[0])
         watch = _PaintWatch(page)
         watch.painted.connect(self.screen_ready)
         page.installEventFilter(watch)
@@ -319,8 +337,8 @@ class MainWindow(QMainWindow):
         if 0 <= row < len(self.keys):
             self.show_screen(self.keys[row])
 
-    def _refresh(self, page: QWidget) -> None:
-        if hasattr(page, "refresh"):
+    def _refresh(self, page: QWidget | None) -> None:
+        if page is not None and hasattr(page, "refresh"):
             page.refresh()
 
     def _fiscal_year_changed(self, _year: int) -> None:

@@ -443,6 +443,8 @@ class ReinstalledDialog(QDialog):
         how = " ".join(self.how.text().split())
 
         def work(_p) -> Path:
+            from exports.reports.key_letter import write_key_letter
+
             return write_key_letter(store, change, recipients[0], how, target)
 
         def written(path: Path) -> None:
@@ -454,42 +456,6 @@ class ReinstalledDialog(QDialog):
         self.ctx.runner.run(
             work, label=_("Writing the letter…"), on_success=written, owner=self, kind="io"
         )
-
-
-def write_key_letter(store: Any, change: Any, recipient: str, how: str, target: Path) -> Path:
-    """The letter to the office above as a PDF (worker thread)."""
-    from exports.reports import atomic_write
-    from exports.reports.key_letter import KeyLetter, key_letter_pdf
-    from exports.reports.options import ReportOptions
-    from lev_desktop.services.offices import get_office
-
-    me = get_office(store, store.office_code)
-    above = get_office(store, recipient)
-    if above is not None:
-        addressee = above.name
-    else:  # the province office is not in this database: its title, as letters address it
-        from lev_desktop import gazetteer
-
-        province = gazetteer.province(me.province_code if me else None)
-        addressee = f"ท้องถิ่นจังหวัด{province.name_th}" if province else recipient
-    today = dt.date.today()
-    letter = KeyLetter(
-        sender_name=me.name if me else (store.office_code or ""),
-        recipient_name=addressee,
-        office_name=change.name or change.office,
-        office_code=change.office,
-        old_fingerprint=change.old_fingerprint,
-        new_fingerprint=change.new_fingerprint,
-        confirmed_on=today,
-        confirmed_how=f" {how}" if how else "",
-        written_on=today,
-    )
-    data = key_letter_pdf(letter, ReportOptions.from_store(store))
-
-    def write(tmp: Path) -> None:
-        tmp.write_bytes(data)
-
-    return atomic_write(target, write)
 
 
 class ReinstallButton(QPushButton):
@@ -535,5 +501,4 @@ __all__ = [
     "RecoveryTab",
     "ReinstallButton",
     "ReinstalledDialog",
-    "write_key_letter",
 ]

@@ -155,8 +155,8 @@ class PlacePage(QWizardPage):
     def initializePage(self) -> None:
         level = self._wizard.level()
         needs_district = level in (Level.LAO, Level.DISTRICT)
-        for widget in (self.district, self.district_label):
-            widget.setVisible(needs_district)
+        for district_widget in (self.district, self.district_label):
+            district_widget.setVisible(needs_district)
         is_lao = level == Level.LAO
         for widget in (
             self.lao_name,
@@ -280,7 +280,9 @@ class SetupWizard(QWizard):
             _("This office's computer was lost or reinstalled: recover its data…")
         )
         self.recover_button.clicked.connect(self.recover)
-        self.level_page.layout().addWidget(self.recover_button)
+        layout = self.level_page.layout()
+        assert layout is not None
+        layout.addWidget(self.recover_button)
 
     def recover(self) -> None:
         """A recovery package from the office above, or a backup of this office's database."""
@@ -383,6 +385,7 @@ class SetupWizard(QWizard):
 
         self.busy = False
         self.button(QWizard.WizardButton.FinishButton).setEnabled(True)
+        message: str | None
         if isinstance(exc, SetupError):
             message = str(exc)
         else:

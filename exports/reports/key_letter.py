@@ -6,10 +6,12 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from pathlib import Path
 
 from reportlab.lib.units import cm
 from reportlab.platypus import Flowable, KeepTogether, Spacer
 
+from db.store import Store
 from exports.reports.layout import (
     BODY_SIZE,
     build_pdf,
@@ -20,6 +22,7 @@ from exports.reports.layout import (
 from exports.reports.options import ReportOptions
 from exports.reports.text import para, style
 from lev_desktop.exchange.keys import format_fingerprint
+from lev_desktop.exchange.reinstall import KeyChange
 from lev_desktop.thai_format import format_date
 
 
@@ -93,4 +96,40 @@ def key_letter_pdf(letter: KeyLetter, options: ReportOptions) -> bytes:
     )
 
 
-__all__ = ["KeyLetter", "key_letter_pdf", "paragraphs"]
+def write_key_letter(
+    store: Store, change: KeyChange, recipient: str, how: str, target: Path
+) -> Path:
+    """The letter to the office above as a PDF (worker thread)."""
+    from exports.reports import atomic_write
+    from lev_desktop.services.offices import get_office
+
+    me = get_office(store, store.office_code) if store.office_code else None
+    above = get_office(store, recipient)
+    if above is not None:
+        addressee = above.name
+    else:  # the province office is not in this database: its title, as letters address it
+        from lev_desktop import gazetteer
+
+        province = gazetteer.province(me.province_code if me else None)
+        addressee = f"ท้องถิ่นจังหวัด{province.name_th}" if province else recipient
+    today = dt.date.today()
+    letter = KeyLetter(
+        sender_name=me.name if me else (store.office_code or ""),
+        recipient_name=addressee,
+        office_name=change.name or change.office,
+        office_code=change.office,
+        old_fingerprint=change.old_fingerprint,
+        new_fingerprint=change.new_fingerprint,
+        confirmed_on=today,
+        confirmed_how=f" {how}" if how else "",
+        written_on=today,
+    )
+    data = key_letter_pdf(letter, ReportOptions.from_store(store))
+
+    def write(tmp: Path) -> None:
+        tmp.write_bytes(data)
+
+    return atomic_write(target, write)
+
+
+__all__ = ["KeyLetter", "key_letter_pdf", "paragraphs", "write_key_letter"]

@@ -1,4 +1,5 @@
-"""Continuity commands: backup, restore, check, key-export, key-import."""
+"""Continuity commands: backup, restore, check, key-export, key-import, and after a lost
+computer recovery-package, recover, reinstalled."""
 
 from __future__ import annotations
 
@@ -7,11 +8,12 @@ import sys
 from pathlib import Path
 
 from lev_desktop.cli.base import CliError, open_store
+from lev_desktop.continuity.restore import BackupInfo
 from lev_desktop.i18n import _
 from lev_desktop.thai_format import format_datetime, format_number
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     backup = sub.add_parser(
         "backup",
         help=_(
@@ -48,7 +50,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     export.add_argument("file", help=_("key file to write (.levkey)"))
     export.add_argument("--password-file", help=_("read the password from this file (for scripts)"))
-    export.set_defaults(handler=cmd_key_export)
+    export.set_defaults(handler=cmd_key_export, writes=True)
 
     imp = sub.add_parser(
         "key-import",
@@ -59,7 +61,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     imp.add_argument("file", nargs="?", help=_("key file (.levkey)"))
     imp.add_argument("--password-file", help=_("read the password from this file (for scripts)"))
-    imp.set_defaults(handler=cmd_key_import)
+    imp.set_defaults(handler=cmd_key_import, writes=True)
+    register_recovery(sub)
 
 
 def _sqlite_path(args: argparse.Namespace) -> Path:
@@ -138,7 +141,7 @@ def cmd_backup(args: argparse.Namespace) -> int:
     return 3 if result.warnings else 0
 
 
-def describe_backup(info) -> list[str]:
+def describe_backup(info: BackupInfo) -> list[str]:
     from lev_desktop.continuity.restore import describe_counts
     from lev_desktop.domain.offices import Level
 
@@ -163,13 +166,8 @@ def describe_backup(info) -> list[str]:
 
 
 def cmd_restore(args: argparse.Namespace) -> int:
-    from lev_desktop.continuity.restore import (
-        RestoreError,
-        inspect_backup,
-        open_elsewhere,
-        refusal,
-        restore_backup,
-    )
+    from lev_desktop.continuity.restore import RestoreError, inspect_backup, refusal
+    from lev_desktop.dblock import DatabaseLock
 
     db_path = _sqlite_path(args)
     backup = Path(args.file).expanduser()
@@ -182,7 +180,8 @@ def cmd_restore(args: argparse.Namespace) -> int:
     reason = refusal(info)
     if reason:
         raise CliError(reason, 2)
-    if open_elsewhere(db_path):
+    lock = DatabaseLock.for_url(f"sqlite:///{db_path}", owner="lev restore")
+    if not lock.acquire():
         raise CliError(
             _(
                 "LEV Desktop is open with this database. Close it first, then restore (or "
@@ -190,6 +189,17 @@ def cmd_restore(args: argparse.Namespace) -> int:
             ),
             2,
         )
+    try:
+        return _restore_holding_the_lock(args, db_path, backup, info)
+    finally:
+        lock.release()
+
+
+def _restore_holding_the_lock(
+    args: argparse.Namespace, db_path: Path, backup: Path, info: BackupInfo
+) -> int:
+    from lev_desktop.continuity.restore import RestoreError, inspect_backup, restore_backup
+
     current = None
     if db_path.exists():
         try:
@@ -215,7 +225,7 @@ def cmd_restore(args: argparse.Namespace) -> int:
             print(_("Not restored; nothing was changed."))
             return 1
     try:
-        result = restore_backup(db_path, backup)
+        result = restore_backup(db_path, backup, force_lock=True)
     except RestoreError as exc:
         raise CliError(exc.message, 2) from exc
     from db.store import Store
@@ -314,4 +324,180 @@ def cmd_key_import(args: argparse.Namespace) -> int:
     print(_("The office's key is back; packages are signed with it again."))
     print(_("Key fingerprint of this office:"))
     print(format_fingerprint(fingerprint))
+    return 0
+
+
+# ---- recovery after a lost computer ----------------------------------------------------------
+
+
+def register_recovery(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    package = sub.add_parser(
+        "recovery-package",
+        help=_("write the recovery package of an office below this one (it lost its computer)"),
+    )
+    package.add_argument("--office", required=True, help=_("code of the office"))
+    package.add_argument("--out", required=True, help=_("file to write (.levrecovery)"))
+    package.set_defaults(handler=cmd_recovery_package, writes=True)
+
+    recover = sub.add_parser(
+        "recover",
+        help=_("take an office's data back from its recovery package (a reinstalled computer)"),
+    )
+    recover.add_argument("file", help=_("recovery package (.levrecovery)"))
+    recover.add_argument(
+        "--yes",
+        action="store_true",
+        help=_("the fingerprint of the office that wrote it was compared: do not ask"),
+    )
+    recover.add_argument("--officer", default="", help=_("officer name for the audit log"))
+    recover.set_defaults(handler=cmd_recover, writes=True)
+
+    reinstalled = sub.add_parser(
+        "reinstalled",
+        help=_(
+            "an office reinstalled: trust the new key its package is signed with, after "
+            "comparing the fingerprint"
+        ),
+    )
+    reinstalled.add_argument("files", nargs="+", help=_("package files (.levpkg)"))
+    reinstalled.add_argument(
+        "--yes", action="store_true", help=_("the new fingerprint was compared: do not ask")
+    )
+    reinstalled.add_argument("--how", default="", help=_("how it was compared (for the record)"))
+    reinstalled.add_argument(
+        "--letter", help=_("write the letter for the office above here (.pdf)")
+    )
+    reinstalled.set_defaults(handler=cmd_reinstalled, writes=True)
+
+
+def _confirmed(args: argparse.Namespace, question: str) -> bool:
+    if args.yes:
+        return True
+    if not sys.stdin.isatty():
+        raise CliError(_("Not confirmed: answer on a terminal, or add --yes in a script."), 2)
+    return input(question).strip().lower() in ("y", "yes", "ใช่", "ช")
+
+
+def cmd_recovery_package(args: argparse.Namespace) -> int:
+    from lev_desktop.exchange.exporter import ExportError
+    from lev_desktop.exchange.recovery import RecoveryError, export_recovery
+
+    store = open_store(args)
+    try:
+        result = export_recovery(store, args.office, Path(args.out))
+    except (RecoveryError, ExportError) as exc:
+        raise CliError(str(exc), 2) from exc
+    print(
+        _(
+            "Recovery package written: {path}. It holds {packages} packages of the office (the "
+            "last one number {sequence}) and {records} records."
+        ).format(
+            path=result.path,
+            packages=result.packages,
+            sequence=result.last_sequence,
+            records=format_number(sum(result.counts.values())),
+        )
+    )
+    return 0
+
+
+def cmd_recover(args: argparse.Namespace) -> int:
+    from lev_desktop.continuity.restore import describe_counts
+    from lev_desktop.exchange.keys import format_fingerprint
+    from lev_desktop.exchange.recovery import RecoveryError, apply_recovery, read_recovery
+
+    store = open_store(args)
+    try:
+        recovery = read_recovery(Path(args.file))
+    except RecoveryError as exc:
+        raise CliError(str(exc), 2) from exc
+    issuer = recovery.issuer
+    print(
+        _(
+            "Recovery package of {office} ({code}) from {issuer} ({issuer_code}). Its "
+            "signature and the signatures of the office's {packages} packages are valid."
+        ).format(
+            office=recovery.office.get("name", ""),
+            code=recovery.office_code,
+            issuer=issuer.get("name", ""),
+            issuer_code=issuer.get("code", ""),
+            packages=len(recovery.packages),
+        )
+    )
+    print(_("Records: {counts}").format(counts=describe_counts(recovery.counts)))
+    print(
+        _(
+            "Key fingerprint of {issuer}: compare it with them by telephone before recovering."
+        ).format(issuer=issuer.get("code", ""))
+    )
+    print(format_fingerprint(recovery.issuer_fingerprint))
+    if not _confirmed(args, _("Is the fingerprint the same? Recover the data? (yes/no) ")):
+        print(_("Not recovered; nothing was changed."))
+        return 1
+    try:
+        applied = apply_recovery(store, recovery, officer=args.officer)
+    except RecoveryError as exc:
+        raise CliError(str(exc), 2) from exc
+    print(
+        _(
+            "This database is now office {code}'s, with {records} records of its history; its "
+            "next package has sequence number {sequence} or more."
+        ).format(
+            code=applied.office,
+            records=format_number(sum(applied.written.values())),
+            sequence=applied.sequence + 1,
+        )
+    )
+    return 0
+
+
+def cmd_reinstalled(args: argparse.Namespace) -> int:
+    from lev_desktop.exchange.errors import Refusal
+    from lev_desktop.exchange.importer import preview
+    from lev_desktop.exchange.keys import format_fingerprint
+    from lev_desktop.exchange.reinstall import confirm_new_key, forwarded_to, key_changes
+
+    store = open_store(args)
+    try:
+        plan = preview(store, args.files)
+    except Refusal as exc:
+        raise CliError(exc.message, 2) from exc
+    changes = key_changes(store, plan)
+    if not changes:
+        raise CliError(
+            _("No package here is signed with a new key of an office this office trusts."), 2
+        )
+    for change in changes:
+        print(_("{name} ({code}) has a new key").format(name=change.name, code=change.office))
+        print(_("Old fingerprint"))
+        print(format_fingerprint(change.old_fingerprint))
+        print(_("New fingerprint"))
+        print(format_fingerprint(change.new_fingerprint))
+        if not _confirmed(
+            args, _("Is the new fingerprint the same as the office's? Trust it? (yes/no) ")
+        ):
+            print(_("Not trusted; nothing was changed."))
+            return 1
+        how = args.how or (
+            _("from the district's letter") if change.relayed_by else _("by telephone")
+        )
+        confirm_new_key(store, change, how=how)
+        print(
+            _("The new key of {code} is trusted; import its package again.").format(
+                code=change.office
+            )
+        )
+        above = forwarded_to(store, change.office)
+        if above:
+            print(
+                _(
+                    "{offices} received this office's packages through you and still trusts the "
+                    "old key: send it the letter (--letter FILE.pdf)."
+                ).format(offices=", ".join(above))
+            )
+            if args.letter:
+                from exports.reports.key_letter import write_key_letter
+
+                path = write_key_letter(store, change, above[0], how, Path(args.letter))
+                print(_("Letter written: {path}").format(path=path))
     return 0

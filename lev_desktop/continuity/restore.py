@@ -20,7 +20,6 @@ import datetime as dt
 import json
 import os
 import shutil
-import socket
 import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -36,6 +35,7 @@ from lev_desktop.continuity.backups import (
     parse_name,
     snapshot,
 )
+from lev_desktop.dblock import DatabaseLock, lock_path
 from lev_desktop.errors import describe_error
 from lev_desktop.i18n import _
 from lev_desktop.thai_format import format_number
@@ -218,52 +218,17 @@ def refusal(info: BackupInfo) -> str | None:
     return None
 
 
-# ---- the single-window lock ---------------------------------------------------------------------
-
-
-def lock_path(db_path: Path) -> Path:
-    """The lock file the program holds while a window uses the database (ui.app.lock_path)."""
-    return db_path.with_name(db_path.name + ".lock")
-
-
-def _alive(pid: int) -> bool:
-    if pid <= 0:
-        return False
-    if os.name == "nt":  # pragma: no cover - Windows
-        import ctypes
-
-        kernel32 = ctypes.windll.kernel32  # type: ignore[attr-defined]
-        handle = kernel32.OpenProcess(0x1000, False, pid)  # PROCESS_QUERY_LIMITED_INFORMATION
-        if not handle:
-            return False
-        code = ctypes.c_ulong()
-        kernel32.GetExitCodeProcess(handle, ctypes.byref(code))
-        kernel32.CloseHandle(handle)
-        return code.value == 259  # STILL_ACTIVE
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
+# ---- the database lock ------------------------------------------------------------------------
 
 
 def open_elsewhere(db_path: Path) -> bool:
-    """True when a LEV Desktop window (another process on this computer, or any computer for a
-    file on a shared drive) holds the database's lock. Reads the lock file Qt's QLockFile
-    writes: process id, program name, host name."""
-    try:
-        lines = lock_path(db_path).read_text(encoding="utf-8", errors="replace").splitlines()
-    except OSError:
+    """True when a LEV Desktop window or a ``lev`` command that writes holds the database's lock
+    (``lev_desktop.dblock``, the one lock they share)."""
+    lock = DatabaseLock(lock_path(f"sqlite:///{db_path}"), owner="lev restore")
+    if lock.acquire():
+        lock.release()
         return False
-    if not lines or not lines[0].strip().isdigit():
-        return False
-    pid = int(lines[0])
-    host = lines[2].strip() if len(lines) > 2 else ""
-    if host and host != socket.gethostname():
-        return True
-    return pid != os.getpid() and _alive(pid)
+    return True
 
 
 # ---- restoring ---------------------------------------------------------------------------------
@@ -365,9 +330,10 @@ def restore_backup(
 ) -> RestoreResult:
     """Puts ``backup`` in place of the SQLite database at ``db_path``.
 
-    The caller has closed every connection to ``db_path`` (``Store.dispose()``). Raises
-    ``RestoreError`` (Thai) with the database unchanged when the backup is damaged, from a newer
-    version, or cannot be copied, or when another window holds the database.
+    The caller has closed every connection to ``db_path`` (``Store.dispose()``) and holds the
+    database's lock (the window holds it already: ``force_lock``; ``lev restore`` takes it).
+    Raises ``RestoreError`` (Thai) with the database unchanged when the backup is damaged, from a
+    newer version, or cannot be copied, or when another program holds the database.
     """
     now = now or dt.datetime.now()
     db_path, backup = Path(db_path), Path(backup)

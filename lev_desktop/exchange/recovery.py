@@ -41,7 +41,7 @@ from lev_desktop.exchange import format as fmt
 from lev_desktop.exchange import keys
 from lev_desktop.exchange.errors import Refusal
 from lev_desktop.exchange.jurisdiction import OfficeInfo, is_below
-from lev_desktop.exchange.records import MODELS, TABLES, RecordError, codecs, dump_lines
+from lev_desktop.exchange.records import MODELS, TABLES, PayloadError, codecs, dump_lines
 from lev_desktop.i18n import _
 from lev_desktop.progress import Progress
 
@@ -82,6 +82,7 @@ class Recovery:
     office_fingerprint: str  # the office's key the issuer trusts ('' when it never had one)
     last_sequence: int
     records: dict[str, list[dict[str, Any]]]
+    payloads: dict[str, bytes]  # table → the JSON Lines as written (decoded again on apply)
     packages: list[dict[str, Any]]  # uuid, sequence, kind, created_at, recipient
     unsigned: int = 0  # records no original package of the office vouches for (Excel forms)
     created_at: str = ""
@@ -335,14 +336,26 @@ def read_recovery(path: Path | str, limits: fmt.Limits = fmt.DEFAULT_LIMITS) -> 
             or (office_fp and part.fingerprint != office_fp)
         ):
             raise _damaged()
-        for payload_name, payload in part.payloads.items():
-            table = payload_name[len(fmt.PAYLOAD_DIR) : -len(".jsonl")]
-            for line in payload.decode("utf-8").splitlines():
-                if line:
-                    record = json.loads(line)
-                    vouched.add((table, str(record.get("id")), int(record.get("revision") or 0)))
+        try:
+            for payload_name in part.payload_names:
+                table = payload_name[len(fmt.PAYLOAD_DIR) : -len(".jsonl")]
+                for line in part.load(payload_name).decode("utf-8").splitlines():
+                    if line:
+                        record = json.loads(line)
+                        vouched.add(
+                            (table, str(record.get("id")), int(record.get("revision") or 0))
+                        )
+        except Refusal as refusal:
+            raise RecoveryError(
+                _("A package of the office in the recovery package is not valid: {reason}").format(
+                    reason=refusal.message
+                )
+            ) from refusal
+        finally:
+            part.close()
         originals.append(entry)
     records: dict[str, list[dict[str, Any]]] = {}
+    payloads: dict[str, bytes] = {}
     unsigned = 0
     for name, content in contents.items():
         if not name.startswith(RECORDS_DIR):
@@ -361,6 +374,7 @@ def read_recovery(path: Path | str, limits: fmt.Limits = fmt.DEFAULT_LIMITS) -> 
             ):
                 unsigned += 1
         records[table] = rows
+        payloads[table] = content
     return Recovery(
         path=path,
         manifest=manifest,
@@ -371,6 +385,7 @@ def read_recovery(path: Path | str, limits: fmt.Limits = fmt.DEFAULT_LIMITS) -> 
         office_fingerprint=office_fp,
         last_sequence=int(manifest.get("last_sequence") or 0),
         records=records,
+        payloads=payloads,
         packages=originals,
         unsigned=unsigned,
         created_at=str(manifest.get("created_at") or ""),
@@ -415,6 +430,7 @@ def apply_recovery(store: Store, recovery: Recovery, *, officer: str = "") -> Ap
     mark = "?" if store.engine.dialect.paramstyle == "qmark" else "%s"
     result = AppliedRecovery(office=code)
     now = utcnow()
+    latest = now + dt.timedelta(days=2)  # the import's tolerance for clocks set wrong
     with store.session(importing=True) as session:
         conn = session.connection()
         if store.is_sqlite:
@@ -425,10 +441,14 @@ def apply_recovery(store: Store, recovery: Recovery, *, officer: str = "") -> Ap
             if not rows:
                 continue
             codec = codec_map[table]
-            try:
-                converted = [codec.to_db(r) for r in rows]
-            except (RecordError, KeyError, TypeError, ValueError) as exc:
-                raise _damaged() from exc
+            try:  # the boundary schema of every travelling record, as on import
+                _records, converted = codec.decode(recovery.payloads[table], latest)
+            except PayloadError as exc:
+                raise RecoveryError(
+                    _("The recovery package holds records that are not valid: {reason}").format(
+                        reason="; ".join(exc.problems[:3])
+                    )
+                ) from exc
             if table == "offices":
                 mine = [r for r in converted if r[codec.columns.index("code")] != code]
                 own = [r for r in converted if r[codec.columns.index("code")] == code]

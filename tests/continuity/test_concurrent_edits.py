@@ -222,9 +222,9 @@ def test_the_one_window_lock_is_for_sqlite_files_only(qapp, tmp_path):
     server = "postgresql+psycopg2://lev@127.0.0.1:5432/lev"
     first, second = acquire_lock(server), acquire_lock(server)
     assert first is not None and second is not None  # two clerks' windows
-    first.unlock()
-    second.unlock()
+    first.release()
+    second.release()
     file = f"sqlite:///{tmp_path / 'one.db'}"
     held = acquire_lock(file)
     assert held is not None and acquire_lock(file) is None
-    held.unlock()
+    held.release()

@@ -232,3 +232,38 @@ def test_recovery_only_for_an_office_below(before_the_loss, tmp_path):
     with pytest.raises(recovery.RecoveryError) as refused:
         recovery.export_recovery(before_the_loss["province"], "4899001", tmp_path / "x")
     assert str(refused.value) == ("หน่วยงาน 4899001 ไม่ได้รายงานผ่านหน่วยงานนี้ จึงไม่มีข้อมูลของหน่วยงานนั้นที่นี่")
+
+
+def test_b_on_the_command_line(before_the_loss, tmp_path, clock, capsys, monkeypatch):
+    from lev_desktop.cli import main
+
+    state = before_the_loss
+    district, province = state["district"], state["province"]
+    state["lao"].dispose()
+    db = ["--db", str(district.path)]
+    assert main([*db, "recovery-package", "--office", LAO, "--out", str(tmp_path / "r")]) == 0
+    assert "มีแพ็กเกจของหน่วยงาน 2 ฉบับ" in capsys.readouterr().out
+    package = tmp_path / "r.levrecovery"
+    with computer(tmp_path / "new-computer"):
+        new = ["--db", str(tmp_path / "new.db")]
+        refused = main([*new, "recover", str(package)])  # not a terminal, no --yes
+        assert refused == 2 and "--yes" in capsys.readouterr().err
+        assert main([*new, "recover", str(package), "--yes", "--officer", "นางสาวใหม่"]) == 0
+        out = capsys.readouterr().out
+        assert f"ฐานข้อมูลนี้เป็นของหน่วยงาน {LAO} แล้ว" in out
+        store = Store(tmp_path / "new.db")
+        assert records_of(store, [LAO]) == state["records"]
+        clock.advance(seconds=2)
+        after = export_package(store, "D4801", tmp_path / "after.levpkg", since_last=True)
+        store.dispose()
+    letter = tmp_path / "letter.pdf"
+    assert main([*db, "reinstalled", str(after.path), "--yes", "--letter", str(letter)]) == 0
+    out = capsys.readouterr().out
+    assert "P48" in out and letter.read_bytes().startswith(b"%PDF")
+    assert main([*db, "import", str(after.path)]) == 0
+    capsys.readouterr()
+    up = export_package(district, "P48", tmp_path / "up.levpkg", since_last=True)
+    db_p = ["--db", str(province.path)]
+    assert main([*db_p, "reinstalled", str(up.path), "--yes", "--how", "หนังสือ"]) == 0
+    assert main([*db_p, "import", str(up.path)]) == 0
+    assert totals(province) == state["totals"]

@@ -8,7 +8,6 @@ import datetime as dt
 import json
 import os
 import shutil
-import socket
 import sqlite3
 import subprocess
 import sys
@@ -183,20 +182,34 @@ def test_restore_is_refused_while_another_program_holds_the_lock(tmp_path: Path)
     store = make_lao(tmp_path / "lao.db", "4801006")
     made = backups.make_backup(store, now=WHEN).path
     store.dispose()
-    holder = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    holder = subprocess.Popen(  # another program holding the database's lock (lev_desktop.dblock)
+        [
+            sys.executable,
+            "-c",
+            "import sys, time\n"
+            "from lev_desktop.dblock import DatabaseLock\n"
+            f"lock = DatabaseLock.for_url('sqlite:///{store.path}', owner='lev-desktop')\n"
+            "assert lock.acquire()\n"
+            "print('held', flush=True)\n"
+            "time.sleep(60)\n",
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     try:
-        restore.lock_path(store.path).write_text(
-            f"{holder.pid}\nlev-desktop\n{socket.gethostname()}\n"
-        )
+        assert holder.stdout.readline().strip() == "held"
         before = snapshot(store)
         with pytest.raises(RestoreError) as refused:
             restore_backup(store.path, made)
         assert refused.value.message.startswith("LEV Desktop กำลังเปิดฐานข้อมูลนี้อยู่")
         assert snapshot(store) == before
+        cli = _lev(tmp_path, "restore", str(made), "--yes")
+        assert cli.returncode == 2 and "LEV Desktop กำลังเปิดฐานข้อมูลนี้อยู่" in cli.stderr
+        assert snapshot(store) == before
     finally:
         holder.kill()
         holder.wait()
-    # The holder is gone: its lock is stale and the restore goes ahead.
+    # The holder is gone and its lock with it (an operating-system lock): the restore goes ahead.
     assert restore_backup(store.path, made).info.office_code == "4801006"
 
 
