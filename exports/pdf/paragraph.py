@@ -47,6 +47,9 @@ _EPS = 1e-6
 # that with ญี่ปุ่น in bold). The ToUnicode fix (fonts.py) is independent of this; the tests
 # check both, switching this off to test ToUnicode alone.
 ACTUAL_TEXT = True
+# HarfBuzz draws ำ (U+0E33) as the glyphs of ํ + า: the ToUnicode map alone would make copy
+# and search give U+0E4D U+0E32, so a word with ำ always carries /ActualText.
+_SARA_AM = "\u0e33"
 JUSTIFY_MAX_SPACE = 0.35  # em added per space before justify spreads over all word gaps
 
 _TAG = re.compile(r"<(/?)(b|strong|i|em)\s*>|<br\s*/?>", re.I)
@@ -557,7 +560,9 @@ def draw_lines(
         for k, group in enumerate(line.groups):
             if extra and k in gap_set:
                 out.append("[%s] TJ" % _num(-extra))
-            actual = ACTUAL_TEXT and not all(p.simple for p in group.pieces)
+            actual = ACTUAL_TEXT and (
+                not all(p.simple for p in group.pieces) or _SARA_AM in group.text
+            )
             if actual:
                 out.append("/Span <</ActualText <FEFF%s>>> BDC" % _utf16_hex(group.text))
             for piece in group.pieces:

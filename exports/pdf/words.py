@@ -113,7 +113,7 @@ def _icu_iterator():
             import icu
 
             it = icu.BreakIterator.createLineInstance(icu.Locale("th"))
-        except Exception as exc:  # ImportError or a broken wheel: the word list stands in
+        except (ImportError, OSError, RuntimeError) as exc:  # missing or broken: word list
             _icu_missing = repr(exc)
             log.warning("PyICU unavailable (%s): Thai line breaks from the word list", exc)
             return None
@@ -285,7 +285,8 @@ _PERSON_PREFIXES = (
 )
 _TEMPLE_PREFIXES = ("วัด",)
 _NAME_STOP_WORDS = frozenset(
-    "และ ให้ ของ กับ เพื่อ โดย จาก ได้ เป็น การ ซึ่ง แล้ว ร่วม ความ ที่ จะ ไม่ มี".split()
+    ("และ", "ให้", "ของ", "กับ", "เพื่อ", "โดย", "จาก", "ได้", "เป็น", "การ", "ซึ่ง", "แล้ว")
+    + ("ร่วม", "ความ", "ที่", "จะ", "ไม่", "มี")
 )
 _NAME_MAX = 22  # a longer run after a prefix is ordinary text, not a name
 _NAME_END = re.compile(r"[\s()\[\]{}\"“”‘’,;:!?/]")

@@ -89,7 +89,7 @@ def _segment_around(text: str, p: int, breaks: set[int]) -> str:
 
 
 def _in_url(text: str, p: int) -> bool:
-    from exports.pdf.words import URL_BREAK_AFTER, _URL_RE
+    from exports.pdf.words import _URL_RE, URL_BREAK_AFTER
 
     return text[p - 1] in URL_BREAK_AFTER + "@" and any(
         m.start() < p < m.end() for m in _URL_RE.finditer(text)
