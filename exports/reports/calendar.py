@@ -24,7 +24,7 @@ from exports.reports.layout import (
     title_block,
 )
 from exports.reports.options import ReportOptions
-from exports.reports.text import para, style
+from exports.reports.text import in_document_digits, para, style
 from lev_desktop.progress import Progress
 from lev_desktop.thai_format import MONTHS_FULL, be_year, fiscal_months, format_date
 
@@ -154,6 +154,7 @@ def month_title(month: tuple[int, int], options: ReportOptions) -> str:
     return options.num(f"ประจำเดือน{MONTHS_FULL[month[1] - 1]} พ.ศ. {be_year(month[0])}")
 
 
+@in_document_digits
 def calendar_pdf(
     data: CalendarData, options: ReportOptions, progress: Progress | None = None
 ) -> bytes:

@@ -38,7 +38,7 @@ from exports.reports.layout import (
     title_block,
 )
 from exports.reports.options import ReportOptions
-from exports.reports.text import para, style
+from exports.reports.text import in_document_digits, para, style
 from lev_desktop.progress import Progress
 from lev_desktop.thai_format import format_date, format_number
 
@@ -96,6 +96,7 @@ def _header(options: ReportOptions, lines: list[str], *, garuda: bool = False) -
 # ---- F1 ----------------------------------------------------------------------------------
 
 
+@in_document_digits
 def plan_pdf(
     data: PlanData, options: ReportOptions, progress: Progress | None = None, prepared_by: str = ""
 ) -> bytes:
@@ -153,6 +154,7 @@ def plan_pdf(
 # ---- F2 ----------------------------------------------------------------------------------
 
 
+@in_document_digits
 def summary_pdf(
     data: PlanData, options: ReportOptions, progress: Progress | None = None, prepared_by: str = ""
 ) -> bytes:
@@ -318,6 +320,7 @@ def notice_paragraphs(data: PlanData, options: ReportOptions) -> list[str]:
     return [first, second, *items, W.NOTICE_CLOSING]
 
 
+@in_document_digits
 def notice_pdf(data: PlanData, options: ReportOptions, progress: Progress | None = None) -> bytes:
     width = frame_width(False)
     story: list[Flowable] = garuda_block(options, reserve=True)
@@ -364,6 +367,7 @@ def notice_pdf(data: PlanData, options: ReportOptions, progress: Progress | None
 # ---- F3 ----------------------------------------------------------------------------------
 
 
+@in_document_digits
 def monitoring_pdf(
     data: MonitoringData, options: ReportOptions, progress: Progress | None = None
 ) -> bytes:
@@ -433,6 +437,7 @@ def monitoring_pdf(
 # ---- P5 Soft Power -------------------------------------------------------------------------
 
 
+@in_document_digits
 def softpower_pdf(
     data: SoftPowerData, options: ReportOptions, progress: Progress | None = None
 ) -> bytes:
@@ -533,6 +538,7 @@ def kpi_value_text(line: KpiLine, value: Any, options: ReportOptions) -> str:
     return str(value)
 
 
+@in_document_digits
 def kpi_pdf(data: KpiData, options: ReportOptions, progress: Progress | None = None) -> bytes:
     wide = data.consolidated
     width = frame_width(wide)
