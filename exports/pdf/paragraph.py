@@ -453,6 +453,14 @@ class ThaiParagraph(Flowable):
         fit = int((availHeight + _EPS) // self.leading)
         if fit >= len(lines):
             return [self]
+        # no widow: never one line alone at the top of the next part; no orphan: never one
+        # line alone at the foot; and a label ending in ":" goes on with what it introduces
+        if len(lines) - fit == 1:
+            fit -= 1
+        while fit > 0 and lines[fit - 1].text.rstrip().endswith(":"):
+            fit -= 1
+        if fit == 1 and len(lines) > 1:
+            fit = 0
         if fit <= 0:
             return []
         cut = lines[fit - 1]

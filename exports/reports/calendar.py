@@ -7,7 +7,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from reportlab.lib.units import cm
-from reportlab.platypus import KeepTogether, Spacer
+from reportlab.platypus import Spacer
 
 from exports.reports import wording as W
 from exports.reports.data import OfficeInfo, get_office
@@ -186,26 +186,20 @@ def calendar_pdf(
         )
     if not rows:
         rows.append(Row(["", "", "ไม่มีกำหนดส่งในเดือนนี้", "", "", ""]))
-    story.append(paged_table(spec, rows, progress))
-    story += [
+    tail = [
         Spacer(1, 6),
         para(
             "ข้อมูล ณ วันที่ " + format_date(data.today, "long", digits=options.digits, thai=True),
             style(BODY_SIZE - 2),
         ),
         Spacer(1, 0.6 * cm),
+        signature_block(
+            options.signer_name,
+            options.signer_position or data.office.executive_title,
+            caption="ผู้รับผิดชอบ",
+        ),
     ]
-    story.append(
-        KeepTogether(
-            [
-                signature_block(
-                    options.signer_name,
-                    options.signer_position or data.office.executive_title,
-                    caption="ผู้รับผิดชอบ",
-                )
-            ]
-        )
-    )
+    story.append(paged_table(spec, rows, progress, tail=tail))
     return build_pdf(
         story, landscape_page=False, options=options, title=f"{W.CALENDAR_TITLE} {data.office.name}"
     )

@@ -25,6 +25,10 @@ from lev_desktop.thai_format import document_digits
 _DIGITS: contextvars.ContextVar[str] = contextvars.ContextVar("lev_report_digits", default="thai")
 
 
+def current_digits() -> str:
+    return _DIGITS.get()
+
+
 def in_document_digits(make):
     """Decorator of a ``*_pdf(data, options, …)`` function: its paragraphs take the digits
     of ``options`` (one setting for the whole document)."""

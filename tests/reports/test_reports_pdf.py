@@ -148,7 +148,7 @@ def test_monitoring_header_repeats_on_every_page(tmp_path):
     for page in range(1, pages + 1):
         text = pdftotext(path, page)
         if "อบต.ทดสอบ" in text:
-            assert "วันที่ประชุม" in text and "หมายเหตุ" in text, f"page {page} has no header"
+            assert "การประชุม" in text and "หมายเหตุ" in text, f"page {page} has no header"
         seen += [int(w[-4:]) for w in text.split() if w.startswith("อบต.ทดสอบ")]
     assert seen == list(range(300))
 
