@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from lev_desktop import options as settings
+from lev_desktop import options
 from lev_desktop.thai_format import document_digits
 
 SETTING_KEYS = {
@@ -53,9 +53,7 @@ class ReportOptions:
 
     @classmethod
     def from_store(cls, store: Any, **overrides: Any) -> ReportOptions:
-        stored = store.settings()
-        values: dict[str, Any] = {}
-        for field, key in SETTING_KEYS.items():
-            values[field] = settings.coerce(key, stored.get(key))
+        settings = options.load_all(store)
+        values: dict[str, Any] = {field: settings[key] for field, key in SETTING_KEYS.items()}
         values.update({k: v for k, v in overrides.items() if v is not None})
         return cls(**values)

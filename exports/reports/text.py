@@ -16,7 +16,7 @@ import contextlib
 import contextvars
 import functools
 
-from exports.pdf import ThaiParagraph, require_harfbuzz, string_width
+from exports.pdf import ThaiParagraph, string_width
 from exports.pdf import register_fonts as _engine_register
 from lev_desktop.thai_format import document_digits
 
@@ -54,11 +54,6 @@ FONT = "Sarabun"
 FONT_BOLD = "Sarabun-Bold"
 
 _ALIGN = {"left": TA_LEFT, "center": TA_CENTER, "right": TA_RIGHT, "justify": TA_JUSTIFY}
-
-
-def require_shaping() -> None:
-    """Thai marks are wrong without HarfBuzz shaping: fail loudly (ShapingUnavailable)."""
-    require_harfbuzz()
 
 
 def register_fonts() -> None:
