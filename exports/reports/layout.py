@@ -395,9 +395,9 @@ class PagedTable(Flowable):
                 count -= 1
         if count == 0:
             return []
-        if count == len(self.rows):
-            return [self]
         first = self._table(self.rows[:count], self._heights[:count])
+        if count == len(self.rows):  # (never [self]: the frame would try it forever)
+            return [first, *self.tail]
         rest = PagedTable(
             self.spec,
             self.rows[count:],
@@ -437,12 +437,13 @@ class PagedTable(Flowable):
             else:
                 top_cells.append(pieces[0])
                 rest_cells.append(pieces[1])
-        if all(c == "" for c in rest_cells) or all(c == "" for c in top_cells):
+        # progress on this page: some text besides the row's number, and something left over
+        if all(c == "" for c in rest_cells) or all(c == "" for c in top_cells[1:]):
             return False
         # the continued part says so: "(ต่อ)" under the row's number on the next page
         number = row.cells[0]
         if isinstance(number, Flowable) and hasattr(number, "getPlainText"):
-            label = number.getPlainText().strip()
+            label = number.getPlainText().replace(W.CONTINUED, "").strip()
             rest_cells[0] = cell(
                 (label + " " if label else "") + W.CONTINUED,
                 size=self.spec.size,

@@ -239,6 +239,14 @@ def test_a_row_taller_than_a_page_continues_on_the_next(tmp_path):
             PlanData(office, 2568, "P1", {}, "draft", rows, {}), ReportOptions(thai_digits=False)
         )
     )
-    text = norm(pdftotext(path))
+    # -raw: in drawing order, so a cell's lines stay together whatever the column width
+    raw = subprocess.run(
+        ["pdftotext", "-raw", "-enc", "UTF-8", str(path), "-"],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    text = norm(raw)
     assert norm("กิจกรรมย่อยที่249") in text and norm("โครงการถัดไป") in text
     assert norm("กิจกรรมย่อยที่0") in text
+    assert "(ต่อ)" in raw  # the continued row says so on the next page
