@@ -88,10 +88,10 @@ def test_second_instance_is_refused(app, tmp_path):
     first = acquire_lock(url)
     assert first is not None
     assert acquire_lock(url) is None
-    first.unlock()
+    first.release()
     again = acquire_lock(url)
     assert again is not None
-    again.unlock()
+    again.release()
 
 
 def _type(widget, text: str) -> None:
@@ -386,8 +386,8 @@ def test_app_module_starts_and_paints(tmp_path):
     )
     assert result.returncode == 0, result.stderr
     lines = result.stdout.split()
-    assert lines[0] == "OPENING_PAINT" and lines[2] == "FIRST_PAINT"
-    assert float(lines[1]) < float(lines[3])  # the opening window shows before the main window
+    assert lines[0] == "FIRST_PAINT" and lines[2] == "SCREEN_READY"
+    assert float(lines[1]) < float(lines[3])  # the window shows before the database is open
     assert (tmp_path / "demo.db").exists()
     log = (tmp_path / "logs" / "lev-desktop.log").read_text(encoding="utf-8")
     assert "starting" in log and "closed (0)" in log
