@@ -32,6 +32,7 @@ import threading
 from collections.abc import Iterator
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from lev_desktop.paths import resources_dir
 
@@ -103,7 +104,7 @@ _icu_state = threading.local()
 _icu_missing: str | None = None
 
 
-def _icu_iterator():
+def _icu_iterator() -> Any:
     """A line-break iterator for this thread (ICU iterators are not thread-safe), or None."""
     global _icu_missing
     if _icu_missing is not None:
@@ -111,7 +112,7 @@ def _icu_iterator():
     it = getattr(_icu_state, "it", None)
     if it is None:
         try:
-            import icu
+            import icu  # type: ignore[import-untyped]  # PyICU has no stubs
 
             it = icu.BreakIterator.createLineInstance(icu.Locale("th"))
         except (ImportError, OSError, RuntimeError) as exc:  # missing or broken: word list
@@ -127,7 +128,7 @@ def breaker_name() -> str:
     return "icu" if _icu_iterator() is not None else "nlpo3"
 
 
-def _icu_segment(text: str, it) -> list[str]:
+def _icu_segment(text: str, it: Any) -> list[str]:
     it.setText(text)
     if text.isascii() or all(ord(c) <= 0xFFFF for c in text):
         bounds = list(it)
@@ -223,7 +224,8 @@ _SPAN_PATTERNS = [
     # letter numbers: "มท ๐๘๒๐.๒/ว ๕๐๓๗", "ที่ นพ ๐๐๒๓.๖/ว ๕๘๗", "ทส 1011.4/12932"
     rf"[ก-ฮ]{{2}}[ \u00a0][{_D}]{{3,4}}(?:\.[{_D}]+)*/(?:ว[ \u00a0]?)?[{_D}]*",
     # phone numbers: "๐ ๒๒๔๑ ๙๐๐๐ ต่อ ๒๑๑๒", "๐๘ ๑๒๓๔ ๕๖๗๘", "๐-๕๔๕๓-๔๑๑๙"
-    rf"(?<![{_D}])[{_D}]{{1,3}}(?:[ \-][{_D}]{{3,4}}){{1,3}}(?:[ \u00a0]ต่อ[ \u00a0][{_D}]+)?(?![{_D}])",
+    rf"(?<![{_D}])[{_D}]{{1,3}}(?:[ \-][{_D}]{{3,4}}){{1,3}}"
+    rf"(?:[ \u00a0]ต่อ[ \u00a0][{_D}]+)?(?![{_D}])",
     rf"ต่อ[ \u00a0][{_D}]+",
     # times: "๐๙.๓๐ น.", "๐๙.๐๐–๑๖.๓๐ น."
     rf"[{_D}]{{1,2}}[.:][{_D}]{{2}}(?:[–-][{_D}]{{1,2}}[.:][{_D}]{{2}})?[ \u00a0]น\.",
@@ -286,8 +288,8 @@ _PERSON_PREFIXES = (
 )
 _TEMPLE_PREFIXES = ("วัด",)
 _NAME_STOP_WORDS = frozenset(
-    ("และ", "ให้", "ของ", "กับ", "เพื่อ", "โดย", "จาก", "ได้", "เป็น", "การ", "ซึ่ง", "แล้ว")
-    + ("ร่วม", "ความ", "ที่", "จะ", "ไม่", "มี")
+    {"และ", "ให้", "ของ", "กับ", "เพื่อ", "โดย", "จาก", "ได้", "เป็น", "การ", "ซึ่ง", "แล้ว"}
+    | {"ร่วม", "ความ", "ที่", "จะ", "ไม่", "มี"}
 )
 _NAME_MAX = 22  # a longer run after a prefix is ordinary text, not a name
 _NAME_END = re.compile(r"[\s()\[\]{}\"“”‘’,;:!?/]")
@@ -466,12 +468,13 @@ def _units_of_line(line: str) -> list[Unit]:
         keep += _name_spans(line, starts)
     if not keep:
         return [(t, ()) for t in tokens]
-    blocked = set()
+    blocked: set[int] = set()
     for a, b in keep:
         blocked.update(range(a + 1, b))
-    url_at = {a: b for a, b in urls}
+    url_at = dict(urls)
     units: list[Unit] = []
-    cur, cur_start, inner = "", 0, []
+    cur, cur_start = "", 0
+    inner: list[int] = []
     at = 0
     for tok in tokens:
         if cur and at not in blocked:
@@ -487,7 +490,7 @@ def _units_of_line(line: str) -> list[Unit]:
 
 
 def _split_tokens(tokens: list[str], cuts: set[int]) -> list[str]:
-    out = []
+    out: list[str] = []
     at = 0
     for tok in tokens:
         inside = sorted(c - at for c in cuts if at < c < at + len(tok))

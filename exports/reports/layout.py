@@ -394,7 +394,7 @@ class PagedTable(Flowable):
             if moved <= 0:  # one row and the tail are taller than a page: let them part
                 return [self._table(self.rows, self._heights), *self.tail]
             count -= moved
-            while 1 < count and self.rows[count - 1].kind.startswith("group"):
+            while count > 1 and self.rows[count - 1].kind.startswith("group"):
                 count -= 1
         if count == 0:
             return []
@@ -464,7 +464,7 @@ class PagedTable(Flowable):
     def draw(self) -> None:
         assert self._heights is not None
         table = self._table(self.rows, self._heights)
-        _w, table_height = table.wrapOn(self.canv, sum(self.spec.widths), 10_000)
+        table.wrapOn(self.canv, sum(self.spec.widths), 10_000)
         tail = self._tail_size(self._avail_width)
         table.drawOn(self.canv, 0, tail)
         y = tail

@@ -8,15 +8,15 @@ markup: a person's "<" or "&" prints as typed; a newline is a line break.
 
 from __future__ import annotations
 
-from typing import Literal
+import contextlib
+import contextvars
+import functools
+from collections.abc import Callable, Iterator
+from typing import Any, Literal
 
 from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_LEFT, TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import Flowable
-
-import contextlib
-import contextvars
-import functools
 
 from exports.pdf import ThaiParagraph, string_width
 from exports.pdf import register_fonts as _engine_register
@@ -31,12 +31,12 @@ def current_digits() -> str:
     return _DIGITS.get()
 
 
-def in_document_digits(make):
+def in_document_digits(make: Callable[..., bytes]) -> Callable[..., bytes]:
     """Decorator of a ``*_pdf(data, options, …)`` function: its paragraphs take the digits
     of ``options`` (one setting for the whole document)."""
 
     @functools.wraps(make)
-    def wrapper(data, options, *args, **kwargs):
+    def wrapper(data: Any, options: Any, *args: Any, **kwargs: Any) -> bytes:
         with digits_of(options.digits):
             return make(data, options, *args, **kwargs)
 
@@ -44,7 +44,7 @@ def in_document_digits(make):
 
 
 @contextlib.contextmanager
-def digits_of(digits: str):
+def digits_of(digits: str) -> Iterator[None]:
     token = _DIGITS.set(digits)
     try:
         yield

@@ -11,7 +11,7 @@ from exports.reports import KINDS, ReportOptions, ReportRequest, generate
 from lev_desktop import options as settings
 from lev_desktop.thai_format import document_digits
 
-from .conftest import needs_poppler, pdftotext
+from .conftest import needs_poppler
 
 ARABIC = re.compile(r"[0-9]")
 THAI = re.compile(r"[๐-๙]")

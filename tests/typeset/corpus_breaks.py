@@ -137,19 +137,12 @@ def report(results: list[Result], show: int = 0) -> str:
     out = []
     for r in results:
         out.append(
-            "%4.0f cm: %6d breaks, foreign %4d = %.2f %%, forced %d (%.2f %%), URL rule %d"
-            % (
-                r.width_cm,
-                r.breaks,
-                len(r.foreign),
-                100 * r.foreign_share,
-                r.forced,
-                100 * r.forced / max(r.breaks, 1),
-                r.url,
-            )
+            f"{r.width_cm:4.0f} cm: {r.breaks:6d} breaks, foreign {len(r.foreign):4d} = "
+            f"{100 * r.foreign_share:.2f} %, forced {r.forced} "
+            f"({100 * r.forced / max(r.breaks, 1):.2f} %), URL rule {r.url}"
         )
         for text, p in r.foreign[:show]:
-            out.append("      …%s|%s…" % (text[max(0, p - 18) : p], text[p : p + 14]))
+            out.append(f"      …{text[max(0, p - 18) : p]}|{text[p : p + 14]}…")
     return "\n".join(out)
 
 

@@ -25,7 +25,7 @@ def test_corpus_breaks_agree_with_icu_or_libthai(capsys):
     results = measure()
     text = report(results, show=10)
     with capsys.disabled():
-        print("\nengine breaker: %s\n%s" % (breaker_name(), text))
+        print(f"\nengine breaker: {breaker_name()}\n{text}")
     assert [r.width_cm for r in results] == list(WIDTHS_CM)
     for r in results:
         assert r.breaks > 400
@@ -82,7 +82,7 @@ def test_no_line_ends_with_an_opening_quote_or_bracket():
             assert line[-1] not in "“([", (width, lines)
             assert line[0] not in "”)]", (width, lines)
             assert line != '"', (width, lines)
-        assert not any(line.endswith(' "') or line.endswith('แนวทาง "') for line in lines)
+        assert not any(line.endswith((' "', 'แนวทาง "')) for line in lines)
 
 
 def test_urls_break_only_after_their_punctuation():
