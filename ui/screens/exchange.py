@@ -37,6 +37,7 @@ from PySide6.QtWidgets import (
 from lev_desktop.i18n import _
 from lev_desktop.thai_format import format_datetime, format_number
 from ui.context import AppContext
+from ui.reinstall import RecoveryTab, ReinstallButton
 from ui.widgets.board import ConsolidationBoard
 from ui.widgets.status_palette import fg
 
@@ -492,6 +493,10 @@ class ImportTab(QWidget):
         self.keys_box.setVisible(False)
         layout.addWidget(self.keys_box)
         buttons = QHBoxLayout()
+        # A package refused because its office has a new key (a reinstall): the guided step.
+        self.reinstalled = ReinstallButton(ctx)
+        self.reinstalled.confirmed.connect(self.run_preview)
+        buttons.addWidget(self.reinstalled)
         buttons.addStretch(1)
         self.confirm = QPushButton(_("Confirm import"))
         self.confirm.setEnabled(False)
@@ -637,6 +642,7 @@ class ImportTab(QWidget):
             )
         )
         self.confirm.setEnabled(bool(importable))
+        self.reinstalled.check(plan)
 
     def commit(self) -> None:
         from lev_desktop.exchange.importer import commit
@@ -1041,6 +1047,7 @@ class ExchangeScreen(QWidget):
         self.history_tab = HistoryTab(ctx)
         self.keys_tab = KeysTab(ctx)
         self.conflicts_tab = ConflictsTab(ctx)
+        self.recovery_tab = RecoveryTab(ctx)
         self.tabs.addTab(self.export_tab, _("Export"))
         self.tabs.addTab(self.import_tab, _("Import"))
         self.board = ConsolidationBoard(ctx)
@@ -1048,6 +1055,7 @@ class ExchangeScreen(QWidget):
         self.tabs.addTab(self.history_tab, _("History"))
         self.tabs.addTab(self.keys_tab, _("Trusted keys"))
         self.tabs.addTab(self.conflicts_tab, _("Conflicts"))
+        self.tabs.addTab(self.recovery_tab, _("Reinstalled offices"))
         layout.addWidget(self.tabs, 1)
         ctx.data_changed.connect(self._changed)
         self.refresh()
@@ -1069,6 +1077,8 @@ class ExchangeScreen(QWidget):
         self.history_tab.load(data)
         self.keys_tab.load(data)
         self.conflicts_tab.load(data)
+        self.recovery_tab.load(data)
+        self.tabs.setTabVisible(self.tabs.indexOf(self.recovery_tab), bool(data.get("laos")))
         count = len(data["conflicts"])
         index = self.tabs.indexOf(self.conflicts_tab)
         self.tabs.setTabText(
