@@ -50,7 +50,7 @@ def paragraphs(letter: KeyLetter, options: ReportOptions) -> list[str]:
         f"ดังกล่าว{letter.confirmed_how} เมื่อวันที่ {confirmed} แล้ว ถูกต้องตรงกัน",
         "เนื่องจากแพ็กเกจข้อมูลของหน่วยงานดังกล่าวได้ส่งต่อถึงท่านผ่านหน่วยงานนี้แล้ว "
         "โปรแกรมของท่านจึงยังเชื่อถือกุญแจเดิม และจะไม่นำเข้าแพ็กเกจที่ลงลายมือชื่อด้วยกุญแจใหม่ "
-        "จนกว่าจะได้ยืนยันกุญแจใหม่ โปรดเปรียบเทียบลายนิ้วมือด้านล่างกับที่โปรแกรมแสดง "
+        "จนกว่าจะได้ยืนยันกุญแจใหม่ โปรดเปรียบเทียบลายนิ้วมือข้างต้นกับที่โปรแกรมแสดง "
         "แล้วเลือก “หน่วยงานนี้ติดตั้งโปรแกรมใหม่” ในหน้าแลกเปลี่ยนข้อมูล เมื่อได้รับแพ็กเกจถัดไป",
     ]
 
@@ -74,17 +74,21 @@ def key_letter_pdf(letter: KeyLetter, options: ReportOptions) -> bytes:
     story.append(para(texts[0], body))
     story += [
         para("ลายนิ้วมือกุญแจเดิม", style(BODY_SIZE, indent=2.5 * cm, bold=True)),
-        para(format_fingerprint(letter.old_fingerprint), mono),
+        para(format_fingerprint(letter.old_fingerprint), mono, verbatim=True),
         para("ลายนิ้วมือกุญแจใหม่", style(BODY_SIZE, indent=2.5 * cm, bold=True, space_before=4)),
-        para(format_fingerprint(letter.new_fingerprint), mono),
+        para(format_fingerprint(letter.new_fingerprint), mono, verbatim=True),
         Spacer(1, 6),
-        para(texts[1], body),
-        para("จึงเรียนมาเพื่อโปรดทราบและดำเนินการ", body),
-        Spacer(1, 10),
-        para("ขอแสดงความนับถือ", style(BODY_SIZE, indent=8 * cm)),
-        Spacer(1, 24),
+        # The closing never starts a page alone: it travels with the last paragraph.
         KeepTogether(
-            [signature_block(options.signer_name, options.signer_position, width=10 * cm)]
+            [
+                para(texts[1], body),
+                para("จึงเรียนมาเพื่อโปรดทราบและดำเนินการ", body),
+                Spacer(1, 10),
+                para("ขอแสดงความนับถือ", style(BODY_SIZE, indent=8 * cm)),
+                signature_block(
+                    options.signer_name, options.signer_position, width=10 * cm, letter=True
+                ),
+            ]
         ),
     ]
     return build_pdf(

@@ -100,9 +100,16 @@ def style(
     return found
 
 
-def para(text: str, st: ParagraphStyle) -> Flowable:
-    """A paragraph of plain text in the document's digits; newlines are line breaks."""
-    return ThaiParagraph([(document_digits(text or "", _DIGITS.get()), st.fontName)], st)
+def para(text: str, st: ParagraphStyle, *, verbatim: bool = False) -> Flowable:
+    """A paragraph of plain text in the document's digits; newlines are line breaks.
+
+    ``verbatim`` keeps the digits as given: for text a reader compares character by
+    character with a screen (a key fingerprint in hexadecimal), where ๔๙ for 49 would be
+    a different value."""
+    text = text or ""
+    return ThaiParagraph(
+        [(text if verbatim else document_digits(text, _DIGITS.get()), st.fontName)], st
+    )
 
 
 def text_width(text: str, size: float, bold: bool = False) -> float:

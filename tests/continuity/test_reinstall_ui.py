@@ -156,7 +156,7 @@ def test_the_district_confirms_the_new_key_and_writes_the_letter(
         text = subprocess.run(
             ["pdftotext", "-layout", str(letter), "-"], capture_output=True, text=True, check=True
         ).stdout
-        assert "แจ้งกุญแจอิเล็กทรอนิกส์ใหม่ของอบต.ทดสอบ 4801001" in text
+        assert "แจ้งกุญแจอิเล็กทรอนิกส์ใหม่ของอบต.ทดสอบ ๔๘๐๑๐๐๑" in text  # document digits
         for fingerprint in (old_fingerprint, new_fingerprint):
             assert keys.format_fingerprint(fingerprint).split("\n")[0] in text
     if shutil.which("pdftoppm"):
