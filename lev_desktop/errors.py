@@ -9,6 +9,7 @@ import sqlite3
 
 from sqlalchemy import exc as sa_exc
 
+from lev_desktop.files import FileWriteError, explain
 from lev_desktop.i18n import _
 
 
@@ -16,6 +17,11 @@ def describe_error(error: BaseException) -> str | None:
     """A message for a known error, or None when the error is a bug."""
     if isinstance(error, sa_exc.DBAPIError):
         error = error.orig or error  # type: ignore[assignment]
+    if isinstance(error, FileWriteError):
+        return error.message
+    if isinstance(error, OSError) and getattr(error, "winerror", None) in (32, 33, 1224):
+        # Windows: another program holds the file (Excel, a PDF reader, an antivirus).
+        return explain(error, error.filename or "", stage="place").message
     if isinstance(error, OSError):
         if error.errno == errno.ENOSPC:
             return _("The disk is full. Free some space and try again; nothing was changed.")

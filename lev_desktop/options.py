@@ -6,7 +6,10 @@ parts read them with ``options.get(store, key)`` so that a missing value means t
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
+
+from lev_desktop.paths import output_dir
 
 OPTIONS: dict[str, tuple[type, Any]] = {
     "language": (str, "th"),  # "th" | "en"; applied at the next start
@@ -18,6 +21,9 @@ OPTIONS: dict[str, tuple[type, Any]] = {
     "print.garuda_image": (str, ""),  # path of the Garuda (ตราครุฑ) image for letters
     "calendar.week_start": (str, "mon"),  # "mon" | "sun"
     "reminder.days": (int, 7),  # days before a deadline counted as "due soon"
+    # Visible folders (empty: the default under Documents\LEV Desktop, see paths.output_dir)
+    "folders.reports": (str, ""),  # where reports are saved first
+    "folders.packages": (str, ""),  # where exported packages are written
 }
 
 
@@ -60,3 +66,8 @@ def save(store, values: dict[str, Any]) -> None:
                 session.add(Setting(key=key, value=coerce(key, value)))
             else:
                 row.value = coerce(key, value)
+
+
+def folder(store, kind: str) -> Path:
+    """The folder for ``kind`` ("reports", "packages") as set in Settings, or its default."""
+    return output_dir(kind, get(store, f"folders.{kind}"))

@@ -22,6 +22,7 @@ from sqlalchemy import select
 
 from db.models import KpiValue, Office, Programme, utcnow
 from db.store import Store
+from lev_desktop import files
 from lev_desktop.domain.validation import parse_indicator_value, validate_form
 from lev_desktop.exchange.errors import Refusal
 from lev_desktop.i18n import _
@@ -185,10 +186,7 @@ def write_template(
                 _validation(sheet, spec, cell.coordinate, DataValidation)
         sheet.row_dimensions[HEADER_ROW].height = 48
     meta.sheet_state = "hidden"
-    out = Path(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    book.save(out)
-    return out
+    return files.write_file(Path(out), book.save)
 
 
 def _validation(sheet, spec: dict[str, Any], ref: str, cls) -> None:
