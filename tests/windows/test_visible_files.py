@@ -330,3 +330,23 @@ def test_editor_print_errors_are_a_message_box_and_the_name_has_its_extension(
     assert shown and str(target) in shown[0] and "ปิดไฟล์" in shown[0]
     assert button.toolTip() == ""
     ctx.runner.wait()
+
+
+def test_settings_folders_tab_shows_the_default_and_saves_a_choice(qtbot, lao_store, tmp_path):
+    from ui.context import AppContext
+    from ui.screens.settings import SettingsScreen
+
+    ctx = AppContext(lao_store)
+    screen = SettingsScreen(ctx)
+    qtbot.addWidget(screen)
+    screen.refresh()
+    tab = screen.folders
+    qtbot.waitUntil(lambda: bool(tab.edits["reports"].placeholderText()), timeout=10000)
+    assert tab.edits["reports"].placeholderText() == str(paths.output_dir("reports"))
+    assert tab.edits["packages"].text() == ""
+    tab.edits["packages"].setText(str(tmp_path / "ส่ง"))
+    tab.save_button.click()
+    qtbot.waitUntil(lambda: tab.saved.text() != "", timeout=10000)
+    assert options.folder(lao_store, "packages") == tmp_path / "ส่ง"
+    assert options.folder(lao_store, "reports") == paths.output_dir("reports")
+    ctx.runner.wait()
