@@ -16,7 +16,7 @@ from lev_desktop.i18n import _
 def describe_error(error: BaseException) -> str | None:
     """A message for a known error, or None when the error is a bug."""
     if isinstance(error, sa_exc.DBAPIError):
-        error = error.orig or error  # type: ignore[assignment]
+        error = error.orig or error
     if isinstance(error, FileWriteError):
         return error.message
     if isinstance(error, OSError) and getattr(error, "winerror", None) in (32, 33, 1224):

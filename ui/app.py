@@ -128,7 +128,7 @@ class OpeningWindow(QWidget):
         layout.addWidget(self.where)
         self.resize(460, 140)
 
-    def paintEvent(self, event) -> None:  # noqa: N802
+    def paintEvent(self, event) -> None:
         super().paintEvent(event)
         if not self._painted:
             self._painted = True

@@ -74,7 +74,7 @@ def icon_for(name: str, widget: QWidget) -> QIcon:
 class BadgeDelegate(QStyledItemDelegate):
     """Draws the navigation item and, when it has one, a red count bubble at its right."""
 
-    def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex) -> QSize:  # noqa: N802
+    def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex) -> QSize:
         size = super().sizeHint(option, index)
         return QSize(size.width() + 28, max(size.height(), int(option.fontMetrics.height() * 2.2)))
 
@@ -135,7 +135,7 @@ class _PaintWatch(QObject):
         super().__init__(parent)
         self.done = False
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if not self.done and event.type() == QEvent.Type.Paint:
             self.done = True
             QTimer.singleShot(0, self.painted.emit)
@@ -412,7 +412,7 @@ class MainWindow(QMainWindow):
         help_menu.addAction(about)
 
     # ---- closing ---------------------------------------------------------------------
-    def closeEvent(self, event) -> None:  # noqa: N802
+    def closeEvent(self, event) -> None:
         self._closing = True
         runner = self.ctx.runner
         if runner.active:

@@ -117,8 +117,15 @@ def cmd_board(args: argparse.Namespace) -> int:
     else:
         print(
             "\t".join(
-                [_("District"), _("Code"), _("LAO"), _("Type"), _("State"), _("Received on")]
-                + metric_titles
+                [
+                    _("District"),
+                    _("Code"),
+                    _("LAO"),
+                    _("Type"),
+                    _("State"),
+                    _("Received on"),
+                    *metric_titles,
+                ]
             )
         )
         for row in board.rows:

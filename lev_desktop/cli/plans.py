@@ -1,4 +1,4 @@
-"""``lev plans``: an office's action plan (F1) as tab-separated rows, the same rows the GUI shows."""
+"""``lev plans``: an office's action plan (F1) as tab-separated rows, the rows the GUI shows."""
 
 from __future__ import annotations
 

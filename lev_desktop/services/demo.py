@@ -21,7 +21,6 @@ from db.models import (
     FormSubmission,
     KpiValue,
     Monitoring,
-    Office,
     Plan,
     PlanItem,
     utcnow,
@@ -388,12 +387,3 @@ def fill(store: Store, *, seed: int = 2568, progress=None) -> str:
             progress(index, total)
     store.set_setting("fiscal_year", DEMO_FISCAL_YEAR)
     return me.name
-
-
-def demo_lao_codes(district: str = DEMO_DISTRICT) -> list[str]:
-    return [f"{district}{i:03d}" for i in range(1, len(_LAOS) + 1)]
-
-
-def office_exists(store: Store, code: str) -> bool:
-    with store.read() as session:
-        return session.scalar(select(Office.id).where(Office.code == code)) is not None

@@ -22,7 +22,9 @@ TOTALS = {
     "kpi_sum": "SELECT COALESCE(SUM(value_num), 0) FROM kpi_values WHERE owner_office IN ({o})",
     "kpi_count": "SELECT COUNT(*) FROM kpi_values WHERE owner_office IN ({o})",
     "activities": "SELECT COUNT(*) FROM activities WHERE owner_office IN ({o})",
-    "participants": "SELECT COALESCE(SUM(participants), 0) FROM activities WHERE owner_office IN ({o})",
+    "participants": (
+        "SELECT COALESCE(SUM(participants), 0) FROM activities WHERE owner_office IN ({o})"
+    ),
     "spent": "SELECT COALESCE(SUM(budget_spent), 0) FROM activities WHERE owner_office IN ({o})",
     "plan_items": "SELECT COUNT(*) FROM plan_items WHERE owner_office IN ({o})",
     "budget": "SELECT COALESCE(SUM(budget), 0) FROM plan_items WHERE owner_office IN ({o})",

@@ -27,7 +27,7 @@ def screen(qtbot, tmp_path: Path):
     widget.resize(1280, 720)
     ctx.runner.wait()
     qtbot.waitUntil(lambda: widget.export_tab.programmes.count() > 0)
-    yield widget, ctx, packages + [cut], tmp_path
+    yield widget, ctx, [*packages, cut], tmp_path
     ctx.runner.wait()
     lao.dispose()
     district.dispose()

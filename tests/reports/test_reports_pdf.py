@@ -172,8 +172,7 @@ def test_lines_break_only_between_words(report_store, tmp_path, monkeypatch, kin
     import exports.reports.documents as documents
 
     monkeypatch.setattr(documents, "para", recording)
-    office = "4801006" if kind != "monitoring" else "4801006"
-    make(report_store, kind, tmp_path, office=office)
+    make(report_store, kind, tmp_path, office="4801006")
     checked = 0
     for source, flowable in made:
         lines = [line.strip() for line in flowable.line_texts()]

@@ -371,7 +371,8 @@ class ActivitiesEditor(SavingEditor, QWidget):
                 _("Attach a file (photo, minutes)"),
                 str(Path.home()),
                 _(
-                    "Photos and documents (*.jpg *.jpeg *.png *.pdf *.doc *.docx *.xlsx);;All files (*)"
+                    "Photos and documents (*.jpg *.jpeg *.png *.pdf *.doc *.docx *.xlsx);;All "
+                    "files (*)"
                 ),
             )
         if not path:
@@ -594,7 +595,7 @@ class MonitoringForm(QWidget):
         edit.dateChanged.connect(lambda value, k=key: self.edit({k: value}))
         return edit
 
-    def eventFilter(self, watched, event) -> bool:  # noqa: N802
+    def eventFilter(self, watched, event) -> bool:
         from PySide6.QtCore import QEvent
 
         if watched is self.note and event.type() == QEvent.Type.FocusOut:

@@ -1,7 +1,6 @@
 """แลกเปลี่ยนข้อมูล: export a package, import packages (drag and drop, dry-run preview per
-office, confirm), history, trusted keys, conflicts — and the consolidation board when that
-widget is installed. All work runs through ``ctx.runner``; the table models only present rows
-a worker handed in."""
+office, confirm), the consolidation board, history, trusted keys, conflicts. All work runs
+through ``ctx.runner``; the table models only present rows a worker handed in."""
 
 from __future__ import annotations
 
@@ -43,6 +42,7 @@ from lev_desktop.thai_format import format_datetime, format_number
 from ui.context import AppContext
 from ui.screens import ScreenSpec
 from ui.widgets import file_actions
+from ui.widgets.board import ConsolidationBoard
 from ui.widgets.file_actions import WrittenFileBar
 from ui.widgets.status_palette import fg
 
@@ -76,10 +76,10 @@ class RowsModel(QAbstractTableModel):
         self.rows = rows
         self.endResetModel()
 
-    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008, N802
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
         return 0 if parent.isValid() else len(self.rows)
 
-    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008, N802
+    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
         return 0 if parent.isValid() else len(self.headers)
 
     def data(
@@ -448,13 +448,13 @@ class DropArea(QLabel):
             "QLabel { border: 2px dashed palette(mid); border-radius: 6px; padding: 10px; }"
         )
 
-    def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
         # Anything is accepted, so that a drop that is not a file gets an explanation instead
         # of nothing at all (Outlook and LINE drag attachments that are not files yet).
         if event.mimeData().formats():
             event.acceptProposedAction()
 
-    def dropEvent(self, event: QDropEvent) -> None:  # noqa: N802
+    def dropEvent(self, event: QDropEvent) -> None:
         dropped = file_actions.Dropped(event.mimeData())
         if dropped.paths:
             self.files_dropped.emit(dropped.paths)
@@ -1073,9 +1073,8 @@ class ExchangeScreen(QWidget):
         self.conflicts_tab = ConflictsTab(ctx)
         self.tabs.addTab(self.export_tab, _("Export"))
         self.tabs.addTab(self.import_tab, _("Import"))
-        self.board = _board(ctx)
-        if self.board is not None:
-            self.tabs.addTab(self.board, _("Consolidation board"))
+        self.board = ConsolidationBoard(ctx)
+        self.tabs.addTab(self.board, _("Consolidation board"))
         self.tabs.addTab(self.history_tab, _("History"))
         self.tabs.addTab(self.keys_tab, _("Trusted keys"))
         self.tabs.addTab(self.conflicts_tab, _("Conflicts"))
@@ -1111,14 +1110,6 @@ class ExchangeScreen(QWidget):
         self.tabs.setCurrentWidget(self.import_tab)
         if isinstance(arg, (list, tuple)) and arg:
             self.import_tab.add_files([str(p) for p in arg])
-
-
-def _board(ctx: AppContext) -> QWidget | None:
-    try:
-        from ui.widgets.board import ConsolidationBoard  # type: ignore[import-not-found]
-    except ImportError:
-        return None
-    return ConsolidationBoard(ctx)
 
 
 def load_screen_data(store) -> dict[str, Any]:

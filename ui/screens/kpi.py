@@ -583,8 +583,11 @@ class KpiFormEditor(QWidget):
         bindings = (
             (QKeySequence.keyBindings(QKeySequence.StandardKey.Undo), self.undo_stack.undo),
             (
-                QKeySequence.keyBindings(QKeySequence.StandardKey.Redo)
-                + [QKeySequence("Ctrl+Y"), QKeySequence("Ctrl+Shift+Z")],
+                [
+                    *QKeySequence.keyBindings(QKeySequence.StandardKey.Redo),
+                    QKeySequence("Ctrl+Y"),
+                    QKeySequence("Ctrl+Shift+Z"),
+                ],
                 self.undo_stack.redo,
             ),
             ([QKeySequence("Ctrl+F")], self.search.setFocus),
@@ -1020,8 +1023,8 @@ class KpiFormEditor(QWidget):
             self.messages.addItem(
                 QListWidgetItem(
                     _(
-                        "This form belongs to {office}: you can read it, comment on it or return it "
-                        "for correction."
+                        "This form belongs to {office}: you can read it, comment on it or return "
+                        "it for correction."
                     ).format(office=data.office_name)
                 )
             )
@@ -1029,8 +1032,8 @@ class KpiFormEditor(QWidget):
             self.messages.addItem(
                 QListWidgetItem(
                     _(
-                        "No product yet. Press “Add product” to record the first one (the target is at "
-                        "least one product per LAO)."
+                        "No product yet. Press “Add product” to record the first one (the target "
+                        "is at least one product per LAO)."
                     )
                 )
             )
@@ -1038,8 +1041,8 @@ class KpiFormEditor(QWidget):
             self.messages.addItem(
                 QListWidgetItem(
                     _(
-                        "Type into the cells; Tab or Enter goes to the next field and every cell is "
-                        "saved at once. Fields marked * are required to mark the form complete."
+                        "Type into the cells; Tab or Enter goes to the next field and every cell "
+                        "is saved at once. Fields marked * are required to mark the form complete."
                     )
                 )
             )
@@ -1065,9 +1068,6 @@ class KpiFormEditor(QWidget):
         if index.isValid():
             self.table.setCurrentIndex(index)
             self.table.setFocus()
-
-    def is_busy(self) -> bool:
-        return self.saving
 
 
 REVIEW_LABELS = {

@@ -536,7 +536,7 @@ class PlanEditor(SavingEditor, QWidget):
             owner=self,
         )
 
-    # ---- side panel and history -------------------------------------------------------------------
+    # ---- side panel and history ------------------------------------------------------------
     def _update_side(self) -> None:
         row = self.current_source_row()
         parts: list[str] = []

@@ -341,9 +341,9 @@ class AboutTab(QWidget):
         layout.addWidget(title)
         texts = [
             _(
-                "Action plans, activities, indicators, deadlines, Thai reports and data exchange for "
-                "the Local Environment Volunteer (อถล.) programmes of local government offices. "
-                "Works without an internet connection."
+                "Action plans, activities, indicators, deadlines, Thai reports and data exchange "
+                "for the Local Environment Volunteer (อถล.) programmes of local government "
+                "offices. Works without an internet connection."
             ),
             _(
                 "Province, district and subdistrict names and codes: GeoThai, licensed under "
