@@ -9,6 +9,7 @@ calls sit behind small ``*Api`` classes so tests can give fake answers on any pl
 
 from __future__ import annotations
 
+import ctypes
 import os
 import shutil
 import string
@@ -43,70 +44,64 @@ class Drive:
             return None
 
 
+class _StoragePropertyQuery(ctypes.Structure):
+    _fields_ = [
+        ("PropertyId", ctypes.c_int),
+        ("QueryType", ctypes.c_int),
+        ("AdditionalParameters", ctypes.c_byte * 1),
+    ]
+
+
+class _StorageDeviceDescriptor(ctypes.Structure):
+    _fields_ = [
+        ("Version", ctypes.c_uint32),
+        ("Size", ctypes.c_uint32),
+        ("DeviceType", ctypes.c_byte),
+        ("DeviceTypeModifier", ctypes.c_byte),
+        ("RemovableMedia", ctypes.c_bool),
+        ("CommandQueueing", ctypes.c_bool),
+        ("VendorIdOffset", ctypes.c_uint32),
+        ("ProductIdOffset", ctypes.c_uint32),
+        ("ProductRevisionOffset", ctypes.c_uint32),
+        ("SerialNumberOffset", ctypes.c_uint32),
+        ("BusType", ctypes.c_int),
+        ("RawPropertiesLength", ctypes.c_uint32),
+        ("RawDeviceProperties", ctypes.c_byte * 1),
+    ]
+
+
 class WindowsApi:
     """The few kernel32 calls, through ctypes (only on Windows)."""
 
     def __init__(self) -> None:
-        import ctypes
-        from ctypes import wintypes
-
-        self.ctypes = ctypes
-        self.wintypes = wintypes
         self.kernel32 = ctypes.WinDLL("kernel32", use_last_error=True)  # type: ignore[attr-defined]
+        self.kernel32.CreateFileW.restype = ctypes.c_void_p
 
     def logical_drives(self) -> int:
         return int(self.kernel32.GetLogicalDrives())
 
     def drive_type(self, root: str) -> int:
-        return int(self.kernel32.GetDriveTypeW(self.ctypes.c_wchar_p(root)))
+        return int(self.kernel32.GetDriveTypeW(ctypes.c_wchar_p(root)))
 
     def volume_label(self, root: str) -> str:
-        buffer = self.ctypes.create_unicode_buffer(261)
+        buffer = ctypes.create_unicode_buffer(261)
         ok = self.kernel32.GetVolumeInformationW(
-            self.ctypes.c_wchar_p(root), buffer, 261, None, None, None, None, 0
+            ctypes.c_wchar_p(root), buffer, 261, None, None, None, None, 0
         )
         return buffer.value if ok else ""
 
     def bus_type(self, letter: str) -> int | None:
         """The storage bus of the volume (7 = USB), from IOCTL_STORAGE_QUERY_PROPERTY."""
-        ctypes, wintypes = self.ctypes, self.wintypes
-
-        class StoragePropertyQuery(ctypes.Structure):
-            _fields_ = [  # noqa: RUF012
-                ("PropertyId", ctypes.c_int),
-                ("QueryType", ctypes.c_int),
-                ("AdditionalParameters", ctypes.c_byte * 1),
-            ]
-
-        class StorageDeviceDescriptor(ctypes.Structure):
-            _fields_ = [  # noqa: RUF012
-                ("Version", wintypes.DWORD),
-                ("Size", wintypes.DWORD),
-                ("DeviceType", ctypes.c_byte),
-                ("DeviceTypeModifier", ctypes.c_byte),
-                ("RemovableMedia", ctypes.c_bool),
-                ("CommandQueueing", ctypes.c_bool),
-                ("VendorIdOffset", wintypes.DWORD),
-                ("ProductIdOffset", wintypes.DWORD),
-                ("ProductRevisionOffset", wintypes.DWORD),
-                ("SerialNumberOffset", wintypes.DWORD),
-                ("BusType", ctypes.c_int),
-                ("RawPropertiesLength", wintypes.DWORD),
-                ("RawDeviceProperties", ctypes.c_byte * 1),
-            ]
-
-        self.kernel32.CreateFileW.restype = wintypes.HANDLE
-        handle = self.kernel32.CreateFileW(
-            f"\\\\.\\{letter}", 0, 3, None, 3, 0, None
-        )  # no access needed, share read|write, OPEN_EXISTING
-        if handle in (None, wintypes.HANDLE(-1).value):
+        # no access rights needed; share read|write; OPEN_EXISTING
+        handle = self.kernel32.CreateFileW(f"\\\\.\\{letter}", 0, 3, None, 3, 0, None)
+        if handle is None or handle == ctypes.c_void_p(-1).value:
             return None
         try:
-            query = StoragePropertyQuery(0, 0)  # StorageDeviceProperty, PropertyStandardQuery
-            descriptor = StorageDeviceDescriptor()
-            returned = wintypes.DWORD()
+            query = _StoragePropertyQuery(0, 0)  # StorageDeviceProperty, PropertyStandardQuery
+            descriptor = _StorageDeviceDescriptor()
+            returned = ctypes.c_uint32()
             ok = self.kernel32.DeviceIoControl(
-                handle,
+                ctypes.c_void_p(handle),
                 0x002D1400,  # IOCTL_STORAGE_QUERY_PROPERTY
                 ctypes.byref(query),
                 ctypes.sizeof(query),
@@ -117,7 +112,7 @@ class WindowsApi:
             )
             return int(descriptor.BusType) if ok else None
         finally:
-            self.kernel32.CloseHandle(handle)
+            self.kernel32.CloseHandle(ctypes.c_void_p(handle))
 
 
 def windows_drives(api) -> list[Drive]:

@@ -73,7 +73,7 @@ def _transient(exc: BaseException) -> bool:
     )
 
 
-def explain(exc: BaseException, target: Path, *, stage: str = "write") -> FileWriteError:
+def explain(exc: BaseException, target: Path | str, *, stage: str = "write") -> FileWriteError:
     """The Thai sentence for ``exc`` met while writing ``target`` (``stage``: "write" while
     creating the temporary file in the folder, "place" at the rename over the target)."""
     if isinstance(exc, FileWriteError):

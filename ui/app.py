@@ -12,6 +12,7 @@ import argparse
 import hashlib
 import logging
 import logging.handlers
+import os
 import sys
 import time
 from collections.abc import Sequence
@@ -63,18 +64,38 @@ def database_for(args: argparse.Namespace) -> str:
 # ---- logging --------------------------------------------------------------------------------
 
 
+LOG_KEEP = 20  # log files kept in the log folder (one per start of the program)
+
+
 def setup_logging() -> Path:
-    path = log_dir() / "lev-desktop.log"
+    """One log file per process (``lev-desktop-<date>-<time>-<pid>.log``): two windows (or a
+    window and a second start refused by the lock) never share a file, which on Windows
+    breaks the rotation of the other's log. The oldest files beyond ``LOG_KEEP`` are removed."""
+    folder = log_dir()
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    path = folder / f"lev-desktop-{stamp}-{os.getpid()}.log"
     root = logging.getLogger()
     if not any(getattr(h, "_lev", False) for h in root.handlers):
+        _prune_logs(folder)
         handler = logging.handlers.RotatingFileHandler(
-            path, maxBytes=1_000_000, backupCount=5, encoding="utf-8"
+            path, maxBytes=2_000_000, backupCount=1, encoding="utf-8"
         )
         handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
         handler._lev = True  # type: ignore[attr-defined]
         root.addHandler(handler)
         root.setLevel(logging.INFO)
+    else:
+        path = Path(next(h for h in root.handlers if getattr(h, "_lev", False)).baseFilename)  # type: ignore[attr-defined]
     return path
+
+
+def _prune_logs(folder: Path, keep: int = LOG_KEEP) -> None:
+    logs = sorted(folder.glob("lev-desktop*.log*"), key=lambda p: p.stat().st_mtime)
+    for old in logs[: max(0, len(logs) - keep)]:
+        try:
+            old.unlink()
+        except OSError:  # still open in a running instance: it goes next time
+            continue
 
 
 # ---- one window per database --------------------------------------------------------------

@@ -111,7 +111,7 @@ def test_export_goes_to_documents_and_offers_folder_and_usb(qtbot, exchange, usb
 
 def test_no_usb_drive_says_so(qtbot, exchange, monkeypatch):
     widget, _ctx = exchange
-    monkeypatch.setattr(drives, "removable_drives", lambda: [])
+    monkeypatch.setattr(drives, "removable_drives", list)
     bar = widget.export_tab.written
     bar.fill_drives()
     (action,) = bar.usb_menu.actions()
