@@ -62,17 +62,23 @@ def test_each_process_logs_to_its_own_file(tmp_path):
         "print(path)\n"
     )
     env = {**os.environ, "LEV_DATA_DIR": str(tmp_path), "QT_QPA_PLATFORM": "offscreen"}
+    # the catalogues compiled into the cache once first (two first starts racing on that cache
+    # are the trust issue's, not this test's)
+    subprocess.run([sys.executable, "-c", "import ui.app"], cwd=ROOT, env=env, check=True)
     runs = [
         subprocess.Popen(
             [sys.executable, "-c", script, name],
             cwd=ROOT,
             env=env,
             stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
             text=True,
         )
         for name in ("first", "second")
     ]
-    paths = [Path(run.communicate(timeout=120)[0].strip()) for run in runs]
+    outputs = [run.communicate(timeout=120) for run in runs]
+    assert all(run.returncode == 0 for run in runs), outputs
+    paths = [Path(out.strip()) for out, _err in outputs]
     assert paths[0] != paths[1] and all(p.parent == tmp_path / "logs" for p in paths)
     assert "hello from first" in paths[0].read_text("utf-8")
     assert "hello from second" in paths[1].read_text("utf-8")
