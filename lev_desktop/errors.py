@@ -9,7 +9,7 @@ import sqlite3
 
 from sqlalchemy import exc as sa_exc
 
-from lev_desktop.files import FileWriteError, explain
+from lev_desktop.files import explain
 from lev_desktop.i18n import _
 
 
@@ -17,8 +17,11 @@ def describe_error(error: BaseException) -> str | None:
     """A message for a known error, or None when the error is a bug."""
     if isinstance(error, sa_exc.DBAPIError):
         error = error.orig or error
-    if isinstance(error, FileWriteError):
-        return error.message
+    # An error that carries its own Thai sentence (files.FileWriteError, the store's
+    # NetworkDatabaseError, the key protection's ProtectionError …).
+    own = getattr(error, "user_message", None)
+    if isinstance(own, str) and own:
+        return own
     if isinstance(error, OSError) and getattr(error, "winerror", None) in (32, 33, 1224):
         # Windows: another program holds the file (Excel, a PDF reader, an antivirus).
         return explain(error, error.filename or "", stage="place").message

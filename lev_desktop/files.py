@@ -59,6 +59,10 @@ class FileWriteError(OSError):
     def __str__(self) -> str:
         return self.message
 
+    @property
+    def user_message(self) -> str:  # what errors.describe_error shows
+        return self.message
+
 
 def _winerror(exc: BaseException) -> int | None:
     value = getattr(exc, "winerror", None)

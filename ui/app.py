@@ -9,6 +9,7 @@ window shows, then either the first-start wizard or the main window.
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import hashlib
 import logging
 import logging.handlers
@@ -16,14 +17,16 @@ import os
 import sys
 import time
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtCore import QLockFile, QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QLockFile, QObject, QSysInfo, Qt, QTimer, Signal
 from PySide6.QtWidgets import QApplication, QLabel, QMessageBox, QVBoxLayout, QWidget
 
 from lev_desktop import APP_NAME, __version__, i18n
 from lev_desktop.i18n import _
 from lev_desktop.paths import data_dir, log_dir
+from lev_desktop.thai_format import format_datetime
 
 log = logging.getLogger("lev_desktop.app")
 
@@ -124,6 +127,108 @@ def acquire_lock(url: str) -> QLockFile | None:
     if lock.tryLock(200):
         return lock
     return None
+
+
+@dataclass(frozen=True)
+class LockHolder:
+    """Who holds a database's lock: the computer, its process and since when."""
+
+    host: str
+    pid: int
+    since: dt.datetime | None  # local time the lock was taken (the lock file's time)
+    this_computer: bool
+
+    def describe(self) -> str:
+        since = format_datetime(self.since) if self.since else _("an unknown time")
+        if self.this_computer:
+            return _(
+                "LEV Desktop is already open with this database on this computer (since "
+                "{since}). Please switch to the window that is open (look in the task bar); "
+                "only one window may use a database at a time."
+            ).format(since=since)
+        return _(
+            "This database is in use on the computer {host} since {since}. Only one computer "
+            "at a time may use it. Close LEV Desktop on {host}, then try again."
+        ).format(host=self.host, since=since)
+
+
+def lock_holder(url: str) -> LockHolder | None:
+    """Who holds the lock of ``url`` now, read from the lock file; None when nobody does."""
+    path = lock_path(url)
+    lock = QLockFile(str(path))
+    pid, host, _app = lock.getLockInfo()  # (0, "", "") when there is no lock file
+    if not pid and not host:
+        return None
+    try:
+        since = dt.datetime.fromtimestamp(path.stat().st_mtime)
+    except OSError:
+        since = None
+    return LockHolder(
+        host=host or "?",
+        pid=int(pid),
+        since=since,
+        this_computer=(host or "").lower() == QSysInfo.machineHostName().lower(),
+    )
+
+
+def take_over_lock(url: str) -> QLockFile | None:
+    """After a crash on another computer: removes the lock it left and takes it. Safe by
+    construction: the file is removed only when no live process still holds it open (Windows
+    refuses to delete it, and elsewhere its holder's native lock is checked), so a computer
+    that is merely slow keeps its lock. None when the lock is still held."""
+    path = lock_path(url)
+    lock = QLockFile(str(path))
+    lock.setStaleLockTime(0)
+    if not lock.removeStaleLockFile() and path.exists():
+        return None
+    log.warning("lock of %s taken over from %s", url, lock_holder(url))
+    return acquire_lock(url)
+
+
+def ask_about_lock(url: str, holder: LockHolder | None, parent: QWidget | None = None):
+    """The Thai message about who holds the database; for another computer, the offer to take
+    over after a crash. Returns the lock when it was taken over, else None."""
+    text = holder.describe() if holder is not None else LockHolder("?", 0, None, True).describe()
+    box = QMessageBox(QMessageBox.Icon.Information, APP_NAME, text, parent=parent)
+    take = None
+    if holder is not None and not holder.this_computer:
+        box.setInformativeText(
+            _(
+                "If {host} was switched off or the program there stopped without closing (a "
+                "crash, a power cut), you may take the database over."
+            ).format(host=holder.host)
+        )
+        take = box.addButton(_("Take over…"), QMessageBox.ButtonRole.ActionRole)
+    close = box.addButton(QMessageBox.StandardButton.Close)
+    close.setText(_("Close"))
+    box.setDefaultButton(close)
+    box.exec()
+    if take is None or box.clickedButton() is not take:
+        return None
+    sure = QMessageBox.warning(
+        parent,
+        APP_NAME,
+        _(
+            "Take over only if LEV Desktop is NOT running on {host}: two computers writing "
+            "to one database file can damage it. Take over now?"
+        ).format(host=holder.host if holder else "?"),
+        QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+        QMessageBox.StandardButton.No,
+    )
+    if sure != QMessageBox.StandardButton.Yes:
+        return None
+    lock = take_over_lock(url)
+    if lock is None:
+        QMessageBox.warning(
+            parent,
+            APP_NAME,
+            _(
+                "{host} still holds the database open, so it was not taken over. Close LEV "
+                "Desktop there; after a crash of {host}, wait a few minutes (the network "
+                "releases its files) and try again."
+            ).format(host=holder.host if holder else "?"),
+        )
+    return lock
 
 
 # ---- the start-up sequence ------------------------------------------------------------------
@@ -378,17 +483,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         lock = acquire_lock(url)
         if lock is None:
             opening.hide()
-            QMessageBox.information(
-                None,
-                APP_NAME,
-                _(
-                    "LEV Desktop is already open with this database. Please switch to the window "
-                    "that is open (look in the task bar); only one window may use a database at a "
-                    "time."
-                ),
-            )
-            QApplication.exit(1)
-            return
+            lock = ask_about_lock(url, lock_holder(url))
+            if lock is None:
+                QApplication.exit(1)
+                return
+            opening.show()
         state["lock"] = lock
         launcher = Launcher(
             url, demo=args.demo, language=args.lang, measure=args.measure_startup, opening=opening

@@ -334,6 +334,20 @@ class MainWindow(QMainWindow):
         described = self.ctx.store.describe()
         self.db_label.setText(_("Database: {name}").format(name=self._short_path(described)))
         self.db_label.setToolTip(described)
+        if getattr(self.ctx.store, "on_network", False):
+            self.db_label.setText(
+                _("Database on a network drive: {name}").format(
+                    name=self._short_path(described, 36)
+                )
+            )
+            self.db_label.setToolTip(
+                described
+                + "\n"
+                + _(
+                    "One computer at a time can use a database on a network drive. For "
+                    "several at once, use a PostgreSQL server."
+                )
+            )
         bar.addWidget(self.office_label, 1)
         bar.addPermanentWidget(self.year_combo)
         bar.addPermanentWidget(self.db_label)
