@@ -21,16 +21,18 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from PySide6.QtCore import QLockFile, QObject, QSysInfo, Qt, QTimer, Signal
+from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QLabel, QMessageBox, QVBoxLayout, QWidget
 
 from lev_desktop import APP_NAME, __version__, i18n
 from lev_desktop.i18n import _
-from lev_desktop.paths import data_dir, log_dir
+from lev_desktop.paths import data_dir, log_dir, resources_dir
 from lev_desktop.thai_format import format_datetime
 
 log = logging.getLogger("lev_desktop.app")
 
 _T0 = time.perf_counter()
+OPENABLE = (".levpkg", ".xlsx")  # files the program opens on the import tab
 DEMO_DB_NAME = "demo.db"
 
 
@@ -51,8 +53,20 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         action="store_true",
         help=_("print the time to the first paint of the main window and quit"),
     )
+    parser.add_argument(
+        "--self-check",
+        nargs="?",
+        const="-",
+        metavar="FILE",
+        help=_("check fonts and Thai line breaking, print the result and quit (installer tests)"),
+    )
+    parser.add_argument(
+        "files", nargs="*", help=_("package files or Excel forms to import (.levpkg, .xlsx)")
+    )
     # Qt's own options (-platform, -style …) pass through untouched.
     args, _rest = parser.parse_known_args(argv)
+    # what Explorer passes for a double-clicked package; a Qt option's value is not a file
+    args.files = [f for f in args.files if Path(f).suffix.lower() in OPENABLE]
     return args
 
 
@@ -185,10 +199,39 @@ def take_over_lock(url: str) -> QLockFile | None:
     return acquire_lock(url)
 
 
-def ask_about_lock(url: str, holder: LockHolder | None, parent: QWidget | None = None):
+def deliver_to_inbox(files: Sequence[str]) -> str:
+    """Packages opened while another window has the database: copied into the inbox folder,
+    where that window's "From the inbox folder" finds them. Returns what to tell the user."""
+    from lev_desktop import files as file_io
+    from lev_desktop.services.inbox import inbox_dir
+
+    folder = inbox_dir()
+    copied = []
+    for name in files:
+        source = Path(name)
+        if source.parent.resolve() == folder.resolve():
+            copied.append(source.name)
+            continue
+        try:
+            copied.append(file_io.copy_file(source, file_io.unique_path(folder, source.name)).name)
+        except OSError:
+            log.warning("could not copy %s to the inbox", source, exc_info=True)
+    if not copied:
+        return ""
+    return _(
+        "The file {names} was put in the folder {folder}. In the window that is open, choose "
+        "Data exchange › Import › From the inbox folder."
+    ).format(names=", ".join(copied), folder=folder)
+
+
+def ask_about_lock(
+    url: str, holder: LockHolder | None, parent: QWidget | None = None, *, note: str = ""
+):
     """The Thai message about who holds the database; for another computer, the offer to take
     over after a crash. Returns the lock when it was taken over, else None."""
     text = holder.describe() if holder is not None else LockHolder("?", 0, None, True).describe()
+    if note:
+        text += "\n\n" + note
     box = QMessageBox(QMessageBox.Icon.Information, APP_NAME, text, parent=parent)
     take = None
     if holder is not None and not holder.this_computer:
@@ -275,6 +318,7 @@ class Launcher(QObject):
         language: str | None = None,
         measure: bool = False,
         opening: OpeningWindow | None = None,
+        files: Sequence[str] = (),
         parent: QObject | None = None,
     ):
         super().__init__(parent)
@@ -290,6 +334,7 @@ class Launcher(QObject):
         self.window = None
         self.wizard = None
         self.opening: OpeningWindow | None = opening
+        self.files = [str(Path(f).resolve()) for f in files]
         wire_runner(self.runner)
 
     def start(self, *, show_opening: bool = True) -> None:
@@ -402,7 +447,9 @@ class Launcher(QObject):
             self.window.first_painted.connect(self._report_first_paint)
         self.window.show()
         self._close_opening()
-        if not self.measure:
+        if self.files:  # a package double-clicked in Explorer: straight to the import preview
+            self.ctx.navigate.emit("exchange", list(self.files))
+        elif not self.measure:
             # What is overdue or due soon: badges in the navigation pane and a short dialog.
             from ui.widgets.reminder import maybe_show_reminder
 
@@ -444,6 +491,9 @@ def make_application(argv: Sequence[str] | None = None) -> QApplication:
 
     app = QApplication.instance() or QApplication(list(argv or sys.argv))
     app.setApplicationName(APP_NAME)
+    icon = resources_dir() / "icons" / "lev-desktop.png"
+    if icon.exists():
+        app.setWindowIcon(QIcon(str(icon)))
     app.setApplicationVersion(__version__)
     app.setOrganizationName("LEV")
     style.apply(app)
@@ -451,6 +501,46 @@ def make_application(argv: Sequence[str] | None = None) -> QApplication:
 
     qt_translations.install(app)
     return app
+
+
+SELF_CHECK_TEXT = "การขับเคลื่อนคณะกรรมการเครือข่ายอาสาสมัครท้องถิ่นรักษ์โลก"
+
+
+def self_check(app: QApplication, output: str = "-") -> int:
+    """What an installed copy needs to show Thai right, as one JSON line: the Sarabun fonts,
+    the style, the segmenter, and the line-break opportunities Qt finds in a Thai run as it is
+    and as the screens show it (libthai present or not). Printed, or written to ``output``
+    (the windowed Windows program has no console). Exit 0 when Thai will wrap."""
+    import json
+
+    from PySide6.QtCore import QTextBoundaryFinder
+
+    from ui import style, thai_wrap
+
+    def breaks(text: str) -> int:
+        finder = QTextBoundaryFinder(QTextBoundaryFinder.BoundaryType.Line, text)
+        count = 0
+        while finder.toNextBoundary() not in (-1, len(text)):
+            count += 1
+        return count
+
+    thai_wrap.load()
+    shown = thai_wrap.display_text(SELF_CHECK_TEXT)
+    result = {
+        "version": __version__,
+        "fonts": style.load_fonts(),
+        "style": style._styled[0].baseStyle().name() if style._styled else app.style().name(),
+        "qt_breaks": breaks(SELF_CHECK_TEXT),  # > 0 only with libthai
+        "shown_breaks": breaks(shown),
+        "words": len(shown.split(thai_wrap.ZWSP)),
+    }
+    line = json.dumps(result, ensure_ascii=False)
+    if output == "-":
+        print(line, flush=True)
+    else:
+        Path(output).write_text(line + "\n", encoding="utf-8")
+    ok = "Sarabun" in result["fonts"] and result["shown_breaks"] >= result["words"] - 1 >= 5
+    return 0 if ok else 3
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -465,6 +555,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     qInstallMessageHandler(_qt_message_to_log)
     log.info("LEV Desktop %s starting", __version__)
+    if args.self_check:
+        return self_check(app, args.self_check)
     # Something is on screen at once; the database layer is imported and opened after.
     opening = OpeningWindow()
     state: dict = {"lock": None, "launcher": None, "started": False}
@@ -483,14 +575,20 @@ def main(argv: Sequence[str] | None = None) -> int:
         lock = acquire_lock(url)
         if lock is None:
             opening.hide()
-            lock = ask_about_lock(url, lock_holder(url))
+            note = deliver_to_inbox(args.files) if args.files else ""
+            lock = ask_about_lock(url, lock_holder(url), note=note)
             if lock is None:
                 QApplication.exit(1)
                 return
             opening.show()
         state["lock"] = lock
         launcher = Launcher(
-            url, demo=args.demo, language=args.lang, measure=args.measure_startup, opening=opening
+            url,
+            demo=args.demo,
+            language=args.lang,
+            measure=args.measure_startup,
+            opening=opening,
+            files=args.files,
         )
         launcher.failed.connect(fail, Qt.ConnectionType.QueuedConnection)
         state["launcher"] = launcher

@@ -131,7 +131,9 @@ def plain(text: str) -> str:
 
 def break_positions(text: str) -> list[int]:
     """Offsets in ``text`` where a line may break (after a space run, between two words), for
-    widgets that lay text out themselves."""
+    widgets that lay text out themselves. Loads the segmenter on first use if needed."""
+    if not _segmenter:
+        load()
     positions: list[int] = []
     offset = 0
     previous = ""

@@ -1,9 +1,8 @@
 """Thai line breaking in Qt without libthai (as on Windows): labels, cells, headers and tooltips
 get break opportunities from the PDF segmenter; stored and edited text never does.
 
-libthai is hidden from Qt in a child process: a ``libthai.so.0`` placed first on the library
-path that is really the C library (already loaded, so it loads, and has no ``th_brk_*``), which
-is what Qt meets on Windows — no usable libthai."""
+libthai is hidden from Qt in a child process (``hide_libthai``): Qt's dlopen of libthai then
+fails, which is what Qt meets on Windows, where no thai.dll exists."""
 
 from __future__ import annotations
 
@@ -21,16 +20,15 @@ TEXT = "การขับเคลื่อนคณะกรรมการเ
 ZWSP = "\u200b"
 
 
-def _libc_path() -> str | None:
-    try:
-        maps = Path("/proc/self/maps").read_text()
-    except OSError:
-        return None
-    for line in maps.splitlines():
-        path = line.split()[-1]
-        if "/libc.so" in path or "/libc-" in path:
-            return path
-    return None
+def hide_libthai(folder: Path, env: dict) -> dict:
+    """An environment in which Qt cannot load libthai, as on Windows: an empty
+    ``libthai.so.0`` first on the library path makes the loader's dlopen fail."""
+    if not sys.platform.startswith("linux"):
+        pytest.skip("hiding libthai needs Linux")
+    hidden = folder / "no-libthai"
+    hidden.mkdir(exist_ok=True)
+    (hidden / "libthai.so.0").write_bytes(b"")
+    return {**env, "LD_LIBRARY_PATH": f"{hidden}:{env.get('LD_LIBRARY_PATH', '')}".rstrip(":")}
 
 
 CHILD = textwrap.dedent(
@@ -103,16 +101,7 @@ CHILD = textwrap.dedent(
 
 
 def run_without_libthai(tmp_path: Path, mode: str) -> dict:
-    libc = _libc_path()
-    if libc is None or not sys.platform.startswith("linux"):
-        pytest.skip("hiding libthai needs Linux")
-    hidden = tmp_path / "no-libthai"
-    hidden.mkdir(exist_ok=True)
-    stub = hidden / "libthai.so.0"
-    if not stub.exists():
-        stub.symlink_to(libc)
-    env = dict(os.environ)
-    env["LD_LIBRARY_PATH"] = f"{hidden}:{env.get('LD_LIBRARY_PATH', '')}".rstrip(":")
+    env = hide_libthai(tmp_path, dict(os.environ))
     env["QT_QPA_PLATFORM"] = "offscreen"
     done = subprocess.run(
         [sys.executable, "-c", CHILD, mode, TEXT],

@@ -28,10 +28,17 @@ def _no_waiting(monkeypatch):
 @pytest.fixture
 def opened(monkeypatch):
     """What the screens asked the desktop to open (files, folders), instead of opening it."""
+    from PySide6.QtCore import QProcess
     from PySide6.QtGui import QDesktopServices
 
     urls: list[str] = []
     monkeypatch.setattr(QDesktopServices, "openUrl", lambda url: urls.append(url.toLocalFile()))
+
+    def explorer(program: str, arguments: list[str]):  # Windows: explorer /select,"path"
+        urls.append(arguments[-1])
+        return True, 0
+
+    monkeypatch.setattr(QProcess, "startDetached", explorer)
     return urls
 
 
