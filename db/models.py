@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any, ClassVar
 
@@ -44,8 +45,18 @@ def new_uuid() -> str:
     return str(uuid.uuid4())
 
 
+def _system_clock() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+# The one clock behind every stamp (created/updated, audit, export watermarks, imports): a
+# test sets its own (the ``clock`` fixture) instead of sleeping.
+clock: Callable[[], dt.datetime] = _system_clock
+
+
 def utcnow() -> dt.datetime:
-    return dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0)
+    """Now in UTC, naive, to the second (as stored)."""
+    return clock().astimezone(dt.UTC).replace(tzinfo=None, microsecond=0)
 
 
 class Base(DeclarativeBase):

@@ -9,6 +9,7 @@ import sqlite3
 
 from sqlalchemy import exc as sa_exc
 
+from db.store import ForeignRecordError
 from lev_desktop.files import explain
 from lev_desktop.i18n import _
 
@@ -51,8 +52,6 @@ def describe_error(error: BaseException) -> str | None:
                 "The database file is damaged. Restore it from a backup (the .bak.db files "
                 "beside it)."
             )
-    from db.store import ForeignRecordError
-
     if isinstance(error, ForeignRecordError):
         return _(
             "This record belongs to office {office}; it can be read here but not changed."

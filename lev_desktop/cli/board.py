@@ -7,7 +7,7 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
-from lev_desktop.cli import CliError, open_store
+from lev_desktop.cli.base import CliError, open_store
 from lev_desktop.i18n import _
 
 

@@ -26,6 +26,7 @@ from db.models import (
     utcnow,
 )
 from db.store import Store
+from lev_desktop import options
 from lev_desktop.domain.offices import LaoType, Level
 from lev_desktop.domain.templates import P1
 from lev_desktop.services import offices as office_service
@@ -359,7 +360,7 @@ def fill(store: Store, *, seed: int = 2568, progress=None) -> str:
             district_code=DEMO_DISTRICT,
             officer="ข้อมูลตัวอย่าง",
         )
-        store.set_setting("fiscal_year", DEMO_FISCAL_YEAR)
+        options.save(store, {"fiscal_year": DEMO_FISCAL_YEAR})
     programmes.seed_builtins(store)
     me = office_service.this_office(store)
     assert me is not None
@@ -367,7 +368,7 @@ def fill(store: Store, *, seed: int = 2568, progress=None) -> str:
         with store.session() as session:
             if session.scalar(select(Plan.id).where(Plan.owner_office == me.code)) is None:
                 insert_records(session, lao_records(me.code, rng, name=me.name))
-        store.set_setting("fiscal_year", DEMO_FISCAL_YEAR)
+        options.save(store, {"fiscal_year": DEMO_FISCAL_YEAR})
         return me.name
     district = me.district_code or DEMO_DISTRICT
     province = me.province_code or DEMO_PROVINCE
@@ -385,5 +386,5 @@ def fill(store: Store, *, seed: int = 2568, progress=None) -> str:
                 insert_records(session, lao_records(code, rng, name=name))
         if progress is not None:
             progress(index, total)
-    store.set_setting("fiscal_year", DEMO_FISCAL_YEAR)
+    options.save(store, {"fiscal_year": DEMO_FISCAL_YEAR})
     return me.name

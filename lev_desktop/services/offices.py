@@ -89,9 +89,7 @@ def initialise(
             type_value = parse_lao_type(lao_type)
         except ValueError as exc:
             raise SetupError(_("Unknown LAO type: {type}").format(type=lao_type)) from exc
-    store.set_setting("office_code", code)
-    if officer:
-        store.set_setting("officer_name", officer)
+    store.set_identity(office_code=code, officer=officer or None)
     with store.session() as session:
         office = session.scalar(select(Office).where(Office.code == code))
         if office is None:

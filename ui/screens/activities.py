@@ -55,7 +55,6 @@ from lev_desktop.thai_format import format_date, format_number
 from ui.context import AppContext
 from ui.models.activity_model import ACTIVITY_COLUMNS, ActivitiesModel
 from ui.models.plan_model import PlanItemsModel
-from ui.screens import ScreenSpec
 from ui.screens.plans import (
     ProgrammeBar,
     ReviewBar,
@@ -873,11 +872,3 @@ class ActivitiesScreen(QWidget):
             self.tabs.setCurrentIndex(1)
         elif isinstance(arg, str):
             self.offices.select(arg)
-
-
-SCREEN = ScreenSpec(
-    key="activities",
-    title=N_("Activities and results"),
-    icon="SP_DialogApplyButton",
-    factory=ActivitiesScreen,
-)

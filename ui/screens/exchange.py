@@ -37,10 +37,9 @@ from PySide6.QtWidgets import (
 
 from lev_desktop import options as app_options
 from lev_desktop.files import unique_path
-from lev_desktop.i18n import N_, _
+from lev_desktop.i18n import _
 from lev_desktop.thai_format import format_datetime, format_number
 from ui.context import AppContext
-from ui.screens import ScreenSpec
 from ui.widgets import file_actions
 from ui.widgets.board import ConsolidationBoard
 from ui.widgets.file_actions import WrittenFileBar
@@ -1172,6 +1171,3 @@ def load_screen_data(store) -> dict[str, Any]:
         else "",
         "conflicts": open_conflicts(store),
     }
-
-
-SCREEN = ScreenSpec("exchange", N_("Data exchange"), "SP_DriveNetIcon", ExchangeScreen)

@@ -39,7 +39,6 @@ from lev_desktop.i18n import N_, _
 from lev_desktop.services import kpi as service
 from lev_desktop.thai_format import format_datetime
 from ui.context import AppContext
-from ui.screens import ScreenSpec
 from ui.screens.kpi_models import (
     KpiFormModel,
     KpiListFilter,
@@ -1167,8 +1166,3 @@ class KpiScreen(QWidget):
             on_failure=self.editor._failed,
             modal=False,
         )
-
-
-SCREEN = ScreenSpec(
-    key="kpi", title=N_("Indicators"), icon="SP_FileDialogInfoView", factory=KpiScreen
-)

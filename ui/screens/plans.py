@@ -33,14 +33,13 @@ from PySide6.QtWidgets import (
 
 from db.models import FormStatus
 from lev_desktop.domain.offices import Level
-from lev_desktop.i18n import N_, _
+from lev_desktop.i18n import _
 from lev_desktop.services import offices as office_service
 from lev_desktop.services import plans as plan_service
 from lev_desktop.services.plans import ItemRow, PlanView
 from lev_desktop.thai_format import format_datetime, thai_digits
 from ui.context import AppContext
 from ui.models.plan_model import PLAN_COLUMNS, PlanItemsModel, budget_display
-from ui.screens import ScreenSpec
 from ui.widgets.audit_dialog import AuditDialog
 from ui.widgets.delegates import LineDelegate, TextDelegate
 from ui.widgets.office_list import OfficeList
@@ -729,8 +728,3 @@ class PlansScreen(QWidget):
             self.bar.programme.setCurrentIndex(found)
         else:
             self.offices.select(arg)
-
-
-SCREEN = ScreenSpec(
-    key="plans", title=N_("Action plans"), icon="SP_FileDialogDetailedView", factory=PlansScreen
-)

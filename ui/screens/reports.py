@@ -36,11 +36,10 @@ from PySide6.QtWidgets import (
 
 from exports.reports import KIND_LABELS, KINDS, ReportRequest, default_filename
 from exports.reports.options import SETTING_KEYS, ReportOptions
-from lev_desktop import options as app_options
+from lev_desktop import options as lev_options
 from lev_desktop.files import unique_path
 from lev_desktop.i18n import N_, _
 from ui.context import AppContext
-from ui.screens import ScreenSpec
 from ui.widgets import file_actions
 from ui.widgets.file_actions import WrittenFileBar
 
@@ -85,8 +84,9 @@ def run_report(
 
     def job(progress):  # worker thread
         if remember and options is not None:
-            for field, key in SETTING_KEYS.items():
-                store.set_setting(key, getattr(options, field))
+            lev_options.save(
+                store, {key: getattr(options, field) for field, key in SETTING_KEYS.items()}
+            )
         return generate(store, request, target, options=options, progress=progress)
 
     def failed(exc: BaseException) -> None:
@@ -251,7 +251,7 @@ class ReportsScreen(QWidget):
                         (o.code, o.name, o.level)
                         for o in office_service.subordinate_laos(store, me.code)
                     ]
-            return rows, ReportOptions.from_store(store), app_options.folder(store, "reports")
+            return rows, ReportOptions.from_store(store), lev_options.folder(store, "reports")
 
         self.ctx.runner.run(load, on_success=self._loaded, owner=self)
 
@@ -481,6 +481,3 @@ class ReportActions(QToolButton):
 
             show_known_error(message, self.window())
         self.finished.emit(None)
-
-
-SCREEN = ScreenSpec("reports", N_("Reports"), "SP_FileIcon", ReportsScreen)
