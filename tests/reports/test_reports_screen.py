@@ -10,13 +10,13 @@ import pytest
 
 @pytest.fixture
 def screen(qtbot, demo_store, make_ctx):
-    from PySide6.QtGui import QFont, QFontDatabase
+    from PySide6.QtGui import QFont
 
-    from lev_desktop.paths import font_path
+    from ui.style import load_fonts
 
-    # the application loads Sarabun at start; a test of one screen does it itself
-    for style in ("Regular", "Bold"):
-        QFontDatabase.addApplicationFont(str(font_path(style)))
+    # the application loads Sarabun at start; a test of one screen does it itself, the same
+    # way (a second, unpatched "Sarabun" would be chosen by later tests in the same process)
+    load_fonts()
 
     from ui.screens.reports import ReportsScreen
 

@@ -70,12 +70,11 @@ def test_default_folders_are_under_documents(lao_store, monkeypatch, tmp_path):
 
 
 @pytest.fixture
-def exchange(qtbot, tmp_path):
-    from ui.context import AppContext
+def exchange(qtbot, tmp_path, make_ctx):
     from ui.screens.exchange import ExchangeScreen
 
     lao = make_lao(tmp_path / "lao.db", "4801006", seed=4)
-    ctx = AppContext(lao)
+    ctx = make_ctx(lao)
     widget = ExchangeScreen(ctx)
     qtbot.addWidget(widget)
     widget.resize(1280, 720)
@@ -140,8 +139,9 @@ def test_copy_to_a_pulled_out_drive_is_a_thai_message(qtbot, exchange, tmp_path)
     assert "ไม่สามารถ" in widget.export_tab.status.text()
 
 
-def test_excel_form_over_an_open_workbook_shows_the_thai_message(qtbot, tmp_path, monkeypatch):
-    from ui.context import AppContext
+def test_excel_form_over_an_open_workbook_shows_the_thai_message(
+    qtbot, tmp_path, monkeypatch, make_ctx
+):
     from ui.screens.exchange import ExchangeScreen
     from ui.widgets import file_actions
 
@@ -154,7 +154,7 @@ def test_excel_form_over_an_open_workbook_shows_the_thai_message(qtbot, tmp_path
         preview(district, [export_package(lao, "D4801", tmp_path / "a.levpkg").path]),
         trust=True,
     )
-    ctx = AppContext(district)
+    ctx = make_ctx(district)
     widget = ExchangeScreen(ctx)
     qtbot.addWidget(widget)
     tab = widget.export_tab
@@ -230,13 +230,11 @@ def test_an_attachment_dragged_out_of_outlook_is_saved_and_checked(qtbot, exchan
 
 
 @pytest.fixture
-def reports(qtbot, demo_store):
-    from ui.context import AppContext
-    from ui.screens.reports import SCREEN
+def reports(qtbot, demo_store, make_ctx):
+    from ui.screens.reports import ReportsScreen
 
-    ctx = AppContext(demo_store)
-    ctx.set_fiscal_year(2568)
-    widget = SCREEN.factory(ctx)
+    ctx = make_ctx(demo_store)
+    widget = ReportsScreen(ctx)
     qtbot.addWidget(widget)
     qtbot.waitUntil(lambda: widget.office.count() > 0 and widget.folder is not None, timeout=20000)
     for row in range(widget.kinds.count()):
@@ -304,15 +302,13 @@ def test_each_preview_gets_its_own_file(qtbot, reports, monkeypatch, opened):
 
 
 def test_editor_print_errors_are_a_message_box_and_the_name_has_its_extension(
-    qtbot, demo_store, monkeypatch, tmp_path
+    qtbot, demo_store, monkeypatch, tmp_path, make_ctx
 ):
     from ui import crash
-    from ui.context import AppContext
     from ui.screens.reports import ReportActions
     from ui.widgets import file_actions
 
-    ctx = AppContext(demo_store)
-    ctx.set_fiscal_year(2568)
+    ctx = make_ctx(demo_store)
     button = ReportActions(ctx, "plan", office=lambda: "4801006")
     qtbot.addWidget(button)
     suggested = []
@@ -339,11 +335,12 @@ def test_editor_print_errors_are_a_message_box_and_the_name_has_its_extension(
     ctx.runner.wait()
 
 
-def test_settings_folders_tab_shows_the_default_and_saves_a_choice(qtbot, lao_store, tmp_path):
-    from ui.context import AppContext
+def test_settings_folders_tab_shows_the_default_and_saves_a_choice(
+    qtbot, lao_store, tmp_path, make_ctx
+):
     from ui.screens.settings import SettingsScreen
 
-    ctx = AppContext(lao_store)
+    ctx = make_ctx(lao_store)
     screen = SettingsScreen(ctx)
     qtbot.addWidget(screen)
     screen.refresh()
