@@ -552,7 +552,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     qInstallMessageHandler(_qt_message_to_log)
     log.info("LEV Desktop %s starting", __version__)
     if args.self_check:
-        return self_check(app, args.self_check)
+        try:
+            return self_check(app, args.self_check)
+        finally:
+            from ui import thai_wrap
+
+            thai_wrap.wait_for_loader()
     # Something is on screen at once; the database layer is imported and opened after.
     opening = OpeningWindow()
     state: dict = {"lock": None, "launcher": None, "started": False}
@@ -604,6 +609,9 @@ def main(argv: Sequence[str] | None = None) -> int:
                 launcher.store.dispose()
         if state["lock"] is not None:
             state["lock"].unlock()
+        from ui import thai_wrap
+
+        thai_wrap.wait_for_loader()
     log.info("LEV Desktop closed (%s)", code)
     return code
 

@@ -42,6 +42,7 @@ from PySide6.QtWidgets import (
     QToolTip,
     QWidget,
 )
+from shiboken6 import isValid
 
 log = logging.getLogger(__name__)
 
@@ -294,16 +295,29 @@ def install(app: QApplication, *, background: bool = True) -> ThaiWrapFilter:
             except Exception:  # no breaks then, as before; never a crash at start-up
                 log.exception("the Thai segmenter could not be loaded")
                 return
-            notifier.loaded.emit()
+            if isValid(notifier):
+                notifier.loaded.emit()
 
         if background:
-            threading.Thread(target=work, name="thai-segmenter", daemon=True).start()
+            thread = threading.Thread(target=work, name="thai-segmenter", daemon=True)
+            _installed["thread"] = thread
+            thread.start()
         else:
             work()
     return wrap_filter
 
 
+def wait_for_loader(timeout: float = 30.0) -> None:
+    """Joins the loading thread (at exit: a thread still touching Qt while the application
+    is torn down would crash the process)."""
+    thread = _installed.get("thread")
+    if isinstance(thread, threading.Thread) and thread.is_alive():
+        thread.join(timeout)
+
+
 def uninstall(app: QApplication) -> None:
+    wait_for_loader()
+    _installed.pop("thread", None)
     existing = _installed.pop("filter", None)
     _installed.pop("notifier", None)
     if isinstance(existing, ThaiWrapFilter):

@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QMenu,
     QPushButton,
-    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -116,9 +115,9 @@ class WrittenFileBar(QWidget):
         self.open_button.setVisible(show_open)
         self.folder_button = QPushButton(_("Show in folder"))
         self.folder_button.clicked.connect(lambda: self.path and show_in_folder(self.path))
-        self.usb_button = QToolButton()
-        self.usb_button.setText(_("Copy to USB drive"))
-        self.usb_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        # a push button with a menu: its arrow sits beside the text (a tool button's covered
+        # the end of the Thai label)
+        self.usb_button = QPushButton(_("Copy to USB drive"))
         self.usb_menu = QMenu(self.usb_button)
         self.usb_menu.aboutToShow.connect(self.fill_drives)
         self.usb_button.setMenu(self.usb_menu)
