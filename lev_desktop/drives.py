@@ -14,8 +14,10 @@ import os
 import shutil
 import string
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
 
 from lev_desktop.i18n import _
 
@@ -115,7 +117,16 @@ class WindowsApi:
             self.kernel32.CloseHandle(ctypes.c_void_p(handle))
 
 
-def windows_drives(api) -> list[Drive]:
+class DriveApi(Protocol):
+    """What ``windows_drives`` asks Windows (``WindowsApi``; tests give their own answers)."""
+
+    def logical_drives(self) -> int: ...
+    def drive_type(self, root: str) -> int: ...
+    def volume_label(self, root: str) -> str: ...
+    def bus_type(self, letter: str) -> int | None: ...
+
+
+def windows_drives(api: DriveApi) -> list[Drive]:
     mask = api.logical_drives()
     found = []
     for index, letter in enumerate(string.ascii_uppercase):
@@ -187,7 +198,10 @@ NETWORK_FILESYSTEMS = {"cifs", "smb3", "smbfs", "nfs", "nfs4", "fuse.sshfs", "9p
 
 
 def is_network_path(
-    path: str | os.PathLike[str], *, drive_type=None, mounts_text: str | None = None
+    path: str | os.PathLike[str],
+    *,
+    drive_type: Callable[[str], int] | None = None,
+    mounts_text: str | None = None,
 ) -> bool:
     """Is ``path`` on another computer: a UNC path, a mapped network drive (``GetDriveTypeW``
     says REMOTE) or, on Linux, a CIFS/NFS mount? ``drive_type`` (root → DRIVE_*) and
@@ -200,7 +214,7 @@ def is_network_path(
             if sys.platform != "win32":
                 return False
             drive_type = WindowsApi().drive_type
-        return drive_type(letter + "\\") == DRIVE_REMOTE
+        return bool(drive_type(letter + "\\") == DRIVE_REMOTE)
     if mounts_text is None:
         if not sys.platform.startswith("linux"):
             return False

@@ -27,6 +27,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from lev_desktop.i18n import _
 
@@ -191,7 +192,7 @@ def new_temporary(target: Path | str) -> Path:
     return Path(tmp_name)
 
 
-def place_file(tmp: Path | str, target: Path | str, **kwargs) -> Path:
+def place_file(tmp: Path | str, target: Path | str, **kwargs: Any) -> Path:
     """``place`` for a temporary file written elsewhere (e.g. by a Qt printer): it is removed
     when it cannot be put in place."""
     try:
@@ -238,11 +239,11 @@ def write_file(
     return target
 
 
-def write_bytes(target: Path | str, data: bytes, **kwargs) -> Path:
+def write_bytes(target: Path | str, data: bytes, **kwargs: Any) -> Path:
     return write_file(target, lambda tmp: tmp.write_bytes(data), **kwargs)
 
 
-def copy_file(source: Path | str, target: Path | str, **kwargs) -> Path:
+def copy_file(source: Path | str, target: Path | str, **kwargs: Any) -> Path:
     """Copies ``source`` to ``target`` (e.g. onto a USB drive) the same safe way."""
     source = Path(source)
 

@@ -18,7 +18,7 @@ import struct
 
 from PySide6.QtCore import QByteArray
 from PySide6.QtGui import QFont, QFontDatabase, QFontMetrics, QGuiApplication
-from PySide6.QtWidgets import QApplication, QStyle, QWidget
+from PySide6.QtWidgets import QApplication, QProxyStyle, QStyle, QWidget
 
 from lev_desktop.paths import resources_dir
 
@@ -158,6 +158,14 @@ def make_style() -> QStyle:
     # by name: the proxy makes (and owns) its base style; a base made here would be owned by
     # Python and the proxy both
     return ThaiWrapStyle(BASE_STYLE)
+
+
+def base_style_name() -> str:
+    """The name of the widget style under ours ("fusion")."""
+    ours = _styled[0] if _styled else None
+    if isinstance(ours, QProxyStyle) and ours.baseStyle() is not None:
+        return ours.baseStyle().name()
+    return QApplication.style().name()
 
 
 def apply(app: QApplication) -> None:

@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import ctypes
 import sys
+from collections.abc import Callable
+from typing import Protocol
 
 from lev_desktop.i18n import _
 
@@ -45,7 +47,7 @@ class _Blob(ctypes.Structure):
     ]
 
 
-def _blob(data: bytes) -> tuple[_Blob, ctypes.Array]:
+def _blob(data: bytes) -> tuple[_Blob, ctypes.Array[ctypes.c_char]]:
     buffer = ctypes.create_string_buffer(data, len(data))
     return _Blob(len(data), ctypes.cast(buffer, ctypes.POINTER(ctypes.c_char))), buffer
 
@@ -57,7 +59,7 @@ class Dpapi:
         self.crypt32 = ctypes.WinDLL("crypt32", use_last_error=True)  # type: ignore[attr-defined]
         self.kernel32 = ctypes.WinDLL("kernel32", use_last_error=True)  # type: ignore[attr-defined]
 
-    def _call(self, function, data: bytes) -> bytes:
+    def _call(self, function: Callable[..., int], data: bytes) -> bytes:
         source, _keep = _blob(data)
         entropy, _keep_entropy = _blob(ENTROPY)
         result = _Blob()
@@ -84,10 +86,15 @@ class Dpapi:
         return self._call(self.crypt32.CryptUnprotectData, data)
 
 
-_override: list = []
+class Protector(Protocol):
+    def protect(self, data: bytes) -> bytes: ...
+    def unprotect(self, data: bytes) -> bytes: ...
 
 
-def current():
+_override: list[Protector] = []
+
+
+def current() -> Protector | None:
     """The protector of this platform (DPAPI on Windows), or None."""
     if _override:
         return _override[0]

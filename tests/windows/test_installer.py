@@ -192,7 +192,7 @@ def test_a_double_clicked_package_opens_the_import_preview(qtbot, tmp_path):
 
     launcher = Launcher(resolve_url(tmp_path / "district.db"), files=[str(package)])
     with qtbot.waitSignal(launcher.ready, timeout=60000) as ready:
-        launcher.start(show_opening=False)
+        launcher.start()
     window = ready.args[0]
     qtbot.addWidget(window)
     screen = window.page("exchange")

@@ -172,9 +172,9 @@ class ActivitiesEditor(SavingEditor, QWidget):
             LineDelegate(self.table),
             DateDelegate(self.table),
         )
-        for number, column in enumerate(ACTIVITY_COLUMNS):
-            self.table.setColumnWidth(number, column.width)
-            delegate = {"text": text, "money": line, "int": line, "date": date}.get(column.kind)
+        for number, spec in enumerate(ACTIVITY_COLUMNS):
+            self.table.setColumnWidth(number, spec.width)
+            delegate = {"text": text, "money": line, "int": line, "date": date}.get(spec.kind)
             if delegate is not None:
                 self.table.setItemDelegateForColumn(number, delegate)
         self.table.verticalHeader().hide()
@@ -631,8 +631,8 @@ class MonitoringForm(QWidget):
         self.values = view.values()
         self._editable = view.editable
         self.apply(self.values, persist=False)
-        for widget in self.dates.values():
-            widget.setReadOnly(not view.editable)
+        for date_edit in self.dates.values():
+            date_edit.setReadOnly(not view.editable)
         for widget in (self.override_check, self.override, self.reason):
             widget.setEnabled(
                 view.editable and (widget is self.override_check or self.override_check.isChecked())
@@ -783,7 +783,7 @@ class ActivitiesScreen(QWidget):
         layout = QVBoxLayout(self)
         self.bar = ProgrammeBar(ctx, _("Activities and results"))
         self.f3_badge = StatusBadge()
-        self.bar.layout().addWidget(self.f3_badge)
+        self.bar.add_widget(self.f3_badge)
         layout.addWidget(self.bar)
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.offices = OfficeList(ctx, ("F2",))

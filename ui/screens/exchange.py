@@ -237,7 +237,9 @@ class ExportTab(QWidget):
         self.recipient.clear()
         for code, label in data["recipients"]:
             self.recipient.addItem(label, code)
-        self.recipient.lineEdit().setPlaceholderText(_("office code, e.g. P48"))
+        editor = self.recipient.lineEdit()
+        if editor is not None:
+            editor.setPlaceholderText(_("office code, e.g. P48"))
         index = self.recipient.findData(current) if current else -1
         if index < 0 and data.get("parent") is not None:
             index = self.recipient.findData(data["parent"])
@@ -475,7 +477,7 @@ class ImportTab(QWidget):
         self.drop = DropArea()
         self.drop.files_dropped.connect(self.add_files)
         self.drop.contents_dropped.connect(self.save_attachment)
-        self.drop.not_files.connect(lambda message: self.summary.setText(message))
+        self.drop.not_files.connect(self._not_files)
         top.addWidget(self.drop, 1)
         side = QVBoxLayout()
         choose = QPushButton(_("Choose files…"))
@@ -574,6 +576,9 @@ class ImportTab(QWidget):
             kind="io",
         )
 
+    def _not_files(self, message: str) -> None:
+        self.summary.setText(message)
+
     def save_attachment(self, name: str, data: bytes) -> None:
         """An attachment dragged straight out of Outlook: saved into the inbox folder under
         its own name (never over another file), then checked like any other file."""
@@ -653,7 +658,7 @@ class ImportTab(QWidget):
                 continue
             for part in package.parts:
                 status = part.status
-                text, color = labels.get(status, (status, None))
+                text, part_color = labels.get(status, (status, None))
                 c = part.counts
                 office = f"{part.sender} {part.sender_name}".strip()
                 rows.append(
@@ -671,7 +676,7 @@ class ImportTab(QWidget):
                             text,
                             part.remark,
                         ],
-                        color,
+                        part_color,
                         part.remark,
                     )
                 )

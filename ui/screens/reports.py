@@ -396,7 +396,8 @@ class ReportsScreen(QWidget):
         from exports.reports import preview
 
         while self.pages_layout.count():
-            widget = self.pages_layout.takeAt(0).widget()
+            item = self.pages_layout.takeAt(0)
+            widget = item.widget() if item is not None else None
             if widget is not None:
                 widget.hide()
                 widget.deleteLater()
@@ -437,7 +438,7 @@ class ReportActions(QToolButton):
     ):
         super().__init__(parent)
         self.ctx = ctx
-        self.dialog = None
+        self.dialog: file_actions.WrittenFileDialog | None = None
         self.kind = kind
         self.office = office or (lambda: ctx.office_code)
         self.setText(_("Print…"))
