@@ -30,6 +30,7 @@ from lev_desktop import APP_NAME, __version__, i18n, options
 from lev_desktop.i18n import _
 from lev_desktop.paths import data_dir, log_dir, resources_dir
 from lev_desktop.thai_format import format_datetime
+from ui import thai_wrap
 from ui.main_window import MainWindow
 
 if TYPE_CHECKING:
@@ -418,6 +419,7 @@ class Launcher(QObject):
 
         if self.window is not None:
             self.window.hide()
+        thai_wrap.start_loading()
         self.wizard = SetupWizard(self._context())
         self.wizard.finished.connect(self._wizard_done)
         self.wizard.show()
@@ -435,6 +437,8 @@ class Launcher(QObject):
             self.window = MainWindow()
             self._watch_paints(self.window)
         self.window.attach(self._context())
+        # Thai line breaks for the screens, loaded once the first screen is on the screen
+        self.window.screen_ready.connect(thai_wrap.start_loading)
         self.window.show()
         if self.files:  # a package double-clicked in Explorer: straight to the import preview
             self._context().navigate.emit("exchange", list(self.files))
@@ -506,7 +510,7 @@ def self_check(app: QApplication, output: str = "-") -> int:
 
     from PySide6.QtCore import QTextBoundaryFinder
 
-    from ui import style, thai_wrap
+    from ui import style
 
     def breaks(text: str) -> int:
         finder = QTextBoundaryFinder(QTextBoundaryFinder.BoundaryType.Line, text)
@@ -544,6 +548,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     install_excepthook()
     i18n.install(args.lang)
     app = make_application(sys.argv[:1] + list(sys.argv[1:] if argv is None else argv))
+    thai_wrap.defer()  # until the first screen is painted (Launcher._show_main)
     from PySide6.QtCore import qInstallMessageHandler
 
     qInstallMessageHandler(_qt_message_to_log)
@@ -552,8 +557,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         try:
             return self_check(app, args.self_check)
         finally:
-            from ui import thai_wrap
-
             thai_wrap.wait_for_loader()
     # The window is on screen at once; the database layer is imported and opened after.
     window = MainWindow()
@@ -603,8 +606,6 @@ def main(argv: Sequence[str] | None = None) -> int:
                 launcher.store.dispose()
         if state["lock"] is not None:
             state["lock"].unlock()
-        from ui import thai_wrap
-
         thai_wrap.wait_for_loader()
     log.info("LEV Desktop closed (%s)", code)
     return code

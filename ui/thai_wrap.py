@@ -26,10 +26,11 @@ import html
 import logging
 import re
 import threading
+from collections.abc import Callable
 from functools import lru_cache
 from typing import Any
 
-from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QClipboard, QGuiApplication
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -104,7 +105,10 @@ def _chunk(chunk: str) -> str:
 def display_text(text: str) -> str:
     """``text`` with a zero-width space at each Thai word boundary (plain text). Idempotent:
     text that already has one is returned as it is. Unchanged until the segmenter is loaded."""
-    if not text or ZWSP in text or not _segmenter or not _has_thai(text):
+    if not text or ZWSP in text or not _has_thai(text):
+        return text
+    if not _segmenter:
+        _request()
         return text
     return _display_cached(text)
 
@@ -119,6 +123,9 @@ def _display_cached(text: str) -> str:
 def display_rich(text: str) -> str:
     """The same for rich text: only the text between tags gets breaks."""
     if ZWSP in text or not _has_thai(text):
+        return text
+    if not _segmenter:
+        _request()
         return text
     return "".join(
         part if part.startswith("<") else display_text(part) for part in _TAG.split(text)
@@ -272,6 +279,8 @@ def refresh_widgets() -> None:
 
 
 _installed: dict[str, object] = {}
+_pending: list[Callable[[], None]] = []  # the segmenter's loading, until Thai is first shown
+_deferred: list[bool] = []  # set while the program waits for its first screen
 
 
 def install(app: QApplication, *, background: bool = True) -> ThaiWrapFilter:
@@ -299,12 +308,39 @@ def install(app: QApplication, *, background: bool = True) -> ThaiWrapFilter:
                 notifier.loaded.emit()
 
         if background:
-            thread = threading.Thread(target=work, name="thai-segmenter", daemon=True)
-            _installed["thread"] = thread
-            thread.start()
+            # Started when Thai text is first shown, once that paint is done (``_request``),
+            # or, in the program, once its first screen is painted (``defer`` and
+            # ``start_loading``): loading it at start-up competed with the first paint and
+            # the first screen (bench/startup_shell.py).
+            _pending.append(work)
         else:
             work()
     return wrap_filter
+
+
+def defer() -> None:
+    """The program starts the loading itself (``start_loading``) when its first screen is
+    painted; Thai text shown before that waits for it."""
+    _deferred.append(True)
+
+
+def start_loading() -> None:
+    _deferred.clear()
+    _request()
+
+
+def _request() -> None:
+    """Starts loading the segmenter in the background, once, after the current event."""
+    if not _pending or _deferred:
+        return
+    work = _pending.pop()
+
+    def start() -> None:
+        thread = threading.Thread(target=work, name="thai-segmenter", daemon=True)
+        _installed["thread"] = thread
+        thread.start()
+
+    QTimer.singleShot(0, start)
 
 
 def wait_for_loader(timeout: float = 30.0) -> None:
@@ -318,6 +354,8 @@ def wait_for_loader(timeout: float = 30.0) -> None:
 def uninstall(app: QApplication) -> None:
     wait_for_loader()
     _installed.pop("thread", None)
+    _pending.clear()
+    _deferred.clear()
     existing = _installed.pop("filter", None)
     _installed.pop("notifier", None)
     if isinstance(existing, ThaiWrapFilter):

@@ -245,3 +245,29 @@ def test_long_thai_tooltips_wrap_between_words(qtbot, wrapped, qapp):
     assert QToolTip.text().startswith("<p>") and ZWSP in QToolTip.text()
     assert button.toolTip() == long_tip  # the widget's own tooltip is not changed
     QToolTip.hideText()
+
+
+def test_the_program_loads_the_segmenter_after_its_first_screen(qtbot, qapp, monkeypatch):
+    """Start-up must not wait for the segmenter (about half a second): labels shown before it
+    is loaded get their breaks when it arrives."""
+    from PySide6.QtWidgets import QLabel
+
+    from ui import thai_wrap
+
+    monkeypatch.setattr(thai_wrap, "_segmenter", [])  # as in a new process
+    thai_wrap.uninstall(qapp)
+    thai_wrap.install(qapp)
+    thai_wrap.defer()  # what ui.app.main does
+    try:
+        label = QLabel(TEXT)
+        label.setWordWrap(True)
+        qtbot.addWidget(label)
+        label.show()
+        qtbot.wait(50)
+        assert label.text() == TEXT and not thai_wrap.ready()  # nothing loaded yet
+        thai_wrap.start_loading()  # the first screen is painted
+        qtbot.waitUntil(thai_wrap.ready, timeout=30000)
+        qtbot.waitUntil(lambda: ZWSP in label.text(), timeout=10000)
+        assert label.text().replace(ZWSP, "") == TEXT
+    finally:
+        thai_wrap.uninstall(qapp)
