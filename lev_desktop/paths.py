@@ -3,10 +3,14 @@ visible folder under Documents for the files a person carries (reports, packages
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
+import tempfile
+from collections.abc import Callable
 from importlib.resources import files
 from pathlib import Path
+from typing import BinaryIO
 
 import platformdirs
 
@@ -89,3 +93,25 @@ def output_dir(kind: str, configured: str | os.PathLike[str] | None = None) -> P
     if configured:
         return Path(configured).expanduser()
     return documents_dir() / OUTPUT_FOLDERS[kind]
+
+
+def write_atomically(target: Path, write: Callable[[BinaryIO], object]) -> Path:
+    """Writes ``target`` through a temporary file of its own in the same folder, then renames
+    it into place: another process starting at the same moment (two ``lev`` commands on a fresh
+    data folder) never sees a half-written file nor takes the other's temporary file. When the
+    rename is refused because the other process just put the same file in place and has it open
+    (Windows), its copy is kept."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=target.name + ".", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            write(handle)
+        try:
+            os.replace(tmp, target)
+        except PermissionError:
+            if not target.exists():
+                raise
+    finally:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+    return target

@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import hashlib
 import logging
 import logging.handlers
 import os
+import socket
 import sys
 import time
 from collections.abc import Sequence
@@ -22,11 +22,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QLockFile, QObject, QSysInfo, Qt, QTimer, Signal
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from lev_desktop import APP_NAME, __version__, i18n, options
+from lev_desktop.dblock import DatabaseLock
 from lev_desktop.i18n import _
 from lev_desktop.paths import data_dir, log_dir, resources_dir
 from lev_desktop.thai_format import format_datetime
@@ -127,29 +128,12 @@ def _prune_logs(folder: Path, keep: int = LOG_KEEP) -> None:
 # ---- one window per database --------------------------------------------------------------
 
 
-def lock_path(url: str) -> Path:
-    """Beside a SQLite file; in the data folder, keyed by the URL, for a server database."""
-    from sqlalchemy.engine import make_url
-
-    parsed = make_url(url)
-    if parsed.get_backend_name() == "sqlite" and parsed.database and parsed.database != ":memory:":
-        db = Path(parsed.database)
-        return db.with_name(db.name + ".lock")
-    digest = hashlib.sha256(parsed.render_as_string(hide_password=True).encode()).hexdigest()[:16]
-    folder = data_dir() / "locks"
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder / f"{digest}.lock"
-
-
-def acquire_lock(url: str) -> QLockFile | None:
-    """The lock for this database, or None when another LEV Desktop window holds it."""
-    path = lock_path(url)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    lock = QLockFile(str(path))
-    lock.setStaleLockTime(0)  # never stale by age; a dead owner's lock is still taken over
-    if lock.tryLock(200):
-        return lock
-    return None
+def acquire_lock(url: str) -> DatabaseLock | None:
+    """The lock for this database, or None when another LEV Desktop window or a ``lev``
+    command that writes holds it (the one lock of ``lev_desktop.dblock``, shared with the CLI;
+    it ends with its process, so a crashed window never leaves it behind)."""
+    lock = DatabaseLock.for_url(url, owner="lev-desktop")
+    return lock if lock.acquire() else None
 
 
 @dataclass(frozen=True)
@@ -176,36 +160,27 @@ class LockHolder:
 
 
 def lock_holder(url: str) -> LockHolder | None:
-    """Who holds the lock of ``url`` now, read from the lock file; None when nobody does."""
-    path = lock_path(url)
-    lock = QLockFile(str(path))
-    pid, host, _app = lock.getLockInfo()  # (0, "", "") when there is no lock file
-    if not pid and not host:
+    """Who holds the lock of ``url`` now, as its lock file says; None when nobody does."""
+    info = DatabaseLock.for_url(url).holder_info()
+    if info is None:
         return None
-    try:
-        since = dt.datetime.fromtimestamp(path.stat().st_mtime)
-    except OSError:
-        since = None
     return LockHolder(
-        host=host or "?",
-        pid=int(pid),
-        since=since,
-        this_computer=(host or "").lower() == QSysInfo.machineHostName().lower(),
+        host=info.host or "?",
+        pid=info.pid,
+        since=info.since,
+        this_computer=not info.host or info.host.lower() == socket.gethostname().lower(),
     )
 
 
-def take_over_lock(url: str) -> QLockFile | None:
-    """After a crash on another computer: removes the lock it left and takes it. Safe by
-    construction: the file is removed only when no live process still holds it open (Windows
-    refuses to delete it, and elsewhere its holder's native lock is checked), so a computer
-    that is merely slow keeps its lock. None when the lock is still held."""
-    path = lock_path(url)
-    lock = QLockFile(str(path))
-    lock.setStaleLockTime(0)
-    if not lock.removeStaleLockFile() and path.exists():
-        return None
-    log.warning("lock of %s taken over from %s", url, lock_holder(url))
-    return acquire_lock(url)
+def take_over_lock(url: str) -> DatabaseLock | None:
+    """After a crash on another computer: takes the lock once that computer's hold is gone.
+    Safe by construction: the lock is the operating system's lock on the file, which a live
+    program keeps (and a share releases when the crashed computer's session ends); nothing is
+    ever forced. None while the other computer still holds it."""
+    lock = acquire_lock(url)
+    if lock is not None:
+        log.warning("database %s taken over from a computer that stopped", url)
+    return lock
 
 
 def deliver_to_inbox(files: Sequence[str]) -> str:
@@ -250,25 +225,15 @@ def ask_about_lock(
                 "crash, a power cut), you may take the database over."
             ).format(host=holder.host)
         )
-        take = box.addButton(_("Take over…"), QMessageBox.ButtonRole.ActionRole)
+        take = box.addButton(_("Take over"), QMessageBox.ButtonRole.ActionRole)
     close = box.addButton(QMessageBox.StandardButton.Close)
     close.setText(_("Close"))
     box.setDefaultButton(close)
     box.exec()
     if take is None or box.clickedButton() is not take:
         return None
-    sure = QMessageBox.warning(
-        parent,
-        APP_NAME,
-        _(
-            "Take over only if LEV Desktop is NOT running on {host}: two computers writing "
-            "to one database file can damage it. Take over now?"
-        ).format(host=holder.host if holder else "?"),
-        QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-        QMessageBox.StandardButton.No,
-    )
-    if sure != QMessageBox.StandardButton.Yes:
-        return None
+    # No "are you sure": the lock is the operating system's, so a computer that still runs
+    # the program keeps it; taking over only succeeds once that computer has let go.
     lock = take_over_lock(url)
     if lock is None:
         QMessageBox.warning(
@@ -605,7 +570,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             if launcher.store is not None:
                 launcher.store.dispose()
         if state["lock"] is not None:
-            state["lock"].unlock()
+            state["lock"].release()
         thai_wrap.wait_for_loader()
     log.info("LEV Desktop closed (%s)", code)
     return code

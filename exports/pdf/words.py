@@ -40,15 +40,14 @@ def word_list_paths() -> list[Path]:
 
 def word_list_path() -> Path:
     """One file with every word, for nlpo3 (which loads a single file)."""
-    from lev_desktop.paths import cache_dir
+    from lev_desktop.paths import cache_dir, write_atomically
 
     sources = word_list_paths()
     target = cache_dir() / "words_combined.txt"
     newest = max(p.stat().st_mtime for p in sources)
     if not target.exists() or target.stat().st_mtime < newest:
-        tmp = target.with_suffix(".tmp")
-        tmp.write_text("\n".join(p.read_text("utf-8").strip() for p in sources) + "\n", "utf-8")
-        tmp.replace(target)
+        text = "\n".join(p.read_text("utf-8").strip() for p in sources) + "\n"
+        write_atomically(target, lambda handle: handle.write(text.encode("utf-8")))
     return target
 
 

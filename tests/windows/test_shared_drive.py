@@ -6,8 +6,6 @@ PostgreSQL, and the lock says which computer holds it since when, with a safe ta
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
-import os
 import sqlite3
 from pathlib import Path
 
@@ -171,11 +169,22 @@ def test_a_local_database_keeps_wal(tmp_path, monkeypatch):
 # ---- the lock ---------------------------------------------------------------------------------
 
 
-def foreign_lock(path: Path, host: str = "DISTRICT-PC2", when: dt.datetime | None = None) -> None:
-    """A lock file as QLockFile writes it, left by LEV Desktop on another computer."""
-    path.write_bytes(f"4242\nLEV Desktop\n{host}\n0123456789abcdef\n\n".encode())
-    when = when or dt.datetime(2025, 1, 14, 9, 12)
-    os.utime(path, (when.timestamp(), when.timestamp()))
+@contextlib.contextmanager
+def held_by_another_computer(path: Path, host: str = "DISTRICT-PC2"):
+    """The lock file as LEV Desktop on another computer writes it, with the operating-system
+    lock that program keeps on it while it runs (released when it stops or crashes)."""
+    from lev_desktop import dblock
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(f"4242\nlev-desktop\n{host}\n2025-01-14T09:12:00\n".encode())
+    handle = path.open("rb")
+    dblock._os_lock(handle)
+    try:
+        yield handle
+    finally:
+        if not handle.closed:
+            dblock._os_unlock(handle)
+            handle.close()
 
 
 @pytest.fixture
@@ -186,68 +195,69 @@ def url(tmp_path):
 
 
 def test_the_lock_names_the_computer_and_the_time(qapp, url):
-    from ui.app import acquire_lock, lock_holder, lock_path
+    from lev_desktop.dblock import lock_path
+    from ui.app import acquire_lock, lock_holder
 
-    foreign_lock(lock_path(url))
-    assert acquire_lock(url) is None  # another computer's lock is never taken silently
-    holder = lock_holder(url)
-    assert holder is not None and holder.host == "DISTRICT-PC2" and not holder.this_computer
-    text = holder.describe()
-    assert "DISTRICT-PC2" in text and "14 ม.ค. 2568 09:12" in text
-    assert "แถบงาน" not in text  # no "look in the task bar" for another computer
+    with held_by_another_computer(lock_path(url)):
+        assert acquire_lock(url) is None  # another computer's lock is never taken
+        holder = lock_holder(url)
+        assert holder is not None and holder.host == "DISTRICT-PC2" and not holder.this_computer
+        text = holder.describe()
+        assert "DISTRICT-PC2" in text and "14 ม.ค. 2568 09:12" in text
+        assert "แถบงาน" not in text  # no "look in the task bar" for another computer
 
 
-@contextlib.contextmanager
-def held_open(path: Path):
-    """The lock file as a live LEV Desktop holds it: open (Windows: not deletable meanwhile)
-    and, elsewhere, with the native lock QLockFile takes."""
-    handle = open(path, "rb")  # noqa: SIM115
-    try:
-        if os.name != "nt":
-            import fcntl
+def test_a_lock_file_left_by_a_crash_is_no_lock(qapp, url):
+    from lev_desktop.dblock import lock_path
+    from ui.app import acquire_lock, lock_holder
 
-            fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
-        yield
-    finally:
-        handle.close()
+    with held_by_another_computer(lock_path(url)) as handle:
+        handle.close()  # that computer crashed: its hold is gone, its file is still there
+    assert lock_path(url).exists()
+    assert lock_holder(url) is None
+    lock = acquire_lock(url)
+    assert lock is not None
+    lock.release()
 
 
 def test_take_over_after_a_crash_and_not_while_the_holder_lives(qapp, url):
-    from ui.app import lock_path, take_over_lock
+    from lev_desktop.dblock import _os_unlock, lock_path
+    from ui.app import take_over_lock
 
-    path = lock_path(url)
-    foreign_lock(path)
-    with held_open(path):  # its program still runs there
-        assert take_over_lock(url) is None
-        assert path.exists()
-    # the computer crashed: its hold is gone
-    lock = take_over_lock(url)
-    assert lock is not None and lock.isLocked()
-    lock.unlock()
+    with held_by_another_computer(lock_path(url)) as handle:
+        assert take_over_lock(url) is None  # its program still runs there
+        _os_unlock(handle)  # it crashed, and the share let go of its session
+        handle.close()
+        lock = take_over_lock(url)
+    assert lock is not None and lock.held
+    lock.release()
 
 
 def test_the_take_over_is_offered_and_confirmed(qapp, url, monkeypatch):
     from PySide6.QtWidgets import QMessageBox
 
-    from ui.app import ask_about_lock, lock_holder, lock_path
+    from lev_desktop.dblock import _os_unlock, lock_path
+    from ui.app import ask_about_lock, lock_holder
 
-    foreign_lock(lock_path(url))
     seen = {}
+    with held_by_another_computer(lock_path(url)) as handle:
+        holder = lock_holder(url)
 
-    def press_take_over(box):
-        seen["text"] = box.text()
-        seen["buttons"] = [b.text() for b in box.buttons()]
-        next(b for b in box.buttons() if b.text() == "ใช้งานแทน…").click()
-        return 0
+        def press_take_over(box):
+            seen["text"] = box.text()
+            _os_unlock(handle)  # meanwhile the clerk switched DISTRICT-PC2 off
+            handle.close()
+            next(b for b in box.buttons() if b.text() == "ใช้งานแทน").click()
+            return 0
 
-    monkeypatch.setattr(QMessageBox, "exec", press_take_over)
-    monkeypatch.setattr(
-        QMessageBox, "warning", lambda *args, **kwargs: QMessageBox.StandardButton.Yes
-    )
-    lock = ask_about_lock(url, lock_holder(url))
+        monkeypatch.setattr(QMessageBox, "exec", press_take_over)
+        monkeypatch.setattr(
+            QMessageBox, "warning", lambda *args, **kwargs: QMessageBox.StandardButton.Yes
+        )
+        lock = ask_about_lock(url, holder)
     assert "DISTRICT-PC2" in seen["text"]
-    assert lock is not None and lock.isLocked()
-    lock.unlock()
+    assert lock is not None and lock.held
+    lock.release()
 
 
 def test_this_computers_lock_offers_no_take_over(qapp, url, monkeypatch):
@@ -266,7 +276,7 @@ def test_this_computers_lock_offers_no_take_over(qapp, url, monkeypatch):
 
     monkeypatch.setattr(QMessageBox, "exec", close)
     holder = lock_holder(url)
-    assert holder.this_computer
+    assert holder is not None and holder.this_computer
     assert ask_about_lock(url, holder) is None
     assert seen["buttons"] == ["ปิด"] and "เครื่องนี้" in seen["text"]
-    held.unlock()
+    held.release()
