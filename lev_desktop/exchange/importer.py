@@ -37,6 +37,7 @@ from lev_desktop.domain.validation import (
     Problem,
     decoded_record_problems,
     field_getter,
+    field_label,
     indicator_parser,
     office_identity_problem,
     validate_activity,
@@ -958,7 +959,7 @@ def _plan_records(
                 problems += 1
                 if len(plan.reasons) < MAX_REASONS:
                     plan.reasons.append(
-                        _reason_line(table, record, f"{found.field}: {found.message}")
+                        _reason_line(table, record, f"{field_label(found.field)}: {found.message}")
                     )
     if table == "programmes":
         for record in records:
@@ -1851,7 +1852,7 @@ def _write_offices(
 # ---- trust management ------------------------------------------------------------------------
 
 
-def claims_text(part: PartPlan) -> str:
+def claims_text(part: PartPlan, *, compact: bool = False) -> str:
     """What a new sender says it is, beside its key fingerprint: the officer compares both with
     what the office says on the telephone or in its letter before trusting the key."""
     claims = part.claims or part.office_info
@@ -1862,6 +1863,19 @@ def claims_text(part: PartPlan) -> str:
         except ValueError:
             return str(value or "-")
 
+    if compact:  # the window's trust box: who, then the key, in four lines
+        where = [label(Level, claims.get("level"))]
+        if claims.get("lao_type"):
+            where.append(label(LaoType, claims["lao_type"]))
+        if claims.get("district_code"):
+            where.append(f"{district_label(claims['district_code'])} ({claims['district_code']})")
+        return "\n".join(
+            [
+                f"{claims.get('code') or part.sender}  {claims.get('name') or ''}",
+                " · ".join(where),
+                format_fingerprint(part.fingerprint),
+            ]
+        )
     lines = [
         _("New key from office {office}. It says:").format(office=part.sender),
         "  " + _("Name: {name}").format(name=claims.get("name") or "-"),

@@ -526,7 +526,7 @@ class ImportTab(QWidget):
         keys_layout = QVBoxLayout(self.keys_box)
         self.keys_text = QPlainTextEdit()
         self.keys_text.setReadOnly(True)
-        self.keys_text.setMaximumHeight(170)
+        self.keys_text.setMaximumHeight(120)
         font = QFont("monospace")
         font.setStyleHint(QFont.StyleHint.Monospace)
         self.keys_text.setFont(font)
@@ -680,7 +680,8 @@ class ImportTab(QWidget):
                     )
                 )
                 if part.status == Status.NEEDS_TRUST:
-                    keys.append(claims_text(part))  # what the office says it is, and its key
+                    # what the office says it is, beside its key
+                    keys.append(claims_text(part, compact=True))
         self.model.set_rows(rows)
         _fit(self.view)
         problem = next((i for i, r in enumerate(rows) if r.color is RED), 0 if rows else None)
