@@ -35,6 +35,10 @@ OPTIONS: dict[str, tuple[type, Any]] = {
     # Visible folders (empty: the default under Documents\LEV Desktop, see paths.output_dir)
     "folders.reports": (str, ""),  # where reports are saved first
     "folders.packages": (str, ""),  # where exported packages are written
+    "backup.second_folder": (str, ""),  # a second backup folder (USB stick, shared drive)
+    # The office's private key encrypted with the password it was exported with
+    # (lev_desktop.continuity.keysafe): every backup carries it, only encrypted.
+    "key.escrow": (dict, None),
 }
 
 

@@ -14,8 +14,10 @@ def screen(qtbot, demo_store, make_ctx):
 
     from ui.style import load_fonts
 
-    # the application loads Sarabun at start; a test of one screen does it itself, the same
-    # way (a second, unpatched "Sarabun" would be chosen by later tests in the same process)
+    # The application loads Sarabun at start; a test of one screen does it itself, the same
+    # way (the faces patched with room for stacked marks). Registering the files as they are
+    # added a second, unpatched "Sarabun" that later tests measuring the application font
+    # could get instead.
     load_fonts()
 
     from ui.screens.reports import ReportsScreen

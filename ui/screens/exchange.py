@@ -40,6 +40,7 @@ from lev_desktop.files import unique_path
 from lev_desktop.i18n import _
 from lev_desktop.thai_format import format_datetime, format_number
 from ui.context import AppContext
+from ui.reinstall import RecoveryTab, ReinstallButton
 from ui.widgets import file_actions
 from ui.widgets.board import ConsolidationBoard
 from ui.widgets.file_actions import WrittenFileBar
@@ -536,6 +537,10 @@ class ImportTab(QWidget):
         self.keys_box.setVisible(False)
         layout.addWidget(self.keys_box)
         buttons = QHBoxLayout()
+        # A package refused because its office has a new key (a reinstall): the guided step.
+        self.reinstalled = ReinstallButton(ctx)
+        self.reinstalled.confirmed.connect(self.run_preview)
+        buttons.addWidget(self.reinstalled)
         buttons.addStretch(1)
         self.confirm = QPushButton(_("Confirm import"))
         self.confirm.setEnabled(False)
@@ -704,6 +709,7 @@ class ImportTab(QWidget):
             )
         )
         self.confirm.setEnabled(bool(importable))
+        self.reinstalled.check(plan)
 
     def commit(self) -> None:
         from lev_desktop.exchange.importer import commit
@@ -1108,6 +1114,7 @@ class ExchangeScreen(QWidget):
         self.history_tab = HistoryTab(ctx)
         self.keys_tab = KeysTab(ctx)
         self.conflicts_tab = ConflictsTab(ctx)
+        self.recovery_tab = RecoveryTab(ctx)
         self.tabs.addTab(self.export_tab, _("Export"))
         self.tabs.addTab(self.import_tab, _("Import"))
         self.board = ConsolidationBoard(ctx)
@@ -1115,6 +1122,7 @@ class ExchangeScreen(QWidget):
         self.tabs.addTab(self.history_tab, _("History"))
         self.tabs.addTab(self.keys_tab, _("Trusted keys"))
         self.tabs.addTab(self.conflicts_tab, _("Conflicts"))
+        self.tabs.addTab(self.recovery_tab, _("Reinstalled offices"))
         layout.addWidget(self.tabs, 1)
         ctx.data_changed.connect(self._changed)
         self.refresh()
@@ -1136,6 +1144,8 @@ class ExchangeScreen(QWidget):
         self.history_tab.load(data)
         self.keys_tab.load(data)
         self.conflicts_tab.load(data)
+        self.recovery_tab.load(data)
+        self.tabs.setTabVisible(self.tabs.indexOf(self.recovery_tab), bool(data.get("laos")))
         count = len(data["conflicts"])
         index = self.tabs.indexOf(self.conflicts_tab)
         self.tabs.setTabText(

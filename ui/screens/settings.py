@@ -26,6 +26,7 @@ from lev_desktop import APP_NAME, __version__, i18n, options
 from lev_desktop.domain.offices import LaoType, Level
 from lev_desktop.i18n import N_, _
 from ui.context import AppContext
+from ui.settings.backups import BackupsTab
 from ui.settings.laos import LaoTab
 from ui.settings.letters import LettersTab
 from ui.settings.programmes import ProgrammesTab
@@ -368,6 +369,7 @@ class SettingsScreen(QWidget):
         "laos",
         "programmes",
         "letters",
+        "backups",
         "about",
     )
 
@@ -388,6 +390,7 @@ class SettingsScreen(QWidget):
         self.laos = LaoTab(ctx)
         self.programmes = ProgrammesTab(ctx)
         self.letters = LettersTab(ctx)
+        self.backups = BackupsTab(ctx)
         self.about = AboutTab()
         self.pages = {
             "general": self.general,
@@ -397,6 +400,7 @@ class SettingsScreen(QWidget):
             "laos": self.laos,
             "programmes": self.programmes,
             "letters": self.letters,
+            "backups": self.backups,
             "about": self.about,
         }
         labels = {
@@ -407,6 +411,7 @@ class SettingsScreen(QWidget):
             "laos": _("LAOs in the area"),
             "programmes": _("Programmes"),
             "letters": _("Incoming letters"),
+            "backups": _("Backups"),
             "about": _("About"),
         }
         for key in self.TAB_KEYS:
