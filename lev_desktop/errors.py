@@ -11,6 +11,7 @@ import sqlite3
 from sqlalchemy import exc as sa_exc
 
 from db.store import DatabaseDamaged, ForeignRecordError, StaleRecordError
+from lev_desktop.files import explain
 from lev_desktop.i18n import N_, _
 
 
@@ -84,6 +85,14 @@ def describe_error(error: BaseException) -> str | None:
         return stale_message(error)
     if isinstance(error, sa_exc.DBAPIError):
         error = error.orig or error
+    # An error that carries its own Thai sentence (files.FileWriteError, the store's
+    # NetworkDatabaseError, the key protection's ProtectionError …).
+    own = getattr(error, "user_message", None)
+    if isinstance(own, str) and own:
+        return own
+    if isinstance(error, OSError) and getattr(error, "winerror", None) in (32, 33, 1224):
+        # Windows: another program holds the file (Excel, a PDF reader, an antivirus).
+        return explain(error, error.filename or "", stage="place").message
     if isinstance(error, OSError):
         if error.errno == errno.ENOSPC:
             return _("The disk is full. Free some space and try again; nothing was changed.")

@@ -23,6 +23,7 @@ from sqlalchemy import select
 
 from db.models import KpiValue, Office, Programme, utcnow
 from db.store import Store
+from lev_desktop import files
 from lev_desktop.domain.validation import (
     FIELDS,
     KEY_PATTERN,
@@ -202,10 +203,7 @@ def write_template(
                 _validation(sheet, spec, value_cell.coordinate, DataValidation)
         sheet.row_dimensions[HEADER_ROW].height = 48
     meta.sheet_state = "hidden"
-    out = Path(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    book.save(out)
-    return out
+    return files.write_file(Path(out), book.save)
 
 
 def _validation(
