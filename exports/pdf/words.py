@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from functools import lru_cache
 from pathlib import Path
 
-from lev_desktop.paths import cache_dir, resources_dir
+from lev_desktop.paths import cache_dir, resources_dir, write_atomically
 
 _DICT_NAME = "lev_words_th"
 _SPACES = re.compile(r"([ \t\r\f\v\u1680\u2000-\u200a\u205f\u3000]+)")
@@ -45,9 +45,8 @@ def word_list_path() -> Path:
     target = cache_dir() / "words_combined.txt"
     newest = max(p.stat().st_mtime for p in sources)
     if not target.exists() or target.stat().st_mtime < newest:
-        tmp = target.with_suffix(".tmp")
-        tmp.write_text("\n".join(p.read_text("utf-8").strip() for p in sources) + "\n", "utf-8")
-        tmp.replace(target)
+        text = "\n".join(p.read_text("utf-8").strip() for p in sources) + "\n"
+        write_atomically(target, lambda handle: handle.write(text.encode("utf-8")))
     return target
 
 
