@@ -20,7 +20,9 @@ if TYPE_CHECKING:
 OPTIONS: dict[str, tuple[type, Any]] = {
     "language": (str, "th"),  # "th" | "en"; applied at the next start
     "fiscal_year": (int, None),  # the year the screens show; None = this year
-    "print.thai_digits": (bool, False),  # Thai digits (๐–๙) in printed documents
+    # THE digit setting of printed documents (PDF and Excel): Thai digits ๐–๙ as the letters
+    # use them (cabinet resolution of 2 May 2543), or Arabic. The interface has its own key.
+    "print.thai_digits": (bool, True),
     "print.signer_name": (str, ""),  # who signs reports and letters
     "print.signer_position": (str, ""),  # the signer's position (ตำแหน่ง)
     "print.letterhead": (str, ""),  # office address lines printed under the name
@@ -28,6 +30,10 @@ OPTIONS: dict[str, tuple[type, Any]] = {
     "calendar.week_start": (str, "mon"),  # "mon" | "sun"
     "reminder.days": (int, 7),  # days before a deadline counted as "due soon"
     "reminder.enabled": (bool, True),  # the start-up reminder of what is overdue or due soon
+    "backup.second_folder": (str, ""),  # a second backup folder (USB stick, shared drive)
+    # The office's private key encrypted with the password it was exported with
+    # (lev_desktop.continuity.keysafe): every backup carries it, only encrypted.
+    "key.escrow": (dict, None),
 }
 
 

@@ -37,6 +37,7 @@ from lev_desktop.domain.validation import (
     Problem,
     decoded_record_problems,
     field_getter,
+    field_label,
     indicator_parser,
     office_identity_problem,
     validate_activity,
@@ -957,7 +958,7 @@ def _plan_records(
                 problems += 1
                 if len(plan.reasons) < MAX_REASONS:
                     plan.reasons.append(
-                        _reason_line(table, record, f"{found.field}: {found.message}")
+                        _reason_line(table, record, f"{field_label(found.field)}: {found.message}")
                     )
     if table == "programmes":
         for record in records:
@@ -1174,8 +1175,21 @@ def _same(a: tuple[Any, ...], b: tuple[Any, ...]) -> bool:
             continue
         if isinstance(x, (int, float)) and isinstance(y, (int, float)) and float(x) == float(y):
             continue
+        if _same_json(x, y) or _same_json(y, x):
+            continue
         return False
     return True
+
+
+def _same_json(stored: Any, incoming: Any) -> bool:
+    """A JSON column read back from PostgreSQL is a list or dict (psycopg2 parses it), while the
+    incoming value is its JSON text: the same value, not a conflict."""
+    if not isinstance(stored, (list, dict)) or not isinstance(incoming, str):
+        return False
+    try:
+        return bool(json.loads(incoming) == stored)
+    except ValueError:
+        return False
 
 
 def _row_dict(codec: TableCodec, row: tuple[Any, ...]) -> dict[str, Any]:
@@ -1850,7 +1864,7 @@ def _write_offices(
 # ---- trust management ------------------------------------------------------------------------
 
 
-def claims_text(part: PartPlan) -> str:
+def claims_text(part: PartPlan, *, compact: bool = False) -> str:
     """What a new sender says it is, beside its key fingerprint: the officer compares both with
     what the office says on the telephone or in its letter before trusting the key."""
     claims = part.claims or part.office_info
@@ -1861,6 +1875,19 @@ def claims_text(part: PartPlan) -> str:
         except ValueError:
             return str(value or "-")
 
+    if compact:  # the window's trust box: who, then the key, in four lines
+        where = [label(Level, claims.get("level"))]
+        if claims.get("lao_type"):
+            where.append(label(LaoType, claims["lao_type"]))
+        if claims.get("district_code"):
+            where.append(f"{district_label(claims['district_code'])} ({claims['district_code']})")
+        return "\n".join(
+            [
+                f"{claims.get('code') or part.sender}  {claims.get('name') or ''}",
+                " · ".join(where),
+                format_fingerprint(part.fingerprint),
+            ]
+        )
     lines = [
         _("New key from office {office}. It says:").format(office=part.sender),
         "  " + _("Name: {name}").format(name=claims.get("name") or "-"),

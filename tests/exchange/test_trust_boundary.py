@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from lev_desktop.domain.validation import field_label
 from lev_desktop.exchange import format as fmt
 from lev_desktop.exchange import importer
 from lev_desktop.exchange.exporter import export_package
@@ -88,7 +89,7 @@ def _first(key, value):
 def test_absurd_or_harmful_values_are_refused(offices, tmp_path, table, key, value):
     lao, district = offices
     reason = _refused(district, _changed(lao, tmp_path, table, _first(key, value)), "validation")
-    assert key in reason
+    assert field_label(key) in reason  # the field as the officer reads it, in Thai
 
 
 def test_updated_at_within_the_clock_tolerance_is_accepted(offices, tmp_path):

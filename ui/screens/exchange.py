@@ -37,6 +37,7 @@ from PySide6.QtWidgets import (
 from lev_desktop.i18n import _
 from lev_desktop.thai_format import format_datetime, format_number
 from ui.context import AppContext
+from ui.reinstall import RecoveryTab, ReinstallButton
 from ui.widgets.board import ConsolidationBoard
 from ui.widgets.status_palette import fg
 
@@ -482,7 +483,7 @@ class ImportTab(QWidget):
         keys_layout = QVBoxLayout(self.keys_box)
         self.keys_text = QPlainTextEdit()
         self.keys_text.setReadOnly(True)
-        self.keys_text.setMaximumHeight(170)
+        self.keys_text.setMaximumHeight(120)
         font = QFont("monospace")
         font.setStyleHint(QFont.StyleHint.Monospace)
         self.keys_text.setFont(font)
@@ -492,6 +493,10 @@ class ImportTab(QWidget):
         self.keys_box.setVisible(False)
         layout.addWidget(self.keys_box)
         buttons = QHBoxLayout()
+        # A package refused because its office has a new key (a reinstall): the guided step.
+        self.reinstalled = ReinstallButton(ctx)
+        self.reinstalled.confirmed.connect(self.run_preview)
+        buttons.addWidget(self.reinstalled)
         buttons.addStretch(1)
         self.confirm = QPushButton(_("Confirm import"))
         self.confirm.setEnabled(False)
@@ -613,7 +618,8 @@ class ImportTab(QWidget):
                     )
                 )
                 if part.status == Status.NEEDS_TRUST:
-                    keys.append(claims_text(part))  # what the office says it is, and its key
+                    # what the office says it is, beside its key
+                    keys.append(claims_text(part, compact=True))
         self.model.set_rows(rows)
         _fit(self.view)
         problem = next((i for i, r in enumerate(rows) if r.color is RED), 0 if rows else None)
@@ -636,6 +642,7 @@ class ImportTab(QWidget):
             )
         )
         self.confirm.setEnabled(bool(importable))
+        self.reinstalled.check(plan)
 
     def commit(self) -> None:
         from lev_desktop.exchange.importer import commit
@@ -1040,6 +1047,7 @@ class ExchangeScreen(QWidget):
         self.history_tab = HistoryTab(ctx)
         self.keys_tab = KeysTab(ctx)
         self.conflicts_tab = ConflictsTab(ctx)
+        self.recovery_tab = RecoveryTab(ctx)
         self.tabs.addTab(self.export_tab, _("Export"))
         self.tabs.addTab(self.import_tab, _("Import"))
         self.board = ConsolidationBoard(ctx)
@@ -1047,6 +1055,7 @@ class ExchangeScreen(QWidget):
         self.tabs.addTab(self.history_tab, _("History"))
         self.tabs.addTab(self.keys_tab, _("Trusted keys"))
         self.tabs.addTab(self.conflicts_tab, _("Conflicts"))
+        self.tabs.addTab(self.recovery_tab, _("Reinstalled offices"))
         layout.addWidget(self.tabs, 1)
         ctx.data_changed.connect(self._changed)
         self.refresh()
@@ -1068,6 +1077,8 @@ class ExchangeScreen(QWidget):
         self.history_tab.load(data)
         self.keys_tab.load(data)
         self.conflicts_tab.load(data)
+        self.recovery_tab.load(data)
+        self.tabs.setTabVisible(self.tabs.indexOf(self.recovery_tab), bool(data.get("laos")))
         count = len(data["conflicts"])
         index = self.tabs.indexOf(self.conflicts_tab)
         self.tabs.setTabText(

@@ -26,6 +26,7 @@ from lev_desktop import APP_NAME, __version__, i18n, options
 from lev_desktop.domain.offices import LaoType, Level
 from lev_desktop.i18n import _
 from ui.context import AppContext
+from ui.settings.backups import BackupsTab
 from ui.settings.laos import LaoTab
 from ui.settings.letters import LettersTab
 from ui.settings.programmes import ProgrammesTab
@@ -277,7 +278,16 @@ class AboutTab(QWidget):
 
 
 class SettingsScreen(QWidget):
-    TAB_KEYS = ("general", "printing", "calendar", "laos", "programmes", "letters", "about")
+    TAB_KEYS = (
+        "general",
+        "printing",
+        "calendar",
+        "laos",
+        "programmes",
+        "letters",
+        "backups",
+        "about",
+    )
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None):
         super().__init__(parent)
@@ -295,6 +305,7 @@ class SettingsScreen(QWidget):
         self.laos = LaoTab(ctx)
         self.programmes = ProgrammesTab(ctx)
         self.letters = LettersTab(ctx)
+        self.backups = BackupsTab(ctx)
         self.about = AboutTab()
         self.pages = {
             "general": self.general,
@@ -303,6 +314,7 @@ class SettingsScreen(QWidget):
             "laos": self.laos,
             "programmes": self.programmes,
             "letters": self.letters,
+            "backups": self.backups,
             "about": self.about,
         }
         labels = {
@@ -312,6 +324,7 @@ class SettingsScreen(QWidget):
             "laos": _("LAOs in the area"),
             "programmes": _("Programmes"),
             "letters": _("Incoming letters"),
+            "backups": _("Backups"),
             "about": _("About"),
         }
         for key in self.TAB_KEYS:
