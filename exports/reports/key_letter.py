@@ -21,7 +21,7 @@ from exports.reports.layout import (
     signature_block,
 )
 from exports.reports.options import ReportOptions
-from exports.reports.text import para, style
+from exports.reports.text import para, para_as_written, style
 from lev_desktop import gazetteer
 from lev_desktop.exchange.keys import format_fingerprint
 from lev_desktop.exchange.reinstall import KeyChange
@@ -77,9 +77,9 @@ def key_letter_pdf(letter: KeyLetter, options: ReportOptions) -> bytes:
     story.append(para(texts[0], body))
     story += [
         para("ลายนิ้วมือกุญแจเดิม", style(BODY_SIZE, indent=2.5 * cm, bold=True)),
-        para(format_fingerprint(letter.old_fingerprint), mono),
+        para_as_written(format_fingerprint(letter.old_fingerprint), mono),
         para("ลายนิ้วมือกุญแจใหม่", style(BODY_SIZE, indent=2.5 * cm, bold=True, space_before=4)),
-        para(format_fingerprint(letter.new_fingerprint), mono),
+        para_as_written(format_fingerprint(letter.new_fingerprint), mono),
         Spacer(1, 6),
         para(texts[1], body),
         para("จึงเรียนมาเพื่อโปรดทราบและดำเนินการ", body),
