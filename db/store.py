@@ -30,8 +30,10 @@ from sqlalchemy import create_engine, event, inspect, select
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
+from sqlalchemy.pool import StaticPool
 
-from db.models import AuditEntry, Base, Setting, Synced, utcnow
+from db import migrate
+from db.models import AuditEntry, Base, Setting, Synced, new_uuid, utcnow
 from lev_desktop.drives import is_network_path
 from lev_desktop.i18n import _
 from lev_desktop.paths import data_dir, default_db_path
@@ -181,8 +183,6 @@ class Store:
         if not self.is_sqlite:
             return create_engine(self.url, pool_pre_ping=True)
         if self.path is None:  # in-memory: one shared connection for every thread
-            from sqlalchemy.pool import StaticPool
-
             engine = create_engine(
                 self.url, poolclass=StaticPool, connect_args={"check_same_thread": False}
             )
@@ -239,8 +239,6 @@ class Store:
 
     # ---- schema -----------------------------------------------------------------------
     def upgrade(self) -> None:
-        from db import migrate
-
         migrate.upgrade(self)
 
     # ---- sessions ---------------------------------------------------------------------
@@ -518,8 +516,6 @@ def _stamp_and_audit(session: Session, _context: Any, _instances: Any) -> None:
             )
             continue
         if obj.id is None:
-            from db.models import new_uuid
-
             obj.id = new_uuid()
         if not obj.owner_office:
             obj.owner_office = office

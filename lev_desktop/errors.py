@@ -13,6 +13,7 @@ from sqlalchemy import exc as sa_exc
 from db.store import DatabaseDamaged, ForeignRecordError, StaleRecordError
 from lev_desktop.files import explain
 from lev_desktop.i18n import N_, _
+from lev_desktop.thai_format import format_datetime
 
 
 def damaged_message() -> str:
@@ -49,8 +50,6 @@ FIELD_LABELS = {
 
 def stale_message(error: StaleRecordError) -> str:
     """Another workstation's save came first: say who, when and what they changed."""
-    from lev_desktop.thai_format import format_datetime
-
     text = _(
         "Another workstation saved this record after you opened it, so your change was not "
         "saved. The screen now shows the saved version; make your change again if it is still "

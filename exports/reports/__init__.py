@@ -23,6 +23,7 @@ from exports.reports.options import ReportOptions
 from lev_desktop.files import write_file
 from lev_desktop.i18n import N_
 from lev_desktop.progress import Progress
+from lev_desktop.thai_format import MONTHS_ABBR, be_year
 
 KINDS = ("plan", "summary", "notice", "monitoring", "softpower", "kpi", "calendar")
 FORMATS = ("pdf", "xlsx")
@@ -99,8 +100,6 @@ def default_filename(
     "ปฏิทินกำหนดส่ง_อบต.หนองแสง_2568_กย2568.pdf"."""
     parts = [W.FILE_STEM[kind], office_short_name, str(fiscal_year)]
     if kind == "calendar" and month is not None:
-        from lev_desktop.thai_format import MONTHS_ABBR, be_year
-
         parts.append(f"{MONTHS_ABBR[month[1] - 1].replace('.', '')}{be_year(month[0])}")
     return sanitize_filename("_".join(parts) + "." + fmt)
 

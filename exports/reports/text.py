@@ -100,16 +100,15 @@ def style(
     return found
 
 
-def para(text: str, st: ParagraphStyle, *, verbatim: bool = False) -> Flowable:
-    """A paragraph of plain text in the document's digits; newlines are line breaks.
+def para(text: str, st: ParagraphStyle) -> Flowable:
+    """A paragraph of plain text in the document's digits; newlines are line breaks."""
+    return ThaiParagraph([(document_digits(text or "", _DIGITS.get()), st.fontName)], st)
 
-    ``verbatim`` keeps the digits as given: for text a reader compares character by
-    character with a screen (a key fingerprint in hexadecimal), where ๔๙ for 49 would be
-    a different value."""
-    text = text or ""
-    return ThaiParagraph(
-        [(text if verbatim else document_digits(text, _DIGITS.get()), st.fontName)], st
-    )
+
+def para_as_written(text: str, st: ParagraphStyle) -> Flowable:
+    """A paragraph printed exactly as given, whatever the document's digits: a key fingerprint
+    that a person compares character by character with what another program shows."""
+    return ThaiParagraph([(text or "", st.fontName)], st)
 
 
 def text_width(text: str, size: float, bold: bool = False) -> float:

@@ -36,6 +36,7 @@ from lev_desktop.domain.validation import (
     validate_form,
 )
 from lev_desktop.exchange.errors import Refusal
+from lev_desktop.exchange.records import row_to_json
 from lev_desktop.i18n import _
 from lev_desktop.thai_format import fiscal_year, format_period
 
@@ -532,8 +533,6 @@ def _same_value(old: KpiValue, fields: dict[str, Any]) -> bool:
 
 
 def _as_record(row: KpiValue) -> dict[str, Any]:
-    from lev_desktop.exchange.records import row_to_json
-
     table = KpiValue.__table__
     return row_to_json({c.name: getattr(row, c.name) for c in table.columns})
 

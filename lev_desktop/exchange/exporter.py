@@ -32,6 +32,7 @@ from db.models import (
 from db.models_exchange import ReceivedPackage, SentPackage
 from db.store import Store
 from lev_desktop import files
+from lev_desktop.deadlines import engine
 from lev_desktop.exchange import format as fmt
 from lev_desktop.exchange import keys
 from lev_desktop.exchange.jurisdiction import OfficeInfo, is_below
@@ -382,8 +383,6 @@ def _mark_deadlines_sent(
     the reminder window after the export — limited to the exported programmes when the
     officer chose some. Returns (programme, obligation, due) of what it marked.
     """
-    from lev_desktop.deadlines import engine
-
     day = when.date()
     marked: list[tuple[str, str, dt.date]] = []
     chosen = set(programmes or [])

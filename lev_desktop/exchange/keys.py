@@ -21,9 +21,11 @@ import re
 from pathlib import Path
 from typing import Any
 
-from cryptography.exceptions import InvalidSignature
+from cryptography.exceptions import InvalidSignature, InvalidTag
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
 
 from lev_desktop.exchange import key_protection
 from lev_desktop.i18n import _
@@ -150,8 +152,6 @@ class KeyFileError(ValueError):
 
 
 def _kdf(password: str, salt: bytes, n: int, r: int, p: int) -> bytes:
-    from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
-
     return Scrypt(salt=salt, length=32, n=n, r=r, p=p).derive(password.encode("utf-8"))
 
 
@@ -172,8 +172,6 @@ def check_password(password: str, repeated: str | None = None) -> None:
 def protect(office_code: str, key: Ed25519PrivateKey, password: str) -> dict[str, Any]:
     """The private key encrypted with a password (scrypt + AES-256-GCM), as a JSON object that
     says whose key it is and its fingerprint (readable without the password)."""
-    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-
     check_password(password)
     raw = key.private_bytes(
         serialization.Encoding.Raw, serialization.PrivateFormat.Raw, serialization.NoEncryption()
@@ -228,9 +226,6 @@ def read_protected(data: bytes | str | dict[str, Any]) -> dict[str, Any]:
 
 def unprotect(record: dict[str, Any], password: str) -> Ed25519PrivateKey:
     """The private key from a protected record; KeyFileError for a wrong password."""
-    from cryptography.exceptions import InvalidTag
-    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-
     record = read_protected(record)
     kdf = record["kdf"]
     try:
