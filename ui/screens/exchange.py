@@ -536,6 +536,10 @@ class ImportTab(QWidget):
         keys_layout.addWidget(self.trust)
         self.keys_box.setVisible(False)
         layout.addWidget(self.keys_box)
+        # Records an office entered again after a reinstall: they replace the earlier ones.
+        self.replace = QCheckBox()
+        self.replace.setVisible(False)
+        layout.addWidget(self.replace)
         buttons = QHBoxLayout()
         # A package refused because its office has a new key (a reinstall): the guided step.
         self.reinstalled = ReinstallButton(ctx)
@@ -663,6 +667,8 @@ class ImportTab(QWidget):
             for part in package.parts:
                 status = part.status
                 text, part_color = labels.get(status, (status, None))
+                if part.replacements and status in (Status.OK, Status.NEEDS_TRUST):
+                    text, part_color = _("replaces earlier records: confirm below"), AMBER
                 c = part.counts
                 office = f"{part.sender} {part.sender_name}".strip()
                 rows.append(
@@ -710,6 +716,15 @@ class ImportTab(QWidget):
         )
         self.confirm.setEnabled(bool(importable))
         self.reinstalled.check(plan)
+        replacing = sorted({p.sender for p in plan.needs_confirm})
+        self.replace.setChecked(False)
+        self.replace.setVisible(bool(replacing))
+        self.replace.setText(
+            _(
+                "I checked with {offices}: the records marked “replaces the earlier record after a "
+                "reinstall” replace the earlier ones (those are kept as deleted)"
+            ).format(offices=", ".join(replacing))
+        )
 
     def commit(self) -> None:
         from lev_desktop.exchange.importer import commit
@@ -726,11 +741,23 @@ class ImportTab(QWidget):
                 ),
             )
             return
+        if self.plan.needs_confirm and not self.replace.isChecked():
+            QMessageBox.information(
+                self,
+                _("Data exchange"),
+                _(
+                    "Some records replace earlier ones of their office (it reinstalled and entered "
+                    "them again). Check with the office and tick the box to confirm, or remove "
+                    "those files."
+                ),
+            )
+            return
         plan, store = self.plan, self.ctx.store
         trust = {p.sender for p in plan.needs_trust} if self.trust.isChecked() else False
+        replace = {p.sender for p in plan.needs_confirm} if self.replace.isChecked() else False
         self.confirm.setEnabled(False)
         self.ctx.runner.run(
-            lambda progress: commit(store, plan, trust=trust, progress=progress),
+            lambda progress: commit(store, plan, trust=trust, replace=replace, progress=progress),
             label=_("Importing…"),
             on_success=self._committed,
             owner=self,
@@ -764,6 +791,7 @@ class ImportTab(QWidget):
         self.files = []
         self.plan = None
         self.keys_box.setVisible(False)
+        self.replace.setVisible(False)
         self.detail.clear()
         self.summary.setText(text)
         self.ctx.data_changed.emit("exchange")
