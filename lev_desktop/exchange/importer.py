@@ -44,6 +44,7 @@ from lev_desktop.domain.validation import (
     validate_form,
     validate_plan_item,
 )
+from lev_desktop.exchange import excel
 from lev_desktop.exchange import format as fmt
 from lev_desktop.exchange.errors import Refusal
 from lev_desktop.exchange.jurisdiction import OfficeInfo, is_below, may_send_to
@@ -558,8 +559,6 @@ def _preview(
 
 def _plan_excel(state: _State, package: PackagePlan) -> None:
     """A filled Excel form (the fallback for an LAO without the app): unsigned, same checks."""
-    from lev_desktop.exchange import excel
-
     state.journal.clear()
     try:
         meta, records, data = excel.read_filled(state.store, package.path)

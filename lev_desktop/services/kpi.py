@@ -41,6 +41,7 @@ from lev_desktop.domain.validation import (
 from lev_desktop.i18n import _
 from lev_desktop.thai_format import (
     fiscal_months,
+    fiscal_year_range,
     format_date,
     format_money,
     format_number,
@@ -915,8 +916,6 @@ def due_date(spec: dict[str, Any], form_code: str, period: str) -> dt.date | Non
             if kind == "days_of_month":
                 return dt.date.fromisoformat(rule["first"])
             if kind == "fiscal_year" and period.startswith("FY"):
-                from lev_desktop.thai_format import fiscal_year_range
-
                 start, end = fiscal_year_range(int(period[2:]))
                 year = end.year if int(rule["month"]) < 10 else start.year
                 return dt.date(

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
+from continuity.helpers import shown
 from db.models import PlanItem
 from db.store import StaleRecordError, Store
 from lev_desktop.errors import describe_error
@@ -184,8 +185,8 @@ def test_the_plan_editor_shows_the_refusal_and_the_other_clerks_version(
     column = [c.key for c in PLAN_COLUMNS].index("budget")
     row = editor.model.row_of(ROW_A)
     editor.model.setData(editor.model.index(row, column), "12000", Qt.ItemDataRole.EditRole)
-    qtbot.waitUntil(lambda: "มีผู้ใช้อีกเครื่อง" in editor.message.text(), timeout=15000)
-    assert "“อบรมเครือข่าย อถล.” → “อบรมแกนนำ อถล.”" in editor.message.text()
+    qtbot.waitUntil(lambda: "มีผู้ใช้อีกเครื่อง" in shown(editor.message), timeout=15000)
+    assert "“อบรมเครือข่าย อถล.” → “อบรมแกนนำ อถล.”" in shown(editor.message)
     qtbot.waitUntil(
         lambda: editor.model.rows[editor.model.row_of(ROW_A)].project == "อบรมแกนนำ อถล.",
         timeout=15000,
