@@ -52,11 +52,3 @@ def settings(path: Path) -> dict[str, Any]:
         }
     finally:
         conn.close()
-
-
-def shown(widget: Any) -> str:
-    """A widget's text (or a text) as the officer reads it: a word-wrapped label gets zero-width
-    spaces at Thai word boundaries once the segmenter has loaded (ui.thai_wrap), which a test
-    ignores."""
-    text = widget if isinstance(widget, str) else widget.text()
-    return str(text).replace("\u200b", "")

@@ -15,7 +15,6 @@ from exchange.helpers import make_district, make_province, members, write_member
 from exchange.test_excel import _fill
 from sqlalchemy import select
 
-from continuity.helpers import shown
 from db.models import KpiValue
 from db.models_exchange import ReceivedPackage
 from db.store import Store
@@ -140,6 +139,7 @@ def test_the_province_sees_who_entered_the_form(district_with_a_form, tmp_path, 
 
     from ui.app import make_application
     from ui.screens.exchange import ExchangeScreen
+    from ui.thai_wrap import plain  # labels show Thai break opportunities
 
     make_application()
     district, _form = district_with_a_form
@@ -157,11 +157,11 @@ def test_the_province_sees_who_entered_the_form(district_with_a_form, tmp_path, 
     row = next(r for r in tab.model.rows if str(r.cells[1]).startswith(LAO))
     assert row.cells[2] == "D4801" and "จากแบบฟอร์ม Excel โดย เจ้าหน้าที่อำเภอ" in row.cells[10]
     tab.view.setCurrentIndex(tab.model.index(tab.model.rows.index(row), 0))
-    assert "จากแบบฟอร์ม Excel" in shown(tab.detail)
+    assert "จากแบบฟอร์ม Excel" in plain(tab.detail.text())
     screen.grab().save("/tmp/cont-province-excel-preview.png")
     tab.trust.setChecked(True)
     tab.commit()
-    qtbot.waitUntil(lambda: shown(tab.summary).startswith("นำเข้า"), timeout=15000)
+    qtbot.waitUntil(lambda: plain(tab.summary.text()).startswith("นำเข้า"), timeout=15000)
     screen.tabs.setCurrentWidget(screen.history_tab)
     history = screen.history_tab.model
     qtbot.waitUntil(

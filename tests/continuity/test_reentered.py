@@ -24,7 +24,6 @@ from exchange.helpers import (
 )
 from sqlalchemy import select
 
-from continuity.helpers import shown
 from db.models import Activity, AuditEntry, Plan, PlanItem
 from db.store import Store
 from lev_desktop.exchange import importer
@@ -229,6 +228,7 @@ def test_the_import_tab_shows_and_confirms_the_replacement(offices, tmp_path, qt
 
     from ui.app import make_application
     from ui.screens.exchange import ExchangeScreen
+    from ui.thai_wrap import plain  # labels show Thai break opportunities
 
     make_application()
     lao, district = offices
@@ -245,7 +245,7 @@ def test_the_import_tab_shows_and_confirms_the_replacement(offices, tmp_path, qt
     row = next(r for r in tab.model.rows if r.cells[1].startswith(LAO))
     assert row.cells[9] == "แทนข้อมูลเดิม: โปรดยืนยันด้านล่าง"
     assert row.cells[10].startswith("แทนข้อมูลเดิมหลังติดตั้งโปรแกรมใหม่: แผนปฏิบัติงาน")
-    assert shown(tab.replace).startswith(f"ข้าพเจ้าได้สอบถาม {LAO} แล้ว")
+    assert plain(tab.replace.text()).startswith(f"ข้าพเจ้าได้สอบถาม {LAO} แล้ว")
     screen.grab().save("/tmp/cont-import-replaces.png")
     before = snapshot(district)
     told: list[str] = []
@@ -265,5 +265,5 @@ def test_the_import_tab_shows_and_confirms_the_replacement(offices, tmp_path, qt
     assert snapshot(district) == before
     tab.replace.setChecked(True)
     tab.commit()
-    qtbot.waitUntil(lambda: shown(tab.summary).startswith("นำเข้า"), timeout=15000)
+    qtbot.waitUntil(lambda: plain(tab.summary.text()).startswith("นำเข้า"), timeout=15000)
     assert len(live(district)["plans"]) == 1 and live(district)["plans"] != []
