@@ -312,6 +312,7 @@ class MonitoringRow:
     reported_on: dt.date | None
     notice_posted_on: dt.date | None
     note: str
+    province: str = ""  # the province's name without "จังหวัด" (กรุงเทพมหานคร as it is)
 
 
 @dataclass
@@ -327,6 +328,19 @@ class MonitoringData:
                 out.append((row.district, []))
             out[-1][1].append(row)
         return out
+
+    def provinces(self) -> list[tuple[str, list[MonitoringRow]]]:
+        """The rows by province, in the order of the rows (sorted by codes)."""
+        out: list[tuple[str, list[MonitoringRow]]] = []
+        for row in self.rows:
+            if not out or out[-1][0] != row.province:
+                out.append((row.province, []))
+            out[-1][1].append(row)
+        return out
+
+    @property
+    def national(self) -> bool:
+        return self.office.level == Level.NATIONAL or len({r.province for r in self.rows}) > 1
 
 
 def load_monitoring(
@@ -365,12 +379,16 @@ def load_monitoring(
     if progress is not None:
         progress(0, len(laos))
     district_names: dict[str | None, str] = {}
+    province_names: dict[str | None, str] = {}
     rows = []
     for lao in laos:
         if lao.code not in codes:
             continue
         if lao.district_code not in district_names:
             district_names[lao.district_code] = gazetteer.district_label(lao.district_code)
+        if lao.province_code not in province_names:
+            found = gazetteer.province(lao.province_code)
+            province_names[lao.province_code] = found.name_th if found else ""
         m = milestones.get(lao.code)
         count = counts.get(lao.code, 0)
         if m is not None and m.activities_override is not None:
@@ -388,6 +406,7 @@ def load_monitoring(
                 m.reported_on if m else None,
                 m.notice_posted_on if m else None,
                 (m.note or m.override_reason or "") if m else "",
+                province_names[lao.province_code],
             )
         )
     rows.sort(key=lambda r: (r.district_code, r.district, r.lao_code))

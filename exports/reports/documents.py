@@ -25,6 +25,7 @@ from exports.reports.data import (
 )
 from exports.reports.layout import (
     BODY_SIZE,
+    PagedTable,
     Row,
     TableSpec,
     build_pdf,
@@ -374,11 +375,50 @@ def notice_pdf(data: PlanData, options: ReportOptions, progress: Progress | None
 # ---- F3 ----------------------------------------------------------------------------------
 
 
+def date_cell(value: dt.date | None, options: ReportOptions) -> str:
+    """A date in a table column that never wraps: "๑๕ ก.พ. ๒๕๖๘" glued by no-break spaces."""
+    return date_short(value, options).replace(" ", NBSP)
+
+
+def district_label(name: str) -> str:
+    """ "อำเภอเมืองนครพนม"; Bangkok's districts are already "เขตดุสิต"."""
+    return name if name.startswith("เขต") else f"อำเภอ{name}"
+
+
+def fit_table_size(spec: TableSpec, rows: list[Row], sizes: tuple[float, ...]) -> None:
+    """The largest text size of ``sizes`` at which every column's unbreakable texts (dates,
+    names) fit the page; a wide form goes down to 12 pt, never below."""
+    from exports.reports.layout import fit_columns, needed_width
+
+    for size in sizes:
+        spec.size = size
+        if needed_width(spec, rows) <= sum(spec.widths):
+            break
+    fit_columns(spec, rows)
+
+
+def _f3_counts(rows: list[Any], options: ReportOptions) -> list[str]:
+    """The subtotal cells of the five milestones: how many LAOs have each date, activities
+    summed."""
+
+    def places(n: int) -> str:
+        return options.num(W.PLACES.format(n=n))
+
+    return [
+        places(sum(1 for r in rows if r.committee_selected_on)),
+        places(sum(1 for r in rows if r.committee_met_on)),
+        places(sum(1 for r in rows if r.plan_made_on)),
+        count(sum(r.activities for r in rows), options),
+        places(sum(1 for r in rows if r.reported_on)),
+    ]
+
+
 @in_document_digits
 def monitoring_pdf(
     data: MonitoringData, options: ReportOptions, progress: Progress | None = None
 ) -> bytes:
     width = frame_width(True)
+    national = data.national
     story = _header(
         options,
         [
@@ -387,39 +427,96 @@ def monitoring_pdf(
             scope_line(data.office),
         ],
     )
+    # a province's LAOs are grouped under district headings, so the district column of the
+    # form (one district's table) gives way to them; the nation's table keeps both place
+    # columns, grouped by province
+    many = len(data.groups()) > 1
+    header = list(W.MONITORING_HEADER)
+    weights = [1.1, 3.0, 3.6, 2.9, 2.9, 2.9, 1.9, 2.9, 2.8]
+    aligns = ["center", "left", "left", "center", "center", "center", "center", "center", "left"]
+    if national:
+        header.insert(1, W.PROVINCE)
+        weights.insert(1, 2.6)
+        aligns.insert(1, "left")
+    elif many:
+        del header[1], weights[1], aligns[1]
+    lead = header.index("อปท.") + 1  # a subtotal's label spans the columns up to the LAO's
     spec = TableSpec(
-        header=[W.MONITORING_HEADER],
-        widths=scale_widths([1.1, 3.0, 3.6, 2.9, 2.9, 2.9, 1.9, 2.9, 2.8], width),
-        aligns=["center", "left", "left", "center", "center", "center", "center", "center", "left"],
-        size=13,  # a wide form may go down to 12 pt; 13 pt gives 15+ rows a page
+        header=[header],
+        widths=scale_widths(weights, width),
+        aligns=aligns,
+        header_size=12,
+        pad=2.5,
+        leading=1.3,  # Sarabun's marks span 1.3 em: one-line rows, no clipping
+        # dates, counts and names are never wrapped (the note is the column that gives)
+        nowrap=frozenset(range(len(header) - 1)),
     )
     rows: list[Row] = []
-    groups = data.groups()
     number = 0
-    for district, members in groups:
-        if len(groups) > 1:
-            label = district if district.startswith("เขต") else f"อำเภอ{district}"
-            rows.append(Row([f"{label} ({len(members)} แห่ง)"], "group"))
+
+    def data_row(r: Any) -> Row:
+        nonlocal number
+        number += 1
+        reported = date_cell(r.reported_on, options)
+        if r.notice_posted_on and r.notice_posted_on != r.reported_on:
+            reported += "\n(ประกาศ " + date_cell(r.notice_posted_on, options) + ")"
+        place = [r.province, r.district] if national else [] if many else [r.district]
+        return Row(
+            [
+                options.num(str(number)),
+                *place,
+                r.lao,
+                date_cell(r.committee_selected_on, options),
+                date_cell(r.committee_met_on, options),
+                date_cell(r.plan_made_on, options),
+                count(r.activities, options),
+                reported,
+                r.note,
+            ]
+        )
+
+    def subtotal(label: str, members: list[Any], with_count: bool = True) -> Row:
+        if with_count:
+            label += f" ({options.num(W.PLACES.format(n=len(members)))})"
+        return Row(
+            [
+                label,
+                *([""] * (lead - 1)),
+                *_f3_counts(members, options),
+                "",
+            ],
+            "total",
+            span=lead,
+        )
+
+    def districts(members: list[Any]) -> None:
+        groups: list[tuple[str, list[Any]]] = []
         for r in members:
-            number += 1
-            reported = date_short(r.reported_on, options)
-            if r.notice_posted_on and r.notice_posted_on != r.reported_on:
-                reported += "\n(ประกาศ " + date_short(r.notice_posted_on, options) + ")"
-            rows.append(
-                Row(
-                    [
-                        options.num(str(number)),
-                        district,
-                        r.lao,
-                        date_short(r.committee_selected_on, options),
-                        date_short(r.committee_met_on, options),
-                        date_short(r.plan_made_on, options),
-                        count(r.activities, options),
-                        reported,
-                        r.note,
-                    ]
-                )
-            )
+            if not groups or groups[-1][0] != r.district:
+                groups.append((r.district, []))
+            groups[-1][1].append(r)
+        for district, laos in groups:
+            if many and not national:
+                label = f"{district_label(district)} ({options.num(W.PLACES.format(n=len(laos)))})"
+                rows.append(Row([label], "group"))
+            rows.extend(data_row(r) for r in laos)
+            if many:
+                label = W.SUBTOTAL_DISTRICT.format(district=district_label(district))
+                # a province's subtotal follows its heading, which gives the count
+                rows.append(subtotal(label, laos, with_count=national))
+
+    if national:
+        for province, members in data.provinces():
+            heading = province if province == "กรุงเทพมหานคร" else W.PROVINCE + province
+            rows.append(Row([heading], "group"))
+            districts(members)
+            rows.append(subtotal(W.SUBTOTAL_PROVINCE.format(province=province), members))
+        rows.append(subtotal(W.GRAND_TOTAL_NATION, data.rows))
+    else:
+        districts(data.rows)
+        grand = W.GRAND_TOTAL_PROVINCE if data.office.level == "province" else W.TOTAL
+        rows.append(subtotal(grand, data.rows))
+    fit_table_size(spec, rows, (14, 13, 12))
     done = sum(1 for r in data.rows if r.reported_on)
     name, position = _signer(options, data.office)
     tail = [
@@ -434,7 +531,7 @@ def monitoring_pdf(
         Spacer(1, 0.4 * cm),
         signature_block(name, position, caption="ผู้รายงาน"),
     ]
-    story.append(paged_table(spec, rows, progress, tail=tail))
+    story.append(PagedTable(spec, rows, progress=progress, tail=tail))
     return build_pdf(
         story,
         landscape_page=True,

@@ -235,6 +235,7 @@ class Row:
 
     cells: list[Any]
     kind: str = "data"
+    span: int = 1  # a data or total row whose first cell spans this many columns (a label)
 
 
 @dataclass
@@ -244,15 +245,64 @@ class TableSpec:
     aligns: list[str] = field(default_factory=list)  # per column: left/center/right
     size: float = TABLE_SIZE
     header_spans: list[tuple[tuple[int, int], tuple[int, int]]] = field(default_factory=list)
+    # the headings may be smaller than the body (a wide form's long headings at 12 pt)
+    header_size: float | None = None
+    pad: float = PAD  # cell padding, top/bottom and left/right
+    leading: float = 1.4  # line height of the cells, times the text size
+    # columns whose texts are never wrapped when the page allows (dates, names, amounts)
+    nowrap: frozenset[int] = frozenset()
+
+
+@dataclass(frozen=True)
+class Link:
+    """A cell text that is also a clickable link (a URL in a report)."""
+
+    text: str
+    url: str
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class LinkedCell(Flowable):
+    """A paragraph that is a link: clicking anywhere on its text opens ``url``."""
+
+    def __init__(self, inner: Flowable, url: str):
+        super().__init__()
+        self.inner = inner
+        self.url = url
+
+    def wrap(self, aW: float, aH: float) -> tuple[float, float]:  # noqa: N803
+        self.width, self.height = self.inner.wrap(aW, aH)
+        return self.width, self.height
+
+    def split(self, aW: float, aH: float) -> list[Flowable]:  # noqa: N803
+        return [LinkedCell(piece, self.url) for piece in self.inner.split(aW, aH)]
+
+    def getPlainText(self) -> str:  # noqa: N802 - ReportLab's name
+        return str(getattr(self.inner, "getPlainText", lambda: "")())
+
+    def draw(self) -> None:
+        self.inner.drawOn(self.canv, 0, 0)
+        self.canv.linkURL(self.url, (0, 0, self.width, self.height), relative=1, thickness=0)
 
 
 def cell(
-    text: Any, *, size: float = TABLE_SIZE, bold: bool = False, align: str = "left"
+    text: Any,
+    *,
+    size: float = TABLE_SIZE,
+    bold: bool = False,
+    align: str = "left",
+    leading: float = 1.4,
 ) -> Flowable:
     if isinstance(text, Flowable):
         return text
+    if isinstance(text, Link):
+        inner = cell(text.text, size=size, bold=bold, align=align, leading=leading)
+        return LinkedCell(inner, text.url)
     return para(
-        "" if text is None else str(text), style(size, bold=bold, align=align, leading=size * 1.4)
+        "" if text is None else str(text),
+        style(size, bold=bold, align=align, leading=size * leading),
     )
 
 
@@ -286,28 +336,40 @@ class PagedTable(Flowable):
     # cells of a row as flowables
     def _cells(self, row: Row) -> list[Flowable]:
         if row.kind == "group":
-            first = cell(row.cells[0], size=self.spec.size, bold=True)
+            first = cell(row.cells[0], size=self.spec.size, bold=True, leading=self.spec.leading)
             return [first] + [""] * (len(self.spec.widths) - 1)  # type: ignore[list-item]
         bold = row.kind == "total"
         out = []
         for index, value in enumerate(row.cells):
             align = self.spec.aligns[index] if index < len(self.spec.aligns) else "left"
-            out.append(cell(value, size=self.spec.size, bold=bold, align=align))
+            out.append(
+                cell(value, size=self.spec.size, bold=bold, align=align, leading=self.spec.leading)
+            )
         return out
 
-    def _measure(self, cells: list[Any], spans_all: bool = False) -> float:
+    def _measure(self, cells: list[Any], spans_all: bool = False, span: int = 1) -> float:
         height = 0.0
-        widths = [sum(self.spec.widths)] if spans_all else self.spec.widths
+        widths = self.spec.widths
+        if spans_all:
+            widths = [sum(widths)]
+        elif span > 1:
+            widths = [sum(widths[:span]), *([0.0] * (span - 1)), *widths[span:]]
         for value, width in zip(cells, widths, strict=False):
-            if isinstance(value, Flowable):
-                height = max(height, value.wrap(width - 2 * PAD, 10_000)[1])
-        return height + 2 * PAD + 1
+            if isinstance(value, Flowable) and width > 0:
+                height = max(height, value.wrap(width - 2 * self.spec.pad, 10_000)[1])
+        return height + 2 * self.spec.pad + 1
 
     def _prepare(self) -> None:
         if self._header is None:
             self._header = [
                 [
-                    cell(v, size=self.spec.size, bold=True, align="center")
+                    cell(
+                        v,
+                        size=self.spec.header_size or self.spec.size,
+                        bold=True,
+                        align="center",
+                        leading=self.spec.leading,
+                    )
                     if not isinstance(v, Flowable)
                     else v
                     for v in row
@@ -322,7 +384,9 @@ class PagedTable(Flowable):
                 cells = self._cells(row)
                 row.cells = cells
                 row.kind = row.kind + ":ready"
-                heights.append(self._measure(cells, spans_all=row.kind.startswith("group")))
+                heights.append(
+                    self._measure(cells, spans_all=row.kind.startswith("group"), span=row.span)
+                )
                 if self.progress is not None and index % 200 == 0:
                     self.progress(index, total)
             self._heights = heights
@@ -351,13 +415,15 @@ class PagedTable(Flowable):
             ("VALIGN", (0, 0), (-1, -1), "TOP"),
             ("VALIGN", (0, 0), (-1, len(header) - 1), "MIDDLE"),
             ("BACKGROUND", (0, 0), (-1, len(header) - 1), HEADER_BG),
-            ("LEFTPADDING", (0, 0), (-1, -1), PAD),
-            ("RIGHTPADDING", (0, 0), (-1, -1), PAD),
-            ("TOPPADDING", (0, 0), (-1, -1), PAD),
-            ("BOTTOMPADDING", (0, 0), (-1, -1), PAD),
+            ("LEFTPADDING", (0, 0), (-1, -1), self.spec.pad),
+            ("RIGHTPADDING", (0, 0), (-1, -1), self.spec.pad),
+            ("TOPPADDING", (0, 0), (-1, -1), self.spec.pad),
+            ("BOTTOMPADDING", (0, 0), (-1, -1), self.spec.pad),
         ]
         commands += [("SPAN", a, b) for a, b in self.spec.header_spans]
         for index, row in enumerate(rows, start=len(header)):
+            if row.span > 1:
+                commands.append(("SPAN", (0, index), (row.span - 1, index)))
             if row.kind.startswith("group"):
                 commands += [
                     ("SPAN", (0, index), (-1, index)),
@@ -423,14 +489,15 @@ class PagedTable(Flowable):
             return False
         top_cells: list[Any] = []
         rest_cells: list[Any] = []
-        inner_room = room - 2 * PAD - 2
+        pad = self.spec.pad
+        inner_room = room - 2 * pad - 2
         for value, width in zip(row.cells, self.spec.widths, strict=False):
             if not isinstance(value, Flowable):
                 top_cells.append(value)
                 rest_cells.append("")
                 continue
-            value.wrap(width - 2 * PAD, inner_room)
-            pieces = value.split(width - 2 * PAD, inner_room)
+            value.wrap(width - 2 * pad, inner_room)
+            pieces = value.split(width - 2 * pad, inner_room)
             if not pieces:
                 top_cells.append("")
                 rest_cells.append(value)
@@ -453,8 +520,9 @@ class PagedTable(Flowable):
                 bold=row.kind.startswith("total"),
                 align=self.spec.aligns[0] if self.spec.aligns else "left",
             )
-        top, rest = Row(top_cells, row.kind), Row(rest_cells, row.kind)
-        top_height, rest_height = self._measure(top.cells), self._measure(rest.cells)
+        top, rest = Row(top_cells, row.kind, row.span), Row(rest_cells, row.kind, row.span)
+        top_height = self._measure(top.cells, span=row.span)
+        rest_height = self._measure(rest.cells, span=row.span)
         if top_height > room:
             return False
         self.rows[index : index + 1] = [top, rest]
@@ -483,6 +551,8 @@ def _widths_of(
     value: Any, size: float, bold: bool, cache: dict[tuple[str, float, bool], tuple[float, float]]
 ) -> tuple[float, float]:
     """(longest word, longest line) of a cell's text, in points."""
+    if isinstance(value, Link):
+        value = value.text
     if not isinstance(value, str) or not value:
         return 0.0, 0.0
     from exports.reports.text import current_digits
@@ -511,28 +581,58 @@ def fit_columns(spec: TableSpec, rows: list[Row]) -> None:
     wide as its longest word (a Thai word is never cut unless the page is too narrow for all
     of them), and the rest of the width shared in proportion to how much more each column
     would need to show its texts on one line."""
+    need, want = _needs(spec, rows)
+    total = sum(spec.widths)
+    want = [min(max(w, n), total * 0.45) for w, n in zip(want, need, strict=True)]
+    _share(spec, need, want)
+
+
+def needed_width(spec: TableSpec, rows: list[Row]) -> float:
+    """The width the table needs to keep every column's unbreakable texts whole."""
+    return sum(_needs(spec, rows)[0])
+
+
+def _needs(spec: TableSpec, rows: list[Row]) -> tuple[list[float], list[float]]:
+    """(need, want) per column in points, padding included: the widest unbreakable text and
+    the widest whole line."""
     cache: dict[tuple[str, float, bool], tuple[float, float]] = {}
     count = len(spec.widths)
     need = [0.0] * count
     want = [0.0] * count
+    head_size = spec.header_size or spec.size
     for header in spec.header:
         for index, value in enumerate(header[:count]):
-            # headings are broken by hand ("\n"): each of their lines must fit whole
-            _word, line = _widths_of(value, spec.size, True, cache)
-            need[index] = max(need[index], line)
+            # a heading broken by hand ("\n") keeps each of its lines whole; any other heading
+            # wraps between its words
+            word, line = _widths_of(value, head_size, True, cache)
+            if isinstance(value, str) and "\n" in value:
+                need[index] = max(need[index], line)
+            else:
+                need[index] = max(need[index], word)
+                want[index] = max(want[index], line)
     for row in rows:
         if row.kind not in ("data", "total"):
             continue
         for index, value in enumerate(row.cells[:count]):
+            if row.span > 1 and index < row.span:
+                continue  # a label across several columns fits by itself
             word, line = _widths_of(value, spec.size, row.kind == "total", cache)
-            if isinstance(value, str) and len(value) <= 16 and not any(c.isspace() for c in value):
-                word = line  # a short name (เมืองนครพนม, อบต.หนองแสง) is never wrapped
+            text = value.text if isinstance(value, Link) else value
+            if index in spec.nowrap or (
+                isinstance(text, str) and len(text) <= 16 and not any(c.isspace() for c in text)
+            ):
+                word = line  # a date, a short name (เมืองนครพนม, อบต.หนองแสง) is never wrapped
             need[index] = max(need[index], word)
             want[index] = max(want[index], line)
-    extra = 2 * PAD + 2
-    total = sum(spec.widths)
+    extra = 2 * spec.pad + 2
     need = [n + extra if n else 0.0 for n in need]
-    want = [min(max(w + extra, n), total * 0.45) for w, n in zip(want, need, strict=True)]
+    want = [max(w + extra, n) for w, n in zip(want, need, strict=True)]
+    return need, want
+
+
+def _share(spec: TableSpec, need: list[float], want: list[float]) -> None:
+    count = len(spec.widths)
+    total = sum(spec.widths)
     if sum(need) >= total:
         # not every word fits: keep the narrow columns whole and cap only the widest ones
         # (a very long name is then cut, not every date of the table)

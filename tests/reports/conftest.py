@@ -24,8 +24,9 @@ def norm(text: str) -> str:
     return "".join(text.split())
 
 
-def pdftotext(path: Path, *pages: int) -> str:
-    args = ["pdftotext", "-enc", "UTF-8"]
+def pdftotext(path: Path, *pages: int, layout: bool = False) -> str:
+    """The text of a PDF; ``layout`` keeps the lines of the page in order (a table's rows)."""
+    args = ["pdftotext", "-enc", "UTF-8", *(["-layout"] if layout else [])]
     if pages:
         args += ["-f", str(pages[0]), "-l", str(pages[-1])]
     return subprocess.run(

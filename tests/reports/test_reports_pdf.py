@@ -150,7 +150,7 @@ def test_monitoring_header_repeats_on_every_page(tmp_path):
     assert pages > 5
     seen = []
     for page in range(1, pages + 1):
-        text = pdftotext(path, page)
+        text = pdftotext(path, page, layout=True)
         if "อบต.ทดสอบ" in text:
             assert "การประชุม" in text and "หมายเหตุ" in text, f"page {page} has no header"
         seen += [int(w[-4:]) for w in text.split() if w.startswith("อบต.ทดสอบ")]
