@@ -433,6 +433,7 @@ class ProductRow:
     lao: str
     lao_code: str
     values: dict[str, Any]
+    district: str = ""  # "เมืองนครพนม" (Bangkok: "เขตดุสิต")
 
 
 @dataclass
@@ -493,8 +494,15 @@ def load_softpower(
             products[(v.owner_office, v.row_key)][v.indicator_code] = _kpi_value(
                 v, kinds.get(v.indicator_code)
             )
+    districts = {
+        code: gazetteer.district_label(code).removeprefix("อำเภอ")
+        for code in {lao.district_code for lao in laos}
+    }
     rows = [
-        ProductRow(names[owner].short_name, owner, vals) for (owner, _key), vals in products.items()
+        ProductRow(
+            names[owner].short_name, owner, vals, districts.get(names[owner].district_code, "")
+        )
+        for (owner, _key), vals in products.items()
     ]
     rows.sort(
         key=lambda r: (

@@ -25,6 +25,7 @@ from exports.reports.data import (
 )
 from exports.reports.layout import (
     BODY_SIZE,
+    Link,
     PagedTable,
     Row,
     TableSpec,
@@ -552,25 +553,38 @@ def softpower_pdf(
 
     round_line = "รายงานรอบวันที่ " + date_long(softpower_round(deadlines.today()), options)
     story = _header(options, [W.SOFTPOWER_TITLE, scope_line(data.office), round_line])
-    widths = scale_widths([1.0, 3.0, 2.6, 3.2, 2.6, 1.6, 2.2, 1.7, 1.9, 2.7, 2.7], width)
+    several = len({r.district for r in data.rows}) > 1
+    # fields (๘) and (๙), the two links, go on a line of their own under each product: whole,
+    # clickable, and the seven fields above them get the width
+    header = list(W.SOFTPOWER_HEADER[:9])
+    weights = [1.0, 3.0, 2.6, 3.2, 2.6, 1.6, 2.2, 1.7, 1.9]
+    aligns = ["center", "left", "left", "left", "left", "right", "right", "left", "left"]
+    if several:  # the LAOs of several districts: a district column before the LAO
+        header.insert(1, "อำเภอ")
+        weights.insert(1, 2.2)
+        aligns.insert(1, "left")
+    lead = header.index("อปท.")
+    last = len(header) - 1
+    # the second heading row names the links' line under each product, in the letter's words;
+    # the line runs from the second column (two links side by side where they fit)
+    links_heading = ["", [W.SOFTPOWER_HEADER[9], W.SOFTPOWER_HEADER[10]], *([""] * (last - 1))]
     spec = TableSpec(
-        header=[W.SOFTPOWER_HEADER],
-        widths=widths,
-        aligns=[
-            "center",
-            "left",
-            "left",
-            "left",
-            "left",
-            "right",
-            "right",
-            "left",
-            "left",
-            "left",
-            "left",
-        ],
-        size=13,
+        header=[header, links_heading],
+        header_spans=[((0, 0), (0, 1)), ((1, 1), (last, 1))],
+        widths=scale_widths(weights, width),
+        aligns=aligns,
+        header_size=12,
+        pad=2.5,
+        leading=1.3,
+        # number, place, LAO, participants, income and the URLs' pieces are never cut
+        nowrap=frozenset({*range(lead + 1), lead + 4, lead + 5}),
     )
+
+    def link(number: str, value: Any) -> Any:
+        text = str(value or "").strip()
+        shown = f"{number} {text}"
+        return Link(shown, text) if text.startswith(("http://", "https://")) else shown
+
     rows = []
     for n, r in enumerate(data.rows, start=1):
         v = r.values
@@ -578,6 +592,7 @@ def softpower_pdf(
             Row(
                 [
                     options.num(str(n)),
+                    *([r.district] if several else []),
                     r.lao,
                     v.get("identity", ""),
                     v.get("product", ""),
@@ -586,16 +601,21 @@ def softpower_pdf(
                     money(v.get("income"), options),
                     v.get("training", ""),
                     v.get("publicity", ""),
-                    str(v.get("photos_url", "")),
-                    str(v.get("video_url", "")),
                 ]
             )
         )
+        links = [
+            link(number, v.get(key))
+            for key, number in (("photos_url", "(๘)"), ("video_url", "(๙)"))
+            if v.get(key)
+        ]
+        if links:
+            rows.append(Row(["", links, *([""] * (last - 1))], span=last, span_from=1, joined=True))
     rows.append(
         Row(
             [
-                "",
                 W.TOTAL,
+                *([""] * lead),
                 "",
                 options.num(f"{len(data.rows)} ผลิตภัณฑ์"),
                 "",
@@ -603,12 +623,12 @@ def softpower_pdf(
                 money(data.income_total, options),
                 "",
                 "",
-                "",
-                "",
             ],
             "total",
+            span=lead + 1,
         )
     )
+    fit_table_size(spec, rows, (14, 13, 12))
     tail: list[Flowable] = [Spacer(1, 6)]
     if data.consolidated:
         tail.append(
@@ -621,7 +641,7 @@ def softpower_pdf(
     tail.append(Spacer(1, 0.4 * cm))
     name, position = _signer(options, data.office)
     tail.append(signature_block(name, position, caption="ผู้รายงาน"))
-    story.append(paged_table(spec, rows, progress, tail=tail))
+    story.append(PagedTable(spec, rows, progress=progress, tail=tail))
     return build_pdf(
         story,
         landscape_page=True,
