@@ -30,9 +30,11 @@ from exports.reports.layout import (
     Row,
     TableSpec,
     build_pdf,
+    fit_columns,
     frame_width,
     garuda_block,
     letterhead_block,
+    needed_width,
     paged_table,
     scale_widths,
     signature_block,
@@ -41,6 +43,7 @@ from exports.reports.layout import (
 )
 from exports.reports.options import ReportOptions
 from exports.reports.text import in_document_digits, para, style
+from lev_desktop import deadlines
 from lev_desktop.progress import Progress
 from lev_desktop.thai_format import format_date, format_number
 
@@ -75,8 +78,6 @@ def count(value: int | Decimal | None, options: ReportOptions) -> str:
 
 def as_of_line(options: ReportOptions, today: dt.date | None = None) -> str:
     """ "ข้อมูล ณ วันที่ ๑๕ ตุลาคม ๒๕๖๘" (the day the report is made)."""
-    from lev_desktop import deadlines
-
     return "ข้อมูล ณ วันที่ " + date_long(today or deadlines.today(), options)
 
 
@@ -389,8 +390,6 @@ def district_label(name: str) -> str:
 def fit_table_size(spec: TableSpec, rows: list[Row], sizes: tuple[float, ...]) -> None:
     """The largest text size of ``sizes`` at which every column's unbreakable texts (dates,
     names) fit the page; a wide form goes down to 12 pt, never below."""
-    from exports.reports.layout import fit_columns, needed_width
-
     for size in sizes:
         spec.size = size
         if needed_width(spec, rows) <= sum(spec.widths):
@@ -549,7 +548,6 @@ def softpower_pdf(
     data: SoftPowerData, options: ReportOptions, progress: Progress | None = None
 ) -> bytes:
     width = frame_width(True)
-    from lev_desktop import deadlines
 
     round_line = "รายงานรอบวันที่ " + date_long(softpower_round(deadlines.today()), options)
     story = _header(options, [W.SOFTPOWER_TITLE, scope_line(data.office), round_line])

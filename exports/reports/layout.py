@@ -35,14 +35,7 @@ from exports.pdf import segment
 from exports.pdf.words import url_pieces
 from exports.reports import wording as W
 from exports.reports.options import ReportOptions
-from exports.reports.text import (
-    FONT,
-    current_digits,
-    para,
-    register_fonts,
-    style,
-    text_width,
-)
+from exports.reports.text import FONT, current_digits, para, register_fonts, style, text_width
 from lev_desktop.progress import Progress
 from lev_desktop.thai_format import document_digits
 
@@ -904,7 +897,7 @@ def _fit_free_columns(spec: TableSpec, rows: list[Row], need: list[float]) -> No
     line = spec.size * spec.leading
     head_line = head_size * spec.leading
     full = len(rows) / max(len(body), 1)
-    page = 15 * cm * 0.9  # the rows' height of a page, about
+    page: float = 15 * cm * 0.9  # the rows' height of a page, about
     column_lines: dict[tuple[int, int], list[int]] = {}
     head_lines: dict[tuple[int, int], int] = {}
 
@@ -932,7 +925,7 @@ def _fit_free_columns(spec: TableSpec, rows: list[Row], need: list[float]) -> No
         cells = sum(sum(k) for k in per_column)
         height = (sum(max(k, 1) for k in tallest) + 0.25 * cells / len(free)) * line * full
         head = max(head_of(i, widths[i]) for i in range(count))
-        return height + head * head_line * max(1.0, height / page)
+        return float(height + head * head_line * max(1.0, height / page))
 
     def fitted(lines: int) -> list[float] | None:
         """Widths at which nine in ten cells of every text column take at most ``lines``
