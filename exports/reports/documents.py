@@ -11,7 +11,7 @@ from decimal import Decimal
 from typing import Any
 
 from reportlab.lib.units import cm
-from reportlab.platypus import Flowable, KeepTogether, Spacer
+from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, Spacer
 from reportlab.platypus.flowables import HRFlowable
 
 from exports.reports import wording as W
@@ -21,6 +21,8 @@ from exports.reports.data import (
     MonitoringData,
     OfficeInfo,
     PlanData,
+    ProvinceActivity,
+    ProvinceReportData,
     SoftPowerData,
 )
 from exports.reports.layout import (
@@ -45,7 +47,7 @@ from exports.reports.options import ReportOptions
 from exports.reports.text import in_document_digits, para, style
 from lev_desktop import deadlines
 from lev_desktop.progress import Progress
-from lev_desktop.thai_format import format_date, format_number
+from lev_desktop.thai_format import MONTHS_FULL, be_year, format_date, format_number
 
 
 def fy_line(fiscal_year: int, options: ReportOptions) -> str:
@@ -540,6 +542,177 @@ def monitoring_pdf(
     )
 
 
+# ---- F4 province report --------------------------------------------------------------------
+
+
+def _percent(part: int, whole: int, options: ReportOptions) -> str:
+    return "" if not whole else format_number(Decimal(part * 100) / whole, 2, digits=options.digits)
+
+
+def _activity_rows(
+    acts: list[ProvinceActivity], options: ReportOptions, blank: int = 3
+) -> list[Row]:
+    """The activities as rows; none yet: numbered empty rows to fill in by hand."""
+    rows = []
+    for n, a in enumerate(acts, start=1):
+        when = date_cell(a.held_on, options)
+        if a.held_until and a.held_until != a.held_on:
+            when += " –\n" + date_cell(a.held_until, options)
+        rows.append(
+            Row(
+                [
+                    options.num(str(n)),
+                    a.title,
+                    when,
+                    a.place,
+                    count(a.participants, options),
+                    a.outputs,
+                    money(a.budget_spent, options),
+                ]
+            )
+        )
+    if acts:
+        rows.append(
+            Row(
+                [
+                    W.TOTAL,
+                    "",
+                    "",
+                    "",
+                    count(sum(a.participants or 0 for a in acts), options),
+                    "",
+                    money(sum((a.budget_spent or Decimal(0) for a in acts), Decimal(0)), options),
+                ],
+                "total",
+                span=4,
+            )
+        )
+    else:
+        rows += [Row([options.num(str(n)), "", "", "", "", "", ""]) for n in range(1, blank + 1)]
+    return rows
+
+
+def _activity_table(rows: list[Row], width: float, tail: list[Flowable] | None = None) -> Flowable:
+    spec = TableSpec(
+        header=[W.PROVINCE_ACTIVITY_HEADER],
+        widths=scale_widths([1.0, 5.0, 2.8, 3.4, 1.8, 5.0, 2.4], width),
+        aligns=["center", "left", "left", "left", "right", "left", "right"],
+        header_size=12,
+        pad=2.5,
+        leading=1.3,
+        nowrap=frozenset({0, 2, 4, 6}),
+    )
+    fit_table_size(spec, rows, (14, 13, 12))
+    return PagedTable(spec, rows, tail=tail)
+
+
+def _section(text: str) -> list[Flowable]:
+    """A section heading, never alone at a page foot: a new page when less than its table's
+    headings and two rows fit under it."""
+    return [
+        CondPageBreak(5 * cm),
+        para(text, style(BODY_SIZE, bold=True, space_before=10, space_after=4)),
+    ]
+
+
+@in_document_digits
+def province_pdf(
+    data: ProvinceReportData, options: ReportOptions, progress: Progress | None = None
+) -> bytes:
+    """F4: the province's follow-up of its LAOs by district, its LEV Week and the อบจ.'s
+    support, signed by the reporting officer."""
+    width = frame_width(True)
+    story = _header(
+        options,
+        [
+            W.PROVINCE_TITLE,
+            W.PROGRAMME_P1,
+            fy_line(data.fiscal_year, options),
+            scope_line(data.office),
+        ],
+    )
+    story += _section(W.PROVINCE_FOLLOWUP)
+    spec = TableSpec(
+        header=[W.PROVINCE_HEADER],
+        widths=scale_widths([1.0, 5.0, 1.6, 2.6, 2.6, 2.4, 2.0, 3.2], width),
+        aligns=["center", "left", "right", "right", "right", "right", "right", "right"],
+        header_size=12,
+        pad=2.5,
+        leading=1.3,
+        nowrap=frozenset(range(8)),
+    )
+    rows = []
+    for n, d in enumerate(data.districts, start=1):
+        rows.append(
+            Row(
+                [
+                    options.num(str(n)),
+                    district_label(d.district),
+                    count(d.laos, options),
+                    count(d.selected, options),
+                    count(d.met, options),
+                    count(d.planned, options),
+                    count(d.activities, options),
+                    count(d.reported, options),
+                ]
+            )
+        )
+    t = data.total
+    rows.append(
+        Row(
+            [
+                W.GRAND_TOTAL_PROVINCE,
+                "",
+                count(t.laos, options),
+                count(t.selected, options),
+                count(t.met, options),
+                count(t.planned, options),
+                count(t.activities, options),
+                count(t.reported, options),
+            ],
+            "total",
+            span=2,
+        )
+    )
+    rows.append(
+        Row(
+            [
+                W.PERCENT_OF_LAOS,
+                "",
+                "",
+                _percent(t.selected, t.laos, options),
+                _percent(t.met, t.laos, options),
+                _percent(t.planned, t.laos, options),
+                "",
+                _percent(t.reported, t.laos, options),
+            ],
+            "total",
+            span=2,
+        )
+    )
+    fit_table_size(spec, rows, (14, 13, 12))
+    story.append(PagedTable(spec, rows, progress=progress))
+    story += _section(W.PROVINCE_WEEK)
+    story.append(para(W.PROVINCE_WEEK_NAME, style(BODY_SIZE, space_after=4)))
+    story.append(_activity_table(_activity_rows(data.own, options), width))
+    pao = W.PROVINCE_PAO + (f" ({data.pao_name})" if data.pao_name else "")
+    story += _section(pao)
+    name, position = _signer(options, data.office)
+    tail: list[Flowable] = [
+        Spacer(1, 6),
+        para(as_of_line(options), style(BODY_SIZE - 2)),
+        Spacer(1, 0.4 * cm),
+        signature_block(name, position, caption="ผู้รายงาน"),
+    ]
+    story.append(_activity_table(_activity_rows(data.pao, options), width, tail))
+    return build_pdf(
+        story,
+        landscape_page=True,
+        options=options,
+        title=f"{W.PROVINCE_TITLE} {data.office.name} {data.fiscal_year}",
+    )
+
+
 # ---- P5 Soft Power -------------------------------------------------------------------------
 
 
@@ -662,11 +835,23 @@ def kpi_value_text(line: KpiLine, value: Any, options: ReportOptions) -> str:
     return str(value)
 
 
+def kpi_title(data: KpiData, options: ReportOptions) -> str:
+    """ "รายงานผลตัวชี้วัด"; a monthly report says its month: "แบบรายงานผลการดำเนินงานวัดและ
+    ชุมชน ประจำเดือนกรกฎาคม พ.ศ. ๒๕๖๘"."""
+    if data.month is None:
+        return W.KPI_TITLE
+    year, month = data.month
+    title = (data.form_name or W.KPI_TITLE).replace(" (รายเดือน)", "")
+    return title + options.num(f" ประจำเดือน{MONTHS_FULL[month - 1]} พ.ศ.{NBSP}{be_year(year)}")
+
+
 @in_document_digits
 def kpi_pdf(data: KpiData, options: ReportOptions, progress: Progress | None = None) -> bytes:
     wide = data.consolidated
     width = frame_width(wide)
-    story = _header(options, [W.KPI_TITLE, data.programme_name, scope_line(data.office)])
+    story = _header(
+        options, [kpi_title(data, options), data.programme_name, scope_line(data.office)]
+    )
     if wide:
         story.append(
             para(

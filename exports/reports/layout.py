@@ -952,17 +952,32 @@ def _fit_free_columns(spec: TableSpec, rows: list[Row], need: list[float]) -> No
         left = total - sum(widths)
         if left < 0:
             return None
-        step = max(left / 40, 2.0)
+        # the heading row is as tall as its tallest heading: widen every tallest heading just
+        # enough to lose a line, while the width lasts
         while left > 1e-6:
-            tallest = max(range(count), key=lambda i: (head_of(i, widths[i]), i in free))
-            before = head_of(tallest, widths[tallest])
-            piece = min(step, left)
-            widths[tallest] += piece
-            left -= piece
-            if head_of(tallest, widths[tallest]) == before and all(
-                head_of(i, widths[i]) <= 1 for i in range(count)
-            ):
+            tallest = max(head_of(i, widths[i]) for i in range(count))
+            if tallest <= 1:
                 break
+            extra_for: dict[int, float] = {}
+            for i in range(count):
+                if head_of(i, widths[i]) < tallest:
+                    continue
+                low, high = widths[i], widths[i] + left
+                if head_of(i, high) >= tallest:
+                    extra_for = {}
+                    break  # a heading broken by hand, or too long: no gain
+                for _step in range(14):
+                    mid = (low + high) / 2
+                    if head_of(i, mid) < tallest:
+                        high = mid
+                    else:
+                        low = mid
+                extra_for[i] = high - widths[i]
+            if not extra_for or sum(extra_for.values()) > left:
+                break
+            for i, extra_width in extra_for.items():
+                widths[i] += extra_width
+                left -= extra_width
         if left > 1e-6:  # the rest to the text columns by their text lengths
             weight = {i: sum(sum(w) for w in texts[i]) or 1.0 for i in free}
             whole = sum(weight.values())

@@ -11,7 +11,13 @@ from openpyxl import Workbook
 
 from exports.reports import wording as W
 from exports.reports.calendar import STATE_TH, month_title
-from exports.reports.documents import notice_date_line, notice_paragraphs, scope_line
+from exports.reports.documents import (
+    district_label,
+    kpi_title,
+    notice_date_line,
+    notice_paragraphs,
+    scope_line,
+)
 from exports.reports.options import ReportOptions
 from exports.xlsx.sheets import Column, SheetWriter, safe_sheet_title
 from lev_desktop.progress import Progress
@@ -304,7 +310,7 @@ def kpi_sheet(wb: Workbook, data: Any, options: ReportOptions, progress: Progres
     writer = SheetWriter(
         ws,
         columns,
-        title_lines=[W.KPI_TITLE, data.programme_name, scope_line(data.office)],
+        title_lines=[kpi_title(data, options), data.programme_name, scope_line(data.office)],
         thai_digits=options.thai_digits,
     )
     n = 0
@@ -382,6 +388,73 @@ def calendar_sheet(
     writer.finish()
 
 
+def province_sheet(
+    wb: Workbook, data: Any, options: ReportOptions, progress: Progress | None
+) -> None:
+    """F4 in two sheets: the follow-up of the LAOs by district, and the activities of the
+    province (LEV Week) and of its อบจ."""
+    ws = wb.create_sheet(safe_sheet_title("F4 ติดตามผล อปท."))
+    columns = _columns(W.PROVINCE_HEADER, ["int", "text", "int", "int", "int", "int", "int", "int"])
+    writer = SheetWriter(
+        ws,
+        columns,
+        title_lines=[
+            W.PROVINCE_TITLE,
+            W.PROGRAMME_P1 + " " + _fy(data.fiscal_year),
+            scope_line(data.office),
+            W.PROVINCE_FOLLOWUP,
+        ],
+        thai_digits=options.thai_digits,
+    )
+    for n, d in enumerate(data.districts, start=1):
+        writer.add(
+            [
+                n,
+                district_label(d.district),
+                d.laos,
+                d.selected,
+                d.met,
+                d.planned,
+                d.activities,
+                d.reported,
+            ]
+        )
+    t = data.total
+    writer.add(
+        [
+            None,
+            W.GRAND_TOTAL_PROVINCE,
+            t.laos,
+            t.selected,
+            t.met,
+            t.planned,
+            t.activities,
+            t.reported,
+        ],
+        kind="total",
+    )
+    _signer_lines(writer, options, data.office)
+    writer.finish()
+    for heading, acts, name in (
+        (W.PROVINCE_WEEK, data.own, "F4 LEV Week"),
+        (W.PROVINCE_PAO, data.pao, "F4 อบจ."),
+    ):
+        ws = wb.create_sheet(safe_sheet_title(name))
+        columns = _columns(
+            W.PROVINCE_ACTIVITY_HEADER, ["int", "text", "date", "text", "int", "text", "money"]
+        )
+        lines = [W.PROVINCE_TITLE, scope_line(data.office), heading]
+        if acts is data.own:
+            lines.append(W.PROVINCE_WEEK_NAME)
+        writer = SheetWriter(ws, columns, title_lines=lines, thai_digits=options.thai_digits)
+        for n, a in enumerate(acts, start=1):
+            writer.add([n, a.title, a.held_on, a.place, a.participants, a.outputs, a.budget_spent])
+        if not acts:
+            for n in range(1, 4):
+                writer.add([n, None, None, None, None, None, None])
+        writer.finish()
+
+
 SHEETS = {
     "plan": plan_sheet,
     "summary": summary_sheet,
@@ -389,6 +462,8 @@ SHEETS = {
     "monitoring": monitoring_sheet,
     "softpower": softpower_sheet,
     "kpi": kpi_sheet,
+    "monthly": kpi_sheet,
+    "province": province_sheet,
     "calendar": calendar_sheet,
 }
 

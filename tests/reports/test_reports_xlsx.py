@@ -15,7 +15,7 @@ from exports.reports import ReportOptions, ReportRequest, generate
 from exports.xlsx.sheets import DATE_FORMAT, DATE_FORMAT_THAI
 from lev_desktop.thai_format import document_digits
 
-from .conftest import ACTIVITY, FORMULA_TEXT, LOCATION, PROJECT, needs_soffice
+from .conftest import ACTIVITY, FORMULA_TEXT, LOCATION, PROJECT, needs_soffice, store_for
 
 
 def make(store, kind, tmp_path, office="4801006", **opts) -> Path:
@@ -117,12 +117,16 @@ def test_libreoffice_reads_the_monitoring_table(demo_store, tmp_path):
         assert got[7] == format_date(want.reported_on, "short", thai=True)
 
 
-def test_every_kind_makes_an_xlsx(demo_store, tmp_path):
+def test_every_kind_makes_an_xlsx(request, tmp_path):
     from exports.reports import KINDS
 
     for kind in KINDS:
-        office = "D4801" if kind in ("monitoring", "calendar", "softpower") else "4801006"
-        path = make(demo_store, kind, tmp_path, office=office)
+        office = (
+            "D4801" if kind in ("monitoring", "calendar", "softpower", "monthly") else "4801006"
+        )
+        if kind == "province":
+            office = "P48"
+        path = make(store_for(request, kind), kind, tmp_path, office=office)
         wb = openpyxl.load_workbook(path)
         assert wb.worksheets and wb.worksheets[0].max_row > 3
         for ws in wb.worksheets:
