@@ -79,6 +79,12 @@ class RowSpool:
             return block
 
     def get(self, block: Block) -> list[tuple[Any, ...]]:
+        """The rows stored with ``put_blob(dump(rows))``."""
+        rows: list[tuple[Any, ...]] = pickle.loads(self.get_bytes(block))  # digest checked
+        return rows
+
+    def get_bytes(self, block: Block) -> bytes:
+        """The bytes stored in ``block``, exactly as they were put (else SpoolError)."""
         with self._lock:
             if self._file is None:
                 raise SpoolError("spool closed")
@@ -89,8 +95,7 @@ class RowSpool:
                 raise SpoolError(exc.errno, exc.strerror, exc.filename) from exc
         if len(data) != block.size or self._digest(data) != block.digest:
             raise SpoolError("the import's temporary file was changed")
-        rows: list[tuple[Any, ...]] = pickle.loads(data)
-        return rows
+        return bytes(data)
 
     def close(self) -> None:
         with self._lock:

@@ -8,7 +8,9 @@ import errno
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select
 
+from db.models_exchange import ReceivedPackage
 from lev_desktop.errors import describe_error
 from lev_desktop.exchange import importer, spool
 from lev_desktop.exchange.exporter import export_package
@@ -69,3 +71,22 @@ def test_a_spooled_block_changed_before_the_commit_is_refused_not_read(tmp_path)
     assert message and any(0x0E00 <= ord(ch) < 0x0E80 for ch in message), message
     disk_full = describe_error(spool.SpoolError(errno.ENOSPC, "No space left on device"))
     assert disk_full == describe_error(OSError(errno.ENOSPC, "No space left on device"))
+
+
+def test_received_files_are_kept_exactly_when_written_in_batches(tmp_path, monkeypatch):
+    """The files as received wait in the spool and their history rows are written a few at a
+    time: every package's stored file is the very file that was checked."""
+    district = make_district(tmp_path / "district.db")
+    paths = []
+    for n, code in enumerate(("4801001", "4801002", "4801003"), start=1):
+        lao = make_lao(tmp_path / f"{code}.db", code, seed=n)
+        paths.append(export_package(lao, "D4801", tmp_path / f"{code}.levpkg").path)
+        lao.dispose()
+    monkeypatch.setattr(importer, "RECEIVED_BATCH", 2)  # 3 packages: a batch and a rest
+    _plan, result = importer.import_files(district, paths, trust=True)
+    assert len(result.imported) == 3
+    with district.read() as session:
+        rows = session.execute(select(ReceivedPackage.file_name, ReceivedPackage.payload)).all()
+    stored = dict(rows)
+    assert stored == {path.name: path.read_bytes() for path in paths}
+    district.dispose()
