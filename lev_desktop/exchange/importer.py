@@ -400,6 +400,7 @@ class _State:
         self.chunks: dict[int, Chunk] = {}  # by number, for comparing a record given twice
         self.next_chunk = 0
         self.current: tuple[Chunk, Payload] | None = None  # the payload being compared
+        self._read_back: tuple[int, list[tuple[Any, ...]]] | None = None  # find_row's last block
         self.parts_left: dict[str, int] | None = None  # sender → its parts still to compare
 
     def remember(self, table: str, rid: str, value: tuple[str, int, int]) -> None:
@@ -435,11 +436,12 @@ class _State:
             rows = payload.rows()
         else:
             found = self.chunks.get(number)
-            if found is None:
+            if found is None or found.block is None:
                 return None
-            if found.block is None:
-                return None
-            chunk, rows = found, found.spool.get(found.block)
+            if self._read_back is None or self._read_back[0] != number:
+                # (read back once for all the rows of a payload given again, not once per row)
+                self._read_back = (number, found.spool.get(found.block))
+            chunk, rows = found, self._read_back[1]
         if chunk.last and rid in chunk.last:
             return rows[chunk.last[rid]]
         for row, mode in zip(rows, chunk.modes, strict=False):

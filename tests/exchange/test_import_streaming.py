@@ -90,3 +90,18 @@ def test_received_files_are_kept_exactly_when_written_in_batches(tmp_path, monke
     stored = dict(rows)
     assert stored == {path.name: path.read_bytes() for path in paths}
     district.dispose()
+
+
+def test_two_full_packages_of_one_office_in_one_import(offices, tmp_path):
+    """The second package's records are compared with the first's, read back from the spool:
+    all unchanged, nothing counted twice, the database as after the first alone."""
+    lao, district = offices
+    first = export_package(lao, "D4801", tmp_path / "first.levpkg").path
+    second = export_package(lao, "D4801", tmp_path / "second.levpkg").path
+    plan = importer.preview(district, [first, second])
+    one, two = (package.parts[0].counts for package in plan.packages)
+    assert one["new"] > 100 and one["unchanged"] == 0
+    assert two["new"] == two["updated"] == two["conflicts"] == 0
+    assert two["unchanged"] == one["new"]
+    result = importer.commit(district, plan, trust=True)
+    assert len(result.imported) == 2 and result.counts()["new"] == one["new"]
