@@ -421,7 +421,7 @@ def _message(exc: BaseException, fallback: str) -> str:
 
 
 def _table_label(table: str) -> str:
-    from lev_desktop.exchange.importer import _table_label as label
+    from lev_desktop.exchange.payloads import table_label as label
 
     return label(table)
 
