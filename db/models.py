@@ -31,6 +31,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
+from lev_desktop.domain.form_status import FormStatus
+
 NAMING = {
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_N_name)s",
@@ -62,14 +64,6 @@ class Synced:
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
     updated_by: Mapped[str] = mapped_column(String(120), default="")
     deleted: Mapped[bool] = mapped_column(Boolean, default=False)
-
-
-class FormStatus:
-    DRAFT = "draft"
-    COMPLETE = "complete"
-    SENT = "sent"
-    RETURNED = "returned"
-    ALL = (DRAFT, COMPLETE, SENT, RETURNED)
 
 
 class Office(Synced, Base):

@@ -257,6 +257,30 @@ def _raw_dates(
         raise ValueError(f"unknown deadline rule type {kind!r} in {obligation.code}")
 
 
+def due_of_period(obligation: Obligation, period: str, near: dt.date) -> dt.date | None:
+    """The first due date of ``obligation`` whose form period is ``period`` (looked for
+    around ``near``): the due date of an obligation *instance*. A rule that repeats one period
+    in rounds ("every 5th and 15th until every LAO has reported") is due at its first round;
+    the province's report of the LAOs' July forms asks the LAOs for July's due date."""
+    if obligation.form is None:
+        return None
+    start, end = near - dt.timedelta(days=1200), near + dt.timedelta(days=400)
+    for _first, due, _time in _raw_dates(obligation, start, end):
+        if due > end:
+            break
+        if period_for(obligation, due) == period:
+            return due
+    return None
+
+
+def first_due_of_period(obligation: Obligation, deadline: Deadline) -> dt.date:
+    """The due date of the instance ``deadline`` belongs to (itself, or an earlier round)."""
+    if obligation.form is None:
+        return deadline.due
+    found = due_of_period(obligation, deadline.period, deadline.due)
+    return found if found is not None and found <= deadline.due else deadline.due
+
+
 def _dates_in_range(
     obligation: Obligation, start: dt.date, end: dt.date, stop: dt.date | None
 ) -> Iterator[Deadline]:

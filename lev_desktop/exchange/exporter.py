@@ -27,8 +27,8 @@ from db.models import (
 )
 from db.models_exchange import ReceivedPackage, SentPackage
 from db.store import Store
+from lev_desktop.exchange import deliveries, keys
 from lev_desktop.exchange import format as fmt
-from lev_desktop.exchange import keys
 from lev_desktop.exchange.jurisdiction import OfficeInfo, is_below
 from lev_desktop.exchange.records import MODELS, dump_lines
 from lev_desktop.i18n import _
@@ -54,6 +54,7 @@ class ExportResult:
     counts: dict[str, int]
     embedded: list[dict[str, Any]] = field(default_factory=list)
     note: str = ""
+    fulfilment: deliveries.Fulfilment | None = None  # what it fulfils (marked sent)
 
     @property
     def total(self) -> int:
@@ -229,6 +230,38 @@ def _load_parts(session, stored: list[ReceivedPackage]) -> list[fmt.Part]:
     return parts
 
 
+def plan_export(
+    store: Store,
+    recipient: str,
+    *,
+    since_last: bool = False,
+    programmes: list[str] | None = None,
+    fiscal_years: list[int] | None = None,
+    down: bool = False,
+    today: dt.date | None = None,
+) -> deliveries.Fulfilment:
+    """Before writing: which obligations a package with these choices would fulfil (the
+    export screen shows it, and warns when it fulfils none)."""
+    try:
+        place, relation = deliveries.check_recipient(store, recipient, down=down)
+    except deliveries.RecipientError as exc:
+        raise ExportError(str(exc)) from exc
+    me = this_office_info(store)
+    with store.read() as session:
+        since = None
+        if since_last:
+            previous = last_sent(store, place.code)
+            since = previous.started_at if previous is not None else None
+        ids = _programme_ids(session, programmes)
+        rows = _select_rows(session, FormSubmission, me.code, since, ids, fiscal_years)
+        forms = deliveries.destined(session, me, place.level, deliveries.complete_forms(rows))
+        relayed: list[deliveries.OwnedForm] = []
+        if relation == "reports_to":
+            stored = _packages_to_forward(session, me, place.code, since is not None)
+            relayed = deliveries.relayed_forms(session, [p.uuid for p in stored])
+    return deliveries.describe(store, place, relation, forms, relayed, today=today)
+
+
 def export_package(
     store: Store,
     recipient: str,
@@ -238,7 +271,13 @@ def export_package(
     programmes: list[str] | None = None,
     fiscal_years: list[int] | None = None,
     progress: Progress | None = None,
+    down: bool = False,
+    check_route: bool = True,
 ) -> ExportResult:
+    """Writes the package. ``recipient`` must be an office above this one on the route (or,
+    with ``down``, an office below it: reviews and programmes); ``check_route=False`` lets a
+    test write a package for any code. Only a package to the office this one reports to
+    records its complete forms as sent."""
     progress = progress or Progress()
     recipient = (recipient or "").strip()
     me = this_office_info(store)
@@ -246,12 +285,20 @@ def export_package(
         raise ExportError(_("Please choose the office the package is for."))
     if recipient == me.code:
         raise ExportError(_("A package cannot be addressed to this office itself."))
+    relation = ""
+    place = None
+    if check_route:
+        try:
+            place, relation = deliveries.check_recipient(store, recipient, down=down)
+        except deliveries.RecipientError as exc:
+            raise ExportError(str(exc)) from exc
     out = Path(out)
     if out.suffix != fmt.SUFFIX:
         out = out.with_name(out.name + fmt.SUFFIX)
     key = ensure_key(store, me)
     started = utcnow()
     progress(0, len(MODELS) + 2, _("Collecting records"))
+    form_rows: list[dict[str, Any]] = []
     with store.read() as session:
         previous = session.scalar(
             select(SentPackage)
@@ -281,6 +328,8 @@ def export_package(
                         )
                     )
                 ]
+            if model is FormSubmission:
+                form_rows = rows
             if rows:
                 rows.sort(key=lambda r: r["id"])
                 payloads[f"{fmt.PAYLOAD_DIR}{model.__tablename__}.jsonl"] = dump_lines(rows)
@@ -295,6 +344,17 @@ def export_package(
         )
         embedded = _load_parts(session, stored)
         sequence = int((session.get(Setting, SEQUENCE_SETTING) or Setting(value=0)).value or 0) + 1
+        carried = deliveries.complete_forms(form_rows)
+        if place is not None and relation == "reports_to":
+            carried = deliveries.destined(session, me, place.level, carried)
+        relayed = (
+            deliveries.relayed_forms(session, [p.uuid for p in stored])
+            if relation == "reports_to"
+            else []
+        )
+    fulfilment = (
+        deliveries.describe(store, place, relation, carried, relayed) if place is not None else None
+    )
     package_uuid = str(uuid.uuid4())
     manifest = fmt.build_manifest(
         package_uuid=package_uuid,
@@ -337,11 +397,22 @@ def export_package(
                     embedded=[p.uuid for p in embedded],
                 )
             )
+            if relation == "reports_to":
+                # Only what the package carries, only to the office this one reports to.
+                session.flush()
+                deliveries.record_sent(
+                    session,
+                    office=me.code,
+                    recipient=recipient,
+                    package_uuid=package_uuid,
+                    at=started,
+                    forms=carried,
+                    relayed=relayed,
+                )
         part_path.replace(out)
     finally:
         if part_path.exists():
             part_path.unlink()
-    _mark_deadlines_sent(store, me.code, started, programmes)
     progress(len(MODELS) + 2, len(MODELS) + 2)
     return ExportResult(
         path=out,
@@ -354,40 +425,8 @@ def export_package(
         counts=counts,
         embedded=[{"uuid": p.uuid, "sender": p.sender, "sequence": p.sequence} for p in embedded],
         note=note,
+        fulfilment=fulfilment,
     )
-
-
-def _mark_deadlines_sent(
-    store: Store, office: str, when: dt.datetime, programmes: list[str] | None
-) -> list[tuple[str, str, dt.date]]:
-    """The one place where an export tells the deadlines that this office's reports were sent.
-
-    A package fulfils every reporting obligation of this office (one that sends upwards)
-    whose form is complete, that is not yet marked sent, and that falls due in the year up to
-    the reminder window after the export — limited to the exported programmes when the
-    officer chose some. Returns (programme, obligation, due) of what it marked.
-    """
-    from lev_desktop.deadlines import engine
-
-    day = when.date()
-    marked: list[tuple[str, str, dt.date]] = []
-    chosen = set(programmes or [])
-    items = engine.office_deadlines(
-        store,
-        day - dt.timedelta(days=366),
-        day + dt.timedelta(days=engine.reminder_days(store)),
-        office=office,
-        today_=day,
-    )
-    for item in items:
-        ob = item.obligation
-        if item.incoming or not ob.reporting or item.sent or item.marked or not item.form_done:
-            continue
-        if chosen and ob.programme_code not in chosen:
-            continue
-        engine.mark_sent(store, office, ob.code, item.due, when, programme=ob.programme_code)
-        marked.append((ob.programme_code, ob.code, item.due))
-    return marked
 
 
 def sent_history(store: Store) -> list[SentPackage]:

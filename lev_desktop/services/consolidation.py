@@ -7,19 +7,13 @@ figures add up to?*. ``build_board`` answers both in a handful of set-based quer
 (``GROUP BY owner_office``), so its cost grows with the number of records, not with the
 number of queries; nothing here loops over LAOs issuing SQL.
 
-States (one per LAO for the chosen obligation and period):
-
-- ``complete``: the LAO's form arrived (status complete/sent) on or before the due date;
-- ``late`` (ส่งช้า): it arrived after the due date;
-- ``overdue``: the due date has passed and nothing arrived;
-- ``pending``: not due yet and nothing arrived.
-
-When did it "arrive"? As the deadline engine reads it: ``FormSubmission.sent_at``, else
-``completed_at``, else the record's ``updated_at`` (a package import writes records exactly
-as received, so this is the LAO's own time) — unless the exchange recorded importing the
-LAO's package here: then the first import on or after that day is the arrival. Due dates,
-periods and which LAOs an obligation concerns also come from the engine
-(``lev_desktop.deadlines``).
+States (one per LAO for the chosen obligation and period) are the one obligation state of
+``lev_desktop.domain.obligation_state``, read from the deadline engine exactly as the calendar,
+the F3 report and ``lev status`` read them: received (the package that carried the LAO's
+complete form was imported here, judged on time or late by the day the LAO made it), returned
+for correction, in progress, not yet due, due soon, overdue — or done, for an obligation with
+nothing to send. Due dates, periods and which LAOs an obligation concerns also come from the
+engine; the board only adds the figures.
 """
 
 from __future__ import annotations
@@ -29,11 +23,9 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import DateTime, String, column, distinct, func, select, table
-from sqlalchemy import inspect as sa_inspect
+from sqlalchemy import distinct, func, select
 
 from db.models import (
     Activity,
@@ -44,10 +36,14 @@ from db.models import (
     Programme,
 )
 from db.store import Store
-from lev_desktop.deadlines import DeadlineBook, LaoStatus, Obligation, expand, obligations_of
+from lev_desktop.deadlines import DeadlineBook, LaoState, Obligation, expand, obligations_of
 from lev_desktop.deadlines import today as engine_today
+from lev_desktop.deadlines.engine import reminder_days
+from lev_desktop.domain.obligation_state import State
 from lev_desktop.domain.offices import LaoType
 from lev_desktop.i18n import N_, _
+from lev_desktop.services.offices import subordinate_laos
+from lev_desktop.services.programmes import get_programme, list_programmes
 from lev_desktop.thai_format import (
     fiscal_months,
     fiscal_year_label,
@@ -60,44 +56,22 @@ from lev_desktop.thai_format import (
 
 # ---- states --------------------------------------------------------------------------------
 
-
-class State(StrEnum):
-    COMPLETE = "complete"
-    LATE = "late"
-    PENDING = "pending"
-    OVERDUE = "overdue"
-
-    @property
-    def label(self) -> str:
-        return _(STATE_LABELS[self])
-
-
-STATE_LABELS = {
-    State.COMPLETE: N_("Sent on time"),
-    State.LATE: N_("Received late"),
-    State.PENDING: N_("Not yet due"),
-    State.OVERDUE: N_("Overdue"),
-}
-# Display order: good news first, the problem last (the eye ends on red).
-STATE_ORDER = (State.COMPLETE, State.LATE, State.PENDING, State.OVERDUE)
-
-
-def classify(due: dt.date | None, arrived: dt.datetime | dt.date | None, today: dt.date) -> State:
-    """The state of one LAO for one due date."""
-    if arrived is not None:
-        arrived_day = arrived.date() if isinstance(arrived, dt.datetime) else arrived
-        if due is None or arrived_day <= due:
-            return State.COMPLETE
-        return State.LATE
-    if due is not None and today > due:
-        return State.OVERDUE
-    return State.PENDING
+# The states an LAO can be in on the board, in display order: good news first, the problem
+# last (the eye ends on red). Summaries show the ones that occur.
+STATE_ORDER = (
+    State.DONE,
+    State.RECEIVED,
+    State.LATE,
+    State.IN_PROGRESS,
+    State.NOT_YET_DUE,
+    State.DUE_SOON,
+    State.RETURNED,
+    State.OVERDUE,
+)
 
 
 # ---- obligations and due dates -------------------------------------------------------------
-# Dated deadlines and per-LAO completeness come from the deadline engine
-# (``lev_desktop.deadlines``); the board only adds "received late" (done, but after the due
-# date) and the figures.
+# Dated deadlines and per-LAO states come from the deadline engine (``lev_desktop.deadlines``).
 
 
 @dataclass(frozen=True)
@@ -202,9 +176,11 @@ class BoardRow:
     district_code: str | None
     district: str
     state: State | None
-    arrived: dt.date | None
+    arrived: dt.date | None  # the day that counts for on time / late (the LAO made the package)
     due: dt.date | None
     values: dict[str, Decimal | int | None] = field(default_factory=dict)
+    received_on: dt.date | None = None  # this office imported it
+    mark: str = ""  # the reason of a manual mark ("on paper, 12 Sep")
 
     @property
     def type_abbr(self) -> str:
@@ -243,7 +219,7 @@ class GroupSummary:
 
     @property
     def done(self) -> int:
-        return self.counts.get(State.COMPLETE, 0) + self.counts.get(State.LATE, 0)
+        return sum(n for s, n in self.counts.items() if s.fulfilled)
 
 
 @dataclass
@@ -264,7 +240,17 @@ class Board:
 
     @property
     def done(self) -> int:
-        return self.counts.get(State.COMPLETE, 0) + self.counts.get(State.LATE, 0)
+        return sum(n for s, n in self.counts.items() if s.fulfilled)
+
+    @property
+    def shown_states(self) -> list[State]:
+        """The states a summary has a column for: those that occur on this board, and always
+        the fulfilled word of the obligation (received, or done when nothing is sent) and
+        overdue."""
+        main = State.RECEIVED
+        if self.obligation is not None and self.obligation.engine is not None:
+            main = State.RECEIVED if self.obligation.engine.reporting else State.DONE
+        return [s for s in STATE_ORDER if s in (main, State.OVERDUE) or self.counts.get(s)]
 
 
 PLAN_METRICS = (
@@ -328,8 +314,6 @@ def board_laos(
     lao_type: str | None = None,
 ) -> list[Office]:
     """The LAOs under ``office`` (default: this one), narrowed by district and LAO type."""
-    from lev_desktop.services.offices import subordinate_laos
-
     laos = subordinate_laos(store, office)
     if district:
         laos = [o for o in laos if o.district_code == district]
@@ -369,8 +353,6 @@ def build_board(
     its first due period. ``district`` (DOPA code) and ``lao_type`` narrow the LAOs.
     ``today`` defaults to the deadline engine's today (``LEV_TODAY`` pins it).
     """
-    from lev_desktop.services.programmes import get_programme
-
     today = today or engine_today()
     prog = programme if isinstance(programme, Programme) else get_programme(store, programme)
     if prog is None:
@@ -388,18 +370,22 @@ def build_board(
     if chosen is not None and period and due is None:
         raise LookupError(period)
 
-    # Who is concerned, and who has sent: the deadline engine's per-LAO completeness.
-    arrivals: dict[str, tuple[LaoStatus, dt.date | None]] = {}
+    # Who is concerned, and each one's state: the deadline engine, as everywhere.
+    states: dict[str, LaoState] = {}
     if chosen is not None and chosen.engine is not None:
-        book = DeadlineBook(store, office=office, today_=today, programmes=[prog.id])
+        book = DeadlineBook(
+            store,
+            office=office,
+            today_=today,
+            programmes=[prog.id],
+            soon_days=reminder_days(store),
+        )
         laos = [
             _LaoRef(x.code, x.name, x.lao_type, x.district_code)
             for x in book.laos_for(chosen.engine)
         ]
         if due is not None:
-            for s in book.lao_states(chosen.engine, due.due, due.period):
-                arrivals[s.code] = (s.state, s.reported_on)
-            arrivals = _with_receipts(store, arrivals)
+            states = {s.code: s for s in book.lao_states(chosen.engine, due.due, due.period)}
     else:
         laos = [
             _LaoRef(o.code, o.name, o.lao_type, o.district_code)
@@ -423,12 +409,7 @@ def build_board(
     for lao in laos:
         if lao.district_code not in district_names:
             district_names[lao.district_code] = district_name(lao.district_code)
-        state = arrived = None
-        if due is not None:
-            status, reported = arrivals.get(lao.code, (None, None))
-            if status == LaoStatus.DONE:
-                arrived = reported or due.due  # done without a date: take it as on time
-            state = classify(due.due, arrived, today)
+        found = states.get(lao.code)
         rows.append(
             BoardRow(
                 code=lao.code,
@@ -436,10 +417,12 @@ def build_board(
                 lao_type=lao.lao_type,
                 district_code=lao.district_code,
                 district=district_names[lao.district_code],
-                state=state,
-                arrived=arrived,
+                state=found.state if found else None,
+                arrived=found.fulfilled_on if found and found.state.fulfilled else None,
                 due=due.due if due else None,
                 values={**blank, **values.get(lao.code, {})},
+                received_on=found.received_on if found else None,
+                mark=found.mark.reason if found and found.mark else "",
             )
         )
     rows.sort(key=lambda r: (r.district_code or "", r.code))
@@ -487,43 +470,6 @@ def _store_fiscal_year(store: Store) -> int:
 
     stored = store.get_setting("fiscal_year")
     return int(stored) if stored else fy_of(dt.date.today())
-
-
-# What the exchange records of imported packages (``exchange_received``: sender, imported_at).
-# Read through a bare table description so the board does not depend on the exchange code;
-# a database without the table (no import yet, or an older schema) is simply skipped.
-_RECEIVED = table(
-    "exchange_received",
-    column("sender", String),
-    column("imported_at", DateTime),
-    column("result", String),
-)
-
-
-def _with_receipts(
-    store: Store, arrivals: dict[str, tuple[LaoStatus, dt.date | None]]
-) -> dict[str, tuple[LaoStatus, dt.date | None]]:
-    """Where this office imported an LAO's packages, the form "arrived" with the first package
-    imported on or after the day the LAO completed it, not on the LAO's own date."""
-    done = [code for code, (status, _day) in arrivals.items() if status == LaoStatus.DONE]
-    if not done or not sa_inspect(store.engine).has_table("exchange_received"):
-        return arrivals
-    received: dict[str, list[dt.date]] = defaultdict(list)
-    query = select(_RECEIVED.c.sender, _RECEIVED.c.imported_at).where(
-        _RECEIVED.c.result == "imported", *_owner_filter(_RECEIVED.c.sender, done)
-    )
-    wanted = set(done)
-    with store.read() as s:
-        for sender, imported_at in s.execute(query):
-            if sender in wanted and imported_at is not None:
-                received[sender].append(imported_at.date())
-    out = dict(arrivals)
-    for code, days in received.items():
-        status, reported = arrivals[code]
-        later = sorted(d for d in days if reported is None or d >= reported)
-        if later:
-            out[code] = (status, later[0])
-    return out
 
 
 def district_name(code: str | None) -> str:
@@ -781,7 +727,7 @@ def district_table(board: Board, *, indicators: bool = True) -> tuple[list[str],
     metrics = [m for m in board.metrics if indicators or not m.key.startswith("kpi:")]
     headers = (
         [_("District"), _("LAOs")]
-        + [s.label for s in STATE_ORDER]
+        + [s.label for s in board.shown_states]
         + [_("Share sent")]
         + [metric_title(m) for m in metrics]
     )
@@ -791,7 +737,7 @@ def district_table(board: Board, *, indicators: bool = True) -> tuple[list[str],
         share = group.done * 100 / group.laos if group.laos else 0
         rows.append(
             [group.label, format_number(group.laos)]
-            + [format_number(group.counts.get(s, 0)) for s in STATE_ORDER]
+            + [format_number(group.counts.get(s, 0)) for s in board.shown_states]
             + [f"{format_number(share, 1)} %"]
             + [format_metric(group.totals.get(m.key), m, total=True) for m in metrics]
         )
@@ -835,8 +781,6 @@ def indicator_table(board: Board) -> tuple[list[str], list[list[str]]]:
 
 def programmes_for_board(store: Store) -> list[Programme]:
     """Programmes with at least one LAO obligation or figure: the board's programme list."""
-    from lev_desktop.services.programmes import list_programmes
-
     return [
         p
         for p in list_programmes(store, active_only=True)
@@ -857,7 +801,6 @@ __all__ = [
     "board_laos",
     "board_obligations",
     "build_board",
-    "classify",
     "combine",
     "metrics_for",
     "programmes_for_board",

@@ -20,7 +20,6 @@ from typing import Any
 from sqlalchemy import func, or_, select
 
 from db.models import (
-    FormStatus,
     FormSubmission,
     KpiValue,
     Office,
@@ -30,6 +29,7 @@ from db.models import (
 )
 from db.store import Store
 from lev_desktop.domain import form_status
+from lev_desktop.domain.form_status import FormStatus
 from lev_desktop.domain.validation import (
     Problem,
     is_repeated,

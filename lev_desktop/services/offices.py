@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 
 from sqlalchemy import select
 
 from db.models import Office
+from db.models_deadlines import OfficeSince
 from db.store import Store
+from lev_desktop.deadlines.engine import set_since
 from lev_desktop.domain.offices import LaoType, Level, parse_lao_type, reporting_parent_level
 from lev_desktop.i18n import _
 from lev_desktop.services import programmes
@@ -67,8 +70,13 @@ def initialise(
     province_code: str | None = None,
     district_code: str | None = None,
     officer: str = "",
+    since: dt.date | None = None,
 ) -> Office:
-    """First start: records which office this database belongs to and seeds the programmes."""
+    """First start: records which office this database belongs to and seeds the programmes.
+
+    ``since``: the day the office begins using the app (the setup wizard and ``lev init``
+    give today): obligations that fell due before it are not applicable to it.
+    """
     if store.office_code and store.office_code != code:
         raise SetupError(
             _("This database already belongs to office {code}").format(code=store.office_code)
@@ -103,6 +111,8 @@ def initialise(
         office.parent_code = parent
         office.province_code = province_code or (district_code[:2] if district_code else None)
         office.district_code = district_code
+    if since is not None:
+        set_since(store, code, since, source="setup")
     programmes.seed_builtins(store)
     return get_office(store, code)  # type: ignore[return-value]
 
@@ -132,10 +142,12 @@ def add_lao(
     return get_office(store, code)  # type: ignore[return-value]
 
 
-def add_laos(store: Store, rows: list[dict]) -> int:
+def add_laos(store: Store, rows: list[dict], *, since: dt.date | None = None) -> int:
     """Adds (or updates) many LAOs in ONE transaction: all of them or none (list import).
 
-    Each row: code, name, lao_type, district_code, province_code (optional).
+    Each row: code, name, lao_type, district_code, province_code (optional). ``since``: the
+    day the LAOs new to this list are followed from (the LAO list screen gives today);
+    obligations that fell due before it are not applicable to them.
     """
     types = [parse_lao_type(row["lao_type"]) for row in rows]  # fail before writing anything
     me = this_office(store)
@@ -163,6 +175,8 @@ def add_laos(store: Store, rows: list[dict]) -> int:
                 office = Office(code=code)
                 session.add(office)
                 known[code] = office
+                if since is not None and session.get(OfficeSince, code) is None:
+                    session.add(OfficeSince(office_code=code, since=since, source="list"))
             office.name = row["name"]
             office.level = Level.LAO.value
             office.lao_type = type_value.value

@@ -28,7 +28,6 @@ from sqlalchemy.orm import Session
 from db.models import (
     Activity,
     AuditEntry,
-    FormStatus,
     FormSubmission,
     Monitoring,
     Office,
@@ -40,6 +39,7 @@ from db.models import (
 )
 from db.store import ForeignRecordError, Store
 from lev_desktop.domain import form_status
+from lev_desktop.domain.form_status import FormStatus
 from lev_desktop.domain.validation import (
     Problem,
     validate_activity,

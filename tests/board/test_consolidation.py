@@ -9,7 +9,8 @@ from decimal import Decimal
 
 import pytest
 
-from db.models import FormStatus, FormSubmission, Office
+from db.models import FormSubmission, Office
+from lev_desktop.domain.form_status import FormStatus
 from lev_desktop.services import consolidation as c
 from lev_desktop.services.consolidation import State
 from lev_desktop.services.programmes import builtin_id

@@ -8,7 +8,7 @@ from conftest import cell_editor, settle, type_into_cell, type_text
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
 
-from db.models import FormStatus
+from lev_desktop.domain.form_status import FormStatus
 from lev_desktop.services import plans as ps
 from lev_desktop.services.programmes import builtin_id
 from lev_desktop.thai_format import parse_number

@@ -8,8 +8,9 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import select
 
-from db.models import Activity, AuditEntry, FormStatus, PlanItem
+from db.models import Activity, AuditEntry, PlanItem
 from db.store import ForeignRecordError, Store
+from lev_desktop.domain.form_status import FormStatus
 from lev_desktop.services import plans as ps
 from lev_desktop.services.programmes import builtin_id
 

@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from db.models import FormStatus
+from lev_desktop.domain.form_status import FormStatus
 from lev_desktop.domain.offices import Level
 from lev_desktop.i18n import N_, _
 from lev_desktop.services import offices as office_service

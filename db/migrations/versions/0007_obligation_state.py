@@ -1,0 +1,83 @@
+"""obligation states: form deliveries, office start dates, the reason of a manual mark
+
+Revision ID: 0007
+Revises: 0006
+
+Marks written by the exports of earlier versions (an export marked every complete obligation
+sent, whatever the package held) stay, as manual marks whose reason says so: the officer can
+see them and undo them; nothing is silently lost or silently trusted.
+"""
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0007"
+down_revision = "0006"
+branch_labels = None
+depends_on = None
+
+EARLIER_EXPORT = "บันทึกโดยการส่งออกแพ็กเกจของรุ่นก่อน (ไม่ได้ตรวจว่าแพ็กเกจมีแบบฟอร์มนี้)"
+
+
+def upgrade() -> None:
+    with op.batch_alter_table("obligation_marks", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("reason", sa.Text(), nullable=False, server_default=""))
+    op.execute(
+        sa.text(
+            "UPDATE obligation_marks SET reason = :reason "
+            "WHERE sent_at IN (SELECT started_at FROM exchange_sent)"
+        ).bindparams(reason=EARLIER_EXPORT)
+    )
+    op.create_table(
+        "form_deliveries",
+        sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
+        sa.Column("direction", sa.String(length=8), nullable=False),
+        sa.Column("owner_office", sa.String(length=32), nullable=False),
+        sa.Column("programme_id", sa.String(length=36), nullable=False),
+        sa.Column("form_code", sa.String(length=32), nullable=False),
+        sa.Column("period", sa.String(length=16), nullable=False),
+        sa.Column("package_uuid", sa.String(length=36), nullable=False),
+        sa.Column("counterpart", sa.String(length=32), nullable=False),
+        sa.Column("sent_at", sa.DateTime(), nullable=True),
+        sa.Column("received_at", sa.DateTime(), nullable=True),
+        sa.Column("via", sa.String(length=8), nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_form_deliveries")),
+        sa.UniqueConstraint(
+            "direction",
+            "owner_office",
+            "programme_id",
+            "form_code",
+            "period",
+            "package_uuid",
+            name=op.f("uq_form_deliveries_direction"),
+        ),
+    )
+    op.create_index(
+        "ix_form_deliveries_form",
+        "form_deliveries",
+        ["programme_id", "form_code", "period"],
+        unique=False,
+    )
+    op.create_table(
+        "office_since",
+        sa.Column("office_code", sa.String(length=32), nullable=False),
+        sa.Column("since", sa.Date(), nullable=False),
+        sa.Column("source", sa.String(length=16), nullable=False),
+        sa.PrimaryKeyConstraint("office_code", name=op.f("pk_office_since")),
+    )
+    # The board and the KPI list read one programme's values of one period for every LAO.
+    op.create_index(
+        "ix_kpi_values_programme_period",
+        "kpi_values",
+        ["programme_id", "period", "indicator_code"],
+        unique=False,
+    )
+
+
+def downgrade() -> None:
+    op.drop_index("ix_kpi_values_programme_period", table_name="kpi_values")
+    op.drop_table("office_since")
+    op.drop_index("ix_form_deliveries_form", table_name="form_deliveries")
+    op.drop_table("form_deliveries")
+    with op.batch_alter_table("obligation_marks", schema=None) as batch_op:
+        batch_op.drop_column("reason")
