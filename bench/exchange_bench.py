@@ -176,7 +176,7 @@ def run_size(name: str, count: int, folder: Path, *, upward_import: bool = True)
         statistics.median(f.stat().st_size for f in files) / 1024, 1
     )
 
-    store = _store(folder / "consolidating.db", "province", "C0001")
+    store = _store(folder / "consolidating.db", "province", "C0001", parent="N0001")
     start = time.perf_counter()
     plan = importer.preview(store, files)
     preview_s = time.perf_counter() - start

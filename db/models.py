@@ -28,8 +28,11 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    and_,
+    func,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.sql.elements import ColumnElement
 
 from lev_desktop.domain.form_status import FormStatus
 
@@ -162,6 +165,12 @@ class Activity(Synced, Base):
     problems: Mapped[str] = mapped_column(Text, default="")
     remedies: Mapped[str] = mapped_column(Text, default="")
     attachments: Mapped[list[Any]] = mapped_column(JSON, default=list)
+
+    @classmethod
+    def held(cls) -> ColumnElement[bool]:
+        """An activity counts as held (done / planned, F3's number of activities, the board)
+        when it has a date and a result — ``domain.validation.activity_held`` in SQL."""
+        return and_(cls.held_on.is_not(None), func.trim(func.coalesce(cls.outputs, "")) != "")
 
 
 class Monitoring(Synced, Base):

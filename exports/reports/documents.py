@@ -403,18 +403,18 @@ def monitoring_pdf(
                         date_short(r.plan_made_on, options),
                         count(r.activities, options),
                         reported,
-                        r.note,
+                        r.remark,
                     ]
                 )
             )
     story.append(paged_table(spec, rows, progress))
-    done = sum(1 for r in data.rows if r.reported_on)
+    done = data.reported  # the model's count: the calendar and the board say the same
     story += [
         Spacer(1, 6),
         para(
             options.num(
-                f"อปท. ทั้งหมด {len(data.rows)} แห่ง รายงานผลและปิดประกาศแล้ว {done} แห่ง "
-                f"ยังไม่รายงาน {len(data.rows) - done} แห่ง"
+                f"อปท. ทั้งหมด {len(data.rows)} แห่ง ได้รับแบบติดตามแล้ว {done} แห่ง "
+                f"ยังไม่ได้รับ {len(data.rows) - done} แห่ง"
             ),
             style(BODY_SIZE),
         ),

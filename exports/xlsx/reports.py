@@ -226,7 +226,7 @@ def monitoring_sheet(
                     r.activities,
                     r.reported_on,
                     r.notice_posted_on,
-                    r.note,
+                    r.remark,
                 ]
             )
             if progress is not None and number % 500 == 0:
@@ -339,7 +339,8 @@ def kpi_sheet(wb: Workbook, data: Any, options: ReportOptions, progress: Progres
 def calendar_sheet(
     wb: Workbook, data: Any, options: ReportOptions, progress: Progress | None
 ) -> None:
-    from exports.reports.calendar import STATE_TH, month_title
+    from exports.reports.calendar import month_title
+    from lev_desktop.domain.obligation_state import State
 
     ws = wb.create_sheet(safe_sheet_title("กำหนดส่ง"))
     columns = [
@@ -377,7 +378,7 @@ def calendar_sheet(
                 line.form_name,
                 line.programme,
                 line.sends_to,
-                STATE_TH.get(line.state, line.state),
+                State(line.state).thai,
                 line.laos_done,
                 line.laos_total,
                 line.non_working,

@@ -83,6 +83,20 @@ def local_day(value: dt.datetime | dt.date | str | None) -> dt.date | None:
     return value
 
 
+def _period_day(period: str) -> dt.date:
+    """A day inside a form period, to find its deadline near: FY2568, 2025-07, 2025-09-15."""
+    from lev_desktop.thai_format import fiscal_year_range
+
+    if period.startswith("FY") and period[2:].isdigit():
+        return fiscal_year_range(int(period[2:]))[1]
+    if len(period) == 7:
+        return dt.date(int(period[:4]), int(period[5:7]), 15)
+    try:
+        return dt.date.fromisoformat(period)
+    except ValueError:
+        return today()
+
+
 _DAYS: dict[str, dt.date] = {}
 
 
@@ -589,6 +603,8 @@ class DeadlineBook:
             if ob.form:
                 self._by_form[(ob.programme_code, ob.form)].append(ob)
         self._first_due: dict[tuple[str, str, str], dt.date] = {}
+        self._period_due: dict[tuple[str, str, str], dt.date | None] = {}
+        self._contexts: dict[tuple, _LaoContext] = {}
         self._judged: dict[tuple[Facts, dt.date], Judgement] = {}
 
     def _subordinate_laos(self, me: Office | None) -> list[_Lao]:
@@ -1397,6 +1413,72 @@ class DeadlineBook:
             )
         return out
 
+    def instance(self, office: str, obligation: Obligation, period: str) -> Instance | None:
+        """The instance of ``obligation`` for ``period`` of ``office`` (this office, or an LAO
+        under it), judged; None when the obligation has no deadline in that period."""
+        due = self.due_of(obligation, period)
+        if due is None:
+            return None
+        if office == self.office_code:
+            if self._needs_work(due):
+                self.work(obligation, period)
+            facts = self._own_facts(obligation, period, due)
+            judged = self._judge(facts, due)
+        else:
+            lao = self.lao_by_code.get(office)
+            if lao is None or not obligation.applies_to(lao.lao_type):
+                return None
+            if self._needs_work(due):
+                self.work(obligation, period)
+            facts, judged = self._judged_in(self._context(obligation, period, due), lao)
+        return Instance(office, obligation, period, due, None, judged, facts)
+
+    def due_of(self, obligation: Obligation, period: str) -> dt.date | None:
+        """The due date of ``obligation``'s instance for ``period`` (read once per book)."""
+        key = (obligation.programme_code, obligation.code, period)
+        if key not in self._period_due:
+            self._period_due[key] = due_of_period(obligation, period, _period_day(period))
+        return self._period_due[key]
+
+    def _context(self, obligation: Obligation, period: str, due: dt.date) -> _LaoContext:
+        """``_lao_context``, kept for the book's life (a list of 200 offices × 15 forms asks
+        for the same few contexts again and again)."""
+        key = (obligation.programme_code, obligation.code, period, due)
+        found = self._contexts.get(key)
+        if found is None:
+            found = self._contexts[key] = self._lao_context(obligation, period, due)
+        return found
+
+    def form_obligation(self, programme_id: str, form: str, level: str) -> Obligation | None:
+        """The obligation an office of ``level`` fulfils with ``form`` (F1 → P1.LAO.PLAN)."""
+        for ob in self.obligations:
+            if ob.programme_id == programme_id and ob.form == form and ob.level == level:
+                return ob
+        return None
+
+    @without_gc
+    def form_states(
+        self, offices: Iterable[str], programme_id: str, forms: Iterable[str], period: str
+    ) -> dict[str, dict[str, Instance]]:
+        forms = list(forms)
+        out: dict[str, dict[str, Instance]] = {}
+        for office in offices:
+            level = (
+                self.level.value
+                if office == self.office_code and self.level is not None
+                else Level.LAO.value
+            )
+            found: dict[str, Instance] = {}
+            for form in forms:
+                ob = self.form_obligation(programme_id, form, level)
+                if ob is None and office == self.office_code:
+                    ob = self.form_obligation(programme_id, form, Level.LAO.value)
+                instance = self.instance(office, ob, period) if ob is not None else None
+                if instance is not None:
+                    found[form] = instance
+            out[office] = found
+        return out
+
     def _lao_reported_on(self, lao: _Lao, obligation: Obligation) -> dt.date | None:
         period = period_for(obligation, self.today)
         due = due_of_period(obligation, period, self.today) or self.today
@@ -1522,6 +1604,23 @@ def office_status(
     the fiscal year, with its state and dates (``lev status``)."""
     book = DeadlineBook(store, today_=today_, soon_days=reminder_days(store))
     return book.instances(office or store.office_code or "", fiscal_year)
+
+
+def form_states(
+    store: Store,
+    offices: Iterable[str],
+    programme_id: str,
+    forms: Iterable[str],
+    period: str,
+    *,
+    today_: dt.date | None = None,
+) -> dict[str, dict[str, Instance]]:
+    """office → form code → the instance of the obligation that form fulfils for ``period``
+    (the chips of the F1/F2/F3 and KPI lists). This office's own forms and its LAOs' alike."""
+    book = DeadlineBook(
+        store, today_=today_, soon_days=reminder_days(store), programmes=[programme_id]
+    )
+    return book.form_states(offices, programme_id, forms, period)
 
 
 def reminder_days(store: Store) -> int:

@@ -7,8 +7,9 @@ them into ``Deadline`` objects inside a date range.
 The form period a deadline asks for (the ``FormSubmission.period`` that fulfils it) is fixed
 here, in ``period_for``, so that every area keys forms the same way:
 
-- form period ``fiscal_year`` or ``once``: ``FY<BE year>`` of the programme (or of the due
-  date when the programme has no fiscal year), e.g. ``FY2568``;
+- form period ``fiscal_year``: ``FY<BE year>`` of the programme (or of the due date when the
+  programme has no fiscal year), e.g. ``FY2568``;
+- form period ``once`` (a one-off questionnaire): ``ONCE``, as its values are stored;
 - form period ``monthly``: the month reported on, ``YYYY-MM``. A ``monthly`` rule (a report
   due on day N of every month) is the report *of* the month it is due in (P4: the LAOs'
   report due 1 Jul 2565 is the July report, as the fiscal-year months Oct–Sep are keyed);
@@ -28,6 +29,7 @@ from lev_desktop.domain.offices import LaoType, Level, reporting_parent_level
 from lev_desktop.thai_format import fiscal_year as fiscal_year_of
 from lev_desktop.thai_format import fiscal_year_range
 
+ONCE = "ONCE"  # the period of a one-off questionnaire (P3), as the KPI forms store it
 RULE_TYPES = (
     "once",
     "window",
@@ -207,6 +209,8 @@ def period_for(obligation: Obligation, due: dt.date) -> str:
         return f"{year:04d}-{month:02d}"
     if obligation.form_period == "round":
         return due.isoformat()
+    if obligation.form_period == "once":
+        return ONCE
     fy = obligation.fiscal_year or fiscal_year_of(due)
     return f"FY{fy}"
 

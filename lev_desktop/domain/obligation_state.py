@@ -24,7 +24,7 @@ import datetime as dt
 from dataclasses import dataclass
 from enum import StrEnum
 
-from lev_desktop.i18n import N_, _
+from lev_desktop.i18n import N_, _, in_thai
 
 
 class State(StrEnum):
@@ -43,6 +43,11 @@ class State(StrEnum):
     @property
     def label(self) -> str:
         return _(LABELS[self])
+
+    @property
+    def thai(self) -> str:
+        """The Thai word whatever the interface language (printed documents)."""
+        return in_thai(LABELS[self])
 
     @property
     def fulfilled(self) -> bool:

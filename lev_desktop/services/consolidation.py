@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import distinct, func, select
+from sqlalchemy import case, distinct, func, select
 
 from db.models import (
     Activity,
@@ -123,6 +123,7 @@ def _dues(obligation: Obligation, fiscal_year: int) -> list[DueItem]:
             period == f"FY{fiscal_year}"
             or period in months
             or (len(period) == 10 and start.isoformat() <= period <= end.isoformat())
+            or (period == "ONCE" and start <= d.due <= end)
         )
         if in_year and period not in out:
             out[period] = DueItem(period, d.due, _period_label(period, fiscal_year))
@@ -299,7 +300,7 @@ def _kpi_periods(programme: Programme, fiscal_year: int, period: str | None) -> 
         months = [f"{y:04d}-{m:02d}" for y, m in fiscal_months(fiscal_year)]
         return [period] if period in months else months
     if kpi_period == "once":
-        return ["once", f"FY{fiscal_year}"]
+        return ["ONCE", "once", f"FY{fiscal_year}"]
     return [f"FY{fiscal_year}"]
 
 
@@ -519,7 +520,7 @@ def _figures(
             q = (
                 select(
                     Plan.owner_office,
-                    func.count(Activity.id),
+                    func.count(case((Activity.held(), 1))),  # a date and a result
                     func.sum(Activity.participants),
                     func.sum(Activity.budget_spent),
                 )

@@ -167,6 +167,7 @@ def add_laos(store: Store, rows: list[dict], *, since: dt.date | None = None) ->
             known.update(
                 {o.code: o for o in session.scalars(select(Office).where(Office.code.in_(chunk)))}
             )
+        new_codes: list[str] = []
         for row, type_value in zip(rows, types):
             code = row["code"]
             district_code = row.get("district_code")
@@ -175,8 +176,7 @@ def add_laos(store: Store, rows: list[dict], *, since: dt.date | None = None) ->
                 office = Office(code=code)
                 session.add(office)
                 known[code] = office
-                if since is not None and session.get(OfficeSince, code) is None:
-                    session.add(OfficeSince(office_code=code, since=since, source="list"))
+                new_codes.append(code)
             office.name = row["name"]
             office.level = Level.LAO.value
             office.lao_type = type_value.value
@@ -192,17 +192,29 @@ def add_laos(store: Store, rows: list[dict], *, since: dt.date | None = None) ->
                 office.parent_code = province_offices.get(office.province_code) or (
                     me.code if me and me.level == Level.PROVINCE else None
                 )
+        if since is not None and new_codes:
+            session.flush()
+            followed = set(
+                session.scalars(
+                    select(OfficeSince.office_code).where(OfficeSince.office_code.in_(new_codes))
+                )
+            )
+            session.add_all(
+                OfficeSince(office_code=code, since=since, source="list")
+                for code in new_codes
+                if code not in followed
+            )
     return len(rows)
 
 
-def update_office(store: Store, code: str, **fields: str) -> Office:
-    """Changes this office's own details (name, phone)."""
+def update_office(store: Store, code: str, **fields: str | None) -> Office:
+    """Changes this office's own details (name, phone, whom it reports to)."""
     with store.session() as session:
         office = session.scalar(select(Office).where(Office.code == code))
         if office is None:
             raise SetupError(_("Office {code} is not in this database").format(code=code))
         for key, value in fields.items():
-            if key not in ("name", "phone"):
+            if key not in ("name", "phone", "parent_code"):
                 raise ValueError(key)
             setattr(office, key, value)
     return get_office(store, code)  # type: ignore[return-value]

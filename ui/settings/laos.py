@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from lev_desktop import gazetteer
+from lev_desktop.changes import Changes
 from lev_desktop.domain.offices import LaoType
 from lev_desktop.i18n import _
 from ui.context import AppContext
@@ -222,7 +223,7 @@ class LaoTab(QWidget):
         self.ctx.runner.run(work, on_success=lambda _n: self._changed(), owner=self)
 
     def _changed(self) -> None:
-        self.ctx.data_changed.emit("offices")
+        self.ctx.notify(Changes(offices=True), source=self)
         self.refresh()
 
     # ---- import ----------------------------------------------------------------------

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from lev_desktop.changes import Changes
 from lev_desktop.i18n import _
 from ui.context import AppContext
 from ui.settings.common import fit_columns, make_table, warn
@@ -195,6 +196,9 @@ class LettersTab(QWidget):
         self.ctx.runner.run(
             lambda _p: register_letter(store, **values),
             owner=self,
-            on_success=lambda _l: (self.ctx.data_changed.emit("programmes"), self.refresh()),
+            on_success=lambda _l: (
+                self.ctx.notify(Changes(programmes=True), source=self),
+                self.refresh(),
+            ),
             on_failure=failed,
         )
