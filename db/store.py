@@ -152,6 +152,13 @@ class Store:
     def office_code(self) -> str | None:
         return self._office_code
 
+    def set_identity(self, *, office_code: str | None = None, officer: str | None = None) -> None:
+        """Records which office this database is and who works in it (None: unchanged)."""
+        if office_code is not None:
+            self.set_setting("office_code", office_code)
+        if officer is not None:
+            self.set_setting("officer_name", officer)
+
     def get_setting(self, key: str, default: Any = None) -> Any:
         with self.read() as session:
             row = session.get(Setting, key)
@@ -166,6 +173,16 @@ class Store:
                 row.value = value
         if key in ("office_code", "officer_name"):
             self.reload_identity()
+
+    def set_settings(self, values: dict[str, Any]) -> None:
+        """Writes several settings in one transaction (all or none)."""
+        with self.session() as session:
+            for key, value in values.items():
+                row = session.get(Setting, key)
+                if row is None:
+                    session.add(Setting(key=key, value=value))
+                else:
+                    row.value = value
 
     def settings(self) -> dict[str, Any]:
         with self.read() as session:

@@ -6,8 +6,8 @@ from __future__ import annotations
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from db.store import Store
+from lev_desktop import options
 from lev_desktop.changes import EVERYTHING, Changes
-from lev_desktop.thai_format import fiscal_year
 from ui.workers import Runner
 
 # The navigation entries whose badge counts what needs attention (overdue, due soon,
@@ -27,13 +27,9 @@ class AppContext(QObject):
 
     def __init__(self, store: Store, runner: Runner | None = None, parent: QObject | None = None):
         super().__init__(parent)
-        import datetime as dt
-
         self.store = store
         self.runner = runner or Runner(self)
-        stored = store.get_setting("fiscal_year")
-        self._fiscal_year = int(stored) if stored else fiscal_year(dt.date.today())
-        self._badges_due = False
+        self._fiscal_year = options.fiscal_year(store)
         self._badge_timer = QTimer(self)
         self._badge_timer.setSingleShot(True)
         self._badge_timer.setInterval(0)
@@ -73,7 +69,7 @@ class AppContext(QObject):
         def count(_progress) -> int:
             return len(engine.reminders(store))
 
-        self.runner.run(count, on_success=self.set_badges, owner=self)
+        self.runner.run(count, on_success=self.set_badges)  # the context lives with the app
 
     def set_badges(self, count: int) -> None:
         for key in BADGED_SCREENS:

@@ -1,16 +1,19 @@
 """The main window: navigation pane, work area, status bar.
 
-Screens come from the registry (``ui.screens``) in ``SCREEN_MODULES`` order and
-are built the first time they are shown. A screen module that is not there yet gets an honest
-"not yet available" page. The window calls a screen's ``refresh()`` when it is shown and when
-the fiscal year or the data change, and ``open_item(arg)`` when someone asks
-``ctx.navigate(key, arg)``.
+The window shows at once, before the database is open (start-up: ``ui.app`` opens it on the
+worker meanwhile and the window says so); ``attach(ctx)`` then fills the status bar and builds
+the first screen. Screens come from the registry (``ui.screens.SCREENS``) in its order and are
+built the first time they are shown; a screen that fails to import or to build (a program
+error) gets a page saying so while the others work. The window calls a screen's ``refresh()``
+when it is shown and when the fiscal year or the data change, and ``open_item(arg)`` when
+someone asks ``ctx.navigate(key, arg)``.
 """
 
 from __future__ import annotations
 
 import logging
 import traceback
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QModelIndex, QObject, QRect, QSize, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import (
@@ -38,30 +41,23 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from lev_desktop import APP_NAME
+from lev_desktop import APP_NAME, options
 from lev_desktop.changes import Changes
 from lev_desktop.i18n import _
 from lev_desktop.paths import log_dir, resources_dir
 from lev_desktop.thai_format import fiscal_year as fiscal_year_of
-from ui.context import AppContext
-from ui.screens import SCREEN_MODULES, TITLES, load_screen
+from ui.screens import SCREENS, Screen, screen
+
+if TYPE_CHECKING:
+    # only a type here: importing the context would load the database layer before the
+    # window's first paint
+    from ui.context import AppContext
+    from ui.screens import ScreenFactory
 
 log = logging.getLogger(__name__)
 
 BADGE_ROLE = Qt.ItemDataRole.UserRole + 1
 KEY_ROLE = Qt.ItemDataRole.UserRole
-
-# Icons for screens that are not there yet (a present screen's ScreenSpec.icon wins).
-DEFAULT_ICONS = {
-    "home": "SP_DirHomeIcon",
-    "plans": "SP_FileDialogDetailedView",
-    "activities": "SP_DialogApplyButton",
-    "kpi": "SP_FileDialogInfoView",
-    "calendar": "SP_FileDialogContentsView",
-    "reports": "SP_FileIcon",
-    "exchange": "SP_BrowserReload",
-    "settings": "SP_FileDialogListView",
-}
 
 
 def icon_for(name: str, widget: QWidget) -> QIcon:
@@ -75,7 +71,7 @@ def icon_for(name: str, widget: QWidget) -> QIcon:
 class BadgeDelegate(QStyledItemDelegate):
     """Draws the navigation item and, when it has one, a red count bubble at its right."""
 
-    def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex) -> QSize:  # noqa: N802
+    def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex) -> QSize:
         size = super().sizeHint(option, index)
         return QSize(size.width() + 28, max(size.height(), int(option.fontMetrics.height() * 2.2)))
 
@@ -101,27 +97,22 @@ class BadgeDelegate(QStyledItemDelegate):
         painter.restore()
 
 
-class NotYetPage(QWidget):
-    """An honest page for a screen that this version does not have yet."""
+class BrokenPage(QWidget):
+    """The page of a screen that could not be opened because of a program error."""
 
-    def __init__(self, title: str, *, broken: bool = False, parent: QWidget | None = None):
+    def __init__(self, title: str, parent: QWidget | None = None):
         super().__init__(parent)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(32, 24, 32, 24)
         heading = QLabel(title)
         heading.setObjectName("pageTitle")
         layout.addWidget(heading)
-        if broken:
-            text = _(
+        message = QLabel(
+            _(
                 "This part could not be opened because of a program error. The details are "
                 "in the log folder; the other parts work as usual."
             )
-        else:
-            text = _(
-                "This part is not available yet in this version of LEV Desktop. The other "
-                "parts work as usual."
-            )
-        message = QLabel(text)
+        )
         message.setWordWrap(True)
         layout.addWidget(message)
         layout.addStretch(1)
@@ -136,7 +127,7 @@ class _PaintWatch(QObject):
         super().__init__(parent)
         self.done = False
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if not self.done and event.type() == QEvent.Type.Paint:
             self.done = True
             QTimer.singleShot(0, self.painted.emit)
@@ -144,16 +135,17 @@ class _PaintWatch(QObject):
 
 
 class MainWindow(QMainWindow):
-    first_painted = Signal()
+    first_painted = Signal()  # the window's first paint (start-up measurement)
+    screen_ready = Signal()  # the first screen is built and painted
 
-    def __init__(self, ctx: AppContext, parent: QWidget | None = None):
+    def __init__(self, ctx: AppContext | None = None, parent: QWidget | None = None):
         super().__init__(parent)
-        self.ctx = ctx
+        self._ctx: AppContext | None = None
         self.setWindowTitle(APP_NAME)
-        self.keys = list(SCREEN_MODULES)
+        self.keys = [entry.key for entry in SCREENS]
         self.pages: dict[str, QWidget] = {}
-        self.specs: dict[str, object] = {}
-        self._broken: set[str] = set()
+        # the widget class of each screen whose module was imported (None: it failed)
+        self.classes: dict[str, ScreenFactory | None] = {}
         self._closing = False
 
         central = QWidget()
@@ -172,16 +164,23 @@ class MainWindow(QMainWindow):
         )
         self.nav.setPalette(nav_palette)
         self.stack = QStackedWidget()
+        # what the work area says until the database is open
+        self.waiting = QLabel(_("Opening the database…"))
+        self.waiting.setObjectName("hint")
+        self.waiting.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.waiting.setWordWrap(True)
+        self.stack.addWidget(self.waiting)
         layout.addWidget(self.nav)
         layout.addWidget(self.stack, 1)
         self.setCentralWidget(central)
 
-        # The navigation is built from the registry's titles without importing the screen
-        # modules (start-up time); each module is imported when its screen is first shown,
-        # and the rest right after the first paint (see _preload).
-        for key in self.keys:
-            title = _(TITLES.get(key, key))
-            item = QListWidgetItem(icon_for(DEFAULT_ICONS.get(key, "SP_FileIcon"), self), title)
+        # The navigation is built from the registry without importing the screen modules
+        # (start-up time); each module is imported when its screen is first shown, and the
+        # rest right after the first paint (see _preload).
+        for entry in SCREENS:
+            key = entry.key
+            title = _(entry.title)
+            item = QListWidgetItem(icon_for(entry.icon, self), title)
             item.setData(KEY_ROLE, key)
             item.setData(BADGE_ROLE, 0)
             item.setToolTip(title)
@@ -191,51 +190,72 @@ class MainWindow(QMainWindow):
             self.stack.addWidget(placeholder)
         self._built: set[str] = set()
         self._fit_navigation()
+        self.nav.setEnabled(False)
+        self.stack.setCurrentWidget(self.waiting)
 
         self._build_status_bar()
         self._build_menus()
-
         self.nav.currentRowChanged.connect(self._row_changed)
+
+        self._watch = _PaintWatch(self)
+        self._watch.painted.connect(self.first_painted)
+        self.installEventFilter(self._watch)
+        self.nav.viewport().installEventFilter(self._watch)
+        self.screen_ready.connect(self._preload)
+
+        self.resize(1280, 720)
+        if ctx is not None:
+            self.attach(ctx)
+
+    @property
+    def ctx(self) -> AppContext:
+        assert self._ctx is not None, "the window has no database yet (attach)"
+        return self._ctx
+
+    def set_waiting(self, text: str) -> None:
+        """What the work area says while the database opens (or demo data is made)."""
+        self.waiting.setText(text)
+
+    def attach(self, ctx: AppContext) -> None:
+        """The database is open: fill the status bar and show the first screen."""
+        self._ctx = ctx
         ctx.navigate.connect(self.show_screen)
         ctx.badge_changed.connect(self.set_badge)
         ctx.fiscal_year_changed.connect(self._fiscal_year_changed)
         ctx.changed.connect(self._changed)
         ctx.office_changed.connect(self.load_office)
-
-        self._watch = _PaintWatch(self)
-        self._watch.painted.connect(self.first_painted)
-        self._watch.painted.connect(self._preload)
-        self.installEventFilter(self._watch)
-        self.nav.viewport().installEventFilter(self._watch)
-
-        self.resize(1280, 720)
+        self._sync_year_combo()
+        self.year_combo.setVisible(True)
+        described = ctx.store.describe()
+        self.db_label.setText(_("Database: {name}").format(name=self._short_path(described)))
+        self.db_label.setToolTip(described)
+        self.nav.setEnabled(True)
         self.load_office()
         self.show_screen(self.keys[0])
+        page = self.stack.currentWidget()
+        watch = _PaintWatch(page)
+        watch.painted.connect(self.screen_ready)
+        # The page itself may never paint (a scroll area covering it is opaque): its first
+        # painted part counts.
+        for part in [page, *page.findChildren(QWidget)]:
+            part.installEventFilter(watch)
 
     # ---- registry --------------------------------------------------------------------
-    def _spec(self, key: str):
-        if key not in self.specs:
+    def _class(self, key: str) -> ScreenFactory | None:
+        if key not in self.classes:
             try:
-                self.specs[key] = load_screen(key)
+                self.classes[key] = screen(key).load()
             except Exception:
                 log.error("screen %s failed to import:\n%s", key, traceback.format_exc())
-                self.specs[key] = None
-                self._broken.add(key)
-            spec = self.specs[key]
-            if spec is not None:  # the screen's own title and icon win over the registry's
-                item = self.nav.item(self.keys.index(key))
-                item.setText(_(spec.title))
-                item.setToolTip(_(spec.title))
-                icon = icon_for(spec.icon, self)
-                if not icon.isNull():
-                    item.setIcon(icon)
-        return self.specs[key]
+                self.classes[key] = None
+        return self.classes[key]
 
     def _preload(self) -> None:
-        """Imports the remaining screen modules one per event-loop turn after the first paint."""
-        pending = [key for key in self.keys if key not in self.specs]
+        """Imports the remaining screen modules one per event-loop turn once the first screen
+        is painted."""
+        pending = [key for key in self.keys if key not in self.classes]
         if pending and not self._closing:
-            self._spec(pending[0])
+            self._class(pending[0])
             QTimer.singleShot(0, self._preload)
 
     def _fit_navigation(self) -> None:
@@ -243,16 +263,16 @@ class MainWindow(QMainWindow):
         self.nav.setFixedWidth(min(width, 260))
 
     def _build_page(self, key: str) -> QWidget:
-        spec = self._spec(key)
-        title = _(spec.title) if spec is not None else _(TITLES.get(key, key))
-        if spec is None:
-            page: QWidget = NotYetPage(title, broken=key in self._broken)
-        else:
+        entry: Screen = screen(key)
+        cls = self._class(key)
+        page: QWidget | None = None
+        if cls is not None:
             try:
-                page = spec.factory(self.ctx)
+                page = cls(self.ctx)
             except Exception:
                 log.error("screen %s failed to build:\n%s", key, traceback.format_exc())
-                page = NotYetPage(title, broken=True)
+        if page is None:
+            page = BrokenPage(_(entry.title))
         old = self.pages[key]
         index = self.stack.indexOf(old)
         self.stack.insertWidget(index, page)
@@ -274,6 +294,8 @@ class MainWindow(QMainWindow):
         return item.data(KEY_ROLE) if item is not None else self.keys[0]
 
     def show_screen(self, key: str, arg: object = None) -> None:
+        if self._ctx is None:  # no database yet
+            return
         if key not in self.pages:
             log.warning("navigation to unknown screen %s", key)
             return
@@ -332,12 +354,9 @@ class MainWindow(QMainWindow):
         self.year_combo = QComboBox()
         self.year_combo.setAccessibleName(_("Fiscal year"))
         self.year_combo.setToolTip(_("The fiscal year the screens show"))
-        self._sync_year_combo()
         self.year_combo.activated.connect(self._year_chosen)
+        self.year_combo.setVisible(False)  # until the database is open
         self.db_label = QLabel()
-        described = self.ctx.store.describe()
-        self.db_label.setText(_("Database: {name}").format(name=self._short_path(described)))
-        self.db_label.setToolTip(described)
         bar.addWidget(self.office_label, 1)
         bar.addPermanentWidget(self.year_combo)
         bar.addPermanentWidget(self.db_label)
@@ -363,7 +382,7 @@ class MainWindow(QMainWindow):
         if year is None or year == self.ctx.fiscal_year:
             return
         store = self.ctx.store
-        self.ctx.runner.run(lambda _p: store.set_setting("fiscal_year", int(year)), owner=self)
+        self.ctx.runner.run(lambda _p: options.save(store, {"fiscal_year": int(year)}), owner=self)
         self.ctx.set_fiscal_year(int(year))
 
     def load_office(self) -> None:
@@ -416,11 +435,12 @@ class MainWindow(QMainWindow):
         help_menu.addAction(about)
 
     # ---- closing ---------------------------------------------------------------------
-    def closeEvent(self, event) -> None:  # noqa: N802
+    def closeEvent(self, event) -> None:
         self._closing = True
-        runner = self.ctx.runner
-        if runner.active:
-            self.statusBar().showMessage(_("Waiting for running tasks to stop…"))
-        runner.cancel_all()
-        runner.wait(30000)
+        if self._ctx is not None:
+            runner = self._ctx.runner
+            if runner.active:
+                self.statusBar().showMessage(_("Waiting for running tasks to stop…"))
+            runner.cancel_all()
+            runner.wait(30000)
         super().closeEvent(event)

@@ -7,7 +7,7 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
-from lev_desktop.cli import CliError, open_store
+from lev_desktop.cli.base import CliError, open_store
 from lev_desktop.i18n import _
 
 
@@ -120,8 +120,8 @@ def cmd_board(args: argparse.Namespace) -> int:
                     _("State"),
                     _("Sent or done on"),
                     _("Received on"),
+                    *metric_titles,
                 ]
-                + metric_titles
             )
         )
         for row in board.rows:

@@ -41,6 +41,7 @@ from db.models import (
 )
 from db.models_deadlines import FormDelivery, Holiday, ObligationMark, OfficeSince
 from db.store import Store
+from lev_desktop import options
 from lev_desktop.deadlines.rules import (
     Deadline,
     Obligation,
@@ -57,7 +58,7 @@ from lev_desktop.domain.offices import LaoType, Level
 from lev_desktop.i18n import _
 from lev_desktop.progress import without_gc
 
-DEFAULT_REMINDER_DAYS = 7
+DEFAULT_REMINDER_DAYS: int = options.default("reminder.days")
 DEFAULT_LOOKBACK_DAYS = 90  # reminders and badges: what went overdue in the last 3 months
 
 
@@ -194,11 +195,12 @@ class Item:
     fulfilled_on: dt.date | None = None
     incoming: bool = False  # an LAO obligation arriving at this office
     laos: LaoSummary | None = None
-    due: dt.date | None = None  # the instance's due date (a later round keeps the first)
+    instance_due: dt.date | None = None  # a later round of an instance keeps the first's
 
-    def __post_init__(self) -> None:
-        if self.due is None:
-            object.__setattr__(self, "due", self.deadline.due)
+    @property
+    def due(self) -> dt.date:
+        """The due date of the instance (a round's own date is ``deadline.due``)."""
+        return self.instance_due or self.deadline.due
 
     @property
     def obligation(self) -> Obligation:
@@ -583,10 +585,9 @@ class DeadlineBook:
                 self.marks[(office_code, prog, code)][due] = Mark(
                     local_day(at) or due, reason or "", by or ""
                 )
-            self.since = {
-                code: day
-                for code, day in session.execute(select(OfficeSince.office_code, OfficeSince.since))
-            }
+            self.since = dict(
+                session.execute(select(OfficeSince.office_code, OfficeSince.since)).all()
+            )
         self.laos: list[_Lao] = []
         if laos and (me is None or me.level != Level.LAO):
             self.laos = self._subordinate_laos(me)
@@ -1266,7 +1267,7 @@ class DeadlineBook:
             facts,
             judged.fulfilled_on,
             laos=summary,
-            due=due,
+            instance_due=due,
         )
 
     def incoming_item(self, deadline: Deadline) -> Item | None:
@@ -1297,7 +1298,7 @@ class DeadlineBook:
             None,
             incoming=True,
             laos=summary,
-            due=due,
+            instance_due=due,
         )
 
     @without_gc
@@ -1624,10 +1625,7 @@ def form_states(
 
 
 def reminder_days(store: Store) -> int:
-    from lev_desktop import options
-
-    value = options.get(store, "reminder.days")
-    return max(0, int(value)) if value is not None else DEFAULT_REMINDER_DAYS
+    return max(0, int(options.get(store, "reminder.days")))
 
 
 def reminders(

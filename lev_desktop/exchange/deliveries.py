@@ -102,7 +102,7 @@ def record_sent(
         for owner, pid, form, period in relayed
     ]
     if rows:
-        session.execute(insert(FormDelivery.__table__), rows)
+        session.execute(insert(FormDelivery), rows)
     return len(rows)
 
 
@@ -205,7 +205,7 @@ def destined(
 
 def record_received(session: Any, rows: list[dict[str, Any]]) -> None:
     if rows:
-        session.execute(insert(FormDelivery.__table__), rows)
+        session.execute(insert(FormDelivery), rows)
 
 
 # ---- the recipient -------------------------------------------------------------------------

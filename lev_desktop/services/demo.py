@@ -20,7 +20,6 @@ from db.models import (
     FormSubmission,
     KpiValue,
     Monitoring,
-    Office,
     Plan,
     PlanItem,
     Review,
@@ -28,6 +27,7 @@ from db.models import (
 )
 from db.models_deadlines import FormDelivery
 from db.store import Store
+from lev_desktop import options
 from lev_desktop.deadlines.engine import get_since, set_since
 from lev_desktop.domain import reviews
 from lev_desktop.domain.form_status import FormStatus
@@ -470,7 +470,7 @@ def fill(store: Store, *, seed: int = 2568, progress=None) -> str:
             district_code=DEMO_DISTRICT,
             officer="ข้อมูลตัวอย่าง",
         )
-        store.set_setting("fiscal_year", DEMO_FISCAL_YEAR)
+        options.save(store, {"fiscal_year": DEMO_FISCAL_YEAR})
     programmes.seed_builtins(store)
     me = office_service.this_office(store)
     assert me is not None
@@ -480,7 +480,7 @@ def fill(store: Store, *, seed: int = 2568, progress=None) -> str:
         with store.session() as session:
             if session.scalar(select(Plan.id).where(Plan.owner_office == me.code)) is None:
                 insert_records(session, lao_records(me.code, rng, name=me.name))
-        store.set_setting("fiscal_year", DEMO_FISCAL_YEAR)
+        options.save(store, {"fiscal_year": DEMO_FISCAL_YEAR})
         return me.name
     district = me.district_code or DEMO_DISTRICT
     province = me.province_code or DEMO_PROVINCE
@@ -503,14 +503,5 @@ def fill(store: Store, *, seed: int = 2568, progress=None) -> str:
                 insert_records(session, records)
         if progress is not None:
             progress(index, total)
-    store.set_setting("fiscal_year", DEMO_FISCAL_YEAR)
+    options.save(store, {"fiscal_year": DEMO_FISCAL_YEAR})
     return me.name
-
-
-def demo_lao_codes(district: str = DEMO_DISTRICT) -> list[str]:
-    return [f"{district}{i:03d}" for i in range(1, len(_LAOS) + 1)]
-
-
-def office_exists(store: Store, code: str) -> bool:
-    with store.read() as session:
-        return session.scalar(select(Office.id).where(Office.code == code)) is not None

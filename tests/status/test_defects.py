@@ -122,13 +122,12 @@ def test_an_lao_added_to_the_list_later_is_not_overdue_for_earlier_deadlines(dem
     assert "4801099" in {o.code for o in subordinate_laos(demo_store)}
 
 
-def test_one_notification_keeps_every_badge_fresh(demo_store, qtbot, monkeypatch):
+def test_one_notification_keeps_every_badge_fresh(demo_store, qtbot, make_ctx, monkeypatch):
     """Was: Home showed 3 items while the calendar badge still showed 10 until visited."""
     from lev_desktop.changes import Changes
-    from ui.context import AppContext
 
     monkeypatch.setenv("LEV_TODAY", "2025-09-20")
-    ctx = AppContext(demo_store)
+    ctx = make_ctx(demo_store)
     badges: dict[str, int] = {}
     ctx.badge_changed.connect(lambda key, n: badges.__setitem__(key, n))
     with qtbot.waitSignal(ctx.badge_changed, timeout=20000):
@@ -149,4 +148,3 @@ def test_one_notification_keeps_every_badge_fresh(demo_store, qtbot, monkeypatch
         ctx.notify(Changes(marks=True))
     assert badges["home"] == badges["calendar"] == len(engine.reminders(demo_store))
     assert badges["home"] == before["home"] - 1
-    ctx.runner.wait()

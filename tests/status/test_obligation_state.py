@@ -12,7 +12,10 @@ D = dt.date
 DUE = D(2025, 9, 30)
 
 
-def state(facts: Facts, today: dt.date = D(2025, 9, 1)) -> State:
+EARLY = D(2025, 9, 1)
+
+
+def state(facts: Facts, today: dt.date = EARLY) -> State:
     return judge(facts, DUE, today, 7).state
 
 
@@ -93,7 +96,7 @@ def test_a_meeting_that_took_place_is_done_and_one_to_come_is_not():
 
 
 def test_every_state_has_a_thai_word_a_tone_and_the_same_words_everywhere():
-    from ui.widgets import status_palette
+    from ui import status_palette
 
     words = {s.label for s in State}
     assert len(words) == len(State)  # no two states read the same

@@ -9,13 +9,13 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 
 from lev_desktop.i18n import N_, _
 from lev_desktop.services.plans import FORM_CODES, OfficeStatusRow, short_office_name
-from ui.widgets import status_palette
+from ui import status_palette
 
 Index = QModelIndex | QPersistentModelIndex
 
 
 class OfficeStatusModel(QAbstractTableModel):
-    HEADERS = [N_("Office"), "F1", "F2", "F3", N_("Projects"), N_("Activities")]
+    HEADERS = (N_("Office"), "F1", "F2", "F3", N_("Projects"), N_("Activities"))
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -26,10 +26,10 @@ class OfficeStatusModel(QAbstractTableModel):
         self.rows = list(rows)
         self.endResetModel()
 
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+    def rowCount(self, parent: Index = QModelIndex()) -> int:
         return 0 if parent.isValid() else len(self.rows)
 
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+    def columnCount(self, parent: Index = QModelIndex()) -> int:
         return 0 if parent.isValid() else len(self.HEADERS)
 
     def headerData(

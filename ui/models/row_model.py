@@ -9,10 +9,9 @@ undo) changes the rows and emits ``changed`` with a small diff ({"upserts": [...
 from __future__ import annotations
 
 import copy
-import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ClassVar
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
@@ -38,7 +37,7 @@ class RowTableModel(QAbstractTableModel):
     changed = Signal(object)  # {"upserts": [dict], "deletes": [str]}
     problem = Signal(str)  # a typed value was refused
 
-    columns: list[Column] = []
+    columns: ClassVar[list[Column]] = []
     row_fields: tuple[str, ...] = ()  # fields persisted for a whole row
 
     def __init__(self, parent=None):
@@ -64,10 +63,10 @@ class RowTableModel(QAbstractTableModel):
         return None
 
     # ---- Qt model --------------------------------------------------------------------------
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+    def rowCount(self, parent: Index = QModelIndex()) -> int:
         return 0 if parent.isValid() else len(self.rows)
 
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+    def columnCount(self, parent: Index = QModelIndex()) -> int:
         return 0 if parent.isValid() else len(self.columns)
 
     def headerData(
@@ -282,10 +281,6 @@ class RowTableModel(QAbstractTableModel):
         if refused:
             self.problem.emit(refused[0])
         return written
-
-
-def copy_row(row: Any, **changes: Any) -> Any:
-    return dataclasses.replace(copy.deepcopy(row), **changes)
 
 
 class SetFieldsCommand(QUndoCommand):

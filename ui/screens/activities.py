@@ -57,7 +57,6 @@ from lev_desktop.thai_format import format_date, format_number
 from ui.context import AppContext
 from ui.models.activity_model import ACTIVITY_COLUMNS, ActivitiesModel
 from ui.models.plan_model import PlanItemsModel
-from ui.screens import ScreenSpec
 from ui.screens.plans import (
     ProgrammeBar,
     ReviewBar,
@@ -388,7 +387,8 @@ class ActivitiesEditor(SavingEditor, QWidget):
                 _("Attach a file (photo, minutes)"),
                 str(Path.home()),
                 _(
-                    "Photos and documents (*.jpg *.jpeg *.png *.pdf *.doc *.docx *.xlsx);;All files (*)"
+                    "Photos and documents (*.jpg *.jpeg *.png *.pdf *.doc *.docx *.xlsx);;All "
+                    "files (*)"
                 ),
             )
         if not path:
@@ -611,7 +611,7 @@ class MonitoringForm(QWidget):
         edit.dateChanged.connect(lambda value, k=key: self.edit({k: value}))
         return edit
 
-    def eventFilter(self, watched, event) -> bool:  # noqa: N802
+    def eventFilter(self, watched, event) -> bool:
         from PySide6.QtCore import QEvent
 
         if watched is self.note and event.type() == QEvent.Type.FocusOut:
@@ -897,11 +897,3 @@ class ActivitiesScreen(QWidget):
             self.tabs.setCurrentIndex(1)
         elif isinstance(arg, str):
             self.offices.select(arg)
-
-
-SCREEN = ScreenSpec(
-    key="activities",
-    title=N_("Activities and results"),
-    icon="SP_DialogApplyButton",
-    factory=ActivitiesScreen,
-)

@@ -29,12 +29,11 @@ from lev_desktop.deadlines.text import (
     route_text,
     when_text,
 )
-from lev_desktop.i18n import N_, _
+from lev_desktop.i18n import _
 from lev_desktop.services import inbox
 from lev_desktop.thai_format import fiscal_year_label, format_date
+from ui import status_palette
 from ui.context import AppContext
-from ui.screens import ScreenSpec
-from ui.widgets import status_palette
 
 NEXT_DAYS = 45  # how far ahead "next deadlines" looks
 NEXT_LIMIT = 8  # and how many it shows
@@ -128,7 +127,8 @@ class Section(QFrame):
 
     def clear(self) -> None:
         while self.grid.count():
-            widget = self.grid.takeAt(0).widget()
+            item = self.grid.takeAt(0)
+            widget = item.widget() if item is not None else None
             if widget is not None:
                 widget.deleteLater()
         self.buttons = []
@@ -314,10 +314,3 @@ class HomeScreen(QWidget):
             self.ctx.navigate.emit(*item.target)
         else:
             self.ctx.navigate.emit("calendar", {"date": item.due})
-
-
-def _factory(ctx: AppContext) -> QWidget:
-    return HomeScreen(ctx)
-
-
-SCREEN = ScreenSpec(key="home", title=N_("Home"), icon="SP_DirHomeIcon", factory=_factory)

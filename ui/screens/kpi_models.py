@@ -39,7 +39,7 @@ from lev_desktop.domain.validation import Problem, row_indicators, savable_chang
 from lev_desktop.i18n import N_, _
 from lev_desktop.services.kpi import FormData, KpiListRow, edit_text, format_value, local_time
 from lev_desktop.thai_format import format_date, format_datetime, parse_date
-from ui.widgets import status_palette
+from ui import status_palette
 
 Index = QModelIndex | QPersistentModelIndex
 ERROR_BG = QColor("#f8d7da")
@@ -89,10 +89,10 @@ class KpiListModel(QAbstractTableModel):
                 return False
         return True
 
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
+    def rowCount(self, parent: Index = QModelIndex()) -> int:
         return 0 if parent.isValid() else len(self._rows)
 
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
+    def columnCount(self, parent: Index = QModelIndex()) -> int:
         return 0 if parent.isValid() else len(self.HEADERS)
 
     def headerData(
@@ -170,7 +170,7 @@ class KpiListFilter(QSortFilterProxyModel):
         self._office = office
         self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
 
-    def filterAcceptsRow(self, source_row: int, source_parent: Index) -> bool:  # noqa: N802
+    def filterAcceptsRow(self, source_row: int, source_parent: Index) -> bool:
         model = self.sourceModel()
         if not isinstance(model, KpiListModel):
             return True
@@ -427,16 +427,11 @@ class KpiFormModel(QAbstractTableModel):
     def problem_at(self, key: str, code: str) -> str | None:
         return self._problems.get((key, code)) or self._final.get((key, code))
 
-    def product_label(self, key: str) -> str:
-        number = self._keys.index(key) + 1
-        name = self._saved(key, "product") or self.pending.get((key, "product"))
-        return _("Product {n}").format(n=number) + (f": {name}" if name else "")
-
     # -- Qt model API ---------------------------------------------------------------------
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
+    def rowCount(self, parent: Index = QModelIndex()) -> int:
         return 0 if parent.isValid() else len(self._indicators)
 
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
+    def columnCount(self, parent: Index = QModelIndex()) -> int:
         if parent.isValid() or self.data_ is None:
             return 0
         return self.first_value_column + len(self._keys)
@@ -578,7 +573,7 @@ class KpiRowFilter(QSortFilterProxyModel):
     def active(self) -> bool:
         return bool(self._text)
 
-    def filterAcceptsRow(self, source_row: int, source_parent: Index) -> bool:  # noqa: N802
+    def filterAcceptsRow(self, source_row: int, source_parent: Index) -> bool:
         if not self._text:
             return True
         model = self.sourceModel()
@@ -595,7 +590,7 @@ class KpiRowFilter(QSortFilterProxyModel):
 class KpiDelegate(QStyledItemDelegate):
     """A list of choices for choice indicators, a line edit for everything else."""
 
-    def sizeHint(self, option: QStyleOptionViewItem, index: Index) -> QSize:  # noqa: N802
+    def sizeHint(self, option: QStyleOptionViewItem, index: Index) -> QSize:
         # Thai stacks marks above and below the line: give each row air.
         size = super().sizeHint(option, index)
         return QSize(size.width(), size.height() + 6)
@@ -630,7 +625,7 @@ class KpiDelegate(QStyledItemDelegate):
             editor.setAlignment(Qt.AlignmentFlag.AlignRight)
         return editor
 
-    def setEditorData(self, editor: QWidget, index: Index) -> None:  # noqa: N802
+    def setEditorData(self, editor: QWidget, index: Index) -> None:
         text = index.data(Qt.ItemDataRole.EditRole) or ""
         if hasattr(editor, "setDate"):  # BEDateEdit: the model speaks "15/02/2568"
             try:
@@ -681,16 +676,6 @@ class KpiTableView(QTableView):
         self.setWordWrap(True)
         self.setTabKeyNavigation(True)
 
-    def _source(self) -> tuple[KpiFormModel | None, Any]:
-        model = self.model()
-        if isinstance(model, QSortFilterProxyModel) and isinstance(
-            model.sourceModel(), KpiFormModel
-        ):
-            return model.sourceModel(), model
-        if isinstance(model, KpiFormModel):
-            return model, None
-        return None, None
-
     def _editable_cells(self) -> list[QModelIndex]:
         model = self.model()
         if model is None:
@@ -737,7 +722,7 @@ class KpiTableView(QTableView):
             if target.isValid():
                 self.setCurrentIndex(target)
 
-    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
+    def keyPressEvent(self, event: QKeyEvent) -> None:
         if (
             event.matches(QKeySequence.StandardKey.Paste)
             and self.state() != QAbstractItemView.State.EditingState
@@ -811,10 +796,10 @@ class KpiOverviewModel(QAbstractTableModel):
     def _first(self) -> int:
         return 2 if self._repeated else 1
 
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
+    def rowCount(self, parent: Index = QModelIndex()) -> int:
         return 0 if parent.isValid() or not self._rows else len(self._rows) + 1
 
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
+    def columnCount(self, parent: Index = QModelIndex()) -> int:
         return 0 if parent.isValid() or not self._spec else self._first + len(self._indicators)
 
     def headerData(

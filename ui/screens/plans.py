@@ -35,14 +35,13 @@ from lev_desktop.changes import Changes
 from lev_desktop.domain.form_status import FormStatus
 from lev_desktop.domain.obligation_state import State
 from lev_desktop.domain.offices import Level
-from lev_desktop.i18n import N_, _
+from lev_desktop.i18n import _
 from lev_desktop.services import offices as office_service
 from lev_desktop.services import plans as plan_service
 from lev_desktop.services.plans import ItemRow, PlanView
 from lev_desktop.thai_format import format_datetime, thai_digits
 from ui.context import AppContext
 from ui.models.plan_model import PLAN_COLUMNS, PlanItemsModel, budget_display
-from ui.screens import ScreenSpec
 from ui.widgets.audit_dialog import AuditDialog
 from ui.widgets.delegates import LineDelegate, TextDelegate
 from ui.widgets.office_list import OfficeList
@@ -52,7 +51,13 @@ from ui.widgets.undo_actions import undo_redo_actions
 
 
 def emit_state(
-    ctx: AppContext, owner: QWidget, signal: Any, office: str, programme_id: str, year: int, form: str
+    ctx: AppContext,
+    owner: QWidget,
+    signal: Any,
+    office: str,
+    programme_id: str,
+    year: int,
+    form: str,
 ) -> None:
     """Reads the state of ``office``'s obligation that ``form`` fulfils (the one model) on the
     worker and emits it on ``signal`` (the chip of an editor)."""
@@ -554,7 +559,7 @@ class PlanEditor(SavingEditor, QWidget):
             owner=self,
         )
 
-    # ---- side panel and history -------------------------------------------------------------------
+    # ---- side panel and history ------------------------------------------------------------
     def _update_side(self) -> None:
         row = self.current_source_row()
         parts: list[str] = []
@@ -745,8 +750,3 @@ class PlansScreen(QWidget):
             self.bar.programme.setCurrentIndex(found)
         else:
             self.offices.select(arg)
-
-
-SCREEN = ScreenSpec(
-    key="plans", title=N_("Action plans"), icon="SP_FileDialogDetailedView", factory=PlansScreen
-)

@@ -25,9 +25,8 @@ from PySide6.QtWidgets import (
 from lev_desktop import APP_NAME, __version__, i18n, options
 from lev_desktop.changes import Changes
 from lev_desktop.domain.offices import LaoType, Level
-from lev_desktop.i18n import N_, _
+from lev_desktop.i18n import _
 from ui.context import AppContext
-from ui.screens import ScreenSpec
 from ui.settings.laos import LaoTab
 from ui.settings.letters import LettersTab
 from ui.settings.programmes import ProgrammesTab
@@ -133,7 +132,7 @@ class GeneralTab(QWidget):
                     changes["parent_code"] = parent
                 update_office(store, code, **changes)
                 set_since(store, code, since, source="user")
-            store.set_setting("officer_name", officer)
+            store.set_identity(officer=officer)
             options.save(store, {"language": language})
 
         def done(_result) -> None:
@@ -286,9 +285,9 @@ class AboutTab(QWidget):
         layout.addWidget(title)
         texts = [
             _(
-                "Action plans, activities, indicators, deadlines, Thai reports and data exchange for "
-                "the Local Environment Volunteer (อถล.) programmes of local government offices. "
-                "Works without an internet connection."
+                "Action plans, activities, indicators, deadlines, Thai reports and data exchange "
+                "for the Local Environment Volunteer (อถล.) programmes of local government "
+                "offices. Works without an internet connection."
             ),
             _(
                 "Province, district and subdistrict names and codes: GeoThai, licensed under "
@@ -420,8 +419,3 @@ class SettingsScreen(QWidget):
             self.ctx.notify(Changes(settings=True), source=self)
 
         self.ctx.runner.run(lambda _p: options.save(store, values), owner=self, on_success=done)
-
-
-SCREEN = ScreenSpec(
-    key="settings", title=N_("Settings"), icon="SP_FileDialogListView", factory=SettingsScreen
-)

@@ -5,7 +5,6 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QMessageBox, QTableView, QWidget
 
-from lev_desktop.i18n import _
 from ui.style import row_height
 
 
@@ -56,7 +55,3 @@ def inform(parent: QWidget, title: str, message: str) -> QMessageBox:
     box.setWindowModality(Qt.WindowModality.WindowModal)
     box.show()
     return box
-
-
-def cannot_save_message() -> str:
-    return _("The change could not be saved.")

@@ -95,14 +95,14 @@ def value_text(key: str, value: Any) -> str:
 
 
 class AuditModel(QAbstractTableModel):
-    HEADERS = [
+    HEADERS = (
         N_("Changed at"),
         N_("Changed by"),
         N_("Change"),
         N_("Field"),
         N_("Before"),
         N_("After"),
-    ]
+    )
 
     def __init__(self, rows: list[AuditRow] | None = None, parent=None):
         super().__init__(parent)
@@ -114,10 +114,10 @@ class AuditModel(QAbstractTableModel):
         self.rows = [r for r in rows if r.field not in HIDDEN_FIELDS]
         self.endResetModel()
 
-    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
         return 0 if parent.isValid() else len(self.rows)
 
-    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
+    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
         return 0 if parent.isValid() else len(self.HEADERS)
 
     def headerData(

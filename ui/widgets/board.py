@@ -71,7 +71,7 @@ from lev_desktop.services.consolidation import (
     summary_heading,
 )
 from lev_desktop.thai_format import format_date, format_number
-from ui.widgets import status_palette
+from ui import status_palette
 
 _Index = QModelIndex | QPersistentModelIndex
 
@@ -153,12 +153,12 @@ class BoardTableModel(QAbstractTableModel):
         return bool(self._rows) and row == len(self._rows)
 
     # Qt model API
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008, N802
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:
         if parent.isValid():
             return 0
         return len(self._rows) + (1 if self._rows else 0)
 
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008, N802
+    def columnCount(self, parent: _Index = QModelIndex()) -> int:
         if parent.isValid():
             return 0
         return len(self.FIXED) + len(self._metrics)
@@ -300,10 +300,10 @@ class TextTableModel(QAbstractTableModel):
         self._headers, self._rows = list(headers), [list(r) for r in rows]
         self.endResetModel()
 
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008, N802
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:
         return 0 if parent.isValid() else len(self._rows)
 
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008, N802
+    def columnCount(self, parent: _Index = QModelIndex()) -> int:
         return 0 if parent.isValid() else len(self._headers)
 
     def headerData(
@@ -402,7 +402,7 @@ class StateChipDelegate(QStyledItemDelegate):
             style.drawControl(QStyle.ControlElement.CE_ItemViewItem, opt, painter, option.widget)
         draw_chip(painter, option.rect, State(value), index.data() or "")
 
-    def sizeHint(self, option: QStyleOptionViewItem, index: _Index) -> QSize:  # noqa: N802
+    def sizeHint(self, option: QStyleOptionViewItem, index: _Index) -> QSize:
         hint = super().sizeHint(option, index)
         return QSize(hint.width() + 24, hint.height())
 
@@ -440,12 +440,12 @@ class ProgressChart(QWidget):
         self.updateGeometry()
         self.update()
 
-    def sizeHint(self) -> QSize:  # noqa: N802
+    def sizeHint(self) -> QSize:
         line = int(self.fontMetrics().height() * LINE_FACTOR)
         bars = 1 + len(self._groups) + (1 if self._hidden else 0)
         return QSize(480, line * (1 + bars) + 12)
 
-    def paintEvent(self, _event: Any) -> None:  # noqa: N802
+    def paintEvent(self, _event: Any) -> None:
         painter = QPainter(self)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         fm = painter.fontMetrics()
@@ -485,7 +485,7 @@ class ProgressChart(QWidget):
         if len(groups) > fits:
             keep = max(0, fits - 1)
             groups, hidden = groups[:keep], hidden + len(groups) - keep
-        bars = [(_("All LAOs"), self._whole)] + groups
+        bars = [(_("All LAOs"), self._whole), *groups]
         for number, (label, counts) in enumerate(bars):
             count = sum(counts.values())
             painter.setPen(self.palette().color(QPalette.ColorRole.WindowText))
@@ -708,7 +708,7 @@ class ConsolidationBoard(QWidget):
         else:
             self._stale = True
 
-    def showEvent(self, event: Any) -> None:  # noqa: N802
+    def showEvent(self, event: Any) -> None:
         super().showEvent(event)
         if self._stale:
             self._stale = False

@@ -174,8 +174,6 @@ class BEDateEdit(QWidget):
         super().__init__(parent)
         self._date: dt.date | None = None
         self.allow_empty = allow_empty
-        self.minimum: dt.date | None = None
-        self.maximum: dt.date | None = None
         self.error: str = ""
         self.line = QLineEdit(self)
         self.line.setPlaceholderText(_("dd/mm/yyyy (BE)"))
@@ -200,7 +198,7 @@ class BEDateEdit(QWidget):
     def date(self) -> dt.date | None:
         return self._date
 
-    def setDate(self, value: dt.date | None) -> None:  # noqa: N802 - Qt naming
+    def setDate(self, value: dt.date | None) -> None:
         if isinstance(value, dt.datetime):
             value = value.date()
         changed = value != self._date
@@ -210,14 +208,11 @@ class BEDateEdit(QWidget):
         if changed:
             self.dateChanged.emit(value)
 
-    def setDateRange(self, minimum: dt.date | None, maximum: dt.date | None) -> None:  # noqa: N802
-        self.minimum, self.maximum = minimum, maximum
-
-    def setReadOnly(self, read_only: bool) -> None:  # noqa: N802
+    def setReadOnly(self, read_only: bool) -> None:
         self.line.setReadOnly(read_only)
         self.button.setEnabled(not read_only)
 
-    def hasError(self) -> bool:  # noqa: N802
+    def hasError(self) -> bool:
         return bool(self.error)
 
     def text(self) -> str:
@@ -241,10 +236,6 @@ class BEDateEdit(QWidget):
     def _validate(self, value: dt.date | None) -> str:
         if value is None and not self.allow_empty:
             return _("Please enter a date")
-        if value is not None and self.minimum and value < self.minimum:
-            return _("The date must not be before {date}").format(date=format_date(self.minimum))
-        if value is not None and self.maximum and value > self.maximum:
-            return _("The date must not be after {date}").format(date=format_date(self.maximum))
         return ""
 
     def _commit_text(self) -> None:
@@ -283,7 +274,7 @@ class BEDateEdit(QWidget):
         self.popup.move(self.mapToGlobal(QPoint(0, self.height())))
         self.popup.show()
 
-    def eventFilter(self, watched, event) -> bool:  # noqa: N802
+    def eventFilter(self, watched, event) -> bool:
         if watched is self.line:
             if event.type() == QEvent.Type.FocusIn:
                 if self._date is not None and not self.error:
@@ -291,20 +282,21 @@ class BEDateEdit(QWidget):
             elif event.type() == QEvent.Type.FocusOut and isinstance(event, QFocusEvent):
                 if not self.error:
                     self._show_text()
-            elif event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent):
-                if (
-                    event.key() == Qt.Key.Key_Down
-                    and event.modifiers() & Qt.KeyboardModifier.AltModifier
-                ):
-                    self.show_popup()
-                    return True
+            elif (
+                event.type() == QEvent.Type.KeyPress
+                and isinstance(event, QKeyEvent)
+                and event.key() == Qt.Key.Key_Down
+                and event.modifiers() & Qt.KeyboardModifier.AltModifier
+            ):
+                self.show_popup()
+                return True
         return super().eventFilter(watched, event)
 
 
 class BEDateDelegate(QStyledItemDelegate):
     """Table cells holding dates: shown as "15 ก.พ. 2568", edited with BEDateEdit."""
 
-    def displayText(self, value, locale) -> str:  # noqa: N802
+    def displayText(self, value, locale) -> str:
         if isinstance(value, dt.date):
             return format_date(value, "short")
         return super().displayText(value, locale)
@@ -319,11 +311,11 @@ class BEDateDelegate(QStyledItemDelegate):
         editor.editingFinished.connect(lambda: self.commitData.emit(editor))
         return editor
 
-    def setEditorData(self, editor: QWidget, index: QModelIndex) -> None:  # noqa: N802
+    def setEditorData(self, editor: QWidget, index: QModelIndex) -> None:
         value = index.data(Qt.ItemDataRole.EditRole)
         editor.setDate(value if isinstance(value, dt.date) else None)  # type: ignore[attr-defined]
 
-    def setModelData(self, editor: QWidget, model, index: QModelIndex) -> None:  # noqa: N802
+    def setModelData(self, editor: QWidget, model, index: QModelIndex) -> None:
         if editor.hasError():  # type: ignore[attr-defined]
             return  # keep the old value; the editor shows the Thai message
         model.setData(index, editor.date(), Qt.ItemDataRole.EditRole)  # type: ignore[attr-defined]

@@ -241,9 +241,13 @@ class LaoStatesDialog(QDialog):
                     reason=reason,
                 )
 
+            def done(_result: object) -> None:
+                self.ctx.notify(Changes(marks=True))
+                self.load()
+
             self.ctx.runner.run(
                 work,
-                on_success=lambda _r: (self.ctx.notify(Changes(marks=True)), self.load()),
+                on_success=done,
                 on_failure=lambda exc: show_error(self, str(exc)),
                 owner=self,
             )

@@ -13,7 +13,7 @@ from lev_desktop.deadlines.text import days_left_text, flag_text, route_text, wh
 from lev_desktop.domain.offices import LaoType
 from lev_desktop.i18n import N_, _
 from lev_desktop.thai_format import WEEKDAYS_EN, WEEKDAYS_FULL, format_date
-from ui.widgets import status_palette
+from ui import status_palette
 
 ItemRole = Qt.ItemDataRole.UserRole + 1  # the Item (agenda) / list of Items (month cell)
 DateRole = Qt.ItemDataRole.UserRole + 2  # the day of a month cell
@@ -49,10 +49,10 @@ class AgendaModel(QAbstractTableModel):
         self.lao_type = lao_type
         self.endResetModel()
 
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008, N802
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:
         return 0 if parent.isValid() else len(self.items)
 
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008, N802
+    def columnCount(self, parent: _Index = QModelIndex()) -> int:
         return 0 if parent.isValid() else len(self.COLUMNS)
 
     def headerData(
@@ -166,10 +166,10 @@ class MonthModel(QAbstractTableModel):
                 day += dt.timedelta(days=1)
         self.endResetModel()
 
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008, N802
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:
         return 0 if parent.isValid() else len(self.days) // 7
 
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008, N802
+    def columnCount(self, parent: _Index = QModelIndex()) -> int:
         return 0 if parent.isValid() else 7
 
     def weekday_of_column(self, column: int) -> int:
@@ -244,10 +244,10 @@ class HolidayModel(QAbstractTableModel):
         self.rows = list(rows)
         self.endResetModel()
 
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008, N802
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:
         return 0 if parent.isValid() else len(self.rows)
 
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008, N802
+    def columnCount(self, parent: _Index = QModelIndex()) -> int:
         return 0 if parent.isValid() else 3
 
     def headerData(
@@ -300,10 +300,10 @@ class LaoStatesModel(QAbstractTableModel):
         self.rows = list(rows)
         self.endResetModel()
 
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008, N802
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:
         return 0 if parent.isValid() else len(self.rows)
 
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008, N802
+    def columnCount(self, parent: _Index = QModelIndex()) -> int:
         return 0 if parent.isValid() else len(self.COLUMNS)
 
     def headerData(

@@ -39,7 +39,7 @@ def _replacing(editor: QWidget) -> bool:
 
 
 class _KeyboardDelegate(QStyledItemDelegate):
-    def eventFilter(self, editor: QObject, event: QEvent) -> bool:  # noqa: N802
+    def eventFilter(self, editor: QObject, event: QEvent) -> bool:
         if event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent):
             key = event.key()
             mods = event.modifiers()
@@ -162,7 +162,7 @@ def date_from_editor(editor: BEDateEdit) -> dt.date | None:
 class DateDelegate(_KeyboardDelegate):
     """BE dates in table cells: shown "15 ก.พ. 2568", edited with the shared BEDateEdit."""
 
-    def displayText(self, value: Any, locale: Any) -> str:  # noqa: N802
+    def displayText(self, value: Any, locale: Any) -> str:
         if isinstance(value, dt.date):
             return format_date(value, "short")
         return super().displayText(value, locale)
@@ -175,7 +175,7 @@ class DateDelegate(_KeyboardDelegate):
         editor.line.installEventFilter(self)  # keys reach the inner line edit
         return editor
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         parent = watched.parent() if isinstance(watched, QLineEdit) else None
         if isinstance(parent, BEDateEdit):
             # The inner line edit: only Tab/Enter/Esc are ours; focus changes inside the

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
 
 from lev_desktop.deadlines.engine import Item
 from lev_desktop.i18n import _
-from ui.widgets import status_palette
+from ui import status_palette
 from ui.widgets.deadline_models import (
     DateRole,
     HolidayRole,
@@ -300,7 +300,7 @@ class MonthView(QTableView):
                 return item
         return None
 
-    def mouseReleaseEvent(self, event: QMouseEvent) -> None:  # noqa: N802
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
         super().mouseReleaseEvent(event)
         if event.button() != Qt.MouseButton.LeftButton:
             return

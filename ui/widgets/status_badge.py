@@ -6,7 +6,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import QLabel, QWidget
 
 from lev_desktop.domain.obligation_state import State
-from ui.widgets import status_palette
+from ui import status_palette
 
 
 def state_text(state: State | str) -> str:

@@ -81,7 +81,7 @@ class ExcelTableView(QTableView):
             Qt.AlignmentFlag.AlignCenter | Qt.AlignmentFlag.AlignVCenter
         )
 
-    def setModel(self, model) -> None:  # noqa: N802
+    def setModel(self, model) -> None:
         super().setModel(model)
         if model is not None:
             for signal in (
@@ -140,7 +140,7 @@ class ExcelTableView(QTableView):
         finally:
             self.replace_on_edit = False
 
-    def closeEditor(self, editor: QWidget, hint: QAbstractItemDelegate.EndEditHint) -> None:  # noqa: N802
+    def closeEditor(self, editor: QWidget, hint: QAbstractItemDelegate.EndEditHint) -> None:
         super().closeEditor(
             editor, QAbstractItemDelegate.EndEditHint.NoHint if hint == ENTER_HINT else hint
         )
@@ -152,7 +152,7 @@ class ExcelTableView(QTableView):
         if current.isValid() and current.row() + 1 < self.model().rowCount():
             self.setCurrentIndex(self.model().index(current.row() + 1, current.column()))
 
-    def keyPressEvent(self, event) -> None:  # noqa: N802
+    def keyPressEvent(self, event) -> None:
         if event.matches(QKeySequence.StandardKey.Paste):
             self.paste()
             return
