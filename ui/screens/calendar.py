@@ -77,20 +77,21 @@ LEGEND = (
 )
 
 
-def legend(parent: QWidget | None = None) -> QWidget:
-    box = QWidget(parent)
-    row = QHBoxLayout(box)
-    row.setContentsMargins(0, 0, 0, 0)
-    row.setSpacing(4)
+def legend(parent: QWidget | None = None) -> QLabel:
+    """The state words in their colours, as one label that wraps onto a second line rather
+    than widen the window past 1366 px."""
+    chips = []
     for state in LEGEND:
-        label = QLabel(f"{state.symbol} {state.label}")
-        label.setStyleSheet(status_palette.chip_style(state))
-        row.addWidget(label)
-    flag = QLabel(_("Red day number: public holiday"))
-    flag.setStyleSheet("color:#b71c1c; padding:2px 8px;")
-    row.addWidget(flag)
-    row.addStretch(1)
-    return box
+        text, background = status_palette.colors(state)
+        chips.append(
+            f'<span style="color:{text}; background:{background};">'
+            f"&nbsp;{html.escape(state.symbol)}&nbsp;{html.escape(state.label)}&nbsp;</span>"
+        )
+    flag = html.escape(_("Red day number: public holiday"))
+    label = QLabel(" &nbsp; ".join([*chips, f'<span style="color:#b71c1c;">{flag}</span>']), parent)
+    label.setTextFormat(Qt.TextFormat.RichText)
+    label.setWordWrap(True)
+    return label
 
 
 class CalendarScreen(QWidget):
@@ -178,7 +179,7 @@ class CalendarScreen(QWidget):
         self.agenda.verticalHeader().hide()
         header = self.agenda.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        for column, width in ((3, 170), (7, 190)):
+        for column, width in ((1, 150), (2, 130), (3, 150), (6, 90), (7, 150)):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
             header.resizeSection(column, width)
         header.setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
@@ -211,11 +212,10 @@ class CalendarScreen(QWidget):
             lambda tab: tab == 1 and QTimer.singleShot(0, self, self.scroll_agenda_to_today)
         )
         layout.addWidget(self.tabs, 1)
-        bottom = QHBoxLayout()
-        bottom.addWidget(legend())
+        layout.addWidget(legend())
         self.status = QLabel("")
-        bottom.addWidget(self.status)
-        layout.addLayout(bottom)
+        self.status.setWordWrap(True)
+        layout.addWidget(self.status)
         self.ctx.fiscal_year_changed.connect(self._fiscal_year_changed)
         self.ctx.changed.connect(self._changed)
         self.update_title()

@@ -186,6 +186,12 @@ class ExportTab(QWidget):
         self.recipient = QComboBox()
         self.recipient.setEditable(False)
         self.recipient.setMinimumWidth(360)
+        # Thai office names are long: the list shows them in full, the box does not widen the
+        # window past 1366 px
+        self.recipient.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
+        self.recipient.setMinimumContentsLength(30)
         self.recipient.currentIndexChanged.connect(self._recipient_changed)
         form.addRow(_("Send to"), self.recipient)
         self.route_note = QLabel("")
@@ -466,7 +472,7 @@ class ExportTab(QWidget):
         if fulfilment is not None and fulfilment.lines:
             text += " " + _("Marked sent: {n} obligations.").format(n=len(fulfilment.lines))
         elif fulfilment is not None:
-            text += " " + fulfilment.warning()
+            text += " " + _("It fulfils no obligation: nothing was marked sent.")
         if result.note:
             text = result.note + " " + text
         self.status.setText(text)
