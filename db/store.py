@@ -91,7 +91,7 @@ class Store:
             engine = create_engine(self.url, connect_args={"timeout": 15})
 
         @event.listens_for(engine, "connect")
-        def _pragmas(dbapi_connection, _record):
+        def _pragmas(dbapi_connection: Any, _record: Any) -> None:
             cursor = dbapi_connection.cursor()
             if self.path is not None:
                 cursor.execute("PRAGMA journal_mode=WAL")
@@ -224,7 +224,7 @@ def _changes(obj: Any) -> dict[str, Any]:
 
 
 @event.listens_for(Session, "before_flush")
-def _stamp_and_audit(session: Session, _context, _instances) -> None:
+def _stamp_and_audit(session: Session, _context: Any, _instances: Any) -> None:
     store: Store | None = session.info.get("store")
     importing = session.info.get("importing", False)
     office = (store.office_code if store else None) or ""

@@ -10,21 +10,27 @@ says so, then either the first-start wizard or the first screen.
 from __future__ import annotations
 
 import argparse
-import hashlib
 import logging
 import logging.handlers
 import sys
 import time
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QLockFile, QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from lev_desktop import APP_NAME, __version__, i18n, options
+from lev_desktop.dblock import DatabaseLock
 from lev_desktop.i18n import _
 from lev_desktop.paths import data_dir, log_dir
 from ui.main_window import MainWindow
+
+if TYPE_CHECKING:
+    from db.store import Store
+    from ui.context import AppContext
+    from ui.setup_wizard import SetupWizard
 
 log = logging.getLogger("lev_desktop.app")
 
@@ -82,29 +88,12 @@ def setup_logging() -> Path:
 # ---- one window per database --------------------------------------------------------------
 
 
-def lock_path(url: str) -> Path:
-    """Beside a SQLite file; in the data folder, keyed by the URL, for a server database."""
-    from sqlalchemy.engine import make_url
-
-    parsed = make_url(url)
-    if parsed.get_backend_name() == "sqlite" and parsed.database and parsed.database != ":memory:":
-        db = Path(parsed.database)
-        return db.with_name(db.name + ".lock")
-    digest = hashlib.sha256(parsed.render_as_string(hide_password=True).encode()).hexdigest()[:16]
-    folder = data_dir() / "locks"
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder / f"{digest}.lock"
-
-
-def acquire_lock(url: str) -> QLockFile | None:
-    """The lock for this database, or None when another LEV Desktop window holds it."""
-    path = lock_path(url)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    lock = QLockFile(str(path))
-    lock.setStaleLockTime(0)  # never stale by age; a dead owner's lock is still taken over
-    if lock.tryLock(200):
-        return lock
-    return None
+def acquire_lock(url: str) -> DatabaseLock | None:
+    """The lock for this database, or None when another LEV Desktop window or a ``lev``
+    command that writes holds it (the one lock of ``lev_desktop.dblock``, shared with the CLI;
+    it ends with its process, so a crashed window never leaves it behind)."""
+    lock = DatabaseLock.for_url(url, owner="lev-desktop")
+    return lock if lock.acquire() else None
 
 
 # ---- the start-up sequence ------------------------------------------------------------------
@@ -134,10 +123,10 @@ class Launcher(QObject):
         self.language = language
         self.measure = measure
         self.runner = Runner(self)
-        self.store = None
-        self.ctx = None
+        self.store: Store | None = None
+        self.ctx: AppContext | None = None
         self.window: MainWindow | None = window
-        self.wizard = None
+        self.wizard: SetupWizard | None = None
         wire_runner(self.runner)
         if window is not None:
             self._watch_paints(window)
@@ -184,7 +173,11 @@ class Launcher(QObject):
             self.window.hide()
         self.failed.emit(message)
 
-    def _opened(self, store) -> None:
+    def _context(self) -> AppContext:
+        assert self.ctx is not None  # made as soon as the store is open (_opened)
+        return self.ctx
+
+    def _opened(self, store: Store) -> None:
         from ui.context import AppContext
 
         self.store = store
@@ -227,8 +220,9 @@ class Launcher(QObject):
         )
 
     def _after_demo(self) -> None:
-        self.store.reload_identity()
-        self.ctx.set_fiscal_year(options.fiscal_year(self.store))
+        ctx = self._context()
+        ctx.store.reload_identity()
+        ctx.set_fiscal_year(options.fiscal_year(ctx.store))
         self._show_main()
 
     def _run_wizard(self) -> None:
@@ -236,13 +230,14 @@ class Launcher(QObject):
 
         if self.window is not None:
             self.window.hide()
-        self.wizard = SetupWizard(self.ctx)
+        self.wizard = SetupWizard(self._context())
         self.wizard.finished.connect(self._wizard_done)
         self.wizard.show()
 
     def _wizard_done(self, result: int) -> None:
-        if result and self.store.office_code:
-            self.ctx.set_fiscal_year(options.fiscal_year(self.store))
+        ctx = self._context()
+        if result and ctx.store.office_code:
+            ctx.set_fiscal_year(options.fiscal_year(ctx.store))
             self._show_main()
         else:
             QApplication.quit()
@@ -251,7 +246,7 @@ class Launcher(QObject):
         if self.window is None:
             self.window = MainWindow()
             self._watch_paints(self.window)
-        self.window.attach(self.ctx)
+        self.window.attach(self._context())
         self.window.show()
         if not self.measure:
             # What is overdue or due soon: badges in the navigation pane and a short dialog,
@@ -262,7 +257,7 @@ class Launcher(QObject):
     def _remind(self) -> None:
         from ui.widgets.reminder import maybe_show_reminder
 
-        maybe_show_reminder(self.ctx, self.window)
+        maybe_show_reminder(self._context(), self.window)
 
     def _report_first_paint(self) -> None:
         print(f"FIRST_PAINT {time.perf_counter() - _T0:.3f}", flush=True)
@@ -294,7 +289,8 @@ def _qt_message_to_log(mode, context, message) -> None:
 def make_application(argv: Sequence[str] | None = None) -> QApplication:
     from ui import style
 
-    app = QApplication.instance() or QApplication(list(argv or sys.argv))
+    existing = QApplication.instance()
+    app = existing if isinstance(existing, QApplication) else QApplication(list(argv or sys.argv))
     app.setApplicationName(APP_NAME)
     app.setApplicationVersion(__version__)
     app.setOrganizationName("LEV")
@@ -364,7 +360,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             if launcher.store is not None:
                 launcher.store.dispose()
         if state["lock"] is not None:
-            state["lock"].unlock()
+            state["lock"].release()
     log.info("LEV Desktop closed (%s)", code)
     return code
 

@@ -15,7 +15,18 @@ import logging
 import traceback
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QModelIndex, QObject, QRect, QSize, Qt, QTimer, QUrl, Signal
+from PySide6.QtCore import (
+    QEvent,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    QRect,
+    QSize,
+    Qt,
+    QTimer,
+    QUrl,
+    Signal,
+)
 from PySide6.QtGui import (
     QAction,
     QColor,
@@ -71,11 +82,18 @@ def icon_for(name: str, widget: QWidget) -> QIcon:
 class BadgeDelegate(QStyledItemDelegate):
     """Draws the navigation item and, when it has one, a red count bubble at its right."""
 
-    def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex) -> QSize:
+    def sizeHint(
+        self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
+    ) -> QSize:
         size = super().sizeHint(option, index)
         return QSize(size.width() + 28, max(size.height(), int(option.fontMetrics.height() * 2.2)))
 
-    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex) -> None:
+    def paint(
+        self,
+        painter: QPainter,
+        option: QStyleOptionViewItem,
+        index: QModelIndex | QPersistentModelIndex,
+    ) -> None:
         super().paint(painter, option, index)
         count = index.data(BADGE_ROLE) or 0
         if not count:
@@ -232,7 +250,7 @@ class MainWindow(QMainWindow):
         self.nav.setEnabled(True)
         self.load_office()
         self.show_screen(self.keys[0])
-        page = self.stack.currentWidget()
+        page = self.page(self.keys[0])
         watch = _PaintWatch(page)
         watch.painted.connect(self.screen_ready)
         # The page itself may never paint (a scroll area covering it is opaque): its first
@@ -314,8 +332,8 @@ class MainWindow(QMainWindow):
         if 0 <= row < len(self.keys):
             self.show_screen(self.keys[row])
 
-    def _refresh(self, page: QWidget) -> None:
-        if hasattr(page, "refresh"):
+    def _refresh(self, page: QWidget | None) -> None:
+        if page is not None and hasattr(page, "refresh"):
             page.refresh()
 
     def _fiscal_year_changed(self, _year: int) -> None:

@@ -120,8 +120,8 @@ class PlacePage(QWizardPage):
     def initializePage(self) -> None:
         level = self._wizard.level()
         needs_district = level in (Level.LAO, Level.DISTRICT)
-        for widget in (self.district, self.district_label):
-            widget.setVisible(needs_district)
+        for district_widget in (self.district, self.district_label):
+            district_widget.setVisible(needs_district)
         is_lao = level == Level.LAO
         for widget in (
             self.lao_name,
@@ -319,6 +319,7 @@ class SetupWizard(QWizard):
 
         self.busy = False
         self.button(QWizard.WizardButton.FinishButton).setEnabled(True)
+        message: str | None
         if isinstance(exc, SetupError):
             message = str(exc)
         else:

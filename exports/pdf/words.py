@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import re
 import threading
+from collections.abc import Iterator
 from functools import lru_cache
+from pathlib import Path
 
 from lev_desktop.paths import resources_dir
 
@@ -26,7 +28,7 @@ LEADING_VOWELS = set("เแโใไ")  # written before their consonant: never
 _MARKS = ("Mn", "Mc", "Me")
 
 
-def word_list_paths():
+def word_list_paths() -> list[Path]:
     """PyThaiNLP's CC0 list plus the office abbreviations it lacks (อถล., สถอ. …).
 
     Only abbreviations: a long compound added as one word would take away the break
@@ -36,17 +38,16 @@ def word_list_paths():
     return [folder / "words_th.txt", folder / "words_lev.txt"]
 
 
-def word_list_path():
+def word_list_path() -> Path:
     """One file with every word, for nlpo3 (which loads a single file)."""
-    from lev_desktop.paths import cache_dir
+    from lev_desktop.paths import cache_dir, write_atomically
 
     sources = word_list_paths()
     target = cache_dir() / "words_combined.txt"
     newest = max(p.stat().st_mtime for p in sources)
     if not target.exists() or target.stat().st_mtime < newest:
-        tmp = target.with_suffix(".tmp")
-        tmp.write_text("\n".join(p.read_text("utf-8").strip() for p in sources) + "\n", "utf-8")
-        tmp.replace(target)
+        text = "\n".join(p.read_text("utf-8").strip() for p in sources) + "\n"
+        write_atomically(target, lambda handle: handle.write(text.encode("utf-8")))
     return target
 
 
@@ -86,7 +87,7 @@ def _clusters(text: str) -> list[str]:
     return out
 
 
-def _pieces(tokens: list[str]):
+def _pieces(tokens: list[str]) -> Iterator[str]:
     for raw in tokens:
         yield from _SPACES.split(raw)
 

@@ -9,7 +9,7 @@ from lev_desktop.domain.offices import LaoType, Level
 from lev_desktop.i18n import _
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     init = sub.add_parser("init", help=_("set which office this database belongs to"))
     init.add_argument("--level", required=True, choices=["lao", "district", "province", "national"])
     init.add_argument("--office", required=True, help=_("office code"))
@@ -33,10 +33,10 @@ def register(sub: argparse._SubParsersAction) -> None:
             "obligations due before it are not applicable"
         ),
     )
-    init.set_defaults(handler=cmd_init)
+    init.set_defaults(handler=cmd_init, writes=True)
 
     demo = sub.add_parser("demo", help=_("fill the database with demo data"))
-    demo.set_defaults(handler=cmd_demo)
+    demo.set_defaults(handler=cmd_demo, writes=True)
 
     offices = sub.add_parser("offices", help=_("list offices (code, name, level, type)"))
     offices.set_defaults(handler=cmd_offices)

@@ -621,7 +621,7 @@ class DeadlineBook:
             Office.province_code,
         )
         with self.store.read() as session:
-            rows = (
+            rows = list(
                 session.connection()
                 .execute(
                     select(*columns).where(
@@ -815,7 +815,7 @@ class DeadlineBook:
         return self._groups[key]
 
     @property
-    def forms(self) -> dict[tuple, _OwnerFacts]:
+    def forms(self) -> dict[tuple[str, str, str, str], _OwnerFacts]:
         """Every form fact read so far: (owner, programme id, form, period) → facts."""
         return {
             (owner, *key): group.facts(owner)
@@ -1750,7 +1750,7 @@ def draft_forms(store: Store, office: str | None = None) -> list[DraftForm]:
         programme = progs.get(pid)
         if programme is None:
             continue
-        spec_form = next(
+        spec_form: dict[str, Any] = next(
             (f for f in (programme.spec or {}).get("forms", []) if f["code"] == form), {}
         )
         out.append(

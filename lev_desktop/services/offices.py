@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import Any
 
 from sqlalchemy import select
 
@@ -140,7 +141,7 @@ def add_lao(
     return get_office(store, code)  # type: ignore[return-value]
 
 
-def add_laos(store: Store, rows: list[dict], *, since: dt.date | None = None) -> int:
+def add_laos(store: Store, rows: list[dict[str, Any]], *, since: dt.date | None = None) -> int:
     """Adds (or updates) many LAOs in ONE transaction: all of them or none (list import).
 
     Each row: code, name, lao_type, district_code, province_code (optional). ``since``: the

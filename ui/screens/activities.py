@@ -10,6 +10,7 @@ at once; a district or province reads its LAOs' records and may comment or retur
 from __future__ import annotations
 
 import html
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +34,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListWidget,
     QListWidgetItem,
+    QMessageBox,
     QPlainTextEdit,
     QSpinBox,
     QSplitter,
@@ -174,9 +176,9 @@ class ActivitiesEditor(SavingEditor, QWidget):
             LineDelegate(self.table),
             DateDelegate(self.table),
         )
-        for number, column in enumerate(ACTIVITY_COLUMNS):
-            self.table.setColumnWidth(number, column.width)
-            delegate = {"text": text, "money": line, "int": line, "date": date}.get(column.kind)
+        for number, spec in enumerate(ACTIVITY_COLUMNS):
+            self.table.setColumnWidth(number, spec.width)
+            delegate = {"text": text, "money": line, "int": line, "date": date}.get(spec.kind)
             if delegate is not None:
                 self.table.setItemDelegateForColumn(number, delegate)
         self.table.verticalHeader().hide()
@@ -420,8 +422,30 @@ class ActivitiesEditor(SavingEditor, QWidget):
         )
 
     def _open_file(self, item: QListWidgetItem) -> None:
+        """Says what the file is before opening it; never opens anything outside the
+        attachments folder, nor a program or script (whatever its name says)."""
         relative = item.data(Qt.ItemDataRole.UserRole)
-        QDesktopServices.openUrl(QUrl.fromLocalFile(str(plan_service.attachment_path(relative))))
+        self.ctx.runner.run(
+            lambda _p: plan_service.attachment_info(relative),
+            on_success=self._confirm_open,
+            owner=self,
+            kind="io",
+        )
+
+    def _confirm_open(self, info: plan_service.AttachmentInfo) -> None:
+        if not info.openable or info.path is None:
+            QMessageBox.warning(self, _("Open file"), info.reason)
+            return
+        size = format_number(Decimal(max(info.size or 0, 1)) / 1024, 0)
+        answer = QMessageBox.question(
+            self,
+            _("Open file"),
+            _("Open “{name}”?\nType: {kind}\nSize: {size} KB").format(
+                name=info.name, kind=info.kind, size=size
+            ),
+        )
+        if answer == QMessageBox.StandardButton.Yes:
+            QDesktopServices.openUrl(QUrl.fromLocalFile(str(info.path)))
 
     def mark_complete(self) -> None:
         store, programme_id, year = self.ctx.store, self.programme_id or "", self.fiscal_year
@@ -646,8 +670,8 @@ class MonitoringForm(QWidget):
         self.values = view.values()
         self._editable = view.editable
         self.apply(self.values, persist=False)
-        for widget in self.dates.values():
-            widget.setReadOnly(not view.editable)
+        for date_edit in self.dates.values():
+            date_edit.setReadOnly(not view.editable)
         for widget in (self.override_check, self.override, self.reason):
             widget.setEnabled(
                 view.editable and (widget is self.override_check or self.override_check.isChecked())
@@ -810,7 +834,7 @@ class ActivitiesScreen(QWidget):
         layout = QVBoxLayout(self)
         self.bar = ProgrammeBar(ctx, _("Activities and results"))
         self.f3_badge = StatusBadge()
-        self.bar.layout().addWidget(self.f3_badge)
+        self.bar.add_widget(self.f3_badge)
         layout.addWidget(self.bar)
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.offices = OfficeList(ctx, ("F2",))

@@ -598,7 +598,7 @@ class ImportTab(QWidget):
         keys_layout = QVBoxLayout(self.keys_box)
         self.keys_text = QPlainTextEdit()
         self.keys_text.setReadOnly(True)
-        self.keys_text.setMaximumHeight(110)
+        self.keys_text.setMaximumHeight(170)
         font = QFont("monospace")
         font.setStyleHint(QFont.StyleHint.Monospace)
         self.keys_text.setFont(font)
@@ -682,8 +682,7 @@ class ImportTab(QWidget):
         )
 
     def show_plan(self, plan) -> None:
-        from lev_desktop.exchange.importer import Status
-        from lev_desktop.exchange.keys import format_fingerprint
+        from lev_desktop.exchange.importer import Status, claims_text
 
         self.plan = plan
         labels = {
@@ -707,7 +706,7 @@ class ImportTab(QWidget):
                 continue
             for part in package.parts:
                 status = part.status
-                text, color = labels.get(status, (status, None))
+                text, part_color = labels.get(status, (status, None))
                 c = part.counts
                 office = f"{part.sender} {part.sender_name}".strip()
                 rows.append(
@@ -725,14 +724,12 @@ class ImportTab(QWidget):
                             text,
                             part.remark,
                         ],
-                        color,
+                        part_color,
                         part.remark,
                     )
                 )
                 if part.status == Status.NEEDS_TRUST:
-                    keys.append(
-                        f"{part.sender} {part.sender_name}\n" + format_fingerprint(part.fingerprint)
-                    )
+                    keys.append(claims_text(part))  # what the office says it is, and its key
         self.model.set_rows(rows)
         _fit(self.view)
         problem = next((i for i, r in enumerate(rows) if r.color is RED), 0 if rows else None)
@@ -959,6 +956,15 @@ class KeysTab(QWidget):
         self.retrust = QPushButton(_("Trust again…"))
         self.retrust.clicked.connect(self._retrust)
         buttons.addWidget(self.retrust)
+        self.resequence = QPushButton(_("Restart sequence numbers…"))
+        self.resequence.setToolTip(
+            _(
+                "When the packages of an office are refused as old ones by mistake (for example "
+                "after it restored a backup): check with the office, then restart its numbers."
+            )
+        )
+        self.resequence.clicked.connect(self._reset_sequence)
+        buttons.addWidget(self.resequence)
         layout.addLayout(buttons)
 
     def load(self, data: dict[str, Any]) -> None:
@@ -1005,6 +1011,32 @@ class KeysTab(QWidget):
         store = self.ctx.store
         self.ctx.runner.run(
             lambda progress: forget_key(store, office),
+            owner=self,
+            on_success=lambda _ok: self.ctx.notify(Changes(exchange=True)),
+        )
+
+    def _reset_sequence(self) -> None:
+        """The documented recovery for an office locked out by its sequence numbers."""
+        from lev_desktop.exchange.importer import reset_sequence
+
+        index = self.view.currentIndex()
+        if not index.isValid():
+            return
+        office = self.model.rows[index.row()].data
+        answer = QMessageBox.question(
+            self,
+            _("Restart sequence numbers…"),
+            _(
+                "Accept the next package of office {office} whatever its sequence number? Do "
+                "this only after checking with the office that its packages are refused as old "
+                "ones by mistake."
+            ).format(office=office),
+        )
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+        store = self.ctx.store
+        self.ctx.runner.run(
+            lambda progress: reset_sequence(store, office),
             owner=self,
             on_success=lambda _ok: self.ctx.notify(Changes(exchange=True)),
         )

@@ -113,7 +113,7 @@ class ProgrammeBar(QWidget):
     def __init__(self, ctx: AppContext, title: str, parent: QWidget | None = None):
         super().__init__(parent)
         self.ctx = ctx
-        layout = QHBoxLayout(self)
+        layout = self._layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         self.title = QLabel(title)
         self.title.setObjectName("pageTitle")  # styled by ui.style
@@ -147,6 +147,10 @@ class ProgrammeBar(QWidget):
     def programme_id(self) -> str | None:
         return self.programme.currentData()
 
+    def add_widget(self, widget: QWidget) -> None:
+        """Another control at the end of the bar (e.g. the F3 state of the activities)."""
+        self._layout.addWidget(widget)
+
     def set_year(self, fiscal_year: int) -> None:
         self.year.setText(_("Fiscal year {year}").format(year=fiscal_year))
 
@@ -159,6 +163,13 @@ class SavingEditor:
     """What the plan and activity editors share: a failed background save reloads the rows
     and shows the reason in Thai under the table; the current row in model terms.
     Expects ``pending``, ``message`` (a QLabel), ``table`` (ExcelTableView) and ``reload()``."""
+
+    pending: int
+    message: QLabel
+    table: ExcelTableView
+
+    def reload(self) -> None:
+        raise NotImplementedError
 
     def _save_failed(self, exc: BaseException) -> None:
         self.pending -= 1
@@ -292,8 +303,8 @@ class PlanEditor(SavingEditor, QWidget):
     def _build_actions(self) -> None:
         self.act_add = self._action(_("Add row"), self.add_row, "Ctrl+Shift+=")
         self.act_remove = self._action(_("Remove row"), self.remove_rows, "Ctrl+-")
-        self.act_up = self._action("▲", lambda: self.move(-1), "Alt+Up", tip=_("Move up"))
-        self.act_down = self._action("▼", lambda: self.move(1), "Alt+Down", tip=_("Move down"))
+        self.act_up = self._action("▲", lambda: self.move_row(-1), "Alt+Up", tip=_("Move up"))
+        self.act_down = self._action("▼", lambda: self.move_row(1), "Alt+Down", tip=_("Move down"))
         self.act_no_budget = self._action(
             _("No budget"),
             self.toggle_no_budget,
@@ -459,7 +470,7 @@ class PlanEditor(SavingEditor, QWidget):
         if rows and self.model.editable:
             self.model.remove_rows(rows)
 
-    def move(self, delta: int) -> None:
+    def move_row(self, delta: int) -> None:
         row = self.current_source_row()
         column = max(self.table.currentIndex().column(), 1)
         if row >= 0 and self.model.move(row, delta):

@@ -44,7 +44,7 @@ class GeneralTab(QWidget):
 
     def __init__(self, screen: SettingsScreen):
         super().__init__()
-        self.screen = screen
+        self.settings_screen = screen
         outer = QVBoxLayout(self)
         form = QFormLayout()
         outer.addLayout(form)
@@ -105,14 +105,14 @@ class GeneralTab(QWidget):
             self.level.setText(text)
             self.name.setText(office.name)
             self.phone.setText(office.phone or "")
-        self.officer.setText(self.screen.ctx.store.officer)
+        self.officer.setText(self.settings_screen.ctx.store.officer)
         self.language.setCurrentIndex(max(self.language.findData(values["language"]), 0))
 
     def save(self) -> None:
         from lev_desktop.deadlines.engine import set_since
         from lev_desktop.services.offices import update_office
 
-        ctx = self.screen.ctx
+        ctx = self.settings_screen.ctx
         store = ctx.store
         code = store.office_code
         name = " ".join(self.name.text().split())
@@ -148,7 +148,7 @@ class PrintingTab(QWidget):
 
     def __init__(self, screen: SettingsScreen):
         super().__init__()
-        self.screen = screen
+        self.settings_screen = screen
         outer = QVBoxLayout(self)
         form = QFormLayout()
         outer.addLayout(form)
@@ -225,13 +225,13 @@ class PrintingTab(QWidget):
         }
 
     def save(self) -> None:
-        self.screen.save_options(self.values(), self.saved)
+        self.settings_screen.save_options(self.values(), self.saved)
 
 
 class CalendarTab(QWidget):
     def __init__(self, screen: SettingsScreen):
         super().__init__()
-        self.screen = screen
+        self.settings_screen = screen
         outer = QVBoxLayout(self)
         form = QFormLayout()
         outer.addLayout(form)
@@ -260,7 +260,7 @@ class CalendarTab(QWidget):
         buttons.addWidget(self.saved, 1)
         form.addRow(buttons)
         self.save_button.clicked.connect(
-            lambda: self.screen.save_options(self.values(), self.saved)
+            lambda: self.settings_screen.save_options(self.values(), self.saved)
         )
 
     def load(self, values: dict) -> None:
@@ -399,7 +399,7 @@ class SettingsScreen(QWidget):
     def _refresh_current(self) -> None:
         widget = self.tabs.currentWidget()
         page = widget.widget() if isinstance(widget, QScrollArea) else widget
-        if hasattr(page, "refresh"):
+        if page is not None and hasattr(page, "refresh"):
             page.refresh()
 
     def open_item(self, arg: object) -> None:

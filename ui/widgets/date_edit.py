@@ -14,7 +14,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 
-from PySide6.QtCore import QEvent, QModelIndex, QPoint, Qt, Signal
+from PySide6.QtCore import QEvent, QModelIndex, QPersistentModelIndex, QPoint, Qt, Signal
 from PySide6.QtGui import QFocusEvent, QKeyEvent
 from PySide6.QtWidgets import (
     QFrame,
@@ -39,6 +39,9 @@ from lev_desktop.thai_format import (
     format_date,
     parse_date,
 )
+
+# what Qt hands a delegate: a model index or a persistent one
+Index = QModelIndex | QPersistentModelIndex
 
 
 class MonthPopup(QFrame):
@@ -69,9 +72,11 @@ class MonthPopup(QFrame):
         self.grid = QGridLayout()
         self.grid.setSpacing(2)
         layout.addLayout(self.grid)
-        today = QToolButton(text=_("Today"))
+        today = QToolButton()
+        today.setText(_("Today"))
         today.clicked.connect(lambda: self._pick(dt.date.today()))
-        clear = QToolButton(text=_("Clear"))
+        clear = QToolButton()
+        clear.setText(_("Clear"))
         clear.clicked.connect(lambda: self._pick(None))
         footer = QHBoxLayout()
         footer.addWidget(today)
@@ -83,7 +88,8 @@ class MonthPopup(QFrame):
         self._render()
 
     def _nav(self, text: str, tip: str, slot) -> QToolButton:
-        button = QToolButton(text=text)
+        button = QToolButton()
+        button.setText(text)
         button.setToolTip(tip)
         button.setAutoRaise(True)
         button.clicked.connect(slot)
@@ -305,17 +311,17 @@ class BEDateDelegate(QStyledItemDelegate):
         self,
         parent: QWidget,
         option: QStyleOptionViewItem,
-        index: QModelIndex,
+        index: Index,
     ) -> QWidget:
         editor = BEDateEdit(parent)
         editor.editingFinished.connect(lambda: self.commitData.emit(editor))
         return editor
 
-    def setEditorData(self, editor: QWidget, index: QModelIndex) -> None:
+    def setEditorData(self, editor: QWidget, index: Index) -> None:
         value = index.data(Qt.ItemDataRole.EditRole)
         editor.setDate(value if isinstance(value, dt.date) else None)  # type: ignore[attr-defined]
 
-    def setModelData(self, editor: QWidget, model, index: QModelIndex) -> None:
+    def setModelData(self, editor: QWidget, model, index: Index) -> None:
         if editor.hasError():  # type: ignore[attr-defined]
             return  # keep the old value; the editor shows the Thai message
         model.setData(index, editor.date(), Qt.ItemDataRole.EditRole)  # type: ignore[attr-defined]

@@ -10,7 +10,15 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from PySide6.QtCore import QAbstractItemModel, QEvent, QModelIndex, QObject, Qt, QTimer
+from PySide6.QtCore import (
+    QAbstractItemModel,
+    QEvent,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+    QTimer,
+)
 from PySide6.QtGui import QKeyEvent, QTextOption
 from PySide6.QtWidgets import (
     QAbstractItemDelegate,
@@ -23,6 +31,9 @@ from PySide6.QtWidgets import (
 
 from lev_desktop.thai_format import format_date, parse_date
 from ui.widgets.date_edit import BEDateEdit
+
+# what Qt hands a delegate: a model index or a persistent one
+Index = QModelIndex | QPersistentModelIndex
 
 # Closing an editor with this hint means "Enter": the view moves down a row.
 ENTER_HINT = QAbstractItemDelegate.EndEditHint.SubmitModelCache
@@ -72,9 +83,7 @@ class _KeyboardDelegate(QStyledItemDelegate):
 class TextDelegate(_KeyboardDelegate):
     """Multi-line text: the editor wraps Thai at word boundaries like the cell does."""
 
-    def createEditor(
-        self, parent: QWidget, option: QStyleOptionViewItem, index: QModelIndex
-    ) -> QWidget:
+    def createEditor(self, parent: QWidget, option: QStyleOptionViewItem, index: Index) -> QWidget:
         editor = QPlainTextEdit(parent)
         editor.setTabChangesFocus(True)
         editor.setWordWrapMode(QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)
@@ -84,7 +93,7 @@ class TextDelegate(_KeyboardDelegate):
         editor.textChanged.connect(lambda: _grow(editor))
         return editor
 
-    def setEditorData(self, editor: QWidget, index: QModelIndex) -> None:
+    def setEditorData(self, editor: QWidget, index: Index) -> None:
         if isinstance(editor, QPlainTextEdit):
             text = "" if _replacing(editor) else index.data(Qt.ItemDataRole.EditRole) or ""
             if editor.toPlainText() != text:
@@ -93,14 +102,14 @@ class TextDelegate(_KeyboardDelegate):
         else:
             super().setEditorData(editor, index)
 
-    def setModelData(self, editor: QWidget, model: QAbstractItemModel, index: QModelIndex) -> None:
+    def setModelData(self, editor: QWidget, model: QAbstractItemModel, index: Index) -> None:
         if isinstance(editor, QPlainTextEdit):
             model.setData(index, editor.toPlainText(), Qt.ItemDataRole.EditRole)
         else:
             super().setModelData(editor, model, index)
 
     def updateEditorGeometry(
-        self, editor: QWidget, option: QStyleOptionViewItem, index: QModelIndex
+        self, editor: QWidget, option: QStyleOptionViewItem, index: Index
     ) -> None:
         editor.setGeometry(option.rect)
         editor.setProperty("cellHeight", option.rect.height())
@@ -127,22 +136,20 @@ class LineDelegate(_KeyboardDelegate):
         super().__init__(parent)
         self.align_right = align_right
 
-    def createEditor(
-        self, parent: QWidget, option: QStyleOptionViewItem, index: QModelIndex
-    ) -> QWidget:
+    def createEditor(self, parent: QWidget, option: QStyleOptionViewItem, index: Index) -> QWidget:
         editor = QLineEdit(parent)
         if self.align_right:
             editor.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return editor
 
-    def setEditorData(self, editor: QWidget, index: QModelIndex) -> None:
+    def setEditorData(self, editor: QWidget, index: Index) -> None:
         if isinstance(editor, QLineEdit):
             editor.setText(
                 "" if _replacing(editor) else str(index.data(Qt.ItemDataRole.EditRole) or "")
             )
             editor.selectAll()
 
-    def setModelData(self, editor: QWidget, model: QAbstractItemModel, index: QModelIndex) -> None:
+    def setModelData(self, editor: QWidget, model: QAbstractItemModel, index: Index) -> None:
         if isinstance(editor, QLineEdit):
             model.setData(index, editor.text(), Qt.ItemDataRole.EditRole)
 
@@ -167,9 +174,7 @@ class DateDelegate(_KeyboardDelegate):
             return format_date(value, "short")
         return super().displayText(value, locale)
 
-    def createEditor(
-        self, parent: QWidget, option: QStyleOptionViewItem, index: QModelIndex
-    ) -> QWidget:
+    def createEditor(self, parent: QWidget, option: QStyleOptionViewItem, index: Index) -> QWidget:
         editor = BEDateEdit(parent)
         editor.setAutoFillBackground(True)
         editor.line.installEventFilter(self)  # keys reach the inner line edit
@@ -183,7 +188,7 @@ class DateDelegate(_KeyboardDelegate):
             if event.type() != QEvent.Type.KeyPress or not isinstance(event, QKeyEvent):
                 return False
             key = event.key()
-            hints = {
+            hints: dict[int, QAbstractItemDelegate.EndEditHint] = {
                 Qt.Key.Key_Return: ENTER_HINT,
                 Qt.Key.Key_Enter: ENTER_HINT,
                 Qt.Key.Key_Tab: QAbstractItemDelegate.EndEditHint.EditNextItem,
@@ -199,11 +204,11 @@ class DateDelegate(_KeyboardDelegate):
             return False
         return super().eventFilter(watched, event)
 
-    def setEditorData(self, editor: QWidget, index: QModelIndex) -> None:
+    def setEditorData(self, editor: QWidget, index: Index) -> None:
         value = index.data(Qt.ItemDataRole.EditRole)
         if isinstance(editor, BEDateEdit):
             editor.setDate(None if _replacing(editor) or not isinstance(value, dt.date) else value)
 
-    def setModelData(self, editor: QWidget, model: QAbstractItemModel, index: QModelIndex) -> None:
+    def setModelData(self, editor: QWidget, model: QAbstractItemModel, index: Index) -> None:
         if isinstance(editor, BEDateEdit):
             model.setData(index, date_from_editor(editor), Qt.ItemDataRole.EditRole)
