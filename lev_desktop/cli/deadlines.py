@@ -12,6 +12,7 @@ from lev_desktop.cli.base import CliError, open_store
 from lev_desktop.i18n import _
 
 if TYPE_CHECKING:
+    from lev_desktop.deadlines.engine import Instance
     from lev_desktop.deadlines.rules import Deadline
 
 LEVELS = ["lao", "district", "province", "national", "all"]
@@ -123,7 +124,7 @@ def _write(path: Path, data: bytes) -> None:
         ) from exc
 
 
-def status_line(instance) -> str:
+def status_line(instance: Instance) -> str:
     """Obligation, period, due (ISO), state word, completed / sent / received (ISO or empty),
     and the reason of a manual mark."""
     ob, facts = instance.obligation, instance.facts

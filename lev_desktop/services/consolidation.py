@@ -19,11 +19,12 @@ engine; the board only adds the figures.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import case, distinct, func, select
 
@@ -382,10 +383,7 @@ def build_board(
             programmes=[prog.id],
             soon_days=reminder_days(store),
         )
-        laos = [
-            _LaoRef(x.code, x.name, x.lao_type, x.district_code)
-            for x in book.laos_for(chosen.engine)
-        ]
+        laos: Sequence[_LaoLike] = book.laos_for(chosen.engine)
         if due is not None:
             states = {s.code: s for s in book.lao_states(chosen.engine, due.due, due.period)}
     else:
@@ -430,6 +428,7 @@ def build_board(
     rows.sort(key=lambda r: (r.district_code or "", r.code))
 
     counts = Counter(r.state for r in rows if r.state is not None)
+    districts, columns = _district_summaries(metrics, rows)
     board = Board(
         programme_code=prog.code,
         programme_name=prog.short_name or prog.name,
@@ -438,17 +437,28 @@ def build_board(
         due=due,
         metrics=metrics,
         rows=rows,
-        totals=combine(metrics, rows),
+        totals={m.key: _total(m, columns[m.key]) for m in metrics},
         counts={s: counts.get(s, 0) for s in STATE_ORDER},
-        districts=group_summaries(
-            metrics, rows, key=lambda r: r.district_code or "", label=lambda r: r.district
-        ),
-        indicators=indicator_summaries(prog, metrics, rows),
+        districts=districts,
+        indicators=_indicator_summaries(prog, metrics, columns),
         today=today,
         filters={"district": district, "lao_type": lao_type, "office": office},
     )
     _step(progress, 3, 3)
     return board
+
+
+class _LaoLike(Protocol):
+    """An LAO on the board: the engine's (``DeadlineBook.laos_for``) or an office's."""
+
+    @property
+    def code(self) -> str: ...
+    @property
+    def name(self) -> str: ...
+    @property
+    def lao_type(self) -> str | None: ...
+    @property
+    def district_code(self) -> str | None: ...
 
 
 @dataclass(frozen=True)
@@ -467,7 +477,9 @@ def _step(progress: Callable[..., None] | None, done: int, total: int) -> None:
         progress(done, total, "")
 
 
+@functools.lru_cache(maxsize=2048)
 def district_name(code: str | None) -> str:
+    """อำเภอ… of a DOPA district code (the gazetteer does not change while the app runs)."""
     from lev_desktop.gazetteer import district_label
 
     return district_label(code) or (code or "")
@@ -507,7 +519,7 @@ def _figures(
                 .where(*plan_where)
                 .group_by(Plan.owner_office)
             )
-            for owner, budget, planned in s.execute(planned_q):
+            for owner, budget, planned in s.execute(planned_q).all():
                 if owner in wanted:
                     out[owner]["budget_planned"] = budget
                     out[owner]["activities_planned"] = int(planned or 0)
@@ -523,7 +535,7 @@ def _figures(
                 .where(*plan_where, Activity.deleted.is_(False))
                 .group_by(Plan.owner_office)
             )
-            for owner, held, participants, spent in s.execute(held_q):
+            for owner, held, participants, spent in s.execute(held_q).all():
                 if owner in wanted:
                     out[owner]["activities_held"] = int(held or 0)
                     out[owner]["participants"] = (
@@ -539,34 +551,45 @@ def _figures(
             *_owner_filter(KpiValue.owner_office, codes),
         ]
         if kpi_metrics:
+            # One line per LAO, a sum and a count per indicator (the nation's P2: 7,850 lines
+            # instead of 100,000 of (LAO, indicator), the database doing the pivot)
+            codes_ = list(kpi_metrics)
+            value = KpiValue.value_num
             kpi_q = (
                 select(
                     KpiValue.owner_office,
-                    KpiValue.indicator_code,
-                    func.sum(KpiValue.value_num),
-                    func.count(KpiValue.value_num),
+                    *(
+                        agg.filter(KpiValue.indicator_code == code)
+                        for code in codes_
+                        for agg in (func.sum(value), func.count(value))
+                    ),
                 )
-                .where(
-                    *kpi_where,
-                    KpiValue.indicator_code.in_(list(kpi_metrics)),
-                    KpiValue.value_num.is_not(None),
-                )
-                .group_by(KpiValue.owner_office, KpiValue.indicator_code)
+                .where(*kpi_where, KpiValue.indicator_code.in_(codes_), value.is_not(None))
+                .group_by(KpiValue.owner_office)
             )
-            for owner, code, total, count in s.execute(kpi_q):
-                if owner not in wanted or not count or total is None:
+            how = [
+                (kpi_metrics[code].key, kpi_metrics[code].agg == "mean", kpi_metrics[code].kind)
+                for code in codes_
+            ]
+            for owner, *figures in s.execute(kpi_q).all():
+                if owner not in wanted:
                     continue
-                metric = kpi_metrics[code]
-                if metric.agg == "mean":  # a percent entered for several months/products
-                    total = total / count
-                out[owner][metric.key] = int(total) if metric.kind == "int" else total
+                found = out[owner]
+                for (key, mean, kind), total, count in zip(
+                    how, figures[::2], figures[1::2], strict=True
+                ):
+                    if not count or total is None:
+                        continue
+                    if mean:  # a percent entered for several months/products
+                        total = total / count
+                    found[key] = int(total) if kind == "int" else total
         if "products" in keys:
             products_q = (
                 select(KpiValue.owner_office, func.count(distinct(KpiValue.row_key)))
                 .where(*kpi_where, KpiValue.row_key != "")
                 .group_by(KpiValue.owner_office)
             )
-            for owner, count in s.execute(products_q):
+            for owner, count in s.execute(products_q).all():
                 if owner in wanted:
                     out[owner]["products"] = int(count)
         if "months_reported" in keys:
@@ -581,7 +604,7 @@ def _figures(
                 )
                 .group_by(KpiValue.owner_office)
             )
-            for owner, count in s.execute(months_q):
+            for owner, count in s.execute(months_q).all():
                 if owner in wanted:
                     out[owner]["months_reported"] = int(count)
     return out
@@ -590,35 +613,27 @@ def _figures(
 # ---- totals ----------------------------------------------------------------------------------
 
 
+def _present(rows: Sequence[BoardRow], key: str) -> list[Any]:
+    """The values of one figure column, the LAOs without one left out."""
+    return [v for v in [r.values.get(key) for r in rows] if v is not None]
+
+
+def _total(metric: Metric, present: list[Any]) -> Any:
+    if not present:
+        return None
+    total = sum(present)
+    if metric.agg == "mean":
+        return Decimal(total) / len(present)
+    if metric.kind == "int":
+        return int(total)
+    return Decimal(total)
+
+
 def combine(metrics: Iterable[Metric], rows: Sequence[BoardRow]) -> dict[str, Any]:
     """The total row: sums, or the mean over LAOs with a value for percentages.
 
-    One pass over the rows (the nation has 7,850 of them and as many per district).
-    """
-    metrics = list(metrics)
-    sums: dict[str, Any] = dict.fromkeys((m.key for m in metrics), None)
-    counts: dict[str, int] = dict.fromkeys(sums, 0)
-    keys = list(sums)
-    for row in rows:
-        values = row.values
-        for key in keys:
-            value = values.get(key)
-            if value is not None:
-                total = sums[key]
-                sums[key] = value if total is None else total + value
-                counts[key] += 1
-    totals: dict[str, Any] = {}
-    for m in metrics:
-        total = sums[m.key]
-        if total is None:
-            totals[m.key] = None
-        elif m.agg == "mean":
-            totals[m.key] = Decimal(total) / counts[m.key]
-        elif m.kind == "int":
-            totals[m.key] = int(total)
-        else:
-            totals[m.key] = Decimal(total)
-    return totals
+    Column by column (the nation has 7,850 rows, as many per district)."""
+    return {m.key: _total(m, _present(rows, m.key)) for m in metrics}
 
 
 def group_summaries(
@@ -647,17 +662,52 @@ def group_summaries(
     return out
 
 
+def _district_summaries(
+    metrics: list[Metric], rows: Sequence[BoardRow]
+) -> tuple[list[GroupSummary], dict[str, list[Any]]]:
+    """``group_summaries`` by district, and every figure column of the whole board (the
+    districts' columns put together): one pass over the values, not one per summary."""
+    groups: dict[str, list[BoardRow]] = defaultdict(list)
+    for row in rows:
+        groups[row.district_code or ""].append(row)
+    columns: dict[str, list[Any]] = {m.key: [] for m in metrics}
+    out = []
+    for group_key in sorted(groups):
+        members = groups[group_key]
+        counts = Counter(r.state for r in members if r.state is not None)
+        totals = {}
+        for m in metrics:
+            present = _present(members, m.key)
+            columns[m.key] += present
+            totals[m.key] = _total(m, present)
+        out.append(
+            GroupSummary(
+                group_key,
+                members[0].district,
+                len(members),
+                {s: counts.get(s, 0) for s in STATE_ORDER},
+                totals,
+            )
+        )
+    return out, columns
+
+
 def indicator_summaries(
     prog: Programme, metrics: list[Metric], rows: Sequence[BoardRow]
+) -> list[IndicatorSummary]:
+    return _indicator_summaries(prog, metrics, {m.key: _present(rows, m.key) for m in metrics})
+
+
+def _indicator_summaries(
+    prog: Programme, metrics: list[Metric], columns: dict[str, list[Any]]
 ) -> list[IndicatorSummary]:
     stages = (prog.spec or {}).get("stages", {})
     out = []
     for m in metrics:
         if not m.key.startswith("kpi:"):
             continue
-        key = m.key
-        present = [Decimal(v) for v in (r.values.get(key) for r in rows) if v is not None]
-        total = sum(present, Decimal(0))
+        present = columns[m.key]
+        total = Decimal(sum(present)) if present else Decimal(0)
         out.append(
             IndicatorSummary(
                 code=m.key[4:],
@@ -669,8 +719,8 @@ def indicator_summaries(
                 count=len(present),
                 total=total if m.agg == "sum" and present else None,
                 mean=(total / len(present)) if present else None,
-                minimum=min(present) if present else None,
-                maximum=max(present) if present else None,
+                minimum=Decimal(min(present)) if present else None,
+                maximum=Decimal(max(present)) if present else None,
             )
         )
     return out

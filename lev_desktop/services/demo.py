@@ -254,12 +254,12 @@ def lao_records(
         )
     )
     period = f"FY{fiscal_year}"
-    forms = {"F1": (status, plan_made)}
+    forms: dict[str, tuple[str, dt.date | None]] = {"F1": (status, plan_made)}
     # F2 results and F3 monitoring: complete when the LAO reported its year (F3's date 5)
     finished = FormStatus.COMPLETE if reported else FormStatus.DRAFT
     forms["F2"] = (finished, reported)
     forms["F3"] = (finished, reported)
-    for code, (form_state, day) in forms.items():
+    for code, (form_state, on) in forms.items():
         complete = form_state == FormStatus.COMPLETE or (
             form_state == FormStatus.RETURNED and code == "F1"
         )
@@ -270,7 +270,7 @@ def lao_records(
                 form_code=code,
                 period=period,
                 status=FormStatus.COMPLETE if complete else FormStatus.DRAFT,
-                completed_at=_at(day) if complete and day else None,
+                completed_at=_at(on) if complete and on else None,
                 sent_at=None,
             )
         )

@@ -209,3 +209,53 @@ def test_the_agenda_and_lev_status_agree_for_the_district_itself(district, capsy
         key = (item.obligation.code, item.period)
         assert agenda.index(row, 0).data() == words[key], key
     assert words[("P5.DISTRICT.REPORT", f"FY{FY}")] == State.SENT.label
+
+
+def test_the_month_view_counts_are_the_lao_lists_counted(district):
+    """The month view counts the LAOs' states in SQL (``DeadlineBook._tally``: the whole
+    country in a few queries); every count is the LAO list's, read one LAO at a time — with a
+    manual mark, a return for correction, an LAO that began later, an LAO with nothing, and a
+    form received here whose row was deleted since."""
+    from collections import Counter
+
+    from lev_desktop.thai_format import fiscal_year_range
+
+    store = district
+    with store.session(importing=True) as s:
+        s.execute(
+            FormSubmission.__table__.delete().where(
+                FormSubmission.owner_office == "4801007", FormSubmission.form_code == "F3"
+            )
+        )
+
+    def fresh() -> engine.DeadlineBook:
+        return engine.DeadlineBook(store, today_=TODAY)
+
+    book = fresh()
+    assert sum(book._scope.values()) == len(book.laos) == len(subordinate_laos(store))
+    tally = book._tally((P1, "F3", f"FY{FY}"))
+    assert any(row is None for (_t, _s, (row, _d, _r)) in tally.counted)  # received, row gone
+    assert {lao.code for lao in tally.special} >= {"4801002", "4801005"}  # returned, marked
+    start, end = fiscal_year_range(FY)
+    checked = 0
+    for item in fresh().items(start, end, work=False):  # the month view's own lines
+        if item.laos is None:
+            continue
+        states = fresh().lao_states(item.obligation, item.due, item.deadline.period, work=False)
+        assert Counter({s: n for s, n in item.laos.counts.items() if n}) == Counter(
+            s.state for s in states
+        ), (item.obligation.code, item.deadline.period)
+        checked += 1
+    assert checked >= 3
+    for deadline in book.expand(start, end, levels=["lao"]):  # every LAO instance of the year
+        ob = deadline.obligation
+        if ob.form is None:
+            continue
+        due = book.instance_due(deadline)
+        summary = fresh()._summary(ob, due, deadline.period)
+        states = fresh().lao_states(ob, due, deadline.period, work=False)
+        assert Counter({s: n for s, n in summary.counts.items() if n}) == Counter(
+            s.state for s in states
+        ), (ob.code, deadline.period)
+        checked += 1
+    assert checked >= 20

@@ -66,9 +66,11 @@ def emit_state(
     def work(_p):
         return plan_service.states(store, [office], programme_id, year)[office].get(form)
 
-    ctx.runner.run(
-        work, on_success=lambda state: state is not None and signal.emit(state), owner=owner
-    )
+    def show(state: Any) -> None:
+        if state is not None:
+            signal.emit(state)
+
+    ctx.runner.run(work, on_success=show, owner=owner)
 
 
 def announce(ctx: AppContext, source: QWidget, changes: Changes | None = None) -> None:

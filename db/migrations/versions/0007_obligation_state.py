@@ -16,6 +16,27 @@ down_revision = "0006"
 branch_labels = None
 depends_on = None
 
+FORM_FACTS = [
+    "programme_id",
+    "form_code",
+    "period",
+    "owner_office",
+    "deleted",
+    "status",
+    "completed_at",
+    "sent_at",
+    "updated_at",
+]
+KPI_BOARD = [
+    "programme_id",
+    "period",
+    "owner_office",
+    "indicator_code",
+    "deleted",
+    "value_num",
+    "row_key",
+]
+OFFICE_SCOPE = ["code", "level", "deleted", "lao_type", "province_code", "district_code"]
 EARLIER_EXPORT = "บันทึกโดยการส่งออกแพ็กเกจของรุ่นก่อน (ไม่ได้ตรวจว่าแพ็กเกจมีแบบฟอร์มนี้)"
 
 
@@ -65,17 +86,31 @@ def upgrade() -> None:
         sa.Column("source", sa.String(length=16), nullable=False),
         sa.PrimaryKeyConstraint("office_code", name=op.f("pk_office_since")),
     )
-    # The board and the KPI list read one programme's values of one period for every LAO.
+    # The obligation states read one form and period of every LAO from the index alone (it
+    # replaces the narrower index of 0005, a prefix of it).
+    op.drop_index("ix_form_submissions_programme_form_period", table_name="form_submissions")
     op.create_index(
-        "ix_kpi_values_programme_period",
-        "kpi_values",
-        ["programme_id", "period", "indicator_code"],
+        "ix_form_submissions_facts",
+        "form_submissions",
+        FORM_FACTS,
         unique=False,
     )
+    # The board and the KPI list sum one programme's values of one period for every LAO.
+    op.create_index("ix_kpi_values_board", "kpi_values", KPI_BOARD, unique=False)
+    # Which LAO a form row belongs to, from the index alone (the month view's counts).
+    op.create_index("ix_offices_scope", "offices", OFFICE_SCOPE, unique=False)
 
 
 def downgrade() -> None:
-    op.drop_index("ix_kpi_values_programme_period", table_name="kpi_values")
+    op.drop_index("ix_offices_scope", table_name="offices")
+    op.drop_index("ix_kpi_values_board", table_name="kpi_values")
+    op.drop_index("ix_form_submissions_facts", table_name="form_submissions")
+    op.create_index(
+        "ix_form_submissions_programme_form_period",
+        "form_submissions",
+        ["programme_id", "form_code", "period"],
+        unique=False,
+    )
     op.drop_table("office_since")
     op.drop_index("ix_form_deliveries_form", table_name="form_deliveries")
     op.drop_table("form_deliveries")
