@@ -23,16 +23,17 @@ from sqlalchemy import (
     Date,
     DateTime,
     ForeignKey,
+    Index,
     Integer,
     MetaData,
     Numeric,
     String,
     Text,
-    UniqueConstraint,
     and_,
     func,
+    text,
 )
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column, relationship
 from sqlalchemy.sql.elements import ColumnElement
 
 from lev_desktop.domain.form_status import FormStatus
@@ -70,7 +71,13 @@ class Base(DeclarativeBase):
 
 
 class Synced:
-    """Columns every travelling record has."""
+    """Columns every travelling record has.
+
+    ``revision`` is also the ORM's version counter: an UPDATE says ``WHERE revision = <the
+    revision this session read>``, so when two workstations on one server save the same record
+    at the same moment, the second finds no row and is refused (``db.store`` turns that into
+    ``StaleRecordError``). The store's flush hook sets the new revision itself.
+    """
 
     if TYPE_CHECKING:
         __tablename__: str  # every model that mixes this in has a table
@@ -81,6 +88,11 @@ class Synced:
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
     updated_by: Mapped[str] = mapped_column(String(120), default="")
     deleted: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    @declared_attr.directive
+    def __mapper_args__(cls) -> dict[str, Any]:  # noqa: N805 - a class-level directive
+        table = cls.__table__  # type: ignore[attr-defined]  # the mapped class's, at mapping
+        return {"version_id_col": table.c.revision, "version_id_generator": False}
 
 
 class Office(Synced, Base):
@@ -136,7 +148,19 @@ class Plan(Synced, Base):
     """F1 action plan header: one per office, programme and fiscal year."""
 
     __tablename__ = "plans"
-    __table_args__ = (UniqueConstraint("owner_office", "programme_id", "fiscal_year"),)
+    # unique among live records: a tombstone keeps its key (a record entered again after a
+    # reinstall replaces the earlier one; db/migrations 0007)
+    __table_args__ = (
+        Index(
+            "ux_plans_live_natural_key",
+            "owner_office",
+            "programme_id",
+            "fiscal_year",
+            unique=True,
+            sqlite_where=text("deleted = 0"),
+            postgresql_where=text("deleted = false"),
+        ),
+    )
     programme_id: Mapped[str] = mapped_column(ForeignKey("programmes.id"), index=True)
     fiscal_year: Mapped[int] = mapped_column(Integer)  # BE
     status: Mapped[str] = mapped_column(String(16), default=FormStatus.DRAFT)
@@ -191,7 +215,19 @@ class Monitoring(Synced, Base):
     """F3 milestones of the LEV programme for one LAO and fiscal year."""
 
     __tablename__ = "monitoring"
-    __table_args__ = (UniqueConstraint("owner_office", "programme_id", "fiscal_year"),)
+    # unique among live records: a tombstone keeps its key (a record entered again after a
+    # reinstall replaces the earlier one; db/migrations 0007)
+    __table_args__ = (
+        Index(
+            "ux_monitoring_live_natural_key",
+            "owner_office",
+            "programme_id",
+            "fiscal_year",
+            unique=True,
+            sqlite_where=text("deleted = 0"),
+            postgresql_where=text("deleted = false"),
+        ),
+    )
     programme_id: Mapped[str] = mapped_column(ForeignKey("programmes.id"), index=True)
     fiscal_year: Mapped[int] = mapped_column(Integer)
     committee_selected_on: Mapped[dt.date | None] = mapped_column(Date)
@@ -213,8 +249,20 @@ class KpiValue(Synced, Base):
     """
 
     __tablename__ = "kpi_values"
+    # unique among live records: a tombstone keeps its key (a record entered again after a
+    # reinstall replaces the earlier one; db/migrations 0007)
     __table_args__ = (
-        UniqueConstraint("owner_office", "programme_id", "indicator_code", "period", "row_key"),
+        Index(
+            "ux_kpi_values_live_natural_key",
+            "owner_office",
+            "programme_id",
+            "indicator_code",
+            "period",
+            "row_key",
+            unique=True,
+            sqlite_where=text("deleted = 0"),
+            postgresql_where=text("deleted = false"),
+        ),
     )
     programme_id: Mapped[str] = mapped_column(ForeignKey("programmes.id"), index=True)
     indicator_code: Mapped[str] = mapped_column(String(40))
@@ -229,7 +277,20 @@ class FormSubmission(Synced, Base):
     """The state of one form of an office for one period: draft / complete / sent / returned."""
 
     __tablename__ = "form_submissions"
-    __table_args__ = (UniqueConstraint("owner_office", "programme_id", "form_code", "period"),)
+    # unique among live records: a tombstone keeps its key (a record entered again after a
+    # reinstall replaces the earlier one; db/migrations 0007)
+    __table_args__ = (
+        Index(
+            "ux_form_submissions_live_natural_key",
+            "owner_office",
+            "programme_id",
+            "form_code",
+            "period",
+            unique=True,
+            sqlite_where=text("deleted = 0"),
+            postgresql_where=text("deleted = false"),
+        ),
+    )
     programme_id: Mapped[str] = mapped_column(ForeignKey("programmes.id"), index=True)
     form_code: Mapped[str] = mapped_column(String(32))
     period: Mapped[str] = mapped_column(String(16))

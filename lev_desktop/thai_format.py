@@ -12,7 +12,7 @@ import datetime as dt
 import re
 from decimal import ROUND_HALF_UP, Decimal
 
-from lev_desktop.i18n import current_language
+from lev_desktop.i18n import _, current_language
 
 BE_OFFSET = 543
 
@@ -88,6 +88,29 @@ def thai_digits(text: str) -> str:
 
 def arabic_digits(text: str) -> str:
     return text.translate(_TO_ARABIC)
+
+
+_KEEP_DIGITS = re.compile(
+    r"(?:https?://|www\.)\S+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+|[A-Za-z_]+[0-9][A-Za-z0-9_]*|[0-9]+[A-Za-z_][A-Za-z0-9_]*"
+)
+
+
+def document_digits(text: str, digits: str) -> str:
+    """One digit style for a whole printed document: ``digits='thai'`` turns 0–9 into ๐–๙
+    and ``'arabic'`` the other way, except inside URLs and e-mail addresses and in codes that
+    mix digits with Latin letters (P5, 3Rs, COVID19), which must stay as typed."""
+    if not text:
+        return text
+    table = _TO_THAI if digits == "thai" else _TO_ARABIC
+    if digits != "thai" or not _KEEP_DIGITS.search(text):
+        return text.translate(table)
+    out, prev = [], 0
+    for m in _KEEP_DIGITS.finditer(text):
+        out.append(text[prev : m.start()].translate(table))
+        out.append(m.group())
+        prev = m.end()
+    out.append(text[prev:].translate(table))
+    return "".join(out)
 
 
 def be_year(value: dt.date | int) -> int:
@@ -256,7 +279,7 @@ def fiscal_months(fy_be: int) -> list[tuple[int, int]]:
     start, _end = fiscal_year_range(fy_be)
     months = []
     year, month = start.year, start.month
-    for _ in range(12):
+    for _month in range(12):
         months.append((year, month))
         month += 1
         if month == 13:
@@ -272,8 +295,6 @@ ONCE_PERIOD = "ONCE"
 def format_period(period: str, *, digits: str = "arabic") -> str:
     """How a form's period reads: "FY2568" → "ปีงบประมาณ พ.ศ. 2568", "2025-07" → "กรกฎาคม 2568",
     a reporting round "2025-09-15" → "15 ก.ย. 2568", "ONCE" → "รายงานครั้งเดียว"."""
-    from lev_desktop.i18n import _
-
     if period == ONCE_PERIOD:
         return _("One-off report")
     if period.startswith("FY") and period[2:].isdigit():

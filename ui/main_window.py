@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import logging
 import traceback
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import (
@@ -165,6 +166,9 @@ class MainWindow(QMainWindow):
         # the widget class of each screen whose module was imported (None: it failed)
         self.classes: dict[str, ScreenFactory | None] = {}
         self._closing = False
+        # Asked before the window closes; False keeps it open (a backup at close runs first
+        # and closes the window when done). Set by the Launcher (ui.continuity).
+        self.close_guard: Callable[[], bool] | None = None
 
         central = QWidget()
         layout = QHBoxLayout(central)
@@ -230,6 +234,11 @@ class MainWindow(QMainWindow):
         assert self._ctx is not None, "the window has no database yet (attach)"
         return self._ctx
 
+    @property
+    def has_ctx(self) -> bool:
+        """A database is attached (a window still opening one has none)."""
+        return self._ctx is not None
+
     def set_waiting(self, text: str) -> None:
         """What the work area says while the database opens (or demo data is made)."""
         self.waiting.setText(text)
@@ -247,6 +256,20 @@ class MainWindow(QMainWindow):
         described = ctx.store.describe()
         self.db_label.setText(_("Database: {name}").format(name=self._short_path(described)))
         self.db_label.setToolTip(described)
+        if getattr(ctx.store, "on_network", False):
+            self.db_label.setText(
+                _("Database on a network drive: {name}").format(
+                    name=self._short_path(described, 36)
+                )
+            )
+            self.db_label.setToolTip(
+                described
+                + "\n"
+                + _(
+                    "One computer at a time can use a database on a network drive. For "
+                    "several at once, use a PostgreSQL server."
+                )
+            )
         self.nav.setEnabled(True)
         self.load_office()
         self.show_screen(self.keys[0])
@@ -454,6 +477,9 @@ class MainWindow(QMainWindow):
 
     # ---- closing ---------------------------------------------------------------------
     def closeEvent(self, event) -> None:
+        if self.close_guard is not None and not self._closing and not self.close_guard():
+            event.ignore()
+            return
         self._closing = True
         if self._ctx is not None:
             runner = self._ctx.runner

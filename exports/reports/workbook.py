@@ -10,8 +10,11 @@ from typing import Any
 from openpyxl import Workbook
 
 from exports.reports import wording as W
+from exports.reports.calendar import month_title
+from exports.reports.documents import notice_date_line, notice_paragraphs, scope_line
 from exports.reports.options import ReportOptions
 from exports.xlsx.sheets import Column, SheetWriter, safe_sheet_title
+from lev_desktop.domain.obligation_state import State
 from lev_desktop.progress import Progress
 
 
@@ -130,10 +133,8 @@ def summary_sheet(
 def notice_sheet(
     wb: Workbook, data: Any, options: ReportOptions, progress: Progress | None
 ) -> None:
-    from exports.reports.documents import notice_date_line, notice_paragraphs
-
     ws = wb.create_sheet(safe_sheet_title("ประกาศผลการดำเนินงาน"))
-    plain = options.with_(thai_digits=False)
+    plain = options
     writer = SheetWriter(
         ws,
         [Column("ข้อความ", width=110)],
@@ -141,6 +142,7 @@ def notice_sheet(
             f"ประกาศ{data.office.name}",
             f"เรื่อง ผลการดำเนินงานตามแผนปฏิบัติงาน{W.PROGRAMME_LEV} {_fy(data.fiscal_year)}",
         ],
+        thai_digits=options.thai_digits,
     )
     for text in notice_paragraphs(data, plain):
         writer.add([text])
@@ -159,7 +161,10 @@ def notice_sheet(
         Column("งบประมาณที่ใช้ (บาท)", "money"),
     ]
     figures = SheetWriter(
-        ws2, columns, title_lines=[f"ผลการดำเนินงาน {data.office.name} {_fy(data.fiscal_year)}"]
+        ws2,
+        columns,
+        title_lines=[f"ผลการดำเนินงาน {data.office.name} {_fy(data.fiscal_year)}"],
+        thai_digits=options.thai_digits,
     )
     for r in data.rows:
         figures.add(
@@ -189,8 +194,6 @@ def notice_sheet(
 def monitoring_sheet(
     wb: Workbook, data: Any, options: ReportOptions, progress: Progress | None
 ) -> None:
-    from exports.reports.documents import scope_line
-
     ws = wb.create_sheet(safe_sheet_title("F3 แบบติดตาม"))
     header = list(W.MONITORING_HEADER)
     header[7:8] = ["(๕)\nวันที่รายงานผล", "วันที่ปิดประกาศ"]
@@ -231,11 +234,11 @@ def monitoring_sheet(
             )
             if progress is not None and number % 500 == 0:
                 progress(number, total)
-    done = sum(1 for r in data.rows if r.reported_on)
+    done = data.reported  # the model's count, as in the PDF
     writer.row += 1
     writer.note(
-        f"อปท. ทั้งหมด {len(data.rows)} แห่ง รายงานผลและปิดประกาศแล้ว {done} แห่ง "
-        f"ยังไม่รายงาน {len(data.rows) - done} แห่ง"
+        f"อปท. ทั้งหมด {len(data.rows)} แห่ง ได้รับแบบติดตามแล้ว {done} แห่ง "
+        f"ยังไม่ได้รับ {len(data.rows) - done} แห่ง"
     )
     writer.finish()
 
@@ -243,8 +246,6 @@ def monitoring_sheet(
 def softpower_sheet(
     wb: Workbook, data: Any, options: ReportOptions, progress: Progress | None
 ) -> None:
-    from exports.reports.documents import scope_line
-
     ws = wb.create_sheet(safe_sheet_title("Soft Power"))
     columns = _columns(
         W.SOFTPOWER_HEADER,
@@ -293,8 +294,6 @@ def softpower_sheet(
 
 
 def kpi_sheet(wb: Workbook, data: Any, options: ReportOptions, progress: Progress | None) -> None:
-    from exports.reports.documents import scope_line
-
     ws = wb.create_sheet(safe_sheet_title("ตัวชี้วัด"))
     if data.consolidated:
         columns = _columns(
@@ -339,9 +338,6 @@ def kpi_sheet(wb: Workbook, data: Any, options: ReportOptions, progress: Progres
 def calendar_sheet(
     wb: Workbook, data: Any, options: ReportOptions, progress: Progress | None
 ) -> None:
-    from exports.reports.calendar import month_title
-    from lev_desktop.domain.obligation_state import State
-
     ws = wb.create_sheet(safe_sheet_title("กำหนดส่ง"))
     columns = [
         Column("ที่", "int"),

@@ -18,6 +18,7 @@ Module functions are the API other areas call:
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import os
 from collections import Counter, defaultdict
@@ -56,8 +57,10 @@ from lev_desktop.domain import reviews
 from lev_desktop.domain.form_status import FormStatus
 from lev_desktop.domain.obligation_state import Facts, Judgement, Mark, State, fulfilment, judge
 from lev_desktop.domain.offices import LaoType, Level
+from lev_desktop.domain.templates import BUILTIN_TEMPLATES
 from lev_desktop.i18n import _
 from lev_desktop.progress import without_gc
+from lev_desktop.thai_format import fiscal_year_range
 
 DEFAULT_REMINDER_DAYS: int = options.default("reminder.days")
 DEFAULT_LOOKBACK_DAYS = 90  # reminders and badges: what went overdue in the last 3 months
@@ -87,8 +90,6 @@ def local_day(value: dt.datetime | dt.date | str | None) -> dt.date | None:
 
 def _period_day(period: str) -> dt.date:
     """A day inside a form period, to find its deadline near: FY2568, 2025-07, 2025-09-15."""
-    from lev_desktop.thai_format import fiscal_year_range
-
     if period.startswith("FY") and period[2:].isdigit():
         return fiscal_year_range(int(period[2:]))[1]
     if len(period) == 7:
@@ -1552,8 +1553,6 @@ class DeadlineBook:
     def instances(self, office: str, fiscal_year: int) -> list[Instance]:
         """One line per obligation instance of ``office`` (this office, or an LAO under it)
         whose due date falls in the fiscal year: what ``lev status`` prints."""
-        from lev_desktop.thai_format import fiscal_year_range
-
         start, end = fiscal_year_range(fiscal_year)
         out: list[Instance] = []
         if office == self.office_code:
@@ -1796,8 +1795,6 @@ def month_deadlines(
     store: Store, year: int, month: int, *, office: str | None = None, today_: dt.date | None = None
 ) -> list[Item]:
     """This office's deadlines of one month (reports print "a month of deadlines")."""
-    import calendar
-
     last = calendar.monthrange(year, month)[1]
     return office_deadlines(
         store, dt.date(year, month, 1), dt.date(year, month, last), office=office, today_=today_
@@ -1892,7 +1889,6 @@ def cli_deadlines(
     book = DeadlineBook(store, programmes=[programme] if programme else None)
     if not book.programmes and not programmes_exist(store):
         # a database not set up yet: the built-in templates, read in memory (nothing written)
-        from lev_desktop.domain.templates import BUILTIN_TEMPLATES
 
         templates = [t for t in BUILTIN_TEMPLATES if programme in (None, t["code"])]
         book.obligations = [ob for t in templates for ob in obligations_of(t)]

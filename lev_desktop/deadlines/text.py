@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import unicodedata
+
 from lev_desktop.deadlines.rules import Deadline, Obligation
+from lev_desktop.domain.obligation_state import ORDER
 from lev_desktop.domain.offices import LEVEL_SHORT, Level
 from lev_desktop.i18n import _
 from lev_desktop.thai_format import format_date, format_period
@@ -72,8 +75,6 @@ def period_text(period: str) -> str:
 def shorten(text: str, limit: int = 48) -> str:
     """Cuts a long Thai name at ``limit`` characters without splitting a base letter from its
     vowel or tone marks (the official name of 5 December is 120 characters)."""
-    import unicodedata
-
     if len(text) <= limit:
         return text
     cut = limit
@@ -91,8 +92,6 @@ def laos_text(summary: object) -> str:
 def summary_text(summary: object) -> str:
     """Every state that occurs among the LAOs, in the one order: "ได้รับแล้ว 9 · ล่าช้า 2 ·
     เกินกำหนด 3 (จาก 14 แห่ง)"."""
-    from lev_desktop.domain.obligation_state import ORDER
-
     counts = getattr(summary, "counts", {})
     parts = [f"{state.label} {counts[state]}" for state in ORDER if counts.get(state)]
     total = getattr(summary, "total", 0)

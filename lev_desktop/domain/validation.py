@@ -13,7 +13,10 @@ from decimal import Decimal
 from typing import Annotated, Any, Literal, Union
 from urllib.parse import urlparse
 
-from lev_desktop.i18n import _
+import msgspec
+
+from lev_desktop.domain.templates import INDICATOR_TYPES
+from lev_desktop.i18n import N_, _
 from lev_desktop.thai_format import (
     format_date,
     format_datetime,
@@ -620,6 +623,93 @@ FIELDS: dict[str, dict[str, Field]] = {
     table: {f.name: f for f in fields} for table, fields in TABLE_SCHEMAS.items()
 }
 
+# What a person reads for each travelling field: the audit log's history and the reasons of a
+# refused package name fields with these (never the column names).
+FIELD_LABELS = {
+    "seq": N_("No."),
+    "project": N_("Project"),
+    "objective": N_("Objective"),
+    "target": N_("Target (project outputs)"),
+    "location": N_("Location"),
+    "budget": N_("Budget (baht)"),
+    "no_budget": N_("No budget"),
+    "kpi": N_("Indicator (KPI)"),
+    "expected_result": N_("Expected result"),
+    "planned_activities": N_("Planned activities"),
+    "title": N_("Activity"),
+    "held_on": N_("Date held"),
+    "held_until": N_("Until"),
+    "place": N_("Place"),
+    "participants": N_("Participants"),
+    "outputs": N_("Outputs against the KPI"),
+    "budget_spent": N_("Budget spent (baht)"),
+    "problems": N_("Problems"),
+    "remedies": N_("Remedies"),
+    "attachments": N_("Files"),
+    "deleted": N_("Removed"),
+    "status": N_("Status"),
+    "committee_selected_on": N_("Committee selected on"),
+    "committee_met_on": N_("Committee met on"),
+    "plan_made_on": N_("Plan made on"),
+    "activities_override": N_("Number of activities (entered)"),
+    "override_reason": N_("Reason for the entered number"),
+    "reported_on": N_("Results reported on"),
+    "notice_posted_on": N_("Public notice posted on"),
+    "note": N_("Note"),
+    "plan_item_id": N_("Project"),
+    "id": N_("Record identifier"),
+    "owner_office": N_("Office"),
+    "revision": N_("Revision"),
+    "updated_at": N_("Changed at"),
+    "updated_by": N_("Changed by"),
+    "code": N_("Code"),
+    "name": N_("Name"),
+    "level": N_("Level"),
+    "lao_type": N_("Type"),
+    "province_code": N_("Province"),
+    "district_code": N_("District"),
+    "parent_code": N_("Reports to (office code)"),
+    "phone": N_("Telephone"),
+    "public_key": N_("Key"),
+    "short_name": N_("Short name"),
+    "kind": N_("Kind"),
+    "fiscal_year": N_("Fiscal year"),
+    "builtin": N_("Built-in"),
+    "template_code": N_("Template"),
+    "active": N_("In use"),
+    "letter": N_("Letter"),
+    "spec": N_("Template"),
+    "receipt_no": N_("Receipt no."),
+    "received_at": N_("Received at"),
+    "letter_no": N_("Letter no."),
+    "letter_date": N_("Date"),
+    "from_org": N_("From"),
+    "subject": N_("Subject"),
+    "programme_id": N_("Programme"),
+    "plan_id": N_("Action plan"),
+    "indicator_code": N_("Indicator"),
+    "period": N_("Period"),
+    "row_key": N_("Row"),
+    "value_num": N_("Value"),
+    "value_text": N_("Value"),
+    "value_date": N_("Value"),
+    "form_code": N_("Form"),
+    "completed_at": N_("Completed at"),
+    "sent_at": N_("Sent at"),
+    "target_office": N_("Office"),
+    "target_kind": N_("Form"),
+    "target_id": N_("Record identifier"),
+    "action": N_("Action"),
+    "text": N_("Comment"),
+}
+
+
+def field_label(name: str) -> str:
+    """A field as a Thai officer reads it (the column name when there is no label)."""
+    label = FIELD_LABELS.get(name)
+    return _(label) if label else name
+
+
 _COMPILED: dict[str, re.Pattern[str]] = {}
 
 
@@ -942,8 +1032,6 @@ RULE_TYPES = (
 def programme_spec_problems(spec: Any) -> list[str]:
     """A custom programme's template as it travels: the parts the app reads (indicators, rules,
     forms, obligations) have the shape the validation and the deadline engine expect."""
-    from lev_desktop.domain.templates import INDICATOR_TYPES
-
     if spec is None or spec == {}:
         return []
     if not isinstance(spec, dict):
@@ -1022,8 +1110,6 @@ _RECORD_TYPES: dict[str, type] = {}
 
 
 def _annotation(field: Field) -> Any:
-    import msgspec
-
     def text(**meta: Any) -> Any:
         return Annotated[str, msgspec.Meta(**meta)] if meta else str
 
@@ -1076,8 +1162,6 @@ def record_type(table: str) -> type:
     found = _RECORD_TYPES.get(table)
     if found is not None:
         return found
-    import msgspec
-
     fields: list[tuple[Any, ...]] = []
     for field in TABLE_SCHEMAS[table]:
         annotation = _annotation(field)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -30,6 +31,7 @@ from db.models import (
 )
 from db.models_exchange import ReceivedPackage, SentPackage
 from db.store import Store
+from lev_desktop import files
 from lev_desktop.exchange import deliveries, keys
 from lev_desktop.exchange import format as fmt
 from lev_desktop.exchange.jurisdiction import OfficeInfo, is_below
@@ -371,47 +373,40 @@ def export_package(
     )
     outer = fmt.sign_part(manifest, payloads, key)
     progress(len(MODELS) + 1, len(MODELS) + 2, _("Writing the package"))
-    part_path = out.with_name(out.name + ".part")
-    try:  # a full disk at the target or under the database leaves no partial file
-        size = fmt.write_package(part_path, outer, embedded)
-        with store.session() as session:
-            setting = session.get(Setting, SEQUENCE_SETTING)
-            if setting is None:
-                session.add(Setting(key=SEQUENCE_SETTING, value=sequence))
-            else:
-                setting.value = sequence
-            session.add(
-                SentPackage(
-                    uuid=package_uuid,
-                    recipient=recipient,
-                    sequence=sequence,
-                    kind=kind,
-                    base_uuid=base,
-                    started_at=started,
-                    created_by=store.officer,
-                    file_name=out.name,
-                    size=size,
-                    filters={"programmes": programmes or [], "fiscal_years": fiscal_years or []},
-                    counts=counts,
-                    embedded=[p.uuid for p in embedded],
-                )
+
+    def record_deliveries(session: Session) -> None:
+        if relation == "reports_to":
+            # Only what the package carries, only to the office this one reports to.
+            deliveries.record_sent(
+                session,
+                office=me.code,
+                recipient=recipient,
+                package_uuid=package_uuid,
+                at=started,
+                forms=carried,
+                relayed=relayed,
             )
-            if relation == "reports_to":
-                # Only what the package carries, only to the office this one reports to.
-                session.flush()
-                deliveries.record_sent(
-                    session,
-                    office=me.code,
-                    recipient=recipient,
-                    package_uuid=package_uuid,
-                    at=started,
-                    forms=carried,
-                    relayed=relayed,
-                )
-        part_path.replace(out)
-    finally:
-        if part_path.exists():
-            part_path.unlink()
+
+    size = _place_and_record(
+        store,
+        out,
+        lambda tmp: fmt.write_package(tmp, outer, embedded),
+        sequence=sequence,
+        record=SentPackage(
+            uuid=package_uuid,
+            recipient=recipient,
+            sequence=sequence,
+            kind=kind,
+            base_uuid=base,
+            started_at=started,
+            created_by=store.officer,
+            file_name=out.name,
+            filters={"programmes": programmes or [], "fiscal_years": fiscal_years or []},
+            counts=counts,
+            embedded=[p.uuid for p in embedded],
+        ),
+        also=record_deliveries,
+    )
     progress(len(MODELS) + 2, len(MODELS) + 2)
     return ExportResult(
         path=out,
@@ -426,6 +421,45 @@ def export_package(
         note=note,
         fulfilment=fulfilment,
     )
+
+
+def _place_and_record(
+    store: Store,
+    out: Path,
+    write: Callable[[Path], int],
+    *,
+    sequence: int,
+    record: SentPackage,
+    also: Callable[[Session], None] | None = None,
+) -> int:
+    """Writes the package beside ``out``, puts it in place, and only then commits the sequence
+    and the sent record, so that a package the officer cannot find (a rename refused because
+    the old file is open in another program, a full disk) is never recorded as sent — the next
+    "changes only" package would name it as its base. If the commit fails after the rename,
+    the new file is removed again: no package exists that the database does not know. ``also``
+    adds to the same transaction (what the package fulfils: ``deliveries.record_sent``)."""
+    with files.staged(out) as tmp:
+        record.size = write(tmp)
+        placed = False
+        try:
+            with store.session() as session:
+                setting = session.get(Setting, SEQUENCE_SETTING)
+                if setting is None:
+                    session.add(Setting(key=SEQUENCE_SETTING, value=sequence))
+                else:
+                    setting.value = sequence
+                session.add(record)
+                session.flush()  # a refused record stops here, before the file moves
+                if also is not None:
+                    also(session)
+                    session.flush()
+                files.place(tmp, out)
+                placed = True
+        except BaseException:
+            if placed:
+                out.unlink(missing_ok=True)
+            raise
+    return record.size
 
 
 def sent_history(store: Store) -> list[SentPackage]:

@@ -51,7 +51,6 @@ class Limits:
     ratio_floor: int = 1024 * 1024  # entries smaller than this are not held to the ratio
     max_entries: int = 250_000
     max_manifest: int = 4 * 1024**2
-    max_line: int = 1024**2  # one record (a custom programme's template is the largest)
     # One signed package's payload files together, by the level its sender claims.
     max_part: tuple[tuple[str, int], ...] = (
         ("lao", 16 * 1024**2),

@@ -38,13 +38,14 @@ from lev_desktop.domain.validation import (
     Problem,
     decoded_record_problems,
     field_getter,
+    field_label,
     indicator_parser,
     office_identity_problem,
     validate_activity,
     validate_form,
     validate_plan_item,
 )
-from lev_desktop.exchange import deliveries
+from lev_desktop.exchange import deliveries, excel
 from lev_desktop.exchange import format as fmt
 from lev_desktop.exchange.errors import Refusal
 from lev_desktop.exchange.jurisdiction import OfficeInfo, is_below, may_send_to
@@ -80,6 +81,9 @@ NATURAL_KEYS: dict[str, tuple[str, ...]] = {
     "kpi_values": ("owner_office", "programme_id", "indicator_code", "period", "row_key"),
     "form_submissions": ("owner_office", "programme_id", "form_code", "period"),
 }
+# Tables whose records an office may enter again after a reinstall, replacing the earlier one
+# (``replacements``); the children of a replaced plan are tombstoned with it.
+REPLACEABLE = frozenset(NATURAL_KEYS)
 # Rows that must find their parent in the package or the database.
 REFERENCES: dict[str, tuple[str, str]] = {
     "plan_items": ("plan_id", "plans"),
@@ -138,6 +142,9 @@ class PartPlan:
     container_uuid: str | None = None  # the received file this relayed package came in
     claims: dict[str, Any] = field(default_factory=dict)  # what the manifest says of the sender
     clashes: list[KeyClash] = field(default_factory=list)  # natural keys under another id
+    # the office's own records it entered again after a reinstall: they replace the earlier
+    # ones (tombstoned at the commit) once the officer confirms (``commit(replace=…)``)
+    replacements: list[KeyClash] = field(default_factory=list)
 
     @property
     def reason(self) -> str:
@@ -188,6 +195,16 @@ class ImportPlan:
     @property
     def importable(self) -> list[PackagePlan]:
         return [p for p in self.packages if p.status in (Status.OK, Status.NEEDS_TRUST)]
+
+    @property
+    def needs_confirm(self) -> list[PartPlan]:
+        """Parts that replace earlier records of their office (re-entered after a reinstall)."""
+        return [
+            p
+            for package in self.importable
+            for p in package.parts
+            if p.replacements and p.status not in (Status.REFUSED, Status.DUPLICATE)
+        ]
 
 
 @dataclass
@@ -339,8 +356,8 @@ class _State:
         self.journal.clear()
 
     def stored_keys(self, table: str, owner: str) -> dict[tuple[Any, ...], str]:
-        """natural key → id of the records of ``owner`` already in ``table`` (tombstones too:
-        the database's unique constraint counts them)."""
+        """natural key → id of the live records of ``owner`` already in ``table`` (the natural
+        keys are unique among records that are not deleted: a tombstone keeps its key)."""
         found = self._stored_keys.get((table, owner))
         if found is None:
             found = {}
@@ -349,7 +366,9 @@ class _State:
                 columns = [t.c[name] for name in NATURAL_KEYS[table]]
                 with self.store.engine.connect() as conn:
                     for row in conn.execute(
-                        select(t.c.id, *columns).where(t.c.owner_office == owner)
+                        select(t.c.id, *columns).where(
+                            t.c.owner_office == owner, t.c.deleted.is_(False)
+                        )
                     ):
                         found[tuple(row[1:])] = row[0]
             self._stored_keys[(table, owner)] = found
@@ -536,8 +555,6 @@ def _preview(
 
 def _plan_excel(state: _State, package: PackagePlan) -> None:
     """A filled Excel form (the fallback for an LAO without the app): unsigned, same checks."""
-    from lev_desktop.exchange import excel
-
     state.journal.clear()
     try:
         meta, records, data = excel.read_filled(state.store, package.path)
@@ -960,7 +977,7 @@ def _plan_records(
                 problems += 1
                 if len(plan.reasons) < MAX_REASONS:
                     plan.reasons.append(
-                        _reason_line(table, record, f"{found.field}: {found.message}")
+                        _reason_line(table, record, f"{field_label(found.field)}: {found.message}")
                     )
     if table == "programmes":
         for record in records:
@@ -1032,6 +1049,8 @@ def _predict_integrity(
     office: a natural key repeated under another id, a row whose parent is nowhere.
     True when the part was refused."""
     clashes = state.key_clashes(table, rows)
+    replaced = replacements(state, plan, table, rows, clashes)
+    clashes = [c for c in clashes if c not in replaced]
     if clashes:
         plan.clashes.extend(clashes)
         plan.counts["refused"] += len(clashes)
@@ -1081,6 +1100,42 @@ def _predict_integrity(
             )
             return True
     return False
+
+
+def replacements(
+    state: _State,
+    plan: PartPlan,
+    table: str,
+    rows: list[tuple[Any, ...]],
+    clashes: list[KeyClash],
+) -> list[KeyClash]:
+    """Of the natural-key clashes, those that replace an earlier record after a reinstall: the
+    sending office's own live record is here under another id, and the package brings the
+    record as new (typed in again). They go in once the officer confirms; the earlier record
+    becomes a tombstone. Noted on the part, in Thai, for the preview."""
+    if table not in REPLACEABLE or not plan.signed:
+        return []
+    new_ids = {row[0] for row in rows} - set(state.existing(table, [row[0] for row in rows]))
+    found = [
+        c for c in clashes if c.in_database and c.owner == plan.sender and c.incoming_id in new_ids
+    ]
+    plan.replacements.extend(found)
+    if found:
+
+        def shown(name: str, value: Any) -> str:  # a programme by its code, as people know it
+            return str(
+                state.programmes.get(value, (value,))[0] if name == "programme_id" else value
+            )
+
+        first = found[0].key
+        plan.notes.append(
+            _("replaces the earlier record after a reinstall: {what} ({key})").format(
+                what=_table_label(table),
+                key=", ".join(shown(k, v) for k, v in first.items() if k != "owner_office")
+                + (f" … +{len(found) - 1}" if len(found) > 1 else ""),
+            )
+        )
+    return found
 
 
 def _classify(
@@ -1177,8 +1232,21 @@ def _same(a: tuple[Any, ...], b: tuple[Any, ...]) -> bool:
             continue
         if isinstance(x, (int, float)) and isinstance(y, (int, float)) and float(x) == float(y):
             continue
+        if _same_json(x, y) or _same_json(y, x):
+            continue
         return False
     return True
+
+
+def _same_json(stored: Any, incoming: Any) -> bool:
+    """A JSON column read back from PostgreSQL is a list or dict (psycopg2 parses it), while the
+    incoming value is its JSON text: the same value, not a conflict."""
+    if not isinstance(stored, (list, dict)) or not isinstance(incoming, str):
+        return False
+    try:
+        return bool(json.loads(incoming) == stored)
+    except ValueError:
+        return False
 
 
 def _row_dict(codec: TableCodec, row: tuple[Any, ...]) -> dict[str, Any]:
@@ -1418,12 +1486,16 @@ def commit(
     plan: ImportPlan,
     *,
     trust: bool | set[str] = False,
+    replace: bool | set[str] = False,
     progress: Progress | None = None,
 ) -> ImportResult:
     """Writes every importable package of the plan in one transaction.
 
     ``trust``: True accepts every new direct sender's key; a set accepts those offices' keys.
     A package from an office whose key is not trusted is refused (nothing of it is written).
+    ``replace``: True (or a set of office codes) confirms that records an office entered again
+    after a reinstall replace its earlier ones (``ImportPlan.needs_confirm``); unconfirmed, the
+    package is refused.
     """
     progress = progress or Progress()
     imported: list[PackagePlan] = []
@@ -1445,6 +1517,26 @@ def commit(
                     "fingerprint with {office} and import again, choosing to trust it (or use "
                     "--trust)."
                 ).format(office=office, fp=waiting[0].fingerprint[:16]),
+            )
+            refused.append(package)
+            continue
+        unconfirmed = [
+            p
+            for p in package.parts
+            if p.replacements
+            and not (replace is True or (isinstance(replace, set) and p.sender in replace))
+        ]
+        if unconfirmed:
+            _refuse(
+                package,
+                None,
+                "needs_confirm",
+                _(
+                    "Office {office} entered again records this office already has under other "
+                    "identities (as after a reinstall). Confirm that they replace the earlier "
+                    "records (the earlier ones are kept as deleted), or ask the office; nothing "
+                    "was imported."
+                ).format(office=unconfirmed[0].sender),
             )
             refused.append(package)
             continue
@@ -1582,6 +1674,7 @@ def _write_all(
         _write_offices(
             conn, codec_map["offices"], [row for _p, part in parts for row in part.offices], mark
         )
+        audits += _tombstone_replaced(conn, store, plan, parts, now)
         # One statement per table for all packages together.
         for model in MODELS:
             table = model.__tablename__
@@ -1781,6 +1874,76 @@ def reset_sequence(store: Store, office_code: str) -> bool:
     return True
 
 
+def _tombstone_replaced(
+    conn: Connection,
+    store: Store,
+    plan: ImportPlan,
+    parts: list[tuple[PackagePlan, PartPlan]],
+    now: dt.datetime,
+) -> list[dict[str, Any]]:
+    """The records replaced after a reinstall become tombstones (with the children of a plan),
+    before the new ones are written; one audit line each says why."""
+    audits: list[dict[str, Any]] = []
+    for package, part in parts:
+        for clash in part.replacements:
+            table = TABLES[clash.table]
+            ids = [clash.existing_id]
+            if clash.table == "plans":  # its projects and their activities go with it
+                items = TABLES["plan_items"]
+                item_ids = list(
+                    conn.execute(select(items.c.id).where(items.c.plan_id == clash.existing_id))
+                    .scalars()
+                    .all()
+                )
+                _tombstone(conn, items, item_ids, store.officer, now)
+                activities = TABLES["activities"]
+                if item_ids:
+                    conn.execute(
+                        activities.update()
+                        .where(
+                            activities.c.plan_item_id.in_(item_ids),
+                            activities.c.deleted.is_(False),
+                        )
+                        .values(
+                            deleted=True,
+                            revision=activities.c.revision + 1,
+                            updated_at=now,
+                            updated_by=store.officer,
+                        )
+                    )
+            _tombstone(conn, table, ids, store.officer, now)
+            audits.append(
+                {
+                    "at": now,
+                    "officer": store.officer,
+                    "office": plan.me,
+                    "table_name": clash.table,
+                    "record_id": clash.existing_id,
+                    "action": "replace",
+                    "changes": {
+                        "replaced_by": clash.incoming_id,
+                        "reason": "re-entered by the office after a reinstall",
+                        "owner": clash.owner,
+                        "key": {k: str(v) for k, v in clash.key.items()},
+                        "package": part.package_uuid,
+                        "file": package.file_name,
+                    },
+                }
+            )
+    return audits
+
+
+def _tombstone(conn: Connection, table: Table, ids: list[str], officer: str, when: Any) -> None:
+    if ids:
+        conn.execute(
+            table.update()
+            .where(table.c.id.in_(ids), table.c.deleted.is_(False))
+            .values(
+                deleted=True, revision=table.c.revision + 1, updated_at=when, updated_by=officer
+            )
+        )
+
+
 def _parse_created(text: str) -> dt.datetime | None:
     try:
         value = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
@@ -1884,7 +2047,7 @@ def _write_offices(
 # ---- trust management ------------------------------------------------------------------------
 
 
-def claims_text(part: PartPlan) -> str:
+def claims_text(part: PartPlan, *, compact: bool = False) -> str:
     """What a new sender says it is, beside its key fingerprint: the officer compares both with
     what the office says on the telephone or in its letter before trusting the key."""
     claims = part.claims or part.office_info
@@ -1895,6 +2058,19 @@ def claims_text(part: PartPlan) -> str:
         except ValueError:
             return str(value or "-")
 
+    if compact:  # the window's trust box: who, then the key, in four lines
+        where = [label(Level, claims.get("level"))]
+        if claims.get("lao_type"):
+            where.append(label(LaoType, claims["lao_type"]))
+        if claims.get("district_code"):
+            where.append(f"{district_label(claims['district_code'])} ({claims['district_code']})")
+        return "\n".join(
+            [
+                f"{claims.get('code') or part.sender}  {claims.get('name') or ''}",
+                " · ".join(where),
+                format_fingerprint(part.fingerprint),
+            ]
+        )
     lines = [
         _("New key from office {office}. It says:").format(office=part.sender),
         "  " + _("Name: {name}").format(name=claims.get("name") or "-"),
@@ -2008,11 +2184,12 @@ def import_files(
     paths: Iterable[str | Path],
     *,
     trust: bool | set[str] = False,
+    replace: bool | set[str] = False,
     progress: Progress | None = None,
 ) -> tuple[ImportPlan, ImportResult]:
     """Preview then commit (the command line and tests)."""
     plan = preview(store, paths, progress=progress)
-    return plan, commit(store, plan, trust=trust, progress=progress)
+    return plan, commit(store, plan, trust=trust, replace=replace, progress=progress)
 
 
 __all__ = [

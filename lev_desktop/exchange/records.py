@@ -37,7 +37,14 @@ from db.models import (
     Programme,
     Review,
 )
-from lev_desktop.domain.validation import FIELDS, Field, check_field, check_record, record_type
+from lev_desktop.domain.validation import (
+    FIELDS,
+    Field,
+    check_field,
+    check_record,
+    field_label,
+    record_type,
+)
 from lev_desktop.i18n import _
 
 # Order matters: a record's parents come first.
@@ -168,7 +175,7 @@ class TableCodec:
                 continue
             found = check_record(self.name, record, latest=latest)
             for problem in found[:2]:
-                add(number, f"{problem.field}: {problem.message}")
+                add(number, f"{field_label(problem.field)}: {problem.message}")
             if found:
                 continue
             if _BAD_ESCAPES.search(line.encode("utf-8", "surrogatepass")):
@@ -177,7 +184,7 @@ class TableCodec:
             try:
                 self.to_db(msgspec.convert(record, self.record_type), stamp)
             except RecordError as exc:
-                add(number, f"{exc.field}: {exc.reason}")
+                add(number, f"{field_label(exc.field)}: {exc.reason}")
             except (msgspec.ValidationError, TypeError, ValueError) as exc:
                 add(number, _("not in the expected form ({detail})").format(detail=str(exc)[:60]))
         if not count:  # the fast path refused what the slow path accepts: still a refusal

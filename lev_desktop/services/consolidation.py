@@ -43,6 +43,7 @@ from lev_desktop.deadlines import today as engine_today
 from lev_desktop.deadlines.engine import reminder_days
 from lev_desktop.domain.obligation_state import State
 from lev_desktop.domain.offices import LaoType
+from lev_desktop.gazetteer import district_label
 from lev_desktop.i18n import N_, _
 from lev_desktop.services.offices import subordinate_laos
 from lev_desktop.services.programmes import get_programme, list_programmes
@@ -480,8 +481,6 @@ def _step(progress: Callable[..., None] | None, done: int, total: int) -> None:
 @functools.lru_cache(maxsize=2048)
 def district_name(code: str | None) -> str:
     """อำเภอ… of a DOPA district code (the gazetteer does not change while the app runs)."""
-    from lev_desktop.gazetteer import district_label
-
     return district_label(code) or (code or "")
 
 

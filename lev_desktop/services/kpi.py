@@ -269,10 +269,16 @@ def _form_of(programme: Programme, form_code: str | None = None) -> dict[str, An
 
 
 def _values_query(office_code: str, programme_id: str, period: str) -> Select[KpiValue]:
-    return select(KpiValue).where(
-        KpiValue.owner_office == office_code,
-        KpiValue.programme_id == programme_id,
-        KpiValue.period == period,
+    # Tombstones first: where a replaced value shares its key with the live one, the live one
+    # is read last and wins.
+    return (
+        select(KpiValue)
+        .where(
+            KpiValue.owner_office == office_code,
+            KpiValue.programme_id == programme_id,
+            KpiValue.period == period,
+        )
+        .order_by(KpiValue.deleted.desc())
     )
 
 
@@ -341,7 +347,10 @@ def load_form(
     rows: dict[str, dict[str, Any]] = {}
     with store.read() as session:
         office = session.scalar(select(Office).where(Office.code == office_code))
-        for value in session.scalars(_values_query(office_code, prog.id, period)):
+        values = list(session.scalars(_values_query(office_code, prog.id, period)))
+        if office_code == store.office_code:  # the editor shows them: saves are checked
+            store.saw(KpiValue.__tablename__, ((v.id, v.revision) for v in values))
+        for value in values:
             item = by_code.get(value.indicator_code)
             if value.deleted or item is None:
                 continue
@@ -349,12 +358,14 @@ def load_form(
                 continue
             rows.setdefault(value.row_key, {})[value.indicator_code] = _stored_value(item, value)
         submission = session.scalar(
-            select(FormSubmission).where(
+            select(FormSubmission)
+            .where(
                 FormSubmission.owner_office == office_code,
                 FormSubmission.programme_id == prog.id,
                 FormSubmission.form_code == form["code"],
                 FormSubmission.period == period,
             )
+            .order_by(FormSubmission.deleted)
         )
         reviews: list[ReviewNote] = []
         last_return = None
@@ -447,12 +458,14 @@ def _touch_submission(
     session: Session, office: str, programme: Programme, form_code: str, period: str
 ) -> FormSubmission:
     submission = session.scalar(
-        select(FormSubmission).where(
+        select(FormSubmission)
+        .where(
             FormSubmission.owner_office == office,
             FormSubmission.programme_id == programme.id,
             FormSubmission.form_code == form_code,
             FormSubmission.period == period,
         )
+        .order_by(FormSubmission.deleted)
     )
     if submission is None:
         submission = FormSubmission(
@@ -645,12 +658,14 @@ def set_status(
             if problems:
                 return problems
         submission = session.scalar(
-            select(FormSubmission).where(
+            select(FormSubmission)
+            .where(
                 FormSubmission.owner_office == office,
                 FormSubmission.programme_id == prog.id,
                 FormSubmission.form_code == form["code"],
                 FormSubmission.period == period,
             )
+            .order_by(FormSubmission.deleted)
         )
         current = submission.status if submission is not None else FormStatus.DRAFT
         if status not in _ALLOWED.get(current, set()) and status != FormStatus.DRAFT:
@@ -699,12 +714,14 @@ def add_review(
     form = _form_of(prog, form_code)
     with store.session() as session:
         submission = session.scalar(
-            select(FormSubmission).where(
+            select(FormSubmission)
+            .where(
                 FormSubmission.owner_office == office_code,
                 FormSubmission.programme_id == prog.id,
                 FormSubmission.form_code == form["code"],
                 FormSubmission.period == period,
             )
+            .order_by(FormSubmission.deleted)
         )
         if submission is None:
             raise KpiError(_("This office has not sent this form yet; there is nothing to review"))

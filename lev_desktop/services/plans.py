@@ -175,12 +175,16 @@ def _item_row(item: PlanItem, done: int = 0) -> ItemRow:
 
 
 def _plan(session: Session, office: str, programme_id: str, fiscal_year: int) -> Plan | None:
+    """The office's plan; the live one when a replaced plan's tombstone shares its key."""
     return session.scalar(
-        select(Plan).where(
+        select(Plan)
+        .where(
             Plan.owner_office == office,
             Plan.programme_id == programme_id,
             Plan.fiscal_year == fiscal_year,
         )
+        .order_by(Plan.deleted)
+        .limit(1)
     )
 
 
@@ -211,6 +215,8 @@ def load_plan(store: Store, office: str, programme_id: str, fiscal_year: int) ->
             )
             counts = _activity_counts(session, (i.id for i in live))
             items = [_item_row(i, counts.get(i.id, 0)) for i in live]
+            if office == store.office_code:  # the editor shows them: saves are checked
+                store.saw(PlanItem.__tablename__, ((i.id, i.revision) for i in live))
         found_reviews = _reviews(session, office, programme_id, fiscal_year)
     statuses = _statuses(store, [office], programme_id, fiscal_year).get(office, {})
     chips = states(store, [office], programme_id, fiscal_year).get(office, {})
@@ -367,12 +373,15 @@ def _submission(
     session: Session, office: str, programme_id: str, fiscal_year: int, form_code: str
 ) -> FormSubmission | None:
     return session.scalar(
-        select(FormSubmission).where(
+        select(FormSubmission)
+        .where(
             FormSubmission.owner_office == office,
             FormSubmission.programme_id == programme_id,
             FormSubmission.form_code == form_code,
             FormSubmission.period == period_of(fiscal_year),
         )
+        .order_by(FormSubmission.deleted)
+        .limit(1)
     )
 
 
@@ -665,9 +674,13 @@ def list_activities(
         ids = [plan_item_id] if plan_item_id else list(items)
         if not ids:
             return []
-        rows = session.scalars(
-            select(Activity).where(Activity.plan_item_id.in_(ids), Activity.deleted.is_(False))
+        rows = list(
+            session.scalars(
+                select(Activity).where(Activity.plan_item_id.in_(ids), Activity.deleted.is_(False))
+            )
         )
+        if office == store.office_code:  # the editor shows them: saves are checked
+            store.saw(Activity.__tablename__, ((a.id, a.revision) for a in rows))
         out = [_activity_row(a, items.get(a.plan_item_id)) for a in rows]
     out.sort(key=lambda r: (r.held_on or dt.date.max, r.title, r.id))
     return out
@@ -1004,11 +1017,13 @@ def get_monitoring(
 ) -> MonitoringView:
     with store.read() as session:
         row = session.scalar(
-            select(Monitoring).where(
+            select(Monitoring)
+            .where(
                 Monitoring.owner_office == office,
                 Monitoring.programme_id == programme_id,
                 Monitoring.fiscal_year == fiscal_year,
             )
+            .order_by(Monitoring.deleted)
         )
         plan = _plan(session, office, programme_id, fiscal_year)
         derived = 0
@@ -1035,6 +1050,8 @@ def get_monitoring(
     )
     if row is not None and not row.deleted:
         view.id = row.id
+        if view.editable:  # the editor shows it: a save is checked
+            store.saw(Monitoring.__tablename__, [(row.id, row.revision)])
         for key in MONITORING_FIELDS:
             setattr(view, key, getattr(row, key))
         view.override_reason = view.override_reason or ""
@@ -1049,11 +1066,13 @@ def save_monitoring(
     office = _require_own(store)
     with store.session() as session:
         row = session.scalar(
-            select(Monitoring).where(
+            select(Monitoring)
+            .where(
                 Monitoring.owner_office == office,
                 Monitoring.programme_id == programme_id,
                 Monitoring.fiscal_year == fiscal_year,
             )
+            .order_by(Monitoring.deleted)
         )
         current = (
             {k: getattr(row, k) for k in MONITORING_FIELDS}

@@ -16,8 +16,11 @@ from ui.app import Launcher, acquire_lock, make_application
 
 @pytest.fixture
 def app(qapp):
+    from ui import thai_wrap
+
     make_application()
-    return qapp
+    yield qapp
+    thai_wrap.uninstall(qapp)  # labels of later tests keep the text they were given
 
 
 def test_fonts_loaded(app):
@@ -80,6 +83,12 @@ def test_launcher_demo_flag_builds_demo_and_shows_window(app, qtbot, tmp_path):
     for dialog in window.findChildren(QDialog):
         dialog.close()
     window.close()
+    # Closing makes a backup first (on the worker); the window closes when it is done.
+    qtbot.waitUntil(lambda: not window.isVisible(), timeout=20000)
+    from lev_desktop.continuity.backups import list_backups
+
+    assert [b.kind for b in list_backups(launcher.store.path)] == ["auto"]
+    launcher.runner.wait()
     launcher.store.dispose()
 
 
@@ -389,7 +398,8 @@ def test_app_module_starts_and_paints(tmp_path):
     assert lines[0] == "FIRST_PAINT" and lines[2] == "SCREEN_READY"
     assert float(lines[1]) < float(lines[3])  # the window shows before the database is open
     assert (tmp_path / "demo.db").exists()
-    log = (tmp_path / "logs" / "lev-desktop.log").read_text(encoding="utf-8")
+    (log_file,) = (tmp_path / "logs").glob("lev-desktop-*.log")  # one log for this process
+    log = log_file.read_text(encoding="utf-8")
     assert "starting" in log and "closed (0)" in log
     assert not (tmp_path / "demo.db.lock").exists()  # the lock is released on exit
 
