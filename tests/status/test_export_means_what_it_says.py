@@ -132,3 +132,29 @@ def test_the_district_reads_received_from_the_import_judged_by_the_day_the_packa
         assert seen[key].state == mine[key].state == State.LATE
         assert seen[key].facts.sent_on == mine[key].facts.sent_on == dt.date.today()
         assert seen[key].facts.received_on == dt.date.today()
+
+
+def test_a_package_whose_file_could_not_be_placed_fulfils_nothing(lao, tmp_path, monkeypatch):
+    """What a package fulfils is recorded in the transaction that records the package, after
+    its file is in place: a rename Windows refuses (yesterday's package open in another
+    program) leaves every obligation as it was, and the next try marks it sent."""
+    import os
+
+    from lev_desktop import files
+    from tests.windows.test_locked_files import HeldBy
+
+    monkeypatch.setattr(files.time, "sleep", lambda _seconds: None)
+    out = tmp_path / "up.levpkg"
+    out.write_bytes(b"yesterday's package, open in another program")
+    before = states(lao)
+    monkeypatch.setattr(os, "replace", HeldBy(out, 32))
+    with pytest.raises(OSError):
+        export_package(lao, "D4801", out)
+    monkeypatch.undo()
+    after = states(lao)
+    assert {k: (i.state, i.facts.sent_on) for k, i in after.items()} == {
+        k: (i.state, i.facts.sent_on) for k, i in before.items()
+    }
+    assert after[("P5.LAO.REPORT", "FY2568")].state == State.OVERDUE
+    export_package(lao, "D4801", out)
+    assert states(lao)[("P5.LAO.REPORT", "FY2568")].state == State.LATE
