@@ -16,6 +16,7 @@ from db.store import Store
 from lev_desktop.exchange import importer, keys, recovery
 from lev_desktop.exchange.exporter import export_package
 from ui.app import make_application
+from ui.thai_wrap import plain  # labels show Thai with line-break marks
 
 from .test_recovery import LAO, computer
 
@@ -90,7 +91,7 @@ def test_new_installation_recovers_in_the_wizard(
         dialog = wizard.recover_dialog
         assert isinstance(dialog, RecoverDialog)
         qtbot.waitUntil(lambda: dialog.recovery is not None, timeout=15000)
-        assert "แพ็กเกจกู้คืนข้อมูลของอบต.ทดสอบ 4801001 (4801001)" in dialog.status.text()
+        assert "แพ็กเกจกู้คืนข้อมูลของอบต.ทดสอบ 4801001 (4801001)" in plain(dialog.status.text())
         assert dialog.fingerprint.text() == keys.format_fingerprint(
             made_fingerprint := dialog.recovery.issuer_fingerprint
         )
@@ -142,7 +143,7 @@ def test_the_district_confirms_the_new_key_and_writes_the_letter(
     dialog.confirm_button.click()
     qtbot.waitUntil(lambda: dialog.letter_box.isVisible(), timeout=15000)
     assert dialog.forwarded == ["P48"]
-    assert dialog.letter_text.text().startswith("เชื่อถือกุญแจใหม่แล้ว P48 เคยได้รับแพ็กเกจ")
+    assert plain(dialog.letter_text.text()).startswith("เชื่อถือกุญแจใหม่แล้ว P48 เคยได้รับแพ็กเกจ")
     # The import tab checked the package again: it goes in now.
     qtbot.waitUntil(lambda: tab.confirm.isEnabled(), timeout=15000)
     qtbot.waitUntil(lambda: not tab.reinstalled.isVisible(), timeout=15000)
