@@ -7,7 +7,6 @@ import datetime as dt
 import logging
 import os
 import shutil
-import sys
 from collections.abc import Generator
 from pathlib import Path
 
@@ -92,27 +91,29 @@ def _isolated_data_dir(tmp_path_factory: pytest.TempPathFactory, monkeypatch: py
 
 
 @pytest.fixture(autouse=True)
+def _no_thai_wrap_left_behind():
+    """A test that starts the application (``make_application``) installs the label filter of
+    ``ui.thai_wrap`` for the whole process: later tests would read their labels with zero-width
+    spaces between Thai words. Each test leaves the application as it found it."""
+    import sys
+
+    yield
+    thai_wrap = sys.modules.get("ui.thai_wrap")
+    if thai_wrap is not None and thai_wrap._installed.get("filter") is not None:
+        from PySide6.QtWidgets import QApplication
+
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            thai_wrap.uninstall(app)
+
+
+@pytest.fixture(autouse=True)
 def _thai():
     from lev_desktop import i18n
 
     i18n.install("th")
     yield
     i18n.install("th")
-
-
-@pytest.fixture(autouse=True)
-def _segmenter_not_left_loaded():
-    """Each test starts as a new process does, without ui.thai_wrap's Thai segmenter: once a
-    test loads it (the board's column titles do), the application's label filter puts line-break
-    marks (U+200B) into the text of every label and message box of the later tests, so that
-    what a test reads from a label would depend on the tests that ran before it. A test that
-    wants the marks loads the segmenter itself (tests/windows/test_thai_wrap.py)."""
-    yield
-    thai_wrap = sys.modules.get("ui.thai_wrap")
-    if thai_wrap is not None:
-        thai_wrap.wait_for_loader()
-        thai_wrap._segmenter.clear()
-        thai_wrap._display_cached.cache_clear()
 
 
 @pytest.fixture

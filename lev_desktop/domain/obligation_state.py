@@ -60,7 +60,7 @@ class State(StrEnum):
 
     @property
     def tone(self) -> str:
-        """The key of this state in the status palette (``ui.widgets.status_palette``)."""
+        """The key of this state in the status palette (``ui.status_palette``)."""
         return TONES[self]
 
     @property
