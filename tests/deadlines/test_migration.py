@@ -1,4 +1,4 @@
-"""Migration 0005: tables, seeded holidays and the form index (0008 widens it); it
+"""Migration 0005: tables, seeded holidays and the form index (0009 widens it); it
 downgrades cleanly."""
 
 from __future__ import annotations
@@ -23,8 +23,8 @@ def test_upgrade_creates_and_seeds_and_downgrade_removes(empty_store):
         count = connection.execute(text("select count(*) from holidays")).scalar()
     assert count >= 7 * 14  # fixed-date holidays of seven years, plus the lunar ones
     indexes = {i["name"] for i in inspect(empty_store.engine).get_indexes("form_submissions")}
-    assert "ix_form_submissions_facts" in indexes  # 0008's covering index replaces 0005's
-    _run(empty_store, command.downgrade, "0007")
+    assert "ix_form_submissions_facts" in indexes  # 0009's covering index replaces 0005's
+    _run(empty_store, command.downgrade, "0008")
     indexes = {i["name"] for i in inspect(empty_store.engine).get_indexes("form_submissions")}
     assert "ix_form_submissions_programme_form_period" in indexes
     _run(empty_store, command.downgrade, "0001")

@@ -1,7 +1,7 @@
 """obligation states: form deliveries, office start dates, the reason of a manual mark
 
-Revision ID: 0008
-Revises: 0007
+Revision ID: 0009
+Revises: 0008
 
 Marks written by the exports of earlier versions (an export marked every complete obligation
 sent, whatever the package held) stay, as manual marks whose reason says so: the officer can
@@ -11,8 +11,8 @@ see them and undo them; nothing is silently lost or silently trusted.
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0008"
-down_revision = "0007"
+revision = "0009"
+down_revision = "0008"
 branch_labels = None
 depends_on = None
 
