@@ -18,6 +18,8 @@ on every platform. Only DISPLAY text gets them, never text stored or edited:
   wrapped once per process to return the text without them (what the program set: code that
   reads a label back never stores a break); ``shown_text`` gives what the label really holds;
 - tooltips: shown as wrapped rich text with them;
+- read-only rich text (the side panels' ``QTextBrowser``, a printed summary): ``set_html`` /
+  ``shown_rich``; the browser's ``toPlainText()`` reads back without them;
 - text a widget paints itself: ``display_text`` / ``break_positions``.
 
 Path-like chunks (a file name, a folder, a web address) never get one: a copied path must work.
@@ -44,6 +46,7 @@ from PySide6.QtWidgets import (
     QStyle,
     QStyleOptionHeader,
     QStyleOptionViewItem,
+    QTextBrowser,
     QToolTip,
     QWidget,
 )
@@ -262,6 +265,30 @@ def shown_text(label: QLabel) -> str:
     return str(getter(label)) if getter is not None else label.text()
 
 
+_HTML = "levPlainHtml"  # the rich text a browser was given, for showing it again
+
+
+def shown_rich(text: str) -> str:
+    """Rich text as the program shows it: with Thai breaks while the application's Thai
+    wrapping is installed (``install``), as it is otherwise (a test, the command line)."""
+    return display_rich(text) if _installed.get("filter") is not None else text
+
+
+def set_html(browser: QTextBrowser, text: str) -> None:
+    """A read-only browser's rich text with Thai break opportunities: without libthai a
+    QTextBrowser breaks a Thai line anywhere, in the middle of a word."""
+    browser.setProperty(_HTML, text)
+    browser.setHtml(shown_rich(text))
+
+
+def _browser_breaks(browser: QTextBrowser) -> None:
+    text = browser.property(_HTML)
+    if isinstance(text, str) and text:
+        shown = shown_rich(text)
+        if shown != text:
+            browser.setHtml(shown)
+
+
 def _clean_clipboard() -> None:
     """Text copied out of a label of ours loses the breaks it was given for display."""
     clipboard = QGuiApplication.clipboard()
@@ -283,6 +310,8 @@ def refresh_widgets() -> None:
     for widget in QApplication.allWidgets():
         if isinstance(widget, QLabel):
             label_breaks(widget)
+        elif isinstance(widget, QTextBrowser):
+            _browser_breaks(widget)
         elif isinstance(widget, QAbstractItemView):
             widget.doItemsLayout()
             widget.viewport().update()
@@ -298,13 +327,14 @@ _TEXT_GETTERS = (
     (QLabel, "selectedText"),
     (QMessageBox, "text"),
     (QMessageBox, "informativeText"),
+    (QTextBrowser, "toPlainText"),
 )
 
 
 def _plain_getters() -> None:
-    """``label.text()`` (and a message box's texts) give the text the program set, without the
-    breaks added for display: code and tests that read a label back see what they wrote. The
-    Qt classes' getters are wrapped once, for the whole process."""
+    """``label.text()`` (and a message box's texts, a browser's plain text) give the text the
+    program set, without the breaks added for display: code and tests that read a label back
+    see what they wrote. The Qt classes' getters are wrapped once, for the whole process."""
     if _installed.get("getters"):
         return
     for cls, name in _TEXT_GETTERS:

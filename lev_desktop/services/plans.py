@@ -50,6 +50,7 @@ from lev_desktop.domain.validation import (
     validate_monitoring,
     validate_plan_item,
 )
+from lev_desktop.files import explain
 from lev_desktop.i18n import N_, _
 from lev_desktop.paths import attachments_dir
 from lev_desktop.thai_format import format_number, parse_number
@@ -882,21 +883,37 @@ def add_attachment(source: Path, activity_id: str) -> str:
     if not is_attachment_name(f"{activity_id}/x"):
         raise PlanError(_("File not found: {name}").format(name=activity_id))
     folder = attachments_dir() / activity_id
-    folder.mkdir(parents=True, exist_ok=True)
     name = plain_attachment_name(source.name)
     target = folder / name
-    stem, suffix, n = Path(name).stem, Path(name).suffix, 1
-    while target.exists():
-        n += 1
-        target = folder / f"{stem} ({n}){suffix}"
-    tmp = target.with_name(target.name + ".part")
+    tmp = target
     try:
-        shutil.copyfile(source, tmp)
-        tmp.replace(target)
-    finally:
-        if tmp.exists():
-            tmp.unlink()
+        folder.mkdir(parents=True, exist_ok=True)
+        stem, suffix, n = Path(name).stem, Path(name).suffix, 1
+        while target.exists():
+            n += 1
+            target = folder / f"{stem} ({n}){suffix}"
+        tmp = target.with_name(target.name + ".part")
+        try:
+            shutil.copyfile(source, tmp)
+            tmp.replace(target)
+        finally:
+            if tmp.exists():
+                tmp.unlink()
+    except OSError as exc:  # a Thai sentence, never "[Errno 13] …" (see attachment_failure)
+        raise PlanError(attachment_failure(exc, source, target)) from exc
     return target.relative_to(attachments_dir()).as_posix()
+
+
+def attachment_failure(exc: OSError, source: Path, target: Path) -> str:
+    """What to tell the officer when attaching ``source`` failed: the file chosen could not be
+    read (held by another program, a drive removed), or the copy could not be written (the
+    disk full …, ``lev_desktop.files.explain``)."""
+    if exc.filename is not None and Path(exc.filename) == source:
+        return _(
+            "The file {name} cannot be read: it may be open in another program, or its drive "
+            "was removed. Close it there (or copy it into Documents first) and try again."
+        ).format(name=str(source))
+    return explain(exc, target).message
 
 
 def attachment_path(relative: str) -> Path:

@@ -5,6 +5,7 @@ denied: a PDF reader has the file, or an antivirus scans the new file)."""
 
 from __future__ import annotations
 
+import errno
 import os
 from pathlib import Path
 
@@ -280,3 +281,35 @@ def test_recovery_package_over_a_held_file_names_it_and_records_nothing(tmp_path
     finally:
         lao.dispose()
         district.dispose()
+
+
+# ---- a file attached to an activity (a photo, the minutes) ------------------------------------
+
+
+@pytest.mark.parametrize("where", ["reading the file chosen", "writing the copy"])
+def test_an_attachment_that_cannot_be_copied_is_a_thai_message(tmp_path, monkeypatch, where):
+    import shutil
+
+    from lev_desktop.paths import attachments_dir
+    from lev_desktop.services import plans
+
+    source = tmp_path / "รายงานการประชุม.docx"
+    source.write_bytes(b"minutes")
+    real = shutil.copyfile
+
+    def refused(src, dst, *args, **kwargs):
+        if where == "reading the file chosen":  # Word holds it (Windows error 32)
+            raise windows_error(32, str(src))
+        real(src, dst, *args, **kwargs)
+        raise OSError(errno.ENOSPC, "No space left on device", str(dst))
+
+    monkeypatch.setattr(shutil, "copyfile", refused)
+    with pytest.raises(plans.PlanError) as caught:
+        plans.add_attachment(source, "3f2c0a9e-1d2b-4c5d-8e9f-0a1b2c3d4e5f")
+    message = str(caught.value)
+    assert "Errno" not in message and "[" not in message and ".part" not in message, message
+    if where == "reading the file chosen":
+        assert message.startswith(f"อ่านไฟล์ {source} ไม่ได้ "), message
+    else:
+        assert message.startswith("ไดรฟ์ของโฟลเดอร์ ") and "เต็มแล้ว" in message, message
+    assert [p for p in attachments_dir().rglob("*") if p.is_file()] == []  # nothing left

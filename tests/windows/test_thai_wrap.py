@@ -6,6 +6,7 @@ fails, which is what Qt meets on Windows, where no thai.dll exists."""
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import subprocess
@@ -36,7 +37,9 @@ CHILD = textwrap.dedent(
     import json, sys
     from PySide6.QtCore import Qt, QTextBoundaryFinder
     from PySide6.QtGui import QStandardItem, QStandardItemModel
-    from PySide6.QtWidgets import QApplication, QLabel, QTableView, QVBoxLayout, QWidget
+    from PySide6.QtWidgets import (
+        QApplication, QLabel, QTableView, QTextBrowser, QVBoxLayout, QWidget,
+    )
 
     app = QApplication([])
     from ui import style, thai_wrap
@@ -73,6 +76,14 @@ CHILD = textwrap.dedent(
         Qt.AlignmentFlag.AlignCenter | Qt.AlignmentFlag(Qt.TextFlag.TextWordWrap.value)
     )
     layout.addWidget(view)
+    browser = QTextBrowser()  # a side panel: read-only rich text
+    browser.setFixedWidth(220)
+    rich = "<p>" + text + "</p>"
+    if sys.argv[1] == "with-breaks":
+        thai_wrap.set_html(browser, rich)
+    else:
+        browser.setHtml(rich)
+    layout.addWidget(browser)
     line = label.fontMetrics().lineSpacing()
     view.horizontalHeader().setFixedHeight(line * 4 + 12)  # as the KPI form does (3 lines)
     window.show()
@@ -85,7 +96,20 @@ CHILD = textwrap.dedent(
             if any(image.pixelColor(x, y).lightness() < 110 for x in range(4, width - 4))
         ]
         return (rows[-1] - rows[0] + 1) / line if rows else 0
+
+    def line_starts(document):  # where each line after the first begins, in the text shown
+        starts = []
+        block = document.begin()
+        while block.isValid():
+            lines = block.layout()
+            for i in range(1, lines.lineCount()):
+                shown = block.text()[: lines.lineAt(i).textStart()]
+                starts.append(len(shown.replace("\u200b", "")))
+            block = block.next()
+        return starts
     print(json.dumps({
+        "browser_line_starts": line_starts(browser.document()),
+        "browser_text": type(browser).toPlainText(browser),
         "raw_breaks": breaks(text),
         "shown_breaks": breaks(thai_wrap.shown_text(label)),
         "label_min_width": label.minimumSizeHint().width(),
@@ -137,6 +161,12 @@ def test_without_libthai_labels_cells_and_headers_still_wrap_between_words(tmp_p
     assert before["header_ink_lines"] < 1.5 and after["header_ink_lines"] >= 2.5
     # the model keeps the text as stored
     assert after["model_text"] == TEXT
+    # a side panel (QTextBrowser) broke the Thai line inside a word; now between words
+    words = set(itertools.accumulate(len(u) for u in segment(TEXT)))
+    assert before["browser_line_starts"] and after["browser_line_starts"]
+    assert not set(before["browser_line_starts"]) <= words  # in the middle of a word
+    assert set(after["browser_line_starts"]) <= words
+    assert after["browser_text"] == TEXT  # read back without the breaks
 
 
 # ---- in this process (libthai or not): what gets breaks and what never does --------------

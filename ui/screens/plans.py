@@ -40,6 +40,7 @@ from lev_desktop.services import offices as office_service
 from lev_desktop.services import plans as plan_service
 from lev_desktop.services.plans import ItemRow, PlanView
 from lev_desktop.thai_format import format_datetime, thai_digits
+from ui import thai_wrap
 from ui.context import AppContext
 from ui.models.plan_model import PLAN_COLUMNS, PlanItemsModel, budget_display
 from ui.widgets.audit_dialog import AuditDialog
@@ -602,7 +603,7 @@ class PlanEditor(SavingEditor, QWidget):
             heading = _("Comments from the supervising office")
             parts.append(f"<h3>{html.escape(heading)}</h3>")
             parts.append(reviews_html(self.view.reviews))
-        self.side.setHtml("".join(parts))
+        thai_wrap.set_html(self.side, "".join(parts))
 
     def show_history(self) -> None:
         row = self.current_source_row()

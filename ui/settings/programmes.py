@@ -29,6 +29,7 @@ from lev_desktop.changes import Changes
 from lev_desktop.domain.offices import LEVEL_SHORT, LaoType, Level
 from lev_desktop.i18n import N_, _
 from lev_desktop.thai_format import MONTHS_FULL, format_date
+from ui import thai_wrap
 from ui.context import AppContext
 from ui.settings.common import fit_columns, inform, make_table, warn
 from ui.settings.models import ProgrammeTableModel
@@ -328,7 +329,7 @@ class ProgrammesTab(QWidget):
 
     def _show(self, row: int) -> None:
         if 0 <= row < self.model.rowCount():
-            self.details.setHtml(programme_html(self.model.row_object(row)))
+            thai_wrap.set_html(self.details, programme_html(self.model.row_object(row)))
 
     def open_code(self, code: str) -> None:
         for row, programme in enumerate(self.model.rows()):

@@ -71,7 +71,7 @@ from lev_desktop.services.consolidation import (
 )
 from lev_desktop.thai_format import format_date, format_number
 from ui import status_palette
-from ui.thai_wrap import break_positions
+from ui.thai_wrap import break_positions, shown_rich
 
 _Index = QModelIndex | QPersistentModelIndex
 
@@ -939,7 +939,8 @@ class ConsolidationBoard(QWidget):
             return None
         document = QTextDocument(self)
         document.setDefaultFont(self.font())
-        document.setHtml(summary_html(self.board))
+        # on paper too, Qt breaks a Thai line only where libthai or a break opportunity says
+        document.setHtml(shown_rich(summary_html(self.board)))
         return document
 
     def print_summary(self) -> None:
