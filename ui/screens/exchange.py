@@ -38,7 +38,7 @@ from PySide6.QtWidgets import (
 from lev_desktop import options as app_options
 from lev_desktop.files import unique_path
 from lev_desktop.i18n import _
-from lev_desktop.thai_format import format_datetime, format_number
+from lev_desktop.thai_format import format_date, format_datetime, format_number
 from ui.context import AppContext
 from ui.reinstall import RecoveryTab, ReinstallButton
 from ui.widgets import file_actions
@@ -421,7 +421,7 @@ def _message(exc: BaseException, fallback: str) -> str:
 
 
 def _table_label(table: str) -> str:
-    from lev_desktop.exchange.importer import _table_label as label
+    from lev_desktop.exchange.payloads import table_label as label
 
     return label(table)
 
@@ -677,7 +677,7 @@ class ImportTab(QWidget):
                             package.file_name,
                             office,
                             part.relayed_by,
-                            part.sequence,
+                            _sequence(part.kind, part.sequence),
                             c["new"],
                             c["updated"],
                             c["unchanged"],
@@ -841,14 +841,18 @@ class HistoryTab(QWidget):
                             _("received"),
                             f"{got.sender} {got.sender_name}",
                             got.relayed_by,
-                            got.sequence,
+                            _sequence(got.kind, got.sequence),
                             _kind(got.kind),
                             _when(got.imported_at),
                             total,
-                            _("imported") if got.signed else _("imported (from Excel, unsigned)"),
+                            _("imported")
+                            if got.signed
+                            # who entered a form relayed from below, where and when
+                            else _entered_from_excel(got) or _("imported (from Excel, unsigned)"),
                             got.file_name,
                         ],
                         GREEN,
+                        _entered_from_excel(got),
                     ),
                 )
             )
@@ -897,6 +901,28 @@ class HistoryTab(QWidget):
         rows.sort(key=lambda r: r[0] or dt.datetime.min, reverse=True)
         self.model.set_rows([r for _w, r in rows])
         _fit(self.view)
+
+
+def _entered_from_excel(got: Any) -> str:
+    """Who entered an Excel form, where and when (it travels upward with the records)."""
+    provenance = getattr(got, "provenance", None) or {}
+    if got.kind != "excel" or not provenance:
+        return ""
+    when = provenance.get("entered_at")
+    try:
+        day = format_date(dt.datetime.fromisoformat(str(when).replace("Z", "+00:00")), "short")
+    except ValueError:
+        day = "-"
+    return _("entered at {office} from an Excel form by {who} on {when}").format(
+        office=provenance.get("entered_office", ""),
+        who=provenance.get("entered_by") or "-",
+        when=day,
+    )
+
+
+def _sequence(kind: str, sequence: int) -> int | str:
+    """An Excel form has no sequence number (its office did not send it): a dash, not 0."""
+    return "–" if kind == "excel" else sequence
 
 
 def _kind(kind: str) -> str:
