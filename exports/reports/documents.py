@@ -450,8 +450,12 @@ def monitoring_pdf(
         header_size=12,
         pad=2.5,
         leading=1.3,  # Sarabun's marks span 1.3 em: one-line rows, no clipping
-        # dates, counts and names are never wrapped (the note is the column that gives)
-        nowrap=frozenset(range(len(header) - 1)),
+        # dates and counts are never wrapped; names neither in a province's table (the note
+        # is the column that gives) — the nation's three place columns cannot all stay on
+        # one line on A4: their names wrap between words, the dates still never
+        nowrap=frozenset({0, *range(lead, len(header) - 1)})
+        if national
+        else frozenset(range(len(header) - 1)),
     )
     rows: list[Row] = []
     number = 0

@@ -776,6 +776,12 @@ def _share(
     count = len(spec.widths)
     total = sum(spec.widths)
     fixed = sum(need[i] for i in spec.nowrap if i < count)
+    if sum(need) >= total and fixed < total * 0.8 and rows is not None and spec.nowrap:
+        # not every word fits: the no-break columns (dates, amounts) stay whole and the text
+        # columns share the rest so that the table is as short as it can be, their longest
+        # words broken at inner word or syllable boundaries by the engine
+        _fit_free_columns(spec, rows, need, floor=total * 0.06)
+        return
     if sum(need) >= total and fixed < total * 0.8:
         # not every word fits: the no-break columns (dates, names, amounts, URLs' pieces)
         # stay whole and the text columns share the rest, their longest words then broken
@@ -840,7 +846,9 @@ def _line_count(words: list[float], width: float) -> int:
     return lines
 
 
-def _fit_free_columns(spec: TableSpec, rows: list[Row], need: list[float]) -> None:
+def _fit_free_columns(
+    spec: TableSpec, rows: list[Row], need: list[float], floor: float | None = None
+) -> None:
     """The no-break columns (dates, names, amounts) get what they need; the rest of the width
     is shared so that the table is as short as its texts allow: the rows' lines (a row as
     tall as its tallest cell) and the heading's lines on every page. A slice at a time goes
@@ -926,6 +934,9 @@ def _fit_free_columns(spec: TableSpec, rows: list[Row], need: list[float]) -> No
         height = (sum(max(k, 1) for k in tallest) + 0.25 * cells / len(free)) * line * full
         head = max(head_of(i, widths[i]) for i in range(count))
         return float(height + head * head_line * max(1.0, height / page))
+
+    if floor is not None:  # the words do not all fit: a text column may be this narrow
+        need = [n if i in spec.nowrap else min(n, floor) for i, n in enumerate(need)]
 
     def fitted(lines: int) -> list[float] | None:
         """Widths at which nine in ten cells of every text column take at most ``lines``

@@ -195,6 +195,10 @@ class SheetWriter:
         self.orientation = orientation
         count = len(self.columns)
         self.need = [0.0] * count  # points: the widest unbreakable text of each column
+        self.words = [0.0] * count  # … with short names allowed to wrap (a very wide sheet)
+        self.heading_words = [0.0] * count  # the headings' longest words
+        self.numbers = [0.0] * count  # the widest number or date (never cut)
+        self.body = [0.0] * count  # the rows' unbreakable texts, short names whole
         self.want = [0.0] * count  # points: the widest line
         self.row = 1
         last = get_column_letter(count)
@@ -219,11 +223,21 @@ class SheetWriter:
             cell.border = BORDER
             title = str(cell.value or "")
             lines = title.split("\n")
-            if len(lines) > 1:  # a heading broken by hand keeps its lines
+            smallest = max((w for w in _units(title, SIZE, True)), default=0.0)
+            if len(lines) > 1 or (len(title) <= 12 and " " not in title):
+                # a heading broken by hand keeps its lines; a short one (ถึงวันที่) is whole
                 word = max(text_points(x, SIZE, True) for x in lines)
             else:
-                word = max((w for w in _units(title, SIZE, True)), default=0.0)
+                word = smallest
+            if column.kind == "date":  # room for the widest date even when none is given yet
+                widest = format_date(
+                    dt.date(2025, 11, 30), "short", digits="thai" if thai_digits else "arabic"
+                )
+                self.numbers[index - 1] = text_points(widest, SIZE) + 1 + CELL_PAD
+                word = max(word, text_points(widest, SIZE) + 1)
             self.need[index - 1] = word + CELL_PAD
+            self.words[index - 1] = smallest + CELL_PAD
+            self.heading_words[index - 1] = smallest + CELL_PAD
         self.row += 1
         self._styles: dict[tuple[Any, ...], str] = {}
         self._font = Font(name=FONT_NAME, size=SIZE)
@@ -244,25 +258,30 @@ class SheetWriter:
                 digits="thai" if self.thai_digits else "arabic",
                 thai=True,
             )
-            width = text_points(shown, SIZE, bold) + CELL_PAD + 4
+            width = text_points(shown, SIZE, bold) + CELL_PAD + 1
             self.need[index] = max(self.need[index], width)
             self.want[index] = max(self.want[index], width)
+            self.numbers[index] = max(self.numbers[index], width)
             return None
         if isinstance(value, (int, float, Decimal)) and not isinstance(value, bool):
             shown = f"{value:,.2f}" if column.kind in ("money", "decimal") else f"{value:,}"
-            width = text_points(shown, SIZE, bold) + CELL_PAD + 4
+            shown = document_digits(shown, "thai" if self.thai_digits else "arabic")
+            width = text_points(shown, SIZE, bold) + CELL_PAD + 1
             self.need[index] = max(self.need[index], width)
             self.want[index] = max(self.want[index], width)
+            self.numbers[index] = max(self.numbers[index], width)
             return None
         text = document_digits(str(value), "thai" if self.thai_digits else "arabic")
         units = _units(text, SIZE, bold)
-        word = max(units, default=0.0)
-        line = max(text_points(x, SIZE, bold) for x in text.split("\n"))
-        if len(text) <= 16 and not any(c.isspace() for c in text):
-            word = line  # a short name (อบต.หนองแสง) is never wrapped
         # a very long word (a URL) is cut by Excel where the column ends: it does not widen
         # the column beyond 60 pt
-        self.need[index] = max(self.need[index], min(word, 60.0) + CELL_PAD)
+        word = min(max(units, default=0.0), 60.0)
+        line = max(text_points(x, SIZE, bold) for x in text.split("\n"))
+        self.words[index] = max(self.words[index], word + CELL_PAD)
+        if len(text) <= 16 and not any(c.isspace() for c in text):
+            word = line  # a short name (อบต.นาราชควาย) is not wrapped where the page allows
+        self.need[index] = max(self.need[index], word + CELL_PAD)
+        self.body[index] = max(self.body[index], word + CELL_PAD)
         self.want[index] = max(self.want[index], line + CELL_PAD)
         return text
 
@@ -335,6 +354,18 @@ class SheetWriter:
         page = PAGE_WIDTH[self.orientation] * EXCEL_SHARE
         fixed = {i: (c.width * 7 + 5) * 0.75 for i, c in enumerate(self.columns) if c.width}
         need = [fixed.get(i, n) for i, n in enumerate(self.need)]
+        if sum(need) * 0.91 > page:  # too wide even at 91 %: the headings wrap between words
+            need = [
+                fixed.get(i, max(w, n, b))
+                for i, (w, n, b) in enumerate(
+                    zip(self.heading_words, self.numbers, self.body, strict=True)
+                )
+            ]
+        if sum(need) * 0.91 > page:  # still too wide: short names wrap too
+            need = [
+                fixed.get(i, max(w, n))
+                for i, (w, n) in enumerate(zip(self.words, self.numbers, strict=True))
+            ]
         want = [
             fixed.get(i, max(w, n)) for i, (w, n) in enumerate(zip(self.want, need, strict=True))
         ]

@@ -121,6 +121,22 @@ def test_national_f3_has_a_province_column_and_province_subtotals(tmp_path):
     assert text.index("รวมจังหวัดนครพนม") < text.index("รวมจังหวัดกรุงเทพมหานคร")
 
 
+@needs_poppler
+def test_national_f3_keeps_dates_whole_beside_long_place_names(tmp_path):
+    """The nation's table has three place columns; with long names (พระนครศรีอยุธยา,
+    เฉลิมพระเกียรติ, อบต.บ้านเฉลิมพระเกียรติ…) the names wrap between words and the dates
+    never (the first version cut "๑๘ พ.|ย. ๒๕๖๗" on every row of the national table)."""
+    rows = f3_rows(60, provinces=["พระนครศรีอยุธยา", "กรุงเทพมหานคร"])
+    for i, r in enumerate(rows):
+        r.district = "เฉลิมพระเกียรติ" if i < 30 else "ลาดกระบัง"
+        r.lao = f"อบต.บ้านเฉลิมพระเกียรติ{i:02d}"
+    path = tmp_path / "f3n.pdf"
+    path.write_bytes(monitoring_pdf(MonitoringData(NATION, 2568, rows), ReportOptions()))
+    text = pdftotext(path, layout=True)
+    assert text.count(DATE) >= 3 * 60 + 20  # three dates a row, reports on two rows in three
+    assert text.count("๑๕ ต.ค.") == text.count(DATE)  # none cut
+
+
 def products(count: int, districts: list[str]) -> list[ProductRow]:
     return [
         ProductRow(

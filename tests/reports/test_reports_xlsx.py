@@ -71,7 +71,8 @@ def test_every_workbook_prints_on_a4_at_10_pt_with_page_numbers_and_a_signer(
     10 pt or more, the columns as wide as the A4 page, each heading and row tall enough for
     its wrapped lines (LibreOffice does not grow rows by itself), "หน้า x จาก y" in the
     footer, the official font and the signer's lines."""
-    from exports.xlsx.sheets import EXCEL_SHARE, PAGE_WIDTH, line_count, row_height
+    from exports.xlsx.sheets import EXCEL_SHARE, PAGE_WIDTH, line_count, row_height, text_points
+    from lev_desktop.thai_format import format_date
 
     store = store_for(request, kind)
     office = {"province": "P48", "monitoring": "D4801", "calendar": "D4801"}.get(kind, "4801006")
@@ -109,6 +110,29 @@ def test_every_workbook_prints_on_a4_at_10_pt_with_page_numbers_and_a_signer(
         assert "วันที่ ...... เดือน" in " ".join(texts)
     assert "(นายทดสอบ ผู้ใหญ่)" in texts
     assert "(ลงชื่อ)" not in " ".join(texts)  # that belongs on copies
+    # a date is never ### and a short name (อบต.นาราชควาย) never cut: their columns are as
+    # wide as they print
+    for row in ws.iter_rows(min_row=int(header) + 1 if kind != "notice" else 1):
+        for c in row:
+            if c.coordinate in ws.merged_cells or c.value is None:
+                continue
+            if isinstance(c.value, dt.datetime):
+                shown = format_date(c.value.date(), "short", digits="arabic")
+            elif (
+                isinstance(c.value, str)
+                and c.alignment.wrap_text  # (a group heading runs over its row)
+                and len(c.value) <= 16
+                and " " not in c.value
+                and kind in ("plan", "monitoring", "province", "kpi", "calendar")
+            ):
+                shown = c.value
+            else:
+                continue
+            assert widths[c.column - 1] >= text_points(shown, c.font.sz, c.font.b) + 4.9, (
+                kind,
+                c.coordinate,
+                shown,
+            )
     # every row as tall as its wrapped text
     for row in ws.iter_rows(
         min_row=int((ws.print_title_rows or "$1").split(":")[0].strip("$")) + 1
