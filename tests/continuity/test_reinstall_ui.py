@@ -17,6 +17,7 @@ from lev_desktop.exchange import importer, keys, recovery
 from lev_desktop.exchange.exporter import export_package
 from ui.app import make_application
 from ui.thai_wrap import plain as shown  # labels show Thai break opportunities
+from ui.widgets import file_actions
 
 from .test_recovery import LAO, computer
 
@@ -62,7 +63,7 @@ def test_district_writes_the_recovery_package(
     assert screen.tabs.tabText(screen.tabs.indexOf(tab)) == "หน่วยงานติดตั้งใหม่"
     tab.office.setCurrentIndex(tab.office.findData(LAO))
     target = tmp_path / "ส่งให้หนองแสง.levrecovery"
-    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), ""))
+    monkeypatch.setattr(file_actions, "ask_save_path", lambda *a, **k: target)
     tab.write_button.click()
     qtbot.waitUntil(
         lambda: shown(tab.result.text()).startswith("สร้างแพ็กเกจกู้คืนข้อมูลแล้ว"), timeout=15000
@@ -152,7 +153,7 @@ def test_the_district_confirms_the_new_key_and_writes_the_letter(
     qtbot.waitUntil(lambda: tab.confirm.isEnabled(), timeout=15000)
     qtbot.waitUntil(lambda: not tab.reinstalled.isVisible(), timeout=15000)
     letter = tmp_path / "แจ้งกุญแจใหม่.pdf"
-    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(letter), ""))
+    monkeypatch.setattr(file_actions, "ask_save_path", lambda *a, **k: letter)
     dialog.letter_button.click()
     qtbot.waitUntil(lambda: dialog.letter_written is not None, timeout=30000)
     dialog.grab().save("/tmp/cont-reinstalled-done.png")

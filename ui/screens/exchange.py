@@ -38,7 +38,7 @@ from PySide6.QtWidgets import (
 from lev_desktop import options as app_options
 from lev_desktop.files import unique_path
 from lev_desktop.i18n import _
-from lev_desktop.thai_format import format_datetime, format_number
+from lev_desktop.thai_format import format_date, format_datetime, format_number
 from ui.context import AppContext
 from ui.reinstall import RecoveryTab, ReinstallButton
 from ui.widgets import file_actions
@@ -849,6 +849,7 @@ class HistoryTab(QWidget):
                             got.file_name,
                         ],
                         GREEN,
+                        _entered_from_excel(got),
                     ),
                 )
             )
@@ -897,6 +898,23 @@ class HistoryTab(QWidget):
         rows.sort(key=lambda r: r[0] or dt.datetime.min, reverse=True)
         self.model.set_rows([r for _w, r in rows])
         _fit(self.view)
+
+
+def _entered_from_excel(got: Any) -> str:
+    """Who entered an Excel form, where and when (it travels upward with the records)."""
+    provenance = getattr(got, "provenance", None) or {}
+    if got.kind != "excel" or not provenance:
+        return ""
+    when = provenance.get("entered_at")
+    try:
+        day = format_date(dt.datetime.fromisoformat(str(when).replace("Z", "+00:00")), "short")
+    except ValueError:
+        day = "-"
+    return _("entered at {office} from an Excel form by {who} on {when}").format(
+        office=provenance.get("entered_office", ""),
+        who=provenance.get("entered_by") or "-",
+        when=day,
+    )
 
 
 def _kind(kind: str) -> str:
