@@ -628,8 +628,8 @@ def _preview(
     if not sheets:  # (an Excel form is compared last and may come from any office)
         state.parts_left = {}
         for _package, outer_part, embedded_parts in opened:
-            for one in [outer_part, *embedded_parts] if outer_part is not None else []:
-                state.parts_left[one.sender] = state.parts_left.get(one.sender, 0) + 1
+            for sender in _senders(outer_part, embedded_parts):
+                state.parts_left[sender] = state.parts_left.get(sender, 0) + 1
     for index, (package, part, embedded) in enumerate(opened):
         progress(
             len(files) + index,
@@ -768,8 +768,20 @@ def _plan_package(
         _forget_accepted(state, accepted)
     finally:
         state.current = None
-        for part in (outer, *embedded):
-            state.part_done(part.sender)
+        for sender in _senders(outer, embedded):
+            state.part_done(sender)
+
+
+def _senders(outer: fmt.Part | None, embedded: list[fmt.Part]) -> list[str]:
+    """The office of each part a package brings: its own, the relayed packages' and the Excel
+    forms' its office entered for offices below it (their records are that office's)."""
+    if outer is None:
+        return []
+    return [
+        outer.sender,
+        *(part.sender for part in embedded),
+        *(str(entry["office"]) for entry in outer.excel),
+    ]
 
 
 def _forget_accepted(state: _State, accepted: list[tuple[str, Any, int | None]]) -> None:
