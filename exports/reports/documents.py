@@ -473,7 +473,7 @@ def monitoring_pdf(
                 date_cell(r.plan_made_on, options),
                 count(r.activities, options),
                 reported,
-                r.remark,  # the state of the one model, then the LAO's own note
+                r.remark,
             ]
         )
 
