@@ -6,6 +6,8 @@
     python3 dev.py lev ARGS                   the command-line tool
     python3 dev.py i18n                       re-extract and update the translation catalogues
     python3 dev.py bundle                     build the PyInstaller one-folder bundle
+    python3 dev.py screenshots --out DIR [--size 1366x768] [--scale 1.25]
+                                              PNGs of every screen with the demo data
 
 The first call creates ``.venv`` beside this file and installs the pinned dependencies;
 later calls reinstall only when pyproject.toml changed.
@@ -71,6 +73,11 @@ def main(argv: list[str]) -> int:
     if command == "i18n":
         py = ensure_venv()
         return subprocess.call([str(py), "-m", "lev_desktop.i18n_tools", *rest], cwd=ROOT)
+    if command == "screenshots":
+        py = ensure_venv()
+        env = dict(os.environ)
+        env.setdefault("QT_QPA_PLATFORM", "offscreen")
+        return subprocess.call([str(py), "-m", "ui.screenshots", *rest], cwd=ROOT, env=env)
     if command == "bundle":
         py = ensure_venv("test,build")
         return subprocess.call(

@@ -268,24 +268,56 @@ class MainWindow(QMainWindow):
             return self._build_page(key)
         return self.pages[key]
 
-    def current_key(self) -> str:
-        item = self.nav.currentItem()
-        return item.data(KEY_ROLE) if item is not None else self.keys[0]
+    def refused(self, keys: list[str] | None = None) -> list:
+        """Values in red that cannot be saved, on the given built screens (default: all)."""
+        from ui.widgets.leave_guard import refused_in
+
+        found = []
+        for key in keys if keys is not None else self.keys:
+            if key in self._built:
+                found.extend(refused_in(self.pages[key]))
+        return found
+
+    def may_leave(self, keys: list[str] | None = None, *, quitting: bool = False) -> bool:
+        """Asks first when those screens hold values that cannot be saved; True = go on."""
+        from ui.widgets.leave_guard import confirm_leave
+
+        refused = self.refused(keys)
+        if not refused:
+            return True
+        if keys is not None and len(keys) == 1:
+            self.stack.setCurrentWidget(self.pages[keys[0]])
+        return confirm_leave(self, refused, quitting=quitting)
 
     def show_screen(self, key: str, arg: object = None) -> None:
         if key not in self.pages:
             log.warning("navigation to unknown screen %s", key)
             return
+        current = self.current_key()
+        if key != current and current in self._built and not self.may_leave([current]):
+            self._select_row(current)
+            return
         page = self.page(key)
         self.stack.setCurrentWidget(page)
+        self._select_row(key)
+        self._refresh(page)
+        if arg is not None and hasattr(page, "open_item"):
+            page.open_item(arg)
+
+    def _select_row(self, key: str) -> None:
         row = self.keys.index(key)
         if self.nav.currentRow() != row:
             self.nav.blockSignals(True)
             self.nav.setCurrentRow(row)
             self.nav.blockSignals(False)
-        self._refresh(page)
-        if arg is not None and hasattr(page, "open_item"):
-            page.open_item(arg)
+
+    def current_key(self) -> str:
+        """The key of the screen shown in the work area."""
+        widget = self.stack.currentWidget()
+        for key, page in self.pages.items():
+            if page is widget:
+                return key
+        return self.keys[0]
 
     def _row_changed(self, row: int) -> None:
         if 0 <= row < len(self.keys):
@@ -358,6 +390,9 @@ class MainWindow(QMainWindow):
         year = self.year_combo.itemData(index)
         if year is None or year == self.ctx.fiscal_year:
             return
+        if not self.may_leave():
+            self._sync_year_combo()
+            return
         store = self.ctx.store
         self.ctx.runner.run(lambda _p: store.set_setting("fiscal_year", int(year)), owner=self)
         self.ctx.set_fiscal_year(int(year))
@@ -413,6 +448,9 @@ class MainWindow(QMainWindow):
 
     # ---- closing ---------------------------------------------------------------------
     def closeEvent(self, event) -> None:  # noqa: N802
+        if not self._closing and not self.may_leave(quitting=True):
+            event.ignore()
+            return
         self._closing = True
         runner = self.ctx.runner
         if runner.active:

@@ -4,16 +4,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 
 from lev_desktop.i18n import N_, _
 from lev_desktop.services.plans import FORM_CODES, OfficeStatusRow, short_office_name
+from ui.models.table import TableModel
 from ui.widgets.status import status_colors, status_label
 
 Index = QModelIndex | QPersistentModelIndex
 
 
-class OfficeStatusModel(QAbstractTableModel):
+class OfficeStatusModel(TableModel):
     HEADERS = [N_("Office"), "F1", "F2", "F3", N_("Projects"), N_("Activities")]
 
     def __init__(self, parent=None):

@@ -10,7 +10,7 @@ from lev_desktop.domain.validation import validate_plan_item
 from lev_desktop.i18n import N_, _
 from lev_desktop.services.plans import ITEM_FIELDS, NO_BUDGET_TEXT, ItemRow, progress_cell
 from lev_desktop.thai_format import arabic_digits, format_number, parse_number
-from ui.models.row_model import CellError, Column, RowTableModel
+from ui.models.table import CellError, Column, EditableTableModel
 
 PLAN_COLUMNS = [
     Column("seq", N_("No."), "seq", 52),
@@ -51,7 +51,7 @@ def parse_budget(text: Any) -> dict[str, Any]:
     return {"budget": value.quantize(Decimal("0.01")), "no_budget": False}
 
 
-class PlanItemsModel(RowTableModel):
+class PlanItemsModel(EditableTableModel):
     columns = PLAN_COLUMNS
     row_fields = ITEM_FIELDS
 

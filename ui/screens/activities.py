@@ -71,7 +71,7 @@ from ui.widgets.date_edit import BEDateEdit
 from ui.widgets.delegates import DateDelegate, LineDelegate, TextDelegate
 from ui.widgets.office_list import OfficeList
 from ui.widgets.status_badge import StatusBadge
-from ui.widgets.table_view import ExcelTableView
+from ui.widgets.table_view import ExcelTableView, show_status
 from ui.widgets.undo_actions import undo_redo_actions
 
 
@@ -134,7 +134,6 @@ class ActivitiesEditor(SavingEditor, QWidget):
         self.model = ActivitiesModel(self)
         self.model.undo_stack = self.undo_stack
         self.model.changed.connect(self._persist)
-        self.model.problem.connect(self._show_problem)
         self.proxy = ItemFilter(self)
         self.proxy.setSourceModel(self.model)
 
@@ -206,6 +205,7 @@ class ActivitiesEditor(SavingEditor, QWidget):
         self.message.setWordWrap(True)
         layout.addWidget(self.message)
         self._build_actions()
+        self._wire_cells()
         self.model.dataChanged.connect(lambda *_a: self._update_side())
         self.model.rowsInserted.connect(lambda *_a: self._recount())
         self.model.rowsRemoved.connect(lambda *_a: self._recount())
@@ -342,7 +342,7 @@ class ActivitiesEditor(SavingEditor, QWidget):
     def _saved(self, _result: Any) -> None:
         self.pending -= 1
         if self.pending == 0:
-            self.message.setText(_("All changes saved."))
+            self.message.setText(self.saved_text())
         self.status_changed.emit(FormStatus.DRAFT)
         announce(self.ctx, self)
 
@@ -552,7 +552,7 @@ class MonitoringForm(QWidget):
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         self.dates: dict[str, BEDateEdit] = {}
         for key, label in DATE_FIELDS[:3]:
-            self.dates[key] = self._date_field(key)
+            self.dates[key] = self._date_field(key, _(label))
             form.addRow(_(label), self.dates[key])
         self.derived = QLabel()
         form.addRow(_("(4) Number of activities held"), self.derived)
@@ -574,7 +574,7 @@ class MonitoringForm(QWidget):
         self.reason.editingFinished.connect(self._override_edited)
         form.addRow(_("Reason"), self.reason)
         for key, label in DATE_FIELDS[3:]:
-            self.dates[key] = self._date_field(key)
+            self.dates[key] = self._date_field(key, _(label))
             form.addRow(_(label), self.dates[key])
         self.note = QPlainTextEdit()
         self.note.setTabChangesFocus(True)
@@ -588,11 +588,17 @@ class MonitoringForm(QWidget):
         outer.addStretch(1)
         self._editable = False
 
-    def _date_field(self, key: str) -> BEDateEdit:
+    def _date_field(self, key: str, label: str) -> BEDateEdit:
         edit = BEDateEdit()
+        edit.setAccessibleName(label)
         edit.setMaximumWidth(220)
         edit.dateChanged.connect(lambda value, k=key: self.edit({k: value}))
+        edit.noted.connect(self._show_note)
         return edit
+
+    def _show_note(self, text: str) -> None:
+        self.message.setText(f"<span style='color:#7a4f00'>{html.escape(text)}</span>")
+        show_status(self, text)
 
     def eventFilter(self, watched, event) -> bool:  # noqa: N802
         from PySide6.QtCore import QEvent
@@ -681,10 +687,21 @@ class MonitoringForm(QWidget):
         merged = {**self.values, **new}
         problems = validate_monitoring(merged, final=False)
         if problems:
+            # The one editing behaviour: the refused date stays in its field, red, with the
+            # reason; it is not saved (leaving or quitting asks first).
+            own = [p for p in problems if p.field in new]
+            for key in new:
+                if key in self.dates:
+                    reason = next((p.message for p in own if p.field == key), problems[0].message)
+                    self.dates[key].set_error(reason)
             self.message.setText(
                 f"<span style='color:#a3221a'>{html.escape(problems[0].message)}</span>"
             )
+            show_status(self, problems[0].message)
             return
+        for key in new:
+            if key in self.dates:
+                self.dates[key].set_error("")
         self.undo_stack.push(_FieldCommand(self, old, new))
 
     def _override_toggled(self, checked: bool) -> None:

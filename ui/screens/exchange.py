@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, Signal
 from PySide6.QtGui import QColor, QDragEnterEvent, QDropEvent, QFont
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -38,6 +38,7 @@ from PySide6.QtWidgets import (
 from lev_desktop.i18n import N_, _
 from lev_desktop.thai_format import format_datetime, format_number
 from ui.context import AppContext
+from ui.models.table import LEFT, RIGHT, Column, TableModel
 from ui.screens import ScreenSpec
 from ui.widgets.status_palette import fg
 
@@ -56,67 +57,44 @@ class Row:
     data: Any = None
 
 
-class RowsModel(QAbstractTableModel):
+class RowsModel(TableModel):
     """Rows handed in by a worker; numbers right-aligned; a status colour with its text."""
 
     def __init__(self, headers: list[str], parent: QWidget | None = None):
         super().__init__(parent)
         self.headers = headers
-        self.rows: list[Row] = []
 
-    def set_rows(self, rows: list[Row]) -> None:
-        self.beginResetModel()
-        self.rows = rows
-        self.endResetModel()
+    def column_list(self) -> list[Column]:
+        return [Column(str(n), header, "line") for n, header in enumerate(self.headers)]
 
-    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008, N802
-        return 0 if parent.isValid() else len(self.rows)
+    def header_text(self, section: int) -> str:
+        return self.headers[section] if 0 <= section < len(self.headers) else ""
 
-    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008, N802
-        return 0 if parent.isValid() else len(self.headers)
+    @staticmethod
+    def _cell(row: Row, column: Column) -> Any:
+        number = int(column.key)
+        return row.cells[number] if number < len(row.cells) else ""
 
-    def data(
-        self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if (
-            not index.isValid()
-            or index.row() >= len(self.rows)
-            or index.column() >= len(self.headers)
-        ):
-            return None
-        row = self.rows[index.row()]
-        value = row.cells[index.column()] if index.column() < len(row.cells) else ""
-        if role == Qt.ItemDataRole.DisplayRole:
-            if isinstance(value, int) and not isinstance(value, bool):
-                return format_number(value)
-            return "" if value is None else str(value)
-        if role == Qt.ItemDataRole.TextAlignmentRole:
-            if isinstance(value, int) and not isinstance(value, bool):
-                return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-            return int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
-        if (
-            role == Qt.ItemDataRole.ForegroundRole
-            and row.color is not None
-            and index.column() == len(self.headers) - 2
-        ):
+    def display(self, row: Row, column: Column, position: int) -> str:
+        value = self._cell(row, column)
+        if isinstance(value, int) and not isinstance(value, bool):
+            return format_number(value)
+        return "" if value is None else str(value)
+
+    def alignment(self, row: Row, column: Column) -> int:
+        value = self._cell(row, column)
+        return RIGHT if isinstance(value, int) and not isinstance(value, bool) else LEFT
+
+    def foreground(self, row: Row, column: Column) -> Any:
+        if row.color is not None and int(column.key) == len(self.headers) - 2:
             return row.color
-        if role == Qt.ItemDataRole.ToolTipRole and row.tooltip:
-            return row.tooltip
         return None
 
-    def headerData(
-        self,
-        section: int,
-        orientation: Qt.Orientation,
-        role: int = Qt.ItemDataRole.DisplayRole,
-    ) -> Any:
-        if (
-            role == Qt.ItemDataRole.DisplayRole
-            and orientation == Qt.Orientation.Horizontal
-            and 0 <= section < len(self.headers)
-        ):
-            return self.headers[section]
-        return None
+    def tooltip(self, row: Row, column: Column) -> str | None:
+        return row.tooltip or None
+
+    def row_key(self, row: Row) -> Any:
+        return id(row)
 
 
 def _table(model: QAbstractTableModel) -> QTableView:

@@ -478,7 +478,6 @@ class KpiFormEditor(QWidget):
         self.back = QPushButton(_("← Indicator list"))
         self.back.setToolTip(_("Back to the indicator list (Alt+Left)"))
         self.back.clicked.connect(self.go_back)
-        self.leave_unsaved = False
         self.title = QLabel()
         self.title.setWordWrap(True)
         font = self.title.font()
@@ -626,7 +625,6 @@ class KpiFormEditor(QWidget):
     def _opened(self, result: tuple[service.FormData, list[str]]) -> None:
         data, periods = result
         self.undo_stack.clear()
-        self.leave_unsaved = False
         self.deferred_status = ""
         self.programme_id, self.period = data.programme_id, data.period
         self.office_code, self.form_code = data.office_code, data.form_code
@@ -725,23 +723,16 @@ class KpiFormEditor(QWidget):
             self.open_form(self.office_code, self.programme_id, self.form_code, period)
 
     def go_back(self) -> None:
-        """Back to the list; cells that could not be saved are never dropped silently."""
-        if self.model.pending and not self.leave_unsaved:
-            self.leave_unsaved = True
-            self._add_message(
-                _(
-                    "{n} cells are not saved because they are wrong (red). Correct "
-                    "them, or press “back” again to leave without them."
-                ).format(n=len(self.model.pending)),
-                error=True,
-            )
+        """Back to the list; cells that could not be saved are never dropped silently: the
+        same question as leaving the screen (``leave_guard``)."""
+        from ui.widgets.leave_guard import confirm_leave, refused_in
+
+        if not confirm_leave(self, refused_in(self.table)):
             return
-        self.leave_unsaved = False
         self.back_requested.emit()
 
     # -- editing and saving -----------------------------------------------------------------
     def _edited(self, key: str, code: str, old: str, new: str) -> None:
-        self.leave_unsaved = False
         self.undo_stack.push(CellCommand(self, key, code, old, new))
         self.save_pending()
 

@@ -45,7 +45,7 @@ from ui.widgets.audit_dialog import AuditDialog
 from ui.widgets.delegates import LineDelegate, TextDelegate
 from ui.widgets.office_list import OfficeList
 from ui.widgets.status_badge import StatusBadge
-from ui.widgets.table_view import ExcelTableView
+from ui.widgets.table_view import ExcelTableView, show_status
 from ui.widgets.undo_actions import undo_redo_actions
 
 _announcing: list[QWidget] = []
@@ -159,6 +159,32 @@ class SavingEditor:
 
     def _show_problem(self, text: str) -> None:
         self.message.setText(f"<span style='color:#a3221a'>{html.escape(text)}</span>")
+        show_status(self, text)
+
+    def _show_note(self, text: str) -> None:
+        self._note = text  # stays in the message line after the save that follows
+        self.message.setText(f"<span style='color:#7a4f00'>{html.escape(text)}</span>")
+        show_status(self, text)
+
+    def _wire_cells(self) -> None:
+        """The one editing behaviour: refused cells and notes in the message line and the
+        window's status bar (the cell itself is red with the reason as its tooltip)."""
+        self.model.problem.connect(self._show_problem)
+        self.model.noted.connect(self._show_note)
+        self.table.refused_cell.connect(self._show_problem)
+
+    def saved_text(self) -> str:
+        """What the message line says once the typed changes are written."""
+        refused = len(self.model.invalid)
+        if refused:
+            text = _(
+                "Changes saved, except {n} cells in red: correct them, or press Ctrl+Z to take "
+                "them back."
+            ).format(n=refused)
+        else:
+            text = _("All changes saved.")
+        note, self._note = getattr(self, "_note", ""), ""
+        return f"{note} — {text}" if note else text
 
     def current_source_row(self) -> int:
         index = self.table.to_source(self.table.currentIndex())
@@ -184,7 +210,6 @@ class PlanEditor(SavingEditor, QWidget):
         self.model = PlanItemsModel(self)
         self.model.undo_stack = self.undo_stack
         self.model.changed.connect(self._persist)
-        self.model.problem.connect(self._show_problem)
         self.proxy = QSortFilterProxyModel(self)
         self.proxy.setSourceModel(self.model)
         self.proxy.setFilterKeyColumn(-1)
@@ -249,6 +274,7 @@ class PlanEditor(SavingEditor, QWidget):
         self.message = QLabel()
         self.message.setWordWrap(True)
         layout.addWidget(self.message)
+        self._wire_cells()
         self.model.dataChanged.connect(lambda *_a: self._update_side())
         self.model.rowsInserted.connect(lambda *_a: self._after_rows())
         self.model.rowsRemoved.connect(lambda *_a: self._after_rows())
@@ -413,7 +439,7 @@ class PlanEditor(SavingEditor, QWidget):
     def _saved(self, _plan_id: str) -> None:
         self.pending -= 1
         if self.pending == 0:
-            self.message.setText(_("All changes saved."))
+            self.message.setText(self.saved_text())
         self.status_changed.emit(FormStatus.DRAFT)
         self.saved.emit()
         announce(self.ctx, self)

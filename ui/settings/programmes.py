@@ -330,14 +330,14 @@ class ProgrammesTab(QWidget):
             self.details.setHtml(programme_html(self.model.row_object(row)))
 
     def open_code(self, code: str) -> None:
-        for row, programme in enumerate(self.model.rows()):
+        for row, programme in enumerate(self.model.rows):
             if programme.code == code:
                 self.table.selectRow(row)
                 return
         self._select_code = code
 
     def create_programme(self) -> None:
-        dialog = CreateProgrammeDialog(self.model.rows(), self.ctx.fiscal_year, self)
+        dialog = CreateProgrammeDialog(self.model.rows, self.ctx.fiscal_year, self)
         dialog.accepted.connect(lambda: self.save_new(dialog.values()))
         dialog.open()
         self.dialog = dialog

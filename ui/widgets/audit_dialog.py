@@ -6,7 +6,7 @@ import datetime as dt
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -22,6 +22,7 @@ from lev_desktop.services import plans as plan_service
 from lev_desktop.services.plans import AuditRow
 from lev_desktop.thai_format import format_date, format_datetime, format_number
 from ui.context import AppContext
+from ui.models.table import TableModel
 
 FIELD_LABELS = {
     "seq": N_("No."),
@@ -94,7 +95,7 @@ def value_text(key: str, value: Any) -> str:
     return str(value)
 
 
-class AuditModel(QAbstractTableModel):
+class AuditModel(TableModel):
     HEADERS = [
         N_("Changed at"),
         N_("Changed by"),

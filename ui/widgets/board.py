@@ -70,6 +70,7 @@ from lev_desktop.services.consolidation import (
     summary_heading,
 )
 from lev_desktop.thai_format import format_date, format_number
+from ui.models.table import TableModel
 from ui.widgets.status_palette import PALETTE
 
 _Index = QModelIndex | QPersistentModelIndex
@@ -128,7 +129,7 @@ def lao_type_label(value: str | None) -> str:
 # ---- models --------------------------------------------------------------------------------
 
 
-class BoardTableModel(QAbstractTableModel):
+class BoardTableModel(TableModel):
     """One row per LAO, then a totals row. Rows come from a finished ``Board``."""
 
     FIXED = ("district", "lao", "type", "state", "received")
@@ -288,7 +289,7 @@ class BoardTableModel(QAbstractTableModel):
         self.layoutChanged.emit()
 
 
-class TextTableModel(QAbstractTableModel):
+class TextTableModel(TableModel):
     """Read-only text cells (a printed summary's table shown on screen)."""
 
     def __init__(self, parent: Any = None, *, numbers_from: int = 1, bold_last: bool = False):

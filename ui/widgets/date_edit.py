@@ -5,8 +5,8 @@ calendar), so this is a line edit that reads what people type — "15/2/2568", "
 "๑๕/๐๒/๒๕๖๘" — with a small month popup that shows Thai month names, BE years and Thai
 weekday headers. Unfocused it shows "15 ก.พ. 2568"; focused it shows "15/02/2568" for typing.
 
-``BEDateDelegate`` puts the same editor into table cells: the model gives a ``datetime.date``
-(or None) for EditRole and the delegate writes one back.
+``ui.widgets.delegates.DateDelegate`` puts the same editor into table cells. A date typed with
+a Christian-era year ("16/1/2025") is read as that date; ``noted`` says so, and the tooltip too.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 
-from PySide6.QtCore import QEvent, QModelIndex, QPoint, Qt, Signal
+from PySide6.QtCore import QEvent, QPoint, Qt, Signal
 from PySide6.QtGui import QFocusEvent, QKeyEvent
 from PySide6.QtWidgets import (
     QFrame,
@@ -22,8 +22,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QStyledItemDelegate,
-    QStyleOptionViewItem,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -37,7 +35,7 @@ from lev_desktop.thai_format import (
     WEEKDAYS_EN_ABBR,
     be_year,
     format_date,
-    parse_date,
+    read_date,
 )
 
 
@@ -163,6 +161,7 @@ class BEDateEdit(QWidget):
 
     dateChanged = Signal(object)
     editingFinished = Signal()
+    noted = Signal(str)  # a typed value was read differently (a Christian-era year)
 
     def __init__(
         self,
@@ -233,6 +232,10 @@ class BEDateEdit(QWidget):
             self.line.setText(format_date(self._date, "short"))
         self.line.setToolTip(format_date(self._date, "full") if self._date else self.error)
 
+    def set_error(self, message: str) -> None:
+        """Marks the field refused (red frame, the reason as tooltip); "" clears it."""
+        self._set_error(message)
+
     def _set_error(self, message: str) -> None:
         self.error = message
         self.line.setStyleSheet("QLineEdit { border: 2px solid #c62828; }" if message else "")
@@ -256,7 +259,7 @@ class BEDateEdit(QWidget):
             self.editingFinished.emit()
             return
         try:
-            value = parse_date(text)
+            value, converted = read_date(text)
         except ValueError:
             self._set_error(_("Please enter a date as day/month/BE year, e.g. 15/02/2568"))
             return
@@ -265,6 +268,12 @@ class BEDateEdit(QWidget):
             self._set_error(message)
             return
         self.setDate(value)
+        if converted is not None:
+            from ui.models.table import ce_year_note
+
+            note = ce_year_note(converted, value)
+            self.line.setToolTip(note)
+            self.noted.emit(note)
         self.editingFinished.emit()
 
     def _picked(self, value: dt.date | None) -> None:
@@ -299,31 +308,3 @@ class BEDateEdit(QWidget):
                     self.show_popup()
                     return True
         return super().eventFilter(watched, event)
-
-
-class BEDateDelegate(QStyledItemDelegate):
-    """Table cells holding dates: shown as "15 ก.พ. 2568", edited with BEDateEdit."""
-
-    def displayText(self, value, locale) -> str:  # noqa: N802
-        if isinstance(value, dt.date):
-            return format_date(value, "short")
-        return super().displayText(value, locale)
-
-    def createEditor(
-        self,
-        parent: QWidget,
-        option: QStyleOptionViewItem,
-        index: QModelIndex,
-    ) -> QWidget:
-        editor = BEDateEdit(parent)
-        editor.editingFinished.connect(lambda: self.commitData.emit(editor))
-        return editor
-
-    def setEditorData(self, editor: QWidget, index: QModelIndex) -> None:  # noqa: N802
-        value = index.data(Qt.ItemDataRole.EditRole)
-        editor.setDate(value if isinstance(value, dt.date) else None)  # type: ignore[attr-defined]
-
-    def setModelData(self, editor: QWidget, model, index: QModelIndex) -> None:  # noqa: N802
-        if editor.hasError():  # type: ignore[attr-defined]
-            return  # keep the old value; the editor shows the Thai message
-        model.setData(index, editor.date(), Qt.ItemDataRole.EditRole)  # type: ignore[attr-defined]

@@ -6,13 +6,14 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 
 from lev_desktop.deadlines.engine import Item, LaoState
 from lev_desktop.deadlines.text import days_left_text, flag_text, route_text, when_text
 from lev_desktop.domain.offices import LaoType
 from lev_desktop.i18n import N_, _
 from lev_desktop.thai_format import WEEKDAYS_EN, WEEKDAYS_FULL, format_date
+from ui.models.table import TableModel
 from ui.widgets import status_palette
 
 ItemRole = Qt.ItemDataRole.UserRole + 1  # the Item (agenda) / list of Items (month cell)
@@ -24,7 +25,7 @@ HolidayRole = Qt.ItemDataRole.UserRole + 5  # holiday name of the day ('' when n
 _Index = QModelIndex | QPersistentModelIndex
 
 
-class AgendaModel(QAbstractTableModel):
+class AgendaModel(TableModel):
     """One row per deadline: state, due, days left, programme, what, who → whom, LAOs, note."""
 
     COLUMNS = (
@@ -112,7 +113,7 @@ class AgendaModel(QAbstractTableModel):
         return None
 
 
-class MonthModel(QAbstractTableModel):
+class MonthModel(TableModel):
     """A month as weeks × 7 days; each cell holds the deadlines that fall (or run) on it."""
 
     def __init__(self, parent=None):
@@ -229,7 +230,7 @@ class MonthModel(QAbstractTableModel):
         return None
 
 
-class HolidayModel(QAbstractTableModel):
+class HolidayModel(TableModel):
     COLUMNS = (N_("Date"), N_("Holiday"), N_("Added by"))
 
     def __init__(self, parent=None):
@@ -276,7 +277,7 @@ class HolidayModel(QAbstractTableModel):
         return None
 
 
-class LaoStatesModel(QAbstractTableModel):
+class LaoStatesModel(TableModel):
     """Which LAOs are done, pending or late for one deadline."""
 
     COLUMNS = (N_("LAO"), N_("Type"), N_("Status"), N_("Form status"), N_("Reported on"))

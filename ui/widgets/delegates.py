@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from lev_desktop.thai_format import format_date, parse_date
+from lev_desktop.thai_format import format_date
 from ui.widgets.date_edit import BEDateEdit
 
 # Closing an editor with this hint means "Enter": the view moves down a row.
@@ -150,13 +150,20 @@ class LineDelegate(_KeyboardDelegate):
 MoneyDelegate = LineDelegate
 
 
-def date_from_editor(editor: BEDateEdit) -> dt.date | None:
-    """The editor's date, reading typed text it has not committed yet (Tab/Enter come first)."""
-    try:
-        typed = parse_date(editor.text())
-    except ValueError:
-        return editor.date()
-    return typed if typed != editor.date() else editor.date()
+def typed_date(editor: BEDateEdit) -> dt.date | str | None:
+    """What the person gave the cell: the date picked or shown, or the text typed (Tab/Enter
+    come before the editor reads it). Text goes to the model as it is, so that a date the
+    model cannot take stays in the cell in red instead of vanishing."""
+    text = editor.text().strip()
+    current = editor.date()
+    if not text:
+        return None
+    if current is not None and text in (
+        format_date(current, "short"),
+        format_date(current, "numeric"),
+    ):
+        return current
+    return text
 
 
 class DateDelegate(_KeyboardDelegate):
@@ -203,7 +210,9 @@ class DateDelegate(_KeyboardDelegate):
         value = index.data(Qt.ItemDataRole.EditRole)
         if isinstance(editor, BEDateEdit):
             editor.setDate(None if _replacing(editor) or not isinstance(value, dt.date) else value)
+            if isinstance(value, str) and value and not _replacing(editor):
+                editor.line.setText(value)  # a refused date: what was typed, to correct it
 
     def setModelData(self, editor: QWidget, model: QAbstractItemModel, index: QModelIndex) -> None:
         if isinstance(editor, BEDateEdit):
-            model.setData(index, date_from_editor(editor), Qt.ItemDataRole.EditRole)
+            model.setData(index, typed_date(editor), Qt.ItemDataRole.EditRole)

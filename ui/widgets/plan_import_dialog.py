@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -23,6 +23,7 @@ from exports.xlsx import plan_import
 from exports.xlsx.plan_import import PlanImportError, WorkbookPreview
 from lev_desktop.i18n import _
 from ui.context import AppContext
+from ui.models.table import TableModel
 
 
 def column_letter(index: int) -> str:
@@ -34,7 +35,7 @@ def column_letter(index: int) -> str:
     return letters
 
 
-class PreviewModel(QAbstractTableModel):
+class PreviewModel(TableModel):
     def __init__(self, parent=None):
         super().__init__(parent)
         self.rows: list[list[str]] = []

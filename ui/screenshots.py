@@ -1,0 +1,205 @@
+"""Screenshots of every screen, offscreen, with the demo data: ``python3 dev.py screenshots``.
+
+    python3 dev.py screenshots --size 1366x768 --out DIR [--scale 1.25] [--office lao|district]
+
+One PNG per navigation screen and per tab of the tabbed screens, for an LAO and for the demo
+district, plus the setup wizard's pages. The window is given what a maximised window gets on a
+screen of that size with a 40-pixel taskbar (at 125 % scaling a 1366×768 laptop leaves about
+1093×582 logical pixels). The user manual's pictures (``resources/help``) come from here, so
+they show the real screens of this version.
+
+Nothing touches the user's files: the databases and settings live in a temporary folder.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+TASKBAR = 40  # physical pixels a taskbar takes at the bottom of the screen
+
+
+def window_size(width: int, height: int, scale: float) -> tuple[int, int]:
+    """The logical size of a maximised window on a screen of ``width``×``height`` pixels."""
+    return int(width / scale), int((height - TASKBAR) / scale)
+
+
+def settle(ctx, app, timeout: float = 20.0) -> None:
+    """Processes events until no background job has run for a short while."""
+    deadline = time.monotonic() + timeout
+    quiet = 0
+    while time.monotonic() < deadline and quiet < 6:
+        app.processEvents()
+        time.sleep(0.03)
+        quiet = 0 if ctx.runner.active else quiet + 1
+    app.processEvents()
+
+
+def _tab_widget(page):
+    from PySide6.QtWidgets import QTabWidget
+
+    if isinstance(page, QTabWidget):
+        return page
+    tabs = getattr(page, "tabs", None)
+    if isinstance(tabs, QTabWidget):
+        return tabs
+    return None
+
+
+def _slug(text: str) -> str:
+    keep = "".join(ch if ch.isascii() and ch.isalnum() else "-" for ch in text.lower())
+    return "-".join(part for part in keep.split("-") if part)
+
+
+def shots_of_window(window, ctx, app, prefix: str) -> Iterator[tuple[str, object]]:
+    """(file stem, widget to grab) for every screen and tab, in navigation order."""
+    for number, key in enumerate(window.keys, start=1):
+        window.show_screen(key)
+        settle(ctx, app)
+        page = window.page(key)
+        tabs = _tab_widget(page)
+        stem = f"{prefix}{number:02d}-{key}"
+        if tabs is None:
+            yield stem, window
+            continue
+        for index in range(tabs.count()):
+            if hasattr(tabs, "isTabVisible") and not tabs.isTabVisible(index):
+                continue
+            tabs.setCurrentIndex(index)
+            settle(ctx, app)
+            name = tabs.widget(index).objectName() or str(index + 1)
+            yield f"{stem}-{_slug(name) or index + 1}", window
+
+
+def _save(widget, path: Path) -> Path:
+    widget.grab().save(str(path))
+    return path
+
+
+def shoot_office(
+    out: Path, kind: str, size: tuple[int, int], app, extra: Callable | None = None
+) -> list[Path]:
+    """Every screen of a demo database of ``kind`` ("district" or "lao")."""
+    from db.store import Store
+    from lev_desktop.services import demo
+    from ui.app import wire_runner
+    from ui.context import AppContext
+    from ui.main_window import MainWindow
+
+    folder = Path(tempfile.mkdtemp(prefix=f"lev-shots-{kind}-"))
+    store = Store(folder / "demo.db")
+    if kind == "lao":
+        from lev_desktop.services.offices import initialise
+
+        initialise(
+            store,
+            level="lao",
+            code="4801006",
+            name="องค์การบริหารส่วนตำบลหนองแสง",
+            lao_type="sao",
+            parent="D4801",
+            province_code="48",
+            district_code="4801",
+            officer="นางสาวสมใจ ใจดี",
+        )
+    demo.fill(store)
+    store.reload_identity()
+    ctx = AppContext(store)
+    wire_runner(ctx.runner)
+    stored = store.get_setting("fiscal_year")
+    if stored:
+        ctx.set_fiscal_year(int(stored))
+    window = MainWindow(ctx)
+    window.resize(*size)
+    window.show()
+    settle(ctx, app)
+    written: list[Path] = []
+    try:
+        for stem, widget in shots_of_window(window, ctx, app, f"{kind}-"):
+            written.append(_save(widget, out / f"{stem}.png"))
+        if extra is not None:
+            written.extend(extra(window, ctx, app, out, kind))
+    finally:
+        window.close()
+        ctx.runner.wait()
+        window.deleteLater()
+        app.processEvents()
+        store.dispose()
+    return written
+
+
+def shoot_wizard(out: Path, app) -> list[Path]:
+    """The setup wizard's pages, as a new LAO fills them in."""
+    from db.store import Store
+    from ui.app import wire_runner
+    from ui.context import AppContext
+    from ui.setup_wizard import SetupWizard
+
+    folder = Path(tempfile.mkdtemp(prefix="lev-shots-wizard-"))
+    store = Store(folder / "new.db")
+    ctx = AppContext(store)
+    wire_runner(ctx.runner)
+    wizard = SetupWizard(ctx)
+    wizard.show()
+    settle(ctx, app)
+    written = [_save(wizard, out / "setup-1-level.png")]
+    wizard.next()
+    page = wizard.place_page
+    page.set_place("48", "4801")
+    page.lao_name.setText("องค์การบริหารส่วนตำบลหนองแสง")
+    settle(ctx, app)
+    written.append(_save(wizard, out / "setup-2-place.png"))
+    wizard.next()
+    settle(ctx, app)
+    office = wizard.office_page
+    office.officer.setText("นางสาวสมใจ ใจดี")
+    settle(ctx, app)
+    written.append(_save(wizard, out / "setup-3-office.png"))
+    wizard.close()
+    ctx.runner.wait()
+    store.dispose()
+    return written
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="dev.py screenshots")
+    parser.add_argument("--size", default="1366x768", help="screen size, e.g. 1366x768")
+    parser.add_argument("--scale", type=float, default=1.0, help="Windows scaling, e.g. 1.25")
+    parser.add_argument("--out", required=True, help="folder for the PNG files")
+    parser.add_argument(
+        "--office", choices=("lao", "district", "both"), default="both", help="which demo office"
+    )
+    parser.add_argument("--no-wizard", action="store_true", help="skip the setup wizard")
+    args = parser.parse_args(argv)
+    width, height = (int(v) for v in args.size.lower().split("x"))
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    if args.scale != 1.0:
+        os.environ["QT_SCALE_FACTOR"] = str(args.scale)
+    os.environ["LEV_DATA_DIR"] = tempfile.mkdtemp(prefix="lev-shots-data-")
+    from lev_desktop import i18n
+    from ui.app import make_application
+
+    i18n.install("th")
+    app = make_application([sys.argv[0]])
+    size = window_size(width, height, args.scale)
+    written: list[Path] = []
+    kinds = ("lao", "district") if args.office == "both" else (args.office,)
+    for kind in kinds:
+        written.extend(shoot_office(out, kind, size, app))
+    if not args.no_wizard:
+        written.extend(shoot_wizard(out, app))
+    for path in written:
+        print(path)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
