@@ -274,7 +274,11 @@ class Launcher(QObject):
         self.window = MainWindow(self.ctx)
         if self.measure:
             self.window.first_painted.connect(self._report_first_paint)
-        self.window.show()
+            self.window.show()
+        else:
+            from ui import window_state
+
+            window_state.show_main(self.window)  # maximised the first time, then as left
         self._close_opening()
         if not self.measure:
             # What is overdue or due soon: badges in the navigation pane and a short dialog.

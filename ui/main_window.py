@@ -17,6 +17,7 @@ from PySide6.QtGui import (
     QAction,
     QColor,
     QDesktopServices,
+    QGuiApplication,
     QIcon,
     QKeySequence,
     QPainter,
@@ -42,6 +43,7 @@ from lev_desktop import APP_NAME
 from lev_desktop.i18n import _
 from lev_desktop.paths import log_dir, resources_dir
 from lev_desktop.thai_format import fiscal_year as fiscal_year_of
+from ui import window_state
 from ui.context import AppContext
 from ui.screens import SCREEN_MODULES, TITLES, load_screen
 
@@ -72,14 +74,35 @@ def icon_for(name: str, widget: QWidget) -> QIcon:
 
 
 class BadgeDelegate(QStyledItemDelegate):
-    """Draws the navigation item and, when it has one, a red count bubble at its right."""
+    """Draws the navigation item, its title wrapped at word boundaries when the pane is narrow,
+    and, when it has one, a red count bubble at its right."""
+
+    BADGE_ROOM = 28  # the count bubble's column
+    ICON_ROOM = 22 + 6 + 12  # icon, gap, item padding
+
+    def text_width(self, option: QStyleOptionViewItem) -> int:
+        view = option.widget
+        width = view.viewport().width() if view is not None else option.rect.width()
+        return max(width - self.ICON_ROOM - self.BADGE_ROOM - 8, 40)
 
     def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex) -> QSize:  # noqa: N802
         size = super().sizeHint(option, index)
-        return QSize(size.width() + 28, max(size.height(), int(option.fontMetrics.height() * 2.2)))
+        metrics = option.fontMetrics
+        text = str(index.data() or "")
+        wrapped = metrics.boundingRect(
+            QRect(0, 0, self.text_width(option), 10_000),
+            int(Qt.AlignmentFlag.AlignLeft | Qt.TextFlag.TextWordWrap),
+            text,
+        )
+        height = max(size.height(), wrapped.height() + 16, int(metrics.height() * 2.2))
+        return QSize(size.width() + self.BADGE_ROOM, height)
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex) -> None:
+        option = QStyleOptionViewItem(option)
+        option.features |= QStyleOptionViewItem.ViewItemFeature.WrapText
+        option.rect = option.rect.adjusted(0, 0, -self.BADGE_ROOM, 0)
         super().paint(painter, option, index)
+        option.rect = option.rect.adjusted(0, 0, self.BADGE_ROOM, 0)
         count = index.data(BADGE_ROLE) or 0
         if not count:
             return
@@ -207,9 +230,15 @@ class MainWindow(QMainWindow):
         self.installEventFilter(self._watch)
         self.nav.viewport().installEventFilter(self._watch)
 
-        self.resize(1280, 720)
+        self._default_size()
         self.load_office()
         self.show_screen(self.keys[0])
+
+    def _default_size(self) -> None:
+        """The size when not maximised, the first time: 1280×720 or less on a small screen."""
+        screen = self.screen() or QGuiApplication.primaryScreen()
+        area = screen.availableGeometry() if screen is not None else QRect(0, 0, 1280, 720)
+        self.resize(min(1280, area.width() * 9 // 10), min(720, area.height() * 9 // 10))
 
     # ---- registry --------------------------------------------------------------------
     def _spec(self, key: str):
@@ -238,8 +267,18 @@ class MainWindow(QMainWindow):
             QTimer.singleShot(0, self._preload)
 
     def _fit_navigation(self) -> None:
-        width = max(self.nav.sizeHintForColumn(0), 150) + 16
-        self.nav.setFixedWidth(min(width, 260))
+        """As wide as the second-longest title needs on one line: the longest ("กิจกรรมและ
+        ผลการดำเนินงาน") wraps, and the work area keeps the width (1366×768 at 125 %)."""
+        metrics = self.nav.fontMetrics()
+        titles = sorted(
+            (metrics.horizontalAdvance(self.nav.item(i).text()) for i in range(self.nav.count())),
+            reverse=True,
+        )
+        text = titles[1] if len(titles) > 1 else (titles[0] if titles else 120)
+        width = text + BadgeDelegate.ICON_ROOM + BadgeDelegate.BADGE_ROOM + 12
+        self.nav.setFixedWidth(min(max(width, 150), 260))
+        self.nav.setWordWrap(True)
+        self.nav.doItemsLayout()
 
     def _build_page(self, key: str) -> QWidget:
         spec = self._spec(key)
@@ -259,6 +298,7 @@ class MainWindow(QMainWindow):
         old.deleteLater()
         self.pages[key] = page
         self._built.add(key)
+        window_state.restore_splitters(page, key)
         return page
 
     # ---- navigation ------------------------------------------------------------------
@@ -447,11 +487,21 @@ class MainWindow(QMainWindow):
         help_menu.addAction(about)
 
     # ---- closing ---------------------------------------------------------------------
+    def save_state(self) -> None:
+        """Size, position and splitters for the next start (ui.window_state)."""
+        try:
+            window_state.save_main(self)
+            for key in self._built:
+                window_state.save_splitters(self.pages[key], key)
+        except Exception:  # never stand in the way of closing
+            log.warning("window state not saved", exc_info=True)
+
     def closeEvent(self, event) -> None:  # noqa: N802
         if not self._closing and not self.may_leave(quitting=True):
             event.ignore()
             return
         self._closing = True
+        self.save_state()
         runner = self.ctx.runner
         if runner.active:
             self.statusBar().showMessage(_("Waiting for running tasks to stop…"))

@@ -13,16 +13,16 @@ from lev_desktop.thai_format import arabic_digits, format_number, parse_number
 from ui.models.table import CellError, Column, EditableTableModel
 
 PLAN_COLUMNS = [
-    Column("seq", N_("No."), "seq", 52),
-    Column("project", N_("Project"), "text", 220),
+    Column("seq", N_("No."), "seq", 44),
+    Column("project", N_("Project"), "text", 210),
     Column("objective", N_("Objective"), "text", 200),
     Column("target", N_("Target (project outputs)"), "text", 200),
-    Column("location", N_("Location"), "text", 150),
-    Column("budget", N_("Budget (baht)"), "budget", 120),
-    Column("kpi", N_("Indicator (KPI)"), "text", 170),
+    Column("location", N_("Location"), "text", 140),
+    Column("budget", N_("Budget (baht)"), "budget", 105),
+    Column("kpi", N_("Indicator (KPI)"), "text", 180),
     Column("expected_result", N_("Expected result"), "text", 190),
-    Column("planned_activities", N_("Planned activities"), "int", 90),
-    Column("progress", N_("Done / planned"), "readonly", 90),
+    Column("planned_activities", N_("Planned activities"), "int", 75),
+    Column("progress", N_("Done / planned"), "readonly", 65),
 ]
 
 NO_BUDGET_WORDS = ("ไม่ใช้งบประมาณ", "ไม่ใช้งบ", "-", "–", "no budget", "ไม่มี")

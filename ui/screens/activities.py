@@ -25,6 +25,7 @@ from PySide6.QtGui import QAction, QDesktopServices, QKeySequence, QUndoCommand,
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
+    QComboBox,
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
@@ -34,6 +35,7 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QPlainTextEdit,
+    QScrollArea,
     QSpinBox,
     QSplitter,
     QTableView,
@@ -69,6 +71,8 @@ from ui.screens.plans import (
 from ui.widgets.audit_dialog import AuditDialog
 from ui.widgets.date_edit import BEDateEdit
 from ui.widgets.delegates import DateDelegate, LineDelegate, TextDelegate
+from ui.widgets.fit import fit_table
+from ui.widgets.leave_guard import guard_for
 from ui.widgets.office_list import OfficeList
 from ui.widgets.status_badge import StatusBadge
 from ui.widgets.table_view import ExcelTableView, show_status
@@ -157,12 +161,13 @@ class ActivitiesEditor(SavingEditor, QWidget):
         keys = [c.key for c in self.items.columns]
         for column, key in enumerate(keys):
             self.project_view.setColumnHidden(column, key not in ("seq", "project", "progress"))
-        header = self.project_view.horizontalHeader()
-        header.setSectionResizeMode(keys.index("project"), QHeaderView.ResizeMode.Stretch)
-        header.setSectionResizeMode(keys.index("seq"), QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(keys.index("progress"), QHeaderView.ResizeMode.ResizeToContents)
         self.project_view.selectionModel().currentRowChanged.connect(self._project_changed)
-        self.project_view.setMinimumWidth(200)
+        self.project_view.setMinimumWidth(220)
+        fit_table(
+            self.project_view,
+            [{"seq": 40, "project": 200, "progress": 60}.get(k, 0) for k in keys],
+            key="activities/projects",
+        )
         self.splitter.addWidget(self.project_view)
         # activities
         self.table = ExcelTableView()
@@ -172,8 +177,8 @@ class ActivitiesEditor(SavingEditor, QWidget):
             LineDelegate(self.table),
             DateDelegate(self.table),
         )
+        fit_table(self.table, [c.width for c in ACTIVITY_COLUMNS], key="activities/f2")
         for number, column in enumerate(ACTIVITY_COLUMNS):
-            self.table.setColumnWidth(number, column.width)
             delegate = {"text": text, "money": line, "int": line, "date": date}.get(column.kind)
             if delegate is not None:
                 self.table.setItemDelegateForColumn(number, delegate)
@@ -182,7 +187,24 @@ class ActivitiesEditor(SavingEditor, QWidget):
         # the activities, with the selected one's details and files below (width matters
         # more than height at 1366×768)
         right = QSplitter(Qt.Orientation.Vertical)
-        right.addWidget(self.table)
+        # On a narrow window (1366×768 at 125 %) the project list gives its width to the ten
+        # columns and this drop-down above the table picks the project instead.
+        self.project_combo = QComboBox()
+        self.project_combo.setModel(self.items)
+        self.project_combo.setModelColumn(keys.index("project"))
+        self.project_combo.setAccessibleName(_("Project"))
+        self.project_combo.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
+        self.project_combo.setMinimumContentsLength(20)
+        self.project_combo.activated.connect(self._project_chosen)
+        self.project_combo.hide()
+        table_box = QWidget()
+        table_layout = QVBoxLayout(table_box)
+        table_layout.setContentsMargins(0, 0, 0, 0)
+        table_layout.addWidget(self.project_combo)
+        table_layout.addWidget(self.table, 1)
+        right.addWidget(table_box)
         bottom = QWidget()
         bottom_layout = QHBoxLayout(bottom)
         bottom_layout.setContentsMargins(0, 0, 0, 0)
@@ -195,11 +217,13 @@ class ActivitiesEditor(SavingEditor, QWidget):
         files_box.addWidget(self.files, 1)
         bottom_layout.addLayout(files_box, 1)
         right.addWidget(bottom)
-        right.setStretchFactor(0, 3)
-        right.setStretchFactor(1, 2)
+        # the table first: the details below are a help, the table is the work
+        right.setStretchFactor(0, 4)
+        right.setStretchFactor(1, 1)
+        right.setSizes([420, 130])
         self.splitter.addWidget(right)
         self.splitter.setStretchFactor(1, 4)
-        self.splitter.setSizes([270, 770])
+        self.splitter.setSizes([230, 830])
         layout.addWidget(self.splitter, 1)
         self.message = QLabel()
         self.message.setWordWrap(True)
@@ -299,7 +323,21 @@ class ActivitiesEditor(SavingEditor, QWidget):
             )
         self._update_side()
 
+    COMPACT_BELOW = 1000  # editor width below which the projects are a drop-down
+
+    def resizeEvent(self, event) -> None:  # noqa: N802
+        super().resizeEvent(event)
+        compact = self.width() < self.COMPACT_BELOW
+        self.project_view.setVisible(not compact)
+        self.project_combo.setVisible(compact)
+
+    def _project_chosen(self, row: int) -> None:
+        self.project_view.selectRow(row)
+        self.project_view.setCurrentIndex(self.items.index(row, 1))
+
     def _project_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        if current.isValid() and self.project_combo.currentIndex() != current.row():
+            self.project_combo.setCurrentIndex(current.row())
         if not current.isValid():
             return
         item = self.items.rows[current.row()]
@@ -799,12 +837,13 @@ class ActivitiesScreen(QWidget):
         self.level: str | None = None
         layout = QVBoxLayout(self)
         self.bar = ProgrammeBar(ctx, _("Activities and results"))
+        self.bar.guard = guard_for(self)
         self.f3_badge = StatusBadge()
         self.bar.layout().addWidget(self.f3_badge)
         layout.addWidget(self.bar)
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.offices = OfficeList(ctx, ("F2",))
-        self.offices.setMinimumWidth(200)
+        self.offices.setMinimumWidth(170)
         self.splitter.addWidget(self.offices)
         right = QWidget()
         right_layout = QVBoxLayout(right)
@@ -815,14 +854,21 @@ class ActivitiesScreen(QWidget):
         self.editor = ActivitiesEditor(ctx)
         self.monitoring = MonitoringForm(ctx)
         self.tabs.addTab(self.editor, _("Activities and results (F2)"))
-        self.tabs.addTab(self.monitoring, _("Monitoring milestones (F3)"))
+        # The milestones are a form of eight fields: it scrolls on a short screen (1366×768
+        # at 125 %) rather than making the window taller.
+        monitoring_scroll = QScrollArea()
+        monitoring_scroll.setWidgetResizable(True)
+        monitoring_scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        monitoring_scroll.setWidget(self.monitoring)
+        self.tabs.addTab(monitoring_scroll, _("Monitoring milestones (F3)"))
         self.tabs.currentChanged.connect(self._tab_changed)
         right_layout.addWidget(self.tabs, 1)
         self.splitter.addWidget(right)
         self.splitter.setStretchFactor(1, 1)
-        self.splitter.setSizes([240, 900])
+        self.splitter.setSizes([200, 940])
         layout.addWidget(self.splitter, 1)
-        self.offices.hide()
+        self.offices.set_wanted(False)
+        self.bar.layout().addWidget(self.offices.combo)
         self.review.hide()
         self.bar.programme_changed.connect(lambda _p: self._show())
         self.offices.office_selected.connect(lambda _c: self._show_editor())
@@ -831,6 +877,14 @@ class ActivitiesScreen(QWidget):
         self.review.reviewed.connect(self._show)
         ctx.fiscal_year_changed.connect(lambda _y: self.refresh())
         self.refresh()
+
+    # Below this width the LAO list becomes a drop-down in the top bar: the projects and the
+    # activities' ten columns need the width (1366×768).
+    COMPACT_BELOW = 1300
+
+    def resizeEvent(self, event) -> None:  # noqa: N802
+        super().resizeEvent(event)
+        self.offices.set_compact(self.width() < self.COMPACT_BELOW)
 
     def _tab_changed(self, index: int) -> None:
         self.review.form_code = (
@@ -857,7 +911,7 @@ class ActivitiesScreen(QWidget):
         self.bar.set_programmes(programmes, self.bar.programme_id())
         self.bar.set_year(self.ctx.fiscal_year)
         supervising = level is not None and level != Level.LAO
-        self.offices.setVisible(supervising)
+        self.offices.set_wanted(supervising)
         self.review.setVisible(supervising)
         self._show()
 

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QPlainTextEdit,
     QPushButton,
+    QScrollArea,
     QSplitter,
     QTableView,
     QTabWidget,
@@ -40,6 +41,7 @@ from lev_desktop.thai_format import format_datetime, format_number
 from ui.context import AppContext
 from ui.models.table import LEFT, RIGHT, Column, TableModel
 from ui.screens import ScreenSpec
+from ui.widgets.fit import fit_header, fit_table
 from ui.widgets.status_palette import fg
 
 # from the one status palette: done green, due-soon amber, overdue red, draft grey
@@ -109,15 +111,27 @@ def _table(model: QAbstractTableModel) -> QTableView:
     view.verticalHeader().setDefaultSectionSize(int(view.fontMetrics().height() * 1.6) + 2)
     header = view.horizontalHeader()
     header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-    header.setStretchLastSection(True)
+    fit_header(view)
+    _fit(view)  # fits the empty table too; refitted when rows arrive
     return view
 
 
 def _fit(view: QTableView, cap: int = 260) -> None:
-    view.resizeColumnsToContents()
-    header = view.horizontalHeader()
-    for column in range(header.count() - 1):
-        header.resizeSection(column, min(header.sectionSize(column), cap))
+    """Columns in proportion to their content (the last, a reason or note, up to ``cap``),
+    sharing the table's width so that nothing scrolls sideways (ui.widgets.fit)."""
+    last = view.model().columnCount() - 1
+    widths = [
+        min(max(view.sizeHintForColumn(c), 40), cap if c == last else 260) for c in range(last + 1)
+    ]
+    fit_table(view, widths)
+
+
+def _scrolling(widget: QWidget) -> QScrollArea:
+    scroll = QScrollArea()
+    scroll.setWidgetResizable(True)
+    scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+    scroll.setWidget(widget)
+    return scroll
 
 
 def _hint(text: str) -> QLabel:
@@ -985,11 +999,13 @@ class ExchangeScreen(QWidget):
         self.history_tab = HistoryTab(ctx)
         self.keys_tab = KeysTab(ctx)
         self.conflicts_tab = ConflictsTab(ctx)
-        self.tabs.addTab(self.export_tab, _("Export"))
-        self.tabs.addTab(self.import_tab, _("Import"))
+        # The export form and the board scroll on a short screen (1366×768 at 125 %) rather
+        # than making the window taller than the screen.
+        self.tabs.addTab(_scrolling(self.export_tab), _("Export"))
+        self.tabs.addTab(_scrolling(self.import_tab), _("Import"))
         self.board = _board(ctx)
         if self.board is not None:
-            self.tabs.addTab(self.board, _("Consolidation board"))
+            self.tabs.addTab(_scrolling(self.board), _("Consolidation board"))
         self.tabs.addTab(self.history_tab, _("History"))
         self.tabs.addTab(self.keys_tab, _("Trusted keys"))
         self.tabs.addTab(self.conflicts_tab, _("Conflicts"))
@@ -1015,14 +1031,22 @@ class ExchangeScreen(QWidget):
         self.keys_tab.load(data)
         self.conflicts_tab.load(data)
         count = len(data["conflicts"])
-        index = self.tabs.indexOf(self.conflicts_tab)
+        index = self.tab_of(self.conflicts_tab)
         self.tabs.setTabText(
             index, _("Conflicts ({count})").format(count=count) if count else _("Conflicts")
         )
 
+    def tab_of(self, page: QWidget) -> int:
+        """The tab that shows ``page`` (itself or inside its scroll area)."""
+        for index in range(self.tabs.count()):
+            widget = self.tabs.widget(index)
+            if widget is page or (isinstance(widget, QScrollArea) and widget.widget() is page):
+                return index
+        return -1
+
     def open_item(self, arg: Any) -> None:
         """``ctx.navigate("exchange", paths)`` opens the import tab with those files."""
-        self.tabs.setCurrentWidget(self.import_tab)
+        self.tabs.setCurrentIndex(self.tab_of(self.import_tab))
         if isinstance(arg, (list, tuple)) and arg:
             self.import_tab.add_files([str(p) for p in arg])
 

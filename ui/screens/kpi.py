@@ -48,6 +48,8 @@ from ui.screens.kpi_models import (
     KpiRowFilter,
     KpiTableView,
 )
+from ui.widgets.fit import fit_header
+from ui.widgets.flow import FlowLayout
 from ui.widgets.status import status_style
 
 ALL = ""
@@ -106,6 +108,7 @@ class KpiListPage(QWidget):
 
         self.table = QTableView()
         self.table.setModel(self.proxy)
+        fit_header(self.table)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -320,6 +323,7 @@ class KpiOverviewPage(QWidget):
         top.addWidget(self.title, 1)
         self.table = QTableView()
         self.table.setModel(self.model)
+        fit_header(self.table)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setAlternatingRowColors(True)
@@ -371,11 +375,8 @@ class KpiOverviewPage(QWidget):
                 1, Qt.Orientation.Horizontal
             ) == _("Product"):
                 self.table.setColumnWidth(1, 80)
-            # Long Thai indicator names wrap in the header (three lines) instead of clipping.
-            header.setDefaultAlignment(
-                Qt.AlignmentFlag.AlignCenter | Qt.AlignmentFlag(Qt.TextFlag.TextWordWrap.value)
-            )
-            header.setFixedHeight(self.fontMetrics().lineSpacing() * 3 + 12)
+            # Long Thai indicator names wrap in the header, which is as tall as the longest
+            # needs (ui.widgets.fit: from the font's metrics, marks included).
             self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().lineSpacing() + 14)
             self.loaded = True
             self.table.setFocus()
@@ -501,7 +502,8 @@ class KpiFormEditor(QWidget):
         self.search.setPlaceholderText(_("Find an indicator…"))
         self.search.setClearButtonEnabled(True)
         self.search.textChanged.connect(self._filter)
-        second = QHBoxLayout()
+        # Bars of controls flow onto a second row on a narrow window (1366×768 at 125 %).
+        second = FlowLayout()
         second.addWidget(self.office_label, 2)
         second.addWidget(QLabel(_("Period:")))
         second.addWidget(self.period_box, 1)
@@ -521,6 +523,7 @@ class KpiFormEditor(QWidget):
 
         self.table = KpiTableView()
         self.table.setModel(self.proxy)
+        fit_header(self.table)
         self.table.setAlternatingRowColors(False)
         self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.model.dataChanged.connect(lambda *_a: self.table.resizeRowsToContents())
@@ -544,12 +547,6 @@ class KpiFormEditor(QWidget):
         self.undo_button.setEnabled(False)
         self.redo_button.setEnabled(False)
         self.save_state = QLabel()
-        self.save_state.setMinimumWidth(
-            self.fontMetrics().horizontalAdvance(
-                _("Last saved {when}").format(when="28 พ.ย. 2568 12:00 น.")
-            )
-            + 8
-        )
         self.draft_button = QPushButton(_("Save as draft"))
         self.draft_button.clicked.connect(lambda: self.set_status("draft"))
         self.complete_button = QPushButton(_("Mark complete"))
@@ -560,7 +557,8 @@ class KpiFormEditor(QWidget):
         self.comment_button.clicked.connect(lambda: self.review("comment"))
         self.return_button = QPushButton(_("Return for correction"))
         self.return_button.clicked.connect(lambda: self.review("returned"))
-        bottom = QHBoxLayout()
+        self.comment.setMinimumWidth(self.fontMetrics().horizontalAdvance("x") * 24)
+        bottom = FlowLayout()
         bottom.addWidget(self.undo_button)
         bottom.addWidget(self.redo_button)
         bottom.addWidget(self.save_state, 1)

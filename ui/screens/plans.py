@@ -8,10 +8,11 @@ its LAOs in a list and reads that plan; it can comment or return the form for co
 from __future__ import annotations
 
 import html
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QSortFilterProxyModel, Qt, Signal
+from PySide6.QtCore import QSortFilterProxyModel, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
     QComboBox,
@@ -43,6 +44,9 @@ from ui.models.plan_model import PLAN_COLUMNS, PlanItemsModel, budget_display
 from ui.screens import ScreenSpec
 from ui.widgets.audit_dialog import AuditDialog
 from ui.widgets.delegates import LineDelegate, TextDelegate
+from ui.widgets.fit import fit_table
+from ui.widgets.flow import FlowLayout
+from ui.widgets.leave_guard import guard_for
 from ui.widgets.office_list import OfficeList
 from ui.widgets.status_badge import StatusBadge
 from ui.widgets.table_view import ExcelTableView, show_status
@@ -102,8 +106,8 @@ class ProgrammeBar(QWidget):
     def __init__(self, ctx: AppContext, title: str, parent: QWidget | None = None):
         super().__init__(parent)
         self.ctx = ctx
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
+        # One row on a wide window, two on a narrow one (never wider than the window).
+        layout = FlowLayout(self)
         self.title = QLabel(title)
         self.title.setObjectName("pageTitle")  # styled by ui.style
         layout.addWidget(self.title)
@@ -111,16 +115,26 @@ class ProgrammeBar(QWidget):
         self.programme.setSizeAdjustPolicy(
             QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
         )
-        self.programme.setMinimumContentsLength(22)
+        self.programme.setMinimumContentsLength(18)
         self.programme.setToolTip(_("Programme"))
         layout.addWidget(self.programme, 1)
         self.year = QLabel()
         layout.addWidget(self.year)
         self.badge = StatusBadge()
         layout.addWidget(self.badge)
-        self.programme.currentIndexChanged.connect(
-            lambda _i: self.programme_changed.emit(self.programme_id() or "")
-        )
+        # Asked before another programme replaces a table with values in red (leave_guard).
+        self.guard: Callable[[], bool] | None = None
+        self._shown_index = -1
+        self.programme.currentIndexChanged.connect(self._changed)
+
+    def _changed(self, index: int) -> None:
+        if self.guard is not None and self._shown_index >= 0 and not self.guard():
+            self.programme.blockSignals(True)
+            self.programme.setCurrentIndex(self._shown_index)
+            self.programme.blockSignals(False)
+            return
+        self._shown_index = index
+        self.programme_changed.emit(self.programme_id() or "")
 
     def set_programmes(self, programmes: list[tuple[str, str]], select: str | None = None) -> None:
         self.programme.blockSignals(True)
@@ -131,6 +145,7 @@ class ProgrammeBar(QWidget):
             found = self.programme.findData(select)
             if found >= 0:
                 self.programme.setCurrentIndex(found)
+        self._shown_index = self.programme.currentIndex()
         self.programme.blockSignals(False)
 
     def programme_id(self) -> str | None:
@@ -254,8 +269,10 @@ class PlanEditor(SavingEditor, QWidget):
         self.table.setModel(self.proxy)
         text = TextDelegate(self.table)
         line = LineDelegate(self.table)
+        # The eight official columns (and the activity counts) share the table's width, so
+        # that a 1366×768 screen shows them all (ui.widgets.fit).
+        fit_table(self.table, [c.width for c in PLAN_COLUMNS], key="plans/f1")
         for number, column in enumerate(PLAN_COLUMNS):
-            self.table.setColumnWidth(number, column.width)
             if column.kind == "text":
                 self.table.setItemDelegateForColumn(number, text)
             elif column.kind in ("budget", "int"):
@@ -270,7 +287,16 @@ class PlanEditor(SavingEditor, QWidget):
         self.splitter.setStretchFactor(0, 4)
         self.splitter.setStretchFactor(1, 1)
         self.splitter.setSizes([800, 250])
+        self.splitter.setCollapsible(0, False)
         self.stack.addWidget(self.splitter)
+        # The side panel repeats the selected row in full. On a narrow window (1366×768 at
+        # 125 %) the eight columns need its width: it starts hidden there ("Details" shows it).
+        from ui import window_state
+
+        remembered = window_state.flag("plans/details")
+        self._details_default = remembered is None
+        self.act_details.setChecked(bool(remembered))
+        self.side.setVisible(bool(remembered))
         self.message = QLabel()
         self.message.setWordWrap(True)
         layout.addWidget(self.message)
@@ -336,6 +362,13 @@ class PlanEditor(SavingEditor, QWidget):
         self.act_history = self._action(
             _("History"), self.show_history, tip=_("Who changed what, and when")
         )
+        self.act_details = QAction(_("Details"), self)
+        self.act_details.setCheckable(True)
+        self.act_details.setToolTip(
+            _("Show the selected project's fields in full beside the table")
+        )
+        self.act_details.toggled.connect(self._details_toggled)
+        self.toolbar.addAction(self.act_details)
         self.search = QLineEdit()
         self.search.setPlaceholderText(_("Search the plan…"))
         self.search.setClearButtonEnabled(True)
@@ -563,6 +596,27 @@ class PlanEditor(SavingEditor, QWidget):
         )
 
     # ---- side panel and history -------------------------------------------------------------------
+    def _details_toggled(self, shown: bool) -> None:
+        if not hasattr(self, "side"):
+            return
+        self.side.setVisible(shown)
+        if not self._details_default:
+            from ui import window_state
+
+            window_state.set_flag("plans/details", shown)
+
+    def showEvent(self, event) -> None:  # noqa: N802
+        super().showEvent(event)
+        if self._details_default:
+            # first time on this PC: the details beside the table only where there is room
+            # for both (decided once the layout has given the editor its width)
+            QTimer.singleShot(0, self, self._default_details)
+
+    def _default_details(self) -> None:
+        if self._details_default:
+            self.act_details.setChecked(self.width() >= 1100)  # not remembered: automatic
+            self._details_default = False
+
     def _update_side(self) -> None:
         row = self.current_source_row()
         parts: list[str] = []
@@ -676,10 +730,11 @@ class PlansScreen(QWidget):
         self.level: str | None = None
         layout = QVBoxLayout(self)
         self.bar = ProgrammeBar(ctx, _("Action plan (F1)"))
+        self.bar.guard = guard_for(self)
         layout.addWidget(self.bar)
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.offices = OfficeList(ctx, ("F1",))
-        self.offices.setMinimumWidth(200)
+        self.offices.setMinimumWidth(170)
         self.splitter.addWidget(self.offices)
         right = QWidget()
         right_layout = QVBoxLayout(right)
@@ -690,9 +745,10 @@ class PlansScreen(QWidget):
         right_layout.addWidget(self.editor, 1)
         self.splitter.addWidget(right)
         self.splitter.setStretchFactor(1, 1)
-        self.splitter.setSizes([240, 900])
+        self.splitter.setSizes([200, 940])
         layout.addWidget(self.splitter, 1)
-        self.offices.hide()
+        self.offices.set_wanted(False)
+        self.bar.layout().addWidget(self.offices.combo)
         self.review.hide()
         self.bar.programme_changed.connect(lambda _p: self._show())
         self.offices.office_selected.connect(lambda _c: self._show_editor())
@@ -719,7 +775,7 @@ class PlansScreen(QWidget):
         self.bar.set_programmes(programmes, current)
         self.bar.set_year(self.ctx.fiscal_year)
         supervising = level is not None and level != Level.LAO
-        self.offices.setVisible(supervising)
+        self.offices.set_wanted(supervising)
         self.review.setVisible(supervising)
         self._show()
 
@@ -727,7 +783,7 @@ class PlansScreen(QWidget):
         programme_id = self.bar.programme_id()
         if not programme_id:
             return
-        if self.offices.isVisible() or (self.level and self.level != Level.LAO):
+        if self.offices.property("wanted") or (self.level and self.level != Level.LAO):
             self.offices.load(programme_id, self.ctx.fiscal_year)
             if self.offices.selected():
                 self._show_editor()
@@ -745,6 +801,14 @@ class PlansScreen(QWidget):
 
     def _reviewed(self) -> None:
         self._show()
+
+    # Below this width the LAO list becomes a drop-down in the top bar, so that the plan's
+    # columns keep the width (1366×768 at 125 %).
+    COMPACT_BELOW = 1050
+
+    def resizeEvent(self, event) -> None:  # noqa: N802
+        super().resizeEvent(event)
+        self.offices.set_compact(self.width() < self.COMPACT_BELOW)
 
     def open_item(self, arg: Any) -> None:
         """``ctx.navigate("plans", code_or_office)``: a programme code or an office code."""

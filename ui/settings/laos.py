@@ -25,6 +25,7 @@ from ui.context import AppContext
 from ui.settings.common import fit_columns, inform, make_table, warn
 from ui.settings.models import LaoPreviewModel, LaoTableModel
 from ui.setup_wizard import LAO_TYPE_CHOICES
+from ui.widgets.fit import fit_to_screen
 
 
 class LaoDialog(QDialog):
@@ -95,7 +96,7 @@ class ImportPreviewDialog(QDialog):
         super().__init__(parent)
         self.preview = preview
         self.setWindowTitle(_("Import LAOs from {name}").format(name=file_name))
-        self.resize(980, 560)
+        fit_to_screen(self, 980, 560)
         layout = QVBoxLayout(self)
         good, bad = len(preview.good_rows), len(preview.problem_rows)
         summary = _('Sheet "{sheet}": {total} rows; {good} can be imported').format(

@@ -23,6 +23,7 @@ from lev_desktop.services.plans import AuditRow
 from lev_desktop.thai_format import format_date, format_datetime, format_number
 from ui.context import AppContext
 from ui.models.table import TableModel
+from ui.widgets.fit import fit_to_screen
 
 FIELD_LABELS = {
     "seq": N_("No."),
@@ -163,7 +164,7 @@ class AuditDialog(QDialog):
     ):
         super().__init__(parent)
         self.setWindowTitle(_("Change history"))
-        self.resize(900, 480)
+        fit_to_screen(self, 900, 480)
         layout = QVBoxLayout(self)
         heading = QLabel(title)
         heading.setWordWrap(True)

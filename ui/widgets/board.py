@@ -71,6 +71,7 @@ from lev_desktop.services.consolidation import (
 )
 from lev_desktop.thai_format import format_date, format_number
 from ui.models.table import TableModel
+from ui.widgets.flow import FlowLayout
 from ui.widgets.status_palette import PALETTE
 
 _Index = QModelIndex | QPersistentModelIndex
@@ -157,12 +158,12 @@ class BoardTableModel(TableModel):
         return bool(self._rows) and row == len(self._rows)
 
     # Qt model API
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008, N802
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
         if parent.isValid():
             return 0
         return len(self._rows) + (1 if self._rows else 0)
 
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008, N802
+    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
         if parent.isValid():
             return 0
         return len(self.FIXED) + len(self._metrics)
@@ -304,10 +305,10 @@ class TextTableModel(TableModel):
         self._headers, self._rows = list(headers), [list(r) for r in rows]
         self.endResetModel()
 
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008, N802
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self._rows)
 
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008, N802
+    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self._headers)
 
     def headerData(
@@ -406,7 +407,7 @@ class StateChipDelegate(QStyledItemDelegate):
             style.drawControl(QStyle.ControlElement.CE_ItemViewItem, opt, painter, option.widget)
         draw_chip(painter, option.rect, State(value), index.data() or "")
 
-    def sizeHint(self, option: QStyleOptionViewItem, index: _Index) -> QSize:  # noqa: N802
+    def sizeHint(self, option: QStyleOptionViewItem, index: _Index) -> QSize:
         hint = super().sizeHint(option, index)
         return QSize(hint.width() + 24, hint.height())
 
@@ -444,12 +445,12 @@ class ProgressChart(QWidget):
         self.updateGeometry()
         self.update()
 
-    def sizeHint(self) -> QSize:  # noqa: N802
+    def sizeHint(self) -> QSize:
         line = int(self.fontMetrics().height() * LINE_FACTOR)
         bars = 1 + len(self._groups) + (1 if self._hidden else 0)
         return QSize(480, line * (1 + bars) + 12)
 
-    def paintEvent(self, _event: Any) -> None:  # noqa: N802
+    def paintEvent(self, _event: Any) -> None:
         painter = QPainter(self)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         fm = painter.fontMetrics()
@@ -592,11 +593,10 @@ class ConsolidationBoard(QWidget):
         duty.addWidget(self.period_label)
         duty.addWidget(self.period_box, 1)
         form.addRow(_("Obligation"), duty)
-        filters = QHBoxLayout()
+        filters = FlowLayout()  # two rows on a narrow window (1366×768 at 125 %)
         filters.addWidget(self.district_box, 1)
         filters.addWidget(QLabel(_("LAO type")))
         filters.addWidget(self.type_box, 1)
-        filters.addStretch(0)
         filters.addWidget(self.refresh_button)
         filters.addWidget(self.copy_button)
         filters.addWidget(self.print_button)
@@ -708,7 +708,7 @@ class ConsolidationBoard(QWidget):
         else:
             self._stale = True
 
-    def showEvent(self, event: Any) -> None:  # noqa: N802
+    def showEvent(self, event: Any) -> None:
         super().showEvent(event)
         if self._stale:
             self._stale = False

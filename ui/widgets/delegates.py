@@ -10,12 +10,22 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from PySide6.QtCore import QAbstractItemModel, QEvent, QModelIndex, QObject, Qt, QTimer
+from PySide6.QtCore import (
+    QAbstractItemModel,
+    QEvent,
+    QModelIndex,
+    QObject,
+    QRect,
+    QSize,
+    Qt,
+    QTimer,
+)
 from PySide6.QtGui import QKeyEvent, QTextOption
 from PySide6.QtWidgets import (
     QAbstractItemDelegate,
     QLineEdit,
     QPlainTextEdit,
+    QStyle,
     QStyledItemDelegate,
     QStyleOptionViewItem,
     QWidget,
@@ -38,7 +48,42 @@ def _replacing(editor: QWidget) -> bool:
     return False
 
 
-class _KeyboardDelegate(QStyledItemDelegate):
+class WrappingDelegate(QStyledItemDelegate):
+    """Cells whose height is what their wrapped text needs.
+
+    Qt's own size hint wraps the text at the column's width, but the cell paints it inside the
+    stylesheet's padding and the text margins, so a long Thai cell was measured a line short
+    and painted with "…" at its foot. This measures at the width the text really gets.
+    """
+
+    def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex) -> QSize:  # noqa: N802
+        size = super().sizeHint(option, index)
+        text = index.data(Qt.ItemDataRole.DisplayRole)
+        view = option.widget
+        if not isinstance(text, str) or not text or view is None:
+            return size
+        if not getattr(view, "wordWrap", lambda: False)():
+            return size
+        opt = QStyleOptionViewItem(option)
+        self.initStyleOption(opt, index)
+        width = view.columnWidth(index.column()) if hasattr(view, "columnWidth") else 0
+        if width <= 0:
+            return size
+        opt.rect = QRect(0, 0, width, 10_000)
+        style = view.style()
+        text_rect = style.subElementRect(QStyle.SubElement.SE_ItemViewItemText, opt, view)
+        margin = style.pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin, None, view) + 1
+        usable = max(text_rect.width() - 2 * margin, 8)
+        needed = opt.fontMetrics.boundingRect(
+            QRect(0, 0, usable, 100_000),
+            int(Qt.AlignmentFlag.AlignLeft | Qt.TextFlag.TextWordWrap),
+            text,
+        )
+        chrome = opt.rect.height() - text_rect.height()
+        return QSize(size.width(), max(size.height(), needed.height() + chrome + 4))
+
+
+class _KeyboardDelegate(WrappingDelegate):
     def eventFilter(self, editor: QObject, event: QEvent) -> bool:  # noqa: N802
         if event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent):
             key = event.key()

@@ -84,6 +84,11 @@ def focus_first(refused: list[Refused]) -> None:
     widget.setFocus()
 
 
+def guard_for(widget: QWidget):
+    """A check for "may this screen's content be replaced?" (another programme, year…)."""
+    return lambda: confirm_leave(widget, refused_in(widget))
+
+
 def confirm_leave(parent: QWidget, refused: list[Refused], *, quitting: bool = False) -> bool:
     """Asks whether to leave although some values are refused; True means leave.
 

@@ -24,6 +24,7 @@ from exports.xlsx.plan_import import PlanImportError, WorkbookPreview
 from lev_desktop.i18n import _
 from ui.context import AppContext
 from ui.models.table import TableModel
+from ui.widgets.fit import fit_to_screen
 
 
 def column_letter(index: int) -> str:
@@ -90,7 +91,7 @@ class PlanImportDialog(QDialog):
         self.path = path
         self.preview: WorkbookPreview | None = None
         self.setWindowTitle(_("Import an action plan from Excel"))
-        self.resize(980, 620)
+        fit_to_screen(self, 980, 620)
         layout = QVBoxLayout(self)
         self.info = QLabel(_("Reading {name}…").format(name=path.name))
         self.info.setWordWrap(True)

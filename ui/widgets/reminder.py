@@ -26,6 +26,7 @@ from lev_desktop.deadlines.engine import Item, State
 from lev_desktop.i18n import _
 from ui.context import AppContext
 from ui.widgets.deadline_models import AgendaModel, ItemRole
+from ui.widgets.fit import fit_to_screen
 
 
 class ReminderDialog(QDialog):
@@ -33,7 +34,7 @@ class ReminderDialog(QDialog):
         super().__init__(parent)
         self.ctx = ctx
         self.setWindowTitle(_("Reminder: deadlines"))
-        self.resize(980, 460)
+        fit_to_screen(self, 980, 460)
         layout = QVBoxLayout(self)
         overdue = sum(1 for i in items if i.state == State.OVERDUE)
         soon = len(items) - overdue

@@ -17,7 +17,8 @@ from PySide6.QtWidgets import (
 
 from lev_desktop.i18n import _
 from ui.models.table import EditableTableModel
-from ui.widgets.delegates import ENTER_HINT
+from ui.widgets.delegates import ENTER_HINT, WrappingDelegate
+from ui.widgets.fit import fit_header
 
 
 def parse_clipboard_block(text: str) -> list[list[str]]:
@@ -91,6 +92,8 @@ class ExcelTableView(QTableView):
         self.horizontalHeader().setDefaultAlignment(
             Qt.AlignmentFlag.AlignCenter | Qt.AlignmentFlag.AlignVCenter
         )
+        self.setItemDelegate(WrappingDelegate(self))
+        fit_header(self)
 
     def setModel(self, model) -> None:  # noqa: N802
         super().setModel(model)
