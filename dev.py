@@ -3,6 +3,8 @@
 
     python3 dev.py run [--demo] [--db PATH]   start LEV Desktop
     python3 dev.py test [pytest args]         run the test suite
+    python3 dev.py lint [--fix]               ruff check, ruff format --check, mypy: fails on any
+                                              finding (--fix lets ruff fix and format first)
     python3 dev.py lev ARGS                   the command-line tool
     python3 dev.py i18n                       re-extract and update the translation catalogues
     python3 dev.py bundle                     build the PyInstaller one-folder bundle
@@ -54,6 +56,26 @@ def ensure_venv(extras: str = "test") -> Path:
     return py
 
 
+def lint(py: Path, *, fix: bool = False) -> int:
+    """ruff check, ruff format --check and mypy (configured in pyproject.toml); every step runs
+    so that one call shows all findings. With ``--fix`` ruff fixes and formats first."""
+    steps = [
+        ["-m", "ruff", "check", *(["--fix"] if fix else []), "."],
+        ["-m", "ruff", "format", *([] if fix else ["--check"]), "."],
+        ["-m", "mypy"],
+    ]
+    failed = []
+    for step in steps:
+        print("$ " + " ".join(["python", *step]), flush=True)
+        if subprocess.call([str(py), *step], cwd=ROOT) != 0:
+            failed.append(step[1] + (" " + step[2] if step[1] == "ruff" else ""))
+    if failed:
+        print(f"lint: findings from {', '.join(failed)}", file=sys.stderr)
+        return 1
+    print("lint: clean", flush=True)
+    return 0
+
+
 def main(argv: list[str]) -> int:
     if not argv or argv[0] in {"-h", "--help"}:
         print(__doc__)
@@ -67,6 +89,9 @@ def main(argv: list[str]) -> int:
         env = dict(os.environ)
         env.setdefault("QT_QPA_PLATFORM", "offscreen")
         return subprocess.call([str(py), "-m", "pytest", *rest], cwd=ROOT, env=env)
+    if command == "lint":
+        py = ensure_venv()
+        return lint(py, fix="--fix" in rest)
     if command == "lev":
         py = ensure_venv()
         return subprocess.call([str(py), "-m", "lev_desktop.cli", *rest], cwd=ROOT)

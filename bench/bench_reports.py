@@ -156,13 +156,16 @@ def main(argv: list[str]) -> int:
     for label, kind, office in cases:
         request_pdf = ReportRequest(kind, office, 2568, "pdf")
         data = load(store, request_pdf)
-        load_median, _ = timed(lambda: load(store, request_pdf), args.runs)
+        load_median, _ = timed(lambda request_pdf=request_pdf: load(store, request_pdf), args.runs)
         render = monitoring_pdf if kind == "monitoring" else plan_pdf
-        layout_median, _ = timed(lambda: render(data, options), args.runs)
+        layout_median, _ = timed(lambda render=render, data=data: render(data, options), args.runs)
         for fmt in ("pdf", "xlsx"):
             out = RESULTS / f"{kind}.{fmt}"
             request = ReportRequest(kind, office, 2568, fmt)
-            median, runs = timed(lambda: generate(store, request, out, options=options), args.runs)
+            median, runs = timed(
+                lambda request=request, out=out: generate(store, request, out, options=options),
+                args.runs,
+            )
             print(
                 f"{label:14} {fmt:5} {median:9.2f} {[round(t, 2) for t in runs]!s:>22} "
                 f"{pages(out):>6} {out.stat().st_size / 1e3:8.0f}K",

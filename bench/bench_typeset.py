@@ -6,8 +6,9 @@ Builds, in one process, an F3-like monitoring table (ที่, อำเภอ,
 หมายเหตุ; 7,850 rows by default) and an F1-like action-plan table (100 rows, 8 columns of long
 Thai text), each twice: with ThaiParagraph (shaped, segmented) and with ReportLab Paragraphs
 in the same font without shaping or segmentation (what a naive report would do). Prints the
-median build times (process CPU seconds), the ratios, page counts and PDF sizes. "cold" runs clear the engine's
-caches first (a first report after start-up); "warm" runs keep them (later reports).
+median build times (process CPU seconds), the ratios, page counts and PDF sizes. "cold" runs
+clear the engine's caches first (a first report after start-up); "warm" runs keep them (later
+reports).
 """
 
 from __future__ import annotations
@@ -85,7 +86,7 @@ def f1_rows(n: int, seed: int = 2) -> list[list[str]]:
                 e["objective"],
                 e["target"],
                 e["location"],
-                "ไม่ใช้งบประมาณ" if e["no_budget"] else "%s บาท" % e["budget"],
+                "ไม่ใช้งบประมาณ" if e["no_budget"] else "{} บาท".format(e["budget"]),
                 e["kpi"],
                 e["expected_result"],
             ]
@@ -132,8 +133,12 @@ def plain_maker():
     st = thai_styles()
     body = ParagraphStyle("plain", parent=st["table"], shaping=0)
     head = ParagraphStyle("plainh", parent=st["table_header"], shaping=0)
-    esc = lambda s: s.replace("&", "&amp;").replace("<", "&lt;")  # noqa: E731
-    return lambda text, is_head: Paragraph(esc(text), head if is_head else body)
+
+    def make(text: str, is_head: bool) -> Paragraph:
+        escaped = text.replace("&", "&amp;").replace("<", "&lt;")
+        return Paragraph(escaped, head if is_head else body)
+
+    return make
 
 
 def clear_caches() -> None:
@@ -166,39 +171,45 @@ def main(argv: list[str]) -> int:
         times = {"plain": [], "cold": [], "warm": []}
         info = {}
         for _run in range(args.runs):
-            t, (pdf, pages) = timed(lambda: build(rows, head, widths, plain_maker()))
+            t, (pdf, pages) = timed(
+                lambda rows=rows, head=head, widths=widths: build(rows, head, widths, plain_maker())
+            )
             times["plain"].append(t)
             info["plain"] = (pages, len(pdf), pdf)
             clear_caches()
-            t, (pdf, pages) = timed(lambda: build(rows, head, widths, engine_maker()))
+            t, (pdf, pages) = timed(
+                lambda rows=rows, head=head, widths=widths: build(
+                    rows, head, widths, engine_maker()
+                )
+            )
             times["cold"].append(t)
-            t, (pdf, pages) = timed(lambda: build(rows, head, widths, engine_maker()))
+            t, (pdf, pages) = timed(
+                lambda rows=rows, head=head, widths=widths: build(
+                    rows, head, widths, engine_maker()
+                )
+            )
             times["warm"].append(t)
             info["engine"] = (pages, len(pdf), pdf)
         med = {k: statistics.median(v) for k, v in times.items()}
-        print("%s: %d rows x %d columns" % (name, len(rows), len(head)))
+        print(f"{name}: {len(rows)} rows x {len(head)} columns")
         print(
-            "  plain Paragraph (unshaped, unsegmented): %.2f s  %d pages  %d KB"
-            % (med["plain"], info["plain"][0], info["plain"][1] // 1024)
+            f"  plain Paragraph (unshaped, unsegmented): {med['plain']:.2f} s  "
+            f"{info['plain'][0]} pages  {info['plain'][1] // 1024} KB"
+        )
+        cold, warm, plain = med["cold"], med["warm"], med["plain"]
+        print(
+            f"  ThaiParagraph cold: {cold:.2f} s ({cold / plain:.2f}x)   "
+            f"warm: {warm:.2f} s ({warm / plain:.2f}x)  "
+            f"{info['engine'][0]} pages  {info['engine'][1] // 1024} KB"
         )
         print(
-            "  ThaiParagraph cold: %.2f s (%.2fx)   warm: %.2f s (%.2fx)  %d pages  %d KB"
-            % (
-                med["cold"],
-                med["cold"] / med["plain"],
-                med["warm"],
-                med["warm"] / med["plain"],
-                info["engine"][0],
-                info["engine"][1] // 1024,
-            )
-        )
-        print(
-            "  runs: " + "  ".join("%s=%s" % (k, ["%.2f" % x for x in v]) for k, v in times.items())
+            "  runs: "
+            + "  ".join("{}={}".format(k, [f"{x:.2f}" for x in v]) for k, v in times.items())
         )
         if args.out:
             args.out.mkdir(parents=True, exist_ok=True)
-            (args.out / ("%s-engine.pdf" % name)).write_bytes(info["engine"][2])
-            (args.out / ("%s-plain.pdf" % name)).write_bytes(info["plain"][2])
+            (args.out / (f"{name}-engine.pdf")).write_bytes(info["engine"][2])
+            (args.out / (f"{name}-plain.pdf")).write_bytes(info["plain"][2])
     return 0
 
 

@@ -12,7 +12,8 @@ of data an office sees), then times, each in a fresh database:
 4. import of the upward package one level up (signatures of every LAO verified again).
 
 Times and ratios are written unrounded to ``--json`` (ratios are computed from unrounded times);
-only the line printed per size is rounded. Not part of the test suite (``tests/exchange/test_bench_smoke.py`` runs a tiny size).
+only the line printed per size is rounded. Not part of the test suite
+(``tests/exchange/test_bench_smoke.py`` runs a tiny size).
 """
 
 from __future__ import annotations

@@ -95,10 +95,8 @@ def main() -> int:
     os.environ["LEV_DATA_DIR"] = str(folder)
     path = Path(args.db) if args.db else folder / "province.db"
     started = time.perf_counter()
-    if path.exists():  # reuse a database built before (--db)
-        codes = reuse(path)
-    else:
-        codes = build(path, args.laos)
+    # reuse a database built before (--db)
+    codes = reuse(path) if path.exists() else build(path, args.laos)
     print(
         f"{len(codes)} LAOs ready in {time.perf_counter() - started:.1f} s, "
         f"{path.stat().st_size / 1e6:.1f} MB"

@@ -62,7 +62,8 @@ def build(path: Path) -> None:
 
 
 def median_ms(samples: list[float]) -> str:
-    return f"{statistics.median(samples) * 1000:.1f} ms (min {min(samples) * 1000:.1f}, n={len(samples)})"
+    median, least = statistics.median(samples) * 1000, min(samples) * 1000
+    return f"{median:.1f} ms (min {least:.1f}, n={len(samples)})"
 
 
 def main() -> int:
@@ -150,7 +151,7 @@ def main() -> int:
         editor.show()
         started = time.perf_counter()
         editor.load(code, p1, 2568)
-        until(lambda: editor.view is not None)
+        until(lambda editor=editor: editor.view is not None)
         editor.repaint()
         results["F1 editor (load + show)"].append(time.perf_counter() - started)
         editor.close()
@@ -161,7 +162,7 @@ def main() -> int:
         activities.show()
         started = time.perf_counter()
         activities.load(code, p1, 2568)
-        until(lambda: activities.plan is not None)
+        until(lambda activities=activities: activities.plan is not None)
         activities.repaint()
         results["activity list (load + show)"].append(time.perf_counter() - started)
         activities.close()
@@ -172,7 +173,7 @@ def main() -> int:
         offices.show()
         started = time.perf_counter()
         offices.load(p1, 2568)
-        until(lambda: offices.model.rowCount() > 0)
+        until(lambda offices=offices: offices.model.rowCount() > 0)
         offices.repaint()
         results["LAO list, 200 LAOs (load + show)"].append(time.perf_counter() - started)
         offices.close()

@@ -77,7 +77,7 @@ def main() -> int:
         app = [python, "-m", "ui.app", "--measure-startup"]
         # the demo database is built once, before timing
         subprocess.run(
-            app + ["--demo"],
+            [*app, "--demo"],
             env=env,
             check=True,
             stdout=subprocess.DEVNULL,
@@ -108,8 +108,8 @@ def main() -> int:
             stdout=subprocess.DEVNULL,
         )
         cases = {
-            "demo database (district, 15 LAOs)": app + ["--demo"],
-            "office with no records": app + ["--db", str(empty)],
+            "demo database (district, 15 LAOs)": [*app, "--demo"],
+            "office with no records": [*app, "--db", str(empty)],
             "bare PySide6 window": [python, "-c", BARE],
         }
         for name, cmd in cases.items():

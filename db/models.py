@@ -13,8 +13,9 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from collections.abc import Callable
 from decimal import Decimal
-from typing import Any
+from typing import Any, ClassVar
 
 from sqlalchemy import (
     JSON,
@@ -44,13 +45,23 @@ def new_uuid() -> str:
     return str(uuid.uuid4())
 
 
+def _system_clock() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+# The one clock behind every stamp (created/updated, audit, export watermarks, imports): a
+# test sets its own (the ``clock`` fixture) instead of sleeping.
+clock: Callable[[], dt.datetime] = _system_clock
+
+
 def utcnow() -> dt.datetime:
-    return dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0)
+    """Now in UTC, naive, to the second (as stored)."""
+    return clock().astimezone(dt.UTC).replace(tzinfo=None, microsecond=0)
 
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
-    type_annotation_map = {dict[str, Any]: JSON, list[Any]: JSON}
+    type_annotation_map: ClassVar[dict[Any, Any]] = {dict[str, Any]: JSON, list[Any]: JSON}
 
 
 class Synced:

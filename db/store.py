@@ -152,6 +152,13 @@ class Store:
     def office_code(self) -> str | None:
         return self._office_code
 
+    def set_identity(self, *, office_code: str | None = None, officer: str | None = None) -> None:
+        """Records which office this database is and who works in it (None: unchanged)."""
+        if office_code is not None:
+            self.set_setting("office_code", office_code)
+        if officer is not None:
+            self.set_setting("officer_name", officer)
+
     def get_setting(self, key: str, default: Any = None) -> Any:
         with self.read() as session:
             row = session.get(Setting, key)

@@ -9,13 +9,14 @@ import sqlite3
 
 from sqlalchemy import exc as sa_exc
 
+from db.store import ForeignRecordError
 from lev_desktop.i18n import _
 
 
 def describe_error(error: BaseException) -> str | None:
     """A message for a known error, or None when the error is a bug."""
     if isinstance(error, sa_exc.DBAPIError):
-        error = error.orig or error  # type: ignore[assignment]
+        error = error.orig or error
     if isinstance(error, OSError):
         if error.errno == errno.ENOSPC:
             return _("The disk is full. Free some space and try again; nothing was changed.")
@@ -42,8 +43,6 @@ def describe_error(error: BaseException) -> str | None:
                 "The database file is damaged. Restore it from a backup (the .bak.db files "
                 "beside it)."
             )
-    from db.store import ForeignRecordError
-
     if isinstance(error, ForeignRecordError):
         return _(
             "This record belongs to office {office}; it can be read here but not changed."

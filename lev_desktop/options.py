@@ -1,12 +1,19 @@
 """The settings a person changes in Settings, with their types and defaults, in one place.
 
-Stored in the database's ``settings`` table (``Store.get_setting``/``set_setting``). Other
-parts read them with ``options.get(store, key)`` so that a missing value means the default.
+Stored in the database's ``settings`` table. Every part reads them with
+``options.get(store, key)`` (a missing or unreadable value means the default, an undeclared key
+is a KeyError) and writes them with ``options.save(store, {key: value})``; nothing else reads
+the table by key (tests/core/test_options.py). The office's identity (its code, the officer)
+is kept by the store itself (``Store.office_code``, ``Store.officer``).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
+
+from db.models import Setting
+from lev_desktop.thai_format import fiscal_year as fiscal_year_of
 
 OPTIONS: dict[str, tuple[type, Any]] = {
     "language": (str, "th"),  # "th" | "en"; applied at the next start
@@ -18,6 +25,7 @@ OPTIONS: dict[str, tuple[type, Any]] = {
     "print.garuda_image": (str, ""),  # path of the Garuda (ตราครุฑ) image for letters
     "calendar.week_start": (str, "mon"),  # "mon" | "sun"
     "reminder.days": (int, 7),  # days before a deadline counted as "due soon"
+    "reminder.enabled": (bool, True),  # the start-up reminder of what is overdue or due soon
 }
 
 
@@ -41,6 +49,12 @@ def get(store, key: str) -> Any:
     return coerce(key, store.get_setting(key))
 
 
+def fiscal_year(store, today: dt.date | None = None) -> int:
+    """The fiscal year the screens, reports and board show: the chosen one, else this one."""
+    chosen = get(store, "fiscal_year")
+    return chosen if chosen else fiscal_year_of(today or dt.date.today())
+
+
 def load_all(store) -> dict[str, Any]:
     stored = store.settings()
     return {key: coerce(key, stored.get(key)) for key in OPTIONS}
@@ -48,8 +62,6 @@ def load_all(store) -> dict[str, Any]:
 
 def save(store, values: dict[str, Any]) -> None:
     """Saves several options in one transaction (all or none)."""
-    from db.models import Setting
-
     for key in values:
         if key not in OPTIONS:
             raise KeyError(key)

@@ -3,13 +3,83 @@ user's real files."""
 
 from __future__ import annotations
 
+import datetime as dt
+import logging
 import os
 import shutil
+from collections.abc import Generator
 from pathlib import Path
 
 import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+
+# ---- a logged error fails the test (as qutebrowser's tests/helpers/logfail.py) ----------------
+# The Runner logs a background job that failed without an on_failure, the crash dialog logs
+# the bug it shows, a screen that cannot be built logs why: none of these may pass unseen.
+# A test that provokes an error on purpose takes the ``caplog`` fixture and asserts on it.
+
+
+class _ErrorRecords(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.ERROR)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record)
+
+
+def _fail_on_logged_errors(item: pytest.Item, phase: str) -> Generator[None, None, None]:
+    handler = _ErrorRecords()
+    root = logging.getLogger()
+    root.addHandler(handler)
+    try:
+        yield
+    finally:
+        root.removeHandler(handler)
+    if handler.records and "caplog" not in getattr(item, "fixturenames", ()):
+        lines = "\n".join(
+            f"{record.levelname} {record.name}: {record.getMessage()}" for record in handler.records
+        )
+        pytest.fail(f"error logged during {phase}:\n{lines}", pytrace=False)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_setup(item: pytest.Item) -> Generator[None, None, None]:
+    yield from _fail_on_logged_errors(item, "setup")
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item: pytest.Item) -> Generator[None, None, None]:
+    yield from _fail_on_logged_errors(item, "the test")
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item: pytest.Item) -> Generator[None, None, None]:
+    yield from _fail_on_logged_errors(item, "teardown")
+
+
+class FakeClock:
+    """The clock of every stamp in the database, moved by hand (``db.models.clock``)."""
+
+    def __init__(self, start: dt.datetime) -> None:
+        self.now = start
+
+    def __call__(self) -> dt.datetime:
+        return self.now
+
+    def advance(self, **delta: float) -> None:
+        self.now += dt.timedelta(**delta)
+
+
+@pytest.fixture
+def clock(monkeypatch: pytest.MonkeyPatch) -> FakeClock:
+    import db.models
+
+    fake = FakeClock(dt.datetime.now(dt.UTC).replace(microsecond=0))
+    monkeypatch.setattr(db.models, "clock", fake)
+    return fake
 
 
 @pytest.fixture(autouse=True)
@@ -84,3 +154,33 @@ def demo_store(tmp_path: Path, _demo_template: Path):
     store = Store(target)
     yield store
     store.dispose()
+
+
+@pytest.fixture
+def make_ctx(qtbot):
+    """The one way a test makes an AppContext: ``make_ctx(store)``, at fiscal year 2568 (the
+    demo's) unless ``fiscal_year`` says otherwise (None: the store's own choice), with the
+    application's handling of failed jobs (``wire_runner``). At the end its background jobs are
+    cancelled and waited for, before the store is closed."""
+    from lev_desktop import options
+    from ui.app import wire_runner
+    from ui.context import AppContext
+
+    made: list[AppContext] = []
+
+    def make(store, *, fiscal_year: int | None = 2568) -> AppContext:
+        if fiscal_year is not None:
+            options.save(store, {"fiscal_year": fiscal_year})
+        ctx = AppContext(store)
+        wire_runner(ctx.runner)
+        made.append(ctx)
+        return ctx
+
+    yield make
+    for ctx in made:
+        ctx.runner.cancel_all()
+        ctx.runner.wait(30000)
+    if made:
+        from PySide6.QtWidgets import QApplication
+
+        QApplication.processEvents()

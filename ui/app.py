@@ -20,7 +20,7 @@ from pathlib import Path
 from PySide6.QtCore import QLockFile, QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QApplication, QLabel, QMessageBox, QVBoxLayout, QWidget
 
-from lev_desktop import APP_NAME, __version__, i18n
+from lev_desktop import APP_NAME, __version__, i18n, options
 from lev_desktop.i18n import _
 from lev_desktop.paths import data_dir, log_dir
 
@@ -128,7 +128,7 @@ class OpeningWindow(QWidget):
         layout.addWidget(self.where)
         self.resize(460, 140)
 
-    def paintEvent(self, event) -> None:  # noqa: N802
+    def paintEvent(self, event) -> None:
         super().paintEvent(event)
         if not self._painted:
             self._painted = True
@@ -206,7 +206,7 @@ class Launcher(QObject):
         from ui.context import AppContext
 
         self.store = store
-        language = self.language or store.get_setting("language")
+        language = self.language or options.get(store, "language")
         if language and language != i18n.current_language():
             i18n.install(language)
         self.ctx = AppContext(store, self.runner)
@@ -246,9 +246,7 @@ class Launcher(QObject):
 
     def _after_demo(self) -> None:
         self.store.reload_identity()
-        stored = self.store.get_setting("fiscal_year")
-        if stored:
-            self.ctx.set_fiscal_year(int(stored))
+        self.ctx.set_fiscal_year(options.fiscal_year(self.store))
         self._show_main()
 
     def _run_wizard(self) -> None:
@@ -261,9 +259,7 @@ class Launcher(QObject):
 
     def _wizard_done(self, result: int) -> None:
         if result and self.store.office_code:
-            stored = self.store.get_setting("fiscal_year")
-            if stored:
-                self.ctx.set_fiscal_year(int(stored))
+            self.ctx.set_fiscal_year(options.fiscal_year(self.store))
             self._show_main()
         else:
             QApplication.quit()

@@ -6,7 +6,7 @@ from __future__ import annotations
 from PySide6.QtCore import QObject, Signal
 
 from db.store import Store
-from lev_desktop.thai_format import fiscal_year
+from lev_desktop import options
 from ui.workers import Runner
 
 
@@ -22,12 +22,9 @@ class AppContext(QObject):
 
     def __init__(self, store: Store, runner: Runner | None = None, parent: QObject | None = None):
         super().__init__(parent)
-        import datetime as dt
-
         self.store = store
         self.runner = runner or Runner(self)
-        stored = store.get_setting("fiscal_year")
-        self._fiscal_year = int(stored) if stored else fiscal_year(dt.date.today())
+        self._fiscal_year = options.fiscal_year(store)
 
     @property
     def office_code(self) -> str | None:

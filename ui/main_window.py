@@ -1,9 +1,9 @@
 """The main window: navigation pane, work area, status bar.
 
-Screens come from the registry (``ui.screens``) in ``SCREEN_MODULES`` order and
-are built the first time they are shown. A screen module that is not there yet gets an honest
-"not yet available" page. The window calls a screen's ``refresh()`` when it is shown and when
-the fiscal year or the data change, and ``open_item(arg)`` when someone asks
+Screens come from the registry (``ui.screens.SCREENS``) in its order and are built the first
+time they are shown; a screen that fails to import or to build (a program error) gets a page
+saying so while the others work. The window calls a screen's ``refresh()`` when it is shown and
+when the fiscal year or the data change, and ``open_item(arg)`` when someone asks
 ``ctx.navigate(key, arg)``.
 """
 
@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import traceback
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QModelIndex, QObject, QRect, QSize, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import (
@@ -39,30 +40,21 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from lev_desktop import APP_NAME
+from lev_desktop import APP_NAME, options
 from lev_desktop.i18n import _
 from lev_desktop.paths import log_dir, resources_dir
 from lev_desktop.thai_format import fiscal_year as fiscal_year_of
 from ui import window_state
 from ui.context import AppContext
-from ui.screens import SCREEN_MODULES, TITLES, load_screen
+from ui.screens import SCREENS, Screen, screen
+
+if TYPE_CHECKING:
+    from ui.screens import ScreenFactory
 
 log = logging.getLogger(__name__)
 
 BADGE_ROLE = Qt.ItemDataRole.UserRole + 1
 KEY_ROLE = Qt.ItemDataRole.UserRole
-
-# Icons for screens that are not there yet (a present screen's ScreenSpec.icon wins).
-DEFAULT_ICONS = {
-    "home": "SP_DirHomeIcon",
-    "plans": "SP_FileDialogDetailedView",
-    "activities": "SP_DialogApplyButton",
-    "kpi": "SP_FileDialogInfoView",
-    "calendar": "SP_FileDialogContentsView",
-    "reports": "SP_FileIcon",
-    "exchange": "SP_BrowserReload",
-    "settings": "SP_FileDialogListView",
-}
 
 
 def icon_for(name: str, widget: QWidget) -> QIcon:
@@ -85,7 +77,7 @@ class BadgeDelegate(QStyledItemDelegate):
         width = view.viewport().width() if view is not None else option.rect.width()
         return max(width - self.ICON_ROOM - self.BADGE_ROOM - 8, 40)
 
-    def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex) -> QSize:  # noqa: N802
+    def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex) -> QSize:
         size = super().sizeHint(option, index)
         metrics = option.fontMetrics
         text = str(index.data() or "")
@@ -123,27 +115,22 @@ class BadgeDelegate(QStyledItemDelegate):
         painter.restore()
 
 
-class NotYetPage(QWidget):
-    """An honest page for a screen that this version does not have yet."""
+class BrokenPage(QWidget):
+    """The page of a screen that could not be opened because of a program error."""
 
-    def __init__(self, title: str, *, broken: bool = False, parent: QWidget | None = None):
+    def __init__(self, title: str, parent: QWidget | None = None):
         super().__init__(parent)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(32, 24, 32, 24)
         heading = QLabel(title)
         heading.setObjectName("pageTitle")
         layout.addWidget(heading)
-        if broken:
-            text = _(
+        message = QLabel(
+            _(
                 "This part could not be opened because of a program error. The details are "
                 "in the log folder; the other parts work as usual."
             )
-        else:
-            text = _(
-                "This part is not available yet in this version of LEV Desktop. The other "
-                "parts work as usual."
-            )
-        message = QLabel(text)
+        )
         message.setWordWrap(True)
         layout.addWidget(message)
         layout.addStretch(1)
@@ -158,7 +145,7 @@ class _PaintWatch(QObject):
         super().__init__(parent)
         self.done = False
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if not self.done and event.type() == QEvent.Type.Paint:
             self.done = True
             QTimer.singleShot(0, self.painted.emit)
@@ -172,10 +159,10 @@ class MainWindow(QMainWindow):
         super().__init__(parent)
         self.ctx = ctx
         self.setWindowTitle(APP_NAME)
-        self.keys = list(SCREEN_MODULES)
+        self.keys = [entry.key for entry in SCREENS]
         self.pages: dict[str, QWidget] = {}
-        self.specs: dict[str, object] = {}
-        self._broken: set[str] = set()
+        # the widget class of each screen whose module was imported (None: it failed)
+        self.classes: dict[str, ScreenFactory | None] = {}
         self._closing = False
 
         central = QWidget()
@@ -198,12 +185,13 @@ class MainWindow(QMainWindow):
         layout.addWidget(self.stack, 1)
         self.setCentralWidget(central)
 
-        # The navigation is built from the registry's titles without importing the screen
-        # modules (start-up time); each module is imported when its screen is first shown,
-        # and the rest right after the first paint (see _preload).
-        for key in self.keys:
-            title = _(TITLES.get(key, key))
-            item = QListWidgetItem(icon_for(DEFAULT_ICONS.get(key, "SP_FileIcon"), self), title)
+        # The navigation is built from the registry without importing the screen modules
+        # (start-up time); each module is imported when its screen is first shown, and the
+        # rest right after the first paint (see _preload).
+        for entry in SCREENS:
+            key = entry.key
+            title = _(entry.title)
+            item = QListWidgetItem(icon_for(entry.icon, self), title)
             item.setData(KEY_ROLE, key)
             item.setData(BADGE_ROLE, 0)
             item.setToolTip(title)
@@ -241,29 +229,20 @@ class MainWindow(QMainWindow):
         self.resize(min(1280, area.width() * 9 // 10), min(720, area.height() * 9 // 10))
 
     # ---- registry --------------------------------------------------------------------
-    def _spec(self, key: str):
-        if key not in self.specs:
+    def _class(self, key: str) -> ScreenFactory | None:
+        if key not in self.classes:
             try:
-                self.specs[key] = load_screen(key)
+                self.classes[key] = screen(key).load()
             except Exception:
                 log.error("screen %s failed to import:\n%s", key, traceback.format_exc())
-                self.specs[key] = None
-                self._broken.add(key)
-            spec = self.specs[key]
-            if spec is not None:  # the screen's own title and icon win over the registry's
-                item = self.nav.item(self.keys.index(key))
-                item.setText(_(spec.title))
-                item.setToolTip(_(spec.title))
-                icon = icon_for(spec.icon, self)
-                if not icon.isNull():
-                    item.setIcon(icon)
-        return self.specs[key]
+                self.classes[key] = None
+        return self.classes[key]
 
     def _preload(self) -> None:
         """Imports the remaining screen modules one per event-loop turn after the first paint."""
-        pending = [key for key in self.keys if key not in self.specs]
+        pending = [key for key in self.keys if key not in self.classes]
         if pending and not self._closing:
-            self._spec(pending[0])
+            self._class(pending[0])
             QTimer.singleShot(0, self._preload)
 
     def _fit_navigation(self) -> None:
@@ -281,16 +260,16 @@ class MainWindow(QMainWindow):
         self.nav.doItemsLayout()
 
     def _build_page(self, key: str) -> QWidget:
-        spec = self._spec(key)
-        title = _(spec.title) if spec is not None else _(TITLES.get(key, key))
-        if spec is None:
-            page: QWidget = NotYetPage(title, broken=key in self._broken)
-        else:
+        entry: Screen = screen(key)
+        cls = self._class(key)
+        page: QWidget | None = None
+        if cls is not None:
             try:
-                page = spec.factory(self.ctx)
+                page = cls(self.ctx)
             except Exception:
                 log.error("screen %s failed to build:\n%s", key, traceback.format_exc())
-                page = NotYetPage(title, broken=True)
+        if page is None:
+            page = BrokenPage(_(entry.title))
         old = self.pages[key]
         index = self.stack.indexOf(old)
         self.stack.insertWidget(index, page)
@@ -434,7 +413,7 @@ class MainWindow(QMainWindow):
             self._sync_year_combo()
             return
         store = self.ctx.store
-        self.ctx.runner.run(lambda _p: store.set_setting("fiscal_year", int(year)), owner=self)
+        self.ctx.runner.run(lambda _p: options.save(store, {"fiscal_year": int(year)}), owner=self)
         self.ctx.set_fiscal_year(int(year))
 
     def load_office(self) -> None:
@@ -496,7 +475,7 @@ class MainWindow(QMainWindow):
         except Exception:  # never stand in the way of closing
             log.warning("window state not saved", exc_info=True)
 
-    def closeEvent(self, event) -> None:  # noqa: N802
+    def closeEvent(self, event) -> None:
         if not self._closing and not self.may_leave(quitting=True):
             event.ignore()
             return

@@ -61,7 +61,7 @@ class QtThaiTranslator(QTranslator):
         # (file dialog captions, scroll-bar menu, "%n" texts).
         return None
 
-    def isEmpty(self) -> bool:  # noqa: N802
+    def isEmpty(self) -> bool:
         return False
 
 

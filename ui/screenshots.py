@@ -86,6 +86,7 @@ def shoot_office(
 ) -> list[Path]:
     """Every screen of a demo database of ``kind`` ("district" or "lao")."""
     from db.store import Store
+    from lev_desktop import options
     from lev_desktop.services import demo
     from ui.app import wire_runner
     from ui.context import AppContext
@@ -111,9 +112,7 @@ def shoot_office(
     store.reload_identity()
     ctx = AppContext(store)
     wire_runner(ctx.runner)
-    stored = store.get_setting("fiscal_year")
-    if stored:
-        ctx.set_fiscal_year(int(stored))
+    ctx.set_fiscal_year(options.fiscal_year(store))
     window = MainWindow(ctx)
     window.resize(*size)
     window.show()

@@ -140,7 +140,7 @@ class LevelPage(QWizardPage):
     def level(self) -> Level:
         return LEVEL_CHOICES[max(self.group.checkedId(), 0)][0]
 
-    def nextId(self) -> int:  # noqa: N802
+    def nextId(self) -> int:
         return SetupWizard.OFFICE if self.level() == Level.NATIONAL else SetupWizard.PLACE
 
 
@@ -181,7 +181,7 @@ class PlacePage(QWizardPage):
         self.lao_type.currentIndexChanged.connect(self._show_route)
         self.lao_type.currentIndexChanged.connect(self.completeChanged)
 
-    def initializePage(self) -> None:  # noqa: N802
+    def initializePage(self) -> None:
         level = self._wizard.level()
         needs_district = level in (Level.LAO, Level.DISTRICT)
         for widget in (self.district, self.district_label):
@@ -215,16 +215,14 @@ class PlacePage(QWizardPage):
         else:
             self.route.setText(_("This type of LAO sends its reports straight to the province."))
 
-    def isComplete(self) -> bool:  # noqa: N802
+    def isComplete(self) -> bool:
         level = self._wizard.level()
         if not self.province.currentData():
             return False
         is_pao = level == Level.LAO and self.lao_type.currentData() == LaoType.PAO
         if level in (Level.LAO, Level.DISTRICT) and not is_pao and not self.district.currentData():
             return False  # an อบจ. covers the whole province: its district is optional
-        if level == Level.LAO and not self.lao_name.text().strip():
-            return False
-        return True
+        return not (level == Level.LAO and not self.lao_name.text().strip())
 
     def set_place(self, province_code: str, district_code: str | None = None) -> None:
         """Chooses a province and district (tests, and people who know the codes)."""
@@ -299,7 +297,7 @@ class OfficePage(QWizardPage):
     def is_lao(self) -> bool:
         return self._wizard.level() == Level.LAO
 
-    def initializePage(self) -> None:  # noqa: N802
+    def initializePage(self) -> None:
         key = self._wizard.place_key()
         lao = self.is_lao()
         self.from_list.setVisible(lao)
@@ -376,7 +374,7 @@ class OfficePage(QWizardPage):
         self.code.setStyleSheet("QLineEdit { border: 2px solid #c62828; }" if problem else "")
         self.code.setToolTip(problem)
 
-    def isComplete(self) -> bool:  # noqa: N802
+    def isComplete(self) -> bool:
         if self.is_lao() and not self.code.text().strip():
             return False
         return bool(self.name.text().strip()) and not self.code_problem_text()

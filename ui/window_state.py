@@ -75,7 +75,7 @@ def widget_key(widget: QWidget, root: QWidget, prefix: str = "") -> str:
     """A name for a widget that stays the same between starts: its class and position among
     siblings of the same class, from ``root`` down."""
     parts = []
-    current = widget
+    current: QWidget | None = widget
     while current is not None and current is not root:
         parent = current.parentWidget()
         if current.objectName() and not current.objectName().startswith("qt_"):

@@ -168,7 +168,7 @@ class ThaiTTFont(ttfonts.TTFont):
         while code in face.charToGlyph:
             code += 1
         if code > PUA_LAST:
-            raise ValueError("too many unmapped glyphs in %s" % self.fontName)
+            raise ValueError(f"too many unmapped glyphs in {self.fontName}")
         self._next_private = code + 1
         face.charToGlyph[code] = gid
         face.glyphToChar.setdefault(gid, []).append(code)
@@ -212,7 +212,7 @@ def _tounicode_cmap(fontname, subset):
     for index, code in enumerate(subset):
         text = font.tounicode_text(code)
         if text:
-            fixes["<%02X> <%04X>" % (index, code)] = "<%02X> <%s>" % (index, _utf16_hex(text))
+            fixes[f"<{index:02X}> <{code:04X}>"] = f"<{index:02X}> <{_utf16_hex(text)}>"
     if not fixes:
         return cmap
     return "\n".join(fixes.get(line, line) for line in cmap.split("\n"))
@@ -237,10 +237,6 @@ def _install_tounicode_hook() -> bool:
     ttfonts.makeToUnicodeCMap = _tounicode_cmap
     _HOOK_INSTALLED = True
     return True
-
-
-def tounicode_hook_installed() -> bool:
-    return _HOOK_INSTALLED
 
 
 _REGISTERED: dict[str, ThaiTTFont] = {}
@@ -287,7 +283,7 @@ def get_font(name: str) -> ThaiTTFont:
         if font is None:
             found = pdfmetrics.getFont(name)
             if not isinstance(found, ThaiTTFont):
-                raise KeyError("%s is not a Thai font registered by register_fonts()" % name)
+                raise KeyError(f"{name} is not a Thai font registered by register_fonts()")
             font = found
     return font
 

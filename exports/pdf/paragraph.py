@@ -107,7 +107,7 @@ class _Group:
         return "".join(p.text for p in self.pieces)
 
     def __repr__(self) -> str:
-        return "_Group(%r)" % self.text
+        return f"_Group({self.text!r})"
 
 
 _group_cache: dict[tuple[str, str], tuple[_Group, ...]] = {}
@@ -152,7 +152,7 @@ def _build_groups(runs: Sequence[tuple[str, str]]) -> list[_Group]:
         j = run_i
         pos = start
         while pos < end:
-            rs, re_, f = bounds[j]
+            _rs, re_, f = bounds[j]
             piece_end = min(end, re_)
             pieces.append(shape(plain[pos:piece_end], f))
             pos = piece_end
@@ -453,7 +453,7 @@ def _num(v: float) -> str:
     r = round(v, 3)
     if r == int(r):
         return str(int(r))
-    return ("%.3f" % r).rstrip("0")
+    return (f"{r:.3f}").rstrip("0")
 
 
 def draw_lines(
@@ -504,14 +504,14 @@ def draw_lines(
                     gaps = spaces
                 if gaps:
                     extra = slack / len(gaps)
-        out.append("1 0 0 1 %s %s Tm" % (_num(x), _num(base - n * leading)))
+        out.append(f"1 0 0 1 {_num(x)} {_num(base - n * leading)} Tm")
         gap_set = set(gaps)
         for k, group in enumerate(line.groups):
             if extra and k in gap_set:
-                out.append("[%s] TJ" % _num(-extra))
+                out.append(f"[{_num(-extra)}] TJ")
             actual = ACTUAL_TEXT and not all(p.simple for p in group.pieces)
             if actual:
-                out.append("/Span <</ActualText <FEFF%s>>> BDC" % _utf16_hex(group.text))
+                out.append(f"/Span <</ActualText <FEFF{_utf16_hex(group.text)}>>> BDC")
             for piece in group.pieces:
                 key = (piece, font_size)
                 ops = compiled.get(key)
@@ -532,6 +532,31 @@ def _utf16_hex(text: str) -> str:
     return text.encode("utf-16-be").hex().upper()
 
 
+def _close_tj(items: list[bytes | float], ops: list[str]) -> None:
+    """Writes the pending strings and pen moves as one Tj or TJ operator and empties ``items``."""
+    if not items:
+        return
+    parts = [
+        (f"({escapePDF(x)})") if isinstance(x, bytes) else _num(x)
+        for x in items
+        if isinstance(x, bytes) or abs(x) > 1e-9
+    ]
+    if len(parts) == 1 and parts[0][0] == "(":
+        ops.append(parts[0] + " Tj")
+    elif parts:
+        ops.append("[{}] TJ".format(" ".join(parts)))
+    items.clear()
+
+
+def _add_number(items: list[bytes | float], v: float) -> None:
+    """A pen move, added to the one before it when nothing was written between them."""
+    last = items[-1] if items else None
+    if last is not None and not isinstance(last, bytes):
+        items[-1] = last + v
+    else:
+        items.append(v)
+
+
 def _compile(piece: Shaped, doc, font_size: float, size_str: str) -> list[tuple[str, str]]:
     """Operators writing one shaped piece: [(font selection "…Tf", text operators)].
 
@@ -543,53 +568,32 @@ def _compile(piece: Shaped, doc, font_size: float, size_str: str) -> list[tuple[
     gi = 0
     glyphs = piece.glyphs
     for subset, data in font.splitString(piece.codes, doc):
-        tf = "%s %s Tf" % (font.getSubsetInternalName(subset, doc), size_str)
+        tf = f"{font.getSubsetInternalName(subset, doc)} {size_str} Tf"
         if piece.simple:
-            result.append((tf, "(%s) Tj" % escapePDF(data)))
+            result.append((tf, f"({escapePDF(data)}) Tj"))
             gi += len(data)
             continue
         ops: list[str] = []
-        items: list = []
+        items: list[bytes | float] = []
         rise = 0.0
-
-        def close() -> None:
-            if not items:
-                return
-            parts = [
-                ("(%s)" % escapePDF(x)) if isinstance(x, bytes) else _num(x)
-                for x in items
-                if isinstance(x, bytes) or abs(x) > 1e-9
-            ]
-            if len(parts) == 1 and parts[0][0] == "(":
-                ops.append(parts[0] + " Tj")
-            elif parts:
-                ops.append("[%s] TJ" % " ".join(parts))
-            items.clear()
-
-        def number(v: float) -> None:
-            if items and not isinstance(items[-1], bytes):
-                items[-1] += v
-            else:
-                items.append(v)
-
         for b in data:
             _code, xo, yo, adv, pdf_w = glyphs[gi]
             gi += 1
             r = font_size * yo / 1000.0
             if r != rise:
-                close()
-                ops.append("%s Ts" % _num(r))
+                _close_tj(items, ops)
+                ops.append(f"{_num(r)} Ts")
                 rise = r
             if xo:
-                number(-xo)
+                _add_number(items, -xo)
             if items and isinstance(items[-1], bytes):
                 items[-1] += bytes((b,))
             else:
                 items.append(bytes((b,)))
             corr = pdf_w - adv + xo
             if corr:
-                number(corr)
-        close()
+                _add_number(items, corr)
+        _close_tj(items, ops)
         if rise:
             ops.append("0 Ts")
         result.append((tf, " ".join(ops)))

@@ -42,7 +42,7 @@ def build_sample(path: str | Path) -> Path:
         ThaiParagraph("ตัวอย่างการจัดพิมพ์ภาษาไทย (ThaiParagraph)", st["title"]),
         ThaiParagraph("1. สระและวรรณยุกต์ซ้อน — HarfBuzz จัดตำแหน่ง ไม่ชน ไม่จม", st["heading2"]),
         ThaiParagraph(HARD, ParagraphStyle("hard", parent=body, fontSize=22, leading=32)),
-        ThaiParagraph("<b>ตัวหนา: %s</b>" % HARD, body),
+        ThaiParagraph(f"<b>ตัวหนา: {HARD}</b>", body),
         ThaiParagraph("2. ตัดบรรทัดระหว่างคำ (ชิดซ้าย / เต็มแนว / กึ่งกลาง / ชิดขวา)", st["heading2"]),
         ThaiParagraph(text, body),
         ThaiParagraph(
@@ -53,7 +53,7 @@ def build_sample(path: str | Path) -> Path:
             ParagraphStyle("c", parent=body, alignment=TA_CENTER),
         ),
         ThaiParagraph(
-            "ชิดขวา: ปรับปรุงล่าสุด %s" % format_date(dt.date(2025, 3, 1)),
+            f"ชิดขวา: ปรับปรุงล่าสุด {format_date(dt.date(2025, 3, 1))}",
             ParagraphStyle("r", parent=body, alignment=TA_RIGHT),
         ),
         ThaiParagraph(

@@ -28,7 +28,7 @@ class Shaped:
         self.simple = simple  # no offsets and advances == widths: can be written as one string
 
     def __repr__(self) -> str:
-        return "Shaped(%r, %s, %.1f)" % (self.text, self.font_name, self.width)
+        return f"Shaped({self.text!r}, {self.font_name}, {self.width:.1f})"
 
 
 _cache: dict[tuple[str, str], Shaped] = {}
@@ -62,7 +62,7 @@ def shape(text: str, font_name: str) -> Shaped:
     codes = []
     total = 0.0
     simple = True
-    for info, pos in zip(buf.glyph_infos, buf.glyph_positions):
+    for info, pos in zip(buf.glyph_infos, buf.glyph_positions, strict=True):
         adv = pos.x_advance * scale
         code = font.code_for_glyph(info.codepoint, round(adv))
         pdf_w = char_widths.get(code, 0)

@@ -172,7 +172,7 @@ def summary_pdf(
             style(BODY_SIZE, first_indent=2.5 * cm, space_after=6),
         )
     )
-    header = W.SUMMARY_HEADER[:8] + ["ปัญหาอุปสรรค /\nแนวทางแก้ไข"]
+    header = [*W.SUMMARY_HEADER[:8], "ปัญหาอุปสรรค /\nแนวทางแก้ไข"]
     spec = TableSpec(
         header=[header],
         size=13,
@@ -319,7 +319,6 @@ def notice_paragraphs(data: PlanData, options: ReportOptions) -> list[str]:
 
 
 def notice_pdf(data: PlanData, options: ReportOptions, progress: Progress | None = None) -> bytes:
-    width = frame_width(False)
     story: list[Flowable] = garuda_block(options, reserve=True)
     story += letterhead_block(options)
     story += [

@@ -280,7 +280,7 @@ class PagedTable(Flowable):
     def _measure(self, cells: list[Any], spans_all: bool = False) -> float:
         height = 0.0
         widths = [sum(self.spec.widths)] if spans_all else self.spec.widths
-        for value, width in zip(cells, widths):
+        for value, width in zip(cells, widths, strict=False):
             if isinstance(value, Flowable):
                 height = max(height, value.wrap(width - 2 * PAD, 10_000)[1])
         return height + 2 * PAD + 1
@@ -385,7 +385,7 @@ class PagedTable(Flowable):
         top_cells: list[Any] = []
         rest_cells: list[Any] = []
         inner_room = room - 2 * PAD - 2
-        for value, width in zip(row.cells, self.spec.widths):
+        for value, width in zip(row.cells, self.spec.widths, strict=False):
             if not isinstance(value, Flowable):
                 top_cells.append(value)
                 rest_cells.append("")
@@ -465,7 +465,7 @@ def fit_columns(spec: TableSpec, rows: list[Row]) -> None:
     extra = 2 * PAD + 2
     total = sum(spec.widths)
     need = [n + extra if n else 0.0 for n in need]
-    want = [min(max(w + extra, n), total * 0.45) for w, n in zip(want, need)]
+    want = [min(max(w + extra, n), total * 0.45) for w, n in zip(want, need, strict=True)]
     if sum(need) >= total:
         # not every word fits: keep the narrow columns whole and cap only the widest ones
         # (a very long name is then cut, not every date of the table)
@@ -484,12 +484,12 @@ def fit_columns(spec: TableSpec, rows: list[Row]) -> None:
     if sum(want) <= total:  # everything fits on one line: share the rest by the given weights
         rest = total - sum(want)
         weight = sum(spec.widths)
-        spec.widths = [w + rest * g / weight for w, g in zip(want, spec.widths)]
+        spec.widths = [w + rest * g / weight for w, g in zip(want, spec.widths, strict=True)]
         return
     rest = total - sum(need)
-    gap = [w - n for w, n in zip(want, need)]
+    gap = [w - n for w, n in zip(want, need, strict=True)]
     spread = sum(gap) or 1.0
-    spec.widths = [n + rest * g / spread for n, g in zip(need, gap)]
+    spec.widths = [n + rest * g / spread for n, g in zip(need, gap, strict=True)]
 
 
 def paged_table(spec: TableSpec, rows: list[Row], progress: Progress | None = None) -> PagedTable:

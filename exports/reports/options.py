@@ -12,6 +12,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+from lev_desktop import options
 from lev_desktop.thai_format import thai_digits
 
 SETTING_KEYS = {
@@ -50,12 +51,7 @@ class ReportOptions:
 
     @classmethod
     def from_store(cls, store: Any, **overrides: Any) -> ReportOptions:
-        settings = store.settings()
-        values: dict[str, Any] = {}
-        for field, key in SETTING_KEYS.items():
-            value = settings.get(key)
-            if value is None:
-                continue
-            values[field] = bool(value) if field == "thai_digits" else str(value)
+        settings = options.load_all(store)
+        values: dict[str, Any] = {field: settings[key] for field, key in SETTING_KEYS.items()}
         values.update({k: v for k, v in overrides.items() if v is not None})
         return cls(**values)

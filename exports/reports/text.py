@@ -12,18 +12,13 @@ from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_LEFT, TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import Flowable
 
-from exports.pdf import ThaiParagraph, require_harfbuzz, string_width
+from exports.pdf import ThaiParagraph, string_width
 from exports.pdf import register_fonts as _engine_register
 
 FONT = "Sarabun"
 FONT_BOLD = "Sarabun-Bold"
 
 _ALIGN = {"left": TA_LEFT, "center": TA_CENTER, "right": TA_RIGHT, "justify": TA_JUSTIFY}
-
-
-def require_shaping() -> None:
-    """Thai marks are wrong without HarfBuzz shaping: fail loudly (ShapingUnavailable)."""
-    require_harfbuzz()
 
 
 def register_fonts() -> None:

@@ -66,9 +66,6 @@ class LaoListPreview:
     province_codes: dict[int, str] = field(default_factory=dict)  # line → province of the row
     existing_codes: set[str] = field(default_factory=set)  # rows with these codes update an LAO
 
-    def is_update(self, row: LaoRow) -> bool:
-        return row.code in self.existing_codes
-
     @property
     def good_rows(self) -> list[LaoRow]:
         return [row for row in self.rows if not row.problems]

@@ -24,7 +24,7 @@ def _fy(fy: int) -> str:
 
 
 def _columns(titles: list[str], kinds: list[str]) -> list[Column]:
-    return [Column(_flat(t), k) for t, k in zip(titles, kinds)]
+    return [Column(_flat(t), k) for t, k in zip(titles, kinds, strict=True)]
 
 
 def _signer_lines(writer: SheetWriter, options: ReportOptions, office: Any) -> None:
@@ -298,7 +298,7 @@ def kpi_sheet(wb: Workbook, data: Any, options: ReportOptions, progress: Progres
     ws = wb.create_sheet(safe_sheet_title("ตัวชี้วัด"))
     if data.consolidated:
         columns = _columns(
-            W.KPI_HEADER_ALL + ["ค่าที่พบบ่อย"],
+            [*W.KPI_HEADER_ALL, "ค่าที่พบบ่อย"],
             ["int", "text", "text", "int", "decimal", "decimal", "decimal", "decimal", "text"],
         )
     else:

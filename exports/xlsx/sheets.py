@@ -148,7 +148,7 @@ class SheetWriter:
             set_value(ws.cell(row=r, column=1), values[0])
             self.row += 1
             return r
-        for index, (column, value) in enumerate(zip(self.columns, values), start=1):
+        for index, (column, value) in enumerate(zip(self.columns, values, strict=False), start=1):
             cell = ws.cell(row=r, column=index)
             numeric = isinstance(value, (int, float, Decimal)) and not isinstance(value, bool)
             fmt = number_format_of(value, column.kind, self.thai_digits)

@@ -1,33 +1,27 @@
 """``lev``: the command-line tool, on the same core as the GUI.
 
-Each area adds a module here with ``register(subparsers)``; every command gets the store
-through ``open_store(args)`` so ``--db`` works everywhere. Errors a person can fix are raised
-as ``CliError`` and printed in Thai to stderr with a non-zero exit code.
+Each area has a module here with ``register(subparsers)``, listed in ``COMMAND_MODULES``;
+every command gets the store through ``open_store(args)`` (``cli/base.py``) so ``--db`` works
+everywhere. Errors a person can fix are raised as ``CliError`` and printed in Thai to stderr
+with a non-zero exit code. Handlers import what only their command needs (the PDF and Excel
+libraries, the exchange) when they run.
 """
 
 from __future__ import annotations
 
 import argparse
-import importlib
 import sys
 
 from lev_desktop import __version__
+from lev_desktop.cli import board, core, deadlines, exchange, kpi, plans, reports
+from lev_desktop.cli.base import CliError, open_store
+from lev_desktop.errors import describe_error
 from lev_desktop.i18n import _, install
 
-# Area modules with commands; each has register(subparsers).
-COMMAND_MODULES = ["core", "kpi", "plans", "deadlines", "board", "exchange", "reports"]
+# The area modules with commands, in the order of ``lev --help``.
+COMMAND_MODULES = (core, kpi, plans, deadlines, board, exchange, reports)
 
-
-class CliError(Exception):
-    def __init__(self, message: str, code: int = 1):
-        super().__init__(message)
-        self.code = code
-
-
-def open_store(args: argparse.Namespace):
-    from db.store import Store
-
-    return Store(args.db)
+__all__ = ["COMMAND_MODULES", "CliError", "build_parser", "main", "open_store"]
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -42,8 +36,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--lang", help=_("language of messages: th or en"))
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for name in COMMAND_MODULES:
-        importlib.import_module(f"lev_desktop.cli.{name}").register(sub)
+    for module in COMMAND_MODULES:
+        module.register(sub)
     return parser
 
 
@@ -70,8 +64,6 @@ def main(argv: list[str] | None = None) -> int:
         print(_("lev: cancelled"), file=sys.stderr)
         return 130
     except Exception as exc:
-        from lev_desktop.errors import describe_error
-
         known = describe_error(exc)
         if known is None:
             raise

@@ -7,7 +7,7 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
-from lev_desktop.cli import CliError, open_store
+from lev_desktop.cli.base import CliError, open_store
 from lev_desktop.i18n import _
 
 
@@ -117,8 +117,15 @@ def cmd_board(args: argparse.Namespace) -> int:
     else:
         print(
             "\t".join(
-                [_("District"), _("Code"), _("LAO"), _("Type"), _("State"), _("Received on")]
-                + metric_titles
+                [
+                    _("District"),
+                    _("Code"),
+                    _("LAO"),
+                    _("Type"),
+                    _("State"),
+                    _("Received on"),
+                    *metric_titles,
+                ]
             )
         )
         for row in board.rows:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from lev_desktop.cli import CliError, open_store
+from lev_desktop.cli.base import CliError, open_store
 from lev_desktop.domain.offices import LaoType, Level
 from lev_desktop.i18n import _
 

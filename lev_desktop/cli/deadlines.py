@@ -7,7 +7,7 @@ import datetime as dt
 import sys
 from pathlib import Path
 
-from lev_desktop.cli import CliError, open_store
+from lev_desktop.cli.base import CliError, open_store
 from lev_desktop.i18n import _
 
 LEVELS = ["lao", "district", "province", "national", "all"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from lev_desktop.cli import CliError, open_store
+from lev_desktop.cli.base import CliError, open_store
 from lev_desktop.i18n import _
 
 
@@ -96,8 +96,9 @@ def cmd_export(args: argparse.Namespace) -> int:
         print(f"  {table}\t{count}")
     if result.embedded:
         print(_("Relayed packages of offices below: {count}").format(count=len(result.embedded)))
-    print(_("Key fingerprint of this office:"))
-    print(format_fingerprint(office_fingerprint(store.office_code)))
+    if store.office_code:  # always, once a package was made
+        print(_("Key fingerprint of this office:"))
+        print(format_fingerprint(office_fingerprint(store.office_code)))
     return 0
 
 

@@ -1,10 +1,10 @@
-"""``lev plans``: an office's action plan (F1) as tab-separated rows, the same rows the GUI shows."""
+"""``lev plans``: an office's action plan (F1) as tab-separated rows, the rows the GUI shows."""
 
 from __future__ import annotations
 
 import argparse
 
-from lev_desktop.cli import CliError, open_store
+from lev_desktop.cli.base import CliError, open_store
 from lev_desktop.i18n import _
 
 

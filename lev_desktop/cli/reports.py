@@ -6,7 +6,8 @@ import argparse
 import datetime as dt
 from pathlib import Path
 
-from lev_desktop.cli import CliError, open_store
+from lev_desktop import options
+from lev_desktop.cli.base import CliError, open_store
 from lev_desktop.i18n import _
 
 
@@ -42,14 +43,11 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def _fiscal_year(store, value: int | None) -> int:
-    from lev_desktop.thai_format import fiscal_year
-
     if value:
         if not 2400 <= value <= 2700:
             raise CliError(_("The fiscal year must be a Buddhist-era year such as 2568"), 2)
         return value
-    stored = store.get_setting("fiscal_year")
-    return int(stored) if stored else fiscal_year(dt.date.today())
+    return options.fiscal_year(store)
 
 
 def _month(text: str | None) -> tuple[int, int] | None:

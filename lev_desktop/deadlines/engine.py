@@ -33,12 +33,13 @@ from sqlalchemy import DateTime, and_, delete, func, or_, select, type_coerce
 from db.models import FormStatus, FormSubmission, Office, Programme
 from db.models_deadlines import Holiday, ObligationMark
 from db.store import Store
+from lev_desktop import options
 from lev_desktop.deadlines.rules import Deadline, Obligation, expand, obligations_of, period_for
 from lev_desktop.domain.offices import LaoType, Level
 from lev_desktop.i18n import N_
 
 DONE_STATUSES = (FormStatus.COMPLETE, FormStatus.SENT)
-DEFAULT_REMINDER_DAYS = 7
+DEFAULT_REMINDER_DAYS: int = options.default("reminder.days")
 DEFAULT_LOOKBACK_DAYS = 90  # reminders and badges: what went overdue in the last 3 months
 
 
@@ -732,11 +733,7 @@ def month_deadlines(
 
 
 def reminder_days(store: Store) -> int:
-    value = store.get_setting("reminder.days", DEFAULT_REMINDER_DAYS)
-    try:
-        return max(0, int(value))
-    except (TypeError, ValueError):
-        return DEFAULT_REMINDER_DAYS
+    return max(0, int(options.get(store, "reminder.days")))
 
 
 def reminders(

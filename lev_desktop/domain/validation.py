@@ -223,7 +223,7 @@ def validate_plan_item(item: dict[str, Any], *, final: bool = True) -> list[Prob
         if budget not in (None, "", 0, Decimal(0)):
             problems.append(Problem("budget", _("A project without budget cannot have an amount")))
     elif budget not in (None, ""):
-        value, error = parse_indicator_value({"type": "baht", "min": 0}, budget)
+        _value, error = parse_indicator_value({"type": "baht", "min": 0}, budget)
         if error:
             problems.append(Problem("budget", error))
     elif final:

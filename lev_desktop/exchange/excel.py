@@ -161,7 +161,7 @@ def write_template(
             sheet.cell(row=r, column=5, value=_hint_of(spec)).alignment = wrap
             _validation(sheet, spec, f"D{r}", DataValidation)
             meta.append(["row", r, spec["code"]])
-        for col, width in zip("ABCDE", (22, 48, 12, 18, 36)):
+        for col, width in zip("ABCDE", (22, 48, 12, 18, 36), strict=True):
             sheet.column_dimensions[col].width = width
     else:
         keys = row_keys + [""] * EXTRA_ROWS
@@ -342,7 +342,7 @@ def read_filled(
             )
             continue
         parsed.setdefault(key, {})[code] = value
-    for key, values in parsed.items():
+    for values in parsed.values():
         for problem in validate_form(programme.spec, values, final=False):
             problems.append(
                 _("{name}: {message}").format(

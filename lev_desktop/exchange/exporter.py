@@ -123,9 +123,8 @@ def _select_rows(
                 item = PlanItem.__table__
                 sub = select(item.c.id).join(plan, item.c.plan_id == plan.c.id).where(and_(*conds))
                 query = query.where(table.c.plan_item_id.in_(sub))
-    elif model in (KpiValue, FormSubmission):
-        if programme_ids:
-            query = query.where(table.c.programme_id.in_(programme_ids))
+    elif model in (KpiValue, FormSubmission) and programme_ids:
+        query = query.where(table.c.programme_id.in_(programme_ids))
     rows = [dict(r._mapping) for r in session.execute(query)]
     if years and model in (KpiValue, FormSubmission):
         wanted = set(years)
@@ -154,16 +153,6 @@ def ensure_key(store: Store, me: OfficeInfo):
         if office is not None and office.public_key != public and office.owner_office == me.code:
             office.public_key = public
     return key
-
-
-def last_sent(store: Store, recipient: str) -> SentPackage | None:
-    with store.read() as session:
-        return session.scalar(
-            select(SentPackage)
-            .where(SentPackage.recipient == recipient)
-            .order_by(SentPackage.sequence.desc())
-            .limit(1)
-        )
 
 
 def _packages_to_forward(

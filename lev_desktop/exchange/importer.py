@@ -412,16 +412,6 @@ def _preview(
     return ImportPlan(packages=[p for p, _o, _e in opened], me=state.me.code)
 
 
-def plan_parts(store: Store, package: PackagePlan, parts: list[PartPlan]) -> ImportPlan:
-    """Preview for records that did not come in a signed package (the Excel fallback)."""
-    state = _State(store)
-    for part in parts:
-        _plan_records(state, package, part, part.excel_payload or b"", "kpi_values", {})
-    package.parts = parts
-    _finish(package)
-    return ImportPlan(packages=[package], me=state.me.code)
-
-
 def _plan_excel(state: _State, package: PackagePlan) -> None:
     """A filled Excel form (the fallback for an LAO without the app): unsigned, same checks."""
     from lev_desktop.exchange import excel
@@ -463,8 +453,8 @@ def _plan_excel(state: _State, package: PackagePlan) -> None:
             part,
             "jurisdiction",
             _(
-                "Office {office} is not under or above this office ({me}) in the reporting route, so "
-                "its package was not imported."
+                "Office {office} is not under or above this office ({me}) in the reporting route, "
+                "so its package was not imported."
             ).format(office=office, me=state.me.code),
         )
     else:
@@ -538,8 +528,8 @@ def _plan_package(
             outer_plan,
             "jurisdiction",
             _(
-                "Office {office} is not under or above this office ({me}) in the reporting route, so "
-                "its package was not imported."
+                "Office {office} is not under or above this office ({me}) in the reporting route, "
+                "so its package was not imported."
             ).format(office=outer.sender, me=me.code),
         )
     else:
@@ -559,8 +549,8 @@ def _plan_package(
                 plan,
                 "jurisdiction",
                 _(
-                    "Office {office} is not under office {relay}, so the package it relayed from {office} "
-                    "was not imported."
+                    "Office {office} is not under office {relay}, so the package it relayed from "
+                    "{office} was not imported."
                 ).format(office=part.sender, relay=outer.sender),
             )
         else:
@@ -596,8 +586,8 @@ def _plan_package(
                 plan,
                 "bad_format",
                 _(
-                    "The package contains data this version does not know (“{name}”). Please update "
-                    "LEV Desktop."
+                    "The package contains data this version does not know (“{name}”). Please "
+                    "update LEV Desktop."
                 ).format(name=unknown[0]),
             )
         if plan.status == Status.REFUSED:
@@ -661,10 +651,10 @@ def _check_key(state: _State, package: PackagePlan, plan: PartPlan, *, via: str)
                 plan,
                 "key_changed",
                 _(
-                    "The package from {office} is signed with a different key from the one this office "
-                    "trusts (fingerprint {fp}). If {office} reinstalled its program, confirm the new "
-                    "fingerprint with them (by telephone or letter) and choose “Trust again” for that "
-                    "office before importing."
+                    "The package from {office} is signed with a different key from the one this "
+                    "office trusts (fingerprint {fp}). If {office} reinstalled its program, "
+                    "confirm the new fingerprint with them (by telephone or letter) and choose "
+                    "“Trust again” for that office before importing."
                 ).format(office=plan.sender, fp=plan.fingerprint[:16]),
             )
         return
@@ -674,8 +664,8 @@ def _check_key(state: _State, package: PackagePlan, plan: PartPlan, *, via: str)
             plan,
             "key_changed",
             _(
-                "Two packages from {office} in this import are signed with different keys. They were "
-                "not imported."
+                "Two packages from {office} in this import are signed with different keys. They "
+                "were not imported."
             ).format(office=plan.sender),
         )
         return
@@ -705,18 +695,17 @@ def _check_sequence(state: _State, package: PackagePlan, plan: PartPlan) -> None
             ).format(office=plan.sender, seq=plan.sequence, last=last),
         )
         return
-    if plan.kind == "delta":
-        if not plan.base or plan.base not in state.received:
-            _refuse(
-                package,
-                plan,
-                "missing_base",
-                _(
-                    "The package from {office} holds only the changes since an earlier package that "
-                    "this office never imported. Please import the earlier package first, or ask "
-                    "{office} for a full package."
-                ).format(office=plan.sender),
-            )
+    if plan.kind == "delta" and (not plan.base or plan.base not in state.received):
+        _refuse(
+            package,
+            plan,
+            "missing_base",
+            _(
+                "The package from {office} holds only the changes since an earlier package that "
+                "this office never imported. Please import the earlier package first, or ask "
+                "{office} for a full package."
+            ).format(office=plan.sender),
+        )
 
 
 def _plan_records(
@@ -930,7 +919,7 @@ def _classify(
 def _same(a: tuple, b: tuple) -> bool:
     if len(a) != len(b):
         return False
-    for x, y in zip(a, b):
+    for x, y in zip(a, b, strict=True):
         if x == y:
             continue
         if isinstance(x, (int, float)) and isinstance(y, (int, float)) and float(x) == float(y):
@@ -941,7 +930,7 @@ def _same(a: tuple, b: tuple) -> bool:
 
 def _row_dict(codec: TableCodec, row: tuple) -> dict[str, Any]:
     out = {}
-    for name, value in zip(codec.columns, row):
+    for name, value in zip(codec.columns, row, strict=True):
         out[name] = value if isinstance(value, (str, int, float, bool, type(None))) else str(value)
     return out
 
@@ -951,7 +940,7 @@ def _plan_offices(
 ) -> None:
     """Offices are matched by code (unique): an office's description of itself wins over
     another office's description of it; otherwise the higher revision of the same author."""
-    for row, record in zip(rows, records):
+    for row, record in zip(rows, records, strict=True):
         code, owner, revision = record["code"], record["owner_office"], record["revision"]
         current = state.office_rows.get(code)
         if code == state.me.code:

@@ -9,6 +9,7 @@ with the one it trusts. All cryptography is done by the ``cryptography`` package
 from __future__ import annotations
 
 import base64
+import contextlib
 import hashlib
 import os
 import re
@@ -24,10 +25,8 @@ from lev_desktop.paths import data_dir
 def keys_dir() -> Path:
     path = data_dir() / "keys"
     path.mkdir(parents=True, exist_ok=True)
-    try:
+    with contextlib.suppress(OSError):  # e.g. a filesystem without permissions
         os.chmod(path, 0o700)
-    except OSError:  # e.g. a filesystem without permissions
-        pass
     return path
 
 

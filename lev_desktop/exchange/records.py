@@ -286,9 +286,3 @@ def _build_codecs(dialect: Dialect) -> dict[str, TableCodec]:
             bool_as_int=dialect.name == "sqlite",
         )
     return out
-
-
-def python_value(column, stored: Any, dialect: Dialect) -> Any:
-    """A value as stored by the database → its Python value (for showing conflicts)."""
-    process = column.type.dialect_impl(dialect).result_processor(dialect, None)
-    return process(stored) if process else stored

@@ -44,6 +44,7 @@ from db.models import (
     Programme,
 )
 from db.store import Store
+from lev_desktop import options
 from lev_desktop.deadlines import DeadlineBook, LaoStatus, Obligation, expand, obligations_of
 from lev_desktop.deadlines import today as engine_today
 from lev_desktop.domain.offices import LaoType
@@ -375,7 +376,7 @@ def build_board(
     prog = programme if isinstance(programme, Programme) else get_programme(store, programme)
     if prog is None:
         raise LookupError(programme)
-    fy = fiscal_year or default_fiscal_year(prog, _store_fiscal_year(store))
+    fy = fiscal_year or default_fiscal_year(prog, options.fiscal_year(store))
     obligations = board_obligations(prog, fy)
     chosen = (
         next((o for o in obligations if o.code == obligation), None)
@@ -480,13 +481,6 @@ def _step(progress: Callable[..., None] | None, done: int, total: int) -> None:
     dialog — reported to the coordinator.)"""
     if progress is not None:
         progress(done, total, "")
-
-
-def _store_fiscal_year(store: Store) -> int:
-    from lev_desktop.thai_format import fiscal_year as fy_of
-
-    stored = store.get_setting("fiscal_year")
-    return int(stored) if stored else fy_of(dt.date.today())
 
 
 # What the exchange records of imported packages (``exchange_received``: sender, imported_at).

@@ -21,12 +21,12 @@ from db.models import (
     FormSubmission,
     KpiValue,
     Monitoring,
-    Office,
     Plan,
     PlanItem,
     utcnow,
 )
 from db.store import Store
+from lev_desktop import options
 from lev_desktop.domain.offices import LaoType, Level
 from lev_desktop.domain.templates import P1
 from lev_desktop.services import offices as office_service
@@ -360,7 +360,7 @@ def fill(store: Store, *, seed: int = 2568, progress=None) -> str:
             district_code=DEMO_DISTRICT,
             officer="ข้อมูลตัวอย่าง",
         )
-        store.set_setting("fiscal_year", DEMO_FISCAL_YEAR)
+        options.save(store, {"fiscal_year": DEMO_FISCAL_YEAR})
     programmes.seed_builtins(store)
     me = office_service.this_office(store)
     assert me is not None
@@ -368,7 +368,7 @@ def fill(store: Store, *, seed: int = 2568, progress=None) -> str:
         with store.session() as session:
             if session.scalar(select(Plan.id).where(Plan.owner_office == me.code)) is None:
                 insert_records(session, lao_records(me.code, rng, name=me.name))
-        store.set_setting("fiscal_year", DEMO_FISCAL_YEAR)
+        options.save(store, {"fiscal_year": DEMO_FISCAL_YEAR})
         return me.name
     district = me.district_code or DEMO_DISTRICT
     province = me.province_code or DEMO_PROVINCE
@@ -386,14 +386,5 @@ def fill(store: Store, *, seed: int = 2568, progress=None) -> str:
                 insert_records(session, lao_records(code, rng, name=name))
         if progress is not None:
             progress(index, total)
-    store.set_setting("fiscal_year", DEMO_FISCAL_YEAR)
+    options.save(store, {"fiscal_year": DEMO_FISCAL_YEAR})
     return me.name
-
-
-def demo_lao_codes(district: str = DEMO_DISTRICT) -> list[str]:
-    return [f"{district}{i:03d}" for i in range(1, len(_LAOS) + 1)]
-
-
-def office_exists(store: Store, code: str) -> bool:
-    with store.read() as session:
-        return session.scalar(select(Office.id).where(Office.code == code)) is not None

@@ -106,10 +106,6 @@ def period_label(period: str) -> str:
     return format_period(period)
 
 
-def period_sort_key(period: str) -> str:
-    return period
-
-
 def local_time(at: dt.datetime | None) -> dt.datetime | None:
     """A stored UTC time (naive) → this computer's local time, for display."""
     if at is None:

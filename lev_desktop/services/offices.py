@@ -97,9 +97,7 @@ def initialise(
                 code=code, name=clash.name
             )
         )
-    store.set_setting("office_code", code)
-    if officer:
-        store.set_setting("officer_name", officer)
+    store.set_identity(office_code=code, officer=officer or None)
     with store.session() as session:
         office = session.scalar(select(Office).where(Office.code == code))
         if office is None:
@@ -163,7 +161,7 @@ def add_laos(store: Store, rows: list[dict]) -> int:
             known.update(
                 {o.code: o for o in session.scalars(select(Office).where(Office.code.in_(chunk)))}
             )
-        for row, type_value in zip(rows, types):
+        for row, type_value in zip(rows, types, strict=True):
             code = row["code"]
             district_code = row.get("district_code")
             office = known.get(code)
@@ -200,26 +198,6 @@ def update_office(store: Store, code: str, **fields: str) -> Office:
                 raise ValueError(key)
             setattr(office, key, value)
     return get_office(store, code)  # type: ignore[return-value]
-
-
-def _district_office_code(store: Store, district_code: str) -> str | None:
-    with store.read() as session:
-        return session.scalar(
-            select(Office.code).where(
-                Office.level == Level.DISTRICT.value, Office.district_code == district_code
-            )
-        )
-
-
-def _province_office_code(store: Store, province_code: str | None) -> str | None:
-    if not province_code:
-        return None
-    with store.read() as session:
-        return session.scalar(
-            select(Office.code).where(
-                Office.level == Level.PROVINCE.value, Office.province_code == province_code
-            )
-        )
 
 
 # ---- LAO list from a spreadsheet ---------------------------------------------------------

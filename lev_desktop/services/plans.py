@@ -17,7 +17,7 @@ import datetime as dt
 import shutil
 import uuid
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import dataclass, field, fields
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -188,7 +188,7 @@ def _activity_counts(session: Session, item_ids: Iterable[str]) -> dict[str, int
         .where(Activity.plan_item_id.in_(ids), Activity.deleted.is_(False))
         .group_by(Activity.plan_item_id)
     )
-    return {pid: n for pid, n in rows}
+    return dict(rows.all())
 
 
 def load_plan(store: Store, office: str, programme_id: str, fiscal_year: int) -> PlanView:
@@ -197,14 +197,13 @@ def load_plan(store: Store, office: str, programme_id: str, fiscal_year: int) ->
         plan = _plan(session, office, programme_id, fiscal_year)
         items: list[ItemRow] = []
         if plan is not None and not plan.deleted:
-            live = [
-                i
-                for i in session.scalars(
+            live = list(
+                session.scalars(
                     select(PlanItem)
                     .where(PlanItem.plan_id == plan.id, PlanItem.deleted.is_(False))
                     .order_by(PlanItem.seq, PlanItem.id)
                 )
-            ]
+            )
             counts = _activity_counts(session, (i.id for i in live))
             items = [_item_row(i, counts.get(i.id, 0)) for i in live]
         statuses = _statuses(session, [office], programme_id, fiscal_year).get(office, {})
@@ -987,7 +986,7 @@ def audit_history(store: Store, record_ids: Iterable[str]) -> list[AuditRow]:
         for key, pair in changes.items():
             if key in ("id", "owner_office"):
                 continue
-            old, new = (list(pair) + [None, None])[:2]
+            old, new = ([*list(pair), None, None])[:2]
             out.append(
                 AuditRow(
                     e.at, e.officer, e.office, e.table_name, e.record_id, e.action, key, old, new
@@ -1097,10 +1096,6 @@ def plan_lines(view: PlanView) -> list[list[str]]:
 def item_from_values(values: dict[str, Any]) -> ItemRow:
     known = {f.name for f in fields(ItemRow)}
     return ItemRow(**{k: v for k, v in values.items() if k in known})
-
-
-def row_dict(row: Any) -> dict[str, Any]:
-    return asdict(row)
 
 
 __all__ = [

@@ -21,12 +21,8 @@ TODAY = dt.date(2025, 10, 5)
 
 
 @pytest.fixture
-def ctx(demo_store, qtbot):
-    from ui.context import AppContext
-
-    context = AppContext(demo_store)
-    yield context
-    context.runner.wait()
+def ctx(demo_store, make_ctx):
+    return make_ctx(demo_store)
 
 
 def test_models_pass_qtmodeltester(demo_store, qapp, qtmodeltester):

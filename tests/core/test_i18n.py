@@ -49,9 +49,9 @@ def test_a_string_has_one_thai_translation_across_catalogues():
 
 
 def test_navigation_labels_are_the_official_thai_names():
-    from ui.screens import TITLES
+    from ui.screens import SCREENS
 
-    assert [i18n._(TITLES[k]) for k in TITLES] == [
+    assert [i18n._(entry.title) for entry in SCREENS] == [
         "หน้าหลัก",
         "แผนปฏิบัติงาน",
         "กิจกรรมและผลการดำเนินงาน",

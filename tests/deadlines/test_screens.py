@@ -10,7 +10,6 @@ from PySide6.QtCore import Qt
 
 from lev_desktop.deadlines import engine
 from lev_desktop.deadlines.engine import State
-from ui.context import AppContext
 from ui.widgets.deadline_models import ItemRole
 
 D = dt.date
@@ -25,10 +24,8 @@ def pinned_today(monkeypatch):
 
 
 @pytest.fixture
-def ctx(demo_store, pinned_today, qtbot):
-    context = AppContext(demo_store)
-    yield context
-    context.runner.wait()
+def ctx(demo_store, pinned_today, make_ctx):
+    return make_ctx(demo_store)
 
 
 def _calendar(ctx, qtbot):
@@ -214,19 +211,18 @@ def test_home_lists_next_deadlines_and_acts(ctx, qtbot):
     assert tuple(signal.args) == tuple(expected)
 
 
-def test_home_empty_state(empty_store, qtbot, pinned_today):
+def test_home_empty_state(empty_store, qtbot, pinned_today, make_ctx):
     from lev_desktop.services.offices import initialise
     from ui.screens.home import HomeScreen
 
     initialise(empty_store, level="national", code="DLA", name="กรมส่งเสริมการปกครองท้องถิ่น")
-    context = AppContext(empty_store)
+    context = make_ctx(empty_store, fiscal_year=None)
     home = HomeScreen(context)
     qtbot.addWidget(home)
     home.show()
     with qtbot.waitSignal(context.badge_changed, timeout=10000):
         home.refresh()
     assert home.all_clear.isVisible() and "ไม่มีงานค้าง" in home.all_clear.text()
-    context.runner.wait()
 
 
 def test_reminder_dialog_and_badges(ctx, qtbot):

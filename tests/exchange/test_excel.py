@@ -86,7 +86,7 @@ def test_excel_form_with_invalid_values_is_refused(tmp_path: Path):
     form = write_template(district, "4801012", "P2", tmp_path / "form.xlsx", period="FY2567")
     _fill(form, {"households_total": 100, "households_sorting": 500, "collection_coverage": 150})
     before = snapshot(district)
-    plan, result = importer.import_files(district, [form])
+    plan, _result = importer.import_files(district, [form])
     assert plan.packages[0].status == Status.REFUSED and plan.packages[0].code == "validation"
     assert "100" in plan.packages[0].reason  # percent must not be more than 100
     assert any(0x0E00 <= ord(c) < 0x0E80 for c in plan.packages[0].reason)

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import sqlite3
-import time
 from pathlib import Path
 
 from sqlalchemy import select
@@ -22,7 +21,9 @@ TOTALS = {
     "kpi_sum": "SELECT COALESCE(SUM(value_num), 0) FROM kpi_values WHERE owner_office IN ({o})",
     "kpi_count": "SELECT COUNT(*) FROM kpi_values WHERE owner_office IN ({o})",
     "activities": "SELECT COUNT(*) FROM activities WHERE owner_office IN ({o})",
-    "participants": "SELECT COALESCE(SUM(participants), 0) FROM activities WHERE owner_office IN ({o})",
+    "participants": (
+        "SELECT COALESCE(SUM(participants), 0) FROM activities WHERE owner_office IN ({o})"
+    ),
     "spent": "SELECT COALESCE(SUM(budget_spent), 0) FROM activities WHERE owner_office IN ({o})",
     "plan_items": "SELECT COUNT(*) FROM plan_items WHERE owner_office IN ({o})",
     "budget": "SELECT COALESCE(SUM(budget), 0) FROM plan_items WHERE owner_office IN ({o})",
@@ -102,14 +103,14 @@ def test_three_levels_lao_district_province(tmp_path: Path):
         store.dispose()
 
 
-def test_delta_upward_forwards_only_new_lao_packages(tmp_path: Path):
+def test_delta_upward_forwards_only_new_lao_packages(tmp_path: Path, clock):
     lao = make_lao(tmp_path / "lao.db", "4801001", seed=5)
     district = make_district(tmp_path / "district.db")
     province = make_province(tmp_path / "province.db")
     # The delta watermark has one-second resolution and includes its own second (a record
     # stamped in the same second as the previous export is sent again, never lost): let the
     # demo records be older than the first export, so the delta holds exactly the change.
-    time.sleep(1.1)
+    clock.advance(seconds=2)
     importer.import_files(
         district, [export_package(lao, "D4801", tmp_path / "a.levpkg").path], trust=True
     )

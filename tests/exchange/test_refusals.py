@@ -280,7 +280,7 @@ def test_untrusted_first_package_without_trust(offices, tmp_path):
     lao, district = offices
     path = export_package(lao, "D4801", tmp_path / "p.levpkg").path
     before = snapshot(district)
-    plan, result = importer.import_files(district, [path], trust=False)
+    plan, _result = importer.import_files(district, [path], trust=False)
     assert plan.packages[0].status == Status.REFUSED and plan.packages[0].code == "untrusted"
     assert snapshot(district) == before
 

@@ -12,8 +12,7 @@ from .helpers import make_district, make_lao
 
 
 @pytest.fixture
-def screen(qtbot, tmp_path: Path):
-    from ui.context import AppContext
+def screen(qtbot, tmp_path: Path, make_ctx):
     from ui.screens.exchange import ExchangeScreen
 
     lao = make_lao(tmp_path / "lao.db", "4801006", seed=4)
@@ -21,13 +20,13 @@ def screen(qtbot, tmp_path: Path):
     cut = tmp_path / "broken.levpkg"
     cut.write_bytes(packages[0].read_bytes()[:500])
     district = make_district(tmp_path / "district.db")
-    ctx = AppContext(district)
+    ctx = make_ctx(district, fiscal_year=None)
     widget = ExchangeScreen(ctx)
     qtbot.addWidget(widget)
     widget.resize(1280, 720)
     ctx.runner.wait()
     qtbot.waitUntil(lambda: widget.export_tab.programmes.count() > 0)
-    yield widget, ctx, packages + [cut], tmp_path
+    yield widget, ctx, [*packages, cut], tmp_path
     ctx.runner.wait()
     lao.dispose()
     district.dispose()

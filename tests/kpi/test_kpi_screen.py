@@ -14,8 +14,8 @@ from sqlalchemy import select
 from db.models import FormSubmission, KpiValue, Review
 from lev_desktop.services import kpi
 from lev_desktop.services.programmes import builtin_id
-from ui.context import AppContext
-from ui.screens.kpi import SCREEN, KpiScreen
+from ui.screens import screen
+from ui.screens.kpi import KpiScreen
 from ui.screens.kpi_models import KpiFormModel, KpiListModel
 from ui.widgets.status_palette import PALETTE
 
@@ -25,13 +25,9 @@ pytestmark = pytest.mark.qt_log_ignore("This plugin does not support propagateSi
 
 
 @pytest.fixture
-def make_screen(qtbot):
-    made = []
-
+def make_screen(qtbot, make_ctx):
     def make(store):
-        if not store.get_setting("fiscal_year"):
-            store.set_setting("fiscal_year", 2568)
-        ctx = AppContext(store)
+        ctx = make_ctx(store)
         screen = KpiScreen(ctx)
         qtbot.addWidget(screen)
         screen.resize(1166, 708)
@@ -39,12 +35,9 @@ def make_screen(qtbot):
         qtbot.waitExposed(screen)
         screen.activateWindow()
         qtbot.waitUntil(lambda: screen.list_page.loaded, timeout=10000)
-        made.append(ctx)
         return screen, ctx
 
-    yield make
-    for ctx in made:
-        ctx.runner.wait()
+    return make
 
 
 def idle(qtbot, screen):
@@ -119,7 +112,7 @@ def db_values(store, programme, period, office=LAO):
 
 
 def test_screen_is_registered():
-    assert SCREEN.key == "kpi" and SCREEN.factory is KpiScreen
+    assert screen("kpi").load() is KpiScreen
 
 
 def test_type_tab_enter_undo_and_the_database_has_it(qtbot, lao_store, make_screen):

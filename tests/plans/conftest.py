@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import pytest
 from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QApplication, QLineEdit, QPlainTextEdit, QWidget
@@ -53,22 +52,3 @@ def settle(qtbot, ctx) -> None:
     for _round in range(3):
         qtbot.waitUntil(lambda: not ctx.runner.active, timeout=15000)
         qtbot.wait(5)
-
-
-@pytest.fixture
-def ctx_for(qtbot):
-    """AppContext factory for a store; waits for background jobs before the store closes."""
-    from ui.context import AppContext
-
-    made = []
-
-    def make(store):
-        store.set_setting("fiscal_year", 2568)
-        ctx = AppContext(store)
-        made.append(ctx)
-        return ctx
-
-    yield make
-    for ctx in made:
-        ctx.runner.wait()
-        QApplication.processEvents()

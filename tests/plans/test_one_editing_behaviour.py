@@ -54,13 +54,13 @@ def focus(qtbot, window, widget) -> None:
 
 
 @pytest.fixture
-def window_for(qtbot, ctx_for):
+def window_for(qtbot, make_ctx):
     from ui.main_window import MainWindow
 
     made = []
 
     def make(store, key):
-        ctx = ctx_for(store)
+        ctx = make_ctx(store)
         window = MainWindow(ctx)
         qtbot.addWidget(window)
         window.resize(1366, 728)
@@ -136,9 +136,7 @@ def test_f1_refused_budget_stays_red_named_never_saved_never_erased(qtbot, lao_s
     assert _budget(lao_store) == Decimal("12500.00")
 
 
-def test_leaving_changing_year_and_quitting_with_a_red_cell_ask_first(
-    qtbot, lao_store, window_for
-):
+def test_leaving_changing_year_and_quitting_with_a_red_cell_ask_first(qtbot, lao_store, window_for):
     ps.start_from_examples(lao_store, P1, 2568)
     window, ctx = window_for(lao_store, "plans")
     editor = window.page("plans").editor

@@ -29,9 +29,9 @@ def _screen(qtbot, ctx):
     return screen
 
 
-def test_recording_an_activity_updates_progress(qtbot, lao_store, ctx_for, tmp_path):
+def test_recording_an_activity_updates_progress(qtbot, lao_store, make_ctx, tmp_path):
     ps.start_from_examples(lao_store, P1, 2568)
-    ctx = ctx_for(lao_store)
+    ctx = make_ctx(lao_store)
     screen = _screen(qtbot, ctx)
     editor = screen.editor
     assert editor.items.index(0, 9).data() == "0/4"
@@ -101,7 +101,7 @@ def test_recording_an_activity_updates_progress(qtbot, lao_store, ctx_for, tmp_p
     )
 
 
-def test_monitoring_override_needs_a_reason(qtbot, lao_store, ctx_for):
+def test_monitoring_override_needs_a_reason(qtbot, lao_store, make_ctx):
     ps.start_from_examples(lao_store, P1, 2568)
     item = ps.load_plan(lao_store, "4801006", P1, 2568).items[0]
     ps.save_activity(
@@ -110,7 +110,7 @@ def test_monitoring_override_needs_a_reason(qtbot, lao_store, ctx_for):
         2568,
         {"id": ps.new_id(), "plan_item_id": item.id, "held_on": dt.date(2025, 1, 10)},
     )
-    ctx = ctx_for(lao_store)
+    ctx = make_ctx(lao_store)
     screen = _screen(qtbot, ctx)
     screen.tabs.setCurrentIndex(1)
     settle(qtbot, ctx)
@@ -146,8 +146,8 @@ def test_monitoring_override_needs_a_reason(qtbot, lao_store, ctx_for):
     assert not form.override_check.isChecked()
 
 
-def test_district_reads_activities_read_only(qtbot, demo_store, ctx_for):
-    ctx = ctx_for(demo_store)
+def test_district_reads_activities_read_only(qtbot, demo_store, make_ctx):
+    ctx = make_ctx(demo_store)
     screen = _screen(qtbot, ctx)
     screen.offices.select("4801004")
     settle(qtbot, ctx)
@@ -160,8 +160,8 @@ def test_district_reads_activities_read_only(qtbot, demo_store, ctx_for):
     assert not editor.model.setData(editor.model.index(0, COL["title"]), "แก้โดยอำเภอ")
 
 
-def test_district_returns_f3_and_the_lao_list_shows_it(qtbot, demo_store, ctx_for):
-    ctx = ctx_for(demo_store)
+def test_district_returns_f3_and_the_lao_list_shows_it(qtbot, demo_store, make_ctx):
+    ctx = make_ctx(demo_store)
     screen = _screen(qtbot, ctx)
     screen.offices.select("4801005")
     settle(qtbot, ctx)

@@ -34,8 +34,8 @@ def _db_rows(store):
     return ps.load_plan(store, store.office_code, P1, 2568).items
 
 
-def test_empty_state_then_example_rows_with_undo(qtbot, lao_store, ctx_for):
-    ctx = ctx_for(lao_store)
+def test_empty_state_then_example_rows_with_undo(qtbot, lao_store, make_ctx):
+    ctx = make_ctx(lao_store)
     screen = _screen(qtbot, ctx)
     editor = screen.editor
     assert editor.stack.currentWidget() is editor.empty
@@ -64,8 +64,8 @@ def test_empty_state_then_example_rows_with_undo(qtbot, lao_store, ctx_for):
     assert len(_db_rows(lao_store)) == 3
 
 
-def test_typing_thai_and_ascii_with_tab_enter_and_undo(qtbot, lao_store, ctx_for):
-    ctx = ctx_for(lao_store)
+def test_typing_thai_and_ascii_with_tab_enter_and_undo(qtbot, lao_store, make_ctx):
+    ctx = make_ctx(lao_store)
     screen = _screen(qtbot, ctx)
     editor = screen.editor
     table = editor.table
@@ -110,8 +110,8 @@ def test_typing_thai_and_ascii_with_tab_enter_and_undo(qtbot, lao_store, ctx_for
     )
 
 
-def test_paste_a_block_from_excel_adds_rows_in_one_undo_step(qtbot, lao_store, ctx_for):
-    ctx = ctx_for(lao_store)
+def test_paste_a_block_from_excel_adds_rows_in_one_undo_step(qtbot, lao_store, make_ctx):
+    ctx = make_ctx(lao_store)
     screen = _screen(qtbot, ctx)
     editor = screen.editor
     editor.add_row()
@@ -134,9 +134,9 @@ def test_paste_a_block_from_excel_adds_rows_in_one_undo_step(qtbot, lao_store, c
     assert [r.project for r in _db_rows(lao_store)] == [""]
 
 
-def test_move_and_remove_rows_keep_the_order_in_the_database(qtbot, lao_store, ctx_for):
+def test_move_and_remove_rows_keep_the_order_in_the_database(qtbot, lao_store, make_ctx):
     ps.start_from_examples(lao_store, P1, 2568)
-    ctx = ctx_for(lao_store)
+    ctx = make_ctx(lao_store)
     screen = _screen(qtbot, ctx)
     editor = screen.editor
     first = [r.project for r in _db_rows(lao_store)]
@@ -158,8 +158,8 @@ def test_move_and_remove_rows_keep_the_order_in_the_database(qtbot, lao_store, c
     assert editor.proxy.rowCount() == 1
 
 
-def test_mark_complete_only_when_valid(qtbot, lao_store, ctx_for):
-    ctx = ctx_for(lao_store)
+def test_mark_complete_only_when_valid(qtbot, lao_store, make_ctx):
+    ctx = make_ctx(lao_store)
     screen = _screen(qtbot, ctx)
     editor = screen.editor
     editor.add_row()
@@ -188,8 +188,8 @@ def test_mark_complete_only_when_valid(qtbot, lao_store, ctx_for):
     assert screen.bar.badge.text() == "F1: ครบถ้วน"
 
 
-def test_district_reads_an_lao_plan_and_returns_it(qtbot, demo_store, ctx_for):
-    ctx = ctx_for(demo_store)
+def test_district_reads_an_lao_plan_and_returns_it(qtbot, demo_store, make_ctx):
+    ctx = make_ctx(demo_store)
     screen = _screen(qtbot, ctx)
     assert screen.offices.isVisible() and screen.review.isVisible()
     screen.offices.select("4801003")
@@ -218,10 +218,10 @@ def test_district_reads_an_lao_plan_and_returns_it(qtbot, demo_store, ctx_for):
     assert "โปรดแก้ไขงบประมาณ" in editor.side.toPlainText()
 
 
-def test_gui_agrees_with_the_cli(qtbot, demo_store, ctx_for, capsys):
+def test_gui_agrees_with_the_cli(qtbot, demo_store, make_ctx, capsys):
     from lev_desktop.cli import main
 
-    ctx = ctx_for(demo_store)
+    ctx = make_ctx(demo_store)
     editor = PlanEditor(ctx)
     qtbot.addWidget(editor)
     editor.load("4801005", P1, 2568)
@@ -273,11 +273,11 @@ def test_models_pass_the_model_tester(qtmodeltester, demo_store):
     qtmodeltester.check(audit)
 
 
-def test_own_change_keeps_undo_and_other_screens_refresh(qtbot, lao_store, ctx_for):
+def test_own_change_keeps_undo_and_other_screens_refresh(qtbot, lao_store, make_ctx):
     from ui.screens.activities import ActivitiesScreen
 
     ps.start_from_examples(lao_store, P1, 2568)
-    ctx = ctx_for(lao_store)
+    ctx = make_ctx(lao_store)
     plans = _screen(qtbot, ctx)
     activities = ActivitiesScreen(ctx)
     qtbot.addWidget(activities)
@@ -294,8 +294,8 @@ def test_own_change_keeps_undo_and_other_screens_refresh(qtbot, lao_store, ctx_f
     assert _db_rows(lao_store)[0].planned_activities == 4
 
 
-def test_history_dialog_shows_who_and_old_new(qtbot, lao_store, ctx_for):
-    ctx = ctx_for(lao_store)
+def test_history_dialog_shows_who_and_old_new(qtbot, lao_store, make_ctx):
+    ctx = make_ctx(lao_store)
     screen = _screen(qtbot, ctx)
     editor = screen.editor
     editor.add_row()
@@ -317,7 +317,7 @@ def test_history_dialog_shows_who_and_old_new(qtbot, lao_store, ctx_for):
     dialog.close()
 
 
-def test_import_dialog_maps_columns_and_adds_rows(qtbot, lao_store, ctx_for, tmp_path):
+def test_import_dialog_maps_columns_and_adds_rows(qtbot, lao_store, make_ctx, tmp_path):
     from openpyxl import Workbook
 
     path = tmp_path / "แผนเดิม.xlsx"
@@ -327,7 +327,7 @@ def test_import_dialog_maps_columns_and_adds_rows(qtbot, lao_store, ctx_for, tmp
     sheet.append([1, "โครงการหน้าบ้านน่ามอง", "บ้านสะอาด", "5,000", "ร้อยละของครัวเรือน"])
     sheet.append([2, "โครงการตลาดนัดสีเขียว", "ลดพลาสติก", "-", "จำนวนร้าน"])
     book.save(path)
-    ctx = ctx_for(lao_store)
+    ctx = make_ctx(lao_store)
     screen = _screen(qtbot, ctx)
     editor = screen.editor
     editor.import_xlsx(str(path))
@@ -358,9 +358,9 @@ def test_import_dialog_maps_columns_and_adds_rows(qtbot, lao_store, ctx_for, tmp
     assert _db_rows(lao_store) == []
 
 
-def test_enter_moves_down_like_excel(qtbot, lao_store, ctx_for):
+def test_enter_moves_down_like_excel(qtbot, lao_store, make_ctx):
     ps.start_from_examples(lao_store, P1, 2568)
-    ctx = ctx_for(lao_store)
+    ctx = make_ctx(lao_store)
     screen = _screen(qtbot, ctx)
     table = screen.editor.table
     table.setCurrentIndex(screen.editor.proxy.index(0, COL["location"]))
@@ -381,12 +381,12 @@ def test_enter_moves_down_like_excel(qtbot, lao_store, ctx_for):
 
 
 def test_a_failed_save_says_so_in_thai_and_shows_the_database(
-    qtbot, lao_store, ctx_for, monkeypatch
+    qtbot, lao_store, make_ctx, monkeypatch
 ):
     import errno
 
     ps.start_from_examples(lao_store, P1, 2568)
-    ctx = ctx_for(lao_store)
+    ctx = make_ctx(lao_store)
     screen = _screen(qtbot, ctx)
     editor = screen.editor
     before = _db_rows(lao_store)[0].project

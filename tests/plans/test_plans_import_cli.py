@@ -96,7 +96,7 @@ def test_bad_cells_are_reported_by_row(tmp_path):
 def test_broken_files_give_a_thai_message_and_change_nothing(lao_store, tmp_path, content):
     path = tmp_path / "เสีย.xlsx"
     path.write_bytes(content)
-    with pytest.raises(plan_import.PlanImportError, match="ไม่สามารถอ่าน เสีย.xlsx"):
+    with pytest.raises(plan_import.PlanImportError, match=r"ไม่สามารถอ่าน เสีย\.xlsx"):
         plan_import.open_workbook(path)
     with pytest.raises(plan_import.PlanImportError):
         plan_import.extract_rows(path, "Sheet", 0, {"project": 0})

@@ -29,7 +29,7 @@ def pdftotext(path: Path, *pages: int) -> str:
     if pages:
         args += ["-f", str(pages[0]), "-l", str(pages[-1])]
     return subprocess.run(
-        args + [str(path), "-"], check=True, capture_output=True, text=True
+        [*args, str(path), "-"], check=True, capture_output=True, text=True
     ).stdout
 
 

@@ -9,28 +9,24 @@ import pytest
 
 
 @pytest.fixture
-def screen(qtbot, demo_store):
+def screen(qtbot, demo_store, make_ctx):
     from PySide6.QtGui import QFont, QFontDatabase
 
     from lev_desktop.paths import font_path
-    from ui.context import AppContext
 
     # the application loads Sarabun at start; a test of one screen does it itself
     for style in ("Regular", "Bold"):
         QFontDatabase.addApplicationFont(str(font_path(style)))
 
-    from ui.screens.reports import SCREEN
+    from ui.screens.reports import ReportsScreen
 
-    ctx = AppContext(demo_store)
-    ctx.set_fiscal_year(2568)
-    widget = SCREEN.factory(ctx)
+    ctx = make_ctx(demo_store)
+    widget = ReportsScreen(ctx)
     qtbot.addWidget(widget)
     widget.setFont(QFont("Sarabun", 11))
     widget.resize(1280, 760)
     qtbot.waitUntil(lambda: widget.office.count() > 0, timeout=10000)
-    yield widget
-    ctx.runner.cancel_all()
-    ctx.runner.wait(20000)
+    return widget
 
 
 def select_kind(widget, kind):

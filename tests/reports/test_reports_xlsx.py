@@ -109,7 +109,7 @@ def test_libreoffice_reads_the_monitoring_table(demo_store, tmp_path):
     rows = soffice_csv(make(demo_store, "monitoring", tmp_path, office="D4801"), tmp_path / "csv")
     body = [r for r in rows if r and r[0].isdigit()]
     assert len(body) == len(data.rows) == 14
-    for got, want in zip(body, data.rows):
+    for got, want in zip(body, data.rows, strict=True):
         assert got[2] == want.lao
         assert got[3] == format_date(want.committee_selected_on, "short", thai=True)
         assert got[6] == str(want.activities)

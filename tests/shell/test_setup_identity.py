@@ -12,7 +12,6 @@ from PySide6.QtWidgets import QApplication, QInputDialog
 
 from lev_desktop.domain.offices import Level, lao_code_problem
 from lev_desktop.services.offices import SetupError, add_laos, get_office, initialise
-from ui.context import AppContext
 
 
 def _type(widget, text: str) -> None:
@@ -25,10 +24,10 @@ def _type(widget, text: str) -> None:
 
 
 @pytest.fixture
-def wizard_at_office_page(qtbot, empty_store):
+def wizard_at_office_page(qtbot, empty_store, make_ctx):
     from ui.setup_wizard import SetupWizard
 
-    ctx = AppContext(empty_store)
+    ctx = make_ctx(empty_store, fiscal_year=None)
     wizard = SetupWizard(ctx)
     qtbot.addWidget(wizard)
     wizard.show()
@@ -38,8 +37,7 @@ def wizard_at_office_page(qtbot, empty_store):
     _type(wizard.place_page.lao_name, "องค์การบริหารส่วนตำบลหนองแสง")
     wizard.next()
     qtbot.waitUntil(lambda: not ctx.runner.active, timeout=5000)
-    yield wizard, ctx
-    ctx.runner.wait()
+    return wizard, ctx
 
 
 def test_code_shape():
@@ -62,7 +60,7 @@ def test_two_laos_of_a_district_are_never_offered_the_same_code(qtbot, empty_sto
 
 
 def test_a_code_another_office_has_is_refused(qtbot, empty_store, wizard_at_office_page):
-    wizard, ctx = wizard_at_office_page
+    wizard, _ctx = wizard_at_office_page
     page = wizard.office_page
     # the database already knows 4801001 (e.g. from the demo district's list)
     add_laos(
@@ -96,7 +94,7 @@ def test_a_code_another_office_has_is_refused(qtbot, empty_store, wizard_at_offi
 
 
 def test_the_district_list_is_the_reference(qtbot, empty_store, wizard_at_office_page, tmp_path):
-    wizard, ctx = wizard_at_office_page
+    wizard, _ctx = wizard_at_office_page
     page = wizard.office_page
     path = tmp_path / "รายชื่อ อปท. อำเภอเมืองนครพนม.xlsx"
     book = Workbook()

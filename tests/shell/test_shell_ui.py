@@ -10,36 +10,14 @@ from openpyxl import Workbook
 from PySide6.QtGui import QFontDatabase, QGuiApplication
 from PySide6.QtWidgets import QApplication, QDialog
 
-from db.store import Store
 from lev_desktop.services.offices import area_laos, get_office, list_offices, subordinate_laos
-from ui.app import Launcher, acquire_lock, make_application, wire_runner
-from ui.context import AppContext
+from ui.app import Launcher, acquire_lock, make_application
 
 
 @pytest.fixture
 def app(qapp):
     make_application()
     return qapp
-
-
-def context(store: Store) -> AppContext:
-    ctx = AppContext(store)
-    wire_runner(ctx.runner)
-    return ctx
-
-
-@pytest.fixture
-def open_ctx(request):
-    made: list[AppContext] = []
-
-    def make(store: Store) -> AppContext:
-        ctx = context(store)
-        made.append(ctx)
-        return ctx
-
-    yield make
-    for ctx in made:
-        ctx.runner.wait()
 
 
 def test_fonts_loaded(app):
@@ -49,10 +27,10 @@ def test_fonts_loaded(app):
     assert font.pointSizeF() >= 10
 
 
-def test_main_window_on_demo_db_shows_thai(app, qtbot, demo_store, open_ctx):
+def test_main_window_on_demo_db_shows_thai(app, qtbot, demo_store, make_ctx):
     from ui.main_window import MainWindow
 
-    ctx = open_ctx(demo_store)
+    ctx = make_ctx(demo_store)
     window = MainWindow(ctx)
     qtbot.addWidget(window)
     window.show()
@@ -62,7 +40,7 @@ def test_main_window_on_demo_db_shows_thai(app, qtbot, demo_store, open_ctx):
     assert labels[0] == "หน้าหลัก" and labels[-1] == "ตั้งค่า"
     assert window.year_combo.currentText() == "ปีงบประมาณ 2568"
     assert str(demo_store.path) in window.db_label.toolTip()
-    # a screen that is not built yet shows the honest page
+    # a screen is built the first time it is shown
     window.show_screen("exchange")
     assert window.stack.currentWidget() is window.page("exchange")
     # badge from the context signal
@@ -129,11 +107,11 @@ def _type(widget, text: str) -> None:
             )
 
 
-def test_wizard_creates_an_lao_office(app, qtbot, empty_store, open_ctx):
+def test_wizard_creates_an_lao_office(app, qtbot, empty_store, make_ctx):
     from lev_desktop.domain.offices import Level
     from ui.setup_wizard import SetupWizard
 
-    ctx = open_ctx(empty_store)
+    ctx = make_ctx(empty_store)
     wizard = SetupWizard(ctx)
     qtbot.addWidget(wizard)
     wizard.show()
@@ -167,11 +145,11 @@ def test_wizard_creates_an_lao_office(app, qtbot, empty_store, open_ctx):
     assert empty_store.officer == "นางสาวทดสอบ ใจดี"
 
 
-def test_wizard_district_with_demo_data(app, qtbot, empty_store, open_ctx):
+def test_wizard_district_with_demo_data(app, qtbot, empty_store, make_ctx):
     from lev_desktop.domain.offices import Level
     from ui.setup_wizard import SetupWizard
 
-    ctx = open_ctx(empty_store)
+    ctx = make_ctx(empty_store)
     wizard = SetupWizard(ctx)
     qtbot.addWidget(wizard)
     wizard.show()
@@ -189,11 +167,11 @@ def test_wizard_district_with_demo_data(app, qtbot, empty_store, open_ctx):
     assert len(area_laos(empty_store)) == 15
 
 
-def test_wizard_national_skips_the_place_page(app, qtbot, empty_store, open_ctx):
+def test_wizard_national_skips_the_place_page(app, qtbot, empty_store, make_ctx):
     from lev_desktop.domain.offices import Level
     from ui.setup_wizard import SetupWizard
 
-    wizard = SetupWizard(open_ctx(empty_store))
+    wizard = SetupWizard(make_ctx(empty_store))
     qtbot.addWidget(wizard)
     wizard.show()
     wizard.level_page.buttons[Level.NATIONAL].setChecked(True)
@@ -202,11 +180,11 @@ def test_wizard_national_skips_the_place_page(app, qtbot, empty_store, open_ctx)
     assert wizard.office_page.code.text() == "DLA"
 
 
-def test_wizard_pao_needs_no_district(app, qtbot, empty_store, open_ctx):
+def test_wizard_pao_needs_no_district(app, qtbot, empty_store, make_ctx):
     from lev_desktop.domain.offices import LaoType, Level
     from ui.setup_wizard import SetupWizard
 
-    wizard = SetupWizard(open_ctx(empty_store))
+    wizard = SetupWizard(make_ctx(empty_store))
     qtbot.addWidget(wizard)
     wizard.show()
     wizard.level_page.buttons[Level.LAO].setChecked(True)
@@ -221,10 +199,10 @@ def test_wizard_pao_needs_no_district(app, qtbot, empty_store, open_ctx):
     assert wizard.office_page.parent_code.text() == "P48"  # อบจ. reports straight to the province
 
 
-def _settings(qtbot, store, open_ctx):
+def _settings(qtbot, store, make_ctx):
     from ui.screens.settings import SettingsScreen
 
-    screen = SettingsScreen(open_ctx(store))
+    screen = SettingsScreen(make_ctx(store))
     qtbot.addWidget(screen)
     screen.show()
     screen.refresh()
@@ -232,10 +210,10 @@ def _settings(qtbot, store, open_ctx):
     return screen
 
 
-def test_settings_save(app, qtbot, lao_store, open_ctx):
+def test_settings_save(app, qtbot, lao_store, make_ctx):
     from lev_desktop import options
 
-    screen = _settings(qtbot, lao_store, open_ctx)
+    screen = _settings(qtbot, lao_store, make_ctx)
     assert not screen.tabs.isTabVisible(screen.tab_index("laos"))  # an LAO has no LAO list
     screen.printing.thai_digits.setChecked(True)
     _type(screen.printing.signer_name, "นายสมชาย รักษ์โลก")
@@ -269,8 +247,8 @@ def _xlsx(path: Path, rows: list[list]) -> Path:
     return path
 
 
-def test_lao_import_preview_apply_and_broken_file(app, qtbot, demo_store, open_ctx, tmp_path):
-    screen = _settings(qtbot, demo_store, open_ctx)
+def test_lao_import_preview_apply_and_broken_file(app, qtbot, demo_store, make_ctx, tmp_path):
+    screen = _settings(qtbot, demo_store, make_ctx)
     assert screen.tabs.isTabVisible(screen.tab_index("laos"))
     screen.show_tab("laos")
     tab = screen.laos
@@ -307,10 +285,10 @@ def test_lao_import_preview_apply_and_broken_file(app, qtbot, demo_store, open_c
     assert "อบต.ผิด" not in names
 
 
-def test_programmes_and_letters(app, qtbot, lao_store, open_ctx):
+def test_programmes_and_letters(app, qtbot, lao_store, make_ctx):
     from lev_desktop.services.programmes import get_programme, list_letters
 
-    screen = _settings(qtbot, lao_store, open_ctx)
+    screen = _settings(qtbot, lao_store, make_ctx)
     screen.show_tab("programmes")
     tab = screen.programmes
     qtbot.waitUntil(lambda: tab.model.rowCount() == 5, timeout=5000)
@@ -376,10 +354,10 @@ def test_table_models(app, qtmodeltester, demo_store, tmp_path):
     qtmodeltester.check(LaoPreviewModel(preview.rows))
 
 
-def test_crash_dialog_and_runner_bug(app, qtbot, lao_store, open_ctx):
+def test_crash_dialog_and_runner_bug(app, qtbot, lao_store, make_ctx, caplog):
     from ui import crash
 
-    ctx = open_ctx(lao_store)
+    ctx = make_ctx(lao_store)
 
     def boom(_progress):
         raise RuntimeError("deliberate failure for the test")
@@ -394,6 +372,9 @@ def test_crash_dialog_and_runner_bug(app, qtbot, lao_store, open_ctx):
     dialog.close()
     log = Path(__import__("lev_desktop.paths", fromlist=["log_dir"]).log_dir())
     assert log.exists()
+    # the bug is logged too (the log is what a person sends with a report)
+    assert [r.name for r in caplog.records if r.levelname == "ERROR"] == ["lev_desktop.crash"]
+    assert "deliberate failure for the test" in caplog.records[-1].getMessage()
 
 
 @pytest.mark.slow

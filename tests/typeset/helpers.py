@@ -36,7 +36,7 @@ HARD_WORDS = [
 def tool(name: str) -> str:
     path = shutil.which(name)
     if not path:
-        pytest.fail("%s is missing: apt-get install poppler-utils" % name)
+        pytest.fail(f"{name} is missing: apt-get install poppler-utils")
     return path
 
 

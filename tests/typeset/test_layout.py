@@ -6,6 +6,8 @@ import random
 import sys
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as hs
 from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import PageBreak, Spacer, Table, TableStyle
@@ -57,10 +59,10 @@ def _assert_breaks_between_words(
         at += len(squash(line))
         if at in ends:
             continue
-        assert width is not None, "line ends inside a word: %r" % line
+        assert width is not None, f"line ends inside a word: {line!r}"
         start, _end, token = next(w for w in words if w[0] < at < w[1])
         assert string_width(token.strip(), "Sarabun", font_size) > width, (
-            "line ends inside a word that fits: %r" % line
+            f"line ends inside a word that fits: {line!r}"
         )
         assert is_cluster_start(nfkd(token.strip()), at - start), line
     assert at == len(squash(source))
@@ -96,7 +98,7 @@ def test_lines_are_filled_greedily():
     """Each line is full: the next word would not have fitted."""
     para = ThaiParagraph(TEXT * 3, thai_styles()["body"])
     para.wrap(300, 10_000)
-    for line, following in zip(para.lines, para.lines[1:]):
+    for line, following in zip(para.lines, para.lines[1:], strict=False):
         first_word = next(g for g in following.groups if g.kind == 0)
         assert line.width + first_word.width * 16 / 1000 > 300 - 0.01
 
@@ -200,7 +202,7 @@ def test_table_with_multiline_cells_across_pages(tmp_path):
             [
                 ThaiParagraph(str(i + 1), st["table"]),
                 ThaiParagraph("เมืองนครพนม", st["table"]),
-                ThaiParagraph("แถว %d %s" % (i + 1, TEXT), st["table"]),
+                ThaiParagraph(f"แถว {i + 1} {TEXT}", st["table"]),
             ]
         )
     table = Table(rows, colWidths=[30, 90, 300], repeatRows=1)
@@ -213,7 +215,7 @@ def test_table_with_multiline_cells_across_pages(tmp_path):
     assert page_count(pdf) >= 3
     text = squash(pdftotext(pdf))
     for i in range(40):
-        assert squash("แถว %d %s" % (i + 1, TEXT)) in text
+        assert squash(f"แถว {i + 1} {TEXT}") in text
     assert text.count(squash("หมายเหตุ")) == page_count(pdf)  # header repeated
     # the cells' own lines break between words
     cell = rows[5][2]
@@ -283,9 +285,6 @@ def test_pdftotext_layout_table_cell_lines_end_at_word_boundaries(tmp_path):
     # one column: the text lines are the cells' lines, in order; cells end at "\n"
     _assert_breaks_between_words("\n".join(cells), lines, 260 - 12, 14)
 
-
-from hypothesis import given, settings  # noqa: E402
-from hypothesis import strategies as hs  # noqa: E402
 
 _PARTS = [
     "ที่",

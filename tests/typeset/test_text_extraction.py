@@ -26,7 +26,7 @@ def _story(style_names=("body", "title", "table", "heading1")):
         story.append(ThaiParagraph(" ".join(HARD_WORDS), st[name]))
         story.append(ThaiParagraph(SENTENCE, st[name]))
     story.append(
-        ThaiParagraph("<b>%s</b> <i>%s</i>" % (SENTENCE, " ".join(HARD_WORDS)), st["body"])
+        ThaiParagraph("<b>{}</b> <i>{}</i>".format(SENTENCE, " ".join(HARD_WORDS)), st["body"])
     )
     story.append(
         Table([[ThaiParagraph(w, st["table"]) for w in HARD_WORDS[:6]]], colWidths=[60] * 6)

@@ -81,13 +81,12 @@ def _visit_tabs(window, ctx):
 
 
 @pytest.fixture(params=["lao", "district"])
-def shown(request, qtbot, tmp_path, demo_store):
+def shown(request, qtbot, tmp_path, demo_store, make_ctx):
     from db.store import Store
     from lev_desktop.exchange.exporter import export_package
     from lev_desktop.services import demo
     from lev_desktop.services.offices import initialise
-    from ui.app import make_application, wire_runner
-    from ui.context import AppContext
+    from ui.app import make_application
     from ui.main_window import MainWindow
 
     make_application()  # the app's font and stylesheet, as users see it
@@ -112,14 +111,13 @@ def shown(request, qtbot, tmp_path, demo_store):
         cut = tmp_path / "cut-short.levpkg"
         cut.write_bytes(sent.read_bytes()[:500])
         package = [sent, cut]
-    store.set_setting("fiscal_year", 2568)
-    ctx = AppContext(store)
-    wire_runner(ctx.runner)
+    ctx = make_ctx(store)
     window = MainWindow(ctx)
     qtbot.addWidget(window)
     window.show()
     qtbot.waitExposed(window)
     yield window, ctx, package
+    ctx.runner.cancel_all()
     ctx.runner.wait()
     lao.dispose()
 

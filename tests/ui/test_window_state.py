@@ -14,27 +14,21 @@ pytestmark = pytest.mark.qt_log_ignore("This plugin does not support")
 
 
 @pytest.fixture
-def open_window(qtbot, lao_store):
+def open_window(qtbot, lao_store, make_ctx):
     from ui.app import make_application
-    from ui.context import AppContext
     from ui.main_window import MainWindow
 
     make_application()
-    lao_store.set_setting("fiscal_year", 2568)
-    contexts = []
 
     def make():
-        ctx = AppContext(lao_store)
-        contexts.append(ctx)
+        ctx = make_ctx(lao_store)
         window = MainWindow(ctx)
         qtbot.addWidget(window)
         window_state.show_main(window)
         qtbot.waitExposed(window)
         return window, ctx
 
-    yield make
-    for ctx in contexts:
-        ctx.runner.wait()
+    return make
 
 
 def _idle(qtbot, ctx):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
@@ -15,21 +16,21 @@ Index = QModelIndex | QPersistentModelIndex
 
 
 class OfficeStatusModel(TableModel):
-    HEADERS = [N_("Office"), "F1", "F2", "F3", N_("Projects"), N_("Activities")]
+    HEADERS = (N_("Office"), "F1", "F2", "F3", N_("Projects"), N_("Activities"))
 
     def __init__(self, parent=None):
         super().__init__(parent)
         self.rows: list[OfficeStatusRow] = []
 
-    def set_rows(self, rows: list[OfficeStatusRow]) -> None:
+    def set_rows(self, rows: Sequence[OfficeStatusRow]) -> None:
         self.beginResetModel()
         self.rows = list(rows)
         self.endResetModel()
 
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+    def rowCount(self, parent: Index = QModelIndex()) -> int:
         return 0 if parent.isValid() else len(self.rows)
 
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+    def columnCount(self, parent: Index = QModelIndex()) -> int:
         return 0 if parent.isValid() else len(self.HEADERS)
 
     def headerData(

@@ -134,10 +134,7 @@ class TableModel(QAbstractTableModel):
 
     # ---- presentation hooks ------------------------------------------------------------------
     def display(self, row: Any, column: Column, position: int) -> Any:
-        if column.value is not None:
-            value = column.value(row)
-        else:
-            value = getattr(row, column.key, "")
+        value = column.value(row) if column.value is not None else getattr(row, column.key, "")
         return "" if value is None else str(value)
 
     def edit_value(self, row: Any, column: Column) -> Any:
@@ -168,10 +165,10 @@ class TableModel(QAbstractTableModel):
         return _(columns[section].title) if 0 <= section < len(columns) else ""
 
     # ---- Qt ----------------------------------------------------------------------------------
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+    def rowCount(self, parent: Index = QModelIndex()) -> int:
         return 0 if parent.isValid() else len(self.rows)
 
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+    def columnCount(self, parent: Index = QModelIndex()) -> int:
         return 0 if parent.isValid() else len(self.column_list())
 
     def headerData(

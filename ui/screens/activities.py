@@ -57,7 +57,6 @@ from lev_desktop.thai_format import format_date, format_number
 from ui.context import AppContext
 from ui.models.activity_model import ACTIVITY_COLUMNS, ActivitiesModel
 from ui.models.plan_model import PlanItemsModel
-from ui.screens import ScreenSpec
 from ui.screens.plans import (
     ProgrammeBar,
     ReviewBar,
@@ -325,7 +324,7 @@ class ActivitiesEditor(SavingEditor, QWidget):
 
     COMPACT_BELOW = 1000  # editor width below which the projects are a drop-down
 
-    def resizeEvent(self, event) -> None:  # noqa: N802
+    def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
         compact = self.width() < self.COMPACT_BELOW
         self.project_view.setVisible(not compact)
@@ -409,7 +408,8 @@ class ActivitiesEditor(SavingEditor, QWidget):
                 _("Attach a file (photo, minutes)"),
                 str(Path.home()),
                 _(
-                    "Photos and documents (*.jpg *.jpeg *.png *.pdf *.doc *.docx *.xlsx);;All files (*)"
+                    "Photos and documents (*.jpg *.jpeg *.png *.pdf *.doc *.docx *.xlsx);;All "
+                    "files (*)"
                 ),
             )
         if not path:
@@ -638,7 +638,7 @@ class MonitoringForm(QWidget):
         self.message.setText(f"<span style='color:#7a4f00'>{html.escape(text)}</span>")
         show_status(self, text)
 
-    def eventFilter(self, watched, event) -> bool:  # noqa: N802
+    def eventFilter(self, watched, event) -> bool:
         from PySide6.QtCore import QEvent
 
         if watched is self.note and event.type() == QEvent.Type.FocusOut:
@@ -882,7 +882,7 @@ class ActivitiesScreen(QWidget):
     # activities' ten columns need the width (1366×768).
     COMPACT_BELOW = 1300
 
-    def resizeEvent(self, event) -> None:  # noqa: N802
+    def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
         self.offices.set_compact(self.width() < self.COMPACT_BELOW)
 
@@ -943,11 +943,3 @@ class ActivitiesScreen(QWidget):
             self.tabs.setCurrentIndex(1)
         elif isinstance(arg, str):
             self.offices.select(arg)
-
-
-SCREEN = ScreenSpec(
-    key="activities",
-    title=N_("Activities and results"),
-    icon="SP_DialogApplyButton",
-    factory=ActivitiesScreen,
-)

@@ -32,13 +32,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from lev_desktop import options
 from lev_desktop.deadlines import engine
 from lev_desktop.deadlines.engine import DeadlineBook, Item, State
 from lev_desktop.deadlines.text import days_left_text, flag_text, route_text, when_text
-from lev_desktop.i18n import N_, _
+from lev_desktop.i18n import _
 from lev_desktop.thai_format import fiscal_year_label, fiscal_year_range, format_date
 from ui.context import AppContext
-from ui.screens import ScreenSpec
 from ui.widgets import status_palette
 from ui.widgets.deadline_dialogs import HolidayDialog, LaoStatesDialog, show_error
 from ui.widgets.deadline_models import AgendaModel, ItemRole, MonthModel
@@ -227,7 +227,7 @@ class CalendarScreen(QWidget):
         def load(_progress):
             days = engine.reminder_days(store)
             book = DeadlineBook(store, soon_days=days)
-            week_start = week_start_of(store.get_setting("calendar.week_start"))
+            week_start = week_start_of(options.get(store, "calendar.week_start"))
             start, end = fiscal_year_range(fy)
             fy_items = book.items(start, end)
             grid = MonthModel.grid_range(year, month, week_start)
@@ -581,15 +581,4 @@ class CalendarScreen(QWidget):
         return True
 
 
-def _factory(ctx: AppContext) -> QWidget:
-    return CalendarScreen(ctx)
-
-
-SCREEN = ScreenSpec(
-    key="calendar",
-    title=N_("Deadline calendar"),
-    icon="SP_FileDialogContentsView",
-    factory=_factory,
-)
-
-__all__ = ["SCREEN", "CalendarScreen", "legend", "week_start_of"]
+__all__ = ["CalendarScreen", "legend", "week_start_of"]

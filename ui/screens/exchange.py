@@ -1,7 +1,6 @@
 """แลกเปลี่ยนข้อมูล: export a package, import packages (drag and drop, dry-run preview per
-office, confirm), history, trusted keys, conflicts — and the consolidation board when that
-widget is installed. All work runs through ``ctx.runner``; the table models only present rows
-a worker handed in."""
+office, confirm), the consolidation board, history, trusted keys, conflicts. All work runs
+through ``ctx.runner``; the table models only present rows a worker handed in."""
 
 from __future__ import annotations
 
@@ -36,11 +35,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from lev_desktop.i18n import N_, _
+from lev_desktop.i18n import _
 from lev_desktop.thai_format import format_datetime, format_number
 from ui.context import AppContext
 from ui.models.table import LEFT, RIGHT, Column, TableModel
-from ui.screens import ScreenSpec
+from ui.widgets.board import ConsolidationBoard
 from ui.widgets.fit import fit_header, fit_table
 from ui.widgets.status_palette import fg
 
@@ -404,11 +403,11 @@ class DropArea(QLabel):
             "QLabel { border: 2px dashed palette(mid); border-radius: 6px; padding: 10px; }"
         )
 
-    def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
         if event.mimeData().hasUrls():
             event.acceptProposedAction()
 
-    def dropEvent(self, event: QDropEvent) -> None:  # noqa: N802
+    def dropEvent(self, event: QDropEvent) -> None:
         paths = [u.toLocalFile() for u in event.mimeData().urls() if u.isLocalFile()]
         if paths:
             self.files_dropped.emit(paths)
@@ -1003,9 +1002,8 @@ class ExchangeScreen(QWidget):
         # than making the window taller than the screen.
         self.tabs.addTab(_scrolling(self.export_tab), _("Export"))
         self.tabs.addTab(_scrolling(self.import_tab), _("Import"))
-        self.board = _board(ctx)
-        if self.board is not None:
-            self.tabs.addTab(_scrolling(self.board), _("Consolidation board"))
+        self.board = ConsolidationBoard(ctx)
+        self.tabs.addTab(_scrolling(self.board), _("Consolidation board"))
         self.tabs.addTab(self.history_tab, _("History"))
         self.tabs.addTab(self.keys_tab, _("Trusted keys"))
         self.tabs.addTab(self.conflicts_tab, _("Conflicts"))
@@ -1049,14 +1047,6 @@ class ExchangeScreen(QWidget):
         self.tabs.setCurrentIndex(self.tab_of(self.import_tab))
         if isinstance(arg, (list, tuple)) and arg:
             self.import_tab.add_files([str(p) for p in arg])
-
-
-def _board(ctx: AppContext) -> QWidget | None:
-    try:
-        from ui.widgets.board import ConsolidationBoard  # type: ignore[import-not-found]
-    except ImportError:
-        return None
-    return ConsolidationBoard(ctx)
 
 
 def load_screen_data(store) -> dict[str, Any]:
@@ -1120,6 +1110,3 @@ def load_screen_data(store) -> dict[str, Any]:
         else "",
         "conflicts": open_conflicts(store),
     }
-
-
-SCREEN = ScreenSpec("exchange", N_("Data exchange"), "SP_DriveNetIcon", ExchangeScreen)

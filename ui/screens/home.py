@@ -23,11 +23,10 @@ from PySide6.QtWidgets import (
 from lev_desktop.deadlines import engine
 from lev_desktop.deadlines.engine import DraftForm, Item, State
 from lev_desktop.deadlines.text import days_left_text, period_text, route_text, when_text
-from lev_desktop.i18n import N_, _
+from lev_desktop.i18n import _
 from lev_desktop.services import inbox
 from lev_desktop.thai_format import fiscal_year_label, format_date
 from ui.context import AppContext
-from ui.screens import ScreenSpec
 from ui.widgets import status_palette
 
 NEXT_DAYS = 45  # how far ahead "next deadlines" looks
@@ -304,10 +303,3 @@ class HomeScreen(QWidget):
             self.ctx.navigate.emit(*item.target)
         else:
             self.ctx.navigate.emit("calendar", {"date": item.due})
-
-
-def _factory(ctx: AppContext) -> QWidget:
-    return HomeScreen(ctx)
-
-
-SCREEN = ScreenSpec(key="home", title=N_("Home"), icon="SP_DirHomeIcon", factory=_factory)

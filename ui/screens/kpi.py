@@ -39,7 +39,6 @@ from lev_desktop.i18n import N_, _
 from lev_desktop.services import kpi as service
 from lev_desktop.thai_format import format_datetime
 from ui.context import AppContext
-from ui.screens import ScreenSpec
 from ui.screens.kpi_models import (
     KpiFormModel,
     KpiListFilter,
@@ -580,8 +579,11 @@ class KpiFormEditor(QWidget):
         bindings = (
             (QKeySequence.keyBindings(QKeySequence.StandardKey.Undo), self.undo_stack.undo),
             (
-                QKeySequence.keyBindings(QKeySequence.StandardKey.Redo)
-                + [QKeySequence("Ctrl+Y"), QKeySequence("Ctrl+Shift+Z")],
+                [
+                    *QKeySequence.keyBindings(QKeySequence.StandardKey.Redo),
+                    QKeySequence("Ctrl+Y"),
+                    QKeySequence("Ctrl+Shift+Z"),
+                ],
                 self.undo_stack.redo,
             ),
             ([QKeySequence("Ctrl+F")], self.search.setFocus),
@@ -1009,8 +1011,8 @@ class KpiFormEditor(QWidget):
             self.messages.addItem(
                 QListWidgetItem(
                     _(
-                        "This form belongs to {office}: you can read it, comment on it or return it "
-                        "for correction."
+                        "This form belongs to {office}: you can read it, comment on it or return "
+                        "it for correction."
                     ).format(office=data.office_name)
                 )
             )
@@ -1018,8 +1020,8 @@ class KpiFormEditor(QWidget):
             self.messages.addItem(
                 QListWidgetItem(
                     _(
-                        "No product yet. Press “Add product” to record the first one (the target is at "
-                        "least one product per LAO)."
+                        "No product yet. Press “Add product” to record the first one (the target "
+                        "is at least one product per LAO)."
                     )
                 )
             )
@@ -1027,8 +1029,8 @@ class KpiFormEditor(QWidget):
             self.messages.addItem(
                 QListWidgetItem(
                     _(
-                        "Type into the cells; Tab or Enter goes to the next field and every cell is "
-                        "saved at once. Fields marked * are required to mark the form complete."
+                        "Type into the cells; Tab or Enter goes to the next field and every cell "
+                        "is saved at once. Fields marked * are required to mark the form complete."
                     )
                 )
             )
@@ -1054,9 +1056,6 @@ class KpiFormEditor(QWidget):
         if index.isValid():
             self.table.setCurrentIndex(index)
             self.table.setFocus()
-
-    def is_busy(self) -> bool:
-        return self.saving
 
 
 REVIEW_LABELS = {
@@ -1156,8 +1155,3 @@ class KpiScreen(QWidget):
             on_failure=self.editor._failed,
             modal=False,
         )
-
-
-SCREEN = ScreenSpec(
-    key="kpi", title=N_("Indicators"), icon="SP_FileDialogInfoView", factory=KpiScreen
-)

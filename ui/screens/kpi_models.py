@@ -145,7 +145,7 @@ class KpiListFilter(QSortFilterProxyModel):
         self._office = office
         self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
 
-    def filterAcceptsRow(self, source_row: int, source_parent: Index) -> bool:  # noqa: N802
+    def filterAcceptsRow(self, source_row: int, source_parent: Index) -> bool:
         model = self.sourceModel()
         if not isinstance(model, KpiListModel):
             return True
@@ -418,16 +418,11 @@ class KpiFormModel(TableModel):
     def problem_at(self, key: str, code: str) -> str | None:
         return self._problems.get((key, code)) or self._final.get((key, code))
 
-    def product_label(self, key: str) -> str:
-        number = self._keys.index(key) + 1
-        name = self._saved(key, "product") or self.pending.get((key, "product"))
-        return _("Product {n}").format(n=number) + (f": {name}" if name else "")
-
     # -- Qt model API ---------------------------------------------------------------------
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
+    def rowCount(self, parent: Index = QModelIndex()) -> int:
         return 0 if parent.isValid() else len(self._indicators)
 
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
+    def columnCount(self, parent: Index = QModelIndex()) -> int:
         if parent.isValid() or self.data_ is None:
             return 0
         return self.first_value_column + len(self._keys)
@@ -577,7 +572,7 @@ class KpiRowFilter(QSortFilterProxyModel):
     def active(self) -> bool:
         return bool(self._text)
 
-    def filterAcceptsRow(self, source_row: int, source_parent: Index) -> bool:  # noqa: N802
+    def filterAcceptsRow(self, source_row: int, source_parent: Index) -> bool:
         if not self._text:
             return True
         model = self.sourceModel()
@@ -594,7 +589,7 @@ class KpiRowFilter(QSortFilterProxyModel):
 class KpiDelegate(QStyledItemDelegate):
     """A list of choices for choice indicators, a line edit for everything else."""
 
-    def sizeHint(self, option: QStyleOptionViewItem, index: Index) -> QSize:  # noqa: N802
+    def sizeHint(self, option: QStyleOptionViewItem, index: Index) -> QSize:
         # Thai stacks marks above and below the line: give each row air.
         size = super().sizeHint(option, index)
         return QSize(size.width(), size.height() + 6)
@@ -629,7 +624,7 @@ class KpiDelegate(QStyledItemDelegate):
             editor.setAlignment(Qt.AlignmentFlag.AlignRight)
         return editor
 
-    def setEditorData(self, editor: QWidget, index: Index) -> None:  # noqa: N802
+    def setEditorData(self, editor: QWidget, index: Index) -> None:
         text = index.data(Qt.ItemDataRole.EditRole) or ""
         if hasattr(editor, "setDate"):  # BEDateEdit: the model speaks "15/02/2568"
             try:
@@ -680,16 +675,6 @@ class KpiTableView(QTableView):
         self.setWordWrap(True)
         self.setTabKeyNavigation(True)
 
-    def _source(self) -> tuple[KpiFormModel | None, Any]:
-        model = self.model()
-        if isinstance(model, QSortFilterProxyModel) and isinstance(
-            model.sourceModel(), KpiFormModel
-        ):
-            return model.sourceModel(), model
-        if isinstance(model, KpiFormModel):
-            return model, None
-        return None, None
-
     def _editable_cells(self) -> list[QModelIndex]:
         model = self.model()
         if model is None:
@@ -736,7 +721,7 @@ class KpiTableView(QTableView):
             if target.isValid():
                 self.setCurrentIndex(target)
 
-    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
+    def keyPressEvent(self, event: QKeyEvent) -> None:
         if (
             event.matches(QKeySequence.StandardKey.Paste)
             and self.state() != QAbstractItemView.State.EditingState
@@ -810,10 +795,10 @@ class KpiOverviewModel(TableModel):
     def _first(self) -> int:
         return 2 if self._repeated else 1
 
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
+    def rowCount(self, parent: Index = QModelIndex()) -> int:
         return 0 if parent.isValid() or not self._rows else len(self._rows) + 1
 
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
+    def columnCount(self, parent: Index = QModelIndex()) -> int:
         return 0 if parent.isValid() or not self._spec else self._first + len(self._indicators)
 
     def headerData(

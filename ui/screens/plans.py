@@ -34,14 +34,13 @@ from PySide6.QtWidgets import (
 
 from db.models import FormStatus
 from lev_desktop.domain.offices import Level
-from lev_desktop.i18n import N_, _
+from lev_desktop.i18n import _
 from lev_desktop.services import offices as office_service
 from lev_desktop.services import plans as plan_service
 from lev_desktop.services.plans import ItemRow, PlanView
 from lev_desktop.thai_format import format_datetime, thai_digits
 from ui.context import AppContext
 from ui.models.plan_model import PLAN_COLUMNS, PlanItemsModel, budget_display
-from ui.screens import ScreenSpec
 from ui.widgets.audit_dialog import AuditDialog
 from ui.widgets.delegates import LineDelegate, TextDelegate
 from ui.widgets.fit import fit_table
@@ -595,7 +594,7 @@ class PlanEditor(SavingEditor, QWidget):
             owner=self,
         )
 
-    # ---- side panel and history -------------------------------------------------------------------
+    # ---- side panel and history ------------------------------------------------------------
     def _details_toggled(self, shown: bool) -> None:
         if not hasattr(self, "side"):
             return
@@ -605,7 +604,7 @@ class PlanEditor(SavingEditor, QWidget):
 
             window_state.set_flag("plans/details", shown)
 
-    def showEvent(self, event) -> None:  # noqa: N802
+    def showEvent(self, event) -> None:
         super().showEvent(event)
         if self._details_default:
             # first time on this PC: the details beside the table only where there is room
@@ -806,7 +805,7 @@ class PlansScreen(QWidget):
     # columns keep the width (1366×768 at 125 %).
     COMPACT_BELOW = 1050
 
-    def resizeEvent(self, event) -> None:  # noqa: N802
+    def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
         self.offices.set_compact(self.width() < self.COMPACT_BELOW)
 
@@ -819,8 +818,3 @@ class PlansScreen(QWidget):
             self.bar.programme.setCurrentIndex(found)
         else:
             self.offices.select(arg)
-
-
-SCREEN = ScreenSpec(
-    key="plans", title=N_("Action plans"), icon="SP_FileDialogDetailedView", factory=PlansScreen
-)

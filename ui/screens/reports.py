@@ -36,9 +36,9 @@ from PySide6.QtWidgets import (
 
 from exports.reports import KIND_LABELS, KINDS, ReportRequest, default_filename
 from exports.reports.options import SETTING_KEYS, ReportOptions
+from lev_desktop import options as lev_options
 from lev_desktop.i18n import N_, _
 from ui.context import AppContext
-from ui.screens import ScreenSpec
 
 log = logging.getLogger(__name__)
 
@@ -81,8 +81,9 @@ def run_report(
 
     def job(progress):  # worker thread
         if remember:
-            for field, key in SETTING_KEYS.items():
-                store.set_setting(key, getattr(options, field))
+            lev_options.save(
+                store, {key: getattr(options, field) for field, key in SETTING_KEYS.items()}
+            )
         return generate(store, request, target, options=options, progress=progress)
 
     def failed(exc: BaseException) -> None:
@@ -469,6 +470,3 @@ class ReportActions(QToolButton):
             on_done=lambda path: QDesktopServices.openUrl(QUrl.fromLocalFile(str(path))),
             on_error=lambda message: self.setToolTip(message),
         )
-
-
-SCREEN = ScreenSpec("reports", N_("Reports"), "SP_FileIcon", ReportsScreen)

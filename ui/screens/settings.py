@@ -24,9 +24,8 @@ from PySide6.QtWidgets import (
 
 from lev_desktop import APP_NAME, __version__, i18n, options
 from lev_desktop.domain.offices import LaoType, Level
-from lev_desktop.i18n import N_, _
+from lev_desktop.i18n import _
 from ui.context import AppContext
-from ui.screens import ScreenSpec
 from ui.settings.laos import LaoTab
 from ui.settings.letters import LettersTab
 from ui.settings.programmes import ProgrammesTab
@@ -105,7 +104,7 @@ class GeneralTab(QWidget):
         def work(_progress):
             if code:
                 update_office(store, code, name=name, phone=phone)
-            store.set_setting("officer_name", officer)
+            store.set_identity(officer=officer)
             options.save(store, {"language": language})
 
         def done(_result) -> None:
@@ -258,9 +257,9 @@ class AboutTab(QWidget):
         layout.addWidget(title)
         texts = [
             _(
-                "Action plans, activities, indicators, deadlines, Thai reports and data exchange for "
-                "the Local Environment Volunteer (อถล.) programmes of local government offices. "
-                "Works without an internet connection."
+                "Action plans, activities, indicators, deadlines, Thai reports and data exchange "
+                "for the Local Environment Volunteer (อถล.) programmes of local government "
+                "offices. Works without an internet connection."
             ),
             _(
                 "Province, district and subdistrict names and codes: GeoThai, licensed under "
@@ -385,8 +384,3 @@ class SettingsScreen(QWidget):
             self.ctx.data_changed.emit("settings")
 
         self.ctx.runner.run(lambda _p: options.save(store, values), owner=self, on_success=done)
-
-
-SCREEN = ScreenSpec(
-    key="settings", title=N_("Settings"), icon="SP_FileDialogListView", factory=SettingsScreen
-)

@@ -5,7 +5,6 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QMessageBox, QTableView, QWidget
 
-from lev_desktop.i18n import _
 from ui.style import row_height
 from ui.widgets.fit import fit_header, fit_table
 
@@ -57,7 +56,3 @@ def inform(parent: QWidget, title: str, message: str) -> QMessageBox:
     box.setWindowModality(Qt.WindowModality.WindowModal)
     box.show()
     return box
-
-
-def cannot_save_message() -> str:
-    return _("The change could not be saved.")

@@ -3,6 +3,7 @@ template, and editing of the letter's fields."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import html
 from typing import Any
@@ -234,10 +235,8 @@ class LetterFieldsDialog(QDialog):
         for key, label in self.FIELDS:
             value = self.letter.get(key, "")
             if key == "date":
-                try:
+                with contextlib.suppress(ValueError):
                     self.date.setDate(dt.date.fromisoformat(value) if value else None)
-                except ValueError:
-                    pass
                 form.addRow(_(label), self.date)
                 continue
             edit = QLineEdit(str(value))

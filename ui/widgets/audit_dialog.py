@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -97,29 +98,29 @@ def value_text(key: str, value: Any) -> str:
 
 
 class AuditModel(TableModel):
-    HEADERS = [
+    HEADERS = (
         N_("Changed at"),
         N_("Changed by"),
         N_("Change"),
         N_("Field"),
         N_("Before"),
         N_("After"),
-    ]
+    )
 
     def __init__(self, rows: list[AuditRow] | None = None, parent=None):
         super().__init__(parent)
         self.rows: list[AuditRow] = []
         self.set_rows(rows or [])
 
-    def set_rows(self, rows: list[AuditRow]) -> None:
+    def set_rows(self, rows: Sequence[AuditRow]) -> None:
         self.beginResetModel()
         self.rows = [r for r in rows if r.field not in HIDDEN_FIELDS]
         self.endResetModel()
 
-    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
         return 0 if parent.isValid() else len(self.rows)
 
-    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
+    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
         return 0 if parent.isValid() else len(self.HEADERS)
 
     def headerData(

@@ -158,12 +158,12 @@ class BoardTableModel(TableModel):
         return bool(self._rows) and row == len(self._rows)
 
     # Qt model API
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:
         if parent.isValid():
             return 0
         return len(self._rows) + (1 if self._rows else 0)
 
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+    def columnCount(self, parent: _Index = QModelIndex()) -> int:
         if parent.isValid():
             return 0
         return len(self.FIXED) + len(self._metrics)
@@ -305,10 +305,10 @@ class TextTableModel(TableModel):
         self._headers, self._rows = list(headers), [list(r) for r in rows]
         self.endResetModel()
 
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:
         return 0 if parent.isValid() else len(self._rows)
 
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+    def columnCount(self, parent: _Index = QModelIndex()) -> int:
         return 0 if parent.isValid() else len(self._headers)
 
     def headerData(
@@ -488,7 +488,7 @@ class ProgressChart(QWidget):
         if len(groups) > fits:
             keep = max(0, fits - 1)
             groups, hidden = groups[:keep], hidden + len(groups) - keep
-        bars = [(_("All LAOs"), self._whole)] + groups
+        bars = [(_("All LAOs"), self._whole), *groups]
         for number, (label, counts) in enumerate(bars):
             count = sum(counts.values())
             painter.setPen(self.palette().color(QPalette.ColorRole.WindowText))

@@ -173,8 +173,6 @@ class BEDateEdit(QWidget):
         super().__init__(parent)
         self._date: dt.date | None = None
         self.allow_empty = allow_empty
-        self.minimum: dt.date | None = None
-        self.maximum: dt.date | None = None
         self.error: str = ""
         self.line = QLineEdit(self)
         self.line.setPlaceholderText(_("dd/mm/yyyy (BE)"))
@@ -199,7 +197,7 @@ class BEDateEdit(QWidget):
     def date(self) -> dt.date | None:
         return self._date
 
-    def setDate(self, value: dt.date | None) -> None:  # noqa: N802 - Qt naming
+    def setDate(self, value: dt.date | None) -> None:
         if isinstance(value, dt.datetime):
             value = value.date()
         changed = value != self._date
@@ -209,14 +207,11 @@ class BEDateEdit(QWidget):
         if changed:
             self.dateChanged.emit(value)
 
-    def setDateRange(self, minimum: dt.date | None, maximum: dt.date | None) -> None:  # noqa: N802
-        self.minimum, self.maximum = minimum, maximum
-
-    def setReadOnly(self, read_only: bool) -> None:  # noqa: N802
+    def setReadOnly(self, read_only: bool) -> None:
         self.line.setReadOnly(read_only)
         self.button.setEnabled(not read_only)
 
-    def hasError(self) -> bool:  # noqa: N802
+    def hasError(self) -> bool:
         return bool(self.error)
 
     def text(self) -> str:
@@ -244,10 +239,6 @@ class BEDateEdit(QWidget):
     def _validate(self, value: dt.date | None) -> str:
         if value is None and not self.allow_empty:
             return _("Please enter a date")
-        if value is not None and self.minimum and value < self.minimum:
-            return _("The date must not be before {date}").format(date=format_date(self.minimum))
-        if value is not None and self.maximum and value > self.maximum:
-            return _("The date must not be after {date}").format(date=format_date(self.maximum))
         return ""
 
     def _commit_text(self) -> None:
@@ -292,7 +283,7 @@ class BEDateEdit(QWidget):
         self.popup.move(self.mapToGlobal(QPoint(0, self.height())))
         self.popup.show()
 
-    def eventFilter(self, watched, event) -> bool:  # noqa: N802
+    def eventFilter(self, watched, event) -> bool:
         if watched is self.line:
             if event.type() == QEvent.Type.FocusIn:
                 if self._date is not None and not self.error:
@@ -300,11 +291,12 @@ class BEDateEdit(QWidget):
             elif event.type() == QEvent.Type.FocusOut and isinstance(event, QFocusEvent):
                 if not self.error:
                     self._show_text()
-            elif event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent):
-                if (
-                    event.key() == Qt.Key.Key_Down
-                    and event.modifiers() & Qt.KeyboardModifier.AltModifier
-                ):
-                    self.show_popup()
-                    return True
+            elif (
+                event.type() == QEvent.Type.KeyPress
+                and isinstance(event, QKeyEvent)
+                and event.key() == Qt.Key.Key_Down
+                and event.modifiers() & Qt.KeyboardModifier.AltModifier
+            ):
+                self.show_popup()
+                return True
         return super().eventFilter(watched, event)

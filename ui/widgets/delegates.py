@@ -56,7 +56,7 @@ class WrappingDelegate(QStyledItemDelegate):
     and painted with "…" at its foot. This measures at the width the text really gets.
     """
 
-    def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex) -> QSize:  # noqa: N802
+    def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex) -> QSize:
         size = super().sizeHint(option, index)
         text = index.data(Qt.ItemDataRole.DisplayRole)
         view = option.widget
@@ -84,7 +84,7 @@ class WrappingDelegate(QStyledItemDelegate):
 
 
 class _KeyboardDelegate(WrappingDelegate):
-    def eventFilter(self, editor: QObject, event: QEvent) -> bool:  # noqa: N802
+    def eventFilter(self, editor: QObject, event: QEvent) -> bool:
         if event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent):
             key = event.key()
             mods = event.modifiers()
@@ -214,7 +214,7 @@ def typed_date(editor: BEDateEdit) -> dt.date | str | None:
 class DateDelegate(_KeyboardDelegate):
     """BE dates in table cells: shown "15 ก.พ. 2568", edited with the shared BEDateEdit."""
 
-    def displayText(self, value: Any, locale: Any) -> str:  # noqa: N802
+    def displayText(self, value: Any, locale: Any) -> str:
         if isinstance(value, dt.date):
             return format_date(value, "short")
         return super().displayText(value, locale)
@@ -227,7 +227,7 @@ class DateDelegate(_KeyboardDelegate):
         editor.line.installEventFilter(self)  # keys reach the inner line edit
         return editor
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         parent = watched.parent() if isinstance(watched, QLineEdit) else None
         if isinstance(parent, BEDateEdit):
             # The inner line edit: only Tab/Enter/Esc are ours; focus changes inside the

@@ -49,10 +49,10 @@ class FiscalTimeline(QWidget):
     def header_h(self) -> int:
         return QFontMetrics(self.font()).height() * 2 + 12
 
-    def sizeHint(self) -> QSize:  # noqa: N802
+    def sizeHint(self) -> QSize:
         return QSize(900, self.header_h() + max(1, len(self.rows)) * self.ROW_H + 8)
 
-    def minimumSizeHint(self) -> QSize:  # noqa: N802
+    def minimumSizeHint(self) -> QSize:
         return QSize(600, self.sizeHint().height())
 
     def _x(self, day: dt.date, left: float, width: float) -> float:
@@ -60,7 +60,7 @@ class FiscalTimeline(QWidget):
         total = (end - start).days + 1
         return left + width * ((day - start).days / total)
 
-    def paintEvent(self, _event: QPaintEvent) -> None:  # noqa: N802
+    def paintEvent(self, _event: QPaintEvent) -> None:
         painter = QPainter(self)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         painter.fillRect(self.rect(), QColor("#ffffff"))
@@ -142,7 +142,7 @@ class FiscalTimeline(QWidget):
                 return item
         return None
 
-    def mouseMoveEvent(self, event: QMouseEvent) -> None:  # noqa: N802
+    def mouseMoveEvent(self, event: QMouseEvent) -> None:
         item = self.item_at(event.position())
         row = int((event.position().y() - self.header_h()) // self.ROW_H)
         if item is None and event.position().x() < self.LABEL_W and 0 <= row < len(self.rows):
@@ -155,7 +155,7 @@ class FiscalTimeline(QWidget):
             )
         super().mouseMoveEvent(event)
 
-    def mouseReleaseEvent(self, event: QMouseEvent) -> None:  # noqa: N802
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
         item = self.item_at(event.position())
         if item is not None and event.button() == Qt.MouseButton.LeftButton:
             self.item_clicked.emit(item)

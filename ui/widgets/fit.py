@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PySide6.QtCore import QEvent, QObject, QRect, Qt, QTimer
+from PySide6.QtCore import QAbstractItemModel, QEvent, QObject, QRect, Qt, QTimer
 from PySide6.QtGui import QAction, QFontMetrics, QGuiApplication
 from PySide6.QtWidgets import QAbstractItemView, QApplication, QHeaderView, QTableView, QWidget
 
@@ -61,7 +61,7 @@ class HeaderFit(QObject):
         header.geometriesChanged.connect(self.schedule)
         header.installEventFilter(self)
         self._pending = False
-        self._model = None
+        self._model: QAbstractItemModel | None = None
         self._watch_model()
         self.schedule()
 
@@ -150,7 +150,7 @@ class ColumnFit(QObject):
         self.reset_action.triggered.connect(self.reset)
         header.addAction(self.reset_action)
         view.viewport().installEventFilter(self)
-        self._model = None
+        self._model: QAbstractItemModel | None = None
         self._watch_model()
         if key:
             from ui import window_state

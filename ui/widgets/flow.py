@@ -73,7 +73,17 @@ class FlowLayout(QLayout):
 
     # ---- placing -----------------------------------------------------------------------------
     def _visible(self) -> list[QLayoutItem]:
-        return [i for i in self._items if not (i.widget() and i.widget().isHidden())]
+        out = []
+        for item in self._items:
+            widget = item.widget()
+            if widget is None or not widget.isHidden():
+                out.append(item)
+        return out
+
+    @staticmethod
+    def _stretch(item: QLayoutItem) -> int:
+        widget = item.widget()
+        return int(widget.property("flowStretch") or 0) if widget is not None else 0
 
     def _place(self, rect: QRect, *, apply: bool) -> int:
         margins = self.contentsMargins()
@@ -95,9 +105,7 @@ class FlowLayout(QLayout):
             height = max(i.sizeHint().height() for i in items)
             spare = area.width() - sum(i.sizeHint().width() for i in items)
             spare -= self._spacing * (len(items) - 1)
-            stretchy = [
-                i for i in items if i.widget() and (i.widget().property("flowStretch") or 0)
-            ]
+            stretchy = [i for i in items if self._stretch(i)]
             x = area.x()
             for item in items:
                 hint = item.sizeHint()

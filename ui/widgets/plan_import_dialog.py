@@ -3,6 +3,7 @@ is which field, see a preview, then add the rows (one undo step) to the plan."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -43,17 +44,17 @@ class PreviewModel(TableModel):
         self.width = 0
         self.header_row = 0
 
-    def set_rows(self, rows: list[list[str]], header_row: int) -> None:
+    def set_rows(self, rows: Sequence[list[str]], header_row: int = 0) -> None:
         self.beginResetModel()
-        self.rows = rows
+        self.rows = list(rows)
         self.width = max((len(r) for r in rows), default=0)
         self.header_row = header_row
         self.endResetModel()
 
-    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
         return 0 if parent.isValid() else len(self.rows)
 
-    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
+    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
         return 0 if parent.isValid() else self.width
 
     def headerData(

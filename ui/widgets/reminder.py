@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from lev_desktop import options
 from lev_desktop.deadlines import engine
 from lev_desktop.deadlines.engine import Item, State
 from lev_desktop.i18n import _
@@ -96,7 +97,7 @@ def maybe_show_reminder(
 
     def load(_progress):
         days = engine.reminder_days(store)
-        enabled = store.get_setting("reminder.enabled", True) not in (False, "false", "0", 0)
+        enabled = options.get(store, "reminder.enabled")
         return engine.reminders(store, days=days), days, enabled
 
     def loaded(result: tuple[list[Item], int, bool]) -> None:

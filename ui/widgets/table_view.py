@@ -4,7 +4,14 @@ rows grow in height to show wrapped Thai text."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, QSortFilterProxyModel, Qt, QTimer, Signal
+from PySide6.QtCore import (
+    QModelIndex,
+    QPersistentModelIndex,
+    QSortFilterProxyModel,
+    Qt,
+    QTimer,
+    Signal,
+)
 from PySide6.QtGui import QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemDelegate,
@@ -95,7 +102,7 @@ class ExcelTableView(QTableView):
         self.setItemDelegate(WrappingDelegate(self))
         fit_header(self)
 
-    def setModel(self, model) -> None:  # noqa: N802
+    def setModel(self, model) -> None:
         super().setModel(model)
         if model is not None:
             for signal in (
@@ -118,10 +125,14 @@ class ExcelTableView(QTableView):
         self._fit_pending = False
         self.resizeRowsToContents()
 
-    def currentChanged(self, current: QModelIndex, previous: QModelIndex) -> None:  # noqa: N802
+    def currentChanged(
+        self,
+        current: QModelIndex | QPersistentModelIndex,
+        previous: QModelIndex | QPersistentModelIndex,
+    ) -> None:
         super().currentChanged(current, previous)
         model = self.source_model()
-        index = self.to_source(current)
+        index = self.to_source(self.model().index(current.row(), current.column()))
         if model is None or not index.isValid() or not model.invalid:
             return
         row = model.rows[index.row()]
@@ -165,7 +176,7 @@ class ExcelTableView(QTableView):
         finally:
             self.replace_on_edit = False
 
-    def closeEditor(self, editor: QWidget, hint: QAbstractItemDelegate.EndEditHint) -> None:  # noqa: N802
+    def closeEditor(self, editor: QWidget, hint: QAbstractItemDelegate.EndEditHint) -> None:
         super().closeEditor(
             editor, QAbstractItemDelegate.EndEditHint.NoHint if hint == ENTER_HINT else hint
         )
@@ -177,7 +188,7 @@ class ExcelTableView(QTableView):
         if current.isValid() and current.row() + 1 < self.model().rowCount():
             self.setCurrentIndex(self.model().index(current.row() + 1, current.column()))
 
-    def keyPressEvent(self, event) -> None:  # noqa: N802
+    def keyPressEvent(self, event) -> None:
         if event.matches(QKeySequence.StandardKey.Paste):
             self.paste()
             return
