@@ -25,6 +25,7 @@ from PySide6.QtGui import (
     QPalette,
 )
 from PySide6.QtWidgets import (
+    QApplication,
     QComboBox,
     QHBoxLayout,
     QLabel,
@@ -44,9 +45,10 @@ from lev_desktop import APP_NAME, options
 from lev_desktop.i18n import _
 from lev_desktop.paths import log_dir, resources_dir
 from lev_desktop.thai_format import fiscal_year as fiscal_year_of
-from ui import window_state
+from ui import digits, window_state
 from ui.context import AppContext
 from ui.screens import SCREENS, Screen, screen
+from ui.widgets import date_edit
 
 if TYPE_CHECKING:
     from ui.screens import ScreenFactory
@@ -401,7 +403,7 @@ class MainWindow(QMainWindow):
         self.year_combo.blockSignals(True)
         self.year_combo.clear()
         for year in sorted(years, reverse=True):
-            self.year_combo.addItem(_("Fiscal year {year}").format(year=year), year)
+            self.year_combo.addItem(digits.shown(_("Fiscal year {year}").format(year=year)), year)
         self.year_combo.setCurrentIndex(self.year_combo.findData(self.ctx.fiscal_year))
         self.year_combo.blockSignals(False)
 
@@ -420,9 +422,28 @@ class MainWindow(QMainWindow):
         from lev_desktop.services.offices import this_office
 
         store = self.ctx.store
-        self.ctx.runner.run(lambda _p: this_office(store), on_success=self._show_office, owner=self)
+        self.ctx.runner.run(
+            lambda _p: (
+                this_office(store),
+                options.get(store, "ui.thai_digits"),
+                options.get(store, "calendar.week_start"),
+            ),
+            on_success=self._show_office,
+            owner=self,
+        )
 
-    def _show_office(self, office) -> None:
+    def apply_digits(self, thai: bool) -> None:
+        """The interface's digits (option ui.thai_digits): labels made here, and a repaint."""
+        if digits.set_thai(thai):
+            self._sync_year_combo()
+            self._refresh(self.stack.currentWidget())
+            for widget in QApplication.allWidgets():
+                widget.update()
+
+    def _show_office(self, result) -> None:
+        office, thai, week_start = result
+        self.apply_digits(bool(thai))
+        date_edit.set_week_start(week_start == "mon")
         if office is None:
             self.office_label.setText(_("Office: not set up"))
             return

@@ -106,6 +106,17 @@ def save_splitters(root: QWidget, prefix: str) -> None:
     store.sync()
 
 
+def value(key: str) -> str | None:
+    found = settings().value(f"values/{key}")
+    return None if found is None else str(found)
+
+
+def set_value(key: str, text: str) -> None:
+    store = settings()
+    store.setValue(f"values/{key}", text)
+    store.sync()
+
+
 def flag(key: str) -> bool | None:
     """A remembered yes/no choice (None: never chosen)."""
     value = settings().value(f"flags/{key}")

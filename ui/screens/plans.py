@@ -38,7 +38,8 @@ from lev_desktop.i18n import _
 from lev_desktop.services import offices as office_service
 from lev_desktop.services import plans as plan_service
 from lev_desktop.services.plans import ItemRow, PlanView
-from lev_desktop.thai_format import format_datetime, thai_digits
+from lev_desktop.thai_format import format_datetime
+from ui import digits
 from ui.context import AppContext
 from ui.models.plan_model import PLAN_COLUMNS, PlanItemsModel, budget_display
 from ui.widgets.audit_dialog import AuditDialog
@@ -139,7 +140,7 @@ class ProgrammeBar(QWidget):
         self.programme.blockSignals(True)
         self.programme.clear()
         for pid, name in programmes:
-            self.programme.addItem(name, pid)
+            self.programme.addItem(digits.shown(name), pid)
         if select:
             found = self.programme.findData(select)
             if found >= 0:
@@ -151,7 +152,7 @@ class ProgrammeBar(QWidget):
         return self.programme.currentData()
 
     def set_year(self, fiscal_year: int) -> None:
-        self.year.setText(_("Fiscal year {year}").format(year=fiscal_year))
+        self.year.setText(digits.shown(_("Fiscal year {year}").format(year=fiscal_year)))
 
 
 def load_programmes(ctx: AppContext) -> list[tuple[str, str]]:
@@ -434,7 +435,7 @@ class PlanEditor(SavingEditor, QWidget):
         self._update_side()
 
     def _after_rows(self) -> None:
-        year = thai_digits(str(self.fiscal_year))
+        year = digits.shown(str(self.fiscal_year))
         if self.view is not None and not self.view.editable:
             self.empty_text.setText(
                 _("This office has no action plan for fiscal year {year} yet.").format(year=year)

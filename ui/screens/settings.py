@@ -29,6 +29,7 @@ from ui.context import AppContext
 from ui.settings.laos import LaoTab
 from ui.settings.letters import LettersTab
 from ui.settings.programmes import ProgrammesTab
+from ui.widgets import date_edit
 
 
 def _saved_label() -> QLabel:
@@ -67,6 +68,15 @@ class GeneralTab(QWidget):
         note = QLabel(_("A new language is used from the next start of the program."))
         note.setObjectName("hint")
         form.addRow("", note)
+        self.thai_digits = QCheckBox(_("Show Thai digits (๐ ๑ ๒ … ๙) on screen"))
+        self.thai_digits.setToolTip(
+            _(
+                "For the whole program: dates, amounts, years and programme names. Printed "
+                "documents have their own setting under Printing. Either kind of digit can be "
+                "typed."
+            )
+        )
+        form.addRow(_("Digits"), self.thai_digits)
         buttons = QHBoxLayout()
         self.save_button = QPushButton(_("Save"))
         buttons.addWidget(self.save_button)
@@ -86,6 +96,7 @@ class GeneralTab(QWidget):
             self.phone.setText(office.phone or "")
         self.officer.setText(self.screen.ctx.store.officer)
         self.language.setCurrentIndex(max(self.language.findData(values["language"]), 0))
+        self.thai_digits.setChecked(bool(values["ui.thai_digits"]))
 
     def save(self) -> None:
         from lev_desktop.services.offices import update_office
@@ -97,6 +108,7 @@ class GeneralTab(QWidget):
         phone = self.phone.text().strip()
         officer = " ".join(self.officer.text().split())
         language = self.language.currentData()
+        thai = self.thai_digits.isChecked()
         if not name:
             self.saved.setText(_("Please enter the office name."))
             return
@@ -105,10 +117,14 @@ class GeneralTab(QWidget):
             if code:
                 update_office(store, code, name=name, phone=phone)
             store.set_identity(officer=officer)
-            options.save(store, {"language": language})
+            options.save(store, {"language": language, "ui.thai_digits": thai})
 
         def done(_result) -> None:
             self.saved.setText(_("Saved."))
+            self.screen.values.update({"language": language, "ui.thai_digits": thai})
+            window = self.window()
+            if hasattr(window, "apply_digits"):
+                window.apply_digits(thai)
             ctx.office_changed.emit()
             ctx.data_changed.emit("offices")
 
@@ -209,13 +225,17 @@ class CalendarTab(QWidget):
         outer.addLayout(form)
         outer.addStretch(1)
         self.week_start = QComboBox()
-        self.week_start.addItem(_("Monday"), "mon")
         self.week_start.addItem(_("Sunday"), "sun")
+        self.week_start.addItem(_("Monday"), "mon")
         form.addRow(_("Weeks start on"), self.week_start)
         self.reminder_days = QSpinBox()
         self.reminder_days.setRange(1, 60)
         self.reminder_days.setSuffix(" " + _("days"))
         form.addRow(_("Count a deadline as due soon"), self.reminder_days)
+        self.reminder_enabled = QCheckBox(
+            _("At start, list what is overdue or due soon (only when there is something)")
+        )
+        form.addRow(self.reminder_enabled)
         hint = QLabel(
             _(
                 "Deadlines this many days ahead or fewer show in amber on the home page and "
@@ -240,11 +260,13 @@ class CalendarTab(QWidget):
             max(self.week_start.findData(values["calendar.week_start"]), 0)
         )
         self.reminder_days.setValue(int(values["reminder.days"]))
+        self.reminder_enabled.setChecked(bool(values["reminder.enabled"]))
 
     def values(self) -> dict:
         return {
             "calendar.week_start": self.week_start.currentData(),
             "reminder.days": self.reminder_days.value(),
+            "reminder.enabled": self.reminder_enabled.isChecked(),
         }
 
 
@@ -380,6 +402,8 @@ class SettingsScreen(QWidget):
 
         def done(_result) -> None:
             self.values.update(values)
+            if "calendar.week_start" in values:
+                date_edit.set_week_start(values["calendar.week_start"] == "mon")
             saved_label.setText(_("Saved."))
             self.ctx.data_changed.emit("settings")
 

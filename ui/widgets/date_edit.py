@@ -38,16 +38,24 @@ from lev_desktop.thai_format import (
     read_date,
 )
 
+# The first day of the week in every date popup: the calendar's setting (calendar.week_start),
+# set by the main window from the options; Sunday until then (the option's default).
+_week_starts_monday = [False]
+
+
+def set_week_start(monday: bool) -> None:
+    _week_starts_monday[0] = bool(monday)
+
 
 class MonthPopup(QFrame):
     """A month grid with BE year, Thai month and weekday names; emits the picked date."""
 
     picked = Signal(object)
 
-    def __init__(self, parent: QWidget | None = None, *, week_starts_monday: bool = True):
+    def __init__(self, parent: QWidget | None = None, *, week_starts_monday: bool | None = None):
         super().__init__(parent, Qt.WindowType.Popup)
         self.setFrameShape(QFrame.Shape.StyledPanel)
-        self.week_starts_monday = week_starts_monday
+        self._week_starts_monday = week_starts_monday
         self.selected: dt.date | None = None
         self.year, self.month = dt.date.today().year, dt.date.today().month
         layout = QVBoxLayout(self)
@@ -86,6 +94,12 @@ class MonthPopup(QFrame):
         button.setAutoRaise(True)
         button.clicked.connect(slot)
         return button
+
+    @property
+    def week_starts_monday(self) -> bool:
+        if self._week_starts_monday is None:
+            return _week_starts_monday[0]
+        return self._week_starts_monday
 
     def show_month(self, year: int, month: int, selected: dt.date | None) -> None:
         self.year, self.month, self.selected = year, month, selected
@@ -168,7 +182,7 @@ class BEDateEdit(QWidget):
         parent: QWidget | None = None,
         *,
         allow_empty: bool = True,
-        week_starts_monday: bool = True,
+        week_starts_monday: bool | None = None,
     ):
         super().__init__(parent)
         self._date: dt.date | None = None

@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 )
 
 from lev_desktop.thai_format import format_date
+from ui import digits
 from ui.widgets.date_edit import BEDateEdit
 
 # Closing an editor with this hint means "Enter": the view moves down a row.
@@ -49,12 +50,15 @@ def _replacing(editor: QWidget) -> bool:
 
 
 class WrappingDelegate(QStyledItemDelegate):
-    """Cells whose height is what their wrapped text needs.
+    """Cells whose height is what their wrapped text needs, in the interface's digits.
 
     Qt's own size hint wraps the text at the column's width, but the cell paints it inside the
     stylesheet's padding and the text margins, so a long Thai cell was measured a line short
     and painted with "…" at its foot. This measures at the width the text really gets.
     """
+
+    def displayText(self, value: Any, locale: Any) -> str:
+        return digits.shown(super().displayText(value, locale))
 
     def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex) -> QSize:
         size = super().sizeHint(option, index)
@@ -216,7 +220,7 @@ class DateDelegate(_KeyboardDelegate):
 
     def displayText(self, value: Any, locale: Any) -> str:
         if isinstance(value, dt.date):
-            return format_date(value, "short")
+            return digits.shown(format_date(value, "short"))
         return super().displayText(value, locale)
 
     def createEditor(

@@ -21,7 +21,14 @@ from collections.abc import Sequence
 
 from PySide6.QtCore import QAbstractItemModel, QEvent, QObject, QRect, Qt, QTimer
 from PySide6.QtGui import QAction, QFontMetrics, QGuiApplication
-from PySide6.QtWidgets import QAbstractItemView, QApplication, QHeaderView, QTableView, QWidget
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QApplication,
+    QHeaderView,
+    QStyledItemDelegate,
+    QTableView,
+    QWidget,
+)
 
 from lev_desktop.i18n import _
 
@@ -283,6 +290,12 @@ def share(available: int, preferred: dict[int, int], low: dict[int, int]) -> dic
 
 
 def fit_header(view: QAbstractItemView) -> HeaderFit | None:
+    """A wrapped, font-tall header; and, where the table has Qt's plain delegate, the app's
+    (cells measured at the width their text gets, in the interface's digits)."""
+    from ui.widgets.delegates import WrappingDelegate
+
+    if type(view.itemDelegate()) is QStyledItemDelegate:
+        view.setItemDelegate(WrappingDelegate(view))
     header = getattr(view, "horizontalHeader", lambda: None)()
     if header is None:
         return None

@@ -1,18 +1,24 @@
 """The start-up reminder: what is overdue or due within ``reminder.days`` (default 7).
 
 The main window calls ``maybe_show_reminder(ctx, parent)`` once after start. It reads on the
-worker, sets the badges of the calendar and the home screen, and shows a short dialog when
-something needs attention (unless the setting ``reminder.enabled`` is false).
+worker and sets the badges of the calendar and the home screen. The dialog shows only when
+something is overdue or due soon, not again the same day for the same deadlines (a clerk who
+opens the program five times a day saw it five times), and never when it is turned off
+(option ``reminder.enabled``: its own check box, or Settings › Calendar).
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import hashlib
 from collections.abc import Callable
 
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QCheckBox,
     QDialog,
     QDialogButtonBox,
+    QHBoxLayout,
     QHeaderView,
     QLabel,
     QPushButton,
@@ -64,13 +70,24 @@ class ReminderDialog(QDialog):
         table.doubleClicked.connect(self.open_index)
         layout.addWidget(table, 1)
         self.table = table
+        self.turn_off = QCheckBox(_("Do not show this list at start (Settings › Calendar)"))
+        self.turn_off.toggled.connect(self._turned_off)
         buttons = QDialogButtonBox()
         self.calendar_button = QPushButton(_("Open the calendar"))
         buttons.addButton(self.calendar_button, QDialogButtonBox.ButtonRole.AcceptRole)
         buttons.addButton(QPushButton(_("Close")), QDialogButtonBox.ButtonRole.RejectRole)
         self.calendar_button.clicked.connect(self.open_calendar)
         buttons.rejected.connect(self.reject)
-        layout.addWidget(buttons)
+        bottom = QHBoxLayout()
+        bottom.addWidget(self.turn_off, 1)
+        bottom.addWidget(buttons)
+        layout.addLayout(bottom)
+
+    def _turned_off(self, off: bool) -> None:
+        store = self.ctx.store
+        self.ctx.runner.run(
+            lambda _p: options.save(store, {"reminder.enabled": not off}), owner=self
+        )
 
     def open_calendar(self) -> None:
         self.ctx.navigate.emit("calendar", None)
@@ -105,7 +122,7 @@ def maybe_show_reminder(
         ctx.badge_changed.emit("calendar", len(items))
         ctx.badge_changed.emit("home", len(items))
         dialog = None
-        if items and enabled:
+        if items and enabled and not shown_today(items):
             dialog = ReminderDialog(ctx, items, days, parent)
             dialog.setModal(False)
             dialog.show()
@@ -113,3 +130,16 @@ def maybe_show_reminder(
             on_shown(dialog)
 
     ctx.runner.run(load, on_success=loaded, owner=parent)
+
+
+def shown_today(items: list[Item], today: dt.date | None = None) -> bool:
+    """True when these very deadlines were listed today already; remembers them otherwise."""
+    from ui import window_state
+
+    today = today or engine.today()
+    keys = sorted(f"{i.obligation.programme_code}/{i.obligation.code}/{i.due}" for i in items)
+    mark = f"{today.isoformat()}|" + hashlib.sha256("\n".join(keys).encode()).hexdigest()[:16]
+    if window_state.value("reminder/shown") == mark:
+        return True
+    window_state.set_value("reminder/shown", mark)
+    return False
