@@ -1,10 +1,13 @@
 """Screenshots of every screen, offscreen, with the demo data: ``python3 dev.py screenshots``.
 
     python3 dev.py screenshots --size 1366x768 --out DIR [--scale 1.25] [--office lao|district]
+                               [--width 900]
 
 One PNG per navigation screen and per tab of the tabbed screens, for an LAO and for the demo
-district, plus the setup wizard's pages. The window is given what a maximised window gets on a
-screen of that size with a 40-pixel taskbar (at 125 % scaling a 1366×768 laptop leaves about
+district, then the states a clerk reaches from them (a KPI form, all LAOs side by side, an
+import preview, a plan with a cell in red), plus the setup wizard's pages. ``--width`` scales
+the pictures down (the user manual's are 900 pixels wide). The window is given what a
+maximised window gets on a screen of that size with a 40-pixel taskbar (at 125 % scaling a 1366×768 laptop leaves about
 1093×582 logical pixels). The user manual's pictures (``resources/help``) come from here, so
 they show the real screens of this version.
 
@@ -76,13 +79,77 @@ def shots_of_window(window, ctx, app, prefix: str) -> Iterator[tuple[str, object
             yield f"{stem}-{_slug(name) or index + 1}", window
 
 
+SCALE_TO: list[int] = [0]  # --width: 0 keeps the size
+SENT: list[Path] = []  # the LAO's package to the district, for the district's import
+
+
 def _save(widget, path: Path) -> Path:
-    widget.grab().save(str(path))
+    from PySide6.QtCore import Qt
+
+    picture = widget.grab()
+    if SCALE_TO[0] and picture.width() > SCALE_TO[0]:
+        picture = picture.scaledToWidth(SCALE_TO[0], Qt.TransformationMode.SmoothTransformation)
+    picture.save(str(path))
     return path
 
 
+def wait_for(ctx, app, condition, timeout: float = 20.0) -> bool:
+    deadline = time.monotonic() + timeout
+    while not condition() and time.monotonic() < deadline:
+        app.processEvents()
+        time.sleep(0.02)
+    settle(ctx, app)
+    return bool(condition())
+
+
+def shoot_states(window, ctx, app, out: Path, kind: str, package: Path | None) -> list[Path]:
+    """The states a clerk reaches from the screens (for the manual)."""
+    written: list[Path] = []
+    prefix = f"{kind}-"
+    kpi = window.page("kpi")
+    window.show_screen("kpi")
+    if wait_for(ctx, app, lambda: kpi.list_page.loaded and kpi.list_page.model.rowCount() > 0):
+        row = kpi.list_page.model.row_at(0)
+        kpi.open_form(row.office_code, row.programme_id, row.form_code, row.period)
+        if wait_for(ctx, app, lambda: kpi.editor.loaded):
+            written.append(_save(window, out / f"{prefix}04-kpi-form.png"))
+        if not kpi.list_page.is_lao:
+            kpi.show_list()
+            wait_for(ctx, app, lambda: kpi.list_page.loaded)
+            kpi.list_page._overview()
+            if wait_for(ctx, app, lambda: kpi.overview.loaded):
+                written.append(_save(window, out / f"{prefix}04-kpi-overview.png"))
+        kpi.show_list()
+    if package is not None:
+        window.show_screen("exchange")
+        exchange = window.page("exchange")
+        exchange.tabs.setCurrentIndex(exchange.tab_of(exchange.import_tab))
+        exchange.import_tab.add_files([str(package)])
+        if wait_for(ctx, app, lambda: exchange.import_tab.plan is not None):
+            written.append(_save(window, out / f"{prefix}07-exchange-import-preview.png"))
+    if kind == "lao":
+        # a value that cannot be saved: the red cell and its reason
+        window.show_screen("plans")
+        settle(ctx, app)
+        editor = window.page("plans").editor
+        if editor.model.rowCount():
+            column = editor.model.column_of("budget")
+            editor.model.setData(editor.model.index(0, column), "-500")
+            editor.table.setCurrentIndex(editor.proxy.mapFromSource(editor.model.index(0, column)))
+            settle(ctx, app)
+            written.append(_save(window, out / f"{prefix}02-plans-red-cell.png"))
+            editor.undo_stack.undo()
+            settle(ctx, app)
+    return written
+
+
 def shoot_office(
-    out: Path, kind: str, size: tuple[int, int], app, extra: Callable | None = None
+    out: Path,
+    kind: str,
+    size: tuple[int, int],
+    app,
+    extra: Callable | None = None,
+    package: Path | None = None,
 ) -> list[Path]:
     """Every screen of a demo database of ``kind`` ("district" or "lao")."""
     from db.store import Store
@@ -121,8 +188,13 @@ def shoot_office(
     try:
         for stem, widget in shots_of_window(window, ctx, app, f"{kind}-"):
             written.append(_save(widget, out / f"{stem}.png"))
+        written.extend(shoot_states(window, ctx, app, out, kind, package))
         if extra is not None:
             written.extend(extra(window, ctx, app, out, kind))
+        if kind == "lao":  # what the LAO sends: the district's import preview shows it
+            from lev_desktop.exchange.exporter import export_package
+
+            SENT.append(export_package(store, "D4801", folder / "to-district.levpkg").path)
     finally:
         window.close()
         ctx.runner.wait()
@@ -174,6 +246,7 @@ def main(argv: list[str] | None = None) -> int:
         "--office", choices=("lao", "district", "both"), default="both", help="which demo office"
     )
     parser.add_argument("--no-wizard", action="store_true", help="skip the setup wizard")
+    parser.add_argument("--width", type=int, default=0, help="scale the pictures to this width")
     args = parser.parse_args(argv)
     width, height = (int(v) for v in args.size.lower().split("x"))
     out = Path(args.out)
@@ -189,10 +262,11 @@ def main(argv: list[str] | None = None) -> int:
     i18n.install("th")
     app = make_application([sys.argv[0]])
     size = window_size(width, height, args.scale)
+    SCALE_TO[0] = args.width
     written: list[Path] = []
     kinds = ("lao", "district") if args.office == "both" else (args.office,)
     for kind in kinds:
-        written.extend(shoot_office(out, kind, size, app))
+        written.extend(shoot_office(out, kind, size, app, package=SENT[0] if SENT else None))
     if not args.no_wizard:
         written.extend(shoot_wizard(out, app))
     for path in written:

@@ -189,6 +189,41 @@ def narrow_columns(view: QTableView, rows: int = 25) -> list[str]:
     return out
 
 
+# Lists of many rows keep one or two fixed lines per row by design (a province has thousands):
+# their full text is in the tooltip. Every other table grows its rows to show its text.
+FIXED_ROWS = {"KpiListModel", "OfficeStatusModel", "BoardTableModel", "MonthModel"}
+
+
+def cut_cells(view: QTableView, rows: int = 25) -> list[str]:
+    """Cells whose wrapped text needs more height than their row has (cut at the foot)."""
+    from PySide6.QtWidgets import QStyleOptionViewItem
+
+    model = view.model()
+    out = []
+    for row in range(min(rows, model.rowCount())):
+        if view.isRowHidden(row):
+            continue
+        for column in range(model.columnCount()):
+            if view.isColumnHidden(column) or view.columnSpan(row, column) > 1:
+                continue
+            index = model.index(row, column)
+            text = index.data()
+            if not isinstance(text, str) or not text.strip():
+                continue
+            option = QStyleOptionViewItem()
+            option.initFrom(view)
+            option.font = view.font()
+            option.fontMetrics = view.fontMetrics()
+            option.rect = view.visualRect(index)
+            option.widget = view
+            needed = view.itemDelegateForIndex(index).sizeHint(option, index).height()
+            if needed > view.rowHeight(row) + 1:
+                title = model.headerData(column, Qt.Orientation.Horizontal)
+                out.append(f"{title!r} row {row + 1}: {view.rowHeight(row)} px < {needed} px")
+                break
+    return out
+
+
 def _check_tables(page, where: str) -> list[str]:
     problems = []
     for view in page.findChildren(QTableView):
@@ -197,6 +232,8 @@ def _check_tables(page, where: str) -> list[str]:
         name = f"{where}/{_model_name(view)}"
         problems += [f"{name}: header {h}" for h in clipped_headers(view)]
         problems += [f"{name}: column {c}" for c in narrow_columns(view)]
+        if view.wordWrap() and _model_name(view) not in FIXED_ROWS:
+            problems += [f"{name}: cell {c}" for c in cut_cells(view)]
         if _model_name(view) not in WIDE_BY_NATURE:
             bar = view.horizontalScrollBar()
             if bar.maximum() > 0:

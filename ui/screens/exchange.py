@@ -40,7 +40,7 @@ from lev_desktop.thai_format import format_datetime, format_number
 from ui.context import AppContext
 from ui.models.table import LEFT, RIGHT, Column, TableModel
 from ui.widgets.board import ConsolidationBoard
-from ui.widgets.fit import fit_header, fit_table
+from ui.widgets.fit import fit_header, fit_rows, fit_table
 from ui.widgets.status_palette import fg
 
 # from the one status palette: done green, due-soon amber, overdue red, draft grey
@@ -112,6 +112,7 @@ def _table(model: QAbstractTableModel) -> QTableView:
     header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
     fit_header(view)
     _fit(view)  # fits the empty table too; refitted when rows arrive
+    fit_rows(view)  # a long reason wraps and its row grows: readable, not cut
     return view
 
 

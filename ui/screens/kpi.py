@@ -47,7 +47,7 @@ from ui.screens.kpi_models import (
     KpiRowFilter,
     KpiTableView,
 )
-from ui.widgets.fit import fit_header
+from ui.widgets.fit import fit_header, fit_rows
 from ui.widgets.flow import FlowLayout
 from ui.widgets.status import status_style
 
@@ -377,6 +377,7 @@ class KpiOverviewPage(QWidget):
             # Long Thai indicator names wrap in the header, which is as tall as the longest
             # needs (ui.widgets.fit: from the font's metrics, marks included).
             self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().lineSpacing() + 14)
+            fit_rows(self.table)  # a wrapped choice or name: its row grows (up to 500 LAOs)
             self.loaded = True
             self.table.setFocus()
 

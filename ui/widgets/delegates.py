@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
     QStyle,
     QStyledItemDelegate,
     QStyleOptionViewItem,
+    QTableView,
     QWidget,
 )
 
@@ -151,22 +152,37 @@ class TextDelegate(_KeyboardDelegate):
     def updateEditorGeometry(
         self, editor: QWidget, option: QStyleOptionViewItem, index: QModelIndex
     ) -> None:
+        # The editor covers its cell exactly, never more: the row grows with the text instead
+        # (_grow). An editor taller than its row covered the next row while typing and, when
+        # it shrank or closed, left bits of its glyphs there (a stray tone mark) that the
+        # table did not repaint.
         editor.setGeometry(option.rect)
-        editor.setProperty("cellHeight", option.rect.height())
+        editor.setProperty("row", index.row())
         _grow(editor)
         QTimer.singleShot(0, editor, lambda: _grow(editor))  # once the text is laid out
 
 
+def _table_of(editor: QWidget) -> QTableView | None:
+    viewport = editor.parentWidget()
+    view = viewport.parentWidget() if viewport is not None else None
+    return view if isinstance(view, QTableView) else None
+
+
 def _grow(editor: QWidget) -> None:
-    """The text editor grows downwards with its text (the row itself grows after commit)."""
+    """The row grows with the text being typed, so that the editor shows all of it inside its
+    own cell (the row is measured again when the edit is committed)."""
     if not isinstance(editor, QPlainTextEdit):
         return
-    base = editor.property("cellHeight") or editor.height()
     lines = max(1, int(editor.document().size().height()))
     needed = (
         lines * editor.fontMetrics().lineSpacing() + 2 * int(editor.document().documentMargin()) + 4
     )
-    editor.resize(editor.width(), max(int(base), needed))
+    view = _table_of(editor)
+    row = editor.property("row")
+    if view is None or row is None:
+        return
+    if view.rowHeight(int(row)) < needed:
+        view.setRowHeight(int(row), needed)  # the view moves the editor with its cell
 
 
 class LineDelegate(_KeyboardDelegate):

@@ -336,3 +336,44 @@ def fit_to_screen(window: QWidget, width: int, height: int) -> None:
     area = screen.availableGeometry()
     # room for the title bar and frame the window manager adds
     window.resize(min(width, area.width() - 24), min(height, area.height() - 48))
+
+
+class RowFit(QObject):
+    """Rows as tall as their wrapped text, measured after each change of rows or column widths
+    (once per burst); a table of more than ``limit`` rows keeps its fixed rows (measuring
+    thousands of rows would freeze the window; their text is in the tooltip)."""
+
+    def __init__(self, view: QTableView, limit: int = 500):
+        super().__init__(view)
+        self.view = view
+        self.limit = limit
+        self._pending = False
+        self._model: QAbstractItemModel | None = None
+        view.horizontalHeader().sectionResized.connect(self.schedule)
+        self._watch_model()
+        self.schedule()
+
+    def _watch_model(self) -> None:
+        model = self.view.model()
+        if model is self._model or model is None:
+            return
+        self._model = model
+        for signal in (model.modelReset, model.layoutChanged, model.rowsInserted):
+            signal.connect(self.schedule)
+
+    def schedule(self, *_args) -> None:
+        if not self._pending:
+            self._pending = True
+            QTimer.singleShot(0, self, self.fit)
+
+    def fit(self) -> None:
+        self._pending = False
+        self._watch_model()
+        model = self.view.model()
+        if model is not None and 0 < model.rowCount() <= self.limit:
+            self.view.resizeRowsToContents()
+
+
+def fit_rows(view: QTableView, limit: int = 500) -> RowFit:
+    existing = view.findChild(RowFit)
+    return existing if existing is not None else RowFit(view, limit)
