@@ -9,6 +9,8 @@ typed and stored keeps its own digits, and typing either kind of digit is always
 
 from __future__ import annotations
 
+import re
+
 from lev_desktop.thai_format import arabic_digits, thai_digits
 
 _thai = [False]
@@ -30,3 +32,14 @@ def shown(text: str) -> str:
     if not text:
         return text
     return thai_digits(text) if _thai[0] else arabic_digits(text)
+
+
+_TAG_OR_ENTITY = re.compile(r"(<[^>]*>|&[#\w]+;)")
+
+
+def shown_html(markup: str) -> str:
+    """Markup with the interface's digits in its text (tags and entities left as they are)."""
+    return "".join(
+        part if _TAG_OR_ENTITY.fullmatch(part) else shown(part)
+        for part in _TAG_OR_ENTITY.split(markup)
+    )

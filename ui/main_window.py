@@ -482,9 +482,21 @@ class MainWindow(QMainWindow):
             go_menu.addAction(action)
 
         help_menu = self.menuBar().addMenu(_("&Help"))
+        manual = QAction(_("User manual"), self)
+        manual.setShortcut(QKeySequence(QKeySequence.StandardKey.HelpContents))  # F1
+        manual.setToolTip(_("The manual's page for this screen"))
+        manual.triggered.connect(self.open_help)
+        help_menu.addAction(manual)
+        self.help_action = manual
         about = QAction(_("About LEV Desktop"), self)
         about.triggered.connect(lambda: self.show_screen("settings", "about"))
         help_menu.addAction(about)
+
+    def open_help(self) -> None:
+        """The user manual at the page of the screen shown (F1)."""
+        from ui import help as manual
+
+        manual.show_help(self, manual.topic_for(self))
 
     # ---- closing ---------------------------------------------------------------------
     def save_state(self) -> None:

@@ -6,10 +6,10 @@
 One PNG per navigation screen and per tab of the tabbed screens, for an LAO and for the demo
 district, then the states a clerk reaches from them (a KPI form, all LAOs side by side, an
 import preview, a plan with a cell in red), plus the setup wizard's pages. ``--width`` scales
-the pictures down (the user manual's are 900 pixels wide). The window is given what a
-maximised window gets on a screen of that size with a 40-pixel taskbar (at 125 % scaling a 1366×768 laptop leaves about
-1093×582 logical pixels). The user manual's pictures (``resources/help``) come from here, so
-they show the real screens of this version.
+the pictures down (the user manual's are 760 pixels wide). The window is given what a
+maximised window gets on a screen of that size with a 40-pixel taskbar (at 125 % scaling a
+1366×768 laptop leaves about 1093×582 logical pixels). The user manual's pictures
+(``resources/help``, ``dev.py help-images``) come from here, so they show this version.
 
 Nothing touches the user's files: the databases and settings live in a temporary folder.
 """

@@ -54,6 +54,7 @@ from lev_desktop.services import offices as office_service
 from lev_desktop.services import plans as plan_service
 from lev_desktop.services.plans import ActivityRow, MonitoringView, PlanView
 from lev_desktop.thai_format import format_date, format_number
+from ui import digits
 from ui.context import AppContext
 from ui.models.activity_model import ACTIVITY_COLUMNS, ActivitiesModel
 from ui.models.plan_model import PlanItemsModel
@@ -518,7 +519,7 @@ class ActivitiesEditor(SavingEditor, QWidget):
             if notes:
                 heading = html.escape(_("Comments from the supervising office"))
                 parts.append(f"<hr><h3>{heading}</h3>{notes}")
-        self.details.setHtml("".join(parts))
+        self.details.setHtml(digits.shown_html("".join(parts)))  # the interface's digits
 
 
 class _AttachCommand(QUndoCommand):

@@ -646,7 +646,7 @@ class PlanEditor(SavingEditor, QWidget):
             heading = _("Comments from the supervising office")
             parts.append(f"<h3>{html.escape(heading)}</h3>")
             parts.append(reviews_html(self.view.reviews))
-        self.side.setHtml("".join(parts))
+        self.side.setHtml(digits.shown_html("".join(parts)))  # the interface's digits
 
     def show_history(self) -> None:
         row = self.current_source_row()
