@@ -1,13 +1,21 @@
 """Cold start of the GUI to the first paint of the main window, in a fresh process each run.
 
-    python bench/startup_shell.py [--runs 7]
+    python bench/startup_shell.py [--runs 7] [--baseline DIR]
 
-Measures, offscreen, from ``Popen`` to the lines ``OPENING_PAINT`` (the small "opening the
-database" window, shown before the database layer is even imported) and ``FIRST_PAINT`` that
-``python -m ui.app --measure-startup`` prints at the main window's first paint:
-(a) the demo database, (b) an office with no records, (c) a bare PySide6 window as reference.
-Every run starts a new interpreter, so Python start-up and imports are included. The CPU
-time of the child is printed too: on a busy machine it is steadier than wall time.
+Measures, offscreen, from ``Popen`` to the lines that ``python -m ui.app --measure-startup``
+prints: ``FIRST_PAINT`` at the main window's first paint (navigation, menus and status bar,
+"opening the database…"; nothing of the database layer is imported yet) and ``SCREEN_READY``
+when the first screen is built and painted (the database open, the home screen's widgets
+shown, its figures still loading on the worker); the process quits then.
+Cases: (a) the demo database, (b) an office with no records, (c) a bare PySide6 window as
+reference. Every run starts a new interpreter, so Python start-up and imports are included.
+The CPU time of the child is printed too: on a busy machine it is steadier than wall time.
+The cases take turns (one run of each, then the next round), so a change in the machine's
+load falls on all of them; ratios to the bare window are computed from the medians of the
+same run. ``--baseline DIR`` adds the demo case of another checkout (e.g. an earlier commit
+unpacked with ``git archive``), started from that folder, for a before/after in one run; a
+checkout older than the SCREEN_READY line reports only its FIRST_PAINT (then the main
+window with its first screen).
 """
 
 from __future__ import annotations
@@ -43,33 +51,35 @@ app.exec()
 """
 
 
-def timed(cmd: list[str], env: dict[str, str]) -> tuple[float, float, float | None]:
+def timed(
+    cmd: list[str], env: dict[str, str], cwd: str | None = None
+) -> tuple[float, float, float | None]:
     """(wall seconds to the main window's first paint, CPU seconds of the whole child process,
-    wall seconds to the first paint of the opening window, when the program has one)."""
+    wall seconds until the first screen is painted, when the program has screens)."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     proc = subprocess.Popen(
-        cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env, text=True
+        cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env, text=True, cwd=cwd
     )
     assert proc.stdout is not None
-    opening = None
+    elapsed = ready = None
     for line in proc.stdout:
-        if line.startswith("OPENING_PAINT"):
-            opening = time.perf_counter() - start
         if line.startswith("FIRST_PAINT"):
             elapsed = time.perf_counter() - start
-            break
-    else:
+        if line.startswith("SCREEN_READY"):
+            ready = time.perf_counter() - start
+    proc.wait(timeout=60)
+    if elapsed is None:
         raise RuntimeError(f"no first paint from {cmd}")
-    proc.wait(timeout=30)
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-    return elapsed, cpu, opening
+    return elapsed, cpu, ready
 
 
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=7)
+    parser.add_argument("--baseline", help="another checkout to measure in the same run")
     args = parser.parse_args()
     python = sys.executable
     with tempfile.TemporaryDirectory() as folder:
@@ -107,26 +117,41 @@ def main() -> int:
             check=True,
             stdout=subprocess.DEVNULL,
         )
-        cases = {
-            "demo database (district, 15 LAOs)": [*app, "--demo"],
-            "office with no records": [*app, "--db", str(empty)],
-            "bare PySide6 window": [python, "-c", BARE],
+        cases: dict[str, tuple[list[str], str | None]] = {
+            "demo database (district, 15 LAOs)": ([*app, "--demo"], None),
+            "office with no records": ([*app, "--db", str(empty)], None),
+            "bare PySide6 window": ([python, "-c", BARE], None),
         }
-        for name, cmd in cases.items():
-            timed(cmd, env)  # warm the file cache once
-            results = [timed(cmd, env) for _ in range(args.runs)]
-            walls = [wall for wall, _cpu, _opening in results]
-            cpus = [cpu for _wall, cpu, _opening in results]
-            openings = [o for _wall, _cpu, o in results if o is not None]
-            extra = (
-                f"; opening window painted, median {statistics.median(openings):.3f} s"
-                if openings
-                else ""
-            )
+        if args.baseline:
+            cases[f"demo database, baseline {args.baseline}"] = ([*app, "--demo"], args.baseline)
+        for cmd, cwd in cases.values():
+            timed(cmd, env, cwd)  # warm the file cache once
+        measured: dict[str, list[tuple[float, float, float | None]]] = {name: [] for name in cases}
+        for _round in range(args.runs):
+            for name, (cmd, cwd) in cases.items():
+                measured[name].append(timed(cmd, env, cwd))
+        medians: dict[str, tuple[float, float, float | None]] = {}
+        for name, results in measured.items():
+            walls = [wall for wall, _cpu, _ready in results]
+            cpus = [cpu for _wall, cpu, _ready in results]
+            readies = [r for _wall, _cpu, r in results if r is not None]
+            ready = statistics.median(readies) if readies else None
+            medians[name] = (statistics.median(walls), statistics.median(cpus), ready)
+            extra = f"; first screen painted, median {ready:.3f} s" if ready is not None else ""
             print(
                 f"{name}: main window first paint median {statistics.median(walls):.3f} s "
                 f"(min {min(walls):.3f}, max {max(walls):.3f}); process CPU median "
                 f"{statistics.median(cpus):.3f} s{extra}; n={len(results)}",
+                flush=True,
+            )
+        bare_wall, bare_cpu, _ = medians["bare PySide6 window"]
+        for name, (wall, cpu, ready) in medians.items():
+            if name == "bare PySide6 window":
+                continue
+            screen = f"first screen {ready / bare_wall:.2f}x; " if ready is not None else ""
+            print(
+                f"{name}: first paint {wall / bare_wall:.2f}x the bare window "
+                f"({screen}process CPU {cpu / bare_cpu:.2f}x)",
                 flush=True,
             )
     return 0

@@ -11,13 +11,15 @@ from typing import TYPE_CHECKING
 from sqlalchemy import inspect, text
 
 if TYPE_CHECKING:
+    from alembic.config import Config
+
     from db.store import Store
 
 log = logging.getLogger(__name__)
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
 
-def alembic_config(store: Store | None = None):
+def alembic_config(store: Store | None = None) -> Config:
     from alembic.config import Config
 
     config = Config()

@@ -15,7 +15,7 @@ import datetime as dt
 import uuid
 from collections.abc import Callable
 from decimal import Decimal
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from sqlalchemy import (
     JSON,
@@ -66,6 +66,9 @@ class Base(DeclarativeBase):
 
 class Synced:
     """Columns every travelling record has."""
+
+    if TYPE_CHECKING:
+        __tablename__: str  # every model that mixes this in has a table
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_uuid)
     owner_office: Mapped[str] = mapped_column(String(32), index=True)

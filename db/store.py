@@ -91,7 +91,7 @@ class Store:
             engine = create_engine(self.url, connect_args={"timeout": 15})
 
         @event.listens_for(engine, "connect")
-        def _pragmas(dbapi_connection, _record):
+        def _pragmas(dbapi_connection: Any, _record: Any) -> None:
             cursor = dbapi_connection.cursor()
             if self.path is not None:
                 cursor.execute("PRAGMA journal_mode=WAL")
@@ -174,6 +174,16 @@ class Store:
         if key in ("office_code", "officer_name"):
             self.reload_identity()
 
+    def set_settings(self, values: dict[str, Any]) -> None:
+        """Writes several settings in one transaction (all or none)."""
+        with self.session() as session:
+            for key, value in values.items():
+                row = session.get(Setting, key)
+                if row is None:
+                    session.add(Setting(key=key, value=value))
+                else:
+                    row.value = value
+
     def settings(self) -> dict[str, Any]:
         with self.read() as session:
             return {row.key: row.value for row in session.scalars(select(Setting))}
@@ -214,7 +224,7 @@ def _changes(obj: Any) -> dict[str, Any]:
 
 
 @event.listens_for(Session, "before_flush")
-def _stamp_and_audit(session: Session, _context, _instances) -> None:
+def _stamp_and_audit(session: Session, _context: Any, _instances: Any) -> None:
     store: Store | None = session.info.get("store")
     importing = session.info.get("importing", False)
     office = (store.office_code if store else None) or ""

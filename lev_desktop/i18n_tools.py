@@ -39,6 +39,11 @@ def extract() -> dict[str, list[tuple[str, int]]]:
     return found
 
 
+def _first(text: str | tuple[str, ...] | list[str]) -> str:
+    """The singular of a plural message, or the message."""
+    return text if isinstance(text, str) else text[0]
+
+
 def translated(language: str = "th") -> dict[str, str]:
     out: dict[str, str] = {}
     folder = LOCALE / language / "LC_MESSAGES"
@@ -47,8 +52,8 @@ def translated(language: str = "th") -> dict[str, str]:
             catalog = read_po(handle, locale=language)
         for message in catalog:
             if message.id and message.string:
-                msgid = message.id[0] if isinstance(message.id, tuple) else message.id
-                text = message.string[0] if isinstance(message.string, tuple) else message.string
+                msgid = _first(message.id)
+                text = _first(message.string)
                 if text:
                     out[msgid] = text
     return out
@@ -65,7 +70,11 @@ def dead(language: str = "th") -> dict[str, list[str]]:
     out: dict[str, list[str]] = {}
     for po in sorted((LOCALE / language / "LC_MESSAGES").glob("*.po")):
         with po.open("rb") as handle:
-            unused = [m.id for m in read_po(handle, locale=language) if m.id and m.id not in used]
+            unused = [
+                _first(m.id)
+                for m in read_po(handle, locale=language)
+                if m.id and _first(m.id) not in used
+            ]
         if unused:
             out[po.stem] = unused
     return out

@@ -10,10 +10,12 @@ is kept by the store itself (``Store.office_code``, ``Store.officer``).
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from db.models import Setting
 from lev_desktop.thai_format import fiscal_year as fiscal_year_of
+
+if TYPE_CHECKING:
+    from db.store import Store
 
 OPTIONS: dict[str, tuple[type, Any]] = {
     "language": (str, "th"),  # "th" | "en"; applied at the next start
@@ -47,30 +49,24 @@ def coerce(key: str, value: Any) -> Any:
         return fallback
 
 
-def get(store, key: str) -> Any:
+def get(store: Store, key: str) -> Any:
     return coerce(key, store.get_setting(key))
 
 
-def fiscal_year(store, today: dt.date | None = None) -> int:
+def fiscal_year(store: Store, today: dt.date | None = None) -> int:
     """The fiscal year the screens, reports and board show: the chosen one, else this one."""
     chosen = get(store, "fiscal_year")
     return chosen if chosen else fiscal_year_of(today or dt.date.today())
 
 
-def load_all(store) -> dict[str, Any]:
+def load_all(store: Store) -> dict[str, Any]:
     stored = store.settings()
     return {key: coerce(key, stored.get(key)) for key in OPTIONS}
 
 
-def save(store, values: dict[str, Any]) -> None:
+def save(store: Store, values: dict[str, Any]) -> None:
     """Saves several options in one transaction (all or none)."""
     for key in values:
         if key not in OPTIONS:
             raise KeyError(key)
-    with store.session() as session:
-        for key, value in values.items():
-            row = session.get(Setting, key)
-            if row is None:
-                session.add(Setting(key=key, value=coerce(key, value)))
-            else:
-                row.value = coerce(key, value)
+    store.set_settings({key: coerce(key, value) for key, value in values.items()})

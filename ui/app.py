@@ -1,9 +1,10 @@
 """Start LEV Desktop: ``python -m ui.app [--db PATH_OR_URL] [--demo] [--lang th|en]``.
 
 Start-up order: logging and the crash dialog first (so that anything after is caught), then
-fonts and translations, then one lock per database (a second window on the same file would
-fight over it), then the database is opened on the worker thread while a small "opening"
-window shows, then either the first-start wizard or the main window.
+fonts and translations, then the main window, shown at once: nothing of the database layer
+is imported before its first paint. Then one lock per database (a second window on the same
+file would fight over it), then the database is opened on the worker thread while the window
+says so, then either the first-start wizard or the first screen.
 """
 
 from __future__ import annotations
@@ -16,13 +17,20 @@ import sys
 import time
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QLockFile, QObject, Qt, QTimer, Signal
-from PySide6.QtWidgets import QApplication, QLabel, QMessageBox, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QApplication, QMessageBox
 
 from lev_desktop import APP_NAME, __version__, i18n, options
 from lev_desktop.i18n import _
 from lev_desktop.paths import data_dir, log_dir
+from ui.main_window import MainWindow
+
+if TYPE_CHECKING:
+    from db.store import Store
+    from ui.context import AppContext
+    from ui.setup_wizard import SetupWizard
 
 log = logging.getLogger("lev_desktop.app")
 
@@ -108,35 +116,8 @@ def acquire_lock(url: str) -> QLockFile | None:
 # ---- the start-up sequence ------------------------------------------------------------------
 
 
-class OpeningWindow(QWidget):
-    """What shows while the database opens (imports, migrations, demo data)."""
-
-    painted = Signal()
-
-    def __init__(self, describe: str = ""):
-        super().__init__()
-        self._painted = False
-        self.setWindowTitle(APP_NAME)
-        layout = QVBoxLayout(self)
-        title = QLabel(_("LEV Desktop"))
-        title.setObjectName("pageTitle")
-        layout.addWidget(title)
-        self.status = QLabel(_("Opening the database…"))
-        layout.addWidget(self.status)
-        self.where = QLabel(describe)
-        self.where.setObjectName("hint")
-        layout.addWidget(self.where)
-        self.resize(460, 140)
-
-    def paintEvent(self, event) -> None:
-        super().paintEvent(event)
-        if not self._painted:
-            self._painted = True
-            QTimer.singleShot(0, self.painted.emit)
-
-
 class Launcher(QObject):
-    """Opens the store off the GUI thread, then shows the wizard or the main window."""
+    """Opens the store off the GUI thread, then shows the wizard or the first screen."""
 
     ready = Signal(object)  # the main window
     failed = Signal(str)
@@ -148,7 +129,7 @@ class Launcher(QObject):
         demo: bool = False,
         language: str | None = None,
         measure: bool = False,
-        opening: OpeningWindow | None = None,
+        window: MainWindow | None = None,
         parent: QObject | None = None,
     ):
         super().__init__(parent)
@@ -159,30 +140,36 @@ class Launcher(QObject):
         self.language = language
         self.measure = measure
         self.runner = Runner(self)
-        self.store = None
-        self.ctx = None
-        self.window = None
-        self.wizard = None
-        self.opening: OpeningWindow | None = opening
+        self.store: Store | None = None
+        self.ctx: AppContext | None = None
+        self.window: MainWindow | None = window
+        self.wizard: SetupWizard | None = None
         wire_runner(self.runner)
+        if window is not None:
+            self._watch_paints(window)
 
-    def start(self, *, show_opening: bool = True) -> None:
+    def start(self) -> None:
         from db.store import Store
 
-        if self.opening is not None:
-            self.opening.where.setText(self._describe())
-        elif show_opening:
-            self.opening = OpeningWindow(self._describe())
-            self.opening.show()
+        if self.window is None:
+            self.window = MainWindow()
+            self._watch_paints(self.window)
+            show_window(self.window, measure=self.measure)
+        self.window.set_waiting(_("Opening the database…") + "\n" + self._describe())
         url = self.url
         self.runner.run(
             lambda _progress: Store(url),
             label=_("Opening the database…"),
             on_success=self._opened,
             on_failure=self._open_failed,
-            owner=self.opening,
+            owner=self.window,
             cancellable=False,
         )
+
+    def _watch_paints(self, window: MainWindow) -> None:
+        if self.measure:
+            window.first_painted.connect(self._report_first_paint)
+            window.screen_ready.connect(self._report_screen_ready)
 
     def _describe(self) -> str:
         from sqlalchemy.engine import make_url
@@ -199,10 +186,15 @@ class Launcher(QObject):
         if message is None:
             log.exception("cannot open the database", exc_info=exc)
             message = _("The database cannot be opened: {error}").format(error=exc)
-        self._close_opening()
+        if self.window is not None:
+            self.window.hide()
         self.failed.emit(message)
 
-    def _opened(self, store) -> None:
+    def _context(self) -> AppContext:
+        assert self.ctx is not None  # made as soon as the store is open (_opened)
+        return self.ctx
+
+    def _opened(self, store: Store) -> None:
         from ui.context import AppContext
 
         self.store = store
@@ -221,8 +213,8 @@ class Launcher(QObject):
         from lev_desktop.services import demo
 
         store = self.store
-        if self.opening is not None:
-            self.opening.status.setText(_("Creating the demo data…"))
+        assert self.window is not None
+        self.window.set_waiting(_("Creating the demo data…"))
 
         def fill(progress):
             return demo.fill(
@@ -241,57 +233,66 @@ class Launcher(QObject):
             label=_("Creating the demo data…"),
             cancellable=False,
             on_success=lambda _name: self._after_demo(),
-            owner=self.opening,
+            owner=self.window,
         )
 
     def _after_demo(self) -> None:
-        self.store.reload_identity()
-        self.ctx.set_fiscal_year(options.fiscal_year(self.store))
+        ctx = self._context()
+        ctx.store.reload_identity()
+        ctx.set_fiscal_year(options.fiscal_year(ctx.store))
         self._show_main()
 
     def _run_wizard(self) -> None:
         from ui.setup_wizard import SetupWizard
 
-        self._close_opening()
-        self.wizard = SetupWizard(self.ctx)
+        if self.window is not None:
+            self.window.hide()
+        self.wizard = SetupWizard(self._context())
         self.wizard.finished.connect(self._wizard_done)
         self.wizard.show()
 
     def _wizard_done(self, result: int) -> None:
-        if result and self.store.office_code:
-            self.ctx.set_fiscal_year(options.fiscal_year(self.store))
+        ctx = self._context()
+        if result and ctx.store.office_code:
+            ctx.set_fiscal_year(options.fiscal_year(ctx.store))
             self._show_main()
         else:
             QApplication.quit()
 
     def _show_main(self) -> None:
-        from ui.main_window import MainWindow
-
-        self.window = MainWindow(self.ctx)
-        if self.measure:
-            self.window.first_painted.connect(self._report_first_paint)
-            self.window.show()
-        else:
-            from ui import window_state
-
-            window_state.show_main(self.window)  # maximised the first time, then as left
-        self._close_opening()
+        if self.window is None:
+            self.window = MainWindow()
+            self._watch_paints(self.window)
+        self.window.attach(self._context())
+        self.window.show()
         if not self.measure:
-            # What is overdue or due soon: badges in the navigation pane and a short dialog.
-            from ui.widgets.reminder import maybe_show_reminder
-
-            maybe_show_reminder(self.ctx, self.window)
+            # What is overdue or due soon: badges in the navigation pane and a short dialog,
+            # once the first screen is on the screen.
+            self.window.screen_ready.connect(self._remind)
         self.ready.emit(self.window)
+
+    def _remind(self) -> None:
+        from ui.widgets.reminder import maybe_show_reminder
+
+        maybe_show_reminder(self._context(), self.window)
 
     def _report_first_paint(self) -> None:
         print(f"FIRST_PAINT {time.perf_counter() - _T0:.3f}", flush=True)
+
+    def _report_screen_ready(self) -> None:
+        print(f"SCREEN_READY {time.perf_counter() - _T0:.3f}", flush=True)
         QTimer.singleShot(0, QApplication.quit)
 
-    def _close_opening(self) -> None:
-        if self.opening is not None:
-            self.opening.close()
-            self.opening.deleteLater()
-            self.opening = None
+
+def show_window(window: MainWindow, *, measure: bool = False) -> None:
+    """Maximised the first time, then as the person left it (ui.window_state); a start-up
+    measurement shows it plainly, as the benchmark's bare window is."""
+    if measure:
+        window.show()
+        return
+    from ui import window_state
+
+    window_state.show_main(window)
 
 
 def wire_runner(runner) -> None:
@@ -316,7 +317,8 @@ def _qt_message_to_log(mode, context, message) -> None:
 def make_application(argv: Sequence[str] | None = None) -> QApplication:
     from ui import style
 
-    app = QApplication.instance() or QApplication(list(argv or sys.argv))
+    existing = QApplication.instance()
+    app = existing if isinstance(existing, QApplication) else QApplication(list(argv or sys.argv))
     app.setApplicationName(APP_NAME)
     app.setApplicationVersion(__version__)
     app.setOrganizationName("LEV")
@@ -339,9 +341,12 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     qInstallMessageHandler(_qt_message_to_log)
     log.info("LEV Desktop %s starting", __version__)
-    # Something is on screen at once; the database layer is imported and opened after.
-    opening = OpeningWindow()
-    state: dict = {"lock": None, "launcher": None, "started": False}
+    # The window is on screen at once; the database layer is imported and opened after.
+    window = MainWindow()
+    state: dict = {"lock": None, "started": False}
+    launcher = Launcher(
+        "", demo=args.demo, language=args.lang, measure=args.measure_startup, window=window
+    )
 
     def fail(message: str) -> None:
         QMessageBox.critical(None, APP_NAME, message)
@@ -351,12 +356,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         if state["started"]:
             return
         state["started"] = True
-        if args.measure_startup:
-            print(f"OPENING_PAINT {time.perf_counter() - _T0:.3f}", flush=True)
         url = database_for(args)
         lock = acquire_lock(url)
         if lock is None:
-            opening.hide()
+            window.hide()
             QMessageBox.information(
                 None,
                 APP_NAME,
@@ -369,21 +372,17 @@ def main(argv: Sequence[str] | None = None) -> int:
             QApplication.exit(1)
             return
         state["lock"] = lock
-        launcher = Launcher(
-            url, demo=args.demo, language=args.lang, measure=args.measure_startup, opening=opening
-        )
+        launcher.url = url
         launcher.failed.connect(fail, Qt.ConnectionType.QueuedConnection)
-        state["launcher"] = launcher
         launcher.start()
 
-    opening.painted.connect(proceed)
+    window.first_painted.connect(proceed)
     QTimer.singleShot(500, proceed)  # a platform that paints late still starts
-    opening.show()
+    show_window(window, measure=args.measure_startup)
     try:
         code = app.exec()
     finally:
-        launcher = state["launcher"]
-        if launcher is not None:
+        if state["started"]:
             launcher.runner.cancel_all()
             launcher.runner.wait()
             if launcher.store is not None:

@@ -1,10 +1,12 @@
 """The main window: navigation pane, work area, status bar.
 
-Screens come from the registry (``ui.screens.SCREENS``) in its order and are built the first
-time they are shown; a screen that fails to import or to build (a program error) gets a page
-saying so while the others work. The window calls a screen's ``refresh()`` when it is shown and
-when the fiscal year or the data change, and ``open_item(arg)`` when someone asks
-``ctx.navigate(key, arg)``.
+The window shows at once, before the database is open (start-up: ``ui.app`` opens it on the
+worker meanwhile and the window says so); ``attach(ctx)`` then fills the status bar and builds
+the first screen. Screens come from the registry (``ui.screens.SCREENS``) in its order and are
+built the first time they are shown; a screen that fails to import or to build (a program
+error) gets a page saying so while the others work. The window calls a screen's ``refresh()``
+when it is shown and when the fiscal year or the data change, and ``open_item(arg)`` when
+someone asks ``ctx.navigate(key, arg)``.
 """
 
 from __future__ import annotations
@@ -13,7 +15,18 @@ import logging
 import traceback
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QModelIndex, QObject, QRect, QSize, Qt, QTimer, QUrl, Signal
+from PySide6.QtCore import (
+    QEvent,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    QRect,
+    QSize,
+    Qt,
+    QTimer,
+    QUrl,
+    Signal,
+)
 from PySide6.QtGui import (
     QAction,
     QColor,
@@ -25,6 +38,7 @@ from PySide6.QtGui import (
     QPalette,
 )
 from PySide6.QtWidgets import (
+    QAbstractScrollArea,
     QApplication,
     QComboBox,
     QHBoxLayout,
@@ -46,11 +60,13 @@ from lev_desktop.i18n import _
 from lev_desktop.paths import log_dir, resources_dir
 from lev_desktop.thai_format import fiscal_year as fiscal_year_of
 from ui import digits, window_state
-from ui.context import AppContext
 from ui.screens import SCREENS, Screen, screen
 from ui.widgets import date_edit
 
 if TYPE_CHECKING:
+    # only a type here: importing the context would load the database layer before the
+    # window's first paint
+    from ui.context import AppContext
     from ui.screens import ScreenFactory
 
 log = logging.getLogger(__name__)
@@ -76,10 +92,16 @@ class BadgeDelegate(QStyledItemDelegate):
 
     def text_width(self, option: QStyleOptionViewItem) -> int:
         view = option.widget
-        width = view.viewport().width() if view is not None else option.rect.width()
+        width = (
+            view.viewport().width()
+            if isinstance(view, QAbstractScrollArea)
+            else option.rect.width()
+        )
         return max(width - self.ICON_ROOM - self.BADGE_ROOM - 8, 40)
 
-    def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex) -> QSize:
+    def sizeHint(
+        self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
+    ) -> QSize:
         size = super().sizeHint(option, index)
         metrics = option.fontMetrics
         text = str(index.data() or "")
@@ -91,7 +113,12 @@ class BadgeDelegate(QStyledItemDelegate):
         height = max(size.height(), wrapped.height() + 16, int(metrics.height() * 2.2))
         return QSize(size.width() + self.BADGE_ROOM, height)
 
-    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex) -> None:
+    def paint(
+        self,
+        painter: QPainter,
+        option: QStyleOptionViewItem,
+        index: QModelIndex | QPersistentModelIndex,
+    ) -> None:
         option = QStyleOptionViewItem(option)
         option.features |= QStyleOptionViewItem.ViewItemFeature.WrapText
         option.rect = option.rect.adjusted(0, 0, -self.BADGE_ROOM, 0)
@@ -155,11 +182,12 @@ class _PaintWatch(QObject):
 
 
 class MainWindow(QMainWindow):
-    first_painted = Signal()
+    first_painted = Signal()  # the window's first paint (start-up measurement)
+    screen_ready = Signal()  # the first screen is built and painted
 
-    def __init__(self, ctx: AppContext, parent: QWidget | None = None):
+    def __init__(self, ctx: AppContext | None = None, parent: QWidget | None = None):
         super().__init__(parent)
-        self.ctx = ctx
+        self._ctx: AppContext | None = None
         self.setWindowTitle(APP_NAME)
         self.keys = [entry.key for entry in SCREENS]
         self.pages: dict[str, QWidget] = {}
@@ -183,6 +211,12 @@ class MainWindow(QMainWindow):
         )
         self.nav.setPalette(nav_palette)
         self.stack = QStackedWidget()
+        # what the work area says until the database is open
+        self.waiting = QLabel(_("Opening the database…"))
+        self.waiting.setObjectName("hint")
+        self.waiting.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.waiting.setWordWrap(True)
+        self.stack.addWidget(self.waiting)
         layout.addWidget(self.nav)
         layout.addWidget(self.stack, 1)
         self.setCentralWidget(central)
@@ -203,26 +237,52 @@ class MainWindow(QMainWindow):
             self.stack.addWidget(placeholder)
         self._built: set[str] = set()
         self._fit_navigation()
+        self.nav.setEnabled(False)
+        self.stack.setCurrentWidget(self.waiting)
 
         self._build_status_bar()
         self._build_menus()
-
         self.nav.currentRowChanged.connect(self._row_changed)
+
+        self._watch = _PaintWatch(self)
+        self._watch.painted.connect(self.first_painted)
+        self.installEventFilter(self._watch)
+        self.nav.viewport().installEventFilter(self._watch)
+        self.screen_ready.connect(self._preload)
+
+        self._default_size()
+        if ctx is not None:
+            self.attach(ctx)
+
+    @property
+    def ctx(self) -> AppContext:
+        assert self._ctx is not None, "the window has no database yet (attach)"
+        return self._ctx
+
+    def set_waiting(self, text: str) -> None:
+        """What the work area says while the database opens (or demo data is made)."""
+        self.waiting.setText(text)
+
+    def attach(self, ctx: AppContext) -> None:
+        """The database is open: fill the status bar and show the first screen."""
+        self._ctx = ctx
         ctx.navigate.connect(self.show_screen)
         ctx.badge_changed.connect(self.set_badge)
         ctx.fiscal_year_changed.connect(self._fiscal_year_changed)
         ctx.data_changed.connect(self._data_changed)
         ctx.office_changed.connect(self.load_office)
-
-        self._watch = _PaintWatch(self)
-        self._watch.painted.connect(self.first_painted)
-        self._watch.painted.connect(self._preload)
-        self.installEventFilter(self._watch)
-        self.nav.viewport().installEventFilter(self._watch)
-
-        self._default_size()
+        self._sync_year_combo()
+        self.year_combo.setVisible(True)
+        described = ctx.store.describe()
+        self.db_label.setText(_("Database: {name}").format(name=self._short_path(described)))
+        self.db_label.setToolTip(described)
+        self.nav.setEnabled(True)
         self.load_office()
         self.show_screen(self.keys[0])
+        page = self.page(self.keys[0])
+        watch = _PaintWatch(page)
+        watch.painted.connect(self.screen_ready)
+        page.installEventFilter(watch)
 
     def _default_size(self) -> None:
         """The size when not maximised, the first time: 1280×720 or less on a small screen."""
@@ -241,7 +301,8 @@ class MainWindow(QMainWindow):
         return self.classes[key]
 
     def _preload(self) -> None:
-        """Imports the remaining screen modules one per event-loop turn after the first paint."""
+        """Imports the remaining screen modules one per event-loop turn once the first screen
+        is painted."""
         pending = [key for key in self.keys if key not in self.classes]
         if pending and not self._closing:
             self._class(pending[0])
@@ -311,6 +372,8 @@ class MainWindow(QMainWindow):
         return confirm_leave(self, refused, quitting=quitting)
 
     def show_screen(self, key: str, arg: object = None) -> None:
+        if self._ctx is None:  # no database yet
+            return
         if key not in self.pages:
             log.warning("navigation to unknown screen %s", key)
             return
@@ -344,8 +407,8 @@ class MainWindow(QMainWindow):
         if 0 <= row < len(self.keys):
             self.show_screen(self.keys[row])
 
-    def _refresh(self, page: QWidget) -> None:
-        if hasattr(page, "refresh"):
+    def _refresh(self, page: QWidget | None) -> None:
+        if page is not None and hasattr(page, "refresh"):
             page.refresh()
 
     def _fiscal_year_changed(self, _year: int) -> None:
@@ -381,12 +444,9 @@ class MainWindow(QMainWindow):
         self.year_combo = QComboBox()
         self.year_combo.setAccessibleName(_("Fiscal year"))
         self.year_combo.setToolTip(_("The fiscal year the screens show"))
-        self._sync_year_combo()
         self.year_combo.activated.connect(self._year_chosen)
+        self.year_combo.setVisible(False)  # until the database is open
         self.db_label = QLabel()
-        described = self.ctx.store.describe()
-        self.db_label.setText(_("Database: {name}").format(name=self._short_path(described)))
-        self.db_label.setToolTip(described)
         bar.addWidget(self.office_label, 1)
         bar.addPermanentWidget(self.year_combo)
         bar.addPermanentWidget(self.db_label)
@@ -514,9 +574,10 @@ class MainWindow(QMainWindow):
             return
         self._closing = True
         self.save_state()
-        runner = self.ctx.runner
-        if runner.active:
-            self.statusBar().showMessage(_("Waiting for running tasks to stop…"))
-        runner.cancel_all()
-        runner.wait(30000)
+        if self._ctx is not None:
+            runner = self._ctx.runner
+            if runner.active:
+                self.statusBar().showMessage(_("Waiting for running tasks to stop…"))
+            runner.cancel_all()
+            runner.wait(30000)
         super().closeEvent(event)

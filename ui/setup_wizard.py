@@ -107,8 +107,7 @@ def office_label(code: str | None) -> str:
         name = "กรมส่งเสริมการปกครองท้องถิ่น"
     elif code.startswith("D") and gazetteer.district(code[1:]) is not None:
         name = "สำนักงานส่งเสริมการปกครองท้องถิ่น" + gazetteer.district_label(code[1:])
-    elif code.startswith("P") and gazetteer.province(code[1:]) is not None:
-        province = gazetteer.province(code[1:])
+    elif code.startswith("P") and (province := gazetteer.province(code[1:])) is not None:
         name = f"สำนักงานส่งเสริมการปกครองท้องถิ่นจังหวัด{province.name_th}"
     else:
         return code
@@ -184,8 +183,8 @@ class PlacePage(QWizardPage):
     def initializePage(self) -> None:
         level = self._wizard.level()
         needs_district = level in (Level.LAO, Level.DISTRICT)
-        for widget in (self.district, self.district_label):
-            widget.setVisible(needs_district)
+        for district_widget in (self.district, self.district_label):
+            district_widget.setVisible(needs_district)
         is_lao = level == Level.LAO
         for widget in (
             self.lao_name,
@@ -543,6 +542,7 @@ class SetupWizard(QWizard):
 
         self.busy = False
         self.button(QWizard.WizardButton.FinishButton).setEnabled(True)
+        message: str | None
         if isinstance(exc, SetupError):
             message = str(exc)
         else:

@@ -33,6 +33,9 @@ import contextvars
 import inspect
 import logging
 import unicodedata
+from collections.abc import Sequence
+from types import ModuleType
+from typing import Any
 
 import reportlab
 from reportlab.lib.fonts import addMapping
@@ -73,7 +76,7 @@ class ShapingUnavailable(RuntimeError):
         super().__init__(message)
 
 
-def require_harfbuzz():
+def require_harfbuzz() -> ModuleType:
     """Return the uharfbuzz module or raise :class:`ShapingUnavailable`."""
     try:
         import uharfbuzz
@@ -82,7 +85,8 @@ def require_harfbuzz():
     if getattr(ttfonts, "uharfbuzz", None) is None:
         # ReportLab imported before uharfbuzz became importable: it has no shaping at all.
         raise ShapingUnavailable("reportlab.pdfbase.ttfonts has no uharfbuzz")
-    return uharfbuzz
+    module: ModuleType = uharfbuzz
+    return module
 
 
 # Glyph names (Adobe Glyph List for New Fonts / Thai) that Sarabun uses for variants.
@@ -138,11 +142,12 @@ class ThaiTTFont(ttfonts.TTFont):
     def __init__(self, name: str, filename: str) -> None:
         super().__init__(name, filename, shapable=True)
         hb = require_harfbuzz()
-        self._hb_face = hb.Face(hb.Blob(self.face._ttf_data))
+        # ReportLab's TTFontFace: its tables (_ttf_data, glyphToChar) are not in the stubs
+        face: Any = self.face
+        self._hb_face = hb.Face(hb.Blob(face._ttf_data))
         self._hb_font = hb.Font(self._hb_face)
         self.units_per_em = self._hb_face.upem
         self._scale = 1000.0 / self.units_per_em
-        face = self.face
         name_to_text: dict[str, str] = {}
         for code, gid in face.charToGlyph.items():
             gname = self._hb_font.glyph_to_string(gid)
@@ -160,10 +165,10 @@ class ThaiTTFont(ttfonts.TTFont):
     # -- glyph codes -------------------------------------------------------------------
     def code_for_glyph(self, gid: int, advance: int) -> int:
         """The code ReportLab writes for glyph ``gid`` (a private-use code if unmapped)."""
-        codes = self.face.glyphToChar.get(gid)
+        face: Any = self.face  # as in __init__
+        codes: list[int] | None = face.glyphToChar.get(gid)
         if codes:
             return codes[0]
-        face = self.face
         code = self._next_private
         while code in face.charToGlyph:
             code += 1
@@ -183,7 +188,7 @@ class ThaiTTFont(ttfonts.TTFont):
                 return self.glyph_text.get(gid)
         return None
 
-    def addObjects(self, doc) -> None:  # noqa: N802 (ReportLab's name)
+    def addObjects(self, doc: Any) -> None:  # noqa: N802 (ReportLab's name)
         token = _CURRENT_FONT.set(self)
         try:
             super().addObjects(doc)
@@ -203,7 +208,7 @@ def _utf16_hex(text: str) -> str:
     return text.encode("utf-16-be").hex().upper()
 
 
-def _tounicode_cmap(fontname, subset):
+def _tounicode_cmap(fontname: str, subset: Sequence[int]) -> str:
     font = _CURRENT_FONT.get()
     cmap = _ORIGINAL_CMAP(fontname, subset)
     if font is None:
@@ -248,13 +253,14 @@ def register_fonts() -> dict[str, str]:
     Raises :class:`ShapingUnavailable` when uharfbuzz cannot be used.
     """
     require_harfbuzz()
+    registry: dict[str, Any] = pdfmetrics._fonts  # type: ignore[attr-defined]  # no public look-up
     if len(_REGISTERED) == len(_FILES) and all(
-        pdfmetrics._fonts.get(n) is f for n, f in _REGISTERED.items()
+        registry.get(n) is f for n, f in _REGISTERED.items()
     ):
         return dict(_NAMES)
     _install_tounicode_hook()
     for name, style in _FILES.items():
-        existing = pdfmetrics._fonts.get(name)
+        existing = registry.get(name)
         if isinstance(existing, ThaiTTFont):
             _REGISTERED[name] = existing
             continue
@@ -262,7 +268,7 @@ def register_fonts() -> dict[str, str]:
         pdfmetrics.registerFont(font)
         _REGISTERED[name] = font
     for (bold, italic), name in FONT_NAMES.items():
-        addMapping(FAMILY, int(bold), int(italic), name)
+        addMapping(FAMILY, 1 if bold else 0, 1 if italic else 0, name)
     return dict(_NAMES)
 
 

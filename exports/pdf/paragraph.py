@@ -16,16 +16,19 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any
 
 from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_LEFT, TA_RIGHT
 from reportlab.lib.rl_accel import escapePDF
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus.flowables import Flowable
 
 from exports.pdf.fonts import get_font, register_fonts, styled_font
 from exports.pdf.shaping import Shaped, shape
+from exports.pdf.styles import thai_styles
 from exports.pdf.words import dictionary_words, is_cluster_start, segment
 
 # Vertical metrics used to place the baseline inside a line of height ``leading``: the
@@ -208,12 +211,13 @@ def _split_first(group: _Group, limit: float) -> tuple[_Group, _Group]:
     if spaced:  # a glued unit such as "15 ก.พ. 2568": break at its own space
         return _cut_trim(group, spaced[-1])
     words = dictionary_words()
-    for good in (
+    checks: tuple[Callable[[int], bool], ...] = (
         lambda a: text[:a] in words and text[a:] in words,
         lambda a: (
             (text[:a] in words and len(text[:a]) > 2) or (text[a:] in words and len(text[a:]) > 2)
         ),
-    ):
+    )
+    for good in checks:
         for at in reversed(ok):
             if good(at):
                 return _cut_trim(group, at)
@@ -245,7 +249,14 @@ class Line:
 
     __slots__ = ("carry", "groups", "last", "next_index", "width")
 
-    def __init__(self, groups, width, last, next_index, carry):
+    def __init__(
+        self,
+        groups: list[_Group],
+        width: float,
+        last: bool,
+        next_index: int,
+        carry: _Group | None,
+    ) -> None:
         self.groups = groups
         self.width = width
         self.last = last
@@ -269,7 +280,7 @@ def layout(
     cur_w = 0.0  # 1/1000 em, including trailing spaces
     trail = 0.0  # trailing spaces in cur_w
 
-    def flush(next_index: int, carry, last: bool) -> None:
+    def flush(next_index: int, carry: _Group | None, last: bool) -> None:
         nonlocal cur, cur_w, trail, limit
         while cur and cur[-1].kind == _Group.SPACE:
             cur.pop()
@@ -316,12 +327,8 @@ def layout(
     return lines
 
 
-def _resolve_style(style) -> ParagraphStyle:
-    if style is None:
-        from exports.pdf.styles import thai_styles
-
-        return thai_styles()["body"]
-    return style
+def _resolve_style(style: ParagraphStyle | None) -> ParagraphStyle:
+    return thai_styles()["body"] if style is None else style
 
 
 class ThaiParagraph(Flowable):
@@ -337,11 +344,11 @@ class ThaiParagraph(Flowable):
     def __init__(
         self,
         text: str | Iterable[tuple[str, str]],
-        style=None,
+        style: ParagraphStyle | None = None,
         *,
-        _groups=None,
+        _groups: list[_Group] | None = None,
         _continued: bool = False,
-    ):
+    ) -> None:
         super().__init__()
         register_fonts()
         self.style = style = _resolve_style(style)
@@ -362,8 +369,8 @@ class ThaiParagraph(Flowable):
         self.spaceBefore = 0 if _continued else getattr(style, "spaceBefore", 0)
         self.spaceAfter = getattr(style, "spaceAfter", 0)
         self.lines: list[Line] = []
-        self._wrap_key = None
-        self.width = self.height = 0
+        self._wrap_key: float | None = None
+        self.width = self.height = 0.0
 
     # -- public helpers ------------------------------------------------------------------
     def getPlainText(self) -> str:  # noqa: N802 (ReportLab's name)
@@ -391,15 +398,15 @@ class ThaiParagraph(Flowable):
             self._wrap_key = key
         return self.lines
 
-    def wrap(self, availWidth, availHeight):  # noqa: N803
-        lines = self._layout(availWidth)
-        self.width = availWidth
+    def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
+        lines = self._layout(avail_width)
+        self.width = avail_width
         self.height = len(lines) * self.leading
         return self.width, self.height
 
-    def split(self, availWidth, availHeight):  # noqa: N803
-        lines = self._layout(availWidth)
-        fit = int((availHeight + _EPS) // self.leading)
+    def split(self, avail_width: float, avail_height: float) -> list[Flowable]:
+        lines = self._layout(avail_width)
+        fit = int((avail_height + _EPS) // self.leading)
         if fit >= len(lines):
             return [self]
         if fit <= 0:
@@ -409,7 +416,7 @@ class ThaiParagraph(Flowable):
             "", self.style, _groups=self._groups[: cut.next_index], _continued=self._continued
         )
         first.spaceAfter = 0
-        first._wrap_key = availWidth
+        first._wrap_key = avail_width
         first.lines = lines[:fit]
         # ``first`` keeps these lines for this width. (Re-wrapped at another width it would lay
         # out its groups again, and a word cut at the split line would lose its head; frames
@@ -420,7 +427,7 @@ class ThaiParagraph(Flowable):
         rest = ThaiParagraph("", self.style, _groups=rest_groups, _continued=True)
         return [first, rest]
 
-    def draw(self):
+    def draw(self) -> None:
         canv = self.canv
         s = self.style
         code = draw_lines(
@@ -439,7 +446,7 @@ class ThaiParagraph(Flowable):
             canv.saveState()
             if color is not None:
                 canv.setFillColor(color)
-            canv._code.append(code)
+            canv._code.append(code)  # type: ignore[attr-defined]  # raw operators, as Paragraph does
             canv.restoreState()
 
 
@@ -457,18 +464,18 @@ def _num(v: float) -> str:
 
 
 def draw_lines(
-    canv,
+    canv: Canvas,
     lines: Sequence[Line],
     x0: float,
     top: float,
     width: float,
     font_size: float,
     leading: float,
-    alignment,
+    alignment: int | str,
     first_indent: float = 0.0,
 ) -> str:
     """PDF text operators (one ``BT … ET`` block) drawing ``lines`` below ``top``."""
-    doc = canv._doc
+    doc = canv._doc  # type: ignore[attr-defined]  # the canvas's PDFDocument (subset codes)
     compiled = doc.__dict__.get("_lev_thai_ops")
     if compiled is None:  # per-document cache: subset codes are assigned per document
         compiled = doc.__dict__["_lev_thai_ops"] = {}
@@ -557,13 +564,13 @@ def _add_number(items: list[bytes | float], v: float) -> None:
         items.append(v)
 
 
-def _compile(piece: Shaped, doc, font_size: float, size_str: str) -> list[tuple[str, str]]:
+def _compile(piece: Shaped, doc: Any, font_size: float, size_str: str) -> list[tuple[str, str]]:
     """Operators writing one shaped piece: [(font selection "…Tf", text operators)].
 
     Each glyph is written at its HarfBuzz position: the TJ number before it moves it by its
     x offset, the one after it makes the pen advance by the HarfBuzz advance instead of the
     width in the PDF Widths array; a y offset becomes a text rise (Ts), reset at the end."""
-    font = pdfmetrics.getFont(piece.font_name)
+    font: Any = pdfmetrics.getFont(piece.font_name)  # a TTFont: splitString is not in the stubs
     result: list[tuple[str, str]] = []
     gi = 0
     glyphs = piece.glyphs

@@ -19,7 +19,7 @@ from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_RIGHT
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.platypus import SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import Flowable, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from exports.pdf import ThaiParagraph, thai_styles
 from lev_desktop.thai_format import format_date, format_money
@@ -38,7 +38,7 @@ def build_sample(path: str | Path) -> Path:
     body = st["body"]
     small = ParagraphStyle("sample_note", parent=st["small"], textColor=colors.HexColor("#555555"))
     text = PARAGRAPH.format(date=format_date(dt.date(2025, 2, 15)), money=format_money(12500))
-    story = [
+    story: list[Flowable] = [
         ThaiParagraph("ตัวอย่างการจัดพิมพ์ภาษาไทย (ThaiParagraph)", st["title"]),
         ThaiParagraph("1. สระและวรรณยุกต์ซ้อน — HarfBuzz จัดตำแหน่ง ไม่ชน ไม่จม", st["heading2"]),
         ThaiParagraph(HARD, ParagraphStyle("hard", parent=body, fontSize=22, leading=32)),
@@ -94,7 +94,7 @@ def build_sample(path: str | Path) -> Path:
         Spacer(1, 4 * mm),
         ThaiParagraph(
             "ลองคัดลอกข้อความจากไฟล์นี้ไปวาง: วรรณยุกต์ต้องครบ (เช่น เคลื่อน ไม่ใช่ "
-            "เคลือน) — ดู lev_desktop/exports/pdf/fonts.py",
+            "เคลือน) — ดู exports/pdf/fonts.py",
             small,
         ),
     ]

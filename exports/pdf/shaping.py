@@ -19,7 +19,15 @@ class Shaped:
 
     __slots__ = ("codes", "font_name", "glyphs", "simple", "text", "width")
 
-    def __init__(self, text, font_name, width, glyphs, codes, simple):
+    def __init__(
+        self,
+        text: str,
+        font_name: str,
+        width: float,
+        glyphs: tuple[tuple[int, float, float, float, float], ...],
+        codes: str,
+        simple: bool,
+    ) -> None:
         self.text = text
         self.font_name = font_name
         self.width = width
@@ -82,7 +90,8 @@ def shape(text: str, font_name: str) -> Shaped:
 
 def string_width(text: str, font_name: str, font_size: float) -> float:
     """Shaped width of ``text`` in points."""
-    return shape(text, font_name).width * font_size / 1000.0
+    width: float = shape(text, font_name).width
+    return width * font_size / 1000.0
 
 
 def clear_cache() -> None:

@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import re
 import threading
+from collections.abc import Iterator
 from functools import lru_cache
+from pathlib import Path
 
 from lev_desktop.paths import resources_dir
 
@@ -26,7 +28,7 @@ LEADING_VOWELS = set("เแโใไ")  # written before their consonant: never
 _MARKS = ("Mn", "Mc", "Me")
 
 
-def word_list_paths():
+def word_list_paths() -> list[Path]:
     """PyThaiNLP's CC0 list plus the office abbreviations it lacks (อถล., สถอ. …).
 
     Only abbreviations: a long compound added as one word would take away the break
@@ -36,7 +38,7 @@ def word_list_paths():
     return [folder / "words_th.txt", folder / "words_lev.txt"]
 
 
-def word_list_path():
+def word_list_path() -> Path:
     """One file with every word, for nlpo3 (which loads a single file)."""
     from lev_desktop.paths import cache_dir
 
@@ -86,7 +88,7 @@ def _clusters(text: str) -> list[str]:
     return out
 
 
-def _pieces(tokens: list[str]):
+def _pieces(tokens: list[str]) -> Iterator[str]:
     for raw in tokens:
         yield from _SPACES.split(raw)
 

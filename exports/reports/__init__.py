@@ -179,7 +179,7 @@ def render_pdf(
 
 
 def office_short_name(payload: Any) -> str:
-    return payload.office.short_name
+    return str(payload.office.short_name)
 
 
 def generate(
@@ -223,9 +223,9 @@ def generate(
             progress.check()
             tmp.write_bytes(data)
         else:
-            from exports.xlsx import reports as xlsx_reports
+            from exports.reports import workbook
 
-            xlsx_reports.write(request.kind, payload, options, tmp, progress)
+            workbook.write(request.kind, payload, options, tmp, progress)
             progress.check()
 
     return atomic_write(target, write)

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from reportlab.lib.units import cm
 from reportlab.platypus import KeepTogether, Spacer
 
+from db.store import Store
 from exports.reports import wording as W
 from exports.reports.data import OfficeInfo, get_office
 from exports.reports.layout import (
@@ -75,7 +76,7 @@ def default_month(fiscal_year: int, today: dt.date) -> tuple[int, int]:
 
 
 def load_month(
-    store,
+    store: Store,
     office_code: str | None,
     fiscal_year: int,
     month: tuple[int, int] | None = None,

@@ -13,7 +13,7 @@ import io
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4, landscape
@@ -30,6 +30,7 @@ from reportlab.platypus import (
     TableStyle,
 )
 
+from exports.pdf import segment
 from exports.reports import wording as W
 from exports.reports.options import ReportOptions
 from exports.reports.text import FONT, para, register_fonts, style, text_width
@@ -47,7 +48,7 @@ GROUP_BG = colors.Color(0.95, 0.95, 0.95)
 # ---- document ----------------------------------------------------------------------------
 
 
-def _numbered_canvas(options: ReportOptions, number_style: str) -> type:
+def _numbered_canvas(options: ReportOptions, number_style: str) -> type[rl_canvas.Canvas]:
     """A canvas that knows the page count when it writes page numbers (second pass)."""
 
     class NumberedCanvas(rl_canvas.Canvas):
@@ -60,7 +61,8 @@ def _numbered_canvas(options: ReportOptions, number_style: str) -> type:
 
         def showPage(self) -> None:  # noqa: N802 - ReportLab's name
             self._pages.append(dict(self.__dict__))
-            self._startPage()
+            # ReportLab's own "page x of y" recipe: its private page state (not in the stubs)
+            self._startPage()  # type: ignore[attr-defined]
 
         def save(self) -> None:
             total = len(self._pages)
@@ -71,8 +73,8 @@ def _numbered_canvas(options: ReportOptions, number_style: str) -> type:
             super().save()
 
         def _draw_number(self, total: int) -> None:
-            page = self._pageNumber
-            width, height = self._pagesize
+            page = self._pageNumber  # type: ignore[attr-defined]
+            width, height = self._pagesize  # type: ignore[attr-defined]
             self.setFont(FONT, BODY_SIZE if number_style == "thai" else TABLE_SIZE)
             if number_style == "thai":
                 if page > 1:  # the official style: no number on page one
@@ -168,7 +170,7 @@ def signature_block(
     *,
     caption: str = "",
     width: float = 9 * cm,
-    align: str = "RIGHT",
+    align: Literal["LEFT", "CENTER", "RIGHT"] = "RIGHT",
     options: ReportOptions | None = None,
 ) -> Flowable:
     """(ลงชื่อ) …………… / (name) / position — centred in a block at the right."""
@@ -311,12 +313,13 @@ class PagedTable(Flowable):
 
     def wrap(self, aW: float, aH: float) -> tuple[float, float]:  # noqa: N803
         self._prepare()
-        return sum(self.spec.widths), self._header_height + sum(self._heights)  # type: ignore[arg-type]
+        assert self._heights is not None and self._header_height is not None  # _prepare()
+        return sum(self.spec.widths), self._header_height + sum(self._heights)
 
     def _table(self, rows: list[Row], heights: list[float]) -> Table:
         header = self._header or []
         data = [list(r) for r in header] + [list(r.cells) for r in rows]
-        commands: list[tuple] = [
+        commands: list[tuple[Any, ...]] = [
             ("FONTNAME", (0, 0), (-1, -1), FONT),
             ("GRID", (0, 0), (-1, -1), 0.5, GRID),
             ("VALIGN", (0, 0), (-1, -1), "TOP"),
@@ -418,15 +421,15 @@ class PagedTable(Flowable):
         table.drawOn(self.canv, 0, 0)
 
 
-def _widths_of(value: Any, size: float, bold: bool, cache: dict) -> tuple[float, float]:
+def _widths_of(
+    value: Any, size: float, bold: bool, cache: dict[tuple[str, float, bool], tuple[float, float]]
+) -> tuple[float, float]:
     """(longest word, longest line) of a cell's text, in points."""
     if not isinstance(value, str) or not value:
         return 0.0, 0.0
     key = (value, size, bold)
     found = cache.get(key)
     if found is None:
-        from exports.pdf import segment
-
         lines = value.split("\n")
         word = max(
             (
@@ -447,7 +450,7 @@ def fit_columns(spec: TableSpec, rows: list[Row]) -> None:
     wide as its longest word (a Thai word is never cut unless the page is too narrow for all
     of them), and the rest of the width shared in proportion to how much more each column
     would need to show its texts on one line."""
-    cache: dict = {}
+    cache: dict[tuple[str, float, bool], tuple[float, float]] = {}
     count = len(spec.widths)
     need = [0.0] * count
     want = [0.0] * count

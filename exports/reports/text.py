@@ -8,6 +8,8 @@ markup: a person's "<" or "&" prints as typed; a newline is a line break.
 
 from __future__ import annotations
 
+from typing import Literal
+
 from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_LEFT, TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import Flowable
@@ -18,14 +20,19 @@ from exports.pdf import register_fonts as _engine_register
 FONT = "Sarabun"
 FONT_BOLD = "Sarabun-Bold"
 
-_ALIGN = {"left": TA_LEFT, "center": TA_CENTER, "right": TA_RIGHT, "justify": TA_JUSTIFY}
+_ALIGN: dict[str, Literal[0, 1, 2, 4]] = {
+    "left": TA_LEFT,
+    "center": TA_CENTER,
+    "right": TA_RIGHT,
+    "justify": TA_JUSTIFY,
+}
 
 
 def register_fonts() -> None:
     _engine_register()
 
 
-_styles: dict[tuple, ParagraphStyle] = {}
+_styles: dict[tuple[float | bool | str | None, ...], ParagraphStyle] = {}
 
 
 def style(

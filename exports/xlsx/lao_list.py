@@ -16,6 +16,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 from lev_desktop import gazetteer
 from lev_desktop.domain.offices import LaoType, parse_lao_type
@@ -74,7 +75,7 @@ class LaoListPreview:
     def problem_rows(self) -> list[LaoRow]:
         return [row for row in self.rows if row.problems]
 
-    def as_service_rows(self) -> list[dict]:
+    def as_service_rows(self) -> list[dict[str, Any]]:
         """The good rows in the shape ``services.offices.add_laos`` takes."""
         out = []
         for row in self.good_rows:
@@ -103,7 +104,9 @@ def _cell(value: object) -> str:
     return str(value).strip()
 
 
-def _find_header(rows: list[tuple]) -> tuple[int, dict[str, int], dict[str, str]] | None:
+def _find_header(
+    rows: list[tuple[Any, ...]],
+) -> tuple[int, dict[str, int], dict[str, str]] | None:
     for index, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
         columns: dict[str, int] = {}
         texts: dict[str, str] = {}
@@ -203,7 +206,7 @@ def read_lao_list(
     out: list[LaoRow] = []
     provinces: dict[int, str] = {}
 
-    def value(row: tuple, key: str) -> str:
+    def value(row: tuple[Any, ...], key: str) -> str:
         col = columns.get(key)
         return _cell(row[col]) if col is not None and col < len(row) else ""
 
@@ -241,11 +244,8 @@ def read_lao_list(
         else:
             district_code = _district(province, district_text)
             if district_code is None and province is not None:
-                province_name = (
-                    gazetteer.province(province).name_th
-                    if gazetteer.province(province)
-                    else province
-                )
+                known = gazetteer.province(province)
+                province_name = known.name_th if known else province
                 problems.append(
                     _('district "{text}" is not in province {province}').format(
                         text=district_text, province=province_name

@@ -13,9 +13,12 @@ import zipfile
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from lev_desktop.domain.validation import validate_plan_item
+
+if TYPE_CHECKING:
+    from openpyxl import Workbook
 from lev_desktop.i18n import N_, _
 from lev_desktop.thai_format import arabic_digits, parse_number
 
@@ -87,7 +90,7 @@ def cell_text(value: Any) -> str:
     return str(value).strip()
 
 
-def _load(path: Path):
+def _load(path: Path) -> Workbook:
     from openpyxl import load_workbook
     from openpyxl.utils.exceptions import InvalidFileException
 
@@ -133,7 +136,7 @@ def open_workbook(path: Path) -> WorkbookPreview:
             rows: list[list[str]] = []
             for values in sheet.iter_rows(max_row=PREVIEW_ROWS, values_only=True):
                 rows.append([cell_text(v) for v in values])
-            best, best_map = 0, {}
+            best, best_map = 0, {}  # type: tuple[int, dict[str, int]]
             for index, row in enumerate(rows[:15]):
                 mapping = guess_mapping(row)
                 if len(mapping) > len(best_map):

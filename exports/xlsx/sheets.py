@@ -22,6 +22,7 @@ from typing import Any
 
 from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Side
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
 FONT_NAME = "Tahoma"
@@ -131,7 +132,7 @@ class SheetWriter:
         lines = max(str(c.title).count("\n") + 1 for c in self.columns)
         ws.row_dimensions[self.row].height = 16 * lines + 4
         self.row += 1
-        self._styles: dict[tuple, str] = {}
+        self._styles: dict[tuple[Any, ...], str] = {}
         self._font = Font(name=FONT_NAME, size=SIZE)
         self._bold = Font(name=FONT_NAME, size=SIZE, bold=True)
         self._top = Alignment(vertical="top", wrap_text=True)
@@ -183,9 +184,11 @@ class SheetWriter:
             )
             if bold:
                 style.fill = GROUP_FILL
-            existing = {getattr(s, "name", s) for s in self.ws.parent.named_styles}
+            book = self.ws.parent
+            assert book is not None  # a sheet of a workbook
+            existing = {getattr(s, "name", s) for s in book.named_styles}
             if name not in existing:
-                self.ws.parent.add_named_style(style)
+                book.add_named_style(style)
             self._styles[key] = name
         return name
 
@@ -201,12 +204,14 @@ class SheetWriter:
         for index, column in enumerate(self.columns, start=1):
             width = column.width or min(max(self.widths[index - 1], 6), 50)
             ws.column_dimensions[get_column_letter(index)].width = width
-        ws.freeze_panes = ws.cell(row=self.header_row + 1, column=1)
+        ws.freeze_panes = f"A{self.header_row + 1}"
         ws.print_title_rows = f"{self.header_row}:{self.header_row}"
         ws.page_setup.orientation = "landscape"
         ws.page_setup.paperSize = ws.PAPERSIZE_A4
         ws.page_setup.fitToWidth = 1
         ws.page_setup.fitToHeight = 0
+        if ws.sheet_properties.pageSetUpPr is None:
+            ws.sheet_properties.pageSetUpPr = PageSetupProperties()
         ws.sheet_properties.pageSetUpPr.fitToPage = True
         ws.print_options.horizontalCentered = True
         ws.page_margins.left = 3 / 2.54

@@ -11,7 +11,7 @@ from lev_desktop.cli.base import CliError, open_store
 from lev_desktop.i18n import _
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     board = sub.add_parser(
         "board", help=_("consolidation board: each LAO's state and figures for a programme")
     )

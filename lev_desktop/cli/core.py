@@ -9,7 +9,7 @@ from lev_desktop.domain.offices import LaoType, Level
 from lev_desktop.i18n import _
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     init = sub.add_parser("init", help=_("set which office this database belongs to"))
     init.add_argument("--level", required=True, choices=["lao", "district", "province", "national"])
     init.add_argument("--office", required=True, help=_("office code"))

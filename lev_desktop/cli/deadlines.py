@@ -6,14 +6,18 @@ import argparse
 import datetime as dt
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from lev_desktop.cli.base import CliError, open_store
 from lev_desktop.i18n import _
 
+if TYPE_CHECKING:
+    from lev_desktop.deadlines.rules import Deadline
+
 LEVELS = ["lao", "district", "province", "national", "all"]
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     cmd = sub.add_parser(
         "deadlines", help=_("list the deadlines of the programmes in a date range")
     )
@@ -45,13 +49,13 @@ def _day(text: str) -> dt.date:
         ) from exc
 
 
-def tsv_line(deadline) -> str:
+def tsv_line(deadline: Deadline) -> str:
     """ISO date (a window: ISO interval), the Thai date with its BE year, level, title."""
     from lev_desktop.thai_format import format_date
 
-    if deadline.is_window:
-        iso = f"{deadline.start.isoformat()}/{deadline.due.isoformat()}"
-        start, due = deadline.start, deadline.due
+    start, due = deadline.start, deadline.due
+    if start is not None and deadline.is_window:
+        iso = f"{start.isoformat()}/{due.isoformat()}"
         if (start.year, start.month) == (due.year, due.month):
             be = f"{start.day}–{format_date(due, 'short', thai=True)}"
         else:

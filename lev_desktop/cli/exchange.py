@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import argparse
 import sys
+from typing import TYPE_CHECKING
 
 from lev_desktop.cli.base import CliError, open_store
 from lev_desktop.i18n import _
 
+if TYPE_CHECKING:
+    from lev_desktop.exchange.importer import ImportPlan
 
-def register(sub: argparse._SubParsersAction) -> None:
+
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     export = sub.add_parser("export", help=_("write a signed package for another office"))
     export.add_argument(
         "--to", required=True, dest="recipient", help=_("code of the receiving office")
@@ -102,7 +106,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
-def _print_plan(plan) -> None:
+def _print_plan(plan: ImportPlan) -> None:
     from lev_desktop.exchange.importer import Status
 
     labels = {

@@ -8,7 +8,7 @@ from lev_desktop.cli.base import CliError, open_store
 from lev_desktop.i18n import _
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     kpi = sub.add_parser("kpi", help=_("print an office's indicator values (tab-separated)"))
     kpi.add_argument("--programme", required=True, help=_("programme code, e.g. P5"))
     kpi.add_argument("--office", help=_("office code (default: this office)"))

@@ -8,7 +8,7 @@ from lev_desktop.cli.base import CliError, open_store
 from lev_desktop.i18n import _
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     plans = sub.add_parser("plans", help=_("print an office's action plan rows (tab-separated)"))
     plans.add_argument("--office", required=True, help=_("office code"))
     plans.add_argument(

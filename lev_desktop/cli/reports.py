@@ -6,12 +6,13 @@ import argparse
 import datetime as dt
 from pathlib import Path
 
+from db.store import Store
 from lev_desktop import options
 from lev_desktop.cli.base import CliError, open_store
 from lev_desktop.i18n import _
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     from exports.reports import KINDS
 
     report = sub.add_parser("report", help=_("make a report as PDF or Excel (.xlsx)"))
@@ -42,7 +43,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     report.set_defaults(handler=cmd_report)
 
 
-def _fiscal_year(store, value: int | None) -> int:
+def _fiscal_year(store: Store, value: int | None) -> int:
     if value:
         if not 2400 <= value <= 2700:
             raise CliError(_("The fiscal year must be a Buddhist-era year such as 2568"), 2)

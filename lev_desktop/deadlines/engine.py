@@ -362,9 +362,13 @@ class DeadlineBook:
             Office.province_code,
         )
         with self.store.read() as session:
-            rows = session.execute(
-                select(*columns).where(Office.level == Level.LAO.value, Office.deleted.is_(False))
-            ).all()
+            rows = list(
+                session.execute(
+                    select(*columns).where(
+                        Office.level == Level.LAO.value, Office.deleted.is_(False)
+                    )
+                ).all()
+            )
         if me is not None and me.level == Level.PROVINCE:
             rows = [r for r in rows if r.province_code == me.province_code]
         elif me is not None and me.level == Level.DISTRICT:
@@ -424,7 +428,7 @@ class DeadlineBook:
                         )
 
     @property
-    def forms(self) -> dict[tuple, tuple[str, dt.date | None]]:
+    def forms(self) -> dict[tuple[str, str, str, str], tuple[str, dt.date | None]]:
         """Every form state read so far: (owner, programme id, form, period) → state."""
         return {
             (owner, *group): state
@@ -873,7 +877,7 @@ def draft_forms(store: Store, office: str | None = None) -> list[DraftForm]:
         programme = progs.get(pid)
         if programme is None:
             continue
-        spec_form = next(
+        spec_form: dict[str, Any] = next(
             (f for f in (programme.spec or {}).get("forms", []) if f["code"] == form), {}
         )
         out.append(

@@ -70,6 +70,6 @@ def seed_holidays() -> list[tuple[dt.date, str]]:
         for month, day, name in FIXED:
             days[dt.date(year, month, day)] = name
     for iso, name in LUNAR:
-        day = dt.date.fromisoformat(iso)
-        days[day] = f"{days[day]} และ{name}" if day in days else name
+        date = dt.date.fromisoformat(iso)
+        days[date] = f"{days[date]} และ{name}" if date in days else name
     return sorted(days.items())

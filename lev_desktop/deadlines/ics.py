@@ -29,7 +29,7 @@ def describe(deadline: Deadline) -> str:
     lines = [ob.programme_name or ob.programme_code]
     when = (
         format_date_range(deadline.start, deadline.due, style="long")
-        if deadline.is_window
+        if deadline.start is not None and deadline.is_window
         else format_date(deadline.due, "full")
     )
     lines.append(when)
@@ -85,4 +85,5 @@ def to_ics(deadlines: Iterable[Deadline], *, name: str = "") -> bytes:
         cal.add_component(event)
     if any(d.time for d in deadlines):
         cal.add_missing_timezones()
-    return cal.to_ical()
+    data: bytes = cal.to_ical()
+    return data

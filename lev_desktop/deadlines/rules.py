@@ -119,7 +119,7 @@ class Deadline:
     def key(self) -> tuple[str, str, dt.date]:
         return (self.obligation.programme_code, self.obligation.code, self.due)
 
-    def sort_key(self) -> tuple:
+    def sort_key(self) -> tuple[dt.date, dt.date, int, str, str]:
         return (
             self.due,
             self.first_day,
@@ -180,6 +180,13 @@ def _date(value: str | dt.date | None) -> dt.date | None:
     return dt.date.fromisoformat(value)
 
 
+def _required_date(value: str | dt.date | None) -> dt.date:
+    found = _date(value)
+    if found is None:
+        raise ValueError("a deadline rule without its date")
+    return found
+
+
 def _day_in_month(year: int, month: int, day: int) -> dt.date:
     """Day ``day`` of a month, or its last day when the month is shorter (31 → 30 Sep)."""
     return dt.date(year, month, min(day, calendar.monthrange(year, month)[1]))
@@ -218,15 +225,15 @@ def _raw_dates(
     rule = obligation.rule
     kind = rule.get("type")
     if kind == "once":
-        yield None, _date(rule["date"]), None
+        yield None, _required_date(rule["date"]), None
     elif kind == "event":
-        yield None, _date(rule["date"]), rule.get("time")
+        yield None, _required_date(rule["date"]), rule.get("time")
     elif kind == "window":
-        yield _date(rule["start"]), _date(rule["end"]), None
+        yield _date(rule["start"]), _required_date(rule["end"]), None
     elif kind in ("monthly", "monthly_following", "days_of_month"):
         # Iterated from the first round (not from ``start``) so that round numbers and the
         # "until every LAO has reported" stop are the same whatever range is asked for.
-        first = _date(rule["first"])
+        first = _required_date(rule["first"])
         until = _date(rule.get("until"))
         days = sorted({int(d) for d in rule.get("days", [rule.get("day", 1)])})
         if kind == "monthly_following":
@@ -315,7 +322,7 @@ def expand(
     """
     wanted = set(levels) if levels is not None else None
     holidays = holidays or {}
-    seen: set[tuple] = set()
+    seen: set[tuple[str, str, dt.date | None, dt.date]] = set()
     out: list[Deadline] = []
     for obligation in obligations:
         if wanted is not None and obligation.level not in wanted:

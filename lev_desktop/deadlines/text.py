@@ -10,8 +10,8 @@ from lev_desktop.thai_format import format_date, format_period
 
 def when_text(deadline: Deadline, *, style: str = "weekday") -> str:
     """ "ศ. 21 มี.ค. 2568"; a window "1–15 ก.พ. 2568"; a meeting adds its time."""
-    if deadline.is_window:
-        start, due = deadline.start, deadline.due
+    start, due = deadline.start, deadline.due
+    if start is not None and deadline.is_window:
         if (start.year, start.month) == (due.year, due.month):
             return f"{start.day}–{format_date(due, 'short')}"
         return f"{format_date(start, 'short')} – {format_date(due, 'short')}"
@@ -42,10 +42,11 @@ def route_text(obligation: Obligation, lao_type: str | None = None) -> str:
     who = level_short(obligation.level)
     if obligation.sends_to is None:
         return who
-    if obligation.sends_to == "route" and lao_type is None:
+    destination = obligation.destination(lao_type)
+    if destination is None or (obligation.sends_to == "route" and lao_type is None):
         to = _("district / province")
     else:
-        to = level_short(obligation.destination(lao_type))
+        to = level_short(destination)
     return f"{who} → {to}"
 
 

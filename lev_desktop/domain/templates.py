@@ -794,5 +794,6 @@ def spec_of(template: dict[str, Any]) -> dict[str, Any]:
 def indicator(spec: dict[str, Any], code: str) -> dict[str, Any] | None:
     for item in spec.get("indicators", []):
         if item["code"] == code:
-            return item
+            found: dict[str, Any] = item
+            return found
     return None

@@ -16,7 +16,7 @@ import uuid
 import zipfile
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 
@@ -26,6 +26,10 @@ from lev_desktop.domain.validation import parse_indicator_value, validate_form
 from lev_desktop.exchange.errors import Refusal
 from lev_desktop.i18n import _
 from lev_desktop.thai_format import fiscal_year, format_period
+
+if TYPE_CHECKING:
+    from openpyxl.worksheet.datavalidation import DataValidation
+    from openpyxl.worksheet.worksheet import Worksheet
 
 MARK = "lev-excel"
 VERSION = 1
@@ -86,6 +90,7 @@ def write_template(
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.worksheet.datavalidation import DataValidation
+    from openpyxl.worksheet.worksheet import Worksheet
 
     with store.read() as session:
         office = session.scalar(select(Office).where(Office.code == lao_code))
@@ -124,6 +129,7 @@ def write_template(
 
     book = Workbook()
     sheet = book.active
+    assert isinstance(sheet, Worksheet)  # a new workbook's one sheet
     sheet.title = DATA_SHEET
     bold = Font(bold=True)
     sheet["A1"] = _("Data form: {programme} — {office} ({code})").format(
@@ -161,8 +167,8 @@ def write_template(
             sheet.cell(row=r, column=5, value=_hint_of(spec)).alignment = wrap
             _validation(sheet, spec, f"D{r}", DataValidation)
             meta.append(["row", r, spec["code"]])
-        for col, width in zip("ABCDE", (22, 48, 12, 18, 36), strict=True):
-            sheet.column_dimensions[col].width = width
+        for letter, width in zip("ABCDE", (22, 48, 12, 18, 36), strict=True):
+            sheet.column_dimensions[letter].width = width
     else:
         keys = row_keys + [""] * EXTRA_ROWS
         sheet.cell(row=HEADER_ROW, column=1, value=_("Row")).font = bold
@@ -178,11 +184,11 @@ def write_template(
             sheet.cell(row=r, column=1, value=offset + 1)
             meta.append(["rowkey", r, key])
             for col, spec in enumerate(indicators, start=2):
-                cell = sheet.cell(
+                value_cell = sheet.cell(
                     row=r, column=col, value=values.get((key, spec["code"])) if key else None
                 )
-                cell.fill = fill
-                _validation(sheet, spec, cell.coordinate, DataValidation)
+                value_cell.fill = fill
+                _validation(sheet, spec, value_cell.coordinate, DataValidation)
         sheet.row_dimensions[HEADER_ROW].height = 48
     meta.sheet_state = "hidden"
     out = Path(out)
@@ -191,7 +197,9 @@ def write_template(
     return out
 
 
-def _validation(sheet, spec: dict[str, Any], ref: str, cls) -> None:
+def _validation(
+    sheet: Worksheet, spec: dict[str, Any], ref: str, cls: type[DataValidation]
+) -> None:
     if spec.get("type") == "choice" and spec.get("choices"):
         joined = ",".join(c.replace(",", " ") for c in spec["choices"])
         if len(joined) < 250:
@@ -261,7 +269,8 @@ def read_filled(
             "not_a_package",
             _("This workbook is not a LEV data form (it was not made with “Save Excel form”)."),
         )
-    meta_rows = [[c.value for c in row] for row in book[META_SHEET].iter_rows()]
+    # cell values as written by write_template: text and whole numbers
+    meta_rows: list[list[Any]] = [[c.value for c in row] for row in book[META_SHEET].iter_rows()]
     if not meta_rows or meta_rows[0][:1] != [MARK]:
         raise Refusal(
             "not_a_package",
@@ -277,7 +286,7 @@ def read_filled(
                 "version."
             ).format(version=meta_rows[0][1]),
         )
-    meta = {
+    meta: dict[str, Any] = {
         r[0]: r[1]
         for r in meta_rows[1:]
         if r and r[0] in ("office", "programme_id", "programme_code", "period", "layout")

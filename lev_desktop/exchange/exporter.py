@@ -11,10 +11,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlalchemy import and_, or_, select
+from sqlalchemy.orm import Session
 
 from db.models import (
     Activity,
+    Base,
     FormSubmission,
     KpiValue,
     Monitoring,
@@ -73,7 +76,7 @@ def _period_fiscal_year(period: str) -> int | None:
     return None
 
 
-def _programme_ids(session, codes: list[str] | None) -> list[str] | None:
+def _programme_ids(session: Session, codes: list[str] | None) -> list[str] | None:
     if not codes:
         return None
     ids = []
@@ -88,8 +91,8 @@ def _programme_ids(session, codes: list[str] | None) -> list[str] | None:
 
 
 def _select_rows(
-    session,
-    model,
+    session: Session,
+    model: type[Base],
     me: str,
     since: dt.datetime | None,
     programme_ids: list[str] | None,
@@ -144,7 +147,7 @@ def this_office_info(store: Store) -> OfficeInfo:
     return OfficeInfo.of(office)
 
 
-def ensure_key(store: Store, me: OfficeInfo):
+def ensure_key(store: Store, me: OfficeInfo) -> Ed25519PrivateKey:
     """This office's key pair, made on first use; its public key is kept on the office record."""
     key = keys.load_or_create(me.code)
     public = keys.public_b64(key)
@@ -156,7 +159,7 @@ def ensure_key(store: Store, me: OfficeInfo):
 
 
 def _packages_to_forward(
-    session,
+    session: Session,
     me: OfficeInfo,
     recipient: str,
     since_last: bool,
@@ -197,8 +200,8 @@ def _packages_to_forward(
     return chosen
 
 
-def _load_parts(session, stored: list[ReceivedPackage]) -> list[fmt.Part]:
-    containers: dict[str, bytes] = {}
+def _load_parts(session: Session, stored: list[ReceivedPackage]) -> list[fmt.Part]:
+    containers: dict[str, bytes | None] = {}
     parts = []
     for package in stored:
         key = package.container or package.uuid
@@ -210,10 +213,12 @@ def _load_parts(session, stored: list[ReceivedPackage]) -> list[fmt.Part]:
                     select(ReceivedPackage.payload).where(ReceivedPackage.uuid == key)
                 )
             )
+        container = containers[key]
+        # only signed packages with their manifest are forwarded (_packages_to_forward)
+        assert container is not None and package.manifest is not None
+        assert package.signature is not None
         parts.append(
-            fmt.part_from_container(
-                containers[key], package.uuid, package.manifest, package.signature
-            )
+            fmt.part_from_container(container, package.uuid, package.manifest, package.signature)
         )
     return parts
 

@@ -14,9 +14,12 @@ import json
 import os
 import uuid
 import zipfile
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from lev_desktop import __version__
 from lev_desktop.exchange import keys
@@ -98,7 +101,7 @@ def build_manifest(
     kind: str,
     base: str | None,
     sender: dict[str, Any],
-    key,
+    key: Ed25519PrivateKey,
     recipient: str,
     sequence: int,
     created_at: str,
@@ -143,14 +146,14 @@ def build_manifest(
     }
 
 
-def sign_part(manifest: dict[str, Any], payloads: dict[str, bytes], key) -> Part:
+def sign_part(manifest: dict[str, Any], payloads: dict[str, bytes], key: Ed25519PrivateKey) -> Part:
     data = canonical_json(manifest)
     return Part(
         manifest=manifest, manifest_bytes=data, signature=keys.sign(key, data), payloads=payloads
     )
 
 
-def write_package(target: Path | io.BytesIO, outer: Part, embedded: list[Part] = ()) -> int:
+def write_package(target: Path | io.BytesIO, outer: Part, embedded: Sequence[Part] = ()) -> int:
     """Writes the zip (atomically when ``target`` is a path); returns its size in bytes."""
 
     def _write(handle: Any) -> None:
@@ -400,7 +403,9 @@ def _format_error() -> Refusal:
     )
 
 
-def _read_part(read, root: str, names: set[str], limits: Limits) -> Part:
+def _read_part(
+    read: Callable[[str, int | None], bytes], root: str, names: set[str], limits: Limits
+) -> Part:
     manifest_bytes = read(root + MANIFEST, limits.max_manifest)
     if root + SIGNATURE not in names:
         raise Refusal(
@@ -497,7 +502,7 @@ def _read_part(read, root: str, names: set[str], limits: Limits) -> Part:
                     "from the package. It was not imported."
                 ).format(name=name),
             )
-        data = read(full)
+        data = read(full, None)
         if sha256(data) != meta.get("sha256"):
             raise Refusal(
                 "hash_mismatch",

@@ -24,10 +24,10 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy import Connection, Table, func, insert, select
 from sqlalchemy import exc as sa_exc
-from sqlalchemy import func, insert, select
 
-from db.models import AuditEntry, Office, Programme, utcnow
+from db.models import AuditEntry, Base, Office, Programme, utcnow
 from db.models_exchange import Conflict, ReceivedPackage, TrustedKey
 from db.store import Store
 from lev_desktop.domain.validation import (
@@ -86,9 +86,9 @@ class PartPlan:
     notes: list[str] = field(default_factory=list)  # what the officer should know
     counts: dict[str, int] = field(default_factory=lambda: dict.fromkeys(COUNT_KEYS, 0))
     new_key: bool = False
-    rows: dict[str, list[tuple]] = field(default_factory=dict)  # table → rows to write
-    forced: dict[str, list[tuple]] = field(default_factory=dict)  # conflict winners
-    offices: list[tuple] = field(default_factory=list)  # office rows (by code)
+    rows: dict[str, list[tuple[Any, ...]]] = field(default_factory=dict)  # table → rows to write
+    forced: dict[str, list[tuple[Any, ...]]] = field(default_factory=dict)  # conflict winners
+    offices: list[tuple[Any, ...]] = field(default_factory=list)  # office rows (by code)
     conflicts: list[dict[str, Any]] = field(default_factory=list)
     office_info: dict[str, Any] = field(default_factory=dict)
     created_at: str = ""
@@ -275,12 +275,14 @@ class _State:
                 name: session.execute(select(func.count()).select_from(TABLES[name])).scalar_one()
                 for name in TABLES
             }
-        self.pending: dict[str, dict[str, tuple[str, int, tuple]]] = {n: {} for n in TABLES}
+        self.pending: dict[str, dict[str, tuple[str, int, tuple[Any, ...]]]] = {
+            n: {} for n in TABLES
+        }
         self.batch_keys: dict[str, str] = {}
         self.journal: list[tuple[str, str, Any]] = []  # undo list for a refused package
         self.indicators: dict[str, dict[str, dict[str, Any]]] = {}  # programme → code → spec
 
-    def remember(self, table: str, rid: str, value: tuple) -> None:
+    def remember(self, table: str, rid: str, value: tuple[Any, ...]) -> None:
         self.journal.append((table, rid, self.pending[table].get(rid)))
         self.pending[table][rid] = value
 
@@ -313,11 +315,11 @@ class _State:
                         out[rid] = (owner, rev)
         return out
 
-    def stored_rows(self, table: str, ids: list[str]) -> dict[str, tuple]:
+    def stored_rows(self, table: str, ids: list[str]) -> dict[str, tuple[Any, ...]]:
         """Raw stored tuples (columns in codec order) for comparing content."""
         codec = self.codecs[table]
         cols = ", ".join(f'"{c}"' for c in codec.columns)
-        out: dict[str, tuple] = {}
+        out: dict[str, tuple[Any, ...]] = {}
         with self.store.engine.connect() as conn:
             for start in range(0, len(ids), 500):
                 chunk = ids[start : start + 500]
@@ -331,7 +333,7 @@ class _State:
         return out
 
 
-def _row_digest(row: tuple) -> str:
+def _row_digest(row: tuple[Any, ...]) -> str:
     return hashlib.sha256(repr(row).encode("utf-8")).hexdigest()
 
 
@@ -398,14 +400,14 @@ def _preview(
             item[1].sequence if item[1] else 0,
         )
     )
-    for index, (package, outer, embedded) in enumerate(opened):
+    for index, (package, part, embedded) in enumerate(opened):
         progress(
             len(files) + index,
             len(files) * 2,
             _("Comparing {name} with this database").format(name=package.file_name),
         )
-        if outer is not None:
-            _plan_package(state, package, outer, embedded, progress)
+        if part is not None:
+            _plan_package(state, package, part, embedded, progress)
     for package in sheets:
         _plan_excel(state, package)
         opened.append((package, None, []))
@@ -720,7 +722,7 @@ def _plan_records(
     columns = set(codec.columns)
     loads = json.loads
     sender = plan.sender
-    rows: list[tuple] = []
+    rows: list[tuple[Any, ...]] = []
     records: list[dict[str, Any]] = []
     keep_records = table in ("plan_items", "activities", "kpi_values", "programmes", "offices")
     problems = 0
@@ -831,7 +833,7 @@ def _plan_records(
 
 
 def _classify(
-    state: _State, package: PackagePlan, plan: PartPlan, table: str, rows: list[tuple]
+    state: _State, package: PackagePlan, plan: PartPlan, table: str, rows: list[tuple[Any, ...]]
 ) -> None:
     """New / updated / unchanged / conflict for every row, against the database and the batch."""
     pending = state.pending[table]
@@ -841,8 +843,8 @@ def _classify(
     rev_i = codec.columns.index("revision")
     owner_i = codec.columns.index("owner_office")
     upd_i = codec.columns.index("updated_at")
-    to_write: list[tuple] = []
-    same_revision: list[tuple] = []
+    to_write: list[tuple[Any, ...]] = []
+    same_revision: list[tuple[Any, ...]] = []
     counts = plan.counts
     journal = state.journal
     for row in rows:
@@ -916,7 +918,7 @@ def _classify(
         plan.rows.setdefault(table, []).extend(to_write)
 
 
-def _same(a: tuple, b: tuple) -> bool:
+def _same(a: tuple[Any, ...], b: tuple[Any, ...]) -> bool:
     if len(a) != len(b):
         return False
     for x, y in zip(a, b, strict=True):
@@ -928,7 +930,7 @@ def _same(a: tuple, b: tuple) -> bool:
     return True
 
 
-def _row_dict(codec: TableCodec, row: tuple) -> dict[str, Any]:
+def _row_dict(codec: TableCodec, row: tuple[Any, ...]) -> dict[str, Any]:
     out = {}
     for name, value in zip(codec.columns, row, strict=True):
         out[name] = value if isinstance(value, (str, int, float, bool, type(None))) else str(value)
@@ -936,7 +938,7 @@ def _row_dict(codec: TableCodec, row: tuple) -> dict[str, Any]:
 
 
 def _plan_offices(
-    state: _State, plan: PartPlan, rows: list[tuple], records: list[dict[str, Any]]
+    state: _State, plan: PartPlan, rows: list[tuple[Any, ...]], records: list[dict[str, Any]]
 ) -> None:
     """Offices are matched by code (unique): an office's description of itself wins over
     another office's description of it; otherwise the higher revision of the same author."""
@@ -988,10 +990,10 @@ def _validate(
             for problem in validate_activity(item):
                 problems.append(_reason_line(table, record, problem.message))
     elif table == "kpi_values":
-        groups: dict[tuple, dict[str, Any]] = {}
+        groups: dict[tuple[Any, ...], dict[str, Any]] = {}
         known_codes: dict[str, set[str]] = {}
         for record in live:
-            pid = record.get("programme_id")
+            pid: str = record.get("programme_id") or ""
             codes = known_codes.get(pid)
             if codes is None:
                 spec = (state.programmes.get(pid) or batch_programmes.get(pid) or (None, None))[1]
@@ -1011,7 +1013,9 @@ def _validate(
             key = (pid, record.get("period"), record.get("row_key"))
             groups.setdefault(key, {})[record["indicator_code"]] = value
         for (pid, period, _row_key), values in groups.items():
-            spec = (state.programmes.get(pid) or batch_programmes.get(pid))[1]
+            known = state.programmes.get(pid) or batch_programmes.get(pid)
+            assert known is not None  # groups hold only records of known programmes (above)
+            spec = known[1]
             if spec.get("rules"):  # checks across fields need the whole group
                 found = validate_form(spec, values, final=False)
             else:  # the same per-value check, without walking the indicators that are absent
@@ -1251,11 +1255,11 @@ def _write_all(
                 }
             )
         if conflicts:
-            conn.execute(insert(Conflict.__table__), conflicts)
+            conn.execute(insert(_table_of(Conflict)), conflicts)
         if received:
-            conn.execute(insert(ReceivedPackage.__table__), received)
+            conn.execute(insert(_table_of(ReceivedPackage)), received)
         if audits:
-            conn.execute(insert(AuditEntry.__table__), audits)
+            conn.execute(insert(_table_of(AuditEntry)), audits)
         if new_keys:
             _store_trust(conn, new_keys, store.officer, now)
         progress(total, total, _("Saving"))
@@ -1269,9 +1273,16 @@ def _parse_created(text: str) -> dt.datetime | None:
     return value.astimezone(dt.UTC).replace(tzinfo=None) if value.tzinfo else value
 
 
-def _store_trust(conn, parts: dict[str, PartPlan], officer: str, now: dt.datetime) -> None:
+def _table_of(model: type[Base]) -> Table:
+    """The Core table of a model (``__table__``, typed as the Table it is)."""
+    return Base.metadata.tables[model.__tablename__]
+
+
+def _store_trust(
+    conn: Connection, parts: dict[str, PartPlan], officer: str, now: dt.datetime
+) -> None:
     """Records the keys the officer accepted (or that a trusted office vouched for)."""
-    table = TrustedKey.__table__
+    table = _table_of(TrustedKey)
     codes = list(parts)
     known = {}
     for start in range(0, len(codes), 500):
@@ -1281,10 +1292,10 @@ def _store_trust(conn, parts: dict[str, PartPlan], officer: str, now: dt.datetim
             )
         ):
             known[row.office_code] = row
-    fresh = []
+    fresh: list[dict[str, Any]] = []
     for code, part in parts.items():
-        row = known.get(code)
-        if row is None:
+        stored = known.get(code)
+        if stored is None:
             fresh.append(
                 {
                     "office_code": code,
@@ -1296,7 +1307,7 @@ def _store_trust(conn, parts: dict[str, PartPlan], officer: str, now: dt.datetim
                     "previous": [],
                 }
             )
-        elif row.fingerprint != part.fingerprint:
+        elif stored.fingerprint != part.fingerprint:
             conn.execute(
                 table.update()
                 .where(table.c.office_code == code)
@@ -1306,7 +1317,7 @@ def _store_trust(conn, parts: dict[str, PartPlan], officer: str, now: dt.datetim
                     trusted_at=now,
                     trusted_by=officer,
                     via=part.relayed_by,
-                    previous=[*(row.previous or []), row.fingerprint],
+                    previous=[*(stored.previous or []), stored.fingerprint],
                 )
             )
     if fresh:
@@ -1325,7 +1336,9 @@ def _upsert_sql(codec: TableCodec, mark: str, *, force: bool) -> str:
     )
 
 
-def _write_offices(conn, codec: TableCodec, rows: list[tuple], mark: str) -> None:
+def _write_offices(
+    conn: Connection, codec: TableCodec, rows: list[tuple[Any, ...]], mark: str
+) -> None:
     """Offices are upserted by code (unique), whatever id each database gave them."""
     if not rows:
         return

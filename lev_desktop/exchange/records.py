@@ -19,11 +19,13 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from sqlalchemy import JSON as SAJSON
-from sqlalchemy import Boolean, Date, DateTime, Integer, Numeric, Table
+from sqlalchemy import Boolean, Column, Date, DateTime, Integer, Numeric, Table
 from sqlalchemy.engine import Dialect
+from sqlalchemy.sql.schema import CallableColumnDefault, ScalarElementColumnDefault
 
 from db.models import (
     Activity,
+    Base,
     FormSubmission,
     KpiValue,
     Letter,
@@ -48,7 +50,7 @@ MODELS = (
     FormSubmission,
     Review,
 )
-TABLES: dict[str, Table] = {m.__tablename__: m.__table__ for m in MODELS}  # type: ignore[attr-defined]
+TABLES: dict[str, Table] = {m.__tablename__: Base.metadata.tables[m.__tablename__] for m in MODELS}
 MODEL_BY_TABLE = {m.__tablename__: m for m in MODELS}
 META_COLUMNS = ("id", "owner_office", "revision", "updated_at", "updated_by", "deleted")
 
@@ -80,7 +82,7 @@ def dump_lines(rows: Iterable[dict[str, Any]]) -> bytes:
 # ---- payload value → database value ----------------------------------------------------------
 
 
-def _column_converter(column, dialect: Dialect) -> Callable[[Any], Any]:
+def _column_converter(column: Column[Any], dialect: Dialect) -> Callable[[Any], Any]:
     kind = column.type
     impl = kind.dialect_impl(dialect)
     process = impl.bind_processor(dialect)
@@ -140,12 +142,12 @@ def _column_converter(column, dialect: Dialect) -> Callable[[Any], Any]:
                     raise bad(value)
                 return number
             try:
-                number = Decimal(value)
+                amount = Decimal(value)
             except InvalidOperation as exc:
                 raise bad(value) from exc
-            if not number.is_finite():
+            if not amount.is_finite():
                 raise bad(value)
-            return process(number) if process else number
+            return process(amount) if process else amount
     elif isinstance(kind, Boolean):
 
         def convert(value: Any) -> Any:
@@ -187,13 +189,13 @@ class TableCodec:
     required: frozenset[str]
     defaults: dict[str, Any]
     bool_as_int: bool = True  # SQLite stores booleans as 0/1; PostgreSQL takes True/False
-    to_db: Callable[[dict[str, Any]], tuple] = None  # type: ignore[assignment]
+    to_db: Callable[[dict[str, Any]], tuple[Any, ...]] = None  # type: ignore[assignment]
 
     def __post_init__(self) -> None:
         self.to_db = _compile_to_db(self)
 
 
-def _compile_to_db(codec: TableCodec) -> Callable[[dict[str, Any]], tuple]:
+def _compile_to_db(codec: TableCodec) -> Callable[[dict[str, Any]], tuple[Any, ...]]:
     """Builds ``to_db(record) -> tuple`` for one table as straight-line code.
 
     Called once per record on import (~570 k times for the nation), so the per-column checks
@@ -233,18 +235,20 @@ def _compile_to_db(codec: TableCodec) -> Callable[[dict[str, Any]], tuple]:
                 lines.append(f"    if v{i} is not None and len(v{i}) > {length}: {bad}")
     lines.append("    return (" + ", ".join(f"v{i}" for i in range(len(codec.columns))) + ",)")
     exec("\n".join(lines), env)
-    return env["to_db"]
+    to_db: Callable[[dict[str, Any]], tuple[Any, ...]] = env["to_db"]
+    return to_db
 
 
-def _default_for(column) -> tuple[bool, Any]:
+def _default_for(column: Column[Any]) -> tuple[bool, Any]:
     if column.nullable:
         return True, None
     default = column.default
-    if default is not None and getattr(default, "is_scalar", False):
+    if isinstance(default, ScalarElementColumnDefault):
         return True, _to_json_value(default.arg)
-    if default is not None and getattr(default, "is_callable", False):
+    if isinstance(default, CallableColumnDefault):
         try:
-            return True, _to_json_value(default.arg(None))
+            # our defaults take no context (new_uuid, utcnow): SQLAlchemy's wrapper drops it
+            return True, _to_json_value(default.arg(None))  # type: ignore[arg-type]
         except TypeError:
             return False, None
     return False, None

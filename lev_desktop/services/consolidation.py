@@ -550,7 +550,7 @@ def _figures(
                 PlanItem.deleted.is_(False),
                 *_owner_filter(Plan.owner_office, codes),
             ]
-            q = (
+            planned_q = (
                 select(
                     Plan.owner_office,
                     func.sum(PlanItem.budget),
@@ -560,11 +560,11 @@ def _figures(
                 .where(*plan_where)
                 .group_by(Plan.owner_office)
             )
-            for owner, budget, planned in s.execute(q):
+            for owner, budget, planned in s.execute(planned_q):
                 if owner in wanted:
                     out[owner]["budget_planned"] = budget
                     out[owner]["activities_planned"] = int(planned or 0)
-            q = (
+            held_q = (
                 select(
                     Plan.owner_office,
                     func.count(Activity.id),
@@ -576,7 +576,7 @@ def _figures(
                 .where(*plan_where, Activity.deleted.is_(False))
                 .group_by(Plan.owner_office)
             )
-            for owner, held, participants, spent in s.execute(q):
+            for owner, held, participants, spent in s.execute(held_q):
                 if owner in wanted:
                     out[owner]["activities_held"] = int(held or 0)
                     out[owner]["participants"] = (
@@ -592,7 +592,7 @@ def _figures(
             *_owner_filter(KpiValue.owner_office, codes),
         ]
         if kpi_metrics:
-            q = (
+            kpi_q = (
                 select(
                     KpiValue.owner_office,
                     KpiValue.indicator_code,
@@ -606,25 +606,25 @@ def _figures(
                 )
                 .group_by(KpiValue.owner_office, KpiValue.indicator_code)
             )
-            for owner, code, total, count in s.execute(q):
-                if owner not in wanted or not count:
+            for owner, code, total, count in s.execute(kpi_q):
+                if owner not in wanted or not count or total is None:
                     continue
                 metric = kpi_metrics[code]
                 if metric.agg == "mean":  # a percent entered for several months/products
                     total = total / count
                 out[owner][metric.key] = int(total) if metric.kind == "int" else total
         if "products" in keys:
-            q = (
+            products_q = (
                 select(KpiValue.owner_office, func.count(distinct(KpiValue.row_key)))
                 .where(*kpi_where, KpiValue.row_key != "")
                 .group_by(KpiValue.owner_office)
             )
-            for owner, count in s.execute(q):
+            for owner, count in s.execute(products_q):
                 if owner in wanted:
                     out[owner]["products"] = int(count)
         if "months_reported" in keys:
             months = [f"{y:04d}-{m:02d}" for y, m in fiscal_months(fy)]
-            q = (
+            months_q = (
                 select(KpiValue.owner_office, func.count(distinct(KpiValue.period)))
                 .where(
                     KpiValue.programme_id == prog.id,
@@ -634,7 +634,7 @@ def _figures(
                 )
                 .group_by(KpiValue.owner_office)
             )
-            for owner, count in s.execute(q):
+            for owner, count in s.execute(months_q):
                 if owner in wanted:
                     out[owner]["months_reported"] = int(count)
     return out
@@ -710,7 +710,7 @@ def indicator_summaries(
             continue
         key = m.key
         present = [Decimal(v) for v in (r.values.get(key) for r in rows) if v is not None]
-        total = sum(present, Decimal(0)) if present else None
+        total = sum(present, Decimal(0))
         out.append(
             IndicatorSummary(
                 code=m.key[4:],
@@ -720,7 +720,7 @@ def indicator_summaries(
                 unit=m.unit,
                 kind=m.kind,
                 count=len(present),
-                total=total if m.agg == "sum" else None,
+                total=total if m.agg == "sum" and present else None,
                 mean=(total / len(present)) if present else None,
                 minimum=min(present) if present else None,
                 maximum=max(present) if present else None,

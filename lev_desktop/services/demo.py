@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 import uuid
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
@@ -138,12 +139,12 @@ def lao_records(
     )[0]
     plan = _row(lao, programme_id=p1, fiscal_year=fiscal_year, status=status, note="")
     out[Plan].append(plan)
-    projects = [dict(r) for r in P1["example_rows"]]
+    projects: list[dict[str, Any]] = [dict(r) for r in P1["example_rows"]]
     for extra in rng.sample(_EXTRA_PROJECTS, rng.randint(0, 3)):
-        project, objective, target, location, kpi, expected = extra
+        name, objective, target, location, kpi, expected = extra
         projects.append(
             {
-                "project": project,
+                "project": name,
                 "objective": objective,
                 "target": target,
                 "location": location,
@@ -343,7 +344,9 @@ def insert_records(session: Any, records: dict[type, list[dict[str, Any]]]) -> i
     return count
 
 
-def fill(store: Store, *, seed: int = 2568, progress=None) -> str:
+def fill(
+    store: Store, *, seed: int = 2568, progress: Callable[[int, int], None] | None = None
+) -> str:
     """Fills the database with demo data; returns a short description of what it did.
 
     Empty database → becomes the demo district office with its 15 LAOs. A district or

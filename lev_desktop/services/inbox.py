@@ -13,6 +13,7 @@ import json
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import select
 
@@ -44,7 +45,7 @@ def inbox_dir() -> Path:
     return path
 
 
-def _manifest(path: Path) -> dict | None:
+def _manifest(path: Path) -> dict[str, Any] | None:
     try:
         with zipfile.ZipFile(path) as archive:
             info = archive.getinfo("manifest.json")
@@ -76,9 +77,12 @@ def pending_packages(store: Store, folder: Path | None = None) -> list[PendingPa
             created = created.astimezone(dt.UTC).replace(tzinfo=None)
         except ValueError:
             created = None
-        counts = manifest.get("counts") if isinstance(manifest.get("counts"), dict) else {}
-        records = sum(v for v in counts.values() if isinstance(v, int))
-        sequence = manifest.get("sequence") if isinstance(manifest.get("sequence"), int) else 0
+        counts = manifest.get("counts")
+        records = (
+            sum(v for v in counts.values() if isinstance(v, int)) if isinstance(counts, dict) else 0
+        )
+        found = manifest.get("sequence")
+        sequence = found if isinstance(found, int) else 0
         stat = path.stat()
         out.append(
             PendingPackage(

@@ -17,7 +17,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import Select, func, or_, select
+from sqlalchemy.orm import Session
 
 from db.models import (
     FormStatus,
@@ -263,7 +264,7 @@ def _form_of(programme: Programme, form_code: str | None = None) -> dict[str, An
     return forms[0]
 
 
-def _values_query(office_code: str, programme_id: str, period: str):
+def _values_query(office_code: str, programme_id: str, period: str) -> Select[KpiValue]:
     return select(KpiValue).where(
         KpiValue.owner_office == office_code,
         KpiValue.programme_id == programme_id,
@@ -414,7 +415,7 @@ def _own_office(store: Store) -> str:
 
 
 def _touch_submission(
-    session: Any, office: str, programme: Programme, form_code: str, period: str
+    session: Session, office: str, programme: Programme, form_code: str, period: str
 ) -> FormSubmission:
     submission = session.scalar(
         select(FormSubmission).where(

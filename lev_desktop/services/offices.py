@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from sqlalchemy import select
 
@@ -138,7 +139,7 @@ def add_lao(
     return get_office(store, code)  # type: ignore[return-value]
 
 
-def add_laos(store: Store, rows: list[dict]) -> int:
+def add_laos(store: Store, rows: list[dict[str, Any]]) -> int:
     """Adds (or updates) many LAOs in ONE transaction: all of them or none (list import).
 
     Each row: code, name, lao_type, district_code, province_code (optional).

@@ -88,7 +88,7 @@ def create_from_template(
     """
     source = get_programme(store, template_code)
     template = (
-        builtin_template(source.template_code or template_code)
+        builtin_template(template_code)
         if source is None
         else {
             "code": source.template_code or source.code,

@@ -11,7 +11,7 @@ import pytest
 from lev_desktop import options
 
 ROOT = Path(__file__).resolve().parents[2]
-RAW = {"get_setting", "set_setting", "settings"}
+RAW = {"get_setting", "set_setting", "set_settings", "settings"}
 # The store keeps the table (and the office's identity), options.py declares what is in it.
 ALLOWED = {"db/store.py", "lev_desktop/options.py"}
 

@@ -124,6 +124,7 @@ class ItemFilter(QSortFilterProxyModel):
 
 class ActivitiesEditor(SavingEditor, QWidget):
     status_changed = Signal(str)
+    model: ActivitiesModel
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None):
         super().__init__(parent)
@@ -178,8 +179,8 @@ class ActivitiesEditor(SavingEditor, QWidget):
             DateDelegate(self.table),
         )
         fit_table(self.table, [c.width for c in ACTIVITY_COLUMNS], key="activities/f2")
-        for number, column in enumerate(ACTIVITY_COLUMNS):
-            delegate = {"text": text, "money": line, "int": line, "date": date}.get(column.kind)
+        for number, spec in enumerate(ACTIVITY_COLUMNS):
+            delegate = {"text": text, "money": line, "int": line, "date": date}.get(spec.kind)
             if delegate is not None:
                 self.table.setItemDelegateForColumn(number, delegate)
         self.table.verticalHeader().hide()
@@ -676,8 +677,8 @@ class MonitoringForm(QWidget):
         self.values = view.values()
         self._editable = view.editable
         self.apply(self.values, persist=False)
-        for widget in self.dates.values():
-            widget.setReadOnly(not view.editable)
+        for date_edit in self.dates.values():
+            date_edit.setReadOnly(not view.editable)
         for widget in (self.override_check, self.override, self.reason):
             widget.setEnabled(
                 view.editable and (widget is self.override_check or self.override_check.isChecked())
@@ -840,7 +841,7 @@ class ActivitiesScreen(QWidget):
         self.bar = ProgrammeBar(ctx, _("Activities and results"))
         self.bar.guard = guard_for(self)
         self.f3_badge = StatusBadge()
-        self.bar.layout().addWidget(self.f3_badge)
+        self.bar.add_widget(self.f3_badge)
         layout.addWidget(self.bar)
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.offices = OfficeList(ctx, ("F2",))
@@ -869,7 +870,7 @@ class ActivitiesScreen(QWidget):
         self.splitter.setSizes([200, 940])
         layout.addWidget(self.splitter, 1)
         self.offices.set_wanted(False)
-        self.bar.layout().addWidget(self.offices.combo)
+        self.bar.add_widget(self.offices.combo)
         self.review.hide()
         self.bar.programme_changed.connect(lambda _p: self._show())
         self.offices.office_selected.connect(lambda _c: self._show_editor())

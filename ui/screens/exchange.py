@@ -219,7 +219,9 @@ class ExportTab(QWidget):
         self.recipient.clear()
         for code, label in data["recipients"]:
             self.recipient.addItem(label, code)
-        self.recipient.lineEdit().setPlaceholderText(_("office code, e.g. P48"))
+        editor = self.recipient.lineEdit()
+        if editor is not None:
+            editor.setPlaceholderText(_("office code, e.g. P48"))
         index = self.recipient.findData(current) if current else -1
         if index < 0 and data.get("parent") is not None:
             index = self.recipient.findData(data["parent"])
@@ -582,7 +584,7 @@ class ImportTab(QWidget):
                 continue
             for part in package.parts:
                 status = part.status
-                text, color = labels.get(status, (status, None))
+                text, part_color = labels.get(status, (status, None))
                 c = part.counts
                 office = f"{part.sender} {part.sender_name}".strip()
                 rows.append(
@@ -600,7 +602,7 @@ class ImportTab(QWidget):
                             text,
                             part.remark,
                         ],
-                        color,
+                        part_color,
                         part.remark,
                     )
                 )

@@ -649,11 +649,11 @@ class KpiFormEditor(QWidget):
         self.products_row.setVisible(data.repeated and not read_only)
         for widget in (self.undo_button, self.redo_button, self.draft_button, self.complete_button):
             widget.setVisible(not read_only)
-        for widget in (self.comment, self.comment_button, self.return_button):
-            widget.setVisible(read_only)
+        for review_widget in (self.comment, self.comment_button, self.return_button):
+            review_widget.setVisible(read_only)
         can_review = read_only and data.submission_id is not None
-        for widget in (self.comment, self.comment_button, self.return_button):
-            widget.setEnabled(can_review)
+        for review_widget in (self.comment, self.comment_button, self.return_button):
+            review_widget.setEnabled(can_review)
         self.comment.setPlaceholderText(
             _("Comment or what to correct…")
             if can_review or not read_only

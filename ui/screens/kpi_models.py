@@ -411,7 +411,8 @@ class KpiFormModel(TableModel):
                 if message:
                     where = item["name"]
                     if key:
-                        where = f"{self.product_label(key)} · {where}"
+                        product = _("Product {n}").format(n=self._keys.index(key) + 1)
+                        where = f"{product} · {where}"
                     out.append((self.index(row, self.value_column(key)), f"{where}: {message}"))
         return out
 

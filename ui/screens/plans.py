@@ -42,6 +42,7 @@ from lev_desktop.thai_format import format_datetime
 from ui import digits
 from ui.context import AppContext
 from ui.models.plan_model import PLAN_COLUMNS, PlanItemsModel, budget_display
+from ui.models.table import EditableTableModel
 from ui.widgets.audit_dialog import AuditDialog
 from ui.widgets.delegates import LineDelegate, TextDelegate
 from ui.widgets.fit import fit_table
@@ -107,7 +108,7 @@ class ProgrammeBar(QWidget):
         super().__init__(parent)
         self.ctx = ctx
         # One row on a wide window, two on a narrow one (never wider than the window).
-        layout = FlowLayout(self)
+        layout = self._layout = FlowLayout(self)
         self.title = QLabel(title)
         self.title.setObjectName("pageTitle")  # styled by ui.style
         layout.addWidget(self.title)
@@ -151,6 +152,10 @@ class ProgrammeBar(QWidget):
     def programme_id(self) -> str | None:
         return self.programme.currentData()
 
+    def add_widget(self, widget: QWidget) -> None:
+        """Another control at the end of the bar (e.g. the F3 state of the activities)."""
+        self._layout.addWidget(widget)
+
     def set_year(self, fiscal_year: int) -> None:
         self.year.setText(digits.shown(_("Fiscal year {year}").format(year=fiscal_year)))
 
@@ -164,6 +169,15 @@ class SavingEditor:
     and shows the reason in Thai under the table; the current row in model terms.
     Expects ``pending``, ``message`` (a QLabel), ``table`` (ExcelTableView) and ``reload()``."""
 
+    pending: int
+    message: QLabel
+    table: ExcelTableView
+    model: EditableTableModel
+    _note: str = ""
+
+    def reload(self) -> None:
+        raise NotImplementedError
+
     def _save_failed(self, exc: BaseException) -> None:
         self.pending -= 1
         from lev_desktop.errors import describe_error
@@ -174,12 +188,12 @@ class SavingEditor:
 
     def _show_problem(self, text: str) -> None:
         self.message.setText(f"<span style='color:#a3221a'>{html.escape(text)}</span>")
-        show_status(self, text)
+        show_status(self.message, text)
 
     def _show_note(self, text: str) -> None:
         self._note = text  # stays in the message line after the save that follows
         self.message.setText(f"<span style='color:#7a4f00'>{html.escape(text)}</span>")
-        show_status(self, text)
+        show_status(self.message, text)
 
     def _wire_cells(self) -> None:
         """The one editing behaviour: refused cells and notes in the message line and the
@@ -198,7 +212,7 @@ class SavingEditor:
             ).format(n=refused)
         else:
             text = _("All changes saved.")
-        note, self._note = getattr(self, "_note", ""), ""
+        note, self._note = self._note, ""
         return f"{note} — {text}" if note else text
 
     def current_source_row(self) -> int:
@@ -212,6 +226,7 @@ class PlanEditor(SavingEditor, QWidget):
 
     saved = Signal()
     status_changed = Signal(str)
+    model: PlanItemsModel
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None):
         super().__init__(parent)
@@ -333,8 +348,8 @@ class PlanEditor(SavingEditor, QWidget):
     def _build_actions(self) -> None:
         self.act_add = self._action(_("Add row"), self.add_row, "Ctrl+Shift+=")
         self.act_remove = self._action(_("Remove row"), self.remove_rows, "Ctrl+-")
-        self.act_up = self._action("▲", lambda: self.move(-1), "Alt+Up", tip=_("Move up"))
-        self.act_down = self._action("▼", lambda: self.move(1), "Alt+Down", tip=_("Move down"))
+        self.act_up = self._action("▲", lambda: self.move_row(-1), "Alt+Up", tip=_("Move up"))
+        self.act_down = self._action("▼", lambda: self.move_row(1), "Alt+Down", tip=_("Move down"))
         self.act_no_budget = self._action(
             _("No budget"),
             self.toggle_no_budget,
@@ -495,7 +510,7 @@ class PlanEditor(SavingEditor, QWidget):
         if rows and self.model.editable:
             self.model.remove_rows(rows)
 
-    def move(self, delta: int) -> None:
+    def move_row(self, delta: int) -> None:
         row = self.current_source_row()
         column = max(self.table.currentIndex().column(), 1)
         if row >= 0 and self.model.move(row, delta):
@@ -748,7 +763,7 @@ class PlansScreen(QWidget):
         self.splitter.setSizes([200, 940])
         layout.addWidget(self.splitter, 1)
         self.offices.set_wanted(False)
-        self.bar.layout().addWidget(self.offices.combo)
+        self.bar.add_widget(self.offices.combo)
         self.review.hide()
         self.bar.programme_changed.connect(lambda _p: self._show())
         self.offices.office_selected.connect(lambda _c: self._show_editor())

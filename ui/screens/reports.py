@@ -400,7 +400,8 @@ class ReportsScreen(QWidget):
         from exports.reports import preview
 
         while self.pages_layout.count():
-            widget = self.pages_layout.takeAt(0).widget()
+            item = self.pages_layout.takeAt(0)
+            widget = item.widget() if item is not None else None
             if widget is not None:
                 widget.hide()
                 widget.deleteLater()

@@ -43,7 +43,7 @@ class GeneralTab(QWidget):
 
     def __init__(self, screen: SettingsScreen):
         super().__init__()
-        self.screen = screen
+        self.settings_screen = screen
         outer = QVBoxLayout(self)
         form = QFormLayout()
         outer.addLayout(form)
@@ -94,14 +94,14 @@ class GeneralTab(QWidget):
             self.level.setText(text)
             self.name.setText(office.name)
             self.phone.setText(office.phone or "")
-        self.officer.setText(self.screen.ctx.store.officer)
+        self.officer.setText(self.settings_screen.ctx.store.officer)
         self.language.setCurrentIndex(max(self.language.findData(values["language"]), 0))
         self.thai_digits.setChecked(bool(values["ui.thai_digits"]))
 
     def save(self) -> None:
         from lev_desktop.services.offices import update_office
 
-        ctx = self.screen.ctx
+        ctx = self.settings_screen.ctx
         store = ctx.store
         code = store.office_code
         name = " ".join(self.name.text().split())
@@ -121,7 +121,7 @@ class GeneralTab(QWidget):
 
         def done(_result) -> None:
             self.saved.setText(_("Saved."))
-            self.screen.values.update({"language": language, "ui.thai_digits": thai})
+            self.settings_screen.values.update({"language": language, "ui.thai_digits": thai})
             window = self.window()
             if hasattr(window, "apply_digits"):
                 window.apply_digits(thai)
@@ -136,7 +136,7 @@ class PrintingTab(QWidget):
 
     def __init__(self, screen: SettingsScreen):
         super().__init__()
-        self.screen = screen
+        self.settings_screen = screen
         outer = QVBoxLayout(self)
         form = QFormLayout()
         outer.addLayout(form)
@@ -213,13 +213,13 @@ class PrintingTab(QWidget):
         }
 
     def save(self) -> None:
-        self.screen.save_options(self.values(), self.saved)
+        self.settings_screen.save_options(self.values(), self.saved)
 
 
 class CalendarTab(QWidget):
     def __init__(self, screen: SettingsScreen):
         super().__init__()
-        self.screen = screen
+        self.settings_screen = screen
         outer = QVBoxLayout(self)
         form = QFormLayout()
         outer.addLayout(form)
@@ -252,7 +252,7 @@ class CalendarTab(QWidget):
         buttons.addWidget(self.saved, 1)
         form.addRow(buttons)
         self.save_button.clicked.connect(
-            lambda: self.screen.save_options(self.values(), self.saved)
+            lambda: self.settings_screen.save_options(self.values(), self.saved)
         )
 
     def load(self, values: dict) -> None:
@@ -386,7 +386,7 @@ class SettingsScreen(QWidget):
     def _refresh_current(self) -> None:
         widget = self.tabs.currentWidget()
         page = widget.widget() if isinstance(widget, QScrollArea) else widget
-        if hasattr(page, "refresh"):
+        if page is not None and hasattr(page, "refresh"):
             page.refresh()
 
     def open_item(self, arg: object) -> None:

@@ -259,6 +259,7 @@ class LaoTab(QWidget):
         from exports.xlsx.lao_list import LaoListError
         from lev_desktop.errors import describe_error
 
+        message: str | None
         if isinstance(exc, LaoListError):
             message = str(exc)
         else:

@@ -151,6 +151,10 @@ class LettersTab(QWidget):
         layout.addWidget(self.empty)
         self.add_button.clicked.connect(self.add_letter)
 
+    def _registered(self) -> None:
+        self.ctx.data_changed.emit("programmes")
+        self.refresh()
+
     def refresh(self) -> None:
         from lev_desktop.services.programmes import list_letters, list_programmes
 
@@ -195,6 +199,6 @@ class LettersTab(QWidget):
         self.ctx.runner.run(
             lambda _p: register_letter(store, **values),
             owner=self,
-            on_success=lambda _l: (self.ctx.data_changed.emit("programmes"), self.refresh()),
+            on_success=lambda _l: self._registered(),
             on_failure=failed,
         )

@@ -270,7 +270,8 @@ class LetterFieldsDialog(QDialog):
         out = dict(self.letter)
         for key, edit in self.edits.items():
             out[key] = edit.text().strip()
-        out["date"] = self.date.date().isoformat() if self.date.date() else ""
+        day = self.date.date()
+        out["date"] = day.isoformat() if day else ""
         return out
 
 

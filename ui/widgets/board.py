@@ -220,7 +220,9 @@ class BoardTableModel(TableModel):
                 return item.state.label if item.state else ""
             if col == 4:
                 return format_date(item.arrived)
-            return format_value(item.values.get(metric.key), metric)  # type: ignore[union-attr]
+            if metric is None:
+                return None
+            return format_value(item.values.get(metric.key), metric)
         if role == STATE_ROLE and col == 3:
             return item.state.value if item.state else None
         if role == SORT_ROLE:

@@ -75,9 +75,11 @@ class MonthPopup(QFrame):
         self.grid = QGridLayout()
         self.grid.setSpacing(2)
         layout.addLayout(self.grid)
-        today = QToolButton(text=_("Today"))
+        today = QToolButton()
+        today.setText(_("Today"))
         today.clicked.connect(lambda: self._pick(dt.date.today()))
-        clear = QToolButton(text=_("Clear"))
+        clear = QToolButton()
+        clear.setText(_("Clear"))
         clear.clicked.connect(lambda: self._pick(None))
         footer = QHBoxLayout()
         footer.addWidget(today)
@@ -89,7 +91,8 @@ class MonthPopup(QFrame):
         self._render()
 
     def _nav(self, text: str, tip: str, slot) -> QToolButton:
-        button = QToolButton(text=text)
+        button = QToolButton()
+        button.setText(text)
         button.setToolTip(tip)
         button.setAutoRaise(True)
         button.clicked.connect(slot)

@@ -15,6 +15,7 @@ from PySide6.QtCore import (
     QEvent,
     QModelIndex,
     QObject,
+    QPersistentModelIndex,
     QRect,
     QSize,
     Qt,
@@ -35,6 +36,9 @@ from PySide6.QtWidgets import (
 from lev_desktop.thai_format import format_date
 from ui import digits
 from ui.widgets.date_edit import BEDateEdit
+
+# what Qt hands a delegate: a model index or a persistent one
+Index = QModelIndex | QPersistentModelIndex
 
 # Closing an editor with this hint means "Enter": the view moves down a row.
 ENTER_HINT = QAbstractItemDelegate.EndEditHint.SubmitModelCache
@@ -61,7 +65,9 @@ class WrappingDelegate(QStyledItemDelegate):
     def displayText(self, value: Any, locale: Any) -> str:
         return digits.shown(super().displayText(value, locale))
 
-    def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex) -> QSize:
+    def sizeHint(
+        self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
+    ) -> QSize:
         size = super().sizeHint(option, index)
         text = index.data(Qt.ItemDataRole.DisplayRole)
         view = option.widget
@@ -122,9 +128,7 @@ class _KeyboardDelegate(WrappingDelegate):
 class TextDelegate(_KeyboardDelegate):
     """Multi-line text: the editor wraps Thai at word boundaries like the cell does."""
 
-    def createEditor(
-        self, parent: QWidget, option: QStyleOptionViewItem, index: QModelIndex
-    ) -> QWidget:
+    def createEditor(self, parent: QWidget, option: QStyleOptionViewItem, index: Index) -> QWidget:
         editor = QPlainTextEdit(parent)
         editor.setTabChangesFocus(True)
         editor.setWordWrapMode(QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)
@@ -134,7 +138,7 @@ class TextDelegate(_KeyboardDelegate):
         editor.textChanged.connect(lambda: _grow(editor))
         return editor
 
-    def setEditorData(self, editor: QWidget, index: QModelIndex) -> None:
+    def setEditorData(self, editor: QWidget, index: Index) -> None:
         if isinstance(editor, QPlainTextEdit):
             text = "" if _replacing(editor) else index.data(Qt.ItemDataRole.EditRole) or ""
             if editor.toPlainText() != text:
@@ -143,14 +147,14 @@ class TextDelegate(_KeyboardDelegate):
         else:
             super().setEditorData(editor, index)
 
-    def setModelData(self, editor: QWidget, model: QAbstractItemModel, index: QModelIndex) -> None:
+    def setModelData(self, editor: QWidget, model: QAbstractItemModel, index: Index) -> None:
         if isinstance(editor, QPlainTextEdit):
             model.setData(index, editor.toPlainText(), Qt.ItemDataRole.EditRole)
         else:
             super().setModelData(editor, model, index)
 
     def updateEditorGeometry(
-        self, editor: QWidget, option: QStyleOptionViewItem, index: QModelIndex
+        self, editor: QWidget, option: QStyleOptionViewItem, index: Index
     ) -> None:
         # The editor covers its cell exactly, never more: the row grows with the text instead
         # (_grow). An editor taller than its row covered the next row while typing and, when
@@ -192,22 +196,20 @@ class LineDelegate(_KeyboardDelegate):
         super().__init__(parent)
         self.align_right = align_right
 
-    def createEditor(
-        self, parent: QWidget, option: QStyleOptionViewItem, index: QModelIndex
-    ) -> QWidget:
+    def createEditor(self, parent: QWidget, option: QStyleOptionViewItem, index: Index) -> QWidget:
         editor = QLineEdit(parent)
         if self.align_right:
             editor.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return editor
 
-    def setEditorData(self, editor: QWidget, index: QModelIndex) -> None:
+    def setEditorData(self, editor: QWidget, index: Index) -> None:
         if isinstance(editor, QLineEdit):
             editor.setText(
                 "" if _replacing(editor) else str(index.data(Qt.ItemDataRole.EditRole) or "")
             )
             editor.selectAll()
 
-    def setModelData(self, editor: QWidget, model: QAbstractItemModel, index: QModelIndex) -> None:
+    def setModelData(self, editor: QWidget, model: QAbstractItemModel, index: Index) -> None:
         if isinstance(editor, QLineEdit):
             model.setData(index, editor.text(), Qt.ItemDataRole.EditRole)
 
@@ -239,9 +241,7 @@ class DateDelegate(_KeyboardDelegate):
             return digits.shown(format_date(value, "short"))
         return super().displayText(value, locale)
 
-    def createEditor(
-        self, parent: QWidget, option: QStyleOptionViewItem, index: QModelIndex
-    ) -> QWidget:
+    def createEditor(self, parent: QWidget, option: QStyleOptionViewItem, index: Index) -> QWidget:
         editor = BEDateEdit(parent)
         editor.setAutoFillBackground(True)
         editor.line.installEventFilter(self)  # keys reach the inner line edit
@@ -255,7 +255,7 @@ class DateDelegate(_KeyboardDelegate):
             if event.type() != QEvent.Type.KeyPress or not isinstance(event, QKeyEvent):
                 return False
             key = event.key()
-            hints = {
+            hints: dict[int, QAbstractItemDelegate.EndEditHint] = {
                 Qt.Key.Key_Return: ENTER_HINT,
                 Qt.Key.Key_Enter: ENTER_HINT,
                 Qt.Key.Key_Tab: QAbstractItemDelegate.EndEditHint.EditNextItem,
@@ -271,13 +271,13 @@ class DateDelegate(_KeyboardDelegate):
             return False
         return super().eventFilter(watched, event)
 
-    def setEditorData(self, editor: QWidget, index: QModelIndex) -> None:
+    def setEditorData(self, editor: QWidget, index: Index) -> None:
         value = index.data(Qt.ItemDataRole.EditRole)
         if isinstance(editor, BEDateEdit):
             editor.setDate(None if _replacing(editor) or not isinstance(value, dt.date) else value)
             if isinstance(value, str) and value and not _replacing(editor):
                 editor.line.setText(value)  # a refused date: what was typed, to correct it
 
-    def setModelData(self, editor: QWidget, model: QAbstractItemModel, index: QModelIndex) -> None:
+    def setModelData(self, editor: QWidget, model: QAbstractItemModel, index: Index) -> None:
         if isinstance(editor, BEDateEdit):
             model.setData(index, typed_date(editor), Qt.ItemDataRole.EditRole)

@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 
-from PySide6.QtCore import QModelIndex, QPoint, QRect, Qt, QTextBoundaryFinder, Signal
+from PySide6.QtCore import (
+    QModelIndex,
+    QPersistentModelIndex,
+    QPoint,
+    QRect,
+    Qt,
+    QTextBoundaryFinder,
+    Signal,
+)
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QMouseEvent, QPainter, QPen
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -25,6 +33,9 @@ from ui.widgets.deadline_models import (
     ItemRole,
     MonthModel,
 )
+
+# what Qt hands a delegate: a model index or a persistent one
+Index = QModelIndex | QPersistentModelIndex
 
 SPAN_MAX_DAYS = 45  # longer windows (a whole fiscal year) show only at their end
 
@@ -97,7 +108,7 @@ def _is_span(item: Item) -> bool:
 
 
 class MonthDelegate(QStyledItemDelegate):
-    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex) -> None:
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: Index) -> None:
         day: dt.date | None = index.data(DateRole)
         if day is None:
             return

@@ -1,5 +1,5 @@
 """The Excel files of the reports: one sheet per form, the same values as the PDF, with real
-numbers and dates (see ``sheets``)."""
+numbers and dates (the sheet writer is ``exports.xlsx.sheets``)."""
 
 from __future__ import annotations
 
@@ -401,7 +401,8 @@ def write(
     kind: str, data: Any, options: ReportOptions, path: Path, progress: Progress | None = None
 ) -> Path:
     wb = Workbook()
-    wb.remove(wb.active)
+    for sheet in wb.worksheets:  # the empty default sheet
+        wb.remove(sheet)
     SHEETS[kind](wb, data, options, progress)
     wb.properties.creator = "LEV Desktop"
     wb.save(path)
