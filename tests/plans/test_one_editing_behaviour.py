@@ -134,6 +134,8 @@ def test_f1_refused_budget_stays_red_named_never_saved_never_erased(qtbot, lao_s
     assert cell.data(Qt.ItemDataRole.BackgroundRole) != ERROR_BG
     assert not editor.model.has_invalid()
     assert _budget(lao_store) == Decimal("12500.00")
+    # the status bar no longer tells of a refusal that is gone
+    assert "งบประมาณ (บาท)" not in window.statusBar().currentMessage()
 
 
 def test_leaving_changing_year_and_quitting_with_a_red_cell_ask_first(qtbot, lao_store, window_for):

@@ -96,6 +96,8 @@ def test_one_digit_setting_for_the_whole_interface(qtbot, window):
     _idle(qtbot, ctx)
     assert bar.programme.currentText() == "เครือข่าย อถล. ปีงบประมาณ ๒๕๖๘"
     assert bar.year.text() == "ปีงบประมาณ ๒๕๖๘"
+    cell = editor.proxy.index(0, 5)  # the screen reloaded its rows: a fresh index
+    delegate = editor.table.itemDelegate(cell)
     assert delegate.displayText(cell.data(), QLocale()) == "๒๐,๐๐๐.๐๐"
     # what is stored and edited keeps its digits
     assert cell.data(Qt.ItemDataRole.EditRole) == "20,000.00"

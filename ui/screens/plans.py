@@ -50,7 +50,7 @@ from ui.widgets.flow import FlowLayout
 from ui.widgets.leave_guard import guard_for
 from ui.widgets.office_list import OfficeList
 from ui.widgets.status_badge import StatusBadge
-from ui.widgets.table_view import ExcelTableView, show_status
+from ui.widgets.table_view import ExcelTableView, clear_status, show_status
 from ui.widgets.undo_actions import undo_redo_actions
 
 _announcing: list[QWidget] = []
@@ -174,6 +174,7 @@ class SavingEditor:
     table: ExcelTableView
     model: EditableTableModel
     _note: str = ""
+    _shown_refusals: frozenset[str] | set[str] = frozenset()
 
     def reload(self) -> None:
         raise NotImplementedError
@@ -189,6 +190,7 @@ class SavingEditor:
     def _show_problem(self, text: str) -> None:
         self.message.setText(f"<span style='color:#a3221a'>{html.escape(text)}</span>")
         show_status(self.message, text)
+        self._shown_refusals = self._shown_refusals | {text}
 
     def _show_note(self, text: str) -> None:
         self._note = text  # stays in the message line after the save that follows
@@ -201,6 +203,15 @@ class SavingEditor:
         self.model.problem.connect(self._show_problem)
         self.model.noted.connect(self._show_note)
         self.table.refused_cell.connect(self._show_problem)
+        self.model.invalid_changed.connect(self._refusals_changed)
+
+    def _refusals_changed(self) -> None:
+        """A refusal corrected or taken back leaves the status bar (the others stay)."""
+        current = {text for _i, text in self.model.invalid_cells()}
+        gone = self._shown_refusals - current
+        if gone:
+            clear_status(self.message, gone)
+        self._shown_refusals = current
 
     def saved_text(self) -> str:
         """What the message line says once the typed changes are written."""

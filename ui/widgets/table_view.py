@@ -71,6 +71,16 @@ def show_status(widget: QWidget, text: str, msecs: int = 15000) -> None:
         window.statusBar().showMessage(text, msecs)
 
 
+def clear_status(widget: QWidget, texts: set[str] | None = None) -> None:
+    """Takes a line away from the status bar (only one of ``texts`` when given): a refusal
+    that no longer holds must not stay there."""
+    window = widget.window()
+    if isinstance(window, QMainWindow):
+        bar = window.statusBar()
+        if texts is None or bar.currentMessage() in texts:
+            bar.clearMessage()
+
+
 class ExcelTableView(QTableView):
     # "Row 2 · Budget (baht): …" when the cursor lands on a refused cell
     refused_cell = Signal(str)
