@@ -77,7 +77,7 @@ def test_one_digit_setting_for_the_whole_interface(qtbot, window):
     assert bar.year.text() == "ปีงบประมาณ 2568"
     assert main.year_combo.currentText() == "ปีงบประมาณ 2568"
     cell = editor.proxy.index(0, 5)
-    delegate = editor.table.itemDelegate(cell)
+    delegate = editor.table.itemDelegateForIndex(cell)
     assert delegate.displayText(cell.data(), QLocale()) == "20,000.00"
 
     # Thai digits chosen in Settings › This office, with real clicks
@@ -97,7 +97,7 @@ def test_one_digit_setting_for_the_whole_interface(qtbot, window):
     assert bar.programme.currentText() == "เครือข่าย อถล. ปีงบประมาณ ๒๕๖๘"
     assert bar.year.text() == "ปีงบประมาณ ๒๕๖๘"
     cell = editor.proxy.index(0, 5)  # the screen reloaded its rows: a fresh index
-    delegate = editor.table.itemDelegate(cell)
+    delegate = editor.table.itemDelegateForIndex(cell)
     assert delegate.displayText(cell.data(), QLocale()) == "๒๐,๐๐๐.๐๐"
     # what is stored and edited keeps its digits
     assert cell.data(Qt.ItemDataRole.EditRole) == "20,000.00"

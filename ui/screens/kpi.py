@@ -38,6 +38,7 @@ from lev_desktop.errors import describe_error
 from lev_desktop.i18n import N_, _
 from lev_desktop.services import kpi as service
 from lev_desktop.thai_format import format_datetime
+from ui import digits
 from ui.context import AppContext
 from ui.screens.kpi_models import (
     KpiFormModel,
@@ -218,16 +219,20 @@ class KpiListPage(QWidget):
             self.subtitle.setText("")
         elif self.is_lao:
             self.subtitle.setText(
-                _("Indicator forms of {office}, {year}").format(
-                    office=me.name, year=_fy(self.ctx.fiscal_year)
+                digits.shown(
+                    _("Indicator forms of {office}, {year}").format(
+                        office=me.name, year=_fy(self.ctx.fiscal_year)
+                    )
                 )
             )
         else:
             self.subtitle.setText(
-                _(
-                    "Indicator forms of the LAOs under {office}, {year} "
-                    "(read-only: choose a form to comment or return it)"
-                ).format(office=me.name, year=_fy(self.ctx.fiscal_year))
+                digits.shown(
+                    _(
+                        "Indicator forms of the LAOs under {office}, {year} "
+                        "(read-only: choose a form to comment or return it)"
+                    ).format(office=me.name, year=_fy(self.ctx.fiscal_year))
+                )
             )
         self._size_columns()
         self._update_empty(me)
@@ -360,9 +365,11 @@ class KpiOverviewPage(QWidget):
             programme, values = result
             self.model.set_data(programme.spec, laos, values)
             self.title.setText(
-                _("{programme} · {period}: all LAOs").format(
-                    programme=f"{programme.code} · {programme.short_name or programme.name}",
-                    period=service.period_label(period),
+                digits.shown(
+                    _("{programme} · {period}: all LAOs").format(
+                        programme=f"{programme.code} · {programme.short_name or programme.name}",
+                        period=service.period_label(period),
+                    )
                 )
             )
             header = self.table.horizontalHeader()
@@ -634,11 +641,11 @@ class KpiFormEditor(QWidget):
         self.period_box.blockSignals(True)
         self.period_box.clear()
         for period in periods:
-            self.period_box.addItem(service.period_label(period), period)
+            self.period_box.addItem(digits.shown(service.period_label(period)), period)
         self.period_box.setCurrentIndex(periods.index(data.period))
         self.period_box.setEnabled(len(periods) > 1)
         self.period_box.blockSignals(False)
-        self.title.setText(f"{data.programme_code} · {data.form_name}")
+        self.title.setText(digits.shown(f"{data.programme_code} · {data.form_name}"))
         self.title.setToolTip(data.programme_name)
         office = _("Office: {name} ({code})").format(name=data.office_name, code=data.office_code)
         if data.read_only:
