@@ -4,6 +4,8 @@ rows grow in height to show wrapped Thai text."""
 
 from __future__ import annotations
 
+from collections.abc import Set
+
 from PySide6.QtCore import (
     QModelIndex,
     QPersistentModelIndex,
@@ -71,7 +73,7 @@ def show_status(widget: QWidget, text: str, msecs: int = 15000) -> None:
         window.statusBar().showMessage(text, msecs)
 
 
-def clear_status(widget: QWidget, texts: set[str] | None = None) -> None:
+def clear_status(widget: QWidget, texts: Set[str] | None = None) -> None:
     """Takes a line away from the status bar (only one of ``texts`` when given): a refusal
     that no longer holds must not stay there."""
     window = widget.window()
