@@ -52,8 +52,9 @@ def generate(folder: Path, count: int, parent: str, seed: int = 2568) -> tuple[l
     files: list[Path] = []
     rows_by_table: dict[str, list[dict]] = {}
     for index in range(count):
-        code = f"L{index:05d}"
+        # Official code shapes: the LAO's 7-digit code starts with its district's 4-digit code.
         district = f"{10 + index // 900:02d}{index // 9 % 100:02d}"
+        code = f"{district}{index % 9 + 1:03d}"
         office = _row(
             code,
             code=code,
@@ -111,7 +112,12 @@ def _store(path: Path, level: str, code: str, parent: str | None = None):
 
     store = Store(path)
     initialise(
-        store, level=level, code=code, name=f"สำนักงาน {code}", parent=parent, province_code=None
+        store,
+        level=level,
+        code=code,
+        name=f"สำนักงาน {code}",
+        parent=parent,
+        province_code=code[1:] if level == "province" else None,
     )
     return store
 
@@ -130,7 +136,7 @@ def raw_executemany(path: Path, rows_by_table: dict[str, list[dict]]) -> float:
     prepared = []
     for name, rows in rows_by_table.items():
         codec = codec_map[name]
-        converted = [codec.to_db(json.loads(json.dumps(_jsonable(r)))) for r in rows]
+        converted = [codec.row_from_json(json.loads(json.dumps(_jsonable(r)))) for r in rows]
         cols = ", ".join(codec.columns)
         marks = ", ".join("?" for _ in codec.columns)
         prepared.append((f"INSERT INTO {TABLES[name].name} ({cols}) VALUES ({marks})", converted))
@@ -162,7 +168,7 @@ def run_size(name: str, count: int, folder: Path, *, upward_import: bool = True)
     start = time.perf_counter()
     gc.disable()  # generation only (not timed against anything)
     try:
-        files, rows_by_table = generate(folder, count, "C0001")
+        files, rows_by_table = generate(folder, count, "P10")
     finally:
         gc.enable()
         gc.collect()
@@ -177,7 +183,7 @@ def run_size(name: str, count: int, folder: Path, *, upward_import: bool = True)
         statistics.median(f.stat().st_size for f in files) / 1024, 1
     )
 
-    store = _store(folder / "consolidating.db", "province", "C0001")
+    store = _store(folder / "consolidating.db", "province", "P10")
     start = time.perf_counter()
     plan = importer.preview(store, files)
     preview_s = time.perf_counter() - start
@@ -196,14 +202,14 @@ def run_size(name: str, count: int, folder: Path, *, upward_import: bool = True)
     result["commit_vs_raw"] = commit_s / result["raw_sqlite_s"]
 
     start = time.perf_counter()
-    exported = export_package(store, "N0001", folder / "upward.levpkg")
+    exported = export_package(store, "DLA", folder / "upward.levpkg")
     result["export_s"] = time.perf_counter() - start
     result["upward_package_mb"] = round(exported.size / 1024**2, 2)
     store.dispose()
     if not upward_import:
         return result
 
-    top = _store(folder / "top.db", "national", "N0001")
+    top = _store(folder / "top.db", "national", "DLA")
     start = time.perf_counter()
     plan = importer.preview(top, [exported.path])
     outcome = importer.commit(top, plan, trust=True)

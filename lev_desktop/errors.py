@@ -32,6 +32,11 @@ def describe_error(error: BaseException) -> str | None:
             return _("The database is busy with another task. Please wait a moment and try again.")
         if "disk is full" in text or "database or disk is full" in text:
             return _("The disk is full. Free some space and try again; nothing was changed.")
+        if "disk i/o error" in text:  # SQLite's word for a write that failed (often: disk full)
+            return _(
+                "The computer could not write to the disk (it may be full, or the drive was "
+                "removed). Free some space or check the drive and try again; nothing was changed."
+            )
         if "readonly" in text or "read-only" in text:
             return _("The database is read-only. Check the file's permissions.")
         if "unable to open" in text:

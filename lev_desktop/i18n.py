@@ -17,7 +17,7 @@ import os
 import sys
 from pathlib import Path
 
-from lev_desktop.paths import cache_dir, resources_dir
+from lev_desktop.paths import cache_dir, resources_dir, write_atomically
 
 DEFAULT_LANGUAGE = "th"
 LANGUAGES = {"th": "ไทย", "en": "English"}
@@ -62,12 +62,7 @@ def _compiled(po_path: Path, language: str) -> Path:
 
     with po_path.open("rb") as handle:
         catalog = read_po(handle, locale=language)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = target.with_suffix(".mo.tmp")
-    with tmp.open("wb") as handle:
-        write_mo(handle, catalog)
-    os.replace(tmp, target)
-    return target
+    return write_atomically(target, lambda handle: write_mo(handle, catalog))
 
 
 def catalog_files(language: str) -> list[Path]:

@@ -20,7 +20,9 @@ if TYPE_CHECKING:
 OPTIONS: dict[str, tuple[type, Any]] = {
     "language": (str, "th"),  # "th" | "en"; applied at the next start
     "fiscal_year": (int, None),  # the year the screens show; None = this year
-    "print.thai_digits": (bool, False),  # Thai digits (๐–๙) in printed documents
+    # THE digit setting of printed documents (PDF and Excel): Thai digits ๐–๙ as the letters
+    # use them (cabinet resolution of 2 May 2543), or Arabic. The interface has its own key.
+    "print.thai_digits": (bool, True),
     "print.signer_name": (str, ""),  # who signs reports and letters
     "print.signer_position": (str, ""),  # the signer's position (ตำแหน่ง)
     "print.letterhead": (str, ""),  # office address lines printed under the name

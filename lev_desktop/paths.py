@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
+import tempfile
+from collections.abc import Callable
 from importlib.resources import files
 from pathlib import Path
+from typing import BinaryIO
 
 import platformdirs
 
@@ -56,3 +60,25 @@ def cache_dir() -> Path:
     )
     path.mkdir(parents=True, exist_ok=True)
     return path
+
+
+def write_atomically(target: Path, write: Callable[[BinaryIO], object]) -> Path:
+    """Writes ``target`` through a temporary file of its own in the same folder, then renames
+    it into place: another process starting at the same moment (two ``lev`` commands on a fresh
+    data folder) never sees a half-written file nor takes the other's temporary file. When the
+    rename is refused because the other process just put the same file in place and has it open
+    (Windows), its copy is kept."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=target.name + ".", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            write(handle)
+        try:
+            os.replace(tmp, target)
+        except PermissionError:
+            if not target.exists():
+                raise
+    finally:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+    return target

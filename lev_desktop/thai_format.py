@@ -90,6 +90,29 @@ def arabic_digits(text: str) -> str:
     return text.translate(_TO_ARABIC)
 
 
+_KEEP_DIGITS = re.compile(
+    r"(?:https?://|www\.)\S+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+|[A-Za-z_]+[0-9][A-Za-z0-9_]*|[0-9]+[A-Za-z_][A-Za-z0-9_]*"
+)
+
+
+def document_digits(text: str, digits: str) -> str:
+    """One digit style for a whole printed document: ``digits='thai'`` turns 0–9 into ๐–๙
+    and ``'arabic'`` the other way, except inside URLs and e-mail addresses and in codes that
+    mix digits with Latin letters (P5, 3Rs, COVID19), which must stay as typed."""
+    if not text:
+        return text
+    table = _TO_THAI if digits == "thai" else _TO_ARABIC
+    if digits != "thai" or not _KEEP_DIGITS.search(text):
+        return text.translate(table)
+    out, prev = [], 0
+    for m in _KEEP_DIGITS.finditer(text):
+        out.append(text[prev : m.start()].translate(table))
+        out.append(m.group())
+        prev = m.end()
+    out.append(text[prev:].translate(table))
+    return "".join(out)
+
+
 def be_year(value: dt.date | int) -> int:
     year = value if isinstance(value, int) else value.year
     return year + BE_OFFSET

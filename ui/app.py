@@ -10,7 +10,6 @@ says so, then either the first-start wizard or the first screen.
 from __future__ import annotations
 
 import argparse
-import hashlib
 import logging
 import logging.handlers
 import sys
@@ -19,10 +18,11 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QLockFile, QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from lev_desktop import APP_NAME, __version__, i18n, options
+from lev_desktop.dblock import DatabaseLock
 from lev_desktop.i18n import _
 from lev_desktop.paths import data_dir, log_dir
 from ui.main_window import MainWindow
@@ -88,29 +88,12 @@ def setup_logging() -> Path:
 # ---- one window per database --------------------------------------------------------------
 
 
-def lock_path(url: str) -> Path:
-    """Beside a SQLite file; in the data folder, keyed by the URL, for a server database."""
-    from sqlalchemy.engine import make_url
-
-    parsed = make_url(url)
-    if parsed.get_backend_name() == "sqlite" and parsed.database and parsed.database != ":memory:":
-        db = Path(parsed.database)
-        return db.with_name(db.name + ".lock")
-    digest = hashlib.sha256(parsed.render_as_string(hide_password=True).encode()).hexdigest()[:16]
-    folder = data_dir() / "locks"
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder / f"{digest}.lock"
-
-
-def acquire_lock(url: str) -> QLockFile | None:
-    """The lock for this database, or None when another LEV Desktop window holds it."""
-    path = lock_path(url)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    lock = QLockFile(str(path))
-    lock.setStaleLockTime(0)  # never stale by age; a dead owner's lock is still taken over
-    if lock.tryLock(200):
-        return lock
-    return None
+def acquire_lock(url: str) -> DatabaseLock | None:
+    """The lock for this database, or None when another LEV Desktop window or a ``lev``
+    command that writes holds it (the one lock of ``lev_desktop.dblock``, shared with the CLI;
+    it ends with its process, so a crashed window never leaves it behind)."""
+    lock = DatabaseLock.for_url(url, owner="lev-desktop")
+    return lock if lock.acquire() else None
 
 
 # ---- the start-up sequence ------------------------------------------------------------------
@@ -388,7 +371,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             if launcher.store is not None:
                 launcher.store.dispose()
         if state["lock"] is not None:
-            state["lock"].unlock()
+            state["lock"].release()
     log.info("LEV Desktop closed (%s)", code)
     return code
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_LEFT, TA_RIGHT
@@ -29,7 +29,14 @@ from reportlab.platypus.flowables import Flowable
 from exports.pdf.fonts import get_font, register_fonts, styled_font
 from exports.pdf.shaping import Shaped, shape
 from exports.pdf.styles import thai_styles
-from exports.pdf.words import dictionary_words, is_cluster_start, segment
+from exports.pdf.words import (
+    NO_LINE_END,
+    NO_LINE_START,
+    compound_breaks,
+    is_cluster_start,
+    segment_units,
+    syllable_starts,
+)
 
 # Vertical metrics used to place the baseline inside a line of height ``leading``: the
 # stacked Thai marks reach ~1.05 em above the baseline, tails ~0.30 em below. The baseline is
@@ -43,6 +50,9 @@ _EPS = 1e-6
 # that with ญี่ปุ่น in bold). The ToUnicode fix (fonts.py) is independent of this; the tests
 # check both, switching this off to test ToUnicode alone.
 ACTUAL_TEXT = True
+# HarfBuzz draws ำ (U+0E33) as the glyphs of ํ + า: the ToUnicode map alone would make copy
+# and search give U+0E4D U+0E32, so a word with ำ always carries /ActualText.
+_SARA_AM = "\u0e33"
 JUSTIFY_MAX_SPACE = 0.35  # em added per space before justify spreads over all word gaps
 
 _TAG = re.compile(r"<(/?)(b|strong|i|em)\s*>|<br\s*/?>", re.I)
@@ -97,12 +107,13 @@ def parse_markup(text: str, font_name: str) -> list[tuple[str, str]]:
 class _Group:
     """An unbreakable unit: one word (possibly in several fonts), a space run or a newline."""
 
-    __slots__ = ("kind", "pieces", "width")
+    __slots__ = ("inner", "kind", "pieces", "width")
     WORD, SPACE, NEWLINE = 0, 1, 2
 
-    def __init__(self, pieces: list[Shaped], kind: int):
+    def __init__(self, pieces: list[Shaped], kind: int, inner: tuple[int, ...] = ()):
         self.pieces = pieces
         self.kind = kind
+        self.inner = inner  # where the unit may be cut when it is wider than a line
         self.width = sum(p.width for p in pieces)  # in 1/1000 of the font size
 
     @property
@@ -142,7 +153,7 @@ def _build_groups(runs: Sequence[tuple[str, str]]) -> list[_Group]:
     groups: list[_Group] = []
     at = 0
     run_i = 0
-    for tok in segment(plain):
+    for tok, inner in segment_units(plain):
         start, end = at, at + len(tok)
         at = end
         if tok == "\n":
@@ -161,7 +172,7 @@ def _build_groups(runs: Sequence[tuple[str, str]]) -> list[_Group]:
             pos = piece_end
             if pos >= re_:
                 j += 1
-        groups.append(_Group(pieces, kind))
+        groups.append(_Group(pieces, kind, inner))
     return groups
 
 
@@ -180,48 +191,77 @@ def _cut(group: _Group, at: int) -> tuple[_Group, _Group]:
             head.append(shape(p.text[: at - pos], p.font_name))
             tail.append(shape(p.text[at - pos :], p.font_name))
         pos += n
-    return _Group(head, _Group.WORD), _Group(tail, _Group.WORD)
+    inner = tuple(o - at for o in group.inner if o > at)
+    return _Group(head, _Group.WORD), _Group(tail, _Group.WORD, inner)
 
 
-def _split_first(group: _Group, limit: float) -> tuple[_Group, _Group]:
-    """The longest head of a too-wide word that fits ``limit`` (1/1000 em) and the rest.
+def _split_first(
+    group: _Group, limit: float, *, words_only: bool = False
+) -> tuple[_Group, _Group] | None:
+    """The longest head of a too-wide unit that fits ``limit`` (1/1000 em) and the rest.
 
-    The cut is made only at a grapheme-cluster boundary (never between a mark and its base),
-    preferably at a space inside a glued unit (a date), then where it splits into dictionary
-    words (กำแพง|เพชร, งบ|ประมาณ), else
-    where at least two clusters remain for the next line. At least one cluster goes into the
-    head even if it does not fit."""
+    Where to cut, in order: the unit's inner break opportunities (a space inside a date or a
+    phone number, the inner words of a compound or a name, after / ? in a URL, then after
+    . - & — see ``words.py``); else between syllables; only as a last resort between grapheme
+    clusters (never between a mark and its base). At least one cluster goes into the head even
+    if it does not fit. Thai is never hyphenated. ``words_only``: only between words (inner
+    opportunities and compounds), None when none fits — to fill the rest of a line."""
     text = group.text
-    cuts = [i for i in range(1, len(text)) if is_cluster_start(text, i)]
-    if not cuts:
+
+    def allowed(at: int) -> bool:  # nothing that must not begin or end a line
+        return text[at] not in NO_LINE_START and text[at - 1] not in NO_LINE_END
+
+    def fits(at: int) -> bool:
+        return _cut(group, at)[0].width <= limit + _EPS
+
+    def last_fitting(candidates: list[int]) -> int | None:
+        lo, hi, best = 0, len(candidates) - 1, None  # heads grow with the offset
+        while lo <= hi:
+            mid = (lo + hi) // 2
+            if fits(candidates[mid]):
+                best = candidates[mid]
+                lo = mid + 1
+            else:
+                hi = mid - 1
+        return best
+
+    inner = sorted(o for o in group.inner if 0 < o < len(text) and text[:o].strip() and allowed(o))
+    if inner:
+        spaced = [o for o in inner if text[o - 1] in " \u00a0"]
+        at = last_fitting(spaced) if spaced else None
+        if at is None:
+            # a URL: after "/" or "?" when that fills at least half the line
+            slashes = [o for o in inner if text[o - 1] in "/?"]
+            at = last_fitting(slashes) if slashes else None
+            if at is not None and _cut(group, at)[0].width < limit / 2:
+                at = None
+        if at is None:
+            at = last_fitting(inner)
+        if at is not None:
+            return _cut_trim(group, at)
+    # the inner words of a compound (the fewest-words reading first), then syllables, then
+    # after punctuation inside a number or code (๐๘๖๐.๒/๙๐๗๐)
+    compound = [o for o in compound_breaks(text) if allowed(o)]
+    at = last_fitting(compound) if compound else None
+    if at is not None:
+        return _cut_trim(group, at)
+    if words_only:
+        return None
+    tiers = [[o for o in syllable_starts(text) if is_cluster_start(text, o) and allowed(o)]]
+    tiers.append([i + 1 for i, c in enumerate(text[:-1]) if c in "/.,-:;_" and allowed(i + 1)])
+    for tier in tiers:
+        at = last_fitting(tier) if tier else None
+        if at is not None and _cut(group, at)[0].width >= limit / 3:
+            return _cut_trim(group, at)
+    clusters = [i for i in range(1, len(text)) if is_cluster_start(text, i)]
+    if not clusters:
         return group, _Group([], _Group.WORD)
-    fitting = 0  # number of cuts whose head fits (heads grow with the cut: binary search)
-    lo, hi = 0, len(cuts) - 1
-    while lo <= hi:
-        mid = (lo + hi) // 2
-        if _cut(group, cuts[mid])[0].width <= limit + _EPS:
-            fitting = mid + 1
-            lo = mid + 1
-        else:
-            hi = mid - 1
-    if fitting == 0:
-        return _cut_trim(group, cuts[0])
-    ok = cuts[:fitting]
-    spaced = [at for at in ok if text[at - 1] == " " and text[:at].strip()]
-    if spaced:  # a glued unit such as "15 ก.พ. 2568": break at its own space
-        return _cut_trim(group, spaced[-1])
-    words = dictionary_words()
-    checks: tuple[Callable[[int], bool], ...] = (
-        lambda a: text[:a] in words and text[a:] in words,
-        lambda a: (
-            (text[:a] in words and len(text[:a]) > 2) or (text[a:] in words and len(text[a:]) > 2)
-        ),
-    )
-    for good in checks:
-        for at in reversed(ok):
-            if good(at):
-                return _cut_trim(group, at)
-    if len(ok) > 1 and ok[-1] == cuts[-1]:  # do not leave a lone cluster behind
+    # not before ")" or after "(" — unless nothing else fits: text never runs out of its column
+    best = last_fitting([i for i in clusters if allowed(i)]) or last_fitting(clusters)
+    if best is None:
+        return _cut_trim(group, clusters[0])
+    ok = [c for c in clusters if c <= best]
+    if len(ok) > 1 and ok[-1] == clusters[-1]:  # do not leave a lone cluster behind
         return _cut_trim(group, ok[-2])
     return _cut_trim(group, ok[-1])
 
@@ -307,10 +347,20 @@ def layout(
             cur_w += g.width
             trail = 0.0
             continue
+        if cur and g.width > full + _EPS:
+            # it must be cut anyway: fill this line up to one of its word boundaries
+            room = limit - cur_w
+            cut = _split_first(g, room, words_only=True) if room > 0 else None
+            if cut is not None and cut[0].pieces and cut[1].pieces:
+                head, g = cut
+                cur.append(head)
+                cur_w += head.width
+                trail = 0.0
+                flush(i, g, False)
         if cur:
             flush(i - 1, None, False)
-        while g.width > limit + _EPS:  # last resort: cut the word at cluster boundaries
-            head, g = _split_first(g, limit)
+        while g.width > limit + _EPS:  # cut the unit (see _split_first)
+            head, g = _split_first(g, limit)  # type: ignore[misc]
             cur.append(head)
             cur_w = head.width
             if not g.pieces:
@@ -409,6 +459,14 @@ class ThaiParagraph(Flowable):
         fit = int((avail_height + _EPS) // self.leading)
         if fit >= len(lines):
             return [self]
+        # no widow: never one line alone at the top of the next part; no orphan: never one
+        # line alone at the foot; and a label ending in ":" goes on with what it introduces
+        if len(lines) - fit == 1:
+            fit -= 1
+        while fit > 0 and lines[fit - 1].text.rstrip().endswith(":"):
+            fit -= 1
+        if fit == 1 and len(lines) > 1:
+            fit = 0
         if fit <= 0:
             return []
         cut = lines[fit - 1]
@@ -516,7 +574,9 @@ def draw_lines(
         for k, group in enumerate(line.groups):
             if extra and k in gap_set:
                 out.append(f"[{_num(-extra)}] TJ")
-            actual = ACTUAL_TEXT and not all(p.simple for p in group.pieces)
+            actual = ACTUAL_TEXT and (
+                not all(p.simple for p in group.pieces) or _SARA_AM in group.text
+            )
             if actual:
                 out.append(f"/Span <</ActualText <FEFF{_utf16_hex(group.text)}>>> BDC")
             for piece in group.pieces:

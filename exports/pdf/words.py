@@ -1,21 +1,42 @@
-"""Thai word segmentation (nlpo3, newmm algorithm) with the bundled CC0 word list.
+"""Thai line-break units: ICU's line breaker plus the rules of Thai official typesetting.
 
-``segment(text)`` returns tokens whose concatenation is ``text``. Thai is split into words;
-Latin words, numbers (``1,250.50``), abbreviations in the word list (``ก.พ.``, ``อบต.``) stay
-whole; runs of whitespace are tokens of their own. Punctuation that must not begin a line
-(``) , . ; : ! ? % ๆ ฯ``) is glued to the token before it, and an opening bracket or quote to
-the token after it, so that line breaking never puts them alone at a line edge.
+``segment(text)`` returns tokens whose concatenation is ``text``: the units a line may be
+broken between. ``segment_units(text)`` returns the same units with their *inner* break
+offsets — where a unit wider than its column is cut, best first (see ``paragraph.py``).
+
+Where the breaks come from (measured against ICU and libthai on a corpus of official letters,
+``tests/typeset/test_corpus_breaks.py``):
+
+1. ICU's Thai line breaker (PyICU, the ``pyicu-wheels`` wheel on Windows and Linux): dictionary
+   words, and UAX #14 for punctuation — nothing breaks before ``)`` ``,`` ``ๆ`` ``ฯ`` or after an
+   opening bracket or quote, straight quotes included. Without PyICU the bundled word list
+   (nlpo3, newmm) stands in, with the same rules on top.
+2. Rules that only take break opportunities away (each span below is one unit):
+   letters-and-dots abbreviations by their form (``อบต.`` ``ร.ต.ท.`` ``ผอ.กสว.`` ``โทร.``),
+   ``พ.ศ. ๒๕๖๘`` and dates (``๑๕ ก.พ. ๒๕๖๘``, ``๑๕ กุมภาพันธ์ ๒๕๖๘``), letter numbers
+   (``มท ๐๘๒๐.๒/ว ๕๐๓๗``), phone numbers, times; names — an office, place or temple name after
+   its prefix (``ทต.นาราชควาย``, ``อำเภอเมืองนครพนม``, ``วัดศรีเทพประดิษฐาราม``, the gazetteer's
+   names found even without a following space), a person's first name after the title and the
+   surname after it; U+00A0 glues its neighbours; URLs and e-mail addresses.
+3. A unit wider than its column is cut at its inner opportunities: ICU's own boundaries inside
+   it (inner words of a compound, syllable-like pieces of an unknown name), for a URL only after
+   ``/ ? . - &``; failing those, between syllables, and only as a last resort between grapheme
+   clusters. Thai is never hyphenated.
 """
 
 from __future__ import annotations
 
+import logging
 import re
 import threading
 from collections.abc import Iterator
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from lev_desktop.paths import resources_dir
+
+log = logging.getLogger(__name__)
 
 _DICT_NAME = "lev_words_th"
 _SPACES = re.compile(r"([ \t\r\f\v\u1680\u2000-\u200a\u205f\u3000]+)")
@@ -40,15 +61,14 @@ def word_list_paths() -> list[Path]:
 
 def word_list_path() -> Path:
     """One file with every word, for nlpo3 (which loads a single file)."""
-    from lev_desktop.paths import cache_dir
+    from lev_desktop.paths import cache_dir, write_atomically
 
     sources = word_list_paths()
     target = cache_dir() / "words_combined.txt"
     newest = max(p.stat().st_mtime for p in sources)
     if not target.exists() or target.stat().st_mtime < newest:
-        tmp = target.with_suffix(".tmp")
-        tmp.write_text("\n".join(p.read_text("utf-8").strip() for p in sources) + "\n", "utf-8")
-        tmp.replace(target)
+        text = "\n".join(p.read_text("utf-8").strip() for p in sources) + "\n"
+        write_atomically(target, lambda handle: handle.write(text.encode("utf-8")))
     return target
 
 
@@ -66,7 +86,7 @@ def _ensure_dict() -> None:
             _loaded = True
 
 
-def _raw_segment(text: str) -> list[str]:
+def _nlpo3_segment(text: str) -> list[str]:
     import nlpo3
 
     _ensure_dict()
@@ -76,6 +96,64 @@ def _raw_segment(text: str) -> list[str]:
     if "".join(tokens) != text:  # never seen; degrade to grapheme clusters, never lose text
         tokens = _clusters(text)
     return tokens
+
+
+# ---- ICU ---------------------------------------------------------------------------------
+
+_icu_state = threading.local()
+_icu_missing: str | None = None
+
+
+def _icu_iterator() -> Any:
+    """A line-break iterator for this thread (ICU iterators are not thread-safe), or None."""
+    global _icu_missing
+    if _icu_missing is not None:
+        return None
+    it = getattr(_icu_state, "it", None)
+    if it is None:
+        try:
+            import icu  # type: ignore[import-untyped]  # PyICU has no stubs
+
+            it = icu.BreakIterator.createLineInstance(icu.Locale("th"))
+        except (ImportError, OSError, RuntimeError) as exc:  # missing or broken: word list
+            _icu_missing = repr(exc)
+            log.warning("PyICU unavailable (%s): Thai line breaks from the word list", exc)
+            return None
+        _icu_state.it = it
+    return it
+
+
+def breaker_name() -> str:
+    """ "icu" or "nlpo3": which breaker the engine uses on this machine."""
+    return "icu" if _icu_iterator() is not None else "nlpo3"
+
+
+def _icu_segment(text: str, it: Any) -> list[str]:
+    it.setText(text)
+    if text.isascii() or all(ord(c) <= 0xFFFF for c in text):
+        bounds = list(it)
+    else:  # ICU counts UTF-16 units
+        index, units = {}, 0
+        for i, ch in enumerate(text):
+            index[units] = i
+            units += 2 if ord(ch) > 0xFFFF else 1
+        index[units] = len(text)
+        bounds = [index[b] for b in it]
+    out, prev = [], 0
+    for b in bounds:
+        if b > prev:
+            out.append(text[prev:b])
+            prev = b
+    if prev < len(text):
+        out.append(text[prev:])
+    return out
+
+
+def _raw_segment(text: str) -> list[str]:
+    it = _icu_iterator()
+    if it is None:
+        return _nlpo3_segment(text)
+    return _icu_segment(text, it)
 
 
 def _clusters(text: str) -> list[str]:
@@ -127,88 +205,336 @@ def _is_thai(c: str) -> bool:
     return "\u0e00" <= c <= "\u0e7f"
 
 
-_MONTHS = {
-    "ม.ค.",
-    "ก.พ.",
-    "มี.ค.",
-    "เม.ย.",
-    "พ.ค.",
-    "มิ.ย.",
-    "ก.ค.",
-    "ส.ค.",
-    "ก.ย.",
-    "ต.ค.",
-    "พ.ย.",
-    "ธ.ค.",
-    "มกราคม",
-    "กุมภาพันธ์",
-    "มีนาคม",
-    "เมษายน",
-    "พฤษภาคม",
-    "มิถุนายน",
-    "กรกฎาคม",
-    "สิงหาคม",
-    "กันยายน",
-    "ตุลาคม",
-    "พฤศจิกายน",
-    "ธันวาคม",
-    "พ.ศ.",
-    "ค.ศ.",
-}
-_DIGITS = set("0123456789๐๑๒๓๔๕๖๗๘๙")
+# ---- keep-together rules ---------------------------------------------------------------------
+
+_D = "0-9\u0e50-\u0e59"
+_MONTH_NAMES = (
+    "มกราคม|กุมภาพันธ์|มีนาคม|เมษายน|พฤษภาคม|มิถุนายน|กรกฎาคม|สิงหาคม|กันยายน|ตุลาคม|พฤศจิกายน|ธันวาคม"
+)
+_MONTH_ABBR = (
+    r"ม\.ค\.|ก\.พ\.|มี\.ค\.|เม\.ย\.|พ\.ค\.|มิ\.ย\.|ก\.ค\.|ส\.ค\.|ก\.ย\.|ต\.ค\.|พ\.ย\.|ธ\.ค\."
+)
+_MONTHS_RE = f"(?:{_MONTH_NAMES}|{_MONTH_ABBR})"
+_SPAN_PATTERNS = [
+    # dates: "15 ก.พ. 2568", "๑๕ กุมภาพันธ์ พ.ศ. ๒๕๖๘", "กุมภาพันธ์ ๒๕๖๘", "๑๕ ก.ย."
+    rf"(?:[{_D}]{{1,2}}[ \u00a0])?{_MONTHS_RE}(?:[ \u00a0](?:พ\.ศ\.[ \u00a0]?)?[{_D}]{{4}})",
+    rf"[{_D}]{{1,2}}[ \u00a0]{_MONTHS_RE}",
+    # the era and its year
+    rf"(?:พ|ค)\.ศ\.[ \u00a0]?[{_D}]{{2,4}}",
+    # letter numbers: "มท ๐๘๒๐.๒/ว ๕๐๓๗", "ที่ นพ ๐๐๒๓.๖/ว ๕๘๗", "ทส 1011.4/12932"
+    rf"[ก-ฮ]{{2}}[ \u00a0][{_D}]{{3,4}}(?:\.[{_D}]+)*/(?:ว[ \u00a0]?)?[{_D}]*",
+    # phone numbers: "๐ ๒๒๔๑ ๙๐๐๐ ต่อ ๒๑๑๒", "๐๘ ๑๒๓๔ ๕๖๗๘", "๐-๕๔๕๓-๔๑๑๙"
+    rf"(?<![{_D}])[{_D}]{{1,3}}(?:[ \-][{_D}]{{3,4}}){{1,3}}"
+    rf"(?:[ \u00a0]ต่อ[ \u00a0][{_D}]+)?(?![{_D}])",
+    rf"ต่อ[ \u00a0][{_D}]+",
+    # times: "๐๙.๓๐ น.", "๐๙.๐๐–๑๖.๓๐ น."
+    rf"[{_D}]{{1,2}}[.:][{_D}]{{2}}(?:[–-][{_D}]{{1,2}}[.:][{_D}]{{2}})?[ \u00a0]น\.",
+    # a run of Latin letters, digits and punctuation: e-mail, 1,250.50, a file path (cut
+    # after its "/" only when wider than the column)
+    r"[!-~]*[A-Za-z0-9][!-~]*",
+    # no-break space glues its neighbours
+    r"\S?\u00a0+\S?",
+]
+_SPAN_RE = re.compile("|".join(f"(?:{p})" for p in _SPAN_PATTERNS))
+_URL_RE = re.compile(
+    r"(?:https?://|www\.)[^\s<>\"“”‘’]+[^\s<>\"“”‘’.,;:!?)\]]|[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)+"
+)
+URL_BREAK_AFTER = "/?.-&"
+
+# Prefixes that introduce a name. The name runs to the next space (or is the longest name of
+# the gazetteer right after the prefix, which needs no space).
+_PLACE_PREFIXES = (
+    "องค์การบริหารส่วนตำบล",
+    "องค์การบริหารส่วนจังหวัด",
+    "เทศบาลตำบล",
+    "เทศบาลเมือง",
+    "เทศบาลนคร",
+    "ท้องถิ่นอำเภอ",
+    "ท้องถิ่นจังหวัด",
+    "นายอำเภอ",
+    "ผู้ว่าราชการจังหวัด",
+    "กิ่งอำเภอ",
+    "จังหวัด",
+    "อำเภอ",
+    "ตำบล",
+    "แขวง",
+    "เขต",
+    "อบต.",
+    "อบจ.",
+    "ทต.",
+    "ทม.",
+    "ทน.",
+    "สถอ.",
+    "สถจ.",
+    "จ.",
+    "อ.",
+    "ต.",
+)
+_PERSON_PREFIXES = (
+    "นางสาว",
+    "นาง",
+    "นาย",
+    "ว่าที่ร้อยตรี",
+    "ว่าที่ ร.ต.",
+    "พระครู",
+    "พระมหา",
+    "พระอธิการ",
+    "ดร.",
+    "ร.ต.ท.",
+    "ร.ต.อ.",
+    "พ.ต.อ.",
+    "พ.ต.ท.",
+    "จ.ส.อ.",
+)
+_TEMPLE_PREFIXES = ("วัด",)
+_NAME_STOP_WORDS = frozenset(
+    {"และ", "ให้", "ของ", "กับ", "เพื่อ", "โดย", "จาก", "ได้", "เป็น", "การ", "ซึ่ง", "แล้ว"}
+    | {"ร่วม", "ความ", "ที่", "จะ", "ไม่", "มี"}
+)
+_NAME_MAX = 22  # a longer run after a prefix is ordinary text, not a name
+_NAME_END = re.compile(r"[\s()\[\]{}\"“”‘’,;:!?/]")
 
 
-def _keep_together(tokens: list[str]) -> list[str]:
-    """Glue what must stay on one line: runs of Latin/digits/punctuation (``lev_desktop/x.py``,
-    ``e-mail``), and dates: ``15 ก.พ. 2568``, ``15 กุมภาพันธ์ 2568``, ``พ.ศ. 2568``."""
-    out: list[str] = []
+@lru_cache(maxsize=1)
+def _place_names() -> tuple[frozenset[str], int]:
+    """Province, district and subdistrict names of the gazetteer (GeoThai)."""
+    from lev_desktop import gazetteer
+
+    names: set[str] = set()
+    for p in gazetteer.provinces():
+        names.add(p.name_th)
+        for d in gazetteer.districts(p.code):
+            names.add(d.name_th)
+            names.add(d.name_th.removeprefix("เขต"))
+            for s in gazetteer.subdistricts(d.code):
+                names.add(s.name_th)
+    names.discard("")
+    return frozenset(names), max(len(n) for n in names)
+
+
+_PREFIX_RE = re.compile(
+    "|".join(
+        re.escape(p)
+        for p in sorted(
+            _PLACE_PREFIXES + _PERSON_PREFIXES + _TEMPLE_PREFIXES, key=len, reverse=True
+        )
+    )
+)
+
+
+_ABBR_RE = re.compile(r"(?:[\u0e01-\u0e2e\u0e30-\u0e4e]{1,5}\.)+")
+_THAI_LETTERS = re.compile(r"[\u0e01-\u0e4e]+$")
+
+
+@lru_cache(maxsize=8192)
+def _reading(text: str) -> tuple[int, ...] | None:
+    """Word ends of ``text`` read as the fewest words of the bundled list (two letters or
+    more each); None when it cannot be read as words."""
+    if not text:
+        return ()
+    words = dictionary_words()
+    n = len(text)
+    inf = n + 1
+    best = [0] + [inf] * n
+    back = [0] * (n + 1)
+    for i in range(2, n + 1):
+        for k in range(2, min(_longest_word, i) + 1):
+            if best[i - k] + 1 < best[i] and text[i - k : i] in words:
+                best[i] = best[i - k] + 1
+                back[i] = i - k
+    if best[n] >= inf:
+        return None
+    ends = []
+    i = n
+    while i > 0:
+        ends.append(i)
+        i = back[i]
+    return tuple(reversed(ends))
+
+
+def _abbreviation_spans(text: str) -> list[tuple[int, int]]:
+    """Letters-and-dots abbreviations by their form — one to five Thai letters and a dot,
+    repeated (อบต., ร.ต.ท., ผอ.กสว., โทร., อถล.) — also when glued to the word before them
+    (เครือข่ายอถล.: the abbreviation begins where the text before it reads as the fewest
+    words, and those words are kept whole too). Dotted leaders (เดือน.......) are not
+    abbreviations."""
+    spans = []
+    for m in _ABBR_RE.finditer(text):
+        start, end = m.span()
+        if text[end : end + 1] == ".":
+            continue
+        if start > 0 and "\u0e01" <= text[start - 1] <= "\u0e4e":
+            run = _THAI_LETTERS.search(text, 0, start)
+            run_start = run.start() if run else start
+            first_dot = text.index(".", start)
+            readings = [  # fewest words first, then the shorter abbreviation
+                (len(ends), -s, ends)
+                for s in range(max(run_start, first_dot - 5), first_dot)
+                if (ends := _reading(text[run_start:s])) is not None
+            ]
+            if not readings:
+                continue  # not readable as words + abbreviation: leave it to the breaker
+            _count, start, ends = min(readings)
+            start = -start
+            prev = run_start
+            for e in ends:
+                spans.append((prev, run_start + e))
+                prev = run_start + e
+        spans.append((start, end))
+    return spans
+
+
+def _run_to_space(text: str, start: int) -> int:
+    m = _NAME_END.search(text, start)
+    return m.start() if m else len(text)
+
+
+def _name_spans(text: str, starts: set[int]) -> list[tuple[int, int]]:
+    """Spans of names: prefix + name, and a person's surname after the first name."""
+    spans: list[tuple[int, int]] = []
+    names, longest = _place_names()
+    pos = 0
+    while True:
+        m = _PREFIX_RE.search(text, pos)
+        if m is None:
+            break
+        pos = m.end()
+        prefix, at, after = m.group(), m.start(), m.end()
+        if at > 0 and at not in starts and _is_thai(text[at - 1]) and text[at - 1] != ".":
+            continue  # the prefix must begin a unit (not "ระหว่าง|วัด" inside a word)
+        end = None
+        if prefix in _PLACE_PREFIXES:  # the gazetteer's longest name right after the prefix
+            for n in range(min(longest, len(text) - after), 2, -1):
+                if text[after : after + n] in names:
+                    end = after + n
+                    break
+        run_end = _run_to_space(text, after)
+        run = text[after:run_end]
+        if 1 < len(run) <= _NAME_MAX and _is_thai(run[0]) and run_end > (end or 0):
+            inner = [s - after for s in sorted(starts) if after < s < run_end]
+            if not (set(_split_at(run, inner)) & _NAME_STOP_WORDS):
+                end = run_end
+        if end is None:
+            continue
+        spans.append((at, end))
+        pos = end
+        if prefix in _PERSON_PREFIXES and text[end : end + 1] == " ":
+            surname_end = _run_to_space(text, end + 1)
+            if 1 < surname_end - end - 1 <= _NAME_MAX and _is_thai(text[end + 1]):
+                spans.append((end + 1, surname_end))
+                pos = surname_end
+    return spans
+
+
+def _split_at(text: str, offsets: list[int]) -> list[str]:
+    out, prev = [], 0
+    for o in offsets:
+        out.append(text[prev:o])
+        prev = o
+    out.append(text[prev:])
+    return out
+
+
+def _url_inner(unit: str) -> tuple[int, ...]:
+    """Break offsets inside a URL or e-mail address: after / ? . - & (a path "/" first)."""
+    first = [i + 1 for i, c in enumerate(unit[:-1]) if c in "/?" and unit[i + 1] not in "/"]
+    second = [i + 1 for i, c in enumerate(unit[:-1]) if c in ".-&@" and unit[i + 1] not in "/"]
+    return tuple(first) + tuple(second)
+
+
+# A unit of a line: (text, inner break offsets in reading order)
+Unit = tuple[str, tuple[int, ...]]
+
+
+def _units_of_line(line: str) -> list[Unit]:
+    tokens = _glue(_raw_segment(line))
+    abbreviations = _abbreviation_spans(line) if "." in line else []
+    if abbreviations:  # an abbreviation glued to Thai letters is a unit of its own
+        edges = {e for span in abbreviations for e in span if 0 < e < len(line)}
+        edges = {e for e in edges if _is_thai(line[e - 1]) or line[e - 1] == "."}
+        edges = {e for e in edges if _is_thai(line[e])}
+        tokens = _split_tokens(tokens, edges)
+    bounds = []
+    at = 0
     for tok in tokens:
-        if out and not tok.isspace() and not out[-1].isspace():
-            a, b = out[-1][-1], tok[0]
-            if not _is_thai(a) and not _is_thai(b) and not joins_previous(b):
-                out[-1] += tok
-                continue
-        out.append(tok)
-    # dates: [number] " " MONTH " " [number]
-    i = 0
-    merged: list[str] = []
-    while i < len(out):
-        tok = out[i]
-        if tok in _MONTHS and i + 2 < len(out) and out[i + 1] == " " and out[i + 2][:1] in _DIGITS:
-            if len(merged) >= 2 and merged[-1] == " " and merged[-2][-1:] in _DIGITS:
-                merged.pop()
-                merged[-1] += " " + tok
-            else:
-                merged.append(tok)
-            merged[-1] += " " + out[i + 2]
-            i += 3
-            continue
-        if tok in _MONTHS and len(merged) >= 2 and merged[-1] == " " and merged[-2][-1:] in _DIGITS:
-            merged.pop()
-            merged[-1] += " " + tok
-            i += 1
-            continue
-        merged.append(tok)
-        i += 1
-    return merged
+        at += len(tok)
+        bounds.append(at)
+    starts = {0} | set(bounds)
+    keep: list[tuple[int, int]] = [m.span() for m in _SPAN_RE.finditer(line)]
+    keep += abbreviations
+    urls = [m.span() for m in _URL_RE.finditer(line)]
+    keep += urls
+    if any(_is_thai(c) for c in line):
+        keep += _name_spans(line, starts)
+    if not keep:
+        return [(t, ()) for t in tokens]
+    blocked: set[int] = set()
+    for a, b in keep:
+        blocked.update(range(a + 1, b))
+    url_at = dict(urls)
+    units: list[Unit] = []
+    cur, cur_start = "", 0
+    inner: list[int] = []
+    at = 0
+    for tok in tokens:
+        if cur and at not in blocked:
+            units.append(_finish_unit(cur, cur_start, inner, url_at))
+            cur, cur_start, inner = "", at, []
+        elif cur:
+            inner.append(at - cur_start)
+        cur += tok
+        at += len(tok)
+    if cur:
+        units.append(_finish_unit(cur, cur_start, inner, url_at))
+    return units
+
+
+def _split_tokens(tokens: list[str], cuts: set[int]) -> list[str]:
+    out: list[str] = []
+    at = 0
+    for tok in tokens:
+        inside = sorted(c - at for c in cuts if at < c < at + len(tok))
+        out.extend(p for p in _split_at(tok, inside) if p)
+        at += len(tok)
+    return out
+
+
+def _finish_unit(text: str, start: int, inner: list[int], url_at: dict[int, int]) -> Unit:
+    # a unit made whole by the rules: its spaces are its best inner breaks, then ICU's
+    # boundaries in reading order (the cut picks the last that fits)
+    for a, b in url_at.items():
+        if a <= start < b or start <= a < start + len(text):
+            lo = max(a, start) - start
+            hi = min(b, start + len(text)) - start
+            url = _url_inner(text[lo:hi])
+            return text, tuple(sorted({lo + o for o in url if lo + o < len(text)}))
+    return text, tuple(inner)
 
 
 @lru_cache(maxsize=65536)
-def _segment_cached(text: str) -> tuple[str, ...]:
-    tokens: list[str] = []
+def _units_cached(text: str) -> tuple[Unit, ...]:
+    out: list[Unit] = []
     for i, part in enumerate(text.split("\n")):
         if i:
-            tokens.append("\n")
+            out.append(("\n", ()))
         if part:
-            tokens.extend(_raw_segment(part))
-    return tuple(_keep_together(_glue(tokens)))
+            out.extend(_units_of_line(part))
+    return tuple(out)
+
+
+def segment_units(text: str) -> list[Unit]:
+    """``segment`` with each unit's inner break offsets (where a unit wider than its column
+    may be cut), in reading order."""
+    if not text:
+        return []
+    return list(_units_cached(text))
 
 
 def segment(text: str) -> list[str]:
-    """Split ``text`` into words and whitespace runs; ``"".join(result) == text``."""
+    """Split ``text`` into line-break units and whitespace runs; ``"".join(result) == text``."""
     if not text:
         return []
-    return list(_segment_cached(text))
+    return [u for u, _inner in _units_cached(text)]
 
 
 def joins_previous(c: str) -> bool:
@@ -225,6 +551,50 @@ def is_cluster_start(text: str, i: int) -> bool:
     return not joins_previous(text[i])
 
 
+_CONSONANT = re.compile("[\u0e01-\u0e2e]")
+
+
+_CLUSTER_FIRST = set("กขคตทปผพศส")  # กร กล กว ขร … พล: two consonants that begin one syllable
+_CLUSTER_SECOND = set("รลว")
+_LEADING_H = set("งญนมยรลว")  # ห นำ: หย่าง หนอง หล่อ — ห begins the syllable
+
+
+def syllable_starts(text: str) -> list[int]:
+    """Offsets inside a Thai word where a syllable may begin (a last resort before cutting
+    between grapheme clusters): before a leading vowel เ แ โ ใ ไ, after an abbreviation's dot,
+    and before a consonant that carries its vowel (or the first consonant of its onset: the
+    ท of อิน|ทรา, the ห of ขา|หย่าง) — never before a final consonant or one under ์."""
+    out: set[int] = set()
+    n = len(text)
+    for i in range(1, n):
+        c = text[i]
+        if text[i - 1] == "." and _is_thai(c):
+            out.add(i)
+            continue
+        if c in LEADING_VOWELS:
+            if text[i - 1] not in LEADING_VOWELS:
+                out.add(i)
+            continue
+        if not _CONSONANT.match(c) or text[i - 1] in LEADING_VOWELS:
+            continue
+        nxt = text[i + 1] if i + 1 < n else ""
+        if nxt == "\u0e4c" or (i + 2 < n and text[i + 2] == "\u0e4c"):
+            continue  # silenced by the thanthakhat: part of the syllable before
+        if not nxt or not ("\u0e30" <= nxt <= "\u0e39" or nxt in "\u0e47\u0e48\u0e49\u0e4a\u0e4b"):
+            continue
+        prev = text[i - 1]
+        start = i
+        if _CONSONANT.match(prev) and (
+            (c in _CLUSTER_SECOND and prev in _CLUSTER_FIRST) or (prev in "หอ" and c in _LEADING_H)
+        ):
+            if i >= 2 and text[i - 2] in LEADING_VOWELS:
+                continue  # เปล, เหล: the syllable began at the leading vowel
+            start = i - 1
+        if start > 0:
+            out.add(start)
+    return sorted(out)
+
+
 _NON_STARTERS = {"\u0e33", "\u200d", "\u200c", "\ufe0f"}
 
 
@@ -236,6 +606,34 @@ def _category(c: str) -> str:
 
 
 _words_set: frozenset[str] | None = None
+_longest_word = 0
+
+
+@lru_cache(maxsize=4096)
+def compound_breaks(text: str) -> tuple[int, ...]:
+    """Inner word boundaries of a word or compound wider than its column: the boundaries of
+    its reading in the fewest words of the bundled list (two letters or more each), the whole
+    text not counting as one word — ทรัพยากร|ธรรมชาติ, ปี|งบประมาณ, องค์การ|บริหาร|ส่วน|ตำบล.
+    Empty when the text cannot be read as words."""
+    words = dictionary_words()
+    n = len(text)
+    longest = min(_longest_word, n - 1)
+    inf = n + 1
+    best = [0] + [inf] * n  # fewest words covering text[:i]
+    back = [0] * (n + 1)
+    for i in range(2, n + 1):
+        for k in range(2, min(longest, i) + 1):
+            if best[i - k] + 1 < best[i] and text[i - k : i] in words:
+                best[i] = best[i - k] + 1
+                back[i] = i - k
+    if best[n] >= inf:
+        return ()
+    out = []
+    i = back[n]
+    while i > 0:
+        out.append(i)
+        i = back[i]
+    return tuple(sorted(out))
 
 
 def dictionary_words() -> frozenset[str]:
@@ -244,6 +642,9 @@ def dictionary_words() -> frozenset[str]:
     if _words_set is None:
         with _lock:
             if _words_set is None:
+                global _longest_word
                 text = word_list_path().read_text("utf-8")
-                _words_set = frozenset(w.strip() for w in text.splitlines() if w.strip())
+                words = frozenset(w.strip() for w in text.splitlines() if w.strip())
+                _longest_word = max(len(w) for w in words)
+                _words_set = words
     return _words_set

@@ -7,7 +7,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from reportlab.lib.units import cm
-from reportlab.platypus import KeepTogether, Spacer
+from reportlab.platypus import Spacer
 
 from db.store import Store
 from exports.reports import wording as W
@@ -25,7 +25,7 @@ from exports.reports.layout import (
     title_block,
 )
 from exports.reports.options import ReportOptions
-from exports.reports.text import para, style
+from exports.reports.text import in_document_digits, para, style
 from lev_desktop.progress import Progress
 from lev_desktop.thai_format import MONTHS_FULL, be_year, fiscal_months, format_date
 
@@ -155,6 +155,7 @@ def month_title(month: tuple[int, int], options: ReportOptions) -> str:
     return options.num(f"ประจำเดือน{MONTHS_FULL[month[1] - 1]} พ.ศ. {be_year(month[0])}")
 
 
+@in_document_digits
 def calendar_pdf(
     data: CalendarData, options: ReportOptions, progress: Progress | None = None
 ) -> bytes:
@@ -186,26 +187,20 @@ def calendar_pdf(
         )
     if not rows:
         rows.append(Row(["", "", "ไม่มีกำหนดส่งในเดือนนี้", "", "", ""]))
-    story.append(paged_table(spec, rows, progress))
-    story += [
+    tail = [
         Spacer(1, 6),
         para(
             "ข้อมูล ณ วันที่ " + format_date(data.today, "long", digits=options.digits, thai=True),
             style(BODY_SIZE - 2),
         ),
         Spacer(1, 0.6 * cm),
+        signature_block(
+            options.signer_name,
+            options.signer_position or data.office.executive_title,
+            caption="ผู้รับผิดชอบ",
+        ),
     ]
-    story.append(
-        KeepTogether(
-            [
-                signature_block(
-                    options.signer_name,
-                    options.signer_position or data.office.executive_title,
-                    caption="ผู้รับผิดชอบ",
-                )
-            ]
-        )
-    )
+    story.append(paged_table(spec, rows, progress, tail=tail))
     return build_pdf(
         story, landscape_page=False, options=options, title=f"{W.CALENDAR_TITLE} {data.office.name}"
     )

@@ -38,7 +38,7 @@ from exports.reports.layout import (
     title_block,
 )
 from exports.reports.options import ReportOptions
-from exports.reports.text import para, style
+from exports.reports.text import in_document_digits, para, style
 from lev_desktop.progress import Progress
 from lev_desktop.thai_format import format_date, format_number
 
@@ -71,6 +71,26 @@ def count(value: int | Decimal | None, options: ReportOptions) -> str:
     return "" if value is None else format_number(value, 0, digits=options.digits)
 
 
+def as_of_line(options: ReportOptions, today: dt.date | None = None) -> str:
+    """ "ข้อมูล ณ วันที่ ๑๕ ตุลาคม ๒๕๖๘" (the day the report is made)."""
+    from lev_desktop import deadlines
+
+    return "ข้อมูล ณ วันที่ " + date_long(today or deadlines.today(), options)
+
+
+def softpower_round(today: dt.date) -> dt.date:
+    """The reporting round of the Soft Power letter a report made ``today`` answers: first
+    Monday 15 September 2568, then every 5th and 15th of a month — the next one due."""
+    first = dt.date(2025, 9, 15)
+    if today <= first:
+        return first
+    for day in (5, 15):
+        if today.day <= day:
+            return today.replace(day=day)
+    nxt = (today.replace(day=28) + dt.timedelta(days=4)).replace(day=5)
+    return nxt
+
+
 def scope_line(office: OfficeInfo) -> str:
     if office.level == "national":
         return "ทั่วประเทศ"
@@ -96,6 +116,7 @@ def _header(options: ReportOptions, lines: list[str], *, garuda: bool = False) -
 # ---- F1 ----------------------------------------------------------------------------------
 
 
+@in_document_digits
 def plan_pdf(
     data: PlanData, options: ReportOptions, progress: Progress | None = None, prepared_by: str = ""
 ) -> bytes:
@@ -124,24 +145,18 @@ def plan_pdf(
         for r in data.rows
     ]
     rows.append(Row(["", W.TOTAL, "", "", "", money(data.budget_total, options), "", ""], "total"))
-    story.append(paged_table(spec, rows, progress))
-    story.append(Spacer(1, 0.8 * cm))
     name, position = _signer(options, data.office)
-    story.append(
-        KeepTogether(
-            signatures_side_by_side(
-                [
-                    signature_block(
-                        prepared_by, "", caption="ผู้จัดทำแผน", width=9 * cm, align="CENTER"
-                    ),
-                    signature_block(
-                        name, position, caption="ผู้เห็นชอบแผน", width=9 * cm, align="CENTER"
-                    ),
-                ],
-                width,
-            )
-        )
-    )
+    tail = [
+        Spacer(1, 0.8 * cm),
+        signatures_side_by_side(
+            [
+                signature_block(prepared_by, "", caption="ผู้จัดทำแผน", width=9 * cm, align="CENTER"),
+                signature_block(name, position, caption="ผู้เห็นชอบแผน", width=9 * cm, align="CENTER"),
+            ],
+            width,
+        ),
+    ]
+    story.append(paged_table(spec, rows, progress, tail=tail))
     return build_pdf(
         story,
         landscape_page=True,
@@ -153,6 +168,7 @@ def plan_pdf(
 # ---- F2 ----------------------------------------------------------------------------------
 
 
+@in_document_digits
 def summary_pdf(
     data: PlanData, options: ReportOptions, progress: Progress | None = None, prepared_by: str = ""
 ) -> bytes:
@@ -240,24 +256,18 @@ def summary_pdf(
             "total",
         )
     )
-    story.append(paged_table(spec, rows, progress))
-    story.append(Spacer(1, 0.8 * cm))
     name, position = _signer(options, data.office)
-    story.append(
-        KeepTogether(
-            signatures_side_by_side(
-                [
-                    signature_block(
-                        prepared_by, "", caption="ผู้รายงาน", width=9 * cm, align="CENTER"
-                    ),
-                    signature_block(
-                        name, position, caption="ผู้รับรองผล", width=9 * cm, align="CENTER"
-                    ),
-                ],
-                width,
-            )
-        )
-    )
+    tail = [
+        Spacer(1, 0.8 * cm),
+        signatures_side_by_side(
+            [
+                signature_block(prepared_by, "", caption="ผู้รายงาน", width=9 * cm, align="CENTER"),
+                signature_block(name, position, caption="ผู้รับรองผล", width=9 * cm, align="CENTER"),
+            ],
+            width,
+        ),
+    ]
+    story.append(paged_table(spec, rows, progress, tail=tail))
     return build_pdf(
         story,
         landscape_page=True,
@@ -318,6 +328,7 @@ def notice_paragraphs(data: PlanData, options: ReportOptions) -> list[str]:
     return [first, second, *items, W.NOTICE_CLOSING]
 
 
+@in_document_digits
 def notice_pdf(data: PlanData, options: ReportOptions, progress: Progress | None = None) -> bytes:
     story: list[Flowable] = garuda_block(options, reserve=True)
     story += letterhead_block(options)
@@ -348,7 +359,7 @@ def notice_pdf(data: PlanData, options: ReportOptions, progress: Progress | None
         Spacer(1, 24),
     ]
     name, position = _signer(options, data.office)
-    story.append(KeepTogether([signature_block(name, position, width=10 * cm)]))
+    story.append(KeepTogether([signature_block(name, position, width=10 * cm, letter=True)]))
     if progress is not None:
         progress(1, 2)
     return build_pdf(
@@ -363,6 +374,7 @@ def notice_pdf(data: PlanData, options: ReportOptions, progress: Progress | None
 # ---- F3 ----------------------------------------------------------------------------------
 
 
+@in_document_digits
 def monitoring_pdf(
     data: MonitoringData, options: ReportOptions, progress: Progress | None = None
 ) -> bytes:
@@ -371,7 +383,7 @@ def monitoring_pdf(
         options,
         [
             W.MONITORING_TITLE,
-            "การขับเคลื่อนคณะกรรมการเครือข่ายอาสาสมัครท้องถิ่นรักษ์โลก " + fy_line(data.fiscal_year, options),
+            W.PROGRAMME_P1 + " " + fy_line(data.fiscal_year, options),
             scope_line(data.office),
         ],
     )
@@ -379,13 +391,15 @@ def monitoring_pdf(
         header=[W.MONITORING_HEADER],
         widths=scale_widths([1.1, 3.0, 3.6, 2.9, 2.9, 2.9, 1.9, 2.9, 2.8], width),
         aligns=["center", "left", "left", "center", "center", "center", "center", "center", "left"],
+        size=13,  # a wide form may go down to 12 pt; 13 pt gives 15+ rows a page
     )
     rows: list[Row] = []
     groups = data.groups()
     number = 0
     for district, members in groups:
         if len(groups) > 1:
-            rows.append(Row([options.num(f"อำเภอ{district} ({len(members)} แห่ง)")], "group"))
+            label = district if district.startswith("เขต") else f"อำเภอ{district}"
+            rows.append(Row([f"{label} ({len(members)} แห่ง)"], "group"))
         for r in members:
             number += 1
             reported = date_short(r.reported_on, options)
@@ -406,21 +420,21 @@ def monitoring_pdf(
                     ]
                 )
             )
-    story.append(paged_table(spec, rows, progress))
     done = sum(1 for r in data.rows if r.reported_on)
-    story += [
+    name, position = _signer(options, data.office)
+    tail = [
         Spacer(1, 6),
         para(
-            options.num(
-                f"อปท. ทั้งหมด {len(data.rows)} แห่ง รายงานผลและปิดประกาศแล้ว {done} แห่ง "
-                f"ยังไม่รายงาน {len(data.rows) - done} แห่ง"
-            ),
+            f"อปท. ทั้งหมด {len(data.rows)} แห่ง รายงานผลและปิดประกาศแล้ว {done} แห่ง "
+            f"ยังไม่รายงาน {len(data.rows) - done} แห่ง",
             style(BODY_SIZE),
         ),
-        Spacer(1, 0.6 * cm),
+        para(W.MONITORING_FOOTNOTE, style(BODY_SIZE - 2)),
+        para(as_of_line(options), style(BODY_SIZE - 2)),
+        Spacer(1, 0.4 * cm),
+        signature_block(name, position, caption="ผู้รายงาน"),
     ]
-    name, position = _signer(options, data.office)
-    story.append(KeepTogether([signature_block(name, position, caption="ผู้รายงาน")]))
+    story.append(paged_table(spec, rows, progress, tail=tail))
     return build_pdf(
         story,
         landscape_page=True,
@@ -432,13 +446,15 @@ def monitoring_pdf(
 # ---- P5 Soft Power -------------------------------------------------------------------------
 
 
+@in_document_digits
 def softpower_pdf(
     data: SoftPowerData, options: ReportOptions, progress: Progress | None = None
 ) -> bytes:
     width = frame_width(True)
-    story = _header(
-        options, [W.SOFTPOWER_TITLE, fy_line(data.fiscal_year, options), scope_line(data.office)]
-    )
+    from lev_desktop import deadlines
+
+    round_line = "รายงานรอบวันที่ " + date_long(softpower_round(deadlines.today()), options)
+    story = _header(options, [W.SOFTPOWER_TITLE, scope_line(data.office), round_line])
     widths = scale_widths([1.0, 3.0, 2.6, 3.2, 2.6, 1.6, 2.2, 1.7, 1.9, 2.7, 2.7], width)
     spec = TableSpec(
         header=[W.SOFTPOWER_HEADER],
@@ -496,20 +512,19 @@ def softpower_pdf(
             "total",
         )
     )
-    story.append(paged_table(spec, rows, progress))
+    tail: list[Flowable] = [Spacer(1, 6)]
     if data.consolidated:
-        story += [
-            Spacer(1, 6),
+        tail.append(
             para(
-                options.num(
-                    f"อปท. ที่รายงานแล้ว {data.reporting_laos} แห่ง จากทั้งหมด {data.lao_count} แห่ง"
-                ),
+                f"อปท. ที่รายงานแล้ว {data.reporting_laos} แห่ง จากทั้งหมด {data.lao_count} แห่ง",
                 style(BODY_SIZE),
-            ),
-        ]
-    story.append(Spacer(1, 0.6 * cm))
+            )
+        )
+    tail.append(para(as_of_line(options), style(BODY_SIZE - 2)))
+    tail.append(Spacer(1, 0.4 * cm))
     name, position = _signer(options, data.office)
-    story.append(KeepTogether([signature_block(name, position, caption="ผู้รายงาน")]))
+    tail.append(signature_block(name, position, caption="ผู้รายงาน"))
+    story.append(paged_table(spec, rows, progress, tail=tail))
     return build_pdf(
         story,
         landscape_page=True,
@@ -532,6 +547,7 @@ def kpi_value_text(line: KpiLine, value: Any, options: ReportOptions) -> str:
     return str(value)
 
 
+@in_document_digits
 def kpi_pdf(data: KpiData, options: ReportOptions, progress: Progress | None = None) -> bytes:
     wide = data.consolidated
     width = frame_width(wide)
@@ -616,10 +632,9 @@ def kpi_pdf(data: KpiData, options: ReportOptions, progress: Progress | None = N
                     ]
                 )
             )
-    story.append(paged_table(spec, rows, progress))
-    story.append(Spacer(1, 0.8 * cm))
     name, position = _signer(options, data.office)
-    story.append(KeepTogether([signature_block(name, position, caption="ผู้รายงาน")]))
+    tail = [Spacer(1, 0.8 * cm), signature_block(name, position, caption="ผู้รายงาน")]
+    story.append(paged_table(spec, rows, progress, tail=tail))
     return build_pdf(
         story,
         landscape_page=wide,

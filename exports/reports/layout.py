@@ -35,6 +35,7 @@ from exports.reports import wording as W
 from exports.reports.options import ReportOptions
 from exports.reports.text import FONT, para, register_fonts, style, text_width
 from lev_desktop.progress import Progress
+from lev_desktop.thai_format import document_digits
 
 LEFT, RIGHT, TOP, BOTTOM = 3 * cm, 2 * cm, 2 * cm, 2 * cm
 BODY_SIZE = 16
@@ -172,19 +173,28 @@ def signature_block(
     width: float = 9 * cm,
     align: Literal["LEFT", "CENTER", "RIGHT"] = "RIGHT",
     options: ReportOptions | None = None,
+    letter: bool = False,
+    date_line: bool = True,
 ) -> Flowable:
-    """(ลงชื่อ) …………… / (name) / position — centred in a block at the right."""
-    dots = "." * 50
-    lines = [
-        para(f"{W.SIGNED} {dots}", style(BODY_SIZE, align="center")),
-        para(
-            f"({name.strip()})" if name.strip() else f"({'.' * 50})",
-            style(BODY_SIZE, align="center"),
-        ),
-        para(position.strip() or f"{W.POSITION} {'.' * 40}", style(BODY_SIZE, align="center")),
-    ]
-    if caption:
-        lines.append(para(caption, style(BODY_SIZE, align="center")))
+    """The signer as the letters show it, centred in a block.
+
+    A form: "ลงชื่อ …………… ผู้รายงาน" / (name) / position / "วันที่ … เดือน … พ.ศ. …".
+    A letter or notice (``letter``): an empty space to sign in, then (name) / position —
+    "(ลงชื่อ)" belongs on copies only, never on the original."""
+    centre = style(BODY_SIZE, align="center")
+    lines: list[Flowable] = []
+    if letter:
+        lines.append(Spacer(1, 1.4 * cm))
+    else:
+        lines.append(para(f"{W.SIGN_FORM} {'.' * 40} {caption}".rstrip(), centre))
+    lines.append(
+        para(f"({name.strip()})" if name.strip() else f"({'.' * 50})", centre),
+    )
+    lines.append(para(position.strip() or f"{W.POSITION} {'.' * 40}", centre))
+    if letter and caption:
+        lines.append(para(caption, centre))
+    if date_line and not letter:
+        lines.append(para(W.DATE_LINE, centre))
     table = Table([[line] for line in lines], colWidths=[width], hAlign=align)
     table.setStyle(
         TableStyle(
@@ -255,6 +265,7 @@ class PagedTable(Flowable):
         rows: list[Row],
         *,
         progress: Progress | None = None,
+        tail: list[Flowable] | None = None,
         _header: list[list[Flowable]] | None = None,
         _heights: list[float] | None = None,
         _header_height: float | None = None,
@@ -263,6 +274,11 @@ class PagedTable(Flowable):
         self.spec = spec
         self.rows = rows
         self.progress = progress
+        # what must stay on the page of the last rows (a summary line, the signature block):
+        # drawn under the table; the table's end moves to the next page with it if needed
+        self.tail = list(tail or [])
+        self._tail_height: float | None = None
+        self._avail_width = sum(spec.widths)
         self._header = _header
         self._heights = _heights
         self._header_height = _header_height
@@ -311,10 +327,20 @@ class PagedTable(Flowable):
                     self.progress(index, total)
             self._heights = heights
 
+    def _tail_size(self, aW: float) -> float:  # noqa: N803
+        if self._tail_height is None or self._avail_width != aW:
+            self._avail_width = aW
+            self._tail_height = sum(
+                f.wrap(aW, 10_000)[1] + f.getSpaceBefore() + f.getSpaceAfter() for f in self.tail
+            )
+        return self._tail_height
+
     def wrap(self, aW: float, aH: float) -> tuple[float, float]:  # noqa: N803
         self._prepare()
         assert self._heights is not None and self._header_height is not None  # _prepare()
-        return sum(self.spec.widths), self._header_height + sum(self._heights)
+        self.width = max(sum(self.spec.widths), aW if self.tail else 0)
+        table = self._header_height + sum(self._heights)
+        return self.width, table + self._tail_size(aW)
 
     def _table(self, rows: list[Row], heights: list[float]) -> Table:
         header = self._header or []
@@ -361,15 +387,25 @@ class PagedTable(Flowable):
             count, available - sum(self._heights[:count]), aH
         ):
             count += 1
+        tail = self._tail_size(aW)
+        if count == len(self.rows) and used + tail > available and self.tail:
+            # the signature never stands alone: the last rows go over with it
+            moved = min(2, count - 1)
+            if moved <= 0:  # one row and the tail are taller than a page: let them part
+                return [self._table(self.rows, self._heights), *self.tail]
+            count -= moved
+            while count > 1 and self.rows[count - 1].kind.startswith("group"):
+                count -= 1
         if count == 0:
             return []
         first = self._table(self.rows[:count], self._heights[:count])
-        if count == len(self.rows):
-            return [first]
+        if count == len(self.rows):  # (never [self]: the frame would try it forever)
+            return [first, *self.tail]
         rest = PagedTable(
             self.spec,
             self.rows[count:],
             progress=self.progress,
+            tail=self.tail,
             _header=self._header,
             _heights=self._heights[count:],
             _header_height=self._header_height,
@@ -404,8 +440,19 @@ class PagedTable(Flowable):
             else:
                 top_cells.append(pieces[0])
                 rest_cells.append(pieces[1])
-        if all(c == "" for c in rest_cells) or all(c == "" for c in top_cells):
+        # progress on this page: some text besides the row's number, and something left over
+        if all(c == "" for c in rest_cells) or all(c == "" for c in top_cells[1:]):
             return False
+        # the continued part says so: "(ต่อ)" under the row's number on the next page
+        number = row.cells[0]
+        if isinstance(number, Flowable) and hasattr(number, "getPlainText"):
+            label = number.getPlainText().replace(W.CONTINUED, "").strip()
+            rest_cells[0] = cell(
+                (label + " " if label else "") + W.CONTINUED,
+                size=self.spec.size,
+                bold=row.kind.startswith("total"),
+                align=self.spec.aligns[0] if self.spec.aligns else "left",
+            )
         top, rest = Row(top_cells, row.kind), Row(rest_cells, row.kind)
         top_height, rest_height = self._measure(top.cells), self._measure(rest.cells)
         if top_height > room:
@@ -417,8 +464,19 @@ class PagedTable(Flowable):
     def draw(self) -> None:
         assert self._heights is not None
         table = self._table(self.rows, self._heights)
-        table.wrapOn(self.canv, self.width if hasattr(self, "width") else 0, 10_000)
-        table.drawOn(self.canv, 0, 0)
+        table.wrapOn(self.canv, sum(self.spec.widths), 10_000)
+        tail = self._tail_size(self._avail_width)
+        table.drawOn(self.canv, 0, tail)
+        y = tail
+        for flowable in self.tail:
+            w, h = flowable.wrap(self._avail_width, 10_000)
+            y -= flowable.getSpaceBefore() + h
+            align = getattr(flowable, "hAlign", "LEFT")
+            x = {"RIGHT": self._avail_width - w, "CENTER": (self._avail_width - w) / 2}.get(
+                str(align).upper(), 0
+            )
+            flowable.drawOn(self.canv, x, y)
+            y -= flowable.getSpaceAfter()
 
 
 def _widths_of(
@@ -427,6 +485,9 @@ def _widths_of(
     """(longest word, longest line) of a cell's text, in points."""
     if not isinstance(value, str) or not value:
         return 0.0, 0.0
+    from exports.reports.text import current_digits
+
+    value = document_digits(value, current_digits())  # measured as it will be printed
     key = (value, size, bold)
     found = cache.get(key)
     if found is None:
@@ -456,13 +517,16 @@ def fit_columns(spec: TableSpec, rows: list[Row]) -> None:
     want = [0.0] * count
     for header in spec.header:
         for index, value in enumerate(header[:count]):
-            word, _line = _widths_of(value, spec.size, True, cache)
-            need[index] = max(need[index], word)
+            # headings are broken by hand ("\n"): each of their lines must fit whole
+            _word, line = _widths_of(value, spec.size, True, cache)
+            need[index] = max(need[index], line)
     for row in rows:
         if row.kind not in ("data", "total"):
             continue
         for index, value in enumerate(row.cells[:count]):
             word, line = _widths_of(value, spec.size, row.kind == "total", cache)
+            if isinstance(value, str) and len(value) <= 16 and not any(c.isspace() for c in value):
+                word = line  # a short name (เมืองนครพนม, อบต.หนองแสง) is never wrapped
             need[index] = max(need[index], word)
             want[index] = max(want[index], line)
     extra = 2 * PAD + 2
@@ -495,9 +559,16 @@ def fit_columns(spec: TableSpec, rows: list[Row]) -> None:
     spec.widths = [n + rest * g / spread for n, g in zip(need, gap, strict=True)]
 
 
-def paged_table(spec: TableSpec, rows: list[Row], progress: Progress | None = None) -> PagedTable:
+def paged_table(
+    spec: TableSpec,
+    rows: list[Row],
+    progress: Progress | None = None,
+    *,
+    tail: list[Flowable] | None = None,
+) -> PagedTable:
+    """``tail``: flowables kept on the page of the last rows (summary, signature block)."""
     fit_columns(spec, rows)
-    return PagedTable(spec, rows, progress=progress)
+    return PagedTable(spec, rows, progress=progress, tail=tail)
 
 
 def scale_widths(fractions: Sequence[float], total: float) -> list[float]:

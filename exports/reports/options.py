@@ -1,6 +1,8 @@
 """Print options of the reports, read from the settings the Settings screen writes.
 
-Keys (defined by the shell's Settings screen): ``print.thai_digits`` (bool),
+Keys (declared in ``lev_desktop.options``): ``print.thai_digits`` (bool, default True: the one
+digit setting of printed documents, applied to every text of a PDF and to Excel's number and
+date formats),
 ``print.signer_name``, ``print.signer_position``, ``print.letterhead`` (text) and
 ``print.garuda_image`` (a path the person picked; the Garuda emblem is not bundled because
 its licence does not allow it by default).
@@ -13,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from lev_desktop import options
-from lev_desktop.thai_format import thai_digits
+from lev_desktop.thai_format import document_digits
 
 SETTING_KEYS = {
     "thai_digits": "print.thai_digits",
@@ -26,7 +28,7 @@ SETTING_KEYS = {
 
 @dataclass(frozen=True)
 class ReportOptions:
-    thai_digits: bool = False
+    thai_digits: bool = True
     signer_name: str = ""
     signer_position: str = ""
     letterhead: str = ""
@@ -37,8 +39,8 @@ class ReportOptions:
         return "thai" if self.thai_digits else "arabic"
 
     def num(self, text: str) -> str:
-        """Generated text (dates, counts, page numbers) in the chosen digits."""
-        return thai_digits(text) if self.thai_digits else text
+        """Text in the document's digits (see ``thai_format.document_digits``)."""
+        return document_digits(text, self.digits)
 
     def garuda_path(self) -> Path | None:
         if not self.garuda_image:

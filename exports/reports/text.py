@@ -8,7 +8,11 @@ markup: a person's "<" or "&" prints as typed; a newline is a line break.
 
 from __future__ import annotations
 
-from typing import Literal
+import contextlib
+import contextvars
+import functools
+from collections.abc import Callable, Iterator
+from typing import Any, Literal
 
 from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_LEFT, TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle
@@ -16,6 +20,37 @@ from reportlab.platypus import Flowable
 
 from exports.pdf import ThaiParagraph, string_width
 from exports.pdf import register_fonts as _engine_register
+from lev_desktop.thai_format import document_digits
+
+# The digits of the document being made (set by ``digits_of`` around a whole report): every
+# paragraph passes through ``para``, so one setting reaches every text of the document.
+_DIGITS: contextvars.ContextVar[str] = contextvars.ContextVar("lev_report_digits", default="thai")
+
+
+def current_digits() -> str:
+    return _DIGITS.get()
+
+
+def in_document_digits(make: Callable[..., bytes]) -> Callable[..., bytes]:
+    """Decorator of a ``*_pdf(data, options, …)`` function: its paragraphs take the digits
+    of ``options`` (one setting for the whole document)."""
+
+    @functools.wraps(make)
+    def wrapper(data: Any, options: Any, *args: Any, **kwargs: Any) -> bytes:
+        with digits_of(options.digits):
+            return make(data, options, *args, **kwargs)
+
+    return wrapper
+
+
+@contextlib.contextmanager
+def digits_of(digits: str) -> Iterator[None]:
+    token = _DIGITS.set(digits)
+    try:
+        yield
+    finally:
+        _DIGITS.reset(token)
+
 
 FONT = "Sarabun"
 FONT_BOLD = "Sarabun-Bold"
@@ -66,8 +101,8 @@ def style(
 
 
 def para(text: str, st: ParagraphStyle) -> Flowable:
-    """A paragraph of plain text; newlines are kept as line breaks."""
-    return ThaiParagraph([(text or "", st.fontName)], st)
+    """A paragraph of plain text in the document's digits; newlines are line breaks."""
+    return ThaiParagraph([(document_digits(text or "", _DIGITS.get()), st.fontName)], st)
 
 
 def text_width(text: str, size: float, bold: bool = False) -> float:

@@ -133,7 +133,7 @@ def notice_sheet(
     from exports.reports.documents import notice_date_line, notice_paragraphs
 
     ws = wb.create_sheet(safe_sheet_title("ประกาศผลการดำเนินงาน"))
-    plain = options.with_(thai_digits=False)
+    plain = options
     writer = SheetWriter(
         ws,
         [Column("ข้อความ", width=110)],
@@ -141,6 +141,7 @@ def notice_sheet(
             f"ประกาศ{data.office.name}",
             f"เรื่อง ผลการดำเนินงานตามแผนปฏิบัติงาน{W.PROGRAMME_LEV} {_fy(data.fiscal_year)}",
         ],
+        thai_digits=options.thai_digits,
     )
     for text in notice_paragraphs(data, plain):
         writer.add([text])
@@ -159,7 +160,10 @@ def notice_sheet(
         Column("งบประมาณที่ใช้ (บาท)", "money"),
     ]
     figures = SheetWriter(
-        ws2, columns, title_lines=[f"ผลการดำเนินงาน {data.office.name} {_fy(data.fiscal_year)}"]
+        ws2,
+        columns,
+        title_lines=[f"ผลการดำเนินงาน {data.office.name} {_fy(data.fiscal_year)}"],
+        thai_digits=options.thai_digits,
     )
     for r in data.rows:
         figures.add(

@@ -25,6 +25,8 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
+from lev_desktop.thai_format import document_digits
+
 FONT_NAME = "Tahoma"
 SIZE = 11
 DATE_FORMAT = "[$-107041E]d mmm yyyy"
@@ -32,6 +34,9 @@ DATE_FORMAT_THAI = "[$-D07041E]d mmm yyyy"
 MONEY_FORMAT = "#,##0.00"
 INT_FORMAT = "#,##0"
 DEC_FORMAT = "#,##0.00"
+# Excel's locale prefix for Thai digits (numeral shape 0D, Thai 041E): ๑๒,๕๐๐.๕๐ on screen and
+# paper while the cell keeps the number 12500.5; LibreOffice shows the same.
+THAI_DIGITS_PREFIX = "[$-D00041E]"
 _THIN = Side(style="thin", color="000000")
 BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
 HEADER_FILL = PatternFill("solid", fgColor="E6E6E6")
@@ -61,9 +66,10 @@ def number_format_of(value: Any, kind: str, thai_digits: bool) -> str:
     if isinstance(value, (dt.date, dt.datetime)):
         return DATE_FORMAT_THAI if thai_digits else DATE_FORMAT
     if isinstance(value, (int, float, Decimal)) and not isinstance(value, bool):
-        return {"money": MONEY_FORMAT, "int": INT_FORMAT}.get(
+        fmt = {"money": MONEY_FORMAT, "int": INT_FORMAT}.get(
             kind, INT_FORMAT if isinstance(value, int) else DEC_FORMAT
         )
+        return THAI_DIGITS_PREFIX + fmt if thai_digits else fmt
     return "General"
 
 
@@ -81,7 +87,7 @@ def set_value(
         if not styled and not isinstance(value, bool):
             cell.number_format = number_format_of(value, kind, thai_digits)
         return
-    text = str(value)
+    text = document_digits(str(value), "thai" if thai_digits else "arabic")
     cell.value = text
     if text.startswith(_FORMULA_START):
         cell.data_type = "s"  # a string, not a formula
@@ -116,7 +122,7 @@ class SheetWriter:
                 continue
             ws.merge_cells(f"A{self.row}:{last}{self.row}")
             cell = ws.cell(row=self.row, column=1)
-            set_value(cell, line)
+            set_value(cell, line, thai_digits=thai_digits)
             cell.font = Font(name=FONT_NAME, size=SIZE + 3, bold=True)
             cell.alignment = Alignment(horizontal="center", vertical="center")
             ws.row_dimensions[self.row].height = 24
@@ -124,7 +130,7 @@ class SheetWriter:
         self.header_row = self.row
         for index, column in enumerate(self.columns, start=1):
             cell = ws.cell(row=self.row, column=index)
-            set_value(cell, column.title)
+            set_value(cell, column.title, thai_digits=thai_digits)
             cell.font = Font(name=FONT_NAME, size=SIZE, bold=True)
             cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
             cell.fill = HEADER_FILL
@@ -146,7 +152,7 @@ class SheetWriter:
             # over the empty shaded cells to its right
             for index in range(1, len(self.columns) + 1):
                 ws.cell(row=r, column=index).style = self._named(True, False, "General", wrap=False)
-            set_value(ws.cell(row=r, column=1), values[0])
+            set_value(ws.cell(row=r, column=1), values[0], thai_digits=self.thai_digits)
             self.row += 1
             return r
         for index, (column, value) in enumerate(zip(self.columns, values, strict=False), start=1):
@@ -195,7 +201,7 @@ class SheetWriter:
     def note(self, text: str) -> None:
         """A line of text under the table (a summary, the signer)."""
         cell = self.ws.cell(row=self.row, column=1)
-        set_value(cell, text)
+        set_value(cell, text, thai_digits=self.thai_digits)
         cell.font = self._font
         self.row += 1
 

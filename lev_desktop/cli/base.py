@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import argparse
 
-from db.store import Store
+from db.store import Store, resolve_url
+from lev_desktop.dblock import DatabaseLock
+from lev_desktop.i18n import _
 
 
 class CliError(Exception):
@@ -15,6 +17,24 @@ class CliError(Exception):
         self.code = code
 
 
-def open_store(args: argparse.Namespace) -> Store:
-    """The store of ``--db`` (default: LEV_DB_URL, else the file in the user's data folder)."""
+_LOCKS: list[DatabaseLock] = []  # held until the process ends
+
+
+def open_store(args: argparse.Namespace, *, write: bool | None = None) -> Store:
+    """The store of ``--db`` (default: LEV_DB_URL, else the file in the user's data folder).
+
+    A command that writes (``writes=True`` in its defaults, or ``write=True``) first takes the
+    database's lock, the same one the window takes (``lev_desktop.dblock``), so that LEV
+    Desktop and ``lev`` never write one database at the same time."""
+    if write if write is not None else getattr(args, "writes", False):
+        lock = DatabaseLock.for_url(resolve_url(args.db), owner="lev")
+        if not lock.acquire():
+            raise CliError(
+                _(
+                    "This database is in use by LEV Desktop or another lev command ({holder}). "
+                    "Close the program or wait until the command finishes, then try again."
+                ).format(holder=lock.holder() or "-"),
+                2,
+            )
+        _LOCKS.append(lock)
     return Store(args.db)

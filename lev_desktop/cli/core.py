@@ -26,10 +26,10 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     init.add_argument("--province", help=_("province DOPA code, e.g. 48"))
     init.add_argument("--district", help=_("district DOPA code, e.g. 4801"))
     init.add_argument("--officer", default="", help=_("officer name for the audit log"))
-    init.set_defaults(handler=cmd_init)
+    init.set_defaults(handler=cmd_init, writes=True)
 
     demo = sub.add_parser("demo", help=_("fill the database with demo data"))
-    demo.set_defaults(handler=cmd_demo)
+    demo.set_defaults(handler=cmd_demo, writes=True)
 
     offices = sub.add_parser("offices", help=_("list offices (code, name, level, type)"))
     offices.set_defaults(handler=cmd_offices)

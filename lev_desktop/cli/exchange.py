@@ -34,7 +34,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         default=None,
         help=_("fiscal years in BE, e.g. 2568 (default: all)"),
     )
-    export.set_defaults(handler=cmd_export)
+    export.set_defaults(handler=cmd_export, writes=True)
 
     imp = sub.add_parser("import", help=_("import packages from other offices"))
     imp.add_argument("files", nargs="+", help=_("package files (.levpkg)"))
@@ -51,6 +51,14 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         "--forget",
         metavar="OFFICE",
         help=_("forget the trusted key of an office (its next package asks again)"),
+    )
+    key.add_argument(
+        "--reset-sequence",
+        metavar="OFFICE",
+        help=_(
+            "start the sequence numbers of an office afresh (after checking with the office "
+            "that its packages were refused as old ones by mistake)"
+        ),
     )
     key.set_defaults(handler=cmd_keys)
 
@@ -166,9 +174,9 @@ def _print_plan(plan: ImportPlan) -> None:
 
 def cmd_import(args: argparse.Namespace) -> int:
     from lev_desktop.exchange.errors import Refusal
-    from lev_desktop.exchange.importer import Status, commit, preview
+    from lev_desktop.exchange.importer import Status, claims_text, commit, preview
 
-    store = open_store(args)
+    store = open_store(args, write=not args.dry_run)
     try:
         plan = preview(store, args.files)
     except Refusal as exc:
@@ -182,14 +190,25 @@ def cmd_import(args: argparse.Namespace) -> int:
                 ),
                 file=sys.stderr,
             )
+    waiting = plan.needs_trust
     if args.dry_run:
         print(_("Dry run: nothing was written."))
-        return 2 if all(p.status == Status.REFUSED for p in plan.packages) else 0
+        untrusted = [] if args.trust else waiting
+        for part in untrusted:
+            print(
+                _(
+                    "Would need trust: the key of office {office} is new; the real run asks on "
+                    "a terminal (or use --trust)."
+                ).format(office=part.sender),
+                file=sys.stderr,
+            )
+        refused = any(p.status == Status.REFUSED for p in plan.packages)
+        return 2 if refused or untrusted else 0
     trust: bool | set[str] = bool(args.trust)
-    waiting = plan.needs_trust
     if waiting and not args.trust and sys.stdin.isatty():
         accepted = set()
         for part in waiting:
+            print(claims_text(part))
             answer = input(
                 _("Trust the key of office {office}? (yes/no) ").format(office=part.sender)
             )
@@ -240,7 +259,24 @@ def cmd_keys(args: argparse.Namespace) -> int:
     from lev_desktop.exchange.importer import forget_key, trusted_keys
     from lev_desktop.exchange.keys import format_fingerprint, office_fingerprint
 
-    store = open_store(args)
+    store = open_store(args, write=bool(args.forget or args.reset_sequence))
+    if args.reset_sequence:
+        from lev_desktop.exchange.importer import reset_sequence
+
+        if not reset_sequence(store, args.reset_sequence):
+            raise CliError(
+                _("No package from office {office} was imported here").format(
+                    office=args.reset_sequence
+                ),
+                2,
+            )
+        print(
+            _(
+                "The sequence numbers of office {office} start afresh: its next package is "
+                "accepted whatever its number (and later ones must follow it)."
+            ).format(office=args.reset_sequence)
+        )
+        return 0
     if args.forget:
         if not forget_key(store, args.forget):
             raise CliError(_("No trusted key for office {office}").format(office=args.forget), 2)

@@ -5,13 +5,22 @@ and package import. Messages are Thai (through the catalogue) and say what to fi
 from __future__ import annotations
 
 import datetime as dt
+import math
+import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import Annotated, Any, Literal, Union
 from urllib.parse import urlparse
 
-from lev_desktop.i18n import _
-from lev_desktop.thai_format import format_number, parse_date, parse_number
+from lev_desktop.i18n import N_, _
+from lev_desktop.thai_format import (
+    format_date,
+    format_datetime,
+    format_number,
+    parse_date,
+    parse_number,
+)
 
 
 @dataclass(frozen=True)
@@ -21,41 +30,90 @@ class Problem:
     row: str = ""  # KpiValue.row_key of a repeated group (a product); "" otherwise
 
 
+NUMERIC_KINDS = ("integer", "decimal", "percent", "baht")
+# A stored indicator value is KpiValue.value_num, Numeric(18, 4): within it, or refused here as
+# the package reader refuses it (1e308 typed into a cell is not a number anyone means).
+VALUE_NUM_WHOLE_DIGITS, VALUE_NUM_SCALE = 14, 4
+_VALUE_NUM_LIMIT = Decimal(10) ** VALUE_NUM_WHOLE_DIGITS
+
+
 def parse_indicator_value(spec: dict[str, Any], raw: Any) -> tuple[Any, str | None]:
     """Turns typed or stored input into the value to store; returns (value, error or None).
 
     Empty input gives (None, None) unless the indicator is required and ``raw`` is final:
     required-ness is checked by ``validate_form`` so drafts can be saved incomplete.
     """
+    return indicator_parser(spec)(raw)
+
+
+def indicator_parser(spec: dict[str, Any]) -> Callable[[Any], tuple[Any, str | None]]:
+    """``parse_indicator_value`` for one indicator, prepared once: the package import checks
+    every value of a province (~16 k) with it; the editors call it through
+    ``parse_indicator_value``. The one implementation of an indicator's rules."""
     kind = spec.get("type", "text")
-    if raw is None or (isinstance(raw, str) and not raw.strip()):
-        return None, None
-    if kind in ("integer", "decimal", "percent", "baht"):
-        try:
-            value = raw if isinstance(raw, Decimal) else parse_number(str(raw))
-        except ValueError:
-            return None, _("Please enter a number")
-        assert value is not None
-        if kind == "integer" and value != value.to_integral_value():
-            return None, _("Please enter a whole number")
-        if kind == "baht" and value.as_tuple().exponent < -2:  # type: ignore[operator]
-            return None, _("Baht amounts have at most two decimals")
+    if kind in NUMERIC_KINDS:
         low = spec.get("min")
         high = spec.get("max", 100 if kind == "percent" else None)
         if kind == "percent":
             low = 0 if low is None else low
-        if low is not None and value < Decimal(str(low)):
-            return None, _("Must not be less than {value}").format(value=format_number(low))
-        if high is not None and value > Decimal(str(high)):
-            return None, _("Must not be more than {value}").format(value=format_number(high))
-        return (int(value) if kind == "integer" else value), None
+        low_d = None if low is None else Decimal(str(low))
+        high_d = None if high is None else Decimal(str(high))
+        integer, baht = kind == "integer", kind == "baht"
+
+        def parse_number_value(raw: Any) -> tuple[Any, str | None]:
+            if raw is None or (raw.__class__ is str and not raw.strip()):
+                return None, None
+            if raw.__class__ is Decimal:
+                value = raw
+            else:
+                try:
+                    parsed = parse_number(str(raw))
+                except ValueError:
+                    return None, _("Please enter a number")
+                if parsed is None:
+                    return None, None
+                value = parsed
+            if not value.is_finite():
+                return None, _("Please enter a number")
+            exponent = value.as_tuple().exponent
+            assert isinstance(exponent, int)
+            if integer and value != value.to_integral_value():
+                return None, _("Please enter a whole number")
+            if baht and exponent < -2:
+                return None, _("Baht amounts have at most two decimals")
+            if exponent < -VALUE_NUM_SCALE and value != round(value, VALUE_NUM_SCALE):
+                return None, _("has more than {n} decimals").format(n=VALUE_NUM_SCALE)
+            if abs(value) >= _VALUE_NUM_LIMIT:
+                return None, _("is too large (at most {n} digits before the point)").format(
+                    n=VALUE_NUM_WHOLE_DIGITS
+                )
+            if low_d is not None and value < low_d:
+                return None, _("Must not be less than {value}").format(value=format_number(low))
+            if high_d is not None and value > high_d:
+                return None, _("Must not be more than {value}").format(value=format_number(high))
+            return (int(value) if integer else value), None
+
+        return parse_number_value
+
+    def parse_other(raw: Any) -> tuple[Any, str | None]:
+        if raw is None or (isinstance(raw, str) and not raw.strip()):
+            return None, None
+        return _parse_other_value(kind, spec, raw)
+
+    return parse_other
+
+
+def _parse_other_value(kind: str, spec: dict[str, Any], raw: Any) -> tuple[Any, str | None]:
     if kind == "date":
         if isinstance(raw, dt.date):
-            return raw, None
-        try:
-            return parse_date(str(raw)), None
-        except ValueError:
-            return None, _("Please enter a date as day/month/BE year, e.g. 15/02/2568")
+            day: dt.date | None = raw
+        else:
+            try:
+                day = parse_date(str(raw))
+            except ValueError:
+                return None, _("Please enter a date as day/month/BE year, e.g. 15/02/2568")
+        problem = _date_problem(day) if day is not None else None
+        return (None, problem) if problem else (day, None)
     if kind == "url":
         text = str(raw).strip()
         parsed = urlparse(text)
@@ -76,7 +134,12 @@ def parse_indicator_value(spec: dict[str, Any], raw: Any) -> tuple[Any, str | No
         if text in ("0", "false", "no", "ไม่ใช่", "ไม่มี"):
             return False, None
         return None, _("Please answer yes or no")
-    return str(raw), None
+    text = str(raw)
+    if len(text) > MAX_TEXT:
+        return None, _("is too long ({count} characters; at most {n})").format(
+            count=len(text), n=MAX_TEXT
+        )
+    return text, None
 
 
 def validate_form(spec: dict[str, Any], values: dict[str, Any], *, final: bool) -> list[Problem]:
@@ -305,3 +368,808 @@ def validate_monitoring(values: dict[str, Any], *, final: bool = True) -> list[P
             if values.get(key) is None:
                 problems.append(Problem(key, _("This date is required")))
     return problems
+
+
+# ==== The boundary schema ======================================================================
+#
+# One declarative description of every table that travels between offices: the type, whether a
+# field must be present, its length, range, allowed values and plausible dates. It is used by the
+# package reader (compiled once into msgspec types, so a payload is decoded and checked in C), the
+# Excel fallback, the editors (``check_field``) and the command line (office codes), and it gives
+# the Thai reason for whatever it refuses. ``tests/core/test_schema.py`` keeps it equal to the
+# database columns of ``db.models``.
+
+# Plausible dates: a BE year written as CE (2568-05-15) or year 1 / 9999 is a mistake, not data.
+DATE_MIN = dt.date(1980, 1, 1)
+DATE_MAX = dt.date(2100, 12, 31)
+# Change times (updated_at …): not before the programme existed, not after the receipt time plus
+# a tolerance for a computer clock that is a little ahead.
+STAMP_MIN = dt.datetime(2000, 1, 1)
+CLOCK_TOLERANCE = dt.timedelta(days=2)
+FISCAL_YEAR_MIN, FISCAL_YEAR_MAX = 2500, 2700  # BE
+MAX_TEXT = 20_000  # characters in one free-text field (an objective, a note …)
+MAX_REVISION = 1_000_000_000
+MAX_ATTACHMENTS = 50
+MAX_JSON_BYTES = 256 * 1024  # a custom programme's template, serialised
+
+UUID_PATTERN = r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"
+# Office codes are canonical ASCII of the official shape: the Department "DLA", a province
+# "P" + its 2-digit DOPA code, a district "D" + its 4-digit DOPA code, an LAO 7 digits that
+# start with its district's (or, for an อบจ., its province's) code. [0-9], not \d: \d would
+# also match Thai and full-width digits.
+OFFICE_CODE_PATTERN = r"^(?:DLA|P[0-9]{2}|D[0-9]{4}|[0-9]{7})$"
+_YEAR_CE = r"(?:19[89][0-9]|20[0-9]{2}|2100)"
+_MONTH = r"(?:0[1-9]|1[0-2])"
+_DAY = r"(?:0[1-9]|[12][0-9]|3[01])"
+DATE_PATTERN = rf"^{_YEAR_CE}-{_MONTH}-{_DAY}$"
+DATETIME_PATTERN = (
+    r"^(?:20[0-9]{2}|2100)-" + _MONTH + "-" + _DAY + r"T(?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]"
+    r"(?:\.[0-9]{1,6})?(?:Z|[+-](?:[01][0-9]|2[0-3]):[0-5][0-9])?$"
+)
+PERIOD_PATTERN = (
+    r"^(?:|ONCE|FY(?:2[5-6][0-9]{2}|2700)|"
+    + _YEAR_CE
+    + "-"
+    + _MONTH
+    + "|"
+    + _YEAR_CE
+    + "-"
+    + _MONTH
+    + "-"
+    + _DAY
+    + ")$"
+)
+KEY_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,39}$"  # indicator, form and programme codes
+ROW_KEY_PATTERN = r"^[A-Za-z0-9-]{0,36}$"
+PUBLIC_KEY_PATTERN = r"^[A-Za-z0-9+/]{43}=$"  # base64 of 32 raw Ed25519 bytes
+# A plain file name: no folder, no drive, no device, nothing Windows would read another way.
+_RESERVED = r"(?:CON|PRN|AUX|NUL|COM[0-9]|LPT[0-9])(?:\.[^.]*)?"
+PLAIN_NAME_PATTERN = (
+    r"^(?!(?i:"
+    + _RESERVED
+    + r")$)(?![. ])[^\\/:*?\"<>|\x00-\x1f\u202a-\u202e\u2066-\u2069]{1,200}(?<![. ])$"
+)
+ATTACHMENT_PATTERN = (
+    r"^(?:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/)?" + PLAIN_NAME_PATTERN[1:]
+)
+
+_MISSING: Any = object()
+
+
+@dataclass(frozen=True)
+class Field:
+    """One travelling column. ``kind`` is one of: uuid, code, text, int, bool, decimal, date,
+    datetime, choice, pattern, attachments, json_object."""
+
+    name: str
+    kind: str
+    default: Any = _MISSING  # _MISSING = must be present in every record
+    nullable: bool = False
+    max_len: int | None = None
+    low: int | None = None
+    high: int | None = None
+    digits: int = 0  # decimals: total digits (column precision) …
+    scale: int = 0  # … and digits after the point
+    choices: tuple[str, ...] = ()
+    pattern: str = ""
+    stamp: bool = False  # a change time: not after receipt + CLOCK_TOLERANCE
+
+    @property
+    def required(self) -> bool:
+        return self.default is _MISSING
+
+
+def _text(name: str, max_len: int = MAX_TEXT, default: Any = "", **kw: Any) -> Field:
+    return Field(name, "text", default=default, max_len=max_len, **kw)
+
+
+_META = (
+    Field("id", "uuid"),
+    Field("owner_office", "code"),
+    Field("revision", "int", low=1, high=MAX_REVISION),
+    Field("updated_at", "datetime", stamp=True),
+    Field("updated_by", "text", max_len=120),
+    Field("deleted", "bool"),
+)
+LEVELS = ("lao", "district", "province", "national")
+LAO_TYPES = (
+    "pao",
+    "city_municipality",
+    "town_municipality",
+    "subdistrict_municipality",
+    "sao",
+    "special",
+)
+FORM_STATES = ("draft", "complete", "sent", "returned")
+REVIEW_ACTIONS = ("comment", "returned", "accepted")
+
+TABLE_SCHEMAS: dict[str, tuple[Field, ...]] = {
+    "offices": (
+        *_META,
+        Field("code", "code"),
+        Field("name", "text", max_len=200),
+        Field("level", "choice", choices=LEVELS),
+        Field("lao_type", "choice", default=None, nullable=True, choices=LAO_TYPES),
+        Field(
+            "province_code", "pattern", default=None, nullable=True, max_len=2, pattern="^[0-9]{2}$"
+        ),
+        Field(
+            "district_code", "pattern", default=None, nullable=True, max_len=4, pattern="^[0-9]{4}$"
+        ),
+        Field("parent_code", "code", default=None, nullable=True),
+        _text("phone", 60),
+        Field("public_key", "pattern", default=None, nullable=True, pattern=PUBLIC_KEY_PATTERN),
+    ),
+    "programmes": (
+        *_META,
+        Field("code", "pattern", max_len=32, pattern=KEY_PATTERN),
+        Field("name", "text", max_len=1000),
+        _text("short_name", 200),
+        Field("kind", "pattern", max_len=32, pattern=r"^[a-z][a-z0-9_]{0,31}$"),
+        Field(
+            "fiscal_year",
+            "int",
+            default=None,
+            nullable=True,
+            low=FISCAL_YEAR_MIN,
+            high=FISCAL_YEAR_MAX,
+        ),
+        Field("builtin", "bool", default=False),
+        Field(
+            "template_code", "pattern", default=None, nullable=True, max_len=32, pattern=KEY_PATTERN
+        ),
+        Field("active", "bool", default=True),
+        Field("letter", "json_object", default={}),
+        Field("spec", "json_object", default={}),
+    ),
+    "letters": (
+        *_META,
+        Field("receipt_no", "text", max_len=40),
+        Field("received_at", "datetime", stamp=True),
+        _text("letter_no", 80),
+        Field("letter_date", "date", default=None, nullable=True),
+        _text("from_org", 200),
+        _text("subject"),
+        Field("programme_id", "uuid", default=None, nullable=True),
+        _text("note"),
+    ),
+    "plans": (
+        *_META,
+        Field("programme_id", "uuid"),
+        Field("fiscal_year", "int", low=FISCAL_YEAR_MIN, high=FISCAL_YEAR_MAX),
+        Field("status", "choice", default="draft", choices=FORM_STATES),
+        _text("note"),
+    ),
+    "plan_items": (
+        *_META,
+        Field("plan_id", "uuid"),
+        Field("seq", "int", default=0, low=0, high=100_000),
+        _text("project"),
+        _text("objective"),
+        _text("target"),
+        _text("location"),
+        Field("budget", "decimal", default=None, nullable=True, digits=14, scale=2, low=0),
+        Field("no_budget", "bool", default=False),
+        _text("kpi"),
+        _text("expected_result"),
+        Field("planned_activities", "int", default=1, low=0, high=1000),
+    ),
+    "activities": (
+        *_META,
+        Field("plan_item_id", "uuid"),
+        _text("title"),
+        Field("held_on", "date", default=None, nullable=True),
+        Field("held_until", "date", default=None, nullable=True),
+        _text("place"),
+        Field("participants", "int", default=None, nullable=True, low=0, high=10_000_000),
+        _text("outputs"),
+        Field("budget_spent", "decimal", default=None, nullable=True, digits=14, scale=2, low=0),
+        _text("problems"),
+        _text("remedies"),
+        Field("attachments", "attachments", default=[]),
+    ),
+    "monitoring": (
+        *_META,
+        Field("programme_id", "uuid"),
+        Field("fiscal_year", "int", low=FISCAL_YEAR_MIN, high=FISCAL_YEAR_MAX),
+        Field("committee_selected_on", "date", default=None, nullable=True),
+        Field("committee_met_on", "date", default=None, nullable=True),
+        Field("plan_made_on", "date", default=None, nullable=True),
+        Field("activities_override", "int", default=None, nullable=True, low=0, high=10_000),
+        _text("override_reason"),
+        Field("reported_on", "date", default=None, nullable=True),
+        Field("notice_posted_on", "date", default=None, nullable=True),
+        _text("note"),
+    ),
+    "kpi_values": (
+        *_META,
+        Field("programme_id", "uuid"),
+        Field("indicator_code", "pattern", max_len=40, pattern=KEY_PATTERN),
+        Field("period", "pattern", max_len=16, pattern=PERIOD_PATTERN),
+        Field("row_key", "pattern", default="", max_len=36, pattern=ROW_KEY_PATTERN),
+        Field("value_num", "decimal", default=None, nullable=True, digits=18, scale=4),
+        Field("value_text", "text", default=None, nullable=True, max_len=MAX_TEXT),
+        Field("value_date", "date", default=None, nullable=True),
+    ),
+    "form_submissions": (
+        *_META,
+        Field("programme_id", "uuid"),
+        Field("form_code", "pattern", max_len=32, pattern=KEY_PATTERN),
+        Field("period", "pattern", max_len=16, pattern=PERIOD_PATTERN),
+        Field("status", "choice", default="draft", choices=FORM_STATES),
+        Field("completed_at", "datetime", default=None, nullable=True, stamp=True),
+        Field("sent_at", "datetime", default=None, nullable=True, stamp=True),
+    ),
+    "reviews": (
+        *_META,
+        Field("target_office", "code"),
+        Field("target_kind", "pattern", max_len=32, pattern=KEY_PATTERN),
+        Field("target_id", "pattern", max_len=36, pattern=r"^[A-Za-z0-9-]{1,36}$"),
+        Field("action", "choice", choices=REVIEW_ACTIONS),
+        _text("text"),
+    ),
+}
+FIELDS: dict[str, dict[str, Field]] = {
+    table: {f.name: f for f in fields} for table, fields in TABLE_SCHEMAS.items()
+}
+
+# What a person reads for each travelling field: the audit log's history and the reasons of a
+# refused package name fields with these (never the column names).
+FIELD_LABELS = {
+    "seq": N_("No."),
+    "project": N_("Project"),
+    "objective": N_("Objective"),
+    "target": N_("Target (project outputs)"),
+    "location": N_("Location"),
+    "budget": N_("Budget (baht)"),
+    "no_budget": N_("No budget"),
+    "kpi": N_("Indicator (KPI)"),
+    "expected_result": N_("Expected result"),
+    "planned_activities": N_("Planned activities"),
+    "title": N_("Activity"),
+    "held_on": N_("Date held"),
+    "held_until": N_("Until"),
+    "place": N_("Place"),
+    "participants": N_("Participants"),
+    "outputs": N_("Outputs against the KPI"),
+    "budget_spent": N_("Budget spent (baht)"),
+    "problems": N_("Problems"),
+    "remedies": N_("Remedies"),
+    "attachments": N_("Files"),
+    "deleted": N_("Removed"),
+    "status": N_("Status"),
+    "committee_selected_on": N_("Committee selected on"),
+    "committee_met_on": N_("Committee met on"),
+    "plan_made_on": N_("Plan made on"),
+    "activities_override": N_("Number of activities (entered)"),
+    "override_reason": N_("Reason for the entered number"),
+    "reported_on": N_("Results reported on"),
+    "notice_posted_on": N_("Public notice posted on"),
+    "note": N_("Note"),
+    "plan_item_id": N_("Project"),
+    "id": N_("Record identifier"),
+    "owner_office": N_("Office"),
+    "revision": N_("Revision"),
+    "updated_at": N_("Changed at"),
+    "updated_by": N_("Changed by"),
+    "code": N_("Code"),
+    "name": N_("Name"),
+    "level": N_("Level"),
+    "lao_type": N_("Type"),
+    "province_code": N_("Province"),
+    "district_code": N_("District"),
+    "parent_code": N_("Reports to (office code)"),
+    "phone": N_("Telephone"),
+    "public_key": N_("Key"),
+    "short_name": N_("Short name"),
+    "kind": N_("Kind"),
+    "fiscal_year": N_("Fiscal year"),
+    "builtin": N_("Built-in"),
+    "template_code": N_("Template"),
+    "active": N_("In use"),
+    "letter": N_("Letter"),
+    "spec": N_("Template"),
+    "receipt_no": N_("Receipt no."),
+    "received_at": N_("Received at"),
+    "letter_no": N_("Letter no."),
+    "letter_date": N_("Date"),
+    "from_org": N_("From"),
+    "subject": N_("Subject"),
+    "programme_id": N_("Programme"),
+    "plan_id": N_("Action plan"),
+    "indicator_code": N_("Indicator"),
+    "period": N_("Period"),
+    "row_key": N_("Row"),
+    "value_num": N_("Value"),
+    "value_text": N_("Value"),
+    "value_date": N_("Value"),
+    "form_code": N_("Form"),
+    "completed_at": N_("Completed at"),
+    "sent_at": N_("Sent at"),
+    "target_office": N_("Office"),
+    "target_kind": N_("Form"),
+    "target_id": N_("Record identifier"),
+    "action": N_("Action"),
+    "text": N_("Comment"),
+}
+
+
+def field_label(name: str) -> str:
+    """A field as a Thai officer reads it (the column name when there is no label)."""
+    label = FIELD_LABELS.get(name)
+    return _(label) if label else name
+
+
+_COMPILED: dict[str, re.Pattern[str]] = {}
+
+
+def _regex(pattern: str) -> re.Pattern[str]:
+    found = _COMPILED.get(pattern)
+    if found is None:
+        found = _COMPILED[pattern] = re.compile(pattern)
+    return found
+
+
+def is_office_code(value: Any) -> bool:
+    """An office code of the official shape, in ASCII (no look-alike characters)."""
+    return isinstance(value, str) and _regex(OFFICE_CODE_PATTERN).match(value) is not None
+
+
+def office_code_problem(code: str, level: str | None = None) -> str | None:
+    """Why ``code`` is not an office code of the official shape (for ``level``), or None."""
+    if not is_office_code(code):
+        return _(
+            "“{code}” is not an office code: use DLA, P + the 2-digit province code, D + the "
+            "4-digit district code, or the 7-digit LAO code, in ordinary (ASCII) digits"
+        ).format(code=_shown(code))
+    expected = {"national": "DLA", "province": "P", "district": "D"}.get(level or "")
+    if level == "lao" and not code.isdigit():
+        return _("“{code}” is not an LAO code (7 digits)").format(code=code)
+    if expected and not code.startswith(expected):
+        return _("“{code}” is not the code of an office of this level").format(code=code)
+    return None
+
+
+def office_identity_problem(office: dict[str, Any]) -> str | None:
+    """Contradictions inside one office record: its code against its level, province and
+    district (an LAO's code starts with its district's code, or its province's for an อบจ.)."""
+    code, level = office.get("code") or "", office.get("level") or ""
+    problem = office_code_problem(code, level)
+    if problem:
+        return problem
+    province, district = office.get("province_code"), office.get("district_code")
+    if district and province and not str(district).startswith(str(province)):
+        return _("district {district} is not in province {province}").format(
+            district=district, province=province
+        )
+    if level == "province" and province != code[1:]:
+        return _("office {code} claims province {province}").format(code=code, province=province)
+    if level == "district" and district != code[1:]:
+        return _("office {code} claims district {district}").format(code=code, district=district)
+    if level == "lao":
+        area = district or province
+        if not area or not code.startswith(str(area)):
+            return _(
+                "the code of LAO {code} does not start with the code of the district it "
+                "claims ({district})"
+            ).format(code=code, district=area or "-")
+    return None
+
+
+def _shown(value: Any) -> str:
+    """A value for a message: look-alike and invisible characters made visible."""
+    text = str(value)[:40]
+    return "".join(
+        ch if 0x20 <= ord(ch) < 0x7F or 0x0E00 <= ord(ch) < 0x0E80 else f"U+{ord(ch):04X}"
+        for ch in text
+    )
+
+
+def decimal_pattern(field: Field) -> str:
+    """The travelling form of a decimal column: digits within its precision and scale."""
+    sign = "-?" if field.low is None or field.low < 0 else ""
+    return rf"^{sign}[0-9]{{1,{field.digits - field.scale}}}(?:\.[0-9]{{1,{field.scale}}})?$"
+
+
+def _decimal_problem(field: Field, value: Any) -> str | None:
+    whole = field.digits - field.scale
+    if isinstance(value, bool) or not isinstance(value, (str, int, Decimal)):
+        return _("must be a number")
+    if isinstance(value, str):
+        match = re.fullmatch(r"(-?)([0-9]+)(?:\.([0-9]+))?", value)
+        if match is None:
+            return _("must be a number")
+        if len(match.group(3) or "") > field.scale:
+            return _("has more than {n} decimals").format(n=field.scale)
+        if len(match.group(2)) > whole:
+            return _("is too large (at most {n} digits before the point)").format(n=whole)
+        number = Decimal(value)
+    elif isinstance(value, int):
+        number = Decimal(value)
+    else:
+        number = value
+        if not number.is_finite():
+            return _("must be a number")
+        exponent = number.as_tuple().exponent
+        if (
+            isinstance(exponent, int)
+            and -exponent > field.scale
+            and number != round(number, field.scale)
+        ):
+            return _("has more than {n} decimals").format(n=field.scale)
+    if abs(number) >= Decimal(10) ** whole:
+        return _("is too large (at most {n} digits before the point)").format(n=whole)
+    if field.low is not None and number < field.low:
+        return _("Must not be less than {value}").format(value=field.low)
+    return None
+
+
+def _date_problem(value: Any) -> str | None:
+    if isinstance(value, dt.datetime) or not isinstance(value, (str, dt.date)):
+        return _("must be a date (YYYY-MM-DD)")
+    if isinstance(value, str):
+        if not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value):
+            return _("must be a date (YYYY-MM-DD)")
+        try:
+            day = dt.date.fromisoformat(value)
+        except ValueError:
+            return _("must be a date (YYYY-MM-DD)")
+    else:
+        day = value
+    if day > DATE_MAX and DATE_MIN.year <= day.year - 543 <= DATE_MAX.year:
+        return _(
+            "the year {year} looks like a Buddhist-era year written as a Christian-era year"
+        ).format(year=day.year)
+    if not DATE_MIN <= day <= DATE_MAX:
+        return _("the date {date} is not plausible (years {low}–{high} BE)").format(
+            date=format_date(day), low=DATE_MIN.year + 543, high=DATE_MAX.year + 543
+        )
+    return None
+
+
+STAMP_MAX = dt.datetime(2100, 12, 31, 23, 59, 59)
+
+
+def _stamp_problem(field: Field, value: Any, latest: dt.datetime | None) -> str | None:
+    if isinstance(value, str):
+        if not re.fullmatch(
+            r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]{1,6})?"
+            r"(?:Z|[+-][0-9]{2}:[0-9]{2})?",
+            value,
+        ):
+            return _("must be a date and time")
+        try:
+            stamp = dt.datetime.fromisoformat(value)
+        except ValueError:
+            return _("must be a date and time")
+    elif isinstance(value, dt.datetime):
+        stamp = value
+    else:
+        return _("must be a date and time")
+    if stamp.tzinfo is not None:
+        stamp = stamp.astimezone(dt.UTC).replace(tzinfo=None)
+    if not STAMP_MIN <= stamp <= STAMP_MAX:
+        return _("the time {time} is not plausible").format(time=_shown_time(stamp))
+    if isinstance(value, str) and not _regex(DATETIME_PATTERN).match(value):
+        return _("the time {time} is not plausible").format(time=_shown_time(stamp))
+    if field.stamp and latest is not None and stamp > latest:
+        return _(
+            "the time {time} is in the future (the clock of the sending computer may be "
+            "wrong; ask the office to correct its date and time and send the data again)"
+        ).format(time=_shown_time(stamp))
+    return None
+
+
+def _shown_time(stamp: dt.datetime) -> str:
+    """A UTC change time as a Thai officer reads it (BE year, Thai local time)."""
+    if stamp.year < 2 or stamp.year > 9000:
+        return stamp.isoformat(" ")
+    return format_datetime(stamp + dt.timedelta(hours=7))
+
+
+def check_field(field: Field, value: Any, *, latest: dt.datetime | None = None) -> str | None:
+    """Why ``value`` does not fit ``field`` (Thai), or None. ``value`` is as it travels (JSON)
+    or as an editor holds it (date, Decimal); ``latest`` is the latest plausible change time."""
+    if value is None:
+        return None if field.nullable else _("is missing")
+    kind = field.kind
+    if kind in ("text", "pattern", "uuid", "code", "choice") and not isinstance(value, str):
+        return _("must be text")
+    if isinstance(value, str):
+        if field.max_len is not None and len(value) > field.max_len:
+            return _("is too long ({count} characters; at most {n})").format(
+                count=len(value), n=field.max_len
+            )
+        if "\x00" in value or _has_surrogate(value):
+            return _("contains characters that are not text")
+    if kind == "text":
+        return None
+    if kind == "uuid":
+        return None if _regex(UUID_PATTERN).match(value) else _("is not a record identifier")
+    if kind == "code":
+        return office_code_problem(value)
+    if kind == "choice":
+        if value in field.choices:
+            return None
+        return _("“{value}” is not one of: {choices}").format(
+            value=_shown(value), choices=", ".join(field.choices)
+        )
+    if kind == "pattern":
+        return (
+            None
+            if _regex(field.pattern).match(value)
+            else _("“{value}” is not allowed here").format(value=_shown(value))
+        )
+    if kind == "bool":
+        return None if isinstance(value, bool) else _("must be true or false")
+    if kind == "int":
+        if isinstance(value, bool) or not isinstance(value, int):
+            return _("must be a whole number")
+        if field.low is not None and value < field.low:
+            return _("Must not be less than {value}").format(value=field.low)
+        if field.high is not None and value > field.high:
+            return _("Must not be more than {value}").format(value=format_number(field.high))
+        return None
+    if kind == "decimal":
+        return _decimal_problem(field, value)
+    if kind == "date":
+        return _date_problem(value)
+    if kind == "datetime":
+        return _stamp_problem(field, value, latest)
+    if kind == "attachments":
+        return attachments_problem(value)
+    if kind == "json_object":
+        if not isinstance(value, dict):
+            return _("is not in the expected form")
+        return None
+    return _("is not in the expected form")  # pragma: no cover - every kind is handled above
+
+
+def _has_surrogate(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
+def is_plain_name(name: Any) -> bool:
+    """A file name without folder, drive or device: it can only mean a file in one folder."""
+    return isinstance(name, str) and _regex(PLAIN_NAME_PATTERN).match(name) is not None
+
+
+def is_attachment_name(name: Any) -> bool:
+    """An attachment as stored: a plain name, or ``<activity id>/<plain name>``."""
+    return isinstance(name, str) and _regex(ATTACHMENT_PATTERN).match(name) is not None
+
+
+def attachments_problem(value: Any) -> str | None:
+    """Activity attachments: at most MAX_ATTACHMENTS plain file names (optionally inside the
+    activity's own folder, ``<activity id>/<name>``)."""
+    if not isinstance(value, list):
+        return _("is not in the expected form")
+    if len(value) > MAX_ATTACHMENTS:
+        return _("has more than {n} files").format(n=MAX_ATTACHMENTS)
+    for name in value:
+        if not isinstance(name, str) or not _regex(ATTACHMENT_PATTERN).match(name):
+            return _("“{name}” is not a plain file name").format(name=_shown(name))
+    return None
+
+
+def check_record(
+    table: str, record: dict[str, Any], *, latest: dt.datetime | None = None
+) -> list[Problem]:
+    """Every field of one travelling record against the schema (unknown and missing fields
+    too). The fast path of the package reader is the compiled form of the same rules."""
+    fields = FIELDS[table]
+    problems: list[Problem] = []
+    for name in record:
+        if name not in fields:
+            problems.append(Problem(str(name)[:40], _("is not a field of this table")))
+    for field in fields.values():
+        if field.name not in record:
+            if field.required:
+                problems.append(Problem(field.name, _("is missing")))
+            continue
+        message = check_field(field, record[field.name], latest=latest)
+        if message:
+            problems.append(Problem(field.name, message))
+    if not problems:
+        problems += decoded_record_problems(table, record)
+    return problems
+
+
+def field_getter(record: Any) -> Callable[[str], Any]:
+    """``record[name]`` (None when absent) for a dict or a decoded record alike."""
+    if isinstance(record, dict):
+        return record.get
+
+    def get(name: str) -> Any:
+        return getattr(record, name, None)
+
+    return get
+
+
+def decoded_record_problems(table: str, record: Any) -> list[Problem]:
+    """The checks of a record that no type or pattern can express: a programme's template and
+    an office's code against its level and district. ``record`` is a dict or a decoded record."""
+    get = field_getter(record)
+    problems: list[Problem] = []
+    if table == "programmes":
+        problems += [Problem("spec", message) for message in programme_spec_problems(get("spec"))]
+        letter = get("letter")
+        if isinstance(letter, dict) and len(repr(letter)) > MAX_JSON_BYTES:
+            problems.append(Problem("letter", _("is too large")))
+    elif table == "offices":
+        office = {key: get(key) for key in ("code", "level", "province_code", "district_code")}
+        message = office_identity_problem(office)
+        if message:
+            problems.append(Problem("code", message))
+    return problems
+
+
+RULE_TYPES = (
+    "once",
+    "window",
+    "monthly",
+    "monthly_following",
+    "days_of_month",
+    "fiscal_year",
+    "event",
+)
+
+
+def programme_spec_problems(spec: Any) -> list[str]:
+    """A custom programme's template as it travels: the parts the app reads (indicators, rules,
+    forms, obligations) have the shape the validation and the deadline engine expect."""
+    from lev_desktop.domain.templates import INDICATOR_TYPES
+
+    if spec is None or spec == {}:
+        return []
+    if not isinstance(spec, dict):
+        return [_("is not in the expected form")]
+    if len(repr(spec)) > MAX_JSON_BYTES:
+        return [_("is too large")]
+    problems: list[str] = []
+    codes: set[str] = set()
+    indicators = spec.get("indicators", [])
+    if not isinstance(indicators, list) or len(indicators) > 500:
+        return [_("the indicators are not in the expected form")]
+    for item in indicators:
+        if not isinstance(item, dict) or not isinstance(item.get("code"), str):
+            problems.append(_("the indicators are not in the expected form"))
+            break
+        if not _regex(KEY_PATTERN).match(item["code"]) or item.get("type", "text") not in (
+            INDICATOR_TYPES
+        ):
+            problems.append(
+                _("indicator “{code}” is not in the expected form").format(
+                    code=_shown(item["code"])
+                )
+            )
+            continue
+        codes.add(item["code"])
+        for bound in ("min", "max"):
+            value = item.get(bound)
+            if value is not None and (
+                isinstance(value, bool)
+                or not isinstance(value, (int, float))
+                or not math.isfinite(value)
+                or abs(value) >= 1e14
+            ):
+                problems.append(
+                    _("indicator “{code}” is not in the expected form").format(code=item["code"])
+                )
+        if not isinstance(item.get("name", ""), str) or not isinstance(item.get("unit", ""), str):
+            problems.append(
+                _("indicator “{code}” is not in the expected form").format(code=item["code"])
+            )
+        choices = item.get("choices", [])
+        if not isinstance(choices, list) or not all(isinstance(c, str) for c in choices):
+            problems.append(
+                _("indicator “{code}” is not in the expected form").format(code=item["code"])
+            )
+    rules = spec.get("rules", [])
+    if not isinstance(rules, list) or not all(
+        isinstance(r, dict)
+        and (r.get("type") != "lte" or (r.get("left") in codes and r.get("right") in codes))
+        for r in rules
+    ):
+        problems.append(_("the checks across fields are not in the expected form"))
+    for key in ("forms", "obligations"):
+        value = spec.get(key, [])
+        if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
+            problems.append(_("the forms and deadlines are not in the expected form"))
+            return problems
+    for obligation in spec.get("obligations", []):
+        rule = obligation.get("rule")
+        if not isinstance(rule, dict) or rule.get("type") not in RULE_TYPES:
+            problems.append(_("the forms and deadlines are not in the expected form"))
+            break
+        for key in ("date", "start", "end", "first", "until"):
+            if key in rule and rule[key] is not None and _date_problem(rule[key]):
+                problems.append(_("the forms and deadlines are not in the expected form"))
+                break
+    return problems[:MAX_SPEC_PROBLEMS]
+
+
+MAX_SPEC_PROBLEMS = 5
+
+
+# ---- the compiled form: msgspec types (decoding and checking in C) ---------------------------
+
+_RECORD_TYPES: dict[str, type] = {}
+
+
+def _annotation(field: Field) -> Any:
+    import msgspec
+
+    def text(**meta: Any) -> Any:
+        return Annotated[str, msgspec.Meta(**meta)] if meta else str
+
+    kind = field.kind
+    if kind == "uuid":
+        kind_type: Any = text(pattern=UUID_PATTERN)
+    elif kind == "code":
+        kind_type = text(pattern=OFFICE_CODE_PATTERN)
+    elif kind == "text":
+        kind_type = text(max_length=field.max_len) if field.max_len else str
+    elif kind == "pattern":
+        meta: dict[str, Any] = {"pattern": field.pattern}
+        if field.max_len:
+            meta["max_length"] = field.max_len
+        kind_type = text(**meta)
+    elif kind == "choice":
+        kind_type = Literal[field.choices]
+    elif kind == "bool":
+        kind_type = bool
+    elif kind == "int":
+        kind_type = Annotated[int, msgspec.Meta(ge=field.low, le=field.high)]
+    elif kind == "decimal":
+        whole = 10 ** (field.digits - field.scale) - 1
+        low = -whole if field.low is None else max(field.low, -whole)
+        kind_type = Union[  # noqa: UP007 - a runtime type for msgspec
+            Annotated[str, msgspec.Meta(pattern=decimal_pattern(field))],
+            Annotated[int, msgspec.Meta(ge=low, le=whole)],
+        ]
+    elif kind == "date":
+        kind_type = text(pattern=DATE_PATTERN)
+    elif kind == "datetime":
+        kind_type = text(pattern=DATETIME_PATTERN)
+    elif kind == "attachments":
+        kind_type = Annotated[
+            list[Annotated[str, msgspec.Meta(pattern=ATTACHMENT_PATTERN)]],
+            msgspec.Meta(max_length=MAX_ATTACHMENTS),
+        ]
+    elif kind == "json_object":
+        kind_type = dict[str, Any]
+    else:  # pragma: no cover
+        raise ValueError(kind)
+    return kind_type | None if field.nullable else kind_type
+
+
+def record_type(table: str) -> type:
+    """The schema of ``table`` as a msgspec Struct: ``msgspec.json.Decoder(record_type(t))``
+    decodes a payload line and checks types, lengths, ranges, patterns and allowed values in C.
+    What a pattern cannot say (a calendar date, a change time after receipt, a programme's
+    template, an office's code against its district) is checked after decoding."""
+    found = _RECORD_TYPES.get(table)
+    if found is not None:
+        return found
+    import msgspec
+
+    fields: list[tuple[Any, ...]] = []
+    for field in TABLE_SCHEMAS[table]:
+        annotation = _annotation(field)
+        if field.required:
+            fields.append((field.name, annotation))
+        elif isinstance(field.default, (list, dict)):
+            factory = list if isinstance(field.default, list) else dict
+            fields.append((field.name, annotation, msgspec.field(default_factory=factory)))
+        else:
+            fields.append((field.name, annotation, field.default))
+    found = msgspec.defstruct(  # gc=False: records hold no cycles; less memory, no GC walks
+        f"{table}_record", fields, kw_only=True, forbid_unknown_fields=True, gc=False
+    )
+    _RECORD_TYPES[table] = found
+    return found

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import io
+import re
 import uuid
 import zipfile
 from decimal import Decimal, InvalidOperation
@@ -22,7 +23,17 @@ from sqlalchemy import select
 
 from db.models import KpiValue, Office, Programme, utcnow
 from db.store import Store
-from lev_desktop.domain.validation import parse_indicator_value, validate_form
+from lev_desktop.domain.validation import (
+    FIELDS,
+    KEY_PATTERN,
+    PERIOD_PATTERN,
+    ROW_KEY_PATTERN,
+    UUID_PATTERN,
+    check_field,
+    is_office_code,
+    parse_indicator_value,
+    validate_form,
+)
 from lev_desktop.exchange.errors import Refusal
 from lev_desktop.i18n import _
 from lev_desktop.thai_format import fiscal_year, format_period
@@ -219,7 +230,7 @@ def _check_zip(data: bytes) -> None:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             infos = archive.infolist()
-    except zipfile.BadZipFile as exc:
+    except (zipfile.BadZipFile, EOFError, OSError, ValueError) as exc:
         raise Refusal(
             "truncated",
             _(
@@ -250,13 +261,15 @@ def read_filled(
     """
     from openpyxl import load_workbook
 
-    data = Path(path).read_bytes()
-    if len(data) > MAX_XLSX:
+    if Path(path).stat().st_size > MAX_XLSX:
         raise Refusal("too_large", _("The Excel file is too large for a data form."))
+    data = Path(path).read_bytes()
     _check_zip(data)
     try:
-        book = load_workbook(io.BytesIO(data), data_only=True)
-    except Exception as exc:
+        # Not data_only: a formula must be seen as a formula (data_only gives its cached value,
+        # or None when the file was not last saved by Excel, and values silently vanished).
+        book = load_workbook(io.BytesIO(data), data_only=False)
+    except Exception as exc:  # openpyxl raises many kinds of error on a damaged file
         raise Refusal(
             "truncated",
             _(
@@ -269,8 +282,9 @@ def read_filled(
             "not_a_package",
             _("This workbook is not a LEV data form (it was not made with “Save Excel form”)."),
         )
-    # cell values as written by write_template: text and whole numbers
-    meta_rows: list[list[Any]] = [[c.value for c in row] for row in book[META_SHEET].iter_rows()]
+    meta_sheet = book[META_SHEET]
+    _refuse_formulas(meta_sheet, meta_sheet.iter_rows(max_row=2000, max_col=4))
+    meta_rows = [[c.value for c in row] for row in meta_sheet.iter_rows(max_row=2000, max_col=4)]
     if not meta_rows or meta_rows[0][:1] != [MARK]:
         raise Refusal(
             "not_a_package",
@@ -284,13 +298,9 @@ def read_filled(
                 "version of LEV Desktop does not know. Please update "
                 "LEV Desktop, or ask the sender to use the same "
                 "version."
-            ).format(version=meta_rows[0][1]),
+            ).format(version=str(meta_rows[0][1])[:20]),
         )
-    meta: dict[str, Any] = {
-        r[0]: r[1]
-        for r in meta_rows[1:]
-        if r and r[0] in ("office", "programme_id", "programme_code", "period", "layout")
-    }
+    meta, rows_meta, columns_meta, keys_meta = _read_meta(meta_rows)
     sheet = book[DATA_SHEET]
     with store.read() as session:
         programme = session.get(Programme, str(meta.get("programme_id")))
@@ -301,7 +311,7 @@ def read_filled(
                     "{what}: refers to a programme this office does not have "
                     "({id}). Import the package of the office that created the "
                     "programme first."
-                ).format(what=_("Indicator value"), id=str(meta.get("programme_code"))),
+                ).format(what=_("Indicator value"), id=str(meta.get("programme_code"))[:40]),
             )
         existing = {
             (r.indicator_code, r.row_key): r
@@ -316,23 +326,20 @@ def read_filled(
     specs = {i["code"]: i for i in programme.spec.get("indicators", [])}
     cells: list[tuple[str, str, Any, str]] = []  # (row_key, code, raw, where)
     if meta.get("layout") == "list":
-        for r in meta_rows[1:]:
-            if r and r[0] == "row":
-                cells.append(("", str(r[2]), sheet.cell(row=int(r[1]), column=4).value, f"D{r[1]}"))
+        for row_no, code in rows_meta:
+            cell = sheet.cell(row=row_no, column=4)
+            _refuse_formulas(sheet, [[cell]])
+            cells.append(("", code, cell.value, cell.coordinate))
     else:
-        columns = [(int(r[1]), str(r[2])) for r in meta_rows[1:] if r and r[0] == "column"]
-        for r in meta_rows[1:]:
-            if not (r and r[0] == "rowkey"):
-                continue
-            row_no, key = int(r[1]), str(r[2] or "")
-            raw = {code: sheet.cell(row=row_no, column=col).value for col, code in columns}
+        for row_no, key in keys_meta:
+            found = {code: sheet.cell(row=row_no, column=col) for col, code in columns_meta}
+            _refuse_formulas(sheet, [list(found.values())])
+            raw = {code: cell.value for code, cell in found.items()}
             if not key and all(v in (None, "") for v in raw.values()):
                 continue
             key = key or str(uuid.uuid5(NAMESPACE, f"{meta['office']}|{meta['period']}|{row_no}"))
-            for col, code in columns:
-                cells.append(
-                    (key, code, raw[code], f"{sheet.cell(row=row_no, column=col).coordinate}")
-                )
+            for code, cell in found.items():
+                cells.append((key, code, raw[code], cell.coordinate))
     problems: list[str] = []
     parsed: dict[str, dict[str, Any]] = {}
     for key, code, raw, where in cells:
@@ -343,6 +350,8 @@ def read_filled(
             )
             continue
         value, error = parse_indicator_value(spec, _cell_raw(raw))
+        if not error and value is not None:  # the boundary schema of the stored value
+            error = _stored_problem(spec, value)
         if error:
             problems.append(
                 _("Cell {cell} ({name}): {message}").format(
@@ -388,6 +397,100 @@ def read_filled(
                 }
             )
     return meta, records, data
+
+
+def _refuse_formulas(sheet: Any, rows: Any) -> None:
+    """A formula is refused with its sheet and cell: its value is not in the file in a form
+    this office can check (and reading only the cached value silently lost values)."""
+    for row in rows:
+        for cell in row:
+            value = cell.value
+            if (
+                cell.data_type == "f"
+                or (isinstance(value, str) and value.startswith("="))
+                or (
+                    value is not None
+                    and not isinstance(value, (str, int, float, bool, dt.datetime))
+                )
+            ):
+                raise Refusal(
+                    "formula",
+                    _(
+                        "Sheet “{sheet}”, cell {cell} holds a formula. Please type the value "
+                        "itself (copy, then Paste Values) and send the file again."
+                    ).format(sheet=sheet.title, cell=cell.coordinate),
+                )
+
+
+def _damaged_meta(row: int) -> Refusal:
+    return Refusal(
+        "bad_format",
+        _(
+            "The hidden sheet of this Excel form is damaged (row {row}). Please ask the "
+            "district for a new form."
+        ).format(row=row),
+    )
+
+
+def _read_meta(
+    meta_rows: list[list[Any]],
+) -> tuple[dict[str, Any], list[tuple[int, str]], list[tuple[int, str]], list[tuple[int, str]]]:
+    """The hidden sheet, checked: which office, programme and period, and which cell holds
+    which indicator. Anything missing, non-numeric or out of range is a refusal."""
+    meta: dict[str, Any] = {}
+    rows: list[tuple[int, str]] = []
+    columns: list[tuple[int, str]] = []
+    keys: list[tuple[int, str]] = []
+
+    def number(value: Any, line: int, high: int) -> int:
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise _damaged_meta(line)
+        if value != int(value) or not 1 <= int(value) <= high:
+            raise _damaged_meta(line)
+        return int(value)
+
+    for line, row in enumerate(meta_rows[1:], start=2):
+        if not row or row[0] is None:
+            continue
+        kind = row[0]
+        if kind in ("office", "programme_id", "programme_code", "period", "layout"):
+            meta[kind] = row[1]
+        elif kind == "row":
+            rows.append((number(row[1], line, 5000), _code_of(row[2], line)))
+        elif kind == "column":
+            columns.append((number(row[1], line, 500), _code_of(row[2], line)))
+        elif kind == "rowkey":
+            key = "" if row[2] is None else str(row[2])
+            if not re.fullmatch(ROW_KEY_PATTERN, key):
+                raise _damaged_meta(line)
+            keys.append((number(row[1], line, 5000), key))
+    if (
+        not is_office_code(meta.get("office"))
+        or not isinstance(meta.get("programme_id"), str)
+        or not re.fullmatch(UUID_PATTERN, meta["programme_id"])
+        or not isinstance(meta.get("period"), str)
+        or not re.fullmatch(PERIOD_PATTERN, meta["period"])
+        or meta.get("layout") not in ("list", "rows")
+    ):
+        raise _damaged_meta(1)
+    return meta, rows, columns, keys
+
+
+def _code_of(value: Any, line: int) -> str:
+    if not isinstance(value, str) or not re.fullmatch(KEY_PATTERN, value):
+        raise _damaged_meta(line)
+    return value
+
+
+def _stored_problem(spec: dict[str, Any], value: Any) -> str | None:
+    """The value as it will be stored, against the boundary schema (column precision, length,
+    plausible dates), as a package's value would be."""
+    fields = _fields(spec, value)
+    for name, stored in fields.items():
+        message = check_field(FIELDS["kpi_values"][name], stored)
+        if message:
+            return message
+    return None
 
 
 def _cell_raw(value: Any) -> Any:

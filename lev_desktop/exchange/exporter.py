@@ -307,8 +307,8 @@ def export_package(
     outer = fmt.sign_part(manifest, payloads, key)
     progress(len(MODELS) + 1, len(MODELS) + 2, _("Writing the package"))
     part_path = out.with_name(out.name + ".part")
-    size = fmt.write_package(part_path, outer, embedded)
-    try:
+    try:  # a full disk at the target or under the database leaves no partial file
+        size = fmt.write_package(part_path, outer, embedded)
         with store.session() as session:
             setting = session.get(Setting, SEQUENCE_SETTING)
             if setting is None:

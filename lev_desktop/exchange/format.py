@@ -12,16 +12,20 @@ import hashlib
 import io
 import json
 import os
+import struct
 import uuid
 import zipfile
+import zlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any, Literal
 
+import msgspec
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from lev_desktop import __version__
+from lev_desktop.domain.validation import DATETIME_PATTERN, UUID_PATTERN
 from lev_desktop.exchange import keys
 from lev_desktop.exchange.errors import Refusal
 from lev_desktop.i18n import _
@@ -38,13 +42,25 @@ SUFFIX = ".levpkg"
 
 @dataclass(frozen=True)
 class Limits:
-    """What a package may unpack to. A national package (~570 k records) is ~300 MB."""
+    """What a package may hold. An LAO's year of data is ~10 KB; a province's upward package
+    (200 LAOs) ~2 MB. The reader streams from the file and holds one payload at a time, so
+    what it may take in memory is bounded by the per-part limits, whatever the file claims."""
 
-    max_total_uncompressed: int = 2 * 1024**3
+    max_total_uncompressed: int = 2 * 1024**3  # the file, and everything it unpacks to
     max_ratio: float = 200.0  # uncompressed / compressed, per entry and in total
     ratio_floor: int = 1024 * 1024  # entries smaller than this are not held to the ratio
     max_entries: int = 250_000
     max_manifest: int = 4 * 1024**2
+    # One signed package's payload files together, by the level its sender claims.
+    max_part: tuple[tuple[str, int], ...] = (
+        ("lao", 16 * 1024**2),
+        ("district", 64 * 1024**2),
+        ("province", 64 * 1024**2),
+        ("national", 128 * 1024**2),
+    )
+
+    def part_limit(self, level: Any) -> int:
+        return dict(self.max_part).get(str(level), min(size for _l, size in self.max_part))
 
 
 DEFAULT_LIMITS = Limits()
@@ -59,7 +75,56 @@ class Part:
     signature: bytes
     payloads: dict[str, bytes] = field(default_factory=dict)  # "payload/x.jsonl" → bytes
     relayed_by: str = ""
-    container: bytes | None = None  # the whole file, for the outer part
+    container: bytes | None = None  # the whole file, for the outer part (read at commit)
+    source: Path | None = None  # the file the outer part was read from
+    source_sha256: str = ""  # of that file as checked, so that what is stored is what was read
+    files: dict[str, tuple[str, int]] = field(default_factory=dict)  # name → (sha256, size)
+    reader: _Reader | None = None  # where the payloads are read from, one at a time
+    root: str = ""  # "" or "embedded/<uuid>/"
+    budget: int = 0  # what this part's payloads may unpack to together
+
+    @property
+    def payload_names(self) -> list[str]:
+        return list(self.files) if self.reader is not None else list(self.payloads)
+
+    def load(self, name: str) -> bytes:
+        """One payload file, read and checked against the signed manifest (size and SHA-256)
+        now: a package's payloads are never all in memory at once. Raises Refusal."""
+        if self.reader is None:
+            return self.payloads[name]
+        expected, size = self.files[name]
+        data = self.reader.read(self.root + name, self.budget)
+        if len(data) != size or sha256(data) != expected:
+            raise Refusal(
+                "hash_mismatch",
+                _(
+                    "The checksum (SHA-256) of “{name}” does not match the "
+                    "manifest: the file was changed or damaged. It was not "
+                    "imported."
+                ).format(name=name),
+                office=self.sender,
+            )
+        return data
+
+    def close(self) -> None:
+        if self.reader is not None:
+            self.reader.close()
+
+    def read_container(self) -> bytes | None:
+        """The file as received, to keep for relaying upward; the same bytes that were checked
+        (a file changed since the preview is refused rather than stored)."""
+        if self.container is not None or self.source is None:
+            return self.container
+        data = self.source.read_bytes()
+        if sha256(data) != self.source_sha256:
+            raise Refusal(
+                "changed",
+                _(
+                    "The package file {name} was changed after it was checked. Please check "
+                    "and import it again."
+                ).format(name=self.source.name),
+            )
+        return data
 
     @property
     def uuid(self) -> str:
@@ -80,6 +145,78 @@ class Part:
     @property
     def public_key(self) -> str:
         return str((self.manifest.get("sender_key") or {}).get("public_key", ""))
+
+
+# ---- the manifest's schema (docs/exchange-format.md) ---------------------------------------------
+
+_Hex64 = Annotated[str, msgspec.Meta(pattern="^[0-9a-f]{64}$")]
+_Uuid = Annotated[str, msgspec.Meta(pattern=UUID_PATTERN)]
+_Code = Annotated[str, msgspec.Meta(min_length=1, max_length=32)]
+MAX_SEQUENCE = 1_000_000_000
+
+
+class _Sender(msgspec.Struct, forbid_unknown_fields=True):
+    code: _Code
+    name: Annotated[str, msgspec.Meta(max_length=200)] = ""
+    level: Literal["lao", "district", "province", "national"] = "lao"
+    lao_type: Annotated[str, msgspec.Meta(max_length=32)] | None = None
+    province_code: Annotated[str, msgspec.Meta(max_length=2)] | None = None
+    district_code: Annotated[str, msgspec.Meta(max_length=4)] | None = None
+    parent_code: _Code | None = None
+
+
+class _Key(msgspec.Struct, forbid_unknown_fields=True):
+    algorithm: Literal["ed25519"]
+    public_key: Annotated[str, msgspec.Meta(max_length=64)]
+    fingerprint: _Hex64
+
+
+class _File(msgspec.Struct, forbid_unknown_fields=True):
+    sha256: _Hex64
+    size: Annotated[int, msgspec.Meta(ge=0, le=2 * 1024**3)]
+
+
+class _Embedded(msgspec.Struct, forbid_unknown_fields=True):
+    uuid: _Uuid
+    sender: _Code
+    sequence: Annotated[int, msgspec.Meta(ge=1, le=MAX_SEQUENCE)]
+    manifest_sha256: _Hex64
+
+
+class _Filters(msgspec.Struct, forbid_unknown_fields=True):
+    programmes: Annotated[list[_Code], msgspec.Meta(max_length=1000)] = []
+    fiscal_years: Annotated[
+        list[Annotated[int, msgspec.Meta(ge=2400, le=2800)]], msgspec.Meta(max_length=100)
+    ] = []
+
+
+class Manifest(msgspec.Struct, forbid_unknown_fields=True):
+    """Checked before anything else is believed; every number within what the database holds."""
+
+    format: Literal["lev-package"]
+    format_version: int
+    package_uuid: _Uuid
+    kind: Literal["full", "delta"]
+    base_package: _Uuid | None
+    sender: _Sender
+    sender_key: _Key
+    recipient: _Code
+    sequence: Annotated[int, msgspec.Meta(ge=1, le=MAX_SEQUENCE)]
+    created_at: Annotated[str, msgspec.Meta(pattern=DATETIME_PATTERN)]
+    files: Annotated[
+        dict[Annotated[str, msgspec.Meta(max_length=200)], _File], msgspec.Meta(max_length=64)
+    ]
+    app_version: Annotated[str, msgspec.Meta(max_length=40)] = ""
+    source: Annotated[str, msgspec.Meta(max_length=16)] = "app"
+    filters: _Filters = msgspec.field(default_factory=_Filters)
+    counts: Annotated[
+        dict[
+            Annotated[str, msgspec.Meta(max_length=40)],
+            Annotated[int, msgspec.Meta(ge=0, le=100_000_000)],
+        ],
+        msgspec.Meta(max_length=64),
+    ] = {}
+    embedded: Annotated[list[_Embedded], msgspec.Meta(max_length=100_000)] = []
 
 
 def sha256(data: bytes) -> str:
@@ -237,15 +374,88 @@ def _damaged() -> Refusal:
     )
 
 
-def open_package(source: Path | bytes, limits: Limits = DEFAULT_LIMITS) -> tuple[Part, list[Part]]:
-    """Reads and checks a package: structure, sizes, signatures and hashes.
+_READ_ERRORS = (
+    zipfile.BadZipFile,
+    EOFError,
+    OSError,
+    ValueError,
+    NotImplementedError,
+    RuntimeError,  # an encrypted entry
+    zlib.error,  # a damaged compressed stream (a bit flipped on a USB stick)
+    struct.error,
+    KeyError,
+)
 
-    Returns the outer part and the embedded parts (in the order the manifest lists them).
-    Raises ``Refusal`` with a Thai reason for anything wrong; nothing is extracted to disk.
-    Trust (whose key it is) is decided by the importer, not here.
+
+class _Reader:
+    """Reads entries of one package file on demand, within the limits; the file is opened on
+    the first read and closed by ``close()`` (the importer closes it after each package)."""
+
+    def __init__(self, source: Path | bytes, limits: Limits):
+        self.source = source
+        self.limits = limits
+        self.budget = limits.max_total_uncompressed
+        self._archive: zipfile.ZipFile | None = None
+        self._handle: Any = None
+
+    def _open(self) -> zipfile.ZipFile:
+        if self._archive is None:
+            try:
+                self._handle = (
+                    io.BytesIO(self.source)
+                    if isinstance(self.source, bytes)
+                    else Path(self.source).open("rb")  # noqa: SIM115 - closed by close()
+                )
+                self._archive = zipfile.ZipFile(self._handle)
+            except _READ_ERRORS as exc:
+                self.close()
+                raise _damaged() from exc
+        return self._archive
+
+    def attach(self, archive: zipfile.ZipFile, handle: Any) -> None:
+        self._archive, self._handle = archive, handle
+
+    def read(self, name: str, cap: int | None = None) -> bytes:
+        archive = self._open()
+        allowed = min(self.budget, cap if cap is not None else self.budget)
+        try:
+            info = archive.getinfo(name)
+            if info.file_size > allowed:  # refused before anything is inflated
+                raise _bomb()
+            with archive.open(info) as stream:
+                data = stream.read(allowed + 1)
+        except Refusal:
+            raise
+        except _READ_ERRORS as exc:
+            raise _damaged() from exc
+        if len(data) > allowed:  # the header lied about the size
+            raise _bomb()
+        self.budget -= len(data)
+        return data
+
+    def close(self) -> None:
+        if self._archive is not None:
+            self._archive.close()
+        if self._handle is not None:
+            self._handle.close()
+        self._archive = self._handle = None
+
+
+def open_package(source: Path | bytes, limits: Limits = DEFAULT_LIMITS) -> tuple[Part, list[Part]]:
+    """Reads and checks a package: structure, sizes, manifests and signatures.
+
+    Returns the outer part and the embedded parts (in the order the manifest lists them);
+    their payload files are read and checked against the signed manifests one at a time by
+    ``Part.load`` (and the file closed with ``Part.close``). Raises ``Refusal`` with a Thai
+    reason for anything wrong; nothing is extracted to disk and the file is never read whole
+    into memory; anything unexpected while reading it (a damaged compressed stream, absurd
+    nesting) is a refusal, never an exception. Trust (whose key it is) is the importer's.
     """
+    path = None if isinstance(source, bytes) else Path(source)
     try:
-        data = source if isinstance(source, bytes) else Path(source).read_bytes()
+        if path is not None and path.stat().st_size > limits.max_total_uncompressed:
+            raise _bomb()
+        handle: Any = path.open("rb") if path is not None else io.BytesIO(bytes(source))
     except OSError as exc:
         raise Refusal(
             "unreadable",
@@ -253,19 +463,35 @@ def open_package(source: Path | bytes, limits: Limits = DEFAULT_LIMITS) -> tuple
                 name=getattr(exc, "filename", "") or str(source)
             ),
         ) from exc
-    if len(data) > limits.max_total_uncompressed:
-        raise _bomb()
+    reader = _Reader(source, limits)
     try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
-    except (zipfile.BadZipFile, EOFError, OSError, ValueError) as exc:
-        raise _damaged() from exc
-    with archive:
-        outer, embedded = _read_archive(archive, limits)
-    outer.container = data
+        try:
+            archive = zipfile.ZipFile(handle)
+        except _READ_ERRORS as exc:
+            raise _damaged() from exc
+        reader.attach(archive, handle)
+        try:
+            outer, embedded = _read_archive(archive, reader, limits)
+        except (Refusal, RecursionError, MemoryError):
+            raise
+        except _READ_ERRORS as exc:
+            raise _damaged() from exc
+        if path is None:
+            outer.container = source  # type: ignore[assignment]
+        else:
+            handle.seek(0)
+            digest = hashlib.sha256()
+            for block in iter(lambda: handle.read(1024 * 1024), b""):
+                digest.update(block)
+            outer.source, outer.source_sha256 = path, digest.hexdigest()
+    finally:
+        reader.close()  # reopened by the first Part.load
     return outer, embedded
 
 
-def _read_archive(archive: zipfile.ZipFile, limits: Limits) -> tuple[Part, list[Part]]:
+def _read_archive(
+    archive: zipfile.ZipFile, reader: _Reader, limits: Limits
+) -> tuple[Part, list[Part]]:
     infos = archive.infolist()
     if len(infos) > limits.max_entries:
         raise Refusal(
@@ -306,21 +532,7 @@ def _read_archive(archive: zipfile.ZipFile, limits: Limits) -> tuple[Part, list[
     if total > limits.ratio_floor and total > limits.max_ratio * max(compressed, 1):
         raise _bomb()
 
-    budget = [limits.max_total_uncompressed]
-
-    def read(name: str, cap: int | None = None) -> bytes:
-        info = archive.getinfo(name)
-        allowed = min(budget[0], cap if cap is not None else budget[0])
-        try:
-            with archive.open(info) as stream:
-                data = stream.read(allowed + 1)
-        except (zipfile.BadZipFile, EOFError, OSError, ValueError, NotImplementedError) as exc:
-            raise _damaged() from exc
-        if len(data) > allowed:  # the header lied about the size
-            raise _bomb()
-        budget[0] -= len(data)
-        return data
-
+    read = reader.read
     if MANIFEST not in names or SIGNATURE not in names:
         if MANIFEST in names:
             raise Refusal(
@@ -332,7 +544,7 @@ def _read_archive(archive: zipfile.ZipFile, limits: Limits) -> tuple[Part, list[
                 ),
             )
         raise Refusal("not_a_package", _("This file is not a LEV Desktop package (no manifest)."))
-    outer = _read_part(read, "", names, limits)
+    outer = _read_part(read, "", names, limits, reader)
     embedded: list[Part] = []
     listed = outer.manifest.get("embedded") or []
     if not isinstance(listed, list):
@@ -349,7 +561,7 @@ def _read_archive(archive: zipfile.ZipFile, limits: Limits) -> tuple[Part, list[
                     "the file. It was not imported."
                 ),
             )
-        part = _read_part(read, root, names, limits)
+        part = _read_part(read, root, names, limits, reader)
         if part.uuid != entry["uuid"] or sha256(part.manifest_bytes) != entry.get(
             "manifest_sha256"
         ):
@@ -362,10 +574,10 @@ def _read_archive(archive: zipfile.ZipFile, limits: Limits) -> tuple[Part, list[
             )
         part.relayed_by = outer.sender
         embedded.append(part)
-    expected = {MANIFEST, SIGNATURE, *outer.payloads}
+    expected = {MANIFEST, SIGNATURE, *outer.payload_names}
     for part in embedded:
         root = f"{EMBEDDED_DIR}{part.uuid}/"
-        expected |= {root + MANIFEST, root + SIGNATURE, *(root + n for n in part.payloads)}
+        expected |= {root + MANIFEST, root + SIGNATURE, *(root + n for n in part.payload_names)}
     extra = sorted(n for n in names - expected if not n.endswith("/"))
     if extra:
         raise Refusal(
@@ -397,14 +609,19 @@ def _bomb() -> Refusal:
     )
 
 
-def _format_error() -> Refusal:
-    return Refusal(
-        "bad_format", _("The package manifest is not in the expected format. It was not imported.")
-    )
+def _format_error(detail: str = "") -> Refusal:
+    message = _("The package manifest is not in the expected format. It was not imported.")
+    if detail:  # where, for the person who made the file (msgspec names the field)
+        message += " (" + detail.rsplit(" - at ", 1)[-1][:80] + ")"
+    return Refusal("bad_format", message)
 
 
 def _read_part(
-    read: Callable[[str, int | None], bytes], root: str, names: set[str], limits: Limits
+    read: Callable[[str, int | None], bytes],
+    root: str,
+    names: set[str],
+    limits: Limits,
+    reader: _Reader,
 ) -> Part:
     manifest_bytes = read(root + MANIFEST, limits.max_manifest)
     if root + SIGNATURE not in names:
@@ -419,7 +636,7 @@ def _read_part(
     signature = read(root + SIGNATURE, 1024)
     try:
         manifest = json.loads(manifest_bytes.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+    except (UnicodeDecodeError, ValueError, RecursionError) as exc:
         raise _format_error() from exc
     if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
         raise _format_error()
@@ -434,23 +651,12 @@ def _read_part(
                 "version."
             ).format(version=version),
         )
-    key = manifest.get("sender_key") or {}
-    sender = manifest.get("sender") or {}
-    if (
-        not isinstance(key, dict)
-        or not isinstance(sender, dict)
-        or not sender.get("code")
-        or not isinstance(sender.get("code"), str)
-        or len(sender["code"]) > 32
-        or not _is_uuid(manifest.get("package_uuid"))
-        or (manifest.get("base_package") is not None and not _is_uuid(manifest["base_package"]))
-        or not isinstance(manifest.get("sequence"), int)
-        or isinstance(manifest["sequence"], bool)
-        or manifest["sequence"] < 1
-        or not isinstance(manifest.get("recipient"), str)
-        or manifest.get("kind") not in ("full", "delta")
-    ):
-        raise _format_error()
+    try:
+        msgspec.convert(manifest, Manifest)
+    except msgspec.ValidationError as exc:
+        raise _format_error(str(exc)) from exc
+    key = manifest["sender_key"]
+    sender = manifest["sender"]
     public_key = str(key.get("public_key", ""))
     try:
         actual_fp = keys.fingerprint_of_b64(public_key)
@@ -475,17 +681,19 @@ def _read_part(
             ).format(office=sender.get("code")),
             office=str(sender.get("code")),
         )
-    files = manifest.get("files")
-    if not isinstance(files, dict):
-        raise _format_error()
-    payloads: dict[str, bytes] = {}
+    files = manifest["files"]
+    part_budget = limits.part_limit(sender.get("level"))
+    if sum(meta["size"] for meta in files.values()) > part_budget:
+        raise Refusal(
+            "too_large",
+            _(
+                "The package from {office} holds more data than an office of its level can "
+                "send ({size} MB). It was not imported."
+            ).format(office=sender.get("code"), size=part_budget // 1024**2),
+        )
+    listed: dict[str, tuple[str, int]] = {}
     for name, meta in files.items():
-        if (
-            not isinstance(name, str)
-            or not name.startswith(PAYLOAD_DIR)
-            or _unsafe_name(name)
-            or not isinstance(meta, dict)
-        ):
+        if not name.startswith(PAYLOAD_DIR) or _unsafe_name(name):
             raise Refusal(
                 "unsafe_path",
                 _(
@@ -493,8 +701,7 @@ def _read_part(
                     "(“{name}”). It was not imported."
                 ).format(name=str(name)[:80]),
             )
-        full = root + name
-        if full not in names:
+        if root + name not in names:
             raise Refusal(
                 "hash_mismatch",
                 _(
@@ -502,18 +709,13 @@ def _read_part(
                     "from the package. It was not imported."
                 ).format(name=name),
             )
-        data = read(full, None)
-        if sha256(data) != meta.get("sha256"):
-            raise Refusal(
-                "hash_mismatch",
-                _(
-                    "The checksum (SHA-256) of “{name}” does not match the "
-                    "manifest: the file was changed or damaged. It was not "
-                    "imported."
-                ).format(name=name),
-                office=str(sender.get("code")),
-            )
-        payloads[name] = data
+        listed[name] = (meta["sha256"], meta["size"])
     return Part(
-        manifest=manifest, manifest_bytes=manifest_bytes, signature=signature, payloads=payloads
+        manifest=manifest,
+        manifest_bytes=manifest_bytes,
+        signature=signature,
+        files=listed,
+        reader=reader,
+        root=root,
+        budget=part_budget,
     )

@@ -15,9 +15,10 @@ import datetime as dt
 import gc
 import hashlib
 import json
+import logging
 import os
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -27,12 +28,18 @@ from typing import Any
 from sqlalchemy import Connection, Table, func, insert, select
 from sqlalchemy import exc as sa_exc
 
-from db.models import AuditEntry, Base, Office, Programme, utcnow
+from db.models import AuditEntry, Base, Office, Programme, Setting, utcnow
 from db.models_exchange import Conflict, ReceivedPackage, TrustedKey
 from db.store import Store
+from lev_desktop.domain.offices import LaoType, Level
 from lev_desktop.domain.validation import (
+    CLOCK_TOLERANCE,
     Problem,
-    parse_indicator_value,
+    decoded_record_problems,
+    field_getter,
+    field_label,
+    indicator_parser,
+    office_identity_problem,
     validate_activity,
     validate_form,
     validate_plan_item,
@@ -40,11 +47,14 @@ from lev_desktop.domain.validation import (
 from lev_desktop.exchange import format as fmt
 from lev_desktop.exchange.errors import Refusal
 from lev_desktop.exchange.jurisdiction import OfficeInfo, is_below, may_send_to
-from lev_desktop.exchange.records import MODELS, TABLES, RecordError, TableCodec, codecs
-from lev_desktop.i18n import _
+from lev_desktop.exchange.keys import format_fingerprint
+from lev_desktop.exchange.records import MODELS, TABLES, PayloadError, TableCodec, codecs
+from lev_desktop.gazetteer import district_label
+from lev_desktop.i18n import N_, _
 from lev_desktop.paths import data_dir
-from lev_desktop.progress import Progress
+from lev_desktop.progress import Cancelled, Progress
 
+log = logging.getLogger(__name__)
 COUNT_KEYS = ("new", "updated", "unchanged", "conflicts", "refused")
 TABLE_LABELS = {
     "offices": "offices",
@@ -59,6 +69,35 @@ TABLE_LABELS = {
     "reviews": "reviews",
 }
 MAX_REASONS = 5
+
+
+# The natural keys of the travelling tables (their unique constraints in db.models besides the
+# id): a record repeating one under another id is refused in the preview, as the commit would.
+NATURAL_KEYS: dict[str, tuple[str, ...]] = {
+    "plans": ("owner_office", "programme_id", "fiscal_year"),
+    "monitoring": ("owner_office", "programme_id", "fiscal_year"),
+    "kpi_values": ("owner_office", "programme_id", "indicator_code", "period", "row_key"),
+    "form_submissions": ("owner_office", "programme_id", "form_code", "period"),
+}
+# Rows that must find their parent in the package or the database.
+REFERENCES: dict[str, tuple[str, str]] = {
+    "plan_items": ("plan_id", "plans"),
+    "activities": ("plan_item_id", "plan_items"),
+}
+
+
+@dataclass(frozen=True)
+class KeyClash:
+    """A record that repeats another record's natural key under a different id — typically the
+    same plan entered again after a reinstall. ``in_database``: the other record is already
+    here (else it came earlier in the same import)."""
+
+    table: str
+    owner: str
+    key: dict[str, Any]
+    incoming_id: str
+    existing_id: str
+    in_database: bool
 
 
 class Status:
@@ -96,6 +135,8 @@ class PartPlan:
     base: str | None = None
     excel_payload: bytes | None = None
     container_uuid: str | None = None  # the received file this relayed package came in
+    claims: dict[str, Any] = field(default_factory=dict)  # what the manifest says of the sender
+    clashes: list[KeyClash] = field(default_factory=list)  # natural keys under another id
 
     @property
     def reason(self) -> str:
@@ -165,35 +206,39 @@ class ImportResult:
 # ---- helpers ---------------------------------------------------------------------------------
 
 
-def _reason_line(table: str, record: dict[str, Any] | None, message: str) -> str:
+def _reason_line(table: str, record: Any, message: str) -> str:
     what = _table_label(table)
     name = ""
     if record:
+        get = field_getter(record)
         name = str(
-            record.get("project")
-            or record.get("title")
-            or record.get("indicator_code")
-            or record.get("code")
-            or record.get("id")
+            get("project")
+            or get("title")
+            or get("indicator_code")
+            or get("code")
+            or get("id")
             or ""
         )[:60]
     return _("{what} “{name}”: {message}").format(what=what, name=name, message=message)
 
 
+_TABLE_LABELS = {
+    "offices": N_("Office"),
+    "programmes": N_("Programme"),
+    "letters": N_("Letter"),
+    "plans": N_("Action plan"),
+    "plan_items": N_("Plan project"),
+    "activities": N_("Activity"),
+    "monitoring": N_("Monitoring form"),
+    "kpi_values": N_("Indicator value"),
+    "form_submissions": N_("Form status"),
+    "reviews": N_("Review"),
+}
+
+
 def _table_label(table: str) -> str:
-    labels = {
-        "offices": _("Office"),
-        "programmes": _("Programme"),
-        "letters": _("Letter"),
-        "plans": _("Action plan"),
-        "plan_items": _("Plan project"),
-        "activities": _("Activity"),
-        "monitoring": _("Monitoring form"),
-        "kpi_values": _("Indicator value"),
-        "form_submissions": _("Form status"),
-        "reviews": _("Review"),
-    }
-    return labels.get(table, table)
+    label = _TABLE_LABELS.get(table)
+    return _(label) if label else table
 
 
 def refusal_log_path() -> Path:
@@ -263,24 +308,22 @@ class _State:
                 r[0]: r[1]
                 for r in session.execute(select(ReceivedPackage.uuid, ReceivedPackage.sender))
             }
-            self.last_sequence = dict(
-                session.execute(
-                    select(ReceivedPackage.sender, func.max(ReceivedPackage.sequence))
-                    .where(ReceivedPackage.signed.is_(True))
-                    .group_by(ReceivedPackage.sender)
-                ).all()
-            )
+            self.last_sequence = _last_sequences(session)
             self.programmes = {p.id: (p.code, p.spec) for p in session.scalars(select(Programme))}
             self.counts = {
                 name: session.execute(select(func.count()).select_from(TABLES[name])).scalar_one()
                 for name in TABLES
             }
-        self.pending: dict[str, dict[str, tuple[str, int, tuple[Any, ...]]]] = {
-            n: {} for n in TABLES
-        }
+        # The latest plausible change time in a record: now, plus a computer clock a little ahead.
+        self.latest = utcnow() + CLOCK_TOLERANCE
+        self.pending: dict[str, dict[Any, Any]] = {n: {} for n in TABLES}
+        for name in NATURAL_KEYS:  # natural key → id of the record that holds it in the batch
+            self.pending[f"natural:{name}"] = {}
+        self._stored_keys: dict[tuple[str, str], dict[tuple[Any, ...], str]] = {}
         self.batch_keys: dict[str, str] = {}
-        self.journal: list[tuple[str, str, Any]] = []  # undo list for a refused package
-        self.indicators: dict[str, dict[str, dict[str, Any]]] = {}  # programme → code → spec
+        self.journal: list[tuple[str, Any, Any]] = []  # undo list for a refused package
+        # programme → indicator code → its prepared rules (validation.indicator_parser)
+        self.indicators: dict[str, dict[str, Callable[[Any], tuple[Any, str | None]]]] = {}
 
     def remember(self, table: str, rid: str, value: tuple[Any, ...]) -> None:
         self.journal.append((table, rid, self.pending[table].get(rid)))
@@ -293,6 +336,66 @@ class _State:
             else:
                 self.pending[table][rid] = old
         self.journal.clear()
+
+    def stored_keys(self, table: str, owner: str) -> dict[tuple[Any, ...], str]:
+        """natural key → id of the records of ``owner`` already in ``table`` (tombstones too:
+        the database's unique constraint counts them)."""
+        found = self._stored_keys.get((table, owner))
+        if found is None:
+            found = {}
+            if self.counts[table]:
+                t = TABLES[table]
+                columns = [t.c[name] for name in NATURAL_KEYS[table]]
+                with self.store.engine.connect() as conn:
+                    for row in conn.execute(
+                        select(t.c.id, *columns).where(t.c.owner_office == owner)
+                    ):
+                        found[tuple(row[1:])] = row[0]
+            self._stored_keys[(table, owner)] = found
+        return found
+
+    def key_clashes(self, table: str, rows: list[tuple[Any, ...]]) -> list[KeyClash]:
+        """Records that would repeat another record's natural key (one plan per office,
+        programme and year; one value per indicator, period and row …) under a different id:
+        what the database's unique constraints would refuse at the commit, found here first.
+        Also remembers the keys of the batch, so that two packages cannot both bring one."""
+        names = NATURAL_KEYS.get(table)
+        if not names:
+            return []
+        codec = self.codecs[table]
+        index = [codec.columns.index(name) for name in names]
+        batch = self.pending[f"natural:{table}"]
+        clashes: list[KeyClash] = []
+        stored: dict[tuple[Any, ...], str] = {}
+        owners = {row[index[0]] for row in rows}
+        for owner in owners:
+            stored.update(self.stored_keys(table, owner))
+        journal = self.journal
+        pseudo = f"natural:{table}"
+        for row in rows:
+            key = tuple([row[i] for i in index])
+            rid = row[0]
+            other = batch.get(key)
+            in_database = False
+            if other is None and stored:
+                other = stored.get(key)
+                in_database = other is not None
+            if other is not None and other != rid:
+                clashes.append(
+                    KeyClash(
+                        table,
+                        row[index[0]],
+                        dict(zip(names, key, strict=True)),
+                        rid,
+                        other,
+                        in_database,
+                    )
+                )
+                continue
+            if other is None:
+                journal.append((pseudo, key, None))
+                batch[key] = rid
+        return clashes
 
     def existing(self, table: str, ids: list[str]) -> dict[str, tuple[str, int]]:
         """id → (owner, revision) for the ids already in the table (set-based, chunked)."""
@@ -390,6 +493,12 @@ def _preview(
             )
             opened.append((package, None, []))
             continue
+        except (Cancelled, KeyboardInterrupt):
+            raise
+        except Exception as exc:
+            _unexpected(package, exc)
+            opened.append((package, None, []))
+            continue
         package.package_uuid, package.sender = outer.uuid, outer.sender
         opened.append((package, outer, embedded))
     # Base packages before their deltas: by sender, then sequence.
@@ -407,9 +516,19 @@ def _preview(
             _("Comparing {name} with this database").format(name=package.file_name),
         )
         if part is not None:
-            _plan_package(state, package, part, embedded, progress)
+            try:
+                _plan_package(state, package, part, embedded, progress)
+            finally:
+                part.close()
     for package in sheets:
-        _plan_excel(state, package)
+        state.journal.clear()
+        try:
+            _plan_excel(state, package)
+        except (Cancelled, KeyboardInterrupt):
+            raise
+        except Exception as exc:
+            _unexpected(package, exc)
+            state.undo()
         opened.append((package, None, []))
     return ImportPlan(packages=[p for p, _o, _e in opened], me=state.me.code)
 
@@ -481,12 +600,60 @@ def _info_for(state: _State, part: fmt.Part) -> OfficeInfo:
     return known if known is not None and known.level else claimed
 
 
+def _unexpected(package: PackagePlan, exc: BaseException) -> None:
+    """Whatever a file does to the reader, the officer gets a Thai refusal, never a traceback
+    (the details go to the log for a developer)."""
+    log.warning("refused %s: unexpected %s", package.path, type(exc).__name__, exc_info=exc)
+    _refuse(
+        package,
+        None,
+        "unreadable_content",
+        _(
+            "The file {name} could not be read: its content is damaged or not what LEV Desktop "
+            "writes ({error}). Nothing was imported; please ask the sender for the file again."
+        ).format(name=package.file_name, error=type(exc).__name__),
+    )
+    for part in package.parts:
+        if part.status != Status.REFUSED:
+            part.status = Status.REFUSED
+            part.reasons.append(package.reason)
+
+
 def _plan_package(
     state: _State,
     package: PackagePlan,
     outer: fmt.Part,
     embedded: list[fmt.Part],
     progress: Progress,
+) -> None:
+    accepted: list[tuple[str, Any, int | None]] = []
+    try:
+        _plan_package_checked(state, package, outer, embedded, progress, accepted)
+    except (Cancelled, MemoryError, KeyboardInterrupt):
+        raise
+    except Exception as exc:
+        _unexpected(package, exc)
+        state.undo()
+        _forget_accepted(state, accepted)
+
+
+def _forget_accepted(state: _State, accepted: list[tuple[str, Any, int | None]]) -> None:
+    for uuid_, epoch, previous in reversed(accepted):
+        state.received.pop(uuid_, None)
+        if previous is None:
+            state.last_sequence.pop(epoch, None)
+        else:
+            state.last_sequence[epoch] = previous
+    accepted.clear()
+
+
+def _plan_package_checked(
+    state: _State,
+    package: PackagePlan,
+    outer: fmt.Part,
+    embedded: list[fmt.Part],
+    progress: Progress,
+    accepted: list[tuple[str, Any, int | None]],
 ) -> None:
     me = state.me
     state.journal.clear()
@@ -507,7 +674,10 @@ def _plan_package(
     outer_info = _info_for(state, outer)
     plans: list[PartPlan] = []
     outer_plan = _new_part_plan(outer, outer_info)
-    if outer.manifest.get("recipient") != me.code:
+    claim_problem = _claims_problem(state, outer_plan)
+    if claim_problem:
+        _refuse(package, outer_plan, "office_identity", claim_problem)
+    elif outer.manifest.get("recipient") != me.code:
         _refuse(
             package,
             outer_plan,
@@ -542,9 +712,12 @@ def _plan_package(
         plan = _new_part_plan(part, info)
         plan.relayed_by = outer.sender
         plan.container_uuid = outer.uuid
+        claim_problem = _claims_problem(state, plan)
         if part.uuid in state.received:
             plan.status = Status.DUPLICATE
             plan.notes.append(_("Already imported"))
+        elif claim_problem:
+            _refuse(package, plan, "office_identity", claim_problem)
         elif not is_below(info, outer_info) or not is_below(info, me):
             _refuse(
                 package,
@@ -563,7 +736,6 @@ def _plan_package(
         _finish(package)
         return
     # Relayed packages first (the records of the offices below), then the relaying office's own.
-    accepted: list[tuple[str, str, int | None]] = []
     for plan in plans[1:] + plans[:1]:
         if plan.status in (Status.DUPLICATE, Status.REFUSED):
             continue
@@ -571,17 +743,23 @@ def _plan_package(
         if plan.status == Status.REFUSED:
             break
         programmes_in_batch: dict[str, Any] = {}
-        for model in MODELS:
+        names = plan.part.payload_names if plan.part else []
+        unknown = [n for n in names if n[len(fmt.PAYLOAD_DIR) : -len(".jsonl")] not in TABLES]
+        for model in [] if unknown else MODELS:
             name = f"{fmt.PAYLOAD_DIR}{model.__tablename__}.jsonl"
-            data = plan.part.payloads.get(name) if plan.part else None
+            if plan.part is None or name not in names:
+                continue
+            try:  # read and checked against the signed manifest now, one file at a time
+                data = plan.part.load(name)
+            except Refusal as refusal:
+                _refuse(package, plan, refusal.code, refusal.message)
+                break
             if data:
                 _plan_records(state, package, plan, data, model.__tablename__, programmes_in_batch)
+            del data
             progress.check()
-        unknown = [
-            n
-            for n in (plan.part.payloads if plan.part else {})
-            if n[len(fmt.PAYLOAD_DIR) : -len(".jsonl")] not in TABLES
-        ]
+            if plan.status == Status.REFUSED:
+                break
         if unknown:
             _refuse(
                 package,
@@ -594,16 +772,12 @@ def _plan_package(
             )
         if plan.status == Status.REFUSED:
             break
-        accepted.append((plan.package_uuid, plan.sender, state.last_sequence.get(plan.sender)))
+        epoch = (plan.sender, plan.fingerprint)
+        accepted.append((plan.package_uuid, epoch, state.last_sequence.get(epoch)))
         state.received[plan.package_uuid] = plan.sender
-        state.last_sequence[plan.sender] = plan.sequence
+        state.last_sequence[epoch] = plan.sequence
     if package.status == Status.REFUSED:
-        for uuid_, sender, previous in reversed(accepted):
-            state.received.pop(uuid_, None)
-            if previous is None:
-                state.last_sequence.pop(sender, None)
-            else:
-                state.last_sequence[sender] = previous
+        _forget_accepted(state, accepted)
     _finish(package, state)
 
 
@@ -627,6 +801,28 @@ def _finish(package: PackagePlan, state: _State | None = None) -> None:
         package.status = Status.DUPLICATE
 
 
+def _claims_problem(state: _State, plan: PartPlan) -> str | None:
+    """The sender's description of itself in the manifest: an office code of the official
+    shape that agrees with its level and district, and with what this office knows of it.
+    Checked before trust, so a contradiction is refused even from a first package."""
+    claims = plan.claims
+    problem = office_identity_problem(claims)
+    if problem:
+        return _("The package from {office} was not imported: {problem}").format(
+            office=_shown_code(plan.sender), problem=problem
+        )
+    problem = office_claim_problem(claims, state.offices.get(plan.sender))
+    if problem:
+        return _("The package from {office} was not imported: {problem}").format(
+            office=plan.sender, problem=problem
+        )
+    return None
+
+
+def _shown_code(code: str) -> str:
+    return "".join(ch if 0x20 < ord(ch) < 0x7F else f"U+{ord(ch):04X}" for ch in code[:40])
+
+
 def _new_part_plan(part: fmt.Part, info: OfficeInfo) -> PartPlan:
     return PartPlan(
         part=part,
@@ -640,6 +836,7 @@ def _new_part_plan(part: fmt.Part, info: OfficeInfo) -> PartPlan:
         created_at=str(part.manifest.get("created_at", "")),
         package_uuid=part.uuid,
         base=part.manifest.get("base_package"),
+        claims=dict(part.manifest.get("sender") or {}),
     )
 
 
@@ -684,7 +881,20 @@ def _check_key(state: _State, package: PackagePlan, plan: PartPlan, *, via: str)
 
 
 def _check_sequence(state: _State, package: PackagePlan, plan: PartPlan) -> None:
-    last = state.last_sequence.get(plan.sender)
+    last = state.last_sequence.get((plan.sender, plan.fingerprint))
+    if plan.sequence > (last or 0) + MAX_SEQUENCE_JUMP:
+        _refuse(
+            package,
+            plan,
+            "sequence_jump",
+            _(
+                "The package from {office} has sequence number {seq}, far beyond the last one "
+                "imported from that office ({last}). Accepting it would refuse the office's "
+                "next packages as old ones, so it was not imported. Please ask {office} to "
+                "check its program."
+            ).format(office=plan.sender, seq=plan.sequence, last=last or 0),
+        )
+        return
     if last is not None and plan.sequence <= last:
         _refuse(
             package,
@@ -719,68 +929,48 @@ def _plan_records(
     batch_programmes: dict[str, Any],
 ) -> None:
     codec = state.codecs[table]
-    columns = set(codec.columns)
-    loads = json.loads
     sender = plan.sender
-    rows: list[tuple[Any, ...]] = []
-    records: list[dict[str, Any]] = []
-    keep_records = table in ("plan_items", "activities", "kpi_values", "programmes", "offices")
     problems = 0
     first_reason = len(plan.reasons)
+    what = _table_label(table)
     try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError:
-        _refuse(package, plan, "bad_format", _("The data of the package is not valid text."))
-        return
-    lines = [line for line in text.splitlines() if line]
-    try:  # one decode for the whole file; line by line only to report a bad line
-        decoded = loads("[" + ",".join(lines) + "]") if lines else []
-    except ValueError:
-        decoded = None
-    to_db = codec.to_db
-    for number, line in enumerate(lines, start=1):
-        try:
-            record = decoded[number - 1] if decoded is not None else loads(line)
-            if record.__class__ is not dict:
-                raise RecordError("not an object")
-            if not record.keys() <= columns:
-                raise RecordError("unknown field " + sorted(record.keys() - columns)[0])
-            row = to_db(record)
-        except (ValueError, RecordError, KeyError, TypeError, AttributeError) as exc:
-            problems += 1
+        records, rows = codec.decode(data, state.latest)
+    except PayloadError as exc:
+        for problem in exc.problems:
             if len(plan.reasons) < MAX_REASONS:
-                detail = f"{exc.args[0]}: missing" if isinstance(exc, KeyError) else str(exc)
-                plan.reasons.append(
+                plan.reasons.append(_("{what}, {problem}").format(what=what, problem=problem))
+        records, rows, problems = [], [], exc.count
+    foreign = [r for r in records if r.owner_office != sender]
+    for record in foreign:
+        problems += 1
+        if len(plan.reasons) < MAX_REASONS:
+            plan.reasons.append(
+                _reason_line(
+                    table,
+                    record,
                     _(
-                        "{what}, line {line}: the data is not in the expected form ({detail})"
-                    ).format(what=_table_label(table), line=number, detail=detail[:60])
+                        "belongs to office {owner}; only {owner}'s own packages may change it"
+                    ).format(owner=record.owner_office),
                 )
-            continue
-        if record["owner_office"] != sender:
-            problems += 1
-            if len(plan.reasons) < MAX_REASONS:
-                plan.reasons.append(
-                    _reason_line(
-                        table,
-                        record,
-                        _(
-                            "belongs to office {owner}; only {owner}'s own packages may change it"
-                        ).format(owner=record["owner_office"]),
+            )
+    if table in ("programmes", "offices"):
+        for record in records:
+            for found in decoded_record_problems(table, record):
+                problems += 1
+                if len(plan.reasons) < MAX_REASONS:
+                    plan.reasons.append(
+                        _reason_line(table, record, f"{field_label(found.field)}: {found.message}")
                     )
-                )
-            continue
-        rows.append(row)
-        if keep_records:
-            records.append(record)
     if table == "programmes":
         for record in records:
-            batch_programmes[record["id"]] = (record["code"], record.get("spec") or {})
-            if record.get("builtin"):
+            batch_programmes[record.id] = (record.code, record.spec or {})
+            if record.builtin:
                 problems += 1
                 plan.reasons.append(
                     _reason_line(table, record, _("built-in programmes do not travel"))
                 )
-    problems += _validate(state, plan, table, records, batch_programmes)
+    if not problems:
+        problems += _validate(state, plan, table, records, batch_programmes)
     if table in ("plans", "monitoring", "kpi_values", "form_submissions", "letters"):
         index = codec.columns.index("programme_id")
         missing = {
@@ -797,7 +987,7 @@ def _plan_records(
                     "{what}: refers to a programme this office does not have "
                     "({id}). Import the package of the office that created the "
                     "programme first."
-                ).format(what=_table_label(table), id=pid[:8])
+                ).format(what=what, id=pid[:8])
             )
     if problems:
         plan.counts["refused"] += problems
@@ -809,9 +999,11 @@ def _plan_records(
             package.status, package.code, package.reason = Status.REFUSED, "validation", message
         return
     if table == "offices":
-        _plan_offices(state, plan, rows, records)
+        _plan_offices(state, package, plan, rows, records)
         return
     _classify(state, package, plan, table, rows)
+    if plan.status == Status.REFUSED or _predict_integrity(state, package, plan, table, rows):
+        return
     if table == "programmes":
         code_index = codec.columns.index("code")
         taken = {code: pid for pid, (code, _spec) in state.programmes.items()}
@@ -829,7 +1021,65 @@ def _plan_records(
                     ),
                 )
         for record in records:
-            state.programmes.setdefault(record["id"], (record["code"], record.get("spec") or {}))
+            state.programmes.setdefault(record.id, (record.code, record.spec or {}))
+
+
+def _predict_integrity(
+    state: _State, package: PackagePlan, plan: PartPlan, table: str, rows: list[tuple[Any, ...]]
+) -> bool:
+    """What the database would refuse at the commit, found in the preview and said in Thai per
+    office: a natural key repeated under another id, a row whose parent is nowhere.
+    True when the part was refused."""
+    clashes = state.key_clashes(table, rows)
+    if clashes:
+        plan.clashes.extend(clashes)
+        plan.counts["refused"] += len(clashes)
+        for clash in clashes[:MAX_REASONS]:
+            where = (
+                _("already here") if clash.in_database else _("in another package of this import")
+            )
+            _refuse(
+                package,
+                plan,
+                "natural_key",
+                _(
+                    "{what} of office {office} ({key}) exists {where} under another record "
+                    "identity ({other}); this package brings it again as a new record ({new}), "
+                    "as happens when a program is reinstalled and the data typed in again. "
+                    "It was not imported."
+                ).format(
+                    what=_table_label(table),
+                    office=clash.owner,
+                    key=", ".join(str(v) for k, v in clash.key.items() if k != "owner_office"),
+                    where=where,
+                    other=clash.existing_id[:8],
+                    new=clash.incoming_id[:8],
+                ),
+            )
+        return True
+    reference = REFERENCES.get(table)
+    if reference is None:
+        return False
+    column, parent = reference
+    index = state.codecs[table].columns.index(column)
+    wanted = {row[index] for row in rows} - state.pending[parent].keys()
+    if wanted:
+        found = set(state.existing(parent, sorted(wanted)))
+        missing = sorted(wanted - found)
+        if missing:
+            plan.counts["refused"] += len(missing)
+            _refuse(
+                package,
+                plan,
+                "missing_parent",
+                _(
+                    "{what}: refers to records that are neither in the package nor in this "
+                    "database ({ids}). It was not imported; please ask the office for a full "
+                    "package."
+                ).format(what=_table_label(table), ids=", ".join(m[:8] for m in missing[:3])),
+            )
+            return True
+    return False
 
 
 def _classify(
@@ -937,17 +1187,105 @@ def _row_dict(codec: TableCodec, row: tuple[Any, ...]) -> dict[str, Any]:
     return out
 
 
+PROTECTED_OFFICE_FIELDS = ("level", "lao_type", "province_code", "district_code", "parent_code")
+
+
+def _office_fields(office: Any) -> dict[str, Any]:
+    get = field_getter(office)
+    return {key: get(key) or None for key in ("code", *PROTECTED_OFFICE_FIELDS)}
+
+
+def office_claim_problem(claimed: Any, known: Any) -> str | None:
+    """Why an office's description of itself contradicts what this office knows of it (its
+    level, type, province, district or parent; the code is the key), or None. A change of
+    these is made here first (the LAO list), never by the office's own package."""
+    if known is None:
+        return None
+    mine, theirs = _office_fields(known), _office_fields(claimed)
+    labels = {
+        "level": _("level"),
+        "lao_type": _("type"),
+        "province_code": _("province"),
+        "district_code": _("district"),
+        "parent_code": _("office it reports to"),
+    }
+    for key in PROTECTED_OFFICE_FIELDS:
+        if mine[key] is not None and theirs[key] != mine[key]:
+            return _(
+                "office {code} describes its {what} as “{claimed}”, but this office has "
+                "“{known}”. A change of an office's level, type, district or province is made "
+                "by the office it reports to (the LAO list), not by the office's own package."
+            ).format(
+                code=mine["code"] or theirs["code"],
+                what=labels[key],
+                claimed=theirs[key] or "-",
+                known=mine[key],
+            )
+    return None
+
+
+def may_describe(sender: OfficeInfo, office: Any) -> bool:
+    """Which office records a package of ``sender`` may create or change: its own; a district
+    its LAOs; a province the LAOs and districts in its province; the Department any but
+    itself. An LAO sends only its own record."""
+    fields = _office_fields(office)
+    if fields["code"] == sender.code:
+        return True
+    level = fields["level"]
+    if sender.level == "district":
+        return (
+            level == "lao"
+            and bool(sender.district_code)
+            and (fields["district_code"] == sender.district_code)
+        )
+    if sender.level == "province":
+        return (
+            level in ("lao", "district")
+            and bool(sender.province_code)
+            and (fields["province_code"] == sender.province_code)
+        )
+    return sender.level == "national" and level != "national"
+
+
 def _plan_offices(
-    state: _State, plan: PartPlan, rows: list[tuple[Any, ...]], records: list[dict[str, Any]]
+    state: _State,
+    package: PackagePlan,
+    plan: PartPlan,
+    rows: list[tuple[Any, ...]],
+    records: list[Any],
 ) -> None:
     """Offices are matched by code (unique): an office's description of itself wins over
-    another office's description of it; otherwise the higher revision of the same author."""
+    another office's description of it; otherwise the higher revision of the same author.
+    A package describes only the offices its sender is entitled to, and never changes an
+    office's level, type, district or province that this office already knows."""
+    sender = OfficeInfo.of(plan.claims or plan.office_info)
     for row, record in zip(rows, records, strict=True):
-        code, owner, revision = record["code"], record["owner_office"], record["revision"]
-        current = state.office_rows.get(code)
+        code, owner, revision = record.code, record.owner_office, record.revision
         if code == state.me.code:
             plan.counts["unchanged"] += 1
             continue
+        if not may_describe(sender, record):
+            plan.counts["refused"] += 1
+            _refuse(
+                package,
+                plan,
+                "office_identity",
+                _(
+                    "The package from {sender} creates or changes office {code}, which {sender} "
+                    "may not describe (an LAO sends only its own office record; a district only "
+                    "the LAOs of its district). It was not imported."
+                ).format(sender=plan.sender, code=code),
+            )
+            continue
+        known = state.offices.get(code)
+        if code == plan.sender:
+            problem = office_claim_problem(record, sender if plan.claims else None)
+            problem = problem or office_claim_problem(record, known)
+            if problem:
+                plan.counts["refused"] += 1
+                _refuse(package, plan, "office_identity", problem)
+                continue
+        current = state.office_rows.get(code)
         if current is None:
             plan.counts["new"] += 1
         else:
@@ -959,6 +1297,12 @@ def _plan_offices(
             if not (self_described or same_author_newer):
                 plan.counts["unchanged"] += 1
                 continue
+            if owner == code:  # the office itself may fill in, never change, what is known
+                problem = office_claim_problem(record, known)
+                if problem:
+                    plan.counts["refused"] += 1
+                    _refuse(package, plan, "office_identity", problem)
+                    continue
             plan.counts["updated"] += 1
         plan.offices.append(row)
         state.office_rows[code] = (row[0], owner, revision)
@@ -969,23 +1313,36 @@ def _validate(
     state: _State,
     plan: PartPlan,
     table: str,
-    records: list[dict[str, Any]],
+    records: list[Any],
     batch_programmes: dict[str, Any],
 ) -> int:
     """The programme's validation rules (domain.validation, the one implementation)."""
     problems: list[str] = []
-    live = [r for r in records if not r.get("deleted")]
+    if table not in ("plan_items", "activities", "kpi_values"):
+        return 0
+    live = [r for r in records if not r.deleted]
     if table == "plan_items":
         for record in live:
-            for problem in validate_plan_item(record, final=False):
+            item = {
+                "project": record.project,
+                "budget": record.budget,
+                "no_budget": record.no_budget,
+                "planned_activities": record.planned_activities,
+            }
+            for problem in validate_plan_item(item, final=False):
                 problems.append(_reason_line(table, record, problem.message))
     elif table == "activities":
         for record in live:
+            if record.held_until is not None and record.held_on is not None:
+                if record.held_until >= record.held_on:  # ISO dates compare as text
+                    continue
+            elif record.held_on is not None:
+                continue
             item = {
-                "held_on": _date(record.get("held_on")),
-                "held_until": _date(record.get("held_until")),
-                "participants": record.get("participants"),
-                "budget_spent": record.get("budget_spent"),
+                "held_on": _date(record.held_on),
+                "held_until": _date(record.held_until),
+                "participants": record.participants,
+                "budget_spent": record.budget_spent,
             }
             for problem in validate_activity(item):
                 problems.append(_reason_line(table, record, problem.message))
@@ -993,25 +1350,25 @@ def _validate(
         groups: dict[tuple[Any, ...], dict[str, Any]] = {}
         known_codes: dict[str, set[str]] = {}
         for record in live:
-            pid: str = record.get("programme_id") or ""
+            pid = record.programme_id
             codes = known_codes.get(pid)
             if codes is None:
                 spec = (state.programmes.get(pid) or batch_programmes.get(pid) or (None, None))[1]
                 if spec is None:
                     continue  # reported as a missing programme
                 codes = known_codes[pid] = {i["code"] for i in spec.get("indicators", [])}
-            if record.get("indicator_code") not in codes:
+            if record.indicator_code not in codes:
                 problems.append(
                     _reason_line(table, record, _("unknown indicator for this programme"))
                 )
                 continue
-            value: Any = record.get("value_text")
-            if record.get("value_num") is not None:
-                value = Decimal(str(record["value_num"]))
-            elif record.get("value_date") is not None:
-                value = _date(record["value_date"])
-            key = (pid, record.get("period"), record.get("row_key"))
-            groups.setdefault(key, {})[record["indicator_code"]] = value
+            value: Any = record.value_text
+            if record.value_num is not None:
+                value = Decimal(record.value_num)
+            elif record.value_date is not None:
+                value = _date(record.value_date)
+            key = (pid, record.period, record.row_key)
+            groups.setdefault(key, {})[record.indicator_code] = value
         for (pid, period, _row_key), values in groups.items():
             known = state.programmes.get(pid) or batch_programmes.get(pid)
             assert known is not None  # groups hold only records of known programmes (above)
@@ -1020,13 +1377,13 @@ def _validate(
                 found = validate_form(spec, values, final=False)
             else:  # the same per-value check, without walking the indicators that are absent
                 found = []
-                indicators = state.indicators.get(pid)
-                if indicators is None:
-                    indicators = state.indicators[pid] = {
-                        i["code"]: i for i in spec.get("indicators", [])
+                parsers = state.indicators.get(pid)
+                if parsers is None:
+                    parsers = state.indicators[pid] = {
+                        i["code"]: indicator_parser(i) for i in spec.get("indicators", [])
                     }
                 for code, value in values.items():
-                    _parsed, error = parse_indicator_value(indicators[code], value)
+                    _parsed, error = parsers[code](value)
                     if error:
                         found.append(Problem(code, error))
             for problem in found:
@@ -1069,6 +1426,7 @@ def commit(
     """
     progress = progress or Progress()
     imported: list[PackagePlan] = []
+    containers: dict[int, bytes | None] = {}
     refused: list[PackagePlan] = [p for p in plan.packages if p.status == Status.REFUSED]
     duplicates = [p for p in plan.packages if p.status == Status.DUPLICATE]
     for package in plan.importable:
@@ -1086,6 +1444,24 @@ def commit(
                     "fingerprint with {office} and import again, choosing to trust it (or use "
                     "--trust)."
                 ).format(office=office, fp=waiting[0].fingerprint[:16]),
+            )
+            refused.append(package)
+            continue
+        outer = package.parts[0].part if package.parts and not package.parts[0].relayed_by else None
+        try:  # the file as received is kept (relayed upward later): the bytes that were checked
+            containers[id(package)] = outer.read_container() if outer is not None else None
+        except Refusal as refusal:
+            _refuse(package, None, refusal.code, refusal.message)
+            refused.append(package)
+            continue
+        except OSError as exc:
+            _refuse(
+                package,
+                None,
+                "unreadable",
+                _("The package file cannot be read: {name}").format(
+                    name=exc.filename or package.file_name
+                ),
             )
             refused.append(package)
             continue
@@ -1122,23 +1498,55 @@ def commit(
     now = utcnow()
     try:
         with _bulk():
-            _write_all(store, plan, imported, codec_map, mark, now, stall, progress, total)
-    except sa_exc.IntegrityError as exc:
-        for package in imported:
-            _refuse(
-                package,
-                None,
-                "integrity",
-                _(
-                    "The packages refer to records this office does not have, or repeat a record "
-                    "under another identity ({detail}). Nothing was imported."
-                ).format(detail=str(exc.orig)[:80]),
+            _write_all(
+                store, plan, imported, codec_map, mark, now, stall, progress, total, containers
             )
-            log_refusal(package, plan.me)
-        return ImportResult(imported=[], refused=refused + imported, duplicates=duplicates)
+    except sa_exc.IntegrityError as exc:
+        return _refused_while_writing(store, plan, imported, refused, duplicates, exc)
     for package in refused:
         log_refusal(package, plan.me)
     return ImportResult(imported=imported, refused=refused, duplicates=duplicates)
+
+
+def _refused_while_writing(
+    store: Store,
+    plan: ImportPlan,
+    imported: list[PackagePlan],
+    refused: list[PackagePlan],
+    duplicates: list[PackagePlan],
+    exc: sa_exc.IntegrityError,
+) -> ImportResult:
+    """The transaction was rolled back. Say truly why: most often another import of the same
+    package (another window, another computer on a shared database) finished first."""
+    uuids = [part.package_uuid for package in imported for part in package.parts]
+    with store.read() as session:
+        done = set(
+            session.scalars(select(ReceivedPackage.uuid).where(ReceivedPackage.uuid.in_(uuids)))
+        )
+    for package in imported:
+        if any(part.package_uuid in done for part in package.parts):
+            package.status, package.code = Status.DUPLICATE, "imported_meanwhile"
+            package.reason = _(
+                "This package was imported by another import running at the same time (another "
+                "window or computer); nothing more was changed."
+            )
+            duplicates.append(package)
+            continue
+        if done:
+            message = _(
+                "Another import changed this database at the same time, so nothing of this "
+                "package was written. Please import it again."
+            )
+        else:
+            message = _(
+                "The packages refer to records this office does not have, or repeat a record "
+                "under another identity ({detail}). Nothing was imported."
+            ).format(detail=str(exc.orig)[:80])
+        _refuse(package, None, "integrity" if not done else "busy", message)
+        refused.append(package)
+    for package in refused:
+        log_refusal(package, plan.me)
+    return ImportResult(imported=[], refused=refused, duplicates=duplicates)
 
 
 def _write_all(
@@ -1151,6 +1559,7 @@ def _write_all(
     stall: str | None,
     progress: Progress,
     total: int,
+    containers: dict[int, bytes | None],
 ) -> None:
     """One transaction: bulk upserts per table, then the history, trust, conflicts and one
     summary audit entry per package (bulk Core inserts, not one ORM object per record)."""
@@ -1229,8 +1638,8 @@ def _write_all(
                     "manifest": part.part.manifest_bytes if part.part else None,
                     "signature": part.part.signature if part.part else None,
                     "payload": (
-                        part.part.container
-                        if part.part and part.part.container
+                        containers.get(id(package))
+                        if part.part is not None and not part.relayed_by
                         else part.excel_payload
                     ),
                     "container": part.container_uuid,
@@ -1263,6 +1672,81 @@ def _write_all(
         if new_keys:
             _store_trust(conn, new_keys, store.officer, now)
         progress(total, total, _("Saving"))
+
+
+# ---- sequences -------------------------------------------------------------------------------
+
+# How far a package's sequence number may be ahead of the last one seen from its office (or of
+# 0 for a first package). An office writes a few packages a week; a number far ahead is a
+# mistake or an attack that would make every real package look old.
+MAX_SEQUENCE_JUMP = 10_000
+SEQUENCE_RESETS = "exchange_sequence_resets"
+
+
+def _last_sequences(session: Any) -> dict[tuple[str, str], int]:
+    """The last sequence number imported from each office under each of its keys: replay is
+    judged per key, so an office that reinstalled (a new key, trusted again after checking its
+    fingerprint) starts afresh at 1, while a package signed by the old key is refused anyway.
+    Packages imported before a deliberate reset (``reset_sequence``) do not count."""
+    resets = (session.get(Setting, SEQUENCE_RESETS) or Setting(value={})).value or {}
+    out: dict[tuple[str, str], int] = {}
+    query = (
+        select(
+            ReceivedPackage.sender,
+            ReceivedPackage.fingerprint,
+            func.max(ReceivedPackage.sequence),
+        )
+        .where(ReceivedPackage.signed.is_(True))
+        .group_by(ReceivedPackage.sender, ReceivedPackage.fingerprint)
+    )
+    for sender, fingerprint, sequence in session.execute(query):
+        if sender not in resets:
+            out[(sender, fingerprint)] = sequence
+    for sender, after in resets.items():
+        for fingerprint, sequence in session.execute(
+            select(ReceivedPackage.fingerprint, func.max(ReceivedPackage.sequence))
+            .where(
+                ReceivedPackage.signed.is_(True),
+                ReceivedPackage.sender == sender,
+                ReceivedPackage.imported_at > dt.datetime.fromisoformat(after),
+            )
+            .group_by(ReceivedPackage.fingerprint)
+        ):
+            out[(sender, fingerprint)] = sequence
+    return out
+
+
+def reset_sequence(store: Store, office_code: str) -> bool:
+    """The documented recovery for an office whose sequence went wrong (its packages refused
+    as old ones, e.g. after it restored an old backup): the next package from the office is
+    accepted whatever its number, and later ones must follow it. The officer confirms with the
+    office first; the reset is in the audit log. False when nothing was imported from it."""
+    with store.session() as session:
+        last_import = session.scalar(
+            select(func.max(ReceivedPackage.imported_at)).where(
+                ReceivedPackage.sender == office_code
+            )
+        )
+        if last_import is None:
+            return False
+        setting = session.get(Setting, SEQUENCE_RESETS)
+        resets = dict(setting.value or {}) if setting is not None else {}
+        resets[office_code] = last_import.isoformat()
+        if setting is None:
+            session.add(Setting(key=SEQUENCE_RESETS, value=resets))
+        else:
+            setting.value = resets
+        session.add(
+            AuditEntry(
+                officer=store.officer,
+                office=store.office_code or "",
+                table_name="exchange_received",
+                record_id=office_code,
+                action="update",
+                changes={"sequence_reset_after": last_import.isoformat()},
+            )
+        )
+    return True
 
 
 def _parse_created(text: str) -> dt.datetime | None:
@@ -1366,6 +1850,50 @@ def _write_offices(
 
 
 # ---- trust management ------------------------------------------------------------------------
+
+
+def claims_text(part: PartPlan, *, compact: bool = False) -> str:
+    """What a new sender says it is, beside its key fingerprint: the officer compares both with
+    what the office says on the telephone or in its letter before trusting the key."""
+    claims = part.claims or part.office_info
+
+    def label(enum: Any, value: Any) -> str:
+        try:
+            return str(enum(value).label)
+        except ValueError:
+            return str(value or "-")
+
+    if compact:  # the window's trust box: who, then the key, in four lines
+        where = [label(Level, claims.get("level"))]
+        if claims.get("lao_type"):
+            where.append(label(LaoType, claims["lao_type"]))
+        if claims.get("district_code"):
+            where.append(f"{district_label(claims['district_code'])} ({claims['district_code']})")
+        return "\n".join(
+            [
+                f"{claims.get('code') or part.sender}  {claims.get('name') or ''}",
+                " · ".join(where),
+                format_fingerprint(part.fingerprint),
+            ]
+        )
+    lines = [
+        _("New key from office {office}. It says:").format(office=part.sender),
+        "  " + _("Name: {name}").format(name=claims.get("name") or "-"),
+        "  " + _("Code: {code}").format(code=claims.get("code") or "-"),
+        "  " + _("Level: {level}").format(level=label(Level, claims.get("level"))),
+    ]
+    if claims.get("lao_type"):
+        lines.append("  " + _("Type: {type}").format(type=label(LaoType, claims["lao_type"])))
+    if claims.get("district_code"):
+        lines.append(
+            "  "
+            + _("District: {district}").format(
+                district=f"{district_label(claims['district_code'])} ({claims['district_code']})"
+            )
+        )
+    lines.append("  " + _("Key fingerprint:"))
+    lines.append("    " + format_fingerprint(part.fingerprint).replace("\n", "\n    "))
+    return "\n".join(lines)
 
 
 def trusted_keys(store: Store) -> list[TrustedKey]:

@@ -4,24 +4,25 @@ One payload file per table, ``payload/<table>.jsonl``, one JSON object per line.
 written in a form independent of the database: dates ``YYYY-MM-DD``, date-times
 ``YYYY-MM-DDTHH:MM:SS``, decimals as strings, booleans as true/false, JSON as JSON.
 
-On import each value is converted once, with the same SQLAlchemy type processors the ORM uses,
-straight into the tuple the bulk statement takes (no ORM objects: see FIELD-NOTES, bulk writes).
+On import a payload is decoded and checked against the boundary schema
+(``lev_desktop.domain.validation``, compiled into msgspec types) in one pass, then each record is
+turned straight into the tuple the bulk statement takes (no ORM objects: see FIELD-NOTES, bulk
+writes).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
-import math
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import JSON as SAJSON
-from sqlalchemy import Boolean, Column, Date, DateTime, Integer, Numeric, Table
+import msgspec
+from sqlalchemy import Table
 from sqlalchemy.engine import Dialect
-from sqlalchemy.sql.schema import CallableColumnDefault, ScalarElementColumnDefault
 
 from db.models import (
     Activity,
@@ -36,6 +37,15 @@ from db.models import (
     Programme,
     Review,
 )
+from lev_desktop.domain.validation import (
+    FIELDS,
+    Field,
+    check_field,
+    check_record,
+    field_label,
+    record_type,
+)
+from lev_desktop.i18n import _
 
 # Order matters: a record's parents come first.
 MODELS = (
@@ -53,10 +63,6 @@ MODELS = (
 TABLES: dict[str, Table] = {m.__tablename__: Base.metadata.tables[m.__tablename__] for m in MODELS}
 MODEL_BY_TABLE = {m.__tablename__: m for m in MODELS}
 META_COLUMNS = ("id", "owner_office", "revision", "updated_at", "updated_by", "deleted")
-
-
-class RecordError(ValueError):
-    """A payload line that is not a valid record (the message names the problem)."""
 
 
 def _to_json_value(value: Any) -> Any:
@@ -79,179 +85,200 @@ def dump_lines(rows: Iterable[dict[str, Any]]) -> bytes:
     return "".join(dumps(row_to_json(r)) + "\n" for r in rows).encode("utf-8")
 
 
-# ---- payload value → database value ----------------------------------------------------------
+# ---- payload → database rows ------------------------------------------------------------------
 
 
-def _column_converter(column: Column[Any], dialect: Dialect) -> Callable[[Any], Any]:
-    kind = column.type
-    impl = kind.dialect_impl(dialect)
-    process = impl.bind_processor(dialect)
-    nullable = column.nullable
-    name = column.name
-    sqlite_storage = dialect.name == "sqlite"
-    to_float = sqlite_storage and isinstance(kind, Numeric) and process is not None
+class RecordError(ValueError):
+    """A payload record that does not fit the schema: ``field`` and a Thai ``reason``."""
 
-    def bad(value: Any) -> RecordError:
-        return RecordError(f"{name}: {str(value)[:40]!r}")
+    def __init__(self, field: str, reason: str, line: int = 0):
+        super().__init__(f"{field}: {reason}")
+        self.field = field
+        self.reason = reason
+        self.line = line
 
-    if isinstance(kind, DateTime):
 
-        def convert(value: Any) -> Any:
-            if value is None:
-                if nullable:
-                    return None
-                raise bad(value)
-            try:
-                parsed = dt.datetime.fromisoformat(value)
-            except (TypeError, ValueError) as exc:
-                raise bad(value) from exc
-            if parsed.tzinfo is not None:
-                parsed = parsed.astimezone(dt.UTC).replace(tzinfo=None)
-            if sqlite_storage:  # the format SQLAlchemy's SQLite DATETIME writes, in C
-                return parsed.isoformat(" ", "microseconds")
-            return process(parsed) if process else parsed
-    elif isinstance(kind, Date):
+class PayloadError(ValueError):
+    """A payload file that does not fit the schema: up to MAX_PROBLEMS Thai lines."""
 
-        def convert(value: Any) -> Any:
-            if value is None:
-                if nullable:
-                    return None
-                raise bad(value)
-            try:
-                parsed = dt.date.fromisoformat(value)
-            except (TypeError, ValueError) as exc:
-                raise bad(value) from exc
-            if sqlite_storage:
-                return parsed.isoformat()
-            return process(parsed) if process else parsed
-    elif isinstance(kind, Numeric):
+    def __init__(self, problems: list[str], count: int):
+        super().__init__("; ".join(problems))
+        self.problems = problems
+        self.count = count
 
-        def convert(value: Any) -> Any:
-            if value is None:
-                if nullable:
-                    return None
-                raise bad(value)
-            if isinstance(value, bool) or not isinstance(value, (str, int)):
-                raise bad(value)
-            if to_float:  # float(str) rounds exactly like float(Decimal(str))
-                try:
-                    number = float(value)
-                except ValueError as exc:
-                    raise bad(value) from exc
-                if not math.isfinite(number):
-                    raise bad(value)
-                return number
-            try:
-                amount = Decimal(value)
-            except InvalidOperation as exc:
-                raise bad(value) from exc
-            if not amount.is_finite():
-                raise bad(value)
-            return process(amount) if process else amount
-    elif isinstance(kind, Boolean):
 
-        def convert(value: Any) -> Any:
-            if value is None and nullable:
-                return None
-            if not isinstance(value, bool):
-                raise bad(value)
-            return process(value) if process else value
-    elif isinstance(kind, Integer):
-
-        def convert(value: Any) -> Any:
-            if value is None and nullable:
-                return None
-            if isinstance(value, bool) or not isinstance(value, int):
-                raise bad(value)
-            return value
-    elif isinstance(kind, SAJSON):
-
-        def convert(value: Any) -> Any:
-            return process(value) if process else value
-    else:  # strings
-        length = getattr(kind, "length", None)
-
-        def convert(value: Any) -> Any:
-            if value is None and nullable:
-                return None
-            if not isinstance(value, str) or (length and len(value) > length):
-                raise bad(value)
-            return value
-
-    return convert
+MAX_PROBLEMS = 5
+# A JSON escape the database cannot hold as text: NUL (PostgreSQL refuses it). A lone UTF-16
+# surrogate (not a character) is refused by the decoder itself.
+_BAD_ESCAPES = re.compile(rb"\\u0000")
 
 
 @dataclass
 class TableCodec:
+    """One travelling table: the schema compiled for decoding (msgspec, in C) and the straight-line
+    code that turns a decoded record into the tuple the bulk statement takes."""
+
     table: Table
     columns: list[str]
-    converters: list[Callable[[Any], Any]]
-    required: frozenset[str]
-    defaults: dict[str, Any]
-    bool_as_int: bool = True  # SQLite stores booleans as 0/1; PostgreSQL takes True/False
-    to_db: Callable[[dict[str, Any]], tuple[Any, ...]] = None  # type: ignore[assignment]
+    record_type: type
+    decoder: Any
+    to_db: Callable[[Any, str], tuple[Any, ...]]
+    dialect_name: str
 
-    def __post_init__(self) -> None:
-        self.to_db = _compile_to_db(self)
+    @property
+    def name(self) -> str:
+        return self.table.name
 
+    def decode(self, data: bytes, latest: dt.datetime) -> tuple[list[Any], list[tuple[Any, ...]]]:
+        """Payload bytes → (records, database rows); PayloadError with Thai reasons otherwise.
 
-def _compile_to_db(codec: TableCodec) -> Callable[[dict[str, Any]], tuple[Any, ...]]:
-    """Builds ``to_db(record) -> tuple`` for one table as straight-line code.
+        ``latest``: the latest plausible change time (receipt time plus a tolerance)."""
+        stamp = latest.replace(microsecond=0).isoformat()
+        if _BAD_ESCAPES.search(data) is None:
+            try:
+                records = self.decoder.decode_lines(data)
+                to_db = self.to_db
+                return records, [to_db(r, stamp) for r in records]
+            except (msgspec.DecodeError, msgspec.ValidationError, RecordError, UnicodeError):
+                pass
+            except RecursionError:
+                pass
+        raise self.explain(data, latest)
 
-    Called once per record on import (~570 k times for the nation), so the per-column checks
-    are inlined instead of going through one function call per value. Strings, integers and
-    booleans are checked here; dates, date-times, decimals and JSON go through the converters.
-    Raises RecordError (wrong type) or KeyError (missing field).
-    """
-    env: dict[str, Any] = {"RecordError": RecordError}
-    lines = ["def to_db(r):"]
-    for i, name in enumerate(codec.columns):
-        column = codec.table.c[name]
-        kind = column.type
-        key = repr(name)
-        if name in codec.defaults:
-            env[f"D{i}"] = codec.defaults[name]
-            lines.append(f"    v{i} = r.get({key}, D{i})")
-        else:
-            lines.append(f"    v{i} = r[{key}]")
-        bad = f"raise RecordError({key} + ': ' + repr(v{i})[:40])"
-        none_ok = f"v{i} is not None and " if column.nullable else ""
-        if isinstance(kind, (DateTime, Date, Numeric, SAJSON)):
-            env[f"C{i}"] = codec.converters[i]
-            lines.append(f"    v{i} = C{i}(v{i})")
-        elif isinstance(kind, Boolean):
-            true, false = ("1", "0") if codec.bool_as_int else ("True", "False")
-            lines.append(f"    if v{i} is True: v{i} = {true}")
-            lines.append(f"    elif v{i} is False: v{i} = {false}")
-            lines.append(
-                f"    elif {none_ok}True: {bad}" if column.nullable else f"    else: {bad}"
-            )
-        elif isinstance(kind, Integer):
-            lines.append(f"    if {none_ok}v{i}.__class__ is not int: {bad}")
-        else:
-            length = getattr(kind, "length", None)
-            lines.append(f"    if {none_ok}v{i}.__class__ is not str: {bad}")
-            if length:
-                lines.append(f"    if v{i} is not None and len(v{i}) > {length}: {bad}")
-    lines.append("    return (" + ", ".join(f"v{i}" for i in range(len(codec.columns))) + ",)")
-    exec("\n".join(lines), env)
-    to_db: Callable[[dict[str, Any]], tuple[Any, ...]] = env["to_db"]
-    return to_db
+    def explain(self, data: bytes, latest: dt.datetime) -> PayloadError:
+        """The slow path for a payload that failed: every line through the schema in Python,
+        for Thai reasons with line numbers (at most MAX_PROBLEMS, and the count)."""
+        problems: list[str] = []
+        count = 0
 
+        def add(line: int, text: str) -> None:
+            nonlocal count
+            count += 1
+            if len(problems) < MAX_PROBLEMS:
+                problems.append(_("line {line}: {problem}").format(line=line, problem=text))
 
-def _default_for(column: Column[Any]) -> tuple[bool, Any]:
-    if column.nullable:
-        return True, None
-    default = column.default
-    if isinstance(default, ScalarElementColumnDefault):
-        return True, _to_json_value(default.arg)
-    if isinstance(default, CallableColumnDefault):
         try:
-            # our defaults take no context (new_uuid, utcnow): SQLAlchemy's wrapper drops it
-            return True, _to_json_value(default.arg(None))  # type: ignore[arg-type]
-        except TypeError:
-            return False, None
-    return False, None
+            text = data.decode("utf-8")
+        except UnicodeDecodeError:
+            return PayloadError([_("The data of the package is not valid text.")], 1)
+        stamp = latest.replace(microsecond=0).isoformat()
+        for number, line in enumerate(text.split("\n"), start=1):
+            if not line.strip():
+                continue
+            try:
+                record = json.loads(line)
+            except (ValueError, RecursionError):
+                add(number, _("not a valid JSON record"))
+                continue
+            if not isinstance(record, dict):
+                add(number, _("not a valid JSON record"))
+                continue
+            found = check_record(self.name, record, latest=latest)
+            for problem in found[:2]:
+                add(number, f"{field_label(problem.field)}: {problem.message}")
+            if found:
+                continue
+            if _BAD_ESCAPES.search(line.encode("utf-8", "surrogatepass")):
+                add(number, _("contains characters that are not text"))
+                continue
+            try:
+                self.to_db(msgspec.convert(record, self.record_type), stamp)
+            except RecordError as exc:
+                add(number, f"{field_label(exc.field)}: {exc.reason}")
+            except (msgspec.ValidationError, TypeError, ValueError) as exc:
+                add(number, _("not in the expected form ({detail})").format(detail=str(exc)[:60]))
+        if not count:  # the fast path refused what the slow path accepts: still a refusal
+            problems, count = [_("The data of the package is not in the expected form.")], 1
+        return PayloadError(problems, count)
+
+    def row_from_json(
+        self, record: dict[str, Any], latest: dt.datetime | None = None
+    ) -> tuple[Any, ...]:
+        """One record as it travels (a dict) → database row (benchmarks, tests, Excel)."""
+        stamp = (latest or dt.datetime(2100, 12, 31)).replace(microsecond=0).isoformat()
+        return self.to_db(msgspec.convert(record, self.record_type), stamp)
+
+
+def _calendar_date(field: str) -> Callable[[str], None]:
+    def check(value: str) -> None:
+        try:
+            dt.date.fromisoformat(value)
+        except ValueError as exc:
+            raise RecordError(field, _("must be a date (YYYY-MM-DD)")) from exc
+
+    return check
+
+
+def _stamp_converter(field: Field, sqlite: bool) -> Callable[[str, str], Any]:
+    """A change time as it travels → as stored; refuses one after ``latest``."""
+
+    def convert(value: str, latest: str) -> Any:
+        message = check_field(field, value, latest=dt.datetime.fromisoformat(latest))
+        if message:
+            raise RecordError(field.name, message)
+        parsed = dt.datetime.fromisoformat(value)
+        if parsed.tzinfo is not None:
+            parsed = parsed.astimezone(dt.UTC).replace(tzinfo=None)
+        return parsed.isoformat(" ", "microseconds") if sqlite else parsed
+
+    return convert
+
+
+def _compile_to_db(
+    table: Table, columns: list[str], dialect: Dialect
+) -> Callable[[Any, str], tuple[Any, ...]]:
+    """Builds ``to_db(record, latest) -> tuple`` for one table as straight-line code.
+
+    Called once per record on import (~860 k times for the nation), so there is no call per
+    value: the record was already decoded and checked by msgspec; what is left is what a
+    pattern cannot say (a calendar date such as 30 February, a change time after receipt) and
+    the form each database stores (SQLite: dates and times as text, decimals as floats,
+    booleans as 0/1).
+    """
+    sqlite = dialect.name == "sqlite"
+    fields = FIELDS[table.name]
+    env: dict[str, Any] = {"RecordError": RecordError, "Decimal": Decimal, "dt": dt}
+    lines = ["def to_db(r, latest):"]
+    for i, name in enumerate(columns):
+        field = fields[name]
+        kind = field.kind
+        v = f"v{i}"
+        lines.append(f"    {v} = r.{name}")
+        guard = f"{v} is not None and " if field.nullable else ""
+        if kind == "datetime":
+            env[f"S{i}"] = _stamp_converter(field, sqlite)
+            fast = (
+                f'{v}[:10] + " " + {v}[11:] + ".000000"'
+                if sqlite
+                else f"dt.datetime.fromisoformat({v})"
+            )
+            later = f" and {v} <= latest" if field.stamp else ""
+            lines.append(f"    if {guard}True:")
+            lines.append(f"        if len({v}) == 19{later}: {v} = {fast}")
+            lines.append(f"        else: {v} = S{i}({v}, latest)")
+        elif kind == "date":
+            env[f"C{i}"] = _calendar_date(name)
+            lines.append(f'    if {guard}{v}[8:10] > "28": C{i}({v})')
+            if not sqlite:
+                lines.append(f"    if {guard}True: {v} = dt.date.fromisoformat({v})")
+        elif kind == "decimal":
+            lines.append(
+                f"    if {guard}True: {v} = float({v})"
+                if sqlite
+                else f"    if {guard}True: {v} = Decimal({v})"
+            )
+        elif kind == "bool" and sqlite:
+            lines.append(f"    {v} = 1 if {v} else 0")
+        elif kind in ("json_object", "attachments"):
+            column = table.c[name]
+            process = column.type.dialect_impl(dialect).bind_processor(dialect)
+            if process is not None:
+                env[f"P{i}"] = process
+                lines.append(f"    {v} = P{i}({v})")
+    lines.append("    return (" + ", ".join(f"v{i}" for i in range(len(columns))) + ",)")
+    exec("\n".join(lines), env)
+    to_db: Callable[[Any, str], tuple[Any, ...]] = env["to_db"]
+    return to_db
 
 
 _CODECS: dict[tuple[str, str, str], dict[str, TableCodec]] = {}
@@ -271,22 +298,13 @@ def _build_codecs(dialect: Dialect) -> dict[str, TableCodec]:
     for name, table in TABLES.items():
         # The travelling columns first: row[0] is always the id.
         columns = list(META_COLUMNS) + [c.name for c in table.columns if c.name not in META_COLUMNS]
-        defaults = {}
-        required = set(META_COLUMNS)
-        for column in table.columns:
-            if column.name in META_COLUMNS:
-                continue
-            ok, value = _default_for(column)
-            if ok:
-                defaults[column.name] = value
-            else:
-                required.add(column.name)
+        kind = record_type(name)
         out[name] = TableCodec(
             table=table,
             columns=columns,
-            converters=[_column_converter(table.c[c], dialect) for c in columns],
-            required=frozenset(required),
-            defaults=defaults,
-            bool_as_int=dialect.name == "sqlite",
+            record_type=kind,
+            decoder=msgspec.json.Decoder(kind),
+            to_db=_compile_to_db(table, columns, dialect),
+            dialect_name=dialect.name,
         )
     return out

@@ -42,11 +42,13 @@ from db.store import ForeignRecordError, Store
 from lev_desktop.domain import form_status
 from lev_desktop.domain.validation import (
     Problem,
+    is_attachment_name,
+    is_plain_name,
     validate_activity,
     validate_monitoring,
     validate_plan_item,
 )
-from lev_desktop.i18n import _
+from lev_desktop.i18n import N_, _
 from lev_desktop.paths import attachments_dir
 from lev_desktop.thai_format import format_number, parse_number
 
@@ -738,27 +740,228 @@ def delete_activity(store: Store, programme_id: str, fiscal_year: int, activity_
             _touch_form(session, office, programme_id, fiscal_year, FORM_RESULTS)
 
 
+MAX_ATTACHMENT_BYTES = 100 * 1024**2  # a photo, minutes or a short video clip
+
+# What a file is: from its first bytes (what it really is) and from its name (what Windows
+# would do with it when opened). A program, a shortcut or a script is never opened from here.
+_MAGIC = (
+    (b"%PDF", "pdf"),
+    (b"\x89PNG", "png"),
+    (b"\xff\xd8\xff", "jpeg"),
+    (b"GIF8", "gif"),
+    (b"PK\x03\x04", "zip"),
+    (b"\xd0\xcf\x11\xe0", "office"),
+    (b"MZ", "program"),
+    (b"\x7fELF", "program"),
+    (b"#!", "program"),
+    (b"L\x00\x00\x00\x01\x14\x02\x00", "program"),  # a Windows shortcut (.lnk)
+)
+_BY_EXTENSION = {
+    ".pdf": "pdf",
+    ".png": "png",
+    ".jpg": "jpeg",
+    ".jpeg": "jpeg",
+    ".gif": "gif",
+    ".doc": "office",
+    ".docx": "office",
+    ".xls": "office",
+    ".xlsx": "office",
+    ".ppt": "office",
+    ".pptx": "office",
+    ".odt": "office",
+    ".ods": "office",
+    ".txt": "text",
+    ".csv": "text",
+    ".mp4": "video",
+    ".mov": "video",
+    ".mp3": "audio",
+    ".zip": "zip",
+}
+_PROGRAMS = frozenset(
+    [
+        ".exe",
+        ".bat",
+        ".cmd",
+        ".com",
+        ".scr",
+        ".msi",
+        ".msp",
+        ".ps1",
+        ".psm1",
+        ".vbs",
+        ".vbe",
+        ".js",
+        ".jse",
+        ".wsf",
+        ".wsh",
+        ".hta",
+        ".lnk",
+        ".url",
+        ".reg",
+        ".cpl",
+        ".jar",
+        ".pif",
+        ".dll",
+        ".sys",
+        ".appref-ms",
+        ".application",
+        ".gadget",
+        ".msc",
+        ".inf",
+        ".scf",
+        ".iso",
+        ".img",
+        ".vhd",
+        ".vhdx",
+        ".library-ms",
+        ".settingcontent-ms",
+        ".docm",
+        ".xlsm",
+        ".pptm",
+        ".sh",
+        ".desktop",
+        ".app",
+    ]
+)
+_KIND_LABELS = {
+    "pdf": N_("PDF document"),
+    "png": N_("Picture (PNG)"),
+    "jpeg": N_("Photo (JPEG)"),
+    "gif": N_("Picture (GIF)"),
+    "office": N_("Office document (Word, Excel, PowerPoint)"),
+    "zip": N_("Compressed folder (ZIP)"),
+    "text": N_("Text file"),
+    "video": N_("Video"),
+    "audio": N_("Sound"),
+    "program": N_("Program or script"),
+    "unknown": N_("File of another type"),
+}
+
+
+@dataclass(frozen=True)
+class AttachmentInfo:
+    """What the activities screen shows before opening an attached file."""
+
+    name: str
+    path: Path | None  # None unless it is a file inside the attachments folder
+    kind: str  # Thai label of what the file is
+    size: int | None
+    openable: bool
+    reason: str = ""  # why it is not opened (Thai)
+
+
+def plain_attachment_name(name: str) -> str:
+    """A file name made plain (no folder, drive, device or characters Windows reads another
+    way), for a file the officer attaches."""
+    cleaned = "".join(
+        "_" if ch in '\\/:*?"<>|' or ord(ch) < 0x20 or 0x202A <= ord(ch) <= 0x202E else ch
+        for ch in Path(name).name
+    ).strip(" .")
+    if not cleaned or not is_plain_name(cleaned):
+        cleaned = "_" + (cleaned or "file")
+    return cleaned[:200]
+
+
 def add_attachment(source: Path, activity_id: str) -> str:
     """Copies a file (photo, minutes) into the attachments folder; returns the path relative
     to ``paths.attachments_dir()`` that is stored in ``Activity.attachments``."""
     source = Path(source)
     if not source.is_file():
         raise PlanError(_("File not found: {name}").format(name=str(source)))
+    if source.stat().st_size > MAX_ATTACHMENT_BYTES:
+        raise PlanError(
+            _("The file is too large to attach (at most {size} MB).").format(
+                size=MAX_ATTACHMENT_BYTES // 1024**2
+            )
+        )
+    if not is_attachment_name(f"{activity_id}/x"):
+        raise PlanError(_("File not found: {name}").format(name=activity_id))
     folder = attachments_dir() / activity_id
     folder.mkdir(parents=True, exist_ok=True)
-    target = folder / source.name
-    stem, suffix, n = source.stem, source.suffix, 1
+    name = plain_attachment_name(source.name)
+    target = folder / name
+    stem, suffix, n = Path(name).stem, Path(name).suffix, 1
     while target.exists():
         n += 1
         target = folder / f"{stem} ({n}){suffix}"
     tmp = target.with_name(target.name + ".part")
-    shutil.copyfile(source, tmp)
-    tmp.replace(target)
+    try:
+        shutil.copyfile(source, tmp)
+        tmp.replace(target)
+    finally:
+        if tmp.exists():
+            tmp.unlink()
     return target.relative_to(attachments_dir()).as_posix()
 
 
 def attachment_path(relative: str) -> Path:
-    return attachments_dir() / relative
+    """The file of an attachment, which is always inside the attachments folder: a name that
+    could lead anywhere else (absolute, UNC, a drive, "..") raises ValueError."""
+    info = attachment_info(relative, read=False)
+    if info.path is None:
+        raise ValueError(info.reason)
+    return info.path
+
+
+def attachment_info(relative: str, *, read: bool = True) -> AttachmentInfo:
+    """Where an attached file is and what it is, without opening it: only a plain name inside
+    the attachments folder (after following links) is a file; a program, a shortcut or a
+    script — by its name or by its first bytes, whatever its name says — is never opened."""
+    name = str(relative).rsplit("/", 1)[-1][:80]
+    unknown = _(_KIND_LABELS["unknown"])
+    if not is_attachment_name(relative):
+        return AttachmentInfo(
+            name,
+            None,
+            unknown,
+            None,
+            False,
+            _("“{name}” is not a plain file name").format(name=name),
+        )
+    root = attachments_dir().resolve()
+    path = (root / relative).resolve()
+    if not path.is_relative_to(root) or path == root:
+        return AttachmentInfo(
+            name,
+            None,
+            unknown,
+            None,
+            False,
+            _("“{name}” is not a plain file name").format(name=name),
+        )
+    if not read:
+        return AttachmentInfo(name, path, unknown, None, True)
+    if not path.is_file():
+        return AttachmentInfo(
+            name,
+            path,
+            unknown,
+            None,
+            False,
+            _("The file is not on this computer (attached files do not travel in packages)."),
+        )
+    with path.open("rb") as handle:
+        head = handle.read(16)
+    by_content = next((kind for magic, kind in _MAGIC if head.startswith(magic)), None)
+    suffix = path.suffix.lower()
+    by_name = "program" if suffix in _PROGRAMS else _BY_EXTENSION.get(suffix, "unknown")
+    kind = "program" if "program" in (by_content, by_name) else (by_content or by_name)
+    if by_content == "zip" and by_name == "office":
+        kind = "office"  # .docx and .xlsx are zip files
+    label = _(_KIND_LABELS.get(kind, _KIND_LABELS["unknown"]))
+    size = path.stat().st_size
+    if kind == "program":
+        return AttachmentInfo(
+            name,
+            path,
+            label,
+            size,
+            False,
+            _(
+                "“{name}” is a program or a script, not a document; LEV Desktop does not open it."
+            ).format(name=name),
+        )
+    return AttachmentInfo(name, path, label, size, True)
 
 
 # ---- monitoring (F3) -----------------------------------------------------------------------

@@ -24,6 +24,7 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
             "lev_desktop.i18n",
             "lev_desktop.thai_format",
             "lev_desktop.paths",
+            "lev_desktop.dblock",  # the one database lock of the window and the CLI
             "lev_desktop.progress",
             "lev_desktop.gazetteer",
             "resources",

@@ -51,8 +51,10 @@ def test_cli_export_import_reimport_and_refusal(tmp_path: Path):
     )
     assert out.returncode == 0, out.stderr
     dry = _lev("--db", str(tmp_path / "b.db"), "import", str(pkg), "--dry-run")
+    assert dry.returncode == 2, dry.stderr  # like the real run: a new key needs trust
+    assert "4801006" in dry.stdout and "4801006" in dry.stderr
+    dry = _lev("--db", str(tmp_path / "b.db"), "import", str(pkg), "--dry-run", "--trust")
     assert dry.returncode == 0, dry.stderr
-    assert "4801006" in dry.stdout
     refused = _lev("--db", str(tmp_path / "b.db"), "import", str(pkg))  # no --trust, no terminal
     assert refused.returncode == 2
     assert "ไม่" in refused.stderr or "ยัง" in refused.stderr

@@ -82,7 +82,7 @@ def test_three_levels_lao_district_province(tmp_path: Path):
         container = stored["D4801"].payload
         part = fmt.part_from_container(container, row.uuid, row.manifest, row.signature)
         for name, meta in manifest["files"].items():
-            assert fmt.sha256(part.payloads[name]) == meta["sha256"]
+            assert fmt.sha256(part.load(name)) == meta["sha256"]
 
     # Province → Department: the LAO packages travel on, still signed by the LAOs.
     from db.store import Store

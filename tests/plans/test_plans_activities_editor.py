@@ -180,3 +180,71 @@ def test_district_returns_f3_and_the_lao_list_shows_it(qtbot, demo_store, make_c
     screen.tabs.setCurrentIndex(0)
     settle(qtbot, ctx)
     assert "วันที่ปิดประกาศไม่ตรงกับเอกสาร" in screen.editor.details.toPlainText()
+
+
+def test_opening_an_attachment_shows_its_type_and_never_leaves_the_folder(
+    qtbot, lao_store, make_ctx, tmp_path, monkeypatch
+):
+    """Issue 10: an attachment name that came in a package (UNC, drive, absolute, "..") is never
+    opened; a program is never opened whatever its name says; a document's type and size are
+    shown before it opens."""
+    from PySide6.QtGui import QDesktopServices
+    from PySide6.QtWidgets import QListWidgetItem, QMessageBox
+
+    from lev_desktop.paths import attachments_dir
+
+    opened: list[str] = []
+    asked: list[str] = []
+    warned: list[str] = []
+    monkeypatch.setattr(QDesktopServices, "openUrl", lambda url: opened.append(url.toLocalFile()))
+
+    def question(_parent, _title, text, *args, **kwargs):
+        asked.append(text)
+        return QMessageBox.StandardButton.Yes
+
+    monkeypatch.setattr(QMessageBox, "question", question)
+    monkeypatch.setattr(
+        QMessageBox, "warning", lambda _parent, _title, text, *a, **k: warned.append(text)
+    )
+    folder = attachments_dir() / "0b6c0f7e-2c55-4b8a-9d0e-6a3b1f6f2a90"
+    folder.mkdir(parents=True)
+    (folder / "รายงาน.pdf").write_bytes(b"%PDF-1.7 minutes")
+    (folder / "photo.pdf").write_bytes(b"MZ\x90\x00 a program named like a document")
+    ctx = make_ctx(lao_store)
+    screen = _screen(qtbot, ctx)
+    editor = screen.editor
+
+    def open_(relative: str) -> None:
+        item = QListWidgetItem(relative)
+        item.setData(Qt.ItemDataRole.UserRole, relative)
+        editor._open_file(item)
+        settle(qtbot, ctx)
+
+    for hostile in (
+        "\\\\host\\share\\x.exe",
+        "C:\\Windows\\System32\\calc.exe",
+        "/etc/passwd",
+        "../../x.pdf",
+        "0b6c0f7e-2c55-4b8a-9d0e-6a3b1f6f2a90/../../x.pdf",
+    ):
+        open_(hostile)
+    assert opened == [] and asked == [] and len(warned) == 5
+    assert all(any(0x0E00 <= ord(c) < 0x0E80 for c in w) for w in warned)
+    open_("0b6c0f7e-2c55-4b8a-9d0e-6a3b1f6f2a90/photo.pdf")
+    assert opened == [] and "โปรแกรม" in warned[-1]
+    open_("0b6c0f7e-2c55-4b8a-9d0e-6a3b1f6f2a90/รายงาน.pdf")
+    assert asked and "เอกสาร PDF" in asked[-1]
+    assert opened == [str((folder / "รายงาน.pdf").resolve())]
+
+
+def test_attached_names_are_made_plain_and_bounded(lao_store, tmp_path):
+    assert ps.plain_attachment_name("CON.txt") == "_CON.txt"
+    assert ps.plain_attachment_name("a:b\\c.pdf") in ("c.pdf", "a_b_c.pdf")  # Windows, POSIX
+    assert ps.plain_attachment_name("report.pdf ") == "report.pdf"
+    big = tmp_path / "big.mp4"
+    with big.open("wb") as handle:
+        handle.truncate(ps.MAX_ATTACHMENT_BYTES + 1)
+    import pytest
+
+    with pytest.raises(ps.PlanError):
+        ps.add_attachment(big, "0b6c0f7e-2c55-4b8a-9d0e-6a3b1f6f2a90")

@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime as dt
 import shutil
 import subprocess
-import unicodedata
 from decimal import Decimal
 from pathlib import Path
 
@@ -20,8 +19,9 @@ ACTIVITY = "อบรมการปั้นปุ๋ยหมักแบบ�
 
 
 def norm(text: str) -> str:
-    """pdftotext gives ำ back as ํ+า: compare after NFKD, without whitespace."""
-    return "".join(unicodedata.normalize("NFKD", text).split())
+    """Without whitespace (pdftotext's layout), code points exactly as typed (no NFKD: ำ must
+    come back as U+0E33)."""
+    return "".join(text.split())
 
 
 def pdftotext(path: Path, *pages: int) -> str:

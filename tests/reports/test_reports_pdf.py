@@ -11,12 +11,13 @@ import pytest
 
 from exports.pdf import segment
 from exports.reports import KINDS, ReportOptions, ReportRequest, generate
+from lev_desktop.thai_format import document_digits
 
 from .conftest import ACTIVITY, HARD_WORDS, LOCATION, PROJECT, needs_poppler, norm, pdftotext
 
 
 def make(store, kind: str, tmp_path: Path, office: str = "4801006", **opts) -> Path:
-    options = ReportOptions(**{"signer_name": "นายทดสอบ ผู้ใหญ่", **opts})
+    options = ReportOptions(**{"signer_name": "นายทดสอบ ผู้ใหญ่", "thai_digits": False, **opts})
     return generate(
         store,
         ReportRequest(kind, office, 2568, "pdf", month=(2025, 9)),
@@ -31,8 +32,8 @@ def test_lao_documents_keep_the_thai_text(report_store, tmp_path, kind):
     path = make(report_store, kind, tmp_path)
     text = norm(pdftotext(path))
     expected = [PROJECT, "องค์การบริหารส่วนตำบลหนองแสง", "นายทดสอบผู้ใหญ่", *HARD_WORDS]
-    if kind == "plan":
-        expected += [LOCATION, "12,500.50"]
+    if kind == "plan":  # one digit setting for the whole document: the typed ๓ too
+        expected += [document_digits(LOCATION, "arabic"), "12,500.50"]
     if kind == "summary":
         expected += [ACTIVITY, "15ก.พ.2568", "7,250.25"]
     if kind == "notice":
@@ -44,7 +45,11 @@ def test_lao_documents_keep_the_thai_text(report_store, tmp_path, kind):
             "นายกองค์การบริหารส่วนตำบลหนองแสง",
         ]
     for phrase in expected:
-        if kind in ("plan", "summary") and phrase in (PROJECT, LOCATION, ACTIVITY):
+        if kind in ("plan", "summary") and phrase in (
+            PROJECT,
+            document_digits(LOCATION, "arabic"),
+            ACTIVITY,
+        ):
             # a table cell wraps; pdftotext may interleave its lines with the next column's,
             # so each word of the cell is looked for
             for word in segment(phrase):
@@ -84,6 +89,7 @@ def test_letterhead_and_signer_position(report_store, tmp_path):
         "notice",
         tmp_path,
         letterhead="ที่ นพ ๗๕๔๐๑/ว ๑๒๓",
+        thai_digits=True,
         signer_position="ปลัดองค์การบริหารส่วนตำบล ปฏิบัติหน้าที่แทน",
     )
     text = norm(pdftotext(path))
@@ -129,7 +135,9 @@ def test_monitoring_header_repeats_on_every_page(tmp_path):
         for i in range(300)
     ]
     path = tmp_path / "f3.pdf"
-    path.write_bytes(monitoring_pdf(MonitoringData(office, 2568, rows), ReportOptions()))
+    path.write_bytes(
+        monitoring_pdf(MonitoringData(office, 2568, rows), ReportOptions(thai_digits=False))
+    )
     pages = int(
         next(
             line.split()[-1]
@@ -144,7 +152,7 @@ def test_monitoring_header_repeats_on_every_page(tmp_path):
     for page in range(1, pages + 1):
         text = pdftotext(path, page)
         if "อบต.ทดสอบ" in text:
-            assert "วันที่ประชุม" in text and "หมายเหตุ" in text, f"page {page} has no header"
+            assert "การประชุม" in text and "หมายเหตุ" in text, f"page {page} has no header"
         seen += [int(w[-4:]) for w in text.split() if w.startswith("อบต.ทดสอบ")]
     assert seen == list(range(300))
 
@@ -226,7 +234,19 @@ def test_a_row_taller_than_a_page_continues_on_the_next(tmp_path):
         PlanRow(2, "โครงการถัดไป", "สั้น", "เป้าหมาย", "ที่", None, True, "ตัวชี้วัด", "ผล", 1),
     ]
     path = tmp_path / "long.pdf"
-    path.write_bytes(plan_pdf(PlanData(office, 2568, "P1", {}, "draft", rows, {}), ReportOptions()))
-    text = norm(pdftotext(path))
+    path.write_bytes(
+        plan_pdf(
+            PlanData(office, 2568, "P1", {}, "draft", rows, {}), ReportOptions(thai_digits=False)
+        )
+    )
+    # -raw: in drawing order, so a cell's lines stay together whatever the column width
+    raw = subprocess.run(
+        ["pdftotext", "-raw", "-enc", "UTF-8", str(path), "-"],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    text = norm(raw)
     assert norm("กิจกรรมย่อยที่249") in text and norm("โครงการถัดไป") in text
     assert norm("กิจกรรมย่อยที่0") in text
+    assert "(ต่อ)" in raw  # the continued row says so on the next page

@@ -13,6 +13,7 @@ import pytest
 
 from exports.reports import ReportOptions, ReportRequest, generate
 from exports.xlsx.sheets import DATE_FORMAT, DATE_FORMAT_THAI
+from lev_desktop.thai_format import document_digits
 
 from .conftest import ACTIVITY, FORMULA_TEXT, LOCATION, PROJECT, needs_soffice
 
@@ -21,7 +22,7 @@ def make(store, kind, tmp_path, office="4801006", **opts) -> Path:
     return generate(
         store,
         ReportRequest(kind, office, 2568, "xlsx", month=(2025, 9)),
-        options=ReportOptions(**opts),
+        options=ReportOptions(**{"thai_digits": False, **opts}),
         folder=tmp_path,
     )
 
@@ -43,7 +44,7 @@ def test_plan_sheet_types_and_print_setup(report_store, tmp_path):
     assert budget.value == pytest.approx(12500.50) and budget.number_format == "#,##0.00"
     formula_cell = row[2]
     assert formula_cell.value == FORMULA_TEXT and formula_cell.data_type == "s"
-    assert row[4].value == LOCATION
+    assert row[4].value == document_digits(LOCATION, "arabic")  # the document's digits
     assert ws.freeze_panes == "A5"
     assert ws.print_title_rows == "$4:$4"
     assert ws.page_setup.orientation == "landscape" and ws.page_setup.fitToWidth == 1
@@ -93,7 +94,7 @@ def test_libreoffice_reads_the_same_values(report_store, tmp_path):
     project = next(r for r in rows if PROJECT in r)
     assert project[2] == FORMULA_TEXT  # shown as text, not evaluated
     assert project[5] == "12,500.50"
-    assert project[4] == LOCATION
+    assert project[4] == document_digits(LOCATION, "arabic")
     rows = soffice_csv(summary, tmp_path / "csv")
     activity = next(r for r in rows if ACTIVITY in r)
     assert activity[2] == "15 ก.พ. 2568"  # the Buddhist-era year from the date format

@@ -88,10 +88,10 @@ def test_second_instance_is_refused(app, tmp_path):
     first = acquire_lock(url)
     assert first is not None
     assert acquire_lock(url) is None
-    first.unlock()
+    first.release()
     again = acquire_lock(url)
     assert again is not None
-    again.unlock()
+    again.release()
 
 
 def _type(widget, text: str) -> None:

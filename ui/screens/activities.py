@@ -10,6 +10,7 @@ at once; a district or province reads its LAOs' records and may comment or retur
 from __future__ import annotations
 
 import html
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -34,6 +35,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListWidget,
     QListWidgetItem,
+    QMessageBox,
     QPlainTextEdit,
     QScrollArea,
     QSpinBox,
@@ -443,8 +445,30 @@ class ActivitiesEditor(SavingEditor, QWidget):
         )
 
     def _open_file(self, item: QListWidgetItem) -> None:
+        """Says what the file is before opening it; never opens anything outside the
+        attachments folder, nor a program or script (whatever its name says)."""
         relative = item.data(Qt.ItemDataRole.UserRole)
-        QDesktopServices.openUrl(QUrl.fromLocalFile(str(plan_service.attachment_path(relative))))
+        self.ctx.runner.run(
+            lambda _p: plan_service.attachment_info(relative),
+            on_success=self._confirm_open,
+            owner=self,
+            kind="io",
+        )
+
+    def _confirm_open(self, info: plan_service.AttachmentInfo) -> None:
+        if not info.openable or info.path is None:
+            QMessageBox.warning(self, _("Open file"), info.reason)
+            return
+        size = format_number(Decimal(max(info.size or 0, 1)) / 1024, 0)
+        answer = QMessageBox.question(
+            self,
+            _("Open file"),
+            _("Open “{name}”?\nType: {kind}\nSize: {size} KB").format(
+                name=info.name, kind=info.kind, size=size
+            ),
+        )
+        if answer == QMessageBox.StandardButton.Yes:
+            QDesktopServices.openUrl(QUrl.fromLocalFile(str(info.path)))
 
     def mark_complete(self) -> None:
         store, programme_id, year = self.ctx.store, self.programme_id or "", self.fiscal_year

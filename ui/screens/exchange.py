@@ -475,7 +475,7 @@ class ImportTab(QWidget):
         keys_layout = QVBoxLayout(self.keys_box)
         self.keys_text = QPlainTextEdit()
         self.keys_text.setReadOnly(True)
-        self.keys_text.setMaximumHeight(110)
+        self.keys_text.setMaximumHeight(120)
         font = QFont("monospace")
         font.setStyleHint(QFont.StyleHint.Monospace)
         self.keys_text.setFont(font)
@@ -559,8 +559,7 @@ class ImportTab(QWidget):
         )
 
     def show_plan(self, plan) -> None:
-        from lev_desktop.exchange.importer import Status
-        from lev_desktop.exchange.keys import format_fingerprint
+        from lev_desktop.exchange.importer import Status, claims_text
 
         self.plan = plan
         labels = {
@@ -607,9 +606,8 @@ class ImportTab(QWidget):
                     )
                 )
                 if part.status == Status.NEEDS_TRUST:
-                    keys.append(
-                        f"{part.sender} {part.sender_name}\n" + format_fingerprint(part.fingerprint)
-                    )
+                    # what the office says it is, beside its key
+                    keys.append(claims_text(part, compact=True))
         self.model.set_rows(rows)
         _fit(self.view)
         problem = next((i for i, r in enumerate(rows) if r.color is RED), 0 if rows else None)
@@ -837,6 +835,15 @@ class KeysTab(QWidget):
         self.retrust = QPushButton(_("Trust again…"))
         self.retrust.clicked.connect(self._retrust)
         buttons.addWidget(self.retrust)
+        self.resequence = QPushButton(_("Restart sequence numbers…"))
+        self.resequence.setToolTip(
+            _(
+                "When the packages of an office are refused as old ones by mistake (for example "
+                "after it restored a backup): check with the office, then restart its numbers."
+            )
+        )
+        self.resequence.clicked.connect(self._reset_sequence)
+        buttons.addWidget(self.resequence)
         layout.addLayout(buttons)
 
     def load(self, data: dict[str, Any]) -> None:
@@ -883,6 +890,32 @@ class KeysTab(QWidget):
         store = self.ctx.store
         self.ctx.runner.run(
             lambda progress: forget_key(store, office),
+            owner=self,
+            on_success=lambda _ok: self.ctx.data_changed.emit("exchange"),
+        )
+
+    def _reset_sequence(self) -> None:
+        """The documented recovery for an office locked out by its sequence numbers."""
+        from lev_desktop.exchange.importer import reset_sequence
+
+        index = self.view.currentIndex()
+        if not index.isValid():
+            return
+        office = self.model.rows[index.row()].data
+        answer = QMessageBox.question(
+            self,
+            _("Restart sequence numbers…"),
+            _(
+                "Accept the next package of office {office} whatever its sequence number? Do "
+                "this only after checking with the office that its packages are refused as old "
+                "ones by mistake."
+            ).format(office=office),
+        )
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+        store = self.ctx.store
+        self.ctx.runner.run(
+            lambda progress: reset_sequence(store, office),
             owner=self,
             on_success=lambda _ok: self.ctx.data_changed.emit("exchange"),
         )

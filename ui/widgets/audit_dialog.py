@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from lev_desktop.domain.validation import FIELD_LABELS
 from lev_desktop.i18n import N_, _
 from lev_desktop.services import plans as plan_service
 from lev_desktop.services.plans import AuditRow
@@ -26,39 +27,6 @@ from ui.context import AppContext
 from ui.models.table import TableModel
 from ui.widgets.fit import fit_to_screen
 
-FIELD_LABELS = {
-    "seq": N_("No."),
-    "project": N_("Project"),
-    "objective": N_("Objective"),
-    "target": N_("Target (project outputs)"),
-    "location": N_("Location"),
-    "budget": N_("Budget (baht)"),
-    "no_budget": N_("No budget"),
-    "kpi": N_("Indicator (KPI)"),
-    "expected_result": N_("Expected result"),
-    "planned_activities": N_("Planned activities"),
-    "title": N_("Activity"),
-    "held_on": N_("Date held"),
-    "held_until": N_("Until"),
-    "place": N_("Place"),
-    "participants": N_("Participants"),
-    "outputs": N_("Outputs against the KPI"),
-    "budget_spent": N_("Budget spent (baht)"),
-    "problems": N_("Problems"),
-    "remedies": N_("Remedies"),
-    "attachments": N_("Files"),
-    "deleted": N_("Removed"),
-    "status": N_("Status"),
-    "committee_selected_on": N_("Committee selected on"),
-    "committee_met_on": N_("Committee met on"),
-    "plan_made_on": N_("Plan made on"),
-    "activities_override": N_("Number of activities (entered)"),
-    "override_reason": N_("Reason for the entered number"),
-    "reported_on": N_("Results reported on"),
-    "notice_posted_on": N_("Public notice posted on"),
-    "note": N_("Note"),
-    "plan_item_id": N_("Project"),
-}
 ACTION_LABELS = {
     "insert": N_("Added"),
     "update": N_("Changed"),

@@ -1,0 +1,101 @@
+"""One digit setting for a whole document: every PDF text and every Excel number in it."""
+
+from __future__ import annotations
+
+import re
+
+import openpyxl
+import pytest
+
+from exports.reports import KINDS, ReportOptions, ReportRequest, generate
+from lev_desktop import options as settings
+from lev_desktop.thai_format import document_digits
+
+from .conftest import needs_poppler
+
+ARABIC = re.compile(r"[0-9]")
+THAI = re.compile(r"[๐-๙]")
+THAI_LETTER = re.compile(r"[ก-ฮ]")
+# digits that must stay as typed: URLs, e-mail addresses, codes mixing Latin letters and digits
+KEEP = re.compile(r"(?:https?://|www\.)\S+|\S+@\S+|[A-Za-z_]+[0-9]\w*|[0-9]+[A-Za-z_]\w*")
+
+
+def pdftotext_raw(path) -> str:
+    import subprocess
+
+    return subprocess.run(
+        ["pdftotext", "-raw", "-enc", "UTF-8", str(path), "-"],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+
+
+def urls(store, kind: str) -> list[str]:
+    if kind != "softpower":
+        return []
+    from exports.reports.data import load_softpower
+
+    data = load_softpower(store, office_for(kind), 2568)
+    return [str(r.values.get(k, "")) for r in data.rows for k in ("photos_url", "video_url")]
+
+
+def office_for(kind: str) -> str:
+    return "D4801" if kind in ("monitoring", "calendar", "softpower") else "4801006"
+
+
+def test_thai_digits_are_the_default():
+    assert settings.default("print.thai_digits") is True
+    assert ReportOptions().digits == "thai"
+
+
+def test_document_digits_keeps_urls_and_codes():
+    text = "ที่ มท ๐๘๒๐.๒/ว 5037 ลงวันที่ 26 พฤษภาคม 2567 https://a.go.th/x2568 P5 3Rs a1@b2.th"
+    assert document_digits(text, "thai") == (
+        "ที่ มท ๐๘๒๐.๒/ว ๕๐๓๗ ลงวันที่ ๒๖ พฤษภาคม ๒๕๖๗ https://a.go.th/x2568 P5 3Rs a1@b2.th"
+    )
+    assert document_digits(text, "arabic") == (
+        "ที่ มท 0820.2/ว 5037 ลงวันที่ 26 พฤษภาคม 2567 https://a.go.th/x2568 P5 3Rs a1@b2.th"
+    )
+
+
+@needs_poppler
+@pytest.mark.parametrize("kind", KINDS)
+def test_every_pdf_text_has_one_kind_of_digits(demo_store, tmp_path, kind):
+    for thai in (True, False):
+        path = generate(
+            demo_store,
+            ReportRequest(kind, office_for(kind), 2568, "pdf", month=(2025, 9)),
+            options=ReportOptions(thai_digits=thai),
+            folder=tmp_path / str(thai),
+        )
+        # a URL cut across lines comes back in pieces: take the URLs of the data out first
+        text = "".join(pdftotext_raw(path).split())
+        for url in sorted(urls(demo_store, kind), key=len, reverse=True):
+            text = text.replace(url, "")
+        text = KEEP.sub("", text)
+        if thai:
+            assert not ARABIC.findall(text), (kind, ARABIC.findall(text)[:5], text[:300])
+            assert THAI.search(text)
+        else:
+            assert not THAI.findall(text), (kind, text[:300])
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_every_xlsx_number_and_text_has_the_documents_digits(demo_store, tmp_path, kind):
+    path = generate(
+        demo_store,
+        ReportRequest(kind, office_for(kind), 2568, "xlsx", month=(2025, 9)),
+        options=ReportOptions(thai_digits=True),
+        folder=tmp_path,
+    )
+    numbers = 0
+    for ws in openpyxl.load_workbook(path).worksheets:
+        for row in ws.iter_rows():
+            for cell in row:
+                if isinstance(cell.value, str):
+                    assert not ARABIC.findall(KEEP.sub("", cell.value)), (kind, cell.value)
+                elif isinstance(cell.value, (int, float)) and not isinstance(cell.value, bool):
+                    numbers += 1
+                    assert cell.number_format.startswith("[$-D"), (kind, cell.number_format)
+    assert numbers or kind in ("notice",)

@@ -1,0 +1,110 @@
+"""Line breaking a Thai typesetter accepts, measured on a corpus of official text.
+
+The figure per column width is printed (``-s``) and checked: at most 0.3 % of the engine's
+breaks may fall where neither ICU nor libthai would break (breaks inside a run that neither
+can break and that is wider than the column, and breaks by the URL rule, are counted apart).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from exports.pdf import ThaiParagraph, segment, thai_styles
+from exports.pdf.words import breaker_name, segment_units
+
+from .corpus_breaks import WIDTHS_CM, measure, report
+from .reference_breaks import icu_available, libthai_available
+
+pytestmark = pytest.mark.skipif(
+    not (icu_available() and libthai_available()),
+    reason="needs PyICU and libthai (libthai0 libthai-data)",
+)
+
+
+def test_corpus_breaks_agree_with_icu_or_libthai(capsys):
+    results = measure()
+    text = report(results, show=10)
+    with capsys.disabled():
+        print(f"\nengine breaker: {breaker_name()}\n{text}")
+    assert [r.width_cm for r in results] == list(WIDTHS_CM)
+    for r in results:
+        assert r.breaks > 400
+        assert r.foreign_share <= 0.003, text
+        assert r.forced / r.breaks <= 0.01, text
+
+
+def _lines(text: str, width: float, size: float = 16) -> list[str]:
+    from reportlab.lib.styles import ParagraphStyle
+
+    style = ParagraphStyle("t", parent=thai_styles()["body"], fontSize=size, leading=size * 1.5)
+    para = ThaiParagraph([(text, "Sarabun")], style)
+    para.wrap(width, 1e9)
+    return para.line_texts()
+
+
+def test_a_too_wide_compound_breaks_at_an_inner_word():
+    lines = _lines("องค์การบริหารส่วนจังหวัดนครพนม", 70)
+    assert "".join(lines) == "องค์การบริหารส่วนจังหวัดนครพนม"
+    words = ("องค์การ", "บริหาร", "ส่วน", "จังหวัด", "นครพนม")
+    bounds = {0}
+    for w in words:
+        bounds.add(max(bounds) + len(w))
+    at = 0
+    for line in lines[:-1]:
+        at += len(line)
+        assert at in bounds, lines
+    assert _lines("ทรัพยากรธรรมชาติ", 80)[0] == "ทรัพยากร"
+
+
+def test_names_stay_whole_where_they_fit():
+    text = "ณ วัดศรีเทพประดิษฐาราม ลงชื่อ (นายวรวิทย์ พิมพนิตย์) ทต.นาราชควาย อำเภอหนองแสง"
+    units = segment(text)
+    for name in ("วัดศรีเทพประดิษฐาราม", "(นายวรวิทย์", "พิมพนิตย์)", "ทต.นาราชควาย", "อำเภอหนองแสง"):
+        assert name in units, (name, units)
+    # wider than its column: cut between syllables, not between arbitrary clusters
+    lines = _lines("วัดศรีเทพประดิษฐาราม", 80)
+    assert lines[0] in ("วัดศรีเทพ", "วัดศรีเทพประ", "วัดศรีเทพประดิษ"), lines
+
+
+def test_abbreviations_by_rule_and_the_era_with_its_year():
+    units = segment("ผอ.กง.สว. โทร. ๐ ๒๒๔๑ ๙๐๐๐ ต่อ ๒๑๑๒ เครือข่ายอถล.ร่วมใจ เมื่อ พ.ศ. ๒๕๖๘ ร.ต.ท.สมชาย")
+    for unit in ("ผอ.กง.สว.", "โทร.", "๐ ๒๒๔๑ ๙๐๐๐ ต่อ ๒๑๑๒", "พ.ศ. ๒๕๖๘", "ร.ต.ท.สมชาย", "อถล."):
+        assert unit in units, (unit, units)
+    # an abbreviation no list knows
+    assert "กจ.สป." in segment("ตามหนังสือกจ.สป.ที่แจ้ง")
+
+
+def test_no_line_ends_with_an_opening_quote_or_bracket():
+    text = 'แนวทาง "โคก หนอง นา" และ “LEV Week เครือข่าย อถล.” (ลงชื่อ) [ภาคผนวก]'
+    for width in range(60, 260, 9):
+        lines = _lines(text, width)
+        for line in lines:
+            assert line[-1] not in "“([", (width, lines)
+            assert line[0] not in "”)]", (width, lines)
+            assert line != '"', (width, lines)
+        assert not any(line.endswith((' "', 'แนวทาง "')) for line in lines)
+
+
+def test_urls_break_only_after_their_punctuation():
+    url = "https://www.dla.go.th/servlet/DocumentServlet?docType=5&year=2568-abc.pdf"
+    for width in (130, 160, 200, 260):  # every path part fits: no forced cut
+        lines = _lines("ดูที่ " + url + " ครับ", width, size=14)
+        joined = "".join(lines)
+        start = joined.index("https")
+        at = 0
+        for line in lines[:-1]:
+            at += len(line)
+            if start < at < start + len(url):
+                assert joined[at - 1] in "/?.-&", (width, lines)
+    assert url in segment("ดูที่ " + url + " ครับ")
+
+
+def test_no_hyphen_is_ever_added():
+    text = "การประชาสัมพันธ์การสร้างอาชีพและเพิ่มรายได้จากขยะ" * 3
+    for width in (40, 55, 70, 100):
+        assert "-" not in "".join(_lines(text, width))
+
+
+def test_inner_break_offsets_are_inside_their_unit():
+    for unit, inner in segment_units("องค์การบริหารส่วนจังหวัดนครพนม https://a.b/c?d=1 พ.ศ. ๒๕๖๘"):
+        assert all(0 < o < len(unit) for o in inner), (unit, inner)
