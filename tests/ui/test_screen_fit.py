@@ -20,7 +20,7 @@ SIZES = {"100%": (1366, 728), "125%": (1092, 582)}
 # Tables that are wide by nature (one column per indicator or per LAO): they scroll sideways
 # and keep their first column in view; everything else must fit.
 WIDE_BY_NATURE = {"KpiOverviewModel", "BoardTableModel", "MonthModel", "IndicatorTableModel"}
-LONGEST_WORD = 150  # URLs, paths and long Latin tokens may wrap anywhere (as Qt does)
+LONGEST_WORD = 120  # longer tokens (URLs, ids, whole office names) may wrap anywhere, as Qt does
 
 
 def _wait(ctx, condition, timeout: float = 20) -> None:

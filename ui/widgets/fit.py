@@ -37,7 +37,7 @@ HEADER_PAD_W = 14
 HEADER_PAD_H = 10
 CELL_PAD_W = 10
 SAMPLE_ROWS = 40  # rows measured for the widest word of a column
-LONGEST_WORD = 150  # a longer token (a URL, a file path) may wrap anywhere
+LONGEST_WORD = 120  # a longer token (a URL, a record id, a whole office name) may wrap anywhere
 WRAP_FLAGS = Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag(Qt.TextFlag.TextWordWrap.value)
 WRAP = Qt.AlignmentFlag.AlignHCenter | WRAP_FLAGS
 
