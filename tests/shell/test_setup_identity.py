@@ -132,3 +132,29 @@ def test_the_district_list_is_the_reference(qtbot, empty_store, wizard_at_office
         wizard.accept()
     office = get_office(empty_store, "6480106")
     assert office.name == "องค์การบริหารส่วนตำบลหนองแสง" and office.parent_code == "D4801"
+
+
+def test_a_district_adds_an_lao_by_its_official_code(qtbot, demo_store):
+    """The LAO dialog numbered a new LAO itself ("empty: the next free number of the district"),
+    the same made-up "<district>NNN" an LAO's own setup proposed. It asks for the LAO's own
+    code now, checks its shape and refuses one another office has."""
+    from PySide6.QtWidgets import QDialogButtonBox
+
+    from ui.settings.laos import LaoDialog
+
+    taken = {"4801001": "เทศบาลเมืองนครพนม"}
+    dialog = LaoDialog("48", None, None, taken=taken)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    save = dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Save)
+    _type(dialog.name, "องค์การบริหารส่วนตำบลนาราชควาย")
+    qtbot.mouseClick(save, Qt.MouseButton.LeftButton)
+    assert dialog.result() == 0 and dialog.message.text() == "โปรดกรอกรหัส อปท."
+    _type(dialog.code, "4801001")
+    qtbot.mouseClick(save, Qt.MouseButton.LeftButton)
+    assert "เทศบาลเมืองนครพนม" in dialog.message.text() and dialog.code.text() == "4801001"
+    dialog.code.clear()
+    _type(dialog.code, "๕๔๘๐๑๐๓")
+    qtbot.mouseClick(save, Qt.MouseButton.LeftButton)
+    assert dialog.result() == 1
+    assert dialog.values()["code"] == "5480103"
