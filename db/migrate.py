@@ -54,6 +54,17 @@ def head_revision() -> str:
     return heads[0]
 
 
+def known_revisions() -> set[str]:
+    """Every schema revision this version's migrations know (a database written by a newer
+    version of the program has one that is not among them)."""
+    found = set()
+    for script in (MIGRATIONS / "versions").glob("*.py"):
+        match = _REVISION.search(script.read_text(encoding="utf-8"))
+        if match:
+            found.add(match.group(1))
+    return found
+
+
 def alembic_head_revision() -> str:
     from alembic.script import ScriptDirectory
 

@@ -30,7 +30,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column, relationship
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -65,7 +65,13 @@ class Base(DeclarativeBase):
 
 
 class Synced:
-    """Columns every travelling record has."""
+    """Columns every travelling record has.
+
+    ``revision`` is also the ORM's version counter: an UPDATE says ``WHERE revision = <the
+    revision this session read>``, so when two workstations on one server save the same record
+    at the same moment, the second finds no row and is refused (``db.store`` turns that into
+    ``StaleRecordError``). The store's flush hook sets the new revision itself.
+    """
 
     if TYPE_CHECKING:
         __tablename__: str  # every model that mixes this in has a table
@@ -76,6 +82,11 @@ class Synced:
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
     updated_by: Mapped[str] = mapped_column(String(120), default="")
     deleted: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    @declared_attr.directive
+    def __mapper_args__(cls) -> dict[str, Any]:  # noqa: N805 - a class-level directive
+        table = cls.__table__  # type: ignore[attr-defined]  # the mapped class's, at mapping
+        return {"version_id_col": table.c.revision, "version_id_generator": False}
 
 
 class FormStatus:

@@ -13,12 +13,15 @@ writes records exactly as received. A workstation never edits another office's r
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import decimal
+import json
 import os
-import shutil
+import re
 import sqlite3
-from collections.abc import Iterator
+import threading
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -26,11 +29,69 @@ from typing import Any
 from sqlalchemy import create_engine, event, inspect, select
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm.exc import StaleDataError
 
 from db.models import AuditEntry, Base, Setting, Synced, utcnow
-from lev_desktop.paths import default_db_path
+from lev_desktop.paths import data_dir, default_db_path
 
 BUILTIN_OWNER = "builtin"
+
+
+class DatabaseDamaged(Exception):
+    """The SQLite file fails SQLite's own check, or is not a database at all."""
+
+    def __init__(self, path: Path, problems: list[str]):
+        super().__init__(f"{path}: {problems[0] if problems else 'damaged'}")
+        self.path = path
+        self.problems = problems
+
+
+def check_sqlite_file(path: Path, *, quick: bool = True) -> list[str]:
+    """What ``PRAGMA quick_check`` (or the full ``integrity_check``) finds wrong; [] = sound.
+
+    A file that is not a database at all (overwritten, truncated header) is a problem too, not
+    an exception. ``quick_check`` skips only the index-content comparison: ~40 ms for a
+    province-size database, so it runs every time the program opens one.
+    """
+    pragma = "quick_check" if quick else "integrity_check"
+    try:
+        connection = sqlite3.connect(path.resolve().as_uri() + "?mode=ro", uri=True)
+    except sqlite3.Error as exc:
+        return [str(exc)]
+    try:
+        rows = connection.execute(f"PRAGMA {pragma}(20)").fetchall()
+    except sqlite3.DatabaseError as exc:
+        return [str(exc)]
+    finally:
+        connection.close()
+    problems = [str(row[0]) for row in rows]
+    return [] if problems == ["ok"] else problems
+
+
+class StaleRecordError(RuntimeError):
+    """Another workstation saved this record after this one read it (several clerks on one
+    PostgreSQL server). Nothing of the save was written; ``changes`` are the other's changes
+    as the audit log has them (field → [before, after]), newest last."""
+
+    def __init__(
+        self,
+        table: str,
+        record_id: str,
+        *,
+        seen: int | None = None,
+        current: int | None = None,
+        by: str = "",
+        at: dt.datetime | None = None,
+        changes: dict[str, list[Any]] | None = None,
+    ):
+        super().__init__(f"{table} {record_id}: read at revision {seen}, now {current}")
+        self.table = table
+        self.record_id = record_id
+        self.seen = seen
+        self.current = current
+        self.by = by
+        self.at = at
+        self.changes = changes or {}
 
 
 class ForeignRecordError(PermissionError):
@@ -61,7 +122,12 @@ def _jsonable(value: Any) -> Any:
 
 
 class Store:
-    def __init__(self, db: str | os.PathLike[str] | None = None, *, upgrade: bool = True):
+    def __init__(
+        self, db: str | os.PathLike[str] | None = None, *, upgrade: bool = True, check: bool = False
+    ):
+        """``check``: run SQLite's quick check first and raise ``DatabaseDamaged`` (the program
+        does this on every start, so a damaged file is met with an explanation and the offer
+        of a backup instead of failing somewhere later)."""
         self.url = resolve_url(db)
         parsed = make_url(self.url)
         self.is_sqlite = parsed.get_backend_name() == "sqlite"
@@ -69,9 +135,18 @@ class Store:
         if self.is_sqlite and parsed.database and parsed.database != ":memory:":
             self.path = Path(parsed.database)
             self.path.parent.mkdir(parents=True, exist_ok=True)
+        if check and self.path is not None and self.path.exists() and self.path.stat().st_size:
+            problems = check_sqlite_file(self.path)
+            if problems:
+                raise DatabaseDamaged(self.path, problems)
         self.engine: Engine = self._make_engine()
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+        # (table, id) → the revision this workstation last showed in an editor or wrote:
+        # a save of a record another workstation changed since is refused (StaleRecordError).
+        self._seen: dict[tuple[str, str], int] = {}
+        self._seen_lock = threading.Lock()
         self._office_code: str | None = None
+        self._data_dir = data_dir()  # this computer's (the officer's name on a server database)
         self.officer = ""
         if upgrade:
             self.upgrade()
@@ -127,10 +202,15 @@ class Store:
         try:
             yield session
             session.commit()
+        except StaleDataError as exc:  # a concurrent save won the race between read and write
+            session.rollback()
+            found = re.search(r"table '([^']+)'", str(exc))
+            raise StaleRecordError(found.group(1) if found else "", "") from exc
         except BaseException:
             session.rollback()
             raise
         finally:
+            session.info.pop("seen_pending", None)
             session.close()
 
     @contextmanager
@@ -143,10 +223,61 @@ class Store:
         finally:
             session.close()  # detaches without expiring: objects stay readable
 
+    # ---- what this workstation has shown (optimistic versioning) --------------------------
+    def saw(self, table: str, revisions: Iterable[tuple[str, int]]) -> None:
+        """An editor shows these records (id, revision): saving one of them later is refused
+        when another workstation has changed it in between."""
+        with self._seen_lock:
+            for record_id, revision in revisions:
+                self._seen[(table, record_id)] = int(revision or 0)
+
+    def seen_revision(self, table: str, record_id: str) -> int | None:
+        with self._seen_lock:
+            return self._seen.get((table, record_id))
+
+    def _saved(self, pending: list[tuple[str, str, int]]) -> None:
+        with self._seen_lock:
+            for table, record_id, revision in pending:
+                self._seen[(table, record_id)] = revision
+
     # ---- identity and settings --------------------------------------------------------
     def reload_identity(self) -> None:
         self._office_code = self.get_setting("office_code")
-        self.officer = self.get_setting("officer_name", "") or ""
+        shared = self.get_setting("officer_name", "") or ""
+        self.officer = self._workstation().get("officer_name", shared) if self.is_server else shared
+
+    @property
+    def is_server(self) -> bool:
+        """A database several workstations share (PostgreSQL), not a file of one computer."""
+        return not self.is_sqlite
+
+    # Several clerks on one server each have their own name in the audit log: on a server
+    # database the officer's name is kept on this computer, per database.
+    WORKSTATION_KEYS = frozenset({"officer_name"})
+
+    def _workstation_file(self) -> Path:
+        return self._data_dir / "workstation.json"
+
+    def _workstation(self) -> dict[str, Any]:
+        try:
+            every = json.loads(self._workstation_file().read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return {}
+        mine = every.get(self.describe()) if isinstance(every, dict) else None
+        return mine if isinstance(mine, dict) else {}
+
+    def _set_workstation(self, key: str, value: Any) -> None:
+        path = self._workstation_file()
+        try:
+            every = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            every = {}
+        if not isinstance(every, dict):
+            every = {}
+        every.setdefault(self.describe(), {})[key] = value
+        tmp = path.with_name(path.name + ".tmp")
+        tmp.write_text(json.dumps(every, ensure_ascii=False, indent=1), encoding="utf-8")
+        os.replace(tmp, path)
 
     @property
     def office_code(self) -> str | None:
@@ -165,6 +296,10 @@ class Store:
             return default if row is None else row.value
 
     def set_setting(self, key: str, value: Any) -> None:
+        if self.is_server and key in self.WORKSTATION_KEYS:
+            self._set_workstation(key, value)
+            self.reload_identity()
+            return
         with self.session() as session:
             row = session.get(Setting, key)
             if row is None:
@@ -189,26 +324,111 @@ class Store:
             return {row.key: row.value for row in session.scalars(select(Setting))}
 
     # ---- backup -----------------------------------------------------------------------
-    def backup(self, target: Path) -> Path:
+    def backup(self, target: Path, *, made_at: dt.datetime | None = None) -> Path:
         """Copies the SQLite database with the online backup API (safe while in use)."""
         if self.path is None:
             raise ValueError("only a SQLite file can be backed up this way")
-        target.parent.mkdir(parents=True, exist_ok=True)
-        tmp = target.with_suffix(target.suffix + ".tmp")
-        source = sqlite3.connect(self.path)
+        return backup_sqlite(self.path, target, made_at=made_at)
+
+
+BACKUP_MADE_AT = "backup.made_at"  # a settings row written into every snapshot, never live
+
+
+def backup_sqlite(source_path: Path, target: Path, *, made_at: dt.datetime | None = None) -> Path:
+    """A consistent snapshot of a SQLite file, written atomically to ``target``.
+
+    SQLite's online backup copies the pages in one read transaction, so the copy is consistent
+    even while the program writes (WAL readers do not block writers). The copy is switched to
+    the rollback journal so that it can be opened read-only (from a write-protected USB stick)
+    without creating ``-wal``/``-shm`` files; it is fsynced before it gets its final name, and
+    a failure (disk full, drive removed) leaves no partial file behind.
+    """
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_name(target.name + ".tmp")
+    try:
+        source = sqlite3.connect(source_path)
         try:
             dest = sqlite3.connect(tmp)
             try:
                 source.backup(dest)
+                dest.execute("PRAGMA journal_mode=DELETE")
+                if (
+                    made_at is not None
+                    and dest.execute(
+                        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'settings'"
+                    ).fetchone()
+                ):
+                    dest.execute(
+                        "INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)",
+                        (BACKUP_MADE_AT, json.dumps(made_at.isoformat())),
+                    )
+                    dest.commit()
             finally:
                 dest.close()
         finally:
             source.close()
-        shutil.move(tmp, target)
-        return target
+        with open(tmp, "rb+") as handle:
+            os.fsync(handle.fileno())
+        os.replace(tmp, target)
+    except BaseException:
+        for leftover in (tmp, tmp.with_name(tmp.name + "-journal")):
+            with contextlib.suppress(OSError):  # the drive is gone: nothing left to clean
+                leftover.unlink(missing_ok=True)
+        raise
+    return target
 
 
 # ---- stamping and audit (one hook for every session of every store) ----------------------
+
+# Records the editors show and a person changes cell by cell: a save of one that another
+# workstation changed since this one showed it is refused. (Records the program touches by
+# itself, such as a form's status or the plan header, are guarded only against the exact
+# moment of a concurrent write, by the ORM's version counter.)
+EDITED_TABLES = frozenset({"plan_items", "activities", "monitoring", "kpi_values"})
+
+
+def _check_not_stale(session: Session, store: Store, obj: Any) -> None:
+    """Refuses the save of a record another workstation changed after this one showed it."""
+    table = obj.__tablename__
+    seen = store.seen_revision(table, obj.id)
+    loaded = inspect(obj).attrs.revision.loaded_value
+    if seen is None or not isinstance(loaded, int) or loaded == seen:
+        return
+    with session.no_autoflush:
+        entries = list(
+            session.scalars(
+                select(AuditEntry)
+                .where(AuditEntry.table_name == table, AuditEntry.record_id == obj.id)
+                .order_by(AuditEntry.id.desc())
+                .limit(max(loaded - seen, 1))
+            )
+        )
+    changes: dict[str, list[Any]] = {}
+    for entry in reversed(entries):
+        for field, (before, after) in (entry.changes or {}).items():
+            changes[field] = [changes[field][0] if field in changes else before, after]
+    raise StaleRecordError(
+        table,
+        obj.id,
+        seen=seen,
+        current=loaded,
+        by=inspect(obj).attrs.updated_by.loaded_value or "",
+        at=inspect(obj).attrs.updated_at.loaded_value,
+        changes=changes,
+    )
+
+
+@event.listens_for(Session, "after_commit")
+def _remember_saved(session: Session) -> None:
+    store: Store | None = session.info.get("store")
+    pending = session.info.pop("seen_pending", None)
+    if store is not None and pending:
+        store._saved(pending)
+
+
+@event.listens_for(Session, "after_soft_rollback")
+def _forget_unsaved(session: Session, _previous: Any) -> None:
+    session.info.pop("seen_pending", None)
 
 
 def _changes(obj: Any) -> dict[str, Any]:
@@ -285,6 +505,8 @@ def _stamp_and_audit(session: Session, _context: Any, _instances: Any) -> None:
         owner = obj.owner_office
         if owner not in (office, BUILTIN_OWNER) and "owner_office" not in changes:
             raise ForeignRecordError(obj.__tablename__, owner)
+        if store is not None:
+            _check_not_stale(session, store, obj)
         obj.revision = (obj.revision or 0) + 1
         obj.updated_at = now
         obj.updated_by = officer
@@ -299,6 +521,15 @@ def _stamp_and_audit(session: Session, _context: Any, _instances: Any) -> None:
                 changes=changes,
             )
         )
+    if store is not None and not importing:
+        # What this workstation now knows of the records it changed (once the commit holds).
+        session.info.setdefault("seen_pending", []).extend(
+            (obj.__tablename__, obj.id, obj.revision)
+            for obj in [*session.new, *session.dirty]
+            if isinstance(obj, Synced)
+            and obj.__tablename__ in EDITED_TABLES
+            and (obj in session.new or session.is_modified(obj, include_collections=False))
+        )
     for obj in list(session.deleted):
         if isinstance(obj, Synced) and not importing:
             raise ValueError(
@@ -308,4 +539,14 @@ def _stamp_and_audit(session: Session, _context: Any, _instances: Any) -> None:
     session.add_all(audit)
 
 
-__all__ = ["BUILTIN_OWNER", "Base", "ForeignRecordError", "Store", "resolve_url"]
+__all__ = [
+    "BUILTIN_OWNER",
+    "EDITED_TABLES",
+    "Base",
+    "DatabaseDamaged",
+    "ForeignRecordError",
+    "StaleRecordError",
+    "Store",
+    "check_sqlite_file",
+    "resolve_url",
+]

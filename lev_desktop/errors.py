@@ -4,17 +4,84 @@ one Thai sentence each, saying what to do. Anything else is a bug and goes to th
 
 from __future__ import annotations
 
+import datetime as dt
 import errno
 import sqlite3
 
 from sqlalchemy import exc as sa_exc
 
-from db.store import ForeignRecordError
-from lev_desktop.i18n import _
+from db.store import DatabaseDamaged, ForeignRecordError, StaleRecordError
+from lev_desktop.i18n import N_, _
+
+
+def damaged_message() -> str:
+    return _(
+        "The database file is damaged. Restore the newest good backup: when the program "
+        "starts it offers one, or use “lev restore”."
+    )
+
+
+# What the fields are called on screen (the grids' column titles), for the message below.
+FIELD_LABELS = {
+    "seq": N_("No."),
+    "project": N_("Project"),
+    "objective": N_("Objective"),
+    "target": N_("Target (project outputs)"),
+    "location": N_("Location"),
+    "budget": N_("Budget (baht)"),
+    "no_budget": N_("Budget (baht)"),
+    "kpi": N_("Indicator (KPI)"),
+    "expected_result": N_("Expected result"),
+    "planned_activities": N_("Planned activities"),
+    "held_on": N_("Date held"),
+    "held_until": N_("Until"),
+    "title": N_("Activity"),
+    "place": N_("Place"),
+    "participants": N_("Participants"),
+    "outputs": N_("Outputs against the KPI"),
+    "budget_spent": N_("Budget spent (baht)"),
+    "problems": N_("Problems"),
+    "remedies": N_("Remedies"),
+    "deleted": N_("Deleted"),
+}
+
+
+def stale_message(error: StaleRecordError) -> str:
+    """Another workstation's save came first: say who, when and what they changed."""
+    from lev_desktop.thai_format import format_datetime
+
+    text = _(
+        "Another workstation saved this record after you opened it, so your change was not "
+        "saved. The screen now shows the saved version; make your change again if it is still "
+        "needed."
+    )
+    if error.by or error.at:
+        when = (  # stored in UTC; people read local time
+            format_datetime(error.at.replace(tzinfo=dt.UTC).astimezone().replace(tzinfo=None))
+            if error.at
+            else "-"
+        )
+        text += " " + _("Saved by {who} on {when}.").format(who=error.by or "-", when=when)
+    shown = [
+        _("{field}: “{before}” → “{after}”").format(
+            field=_(FIELD_LABELS.get(field, field)),
+            before="" if before is None else before,
+            after="" if after is None else after,
+        )
+        for field, (before, after) in error.changes.items()
+        if field not in ("updated_at", "updated_by", "revision")
+    ][:4]
+    if shown:
+        text += " " + _("Their change: {changes}").format(changes="; ".join(shown))
+    return text
 
 
 def describe_error(error: BaseException) -> str | None:
     """A message for a known error, or None when the error is a bug."""
+    if isinstance(error, DatabaseDamaged):
+        return damaged_message()
+    if isinstance(error, StaleRecordError):
+        return stale_message(error)
     if isinstance(error, sa_exc.DBAPIError):
         error = error.orig or error
     if isinstance(error, OSError):
@@ -44,10 +111,7 @@ def describe_error(error: BaseException) -> str | None:
     if isinstance(error, sqlite3.DatabaseError):
         text = str(error).lower()
         if "malformed" in text or "not a database" in text or "corrupt" in text:
-            return _(
-                "The database file is damaged. Restore it from a backup (the .bak.db files "
-                "beside it)."
-            )
+            return damaged_message()
     if isinstance(error, ForeignRecordError):
         return _(
             "This record belongs to office {office}; it can be read here but not changed."

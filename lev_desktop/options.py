@@ -32,6 +32,10 @@ OPTIONS: dict[str, tuple[type, Any]] = {
     "reminder.days": (int, 7),  # days before a deadline counted as "due soon"
     "ui.thai_digits": (bool, False),  # Thai digits (๐–๙) on screen; documents: print.thai_digits
     "reminder.enabled": (bool, True),  # the start-up reminder of what is overdue or due soon
+    "backup.second_folder": (str, ""),  # a second backup folder (USB stick, shared drive)
+    # The office's private key encrypted with the password it was exported with
+    # (lev_desktop.continuity.keysafe): every backup carries it, only encrypted.
+    "key.escrow": (dict, None),
 }
 
 

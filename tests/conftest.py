@@ -184,3 +184,43 @@ def make_ctx(qtbot):
         from PySide6.QtWidgets import QApplication
 
         QApplication.processEvents()
+
+
+@pytest.fixture
+def pg_databases():
+    """Makes fresh, empty PostgreSQL databases for one test: ``make()`` returns a URL; every
+    database made is dropped afterwards.
+
+    CI starts PostgreSQL on loopback and sets LEV_TEST_PG_URL (.ci/run). Without it the test is
+    skipped locally, but fails under CI so a missing server can never pass silently."""
+    import uuid
+
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    base = os.environ.get("LEV_TEST_PG_URL")
+    if not base:
+        if os.environ.get("CI"):
+            pytest.fail("LEV_TEST_PG_URL is not set under CI: .ci/run must start PostgreSQL")
+        pytest.skip("no PostgreSQL (set LEV_TEST_PG_URL)")
+    admin = create_engine(base, isolation_level="AUTOCOMMIT")
+    made: list[str] = []
+
+    def make() -> str:
+        name = f"lev_test_{uuid.uuid4().hex[:10]}"
+        with admin.connect() as connection:
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
+        made.append(name)
+        return make_url(base).set(database=name).render_as_string(hide_password=False)
+
+    yield make
+    with admin.connect() as connection:
+        for name in made:
+            connection.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+@pytest.fixture
+def pg_url(pg_databases):
+    """One fresh, empty PostgreSQL database for one test (its URL)."""
+    return pg_databases()

@@ -29,7 +29,9 @@ from ui.main_window import MainWindow
 
 if TYPE_CHECKING:
     from db.store import Store
+    from lev_desktop.continuity.restore import RestoreResult
     from ui.context import AppContext
+    from ui.continuity import BackupScheduler
     from ui.setup_wizard import SetupWizard
 
 log = logging.getLogger("lev_desktop.app")
@@ -88,10 +90,25 @@ def setup_logging() -> Path:
 # ---- one window per database --------------------------------------------------------------
 
 
-def acquire_lock(url: str) -> DatabaseLock | None:
+class _SharedDatabase:
+    """A server database is shared by design (several clerks, optimistic versioning in
+    ``db.store``): there is nothing to lock."""
+
+    def release(self) -> None:
+        pass
+
+
+def acquire_lock(url: str) -> DatabaseLock | _SharedDatabase | None:
     """The lock for this database, or None when another LEV Desktop window or a ``lev``
     command that writes holds it (the one lock of ``lev_desktop.dblock``, shared with the CLI;
-    it ends with its process, so a crashed window never leaves it behind)."""
+    it ends with its process, so a crashed window never leaves it behind).
+
+    Only a SQLite file is one person's: a PostgreSQL database is opened by as many windows as
+    there are clerks, and the store refuses the second of two saves of one record instead."""
+    from sqlalchemy.engine import make_url
+
+    if make_url(url).get_backend_name() != "sqlite":
+        return _SharedDatabase()
     lock = DatabaseLock.for_url(url, owner="lev-desktop")
     return lock if lock.acquire() else None
 
@@ -127,6 +144,8 @@ class Launcher(QObject):
         self.ctx: AppContext | None = None
         self.window: MainWindow | None = window
         self.wizard: SetupWizard | None = None
+        self.scheduler: BackupScheduler | None = None
+        self.restored: RestoreResult | None = None  # reported once the restored database is open
         wire_runner(self.runner)
         if window is not None:
             self._watch_paints(window)
@@ -141,7 +160,7 @@ class Launcher(QObject):
         self.window.set_waiting(_("Opening the database…") + "\n" + self._describe())
         url = self.url
         self.runner.run(
-            lambda _progress: Store(url),
+            lambda _progress: Store(url, check=True),
             label=_("Opening the database…"),
             on_success=self._opened,
             on_failure=self._open_failed,
@@ -163,8 +182,12 @@ class Launcher(QObject):
         return parsed.render_as_string(hide_password=True)
 
     def _open_failed(self, exc: BaseException) -> None:
+        from db.store import DatabaseDamaged
         from lev_desktop.errors import describe_error
 
+        if isinstance(exc, DatabaseDamaged):
+            self._damaged(exc)
+            return
         message = describe_error(exc)
         if message is None:
             log.exception("cannot open the database", exc_info=exc)
@@ -185,6 +208,7 @@ class Launcher(QObject):
         if language and language != i18n.current_language():
             i18n.install(language)
         self.ctx = AppContext(store, self.runner)
+        self.ctx.restore_requested.connect(self.restore)
         if self.demo and not store.office_code:
             self._fill_demo()
         elif not store.office_code:
@@ -247,12 +271,146 @@ class Launcher(QObject):
             self.window = MainWindow()
             self._watch_paints(self.window)
         self.window.attach(self._context())
-        self.window.show()
         if not self.measure:
+            # A backup when the window closes and once a day while it is open.
+            from ui.continuity import BackupScheduler
+
+            self.scheduler = BackupScheduler(self._context(), self.window)
+            self.window.close_guard = self.scheduler.at_close
+        self.window.show()
+        if self.restored is not None:
+            QTimer.singleShot(0, self._report_restore)
+        elif not self.measure:
             # What is overdue or due soon: badges in the navigation pane and a short dialog,
             # once the first screen is on the screen.
             self.window.screen_ready.connect(self._remind)
         self.ready.emit(self.window)
+
+    # ---- restore and a damaged database (ui.continuity) ------------------------------------
+    def db_path(self) -> Path | None:
+        from sqlalchemy.engine import make_url
+
+        parsed = make_url(self.url)
+        if parsed.get_backend_name() != "sqlite" or not parsed.database:
+            return None
+        return Path(parsed.database)
+
+    def _waiting_window(self, text: str) -> MainWindow:
+        """A window without a database that says what is happening (a restore, a check)."""
+        if self.window is None or self.window.has_ctx:
+            self.window = MainWindow()
+        self.window.set_waiting(text)
+        self.window.show()
+        return self.window
+
+    def restore(self, backup: Path) -> None:
+        """Puts a backup in place of the open database: the window closes (no backup at close:
+        the restore keeps the current database itself), the swap runs on the worker, and the
+        restored database opens as at start."""
+        db_path = self.db_path()
+        if db_path is None:
+            return
+        wizard, self.wizard = self.wizard, None
+        if wizard is not None:  # a restore chosen in the first-start wizard
+            wizard.finished.disconnect(self._wizard_done)
+            wizard.close()
+            wizard.deleteLater()
+        old = self.window
+        self._waiting_window(_("Restoring the backup…"))
+        if old is not None and old is not self.window:
+            old.close_guard = None
+            old.close()
+            old.deleteLater()
+        self.scheduler = None
+        if self.store is not None:
+            self.store.dispose()
+            self.store = None
+        self._swap(db_path, Path(backup))
+
+    def _swap(self, db_path: Path, backup: Path) -> None:
+        from ui.continuity import RestoreFlow
+
+        flow = RestoreFlow(self.runner, self)
+
+        def done(result) -> None:
+            self.restored = result
+            self.start()
+
+        def failed(message: str) -> None:
+            from ui.settings.common import warn
+
+            # The database is as it was: open it again once the officer has read why.
+            box = warn(self._waiting_window(_("Restore a backup")), _("Restore a backup"), message)
+            box.finished.connect(lambda _r: self.start())
+            self.restore_warning = box
+
+        flow.finished.connect(done)
+        flow.failed.connect(failed)
+        flow.swap(db_path, backup, self.window)
+
+    def _report_restore(self) -> None:
+        from lev_desktop.continuity.keysafe import key_state
+        from lev_desktop.thai_format import format_datetime
+        from ui.settings.backups import ask_key_password
+
+        result, self.restored = self.restored, None
+        if result is None:
+            return
+        text = _("Restored. The database is now the backup of {when}").format(
+            when=format_datetime(result.info.made_at)
+        )
+        if result.kept is not None:
+            text += "\n" + _("The database as it was is kept in {path}").format(path=result.kept)
+        box = QMessageBox(
+            QMessageBox.Icon.Information, _("Restore a backup"), text, parent=self.window
+        )
+        box.setWindowModality(Qt.WindowModality.WindowModal)
+        store, window, ctx = self.store, self.window, self._context()
+        assert store is not None
+
+        def key_check(state) -> None:
+            if state is not None and state.restorable and window is not None:
+                ask_key_password(ctx, window)
+
+        box.finished.connect(
+            lambda _r: ctx.runner.run(
+                lambda _p: key_state(store), on_success=key_check, owner=window
+            )
+        )
+        box.show()
+        self.restore_report = box
+
+    def _damaged(self, exc) -> None:
+        """A damaged file at start: find the newest good backup, explain, offer to restore."""
+        from ui.continuity import find_newest_good
+
+        db_path = Path(exc.path)
+        window = self._waiting_window(_("The database is damaged: looking for a good backup…"))
+        self.runner.run(
+            lambda _p: find_newest_good(db_path),
+            label=_("Looking for a good backup…"),
+            on_success=lambda best: self._offer_restore(db_path, exc.problems, best),
+            owner=window,
+            cancellable=False,
+        )
+
+    def _offer_restore(self, db_path: Path, problems: list[str], best) -> None:
+        from ui.continuity import DamagedDialog
+
+        dialog = DamagedDialog(db_path, problems, best)
+        if self.window is not None:
+            self.window.hide()
+        self.damaged_dialog = dialog
+
+        def chosen(result: int) -> None:
+            if result and dialog.chosen is not None:
+                self._waiting_window(_("Restoring the backup…"))
+                self._swap(db_path, dialog.chosen)
+            else:
+                QApplication.exit(2)
+
+        dialog.finished.connect(chosen)
+        dialog.show()
 
     def _remind(self) -> None:
         from ui.widgets.reminder import maybe_show_reminder

@@ -19,6 +19,8 @@ class AppContext(QObject):
     badge_changed = Signal(str, int)
     # ask the main window to show a screen: key, optional argument (e.g. a programme code)
     navigate = Signal(str, object)
+    # ask the Launcher to put a backup file (a Path) in place of the database and reopen it
+    restore_requested = Signal(object)
 
     def __init__(self, store: Store, runner: Runner | None = None, parent: QObject | None = None):
         super().__init__(parent)

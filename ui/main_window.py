@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import logging
 import traceback
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import (
@@ -194,6 +195,10 @@ class MainWindow(QMainWindow):
         # the widget class of each screen whose module was imported (None: it failed)
         self.classes: dict[str, ScreenFactory | None] = {}
         self._closing = False
+        # Asked before the window closes; False keeps it open (a backup at close runs first
+        # and closes the window when done). Set by the Launcher (ui.continuity).
+        self.close_guard: Callable[[], bool] | None = None
+        self._quit_confirmed = False  # the person chose to quit without values in red
 
         central = QWidget()
         layout = QHBoxLayout(central)
@@ -258,6 +263,11 @@ class MainWindow(QMainWindow):
     def ctx(self) -> AppContext:
         assert self._ctx is not None, "the window has no database yet (attach)"
         return self._ctx
+
+    @property
+    def has_ctx(self) -> bool:
+        """A database is attached (a window still opening one has none)."""
+        return self._ctx is not None
 
     def set_waiting(self, text: str) -> None:
         """What the work area says while the database opens (or demo data is made)."""
@@ -569,7 +579,13 @@ class MainWindow(QMainWindow):
             log.warning("window state not saved", exc_info=True)
 
     def closeEvent(self, event) -> None:
-        if not self._closing and not self.may_leave(quitting=True):
+        if not self._closing and not self._quit_confirmed:
+            # values in red first (they cannot be saved), then what else must happen at close
+            if not self.may_leave(quitting=True):
+                event.ignore()
+                return
+            self._quit_confirmed = True
+        if self.close_guard is not None and not self._closing and not self.close_guard():
             event.ignore()
             return
         self._closing = True

@@ -467,6 +467,41 @@ class SetupWizard(QWizard):
         fit_to_screen(self, 760, 520)
         self.busy = False
         self.result_office = None
+        # A reinstalled office brings its data back instead of starting empty (ui.reinstall).
+        self.recover_button = QPushButton(
+            _("This office's computer was lost or reinstalled: recover its data…")
+        )
+        self.recover_button.clicked.connect(self.recover)
+        layout = self.level_page.layout()
+        assert layout is not None
+        layout.addWidget(self.recover_button)
+
+    def recover(self) -> None:
+        """A recovery package from the office above, or a backup of this office's database."""
+        from pathlib import Path
+
+        from ui.reinstall import RecoverDialog
+
+        path, _filter = QFileDialog.getOpenFileName(
+            self,
+            _("Choose a recovery package or a backup"),
+            "",
+            _("Recovery packages and backups (*.levrecovery *.db)"),
+        )
+        if not path:
+            return
+        if path.lower().endswith(".db"):
+            self.ctx.restore_requested.emit(Path(path))
+            return
+        dialog = RecoverDialog(self.ctx, Path(path), self)
+        self.recover_dialog = dialog
+        dialog.recovered.connect(self._recovered)
+        dialog.open()
+
+    def _recovered(self, office) -> None:
+        self.result_office = office
+        self.ctx.office_changed.emit()
+        super().accept()
 
     def level(self) -> Level:
         return self.level_page.level()

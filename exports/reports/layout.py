@@ -186,7 +186,7 @@ def signature_block(
     if letter:
         lines.append(Spacer(1, 1.4 * cm))
     else:
-        lines.append(para(f"{W.SIGN_FORM} {'.' * 40} {caption}".rstrip(), centre))
+        lines.append(para(f"{W.SIGN_FORM} {'.' * 30} {caption}".rstrip(), centre))
     lines.append(
         para(f"({name.strip()})" if name.strip() else f"({'.' * 50})", centre),
     )

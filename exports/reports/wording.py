@@ -10,7 +10,7 @@ from __future__ import annotations
 SIGNED = "(ลงชื่อ)"  # only on copies: an original is signed in the space above the name
 SIGN_FORM = "ลงชื่อ"  # a form's signature line
 CONTINUED = "(ต่อ)"
-DATE_LINE = "วันที่ " + "." * 8 + " เดือน " + "." * 20 + " พ.ศ. " + "." * 8
+DATE_LINE = "วันที่ " + "." * 6 + " เดือน " + "." * 14 + " พ.ศ. " + "." * 6
 POSITION = "ตำแหน่ง"
 PAGE_OF = "หน้า {page}/{total}"
 NO_BUDGET = "ไม่ใช้งบประมาณ"

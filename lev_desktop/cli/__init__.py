@@ -13,13 +13,13 @@ import argparse
 import sys
 
 from lev_desktop import __version__
-from lev_desktop.cli import board, core, deadlines, exchange, kpi, plans, reports
-from lev_desktop.cli.base import CliError, open_store
+from lev_desktop.cli import board, continuity, core, deadlines, exchange, kpi, plans, reports
+from lev_desktop.cli.base import CliError, open_store, release_locks
 from lev_desktop.errors import describe_error
 from lev_desktop.i18n import _, install
 
 # The area modules with commands, in the order of ``lev --help``.
-COMMAND_MODULES = (core, kpi, plans, deadlines, board, exchange, reports)
+COMMAND_MODULES = (core, kpi, plans, deadlines, board, exchange, reports, continuity)
 
 __all__ = ["COMMAND_MODULES", "CliError", "build_parser", "main", "open_store"]
 
@@ -69,6 +69,8 @@ def main(argv: list[str] | None = None) -> int:
             raise
         print(f"lev: {known}", file=sys.stderr)
         return 1
+    finally:
+        release_locks()  # the command is over (several commands may run in one process)
 
 
 if __name__ == "__main__":

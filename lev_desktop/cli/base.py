@@ -17,7 +17,13 @@ class CliError(Exception):
         self.code = code
 
 
-_LOCKS: list[DatabaseLock] = []  # held until the process ends
+_LOCKS: list[DatabaseLock] = []  # held until the command ends (``release_locks``)
+
+
+def release_locks() -> None:
+    """Lets go of the database locks the command took (``main`` does, when it is over)."""
+    while _LOCKS:
+        _LOCKS.pop().release()
 
 
 def open_store(args: argparse.Namespace, *, write: bool | None = None) -> Store:

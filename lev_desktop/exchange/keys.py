@@ -10,15 +10,19 @@ from __future__ import annotations
 
 import base64
 import contextlib
+import datetime as dt
 import hashlib
+import json
 import os
 import re
 from pathlib import Path
+from typing import Any
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
+from lev_desktop.i18n import _
 from lev_desktop.paths import data_dir
 
 
@@ -48,6 +52,11 @@ def load_or_create(office_code: str) -> Ed25519PrivateKey:
             raise ValueError(f"{path} is not an Ed25519 key")
         return key
     key = Ed25519PrivateKey.generate()
+    _write_private_key(path, key)
+    return key
+
+
+def _write_private_key(path: Path, key: Ed25519PrivateKey) -> None:
     pem = key.private_bytes(
         serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
     )
@@ -59,7 +68,6 @@ def load_or_create(office_code: str) -> Ed25519PrivateKey:
     finally:
         os.close(fd)
     os.replace(tmp, path)
-    return key
 
 
 def public_raw(key: Ed25519PrivateKey | Ed25519PublicKey) -> bytes:
@@ -106,3 +114,155 @@ def verify(public_key_b64: str, signature: bytes, data: bytes) -> bool:
 def office_fingerprint(office_code: str) -> str:
     """This office's fingerprint (makes the key pair when it does not exist yet)."""
     return fingerprint(load_or_create(office_code))
+
+
+# ---- a password-protected copy of the private key (a reinstall keeps the same identity) -------
+
+KEY_FILE_FORMAT = "lev-key"
+KEY_FILE_SUFFIX = ".levkey"
+MIN_PASSWORD = 8
+_SCRYPT = {"n": 2**15, "r": 8, "p": 1}  # ~0.2 s and 32 MB per try: slow to guess, quick to use
+
+
+class KeyFileError(ValueError):
+    """A key file that cannot be written or used; the message is Thai."""
+
+
+def _kdf(password: str, salt: bytes, n: int, r: int, p: int) -> bytes:
+    from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
+
+    return Scrypt(salt=salt, length=32, n=n, r=r, p=p).derive(password.encode("utf-8"))
+
+
+def _bound(office_code: str, fp: str) -> bytes:
+    """What the encryption is bound to: the office and the key's fingerprint."""
+    return f"{KEY_FILE_FORMAT}:1:{office_code}:{fp}".encode()
+
+
+def check_password(password: str, repeated: str | None = None) -> None:
+    if len(password) < MIN_PASSWORD:
+        raise KeyFileError(
+            _("The password must have at least {count} characters.").format(count=MIN_PASSWORD)
+        )
+    if repeated is not None and repeated != password:
+        raise KeyFileError(_("The two passwords are not the same."))
+
+
+def protect(office_code: str, key: Ed25519PrivateKey, password: str) -> dict[str, Any]:
+    """The private key encrypted with a password (scrypt + AES-256-GCM), as a JSON object that
+    says whose key it is and its fingerprint (readable without the password)."""
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+    check_password(password)
+    raw = key.private_bytes(
+        serialization.Encoding.Raw, serialization.PrivateFormat.Raw, serialization.NoEncryption()
+    )
+    fp = fingerprint(key)
+    salt, nonce = os.urandom(16), os.urandom(12)
+    secret = AESGCM(_kdf(password, salt, **_SCRYPT)).encrypt(nonce, raw, _bound(office_code, fp))
+    return {
+        "format": KEY_FILE_FORMAT,
+        "format_version": 1,
+        "office": office_code,
+        "algorithm": "ed25519",
+        "public_key": public_b64(key),
+        "fingerprint": fp,
+        "kdf": {"name": "scrypt", **_SCRYPT, "salt": base64.b64encode(salt).decode("ascii")},
+        "cipher": "aes-256-gcm",
+        "nonce": base64.b64encode(nonce).decode("ascii"),
+        "secret": base64.b64encode(secret).decode("ascii"),
+    }
+
+
+def _not_a_key_file() -> KeyFileError:
+    return KeyFileError(_("This file is not a LEV Desktop key file."))
+
+
+def read_protected(data: bytes | str | dict[str, Any]) -> dict[str, Any]:
+    """A key file's content, checked for form (not yet decrypted)."""
+    if isinstance(data, dict):
+        record = data
+    else:
+        try:
+            record = json.loads(data)
+        except (ValueError, UnicodeDecodeError) as exc:
+            raise _not_a_key_file() from exc
+    if not isinstance(record, dict) or record.get("format") != KEY_FILE_FORMAT:
+        raise _not_a_key_file()
+    if record.get("format_version") != 1:
+        raise KeyFileError(
+            _("The key file was made by a newer version of LEV Desktop. Please update it.")
+        )
+    kdf = record.get("kdf")
+    if (
+        not isinstance(kdf, dict)
+        or kdf.get("name") != "scrypt"
+        or not all(
+            isinstance(record.get(k), str) for k in ("office", "fingerprint", "nonce", "secret")
+        )
+    ):
+        raise _not_a_key_file()
+    return record
+
+
+def unprotect(record: dict[str, Any], password: str) -> Ed25519PrivateKey:
+    """The private key from a protected record; KeyFileError for a wrong password."""
+    from cryptography.exceptions import InvalidTag
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+    record = read_protected(record)
+    kdf = record["kdf"]
+    try:
+        n, r, p = int(kdf["n"]), int(kdf["r"]), int(kdf["p"])
+        if not (2**10 <= n <= 2**20 and 1 <= r <= 16 and 1 <= p <= 4):
+            raise ValueError("scrypt parameters out of range")
+        derived = _kdf(password, base64.b64decode(kdf["salt"]), n, r, p)
+        raw = AESGCM(derived).decrypt(
+            base64.b64decode(record["nonce"]),
+            base64.b64decode(record["secret"]),
+            _bound(record["office"], record["fingerprint"]),
+        )
+        key = Ed25519PrivateKey.from_private_bytes(raw)
+    except InvalidTag as exc:
+        raise KeyFileError(_("The password is not correct.")) from exc
+    except (KeyError, TypeError, ValueError) as exc:
+        raise _not_a_key_file() from exc
+    if fingerprint(key) != record["fingerprint"]:
+        raise _not_a_key_file()
+    return key
+
+
+def export_key(office_code: str, target: Path, password: str) -> Path:
+    """Writes this office's private key, encrypted with ``password``, to ``target``."""
+    if not has_key(office_code):
+        raise KeyFileError(
+            _("This office has no key yet: it is made with the first export of a package.")
+        )
+    record = protect(office_code, load_or_create(office_code), password)
+    target = Path(target)
+    if target.suffix != KEY_FILE_SUFFIX:
+        target = target.with_name(target.name + KEY_FILE_SUFFIX)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_name(target.name + ".tmp")
+    try:
+        tmp.write_text(json.dumps(record, indent=1) + "\n", encoding="utf-8")
+        os.replace(tmp, target)
+    finally:
+        tmp.unlink(missing_ok=True)
+    return target
+
+
+def install_key(office_code: str, key: Ed25519PrivateKey) -> Path | None:
+    """Makes ``key`` this office's key; a different key already there is kept beside it
+    (``<office>.pem.replaced-<time>``). Returns where the replaced key went (or None)."""
+    path = key_path(office_code)
+    replaced = None
+    if path.exists():
+        current = serialization.load_pem_private_key(path.read_bytes(), password=None)
+        if isinstance(current, Ed25519PrivateKey) and fingerprint(current) == fingerprint(key):
+            return None
+        stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+        replaced = path.with_name(f"{path.name}.replaced-{stamp}")
+        os.replace(path, replaced)
+    _write_private_key(path, key)
+    return replaced

@@ -316,7 +316,10 @@ def load_form(
     rows: dict[str, dict[str, Any]] = {}
     with store.read() as session:
         office = session.scalar(select(Office).where(Office.code == office_code))
-        for value in session.scalars(_values_query(office_code, prog.id, period)):
+        values = list(session.scalars(_values_query(office_code, prog.id, period)))
+        if office_code == store.office_code:  # the editor shows them: saves are checked
+            store.saw(KpiValue.__tablename__, ((v.id, v.revision) for v in values))
+        for value in values:
             item = by_code.get(value.indicator_code)
             if value.deleted or item is None:
                 continue

@@ -208,6 +208,8 @@ def load_plan(store: Store, office: str, programme_id: str, fiscal_year: int) ->
             )
             counts = _activity_counts(session, (i.id for i in live))
             items = [_item_row(i, counts.get(i.id, 0)) for i in live]
+            if office == store.office_code:  # the editor shows them: saves are checked
+                store.saw(PlanItem.__tablename__, ((i.id, i.revision) for i in live))
         statuses = _statuses(session, [office], programme_id, fiscal_year).get(office, {})
         reviews = _reviews(session, office, programme_id, fiscal_year)
     return PlanView(
@@ -673,9 +675,13 @@ def list_activities(
         ids = [plan_item_id] if plan_item_id else list(items)
         if not ids:
             return []
-        rows = session.scalars(
-            select(Activity).where(Activity.plan_item_id.in_(ids), Activity.deleted.is_(False))
+        rows = list(
+            session.scalars(
+                select(Activity).where(Activity.plan_item_id.in_(ids), Activity.deleted.is_(False))
+            )
         )
+        if office == store.office_code:  # the editor shows them: saves are checked
+            store.saw(Activity.__tablename__, ((a.id, a.revision) for a in rows))
         out = [_activity_row(a, items.get(a.plan_item_id)) for a in rows]
     out.sort(key=lambda r: (r.held_on or dt.date.max, r.title, r.id))
     return out
@@ -1042,6 +1048,8 @@ def get_monitoring(
     )
     if row is not None and not row.deleted:
         view.id = row.id
+        if view.editable:  # the editor shows it: a save is checked
+            store.saw(Monitoring.__tablename__, [(row.id, row.revision)])
         for key in MONITORING_FIELDS:
             setattr(view, key, getattr(row, key))
         view.override_reason = view.override_reason or ""

@@ -33,7 +33,15 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
     ("domain", ("lev_desktop.domain",)),
     # errors turns storage errors (SQLite, the ownership guard) into Thai sentences
     ("db", ("db", "lev_desktop.options", "lev_desktop.errors")),
-    ("core", ("lev_desktop.services", "lev_desktop.deadlines", "lev_desktop.exchange")),
+    (
+        "core",
+        (
+            "lev_desktop.services",
+            "lev_desktop.deadlines",
+            "lev_desktop.exchange",
+            "lev_desktop.continuity",
+        ),
+    ),
     ("exports", ("exports",)),
     ("cli", ("lev_desktop.cli", "lev_desktop.i18n_tools")),
     ("ui", ("ui",)),

@@ -10,13 +10,15 @@ import pytest
 
 @pytest.fixture
 def screen(qtbot, demo_store, make_ctx):
-    from PySide6.QtGui import QFont, QFontDatabase
+    from PySide6.QtGui import QFont
 
-    from lev_desktop.paths import font_path
+    from ui.style import load_fonts
 
-    # the application loads Sarabun at start; a test of one screen does it itself
-    for style in ("Regular", "Bold"):
-        QFontDatabase.addApplicationFont(str(font_path(style)))
+    # The application loads Sarabun at start; a test of one screen does it itself, the same
+    # way (the faces patched with room for stacked marks). Registering the files as they are
+    # added a second, unpatched "Sarabun" that later tests measuring the application font
+    # could get instead.
+    load_fonts()
 
     from ui.screens.reports import ReportsScreen
 

@@ -80,6 +80,12 @@ def test_launcher_demo_flag_builds_demo_and_shows_window(app, qtbot, tmp_path):
     for dialog in window.findChildren(QDialog):
         dialog.close()
     window.close()
+    # Closing makes a backup first (on the worker); the window closes when it is done.
+    qtbot.waitUntil(lambda: not window.isVisible(), timeout=20000)
+    from lev_desktop.continuity.backups import list_backups
+
+    assert [b.kind for b in list_backups(launcher.store.path)] == ["auto"]
+    launcher.runner.wait()
     launcher.store.dispose()
 
 

@@ -39,6 +39,7 @@ from lev_desktop.i18n import _
 from lev_desktop.thai_format import format_datetime, format_number
 from ui.context import AppContext
 from ui.models.table import LEFT, RIGHT, Column, TableModel
+from ui.reinstall import RecoveryTab, ReinstallButton
 from ui.widgets.board import ConsolidationBoard
 from ui.widgets.fit import fit_header, fit_rows, fit_table
 from ui.widgets.status_palette import fg
@@ -485,6 +486,10 @@ class ImportTab(QWidget):
         self.keys_box.setVisible(False)
         layout.addWidget(self.keys_box)
         buttons = QHBoxLayout()
+        # A package refused because its office has a new key (a reinstall): the guided step.
+        self.reinstalled = ReinstallButton(ctx)
+        self.reinstalled.confirmed.connect(self.run_preview)
+        buttons.addWidget(self.reinstalled)
         buttons.addStretch(1)
         self.confirm = QPushButton(_("Confirm import"))
         self.confirm.setEnabled(False)
@@ -630,6 +635,7 @@ class ImportTab(QWidget):
             )
         )
         self.confirm.setEnabled(bool(importable))
+        self.reinstalled.check(plan)
 
     def commit(self) -> None:
         from lev_desktop.exchange.importer import commit
@@ -1034,6 +1040,7 @@ class ExchangeScreen(QWidget):
         self.history_tab = HistoryTab(ctx)
         self.keys_tab = KeysTab(ctx)
         self.conflicts_tab = ConflictsTab(ctx)
+        self.recovery_tab = RecoveryTab(ctx)
         # The export form and the board scroll on a short screen (1366×768 at 125 %) rather
         # than making the window taller than the screen.
         self.tabs.addTab(_scrolling(self.export_tab), _("Export"))
@@ -1043,6 +1050,7 @@ class ExchangeScreen(QWidget):
         self.tabs.addTab(self.history_tab, _("History"))
         self.tabs.addTab(self.keys_tab, _("Trusted keys"))
         self.tabs.addTab(self.conflicts_tab, _("Conflicts"))
+        self.tabs.addTab(self.recovery_tab, _("Reinstalled offices"))
         layout.addWidget(self.tabs, 1)
         ctx.data_changed.connect(self._changed)
         self.refresh()
@@ -1064,6 +1072,8 @@ class ExchangeScreen(QWidget):
         self.history_tab.load(data)
         self.keys_tab.load(data)
         self.conflicts_tab.load(data)
+        self.recovery_tab.load(data)
+        self.tabs.setTabVisible(self.tabs.indexOf(self.recovery_tab), bool(data.get("laos")))
         count = len(data["conflicts"])
         index = self.tab_of(self.conflicts_tab)
         self.tabs.setTabText(

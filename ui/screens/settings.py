@@ -26,6 +26,7 @@ from lev_desktop import APP_NAME, __version__, i18n, options
 from lev_desktop.domain.offices import LaoType, Level
 from lev_desktop.i18n import _
 from ui.context import AppContext
+from ui.settings.backups import BackupsTab
 from ui.settings.laos import LaoTab
 from ui.settings.letters import LettersTab
 from ui.settings.programmes import ProgrammesTab
@@ -299,7 +300,16 @@ class AboutTab(QWidget):
 
 
 class SettingsScreen(QWidget):
-    TAB_KEYS = ("general", "printing", "calendar", "laos", "programmes", "letters", "about")
+    TAB_KEYS = (
+        "general",
+        "printing",
+        "calendar",
+        "laos",
+        "programmes",
+        "letters",
+        "backups",
+        "about",
+    )
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None):
         super().__init__(parent)
@@ -317,6 +327,7 @@ class SettingsScreen(QWidget):
         self.laos = LaoTab(ctx)
         self.programmes = ProgrammesTab(ctx)
         self.letters = LettersTab(ctx)
+        self.backups = BackupsTab(ctx)
         self.about = AboutTab()
         self.pages = {
             "general": self.general,
@@ -325,6 +336,7 @@ class SettingsScreen(QWidget):
             "laos": self.laos,
             "programmes": self.programmes,
             "letters": self.letters,
+            "backups": self.backups,
             "about": self.about,
         }
         labels = {
@@ -334,6 +346,7 @@ class SettingsScreen(QWidget):
             "laos": _("LAOs in the area"),
             "programmes": _("Programmes"),
             "letters": _("Incoming letters"),
+            "backups": _("Backups"),
             "about": _("About"),
         }
         for key in self.TAB_KEYS:
