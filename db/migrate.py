@@ -93,7 +93,21 @@ def upgrade(store: Store, target: str = "head") -> None:
         log.info("backed up %s to %s before migrating %s → %s", store.path, backup, current, wanted)
     from alembic import command
 
-    with store.engine.begin() as connection:
-        config = alembic_config(store)
-        config.attributes["connection"] = connection
-        command.upgrade(config, target)
+    with store.engine.connect() as connection:
+        if store.is_sqlite:
+            # A migration that rebuilds a table (SQLite cannot drop a constraint in place) drops
+            # the old table that other tables refer to: foreign keys are checked once, at the
+            # end, instead (SQLite's own procedure; the pragma only works outside a transaction).
+            connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+            connection.commit()
+        with connection.begin():
+            config = alembic_config(store)
+            config.attributes["connection"] = connection
+            command.upgrade(config, target)
+            if store.is_sqlite:
+                broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+                if broken:
+                    raise RuntimeError(f"the migration left broken references: {broken[:5]}")
+        if store.is_sqlite:
+            connection.exec_driver_sql("PRAGMA foreign_keys=ON")
+            connection.commit()

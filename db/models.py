@@ -23,12 +23,13 @@ from sqlalchemy import (
     Date,
     DateTime,
     ForeignKey,
+    Index,
     Integer,
     MetaData,
     Numeric,
     String,
     Text,
-    UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column, relationship
 
@@ -150,7 +151,19 @@ class Plan(Synced, Base):
     """F1 action plan header: one per office, programme and fiscal year."""
 
     __tablename__ = "plans"
-    __table_args__ = (UniqueConstraint("owner_office", "programme_id", "fiscal_year"),)
+    # unique among live records: a tombstone keeps its key (a record entered again after a
+    # reinstall replaces the earlier one; db/migrations 0007)
+    __table_args__ = (
+        Index(
+            "ux_plans_live_natural_key",
+            "owner_office",
+            "programme_id",
+            "fiscal_year",
+            unique=True,
+            sqlite_where=text("deleted = 0"),
+            postgresql_where=text("deleted = false"),
+        ),
+    )
     programme_id: Mapped[str] = mapped_column(ForeignKey("programmes.id"), index=True)
     fiscal_year: Mapped[int] = mapped_column(Integer)  # BE
     status: Mapped[str] = mapped_column(String(16), default=FormStatus.DRAFT)
@@ -199,7 +212,19 @@ class Monitoring(Synced, Base):
     """F3 milestones of the LEV programme for one LAO and fiscal year."""
 
     __tablename__ = "monitoring"
-    __table_args__ = (UniqueConstraint("owner_office", "programme_id", "fiscal_year"),)
+    # unique among live records: a tombstone keeps its key (a record entered again after a
+    # reinstall replaces the earlier one; db/migrations 0007)
+    __table_args__ = (
+        Index(
+            "ux_monitoring_live_natural_key",
+            "owner_office",
+            "programme_id",
+            "fiscal_year",
+            unique=True,
+            sqlite_where=text("deleted = 0"),
+            postgresql_where=text("deleted = false"),
+        ),
+    )
     programme_id: Mapped[str] = mapped_column(ForeignKey("programmes.id"), index=True)
     fiscal_year: Mapped[int] = mapped_column(Integer)
     committee_selected_on: Mapped[dt.date | None] = mapped_column(Date)
@@ -221,8 +246,20 @@ class KpiValue(Synced, Base):
     """
 
     __tablename__ = "kpi_values"
+    # unique among live records: a tombstone keeps its key (a record entered again after a
+    # reinstall replaces the earlier one; db/migrations 0007)
     __table_args__ = (
-        UniqueConstraint("owner_office", "programme_id", "indicator_code", "period", "row_key"),
+        Index(
+            "ux_kpi_values_live_natural_key",
+            "owner_office",
+            "programme_id",
+            "indicator_code",
+            "period",
+            "row_key",
+            unique=True,
+            sqlite_where=text("deleted = 0"),
+            postgresql_where=text("deleted = false"),
+        ),
     )
     programme_id: Mapped[str] = mapped_column(ForeignKey("programmes.id"), index=True)
     indicator_code: Mapped[str] = mapped_column(String(40))
@@ -237,7 +274,20 @@ class FormSubmission(Synced, Base):
     """The state of one form of an office for one period: draft / complete / sent / returned."""
 
     __tablename__ = "form_submissions"
-    __table_args__ = (UniqueConstraint("owner_office", "programme_id", "form_code", "period"),)
+    # unique among live records: a tombstone keeps its key (a record entered again after a
+    # reinstall replaces the earlier one; db/migrations 0007)
+    __table_args__ = (
+        Index(
+            "ux_form_submissions_live_natural_key",
+            "owner_office",
+            "programme_id",
+            "form_code",
+            "period",
+            unique=True,
+            sqlite_where=text("deleted = 0"),
+            postgresql_where=text("deleted = false"),
+        ),
+    )
     programme_id: Mapped[str] = mapped_column(ForeignKey("programmes.id"), index=True)
     form_code: Mapped[str] = mapped_column(String(32))
     period: Mapped[str] = mapped_column(String(16))

@@ -30,11 +30,33 @@ from sqlalchemy import create_engine, event, inspect, select
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
+from sqlalchemy.pool import StaticPool
 
-from db.models import AuditEntry, Base, Setting, Synced, utcnow
+from db import migrate
+from db.models import AuditEntry, Base, Setting, Synced, new_uuid, utcnow
+from lev_desktop.drives import is_network_path
+from lev_desktop.i18n import _
 from lev_desktop.paths import data_dir, default_db_path
 
 BUILTIN_OWNER = "builtin"
+# How long opening a database on a network drive waits for another computer to let go of it.
+NETWORK_SWITCH_WAIT_MS = 2000
+
+
+class NetworkDatabaseError(Exception):
+    """A SQLite file on a network drive that cannot be opened safely; the message is Thai."""
+
+    def __init__(self, path: Path, message: str):
+        super().__init__(message)
+        self.path = path
+        self.message = message
+
+    def __str__(self) -> str:
+        return self.message
+
+    @property
+    def user_message(self) -> str:  # what errors.describe_error shows
+        return self.message
 
 
 class DatabaseDamaged(Exception):
@@ -135,6 +157,10 @@ class Store:
         if self.is_sqlite and parsed.database and parsed.database != ":memory:":
             self.path = Path(parsed.database)
             self.path.parent.mkdir(parents=True, exist_ok=True)
+        # A district may keep its database on a shared drive. SQLite's WAL mode needs shared
+        # memory that only one computer sees, so there the rollback journal is used (one
+        # computer at a time, which the program's lock beside the file ensures).
+        self.on_network = self.path is not None and is_network_path(self.path)
         if check and self.path is not None and self.path.exists() and self.path.stat().st_size:
             problems = check_sqlite_file(self.path)
             if problems:
@@ -157,8 +183,6 @@ class Store:
         if not self.is_sqlite:
             return create_engine(self.url, pool_pre_ping=True)
         if self.path is None:  # in-memory: one shared connection for every thread
-            from sqlalchemy.pool import StaticPool
-
             engine = create_engine(
                 self.url, poolclass=StaticPool, connect_args={"check_same_thread": False}
             )
@@ -168,7 +192,21 @@ class Store:
         @event.listens_for(engine, "connect")
         def _pragmas(dbapi_connection: Any, _record: Any) -> None:
             cursor = dbapi_connection.cursor()
-            if self.path is not None:
+            if self.on_network:
+                # Leaving WAL needs the file to itself: a WAL database another computer has
+                # open answers "wal" (or "locked" after the short wait) and is refused.
+                cursor.execute(f"PRAGMA busy_timeout={NETWORK_SWITCH_WAIT_MS}")
+                try:
+                    mode = cursor.execute("PRAGMA journal_mode=DELETE").fetchone()[0]
+                except sqlite3.OperationalError as exc:
+                    if "locked" not in str(exc).lower() and "busy" not in str(exc).lower():
+                        raise
+                    mode = "locked"
+                if str(mode).lower() != "delete":
+                    cursor.close()
+                    raise self._network_refusal()
+                cursor.execute("PRAGMA synchronous=FULL")
+            elif self.path is not None:
                 cursor.execute("PRAGMA journal_mode=WAL")
                 cursor.execute("PRAGMA synchronous=NORMAL")
             cursor.execute("PRAGMA foreign_keys=ON")
@@ -176,6 +214,19 @@ class Store:
             cursor.close()
 
         return engine
+
+    def _network_refusal(self) -> NetworkDatabaseError:
+        assert self.path is not None
+        return NetworkDatabaseError(
+            self.path,
+            _(
+                "The database {path} is on a network drive and is still open in a way that "
+                "cannot be shared over a network (another computer may have it open). Close LEV "
+                "Desktop on the other computers and try again. If several computers must work "
+                "on the same data at the same time, use a PostgreSQL server instead of a shared "
+                "file (see the README, “shared server”)."
+            ).format(path=self.path),
+        )
 
     def dispose(self) -> None:
         self.engine.dispose()
@@ -188,8 +239,6 @@ class Store:
 
     # ---- schema -----------------------------------------------------------------------
     def upgrade(self) -> None:
-        from db import migrate
-
         migrate.upgrade(self)
 
     # ---- sessions ---------------------------------------------------------------------
@@ -467,8 +516,6 @@ def _stamp_and_audit(session: Session, _context: Any, _instances: Any) -> None:
             )
             continue
         if obj.id is None:
-            from db.models import new_uuid
-
             obj.id = new_uuid()
         if not obj.owner_office:
             obj.owner_office = office
@@ -545,6 +592,7 @@ __all__ = [
     "Base",
     "DatabaseDamaged",
     "ForeignRecordError",
+    "NetworkDatabaseError",
     "StaleRecordError",
     "Store",
     "check_sqlite_file",

@@ -4,15 +4,21 @@ server database), taken by the window (``ui.app``) and by the command-line comma
 
 The lock is an operating-system lock on an open file (``flock`` on Linux and macOS, a locked
 byte range on Windows): it ends with the process that holds it, so a crash or kill -9 never
-leaves a stale lock behind. The file itself only says who holds it, for the message.
+leaves a stale lock behind. The file itself only says who holds it, for the message: the
+process, the program, the computer and since when (a database on a shared drive is opened from
+several computers; after one of them crashes, the share releases its lock when its session
+ends).
 """
 
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import hashlib
 import os
+import socket
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Self
 
@@ -33,6 +39,14 @@ def lock_path(url: str) -> Path:
     folder = data_dir() / "locks"
     folder.mkdir(parents=True, exist_ok=True)
     return folder / f"{digest}.lock"
+
+
+@dataclass(frozen=True)
+class Holder:
+    pid: int
+    owner: str
+    host: str  # the computer's name ("" in a file from before it was written)
+    since: dt.datetime | None  # local time the lock was taken
 
 
 class DatabaseLock:
@@ -76,7 +90,8 @@ class DatabaseLock:
             return False
         handle.seek(0)
         handle.truncate()
-        handle.write(f"{os.getpid()}\n{self.owner}\n".encode())
+        since = dt.datetime.now().isoformat(timespec="seconds")
+        handle.write(f"{os.getpid()}\n{self.owner}\n{socket.gethostname()}\n{since}\n".encode())
         handle.flush()
         self._handle = handle
         return True
@@ -98,6 +113,44 @@ class DatabaseLock:
         except OSError:
             return ""
         return " ".join(lines[:2]).strip()
+
+    def holder_info(self) -> Holder | None:
+        """Who holds the lock, as the file says: None when nobody does (the file is gone,
+        or no process holds its lock any more)."""
+        try:
+            lines = self.path.read_text(encoding="utf-8", errors="replace").splitlines()
+        except OSError:
+            return None
+        if not lines or not lines[0].strip().isdigit() or self._free():
+            return None
+        since = None
+        if len(lines) > 3:
+            with contextlib.suppress(ValueError):
+                since = dt.datetime.fromisoformat(lines[3].strip())
+        return Holder(
+            pid=int(lines[0]),
+            owner=lines[1].strip() if len(lines) > 1 else "",
+            host=lines[2].strip() if len(lines) > 2 else "",
+            since=since,
+        )
+
+    def _free(self) -> bool:
+        """Is the file unlocked (its holder gone)? Checked without taking it for long."""
+        if self._handle is not None:
+            return False
+        try:
+            handle = self.path.open("rb")
+        except OSError:
+            return True
+        try:
+            _os_lock(handle)
+        except OSError:
+            return False
+        else:
+            _os_unlock(handle)
+            return True
+        finally:
+            handle.close()
 
     def __enter__(self) -> Self:
         return self

@@ -11,7 +11,9 @@ import sqlite3
 from sqlalchemy import exc as sa_exc
 
 from db.store import DatabaseDamaged, ForeignRecordError, StaleRecordError
+from lev_desktop.files import explain
 from lev_desktop.i18n import N_, _
+from lev_desktop.thai_format import format_datetime
 
 
 def damaged_message() -> str:
@@ -48,8 +50,6 @@ FIELD_LABELS = {
 
 def stale_message(error: StaleRecordError) -> str:
     """Another workstation's save came first: say who, when and what they changed."""
-    from lev_desktop.thai_format import format_datetime
-
     text = _(
         "Another workstation saved this record after you opened it, so your change was not "
         "saved. The screen now shows the saved version; make your change again if it is still "
@@ -84,6 +84,14 @@ def describe_error(error: BaseException) -> str | None:
         return stale_message(error)
     if isinstance(error, sa_exc.DBAPIError):
         error = error.orig or error
+    # An error that carries its own Thai sentence (files.FileWriteError, the store's
+    # NetworkDatabaseError, the key protection's ProtectionError …).
+    own = getattr(error, "user_message", None)
+    if isinstance(own, str) and own:
+        return own
+    if isinstance(error, OSError) and getattr(error, "winerror", None) in (32, 33, 1224):
+        # Windows: another program holds the file (Excel, a PDF reader, an antivirus).
+        return explain(error, error.filename or "", stage="place").message
     if isinstance(error, OSError):
         if error.errno == errno.ENOSPC:
             return _("The disk is full. Free some space and try again; nothing was changed.")

@@ -10,8 +10,10 @@ is kept by the store itself (``Store.office_code``, ``Store.officer``).
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from lev_desktop.paths import output_dir
 from lev_desktop.thai_format import fiscal_year as fiscal_year_of
 
 if TYPE_CHECKING:
@@ -32,6 +34,9 @@ OPTIONS: dict[str, tuple[type, Any]] = {
     "reminder.days": (int, 7),  # days before a deadline counted as "due soon"
     "ui.thai_digits": (bool, False),  # Thai digits (๐–๙) on screen; documents: print.thai_digits
     "reminder.enabled": (bool, True),  # the start-up reminder of what is overdue or due soon
+    # Visible folders (empty: the default under Documents\LEV Desktop, see paths.output_dir)
+    "folders.reports": (str, ""),  # where reports are saved first
+    "folders.packages": (str, ""),  # where exported packages are written
     "backup.second_folder": (str, ""),  # a second backup folder (USB stick, shared drive)
     # The office's private key encrypted with the password it was exported with
     # (lev_desktop.continuity.keysafe): every backup carries it, only encrypted.
@@ -76,3 +81,8 @@ def save(store: Store, values: dict[str, Any]) -> None:
         if key not in OPTIONS:
             raise KeyError(key)
     store.set_settings({key: coerce(key, value) for key, value in values.items()})
+
+
+def folder(store: Store, kind: str) -> Path:
+    """The folder for ``kind`` ("reports", "packages") as set in Settings, or its default."""
+    return output_dir(kind, get(store, f"folders.{kind}"))

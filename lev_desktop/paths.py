@@ -1,4 +1,5 @@
-"""Where LEV Desktop keeps its files: resources shipped with the app, user data, logs."""
+"""Where LEV Desktop keeps its files: resources shipped with the app, user data, logs, and the
+visible folder under Documents for the files a person carries (reports, packages)."""
 
 from __future__ import annotations
 
@@ -60,6 +61,38 @@ def cache_dir() -> Path:
     )
     path.mkdir(parents=True, exist_ok=True)
     return path
+
+
+# The visible folder: what an officer attaches to an e-mail or copies to a USB drive must be
+# where Explorer shows it. %LOCALAPPDATA% (data_dir) is hidden by Explorer's default view.
+DOCUMENTS_FOLDER = "LEV Desktop"
+# Sub-folders of it, by what goes there (Thai: the officer reads these names in Explorer).
+OUTPUT_FOLDERS = {
+    "reports": "รายงาน",
+    "packages": "แพ็กเกจส่งออก",
+    "inbox": "แพ็กเกจที่ได้รับ",
+}
+
+
+def documents_dir() -> Path:
+    """``Documents\\LEV Desktop`` (platformdirs follows a Documents folder redirected to
+    OneDrive or a server); LEV_DOCUMENTS_DIR overrides it, and under LEV_DATA_DIR (tests,
+    portable installs) it is ``<data>/Documents/LEV Desktop``. Not created here."""
+    override = os.environ.get("LEV_DOCUMENTS_DIR")
+    if override:
+        return Path(override)
+    data_override = os.environ.get("LEV_DATA_DIR")
+    if data_override:
+        return Path(data_override) / "Documents" / DOCUMENTS_FOLDER
+    return Path(platformdirs.user_documents_dir()) / DOCUMENTS_FOLDER
+
+
+def output_dir(kind: str, configured: str | os.PathLike[str] | None = None) -> Path:
+    """Where files of ``kind`` ("reports", "packages", "inbox") go: the folder chosen in
+    Settings (``folders.<kind>``) or the default under ``documents_dir()``. Not created here."""
+    if configured:
+        return Path(configured).expanduser()
+    return documents_dir() / OUTPUT_FOLDERS[kind]
 
 
 def write_atomically(target: Path, write: Callable[[BinaryIO], object]) -> Path:

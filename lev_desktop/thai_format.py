@@ -12,7 +12,7 @@ import datetime as dt
 import re
 from decimal import ROUND_HALF_UP, Decimal
 
-from lev_desktop.i18n import current_language
+from lev_desktop.i18n import _, current_language
 
 BE_OFFSET = 543
 
@@ -298,7 +298,7 @@ def fiscal_months(fy_be: int) -> list[tuple[int, int]]:
     start, _end = fiscal_year_range(fy_be)
     months = []
     year, month = start.year, start.month
-    for _ in range(12):
+    for _month in range(12):
         months.append((year, month))
         month += 1
         if month == 13:
@@ -314,8 +314,6 @@ ONCE_PERIOD = "ONCE"
 def format_period(period: str, *, digits: str = "arabic") -> str:
     """How a form's period reads: "FY2568" → "ปีงบประมาณ พ.ศ. 2568", "2025-07" → "กรกฎาคม 2568",
     a reporting round "2025-09-15" → "15 ก.ย. 2568", "ONCE" → "รายงานครั้งเดียว"."""
-    from lev_desktop.i18n import _
-
     if period == ONCE_PERIOD:
         return _("One-off report")
     if period.startswith("FY") and period[2:].isdigit():

@@ -10,21 +10,28 @@ says so, then either the first-start wizard or the first screen.
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import logging
 import logging.handlers
+import os
+import socket
 import sys
 import time
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtGui import QIcon
+from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from lev_desktop import APP_NAME, __version__, i18n, options
 from lev_desktop.dblock import DatabaseLock
 from lev_desktop.i18n import _
-from lev_desktop.paths import data_dir, log_dir
+from lev_desktop.paths import data_dir, log_dir, resources_dir
+from lev_desktop.thai_format import format_datetime
+from ui import thai_wrap
 from ui.main_window import MainWindow
 
 if TYPE_CHECKING:
@@ -38,6 +45,7 @@ log = logging.getLogger("lev_desktop.app")
 
 _T0 = time.perf_counter()
 DEMO_DB_NAME = "demo.db"
+OPENABLE = (".levpkg", ".xlsx")  # files the program opens on the import tab
 
 
 # ---- command line -------------------------------------------------------------------------
@@ -57,8 +65,20 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         action="store_true",
         help=_("print the time to the first paint of the main window and quit"),
     )
+    parser.add_argument(
+        "--self-check",
+        nargs="?",
+        const="-",
+        metavar="FILE",
+        help=_("check fonts and Thai line breaking, print the result and quit (installer tests)"),
+    )
+    parser.add_argument(
+        "files", nargs="*", help=_("package files or Excel forms to import (.levpkg, .xlsx)")
+    )
     # Qt's own options (-platform, -style …) pass through untouched.
     args, _rest = parser.parse_known_args(argv)
+    # what Explorer passes for a double-clicked package; a Qt option's value is not a file
+    args.files = [f for f in args.files if Path(f).suffix.lower() in OPENABLE]
     return args
 
 
@@ -73,18 +93,38 @@ def database_for(args: argparse.Namespace) -> str:
 # ---- logging --------------------------------------------------------------------------------
 
 
+LOG_KEEP = 20  # log files kept in the log folder (one per start of the program)
+
+
 def setup_logging() -> Path:
-    path = log_dir() / "lev-desktop.log"
+    """One log file per process (``lev-desktop-<date>-<time>-<pid>.log``): two windows (or a
+    window and a second start refused by the lock) never share a file, which on Windows
+    breaks the rotation of the other's log. The oldest files beyond ``LOG_KEEP`` are removed."""
+    folder = log_dir()
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    path = folder / f"lev-desktop-{stamp}-{os.getpid()}.log"
     root = logging.getLogger()
     if not any(getattr(h, "_lev", False) for h in root.handlers):
+        _prune_logs(folder)
         handler = logging.handlers.RotatingFileHandler(
-            path, maxBytes=1_000_000, backupCount=5, encoding="utf-8"
+            path, maxBytes=2_000_000, backupCount=1, encoding="utf-8"
         )
         handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
         handler._lev = True  # type: ignore[attr-defined]
         root.addHandler(handler)
         root.setLevel(logging.INFO)
+    else:
+        path = Path(next(h for h in root.handlers if getattr(h, "_lev", False)).baseFilename)  # type: ignore[attr-defined]
     return path
+
+
+def _prune_logs(folder: Path, keep: int = LOG_KEEP) -> None:
+    logs = sorted(folder.glob("lev-desktop*.log*"), key=lambda p: p.stat().st_mtime)
+    for old in logs[: max(0, len(logs) - keep)]:
+        try:
+            old.unlink()
+        except OSError:  # still open in a running instance: it goes next time
+            continue
 
 
 # ---- one window per database --------------------------------------------------------------
@@ -113,6 +153,118 @@ def acquire_lock(url: str) -> DatabaseLock | _SharedDatabase | None:
     return lock if lock.acquire() else None
 
 
+@dataclass(frozen=True)
+class LockHolder:
+    """Who holds a database's lock: the computer, its process and since when."""
+
+    host: str
+    pid: int
+    since: dt.datetime | None  # local time the lock was taken (the lock file's time)
+    this_computer: bool
+
+    def describe(self) -> str:
+        since = format_datetime(self.since) if self.since else _("an unknown time")
+        if self.this_computer:
+            return _(
+                "LEV Desktop is already open with this database on this computer (since "
+                "{since}). Please switch to the window that is open (look in the task bar); "
+                "only one window may use a database at a time."
+            ).format(since=since)
+        return _(
+            "This database is in use on the computer {host} since {since}. Only one computer "
+            "at a time may use it. Close LEV Desktop on {host}, then try again."
+        ).format(host=self.host, since=since)
+
+
+def lock_holder(url: str) -> LockHolder | None:
+    """Who holds the lock of ``url`` now, as its lock file says; None when nobody does."""
+    info = DatabaseLock.for_url(url).holder_info()
+    if info is None:
+        return None
+    return LockHolder(
+        host=info.host or "?",
+        pid=info.pid,
+        since=info.since,
+        this_computer=not info.host or info.host.lower() == socket.gethostname().lower(),
+    )
+
+
+def take_over_lock(url: str) -> DatabaseLock | _SharedDatabase | None:
+    """After a crash on another computer: takes the lock once that computer's hold is gone.
+    Safe by construction: the lock is the operating system's lock on the file, which a live
+    program keeps (and a share releases when the crashed computer's session ends); nothing is
+    ever forced. None while the other computer still holds it."""
+    lock = acquire_lock(url)
+    if lock is not None:
+        log.warning("database %s taken over from a computer that stopped", url)
+    return lock
+
+
+def deliver_to_inbox(files: Sequence[str]) -> str:
+    """Packages opened while another window has the database: copied into the inbox folder,
+    where that window's "From the inbox folder" finds them. Returns what to tell the user."""
+    from lev_desktop import files as file_io
+    from lev_desktop.services.inbox import inbox_dir
+
+    folder = inbox_dir()
+    copied = []
+    for name in files:
+        source = Path(name)
+        if source.parent.resolve() == folder.resolve():
+            copied.append(source.name)
+            continue
+        try:
+            copied.append(file_io.copy_file(source, file_io.unique_path(folder, source.name)).name)
+        except OSError:
+            log.warning("could not copy %s to the inbox", source, exc_info=True)
+    if not copied:
+        return ""
+    return _(
+        "The file {names} was put in the folder {folder}. In the window that is open, choose "
+        "Data exchange › Import › From the inbox folder."
+    ).format(names=", ".join(copied), folder=folder)
+
+
+def ask_about_lock(
+    url: str, holder: LockHolder | None, parent: QWidget | None = None, *, note: str = ""
+):
+    """The Thai message about who holds the database; for another computer, the offer to take
+    over after a crash. Returns the lock when it was taken over, else None."""
+    text = holder.describe() if holder is not None else LockHolder("?", 0, None, True).describe()
+    if note:
+        text += "\n\n" + note
+    box = QMessageBox(QMessageBox.Icon.Information, APP_NAME, text, parent=parent)
+    take = None
+    if holder is not None and not holder.this_computer:
+        box.setInformativeText(
+            _(
+                "If {host} was switched off or the program there stopped without closing (a "
+                "crash, a power cut), you may take the database over."
+            ).format(host=holder.host)
+        )
+        take = box.addButton(_("Take over"), QMessageBox.ButtonRole.ActionRole)
+    close = box.addButton(QMessageBox.StandardButton.Close)
+    close.setText(_("Close"))
+    box.setDefaultButton(close)
+    box.exec()
+    if take is None or box.clickedButton() is not take:
+        return None
+    # No "are you sure": the lock is the operating system's, so a computer that still runs
+    # the program keeps it; taking over only succeeds once that computer has let go.
+    lock = take_over_lock(url)
+    if lock is None:
+        QMessageBox.warning(
+            parent,
+            APP_NAME,
+            _(
+                "{host} still holds the database open, so it was not taken over. Close LEV "
+                "Desktop there; after a crash of {host}, wait a few minutes (the network "
+                "releases its files) and try again."
+            ).format(host=holder.host if holder else "?"),
+        )
+    return lock
+
+
 # ---- the start-up sequence ------------------------------------------------------------------
 
 
@@ -130,6 +282,7 @@ class Launcher(QObject):
         language: str | None = None,
         measure: bool = False,
         window: MainWindow | None = None,
+        files: Sequence[str] = (),
         parent: QObject | None = None,
     ):
         super().__init__(parent)
@@ -144,6 +297,7 @@ class Launcher(QObject):
         self.ctx: AppContext | None = None
         self.window: MainWindow | None = window
         self.wizard: SetupWizard | None = None
+        self.files = [str(Path(f).resolve()) for f in files]
         self.scheduler: BackupScheduler | None = None
         self.restored: RestoreResult | None = None  # reported once the restored database is open
         wire_runner(self.runner)
@@ -254,6 +408,7 @@ class Launcher(QObject):
 
         if self.window is not None:
             self.window.hide()
+        thai_wrap.start_loading()
         self.wizard = SetupWizard(self._context())
         self.wizard.finished.connect(self._wizard_done)
         self.wizard.show()
@@ -271,6 +426,8 @@ class Launcher(QObject):
             self.window = MainWindow()
             self._watch_paints(self.window)
         self.window.attach(self._context())
+        # Thai line breaks for the screens, loaded once the first screen is on the screen
+        self.window.screen_ready.connect(thai_wrap.start_loading)
         if not self.measure:
             # A backup when the window closes and once a day while it is open.
             from ui.continuity import BackupScheduler
@@ -280,6 +437,8 @@ class Launcher(QObject):
         self.window.show()
         if self.restored is not None:
             QTimer.singleShot(0, self._report_restore)
+        elif self.files:  # a package double-clicked in Explorer: straight to the import preview
+            self._context().navigate.emit("exchange", list(self.files))
         elif not self.measure:
             # What is overdue or due soon: badges in the navigation pane and a short dialog,
             # once the first screen is on the screen.
@@ -461,6 +620,9 @@ def make_application(argv: Sequence[str] | None = None) -> QApplication:
     existing = QApplication.instance()
     app = existing if isinstance(existing, QApplication) else QApplication(list(argv or sys.argv))
     app.setApplicationName(APP_NAME)
+    icon = resources_dir() / "icons" / "lev-desktop.png"
+    if icon.exists():
+        app.setWindowIcon(QIcon(str(icon)))
     app.setApplicationVersion(__version__)
     app.setOrganizationName("LEV")
     style.apply(app)
@@ -468,6 +630,48 @@ def make_application(argv: Sequence[str] | None = None) -> QApplication:
 
     qt_translations.install(app)
     return app
+
+
+SELF_CHECK_TEXT = "การขับเคลื่อนคณะกรรมการเครือข่ายอาสาสมัครท้องถิ่นรักษ์โลก"
+
+
+def self_check(app: QApplication, output: str = "-") -> int:
+    """What an installed copy needs to show Thai right, as one JSON line: the Sarabun fonts,
+    the style, the segmenter, and the line-break opportunities Qt finds in a Thai run as it is
+    and as the screens show it (libthai present or not). Printed, or written to ``output``
+    (the windowed Windows program has no console). Exit 0 when Thai will wrap."""
+    import json
+
+    from PySide6.QtCore import QTextBoundaryFinder
+
+    from ui import style
+
+    def breaks(text: str) -> int:
+        finder = QTextBoundaryFinder(QTextBoundaryFinder.BoundaryType.Line, text)
+        count = 0
+        while finder.toNextBoundary() not in (-1, len(text)):
+            count += 1
+        return count
+
+    thai_wrap.load()
+    shown = thai_wrap.display_text(SELF_CHECK_TEXT)
+    fonts = style.load_fonts()
+    result = {
+        "version": __version__,
+        "fonts": fonts,
+        "style": style.base_style_name(),
+        "qt_breaks": breaks(SELF_CHECK_TEXT),  # > 0 only with libthai
+        "shown_breaks": breaks(shown),
+        "words": len(shown.split(thai_wrap.ZWSP)),
+    }
+    line = json.dumps(result, ensure_ascii=False)
+    if output == "-":
+        print(line, flush=True)
+    else:
+        Path(output).write_text(line + "\n", encoding="utf-8")
+    words = len(shown.split(thai_wrap.ZWSP))
+    ok = "Sarabun" in fonts and breaks(shown) >= words - 1 >= 5
+    return 0 if ok else 3
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -478,15 +682,26 @@ def main(argv: Sequence[str] | None = None) -> int:
     install_excepthook()
     i18n.install(args.lang)
     app = make_application(sys.argv[:1] + list(sys.argv[1:] if argv is None else argv))
+    thai_wrap.defer()  # until the first screen is painted (Launcher._show_main)
     from PySide6.QtCore import qInstallMessageHandler
 
     qInstallMessageHandler(_qt_message_to_log)
     log.info("LEV Desktop %s starting", __version__)
+    if args.self_check:
+        try:
+            return self_check(app, args.self_check)
+        finally:
+            thai_wrap.wait_for_loader()
     # The window is on screen at once; the database layer is imported and opened after.
     window = MainWindow()
     state: dict = {"lock": None, "started": False}
     launcher = Launcher(
-        "", demo=args.demo, language=args.lang, measure=args.measure_startup, window=window
+        "",
+        demo=args.demo,
+        language=args.lang,
+        measure=args.measure_startup,
+        window=window,
+        files=args.files,
     )
 
     def fail(message: str) -> None:
@@ -501,17 +716,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         lock = acquire_lock(url)
         if lock is None:
             window.hide()
-            QMessageBox.information(
-                None,
-                APP_NAME,
-                _(
-                    "LEV Desktop is already open with this database. Please switch to the window "
-                    "that is open (look in the task bar); only one window may use a database at a "
-                    "time."
-                ),
-            )
-            QApplication.exit(1)
-            return
+            note = deliver_to_inbox(args.files) if args.files else ""
+            lock = ask_about_lock(url, lock_holder(url), note=note)
+            if lock is None:
+                QApplication.exit(1)
+                return
+            window.show()
         state["lock"] = lock
         launcher.url = url
         launcher.failed.connect(fail, Qt.ConnectionType.QueuedConnection)
@@ -530,6 +740,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 launcher.store.dispose()
         if state["lock"] is not None:
             state["lock"].release()
+        thai_wrap.wait_for_loader()
     log.info("LEV Desktop closed (%s)", code)
     return code
 

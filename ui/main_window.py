@@ -286,6 +286,20 @@ class MainWindow(QMainWindow):
         described = ctx.store.describe()
         self.db_label.setText(_("Database: {name}").format(name=self._short_path(described)))
         self.db_label.setToolTip(described)
+        if getattr(ctx.store, "on_network", False):
+            self.db_label.setText(
+                _("Database on a network drive: {name}").format(
+                    name=self._short_path(described, 36)
+                )
+            )
+            self.db_label.setToolTip(
+                described
+                + "\n"
+                + _(
+                    "One computer at a time can use a database on a network drive. For "
+                    "several at once, use a PostgreSQL server."
+                )
+            )
         self.nav.setEnabled(True)
         self.load_office()
         self.show_screen(self.keys[0])

@@ -17,8 +17,8 @@ import logging
 import struct
 
 from PySide6.QtCore import QByteArray
-from PySide6.QtGui import QFont, QFontDatabase, QFontMetrics
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtGui import QFont, QFontDatabase, QFontMetrics, QGuiApplication
+from PySide6.QtWidgets import QApplication, QProxyStyle, QStyle, QWidget
 
 from lev_desktop.paths import resources_dir
 
@@ -35,6 +35,7 @@ STACKED_ASCENDER = 1250
 STACKED_DESCENDER = -350
 
 _loaded: list[str] = []
+_styled: list[QStyle] = []
 _base_size: list[float] = []
 
 
@@ -106,8 +107,22 @@ def app_font(base: QFont | None = None) -> QFont:
         size = base.pointSizeF() if base.pointSizeF() > 0 else 9.0
     font = QFont(FONT_FAMILY)
     font.setPointSizeF(size + SIZE_BONUS)
-    font.setHintingPreference(QFont.HintingPreference.PreferNoHinting)
+    font.setHintingPreference(hinting_for(_screen_ratio()))
     return font
+
+
+def hinting_for(device_pixel_ratio: float) -> QFont.HintingPreference:
+    """Full hinting on ordinary office screens (96 dpi at 100 % or 125 %: unhinted text is
+    blurred there, most of all Thai marks a few pixels high); none from 150 % up, where the
+    pixels are small enough and hinting would only distort the letter shapes."""
+    if device_pixel_ratio < 1.5:
+        return QFont.HintingPreference.PreferFullHinting
+    return QFont.HintingPreference.PreferNoHinting
+
+
+def _screen_ratio() -> float:
+    screen = QGuiApplication.primaryScreen()
+    return screen.devicePixelRatio() if screen is not None else 1.0
 
 
 def row_height(widget: QWidget | None = None) -> int:
@@ -130,7 +145,36 @@ QLabel#hint { color: #555555; }
 """
 
 
+# The widget style under the stylesheet: Fusion draws the same on Windows 10, 11 and Linux, so
+# what the tests and screenshots show is what an office sees; the native Windows 11 style is
+# not drawn with stylesheets the same way (paddings on its tab bars and headers are ignored).
+BASE_STYLE = "Fusion"
+
+
+def make_style() -> QStyle:
+    """Fusion with Thai break opportunities in cells and headers (``ui.thai_wrap``)."""
+    from ui.thai_wrap import ThaiWrapStyle
+
+    # by name: the proxy makes (and owns) its base style; a base made here would be owned by
+    # Python and the proxy both
+    return ThaiWrapStyle(BASE_STYLE)
+
+
+def base_style_name() -> str:
+    """The name of the widget style under ours ("fusion")."""
+    ours = _styled[0] if _styled else None
+    if isinstance(ours, QProxyStyle) and ours.baseStyle() is not None:
+        return ours.baseStyle().name()
+    return QApplication.style().name()
+
+
 def apply(app: QApplication) -> None:
+    from ui import thai_wrap
+
     load_fonts()
+    if not _styled:  # once per application: replacing a style re-polishes every widget
+        _styled.append(make_style())
+        app.setStyle(_styled[0])
     app.setFont(app_font())
     app.setStyleSheet(stylesheet())
+    thai_wrap.install(app)

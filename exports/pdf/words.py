@@ -29,12 +29,13 @@ from __future__ import annotations
 import logging
 import re
 import threading
+import unicodedata
 from collections.abc import Iterator
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from lev_desktop.paths import resources_dir
+from lev_desktop.paths import cache_dir, resources_dir, write_atomically
 
 log = logging.getLogger(__name__)
 
@@ -61,8 +62,6 @@ def word_list_paths() -> list[Path]:
 
 def word_list_path() -> Path:
     """One file with every word, for nlpo3 (which loads a single file)."""
-    from lev_desktop.paths import cache_dir, write_atomically
-
     sources = word_list_paths()
     target = cache_dir() / "words_combined.txt"
     newest = max(p.stat().st_mtime for p in sources)
@@ -600,8 +599,6 @@ _NON_STARTERS = {"\u0e33", "\u200d", "\u200c", "\ufe0f"}
 
 @lru_cache(maxsize=4096)
 def _category(c: str) -> str:
-    import unicodedata
-
     return unicodedata.category(c)
 
 

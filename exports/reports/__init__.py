@@ -1,8 +1,9 @@
 """Reports: the official Thai documents (PDF) and their Excel files, for every form.
 
 ``generate(store, kind, ...)`` loads the data of a report, lays it out as PDF or writes it
-as .xlsx, and writes the file atomically (a temporary file in the same folder, then
-``os.replace``), so a failed or cancelled report leaves no partial file. Qt-free: the GUI
+as .xlsx, and writes the file through ``lev_desktop.files`` (a temporary file in the same
+folder, then a rename retried while another program holds the file), so a failed or cancelled
+report leaves no partial file and a locked one a Thai message naming it. Qt-free: the GUI
 runs it through ``ctx.runner`` and the CLI calls it directly.
 """
 
@@ -10,7 +11,6 @@ from __future__ import annotations
 
 import os
 import re
-import tempfile
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -20,8 +20,10 @@ from typing import Any
 from exports.reports import wording as W
 from exports.reports.data import ReportDataError
 from exports.reports.options import ReportOptions
+from lev_desktop.files import write_file
 from lev_desktop.i18n import N_
 from lev_desktop.progress import Progress
+from lev_desktop.thai_format import MONTHS_ABBR, be_year
 
 KINDS = ("plan", "summary", "notice", "monitoring", "softpower", "kpi", "calendar")
 FORMATS = ("pdf", "xlsx")
@@ -98,8 +100,6 @@ def default_filename(
     "ปฏิทินกำหนดส่ง_อบต.หนองแสง_2568_กย2568.pdf"."""
     parts = [W.FILE_STEM[kind], office_short_name, str(fiscal_year)]
     if kind == "calendar" and month is not None:
-        from lev_desktop.thai_format import MONTHS_ABBR, be_year
-
         parts.append(f"{MONTHS_ABBR[month[1] - 1].replace('.', '')}{be_year(month[0])}")
     return sanitize_filename("_".join(parts) + "." + fmt)
 
@@ -107,19 +107,9 @@ def default_filename(
 def atomic_write(target: Path, write: Callable[[Path], None]) -> Path:
     """Calls ``write(tmp)`` for a temporary file beside ``target``, then renames it over
     ``target``; on any error (or Cancelled) the temporary file is removed and ``target`` is
-    left as it was."""
-    target = Path(target)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=".~lev-", suffix=target.suffix, dir=target.parent)
-    os.close(fd)
-    tmp = Path(tmp_name)
-    try:
-        write(tmp)
-        os.replace(tmp, target)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-    return target
+    left as it was. A file held open by another program (Excel, a PDF reader) gets a brief
+    retry and then a Thai message naming ``target`` (``lev_desktop.files``)."""
+    return write_file(target, write)
 
 
 def load(store: Any, request: ReportRequest, progress: Progress | None = None) -> Any:

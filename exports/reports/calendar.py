@@ -26,6 +26,7 @@ from exports.reports.layout import (
 )
 from exports.reports.options import ReportOptions
 from exports.reports.text import in_document_digits, para, style
+from lev_desktop import deadlines
 from lev_desktop.progress import Progress
 from lev_desktop.thai_format import MONTHS_FULL, be_year, fiscal_months, format_date
 
@@ -81,8 +82,6 @@ def load_month(
     fiscal_year: int,
     month: tuple[int, int] | None = None,
 ) -> CalendarData:
-    from lev_desktop import deadlines
-
     office = get_office(store, office_code)
     today = deadlines.today()
     month = month or default_month(fiscal_year, today)

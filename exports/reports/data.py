@@ -18,6 +18,7 @@ from db.models import Activity, KpiValue, Monitoring, Office, Plan, PlanItem, Pr
 from db.store import Store
 from lev_desktop import gazetteer
 from lev_desktop.domain.offices import LaoType, Level
+from lev_desktop.i18n import _
 from lev_desktop.progress import Progress
 from lev_desktop.services import offices as office_service
 from lev_desktop.services import programmes as programme_service
@@ -113,8 +114,6 @@ def get_office(store: Store, code: str | None) -> OfficeInfo:
     code = code or store.office_code
     office = office_service.get_office(store, code) if code else None
     if office is None:
-        from lev_desktop.i18n import _
-
         raise ReportDataError(_("Office {code} is not in this database").format(code=code or "-"))
     return office_info(office)
 
@@ -122,8 +121,6 @@ def get_office(store: Store, code: str | None) -> OfficeInfo:
 def programme_by_code(store: Store, code: str) -> Programme:
     programme = programme_service.get_programme(store, code)
     if programme is None:
-        from lev_desktop.i18n import _
-
         raise ReportDataError(_("Programme {code} is not in this database").format(code=code))
     return programme
 
@@ -214,8 +211,6 @@ def load_plan(
             )
         )
         if plan is None:
-            from lev_desktop.i18n import _
-
             raise ReportDataError(
                 _("{office} has no action plan for fiscal year {year}").format(
                     office=office.name, year=fiscal_year

@@ -39,6 +39,7 @@ from exports.reports.layout import (
 )
 from exports.reports.options import ReportOptions
 from exports.reports.text import in_document_digits, para, style
+from lev_desktop import deadlines
 from lev_desktop.progress import Progress
 from lev_desktop.thai_format import format_date, format_number
 
@@ -73,8 +74,6 @@ def count(value: int | Decimal | None, options: ReportOptions) -> str:
 
 def as_of_line(options: ReportOptions, today: dt.date | None = None) -> str:
     """ "ข้อมูล ณ วันที่ ๑๕ ตุลาคม ๒๕๖๘" (the day the report is made)."""
-    from lev_desktop import deadlines
-
     return "ข้อมูล ณ วันที่ " + date_long(today or deadlines.today(), options)
 
 
@@ -451,7 +450,6 @@ def softpower_pdf(
     data: SoftPowerData, options: ReportOptions, progress: Progress | None = None
 ) -> bytes:
     width = frame_width(True)
-    from lev_desktop import deadlines
 
     round_line = "รายงานรอบวันที่ " + date_long(softpower_round(deadlines.today()), options)
     story = _header(options, [W.SOFTPOWER_TITLE, scope_line(data.office), round_line])

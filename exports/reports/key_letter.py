@@ -12,6 +12,7 @@ from reportlab.lib.units import cm
 from reportlab.platypus import Flowable, KeepTogether, Spacer
 
 from db.store import Store
+from exports.reports import atomic_write
 from exports.reports.layout import (
     BODY_SIZE,
     build_pdf,
@@ -20,9 +21,11 @@ from exports.reports.layout import (
     signature_block,
 )
 from exports.reports.options import ReportOptions
-from exports.reports.text import para, style
+from exports.reports.text import para, para_as_written, style
+from lev_desktop import gazetteer
 from lev_desktop.exchange.keys import format_fingerprint
 from lev_desktop.exchange.reinstall import KeyChange
+from lev_desktop.services.offices import get_office
 from lev_desktop.thai_format import format_date
 
 
@@ -50,7 +53,7 @@ def paragraphs(letter: KeyLetter, options: ReportOptions) -> list[str]:
         f"ดังกล่าว{letter.confirmed_how} เมื่อวันที่ {confirmed} แล้ว ถูกต้องตรงกัน",
         "เนื่องจากแพ็กเกจข้อมูลของหน่วยงานดังกล่าวได้ส่งต่อถึงท่านผ่านหน่วยงานนี้แล้ว "
         "โปรแกรมของท่านจึงยังเชื่อถือกุญแจเดิม และจะไม่นำเข้าแพ็กเกจที่ลงลายมือชื่อด้วยกุญแจใหม่ "
-        "จนกว่าจะได้ยืนยันกุญแจใหม่ โปรดเปรียบเทียบลายนิ้วมือด้านล่างกับที่โปรแกรมแสดง "
+        "จนกว่าจะได้ยืนยันกุญแจใหม่ โปรดเปรียบเทียบลายนิ้วมือข้างต้นกับที่โปรแกรมแสดง "
         "แล้วเลือก “หน่วยงานนี้ติดตั้งโปรแกรมใหม่” ในหน้าแลกเปลี่ยนข้อมูล เมื่อได้รับแพ็กเกจถัดไป",
     ]
 
@@ -74,17 +77,21 @@ def key_letter_pdf(letter: KeyLetter, options: ReportOptions) -> bytes:
     story.append(para(texts[0], body))
     story += [
         para("ลายนิ้วมือกุญแจเดิม", style(BODY_SIZE, indent=2.5 * cm, bold=True)),
-        para(format_fingerprint(letter.old_fingerprint), mono),
+        para_as_written(format_fingerprint(letter.old_fingerprint), mono),
         para("ลายนิ้วมือกุญแจใหม่", style(BODY_SIZE, indent=2.5 * cm, bold=True, space_before=4)),
-        para(format_fingerprint(letter.new_fingerprint), mono),
+        para_as_written(format_fingerprint(letter.new_fingerprint), mono),
         Spacer(1, 6),
-        para(texts[1], body),
-        para("จึงเรียนมาเพื่อโปรดทราบและดำเนินการ", body),
-        Spacer(1, 10),
-        para("ขอแสดงความนับถือ", style(BODY_SIZE, indent=8 * cm)),
-        Spacer(1, 24),
+        # The closing never starts a page alone: it travels with the last paragraph.
         KeepTogether(
-            [signature_block(options.signer_name, options.signer_position, width=10 * cm)]
+            [
+                para(texts[1], body),
+                para("จึงเรียนมาเพื่อโปรดทราบและดำเนินการ", body),
+                Spacer(1, 10),
+                para("ขอแสดงความนับถือ", style(BODY_SIZE, indent=8 * cm)),
+                signature_block(
+                    options.signer_name, options.signer_position, width=10 * cm, letter=True
+                ),
+            ]
         ),
     ]
     return build_pdf(
@@ -100,16 +107,11 @@ def write_key_letter(
     store: Store, change: KeyChange, recipient: str, how: str, target: Path
 ) -> Path:
     """The letter to the office above as a PDF (worker thread)."""
-    from exports.reports import atomic_write
-    from lev_desktop.services.offices import get_office
-
     me = get_office(store, store.office_code) if store.office_code else None
     above = get_office(store, recipient)
     if above is not None:
         addressee = above.name
     else:  # the province office is not in this database: its title, as letters address it
-        from lev_desktop import gazetteer
-
         province = gazetteer.province(me.province_code if me else None)
         addressee = f"ท้องถิ่นจังหวัด{province.name_th}" if province else recipient
     today = dt.date.today()

@@ -33,7 +33,7 @@ from reportlab.platypus import (
 from exports.pdf import segment
 from exports.reports import wording as W
 from exports.reports.options import ReportOptions
-from exports.reports.text import FONT, para, register_fonts, style, text_width
+from exports.reports.text import FONT, current_digits, para, register_fonts, style, text_width
 from lev_desktop.progress import Progress
 from lev_desktop.thai_format import document_digits
 
@@ -485,7 +485,6 @@ def _widths_of(
     """(longest word, longest line) of a cell's text, in points."""
     if not isinstance(value, str) or not value:
         return 0.0, 0.0
-    from exports.reports.text import current_digits
 
     value = document_digits(value, current_digits())  # measured as it will be printed
     key = (value, size, bold)

@@ -105,5 +105,11 @@ def para(text: str, st: ParagraphStyle) -> Flowable:
     return ThaiParagraph([(document_digits(text or "", _DIGITS.get()), st.fontName)], st)
 
 
+def para_as_written(text: str, st: ParagraphStyle) -> Flowable:
+    """A paragraph printed exactly as given, whatever the document's digits: a key fingerprint
+    that a person compares character by character with what another program shows."""
+    return ThaiParagraph([(text or "", st.fontName)], st)
+
+
 def text_width(text: str, size: float, bold: bool = False) -> float:
     return string_width(text, FONT_BOLD if bold else FONT, size)

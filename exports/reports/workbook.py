@@ -10,6 +10,8 @@ from typing import Any
 from openpyxl import Workbook
 
 from exports.reports import wording as W
+from exports.reports.calendar import STATE_TH, month_title
+from exports.reports.documents import notice_date_line, notice_paragraphs, scope_line
 from exports.reports.options import ReportOptions
 from exports.xlsx.sheets import Column, SheetWriter, safe_sheet_title
 from lev_desktop.progress import Progress
@@ -130,8 +132,6 @@ def summary_sheet(
 def notice_sheet(
     wb: Workbook, data: Any, options: ReportOptions, progress: Progress | None
 ) -> None:
-    from exports.reports.documents import notice_date_line, notice_paragraphs
-
     ws = wb.create_sheet(safe_sheet_title("ประกาศผลการดำเนินงาน"))
     plain = options
     writer = SheetWriter(
@@ -193,8 +193,6 @@ def notice_sheet(
 def monitoring_sheet(
     wb: Workbook, data: Any, options: ReportOptions, progress: Progress | None
 ) -> None:
-    from exports.reports.documents import scope_line
-
     ws = wb.create_sheet(safe_sheet_title("F3 แบบติดตาม"))
     header = list(W.MONITORING_HEADER)
     header[7:8] = ["(๕)\nวันที่รายงานผล", "วันที่ปิดประกาศ"]
@@ -247,8 +245,6 @@ def monitoring_sheet(
 def softpower_sheet(
     wb: Workbook, data: Any, options: ReportOptions, progress: Progress | None
 ) -> None:
-    from exports.reports.documents import scope_line
-
     ws = wb.create_sheet(safe_sheet_title("Soft Power"))
     columns = _columns(
         W.SOFTPOWER_HEADER,
@@ -297,8 +293,6 @@ def softpower_sheet(
 
 
 def kpi_sheet(wb: Workbook, data: Any, options: ReportOptions, progress: Progress | None) -> None:
-    from exports.reports.documents import scope_line
-
     ws = wb.create_sheet(safe_sheet_title("ตัวชี้วัด"))
     if data.consolidated:
         columns = _columns(
@@ -343,8 +337,6 @@ def kpi_sheet(wb: Workbook, data: Any, options: ReportOptions, progress: Progres
 def calendar_sheet(
     wb: Workbook, data: Any, options: ReportOptions, progress: Progress | None
 ) -> None:
-    from exports.reports.calendar import STATE_TH, month_title
-
     ws = wb.create_sheet(safe_sheet_title("กำหนดส่ง"))
     columns = [
         Column("ที่", "int"),

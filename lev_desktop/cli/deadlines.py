@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from lev_desktop.cli.base import CliError, open_store
+from lev_desktop.files import FileWriteError, write_bytes
 from lev_desktop.i18n import _
 
 if TYPE_CHECKING:
@@ -94,7 +95,9 @@ def cmd_deadlines(args: argparse.Namespace) -> int:
         return 0
     text = "".join(tsv_line(d) + "\n" for d in deadlines)
     if args.out:
-        _write(Path(args.out), text.encode("utf-8"))
+        # With a byte-order mark: Excel and PowerShell 5.1 read a file without one as the
+        # ANSI code page and show the Thai as mojibake.
+        _write(Path(args.out), text.encode("utf-8-sig"))
     else:
         sys.stdout.write(text)
     return 0
@@ -102,13 +105,6 @@ def cmd_deadlines(args: argparse.Namespace) -> int:
 
 def _write(path: Path, data: bytes) -> None:
     try:
-        tmp = path.with_name(path.name + ".tmp")
-        tmp.write_bytes(data)
-        tmp.replace(path)
-    except OSError as exc:
-        raise CliError(
-            _("Cannot write the file {path}: {reason}").format(
-                path=path, reason=exc.strerror or exc
-            ),
-            1,
-        ) from exc
+        write_bytes(path, data)
+    except FileWriteError as exc:
+        raise CliError(exc.message, 1) from exc

@@ -40,6 +40,14 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     imp.add_argument("files", nargs="+", help=_("package files (.levpkg)"))
     imp.add_argument("--dry-run", action="store_true", help=_("only show what would change"))
     imp.add_argument(
+        "--replace",
+        action="store_true",
+        help=_(
+            "confirm that records an office entered again after a reinstall replace its earlier "
+            "ones (for scripts; asked on a terminal)"
+        ),
+    )
+    imp.add_argument(
         "--trust",
         action="store_true",
         help=_("trust the key of a new sending office without asking (for scripts)"),
@@ -215,8 +223,24 @@ def cmd_import(args: argparse.Namespace) -> int:
             if answer.strip().lower() in ("y", "yes", "ใช่", "ช"):
                 accepted.add(part.sender)
         trust = accepted
+    replace: bool | set[str] = bool(args.replace)
+    confirming = plan.needs_confirm
+    if confirming and not args.replace and sys.stdin.isatty():
+        confirmed = set()
+        for part in confirming:
+            for note in part.notes:
+                print(f"  {part.sender}: {note}")
+            answer = input(
+                _(
+                    "Do these records of office {office} replace its earlier ones (it "
+                    "reinstalled and entered them again)? (yes/no) "
+                ).format(office=part.sender)
+            )
+            if answer.strip().lower() in ("y", "yes", "ใช่", "ช"):
+                confirmed.add(part.sender)
+        replace = confirmed
     refused_in_preview = {id(p) for p in plan.packages if p.status == Status.REFUSED}
-    result = commit(store, plan, trust=trust)
+    result = commit(store, plan, trust=trust, replace=replace)
     for package in result.refused:
         if id(package) not in refused_in_preview:  # refused while writing: say why, in Thai
             print(

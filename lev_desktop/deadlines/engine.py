@@ -20,6 +20,7 @@ An obligation without a form is done when it is marked.
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import os
 from collections import defaultdict
@@ -30,13 +31,14 @@ from typing import Any, NamedTuple
 
 from sqlalchemy import DateTime, and_, delete, func, or_, select, type_coerce
 
-from db.models import FormStatus, FormSubmission, Office, Programme
+from db.models import FormStatus, FormSubmission, Office, Programme, utcnow
 from db.models_deadlines import Holiday, ObligationMark
 from db.store import Store
 from lev_desktop import options
 from lev_desktop.deadlines.rules import Deadline, Obligation, expand, obligations_of, period_for
 from lev_desktop.domain.offices import LaoType, Level
-from lev_desktop.i18n import N_
+from lev_desktop.domain.templates import BUILTIN_TEMPLATES
+from lev_desktop.i18n import N_, _
 
 DONE_STATUSES = (FormStatus.COMPLETE, FormStatus.SENT)
 DEFAULT_REMINDER_DAYS: int = options.default("reminder.days")
@@ -59,8 +61,6 @@ class State(StrEnum):
 
     @property
     def label(self) -> str:
-        from lev_desktop.i18n import _
-
         return _(STATE_LABELS[self])
 
 
@@ -79,8 +79,6 @@ class LaoStatus(StrEnum):
 
     @property
     def label(self) -> str:
-        from lev_desktop.i18n import _
-
         return _(LAO_STATUS_LABELS[self])
 
 
@@ -188,8 +186,6 @@ def list_holidays(store: Store, year: int | None = None) -> list[Holiday]:
 def set_holiday(store: Store, day: dt.date, name: str) -> None:
     name = (name or "").strip()
     if not name:
-        from lev_desktop.i18n import _
-
         raise ValueError(_("Please enter the name of the holiday"))
     with store.session() as session:
         row = session.get(Holiday, day)
@@ -223,8 +219,6 @@ def mark_sent(
     marks something sent by hand. ``programme`` (its code) tells apart programmes copied from
     the same template, whose obligation codes are equal.
     """
-    from db.models import utcnow
-
     with store.session() as session:
         row = session.scalar(
             select(ObligationMark).where(
@@ -286,7 +280,7 @@ class DeadlineBook:
         programmes: Iterable[str] | None = None,
         laos: bool = True,
     ):
-        from lev_desktop.services.offices import get_office
+        from lev_desktop.services.offices import get_office  # noqa: PLC0415 - cycle (issue 9)
 
         self.store = store
         self.today = today_ or today()
@@ -633,8 +627,6 @@ class DeadlineBook:
 
     def problem_text(self) -> str:
         """One line naming the obligations that could not be read ('' when none)."""
-        from lev_desktop.i18n import _
-
         if not self.problems:
             return ""
         names = sorted({f"{ob.programme_code} {ob.code}".strip() for ob, _reason in self.problems})
@@ -728,8 +720,6 @@ def month_deadlines(
     store: Store, year: int, month: int, *, office: str | None = None, today_: dt.date | None = None
 ) -> list[Item]:
     """This office's deadlines of one month (reports print "a month of deadlines")."""
-    import calendar
-
     last = calendar.monthrange(year, month)[1]
     return office_deadlines(
         store, dt.date(year, month, 1), dt.date(year, month, last), office=office, today_=today_
@@ -783,7 +773,6 @@ def cli_deadlines(
     book = DeadlineBook(store, programmes=[programme] if programme else None)
     if not book.programmes and not programmes_exist(store):
         # a database not set up yet: the built-in templates, read in memory (nothing written)
-        from lev_desktop.domain.templates import BUILTIN_TEMPLATES
 
         templates = [t for t in BUILTIN_TEMPLATES if programme in (None, t["code"])]
         book.obligations = [ob for t in templates for ob in obligations_of(t)]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import unicodedata
+
 from lev_desktop.deadlines.rules import Deadline, Obligation
 from lev_desktop.domain.offices import LEVEL_SHORT, Level
 from lev_desktop.i18n import _
@@ -72,8 +74,6 @@ def period_text(period: str) -> str:
 def shorten(text: str, limit: int = 48) -> str:
     """Cuts a long Thai name at ``limit`` characters without splitting a base letter from its
     vowel or tone marks (the official name of 5 December is 120 characters)."""
-    import unicodedata
-
     if len(text) <= limit:
         return text
     cut = limit

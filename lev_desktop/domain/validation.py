@@ -13,6 +13,9 @@ from decimal import Decimal
 from typing import Annotated, Any, Literal, Union
 from urllib.parse import urlparse
 
+import msgspec
+
+from lev_desktop.domain.templates import INDICATOR_TYPES
 from lev_desktop.i18n import N_, _
 from lev_desktop.thai_format import (
     format_date,
@@ -1022,8 +1025,6 @@ RULE_TYPES = (
 def programme_spec_problems(spec: Any) -> list[str]:
     """A custom programme's template as it travels: the parts the app reads (indicators, rules,
     forms, obligations) have the shape the validation and the deadline engine expect."""
-    from lev_desktop.domain.templates import INDICATOR_TYPES
-
     if spec is None or spec == {}:
         return []
     if not isinstance(spec, dict):
@@ -1102,8 +1103,6 @@ _RECORD_TYPES: dict[str, type] = {}
 
 
 def _annotation(field: Field) -> Any:
-    import msgspec
-
     def text(**meta: Any) -> Any:
         return Annotated[str, msgspec.Meta(**meta)] if meta else str
 
@@ -1156,8 +1155,6 @@ def record_type(table: str) -> type:
     found = _RECORD_TYPES.get(table)
     if found is not None:
         return found
-    import msgspec
-
     fields: list[tuple[Any, ...]] = []
     for field in TABLE_SCHEMAS[table]:
         annotation = _annotation(field)

@@ -23,6 +23,7 @@ from sqlalchemy import select
 
 from db.models import KpiValue, Office, Programme, utcnow
 from db.store import Store
+from lev_desktop import files
 from lev_desktop.domain.validation import (
     FIELDS,
     KEY_PATTERN,
@@ -35,6 +36,7 @@ from lev_desktop.domain.validation import (
     validate_form,
 )
 from lev_desktop.exchange.errors import Refusal
+from lev_desktop.exchange.records import row_to_json
 from lev_desktop.i18n import _
 from lev_desktop.thai_format import fiscal_year, format_period
 
@@ -202,10 +204,7 @@ def write_template(
                 _validation(sheet, spec, value_cell.coordinate, DataValidation)
         sheet.row_dimensions[HEADER_ROW].height = 48
     meta.sheet_state = "hidden"
-    out = Path(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    book.save(out)
-    return out
+    return files.write_file(Path(out), book.save)
 
 
 def _validation(
@@ -534,8 +533,6 @@ def _same_value(old: KpiValue, fields: dict[str, Any]) -> bool:
 
 
 def _as_record(row: KpiValue) -> dict[str, Any]:
-    from lev_desktop.exchange.records import row_to_json
-
     table = KpiValue.__table__
     return row_to_json({c.name: getattr(row, c.name) for c in table.columns})
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -30,6 +31,8 @@ from db.models import (
 )
 from db.models_exchange import ReceivedPackage, SentPackage
 from db.store import Store
+from lev_desktop import files
+from lev_desktop.deadlines import engine
 from lev_desktop.exchange import format as fmt
 from lev_desktop.exchange import keys
 from lev_desktop.exchange.jurisdiction import OfficeInfo, is_below
@@ -306,35 +309,25 @@ def export_package(
     )
     outer = fmt.sign_part(manifest, payloads, key)
     progress(len(MODELS) + 1, len(MODELS) + 2, _("Writing the package"))
-    part_path = out.with_name(out.name + ".part")
-    try:  # a full disk at the target or under the database leaves no partial file
-        size = fmt.write_package(part_path, outer, embedded)
-        with store.session() as session:
-            setting = session.get(Setting, SEQUENCE_SETTING)
-            if setting is None:
-                session.add(Setting(key=SEQUENCE_SETTING, value=sequence))
-            else:
-                setting.value = sequence
-            session.add(
-                SentPackage(
-                    uuid=package_uuid,
-                    recipient=recipient,
-                    sequence=sequence,
-                    kind=kind,
-                    base_uuid=base,
-                    started_at=started,
-                    created_by=store.officer,
-                    file_name=out.name,
-                    size=size,
-                    filters={"programmes": programmes or [], "fiscal_years": fiscal_years or []},
-                    counts=counts,
-                    embedded=[p.uuid for p in embedded],
-                )
-            )
-        part_path.replace(out)
-    finally:
-        if part_path.exists():
-            part_path.unlink()
+    size = _place_and_record(
+        store,
+        out,
+        lambda tmp: fmt.write_package(tmp, outer, embedded),
+        sequence=sequence,
+        record=SentPackage(
+            uuid=package_uuid,
+            recipient=recipient,
+            sequence=sequence,
+            kind=kind,
+            base_uuid=base,
+            started_at=started,
+            created_by=store.officer,
+            file_name=out.name,
+            filters={"programmes": programmes or [], "fiscal_years": fiscal_years or []},
+            counts=counts,
+            embedded=[p.uuid for p in embedded],
+        ),
+    )
     _mark_deadlines_sent(store, me.code, started, programmes)
     progress(len(MODELS) + 2, len(MODELS) + 2)
     return ExportResult(
@@ -351,6 +344,35 @@ def export_package(
     )
 
 
+def _place_and_record(
+    store: Store, out: Path, write: Callable[[Path], int], *, sequence: int, record: SentPackage
+) -> int:
+    """Writes the package beside ``out``, puts it in place, and only then commits the sequence
+    and the sent record, so that a package the officer cannot find (a rename refused because
+    the old file is open in another program, a full disk) is never recorded as sent — the next
+    "changes only" package would name it as its base. If the commit fails after the rename,
+    the new file is removed again: no package exists that the database does not know."""
+    with files.staged(out) as tmp:
+        record.size = write(tmp)
+        placed = False
+        try:
+            with store.session() as session:
+                setting = session.get(Setting, SEQUENCE_SETTING)
+                if setting is None:
+                    session.add(Setting(key=SEQUENCE_SETTING, value=sequence))
+                else:
+                    setting.value = sequence
+                session.add(record)
+                session.flush()  # a refused record stops here, before the file moves
+                files.place(tmp, out)
+                placed = True
+        except BaseException:
+            if placed:
+                out.unlink(missing_ok=True)
+            raise
+    return record.size
+
+
 def _mark_deadlines_sent(
     store: Store, office: str, when: dt.datetime, programmes: list[str] | None
 ) -> list[tuple[str, str, dt.date]]:
@@ -361,8 +383,6 @@ def _mark_deadlines_sent(
     the reminder window after the export — limited to the exported programmes when the
     officer chose some. Returns (programme, obligation, due) of what it marked.
     """
-    from lev_desktop.deadlines import engine
-
     day = when.date()
     marked: list[tuple[str, str, dt.date]] = []
     chosen = set(programmes or [])

@@ -44,6 +44,7 @@ from lev_desktop.domain.validation import (
     validate_form,
     validate_plan_item,
 )
+from lev_desktop.exchange import excel
 from lev_desktop.exchange import format as fmt
 from lev_desktop.exchange.errors import Refusal
 from lev_desktop.exchange.jurisdiction import OfficeInfo, is_below, may_send_to
@@ -79,6 +80,9 @@ NATURAL_KEYS: dict[str, tuple[str, ...]] = {
     "kpi_values": ("owner_office", "programme_id", "indicator_code", "period", "row_key"),
     "form_submissions": ("owner_office", "programme_id", "form_code", "period"),
 }
+# Tables whose records an office may enter again after a reinstall, replacing the earlier one
+# (``replacements``); the children of a replaced plan are tombstoned with it.
+REPLACEABLE = frozenset(NATURAL_KEYS)
 # Rows that must find their parent in the package or the database.
 REFERENCES: dict[str, tuple[str, str]] = {
     "plan_items": ("plan_id", "plans"),
@@ -137,6 +141,9 @@ class PartPlan:
     container_uuid: str | None = None  # the received file this relayed package came in
     claims: dict[str, Any] = field(default_factory=dict)  # what the manifest says of the sender
     clashes: list[KeyClash] = field(default_factory=list)  # natural keys under another id
+    # the office's own records it entered again after a reinstall: they replace the earlier
+    # ones (tombstoned at the commit) once the officer confirms (``commit(replace=…)``)
+    replacements: list[KeyClash] = field(default_factory=list)
 
     @property
     def reason(self) -> str:
@@ -187,6 +194,16 @@ class ImportPlan:
     @property
     def importable(self) -> list[PackagePlan]:
         return [p for p in self.packages if p.status in (Status.OK, Status.NEEDS_TRUST)]
+
+    @property
+    def needs_confirm(self) -> list[PartPlan]:
+        """Parts that replace earlier records of their office (re-entered after a reinstall)."""
+        return [
+            p
+            for package in self.importable
+            for p in package.parts
+            if p.replacements and p.status not in (Status.REFUSED, Status.DUPLICATE)
+        ]
 
 
 @dataclass
@@ -338,8 +355,8 @@ class _State:
         self.journal.clear()
 
     def stored_keys(self, table: str, owner: str) -> dict[tuple[Any, ...], str]:
-        """natural key → id of the records of ``owner`` already in ``table`` (tombstones too:
-        the database's unique constraint counts them)."""
+        """natural key → id of the live records of ``owner`` already in ``table`` (the natural
+        keys are unique among records that are not deleted: a tombstone keeps its key)."""
         found = self._stored_keys.get((table, owner))
         if found is None:
             found = {}
@@ -348,7 +365,9 @@ class _State:
                 columns = [t.c[name] for name in NATURAL_KEYS[table]]
                 with self.store.engine.connect() as conn:
                     for row in conn.execute(
-                        select(t.c.id, *columns).where(t.c.owner_office == owner)
+                        select(t.c.id, *columns).where(
+                            t.c.owner_office == owner, t.c.deleted.is_(False)
+                        )
                     ):
                         found[tuple(row[1:])] = row[0]
             self._stored_keys[(table, owner)] = found
@@ -535,8 +554,6 @@ def _preview(
 
 def _plan_excel(state: _State, package: PackagePlan) -> None:
     """A filled Excel form (the fallback for an LAO without the app): unsigned, same checks."""
-    from lev_desktop.exchange import excel
-
     state.journal.clear()
     try:
         meta, records, data = excel.read_filled(state.store, package.path)
@@ -1031,6 +1048,8 @@ def _predict_integrity(
     office: a natural key repeated under another id, a row whose parent is nowhere.
     True when the part was refused."""
     clashes = state.key_clashes(table, rows)
+    replaced = replacements(state, plan, table, rows, clashes)
+    clashes = [c for c in clashes if c not in replaced]
     if clashes:
         plan.clashes.extend(clashes)
         plan.counts["refused"] += len(clashes)
@@ -1080,6 +1099,42 @@ def _predict_integrity(
             )
             return True
     return False
+
+
+def replacements(
+    state: _State,
+    plan: PartPlan,
+    table: str,
+    rows: list[tuple[Any, ...]],
+    clashes: list[KeyClash],
+) -> list[KeyClash]:
+    """Of the natural-key clashes, those that replace an earlier record after a reinstall: the
+    sending office's own live record is here under another id, and the package brings the
+    record as new (typed in again). They go in once the officer confirms; the earlier record
+    becomes a tombstone. Noted on the part, in Thai, for the preview."""
+    if table not in REPLACEABLE or not plan.signed:
+        return []
+    new_ids = {row[0] for row in rows} - set(state.existing(table, [row[0] for row in rows]))
+    found = [
+        c for c in clashes if c.in_database and c.owner == plan.sender and c.incoming_id in new_ids
+    ]
+    plan.replacements.extend(found)
+    if found:
+
+        def shown(name: str, value: Any) -> str:  # a programme by its code, as people know it
+            return str(
+                state.programmes.get(value, (value,))[0] if name == "programme_id" else value
+            )
+
+        first = found[0].key
+        plan.notes.append(
+            _("replaces the earlier record after a reinstall: {what} ({key})").format(
+                what=_table_label(table),
+                key=", ".join(shown(k, v) for k, v in first.items() if k != "owner_office")
+                + (f" … +{len(found) - 1}" if len(found) > 1 else ""),
+            )
+        )
+    return found
 
 
 def _classify(
@@ -1430,12 +1485,16 @@ def commit(
     plan: ImportPlan,
     *,
     trust: bool | set[str] = False,
+    replace: bool | set[str] = False,
     progress: Progress | None = None,
 ) -> ImportResult:
     """Writes every importable package of the plan in one transaction.
 
     ``trust``: True accepts every new direct sender's key; a set accepts those offices' keys.
     A package from an office whose key is not trusted is refused (nothing of it is written).
+    ``replace``: True (or a set of office codes) confirms that records an office entered again
+    after a reinstall replace its earlier ones (``ImportPlan.needs_confirm``); unconfirmed, the
+    package is refused.
     """
     progress = progress or Progress()
     imported: list[PackagePlan] = []
@@ -1457,6 +1516,26 @@ def commit(
                     "fingerprint with {office} and import again, choosing to trust it (or use "
                     "--trust)."
                 ).format(office=office, fp=waiting[0].fingerprint[:16]),
+            )
+            refused.append(package)
+            continue
+        unconfirmed = [
+            p
+            for p in package.parts
+            if p.replacements
+            and not (replace is True or (isinstance(replace, set) and p.sender in replace))
+        ]
+        if unconfirmed:
+            _refuse(
+                package,
+                None,
+                "needs_confirm",
+                _(
+                    "Office {office} entered again records this office already has under other "
+                    "identities (as after a reinstall). Confirm that they replace the earlier "
+                    "records (the earlier ones are kept as deleted), or ask the office; nothing "
+                    "was imported."
+                ).format(office=unconfirmed[0].sender),
             )
             refused.append(package)
             continue
@@ -1594,6 +1673,7 @@ def _write_all(
         _write_offices(
             conn, codec_map["offices"], [row for _p, part in parts for row in part.offices], mark
         )
+        audits += _tombstone_replaced(conn, store, plan, parts, now)
         # One statement per table for all packages together.
         for model in MODELS:
             table = model.__tablename__
@@ -1760,6 +1840,76 @@ def reset_sequence(store: Store, office_code: str) -> bool:
             )
         )
     return True
+
+
+def _tombstone_replaced(
+    conn: Connection,
+    store: Store,
+    plan: ImportPlan,
+    parts: list[tuple[PackagePlan, PartPlan]],
+    now: dt.datetime,
+) -> list[dict[str, Any]]:
+    """The records replaced after a reinstall become tombstones (with the children of a plan),
+    before the new ones are written; one audit line each says why."""
+    audits: list[dict[str, Any]] = []
+    for package, part in parts:
+        for clash in part.replacements:
+            table = TABLES[clash.table]
+            ids = [clash.existing_id]
+            if clash.table == "plans":  # its projects and their activities go with it
+                items = TABLES["plan_items"]
+                item_ids = list(
+                    conn.execute(select(items.c.id).where(items.c.plan_id == clash.existing_id))
+                    .scalars()
+                    .all()
+                )
+                _tombstone(conn, items, item_ids, store.officer, now)
+                activities = TABLES["activities"]
+                if item_ids:
+                    conn.execute(
+                        activities.update()
+                        .where(
+                            activities.c.plan_item_id.in_(item_ids),
+                            activities.c.deleted.is_(False),
+                        )
+                        .values(
+                            deleted=True,
+                            revision=activities.c.revision + 1,
+                            updated_at=now,
+                            updated_by=store.officer,
+                        )
+                    )
+            _tombstone(conn, table, ids, store.officer, now)
+            audits.append(
+                {
+                    "at": now,
+                    "officer": store.officer,
+                    "office": plan.me,
+                    "table_name": clash.table,
+                    "record_id": clash.existing_id,
+                    "action": "replace",
+                    "changes": {
+                        "replaced_by": clash.incoming_id,
+                        "reason": "re-entered by the office after a reinstall",
+                        "owner": clash.owner,
+                        "key": {k: str(v) for k, v in clash.key.items()},
+                        "package": part.package_uuid,
+                        "file": package.file_name,
+                    },
+                }
+            )
+    return audits
+
+
+def _tombstone(conn: Connection, table: Table, ids: list[str], officer: str, when: Any) -> None:
+    if ids:
+        conn.execute(
+            table.update()
+            .where(table.c.id.in_(ids), table.c.deleted.is_(False))
+            .values(
+                deleted=True, revision=table.c.revision + 1, updated_at=when, updated_by=officer
+            )
+        )
 
 
 def _parse_created(text: str) -> dt.datetime | None:
@@ -2002,11 +2152,12 @@ def import_files(
     paths: Iterable[str | Path],
     *,
     trust: bool | set[str] = False,
+    replace: bool | set[str] = False,
     progress: Progress | None = None,
 ) -> tuple[ImportPlan, ImportResult]:
     """Preview then commit (the command line and tests)."""
     plan = preview(store, paths, progress=progress)
-    return plan, commit(store, plan, trust=trust, progress=progress)
+    return plan, commit(store, plan, trust=trust, replace=replace, progress=progress)
 
 
 __all__ = [

@@ -1,9 +1,12 @@
 """Office keys: an Ed25519 key pair per office, made on first export, and fingerprints.
 
 The private key is a PEM (PKCS#8) file in the user's data folder, ``keys/<office>.pem``,
-readable by its owner only (0600; the folder 0700). The public key travels inside every
-package; the receiving office compares its fingerprint (SHA-256 of the 32 raw key bytes)
-with the one it trusts. All cryptography is done by the ``cryptography`` package.
+readable by its owner only (0600; the folder 0700). Permissions like these mean nothing on
+Windows, so there the file holds the PEM encrypted with DPAPI for the current Windows user
+(``key_protection``): another account on the same PC, or the file copied to another PC, cannot
+read it. A key saved unprotected earlier is protected when it is next read. The public key
+travels inside every package; the receiving office compares its fingerprint (SHA-256 of the 32
+raw key bytes) with the one it trusts. All cryptography is done by the ``cryptography`` package.
 """
 
 from __future__ import annotations
@@ -18,10 +21,13 @@ import re
 from pathlib import Path
 from typing import Any
 
-from cryptography.exceptions import InvalidSignature
+from cryptography.exceptions import InvalidSignature, InvalidTag
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
 
+from lev_desktop.exchange import key_protection
 from lev_desktop.i18n import _
 from lev_desktop.paths import data_dir
 
@@ -44,26 +50,43 @@ def has_key(office_code: str) -> bool:
 
 
 def load_or_create(office_code: str) -> Ed25519PrivateKey:
-    """This office's private key; made (and saved 0600) the first time it is needed."""
+    """This office's private key; made (and saved protected) the first time it is needed."""
     path = key_path(office_code)
     if path.exists():
-        key = serialization.load_pem_private_key(path.read_bytes(), password=None)
-        if not isinstance(key, Ed25519PrivateKey):
-            raise ValueError(f"{path} is not an Ed25519 key")
-        return key
+        return _read_private_key(path)
     key = Ed25519PrivateKey.generate()
     _write_private_key(path, key)
     return key
 
 
+def _read_private_key(path: Path) -> Ed25519PrivateKey:
+    data = path.read_bytes()
+    protector = key_protection.current()
+    if data.startswith(key_protection.MARK):
+        if protector is None:
+            raise ValueError(f"{path} is protected for a Windows user and cannot be read here")
+        data = protector.unprotect(data[len(key_protection.MARK) :])
+    key = serialization.load_pem_private_key(data, password=None)
+    if not isinstance(key, Ed25519PrivateKey):
+        raise ValueError(f"{path} is not an Ed25519 key")
+    if protector is not None and not path.read_bytes().startswith(key_protection.MARK):
+        _write_private_key(path, key)  # a key saved before protection existed: protect it now
+    return key
+
+
 def _write_private_key(path: Path, key: Ed25519PrivateKey) -> None:
-    pem = key.private_bytes(
+    """PEM (PKCS#8); on Windows protected with DPAPI for the current user first
+    (``key_protection``); written to a temporary file 0600 and renamed into place."""
+    data = key.private_bytes(
         serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
     )
+    protector = key_protection.current()
+    if protector is not None:
+        data = key_protection.MARK + protector.protect(data)
     tmp = path.with_suffix(".tmp")
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     try:
-        os.write(fd, pem)
+        os.write(fd, data)
         os.fsync(fd)
     finally:
         os.close(fd)
@@ -129,8 +152,6 @@ class KeyFileError(ValueError):
 
 
 def _kdf(password: str, salt: bytes, n: int, r: int, p: int) -> bytes:
-    from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
-
     return Scrypt(salt=salt, length=32, n=n, r=r, p=p).derive(password.encode("utf-8"))
 
 
@@ -151,8 +172,6 @@ def check_password(password: str, repeated: str | None = None) -> None:
 def protect(office_code: str, key: Ed25519PrivateKey, password: str) -> dict[str, Any]:
     """The private key encrypted with a password (scrypt + AES-256-GCM), as a JSON object that
     says whose key it is and its fingerprint (readable without the password)."""
-    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-
     check_password(password)
     raw = key.private_bytes(
         serialization.Encoding.Raw, serialization.PrivateFormat.Raw, serialization.NoEncryption()
@@ -207,9 +226,6 @@ def read_protected(data: bytes | str | dict[str, Any]) -> dict[str, Any]:
 
 def unprotect(record: dict[str, Any], password: str) -> Ed25519PrivateKey:
     """The private key from a protected record; KeyFileError for a wrong password."""
-    from cryptography.exceptions import InvalidTag
-    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-
     record = read_protected(record)
     kdf = record["kdf"]
     try:
@@ -258,7 +274,7 @@ def install_key(office_code: str, key: Ed25519PrivateKey) -> Path | None:
     path = key_path(office_code)
     replaced = None
     if path.exists():
-        current = serialization.load_pem_private_key(path.read_bytes(), password=None)
+        current = _read_private_key(path)
         if isinstance(current, Ed25519PrivateKey) and fingerprint(current) == fingerprint(key):
             return None
         stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")

@@ -40,10 +40,13 @@ from lev_desktop import __version__
 from lev_desktop.exchange import format as fmt
 from lev_desktop.exchange import keys
 from lev_desktop.exchange.errors import Refusal
+from lev_desktop.exchange.exporter import _select_rows, ensure_key, this_office_info
+from lev_desktop.exchange.importer import _upsert_sql, _write_offices
 from lev_desktop.exchange.jurisdiction import OfficeInfo, is_below
 from lev_desktop.exchange.records import MODELS, TABLES, PayloadError, codecs, dump_lines
 from lev_desktop.i18n import _
 from lev_desktop.progress import Progress
+from lev_desktop.services.offices import initialise
 
 FORMAT = "lev-recovery"
 FORMAT_VERSION = 1
@@ -131,8 +134,6 @@ def export_recovery(
 ) -> RecoveryResult:
     """Writes the recovery package of an office below this one (records and original packages),
     signed with this office's key."""
-    from lev_desktop.exchange.exporter import _select_rows, ensure_key, this_office_info
-
     progress = progress or Progress()
     me = this_office_info(store)
     with store.read() as session:
@@ -402,9 +403,6 @@ def apply_recovery(store: Store, recovery: Recovery, *, officer: str = "") -> Ap
     office (restored from an old backup: the recovered records fill in what is missing, the
     higher revision wins). The issuer's key is trusted (the officer confirmed its fingerprint).
     """
-    from lev_desktop.exchange.importer import _upsert_sql, _write_offices
-    from lev_desktop.services.offices import initialise
-
     code = recovery.office_code
     if store.office_code and store.office_code != code:
         raise RecoveryError(

@@ -48,7 +48,10 @@ from lev_desktop import options
 from lev_desktop.deadlines import DeadlineBook, LaoStatus, Obligation, expand, obligations_of
 from lev_desktop.deadlines import today as engine_today
 from lev_desktop.domain.offices import LaoType
+from lev_desktop.gazetteer import district_label
 from lev_desktop.i18n import N_, _
+from lev_desktop.services.offices import subordinate_laos
+from lev_desktop.services.programmes import get_programme, list_programmes
 from lev_desktop.thai_format import (
     fiscal_months,
     fiscal_year_label,
@@ -329,8 +332,6 @@ def board_laos(
     lao_type: str | None = None,
 ) -> list[Office]:
     """The LAOs under ``office`` (default: this one), narrowed by district and LAO type."""
-    from lev_desktop.services.offices import subordinate_laos
-
     laos = subordinate_laos(store, office)
     if district:
         laos = [o for o in laos if o.district_code == district]
@@ -370,8 +371,6 @@ def build_board(
     its first due period. ``district`` (DOPA code) and ``lao_type`` narrow the LAOs.
     ``today`` defaults to the deadline engine's today (``LEV_TODAY`` pins it).
     """
-    from lev_desktop.services.programmes import get_programme
-
     today = today or engine_today()
     prog = programme if isinstance(programme, Programme) else get_programme(store, programme)
     if prog is None:
@@ -521,8 +520,6 @@ def _with_receipts(
 
 
 def district_name(code: str | None) -> str:
-    from lev_desktop.gazetteer import district_label
-
     return district_label(code) or (code or "")
 
 
@@ -829,8 +826,6 @@ def indicator_table(board: Board) -> tuple[list[str], list[list[str]]]:
 
 def programmes_for_board(store: Store) -> list[Programme]:
     """Programmes with at least one LAO obligation or figure: the board's programme list."""
-    from lev_desktop.services.programmes import list_programmes
-
     return [
         p
         for p in list_programmes(store, active_only=True)

@@ -1,8 +1,8 @@
 """Packages received and not yet imported, for the home screen.
 
 An office drops the package files it receives (e-mail attachments, USB stick) into the
-``inbox`` folder of its data folder, or the exchange screen opens them from anywhere. The home
-screen lists the files here whose package has not been imported into this database yet.
+inbox folder under Documents (``inbox_dir``), or the exchange screen opens them from anywhere.
+The home screen lists the files here whose package has not been imported into this database yet.
 Only the manifest is read (no verification: the import does that).
 """
 
@@ -20,7 +20,7 @@ from sqlalchemy import select
 from db.models_exchange import ReceivedPackage
 from db.store import Store
 from lev_desktop.i18n import _
-from lev_desktop.paths import data_dir
+from lev_desktop.paths import output_dir
 
 
 @dataclass(frozen=True)
@@ -40,7 +40,9 @@ class PendingPackage:
 
 
 def inbox_dir() -> Path:
-    path = data_dir() / "inbox"
+    """``Documents\\LEV Desktop\\แพ็กเกจที่ได้รับ``: visible in Explorer, so an officer can save
+    e-mail attachments there (the data folder under %LOCALAPPDATA% is hidden)."""
+    path = output_dir("inbox")
     path.mkdir(parents=True, exist_ok=True)
     return path
 

@@ -41,6 +41,7 @@ from lev_desktop.domain.validation import (
 from lev_desktop.i18n import _
 from lev_desktop.thai_format import (
     fiscal_months,
+    fiscal_year_range,
     format_date,
     format_money,
     format_number,
@@ -265,10 +266,16 @@ def _form_of(programme: Programme, form_code: str | None = None) -> dict[str, An
 
 
 def _values_query(office_code: str, programme_id: str, period: str) -> Select[KpiValue]:
-    return select(KpiValue).where(
-        KpiValue.owner_office == office_code,
-        KpiValue.programme_id == programme_id,
-        KpiValue.period == period,
+    # Tombstones first: where a replaced value shares its key with the live one, the live one
+    # is read last and wins.
+    return (
+        select(KpiValue)
+        .where(
+            KpiValue.owner_office == office_code,
+            KpiValue.programme_id == programme_id,
+            KpiValue.period == period,
+        )
+        .order_by(KpiValue.deleted.desc())
     )
 
 
@@ -327,12 +334,14 @@ def load_form(
                 continue
             rows.setdefault(value.row_key, {})[value.indicator_code] = _stored_value(item, value)
         submission = session.scalar(
-            select(FormSubmission).where(
+            select(FormSubmission)
+            .where(
                 FormSubmission.owner_office == office_code,
                 FormSubmission.programme_id == prog.id,
                 FormSubmission.form_code == form["code"],
                 FormSubmission.period == period,
             )
+            .order_by(FormSubmission.deleted)
         )
         reviews: list[ReviewNote] = []
         last_return = None
@@ -421,12 +430,14 @@ def _touch_submission(
     session: Session, office: str, programme: Programme, form_code: str, period: str
 ) -> FormSubmission:
     submission = session.scalar(
-        select(FormSubmission).where(
+        select(FormSubmission)
+        .where(
             FormSubmission.owner_office == office,
             FormSubmission.programme_id == programme.id,
             FormSubmission.form_code == form_code,
             FormSubmission.period == period,
         )
+        .order_by(FormSubmission.deleted)
     )
     if submission is None:
         submission = FormSubmission(
@@ -607,12 +618,14 @@ def set_status(
             if problems:
                 return problems
         submission = session.scalar(
-            select(FormSubmission).where(
+            select(FormSubmission)
+            .where(
                 FormSubmission.owner_office == office,
                 FormSubmission.programme_id == prog.id,
                 FormSubmission.form_code == form["code"],
                 FormSubmission.period == period,
             )
+            .order_by(FormSubmission.deleted)
         )
         current = submission.status if submission is not None else FormStatus.DRAFT
         if status not in _ALLOWED.get(current, set()) and status != FormStatus.DRAFT:
@@ -663,12 +676,14 @@ def add_review(
     form = _form_of(prog, form_code)
     with store.session() as session:
         submission = session.scalar(
-            select(FormSubmission).where(
+            select(FormSubmission)
+            .where(
                 FormSubmission.owner_office == office_code,
                 FormSubmission.programme_id == prog.id,
                 FormSubmission.form_code == form["code"],
                 FormSubmission.period == period,
             )
+            .order_by(FormSubmission.deleted)
         )
         if submission is None:
             raise KpiError(_("This office has not sent this form yet; there is nothing to review"))
@@ -901,8 +916,6 @@ def due_date(spec: dict[str, Any], form_code: str, period: str) -> dt.date | Non
             if kind == "days_of_month":
                 return dt.date.fromisoformat(rule["first"])
             if kind == "fiscal_year" and period.startswith("FY"):
-                from lev_desktop.thai_format import fiscal_year_range
-
                 start, end = fiscal_year_range(int(period[2:]))
                 year = end.year if int(rule["month"]) < 10 else start.year
                 return dt.date(

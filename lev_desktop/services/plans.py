@@ -172,12 +172,16 @@ def _item_row(item: PlanItem, done: int = 0) -> ItemRow:
 
 
 def _plan(session: Session, office: str, programme_id: str, fiscal_year: int) -> Plan | None:
+    """The office's plan; the live one when a replaced plan's tombstone shares its key."""
     return session.scalar(
-        select(Plan).where(
+        select(Plan)
+        .where(
             Plan.owner_office == office,
             Plan.programme_id == programme_id,
             Plan.fiscal_year == fiscal_year,
         )
+        .order_by(Plan.deleted)
+        .limit(1)
     )
 
 
@@ -364,12 +368,15 @@ def _submission(
     session: Session, office: str, programme_id: str, fiscal_year: int, form_code: str
 ) -> FormSubmission | None:
     return session.scalar(
-        select(FormSubmission).where(
+        select(FormSubmission)
+        .where(
             FormSubmission.owner_office == office,
             FormSubmission.programme_id == programme_id,
             FormSubmission.form_code == form_code,
             FormSubmission.period == period_of(fiscal_year),
         )
+        .order_by(FormSubmission.deleted)
+        .limit(1)
     )
 
 
@@ -1018,11 +1025,13 @@ def get_monitoring(
 ) -> MonitoringView:
     with store.read() as session:
         row = session.scalar(
-            select(Monitoring).where(
+            select(Monitoring)
+            .where(
                 Monitoring.owner_office == office,
                 Monitoring.programme_id == programme_id,
                 Monitoring.fiscal_year == fiscal_year,
             )
+            .order_by(Monitoring.deleted)
         )
         plan = _plan(session, office, programme_id, fiscal_year)
         derived = 0
@@ -1064,11 +1073,13 @@ def save_monitoring(
     office = _require_own(store)
     with store.session() as session:
         row = session.scalar(
-            select(Monitoring).where(
+            select(Monitoring)
+            .where(
                 Monitoring.owner_office == office,
                 Monitoring.programme_id == programme_id,
                 Monitoring.fiscal_year == fiscal_year,
             )
+            .order_by(Monitoring.deleted)
         )
         current = (
             {k: getattr(row, k) for k in MONITORING_FIELDS}

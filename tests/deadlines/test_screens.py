@@ -158,6 +158,7 @@ def test_ics_export_and_month_pdf(ctx, qtbot, tmp_path):
     screen.open_item(D(2025, 2, 1))
     qtbot.waitUntil(lambda: screen.month_model.month == 2 and not screen.loading)
     assert screen.save_pdf(pdf)
+    qtbot.waitUntil(pdf.exists, timeout=10000)  # put in place by the worker
     assert pdf.read_bytes()[:4] == b"%PDF"
 
 
@@ -167,7 +168,8 @@ def test_ics_export_to_a_bad_folder_is_a_polite_message(ctx, qtbot, tmp_path, mo
     shown = []
     monkeypatch.setattr(calendar, "show_error", lambda parent, text: shown.append(text))
     screen = _calendar(ctx, qtbot)
-    screen.export_ics(tmp_path / "missing" / "out.ics")
+    (tmp_path / "not-a-folder").write_bytes(b"")
+    screen.export_ics(tmp_path / "not-a-folder" / "out.ics")
     qtbot.waitUntil(lambda: bool(shown), timeout=10000)
     assert "ไม่สามารถบันทึกไฟล์" in shown[0]
 

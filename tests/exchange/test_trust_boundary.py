@@ -204,17 +204,20 @@ def test_same_natural_key_under_another_id_is_reported_by_the_dry_run(offices, t
     path = _reentered_plan(lao, tmp_path)
     plan = importer.preview(district, [path])
     package = plan.packages[0]
-    assert package.status == Status.REFUSED and package.code == "natural_key", package.reason
+    # The office's own plan entered again: not refused, but a replacement the officer confirms
+    # (tests/continuity/test_reentered.py follows it to the province).
+    assert package.status == Status.OK, package.reason
     part = package.parts[0]
-    assert part.sender == "4801006" and part.clashes
-    clash = part.clashes[0]
+    assert part.sender == "4801006" and part.replacements and not part.clashes
+    clash = part.replacements[0]
     assert clash.table == "plans" and clash.in_database and clash.owner == "4801006"
     assert clash.incoming_id != clash.existing_id
-    assert "4801006" in package.reason and any(ord(c) in THAI for c in package.reason)
-    # the commit agrees with the preview: nothing written
+    assert plan.needs_confirm == [part] and any(ord(c) in THAI for c in part.remark)
+    # the commit agrees with the preview: unconfirmed, nothing written
     before = snapshot(district)
     result = importer.commit(district, plan, trust=True)
     assert not result.imported and snapshot(district) == before
+    assert result.refused[0].code == "needs_confirm" and "4801006" in result.refused[0].reason
 
 
 def test_same_natural_key_twice_in_one_import(tmp_path):

@@ -99,3 +99,39 @@ def test_every_xlsx_number_and_text_has_the_documents_digits(demo_store, tmp_pat
                     numbers += 1
                     assert cell.number_format.startswith("[$-D"), (kind, cell.number_format)
     assert numbers or kind in ("notice",)
+
+
+@needs_poppler
+def test_key_fingerprints_keep_their_digits_in_a_thai_digits_letter(tmp_path):
+    """A fingerprint is compared character by character with the screen: "4946" printed as
+    "๔๙๔๖" is another value. The letter itself is in Thai digits; the fingerprints are not."""
+    import datetime as dt
+
+    from exports.reports.key_letter import KeyLetter, key_letter_pdf
+    from lev_desktop.exchange.keys import format_fingerprint
+
+    old = "4946" + "0E205F6442CAA792FF1962D8E2648CE03CEAFE6023BAF8E18B18E5BC40D9"
+    new = "733D8A0C46027FD4163404C6AF8E64CC57665CCD2B6C22BDA4583FA267F092FB"
+    letter = KeyLetter(
+        sender_name="สำนักงานส่งเสริมการปกครองท้องถิ่นอำเภอเมืองนครพนม",
+        recipient_name="ท้องถิ่นจังหวัดนครพนม",
+        office_name="อบต.หนองแสง",
+        office_code="4801006",
+        old_fingerprint=old,
+        new_fingerprint=new,
+        confirmed_on=dt.date(2026, 12, 3),
+        confirmed_how=" ทางโทรศัพท์",
+        written_on=dt.date(2026, 12, 3),
+    )
+    pdf = tmp_path / "letter.pdf"
+    pdf.write_bytes(key_letter_pdf(letter, ReportOptions()))
+    text = pdftotext_raw(pdf)
+    for fingerprint in (old, new):
+        for line in format_fingerprint(fingerprint).split("\n"):
+            assert line in text
+    flat = "".join(text.split())
+    assert "(รหัส๔๘๐๑๐๐๖)" in flat  # the rest of the letter is in the document's digits
+    assert "๓ธันวาคม๒๕๖๙" in flat
+    # the closing travels with the last paragraph, never alone at the top of a page
+    (last_page,) = [p for p in text.split("\f") if "ขอแสดงความนับถือ" in p]
+    assert "เมื่อได้รับแพ็กเกจถัดไป" in "".join(last_page.split())

@@ -6,7 +6,10 @@ from ui.app import make_application
 
 
 def test_untranslated_qt_strings_are_not_blanked(qapp):
+    from ui import thai_wrap
+
     make_application()
+    thai_wrap.uninstall(qapp)
     assert QCoreApplication.translate("QPlatformTheme", "Cancel") == "ยกเลิก"
     # before the fix every other Qt label (file dialog, scroll-bar menu) became ""
     assert QCoreApplication.translate("QScrollBar", "Scroll here") == "Scroll here"

@@ -16,8 +16,11 @@ from ui.app import Launcher, acquire_lock, make_application
 
 @pytest.fixture
 def app(qapp):
+    from ui import thai_wrap
+
     make_application()
-    return qapp
+    yield qapp
+    thai_wrap.uninstall(qapp)  # labels of later tests keep the text they were given
 
 
 def test_fonts_loaded(app):
@@ -403,7 +406,8 @@ def test_app_module_starts_and_paints(tmp_path):
     assert lines[0] == "FIRST_PAINT" and lines[2] == "SCREEN_READY"
     assert float(lines[1]) < float(lines[3])  # the window shows before the database is open
     assert (tmp_path / "demo.db").exists()
-    log = (tmp_path / "logs" / "lev-desktop.log").read_text(encoding="utf-8")
+    (log_file,) = (tmp_path / "logs").glob("lev-desktop-*.log")  # one log for this process
+    log = log_file.read_text(encoding="utf-8")
     assert "starting" in log and "closed (0)" in log
     assert not (tmp_path / "demo.db.lock").exists()  # the lock is released on exit
 

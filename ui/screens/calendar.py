@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import logging
+import traceback
 from pathlib import Path
 
 from PySide6.QtCore import QMarginsF, QPoint, QRect, Qt, QTimer
@@ -17,7 +19,6 @@ from PySide6.QtGui import QColor, QFont, QPageLayout, QPageSize, QPainter
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
-    QFileDialog,
     QFrame,
     QHBoxLayout,
     QHeaderView,
@@ -39,13 +40,16 @@ from lev_desktop.deadlines.text import days_left_text, flag_text, route_text, wh
 from lev_desktop.i18n import _
 from lev_desktop.thai_format import fiscal_year_label, fiscal_year_range, format_date
 from ui.context import AppContext
-from ui.widgets import status_palette
+from ui.widgets import file_actions, status_palette
 from ui.widgets.deadline_dialogs import HolidayDialog, LaoStatesDialog, show_error
 from ui.widgets.deadline_models import AgendaModel, ItemRole, MonthModel
+from ui.widgets.file_actions import WrittenFileBar
 from ui.widgets.fiscal_timeline import FiscalTimeline
 from ui.widgets.fit import fit_table
 from ui.widgets.flow import FlowLayout
 from ui.widgets.month_view import MonthView
+
+log = logging.getLogger(__name__)
 
 # Preferred widths (proportions) of the agenda's columns: status, due, days left, programme,
 # what to do, who → to whom, LAOs done, note.
@@ -203,6 +207,9 @@ class CalendarScreen(QWidget):
         self.status = QLabel("")
         bottom.addWidget(self.status)
         layout.addLayout(bottom)
+        # Open / Show in folder / Copy to USB drive for the calendar file just written
+        self.written = WrittenFileBar(ctx, label=self.status)
+        layout.addWidget(self.written)
         self.ctx.fiscal_year_changed.connect(self._fiscal_year_changed)
         self.ctx.data_changed.connect(self._data_changed)
         self.update_title()
@@ -457,55 +464,86 @@ class CalendarScreen(QWidget):
         dialog.open()
 
     def choose_ics_file(self) -> None:
-        suggested = str(Path.home() / f"lev-deadlines-{self.ctx.fiscal_year}.ics")
-        path, _filter = QFileDialog.getSaveFileName(
-            self, _("Export deadlines"), suggested, _("iCalendar files (*.ics)")
+        file_actions.ask_save_in(
+            self.ctx,
+            self,
+            _("Export deadlines"),
+            "reports",
+            f"lev-deadlines-{self.ctx.fiscal_year}.ics",
+            "ics",
+            self.export_ics,
         )
-        if path:
-            self.export_ics(Path(path))
 
     def export_ics(self, path: Path) -> None:
         """Writes this fiscal year's deadlines of the office (not the done ones) to ``path``."""
         from lev_desktop.deadlines.ics import to_ics
+        from lev_desktop.files import write_bytes
 
         deadlines = [i.deadline for i in self.fy_items if i.state != State.DONE]
         name = _("LEV deadlines {fy}").format(fy=fiscal_year_label(self.ctx.fiscal_year))
 
         def write(_progress):
-            data = to_ics(deadlines, name=name)
-            tmp = path.with_name(path.name + ".tmp")
-            tmp.write_bytes(data)
-            tmp.replace(path)
+            write_bytes(path, to_ics(deadlines, name=name))
             return len(deadlines)
 
         def written(count: int) -> None:
-            self.status.setText(_("{n} deadlines written to {path}").format(n=count, path=path))
-
-        def failed(exc: BaseException) -> None:
-            show_error(
-                self,
-                _("Cannot write the file {path}: {reason}. Please choose another folder.").format(
-                    path=path, reason=getattr(exc, "strerror", "") or exc
-                ),
+            self.written.set_file(
+                path, _("{n} deadlines written to {path}").format(n=count, path=path)
             )
 
-        self.ctx.runner.run(write, on_success=written, on_failure=failed, owner=self, kind="io")
+        self.ctx.runner.run(
+            write, on_success=written, on_failure=self._write_failed, owner=self, kind="io"
+        )
+
+    def _write_failed(self, exc: BaseException) -> None:
+        from lev_desktop.errors import describe_error
+
+        message = describe_error(exc)
+        if message is not None:
+            show_error(self, message)
+        elif self.ctx.runner.on_bug is not None:  # a fault of the program: the crash dialog
+            self.ctx.runner.on_bug(exc, "".join(traceback.format_exception(exc)))
+        else:
+            log.error("calendar file not written", exc_info=exc)
 
     def choose_pdf_file(self) -> None:
-        suggested = str(Path.home() / f"lev-{self.year}-{self.month:02d}.pdf")
-        path, _filter = QFileDialog.getSaveFileName(
-            self, _("Save the month as PDF"), suggested, _("PDF files (*.pdf)")
+        file_actions.ask_save_in(
+            self.ctx,
+            self,
+            _("Save the month as PDF"),
+            "reports",
+            f"lev-{self.year}-{self.month:02d}.pdf",
+            "pdf",
+            self.save_pdf,
         )
-        if path:
-            self.save_pdf(Path(path))
 
     def save_pdf(self, path: Path) -> bool:
+        """Draws the month into a temporary file beside ``path`` (on this thread: it paints the
+        view), then puts it in place in the worker, where a file held open by a PDF reader gets
+        its retries and its message."""
         from PySide6.QtPrintSupport import QPrinter
 
+        from lev_desktop.files import new_temporary, place_file
+
+        try:
+            tmp = new_temporary(path)
+        except OSError as exc:
+            self._write_failed(exc)
+            return False
         printer = QPrinter(QPrinter.PrinterMode.HighResolution)
         printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
-        printer.setOutputFileName(str(path))
-        return self.render_month(printer)
+        printer.setOutputFileName(str(tmp))
+        if not self.render_month(printer):
+            tmp.unlink(missing_ok=True)
+            return False
+        self.ctx.runner.run(
+            lambda _progress: place_file(tmp, path),
+            on_success=lambda placed: self.written.set_file(placed),
+            on_failure=self._write_failed,
+            owner=self,
+            kind="io",
+        )
+        return True
 
     def print_month(self) -> None:
         from PySide6.QtPrintSupport import QPrintDialog, QPrinter

@@ -5,6 +5,7 @@ through ``ctx.runner``; the table models only present rows a worker handed in.""
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -35,14 +36,20 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from lev_desktop import options as app_options
+from lev_desktop.files import unique_path
 from lev_desktop.i18n import _
 from lev_desktop.thai_format import format_datetime, format_number
 from ui.context import AppContext
 from ui.models.table import LEFT, RIGHT, Column, TableModel
 from ui.reinstall import RecoveryTab, ReinstallButton
+from ui.widgets import file_actions
 from ui.widgets.board import ConsolidationBoard
+from ui.widgets.file_actions import WrittenFileBar
 from ui.widgets.fit import fit_header, fit_rows, fit_table
 from ui.widgets.status_palette import fg
+
+log = logging.getLogger(__name__)
 
 # from the one status palette: done green, due-soon amber, overdue red, draft grey
 GREEN, AMBER, RED, GREY = (fg(state) for state in ("done", "due_soon", "overdue", "draft"))
@@ -197,6 +204,10 @@ class ExportTab(QWidget):
         self.status = QLabel()
         self.status.setWordWrap(True)
         layout.addWidget(self.status)
+        # Show in folder / Copy to USB drive for the package (or Excel form) just written
+        self.written = WrittenFileBar(ctx, label=self.status, show_open=False)
+        layout.addWidget(self.written)
+        self.default_out: Path | None = None
         self.model = RowsModel([_("Data"), _("Records"), ""])
         self.view = _table(self.model)
         layout.addWidget(self.view, 1)
@@ -236,8 +247,9 @@ class ExportTab(QWidget):
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
             item.setCheckState(Qt.CheckState.Checked)
             self.programmes.addItem(item)
-        if not self.out.text():
-            self.out.setText(str(data["default_out"]))
+        if not self.out.text() or self.out.text() == str(self.default_out):
+            self.default_out = data["default_out"]
+            self.out.setText(str(self.default_out))
         self.excel_lao.clear()
         for code, label in data["laos"]:
             self.excel_lao.addItem(label, code)
@@ -252,32 +264,39 @@ class ExportTab(QWidget):
         lao, programme = self.excel_lao.currentData(), self.excel_programme.currentData()
         if not lao or not programme:
             return
-        suggested = str(Path(self.out.text()).with_name(f"{lao}-{programme}.xlsx"))
-        path, _filter = QFileDialog.getSaveFileName(
-            self, _("Save Excel form as"), suggested, _("Excel workbooks (*.xlsx)")
-        )
-        if not path:
+        suggested = Path(self.out.text()).with_name(f"{lao}-{programme}.xlsx")
+        path = file_actions.ask_save_path(self, _("Save Excel form as"), suggested, "xlsx")
+        if path is None:
             return
         store = self.ctx.store
+
+        def written(p: Path) -> None:
+            self.written.set_file(
+                p,
+                _(
+                    "Excel form written: {path}. Send it to the LAO; import the "
+                    "filled file on the Import tab."
+                ).format(path=p),
+            )
+
+        def failed(exc: BaseException) -> None:
+            self.written.set_file(None)
+            self.status.setText(_message(exc, _("The Excel form could not be written.")))
+
         self.ctx.runner.run(
             lambda progress: write_template(store, lao, programme, path),
             label=_("Writing the Excel form…"),
             owner=self,
-            on_success=lambda p: self.status.setText(
-                _(
-                    "Excel form written: {path}. Send it to the LAO; import the "
-                    "filled file on the Import tab."
-                ).format(path=p)
-            ),
-            on_failure=lambda exc: self.status.setText(str(exc)),
+            on_success=written,
+            on_failure=failed,
         )
 
     def _browse(self) -> None:
-        path, _filter = QFileDialog.getSaveFileName(
-            self, _("Save package as"), self.out.text(), _("LEV packages (*.levpkg)")
+        path = file_actions.ask_save_path(
+            self, _("Save package as"), Path(self.out.text() or "package.levpkg"), "levpkg"
         )
-        if path:
-            self.out.setText(path)
+        if path is not None:
+            self.out.setText(str(path))
 
     def _recipient_code(self) -> str:
         data = self.recipient.currentData()
@@ -305,6 +324,10 @@ class ExportTab(QWidget):
             self.status.setText(_("Please tick at least one programme"))
             return
         out = Path(self.out.text().strip() or "package.levpkg")
+        if self.default_out is not None and out == self.default_out:
+            # the suggested name (office and date): a second package the same day must not
+            # replace the first, which may not have been sent yet
+            out = unique_path(out.parent, out.name)
         store, since = self.ctx.store, self.since_last.isChecked()
         self.export_button.setEnabled(False)
 
@@ -321,12 +344,11 @@ class ExportTab(QWidget):
 
         def failed(exc: BaseException) -> None:
             self.export_button.setEnabled(True)
-            from lev_desktop.errors import describe_error
-
+            self.written.set_file(None)
             self.status.setText(
                 str(exc)
                 if isinstance(exc, ExportError)
-                else (describe_error(exc) or _("The package could not be written."))
+                else _message(exc, _("The package could not be written."))
             )
 
         self.ctx.runner.run(
@@ -354,7 +376,8 @@ class ExportTab(QWidget):
         )
         if result.note:
             text = result.note + " " + text
-        self.status.setText(text)
+        text += " " + _("Saved in: {folder}").format(folder=result.path.parent)
+        self.written.set_file(result.path, text)
         from lev_desktop.exchange.records import TABLES
 
         order = list(TABLES)
@@ -379,6 +402,17 @@ class ExportTab(QWidget):
         self.ctx.data_changed.emit("exchange")
 
 
+def _message(exc: BaseException, fallback: str) -> str:
+    """A known error's Thai sentence; anything else is logged and gets ``fallback``."""
+    from lev_desktop.errors import describe_error
+
+    known = describe_error(exc)
+    if known is None:
+        log.error("exchange screen: %r", exc, exc_info=exc)
+        return fallback
+    return known
+
+
 def _table_label(table: str) -> str:
     from lev_desktop.exchange.importer import _table_label as label
 
@@ -390,6 +424,8 @@ def _table_label(table: str) -> str:
 
 class DropArea(QLabel):
     files_dropped = Signal(list)
+    contents_dropped = Signal(str, bytes)  # an e-mail attachment dragged out of Outlook
+    not_files = Signal(str)  # why the drop cannot be used (Thai)
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(
@@ -408,14 +444,20 @@ class DropArea(QLabel):
         )
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
-        if event.mimeData().hasUrls():
+        # Anything is accepted, so that a drop that is not a file gets an explanation instead
+        # of nothing at all (Outlook and LINE drag attachments that are not files yet).
+        if event.mimeData().formats():
             event.acceptProposedAction()
 
     def dropEvent(self, event: QDropEvent) -> None:
-        paths = [u.toLocalFile() for u in event.mimeData().urls() if u.isLocalFile()]
-        if paths:
-            self.files_dropped.emit(paths)
-            event.acceptProposedAction()
+        dropped = file_actions.Dropped(event.mimeData())
+        if dropped.paths:
+            self.files_dropped.emit(dropped.paths)
+        elif dropped.contents is not None:
+            self.contents_dropped.emit(*dropped.contents)
+        else:
+            self.not_files.emit(dropped.message)
+        event.acceptProposedAction()
 
 
 class ImportTab(QWidget):
@@ -428,6 +470,8 @@ class ImportTab(QWidget):
         top = QHBoxLayout()
         self.drop = DropArea()
         self.drop.files_dropped.connect(self.add_files)
+        self.drop.contents_dropped.connect(self.save_attachment)
+        self.drop.not_files.connect(self._not_files)
         top.addWidget(self.drop, 1)
         side = QVBoxLayout()
         choose = QPushButton(_("Choose files…"))
@@ -485,6 +529,10 @@ class ImportTab(QWidget):
         keys_layout.addWidget(self.trust)
         self.keys_box.setVisible(False)
         layout.addWidget(self.keys_box)
+        # Records an office entered again after a reinstall: they replace the earlier ones.
+        self.replace = QCheckBox()
+        self.replace.setVisible(False)
+        layout.addWidget(self.replace)
         buttons = QHBoxLayout()
         # A package refused because its office has a new key (a reinstall): the guided step.
         self.reinstalled = ReinstallButton(ctx)
@@ -525,6 +573,29 @@ class ImportTab(QWidget):
                 self.add_files(paths)
                 if paths
                 else self.summary.setText(_("The inbox folder has no new packages."))
+            ),
+            owner=self,
+            kind="io",
+        )
+
+    def _not_files(self, message: str) -> None:
+        self.summary.setText(message)
+
+    def save_attachment(self, name: str, data: bytes) -> None:
+        """An attachment dragged straight out of Outlook: saved into the inbox folder under
+        its own name (never over another file), then checked like any other file."""
+        from lev_desktop.files import write_bytes
+        from lev_desktop.services.inbox import inbox_dir
+
+        def work(_progress) -> str:
+            folder = inbox_dir()
+            return str(write_bytes(unique_path(folder, Path(name).name), data))
+
+        self.ctx.runner.run(
+            work,
+            on_success=lambda path: self.add_files([path]),
+            on_failure=lambda exc: self.summary.setText(
+                _message(exc, _("The attachment could not be saved."))
             ),
             owner=self,
             kind="io",
@@ -589,6 +660,8 @@ class ImportTab(QWidget):
             for part in package.parts:
                 status = part.status
                 text, part_color = labels.get(status, (status, None))
+                if part.replacements and status in (Status.OK, Status.NEEDS_TRUST):
+                    text, part_color = _("replaces earlier records: confirm below"), AMBER
                 c = part.counts
                 office = f"{part.sender} {part.sender_name}".strip()
                 rows.append(
@@ -636,6 +709,15 @@ class ImportTab(QWidget):
         )
         self.confirm.setEnabled(bool(importable))
         self.reinstalled.check(plan)
+        replacing = sorted({p.sender for p in plan.needs_confirm})
+        self.replace.setChecked(False)
+        self.replace.setVisible(bool(replacing))
+        self.replace.setText(
+            _(
+                "I checked with {offices}: the records marked “replaces the earlier record after a "
+                "reinstall” replace the earlier ones (those are kept as deleted)"
+            ).format(offices=", ".join(replacing))
+        )
 
     def commit(self) -> None:
         from lev_desktop.exchange.importer import commit
@@ -652,11 +734,23 @@ class ImportTab(QWidget):
                 ),
             )
             return
+        if self.plan.needs_confirm and not self.replace.isChecked():
+            QMessageBox.information(
+                self,
+                _("Data exchange"),
+                _(
+                    "Some records replace earlier ones of their office (it reinstalled and entered "
+                    "them again). Check with the office and tick the box to confirm, or remove "
+                    "those files."
+                ),
+            )
+            return
         plan, store = self.plan, self.ctx.store
         trust = {p.sender for p in plan.needs_trust} if self.trust.isChecked() else False
+        replace = {p.sender for p in plan.needs_confirm} if self.replace.isChecked() else False
         self.confirm.setEnabled(False)
         self.ctx.runner.run(
-            lambda progress: commit(store, plan, trust=trust, progress=progress),
+            lambda progress: commit(store, plan, trust=trust, replace=replace, progress=progress),
             label=_("Importing…"),
             on_success=self._committed,
             owner=self,
@@ -690,6 +784,7 @@ class ImportTab(QWidget):
         self.files = []
         self.plan = None
         self.keys_box.setVisible(False)
+        self.replace.setVisible(False)
         self.detail.clear()
         self.summary.setText(text)
         self.ctx.data_changed.emit("exchange")
@@ -1106,7 +1201,6 @@ def load_screen_data(store) -> dict[str, Any]:
         refused_history,
         trusted_keys,
     )
-    from lev_desktop.paths import data_dir
     from lev_desktop.services.offices import list_offices, this_office
     from lev_desktop.services.programmes import list_programmes
 
@@ -1146,7 +1240,7 @@ def load_screen_data(store) -> dict[str, Any]:
             if (p.spec or {}).get("indicators")
         ],
         "laos": laos,
-        "default_out": data_dir() / "outbox" / f"{code}-{stamp}.levpkg",
+        "default_out": app_options.folder(store, "packages") / f"{code}-{stamp}.levpkg",
         "received": received_history(store),
         "sent": sent_history(store),
         "refused": refused_history(),

@@ -37,8 +37,11 @@ from PySide6.QtWidgets import (
 from exports.reports import KIND_LABELS, KINDS, ReportRequest, default_filename
 from exports.reports.options import SETTING_KEYS, ReportOptions
 from lev_desktop import options as lev_options
+from lev_desktop.files import unique_path
 from lev_desktop.i18n import N_, _
 from ui.context import AppContext
+from ui.widgets import file_actions
+from ui.widgets.file_actions import WrittenFileBar
 
 log = logging.getLogger(__name__)
 
@@ -67,7 +70,7 @@ def run_report(
     owner: QWidget,
     request: ReportRequest,
     target: Path,
-    options: ReportOptions,
+    options: ReportOptions | None,
     *,
     on_done,
     on_error,
@@ -80,7 +83,7 @@ def run_report(
     store = ctx.store
 
     def job(progress):  # worker thread
-        if remember:
+        if remember and options is not None:
             lev_options.save(
                 store, {key: getattr(options, field) for field, key in SETTING_KEYS.items()}
             )
@@ -124,6 +127,7 @@ class ReportsScreen(QWidget):
         self.ctx = ctx
         self.offices: list[tuple[str, str, str]] = []  # (code, name, level)
         self.last_file: Path | None = None
+        self.folder: Path | None = None  # where reports are saved first (Settings › Folders)
         self._preview_dir = Path(tempfile.mkdtemp(prefix="lev-preview-"))
 
         self.kinds = QListWidget()
@@ -176,17 +180,17 @@ class ReportsScreen(QWidget):
         self.pdf_button.clicked.connect(lambda: self.save("pdf"))
         self.xlsx_button = QPushButton(_("Save Excel…"))
         self.xlsx_button.clicked.connect(lambda: self.save("xlsx"))
-        self.open_button = QPushButton(_("Open the file"))
-        self.open_button.setEnabled(False)
-        self.open_button.clicked.connect(self._open_last)
         buttons = QHBoxLayout()
-        for button in (self.preview_button, self.pdf_button, self.xlsx_button, self.open_button):
+        for button in (self.preview_button, self.pdf_button, self.xlsx_button):
             buttons.addWidget(button)
         buttons.addStretch(1)
 
         self.message = QLabel()
         self.message.setWordWrap(True)
         self.message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        # Open / Show in folder / Copy to USB drive for the file just saved
+        self.written = WrittenFileBar(ctx, label=self.message)
+        self.open_button = self.written.open_button
 
         self.pages = QWidget()
         self.pages_layout = QVBoxLayout(self.pages)
@@ -207,6 +211,7 @@ class ReportsScreen(QWidget):
         options_layout.addLayout(form)
         options_layout.addLayout(buttons)
         options_layout.addWidget(self.message)
+        options_layout.addWidget(self.written)
         options_layout.addStretch(1)
 
         # The options scroll on a short screen (1366×768 at 125 %) instead of making the window
@@ -252,12 +257,12 @@ class ReportsScreen(QWidget):
                         (o.code, o.name, o.level)
                         for o in office_service.subordinate_laos(store, me.code)
                     ]
-            return rows, ReportOptions.from_store(store)
+            return rows, ReportOptions.from_store(store), lev_options.folder(store, "reports")
 
         self.ctx.runner.run(load, on_success=self._loaded, owner=self)
 
-    def _loaded(self, result: tuple[list[tuple[str, str, str]], ReportOptions]) -> None:
-        self.offices, options = result
+    def _loaded(self, result: tuple[list[tuple[str, str, str]], ReportOptions, Path]) -> None:
+        self.offices, options, self.folder = result
         self.thai_digits.setChecked(options.thai_digits)
         self.signer_name.setText(options.signer_name)
         self.signer_position.setText(options.signer_position)
@@ -336,16 +341,11 @@ class ReportsScreen(QWidget):
         )
 
     def ask_path(self, fmt: str) -> Path | None:
-        """The file to write (a save dialog); tests replace this method."""
-        filters = {"pdf": _("PDF document (*.pdf)"), "xlsx": _("Excel workbook (*.xlsx)")}
-        start = str(Path.home() / self.suggested_name(fmt))
-        chosen, _filter = QFileDialog.getSaveFileName(
-            self, _("Save the report"), start, filters[fmt]
+        """The file to write (a save dialog in the reports folder); tests replace this method."""
+        folder = self.folder or Path.home()
+        return file_actions.ask_save_path(
+            self, _("Save the report"), folder / self.suggested_name(fmt), fmt
         )
-        if not chosen:
-            return None
-        path = Path(chosen)
-        return path if path.suffix.lower() == f".{fmt}" else path.with_name(path.name + f".{fmt}")
 
     def save(self, fmt: str) -> None:
         target = self.ask_path(fmt)
@@ -354,7 +354,9 @@ class ReportsScreen(QWidget):
         self._start(self.request(fmt), target, preview=False)
 
     def preview(self) -> None:
-        target = self._preview_dir / self.suggested_name("pdf")
+        # A new name each time: the previous preview may still be open in a PDF reader, which
+        # on Windows keeps it from being replaced.
+        target = unique_path(self._preview_dir, self.suggested_name("pdf"))
         self._start(self.request("pdf"), target, preview=True)
 
     def _start(self, request: ReportRequest, target: Path, *, preview: bool) -> None:
@@ -383,8 +385,8 @@ class ReportsScreen(QWidget):
             self.show_message(_("Preview of {name}").format(name=path.name))
         else:
             self.last_file = path
-            self.open_button.setEnabled(True)
-            self.show_message(_("Saved: {path}").format(path=path))
+            self.show_message("")
+            self.written.set_file(path)
         self.finished.emit(path)
 
     def _failed(self, message: str) -> None:
@@ -418,10 +420,6 @@ class ReportsScreen(QWidget):
             label.setStyleSheet("border: 1px solid #999; background: white;")
             self.pages_layout.addWidget(label)
 
-    def _open_last(self) -> None:
-        if self.last_file is not None:
-            QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.last_file)))
-
     def _pick_garuda(self) -> None:
         chosen, _filter = QFileDialog.getOpenFileName(
             self,
@@ -439,11 +437,14 @@ class ReportActions(QToolButton):
     ``office`` and ``fiscal_year`` are callables so the button follows the editor's selection.
     """
 
+    finished = Signal(object)  # the saved Path, or None (tests wait on it)
+
     def __init__(
         self, ctx: AppContext, kind: str, office: Any = None, parent: QWidget | None = None
     ):
         super().__init__(parent)
         self.ctx = ctx
+        self.dialog: file_actions.WrittenFileDialog | None = None
         self.kind = kind
         self.office = office or (lambda: ctx.office_code)
         self.setText(_("Print…"))
@@ -454,20 +455,36 @@ class ReportActions(QToolButton):
         self.setMenu(menu)
 
     def _make(self, fmt: str) -> None:
-        from exports.reports import default_filename
+        name = default_filename(self.kind, self.office() or "", self.ctx.fiscal_year, fmt)
+        file_actions.ask_save_in(
+            self.ctx,
+            self,
+            _("Save the report"),
+            "reports",
+            name,
+            fmt,
+            lambda target: self._make_file(fmt, target),
+        )
 
-        office = self.office() or ""
-        start = str(Path.home() / default_filename(self.kind, office, self.ctx.fiscal_year, fmt))
-        chosen, _filter = QFileDialog.getSaveFileName(self, _("Save the report"), start)
-        if not chosen:
-            return
-        options = ReportOptions.from_store(self.ctx.store)
+    def _make_file(self, fmt: str, target: Path) -> None:
         run_report(
             self.ctx,
             self,
             ReportRequest(self.kind, self.office(), self.ctx.fiscal_year, fmt),
-            Path(chosen),
-            options,
-            on_done=lambda path: QDesktopServices.openUrl(QUrl.fromLocalFile(str(path))),
-            on_error=lambda message: self.setToolTip(message),
+            target,
+            None,  # the saved print settings, read in the worker
+            on_done=self._done,
+            on_error=self._failed,
         )
+
+    def _done(self, path: Path) -> None:
+        file_actions.open_file(path)
+        self.dialog = file_actions.show_written_file(self.ctx, path, self.window())
+        self.finished.emit(path)
+
+    def _failed(self, message: str) -> None:
+        if message != _("Cancelled."):
+            from ui.crash import show_known_error
+
+            show_known_error(message, self.window())
+        self.finished.emit(None)

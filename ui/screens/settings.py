@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 
 from lev_desktop import APP_NAME, __version__, i18n, options
 from lev_desktop.domain.offices import LaoType, Level
-from lev_desktop.i18n import _
+from lev_desktop.i18n import N_, _
 from ui.context import AppContext
 from ui.settings.backups import BackupsTab
 from ui.settings.laos import LaoTab
@@ -271,6 +271,89 @@ class CalendarTab(QWidget):
         }
 
 
+class FoldersTab(QWidget):
+    """Where reports and packages are saved first (visible folders under Documents by
+    default), each with "Choose…", "Default" and "Open"."""
+
+    KINDS = (
+        ("reports", N_("Reports")),
+        ("packages", N_("Packages to send")),
+    )
+
+    def __init__(self, screen: SettingsScreen):
+        super().__init__()
+        self.settings_screen = screen
+        outer = QVBoxLayout(self)
+        hint = QLabel(
+            _(
+                "Files you send or print are saved here first, where Explorer shows them, "
+                "so you can attach them to an e-mail or copy them to a USB drive. Leave a "
+                "folder empty for the default under Documents."
+            )
+        )
+        hint.setWordWrap(True)
+        hint.setObjectName("hint")
+        outer.addWidget(hint)
+        form = QFormLayout()
+        outer.addLayout(form)
+        outer.addStretch(1)
+        self.edits: dict[str, QLineEdit] = {}
+        for kind, label in self.KINDS:
+            row = QHBoxLayout()
+            edit = QLineEdit()
+            edit.setMinimumWidth(360)
+            choose = QPushButton(_("Choose…"))
+            choose.clicked.connect(lambda _c=False, k=kind: self.choose(k))
+            show = QPushButton(_("Open"))
+            show.clicked.connect(lambda _c=False, k=kind: self.open_folder(k))
+            row.addWidget(edit, 1)
+            row.addWidget(choose)
+            row.addWidget(show)
+            form.addRow(_(label), row)
+            self.edits[kind] = edit
+        buttons = QHBoxLayout()
+        self.save_button = QPushButton(_("Save"))
+        buttons.addWidget(self.save_button)
+        self.saved = _saved_label()
+        buttons.addWidget(self.saved, 1)
+        form.addRow(buttons)
+        self.save_button.clicked.connect(
+            lambda: self.settings_screen.save_options(self.values(), self.saved)
+        )
+
+    def load(self, values: dict) -> None:
+        from lev_desktop.paths import output_dir
+
+        for kind, edit in self.edits.items():
+            edit.setText(values[f"folders.{kind}"])
+            edit.setPlaceholderText(str(output_dir(kind)))
+
+    def folder(self, kind: str) -> str:
+        edit = self.edits[kind]
+        return edit.text().strip() or edit.placeholderText()
+
+    def choose(self, kind: str) -> None:
+        chosen = QFileDialog.getExistingDirectory(self, _("Choose a folder"), self.folder(kind))
+        if chosen:
+            self.edits[kind].setText(chosen)
+
+    def open_folder(self, kind: str) -> None:
+        from pathlib import Path
+
+        from ui.widgets.file_actions import open_file
+
+        folder = Path(self.folder(kind))
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError:
+            self.saved.setText(_("The folder {folder} cannot be made.").format(folder=folder))
+            return
+        open_file(folder)
+
+    def values(self) -> dict:
+        return {f"folders.{kind}": edit.text().strip() for kind, edit in self.edits.items()}
+
+
 class AboutTab(QWidget):
     def __init__(self):
         super().__init__()
@@ -304,6 +387,7 @@ class SettingsScreen(QWidget):
         "general",
         "printing",
         "calendar",
+        "folders",
         "laos",
         "programmes",
         "letters",
@@ -324,6 +408,7 @@ class SettingsScreen(QWidget):
         self.general = GeneralTab(self)
         self.printing = PrintingTab(self)
         self.calendar = CalendarTab(self)
+        self.folders = FoldersTab(self)
         self.laos = LaoTab(ctx)
         self.programmes = ProgrammesTab(ctx)
         self.letters = LettersTab(ctx)
@@ -333,6 +418,7 @@ class SettingsScreen(QWidget):
             "general": self.general,
             "printing": self.printing,
             "calendar": self.calendar,
+            "folders": self.folders,
             "laos": self.laos,
             "programmes": self.programmes,
             "letters": self.letters,
@@ -343,6 +429,7 @@ class SettingsScreen(QWidget):
             "general": _("This office"),
             "printing": _("Printing"),
             "calendar": _("Calendar"),
+            "folders": _("Folders"),
             "laos": _("LAOs in the area"),
             "programmes": _("Programmes"),
             "letters": _("Incoming letters"),
@@ -351,7 +438,7 @@ class SettingsScreen(QWidget):
         }
         for key in self.TAB_KEYS:
             page = self.pages[key]
-            if key in ("general", "printing", "calendar"):
+            if key in ("general", "printing", "calendar", "folders"):
                 scroll = QScrollArea()
                 scroll.setWidgetResizable(True)
                 scroll.setWidget(page)
@@ -389,6 +476,7 @@ class SettingsScreen(QWidget):
         self.general.load(office, self.values)
         self.printing.load(self.values)
         self.calendar.load(self.values)
+        self.folders.load(self.values)
         has_laos = office is not None and office.level in (
             Level.DISTRICT,
             Level.PROVINCE,

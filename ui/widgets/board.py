@@ -21,7 +21,6 @@ from PySide6.QtCore import (
     QRectF,
     QSize,
     Qt,
-    QTextBoundaryFinder,
     Signal,
 )
 from PySide6.QtGui import (
@@ -71,6 +70,7 @@ from lev_desktop.services.consolidation import (
 )
 from lev_desktop.thai_format import format_date, format_number
 from ui.models.table import TableModel
+from ui.thai_wrap import break_positions
 from ui.widgets.flow import FlowLayout
 from ui.widgets.status_palette import PALETTE
 
@@ -97,19 +97,15 @@ metric_header = metric_title
 
 
 def wrap_header(text: str, max_width: int = 170) -> str:
-    """Breaks a long column title into lines at Thai word boundaries (QTextBoundaryFinder,
-    backed by libthai), so long indicator names do not make columns very wide."""
+    """Breaks a long column title into lines at Thai word boundaries (the PDF segmenter's:
+    Qt's own need libthai, which Windows lacks), so long indicator names do not make columns
+    very wide."""
     if QGuiApplication.instance() is None:  # a model used without a GUI (scripts)
         return text
     metrics = QFontMetrics(QGuiApplication.font())
     if metrics.horizontalAdvance(text) <= max_width:
         return text
-    finder = QTextBoundaryFinder(QTextBoundaryFinder.BoundaryType.Line, text)
-    breaks = []
-    position = finder.toNextBoundary()
-    while position != -1:
-        breaks.append(position)
-        position = finder.toNextBoundary()
+    breaks = [*break_positions(text), len(text)]
     lines, start, last = [], 0, 0
     for position in breaks:
         if metrics.horizontalAdvance(text[start:position].strip()) > max_width and last > start:

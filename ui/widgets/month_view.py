@@ -10,7 +10,6 @@ from PySide6.QtCore import (
     QPoint,
     QRect,
     Qt,
-    QTextBoundaryFinder,
     Signal,
 )
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QMouseEvent, QPainter, QPen
@@ -25,6 +24,7 @@ from PySide6.QtWidgets import (
 
 from lev_desktop.deadlines.engine import Item
 from lev_desktop.i18n import _
+from ui.thai_wrap import break_positions
 from ui.widgets import status_palette
 from ui.widgets.deadline_models import (
     DateRole,
@@ -256,14 +256,13 @@ class MonthDelegate(QStyledItemDelegate):
 
 
 def _split_line(text: str, metrics: QFontMetrics, width: int) -> tuple[str, str]:
-    """The longest head of ``text`` that fits ``width``, broken at a word boundary (Qt finds
-    Thai word boundaries through libthai), and the rest."""
-    finder = QTextBoundaryFinder(QTextBoundaryFinder.BoundaryType.Line, text)
+    """The longest head of ``text`` that fits ``width``, broken at a word boundary (from the
+    Thai segmenter: Qt's own boundaries need libthai, which Windows lacks), and the rest."""
     best = 0
-    position = finder.toNextBoundary()
-    while position != -1 and metrics.horizontalAdvance(text[:position].rstrip()) <= width:
+    for position in [*break_positions(text), len(text)]:
+        if metrics.horizontalAdvance(text[:position].rstrip()) > width:
+            break
         best = position
-        position = finder.toNextBoundary()
     if best == 0:
         best = len(metrics.elidedText(text, Qt.TextElideMode.ElideNone, width)) or 1
         while best > 1 and metrics.horizontalAdvance(text[:best]) > width:

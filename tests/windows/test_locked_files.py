@@ -1,0 +1,213 @@
+"""Files held open by another program, as Windows reports them, simulated on any platform:
+``os.replace`` (the rename over the target) or the write raises PermissionError with the
+``winerror`` Windows gives — 32 (sharing violation: Excel has the workbook open), 5 (access
+denied: a PDF reader has the file, or an antivirus scans the new file)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from lev_desktop.errors import describe_error
+
+try:
+    from lev_desktop import files
+except ImportError:  # the code before this helper existed, where these tests show the defects
+    files = None  # type: ignore[assignment]
+
+
+def windows_error(winerror: int, filename: str) -> PermissionError:
+    exc = PermissionError(13, "Permission denied", filename)
+    exc.winerror = winerror  # what CPython sets on Windows
+    return exc
+
+
+class HeldBy:
+    """Replaces ``os.replace``: the rename over ``target`` fails ``times`` times (all when
+    None) with Windows error ``winerror``, as while another program holds the file."""
+
+    def __init__(self, target: Path, winerror: int, times: int | None = None):
+        self.target = Path(target)
+        self.winerror = winerror
+        self.times = times
+        self.calls = 0
+        self.real = os.replace
+
+    def __call__(self, src, dst, *args, **kwargs):
+        if Path(dst) == self.target and (self.times is None or self.calls < self.times):
+            self.calls += 1
+            raise windows_error(self.winerror, str(src))  # Windows names the source here
+        return self.real(src, dst, *args, **kwargs)
+
+
+def leftovers(folder: Path) -> list[str]:
+    return sorted(p.name for p in folder.iterdir() if p.name.startswith((".~lev-", "~")))
+
+
+def assert_thai_message_names(message: str, target: Path) -> None:
+    assert str(target) in message, message
+    assert ".~lev-" not in message and ".part" not in message, message
+    assert "Errno" not in message and "[" not in message, message
+    assert "ปิดไฟล์" in message, message  # says to close it
+
+
+@pytest.fixture(autouse=True)
+def _no_waiting(monkeypatch):
+    """The retries' waits take no time in tests."""
+    if files is not None:
+        monkeypatch.setattr(files.time, "sleep", lambda _seconds: None)
+
+
+# ---- reports --------------------------------------------------------------------------------
+
+
+def test_report_over_a_workbook_open_in_excel_names_the_real_file(
+    demo_store, tmp_path, monkeypatch
+):
+    from exports.reports import ReportRequest, generate
+
+    target = tmp_path / "แผนปฏิบัติงาน.xlsx"
+    target.write_bytes(b"the workbook Excel has open")
+    monkeypatch.setattr(os, "replace", HeldBy(target, 5))
+    with pytest.raises(OSError) as caught:
+        generate(demo_store, ReportRequest("plan", "4801006", 2568, "xlsx"), target)
+    assert_thai_message_names(describe_error(caught.value), target)
+    assert target.read_bytes() == b"the workbook Excel has open"
+    assert leftovers(tmp_path) == []
+
+
+def test_a_brief_antivirus_lock_is_waited_out(demo_store, tmp_path, monkeypatch):
+    from exports.reports import ReportRequest, generate
+
+    target = tmp_path / "plan.pdf"
+    held = HeldBy(target, 32, times=2)
+    monkeypatch.setattr(os, "replace", held)
+    assert generate(demo_store, ReportRequest("plan", "4801006", 2568, "pdf"), target) == target
+    assert held.calls == 2
+    assert target.read_bytes()[:4] == b"%PDF"
+    assert leftovers(tmp_path) == []
+
+
+def test_the_retries_are_brief_and_stop(tmp_path, monkeypatch):
+    waits: list[float] = []
+    monkeypatch.setattr(files.time, "sleep", waits.append)
+    target = tmp_path / "x.pdf"
+    monkeypatch.setattr(os, "replace", HeldBy(target, 32))
+    with pytest.raises(files.FileWriteError) as caught:
+        files.write_bytes(target, b"%PDF")
+    assert caught.value.reason == "locked"
+    assert 0 < sum(waits) <= 2.0 and len(waits) == len(files.RETRY_DELAYS)
+
+
+def test_a_sharing_violation_while_writing_names_the_target(tmp_path):
+    target = tmp_path / "รายงาน.pdf"
+
+    def write(tmp: Path) -> None:
+        raise windows_error(32, str(tmp))
+
+    with pytest.raises(files.FileWriteError) as caught:
+        files.write_file(target, write)
+    assert_thai_message_names(caught.value.message, target)
+    assert leftovers(tmp_path) == []
+
+
+def test_other_write_failures_are_thai_and_name_the_place(tmp_path, monkeypatch):
+    target = tmp_path / "a.pdf"
+
+    def full(tmp: Path) -> None:
+        raise OSError(28, "No space left on device", str(tmp))
+
+    with pytest.raises(files.FileWriteError) as caught:
+        files.write_file(target, full)
+    assert caught.value.reason == "full" and str(tmp_path) in caught.value.message
+    assert "Errno" not in caught.value.message
+
+    def no_folder_rights(*_args, **_kwargs):
+        raise PermissionError(13, "Permission denied", str(tmp_path))
+
+    monkeypatch.setattr(files.tempfile, "mkstemp", no_folder_rights)
+    with pytest.raises(files.FileWriteError) as caught:
+        files.write_bytes(target, b"x")
+    assert caught.value.reason == "permission" and str(tmp_path) in caught.value.message
+    assert describe_error(caught.value) == caught.value.message
+
+
+def test_windows_lock_errors_anywhere_get_the_thai_message():
+    exc = windows_error(32, r"C:\Users\clerk\Documents\plan.xlsx")
+    message = describe_error(exc)
+    assert message is not None and r"C:\Users\clerk\Documents\plan.xlsx" in message
+    assert "ปิดไฟล์" in message
+
+
+# ---- the Excel form for an LAO --------------------------------------------------------------
+
+
+def test_excel_form_over_an_open_workbook_is_a_thai_message(demo_store, tmp_path, monkeypatch):
+    from lev_desktop.exchange.excel import write_template
+
+    target = tmp_path / "4801006-P2.xlsx"
+    target.write_bytes(b"open in Excel")
+    monkeypatch.setattr(os, "replace", HeldBy(target, 32))
+    with pytest.raises(OSError) as caught:
+        write_template(demo_store, "4801006", "P2", target)
+    assert_thai_message_names(describe_error(caught.value), target)
+    assert target.read_bytes() == b"open in Excel"
+
+
+def test_excel_form_written_where_asked(demo_store, tmp_path):
+    from lev_desktop.exchange.excel import write_template
+
+    target = tmp_path / "ฟอร์ม.xlsx"
+    assert write_template(demo_store, "4801006", "P2", target) == target
+    assert target.read_bytes()[:2] == b"PK"
+    assert leftovers(tmp_path) == []
+
+
+# ---- names ----------------------------------------------------------------------------------
+
+
+def test_unique_names_never_replace_an_open_preview(tmp_path):
+    first = files.unique_path(tmp_path, "แผน.pdf")
+    assert first == tmp_path / "แผน.pdf"
+    first.write_bytes(b"open in Acrobat")
+    second = files.unique_path(tmp_path, "แผน.pdf")
+    assert second == tmp_path / "แผน (2).pdf"
+    second.write_bytes(b"x")
+    assert files.unique_path(tmp_path, "แผน.pdf") == tmp_path / "แผน (3).pdf"
+    assert files.unique_path(tmp_path, "แผน (2).pdf") == tmp_path / "แผน (3).pdf"
+
+
+@pytest.mark.parametrize(
+    ("chosen", "fmt", "expected"),
+    [
+        ("รายงาน", "pdf", "รายงาน.pdf"),
+        ("รายงาน.PDF", "pdf", "รายงาน.PDF"),
+        ("แผน.2568", "xlsx", "แผน.2568.xlsx"),
+        ("ส่งอำเภอ", ".levpkg", "ส่งอำเภอ.levpkg"),
+    ],
+)
+def test_the_extension_is_always_added(chosen, fmt, expected, tmp_path):
+    assert files.with_suffix(tmp_path / chosen, fmt) == tmp_path / expected
+
+
+# ---- the command line -----------------------------------------------------------------------
+
+
+def test_cli_tsv_has_a_bom_and_a_locked_file_is_a_thai_message(
+    demo_store, tmp_path, capsys, monkeypatch
+):
+    from lev_desktop.cli import main
+
+    out = tmp_path / "deadlines.tsv"
+    args = ["--db", str(demo_store.path), "deadlines", "--from", "2025-09-01"]
+    args += ["--to", "2025-09-30", "--out", str(out)]
+    assert main(args) == 0
+    data = out.read_bytes()
+    assert data.startswith(b"\xef\xbb\xbf")  # Excel and PowerShell 5.1 then read UTF-8
+    assert "2025-09-15\t" in data.decode("utf-8-sig")
+    monkeypatch.setattr(os, "replace", HeldBy(out, 32))
+    assert main(args) == 1
+    err = capsys.readouterr().err
+    assert str(out) in err and "ปิดไฟล์" in err and "Errno" not in err

@@ -1,0 +1,364 @@
+"""Thai line-break opportunities for the Qt text people read, without libthai.
+
+Qt finds where a Thai line may break only through libthai, which it loads at run time (as
+``thai.dll`` on Windows, which no Windows machine has). Without it a Thai run has no break
+opportunity but its spaces: measured with libthai hidden, 1 break in 57 Thai characters
+instead of 11 — a word-wrapped label or cell cuts the text off or widens the window.
+
+So the text shown gets its breaks from the same segmenter as the PDFs
+(``exports.pdf.segment``): a zero-width space (U+200B) between two words, which Qt breaks at
+on every platform. Only DISPLAY text gets them, never text stored or edited:
+
+- table, list and tree cells and header sections: ``ThaiWrapStyle`` (a proxy over the
+  application style) adds them to the option's text when a cell is painted or measured — the
+  model's data, the editor and a copy of the cell keep the text as it is;
+- word-wrapped labels (message boxes included): ``ThaiWrapFilter`` sets the label's text with
+  them when it is polished or painted; a copy of selected label text is given back without;
+- tooltips: shown as wrapped rich text with them;
+- text a widget paints itself: ``display_text`` / ``break_positions``.
+
+Path-like chunks (a file name, a folder, a web address) never get one: a copied path must work.
+"""
+
+from __future__ import annotations
+
+import html
+import logging
+import re
+import threading
+from collections.abc import Callable
+from functools import lru_cache
+from typing import Any
+
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QClipboard, QGuiApplication
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QApplication,
+    QLabel,
+    QProxyStyle,
+    QStyle,
+    QStyleOptionHeader,
+    QStyleOptionViewItem,
+    QToolTip,
+    QWidget,
+)
+from shiboken6 import isValid
+
+log = logging.getLogger(__name__)
+
+ZWSP = "\u200b"
+# Tooltips longer than this (characters) are wrapped; a short one stays on one line.
+TOOLTIP_WRAP = 60
+_TAG = re.compile(r"(<[^>]*>)")
+_PATHLIKE = re.compile(r"[/\\_@]|\.[A-Za-z0-9]{2,5}$|^[A-Za-z]:|://")
+_SPACE = re.compile(r"(\s+)")
+_RICH = re.compile(r"\s*<(?:[A-Za-z][A-Za-z0-9]*|!--)[\s/>]")
+
+
+def _looks_rich(text: str) -> bool:
+    """As Qt decides a label's or tooltip's text is HTML (Qt::mightBeRichText, roughly)."""
+    return _RICH.match(text) is not None
+
+
+def _has_thai(text: str) -> bool:
+    return any("\u0e00" <= c <= "\u0e7f" for c in text)
+
+
+def _thai_edge(a: str, b: str) -> bool:
+    return _has_thai(a[-1:]) or _has_thai(b[:1])
+
+
+# The segmenter (exports.pdf.segment), loaded off the GUI thread: importing it and reading its
+# dictionary takes about half a second, which start-up must not wait for. Until it is there,
+# text is shown as it is; ``_Notifier`` then gives the labels and cells on screen their breaks.
+_segmenter: list = []
+_loading = threading.Lock()
+
+
+def load() -> None:
+    """Loads the segmenter now (the background thread, or a test)."""
+    with _loading:
+        if not _segmenter:
+            from exports.pdf import segment  # a heavy import: see above
+
+            segment("การขับเคลื่อน")
+            _segmenter.append(segment)
+
+
+def ready() -> bool:
+    return bool(_segmenter)
+
+
+def _chunk(chunk: str) -> str:
+    if not _has_thai(chunk) or _PATHLIKE.search(chunk):
+        return chunk
+    units = _segmenter[0](chunk)
+    out: list[str] = []
+    for unit in units:
+        if out and _thai_edge(out[-1], unit):
+            out.append(ZWSP)
+        out.append(unit)
+    return "".join(out)
+
+
+def display_text(text: str) -> str:
+    """``text`` with a zero-width space at each Thai word boundary (plain text). Idempotent:
+    text that already has one is returned as it is. Unchanged until the segmenter is loaded."""
+    if not text or ZWSP in text or not _has_thai(text):
+        return text
+    if not _segmenter:
+        _request()
+        return text
+    return _display_cached(text)
+
+
+@lru_cache(maxsize=16384)
+def _display_cached(text: str) -> str:
+    return "".join(
+        part if not part or part.isspace() else _chunk(part) for part in _SPACE.split(text)
+    )
+
+
+def display_rich(text: str) -> str:
+    """The same for rich text: only the text between tags gets breaks."""
+    if ZWSP in text or not _has_thai(text):
+        return text
+    if not _segmenter:
+        _request()
+        return text
+    return "".join(
+        part if part.startswith("<") else display_text(part) for part in _TAG.split(text)
+    )
+
+
+def plain(text: str) -> str:
+    """Display text back to the text it shows (for copying)."""
+    return text.replace(ZWSP, "")
+
+
+def break_positions(text: str) -> list[int]:
+    """Offsets in ``text`` where a line may break (after a space run, between two words), for
+    widgets that lay text out themselves. Loads the segmenter on first use if needed."""
+    if not _segmenter:
+        load()
+    positions: list[int] = []
+    offset = 0
+    previous = ""
+    for part in _SPACE.split(text):
+        if not part:
+            continue
+        if part.isspace():
+            offset += len(part)
+            positions.append(offset)
+            previous = part
+            continue
+        pieces = [part] if _PATHLIKE.search(part) or not _segmenter else _segmenter[0](part)
+        for piece in pieces:
+            if offset and previous and not previous.isspace() and _thai_edge(previous, piece):
+                positions.append(offset)
+            offset += len(piece)
+            previous = piece
+    return sorted({p for p in positions if 0 < p < len(text)})
+
+
+# ---- cells and headers ----------------------------------------------------------------------
+
+
+class ThaiWrapStyle(QProxyStyle):
+    """The application style with Thai break opportunities in item-view cells and header
+    sections, both where they are painted and where their size is measured."""
+
+    def drawControl(self, element, option: Any, painter, widget=None) -> None:
+        option = _with_breaks(element, option)
+        super().drawControl(element, option, painter, widget)
+
+    def sizeFromContents(self, kind, option: Any, size, widget=None):
+        if kind == QStyle.ContentsType.CT_ItemViewItem and isinstance(option, QStyleOptionViewItem):
+            option = QStyleOptionViewItem(option)
+            option.text = display_text(option.text)
+        elif kind == QStyle.ContentsType.CT_HeaderSection and isinstance(
+            option, QStyleOptionHeader
+        ):
+            option = QStyleOptionHeader(option)
+            option.text = display_text(option.text)
+        return super().sizeFromContents(kind, option, size, widget)
+
+
+def _with_breaks(element, option: Any) -> Any:
+    copy: Any = None
+    if element == QStyle.ControlElement.CE_ItemViewItem and option.text:
+        copy = QStyleOptionViewItem(option)
+    elif element in (
+        QStyle.ControlElement.CE_Header,
+        QStyle.ControlElement.CE_HeaderLabel,
+    ) and isinstance(option, QStyleOptionHeader):
+        copy = QStyleOptionHeader(option)
+    if copy is None or not copy.text:
+        return option
+    copy.text = display_text(copy.text)
+    return copy
+
+
+# ---- labels, tooltips, the clipboard --------------------------------------------------------
+
+
+class ThaiWrapFilter(QObject):
+    """Installed on the application: breaks for word-wrapped labels and long tooltips."""
+
+    def __init__(self, parent: QObject | None = None):
+        super().__init__(parent)
+        self.tooltips_shown = 0
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        kind = event.type()
+        if kind in (QEvent.Type.Polish, QEvent.Type.Paint) and isinstance(watched, QLabel):
+            label_breaks(watched)
+        elif kind == QEvent.Type.ToolTip and isinstance(watched, QWidget):
+            return self._tooltip(watched, event)
+        return False
+
+    def _tooltip(self, widget: QWidget, event) -> bool:
+        text = ""
+        view = widget.parent()
+        if isinstance(view, QAbstractItemView) and widget is view.viewport():
+            index = view.indexAt(event.pos())
+            value = index.data(Qt.ItemDataRole.ToolTipRole) if index.isValid() else None
+            text = value if isinstance(value, str) else ""
+        else:
+            text = widget.toolTip()
+        if len(text) <= TOOLTIP_WRAP or not _has_thai(text) or _looks_rich(text):
+            return False
+        lines = html.escape(display_text(text)).replace("\n", "<br>")
+        QToolTip.showText(event.globalPos(), f"<p>{lines}</p>", widget)
+        self.tooltips_shown += 1
+        return True
+
+
+def label_breaks(label: QLabel) -> bool:
+    """Gives a word-wrapped label's text its Thai breaks; True when it changed it."""
+    if not label.wordWrap():
+        return False
+    text = label.text()
+    if not text or ZWSP in text or not _has_thai(text):
+        return False
+    rich = label.textFormat() == Qt.TextFormat.RichText or (
+        label.textFormat() == Qt.TextFormat.AutoText and _looks_rich(text)
+    )
+    new = display_rich(text) if rich else display_text(text)
+    if new == text:
+        return False
+    label.setText(new)
+    return True
+
+
+def _clean_clipboard() -> None:
+    """Text copied out of a label of ours loses the breaks it was given for display."""
+    clipboard = QGuiApplication.clipboard()
+    # ours: this process put it there, or a label of ours has the focus (copied from it)
+    if clipboard.ownsClipboard() or isinstance(QApplication.focusWidget(), QLabel):
+        text = clipboard.text(QClipboard.Mode.Clipboard)
+        if ZWSP in text:
+            clipboard.setText(plain(text), QClipboard.Mode.Clipboard)
+
+
+class _Notifier(QObject):
+    """Brings "the segmenter is loaded" to the GUI thread."""
+
+    loaded = Signal()
+
+
+def refresh_widgets() -> None:
+    """Gives every label and cell on screen its breaks (once the segmenter is there)."""
+    for widget in QApplication.allWidgets():
+        if isinstance(widget, QLabel):
+            label_breaks(widget)
+        elif isinstance(widget, QAbstractItemView):
+            widget.doItemsLayout()
+            widget.viewport().update()
+
+
+_installed: dict[str, object] = {}
+_pending: list[Callable[[], None]] = []  # the segmenter's loading, until Thai is first shown
+_deferred: list[bool] = []  # set while the program waits for its first screen
+
+
+def install(app: QApplication, *, background: bool = True) -> ThaiWrapFilter:
+    """The label/tooltip filter and the clipboard clean-up (the style is set by ui.style);
+    starts loading the segmenter in a background thread."""
+    existing = _installed.get("filter")
+    if isinstance(existing, ThaiWrapFilter):
+        return existing
+    wrap_filter = ThaiWrapFilter(app)
+    app.installEventFilter(wrap_filter)
+    QGuiApplication.clipboard().dataChanged.connect(_clean_clipboard)
+    _installed["filter"] = wrap_filter
+    if not ready():
+        notifier = _Notifier(app)
+        notifier.loaded.connect(refresh_widgets, Qt.ConnectionType.QueuedConnection)
+        _installed["notifier"] = notifier
+
+        def work() -> None:
+            try:
+                load()
+            except Exception:  # no breaks then, as before; never a crash at start-up
+                log.exception("the Thai segmenter could not be loaded")
+                return
+            if isValid(notifier):
+                notifier.loaded.emit()
+
+        if background:
+            # Started when Thai text is first shown, once that paint is done (``_request``),
+            # or, in the program, once its first screen is painted (``defer`` and
+            # ``start_loading``): loading it at start-up competed with the first paint and
+            # the first screen (bench/startup_shell.py).
+            _pending.append(work)
+        else:
+            work()
+    return wrap_filter
+
+
+def defer() -> None:
+    """The program starts the loading itself (``start_loading``) when its first screen is
+    painted; Thai text shown before that waits for it."""
+    _deferred.append(True)
+
+
+def start_loading() -> None:
+    _deferred.clear()
+    _request()
+
+
+def _request() -> None:
+    """Starts loading the segmenter in the background, once, after the current event."""
+    if not _pending or _deferred:
+        return
+    work = _pending.pop()
+
+    def start() -> None:
+        thread = threading.Thread(target=work, name="thai-segmenter", daemon=True)
+        _installed["thread"] = thread
+        thread.start()
+
+    QTimer.singleShot(0, start)
+
+
+def wait_for_loader(timeout: float = 30.0) -> None:
+    """Joins the loading thread (at exit: a thread still touching Qt while the application
+    is torn down would crash the process)."""
+    thread = _installed.get("thread")
+    if isinstance(thread, threading.Thread) and thread.is_alive():
+        thread.join(timeout)
+
+
+def uninstall(app: QApplication) -> None:
+    wait_for_loader()
+    _installed.pop("thread", None)
+    _pending.clear()
+    _deferred.clear()
+    existing = _installed.pop("filter", None)
+    _installed.pop("notifier", None)
+    if isinstance(existing, ThaiWrapFilter):
+        app.removeEventFilter(existing)
+        existing.deleteLater()
+        QGuiApplication.clipboard().dataChanged.disconnect(_clean_clipboard)
