@@ -60,7 +60,7 @@ from lev_desktop import APP_NAME, options
 from lev_desktop.i18n import _
 from lev_desktop.paths import log_dir, resources_dir
 from lev_desktop.thai_format import fiscal_year as fiscal_year_of
-from ui import digits, window_state
+from ui import digits, thai_wrap, window_state
 from ui.screens import SCREENS, Screen, screen
 from ui.widgets import date_edit
 
@@ -105,7 +105,7 @@ class BadgeDelegate(QStyledItemDelegate):
     ) -> QSize:
         size = super().sizeHint(option, index)
         metrics = option.fontMetrics
-        text = str(index.data() or "")
+        text = thai_wrap.display_text(str(index.data() or ""))  # as painted (ui.thai_wrap)
         wrapped = metrics.boundingRect(
             QRect(0, 0, self.text_width(option), 10_000),
             int(Qt.AlignmentFlag.AlignLeft | Qt.TextFlag.TextWordWrap),

@@ -17,6 +17,7 @@ from lev_desktop.errors import describe_error
 from lev_desktop.services import plans as ps
 from lev_desktop.services.offices import initialise
 from lev_desktop.services.plans import programme_by_code
+from ui.thai_wrap import plain
 
 FY = 2568
 ROW_A = "00000000-0000-4000-8000-00000000000a"
@@ -184,8 +185,8 @@ def test_the_plan_editor_shows_the_refusal_and_the_other_clerks_version(
     column = [c.key for c in PLAN_COLUMNS].index("budget")
     row = editor.model.row_of(ROW_A)
     editor.model.setData(editor.model.index(row, column), "12000", Qt.ItemDataRole.EditRole)
-    qtbot.waitUntil(lambda: "มีผู้ใช้อีกเครื่อง" in editor.message.text(), timeout=15000)
-    assert "“อบรมเครือข่าย อถล.” → “อบรมแกนนำ อถล.”" in editor.message.text()
+    qtbot.waitUntil(lambda: "มีผู้ใช้อีกเครื่อง" in plain(editor.message.text()), timeout=15000)
+    assert "“อบรมเครือข่าย อถล.” → “อบรมแกนนำ อถล.”" in plain(editor.message.text())
     qtbot.waitUntil(
         lambda: editor.model.rows[editor.model.row_of(ROW_A)].project == "อบรมแกนนำ อถล.",
         timeout=15000,

@@ -29,6 +29,7 @@ from db.store import Store
 from lev_desktop.exchange import importer
 from lev_desktop.exchange.exporter import export_package
 from lev_desktop.exchange.importer import Status
+from ui.thai_wrap import plain
 
 LAO = "4801006"
 
@@ -238,13 +239,13 @@ def test_the_import_tab_shows_and_confirms_the_replacement(offices, tmp_path, qt
     screen.resize(1093, 582)
     screen.show()
     tab = screen.import_tab
-    screen.tabs.setCurrentWidget(tab)
+    screen.tabs.setCurrentIndex(screen.tab_of(tab))  # inside its scroll area
     tab.add_files([str(path)])
     qtbot.waitUntil(lambda: tab.replace.isVisible(), timeout=15000)
     row = next(r for r in tab.model.rows if r.cells[1].startswith(LAO))
     assert row.cells[9] == "แทนข้อมูลเดิม: โปรดยืนยันด้านล่าง"
     assert row.cells[10].startswith("แทนข้อมูลเดิมหลังติดตั้งโปรแกรมใหม่: แผนปฏิบัติงาน")
-    assert tab.replace.text().startswith(f"ข้าพเจ้าได้สอบถาม {LAO} แล้ว")
+    assert plain(tab.replace.text()).startswith(f"ข้าพเจ้าได้สอบถาม {LAO} แล้ว")
     screen.grab().save("/tmp/cont-import-replaces.png")
     before = snapshot(district)
     shown: list[str] = []
@@ -264,5 +265,5 @@ def test_the_import_tab_shows_and_confirms_the_replacement(offices, tmp_path, qt
     assert snapshot(district) == before
     tab.replace.setChecked(True)
     tab.commit()
-    qtbot.waitUntil(lambda: tab.summary.text().startswith("นำเข้า"), timeout=15000)
+    qtbot.waitUntil(lambda: plain(tab.summary.text()).startswith("นำเข้า"), timeout=15000)
     assert len(live(district)["plans"]) == 1 and live(district)["plans"] != []

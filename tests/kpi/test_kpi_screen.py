@@ -17,6 +17,7 @@ from lev_desktop.services.programmes import builtin_id
 from ui.screens import screen
 from ui.screens.kpi import KpiScreen
 from ui.screens.kpi_models import KpiFormModel, KpiListModel
+from ui.thai_wrap import plain
 from ui.widgets.status_palette import PALETTE
 
 LAO = "4801006"
@@ -141,7 +142,7 @@ def test_type_tab_enter_undo_and_the_database_has_it(qtbot, lao_store, make_scre
     assert sorting.data(Qt.ItemDataRole.BackgroundRole).color().name() == "#f8d7da"
     texts = [editor.messages.item(i).text() for i in range(editor.messages.count())]
     assert any(message in t for t in texts)
-    assert "ยังไม่ได้บันทึก" in editor.save_state.text()
+    assert "ยังไม่ได้บันทึก" in plain(editor.save_state.text())
 
     # Ctrl+Z undoes the last typed cell, and the database follows.
     qtbot.keyClick(view, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
@@ -160,7 +161,7 @@ def test_type_tab_enter_undo_and_the_database_has_it(qtbot, lao_store, make_scre
     assert db_values(lao_store, "P2", "FY2567")[("", "households_sorting")][0] == 3000
     assert sorting.data(Qt.ItemDataRole.ToolTipRole) is None
     assert cell(editor, "households_sorting").data() == "3,000"
-    assert editor.save_state.text() == "บันทึกการเปลี่ยนแปลงทั้งหมดแล้ว"
+    assert plain(editor.save_state.text()) == "บันทึกการเปลี่ยนแปลงทั้งหมดแล้ว"
 
 
 def test_percent_and_choice_cells(qtbot, lao_store, make_screen):
@@ -241,7 +242,7 @@ def test_mark_complete_needs_a_valid_form(qtbot, lao_store, make_screen):
     qtbot.mouseClick(editor.complete_button, Qt.MouseButton.LeftButton)
     idle(qtbot, screen)
     assert cell(editor, "temples").data(Qt.ItemDataRole.ToolTipRole) == "ต้องกรอกช่องนี้"
-    assert editor.status_chip.text() != "ครบถ้วน"
+    assert plain(editor.status_chip.text()) != "ครบถ้วน"
     for code, text in (("temples", "2"), ("participants", "150")):
         goto(qtbot, view, cell(editor, code))
         field = type_text(qtbot, view, text)
@@ -252,7 +253,7 @@ def test_mark_complete_needs_a_valid_form(qtbot, lao_store, make_screen):
     idle(qtbot, screen)
     qtbot.mouseClick(editor.complete_button, Qt.MouseButton.LeftButton)
     idle(qtbot, screen)
-    assert editor.status_chip.text() == "ครบถ้วน"
+    assert plain(editor.status_chip.text()) == "ครบถ้วน"
     with lao_store.read() as session:
         sub = session.scalar(select(FormSubmission).where(FormSubmission.period == "2025-07"))
     assert sub.status == "complete" and sub.form_code == "M"
@@ -312,7 +313,7 @@ def test_district_reads_an_lao_form_and_returns_it(qtbot, demo_store, make_scree
     qtbot.keyClicks(editor.comment, "Please check the tonnes per day")
     qtbot.mouseClick(editor.return_button, Qt.MouseButton.LeftButton)
     idle(qtbot, screen)
-    assert editor.status_chip.text() == "ส่งกลับให้แก้ไข"
+    assert plain(editor.status_chip.text()) == "ส่งกลับให้แก้ไข"
     with demo_store.read() as session:
         review = session.scalar(select(Review))
     assert review.action == "returned" and review.target_office == "4801003"
@@ -439,7 +440,7 @@ def answer_question(qtbot, button_text: str | None):
         if not isinstance(box, QMessageBox):
             QTimer.singleShot(10, act)
             return
-        asked.append(box.text() + "\n" + box.informativeText())
+        asked.append(plain(box.text() + "\n" + box.informativeText()))
         if button_text is None:
             qtbot.keyClick(box, Qt.Key.Key_Escape)
         else:
@@ -520,7 +521,7 @@ def test_mark_complete_right_after_typing_waits_for_the_save(qtbot, lao_store, m
     press(qtbot, field, Qt.Key.Key_Return)
     # No waiting: the click comes while the cell may still be on its way to the database.
     qtbot.mouseClick(editor.complete_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: editor.status_chip.text() == "ครบถ้วน", timeout=5000)
+    qtbot.waitUntil(lambda: plain(editor.status_chip.text()) == "ครบถ้วน", timeout=5000)
     idle(qtbot, screen)
     assert kpi.load_form(lao_store, LAO, "P3", "ONCE").status == "complete"
 
@@ -566,7 +567,7 @@ def test_without_an_office_the_list_says_what_to_do(qtbot, empty_store, make_scr
     page = screen.list_page
     assert page.model.rowCount() == 0
     assert page.empty.isVisibleTo(page)
-    assert page.empty.text() == "โปรดตั้งค่าหน่วยงานก่อน (เมนูตั้งค่า)"
+    assert plain(page.empty.text()) == "โปรดตั้งค่าหน่วยงานก่อน (เมนูตั้งค่า)"
 
 
 def test_the_lao_sees_a_return_for_correction_in_the_editor(qtbot, lao_store, make_screen):
@@ -598,7 +599,7 @@ def test_the_lao_sees_a_return_for_correction_in_the_editor(qtbot, lao_store, ma
         == PALETTE["returned"][1]
     )  # purple
     editor = open_form(qtbot, screen, LAO, "P2", "KPI", "FY2567")
-    assert editor.status_chip.text() == "ส่งกลับให้แก้ไข"
+    assert plain(editor.status_chip.text()) == "ส่งกลับให้แก้ไข"
     texts = [editor.messages.item(i).text() for i in range(editor.messages.count())]
     assert any("D4801" in t and "โปรดกรอกปริมาณขยะ" in t for t in texts)
 

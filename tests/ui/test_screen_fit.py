@@ -13,6 +13,7 @@ from PySide6.QtCore import QRect, Qt
 from PySide6.QtWidgets import QAbstractItemView, QApplication, QHeaderView, QTableView
 
 from exports.pdf.words import segment
+from ui import thai_wrap
 from ui.screenshots import _tab_widget, settle
 
 MIN_BUDGET = (1000, 560)
@@ -90,6 +91,7 @@ def shown(request, qtbot, tmp_path, demo_store, make_ctx):
     from ui.main_window import MainWindow
 
     make_application()  # the app's font and stylesheet, as users see it
+    thai_wrap.load()  # and its Thai breaks in cells and headers (loaded in the background)
     lao = Store(tmp_path / "lao.db")
     initialise(
         lao,
@@ -153,7 +155,7 @@ def clipped_headers(view: QTableView) -> list[str]:
             needed = metrics.boundingRect(
                 QRect(0, 0, max(width, 1), 10_000),
                 int(Qt.AlignmentFlag.AlignCenter) | int(Qt.TextFlag.TextWordWrap),
-                str(text),
+                thai_wrap.display_text(str(text)),  # as painted, with the app's Thai breaks
             )
             lines_ok = needed.height() <= height
         else:
@@ -288,3 +290,73 @@ def test_header_height_follows_the_font(qtbot):
     assert view.horizontalHeader().height() >= view.horizontalHeader().fontMetrics().height() * 2
     assert clipped_headers(view) == []
     assert isinstance(view.horizontalHeader(), QHeaderView)
+
+
+HEADER_CHILD = """
+import json, sys, time
+from PySide6.QtCore import QRect, Qt
+from PySide6.QtWidgets import QApplication, QTableView
+
+app = QApplication([])
+from ui import style, thai_wrap
+from ui.models.table import Column, TableModel
+from ui.widgets.fit import fit_table
+
+style.apply(app)
+thai_wrap.load()
+text = sys.argv[1]
+
+
+class Model(TableModel):
+    columns = (Column("a", text), Column("b", "x"))
+
+
+view = QTableView()
+view.setModel(Model())
+fit_table(view)
+view.setColumnWidth(0, 150)
+view.resize(400, 300)
+view.show()
+for _ in range(30):
+    app.processEvents()
+    time.sleep(0.02)
+header = view.horizontalHeader()
+metrics = header.fontMetrics()
+painted = metrics.boundingRect(
+    QRect(0, 0, header.sectionSize(0) - 14, 10_000),
+    int(Qt.AlignmentFlag.AlignCenter) | int(Qt.TextFlag.TextWordWrap),
+    thai_wrap.display_text(text),
+)
+print(json.dumps({"height": header.height(), "painted": painted.height(),
+                  "line": metrics.lineSpacing()}))
+"""
+
+
+def test_without_libthai_the_header_is_as_tall_as_its_painted_title(tmp_path):
+    """On Windows Qt has no Thai word breaks of its own; the header's title is painted with the
+    app's breaks (ui.thai_wrap), so its height must be measured with them too — measured
+    without, a Thai title counts as one line and its second and third lines are cut."""
+    import json
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from tests.windows.test_thai_wrap import hide_libthai
+
+    root = Path(__file__).resolve().parents[2]
+    env = hide_libthai(tmp_path, dict(os.environ))
+    env["QT_QPA_PLATFORM"] = "offscreen"
+    title = "ปริมาณขยะมูลฝอยที่ลดได้ต่อเดือนของครัวเรือน"
+    done = subprocess.run(
+        [sys.executable, "-c", HEADER_CHILD, title],
+        cwd=root,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    shown = json.loads(done.stdout.strip().splitlines()[-1])
+    assert shown["painted"] >= 2 * shown["line"]  # the title does wrap (at the app's breaks)
+    assert shown["height"] >= shown["painted"] + 9  # and the header is as tall (padding 4+4+1)

@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 )
 
 from lev_desktop.i18n import _
+from ui import thai_wrap
 
 # Room around a header title and a cell's text (the stylesheet's padding plus the grid line).
 HEADER_PAD_W = 14
@@ -68,6 +69,7 @@ class HeaderFit(QObject):
         header.geometriesChanged.connect(self.schedule)
         header.installEventFilter(self)
         self._pending = False
+        self._retries = 20
         self._model: QAbstractItemModel | None = None
         self._watch_model()
         self.schedule()
@@ -105,8 +107,11 @@ class HeaderFit(QObject):
                 if not text:
                     continue
                 width = max(header.sectionSize(section) - HEADER_PAD_W, 8)
+                # measured as painted: with the Thai breaks ui.thai_wrap gives header titles
                 rect = metrics.boundingRect(
-                    QRect(0, 0, width, 10_000), int(self.alignment), str(text)
+                    QRect(0, 0, width, 10_000),
+                    int(self.alignment),
+                    thai_wrap.display_text(str(text)),
                 )
                 tallest = max(tallest, rect.height())
         return tallest + HEADER_PAD_H
@@ -114,6 +119,10 @@ class HeaderFit(QObject):
     def fit(self) -> None:
         self._pending = False
         self._watch_model()
+        if not thai_wrap.ready() and self._retries > 0:
+            # the segmenter loads in the background: measure again once the titles get breaks
+            self._retries -= 1
+            QTimer.singleShot(500, self, self.schedule)
         height = self.needed_height()
         if self.header.height() != height or self.header.minimumHeight() != height:
             self.header.setFixedHeight(height)
