@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import QLocale, Qt
+from PySide6.QtWidgets import QLabel
 
 from lev_desktop import options
 from lev_desktop.services import plans as ps
@@ -69,6 +70,13 @@ def test_settings_show_the_week_start_the_calendar_uses(qtbot, window):
 def test_one_digit_setting_for_the_whole_interface(qtbot, window):
     main, ctx = window
     ps.start_from_examples(ctx.store, builtin_id("P1"), 2568)
+    # Home's cards too: the draft plan's programme name keeps no Thai digits beside Arabic ones
+    main.show_screen("home")
+    main.page("home").refresh()
+    _idle(qtbot, ctx)
+    home = [plain(label.text()) for label in main.page("home").findChildren(QLabel)]
+    assert any("เครือข่าย อถล. ปีงบประมาณ 2568" in text for text in home)
+    assert not any("๒๕๖๘" in text for text in home)
     main.show_screen("plans")
     _idle(qtbot, ctx)
     editor = main.page("plans").editor

@@ -26,6 +26,7 @@ from lev_desktop.deadlines.text import days_left_text, period_text, route_text, 
 from lev_desktop.i18n import _
 from lev_desktop.services import inbox
 from lev_desktop.thai_format import fiscal_year_label, format_date
+from ui import digits
 from ui.context import AppContext
 from ui.widgets import status_palette
 
@@ -77,7 +78,7 @@ def load_home(store) -> HomeData:
 
 
 def pill(text: str, state: str) -> QLabel:
-    label = QLabel(text)
+    label = QLabel(digits.shown(text))
     fg, bg = status_palette.PALETTE.get(state, status_palette.PALETTE["upcoming"])
     label.setStyleSheet(
         f"color:{fg}; background:{bg}; border:1px solid {fg}; border-radius:4px; padding:2px 8px;"
@@ -131,7 +132,7 @@ class Section(QFrame):
 
 
 def wrap(text: str, *, bold: bool = False) -> QLabel:
-    label = QLabel(text)
+    label = QLabel(digits.shown(text))  # the interface's digits (programme names, periods)
     label.setWordWrap(True)
     label.setTextFormat(Qt.TextFormat.PlainText)
     if bold:

@@ -33,7 +33,7 @@ from lev_desktop.deadlines.engine import Item, State
 from lev_desktop.i18n import _
 from ui.context import AppContext
 from ui.widgets.deadline_models import AgendaModel, ItemRole
-from ui.widgets.fit import fit_to_screen
+from ui.widgets.fit import fit_header, fit_to_screen
 
 
 class ReminderDialog(QDialog):
@@ -57,6 +57,7 @@ class ReminderDialog(QDialog):
         self.model.set_items(items)
         table = QTableView()
         table.setModel(self.model)
+        fit_header(table)  # the app's cells: wrapped, in the interface's digits
         table.verticalHeader().hide()
         table.setWordWrap(True)
         table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
