@@ -134,6 +134,19 @@ def test_f1_refused_budget_stays_red_named_never_saved_never_erased(qtbot, lao_s
     # the status bar no longer tells of a refusal that is gone
     assert "งบประมาณ (บาท)" not in window.statusBar().currentMessage()
 
+    # a refusal taken back at once leaves the screen's message line too (seen under Xvfb)
+    table.setCurrentIndex(editor.proxy.index(0, F1["budget"]))
+    type_into_cell(qtbot, table, "-7", then=Qt.Key.Key_Return)
+    settle(qtbot, ctx)
+    assert "งบประมาณ (บาท)" in plain(editor.message.text())
+    table.setCurrentIndex(editor.proxy.index(0, F1["budget"]))
+    table.setFocus()
+    qtbot.keyClick(table, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    settle(qtbot, ctx)
+    assert editor.proxy.index(0, F1["budget"]).data() == "12,500.00"
+    assert "งบประมาณ (บาท)" not in plain(editor.message.text())
+    assert "งบประมาณ (บาท)" not in window.statusBar().currentMessage()
+
 
 def test_leaving_changing_year_and_quitting_with_a_red_cell_ask_first(qtbot, lao_store, window_for):
     ps.start_from_examples(lao_store, P1, 2568)

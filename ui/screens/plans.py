@@ -39,7 +39,7 @@ from lev_desktop.services import offices as office_service
 from lev_desktop.services import plans as plan_service
 from lev_desktop.services.plans import ItemRow, PlanView
 from lev_desktop.thai_format import format_datetime
-from ui import digits
+from ui import digits, thai_wrap
 from ui.context import AppContext
 from ui.models.plan_model import PLAN_COLUMNS, PlanItemsModel, budget_display
 from ui.models.table import EditableTableModel
@@ -211,6 +211,14 @@ class SavingEditor:
         gone = self._shown_refusals - current
         if gone:
             clear_status(self.message, gone)
+            # and from the message line (it showed the last one): the next still there, or none
+            shown = thai_wrap.plain(self.message.text())
+            if any(html.escape(text) in shown for text in gone):
+                remaining = sorted(current)
+                if remaining:
+                    self._show_problem(remaining[0])
+                else:
+                    self.message.clear()
         self._shown_refusals = current
 
     def saved_text(self) -> str:
