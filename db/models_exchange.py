@@ -52,6 +52,10 @@ class ReceivedPackage(Base):
     signature: Mapped[bytes | None] = mapped_column(LargeBinary)
     payload: Mapped[bytes | None] = mapped_column(LargeBinary)  # the file as received (outer only)
     container: Mapped[str | None] = mapped_column(String(36))  # outer package of a relayed one
+    # An Excel form: the records it wrote (JSON Lines) and who entered it where and when
+    # (``entered_by``, ``entered_at``, ``entered_office``), forwarded upward as they are.
+    records: Mapped[bytes | None] = mapped_column(LargeBinary)
+    provenance: Mapped[dict[str, Any] | None] = mapped_column(JSON)
 
 
 class SentPackage(Base):

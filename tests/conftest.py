@@ -91,6 +91,23 @@ def _isolated_data_dir(tmp_path_factory: pytest.TempPathFactory, monkeypatch: py
 
 
 @pytest.fixture(autouse=True)
+def _no_thai_wrap_left_behind():
+    """A test that starts the application (``make_application``) installs the label filter of
+    ``ui.thai_wrap`` for the whole process: later tests would read their labels with zero-width
+    spaces between Thai words. Each test leaves the application as it found it."""
+    import sys
+
+    yield
+    thai_wrap = sys.modules.get("ui.thai_wrap")
+    if thai_wrap is not None and thai_wrap._installed.get("filter") is not None:
+        from PySide6.QtWidgets import QApplication
+
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            thai_wrap.uninstall(app)
+
+
+@pytest.fixture(autouse=True)
 def _thai():
     from lev_desktop import i18n
 

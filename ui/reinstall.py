@@ -23,7 +23,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -35,10 +34,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from lev_desktop.errors import describe_error
 from lev_desktop.exchange.keys import format_fingerprint
 from lev_desktop.i18n import _
 from lev_desktop.thai_format import format_datetime, format_number
 from ui.context import AppContext
+from ui.widgets import file_actions
+from ui.widgets.file_actions import WrittenFileBar
 from ui.widgets.status_palette import fg
 
 
@@ -108,6 +110,9 @@ class RecoveryTab(QWidget):
         self.result = QLabel()
         self.result.setWordWrap(True)
         inner.addWidget(self.result)
+        # show in folder, copy to a USB drive (the package goes to the office on a stick)
+        self.written = WrittenFileBar(ctx, label=self.result, show_open=False)
+        inner.addWidget(self.written)
         layout.addWidget(box)
         steps = QGroupBox(_("After the office reinstalled"))
         steps_layout = QVBoxLayout(steps)
@@ -140,19 +145,21 @@ class RecoveryTab(QWidget):
         code = self.office.currentData()
         if not code:
             return
-        target, _filter = QFileDialog.getSaveFileName(
-            self,
-            _("Write the recovery package"),
-            str(Path.home() / f"{code}-recovery{SUFFIX}"),
-            _("LEV Desktop recovery packages (*.levrecovery)"),
-        )
-        if not target:
-            return
         store = self.ctx.store
+
+        def chosen(target: Path) -> None:
+            self.ctx.runner.run(
+                lambda progress: export_recovery(store, code, target, progress=progress),
+                label=_("Writing the recovery package…"),
+                on_success=done,
+                on_failure=failed,
+                owner=self,
+            )
 
         def done(result) -> None:
             self.result.setStyleSheet("")
-            self.result.setText(
+            self.written.set_file(
+                result.path,
                 _(
                     "Recovery package written: {path}. It holds {packages} packages of the "
                     "office (the last one number {sequence}) and {records} records."
@@ -161,21 +168,27 @@ class RecoveryTab(QWidget):
                     packages=result.packages,
                     sequence=result.last_sequence,
                     records=format_number(sum(result.counts.values())),
-                )
+                ),
             )
 
         def failed(exc: BaseException) -> None:
-            if not isinstance(exc, RecoveryError):
+            # its own refusal, or a file that could not be written (held open, a drive pulled
+            # out: lev_desktop.files), in Thai; anything else is a bug
+            message = str(exc) if isinstance(exc, RecoveryError) else describe_error(exc)
+            if message is None:
                 raise exc
+            self.written.set_file(None)
             self.result.setStyleSheet(f"color: {fg('overdue').name()};")
-            self.result.setText(str(exc))
+            self.result.setText(message)
 
-        self.ctx.runner.run(
-            lambda progress: export_recovery(store, code, target, progress=progress),
-            label=_("Writing the recovery package…"),
-            on_success=done,
-            on_failure=failed,
-            owner=self,
+        file_actions.ask_save_in(
+            self.ctx,
+            self,
+            _("Write the recovery package"),
+            "packages",
+            f"{code}-recovery{SUFFIX}",
+            "levrecovery",
+            chosen,
         )
 
 
@@ -380,6 +393,8 @@ class ReinstalledDialog(QDialog):
         self.letter_button = QPushButton(_("Save the letter (PDF)…"))
         self.letter_button.clicked.connect(self.save_letter)
         letter_layout.addWidget(self.letter_button, 0, Qt.AlignmentFlag.AlignLeft)
+        self.letter_file = WrittenFileBar(ctx, self.letter_box)  # open, show in folder, USB
+        letter_layout.addWidget(self.letter_file)
         self.letter_box.setVisible(False)
         layout.addWidget(self.letter_box)
         buttons = QDialogButtonBox()
@@ -426,17 +441,31 @@ class ReinstalledDialog(QDialog):
             ).format(offices=", ".join(forwarded))
         )
         self.letter_box.setVisible(True)
+        self._grow()
+
+    def _grow(self) -> None:
+        """Taller for what was just shown (the letter box, the written file's buttons), so
+        nothing is squeezed; never taller than the screen offers."""
+        layout = self.layout()
+        if layout is not None:
+            layout.activate()  # the wrapped texts measured at the dialog's width
+        screen = self.screen().availableGeometry() if self.screen() else None
+        wanted = max(self.height(), self.heightForWidth(self.width()), self.sizeHint().height())
+        if screen is not None:
+            wanted = min(wanted, screen.height() - 60)
+        self.resize(self.width(), wanted)
 
     def save_letter(self) -> None:
         change = self.change
-        target, _filter = QFileDialog.getSaveFileName(
+        file_actions.ask_save_in(
+            self.ctx,
             self,
             _("Save the letter (PDF)…"),
-            str(Path.home() / f"แจ้งกุญแจใหม่-{change.office}.pdf"),
-            _("PDF documents (*.pdf)"),
+            "reports",
+            f"แจ้งกุญแจใหม่-{change.office}.pdf",
+            "pdf",
+            self.write_letter,
         )
-        if target:
-            self.write_letter(Path(target))
 
     def write_letter(self, target: Path) -> None:
         store, change, recipients = self.ctx.store, self.change, list(self.forwarded)
@@ -449,9 +478,8 @@ class ReinstalledDialog(QDialog):
 
         def written(path: Path) -> None:
             self.letter_written = path
-            _message(
-                self, _("Letter to the office above"), _("Letter written: {path}").format(path=path)
-            )
+            self.letter_file.set_file(path, _("Letter written: {path}").format(path=path))
+            self._grow()
 
         self.ctx.runner.run(
             work, label=_("Writing the letter…"), on_success=written, owner=self, kind="io"

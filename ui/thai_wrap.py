@@ -13,7 +13,10 @@ on every platform. Only DISPLAY text gets them, never text stored or edited:
   application style) adds them to the option's text when a cell is painted or measured — the
   model's data, the editor and a copy of the cell keep the text as it is;
 - word-wrapped labels (message boxes included): ``ThaiWrapFilter`` sets the label's text with
-  them when it is polished or painted; a copy of selected label text is given back without;
+  them when it is polished or painted; a copy of selected label text is given back without, and
+  ``QLabel.text()`` / ``selectedText()`` and ``QMessageBox.text()`` / ``informativeText()`` are
+  wrapped once per process to return the text without them (what the program set: code that
+  reads a label back never stores a break); ``shown_text`` gives what the label really holds;
 - tooltips: shown as wrapped rich text with them;
 - text a widget paints itself: ``display_text`` / ``break_positions``.
 
@@ -36,6 +39,7 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
     QLabel,
+    QMessageBox,
     QProxyStyle,
     QStyle,
     QStyleOptionHeader,
@@ -239,7 +243,7 @@ def label_breaks(label: QLabel) -> bool:
     """Gives a word-wrapped label's text its Thai breaks; True when it changed it."""
     if not label.wordWrap():
         return False
-    text = label.text()
+    text = shown_text(label)
     if not text or ZWSP in text or not _has_thai(text):
         return False
     rich = label.textFormat() == Qt.TextFormat.RichText or (
@@ -250,6 +254,12 @@ def label_breaks(label: QLabel) -> bool:
         return False
     label.setText(new)
     return True
+
+
+def shown_text(label: QLabel) -> str:
+    """What the label really holds (``text()`` is wrapped to leave the breaks out)."""
+    getter = getattr(QLabel.text, "__wrapped_original__", None)
+    return str(getter(label)) if getter is not None else label.text()
 
 
 def _clean_clipboard() -> None:
@@ -283,9 +293,37 @@ _pending: list[Callable[[], None]] = []  # the segmenter's loading, until Thai i
 _deferred: list[bool] = []  # set while the program waits for its first screen
 
 
+_TEXT_GETTERS = (
+    (QLabel, "text"),
+    (QLabel, "selectedText"),
+    (QMessageBox, "text"),
+    (QMessageBox, "informativeText"),
+)
+
+
+def _plain_getters() -> None:
+    """``label.text()`` (and a message box's texts) give the text the program set, without the
+    breaks added for display: code and tests that read a label back see what they wrote. The
+    Qt classes' getters are wrapped once, for the whole process."""
+    if _installed.get("getters"):
+        return
+    for cls, name in _TEXT_GETTERS:
+        original = getattr(cls, name)
+
+        def plain_getter(self: Any, _original: Any = original) -> str:
+            return plain(_original(self))
+
+        plain_getter.__name__ = name
+        plain_getter.__doc__ = original.__doc__
+        plain_getter.__wrapped_original__ = original  # type: ignore[attr-defined]
+        setattr(cls, name, plain_getter)
+    _installed["getters"] = True
+
+
 def install(app: QApplication, *, background: bool = True) -> ThaiWrapFilter:
     """The label/tooltip filter and the clipboard clean-up (the style is set by ui.style);
     starts loading the segmenter in a background thread."""
+    _plain_getters()
     existing = _installed.get("filter")
     if isinstance(existing, ThaiWrapFilter):
         return existing

@@ -203,6 +203,54 @@ def _packages_to_forward(
     return chosen
 
 
+def _excel_to_forward(
+    session: Session, me: OfficeInfo, recipient: str, since_last: bool
+) -> tuple[list[dict[str, Any]], dict[str, bytes]]:
+    """The Excel forms entered here (or relayed from below) for offices below this one, as
+    manifest entries and their record files: they travel upward signed by this office, with
+    who entered them, where and when. A delta carries those not forwarded to ``recipient`` yet."""
+    forwarded: set[str] = set()
+    if since_last:
+        for sent in session.scalars(select(SentPackage).where(SentPackage.recipient == recipient)):
+            forwarded.update(sent.embedded or [])
+    offices = {o.code: OfficeInfo.of(o) for o in session.scalars(select(Office))}
+    entries: list[dict[str, Any]] = []
+    files: dict[str, bytes] = {}
+    for row in session.scalars(
+        select(ReceivedPackage)
+        .where(
+            ReceivedPackage.kind == "excel",
+            ReceivedPackage.result == "imported",
+            ReceivedPackage.records.is_not(None),
+        )
+        .order_by(ReceivedPackage.imported_at, ReceivedPackage.uuid)
+    ):
+        info = offices.get(row.sender)
+        if row.uuid in forwarded or info is None or not is_below(info, me) or row.records is None:
+            continue
+        provenance = row.provenance or {}
+        entered = provenance.get("entered_at") or (
+            row.imported_at.replace(tzinfo=dt.UTC).isoformat().replace("+00:00", "Z")
+        )
+        name = f"{fmt.EXCEL_DIR}{row.uuid}/kpi_values.jsonl"
+        files[name] = bytes(row.records)
+        entries.append(
+            {
+                "uuid": row.uuid,
+                "office": row.sender,
+                "entered_by": str(provenance.get("entered_by", row.imported_by))[:120],
+                "entered_at": entered,
+                "entered_office": str(provenance.get("entered_office", me.code)),
+                "form_sha256": str(provenance.get("form_sha256", "0" * 64)),
+                "file": name,
+                "sha256": fmt.sha256(files[name]),
+                "size": len(files[name]),
+                "records": files[name].count(b"\n"),
+            }
+        )
+    return entries, files
+
+
 def _load_parts(session: Session, stored: list[ReceivedPackage]) -> list[fmt.Part]:
     containers: dict[str, bytes | None] = {}
     parts = []
@@ -291,6 +339,11 @@ def export_package(
             else []
         )
         embedded = _load_parts(session, stored)
+        excel, attachments = (
+            _excel_to_forward(session, me, recipient, since_last and kind == "delta")
+            if upward
+            else ([], {})
+        )
         sequence = int((session.get(Setting, SEQUENCE_SETTING) or Setting(value=0)).value or 0) + 1
     package_uuid = str(uuid.uuid4())
     manifest = fmt.build_manifest(
@@ -306,8 +359,10 @@ def export_package(
         counts=counts,
         embedded=embedded,
         filters={"programmes": programmes or [], "fiscal_years": fiscal_years or []},
+        excel=excel,
     )
     outer = fmt.sign_part(manifest, payloads, key)
+    outer.attachments = attachments
     progress(len(MODELS) + 1, len(MODELS) + 2, _("Writing the package"))
     size = _place_and_record(
         store,
@@ -325,7 +380,7 @@ def export_package(
             file_name=out.name,
             filters={"programmes": programmes or [], "fiscal_years": fiscal_years or []},
             counts=counts,
-            embedded=[p.uuid for p in embedded],
+            embedded=[p.uuid for p in embedded] + [e["uuid"] for e in excel],
         ),
     )
     _mark_deadlines_sent(store, me.code, started, programmes)

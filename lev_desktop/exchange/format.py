@@ -32,11 +32,15 @@ from lev_desktop.i18n import _
 
 FORMAT = "lev-package"
 FORMAT_VERSION = 1
-SUPPORTED_VERSIONS = (1,)
+# 2: the package also carries Excel forms the sender entered for offices below it ("excel");
+# a package without them is still written as 1, so that older readers take it.
+EXCEL_FORMAT_VERSION = 2
+SUPPORTED_VERSIONS = (1, 2)
 MANIFEST = "manifest.json"
 SIGNATURE = "manifest.sig"
 PAYLOAD_DIR = "payload/"
 EMBEDDED_DIR = "embedded/"
+EXCEL_DIR = "excel/"
 SUFFIX = ".levpkg"
 
 
@@ -82,6 +86,29 @@ class Part:
     reader: _Reader | None = None  # where the payloads are read from, one at a time
     root: str = ""  # "" or "embedded/<uuid>/"
     budget: int = 0  # what this part's payloads may unpack to together
+    # Excel forms the sender entered for offices below it, each with the records it wrote
+    # (``excel/<uuid>/kpi_values.jsonl``, listed with their hash in the signed manifest).
+    excel: list[dict[str, Any]] = field(default_factory=list)
+    attachments: dict[str, bytes] = field(default_factory=dict)  # written beside the payloads
+
+    def load_excel(self, entry: dict[str, Any]) -> bytes:
+        """The records of one Excel entry, checked against the signed manifest (Refusal)."""
+        name = str(entry["file"])
+        if self.reader is None:
+            data = self.attachments[name]
+        else:
+            data = self.reader.read(name, self.budget)
+        if len(data) != entry["size"] or sha256(data) != entry["sha256"]:
+            raise Refusal(
+                "hash_mismatch",
+                _(
+                    "The checksum (SHA-256) of “{name}” does not match the "
+                    "manifest: the file was changed or damaged. It was not "
+                    "imported."
+                ).format(name=name),
+                office=self.sender,
+            )
+        return data
 
     @property
     def payload_names(self) -> list[str]:
@@ -183,6 +210,21 @@ class _Embedded(msgspec.Struct, forbid_unknown_fields=True):
     manifest_sha256: _Hex64
 
 
+class _Excel(msgspec.Struct, forbid_unknown_fields=True):
+    """An Excel form the sender entered for an office below it (format version 2)."""
+
+    uuid: _Uuid
+    office: _Code
+    entered_by: Annotated[str, msgspec.Meta(max_length=120)]
+    entered_at: Annotated[str, msgspec.Meta(pattern=DATETIME_PATTERN)]
+    entered_office: _Code
+    form_sha256: _Hex64
+    file: Annotated[str, msgspec.Meta(max_length=200)]
+    sha256: _Hex64
+    size: Annotated[int, msgspec.Meta(ge=0, le=2 * 1024**3)]
+    records: Annotated[int, msgspec.Meta(ge=0, le=100_000_000)]
+
+
 class _Filters(msgspec.Struct, forbid_unknown_fields=True):
     programmes: Annotated[list[_Code], msgspec.Meta(max_length=1000)] = []
     fiscal_years: Annotated[
@@ -217,6 +259,7 @@ class Manifest(msgspec.Struct, forbid_unknown_fields=True):
         msgspec.Meta(max_length=64),
     ] = {}
     embedded: Annotated[list[_Embedded], msgspec.Meta(max_length=100_000)] = []
+    excel: Annotated[list[_Excel], msgspec.Meta(max_length=100_000)] = []
 
 
 def sha256(data: bytes) -> str:
@@ -247,10 +290,11 @@ def build_manifest(
     filters: dict[str, Any] | None = None,
     embedded: list[Part] | None = None,
     source: str = "app",
+    excel: list[dict[str, Any]] | None = None,
 ) -> dict[str, Any]:
-    return {
+    manifest = {
         "format": FORMAT,
-        "format_version": FORMAT_VERSION,
+        "format_version": EXCEL_FORMAT_VERSION if excel else FORMAT_VERSION,
         "package_uuid": package_uuid,
         "kind": kind,
         "base_package": base,
@@ -281,6 +325,9 @@ def build_manifest(
             for p in (embedded or [])
         ],
     }
+    if excel:
+        manifest["excel"] = excel
+    return manifest
 
 
 def sign_part(manifest: dict[str, Any], payloads: dict[str, bytes], key: Ed25519PrivateKey) -> Part:
@@ -298,6 +345,8 @@ def write_package(target: Path | io.BytesIO, outer: Part, embedded: Sequence[Par
             archive.writestr(MANIFEST, outer.manifest_bytes)
             archive.writestr(SIGNATURE, outer.signature)
             for name, data in sorted(outer.payloads.items()):
+                archive.writestr(name, data)
+            for name, data in sorted(outer.attachments.items()):
                 archive.writestr(name, data)
             for part in embedded:
                 root = f"{EMBEDDED_DIR}{part.uuid}/"
@@ -574,7 +623,22 @@ def _read_archive(
             )
         part.relayed_by = outer.sender
         embedded.append(part)
-    expected = {MANIFEST, SIGNATURE, *outer.payload_names}
+    for entry in outer.manifest.get("excel") or []:
+        name = str(entry["file"])
+        if (
+            not name.startswith(f"{EXCEL_DIR}{entry['uuid']}/")
+            or _unsafe_name(name)
+            or name not in names
+        ):
+            raise Refusal(
+                "hash_mismatch",
+                _(
+                    "The file “{name}” listed in the manifest is missing "
+                    "from the package. It was not imported."
+                ).format(name=name[:80]),
+            )
+        outer.excel.append(dict(entry))
+    expected = {MANIFEST, SIGNATURE, *outer.payload_names, *(e["file"] for e in outer.excel)}
     for part in embedded:
         root = f"{EMBEDDED_DIR}{part.uuid}/"
         expected |= {root + MANIFEST, root + SIGNATURE, *(root + n for n in part.payload_names)}

@@ -54,6 +54,7 @@ from lev_desktop.gazetteer import district_label
 from lev_desktop.i18n import N_, _
 from lev_desktop.paths import data_dir
 from lev_desktop.progress import Cancelled, Progress
+from lev_desktop.thai_format import format_date
 
 log = logging.getLogger(__name__)
 COUNT_KEYS = ("new", "updated", "unchanged", "conflicts", "refused")
@@ -144,6 +145,10 @@ class PartPlan:
     # the office's own records it entered again after a reinstall: they replace the earlier
     # ones (tombstoned at the commit) once the officer confirms (``commit(replace=…)``)
     replacements: list[KeyClash] = field(default_factory=list)
+    # An Excel form: the records it writes (JSON Lines, forwarded upward as they are) and who
+    # entered it where and when (the manifest's "excel" entry, or this office for a local form)
+    excel_records: bytes | None = None
+    provenance: dict[str, Any] = field(default_factory=dict)
 
     @property
     def reason(self) -> str:
@@ -597,6 +602,13 @@ def _plan_excel(state: _State, package: PackagePlan) -> None:
         )
     else:
         lines = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records).encode("utf-8")
+        part.excel_records = lines
+        part.provenance = {
+            "entered_by": state.store.officer,
+            "entered_at": utcnow().isoformat() + "Z",
+            "entered_office": state.me.code,
+            "form_sha256": fmt.sha256(data),
+        }
         _plan_records(state, package, part, lines, "kpi_values", {})
     if package.status != Status.REFUSED:
         state.received[part.package_uuid] = office
@@ -748,6 +760,8 @@ def _plan_package_checked(
         else:
             _check_key(state, package, plan, via=outer.sender)
         plans.append(plan)
+    for entry in outer.excel:  # Excel forms the relaying office entered for offices below it
+        plans.append(_excel_part_plan(state, package, outer, embedded, outer_info, entry))
     package.parts = plans
     if package.status == Status.REFUSED:
         _finish(package)
@@ -755,6 +769,18 @@ def _plan_package_checked(
     # Relayed packages first (the records of the offices below), then the relaying office's own.
     for plan in plans[1:] + plans[:1]:
         if plan.status in (Status.DUPLICATE, Status.REFUSED):
+            continue
+        if plan.kind == "excel":  # unsigned by its office: no sequence, its records as entered
+            try:
+                data = outer.load_excel(plan.provenance)
+            except Refusal as refusal:
+                _refuse(package, plan, refusal.code, refusal.message)
+                break
+            plan.excel_records = data
+            _plan_records(state, package, plan, data, "kpi_values", {})
+            if plan.status == Status.REFUSED:
+                break
+            state.received[plan.package_uuid] = plan.sender
             continue
         _check_sequence(state, package, plan)
         if plan.status == Status.REFUSED:
@@ -796,6 +822,79 @@ def _plan_package_checked(
     if package.status == Status.REFUSED:
         _forget_accepted(state, accepted)
     _finish(package, state)
+
+
+def _excel_part_plan(
+    state: _State,
+    package: PackagePlan,
+    outer: fmt.Part,
+    embedded: list[fmt.Part],
+    outer_info: OfficeInfo,
+    entry: dict[str, Any],
+) -> PartPlan:
+    """The preview row of an Excel form relayed by ``outer``'s office: unsigned by its own
+    office, vouched for by the relaying office's signature, with who entered it."""
+    office = str(entry["office"])
+    info = (
+        state.offices.get(office)
+        or next(filter(None, (_office_in_payload(p, office) for p in [outer, *embedded])), None)
+        or OfficeInfo(code=office)
+    )
+    when = _parse_created(str(entry["entered_at"]))
+    plan = PartPlan(
+        part=None,
+        sender=office,
+        sender_name=info.name,
+        relayed_by=outer.sender,
+        signed=False,
+        kind="excel",
+        sequence=0,
+        package_uuid=str(entry["uuid"]),
+        office_info=info.as_dict(),
+        container_uuid=outer.uuid,
+        provenance=dict(entry),
+    )
+    plan.notes.append(
+        _("entered at {office} from an Excel form by {who} on {when}").format(
+            office=entry["entered_office"],
+            who=entry["entered_by"] or "-",
+            when=format_date(when, "short") if when else "-",
+        )
+    )
+    if plan.package_uuid in state.received:
+        plan.status = Status.DUPLICATE
+        plan.notes.append(_("Already imported"))
+    elif not is_below(info, outer_info) or not is_below(info, state.me):
+        _refuse(
+            package,
+            plan,
+            "jurisdiction",
+            _(
+                "Office {office} is not under office {relay}, so the package it relayed from "
+                "{office} was not imported."
+            ).format(office=office, relay=outer.sender),
+        )
+    return plan
+
+
+def _office_in_payload(outer: fmt.Part, code: str) -> OfficeInfo | None:
+    """The office as a package's own list describes it (an LAO a district keeps for an office
+    without the program is in the district's package, not yet here)."""
+    name = f"{fmt.PAYLOAD_DIR}offices.jsonl"
+    if name not in outer.payload_names:
+        return None
+    try:
+        data = outer.load(name)
+    except Refusal:
+        return None  # refused with the outer package's own records, with its reason
+    for line in data.decode("utf-8", "replace").splitlines():
+        try:
+            record = json.loads(line)
+        except ValueError:
+            continue
+        if isinstance(record, dict) and record.get("code") == code:
+            return OfficeInfo.of(record)
+    return None
 
 
 def _finish(package: PackagePlan, state: _State | None = None) -> None:
@@ -1736,6 +1835,8 @@ def _write_all(
                         else part.excel_payload
                     ),
                     "container": part.container_uuid,
+                    "records": part.excel_records,
+                    "provenance": part.provenance or None,
                 }
             )
             audits.append(
@@ -2101,6 +2202,7 @@ def received_history(store: Store) -> list[ReceivedPackage]:
                 ReceivedPackage.signed,
                 ReceivedPackage.counts,
                 ReceivedPackage.result,
+                ReceivedPackage.provenance,
             ).order_by(ReceivedPackage.imported_at.desc(), ReceivedPackage.sender)
         ).all()
     return [ReceivedPackage(**dict(r._mapping)) for r in rows]

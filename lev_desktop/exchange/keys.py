@@ -28,6 +28,7 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
 
 from lev_desktop.exchange import key_protection
+from lev_desktop.files import write_file
 from lev_desktop.i18n import _
 from lev_desktop.paths import data_dir
 
@@ -258,14 +259,9 @@ def export_key(office_code: str, target: Path, password: str) -> Path:
     target = Path(target)
     if target.suffix != KEY_FILE_SUFFIX:
         target = target.with_name(target.name + KEY_FILE_SUFFIX)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = target.with_name(target.name + ".tmp")
-    try:
-        tmp.write_text(json.dumps(record, indent=1) + "\n", encoding="utf-8")
-        os.replace(tmp, target)
-    finally:
-        tmp.unlink(missing_ok=True)
-    return target
+    text = json.dumps(record, indent=1) + "\n"
+    # often onto a USB drive: the one way a user-visible file is written (lev_desktop.files)
+    return write_file(target, lambda tmp: tmp.write_text(text, encoding="utf-8"))
 
 
 def install_key(office_code: str, key: Ed25519PrivateKey) -> Path | None:

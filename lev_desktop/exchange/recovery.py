@@ -44,6 +44,7 @@ from lev_desktop.exchange.exporter import _select_rows, ensure_key, this_office_
 from lev_desktop.exchange.importer import _upsert_sql, _write_offices
 from lev_desktop.exchange.jurisdiction import OfficeInfo, is_below
 from lev_desktop.exchange.records import MODELS, TABLES, PayloadError, codecs, dump_lines
+from lev_desktop.files import write_file
 from lev_desktop.i18n import _
 from lev_desktop.progress import Progress
 from lev_desktop.services.offices import initialise
@@ -221,20 +222,21 @@ def export_recovery(
     target = Path(out)
     if target.suffix != SUFFIX:
         target = target.with_name(target.name + SUFFIX)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = target.with_name(target.name + ".part")
-    try:
+    signature = keys.sign(key, data)
+
+    def write(tmp: Path) -> None:
         with open(tmp, "wb") as handle:
             with zipfile.ZipFile(handle, "w", zipfile.ZIP_DEFLATED, compresslevel=6) as archive:
                 archive.writestr(MANIFEST, data)
-                archive.writestr(SIGNATURE, keys.sign(key, data))
+                archive.writestr(SIGNATURE, signature)
                 for name, content in sorted(files.items()):
                     archive.writestr(name, content)
             handle.flush()
             os.fsync(handle.fileno())
-        os.replace(tmp, target)
-    finally:
-        tmp.unlink(missing_ok=True)
+
+    # the one way a user-visible file is written (a file held open, a USB drive pulled out:
+    # a Thai message naming this file, nothing left behind); the audit line only once it is there
+    write_file(target, write)
     with store.session() as session:
         session.add(
             AuditEntry(

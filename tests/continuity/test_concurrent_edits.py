@@ -17,7 +17,6 @@ from lev_desktop.errors import describe_error
 from lev_desktop.services import plans as ps
 from lev_desktop.services.offices import initialise
 from lev_desktop.services.plans import programme_by_code
-from ui.thai_wrap import plain
 
 FY = 2568
 ROW_A = "00000000-0000-4000-8000-00000000000a"
@@ -163,6 +162,7 @@ def test_the_plan_editor_shows_the_refusal_and_the_other_clerks_version(
     first still shows row A as it was; its edit is refused in Thai and the grid reloads."""
     from PySide6.QtCore import Qt
 
+    from ui import thai_wrap
     from ui.app import make_application, wire_runner
     from ui.context import AppContext
     from ui.models.plan_model import PLAN_COLUMNS
@@ -185,8 +185,12 @@ def test_the_plan_editor_shows_the_refusal_and_the_other_clerks_version(
     column = [c.key for c in PLAN_COLUMNS].index("budget")
     row = editor.model.row_of(ROW_A)
     editor.model.setData(editor.model.index(row, column), "12000", Qt.ItemDataRole.EditRole)
-    qtbot.waitUntil(lambda: "มีผู้ใช้อีกเครื่อง" in plain(editor.message.text()), timeout=15000)
-    assert "“อบรมเครือข่าย อถล.” → “อบรมแกนนำ อถล.”" in plain(editor.message.text())
+
+    def message() -> str:  # as the clerk reads it (the label shows Thai break opportunities)
+        return thai_wrap.plain(editor.message.text())
+
+    qtbot.waitUntil(lambda: "มีผู้ใช้อีกเครื่อง" in message(), timeout=15000)
+    assert "“อบรมเครือข่าย อถล.” → “อบรมแกนนำ อถล.”" in message()
     qtbot.waitUntil(
         lambda: editor.model.rows[editor.model.row_of(ROW_A)].project == "อบรมแกนนำ อถล.",
         timeout=15000,

@@ -16,7 +16,7 @@ from lev_desktop.exchange import keys
 from lev_desktop.exchange.exporter import export_package
 from ui.app import Launcher, make_application, wire_runner
 from ui.context import AppContext
-from ui.thai_wrap import plain
+from ui.thai_wrap import plain as shown  # labels show Thai break opportunities
 
 from .helpers import damage, rows
 
@@ -86,7 +86,7 @@ def test_a_failed_backup_at_close_is_a_thai_warning_then_the_window_closes(
         lambda: any(b.isVisible() for b in window.findChildren(QMessageBox)), timeout=20000
     )
     box = next(b for b in window.findChildren(QMessageBox) if b.isVisible())
-    assert plain(box.text()) == "สำรองข้อมูลไม่สำเร็จ: พื้นที่ดิสก์เต็ม"
+    assert shown(box.text()) == "สำรองข้อมูลไม่สำเร็จ: พื้นที่ดิสก์เต็ม"
     assert window.isVisible()  # the officer reads it first
     box.accept()
     qtbot.waitUntil(lambda: not window.isVisible(), timeout=5000)
@@ -135,14 +135,14 @@ def test_backups_tab_lists_backs_up_and_shows_the_key(app, qtbot, tmp_path: Path
     qtmodeltester.check(tab.model)
     assert tab.model.data(tab.model.index(0, 0)) == "15 ก.พ. 2568 16:30 น."
     assert tab.model.data(tab.model.index(0, 3)) == "โฟลเดอร์ข้อมูล"
-    assert "ข้อมูลสำรองยังไม่มีกุญแจ" in plain(tab.key_text.text())
+    assert "ข้อมูลสำรองยังไม่มีกุญแจ" in shown(tab.key_text.text())
     tab.now_button.click()
     qtbot.waitUntil(lambda: tab.model.rowCount() == 2, timeout=10000)
-    assert plain(tab.status.text()).startswith("ข้อมูลสำรองล่าสุด:")
+    assert shown(tab.status.text()).startswith("ข้อมูลสำรองล่าสุด:")
     tab.grab().save("/tmp/cont-backups-tab.png")
     keysafe.export_key(store, tmp_path / "k", PASSWORD)
     tab.refresh()
-    qtbot.waitUntil(lambda: "ข้อมูลสำรองมีกุญแจนี้" in plain(tab.key_text.text()), timeout=10000)
+    qtbot.waitUntil(lambda: "ข้อมูลสำรองมีกุญแจนี้" in shown(tab.key_text.text()), timeout=10000)
     ctx.runner.wait()
     store.dispose()
 
@@ -187,8 +187,8 @@ def test_restore_from_settings_reopens_the_restored_database_and_asks_for_the_ke
     tab.restore_selected()
     qtbot.waitUntil(lambda: getattr(tab, "confirm_box", None) is not None, timeout=10000)
     box = tab.confirm_box
-    assert "หน่วยงาน: อบต.ทดสอบ 4801006 (4801006)" in plain(box.informativeText())
-    assert "ผลตรวจความสมบูรณ์ (SQLite): ไม่พบปัญหา" in plain(box.informativeText())
+    assert "หน่วยงาน: อบต.ทดสอบ 4801006 (4801006)" in shown(box.informativeText())
+    assert "ผลตรวจความสมบูรณ์ (SQLite): ไม่พบปัญหา" in shown(box.informativeText())
     box.grab().save("/tmp/cont-restore-confirm.png")
     with qtbot.waitSignal(launcher.ready, timeout=60000) as reopened:
         box.restore_button.click()
@@ -236,7 +236,7 @@ def test_damaged_database_at_start_offers_the_newest_good_backup(app, qtbot, tmp
     )
     dialog = launcher.damaged_dialog
     assert dialog.best is not None and dialog.best.path == good
-    assert "ข้อมูลสำรองเมื่อ 15 ก.พ. 2568 17:00 น." in plain(dialog.best_label.text())
+    assert "ข้อมูลสำรองเมื่อ 15 ก.พ. 2568 17:00 น." in shown(dialog.best_label.text())
     dialog.resize(1093, dialog.height())
     dialog.grab().save("/tmp/cont-damaged.png")
     with qtbot.waitSignal(launcher.ready, timeout=60000):

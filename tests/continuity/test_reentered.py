@@ -29,7 +29,6 @@ from db.store import Store
 from lev_desktop.exchange import importer
 from lev_desktop.exchange.exporter import export_package
 from lev_desktop.exchange.importer import Status
-from ui.thai_wrap import plain
 
 LAO = "4801006"
 
@@ -229,6 +228,7 @@ def test_the_import_tab_shows_and_confirms_the_replacement(offices, tmp_path, qt
 
     from ui.app import make_application
     from ui.screens.exchange import ExchangeScreen
+    from ui.thai_wrap import plain  # labels show Thai break opportunities
 
     make_application()
     lao, district = offices
@@ -239,7 +239,7 @@ def test_the_import_tab_shows_and_confirms_the_replacement(offices, tmp_path, qt
     screen.resize(1093, 582)
     screen.show()
     tab = screen.import_tab
-    screen.tabs.setCurrentIndex(screen.tab_of(tab))  # inside its scroll area
+    screen.tabs.setCurrentWidget(tab)
     tab.add_files([str(path)])
     qtbot.waitUntil(lambda: tab.replace.isVisible(), timeout=15000)
     row = next(r for r in tab.model.rows if r.cells[1].startswith(LAO))
@@ -248,11 +248,11 @@ def test_the_import_tab_shows_and_confirms_the_replacement(offices, tmp_path, qt
     assert plain(tab.replace.text()).startswith(f"ข้าพเจ้าได้สอบถาม {LAO} แล้ว")
     screen.grab().save("/tmp/cont-import-replaces.png")
     before = snapshot(district)
-    shown: list[str] = []
+    told: list[str] = []
     import ui.screens.exchange as exchange_screen
 
     def information(_parent, _title, text):
-        shown.append(text)
+        told.append(text)
         return QMessageBox.StandardButton.Ok
 
     original = exchange_screen.QMessageBox.information
@@ -261,7 +261,7 @@ def test_the_import_tab_shows_and_confirms_the_replacement(offices, tmp_path, qt
         tab.commit()  # not ticked: asked to confirm, nothing written
     finally:
         exchange_screen.QMessageBox.information = original
-    assert shown and shown[0].startswith("มีข้อมูลที่ใช้แทนข้อมูลเดิมของหน่วยงาน")
+    assert told and told[0].startswith("มีข้อมูลที่ใช้แทนข้อมูลเดิมของหน่วยงาน")
     assert snapshot(district) == before
     tab.replace.setChecked(True)
     tab.commit()

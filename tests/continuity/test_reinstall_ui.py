@@ -16,7 +16,8 @@ from db.store import Store
 from lev_desktop.exchange import importer, keys, recovery
 from lev_desktop.exchange.exporter import export_package
 from ui.app import make_application
-from ui.thai_wrap import plain
+from ui.thai_wrap import plain as shown  # labels show Thai break opportunities
+from ui.widgets import file_actions
 
 from .test_recovery import LAO, computer
 
@@ -62,13 +63,13 @@ def test_district_writes_the_recovery_package(
     assert screen.tabs.tabText(screen.tabs.indexOf(tab)) == "หน่วยงานติดตั้งใหม่"
     tab.office.setCurrentIndex(tab.office.findData(LAO))
     target = tmp_path / "ส่งให้หนองแสง.levrecovery"
-    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), ""))
+    monkeypatch.setattr(file_actions, "ask_save_path", lambda *a, **k: target)
     tab.write_button.click()
     qtbot.waitUntil(
-        lambda: plain(tab.result.text()).startswith("สร้างแพ็กเกจกู้คืนข้อมูลแล้ว"), timeout=15000
+        lambda: shown(tab.result.text()).startswith("สร้างแพ็กเกจกู้คืนข้อมูลแล้ว"), timeout=15000
     )
     assert target.exists()
-    assert "มีแพ็กเกจของหน่วยงาน 1 ฉบับ (ฉบับล่าสุดลำดับที่ 1)" in plain(tab.result.text())
+    assert "มีแพ็กเกจของหน่วยงาน 1 ฉบับ (ฉบับล่าสุดลำดับที่ 1)" in shown(tab.result.text())
     screen.tabs.setCurrentWidget(tab)
     screen.grab().save("/tmp/cont-recovery-tab.png")
 
@@ -87,7 +88,7 @@ def test_new_installation_recovers_in_the_wizard(
         wizard = SetupWizard(ctx)
         qtbot.addWidget(wizard)
         wizard.show()
-        assert plain(wizard.recover_button.text()) == (
+        assert shown(wizard.recover_button.text()) == (
             "เครื่องของหน่วยงานเสียหรือติดตั้งใหม่: กู้คืนข้อมูลของหน่วยงาน…"
         )
         monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(made.path), ""))
@@ -95,8 +96,8 @@ def test_new_installation_recovers_in_the_wizard(
         dialog = wizard.recover_dialog
         assert isinstance(dialog, RecoverDialog)
         qtbot.waitUntil(lambda: dialog.recovery is not None, timeout=15000)
-        assert "แพ็กเกจกู้คืนข้อมูลของอบต.ทดสอบ 4801001 (4801001)" in plain(dialog.status.text())
-        assert plain(dialog.fingerprint.text()) == keys.format_fingerprint(
+        assert "แพ็กเกจกู้คืนข้อมูลของอบต.ทดสอบ 4801001 (4801001)" in shown(dialog.status.text())
+        assert shown(dialog.fingerprint.text()) == keys.format_fingerprint(
             made_fingerprint := dialog.recovery.issuer_fingerprint
         )
         assert not dialog.recover_button.isEnabled()  # not before the fingerprint is compared
@@ -129,16 +130,16 @@ def test_the_district_confirms_the_new_key_and_writes_the_letter(
     screen.resize(1093, 582)
     screen.show()
     tab = screen.import_tab
-    screen.tabs.setCurrentIndex(screen.tab_of(tab))  # inside its scroll area
+    screen.tabs.setCurrentWidget(tab)
     tab.add_files([str(again)])
     qtbot.waitUntil(lambda: tab.reinstalled.isVisible(), timeout=15000)
-    assert plain(tab.reinstalled.text()) == "หน่วยงานนี้ติดตั้งโปรแกรมใหม่: 4801001 อบต.ทดสอบ 4801001…"
+    assert shown(tab.reinstalled.text()) == "หน่วยงานนี้ติดตั้งโปรแกรมใหม่: 4801001 อบต.ทดสอบ 4801001…"
     assert not tab.confirm.isEnabled()
     screen.grab().save("/tmp/cont-import-key-changed.png")
     tab.reinstalled.click()
     dialog = tab.reinstalled.dialog
     assert isinstance(dialog, ReinstalledDialog)
-    texts = [plain(w.text()) for w in dialog.findChildren(type(dialog.letter_text))]
+    texts = [shown(w.text()) for w in dialog.findChildren(type(dialog.letter_text))]
     assert keys.format_fingerprint(old_fingerprint) in texts
     assert keys.format_fingerprint(new_fingerprint) in texts
     assert not dialog.confirm_button.isEnabled()
@@ -147,12 +148,12 @@ def test_the_district_confirms_the_new_key_and_writes_the_letter(
     dialog.confirm_button.click()
     qtbot.waitUntil(lambda: dialog.letter_box.isVisible(), timeout=15000)
     assert dialog.forwarded == ["P48"]
-    assert plain(dialog.letter_text.text()).startswith("เชื่อถือกุญแจใหม่แล้ว P48 เคยได้รับแพ็กเกจ")
+    assert shown(dialog.letter_text.text()).startswith("เชื่อถือกุญแจใหม่แล้ว P48 เคยได้รับแพ็กเกจ")
     # The import tab checked the package again: it goes in now.
     qtbot.waitUntil(lambda: tab.confirm.isEnabled(), timeout=15000)
     qtbot.waitUntil(lambda: not tab.reinstalled.isVisible(), timeout=15000)
     letter = tmp_path / "แจ้งกุญแจใหม่.pdf"
-    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(letter), ""))
+    monkeypatch.setattr(file_actions, "ask_save_path", lambda *a, **k: letter)
     dialog.letter_button.click()
     qtbot.waitUntil(lambda: dialog.letter_written is not None, timeout=30000)
     dialog.grab().save("/tmp/cont-reinstalled-done.png")

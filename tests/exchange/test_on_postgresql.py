@@ -1,9 +1,11 @@
 """The exchange on a PostgreSQL server, the province office's shared database.
 
 1. The same tests as on SQLite: every test of ``test_refusals`` (each refusal leaves the
-   database unchanged row for row, the accepted package is idempotent) and the Excel tests that
-   need no SQLite file run again here with the receiving office's database on PostgreSQL
-   (``make_district``/``make_province`` give a server database, ``snapshot`` reads it).
+   database unchanged row for row, the accepted package is idempotent), the Excel tests that
+   need no SQLite file and those of Excel-entered records travelling up (``continuity.
+   test_excel_upward``, the screen test aside) run again here with the receiving offices'
+   databases on PostgreSQL (``make_district``/``make_province`` give a server database,
+   ``snapshot`` reads it).
 2. The journey LAO → district → province → Department with the district, province and
    Department on PostgreSQL: every record arrives row for row as the LAOs hold it, signatures
    verified; the delta upward; a conflict kept and swapped; a filled Excel form.
@@ -22,6 +24,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from continuity import test_excel_upward
+from continuity.test_excel_upward import district_with_a_form  # noqa: F401 - as offices
 from sqlalchemy import select
 
 from db.models import Activity, Plan
@@ -51,7 +55,7 @@ def _receiving_office_on_postgresql(pg_databases, monkeypatch):
     def province(_path: Path, *args: Any, **kwargs: Any) -> Store:
         return helpers.make_province(pg_databases(), *args, **kwargs)
 
-    for module in (test_refusals, test_excel):
+    for module in (test_refusals, test_excel, test_excel_upward):
         monkeypatch.setattr(module, "make_district", district, raising=False)
         monkeypatch.setattr(module, "make_province", province, raising=False)
         monkeypatch.setattr(module, "snapshot", server_snapshot, raising=False)
@@ -83,11 +87,19 @@ for _name, _test in list(vars(test_refusals).items()):
 for _name in ("test_excel_form_with_invalid_values_is_refused",):
     if hasattr(test_excel, _name):
         globals()[_name] = getattr(test_excel, _name)
+# Excel-entered records reaching the province (and the Department) through the server.
+for _name in (
+    "test_excel_records_reach_the_province_with_their_provenance",
+    "test_a_delta_carries_only_the_forms_not_sent_yet",
+    "test_a_changed_excel_record_in_transit_is_refused",
+):
+    globals()[_name] = getattr(test_excel_upward, _name)
 
 
 def test_the_rerun_tests_are_here():
     rerun = [n for n in globals() if n.startswith("test_") and n != "test_the_rerun_tests_are_here"]
-    assert len(rerun) >= 20 and "test_accepted_package_is_imported_and_idempotent" in rerun
+    assert len(rerun) >= 23 and "test_accepted_package_is_imported_and_idempotent" in rerun
+    assert "test_excel_records_reach_the_province_with_their_provenance" in rerun
 
 
 # ---- 2. the journey through the server --------------------------------------------------------

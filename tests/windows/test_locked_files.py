@@ -48,6 +48,8 @@ def leftovers(folder: Path) -> list[str]:
 
 def assert_thai_message_names(message: str, target: Path) -> None:
     assert str(target) in message, message
+    # the file itself, not a temporary name that begins with it ("x.levkey.tmp")
+    assert message.split(str(target), 1)[1][:1] in ("", " "), message
     assert ".~lev-" not in message and ".part" not in message, message
     assert "Errno" not in message and "[" not in message, message
     assert "ปิดไฟล์" in message, message  # says to close it
@@ -211,3 +213,70 @@ def test_cli_tsv_has_a_bom_and_a_locked_file_is_a_thai_message(
     assert main(args) == 1
     err = capsys.readouterr().err
     assert str(out) in err and "ปิดไฟล์" in err and "Errno" not in err
+
+
+# ---- the key file and the recovery package (often onto a USB drive) --------------------------
+
+
+def test_key_file_over_a_held_file_names_the_real_file(tmp_path, monkeypatch):
+    from lev_desktop.continuity import keysafe
+    from lev_desktop.exchange.exporter import export_package
+    from tests.exchange.helpers import make_lao
+
+    store = make_lao(tmp_path / "lao.db", "4801006")
+    try:
+        export_package(store, "D4801", tmp_path / "first.levpkg")  # makes the key
+        target = tmp_path / "usb" / "หนองแสง.levkey"
+        target.parent.mkdir()
+        target.write_bytes(b"the key file of last year")
+        held = HeldBy(target, 32)
+        monkeypatch.setattr(os, "replace", held)
+        with pytest.raises(OSError) as caught:
+            keysafe.export_key(store, target, "รหัสผ่านยาวพอ 2568", "รหัสผ่านยาวพอ 2568")
+        assert_thai_message_names(describe_error(caught.value), target)
+        assert held.calls == 1 + len(files.RETRY_DELAYS)  # retried before giving up
+        assert target.read_bytes() == b"the key file of last year"
+        assert sorted(p.name for p in target.parent.iterdir()) == [target.name]
+        # an antivirus holding the new file for a moment is waited out
+        brief = HeldBy(target, 5, times=2)
+        brief.real = held.real
+        monkeypatch.setattr(os, "replace", brief)
+        path, _fingerprint = keysafe.export_key(
+            store, target, "รหัสผ่านยาวพอ 2568", "รหัสผ่านยาวพอ 2568"
+        )
+        assert path == target and target.read_bytes().startswith(b"{")
+    finally:
+        store.dispose()
+
+
+def test_recovery_package_over_a_held_file_names_it_and_records_nothing(tmp_path, monkeypatch):
+    from sqlalchemy import select
+
+    from db.models import AuditEntry
+    from lev_desktop.exchange import importer
+    from lev_desktop.exchange.exporter import export_package
+    from lev_desktop.exchange.recovery import export_recovery
+    from tests.exchange.helpers import make_district, make_lao
+
+    lao = make_lao(tmp_path / "lao.db", "4801006")
+    district = make_district(tmp_path / "district.db")
+    try:
+        sent = export_package(lao, "D4801", tmp_path / "lao-1.levpkg")
+        importer.import_files(district, [sent.path], trust=True)
+        target = tmp_path / "usb" / "หนองแสง.levrecovery"
+        target.parent.mkdir()
+        target.write_bytes(b"open in another program")
+        monkeypatch.setattr(os, "replace", HeldBy(target, 32))
+        with pytest.raises(OSError) as caught:
+            export_recovery(district, "4801006", target)
+        assert_thai_message_names(describe_error(caught.value), target)
+        assert target.read_bytes() == b"open in another program"
+        assert sorted(p.name for p in target.parent.iterdir()) == [target.name]
+        with district.read() as session:  # recorded only once the file is there
+            audit = session.scalars(
+                select(AuditEntry).where(AuditEntry.table_name == "exchange_recovery")
+            ).all()
+        assert audit == []
+    finally:
+        lao.dispose()
+        district.dispose()

@@ -87,14 +87,15 @@ CHILD = textwrap.dedent(
         return (rows[-1] - rows[0] + 1) / line if rows else 0
     print(json.dumps({
         "raw_breaks": breaks(text),
-        "shown_breaks": breaks(label.text()),
+        "shown_breaks": breaks(thai_wrap.shown_text(label)),
         "label_min_width": label.minimumSizeHint().width(),
         "label_lines_at_220": label.heightForWidth(220) / line,
         "text_width": label.fontMetrics().horizontalAdvance(text),
         "cell_lines": view.sizeHintForRow(0) / line,
         "header_ink_lines": ink_lines(view.horizontalHeader(), 150),
         "model_text": model.item(0, 0).text(),
-        "label_text": label.text(),
+        "label_text": thai_wrap.shown_text(label),
+        "label_text_read_back": label.text(),
     }))
     """
 )
@@ -125,6 +126,7 @@ def test_without_libthai_labels_cells_and_headers_still_wrap_between_words(tmp_p
     # what the label shows has a break at each word …
     assert after["shown_breaks"] == len(segment(TEXT)) - 1 >= 6
     assert after["label_text"].replace(ZWSP, "") == TEXT
+    assert after["label_text_read_back"] == TEXT  # what the program set, as it set it
     # … so it can be narrow and wraps at 220 px, where the raw text needed its whole width
     assert before["label_min_width"] >= before["text_width"]
     assert after["label_min_width"] < before["text_width"] / 3
@@ -209,23 +211,44 @@ def test_labels_get_breaks_and_a_copy_loses_them(qtbot, wrapped, qapp):
     from PySide6.QtCore import Qt
     from PySide6.QtWidgets import QLabel
 
+    from ui import thai_wrap
+
     label = QLabel(TEXT)
     label.setWordWrap(True)
     qtbot.addWidget(label)
     label.show()
-    qtbot.waitUntil(lambda: ZWSP in label.text())
+    qtbot.waitUntil(lambda: ZWSP in thai_wrap.shown_text(label))
+    assert label.text() == TEXT  # read back as the program set it
     one_line = QLabel(TEXT)  # not word-wrapped: nothing to break, left alone
     qtbot.addWidget(one_line)
     one_line.show()
     qtbot.wait(20)
-    assert one_line.text() == TEXT
+    assert thai_wrap.shown_text(one_line) == TEXT
     label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
     label.activateWindow()
     label.setFocus()
     qtbot.waitUntil(lambda: qapp.focusWidget() is label)
-    label.setSelection(0, len(label.text()))
-    qapp.clipboard().setText(label.selectedText())  # what QLabel's own Copy does
+    label.setSelection(0, len(thai_wrap.shown_text(label)))
+    assert label.selectedText() == TEXT  # read back without the breaks
+    qapp.clipboard().setText(thai_wrap.shown_text(label))  # what QLabel's own Copy copies
     qtbot.waitUntil(lambda: qapp.clipboard().text() == TEXT)
+
+
+def test_a_message_box_shows_breaks_and_reads_back_its_text(qtbot, wrapped, qapp):
+    from PySide6.QtWidgets import QLabel, QMessageBox
+
+    from ui import thai_wrap
+
+    box = QMessageBox(QMessageBox.Icon.Warning, "LEV Desktop", TEXT)
+    box.setInformativeText(TEXT)
+    qtbot.addWidget(box)
+    box.show()
+    labels = [w for w in box.findChildren(QLabel) if thai_wrap.plain(thai_wrap.shown_text(w))]
+    qtbot.waitUntil(lambda: all(ZWSP in thai_wrap.shown_text(w) for w in labels))
+    assert len(labels) == 2  # the text and the informative text are shown with breaks …
+    assert box.text() == TEXT  # … and read back as the program set them
+    assert box.informativeText() == TEXT
+    box.close()
 
 
 def test_long_thai_tooltips_wrap_between_words(qtbot, wrapped, qapp):
@@ -264,10 +287,10 @@ def test_the_program_loads_the_segmenter_after_its_first_screen(qtbot, qapp, mon
         qtbot.addWidget(label)
         label.show()
         qtbot.wait(50)
-        assert label.text() == TEXT and not thai_wrap.ready()  # nothing loaded yet
+        assert thai_wrap.shown_text(label) == TEXT and not thai_wrap.ready()  # not yet
         thai_wrap.start_loading()  # the first screen is painted
         qtbot.waitUntil(thai_wrap.ready, timeout=30000)
-        qtbot.waitUntil(lambda: ZWSP in label.text(), timeout=10000)
-        assert label.text().replace(ZWSP, "") == TEXT
+        qtbot.waitUntil(lambda: ZWSP in thai_wrap.shown_text(label), timeout=10000)
+        assert thai_wrap.shown_text(label).replace(ZWSP, "") == TEXT
     finally:
         thai_wrap.uninstall(qapp)

@@ -354,3 +354,160 @@ def test_settings_folders_tab_shows_the_default_and_saves_a_choice(
     assert options.folder(lao_store, "packages") == tmp_path / "ส่ง"
     assert options.folder(lao_store, "reports") == paths.output_dir("reports")
     ctx.runner.wait()
+
+
+# ---- every save dialog; the files of a reinstall (recovery package, key file, letter) ---------
+
+
+def test_every_save_dialog_adds_the_extension():
+    """One save dialog in the program, ``file_actions.ask_save_path``, which adds the extension
+    (Qt's static ``getSaveFileName`` adds none when the name is typed without one)."""
+    root = Path(__file__).resolve().parents[2] / "ui"
+    static = sorted(
+        str(path.relative_to(root.parent))
+        for path in root.rglob("*.py")
+        if "getSaveFileName" in path.read_text(encoding="utf-8")
+    )
+    assert static == []
+
+
+def typed_without_extension(monkeypatch, name: str, into: Path | None = None) -> dict:
+    """The save dialog: what it was opened with, and a name typed without its extension (in
+    the folder it opened in, or in ``into``)."""
+    from PySide6.QtWidgets import QFileDialog
+
+    seen: dict = {}
+
+    def exec_(dialog):
+        seen["opened_in"] = Path(dialog.directory().absolutePath())
+        seen["folder"] = into or seen["opened_in"]
+        seen["suffix"] = dialog.defaultSuffix()
+        return QFileDialog.DialogCode.Accepted
+
+    def static(_parent, _title, suggested="", _filter="", *args, **kwargs):
+        # Qt's own static dialog (which adds no extension): answered the same, never blocks
+        seen["opened_in"] = Path(suggested).parent
+        seen["folder"] = into or seen["opened_in"]
+        seen["static"] = True
+        return str(seen["folder"] / name), ""
+
+    monkeypatch.setattr(QFileDialog, "exec", exec_)
+    monkeypatch.setattr(QFileDialog, "selectedFiles", lambda d: [str(seen["folder"] / name)])
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", static)
+    return seen
+
+
+@pytest.fixture
+def styled(qapp):
+    """The program's fonts, style and Thai breaks, as the screenshots should show them."""
+    from ui import thai_wrap
+    from ui.app import make_application
+
+    make_application()
+    yield qapp
+    thai_wrap.uninstall(qapp)  # labels of later tests keep the text they were given
+
+
+@pytest.fixture
+def district_screen(qtbot, tmp_path, make_ctx, styled):
+    """The district's exchange screen; it holds the package of LAO 4801006."""
+    from lev_desktop.exchange import importer
+    from ui.screens.exchange import ExchangeScreen
+
+    lao = make_lao(tmp_path / "lao.db", "4801006", seed=4)
+    district = make_district(tmp_path / "district.db")
+    sent = export_package(lao, "D4801", tmp_path / "lao-1.levpkg")
+    importer.import_files(district, [sent.path], trust=True)
+    ctx = make_ctx(district)
+    widget = ExchangeScreen(ctx)
+    qtbot.addWidget(widget)
+    widget.resize(1280, 720)
+    widget.show()
+    tab = widget.recovery_tab
+    qtbot.waitUntil(lambda: tab.office.count() > 0, timeout=20000)
+    tab.office.setCurrentIndex(tab.office.findData("4801006"))
+    widget.tabs.setCurrentWidget(tab)
+    yield widget, ctx
+    ctx.runner.cancel_all()
+    ctx.runner.wait(20000)
+    lao.dispose()
+    district.dispose()
+
+
+def test_recovery_package_goes_to_the_packages_folder_and_a_held_file_is_explained(
+    qtbot, district_screen, monkeypatch, opened
+):
+    widget, ctx = district_screen
+    tab = widget.recovery_tab
+    seen = typed_without_extension(monkeypatch, "ส่งให้หนองแสง")
+    tab.write_button.click()
+    qtbot.waitUntil(lambda: tab.written.isVisibleTo(widget), timeout=30000)
+    folder = options.folder(ctx.store, "packages")
+    made = folder / "ส่งให้หนองแสง.levrecovery"
+    assert seen == {"opened_in": folder, "folder": folder, "suffix": "levrecovery"}
+    assert tab.written.path == made and made.read_bytes()[:2] == b"PK"
+    assert tab.result.text().startswith(f"สร้างแพ็กเกจกู้คืนข้อมูลแล้ว: {made}")
+    assert not tab.written.open_button.isVisibleTo(widget)  # no program of the office opens it
+    tab.written.folder_button.click()
+    assert Path(opened[-1]) in (made, folder)
+    qtbot.wait(50)  # laid out
+    widget.grab().save("/tmp/win-recovery-written.png")
+    # written again while the first is open in another program: Thai, naming it; no crash
+    before = made.read_bytes()
+    monkeypatch.setattr(os, "replace", HeldBy(made, 32))
+    tab.write_button.click()
+    qtbot.waitUntil(lambda: "ปิดไฟล์" in tab.result.text(), timeout=30000)
+    assert str(made) in tab.result.text() and ".~lev-" not in tab.result.text()
+    assert not tab.written.isVisibleTo(widget) and made.read_bytes() == before
+    qtbot.wait(50)
+    widget.grab().save("/tmp/win-recovery-held.png")
+
+
+def test_key_file_export_adds_the_extension_and_offers_the_folder(
+    qtbot, tmp_path, make_ctx, monkeypatch, opened, usb, styled
+):
+    from PySide6.QtWidgets import QMessageBox
+
+    from ui.settings import backups as backups_tab
+    from ui.widgets.file_actions import WrittenFileDialog
+
+    lao = make_lao(tmp_path / "lao.db", "4801006")
+    export_package(lao, "D4801", tmp_path / "first.levpkg")  # makes the key
+    ctx = make_ctx(lao)
+    tab = backups_tab.BackupsTab(ctx)
+    qtbot.addWidget(tab)
+    tab.show()
+    qtbot.waitUntil(tab.export_key_button.isEnabled, timeout=20000)
+    seen = typed_without_extension(monkeypatch, "กุญแจหนองแสง", into=usb.root)
+    password = "รหัสผ่านยาวพอ 2568"
+
+    def export() -> None:
+        tab.export_key_button.click()
+        dialog = tab.password_dialog
+        dialog.values = lambda: (password, password)
+        dialog.accept()
+
+    export()
+    qtbot.waitUntil(lambda: getattr(tab, "written_dialog", None) is not None, timeout=20000)
+    made = usb.root / "กุญแจหนองแสง.levkey"
+    assert seen["suffix"] == "levkey" and made.read_bytes().startswith(b"{")
+    shown = tab.written_dialog
+    assert isinstance(shown, WrittenFileDialog) and shown.bar.path == made
+    assert shown.bar.label.text() == f"บันทึกไฟล์กุญแจแล้ว: {made}"
+    shown.bar.folder_button.click()
+    assert Path(opened[-1]) in (made, made.parent)
+    shown.grab().save("/tmp/win-key-written.png")
+    shown.close()
+    # over the key file still open on the USB drive's window: a Thai warning, no crash
+    monkeypatch.setattr(os, "replace", HeldBy(made, 32))
+    export()
+
+    def warned() -> QMessageBox | None:
+        boxes = [b for b in tab.findChildren(QMessageBox) if b.isVisible()]
+        return boxes[-1] if boxes else None
+
+    qtbot.waitUntil(lambda: warned() is not None, timeout=20000)
+    assert str(made) in warned().text() and "ปิดไฟล์" in warned().text()
+    warned().close()
+    ctx.runner.wait(20000)
+    lao.dispose()

@@ -39,7 +39,7 @@ from PySide6.QtWidgets import (
 from lev_desktop import options as app_options
 from lev_desktop.files import unique_path
 from lev_desktop.i18n import _
-from lev_desktop.thai_format import format_datetime, format_number
+from lev_desktop.thai_format import format_date, format_datetime, format_number
 from ui.context import AppContext
 from ui.models.table import LEFT, RIGHT, Column, TableModel
 from ui.reinstall import RecoveryTab, ReinstallButton
@@ -140,6 +140,23 @@ def _scrolling(widget: QWidget) -> QScrollArea:
     scroll.setFrameShape(QScrollArea.Shape.NoFrame)
     scroll.setWidget(widget)
     return scroll
+
+
+class _Tabs(QTabWidget):
+    """Tabs whose pages may sit inside a scroll area (``_scrolling``): a page is found, shown
+    and counted as itself, so callers need not know about the scroll area."""
+
+    def indexOf(self, page: QWidget) -> int:
+        for index in range(self.count()):
+            widget = self.widget(index)
+            if widget is page or (isinstance(widget, QScrollArea) and widget.widget() is page):
+                return index
+        return -1
+
+    def setCurrentWidget(self, page: QWidget) -> None:
+        index = self.indexOf(page)
+        if index >= 0:
+            self.setCurrentIndex(index)
 
 
 def _hint(text: str) -> QLabel:
@@ -842,6 +859,7 @@ class HistoryTab(QWidget):
                             got.file_name,
                         ],
                         GREEN,
+                        _entered_from_excel(got),
                     ),
                 )
             )
@@ -890,6 +908,23 @@ class HistoryTab(QWidget):
         rows.sort(key=lambda r: r[0] or dt.datetime.min, reverse=True)
         self.model.set_rows([r for _w, r in rows])
         _fit(self.view)
+
+
+def _entered_from_excel(got: Any) -> str:
+    """Who entered an Excel form, where and when (it travels upward with the records)."""
+    provenance = getattr(got, "provenance", None) or {}
+    if got.kind != "excel" or not provenance:
+        return ""
+    when = provenance.get("entered_at")
+    try:
+        day = format_date(dt.datetime.fromisoformat(str(when).replace("Z", "+00:00")), "short")
+    except ValueError:
+        day = "-"
+    return _("entered at {office} from an Excel form by {who} on {when}").format(
+        office=provenance.get("entered_office", ""),
+        who=provenance.get("entered_by") or "-",
+        when=day,
+    )
 
 
 def _kind(kind: str) -> str:
@@ -1129,7 +1164,7 @@ class ExchangeScreen(QWidget):
         title = QLabel(_("Data exchange"))
         title.setObjectName("pageTitle")
         layout.addWidget(title)
-        self.tabs = QTabWidget()
+        self.tabs = _Tabs()
         self.export_tab = ExportTab(ctx)
         self.import_tab = ImportTab(ctx)
         self.history_tab = HistoryTab(ctx)
@@ -1177,11 +1212,7 @@ class ExchangeScreen(QWidget):
 
     def tab_of(self, page: QWidget) -> int:
         """The tab that shows ``page`` (itself or inside its scroll area)."""
-        for index in range(self.tabs.count()):
-            widget = self.tabs.widget(index)
-            if widget is page or (isinstance(widget, QScrollArea) and widget.widget() is page):
-                return index
-        return -1
+        return self.tabs.indexOf(page)
 
     def open_item(self, arg: Any) -> None:
         """``ctx.navigate("exchange", paths)`` opens the import tab with those files."""

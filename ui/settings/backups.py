@@ -27,11 +27,13 @@ from PySide6.QtWidgets import (
 )
 
 from lev_desktop import options
+from lev_desktop.errors import describe_error
 from lev_desktop.i18n import N_, _
 from lev_desktop.thai_format import format_datetime, format_number
 from ui.context import AppContext
 from ui.settings.common import fit_columns, inform, make_table, warn
 from ui.settings.models import Column, RowsModel
+from ui.widgets import file_actions
 from ui.widgets.status_palette import fg
 
 if TYPE_CHECKING:
@@ -521,13 +523,11 @@ class BackupsTab(QWidget):
     # ---- the key ----------------------------------------------------------------------------
     def export_key(self) -> None:
         office = self.ctx.office_code or "office"
-        target, _filter = QFileDialog.getSaveFileName(
-            self,
-            _("Export the office's key"),
-            str(Path.home() / f"{office}-key.levkey"),
-            _("LEV Desktop key files (*.levkey)"),
+        # the dialog adds ".levkey" (its "replace?" question is about the real name)
+        target = file_actions.ask_save_path(
+            self, _("Export the office's key"), Path.home() / f"{office}-key.levkey", "levkey"
         )
-        if not target:
+        if target is None:
             return
         dialog = PasswordDialog(
             _("Export the office's key"),
@@ -549,10 +549,13 @@ class BackupsTab(QWidget):
             store = self.ctx.store
 
             def written(result: tuple[Path, str]) -> None:
-                inform(
+                # where it is, show in folder, copy to a USB drive
+                self.written_dialog = file_actions.show_written_file(
+                    self.ctx,
+                    result[0],
                     self,
-                    _("The office's key"),
-                    _("Key file written: {path}").format(path=result[0]),
+                    text=_("Key file written: {path}").format(path=result[0]),
+                    show_open=False,
                 )
                 self.refresh()
 
@@ -613,10 +616,12 @@ class BackupsTab(QWidget):
     def _key_failed(self, exc: BaseException) -> None:
         from lev_desktop.exchange.keys import KeyFileError
 
-        if isinstance(exc, KeyFileError):
-            warn(self, _("The office's key"), str(exc))
-        else:
+        # its own refusal, or a file that could not be written (held open, a USB drive pulled
+        # out: lev_desktop.files) in Thai; anything else is a bug
+        message = str(exc) if isinstance(exc, KeyFileError) else describe_error(exc)
+        if message is None:
             raise exc
+        warn(self, _("The office's key"), message)
 
 
 __all__ = ["BackupsTab", "load_backup_page"]

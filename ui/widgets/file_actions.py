@@ -33,6 +33,8 @@ FILTERS = {
     "xlsx": N_("Excel workbook (*.xlsx)"),
     "levpkg": N_("LEV package (*.levpkg)"),
     "ics": N_("iCalendar file (*.ics)"),
+    "levkey": N_("LEV Desktop key files (*.levkey)"),
+    "levrecovery": N_("LEV Desktop recovery packages (*.levrecovery)"),
 }
 
 
@@ -187,21 +189,45 @@ class WrittenFileDialog(QDialog):
     """A small window after a save made from a menu (the editors' "Print…"): where the file
     is, with the same buttons as the bar."""
 
-    def __init__(self, ctx, path: Path, parent: QWidget | None = None):
+    def __init__(
+        self,
+        ctx,
+        path: Path,
+        parent: QWidget | None = None,
+        *,
+        text: str | None = None,
+        show_open: bool = True,
+    ):
         super().__init__(parent)
         self.setWindowTitle(_("File saved"))
         layout = QVBoxLayout(self)
-        self.bar = WrittenFileBar(ctx, self)
-        self.bar.set_file(path)
+        # where the file is, across the whole window (a long path wraps), the buttons below
+        message = QLabel()
+        message.setWordWrap(True)
+        message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        layout.addWidget(message)
+        self.bar = WrittenFileBar(ctx, self, show_open=show_open, label=message)
+        self.bar.set_file(path, text)
         layout.addWidget(self.bar)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.button(QDialogButtonBox.StandardButton.Close).setText(_("Close"))
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
+        width = max(self.sizeHint().width(), 560)
+        self.resize(width, max(self.sizeHint().height(), layout.totalHeightForWidth(width)))
 
 
-def show_written_file(ctx, path: Path, parent: QWidget | None = None) -> WrittenFileDialog:
-    dialog = WrittenFileDialog(ctx, path, parent)
+def show_written_file(
+    ctx,
+    path: Path,
+    parent: QWidget | None = None,
+    *,
+    text: str | None = None,
+    show_open: bool = True,
+) -> WrittenFileDialog:
+    """``text``: what to say instead of "Saved: path"; ``show_open``: False for a file no
+    program of the office opens (a key file)."""
+    dialog = WrittenFileDialog(ctx, path, parent, text=text, show_open=show_open)
     dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     dialog.show()
     return dialog
