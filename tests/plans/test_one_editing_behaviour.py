@@ -6,14 +6,12 @@ with a refused cell asks first. Driven with real key and mouse events, in the ma
 from __future__ import annotations
 
 import datetime as dt
-import time
 from decimal import Decimal
 
 import pytest
 from conftest import cell_editor, settle, type_into_cell, type_text
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QMessageBox
-from shiboken6 import isValid
 
 from lev_desktop.services import plans as ps
 from lev_desktop.services.programmes import builtin_id
@@ -28,45 +26,44 @@ F2 = {c.key: n for n, c in enumerate(ACTIVITY_COLUMNS)}
 pytestmark = pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")
 
 
-def answer(qtbot, button_text: str | None) -> list[str]:
-    """Answers the next question box: a click on the button with that text, or Esc.
+# The answers the next question boxes get, in order: (button text or None for Esc, what
+# the box asked). A box's own event loop is not used: a timer meant to answer it from inside
+# that loop never ran in two full-suite runs on a loaded machine, and the suite waited for
+# ever. The box is shown and answered with a real key or mouse event all the same.
+_ANSWERS: list[tuple[str | None, list[str]]] = []
 
-    The box is looked for among the visible windows, not as the active modal widget: on a
-    loaded machine the worker's progress dialog can be the active modal one for a moment.
-    A question that cannot be answered as asked is closed (the test then fails on what was
-    asked) rather than left open for ever."""
-    asked: list[str] = []
-    deadline = time.monotonic() + 30
 
-    def act() -> None:
-        boxes = [
-            w
-            for w in QApplication.topLevelWidgets()
-            if isinstance(w, QMessageBox) and w.isVisible()
-        ]
-        if not boxes:
-            if time.monotonic() < deadline:
-                QTimer.singleShot(10, act)
-            return
-        box = boxes[-1]
+@pytest.fixture(autouse=True)
+def answered_questions(qtbot, monkeypatch):
+    def exec_(box: QMessageBox) -> int:
+        if not _ANSWERS:
+            raise AssertionError(f"unexpected question: {plain(box.text())}")
+        button_text, asked = _ANSWERS.pop(0)
+        box.show()
         asked.append(plain(box.text() + "\n" + box.informativeText()))
         if button_text is None:
             qtbot.keyClick(box, Qt.Key.Key_Escape)
-            QTimer.singleShot(3000, lambda: _still_open(box))
-            return
-        button = next((b for b in box.buttons() if b.text() == button_text), None)
-        if button is None:
-            asked.append(f"no button {button_text!r}")
+        else:
+            button = next((b for b in box.buttons() if b.text() == button_text), None)
+            if button is None:
+                box.reject()
+                raise AssertionError(f"no button {button_text!r}")
+            qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+        if box.isVisible():  # the key or click did not answer it
             box.reject()
-            return
-        qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+            raise AssertionError("the question was not answered")
+        return box.result()
 
-    def _still_open(box: QMessageBox) -> None:
-        if isValid(box) and box.isVisible():
-            box.reject()  # never left open (the suite would wait for ever): the test fails
-            raise AssertionError("Esc did not close the question")
+    monkeypatch.setattr(QMessageBox, "exec", exec_)
+    _ANSWERS.clear()
+    yield
+    _ANSWERS.clear()
 
-    QTimer.singleShot(0, act)
+
+def answer(qtbot, button_text: str | None) -> list[str]:
+    """The next question box gets a click on the button with that text, or Esc."""
+    asked: list[str] = []
+    _ANSWERS.append((button_text, asked))
     return asked
 
 
