@@ -11,6 +11,9 @@ of data an office sees), then times, each in a fresh database:
 3. export of that office's upward package (all LAO packages relayed with their signatures);
 4. import of the upward package one level up (signatures of every LAO verified again).
 
+The first import runs in a process of its own and reports its peak memory (``import_peak_mb``,
+the resident set of that process: interpreter, libraries and the import).
+
 Times and ratios are written unrounded to ``--json`` (ratios are computed from unrounded times);
 only the line printed per size is rounded. Not part of the test suite
 (``tests/exchange/test_bench_smoke.py`` runs a tiny size).
@@ -23,8 +26,10 @@ import gc
 import json
 import os
 import random
+import resource
 import sqlite3
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -183,18 +188,18 @@ def run_size(name: str, count: int, folder: Path, *, upward_import: bool = True)
         statistics.median(f.stat().st_size for f in files) / 1024, 1
     )
 
-    store = _store(folder / "consolidating.db", "province", "P10")
-    start = time.perf_counter()
-    plan = importer.preview(store, files)
-    preview_s = time.perf_counter() - start
-    start = time.perf_counter()
-    outcome = importer.commit(store, plan, trust=True)
-    commit_s = time.perf_counter() - start
-    assert len(outcome.imported) == count, [p.reason for p in outcome.refused][:3]
-    assert outcome.counts()["new"] == result["records"], outcome.counts()
+    _store(folder / "consolidating.db", "province", "P10").dispose()
+    # The import runs in a process of its own, so that its peak memory is the import's alone
+    # (this process holds every generated row for the raw comparison below).
+    child = _import_in_child(folder / "consolidating.db", files)
+    assert child["imported"] == count, child["refused"]
+    assert child["new"] == result["records"], child
+    preview_s, commit_s = child["preview_s"], child["commit_s"]
     result["import_preview_s"] = preview_s
     result["import_commit_s"] = commit_s
     result["import_s"] = preview_s + commit_s
+    result["import_peak_mb"] = child["peak_mb"]
+    store = _reopen(folder / "consolidating.db")
     print(f"{name}: imported in {result['import_s']:.2f} s", file=sys.stderr, flush=True)
 
     result["raw_sqlite_s"] = raw_executemany(folder / "raw.db", rows_by_table)
@@ -223,6 +228,44 @@ def run_size(name: str, count: int, folder: Path, *, upward_import: bool = True)
     result["reimport_check_s"] = time.perf_counter() - start
     assert again.packages[0].status == importer.Status.DUPLICATE
     return result
+
+
+def _import_in_child(db: Path, files: list[Path]) -> dict:
+    """Preview + commit of ``files`` into ``db`` in a fresh process: times and peak memory."""
+    listing = db.with_suffix(".files.json")
+    listing.write_text(json.dumps([str(f) for f in files]), encoding="utf-8")
+    run = subprocess.run(
+        [sys.executable, str(Path(__file__).resolve()), "--import-child", str(db), str(listing)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if run.returncode != 0:
+        raise RuntimeError(f"import process failed:\n{run.stderr}")
+    return json.loads(run.stdout.strip().splitlines()[-1])
+
+
+def _import_child(db: Path, listing: Path) -> dict:
+    from lev_desktop.exchange import importer
+
+    files = [Path(f) for f in json.loads(listing.read_text(encoding="utf-8"))]
+    store = _reopen(db)
+    start = time.perf_counter()
+    plan = importer.preview(store, files)
+    preview_s = time.perf_counter() - start
+    start = time.perf_counter()
+    outcome = importer.commit(store, plan, trust=True)
+    commit_s = time.perf_counter() - start
+    store.dispose()
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # KiB on Linux
+    return {
+        "preview_s": preview_s,
+        "commit_s": commit_s,
+        "peak_mb": peak / 1024,
+        "imported": len(outcome.imported),
+        "refused": [p.reason for p in outcome.refused][:3],
+        "new": outcome.counts()["new"],
+    }
 
 
 def _reopen(path: Path):
@@ -254,7 +297,12 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="skip importing the upward package one level up (saves time)",
     )
+    parser.add_argument("--import-child", nargs=2, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    if args.import_child:
+        db, listing = (Path(a) for a in args.import_child)
+        print(json.dumps(_import_child(db, listing)), flush=True)
+        return 0
     results = []
     for size in args.sizes:
         count = SIZES.get(size) or int(size)

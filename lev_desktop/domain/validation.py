@@ -145,16 +145,24 @@ def _parse_other_value(kind: str, spec: dict[str, Any], raw: Any) -> tuple[Any, 
     return text, None
 
 
-def validate_form(spec: dict[str, Any], values: dict[str, Any], *, final: bool) -> list[Problem]:
+def validate_form(
+    spec: dict[str, Any],
+    values: dict[str, Any],
+    *,
+    final: bool,
+    parsers: dict[str, Callable[[Any], tuple[Any, str | None]]] | None = None,
+) -> list[Problem]:
     """Checks one set of indicator values (one office, period and row).
 
-    ``final`` adds the required-field check (marking a form complete).
+    ``final`` adds the required-field check (marking a form complete). ``parsers``: the
+    indicators' rules prepared once (``indicator_parser`` by code), for checking many sets.
     """
     problems: list[Problem] = []
     parsed: dict[str, Any] = {}
     for item in spec.get("indicators", []):
         code = item["code"]
-        value, error = parse_indicator_value(item, values.get(code))
+        parser = parsers.get(code) if parsers is not None else None
+        value, error = (parser or indicator_parser(item))(values.get(code))
         if error:
             problems.append(Problem(code, error))
             continue

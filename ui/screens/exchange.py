@@ -431,7 +431,7 @@ def _message(exc: BaseException, fallback: str) -> str:
 
 
 def _table_label(table: str) -> str:
-    from lev_desktop.exchange.importer import _table_label as label
+    from lev_desktop.exchange.payloads import table_label as label
 
     return label(table)
 
@@ -687,7 +687,7 @@ class ImportTab(QWidget):
                             package.file_name,
                             office,
                             part.relayed_by,
-                            part.sequence,
+                            _sequence(part.kind, part.sequence),
                             c["new"],
                             c["updated"],
                             c["unchanged"],
@@ -851,11 +851,14 @@ class HistoryTab(QWidget):
                             _("received"),
                             f"{got.sender} {got.sender_name}",
                             got.relayed_by,
-                            got.sequence,
+                            _sequence(got.kind, got.sequence),
                             _kind(got.kind),
                             _when(got.imported_at),
                             total,
-                            _("imported") if got.signed else _("imported (from Excel, unsigned)"),
+                            _("imported")
+                            if got.signed
+                            # who entered a form relayed from below, where and when
+                            else _entered_from_excel(got) or _("imported (from Excel, unsigned)"),
                             got.file_name,
                         ],
                         GREEN,
@@ -925,6 +928,11 @@ def _entered_from_excel(got: Any) -> str:
         who=provenance.get("entered_by") or "-",
         when=day,
     )
+
+
+def _sequence(kind: str, sequence: int) -> int | str:
+    """An Excel form has no sequence number (its office did not send it): a dash, not 0."""
+    return "–" if kind == "excel" else sequence
 
 
 def _kind(kind: str) -> str:

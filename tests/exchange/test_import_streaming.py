@@ -1,0 +1,107 @@
+"""Issue 14, the import that keeps the checked rows in a spool instead of in memory: the commit
+writes exactly what the preview checked, and what happens between preview and commit is judged
+as before."""
+
+from __future__ import annotations
+
+import errno
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from db.models_exchange import ReceivedPackage
+from lev_desktop.errors import describe_error
+from lev_desktop.exchange import importer, spool
+from lev_desktop.exchange.exporter import export_package
+from lev_desktop.exchange.records import TABLES
+
+from .helpers import make_district, make_lao, snapshot
+
+
+@pytest.fixture
+def offices(tmp_path: Path):
+    lao = make_lao(tmp_path / "lao.db", "4801006", seed=6)
+    district = make_district(tmp_path / "district.db")
+    yield lao, district
+    lao.dispose()
+    district.dispose()
+
+
+def test_records_written_by_another_import_meanwhile_are_not_a_refusal(offices, tmp_path):
+    """Two full packages of one office carry the same records. The first is previewed, the
+    second imported (another window), then the first committed: its records are already here
+    at the same revision, so it is imported (nothing to change), as an upsert always did. A
+    plain insert of the records the preview found new failed here with the driver's own
+    IntegrityError (which has no ``orig``: AttributeError instead of a Thai message)."""
+    lao, district = offices
+    first = export_package(lao, "D4801", tmp_path / "first.levpkg").path
+    second = export_package(lao, "D4801", tmp_path / "second.levpkg").path
+    plan = importer.preview(district, [first])
+    assert plan.packages[0].status == importer.Status.NEEDS_TRUST  # (first package: new key)
+    other = importer.preview(district, [second])
+    assert len(importer.commit(district, other, trust=True).imported) == 1
+    before = _records(district)
+    assert len(before) > 100
+    result = importer.commit(district, plan, trust=True)
+    assert [p.reason for p in result.refused] == []
+    assert len(result.imported) == 1
+    assert _records(district) == before
+
+
+def _records(store) -> list[str]:
+    """The rows of the travelling tables (not the history of received packages)."""
+    wanted = tuple(f'INSERT INTO "{name}" ' for name in TABLES if name != "offices")
+    return [line for line in snapshot(store) if line.startswith(wanted)]
+
+
+def test_a_spooled_block_changed_before_the_commit_is_refused_not_read(tmp_path):
+    """The rows wait in a temporary file between preview and commit: a block changed there is
+    refused (keyed digest), never unpickled."""
+    rows = [("id-1", "4801006", 1, "ข้อความ")] * 3
+    store = spool.RowSpool(memory=0)  # straight to the file
+    block = store.put_blob(spool.dump(rows))
+    assert store.get(block) == rows
+    store._file.seek(block.offset + block.size - 2)
+    store._file.write(b"\x00")
+    with pytest.raises(spool.SpoolError) as raised:
+        store.get(block)
+    store.close()
+    message = describe_error(raised.value)  # what the window shows: Thai, not a crash dialog
+    assert message and any(0x0E00 <= ord(ch) < 0x0E80 for ch in message), message
+    disk_full = describe_error(spool.SpoolError(errno.ENOSPC, "No space left on device"))
+    assert disk_full == describe_error(OSError(errno.ENOSPC, "No space left on device"))
+
+
+def test_received_files_are_kept_exactly_when_written_in_batches(tmp_path, monkeypatch):
+    """The files as received wait in the spool and their history rows are written a few at a
+    time: every package's stored file is the very file that was checked."""
+    district = make_district(tmp_path / "district.db")
+    paths = []
+    for n, code in enumerate(("4801001", "4801002", "4801003"), start=1):
+        lao = make_lao(tmp_path / f"{code}.db", code, seed=n)
+        paths.append(export_package(lao, "D4801", tmp_path / f"{code}.levpkg").path)
+        lao.dispose()
+    monkeypatch.setattr(importer, "RECEIVED_BATCH", 2)  # 3 packages: a batch and a rest
+    _plan, result = importer.import_files(district, paths, trust=True)
+    assert len(result.imported) == 3
+    with district.read() as session:
+        rows = session.execute(select(ReceivedPackage.file_name, ReceivedPackage.payload)).all()
+    stored = dict(rows)
+    assert stored == {path.name: path.read_bytes() for path in paths}
+    district.dispose()
+
+
+def test_two_full_packages_of_one_office_in_one_import(offices, tmp_path):
+    """The second package's records are compared with the first's, read back from the spool:
+    all unchanged, nothing counted twice, the database as after the first alone."""
+    lao, district = offices
+    first = export_package(lao, "D4801", tmp_path / "first.levpkg").path
+    second = export_package(lao, "D4801", tmp_path / "second.levpkg").path
+    plan = importer.preview(district, [first, second])
+    one, two = (package.parts[0].counts for package in plan.packages)
+    assert one["new"] > 100 and one["unchanged"] == 0
+    assert two["new"] == two["updated"] == two["conflicts"] == 0
+    assert two["unchanged"] == one["new"]
+    result = importer.commit(district, plan, trust=True)
+    assert len(result.imported) == 2 and result.counts()["new"] == one["new"]
