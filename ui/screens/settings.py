@@ -438,7 +438,9 @@ class SettingsScreen(QWidget):
         }
         for key in self.TAB_KEYS:
             page = self.pages[key]
-            if key in ("general", "printing", "calendar", "folders"):
+            # forms, and the Backups tab (its list, buttons and key box need 400 px): they scroll
+            # on a short screen (1366×768 at 125 %) rather than making the window taller
+            if key in ("general", "printing", "calendar", "folders", "backups"):
                 scroll = QScrollArea()
                 scroll.setWidgetResizable(True)
                 scroll.setWidget(page)
