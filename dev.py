@@ -8,6 +8,9 @@
     python3 dev.py lev ARGS                   the command-line tool
     python3 dev.py i18n                       re-extract and update the translation catalogues
     python3 dev.py bundle                     build the PyInstaller one-folder bundle
+    python3 dev.py screenshots --out DIR [--size 1366x768] [--scale 1.25]
+                                              PNGs of every screen with the demo data
+    python3 dev.py help-images                the user manual's pictures (resources/help)
 
 The first call creates ``.venv`` beside this file and installs the pinned dependencies;
 later calls reinstall only when pyproject.toml changed.
@@ -96,8 +99,25 @@ def main(argv: list[str]) -> int:
     if command == "i18n":
         py = ensure_venv()
         return subprocess.call([str(py), "-m", "lev_desktop.i18n_tools", *rest], cwd=ROOT)
+    if command == "help-images":
+        py = ensure_venv()
+        env = dict(os.environ)
+        env.setdefault("QT_QPA_PLATFORM", "offscreen")
+        out = ROOT / "resources" / "help" / "images"
+        return subprocess.call(
+            [str(py), "-m", "ui.screenshots", "--out", str(out), "--width", "760", *rest],
+            cwd=ROOT,
+            env=env,
+        )
+    if command == "screenshots":
+        py = ensure_venv()
+        env = dict(os.environ)
+        env.setdefault("QT_QPA_PLATFORM", "offscreen")
+        return subprocess.call([str(py), "-m", "ui.screenshots", *rest], cwd=ROOT, env=env)
     if command == "bundle":
         py = ensure_venv("test,build")
+        if not any((ROOT / "resources" / "help" / "images").glob("*.png")):
+            main(["help-images"])  # the manual travels with its pictures
         return subprocess.call(
             [str(py), "-m", "PyInstaller", "--noconfirm", "build.spec", *rest], cwd=ROOT
         )

@@ -29,8 +29,10 @@ OPTIONS: dict[str, tuple[type, Any]] = {
     "print.signer_position": (str, ""),  # the signer's position (ตำแหน่ง)
     "print.letterhead": (str, ""),  # office address lines printed under the name
     "print.garuda_image": (str, ""),  # path of the Garuda (ตราครุฑ) image for letters
-    "calendar.week_start": (str, "mon"),  # "mon" | "sun"
+    # "sun" | "mon": Thai wall and desk calendars start on Sunday (อาทิตย์)
+    "calendar.week_start": (str, "sun"),
     "reminder.days": (int, 7),  # days before a deadline counted as "due soon"
+    "ui.thai_digits": (bool, False),  # Thai digits (๐–๙) on screen; documents: print.thai_digits
     "reminder.enabled": (bool, True),  # the start-up reminder of what is overdue or due soon
     # Visible folders (empty: the default under Documents\LEV Desktop, see paths.output_dir)
     "folders.reports": (str, ""),  # where reports are saved first

@@ -130,7 +130,7 @@ def proposed_office(
     via_district = lao_type is None or lao_type.reports_via_district
     parent = f"D{district_code}" if via_district and district_code else f"P{province_code or ''}"
     return {
-        "code": f"{district_code or province_code or ''}001",
+        "code": "",  # the LAO's own official DLA code: never proposed (issue 12)
         "name": lao_name.strip(),
         "parent": parent,
         "district": district.name_th if district else "",

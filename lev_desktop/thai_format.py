@@ -215,6 +215,25 @@ def parse_date(text: str) -> dt.date | None:
     return dt.date(ce_year(year), month, day)
 
 
+# Four-digit years a person types from the Western calendar (ค.ศ.); BE years start at 2400.
+CE_YEARS = range(1900, 2400)
+
+
+def read_date(text: str) -> tuple[dt.date | None, int | None]:
+    """What the entry screens read from a typed date: like ``parse_date``, but a day/month/year
+    with a Christian-era year ("16/1/2025") is that CE date instead of an error. Returns the
+    date and the CE year that was converted (None when the year was BE), so that the screen
+    can say what it did. Raises ValueError for text that is not a date."""
+    try:
+        return parse_date(text), None
+    except ValueError:
+        match = _DATE_RE.match(arabic_digits(text or "").strip())
+        if not match or len(match.group(3)) != 4 or int(match.group(3)) not in CE_YEARS:
+            raise
+        day, month, year = (int(g) for g in match.groups())
+        return dt.date(year, month, day), year
+
+
 def _quantize(value: Decimal | float | int, places: int) -> Decimal:
     quantum = Decimal(1).scaleb(-places)
     return Decimal(str(value)).quantize(quantum, rounding=ROUND_HALF_UP)

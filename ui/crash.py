@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 from lev_desktop import __version__
 from lev_desktop.i18n import _
 from lev_desktop.paths import log_dir
+from ui.widgets.fit import fit_to_screen
 
 log = logging.getLogger("lev_desktop.crash")
 
@@ -39,7 +40,7 @@ class CrashDialog(QDialog):
     def __init__(self, details: str, parent: QWidget | None = None):
         super().__init__(parent)
         self.setWindowTitle(_("Something went wrong"))
-        self.resize(720, 460)
+        fit_to_screen(self, 720, 460)
         layout = QVBoxLayout(self)
         message = QLabel(
             _(

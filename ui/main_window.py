@@ -32,12 +32,15 @@ from PySide6.QtGui import (
     QAction,
     QColor,
     QDesktopServices,
+    QGuiApplication,
     QIcon,
     QKeySequence,
     QPainter,
     QPalette,
 )
 from PySide6.QtWidgets import (
+    QAbstractScrollArea,
+    QApplication,
     QComboBox,
     QHBoxLayout,
     QLabel,
@@ -58,7 +61,9 @@ from lev_desktop.changes import Changes
 from lev_desktop.i18n import _
 from lev_desktop.paths import log_dir, resources_dir
 from lev_desktop.thai_format import fiscal_year as fiscal_year_of
+from ui import digits, thai_wrap, window_state
 from ui.screens import SCREENS, Screen, screen
+from ui.widgets import date_edit
 
 if TYPE_CHECKING:
     # only a type here: importing the context would load the database layer before the
@@ -81,13 +86,34 @@ def icon_for(name: str, widget: QWidget) -> QIcon:
 
 
 class BadgeDelegate(QStyledItemDelegate):
-    """Draws the navigation item and, when it has one, a red count bubble at its right."""
+    """Draws the navigation item, its title wrapped at word boundaries when the pane is narrow,
+    and, when it has one, a red count bubble at its right."""
+
+    BADGE_ROOM = 28  # the count bubble's column
+    ICON_ROOM = 22 + 6 + 12  # icon, gap, item padding
+
+    def text_width(self, option: QStyleOptionViewItem) -> int:
+        view = option.widget
+        width = (
+            view.viewport().width()
+            if isinstance(view, QAbstractScrollArea)
+            else option.rect.width()
+        )
+        return max(width - self.ICON_ROOM - self.BADGE_ROOM - 8, 40)
 
     def sizeHint(
         self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
     ) -> QSize:
         size = super().sizeHint(option, index)
-        return QSize(size.width() + 28, max(size.height(), int(option.fontMetrics.height() * 2.2)))
+        metrics = option.fontMetrics
+        text = thai_wrap.display_text(str(index.data() or ""))  # as painted (ui.thai_wrap)
+        wrapped = metrics.boundingRect(
+            QRect(0, 0, self.text_width(option), 10_000),
+            int(Qt.AlignmentFlag.AlignLeft | Qt.TextFlag.TextWordWrap),
+            text,
+        )
+        height = max(size.height(), wrapped.height() + 16, int(metrics.height() * 2.2))
+        return QSize(size.width() + self.BADGE_ROOM, height)
 
     def paint(
         self,
@@ -95,7 +121,11 @@ class BadgeDelegate(QStyledItemDelegate):
         option: QStyleOptionViewItem,
         index: QModelIndex | QPersistentModelIndex,
     ) -> None:
+        option = QStyleOptionViewItem(option)
+        option.features |= QStyleOptionViewItem.ViewItemFeature.WrapText
+        option.rect = option.rect.adjusted(0, 0, -self.BADGE_ROOM, 0)
         super().paint(painter, option, index)
+        option.rect = option.rect.adjusted(0, 0, self.BADGE_ROOM, 0)
         count = index.data(BADGE_ROLE) or 0
         if not count:
             return
@@ -169,6 +199,7 @@ class MainWindow(QMainWindow):
         # Asked before the window closes; False keeps it open (a backup at close runs first
         # and closes the window when done). Set by the Launcher (ui.continuity).
         self.close_guard: Callable[[], bool] | None = None
+        self._quit_confirmed = False  # the person chose to quit without values in red
 
         central = QWidget()
         layout = QHBoxLayout(central)
@@ -225,7 +256,7 @@ class MainWindow(QMainWindow):
         self.nav.viewport().installEventFilter(self._watch)
         self.screen_ready.connect(self._preload)
 
-        self.resize(1280, 720)
+        self._default_size()
         if ctx is not None:
             self.attach(ctx)
 
@@ -281,6 +312,12 @@ class MainWindow(QMainWindow):
         for part in [page, *page.findChildren(QWidget)]:
             part.installEventFilter(watch)
 
+    def _default_size(self) -> None:
+        """The size when not maximised, the first time: 1280×720 or less on a small screen."""
+        screen = self.screen() or QGuiApplication.primaryScreen()
+        area = screen.availableGeometry() if screen is not None else QRect(0, 0, 1280, 720)
+        self.resize(min(1280, area.width() * 9 // 10), min(720, area.height() * 9 // 10))
+
     # ---- registry --------------------------------------------------------------------
     def _class(self, key: str) -> ScreenFactory | None:
         if key not in self.classes:
@@ -300,8 +337,18 @@ class MainWindow(QMainWindow):
             QTimer.singleShot(0, self._preload)
 
     def _fit_navigation(self) -> None:
-        width = max(self.nav.sizeHintForColumn(0), 150) + 16
-        self.nav.setFixedWidth(min(width, 260))
+        """As wide as the second-longest title needs on one line: the longest ("กิจกรรมและ
+        ผลการดำเนินงาน") wraps, and the work area keeps the width (1366×768 at 125 %)."""
+        metrics = self.nav.fontMetrics()
+        titles = sorted(
+            (metrics.horizontalAdvance(self.nav.item(i).text()) for i in range(self.nav.count())),
+            reverse=True,
+        )
+        text = titles[1] if len(titles) > 1 else (titles[0] if titles else 120)
+        width = text + BadgeDelegate.ICON_ROOM + BadgeDelegate.BADGE_ROOM + 12
+        self.nav.setFixedWidth(min(max(width, 150), 260))
+        self.nav.setWordWrap(True)
+        self.nav.doItemsLayout()
 
     def _build_page(self, key: str) -> QWidget:
         entry: Screen = screen(key)
@@ -321,6 +368,7 @@ class MainWindow(QMainWindow):
         old.deleteLater()
         self.pages[key] = page
         self._built.add(key)
+        window_state.restore_splitters(page, key)
         return page
 
     # ---- navigation ------------------------------------------------------------------
@@ -330,9 +378,26 @@ class MainWindow(QMainWindow):
             return self._build_page(key)
         return self.pages[key]
 
-    def current_key(self) -> str:
-        item = self.nav.currentItem()
-        return item.data(KEY_ROLE) if item is not None else self.keys[0]
+    def refused(self, keys: list[str] | None = None) -> list:
+        """Values in red that cannot be saved, on the given built screens (default: all)."""
+        from ui.widgets.leave_guard import refused_in
+
+        found = []
+        for key in keys if keys is not None else self.keys:
+            if key in self._built:
+                found.extend(refused_in(self.pages[key]))
+        return found
+
+    def may_leave(self, keys: list[str] | None = None, *, quitting: bool = False) -> bool:
+        """Asks first when those screens hold values that cannot be saved; True = go on."""
+        from ui.widgets.leave_guard import confirm_leave
+
+        refused = self.refused(keys)
+        if not refused:
+            return True
+        if keys is not None and len(keys) == 1:
+            self.stack.setCurrentWidget(self.pages[keys[0]])
+        return confirm_leave(self, refused, quitting=quitting)
 
     def show_screen(self, key: str, arg: object = None) -> None:
         if self._ctx is None:  # no database yet
@@ -340,16 +405,31 @@ class MainWindow(QMainWindow):
         if key not in self.pages:
             log.warning("navigation to unknown screen %s", key)
             return
+        current = self.current_key()
+        if key != current and current in self._built and not self.may_leave([current]):
+            self._select_row(current)
+            return
         page = self.page(key)
         self.stack.setCurrentWidget(page)
+        self._select_row(key)
+        self._refresh(page)
+        if arg is not None and hasattr(page, "open_item"):
+            page.open_item(arg)
+
+    def _select_row(self, key: str) -> None:
         row = self.keys.index(key)
         if self.nav.currentRow() != row:
             self.nav.blockSignals(True)
             self.nav.setCurrentRow(row)
             self.nav.blockSignals(False)
-        self._refresh(page)
-        if arg is not None and hasattr(page, "open_item"):
-            page.open_item(arg)
+
+    def current_key(self) -> str:
+        """The key of the screen shown in the work area."""
+        widget = self.stack.currentWidget()
+        for key, page in self.pages.items():
+            if page is widget:
+                return key
+        return self.keys[0]
 
     def _row_changed(self, row: int) -> None:
         if 0 <= row < len(self.keys):
@@ -414,13 +494,16 @@ class MainWindow(QMainWindow):
         self.year_combo.blockSignals(True)
         self.year_combo.clear()
         for year in sorted(years, reverse=True):
-            self.year_combo.addItem(_("Fiscal year {year}").format(year=year), year)
+            self.year_combo.addItem(digits.shown(_("Fiscal year {year}").format(year=year)), year)
         self.year_combo.setCurrentIndex(self.year_combo.findData(self.ctx.fiscal_year))
         self.year_combo.blockSignals(False)
 
     def _year_chosen(self, index: int) -> None:
         year = self.year_combo.itemData(index)
         if year is None or year == self.ctx.fiscal_year:
+            return
+        if not self.may_leave():
+            self._sync_year_combo()
             return
         store = self.ctx.store
         self.ctx.runner.run(lambda _p: options.save(store, {"fiscal_year": int(year)}), owner=self)
@@ -430,9 +513,28 @@ class MainWindow(QMainWindow):
         from lev_desktop.services.offices import this_office
 
         store = self.ctx.store
-        self.ctx.runner.run(lambda _p: this_office(store), on_success=self._show_office, owner=self)
+        self.ctx.runner.run(
+            lambda _p: (
+                this_office(store),
+                options.get(store, "ui.thai_digits"),
+                options.get(store, "calendar.week_start"),
+            ),
+            on_success=self._show_office,
+            owner=self,
+        )
 
-    def _show_office(self, office) -> None:
+    def apply_digits(self, thai: bool) -> None:
+        """The interface's digits (option ui.thai_digits): labels made here, and a repaint."""
+        if digits.set_thai(thai):
+            self._sync_year_combo()
+            self._refresh(self.stack.currentWidget())
+            for widget in QApplication.allWidgets():
+                widget.update()
+
+    def _show_office(self, result) -> None:
+        office, thai, week_start = result
+        self.apply_digits(bool(thai))
+        date_edit.set_week_start(week_start == "mon")
         if office is None:
             self.office_label.setText(_("Office: not set up"))
             return
@@ -471,16 +573,44 @@ class MainWindow(QMainWindow):
             go_menu.addAction(action)
 
         help_menu = self.menuBar().addMenu(_("&Help"))
+        manual = QAction(_("User manual"), self)
+        manual.setShortcut(QKeySequence(QKeySequence.StandardKey.HelpContents))  # F1
+        manual.setToolTip(_("The manual's page for this screen"))
+        manual.triggered.connect(self.open_help)
+        help_menu.addAction(manual)
+        self.help_action = manual
         about = QAction(_("About LEV Desktop"), self)
         about.triggered.connect(lambda: self.show_screen("settings", "about"))
         help_menu.addAction(about)
 
+    def open_help(self) -> None:
+        """The user manual at the page of the screen shown (F1)."""
+        from ui import help as manual
+
+        manual.show_help(self, manual.topic_for(self))
+
     # ---- closing ---------------------------------------------------------------------
+    def save_state(self) -> None:
+        """Size, position and splitters for the next start (ui.window_state)."""
+        try:
+            window_state.save_main(self)
+            for key in self._built:
+                window_state.save_splitters(self.pages[key], key)
+        except Exception:  # never stand in the way of closing
+            log.warning("window state not saved", exc_info=True)
+
     def closeEvent(self, event) -> None:
+        if not self._closing and not self._quit_confirmed:
+            # values in red first (they cannot be saved), then what else must happen at close
+            if not self.may_leave(quitting=True):
+                event.ignore()
+                return
+            self._quit_confirmed = True
         if self.close_guard is not None and not self._closing and not self.close_guard():
             event.ignore()
             return
         self._closing = True
+        self.save_state()
         if self._ctx is not None:
             runner = self._ctx.runner
             if runner.active:

@@ -1,14 +1,22 @@
 """First start: which office this workstation belongs to.
 
 Three pages: the level (LAO, district, province, Department), the place (province and
-district from the gazetteer; for an LAO also its name and type), and the office itself (a
-proposed code and name, the officer's name, and "start with demo data"). Finishing runs
-``services.offices.initialise`` (and the demo filler) on the worker thread.
+district from the gazetteer; for an LAO also its name and type), and the office itself, the
+officer's name and "start with demo data". Finishing runs ``services.offices.initialise`` (and
+the demo filler) on the worker thread.
+
+The office's code identifies it in every package it sends, so it must be its own: an LAO types
+its official 7-digit DLA code (รหัส อปท.), explained on the page and checked for its shape, or
+picks itself from the district's LAO list (Excel), which is then the reference; nothing is
+proposed for an LAO (a proposal such as "<district>001" made two LAOs of one district collide).
+District and provincial offices get the program's codes D + district code and P + province
+code, shown with the office's Thai name, as is the office reports go to.
 """
 
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -17,6 +25,8 @@ from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
     QFormLayout,
+    QHBoxLayout,
+    QInputDialog,
     QLabel,
     QLineEdit,
     QMessageBox,
@@ -28,10 +38,13 @@ from PySide6.QtWidgets import (
     QWizardPage,
 )
 
+from exports.xlsx.lao_list import read_lao_list
 from lev_desktop import gazetteer, routing
-from lev_desktop.domain.offices import LaoType, Level
+from lev_desktop.domain.offices import LaoType, Level, lao_code_problem, normalise_office_code
 from lev_desktop.i18n import N_, _
+from lev_desktop.services.offices import list_offices
 from ui.context import AppContext
+from ui.widgets.fit import fit_to_screen
 
 log = logging.getLogger(__name__)
 
@@ -51,6 +64,21 @@ LAO_TYPE_CHOICES = [
 ]
 NATIONAL_CODE = routing.NATIONAL_CODE
 proposed_office = routing.proposed_office  # the routing rules live in the core
+
+
+def office_label(code: str | None) -> str:
+    """ "D4801 — สำนักงานส่งเสริมการปกครองท้องถิ่นอำเภอเมืองนครพนม": a code always with its name."""
+    if not code:
+        return ""
+    if code == NATIONAL_CODE:
+        name = "กรมส่งเสริมการปกครองท้องถิ่น"
+    elif code.startswith("D") and gazetteer.district(code[1:]) is not None:
+        name = "สำนักงานส่งเสริมการปกครองท้องถิ่น" + gazetteer.district_label(code[1:])
+    elif code.startswith("P") and (province := gazetteer.province(code[1:])) is not None:
+        name = f"สำนักงานส่งเสริมการปกครองท้องถิ่นจังหวัด{province.name_th}"
+    else:
+        return code
+    return f"{code} — {name}"
 
 
 class LevelPage(QWizardPage):
@@ -176,18 +204,37 @@ class OfficePage(QWizardPage):
         self.setTitle(_("This office"))
         self.setSubTitle(
             _(
-                "Check the proposed code and name. The code identifies the office in "
-                "the packages it sends, so use the same code every year."
+                "The code identifies the office in every package it sends, so it must be its "
+                "own and the same every year."
             )
         )
         form = QFormLayout(self)
         self.code = QLineEdit()
-        form.addRow(_("Office code"), self.code)
+        self.code.setMaxLength(12)
+        self.code_label = QLabel(_("Office code"))
+        code_row = QHBoxLayout()
+        code_row.addWidget(self.code, 1)
+        self.from_list = QPushButton(_("Choose from the district's LAO list (Excel)…"))
+        self.from_list.clicked.connect(self.choose_list)
+        code_row.addWidget(self.from_list)
+        form.addRow(self.code_label, code_row)
+        self.code_help = QLabel()
+        self.code_help.setWordWrap(True)
+        self.code_help.setObjectName("hint")
+        form.addRow(self.code_help)
+        self.code_problem = QLabel()
+        self.code_problem.setWordWrap(True)
+        self.code_problem.setStyleSheet("color: #b71c1c;")
+        form.addRow(self.code_problem)
         self.name = QLineEdit()
         form.addRow(_("Office name"), self.name)
         self.parent_code = QLineEdit()
-        self.parent_code.setToolTip(_("The office this one sends its reports to"))
-        form.addRow(_("Reports to (office code)"), self.parent_code)
+        self.parent_code.setReadOnly(True)
+        self.parent_code.hide()  # the code; shown below with the office's name
+        self.parent_label = QLabel()
+        self.parent_label.setWordWrap(True)
+        self.parent_label.setToolTip(_("The office this one sends its reports to"))
+        form.addRow(_("Reports to"), self.parent_label)
         self.officer = QLineEdit()
         self.officer.setPlaceholderText(_("e.g. นางสาวสมใจ ใจดี"))
         form.addRow(_("Your name (officer)"), self.officer)
@@ -202,22 +249,167 @@ class OfficePage(QWizardPage):
         hint.setWordWrap(True)
         hint.setObjectName("hint")
         form.addRow(hint)
+        self.code.textChanged.connect(self._check_code)
         self.code.textChanged.connect(self.completeChanged)
         self.name.textChanged.connect(self.completeChanged)
+        self.parent_code.textChanged.connect(
+            lambda text: self.parent_label.setText(office_label(text))
+        )
         self._proposed_for: tuple | None = None
+        # The district's LAO list, once chosen: code → (name, LAO type). The reference.
+        self.reference: dict[str, tuple[str, str]] = {}
+        self.taken: dict[str, str] = {}  # codes this database already gives other offices
+
+    def is_lao(self) -> bool:
+        return self._wizard.level() == Level.LAO
 
     def initializePage(self) -> None:
         key = self._wizard.place_key()
+        lao = self.is_lao()
+        self.from_list.setVisible(lao)
+        self.code.setReadOnly(not lao)
+        if lao:
+            self.code_label.setText(_("LAO code (7 digits)"))
+            self.code.setPlaceholderText(_("e.g. 5480101"))
+            self.code_help.setText(
+                _(
+                    "The 7-digit code the Department of Local Administration gives every LAO "
+                    "(รหัส อปท.). It is in the DLA's central LAO information system "
+                    "(info.dla.go.th) and on the district's letters; the district office "
+                    "(สถอ.) can tell you, or send you its LAO list to choose from. The district "
+                    "recognises your packages by it: it must be your own code, never another "
+                    "office's."
+                )
+            )
+        else:
+            self.code_label.setText(_("Office code"))
+            self.code.setPlaceholderText("")
+            self.code_help.setText(
+                _(
+                    "The program's code for this office: D and the district code for a district "
+                    "office (D4801), P and the province code for a provincial office (P48). "
+                    "The offices above and below use the same codes."
+                )
+            )
+        self._load_taken()
         if key == self._proposed_for:
+            self._check_code()
             return
         self._proposed_for = key
         proposal = proposed_office(*key)
         self.code.setText(proposal["code"] or "")
         self.name.setText(proposal["name"] or "")
         self.parent_code.setText(proposal["parent"] or "")
+        self._check_code()
+
+    def _load_taken(self) -> None:
+        store = self._wizard.ctx.store
+
+        def done(offices) -> None:
+            self.taken = {o.code: o.name for o in offices}
+            self._check_code()
+            self.completeChanged.emit()
+
+        self._wizard.ctx.runner.run(lambda _p: list_offices(store), on_success=done, owner=self)
+
+    def code_problem_text(self) -> str:
+        """Why the typed code cannot be used ("" when it can)."""
+        text = self.code.text().strip()
+        if not self.is_lao():
+            return "" if text else _("Please enter the office code")
+        problem = lao_code_problem(text)
+        if problem:
+            return problem if text else ""
+        code = normalise_office_code(text)
+        name = self.name.text().strip()
+        if code in self.taken and self.taken[code] != name:
+            return _("Code {code} already belongs to {name}: please check the code").format(
+                code=code, name=self.taken[code]
+            )
+        if self.reference and code not in self.reference:
+            return _(
+                "Code {code} is not in the district's LAO list you chose: please check it, or "
+                "choose your office from the list"
+            ).format(code=code)
+        return ""
+
+    def _check_code(self) -> None:
+        problem = self.code_problem_text()
+        self.code_problem.setText(problem)
+        self.code_problem.setVisible(bool(problem))
+        self.code.setStyleSheet("QLineEdit { border: 2px solid #c62828; }" if problem else "")
+        self.code.setToolTip(problem)
 
     def isComplete(self) -> bool:
-        return bool(self.code.text().strip() and self.name.text().strip())
+        if self.is_lao() and not self.code.text().strip():
+            return False
+        return bool(self.name.text().strip()) and not self.code_problem_text()
+
+    def office_code(self) -> str:
+        text = self.code.text().strip()
+        return normalise_office_code(text) if self.is_lao() else text
+
+    # ---- the district's LAO list -------------------------------------------------------------
+    def choose_list(self, path: str | None = None) -> None:
+        if not path:
+            path, _filter = QFileDialog.getOpenFileName(
+                self,
+                _("The district's LAO list"),
+                str(Path.home()),
+                _("Excel workbooks (*.xlsx)"),
+            )
+        if not path:
+            return
+        _level, province, district, _lao_type, _name = self._wizard.place_key()
+
+        def read(_progress):
+            return read_lao_list(path, province_code=province)
+
+        def failed(exc: BaseException) -> None:
+            self.code_problem.setText(str(exc))
+            self.code_problem.setVisible(True)
+
+        self._wizard.ctx.runner.run(
+            read,
+            label=_("Reading the LAO list…"),
+            on_success=lambda preview: self._list_read(preview, district),
+            on_failure=failed,
+            owner=self,
+        )
+
+    def _list_read(self, preview, district: str | None) -> None:
+        rows = [r for r in preview.good_rows if not district or r.district_code == district]
+        rows = rows or preview.good_rows
+        self.reference = {
+            r.code: (r.name, r.lao_type.value if r.lao_type else "") for r in preview.good_rows
+        }
+        if not rows:
+            self._check_code()
+            return
+        names = [f"{r.name} ({r.code})" for r in rows]
+        typed = self._wizard.place_page.lao_name.text().strip()
+        start = next((i for i, r in enumerate(rows) if r.name == typed), 0)
+        self.chooser = QInputDialog(self)
+        self.chooser.setWindowTitle(_("The district's LAO list"))
+        self.chooser.setLabelText(_("Choose this office:"))
+        self.chooser.setComboBoxItems(names)
+        self.chooser.setTextValue(names[start])
+        self.chooser.setOkButtonText(_("Choose"))
+        self.chooser.setCancelButtonText(_("Cancel"))
+        self.chooser.textValueSelected.connect(lambda text: self._chosen(rows[names.index(text)]))
+        self.chooser.open()
+
+    def _chosen(self, row) -> None:
+        self.name.setText(row.name)
+        self.code.setText(row.code)
+        if row.lao_type is not None:
+            page = self._wizard.place_page
+            page.lao_type.setCurrentIndex(page.lao_type.findData(row.lao_type))
+            page.lao_name.setText(row.name)
+            self._proposed_for = self._wizard.place_key()
+            self.parent_code.setText(proposed_office(*self._proposed_for)["parent"] or "")
+        self._check_code()
+        self.completeChanged.emit()
 
 
 class SetupWizard(QWizard):
@@ -239,7 +431,7 @@ class SetupWizard(QWizard):
         self.setButtonText(QWizard.WizardButton.BackButton, _("< Back"))
         self.setButtonText(QWizard.WizardButton.FinishButton, _("Start using LEV Desktop"))
         self.setButtonText(QWizard.WizardButton.CancelButton, _("Cancel"))
-        self.resize(760, 520)
+        fit_to_screen(self, 760, 520)
         self.busy = False
         self.result_office = None
         # A reinstalled office brings its data back instead of starting empty (ui.reinstall).
@@ -295,7 +487,7 @@ class SetupWizard(QWizard):
         page = self.office_page
         return {
             "level": level.value,
-            "code": page.code.text().strip(),
+            "code": page.office_code(),
             "name": page.name.text().strip(),
             "lao_type": lao_type.value if lao_type else None,
             "parent": page.parent_code.text().strip() or None,

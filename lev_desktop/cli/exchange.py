@@ -169,7 +169,8 @@ def _print_plan(plan: ImportPlan) -> None:
             continue
         for part in package.parts:
             c = part.counts
-            office = part.sender + (f" ({_('via')} {part.relayed_by})" if part.relayed_by else "")
+            via = _("via")
+            office = part.sender + (f" ({via} {part.relayed_by})" if part.relayed_by else "")
             print(
                 "\t".join(
                     [

@@ -5,6 +5,7 @@ from __future__ import annotations
 from enum import StrEnum
 
 from lev_desktop.i18n import N_, _
+from lev_desktop.thai_format import arabic_digits
 
 
 class Level(StrEnum):
@@ -114,3 +115,25 @@ def reporting_parent_level(lao_type: LaoType | None) -> Level:
     if lao_type is not None and not lao_type.reports_via_district:
         return Level.PROVINCE
     return Level.DISTRICT
+
+
+# The Department of Local Administration numbers every LAO with seven digits (รหัส อปท.); the
+# app uses that number as the office's code, so two LAOs never share one.
+LAO_CODE_DIGITS = 7
+
+
+def normalise_office_code(text: str) -> str:
+    """Thai digits to Arabic, spaces and dashes out ("๔๘๐-๑๐๐๖" → "4801006")."""
+    return "".join(ch for ch in arabic_digits(text or "") if not ch.isspace() and ch != "-")
+
+
+def lao_code_problem(code: str) -> str | None:
+    """Why ``code`` cannot be an LAO's official code (None when its shape is right)."""
+    cleaned = normalise_office_code(code)
+    if not cleaned:
+        return _("Please enter the LAO code")
+    if not cleaned.isdigit() or len(cleaned) != LAO_CODE_DIGITS:
+        return _("The LAO code has 7 digits, e.g. 5480101; “{code}” does not").format(code=code)
+    if set(cleaned) == {"0"}:
+        return _("The LAO code has 7 digits, e.g. 5480101; “{code}” does not").format(code=code)
+    return None

@@ -98,6 +98,14 @@ def initialise(
             type_value = parse_lao_type(lao_type)
         except ValueError as exc:
             raise SetupError(_("Unknown LAO type: {type}").format(type=lao_type)) from exc
+    clash = get_office(store, code)
+    if clash is not None and (clash.level != level_value.value or clash.name != name):
+        # e.g. a demo LAO or one from the district's list: two offices may never share a code
+        raise SetupError(
+            _("Code {code} already belongs to {name}: please check the code").format(
+                code=code, name=clash.name
+            )
+        )
     store.set_identity(office_code=code, officer=officer or None)
     with store.session() as session:
         office = session.scalar(select(Office).where(Office.code == code))

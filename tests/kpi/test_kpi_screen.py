@@ -20,6 +20,7 @@ from ui.screens import screen
 from ui.screens.kpi import KpiScreen
 from ui.screens.kpi_models import KpiFormModel, KpiListModel
 from ui.status_palette import PALETTE
+from ui.thai_wrap import plain
 
 LAO = "4801006"
 # The offscreen platform cannot resize native windows to size hints; not a fault of ours.
@@ -143,7 +144,7 @@ def test_type_tab_enter_undo_and_the_database_has_it(qtbot, lao_store, make_scre
     assert sorting.data(Qt.ItemDataRole.BackgroundRole).color().name() == "#f8d7da"
     texts = [editor.messages.item(i).text() for i in range(editor.messages.count())]
     assert any(message in t for t in texts)
-    assert "ยังไม่ได้บันทึก" in editor.save_state.text()
+    assert "ยังไม่ได้บันทึก" in plain(editor.save_state.text())
 
     # Ctrl+Z undoes the last typed cell, and the database follows.
     qtbot.keyClick(view, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
@@ -162,7 +163,7 @@ def test_type_tab_enter_undo_and_the_database_has_it(qtbot, lao_store, make_scre
     assert db_values(lao_store, "P2", "FY2567")[("", "households_sorting")][0] == 3000
     assert sorting.data(Qt.ItemDataRole.ToolTipRole) is None
     assert cell(editor, "households_sorting").data() == "3,000"
-    assert editor.save_state.text() == "บันทึกการเปลี่ยนแปลงทั้งหมดแล้ว"
+    assert plain(editor.save_state.text()) == "บันทึกการเปลี่ยนแปลงทั้งหมดแล้ว"
 
 
 def test_percent_and_choice_cells(qtbot, lao_store, make_screen):
@@ -243,7 +244,7 @@ def test_mark_complete_needs_a_valid_form(qtbot, lao_store, make_screen):
     qtbot.mouseClick(editor.complete_button, Qt.MouseButton.LeftButton)
     idle(qtbot, screen)
     assert cell(editor, "temples").data(Qt.ItemDataRole.ToolTipRole) == "ต้องกรอกช่องนี้"
-    assert editor.status_chip.text() != "ครบถ้วน"
+    assert plain(editor.status_chip.text()) != "ครบถ้วน"
     for code, text in (("temples", "2"), ("participants", "150")):
         goto(qtbot, view, cell(editor, code))
         field = type_text(qtbot, view, text)
@@ -255,7 +256,7 @@ def test_mark_complete_needs_a_valid_form(qtbot, lao_store, make_screen):
     qtbot.mouseClick(editor.complete_button, Qt.MouseButton.LeftButton)
     idle(qtbot, screen)
     # complete, not sent, due 1 Jul 2568: the chip says the obligation's state (the one model)
-    qtbot.waitUntil(lambda: editor.status_chip.text() == State.OVERDUE.label, timeout=5000)
+    qtbot.waitUntil(lambda: plain(editor.status_chip.text()) == State.OVERDUE.label, timeout=5000)
     with lao_store.read() as session:
         sub = session.scalar(select(FormSubmission).where(FormSubmission.period == "2025-07"))
     assert sub.status == "complete" and sub.form_code == "M"
@@ -317,7 +318,7 @@ def test_district_reads_an_lao_form_and_returns_it(qtbot, demo_store, make_scree
     qtbot.keyClicks(editor.comment, "Please check the tonnes per day")
     qtbot.mouseClick(editor.return_button, Qt.MouseButton.LeftButton)
     idle(qtbot, screen)
-    assert editor.status_chip.text() == "ส่งกลับให้แก้ไข"
+    assert plain(editor.status_chip.text()) == "ส่งกลับให้แก้ไข"
     with demo_store.read() as session:
         review = session.scalar(select(Review))
     assert review.action == "returned" and review.target_office == "4801003"
@@ -432,18 +433,46 @@ def test_paste_a_block_from_excel_and_undo_it_at_once(qtbot, lao_store, make_scr
     assert all(values[("", c)][0] is None for c in ("households_total", "waste_generated"))
 
 
-def test_back_warns_once_about_cells_that_could_not_be_saved(qtbot, lao_store, make_screen):
+def answer_question(qtbot, button_text: str | None):
+    """Answers the next modal question: a click on the button with that text, or Esc."""
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QMessageBox
+
+    asked: list[str] = []
+
+    def act():
+        box = QApplication.activeModalWidget()
+        if not isinstance(box, QMessageBox):
+            QTimer.singleShot(10, act)
+            return
+        asked.append(plain(box.text() + "\n" + box.informativeText()))
+        if button_text is None:
+            qtbot.keyClick(box, Qt.Key.Key_Escape)
+        else:
+            button = next(b for b in box.buttons() if b.text() == button_text)
+            qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+
+    QTimer.singleShot(0, act)
+    return asked
+
+
+def test_back_asks_about_cells_that_could_not_be_saved(qtbot, lao_store, make_screen):
     screen, _ctx = make_screen(lao_store)
     editor = open_form(qtbot, screen, LAO, "P2", "KPI", "FY2567")
     field = type_text(qtbot, editor.table, "-5")
     press(qtbot, field, Qt.Key.Key_Return)
     idle(qtbot, screen)
+    editor.table.setCurrentIndex(editor.proxy.index(3, 3))
+    asked = answer_question(qtbot, None)  # Esc: go back and correct
     qtbot.keyClick(editor.table, Qt.Key.Key_Left, Qt.KeyboardModifier.AltModifier)
     assert screen.stack.currentWidget() is editor
-    assert (
-        "ยังไม่ได้บันทึก" in editor.messages.item(0).text()
-        or "ไม่ได้บันทึก" in editor.messages.item(0).text()
-    )
+    assert "ไม่ได้บันทึก" in asked[0] and "-5" not in asked[0]
+    assert "ต้องไม่น้อยกว่า 0" in asked[0] or "ไม่น้อยกว่า" in asked[0]
+    # the cursor is back on the red cell, which still holds what was typed
+    current = editor.table.currentIndex()
+    assert current.data() == "-5"
+    assert current.data(Qt.ItemDataRole.ToolTipRole)
+    answer_question(qtbot, "ออกโดยไม่บันทึกช่องเหล่านั้น")
     qtbot.mouseClick(editor.back, Qt.MouseButton.LeftButton)
     assert screen.stack.currentWidget() is screen.list_page
 
@@ -498,7 +527,7 @@ def test_mark_complete_right_after_typing_waits_for_the_save(qtbot, lao_store, m
     # No waiting: the click comes while the cell may still be on its way to the database.
     qtbot.mouseClick(editor.complete_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: editor.current_status == "complete", timeout=5000)
-    qtbot.waitUntil(lambda: editor.status_chip.text() == State.OVERDUE.label, timeout=5000)
+    qtbot.waitUntil(lambda: plain(editor.status_chip.text()) == State.OVERDUE.label, timeout=5000)
     idle(qtbot, screen)
     assert kpi.load_form(lao_store, LAO, "P3", "ONCE").status == "complete"
 
@@ -544,7 +573,7 @@ def test_without_an_office_the_list_says_what_to_do(qtbot, empty_store, make_scr
     page = screen.list_page
     assert page.model.rowCount() == 0
     assert page.empty.isVisibleTo(page)
-    assert page.empty.text() == "โปรดตั้งค่าหน่วยงานก่อน (เมนูตั้งค่า)"
+    assert plain(page.empty.text()) == "โปรดตั้งค่าหน่วยงานก่อน (เมนูตั้งค่า)"
 
 
 def test_the_lao_sees_a_return_for_correction_in_the_editor(qtbot, lao_store, make_screen):
@@ -576,7 +605,7 @@ def test_the_lao_sees_a_return_for_correction_in_the_editor(qtbot, lao_store, ma
         == PALETTE["returned"][1]
     )  # purple
     editor = open_form(qtbot, screen, LAO, "P2", "KPI", "FY2567")
-    assert editor.status_chip.text() == "ส่งกลับให้แก้ไข"
+    assert plain(editor.status_chip.text()) == "ส่งกลับให้แก้ไข"
     texts = [editor.messages.item(i).text() for i in range(editor.messages.count())]
     assert any("D4801" in t and "โปรดกรอกปริมาณขยะ" in t for t in texts)
 

@@ -41,7 +41,7 @@ def test_empty_state_then_example_rows_with_undo(qtbot, lao_store, make_ctx):
     editor = screen.editor
     assert editor.stack.currentWidget() is editor.empty
     assert editor.empty_text.text() == (
-        "ยังไม่มีแผนปฏิบัติงานสำหรับปีงบประมาณ ๒๕๖๘ — เริ่มจากแผนตัวอย่าง หรือคัดลอกจากปีที่แล้ว"
+        "ยังไม่มีแผนปฏิบัติงานสำหรับปีงบประมาณ 2568 — เริ่มจากแผนตัวอย่าง หรือคัดลอกจากปีที่แล้ว"
     )
     assert editor.examples_button.text() == "เริ่มจากแผนตัวอย่าง"
     assert editor.copy_button.text() == "คัดลอกจากปีที่แล้ว"

@@ -133,13 +133,21 @@ def test_wizard_creates_an_lao_office(app, qtbot, empty_store, make_ctx):
     assert wizard.place_page.isComplete()
     wizard.next()
     assert wizard.currentId() == SetupWizard.OFFICE
-    assert wizard.office_page.code.text() == "4801001"
-    assert wizard.office_page.parent_code.text() == "D4801"
-    _type(wizard.office_page.officer, "นางสาวทดสอบ ใจดี")
+    page = wizard.office_page
+    # no code is proposed for an LAO: it types its own official one
+    assert page.code.text() == "" and not page.isComplete()
+    assert "info.dla.go.th" in page.code_help.text()
+    assert page.parent_label.text() == ("D4801 — สำนักงานส่งเสริมการปกครองท้องถิ่นอำเภอเมืองนครพนม")
+    _type(page.code, "48010")
+    assert not page.isComplete() and "7 หลัก" in page.code_problem.text()
+    page.code.clear()
+    _type(page.code, "๖๔๘๐๑๐๖")  # Thai digits are read
+    assert page.isComplete() and page.code_problem.text() == ""
+    _type(page.officer, "นางสาวทดสอบ ใจดี")
     with qtbot.waitSignal(wizard.finished, timeout=10000):
         wizard.accept()
-    assert empty_store.office_code == "4801001"
-    office = get_office(empty_store, "4801001")
+    assert empty_store.office_code == "6480106"
+    office = get_office(empty_store, "6480106")
     assert office.level == "lao" and office.lao_type == "sao"
     assert office.name == "องค์การบริหารส่วนตำบลหนองแสง"
     assert office.parent_code == "D4801" and office.district_code == "4801"

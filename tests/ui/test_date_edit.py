@@ -4,7 +4,8 @@ from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QKeyEvent, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import QApplication, QTableView
 
-from ui.widgets.date_edit import BEDateDelegate, BEDateEdit
+from ui.widgets.date_edit import BEDateEdit
+from ui.widgets.delegates import DateDelegate
 
 
 def type_text(widget, text):
@@ -79,7 +80,7 @@ def test_delegate_shows_be_dates_in_cells(qtbot):
     view = QTableView()
     qtbot.addWidget(view)
     view.setModel(model)
-    delegate = BEDateDelegate(view)
+    delegate = DateDelegate(view)
     view.setItemDelegate(delegate)
     assert delegate.displayText(dt.date(2025, 2, 15), None) == "15 ก.พ. 2568"
     editor = delegate.createEditor(view.viewport(), None, model.index(0, 0))

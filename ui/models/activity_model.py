@@ -9,8 +9,8 @@ from typing import Any
 from lev_desktop.domain.validation import parse_indicator_value, validate_activity
 from lev_desktop.i18n import N_, _
 from lev_desktop.services.plans import ACTIVITY_FIELDS, ActivityRow
-from lev_desktop.thai_format import format_date, format_number, parse_date
-from ui.models.row_model import CellError, Column, RowTableModel
+from lev_desktop.thai_format import format_date, format_number, read_date
+from ui.models.table import CellError, Column, EditableTableModel, ce_year_note
 
 ACTIVITY_COLUMNS = [
     Column("held_on", N_("Date held"), "date", 100),
@@ -26,7 +26,7 @@ ACTIVITY_COLUMNS = [
 ]
 
 
-class ActivitiesModel(RowTableModel):
+class ActivitiesModel(EditableTableModel):
     columns = ACTIVITY_COLUMNS
     row_fields = ACTIVITY_FIELDS
 
@@ -57,11 +57,12 @@ class ActivitiesModel(RowTableModel):
 
     def parse(self, row: ActivityRow, column: Column, value: Any) -> dict[str, Any]:
         if column.key in ("held_on", "held_until"):
+            converted = None
             if isinstance(value, dt.date) or value is None:
                 date = value
             else:
                 try:
-                    date = parse_date(str(value))
+                    date, converted = read_date(str(value))
                 except ValueError as exc:
                     raise CellError(
                         _("Please enter a date as day/month/BE year, e.g. 15/02/2568")
@@ -73,6 +74,8 @@ class ActivitiesModel(RowTableModel):
             ]
             if problems and date is not None:
                 raise CellError(problems[0].message)
+            if converted is not None:
+                self.note(ce_year_note(converted, date))
             return {column.key: date}
         if column.key == "budget_spent":
             parsed, error = parse_indicator_value({"type": "baht", "min": 0}, value)

@@ -3,25 +3,27 @@ forms fulfil (the one model: ``lev_desktop.deadlines``), in the one palette."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 
 from lev_desktop.i18n import N_, _
 from lev_desktop.services.plans import FORM_CODES, OfficeStatusRow, short_office_name
 from ui import status_palette
+from ui.models.table import TableModel
 
 Index = QModelIndex | QPersistentModelIndex
 
 
-class OfficeStatusModel(QAbstractTableModel):
+class OfficeStatusModel(TableModel):
     HEADERS = (N_("Office"), "F1", "F2", "F3", N_("Projects"), N_("Activities"))
 
     def __init__(self, parent=None):
         super().__init__(parent)
         self.rows: list[OfficeStatusRow] = []
 
-    def set_rows(self, rows: list[OfficeStatusRow]) -> None:
+    def set_rows(self, rows: Sequence[OfficeStatusRow]) -> None:
         self.beginResetModel()
         self.rows = list(rows)
         self.endResetModel()

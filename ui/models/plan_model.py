@@ -10,19 +10,19 @@ from lev_desktop.domain.validation import validate_plan_item
 from lev_desktop.i18n import N_, _
 from lev_desktop.services.plans import ITEM_FIELDS, NO_BUDGET_TEXT, ItemRow, progress_cell
 from lev_desktop.thai_format import arabic_digits, format_number, parse_number
-from ui.models.row_model import CellError, Column, RowTableModel
+from ui.models.table import CellError, Column, EditableTableModel
 
 PLAN_COLUMNS = [
-    Column("seq", N_("No."), "seq", 52),
-    Column("project", N_("Project"), "text", 220),
+    Column("seq", N_("No."), "seq", 44),
+    Column("project", N_("Project"), "text", 210),
     Column("objective", N_("Objective"), "text", 200),
     Column("target", N_("Target (project outputs)"), "text", 200),
-    Column("location", N_("Location"), "text", 150),
-    Column("budget", N_("Budget (baht)"), "budget", 120),
-    Column("kpi", N_("Indicator (KPI)"), "text", 170),
+    Column("location", N_("Location"), "text", 140),
+    Column("budget", N_("Budget (baht)"), "budget", 105),
+    Column("kpi", N_("Indicator (KPI)"), "text", 180),
     Column("expected_result", N_("Expected result"), "text", 190),
-    Column("planned_activities", N_("Planned activities"), "int", 90),
-    Column("progress", N_("Done / planned"), "readonly", 90),
+    Column("planned_activities", N_("Planned activities"), "int", 75),
+    Column("progress", N_("Done / planned"), "readonly", 65),
 ]
 
 NO_BUDGET_WORDS = ("ไม่ใช้งบประมาณ", "ไม่ใช้งบ", "-", "–", "no budget", "ไม่มี")
@@ -51,7 +51,7 @@ def parse_budget(text: Any) -> dict[str, Any]:
     return {"budget": value.quantize(Decimal("0.01")), "no_budget": False}
 
 
-class PlanItemsModel(RowTableModel):
+class PlanItemsModel(EditableTableModel):
     columns = PLAN_COLUMNS
     row_fields = ITEM_FIELDS
 

@@ -26,6 +26,7 @@ from PySide6.QtGui import QAction, QDesktopServices, QKeySequence, QUndoCommand,
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
+    QComboBox,
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
@@ -36,6 +37,7 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QMessageBox,
     QPlainTextEdit,
+    QScrollArea,
     QSpinBox,
     QSplitter,
     QTableView,
@@ -56,7 +58,7 @@ from lev_desktop.services import offices as office_service
 from lev_desktop.services import plans as plan_service
 from lev_desktop.services.plans import ActivityRow, MonitoringView, PlanView
 from lev_desktop.thai_format import format_date, format_number
-from ui import thai_wrap
+from ui import digits, thai_wrap
 from ui.context import AppContext
 from ui.models.activity_model import ACTIVITY_COLUMNS, ActivitiesModel
 from ui.models.plan_model import PlanItemsModel
@@ -73,9 +75,11 @@ from ui.screens.plans import (
 from ui.widgets.audit_dialog import AuditDialog
 from ui.widgets.date_edit import BEDateEdit
 from ui.widgets.delegates import DateDelegate, LineDelegate, TextDelegate
+from ui.widgets.fit import fit_table
+from ui.widgets.leave_guard import guard_for
 from ui.widgets.office_list import OfficeList
 from ui.widgets.status_badge import StatusBadge
-from ui.widgets.table_view import ExcelTableView
+from ui.widgets.table_view import ExcelTableView, show_status
 from ui.widgets.undo_actions import undo_redo_actions
 
 
@@ -124,6 +128,7 @@ class ItemFilter(QSortFilterProxyModel):
 
 class ActivitiesEditor(SavingEditor, QWidget):
     status_changed = Signal(object)  # the state of the obligation the form fulfils
+    model: ActivitiesModel
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None):
         super().__init__(parent)
@@ -138,7 +143,6 @@ class ActivitiesEditor(SavingEditor, QWidget):
         self.model = ActivitiesModel(self)
         self.model.undo_stack = self.undo_stack
         self.model.changed.connect(self._persist)
-        self.model.problem.connect(self._show_problem)
         self.proxy = ItemFilter(self)
         self.proxy.setSourceModel(self.model)
 
@@ -162,12 +166,13 @@ class ActivitiesEditor(SavingEditor, QWidget):
         keys = [c.key for c in self.items.columns]
         for column, key in enumerate(keys):
             self.project_view.setColumnHidden(column, key not in ("seq", "project", "progress"))
-        header = self.project_view.horizontalHeader()
-        header.setSectionResizeMode(keys.index("project"), QHeaderView.ResizeMode.Stretch)
-        header.setSectionResizeMode(keys.index("seq"), QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(keys.index("progress"), QHeaderView.ResizeMode.ResizeToContents)
         self.project_view.selectionModel().currentRowChanged.connect(self._project_changed)
-        self.project_view.setMinimumWidth(200)
+        self.project_view.setMinimumWidth(220)
+        fit_table(
+            self.project_view,
+            [{"seq": 40, "project": 200, "progress": 60}.get(k, 0) for k in keys],
+            key="activities/projects",
+        )
         self.splitter.addWidget(self.project_view)
         # activities
         self.table = ExcelTableView()
@@ -177,8 +182,8 @@ class ActivitiesEditor(SavingEditor, QWidget):
             LineDelegate(self.table),
             DateDelegate(self.table),
         )
+        fit_table(self.table, [c.width for c in ACTIVITY_COLUMNS], key="activities/f2")
         for number, spec in enumerate(ACTIVITY_COLUMNS):
-            self.table.setColumnWidth(number, spec.width)
             delegate = {"text": text, "money": line, "int": line, "date": date}.get(spec.kind)
             if delegate is not None:
                 self.table.setItemDelegateForColumn(number, delegate)
@@ -187,7 +192,24 @@ class ActivitiesEditor(SavingEditor, QWidget):
         # the activities, with the selected one's details and files below (width matters
         # more than height at 1366×768)
         right = QSplitter(Qt.Orientation.Vertical)
-        right.addWidget(self.table)
+        # On a narrow window (1366×768 at 125 %) the project list gives its width to the ten
+        # columns and this drop-down above the table picks the project instead.
+        self.project_combo = QComboBox()
+        self.project_combo.setModel(self.items)
+        self.project_combo.setModelColumn(keys.index("project"))
+        self.project_combo.setAccessibleName(_("Project"))
+        self.project_combo.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
+        self.project_combo.setMinimumContentsLength(20)
+        self.project_combo.activated.connect(self._project_chosen)
+        self.project_combo.hide()
+        table_box = QWidget()
+        table_layout = QVBoxLayout(table_box)
+        table_layout.setContentsMargins(0, 0, 0, 0)
+        table_layout.addWidget(self.project_combo)
+        table_layout.addWidget(self.table, 1)
+        right.addWidget(table_box)
         bottom = QWidget()
         bottom_layout = QHBoxLayout(bottom)
         bottom_layout.setContentsMargins(0, 0, 0, 0)
@@ -200,16 +222,19 @@ class ActivitiesEditor(SavingEditor, QWidget):
         files_box.addWidget(self.files, 1)
         bottom_layout.addLayout(files_box, 1)
         right.addWidget(bottom)
-        right.setStretchFactor(0, 3)
-        right.setStretchFactor(1, 2)
+        # the table first: the details below are a help, the table is the work
+        right.setStretchFactor(0, 4)
+        right.setStretchFactor(1, 1)
+        right.setSizes([420, 130])
         self.splitter.addWidget(right)
         self.splitter.setStretchFactor(1, 4)
-        self.splitter.setSizes([270, 770])
+        self.splitter.setSizes([230, 830])
         layout.addWidget(self.splitter, 1)
         self.message = QLabel()
         self.message.setWordWrap(True)
         layout.addWidget(self.message)
         self._build_actions()
+        self._wire_cells()
         self.model.dataChanged.connect(lambda *_a: self._update_side())
         self.model.rowsInserted.connect(lambda *_a: self._recount())
         self.model.rowsRemoved.connect(lambda *_a: self._recount())
@@ -305,7 +330,21 @@ class ActivitiesEditor(SavingEditor, QWidget):
             )
         self._update_side()
 
+    COMPACT_BELOW = 1000  # editor width below which the projects are a drop-down
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        compact = self.width() < self.COMPACT_BELOW
+        self.project_view.setVisible(not compact)
+        self.project_combo.setVisible(compact)
+
+    def _project_chosen(self, row: int) -> None:
+        self.project_view.selectRow(row)
+        self.project_view.setCurrentIndex(self.items.index(row, 1))
+
     def _project_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        if current.isValid() and self.project_combo.currentIndex() != current.row():
+            self.project_combo.setCurrentIndex(current.row())
         if not current.isValid():
             return
         item = self.items.rows[current.row()]
@@ -361,7 +400,7 @@ class ActivitiesEditor(SavingEditor, QWidget):
     def _saved(self, _result: Any) -> None:
         self.pending -= 1
         if self.pending == 0:
-            self.message.setText(_("All changes saved."))
+            self.message.setText(self.saved_text())
         self._emit_state()
         announce(self.ctx, self, Changes(activities=True, forms=True))
 
@@ -522,7 +561,8 @@ class ActivitiesEditor(SavingEditor, QWidget):
             if notes:
                 heading = html.escape(_("Comments from the supervising office"))
                 parts.append(f"<hr><h3>{heading}</h3>{notes}")
-        thai_wrap.set_html(self.details, "".join(parts))
+        # the interface's digits, with Thai break opportunities
+        thai_wrap.set_html(self.details, digits.shown_html("".join(parts)))
 
 
 class _AttachCommand(QUndoCommand):
@@ -594,7 +634,7 @@ class MonitoringForm(QWidget):
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         self.dates: dict[str, BEDateEdit] = {}
         for key, label in DATE_FIELDS[:3]:
-            self.dates[key] = self._date_field(key)
+            self.dates[key] = self._date_field(key, _(label))
             form.addRow(_(label), self.dates[key])
         self.derived = QLabel()
         form.addRow(_("(4) Number of activities held"), self.derived)
@@ -616,7 +656,7 @@ class MonitoringForm(QWidget):
         self.reason.editingFinished.connect(self._override_edited)
         form.addRow(_("Reason"), self.reason)
         for key, label in DATE_FIELDS[3:]:
-            self.dates[key] = self._date_field(key)
+            self.dates[key] = self._date_field(key, _(label))
             form.addRow(_(label), self.dates[key])
         self.note = QPlainTextEdit()
         self.note.setTabChangesFocus(True)
@@ -630,11 +670,17 @@ class MonitoringForm(QWidget):
         outer.addStretch(1)
         self._editable = False
 
-    def _date_field(self, key: str) -> BEDateEdit:
+    def _date_field(self, key: str, label: str) -> BEDateEdit:
         edit = BEDateEdit()
+        edit.setAccessibleName(label)
         edit.setMaximumWidth(220)
         edit.dateChanged.connect(lambda value, k=key: self.edit({k: value}))
+        edit.noted.connect(self._show_note)
         return edit
+
+    def _show_note(self, text: str) -> None:
+        self.message.setText(f"<span style='color:#7a4f00'>{html.escape(text)}</span>")
+        show_status(self, text)
 
     def eventFilter(self, watched, event) -> bool:
         from PySide6.QtCore import QEvent
@@ -733,10 +779,21 @@ class MonitoringForm(QWidget):
         merged = {**self.values, **new}
         problems = validate_monitoring(merged, final=False)
         if problems:
+            # The one editing behaviour: the refused date stays in its field, red, with the
+            # reason; it is not saved (leaving or quitting asks first).
+            own = [p for p in problems if p.field in new]
+            for key in new:
+                if key in self.dates:
+                    reason = next((p.message for p in own if p.field == key), problems[0].message)
+                    self.dates[key].set_error(reason)
             self.message.setText(
                 f"<span style='color:#a3221a'>{html.escape(problems[0].message)}</span>"
             )
+            show_status(self, problems[0].message)
             return
+        for key in new:
+            if key in self.dates:
+                self.dates[key].set_error("")
         self.undo_stack.push(_FieldCommand(self, old, new))
 
     def _override_toggled(self, checked: bool) -> None:
@@ -834,12 +891,13 @@ class ActivitiesScreen(QWidget):
         self.level: str | None = None
         layout = QVBoxLayout(self)
         self.bar = ProgrammeBar(ctx, _("Activities and results"))
+        self.bar.guard = guard_for(self)
         self.f3_badge = StatusBadge()
         self.bar.add_widget(self.f3_badge)
         layout.addWidget(self.bar)
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.offices = OfficeList(ctx, ("F2",))
-        self.offices.setMinimumWidth(200)
+        self.offices.setMinimumWidth(220)
         self.splitter.addWidget(self.offices)
         right = QWidget()
         right_layout = QVBoxLayout(right)
@@ -850,14 +908,21 @@ class ActivitiesScreen(QWidget):
         self.editor = ActivitiesEditor(ctx)
         self.monitoring = MonitoringForm(ctx)
         self.tabs.addTab(self.editor, _("Activities and results (F2)"))
-        self.tabs.addTab(self.monitoring, _("Monitoring milestones (F3)"))
+        # The milestones are a form of eight fields: it scrolls on a short screen (1366×768
+        # at 125 %) rather than making the window taller.
+        monitoring_scroll = QScrollArea()
+        monitoring_scroll.setWidgetResizable(True)
+        monitoring_scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        monitoring_scroll.setWidget(self.monitoring)
+        self.tabs.addTab(monitoring_scroll, _("Monitoring milestones (F3)"))
         self.tabs.currentChanged.connect(self._tab_changed)
         right_layout.addWidget(self.tabs, 1)
         self.splitter.addWidget(right)
         self.splitter.setStretchFactor(1, 1)
-        self.splitter.setSizes([240, 900])
+        self.splitter.setSizes([250, 890])
         layout.addWidget(self.splitter, 1)
-        self.offices.hide()
+        self.offices.set_wanted(False)
+        self.bar.add_widget(self.offices.combo)
         self.review.hide()
         self.bar.programme_changed.connect(lambda _p: self._show())
         self.offices.office_selected.connect(lambda _c: self._show_editor())
@@ -866,6 +931,14 @@ class ActivitiesScreen(QWidget):
         self.review.reviewed.connect(self._show)
         ctx.fiscal_year_changed.connect(lambda _y: self.refresh())
         self.refresh()
+
+    # Below this width the LAO list becomes a drop-down in the top bar: the projects and the
+    # activities' ten columns need the width (1366×768).
+    COMPACT_BELOW = 1300
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self.offices.set_compact(self.width() < self.COMPACT_BELOW)
 
     def _tab_changed(self, index: int) -> None:
         self.review.form_code = (
@@ -890,7 +963,7 @@ class ActivitiesScreen(QWidget):
         self.bar.set_programmes(programmes, self.bar.programme_id())
         self.bar.set_year(self.ctx.fiscal_year)
         supervising = level is not None and level != Level.LAO
-        self.offices.setVisible(supervising)
+        self.offices.set_wanted(supervising)
         self.review.setVisible(supervising)
         self._show()
 

@@ -53,9 +53,15 @@ from ui.widgets.deadline_dialogs import HolidayDialog, LaoStatesDialog, MarkDial
 from ui.widgets.deadline_models import AgendaModel, ItemRole, MonthModel
 from ui.widgets.file_actions import WrittenFileBar
 from ui.widgets.fiscal_timeline import FiscalTimeline
+from ui.widgets.fit import fit_table
+from ui.widgets.flow import FlowLayout
 from ui.widgets.month_view import MonthView
 
 log = logging.getLogger(__name__)
+
+# Preferred widths (proportions) of the agenda's columns: status, due, days left, programme,
+# what to do, who → to whom, LAOs done, note.
+AGENDA_WIDTHS = (80, 120, 80, 150, 330, 110, 60, 110)
 
 
 def week_start_of(value: object) -> int:
@@ -112,7 +118,8 @@ class CalendarScreen(QWidget):
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(12, 8, 12, 8)
-        top = QHBoxLayout()
+        # One row on a wide window, two on a narrow one (1366×768 at 125 %).
+        top = FlowLayout()
         self.prev_button = QToolButton()
         self.prev_button.setText("◀")
         self.prev_button.setToolTip(_("Previous month"))
@@ -132,7 +139,7 @@ class CalendarScreen(QWidget):
         top.addWidget(self.title)
         top.addWidget(self.next_button)
         top.addWidget(self.today_button)
-        top.addStretch(1)
+        top.addWidget(QWidget(), 1)  # the buttons below keep to the right
         self.holiday_button = QPushButton(_("Holidays…"))
         self.holiday_button.clicked.connect(self.edit_holidays)
         self.ics_button = QPushButton(_("Export to phone calendar (.ics)…"))
@@ -182,12 +189,8 @@ class CalendarScreen(QWidget):
         self.agenda.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.agenda.setWordWrap(True)
         self.agenda.verticalHeader().hide()
-        header = self.agenda.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        for column, width in ((1, 150), (2, 130), (3, 150), (6, 90), (7, 150)):
-            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
-            header.resizeSection(column, width)
-        header.setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
+        # "What to do" gets the most of the width: it is what the clerk reads (ui.widgets.fit).
+        fit_table(self.agenda, AGENDA_WIDTHS, key="calendar/agenda")
         self.agenda.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.agenda.doubleClicked.connect(lambda index: self.activate(index.data(ItemRole)))
         self.agenda.selectionModel().selectionChanged.connect(self.update_buttons)
@@ -217,7 +220,8 @@ class CalendarScreen(QWidget):
             lambda tab: tab == 1 and QTimer.singleShot(0, self, self.scroll_agenda_to_today)
         )
         layout.addWidget(self.tabs, 1)
-        layout.addWidget(legend())
+        bottom = FlowLayout()
+        bottom.addWidget(legend())
         self.status = QLabel("")
         self.status.setWordWrap(True)
         layout.addWidget(self.status)
@@ -298,6 +302,8 @@ class CalendarScreen(QWidget):
     def fill_agenda(self) -> None:
         items = [i for i in self.fy_items if not (self.hide_done.isChecked() and i.state.fulfilled)]
         self.agenda_model.set_items(items, self.book.lao_type if self.book else None)
+        # "LAOs done" only where there are LAOs to count (a district or province)
+        self.agenda.setColumnHidden(6, not any(i.laos is not None and i.laos.total for i in items))
         # start at today: what comes next, with the overdue just above
         self.scroll_agenda_to_today()
         self.update_buttons()

@@ -13,7 +13,6 @@ from typing import Any
 from PySide6.QtCore import (
     QAbstractTableModel,
     QModelIndex,
-    QPersistentModelIndex,
     Qt,
     QTimer,
     Signal,
@@ -35,6 +34,7 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QPlainTextEdit,
     QPushButton,
+    QScrollArea,
     QSplitter,
     QTableView,
     QTabWidget,
@@ -48,11 +48,13 @@ from lev_desktop.files import unique_path
 from lev_desktop.i18n import _
 from lev_desktop.thai_format import format_date, format_datetime, format_number
 from ui.context import AppContext
+from ui.models.table import LEFT, RIGHT, Column, TableModel
 from ui.reinstall import RecoveryTab, ReinstallButton
 from ui.status_palette import fg
 from ui.widgets import file_actions
 from ui.widgets.board import ConsolidationBoard
 from ui.widgets.file_actions import WrittenFileBar
+from ui.widgets.fit import fit_header, fit_rows, fit_table
 
 log = logging.getLogger(__name__)
 
@@ -71,67 +73,44 @@ class Row:
     data: Any = None
 
 
-class RowsModel(QAbstractTableModel):
+class RowsModel(TableModel):
     """Rows handed in by a worker; numbers right-aligned; a status colour with its text."""
 
     def __init__(self, headers: list[str], parent: QWidget | None = None):
         super().__init__(parent)
         self.headers = headers
-        self.rows: list[Row] = []
 
-    def set_rows(self, rows: list[Row]) -> None:
-        self.beginResetModel()
-        self.rows = rows
-        self.endResetModel()
+    def column_list(self) -> list[Column]:
+        return [Column(str(n), header, "line") for n, header in enumerate(self.headers)]
 
-    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self.rows)
+    def header_text(self, section: int) -> str:
+        return self.headers[section] if 0 <= section < len(self.headers) else ""
 
-    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self.headers)
+    @staticmethod
+    def _cell(row: Row, column: Column) -> Any:
+        number = int(column.key)
+        return row.cells[number] if number < len(row.cells) else ""
 
-    def data(
-        self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if (
-            not index.isValid()
-            or index.row() >= len(self.rows)
-            or index.column() >= len(self.headers)
-        ):
-            return None
-        row = self.rows[index.row()]
-        value = row.cells[index.column()] if index.column() < len(row.cells) else ""
-        if role == Qt.ItemDataRole.DisplayRole:
-            if isinstance(value, int) and not isinstance(value, bool):
-                return format_number(value)
-            return "" if value is None else str(value)
-        if role == Qt.ItemDataRole.TextAlignmentRole:
-            if isinstance(value, int) and not isinstance(value, bool):
-                return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-            return int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
-        if (
-            role == Qt.ItemDataRole.ForegroundRole
-            and row.color is not None
-            and index.column() == len(self.headers) - 2
-        ):
+    def display(self, row: Row, column: Column, position: int) -> str:
+        value = self._cell(row, column)
+        if isinstance(value, int) and not isinstance(value, bool):
+            return format_number(value)
+        return "" if value is None else str(value)
+
+    def alignment(self, row: Row, column: Column) -> int:
+        value = self._cell(row, column)
+        return RIGHT if isinstance(value, int) and not isinstance(value, bool) else LEFT
+
+    def foreground(self, row: Row, column: Column) -> Any:
+        if row.color is not None and int(column.key) == len(self.headers) - 2:
             return row.color
-        if role == Qt.ItemDataRole.ToolTipRole and row.tooltip:
-            return row.tooltip
         return None
 
-    def headerData(
-        self,
-        section: int,
-        orientation: Qt.Orientation,
-        role: int = Qt.ItemDataRole.DisplayRole,
-    ) -> Any:
-        if (
-            role == Qt.ItemDataRole.DisplayRole
-            and orientation == Qt.Orientation.Horizontal
-            and 0 <= section < len(self.headers)
-        ):
-            return self.headers[section]
-        return None
+    def tooltip(self, row: Row, column: Column) -> str | None:
+        return row.tooltip or None
+
+    def row_key(self, row: Row) -> Any:
+        return id(row)
 
 
 def _table(model: QAbstractTableModel) -> QTableView:
@@ -146,15 +125,45 @@ def _table(model: QAbstractTableModel) -> QTableView:
     view.verticalHeader().setDefaultSectionSize(int(view.fontMetrics().height() * 1.6) + 2)
     header = view.horizontalHeader()
     header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-    header.setStretchLastSection(True)
+    fit_header(view)
+    _fit(view)  # fits the empty table too; refitted when rows arrive
+    fit_rows(view)  # a long reason wraps and its row grows: readable, not cut
     return view
 
 
 def _fit(view: QTableView, cap: int = 260) -> None:
-    view.resizeColumnsToContents()
-    header = view.horizontalHeader()
-    for column in range(header.count() - 1):
-        header.resizeSection(column, min(header.sectionSize(column), cap))
+    """Columns in proportion to their content (the last, a reason or note, up to ``cap``),
+    sharing the table's width so that nothing scrolls sideways (ui.widgets.fit)."""
+    last = view.model().columnCount() - 1
+    widths = [
+        min(max(view.sizeHintForColumn(c), 40), cap if c == last else 260) for c in range(last + 1)
+    ]
+    fit_table(view, widths)
+
+
+def _scrolling(widget: QWidget) -> QScrollArea:
+    scroll = QScrollArea()
+    scroll.setWidgetResizable(True)
+    scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+    scroll.setWidget(widget)
+    return scroll
+
+
+class _Tabs(QTabWidget):
+    """Tabs whose pages may sit inside a scroll area (``_scrolling``): a page is found, shown
+    and counted as itself, so callers need not know about the scroll area."""
+
+    def indexOf(self, page: QWidget) -> int:
+        for index in range(self.count()):
+            widget = self.widget(index)
+            if widget is page or (isinstance(widget, QScrollArea) and widget.widget() is page):
+                return index
+        return -1
+
+    def setCurrentWidget(self, page: QWidget) -> None:
+        index = self.indexOf(page)
+        if index >= 0:
+            self.setCurrentIndex(index)
 
 
 def _hint(text: str) -> QLabel:
@@ -1277,17 +1286,19 @@ class ExchangeScreen(QWidget):
         title = QLabel(_("Data exchange"))
         title.setObjectName("pageTitle")
         layout.addWidget(title)
-        self.tabs = QTabWidget()
+        self.tabs = _Tabs()
         self.export_tab = ExportTab(ctx)
         self.import_tab = ImportTab(ctx)
         self.history_tab = HistoryTab(ctx)
         self.keys_tab = KeysTab(ctx)
         self.conflicts_tab = ConflictsTab(ctx)
         self.recovery_tab = RecoveryTab(ctx)
-        self.tabs.addTab(self.export_tab, _("Export"))
-        self.tabs.addTab(self.import_tab, _("Import"))
+        # The export form and the board scroll on a short screen (1366×768 at 125 %) rather
+        # than making the window taller than the screen.
+        self.tabs.addTab(_scrolling(self.export_tab), _("Export"))
+        self.tabs.addTab(_scrolling(self.import_tab), _("Import"))
         self.board = ConsolidationBoard(ctx)
-        self.tabs.addTab(self.board, _("Consolidation board"))
+        self.tabs.addTab(_scrolling(self.board), _("Consolidation board"))
         self.tabs.addTab(self.history_tab, _("History"))
         self.tabs.addTab(self.keys_tab, _("Trusted keys"))
         self.tabs.addTab(self.conflicts_tab, _("Conflicts"))
@@ -1316,14 +1327,18 @@ class ExchangeScreen(QWidget):
         self.recovery_tab.load(data)
         self.tabs.setTabVisible(self.tabs.indexOf(self.recovery_tab), bool(data.get("laos")))
         count = len(data["conflicts"])
-        index = self.tabs.indexOf(self.conflicts_tab)
+        index = self.tab_of(self.conflicts_tab)
         self.tabs.setTabText(
             index, _("Conflicts ({count})").format(count=count) if count else _("Conflicts")
         )
 
+    def tab_of(self, page: QWidget) -> int:
+        """The tab that shows ``page`` (itself or inside its scroll area)."""
+        return self.tabs.indexOf(page)
+
     def open_item(self, arg: Any) -> None:
         """``ctx.navigate("exchange", paths)`` opens the import tab with those files."""
-        self.tabs.setCurrentWidget(self.import_tab)
+        self.tabs.setCurrentIndex(self.tab_of(self.import_tab))
         if isinstance(arg, (list, tuple)) and arg:
             self.import_tab.add_files([str(p) for p in arg])
 

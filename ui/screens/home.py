@@ -32,7 +32,7 @@ from lev_desktop.deadlines.text import (
 from lev_desktop.i18n import _
 from lev_desktop.services import inbox
 from lev_desktop.thai_format import fiscal_year_label, format_date
-from ui import status_palette
+from ui import digits, status_palette
 from ui.context import AppContext
 
 NEXT_DAYS = 45  # how far ahead "next deadlines" looks
@@ -91,7 +91,7 @@ def load_home(store) -> HomeData:
 
 
 def pill(text: str, state: State | str) -> QLabel:
-    label = QLabel(text)
+    label = QLabel(digits.shown(text))
     label.setStyleSheet(status_palette.chip_style(state))
     label.setAlignment(Qt.AlignmentFlag.AlignCenter)
     label.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
@@ -142,7 +142,7 @@ class Section(QFrame):
 
 
 def wrap(text: str, *, bold: bool = False) -> QLabel:
-    label = QLabel(text)
+    label = QLabel(digits.shown(text))  # the interface's digits (programme names, periods)
     label.setWordWrap(True)
     label.setTextFormat(Qt.TextFormat.PlainText)
     if bold:

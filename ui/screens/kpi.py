@@ -39,7 +39,7 @@ from lev_desktop.errors import describe_error
 from lev_desktop.i18n import N_, _
 from lev_desktop.services import kpi as service
 from lev_desktop.thai_format import format_datetime
-from ui import status_palette
+from ui import digits, status_palette
 from ui.context import AppContext
 from ui.screens.kpi_models import (
     KpiFormModel,
@@ -49,6 +49,8 @@ from ui.screens.kpi_models import (
     KpiRowFilter,
     KpiTableView,
 )
+from ui.widgets.fit import fit_header, fit_rows
+from ui.widgets.flow import FlowLayout
 
 ALL = ""
 
@@ -106,6 +108,7 @@ class KpiListPage(QWidget):
 
         self.table = QTableView()
         self.table.setModel(self.proxy)
+        fit_header(self.table)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -216,16 +219,20 @@ class KpiListPage(QWidget):
             self.subtitle.setText("")
         elif self.is_lao:
             self.subtitle.setText(
-                _("Indicator forms of {office}, {year}").format(
-                    office=me.name, year=_fy(self.ctx.fiscal_year)
+                digits.shown(
+                    _("Indicator forms of {office}, {year}").format(
+                        office=me.name, year=_fy(self.ctx.fiscal_year)
+                    )
                 )
             )
         else:
             self.subtitle.setText(
-                _(
-                    "Indicator forms of the LAOs under {office}, {year} "
-                    "(read-only: choose a form to comment or return it)"
-                ).format(office=me.name, year=_fy(self.ctx.fiscal_year))
+                digits.shown(
+                    _(
+                        "Indicator forms of the LAOs under {office}, {year} "
+                        "(read-only: choose a form to comment or return it)"
+                    ).format(office=me.name, year=_fy(self.ctx.fiscal_year))
+                )
             )
         self._size_columns()
         self._update_empty(me)
@@ -320,6 +327,7 @@ class KpiOverviewPage(QWidget):
         top.addWidget(self.title, 1)
         self.table = QTableView()
         self.table.setModel(self.model)
+        fit_header(self.table)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setAlternatingRowColors(True)
@@ -357,9 +365,11 @@ class KpiOverviewPage(QWidget):
             programme, values = result
             self.model.set_data(programme.spec, laos, values)
             self.title.setText(
-                _("{programme} · {period}: all LAOs").format(
-                    programme=f"{programme.code} · {programme.short_name or programme.name}",
-                    period=service.period_label(period),
+                digits.shown(
+                    _("{programme} · {period}: all LAOs").format(
+                        programme=f"{programme.code} · {programme.short_name or programme.name}",
+                        period=service.period_label(period),
+                    )
                 )
             )
             header = self.table.horizontalHeader()
@@ -371,12 +381,10 @@ class KpiOverviewPage(QWidget):
                 1, Qt.Orientation.Horizontal
             ) == _("Product"):
                 self.table.setColumnWidth(1, 80)
-            # Long Thai indicator names wrap in the header (three lines) instead of clipping.
-            header.setDefaultAlignment(
-                Qt.AlignmentFlag.AlignCenter | Qt.AlignmentFlag(Qt.TextFlag.TextWordWrap.value)
-            )
-            header.setFixedHeight(self.fontMetrics().lineSpacing() * 3 + 12)
+            # Long Thai indicator names wrap in the header, which is as tall as the longest
+            # needs (ui.widgets.fit: from the font's metrics, marks included).
             self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().lineSpacing() + 14)
+            fit_rows(self.table)  # a wrapped choice or name: its row grows (up to 500 LAOs)
             self.loaded = True
             self.table.setFocus()
 
@@ -478,7 +486,6 @@ class KpiFormEditor(QWidget):
         self.back = QPushButton(_("← Indicator list"))
         self.back.setToolTip(_("Back to the indicator list (Alt+Left)"))
         self.back.clicked.connect(self.go_back)
-        self.leave_unsaved = False
         self.title = QLabel()
         self.title.setWordWrap(True)
         font = self.title.font()
@@ -502,7 +509,8 @@ class KpiFormEditor(QWidget):
         self.search.setPlaceholderText(_("Find an indicator…"))
         self.search.setClearButtonEnabled(True)
         self.search.textChanged.connect(self._filter)
-        second = QHBoxLayout()
+        # Bars of controls flow onto a second row on a narrow window (1366×768 at 125 %).
+        second = FlowLayout()
         second.addWidget(self.office_label, 2)
         second.addWidget(QLabel(_("Period:")))
         second.addWidget(self.period_box, 1)
@@ -522,6 +530,7 @@ class KpiFormEditor(QWidget):
 
         self.table = KpiTableView()
         self.table.setModel(self.proxy)
+        fit_header(self.table)
         self.table.setAlternatingRowColors(False)
         self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.model.dataChanged.connect(lambda *_a: self.table.resizeRowsToContents())
@@ -545,12 +554,6 @@ class KpiFormEditor(QWidget):
         self.undo_button.setEnabled(False)
         self.redo_button.setEnabled(False)
         self.save_state = QLabel()
-        self.save_state.setMinimumWidth(
-            self.fontMetrics().horizontalAdvance(
-                _("Last saved {when}").format(when="28 พ.ย. 2568 12:00 น.")
-            )
-            + 8
-        )
         self.draft_button = QPushButton(_("Save as draft"))
         self.draft_button.clicked.connect(lambda: self.set_status("draft"))
         self.complete_button = QPushButton(_("Mark complete"))
@@ -561,7 +564,8 @@ class KpiFormEditor(QWidget):
         self.comment_button.clicked.connect(lambda: self.review("comment"))
         self.return_button = QPushButton(_("Return for correction"))
         self.return_button.clicked.connect(lambda: self.review("returned"))
-        bottom = QHBoxLayout()
+        self.comment.setMinimumWidth(self.fontMetrics().horizontalAdvance("x") * 24)
+        bottom = FlowLayout()
         bottom.addWidget(self.undo_button)
         bottom.addWidget(self.redo_button)
         bottom.addWidget(self.save_state, 1)
@@ -629,7 +633,6 @@ class KpiFormEditor(QWidget):
     def _opened(self, result: tuple[service.FormData, list[str]]) -> None:
         data, periods = result
         self.undo_stack.clear()
-        self.leave_unsaved = False
         self.deferred_status = ""
         self.programme_id, self.period = data.programme_id, data.period
         self.office_code, self.form_code = data.office_code, data.form_code
@@ -638,11 +641,11 @@ class KpiFormEditor(QWidget):
         self.period_box.blockSignals(True)
         self.period_box.clear()
         for period in periods:
-            self.period_box.addItem(service.period_label(period), period)
+            self.period_box.addItem(digits.shown(service.period_label(period)), period)
         self.period_box.setCurrentIndex(periods.index(data.period))
         self.period_box.setEnabled(len(periods) > 1)
         self.period_box.blockSignals(False)
-        self.title.setText(f"{data.programme_code} · {data.form_name}")
+        self.title.setText(digits.shown(f"{data.programme_code} · {data.form_name}"))
         self.title.setToolTip(data.programme_name)
         office = _("Office: {name} ({code})").format(name=data.office_name, code=data.office_code)
         if data.read_only:
@@ -732,23 +735,16 @@ class KpiFormEditor(QWidget):
             self.open_form(self.office_code, self.programme_id, self.form_code, period)
 
     def go_back(self) -> None:
-        """Back to the list; cells that could not be saved are never dropped silently."""
-        if self.model.pending and not self.leave_unsaved:
-            self.leave_unsaved = True
-            self._add_message(
-                _(
-                    "{n} cells are not saved because they are wrong (red). Correct "
-                    "them, or press “back” again to leave without them."
-                ).format(n=len(self.model.pending)),
-                error=True,
-            )
+        """Back to the list; cells that could not be saved are never dropped silently: the
+        same question as leaving the screen (``leave_guard``)."""
+        from ui.widgets.leave_guard import confirm_leave, refused_in
+
+        if not confirm_leave(self, refused_in(self.table)):
             return
-        self.leave_unsaved = False
         self.back_requested.emit()
 
     # -- editing and saving -----------------------------------------------------------------
     def _edited(self, key: str, code: str, old: str, new: str) -> None:
-        self.leave_unsaved = False
         self.undo_stack.push(CellCommand(self, key, code, old, new))
         self.save_pending()
 

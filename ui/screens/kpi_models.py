@@ -14,7 +14,6 @@ from typing import Any
 
 from PySide6.QtCore import (
     QAbstractItemModel,
-    QAbstractTableModel,
     QModelIndex,
     QPersistentModelIndex,
     QSize,
@@ -22,7 +21,7 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
-from PySide6.QtGui import QBrush, QColor, QFont, QKeyEvent, QKeySequence
+from PySide6.QtGui import QBrush, QFont, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemDelegate,
     QAbstractItemView,
@@ -38,14 +37,19 @@ from PySide6.QtWidgets import (
 from lev_desktop.domain.validation import Problem, row_indicators, savable_changes
 from lev_desktop.i18n import N_, _
 from lev_desktop.services.kpi import FormData, KpiListRow, edit_text, format_value, local_time
-from lev_desktop.thai_format import format_date, format_datetime, parse_date
+from lev_desktop.thai_format import format_date, format_datetime, parse_date, read_date
 from ui import status_palette
+from ui.models.table import (
+    ERROR_BG,
+    ERROR_FG,
+    PENDING_BG,
+    READ_ONLY_BG,
+    Column,
+    TableModel,
+    ce_year_note,
+)
 
 Index = QModelIndex | QPersistentModelIndex
-ERROR_BG = QColor("#f8d7da")
-ERROR_FG = QColor("#b71c1c")
-PENDING_BG = QColor("#fff8e1")
-READ_ONLY_BG = QColor("#f5f5f5")
 NUMERIC_TYPES = ("integer", "decimal", "percent", "baht")
 ROW_KEY_ROLE = Qt.ItemDataRole.UserRole + 1
 CODE_ROLE = Qt.ItemDataRole.UserRole + 2
@@ -54,65 +58,36 @@ CODE_ROLE = Qt.ItemDataRole.UserRole + 2
 # ---- the KPI list --------------------------------------------------------------------------
 
 
-class KpiListModel(QAbstractTableModel):
+class KpiListModel(TableModel):
     """KPI forms with their status: one row per (office,) programme, form and period."""
 
     OFFICE, PROGRAMME, FORM, PERIOD, STATUS, ENTRIES, DUE, UPDATED = range(8)
-    HEADERS = (
-        N_("Office"),
-        N_("Programme"),
-        N_("Form"),
-        N_("Period"),
-        N_("Status"),
-        N_("Entries"),
-        N_("Due"),
-        N_("Last saved"),
+    columns = (
+        Column("office", N_("Office"), "line"),
+        Column("programme", N_("Programme"), "line"),
+        Column("form", N_("Form"), "line"),
+        Column("period", N_("Period"), "line"),
+        Column("status", N_("Status"), "line"),
+        Column("entries", N_("Entries"), "line"),
+        Column("due", N_("Due"), "line"),
+        Column("updated", N_("Last saved"), "line"),
     )
 
-    def __init__(self, parent: Any = None):
-        super().__init__(parent)
-        self._rows: list[KpiListRow] = []
-
-    def set_rows(self, rows: list[KpiListRow]) -> None:
-        self.beginResetModel()
-        self._rows = list(rows)
-        self.endResetModel()
-
     def row_at(self, row: int) -> KpiListRow:
-        return self._rows[row]
+        return self.rows[row]
 
     def one_form_per_programme(self) -> bool:
         """True when no programme has two KPI forms (the form column adds nothing then)."""
         forms: dict[str, str] = {}
-        for row in self._rows:
+        for row in self.rows:
             if forms.setdefault(row.programme_id, row.form_code) != row.form_code:
                 return False
         return True
 
-    def rowCount(self, parent: Index = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def headerData(
-        self,
-        section: int,
-        orientation: Qt.Orientation,
-        role: int = Qt.ItemDataRole.DisplayRole,
-    ) -> Any:
-        if (
-            orientation == Qt.Orientation.Horizontal
-            and role == Qt.ItemDataRole.DisplayRole
-            and 0 <= section < len(self.HEADERS)
-        ):
-            return _(self.HEADERS[section])
-        return None
-
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+        if not index.isValid() or not 0 <= index.row() < len(self.rows):
             return None
-        row = self._rows[index.row()]
+        row = self.rows[index.row()]
         column = index.column()
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
             if column == self.OFFICE:
@@ -214,7 +189,7 @@ _FORM_ROLES = frozenset(
 )
 
 
-class KpiFormModel(QAbstractTableModel):
+class KpiFormModel(TableModel):
     """One office's KPI form: rows = indicators, value columns = row keys (products)."""
 
     # A typed change: row key, indicator code, old text, new text (for the undo stack).
@@ -424,6 +399,23 @@ class KpiFormModel(QAbstractTableModel):
                     out.append((key, item["code"], message))
         return out
 
+    def has_invalid(self) -> bool:
+        return bool(self._problems)
+
+    def invalid_cells(self) -> list[tuple[QModelIndex, str]]:
+        """Typed values that are refused (red) and so not saved: (index, "where: reason")."""
+        out = []
+        for key in self._keys:
+            for row, item in enumerate(self._indicators):
+                message = self._problems.get((key, item["code"]))
+                if message:
+                    where = item["name"]
+                    if key:
+                        product = _("Product {n}").format(n=self._keys.index(key) + 1)
+                        where = f"{product} · {where}"
+                    out.append((self.index(row, self.value_column(key)), f"{where}: {message}"))
+        return out
+
     def problem_at(self, key: str, code: str) -> str | None:
         return self._problems.get((key, code)) or self._final.get((key, code))
 
@@ -549,6 +541,14 @@ class KpiFormModel(QAbstractTableModel):
         item = self._indicators[index.row()]
         key = self.key_of_column(index.column())
         text = "" if value is None else str(value).strip()
+        if item.get("type") == "date" and text:
+            try:
+                date, converted = read_date(text)
+            except ValueError:
+                converted = None
+            if converted is not None and date is not None:
+                text = format_date(date, "numeric")
+                self.noted.emit(ce_year_note(converted, date))
         old = self.current_text(key, item["code"])
         if text == old:
             return False
@@ -745,7 +745,7 @@ class KpiTableView(QTableView):
 # ---- all LAOs side by side (district / province) ------------------------------------------
 
 
-class KpiOverviewModel(QAbstractTableModel):
+class KpiOverviewModel(TableModel):
     """One programme and period for every LAO: a row per LAO (per product on P5), a column per
     indicator, and a total row for the quantities (not for percentages)."""
 

@@ -8,10 +8,11 @@ its LAOs in a list and reads that plan; it can comment or return the form for co
 from __future__ import annotations
 
 import html
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QSortFilterProxyModel, Qt, Signal
+from PySide6.QtCore import QSortFilterProxyModel, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
     QComboBox,
@@ -39,15 +40,19 @@ from lev_desktop.i18n import _
 from lev_desktop.services import offices as office_service
 from lev_desktop.services import plans as plan_service
 from lev_desktop.services.plans import ItemRow, PlanView
-from lev_desktop.thai_format import format_datetime, thai_digits
-from ui import thai_wrap
+from lev_desktop.thai_format import format_datetime
+from ui import digits, thai_wrap
 from ui.context import AppContext
 from ui.models.plan_model import PLAN_COLUMNS, PlanItemsModel, budget_display
+from ui.models.table import EditableTableModel
 from ui.widgets.audit_dialog import AuditDialog
 from ui.widgets.delegates import LineDelegate, TextDelegate
+from ui.widgets.fit import fit_table
+from ui.widgets.flow import FlowLayout
+from ui.widgets.leave_guard import guard_for
 from ui.widgets.office_list import OfficeList
 from ui.widgets.status_badge import StatusBadge
-from ui.widgets.table_view import ExcelTableView
+from ui.widgets.table_view import ExcelTableView, clear_status, show_status
 from ui.widgets.undo_actions import undo_redo_actions
 
 
@@ -116,8 +121,8 @@ class ProgrammeBar(QWidget):
     def __init__(self, ctx: AppContext, title: str, parent: QWidget | None = None):
         super().__init__(parent)
         self.ctx = ctx
-        layout = self._layout = QHBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
+        # One row on a wide window, two on a narrow one (never wider than the window).
+        layout = self._layout = FlowLayout(self)
         self.title = QLabel(title)
         self.title.setObjectName("pageTitle")  # styled by ui.style
         layout.addWidget(self.title)
@@ -125,26 +130,37 @@ class ProgrammeBar(QWidget):
         self.programme.setSizeAdjustPolicy(
             QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
         )
-        self.programme.setMinimumContentsLength(22)
+        self.programme.setMinimumContentsLength(18)
         self.programme.setToolTip(_("Programme"))
         layout.addWidget(self.programme, 1)
         self.year = QLabel()
         layout.addWidget(self.year)
         self.badge = StatusBadge()
         layout.addWidget(self.badge)
-        self.programme.currentIndexChanged.connect(
-            lambda _i: self.programme_changed.emit(self.programme_id() or "")
-        )
+        # Asked before another programme replaces a table with values in red (leave_guard).
+        self.guard: Callable[[], bool] | None = None
+        self._shown_index = -1
+        self.programme.currentIndexChanged.connect(self._changed)
+
+    def _changed(self, index: int) -> None:
+        if self.guard is not None and self._shown_index >= 0 and not self.guard():
+            self.programme.blockSignals(True)
+            self.programme.setCurrentIndex(self._shown_index)
+            self.programme.blockSignals(False)
+            return
+        self._shown_index = index
+        self.programme_changed.emit(self.programme_id() or "")
 
     def set_programmes(self, programmes: list[tuple[str, str]], select: str | None = None) -> None:
         self.programme.blockSignals(True)
         self.programme.clear()
         for pid, name in programmes:
-            self.programme.addItem(name, pid)
+            self.programme.addItem(digits.shown(name), pid)
         if select:
             found = self.programme.findData(select)
             if found >= 0:
                 self.programme.setCurrentIndex(found)
+        self._shown_index = self.programme.currentIndex()
         self.programme.blockSignals(False)
 
     def programme_id(self) -> str | None:
@@ -155,7 +171,7 @@ class ProgrammeBar(QWidget):
         self._layout.addWidget(widget)
 
     def set_year(self, fiscal_year: int) -> None:
-        self.year.setText(_("Fiscal year {year}").format(year=fiscal_year))
+        self.year.setText(digits.shown(_("Fiscal year {year}").format(year=fiscal_year)))
 
 
 def load_programmes(ctx: AppContext) -> list[tuple[str, str]]:
@@ -170,6 +186,9 @@ class SavingEditor:
     pending: int
     message: QLabel
     table: ExcelTableView
+    model: EditableTableModel
+    _note: str = ""
+    _shown_refusals: frozenset[str] | set[str] = frozenset()
 
     def reload(self) -> None:
         raise NotImplementedError
@@ -184,6 +203,50 @@ class SavingEditor:
 
     def _show_problem(self, text: str) -> None:
         self.message.setText(f"<span style='color:#a3221a'>{html.escape(text)}</span>")
+        show_status(self.message, text)
+        self._shown_refusals = self._shown_refusals | {text}
+
+    def _show_note(self, text: str) -> None:
+        self._note = text  # stays in the message line after the save that follows
+        self.message.setText(f"<span style='color:#7a4f00'>{html.escape(text)}</span>")
+        show_status(self.message, text)
+
+    def _wire_cells(self) -> None:
+        """The one editing behaviour: refused cells and notes in the message line and the
+        window's status bar (the cell itself is red with the reason as its tooltip)."""
+        self.model.problem.connect(self._show_problem)
+        self.model.noted.connect(self._show_note)
+        self.table.refused_cell.connect(self._show_problem)
+        self.model.invalid_changed.connect(self._refusals_changed)
+
+    def _refusals_changed(self) -> None:
+        """A refusal corrected or taken back leaves the status bar (the others stay)."""
+        current = {text for _i, text in self.model.invalid_cells()}
+        gone = self._shown_refusals - current
+        if gone:
+            clear_status(self.message, gone)
+            # and from the message line (it showed the last one): the next still there, or none
+            shown = thai_wrap.plain(self.message.text())
+            if any(html.escape(text) in shown for text in gone):
+                remaining = sorted(current)
+                if remaining:
+                    self._show_problem(remaining[0])
+                else:
+                    self.message.clear()
+        self._shown_refusals = current
+
+    def saved_text(self) -> str:
+        """What the message line says once the typed changes are written."""
+        refused = len(self.model.invalid)
+        if refused:
+            text = _(
+                "Changes saved, except {n} cells in red: correct them, or press Ctrl+Z to take "
+                "them back."
+            ).format(n=refused)
+        else:
+            text = _("All changes saved.")
+        note, self._note = self._note, ""
+        return f"{note} — {text}" if note else text
 
     def current_source_row(self) -> int:
         index = self.table.to_source(self.table.currentIndex())
@@ -196,6 +259,7 @@ class PlanEditor(SavingEditor, QWidget):
 
     saved = Signal()
     status_changed = Signal(object)  # the state of the obligation F1 fulfils
+    model: PlanItemsModel
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None):
         super().__init__(parent)
@@ -209,7 +273,6 @@ class PlanEditor(SavingEditor, QWidget):
         self.model = PlanItemsModel(self)
         self.model.undo_stack = self.undo_stack
         self.model.changed.connect(self._persist)
-        self.model.problem.connect(self._show_problem)
         self.proxy = QSortFilterProxyModel(self)
         self.proxy.setSourceModel(self.model)
         self.proxy.setFilterKeyColumn(-1)
@@ -254,8 +317,10 @@ class PlanEditor(SavingEditor, QWidget):
         self.table.setModel(self.proxy)
         text = TextDelegate(self.table)
         line = LineDelegate(self.table)
+        # The eight official columns (and the activity counts) share the table's width, so
+        # that a 1366×768 screen shows them all (ui.widgets.fit).
+        fit_table(self.table, [c.width for c in PLAN_COLUMNS], key="plans/f1")
         for number, column in enumerate(PLAN_COLUMNS):
-            self.table.setColumnWidth(number, column.width)
             if column.kind == "text":
                 self.table.setItemDelegateForColumn(number, text)
             elif column.kind in ("budget", "int"):
@@ -270,10 +335,20 @@ class PlanEditor(SavingEditor, QWidget):
         self.splitter.setStretchFactor(0, 4)
         self.splitter.setStretchFactor(1, 1)
         self.splitter.setSizes([800, 250])
+        self.splitter.setCollapsible(0, False)
         self.stack.addWidget(self.splitter)
+        # The side panel repeats the selected row in full. On a narrow window (1366×768 at
+        # 125 %) the eight columns need its width: it starts hidden there ("Details" shows it).
+        from ui import window_state
+
+        remembered = window_state.flag("plans/details")
+        self._details_default = remembered is None
+        self.act_details.setChecked(bool(remembered))
+        self.side.setVisible(bool(remembered))
         self.message = QLabel()
         self.message.setWordWrap(True)
         layout.addWidget(self.message)
+        self._wire_cells()
         self.model.dataChanged.connect(lambda *_a: self._update_side())
         self.model.rowsInserted.connect(lambda *_a: self._after_rows())
         self.model.rowsRemoved.connect(lambda *_a: self._after_rows())
@@ -335,6 +410,13 @@ class PlanEditor(SavingEditor, QWidget):
         self.act_history = self._action(
             _("History"), self.show_history, tip=_("Who changed what, and when")
         )
+        self.act_details = QAction(_("Details"), self)
+        self.act_details.setCheckable(True)
+        self.act_details.setToolTip(
+            _("Show the selected project's fields in full beside the table")
+        )
+        self.act_details.toggled.connect(self._details_toggled)
+        self.toolbar.addAction(self.act_details)
         self.search = QLineEdit()
         self.search.setPlaceholderText(_("Search the plan…"))
         self.search.setClearButtonEnabled(True)
@@ -401,7 +483,7 @@ class PlanEditor(SavingEditor, QWidget):
         self._update_side()
 
     def _after_rows(self) -> None:
-        year = thai_digits(str(self.fiscal_year))
+        year = digits.shown(str(self.fiscal_year))
         if self.view is not None and not self.view.editable:
             self.empty_text.setText(
                 _("This office has no action plan for fiscal year {year} yet.").format(year=year)
@@ -450,7 +532,7 @@ class PlanEditor(SavingEditor, QWidget):
     def _saved(self, _plan_id: str) -> None:
         self.pending -= 1
         if self.pending == 0:
-            self.message.setText(_("All changes saved."))
+            self.message.setText(self.saved_text())
         self.saved.emit()
         announce(self.ctx, self)
         self._emit_state()
@@ -574,6 +656,27 @@ class PlanEditor(SavingEditor, QWidget):
         )
 
     # ---- side panel and history ------------------------------------------------------------
+    def _details_toggled(self, shown: bool) -> None:
+        if not hasattr(self, "side"):
+            return
+        self.side.setVisible(shown)
+        if not self._details_default:
+            from ui import window_state
+
+            window_state.set_flag("plans/details", shown)
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        if self._details_default:
+            # first time on this PC: the details beside the table only where there is room
+            # for both (decided once the layout has given the editor its width)
+            QTimer.singleShot(0, self, self._default_details)
+
+    def _default_details(self) -> None:
+        if self._details_default:
+            self.act_details.setChecked(self.width() >= 1100)  # not remembered: automatic
+            self._details_default = False
+
     def _update_side(self) -> None:
         row = self.current_source_row()
         parts: list[str] = []
@@ -603,7 +706,8 @@ class PlanEditor(SavingEditor, QWidget):
             heading = _("Comments from the supervising office")
             parts.append(f"<h3>{html.escape(heading)}</h3>")
             parts.append(reviews_html(self.view.reviews))
-        thai_wrap.set_html(self.side, "".join(parts))
+        # the interface's digits, with Thai break opportunities
+        thai_wrap.set_html(self.side, digits.shown_html("".join(parts)))
 
     def show_history(self) -> None:
         row = self.current_source_row()
@@ -687,10 +791,11 @@ class PlansScreen(QWidget):
         self.level: str | None = None
         layout = QVBoxLayout(self)
         self.bar = ProgrammeBar(ctx, _("Action plan (F1)"))
+        self.bar.guard = guard_for(self)
         layout.addWidget(self.bar)
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.offices = OfficeList(ctx, ("F1",))
-        self.offices.setMinimumWidth(200)
+        self.offices.setMinimumWidth(220)
         self.splitter.addWidget(self.offices)
         right = QWidget()
         right_layout = QVBoxLayout(right)
@@ -701,9 +806,10 @@ class PlansScreen(QWidget):
         right_layout.addWidget(self.editor, 1)
         self.splitter.addWidget(right)
         self.splitter.setStretchFactor(1, 1)
-        self.splitter.setSizes([240, 900])
+        self.splitter.setSizes([250, 890])
         layout.addWidget(self.splitter, 1)
-        self.offices.hide()
+        self.offices.set_wanted(False)
+        self.bar.add_widget(self.offices.combo)
         self.review.hide()
         self.bar.programme_changed.connect(lambda _p: self._show())
         self.offices.office_selected.connect(lambda _c: self._show_editor())
@@ -728,7 +834,7 @@ class PlansScreen(QWidget):
         self.bar.set_programmes(programmes, current)
         self.bar.set_year(self.ctx.fiscal_year)
         supervising = level is not None and level != Level.LAO
-        self.offices.setVisible(supervising)
+        self.offices.set_wanted(supervising)
         self.review.setVisible(supervising)
         self._show()
 
@@ -736,7 +842,7 @@ class PlansScreen(QWidget):
         programme_id = self.bar.programme_id()
         if not programme_id:
             return
-        if self.offices.isVisible() or (self.level and self.level != Level.LAO):
+        if self.offices.property("wanted") or (self.level and self.level != Level.LAO):
             self.offices.load(programme_id, self.ctx.fiscal_year)
             if self.offices.selected():
                 self._show_editor()
@@ -754,6 +860,14 @@ class PlansScreen(QWidget):
 
     def _reviewed(self) -> None:
         self._show()
+
+    # Below this width the LAO list becomes a drop-down in the top bar, so that the plan's
+    # columns keep the width (1366×768 at 125 %).
+    COMPACT_BELOW = 1050
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self.offices.set_compact(self.width() < self.COMPACT_BELOW)
 
     def open_item(self, arg: Any) -> None:
         """``ctx.navigate("plans", code_or_office)``: a programme code or an office code."""

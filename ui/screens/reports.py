@@ -225,8 +225,14 @@ class ReportsScreen(QWidget):
         options_layout.addWidget(self.written)
         options_layout.addStretch(1)
 
+        # The options scroll on a short screen (1366×768 at 125 %) instead of making the window
+        # taller than the screen.
+        options_scroll = QScrollArea()
+        options_scroll.setWidgetResizable(True)
+        options_scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        options_scroll.setWidget(options)
         right = QSplitter(Qt.Orientation.Vertical)
-        right.addWidget(options)
+        right.addWidget(options_scroll)
         right.addWidget(scroll)
         right.setStretchFactor(1, 1)
         splitter = QSplitter(Qt.Orientation.Horizontal)

@@ -31,6 +31,7 @@ from ui.settings.backups import BackupsTab
 from ui.settings.laos import LaoTab
 from ui.settings.letters import LettersTab
 from ui.settings.programmes import ProgrammesTab
+from ui.widgets import date_edit
 from ui.widgets.date_edit import BEDateEdit
 
 
@@ -82,6 +83,15 @@ class GeneralTab(QWidget):
         note = QLabel(_("A new language is used from the next start of the program."))
         note.setObjectName("hint")
         form.addRow("", note)
+        self.thai_digits = QCheckBox(_("Show Thai digits (๐ ๑ ๒ … ๙) on screen"))
+        self.thai_digits.setToolTip(
+            _(
+                "For the whole program: dates, amounts, years and programme names. Printed "
+                "documents have their own setting under Printing. Either kind of digit can be "
+                "typed."
+            )
+        )
+        form.addRow(_("Digits"), self.thai_digits)
         buttons = QHBoxLayout()
         self.save_button = QPushButton(_("Save"))
         buttons.addWidget(self.save_button)
@@ -108,6 +118,7 @@ class GeneralTab(QWidget):
             self.phone.setText(office.phone or "")
         self.officer.setText(self.settings_screen.ctx.store.officer)
         self.language.setCurrentIndex(max(self.language.findData(values["language"]), 0))
+        self.thai_digits.setChecked(bool(values["ui.thai_digits"]))
 
     def save(self) -> None:
         from lev_desktop.deadlines.engine import set_since
@@ -122,6 +133,7 @@ class GeneralTab(QWidget):
         language = self.language.currentData()
         parent = self.reports_to.currentData()
         since = self.since.date()
+        thai = self.thai_digits.isChecked()
         if not name:
             self.saved.setText(_("Please enter the office name."))
             return
@@ -134,10 +146,14 @@ class GeneralTab(QWidget):
                 update_office(store, code, **changes)
                 set_since(store, code, since, source="user")
             store.set_identity(officer=officer)
-            options.save(store, {"language": language})
+            options.save(store, {"language": language, "ui.thai_digits": thai})
 
         def done(_result) -> None:
             self.saved.setText(_("Saved."))
+            self.settings_screen.values.update({"language": language, "ui.thai_digits": thai})
+            window = self.window()
+            if hasattr(window, "apply_digits"):
+                window.apply_digits(thai)
             ctx.office_changed.emit()
             ctx.notify(Changes(offices=True))
 
@@ -238,13 +254,17 @@ class CalendarTab(QWidget):
         outer.addLayout(form)
         outer.addStretch(1)
         self.week_start = QComboBox()
-        self.week_start.addItem(_("Monday"), "mon")
         self.week_start.addItem(_("Sunday"), "sun")
+        self.week_start.addItem(_("Monday"), "mon")
         form.addRow(_("Weeks start on"), self.week_start)
         self.reminder_days = QSpinBox()
         self.reminder_days.setRange(1, 60)
         self.reminder_days.setSuffix(" " + _("days"))
         form.addRow(_("Count a deadline as due soon"), self.reminder_days)
+        self.reminder_enabled = QCheckBox(
+            _("At start, list what is overdue or due soon (only when there is something)")
+        )
+        form.addRow(self.reminder_enabled)
         hint = QLabel(
             _(
                 "Deadlines this many days ahead or fewer show in amber on the home page and "
@@ -269,11 +289,13 @@ class CalendarTab(QWidget):
             max(self.week_start.findData(values["calendar.week_start"]), 0)
         )
         self.reminder_days.setValue(int(values["reminder.days"]))
+        self.reminder_enabled.setChecked(bool(values["reminder.enabled"]))
 
     def values(self) -> dict:
         return {
             "calendar.week_start": self.week_start.currentData(),
             "reminder.days": self.reminder_days.value(),
+            "reminder.enabled": self.reminder_enabled.isChecked(),
         }
 
 
@@ -444,7 +466,9 @@ class SettingsScreen(QWidget):
         }
         for key in self.TAB_KEYS:
             page = self.pages[key]
-            if key in ("general", "printing", "calendar", "folders"):
+            # forms, and the Backups tab (its list, buttons and key box need 400 px): they scroll
+            # on a short screen (1366×768 at 125 %) rather than making the window taller
+            if key in ("general", "printing", "calendar", "folders", "backups"):
                 scroll = QScrollArea()
                 scroll.setWidgetResizable(True)
                 scroll.setWidget(page)
@@ -516,6 +540,8 @@ class SettingsScreen(QWidget):
 
         def done(_result) -> None:
             self.values.update(values)
+            if "calendar.week_start" in values:
+                date_edit.set_week_start(values["calendar.week_start"] == "mon")
             saved_label.setText(_("Saved."))
             self.ctx.notify(Changes(settings=True), source=self)
 

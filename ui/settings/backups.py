@@ -63,10 +63,17 @@ def _kind_label(kind: str) -> str:
 
 class BackupTableModel(RowsModel):
     columns = (
-        Column(N_("Made on"), lambda r: format_datetime(r.made_at)),
-        Column(N_("Kind"), lambda r: _kind_label(r.kind)),
-        Column(N_("Size (KB)"), lambda r: format_number(max(r.size // 1024, 1))),
-        Column(N_("Where"), lambda r: r.place, lambda r: str(r.path)),
+        Column("made_at", N_("Made on"), "line", value=lambda r: format_datetime(r.made_at)),
+        Column("kind", N_("Kind"), "line", value=lambda r: _kind_label(r.kind)),
+        Column(
+            "size",
+            N_("Size (KB)"),
+            "int",
+            value=lambda r: format_number(max(r.size // 1024, 1)),
+        ),
+        Column(
+            "place", N_("Where"), "line", value=lambda r: r.place, tooltip=lambda r: str(r.path)
+        ),
     )
 
 

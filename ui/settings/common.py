@@ -6,6 +6,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QMessageBox, QTableView, QWidget
 
 from ui.style import row_height
+from ui.widgets.fit import fit_header, fit_table
 
 
 def make_table(model, parent: QWidget | None = None, *, stretch: int = -1) -> QTableView:
@@ -23,19 +24,19 @@ def make_table(model, parent: QWidget | None = None, *, stretch: int = -1) -> QT
     header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
     header.setStretchLastSection(stretch == -1)
     header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
-    header.setMinimumHeight(row_height(view))
+    fit_header(view)
     return view
 
 
 def fit_columns(view: QTableView, stretch: int | None = None) -> None:
-    header = view.horizontalHeader()
-    if stretch is not None:  # before measuring, or the stretched last section keeps its width
-        header.setStretchLastSection(False)
-    view.resizeColumnsToContents()
-    for col in range(view.model().columnCount()):
-        header.resizeSection(col, min(header.sectionSize(col), 420))
-    if stretch is not None:
-        header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
+    """Columns in proportion to their content, sharing the table's width (``stretch``, the
+    column with the longest texts, gets the most)."""
+    widths = [
+        min(max(view.sizeHintForColumn(c), 40), 420) for c in range(view.model().columnCount())
+    ]
+    if stretch is not None and 0 <= stretch < len(widths):
+        widths[stretch] = max(widths[stretch], max(widths) * 2)
+    fit_table(view, widths)
 
 
 def warn(parent: QWidget, title: str, message: str) -> QMessageBox:

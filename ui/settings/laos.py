@@ -20,21 +20,29 @@ from PySide6.QtWidgets import (
 
 from lev_desktop import gazetteer
 from lev_desktop.changes import Changes
-from lev_desktop.domain.offices import LaoType
+from lev_desktop.domain.offices import LaoType, lao_code_problem, normalise_office_code
 from lev_desktop.i18n import _
 from ui.context import AppContext
 from ui.settings.common import fit_columns, inform, make_table, warn
 from ui.settings.models import LaoPreviewModel, LaoTableModel
 from ui.setup_wizard import LAO_TYPE_CHOICES
+from ui.widgets.fit import fit_to_screen
 
 
 class LaoDialog(QDialog):
     """Add or edit one LAO."""
 
-    def __init__(self, province_code: str | None, office=None, parent: QWidget | None = None):
+    def __init__(
+        self,
+        province_code: str | None,
+        office=None,
+        parent: QWidget | None = None,
+        taken: dict[str, str] | None = None,
+    ):
         super().__init__(parent)
         self.setWindowTitle(_("Edit LAO") if office is not None else _("Add an LAO"))
         self.province_code = province_code
+        self.taken = taken or {}  # code → name of the offices this database knows
         form = QFormLayout(self)
         self.name = QLineEdit(office.name if office is not None else "")
         self.name.setMinimumWidth(380)
@@ -54,10 +62,18 @@ class LaoDialog(QDialog):
         if office is not None and office.district_code:
             self.district.setCurrentIndex(self.district.findData(office.district_code))
         form.addRow(_("District"), self.district)
+        # The LAO's own official code (รหัส อปท.): the one its packages carry. The program never
+        # numbers LAOs itself: a made-up "<district>001" was another LAO's code elsewhere.
         self.code = QLineEdit(office.code if office is not None else "")
         self.code.setReadOnly(office is not None)
-        self.code.setPlaceholderText(_("empty: the next free number of the district"))
-        form.addRow(_("Code"), self.code)
+        self.code.setPlaceholderText(_("e.g. 5480101"))
+        self.code.setToolTip(
+            _(
+                "The 7-digit code the Department of Local Administration gives the LAO "
+                "(รหัส อปท.), as in its central LAO information system (info.dla.go.th)"
+            )
+        )
+        form.addRow(_("LAO code (7 digits)"), self.code)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
         )
@@ -74,6 +90,21 @@ class LaoDialog(QDialog):
         if not self.name.text().strip():
             self.message.setText(_("Please enter the name of the LAO."))
             return
+        if not self.code.isReadOnly():
+            code = normalise_office_code(self.code.text())
+            problem = lao_code_problem(self.code.text())
+            if problem is None and code in self.taken:
+                problem = _("Code {code} already belongs to {name}: please check the code").format(
+                    code=code, name=self.taken[code]
+                )
+            if problem:
+                # the typed code stays, in red, with the reason (the one editing behaviour)
+                self.code.setStyleSheet("QLineEdit { border: 2px solid #c62828; }")
+                self.code.setToolTip(problem)
+                self.message.setText(problem)
+                self.code.setFocus()
+                return
+            self.code.setText(code)
         if self.district.currentData() is None and self.lao_type.currentData() != LaoType.PAO.value:
             self.message.setText(_("Please choose the district."))
             return
@@ -96,7 +127,7 @@ class ImportPreviewDialog(QDialog):
         super().__init__(parent)
         self.preview = preview
         self.setWindowTitle(_("Import LAOs from {name}").format(name=file_name))
-        self.resize(980, 560)
+        fit_to_screen(self, 980, 560)
         layout = QVBoxLayout(self)
         good, bad = len(preview.good_rows), len(preview.problem_rows)
         summary = _('Sheet "{sheet}": {total} rows; {good} can be imported').format(
@@ -192,7 +223,8 @@ class LaoTab(QWidget):
 
     # ---- add / edit ------------------------------------------------------------------
     def add_lao(self) -> None:
-        dialog = LaoDialog(self.province_code(), None, self)
+        taken = {o.code: o.name for o in self.model.rows}
+        dialog = LaoDialog(self.province_code(), None, self, taken=taken)
         dialog.accepted.connect(lambda: self.save_lao(dialog.values()))
         dialog.open()
         self.dialog = dialog
@@ -210,14 +242,11 @@ class LaoTab(QWidget):
 
     def save_lao(self, values: dict) -> None:
         from lev_desktop.deadlines.engine import today as engine_today
-        from lev_desktop.services.offices import add_laos, list_offices, next_lao_code
+        from lev_desktop.services.offices import add_laos
 
         store = self.ctx.store
 
         def work(_progress):
-            if not values["code"]:
-                existing = {o.code for o in list_offices(store)}
-                values["code"] = next_lao_code(existing, values["district_code"], 1)
             return add_laos(store, [values], since=engine_today())
 
         self.ctx.runner.run(work, on_success=lambda _n: self._changed(), owner=self)

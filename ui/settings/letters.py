@@ -174,7 +174,7 @@ class LettersTab(QWidget):
         self.empty.setVisible(not letters)
 
     def add_letter(self) -> None:
-        dialog = AddLetterDialog(self.programmes, next_receipt_no(self.model.rows()), self)
+        dialog = AddLetterDialog(self.programmes, next_receipt_no(self.model.rows), self)
         dialog.accepted.connect(lambda: self.save(dialog.values()))
         dialog.open()
         self.dialog = dialog

@@ -122,9 +122,12 @@ def programme_html(programme) -> str:
         parts.append(f"<tr><td><b>{e(label)}</b></td><td>{e(str(value))}</td></tr>")
     parts.append("</table>")
     obligations = (programme.spec or {}).get("obligations", [])
-    parts.append(f"<h4>{e(_('Obligations'))}</h4>")
+    # outside the f-strings: the catalogue tools do not read inside them
+    heading = _("Obligations")
+    none_yet = _("This programme has no obligations.")
+    parts.append(f"<h4>{e(heading)}</h4>")
     if not obligations:
-        parts.append(f"<p>{e(_('This programme has no obligations.'))}</p>")
+        parts.append(f"<p>{e(none_yet)}</p>")
     else:
         parts.append("<table border='1' cellspacing='0' cellpadding='4' width='100%'>")
         parts.append(
@@ -332,14 +335,14 @@ class ProgrammesTab(QWidget):
             thai_wrap.set_html(self.details, programme_html(self.model.row_object(row)))
 
     def open_code(self, code: str) -> None:
-        for row, programme in enumerate(self.model.rows()):
+        for row, programme in enumerate(self.model.rows):
             if programme.code == code:
                 self.table.selectRow(row)
                 return
         self._select_code = code
 
     def create_programme(self) -> None:
-        dialog = CreateProgrammeDialog(self.model.rows(), self.ctx.fiscal_year, self)
+        dialog = CreateProgrammeDialog(self.model.rows, self.ctx.fiscal_year, self)
         dialog.accepted.connect(lambda: self.save_new(dialog.values()))
         dialog.open()
         self.dialog = dialog

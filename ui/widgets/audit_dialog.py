@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -23,6 +24,8 @@ from lev_desktop.services import plans as plan_service
 from lev_desktop.services.plans import AuditRow
 from lev_desktop.thai_format import format_date, format_datetime, format_number
 from ui.context import AppContext
+from ui.models.table import TableModel
+from ui.widgets.fit import fit_to_screen
 
 ACTION_LABELS = {
     "insert": N_("Added"),
@@ -62,7 +65,7 @@ def value_text(key: str, value: Any) -> str:
     return str(value)
 
 
-class AuditModel(QAbstractTableModel):
+class AuditModel(TableModel):
     HEADERS = (
         N_("Changed at"),
         N_("Changed by"),
@@ -77,7 +80,7 @@ class AuditModel(QAbstractTableModel):
         self.rows: list[AuditRow] = []
         self.set_rows(rows or [])
 
-    def set_rows(self, rows: list[AuditRow]) -> None:
+    def set_rows(self, rows: Sequence[AuditRow]) -> None:
         self.beginResetModel()
         self.rows = [r for r in rows if r.field not in HIDDEN_FIELDS]
         self.endResetModel()
@@ -130,7 +133,7 @@ class AuditDialog(QDialog):
     ):
         super().__init__(parent)
         self.setWindowTitle(_("Change history"))
-        self.resize(900, 480)
+        fit_to_screen(self, 900, 480)
         layout = QVBoxLayout(self)
         heading = QLabel(title)
         heading.setWordWrap(True)

@@ -71,7 +71,9 @@ from lev_desktop.services.consolidation import (
 )
 from lev_desktop.thai_format import format_date, format_number
 from ui import status_palette
+from ui.models.table import TableModel
 from ui.thai_wrap import break_positions, shown_rich
+from ui.widgets.flow import FlowLayout
 
 _Index = QModelIndex | QPersistentModelIndex
 
@@ -121,7 +123,7 @@ def lao_type_label(value: str | None) -> str:
 # ---- models --------------------------------------------------------------------------------
 
 
-class BoardTableModel(QAbstractTableModel):
+class BoardTableModel(TableModel):
     """One row per LAO, then a totals row. Rows come from a finished ``Board``."""
 
     FIXED = ("district", "lao", "type", "state", "received")
@@ -283,7 +285,7 @@ class BoardTableModel(QAbstractTableModel):
         self.layoutChanged.emit()
 
 
-class TextTableModel(QAbstractTableModel):
+class TextTableModel(TableModel):
     """Read-only text cells (a printed summary's table shown on screen)."""
 
     def __init__(self, parent: Any = None, *, numbers_from: int = 1, bold_last: bool = False):
@@ -588,11 +590,10 @@ class ConsolidationBoard(QWidget):
         duty.addWidget(self.period_label)
         duty.addWidget(self.period_box, 1)
         form.addRow(_("Obligation"), duty)
-        filters = QHBoxLayout()
+        filters = FlowLayout()  # two rows on a narrow window (1366×768 at 125 %)
         filters.addWidget(self.district_box, 1)
         filters.addWidget(QLabel(_("LAO type")))
         filters.addWidget(self.type_box, 1)
-        filters.addStretch(0)
         filters.addWidget(self.refresh_button)
         filters.addWidget(self.copy_button)
         filters.addWidget(self.print_button)

@@ -5,8 +5,8 @@ calendar), so this is a line edit that reads what people type — "15/2/2568", "
 "๑๕/๐๒/๒๕๖๘" — with a small month popup that shows Thai month names, BE years and Thai
 weekday headers. Unfocused it shows "15 ก.พ. 2568"; focused it shows "15/02/2568" for typing.
 
-``BEDateDelegate`` puts the same editor into table cells: the model gives a ``datetime.date``
-(or None) for EditRole and the delegate writes one back.
+``ui.widgets.delegates.DateDelegate`` puts the same editor into table cells. A date typed with
+a Christian-era year ("16/1/2025") is read as that date; ``noted`` says so, and the tooltip too.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 
-from PySide6.QtCore import QEvent, QModelIndex, QPersistentModelIndex, QPoint, Qt, Signal
+from PySide6.QtCore import QEvent, QPoint, Qt, Signal
 from PySide6.QtGui import QFocusEvent, QKeyEvent
 from PySide6.QtWidgets import (
     QFrame,
@@ -22,8 +22,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QStyledItemDelegate,
-    QStyleOptionViewItem,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -37,11 +35,16 @@ from lev_desktop.thai_format import (
     WEEKDAYS_EN_ABBR,
     be_year,
     format_date,
-    parse_date,
+    read_date,
 )
 
-# what Qt hands a delegate: a model index or a persistent one
-Index = QModelIndex | QPersistentModelIndex
+# The first day of the week in every date popup: the calendar's setting (calendar.week_start),
+# set by the main window from the options; Sunday until then (the option's default).
+_week_starts_monday = [False]
+
+
+def set_week_start(monday: bool) -> None:
+    _week_starts_monday[0] = bool(monday)
 
 
 class MonthPopup(QFrame):
@@ -49,10 +52,10 @@ class MonthPopup(QFrame):
 
     picked = Signal(object)
 
-    def __init__(self, parent: QWidget | None = None, *, week_starts_monday: bool = True):
+    def __init__(self, parent: QWidget | None = None, *, week_starts_monday: bool | None = None):
         super().__init__(parent, Qt.WindowType.Popup)
         self.setFrameShape(QFrame.Shape.StyledPanel)
-        self.week_starts_monday = week_starts_monday
+        self._week_starts_monday = week_starts_monday
         self.selected: dt.date | None = None
         self.year, self.month = dt.date.today().year, dt.date.today().month
         layout = QVBoxLayout(self)
@@ -94,6 +97,12 @@ class MonthPopup(QFrame):
         button.setAutoRaise(True)
         button.clicked.connect(slot)
         return button
+
+    @property
+    def week_starts_monday(self) -> bool:
+        if self._week_starts_monday is None:
+            return _week_starts_monday[0]
+        return self._week_starts_monday
 
     def show_month(self, year: int, month: int, selected: dt.date | None) -> None:
         self.year, self.month, self.selected = year, month, selected
@@ -169,13 +178,14 @@ class BEDateEdit(QWidget):
 
     dateChanged = Signal(object)
     editingFinished = Signal()
+    noted = Signal(str)  # a typed value was read differently (a Christian-era year)
 
     def __init__(
         self,
         parent: QWidget | None = None,
         *,
         allow_empty: bool = True,
-        week_starts_monday: bool = True,
+        week_starts_monday: bool | None = None,
     ):
         super().__init__(parent)
         self._date: dt.date | None = None
@@ -234,6 +244,10 @@ class BEDateEdit(QWidget):
             self.line.setText(format_date(self._date, "short"))
         self.line.setToolTip(format_date(self._date, "full") if self._date else self.error)
 
+    def set_error(self, message: str) -> None:
+        """Marks the field refused (red frame, the reason as tooltip); "" clears it."""
+        self._set_error(message)
+
     def _set_error(self, message: str) -> None:
         self.error = message
         self.line.setStyleSheet("QLineEdit { border: 2px solid #c62828; }" if message else "")
@@ -253,7 +267,7 @@ class BEDateEdit(QWidget):
             self.editingFinished.emit()
             return
         try:
-            value = parse_date(text)
+            value, converted = read_date(text)
         except ValueError:
             self._set_error(_("Please enter a date as day/month/BE year, e.g. 15/02/2568"))
             return
@@ -262,6 +276,12 @@ class BEDateEdit(QWidget):
             self._set_error(message)
             return
         self.setDate(value)
+        if converted is not None:
+            from ui.models.table import ce_year_note
+
+            note = ce_year_note(converted, value)
+            self.line.setToolTip(note)
+            self.noted.emit(note)
         self.editingFinished.emit()
 
     def _picked(self, value: dt.date | None) -> None:
@@ -297,31 +317,3 @@ class BEDateEdit(QWidget):
                 self.show_popup()
                 return True
         return super().eventFilter(watched, event)
-
-
-class BEDateDelegate(QStyledItemDelegate):
-    """Table cells holding dates: shown as "15 ก.พ. 2568", edited with BEDateEdit."""
-
-    def displayText(self, value, locale) -> str:
-        if isinstance(value, dt.date):
-            return format_date(value, "short")
-        return super().displayText(value, locale)
-
-    def createEditor(
-        self,
-        parent: QWidget,
-        option: QStyleOptionViewItem,
-        index: Index,
-    ) -> QWidget:
-        editor = BEDateEdit(parent)
-        editor.editingFinished.connect(lambda: self.commitData.emit(editor))
-        return editor
-
-    def setEditorData(self, editor: QWidget, index: Index) -> None:
-        value = index.data(Qt.ItemDataRole.EditRole)
-        editor.setDate(value if isinstance(value, dt.date) else None)  # type: ignore[attr-defined]
-
-    def setModelData(self, editor: QWidget, model, index: Index) -> None:
-        if editor.hasError():  # type: ignore[attr-defined]
-            return  # keep the old value; the editor shows the Thai message
-        model.setData(index, editor.date(), Qt.ItemDataRole.EditRole)  # type: ignore[attr-defined]

@@ -31,6 +31,7 @@ from lev_desktop.thai_format import be_year, parse_date
 from ui.context import AppContext
 from ui.widgets.date_edit import BEDateEdit
 from ui.widgets.deadline_models import HolidayModel, LaoStatesModel
+from ui.widgets.fit import fit_to_screen
 
 
 class HolidayDialog(QDialog):
@@ -41,7 +42,7 @@ class HolidayDialog(QDialog):
         self.ctx = ctx
         self.changed = False
         self.setWindowTitle(_("Public holidays"))
-        self.resize(720, 520)
+        fit_to_screen(self, 720, 520)
         layout = QVBoxLayout(self)
         top = QHBoxLayout()
         top.addWidget(QLabel(_("Year (BE)")))
@@ -166,7 +167,7 @@ class LaoStatesDialog(QDialog):
         self.ctx = ctx
         self.item = item
         self.setWindowTitle(_("LAOs for this deadline"))
-        self.resize(860, 540)
+        fit_to_screen(self, 760, 540)
         layout = QVBoxLayout(self)
         title = QLabel(
             f"<b>{html.escape(item.obligation.title)}</b><br>"

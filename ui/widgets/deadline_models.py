@@ -4,9 +4,10 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 
 from lev_desktop.deadlines.engine import Item, LaoState
 from lev_desktop.deadlines.text import days_left_text, flag_text, route_text, when_text
@@ -14,6 +15,7 @@ from lev_desktop.domain.offices import LaoType
 from lev_desktop.i18n import N_, _
 from lev_desktop.thai_format import WEEKDAYS_EN, WEEKDAYS_FULL, format_date
 from ui import status_palette
+from ui.models.table import TableModel
 
 ItemRole = Qt.ItemDataRole.UserRole + 1  # the Item (agenda) / list of Items (month cell)
 DateRole = Qt.ItemDataRole.UserRole + 2  # the day of a month cell
@@ -24,7 +26,7 @@ HolidayRole = Qt.ItemDataRole.UserRole + 5  # holiday name of the day ('' when n
 _Index = QModelIndex | QPersistentModelIndex
 
 
-class AgendaModel(QAbstractTableModel):
+class AgendaModel(TableModel):
     """One row per deadline: state, due, days left, programme, what, who → whom, LAOs, note."""
 
     COLUMNS = (
@@ -115,7 +117,7 @@ class AgendaModel(QAbstractTableModel):
         return None
 
 
-class MonthModel(QAbstractTableModel):
+class MonthModel(TableModel):
     """A month as weeks × 7 days; each cell holds the deadlines that fall (or run) on it."""
 
     def __init__(self, parent=None):
@@ -232,14 +234,14 @@ class MonthModel(QAbstractTableModel):
         return None
 
 
-class HolidayModel(QAbstractTableModel):
+class HolidayModel(TableModel):
     COLUMNS = (N_("Date"), N_("Holiday"), N_("Added by"))
 
     def __init__(self, parent=None):
         super().__init__(parent)
         self.rows: list[tuple[dt.date, str, str]] = []
 
-    def set_rows(self, rows: list[tuple[dt.date, str, str]]) -> None:
+    def set_rows(self, rows: Sequence[tuple[dt.date, str, str]]) -> None:
         self.beginResetModel()
         self.rows = list(rows)
         self.endResetModel()
@@ -279,7 +281,7 @@ class HolidayModel(QAbstractTableModel):
         return None
 
 
-class LaoStatesModel(QAbstractTableModel):
+class LaoStatesModel(TableModel):
     """Each LAO's state for one deadline (the one model), with its dates and a mark's reason."""
 
     COLUMNS = (
@@ -295,7 +297,7 @@ class LaoStatesModel(QAbstractTableModel):
         super().__init__(parent)
         self.rows: list[LaoState] = []
 
-    def set_rows(self, rows: list[LaoState]) -> None:
+    def set_rows(self, rows: Sequence[LaoState]) -> None:
         self.beginResetModel()
         self.rows = list(rows)
         self.endResetModel()

@@ -16,6 +16,8 @@ from PySide6.QtCore import (
     QModelIndex,
     QObject,
     QPersistentModelIndex,
+    QRect,
+    QSize,
     Qt,
     QTimer,
 )
@@ -24,12 +26,15 @@ from PySide6.QtWidgets import (
     QAbstractItemDelegate,
     QLineEdit,
     QPlainTextEdit,
+    QStyle,
     QStyledItemDelegate,
     QStyleOptionViewItem,
+    QTableView,
     QWidget,
 )
 
-from lev_desktop.thai_format import format_date, parse_date
+from lev_desktop.thai_format import format_date
+from ui import digits
 from ui.widgets.date_edit import BEDateEdit
 
 # what Qt hands a delegate: a model index or a persistent one
@@ -49,7 +54,47 @@ def _replacing(editor: QWidget) -> bool:
     return False
 
 
-class _KeyboardDelegate(QStyledItemDelegate):
+class WrappingDelegate(QStyledItemDelegate):
+    """Cells whose height is what their wrapped text needs, in the interface's digits.
+
+    Qt's own size hint wraps the text at the column's width, but the cell paints it inside the
+    stylesheet's padding and the text margins, so a long Thai cell was measured a line short
+    and painted with "…" at its foot. This measures at the width the text really gets.
+    """
+
+    def displayText(self, value: Any, locale: Any) -> str:
+        return digits.shown(super().displayText(value, locale))
+
+    def sizeHint(
+        self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
+    ) -> QSize:
+        size = super().sizeHint(option, index)
+        text = index.data(Qt.ItemDataRole.DisplayRole)
+        view = option.widget
+        if not isinstance(text, str) or not text or view is None:
+            return size
+        if not getattr(view, "wordWrap", lambda: False)():
+            return size
+        opt = QStyleOptionViewItem(option)
+        self.initStyleOption(opt, index)
+        width = view.columnWidth(index.column()) if hasattr(view, "columnWidth") else 0
+        if width <= 0:
+            return size
+        opt.rect = QRect(0, 0, width, 10_000)
+        style = view.style()
+        text_rect = style.subElementRect(QStyle.SubElement.SE_ItemViewItemText, opt, view)
+        margin = style.pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin, None, view) + 1
+        usable = max(text_rect.width() - 2 * margin, 8)
+        needed = opt.fontMetrics.boundingRect(
+            QRect(0, 0, usable, 100_000),
+            int(Qt.AlignmentFlag.AlignLeft | Qt.TextFlag.TextWordWrap),
+            text,
+        )
+        chrome = opt.rect.height() - text_rect.height()
+        return QSize(size.width(), max(size.height(), needed.height() + chrome + 4))
+
+
+class _KeyboardDelegate(WrappingDelegate):
     def eventFilter(self, editor: QObject, event: QEvent) -> bool:
         if event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent):
             key = event.key()
@@ -111,22 +156,37 @@ class TextDelegate(_KeyboardDelegate):
     def updateEditorGeometry(
         self, editor: QWidget, option: QStyleOptionViewItem, index: Index
     ) -> None:
+        # The editor covers its cell exactly, never more: the row grows with the text instead
+        # (_grow). An editor taller than its row covered the next row while typing and, when
+        # it shrank or closed, left bits of its glyphs there (a stray tone mark) that the
+        # table did not repaint.
         editor.setGeometry(option.rect)
-        editor.setProperty("cellHeight", option.rect.height())
+        editor.setProperty("row", index.row())
         _grow(editor)
         QTimer.singleShot(0, editor, lambda: _grow(editor))  # once the text is laid out
 
 
+def _table_of(editor: QWidget) -> QTableView | None:
+    viewport = editor.parentWidget()
+    view = viewport.parentWidget() if viewport is not None else None
+    return view if isinstance(view, QTableView) else None
+
+
 def _grow(editor: QWidget) -> None:
-    """The text editor grows downwards with its text (the row itself grows after commit)."""
+    """The row grows with the text being typed, so that the editor shows all of it inside its
+    own cell (the row is measured again when the edit is committed)."""
     if not isinstance(editor, QPlainTextEdit):
         return
-    base = editor.property("cellHeight") or editor.height()
     lines = max(1, int(editor.document().size().height()))
     needed = (
         lines * editor.fontMetrics().lineSpacing() + 2 * int(editor.document().documentMargin()) + 4
     )
-    editor.resize(editor.width(), max(int(base), needed))
+    view = _table_of(editor)
+    row = editor.property("row")
+    if view is None or row is None:
+        return
+    if view.rowHeight(int(row)) < needed:
+        view.setRowHeight(int(row), needed)  # the view moves the editor with its cell
 
 
 class LineDelegate(_KeyboardDelegate):
@@ -157,13 +217,20 @@ class LineDelegate(_KeyboardDelegate):
 MoneyDelegate = LineDelegate
 
 
-def date_from_editor(editor: BEDateEdit) -> dt.date | None:
-    """The editor's date, reading typed text it has not committed yet (Tab/Enter come first)."""
-    try:
-        typed = parse_date(editor.text())
-    except ValueError:
-        return editor.date()
-    return typed if typed != editor.date() else editor.date()
+def typed_date(editor: BEDateEdit) -> dt.date | str | None:
+    """What the person gave the cell: the date picked or shown, or the text typed (Tab/Enter
+    come before the editor reads it). Text goes to the model as it is, so that a date the
+    model cannot take stays in the cell in red instead of vanishing."""
+    text = editor.text().strip()
+    current = editor.date()
+    if not text:
+        return None
+    if current is not None and text in (
+        format_date(current, "short"),
+        format_date(current, "numeric"),
+    ):
+        return current
+    return text
 
 
 class DateDelegate(_KeyboardDelegate):
@@ -171,7 +238,7 @@ class DateDelegate(_KeyboardDelegate):
 
     def displayText(self, value: Any, locale: Any) -> str:
         if isinstance(value, dt.date):
-            return format_date(value, "short")
+            return digits.shown(format_date(value, "short"))
         return super().displayText(value, locale)
 
     def createEditor(self, parent: QWidget, option: QStyleOptionViewItem, index: Index) -> QWidget:
@@ -208,7 +275,9 @@ class DateDelegate(_KeyboardDelegate):
         value = index.data(Qt.ItemDataRole.EditRole)
         if isinstance(editor, BEDateEdit):
             editor.setDate(None if _replacing(editor) or not isinstance(value, dt.date) else value)
+            if isinstance(value, str) and value and not _replacing(editor):
+                editor.line.setText(value)  # a refused date: what was typed, to correct it
 
     def setModelData(self, editor: QWidget, model: QAbstractItemModel, index: Index) -> None:
         if isinstance(editor, BEDateEdit):
-            model.setData(index, date_from_editor(editor), Qt.ItemDataRole.EditRole)
+            model.setData(index, typed_date(editor), Qt.ItemDataRole.EditRole)

@@ -289,7 +289,10 @@ class MonthView(QTableView):
         self.horizontalHeader().setHighlightSections(False)
         self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.setMinimumHeight(360)
+        # Six weeks of a day number and one chip each (more chips when there is room); from
+        # the font, so that a 1366×768 screen at 125 % still fits the window (issue 13).
+        line = self.fontMetrics().height()
+        self.setMinimumHeight(6 * (2 * line + 4))
 
     def item_at(self, pos: QPoint) -> Item | None:
         index = self.indexAt(pos)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from PySide6.QtCore import QSortFilterProxyModel, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QComboBox,
     QHeaderView,
     QLabel,
     QLineEdit,
@@ -80,6 +81,38 @@ class OfficeList(QWidget):
         self.table.selectionModel().currentRowChanged.connect(self._current_changed)
         layout.addWidget(self.table)
         self._selected: str | None = None
+        self.title = title
+        # On a narrow window the list gives its width to the table of the chosen LAO's form
+        # and this drop-down (placed by the screen in its top bar) picks the LAO instead.
+        self.combo = QComboBox()
+        self.combo.setModel(self.proxy)
+        self.combo.setModelColumn(0)
+        self.combo.setAccessibleName(_("Local administrative organisation"))
+        self.combo.setToolTip(_("The LAO whose form is shown"))
+        self.combo.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
+        self.combo.setMinimumContentsLength(16)
+        self.combo.hide()
+        self.combo.activated.connect(self._combo_chosen)
+        self.compact = False
+
+    def set_compact(self, compact: bool) -> None:
+        """The drop-down instead of the list (the screen decides by its width)."""
+        self.compact = compact
+        self.setVisible(not compact and self.property("wanted") is not False)
+        self.combo.setVisible(compact and self.property("wanted") is not False)
+
+    def set_wanted(self, wanted: bool) -> None:
+        """Shown at all (a district or province), in the form the width allows."""
+        self.setProperty("wanted", wanted)
+        self.set_compact(self.compact)
+
+    def _combo_chosen(self, row: int) -> None:
+        index = self.proxy.index(row, 0)
+        code = index.data(Qt.ItemDataRole.UserRole) if index.isValid() else None
+        if code:
+            self.select(code)
 
     def show_forms(self, forms: tuple[str, ...]) -> None:
         """Which status columns to show (one fits beside the office names at 1366 px)."""
@@ -108,6 +141,7 @@ class OfficeList(QWidget):
             if index.data(Qt.ItemDataRole.UserRole) == code:
                 self.table.setCurrentIndex(index)
                 self.table.selectRow(row)
+                self.combo.setCurrentIndex(row)
                 if self._selected != code:
                     self._selected = code
                     self.office_selected.emit(code)
@@ -118,6 +152,8 @@ class OfficeList(QWidget):
 
     def _current_changed(self, current, _previous) -> None:
         code = current.data(Qt.ItemDataRole.UserRole) if current.isValid() else None
+        if current.isValid():
+            self.combo.setCurrentIndex(current.row())
         if code and code != self._selected:
             self._selected = code
             self.office_selected.emit(code)

@@ -3,10 +3,11 @@ is which field, see a preview, then add the rows (one undo step) to the plan."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -23,6 +24,8 @@ from exports.xlsx import plan_import
 from exports.xlsx.plan_import import PlanImportError, WorkbookPreview
 from lev_desktop.i18n import _
 from ui.context import AppContext
+from ui.models.table import TableModel
+from ui.widgets.fit import fit_to_screen
 
 
 def column_letter(index: int) -> str:
@@ -34,16 +37,16 @@ def column_letter(index: int) -> str:
     return letters
 
 
-class PreviewModel(QAbstractTableModel):
+class PreviewModel(TableModel):
     def __init__(self, parent=None):
         super().__init__(parent)
         self.rows: list[list[str]] = []
         self.width = 0
         self.header_row = 0
 
-    def set_rows(self, rows: list[list[str]], header_row: int) -> None:
+    def set_rows(self, rows: Sequence[list[str]], header_row: int = 0) -> None:
         self.beginResetModel()
-        self.rows = rows
+        self.rows = list(rows)
         self.width = max((len(r) for r in rows), default=0)
         self.header_row = header_row
         self.endResetModel()
@@ -89,7 +92,7 @@ class PlanImportDialog(QDialog):
         self.path = path
         self.preview: WorkbookPreview | None = None
         self.setWindowTitle(_("Import an action plan from Excel"))
-        self.resize(980, 620)
+        fit_to_screen(self, 980, 620)
         layout = QVBoxLayout(self)
         self.info = QLabel(_("Reading {name}…").format(name=path.name))
         self.info.setWordWrap(True)

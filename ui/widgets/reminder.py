@@ -1,18 +1,24 @@
 """The start-up reminder: what is overdue or due within ``reminder.days`` (default 7).
 
 The main window calls ``maybe_show_reminder(ctx, parent)`` once after start. It reads on the
-worker, sets the badges of the calendar and the home screen, and shows a short dialog when
-something needs attention (unless the setting ``reminder.enabled`` is false).
+worker and sets the badges of the calendar and the home screen. The dialog shows only when
+something is overdue or due soon, not again the same day for the same deadlines (a clerk who
+opens the program five times a day saw it five times), and never when it is turned off
+(option ``reminder.enabled``: its own check box, or Settings › Calendar).
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import hashlib
 from collections.abc import Callable
 
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QCheckBox,
     QDialog,
     QDialogButtonBox,
+    QHBoxLayout,
     QHeaderView,
     QLabel,
     QPushButton,
@@ -27,6 +33,7 @@ from lev_desktop.deadlines.engine import Item, State
 from lev_desktop.i18n import _
 from ui.context import AppContext
 from ui.widgets.deadline_models import AgendaModel, ItemRole
+from ui.widgets.fit import fit_header, fit_to_screen
 
 
 class ReminderDialog(QDialog):
@@ -34,7 +41,7 @@ class ReminderDialog(QDialog):
         super().__init__(parent)
         self.ctx = ctx
         self.setWindowTitle(_("Reminder: deadlines"))
-        self.resize(980, 460)
+        fit_to_screen(self, 980, 460)
         layout = QVBoxLayout(self)
         overdue = sum(1 for i in items if i.state != State.DUE_SOON)  # overdue or returned
         soon = len(items) - overdue
@@ -51,6 +58,7 @@ class ReminderDialog(QDialog):
         self.model.set_items(items)
         table = QTableView()
         table.setModel(self.model)
+        fit_header(table)  # the app's cells: wrapped, in the interface's digits
         table.verticalHeader().hide()
         table.setWordWrap(True)
         table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -64,13 +72,24 @@ class ReminderDialog(QDialog):
         table.doubleClicked.connect(self.open_index)
         layout.addWidget(table, 1)
         self.table = table
+        self.turn_off = QCheckBox(_("Do not show this list at start (Settings › Calendar)"))
+        self.turn_off.toggled.connect(self._turned_off)
         buttons = QDialogButtonBox()
         self.calendar_button = QPushButton(_("Open the calendar"))
         buttons.addButton(self.calendar_button, QDialogButtonBox.ButtonRole.AcceptRole)
         buttons.addButton(QPushButton(_("Close")), QDialogButtonBox.ButtonRole.RejectRole)
         self.calendar_button.clicked.connect(self.open_calendar)
         buttons.rejected.connect(self.reject)
-        layout.addWidget(buttons)
+        bottom = QHBoxLayout()
+        bottom.addWidget(self.turn_off, 1)
+        bottom.addWidget(buttons)
+        layout.addLayout(bottom)
+
+    def _turned_off(self, off: bool) -> None:
+        store = self.ctx.store
+        self.ctx.runner.run(
+            lambda _p: options.save(store, {"reminder.enabled": not off}), owner=self
+        )
 
     def open_calendar(self) -> None:
         self.ctx.navigate.emit("calendar", None)
@@ -104,7 +123,7 @@ def maybe_show_reminder(
         items, days, enabled = result
         ctx.set_badges(len(items))  # the badges count the same list
         dialog = None
-        if items and enabled:
+        if items and enabled and not shown_today(items):
             dialog = ReminderDialog(ctx, items, days, parent)
             dialog.setModal(False)
             dialog.show()
@@ -112,3 +131,16 @@ def maybe_show_reminder(
             on_shown(dialog)
 
     ctx.runner.run(load, on_success=loaded, owner=parent)
+
+
+def shown_today(items: list[Item], today: dt.date | None = None) -> bool:
+    """True when these very deadlines were listed today already; remembers them otherwise."""
+    from ui import window_state
+
+    today = today or engine.today()
+    keys = sorted(f"{i.obligation.programme_code}/{i.obligation.code}/{i.due}" for i in items)
+    mark = f"{today.isoformat()}|" + hashlib.sha256("\n".join(keys).encode()).hexdigest()[:16]
+    if window_state.value("reminder/shown") == mark:
+        return True
+    window_state.set_value("reminder/shown", mark)
+    return False

@@ -4,19 +4,30 @@ rows grow in height to show wrapped Thai text."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, QSortFilterProxyModel, Qt, QTimer
+from collections.abc import Set
+
+from PySide6.QtCore import (
+    QModelIndex,
+    QPersistentModelIndex,
+    QSortFilterProxyModel,
+    Qt,
+    QTimer,
+    Signal,
+)
 from PySide6.QtGui import QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemDelegate,
     QAbstractItemView,
     QHeaderView,
+    QMainWindow,
     QTableView,
     QWidget,
 )
 
 from lev_desktop.i18n import _
-from ui.models.row_model import RowTableModel
-from ui.widgets.delegates import ENTER_HINT
+from ui.models.table import EditableTableModel
+from ui.widgets.delegates import ENTER_HINT, WrappingDelegate
+from ui.widgets.fit import fit_header
 
 
 def parse_clipboard_block(text: str) -> list[list[str]]:
@@ -55,7 +66,27 @@ def parse_clipboard_block(text: str) -> list[list[str]]:
     return rows
 
 
+def show_status(widget: QWidget, text: str, msecs: int = 15000) -> None:
+    """A line in the main window's status bar (when the widget is inside the main window)."""
+    window = widget.window()
+    if isinstance(window, QMainWindow) and text:
+        window.statusBar().showMessage(text, msecs)
+
+
+def clear_status(widget: QWidget, texts: Set[str] | None = None) -> None:
+    """Takes a line away from the status bar (only one of ``texts`` when given): a refusal
+    that no longer holds must not stay there."""
+    window = widget.window()
+    if isinstance(window, QMainWindow):
+        bar = window.statusBar()
+        if texts is None or bar.currentMessage() in texts:
+            bar.clearMessage()
+
+
 class ExcelTableView(QTableView):
+    # "Row 2 · Budget (baht): …" when the cursor lands on a refused cell
+    refused_cell = Signal(str)
+
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
         self.setWordWrap(True)
@@ -80,6 +111,8 @@ class ExcelTableView(QTableView):
         self.horizontalHeader().setDefaultAlignment(
             Qt.AlignmentFlag.AlignCenter | Qt.AlignmentFlag.AlignVCenter
         )
+        self.setItemDelegate(WrappingDelegate(self))
+        fit_header(self)
 
     def setModel(self, model) -> None:
         super().setModel(model)
@@ -104,12 +137,27 @@ class ExcelTableView(QTableView):
         self._fit_pending = False
         self.resizeRowsToContents()
 
+    def currentChanged(
+        self,
+        current: QModelIndex | QPersistentModelIndex,
+        previous: QModelIndex | QPersistentModelIndex,
+    ) -> None:
+        super().currentChanged(current, previous)
+        model = self.source_model()
+        index = self.to_source(self.model().index(current.row(), current.column()))
+        if model is None or not index.isValid() or not model.invalid:
+            return
+        row = model.rows[index.row()]
+        refused = model.invalid.get((model.row_key(row), model.columns[index.column()].key))
+        if refused is not None:
+            self.refused_cell.emit(model.describe(index.row(), index.column(), refused))
+
     # ---- the model behind a filter proxy -----------------------------------------------------
-    def source_model(self) -> RowTableModel | None:
+    def source_model(self) -> EditableTableModel | None:
         model = self.model()
         while isinstance(model, QSortFilterProxyModel):
             model = model.sourceModel()
-        return model if isinstance(model, RowTableModel) else None
+        return model if isinstance(model, EditableTableModel) else None
 
     def to_source(self, index: QModelIndex) -> QModelIndex:
         model = self.model()

@@ -1,0 +1,362 @@
+"""Every screen at 1366×768 (100 % and 125 % scaling, with a taskbar): the window's minimum size
+fits, no table header is clipped, no column is narrower than a word of its content, and the
+main tables need no sideways scrolling (issues 12 and 13).
+
+A 1366×768 screen leaves a maximised window 1366×728 logical pixels at 100 % and about
+1092×582 at 125 %; the window may not need more than 1000×560 on any screen.
+"""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import QRect, Qt
+from PySide6.QtWidgets import QAbstractItemView, QApplication, QHeaderView, QTableView
+
+from exports.pdf.words import segment
+from ui import thai_wrap
+from ui.screenshots import _tab_widget, settle
+
+MIN_BUDGET = (1000, 560)
+SIZES = {"100%": (1366, 728), "125%": (1092, 582)}
+# Tables that are wide by nature (one column per indicator or per LAO): they scroll sideways
+# and keep their first column in view; everything else must fit.
+WIDE_BY_NATURE = {"KpiOverviewModel", "BoardTableModel", "MonthModel", "IndicatorTableModel"}
+LONGEST_WORD = 120  # longer tokens (URLs, ids, whole office names) may wrap anywhere, as Qt does
+
+
+def _wait(ctx, condition, timeout: float = 20) -> None:
+    import time
+
+    app = QApplication.instance()
+    deadline = time.monotonic() + timeout
+    while not condition() and time.monotonic() < deadline:
+        app.processEvents()
+        time.sleep(0.02)
+    settle(ctx, app, timeout=10)
+    assert condition()
+
+
+def _visit(window, ctx, package=None):
+    """(screen key, tab index or state) after showing each screen and tab, then the states a
+    clerk reaches from them: a KPI form, all LAOs side by side, an import preview."""
+    yield from _visit_tabs(window, ctx)
+    kpi = window.page("kpi")
+    window.show_screen("kpi")
+    _wait(ctx, lambda: kpi.list_page.loaded and kpi.list_page.model.rowCount() > 0)
+    row = kpi.list_page.model.row_at(0)
+    kpi.open_form(row.office_code, row.programme_id, row.form_code, row.period)
+    _wait(ctx, lambda: kpi.editor.loaded)
+    yield "kpi", "form"
+    if not kpi.list_page.is_lao:
+        kpi.show_list()
+        _wait(ctx, lambda: kpi.list_page.loaded)
+        kpi.list_page._overview()
+        _wait(ctx, lambda: kpi.overview.loaded)
+        yield "kpi", "overview"
+    kpi.show_list()
+    if package is not None:
+        window.show_screen("exchange")
+        exchange = window.page("exchange")
+        exchange.tabs.setCurrentIndex(exchange.tab_of(exchange.import_tab))
+        exchange.import_tab.add_files([str(p) for p in package])
+        _wait(ctx, lambda: exchange.import_tab.plan is not None)
+        yield "exchange", "import-preview"
+
+
+def _visit_tabs(window, ctx):
+    app = QApplication.instance()
+    for key in window.keys:
+        window.show_screen(key)
+        settle(ctx, app, timeout=10)
+        page = window.page(key)
+        tabs = _tab_widget(page)
+        if tabs is None:
+            yield key, None
+            continue
+        for index in range(tabs.count()):
+            if not tabs.isTabVisible(index):
+                continue
+            tabs.setCurrentIndex(index)
+            settle(ctx, app, timeout=10)
+            yield key, index
+
+
+@pytest.fixture(params=["lao", "district"])
+def shown(request, qtbot, tmp_path, demo_store, make_ctx):
+    from db.store import Store
+    from lev_desktop.exchange.exporter import export_package
+    from lev_desktop.services import demo
+    from lev_desktop.services.offices import initialise
+    from ui.app import make_application
+    from ui.main_window import MainWindow
+
+    make_application()  # the app's font and stylesheet, as users see it
+    thai_wrap.load()  # and its Thai breaks in cells and headers (loaded in the background)
+    lao = Store(tmp_path / "lao.db")
+    initialise(
+        lao,
+        level="lao",
+        code="4801006",
+        name="องค์การบริหารส่วนตำบลหนองแสง",
+        lao_type="sao",
+        parent="D4801",
+        province_code="48",
+        district_code="4801",
+    )
+    demo.fill(lao)
+    package = None
+    if request.param == "lao":
+        store = lao
+    else:
+        store = demo_store
+        sent = export_package(lao, "D4801", tmp_path / "from-lao.levpkg").path
+        cut = tmp_path / "cut-short.levpkg"
+        cut.write_bytes(sent.read_bytes()[:500])
+        package = [sent, cut]
+    ctx = make_ctx(store)
+    window = MainWindow(ctx)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    yield window, ctx, package
+    ctx.runner.cancel_all()
+    ctx.runner.wait()
+    lao.dispose()
+
+
+def _model_name(view: QAbstractItemView) -> str:
+    model = view.model()
+    while hasattr(model, "sourceModel"):
+        model = model.sourceModel()
+    return type(model).__name__
+
+
+def clipped_headers(view: QTableView) -> list[str]:
+    """Header sections whose text does not fit: elided, cut at the side or at the top/bottom
+    (Thai marks included: the font's line height covers stacked marks)."""
+    header = view.horizontalHeader()
+    if not header.isVisible():
+        return []
+    model = view.model()
+    metrics = header.fontMetrics()
+    out = []
+    for section in range(header.count()):
+        if header.isSectionHidden(section) or header.sectionSize(section) == 0:
+            continue
+        text = model.headerData(section, Qt.Orientation.Horizontal)
+        if not text:
+            continue
+        width = header.sectionSize(section) - 14  # stylesheet padding 6+6, border
+        height = header.height() - 9  # padding 4+4, border
+        wraps = bool(int(header.defaultAlignment()) & int(Qt.TextFlag.TextWordWrap))
+        words = [w for w in segment(str(text)) if w.strip()]
+        widest = max((metrics.horizontalAdvance(w) for w in words), default=0)
+        if wraps:
+            needed = metrics.boundingRect(
+                QRect(0, 0, max(width, 1), 10_000),
+                int(Qt.AlignmentFlag.AlignCenter) | int(Qt.TextFlag.TextWordWrap),
+                thai_wrap.display_text(str(text)),  # as painted, with the app's Thai breaks
+            )
+            lines_ok = needed.height() <= height
+        else:
+            lines_ok = metrics.horizontalAdvance(str(text)) <= width and metrics.height() <= height
+        if widest > width or not lines_ok:
+            out.append(f"{text!r} ({header.sectionSize(section)}×{header.height()} px)")
+    return out
+
+
+def narrow_columns(view: QTableView, rows: int = 25) -> list[str]:
+    """Columns narrower than a word of their content. In a table that wraps its cells every
+    word must fit (no word cut in two); in one that does not, at least the shortest word."""
+    model = view.model()
+    metrics = view.fontMetrics()
+    out = []
+    for column in range(model.columnCount()):
+        if view.isColumnHidden(column):
+            continue
+        width = view.columnWidth(column) - 10  # cell padding 4+4 and the grid line
+        for row in range(min(rows, model.rowCount())):
+            if view.isRowHidden(row) or view.columnSpan(row, column) > 1:
+                continue
+            text = model.index(row, column).data()
+            if not isinstance(text, str) or not text.strip():
+                continue
+            words = [w for w in segment(text.replace("\n", " ")) if w.strip()]
+            sizes = [metrics.horizontalAdvance(w) for w in words]
+            needed = max(sizes) if view.wordWrap() else min(sizes)
+            if min(needed, LONGEST_WORD) > width:
+                title = model.headerData(column, Qt.Orientation.Horizontal)
+                out.append(f"{title!r}: {view.columnWidth(column)} px < {text!r}")
+                break
+    return out
+
+
+# Lists of many rows keep one or two fixed lines per row by design (a province has thousands):
+# their full text is in the tooltip. Every other table grows its rows to show its text.
+FIXED_ROWS = {"KpiListModel", "OfficeStatusModel", "BoardTableModel", "MonthModel"}
+
+
+def cut_cells(view: QTableView, rows: int = 25) -> list[str]:
+    """Cells whose wrapped text needs more height than their row has (cut at the foot)."""
+    from PySide6.QtWidgets import QStyleOptionViewItem
+
+    model = view.model()
+    out = []
+    for row in range(min(rows, model.rowCount())):
+        if view.isRowHidden(row):
+            continue
+        for column in range(model.columnCount()):
+            if view.isColumnHidden(column) or view.columnSpan(row, column) > 1:
+                continue
+            index = model.index(row, column)
+            text = index.data()
+            if not isinstance(text, str) or not text.strip():
+                continue
+            option = QStyleOptionViewItem()
+            option.initFrom(view)
+            option.font = view.font()
+            option.fontMetrics = view.fontMetrics()
+            option.rect = view.visualRect(index)
+            option.widget = view
+            needed = view.itemDelegateForIndex(index).sizeHint(option, index).height()
+            if needed > view.rowHeight(row) + 1:
+                title = model.headerData(column, Qt.Orientation.Horizontal)
+                out.append(f"{title!r} row {row + 1}: {view.rowHeight(row)} px < {needed} px")
+                break
+    return out
+
+
+def _check_tables(page, where: str) -> list[str]:
+    problems = []
+    for view in page.findChildren(QTableView):
+        if not view.isVisible() or view.model() is None:
+            continue
+        name = f"{where}/{_model_name(view)}"
+        problems += [f"{name}: header {h}" for h in clipped_headers(view)]
+        problems += [f"{name}: column {c}" for c in narrow_columns(view)]
+        if view.wordWrap() and _model_name(view) not in FIXED_ROWS:
+            problems += [f"{name}: cell {c}" for c in cut_cells(view)]
+        if _model_name(view) not in WIDE_BY_NATURE:
+            bar = view.horizontalScrollBar()
+            if bar.maximum() > 0:
+                problems.append(f"{name}: scrolls sideways ({bar.maximum()} columns out of view)")
+    return problems
+
+
+def test_every_screen_fits_a_1366_screen(shown):
+    """Each screen, tab and state at 1366×728 (100 %) and 1092×582 (125 %); then the window's
+    minimum size with every screen built."""
+    window, ctx, package = shown
+    app = QApplication.instance()
+    problems = []
+    largest = {}
+    for key, tab in _visit(window, ctx, package):
+        for scale, size in SIZES.items():
+            window.resize(*size)
+            settle(ctx, app, timeout=10)
+            problems += _check_tables(window.page(key), f"{scale} {key}/{tab}")
+        hint = window.minimumSizeHint()
+        largest[(key, tab)] = (hint.width(), hint.height())
+    assert problems == []
+    too_big = {k: v for k, v in largest.items() if v[0] > MIN_BUDGET[0] or v[1] > MIN_BUDGET[1]}
+    assert too_big == {}
+    window.resize(*MIN_BUDGET)
+    app.processEvents()
+    assert (window.width(), window.height()) == MIN_BUDGET
+
+
+def test_header_height_follows_the_font(qtbot):
+    """A header's height comes from its font's metrics (with room for Thai marks), so a bigger
+    font or two-line headers never cut the text."""
+    from ui.models.table import Column, TableModel
+    from ui.widgets.fit import fit_table
+
+    class Model(TableModel):
+        columns = (Column("a", "ปริมาณขยะที่ลดได้ (ตัน/วัน)"), Column("b", "ญี่ปุ่น ปุ๋ย"))
+
+    view = QTableView()
+    qtbot.addWidget(view)
+    view.setModel(Model())
+    fit_table(view)
+    view.setColumnWidth(0, 90)
+    view.show()
+    QApplication.processEvents()
+    assert clipped_headers(view) == []
+    font = view.font()
+    font.setPointSizeF(font.pointSizeF() * 1.6)
+    view.setFont(font)
+    view.horizontalHeader().setFont(font)
+    QApplication.processEvents()
+    assert view.horizontalHeader().height() >= view.horizontalHeader().fontMetrics().height() * 2
+    assert clipped_headers(view) == []
+    assert isinstance(view.horizontalHeader(), QHeaderView)
+
+
+HEADER_CHILD = """
+import json, sys, time
+from PySide6.QtCore import QRect, Qt
+from PySide6.QtWidgets import QApplication, QTableView
+
+app = QApplication([])
+from ui import style, thai_wrap
+from ui.models.table import Column, TableModel
+from ui.widgets.fit import fit_table
+
+style.apply(app)
+thai_wrap.load()
+text = sys.argv[1]
+
+
+class Model(TableModel):
+    columns = (Column("a", text), Column("b", "x"))
+
+
+view = QTableView()
+view.setModel(Model())
+fit_table(view)
+view.setColumnWidth(0, 150)
+view.resize(400, 300)
+view.show()
+for _ in range(30):
+    app.processEvents()
+    time.sleep(0.02)
+header = view.horizontalHeader()
+metrics = header.fontMetrics()
+painted = metrics.boundingRect(
+    QRect(0, 0, header.sectionSize(0) - 14, 10_000),
+    int(Qt.AlignmentFlag.AlignCenter) | int(Qt.TextFlag.TextWordWrap),
+    thai_wrap.display_text(text),
+)
+print(json.dumps({"height": header.height(), "painted": painted.height(),
+                  "line": metrics.lineSpacing()}))
+"""
+
+
+def test_without_libthai_the_header_is_as_tall_as_its_painted_title(tmp_path):
+    """On Windows Qt has no Thai word breaks of its own; the header's title is painted with the
+    app's breaks (ui.thai_wrap), so its height must be measured with them too — measured
+    without, a Thai title counts as one line and its second and third lines are cut."""
+    import json
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from tests.windows.test_thai_wrap import hide_libthai
+
+    root = Path(__file__).resolve().parents[2]
+    env = hide_libthai(tmp_path, dict(os.environ))
+    env["QT_QPA_PLATFORM"] = "offscreen"
+    title = "ปริมาณขยะมูลฝอยที่ลดได้ต่อเดือนของครัวเรือน"
+    done = subprocess.run(
+        [sys.executable, "-c", HEADER_CHILD, title],
+        cwd=root,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    shown = json.loads(done.stdout.strip().splitlines()[-1])
+    assert shown["painted"] >= 2 * shown["line"]  # the title does wrap (at the app's breaks)
+    assert shown["height"] >= shown["painted"] + 9  # and the header is as tall (padding 4+4+1)

@@ -1,0 +1,124 @@
+"""The main window opens maximised the first time and then as it was left: size, position,
+splitters and the column widths a person dragged (issue 12)."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QApplication, QSplitter
+
+from ui import window_state
+
+pytestmark = pytest.mark.qt_log_ignore("This plugin does not support")
+
+
+@pytest.fixture
+def open_window(qtbot, lao_store, make_ctx):
+    from ui.app import make_application
+    from ui.main_window import MainWindow
+
+    make_application()
+
+    def make():
+        ctx = make_ctx(lao_store)
+        window = MainWindow(ctx)
+        qtbot.addWidget(window)
+        window_state.show_main(window)
+        qtbot.waitExposed(window)
+        return window, ctx
+
+    return make
+
+
+def _idle(qtbot, ctx):
+    qtbot.waitUntil(lambda: not ctx.runner.active, timeout=10000)
+    qtbot.wait(20)
+
+
+def test_first_start_is_maximised_then_the_window_is_as_it_was_left(qtbot, open_window):
+    window, ctx = open_window()
+    assert window.isMaximized()
+    window.showNormal()
+    window.setGeometry(40, 30, 700, 520)  # the offscreen screen is 800×800
+    window.show_screen("activities")
+    _idle(qtbot, ctx)
+    splitter = window.page("activities").editor.splitter
+    splitter.setSizes([300, 700])
+    sizes = splitter.sizes()
+    window.close()
+    _idle(qtbot, ctx)
+
+    again, ctx2 = open_window()
+    assert not again.isMaximized()
+    assert (again.width(), again.height()) == (700, 520)
+    assert again.geometry().topLeft() == window.geometry().topLeft()
+    again.show_screen("activities")
+    _idle(qtbot, ctx2)
+    assert again.page("activities").editor.splitter.sizes() == sizes
+    again.showMaximized()
+    again.close()
+    _idle(qtbot, ctx2)
+    third, _ctx3 = open_window()
+    assert third.isMaximized()
+
+
+def test_a_position_off_the_screen_is_brought_back(qtbot, open_window):
+    window, ctx = open_window()
+    window.showNormal()
+    area = QGuiApplication.primaryScreen().availableGeometry()
+    window.resize(700, 500)
+    window.move(area.right() + 500, area.bottom() + 400)  # a monitor that is gone
+    window.close()
+    _idle(qtbot, ctx)
+    again, _ctx = open_window()
+    qtbot.wait(50)
+    frame = again.frameGeometry()
+    assert area.contains(frame.topLeft()) and area.contains(frame.bottomRight() - QPoint(1, 1)), (
+        frame,
+        area,
+    )
+
+
+def test_column_widths_the_person_dragged_are_remembered(qtbot, open_window):
+    from lev_desktop.services import plans as ps
+    from lev_desktop.services.programmes import builtin_id
+    from ui.widgets.fit import ColumnFit
+
+    window, ctx = open_window()
+    ps.start_from_examples(ctx.store, builtin_id("P1"), 2568)
+    window.show_screen("plans")
+    _idle(qtbot, ctx)
+    table = window.page("plans").editor.table
+    fit = table.findChild(ColumnFit)
+    header = table.horizontalHeader()
+    # a drag of the edge between "Project" and "Objective", with the real mouse
+    edge = header.sectionViewportPosition(1) + header.sectionSize(1) - 1
+    y = header.height() // 2
+    qtbot.mousePress(header.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(edge, y))
+    qtbot.mouseMove(header.viewport(), QPoint(edge + 60, y))
+    qtbot.mouseRelease(header.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(edge + 60, y))
+    assert fit.manual.get(1, 0) >= header.sectionSize(1) - 1 > 0
+    dragged = table.columnWidth(1)
+    window.close()
+    _idle(qtbot, ctx)
+
+    again, ctx2 = open_window()
+    again.show_screen("plans")
+    _idle(qtbot, ctx2)
+    assert again.page("plans").editor.table.columnWidth(1) == dragged
+    # "Fit columns to the window" forgets them
+    again_fit = again.page("plans").editor.table.findChild(ColumnFit)
+    again_fit.reset_action.trigger()
+    QApplication.processEvents()
+    assert window_state.column_widths("plans/f1") == {}
+
+
+def test_splitter_keys_do_not_depend_on_the_session():
+    from PySide6.QtWidgets import QWidget
+
+    root = QWidget()
+    inner = QSplitter(root)
+    other = QSplitter(root)
+    assert window_state.widget_key(inner, root, "x") == "x/QSplitter0"
+    assert window_state.widget_key(other, root, "x") == "x/QSplitter1"

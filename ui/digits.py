@@ -1,0 +1,45 @@
+"""One digit setting for the whole interface (option ``ui.thai_digits``).
+
+Printed documents have their own setting (``print.thai_digits``). On screen, Thai digits
+(๐–๙) or Arabic digits (0–9) are shown throughout: table cells (through the table's delegate,
+``ui.widgets.delegates.WrappingDelegate``), fiscal-year labels and programme names, so that
+"ปีงบประมาณ ๒๕๖๘" never stands beside "ปีงบประมาณ 2568". Only what is shown changes: what is
+typed and stored keeps its own digits, and typing either kind of digit is always read.
+"""
+
+from __future__ import annotations
+
+import re
+
+from lev_desktop.thai_format import arabic_digits, thai_digits
+
+_thai = [False]
+
+
+def set_thai(value: bool) -> bool:
+    """Sets the interface's digits; True when that changed anything."""
+    changed = _thai[0] != bool(value)
+    _thai[0] = bool(value)
+    return changed
+
+
+def thai() -> bool:
+    return _thai[0]
+
+
+def shown(text: str) -> str:
+    """``text`` with the interface's digits."""
+    if not text:
+        return text
+    return thai_digits(text) if _thai[0] else arabic_digits(text)
+
+
+_TAG_OR_ENTITY = re.compile(r"(<[^>]*>|&[#\w]+;)")
+
+
+def shown_html(markup: str) -> str:
+    """Markup with the interface's digits in its text (tags and entities left as they are)."""
+    return "".join(
+        part if _TAG_OR_ENTITY.fullmatch(part) else shown(part)
+        for part in _TAG_OR_ENTITY.split(markup)
+    )

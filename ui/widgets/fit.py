@@ -1,0 +1,388 @@
+"""Tables that fit the window: headers as tall as their wrapped titles, columns shared out over
+the width there is, and the widths a person chose remembered.
+
+A 1366×768 laptop at 125 % scaling leaves about 1093×582 logical pixels (UI.md): a table of
+eight Thai columns must fit without sideways scrolling, its header titles wrapped at word
+boundaries rather than cut ("งบประมาณ (บาท" or upper vowels sliced off). ``fit_table(view)``
+gives a table both behaviours:
+
+- the header wraps its titles and takes its height from the font's metrics (which include the
+  room the app's font keeps for stacked Thai marks), recomputed when columns, titles or the font
+  change;
+- the columns share the viewport's width in proportion to their preferred widths, never below
+  the widest word of their title or content (a word is never cut in two); when the person drags
+  a column edge, their widths win and are remembered (``ui.window_state``) until "Fit columns to
+  the window" in the header's context menu.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from PySide6.QtCore import QAbstractItemModel, QEvent, QObject, QRect, Qt, QTimer
+from PySide6.QtGui import QAction, QFontMetrics, QGuiApplication
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QApplication,
+    QHeaderView,
+    QStyledItemDelegate,
+    QTableView,
+    QWidget,
+)
+
+from lev_desktop.i18n import _
+from ui import thai_wrap
+
+# Room around a header title and a cell's text (the stylesheet's padding plus the grid line).
+HEADER_PAD_W = 14
+HEADER_PAD_H = 10
+CELL_PAD_W = 10
+SAMPLE_ROWS = 40  # rows measured for the widest word of a column
+LONGEST_WORD = 120  # a longer token (a URL, a record id, a whole office name) may wrap anywhere
+WRAP_FLAGS = Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag(Qt.TextFlag.TextWordWrap.value)
+WRAP = Qt.AlignmentFlag.AlignHCenter | WRAP_FLAGS
+
+
+def words(text: str) -> list[str]:
+    """The words of a text as the PDFs break them (Thai segmented, numbers whole)."""
+    from exports.pdf.words import segment
+
+    return [w for w in segment(text.replace("\n", " ")) if w.strip()]
+
+
+def widest_word(text: str, metrics: QFontMetrics) -> int:
+    return max((metrics.horizontalAdvance(w) for w in words(text)), default=0)
+
+
+class HeaderFit(QObject):
+    """Keeps a horizontal header as tall as its tallest wrapped title."""
+
+    def __init__(self, header: QHeaderView):
+        super().__init__(header)
+        self.header = header
+        side = header.defaultAlignment() & Qt.AlignmentFlag.AlignHorizontal_Mask
+        self.alignment = (side or Qt.AlignmentFlag.AlignHCenter) | WRAP_FLAGS
+        header.setDefaultAlignment(self.alignment)
+        header.setTextElideMode(Qt.TextElideMode.ElideNone)
+        header.sectionResized.connect(self.schedule)
+        header.sectionCountChanged.connect(self.schedule)
+        header.geometriesChanged.connect(self.schedule)
+        header.installEventFilter(self)
+        self._pending = False
+        self._retries = 20
+        self._model: QAbstractItemModel | None = None
+        self._watch_model()
+        self.schedule()
+
+    def _watch_model(self) -> None:
+        model = self.header.model()
+        if model is self._model or model is None:
+            return
+        self._model = model
+        model.headerDataChanged.connect(self.schedule)
+        model.modelReset.connect(self.schedule)
+        model.columnsInserted.connect(self.schedule)
+        model.columnsRemoved.connect(self.schedule)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() in (QEvent.Type.FontChange, QEvent.Type.StyleChange, QEvent.Type.Show):
+            self.schedule()
+        return False
+
+    def schedule(self, *_args) -> None:
+        if not self._pending:
+            self._pending = True
+            QTimer.singleShot(0, self, self.fit)
+
+    def needed_height(self) -> int:
+        header = self.header
+        model = header.model()
+        metrics = header.fontMetrics()
+        tallest = metrics.height()
+        if model is not None:
+            for section in range(header.count()):
+                if header.isSectionHidden(section):
+                    continue
+                text = model.headerData(section, Qt.Orientation.Horizontal)
+                if not text:
+                    continue
+                width = max(header.sectionSize(section) - HEADER_PAD_W, 8)
+                # measured as painted: with the Thai breaks ui.thai_wrap gives header titles
+                rect = metrics.boundingRect(
+                    QRect(0, 0, width, 10_000),
+                    int(self.alignment),
+                    thai_wrap.display_text(str(text)),
+                )
+                tallest = max(tallest, rect.height())
+        return tallest + HEADER_PAD_H
+
+    def fit(self) -> None:
+        self._pending = False
+        self._watch_model()
+        if not thai_wrap.ready() and self._retries > 0:
+            # the segmenter loads in the background: measure again once the titles get breaks
+            self._retries -= 1
+            QTimer.singleShot(500, self, self.schedule)
+        height = self.needed_height()
+        if self.header.height() != height or self.header.minimumHeight() != height:
+            self.header.setFixedHeight(height)
+
+
+class ColumnFit(QObject):
+    """Shares a table's width out over its columns (see the module text).
+
+    ``preferred``: a width per column (the proportions; missing columns keep their width
+    and take no share). ``minimum``: widths below which a column never goes (the widest word
+    of its title and sampled content is always added). ``key`` names the table for the
+    remembered widths.
+    """
+
+    def __init__(
+        self,
+        view: QTableView,
+        preferred: Sequence[int],
+        *,
+        minimum: Sequence[int] | None = None,
+        key: str = "",
+    ):
+        super().__init__(view)
+        self.view = view
+        self.preferred = list(preferred)
+        self.minimum = list(minimum or [])
+        self.key = key
+        self.manual: dict[int, int] = {}
+        self._word_min: dict[int, int] = {}
+        self._fitting = False
+        self._pending = False
+        header = view.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(False)
+        header.sectionResized.connect(self._resized)
+        header.sectionHandleDoubleClicked.connect(
+            lambda c: QTimer.singleShot(0, self, lambda: self._record(c, view.columnWidth(c)))
+        )
+        header.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
+        self.reset_action = QAction(_("Fit columns to the window"), header)
+        self.reset_action.triggered.connect(self.reset)
+        header.addAction(self.reset_action)
+        view.viewport().installEventFilter(self)
+        self._model: QAbstractItemModel | None = None
+        self._watch_model()
+        if key:
+            from ui import window_state
+
+            self.manual = window_state.column_widths(key)
+        self.schedule()
+
+    def _watch_model(self) -> None:
+        model = self.view.model()
+        if model is self._model or model is None:
+            return
+        self._model = model
+        for signal in (model.modelReset, model.layoutChanged, model.rowsInserted):
+            signal.connect(self._content_changed)
+
+    def _content_changed(self, *_args) -> None:
+        self._word_min = {}
+        self.schedule()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Resize:
+            self.schedule()
+        return False
+
+    def schedule(self) -> None:
+        if not self._pending:
+            self._pending = True
+            QTimer.singleShot(0, self, self.fit)
+
+    def _resized(self, column: int, _old: int, new: int) -> None:
+        # A drag of the column edge by the person (a mouse button is down).
+        if not self._fitting and QApplication.mouseButtons() != Qt.MouseButton.NoButton:
+            self._record(column, new)
+
+    def _record(self, column: int, width: int) -> None:
+        self.manual[column] = width
+        if self.key:
+            from ui import window_state
+
+            window_state.set_column_widths(self.key, self.manual)
+
+    def reset(self) -> None:
+        """Back to widths shared out over the window (and forgets the person's widths)."""
+        self.manual = {}
+        if self.key:
+            from ui import window_state
+
+            window_state.set_column_widths(self.key, {})
+        self.fit()
+
+    def word_minimum(self, column: int) -> int:
+        """The widest word of the column's title and of its first rows' text."""
+        if column in self._word_min:
+            return self._word_min[column]
+        view = self.view
+        model = view.model()
+        header_metrics = view.horizontalHeader().fontMetrics()
+        metrics = view.fontMetrics()
+        title = model.headerData(column, Qt.Orientation.Horizontal) if model else None
+        need = widest_word(str(title or ""), header_metrics) + HEADER_PAD_W
+        if model is not None:
+            for row in range(min(model.rowCount(), SAMPLE_ROWS)):
+                text = model.index(row, column).data()
+                if isinstance(text, str) and text.strip():
+                    need = max(need, min(widest_word(text, metrics), LONGEST_WORD) + CELL_PAD_W)
+        self._word_min[column] = need
+        return need
+
+    def fit(self) -> None:
+        self._pending = False
+        self._watch_model()
+        view = self.view
+        model = view.model()
+        if model is None:
+            return
+        columns = [
+            c
+            for c in range(model.columnCount())
+            if not view.isColumnHidden(c) and c < len(self.preferred) and self.preferred[c] > 0
+        ]
+        fixed = sum(
+            view.columnWidth(c)
+            for c in range(model.columnCount())
+            if not view.isColumnHidden(c) and c not in columns
+        )
+        available = view.viewport().width() - fixed
+        if not columns or available <= 0:
+            return
+        low = {
+            c: max(self.word_minimum(c), self.minimum[c] if c < len(self.minimum) else 0)
+            for c in columns
+        }
+        if self.manual:
+            widths = {c: max(self.manual.get(c, self.preferred[c]), low[c]) for c in columns}
+        else:
+            widths = share(available, {c: self.preferred[c] for c in columns}, low)
+        self._fitting = True
+        try:
+            for column, width in widths.items():
+                if view.columnWidth(column) != width:
+                    view.setColumnWidth(column, width)
+        finally:
+            self._fitting = False
+
+
+def share(available: int, preferred: dict[int, int], low: dict[int, int]) -> dict[int, int]:
+    """Widths in proportion to ``preferred`` that add up to ``available``, none below ``low``
+    (when the minimums alone are wider, the minimums)."""
+    widths = dict(low)
+    free = dict(preferred)
+    while free:
+        room = available - sum(widths[c] for c in widths if c not in free)
+        weight = sum(free.values())
+        if weight <= 0:
+            break
+        scaled = {c: room * w / weight for c, w in free.items()}
+        pinned = [c for c, w in scaled.items() if w < low[c]]
+        if not pinned:
+            for c, w in scaled.items():
+                widths[c] = int(w)
+            break
+        for c in pinned:
+            widths[c] = low[c]
+            del free[c]
+    leftover = available - sum(widths.values())
+    if leftover > 0 and preferred:
+        biggest = max(preferred, key=lambda c: preferred[c])
+        widths[biggest] += leftover
+    return widths
+
+
+def fit_header(view: QAbstractItemView) -> HeaderFit | None:
+    """A wrapped, font-tall header; and, where the table has Qt's plain delegate, the app's
+    (cells measured at the width their text gets, in the interface's digits)."""
+    from ui.widgets.delegates import WrappingDelegate
+
+    if type(view.itemDelegate()) is QStyledItemDelegate:
+        view.setItemDelegate(WrappingDelegate(view))
+    header = getattr(view, "horizontalHeader", lambda: None)()
+    if header is None:
+        return None
+    existing = header.findChild(HeaderFit)
+    return existing if existing is not None else HeaderFit(header)
+
+
+def fit_table(
+    view: QTableView,
+    preferred: Sequence[int] | None = None,
+    *,
+    minimum: Sequence[int] | None = None,
+    key: str = "",
+) -> ColumnFit | None:
+    """Wrapped, font-tall header; with ``preferred`` widths also columns that share the width."""
+    fit_header(view)
+    if preferred is None:
+        return None
+    existing = view.findChild(ColumnFit)
+    if existing is not None:
+        existing.preferred = list(preferred)
+        existing.minimum = list(minimum or [])
+        existing.schedule()
+        return existing
+    return ColumnFit(view, preferred, minimum=minimum, key=key)
+
+
+def fit_to_screen(window: QWidget, width: int, height: int) -> None:
+    """Gives a dialog its preferred size, or less on a small screen: it never reaches past the
+    available area (the taskbar excluded) of the screen it opens on (1366×768 at 125 % leaves
+    about 1093×582)."""
+    parent = window.parentWidget()
+    screen = (parent.screen() if parent is not None else None) or window.screen()
+    screen = screen or QGuiApplication.primaryScreen()
+    if screen is None:
+        window.resize(width, height)
+        return
+    area = screen.availableGeometry()
+    # room for the title bar and frame the window manager adds
+    window.resize(min(width, area.width() - 24), min(height, area.height() - 48))
+
+
+class RowFit(QObject):
+    """Rows as tall as their wrapped text, measured after each change of rows or column widths
+    (once per burst); a table of more than ``limit`` rows keeps its fixed rows (measuring
+    thousands of rows would freeze the window; their text is in the tooltip)."""
+
+    def __init__(self, view: QTableView, limit: int = 500):
+        super().__init__(view)
+        self.view = view
+        self.limit = limit
+        self._pending = False
+        self._model: QAbstractItemModel | None = None
+        view.horizontalHeader().sectionResized.connect(self.schedule)
+        self._watch_model()
+        self.schedule()
+
+    def _watch_model(self) -> None:
+        model = self.view.model()
+        if model is self._model or model is None:
+            return
+        self._model = model
+        for signal in (model.modelReset, model.layoutChanged, model.rowsInserted):
+            signal.connect(self.schedule)
+
+    def schedule(self, *_args) -> None:
+        if not self._pending:
+            self._pending = True
+            QTimer.singleShot(0, self, self.fit)
+
+    def fit(self) -> None:
+        self._pending = False
+        self._watch_model()
+        model = self.view.model()
+        if model is not None and 0 < model.rowCount() <= self.limit:
+            self.view.resizeRowsToContents()
+
+
+def fit_rows(view: QTableView, limit: int = 500) -> RowFit:
+    existing = view.findChild(RowFit)
+    return existing if existing is not None else RowFit(view, limit)
