@@ -17,12 +17,14 @@ from sqlalchemy import func, select
 from db.models import Activity, KpiValue, Monitoring, Office, Plan, PlanItem, Programme
 from db.store import Store
 from lev_desktop import gazetteer
+from lev_desktop.deadlines.engine import form_states
+from lev_desktop.domain.obligation_state import State
 from lev_desktop.domain.offices import LaoType, Level
 from lev_desktop.i18n import _
 from lev_desktop.progress import Progress
 from lev_desktop.services import offices as office_service
 from lev_desktop.services import programmes as programme_service
-from lev_desktop.thai_format import fiscal_months
+from lev_desktop.thai_format import fiscal_months, format_date
 
 _LONG_PREFIXES = (
     ("องค์การบริหารส่วนจังหวัด", "อบจ."),
@@ -304,11 +306,28 @@ class MonitoringRow:
     committee_selected_on: dt.date | None
     committee_met_on: dt.date | None
     plan_made_on: dt.date | None
-    activities: int
+    activities: int  # held: with a date and a result
     reported_on: dt.date | None
     notice_posted_on: dt.date | None
     note: str
     province: str = ""  # the province's name without "จังหวัด" (กรุงเทพมหานคร as it is)
+    # The state of the LAO's monitoring report (P1.LAO.REPORT), from the one model — the same
+    # word the calendar, the board and ``lev status`` show — and the day it counts from.
+    state: State | None = None
+    state_on: dt.date | None = None
+
+    @property
+    def state_text(self) -> str:
+        if self.state is None:
+            return ""
+        if self.state_on is not None and self.state.fulfilled:
+            return f"{self.state.label} {format_date(self.state_on)}"
+        return self.state.label
+
+    @property
+    def remark(self) -> str:
+        """The หมายเหตุ column: the state first, then the LAO's own note."""
+        return "\n".join(part for part in (self.state_text, self.note) if part)
 
 
 @dataclass
@@ -316,6 +335,11 @@ class MonitoringData:
     office: OfficeInfo
     fiscal_year: int
     rows: list[MonitoringRow]
+
+    @property
+    def reported(self) -> int:
+        """LAOs whose monitoring report is in (received, done or late): the model's count."""
+        return sum(1 for r in self.rows if r.state is not None and r.state.fulfilled)
 
     def groups(self) -> list[tuple[str, list[MonitoringRow]]]:
         out: list[tuple[str, list[MonitoringRow]]] = []
@@ -368,6 +392,7 @@ def load_monitoring(
                     Plan.deleted.is_(False),
                     PlanItem.deleted.is_(False),
                     Activity.deleted.is_(False),
+                    Activity.held(),
                 )
                 .group_by(Plan.owner_office)
             ).all()
@@ -405,6 +430,12 @@ def load_monitoring(
                 province_names[lao.province_code],
             )
         )
+    states = form_states(store, [r.lao_code for r in rows], prog.id, ["F3"], f"FY{fiscal_year}")
+    for row in rows:
+        instance = states.get(row.lao_code, {}).get("F3")
+        if instance is not None:
+            row.state = instance.state
+            row.state_on = instance.judgement.fulfilled_on
     rows.sort(key=lambda r: (r.district_code, r.district, r.lao_code))
     return MonitoringData(office, fiscal_year, rows)
 

@@ -477,7 +477,7 @@ def monitoring_pdf(
                 date_cell(r.plan_made_on, options),
                 count(r.activities, options),
                 reported,
-                r.note,
+                r.remark,
             ]
         )
 
@@ -523,13 +523,13 @@ def monitoring_pdf(
         grand = W.GRAND_TOTAL_PROVINCE if data.office.level == "province" else W.TOTAL
         rows.append(subtotal(grand, data.rows))
     fit_table_size(spec, rows, (14, 13, 12))
-    done = sum(1 for r in data.rows if r.reported_on)
+    done = data.reported  # the model's count: the calendar and the board say the same
     name, position = _signer(options, data.office)
     tail = [
         Spacer(1, 6),
         para(
-            f"อปท. ทั้งหมด {len(data.rows)} แห่ง รายงานผลและปิดประกาศแล้ว {done} แห่ง "
-            f"ยังไม่รายงาน {len(data.rows) - done} แห่ง",
+            f"อปท. ทั้งหมด {len(data.rows)} แห่ง ได้รับแบบติดตามแล้ว {done} แห่ง "
+            f"ยังไม่ได้รับ {len(data.rows) - done} แห่ง",
             style(BODY_SIZE),
         ),
         para(W.MONITORING_FOOTNOTE, style(BODY_SIZE - 2)),

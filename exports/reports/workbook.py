@@ -12,7 +12,7 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
 from exports.reports import wording as W
-from exports.reports.calendar import STATE_TH, month_title
+from exports.reports.calendar import month_title
 from exports.reports.documents import (
     as_of_line,
     district_label,
@@ -35,6 +35,7 @@ from exports.xlsx.sheets import (
     set_value,
     text_points,
 )
+from lev_desktop.domain.obligation_state import State
 from lev_desktop.progress import Progress
 from lev_desktop.thai_format import document_digits
 
@@ -308,16 +309,16 @@ def monitoring_sheet(
                     r.activities,
                     r.reported_on,
                     r.notice_posted_on,
-                    r.note,
+                    r.remark,
                 ]
             )
             if progress is not None and number % 500 == 0:
                 progress(number, total)
-    done = sum(1 for r in data.rows if r.reported_on)
+    done = data.reported  # the model's count, as in the PDF
     writer.row += 1
     writer.note(
-        f"อปท. ทั้งหมด {len(data.rows)} แห่ง รายงานผลและปิดประกาศแล้ว {done} แห่ง "
-        f"ยังไม่รายงาน {len(data.rows) - done} แห่ง"
+        f"อปท. ทั้งหมด {len(data.rows)} แห่ง ได้รับแบบติดตามแล้ว {done} แห่ง "
+        f"ยังไม่ได้รับ {len(data.rows) - done} แห่ง"
     )
     writer.note(W.MONITORING_FOOTNOTE)
     writer.note(as_of_line(options))
@@ -460,7 +461,7 @@ def calendar_sheet(
                 line.form_name,
                 line.programme,
                 line.sends_to,
-                STATE_TH.get(line.state, line.state),
+                State(line.state).thai,
                 line.laos_done,
                 line.laos_total,
                 line.non_working,

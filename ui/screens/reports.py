@@ -37,6 +37,7 @@ from PySide6.QtWidgets import (
 from exports.reports import KIND_LABELS, KINDS, ReportRequest, default_filename
 from exports.reports.options import SETTING_KEYS, ReportOptions
 from lev_desktop import options as lev_options
+from lev_desktop.changes import Changes
 from lev_desktop.files import unique_path
 from lev_desktop.i18n import N_, _
 from ui.context import AppContext
@@ -236,13 +237,13 @@ class ReportsScreen(QWidget):
         layout.addWidget(splitter)
 
         ctx.fiscal_year_changed.connect(lambda _year: self.refresh())
-        ctx.data_changed.connect(self._data_changed)
+        ctx.changed.connect(self._changed)
         self.kinds.setCurrentRow(0)
         self.refresh()
 
     # ---- data ------------------------------------------------------------------------
-    def _data_changed(self, area: str) -> None:
-        if area in ("offices", "*"):
+    def _changed(self, changes: Changes) -> None:
+        if changes.offices or changes.exchange or changes.settings:
             self.refresh()
 
     def refresh(self) -> None:
