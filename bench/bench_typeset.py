@@ -144,7 +144,10 @@ def plain_maker():
 def clear_caches() -> None:
     shaping_mod.clear_cache()
     paragraph_mod._group_cache.clear()
-    segment_mod._segment_cached.cache_clear()
+    for name in ("_segment_cached", "_units_cached"):  # the cache's name before/after ICU
+        cached = getattr(segment_mod, name, None)
+        if cached is not None:
+            cached.cache_clear()
 
 
 def timed(fn) -> tuple[float, object]:

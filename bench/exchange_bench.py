@@ -188,7 +188,7 @@ def run_size(name: str, count: int, folder: Path, *, upward_import: bool = True)
         statistics.median(f.stat().st_size for f in files) / 1024, 1
     )
 
-    _store(folder / "consolidating.db", "province", "P10").dispose()
+    _store(folder / "consolidating.db", "province", "P10", parent="DLA").dispose()
     # The import runs in a process of its own, so that its peak memory is the import's alone
     # (this process holds every generated row for the raw comparison below).
     child = _import_in_child(folder / "consolidating.db", files)

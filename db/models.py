@@ -29,9 +29,14 @@ from sqlalchemy import (
     Numeric,
     String,
     Text,
+    and_,
+    func,
     text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column, relationship
+from sqlalchemy.sql.elements import ColumnElement
+
+from lev_desktop.domain.form_status import FormStatus
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -88,14 +93,6 @@ class Synced:
     def __mapper_args__(cls) -> dict[str, Any]:  # noqa: N805 - a class-level directive
         table = cls.__table__  # type: ignore[attr-defined]  # the mapped class's, at mapping
         return {"version_id_col": table.c.revision, "version_id_generator": False}
-
-
-class FormStatus:
-    DRAFT = "draft"
-    COMPLETE = "complete"
-    SENT = "sent"
-    RETURNED = "returned"
-    ALL = (DRAFT, COMPLETE, SENT, RETURNED)
 
 
 class Office(Synced, Base):
@@ -206,6 +203,12 @@ class Activity(Synced, Base):
     problems: Mapped[str] = mapped_column(Text, default="")
     remedies: Mapped[str] = mapped_column(Text, default="")
     attachments: Mapped[list[Any]] = mapped_column(JSON, default=list)
+
+    @classmethod
+    def held(cls) -> ColumnElement[bool]:
+        """An activity counts as held (done / planned, F3's number of activities, the board)
+        when it has a date and a result — ``domain.validation.activity_held`` in SQL."""
+        return and_(cls.held_on.is_not(None), func.trim(func.coalesce(cls.outputs, "")) != "")
 
 
 class Monitoring(Synced, Base):

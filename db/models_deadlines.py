@@ -1,8 +1,14 @@
-"""Tables of the deadline calendar (local to this workstation's database; they do not travel).
+"""Tables of the deadline calendar and of the obligation states (local to this workstation's
+database; they do not travel). Together with the travelling records they are the facts
+``lev_desktop.domain.obligation_state`` judges:
 
-- ``obligation_marks``: an office marked an obligation as sent (or done, for obligations
-  without a form) for one due date — until the exchange area records sending itself, and
-  for things sent outside the app (paper, e-mail, an online form).
+- ``obligation_marks``: a manual mark, with its reason, that an obligation was sent (or
+  done, or at an office above: received) outside the app — on paper, by LINE, by e-mail;
+  audit-logged.
+- ``form_deliveries``: a package that carried an office's complete form: ``sent`` (written by
+  this office's export to the office above on the route) or ``received`` (an import here).
+- ``office_since``: the day an office began using the app (or was added to this office's
+  list); obligations that fell due before it are not applicable to it.
 - ``holidays``: public holidays, seeded with Thai holidays 2564–2570 and editable, used to
   flag due days that fall on a day the office is closed.
 
@@ -14,10 +20,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Date, DateTime, Index, Integer, String, UniqueConstraint
+from sqlalchemy import Date, DateTime, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from db.models import Base, FormSubmission, utcnow
+from db.models import Base, FormSubmission, KpiValue, Office, utcnow
 
 
 class ObligationMark(Base):
@@ -30,6 +36,45 @@ class ObligationMark(Base):
     due: Mapped[dt.date] = mapped_column(Date)
     sent_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
     by: Mapped[str] = mapped_column(String(120), default="")
+    reason: Mapped[str] = mapped_column(Text, default="")
+
+
+class FormDelivery(Base):
+    """A package (or an Excel form) that carried one office's complete form for one period."""
+
+    __tablename__ = "form_deliveries"
+    __table_args__ = (
+        UniqueConstraint(
+            "direction",
+            "owner_office",
+            "programme_id",
+            "form_code",
+            "period",
+            "package_uuid",
+            name="uq_form_deliveries_direction",
+        ),
+        Index("ix_form_deliveries_form", "programme_id", "form_code", "period"),
+    )
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    direction: Mapped[str] = mapped_column(String(8))  # sent | received
+    owner_office: Mapped[str] = mapped_column(String(32))  # whose form
+    programme_id: Mapped[str] = mapped_column(String(36))
+    form_code: Mapped[str] = mapped_column(String(32))
+    period: Mapped[str] = mapped_column(String(16))
+    package_uuid: Mapped[str] = mapped_column(String(36), default="")
+    counterpart: Mapped[str] = mapped_column(String(32), default="")  # recipient | sender
+    sent_at: Mapped[dt.datetime | None] = mapped_column(DateTime)  # the package was made
+    received_at: Mapped[dt.datetime | None] = mapped_column(DateTime)  # imported here
+    via: Mapped[str] = mapped_column(String(8), default="package")  # package | excel | relay
+
+
+class OfficeSince(Base):
+    """The day an office began using the app here (set up, or added to the LAO list)."""
+
+    __tablename__ = "office_since"
+    office_code: Mapped[str] = mapped_column(String(32), primary_key=True)
+    since: Mapped[dt.date] = mapped_column(Date)
+    source: Mapped[str] = mapped_column(String(16), default="setup")  # setup | list | user | demo
 
 
 class Holiday(Base):
@@ -39,9 +84,42 @@ class Holiday(Base):
     source: Mapped[str] = mapped_column(String(16), default="user")  # seed | user
 
 
+# The obligation states read one form and period of every LAO: (status, days) from the index
+# alone, in owner order (the national month view reads 7,850 of them per form).
 Index(
-    "ix_form_submissions_programme_form_period",
+    "ix_form_submissions_facts",
     FormSubmission.programme_id,
     FormSubmission.form_code,
     FormSubmission.period,
+    FormSubmission.owner_office,
+    FormSubmission.deleted,
+    FormSubmission.status,
+    FormSubmission.completed_at,
+    FormSubmission.sent_at,
+    FormSubmission.updated_at,
+)
+
+# Which LAO a form row belongs to (its type, whether it is under this office), from the index
+# alone: the month view counts the LAOs of each form in one query joined on the code.
+Index(
+    "ix_offices_scope",
+    Office.code,
+    Office.level,
+    Office.deleted,
+    Office.lao_type,
+    Office.province_code,
+    Office.district_code,
+)
+
+# The consolidation board and the KPI list read one programme's values of one period for
+# every LAO: summed per owner and indicator from the index alone.
+Index(
+    "ix_kpi_values_board",
+    KpiValue.programme_id,
+    KpiValue.period,
+    KpiValue.owner_office,
+    KpiValue.indicator_code,
+    KpiValue.deleted,
+    KpiValue.value_num,
+    KpiValue.row_key,
 )

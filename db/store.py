@@ -209,6 +209,10 @@ class Store:
             elif self.path is not None:
                 cursor.execute("PRAGMA journal_mode=WAL")
                 cursor.execute("PRAGMA synchronous=NORMAL")
+                # Up to 64 MB of pages kept per connection (SQLite's default is 2 MB): the
+                # national board and month view read tens of MB of indexes, again at each
+                # change of programme or month; the pages stay valid while nothing writes.
+                cursor.execute("PRAGMA cache_size=-65536")
             cursor.execute("PRAGMA foreign_keys=ON")
             cursor.execute("PRAGMA busy_timeout=15000")
             cursor.close()

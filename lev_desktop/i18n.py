@@ -70,13 +70,7 @@ def catalog_files(language: str) -> list[Path]:
     return sorted(folder.glob("*.po")) if folder.is_dir() else []
 
 
-def install(language: str | None = None) -> str:
-    """Loads the catalogues of ``language`` (default: LEV_LANG or Thai); returns the language."""
-    global _translation, _language
-    language = language or os.environ.get("LEV_LANG") or DEFAULT_LANGUAGE
-    if language not in LANGUAGES:
-        language = DEFAULT_LANGUAGE
-    chain: gettext.NullTranslations = gettext.NullTranslations()
+def _load(language: str) -> gettext.NullTranslations:
     first: gettext.NullTranslations | None = None
     for po in catalog_files(language):
         with _compiled(po, language).open("rb") as handle:
@@ -85,9 +79,32 @@ def install(language: str | None = None) -> str:
             first = translation
         else:
             first.add_fallback(translation)
-    _translation = first or chain
+    return first or gettext.NullTranslations()
+
+
+def install(language: str | None = None) -> str:
+    """Loads the catalogues of ``language`` (default: LEV_LANG or Thai); returns the language."""
+    global _translation, _language
+    language = language or os.environ.get("LEV_LANG") or DEFAULT_LANGUAGE
+    if language not in LANGUAGES:
+        language = DEFAULT_LANGUAGE
+    _translation = _load(language)
     _language = language
     return language
+
+
+_thai: gettext.NullTranslations | None = None
+
+
+def in_thai(message: str) -> str:
+    """``message`` in Thai whatever the interface language: official documents (the printed
+    reports) are Thai, and their words are the interface's Thai words."""
+    global _thai
+    if _language == "th":
+        return _translation.gettext(message)
+    if _thai is None:
+        _thai = _load("th")
+    return _thai.gettext(message)
 
 
 install()

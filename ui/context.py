@@ -1,21 +1,26 @@
 """What every screen gets: the store, the worker runner, this office, the fiscal year, and
-signals that tell screens to refresh."""
+one change notification that tells screens and badges to refresh."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
 
 from db.store import Store
 from lev_desktop import options
+from lev_desktop.changes import EVERYTHING, Changes
 from ui.workers import Runner
+
+# The navigation entries whose badge counts what needs attention (overdue, due soon,
+# returned for correction): one number, computed in one place.
+BADGED_SCREENS = ("home", "calendar")
 
 
 class AppContext(QObject):
-    # area name ("plans", "kpi", "deadlines", "exchange", "offices", "programmes", "*")
-    data_changed = Signal(str)
+    # what an operation changed (lev_desktop.changes.Changes): the one change notification
+    changed = Signal(object)
     fiscal_year_changed = Signal(int)
     office_changed = Signal()
-    # navigation key, count (overdue + due soon) for the badge in the navigation pane
+    # navigation key, count (overdue + due soon + returned) for the badge in the navigation pane
     badge_changed = Signal(str, int)
     # ask the main window to show a screen: key, optional argument (e.g. a programme code)
     navigate = Signal(str, object)
@@ -27,6 +32,11 @@ class AppContext(QObject):
         self.store = store
         self.runner = runner or Runner(self)
         self._fiscal_year = options.fiscal_year(store)
+        self._badge_timer = QTimer(self)
+        self._badge_timer.setSingleShot(True)
+        self._badge_timer.setInterval(0)
+        self._badge_timer.timeout.connect(self.refresh_badges)
+        self.badges: dict[str, int] = {}
 
     @property
     def office_code(self) -> str | None:
@@ -40,3 +50,30 @@ class AppContext(QObject):
         if value != self._fiscal_year:
             self._fiscal_year = value
             self.fiscal_year_changed.emit(value)
+
+    # ---- the one change notification ------------------------------------------------------
+    def notify(self, changes: Changes | None = None, *, source: object = None) -> None:
+        """Tells every screen what changed (default: everything); the badges follow."""
+        changes = changes if changes is not None else EVERYTHING
+        if source is not None:
+            changes = changes.by(source)
+        self.changed.emit(changes)
+        if changes.states:
+            self._badge_timer.start()  # several notices in one turn: counted once
+
+    def refresh_badges(self) -> None:
+        """Counts what needs attention (the same list as the start-up reminder) on the worker
+        and sets the badges of the screens that show it."""
+        from lev_desktop.deadlines import engine
+
+        store = self.store
+
+        def count(_progress) -> int:
+            return len(engine.reminders(store))
+
+        self.runner.run(count, on_success=self.set_badges)  # the context lives with the app
+
+    def set_badges(self, count: int) -> None:
+        for key in BADGED_SCREENS:
+            self.badges[key] = count
+            self.badge_changed.emit(key, count)

@@ -54,6 +54,7 @@ from PySide6.QtWidgets import (
 )
 
 from lev_desktop import APP_NAME, options
+from lev_desktop.changes import Changes
 from lev_desktop.i18n import _
 from lev_desktop.paths import log_dir, resources_dir
 from lev_desktop.thai_format import fiscal_year as fiscal_year_of
@@ -248,7 +249,7 @@ class MainWindow(QMainWindow):
         ctx.navigate.connect(self.show_screen)
         ctx.badge_changed.connect(self.set_badge)
         ctx.fiscal_year_changed.connect(self._fiscal_year_changed)
-        ctx.data_changed.connect(self._data_changed)
+        ctx.changed.connect(self._changed)
         ctx.office_changed.connect(self.load_office)
         self._sync_year_combo()
         self.year_combo.setVisible(True)
@@ -275,7 +276,10 @@ class MainWindow(QMainWindow):
         page = self.page(self.keys[0])
         watch = _PaintWatch(page)
         watch.painted.connect(self.screen_ready)
-        page.installEventFilter(watch)
+        # The page itself may never paint (a scroll area covering it is opaque): its first
+        # painted part counts.
+        for part in [page, *page.findChildren(QWidget)]:
+            part.installEventFilter(watch)
 
     # ---- registry --------------------------------------------------------------------
     def _class(self, key: str) -> ScreenFactory | None:
@@ -359,9 +363,12 @@ class MainWindow(QMainWindow):
         self._sync_year_combo()
         self._refresh(self.stack.currentWidget())
 
-    def _data_changed(self, _area: str) -> None:
-        if not self._closing:
-            self._refresh(self.stack.currentWidget())
+    def _changed(self, changes: Changes) -> None:
+        """The one change notification: the screen on show reloads (not the one that made
+        the change, under the person typing); the others reload when they are shown."""
+        page = self.stack.currentWidget()
+        if not self._closing and not changes.caused_by(page):
+            self._refresh(page)
 
     def set_badge(self, key: str, count: int) -> None:
         if key in self.keys:

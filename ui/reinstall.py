@@ -34,14 +34,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from lev_desktop.changes import Changes
 from lev_desktop.errors import describe_error
 from lev_desktop.exchange.keys import format_fingerprint
 from lev_desktop.i18n import _
 from lev_desktop.thai_format import format_datetime, format_number
 from ui.context import AppContext
+from ui.status_palette import fg
 from ui.widgets import file_actions
 from ui.widgets.file_actions import WrittenFileBar
-from ui.widgets.status_palette import fg
 
 
 def _mono(text: str) -> QLabel:
@@ -426,7 +427,7 @@ class ReinstalledDialog(QDialog):
     def _confirmed(self, forwarded: list[str]) -> None:
         self.forwarded = forwarded
         self.confirmed.emit(self.change)
-        self.ctx.data_changed.emit("exchange")
+        self.ctx.notify(Changes(exchange=True))
         self.compared.setEnabled(False)
         self.how.setEnabled(False)
         self.close_button.setText(_("Close"))

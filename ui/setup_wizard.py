@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
     QWizardPage,
 )
 
-from lev_desktop import gazetteer
+from lev_desktop import gazetteer, routing
 from lev_desktop.domain.offices import LaoType, Level
 from lev_desktop.i18n import N_, _
 from ui.context import AppContext
@@ -49,41 +49,8 @@ LAO_TYPE_CHOICES = [
     (LaoType.SUBDISTRICT, "เทศบาลตำบล"),
     (LaoType.SAO, "อบต."),
 ]
-NATIONAL_CODE = "DLA"
-
-
-def proposed_office(
-    level: Level,
-    province_code: str | None,
-    district_code: str | None,
-    lao_type: LaoType | None = None,
-    lao_name: str = "",
-) -> dict[str, str | None]:
-    """The code, name and parent a new office most likely has (the officer may change them)."""
-    province = gazetteer.province(province_code)
-    district = gazetteer.district(district_code)
-    if level == Level.NATIONAL:
-        return {"code": NATIONAL_CODE, "name": "กรมส่งเสริมการปกครองท้องถิ่น", "parent": None}
-    if level == Level.PROVINCE:
-        return {
-            "code": f"P{province_code or ''}",
-            "name": f"สำนักงานส่งเสริมการปกครองท้องถิ่นจังหวัด{province.name_th if province else ''}",
-            "parent": NATIONAL_CODE,
-        }
-    if level == Level.DISTRICT:
-        return {
-            "code": f"D{district_code or ''}",
-            "name": "สำนักงานส่งเสริมการปกครองท้องถิ่น" + gazetteer.district_label(district_code),
-            "parent": f"P{province_code or ''}",
-        }
-    via_district = lao_type is None or lao_type.reports_via_district
-    parent = f"D{district_code}" if via_district and district_code else f"P{province_code or ''}"
-    return {
-        "code": f"{district_code or province_code or ''}001",
-        "name": lao_name.strip(),
-        "parent": parent,
-        "district": district.name_th if district else "",
-    }
+NATIONAL_CODE = routing.NATIONAL_CODE
+proposed_office = routing.proposed_office  # the routing rules live in the core
 
 
 class LevelPage(QWizardPage):
@@ -340,6 +307,7 @@ class SetupWizard(QWizard):
     def accept(self) -> None:
         if self.busy:
             return
+        from lev_desktop.deadlines.engine import today as engine_today
         from lev_desktop.services import demo
         from lev_desktop.services.offices import initialise
 
@@ -348,7 +316,10 @@ class SetupWizard(QWizard):
         with_demo = self.office_page.demo.isChecked()
 
         def work(progress):
-            office = initialise(store, **request)
+            # The office is followed from today; the demo data is of FY2568 and follows it
+            # from the start of that year (demo.fill records that).
+            since = None if with_demo else engine_today()
+            office = initialise(store, **request, since=since)
             if with_demo:
                 demo.fill(
                     store,

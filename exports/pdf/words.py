@@ -441,6 +441,13 @@ def _url_inner(unit: str) -> tuple[int, ...]:
     return tuple(first) + tuple(second)
 
 
+def url_pieces(url: str) -> list[str]:
+    """The pieces a URL may be broken into (after / ? . - &): the widest is the narrowest
+    column that shows the URL without cutting inside a name or an ID."""
+    cuts = sorted(set(_url_inner(url)))
+    return [p for p in _split_at(url, cuts) if p]
+
+
 # A unit of a line: (text, inner break offsets in reading order)
 Unit = tuple[str, tuple[int, ...]]
 

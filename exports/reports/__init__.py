@@ -25,7 +25,17 @@ from lev_desktop.i18n import N_
 from lev_desktop.progress import Progress
 from lev_desktop.thai_format import MONTHS_ABBR, be_year
 
-KINDS = ("plan", "summary", "notice", "monitoring", "softpower", "kpi", "calendar")
+KINDS = (
+    "plan",
+    "summary",
+    "notice",
+    "monitoring",
+    "province",
+    "softpower",
+    "kpi",
+    "monthly",
+    "calendar",
+)
 FORMATS = ("pdf", "xlsx")
 
 # Names of the kinds on screen and in the CLI help (translated where shown).
@@ -34,8 +44,10 @@ KIND_LABELS = {
     "summary": N_("F2 Summary of results against the plan"),
     "notice": N_("Public notice of the results"),
     "monitoring": N_("F3 Monitoring table of the LAOs"),
+    "province": N_("F4 Province report (LEV network)"),
     "softpower": N_("Soft Power products report (P5)"),
     "kpi": N_("Indicators by stage (P2)"),
+    "monthly": N_("Monthly report of temples and communities (P4)"),
     "calendar": N_("A month of deadlines"),
 }
 
@@ -99,7 +111,7 @@ def default_filename(
     """ "แผนปฏิบัติงาน_อบต.หนองแสง_2568.pdf"; a month of deadlines adds the month:
     "ปฏิทินกำหนดส่ง_อบต.หนองแสง_2568_กย2568.pdf"."""
     parts = [W.FILE_STEM[kind], office_short_name, str(fiscal_year)]
-    if kind == "calendar" and month is not None:
+    if kind in ("calendar", "monthly") and month is not None:
         parts.append(f"{MONTHS_ABBR[month[1] - 1].replace('.', '')}{be_year(month[0])}")
     return sanitize_filename("_".join(parts) + "." + fmt)
 
@@ -124,6 +136,18 @@ def load(store: Any, request: ReportRequest, progress: Progress | None = None) -
     if kind == "monitoring":
         return data.load_monitoring(
             store, request.office_code, request.fiscal_year, progress=progress
+        )
+    if kind == "province":
+        return data.load_province_report(
+            store, request.office_code, request.fiscal_year, progress=progress
+        )
+    if kind == "monthly":
+        return data.load_kpi(
+            store,
+            request.office_code,
+            request.fiscal_year,
+            programme=request.programme or "P4",
+            month=request.month,
         )
     if kind == "softpower":
         return data.load_softpower(
@@ -159,7 +183,9 @@ def render_pdf(
         return d.monitoring_pdf(payload, options, progress)
     if kind == "softpower":
         return d.softpower_pdf(payload, options, progress)
-    if kind == "kpi":
+    if kind == "province":
+        return d.province_pdf(payload, options, progress)
+    if kind in ("kpi", "monthly"):
         return d.kpi_pdf(payload, options, progress)
     if kind == "calendar":
         from exports.reports import calendar

@@ -27,15 +27,10 @@ from exports.reports.layout import (
 from exports.reports.options import ReportOptions
 from exports.reports.text import in_document_digits, para, style
 from lev_desktop import deadlines
+from lev_desktop.domain.obligation_state import State
 from lev_desktop.progress import Progress
 from lev_desktop.thai_format import MONTHS_FULL, be_year, fiscal_months, format_date
 
-STATE_TH = {
-    "done": "ดำเนินการแล้ว",
-    "overdue": "เลยกำหนด",
-    "due_soon": "ใกล้ถึงกำหนด",
-    "upcoming": "ยังไม่ถึงกำหนด",
-}
 LEVEL_TH = {
     "lao": "อปท.",
     "district": "อำเภอ",
@@ -53,7 +48,7 @@ class CalendarLine:
     form_name: str
     programme: str
     sends_to: str
-    state: str
+    state: str  # the one model's state (State value); its Thai word is State(state).thai
     days_left: int
     incoming: bool
     laos_done: int | None
@@ -139,8 +134,9 @@ def when_text(line: CalendarLine, options: ReportOptions) -> str:
 
 
 def state_text(line: CalendarLine, options: ReportOptions) -> str:
-    text = STATE_TH.get(line.state, line.state)
-    if line.state in ("overdue", "due_soon", "upcoming") and line.days_left:
+    state = State(line.state)
+    text = state.thai  # the same word as on every screen
+    if not state.fulfilled and state != State.NOT_APPLICABLE and line.days_left:
         if line.days_left > 0:
             text += options.num(f" (อีก {line.days_left} วัน)")
         else:

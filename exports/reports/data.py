@@ -17,11 +17,14 @@ from sqlalchemy import func, select
 from db.models import Activity, KpiValue, Monitoring, Office, Plan, PlanItem, Programme
 from db.store import Store
 from lev_desktop import gazetteer
+from lev_desktop.deadlines.engine import form_states
+from lev_desktop.domain.obligation_state import State
 from lev_desktop.domain.offices import LaoType, Level
 from lev_desktop.i18n import _
 from lev_desktop.progress import Progress
 from lev_desktop.services import offices as office_service
 from lev_desktop.services import programmes as programme_service
+from lev_desktop.thai_format import fiscal_months, format_date
 
 _LONG_PREFIXES = (
     ("องค์การบริหารส่วนจังหวัด", "อบจ."),
@@ -303,10 +306,28 @@ class MonitoringRow:
     committee_selected_on: dt.date | None
     committee_met_on: dt.date | None
     plan_made_on: dt.date | None
-    activities: int
+    activities: int  # held: with a date and a result
     reported_on: dt.date | None
     notice_posted_on: dt.date | None
     note: str
+    province: str = ""  # the province's name without "จังหวัด" (กรุงเทพมหานคร as it is)
+    # The state of the LAO's monitoring report (P1.LAO.REPORT), from the one model — the same
+    # word the calendar, the board and ``lev status`` show — and the day it counts from.
+    state: State | None = None
+    state_on: dt.date | None = None
+
+    @property
+    def state_text(self) -> str:
+        if self.state is None:
+            return ""
+        if self.state_on is not None and self.state.fulfilled:
+            return f"{self.state.label} {format_date(self.state_on)}"
+        return self.state.label
+
+    @property
+    def remark(self) -> str:
+        """The หมายเหตุ column: the state first, then the LAO's own note."""
+        return "\n".join(part for part in (self.state_text, self.note) if part)
 
 
 @dataclass
@@ -315,6 +336,11 @@ class MonitoringData:
     fiscal_year: int
     rows: list[MonitoringRow]
 
+    @property
+    def reported(self) -> int:
+        """LAOs whose monitoring report is in (received, done or late): the model's count."""
+        return sum(1 for r in self.rows if r.state is not None and r.state.fulfilled)
+
     def groups(self) -> list[tuple[str, list[MonitoringRow]]]:
         out: list[tuple[str, list[MonitoringRow]]] = []
         for row in self.rows:
@@ -322,6 +348,19 @@ class MonitoringData:
                 out.append((row.district, []))
             out[-1][1].append(row)
         return out
+
+    def provinces(self) -> list[tuple[str, list[MonitoringRow]]]:
+        """The rows by province, in the order of the rows (sorted by codes)."""
+        out: list[tuple[str, list[MonitoringRow]]] = []
+        for row in self.rows:
+            if not out or out[-1][0] != row.province:
+                out.append((row.province, []))
+            out[-1][1].append(row)
+        return out
+
+    @property
+    def national(self) -> bool:
+        return self.office.level == Level.NATIONAL or len({r.province for r in self.rows}) > 1
 
 
 def load_monitoring(
@@ -353,6 +392,7 @@ def load_monitoring(
                     Plan.deleted.is_(False),
                     PlanItem.deleted.is_(False),
                     Activity.deleted.is_(False),
+                    Activity.held(),
                 )
                 .group_by(Plan.owner_office)
             ).all()
@@ -360,12 +400,16 @@ def load_monitoring(
     if progress is not None:
         progress(0, len(laos))
     district_names: dict[str | None, str] = {}
+    province_names: dict[str | None, str] = {}
     rows = []
     for lao in laos:
         if lao.code not in codes:
             continue
         if lao.district_code not in district_names:
             district_names[lao.district_code] = gazetteer.district_label(lao.district_code)
+        if lao.province_code not in province_names:
+            found = gazetteer.province(lao.province_code)
+            province_names[lao.province_code] = found.name_th if found else ""
         m = milestones.get(lao.code)
         count = counts.get(lao.code, 0)
         if m is not None and m.activities_override is not None:
@@ -383,10 +427,150 @@ def load_monitoring(
                 m.reported_on if m else None,
                 m.notice_posted_on if m else None,
                 (m.note or m.override_reason or "") if m else "",
+                province_names[lao.province_code],
             )
         )
+    states = form_states(store, [r.lao_code for r in rows], prog.id, ["F3"], f"FY{fiscal_year}")
+    for row in rows:
+        instance = states.get(row.lao_code, {}).get("F3")
+        if instance is not None:
+            row.state = instance.state
+            row.state_on = instance.judgement.fulfilled_on
     rows.sort(key=lambda r: (r.district_code, r.district, r.lao_code))
     return MonitoringData(office, fiscal_year, rows)
+
+
+# ---- F4 province report ------------------------------------------------------------------
+
+
+@dataclass
+class DistrictCounts:
+    """One line of the F4 summary: how many LAOs of a district reached each milestone."""
+
+    district: str  # "เมืองนครพนม" (Bangkok: "เขตดุสิต")
+    laos: int
+    selected: int
+    met: int
+    planned: int
+    activities: int
+    reported: int
+
+
+@dataclass
+class ProvinceActivity:
+    """An activity the province office or its อบจ. held (LEV Week and the province-level
+    network)."""
+
+    title: str
+    held_on: dt.date | None
+    held_until: dt.date | None
+    place: str
+    participants: int | None
+    outputs: str
+    budget_spent: Decimal | None
+
+
+@dataclass
+class ProvinceReportData:
+    office: OfficeInfo
+    fiscal_year: int
+    districts: list[DistrictCounts]
+    own: list[ProvinceActivity]  # the province office's own plan: LEV Week, the network
+    pao: list[ProvinceActivity]  # the อบจ.'s support of the network (letter ข้อ ๓.๔)
+    pao_name: str = ""
+
+    @property
+    def total(self) -> DistrictCounts:
+        def add(key: str) -> int:
+            return sum(int(getattr(d, key)) for d in self.districts)
+
+        return DistrictCounts(
+            "",
+            add("laos"),
+            add("selected"),
+            add("met"),
+            add("planned"),
+            add("activities"),
+            add("reported"),
+        )
+
+
+def _activities_of(
+    store: Store, owners: list[str], programme_id: str, fiscal_year: int
+) -> dict[str, list[ProvinceActivity]]:
+    out: dict[str, list[ProvinceActivity]] = {code: [] for code in owners}
+    if not owners:
+        return out
+    with store.read() as s:
+        found = s.execute(
+            select(Plan.owner_office, Activity)
+            .join(PlanItem, PlanItem.plan_id == Plan.id)
+            .join(Activity, Activity.plan_item_id == PlanItem.id)
+            .where(
+                Plan.owner_office.in_(owners),
+                Plan.programme_id == programme_id,
+                Plan.fiscal_year == fiscal_year,
+                Plan.deleted.is_(False),
+                PlanItem.deleted.is_(False),
+                Activity.deleted.is_(False),
+            )
+        ).all()
+        for owner, a in found:
+            out[owner].append(
+                ProvinceActivity(
+                    a.title,
+                    a.held_on,
+                    a.held_until,
+                    a.place,
+                    a.participants,
+                    a.outputs,
+                    a.budget_spent,
+                )
+            )
+    for acts in out.values():
+        acts.sort(key=lambda a: (a.held_on or dt.date.max, a.title))
+    return out
+
+
+def load_province_report(
+    store: Store, office_code: str | None, fiscal_year: int, *, progress: Progress | None = None
+) -> ProvinceReportData:
+    """F4, the province report the LEV network letter asks for (สิ่งที่ส่งมาด้วย ๖): the
+    province's follow-up of its LAOs (ข้อ ๔.๑) counted by district from the consolidated
+    monitoring, the activities of the province's own plan — LEV Week (ข้อ ๔.๒) — and those of
+    its อบจ. (ข้อ ๓.๔)."""
+    office = get_office(store, office_code)
+    if office.level != Level.PROVINCE:
+        raise ReportDataError(
+            _("The province report is made by a province office; {office} is not one").format(
+                office=office.name
+            )
+        )
+    monitoring = load_monitoring(store, office.code, fiscal_year, progress=progress)
+    districts = []
+    for district, members in monitoring.groups():
+        districts.append(
+            DistrictCounts(
+                district,
+                len(members),
+                sum(1 for r in members if r.committee_selected_on),
+                sum(1 for r in members if r.committee_met_on),
+                sum(1 for r in members if r.plan_made_on),
+                sum(r.activities for r in members),
+                sum(1 for r in members if r.reported_on),
+            )
+        )
+    prog = programme_by_code(store, "P1")
+    paos = [lao for lao in _laos_under(store, office) if lao.lao_type == LaoType.PAO]
+    acts = _activities_of(store, [office.code, *(p.code for p in paos)], prog.id, fiscal_year)
+    return ProvinceReportData(
+        office,
+        fiscal_year,
+        districts,
+        acts[office.code],
+        [a for p in paos for a in acts[p.code]],
+        paos[0].name if paos else "",
+    )
 
 
 # ---- P5 Soft Power and P2 indicators -------------------------------------------------------
@@ -409,6 +593,7 @@ class ProductRow:
     lao: str
     lao_code: str
     values: dict[str, Any]
+    district: str = ""  # "เมืองนครพนม" (Bangkok: "เขตดุสิต")
 
 
 @dataclass
@@ -469,8 +654,15 @@ def load_softpower(
             products[(v.owner_office, v.row_key)][v.indicator_code] = _kpi_value(
                 v, kinds.get(v.indicator_code)
             )
+    districts = {
+        code: gazetteer.district_label(code).removeprefix("อำเภอ")
+        for code in {lao.district_code for lao in laos}
+    }
     rows = [
-        ProductRow(names[owner].short_name, owner, vals) for (owner, _key), vals in products.items()
+        ProductRow(
+            names[owner].short_name, owner, vals, districts.get(names[owner].district_code, "")
+        )
+        for (owner, _key), vals in products.items()
     ]
     rows.sort(
         key=lambda r: (
@@ -506,6 +698,8 @@ class KpiData:
     consolidated: bool
     lao_count: int
     stages: list[tuple[str, list[KpiLine]]]
+    month: tuple[int, int] | None = None  # a monthly report: (year, month), Gregorian
+    form_name: str = ""  # "แบบรายงานผลการดำเนินงานวัดและชุมชน (รายเดือน)"
 
 
 def pick_kpi_programme(store: Store, fiscal_year: int) -> Programme:
@@ -524,9 +718,41 @@ def pick_kpi_programme(store: Store, fiscal_year: int) -> Programme:
     return earlier[-1] if earlier else candidates[0]
 
 
+def _report_month(
+    store: Store, prog: Programme, codes: set[str], fiscal_year: int, month: tuple[int, int] | None
+) -> tuple[int, int]:
+    """The month a monthly report is for: the one asked for, else the latest month of the
+    fiscal year with values, else the month of today within the fiscal year (its first)."""
+    months = fiscal_months(fiscal_year)
+    if month is not None:
+        return month
+    with store.read() as s:
+        periods = {
+            period
+            for period, owner in s.execute(
+                select(KpiValue.period, KpiValue.owner_office).where(
+                    KpiValue.programme_id == prog.id, KpiValue.deleted.is_(False)
+                )
+            )
+            if owner in codes
+        }
+    found = [m for m in months if f"{m[0]:04d}-{m[1]:02d}" in periods]
+    if found:
+        return found[-1]
+    today = dt.date.today()
+    return (today.year, today.month) if (today.year, today.month) in months else months[0]
+
+
 def load_kpi(
-    store: Store, office_code: str | None, fiscal_year: int, *, programme: str | None = None
+    store: Store,
+    office_code: str | None,
+    fiscal_year: int,
+    *,
+    programme: str | None = None,
+    month: tuple[int, int] | None = None,
 ) -> KpiData:
+    """The indicators of a programme for one office or totalled over the LAOs under it; a
+    monthly programme (P4) for one month (``month``, by default the latest reported)."""
     office = get_office(store, office_code)
     prog = (
         programme_by_code(store, programme) if programme else pick_kpi_programme(store, fiscal_year)
@@ -536,13 +762,19 @@ def load_kpi(
     stages: dict[str, str] = spec.get("stages") or {"": ""}
     laos = _laos_under(store, office)
     codes = {lao.code for lao in laos}
+    period = f"FY{year}"
+    report_month = None
+    if spec.get("kpi_period") == "monthly":
+        report_month = _report_month(store, prog, codes, fiscal_year, month)
+        period = f"{report_month[0]:04d}-{report_month[1]:02d}"
+    forms = [f for f in spec.get("forms", []) if f.get("kind") == "kpi"]
     with store.read() as s:
         values = [
             v
             for v in s.scalars(
                 select(KpiValue).where(
                     KpiValue.programme_id == prog.id,
-                    KpiValue.period == f"FY{year}",
+                    KpiValue.period == period,
                     KpiValue.deleted.is_(False),
                 )
             )
@@ -582,4 +814,6 @@ def load_kpi(
         office.level != Level.LAO,
         len(laos),
         [(stages.get(key, key), lines) for key, lines in grouped.items() if lines],
+        report_month,
+        forms[0].get("name", "") if forms else "",
     )

@@ -11,7 +11,7 @@ from decimal import Decimal
 from typing import Any
 
 from reportlab.lib.units import cm
-from reportlab.platypus import Flowable, KeepTogether, Spacer
+from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, Spacer
 from reportlab.platypus.flowables import HRFlowable
 
 from exports.reports import wording as W
@@ -21,16 +21,22 @@ from exports.reports.data import (
     MonitoringData,
     OfficeInfo,
     PlanData,
+    ProvinceActivity,
+    ProvinceReportData,
     SoftPowerData,
 )
 from exports.reports.layout import (
     BODY_SIZE,
+    Link,
+    PagedTable,
     Row,
     TableSpec,
     build_pdf,
+    fit_columns,
     frame_width,
     garuda_block,
     letterhead_block,
+    needed_width,
     paged_table,
     scale_widths,
     signature_block,
@@ -41,7 +47,7 @@ from exports.reports.options import ReportOptions
 from exports.reports.text import in_document_digits, para, style
 from lev_desktop import deadlines
 from lev_desktop.progress import Progress
-from lev_desktop.thai_format import format_date, format_number
+from lev_desktop.thai_format import MONTHS_FULL, be_year, format_date, format_number
 
 
 def fy_line(fiscal_year: int, options: ReportOptions) -> str:
@@ -373,11 +379,48 @@ def notice_pdf(data: PlanData, options: ReportOptions, progress: Progress | None
 # ---- F3 ----------------------------------------------------------------------------------
 
 
+def date_cell(value: dt.date | None, options: ReportOptions) -> str:
+    """A date in a table column that never wraps: "๑๕ ก.พ. ๒๕๖๘" glued by no-break spaces."""
+    return date_short(value, options).replace(" ", NBSP)
+
+
+def district_label(name: str) -> str:
+    """ "อำเภอเมืองนครพนม"; Bangkok's districts are already "เขตดุสิต"."""
+    return name if name.startswith("เขต") else f"อำเภอ{name}"
+
+
+def fit_table_size(spec: TableSpec, rows: list[Row], sizes: tuple[float, ...]) -> None:
+    """The largest text size of ``sizes`` at which every column's unbreakable texts (dates,
+    names) fit the page; a wide form goes down to 12 pt, never below."""
+    for size in sizes:
+        spec.size = size
+        if needed_width(spec, rows) <= sum(spec.widths):
+            break
+    fit_columns(spec, rows)
+
+
+def _f3_counts(rows: list[Any], options: ReportOptions) -> list[str]:
+    """The subtotal cells of the five milestones: how many LAOs have each date, activities
+    summed."""
+
+    def places(n: int) -> str:
+        return options.num(W.PLACES.format(n=n))
+
+    return [
+        places(sum(1 for r in rows if r.committee_selected_on)),
+        places(sum(1 for r in rows if r.committee_met_on)),
+        places(sum(1 for r in rows if r.plan_made_on)),
+        count(sum(r.activities for r in rows), options),
+        places(sum(1 for r in rows if r.reported_on)),
+    ]
+
+
 @in_document_digits
 def monitoring_pdf(
     data: MonitoringData, options: ReportOptions, progress: Progress | None = None
 ) -> bytes:
     width = frame_width(True)
+    national = data.national
     story = _header(
         options,
         [
@@ -386,46 +429,103 @@ def monitoring_pdf(
             scope_line(data.office),
         ],
     )
+    # a province's LAOs are grouped under district headings, so the district column of the
+    # form (one district's table) gives way to them; the nation's table keeps both place
+    # columns, grouped by province
+    many = len(data.groups()) > 1
+    header = list(W.MONITORING_HEADER)
+    weights = [1.1, 3.0, 3.6, 2.9, 2.9, 2.9, 1.9, 2.9, 2.8]
+    aligns = ["center", "left", "left", "center", "center", "center", "center", "center", "left"]
+    if national:
+        header.insert(1, W.PROVINCE)
+        weights.insert(1, 2.6)
+        aligns.insert(1, "left")
+    elif many:
+        del header[1], weights[1], aligns[1]
+    lead = header.index("อปท.") + 1  # a subtotal's label spans the columns up to the LAO's
     spec = TableSpec(
-        header=[W.MONITORING_HEADER],
-        widths=scale_widths([1.1, 3.0, 3.6, 2.9, 2.9, 2.9, 1.9, 2.9, 2.8], width),
-        aligns=["center", "left", "left", "center", "center", "center", "center", "center", "left"],
-        size=13,  # a wide form may go down to 12 pt; 13 pt gives 15+ rows a page
+        header=[header],
+        widths=scale_widths(weights, width),
+        aligns=aligns,
+        header_size=12,
+        pad=2.5,
+        leading=1.3,  # Sarabun's marks span 1.3 em: one-line rows, no clipping
+        # dates, counts and names are never wrapped (the note is the column that gives)
+        nowrap=frozenset(range(len(header) - 1)),
     )
     rows: list[Row] = []
-    groups = data.groups()
     number = 0
-    for district, members in groups:
-        if len(groups) > 1:
-            label = district if district.startswith("เขต") else f"อำเภอ{district}"
-            rows.append(Row([f"{label} ({len(members)} แห่ง)"], "group"))
+
+    def data_row(r: Any) -> Row:
+        nonlocal number
+        number += 1
+        reported = date_cell(r.reported_on, options)
+        if r.notice_posted_on and r.notice_posted_on != r.reported_on:
+            reported += "\n(ประกาศ " + date_cell(r.notice_posted_on, options) + ")"
+        place = [r.province, r.district] if national else [] if many else [r.district]
+        return Row(
+            [
+                options.num(str(number)),
+                *place,
+                r.lao,
+                date_cell(r.committee_selected_on, options),
+                date_cell(r.committee_met_on, options),
+                date_cell(r.plan_made_on, options),
+                count(r.activities, options),
+                reported,
+                r.remark,
+            ]
+        )
+
+    def subtotal(label: str, members: list[Any], with_count: bool = True) -> Row:
+        if with_count:
+            label += f" ({options.num(W.PLACES.format(n=len(members)))})"
+        return Row(
+            [
+                label,
+                *([""] * (lead - 1)),
+                *_f3_counts(members, options),
+                "",
+            ],
+            "total",
+            span=lead,
+        )
+
+    def districts(members: list[Any]) -> None:
+        groups: list[tuple[str, list[Any]]] = []
         for r in members:
-            number += 1
-            reported = date_short(r.reported_on, options)
-            if r.notice_posted_on and r.notice_posted_on != r.reported_on:
-                reported += "\n(ประกาศ " + date_short(r.notice_posted_on, options) + ")"
-            rows.append(
-                Row(
-                    [
-                        options.num(str(number)),
-                        district,
-                        r.lao,
-                        date_short(r.committee_selected_on, options),
-                        date_short(r.committee_met_on, options),
-                        date_short(r.plan_made_on, options),
-                        count(r.activities, options),
-                        reported,
-                        r.note,
-                    ]
-                )
-            )
-    done = sum(1 for r in data.rows if r.reported_on)
+            if not groups or groups[-1][0] != r.district:
+                groups.append((r.district, []))
+            groups[-1][1].append(r)
+        for district, laos in groups:
+            if many and not national:
+                label = f"{district_label(district)} ({options.num(W.PLACES.format(n=len(laos)))})"
+                rows.append(Row([label], "group"))
+            rows.extend(data_row(r) for r in laos)
+            if many:
+                label = W.SUBTOTAL_DISTRICT.format(district=district_label(district))
+                # a province's subtotal follows its heading, which gives the count
+                rows.append(subtotal(label, laos, with_count=national))
+
+    if national:
+        for province, members in data.provinces():
+            heading = province if province == "กรุงเทพมหานคร" else W.PROVINCE + province
+            rows.append(Row([heading], "group"))
+            districts(members)
+            rows.append(subtotal(W.SUBTOTAL_PROVINCE.format(province=province), members))
+        rows.append(subtotal(W.GRAND_TOTAL_NATION, data.rows))
+    else:
+        districts(data.rows)
+        grand = W.GRAND_TOTAL_PROVINCE if data.office.level == "province" else W.TOTAL
+        rows.append(subtotal(grand, data.rows))
+    fit_table_size(spec, rows, (14, 13, 12))
+    done = data.reported  # the model's count: the calendar and the board say the same
     name, position = _signer(options, data.office)
     tail = [
         Spacer(1, 6),
         para(
-            f"อปท. ทั้งหมด {len(data.rows)} แห่ง รายงานผลและปิดประกาศแล้ว {done} แห่ง "
-            f"ยังไม่รายงาน {len(data.rows) - done} แห่ง",
+            f"อปท. ทั้งหมด {len(data.rows)} แห่ง ได้รับแบบติดตามแล้ว {done} แห่ง "
+            f"ยังไม่ได้รับ {len(data.rows) - done} แห่ง",
             style(BODY_SIZE),
         ),
         para(W.MONITORING_FOOTNOTE, style(BODY_SIZE - 2)),
@@ -433,12 +533,183 @@ def monitoring_pdf(
         Spacer(1, 0.4 * cm),
         signature_block(name, position, caption="ผู้รายงาน"),
     ]
-    story.append(paged_table(spec, rows, progress, tail=tail))
+    story.append(PagedTable(spec, rows, progress=progress, tail=tail))
     return build_pdf(
         story,
         landscape_page=True,
         options=options,
         title=f"{W.MONITORING_TITLE} {data.office.name} {data.fiscal_year}",
+    )
+
+
+# ---- F4 province report --------------------------------------------------------------------
+
+
+def _percent(part: int, whole: int, options: ReportOptions) -> str:
+    return "" if not whole else format_number(Decimal(part * 100) / whole, 2, digits=options.digits)
+
+
+def _activity_rows(
+    acts: list[ProvinceActivity], options: ReportOptions, blank: int = 3
+) -> list[Row]:
+    """The activities as rows; none yet: numbered empty rows to fill in by hand."""
+    rows = []
+    for n, a in enumerate(acts, start=1):
+        when = date_cell(a.held_on, options)
+        if a.held_until and a.held_until != a.held_on:
+            when += " –\n" + date_cell(a.held_until, options)
+        rows.append(
+            Row(
+                [
+                    options.num(str(n)),
+                    a.title,
+                    when,
+                    a.place,
+                    count(a.participants, options),
+                    a.outputs,
+                    money(a.budget_spent, options),
+                ]
+            )
+        )
+    if acts:
+        rows.append(
+            Row(
+                [
+                    W.TOTAL,
+                    "",
+                    "",
+                    "",
+                    count(sum(a.participants or 0 for a in acts), options),
+                    "",
+                    money(sum((a.budget_spent or Decimal(0) for a in acts), Decimal(0)), options),
+                ],
+                "total",
+                span=4,
+            )
+        )
+    else:
+        rows += [Row([options.num(str(n)), "", "", "", "", "", ""]) for n in range(1, blank + 1)]
+    return rows
+
+
+def _activity_table(rows: list[Row], width: float, tail: list[Flowable] | None = None) -> Flowable:
+    spec = TableSpec(
+        header=[W.PROVINCE_ACTIVITY_HEADER],
+        widths=scale_widths([1.0, 5.0, 2.8, 3.4, 1.8, 5.0, 2.4], width),
+        aligns=["center", "left", "left", "left", "right", "left", "right"],
+        header_size=12,
+        pad=2.5,
+        leading=1.3,
+        nowrap=frozenset({0, 2, 4, 6}),
+    )
+    fit_table_size(spec, rows, (14, 13, 12))
+    return PagedTable(spec, rows, tail=tail)
+
+
+def _section(text: str) -> list[Flowable]:
+    """A section heading, never alone at a page foot: a new page when less than its table's
+    headings and two rows fit under it."""
+    return [
+        CondPageBreak(5 * cm),
+        para(text, style(BODY_SIZE, bold=True, space_before=10, space_after=4)),
+    ]
+
+
+@in_document_digits
+def province_pdf(
+    data: ProvinceReportData, options: ReportOptions, progress: Progress | None = None
+) -> bytes:
+    """F4: the province's follow-up of its LAOs by district, its LEV Week and the อบจ.'s
+    support, signed by the reporting officer."""
+    width = frame_width(True)
+    story = _header(
+        options,
+        [
+            W.PROVINCE_TITLE,
+            W.PROGRAMME_P1,
+            fy_line(data.fiscal_year, options),
+            scope_line(data.office),
+        ],
+    )
+    story += _section(W.PROVINCE_FOLLOWUP)
+    spec = TableSpec(
+        header=[W.PROVINCE_HEADER],
+        widths=scale_widths([1.0, 5.0, 1.6, 2.6, 2.6, 2.4, 2.0, 3.2], width),
+        aligns=["center", "left", "right", "right", "right", "right", "right", "right"],
+        header_size=12,
+        pad=2.5,
+        leading=1.3,
+        nowrap=frozenset(range(8)),
+    )
+    rows = []
+    for n, d in enumerate(data.districts, start=1):
+        rows.append(
+            Row(
+                [
+                    options.num(str(n)),
+                    district_label(d.district),
+                    count(d.laos, options),
+                    count(d.selected, options),
+                    count(d.met, options),
+                    count(d.planned, options),
+                    count(d.activities, options),
+                    count(d.reported, options),
+                ]
+            )
+        )
+    t = data.total
+    rows.append(
+        Row(
+            [
+                W.GRAND_TOTAL_PROVINCE,
+                "",
+                count(t.laos, options),
+                count(t.selected, options),
+                count(t.met, options),
+                count(t.planned, options),
+                count(t.activities, options),
+                count(t.reported, options),
+            ],
+            "total",
+            span=2,
+        )
+    )
+    rows.append(
+        Row(
+            [
+                W.PERCENT_OF_LAOS,
+                "",
+                "",
+                _percent(t.selected, t.laos, options),
+                _percent(t.met, t.laos, options),
+                _percent(t.planned, t.laos, options),
+                "",
+                _percent(t.reported, t.laos, options),
+            ],
+            "total",
+            span=2,
+        )
+    )
+    fit_table_size(spec, rows, (14, 13, 12))
+    story.append(PagedTable(spec, rows, progress=progress))
+    story += _section(W.PROVINCE_WEEK)
+    story.append(para(W.PROVINCE_WEEK_NAME, style(BODY_SIZE, space_after=4)))
+    story.append(_activity_table(_activity_rows(data.own, options), width))
+    pao = W.PROVINCE_PAO + (f" ({data.pao_name})" if data.pao_name else "")
+    story += _section(pao)
+    name, position = _signer(options, data.office)
+    tail: list[Flowable] = [
+        Spacer(1, 6),
+        para(as_of_line(options), style(BODY_SIZE - 2)),
+        Spacer(1, 0.4 * cm),
+        signature_block(name, position, caption="ผู้รายงาน"),
+    ]
+    story.append(_activity_table(_activity_rows(data.pao, options), width, tail))
+    return build_pdf(
+        story,
+        landscape_page=True,
+        options=options,
+        title=f"{W.PROVINCE_TITLE} {data.office.name} {data.fiscal_year}",
     )
 
 
@@ -453,25 +724,38 @@ def softpower_pdf(
 
     round_line = "รายงานรอบวันที่ " + date_long(softpower_round(deadlines.today()), options)
     story = _header(options, [W.SOFTPOWER_TITLE, scope_line(data.office), round_line])
-    widths = scale_widths([1.0, 3.0, 2.6, 3.2, 2.6, 1.6, 2.2, 1.7, 1.9, 2.7, 2.7], width)
+    several = len({r.district for r in data.rows}) > 1
+    # fields (๘) and (๙), the two links, go on a line of their own under each product: whole,
+    # clickable, and the seven fields above them get the width
+    header = list(W.SOFTPOWER_HEADER[:9])
+    weights = [1.0, 3.0, 2.6, 3.2, 2.6, 1.6, 2.2, 1.7, 1.9]
+    aligns = ["center", "left", "left", "left", "left", "right", "right", "left", "left"]
+    if several:  # the LAOs of several districts: a district column before the LAO
+        header.insert(1, "อำเภอ")
+        weights.insert(1, 2.2)
+        aligns.insert(1, "left")
+    lead = header.index("อปท.")
+    last = len(header) - 1
+    # the second heading row names the links' line under each product, in the letter's words;
+    # the line runs from the second column (two links side by side where they fit)
+    links_heading = ["", [W.SOFTPOWER_HEADER[9], W.SOFTPOWER_HEADER[10]], *([""] * (last - 1))]
     spec = TableSpec(
-        header=[W.SOFTPOWER_HEADER],
-        widths=widths,
-        aligns=[
-            "center",
-            "left",
-            "left",
-            "left",
-            "left",
-            "right",
-            "right",
-            "left",
-            "left",
-            "left",
-            "left",
-        ],
-        size=13,
+        header=[header, links_heading],
+        header_spans=[((0, 0), (0, 1)), ((1, 1), (last, 1))],
+        widths=scale_widths(weights, width),
+        aligns=aligns,
+        header_size=12,
+        pad=2.5,
+        leading=1.3,
+        # number, place, LAO, participants, income and the URLs' pieces are never cut
+        nowrap=frozenset({*range(lead + 1), lead + 4, lead + 5}),
     )
+
+    def link(number: str, value: Any) -> Any:
+        text = str(value or "").strip()
+        shown = f"{number} {text}"
+        return Link(shown, text) if text.startswith(("http://", "https://")) else shown
+
     rows = []
     for n, r in enumerate(data.rows, start=1):
         v = r.values
@@ -479,6 +763,7 @@ def softpower_pdf(
             Row(
                 [
                     options.num(str(n)),
+                    *([r.district] if several else []),
                     r.lao,
                     v.get("identity", ""),
                     v.get("product", ""),
@@ -487,16 +772,21 @@ def softpower_pdf(
                     money(v.get("income"), options),
                     v.get("training", ""),
                     v.get("publicity", ""),
-                    str(v.get("photos_url", "")),
-                    str(v.get("video_url", "")),
                 ]
             )
         )
+        links = [
+            link(number, v.get(key))
+            for key, number in (("photos_url", "(๘)"), ("video_url", "(๙)"))
+            if v.get(key)
+        ]
+        if links:
+            rows.append(Row(["", links, *([""] * (last - 1))], span=last, span_from=1, joined=True))
     rows.append(
         Row(
             [
-                "",
                 W.TOTAL,
+                *([""] * lead),
                 "",
                 options.num(f"{len(data.rows)} ผลิตภัณฑ์"),
                 "",
@@ -504,12 +794,12 @@ def softpower_pdf(
                 money(data.income_total, options),
                 "",
                 "",
-                "",
-                "",
             ],
             "total",
+            span=lead + 1,
         )
     )
+    fit_table_size(spec, rows, (14, 13, 12))
     tail: list[Flowable] = [Spacer(1, 6)]
     if data.consolidated:
         tail.append(
@@ -522,7 +812,7 @@ def softpower_pdf(
     tail.append(Spacer(1, 0.4 * cm))
     name, position = _signer(options, data.office)
     tail.append(signature_block(name, position, caption="ผู้รายงาน"))
-    story.append(paged_table(spec, rows, progress, tail=tail))
+    story.append(PagedTable(spec, rows, progress=progress, tail=tail))
     return build_pdf(
         story,
         landscape_page=True,
@@ -545,11 +835,23 @@ def kpi_value_text(line: KpiLine, value: Any, options: ReportOptions) -> str:
     return str(value)
 
 
+def kpi_title(data: KpiData, options: ReportOptions) -> str:
+    """ "รายงานผลตัวชี้วัด"; a monthly report says its month: "แบบรายงานผลการดำเนินงานวัดและ
+    ชุมชน ประจำเดือนกรกฎาคม พ.ศ. ๒๕๖๘"."""
+    if data.month is None:
+        return W.KPI_TITLE
+    year, month = data.month
+    title = (data.form_name or W.KPI_TITLE).replace(" (รายเดือน)", "")
+    return title + options.num(f" ประจำเดือน{MONTHS_FULL[month - 1]} พ.ศ.{NBSP}{be_year(year)}")
+
+
 @in_document_digits
 def kpi_pdf(data: KpiData, options: ReportOptions, progress: Progress | None = None) -> bytes:
     wide = data.consolidated
     width = frame_width(wide)
-    story = _header(options, [W.KPI_TITLE, data.programme_name, scope_line(data.office)])
+    story = _header(
+        options, [kpi_title(data, options), data.programme_name, scope_line(data.office)]
+    )
     if wide:
         story.append(
             para(

@@ -24,6 +24,7 @@ from reportlab.platypus import (
     Flowable,
     Frame,
     Image,
+    PageBreak,
     PageTemplate,
     Spacer,
     Table,
@@ -31,6 +32,7 @@ from reportlab.platypus import (
 )
 
 from exports.pdf import segment
+from exports.pdf.words import url_pieces
 from exports.reports import wording as W
 from exports.reports.options import ReportOptions
 from exports.reports.text import FONT, current_digits, para, register_fonts, style, text_width
@@ -235,6 +237,10 @@ class Row:
 
     cells: list[Any]
     kind: str = "data"
+    span: int = 1  # a data or total row whose first cell spans this many columns (a label)
+    span_from: int = 0  # … or the cell at this column spans them (a product's links)
+    # a row that belongs to the one above it (never the first row of a page)
+    joined: bool = False
 
 
 @dataclass
@@ -244,16 +250,119 @@ class TableSpec:
     aligns: list[str] = field(default_factory=list)  # per column: left/center/right
     size: float = TABLE_SIZE
     header_spans: list[tuple[tuple[int, int], tuple[int, int]]] = field(default_factory=list)
+    # the headings may be smaller than the body (a wide form's long headings at 12 pt)
+    header_size: float | None = None
+    pad: float = PAD  # cell padding, top/bottom and left/right
+    leading: float = 1.4  # line height of the cells, times the text size
+    # columns whose texts are never wrapped when the page allows (dates, names, amounts)
+    nowrap: frozenset[int] = frozenset()
+
+
+@dataclass(frozen=True)
+class Link:
+    """A cell text that is also a clickable link (a URL in a report)."""
+
+    text: str
+    url: str
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class LinkedCell(Flowable):
+    """A paragraph that is a link: clicking anywhere on its text opens ``url``."""
+
+    def __init__(self, inner: Flowable, url: str):
+        super().__init__()
+        self.inner = inner
+        self.url = url
+
+    def wrap(self, aW: float, aH: float) -> tuple[float, float]:  # noqa: N803
+        self.width, self.height = self.inner.wrap(aW, aH)
+        return self.width, self.height
+
+    def split(self, aW: float, aH: float) -> list[Flowable]:  # noqa: N803
+        return [LinkedCell(piece, self.url) for piece in self.inner.split(aW, aH)]
+
+    def getPlainText(self) -> str:  # noqa: N802 - ReportLab's name
+        return str(getattr(self.inner, "getPlainText", lambda: "")())
+
+    def draw(self) -> None:
+        self.inner.drawOn(self.canv, 0, 0)
+        self.canv.linkURL(self.url, (0, 0, self.width, self.height), relative=1, thickness=0)
+
+
+class Stack(Flowable):
+    """Paragraphs in one cell: side by side when they fit on one line (a product's two
+    links), otherwise one under the other."""
+
+    GAP = 12.0
+
+    def __init__(self, parts: list[Flowable], natural: list[float]):
+        super().__init__()
+        self.parts = parts
+        self.natural = natural  # each part's width on one line
+        self._sizes: list[tuple[float, float]] = []
+        self._across = False
+
+    def wrap(self, aW: float, aH: float) -> tuple[float, float]:  # noqa: N803
+        self._across = sum(self.natural) + self.GAP * (len(self.parts) - 1) <= aW
+        if self._across:
+            self._sizes = [p.wrap(w, aH) for p, w in zip(self.parts, self.natural, strict=True)]
+            self.width = aW
+            self.height = max((h for _w, h in self._sizes), default=0.0)
+        else:
+            self._sizes = [p.wrap(aW, aH) for p in self.parts]
+            self.width = max((w for w, _h in self._sizes), default=0.0)
+            self.height = sum(h for _w, h in self._sizes)
+        return self.width, self.height
+
+    def split(self, aW: float, aH: float) -> list[Flowable]:  # noqa: N803
+        return []  # short: moves whole
+
+    def getPlainText(self) -> str:  # noqa: N802 - ReportLab's name
+        return "\n".join(str(getattr(p, "getPlainText", lambda: "")()) for p in self.parts)
+
+    def draw(self) -> None:
+        x, y = 0.0, self.height
+        for part, natural, (_w, h) in zip(self.parts, self.natural, self._sizes, strict=True):
+            if self._across:
+                part.drawOn(self.canv, x, self.height - h)
+                x += natural + self.GAP
+            else:
+                y -= h
+                part.drawOn(self.canv, 0, y)
 
 
 def cell(
-    text: Any, *, size: float = TABLE_SIZE, bold: bool = False, align: str = "left"
+    text: Any,
+    *,
+    size: float = TABLE_SIZE,
+    bold: bool = False,
+    align: str = "left",
+    leading: float = 1.4,
 ) -> Flowable:
     if isinstance(text, Flowable):
         return text
+    if isinstance(text, Link):
+        inner = cell(text.text, size=size, bold=bold, align=align, leading=leading)
+        return LinkedCell(inner, text.url)
+    if isinstance(text, (list, tuple)):
+        parts = [v for v in text if v]
+        return Stack(
+            [cell(v, size=size, bold=bold, align=align, leading=leading) for v in parts],
+            [_one_line(str(v), size, bold) for v in parts],
+        )
     return para(
-        "" if text is None else str(text), style(size, bold=bold, align=align, leading=size * 1.4)
+        "" if text is None else str(text),
+        style(size, bold=bold, align=align, leading=size * leading),
     )
+
+
+def _one_line(text: str, size: float, bold: bool) -> float:
+    """The width of ``text`` on one line as printed (digits of the document), with room for
+    the rounding of the paragraph's own measure."""
+    return text_width(document_digits(text, current_digits()), size, bold) + 2
 
 
 class PagedTable(Flowable):
@@ -286,35 +395,85 @@ class PagedTable(Flowable):
     # cells of a row as flowables
     def _cells(self, row: Row) -> list[Flowable]:
         if row.kind == "group":
-            first = cell(row.cells[0], size=self.spec.size, bold=True)
+            first = cell(row.cells[0], size=self.spec.size, bold=True, leading=self.spec.leading)
             return [first] + [""] * (len(self.spec.widths) - 1)  # type: ignore[list-item]
         bold = row.kind == "total"
         out = []
         for index, value in enumerate(row.cells):
             align = self.spec.aligns[index] if index < len(self.spec.aligns) else "left"
-            out.append(cell(value, size=self.spec.size, bold=bold, align=align))
+            out.append(
+                cell(value, size=self.spec.size, bold=bold, align=align, leading=self.spec.leading)
+            )
         return out
 
-    def _measure(self, cells: list[Any], spans_all: bool = False) -> float:
+    def _measure(
+        self, cells: list[Any], spans_all: bool = False, span: int = 1, start: int = 0
+    ) -> float:
         height = 0.0
-        widths = [sum(self.spec.widths)] if spans_all else self.spec.widths
+        widths = self.spec.widths
+        if spans_all:
+            widths = [sum(widths)]
+        elif span > 1:
+            end = start + span
+            widths = [*widths[:start], sum(widths[start:end]), *([0.0] * (span - 1))]
+            widths += self.spec.widths[end:]
         for value, width in zip(cells, widths, strict=False):
+            if isinstance(value, Flowable) and width > 0:
+                height = max(height, value.wrap(width - 2 * self.spec.pad, 10_000)[1])
+        return height + 2 * self.spec.pad + 1
+
+    def _header_heights(self) -> list[float]:
+        """The header rows' heights: a heading spanning columns measured at their width, a
+        heading spanning rows given the height of those rows together."""
+        header = self._header or []
+        across: dict[tuple[int, int], int] = {}  # (row, column) → columns spanned
+        down: dict[tuple[int, int], int] = {}  # (row, column) → rows spanned
+        for (c0, r0), (c1, r1) in self.spec.header_spans:
+            c1 = c1 % len(self.spec.widths)
+            if r1 > r0:
+                down[(r0, c0)] = r1 - r0 + 1
+            if c1 > c0:
+                across[(r0, c0)] = c1 - c0 + 1
+        heights = []
+        for r, cells in enumerate(header):
+            kept = ["" if (r, c) in down else v for c, v in enumerate(cells)]
+            widths = list(self.spec.widths)
+            for (row, c0), n in across.items():
+                if row == r:
+                    widths[c0 : c0 + n] = [sum(widths[c0 : c0 + n])] + [0.0] * (n - 1)
+            height = 0.0
+            for value, width in zip(kept, widths, strict=False):
+                if isinstance(value, Flowable) and width > 0:
+                    height = max(height, value.wrap(width - 2 * self.spec.pad, 10_000)[1])
+            heights.append(height + 2 * self.spec.pad + 1)
+        for (r0, c), n in down.items():  # a tall heading across rows: the last row grows
+            value = header[r0][c]
             if isinstance(value, Flowable):
-                height = max(height, value.wrap(width - 2 * PAD, 10_000)[1])
-        return height + 2 * PAD + 1
+                need = value.wrap(self.spec.widths[c] - 2 * self.spec.pad, 10_000)[1]
+                need += 2 * self.spec.pad + 1
+                have = sum(heights[r0 : r0 + n])
+                if need > have:
+                    heights[r0 + n - 1] += need - have
+        return heights
 
     def _prepare(self) -> None:
         if self._header is None:
             self._header = [
                 [
-                    cell(v, size=self.spec.size, bold=True, align="center")
+                    cell(
+                        v,
+                        size=self.spec.header_size or self.spec.size,
+                        bold=True,
+                        align="center",
+                        leading=self.spec.leading,
+                    )
                     if not isinstance(v, Flowable)
                     else v
                     for v in row
                 ]
                 for row in self.spec.header
             ]
-            self._header_height = sum(self._measure(r) for r in self._header)
+            self._header_height = sum(self._header_heights())
         if self._heights is None:
             heights = []
             total = len(self.rows)
@@ -322,7 +481,14 @@ class PagedTable(Flowable):
                 cells = self._cells(row)
                 row.cells = cells
                 row.kind = row.kind + ":ready"
-                heights.append(self._measure(cells, spans_all=row.kind.startswith("group")))
+                heights.append(
+                    self._measure(
+                        cells,
+                        spans_all=row.kind.startswith("group"),
+                        span=row.span,
+                        start=row.span_from,
+                    )
+                )
                 if self.progress is not None and index % 200 == 0:
                     self.progress(index, total)
             self._heights = heights
@@ -351,13 +517,19 @@ class PagedTable(Flowable):
             ("VALIGN", (0, 0), (-1, -1), "TOP"),
             ("VALIGN", (0, 0), (-1, len(header) - 1), "MIDDLE"),
             ("BACKGROUND", (0, 0), (-1, len(header) - 1), HEADER_BG),
-            ("LEFTPADDING", (0, 0), (-1, -1), PAD),
-            ("RIGHTPADDING", (0, 0), (-1, -1), PAD),
-            ("TOPPADDING", (0, 0), (-1, -1), PAD),
-            ("BOTTOMPADDING", (0, 0), (-1, -1), PAD),
+            ("LEFTPADDING", (0, 0), (-1, -1), self.spec.pad),
+            ("RIGHTPADDING", (0, 0), (-1, -1), self.spec.pad),
+            ("TOPPADDING", (0, 0), (-1, -1), self.spec.pad),
+            ("BOTTOMPADDING", (0, 0), (-1, -1), self.spec.pad),
         ]
         commands += [("SPAN", a, b) for a, b in self.spec.header_spans]
         for index, row in enumerate(rows, start=len(header)):
+            if row.span > 1:
+                a = row.span_from
+                commands.append(("SPAN", (a, index), (a + row.span - 1, index)))
+            if row.joined and index > len(header):
+                # one piece with the row above: its first cells run down into this one
+                commands += [("SPAN", (c, index - 1), (c, index)) for c in range(row.span_from)]
             if row.kind.startswith("group"):
                 commands += [
                     ("SPAN", (0, index), (-1, index)),
@@ -365,7 +537,7 @@ class PagedTable(Flowable):
                 ]
             elif row.kind.startswith("total"):
                 commands.append(("BACKGROUND", (0, index), (-1, index), GROUP_BG))
-        header_heights = [self._measure(r) for r in header]
+        header_heights = self._header_heights()
         table = Table(
             data, colWidths=self.spec.widths, rowHeights=header_heights + heights, repeatRows=0
         )
@@ -380,8 +552,11 @@ class PagedTable(Flowable):
         while count < len(self.rows) and used + self._heights[count] <= available:
             used += self._heights[count]
             count += 1
-        # a group heading never stays alone at the bottom of a page
-        while 1 < count < len(self.rows) and self.rows[count - 1].kind.startswith("group"):
+        # a group heading never stays alone at the bottom of a page, a joined row never
+        # begins one
+        while 1 < count < len(self.rows) and (
+            self.rows[count - 1].kind.startswith("group") or self.rows[count].joined
+        ):
             count -= 1
         if count < len(self.rows) and self._split_row(
             count, available - sum(self._heights[:count]), aH
@@ -394,13 +569,26 @@ class PagedTable(Flowable):
             if moved <= 0:  # one row and the tail are taller than a page: let them part
                 return [self._table(self.rows, self._heights), *self.tail]
             count -= moved
-            while count > 1 and self.rows[count - 1].kind.startswith("group"):
-                count -= 1
+            while count > 1 and (
+                self.rows[count - 1].kind.startswith("group")
+                or not any(r.kind.startswith("data") for r in self.rows[count:])
+                or self.rows[count].joined
+            ):
+                count -= 1  # at least one row of data goes over, with its heading
+            # the rows that go over with the tail begin the next page (not a second table,
+            # with its headings again, lower on this one)
+            rest = self._rest(count)
+            return [self._table(self.rows[:count], self._heights[:count]), PageBreak(), rest]
         if count == 0:
             return []
         first = self._table(self.rows[:count], self._heights[:count])
         if count == len(self.rows):  # (never [self]: the frame would try it forever)
             return [first, *self.tail]
+        return [first, self._rest(count)]
+
+    def _rest(self, count: int) -> PagedTable:
+        """The table after its first ``count`` rows, measured already."""
+        assert self._heights is not None
         rest = PagedTable(
             self.spec,
             self.rows[count:],
@@ -412,7 +600,7 @@ class PagedTable(Flowable):
         )
         if self.progress is not None:
             self.progress(len(self._heights) - len(rest.rows), len(self._heights))
-        return [first, rest]
+        return rest
 
     def _split_row(self, index: int, room: float, page: float) -> bool:
         """Splits a tall row across the page end (its paragraphs continue on the next page)
@@ -421,16 +609,19 @@ class PagedTable(Flowable):
         row = self.rows[index]
         if row.kind.startswith("group") or room < max(page * 0.12, 70):
             return False
+        if row.joined or (index + 1 < len(self.rows) and self.rows[index + 1].joined):
+            return False  # a row and its joined row move together
         top_cells: list[Any] = []
         rest_cells: list[Any] = []
-        inner_room = room - 2 * PAD - 2
+        pad = self.spec.pad
+        inner_room = room - 2 * pad - 2
         for value, width in zip(row.cells, self.spec.widths, strict=False):
             if not isinstance(value, Flowable):
                 top_cells.append(value)
                 rest_cells.append("")
                 continue
-            value.wrap(width - 2 * PAD, inner_room)
-            pieces = value.split(width - 2 * PAD, inner_room)
+            value.wrap(width - 2 * pad, inner_room)
+            pieces = value.split(width - 2 * pad, inner_room)
             if not pieces:
                 top_cells.append("")
                 rest_cells.append(value)
@@ -453,8 +644,10 @@ class PagedTable(Flowable):
                 bold=row.kind.startswith("total"),
                 align=self.spec.aligns[0] if self.spec.aligns else "left",
             )
-        top, rest = Row(top_cells, row.kind), Row(rest_cells, row.kind)
-        top_height, rest_height = self._measure(top.cells), self._measure(rest.cells)
+        top = Row(top_cells, row.kind, row.span, row.span_from, row.joined)
+        rest = Row(rest_cells, row.kind, row.span, row.span_from, row.joined)
+        top_height = self._measure(top.cells, span=row.span, start=row.span_from)
+        rest_height = self._measure(rest.cells, span=row.span, start=row.span_from)
         if top_height > room:
             return False
         self.rows[index : index + 1] = [top, rest]
@@ -483,9 +676,21 @@ def _widths_of(
     value: Any, size: float, bold: bool, cache: dict[tuple[str, float, bool], tuple[float, float]]
 ) -> tuple[float, float]:
     """(longest word, longest line) of a cell's text, in points."""
+    if isinstance(value, (list, tuple)):
+        found_all = [_widths_of(v, size, bold, cache) for v in value]
+        return (
+            max((w for w, _l in found_all), default=0.0),
+            max((line for _w, line in found_all), default=0.0),
+        )
+    if isinstance(value, Link):
+        key = (value.text, size, bold)
+        found = cache.get(key)
+        if found is None:
+            word = max((text_width(p, size, bold) for p in url_pieces(value.text)), default=0.0)
+            found = cache[key] = (word, text_width(value.text, size, bold))
+        return found
     if not isinstance(value, str) or not value:
         return 0.0, 0.0
-
     value = document_digits(value, current_digits())  # measured as it will be printed
     key = (value, size, bold)
     found = cache.get(key)
@@ -510,28 +715,85 @@ def fit_columns(spec: TableSpec, rows: list[Row]) -> None:
     wide as its longest word (a Thai word is never cut unless the page is too narrow for all
     of them), and the rest of the width shared in proportion to how much more each column
     would need to show its texts on one line."""
+    need, want = _needs(spec, rows, body_only=bool(spec.nowrap))
+    total = sum(spec.widths)
+    want = [min(max(w, n), total * 0.45) for w, n in zip(want, need, strict=True)]
+    _share(spec, need, want, rows)
+
+
+def needed_width(spec: TableSpec, rows: list[Row]) -> float:
+    """The width the table needs to keep every column's unbreakable texts whole."""
+    return sum(_needs(spec, rows)[0])
+
+
+def _needs(
+    spec: TableSpec, rows: list[Row], *, body_only: bool = False
+) -> tuple[list[float], list[float]]:
+    """(need, want) per column in points, padding included: the widest unbreakable text and
+    the widest whole line. ``body_only``: the headings' lines do not count in ``want`` (a
+    heading wraps once a page; the rows' lines repeat on every row)."""
     cache: dict[tuple[str, float, bool], tuple[float, float]] = {}
     count = len(spec.widths)
     need = [0.0] * count
     want = [0.0] * count
+    head_size = spec.header_size or spec.size
     for header in spec.header:
         for index, value in enumerate(header[:count]):
-            # headings are broken by hand ("\n"): each of their lines must fit whole
-            _word, line = _widths_of(value, spec.size, True, cache)
-            need[index] = max(need[index], line)
+            # a heading broken by hand ("\n") keeps each of its lines whole; any other heading
+            # wraps between its words
+            word, line = _widths_of(value, head_size, True, cache)
+            if isinstance(value, str) and "\n" in value:
+                need[index] = max(need[index], line)
+            elif body_only:
+                # a text column's heading on six lines at most (a tall heading on every page)
+                free = index not in spec.nowrap
+                need[index] = max(need[index], word, line / 6 if free else 0.0)
+            else:
+                need[index] = max(need[index], word)
+                want[index] = max(want[index], line)
     for row in rows:
         if row.kind not in ("data", "total"):
             continue
         for index, value in enumerate(row.cells[:count]):
+            if row.span > 1 and row.span_from <= index < row.span_from + row.span:
+                continue  # a label across several columns fits by itself
             word, line = _widths_of(value, spec.size, row.kind == "total", cache)
-            if isinstance(value, str) and len(value) <= 16 and not any(c.isspace() for c in value):
-                word = line  # a short name (เมืองนครพนม, อบต.หนองแสง) is never wrapped
+            if (index in spec.nowrap and isinstance(value, str)) or (
+                isinstance(value, str) and len(value) <= 16 and not any(c.isspace() for c in value)
+            ):
+                word = line  # a date, a short name (เมืองนครพนม, อบต.หนองแสง) is never wrapped
             need[index] = max(need[index], word)
             want[index] = max(want[index], line)
-    extra = 2 * PAD + 2
-    total = sum(spec.widths)
+    extra = 2 * spec.pad + 2
     need = [n + extra if n else 0.0 for n in need]
-    want = [min(max(w + extra, n), total * 0.45) for w, n in zip(want, need, strict=True)]
+    want = [max(w + extra, n) for w, n in zip(want, need, strict=True)]
+    return need, want
+
+
+def _share(
+    spec: TableSpec, need: list[float], want: list[float], rows: list[Row] | None = None
+) -> None:
+    count = len(spec.widths)
+    total = sum(spec.widths)
+    fixed = sum(need[i] for i in spec.nowrap if i < count)
+    if sum(need) >= total and fixed < total * 0.8:
+        # not every word fits: the no-break columns (dates, names, amounts, URLs' pieces)
+        # stay whole and the text columns share the rest, their longest words then broken
+        # at inner word or syllable boundaries by the engine
+        free = [i for i in range(count) if i not in spec.nowrap]
+        room = total - fixed
+        low, high = 0.0, max(need[i] for i in free)
+        for _step in range(40):
+            cap = (low + high) / 2
+            if sum(min(need[i], cap) for i in free) > room:
+                high = cap
+            else:
+                low = cap
+        widths = [need[i] if i in spec.nowrap else min(need[i], low) for i in range(count)]
+        left = total - sum(widths)
+        capped = [i for i in free if need[i] >= low] or free
+        spec.widths = [w + left / len(capped) if i in capped else w for i, w in enumerate(widths)]
+        return
     if sum(need) >= total:
         # not every word fits: keep the narrow columns whole and cap only the widest ones
         # (a very long name is then cut, not every date of the table)
@@ -552,10 +814,190 @@ def fit_columns(spec: TableSpec, rows: list[Row]) -> None:
         weight = sum(spec.widths)
         spec.widths = [w + rest * g / weight for w, g in zip(want, spec.widths, strict=True)]
         return
+    if spec.nowrap and rows is not None:
+        _fit_free_columns(spec, rows, need)
+        return
     rest = total - sum(need)
     gap = [w - n for w, n in zip(want, need, strict=True)]
     spread = sum(gap) or 1.0
     spec.widths = [n + rest * g / spread for n, g in zip(need, gap, strict=True)]
+
+
+def _line_count(words: list[float], width: float) -> int:
+    """Lines of a paragraph whose units are ``words`` wide (0 = a line break) filled greedily
+    into ``width``; a unit wider than the column takes the lines it is cut into."""
+    lines, used = 1, 0.0
+    for w in words:
+        if w == 0.0:
+            lines, used = lines + 1, 0.0
+        elif used + w <= width:
+            used += w
+        elif w > width:
+            extra = int(w // width)
+            lines, used = lines + extra + (1 if used else 0), w - extra * width
+        else:
+            lines, used = lines + 1, w
+    return lines
+
+
+def _fit_free_columns(spec: TableSpec, rows: list[Row], need: list[float]) -> None:
+    """The no-break columns (dates, names, amounts) get what they need; the rest of the width
+    is shared so that the table is as short as its texts allow: the rows' lines (a row as
+    tall as its tallest cell) and the heading's lines on every page. A slice at a time goes
+    to the column that saves the most, then width moves between two columns while that saves
+    lines (two tall cells of a row shorten together only so; a no-break column takes width
+    only for its heading)."""
+    count = len(spec.widths)
+    total = sum(spec.widths)
+    free = [i for i in range(count) if i not in spec.nowrap]
+    if not free:
+        spec.widths = list(need)
+        return
+    extra = 2 * spec.pad + 2
+    head_size = spec.header_size or spec.size
+    body = [r for r in rows if r.kind in ("data", "total")]
+    if len(body) > 300:  # a long table: a sample of its rows decides
+        body = body[:: len(body) // 300 + 1]
+    cache: dict[tuple[str, float, bool], list[float]] = {}
+
+    def units(value: Any, size: float, bold: bool) -> list[float]:
+        if isinstance(value, Link):
+            value = value.text
+        if not isinstance(value, str) or not value:
+            return []
+        key = (value, size, bold)
+        found = cache.get(key)
+        if found is None:
+            printed = document_digits(value, current_digits())
+            found = []
+            for n, text in enumerate(printed.split("\n")):
+                if n:
+                    found.append(0.0)
+                found += [text_width(u, size, bold) or 0.01 for u in segment(text)]
+            cache[key] = found
+        return found
+
+    texts = {
+        i: [
+            units(r.cells[i], spec.size, r.kind == "total")
+            if i < len(r.cells) and not (r.span > 1 and r.span_from <= i < r.span_from + r.span)
+            else []
+            for r in body
+        ]
+        for i in free
+    }
+    heads = {
+        i: [
+            units(h[i], head_size, True)
+            for h in spec.header
+            if i < len(h) and isinstance(h[i], str)
+        ]
+        for i in range(count)
+    }
+    line = spec.size * spec.leading
+    head_line = head_size * spec.leading
+    full = len(rows) / max(len(body), 1)
+    page: float = 15 * cm * 0.9  # the rows' height of a page, about
+    column_lines: dict[tuple[int, int], list[int]] = {}
+    head_lines: dict[tuple[int, int], int] = {}
+
+    def lines_of(i: int, width: float) -> list[int]:
+        key = (i, round(width))
+        found = column_lines.get(key)
+        if found is None:
+            found = [_line_count(w, width - extra) if w else 0 for w in texts[i]]
+            column_lines[key] = found
+        return found
+
+    def head_of(i: int, width: float) -> int:
+        key = (i, round(width))
+        found = head_lines.get(key)
+        if found is None:
+            found = max((_line_count(w, width - extra) for w in heads[i] if w), default=1)
+            head_lines[key] = found
+        return found
+
+    def cost(widths: list[float]) -> float:
+        # the lines of a row's other cells count a little: widening one of two tall cells
+        # of a row is then a step towards a shorter row
+        per_column = [lines_of(i, widths[i]) for i in free]
+        tallest = [max(k) for k in zip(*per_column, strict=True)] if body else []
+        cells = sum(sum(k) for k in per_column)
+        height = (sum(max(k, 1) for k in tallest) + 0.25 * cells / len(free)) * line * full
+        head = max(head_of(i, widths[i]) for i in range(count))
+        return float(height + head * head_line * max(1.0, height / page))
+
+    def fitted(lines: int) -> list[float] | None:
+        """Widths at which nine in ten cells of every text column take at most ``lines``
+        lines, the rest of the width given to the tallest heading a slice at a time."""
+        widths = list(need)
+        for i in free:
+            wanted = []
+            for words in texts[i]:
+                if not words or _line_count(words, widths[i] - extra) <= lines:
+                    continue
+                low, high = widths[i], total
+                for _step in range(16):
+                    mid = (low + high) / 2
+                    if _line_count(words, mid - extra) <= lines:
+                        high = mid
+                    else:
+                        low = mid
+                wanted.append(high)
+            if wanted:
+                wanted.sort()
+                # nine in ten: one very long text does not widen the column for all
+                if len(wanted) * 10 > len(texts[i]):
+                    widths[i] = wanted[max(0, len(wanted) - len(texts[i]) // 10 - 1)]
+        left = total - sum(widths)
+        if left < 0:
+            return None
+        # the heading row is as tall as its tallest heading: widen every tallest heading just
+        # enough to lose a line, while the width lasts
+        while left > 1e-6:
+            tallest = max(head_of(i, widths[i]) for i in range(count))
+            if tallest <= 1:
+                break
+            extra_for: dict[int, float] = {}
+            for i in range(count):
+                if head_of(i, widths[i]) < tallest:
+                    continue
+                low, high = widths[i], widths[i] + left
+                if head_of(i, high) >= tallest:
+                    extra_for = {}
+                    break  # a heading broken by hand, or too long: no gain
+                for _step in range(14):
+                    mid = (low + high) / 2
+                    if head_of(i, mid) < tallest:
+                        high = mid
+                    else:
+                        low = mid
+                extra_for[i] = high - widths[i]
+            if not extra_for or sum(extra_for.values()) > left:
+                break
+            for i, extra_width in extra_for.items():
+                widths[i] += extra_width
+                left -= extra_width
+        if left > 1e-6:  # the rest to the text columns by their text lengths
+            weight = {i: sum(sum(w) for w in texts[i]) or 1.0 for i in free}
+            whole = sum(weight.values())
+            for i in free:
+                widths[i] += left * weight[i] / whole
+        return widths
+
+    best: list[float] | None = None
+    best_cost = 0.0
+    for lines in range(1, 9):
+        widths = fitted(lines)
+        if widths is None:
+            continue
+        c = cost(widths)
+        if best is None or c < best_cost - 1e-6:
+            best, best_cost = widths, c
+    if best is None:
+        best = list(need)
+        best[free[-1]] += total - sum(need)
+    spec.widths = best
 
 
 def paged_table(

@@ -8,13 +8,36 @@ from pathlib import Path
 from typing import Any
 
 from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font
+from openpyxl.utils import get_column_letter
 
 from exports.reports import wording as W
-from exports.reports.calendar import STATE_TH, month_title
-from exports.reports.documents import notice_date_line, notice_paragraphs, scope_line
+from exports.reports.calendar import month_title
+from exports.reports.documents import (
+    as_of_line,
+    district_label,
+    kpi_title,
+    notice_date_line,
+    notice_paragraphs,
+    scope_line,
+)
 from exports.reports.options import ReportOptions
-from exports.xlsx.sheets import Column, SheetWriter, safe_sheet_title
+from exports.xlsx.sheets import (
+    EXCEL_SHARE,
+    FONT_NAME,
+    PAGE_WIDTH,
+    Column,
+    SheetWriter,
+    excel_width,
+    line_count,
+    row_height,
+    safe_sheet_title,
+    set_value,
+    text_points,
+)
+from lev_desktop.domain.obligation_state import State
 from lev_desktop.progress import Progress
+from lev_desktop.thai_format import document_digits
 
 
 def _flat(title: str) -> str:
@@ -29,11 +52,18 @@ def _columns(titles: list[str], kinds: list[str]) -> list[Column]:
     return [Column(_flat(t), k) for t, k in zip(titles, kinds, strict=True)]
 
 
-def _signer_lines(writer: SheetWriter, options: ReportOptions, office: Any) -> None:
+def _signer_lines(
+    writer: SheetWriter, options: ReportOptions, office: Any, caption: str = "ผู้รายงาน"
+) -> None:
+    """The signature block of a form, as on the PDF: "ลงชื่อ …… ผู้รายงาน" / (name) /
+    position / date line, on the right half of the page."""
     writer.row += 1
-    writer.note(f"{W.SIGNED} " + "." * 40)
-    writer.note(f"({options.signer_name})" if options.signer_name else "(" + "." * 40 + ")")
-    writer.note(options.signer_position or office.executive_title)
+    writer.note(f"{W.SIGN_FORM} {'.' * 30} {caption}", signer=True)
+    name = options.signer_name.strip()
+    writer.note(f"({name})" if name else "(" + "." * 40 + ")", signer=True)
+    position = options.signer_position.strip() or office.executive_title
+    writer.note(position or f"{W.POSITION} {'.' * 30}", signer=True)
+    writer.note(W.DATE_LINE, signer=True)
 
 
 def plan_sheet(wb: Workbook, data: Any, options: ReportOptions, progress: Progress | None) -> None:
@@ -53,7 +83,7 @@ def plan_sheet(wb: Workbook, data: Any, options: ReportOptions, progress: Progre
             [r.seq, r.project, r.objective, r.target, r.location, budget, r.kpi, r.expected_result]
         )
     writer.add([None, W.TOTAL, None, None, None, data.budget_total, None, None], kind="total")
-    _signer_lines(writer, options, data.office)
+    _signer_lines(writer, options, data.office, caption="ผู้เห็นชอบแผน")
     writer.finish()
 
 
@@ -125,30 +155,81 @@ def summary_sheet(
         ],
         kind="total",
     )
-    _signer_lines(writer, options, data.office)
+    _signer_lines(writer, options, data.office, caption="ผู้รับรองผล")
     writer.finish()
 
 
 def notice_sheet(
     wb: Workbook, data: Any, options: ReportOptions, progress: Progress | None
 ) -> None:
+    """The notice as a document on A4 portrait, as the PDF lays it out: centred title and
+    subject, paragraphs with their first line indented, the date line, room to sign and the
+    signer's name and position (no "(ลงชื่อ)": that belongs on copies)."""
     ws = wb.create_sheet(safe_sheet_title("ประกาศผลการดำเนินงาน"))
-    plain = options
-    writer = SheetWriter(
-        ws,
-        [Column("ข้อความ", width=110)],
-        title_lines=[
-            f"ประกาศ{data.office.name}",
-            f"เรื่อง ผลการดำเนินงานตามแผนปฏิบัติงาน{W.PROGRAMME_LEV} {_fy(data.fiscal_year)}",
-        ],
-        thai_digits=options.thai_digits,
+    digits = "thai" if options.thai_digits else "arabic"
+    span = 8  # columns of the page
+    width = PAGE_WIDTH["portrait"] * EXCEL_SHARE
+    for index in range(1, span + 1):
+        ws.column_dimensions[get_column_letter(index)].width = excel_width(width / span)
+    row = 1
+
+    def put(
+        text: str,
+        *,
+        size: float = 16,
+        bold: bool = False,
+        align: str = "left",
+        first: int = 1,
+        indent: float = 0.0,
+        space: float = 0.0,
+    ) -> None:
+        nonlocal row
+        shown = document_digits(text, digits)
+        if indent:  # a first line indented as on the PDF (2.5 cm)
+            shown = "\u00a0" * round(indent / text_points("\u00a0", size, bold)) + shown
+        ws.merge_cells(start_row=row, start_column=first, end_row=row, end_column=span)
+        cell = ws.cell(row=row, column=first)
+        set_value(cell, shown, thai_digits=options.thai_digits)
+        cell.font = Font(name=FONT_NAME, size=size, bold=bold)
+        cell.alignment = Alignment(horizontal=align, vertical="top", wrap_text=True)
+        room = width * (span - first + 1) / span
+        lines = line_count(shown, room, size, bold)
+        ws.row_dimensions[row].height = row_height(lines, size) + space
+        row += 1
+
+    put(f"ประกาศ{data.office.name}", size=18, bold=True, align="center")
+    put(
+        f"เรื่อง ผลการดำเนินงานตามแผนปฏิบัติงาน{W.PROGRAMME_LEV} {_fy(data.fiscal_year)}",
+        size=18,
+        bold=True,
+        align="center",
+        space=8,
     )
-    for text in notice_paragraphs(data, plain):
-        writer.add([text])
+    paragraphs = notice_paragraphs(data, options)
+    indent = 2.5 / 2.54 * 72
+    for index, text in enumerate(paragraphs):
+        is_item = 2 <= index < len(paragraphs) - 1
+        if is_item:  # the numbered items stand under the indent as a block
+            put(text, first=2, space=2)
+        else:
+            put(text, indent=indent, space=4)
     when = data.monitoring.get("notice_posted_on") or data.monitoring.get("reported_on")
-    writer.add([notice_date_line(when, data.fiscal_year, plain)])
-    _signer_lines(writer, options, data.office)
-    writer.finish()
+    row += 1
+    put(notice_date_line(when, data.fiscal_year, options), first=4)
+    row += 2  # room to sign
+    name, position = options.signer_name.strip(), options.signer_position.strip()
+    put(f"({name})" if name else "(" + "." * 40 + ")", first=4, align="center")
+    put(position or data.office.executive_title, first=4, align="center")
+    ws.page_setup.orientation = "portrait"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.print_options.horizontalCentered = True
+    ws.page_margins.left = 3 / 2.54
+    ws.page_margins.right = 2 / 2.54
+    ws.page_margins.top = 2 / 2.54
+    ws.page_margins.bottom = 2 / 2.54
+    ws.sheet_view.showGridLines = False
+    ws.print_options.gridLines = False
+
     # the per-project figures as numbers, for whoever checks them
     ws2 = wb.create_sheet(safe_sheet_title("ตัวเลขประกอบประกาศ"))
     columns = [
@@ -228,17 +309,20 @@ def monitoring_sheet(
                     r.activities,
                     r.reported_on,
                     r.notice_posted_on,
-                    r.note,
+                    r.remark,
                 ]
             )
             if progress is not None and number % 500 == 0:
                 progress(number, total)
-    done = sum(1 for r in data.rows if r.reported_on)
+    done = data.reported  # the model's count, as in the PDF
     writer.row += 1
     writer.note(
-        f"อปท. ทั้งหมด {len(data.rows)} แห่ง รายงานผลและปิดประกาศแล้ว {done} แห่ง "
-        f"ยังไม่รายงาน {len(data.rows) - done} แห่ง"
+        f"อปท. ทั้งหมด {len(data.rows)} แห่ง ได้รับแบบติดตามแล้ว {done} แห่ง "
+        f"ยังไม่ได้รับ {len(data.rows) - done} แห่ง"
     )
+    writer.note(W.MONITORING_FOOTNOTE)
+    writer.note(as_of_line(options))
+    _signer_lines(writer, options, data.office)
     writer.finish()
 
 
@@ -289,6 +373,9 @@ def softpower_sheet(
         ],
         kind="total",
     )
+    writer.row += 1
+    writer.note(as_of_line(options))
+    _signer_lines(writer, options, data.office)
     writer.finish()
 
 
@@ -304,7 +391,7 @@ def kpi_sheet(wb: Workbook, data: Any, options: ReportOptions, progress: Progres
     writer = SheetWriter(
         ws,
         columns,
-        title_lines=[W.KPI_TITLE, data.programme_name, scope_line(data.office)],
+        title_lines=[kpi_title(data, options), data.programme_name, scope_line(data.office)],
         thai_digits=options.thai_digits,
     )
     n = 0
@@ -331,6 +418,7 @@ def kpi_sheet(wb: Workbook, data: Any, options: ReportOptions, progress: Progres
                 )
             else:
                 writer.add([n, line.name, unit, line.value])
+    _signer_lines(writer, options, data.office)
     writer.finish()
 
 
@@ -373,13 +461,85 @@ def calendar_sheet(
                 line.form_name,
                 line.programme,
                 line.sends_to,
-                STATE_TH.get(line.state, line.state),
+                State(line.state).thai,
                 line.laos_done,
                 line.laos_total,
                 line.non_working,
             ]
         )
+    _signer_lines(writer, options, data.office)
     writer.finish()
+
+
+def province_sheet(
+    wb: Workbook, data: Any, options: ReportOptions, progress: Progress | None
+) -> None:
+    """F4 in two sheets: the follow-up of the LAOs by district, and the activities of the
+    province (LEV Week) and of its อบจ."""
+    ws = wb.create_sheet(safe_sheet_title("F4 ติดตามผล อปท."))
+    columns = _columns(W.PROVINCE_HEADER, ["int", "text", "int", "int", "int", "int", "int", "int"])
+    writer = SheetWriter(
+        ws,
+        columns,
+        title_lines=[
+            W.PROVINCE_TITLE,
+            W.PROGRAMME_P1 + " " + _fy(data.fiscal_year),
+            scope_line(data.office),
+            W.PROVINCE_FOLLOWUP,
+        ],
+        thai_digits=options.thai_digits,
+    )
+    for n, d in enumerate(data.districts, start=1):
+        writer.add(
+            [
+                n,
+                district_label(d.district),
+                d.laos,
+                d.selected,
+                d.met,
+                d.planned,
+                d.activities,
+                d.reported,
+            ]
+        )
+    t = data.total
+    writer.add(
+        [
+            None,
+            W.GRAND_TOTAL_PROVINCE,
+            t.laos,
+            t.selected,
+            t.met,
+            t.planned,
+            t.activities,
+            t.reported,
+        ],
+        kind="total",
+    )
+    _signer_lines(writer, options, data.office)
+    writer.finish()
+    for heading, acts, name in (
+        (W.PROVINCE_WEEK, data.own, "F4 LEV Week"),
+        (W.PROVINCE_PAO, data.pao, "F4 อบจ."),
+    ):
+        ws = wb.create_sheet(safe_sheet_title(name))
+        columns = _columns(
+            W.PROVINCE_ACTIVITY_HEADER, ["int", "text", "date", "text", "int", "text", "money"]
+        )
+        lines = [W.PROVINCE_TITLE, scope_line(data.office), heading]
+        if acts is data.own:
+            lines.append(W.PROVINCE_WEEK_NAME)
+        writer = SheetWriter(ws, columns, title_lines=lines, thai_digits=options.thai_digits)
+        for n, a in enumerate(acts, start=1):
+            writer.add([n, a.title, a.held_on, a.place, a.participants, a.outputs, a.budget_spent])
+        if not acts:
+            for n in range(1, 4):
+                writer.add([n, None, None, None, None, None, None])
+        if acts is data.pao:
+            writer.row += 1
+            writer.note(as_of_line(options))
+            _signer_lines(writer, options, data.office)
+        writer.finish()
 
 
 SHEETS = {
@@ -389,6 +549,8 @@ SHEETS = {
     "monitoring": monitoring_sheet,
     "softpower": softpower_sheet,
     "kpi": kpi_sheet,
+    "monthly": kpi_sheet,
+    "province": province_sheet,
     "calendar": calendar_sheet,
 }
 

@@ -1,13 +1,17 @@
 """One way to write a report sheet: title lines, a header row, typed cells.
 
-- Thai text in Tahoma (on every Windows PC; Sarabun is not installed there by default).
+- Thai text in Sarabun, the official font the PDFs use (TH Sarabun New's successor), 11 pt in
+  the table (about TH Sarabun New 15), printed at 100 %: the column widths are set for the
+  A4 page (numbers and dates whole, text columns wrapped) instead of fitting very wide
+  columns to the page, and every row is as tall as its wrapped text (Excel grows rows by
+  itself, LibreOffice does not), measured with the font's own widths.
 - Numbers and money stay numbers ('#,##0' / '#,##0.00'); dates stay real dates shown with
   Buddhist-era years by Excel's Thai Buddhist calendar code: ``[$-107041E]d mmm yyyy``
   (``[$-D07041E]`` with Thai digits). Checked: LibreOffice shows "15 ก.พ. 2568" and
   "๑๕ ก.พ. ๒๕๖๘" for them; ``[$-th-TH,107]`` is not understood by LibreOffice.
 - Text a person typed that begins with = + - @ (or a tab / carriage return) is written as a
   string, never as a formula (CSV/formula injection).
-- Header rows are frozen, repeated on every printed page, A4 landscape fitted to width.
+- Header rows are frozen, repeated on every printed page; "หน้า x จาก y" in the footer.
 """
 
 from __future__ import annotations
@@ -18,17 +22,32 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import Any, Literal
 
 from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
+from reportlab.pdfbase.pdfmetrics import stringWidth
 
-from lev_desktop.thai_format import document_digits
+from exports.pdf import segment
+from exports.pdf.fonts import FONT_NAMES, register_fonts
+from lev_desktop.thai_format import document_digits, format_date
 
-FONT_NAME = "Tahoma"
+FONT_NAME = "Sarabun"
 SIZE = 11
+TITLE_SIZE = 14
+# a line of Sarabun as Excel and LibreOffice space it (the font's Windows ascent 1.265 em and
+# descent 0.535 em: the marks above and below included), times the text size
+LINE = 1.8
+# the printable width of A4 with the official margins (left 3 cm, right 2 cm), in points
+PAGE_WIDTH = {"landscape": (29.7 - 5) / 2.54 * 72, "portrait": (21.0 - 5) / 2.54 * 72}
+CELL_PAD = 5.0  # Excel's cell padding (left + right), points
+# Column widths are counted in digits of the workbook's default font (Calibri 11: 7 px in
+# Excel); LibreOffice draws the same width about a fifth wider. The table is laid out for
+# this share of the page in Excel's measure, so that it also stays on the page in LibreOffice
+# (measured: 8 columns of 127.6 units fill 24.7 cm at 8.4 px a unit there).
+EXCEL_SHARE = 0.84
 DATE_FORMAT = "[$-107041E]d mmm yyyy"
 DATE_FORMAT_THAI = "[$-D07041E]d mmm yyyy"
 MONEY_FORMAT = "#,##0.00"
@@ -60,6 +79,64 @@ def display_width(text: str) -> float:
         )
         longest = max(longest, width)
     return longest
+
+
+def text_points(text: str, size: float = SIZE, bold: bool = False) -> float:
+    """The printed width of one line of ``text`` in Sarabun."""
+    register_fonts()
+    return float(stringWidth(text, FONT_NAMES[(bold, False)], size))
+
+
+_WORDS: dict[tuple[str, float, bool], list[float]] = {}
+
+
+def _units(text: str, size: float, bold: bool) -> list[float]:
+    """Widths of the line-break units of ``text`` (0.0 = a line break)."""
+    key = (text, size, bold)
+    found = _WORDS.get(key)
+    if found is None:
+        found = []
+        for n, line in enumerate(text.split("\n")):
+            if n:
+                found.append(0.0)
+            found += [text_points(u, size, bold) for u in segment(line)]
+        if len(_WORDS) > 50_000:
+            _WORDS.clear()
+        _WORDS[key] = found
+    return found
+
+
+def line_count(text: str, width: float, size: float = SIZE, bold: bool = False) -> int:
+    """Lines ``text`` takes in a column ``width`` points wide (wrapped between words; a word
+    wider than the column is cut)."""
+    room = max(width - CELL_PAD, 1.0)
+    lines, used = 1, 0.0
+    for w in _units(text, size, bold):
+        if w == 0.0:
+            lines, used = lines + 1, 0.0
+        elif used + w <= room or (not used and w <= room):
+            used += w
+        elif w > room:
+            whole = int(w // room)
+            lines, used = lines + whole + (1 if used else 0), w - whole * room
+        else:
+            lines, used = lines + 1, w
+    return lines
+
+
+def row_height(lines: int, size: float = SIZE) -> float:
+    return round(lines * size * LINE + 4, 1)
+
+
+def points_of(units: float) -> float:
+    """The width in points of a column ``units`` wide (the inverse of ``excel_width``)."""
+    return (units * 7 + 5) * 0.75
+
+
+def excel_width(points: float) -> float:
+    """Excel's column width (characters of the default font, Calibri 11: 7 px a digit, 5 px
+    of padding) for a column ``points`` wide."""
+    return round(max(points / 0.75 - 5, 7) / 7, 2)
 
 
 def number_format_of(value: Any, kind: str, thai_digits: bool) -> str:
@@ -101,7 +178,7 @@ def safe_sheet_title(title: str) -> str:
 
 
 class SheetWriter:
-    """Writes a titled table into a worksheet, row by row."""
+    """Writes a titled table into a worksheet, row by row; ``finish`` lays it out for A4."""
 
     def __init__(
         self,
@@ -110,22 +187,27 @@ class SheetWriter:
         *,
         title_lines: Iterable[str] = (),
         thai_digits: bool = False,
+        orientation: Literal["landscape", "portrait"] = "landscape",
     ):
         self.ws = ws
         self.columns = list(columns)
         self.thai_digits = thai_digits
-        self.widths = [display_width(c.title) * 0.6 + 2 for c in self.columns]
+        self.orientation = orientation
+        count = len(self.columns)
+        self.need = [0.0] * count  # points: the widest unbreakable text of each column
+        self.want = [0.0] * count  # points: the widest line
         self.row = 1
-        last = get_column_letter(len(self.columns))
+        last = get_column_letter(count)
+        self._titles: list[tuple[int, str]] = []
         for line in title_lines:
             if not line:
                 continue
             ws.merge_cells(f"A{self.row}:{last}{self.row}")
             cell = ws.cell(row=self.row, column=1)
             set_value(cell, line, thai_digits=thai_digits)
-            cell.font = Font(name=FONT_NAME, size=SIZE + 3, bold=True)
-            cell.alignment = Alignment(horizontal="center", vertical="center")
-            ws.row_dimensions[self.row].height = 24
+            cell.font = Font(name=FONT_NAME, size=TITLE_SIZE, bold=True)
+            cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+            self._titles.append((self.row, str(cell.value)))
             self.row += 1
         self.header_row = self.row
         for index, column in enumerate(self.columns, start=1):
@@ -135,17 +217,57 @@ class SheetWriter:
             cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
             cell.fill = HEADER_FILL
             cell.border = BORDER
-        lines = max(str(c.title).count("\n") + 1 for c in self.columns)
-        ws.row_dimensions[self.row].height = 16 * lines + 4
+            title = str(cell.value or "")
+            lines = title.split("\n")
+            if len(lines) > 1:  # a heading broken by hand keeps its lines
+                word = max(text_points(x, SIZE, True) for x in lines)
+            else:
+                word = max((w for w in _units(title, SIZE, True)), default=0.0)
+            self.need[index - 1] = word + CELL_PAD
         self.row += 1
         self._styles: dict[tuple[Any, ...], str] = {}
         self._font = Font(name=FONT_NAME, size=SIZE)
         self._bold = Font(name=FONT_NAME, size=SIZE, bold=True)
-        self._top = Alignment(vertical="top", wrap_text=True)
-        self._top_right = Alignment(vertical="top", horizontal="right")
+        # rows whose height depends on their wrapped texts: (row, [(column, text, bold)])
+        self._texts: list[tuple[int, list[tuple[int, str, bool]]]] = []
+        self._groups: list[int] = []
+        self._notes: list[tuple[int, str]] = []  # (row, how): lines under the table
+
+    def _measure(self, index: int, value: Any, column: Column, bold: bool) -> str | None:
+        """Widens the column's need/want for ``value``; returns the text that may wrap."""
+        if value is None or value == "":
+            return None
+        if isinstance(value, (dt.date, dt.datetime)):
+            shown = format_date(
+                value if isinstance(value, dt.date) else value.date(),
+                "short",
+                digits="thai" if self.thai_digits else "arabic",
+                thai=True,
+            )
+            width = text_points(shown, SIZE, bold) + CELL_PAD + 4
+            self.need[index] = max(self.need[index], width)
+            self.want[index] = max(self.want[index], width)
+            return None
+        if isinstance(value, (int, float, Decimal)) and not isinstance(value, bool):
+            shown = f"{value:,.2f}" if column.kind in ("money", "decimal") else f"{value:,}"
+            width = text_points(shown, SIZE, bold) + CELL_PAD + 4
+            self.need[index] = max(self.need[index], width)
+            self.want[index] = max(self.want[index], width)
+            return None
+        text = document_digits(str(value), "thai" if self.thai_digits else "arabic")
+        units = _units(text, SIZE, bold)
+        word = max(units, default=0.0)
+        line = max(text_points(x, SIZE, bold) for x in text.split("\n"))
+        if len(text) <= 16 and not any(c.isspace() for c in text):
+            word = line  # a short name (อบต.หนองแสง) is never wrapped
+        # a very long word (a URL) is cut by Excel where the column ends: it does not widen
+        # the column beyond 60 pt
+        self.need[index] = max(self.need[index], min(word, 60.0) + CELL_PAD)
+        self.want[index] = max(self.want[index], line + CELL_PAD)
+        return text
 
     def add(self, values: Sequence[Any], *, kind: str = "data") -> int:
-        """Adds a row; ``kind`` ``group`` writes one merged shaded cell, ``total`` a bold row."""
+        """Adds a row; ``kind`` ``group`` writes one shaded heading, ``total`` a bold row."""
         ws, r = self.ws, self.row
         if kind == "group":
             # not merged: thousands of merged ranges make openpyxl quadratic; the text runs
@@ -153,8 +275,10 @@ class SheetWriter:
             for index in range(1, len(self.columns) + 1):
                 ws.cell(row=r, column=index).style = self._named(True, False, "General", wrap=False)
             set_value(ws.cell(row=r, column=1), values[0], thai_digits=self.thai_digits)
+            self._groups.append(r)
             self.row += 1
             return r
+        texts = []
         for index, (column, value) in enumerate(zip(self.columns, values, strict=False), start=1):
             cell = ws.cell(row=r, column=index)
             numeric = isinstance(value, (int, float, Decimal)) and not isinstance(value, bool)
@@ -163,14 +287,11 @@ class SheetWriter:
             # openpyxl hash them every time (minutes for a national table)
             cell.style = self._named(kind == "total", numeric, fmt)
             set_value(cell, value, column.kind, thai_digits=self.thai_digits, styled=True)
-            if value is not None and column.width is None:
-                if isinstance(value, dt.date):
-                    width = 13.0
-                elif numeric:
-                    width = len(f"{value:,.2f}") + 2.0
-                else:
-                    width = display_width(value) + 2
-                self.widths[index - 1] = max(self.widths[index - 1], width)
+            text = self._measure(index - 1, value, column, kind == "total")
+            if text is not None:
+                texts.append((index - 1, text, kind == "total"))
+        if texts:
+            self._texts.append((r, texts))
         self.row += 1
         return r
 
@@ -178,7 +299,7 @@ class SheetWriter:
         key = (bold, right, fmt, wrap)
         name = self._styles.get(key)
         if name is None:
-            name = "lev-" + hashlib.sha1(repr(key).encode()).hexdigest()[:10]
+            name = "lev-" + hashlib.sha1(repr(("sarabun", *key)).encode()).hexdigest()[:10]
             style = NamedStyle(
                 name=name,
                 font=Font(name=FONT_NAME, size=SIZE, bold=bold),
@@ -198,27 +319,103 @@ class SheetWriter:
             self._styles[key] = name
         return name
 
-    def note(self, text: str) -> None:
-        """A line of text under the table (a summary, the signer)."""
+    def note(self, text: str, *, signer: bool = False) -> None:
+        """A line of text under the table (a summary); ``signer``: a line of the signature
+        block, centred on the right half of the page as on the PDF."""
         cell = self.ws.cell(row=self.row, column=1)
         set_value(cell, text, thai_digits=self.thai_digits)
         cell.font = self._font
+        self._notes.append((self.row, "signer" if signer else "note"))
         self.row += 1
+
+    def _widths(self) -> list[float]:
+        """Column widths in points for the printable width of the page: every column its
+        unbreakable text, the rest shared by how much more each would need to show its lines
+        whole; fixed widths kept."""
+        page = PAGE_WIDTH[self.orientation] * EXCEL_SHARE
+        fixed = {i: (c.width * 7 + 5) * 0.75 for i, c in enumerate(self.columns) if c.width}
+        need = [fixed.get(i, n) for i, n in enumerate(self.need)]
+        want = [
+            fixed.get(i, max(w, n)) for i, (w, n) in enumerate(zip(self.want, need, strict=True))
+        ]
+        if sum(want) <= page:
+            rest = page - sum(want)
+            text = [i for i, c in enumerate(self.columns) if c.kind in ("text", "wrap")]
+            text = [i for i in text if i not in fixed] or list(range(len(want)))
+            weight = sum(want[i] for i in text) or 1.0
+            return [w + rest * want[i] / weight if i in text else w for i, w in enumerate(want)]
+        if sum(need) >= page:
+            return need
+        rest = page - sum(need)
+        gap = [w - n for w, n in zip(want, need, strict=True)]
+        spread = sum(gap) or 1.0
+        return [n + rest * g / spread for n, g in zip(need, gap, strict=True)]
 
     def finish(self) -> None:
         ws = self.ws
-        for index, column in enumerate(self.columns, start=1):
-            width = column.width or min(max(self.widths[index - 1], 6), 50)
-            ws.column_dimensions[get_column_letter(index)].width = width
+        widths = self._widths()
+        page = PAGE_WIDTH[self.orientation] * EXCEL_SHARE
+        for index, width in enumerate(widths, start=1):
+            ws.column_dimensions[get_column_letter(index)].width = excel_width(width)
+        # the rows are measured at the widths the sheet states (rounded as written)
+        widths = [points_of(excel_width(w)) for w in widths]
+        total = sum(widths)
+        for row, text in self._titles:
+            lines = line_count(text, total, TITLE_SIZE, True)
+            ws.row_dimensions[row].height = row_height(lines, TITLE_SIZE)
+        head = max(
+            line_count(str(ws.cell(row=self.header_row, column=i + 1).value or ""), w, bold=True)
+            for i, w in enumerate(widths)
+        )
+        ws.row_dimensions[self.header_row].height = row_height(head)
+        for row, texts in self._texts:
+            lines = max(line_count(text, widths[i], bold=bold) for i, text, bold in texts)
+            ws.row_dimensions[row].height = row_height(lines)
+        for row in self._groups:
+            ws.row_dimensions[row].height = row_height(1)
+        # the signature block on the right half of the page, as on the PDF
+        half, start = 0.0, len(widths)
+        for index, width in enumerate(widths):
+            if half >= total / 2:
+                start = index
+                break
+            half += width
+        start = min(start, len(widths) - 1)
+        last = get_column_letter(len(widths))
+        for row, how in self._notes:
+            if how == "signer":
+                value = ws.cell(row=row, column=1).value
+                ws.cell(row=row, column=1).value = None
+                ws.merge_cells(f"{get_column_letter(start + 1)}{row}:{last}{row}")
+                cell = ws.cell(row=row, column=start + 1)
+                cell.value = value
+                cell.font = self._font
+                cell.alignment = Alignment(horizontal="center", vertical="center")
+            else:
+                ws.merge_cells(f"A{row}:{last}{row}")
+                cell = ws.cell(row=row, column=1)
+                cell.alignment = Alignment(vertical="top", wrap_text=True)
+                lines = line_count(str(cell.value or ""), total)
+                ws.row_dimensions[row].height = row_height(lines)
         ws.freeze_panes = f"A{self.header_row + 1}"
         ws.print_title_rows = f"{self.header_row}:{self.header_row}"
-        ws.page_setup.orientation = "landscape"
+        ws.page_setup.orientation = self.orientation
         ws.page_setup.paperSize = ws.PAPERSIZE_A4
-        ws.page_setup.fitToWidth = 1
-        ws.page_setup.fitToHeight = 0
         if ws.sheet_properties.pageSetUpPr is None:
             ws.sheet_properties.pageSetUpPr = PageSetupProperties()
-        ws.sheet_properties.pageSetUpPr.fitToPage = True
+        if total > page * 1.001:
+            # the unbreakable texts alone are wider than the page: printed a little smaller,
+            # never below 10 pt (11 pt × 91 %); beyond that the table goes on a second page
+            ws.page_setup.scale = max(91, int(page / total * 100))
+        ws.sheet_properties.pageSetUpPr.fitToPage = False
         ws.print_options.horizontalCentered = True
         ws.page_margins.left = 3 / 2.54
         ws.page_margins.right = 2 / 2.54
+        ws.page_margins.top = 2 / 2.54
+        ws.page_margins.bottom = 2 / 2.54
+        ws.page_margins.footer = 0.8 / 2.54
+        assert ws.oddFooter is not None  # openpyxl makes it with the sheet
+        footer = ws.oddFooter.center
+        footer.text = "หน้า &P จาก &N"
+        footer.font = f"{FONT_NAME},Regular"
+        footer.size = SIZE

@@ -98,19 +98,14 @@ def cmd_board(args: argparse.Namespace) -> int:
         ) from exc
 
     metric_titles = [m.title for m in board.metrics]
+    shown = board.shown_states
     if args.by_district:
-        print(
-            "\t".join(
-                [_("District"), _("LAOs")]
-                + [s.label for s in consolidation.STATE_ORDER]
-                + metric_titles
-            )
-        )
+        print("\t".join([_("District"), _("LAOs")] + [s.label for s in shown] + metric_titles))
         for group in board.districts:
             print(
                 "\t".join(
                     [group.label, str(group.laos)]
-                    + [str(group.counts[s]) for s in consolidation.STATE_ORDER]
+                    + [str(group.counts.get(s, 0)) for s in shown]
                     + [plain(group.totals.get(m.key), m.kind) for m in board.metrics]
                 )
             )
@@ -123,6 +118,7 @@ def cmd_board(args: argparse.Namespace) -> int:
                     _("LAO"),
                     _("Type"),
                     _("State"),
+                    _("Sent or done on"),
                     _("Received on"),
                     *metric_titles,
                 ]
@@ -138,14 +134,15 @@ def cmd_board(args: argparse.Namespace) -> int:
                         row.type_abbr,
                         row.state.label if row.state else "",
                         format_date(row.arrived),
+                        format_date(row.received_on),
                     ]
                     + [plain(row.values.get(m.key), m.kind) for m in board.metrics]
                 )
             )
-    counts = " ".join(f"{s.label}={board.counts[s]}" for s in consolidation.STATE_ORDER)
+    counts = " ".join(f"{s.label}={board.counts.get(s, 0)}" for s in shown)
     print(
         "\t".join(
-            ["TOTAL", str(len(board.rows)), counts, "", "", ""]
+            ["TOTAL", str(len(board.rows)), counts, "", "", "", ""]
             + [plain(board.totals.get(m.key), m.kind) for m in board.metrics]
         )
     )

@@ -26,6 +26,13 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     init.add_argument("--province", help=_("province DOPA code, e.g. 48"))
     init.add_argument("--district", help=_("district DOPA code, e.g. 4801"))
     init.add_argument("--officer", default="", help=_("officer name for the audit log"))
+    init.add_argument(
+        "--since",
+        help=_(
+            "the day the office begins using the app, YYYY-MM-DD (default today): "
+            "obligations due before it are not applicable"
+        ),
+    )
     init.set_defaults(handler=cmd_init, writes=True)
 
     demo = sub.add_parser("demo", help=_("fill the database with demo data"))
@@ -39,8 +46,15 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 
 def cmd_init(args: argparse.Namespace) -> int:
+    import datetime as dt
+
+    from lev_desktop.deadlines.engine import today
     from lev_desktop.services.offices import SetupError, initialise
 
+    try:
+        since = dt.date.fromisoformat(args.since) if args.since else today()
+    except ValueError as exc:
+        raise CliError(_("Please give the date as YYYY-MM-DD"), 2) from exc
     store = open_store(args)
     try:
         office = initialise(
@@ -53,6 +67,7 @@ def cmd_init(args: argparse.Namespace) -> int:
             province_code=args.province,
             district_code=args.district,
             officer=args.officer,
+            since=since,
         )
     except SetupError as exc:
         raise CliError(str(exc), 2) from exc

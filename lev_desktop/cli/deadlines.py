@@ -13,6 +13,7 @@ from lev_desktop.files import FileWriteError, write_bytes
 from lev_desktop.i18n import _
 
 if TYPE_CHECKING:
+    from lev_desktop.deadlines.engine import Instance
     from lev_desktop.deadlines.rules import Deadline
 
 LEVELS = ["lao", "district", "province", "national", "all"]
@@ -39,6 +40,15 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     )
     cmd.add_argument("--out", help=_("write to this file instead of the screen"))
     cmd.set_defaults(handler=cmd_deadlines)
+
+    status = sub.add_parser(
+        "status",
+        help=_("the state of every obligation of an office in a fiscal year, one line each"),
+    )
+    status.add_argument("--office", help=_("this office (default) or an LAO under it, by its code"))
+    status.add_argument("--fiscal-year", type=int, help=_("fiscal year (BE), e.g. 2568"))
+    status.add_argument("--today", help=_("judge states as on this date (ISO), default today"))
+    status.set_defaults(handler=cmd_status)
 
 
 def _day(text: str) -> dt.date:
@@ -108,3 +118,63 @@ def _write(path: Path, data: bytes) -> None:
         write_bytes(path, data)
     except FileWriteError as exc:
         raise CliError(exc.message, 1) from exc
+
+
+def status_line(instance: Instance) -> str:
+    """Obligation, period, due (ISO), state word, completed / sent / received (ISO or empty),
+    and the reason of a manual mark."""
+    ob, facts = instance.obligation, instance.facts
+    code = (
+        ob.code if ob.code.startswith(f"{ob.programme_code}.") else f"{ob.programme_code}:{ob.code}"
+    )
+    days = (facts.completed_on, facts.sent_on, facts.received_on)
+    return "\t".join(
+        [
+            code,
+            instance.period,
+            instance.due.isoformat(),
+            instance.state.label,
+            *(d.isoformat() if d else "" for d in days),
+            facts.mark.reason if facts.mark else "",
+        ]
+    )
+
+
+def cmd_status(args: argparse.Namespace) -> int:
+    from lev_desktop import options
+    from lev_desktop.deadlines.engine import office_status, today
+    from lev_desktop.thai_format import fiscal_year
+
+    store = open_store(args)
+    if not store.office_code:
+        raise CliError(_("Set up this office first (Settings, or `lev init`)."), 2)
+    now = _day(args.today) if args.today else today()
+    year = args.fiscal_year or options.get(store, "fiscal_year") or fiscal_year(now)
+    office = args.office or store.office_code
+    try:
+        instances = office_status(store, office, int(year), today_=now)
+    except KeyError as exc:
+        raise CliError(
+            _(
+                "Office {code} is neither this office nor an LAO that reports to it — see "
+                "'lev offices'"
+            ).format(code=office),
+            2,
+        ) from exc
+    print(
+        "\t".join(
+            [
+                _("Obligation"),
+                _("Period"),
+                _("Due"),
+                _("State"),
+                _("Completed on"),
+                _("Sent on"),
+                _("Received on"),
+                _("Note"),
+            ]
+        )
+    )
+    for instance in instances:
+        print(status_line(instance))
+    return 0

@@ -20,6 +20,11 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     )
     export.add_argument("--out", required=True, help=_("package file to write (.levpkg)"))
     export.add_argument(
+        "--down",
+        action="store_true",
+        help=_("the office is below this one (reviews and programmes; fulfils nothing)"),
+    )
+    export.add_argument(
         "--since-last",
         action="store_true",
         help=_("only what changed since the last package sent to that office"),
@@ -94,11 +99,19 @@ def cmd_export(args: argparse.Namespace) -> int:
             since_last=args.since_last,
             programmes=args.programme,
             fiscal_years=args.fiscal_year,
+            down=args.down,
         )
     except ExportError as exc:
         raise CliError(str(exc), 2) from exc
     if result.note:
         print(result.note)
+    fulfilment = result.fulfilment
+    if fulfilment is not None:
+        print(_("To: {office}").format(office=fulfilment.recipient.label))
+        for line in fulfilment.lines:
+            print(_("Marked sent: {obligation}").format(obligation=line))
+        if fulfilment.warning():
+            print(fulfilment.warning(), file=sys.stderr)
     kind = _("changes only") if result.kind == "delta" else _("full")
     print(
         _(

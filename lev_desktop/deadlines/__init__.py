@@ -1,17 +1,19 @@
-"""The deadline engine (Qt-free): programme rules → dated obligations, their state for an
-office, per-LAO completeness, sent marks, holidays and iCalendar export.
+"""The deadline engine (Qt-free): programme rules → dated obligation instances, their one
+state for an office and for the LAOs under it, manual marks, holidays and iCalendar export.
 
-Stable API for other areas: ``office_deadlines``, ``month_deadlines``, ``completeness``,
-``completeness_board``, ``mark_sent``,
-``reminders``, ``badge_count``, ``expand``, ``obligations_of``, ``period_for``.
+Stable API for other areas: ``office_deadlines``, ``month_deadlines``, ``office_status``,
+``completeness``, ``completeness_board``, ``mark_sent``, ``reminders``, ``badge_count``,
+``expand``, ``obligations_of``, ``period_for``. The state words are
+``lev_desktop.domain.obligation_state.State``.
 """
 
 from lev_desktop.deadlines.engine import (
     DeadlineBook,
+    Instance,
     Item,
     LaoState,
-    LaoStatus,
     LaoSummary,
+    MarkError,
     State,
     badge_count,
     completeness,
@@ -19,6 +21,7 @@ from lev_desktop.deadlines.engine import (
     mark_sent,
     month_deadlines,
     office_deadlines,
+    office_status,
     reminders,
     today,
     unmark_sent,
@@ -28,10 +31,11 @@ from lev_desktop.deadlines.rules import Deadline, Obligation, expand, obligation
 __all__ = [
     "Deadline",
     "DeadlineBook",
+    "Instance",
     "Item",
     "LaoState",
-    "LaoStatus",
     "LaoSummary",
+    "MarkError",
     "Obligation",
     "State",
     "badge_count",
@@ -42,6 +46,7 @@ __all__ = [
     "month_deadlines",
     "obligations_of",
     "office_deadlines",
+    "office_status",
     "period_for",
     "reminders",
     "today",

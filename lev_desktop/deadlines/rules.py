@@ -7,8 +7,9 @@ them into ``Deadline`` objects inside a date range.
 The form period a deadline asks for (the ``FormSubmission.period`` that fulfils it) is fixed
 here, in ``period_for``, so that every area keys forms the same way:
 
-- form period ``fiscal_year`` or ``once``: ``FY<BE year>`` of the programme (or of the due
-  date when the programme has no fiscal year), e.g. ``FY2568``;
+- form period ``fiscal_year``: ``FY<BE year>`` of the programme (or of the due date when the
+  programme has no fiscal year), e.g. ``FY2568``;
+- form period ``once`` (a one-off questionnaire): ``ONCE``, as its values are stored;
 - form period ``monthly``: the month reported on, ``YYYY-MM``. A ``monthly`` rule (a report
   due on day N of every month) is the report *of* the month it is due in (P4: the LAOs'
   report due 1 Jul 2565 is the July report, as the fiscal-year months Oct–Sep are keyed);
@@ -28,6 +29,7 @@ from lev_desktop.domain.offices import LaoType, Level, reporting_parent_level
 from lev_desktop.thai_format import fiscal_year as fiscal_year_of
 from lev_desktop.thai_format import fiscal_year_range
 
+ONCE = "ONCE"  # the period of a one-off questionnaire (P3), as the KPI forms store it
 RULE_TYPES = (
     "once",
     "window",
@@ -214,6 +216,8 @@ def period_for(obligation: Obligation, due: dt.date) -> str:
         return f"{year:04d}-{month:02d}"
     if obligation.form_period == "round":
         return due.isoformat()
+    if obligation.form_period == "once":
+        return ONCE
     fy = obligation.fiscal_year or fiscal_year_of(due)
     return f"FY{fy}"
 
@@ -262,6 +266,30 @@ def _raw_dates(
             yield None, _day_in_month(year, month, day), None
     else:
         raise ValueError(f"unknown deadline rule type {kind!r} in {obligation.code}")
+
+
+def due_of_period(obligation: Obligation, period: str, near: dt.date) -> dt.date | None:
+    """The first due date of ``obligation`` whose form period is ``period`` (looked for
+    around ``near``): the due date of an obligation *instance*. A rule that repeats one period
+    in rounds ("every 5th and 15th until every LAO has reported") is due at its first round;
+    the province's report of the LAOs' July forms asks the LAOs for July's due date."""
+    if obligation.form is None:
+        return None
+    start, end = near - dt.timedelta(days=1200), near + dt.timedelta(days=400)
+    for _first, due, _time in _raw_dates(obligation, start, end):
+        if due > end:
+            break
+        if period_for(obligation, due) == period:
+            return due
+    return None
+
+
+def first_due_of_period(obligation: Obligation, deadline: Deadline) -> dt.date:
+    """The due date of the instance ``deadline`` belongs to (itself, or an earlier round)."""
+    if obligation.form is None:
+        return deadline.due
+    found = due_of_period(obligation, deadline.period, deadline.due)
+    return found if found is not None and found <= deadline.due else deadline.due
 
 
 def _dates_in_range(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import unicodedata
 
 from lev_desktop.deadlines.rules import Deadline, Obligation
+from lev_desktop.domain.obligation_state import ORDER
 from lev_desktop.domain.offices import LEVEL_SHORT, Level
 from lev_desktop.i18n import _
 from lev_desktop.thai_format import format_date, format_period
@@ -80,3 +81,39 @@ def shorten(text: str, limit: int = 48) -> str:
     while cut > 0 and unicodedata.category(text[cut]) == "Mn":
         cut -= 1
     return text[:cut].rstrip() + "…"
+
+
+def laos_text(summary: object) -> str:
+    """ "อปท. ส่งแล้ว 9/14" — how many of the LAOs concerned are in (received or done)."""
+    done, total = getattr(summary, "done", 0), getattr(summary, "total", 0)
+    return _("LAOs {done}/{total}").format(done=done, total=total)
+
+
+def summary_text(summary: object) -> str:
+    """Every state that occurs among the LAOs, in the one order: "ได้รับแล้ว 9 · ล่าช้า 2 ·
+    เกินกำหนด 3 (จาก 14 แห่ง)"."""
+    counts = getattr(summary, "counts", {})
+    parts = [f"{state.label} {counts[state]}" for state in ORDER if counts.get(state)]
+    total = getattr(summary, "total", 0)
+    return _("{states} (of {total} LAOs)").format(states=" · ".join(parts), total=total)
+
+
+def dates_lines(item: object) -> list[str]:
+    """What the state rests on, in words: completed / sent / received dates, a mark's reason."""
+    lines = []
+    for label, attribute in (
+        (_("Completed on {date}"), "completed_on"),
+        (_("Sent on {date}"), "sent_on"),
+        (_("Received on {date}"), "received_on"),
+    ):
+        day = getattr(item, attribute, None)
+        if day is not None:
+            lines.append(label.format(date=format_date(day, "long")))
+    mark = getattr(item, "mark", None)
+    if mark is not None:
+        lines.append(
+            _("Marked by hand on {date}: {reason}").format(
+                date=format_date(mark.on, "long"), reason=mark.reason
+            )
+        )
+    return lines

@@ -1,20 +1,35 @@
-"""The one status vocabulary of forms, with its text labels (colour is never used alone).
+"""The stored status of a form (``FormSubmission.status``): draft / complete / sent / returned.
 
-A stored ``FormSubmission.status`` is draft / complete / sent / returned; "missing" (nothing
-entered yet) and "overdue" (not complete and past its deadline) are derived for lists.
-Colours live in the UI (``ui.widgets.status``), keyed by these same names.
+This is the one ``FormStatus`` (``db.models`` imports it from here). It says how far the
+*form* is — "complete" is only ever set after the one validation passed
+(``lev_desktop.domain.validation``) and any edit puts the form back into draft. Whether an
+obligation is done, sent, received, late or overdue is a different question, answered by
+``lev_desktop.domain.obligation_state`` from this and the other facts.
 """
 
 from __future__ import annotations
 
 from lev_desktop.i18n import N_, _
 
-# The same values as db.models.FormStatus (the domain does not import db).
-DRAFT, COMPLETE, SENT, RETURNED = "draft", "complete", "sent", "returned"
-MISSING = "missing"
-OVERDUE = "overdue"
-DUE_SOON = "due_soon"  # not complete, due within DUE_SOON_DAYS
-DUE_SOON_DAYS = 7
+
+class FormStatus:
+    DRAFT = "draft"
+    COMPLETE = "complete"
+    # "sent" is kept for records written by earlier versions; sending is a fact of the
+    # exchange now (``form_deliveries``), so a sent form counts as complete.
+    SENT = "sent"
+    RETURNED = "returned"
+    ALL = (DRAFT, COMPLETE, SENT, RETURNED)
+    FINISHED = (COMPLETE, SENT)  # the one validation passed
+
+
+DRAFT, COMPLETE, SENT, RETURNED = (
+    FormStatus.DRAFT,
+    FormStatus.COMPLETE,
+    FormStatus.SENT,
+    FormStatus.RETURNED,
+)
+MISSING = "missing"  # nothing entered yet (no FormSubmission)
 
 STATUS_LABELS = {
     MISSING: N_("Not started"),
@@ -22,8 +37,6 @@ STATUS_LABELS = {
     COMPLETE: N_("Complete"),
     SENT: N_("Sent"),
     RETURNED: N_("Returned for correction"),
-    DUE_SOON: N_("Due soon"),
-    OVERDUE: N_("Overdue"),
 }
 
 

@@ -326,6 +326,13 @@ def validate_activity(item: dict[str, Any]) -> list[Problem]:
     return problems
 
 
+def activity_held(item: dict[str, Any]) -> bool:
+    """An activity counts as held — in "done / planned", F3's number of activities and the
+    board — when it has the date it was held and a result (outputs); a blank row does not.
+    (``db.models.Activity.held`` is the same rule in SQL.)"""
+    return item.get("held_on") is not None and bool(str(item.get("outputs") or "").strip())
+
+
 def validate_planned_activities(value: Any) -> list[Problem]:
     """F1 row: the number of activities planned (the progress denominator)."""
     if value in (None, ""):

@@ -32,9 +32,8 @@ from db.models import (
 from db.models_exchange import ReceivedPackage, SentPackage
 from db.store import Store
 from lev_desktop import files
-from lev_desktop.deadlines import engine
+from lev_desktop.exchange import deliveries, keys
 from lev_desktop.exchange import format as fmt
-from lev_desktop.exchange import keys
 from lev_desktop.exchange.jurisdiction import OfficeInfo, is_below
 from lev_desktop.exchange.records import MODELS, dump_lines
 from lev_desktop.i18n import _
@@ -60,6 +59,7 @@ class ExportResult:
     counts: dict[str, int]
     embedded: list[dict[str, Any]] = field(default_factory=list)
     note: str = ""
+    fulfilment: deliveries.Fulfilment | None = None  # what it fulfils (marked sent)
 
     @property
     def total(self) -> int:
@@ -274,6 +274,43 @@ def _load_parts(session: Session, stored: list[ReceivedPackage]) -> list[fmt.Par
     return parts
 
 
+def plan_export(
+    store: Store,
+    recipient: str,
+    *,
+    since_last: bool = False,
+    programmes: list[str] | None = None,
+    fiscal_years: list[int] | None = None,
+    down: bool = False,
+    today: dt.date | None = None,
+) -> deliveries.Fulfilment:
+    """Before writing: which obligations a package with these choices would fulfil (the
+    export screen shows it, and warns when it fulfils none)."""
+    try:
+        place, relation = deliveries.check_recipient(store, recipient, down=down)
+    except deliveries.RecipientError as exc:
+        raise ExportError(str(exc)) from exc
+    me = this_office_info(store)
+    with store.read() as session:
+        since = None
+        if since_last:
+            previous = session.scalar(
+                select(SentPackage)
+                .where(SentPackage.recipient == place.code)
+                .order_by(SentPackage.sequence.desc())
+                .limit(1)
+            )
+            since = previous.started_at if previous is not None else None
+        ids = _programme_ids(session, programmes)
+        rows = _select_rows(session, FormSubmission, me.code, since, ids, fiscal_years)
+        forms = deliveries.destined(session, me, place.level, deliveries.complete_forms(rows))
+        relayed: list[deliveries.OwnedForm] = []
+        if relation == "reports_to":
+            stored = _packages_to_forward(session, me, place.code, since is not None)
+            relayed = deliveries.relayed_forms(session, [p.uuid for p in stored])
+    return deliveries.describe(store, place, relation, forms, relayed, today=today)
+
+
 def export_package(
     store: Store,
     recipient: str,
@@ -283,7 +320,13 @@ def export_package(
     programmes: list[str] | None = None,
     fiscal_years: list[int] | None = None,
     progress: Progress | None = None,
+    down: bool = False,
+    check_route: bool = True,
 ) -> ExportResult:
+    """Writes the package. ``recipient`` must be an office above this one on the route (or,
+    with ``down``, an office below it: reviews and programmes); ``check_route=False`` lets a
+    test write a package for any code. Only a package to the office this one reports to
+    records its complete forms as sent."""
     progress = progress or Progress()
     recipient = (recipient or "").strip()
     me = this_office_info(store)
@@ -291,12 +334,20 @@ def export_package(
         raise ExportError(_("Please choose the office the package is for."))
     if recipient == me.code:
         raise ExportError(_("A package cannot be addressed to this office itself."))
+    relation = ""
+    place = None
+    if check_route:
+        try:
+            place, relation = deliveries.check_recipient(store, recipient, down=down)
+        except deliveries.RecipientError as exc:
+            raise ExportError(str(exc)) from exc
     out = Path(out)
     if out.suffix != fmt.SUFFIX:
         out = out.with_name(out.name + fmt.SUFFIX)
     key = ensure_key(store, me)
     started = utcnow()
     progress(0, len(MODELS) + 2, _("Collecting records"))
+    form_rows: list[dict[str, Any]] = []
     with store.read() as session:
         previous = session.scalar(
             select(SentPackage)
@@ -326,6 +377,8 @@ def export_package(
                         )
                     )
                 ]
+            if model is FormSubmission:
+                form_rows = rows
             if rows:
                 rows.sort(key=lambda r: r["id"])
                 payloads[f"{fmt.PAYLOAD_DIR}{model.__tablename__}.jsonl"] = dump_lines(rows)
@@ -345,6 +398,17 @@ def export_package(
             else ([], {})
         )
         sequence = int((session.get(Setting, SEQUENCE_SETTING) or Setting(value=0)).value or 0) + 1
+        carried = deliveries.complete_forms(form_rows)
+        if place is not None and relation == "reports_to":
+            carried = deliveries.destined(session, me, place.level, carried)
+        relayed = (
+            deliveries.relayed_forms(session, [p.uuid for p in stored])
+            if relation == "reports_to"
+            else []
+        )
+    fulfilment = (
+        deliveries.describe(store, place, relation, carried, relayed) if place is not None else None
+    )
     package_uuid = str(uuid.uuid4())
     manifest = fmt.build_manifest(
         package_uuid=package_uuid,
@@ -364,6 +428,20 @@ def export_package(
     outer = fmt.sign_part(manifest, payloads, key)
     outer.attachments = attachments
     progress(len(MODELS) + 1, len(MODELS) + 2, _("Writing the package"))
+
+    def record_deliveries(session: Session) -> None:
+        if relation == "reports_to":
+            # Only what the package carries, only to the office this one reports to.
+            deliveries.record_sent(
+                session,
+                office=me.code,
+                recipient=recipient,
+                package_uuid=package_uuid,
+                at=started,
+                forms=carried,
+                relayed=relayed,
+            )
+
     size = _place_and_record(
         store,
         out,
@@ -382,8 +460,8 @@ def export_package(
             counts=counts,
             embedded=[p.uuid for p in embedded] + [e["uuid"] for e in excel],
         ),
+        also=record_deliveries,
     )
-    _mark_deadlines_sent(store, me.code, started, programmes)
     progress(len(MODELS) + 2, len(MODELS) + 2)
     return ExportResult(
         path=out,
@@ -396,17 +474,25 @@ def export_package(
         counts=counts,
         embedded=[{"uuid": p.uuid, "sender": p.sender, "sequence": p.sequence} for p in embedded],
         note=note,
+        fulfilment=fulfilment,
     )
 
 
 def _place_and_record(
-    store: Store, out: Path, write: Callable[[Path], int], *, sequence: int, record: SentPackage
+    store: Store,
+    out: Path,
+    write: Callable[[Path], int],
+    *,
+    sequence: int,
+    record: SentPackage,
+    also: Callable[[Session], None] | None = None,
 ) -> int:
     """Writes the package beside ``out``, puts it in place, and only then commits the sequence
     and the sent record, so that a package the officer cannot find (a rename refused because
     the old file is open in another program, a full disk) is never recorded as sent — the next
     "changes only" package would name it as its base. If the commit fails after the rename,
-    the new file is removed again: no package exists that the database does not know."""
+    the new file is removed again: no package exists that the database does not know. ``also``
+    adds to the same transaction (what the package fulfils: ``deliveries.record_sent``)."""
     with files.staged(out) as tmp:
         record.size = write(tmp)
         placed = False
@@ -419,6 +505,9 @@ def _place_and_record(
                     setting.value = sequence
                 session.add(record)
                 session.flush()  # a refused record stops here, before the file moves
+                if also is not None:
+                    also(session)
+                    session.flush()
                 files.place(tmp, out)
                 placed = True
         except BaseException:
@@ -426,37 +515,6 @@ def _place_and_record(
                 out.unlink(missing_ok=True)
             raise
     return record.size
-
-
-def _mark_deadlines_sent(
-    store: Store, office: str, when: dt.datetime, programmes: list[str] | None
-) -> list[tuple[str, str, dt.date]]:
-    """The one place where an export tells the deadlines that this office's reports were sent.
-
-    A package fulfils every reporting obligation of this office (one that sends upwards)
-    whose form is complete, that is not yet marked sent, and that falls due in the year up to
-    the reminder window after the export — limited to the exported programmes when the
-    officer chose some. Returns (programme, obligation, due) of what it marked.
-    """
-    day = when.date()
-    marked: list[tuple[str, str, dt.date]] = []
-    chosen = set(programmes or [])
-    items = engine.office_deadlines(
-        store,
-        day - dt.timedelta(days=366),
-        day + dt.timedelta(days=engine.reminder_days(store)),
-        office=office,
-        today_=day,
-    )
-    for item in items:
-        ob = item.obligation
-        if item.incoming or not ob.reporting or item.sent or item.marked or not item.form_done:
-            continue
-        if chosen and ob.programme_code not in chosen:
-            continue
-        engine.mark_sent(store, office, ob.code, item.due, when, programme=ob.programme_code)
-        marked.append((ob.programme_code, ob.code, item.due))
-    return marked
 
 
 def sent_history(store: Store) -> list[SentPackage]:

@@ -30,13 +30,14 @@ from sqlalchemy import exc as sa_exc
 from db.models import AuditEntry, Base, Office, Programme, Setting, utcnow
 from db.models_exchange import Conflict, ReceivedPackage, TrustedKey
 from db.store import Store
+from lev_desktop.domain.form_status import FormStatus
 from lev_desktop.domain.offices import LaoType, Level
 from lev_desktop.domain.validation import (
     CLOCK_TOLERANCE,
     field_getter,
     office_identity_problem,
 )
-from lev_desktop.exchange import excel
+from lev_desktop.exchange import deliveries, excel
 from lev_desktop.exchange import format as fmt
 from lev_desktop.exchange.errors import Refusal
 from lev_desktop.exchange.jurisdiction import OfficeInfo, is_below, may_send_to
@@ -1963,11 +1964,42 @@ def _write_all(
             conn.execute(insert(_table_of(Conflict)), conflicts)
         if received:
             conn.execute(insert(_table_of(ReceivedPackage)), received)
+        # The facts of the obligation states: the complete forms each package brought.
+        deliveries.record_received(conn, _receipts(session, parts, codec_map, now))
         if audits:
             conn.execute(insert(_table_of(AuditEntry)), audits)
         if new_keys:
             _store_trust(conn, new_keys, store.officer, now)
         progress(total, total, _("Saving"))
+
+
+def _receipts(
+    session: Any,
+    parts: list[tuple[PackagePlan, PartPlan]],
+    codec_map: dict[str, TableCodec],
+    now: dt.datetime,
+) -> list[dict[str, Any]]:
+    """``form_deliveries`` rows (received) for the complete forms the imported parts carried,
+    judged by the day each was made (its manifest's creation time)."""
+    form_columns = codec_map["form_submissions"].columns
+    value_columns = codec_map["kpi_values"].columns
+    out: list[dict[str, Any]] = []
+    for _package, part in parts:
+        rows = [*part.rows.get("form_submissions", ()), *part.forced.get("form_submissions", ())]
+        brought = deliveries.forms_in_rows(form_columns, rows, FormStatus.FINISHED)
+        if part.kind == "excel":
+            brought += deliveries.excel_forms(
+                session, value_columns, part.rows.get("kpi_values", ())
+            )
+        out += deliveries.receipts_of_part(
+            sender=part.relayed_by or part.sender,
+            package_uuid=part.package_uuid,
+            created_at=_parse_created(part.created_at) if part.created_at else None,
+            received_at=now,
+            forms=brought,
+            via="excel" if part.kind == "excel" else "package",
+        )
+    return out
 
 
 # ---- sequences -------------------------------------------------------------------------------

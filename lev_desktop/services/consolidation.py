@@ -7,33 +7,26 @@ figures add up to?*. ``build_board`` answers both in a handful of set-based quer
 (``GROUP BY owner_office``), so its cost grows with the number of records, not with the
 number of queries; nothing here loops over LAOs issuing SQL.
 
-States (one per LAO for the chosen obligation and period):
-
-- ``complete``: the LAO's form arrived (status complete/sent) on or before the due date;
-- ``late`` (ส่งช้า): it arrived after the due date;
-- ``overdue``: the due date has passed and nothing arrived;
-- ``pending``: not due yet and nothing arrived.
-
-When did it "arrive"? As the deadline engine reads it: ``FormSubmission.sent_at``, else
-``completed_at``, else the record's ``updated_at`` (a package import writes records exactly
-as received, so this is the LAO's own time) — unless the exchange recorded importing the
-LAO's package here: then the first import on or after that day is the arrival. Due dates,
-periods and which LAOs an obligation concerns also come from the engine
-(``lev_desktop.deadlines``).
+States (one per LAO for the chosen obligation and period) are the one obligation state of
+``lev_desktop.domain.obligation_state``, read from the deadline engine exactly as the calendar,
+the F3 report and ``lev status`` read them: received (the package that carried the LAO's
+complete form was imported here, judged on time or late by the day the LAO made it), returned
+for correction, in progress, not yet due, due soon, overdue — or done, for an obligation with
+nothing to send. Due dates, periods and which LAOs an obligation concerns also come from the
+engine; the board only adds the figures.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from enum import StrEnum
-from typing import Any
+from typing import Any, Protocol
 
-from sqlalchemy import DateTime, String, column, distinct, func, select, table
-from sqlalchemy import inspect as sa_inspect
+from sqlalchemy import case, distinct, func, select
 
 from db.models import (
     Activity,
@@ -45,8 +38,10 @@ from db.models import (
 )
 from db.store import Store
 from lev_desktop import options
-from lev_desktop.deadlines import DeadlineBook, LaoStatus, Obligation, expand, obligations_of
+from lev_desktop.deadlines import DeadlineBook, LaoState, Obligation, expand, obligations_of
 from lev_desktop.deadlines import today as engine_today
+from lev_desktop.deadlines.engine import reminder_days
+from lev_desktop.domain.obligation_state import State
 from lev_desktop.domain.offices import LaoType
 from lev_desktop.gazetteer import district_label
 from lev_desktop.i18n import N_, _
@@ -64,44 +59,22 @@ from lev_desktop.thai_format import (
 
 # ---- states --------------------------------------------------------------------------------
 
-
-class State(StrEnum):
-    COMPLETE = "complete"
-    LATE = "late"
-    PENDING = "pending"
-    OVERDUE = "overdue"
-
-    @property
-    def label(self) -> str:
-        return _(STATE_LABELS[self])
-
-
-STATE_LABELS = {
-    State.COMPLETE: N_("Sent on time"),
-    State.LATE: N_("Received late"),
-    State.PENDING: N_("Not yet due"),
-    State.OVERDUE: N_("Overdue"),
-}
-# Display order: good news first, the problem last (the eye ends on red).
-STATE_ORDER = (State.COMPLETE, State.LATE, State.PENDING, State.OVERDUE)
-
-
-def classify(due: dt.date | None, arrived: dt.datetime | dt.date | None, today: dt.date) -> State:
-    """The state of one LAO for one due date."""
-    if arrived is not None:
-        arrived_day = arrived.date() if isinstance(arrived, dt.datetime) else arrived
-        if due is None or arrived_day <= due:
-            return State.COMPLETE
-        return State.LATE
-    if due is not None and today > due:
-        return State.OVERDUE
-    return State.PENDING
+# The states an LAO can be in on the board, in display order: good news first, the problem
+# last (the eye ends on red). Summaries show the ones that occur.
+STATE_ORDER = (
+    State.DONE,
+    State.RECEIVED,
+    State.LATE,
+    State.IN_PROGRESS,
+    State.NOT_YET_DUE,
+    State.DUE_SOON,
+    State.RETURNED,
+    State.OVERDUE,
+)
 
 
 # ---- obligations and due dates -------------------------------------------------------------
-# Dated deadlines and per-LAO completeness come from the deadline engine
-# (``lev_desktop.deadlines``); the board only adds "received late" (done, but after the due
-# date) and the figures.
+# Dated deadlines and per-LAO states come from the deadline engine (``lev_desktop.deadlines``).
 
 
 @dataclass(frozen=True)
@@ -153,6 +126,7 @@ def _dues(obligation: Obligation, fiscal_year: int) -> list[DueItem]:
             period == f"FY{fiscal_year}"
             or period in months
             or (len(period) == 10 and start.isoformat() <= period <= end.isoformat())
+            or (period == "ONCE" and start <= d.due <= end)
         )
         if in_year and period not in out:
             out[period] = DueItem(period, d.due, _period_label(period, fiscal_year))
@@ -206,9 +180,11 @@ class BoardRow:
     district_code: str | None
     district: str
     state: State | None
-    arrived: dt.date | None
+    arrived: dt.date | None  # the day that counts for on time / late (the LAO made the package)
     due: dt.date | None
     values: dict[str, Decimal | int | None] = field(default_factory=dict)
+    received_on: dt.date | None = None  # this office imported it
+    mark: str = ""  # the reason of a manual mark ("on paper, 12 Sep")
 
     @property
     def type_abbr(self) -> str:
@@ -247,7 +223,7 @@ class GroupSummary:
 
     @property
     def done(self) -> int:
-        return self.counts.get(State.COMPLETE, 0) + self.counts.get(State.LATE, 0)
+        return sum(n for s, n in self.counts.items() if s.fulfilled)
 
 
 @dataclass
@@ -268,7 +244,17 @@ class Board:
 
     @property
     def done(self) -> int:
-        return self.counts.get(State.COMPLETE, 0) + self.counts.get(State.LATE, 0)
+        return sum(n for s, n in self.counts.items() if s.fulfilled)
+
+    @property
+    def shown_states(self) -> list[State]:
+        """The states a summary has a column for: those that occur on this board, and always
+        the fulfilled word of the obligation (received, or done when nothing is sent) and
+        overdue."""
+        main = State.RECEIVED
+        if self.obligation is not None and self.obligation.engine is not None:
+            main = State.RECEIVED if self.obligation.engine.reporting else State.DONE
+        return [s for s in STATE_ORDER if s in (main, State.OVERDUE) or self.counts.get(s)]
 
 
 PLAN_METRICS = (
@@ -317,7 +303,7 @@ def _kpi_periods(programme: Programme, fiscal_year: int, period: str | None) -> 
         months = [f"{y:04d}-{m:02d}" for y, m in fiscal_months(fiscal_year)]
         return [period] if period in months else months
     if kpi_period == "once":
-        return ["once", f"FY{fiscal_year}"]
+        return ["ONCE", "once", f"FY{fiscal_year}"]
     return [f"FY{fiscal_year}"]
 
 
@@ -388,18 +374,19 @@ def build_board(
     if chosen is not None and period and due is None:
         raise LookupError(period)
 
-    # Who is concerned, and who has sent: the deadline engine's per-LAO completeness.
-    arrivals: dict[str, tuple[LaoStatus, dt.date | None]] = {}
+    # Who is concerned, and each one's state: the deadline engine, as everywhere.
+    states: dict[str, LaoState] = {}
     if chosen is not None and chosen.engine is not None:
-        book = DeadlineBook(store, office=office, today_=today, programmes=[prog.id])
-        laos = [
-            _LaoRef(x.code, x.name, x.lao_type, x.district_code)
-            for x in book.laos_for(chosen.engine)
-        ]
+        book = DeadlineBook(
+            store,
+            office=office,
+            today_=today,
+            programmes=[prog.id],
+            soon_days=reminder_days(store),
+        )
+        laos: Sequence[_LaoLike] = book.laos_for(chosen.engine)
         if due is not None:
-            for s in book.lao_states(chosen.engine, due.due, due.period):
-                arrivals[s.code] = (s.state, s.reported_on)
-            arrivals = _with_receipts(store, arrivals)
+            states = {s.code: s for s in book.lao_states(chosen.engine, due.due, due.period)}
     else:
         laos = [
             _LaoRef(o.code, o.name, o.lao_type, o.district_code)
@@ -423,12 +410,7 @@ def build_board(
     for lao in laos:
         if lao.district_code not in district_names:
             district_names[lao.district_code] = district_name(lao.district_code)
-        state = arrived = None
-        if due is not None:
-            status, reported = arrivals.get(lao.code, (None, None))
-            if status == LaoStatus.DONE:
-                arrived = reported or due.due  # done without a date: take it as on time
-            state = classify(due.due, arrived, today)
+        found = states.get(lao.code)
         rows.append(
             BoardRow(
                 code=lao.code,
@@ -436,15 +418,18 @@ def build_board(
                 lao_type=lao.lao_type,
                 district_code=lao.district_code,
                 district=district_names[lao.district_code],
-                state=state,
-                arrived=arrived,
+                state=found.state if found else None,
+                arrived=found.fulfilled_on if found and found.state.fulfilled else None,
                 due=due.due if due else None,
                 values={**blank, **values.get(lao.code, {})},
+                received_on=found.received_on if found else None,
+                mark=found.mark.reason if found and found.mark else "",
             )
         )
     rows.sort(key=lambda r: (r.district_code or "", r.code))
 
     counts = Counter(r.state for r in rows if r.state is not None)
+    districts, columns = _district_summaries(metrics, rows)
     board = Board(
         programme_code=prog.code,
         programme_name=prog.short_name or prog.name,
@@ -453,17 +438,28 @@ def build_board(
         due=due,
         metrics=metrics,
         rows=rows,
-        totals=combine(metrics, rows),
+        totals={m.key: _total(m, columns[m.key]) for m in metrics},
         counts={s: counts.get(s, 0) for s in STATE_ORDER},
-        districts=group_summaries(
-            metrics, rows, key=lambda r: r.district_code or "", label=lambda r: r.district
-        ),
-        indicators=indicator_summaries(prog, metrics, rows),
+        districts=districts,
+        indicators=_indicator_summaries(prog, metrics, columns),
         today=today,
         filters={"district": district, "lao_type": lao_type, "office": office},
     )
     _step(progress, 3, 3)
     return board
+
+
+class _LaoLike(Protocol):
+    """An LAO on the board: the engine's (``DeadlineBook.laos_for``) or an office's."""
+
+    @property
+    def code(self) -> str: ...
+    @property
+    def name(self) -> str: ...
+    @property
+    def lao_type(self) -> str | None: ...
+    @property
+    def district_code(self) -> str | None: ...
 
 
 @dataclass(frozen=True)
@@ -482,44 +478,9 @@ def _step(progress: Callable[..., None] | None, done: int, total: int) -> None:
         progress(done, total, "")
 
 
-# What the exchange records of imported packages (``exchange_received``: sender, imported_at).
-# Read through a bare table description so the board does not depend on the exchange code;
-# a database without the table (no import yet, or an older schema) is simply skipped.
-_RECEIVED = table(
-    "exchange_received",
-    column("sender", String),
-    column("imported_at", DateTime),
-    column("result", String),
-)
-
-
-def _with_receipts(
-    store: Store, arrivals: dict[str, tuple[LaoStatus, dt.date | None]]
-) -> dict[str, tuple[LaoStatus, dt.date | None]]:
-    """Where this office imported an LAO's packages, the form "arrived" with the first package
-    imported on or after the day the LAO completed it, not on the LAO's own date."""
-    done = [code for code, (status, _day) in arrivals.items() if status == LaoStatus.DONE]
-    if not done or not sa_inspect(store.engine).has_table("exchange_received"):
-        return arrivals
-    received: dict[str, list[dt.date]] = defaultdict(list)
-    query = select(_RECEIVED.c.sender, _RECEIVED.c.imported_at).where(
-        _RECEIVED.c.result == "imported", *_owner_filter(_RECEIVED.c.sender, done)
-    )
-    wanted = set(done)
-    with store.read() as s:
-        for sender, imported_at in s.execute(query):
-            if sender in wanted and imported_at is not None:
-                received[sender].append(imported_at.date())
-    out = dict(arrivals)
-    for code, days in received.items():
-        status, reported = arrivals[code]
-        later = sorted(d for d in days if reported is None or d >= reported)
-        if later:
-            out[code] = (status, later[0])
-    return out
-
-
+@functools.lru_cache(maxsize=2048)
 def district_name(code: str | None) -> str:
+    """อำเภอ… of a DOPA district code (the gazetteer does not change while the app runs)."""
     return district_label(code) or (code or "")
 
 
@@ -557,14 +518,14 @@ def _figures(
                 .where(*plan_where)
                 .group_by(Plan.owner_office)
             )
-            for owner, budget, planned in s.execute(planned_q):
+            for owner, budget, planned in s.execute(planned_q).all():
                 if owner in wanted:
                     out[owner]["budget_planned"] = budget
                     out[owner]["activities_planned"] = int(planned or 0)
             held_q = (
                 select(
                     Plan.owner_office,
-                    func.count(Activity.id),
+                    func.count(case((Activity.held(), 1))),  # a date and a result
                     func.sum(Activity.participants),
                     func.sum(Activity.budget_spent),
                 )
@@ -573,7 +534,7 @@ def _figures(
                 .where(*plan_where, Activity.deleted.is_(False))
                 .group_by(Plan.owner_office)
             )
-            for owner, held, participants, spent in s.execute(held_q):
+            for owner, held, participants, spent in s.execute(held_q).all():
                 if owner in wanted:
                     out[owner]["activities_held"] = int(held or 0)
                     out[owner]["participants"] = (
@@ -589,34 +550,45 @@ def _figures(
             *_owner_filter(KpiValue.owner_office, codes),
         ]
         if kpi_metrics:
+            # One line per LAO, a sum and a count per indicator (the nation's P2: 7,850 lines
+            # instead of 100,000 of (LAO, indicator), the database doing the pivot)
+            codes_ = list(kpi_metrics)
+            value = KpiValue.value_num
             kpi_q = (
                 select(
                     KpiValue.owner_office,
-                    KpiValue.indicator_code,
-                    func.sum(KpiValue.value_num),
-                    func.count(KpiValue.value_num),
+                    *(
+                        agg.filter(KpiValue.indicator_code == code)
+                        for code in codes_
+                        for agg in (func.sum(value), func.count(value))
+                    ),
                 )
-                .where(
-                    *kpi_where,
-                    KpiValue.indicator_code.in_(list(kpi_metrics)),
-                    KpiValue.value_num.is_not(None),
-                )
-                .group_by(KpiValue.owner_office, KpiValue.indicator_code)
+                .where(*kpi_where, KpiValue.indicator_code.in_(codes_), value.is_not(None))
+                .group_by(KpiValue.owner_office)
             )
-            for owner, code, total, count in s.execute(kpi_q):
-                if owner not in wanted or not count or total is None:
+            how = [
+                (kpi_metrics[code].key, kpi_metrics[code].agg == "mean", kpi_metrics[code].kind)
+                for code in codes_
+            ]
+            for owner, *figures in s.execute(kpi_q).all():
+                if owner not in wanted:
                     continue
-                metric = kpi_metrics[code]
-                if metric.agg == "mean":  # a percent entered for several months/products
-                    total = total / count
-                out[owner][metric.key] = int(total) if metric.kind == "int" else total
+                found = out[owner]
+                for (key, mean, kind), total, count in zip(
+                    how, figures[::2], figures[1::2], strict=True
+                ):
+                    if not count or total is None:
+                        continue
+                    if mean:  # a percent entered for several months/products
+                        total = total / count
+                    found[key] = int(total) if kind == "int" else total
         if "products" in keys:
             products_q = (
                 select(KpiValue.owner_office, func.count(distinct(KpiValue.row_key)))
                 .where(*kpi_where, KpiValue.row_key != "")
                 .group_by(KpiValue.owner_office)
             )
-            for owner, count in s.execute(products_q):
+            for owner, count in s.execute(products_q).all():
                 if owner in wanted:
                     out[owner]["products"] = int(count)
         if "months_reported" in keys:
@@ -631,7 +603,7 @@ def _figures(
                 )
                 .group_by(KpiValue.owner_office)
             )
-            for owner, count in s.execute(months_q):
+            for owner, count in s.execute(months_q).all():
                 if owner in wanted:
                     out[owner]["months_reported"] = int(count)
     return out
@@ -640,35 +612,27 @@ def _figures(
 # ---- totals ----------------------------------------------------------------------------------
 
 
+def _present(rows: Sequence[BoardRow], key: str) -> list[Any]:
+    """The values of one figure column, the LAOs without one left out."""
+    return [v for v in [r.values.get(key) for r in rows] if v is not None]
+
+
+def _total(metric: Metric, present: list[Any]) -> Any:
+    if not present:
+        return None
+    total = sum(present)
+    if metric.agg == "mean":
+        return Decimal(total) / len(present)
+    if metric.kind == "int":
+        return int(total)
+    return Decimal(total)
+
+
 def combine(metrics: Iterable[Metric], rows: Sequence[BoardRow]) -> dict[str, Any]:
     """The total row: sums, or the mean over LAOs with a value for percentages.
 
-    One pass over the rows (the nation has 7,850 of them and as many per district).
-    """
-    metrics = list(metrics)
-    sums: dict[str, Any] = dict.fromkeys((m.key for m in metrics), None)
-    counts: dict[str, int] = dict.fromkeys(sums, 0)
-    keys = list(sums)
-    for row in rows:
-        values = row.values
-        for key in keys:
-            value = values.get(key)
-            if value is not None:
-                total = sums[key]
-                sums[key] = value if total is None else total + value
-                counts[key] += 1
-    totals: dict[str, Any] = {}
-    for m in metrics:
-        total = sums[m.key]
-        if total is None:
-            totals[m.key] = None
-        elif m.agg == "mean":
-            totals[m.key] = Decimal(total) / counts[m.key]
-        elif m.kind == "int":
-            totals[m.key] = int(total)
-        else:
-            totals[m.key] = Decimal(total)
-    return totals
+    Column by column (the nation has 7,850 rows, as many per district)."""
+    return {m.key: _total(m, _present(rows, m.key)) for m in metrics}
 
 
 def group_summaries(
@@ -697,17 +661,52 @@ def group_summaries(
     return out
 
 
+def _district_summaries(
+    metrics: list[Metric], rows: Sequence[BoardRow]
+) -> tuple[list[GroupSummary], dict[str, list[Any]]]:
+    """``group_summaries`` by district, and every figure column of the whole board (the
+    districts' columns put together): one pass over the values, not one per summary."""
+    groups: dict[str, list[BoardRow]] = defaultdict(list)
+    for row in rows:
+        groups[row.district_code or ""].append(row)
+    columns: dict[str, list[Any]] = {m.key: [] for m in metrics}
+    out = []
+    for group_key in sorted(groups):
+        members = groups[group_key]
+        counts = Counter(r.state for r in members if r.state is not None)
+        totals = {}
+        for m in metrics:
+            present = _present(members, m.key)
+            columns[m.key] += present
+            totals[m.key] = _total(m, present)
+        out.append(
+            GroupSummary(
+                group_key,
+                members[0].district,
+                len(members),
+                {s: counts.get(s, 0) for s in STATE_ORDER},
+                totals,
+            )
+        )
+    return out, columns
+
+
 def indicator_summaries(
     prog: Programme, metrics: list[Metric], rows: Sequence[BoardRow]
+) -> list[IndicatorSummary]:
+    return _indicator_summaries(prog, metrics, {m.key: _present(rows, m.key) for m in metrics})
+
+
+def _indicator_summaries(
+    prog: Programme, metrics: list[Metric], columns: dict[str, list[Any]]
 ) -> list[IndicatorSummary]:
     stages = (prog.spec or {}).get("stages", {})
     out = []
     for m in metrics:
         if not m.key.startswith("kpi:"):
             continue
-        key = m.key
-        present = [Decimal(v) for v in (r.values.get(key) for r in rows) if v is not None]
-        total = sum(present, Decimal(0))
+        present = columns[m.key]
+        total = Decimal(sum(present)) if present else Decimal(0)
         out.append(
             IndicatorSummary(
                 code=m.key[4:],
@@ -719,8 +718,8 @@ def indicator_summaries(
                 count=len(present),
                 total=total if m.agg == "sum" and present else None,
                 mean=(total / len(present)) if present else None,
-                minimum=min(present) if present else None,
-                maximum=max(present) if present else None,
+                minimum=Decimal(min(present)) if present else None,
+                maximum=Decimal(max(present)) if present else None,
             )
         )
     return out
@@ -772,7 +771,7 @@ def district_table(board: Board, *, indicators: bool = True) -> tuple[list[str],
     metrics = [m for m in board.metrics if indicators or not m.key.startswith("kpi:")]
     headers = (
         [_("District"), _("LAOs")]
-        + [s.label for s in STATE_ORDER]
+        + [s.label for s in board.shown_states]
         + [_("Share sent")]
         + [metric_title(m) for m in metrics]
     )
@@ -782,7 +781,7 @@ def district_table(board: Board, *, indicators: bool = True) -> tuple[list[str],
         share = group.done * 100 / group.laos if group.laos else 0
         rows.append(
             [group.label, format_number(group.laos)]
-            + [format_number(group.counts.get(s, 0)) for s in STATE_ORDER]
+            + [format_number(group.counts.get(s, 0)) for s in board.shown_states]
             + [f"{format_number(share, 1)} %"]
             + [format_metric(group.totals.get(m.key), m, total=True) for m in metrics]
         )
@@ -846,7 +845,6 @@ __all__ = [
     "board_laos",
     "board_obligations",
     "build_board",
-    "classify",
     "combine",
     "metrics_for",
     "programmes_for_board",

@@ -18,16 +18,20 @@ from sqlalchemy import insert, select
 
 from db.models import (
     Activity,
-    FormStatus,
     FormSubmission,
     KpiValue,
     Monitoring,
     Plan,
     PlanItem,
+    Review,
     utcnow,
 )
+from db.models_deadlines import FormDelivery
 from db.store import Store
 from lev_desktop import options
+from lev_desktop.deadlines.engine import get_since, set_since
+from lev_desktop.domain import reviews
+from lev_desktop.domain.form_status import FormStatus
 from lev_desktop.domain.offices import LaoType, Level
 from lev_desktop.domain.templates import P1
 from lev_desktop.services import offices as office_service
@@ -37,6 +41,7 @@ DEMO_PROVINCE = "48"  # นครพนม
 DEMO_DISTRICT = "4801"  # เมืองนครพนม
 DEMO_DISTRICT_OFFICE = "D4801"
 DEMO_FISCAL_YEAR = 2568
+DEMO_SINCE = dt.date(2024, 10, 1)  # the demo offices use the app from the start of FY2568
 
 _LAOS = [
     ("ทม.", "เทศบาลเมืองนครพนม", LaoType.TOWN),
@@ -124,20 +129,54 @@ def _row(owner: str, **fields: Any) -> dict[str, Any]:
     }
 
 
+def _at(day: dt.date, hour: int = 10) -> dt.datetime:
+    """A time on ``day`` in Bangkok, stored as UTC like every time the app writes."""
+    return dt.datetime(day.year, day.month, day.day, hour) - dt.timedelta(hours=7)
+
+
 def lao_records(
-    lao: str, rng: random.Random, *, fiscal_year: int = DEMO_FISCAL_YEAR, name: str = ""
+    lao: str,
+    rng: random.Random,
+    *,
+    fiscal_year: int = DEMO_FISCAL_YEAR,
+    name: str = "",
+    received_by: str | None = None,
 ) -> dict[type, list[dict[str, Any]]]:
-    """All demo records of one LAO, as rows per model."""
+    """All demo records of one LAO, as rows per model — consistent with each other, as an
+    LAO's own work would be: a form is complete only when the one validation passes and the
+    LAO finished it, with the day it was finished.
+
+    ``received_by``: the office above that imported the LAO's packages (its district): the
+    receipts of the complete reports it carried are recorded for that office.
+    """
     p1, p2, p4, p5 = (programmes.builtin_id(c) for c in ("P1", "P2", "P4", "P5"))
     out: dict[type, list[dict[str, Any]]] = {
-        m: [] for m in (Plan, PlanItem, Activity, Monitoring, KpiValue, FormSubmission)
+        m: []
+        for m in (
+            Plan,
+            PlanItem,
+            Activity,
+            Monitoring,
+            KpiValue,
+            FormSubmission,
+            Review,
+            FormDelivery,
+        )
     }
     fy_start = dt.date(fiscal_year - 543 - 1, 10, 1)
+    # F1: most plans complete, some still drafts, one in a while returned by the district
     status = rng.choices(
-        [FormStatus.COMPLETE, FormStatus.DRAFT, FormStatus.SENT, FormStatus.RETURNED],
-        weights=[5, 3, 4, 1],
+        [FormStatus.COMPLETE, FormStatus.DRAFT, FormStatus.RETURNED], weights=[9, 3, 1]
     )[0]
-    plan = _row(lao, programme_id=p1, fiscal_year=fiscal_year, status=status, note="")
+    if status == FormStatus.RETURNED and received_by is None:
+        status = FormStatus.COMPLETE
+    plan = _row(
+        lao,
+        programme_id=p1,
+        fiscal_year=fiscal_year,
+        status=FormStatus.COMPLETE if status == FormStatus.RETURNED else status,
+        note="",
+    )
     out[Plan].append(plan)
     projects: list[dict[str, Any]] = [dict(r) for r in P1["example_rows"]]
     for extra in rng.sample(_EXTRA_PROJECTS, rng.randint(0, 3)):
@@ -197,6 +236,7 @@ def lao_records(
             total_activities += 1
     selected = fy_start + dt.timedelta(days=rng.randint(10, 40))
     met = selected + dt.timedelta(days=rng.randint(3, 20))
+    plan_made = met + dt.timedelta(days=rng.randint(0, 15))
     reported = dt.date(fiscal_year - 543, 9, rng.randint(10, 30)) if rng.random() < 0.7 else None
     out[Monitoring].append(
         _row(
@@ -205,7 +245,7 @@ def lao_records(
             fiscal_year=fiscal_year,
             committee_selected_on=selected,
             committee_met_on=met,
-            plan_made_on=met + dt.timedelta(days=rng.randint(0, 15)),
+            plan_made_on=plan_made,
             activities_override=None,
             override_reason="",
             reported_on=reported,
@@ -213,17 +253,41 @@ def lao_records(
             note="",
         )
     )
-    out[FormSubmission].append(
-        _row(
-            lao,
-            programme_id=p1,
-            form_code="F1",
-            period=f"FY{fiscal_year}",
-            status=status,
-            completed_at=None,
-            sent_at=None,
+    period = f"FY{fiscal_year}"
+    forms: dict[str, tuple[str, dt.date | None]] = {"F1": (status, plan_made)}
+    # F2 results and F3 monitoring: complete when the LAO reported its year (F3's date 5)
+    finished = FormStatus.COMPLETE if reported else FormStatus.DRAFT
+    forms["F2"] = (finished, reported)
+    forms["F3"] = (finished, reported)
+    for code, (form_state, on) in forms.items():
+        complete = form_state == FormStatus.COMPLETE or (
+            form_state == FormStatus.RETURNED and code == "F1"
         )
-    )
+        out[FormSubmission].append(
+            _row(
+                lao,
+                programme_id=p1,
+                form_code=code,
+                period=period,
+                status=FormStatus.COMPLETE if complete else FormStatus.DRAFT,
+                completed_at=_at(on) if complete and on else None,
+                sent_at=None,
+            )
+        )
+    if status == FormStatus.RETURNED and received_by:
+        review = _row(
+            received_by,
+            target_office=lao,
+            target_kind="F1",
+            target_id=reviews.plan_forms_target(p1, fiscal_year),
+            action=reviews.RETURNED,
+            text="โปรดระบุงบประมาณของโครงการให้ครบทุกโครงการ",
+        )
+        review["updated_at"] = utcnow() + dt.timedelta(seconds=1)
+        out[Review].append(review)
+    if reported and received_by:
+        sent = reported + dt.timedelta(days=rng.randint(0, 4))
+        _received(out, received_by, lao, p1, "F3", period, sent, rng)
     # P2 "Clean Province" indicators, plan year 2567.
     households = rng.randint(600, 4500)
     generated = Decimal(rng.randint(20, 150)) / 10
@@ -250,6 +314,7 @@ def lao_records(
     }
     for code, value in p2_values.items():
         out[KpiValue].append(_kpi(lao, p2, code, "FY2567", value))
+    p2_done = dt.date(2024, 11, rng.randint(8, 24))
     out[FormSubmission].append(
         _row(
             lao,
@@ -257,10 +322,12 @@ def lao_records(
             form_code="KPI",
             period="FY2567",
             status=FormStatus.COMPLETE,
-            completed_at=None,
+            completed_at=_at(p2_done),
             sent_at=None,
         )
     )
+    if received_by:
+        _received(out, received_by, lao, p2, "KPI", "FY2567", p2_done, rng)
     # P4 monthly reports, Oct → the last month of the fiscal year.
     for year, month in [(fy_start.year + (m + 9) // 12, (m + 9) % 12 + 1) for m in range(12)]:
         if rng.random() < 0.15:
@@ -280,8 +347,8 @@ def lao_records(
                 programme_id=p4,
                 form_code="M",
                 period=period,
-                status=FormStatus.SENT,
-                completed_at=None,
+                status=FormStatus.COMPLETE,
+                completed_at=_at(dt.date(year, month, 1) - dt.timedelta(days=rng.randint(0, 3))),
                 sent_at=None,
             )
         )
@@ -301,18 +368,52 @@ def lao_records(
         }
         for code, value in values.items():
             out[KpiValue].append(_kpi(lao, p5, code, f"FY{fiscal_year}", value, row_key=key))
+    p5_done = dt.date(fiscal_year - 543, 9, rng.randint(5, 16))
+    # One LAO in five had not finished its product form when its last package left: the
+    # district holds a draft and is still waiting for the report.
+    p5_sent = received_by is None or rng.random() < 0.8
     out[FormSubmission].append(
         _row(
             lao,
             programme_id=p5,
             form_code="SP",
             period=f"FY{fiscal_year}",
-            status=FormStatus.COMPLETE,
-            completed_at=None,
+            status=FormStatus.COMPLETE if p5_sent else FormStatus.DRAFT,
+            completed_at=_at(p5_done) if p5_sent else None,
             sent_at=None,
         )
     )
+    if received_by and p5_sent:
+        _received(out, received_by, lao, p5, "SP", f"FY{fiscal_year}", p5_done, rng)
     return out
+
+
+def _received(
+    out: dict[type, list[dict[str, Any]]],
+    office: str,
+    lao: str,
+    programme_id: str,
+    form: str,
+    period: str,
+    sent: dt.date,
+    rng: random.Random,
+) -> None:
+    """The district imported the LAO's package that carried this complete form."""
+    received = sent + dt.timedelta(days=rng.randint(0, 3))
+    out[FormDelivery].append(
+        {
+            "direction": "received",
+            "owner_office": lao,
+            "programme_id": programme_id,
+            "form_code": form,
+            "period": period,
+            "package_uuid": str(uuid.UUID(int=rng.getrandbits(128))),
+            "counterpart": lao,
+            "sent_at": _at(sent, 15),
+            "received_at": _at(received, 9),
+            "via": "package",
+        }
+    )
 
 
 def _kpi(
@@ -336,7 +437,16 @@ def _kpi(
 def insert_records(session: Any, records: dict[type, list[dict[str, Any]]]) -> int:
     """Bulk-inserts rows made by ``lao_records`` (Core inserts: no per-object ORM cost)."""
     count = 0
-    for model in (Plan, PlanItem, Activity, Monitoring, KpiValue, FormSubmission):
+    for model in (
+        Plan,
+        PlanItem,
+        Activity,
+        Monitoring,
+        KpiValue,
+        FormSubmission,
+        Review,
+        FormDelivery,
+    ):
         rows = records.get(model) or []
         if rows:
             session.execute(insert(model), rows)
@@ -367,6 +477,8 @@ def fill(
     programmes.seed_builtins(store)
     me = office_service.this_office(store)
     assert me is not None
+    if get_since(store, me.code) is None:
+        set_since(store, me.code, DEMO_SINCE, source="demo")
     if me.level == Level.LAO:
         with store.session() as session:
             if session.scalar(select(Plan.id).where(Plan.owner_office == me.code)) is None:
@@ -384,9 +496,14 @@ def fill(
             office_service.add_lao(
                 store, code=code, name=name, lao_type=lao_type.value, district_code=district
             )
+            set_since(store, code, DEMO_SINCE, source="demo")
+        reaches_me = me.level != Level.DISTRICT or lao_type.reports_via_district
         with store.session(importing=True) as session:
             if session.scalar(select(Plan.id).where(Plan.owner_office == code)) is None:
-                insert_records(session, lao_records(code, rng, name=name))
+                records = lao_records(
+                    code, rng, name=name, received_by=me.code if reaches_me else None
+                )
+                insert_records(session, records)
         if progress is not None:
             progress(index, total)
     options.save(store, {"fiscal_year": DEMO_FISCAL_YEAR})

@@ -21,7 +21,6 @@ from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session
 
 from db.models import (
-    FormStatus,
     FormSubmission,
     KpiValue,
     Office,
@@ -30,7 +29,10 @@ from db.models import (
     utcnow,
 )
 from db.store import Store
+from lev_desktop.deadlines.engine import DeadlineBook, Instance, reminder_days
 from lev_desktop.domain import form_status
+from lev_desktop.domain.form_status import FormStatus
+from lev_desktop.domain.obligation_state import State
 from lev_desktop.domain.validation import (
     Problem,
     is_repeated,
@@ -41,7 +43,6 @@ from lev_desktop.domain.validation import (
 from lev_desktop.i18n import _
 from lev_desktop.thai_format import (
     fiscal_months,
-    fiscal_year_range,
     format_date,
     format_money,
     format_number,
@@ -242,7 +243,9 @@ class FormData:
     spec: dict[str, Any]
     rows: dict[str, dict[str, Any]]  # row key → indicator code → stored value
     row_order: list[str]  # row keys in the order they were added
-    status: str
+    status: str  # the form's own status: missing / draft / complete / returned
+    state: State | None  # the state of the obligation it fulfils (the chip)
+    due: dt.date | None
     submission_id: str | None
     read_only: bool
     reviews: list[ReviewNote] = field(default_factory=list)
@@ -279,31 +282,52 @@ def _values_query(office_code: str, programme_id: str, period: str) -> Select[Kp
     )
 
 
-def _effective_status(
-    status: str | None,
-    updated_at: dt.datetime | None,
-    last_return: dt.datetime | None,
-    due: dt.date | None,
-    today: dt.date,
-) -> str:
-    """The status a list shows: the stored one, "returned" when a return for correction came
-    after the last change, "missing" when nothing was entered, "overdue" past the deadline,
-    "due_soon" within a week of it."""
-    if status is None:
-        status = form_status.MISSING
-    elif (
-        last_return is not None
-        and updated_at is not None
-        and last_return >= updated_at
-        and status in (FormStatus.COMPLETE, FormStatus.SENT, FormStatus.DRAFT)
-    ):
-        status = FormStatus.RETURNED
-    if status in (form_status.MISSING, FormStatus.DRAFT) and due:
-        if due < today:
-            return form_status.OVERDUE
-        if (due - today).days <= form_status.DUE_SOON_DAYS:
-            return form_status.DUE_SOON
-    return status
+def obligation_states(
+    store: Store,
+    offices: list[str],
+    programmes: list[Programme],
+    periods: dict[str, list[str]],
+    *,
+    today: dt.date | None = None,
+) -> dict[tuple[str, str, str, str], Instance]:
+    """(office, programme id, form, period) → the state of the obligation that form fulfils
+    (the one model, ``lev_desktop.deadlines``): the chips of the KPI list and editor."""
+    book = DeadlineBook(
+        store,
+        today_=today,
+        soon_days=reminder_days(store),
+        programmes=[p.id for p in programmes],
+    )
+    out: dict[tuple[str, str, str, str], Instance] = {}
+    for prog in programmes:
+        for form in kpi_forms(prog.spec):
+            for office in offices:
+                level = (
+                    book.level.value
+                    if office == book.office_code and book.level is not None
+                    else "lao"
+                )
+                ob = book.form_obligation(prog.id, form["code"], level) or book.form_obligation(
+                    prog.id, form["code"], "lao"
+                )
+                if ob is None:
+                    continue
+                for period in periods.get(prog.id, []):
+                    instance = book.instance(office, ob, period)
+                    if instance is not None:
+                        out[(office, prog.id, form["code"], period)] = instance
+    return out
+
+
+def form_state(
+    store: Store, office: str, programme: str, period: str, form_code: str | None = None
+) -> State | None:
+    """The state of one office's KPI form for one period (the editor's chip)."""
+    prog = get_programme(store, programme)
+    form = _form_of(prog, form_code)
+    found = obligation_states(store, [office], [prog], {prog.id: [period]})
+    instance = found.get((office, prog.id, form["code"], period))
+    return instance.state if instance is not None else None
 
 
 def load_form(
@@ -377,15 +401,17 @@ def load_form(
                 for note in reviews:
                     note.office = names.get(note.office, note.office)
     order = sorted(k for k in rows if k)  # new_row_key() sorts in the order of adding
-    due = due_date(spec, form["code"], period)
     live = submission if submission is not None and not submission.deleted else None
-    status = _effective_status(
-        live.status if live else None,
-        live.updated_at if live else None,
-        last_return,
-        due,
-        today or dt.date.today(),
-    )
+    status = live.status if live else form_status.MISSING  # the form's own status
+    if (
+        last_return is not None
+        and live is not None
+        and live.updated_at is not None
+        and last_return >= live.updated_at
+    ):
+        status = FormStatus.RETURNED
+    found = obligation_states(store, [office_code], [prog], {prog.id: [period]}, today=today)
+    instance = found.get((office_code, prog.id, form["code"], period))
     return FormData(
         office_code=office_code,
         office_name=office.name if office else office_code,
@@ -399,6 +425,8 @@ def load_form(
         rows=rows,
         row_order=order,
         status=status,
+        state=instance.state if instance is not None else None,
+        due=instance.due if instance is not None else None,
         submission_id=submission.id if submission else None,
         read_only=office_code != store.office_code,
         reviews=reviews,
@@ -602,7 +630,7 @@ def set_status(
     """Moves this office's form to ``status``; returns the problems that prevent it ([] = done).
 
     complete: only when every value validates and every required field is filled.
-    sent: only from complete (the exchange marks it when the package is made).
+    sent: never here — sending is recorded by the exchange when a package carries the form.
     draft: from complete or returned (to go on editing).
     """
     office = _own_office(store)
@@ -611,6 +639,18 @@ def set_status(
     period = parse_period(period)
     if status not in FormStatus.ALL:
         raise KpiError(status)
+    if status == FormStatus.SENT:
+        # Sending is a fact of the exchange: a package to the office above that carries the
+        # complete form records it (lev_desktop.exchange.deliveries).
+        return [
+            Problem(
+                "",
+                _(
+                    "A form is sent by exporting a package for the office this one reports "
+                    "to (Data exchange); it cannot be marked sent here."
+                ),
+            )
+        ]
     with store.session() as session:
         saved, _records = _saved_rows(session, office, prog, period)
         if status == FormStatus.COMPLETE:
@@ -637,8 +677,6 @@ def set_status(
                     ),
                 )
             ]
-        if status == FormStatus.SENT and current != FormStatus.COMPLETE:
-            return [Problem("", _("Only a complete form can be sent"))]
         if submission is None:
             submission = FormSubmission(programme_id=prog.id, form_code=form["code"], period=period)
             session.add(submission)
@@ -712,7 +750,7 @@ class KpiListRow:
     form_name: str
     period: str
     period_label: str
-    status: str
+    status: str  # the state of the obligation the form fulfils (State value)
     filled: int  # values entered (single forms) or products (repeated forms)
     total: int  # indicators of a single form; 0 for repeated forms
     repeated: bool
@@ -720,8 +758,12 @@ class KpiListRow:
     updated_at: dt.datetime | None
 
     @property
+    def state(self) -> State:
+        return State(self.status)
+
+    @property
     def status_label(self) -> str:
-        return form_status.status_label(self.status)
+        return self.state.label
 
     @property
     def progress_text(self) -> str:
@@ -737,7 +779,6 @@ def kpi_list(
 
     Four queries whatever the number of offices (a province reads 200 LAOs at once).
     """
-    today = today or dt.date.today()
     programmes = kpi_programmes(store)
     if not programmes or not office_codes:
         return []
@@ -749,16 +790,14 @@ def kpi_list(
             ).all()
         )
         # Plain columns, not ORM objects: a province reads thousands of these.
-        subs = {
-            (o, p, f, per): (sid, status, updated)
-            for sid, o, p, f, per, status, updated in session.execute(
+        updated_at = {
+            (o, p, f, per): updated
+            for o, p, f, per, updated in session.execute(
                 select(
-                    FormSubmission.id,
                     FormSubmission.owner_office,
                     FormSubmission.programme_id,
                     FormSubmission.form_code,
                     FormSubmission.period,
-                    FormSubmission.status,
                     FormSubmission.updated_at,
                 ).where(
                     FormSubmission.owner_office.in_(office_codes),
@@ -788,18 +827,14 @@ def kpi_list(
             )
             .group_by(KpiValue.owner_office, KpiValue.programme_id, KpiValue.period)
         ).all()
-        returns: dict[str, dt.datetime] = dict(
-            session.execute(
-                select(Review.target_id, func.max(Review.updated_at))
-                .where(
-                    Review.target_kind == REVIEW_KIND,
-                    Review.action == FormStatus.RETURNED,
-                    Review.deleted.is_(False),
-                    Review.target_office.in_(office_codes),
-                )
-                .group_by(Review.target_id)
-            ).all()
-        )
+    # The state of every form: the one model (lev_desktop.deadlines), as on every screen.
+    states = obligation_states(
+        store,
+        office_codes,
+        programmes,
+        {p.id: periods_of(p, fiscal_year) for p in programmes},
+        today=today,
+    )
     counts = {(o, p, per): (n, products) for o, p, per, n, products in filled}
     # What does not depend on the office, once per programme, form and period.
     forms = []
@@ -819,18 +854,16 @@ def kpi_list(
                         period_label(period),
                         repeated,
                         total,
-                        due_date(prog.spec, form["code"], period),
                     )
                 )
     rows: list[KpiListRow] = []
     for code in office_codes:
         name = names.get(code, code)
-        for pid, pcode, pname, fcode, fname, period, label, repeated, total, due in forms:
-            sid, stored, updated = subs.get((code, pid, fcode, period), (None, None, None))
+        for pid, pcode, pname, fcode, fname, period, label, repeated, total in forms:
+            instance = states.get((code, pid, fcode, period))
+            if instance is None:
+                continue  # no deadline of this office's for it (e.g. an LAO type not concerned)
             n, products = counts.get((code, pid, period), (0, 0))
-            status = _effective_status(
-                stored, updated, returns.get(sid) if sid else None, due, today
-            )
             rows.append(
                 KpiListRow(
                     office_code=code,
@@ -842,12 +875,12 @@ def kpi_list(
                     form_name=fname,
                     period=period,
                     period_label=label,
-                    status=status,
+                    status=instance.state.value,
                     filled=products if repeated else n,
                     total=0 if repeated else total,
                     repeated=repeated,
-                    due=due,
-                    updated_at=updated,
+                    due=instance.due,
+                    updated_at=updated_at.get((code, pid, fcode, period)),
                 )
             )
     return rows
@@ -894,38 +927,6 @@ def periods_with_values(store: Store, office_code: str, programme: str) -> list[
         return sorted(rows)
 
 
-# ---- deadlines of a KPI period ----------------------------------------------------------
-
-
-def due_date(spec: dict[str, Any], form_code: str, period: str) -> dt.date | None:
-    """When an LAO's form for this period is due (from the LAO obligation that names it)."""
-    for obligation in spec.get("obligations", []):
-        if obligation.get("form") != form_code or obligation.get("level") != "lao":
-            continue
-        rule = obligation.get("rule", {})
-        kind = rule.get("type")
-        try:
-            if kind == "once":
-                return dt.date.fromisoformat(rule["date"])
-            if kind == "window":
-                return dt.date.fromisoformat(rule["end"])
-            if kind in ("monthly", "monthly_following") and len(period) == 7:
-                year, month = int(period[:4]), int(period[5:7])
-                year, month = (year + 1, 1) if month == 12 else (year, month + 1)
-                return dt.date(year, month, int(rule.get("day", 1)))
-            if kind == "days_of_month":
-                return dt.date.fromisoformat(rule["first"])
-            if kind == "fiscal_year" and period.startswith("FY"):
-                start, end = fiscal_year_range(int(period[2:]))
-                year = end.year if int(rule["month"]) < 10 else start.year
-                return dt.date(
-                    year + int(rule.get("offset_years", 0)), int(rule["month"]), int(rule["day"])
-                )
-        except (KeyError, ValueError):
-            return None
-    return None
-
-
 # ---- tab-separated listing (CLI) ----------------------------------------------------------
 
 
@@ -966,7 +967,6 @@ __all__ = [
     "add_product",
     "add_review",
     "consolidated",
-    "due_date",
     "edit_text",
     "format_value",
     "kpi_list",

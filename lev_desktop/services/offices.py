@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import select
 
 from db.models import Office
+from db.models_deadlines import OfficeSince
 from db.store import Store
+from lev_desktop.deadlines.engine import set_since
 from lev_desktop.domain.offices import LaoType, Level, parse_lao_type, reporting_parent_level
 from lev_desktop.i18n import _
 from lev_desktop.services import programmes
@@ -68,8 +71,13 @@ def initialise(
     province_code: str | None = None,
     district_code: str | None = None,
     officer: str = "",
+    since: dt.date | None = None,
 ) -> Office:
-    """First start: records which office this database belongs to and seeds the programmes."""
+    """First start: records which office this database belongs to and seeds the programmes.
+
+    ``since``: the day the office begins using the app (the setup wizard and ``lev init``
+    give today): obligations that fell due before it are not applicable to it.
+    """
     if store.office_code and store.office_code != code:
         raise SetupError(
             _("This database already belongs to office {code}").format(code=store.office_code)
@@ -102,6 +110,8 @@ def initialise(
         office.parent_code = parent
         office.province_code = province_code or (district_code[:2] if district_code else None)
         office.district_code = district_code
+    if since is not None:
+        set_since(store, code, since, source="setup")
     programmes.seed_builtins(store)
     return get_office(store, code)  # type: ignore[return-value]
 
@@ -131,10 +141,12 @@ def add_lao(
     return get_office(store, code)  # type: ignore[return-value]
 
 
-def add_laos(store: Store, rows: list[dict[str, Any]]) -> int:
+def add_laos(store: Store, rows: list[dict[str, Any]], *, since: dt.date | None = None) -> int:
     """Adds (or updates) many LAOs in ONE transaction: all of them or none (list import).
 
-    Each row: code, name, lao_type, district_code, province_code (optional).
+    Each row: code, name, lao_type, district_code, province_code (optional). ``since``: the
+    day the LAOs new to this list are followed from (the LAO list screen gives today);
+    obligations that fell due before it are not applicable to them.
     """
     types = [parse_lao_type(row["lao_type"]) for row in rows]  # fail before writing anything
     me = this_office(store)
@@ -154,6 +166,7 @@ def add_laos(store: Store, rows: list[dict[str, Any]]) -> int:
             known.update(
                 {o.code: o for o in session.scalars(select(Office).where(Office.code.in_(chunk)))}
             )
+        new_codes: list[str] = []
         for row, type_value in zip(rows, types, strict=True):
             code = row["code"]
             district_code = row.get("district_code")
@@ -162,6 +175,7 @@ def add_laos(store: Store, rows: list[dict[str, Any]]) -> int:
                 office = Office(code=code)
                 session.add(office)
                 known[code] = office
+                new_codes.append(code)
             office.name = row["name"]
             office.level = Level.LAO.value
             office.lao_type = type_value.value
@@ -177,17 +191,29 @@ def add_laos(store: Store, rows: list[dict[str, Any]]) -> int:
                 office.parent_code = province_offices.get(office.province_code) or (
                     me.code if me and me.level == Level.PROVINCE else None
                 )
+        if since is not None and new_codes:
+            session.flush()
+            followed = set(
+                session.scalars(
+                    select(OfficeSince.office_code).where(OfficeSince.office_code.in_(new_codes))
+                )
+            )
+            session.add_all(
+                OfficeSince(office_code=code, since=since, source="list")
+                for code in new_codes
+                if code not in followed
+            )
     return len(rows)
 
 
-def update_office(store: Store, code: str, **fields: str) -> Office:
-    """Changes this office's own details (name, phone)."""
+def update_office(store: Store, code: str, **fields: str | None) -> Office:
+    """Changes this office's own details (name, phone, whom it reports to)."""
     with store.session() as session:
         office = session.scalar(select(Office).where(Office.code == code))
         if office is None:
             raise SetupError(_("Office {code} is not in this database").format(code=code))
         for key, value in fields.items():
-            if key not in ("name", "phone"):
+            if key not in ("name", "phone", "parent_code"):
                 raise ValueError(key)
             setattr(office, key, value)
     return get_office(store, code)  # type: ignore[return-value]

@@ -28,7 +28,6 @@ from sqlalchemy.orm import Session
 from db.models import (
     Activity,
     AuditEntry,
-    FormStatus,
     FormSubmission,
     Monitoring,
     Office,
@@ -39,7 +38,10 @@ from db.models import (
     utcnow,
 )
 from db.store import ForeignRecordError, Store
-from lev_desktop.domain import form_status
+from lev_desktop.deadlines.engine import form_states
+from lev_desktop.domain import form_status, reviews
+from lev_desktop.domain.form_status import FormStatus
+from lev_desktop.domain.obligation_state import State
 from lev_desktop.domain.validation import (
     Problem,
     is_attachment_name,
@@ -104,7 +106,7 @@ class ItemRow:
     kpi: str = ""
     expected_result: str = ""
     planned_activities: int = 1
-    done: int = 0  # activities held (F2), not stored on the row
+    done: int = 0  # activities held (a date and a result: F2), not stored on the row
     revision: int = 0
 
     def values(self) -> dict[str, Any]:
@@ -131,9 +133,10 @@ class PlanView:
     fiscal_year: int
     plan_id: str | None
     items: list[ItemRow]
-    statuses: dict[str, str]  # form code → effective status (or NO_FORM)
+    statuses: dict[str, str]  # form code → the form's own status (or NO_FORM)
     editable: bool  # this office's own plan
     reviews: list[ReviewRow] = field(default_factory=list)
+    states: dict[str, State] = field(default_factory=dict)  # form code → obligation state
 
     @property
     def exists(self) -> bool:
@@ -191,7 +194,7 @@ def _activity_counts(session: Session, item_ids: Iterable[str]) -> dict[str, int
         return {}
     rows = session.execute(
         select(Activity.plan_item_id, func.count(Activity.id))
-        .where(Activity.plan_item_id.in_(ids), Activity.deleted.is_(False))
+        .where(Activity.plan_item_id.in_(ids), Activity.deleted.is_(False), Activity.held())
         .group_by(Activity.plan_item_id)
     )
     return dict(rows.all())
@@ -214,8 +217,9 @@ def load_plan(store: Store, office: str, programme_id: str, fiscal_year: int) ->
             items = [_item_row(i, counts.get(i.id, 0)) for i in live]
             if office == store.office_code:  # the editor shows them: saves are checked
                 store.saw(PlanItem.__tablename__, ((i.id, i.revision) for i in live))
-        statuses = _statuses(session, [office], programme_id, fiscal_year).get(office, {})
-        reviews = _reviews(session, office, programme_id, fiscal_year)
+        found_reviews = _reviews(session, office, programme_id, fiscal_year)
+    statuses = _statuses(store, [office], programme_id, fiscal_year).get(office, {})
+    chips = states(store, [office], programme_id, fiscal_year).get(office, {})
     return PlanView(
         office=office,
         programme_id=programme_id,
@@ -224,7 +228,8 @@ def load_plan(store: Store, office: str, programme_id: str, fiscal_year: int) ->
         items=items,
         statuses=statuses,
         editable=office == store.office_code,
-        reviews=reviews,
+        reviews=found_reviews,
+        states=chips,
     )
 
 
@@ -487,62 +492,49 @@ def import_rows(
 
 
 def _statuses(
-    session: Session, offices: list[str], programme_id: str, fiscal_year: int
+    store: Store, offices: list[str], programme_id: str, fiscal_year: int
 ) -> dict[str, dict[str, str]]:
-    """office → form code → effective status. A "returned" review newer than the office's
-    last change of the form shows as returned."""
-    out: dict[str, dict[str, str]] = {o: dict.fromkeys(FORM_CODES, NO_FORM) for o in offices}
-    subs = session.scalars(
-        select(FormSubmission).where(
-            FormSubmission.owner_office.in_(offices),
-            FormSubmission.programme_id == programme_id,
-            FormSubmission.period == period_of(fiscal_year),
-            FormSubmission.form_code.in_(FORM_CODES),
-            FormSubmission.deleted.is_(False),
-        )
-    )
-    changed: dict[tuple[str, str], dt.datetime] = {}
-    for sub in subs:
-        out[sub.owner_office][sub.form_code] = sub.status
-        changed[(sub.owner_office, sub.form_code)] = sub.updated_at
-    returned = session.scalars(
-        select(Review).where(
-            Review.target_office.in_(offices),
-            Review.action == "returned",
-            Review.target_id == _review_target(programme_id, fiscal_year),
-            Review.deleted.is_(False),
-        )
-    )
-    for review in returned:
-        key = (review.target_office, review.target_kind)
-        if key[1] in FORM_CODES and review.updated_at >= changed.get(key, dt.datetime.min):
-            out[key[0]][key[1]] = FormStatus.RETURNED
+    """office → form code → the form's own status: draft / complete / returned (a return
+    for correction newer than the office's last change) or NO_FORM — read from the facts the
+    deadline engine reads, so that the editors and the states agree."""
+    found = form_states(store, offices, programme_id, FORM_CODES, period_of(fiscal_year))
+    out: dict[str, dict[str, str]] = {}
+    for office in offices:
+        mine = found.get(office, {})
+        out[office] = {}
+        for form in FORM_CODES:
+            instance = mine.get(form)
+            facts = instance.facts if instance is not None else None
+            if facts is None or (facts.form_status is None and not facts.returned):
+                out[office][form] = NO_FORM
+            elif facts.returned:
+                out[office][form] = FormStatus.RETURNED
+            else:
+                out[office][form] = facts.form_status or NO_FORM
     return out
 
 
 def form_statuses(
     store: Store, offices: list[str], programme_id: str, fiscal_year: int
 ) -> dict[str, dict[str, str]]:
-    with store.read() as session:
-        return _statuses(session, offices, programme_id, fiscal_year)
+    return _statuses(store, offices, programme_id, fiscal_year)
+
+
+def states(
+    store: Store, offices: list[str], programme_id: str, fiscal_year: int
+) -> dict[str, dict[str, State]]:
+    """office → form code → the state of the obligation the form fulfils (the one model):
+    the chips of the F1/F2/F3 lists and editors."""
+    found = form_states(store, offices, programme_id, FORM_CODES, period_of(fiscal_year))
+    return {
+        office: {form: instance.state for form, instance in found.get(office, {}).items()}
+        for office in offices
+    }
 
 
 def _review_target(programme_id: str, fiscal_year: int) -> str:
     # Review.target_id is 36 characters: a stable id for "this programme's forms in this year".
-    return str(
-        uuid.uuid5(
-            uuid.UUID(programme_id) if _is_uuid(programme_id) else uuid.NAMESPACE_URL,
-            f"forms-{fiscal_year}",
-        )
-    )
-
-
-def _is_uuid(text: str) -> bool:
-    try:
-        uuid.UUID(text)
-    except ValueError:
-        return False
-    return True
+    return reviews.plan_forms_target(programme_id, fiscal_year)
 
 
 def plan_problems(
@@ -1044,6 +1036,7 @@ def get_monitoring(
                         PlanItem.plan_id == plan.id,
                         PlanItem.deleted.is_(False),
                         Activity.deleted.is_(False),
+                        Activity.held(),
                     )
                 )
                 or 0
@@ -1241,9 +1234,9 @@ class OfficeStatusRow:
     code: str
     name: str
     district_code: str
-    statuses: dict[str, str]
+    statuses: dict[str, State]  # form code → the state of the obligation it fulfils
     rows: int
-    activities: int
+    activities: int  # activities held (with a date and a result)
 
 
 def offices_overview(
@@ -1251,8 +1244,8 @@ def offices_overview(
 ) -> list[OfficeStatusRow]:
     """One line per office: F1/F2/F3 status, plan rows and activities held (counts in SQL)."""
     codes = [o.code for o in offices]
+    chips = states(store, codes, programme_id, fiscal_year)
     with store.read() as session:
-        statuses = _statuses(session, codes, programme_id, fiscal_year)
         item_counts = dict(
             session.execute(
                 select(Plan.owner_office, func.count(PlanItem.id))
@@ -1277,6 +1270,7 @@ def offices_overview(
                     Plan.owner_office.in_(codes),
                     PlanItem.deleted.is_(False),
                     Activity.deleted.is_(False),
+                    Activity.held(),
                 )
                 .group_by(Plan.owner_office)
             ).all()
@@ -1286,7 +1280,7 @@ def offices_overview(
             o.code,
             o.name,
             o.district_code or "",
-            statuses.get(o.code, {}),
+            chips.get(o.code, {}),
             item_counts.get(o.code, 0),
             act_counts.get(o.code, 0),
         )

@@ -7,6 +7,7 @@ import datetime as dt
 import pytest
 from PySide6.QtCore import Qt
 
+from lev_desktop.changes import Changes
 from lev_desktop.services import consolidation as c
 from lev_desktop.services.consolidation import State
 from ui.widgets.board import (
@@ -160,13 +161,13 @@ def test_data_change_rebuilds_when_shown(ctx, qtbot, monkeypatch):
     widget = ConsolidationBoard(ctx)
     qtbot.addWidget(widget)
     qtbot.waitUntil(lambda: widget.board is not None, timeout=10000)
-    ctx.data_changed.emit("exchange")  # hidden: only remembered
+    ctx.notify(Changes(exchange=True))  # hidden: only remembered
     assert widget._stale
     with qtbot.waitSignal(widget.board_ready, timeout=10000):
         widget.show()
     assert not widget._stale
     with qtbot.waitSignal(widget.board_ready, timeout=10000):
-        ctx.data_changed.emit("plans")  # on screen: rebuilt at once
+        ctx.notify(Changes(plans=True))  # on screen: rebuilt at once
 
 
 def test_programme_chosen_before_the_list_loaded(ctx, qtbot, monkeypatch):

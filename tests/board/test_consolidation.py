@@ -9,7 +9,8 @@ from decimal import Decimal
 
 import pytest
 
-from db.models import FormStatus, FormSubmission, Office
+from db.models import FormSubmission, Office
+from lev_desktop.domain.form_status import FormStatus
 from lev_desktop.services import consolidation as c
 from lev_desktop.services.consolidation import State
 from lev_desktop.services.programmes import builtin_id
@@ -35,15 +36,6 @@ def _via_district(conn) -> set[str]:
             "AND lao_type IN ('subdistrict_municipality','sao')"
         )
     }
-
-
-def test_classify_states():
-    due = dt.date(2025, 9, 30)
-    assert c.classify(due, dt.datetime(2025, 9, 30, 23, 59), dt.date(2026, 1, 1)) == State.COMPLETE
-    assert c.classify(due, dt.datetime(2025, 10, 1, 0, 1), dt.date(2026, 1, 1)) == State.LATE
-    assert c.classify(due, None, dt.date(2025, 9, 30)) == State.PENDING
-    assert c.classify(due, None, dt.date(2025, 10, 1)) == State.OVERDUE
-    assert c.classify(None, None, dt.date(2025, 10, 1)) == State.PENDING
 
 
 def test_p1_plan_figures_match_plain_sql(demo_store):
@@ -187,7 +179,10 @@ def test_filters_by_district_and_type(demo_store):
 
 @pytest.fixture
 def crafted(demo_store):
-    """Four LAOs' P5 report states set by hand; the P5 report is due on 15 Sep 2025."""
+    """Four LAOs' P5 report states set by hand (as imports of an earlier version left them,
+    without receipts); the P5 report is due on 15 Sep 2025."""
+    from db.models_deadlines import FormDelivery
+
     p5 = builtin_id("P5")
     codes = ["4801002", "4801003", "4801004", "4801005"]
     when = {
@@ -196,6 +191,7 @@ def crafted(demo_store):
         codes[2]: (FormStatus.DRAFT, None, None),
     }
     with demo_store.session(importing=True) as s:
+        s.execute(FormDelivery.__table__.delete().where(FormDelivery.programme_id == p5))
         for sub in s.query(FormSubmission).filter(FormSubmission.programme_id == p5):
             status, sent, completed = when.get(sub.owner_office, (FormStatus.RETURNED, None, None))
             sub.status, sub.sent_at, sub.completed_at = status, sent, completed
@@ -204,20 +200,27 @@ def crafted(demo_store):
 
 
 def test_states_on_crafted_dates(crafted, demo_store):
-    on_time, late, draft, nothing = crafted
+    on_time, late, draft, returned = crafted
     after = c.build_board(demo_store, "P5", today=dt.date(2025, 10, 1))
     states = {r.code: r.state for r in after.rows}
-    assert states[on_time] == State.COMPLETE
+    assert states[on_time] == State.RECEIVED
     assert states[late] == State.LATE
     assert states[draft] == State.OVERDUE  # a draft has not arrived
-    assert states[nothing] == State.OVERDUE
+    assert states[returned] == State.RETURNED  # returned for correction: the LAO must act
     row = next(r for r in after.rows if r.code == late)
     assert row.arrived == dt.date(2025, 9, 20) and row.due == dt.date(2025, 9, 15)
     before = c.build_board(demo_store, "P5", today=dt.date(2025, 9, 10))
     states = {r.code: r.state for r in before.rows}
-    assert states[nothing] == State.PENDING and states[draft] == State.PENDING
-    assert before.counts[State.PENDING] == len(before.rows) - 2
+    assert states[draft] == State.DUE_SOON and states[returned] == State.RETURNED
+    assert before.counts[State.RETURNED] == len(before.rows) - 3
     assert sum(before.counts.values()) == len(before.rows)
+    assert before.shown_states == [
+        State.RECEIVED,
+        State.LATE,
+        State.DUE_SOON,
+        State.RETURNED,
+        State.OVERDUE,
+    ]
 
 
 def test_states_agree_with_the_deadline_engine(crafted, demo_store):
@@ -229,14 +232,10 @@ def test_states_agree_with_the_deadline_engine(crafted, demo_store):
         demo_store, "P5.LAO.REPORT", board.due.due, programme="P5", today_=today
     )
     assert {s.code for s in engine} == {r.code for r in board.rows}
-    by_code = {s.code: s.state for s in engine}
+    by_code = {s.code: s for s in engine}
     for row in board.rows:
-        expected = {
-            deadlines.LaoStatus.LATE: {State.OVERDUE},
-            deadlines.LaoStatus.PENDING: {State.PENDING},
-            deadlines.LaoStatus.DONE: {State.COMPLETE, State.LATE},
-        }[by_code[row.code]]
-        assert row.state in expected
+        assert row.state == by_code[row.code].state
+        assert row.arrived == (by_code[row.code].fulfilled_on if row.state.fulfilled else None)
 
 
 def test_recurring_obligation_periods(demo_store):
@@ -271,28 +270,37 @@ def _programme(store, code):
     return get_programme(store, code)
 
 
-def test_import_time_is_the_arrival_when_the_exchange_recorded_it(crafted, demo_store):
-    """The exchange's table of imported packages (only the columns the board reads)."""
-    on_time, late, _draft, _nothing = crafted
-    from db.models_exchange import ReceivedPackage
+def test_a_receipt_records_when_the_lao_made_the_package_and_when_it_arrived(crafted, demo_store):
+    """What an import records (``form_deliveries``): the LAO is judged by the day it made the
+    package; the day it was imported here is shown beside it."""
+    from db.models_deadlines import FormDelivery
 
+    on_time, late, _draft, _returned = crafted
+    p5 = builtin_id("P5")
     with demo_store.session() as session:
-        for uuid_, sender, at, result in (
-            ("a", on_time, "2025-09-02 10:00:00", "imported"),
-            ("b", on_time, "2025-09-18 08:00:00", "imported"),
-            ("c", on_time, "2025-09-16 08:00:00", "refused"),
-            ("d", late, "2025-09-25 08:00:00", "imported"),
+        for owner, made, imported in (
+            (on_time, "2025-09-14 08:00:00", "2025-09-18 10:00:00"),
+            (late, "2025-09-20 08:00:00", "2025-09-25 08:00:00"),
         ):
             session.add(
-                ReceivedPackage(
-                    uuid=uuid_,
-                    sender=sender,
-                    result=result,
-                    imported_at=dt.datetime.fromisoformat(at),
+                FormDelivery(
+                    direction="received",
+                    owner_office=owner,
+                    programme_id=p5,
+                    form_code="SP",
+                    period="FY2568",
+                    package_uuid=f"pkg-{owner}",
+                    counterpart=owner,
+                    sent_at=dt.datetime.fromisoformat(made),
+                    received_at=dt.datetime.fromisoformat(imported),
+                    via="package",
                 )
             )
     board = c.build_board(demo_store, "P5", today=dt.date(2025, 10, 1))
     rows = {r.code: r for r in board.rows}
-    # Completed 14 Sep; the package imported on 2 Sep cannot have carried it, the one of 18 Sep did.
-    assert rows[on_time].arrived == dt.date(2025, 9, 18) and rows[on_time].state == State.LATE
-    assert rows[late].arrived == dt.date(2025, 9, 25) and rows[late].state == State.LATE
+    assert rows[on_time].state == State.RECEIVED
+    assert (rows[on_time].arrived, rows[on_time].received_on) == (
+        dt.date(2025, 9, 14),
+        dt.date(2025, 9, 18),
+    )
+    assert rows[late].state == State.LATE and rows[late].received_on == dt.date(2025, 9, 25)

@@ -156,6 +156,7 @@ def test_the_province_sees_who_entered_the_form(district_with_a_form, tmp_path, 
     qtbot.waitUntil(lambda: tab.confirm.isEnabled(), timeout=15000)
     row = next(r for r in tab.model.rows if str(r.cells[1]).startswith(LAO))
     assert row.cells[2] == "D4801" and "จากแบบฟอร์ม Excel โดย เจ้าหน้าที่อำเภอ" in row.cells[10]
+    assert row.cells[3] == "–"  # no sequence number of its own
     tab.view.setCurrentIndex(tab.model.index(tab.model.rows.index(row), 0))
     assert "จากแบบฟอร์ม Excel" in plain(tab.detail.text())
     screen.grab().save("/tmp/cont-province-excel-preview.png")
@@ -164,6 +165,7 @@ def test_the_province_sees_who_entered_the_form(district_with_a_form, tmp_path, 
     qtbot.waitUntil(lambda: plain(tab.summary.text()).startswith("นำเข้า"), timeout=15000)
     screen.tabs.setCurrentWidget(screen.history_tab)
     history = screen.history_tab.model
+    qtbot.waitUntil(lambda: history.rowCount() > 0, timeout=15000)
     qtbot.waitUntil(
         lambda: any(
             "จากแบบฟอร์ม Excel"
@@ -172,4 +174,14 @@ def test_the_province_sees_who_entered_the_form(district_with_a_form, tmp_path, 
         ),
         timeout=15000,
     )
+    [excel_row] = [
+        r
+        for r in range(history.rowCount())
+        if "จากแบบฟอร์ม Excel" in str(history.data(history.index(r, 0), Qt.ItemDataRole.ToolTipRole))
+    ]
+    assert history.data(history.index(excel_row, 3)) == "–"
+    assert history.data(history.index(excel_row, 7)).startswith(
+        "บันทึกที่ D4801 จากแบบฟอร์ม Excel โดย เจ้าหน้าที่อำเภอ เมื่อ"
+    )
+    screen.grab().save("/tmp/cont-province-excel-history.png")
     province.dispose()

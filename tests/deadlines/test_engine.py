@@ -8,7 +8,6 @@ from sqlalchemy import select, update
 
 from db.models import FormSubmission, utcnow
 from lev_desktop.deadlines import (
-    LaoStatus,
     State,
     completeness,
     mark_sent,
@@ -31,11 +30,21 @@ D = dt.date
 
 
 def _submit(store, owner, programme, form, period, status):
+    """A form of ``owner`` as a package import writes it (replacing the demo's own row)."""
+    pid = programmes.builtin_id(programme)
     with store.session(importing=True) as session:
+        session.execute(
+            FormSubmission.__table__.delete().where(
+                FormSubmission.owner_office == owner,
+                FormSubmission.programme_id == pid,
+                FormSubmission.form_code == form,
+                FormSubmission.period == period,
+            )
+        )
         session.add(
             FormSubmission(
                 owner_office=owner,
-                programme_id=programmes.builtin_id(programme),
+                programme_id=pid,
                 form_code=form,
                 period=period,
                 status=status,
@@ -55,14 +64,14 @@ def test_district_completeness_follows_routing(demo_store):
     by_code = {s.code: s for s in states}
     assert "4801001" not in by_code
     assert len(states) == 14
-    assert by_code["4801002"].state == LaoStatus.DONE
-    assert by_code["4801003"].state == LaoStatus.DONE
-    assert by_code["4801004"].state == LaoStatus.PENDING and by_code["4801004"].status == "draft"
+    # a complete form of an LAO here came by an import (of an earlier version: no receipt)
+    assert by_code["4801002"].state == State.RECEIVED
+    assert by_code["4801003"].state == State.RECEIVED
+    assert by_code["4801004"].state == State.IN_PROGRESS and by_code["4801004"].status == "draft"
     late = completeness(demo_store, "P1.DISTRICT.COMPILE", D(2025, 9, 30), today_=D(2025, 10, 2))
-    assert {s.code for s in late if s.state == LaoStatus.LATE} == set(by_code) - {
-        "4801002",
-        "4801003",
-    }
+    overdue = {s.code for s in late if s.state == State.OVERDUE}
+    assert "4801004" in overdue and not overdue & {"4801002", "4801003"}
+    assert all(s.state.fulfilled for s in late if s.code not in overdue)
 
 
 def test_province_sees_every_lao_type(demo_store):
@@ -82,51 +91,79 @@ def test_province_sees_every_lao_type(demo_store):
     states = completeness(demo_store, "P5.PROVINCE.REPORT", D(2025, 9, 15), today_=D(2025, 9, 1))
     codes = {s.code for s in states}
     assert "4801001" in codes and "4800001" in codes and len(codes) == 16
-    # demo LAOs all completed the Soft-Power form; the new อบจ. did not
-    assert {s.code for s in states if s.state != LaoStatus.DONE} == {"4800001"}
+    # the new อบจ. has not reported; the demo LAOs whose form arrived have
+    assert "4800001" in {s.code for s in states if s.state == State.NOT_YET_DUE}
+    assert {s.state for s in states} <= {
+        State.RECEIVED,
+        State.LATE,
+        State.NOT_YET_DUE,
+        State.IN_PROGRESS,
+    }
 
 
-def test_lao_deadline_done_needs_complete_and_sent(lao_store):
+def test_lao_report_is_done_only_when_sent(lao_store):
     today = D(2025, 9, 10)
+
+    def p5():
+        items = office_deadlines(lao_store, D(2025, 9, 1), D(2025, 9, 30), today_=today)
+        return {i.obligation.code: i for i in items}["P5.LAO.REPORT"]
+
     items = {
         i.obligation.code: i
         for i in office_deadlines(lao_store, D(2025, 9, 1), D(2025, 9, 30), today_=today)
     }
     report = items["P5.LAO.REPORT"]
     assert report.state == State.DUE_SOON and report.days_left == 5
-    assert items["P1.LAO.REPORT"].state == State.UPCOMING
+    assert items["P1.LAO.REPORT"].state == State.NOT_YET_DUE
     assert "P5.DISTRICT.REPORT" not in items
     _submit(lao_store, "4801006", "P5", "SP", "FY2568", "complete")
-    item = {
-        i.obligation.code: i
-        for i in office_deadlines(lao_store, D(2025, 9, 1), D(2025, 9, 30), today_=today)
-    }["P5.LAO.REPORT"]
-    assert item.form_done and not item.sent and item.state == State.DUE_SOON
-    mark_sent(lao_store, "4801006", "P5.LAO.REPORT", D(2025, 9, 15), programme="P5")
-    item = {
-        i.obligation.code: i
-        for i in office_deadlines(lao_store, D(2025, 9, 1), D(2025, 9, 30), today_=today)
-    }["P5.LAO.REPORT"]
-    assert item.sent and item.state == State.DONE
+    assert p5().state == State.DUE_SOON and p5().form_status == "complete"
+    mark_sent(
+        lao_store,
+        "4801006",
+        "P5.LAO.REPORT",
+        D(2025, 9, 15),
+        D(2025, 9, 12),
+        programme="P5",
+        reason="ส่งทางไลน์",
+    )
+    assert p5().state == State.SENT and p5().mark.reason == "ส่งทางไลน์"
     unmark_sent(lao_store, "4801006", "P5.LAO.REPORT", D(2025, 9, 15), programme="P5")
-    item = {
-        i.obligation.code: i
-        for i in office_deadlines(lao_store, D(2025, 9, 1), D(2025, 9, 30), today_=today)
-    }["P5.LAO.REPORT"]
-    assert item.state == State.DUE_SOON
+    assert p5().state == State.DUE_SOON
+
+
+def test_a_mark_needs_a_reason_and_is_audited(lao_store):
+    import pytest
+
+    from db.models import AuditEntry
+    from lev_desktop.deadlines import MarkError
+
+    with pytest.raises(MarkError):
+        mark_sent(lao_store, "4801006", "P5.LAO.REPORT", D(2025, 9, 15), programme="P5", reason=" ")
+    mark_sent(
+        lao_store, "4801006", "P5.LAO.REPORT", D(2025, 9, 15), programme="P5", reason="ส่งทางไลน์"
+    )
+    unmark_sent(lao_store, "4801006", "P5.LAO.REPORT", D(2025, 9, 15), programme="P5")
+    with lao_store.read() as session:
+        entries = session.scalars(
+            select(AuditEntry).where(AuditEntry.table_name == "obligation_marks")
+        ).all()
+    assert [e.action for e in entries] == ["insert", "delete"]
+    assert entries[0].changes["reason"] == "ส่งทางไลน์"
 
 
 def test_lao_rounds_stop_after_it_reported(lao_store):
-    _submit(lao_store, "4801006", "P5", "SP", "FY2568", "sent")
+    _submit(lao_store, "4801006", "P5", "SP", "FY2568", "sent")  # stored "sent" (earlier versions)
     with lao_store.session(importing=True) as session:
-        session.execute(update(FormSubmission).values(sent_at=dt.datetime(2025, 10, 7, 10, 0)))
+        session.execute(update(FormSubmission).values(sent_at=dt.datetime(2025, 10, 7, 3, 0)))
     items = [
         i
         for i in office_deadlines(lao_store, D(2025, 9, 1), D(2025, 12, 31), today_=D(2025, 11, 1))
         if i.obligation.code == "P5.LAO.REPORT"
     ]
-    assert [i.due for i in items] == [D(2025, 9, 15), D(2025, 10, 5), D(2025, 10, 15)]
-    assert all(i.state == State.DONE for i in items)
+    assert [i.deadline.due for i in items] == [D(2025, 9, 15), D(2025, 10, 5), D(2025, 10, 15)]
+    # one instance, due at the first round: sent on 7 Oct, late
+    assert all(i.due == D(2025, 9, 15) and i.state == State.LATE for i in items)
 
 
 def test_overdue_and_target(lao_store):
@@ -139,28 +176,38 @@ def test_overdue_and_target(lao_store):
 
 
 def test_later_mark_covers_earlier_rounds_of_the_same_period(lao_store):
-    mark_sent(lao_store, "4801006", "P5.LAO.REPORT", D(2025, 10, 15), programme="P5")
+    mark_sent(
+        lao_store,
+        "4801006",
+        "P5.LAO.REPORT",
+        D(2025, 10, 15),
+        D(2025, 10, 14),
+        programme="P5",
+        reason="ส่งเป็นหนังสือ",
+    )
     items = [
         i
         for i in office_deadlines(lao_store, D(2025, 9, 1), D(2025, 10, 31), today_=D(2025, 10, 20))
         if i.obligation.code == "P5.LAO.REPORT"
     ]
-    assert [i.state for i in items] == [State.DONE] * 3
+    assert [i.state for i in items] == [State.LATE] * 3  # sent 14 Oct, due 15 Sep
 
 
 def test_district_sees_incoming_lao_windows(demo_store):
     items = office_deadlines(demo_store, D(2024, 11, 1), D(2024, 11, 30), today_=D(2024, 11, 10))
     kpi = next(i for i in items if i.obligation.code == "P2.LAO.KPI")
     assert kpi.incoming and kpi.laos.total == 14
-    assert kpi.laos.done == 14 and kpi.state == State.DONE  # demo: all P2 KPI complete
+    # demo: every LAO's P2 form arrived (some after the window closed)
+    assert kpi.laos.done == 14 and kpi.state in (State.RECEIVED, State.LATE)
+    assert kpi.state == (State.LATE if kpi.laos.late else State.RECEIVED)
     assert all(i.obligation.code != "P2.BRIEFING" for i in items)  # not a report
 
 
-def test_district_round_needs_sending_after_all_laos_done(demo_store):
+def test_district_round_needs_every_lao_and_sending(demo_store):
     items = office_deadlines(demo_store, D(2025, 9, 1), D(2025, 9, 30), today_=D(2025, 9, 10))
     p5 = next(i for i in items if i.obligation.code == "P5.DISTRICT.REPORT")
-    assert p5.laos.done == p5.laos.total == 14 and p5.form_done and not p5.sent
-    assert p5.state == State.DUE_SOON
+    assert p5.laos.total == 14 and p5.laos.done < 14  # demo: some LAOs are still missing
+    assert p5.form_status is None and p5.state == State.DUE_SOON
     # LAO rounds already compiled by the district's own round are not listed twice
     assert all(i.obligation.code != "P5.LAO.REPORT" for i in items)
 
@@ -183,7 +230,7 @@ def test_reminders_and_badge(lao_store):
     found = reminders(lao_store, today_=D(2025, 9, 10))
     codes = {i.obligation.code for i in found}
     assert "P5.LAO.REPORT" in codes
-    assert all(i.state in (State.OVERDUE, State.DUE_SOON) for i in found)
+    assert all(i.state in (State.OVERDUE, State.DUE_SOON, State.RETURNED) for i in found)
     assert badge_count(lao_store, today_=D(2025, 9, 10)) == len(found)
     lao_store.set_setting("reminder.days", 3)
     assert "P5.LAO.REPORT" not in {
@@ -210,6 +257,7 @@ def test_book_reads_only_the_form_states_it_needs(demo_store):
     book.items(D(2025, 9, 1), D(2025, 9, 30))
     periods = {key[3] for key in book.forms}
     assert periods == {"FY2568"}  # P5 and P1 of FY2568; not the monthly P4 reports
+    assert {key[2] for key in book.forms} == {"SP", "F3"}
     with demo_store.read() as session:
         expected = session.scalars(
             select(FormSubmission).where(
@@ -228,7 +276,7 @@ def test_completeness_accepts_template_obligations(demo_store):
     district = next(ob for ob in obligations_of(P5) if ob.code == "P5.DISTRICT.REPORT")
     assert district.programme_id == ""
     states = completeness(demo_store, district, D(2025, 9, 15), today_=D(2025, 9, 1))
-    assert len(states) == 14 and all(s.state == LaoStatus.DONE for s in states)
+    assert len(states) == 14 and all(s.state != State.NOT_APPLICABLE for s in states)
 
 
 def test_a_past_meeting_is_not_overdue(lao_store):
@@ -269,7 +317,9 @@ def test_completeness_board_and_month(demo_store):
     codes = [item.obligation.code for item, _states in board]
     assert codes == ["P5.DISTRICT.REPORT", "P1.DISTRICT.COMPILE"]
     compile_states = board[1][1]
-    assert len(compile_states) == 14 and {s.state for s in compile_states} == {LaoStatus.LATE}
+    assert len(compile_states) == 14
+    assert {s.state for s in compile_states} <= {State.RECEIVED, State.LATE, State.OVERDUE}
+    assert any(s.state == State.OVERDUE for s in compile_states)
     month = month_deadlines(demo_store, 2025, 9, today_=D(2025, 9, 10))
     assert [i.due for i in month] == [D(2025, 9, 15), D(2025, 9, 30)]
 

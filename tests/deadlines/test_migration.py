@@ -1,4 +1,5 @@
-"""Migration 0005: tables, seeded holidays and the form index; it downgrades cleanly."""
+"""Migration 0005: tables, seeded holidays and the form index (0009 widens it); it
+downgrades cleanly."""
 
 from __future__ import annotations
 
@@ -21,6 +22,9 @@ def test_upgrade_creates_and_seeds_and_downgrade_removes(empty_store):
     with empty_store.engine.connect() as connection:
         count = connection.execute(text("select count(*) from holidays")).scalar()
     assert count >= 7 * 14  # fixed-date holidays of seven years, plus the lunar ones
+    indexes = {i["name"] for i in inspect(empty_store.engine).get_indexes("form_submissions")}
+    assert "ix_form_submissions_facts" in indexes  # 0009's covering index replaces 0005's
+    _run(empty_store, command.downgrade, "0008")
     indexes = {i["name"] for i in inspect(empty_store.engine).get_indexes("form_submissions")}
     assert "ix_form_submissions_programme_form_period" in indexes
     _run(empty_store, command.downgrade, "0001")

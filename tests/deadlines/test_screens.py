@@ -8,6 +8,7 @@ import pytest
 from icalendar import Calendar
 from PySide6.QtCore import Qt
 
+from lev_desktop.changes import Changes
 from lev_desktop.deadlines import engine
 from lev_desktop.deadlines.engine import State
 from ui.widgets.deadline_models import ItemRole
@@ -122,7 +123,7 @@ def test_clicking_a_chip_opens_its_form(ctx, qtbot):
     assert signal.args == ["kpi", {"programme": "P5", "form": "SP", "period": "FY2568"}]
 
 
-def test_agenda_mark_sent_turns_done(ctx, qtbot):
+def test_agenda_mark_sent_needs_a_reason_and_turns_sent(ctx, qtbot):
     screen = _calendar(ctx, qtbot)
     screen.tabs.setCurrentIndex(1)
     row = next(
@@ -133,17 +134,23 @@ def test_agenda_mark_sent_turns_done(ctx, qtbot):
     screen.agenda.selectRow(row)
     assert screen.mark_button.isEnabled() and screen.laos_button.isEnabled()
     screen.mark_button.click()
+    dialog = screen.mark_dialog
+    dialog.day.setDate(D(2025, 9, 9))
+    dialog._check()  # no reason: refused, nothing written
+    assert dialog.isVisible() and dialog.error.text()
+    dialog.reason.setText("ส่งหนังสือถึงจังหวัด")
+    dialog._check()
     qtbot.waitUntil(
         lambda: any(
-            i.obligation.code == "P5.DISTRICT.REPORT" and i.state == State.DONE
+            i.obligation.code == "P5.DISTRICT.REPORT" and i.state == State.SENT
             for i in screen.agenda_model.items
         ),
         timeout=10000,
     )
-    assert (
-        "ส่งแล้ว" in screen.agenda_model.text(screen.agenda_model.items[row], 0)
-        or screen.agenda_model.items[row].state == State.DONE
-    )
+    item = next(i for i in screen.agenda_model.items if i.obligation.code == "P5.DISTRICT.REPORT")
+    assert item.mark.reason == "ส่งหนังสือถึงจังหวัด"
+    assert screen.agenda_model.text(item, 0) == "ส่งแล้ว"
+    assert "ส่งหนังสือถึงจังหวัด" in screen.agenda_model.text(item, 7)
 
 
 def test_ics_export_and_month_pdf(ctx, qtbot, tmp_path):
@@ -152,7 +159,7 @@ def test_ics_export_and_month_pdf(ctx, qtbot, tmp_path):
     screen.export_ics(target)
     qtbot.waitUntil(target.exists, timeout=10000)
     events = list(Calendar.from_ical(target.read_bytes()).walk("VEVENT"))
-    expected = [i for i in screen.fy_items if i.state != State.DONE]
+    expected = [i for i in screen.fy_items if not i.state.fulfilled]
     assert len(events) == len(expected) > 0
     pdf = tmp_path / "month.pdf"
     screen.open_item(D(2025, 2, 1))
@@ -273,7 +280,7 @@ def test_destroyed_screens_ignore_later_signals(ctx, qtbot):
     home = HomeScreen(ctx)
     delete(screen)
     delete(home)
-    ctx.data_changed.emit("deadlines")
+    ctx.notify(Changes(marks=True))
     ctx.fiscal_year_changed.emit(2569)
     ctx.runner.wait()
 

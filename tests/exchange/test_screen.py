@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from lev_desktop.changes import Changes
 from lev_desktop.exchange.exporter import export_package
 
 from .helpers import make_district, make_lao
@@ -84,7 +85,7 @@ def test_conflicts_tab_model(qtbot, qtmodeltester, screen):
     first, second = conflicting_pair(folder)
     importer.import_files(ctx.store, [first], trust=True)
     importer.import_files(ctx.store, [second], trust=True)
-    ctx.data_changed.emit("exchange")
+    ctx.notify(Changes(exchange=True))
     _wait(qtbot, ctx)
     qtbot.waitUntil(lambda: len(widget.conflicts_tab.model.rows) == 1, timeout=10000)
     qtmodeltester.check(widget.conflicts_tab.model)

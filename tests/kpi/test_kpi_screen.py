@@ -12,12 +12,14 @@ from PySide6.QtWidgets import QApplication
 from sqlalchemy import select
 
 from db.models import FormSubmission, KpiValue, Review
+from lev_desktop.domain.obligation_state import State
+from lev_desktop.exchange.exporter import export_package
 from lev_desktop.services import kpi
 from lev_desktop.services.programmes import builtin_id
 from ui.screens import screen
 from ui.screens.kpi import KpiScreen
 from ui.screens.kpi_models import KpiFormModel, KpiListModel
-from ui.widgets.status_palette import PALETTE
+from ui.status_palette import PALETTE
 
 LAO = "4801006"
 # The offscreen platform cannot resize native windows to size hints; not a fault of ours.
@@ -252,7 +254,8 @@ def test_mark_complete_needs_a_valid_form(qtbot, lao_store, make_screen):
     idle(qtbot, screen)
     qtbot.mouseClick(editor.complete_button, Qt.MouseButton.LeftButton)
     idle(qtbot, screen)
-    assert editor.status_chip.text() == "ครบถ้วน"
+    # complete, not sent, due 1 Jul 2568: the chip says the obligation's state (the one model)
+    qtbot.waitUntil(lambda: editor.status_chip.text() == State.OVERDUE.label, timeout=5000)
     with lao_store.read() as session:
         sub = session.scalar(select(FormSubmission).where(FormSubmission.period == "2025-07"))
     assert sub.status == "complete" and sub.form_code == "M"
@@ -262,7 +265,7 @@ def test_mark_complete_needs_a_valid_form(qtbot, lao_store, make_screen):
     page = screen.list_page
     page.search.setText("กรกฎาคม 2568")
     assert page.proxy.rowCount() == 1
-    assert page.proxy.index(0, KpiListModel.STATUS).data() == "ครบถ้วน"
+    assert page.proxy.index(0, KpiListModel.STATUS).data() == State.OVERDUE.label
 
 
 def test_list_search_and_status_filter(qtbot, lao_store, make_screen):
@@ -278,6 +281,8 @@ def test_list_search_and_status_filter(qtbot, lao_store, make_screen):
         },
     )
     assert kpi.set_status(lao_store, "P3", "ONCE", "complete") == []
+    # the complete questionnaire goes to the district in a package: sent, after its due date
+    export_package(lao_store, "D4801", lao_store.path.with_name("up.levpkg"), programmes=["P3"])
     screen, _ctx = make_screen(lao_store)
     page = screen.list_page
     assert page.model.rowCount() == 15
@@ -285,9 +290,9 @@ def test_list_search_and_status_filter(qtbot, lao_store, make_screen):
     page.search.setText("สะอาด")
     assert page.proxy.rowCount() == 1
     page.search.clear()
-    page.status.setCurrentIndex(page.status.findData("complete"))
+    page.status.setCurrentIndex(page.status.findData(State.LATE.value))
     assert page.proxy.rowCount() == 1
-    assert page.proxy.index(0, KpiListModel.STATUS).data() == "ครบถ้วน"
+    assert page.proxy.index(0, KpiListModel.STATUS).data() == State.LATE.label
     assert page.proxy.index(0, KpiListModel.PERIOD).data() == "รายงานครั้งเดียว"
     page.search.setText("ไม่มีคำนี้แน่นอน")
     assert page.empty.isVisibleTo(page) and not page.table.isVisibleTo(page)
@@ -492,7 +497,8 @@ def test_mark_complete_right_after_typing_waits_for_the_save(qtbot, lao_store, m
     press(qtbot, field, Qt.Key.Key_Return)
     # No waiting: the click comes while the cell may still be on its way to the database.
     qtbot.mouseClick(editor.complete_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: editor.status_chip.text() == "ครบถ้วน", timeout=5000)
+    qtbot.waitUntil(lambda: editor.current_status == "complete", timeout=5000)
+    qtbot.waitUntil(lambda: editor.status_chip.text() == State.OVERDUE.label, timeout=5000)
     idle(qtbot, screen)
     assert kpi.load_form(lao_store, LAO, "P3", "ONCE").status == "complete"
 

@@ -8,7 +8,7 @@ from decimal import Decimal
 from conftest import cell_editor, settle, type_into_cell, type_text
 from PySide6.QtCore import Qt
 
-from db.models import FormStatus
+from lev_desktop.domain.form_status import FormStatus
 from lev_desktop.services import plans as ps
 from lev_desktop.services.programmes import builtin_id
 from ui.models.activity_model import ACTIVITY_COLUMNS
@@ -64,6 +64,11 @@ def test_recording_an_activity_updates_progress(qtbot, lao_store, make_ctx, tmp_
     )
     assert editor.model.index(0, COL["held_on"]).data() == "17 พ.ย. 2567"
     assert editor.model.index(0, COL["budget_spent"]).data() == "4,500.50"
+    # a date but no result (outputs) yet: not counted as held
+    assert editor.items.index(0, 9).data() == "0/4"
+    table.setCurrentIndex(editor.proxy.index(0, COL["outputs"]))
+    type_into_cell(qtbot, table, "120 people", then=Qt.Key.Key_Return)
+    settle(qtbot, ctx)
     assert editor.items.index(0, 9).data() == "1/4"
     # an end date before the start is refused in Thai
     table.setCurrentIndex(editor.proxy.index(0, COL["held_until"]))
@@ -108,7 +113,12 @@ def test_monitoring_override_needs_a_reason(qtbot, lao_store, make_ctx):
         lao_store,
         P1,
         2568,
-        {"id": ps.new_id(), "plan_item_id": item.id, "held_on": dt.date(2025, 1, 10)},
+        {
+            "id": ps.new_id(),
+            "plan_item_id": item.id,
+            "held_on": dt.date(2025, 1, 10),
+            "outputs": "ผู้เข้าร่วม 60 คน",
+        },
     )
     ctx = make_ctx(lao_store)
     screen = _screen(qtbot, ctx)

@@ -24,8 +24,9 @@ def norm(text: str) -> str:
     return "".join(text.split())
 
 
-def pdftotext(path: Path, *pages: int) -> str:
-    args = ["pdftotext", "-enc", "UTF-8"]
+def pdftotext(path: Path, *pages: int, layout: bool = False) -> str:
+    """The text of a PDF; ``layout`` keeps the lines of the page in order (a table's rows)."""
+    args = ["pdftotext", "-enc", "UTF-8", *(["-layout"] if layout else [])]
     if pages:
         args += ["-f", str(pages[0]), "-l", str(pages[-1])]
     return subprocess.run(
@@ -83,3 +84,29 @@ def report_store(lao_store):
         mon.notice_posted_on = dt.date(2025, 9, 30)
         mon.reported_on = dt.date(2025, 9, 30)
     return lao_store
+
+
+@pytest.fixture
+def province_store(tmp_path):
+    """A province office (P48, Nakhon Phanom) with the demo LAOs under it and their FY2568
+    records, for the province report (F4)."""
+    from db.store import Store
+    from lev_desktop.services import demo
+    from lev_desktop.services.offices import initialise
+
+    store = Store(tmp_path / "province.db")
+    initialise(
+        store,
+        level="province",
+        code="P48",
+        name="สำนักงานส่งเสริมการปกครองท้องถิ่นจังหวัดนครพนม",
+        province_code="48",
+    )
+    demo.fill(store)
+    yield store
+    store.dispose()
+
+
+def store_for(request, kind: str):
+    """The demo district database, or for the province report the province one."""
+    return request.getfixturevalue("province_store" if kind == "province" else "demo_store")

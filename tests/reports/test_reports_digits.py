@@ -11,7 +11,7 @@ from exports.reports import KINDS, ReportOptions, ReportRequest, generate
 from lev_desktop import options as settings
 from lev_desktop.thai_format import document_digits
 
-from .conftest import needs_poppler
+from .conftest import needs_poppler, store_for
 
 ARABIC = re.compile(r"[0-9]")
 THAI = re.compile(r"[๐-๙]")
@@ -41,7 +41,9 @@ def urls(store, kind: str) -> list[str]:
 
 
 def office_for(kind: str) -> str:
-    return "D4801" if kind in ("monitoring", "calendar", "softpower") else "4801006"
+    if kind == "province":
+        return "P48"
+    return "D4801" if kind in ("monitoring", "calendar", "softpower", "monthly") else "4801006"
 
 
 def test_thai_digits_are_the_default():
@@ -61,7 +63,8 @@ def test_document_digits_keeps_urls_and_codes():
 
 @needs_poppler
 @pytest.mark.parametrize("kind", KINDS)
-def test_every_pdf_text_has_one_kind_of_digits(demo_store, tmp_path, kind):
+def test_every_pdf_text_has_one_kind_of_digits(request, tmp_path, kind):
+    demo_store = store_for(request, kind)
     for thai in (True, False):
         path = generate(
             demo_store,
@@ -82,7 +85,8 @@ def test_every_pdf_text_has_one_kind_of_digits(demo_store, tmp_path, kind):
 
 
 @pytest.mark.parametrize("kind", KINDS)
-def test_every_xlsx_number_and_text_has_the_documents_digits(demo_store, tmp_path, kind):
+def test_every_xlsx_number_and_text_has_the_documents_digits(request, tmp_path, kind):
+    demo_store = store_for(request, kind)
     path = generate(
         demo_store,
         ReportRequest(kind, office_for(kind), 2568, "xlsx", month=(2025, 9)),

@@ -13,7 +13,16 @@ from exports.pdf import segment
 from exports.reports import KINDS, ReportOptions, ReportRequest, generate
 from lev_desktop.thai_format import document_digits
 
-from .conftest import ACTIVITY, HARD_WORDS, LOCATION, PROJECT, needs_poppler, norm, pdftotext
+from .conftest import (
+    ACTIVITY,
+    HARD_WORDS,
+    LOCATION,
+    PROJECT,
+    needs_poppler,
+    norm,
+    pdftotext,
+    store_for,
+)
 
 
 def make(store, kind: str, tmp_path: Path, office: str = "4801006", **opts) -> Path:
@@ -150,17 +159,19 @@ def test_monitoring_header_repeats_on_every_page(tmp_path):
     assert pages > 5
     seen = []
     for page in range(1, pages + 1):
-        text = pdftotext(path, page)
+        text = pdftotext(path, page, layout=True)
         if "อบต.ทดสอบ" in text:
             assert "การประชุม" in text and "หมายเหตุ" in text, f"page {page} has no header"
         seen += [int(w[-4:]) for w in text.split() if w.startswith("อบต.ทดสอบ")]
     assert seen == list(range(300))
 
 
-def test_every_kind_makes_a_pdf(demo_store, tmp_path):
+def test_every_kind_makes_a_pdf(request, tmp_path):
     for kind in KINDS:
-        office = "D4801" if kind in ("monitoring", "calendar") else "4801006"
-        path = make(demo_store, kind, tmp_path, office=office)
+        office = "D4801" if kind in ("monitoring", "calendar", "monthly") else "4801006"
+        if kind == "province":
+            office = "P48"
+        path = make(store_for(request, kind), kind, tmp_path, office=office)
         assert path.read_bytes().startswith(b"%PDF")
         assert path.name.endswith(".pdf")
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".~lev-")]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -89,3 +90,38 @@ def test_missing_plan_is_shown_politely(qtbot, screen, monkeypatch, tmp_path):
     assert blocker.args[0] is None
     assert "2599" in screen.message.text()
     assert not (tmp_path / "x.pdf").exists()
+
+
+def test_province_report_is_offered_to_a_province_office_and_fits_the_screen(
+    qtbot, province_store, make_ctx, tmp_path, monkeypatch
+):
+    """F4 on the reports screen of a province office (only the office itself in the office
+    list); the list of kinds and the form fit a 1366×768 window without a scroll bar."""
+    from PySide6.QtGui import QFont
+
+    from ui.screens.reports import ReportsScreen
+    from ui.style import load_fonts
+
+    load_fonts()
+    widget = ReportsScreen(make_ctx(province_store))
+    qtbot.addWidget(widget)
+    widget.setFont(QFont("Sarabun", 11))
+    widget.resize(1366, 700)  # the window's work area under the title and tab bars
+    widget.show()
+    qtbot.waitUntil(lambda: widget.office.count() > 0, timeout=10000)
+    select_kind(widget, "province")
+    assert [widget.office.itemData(i) for i in range(widget.office.count())] == ["P48"]
+    assert not widget.month.isEnabled()
+    assert widget.kinds.currentItem().text() == "แบบ ๔ แบบรายงานระดับจังหวัด (เครือข่าย อถล.)"
+    assert not widget.kinds.verticalScrollBar().isVisible()
+    target = tmp_path / "f4.pdf"
+    monkeypatch.setattr(widget, "ask_path", lambda _fmt: target)
+    with qtbot.waitSignal(widget.finished, timeout=60000) as blocker:
+        widget.save("pdf")
+    assert blocker.args[0] == target and target.stat().st_size > 1000
+    shots = Path(os.environ.get("LEV_SHOTS", str(tmp_path)))  # where to look at the screen
+    widget.grab().save(str(shots / "f4-screen.png"))
+    select_kind(widget, "monthly")
+    assert widget.month.isEnabled()
+    select_kind(widget, "plan")
+    assert "P48" not in [widget.office.itemData(i) for i in range(widget.office.count())]

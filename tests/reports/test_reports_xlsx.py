@@ -10,12 +10,13 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from openpyxl.utils import get_column_letter
 
 from exports.reports import ReportOptions, ReportRequest, generate
 from exports.xlsx.sheets import DATE_FORMAT, DATE_FORMAT_THAI
 from lev_desktop.thai_format import document_digits
 
-from .conftest import ACTIVITY, FORMULA_TEXT, LOCATION, PROJECT, needs_soffice
+from .conftest import ACTIVITY, FORMULA_TEXT, LOCATION, PROJECT, needs_soffice, store_for
 
 
 def make(store, kind, tmp_path, office="4801006", **opts) -> Path:
@@ -47,9 +48,95 @@ def test_plan_sheet_types_and_print_setup(report_store, tmp_path):
     assert row[4].value == document_digits(LOCATION, "arabic")  # the document's digits
     assert ws.freeze_panes == "A5"
     assert ws.print_title_rows == "$4:$4"
-    assert ws.page_setup.orientation == "landscape" and ws.page_setup.fitToWidth == 1
-    assert ws.sheet_properties.pageSetUpPr.fitToPage
-    assert ws.cell(row=4, column=1).font.name in ("Tahoma", "Sarabun")
+    assert ws.page_setup.orientation == "landscape"
+    assert ws.cell(row=4, column=1).font.name == "Sarabun"
+
+
+def printed_size(ws) -> float:
+    """The smallest text size of a sheet as printed (the print scale applied)."""
+    scale = (
+        (ws.page_setup.scale or 100) / 100 if not ws.sheet_properties.pageSetUpPr.fitToPage else 0
+    )
+    sizes = {c.font.sz for row in ws.iter_rows() for c in row if c.value is not None}
+    return min(sizes) * scale
+
+
+@pytest.mark.parametrize(
+    "kind", ["plan", "summary", "notice", "monitoring", "softpower", "kpi", "calendar", "province"]
+)
+def test_every_workbook_prints_on_a4_at_10_pt_with_page_numbers_and_a_signer(
+    request, tmp_path, kind
+):
+    """Printed at 100 % (never fitted to the page over very wide columns): the text at
+    10 pt or more, the columns as wide as the A4 page, each heading and row tall enough for
+    its wrapped lines (LibreOffice does not grow rows by itself), "หน้า x จาก y" in the
+    footer, the official font and the signer's lines."""
+    from exports.xlsx.sheets import EXCEL_SHARE, PAGE_WIDTH, line_count, row_height
+
+    store = store_for(request, kind)
+    office = {"province": "P48", "monitoring": "D4801", "calendar": "D4801"}.get(kind, "4801006")
+    if kind == "softpower":
+        office = "D4801"
+    path = generate(
+        store,
+        ReportRequest(kind, office, 2568, "xlsx", month=(2025, 9)),
+        options=ReportOptions(signer_name="นายทดสอบ ผู้ใหญ่", thai_digits=False),
+        folder=tmp_path,
+    )
+    wb = openpyxl.load_workbook(path)
+    ws = wb.worksheets[0]
+    assert printed_size(ws) >= 10, kind
+    fonts = {c.font.name for row in ws.iter_rows() for c in row if c.value is not None}
+    assert fonts == {"Sarabun"}, (kind, fonts)
+    orientation = ws.page_setup.orientation or "portrait"
+    page = PAGE_WIDTH[orientation] * EXCEL_SHARE
+    widths = [
+        (ws.column_dimensions[get_column_letter(i)].width * 7 + 5) * 0.75
+        for i in range(1, ws.max_column + 1)
+    ]
+    assert sum(widths) <= page * (100 / (ws.page_setup.scale or 100)) + 2, kind
+    texts = [str(c.value) for row in ws.iter_rows() for c in row if isinstance(c.value, str)]
+    if kind != "notice":
+        assert ws.oddFooter.center.text == "หน้า &P จาก &N"
+        header = ws.print_title_rows.split(":")[0].strip("$")
+        head = ws.row_dimensions[int(header)]
+        lines = max(
+            line_count(str(ws.cell(int(header), i).value or ""), w, bold=True)
+            for i, w in enumerate(widths, start=1)
+        )
+        assert head.height >= row_height(lines) > 20  # no fixed 20 pt heading row
+        assert any(t.startswith("ลงชื่อ") for t in texts)
+        assert "วันที่ ...... เดือน" in " ".join(texts)
+    assert "(นายทดสอบ ผู้ใหญ่)" in texts
+    assert "(ลงชื่อ)" not in " ".join(texts)  # that belongs on copies
+    # every row as tall as its wrapped text
+    for row in ws.iter_rows(
+        min_row=int((ws.print_title_rows or "$1").split(":")[0].strip("$")) + 1
+    ):
+        for c in row:
+            if (
+                not isinstance(c.value, str)
+                or not c.alignment.wrap_text
+                or c.coordinate in ws.merged_cells
+            ):
+                continue
+            need = row_height(
+                line_count(c.value, widths[c.column - 1], c.font.sz, c.font.b), c.font.sz
+            )
+            assert (ws.row_dimensions[c.row].height or 15) >= need, (kind, c.coordinate, c.value)
+
+
+def test_the_notice_workbook_is_a_document(report_store, tmp_path):
+    """The notice: A4 portrait, title and subject centred at 18 pt, the paragraphs merged across
+    the page and wrapped, the signer's name and position under room to sign, no grid."""
+    ws = openpyxl.load_workbook(make(report_store, "notice", tmp_path)).worksheets[0]
+    assert ws.page_setup.orientation == "portrait"
+    assert ws["A1"].value == "ประกาศองค์การบริหารส่วนตำบลหนองแสง"
+    assert ws["A1"].font.sz == 18 and ws["A1"].alignment.horizontal == "center"
+    assert "A1:H1" in {str(r) for r in ws.merged_cells.ranges}
+    paragraphs = [c for c in ws["A"] if isinstance(c.value, str) and len(c.value) > 80]
+    assert paragraphs and all(c.alignment.wrap_text for c in paragraphs)
+    assert not ws.sheet_view.showGridLines
 
 
 def test_summary_dates_are_dates_in_be(report_store, tmp_path):
@@ -117,12 +204,16 @@ def test_libreoffice_reads_the_monitoring_table(demo_store, tmp_path):
         assert got[7] == format_date(want.reported_on, "short", thai=True)
 
 
-def test_every_kind_makes_an_xlsx(demo_store, tmp_path):
+def test_every_kind_makes_an_xlsx(request, tmp_path):
     from exports.reports import KINDS
 
     for kind in KINDS:
-        office = "D4801" if kind in ("monitoring", "calendar", "softpower") else "4801006"
-        path = make(demo_store, kind, tmp_path, office=office)
+        office = (
+            "D4801" if kind in ("monitoring", "calendar", "softpower", "monthly") else "4801006"
+        )
+        if kind == "province":
+            office = "P48"
+        path = make(store_for(request, kind), kind, tmp_path, office=office)
         wb = openpyxl.load_workbook(path)
         assert wb.worksheets and wb.worksheets[0].max_row > 3
         for ws in wb.worksheets:

@@ -1,4 +1,5 @@
-"""The LAOs under a district or province with the status of their F1/F2/F3 forms."""
+"""The LAOs under a district or province with the state of the obligations their F1/F2/F3
+forms fulfil (the one model: ``lev_desktop.deadlines``), in the one palette."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 
 from lev_desktop.i18n import N_, _
 from lev_desktop.services.plans import FORM_CODES, OfficeStatusRow, short_office_name
-from ui.widgets.status import status_colors, status_label
+from ui import status_palette
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -47,21 +48,20 @@ class OfficeStatusModel(QAbstractTableModel):
             return None
         row = self.rows[index.row()]
         column = index.column()
-        status = row.statuses.get(FORM_CODES[column - 1], "none") if 1 <= column <= 3 else None
+        state = row.statuses.get(FORM_CODES[column - 1]) if 1 <= column <= 3 else None
+        chip = 1 <= column <= 3
         if role == Qt.ItemDataRole.DisplayRole:
             if column == 0:
                 return short_office_name(row.name)
-            if status is not None:
-                return status_label(status)
+            if chip:
+                return state.label if state is not None else ""
             return str(row.rows if column == 4 else row.activities)
         if role == Qt.ItemDataRole.ToolTipRole and column == 0:
             return f"{row.name} ({row.code})"
-        if status is not None and role in (
-            Qt.ItemDataRole.BackgroundRole,
-            Qt.ItemDataRole.ForegroundRole,
-        ):
-            background, foreground = status_colors(status)
-            return background if role == Qt.ItemDataRole.BackgroundRole else foreground
+        if state is not None and role == Qt.ItemDataRole.BackgroundRole:
+            return status_palette.bg(state)
+        if state is not None and role == Qt.ItemDataRole.ForegroundRole:
+            return status_palette.fg(state)
         if role == Qt.ItemDataRole.UserRole:
             return row.code
         if role == Qt.ItemDataRole.TextAlignmentRole and column >= 4:

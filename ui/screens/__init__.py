@@ -1,7 +1,7 @@
 """The screens of the navigation pane: one entry per screen, in the order shown.
 
 A screen is a QWidget class made with ``cls(ctx)``; it may define ``refresh()`` (called when it
-is shown, when the fiscal year changes and on ``ctx.data_changed``) and ``open_item(arg)``
+is shown, when the fiscal year changes and on ``ctx.changed``) and ``open_item(arg)``
 (called by ``ctx.navigate(key, arg)``, e.g. the calendar opening the form a deadline needs).
 
 The main window shows the navigation from these entries without importing the screen modules

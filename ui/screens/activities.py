@@ -46,9 +46,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from db.models import FormStatus
+from lev_desktop.changes import Changes
+from lev_desktop.domain.form_status import FormStatus
+from lev_desktop.domain.obligation_state import State
 from lev_desktop.domain.offices import Level
-from lev_desktop.domain.validation import validate_monitoring
+from lev_desktop.domain.validation import activity_held, validate_monitoring
 from lev_desktop.i18n import N_, _
 from lev_desktop.services import offices as office_service
 from lev_desktop.services import plans as plan_service
@@ -62,8 +64,8 @@ from ui.screens.plans import (
     ReviewBar,
     SavingEditor,
     announce,
-    caused_by,
     describe_problems,
+    emit_state,
     load_programmes,
     reviews_html,
 )
@@ -120,7 +122,7 @@ class ItemFilter(QSortFilterProxyModel):
 
 
 class ActivitiesEditor(SavingEditor, QWidget):
-    status_changed = Signal(str)
+    status_changed = Signal(object)  # the state of the obligation the form fulfils
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None):
         super().__init__(parent)
@@ -210,6 +212,8 @@ class ActivitiesEditor(SavingEditor, QWidget):
         self.model.dataChanged.connect(lambda *_a: self._update_side())
         self.model.rowsInserted.connect(lambda *_a: self._recount())
         self.model.rowsRemoved.connect(lambda *_a: self._recount())
+        # a date and a result make an activity held: edits of those cells move the count
+        self.model.dataChanged.connect(lambda *_a: self._recount())
         self._set_editable(False)
 
     def _action(self, text: str, slot, shortcut: str | QKeySequence | None = None) -> QAction:
@@ -287,7 +291,7 @@ class ActivitiesEditor(SavingEditor, QWidget):
         self.model.projects = {i.id: (i.project, i.kpi) for i in plan.items}
         self.model.set_rows(activities)
         self._set_editable(plan.editable and bool(plan.items))
-        self.status_changed.emit(plan.statuses.get(plan_service.FORM_RESULTS, plan_service.NO_FORM))
+        self.status_changed.emit(plan.states.get(plan_service.FORM_RESULTS, State.NOT_YET_DUE))
         ids = [i.id for i in plan.items]
         target = ids.index(keep) if keep in ids else 0
         if ids:
@@ -310,11 +314,24 @@ class ActivitiesEditor(SavingEditor, QWidget):
             self.table.setCurrentIndex(self.proxy.index(0, 0))
         self._update_side()
 
+    def _emit_state(self) -> None:
+        if self.office and self.programme_id:
+            emit_state(
+                self.ctx,
+                self,
+                self.status_changed,
+                self.office,
+                self.programme_id,
+                self.fiscal_year,
+                plan_service.FORM_RESULTS,
+            )
+
     def _recount(self) -> None:
         """Progress of the projects from the activities in the table (done / planned)."""
         counts: dict[str, int] = {}
         for row in self.model.rows:
-            counts[row.plan_item_id] = counts.get(row.plan_item_id, 0) + 1
+            if activity_held(row.values()):  # a date and a result: a blank row is not done
+                counts[row.plan_item_id] = counts.get(row.plan_item_id, 0) + 1
         for position, item in enumerate(self.items.rows):
             done = counts.get(item.id, 0)
             if item.done != done:
@@ -344,8 +361,8 @@ class ActivitiesEditor(SavingEditor, QWidget):
         self.pending -= 1
         if self.pending == 0:
             self.message.setText(_("All changes saved."))
-        self.status_changed.emit(FormStatus.DRAFT)
-        announce(self.ctx, self)
+        self._emit_state()
+        announce(self.ctx, self, Changes(activities=True, forms=True))
 
     # ---- commands ----------------------------------------------------------------------------
     def add_activity(self) -> None:
@@ -442,8 +459,8 @@ class ActivitiesEditor(SavingEditor, QWidget):
                 )
                 return
             self.message.setText(_("The results (F2) are marked complete."))
-            self.status_changed.emit(FormStatus.COMPLETE)
-            announce(self.ctx, self)
+            self._emit_state()
+            announce(self.ctx, self, Changes(activities=True, forms=True))
 
         self.ctx.runner.run(
             lambda _p: plan_service.set_form_status(
@@ -546,7 +563,7 @@ class MonitoringForm(QWidget):
     """F3 milestones: committee selected, met, plan made, number of activities (from F2, or
     entered with a reason), results reported and public notice posted."""
 
-    status_changed = Signal(str)
+    status_changed = Signal(object)  # the state of the obligation the form fulfils
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None):
         super().__init__(parent)
@@ -632,15 +649,13 @@ class MonitoringForm(QWidget):
 
         def work(_p):
             view = plan_service.get_monitoring(store, office, programme_id, fiscal_year)
-            statuses = plan_service.form_statuses(store, [office], programme_id, fiscal_year)[
-                office
-            ]
-            return view, statuses
+            states = plan_service.states(store, [office], programme_id, fiscal_year)[office]
+            return view, states
 
         self.ctx.runner.run(work, on_success=self._loaded, owner=self)
 
-    def _loaded(self, result: tuple[MonitoringView, dict[str, str]]) -> None:
-        view, statuses = result
+    def _loaded(self, result: tuple[MonitoringView, dict[str, State]]) -> None:
+        view, states = result
         if (view.office, view.programme_id, view.fiscal_year) != (
             self.office,
             self.programme_id,
@@ -664,7 +679,19 @@ class MonitoringForm(QWidget):
         self.note.setReadOnly(not view.editable)
         for action in (self.act_undo, self.act_redo, self.act_complete):
             action.setVisible(view.editable)
-        self.status_changed.emit(statuses.get(plan_service.FORM_MONITORING, plan_service.NO_FORM))
+        self.status_changed.emit(states.get(plan_service.FORM_MONITORING, State.NOT_YET_DUE))
+
+    def _emit_state(self) -> None:
+        if self.office and self.programme_id:
+            emit_state(
+                self.ctx,
+                self,
+                self.status_changed,
+                self.office,
+                self.programme_id,
+                self.fiscal_year,
+                plan_service.FORM_MONITORING,
+            )
 
     def apply(self, values: dict[str, Any], *, persist: bool = True) -> None:
         """Shows values in the widgets (and writes them): used by loading, undo and redo."""
@@ -754,8 +781,8 @@ class MonitoringForm(QWidget):
 
         def saved(_r) -> None:
             self.message.setText(_("All changes saved."))
-            self.status_changed.emit(FormStatus.DRAFT)
-            announce(self.ctx, self)
+            self._emit_state()
+            announce(self.ctx, self, Changes(activities=True, forms=True))
 
         self.ctx.runner.run(
             lambda _p: plan_service.save_monitoring(store, programme_id, year, values),
@@ -778,7 +805,7 @@ class MonitoringForm(QWidget):
                 )
                 return
             self.message.setText(_("The monitoring form (F3) is marked complete."))
-            self.status_changed.emit(FormStatus.COMPLETE)
+            self._emit_state()
 
         self.ctx.runner.run(
             lambda _p: plan_service.set_form_status(
@@ -848,8 +875,6 @@ class ActivitiesScreen(QWidget):
             self._show_editor()
 
     def refresh(self) -> None:
-        if caused_by(self):
-            return
         ctx = self.ctx
 
         def work(_p):

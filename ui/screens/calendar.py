@@ -34,14 +34,22 @@ from PySide6.QtWidgets import (
 )
 
 from lev_desktop import options
+from lev_desktop.changes import Changes
 from lev_desktop.deadlines import engine
 from lev_desktop.deadlines.engine import DeadlineBook, Item, State
-from lev_desktop.deadlines.text import days_left_text, flag_text, route_text, when_text
+from lev_desktop.deadlines.text import (
+    dates_lines,
+    days_left_text,
+    flag_text,
+    route_text,
+    when_text,
+)
 from lev_desktop.i18n import _
 from lev_desktop.thai_format import fiscal_year_label, fiscal_year_range, format_date
+from ui import status_palette
 from ui.context import AppContext
-from ui.widgets import file_actions, status_palette
-from ui.widgets.deadline_dialogs import HolidayDialog, LaoStatesDialog, show_error
+from ui.widgets import file_actions
+from ui.widgets.deadline_dialogs import HolidayDialog, LaoStatesDialog, MarkDialog, show_error
 from ui.widgets.deadline_models import AgendaModel, ItemRole, MonthModel
 from ui.widgets.file_actions import WrittenFileBar
 from ui.widgets.fiscal_timeline import FiscalTimeline
@@ -62,23 +70,33 @@ def week_start_of(value: object) -> int:
     return 6
 
 
-def legend(parent: QWidget | None = None) -> QWidget:
-    box = QWidget(parent)
-    row = QHBoxLayout(box)
-    row.setContentsMargins(0, 0, 0, 0)
-    for state in (State.OVERDUE, State.DUE_SOON, State.UPCOMING, State.DONE):
-        label = QLabel(f"{status_palette.symbol(state.value)} {state.label}")
-        fg, bg = status_palette.PALETTE[state.value]
-        label.setStyleSheet(
-            f"color:{fg}; background:{bg}; border:1px solid {fg};"
-            "border-radius:4px; padding:2px 8px;"
+# The states the calendar's legend names (the same words and colours as everywhere).
+LEGEND = (
+    State.OVERDUE,
+    State.DUE_SOON,
+    State.RETURNED,
+    State.IN_PROGRESS,
+    State.NOT_YET_DUE,
+    State.SENT,
+    State.LATE,
+)
+
+
+def legend(parent: QWidget | None = None) -> QLabel:
+    """The state words in their colours, as one label that wraps onto a second line rather
+    than widen the window past 1366 px."""
+    chips = []
+    for state in LEGEND:
+        text, background = status_palette.colors(state)
+        chips.append(
+            f'<span style="color:{text}; background:{background};">'
+            f"&nbsp;{html.escape(state.symbol)}&nbsp;{html.escape(state.label)}&nbsp;</span>"
         )
-        row.addWidget(label)
-    flag = QLabel(_("Red day number: public holiday"))
-    flag.setStyleSheet("color:#b71c1c; padding:2px 8px;")
-    row.addWidget(flag)
-    row.addStretch(1)
-    return box
+    flag = html.escape(_("Red day number: public holiday"))
+    label = QLabel(" &nbsp; ".join([*chips, f'<span style="color:#b71c1c;">{flag}</span>']), parent)
+    label.setTextFormat(Qt.TextFormat.RichText)
+    label.setWordWrap(True)
+    return label
 
 
 class CalendarScreen(QWidget):
@@ -166,7 +184,7 @@ class CalendarScreen(QWidget):
         self.agenda.verticalHeader().hide()
         header = self.agenda.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        for column, width in ((3, 170), (7, 190)):
+        for column, width in ((1, 150), (2, 130), (3, 150), (6, 90), (7, 150)):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
             header.resizeSection(column, width)
         header.setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
@@ -199,16 +217,15 @@ class CalendarScreen(QWidget):
             lambda tab: tab == 1 and QTimer.singleShot(0, self, self.scroll_agenda_to_today)
         )
         layout.addWidget(self.tabs, 1)
-        bottom = QHBoxLayout()
-        bottom.addWidget(legend())
+        layout.addWidget(legend())
         self.status = QLabel("")
-        bottom.addWidget(self.status)
-        layout.addLayout(bottom)
+        self.status.setWordWrap(True)
+        layout.addWidget(self.status)
         # Open / Show in folder / Copy to USB drive for the calendar file just written
         self.written = WrittenFileBar(ctx, label=self.status)
         layout.addWidget(self.written)
         self.ctx.fiscal_year_changed.connect(self._fiscal_year_changed)
-        self.ctx.data_changed.connect(self._data_changed)
+        self.ctx.changed.connect(self._changed)
         self.update_title()
         self.update_buttons()
 
@@ -217,8 +234,8 @@ class CalendarScreen(QWidget):
     def _fiscal_year_changed(self, _fiscal_year: int) -> None:
         self.refresh()
 
-    def _data_changed(self, area: str) -> None:
-        if area in ("*", "deadlines", "plans", "kpi", "exchange", "programmes", "offices"):
+    def _changed(self, changes: Changes) -> None:
+        if changes.states:
             self.refresh()
 
     def refresh(self) -> None:
@@ -235,15 +252,8 @@ class CalendarScreen(QWidget):
             start, end = fiscal_year_range(fy)
             fy_items = book.items(start, end)
             grid = MonthModel.grid_range(year, month, week_start)
-            month_items = book.items(*grid)
-            attention = sum(
-                1
-                for i in book.items(
-                    book.today - dt.timedelta(days=engine.DEFAULT_LOOKBACK_DAYS),
-                    book.today + dt.timedelta(days=days),
-                )
-                if i.attention
-            )
+            month_items = book.items(*grid, work=False)
+            attention = len(engine.reminders(store, days=days, book=book))
             return book, week_start, fy, fy_items, (year, month, month_items), attention
 
         self.ctx.runner.run(load, on_success=self.loaded, owner=self, label=_("Reading deadlines…"))
@@ -258,7 +268,7 @@ class CalendarScreen(QWidget):
         self.fill_agenda()
         self.timeline.set_items(fy, self.fy_items, self.today)
         self.update_title()
-        self.ctx.badge_changed.emit("calendar", attention)
+        self.ctx.set_badges(attention)  # the same count as the navigation badges
 
     def fill_month(self) -> None:
         """Shows (year, month); its deadlines are judged on the worker (a new month may need
@@ -271,7 +281,7 @@ class CalendarScreen(QWidget):
         start, end = MonthModel.grid_range(year, month, self.week_start)
         self.loading = True
         self.ctx.runner.run(
-            lambda _progress: (year, month, book.items(start, end)),
+            lambda _progress: (year, month, book.items(start, end, work=False)),
             on_success=lambda result: self.show_month(*result),
             owner=self,
         )
@@ -286,9 +296,7 @@ class CalendarScreen(QWidget):
         self.update_title()
 
     def fill_agenda(self) -> None:
-        items = [
-            i for i in self.fy_items if not (self.hide_done.isChecked() and i.state == State.DONE)
-        ]
+        items = [i for i in self.fy_items if not (self.hide_done.isChecked() and i.state.fulfilled)]
         self.agenda_model.set_items(items, self.book.lao_type if self.book else None)
         # start at today: what comes next, with the overdue just above
         self.scroll_agenda_to_today()
@@ -347,7 +355,7 @@ class CalendarScreen(QWidget):
         self.open_button.setEnabled(item is not None and item.target is not None)
         self.mark_button.setEnabled(item is not None and not item.incoming)
         self.mark_button.setText(
-            _("Undo the sent mark") if item is not None and item.marked else _("Mark as sent")
+            _("Undo the mark") if item is not None and item.marked else _("Mark as sent…")
         )
         self.laos_button.setEnabled(
             item is not None and item.laos is not None and item.laos.total > 0
@@ -359,13 +367,14 @@ class CalendarScreen(QWidget):
         parts = [
             f"{d.obligation.programme_name} · {when_text(d, style='full')} · "
             f"{item.state.label}"
-            + ("" if item.state == State.DONE else f" ({days_left_text(item.days_left)})"),
+            + ("" if item.state.fulfilled else f" ({days_left_text(item.days_left)})"),
             _("Who → to whom: {route}").format(
                 route=route_text(d.obligation, self.book.lao_type if self.book else None)
             ),
         ]
         if d.obligation.form_name:
             parts.append(_("Form: {form}").format(form=d.obligation.form_name))
+        parts += dates_lines(item)
         if flag_text(d):
             parts.append(flag_text(d))
         self.detail.setText(
@@ -419,7 +428,7 @@ class CalendarScreen(QWidget):
             menu.addAction(_("Open the form"), lambda: self.activate(item))
         if not item.incoming:
             menu.addAction(
-                _("Undo the sent mark") if item.marked else _("Mark as sent"),
+                _("Undo the mark") if item.marked else _("Mark as sent…"),
                 lambda: self.toggle_mark(item),
             )
         if item.laos is not None and item.laos.total:
@@ -427,21 +436,41 @@ class CalendarScreen(QWidget):
         menu.popup(self.month_view.viewport().mapToGlobal(pos))
 
     def toggle_mark(self, item: Item | None) -> None:
+        """A submission made outside the app (paper, LINE): marked by hand with its reason and
+        date (audit-logged), or the mark taken back."""
         if item is None or item.incoming:
             return
         store, office = self.ctx.store, self.ctx.office_code or ""
-        ob, due, marked = item.obligation, item.due, item.marked
+        ob, due = item.obligation, item.due
+        if item.marked:
+            self.ctx.runner.run(
+                lambda _p: engine.unmark_sent(
+                    store, office, ob.code, due, programme=ob.programme_code
+                ),
+                on_success=lambda _r: self.ctx.notify(Changes(marks=True)),
+                owner=self,
+            )
+            return
+        dialog = MarkDialog(item, self.today, self)
 
-        def work(_progress):
-            if marked:
-                engine.unmark_sent(store, office, ob.code, due, programme=ob.programme_code)
-            else:
-                engine.mark_sent(store, office, ob.code, due, programme=ob.programme_code)
+        def accepted() -> None:
+            day, reason = dialog.values()
 
-        def done(_result: object) -> None:
-            self.ctx.data_changed.emit("deadlines")
+            def work(_progress):
+                engine.mark_sent(
+                    store, office, ob.code, due, day, programme=ob.programme_code, reason=reason
+                )
 
-        self.ctx.runner.run(work, on_success=done, owner=self)
+            self.ctx.runner.run(
+                work,
+                on_success=lambda _r: self.ctx.notify(Changes(marks=True)),
+                on_failure=lambda exc: show_error(self, str(exc)),
+                owner=self,
+            )
+
+        dialog.accepted.connect(accepted)
+        dialog.open()
+        self.mark_dialog = dialog
 
     def show_laos(self, item: Item | None) -> None:
         if item is None:
@@ -453,7 +482,7 @@ class CalendarScreen(QWidget):
 
         def closed(_result: int) -> None:
             if dialog.changed:
-                self.ctx.data_changed.emit("deadlines")
+                self.ctx.notify(Changes(holidays=True))
 
         dialog.finished.connect(closed)
         dialog.open()
@@ -474,7 +503,7 @@ class CalendarScreen(QWidget):
         from lev_desktop.deadlines.ics import to_ics
         from lev_desktop.files import write_bytes
 
-        deadlines = [i.deadline for i in self.fy_items if i.state != State.DONE]
+        deadlines = [i.deadline for i in self.fy_items if not i.state.fulfilled]
         name = _("LEV deadlines {fy}").format(fy=fiscal_year_label(self.ctx.fiscal_year))
 
         def write(_progress):
@@ -594,10 +623,7 @@ class CalendarScreen(QWidget):
         )
         view.render(painter, QPoint(0, 44))
         # the legend in words: a printout may be grey
-        keys = "   ".join(
-            f"{status_palette.symbol(state.value)} {state.label}"
-            for state in (State.OVERDUE, State.DUE_SOON, State.UPCOMING, State.DONE)
-        )
+        keys = "   ".join(f"{state.symbol} {state.label}" for state in LEGEND)
         painter.setPen(QColor("#000000"))
         painter.drawText(
             QRect(0, 50 + view.height(), view.width(), 28),

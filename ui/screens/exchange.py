@@ -10,7 +10,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+    QTimer,
+    Signal,
+)
 from PySide6.QtGui import QColor, QDragEnterEvent, QDropEvent, QFont
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -36,15 +43,16 @@ from PySide6.QtWidgets import (
 )
 
 from lev_desktop import options as app_options
+from lev_desktop.changes import Changes
 from lev_desktop.files import unique_path
 from lev_desktop.i18n import _
 from lev_desktop.thai_format import format_date, format_datetime, format_number
 from ui.context import AppContext
 from ui.reinstall import RecoveryTab, ReinstallButton
+from ui.status_palette import fg
 from ui.widgets import file_actions
 from ui.widgets.board import ConsolidationBoard
 from ui.widgets.file_actions import WrittenFileBar
-from ui.widgets.status_palette import fg
 
 log = logging.getLogger(__name__)
 
@@ -181,10 +189,22 @@ class ExportTab(QWidget):
             )
         )
         form = QFormLayout()
+        # A known office only, always by its Thai name; the office this one reports to
+        # (Settings) is the default, another one is a deliberate choice.
         self.recipient = QComboBox()
-        self.recipient.setEditable(True)
+        self.recipient.setEditable(False)
         self.recipient.setMinimumWidth(360)
+        # Thai office names are long: the list shows them in full, the box does not widen the
+        # window past 1366 px
+        self.recipient.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
+        self.recipient.setMinimumContentsLength(30)
+        self.recipient.currentIndexChanged.connect(self._recipient_changed)
         form.addRow(_("Send to"), self.recipient)
+        self.route_note = QLabel("")
+        self.route_note.setWordWrap(True)
+        form.addRow("", self.route_note)
         self.since_last = QCheckBox(_("Only what changed since the last package to this office"))
         form.addRow("", self.since_last)
         self.programmes = QListWidget()
@@ -208,6 +228,19 @@ class ExportTab(QWidget):
         buttons.addWidget(self.export_button)
         buttons.addStretch(1)
         layout.addLayout(buttons)
+        # What the package will fulfil, shown before writing (and a warning when nothing).
+        self.fulfils = QLabel("")
+        self.fulfils.setWordWrap(True)
+        self.fulfils.setTextFormat(Qt.TextFormat.PlainText)
+        self.fulfils.setObjectName("fulfils")
+        layout.addWidget(self.fulfils)
+        self._preview_timer = QTimer(self)
+        self._preview_timer.setSingleShot(True)
+        self._preview_timer.setInterval(250)
+        self._preview_timer.timeout.connect(self.preview)
+        self.since_last.toggled.connect(self._preview_timer.start)
+        self.programmes.itemChanged.connect(lambda _item: self._preview_timer.start())
+        self.years.textChanged.connect(lambda _text: self._preview_timer.start())
         self.status = QLabel()
         self.status.setWordWrap(True)
         layout.addWidget(self.status)
@@ -234,19 +267,19 @@ class ExportTab(QWidget):
         layout.addWidget(excel)
 
     def load(self, data: dict[str, Any]) -> None:
-        current = self.recipient.currentData() or self.recipient.currentText()
+        current = self.recipient.currentData()
+        self.recipient.blockSignals(True)
         self.recipient.clear()
-        for code, label in data["recipients"]:
+        self.relations: dict[str, str] = {}
+        for code, label, relation in data["recipients"]:
             self.recipient.addItem(label, code)
-        editor = self.recipient.lineEdit()
-        if editor is not None:
-            editor.setPlaceholderText(_("office code, e.g. P48"))
+            self.relations[code] = relation
         index = self.recipient.findData(current) if current else -1
         if index < 0 and data.get("parent") is not None:
             index = self.recipient.findData(data["parent"])
-        self.recipient.setCurrentIndex(index)
-        if index < 0:
-            self.recipient.setEditText(current or "")
+        self.recipient.setCurrentIndex(max(index, 0) if self.recipient.count() else -1)
+        self.recipient.blockSignals(False)
+        self.programmes.blockSignals(True)
         self.programmes.clear()
         for code, name in data["programmes"]:
             item = QListWidgetItem(f"{code} — {name}")
@@ -264,6 +297,8 @@ class ExportTab(QWidget):
         for code, name in data["kpi_programmes"]:
             self.excel_programme.addItem(f"{code} — {name}", code)
         self.excel_box.setVisible(bool(data["laos"]))
+        self.programmes.blockSignals(False)
+        self._recipient_changed()
 
     def excel_form(self) -> None:
         from lev_desktop.exchange.excel import write_template
@@ -306,16 +341,26 @@ class ExportTab(QWidget):
             self.out.setText(str(path))
 
     def _recipient_code(self) -> str:
-        data = self.recipient.currentData()
-        text = self.recipient.currentText().strip()
-        if data and self.recipient.itemText(self.recipient.currentIndex()) == text:
-            return str(data)
-        return text.split(" ")[0]
+        return str(self.recipient.currentData() or "")
 
-    def export(self) -> None:
-        from lev_desktop.exchange.exporter import ExportError, export_package
+    def _recipient_changed(self, _index: int = -1) -> None:
+        relation = getattr(self, "relations", {}).get(self._recipient_code(), "")
+        notes = {
+            "reports_to": _("The office this office reports to (Settings)."),
+            "above": _(
+                "Not the office this office reports to: a package for it fulfils no "
+                "obligation. Choose it only when that office asked for the data."
+            ),
+            "below": _(
+                "An office below this one: the package carries this office's reviews and "
+                "programmes; it fulfils no obligation."
+            ),
+        }
+        self.route_note.setText(notes.get(relation, ""))
+        self.route_note.setStyleSheet("" if relation == "reports_to" else f"color:{AMBER.name()};")
+        self._preview_timer.start()
 
-        recipient = self._recipient_code()
+    def _choices(self) -> tuple[list[str] | None, list[int] | None] | None:
         checked = [
             self.programmes.item(i).data(Qt.ItemDataRole.UserRole)
             for i in range(self.programmes.count())
@@ -325,8 +370,71 @@ class ExportTab(QWidget):
         try:
             years = [int(y) for y in self.years.text().replace(",", " ").split()] or None
         except ValueError:
+            return None
+        return programmes, years
+
+    def preview(self) -> None:
+        """Before writing: which obligations the package will fulfil (the one model)."""
+        from lev_desktop.exchange.exporter import ExportError, plan_export
+
+        recipient, choices = self._recipient_code(), self._choices()
+        if not recipient or choices is None or choices[0] == []:
+            self.fulfils.setText("")
+            return
+        programmes, years = choices
+        store, since = self.ctx.store, self.since_last.isChecked()
+        down = getattr(self, "relations", {}).get(recipient) == "below"
+
+        def work(_progress):
+            return plan_export(
+                store,
+                recipient,
+                since_last=since,
+                programmes=programmes,
+                fiscal_years=years,
+                down=down,
+            )
+
+        self.ctx.runner.run(
+            work,
+            on_success=self.show_fulfilment,
+            on_failure=lambda exc: self.fulfils.setText(
+                str(exc) if isinstance(exc, ExportError) else ""
+            ),
+            owner=self,
+        )
+
+    def show_fulfilment(self, fulfilment) -> None:
+        if fulfilment.recipient.code != self._recipient_code():
+            return  # the person has chosen another office meanwhile
+        lines = []
+        if fulfilment.lines:
+            lines.append(_("This package will fulfil:"))
+            lines += [f"  • {line}" for line in fulfilment.lines[:12]]
+            if len(fulfilment.lines) > 12:
+                lines.append(_("  … and {n} more").format(n=len(fulfilment.lines) - 12))
+        warning = fulfilment.warning()
+        if warning:
+            lines.append("⚠ " + warning)
+        if fulfilment.already:
+            lines.append(
+                _("Already sent before (carried again): {n}").format(n=len(fulfilment.already))
+            )
+        self.fulfils.setText("\n".join(lines))
+        self.fulfils.setStyleSheet(
+            f"color:{AMBER.name()};" if warning else f"color:{GREEN.name()};"
+        )
+
+    def export(self) -> None:
+        from lev_desktop.exchange.exporter import ExportError, export_package
+
+        recipient = self._recipient_code()
+        choices = self._choices()
+        if choices is None:
             self.status.setText(_("Please enter fiscal years as numbers, e.g. 2568"))
             return
+        programmes, years = choices
+        down = getattr(self, "relations", {}).get(recipient) == "below"
         if programmes == []:
             self.status.setText(_("Please tick at least one programme"))
             return
@@ -347,6 +455,7 @@ class ExportTab(QWidget):
                 programmes=programmes,
                 fiscal_years=years,
                 progress=progress,
+                down=down,
             )
 
         def failed(exc: BaseException) -> None:
@@ -370,17 +479,23 @@ class ExportTab(QWidget):
     def _done(self, result) -> None:
         self.export_button.setEnabled(True)
         kind = _("changes only") if result.kind == "delta" else _("all records")
+        fulfilment = result.fulfilment
+        office = fulfilment.recipient.label if fulfilment is not None else result.recipient
         text = _(
-            "Package written: {name} — sequence {seq} ({kind}), {count} records, {size} KB. "
-            "The sending to {office} is recorded."
+            "Package written: {name} — sequence {seq} ({kind}), {count} records, {size} KB, "
+            "for {office}."
         ).format(
             name=result.path.name,
             seq=result.sequence,
             kind=kind,
             count=format_number(result.total),
             size=format_number(max(1, result.size // 1024)),
-            office=result.recipient,
+            office=office,
         )
+        if fulfilment is not None and fulfilment.lines:
+            text += " " + _("Marked sent: {n} obligations.").format(n=len(fulfilment.lines))
+        elif fulfilment is not None:
+            text += " " + _("It fulfils no obligation: nothing was marked sent.")
         if result.note:
             text = result.note + " " + text
         text += " " + _("Saved in: {folder}").format(folder=result.path.parent)
@@ -406,7 +521,8 @@ class ExportTab(QWidget):
             )
         self.model.set_rows(rows)
         _fit(self.view, 520)
-        self.ctx.data_changed.emit("exchange")
+        self.ctx.notify(Changes(exchange=True, forms=True))
+        self._preview_timer.start()
 
 
 def _message(exc: BaseException, fallback: str) -> str:
@@ -677,7 +793,7 @@ class ImportTab(QWidget):
                             package.file_name,
                             office,
                             part.relayed_by,
-                            part.sequence,
+                            _sequence(part.kind, part.sequence),
                             c["new"],
                             c["updated"],
                             c["unchanged"],
@@ -794,8 +910,7 @@ class ImportTab(QWidget):
         self.replace.setVisible(False)
         self.detail.clear()
         self.summary.setText(text)
-        self.ctx.data_changed.emit("exchange")
-        self.ctx.data_changed.emit("*")
+        self.ctx.notify()  # an import can change anything
 
 
 # ---- history, keys, conflicts -----------------------------------------------------------------
@@ -841,11 +956,14 @@ class HistoryTab(QWidget):
                             _("received"),
                             f"{got.sender} {got.sender_name}",
                             got.relayed_by,
-                            got.sequence,
+                            _sequence(got.kind, got.sequence),
                             _kind(got.kind),
                             _when(got.imported_at),
                             total,
-                            _("imported") if got.signed else _("imported (from Excel, unsigned)"),
+                            _("imported")
+                            if got.signed
+                            # who entered a form relayed from below, where and when
+                            else _entered_from_excel(got) or _("imported (from Excel, unsigned)"),
                             got.file_name,
                         ],
                         GREEN,
@@ -915,6 +1033,11 @@ def _entered_from_excel(got: Any) -> str:
         who=provenance.get("entered_by") or "-",
         when=day,
     )
+
+
+def _sequence(kind: str, sequence: int) -> int | str:
+    """An Excel form has no sequence number (its office did not send it): a dash, not 0."""
+    return "–" if kind == "excel" else sequence
 
 
 def _kind(kind: str) -> str:
@@ -1017,7 +1140,7 @@ class KeysTab(QWidget):
         self.ctx.runner.run(
             lambda progress: forget_key(store, office),
             owner=self,
-            on_success=lambda _ok: self.ctx.data_changed.emit("exchange"),
+            on_success=lambda _ok: self.ctx.notify(Changes(exchange=True)),
         )
 
     def _reset_sequence(self) -> None:
@@ -1043,7 +1166,7 @@ class KeysTab(QWidget):
         self.ctx.runner.run(
             lambda progress: reset_sequence(store, office),
             owner=self,
-            on_success=lambda _ok: self.ctx.data_changed.emit("exchange"),
+            on_success=lambda _ok: self.ctx.notify(Changes(exchange=True)),
         )
 
 
@@ -1139,7 +1262,7 @@ class ConflictsTab(QWidget):
         self.ctx.runner.run(
             lambda progress: resolve_conflict(store, conflict.id, use_other=use_other),
             owner=self,
-            on_success=lambda _r: self.ctx.data_changed.emit("exchange"),
+            on_success=lambda _r: self.ctx.notify(Changes(exchange=True)),
         )
 
 
@@ -1170,11 +1293,11 @@ class ExchangeScreen(QWidget):
         self.tabs.addTab(self.conflicts_tab, _("Conflicts"))
         self.tabs.addTab(self.recovery_tab, _("Reinstalled offices"))
         layout.addWidget(self.tabs, 1)
-        ctx.data_changed.connect(self._changed)
+        ctx.changed.connect(self._changed)
         self.refresh()
 
-    def _changed(self, area: str) -> None:
-        if area in ("exchange", "offices", "programmes", "*"):
+    def _changed(self, changes: Changes) -> None:
+        if changes.exchange or changes.offices or changes.programmes:
             self.refresh()
 
     def refresh(self) -> None:
@@ -1209,6 +1332,7 @@ def load_screen_data(store) -> dict[str, Any]:
     """Everything the tabs show, read on the worker thread."""
     from lev_desktop.domain.offices import Level
     from lev_desktop.exchange import keys
+    from lev_desktop.exchange.deliveries import recipient_choices
     from lev_desktop.exchange.exporter import sent_history
     from lev_desktop.exchange.importer import (
         open_conflicts,
@@ -1216,28 +1340,30 @@ def load_screen_data(store) -> dict[str, Any]:
         refused_history,
         trusted_keys,
     )
-    from lev_desktop.services.offices import list_offices, this_office
+    from lev_desktop.services.offices import this_office
     from lev_desktop.services.programmes import list_programmes
 
     me = this_office(store)
-    recipients: list[tuple[str, str]] = []
+    # The routing rules live in the core (lev_desktop.routing): the office this one reports
+    # to first, then the other offices above on the route, then the offices below.
+    recipients: list[tuple[str, str, str]] = []
     parent = None
     if me is not None:
-        offices = {o.code: o for o in list_offices(store)}
-        if me.parent_code:
-            above = offices.get(me.parent_code)
-            parent = me.parent_code
+        _me, choices = recipient_choices(store)
+        if choices.reports_to is not None:
+            parent = choices.reports_to.code
             recipients.append(
-                (me.parent_code, f"{me.parent_code} {above.name if above else ''}".strip())
+                (
+                    parent,
+                    _("{office} — reports to").format(office=choices.reports_to.label),
+                    "reports_to",
+                )
             )
-        for office in offices.values():
-            if office.code in (me.code, me.parent_code):
-                continue
-            if Level(office.level).rank > Level(me.level).rank:
-                recipients.append((office.code, f"{office.code} {office.name}"))
-        for office in offices.values():
-            if office.code != me.code and Level(office.level).rank < Level(me.level).rank:
-                recipients.append((office.code, f"{office.code} {office.name}"))
+        recipients += [(p.code, p.label, "above") for p in choices.above]
+        recipients += [
+            (p.code, _("{office} — office below").format(office=p.label), "below")
+            for p in choices.below
+        ]
     laos = []
     if me is not None and Level(me.level) != Level.LAO:
         from lev_desktop.services.offices import subordinate_laos

@@ -22,12 +22,18 @@ from PySide6.QtWidgets import (
 
 from lev_desktop.deadlines import engine
 from lev_desktop.deadlines.engine import DraftForm, Item, State
-from lev_desktop.deadlines.text import days_left_text, period_text, route_text, when_text
+from lev_desktop.deadlines.text import (
+    days_left_text,
+    laos_text,
+    period_text,
+    route_text,
+    when_text,
+)
 from lev_desktop.i18n import _
 from lev_desktop.services import inbox
 from lev_desktop.thai_format import fiscal_year_label, format_date
+from ui import status_palette
 from ui.context import AppContext
-from ui.widgets import status_palette
 
 NEXT_DAYS = 45  # how far ahead "next deadlines" looks
 NEXT_LIMIT = 8  # and how many it shows
@@ -53,35 +59,40 @@ def load_home(store) -> HomeData:
     days = engine.reminder_days(store)
     book = engine.DeadlineBook(store, soon_days=days)
     now = book.today
-    items = book.items(
-        now - dt.timedelta(days=engine.DEFAULT_LOOKBACK_DAYS),
-        now + dt.timedelta(days=max(NEXT_DAYS, days)),
-    )
-    # The most recent overdue first (a few), then what comes next by due date.
+    items = book.items(now, now + dt.timedelta(days=max(NEXT_DAYS, days)), work=False)
+    # What needs attention (the badge's list: overdue, returned, due soon — one line per
+    # instance), the most recent overdue first (a few); then what comes next by due date.
+    attention = engine.reminders(store, days=days, book=book)
     overdue = sorted(
-        (i for i in items if i.state == State.OVERDUE), key=lambda i: i.due, reverse=True
+        (i for i in attention if i.state != State.DUE_SOON), key=lambda i: i.due, reverse=True
     )
-    coming = [i for i in items if i.state in (State.DUE_SOON, State.UPCOMING)]
+    taken = {(i.obligation.programme_code, i.obligation.code, i.period) for i in attention}
+    coming = [
+        i
+        for i in items
+        if not i.state.fulfilled
+        and i.state != State.NOT_APPLICABLE
+        and (i.obligation.programme_code, i.obligation.code, i.period) not in taken
+        and i.due == i.deadline.due
+    ]
+    soon = [i for i in attention if i.state == State.DUE_SOON]
     shown = overdue[:OVERDUE_LIMIT]
-    shown += coming[: NEXT_LIMIT - len(shown)]
+    shown += sorted(soon + coming, key=lambda i: i.deadline.sort_key())[: NEXT_LIMIT - len(shown)]
     return HomeData(
         office_name=book.office.name if book.office else "",
         today=now,
         lao_type=book.lao_type,
         deadlines=shown,
         more_overdue=max(0, len(overdue) - OVERDUE_LIMIT),
-        attention=sum(1 for i in items if i.attention),
+        attention=len(attention),
         drafts=engine.draft_forms(store),
         packages=inbox.pending_packages(store),
     )
 
 
-def pill(text: str, state: str) -> QLabel:
+def pill(text: str, state: State | str) -> QLabel:
     label = QLabel(text)
-    fg, bg = status_palette.PALETTE.get(state, status_palette.PALETTE["upcoming"])
-    label.setStyleSheet(
-        f"color:{fg}; background:{bg}; border:1px solid {fg}; border-radius:4px; padding:2px 8px;"
-    )
+    label.setStyleSheet(status_palette.chip_style(state))
     label.setAlignment(Qt.AlignmentFlag.AlignCenter)
     label.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
     return label
@@ -190,7 +201,7 @@ class HomeScreen(QWidget):
         layout.addLayout(actions)
         layout.addStretch(1)
         # bound methods (not lambdas): Qt drops the connections when the screen is destroyed
-        self.ctx.data_changed.connect(self._changed)
+        self.ctx.changed.connect(self._changed)
         self.ctx.fiscal_year_changed.connect(self._changed)
 
     def _changed(self, _what: object = None) -> None:
@@ -223,20 +234,21 @@ class HomeScreen(QWidget):
                 "no form in draft. The calendar shows what comes later."
             ).format(days=NEXT_DAYS)
         )
-        self.ctx.badge_changed.emit("home", data.attention)
+        self.ctx.set_badges(data.attention)  # the same count as the navigation badges
 
     def fill_deadlines(self, data: HomeData) -> None:
         section = self.deadlines
         section.clear()
         for row, item in enumerate(data.deadlines):
-            state = item.state.value
-            label = item.state.label
+            state = item.state
             # "เกินกำหนด 9 วัน" already says overdue; the others name their state first
             text = (
                 days_left_text(item.days_left)
-                if item.state == State.OVERDUE
-                else f"{label} · {days_left_text(item.days_left)}"
+                if state == State.OVERDUE
+                else f"{state.label} · {days_left_text(item.days_left)}"
             )
+            if item.mark is not None:
+                text += " · " + _("marked by hand")
             left = pill(text, state)
             when = wrap(when_text(item.deadline))
             what = wrap(
@@ -245,9 +257,7 @@ class HomeScreen(QWidget):
             )
             who = QLabel("")
             if item.laos is not None and item.laos.total:
-                who.setText(
-                    _("LAOs {done}/{total}").format(done=item.laos.done, total=item.laos.total)
-                )
+                who.setText(laos_text(item.laos))
             button = QPushButton(_("Open the form") if item.target else _("See in calendar"))
             button.clicked.connect(lambda _checked=False, i=item: self.act(i))
             section.add_row(row, [left, when, who, what], button)

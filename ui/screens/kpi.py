@@ -32,12 +32,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from lev_desktop.domain.form_status import STATUS_LABELS, status_label
+from lev_desktop.changes import Changes
+from lev_desktop.domain.obligation_state import ORDER, State
 from lev_desktop.domain.offices import Level
 from lev_desktop.errors import describe_error
 from lev_desktop.i18n import N_, _
 from lev_desktop.services import kpi as service
 from lev_desktop.thai_format import format_datetime
+from ui import status_palette
 from ui.context import AppContext
 from ui.screens.kpi_models import (
     KpiFormModel,
@@ -47,7 +49,6 @@ from ui.screens.kpi_models import (
     KpiRowFilter,
     KpiTableView,
 )
-from ui.widgets.status import status_style
 
 ALL = ""
 
@@ -85,8 +86,8 @@ class KpiListPage(QWidget):
         self.status = QComboBox()
         self.status.setAccessibleName(_("Status"))
         self.status.addItem(_("All statuses"), ALL)
-        for key, label in STATUS_LABELS.items():
-            self.status.addItem(_(label), key)
+        for state in ORDER:
+            self.status.addItem(state.label, state.value)
         self.status.currentIndexChanged.connect(self._filter)
 
         self.overview = QPushButton(_("All LAOs side by side"))
@@ -647,7 +648,11 @@ class KpiFormEditor(QWidget):
         if data.read_only:
             office += " — " + _("read-only")
         self.office_label.setText(office)
-        self._set_status_chip(data.status)
+        self.current_status = data.status
+        if data.state is not None:
+            self._show_state(data.state)
+        else:
+            self._set_status_chip(data.status)
         read_only = data.read_only
         self.products_row.setVisible(data.repeated and not read_only)
         for widget in (self.undo_button, self.redo_button, self.draft_button, self.complete_button):
@@ -803,7 +808,7 @@ class KpiFormEditor(QWidget):
                 return
             self.model.mark_saved(batch)
             self._set_status_chip(result.status)
-            self.ctx.data_changed.emit("kpi")
+            self.ctx.notify(Changes(kpi=True, forms=True), source=self)
             self.save_again = False
             if self.model.savable():
                 self.save_pending()
@@ -841,7 +846,7 @@ class KpiFormEditor(QWidget):
             )
             self._layout_table()
             self._set_status_chip("draft")
-            self.ctx.data_changed.emit("kpi")
+            self.ctx.notify(Changes(kpi=True, forms=True), source=self)
             column = self.model.value_column(key)
             self.table.setCurrentIndex(self.proxy.mapFromSource(self.model.index(0, column)))
             self.table.setFocus()
@@ -898,7 +903,7 @@ class KpiFormEditor(QWidget):
 
     def _after_product_change(self) -> None:
         self._set_status_chip("draft")
-        self.ctx.data_changed.emit("kpi")
+        self.ctx.notify(Changes(kpi=True, forms=True), source=self)
 
     # -- status ---------------------------------------------------------------------------
     def set_status(self, status: str) -> None:
@@ -936,7 +941,7 @@ class KpiFormEditor(QWidget):
                 )
                 return
             self._set_status_chip(status)
-            self.ctx.data_changed.emit("kpi")
+            self.ctx.notify(Changes(kpi=True, forms=True), source=self)
             self._add_message(
                 _("The form is marked complete.")
                 if status == "complete"
@@ -952,10 +957,33 @@ class KpiFormEditor(QWidget):
         )
 
     def _set_status_chip(self, status: str) -> None:
+        """The form's own status changed (saved as draft, completed, returned): the chip shows
+        the state of the obligation it fulfils, read from the one model on the worker."""
         self.current_status = status
-        self.status_chip.setText(status_label(status))
-        self.status_chip.setStyleSheet(status_style(status))
-        self.status_changed.emit(status)
+        data = self.model.data_
+        if data is None:
+            return
+        store, office, programme, period, form = (
+            self.ctx.store,
+            data.office_code,
+            data.programme_id,
+            data.period,
+            data.form_code,
+        )
+        self.ctx.runner.run(
+            lambda _p: service.form_state(store, office, programme, period, form),
+            on_success=self._show_state,
+            owner=self,
+        )
+
+    def _show_state(self, state: State | None) -> None:
+        if state is None:
+            self.status_chip.setText("")
+            self.status_chip.setStyleSheet("")
+            return
+        self.status_chip.setText(state.label)
+        self.status_chip.setStyleSheet(status_palette.chip_style(state))
+        self.status_changed.emit(state.value)
 
     # -- reviews ----------------------------------------------------------------------------
     def review(self, action: str) -> None:
@@ -978,7 +1006,7 @@ class KpiFormEditor(QWidget):
                 self.model.data_.reviews.append(note)
             if action == "returned":
                 self._set_status_chip("returned")
-            self.ctx.data_changed.emit("kpi")
+            self.ctx.notify(Changes(kpi=True, forms=True), source=self)
             self._show_messages()
 
         self.ctx.runner.run(
@@ -1102,15 +1130,19 @@ class KpiScreen(QWidget):
         self.overview.open_requested.connect(self._open_from_overview)
         self.editor.back_requested.connect(self._editor_back)
         ctx.fiscal_year_changed.connect(lambda _y: self.refresh())
-        # Imports and other screens change forms too; the editor's own saves say "kpi" while
-        # the list is hidden, and the list reloads when it is shown again.
-        ctx.data_changed.connect(lambda _area: self.refresh())
+        # Imports and other screens change forms too: the list reloads on any change that can
+        # move a state, except while this screen's own editor is the one saving.
+        ctx.changed.connect(self._changed)
         ctx.office_changed.connect(self.refresh)
         self.refresh()
 
     def refresh(self) -> None:
         if self.stack.currentWidget() is self.list_page:
             self.list_page.refresh()
+
+    def _changed(self, changes: Changes) -> None:
+        if changes.states:
+            self.refresh()  # the list only: the editor is not reloaded under the person typing
 
     def show_list(self) -> None:
         self.stack.setCurrentWidget(self.list_page)

@@ -39,7 +39,7 @@ from lev_desktop.domain.validation import Problem, row_indicators, savable_chang
 from lev_desktop.i18n import N_, _
 from lev_desktop.services.kpi import FormData, KpiListRow, edit_text, format_value, local_time
 from lev_desktop.thai_format import format_date, format_datetime, parse_date
-from ui.widgets.status import status_colors
+from ui import status_palette
 
 Index = QModelIndex | QPersistentModelIndex
 ERROR_BG = QColor("#f8d7da")
@@ -139,7 +139,7 @@ class KpiListModel(QAbstractTableModel):
             Qt.ItemDataRole.BackgroundRole,
             Qt.ItemDataRole.ForegroundRole,
         ):
-            background, foreground = status_colors(row.status)
+            foreground, background = status_palette.fg(row.status), status_palette.bg(row.status)
             return QBrush(background if role == Qt.ItemDataRole.BackgroundRole else foreground)
         if role == Qt.ItemDataRole.UserRole:
             return row.status

@@ -31,7 +31,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from db.models import FormStatus
+from lev_desktop.changes import Changes
+from lev_desktop.domain.form_status import FormStatus
+from lev_desktop.domain.obligation_state import State
 from lev_desktop.domain.offices import Level
 from lev_desktop.i18n import _
 from lev_desktop.services import offices as office_service
@@ -47,22 +49,34 @@ from ui.widgets.status_badge import StatusBadge
 from ui.widgets.table_view import ExcelTableView
 from ui.widgets.undo_actions import undo_redo_actions
 
-_announcing: list[QWidget] = []
+
+def emit_state(
+    ctx: AppContext,
+    owner: QWidget,
+    signal: Any,
+    office: str,
+    programme_id: str,
+    year: int,
+    form: str,
+) -> None:
+    """Reads the state of ``office``'s obligation that ``form`` fulfils (the one model) on the
+    worker and emits it on ``signal`` (the chip of an editor)."""
+    store = ctx.store
+
+    def work(_p):
+        return plan_service.states(store, [office], programme_id, year)[office].get(form)
+
+    def show(state: Any) -> None:
+        if state is not None:
+            signal.emit(state)
+
+    ctx.runner.run(work, on_success=show, owner=owner)
 
 
-def announce(ctx: AppContext, source: QWidget) -> None:
-    """Tells the other screens that plan data changed (``ctx.data_changed("plans")``). The
-    screen that made the change ignores its own news: reloading it would close the cell being
-    typed into."""
-    _announcing.append(source)
-    try:
-        ctx.data_changed.emit("plans")
-    finally:
-        _announcing.pop()
-
-
-def caused_by(screen: QWidget) -> bool:
-    return any(screen is w or screen.isAncestorOf(w) for w in _announcing)
+def announce(ctx: AppContext, source: QWidget, changes: Changes | None = None) -> None:
+    """Tells every screen that plan data changed (the one change notification). The screen
+    that made the change is not reloaded by it: that would close the cell being typed into."""
+    ctx.notify(changes or Changes(plans=True, forms=True), source=source)
 
 
 def reviews_html(
@@ -180,7 +194,7 @@ class PlanEditor(SavingEditor, QWidget):
     year)`` shows a plan; own plans are editable, other offices' plans are read-only."""
 
     saved = Signal()
-    status_changed = Signal(str)
+    status_changed = Signal(object)  # the state of the obligation F1 fulfils
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None):
         super().__init__(parent)
@@ -379,7 +393,7 @@ class PlanEditor(SavingEditor, QWidget):
         self.view = view
         self.model.set_rows(view.items)
         self._set_editable(view.editable)
-        self.status_changed.emit(view.statuses.get(plan_service.FORM_PLAN, plan_service.NO_FORM))
+        self.status_changed.emit(view.states.get(plan_service.FORM_PLAN, State.NOT_YET_DUE))
         self._after_rows()
         if view.items and not self.table.currentIndex().isValid():
             self.table.setCurrentIndex(self.proxy.index(0, 1))
@@ -399,6 +413,18 @@ class PlanEditor(SavingEditor, QWidget):
                 ).format(year=year)
             )
         self.stack.setCurrentWidget(self.splitter if self.model.rows else self.empty)
+
+    def _emit_state(self) -> None:
+        if self.office and self.programme_id:
+            emit_state(
+                self.ctx,
+                self,
+                self.status_changed,
+                self.office,
+                self.programme_id,
+                self.fiscal_year,
+                plan_service.FORM_PLAN,
+            )
 
     # ---- saving -----------------------------------------------------------------------------
     def _persist(self, diff: dict[str, Any]) -> None:
@@ -424,9 +450,9 @@ class PlanEditor(SavingEditor, QWidget):
         self.pending -= 1
         if self.pending == 0:
             self.message.setText(_("All changes saved."))
-        self.status_changed.emit(FormStatus.DRAFT)
         self.saved.emit()
         announce(self.ctx, self)
+        self._emit_state()
 
     # ---- row commands ---------------------------------------------------------------------------
     def add_row(self) -> None:
@@ -534,8 +560,8 @@ class PlanEditor(SavingEditor, QWidget):
                 QMessageBox.information(self, _("Not complete yet"), describe_problems(problems))
                 return
             self.message.setText(_("The action plan is marked complete."))
-            self.status_changed.emit(FormStatus.COMPLETE)
             announce(self.ctx, self)
+            self._emit_state()
 
         self.ctx.runner.run(
             lambda _p: plan_service.set_form_status(
@@ -686,8 +712,6 @@ class PlansScreen(QWidget):
         self.refresh()
 
     def refresh(self) -> None:
-        if caused_by(self):
-            return
         ctx = self.ctx
 
         def work(_p):

@@ -37,6 +37,7 @@ from PySide6.QtWidgets import (
 from exports.reports import KIND_LABELS, KINDS, ReportRequest, default_filename
 from exports.reports.options import SETTING_KEYS, ReportOptions
 from lev_desktop import options as lev_options
+from lev_desktop.changes import Changes
 from lev_desktop.files import unique_path
 from lev_desktop.i18n import N_, _
 from ui.context import AppContext
@@ -47,6 +48,8 @@ log = logging.getLogger(__name__)
 
 # Kinds made from one LAO's own records; the others also consolidate the LAOs under an office.
 LAO_KINDS = ("plan", "summary", "notice")
+# Kinds made for the month chosen on the screen.
+MONTH_KINDS = ("calendar", "monthly")
 KIND_HELP = {
     "plan": N_("The action plan of one LAO: the eight official columns, landscape."),
     "summary": N_(
@@ -61,6 +64,14 @@ KIND_HELP = {
         "The nine fields of each Soft Power product, for one office or all LAOs under it."
     ),
     "kpi": N_("The Clean Province indicators by stage: one office, or totals of the LAOs."),
+    "province": N_(
+        "The province report of the LEV network letter: the LAOs' progress by district, "
+        "LEV Week and the PAO's support. Made by a province office."
+    ),
+    "monthly": N_(
+        "The monthly report of temples and communities for the month chosen: one office, "
+        "or totals of the LAOs."
+    ),
     "calendar": N_("Every deadline of one month, with its state."),
 }
 
@@ -226,13 +237,13 @@ class ReportsScreen(QWidget):
         layout.addWidget(splitter)
 
         ctx.fiscal_year_changed.connect(lambda _year: self.refresh())
-        ctx.data_changed.connect(self._data_changed)
+        ctx.changed.connect(self._changed)
         self.kinds.setCurrentRow(0)
         self.refresh()
 
     # ---- data ------------------------------------------------------------------------
-    def _data_changed(self, area: str) -> None:
-        if area in ("offices", "*"):
+    def _changed(self, changes: Changes) -> None:
+        if changes.offices or changes.exchange or changes.settings:
             self.refresh()
 
     def refresh(self) -> None:
@@ -284,11 +295,13 @@ class ReportsScreen(QWidget):
     def _kind_changed(self, _row: int) -> None:
         kind = self.kind()
         self.help.setText(_(KIND_HELP[kind]))
-        self.month.setEnabled(kind == "calendar")
+        self.month.setEnabled(kind in MONTH_KINDS)
         current = self.office.currentData()
         self.office.clear()
         for code, name, level in self.offices:
             if kind in LAO_KINDS and level != "lao":
+                continue
+            if kind == "province" and level != "province":
                 continue
             self.office.addItem(name, code)
         index = self.office.findData(current)
@@ -297,7 +310,12 @@ class ReportsScreen(QWidget):
         for button in (self.preview_button, self.pdf_button, self.xlsx_button):
             button.setEnabled(has_office)
         if not has_office and self.offices:
-            self.show_message(_("This report is made for an LAO; no LAO is under this office yet."))
+            if kind == "province":
+                self.show_message(_("This report is made by a province office."))
+            else:
+                self.show_message(
+                    _("This report is made for an LAO; no LAO is under this office yet.")
+                )
 
     # ---- actions ---------------------------------------------------------------------
     def request(self, fmt: str) -> ReportRequest:
@@ -306,7 +324,7 @@ class ReportsScreen(QWidget):
             self.office.currentData(),
             self.ctx.fiscal_year,
             fmt,
-            month=self.month.currentData() if self.kind() == "calendar" else None,
+            month=self.month.currentData() if self.kind() in MONTH_KINDS else None,
         )
 
     def options(self) -> ReportOptions:
@@ -331,7 +349,7 @@ class ReportsScreen(QWidget):
             name,
             self.ctx.fiscal_year,
             fmt,
-            self.month.currentData() if self.kind() == "calendar" else None,
+            self.month.currentData() if self.kind() in MONTH_KINDS else None,
         )
 
     def ask_path(self, fmt: str) -> Path | None:

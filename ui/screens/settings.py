@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from lev_desktop import APP_NAME, __version__, i18n, options
+from lev_desktop.changes import Changes
 from lev_desktop.domain.offices import LaoType, Level
 from lev_desktop.i18n import N_, _
 from ui.context import AppContext
@@ -30,6 +31,7 @@ from ui.settings.backups import BackupsTab
 from ui.settings.laos import LaoTab
 from ui.settings.letters import LettersTab
 from ui.settings.programmes import ProgrammesTab
+from ui.widgets.date_edit import BEDateEdit
 
 
 def _saved_label() -> QLabel:
@@ -58,6 +60,18 @@ class GeneralTab(QWidget):
         form.addRow(_("Office name"), self.name)
         self.phone = QLineEdit()
         form.addRow(_("Telephone"), self.phone)
+        # Whom this office reports to: the default recipient of its packages and the office
+        # whose receipt makes a report "sent" (lev_desktop.routing).
+        self.reports_to = QComboBox()
+        self.reports_to.setMinimumWidth(480)
+        self.reports_to.setAccessibleName(_("Reports to"))
+        form.addRow(_("Reports to"), self.reports_to)
+        self.since = BEDateEdit()
+        self.since.setMaximumWidth(220)
+        self.since.setToolTip(
+            _("Obligations that fell due before this day are not applicable to this office")
+        )
+        form.addRow(_("Using the app since"), self.since)
         self.officer = QLineEdit()
         self.officer.setPlaceholderText(_("e.g. นางสาวสมใจ ใจดี"))
         form.addRow(_("Officer name"), self.officer)
@@ -76,7 +90,14 @@ class GeneralTab(QWidget):
         form.addRow(buttons)
         self.save_button.clicked.connect(self.save)
 
-    def load(self, office, values: dict) -> None:
+    def load(self, office, values: dict, route=None, since=None) -> None:
+        self.reports_to.clear()
+        if route is not None:
+            places = ([route.reports_to] if route.reports_to else []) + list(route.above)
+            for place in places:
+                self.reports_to.addItem(place.label, place.code)
+            self.reports_to.setCurrentIndex(0 if places else -1)
+        self.since.setDate(since)
         if office is not None:
             self.code.setText(office.code)
             text = Level(office.level).label
@@ -89,6 +110,7 @@ class GeneralTab(QWidget):
         self.language.setCurrentIndex(max(self.language.findData(values["language"]), 0))
 
     def save(self) -> None:
+        from lev_desktop.deadlines.engine import set_since
         from lev_desktop.services.offices import update_office
 
         ctx = self.settings_screen.ctx
@@ -98,20 +120,26 @@ class GeneralTab(QWidget):
         phone = self.phone.text().strip()
         officer = " ".join(self.officer.text().split())
         language = self.language.currentData()
+        parent = self.reports_to.currentData()
+        since = self.since.date()
         if not name:
             self.saved.setText(_("Please enter the office name."))
             return
 
         def work(_progress):
             if code:
-                update_office(store, code, name=name, phone=phone)
+                changes = {"name": name, "phone": phone}
+                if parent:
+                    changes["parent_code"] = parent
+                update_office(store, code, **changes)
+                set_since(store, code, since, source="user")
             store.set_identity(officer=officer)
             options.save(store, {"language": language})
 
         def done(_result) -> None:
             self.saved.setText(_("Saved."))
             ctx.office_changed.emit()
-            ctx.data_changed.emit("offices")
+            ctx.notify(Changes(offices=True))
 
         ctx.runner.run(work, owner=self, on_success=done)
 
@@ -438,20 +466,27 @@ class SettingsScreen(QWidget):
             self.tabs.setCurrentIndex(index)
 
     def refresh(self) -> None:
+        from lev_desktop.deadlines.engine import get_since
+        from lev_desktop.exchange.deliveries import recipient_choices
         from lev_desktop.services.offices import this_office
 
         store = self.ctx.store
-        self.ctx.runner.run(
-            lambda _p: (this_office(store), options.load_all(store)),
-            on_success=self._loaded,
-            owner=self,
-        )
+
+        def load(_p):
+            office = this_office(store)
+            route = since = None
+            if office is not None:
+                _me, route = recipient_choices(store)
+                since = get_since(store, office.code)
+            return office, options.load_all(store), route, since
+
+        self.ctx.runner.run(load, on_success=self._loaded, owner=self)
         self._refresh_current()
 
     def _loaded(self, result) -> None:
-        office, self.values = result
+        office, self.values, route, since = result
         self.office = office
-        self.general.load(office, self.values)
+        self.general.load(office, self.values, route, since)
         self.printing.load(self.values)
         self.calendar.load(self.values)
         self.folders.load(self.values)
@@ -482,6 +517,6 @@ class SettingsScreen(QWidget):
         def done(_result) -> None:
             self.values.update(values)
             saved_label.setText(_("Saved."))
-            self.ctx.data_changed.emit("settings")
+            self.ctx.notify(Changes(settings=True), source=self)
 
         self.ctx.runner.run(lambda _p: options.save(store, values), owner=self, on_success=done)

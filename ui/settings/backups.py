@@ -27,14 +27,15 @@ from PySide6.QtWidgets import (
 )
 
 from lev_desktop import options
+from lev_desktop.changes import Changes
 from lev_desktop.errors import describe_error
 from lev_desktop.i18n import N_, _
 from lev_desktop.thai_format import format_datetime, format_number
 from ui.context import AppContext
 from ui.settings.common import fit_columns, inform, make_table, warn
 from ui.settings.models import Column, RowsModel
+from ui.status_palette import fg
 from ui.widgets import file_actions
-from ui.widgets.status_palette import fg
 
 if TYPE_CHECKING:
     from lev_desktop.continuity.restore import BackupInfo
@@ -200,7 +201,7 @@ def ask_key_password(
         def done(fingerprint: str) -> None:
             from lev_desktop.exchange.keys import format_fingerprint
 
-            ctx.data_changed.emit("exchange")
+            ctx.notify(Changes(exchange=True))
             if on_done is not None:
                 on_done()
             inform(
@@ -590,7 +591,7 @@ class BackupsTab(QWidget):
                     _("The office's key"),
                     _("The office's key is back; packages are signed with it again."),
                 )
-                self.ctx.data_changed.emit("exchange")
+                self.ctx.notify(Changes(exchange=True))
                 self.refresh()
 
             self.ctx.runner.run(

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from lev_desktop import gazetteer
+from lev_desktop.changes import Changes
 from lev_desktop.domain.offices import LaoType
 from lev_desktop.i18n import _
 from ui.context import AppContext
@@ -208,6 +209,7 @@ class LaoTab(QWidget):
         self.dialog = dialog
 
     def save_lao(self, values: dict) -> None:
+        from lev_desktop.deadlines.engine import today as engine_today
         from lev_desktop.services.offices import add_laos, list_offices, next_lao_code
 
         store = self.ctx.store
@@ -216,12 +218,12 @@ class LaoTab(QWidget):
             if not values["code"]:
                 existing = {o.code for o in list_offices(store)}
                 values["code"] = next_lao_code(existing, values["district_code"], 1)
-            return add_laos(store, [values])
+            return add_laos(store, [values], since=engine_today())
 
         self.ctx.runner.run(work, on_success=lambda _n: self._changed(), owner=self)
 
     def _changed(self) -> None:
-        self.ctx.data_changed.emit("offices")
+        self.ctx.notify(Changes(offices=True), source=self)
         self.refresh()
 
     # ---- import ----------------------------------------------------------------------
@@ -281,12 +283,13 @@ class LaoTab(QWidget):
         dialog.show()
 
     def apply_preview(self, preview) -> None:
+        from lev_desktop.deadlines.engine import today as engine_today
         from lev_desktop.services.offices import add_laos
 
         store = self.ctx.store
         rows = preview.as_service_rows()
         self.ctx.runner.run(
-            lambda _p: add_laos(store, rows),
+            lambda _p: add_laos(store, rows, since=engine_today()),
             label=_("Importing the LAOs…"),
             owner=self,
             on_success=self._imported,

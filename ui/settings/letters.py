@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from lev_desktop.changes import Changes
 from lev_desktop.i18n import _
 from ui.context import AppContext
 from ui.settings.common import fit_columns, make_table, warn
@@ -152,7 +153,7 @@ class LettersTab(QWidget):
         self.add_button.clicked.connect(self.add_letter)
 
     def _registered(self) -> None:
-        self.ctx.data_changed.emit("programmes")
+        self.ctx.notify(Changes(programmes=True), source=self)
         self.refresh()
 
     def refresh(self) -> None:

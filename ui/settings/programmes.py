@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from lev_desktop.changes import Changes
 from lev_desktop.domain.offices import LEVEL_SHORT, LaoType, Level
 from lev_desktop.i18n import N_, _
 from lev_desktop.thai_format import MONTHS_FULL, format_date
@@ -399,5 +400,5 @@ class ProgrammesTab(QWidget):
         warn(self, _("Cannot save the programme"), message)
 
     def _changed(self) -> None:
-        self.ctx.data_changed.emit("programmes")
+        self.ctx.notify(Changes(programmes=True), source=self)
         self.refresh()

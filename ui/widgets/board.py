@@ -54,6 +54,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from lev_desktop.changes import Changes
 from lev_desktop.domain.offices import LaoType
 from lev_desktop.i18n import _
 from lev_desktop.services.consolidation import (
@@ -69,19 +70,15 @@ from lev_desktop.services.consolidation import (
     summary_heading,
 )
 from lev_desktop.thai_format import format_date, format_number
+from ui import status_palette
 from ui.thai_wrap import break_positions
-from ui.widgets.status_palette import PALETTE
 
 _Index = QModelIndex | QPersistentModelIndex
 
-# The app's one status palette (UI.md, ui/widgets/status_palette.py): green done, grey not
-# yet, red overdue; "received late" is the board's own state, an amber-green between done and
-# due-soon amber. (background, text/border)
+# The app's one status palette (UI.md, ui/status_palette.py), by the one state:
+# (background, text/border).
 STATE_COLOURS: dict[State, tuple[str, str]] = {
-    State.COMPLETE: (PALETTE["done"][1], PALETTE["done"][0]),
-    State.LATE: (PALETTE["received_late"][1], PALETTE["received_late"][0]),
-    State.PENDING: (PALETTE["draft"][1], PALETTE["draft"][0]),
-    State.OVERDUE: (PALETTE["overdue"][1], PALETTE["overdue"][0]),
+    state: (status_palette.colors(state)[1], status_palette.colors(state)[0]) for state in State
 }
 RESIZE_PRECISION = 30  # rows looked at when fitting columns to their contents
 STATE_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -176,7 +173,7 @@ class BoardTableModel(QAbstractTableModel):
                 1: _("LAO"),
                 2: _("Type"),
                 3: _("State"),
-                4: _("Received on"),
+                4: _("Sent or done on"),
             }
             if section in fixed:
                 return fixed[section]
@@ -238,7 +235,7 @@ class BoardTableModel(QAbstractTableModel):
             if col == 1:
                 return _("{count} LAOs").format(count=format_number(len(self._rows)))
             if col == 3:
-                done = self._counts.get(State.COMPLETE, 0) + self._counts.get(State.LATE, 0)
+                done = sum(n for state, n in self._counts.items() if state.fulfilled)
                 return _("{done} of {count} sent").format(
                     done=format_number(done), count=format_number(len(self._rows))
                 )
@@ -462,6 +459,8 @@ class ProgressChart(QWidget):
         # Legend with counts: the text carries the meaning, colour only helps.
         x, y = 8, 6
         for state in STATE_ORDER:
+            if not self._whole.get(state):
+                continue  # only the states that occur
             text = f"{state.label} {format_number(self._whole.get(state, 0))}"
             foreground = STATE_COLOURS[state][1]
             painter.setPen(QPen(QColor(foreground)))
@@ -507,7 +506,7 @@ class ProgressChart(QWidget):
                 painter.setBrush(QColor(STATE_COLOURS[state][1]))
                 painter.drawRect(QRectF(start, bar.top(), part, bar.height()))
                 start += part
-            done = counts.get(State.COMPLETE, 0) + counts.get(State.LATE, 0)
+            done = sum(n for state, n in counts.items() if state.fulfilled)
             painter.setPen(self.palette().color(QPalette.ColorRole.WindowText))
             painter.drawText(
                 QRect(int(bar.right()) + 8, y, 100, line),
@@ -673,8 +672,8 @@ class ConsolidationBoard(QWidget):
         # A national board takes seconds: rebuild on a data change only when it is on screen,
         # otherwise the next time it is shown.
         self._stale = False
-        if hasattr(ctx, "data_changed"):
-            ctx.data_changed.connect(self._data_changed)
+        if hasattr(ctx, "changed"):
+            ctx.changed.connect(self._changed)
         if hasattr(ctx, "fiscal_year_changed"):
             ctx.fiscal_year_changed.connect(self._fiscal_year_changed)
         self.summary.setText(_("Loading…"))
@@ -692,7 +691,9 @@ class ConsolidationBoard(QWidget):
 
         self.ctx.runner.run(load, on_success=self._loaded, owner=self)
 
-    def _data_changed(self, _area: str) -> None:
+    def _changed(self, changes: Changes) -> None:
+        if not changes.states:
+            return
         if self.isVisible():
             self.refresh()
         else:
@@ -913,7 +914,7 @@ class ConsolidationBoard(QWidget):
                 "No LAOs under this office match the filters — choose another district "
                 "or type, or add the LAO list first."
             )
-        parts = [f"{s.label} {format_number(board.counts.get(s, 0))}" for s in STATE_ORDER]
+        parts = [f"{s.label} {format_number(board.counts.get(s, 0))}" for s in board.shown_states]
         text = _("{count} LAOs: {states}").format(
             count=format_number(len(board.rows)), states=" · ".join(parts)
         )

@@ -1,4 +1,5 @@
-"""Small dialogs of the deadline calendar: the holiday table and the per-LAO completeness."""
+"""Small dialogs of the deadline calendar: the holiday table, the LAOs of one deadline and the
+manual mark of a submission made outside the app."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
+    QFormLayout,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -20,12 +22,14 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
+from lev_desktop.changes import Changes
 from lev_desktop.deadlines import engine
 from lev_desktop.deadlines.engine import Item
-from lev_desktop.deadlines.text import when_text
+from lev_desktop.deadlines.text import summary_text, when_text
 from lev_desktop.i18n import _
 from lev_desktop.thai_format import be_year, parse_date
 from ui.context import AppContext
+from ui.widgets.date_edit import BEDateEdit
 from ui.widgets.deadline_models import HolidayModel, LaoStatesModel
 
 
@@ -154,14 +158,15 @@ class HolidayDialog(QDialog):
 
 
 class LaoStatesDialog(QDialog):
-    """Which LAOs under this office are done, pending or late for one deadline."""
+    """Each LAO under this office for one deadline, in the one state; a report that came on
+    paper or by LINE is marked received here, with its reason."""
 
     def __init__(self, ctx: AppContext, item: Item, parent=None):
         super().__init__(parent)
         self.ctx = ctx
         self.item = item
         self.setWindowTitle(_("LAOs for this deadline"))
-        self.resize(760, 540)
+        self.resize(860, 540)
         layout = QVBoxLayout(self)
         title = QLabel(
             f"<b>{html.escape(item.obligation.title)}</b><br>"
@@ -170,34 +175,146 @@ class LaoStatesDialog(QDialog):
         title.setWordWrap(True)
         layout.addWidget(title)
         self.summary = QLabel(_("Loading…"))
+        self.summary.setWordWrap(True)
         layout.addWidget(self.summary)
         self.model = LaoStatesModel(self)
         table = QTableView()
         table.setModel(self.model)
         table.verticalHeader().hide()
         table.setSortingEnabled(False)
+        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         layout.addWidget(table, 1)
+        self.table = table
         buttons = QDialogButtonBox()
+        self.mark_button = QPushButton(_("Received on paper or by LINE…"))
+        self.mark_button.setToolTip(
+            _("Record that the selected LAO's report came outside the app, with the reason")
+        )
+        self.mark_button.clicked.connect(self.mark_selected)
+        buttons.addButton(self.mark_button, QDialogButtonBox.ButtonRole.ActionRole)
         buttons.addButton(QPushButton(_("Close")), QDialogButtonBox.ButtonRole.RejectRole)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
-        store, deadline = ctx.store, item.deadline
+        self.load()
+
+    def load(self) -> None:
+        store, item = self.ctx.store, self.item
 
         def load(_progress):
-            return engine.completeness(store, deadline)
+            return engine.completeness(
+                store, item.obligation, item.due, programme=item.obligation.programme_code
+            )
 
-        ctx.runner.run(load, on_success=self.show_rows, owner=self)
+        self.ctx.runner.run(load, on_success=self.show_rows, owner=self)
 
     def show_rows(self, rows: list) -> None:
         self.model.set_rows(rows)
-        summary = engine.LaoSummary.of(rows)
-        self.summary.setText(
-            _("Done {done} · pending {pending} · late {late} (of {total})").format(
-                done=summary.done, pending=summary.pending, late=summary.late, total=summary.total
+        self.summary.setText(summary_text(engine.LaoSummary.of(rows)))
+
+    def mark_selected(self) -> None:
+        rows = self.table.selectionModel().selectedRows()
+        if not rows:
+            show_error(self, _("Please select an LAO first."))
+            return
+        lao = self.model.rows[rows[0].row()]
+        book_obligation = self.item.obligation
+        dialog = MarkDialog(self.item, engine.today(), self, office_name=lao.name, received=True)
+
+        def accepted() -> None:
+            day, reason = dialog.values()
+            store = self.ctx.store
+
+            def work(_progress):
+                book = engine.DeadlineBook(store, programmes=[book_obligation.programme_id])
+                lao_ob = book.lao_obligation(book.find(book_obligation)) or book_obligation
+                due = book.lao_due(book_obligation, self.item.period, self.item.due)
+                engine.mark_sent(
+                    store,
+                    lao.code,
+                    lao_ob.code,
+                    due,
+                    day,
+                    programme=lao_ob.programme_code,
+                    reason=reason,
+                )
+
+            def done(_result: object) -> None:
+                self.ctx.notify(Changes(marks=True))
+                self.load()
+
+            self.ctx.runner.run(
+                work,
+                on_success=done,
+                on_failure=lambda exc: show_error(self, str(exc)),
+                owner=self,
             )
+
+        dialog.accepted.connect(accepted)
+        dialog.open()
+        self.mark_dialog = dialog
+
+
+class MarkDialog(QDialog):
+    """A submission made outside the app: when, and how (the reason is required and kept in
+    the audit log)."""
+
+    def __init__(
+        self,
+        item: Item,
+        today: dt.date,
+        parent=None,
+        *,
+        office_name: str = "",
+        received: bool = False,
+    ):
+        super().__init__(parent)
+        self.setWindowTitle(
+            _("Received outside the app") if received else _("Sent outside the app")
         )
+        layout = QVBoxLayout(self)
+        intro = QLabel(
+            (
+                _("{office}: record that this report was received on paper, by LINE or e-mail.")
+                if received
+                else _("Record that this was sent on paper, by LINE or e-mail.")
+            ).format(office=office_name)
+            + "\n"
+            + item.obligation.title
+        )
+        intro.setWordWrap(True)
+        layout.addWidget(intro)
+        form = QFormLayout()
+        self.day = BEDateEdit()
+        self.day.setDate(today)
+        form.addRow(_("On"), self.day)
+        self.reason = QLineEdit()
+        self.reason.setPlaceholderText(_("e.g. letter no. 123 of 12 Sep, sent by LINE"))
+        form.addRow(_("How (required)"), self.reason)
+        layout.addLayout(form)
+        self.error = QLabel("")
+        self.error.setStyleSheet("color:#b71c1c;")
+        layout.addWidget(self.error)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.accepted.connect(self._check)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+
+    def _check(self) -> None:
+        if not self.reason.text().strip():
+            self.error.setText(_("Please say how it was sent (e.g. on paper, by LINE) and when"))
+            return
+        if self.day.date() is None:
+            self.error.setText(_("Please enter the date"))
+            return
+        self.accept()
+
+    def values(self) -> tuple[dt.date, str]:
+        return self.day.date() or engine.today(), self.reason.text().strip()
 
 
 def show_error(parent, text: str) -> None:

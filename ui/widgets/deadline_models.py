@@ -13,7 +13,7 @@ from lev_desktop.deadlines.text import days_left_text, flag_text, route_text, wh
 from lev_desktop.domain.offices import LaoType
 from lev_desktop.i18n import N_, _
 from lev_desktop.thai_format import WEEKDAYS_EN, WEEKDAYS_FULL, format_date
-from ui.widgets import status_palette
+from ui import status_palette
 
 ItemRole = Qt.ItemDataRole.UserRole + 1  # the Item (agenda) / list of Items (month cell)
 DateRole = Qt.ItemDataRole.UserRole + 2  # the day of a month cell
@@ -76,7 +76,7 @@ class AgendaModel(QAbstractTableModel):
         if column == 1:
             return when_text(d)
         if column == 2:
-            return "" if item.state.value == "done" else days_left_text(item.days_left)
+            return "" if item.state.fulfilled else days_left_text(item.days_left)
         if column == 3:
             return d.obligation.programme_name or d.obligation.programme_code
         if column == 4:
@@ -89,7 +89,10 @@ class AgendaModel(QAbstractTableModel):
                 return ""
             return _("{done}/{total}").format(done=item.laos.done, total=item.laos.total)
         if column == 7:
-            return flag_text(d)
+            notes = [flag_text(d)] if flag_text(d) else []
+            if item.mark is not None:
+                notes.append(_("Marked by hand: {reason}").format(reason=item.mark.reason))
+            return "\n".join(notes)
         return ""
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
@@ -100,9 +103,9 @@ class AgendaModel(QAbstractTableModel):
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
             return self.text(item, column)
         if role == Qt.ItemDataRole.BackgroundRole and column == 0:
-            return status_palette.bg(item.state.value)
+            return status_palette.bg(item.state)
         if role == Qt.ItemDataRole.ForegroundRole and column in (0, 2):
-            return status_palette.fg(item.state.value)
+            return status_palette.fg(item.state)
         if role == Qt.ItemDataRole.ForegroundRole and column == 7 and item.deadline.non_working:
             return status_palette.fg("due_soon")
         if role == ItemRole:
@@ -277,9 +280,16 @@ class HolidayModel(QAbstractTableModel):
 
 
 class LaoStatesModel(QAbstractTableModel):
-    """Which LAOs are done, pending or late for one deadline."""
+    """Each LAO's state for one deadline (the one model), with its dates and a mark's reason."""
 
-    COLUMNS = (N_("LAO"), N_("Type"), N_("Status"), N_("Form status"), N_("Reported on"))
+    COLUMNS = (
+        N_("LAO"),
+        N_("Type"),
+        N_("State"),
+        N_("Sent or done on"),
+        N_("Received on"),
+        N_("Note"),
+    )
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -323,19 +333,13 @@ class LaoStatesModel(QAbstractTableModel):
             if column == 2:
                 return row.state.label
             if column == 3:
-                return _(FORM_STATUS_LABELS.get(row.status or "", NOTHING_RECEIVED))
-            return format_date(row.reported_on) if row.reported_on else ""
+                day = row.fulfilled_on if row.state.fulfilled else None
+                return format_date(day) if day else ""
+            if column == 4:
+                return format_date(row.received_on) if row.received_on else ""
+            return row.mark.reason if row.mark else ""
         if role == Qt.ItemDataRole.BackgroundRole and column == 2:
-            return status_palette.bg(row.state.value)
+            return status_palette.bg(row.state)
         if role == Qt.ItemDataRole.ForegroundRole and column == 2:
-            return status_palette.fg(row.state.value)
+            return status_palette.fg(row.state)
         return None
-
-
-NOTHING_RECEIVED = N_("Nothing received")
-FORM_STATUS_LABELS = {
-    "draft": N_("Draft"),
-    "complete": N_("Complete"),
-    "sent": N_("Sent"),
-    "returned": N_("Returned for correction"),
-}

@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QSizePolicy, QWidget
 from lev_desktop.deadlines.engine import Item
 from lev_desktop.deadlines.text import when_text
 from lev_desktop.thai_format import MONTHS_ABBR, be_year, fiscal_months, fiscal_year_range
-from ui.widgets import status_palette
+from ui import status_palette
 
 
 class FiscalTimeline(QWidget):

@@ -24,8 +24,8 @@ from PySide6.QtWidgets import (
 
 from lev_desktop.deadlines.engine import Item
 from lev_desktop.i18n import _
+from ui import status_palette
 from ui.thai_wrap import break_positions
-from ui.widgets import status_palette
 from ui.widgets.deadline_models import (
     DateRole,
     HolidayRole,

@@ -1,4 +1,5 @@
-"""For a district or province: the LAOs under it with their form statuses; pick one to read."""
+"""For a district or province: the LAOs under it with the states of their F1/F2/F3 (the one
+obligation-state model); pick one to read."""
 
 from __future__ import annotations
 
@@ -67,11 +68,9 @@ class OfficeList(QWidget):
         self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().lineSpacing() + 12)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        from lev_desktop.domain.form_status import STATUS_LABELS
+        from lev_desktop.domain.obligation_state import State
 
-        widest = max(
-            self.fontMetrics().horizontalAdvance(_(label)) for label in STATUS_LABELS.values()
-        )
+        widest = max(self.fontMetrics().horizontalAdvance(state.label) for state in State)
         for column in range(1, self.model.columnCount()):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.Fixed)
             header.resizeSection(column, widest + 16)

@@ -36,11 +36,12 @@ class ReminderDialog(QDialog):
         self.setWindowTitle(_("Reminder: deadlines"))
         self.resize(980, 460)
         layout = QVBoxLayout(self)
-        overdue = sum(1 for i in items if i.state == State.OVERDUE)
+        overdue = sum(1 for i in items if i.state != State.DUE_SOON)  # overdue or returned
         soon = len(items) - overdue
         text = QLabel(
             _(
-                "{overdue} overdue and {soon} due within {days} days. Please send them "
+                "{overdue} overdue or returned for correction and {soon} due within {days} "
+                "days. Please send them "
                 "on time; double-click a line to open its form."
             ).format(overdue=overdue, soon=soon, days=days)
         )
@@ -101,8 +102,7 @@ def maybe_show_reminder(
 
     def loaded(result: tuple[list[Item], int, bool]) -> None:
         items, days, enabled = result
-        ctx.badge_changed.emit("calendar", len(items))
-        ctx.badge_changed.emit("home", len(items))
+        ctx.set_badges(len(items))  # the badges count the same list
         dialog = None
         if items and enabled:
             dialog = ReminderDialog(ctx, items, days, parent)

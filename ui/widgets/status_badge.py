@@ -1,19 +1,29 @@
-"""A form's status as a chip with its text label, in the one palette (``widgets.status``)."""
+"""A chip with a state's words in the one palette (``widgets.status_palette``): the state of
+an obligation instance (``domain.obligation_state.State``), as everywhere else."""
 
 from __future__ import annotations
 
 from PySide6.QtWidgets import QLabel, QWidget
 
-from lev_desktop.domain.form_status import MISSING
-from ui.widgets.status import status_label, status_style
+from lev_desktop.domain.obligation_state import State
+from ui import status_palette
+
+
+def state_text(state: State | str) -> str:
+    if isinstance(state, State):
+        return state.label
+    try:
+        return State(state).label
+    except ValueError:
+        return status_palette.status_label(state)
 
 
 class StatusBadge(QLabel):
-    def __init__(self, status: str = MISSING, parent: QWidget | None = None):
+    def __init__(self, status: State | str = State.NOT_YET_DUE, parent: QWidget | None = None):
         super().__init__(parent)
         self.set_status(status)
 
-    def set_status(self, status: str, prefix: str = "") -> None:
-        self.setText(f"{prefix}{status_label(status)}")
-        self.setStyleSheet(status_style(status))
-        self.setProperty("status", status)
+    def set_status(self, status: State | str, prefix: str = "") -> None:
+        self.setText(f"{prefix}{state_text(status)}")
+        self.setStyleSheet(status_palette.chip_style(status))
+        self.setProperty("status", str(status))
