@@ -17,13 +17,10 @@ backup (rotation runs only after a successful copy).
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import errno
 import logging
-import os
 import re
-import shutil
 import sqlite3
 import time
 from collections.abc import Callable, Iterable
@@ -31,7 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from db.store import Store, backup_sqlite
-from lev_desktop import options
+from lev_desktop import files, options
 from lev_desktop.errors import describe_error
 from lev_desktop.i18n import _
 from lev_desktop.paths import data_dir
@@ -266,25 +263,15 @@ def snapshot(
 
 
 def copy_to(source: Path, folder: Path) -> Path:
-    """Copies a finished backup into another folder, atomically (``.tmp`` then rename).
+    """Copies a finished backup into another folder the way every user-visible file is written
+    (``lev_desktop.files``: a temporary file beside it, a rename retried while an antivirus or a
+    sync client holds the new file, a Thai message naming it).
 
     Raises OSError; a folder that is not there (the stick was removed) is ENOENT.
     """
     if not folder.is_dir():
         raise FileNotFoundError(errno.ENOENT, "folder not found", str(folder))
-    target = folder / source.name
-    tmp = target.with_name(target.name + ".tmp")
-    try:
-        with open(source, "rb") as src, open(tmp, "wb") as dst:
-            shutil.copyfileobj(src, dst, 1024 * 1024)
-            dst.flush()
-            os.fsync(dst.fileno())
-        os.replace(tmp, target)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            tmp.unlink(missing_ok=True)
-        raise
-    return target
+    return files.copy_file(source, folder / source.name)
 
 
 def make_backup(

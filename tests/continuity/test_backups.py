@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import errno
+import shutil
 import sqlite3
 import threading
 from pathlib import Path
@@ -180,7 +181,7 @@ def test_stick_pulled_out_during_the_copy_leaves_no_partial_file(tmp_path: Path,
         dst.write(src.read(4096))
         raise OSError(errno.EIO, "Input/output error")
 
-    monkeypatch.setattr(backups.shutil, "copyfileobj", pulled)
+    monkeypatch.setattr(shutil, "copyfileobj", pulled)  # wherever the copy is made
     result = backups.make_backup(store, to=usb)
     assert result.path.exists()
     assert list(usb.iterdir()) == []

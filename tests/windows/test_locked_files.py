@@ -313,3 +313,33 @@ def test_an_attachment_that_cannot_be_copied_is_a_thai_message(tmp_path, monkeyp
     else:
         assert message.startswith("ไดรฟ์ของโฟลเดอร์ ") and "เต็มแล้ว" in message, message
     assert [p for p in attachments_dir().rglob("*") if p.is_file()] == []  # nothing left
+
+
+# ---- backups ----------------------------------------------------------------------------------
+
+
+def test_backup_copy_in_the_second_folder_waits_for_an_antivirus_scan(tmp_path, monkeypatch):
+    """The copy of a backup on a USB stick or a shared folder is a user-visible file too: an
+    antivirus holding the new file for a moment (error 32 at the rename) is waited for, and a
+    copy that stays held is a Thai warning naming the file, with nothing left behind."""
+    from exchange.helpers import make_lao
+
+    from lev_desktop.continuity import backups
+
+    store = make_lao(tmp_path / "lao.db", "4801006")
+    usb = tmp_path / "usb"
+    usb.mkdir()
+    first = backups.make_backup(store)
+    target = usb / first.path.name
+    held = HeldBy(target, 32, times=2)
+    monkeypatch.setattr(os, "replace", held)
+    copy = backups.copy_to(first.path, usb)
+    assert copy == target and target.read_bytes() == first.path.read_bytes()
+    assert held.calls == 2
+    target.unlink()
+    monkeypatch.setattr(os, "replace", HeldBy(target, 32))
+    with pytest.raises(OSError) as failed:
+        backups.copy_to(first.path, usb)
+    assert_thai_message_names(str(failed.value), target)
+    assert list(usb.iterdir()) == []
+    store.dispose()
