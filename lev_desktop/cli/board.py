@@ -1,4 +1,4 @@
-"""``lev board``: the consolidation board as tab-separated text (one line per LAO + TOTAL)."""
+"""``lev board``: the consolidation board as tab-separated text (a line per LAO, then รวม)."""
 
 from __future__ import annotations
 
@@ -142,7 +142,7 @@ def cmd_board(args: argparse.Namespace) -> int:
     counts = " ".join(f"{s.label}={board.counts.get(s, 0)}" for s in shown)
     print(
         "\t".join(
-            ["TOTAL", str(len(board.rows)), counts, "", "", "", ""]
+            [_("Total"), str(len(board.rows)), counts, "", "", "", ""]
             + [plain(board.totals.get(m.key), m.kind) for m in board.metrics]
         )
     )

@@ -1,4 +1,4 @@
-"""``lev board``: per-LAO lines and a TOTAL line that equals the sum of the LAOs' figures."""
+"""``lev board``: per-LAO lines and a total line (รวม) that equals the sum of the LAOs' figures."""
 
 from __future__ import annotations
 
@@ -23,7 +23,7 @@ def test_totals_equal_the_sum_of_the_laos_from_the_db(demo_store, capsys):
     )
     assert code == 0
     header, rows, total = lines[0], lines[1:-1], lines[-1]
-    assert total[0] == "TOTAL"
+    assert total[0] == "รวม"  # Thai, like every other word of the board
     budget_col = header.index("งบประมาณตามแผน")
     people_col = header.index("ผู้เข้าร่วม (คน)")
     conn = sqlite3.connect(db)
@@ -58,7 +58,7 @@ def test_by_district_and_errors(demo_store, capsys):
     db = demo_store.engine.url.database
     code, lines, _ = _run(capsys, "--db", db, "board", "--programme", "P5", "--by-district")
     assert code == 0 and lines[1][0] == "อำเภอเมืองนครพนม" and lines[1][1] == "14"
-    assert lines[-1][0] == "TOTAL" and lines[-1][-1] == lines[1][-1]
+    assert lines[-1][0] == "รวม" and lines[-1][-1] == lines[1][-1]
     code, _lines, err = _run(capsys, "--db", db, "board", "--programme", "P9")
     assert code == 2 and "ไม่พบโครงการ" in err
     code, _lines, err = _run(capsys, "--db", db, "board", "--programme", "P1", "--type", "xyz")
