@@ -12,7 +12,7 @@ from pathlib import Path
 
 from db.store import Store
 from lev_desktop.exchange import format as fmt
-from lev_desktop.exchange import importer, keys
+from lev_desktop.exchange import keys
 from lev_desktop.services import demo
 from lev_desktop.services.offices import initialise
 
@@ -141,26 +141,3 @@ def zip_bytes(files: dict[str, bytes]) -> bytes:
         for name, data in files.items():
             archive.writestr(name, data)
     return buffer.getvalue()
-
-
-THAI = range(0x0E00, 0x0E80)
-
-
-def assert_refused(
-    district: Store, path: Path, code: str | None = None, *, trust: bool = True
-) -> importer.ImportPlan:
-    """Imports ``path`` and checks the refusal as the officer meets it: the package refused
-    (with ``code`` when given) for a reason in Thai, that reason in the refusal log, and the
-    database exactly as it was."""
-    before = snapshot(district)
-    plan, result = importer.import_files(district, [path], trust=trust)
-    assert snapshot(district) == before
-    assert not result.imported
-    package = plan.packages[0]
-    assert package.status == importer.Status.REFUSED, package.reason
-    if code:
-        assert package.code == code, (package.code, package.reason)
-    assert any(ord(ch) in THAI for ch in package.reason), package.reason
-    logged = importer.refused_history()[-1]
-    assert logged["file"] == str(path) and logged["reason"] == package.reason
-    return plan

@@ -15,16 +15,12 @@ from lev_desktop.exchange import format as fmt
 from lev_desktop.exchange import importer
 from lev_desktop.exchange.excel import write_template
 from lev_desktop.exchange.exporter import export_package
+from lev_desktop.exchange.importer import Status
 from lev_desktop.services.offices import add_lao
 
-from .helpers import (
-    assert_refused,
-    make_district,
-    make_lao,
-    members,
-    resign,
-    write_members,
-)
+from .helpers import make_district, make_lao, members, resign, snapshot, write_members
+
+THAI = range(0x0E00, 0x0E80)
 
 
 @pytest.fixture
@@ -37,7 +33,18 @@ def offices(tmp_path: Path):
 
 
 def _refused(district, path: Path, code: str | None = None) -> str:
-    return assert_refused(district, path, code).packages[0].reason
+    before = snapshot(district)
+    plan, result = importer.import_files(district, [path], trust=True)
+    assert snapshot(district) == before
+    assert not result.imported
+    package = plan.packages[0]
+    assert package.status == Status.REFUSED, package.reason
+    if code:
+        assert package.code == code, (package.code, package.reason)
+    assert any(ord(ch) in THAI for ch in package.reason), package.reason
+    logged = importer.refused_history()[-1]
+    assert logged["file"] == str(path) and logged["reason"] == package.reason
+    return package.reason
 
 
 def _flip_until_inflate_fails(data: bytes, member: str) -> bytes:

@@ -14,8 +14,6 @@ from lev_desktop.exchange.exporter import export_package
 from lev_desktop.exchange.importer import Status
 
 from .helpers import (
-    THAI,
-    assert_refused,
     jsonl,
     make_district,
     make_lao,
@@ -25,6 +23,8 @@ from .helpers import (
     snapshot,
     write_members,
 )
+
+THAI = range(0x0E00, 0x0E80)
 
 
 def _has_thai(text: str) -> bool:
@@ -41,7 +41,15 @@ def offices(tmp_path: Path):
 
 
 def _refused(district, path: Path, code: str, *, trust=True) -> importer.ImportPlan:
-    return assert_refused(district, path, code, trust=trust)
+    before = snapshot(district)
+    plan, result = importer.import_files(district, [path], trust=trust)
+    assert snapshot(district) == before
+    assert not result.imported
+    package = plan.packages[0]
+    assert package.status == Status.REFUSED, package.reason
+    assert package.code == code, (package.code, package.reason)
+    assert _has_thai(package.reason), package.reason
+    return plan
 
 
 def test_accepted_package_is_imported_and_idempotent(offices, tmp_path):
