@@ -557,7 +557,8 @@ def load_province_report(
                 sum(1 for r in members if r.committee_met_on),
                 sum(1 for r in members if r.plan_made_on),
                 sum(r.activities for r in members),
-                sum(1 for r in members if r.reported_on),
+                # the model's count (issue 9): a returned or not-concerned report is not in
+                sum(1 for r in members if r.state is not None and r.state.fulfilled),
             )
         )
     prog = programme_by_code(store, "P1")
