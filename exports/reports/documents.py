@@ -875,16 +875,20 @@ def kpi_pdf(data: KpiData, options: ReportOptions, progress: Progress | None = N
                 style(BODY_SIZE, align="center", space_after=6),
             )
         )
+        # content-fitted: numbers, units and counts as wide as they print, the indicator's
+        # name the rest (a text indicator's common answer spans the four number columns)
         spec = TableSpec(
             header=[W.KPI_HEADER_ALL],
             widths=scale_widths([1.2, 8, 2.2, 2.2, 2.8, 2.6, 2.6, 2.6], width),
             aligns=["center", "left", "center", "center", "right", "right", "right", "right"],
+            nowrap=frozenset({0, 2, 3, 4, 5, 6, 7}),
         )
     else:
         spec = TableSpec(
             header=[W.KPI_HEADER_ONE],
             widths=scale_widths([1.2, 8, 2.4, 3.6], width),
             aligns=["center", "left", "center", "right"],
+            nowrap=frozenset({0, 2}),
         )
     rows: list[Row] = []
     n = 0
@@ -924,7 +928,9 @@ def kpi_pdf(data: KpiData, options: ReportOptions, progress: Progress | None = N
                             "",
                             "",
                             "",
-                        ]
+                        ],
+                        span=4,
+                        span_from=4,
                     )
                 )
                 continue
