@@ -214,3 +214,34 @@ def test_p4_monthly_report_has_its_month_in_the_title_and_that_months_values(dem
     for text, period in ((july, "2025-07"), (november, "2024-11")):
         shown = str(held[period]).translate(str.maketrans("0123456789", "๐๑๒๓๔๕๖๗๘๙"))
         assert f"จำนวนผู้เข้าร่วมคน{shown}" in text
+
+
+@pytest.fixture
+def national_store(tmp_path):
+    """The Department's database with the demo LAOs (Nakhon Phanom) and no province office."""
+    from db.store import Store
+    from lev_desktop.services import demo
+    from lev_desktop.services.offices import initialise
+
+    store = Store(tmp_path / "nation.db")
+    initialise(store, level="national", code="DLA", name="กรมส่งเสริมการปกครองท้องถิ่น")
+    demo.fill(store)
+    yield store
+    store.dispose()
+
+
+def test_the_department_makes_f4_for_the_province_it_chooses(national_store, tmp_path):
+    data = load_province_report(national_store, "DLA", 2568, province="48")
+    assert data.office.name == "สำนักงานส่งเสริมการปกครองท้องถิ่นจังหวัดนครพนม"
+    (d,) = data.districts
+    assert d.district == "เมืองนครพนม" and d.laos == 15
+    assert load_province_report(national_store, "DLA", 2568, province="34").districts == []
+    path = generate(
+        national_store,
+        ReportRequest("province", "DLA", 2568, "pdf", province="48"),
+        options=ReportOptions(),
+        folder=tmp_path,
+    )
+    assert path.name == "แบบรายงานระดับจังหวัด_สถจ.นครพนม_2568.pdf"
+    with pytest.raises(ReportDataError, match="เลือกจังหวัด"):
+        load_province_report(national_store, "DLA", 2568)
