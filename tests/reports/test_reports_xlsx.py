@@ -62,7 +62,18 @@ def printed_size(ws) -> float:
 
 
 @pytest.mark.parametrize(
-    "kind", ["plan", "summary", "notice", "monitoring", "softpower", "kpi", "calendar", "province"]
+    "kind",
+    [
+        "plan",
+        "summary",
+        "notice",
+        "monitoring",
+        "softpower",
+        "kpi",
+        "monthly",
+        "calendar",
+        "province",
+    ],
 )
 def test_every_workbook_prints_on_a4_at_10_pt_with_page_numbers_and_a_signer(
     request, tmp_path, kind
@@ -76,6 +87,7 @@ def test_every_workbook_prints_on_a4_at_10_pt_with_page_numbers_and_a_signer(
 
     store = store_for(request, kind)
     office = {"province": "P48", "monitoring": "D4801", "calendar": "D4801"}.get(kind, "4801006")
+    # (F3 of a province and of the nation: test_f3_workbook_of_a_province_and_the_nation_…)
     if kind == "softpower":
         office = "D4801"
     path = generate(
