@@ -75,6 +75,8 @@ def type_text(qtbot, view, text):
     if view.state() != QAbstractItemView.State.EditingState:  # Tab already opened the next
         send(view, text[0])
         rest = text[1:]
+    # under load the editor takes its focus a moment later (QTest aborts on a None widget)
+    qtbot.waitUntil(lambda: QApplication.focusWidget() not in (None, view), timeout=10000)
     editor = QApplication.focusWidget()
     assert editor is not view, "typing did not open an editor"
     for ch in rest:
