@@ -50,6 +50,8 @@ CELL_PAD = 5.0  # Excel's cell padding (left + right), points
 # columns prints 587 pt wide at 92 %). The table is laid out for this share of the page (a
 # little room for the rounding of widths to whole pixels).
 EXCEL_SHARE = 0.98
+# a column width unit as LibreOffice draws it: Carlito's digit at 11 pt, no padding
+LO_UNIT = 5.58
 DATE_FORMAT = "[$-107041E]d mmm yyyy"
 DATE_FORMAT_THAI = "[$-D07041E]d mmm yyyy"
 MONEY_FORMAT = "#,##0.00"
@@ -532,10 +534,23 @@ class SheetWriter:
         ws = self.ws
         widths = self._widths()
         page = PAGE_WIDTH[self.orientation] * EXCEL_SHARE
-        for index, width in enumerate(widths, start=1):
-            ws.column_dimensions[get_column_letter(index)].width = excel_width(width)
+        units = [excel_width(w) for w in widths]
+        # LibreOffice draws a unit as Carlito's digit (5.58 pt) without Excel's 5 px of
+        # padding: a wide column comes out wider there (measured: a 470 pt column 495 pt).
+        # The widest columns give up what the sheet would overrun in either program.
+        scale = 100 / 91 if sum(widths) > page * 1.01 else 1.0
+        room = PAGE_WIDTH[self.orientation] * scale
+        floor = [excel_width(n) for n in self.need]
+        for _round in range(len(units)):
+            over = sum(u * LO_UNIT for u in units) - room
+            if over <= 0:
+                break
+            widest = max(range(len(units)), key=lambda i: units[i] - floor[i])
+            units[widest] = round(max(floor[widest], units[widest] - over / LO_UNIT - 0.01), 2)
+        for index, unit in enumerate(units, start=1):
+            ws.column_dimensions[get_column_letter(index)].width = unit
         # the rows are measured at the widths the sheet states (rounded as written)
-        widths = [points_of(excel_width(w)) for w in widths]
+        widths = [points_of(u) for u in units]
         total = sum(widths)
         for row, text in self._titles:
             lines = line_count(text, total, TITLE_SIZE, True)

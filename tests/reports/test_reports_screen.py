@@ -152,6 +152,9 @@ def test_the_department_picks_the_province_of_the_province_report(
     assert widget.province.count() == 77
     widget.province.setCurrentIndex(widget.province.findData("48"))
     assert widget.suggested_name("pdf") == "แบบรายงานระดับจังหวัด_สถจ.นครพนม_2568.pdf"
+    shots = Path(os.environ.get("LEV_SHOTS", str(tmp_path)))  # where to look at the screen
+    widget.resize(1366, 700)
+    widget.grab().save(str(shots / "f4-national-screen.png"))
     target = tmp_path / "f4.pdf"
     monkeypatch.setattr(widget, "ask_path", lambda _fmt: target)
     with qtbot.waitSignal(widget.finished, timeout=60000) as blocker:

@@ -82,7 +82,14 @@ def test_every_workbook_prints_on_a4_at_10_pt_with_page_numbers_and_a_signer(
     10 pt or more, the columns as wide as the A4 page, each heading and row tall enough for
     its wrapped lines (LibreOffice does not grow rows by itself), "หน้า x จาก y" in the
     footer, the official font and the signer's lines."""
-    from exports.xlsx.sheets import EXCEL_SHARE, PAGE_WIDTH, line_count, row_height, text_points
+    from exports.xlsx.sheets import (
+        EXCEL_SHARE,
+        LO_UNIT,
+        PAGE_WIDTH,
+        line_count,
+        row_height,
+        text_points,
+    )
     from lev_desktop.thai_format import format_date
 
     store = store_for(request, kind)
@@ -108,6 +115,10 @@ def test_every_workbook_prints_on_a4_at_10_pt_with_page_numbers_and_a_signer(
         for i in range(1, ws.max_column + 1)
     ]
     assert sum(widths) <= page * (100 / (ws.page_setup.scale or 100)) + 2, kind
+    # … and as LibreOffice draws the units (Carlito's digit, no padding: wide columns wider)
+    units = [ws.column_dimensions[get_column_letter(i)].width for i in range(1, ws.max_column + 1)]
+    printable = PAGE_WIDTH[orientation] * (100 / (ws.page_setup.scale or 100))
+    assert sum(u * LO_UNIT for u in units) <= printable + 1, kind
     texts = [str(c.value) for row in ws.iter_rows() for c in row if isinstance(c.value, str)]
     if kind != "notice":
         assert ws.oddFooter.center.text == "หน้า &P จาก &N"
