@@ -2,9 +2,10 @@
 
     .venv/bin/python bench/bench_reports.py [--runs 3] [--keep]
 
-- F3 monitoring table for the nation: a national database with 7,850 LAOs spread over the
-  928 districts of geothai, each with the demo records of one LAO (plans, activities,
-  milestones, indicators) — built once into bench/results/national.db (kept with --keep);
+- F3 monitoring table for the nation: a national database with 7,850 LAOs named after the
+  subdistricts of geothai (real names: ``real_laos``), each with the demo records of one LAO
+  (plans, activities, milestones, indicators) — built once into bench/results/national.db
+  (kept with --keep);
 - F1 action plan with 100 projects of one LAO.
 Each report is made as PDF and as .xlsx with ``generate`` (load + layout + atomic write);
 prints the median of the runs, pages and file size.
@@ -21,14 +22,43 @@ import time
 import uuid
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent
 RESULTS = ROOT / "results"
 LAO_COUNT = 7850
 
 
-def build_national(path: Path) -> float:
+def real_laos(count: int = LAO_COUNT) -> list[tuple[str, str, str, Any]]:
+    """``count`` LAOs named as real ones are: one for each subdistrict of geothai outside
+    Bangkok (two in three a subdistrict administrative organisation, one in three a subdistrict
+    municipality; "องค์การบริหารส่วนตำบลนิคมสร้างตนเองลำโดมน้อย" the longest), then a town
+    municipality for districts in order ("เทศบาลเมืองเมืองประจวบคีรีขันธ์") up to the count."""
     import geothai
+
+    districts = [
+        d for p in geothai.provinces() if p.code != "10" for d in geothai.districts(p.code)
+    ]
+    subs = [(d, s) for d in districts for s in geothai.subdistricts(d.code)]
+    out: list[tuple[str, str, str, Any]] = []
+    seq: dict[str, int] = {}
+
+    def add(d: Any, name: str, lao_type: str) -> None:
+        seq[d.code] = seq.get(d.code, 0) + 1
+        out.append((f"{d.code}{seq[d.code]:03d}", name, lao_type, d))
+
+    for i, (d, s) in enumerate(subs[:count]):
+        if i % 3 == 2:
+            add(d, f"เทศบาลตำบล{s.name_th}", "subdistrict_municipality")
+        else:
+            add(d, f"องค์การบริหารส่วนตำบล{s.name_th}", "sao")
+    for i in range(count - len(out)):
+        d = districts[i % len(districts)]
+        add(d, f"เทศบาลเมือง{d.name_th}", "town_municipality")
+    return out
+
+
+def build_national(path: Path) -> float:
     from sqlalchemy import insert
 
     from db.models import Office, utcnow
@@ -40,13 +70,9 @@ def build_national(path: Path) -> float:
     store = Store(path)
     initialise(store, level="national", code="DLA", name="กรมส่งเสริมการปกครองท้องถิ่น")
     programmes.seed_builtins(store)
-    districts = [d for p in geothai.provinces() for d in geothai.districts(p.code)]
     rng = random.Random(7850)
-    names = ["องค์การบริหารส่วนตำบล", "เทศบาลตำบล"]
     offices = []
-    for i in range(LAO_COUNT):
-        d = districts[i % len(districts)]
-        kind = i % 2
+    for code, name, lao_type, d in real_laos():
         offices.append(
             {
                 "id": str(uuid.uuid4()),
@@ -55,10 +81,10 @@ def build_national(path: Path) -> float:
                 "updated_at": utcnow(),
                 "updated_by": "bench",
                 "deleted": False,
-                "code": f"{d.code}{i // len(districts) + 1:03d}",
-                "name": f"{names[kind]}บ้าน{d.name_th}{i // len(districts) + 1}",
+                "code": code,
+                "name": name,
                 "level": "lao",
-                "lao_type": ["sao", "subdistrict_municipality"][kind],
+                "lao_type": lao_type,
                 "province_code": d.province_code,
                 "district_code": d.code,
                 "parent_code": None,

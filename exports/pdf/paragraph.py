@@ -247,7 +247,10 @@ def _split_first(
         return _cut_trim(group, at)
     if words_only:
         return None
-    tiers = [[o for o in syllable_starts(text) if is_cluster_start(text, o) and allowed(o)]]
+    # after "/" first, where libthai breaks too: a letter number "มท ๐๘๖๐.๒/|๙๐๗๐", never
+    # after its dot
+    tiers = [[i + 1 for i, c in enumerate(text[:-1]) if c == "/" and allowed(i + 1)]]
+    tiers.append([o for o in syllable_starts(text) if is_cluster_start(text, o) and allowed(o)])
     tiers.append([i + 1 for i, c in enumerate(text[:-1]) if c in "/.,-:;_" and allowed(i + 1)])
     for tier in tiers:
         at = last_fitting(tier) if tier else None

@@ -73,6 +73,7 @@ class ReportRequest:
     fmt: str = "pdf"
     month: tuple[int, int] | None = None  # calendar: (year, month), Gregorian
     programme: str | None = None  # kpi / softpower: a programme code
+    province: str | None = None  # province report by the Department: the province's code
 
 
 _WINDOWS_BAD = re.compile(r'[<>:"/\\|?*\x00-\x1f]')
@@ -139,7 +140,11 @@ def load(store: Any, request: ReportRequest, progress: Progress | None = None) -
         )
     if kind == "province":
         return data.load_province_report(
-            store, request.office_code, request.fiscal_year, progress=progress
+            store,
+            request.office_code,
+            request.fiscal_year,
+            province=request.province,
+            progress=progress,
         )
     if kind == "monthly":
         return data.load_kpi(

@@ -131,7 +131,34 @@ def programme_by_code(store: Store, code: str) -> Programme:
 def _laos_under(store: Store, office: OfficeInfo) -> list[OfficeInfo]:
     if office.level == Level.LAO:
         return [office]
+    if office.level == Level.PROVINCE:  # (also a province chosen by the Department)
+        return [
+            office_info(o)
+            for o in office_service.list_offices(store)
+            if o.level == Level.LAO and o.province_code == office.province_code
+        ]
     return [office_info(o) for o in office_service.subordinate_laos(store, office.code)]
+
+
+def province_office(store: Store, province_code: str) -> OfficeInfo:
+    """The province office of ``province_code`` as this database knows it, or as its name is
+    when the Department's database has no record of it."""
+    for o in office_service.list_offices(store):
+        if o.level == Level.PROVINCE and o.province_code == province_code:
+            return office_info(o)
+    found = gazetteer.province(province_code)
+    if found is None:
+        raise ReportDataError(
+            _("Province {code} is not in the gazetteer").format(code=province_code)
+        )
+    return OfficeInfo(
+        f"P{province_code}",
+        "สำนักงานส่งเสริมการปกครองท้องถิ่นจังหวัด" + found.name_th,
+        Level.PROVINCE.value,
+        None,
+        None,
+        province_code,
+    )
 
 
 # ---- F1 action plan and F2 summary -------------------------------------------------------
@@ -366,7 +393,12 @@ class MonitoringData:
 def load_monitoring(
     store: Store, office_code: str | None, fiscal_year: int, *, progress: Progress | None = None
 ) -> MonitoringData:
-    office = get_office(store, office_code)
+    return _monitoring_of(store, get_office(store, office_code), fiscal_year, progress)
+
+
+def _monitoring_of(
+    store: Store, office: OfficeInfo, fiscal_year: int, progress: Progress | None = None
+) -> MonitoringData:
     prog = programme_by_code(store, "P1")
     laos = _laos_under(store, office)
     codes = {lao.code for lao in laos}
@@ -533,20 +565,30 @@ def _activities_of(
 
 
 def load_province_report(
-    store: Store, office_code: str | None, fiscal_year: int, *, progress: Progress | None = None
+    store: Store,
+    office_code: str | None,
+    fiscal_year: int,
+    *,
+    province: str | None = None,
+    progress: Progress | None = None,
 ) -> ProvinceReportData:
     """F4, the province report the LEV network letter asks for (สิ่งที่ส่งมาด้วย ๖): the
     province's follow-up of its LAOs (ข้อ ๔.๑) counted by district from the consolidated
     monitoring, the activities of the province's own plan — LEV Week (ข้อ ๔.๒) — and those of
     its อบจ. (ข้อ ๓.๔)."""
     office = get_office(store, office_code)
+    if office.level == Level.NATIONAL:
+        # the Department makes it for the province it chooses (the province picker)
+        if not province:
+            raise ReportDataError(_("Choose the province of the province report"))
+        office = province_office(store, province)
     if office.level != Level.PROVINCE:
         raise ReportDataError(
             _("The province report is made by a province office; {office} is not one").format(
                 office=office.name
             )
         )
-    monitoring = load_monitoring(store, office.code, fiscal_year, progress=progress)
+    monitoring = _monitoring_of(store, office, fiscal_year, progress)
     districts = []
     for district, members in monitoring.groups():
         districts.append(
@@ -557,7 +599,8 @@ def load_province_report(
                 sum(1 for r in members if r.committee_met_on),
                 sum(1 for r in members if r.plan_made_on),
                 sum(r.activities for r in members),
-                sum(1 for r in members if r.reported_on),
+                # the model's count (issue 9): a returned or not-concerned report is not in
+                sum(1 for r in members if r.state is not None and r.state.fulfilled),
             )
         )
     prog = programme_by_code(store, "P1")

@@ -430,17 +430,14 @@ def monitoring_pdf(
         ],
     )
     # a province's LAOs are grouped under district headings, so the district column of the
-    # form (one district's table) gives way to them; the nation's table keeps both place
-    # columns, grouped by province
-    many = len(data.groups()) > 1
+    # form (one district's table) gives way to them; the nation's LAOs are grouped under
+    # province and district headings that carry their counts (no place column: on A4 the
+    # nation's table then keeps every name and date on one line at 12 pt)
+    many = national or len(data.groups()) > 1
     header = list(W.MONITORING_HEADER)
     weights = [1.1, 3.0, 3.6, 2.9, 2.9, 2.9, 1.9, 2.9, 2.8]
     aligns = ["center", "left", "left", "center", "center", "center", "center", "center", "left"]
-    if national:
-        header.insert(1, W.PROVINCE)
-        weights.insert(1, 2.6)
-        aligns.insert(1, "left")
-    elif many:
+    if many:
         del header[1], weights[1], aligns[1]
     lead = header.index("อปท.") + 1  # a subtotal's label spans the columns up to the LAO's
     spec = TableSpec(
@@ -448,14 +445,15 @@ def monitoring_pdf(
         widths=scale_widths(weights, width),
         aligns=aligns,
         header_size=12,
-        pad=2.5,
+        pad=1.5 if national else 2.5,  # the nation's 12 pt rows: 20 on a page
         leading=1.3,  # Sarabun's marks span 1.3 em: one-line rows, no clipping
-        # dates and counts are never wrapped; names neither in a province's table (the note
-        # is the column that gives) — the nation's three place columns cannot all stay on
-        # one line on A4: their names wrap between words, the dates still never
-        nowrap=frozenset({0, *range(lead, len(header) - 1)})
-        if national
-        else frozenset(range(len(header) - 1)),
+        # dates, counts and names are never wrapped; the note is the column that gives, but
+        # in the nation's table it too keeps its line ("ได้รับแล้ว ๑๔ ก.ย. ๒๕๖๘"): the text
+        # size is chosen so that it fits
+        nowrap=frozenset(range(len(header) - (0 if national else 1))),
+        # the nation's few very long texts (1 in 100: "อบต.นิคมสร้างตนเองลำโดมน้อย", a long
+        # note) wrap between words rather than make the table smaller for all
+        mostly=frozenset({lead - 1, len(header) - 1}) if national else frozenset(),
     )
     rows: list[Row] = []
     number = 0
@@ -466,7 +464,7 @@ def monitoring_pdf(
         reported = date_cell(r.reported_on, options)
         if r.notice_posted_on and r.notice_posted_on != r.reported_on:
             reported += "\n(ประกาศ " + date_cell(r.notice_posted_on, options) + ")"
-        place = [r.province, r.district] if national else [] if many else [r.district]
+        place = [] if many else [r.district]
         return Row(
             [
                 options.num(str(number)),
@@ -495,28 +493,42 @@ def monitoring_pdf(
             span=lead,
         )
 
+    def heading(label: str, members: list[Any], joined: bool = False) -> Row:
+        """The nation's province or district heading with the group's counts, its number of
+        LAOs in the note column (the label then stays on one line)."""
+        row = subtotal(label, members, with_count=False)
+        row.cells[-1] = "อปท. " + options.num(W.PLACES.format(n=len(members)))
+        row.joined = joined
+        return row
+
     def districts(members: list[Any]) -> None:
         groups: list[tuple[str, list[Any]]] = []
         for r in members:
             if not groups or groups[-1][0] != r.district:
                 groups.append((r.district, []))
             groups[-1][1].append(r)
-        for district, laos in groups:
-            if many and not national:
+        for n, (district, laos) in enumerate(groups):
+            if national:
+                # the heading stays with its first LAO (and a province's with its first
+                # district's): a joined row never begins a page
+                rows.append(heading(district_label(district), laos, joined=n == 0))
+                rows.extend(data_row(r) for r in laos)
+                rows[-len(laos)].joined = True
+                continue
+            if many:
                 label = f"{district_label(district)} ({options.num(W.PLACES.format(n=len(laos)))})"
                 rows.append(Row([label], "group"))
             rows.extend(data_row(r) for r in laos)
             if many:
                 label = W.SUBTOTAL_DISTRICT.format(district=district_label(district))
                 # a province's subtotal follows its heading, which gives the count
-                rows.append(subtotal(label, laos, with_count=national))
+                rows.append(subtotal(label, laos, with_count=False))
 
     if national:
         for province, members in data.provinces():
-            heading = province if province == "กรุงเทพมหานคร" else W.PROVINCE + province
-            rows.append(Row([heading], "group"))
+            label = province if province == "กรุงเทพมหานคร" else W.PROVINCE + province
+            rows.append(heading(label, members))
             districts(members)
-            rows.append(subtotal(W.SUBTOTAL_PROVINCE.format(province=province), members))
         rows.append(subtotal(W.GRAND_TOTAL_NATION, data.rows))
     else:
         districts(data.rows)
@@ -863,16 +875,20 @@ def kpi_pdf(data: KpiData, options: ReportOptions, progress: Progress | None = N
                 style(BODY_SIZE, align="center", space_after=6),
             )
         )
+        # content-fitted: numbers, units and counts as wide as they print, the indicator's
+        # name the rest (a text indicator's common answer spans the four number columns)
         spec = TableSpec(
             header=[W.KPI_HEADER_ALL],
             widths=scale_widths([1.2, 8, 2.2, 2.2, 2.8, 2.6, 2.6, 2.6], width),
             aligns=["center", "left", "center", "center", "right", "right", "right", "right"],
+            nowrap=frozenset({0, 2, 3, 4, 5, 6, 7}),
         )
     else:
         spec = TableSpec(
             header=[W.KPI_HEADER_ONE],
             widths=scale_widths([1.2, 8, 2.4, 3.6], width),
             aligns=["center", "left", "center", "right"],
+            nowrap=frozenset({0, 2}),
         )
     rows: list[Row] = []
     n = 0
@@ -912,7 +928,9 @@ def kpi_pdf(data: KpiData, options: ReportOptions, progress: Progress | None = N
                             "",
                             "",
                             "",
-                        ]
+                        ],
+                        span=4,
+                        span_from=4,
                     )
                 )
                 continue

@@ -256,6 +256,11 @@ class TableSpec:
     leading: float = 1.4  # line height of the cells, times the text size
     # columns whose texts are never wrapped when the page allows (dates, names, amounts)
     nowrap: frozenset[int] = frozenset()
+    # no-wrap columns of which only ``whole_share`` of the data cells must fit whole: the few
+    # longest (the nation's "อบต.นิคมสร้างตนเองลำโดมน้อย") wrap between words rather than make
+    # the column, and the text size of the whole table, fit them
+    mostly: frozenset[int] = frozenset()
+    whole_share: float = 0.99
 
 
 @dataclass(frozen=True)
@@ -751,6 +756,7 @@ def _needs(
             else:
                 need[index] = max(need[index], word)
                 want[index] = max(want[index], line)
+    sampled: dict[int, list[float]] = {i: [] for i in spec.mostly & spec.nowrap}
     for row in rows:
         if row.kind not in ("data", "total"):
             continue
@@ -762,8 +768,16 @@ def _needs(
                 isinstance(value, str) and len(value) <= 16 and not any(c.isspace() for c in value)
             ):
                 word = line  # a date, a short name (เมืองนครพนม, อบต.หนองแสง) is never wrapped
-            need[index] = max(need[index], word)
+            if index in sampled and row.kind == "data":
+                sampled[index].append(word)
+            else:
+                need[index] = max(need[index], word)
             want[index] = max(want[index], line)
+    for index, widths in sampled.items():
+        if widths:
+            widths.sort()
+            at = min(len(widths) - 1, int(len(widths) * spec.whole_share))
+            need[index] = max(need[index], widths[at])
     extra = 2 * spec.pad + 2
     need = [n + extra if n else 0.0 for n in need]
     want = [max(w + extra, n) for w, n in zip(want, need, strict=True)]
@@ -820,9 +834,11 @@ def _share(
         weight = sum(spec.widths)
         spec.widths = [w + rest * g / weight for w, g in zip(want, spec.widths, strict=True)]
         return
-    if spec.nowrap and rows is not None:
+    if spec.nowrap and rows is not None and len(spec.nowrap) < count:
         _fit_free_columns(spec, rows, need)
         return
+    # every column wrapped only when it must: the rest to the columns whose lines are longer
+    # than their longest words (or than the most of their texts, ``whole_share``)
     rest = total - sum(need)
     gap = [w - n for w, n in zip(want, need, strict=True)]
     spread = sum(gap) or 1.0

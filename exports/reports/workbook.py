@@ -329,10 +329,12 @@ def monitoring_sheet(
 def softpower_sheet(
     wb: Workbook, data: Any, options: ReportOptions, progress: Progress | None
 ) -> None:
+    """Fields (๑)–(๗) in columns; the two links (๘)(๙) on a row of their own under each
+    product, clickable and never in a narrow column (as on the PDF)."""
     ws = wb.create_sheet(safe_sheet_title("Soft Power"))
     columns = _columns(
-        W.SOFTPOWER_HEADER,
-        ["int", "text", "text", "text", "text", "int", "money", "text", "text", "text", "text"],
+        W.SOFTPOWER_HEADER[:9],
+        ["int", "text", "text", "text", "text", "int", "money", "text", "text"],
     )
     writer = SheetWriter(
         ws,
@@ -340,6 +342,7 @@ def softpower_sheet(
         title_lines=[W.SOFTPOWER_TITLE, _fy(data.fiscal_year), scope_line(data.office)],
         thai_digits=options.thai_digits,
     )
+    photos, video = (_flat(t) for t in W.SOFTPOWER_HEADER[9:11])
     for n, r in enumerate(data.rows, start=1):
         v = r.values
         writer.add(
@@ -353,10 +356,16 @@ def softpower_sheet(
                 v.get("income"),
                 v.get("training"),
                 v.get("publicity"),
-                v.get("photos_url"),
-                v.get("video_url"),
             ]
         )
+        links = [v.get("photos_url"), v.get("video_url")]
+        if any(links):
+            writer.add_spans(
+                [
+                    (1, 4, f"(๘) {links[0] or '-'}", links[0] or None),
+                    (5, 8, f"(๙) {links[1] or '-'}", links[1] or None),
+                ]
+            )
     writer.add(
         [
             None,
@@ -368,12 +377,11 @@ def softpower_sheet(
             data.income_total,
             None,
             None,
-            None,
-            None,
         ],
         kind="total",
     )
     writer.row += 1
+    writer.note(f"{photos} และ {video}: บรรทัดใต้แต่ละผลิตภัณฑ์")
     writer.note(as_of_line(options))
     _signer_lines(writer, options, data.office)
     writer.finish()

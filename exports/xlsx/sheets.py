@@ -26,11 +26,13 @@ from typing import Any, Literal
 
 from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Side
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.merge import MergedCellRange
 from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
+from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfbase.pdfmetrics import stringWidth
 
-from exports.pdf import segment
+from exports.pdf import ThaiParagraph, segment
 from exports.pdf.fonts import FONT_NAMES, register_fonts
 from lev_desktop.thai_format import document_digits, format_date
 
@@ -44,10 +46,12 @@ LINE = 1.8
 PAGE_WIDTH = {"landscape": (29.7 - 5) / 2.54 * 72, "portrait": (21.0 - 5) / 2.54 * 72}
 CELL_PAD = 5.0  # Excel's cell padding (left + right), points
 # Column widths are counted in digits of the workbook's default font (Calibri 11: 7 px in
-# Excel); LibreOffice draws the same width about a fifth wider. The table is laid out for
-# this share of the page in Excel's measure, so that it also stays on the page in LibreOffice
-# (measured: 8 columns of 127.6 units fill 24.7 cm at 8.4 px a unit there).
-EXCEL_SHARE = 0.84
+# Excel, and in LibreOffice with Carlito, Calibri's metric twin: measured, a sheet of 638 pt of
+# columns prints 587 pt wide at 92 %). The table is laid out for this share of the page (a
+# little room for the rounding of widths to whole pixels).
+EXCEL_SHARE = 0.98
+# a column width unit as LibreOffice draws it: Carlito's digit at 11 pt, no padding
+LO_UNIT = 5.58
 DATE_FORMAT = "[$-107041E]d mmm yyyy"
 DATE_FORMAT_THAI = "[$-D07041E]d mmm yyyy"
 MONEY_FORMAT = "#,##0.00"
@@ -122,6 +126,40 @@ def line_count(text: str, width: float, size: float = SIZE, bold: bool = False) 
         else:
             lines, used = lines + 1, w
     return lines
+
+
+def _thai_word_wider(text: str, room: float, bold: bool) -> bool:
+    """Whether a Thai word of ``text`` is wider than ``room`` (a Latin one, a URL or a typed
+    formula, is left as typed)."""
+    units = _units(text, SIZE, bold)
+    if max(units, default=0.0) <= room:
+        return False
+    for line in text.split("\n"):
+        for u in segment(line):
+            if (
+                any("\u0e01" <= c <= "\u0e4e" for c in u)
+                and not any(c.isascii() and c.isalpha() for c in u)
+                and text_points(u, SIZE, bold) > room
+            ):
+                return True
+    return False
+
+
+def broken(text: str, width: float, bold: bool = False, size: float = SIZE) -> str:
+    """``text`` with explicit line breaks where the PDF engine breaks it in a column ``width``
+    points wide (a little narrower: Excel measures a line slightly wider)."""
+    register_fonts()
+    font = FONT_NAMES[(bold, False)]
+    style = ParagraphStyle("cell", fontName=font, fontSize=size, leading=size * 1.4)
+    out = []
+    for line in text.split("\n"):
+        if not line:
+            out.append("")
+            continue
+        para = ThaiParagraph([(line, font)], style)
+        para.wrap(max(width - CELL_PAD - 2, 10.0), 1e9)
+        out += [x.strip() for x in para.line_texts()]
+    return "\n".join(out)
 
 
 def row_height(lines: int, size: float = SIZE) -> float:
@@ -246,6 +284,7 @@ class SheetWriter:
         self._texts: list[tuple[int, list[tuple[int, str, bool]]]] = []
         self._groups: list[int] = []
         self._notes: list[tuple[int, str]] = []  # (row, how): lines under the table
+        self._spans: list[tuple[int, list[tuple[int, int, str]]]] = []  # rows of merged texts
 
     def _measure(self, index: int, value: Any, column: Column, bold: bool) -> str | None:
         """Widens the column's need/want for ``value``; returns the text that may wrap."""
@@ -314,14 +353,41 @@ class SheetWriter:
         self.row += 1
         return r
 
-    def _named(self, bold: bool, right: bool, fmt: str, *, wrap: bool = True) -> str:
-        key = (bold, right, fmt, wrap)
+    def add_spans(self, parts: Sequence[tuple[int, int, str, str | None]]) -> int:
+        """A row of texts each across columns ``first``…``last`` (0-based), e.g. a product's
+        links under it; with a url the text is a hyperlink."""
+        ws, r = self.ws, self.row
+        plain = self._named(False, False, "General")
+        for index in range(1, len(self.columns) + 1):
+            ws.cell(row=r, column=index).style = plain
+        for first, last, text, url in parts:
+            if last > first:
+                # merged without openpyxl's per-cell clean-up (seconds for a province's list):
+                # the cells inside are empty and bordered already
+                coord = f"{get_column_letter(first + 1)}{r}:{get_column_letter(last + 1)}{r}"
+                ws.merged_cells.ranges.add(MergedCellRange(ws, coord))
+            cell = ws.cell(row=r, column=first + 1)
+            set_value(cell, text, thai_digits=self.thai_digits)  # (a link keeps its digits)
+            if url:
+                cell.hyperlink = url
+                cell.style = self._named(False, False, "General", link=True)
+        self._spans.append((r, [(first, last, text) for first, last, text, _url in parts]))
+        self.row += 1
+        return r
+
+    def _named(
+        self, bold: bool, right: bool, fmt: str, *, wrap: bool = True, link: bool = False
+    ) -> str:
+        key = (bold, right, fmt, wrap, link)
         name = self._styles.get(key)
         if name is None:
-            name = "lev-" + hashlib.sha1(repr(("sarabun", *key)).encode()).hexdigest()[:10]
+            look = ("sarabun", *key) if link else ("sarabun", *key[:4])
+            name = "lev-" + hashlib.sha1(repr(look).encode()).hexdigest()[:10]
             style = NamedStyle(
                 name=name,
-                font=Font(name=FONT_NAME, size=SIZE, bold=bold),
+                font=Font(name=FONT_NAME, size=SIZE, bold=bold, color="0563C1", underline="single")
+                if link
+                else Font(name=FONT_NAME, size=SIZE, bold=bold),
                 border=BORDER,
                 number_format=fmt,
                 alignment=Alignment(vertical="top", horizontal="right")
@@ -349,47 +415,142 @@ class SheetWriter:
 
     def _widths(self) -> list[float]:
         """Column widths in points for the printable width of the page: every column its
-        unbreakable text, the rest shared by how much more each would need to show its lines
-        whole; fixed widths kept."""
+        numbers, dates and unbreakable texts whole (headings may wrap between words), the rest
+        given a slice at a time where it saves the most lines (``_fit``); fixed widths kept."""
         page = PAGE_WIDTH[self.orientation] * EXCEL_SHARE
         fixed = {i: (c.width * 7 + 5) * 0.75 for i, c in enumerate(self.columns) if c.width}
-        need = [fixed.get(i, n) for i, n in enumerate(self.need)]
-        if sum(need) * 0.91 > page:  # too wide even at 91 %: the headings wrap between words
-            need = [
-                fixed.get(i, max(w, n, b))
-                for i, (w, n, b) in enumerate(
-                    zip(self.heading_words, self.numbers, self.body, strict=True)
-                )
-            ]
-        if sum(need) * 0.91 > page:  # still too wide: short names wrap too
+        need = [
+            fixed.get(i, max(w, n, b))
+            for i, (w, n, b) in enumerate(
+                zip(self.heading_words, self.numbers, self.body, strict=True)
+            )
+        ]
+        if sum(need) <= page:
+            # at 100 %, or at 91 % (10 pt) when the wider page makes the sheet shorter
+            widths, lines = self._fit(need, page, set(fixed))
+            if len(self.columns) >= 8:
+                smaller, fewer = self._fit(need, page / 0.91, set(fixed))
+                if fewer * 0.91 < lines * 0.97:
+                    return smaller
+            return widths
+        if sum(need) * 0.91 > page:  # still too wide even at 91 %: short names wrap too
             need = [
                 fixed.get(i, max(w, n))
                 for i, (w, n) in enumerate(zip(self.words, self.numbers, strict=True))
             ]
-        want = [
-            fixed.get(i, max(w, n)) for i, (w, n) in enumerate(zip(self.want, need, strict=True))
-        ]
-        if sum(want) <= page:
-            rest = page - sum(want)
-            text = [i for i, c in enumerate(self.columns) if c.kind in ("text", "wrap")]
-            text = [i for i in text if i not in fixed] or list(range(len(want)))
-            weight = sum(want[i] for i in text) or 1.0
-            return [w + rest * want[i] / weight if i in text else w for i, w in enumerate(want)]
         if sum(need) >= page:
             return need
-        rest = page - sum(need)
-        gap = [w - n for w, n in zip(want, need, strict=True)]
-        spread = sum(gap) or 1.0
-        return [n + rest * g / spread for n, g in zip(need, gap, strict=True)]
+        return self._fit(need, page, set(fixed))[0]
+
+    def _fit(self, need: list[float], page: float, fixed: set[int]) -> tuple[list[float], float]:
+        """Shares ``page - sum(need)`` so that the sheet is as short as its texts allow: the
+        rows' lines (a row as tall as its tallest cell) and the heading's on every printed
+        page. Each round widens the column that saves the most lines per point, by the least
+        that saves any; what no column can use goes to the text columns by their lines."""
+        count = len(need)
+        widths = list(need)
+        left = page - sum(widths)
+        sample = self._texts[:: max(1, len(self._texts) // 200)]
+        scale = len(self._texts) / max(len(sample), 1)
+        heads = [
+            str(self.ws.cell(row=self.header_row, column=i + 1).value or "") for i in range(count)
+        ]
+        free = [i for i in range(count) if i not in fixed]
+        cells: dict[int, list[tuple[int, str, bool]]] = {i: [] for i in range(count)}
+        for n, (_row, texts) in enumerate(sample):
+            for i, text, bold in texts:
+                cells[i].append((n, text, bold))
+        cache: dict[tuple[int, int], list[int]] = {}
+
+        def lines_of(i: int, width: float) -> list[int]:
+            key = (i, round(width))
+            found = cache.get(key)
+            if found is None:
+                found = [1] * len(sample)
+                for n, text, bold in cells[i]:
+                    found[n] = line_count(text, width, bold=bold)
+                cache[key] = found
+            return found
+
+        page_lines = 15 * 2.54 * 72 / (SIZE * LINE)  # a landscape page's lines, about
+        plain = max(0, self.row - self.header_row - 1 - len(self._texts))  # one-line rows
+
+        head_cache: dict[tuple[int, int], int] = {}
+
+        def head_of(i: int, width: float) -> int:
+            key = (i, round(width))
+            found = head_cache.get(key)
+            if found is None:
+                found = head_cache[key] = line_count(heads[i], width, bold=True)
+            return found
+
+        def cost(ws: list[float]) -> float:
+            per = [lines_of(i, ws[i]) for i in free if cells[i]]
+            body = sum(map(max, zip(*per, strict=True))) * scale if per else 0.0
+            head = max(head_of(i, ws[i]) for i in range(count) if heads[i])
+            return body + plain + head * max(1.0, (body + plain) / page_lines)
+
+        step = max(left / 30, 2.0)
+        current = cost(widths)
+        while left >= step:
+            best: tuple[float, int, float] | None = None  # (saving per point, column, width)
+            head_now = max(head_of(i, widths[i]) for i in range(count) if heads[i])
+            for i in free:
+                # the rows' lines without column i, then column i at each wider width
+                others = [lines_of(j, widths[j]) for j in free if j != i and cells[j]]
+                rest = list(map(max, zip(*others, strict=True))) if others else [1] * len(sample)
+                rest_head = max(
+                    (head_of(j, widths[j]) for j in range(count) if heads[j] and j != i),
+                    default=1,
+                )
+                for k in range(1, int(left // step) + 1):
+                    wider = widths[i] + k * step
+                    mine = lines_of(i, wider) if cells[i] else [1] * len(sample)
+                    body = sum(map(max, rest, mine)) * scale
+                    head = max(rest_head, head_of(i, wider) if heads[i] else 1)
+                    c = body + plain + head * max(1.0, (body + plain) / page_lines)
+                    if c < current - 1e-6:
+                        rate = (current - c) / (k * step)
+                        if best is None or rate > best[0]:
+                            best = (rate, i, k * step)
+                        break
+                    if not cells[i] and head_of(i, wider) < head_now and head_now > rest_head:
+                        break
+            if best is None:
+                break
+            _rate, i, extra = best
+            widths[i] += extra
+            left -= extra
+            current = cost(widths)
+        if left > 0:
+            wrapped = [i for i in free if self.columns[i].kind in ("text", "wrap")] or free or [0]
+            weight = {i: sum(lines_of(i, widths[i])) or 1 for i in wrapped}
+            whole = sum(weight.values())
+            for i in wrapped:
+                widths[i] += left * weight[i] / whole
+        return widths, cost(widths)
 
     def finish(self) -> None:
         ws = self.ws
         widths = self._widths()
         page = PAGE_WIDTH[self.orientation] * EXCEL_SHARE
-        for index, width in enumerate(widths, start=1):
-            ws.column_dimensions[get_column_letter(index)].width = excel_width(width)
+        units = [excel_width(w) for w in widths]
+        # LibreOffice draws a unit as Carlito's digit (5.58 pt) without Excel's 5 px of
+        # padding: a wide column comes out wider there (measured: a 470 pt column 495 pt).
+        # The widest columns give up what the sheet would overrun in either program.
+        scale = 100 / 91 if sum(widths) > page * 1.01 else 1.0
+        room = PAGE_WIDTH[self.orientation] * scale
+        floor = [excel_width(n) for n in self.need]
+        for _round in range(len(units)):
+            over = sum(u * LO_UNIT for u in units) - room
+            if over <= 0:
+                break
+            widest = max(range(len(units)), key=lambda i: units[i] - floor[i])
+            units[widest] = round(max(floor[widest], units[widest] - over / LO_UNIT - 0.01), 2)
+        for index, unit in enumerate(units, start=1):
+            ws.column_dimensions[get_column_letter(index)].width = unit
         # the rows are measured at the widths the sheet states (rounded as written)
-        widths = [points_of(excel_width(w)) for w in widths]
+        widths = [points_of(u) for u in units]
         total = sum(widths)
         for row, text in self._titles:
             lines = line_count(text, total, TITLE_SIZE, True)
@@ -400,10 +561,22 @@ class SheetWriter:
         )
         ws.row_dimensions[self.header_row].height = row_height(head)
         for row, texts in self._texts:
+            for n, (i, text, bold) in enumerate(texts):
+                # a word wider than its column: broken where this engine breaks it (a name at
+                # a syllable), by explicit line breaks — Excel and LibreOffice would cut it at
+                # any letter ("อบต.อาจสาม|ารถ")
+                if _thai_word_wider(text, widths[i] - CELL_PAD, bold):
+                    text = broken(text, widths[i], bold)
+                    cell = ws.cell(row=row, column=i + 1)
+                    set_value(cell, text, thai_digits=self.thai_digits, styled=True)
+                    texts[n] = (i, text, bold)
             lines = max(line_count(text, widths[i], bold=bold) for i, text, bold in texts)
             ws.row_dimensions[row].height = row_height(lines)
         for row in self._groups:
             ws.row_dimensions[row].height = row_height(1)
+        for row, spans in self._spans:
+            lines = max(line_count(t, sum(widths[a : b + 1])) for a, b, t in spans)
+            ws.row_dimensions[row].height = row_height(lines)
         # the signature block on the right half of the page, as on the PDF
         half, start = 0.0, len(widths)
         for index, width in enumerate(widths):
@@ -434,7 +607,7 @@ class SheetWriter:
         ws.page_setup.paperSize = ws.PAPERSIZE_A4
         if ws.sheet_properties.pageSetUpPr is None:
             ws.sheet_properties.pageSetUpPr = PageSetupProperties()
-        if total > page * 1.001:
+        if total > page * 1.01:
             # the unbreakable texts alone are wider than the page: printed a little smaller,
             # never below 10 pt (11 pt × 91 %); beyond that the table goes on a second page
             ws.page_setup.scale = max(91, int(page / total * 100))

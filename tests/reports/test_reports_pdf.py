@@ -261,3 +261,26 @@ def test_a_row_taller_than_a_page_continues_on_the_next(tmp_path):
     assert norm("กิจกรรมย่อยที่249") in text and norm("โครงการถัดไป") in text
     assert norm("กิจกรรมย่อยที่0") in text
     assert "(ต่อ)" in raw  # the continued row says so on the next page
+
+
+@needs_poppler
+def test_indicator_tables_are_fitted_to_their_content(demo_store, tmp_path):
+    """P2 (a district's indicators): the numbers as wide as they print, the indicator's name
+    the rest, a text indicator's common answer across the four number columns. With the
+    fixed column weights the names and the answer wrapped in narrow columns: 3 pages."""
+    from exports.reports.data import load_kpi
+
+    path = generate(
+        demo_store,
+        ReportRequest("kpi", "D4801", 2568, "pdf"),
+        options=ReportOptions(),
+        folder=tmp_path,
+    )
+    info = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True).stdout
+    assert "Pages:           2" in info
+    lines = [" ".join(x.split()) for x in pdftotext(path, layout=True).splitlines()]
+    data = load_kpi(demo_store, "D4801", 2568)
+    answers = [ln.common for _stage, group in data.stages for ln in group if ln.common]
+    assert answers
+    for answer in answers:  # whole on its row's line
+        assert any(x.endswith(" " + " ".join(answer.split())) for x in lines), answer

@@ -72,7 +72,7 @@ def test_f4_counts_the_laos_by_district_and_lists_the_provinces_activities(f4_st
     assert d.met == sum(1 for r in rows if r.committee_met_on)
     assert d.planned == sum(1 for r in rows if r.plan_made_on)
     assert d.activities == sum(r.activities for r in rows)
-    assert d.reported == sum(1 for r in rows if r.reported_on)
+    assert d.reported == sum(1 for r in rows if r.state is not None and r.state.fulfilled)
     assert 0 < d.reported < d.laos  # the demo has LAOs that have not reported
     assert [a.title for a in data.own] == [WEEK]
     assert [a.title for a in data.pao] == [PAO_ACT]
@@ -144,6 +144,42 @@ def test_f4_xlsx_holds_the_same_numbers(f4_store, tmp_path):
     assert row[2] == dt.datetime(2025, 2, 1) and row[4] == 850 and row[6] == 45000
 
 
+def test_f4_counts_reports_by_the_obligation_state_not_by_a_report_date(f4_store, monkeypatch):
+    """Column ๕ counts the LAOs whose report is in by the one model of issue 9: a LAO with a
+    report date whose F3 was returned for correction, or which is not concerned (it began
+    using the app after the deadline), has not reported. Counted by ``reported_on`` before."""
+    from db.models import Review, utcnow
+    from lev_desktop.deadlines import State, engine
+    from lev_desktop.domain import reviews
+    from lev_desktop.services.programmes import builtin_id
+
+    monkeypatch.setenv("LEV_TODAY", "2025-09-10")
+    dated = [r.lao_code for r in load_monitoring(f4_store, "P48", 2568).rows if r.reported_on]
+    returned, late_comer = dated[0], dated[1]
+    with f4_store.session(importing=True) as s:
+        s.add(
+            Review(
+                owner_office="P48",
+                target_office=returned,
+                target_kind="F3",
+                target_id=reviews.plan_forms_target(builtin_id("P1"), 2568),
+                action=reviews.RETURNED,
+                text="โปรดแก้วันที่ประชุม",
+                updated_at=utcnow() + dt.timedelta(minutes=5),
+                updated_by="จังหวัด",
+                revision=1,
+            )
+        )
+    engine.set_since(f4_store, late_comer, dt.date(2025, 10, 1), source="list")
+    rows = {r.lao_code: r for r in load_monitoring(f4_store, "P48", 2568).rows}
+    assert rows[returned].reported_on and rows[returned].state == State.RETURNED
+    assert rows[late_comer].reported_on and rows[late_comer].state == State.NOT_APPLICABLE
+    (d,) = load_province_report(f4_store, "P48", 2568).districts
+    fulfilled = {code for code, r in rows.items() if r.state is not None and r.state.fulfilled}
+    assert returned not in fulfilled and late_comer not in fulfilled
+    assert d.reported == len(fulfilled) < sum(1 for r in rows.values() if r.reported_on)
+
+
 def test_f4_is_refused_in_thai_for_a_district_office(demo_store, tmp_path):
     with pytest.raises(ReportDataError, match="ไม่ใช่สำนักงานระดับจังหวัด"):
         generate(demo_store, ReportRequest("province", "D4801", 2568, "pdf"), folder=tmp_path / "o")
@@ -178,3 +214,34 @@ def test_p4_monthly_report_has_its_month_in_the_title_and_that_months_values(dem
     for text, period in ((july, "2025-07"), (november, "2024-11")):
         shown = str(held[period]).translate(str.maketrans("0123456789", "๐๑๒๓๔๕๖๗๘๙"))
         assert f"จำนวนผู้เข้าร่วมคน{shown}" in text
+
+
+@pytest.fixture
+def national_store(tmp_path):
+    """The Department's database with the demo LAOs (Nakhon Phanom) and no province office."""
+    from db.store import Store
+    from lev_desktop.services import demo
+    from lev_desktop.services.offices import initialise
+
+    store = Store(tmp_path / "nation.db")
+    initialise(store, level="national", code="DLA", name="กรมส่งเสริมการปกครองท้องถิ่น")
+    demo.fill(store)
+    yield store
+    store.dispose()
+
+
+def test_the_department_makes_f4_for_the_province_it_chooses(national_store, tmp_path):
+    data = load_province_report(national_store, "DLA", 2568, province="48")
+    assert data.office.name == "สำนักงานส่งเสริมการปกครองท้องถิ่นจังหวัดนครพนม"
+    (d,) = data.districts
+    assert d.district == "เมืองนครพนม" and d.laos == 15
+    assert load_province_report(national_store, "DLA", 2568, province="34").districts == []
+    path = generate(
+        national_store,
+        ReportRequest("province", "DLA", 2568, "pdf", province="48"),
+        options=ReportOptions(),
+        folder=tmp_path,
+    )
+    assert path.name == "แบบรายงานระดับจังหวัด_สถจ.นครพนม_2568.pdf"
+    with pytest.raises(ReportDataError, match="เลือกจังหวัด"):
+        load_province_report(national_store, "DLA", 2568)

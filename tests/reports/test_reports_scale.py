@@ -1,6 +1,7 @@
 """Province and national documents at scale: F3 with district/province grouping and subtotals,
-at least 15 rows a page at 14 pt, dates and LAO names never wrapped; Soft Power at 14 pt with
-a district column where several districts appear, clickable links and fewer pages."""
+at least 15 rows a page at 14 pt (the nation's at 12 pt), dates and LAO names never wrapped;
+Soft Power at 14 pt with a district column where several districts appear, clickable links and
+fewer pages."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from exports.reports.data import (
     SoftPowerData,
 )
 from exports.reports.documents import monitoring_pdf, softpower_pdf
+from lev_desktop.deadlines import State
 
 from .conftest import needs_poppler, pdftotext
 
@@ -107,34 +109,102 @@ def test_province_f3_groups_by_district_at_14_pt_15_rows_a_page(tmp_path):
     assert abs(row[0] / summary[0] - 14 / 16) < 0.01
 
 
+def real_f3_rows(province_codes: list[str]) -> list[MonitoringRow]:
+    """A LAO for every subdistrict of the provinces, named as real ones are ("อบต." two in
+    three, "ทต." one in three), with a town municipality for each district: real gazetteer
+    names, the nation's longest among them (อบต.นิคมสร้างตนเองลำโดมน้อย, Ubon Ratchathani;
+    ทม.เมืองประจวบคีรีขันธ์)."""
+    from lev_desktop import gazetteer
+
+    rows = []
+    for code in province_codes:
+        province = gazetteer.province(code)
+        assert province is not None
+        for d in sorted(gazetteer.districts(code), key=lambda d: d.code):
+            names = [
+                ("ทต." if i % 3 == 2 else "อบต.") + s.name_th
+                for i, s in enumerate(gazetteer.subdistricts(d.code))
+            ]
+            for n, name in enumerate([*names, "ทม." + d.name_th]):
+                rows.append(
+                    MonitoringRow(
+                        d.name_th,
+                        d.code,
+                        name,
+                        f"{d.code}{n:03d}",
+                        dt.date(2024, 10, 15),
+                        dt.date(2024, 10, 15),
+                        dt.date(2024, 10, 15),
+                        n % 17,
+                        dt.date(2024, 10, 15) if n % 3 else None,
+                        None,
+                        "",
+                        province.name_th,
+                        State.RECEIVED if n % 3 else State.OVERDUE,
+                        dt.date(2024, 10, 15) if n % 3 else None,
+                    )
+                )
+    return rows
+
+
+LAO_LINE = re.compile(r"^\s*[๐-๙]+\s+((?:อบต|ทต|ทม)\.\S+)", re.M)
+
+
 @needs_poppler
-def test_national_f3_has_a_province_column_and_province_subtotals(tmp_path):
+def test_national_f3_groups_by_province_and_district_with_their_counts(tmp_path):
+    """No place column: a province's heading, then each district's, carry their counts and
+    their number of LAOs; the nation's total ends the table."""
     rows = f3_rows(120, provinces=["นครพนม", "กรุงเทพมหานคร"])
+    for r in rows[60:]:
+        r.district, r.district_code = "เขตดุสิต", "1002"
     path = tmp_path / "f3n.pdf"
     path.write_bytes(monitoring_pdf(MonitoringData(NATION, 2568, rows), ReportOptions()))
     first = pdftotext(path, 1, layout=True)
-    assert "จังหวัด" in first.split("อบต.หนองแสง")[0]  # the column heading
-    text = "".join(pdftotext(path).split())
-    assert "จังหวัดนครพนม" in text  # a province heading
-    assert "รวมจังหวัดนครพนม" in text and "รวมจังหวัดกรุงเทพมหานคร" in text
-    assert "รวมทั้งประเทศ" in text
-    assert text.index("รวมจังหวัดนครพนม") < text.index("รวมจังหวัดกรุงเทพมหานคร")
+    headings = first.split("ทั่วประเทศ")[1].split("จังหวัดนครพนม")[0]
+    assert "จังหวัด" not in headings and "อำเภอ" not in headings  # no place column
+    lines = [" ".join(x.split()) for x in pdftotext(path, layout=True).splitlines()]
+    # heading, the five counts (LAOs with each date, activities summed), its LAOs
+    nakhon = [r for r in rows if r.province == "นครพนม"]
+    acts = "".join("๐๑๒๓๔๕๖๗๘๙"[int(c)] for c in str(sum(r.activities for r in nakhon)))
+    reported = sum(1 for r in nakhon if r.reported_on)
+    reported_th = "".join("๐๑๒๓๔๕๖๗๘๙"[int(c)] for c in str(reported))
+    assert f"จังหวัดนครพนม ๖๐ แห่ง ๖๐ แห่ง ๖๐ แห่ง {acts} {reported_th} แห่ง อปท. ๖๐ แห่ง" in lines
+    assert any(x.startswith("อำเภอเมืองนครพนม ") and x.endswith("อปท. ๒๔ แห่ง") for x in lines)
+    assert any(x.startswith("กรุงเทพมหานคร ") for x in lines)  # not "จังหวัดกรุงเทพมหานคร"
+    assert any(x.startswith("เขตดุสิต ") for x in lines)  # not "อำเภอเขตดุสิต"
+    assert any(x.startswith("รวมทั้งประเทศ ") for x in lines)
+    text = "\n".join(lines)
+    assert text.index("จังหวัดนครพนม") < text.index("อำเภอเมืองนครพนม") < text.index("อบต.หนองแสง๐๐๐")
 
 
 @needs_poppler
-def test_national_f3_keeps_dates_whole_beside_long_place_names(tmp_path):
-    """The nation's table has three place columns; with long names (พระนครศรีอยุธยา,
-    เฉลิมพระเกียรติ, อบต.บ้านเฉลิมพระเกียรติ…) the names wrap between words and the dates
-    never (the first version cut "๑๘ พ.|ย. ๒๕๖๗" on every row of the national table)."""
-    rows = f3_rows(60, provinces=["พระนครศรีอยุธยา", "กรุงเทพมหานคร"])
-    for i, r in enumerate(rows):
-        r.district = "เฉลิมพระเกียรติ" if i < 30 else "ลาดกระบัง"
-        r.lao = f"อบต.บ้านเฉลิมพระเกียรติ{i:02d}"
+def test_national_f3_holds_15_lao_rows_a_page_with_real_names(tmp_path):
+    """Two provinces' real LAO names (267 subdistricts, the nation's longest name among
+    them): every full page holds at least 15 LAO rows, the table text is 12 pt (the least a
+    wide form may take; the summary line under it 16 pt), every date whole, and all but the
+    longest 1 in 100 names on one line (a longer one wraps between words). Before: a province
+    and a district column beside the LAO's, 10 rows a page, names cut anywhere ("ทต.แพ|รกษา")."""
+    rows = real_f3_rows(["34", "77"])
     path = tmp_path / "f3n.pdf"
     path.write_bytes(monitoring_pdf(MonitoringData(NATION, 2568, rows), ReportOptions()))
-    text = pdftotext(path, layout=True)
-    assert text.count(DATE) >= 3 * 60 + 20  # three dates a row, reports on two rows in three
-    assert text.count("๑๕ ต.ค.") == text.count(DATE)  # none cut
+    pages = pages_of(path)
+    whole: list[str] = []
+    for page in range(1, pages + 1):
+        text = pdftotext(path, page, layout=True)
+        found = LAO_LINE.findall(text)
+        whole += [name for name in found if name in {r.lao for r in rows}]
+        if 1 < page < pages - 1:  # (the last rows go over with the signature)
+            assert len(found) >= 15, f"page {page}: {len(found)} LAO rows"
+        for line in text.splitlines():
+            if LAO_LINE.match(line):
+                assert line.count("๑๕ ต.ค. ๒๕๖๗") >= 3, line  # dates whole on the first line
+    assert len(whole) >= len(rows) * 0.99, sorted({r.lao for r in rows} - set(whole))
+    heights = words_with_heights(path, 2)
+    row = [h for w, h in heights if w.startswith("อบต.")]
+    last = words_with_heights(path, pages)
+    summary = [h for w, h in last if w == "ทั้งหมด"]
+    assert row and summary
+    assert abs(row[0] / summary[0] - 12 / 16) < 0.01
 
 
 def products(count: int, districts: list[str]) -> list[ProductRow]:

@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from .conftest import needs_poppler, pdftotext
+
 
 @pytest.fixture
 def screen(qtbot, demo_store, make_ctx):
@@ -125,3 +127,40 @@ def test_province_report_is_offered_to_a_province_office_and_fits_the_screen(
     assert widget.month.isEnabled()
     select_kind(widget, "plan")
     assert "P48" not in [widget.office.itemData(i) for i in range(widget.office.count())]
+
+
+@needs_poppler
+def test_the_department_picks_the_province_of_the_province_report(
+    qtbot, tmp_path, make_ctx, monkeypatch
+):
+    """A national office has F4 too: a province picker appears for it (and only for it)."""
+    from db.store import Store
+    from lev_desktop.services import demo
+    from lev_desktop.services.offices import initialise
+    from ui.screens.reports import ReportsScreen
+
+    store = Store(tmp_path / "nation.db")
+    initialise(store, level="national", code="DLA", name="กรมส่งเสริมการปกครองท้องถิ่น")
+    demo.fill(store)
+    widget = ReportsScreen(make_ctx(store))
+    qtbot.addWidget(widget)
+    widget.show()
+    qtbot.waitUntil(lambda: widget.office.count() > 0, timeout=10000)
+    select_kind(widget, "province")
+    assert [widget.office.itemData(i) for i in range(widget.office.count())] == ["DLA"]
+    assert widget.form.isRowVisible(widget.province)
+    assert widget.province.count() == 77
+    widget.province.setCurrentIndex(widget.province.findData("48"))
+    assert widget.suggested_name("pdf") == "แบบรายงานระดับจังหวัด_สถจ.นครพนม_2568.pdf"
+    shots = Path(os.environ.get("LEV_SHOTS", str(tmp_path)))  # where to look at the screen
+    widget.resize(1366, 700)
+    widget.grab().save(str(shots / "f4-national-screen.png"))
+    target = tmp_path / "f4.pdf"
+    monkeypatch.setattr(widget, "ask_path", lambda _fmt: target)
+    with qtbot.waitSignal(widget.finished, timeout=60000) as blocker:
+        widget.save("pdf")
+    assert blocker.args[0] == target
+    assert "จังหวัดนครพนม" in "".join(pdftotext(target).split())
+    select_kind(widget, "monitoring")
+    assert not widget.form.isRowVisible(widget.province)
+    store.dispose()

@@ -62,7 +62,18 @@ def printed_size(ws) -> float:
 
 
 @pytest.mark.parametrize(
-    "kind", ["plan", "summary", "notice", "monitoring", "softpower", "kpi", "calendar", "province"]
+    "kind",
+    [
+        "plan",
+        "summary",
+        "notice",
+        "monitoring",
+        "softpower",
+        "kpi",
+        "monthly",
+        "calendar",
+        "province",
+    ],
 )
 def test_every_workbook_prints_on_a4_at_10_pt_with_page_numbers_and_a_signer(
     request, tmp_path, kind
@@ -71,11 +82,19 @@ def test_every_workbook_prints_on_a4_at_10_pt_with_page_numbers_and_a_signer(
     10 pt or more, the columns as wide as the A4 page, each heading and row tall enough for
     its wrapped lines (LibreOffice does not grow rows by itself), "หน้า x จาก y" in the
     footer, the official font and the signer's lines."""
-    from exports.xlsx.sheets import EXCEL_SHARE, PAGE_WIDTH, line_count, row_height, text_points
+    from exports.xlsx.sheets import (
+        EXCEL_SHARE,
+        LO_UNIT,
+        PAGE_WIDTH,
+        line_count,
+        row_height,
+        text_points,
+    )
     from lev_desktop.thai_format import format_date
 
     store = store_for(request, kind)
     office = {"province": "P48", "monitoring": "D4801", "calendar": "D4801"}.get(kind, "4801006")
+    # (F3 of a province and of the nation: test_f3_workbook_of_a_province_and_the_nation_…)
     if kind == "softpower":
         office = "D4801"
     path = generate(
@@ -96,6 +115,10 @@ def test_every_workbook_prints_on_a4_at_10_pt_with_page_numbers_and_a_signer(
         for i in range(1, ws.max_column + 1)
     ]
     assert sum(widths) <= page * (100 / (ws.page_setup.scale or 100)) + 2, kind
+    # … and as LibreOffice draws the units (Carlito's digit, no padding: wide columns wider)
+    units = [ws.column_dimensions[get_column_letter(i)].width for i in range(1, ws.max_column + 1)]
+    printable = PAGE_WIDTH[orientation] * (100 / (ws.page_setup.scale or 100))
+    assert sum(u * LO_UNIT for u in units) <= printable + 1, kind
     texts = [str(c.value) for row in ws.iter_rows() for c in row if isinstance(c.value, str)]
     if kind != "notice":
         assert ws.oddFooter.center.text == "หน้า &P จาก &N"
@@ -245,3 +268,129 @@ def test_every_kind_makes_an_xlsx(request, tmp_path):
                 for cell in row:
                     assert cell.data_type != "f", (kind, cell.coordinate, cell.value)
     _ = Decimal
+
+
+# ---- printed through LibreOffice -------------------------------------------------------------
+
+
+def printed_pages(path: Path, out: Path) -> int:
+    """Pages of the workbook printed to PDF by LibreOffice, with the bundled Sarabun and
+    Carlito (Calibri's metric twin: column widths count its digits) — a private fontconfig and
+    profile, so that another LibreOffice on the machine does not matter."""
+    fonts = Path(__file__).resolve().parents[2] / "resources" / "fonts"
+    out.mkdir(parents=True, exist_ok=True)
+    conf = out / "fonts.conf"
+    conf.write_text(
+        '<?xml version="1.0"?><!DOCTYPE fontconfig SYSTEM "fonts.dtd"><fontconfig>'
+        '<include ignore_missing="yes">/etc/fonts/fonts.conf</include>'
+        f"<dir>{fonts}</dir><cachedir>{out}/fc-cache</cachedir></fontconfig>",
+        encoding="utf-8",
+    )
+    env = {**__import__("os").environ, "FONTCONFIG_FILE": str(conf)}
+    found = subprocess.run(
+        ["fc-match", "-f", "%{family}", "Calibri"], env=env, capture_output=True, text=True
+    ).stdout
+    if "Carlito" not in found:
+        pytest.skip("fonts-crosextra-carlito not installed (Calibri's metric twin)")
+    subprocess.run(
+        [
+            "soffice",
+            "--headless",
+            f"-env:UserInstallation=file://{out}/profile",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(out),
+            str(path),
+        ],
+        check=True,
+        capture_output=True,
+        env=env,
+        timeout=300,
+    )
+    info = subprocess.run(
+        ["pdfinfo", str(out / (path.stem + ".pdf"))], capture_output=True, text=True, check=True
+    ).stdout
+    return int(next(x.split()[-1] for x in info.splitlines() if x.startswith("Pages:")))
+
+
+@needs_soffice
+def test_f2_and_soft_power_rows_flow_on_few_pages_in_libreoffice(
+    report_store, demo_store, tmp_path
+):
+    """F2 printed one project a page (8 pages for the demo's 6 projects: narrow text columns,
+    rows a page tall) and Soft Power 24 products on 10 pages (URLs in columns). Now the
+    columns are fitted to save lines and the links sit on a row under their product."""
+    summary = make(report_store, "summary", tmp_path / "f2")
+    assert printed_pages(summary, tmp_path / "lo-f2") <= 4
+    softpower = make(demo_store, "softpower", tmp_path / "sp", office="D4801")
+    assert printed_pages(softpower, tmp_path / "lo-sp") <= 5
+    ws = openpyxl.load_workbook(softpower).worksheets[0]
+    links = [c for row in ws.iter_rows() for c in row if c.hyperlink is not None]
+    assert links and all(c.value.endswith(c.hyperlink.target) for c in links)
+    assert {c.value.split()[0] for c in links} == {"(8)", "(9)"}
+
+
+def _no_thai_word_wider_than_its_column(ws, first_row: int) -> None:
+    from exports.pdf import segment
+    from exports.xlsx.sheets import CELL_PAD, points_of, text_points
+
+    widths = {
+        i: points_of(ws.column_dimensions[get_column_letter(i)].width)
+        for i in range(1, ws.max_column + 1)
+    }
+    for row in ws.iter_rows(min_row=first_row):
+        for c in row:
+            if not isinstance(c.value, str) or not c.alignment.wrap_text:
+                continue
+            if c.coordinate in ws.merged_cells:
+                continue
+            for line in c.value.split("\n"):
+                for unit in segment(line):
+                    if any("\u0e01" <= ch <= "\u0e4e" for ch in unit):
+                        room = widths[c.column] - CELL_PAD
+                        assert text_points(unit, bold=c.font.b) <= room + 0.5, (c.coordinate, unit)
+
+
+@pytest.mark.parametrize("level", ["province", "nation"])
+def test_f3_workbook_of_a_province_and_the_nation_keeps_thai_names_whole(tmp_path, level):
+    """A province's and the nation's F3 with real LAO names: A4 landscape, at least 10 pt
+    printed, "หน้า x จาก y", headings as tall as their lines, real dates in the Buddhist era,
+    and no Thai word wider than its column — LibreOffice cut the names of the province F3 at
+    91 % inside the word ("อบต.อาจสาม|ารถ"); a word that cannot fit is broken by explicit line
+    breaks where the PDF engine breaks it."""
+    from exports.reports import workbook
+    from exports.reports.data import MonitoringData
+    from exports.xlsx.sheets import line_count, points_of, row_height
+
+    from .test_reports_scale import NATION, PROVINCE, real_f3_rows
+
+    rows = real_f3_rows(["34"] if level == "province" else ["34", "77"])
+    office = PROVINCE if level == "province" else NATION
+    if level == "province":
+        for r in rows:
+            r.province = "อุบลราชธานี"
+    path = workbook.write(
+        "monitoring",
+        MonitoringData(office, 2568, rows),
+        ReportOptions(thai_digits=True, signer_name="นายทดสอบ ผู้ใหญ่"),
+        tmp_path / f"f3-{level}.xlsx",
+    )
+    ws = openpyxl.load_workbook(path).worksheets[0]
+    assert ws.page_setup.paperSize == int(ws.PAPERSIZE_A4)
+    assert ws.page_setup.orientation == "landscape"
+    assert printed_size(ws) >= 10
+    assert ws.oddFooter.center.text == "หน้า &P จาก &N"
+    header = int(ws.print_title_rows.split(":")[0].strip("$"))
+    widths = [points_of(ws.column_dimensions[get_column_letter(i)].width) for i in range(1, 11)]
+    lines = max(
+        line_count(str(ws.cell(header, i).value or ""), w, bold=True)
+        for i, w in enumerate(widths, start=1)
+    )
+    assert ws.row_dimensions[header].height >= row_height(lines)
+    dates = [c for c in ws["D"][header:] if isinstance(c.value, dt.datetime)]
+    assert dates and {c.number_format for c in dates} == {"[$-D07041E]d mmm yyyy"}
+    _no_thai_word_wider_than_its_column(ws, header + 1)
+    names = {r.lao for r in rows}
+    kept = [c.value for c in ws["C"] if c.value in names]
+    assert len(kept) >= len(rows) * 0.97, names - set(kept)  # all but the longest whole

@@ -56,6 +56,15 @@ def test_a_too_wide_compound_breaks_at_an_inner_word():
     assert _lines("ทรัพยากรธรรมชาติ", 80)[0] == "ทรัพยากร"
 
 
+def test_a_letter_number_wider_than_its_column_is_never_cut_after_its_dot():
+    """At 3 cm a letter number does not fit a line: it breaks at its space and after its "/"
+    (libthai breaks there too), not after the dot of "๐๘๖๐.๒" as before."""
+    from reportlab.lib.units import cm
+
+    assert _lines("ที่ มท ๐๘๖๐.๒/๙๐๗๐ ลงวันที่", 3 * cm)[:3] == ["ที่ มท", "๐๘๖๐.๒/", "๙๐๗๐ ลงวัน"]
+    assert _lines("ที่ มท ๐๘๒๐.๒/ว ๕๐๓๗", 3 * cm) == ["ที่ มท", "๐๘๒๐.๒/ว", "๕๐๓๗"]
+
+
 def test_names_stay_whole_where_they_fit():
     text = "ณ วัดศรีเทพประดิษฐาราม ลงชื่อ (นายวรวิทย์ พิมพนิตย์) ทต.นาราชควาย อำเภอหนองแสง"
     units = segment(text)

@@ -157,6 +157,13 @@ class ReportsScreen(QWidget):
         self.help = QLabel()
         self.help.setWordWrap(True)
         self.office = QComboBox()
+        # the Department makes the province report (F4) for the province it chooses
+        self.province = QComboBox()
+        self.province.setObjectName("reportProvince")
+        from lev_desktop import gazetteer
+
+        for found in gazetteer.provinces():
+            self.province.addItem(found.name_th, found.code)
         self.month = QComboBox()
         self.thai_digits = QCheckBox(_("Thai digits (๐–๙)"))
         self.signer_name = QLineEdit()
@@ -178,6 +185,9 @@ class ReportsScreen(QWidget):
 
         form = QFormLayout()
         form.addRow(_("Office"), self.office)
+        form.addRow(_("Province"), self.province)
+        self.form = form
+        form.setRowVisible(self.province, False)
         form.addRow(_("Month"), self.month)
         form.addRow("", self.thai_digits)
         form.addRow(_("Signed by"), self.signer_name)
@@ -307,9 +317,10 @@ class ReportsScreen(QWidget):
         for code, name, level in self.offices:
             if kind in LAO_KINDS and level != "lao":
                 continue
-            if kind == "province" and level != "province":
+            if kind == "province" and level not in ("province", "national"):
                 continue
             self.office.addItem(name, code)
+        self.form.setRowVisible(self.province, self._by_province())
         index = self.office.findData(current)
         self.office.setCurrentIndex(max(index, 0))
         has_office = self.office.count() > 0
@@ -323,6 +334,13 @@ class ReportsScreen(QWidget):
                     _("This report is made for an LAO; no LAO is under this office yet.")
                 )
 
+    def _by_province(self) -> bool:
+        """The province report of the Department's office: made for a chosen province."""
+        if self.kind() != "province":
+            return False
+        code = self.office.currentData()
+        return any(c == code and level == "national" for c, _n, level in self.offices)
+
     # ---- actions ---------------------------------------------------------------------
     def request(self, fmt: str) -> ReportRequest:
         return ReportRequest(
@@ -331,6 +349,7 @@ class ReportsScreen(QWidget):
             self.ctx.fiscal_year,
             fmt,
             month=self.month.currentData() if self.kind() in MONTH_KINDS else None,
+            province=self.province.currentData() if self._by_province() else None,
         )
 
     def options(self) -> ReportOptions:
@@ -346,6 +365,8 @@ class ReportsScreen(QWidget):
         from exports.reports.data import _LONG_PREFIXES
 
         name = self.office.currentText()
+        if self._by_province():
+            name = "สำนักงานส่งเสริมการปกครองท้องถิ่นจังหวัด" + self.province.currentText()
         for long, short in _LONG_PREFIXES:
             if name.startswith(long) and len(name) > len(long):
                 name = short + name[len(long) :]
