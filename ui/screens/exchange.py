@@ -1202,6 +1202,11 @@ class ConflictsTab(QWidget):
         self.detail = RowsModel([_("Field"), _("Version kept"), _("Other version"), ""])
         self.detail_view = _table(self.detail)
         splitter.addWidget(self.detail_view)
+        # the list of conflicts is the work (five rows at 1366×768 at 125 %); the chosen one's
+        # fields below
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 2)
+        splitter.setSizes([300, 200])
         layout.addWidget(splitter, 1)
         buttons = QHBoxLayout()
         buttons.addStretch(1)
