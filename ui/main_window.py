@@ -32,7 +32,6 @@ from PySide6.QtGui import (
     QAction,
     QColor,
     QDesktopServices,
-    QGuiApplication,
     QIcon,
     QKeySequence,
     QPainter,
@@ -313,10 +312,9 @@ class MainWindow(QMainWindow):
             part.installEventFilter(watch)
 
     def _default_size(self) -> None:
-        """The size when not maximised, the first time: 1280×720 or less on a small screen."""
-        screen = self.screen() or QGuiApplication.primaryScreen()
-        area = screen.availableGeometry() if screen is not None else QRect(0, 0, 1280, 720)
-        self.resize(min(1280, area.width() * 9 // 10), min(720, area.height() * 9 // 10))
+        """The size when not maximised, the first time: 1280×720 or less on a small screen,
+        within the screen's available area wherever its taskbar is (ui.window_state)."""
+        self.setGeometry(window_state.first_placement(window_state.available_area()))
 
     # ---- registry --------------------------------------------------------------------
     def _class(self, key: str) -> ScreenFactory | None:
