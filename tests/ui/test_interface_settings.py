@@ -84,6 +84,13 @@ def test_one_digit_setting_for_the_whole_interface(qtbot, window):
     names = [export.programmes.item(i).text() for i in range(export.programmes.count())]
     assert "P1 — เครือข่าย อถล. ปีงบประมาณ 2568" in names
     assert not any(digit in name for name in names for digit in "๐๑๒๓๔๕๖๗๘๙")
+    # and the reports' names ("แบบ ๑ แผนปฏิบัติงาน" beside "ปีงบประมาณ 2568")
+    main.show_screen("reports")
+    _idle(qtbot, ctx)
+    kinds = main.page("reports").kinds
+    names = [kinds.item(i).text() for i in range(kinds.count())]
+    assert "แบบ 1 แผนปฏิบัติงาน" in names
+    assert not any(digit in name for name in names for digit in "๐๑๒๓๔๕๖๗๘๙")
     main.show_screen("plans")
     _idle(qtbot, ctx)
     editor = main.page("plans").editor
