@@ -207,3 +207,16 @@ def test_a_changed_option_is_in_effect_and_shown_after_save(qtbot, window, tmp_p
     from ui.widgets.date_edit import set_week_start
 
     set_week_start(False)  # the date popups' week start is the process's: back to Sunday
+
+
+def test_file_menu_opens_the_backups(qtbot, window):
+    """A clerk looks for backing up in the File menu first (the Xvfb run of round 3: only
+    Settings › Backups had it)."""
+    main, ctx = window
+    file_menu = main.menuBar().actions()[0].menu()
+    (action,) = [a for a in file_menu.actions() if a.text() == "สำรองและกู้คืนข้อมูล…"]
+    action.trigger()
+    _idle(qtbot, ctx)
+    settings = main.page("settings")
+    assert main.stack.currentWidget() is settings
+    assert settings.tabs.currentIndex() == settings.tab_index("backups")
