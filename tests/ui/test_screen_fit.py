@@ -290,8 +290,24 @@ def short_main_table(page) -> list[str]:
     return [f"{_model_name(view)}: room for {rows} rows < {wanted}"]
 
 
+def squeezed_tabs(page) -> list[str]:
+    """Tab bars whose tabs do not all fit (titles cut, scroll arrows): a widget beside the tabs
+    took their room."""
+    from PySide6.QtWidgets import QTabBar
+
+    out = []
+    for bar in page.findChildren(QTabBar):
+        if not bar.isVisible():
+            continue
+        needed = sum(bar.tabSizeHint(i).width() for i in range(bar.count()) if bar.isTabVisible(i))
+        if needed > bar.width():
+            out.append(f"tabs {bar.tabText(0)!r}…: {bar.width()} px < {needed} px")
+    return out
+
+
 def _check_tables(page, where: str) -> list[str]:
     problems = [f"{where}/main table {p}" for p in short_main_table(page)]
+    problems += [f"{where}/{p}" for p in squeezed_tabs(page)]
     for view in page.findChildren(QTableView):
         if not view.isVisible() or view.model() is None:
             continue
@@ -340,6 +356,32 @@ def test_every_screen_fits_a_1366_screen(shown):
     window.resize(*MIN_BUDGET)
     app.processEvents()
     assert (window.width(), window.height()) == MIN_BUDGET
+
+
+def test_the_activities_tabs_keep_their_titles_on_a_narrower_window(qtbot, demo_store, make_ctx):
+    """1366×768 at 125 % with the window not maximised (90 %: 983×553): the LAO and project
+    drop-downs beside the tabs cut the F3 tab's title to "แบบติดตามก"; they take only the room
+    the tabs leave."""
+    from ui.app import make_application
+    from ui.main_window import MainWindow
+
+    make_application()
+    ctx = make_ctx(demo_store)
+    window = MainWindow(ctx)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    window.show_screen("activities")
+    app = QApplication.instance()
+    for size in ((983, 560), SIZES["125%"], SIZES["100%"]):
+        window.resize(*size)
+        settle(ctx, app, timeout=10)
+        page = window.page("activities")
+        assert squeezed_tabs(page) == [], size
+        assert page.offices.combo.isVisible()
+        assert page.offices.combo.width() >= page.offices.combo.minimumSizeHint().width()
+    ctx.runner.cancel_all()
+    ctx.runner.wait()
 
 
 def test_header_height_follows_the_font(qtbot):

@@ -18,6 +18,7 @@ from PySide6.QtCore import (
     QEvent,
     QModelIndex,
     QPersistentModelIndex,
+    QSize,
     QSortFilterProxyModel,
     Qt,
     QUrl,
@@ -924,6 +925,19 @@ class MonitoringForm(QWidget):
         self.history_dialog = dialog
 
 
+class TabCorner(QWidget):
+    """The drop-downs beside the tabs: never wider than the room the tabs leave (QTabWidget
+    gives a corner widget its size hint and squeezes the tabs instead)."""
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.room = 10_000
+
+    def sizeHint(self) -> QSize:
+        hint = super().sizeHint()
+        return QSize(min(hint.width(), self.room), hint.height())
+
+
 class ActivitiesScreen(QWidget):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None):
         super().__init__(parent)
@@ -960,12 +974,15 @@ class ActivitiesScreen(QWidget):
         # Beside the tabs, on a narrow window: the LAO (a district's) and the project, as
         # drop-downs. Each took a row of its own above the table, which then had room for
         # about one row at 1366×768 at 125 %.
-        corner = QWidget()
-        corner_layout = QHBoxLayout(corner)
+        self.corner = TabCorner()
+        corner_layout = QHBoxLayout(self.corner)
         corner_layout.setContentsMargins(0, 0, 0, 2)
-        corner_layout.addWidget(self.offices.combo)
-        corner_layout.addWidget(self.editor.project_combo)
-        self.tabs.setCornerWidget(corner, Qt.Corner.TopRightCorner)
+        corner_layout.addWidget(self.offices.combo, 2)
+        corner_layout.addWidget(self.editor.project_combo, 3)
+        for combo in (self.offices.combo, self.editor.project_combo):
+            combo.setMinimumContentsLength(6)  # narrower than its text rather than the tabs
+            combo.view().setMinimumWidth(360)  # the list that opens shows whole names
+        self.tabs.setCornerWidget(self.corner, Qt.Corner.TopRightCorner)
         self.splitter.addWidget(right)
         self.splitter.setStretchFactor(1, 1)
         self.splitter.setSizes([250, 890])
@@ -987,6 +1004,10 @@ class ActivitiesScreen(QWidget):
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
         self.offices.set_compact(self.width() < self.COMPACT_BELOW)
+        # the drop-downs beside the tabs take only the room the tabs leave (at 1366×768 at
+        # 125 % without a maximised window the F3 tab's title was cut to "แบบติดตามก")
+        self.corner.room = max(0, self.tabs.width() - self.tabs.tabBar().sizeHint().width() - 12)
+        self.corner.updateGeometry()
 
     def _tab_changed(self, index: int) -> None:
         self.review.form_code = (
