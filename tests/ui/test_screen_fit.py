@@ -307,7 +307,6 @@ def squeezed_tabs(page) -> list[str]:
 
 def _check_tables(page, where: str) -> list[str]:
     problems = [f"{where}/main table {p}" for p in short_main_table(page)]
-    problems += [f"{where}/{p}" for p in squeezed_tabs(page)]
     for view in page.findChildren(QTableView):
         if not view.isVisible() or view.model() is None:
             continue
