@@ -32,7 +32,6 @@ from PySide6.QtGui import (
     QAction,
     QColor,
     QDesktopServices,
-    QGuiApplication,
     QIcon,
     QKeySequence,
     QPainter,
@@ -313,10 +312,9 @@ class MainWindow(QMainWindow):
             part.installEventFilter(watch)
 
     def _default_size(self) -> None:
-        """The size when not maximised, the first time: 1280×720 or less on a small screen."""
-        screen = self.screen() or QGuiApplication.primaryScreen()
-        area = screen.availableGeometry() if screen is not None else QRect(0, 0, 1280, 720)
-        self.resize(min(1280, area.width() * 9 // 10), min(720, area.height() * 9 // 10))
+        """The size when not maximised, the first time: 1280×720 or less on a small screen,
+        within the screen's available area wherever its taskbar is (ui.window_state)."""
+        self.setGeometry(window_state.first_placement(window_state.available_area()))
 
     # ---- registry --------------------------------------------------------------------
     def _class(self, key: str) -> ScreenFactory | None:
@@ -553,6 +551,11 @@ class MainWindow(QMainWindow):
         refresh.setShortcut(QKeySequence.StandardKey.Refresh)
         refresh.triggered.connect(lambda: self._refresh(self.stack.currentWidget()))
         file_menu.addAction(refresh)
+        # where a clerk looks for it first (found in the Xvfb run of round 3: only Settings had it)
+        backups = QAction(_("Back up and restore…"), self)
+        backups.triggered.connect(lambda: self.show_screen("settings", "backups"))
+        file_menu.addAction(backups)
+        self.backups_action = backups
         logs = QAction(_("Open the log folder"), self)
         logs.triggered.connect(lambda: QDesktopServices.openUrl(QUrl.fromLocalFile(str(log_dir()))))
         file_menu.addAction(logs)

@@ -10,7 +10,7 @@ screen.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QByteArray, QRect, QSettings, QTimer
+from PySide6.QtCore import QByteArray, QMargins, QRect, QSettings, QTimer
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QMainWindow, QSplitter, QWidget
 
@@ -27,13 +27,26 @@ def settings() -> QSettings:
 
 
 def show_main(window: QMainWindow) -> None:
-    """Shows the main window as it was left; maximised the first time."""
+    """Shows the main window as it was left; maximised the first time.
+
+    Wherever the taskbar is (bottom, left, top or right), the window and the size it returns
+    to when no longer maximised lie within the screen's available area; a size or place
+    remembered from a bigger screen, or from a monitor since unplugged, is brought within it.
+    """
     store = settings()
     geometry = store.value("main/geometry")
     maximised = store.value("main/maximised", True) not in (False, "false", "0", 0)
     restored = isinstance(geometry, (QByteArray, bytes)) and window.restoreGeometry(
         QByteArray(geometry)
     )
+    if restored:
+        normal = window.normalGeometry()
+        rect = normal if normal.isValid() and not normal.isEmpty() else window.geometry()
+        # shown as it was, the real frame is checked once shown (keep_on_screen); maximised,
+        # the size it returns to allows for a frame
+        window.setGeometry(placed(rect, available_area(rect), FRAME if maximised else None))
+    else:
+        window.setGeometry(first_placement(available_area()))
     if maximised or not restored:
         window.showMaximized()
     else:
@@ -42,23 +55,62 @@ def show_main(window: QMainWindow) -> None:
         QTimer.singleShot(0, window, lambda: keep_on_screen(window))
 
 
+# The frame a window manager puts around the window (Windows 10/11: borders of 8 px, a title
+# bar of about 31) before the window is shown and its real frame is known.
+FRAME = QMargins(8, 31, 8, 8)
+DEFAULT_SIZE = (1280, 720)
+
+
+def available_area(rect: QRect | None = None) -> QRect:
+    """The available area (the screen less its taskbar, on whatever edge) of the screen that
+    shows most of ``rect``; the primary screen's when none does (a monitor unplugged)."""
+    best = QGuiApplication.primaryScreen()
+    if rect is not None:
+        most = 0
+        for screen in QGuiApplication.screens():
+            shared = screen.geometry().intersected(rect)
+            size = 0 if shared.isEmpty() else shared.width() * shared.height()
+            if size > most:
+                best, most = screen, size
+    if best is None:
+        return QRect(0, 0, *DEFAULT_SIZE)
+    return best.availableGeometry()
+
+
+def placed(rect: QRect, area: QRect, frame: QMargins | None = None) -> QRect:
+    """``rect`` (a window's content) moved, and shrunk if need be, so that it and its ``frame``
+    lie wholly within ``area``."""
+    inner = area.marginsRemoved(frame) if frame is not None else QRect(area)
+    width = max(1, min(rect.width(), inner.width()))
+    height = max(1, min(rect.height(), inner.height()))
+    x = min(max(rect.x(), inner.x()), inner.x() + inner.width() - width)
+    y = min(max(rect.y(), inner.y()), inner.y() + inner.height() - height)
+    return QRect(x, y, width, height)
+
+
+def first_placement(area: QRect) -> QRect:
+    """Where the window goes the first time when it is not maximised: 1280×720, or nine tenths
+    of a smaller available area, in the middle of it."""
+    width = min(DEFAULT_SIZE[0], area.width() * 9 // 10)
+    height = min(DEFAULT_SIZE[1], area.height() * 9 // 10)
+    rect = QRect(0, 0, width, height)
+    rect.moveCenter(area.center())
+    return placed(rect, area, FRAME)
+
+
 def keep_on_screen(window: QWidget) -> None:
     """Moves and shrinks the window into the available area of the screen it is most on."""
     frame = window.frameGeometry()
-    screen = QGuiApplication.screenAt(frame.center()) or QGuiApplication.primaryScreen()
-    if screen is None:
-        return
-    area: QRect = screen.availableGeometry()
+    area = available_area(frame)
     if area.contains(frame):
         return
-    extra_w = frame.width() - window.width()  # the frame around the window's content
-    extra_h = frame.height() - window.height()
-    width = min(frame.width(), area.width())
-    height = min(frame.height(), area.height())
-    x = min(max(frame.x(), area.x()), area.right() - width + 1)
-    y = min(max(frame.y(), area.y()), area.bottom() - height + 1)
-    window.resize(width - extra_w, height - extra_h)
-    window.move(x, y)
+    margins = QMargins(
+        window.geometry().x() - frame.x(),
+        window.geometry().y() - frame.y(),
+        frame.right() - window.geometry().right(),
+        frame.bottom() - window.geometry().bottom(),
+    )
+    window.setGeometry(placed(window.geometry(), area, margins))
 
 
 def save_main(window: QMainWindow) -> None:

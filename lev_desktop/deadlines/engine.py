@@ -60,7 +60,7 @@ from lev_desktop.domain.offices import LaoType, Level
 from lev_desktop.domain.templates import BUILTIN_TEMPLATES
 from lev_desktop.i18n import _
 from lev_desktop.progress import without_gc
-from lev_desktop.thai_format import fiscal_year_range
+from lev_desktop.thai_format import fiscal_year, fiscal_year_range
 
 DEFAULT_REMINDER_DAYS: int = options.default("reminder.days")
 DEFAULT_LOOKBACK_DAYS = 90  # reminders and badges: what went overdue in the last 3 months
@@ -1915,6 +1915,45 @@ def reminders(
 
 def badge_count(store: Store, *, today_: dt.date | None = None) -> int:
     return len(reminders(store, today_=today_))
+
+
+@dataclass(frozen=True)
+class Attention:
+    """What the badges, Home and the start-up reminder say, decided once: ``items`` (the
+    badge's count) are overdue within the look-back, returned, or due soon; ``older_overdue``
+    counts the instances still overdue from before the look-back (the calendar lists them;
+    Home says so, so that its count and the calendar's never seem to disagree)."""
+
+    items: list[Item]
+    older_overdue: int
+    since: dt.date  # the first day of the look-back
+
+
+def attention(
+    store: Store,
+    *,
+    today_: dt.date | None = None,
+    days: int | None = None,
+    lookback_days: int = DEFAULT_LOOKBACK_DAYS,
+    book: DeadlineBook | None = None,
+) -> Attention:
+    """``reminders`` and the overdue instances older than the look-back, back to the start of
+    the fiscal year before the look-back's (what the calendar's agenda shows for those years)."""
+    now = today_ or (book.today if book is not None else today())
+    days = reminder_days(store) if days is None else days
+    book = book or DeadlineBook(store, today_=now, soon_days=days)
+    items = reminders(store, today_=now, days=days, lookback_days=lookback_days, book=book)
+    since = now - dt.timedelta(days=lookback_days)
+    if not store.office_code:
+        return Attention(items, 0, since)
+    start = fiscal_year_range(fiscal_year(since) - 1)[0]
+    shown = {(i.obligation.programme_code, i.obligation.code, i.period, i.incoming) for i in items}
+    older = {
+        (i.obligation.programme_code, i.obligation.code, i.period, i.incoming)
+        for i in book.items(start, since - dt.timedelta(days=1), work=False)
+        if i.state == State.OVERDUE and i.due < since
+    }
+    return Attention(items, len(older - shown), since)
 
 
 def programmes_exist(store: Store) -> bool:

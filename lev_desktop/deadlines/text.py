@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import unicodedata
+from typing import Any
 
 from lev_desktop.deadlines.rules import Deadline, Obligation
 from lev_desktop.domain.obligation_state import ORDER
@@ -22,6 +23,21 @@ def when_text(deadline: Deadline, *, style: str = "weekday") -> str:
     if deadline.time:
         text += " " + _("{time} hrs").format(time=deadline.time)
     return text
+
+
+def item_when_text(item: Any, *, style: str = "weekday") -> str:
+    """When an item is or was due, the date its days left or overdue count from: a later
+    follow-up round of the same instance ("every 5th and 15th until every LAO has reported")
+    shows the instance's due date, then the round's ("เกินกำหนด 444 วัน" beside a date two days
+    ahead read wrong)."""
+    deadline = item.deadline
+    if item.due == deadline.due:
+        return when_text(deadline, style=style)
+    return (
+        format_date(item.due, style)
+        + "\n"
+        + _("follow-up {date}").format(date=when_text(deadline, style=style))
+    )
 
 
 def days_left_text(days: int) -> str:

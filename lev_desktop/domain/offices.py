@@ -127,6 +127,15 @@ def normalise_office_code(text: str) -> str:
     return "".join(ch for ch in arabic_digits(text or "") if not ch.isspace() and ch != "-")
 
 
+def lao_code_in_area(code: str, area: str) -> bool:
+    """Whether an LAO's 7-digit code belongs to ``area`` (its district's 4-digit DOPA code, or
+    its province's 2-digit one for an อบจ.). The Department numbers an LAO with a type digit
+    first, then province, district and number (5480101, 6480106: what the setup wizard asks
+    for); lists made before, and the demo, number it district first (4801006). Either shape is
+    the area's; a code of another area is not."""
+    return bool(area) and (code.startswith(area) or code[1:].startswith(area))
+
+
 def lao_code_problem(code: str) -> str | None:
     """Why ``code`` cannot be an LAO's official code (None when its shape is right)."""
     cleaned = normalise_office_code(code)

@@ -15,6 +15,7 @@ from urllib.parse import urlparse
 
 import msgspec
 
+from lev_desktop.domain.offices import lao_code_in_area
 from lev_desktop.domain.templates import INDICATOR_TYPES
 from lev_desktop.i18n import N_, _
 from lev_desktop.thai_format import (
@@ -413,7 +414,8 @@ MAX_JSON_BYTES = 256 * 1024  # a custom programme's template, serialised
 UUID_PATTERN = r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"
 # Office codes are canonical ASCII of the official shape: the Department "DLA", a province
 # "P" + its 2-digit DOPA code, a district "D" + its 4-digit DOPA code, an LAO 7 digits that
-# start with its district's (or, for an อบจ., its province's) code. [0-9], not \d: \d would
+# hold its district's (or, for an อบจ., its province's) code first or after the type digit
+# (domain.offices.lao_code_in_area). [0-9], not \d: \d would
 # also match Thai and full-width digits.
 OFFICE_CODE_PATTERN = r"^(?:DLA|P[0-9]{2}|D[0-9]{4}|[0-9]{7})$"
 _YEAR_CE = r"(?:19[89][0-9]|20[0-9]{2}|2100)"
@@ -766,10 +768,9 @@ def office_identity_problem(office: dict[str, Any]) -> str | None:
         return _("office {code} claims district {district}").format(code=code, district=district)
     if level == "lao":
         area = district or province
-        if not area or not code.startswith(str(area)):
+        if not area or not lao_code_in_area(code, str(area)):
             return _(
-                "the code of LAO {code} does not start with the code of the district it "
-                "claims ({district})"
+                "the code of LAO {code} is not a code of the district it claims ({district})"
             ).format(code=code, district=area or "-")
     return None
 

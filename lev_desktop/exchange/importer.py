@@ -59,7 +59,7 @@ from lev_desktop.gazetteer import district_label
 from lev_desktop.i18n import _
 from lev_desktop.paths import data_dir
 from lev_desktop.progress import Cancelled, Progress
-from lev_desktop.thai_format import format_date
+from lev_desktop.thai_format import format_date, format_period
 
 log = logging.getLogger(__name__)
 COUNT_KEYS = ("new", "updated", "unchanged", "conflicts", "refused")
@@ -1341,15 +1341,19 @@ def replacements(
     if found:
 
         def shown(name: str, value: Any) -> str:  # a programme by its code, as people know it
-            return str(
-                state.programmes.get(value, (value,))[0] if name == "programme_id" else value
-            )
+            if name == "programme_id":
+                return str(state.programmes.get(value, (value,))[0])
+            if name == "period":  # "2025-01" → "มกราคม 2568": Thai months, BE years
+                return format_period(str(value))
+            return str(value)
 
         first = found[0].key
         plan.notes.append(
             _("replaces the earlier record after a reinstall: {what} ({key})").format(
                 what=_table_label(table),
-                key=", ".join(shown(k, v) for k, v in first.items() if k != "owner_office")
+                key=", ".join(
+                    shown(k, v) for k, v in first.items() if k != "owner_office" and v != ""
+                )
                 + (f" … +{len(found) - 1}" if len(found) > 1 else ""),
             )
         )

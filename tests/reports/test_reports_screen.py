@@ -114,7 +114,8 @@ def test_province_report_is_offered_to_a_province_office_and_fits_the_screen(
     select_kind(widget, "province")
     assert [widget.office.itemData(i) for i in range(widget.office.count())] == ["P48"]
     assert not widget.month.isEnabled()
-    assert widget.kinds.currentItem().text() == "แบบ ๔ แบบรายงานระดับจังหวัด (เครือข่าย อถล.)"
+    # in the interface's digits (Arabic by default; Settings › This office), as every screen
+    assert widget.kinds.currentItem().text() == "แบบ 4 แบบรายงานระดับจังหวัด (เครือข่าย อถล.)"
     assert not widget.kinds.verticalScrollBar().isVisible()
     target = tmp_path / "f4.pdf"
     monkeypatch.setattr(widget, "ask_path", lambda _fmt: target)

@@ -77,6 +77,20 @@ def test_one_digit_setting_for_the_whole_interface(qtbot, window):
     home = [plain(label.text()) for label in main.page("home").findChildren(QLabel)]
     assert any("เครือข่าย อถล. ปีงบประมาณ 2568" in text for text in home)
     assert not any("๒๕๖๘" in text for text in home)
+    # and the programmes to send on Exchange › Export (found in the Xvfb run of round 3)
+    main.show_screen("exchange")
+    _idle(qtbot, ctx)
+    export = main.page("exchange").export_tab
+    names = [export.programmes.item(i).text() for i in range(export.programmes.count())]
+    assert "P1 — เครือข่าย อถล. ปีงบประมาณ 2568" in names
+    assert not any(digit in name for name in names for digit in "๐๑๒๓๔๕๖๗๘๙")
+    # and the reports' names ("แบบ ๑ แผนปฏิบัติงาน" beside "ปีงบประมาณ 2568")
+    main.show_screen("reports")
+    _idle(qtbot, ctx)
+    kinds = main.page("reports").kinds
+    names = [kinds.item(i).text() for i in range(kinds.count())]
+    assert "แบบ 1 แผนปฏิบัติงาน" in names
+    assert not any(digit in name for name in names for digit in "๐๑๒๓๔๕๖๗๘๙")
     main.show_screen("plans")
     _idle(qtbot, ctx)
     editor = main.page("plans").editor

@@ -10,7 +10,14 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import QRect, Qt
-from PySide6.QtWidgets import QAbstractItemView, QApplication, QHeaderView, QTableView
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QApplication,
+    QHeaderView,
+    QScrollArea,
+    QSplitter,
+    QTableView,
+)
 
 from exports.pdf.words import segment
 from ui import thai_wrap
@@ -219,21 +226,94 @@ def cut_cells(view: QTableView, rows: int = 25) -> list[str]:
             option.rect = view.visualRect(index)
             option.widget = view
             needed = view.itemDelegateForIndex(index).sizeHint(option, index).height()
-            if needed > view.rowHeight(row) + 1:
+            capped = view.rowHeight(row) >= view.viewport().height() - 4  # text in the tooltip
+            if needed > view.rowHeight(row) + 1 and not (capped and index.data(TOOLTIP)):
                 title = model.headerData(column, Qt.Orientation.Horizontal)
                 out.append(f"{title!r} row {row + 1}: {view.rowHeight(row)} px < {needed} px")
                 break
     return out
 
 
+TOOLTIP = Qt.ItemDataRole.ToolTipRole
+
+
+def tall_rows(view: QTableView, rows: int = 25) -> list[str]:
+    """Rows taller than the view: their cells, centred, are out of sight."""
+    height = view.viewport().height()
+    return [
+        f"row {row + 1}: {view.rowHeight(row)} px > view {height} px"
+        for row in range(min(rows, view.model().rowCount()))
+        if not view.isRowHidden(row) and view.rowHeight(row) > height
+    ]
+
+
+# How many rows of one line a screen's main table (its largest) must have room for, at both
+# sizes: the table is the work; bars, comments and details panes give way to it (at 125 % the
+# district's F2 table had room for 4 px, about one row in the screenshot). A table inside a
+# form that scrolls as a whole (the exchange tabs, Settings › Backups) needs fewer: the form
+# scrolls to it; so does a list that shares its height with the chosen row's details below it
+# (the exchange's conflicts).
+MIN_ROWS = 5
+MIN_ROWS_SHARED = 3
+
+
+def _shares_its_height(view: QTableView) -> bool:
+    parent = view.parentWidget()
+    if isinstance(parent, QSplitter) and parent.orientation() == Qt.Orientation.Vertical:
+        others = [parent.widget(i) for i in range(parent.count())]
+        if any(isinstance(w, QTableView) and w is not view and w.isVisible() for w in others):
+            return True
+    while parent is not None:
+        if isinstance(parent, QScrollArea) and not isinstance(parent, QAbstractItemView):
+            return True
+        parent = parent.parentWidget()
+    return False
+
+
+def main_table_rows(page) -> tuple[QTableView, int, int] | None:
+    """(the page's largest visible table, the rows of one line its viewport has room for,
+    the rows it must have room for)."""
+    views = [v for v in page.findChildren(QTableView) if v.isVisible() and v.model() is not None]
+    if not views:
+        return None
+    view = max(views, key=lambda v: v.width() * v.height())
+    line = view.fontMetrics().lineSpacing() + 8  # one line and the cell's padding (4+4)
+    wanted = MIN_ROWS_SHARED if _shares_its_height(view) else MIN_ROWS
+    return view, view.viewport().height() // line, wanted
+
+
+def short_main_table(page) -> list[str]:
+    found = main_table_rows(page)
+    if found is None or found[1] >= found[2]:
+        return []
+    view, rows, wanted = found
+    return [f"{_model_name(view)}: room for {rows} rows < {wanted}"]
+
+
+def squeezed_tabs(page) -> list[str]:
+    """Tab bars whose tabs do not all fit (titles cut, scroll arrows): a widget beside the tabs
+    took their room."""
+    from PySide6.QtWidgets import QTabBar
+
+    out = []
+    for bar in page.findChildren(QTabBar):
+        if not bar.isVisible():
+            continue
+        needed = sum(bar.tabSizeHint(i).width() for i in range(bar.count()) if bar.isTabVisible(i))
+        if needed > bar.width():
+            out.append(f"tabs {bar.tabText(0)!r}…: {bar.width()} px < {needed} px")
+    return out
+
+
 def _check_tables(page, where: str) -> list[str]:
-    problems = []
+    problems = [f"{where}/main table {p}" for p in short_main_table(page)]
     for view in page.findChildren(QTableView):
         if not view.isVisible() or view.model() is None:
             continue
         name = f"{where}/{_model_name(view)}"
         problems += [f"{name}: header {h}" for h in clipped_headers(view)]
         problems += [f"{name}: column {c}" for c in narrow_columns(view)]
+        problems += [f"{name}: {r}" for r in tall_rows(view)]
         if view.wordWrap() and _model_name(view) not in FIXED_ROWS:
             problems += [f"{name}: cell {c}" for c in cut_cells(view)]
         if _model_name(view) not in WIDE_BY_NATURE:
@@ -241,6 +321,16 @@ def _check_tables(page, where: str) -> list[str]:
             if bar.maximum() > 0:
                 problems.append(f"{name}: scrolls sideways ({bar.maximum()} columns out of view)")
     return problems
+
+
+def _ce_periods(import_tab) -> list[str]:
+    """The import preview's reasons read as an officer reads dates: a re-entered record's key
+    showed its period as stored ("P4, summary, 2025-01, … +58"), a CE year in a Thai line."""
+    import re
+
+    texts = [c for row in import_tab.model.rows for c in row.cells if isinstance(c, str)]
+    texts.append(import_tab.detail.text() if hasattr(import_tab, "detail") else "")
+    return [f"import preview: CE period in {t!r}" for t in texts if re.search(r"20\d\d-\d\d", t)]
 
 
 def test_every_screen_fits_a_1366_screen(shown):
@@ -257,12 +347,40 @@ def test_every_screen_fits_a_1366_screen(shown):
             problems += _check_tables(window.page(key), f"{scale} {key}/{tab}")
         hint = window.minimumSizeHint()
         largest[(key, tab)] = (hint.width(), hint.height())
+        if tab == "import-preview":
+            problems += _ce_periods(window.page(key).import_tab)
     assert problems == []
     too_big = {k: v for k, v in largest.items() if v[0] > MIN_BUDGET[0] or v[1] > MIN_BUDGET[1]}
     assert too_big == {}
     window.resize(*MIN_BUDGET)
     app.processEvents()
     assert (window.width(), window.height()) == MIN_BUDGET
+
+
+def test_the_activities_tabs_keep_their_titles_on_a_narrower_window(qtbot, demo_store, make_ctx):
+    """1366×768 at 125 % with the window not maximised (90 %: 983×553): the LAO and project
+    drop-downs beside the tabs cut the F3 tab's title to "แบบติดตามก"; they take only the room
+    the tabs leave."""
+    from ui.app import make_application
+    from ui.main_window import MainWindow
+
+    make_application()
+    ctx = make_ctx(demo_store)
+    window = MainWindow(ctx)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    window.show_screen("activities")
+    app = QApplication.instance()
+    for size in ((983, 560), SIZES["125%"], SIZES["100%"]):
+        window.resize(*size)
+        settle(ctx, app, timeout=10)
+        page = window.page("activities")
+        assert squeezed_tabs(page) == [], size
+        assert page.offices.combo.isVisible()
+        assert page.offices.combo.width() >= page.offices.combo.minimumSizeHint().width()
+    ctx.runner.cancel_all()
+    ctx.runner.wait()
 
 
 def test_header_height_follows_the_font(qtbot):

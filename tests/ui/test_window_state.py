@@ -4,8 +4,8 @@ splitters and the column widths a person dragged (issue 12)."""
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import QPoint, Qt
-from PySide6.QtGui import QGuiApplication
+from PySide6.QtCore import QPoint, QRect, Qt
+from PySide6.QtGui import QGuiApplication, QScreen
 from PySide6.QtWidgets import QApplication, QSplitter
 
 from ui import window_state
@@ -122,3 +122,87 @@ def test_splitter_keys_do_not_depend_on_the_session():
     other = QSplitter(root)
     assert window_state.widget_key(inner, root, "x") == "x/QSplitter0"
     assert window_state.widget_key(other, root, "x") == "x/QSplitter1"
+
+
+# A taskbar on each edge of the offscreen 800×800 screen, as QScreen.availableGeometry reports
+# it on Windows (faked: the offscreen platform has no taskbar).
+TASKBARS = {
+    "bottom": QRect(0, 0, 800, 760),
+    "left": QRect(62, 0, 738, 800),
+    "top": QRect(0, 40, 800, 760),
+    "right": QRect(0, 0, 738, 800),
+}
+
+
+def _within(inner: QRect, outer: QRect) -> bool:
+    return outer.contains(inner.topLeft()) and outer.contains(inner.bottomRight())
+
+
+@pytest.fixture(params=sorted(TASKBARS))
+def taskbar(request, monkeypatch):
+    area = TASKBARS[request.param]
+    monkeypatch.setattr(QScreen, "availableGeometry", lambda _screen: QRect(area))
+    return area
+
+
+def _plain_window(qtbot):
+    """A bare main window: show_main places any QMainWindow the same way (and a bare one is
+    quick to make, for 4 taskbar edges × the cases below)."""
+    from PySide6.QtWidgets import QMainWindow
+
+    window = QMainWindow()
+    qtbot.addWidget(window)
+    window.setGeometry(window_state.first_placement(window_state.available_area()))
+    return window
+
+
+def _saved(qtbot, rect: QRect, maximised: bool) -> None:
+    """What a previous session left in window.ini: this content rect, maximised or not."""
+    window = _plain_window(qtbot)
+    window.show()
+    window.setGeometry(rect)
+    QApplication.processEvents()
+    store = window_state.settings()
+    store.setValue("main/geometry", window.saveGeometry())
+    store.setValue("main/maximised", maximised)
+    store.sync()
+    window.close()
+
+
+def test_first_start_lies_within_the_available_area_wherever_the_taskbar_is(qtbot, taskbar):
+    """The first start is maximised; the size it returns to (un-maximised) lies within the
+    available area, in its middle: not under a taskbar on the left or the top."""
+    window = _plain_window(qtbot)
+    window_state.show_main(window)
+    qtbot.waitExposed(window)
+    assert window.isMaximized()
+    normal = window.normalGeometry()
+    assert _within(normal, taskbar.marginsRemoved(window_state.FRAME)), (normal, taskbar)
+    assert normal.width() == min(1280, taskbar.width() * 9 // 10)
+    assert abs(normal.center().x() - taskbar.center().x()) <= 8
+
+
+SAVED = {
+    "under-taskbar": QRect(0, 0, 700, 600),  # under a taskbar on the left or the top
+    "bigger-screen": QRect(40, 20, 1800, 1000),  # from a bigger screen
+    "vanished-right": QRect(2500, 300, 700, 500),  # on a monitor since unplugged
+    "vanished-left": QRect(-900, -500, 700, 500),  # on one that was to the left and above
+}
+
+
+@pytest.mark.parametrize("maximised", [False, True], ids=["normal", "maximised"])
+def test_a_remembered_geometry_is_brought_within_the_available_area(qtbot, taskbar, maximised):
+    for name, saved in SAVED.items():
+        _saved(qtbot, saved, maximised)
+        window = _plain_window(qtbot)
+        window_state.show_main(window)
+        qtbot.waitExposed(window)
+        qtbot.wait(20)  # keep_on_screen runs once the window is shown
+        assert window.isMaximized() == maximised, name
+        if maximised:  # the size it returns to, with room for a frame
+            normal = window.normalGeometry()
+            inner = taskbar.marginsRemoved(window_state.FRAME)
+            assert _within(normal, inner), (name, normal, taskbar)
+        else:
+            assert _within(window.frameGeometry(), taskbar), (name, window.frameGeometry())
+        window.close()

@@ -99,6 +99,10 @@ class ActivitiesModel(EditableTableModel):
             return "\n".join(row.attachments)
         if column.key == "outputs" and row.kpi:
             return _("KPI: {kpi}").format(kpi=row.kpi)
+        if column.kind == "text":
+            # a row is never taller than the table (ui.widgets.fit.cap_rows): a long text's
+            # whole wording is here
+            return str(getattr(row, column.key, "") or "") or None
         return None
 
     def new_row(self) -> ActivityRow:

@@ -15,8 +15,10 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import (
+    QEvent,
     QModelIndex,
     QPersistentModelIndex,
+    QSize,
     QSortFilterProxyModel,
     Qt,
     QUrl,
@@ -81,6 +83,19 @@ from ui.widgets.office_list import OfficeList
 from ui.widgets.status_badge import StatusBadge
 from ui.widgets.table_view import ExcelTableView, show_status
 from ui.widgets.undo_actions import undo_redo_actions
+
+
+class MessageLine(QLabel):
+    """The line under the table: it takes no room while it has nothing to say."""
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setWordWrap(True)
+        self.hide()
+
+    def setText(self, text: str) -> None:
+        super().setText(text)
+        self.setVisible(bool(text))
 
 
 class ItemFilter(QSortFilterProxyModel):
@@ -204,12 +219,10 @@ class ActivitiesEditor(SavingEditor, QWidget):
         self.project_combo.setMinimumContentsLength(20)
         self.project_combo.activated.connect(self._project_chosen)
         self.project_combo.hide()
-        table_box = QWidget()
-        table_layout = QVBoxLayout(table_box)
-        table_layout.setContentsMargins(0, 0, 0, 0)
-        table_layout.addWidget(self.project_combo)
-        table_layout.addWidget(self.table, 1)
-        right.addWidget(table_box)
+        self.compact = False
+        self._pane_height = 130  # the details pane's height when it shows
+        # (the screen shows the drop-down beside its tabs, where it takes no row of its own)
+        right.addWidget(self.table)
         bottom = QWidget()
         bottom_layout = QHBoxLayout(bottom)
         bottom_layout.setContentsMargins(0, 0, 0, 0)
@@ -226,12 +239,14 @@ class ActivitiesEditor(SavingEditor, QWidget):
         right.setStretchFactor(0, 4)
         right.setStretchFactor(1, 1)
         right.setSizes([420, 130])
+        right.setCollapsible(0, False)
+        self.right, self.bottom = right, bottom
+        right.installEventFilter(self)  # its height decides whether the details pane shows
         self.splitter.addWidget(right)
         self.splitter.setStretchFactor(1, 4)
         self.splitter.setSizes([230, 830])
         layout.addWidget(self.splitter, 1)
-        self.message = QLabel()
-        self.message.setWordWrap(True)
+        self.message = MessageLine()
         layout.addWidget(self.message)
         self._build_actions()
         self._wire_cells()
@@ -331,12 +346,38 @@ class ActivitiesEditor(SavingEditor, QWidget):
         self._update_side()
 
     COMPACT_BELOW = 1000  # editor width below which the projects are a drop-down
+    TABLE_ROWS = 5  # rows of one line the table keeps room for before the details pane shows
 
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
-        compact = self.width() < self.COMPACT_BELOW
-        self.project_view.setVisible(not compact)
-        self.project_combo.setVisible(compact)
+        self.compact = self.width() < self.COMPACT_BELOW
+        self.project_view.setVisible(not self.compact)
+        if self.isVisible():
+            self.project_combo.setVisible(self.compact)
+        self._give_way()
+
+    def eventFilter(self, watched, event) -> bool:
+        if watched is self.right and event.type() == QEvent.Type.Resize:
+            self._give_way()
+        return super().eventFilter(watched, event)
+
+    def table_room_needed(self) -> int:
+        """Height the activities table needs for its header and TABLE_ROWS rows of one line."""
+        line = self.table.fontMetrics().lineSpacing() + 8  # a line and the cell's padding
+        frame = 2 * self.table.frameWidth()
+        header = self.table.horizontalHeader()
+        return max(header.height(), header.sizeHint().height()) + self.TABLE_ROWS * line + frame
+
+    def _give_way(self) -> None:
+        """On a short window (1366×768 at 125 %, a district's bars above) the details pane
+        below the table hides, so that the table keeps room for TABLE_ROWS rows: the table is
+        the work; the project's details are in the drop-down and the row's tooltip, and come
+        back when the window is taller."""
+        if self.bottom.isVisible():
+            self._pane_height = self.bottom.height()  # as the splitter (or the person) sized it
+        pane = max(self._pane_height, self.bottom.minimumSizeHint().height())
+        room = self.right.height() - pane - self.right.handleWidth()
+        self.bottom.setVisible(room >= self.table_room_needed())
 
     def _project_chosen(self, row: int) -> None:
         self.project_view.selectRow(row)
@@ -884,6 +925,19 @@ class MonitoringForm(QWidget):
         self.history_dialog = dialog
 
 
+class TabCorner(QWidget):
+    """The drop-downs beside the tabs: never wider than the room the tabs leave (QTabWidget
+    gives a corner widget its size hint and squeezes the tabs instead)."""
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.room = 10_000
+
+    def sizeHint(self) -> QSize:
+        hint = super().sizeHint()
+        return QSize(min(hint.width(), self.room), hint.height())
+
+
 class ActivitiesScreen(QWidget):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None):
         super().__init__(parent)
@@ -917,12 +971,23 @@ class ActivitiesScreen(QWidget):
         self.tabs.addTab(monitoring_scroll, _("Monitoring milestones (F3)"))
         self.tabs.currentChanged.connect(self._tab_changed)
         right_layout.addWidget(self.tabs, 1)
+        # Beside the tabs, on a narrow window: the LAO (a district's) and the project, as
+        # drop-downs. Each took a row of its own above the table, which then had room for
+        # about one row at 1366×768 at 125 %.
+        self.corner = TabCorner()
+        corner_layout = QHBoxLayout(self.corner)
+        corner_layout.setContentsMargins(0, 0, 0, 2)
+        corner_layout.addWidget(self.offices.combo, 2)
+        corner_layout.addWidget(self.editor.project_combo, 3)
+        for combo in (self.offices.combo, self.editor.project_combo):
+            combo.setMinimumContentsLength(6)  # narrower than its text rather than the tabs
+            combo.view().setMinimumWidth(360)  # the list that opens shows whole names
+        self.tabs.setCornerWidget(self.corner, Qt.Corner.TopRightCorner)
         self.splitter.addWidget(right)
         self.splitter.setStretchFactor(1, 1)
         self.splitter.setSizes([250, 890])
         layout.addWidget(self.splitter, 1)
         self.offices.set_wanted(False)
-        self.bar.add_widget(self.offices.combo)
         self.review.hide()
         self.bar.programme_changed.connect(lambda _p: self._show())
         self.offices.office_selected.connect(lambda _c: self._show_editor())
@@ -939,12 +1004,17 @@ class ActivitiesScreen(QWidget):
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
         self.offices.set_compact(self.width() < self.COMPACT_BELOW)
+        # the drop-downs beside the tabs take only the room the tabs leave (at 1366×768 at
+        # 125 % without a maximised window the F3 tab's title was cut to "แบบติดตามก")
+        self.corner.room = max(0, self.tabs.width() - self.tabs.tabBar().sizeHint().width() - 12)
+        self.corner.updateGeometry()
 
     def _tab_changed(self, index: int) -> None:
         self.review.form_code = (
             plan_service.FORM_MONITORING if index == 1 else plan_service.FORM_RESULTS
         )
         self.offices.show_forms((self.review.form_code,))
+        self.editor.project_combo.setVisible(index == 0 and self.editor.compact)
         if index == 1:
             self._show_editor()
 

@@ -47,6 +47,7 @@ from lev_desktop.changes import Changes
 from lev_desktop.files import unique_path
 from lev_desktop.i18n import _
 from lev_desktop.thai_format import format_date, format_datetime, format_number
+from ui import digits
 from ui.context import AppContext
 from ui.models.table import LEFT, RIGHT, Column, TableModel
 from ui.reinstall import RecoveryTab, ReinstallButton
@@ -291,7 +292,7 @@ class ExportTab(QWidget):
         self.programmes.blockSignals(True)
         self.programmes.clear()
         for code, name in data["programmes"]:
-            item = QListWidgetItem(f"{code} — {name}")
+            item = QListWidgetItem(digits.shown(f"{code} — {name}"))  # the interface's digits
             item.setData(Qt.ItemDataRole.UserRole, code)
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
             item.setCheckState(Qt.CheckState.Checked)
@@ -304,7 +305,7 @@ class ExportTab(QWidget):
             self.excel_lao.addItem(label, code)
         self.excel_programme.clear()
         for code, name in data["kpi_programmes"]:
-            self.excel_programme.addItem(f"{code} — {name}", code)
+            self.excel_programme.addItem(digits.shown(f"{code} — {name}"), code)
         self.excel_box.setVisible(bool(data["laos"]))
         self.programmes.blockSignals(False)
         self._recipient_changed()
@@ -1202,6 +1203,11 @@ class ConflictsTab(QWidget):
         self.detail = RowsModel([_("Field"), _("Version kept"), _("Other version"), ""])
         self.detail_view = _table(self.detail)
         splitter.addWidget(self.detail_view)
+        # the list of conflicts is the work (five rows at 1366×768 at 125 %); the chosen one's
+        # fields below
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 2)
+        splitter.setSizes([300, 200])
         layout.addWidget(splitter, 1)
         buttons = QHBoxLayout()
         buttons.addStretch(1)

@@ -24,10 +24,10 @@ from lev_desktop.deadlines import engine
 from lev_desktop.deadlines.engine import DraftForm, Item, State
 from lev_desktop.deadlines.text import (
     days_left_text,
+    item_when_text,
     laos_text,
     period_text,
     route_text,
-    when_text,
 )
 from lev_desktop.i18n import _
 from lev_desktop.services import inbox
@@ -62,7 +62,8 @@ def load_home(store) -> HomeData:
     items = book.items(now, now + dt.timedelta(days=max(NEXT_DAYS, days)), work=False)
     # What needs attention (the badge's list: overdue, returned, due soon — one line per
     # instance), the most recent overdue first (a few); then what comes next by due date.
-    attention = engine.reminders(store, days=days, book=book)
+    found = engine.attention(store, days=days, book=book)
+    attention = found.items
     overdue = sorted(
         (i for i in attention if i.state != State.DUE_SOON), key=lambda i: i.due, reverse=True
     )
@@ -83,7 +84,9 @@ def load_home(store) -> HomeData:
         today=now,
         lao_type=book.lao_type,
         deadlines=shown,
-        more_overdue=max(0, len(overdue) - OVERDUE_LIMIT),
+        # the overdue not listed here: beyond the few shown, and those from before the
+        # reminders' look-back (the calendar lists them all)
+        more_overdue=max(0, len(overdue) - OVERDUE_LIMIT) + found.older_overdue,
         attention=len(attention),
         drafts=engine.draft_forms(store),
         packages=inbox.pending_packages(store),
@@ -250,7 +253,7 @@ class HomeScreen(QWidget):
             if item.mark is not None:
                 text += " · " + _("marked by hand")
             left = pill(text, state)
-            when = wrap(when_text(item.deadline))
+            when = wrap(item_when_text(item))
             what = wrap(
                 f"{item.obligation.title}\n{item.obligation.programme_name} · "
                 f"{route_text(item.obligation, data.lao_type)}"

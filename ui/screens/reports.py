@@ -40,6 +40,7 @@ from lev_desktop import options as lev_options
 from lev_desktop.changes import Changes
 from lev_desktop.files import unique_path
 from lev_desktop.i18n import N_, _
+from ui import digits
 from ui.context import AppContext
 from ui.widgets import file_actions
 from ui.widgets.file_actions import WrittenFileBar
@@ -144,7 +145,7 @@ class ReportsScreen(QWidget):
         self.kinds = QListWidget()
         self.kinds.setObjectName("reportKinds")
         for kind in KINDS:
-            item = QListWidgetItem(_(KIND_LABELS[kind]))
+            item = QListWidgetItem(digits.shown(_(KIND_LABELS[kind])))  # "แบบ 1" / "แบบ ๑"
             item.setData(Qt.ItemDataRole.UserRole, kind)
             item.setToolTip(_(KIND_HELP[kind]))
             self.kinds.addItem(item)

@@ -3,6 +3,8 @@ and province offices), programmes, the incoming-letter register, and About."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import (
@@ -69,6 +71,7 @@ class GeneralTab(QWidget):
         form.addRow(_("Reports to"), self.reports_to)
         self.since = BEDateEdit()
         self.since.setMaximumWidth(220)
+        self.loaded_since: dt.date | None = None  # as read from the database
         self.since.setToolTip(
             _("Obligations that fell due before this day are not applicable to this office")
         )
@@ -108,6 +111,7 @@ class GeneralTab(QWidget):
                 self.reports_to.addItem(place.label, place.code)
             self.reports_to.setCurrentIndex(0 if places else -1)
         self.since.setDate(since)
+        self.loaded_since = since
         if office is not None:
             self.code.setText(office.code)
             text = Level(office.level).label
@@ -133,6 +137,9 @@ class GeneralTab(QWidget):
         language = self.language.currentData()
         parent = self.reports_to.currentData()
         since = self.since.date()
+        # the day is written only when changed: a Save with nothing changed would have marked
+        # the day set at setup (or from the district's list) as the officer's own
+        since_changed = since != self.loaded_since
         thai = self.thai_digits.isChecked()
         if not name:
             self.saved.setText(_("Please enter the office name."))
@@ -144,12 +151,14 @@ class GeneralTab(QWidget):
                 if parent:
                     changes["parent_code"] = parent
                 update_office(store, code, **changes)
-                set_since(store, code, since, source="user")
+                if since_changed:
+                    set_since(store, code, since, source="user")
             store.set_identity(officer=officer)
             options.save(store, {"language": language, "ui.thai_digits": thai})
 
         def done(_result) -> None:
             self.saved.setText(_("Saved."))
+            self.loaded_since = since
             self.settings_screen.values.update({"language": language, "ui.thai_digits": thai})
             window = self.window()
             if hasattr(window, "apply_digits"):

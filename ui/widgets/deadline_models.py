@@ -10,7 +10,13 @@ from typing import Any
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 
 from lev_desktop.deadlines.engine import Item, LaoState
-from lev_desktop.deadlines.text import days_left_text, flag_text, route_text, when_text
+from lev_desktop.deadlines.text import (
+    days_left_text,
+    flag_text,
+    item_when_text,
+    route_text,
+    when_text,
+)
 from lev_desktop.domain.offices import LaoType
 from lev_desktop.i18n import N_, _
 from lev_desktop.thai_format import WEEKDAYS_EN, WEEKDAYS_FULL, format_date
@@ -76,7 +82,7 @@ class AgendaModel(TableModel):
         if column == 0:
             return item.state.label
         if column == 1:
-            return when_text(d)
+            return item_when_text(item)
         if column == 2:
             return "" if item.state.fulfilled else days_left_text(item.days_left)
         if column == 3:

@@ -20,7 +20,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from PySide6.QtCore import QAbstractItemModel, QEvent, QObject, QRect, Qt, QTimer
-from PySide6.QtGui import QAction, QFontMetrics, QGuiApplication
+from PySide6.QtGui import QAction, QFontMetrics, QGuiApplication, QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
@@ -350,7 +350,12 @@ def fit_to_screen(window: QWidget, width: int, height: int) -> None:
 class RowFit(QObject):
     """Rows as tall as their wrapped text, measured after each change of rows or column widths
     (once per burst); a table of more than ``limit`` rows keeps its fixed rows (measuring
-    thousands of rows would freeze the window; their text is in the tooltip)."""
+    thousands of rows would freeze the window; their text is in the tooltip).
+
+    A row is never taller than the table shows: a very long text (an import's reasons after a
+    reinstall run to many lines) made one row taller than the view, and the row's other cells,
+    centred, were out of sight. Such a row is as tall as the view; its whole text is in the
+    tooltip and in the line under the table."""
 
     def __init__(self, view: QTableView, limit: int = 500):
         super().__init__(view)
@@ -359,8 +364,17 @@ class RowFit(QObject):
         self._pending = False
         self._model: QAbstractItemModel | None = None
         view.horizontalHeader().sectionResized.connect(self.schedule)
+        view.viewport().installEventFilter(self)
         self._watch_model()
         self.schedule()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if isinstance(event, QResizeEvent) and event.size().height() != event.oldSize().height():
+            self.schedule()  # a taller or shorter view: another cap
+        return False
+
+    def cap(self) -> int:
+        return row_cap(self.view)
 
     def _watch_model(self) -> None:
         model = self.view.model()
@@ -381,6 +395,26 @@ class RowFit(QObject):
         model = self.view.model()
         if model is not None and 0 < model.rowCount() <= self.limit:
             self.view.resizeRowsToContents()
+            cap_rows(self.view)
+
+
+def row_cap(view: QTableView) -> int:
+    """The tallest a row may be: what the view shows (at least three lines)."""
+    line = view.fontMetrics().lineSpacing()
+    return max(view.viewport().height() - 4, line * 3)
+
+
+def cap_rows(view: QTableView) -> None:
+    """No row taller than the view: a row as tall as its very long text (an import's reasons
+    after a reinstall, a long F2 entry in narrow columns at 125 %) had its other cells, centred,
+    out of sight. The whole text stays in the cell's tooltip."""
+    model = view.model()
+    if model is None:
+        return
+    cap = row_cap(view)
+    for row in range(model.rowCount()):
+        if view.rowHeight(row) > cap:
+            view.setRowHeight(row, cap)
 
 
 def fit_rows(view: QTableView, limit: int = 500) -> RowFit:

@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 from lev_desktop.i18n import _
 from ui.models.table import EditableTableModel
 from ui.widgets.delegates import ENTER_HINT, WrappingDelegate
-from ui.widgets.fit import fit_header
+from ui.widgets.fit import cap_rows, fit_header
 
 
 def parse_clipboard_block(text: str) -> list[list[str]]:
@@ -136,6 +136,12 @@ class ExcelTableView(QTableView):
     def _fit_rows(self) -> None:
         self._fit_pending = False
         self.resizeRowsToContents()
+        cap_rows(self)  # never taller than the view; the whole text is in the tooltip
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        if event.size().height() != event.oldSize().height():
+            self.schedule_fit()  # another height: another cap for the rows
 
     def currentChanged(
         self,
