@@ -111,7 +111,12 @@ def test_daily_backup_while_running_and_a_removed_stick(app, qtbot, tmp_path: Pa
     assert warned.args[0].startswith("ไม่พบโฟลเดอร์สำรองข้อมูลที่สอง")
     assert window.statusBar().currentMessage() == warned.args[0]
     qtbot.waitUntil(lambda: bool(backups.list_backups(store.path)), timeout=5000)
-    qtbot.wait(300)  # several more hourly checks (50 ms here): no second backup the same day
+    # several more hourly checks (50 ms here), counted rather than timed: no second backup
+    # the same day
+    for _check in range(5):
+        with qtbot.waitSignal(scheduler.timer.timeout, timeout=5000):
+            pass
+    qtbot.waitUntil(lambda: not scheduler.running and not ctx.runner.active, timeout=10000)
     assert len(backups.list_backups(store.path)) == 1
     scheduler.timer.stop()
     _close_boxes()

@@ -30,7 +30,7 @@ def test_a_background_job_fails_unseen(qtbot):
     runner = Runner()
     runner.run(lambda _progress: 1 / 0)
     assert runner.wait(10000)
-    qtbot.wait(100)  # the failure arrives queued on the GUI thread
+    qtbot.waitUntil(lambda: not runner.active)  # the failure arrives queued on the GUI thread
 
 
 def test_a_background_job_fails_and_is_handled(qtbot):

@@ -10,9 +10,12 @@ import tempfile
 import zipfile
 from pathlib import Path
 
+from sqlalchemy import select
+
+from db.models import Base
 from db.store import Store
 from lev_desktop.exchange import format as fmt
-from lev_desktop.exchange import keys
+from lev_desktop.exchange import importer, keys
 from lev_desktop.services import demo
 from lev_desktop.services.offices import initialise
 
@@ -83,13 +86,22 @@ def make_province(path: Path, code: str = "P48", province: str = "48") -> Store:
 
 
 def snapshot(store: Store) -> list[str]:
-    """Every row of every table, sorted: equal snapshots = the database did not change."""
-    assert store.path is not None
-    conn = sqlite3.connect(store.path)
-    try:
-        return sorted(conn.iterdump())
-    finally:
-        conn.close()
+    """Every row of every table, sorted: equal snapshots = the database did not change. A
+    SQLite file is dumped whole; a server database (PostgreSQL, no file) is read table by table
+    through the schema, with its Alembic revision."""
+    if store.path is not None:
+        conn = sqlite3.connect(store.path)
+        try:
+            return sorted(conn.iterdump())
+        finally:
+            conn.close()
+    out: list[str] = []
+    with store.engine.connect() as connection:
+        for table in Base.metadata.sorted_tables:
+            out.extend(f"{table.name}: {tuple(row)!r}" for row in connection.execute(select(table)))
+        version = connection.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
+    out.append(f"alembic_version: {version}")
+    return sorted(out)
 
 
 def members(path: Path) -> dict[str, bytes]:
@@ -141,3 +153,26 @@ def zip_bytes(files: dict[str, bytes]) -> bytes:
         for name, data in files.items():
             archive.writestr(name, data)
     return buffer.getvalue()
+
+
+THAI = range(0x0E00, 0x0E80)
+
+
+def assert_refused(
+    district: Store, path: Path, code: str | None = None, *, trust: bool = True
+) -> str:
+    """Imports ``path`` and checks the refusal as the officer meets it: the package refused
+    (with ``code`` when given) for a reason in Thai, that reason in the refusal log, and the
+    database exactly as it was (SQLite or server). Returns the reason."""
+    before = snapshot(district)
+    plan, result = importer.import_files(district, [path], trust=trust)
+    assert snapshot(district) == before
+    assert not result.imported
+    package = plan.packages[0]
+    assert package.status == importer.Status.REFUSED, package.reason
+    if code:
+        assert package.code == code, (package.code, package.reason)
+    assert any(ord(ch) in THAI for ch in package.reason), package.reason
+    logged = importer.refused_history()[-1]
+    assert logged["file"] == str(path) and logged["reason"] == package.reason
+    return package.reason

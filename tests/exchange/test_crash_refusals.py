@@ -15,12 +15,16 @@ from lev_desktop.exchange import format as fmt
 from lev_desktop.exchange import importer
 from lev_desktop.exchange.excel import write_template
 from lev_desktop.exchange.exporter import export_package
-from lev_desktop.exchange.importer import Status
 from lev_desktop.services.offices import add_lao
 
-from .helpers import make_district, make_lao, members, resign, snapshot, write_members
-
-THAI = range(0x0E00, 0x0E80)
+from .helpers import (
+    assert_refused,
+    make_district,
+    make_lao,
+    members,
+    resign,
+    write_members,
+)
 
 
 @pytest.fixture
@@ -30,21 +34,6 @@ def offices(tmp_path: Path):
     yield lao, district
     lao.dispose()
     district.dispose()
-
-
-def _refused(district, path: Path, code: str | None = None) -> str:
-    before = snapshot(district)
-    plan, result = importer.import_files(district, [path], trust=True)
-    assert snapshot(district) == before
-    assert not result.imported
-    package = plan.packages[0]
-    assert package.status == Status.REFUSED, package.reason
-    if code:
-        assert package.code == code, (package.code, package.reason)
-    assert any(ord(ch) in THAI for ch in package.reason), package.reason
-    logged = importer.refused_history()[-1]
-    assert logged["file"] == str(path) and logged["reason"] == package.reason
-    return package.reason
 
 
 def _flip_until_inflate_fails(data: bytes, member: str) -> bytes:
@@ -72,7 +61,7 @@ def test_damaged_compressed_stream(offices, tmp_path):
     data = export_package(lao, "D4801", tmp_path / "p.levpkg").path.read_bytes()
     bad = tmp_path / "bitflip.levpkg"
     bad.write_bytes(_flip_until_inflate_fails(data, "payload/kpi_values.jsonl"))
-    _refused(district, bad, "truncated")
+    assert_refused(district, bad, "truncated")
 
 
 def test_json_nested_thousands_deep_in_the_manifest(offices, tmp_path):
@@ -81,7 +70,7 @@ def test_json_nested_thousands_deep_in_the_manifest(offices, tmp_path):
     files[fmt.MANIFEST] = (
         files[fmt.MANIFEST][:-1] + b',"x":' + b"[" * 100_000 + b"]" * 100_000 + b"}"
     )
-    _refused(district, write_members(tmp_path / "deep.levpkg", files))
+    assert_refused(district, write_members(tmp_path / "deep.levpkg", files))
 
 
 def test_json_nested_thousands_deep_in_a_payload(offices, tmp_path):
@@ -89,7 +78,7 @@ def test_json_nested_thousands_deep_in_a_payload(offices, tmp_path):
     files = members(export_package(lao, "D4801", tmp_path / "p.levpkg").path)
     deep = b'{"id":' + b"[" * 100_000 + b"]" * 100_000 + b"}\n"
     files = resign(files, "4801006", payloads={"payload/plans.jsonl": deep})
-    _refused(district, write_members(tmp_path / "deep2.levpkg", files), "validation")
+    assert_refused(district, write_members(tmp_path / "deep2.levpkg", files), "validation")
 
 
 @pytest.mark.parametrize(
@@ -107,7 +96,7 @@ def test_absurd_manifest_numbers(offices, tmp_path, change):
     lao, district = offices
     files = members(export_package(lao, "D4801", tmp_path / "p.levpkg").path)
     files = resign(files, "4801006", mutate_manifest=change)
-    _refused(district, write_members(tmp_path / "big.levpkg", files), "bad_format")
+    assert_refused(district, write_members(tmp_path / "big.levpkg", files), "bad_format")
 
 
 def test_an_unexpected_error_while_reading_is_a_refusal(offices, tmp_path, monkeypatch):
@@ -120,7 +109,7 @@ def test_an_unexpected_error_while_reading_is_a_refusal(offices, tmp_path, monke
         raise IndexError("simulated")
 
     monkeypatch.setattr(importer, "_classify", broken)
-    _refused(district, path, "unreadable_content")
+    assert_refused(district, path, "unreadable_content")
 
 
 # ---- Excel fallback ------------------------------------------------------------------------------
@@ -149,26 +138,26 @@ def _edit(path: Path, sheet: str, cell: str, value) -> Path:
 )
 def test_excel_damaged_hidden_sheet(tmp_path, cell, value):
     district, form = _form(tmp_path)
-    _refused(district, _edit(form, "_lev", cell, value), "bad_format")
+    assert_refused(district, _edit(form, "_lev", cell, value), "bad_format")
 
 
 def test_excel_formula_is_refused_with_sheet_and_cell(tmp_path):
     district, form = _form(tmp_path)
     _edit(form, "ข้อมูล", "D6", "=1+1")
-    reason = _refused(district, form, "formula")
+    reason = assert_refused(district, form, "formula")
     assert "ข้อมูล" in reason and "D6" in reason
 
 
 def test_excel_value_beyond_column_precision(tmp_path):
     district, form = _form(tmp_path)
     _edit(form, "ข้อมูล", "D6", 10**20)
-    _refused(district, form, "validation")
+    assert_refused(district, form, "validation")
 
 
 def test_refusal_log_line_is_json(offices, tmp_path):
     _lao, district = offices
     junk = tmp_path / "junk.levpkg"
     junk.write_bytes(b"PK\x03\x04" + b"\xff" * 100)
-    _refused(district, junk)
+    assert_refused(district, junk)
     line = importer.refusal_log_path().read_text(encoding="utf-8").splitlines()[-1]
     assert json.loads(line)["code"]

@@ -5,7 +5,7 @@
    need no SQLite file and those of Excel-entered records travelling up (``continuity.
    test_excel_upward``, the screen test aside) run again here with the receiving offices'
    databases on PostgreSQL (``make_district``/``make_province`` give a server database,
-   ``snapshot`` reads it).
+   ``helpers.snapshot`` reads a server database as well as a file).
 2. The journey LAO → district → province → Department with the district, province and
    Department on PostgreSQL: every record arrives row for row as the LAOs hold it, signatures
    verified; the delta upward; a conflict kept and swapped; a filled Excel form.
@@ -58,24 +58,7 @@ def _receiving_office_on_postgresql(pg_databases, monkeypatch):
     for module in (test_refusals, test_excel, test_excel_upward):
         monkeypatch.setattr(module, "make_district", district, raising=False)
         monkeypatch.setattr(module, "make_province", province, raising=False)
-        monkeypatch.setattr(module, "snapshot", server_snapshot, raising=False)
     yield
-
-
-def server_snapshot(store: Store) -> list[str]:
-    """Every row of every table, sorted (the PostgreSQL twin of ``helpers.snapshot``)."""
-    if store.path is not None:
-        return helpers.snapshot(store)
-    from db.models import Base
-
-    out: list[str] = []
-    with store.engine.connect() as conn:
-        for table in Base.metadata.sorted_tables:
-            for row in conn.execute(select(table)):
-                out.append(f"{table.name}: {tuple(row)!r}")
-        version = conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
-    out.append(f"alembic_version: {version}")
-    return sorted(out)
 
 
 # ---- 1. the same tests as on SQLite ------------------------------------------------------------
@@ -167,10 +150,10 @@ def test_three_levels_through_the_server(tmp_path: Path, pg_databases):
     assert {t: r for t, r in got.items() if t != "offices"} == {
         t: r for t, r in expected.items() if t != "offices"
     }
-    before = server_snapshot(province)
+    before = helpers.snapshot(province)
     _plan, again = importer.import_files(province, [upward.path], trust=True)
     assert again.counts()["new"] == 0 and len(again.duplicates) == 1
-    assert server_snapshot(province) == before
+    assert helpers.snapshot(province) == before
     for store in (*laos, district, province, nation):
         store.dispose()
 

@@ -34,10 +34,8 @@ def screen(qtbot, tmp_path: Path, make_ctx):
 
 
 def _wait(qtbot, ctx) -> None:
-    ctx.runner.wait()
-    qtbot.wait(50)
-    ctx.runner.wait()
-    qtbot.wait(50)
+    """Until every job has run and its result has been delivered (a condition, not a time)."""
+    qtbot.waitUntil(lambda: not ctx.runner.active, timeout=30000)
 
 
 def test_import_preview_confirm_and_history(qtbot, qtmodeltester, screen):
@@ -96,3 +94,42 @@ def test_conflicts_tab_model(qtbot, qtmodeltester, screen):
     widget.conflicts_tab._resolve(True)
     _wait(qtbot, ctx)
     qtbot.waitUntil(lambda: not widget.conflicts_tab.model.rows, timeout=10000)
+
+
+def test_keys_tab_asks_then_restarts_the_sequence_and_forgets_the_key(qtbot, screen, monkeypatch):
+    """The two buttons of the keys tab: each asks about the office of the chosen key (No changes
+    nothing), then acts on it in the background."""
+    from PySide6.QtWidgets import QMessageBox
+
+    from lev_desktop.exchange import importer
+
+    widget, ctx, files, _tmp = screen
+    importer.import_files(ctx.store, files[:1], trust=True)
+    ctx.notify(Changes(exchange=True))
+    tab = widget.keys_tab
+    qtbot.waitUntil(lambda: len(tab.model.rows) == 1, timeout=10000)
+    asked: list[tuple[str, str]] = []
+    answers = [QMessageBox.StandardButton.No, QMessageBox.StandardButton.Yes]
+
+    def question(_parent, title, text, *_args):
+        asked.append((title, text))
+        return answers[(len(asked) - 1) % 2]
+
+    monkeypatch.setattr(QMessageBox, "question", question)
+    tab.view.setCurrentIndex(tab.model.index(0, 0))
+    for button in (tab.resequence, tab.resequence):  # No, then Yes
+        button.click()
+        _wait(qtbot, ctx)
+    assert [title for title, _text in asked] == ["เริ่มนับเลขลำดับใหม่…"] * 2
+    assert "4801006" in asked[0][1]
+    resets = ctx.store.get_setting(importer.SEQUENCE_RESETS)
+    assert list(resets) == ["4801006"]
+    qtbot.waitUntil(lambda: len(tab.model.rows) == 1, timeout=10000)  # read again
+    tab.view.setCurrentIndex(tab.model.index(0, 0))
+    for button in (tab.retrust, tab.retrust):
+        button.click()
+        _wait(qtbot, ctx)
+    assert [title for title, _text in asked[2:]] == ["เชื่อถือใหม่"] * 2
+    assert "4801006" in asked[2][1]
+    assert importer.trusted_keys(ctx.store) == []
+    qtbot.waitUntil(lambda: not tab.model.rows, timeout=10000)

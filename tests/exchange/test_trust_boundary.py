@@ -15,6 +15,8 @@ from lev_desktop.exchange.exporter import export_package
 from lev_desktop.exchange.importer import Status
 
 from .helpers import (
+    THAI,
+    assert_refused,
     jsonl,
     make_district,
     make_lao,
@@ -25,8 +27,6 @@ from .helpers import (
     write_members,
 )
 
-THAI = range(0x0E00, 0x0E80)
-
 
 @pytest.fixture
 def offices(tmp_path: Path):
@@ -35,19 +35,6 @@ def offices(tmp_path: Path):
     yield lao, district
     lao.dispose()
     district.dispose()
-
-
-def _refused(district, path: Path, code: str | None = None) -> str:
-    before = snapshot(district)
-    plan, result = importer.import_files(district, [path], trust=True)
-    assert snapshot(district) == before
-    assert not result.imported
-    package = plan.packages[0]
-    assert package.status == Status.REFUSED, package.reason
-    if code:
-        assert package.code == code, (package.code, package.reason)
-    assert any(ord(ch) in THAI for ch in package.reason), package.reason
-    return package.reason
 
 
 def _changed(lao, tmp_path, table, change, *, manifest=None, name="bad") -> Path:
@@ -88,7 +75,9 @@ def _first(key, value):
 )
 def test_absurd_or_harmful_values_are_refused(offices, tmp_path, table, key, value):
     lao, district = offices
-    reason = _refused(district, _changed(lao, tmp_path, table, _first(key, value)), "validation")
+    reason = assert_refused(
+        district, _changed(lao, tmp_path, table, _first(key, value)), "validation"
+    )
     assert field_label(key) in reason  # the field as the officer reads it, in Thai
 
 
@@ -123,7 +112,7 @@ def test_lao_may_not_rewrite_its_own_identity(offices, tmp_path, change, code, w
         manifest["sender"].update(change)
 
     path = _changed(lao, tmp_path, "offices", promote, manifest=claim, name="promote")
-    reason = _refused(district, path, code)
+    reason = assert_refused(district, path, code)
     assert word in reason
 
 
@@ -135,7 +124,7 @@ def test_lao_may_not_create_another_office(offices, tmp_path):
         other["name"] = "อบต.ปลอม"
         records.append(other)
 
-    _refused(district, _changed(lao, tmp_path, "offices", add, name="add"), "office_identity")
+    assert_refused(district, _changed(lao, tmp_path, "offices", add, name="add"), "office_identity")
 
 
 @pytest.mark.parametrize("code", ["4801\u200b006", "๔๘๐๑๐๐๖", "４８０１００６", "4802006"])
@@ -162,7 +151,7 @@ def test_look_alike_or_contradicting_sender_code_is_refused_even_on_first_trust(
             payloads[name] = jsonl(records)
     files = resign(files, "4801006", payloads=payloads, mutate_manifest=claim)
     path = write_members(tmp_path / "lookalike.levpkg", files)
-    _refused(district, path, "office_identity")
+    assert_refused(district, path, "office_identity")
 
 
 def test_trust_prompt_carries_the_senders_claims(offices, tmp_path):

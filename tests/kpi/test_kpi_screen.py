@@ -6,6 +6,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
+from keyboard import focused, shortcut
 from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QApplication
@@ -36,7 +37,6 @@ def make_screen(qtbot, make_ctx):
         screen.resize(1166, 708)
         screen.show()
         qtbot.waitExposed(screen)
-        screen.activateWindow()
         qtbot.waitUntil(lambda: screen.list_page.loaded, timeout=10000)
         return screen, ctx
 
@@ -75,11 +75,8 @@ def type_text(qtbot, view, text):
     if view.state() != QAbstractItemView.State.EditingState:  # Tab already opened the next
         send(view, text[0])
         rest = text[1:]
-    # Under load the editor may take its focus a moment later: keys sent to no widget abort
-    # QTest (the whole run), so wait for it; a wait that runs out fails this test only.
-    qtbot.waitUntil(lambda: QApplication.focusWidget() not in (None, view), timeout=10000)
-    editor = QApplication.focusWidget()
-    assert editor is not view, "typing did not open an editor"
+    editor = focused(view)
+    assert editor is not None and editor is not view, "typing did not open an editor"
     for ch in rest:
         send(editor, ch)
     return editor
@@ -96,7 +93,7 @@ def goto(qtbot, view, index):
     from PySide6.QtWidgets import QAbstractItemView
 
     if view.state() == QAbstractItemView.State.EditingState:
-        press(qtbot, QApplication.focusWidget(), Qt.Key.Key_Escape)
+        press(qtbot, focused(view), Qt.Key.Key_Escape)
     view.setCurrentIndex(index)
 
 
@@ -150,11 +147,11 @@ def test_type_tab_enter_undo_and_the_database_has_it(qtbot, lao_store, make_scre
     assert "ยังไม่ได้บันทึก" in plain(editor.save_state.text())
 
     # Ctrl+Z undoes the last typed cell, and the database follows.
-    qtbot.keyClick(view, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    shortcut(qtbot, view, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
     idle(qtbot, screen)
     assert cell(editor, "households_organic_bin").data() == ""
     assert db_values(lao_store, "P2", "FY2567")[("", "households_organic_bin")][0] is None
-    qtbot.keyClick(view, Qt.Key.Key_Y, Qt.KeyboardModifier.ControlModifier)  # redo
+    shortcut(qtbot, view, Qt.Key.Key_Y, Qt.KeyboardModifier.ControlModifier)  # redo
     idle(qtbot, screen)
     assert db_values(lao_store, "P2", "FY2567")[("", "households_organic_bin")][0] == 12
 
@@ -184,7 +181,7 @@ def test_percent_and_choice_cells(qtbot, lao_store, make_screen):
     # A choice is picked from a list (no typing Thai needed).
     goto(qtbot, view, cell(editor, "disposal_method"))
     qtbot.keyClick(view, Qt.Key.Key_F2)
-    combo = QApplication.focusWidget()
+    combo = focused(view)
     combo.setCurrentIndex(combo.findText("เตาเผาขยะ"))
     press(qtbot, combo, Qt.Key.Key_Tab)
     idle(qtbot, screen)
@@ -317,10 +314,7 @@ def test_district_reads_an_lao_form_and_returns_it(qtbot, demo_store, make_scree
     assert not editor.model.flags(editor.model.index(0, 3)) & Qt.ItemFlag.ItemIsEditable
     before = db_values(demo_store, "P2", "FY2567", "4801003")
     qtbot.keyClick(editor.table, "7")  # typing does nothing
-    # the form keeps the focus on its table (waited for: under load the offscreen window may
-    # become active a moment later, and only an active window has a focus widget)
-    screen.window().activateWindow()
-    qtbot.waitUntil(lambda: QApplication.focusWidget() is editor.table, timeout=5000)
+    assert focused(editor.table) is editor.table  # and the form keeps the focus on its table
     qtbot.keyClicks(editor.comment, "Please check the tonnes per day")
     qtbot.mouseClick(editor.return_button, Qt.MouseButton.LeftButton)
     idle(qtbot, screen)
@@ -408,7 +402,7 @@ def test_a_date_indicator_uses_the_be_date_editor(qtbot, lao_store, make_screen)
     import datetime as dt
 
     date_edit.setDate(dt.date(2021, 9, 30))
-    press(qtbot, QApplication.focusWidget(), Qt.Key.Key_Return)
+    press(qtbot, focused(view), Qt.Key.Key_Return)
     idle(qtbot, screen)
     assert cell(editor, "reported_on").data() == "30 ก.ย. 2564"
     with lao_store.read() as session:
@@ -470,7 +464,7 @@ def test_back_asks_about_cells_that_could_not_be_saved(qtbot, lao_store, make_sc
     idle(qtbot, screen)
     editor.table.setCurrentIndex(editor.proxy.index(3, 3))
     asked = answer_question(qtbot, None)  # Esc: go back and correct
-    qtbot.keyClick(editor.table, Qt.Key.Key_Left, Qt.KeyboardModifier.AltModifier)
+    shortcut(qtbot, editor.table, Qt.Key.Key_Left, Qt.KeyboardModifier.AltModifier)
     assert screen.stack.currentWidget() is editor
     assert "ไม่ได้บันทึก" in asked[0] and "-5" not in asked[0]
     assert "ต้องไม่น้อยกว่า 0" in asked[0] or "ไม่น้อยกว่า" in asked[0]

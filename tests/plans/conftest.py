@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from keyboard import focused
 from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QApplication, QLineEdit, QPlainTextEdit, QWidget
@@ -17,8 +18,9 @@ def type_text(widget: QWidget, text: str) -> None:
 
 
 def cell_editor(table) -> QWidget:
-    """The open cell editor of a table view."""
-    focus = QApplication.focusWidget()
+    """The open cell editor of a table view: the widget with the focus in its window (active
+    or not: ``keyboard.focused``), else the editor visible in its viewport."""
+    focus = focused(table)
     if focus is not None and table.isAncestorOf(focus):
         if (
             isinstance(focus, QLineEdit)

@@ -10,8 +10,9 @@ from decimal import Decimal
 
 import pytest
 from conftest import cell_editor, settle, type_into_cell, type_text
+from keyboard import shortcut
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QMessageBox
 
 from lev_desktop.services import plans as ps
 from lev_desktop.services.programmes import builtin_id
@@ -67,14 +68,6 @@ def answer(qtbot, button_text: str | None) -> list[str]:
     return asked
 
 
-def focus(qtbot, window, widget) -> None:
-    """The window active again after a question box (the offscreen platform does not give
-    activation back by itself), with the keyboard focus on ``widget``."""
-    window.activateWindow()
-    qtbot.waitUntil(lambda: QApplication.activeWindow() is window, timeout=2000)
-    widget.setFocus()
-
-
 @pytest.fixture
 def window_for(qtbot, make_ctx):
     from ui.main_window import MainWindow
@@ -87,7 +80,6 @@ def window_for(qtbot, make_ctx):
         window.resize(1366, 728)
         window.show()
         qtbot.waitExposed(window)
-        window.activateWindow()
         window.show_screen(key)
         settle(qtbot, ctx)
         return window, ctx
@@ -142,10 +134,10 @@ def test_f1_refused_budget_stays_red_named_never_saved_never_erased(qtbot, lao_s
 
     # Ctrl+Z takes the typing back step by step: "abc" → "-500" → (location) → 12,500.00
     table.setFocus()
-    qtbot.keyClick(table, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    shortcut(qtbot, table, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
     assert editor.proxy.index(0, F1["budget"]).data() == "-500"
-    qtbot.keyClick(table, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
-    qtbot.keyClick(table, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    shortcut(qtbot, table, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    shortcut(qtbot, table, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
     settle(qtbot, ctx)
     cell = editor.proxy.index(0, F1["budget"])
     assert cell.data() == "12,500.00"
@@ -162,7 +154,7 @@ def test_f1_refused_budget_stays_red_named_never_saved_never_erased(qtbot, lao_s
     assert "งบประมาณ (บาท)" in plain(editor.message.text())
     table.setCurrentIndex(editor.proxy.index(0, F1["budget"]))
     table.setFocus()
-    qtbot.keyClick(table, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    shortcut(qtbot, table, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
     settle(qtbot, ctx)
     assert editor.proxy.index(0, F1["budget"]).data() == "12,500.00"
     assert "งบประมาณ (บาท)" not in plain(editor.message.text())
@@ -198,8 +190,8 @@ def test_leaving_changing_year_and_quitting_with_a_red_cell_ask_first(qtbot, lao
 
     # Ctrl+Q: asked; Esc keeps the window open
     asked = answer(qtbot, None)
-    focus(qtbot, window, table)
-    qtbot.keyClick(table, Qt.Key.Key_Q, Qt.KeyboardModifier.ControlModifier)
+    table.setFocus()
+    shortcut(qtbot, table, Qt.Key.Key_Q, Qt.KeyboardModifier.ControlModifier)
     assert asked and "ปิดโปรแกรม" in asked[0] and window.isVisible()
 
     # leaving on purpose: the red cell is still there when coming back
@@ -211,8 +203,8 @@ def test_leaving_changing_year_and_quitting_with_a_red_cell_ask_first(qtbot, lao
 
     # Ctrl+Q and "quit without them" closes
     answer(qtbot, "ปิดโปรแกรมโดยไม่บันทึกช่องเหล่านั้น")
-    focus(qtbot, window, table)
-    qtbot.keyClick(table, Qt.Key.Key_Q, Qt.KeyboardModifier.ControlModifier)
+    table.setFocus()
+    shortcut(qtbot, table, Qt.Key.Key_Q, Qt.KeyboardModifier.ControlModifier)
     qtbot.waitUntil(lambda: not window.isVisible(), timeout=5000)
 
 

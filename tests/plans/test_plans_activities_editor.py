@@ -24,7 +24,6 @@ def _screen(qtbot, ctx):
     screen.resize(1166, 708)
     screen.show()
     qtbot.waitExposed(screen)
-    screen.activateWindow()
     settle(qtbot, ctx)
     return screen
 

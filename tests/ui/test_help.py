@@ -6,8 +6,8 @@ from __future__ import annotations
 import re
 
 import pytest
+from keyboard import shortcut
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication
 
 from ui import help as manual
 from ui.screens import SCREENS
@@ -65,7 +65,6 @@ def window(qtbot, lao_store, make_ctx):
     main.resize(1366, 728)
     main.show()
     qtbot.waitExposed(main)
-    main.activateWindow()
     yield main, ctx
     for child in main.findChildren(manual.HelpWindow):
         child.close()
@@ -76,9 +75,7 @@ def test_f1_opens_the_page_of_the_screen_shown(qtbot, window):
     for key in main.keys:
         main.show_screen(key)
         qtbot.waitUntil(lambda: not ctx.runner.active, timeout=10000)
-        main.activateWindow()
-        qtbot.waitUntil(lambda: QApplication.activeWindow() is main, timeout=2000)
-        qtbot.keyClick(main.nav, Qt.Key.Key_F1)
+        shortcut(qtbot, main.nav, Qt.Key.Key_F1)
         shown = main.findChild(manual.HelpWindow)
         assert shown is not None and shown.isVisible(), key
         assert shown.topic == manual.SCREEN_TOPICS[key], key
@@ -87,8 +84,6 @@ def test_f1_opens_the_page_of_the_screen_shown(qtbot, window):
     main.show_screen("exchange")
     exchange = main.page("exchange")
     exchange.tabs.setCurrentIndex(exchange.tab_of(exchange.import_tab))
-    main.activateWindow()
-    qtbot.waitUntil(lambda: QApplication.activeWindow() is main, timeout=2000)
-    qtbot.keyClick(main.nav, Qt.Key.Key_F1)
+    shortcut(qtbot, main.nav, Qt.Key.Key_F1)
     assert main.findChild(manual.HelpWindow).topic == "import"
     assert len(main.findChildren(manual.HelpWindow)) == 1  # one manual window, reused

@@ -72,12 +72,12 @@ def test_a_position_off_the_screen_is_brought_back(qtbot, open_window):
     window.close()
     _idle(qtbot, ctx)
     again, _ctx = open_window()
-    qtbot.wait(50)
-    frame = again.frameGeometry()
-    assert area.contains(frame.topLeft()) and area.contains(frame.bottomRight() - QPoint(1, 1)), (
-        frame,
-        area,
-    )
+
+    def on_screen() -> bool:  # moved back by a queued call once shown
+        frame = again.frameGeometry()
+        return area.contains(frame.topLeft()) and area.contains(frame.bottomRight() - QPoint(1, 1))
+
+    qtbot.waitUntil(on_screen, timeout=5000)
 
 
 def test_column_widths_the_person_dragged_are_remembered(qtbot, open_window):

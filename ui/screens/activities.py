@@ -68,9 +68,9 @@ from ui.screens.plans import (
     ProgrammeBar,
     ReviewBar,
     SavingEditor,
+    ShowsFormState,
     announce,
     describe_problems,
-    emit_state,
     load_programmes,
     reviews_html,
 )
@@ -143,6 +143,8 @@ class ItemFilter(QSortFilterProxyModel):
 
 class ActivitiesEditor(SavingEditor, QWidget):
     status_changed = Signal(object)  # the state of the obligation the form fulfils
+    form = plan_service.FORM_RESULTS
+    changes = Changes(activities=True, forms=True)
     model: ActivitiesModel
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None):
@@ -395,18 +397,6 @@ class ActivitiesEditor(SavingEditor, QWidget):
             self.table.setCurrentIndex(self.proxy.index(0, 0))
         self._update_side()
 
-    def _emit_state(self) -> None:
-        if self.office and self.programme_id:
-            emit_state(
-                self.ctx,
-                self,
-                self.status_changed,
-                self.office,
-                self.programme_id,
-                self.fiscal_year,
-                plan_service.FORM_RESULTS,
-            )
-
     def _recount(self) -> None:
         """Progress of the projects from the activities in the table (done / planned)."""
         counts: dict[str, int] = {}
@@ -427,8 +417,6 @@ class ActivitiesEditor(SavingEditor, QWidget):
         upserts, deletes = diff.get("upserts", []), diff.get("deletes", [])
         if not upserts and not deletes:
             return
-        self.pending += 1
-        self.message.setText(_("Saving…"))
 
         def work(_p):
             for change in upserts:
@@ -436,14 +424,7 @@ class ActivitiesEditor(SavingEditor, QWidget):
             for activity_id in deletes:
                 plan_service.delete_activity(store, programme_id, year, activity_id)
 
-        self.ctx.runner.run(work, on_success=self._saved, on_failure=self._save_failed, owner=self)
-
-    def _saved(self, _result: Any) -> None:
-        self.pending -= 1
-        if self.pending == 0:
-            self.message.setText(self.saved_text())
-        self._emit_state()
-        announce(self.ctx, self, Changes(activities=True, forms=True))
+        self._save(work)
 
     # ---- commands ----------------------------------------------------------------------------
     def add_activity(self) -> None:
@@ -641,9 +622,11 @@ class _FieldCommand(QUndoCommand):
         self.form.apply(dict(self.old))
 
 
-class MonitoringForm(QWidget):
+class MonitoringForm(ShowsFormState, QWidget):
     """F3 milestones: committee selected, met, plan made, number of activities (from F2, or
     entered with a reason), results reported and public notice posted."""
+
+    form = plan_service.FORM_MONITORING
 
     status_changed = Signal(object)  # the state of the obligation the form fulfils
 
@@ -768,18 +751,6 @@ class MonitoringForm(QWidget):
         for action in (self.act_undo, self.act_redo, self.act_complete):
             action.setVisible(view.editable)
         self.status_changed.emit(states.get(plan_service.FORM_MONITORING, State.NOT_YET_DUE))
-
-    def _emit_state(self) -> None:
-        if self.office and self.programme_id:
-            emit_state(
-                self.ctx,
-                self,
-                self.status_changed,
-                self.office,
-                self.programme_id,
-                self.fiscal_year,
-                plan_service.FORM_MONITORING,
-            )
 
     def apply(self, values: dict[str, Any], *, persist: bool = True) -> None:
         """Shows values in the widgets (and writes them): used by loading, undo and redo."""

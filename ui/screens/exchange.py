@@ -6,9 +6,10 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import (
     QAbstractTableModel,
@@ -56,6 +57,9 @@ from ui.widgets import file_actions
 from ui.widgets.board import ConsolidationBoard
 from ui.widgets.file_actions import WrittenFileBar
 from ui.widgets.fit import fit_header, fit_rows, fit_table
+
+if TYPE_CHECKING:
+    from db.store import Store
 
 log = logging.getLogger(__name__)
 
@@ -1132,49 +1136,44 @@ class KeysTab(QWidget):
     def _retrust(self) -> None:
         from lev_desktop.exchange.importer import forget_key
 
-        index = self.view.currentIndex()
-        if not index.isValid():
-            return
-        office = self.model.rows[index.row()].data
-        answer = QMessageBox.question(
-            self,
+        self._on_chosen_office(
             _("Trust again"),
             _(
                 "Forget the trusted key of office {office}? Its next package will show the new "
                 "fingerprint and ask for trust."
-            ).format(office=office),
-        )
-        if answer != QMessageBox.StandardButton.Yes:
-            return
-        store = self.ctx.store
-        self.ctx.runner.run(
-            lambda progress: forget_key(store, office),
-            owner=self,
-            on_success=lambda _ok: self.ctx.notify(Changes(exchange=True)),
+            ),
+            forget_key,
         )
 
     def _reset_sequence(self) -> None:
         """The documented recovery for an office locked out by its sequence numbers."""
         from lev_desktop.exchange.importer import reset_sequence
 
-        index = self.view.currentIndex()
-        if not index.isValid():
-            return
-        office = self.model.rows[index.row()].data
-        answer = QMessageBox.question(
-            self,
+        self._on_chosen_office(
             _("Restart sequence numbers…"),
             _(
                 "Accept the next package of office {office} whatever its sequence number? Do "
                 "this only after checking with the office that its packages are refused as old "
                 "ones by mistake."
-            ).format(office=office),
+            ),
+            reset_sequence,
         )
+
+    def _on_chosen_office(
+        self, title: str, question: str, action: Callable[[Store, str], object]
+    ) -> None:
+        """Asks ``question`` (its ``{office}``: the office of the chosen key); on Yes runs
+        ``action(store, office)`` in the background, then the exchange views refresh."""
+        index = self.view.currentIndex()
+        if not index.isValid():
+            return
+        office = self.model.rows[index.row()].data
+        answer = QMessageBox.question(self, title, question.format(office=office))
         if answer != QMessageBox.StandardButton.Yes:
             return
         store = self.ctx.store
         self.ctx.runner.run(
-            lambda progress: reset_sequence(store, office),
+            lambda progress: action(store, office),
             owner=self,
             on_success=lambda _ok: self.ctx.notify(Changes(exchange=True)),
         )

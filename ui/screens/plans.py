@@ -10,7 +10,7 @@ from __future__ import annotations
 import html
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from PySide6.QtCore import QSortFilterProxyModel, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence, QUndoStack
@@ -178,11 +178,39 @@ def load_programmes(ctx: AppContext) -> list[tuple[str, str]]:
     return [(p.id, p.short_name or p.name) for p in plan_service.plan_programmes(ctx.store)]
 
 
-class SavingEditor:
-    """What the plan and activity editors share: a failed background save reloads the rows
-    and shows the reason in Thai under the table; the current row in model terms.
-    Expects ``pending``, ``message`` (a QLabel), ``table`` (ExcelTableView) and ``reload()``."""
+class ShowsFormState:
+    """An editor whose chip shows the state of the obligation its form (``form``) fulfils.
+    Expects ``ctx``, ``office``, ``programme_id``, ``fiscal_year`` and a ``status_changed``
+    signal; is a QWidget."""
 
+    form: str  # plan_service.FORM_…
+    ctx: AppContext
+    office: str | None
+    programme_id: str | None
+    fiscal_year: int
+    status_changed: Any  # Signal(object)
+
+    def _emit_state(self) -> None:
+        if self.office and self.programme_id:
+            emit_state(
+                self.ctx,
+                cast(QWidget, self),
+                self.status_changed,
+                self.office,
+                self.programme_id,
+                self.fiscal_year,
+                self.form,
+            )
+
+
+class SavingEditor(ShowsFormState):
+    """What the plan and activity editors share: typed changes saved in the background with
+    "Saving…" until the last save is back, then the other screens told (``changes``) and the
+    chip read again; a failed save reloads the rows and shows the reason in Thai under the
+    table; the current row in model terms. Expects ``pending``, ``message`` (a QLabel),
+    ``table`` (ExcelTableView) and ``reload()``."""
+
+    changes: Changes  # what a save changes, for the other screens
     pending: int
     message: QLabel
     table: ExcelTableView
@@ -192,6 +220,21 @@ class SavingEditor:
 
     def reload(self) -> None:
         raise NotImplementedError
+
+    def _save(self, work: Callable[[Any], Any]) -> None:
+        """Runs one save of typed changes on the worker."""
+        self.pending += 1
+        self.message.setText(_("Saving…"))
+        self.ctx.runner.run(
+            work, on_success=self._saved, on_failure=self._save_failed, owner=cast(QWidget, self)
+        )
+
+    def _saved(self, _result: Any) -> None:
+        self.pending -= 1
+        if self.pending == 0:
+            self.message.setText(self.saved_text())
+        announce(self.ctx, cast(QWidget, self), self.changes)
+        self._emit_state()
 
     def _save_failed(self, exc: BaseException) -> None:
         self.pending -= 1
@@ -259,6 +302,8 @@ class PlanEditor(SavingEditor, QWidget):
 
     saved = Signal()
     status_changed = Signal(object)  # the state of the obligation F1 fulfils
+    form = plan_service.FORM_PLAN
+    changes = Changes(plans=True, forms=True)
     model: PlanItemsModel
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None):
@@ -497,26 +542,12 @@ class PlanEditor(SavingEditor, QWidget):
             )
         self.stack.setCurrentWidget(self.splitter if self.model.rows else self.empty)
 
-    def _emit_state(self) -> None:
-        if self.office and self.programme_id:
-            emit_state(
-                self.ctx,
-                self,
-                self.status_changed,
-                self.office,
-                self.programme_id,
-                self.fiscal_year,
-                plan_service.FORM_PLAN,
-            )
-
     # ---- saving -----------------------------------------------------------------------------
     def _persist(self, diff: dict[str, Any]) -> None:
         if not (diff.get("upserts") or diff.get("deletes")):
             return
         store, programme_id, fiscal_year = self.ctx.store, self.programme_id, self.fiscal_year
         assert programme_id is not None
-        self.pending += 1
-        self.message.setText(_("Saving…"))
 
         def work(_p):
             return plan_service.apply_item_changes(
@@ -527,15 +558,11 @@ class PlanEditor(SavingEditor, QWidget):
                 deletes=diff.get("deletes", []),
             )
 
-        self.ctx.runner.run(work, on_success=self._saved, on_failure=self._save_failed, owner=self)
+        self._save(work)
 
-    def _saved(self, _plan_id: str) -> None:
-        self.pending -= 1
-        if self.pending == 0:
-            self.message.setText(self.saved_text())
+    def _saved(self, result: Any) -> None:
+        super()._saved(result)
         self.saved.emit()
-        announce(self.ctx, self)
-        self._emit_state()
 
     # ---- row commands ---------------------------------------------------------------------------
     def add_row(self) -> None:

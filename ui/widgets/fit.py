@@ -54,8 +54,51 @@ def widest_word(text: str, metrics: QFontMetrics) -> int:
     return max((metrics.horizontalAdvance(w) for w in words(text)), default=0)
 
 
-class HeaderFit(QObject):
+class _Refit(QObject):
+    """What the three fits share: ``schedule()`` gathers a burst of changes into one ``fit()``
+    on the next turn of the event loop, and the view's model is followed (its ``model_signals``
+    schedule a fit; a new model is picked up at the next fit). A subclass names the model it
+    follows (``watched_model``) and measures in ``measure()``."""
+
+    model_signals: tuple[str, ...] = ("modelReset", "layoutChanged", "rowsInserted")
+
+    def __init__(self, parent: QObject):
+        super().__init__(parent)
+        self._pending = False
+        self._model: QAbstractItemModel | None = None
+
+    def watched_model(self) -> QAbstractItemModel | None:
+        raise NotImplementedError
+
+    def measure(self) -> None:
+        raise NotImplementedError
+
+    def _watch_model(self) -> None:
+        model = self.watched_model()
+        if model is self._model or model is None:
+            return
+        self._model = model
+        for name in self.model_signals:
+            getattr(model, name).connect(self._model_changed)
+
+    def _model_changed(self, *_args) -> None:
+        self.schedule()
+
+    def schedule(self, *_args) -> None:
+        if not self._pending:
+            self._pending = True
+            QTimer.singleShot(0, self, self.fit)
+
+    def fit(self) -> None:
+        self._pending = False
+        self._watch_model()
+        self.measure()
+
+
+class HeaderFit(_Refit):
     """Keeps a horizontal header as tall as its tallest wrapped title."""
+
+    model_signals = ("headerDataChanged", "modelReset", "columnsInserted", "columnsRemoved")
 
     def __init__(self, header: QHeaderView):
         super().__init__(header)
@@ -68,31 +111,17 @@ class HeaderFit(QObject):
         header.sectionCountChanged.connect(self.schedule)
         header.geometriesChanged.connect(self.schedule)
         header.installEventFilter(self)
-        self._pending = False
         self._retries = 20
-        self._model: QAbstractItemModel | None = None
         self._watch_model()
         self.schedule()
 
-    def _watch_model(self) -> None:
-        model = self.header.model()
-        if model is self._model or model is None:
-            return
-        self._model = model
-        model.headerDataChanged.connect(self.schedule)
-        model.modelReset.connect(self.schedule)
-        model.columnsInserted.connect(self.schedule)
-        model.columnsRemoved.connect(self.schedule)
+    def watched_model(self) -> QAbstractItemModel | None:
+        return self.header.model()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() in (QEvent.Type.FontChange, QEvent.Type.StyleChange, QEvent.Type.Show):
             self.schedule()
         return False
-
-    def schedule(self, *_args) -> None:
-        if not self._pending:
-            self._pending = True
-            QTimer.singleShot(0, self, self.fit)
 
     def needed_height(self) -> int:
         header = self.header
@@ -116,9 +145,7 @@ class HeaderFit(QObject):
                 tallest = max(tallest, rect.height())
         return tallest + HEADER_PAD_H
 
-    def fit(self) -> None:
-        self._pending = False
-        self._watch_model()
+    def measure(self) -> None:
         if not thai_wrap.ready() and self._retries > 0:
             # the segmenter loads in the background: measure again once the titles get breaks
             self._retries -= 1
@@ -128,7 +155,7 @@ class HeaderFit(QObject):
             self.header.setFixedHeight(height)
 
 
-class ColumnFit(QObject):
+class ColumnFit(_Refit):
     """Shares a table's width out over its columns (see the module text).
 
     ``preferred``: a width per column (the proportions; missing columns keep their width
@@ -153,7 +180,6 @@ class ColumnFit(QObject):
         self.manual: dict[int, int] = {}
         self._word_min: dict[int, int] = {}
         self._fitting = False
-        self._pending = False
         header = view.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(False)
@@ -166,7 +192,6 @@ class ColumnFit(QObject):
         self.reset_action.triggered.connect(self.reset)
         header.addAction(self.reset_action)
         view.viewport().installEventFilter(self)
-        self._model: QAbstractItemModel | None = None
         self._watch_model()
         if key:
             from ui import window_state
@@ -174,27 +199,17 @@ class ColumnFit(QObject):
             self.manual = window_state.column_widths(key)
         self.schedule()
 
-    def _watch_model(self) -> None:
-        model = self.view.model()
-        if model is self._model or model is None:
-            return
-        self._model = model
-        for signal in (model.modelReset, model.layoutChanged, model.rowsInserted):
-            signal.connect(self._content_changed)
+    def watched_model(self) -> QAbstractItemModel | None:
+        return self.view.model()
 
-    def _content_changed(self, *_args) -> None:
-        self._word_min = {}
+    def _model_changed(self, *_args) -> None:
+        self._word_min = {}  # other content: its widest words are measured again
         self.schedule()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() == QEvent.Type.Resize:
             self.schedule()
         return False
-
-    def schedule(self) -> None:
-        if not self._pending:
-            self._pending = True
-            QTimer.singleShot(0, self, self.fit)
 
     def _resized(self, column: int, _old: int, new: int) -> None:
         # A drag of the column edge by the person (a mouse button is down).
@@ -235,9 +250,7 @@ class ColumnFit(QObject):
         self._word_min[column] = need
         return need
 
-    def fit(self) -> None:
-        self._pending = False
-        self._watch_model()
+    def measure(self) -> None:
         view = self.view
         model = view.model()
         if model is None:
@@ -347,7 +360,7 @@ def fit_to_screen(window: QWidget, width: int, height: int) -> None:
     window.resize(min(width, area.width() - 24), min(height, area.height() - 48))
 
 
-class RowFit(QObject):
+class RowFit(_Refit):
     """Rows as tall as their wrapped text, measured after each change of rows or column widths
     (once per burst); a table of more than ``limit`` rows keeps its fixed rows (measuring
     thousands of rows would freeze the window; their text is in the tooltip).
@@ -361,8 +374,6 @@ class RowFit(QObject):
         super().__init__(view)
         self.view = view
         self.limit = limit
-        self._pending = False
-        self._model: QAbstractItemModel | None = None
         view.horizontalHeader().sectionResized.connect(self.schedule)
         view.viewport().installEventFilter(self)
         self._watch_model()
@@ -376,22 +387,10 @@ class RowFit(QObject):
     def cap(self) -> int:
         return row_cap(self.view)
 
-    def _watch_model(self) -> None:
-        model = self.view.model()
-        if model is self._model or model is None:
-            return
-        self._model = model
-        for signal in (model.modelReset, model.layoutChanged, model.rowsInserted):
-            signal.connect(self.schedule)
+    def watched_model(self) -> QAbstractItemModel | None:
+        return self.view.model()
 
-    def schedule(self, *_args) -> None:
-        if not self._pending:
-            self._pending = True
-            QTimer.singleShot(0, self, self.fit)
-
-    def fit(self) -> None:
-        self._pending = False
-        self._watch_model()
+    def measure(self) -> None:
         model = self.view.model()
         if model is not None and 0 < model.rowCount() <= self.limit:
             self.view.resizeRowsToContents()
