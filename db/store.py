@@ -196,6 +196,12 @@ class Store:
         self.generation = 0
         self._derived: dict[Any, tuple[int, Any]] = {}
         self._derived_lock = threading.Lock()
+        # A connection of its own that only asks SQLite whether another connection committed
+        # (``PRAGMA data_version``): another program on this computer (``lev import`` from a
+        # command line, a second window) writes the same file without this store's commit
+        # events.
+        self._version_connection: sqlite3.Connection | None = None
+        self._data_version: int | None = None
         self._office_code: str | None = None
         self._data_dir = data_dir()  # this computer's (the officer's name on a server database)
         self.officer = ""
@@ -267,6 +273,22 @@ class Store:
             self.generation += 1
             self._derived.clear()
 
+    def _written_elsewhere(self) -> None:
+        """Forgets what was derived when any other connection (another program on the file
+        included) committed since the last look. Called with ``_derived_lock`` held."""
+        if self.path is None or self.is_server:
+            return
+        if self._version_connection is None:
+            self._version_connection = sqlite3.connect(
+                self.path, timeout=15, check_same_thread=False, isolation_level=None
+            )
+        version = self._version_connection.execute("PRAGMA data_version").fetchone()[0]
+        if version != self._data_version:
+            if self._data_version is not None:
+                self.generation += 1
+                self._derived.clear()
+            self._data_version = version
+
     def derived(self, key: Any, make: Callable[[], T]) -> T:
         """``make()``, kept under ``key`` until the next write through this store (a commit
         on its engine) or change notification. A server database is written by other
@@ -282,6 +304,7 @@ class Store:
         """(the generation now, what is kept under ``key`` or None): read the data after
         this, and ``keep`` what was derived with this generation."""
         with self._derived_lock:
+            self._written_elsewhere()
             found = None if self.is_server else self._derived.get(key)
             if found is not None and found[0] == self.generation:
                 return self.generation, found[1]
@@ -291,6 +314,7 @@ class Store:
         """Keeps ``value`` derived from the data read at ``generation`` (not when something
         was written since: it may be older than that)."""
         with self._derived_lock:
+            self._written_elsewhere()
             if self.is_server or self.generation != generation:
                 return
             if key not in self._derived and len(self._derived) >= self.DERIVED_LIMIT:
@@ -298,6 +322,11 @@ class Store:
             self._derived[key] = (generation, value)
 
     def dispose(self) -> None:
+        with self._derived_lock:
+            if self._version_connection is not None:
+                self._version_connection.close()
+                self._version_connection = None
+                self._data_version = None
         self.engine.dispose()
 
     def describe(self) -> str:

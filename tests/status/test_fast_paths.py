@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+import sqlite3
 import uuid
 from collections import Counter
 from dataclasses import replace
@@ -214,3 +215,28 @@ def test_a_change_notification_forgets_what_was_derived(make_ctx, province):
     assert province.kept("k")[1] == 1
     ctx.notify(Changes(marks=True))
     assert province.kept("k")[1] is None
+
+
+def test_a_write_by_another_program_forgets_what_was_derived(province):
+    """Another program writing the same file (``lev import`` from a command line while the
+    window is open) does not go through this store's commit events: SQLite's data version
+    tells, and the board is read again rather than shown as it was."""
+    store = province
+    first = consolidation.build_board(store, "P5", fiscal_year=FY)
+    key = next(m.key for m in first.metrics if m.key.startswith("kpi:") and m.kind != "percent")
+    lao = first.rows[0]
+    other = sqlite3.connect(store.path)
+    try:
+        with other:
+            other.execute(
+                "UPDATE kpi_values SET value_num = 123456 WHERE owner_office = ? "
+                "AND programme_id = ? AND indicator_code = ?",
+                (lao.code, builtin_id("P5"), key[4:]),
+            )
+    finally:
+        other.close()
+    after = consolidation.build_board(store, "P5", fiscal_year=FY)
+    assert after.rows[0].values[key] != lao.values[key]
+    generation, _found = store.kept("k")
+    store.keep("k", "kept", generation)
+    assert store.kept("k")[1] == "kept"  # nothing written since: kept
