@@ -383,6 +383,31 @@ def test_the_activities_tabs_keep_their_titles_on_a_narrower_window(qtbot, demo_
     ctx.runner.wait()
 
 
+def test_f2_details_pane_gives_way_when_the_window_opens_at_125(qtbot, demo_store, make_ctx):
+    """Opened straight at 1366×768 at 125 % (no resize after): the header grows to its wrapped
+    titles after the first layout, and the details pane stayed, leaving the table one row
+    (dev.py screenshots --scale 1.25)."""
+    from ui.app import make_application
+    from ui.main_window import MainWindow
+
+    make_application()
+    ctx = make_ctx(demo_store)
+    window = MainWindow(ctx)
+    qtbot.addWidget(window)
+    window.resize(*SIZES["125%"])
+    window.show()
+    qtbot.waitExposed(window)
+    window.show_screen("activities")
+    settle(ctx, QApplication.instance(), timeout=10)
+    page = window.page("activities")
+    found = main_table_rows(page)
+    assert found is not None and found[0] is page.editor.table
+    assert found[1] >= MIN_ROWS, found[1]
+    assert not page.editor.bottom.isVisible()
+    ctx.runner.cancel_all()
+    ctx.runner.wait()
+
+
 def test_header_height_follows_the_font(qtbot):
     """A header's height comes from its font's metrics (with room for Thai marks), so a bigger
     font or two-line headers never cut the text."""

@@ -243,7 +243,9 @@ class ActivitiesEditor(SavingEditor, QWidget):
         right.setSizes([420, 130])
         right.setCollapsible(0, False)
         self.right, self.bottom = right, bottom
-        right.installEventFilter(self)  # its height decides whether the details pane shows
+        right.installEventFilter(self)  # its height decides whether the details pane shows,
+        self.table.horizontalHeader().installEventFilter(self)  # with the header's (it grows
+        # to its wrapped titles after the columns are fitted, later than the first layout)
         self.splitter.addWidget(right)
         self.splitter.setStretchFactor(1, 4)
         self.splitter.setSizes([230, 830])
@@ -359,7 +361,8 @@ class ActivitiesEditor(SavingEditor, QWidget):
         self._give_way()
 
     def eventFilter(self, watched, event) -> bool:
-        if watched is self.right and event.type() == QEvent.Type.Resize:
+        header = self.table.horizontalHeader()
+        if watched in (self.right, header) and event.type() == QEvent.Type.Resize:
             self._give_way()
         return super().eventFilter(watched, event)
 
