@@ -133,3 +133,34 @@ def test_keys_tab_asks_then_restarts_the_sequence_and_forgets_the_key(qtbot, scr
     assert "4801006" in asked[2][1]
     assert importer.trusted_keys(ctx.store) == []
     qtbot.waitUntil(lambda: not tab.model.rows, timeout=10000)
+
+
+def test_after_an_export_the_preview_speaks_of_the_next_package(qtbot, tmp_path, make_ctx):
+    """Found in a clerk's run: right after a package marked 3 reports sent, the refreshed
+    preview said "no report will be marked sent … already sent before: 3" beside "marked sent:
+    3": both true, but of two different packages. The preview now says it is about exporting
+    again, until a choice changes."""
+    from lev_desktop.services import demo
+    from ui.screens.exchange import ExchangeScreen
+    from ui.thai_wrap import plain
+
+    lao = make_lao(tmp_path / "lao.db", "4801006", fill=False)
+    demo.fill(lao)
+    ctx = make_ctx(lao, fiscal_year=None)
+    widget = ExchangeScreen(ctx)
+    qtbot.addWidget(widget)
+    widget.resize(1280, 720)
+    tab = widget.export_tab
+    qtbot.waitUntil(lambda: tab.programmes.count() > 0, timeout=20000)
+    tab.recipient.setEditText("D4801")
+    qtbot.waitUntil(lambda: "แพ็กเกจนี้จะนับเป็นการส่ง:" in plain(tab.fulfils.text()), timeout=20000)
+    assert "หากส่งออกอีกครั้งตอนนี้" not in plain(tab.fulfils.text())
+    tab.out.setText(str(tmp_path / "up.levpkg"))
+    tab.export()
+    qtbot.waitUntil(lambda: "บันทึกว่าส่งแล้ว" in plain(tab.written.label.text()), timeout=20000)
+    qtbot.waitUntil(lambda: "ส่งไปแล้วก่อนหน้านี้" in plain(tab.fulfils.text()), timeout=20000)
+    assert plain(tab.fulfils.text()).startswith("หากส่งออกอีกครั้งตอนนี้:\n")
+    tab.since_last.toggle()  # a choice changed: the preview is of a new package again
+    qtbot.waitUntil(lambda: "หากส่งออกอีกครั้งตอนนี้" not in plain(tab.fulfils.text()), timeout=20000)
+    _wait(qtbot, ctx)
+    lao.dispose()

@@ -252,6 +252,10 @@ class ExportTab(QWidget):
         self._preview_timer.setSingleShot(True)
         self._preview_timer.setInterval(250)
         self._preview_timer.timeout.connect(self.preview)
+        # After a package is written, the preview is about the package a second export with
+        # the same choices would make (what the first one sent now reads "already sent"): it
+        # says so while the choices are those of the package written.
+        self._exported_choice: tuple | None = None
         self.since_last.toggled.connect(self._preview_timer.start)
         self.programmes.itemChanged.connect(lambda _item: self._preview_timer.start())
         self.years.textChanged.connect(lambda _text: self._preview_timer.start())
@@ -374,6 +378,10 @@ class ExportTab(QWidget):
         self.route_note.setStyleSheet("" if relation == "reports_to" else f"color:{AMBER.name()};")
         self._preview_timer.start()
 
+    def _choice_key(self) -> tuple:
+        """What decides a package's content: recipient, programmes, years, changes only."""
+        return (self._recipient_code(), self._choices(), self.since_last.isChecked())
+
     def _choices(self) -> tuple[list[str] | None, list[int] | None] | None:
         checked = [
             self.programmes.item(i).data(Qt.ItemDataRole.UserRole)
@@ -422,6 +430,8 @@ class ExportTab(QWidget):
         if fulfilment.recipient.code != self._recipient_code():
             return  # the person has chosen another office meanwhile
         lines = []
+        if self._exported_choice == self._choice_key():
+            lines.append(_("If you export again now:"))
         if fulfilment.lines:
             lines.append(_("This package will fulfil:"))
             lines += [f"  • {line}" for line in fulfilment.lines[:12]]
@@ -481,16 +491,21 @@ class ExportTab(QWidget):
                 else _message(exc, _("The package could not be written."))
             )
 
+        choice = self._choice_key()
+
+        def done(result) -> None:
+            self._done(result, choice)
+
         self.ctx.runner.run(
             work,
             label=_("Writing the package…"),
-            on_success=self._done,
+            on_success=done,
             on_failure=failed,
             on_cancel=lambda: self.export_button.setEnabled(True),
             owner=self,
         )
 
-    def _done(self, result) -> None:
+    def _done(self, result, choice: tuple) -> None:
         self.export_button.setEnabled(True)
         kind = _("changes only") if result.kind == "delta" else _("all records")
         fulfilment = result.fulfilment
@@ -536,6 +551,7 @@ class ExportTab(QWidget):
         self.model.set_rows(rows)
         _fit(self.view, 520)
         self.ctx.notify(Changes(exchange=True, forms=True))
+        self._exported_choice = choice
         self._preview_timer.start()
 
 
