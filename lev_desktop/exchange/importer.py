@@ -1562,7 +1562,11 @@ def _classify(
     counts["updated"] += updated
     counts["unchanged"] += unchanged
     if plan.status != Status.REFUSED and modes.count(SKIP) != len(modes):
-        chunk.block = state.spool.put_blob(payload.blob)
+        chunk.block = (
+            state.spool.put_blob(payload.blob)
+            if payload.blob
+            else state.spool.put_rows(payload.rows(), payload.size)
+        )
         plan.chunks.append(chunk)
         state.chunks[number] = chunk
 

@@ -201,6 +201,7 @@ def _read_one(load: Callable[[], bytes], table: str, sender: str) -> Result:
             latest=_CONTEXT["latest"],
             programmes=_CONTEXT["programmes"],
             parsers=_CONTEXT["parsers"],
+            pickled=True,
         )
     except Refusal as refusal:
         return Refused(refusal.code, refusal.message, refusal.office)
