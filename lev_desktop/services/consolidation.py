@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Protocol
 
-from sqlalchemy import case, distinct, func, select
+from sqlalchemy import String, case, cast, distinct, func, select
 
 from db.models import (
     Activity,
@@ -36,7 +36,7 @@ from db.models import (
     PlanItem,
     Programme,
 )
-from db.store import Store
+from db.store import Store, plain_rows
 from lev_desktop import options
 from lev_desktop.deadlines import DeadlineBook, LaoState, Obligation, expand, obligations_of
 from lev_desktop.deadlines import today as engine_today
@@ -326,6 +326,8 @@ def board_laos(
     return laos
 
 
+_SEP = "\x1f"  # between the indicators of one LAO read as one text (codes never hold it)
+
 # Above this many LAOs a query reads every owner's rows and keeps the ones wanted in Python:
 # cheaper than a giant IN list, and the database holds little else at that size anyway.
 _IN_LIMIT = 500
@@ -392,16 +394,28 @@ def build_board(
             _LaoRef(o.code, o.name, o.lao_type, o.district_code)
             for o in board_laos(store, office=office)
         ]
+    _step(progress, 1, 3)
+
+    # The figures of every LAO concerned, kept until something is written: a change of
+    # district, LAO type or programme and back reads nothing again.
+    metrics = metrics_for(prog)
+    figures_period = due.period if due else period
+    every = [x.code for x in laos]
+    values = store.derived(
+        (
+            "board.figures",
+            prog.id,
+            fy,
+            figures_period,
+            office or store.office_code,
+            chosen.code if chosen else None,
+        ),
+        lambda: _figures(store, prog, fy, every, set(every), metrics, period=figures_period),
+    )
     if district:
         laos = [x for x in laos if x.district_code == district]
     if lao_type:
         laos = [x for x in laos if x.lao_type == lao_type]
-    codes = [x.code for x in laos]
-    wanted = set(codes)
-    _step(progress, 1, 3)
-
-    metrics = metrics_for(prog)
-    values = _figures(store, prog, fy, codes, wanted, metrics, period=due.period if due else period)
     _step(progress, 2, 3)
 
     district_names: dict[str | None, str] = {}
@@ -429,7 +443,10 @@ def build_board(
     rows.sort(key=lambda r: (r.district_code or "", r.code))
 
     counts = Counter(r.state for r in rows if r.state is not None)
-    districts, columns = _district_summaries(metrics, rows)
+    nothing: dict[str, Any] = {}
+    districts, columns = _district_summaries(
+        metrics, rows, [values.get(r.code, nothing) for r in rows]
+    )
     board = Board(
         programme_code=prog.code,
         programme_name=prog.short_name or prog.name,
@@ -494,10 +511,10 @@ def _figures(
     *,
     period: str | None,
 ) -> dict[str, dict[str, Any]]:
-    """Per-LAO figures, one GROUP BY query per source table."""
+    """Per-LAO figures, one query per source table, read as plain driver rows (the nation's
+    P2 is 100,000 values: SQLAlchemy's Row and Decimal per value took 3× the query)."""
     keys = {m.key for m in metrics}
     out: dict[str, dict[str, Any]] = defaultdict(dict)
-    # Core rows on the session's connection: no ORM row processing for ~100k result rows.
     with store.read() as session:
         s = session.connection()
         if "budget_planned" in keys:
@@ -518,9 +535,9 @@ def _figures(
                 .where(*plan_where)
                 .group_by(Plan.owner_office)
             )
-            for owner, budget, planned in s.execute(planned_q).all():
+            for owner, budget, planned in plain_rows(s, planned_q):
                 if owner in wanted:
-                    out[owner]["budget_planned"] = budget
+                    out[owner]["budget_planned"] = _money(budget)
                     out[owner]["activities_planned"] = int(planned or 0)
             held_q = (
                 select(
@@ -534,13 +551,13 @@ def _figures(
                 .where(*plan_where, Activity.deleted.is_(False))
                 .group_by(Plan.owner_office)
             )
-            for owner, held, participants, spent in s.execute(held_q).all():
+            for owner, held, participants, spent in plain_rows(s, held_q):
                 if owner in wanted:
                     out[owner]["activities_held"] = int(held or 0)
                     out[owner]["participants"] = (
                         int(participants) if participants is not None else None
                     )
-                    out[owner]["budget_spent"] = spent
+                    out[owner]["budget_spent"] = _money(spent)
         kpi_metrics = {m.key[4:]: m for m in metrics if m.key.startswith("kpi:")}
         periods = _kpi_periods(prog, fy, period)
         kpi_where = [
@@ -550,45 +567,64 @@ def _figures(
             *_owner_filter(KpiValue.owner_office, codes),
         ]
         if kpi_metrics:
-            # One line per LAO, a sum and a count per indicator (the nation's P2: 7,850 lines
-            # instead of 100,000 of (LAO, indicator), the database doing the pivot)
-            codes_ = list(kpi_metrics)
+            # One line per LAO, its indicators and values as text in the index's order,
+            # summed here: a line per LAO and indicator (the nation's P2: 100,000) took twice
+            # as long, a FILTER per indicator and row in SQL three times.
             value = KpiValue.value_num
             kpi_q = (
                 select(
                     KpiValue.owner_office,
-                    *(
-                        agg.filter(KpiValue.indicator_code == code)
-                        for code in codes_
-                        for agg in (func.sum(value), func.count(value))
+                    func.aggregate_strings(
+                        KpiValue.indicator_code + ":" + cast(value, String), _SEP
                     ),
                 )
-                .where(*kpi_where, KpiValue.indicator_code.in_(codes_), value.is_not(None))
+                .where(
+                    *kpi_where, KpiValue.indicator_code.in_(list(kpi_metrics)), value.is_not(None)
+                )
                 .group_by(KpiValue.owner_office)
             )
-            how = [
-                (kpi_metrics[code].key, kpi_metrics[code].agg == "mean", kpi_metrics[code].kind)
-                for code in codes_
-            ]
-            for owner, *figures in s.execute(kpi_q).all():
-                if owner not in wanted:
+            how = {
+                code: (m.key, m.agg == "mean", m.kind == "int") for code, m in kpi_metrics.items()
+            }
+            # SQLite's text of a REAL is read as the float SQLite summed; a server's NUMERIC
+            # text is exact.
+            number: Callable[[str], Any] = float if store.is_sqlite else Decimal
+            as_decimal: dict[str, Decimal] = {}  # the same values recur (0, 1, 100 …)
+            for owner, joined in plain_rows(s, kpi_q):
+                if owner not in wanted or joined is None:
                     continue
                 found = out[owner]
-                for (key, mean, kind), total, count in zip(
-                    how, figures[::2], figures[1::2], strict=True
-                ):
-                    if not count or total is None:
+                several: dict[str, list[Any]] | None = None
+                for pair in joined.split(_SEP):
+                    code, _colon, text = pair.rpartition(":")
+                    key, mean, whole = how[code]
+                    if key in found:  # several months or products: summed, then averaged
+                        several = several if several is not None else {}
+                        several.setdefault(code, []).append(number(text))
                         continue
+                    figure = as_decimal.get(text)
+                    if figure is None:
+                        figure = as_decimal[text] = _decimal(number(text))
+                    found[key] = (figure, text)
+                for code, (key, mean, whole) in how.items():
+                    entry = found.get(key)
+                    if entry is None:
+                        continue
+                    figure, text = entry
+                    count = 1
+                    if several is not None and code in several:
+                        values = [number(text), *several[code]]
+                        figure, count = _decimal(sum(values)), len(values)
                     if mean:  # a percent entered for several months/products
-                        total = total / count
-                    found[key] = int(total) if kind == "int" else total
+                        figure = figure / count
+                    found[key] = int(figure) if whole else figure
         if "products" in keys:
             products_q = (
                 select(KpiValue.owner_office, func.count(distinct(KpiValue.row_key)))
                 .where(*kpi_where, KpiValue.row_key != "")
                 .group_by(KpiValue.owner_office)
             )
-            for owner, count in s.execute(products_q).all():
+            for owner, count in plain_rows(s, products_q):
                 if owner in wanted:
                     out[owner]["products"] = int(count)
         if "months_reported" in keys:
@@ -603,10 +639,21 @@ def _figures(
                 )
                 .group_by(KpiValue.owner_office)
             )
-            for owner, count in s.execute(months_q).all():
+            for owner, count in plain_rows(s, months_q):
                 if owner in wanted:
                     out[owner]["months_reported"] = int(count)
     return out
+
+
+def _decimal(value: Any, places: str = "%.4f") -> Decimal:
+    """A NUMERIC read as a plain driver value (int or float from SQLite, Decimal elsewhere)
+    as SQLAlchemy's Numeric gives it: a Decimal with the column's decimal places."""
+    return value if isinstance(value, Decimal) else Decimal(places % value)
+
+
+def _money(value: Any) -> Decimal | None:
+    """A sum of a NUMERIC(14, 2) column (None when nothing was summed)."""
+    return None if value is None else _decimal(value, "%.2f")
 
 
 # ---- totals ----------------------------------------------------------------------------------
@@ -662,27 +709,32 @@ def group_summaries(
 
 
 def _district_summaries(
-    metrics: list[Metric], rows: Sequence[BoardRow]
+    metrics: list[Metric], rows: Sequence[BoardRow], figures: Sequence[dict[str, Any]]
 ) -> tuple[list[GroupSummary], dict[str, list[Any]]]:
     """``group_summaries`` by district, and every figure column of the whole board (the
-    districts' columns put together): one pass over the values, not one per summary."""
-    groups: dict[str, list[BoardRow]] = defaultdict(list)
-    for row in rows:
-        groups[row.district_code or ""].append(row)
+    districts' columns put together): one pass over the figures each LAO has (``figures``,
+    row by row), not one per district and column."""
+    groups: dict[str, list[int]] = defaultdict(list)
+    for index, row in enumerate(rows):
+        groups[row.district_code or ""].append(index)
     columns: dict[str, list[Any]] = {m.key: [] for m in metrics}
     out = []
     for group_key in sorted(groups):
         members = groups[group_key]
-        counts = Counter(r.state for r in members if r.state is not None)
+        counts = Counter(s for s in (rows[i].state for i in members) if s is not None)
+        present: dict[str, list[Any]] = {m.key: [] for m in metrics}
+        for i in members:
+            for key, value in figures[i].items():
+                if value is not None and key in present:
+                    present[key].append(value)
         totals = {}
         for m in metrics:
-            present = _present(members, m.key)
-            columns[m.key] += present
-            totals[m.key] = _total(m, present)
+            columns[m.key] += present[m.key]
+            totals[m.key] = _total(m, present[m.key])
         out.append(
             GroupSummary(
                 group_key,
-                members[0].district,
+                rows[members[0]].district,
                 len(members),
                 {s: counts.get(s, 0) for s in STATE_ORDER},
                 totals,

@@ -75,6 +75,9 @@ def type_text(qtbot, view, text):
     if view.state() != QAbstractItemView.State.EditingState:  # Tab already opened the next
         send(view, text[0])
         rest = text[1:]
+    # Under load the editor may take its focus a moment later: keys sent to no widget abort
+    # QTest (the whole run), so wait for it; a wait that runs out fails this test only.
+    qtbot.waitUntil(lambda: QApplication.focusWidget() not in (None, view), timeout=10000)
     editor = QApplication.focusWidget()
     assert editor is not view, "typing did not open an editor"
     for ch in rest:
