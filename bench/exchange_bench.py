@@ -12,7 +12,8 @@ of data an office sees), then times, each in a fresh database:
 4. import of the upward package one level up (signatures of every LAO verified again).
 
 The first import runs in a process of its own and reports its peak memory (``import_peak_mb``,
-the resident set of that process: interpreter, libraries and the import).
+the high-water resident set of that process: interpreter, libraries and the import; before
+2026-12-03 this was ``ru_maxrss``, which on Linux reported this bench's own size at the fork).
 
 Times and ratios are written unrounded to ``--json`` (ratios are computed from unrounded times);
 only the line printed per size is rounded. Not part of the test suite
@@ -149,13 +150,17 @@ def raw_executemany(path: Path, rows_by_table: dict[str, list[dict]]) -> float:
     conn.execute("PRAGMA journal_mode=WAL")
     conn.execute("PRAGMA synchronous=NORMAL")
     conn.execute("PRAGMA foreign_keys=ON")  # as the app opens every database
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     with conn:
         for sql, rows in prepared:
             conn.executemany(sql, rows)
     elapsed = time.perf_counter() - start
+    RAW_CPU.append(time.process_time() - cpu)
     conn.close()
     return elapsed
+
+
+RAW_CPU: list[float] = []  # CPU seconds of each raw_executemany (for a loaded machine)
 
 
 def _jsonable(row: dict) -> dict:
@@ -199,11 +204,20 @@ def run_size(name: str, count: int, folder: Path, *, upward_import: bool = True)
     result["import_commit_s"] = commit_s
     result["import_s"] = preview_s + commit_s
     result["import_peak_mb"] = child["peak_mb"]
+    result["import_workers_peak_mb"] = child["workers_peak_mb"]  # the largest worker's
     store = _reopen(folder / "consolidating.db")
     print(f"{name}: imported in {result['import_s']:.2f} s", file=sys.stderr, flush=True)
 
+    RAW_CPU.clear()
     result["raw_sqlite_s"] = raw_executemany(folder / "raw.db", rows_by_table)
+    raw_cpu = RAW_CPU[-1] if RAW_CPU else None  # (None: raw_executemany replaced by a test)
     result["import_vs_raw"] = result["import_s"] / result["raw_sqlite_s"]
+    # CPU time (a machine shared with other work swings the wall-clock ratio 2x between runs):
+    # the importing process's own, and its worker processes' (exchange/pool.py) beside it.
+    result["import_cpu_s"] = child["cpu_s"]
+    result["import_workers_cpu_s"] = child["workers_cpu_s"]
+    result["raw_sqlite_cpu_s"] = raw_cpu
+    result["import_cpu_vs_raw_cpu"] = child["cpu_s"] / raw_cpu if raw_cpu else None
     result["commit_vs_raw"] = commit_s / result["raw_sqlite_s"]
 
     start = time.perf_counter()
@@ -215,10 +229,12 @@ def run_size(name: str, count: int, folder: Path, *, upward_import: bool = True)
         return result
 
     top = _store(folder / "top.db", "national", "DLA")
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     plan = importer.preview(top, [exported.path])
     outcome = importer.commit(top, plan, trust=True)
     result["upward_import_s"] = time.perf_counter() - start
+    if raw_cpu:
+        result["upward_import_cpu_vs_raw_cpu"] = (time.process_time() - cpu) / raw_cpu
     assert outcome.counts()["new"] >= result["records"], outcome.counts()
     result["upward_import_vs_raw"] = result["upward_import_s"] / result["raw_sqlite_s"]
     top.dispose()
@@ -250,22 +266,44 @@ def _import_child(db: Path, listing: Path) -> dict:
 
     files = [Path(f) for f in json.loads(listing.read_text(encoding="utf-8"))]
     store = _reopen(db)
+    cpu = time.process_time()
     start = time.perf_counter()
     plan = importer.preview(store, files)
     preview_s = time.perf_counter() - start
     start = time.perf_counter()
     outcome = importer.commit(store, plan, trust=True)
     commit_s = time.perf_counter() - start
+    cpu = time.process_time() - cpu
     store.dispose()
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # KiB on Linux
+    peak = _peak_kib()
+    workers = resource.getrusage(resource.RUSAGE_CHILDREN)  # the pool's, once it stopped
     return {
         "preview_s": preview_s,
         "commit_s": commit_s,
+        "cpu_s": cpu,
+        "workers_cpu_s": workers.ru_utime + workers.ru_stime,
+        "workers_peak_mb": workers.ru_maxrss / 1024,  # (includes this process at the spawn)
         "peak_mb": peak / 1024,
         "imported": len(outcome.imported),
         "refused": [p.reason for p in outcome.refused][:3],
         "new": outcome.counts()["new"],
     }
+
+
+def _peak_kib() -> float:
+    """The peak resident set of this process's own memory, in KiB.
+
+    Not ``ru_maxrss``: on Linux it keeps the high-water mark from before ``exec``, i.e. the
+    size of the parent at the fork (this bench, holding every generated row: ~730 MB at the
+    nation), whatever the import used. ``VmHWM`` is the high-water mark of this address space."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return float(line.split()[1])
+    except OSError:
+        pass
+    return float(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)  # (not Linux)
 
 
 def _reopen(path: Path):

@@ -13,6 +13,7 @@ import argparse
 import datetime as dt
 import logging
 import logging.handlers
+import multiprocessing
 import os
 import socket
 import sys
@@ -746,4 +747,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
+    # The frozen build's worker processes (an import's payload readers, exchange/pool.py) start
+    # as this executable: freeze_support runs them here and exits, before any window.
+    multiprocessing.freeze_support()
     sys.exit(main())

@@ -70,6 +70,9 @@ class Limits:
 DEFAULT_LIMITS = Limits()
 
 
+_KEPT = ("package_uuid", "sequence", "sender", "sender_key")  # what Part.slim keeps
+
+
 @dataclass
 class Part:
     """One signed package: the outer one, or one embedded (relayed) inside it."""
@@ -136,6 +139,15 @@ class Part:
     def close(self) -> None:
         if self.reader is not None:
             self.reader.close()
+
+    def slim(self) -> None:
+        """After the preview compared this part: keeps what the commit stores (the manifest and
+        signature exactly as signed, the file as checked) and the fields the properties name;
+        drops the parsed manifest's file list and the rest (a national import holds 7,850
+        parts until its commit: ~7 KB of Python objects each)."""
+        self.manifest = {key: self.manifest[key] for key in _KEPT if key in self.manifest}
+        self.files = {}
+        self.excel = []
 
     def read_container(self) -> bytes | None:
         """The file as received, to keep for relaying upward; the same bytes that were checked

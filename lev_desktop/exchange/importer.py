@@ -12,6 +12,7 @@ run again. Importing the same package twice changes nothing.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import gc
 import hashlib
 import json
@@ -37,7 +38,7 @@ from lev_desktop.domain.validation import (
     field_getter,
     office_identity_problem,
 )
-from lev_desktop.exchange import deliveries, excel
+from lev_desktop.exchange import deliveries, excel, pool
 from lev_desktop.exchange import format as fmt
 from lev_desktop.exchange.errors import Refusal
 from lev_desktop.exchange.jurisdiction import OfficeInfo, is_below, may_send_to
@@ -408,6 +409,8 @@ class _State:
         self.current: tuple[Chunk, Payload] | None = None  # the payload being compared
         self._read_back: tuple[int, list[tuple[Any, ...]]] | None = None  # find_row's last block
         self.parts_left: dict[str, int] | None = None  # sender → its parts still to compare
+        # what worker processes read of the package being compared (pool.Reads), by payload
+        self.prefetched: dict[str, pool.Result] | None = None
 
     def remember(self, table: str, rid: str, value: tuple[str, int, int]) -> None:
         pending = self.pending[table]
@@ -630,17 +633,48 @@ def _preview(
         for _package, outer_part, embedded_parts in opened:
             for sender in _senders(outer_part, embedded_parts):
                 state.parts_left[sender] = state.parts_left.get(sender, 0) + 1
-    for index, (package, part, embedded) in enumerate(opened):
-        progress(
-            len(files) + index,
-            len(files) * 2,
-            _("Comparing {name} with this database").format(name=package.file_name),
+    parts = sum(1 + len(relayed) for _p, first, relayed in opened if first is not None)
+    workers = pool.worker_count(parts) if WORKERS is None else WORKERS
+    reads = (
+        pool.Reads(
+            workers,
+            ((state.dialect.name, state.dialect.driver), state.latest, state.known_programmes),
         )
-        if part is not None:
-            try:
-                _plan_package(state, package, part, embedded, progress)
-            finally:
-                part.close()
+        if workers
+        else None
+    )
+    try:
+        if reads is not None:
+            tables = [model.__tablename__ for model in MODELS]
+            for index, (_package, first, relayed) in enumerate(opened):
+                if first is not None:
+                    reads.add(pool.tasks_of(index, first, relayed, tables))
+        for index, (package, part, embedded) in enumerate(opened):
+            progress(
+                len(files) + index,
+                len(files) * 2,
+                _("Comparing {name} with this database").format(name=package.file_name),
+            )
+            if part is not None:
+                try:
+                    if reads is not None:
+                        try:
+                            state.prefetched = reads.results(index)
+                        except pool.PoolUnusable:
+                            log.warning("worker processes cannot start: reading in-process")
+                            reads.close()
+                            reads = None
+                    _plan_package(state, package, part, embedded, progress)
+                except pool.WorkerCrashed:
+                    _worker_crashed(package)
+                finally:
+                    state.prefetched = None
+                    part.close()
+                    for compared in (part, *embedded):
+                        compared.slim()
+    finally:
+        if reads is not None:
+            reads.close()
     for package in sheets:
         state.journal.clear()
         try:
@@ -742,8 +776,28 @@ def _unexpected(package: PackagePlan, exc: BaseException) -> None:
         _(
             "The file {name} could not be read: its content is damaged or not what LEV Desktop "
             "writes ({error}). Nothing was imported; please ask the sender for the file again."
-        ).format(name=package.file_name, error=type(exc).__name__),
+        ).format(name=package.file_name, error=getattr(exc, "type_name", type(exc).__name__)),
     )
+    _refuse_parts(package)
+
+
+def _worker_crashed(package: PackagePlan) -> None:
+    """Reading the file stopped a worker process by itself (pool.py): refused, in Thai."""
+    log.warning("refused %s: a worker process stopped while reading it", package.path)
+    _refuse(
+        package,
+        None,
+        "worker_stopped",
+        _(
+            "The file {name} could not be checked: the helper process reading it stopped (the "
+            "file may be damaged, or the computer short of memory). Nothing was imported; "
+            "please close other programs and import again, or ask the sender for the file again."
+        ).format(name=package.file_name),
+    )
+    _refuse_parts(package)
+
+
+def _refuse_parts(package: PackagePlan) -> None:
     for part in package.parts:
         if part.status != Status.REFUSED:
             part.status = Status.REFUSED
@@ -889,13 +943,16 @@ def _plan_package_checked(
         if plan.status in (Status.DUPLICATE, Status.REFUSED):
             continue
         if plan.kind == "excel":  # unsigned by its office: no sequence, its records as entered
+            entry = plan.provenance
             try:
-                data = outer.load_excel(plan.provenance)
+                data = outer.load_excel(entry)
+                payload = _read(state, str(entry["file"]), "kpi_values", plan.sender, data)
             except Refusal as refusal:
                 _refuse(package, plan, refusal.code, refusal.message)
                 break
             plan.excel_records = data
-            _plan_records(state, package, plan, data, "kpi_values", {})
+            if payload is not None:
+                _plan_payload(state, package, plan, payload, {})
             if plan.status == Status.REFUSED:
                 break
             state.received[plan.package_uuid] = plan.sender
@@ -910,14 +967,21 @@ def _plan_package_checked(
             name = f"{fmt.PAYLOAD_DIR}{model.__tablename__}.jsonl"
             if plan.part is None or name not in names:
                 continue
+            part = plan.part
             try:  # read and checked against the signed manifest now, one file at a time
-                data = plan.part.load(name)
+                payload = _read(
+                    state,
+                    part.root + name,
+                    model.__tablename__,
+                    plan.sender,
+                    functools.partial(part.load, name),
+                )
             except Refusal as refusal:
                 _refuse(package, plan, refusal.code, refusal.message)
                 break
-            if data:
-                _plan_records(state, package, plan, data, model.__tablename__, programmes_in_batch)
-            del data
+            if payload is not None:
+                _plan_payload(state, package, plan, payload, programmes_in_batch)
+            del payload
             progress.check()
             if plan.status == Status.REFUSED:
                 break
@@ -1172,6 +1236,40 @@ def _plan_records(
         parsers=state.indicators,
     )
     _plan_payload(state, package, plan, payload, batch_programmes)
+
+
+def _read(
+    state: _State,
+    key: str,
+    table: str,
+    sender: str,
+    data: bytes | Callable[[], bytes],
+) -> Payload | None:
+    """One payload file of a part, read and checked (payloads.py): as a worker process read
+    it (pool.py), or here now. ``data``: the bytes, or how to read them (an empty payload file
+    of a signed part is skipped; an Excel form's records are always compared)."""
+    prefetched = state.prefetched
+    if prefetched is not None and key in prefetched:
+        found = prefetched.pop(key)
+        if isinstance(found, pool.Refused):
+            raise found.exception()
+        if isinstance(found, pool.Failed):
+            if found.type_name == "MemoryError":
+                raise MemoryError
+            raise pool.ReadFailure(found.type_name)
+        return found
+    if callable(data):
+        data = data()
+        if not data:
+            return None
+    return read_payload(
+        state.codecs[table],
+        data,
+        sender=sender,
+        latest=state.latest,
+        programmes=state.known_programmes,
+        parsers=state.indicators,
+    )
 
 
 def _plan_payload(
@@ -1468,7 +1566,11 @@ def _classify(
     counts["updated"] += updated
     counts["unchanged"] += unchanged
     if plan.status != Status.REFUSED and modes.count(SKIP) != len(modes):
-        chunk.block = state.spool.put_blob(payload.blob)
+        chunk.block = (
+            state.spool.put_blob(payload.blob)
+            if payload.blob
+            else state.spool.put_rows(payload.rows(), payload.size)
+        )
         plan.chunks.append(chunk)
         state.chunks[number] = chunk
 
@@ -1888,93 +1990,95 @@ def _write_all(
                     if stall:
                         Path(stall).write_text("writing", encoding="utf-8")
                         time.sleep(600)
+            for package, part in parts:
+                for conflict in part.conflicts:
+                    conflicts.append(
+                        {
+                            "table_name": conflict["table"],
+                            "record_id": conflict["id"],
+                            "owner_office": conflict["owner"],
+                            "revision": conflict["revision"],
+                            "package_uuid": part.package_uuid,
+                            "winner": conflict["winner"],
+                            "kept": conflict["kept"],
+                            "other": conflict["other"],
+                            "detected_at": now,
+                            "resolved_at": None,
+                            "resolved_by": "",
+                            "resolution": "",
+                        }
+                    )
+                if part.new_key and part.signed:
+                    new_keys[part.sender] = part
+                received.append(
+                    {
+                        "uuid": part.package_uuid,
+                        "sender": part.sender,
+                        "sender_name": part.sender_name[:200],
+                        "recipient": plan.me if not part.relayed_by else part.relayed_by,
+                        "sequence": part.sequence,
+                        "kind": part.kind,
+                        "base_uuid": part.base,
+                        "created_at": _parse_created(part.created_at),
+                        "imported_at": now,
+                        "imported_by": store.officer,
+                        "relayed_by": part.relayed_by,
+                        "file_name": package.file_name,
+                        "signed": part.signed,
+                        "fingerprint": part.fingerprint,
+                        "counts": dict(part.counts),
+                        "result": "imported",
+                        "manifest": part.part.manifest_bytes if part.part else None,
+                        "signature": part.part.signature if part.part else None,
+                        "payload": (
+                            _container(containers, package)
+                            if part.part is not None and not part.relayed_by
+                            else part.excel_payload
+                        ),
+                        "container": part.container_uuid,
+                        "records": part.excel_records,
+                        "provenance": part.provenance or None,
+                    }
+                )
+                if len(received) >= RECEIVED_BATCH:  # (each row holds a whole received file)
+                    conn.execute(insert(_table_of(ReceivedPackage)), received)
+                    received.clear()
+                audits.append(
+                    {
+                        "at": now,
+                        "officer": store.officer,
+                        "office": plan.me,
+                        "table_name": "exchange_received",
+                        "record_id": part.package_uuid,
+                        "action": "import",
+                        "changes": {
+                            "sender": part.sender,
+                            "sequence": part.sequence,
+                            "file": package.file_name,
+                            "relayed_by": part.relayed_by,
+                            "signed": part.signed,
+                            **part.counts,
+                        },
+                    }
+                )
+            if conflicts:
+                conn.execute(insert(_table_of(Conflict)), conflicts)
+            if received:
+                conn.execute(insert(_table_of(ReceivedPackage)), received)
+            # The facts of the obligation states: the complete forms each package brought.
+            deliveries.record_received(conn, _receipts(session, parts, codec_map, now))
+            if audits:
+                conn.execute(insert(_table_of(AuditEntry)), audits)
+            if new_keys:
+                _store_trust(conn, new_keys, store.officer, now)
+            progress(total, total, _("Saving"))
         finally:
+            # (after the history rows too: at the national level they hold ~80 MB of received
+            # files, and the connection's usual cache would keep them all as dirty pages)
             if cache is not None:
                 with suppress(Exception):  # (the transaction's own error is what counts)
                     cursor.execute(f"PRAGMA cache_size={cache}")
             cursor.close()
-        for package, part in parts:
-            for conflict in part.conflicts:
-                conflicts.append(
-                    {
-                        "table_name": conflict["table"],
-                        "record_id": conflict["id"],
-                        "owner_office": conflict["owner"],
-                        "revision": conflict["revision"],
-                        "package_uuid": part.package_uuid,
-                        "winner": conflict["winner"],
-                        "kept": conflict["kept"],
-                        "other": conflict["other"],
-                        "detected_at": now,
-                        "resolved_at": None,
-                        "resolved_by": "",
-                        "resolution": "",
-                    }
-                )
-            if part.new_key and part.signed:
-                new_keys[part.sender] = part
-            received.append(
-                {
-                    "uuid": part.package_uuid,
-                    "sender": part.sender,
-                    "sender_name": part.sender_name[:200],
-                    "recipient": plan.me if not part.relayed_by else part.relayed_by,
-                    "sequence": part.sequence,
-                    "kind": part.kind,
-                    "base_uuid": part.base,
-                    "created_at": _parse_created(part.created_at),
-                    "imported_at": now,
-                    "imported_by": store.officer,
-                    "relayed_by": part.relayed_by,
-                    "file_name": package.file_name,
-                    "signed": part.signed,
-                    "fingerprint": part.fingerprint,
-                    "counts": dict(part.counts),
-                    "result": "imported",
-                    "manifest": part.part.manifest_bytes if part.part else None,
-                    "signature": part.part.signature if part.part else None,
-                    "payload": (
-                        _container(containers, package)
-                        if part.part is not None and not part.relayed_by
-                        else part.excel_payload
-                    ),
-                    "container": part.container_uuid,
-                    "records": part.excel_records,
-                    "provenance": part.provenance or None,
-                }
-            )
-            if len(received) >= RECEIVED_BATCH:  # (each row holds a whole received file)
-                conn.execute(insert(_table_of(ReceivedPackage)), received)
-                received.clear()
-            audits.append(
-                {
-                    "at": now,
-                    "officer": store.officer,
-                    "office": plan.me,
-                    "table_name": "exchange_received",
-                    "record_id": part.package_uuid,
-                    "action": "import",
-                    "changes": {
-                        "sender": part.sender,
-                        "sequence": part.sequence,
-                        "file": package.file_name,
-                        "relayed_by": part.relayed_by,
-                        "signed": part.signed,
-                        **part.counts,
-                    },
-                }
-            )
-        if conflicts:
-            conn.execute(insert(_table_of(Conflict)), conflicts)
-        if received:
-            conn.execute(insert(_table_of(ReceivedPackage)), received)
-        # The facts of the obligation states: the complete forms each package brought.
-        deliveries.record_received(conn, _receipts(session, parts, codec_map, now))
-        if audits:
-            conn.execute(insert(_table_of(AuditEntry)), audits)
-        if new_keys:
-            _store_trust(conn, new_keys, store.officer, now)
-        progress(total, total, _("Saving"))
 
 
 def _receipts(
@@ -2211,6 +2315,9 @@ def _store_trust(
 
 
 NEW_ONLY, UPDATE_ONLY, FORCED_ONLY = bytes((NEW,)), bytes((UPDATE,)), bytes((FORCED,))
+# Worker processes reading payloads in a preview: None = from the cores and the size of the
+# import (pool.worker_count); 0 = in-process.
+WORKERS: int | None = None
 # SQLite's page cache for a bulk commit (the default is 2 MB), set for the one transaction,
 # then put back. Measured at 2,000 LAOs (220 k records): 128 MB added 130 MB to the peak memory
 # for a commit time within the machine's noise; 32 MB keeps the national import's peak low.

@@ -117,7 +117,8 @@ class Payload:
     rule_reasons: list[str] = field(default_factory=list)
     rule_problems: int = 0
     deferred: list[KpiValue] = field(default_factory=list)
-    blob: bytes = b""  # the database rows (spool.dump)
+    blob: bytes = b""  # the database rows pickled (spool.dump), when read in a worker
+    size: int = 0  # of the payload file as it came
     ids: list[str] = field(default_factory=list)
     revisions: list[int] = field(default_factory=list)
     keys: list[tuple[Any, ...]] | None = None  # natural keys, one per row (NATURAL_KEYS)
@@ -127,7 +128,8 @@ class Payload:
     _rows: list[tuple[Any, ...]] | None = field(default=None, repr=False, compare=False)
 
     def rows(self) -> list[tuple[Any, ...]]:
-        """The database rows (unpickled on the first call, only when something needs them)."""
+        """The database rows (a worker's block unpickled on the first call, only when
+        something needs them)."""
         if self._rows is None:
             self._rows = spool.load(self.blob) if self.blob else []
         return self._rows
@@ -141,14 +143,18 @@ def read_payload(
     latest: dt.datetime,
     programmes: dict[str, Any],
     parsers: dict[str, dict[str, Callable[[Any], tuple[Any, str | None]]]],
+    pickled: bool = False,
 ) -> Payload:
     """``data`` of ``codec``'s table, sent by ``sender`` → a Payload.
+
+    ``pickled``: the rows as one pickled block (a worker process hands them over so, and the
+    spool stores the block as it is); else kept as Python objects.
 
     ``programmes``: id → (code, spec) of the programmes the database held when the preview
     began; indicator values of any other programme are handed on (``deferred``).
     ``parsers``: a cache of prepared indicator rules, per programme, for this preview."""
     table = codec.name
-    out = Payload(table=table)
+    out = Payload(table=table, size=len(data))
     try:
         records, rows = codec.decode(data, latest)
     except PayloadError as exc:
@@ -201,7 +207,10 @@ def read_payload(
         out.parents = [r[index] for r in rows]
     if table in RECORD_TABLES:
         out.records = [types.SimpleNamespace(**msgspec.structs.asdict(r)) for r in records]
-    out.blob = spool.dump(rows) if rows else b""
+    if pickled:
+        out.blob = spool.dump(rows) if rows else b""
+    else:
+        out._rows = rows
     return out
 
 

@@ -105,3 +105,24 @@ def test_two_full_packages_of_one_office_in_one_import(offices, tmp_path):
     assert two["unchanged"] == one["new"]
     result = importer.commit(district, plan, trust=True)
     assert len(result.imported) == 2 and result.counts()["new"] == one["new"]
+
+
+@pytest.mark.parametrize("objects", [0, 10**9], ids=["pickled", "objects"])
+def test_rows_kept_as_objects_or_pickled_into_the_file_are_written_alike(
+    offices, tmp_path, monkeypatch, objects
+):
+    """A small import keeps the checked rows as they are; beyond spool.OBJECTS they are pickled
+    into the spool's file: the same records either way, as in the package."""
+    lao, district = offices
+    path = export_package(lao, "D4801", tmp_path / "p.levpkg").path
+    monkeypatch.setattr(spool, "OBJECTS", objects)
+    plan = importer.preview(district, [path])
+    blocks = [chunk.block for part in plan.rows() for chunk in part.chunks]
+    assert blocks and all((block.rows is not None) == bool(objects) for block in blocks)
+    importer.commit(district, plan, trust=True)
+    with lao.engine.connect() as sent, district.engine.connect() as got:
+        for name in ("plans", "plan_items", "activities", "kpi_values", "form_submissions"):
+            query = TABLES[name].select().order_by("id")
+            assert [tuple(r) for r in got.execute(query)] == [
+                tuple(r) for r in sent.execute(query)
+            ], name
