@@ -86,9 +86,17 @@ def measure(path: Path, runs: int) -> dict[str, float]:
     store = Store(path)
     today = dt.date(2025, 9, 10)
     start, end = MonthModel.grid_range(2025, 9, 6)
-    times: dict[str, list[float]] = {"read": [], "expand": [], "laos": [], "model": [], "total": []}
+    times: dict[str, list[float]] = {
+        "read": [],
+        "expand": [],
+        "laos": [],
+        "model": [],
+        "total": [],
+        "warm": [],
+    }
     counts = {}
     for _ in range(runs):
+        store.written()  # cold: the first month view after a change
         t0 = time.perf_counter()
         book = DeadlineBook(store, today_=today)
         t1 = time.perf_counter()
@@ -106,7 +114,14 @@ def measure(path: Path, runs: int) -> dict[str, float]:
             for column in range(7):
                 model.data(model.index(row, column))
         t4 = time.perf_counter()
+        # Warm: the same month again with nothing written (another month and back)
+        t5 = time.perf_counter()
+        again = DeadlineBook(store, today_=today)
+        again_model = MonthModel()
+        again_model.set_month(2025, 9, 6, again.items(start, end), again.holidays, today)
+        t6 = time.perf_counter()
         for key, value in (
+            ("warm", t6 - t5),
             ("read", t1 - t0),
             ("expand", t2 - t1),
             ("laos", t3 - t2),

@@ -57,6 +57,8 @@ class AppContext(QObject):
         changes = changes if changes is not None else EVERYTHING
         if source is not None:
             changes = changes.by(source)
+        if changes.states:
+            self.store.written()  # what was derived from the data is read again
         self.changed.emit(changes)
         if changes.states:
             self._badge_timer.start()  # several notices in one turn: counted once

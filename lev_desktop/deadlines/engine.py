@@ -42,7 +42,7 @@ from db.models import (
     Review,
 )
 from db.models_deadlines import FormDelivery, Holiday, ObligationMark, OfficeSince
-from db.store import Store
+from db.store import Store, plain_rows
 from lev_desktop import options
 from lev_desktop.deadlines.rules import (
     Deadline,
@@ -640,7 +640,9 @@ class DeadlineBook:
     @cached_property
     def laos(self) -> list[_Lao]:
         """The LAOs under this office, by district and name (read when first asked for)."""
-        return self._subordinate_laos() if self._with_laos else []
+        if not self._with_laos:
+            return []
+        return self.store.derived(("deadlines.laos", self.office_code), self._subordinate_laos)
 
     @cached_property
     def lao_by_code(self) -> dict[str, _Lao]:
@@ -660,6 +662,9 @@ class DeadlineBook:
         counted by the database, without reading the list."""
         if not self._with_laos:
             return Counter()
+        return self.store.derived(("deadlines.scope", self.office_code), self._read_scope)
+
+    def _read_scope(self) -> Counter[tuple[str | None, dt.date | None]]:
         query = (
             select(Office.lao_type, OfficeSince.since, func.count())
             .outerjoin(OfficeSince, OfficeSince.office_code == Office.code)
@@ -668,7 +673,7 @@ class DeadlineBook:
         )
         with self.store.read() as session:
             return Counter(
-                {(t, _as_date(since)): n for t, since, n in session.connection().execute(query)}
+                {(t, _as_date(since)): n for t, since, n in plain_rows(session.connection(), query)}
             )
 
     @property
@@ -711,7 +716,7 @@ class DeadlineBook:
         if codes is not None:
             query = query.where(Office.code.in_(sorted(codes)))
         with self.store.read() as session:
-            rows = session.connection().execute(query).all()
+            rows = plain_rows(session.connection(), query)
         laos = [
             _Lao(code, name, t, district, _as_date(since))
             for code, name, t, district, since in rows
@@ -731,8 +736,24 @@ class DeadlineBook:
     @without_gc
     def preload(self, groups: Iterable[_GroupId]) -> None:
         """Reads every owner's facts of the (programme id, form, period) groups not read yet:
-        what lists of LAOs need."""
-        self._read_facts(groups, self._groups, self.owners)
+        what lists of LAOs need. Kept by the store until something is written."""
+        wanted = [g for g in dict.fromkeys(groups) if g not in self._groups]
+        if not wanted:
+            return
+        missing = []
+        generation = 0
+        for key in wanted:
+            generation, found = self.store.kept(("deadlines.facts", self.office_code, key))
+            if found is None:
+                missing.append(key)
+            else:
+                self._groups[key] = found
+        self._read_facts(missing, self._groups, self.owners)
+        for key in missing:
+            if key in self._groups:
+                self.store.keep(
+                    ("deadlines.facts", self.office_code, key), self._groups[key], generation
+                )
 
     def _preload_mine(self, groups: Iterable[_GroupId]) -> None:
         """Reads this office's own facts of the groups (its own deadlines)."""
@@ -784,7 +805,7 @@ class DeadlineBook:
                 ).where(FormSubmission.deleted.is_(False), where(FormSubmission))
                 if few:
                     query = query.where(FormSubmission.owner_office.in_(sorted(owners)))
-                for owner, index, status, done, made in conn.execute(query).all():
+                for owner, index, status, done, made in plain_rows(conn, query):
                     if owner in owners:
                         in_order[index].rows[owner] = (status, done, made)
                 self._read_returns(conn, part, groups)
@@ -799,9 +820,9 @@ class DeadlineBook:
                 ).where(where(FormDelivery))
                 if few:
                     query = query.where(FormDelivery.owner_office.in_(sorted(owners)))
-                for direction, owner, pid, form, period, sent_day, received_day in conn.execute(
-                    query
-                ).all():
+                for direction, owner, pid, form, period, sent_day, received_day in plain_rows(
+                    conn, query
+                ):
                     if owner not in owners:
                         continue
                     group = groups[(pid, form, period)]
@@ -1172,7 +1193,28 @@ class DeadlineBook:
             return []
         period = period_for(obligation, due) if period is None else period
         due = self.lao_due(obligation, period, due)
-        if work and self._needs_work(due):
+        work = work and self._needs_work(due)
+        key = (
+            "deadlines.lao_states",
+            self.office_code,
+            obligation.programme_id,
+            obligation.code,
+            period,
+            due,
+            self.today,
+            self.soon_days,
+            work,
+        )
+        generation, found = self.store.kept(key)
+        if found is None:
+            found = self._lao_states(obligation, period, due, work)
+            self.store.keep(key, found, generation)
+        return list(found)
+
+    def _lao_states(
+        self, obligation: Obligation, period: str, due: dt.date, work: bool
+    ) -> tuple[LaoState, ...]:
+        if work:
             self.work(obligation, period)
         ctx = self._lao_context(obligation, period, due)
         group = ctx.group
@@ -1208,7 +1250,7 @@ class DeadlineBook:
                     facts.mark,
                 )
             out.append(new(LaoState, (code, lao.name, lao.lao_type, lao.district_code, *end)))
-        return out
+        return tuple(out)
 
     def _tally(self, key: _GroupId) -> _Tally:
         """The LAOs' facts of one form and period counted by the database: LAOs that share
@@ -1217,8 +1259,13 @@ class DeadlineBook:
         reads per LAO (a test keeps the counts equal to ``lao_states``); LAOs with a manual
         mark or a return for correction are read one by one."""
         found = self._tallies.get(key)
-        if found is not None:
-            return found
+        if found is None:
+            found = self._tallies[key] = self.store.derived(
+                ("deadlines.tally", self.office_code, key), lambda: self._read_tally(key)
+            )
+        return found
+
+    def _read_tally(self, key: _GroupId) -> _Tally:
         pid, form, period = key
         day = self._day
         scope = self._scope_where()
@@ -1271,8 +1318,8 @@ class DeadlineBook:
             )
             if special:
                 query = query.where(FormSubmission.owner_office.not_in(special))
-            for lao_type, since, status, done_on, made_on, has, sent, received, n in conn.execute(
-                query
+            for lao_type, since, status, done_on, made_on, has, sent, received, n in plain_rows(
+                conn, query
             ):
                 facts: _Key = ((status, done_on, made_on), (sent, received) if has else None, False)
                 counted[(lao_type, _as_date(since), facts)] += n
@@ -1301,13 +1348,12 @@ class DeadlineBook:
             )
             if special:
                 query = query.where(FormDelivery.owner_office.not_in(special))
-            for lao_type, since, sent, received in conn.execute(query):
+            for lao_type, since, sent, received in plain_rows(conn, query):
                 counted[(lao_type, _as_date(since), (None, (sent, received), False))] += 1
         laos = self._subordinate_laos(special) if special else []
         mine: dict[_GroupId, _Group] = {}
         self._read_facts([key], mine, {lao.code for lao in laos})
-        found = self._tallies[key] = _Tally(counted, laos, mine.get(key) or _Group(me=me))
-        return found
+        return _Tally(counted, laos, mine.get(key) or _Group(me=me))
 
     def _tally_counts(
         self, obligation: Obligation, period: str, due: dt.date

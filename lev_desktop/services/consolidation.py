@@ -36,7 +36,7 @@ from db.models import (
     PlanItem,
     Programme,
 )
-from db.store import Store
+from db.store import Store, plain_rows
 from lev_desktop import options
 from lev_desktop.deadlines import DeadlineBook, LaoState, Obligation, expand, obligations_of
 from lev_desktop.deadlines import today as engine_today
@@ -392,16 +392,28 @@ def build_board(
             _LaoRef(o.code, o.name, o.lao_type, o.district_code)
             for o in board_laos(store, office=office)
         ]
+    _step(progress, 1, 3)
+
+    # The figures of every LAO concerned, kept until something is written: a change of
+    # district, LAO type or programme and back reads nothing again.
+    metrics = metrics_for(prog)
+    figures_period = due.period if due else period
+    every = [x.code for x in laos]
+    values = store.derived(
+        (
+            "board.figures",
+            prog.id,
+            fy,
+            figures_period,
+            office or store.office_code,
+            chosen.code if chosen else None,
+        ),
+        lambda: _figures(store, prog, fy, every, set(every), metrics, period=figures_period),
+    )
     if district:
         laos = [x for x in laos if x.district_code == district]
     if lao_type:
         laos = [x for x in laos if x.lao_type == lao_type]
-    codes = [x.code for x in laos]
-    wanted = set(codes)
-    _step(progress, 1, 3)
-
-    metrics = metrics_for(prog)
-    values = _figures(store, prog, fy, codes, wanted, metrics, period=due.period if due else period)
     _step(progress, 2, 3)
 
     district_names: dict[str | None, str] = {}
@@ -429,7 +441,10 @@ def build_board(
     rows.sort(key=lambda r: (r.district_code or "", r.code))
 
     counts = Counter(r.state for r in rows if r.state is not None)
-    districts, columns = _district_summaries(metrics, rows)
+    nothing: dict[str, Any] = {}
+    districts, columns = _district_summaries(
+        metrics, rows, [values.get(r.code, nothing) for r in rows]
+    )
     board = Board(
         programme_code=prog.code,
         programme_name=prog.short_name or prog.name,
@@ -494,10 +509,10 @@ def _figures(
     *,
     period: str | None,
 ) -> dict[str, dict[str, Any]]:
-    """Per-LAO figures, one GROUP BY query per source table."""
+    """Per-LAO figures, one query per source table, read as plain driver rows (the nation's
+    P2 is 100,000 values: SQLAlchemy's Row and Decimal per value took 3× the query)."""
     keys = {m.key for m in metrics}
     out: dict[str, dict[str, Any]] = defaultdict(dict)
-    # Core rows on the session's connection: no ORM row processing for ~100k result rows.
     with store.read() as session:
         s = session.connection()
         if "budget_planned" in keys:
@@ -518,9 +533,9 @@ def _figures(
                 .where(*plan_where)
                 .group_by(Plan.owner_office)
             )
-            for owner, budget, planned in s.execute(planned_q).all():
+            for owner, budget, planned in plain_rows(s, planned_q):
                 if owner in wanted:
-                    out[owner]["budget_planned"] = budget
+                    out[owner]["budget_planned"] = _money(budget)
                     out[owner]["activities_planned"] = int(planned or 0)
             held_q = (
                 select(
@@ -534,13 +549,13 @@ def _figures(
                 .where(*plan_where, Activity.deleted.is_(False))
                 .group_by(Plan.owner_office)
             )
-            for owner, held, participants, spent in s.execute(held_q).all():
+            for owner, held, participants, spent in plain_rows(s, held_q):
                 if owner in wanted:
                     out[owner]["activities_held"] = int(held or 0)
                     out[owner]["participants"] = (
                         int(participants) if participants is not None else None
                     )
-                    out[owner]["budget_spent"] = spent
+                    out[owner]["budget_spent"] = _money(spent)
         kpi_metrics = {m.key[4:]: m for m in metrics if m.key.startswith("kpi:")}
         periods = _kpi_periods(prog, fy, period)
         kpi_where = [
@@ -550,45 +565,39 @@ def _figures(
             *_owner_filter(KpiValue.owner_office, codes),
         ]
         if kpi_metrics:
-            # One line per LAO, a sum and a count per indicator (the nation's P2: 7,850 lines
-            # instead of 100,000 of (LAO, indicator), the database doing the pivot)
-            codes_ = list(kpi_metrics)
+            # One line per LAO and indicator in the index's order (no sorting), the pivot
+            # done here: a FILTER per indicator and row in SQL took three times as long.
             value = KpiValue.value_num
             kpi_q = (
                 select(
-                    KpiValue.owner_office,
-                    *(
-                        agg.filter(KpiValue.indicator_code == code)
-                        for code in codes_
-                        for agg in (func.sum(value), func.count(value))
-                    ),
+                    KpiValue.owner_office, KpiValue.indicator_code, func.sum(value), func.count()
                 )
-                .where(*kpi_where, KpiValue.indicator_code.in_(codes_), value.is_not(None))
-                .group_by(KpiValue.owner_office)
+                .where(
+                    *kpi_where, KpiValue.indicator_code.in_(list(kpi_metrics)), value.is_not(None)
+                )
+                .group_by(KpiValue.owner_office, KpiValue.indicator_code)
             )
-            how = [
-                (kpi_metrics[code].key, kpi_metrics[code].agg == "mean", kpi_metrics[code].kind)
-                for code in codes_
-            ]
-            for owner, *figures in s.execute(kpi_q).all():
+            how = {
+                code: (m.key, m.agg == "mean", m.kind == "int") for code, m in kpi_metrics.items()
+            }
+            as_decimal: dict[Any, Decimal] = {}  # the same sums recur (0, 1, 100 …)
+            for owner, code, total, count in plain_rows(s, kpi_q):
                 if owner not in wanted:
                     continue
-                found = out[owner]
-                for (key, mean, kind), total, count in zip(
-                    how, figures[::2], figures[1::2], strict=True
-                ):
-                    if not count or total is None:
-                        continue
-                    if mean:  # a percent entered for several months/products
-                        total = total / count
-                    found[key] = int(total) if kind == "int" else total
+                key, mean, whole = how[code]
+                figure = as_decimal.get(total)
+                if figure is None:
+                    figure = as_decimal[total] = _decimal(total)
+                if mean:  # a percent entered for several months/products
+                    figure = figure / count
+                out[owner][key] = int(figure) if whole else figure
         if "products" in keys:
             products_q = (
                 select(KpiValue.owner_office, func.count(distinct(KpiValue.row_key)))
                 .where(*kpi_where, KpiValue.row_key != "")
                 .group_by(KpiValue.owner_office)
             )
-            for owner, count in s.execute(products_q).all():
+            for owner, count in plain_rows(s, products_q):
                 if owner in wanted:
                     out[owner]["products"] = int(count)
         if "months_reported" in keys:
@@ -603,10 +612,21 @@ def _figures(
                 )
                 .group_by(KpiValue.owner_office)
             )
-            for owner, count in s.execute(months_q).all():
+            for owner, count in plain_rows(s, months_q):
                 if owner in wanted:
                     out[owner]["months_reported"] = int(count)
     return out
+
+
+def _decimal(value: Any, places: str = "%.4f") -> Decimal:
+    """A NUMERIC read as a plain driver value (int or float from SQLite, Decimal elsewhere)
+    as SQLAlchemy's Numeric gives it: a Decimal with the column's decimal places."""
+    return value if isinstance(value, Decimal) else Decimal(places % value)
+
+
+def _money(value: Any) -> Decimal | None:
+    """A sum of a NUMERIC(14, 2) column (None when nothing was summed)."""
+    return None if value is None else _decimal(value, "%.2f")
 
 
 # ---- totals ----------------------------------------------------------------------------------
@@ -662,27 +682,32 @@ def group_summaries(
 
 
 def _district_summaries(
-    metrics: list[Metric], rows: Sequence[BoardRow]
+    metrics: list[Metric], rows: Sequence[BoardRow], figures: Sequence[dict[str, Any]]
 ) -> tuple[list[GroupSummary], dict[str, list[Any]]]:
     """``group_summaries`` by district, and every figure column of the whole board (the
-    districts' columns put together): one pass over the values, not one per summary."""
-    groups: dict[str, list[BoardRow]] = defaultdict(list)
-    for row in rows:
-        groups[row.district_code or ""].append(row)
+    districts' columns put together): one pass over the figures each LAO has (``figures``,
+    row by row), not one per district and column."""
+    groups: dict[str, list[int]] = defaultdict(list)
+    for index, row in enumerate(rows):
+        groups[row.district_code or ""].append(index)
     columns: dict[str, list[Any]] = {m.key: [] for m in metrics}
     out = []
     for group_key in sorted(groups):
         members = groups[group_key]
-        counts = Counter(r.state for r in members if r.state is not None)
+        counts = Counter(s for s in (rows[i].state for i in members) if s is not None)
+        present: dict[str, list[Any]] = {m.key: [] for m in metrics}
+        for i in members:
+            for key, value in figures[i].items():
+                if value is not None and key in present:
+                    present[key].append(value)
         totals = {}
         for m in metrics:
-            present = _present(members, m.key)
-            columns[m.key] += present
-            totals[m.key] = _total(m, present)
+            columns[m.key] += present[m.key]
+            totals[m.key] = _total(m, present[m.key])
         out.append(
             GroupSummary(
                 group_key,
-                members[0].district,
+                rows[members[0]].district,
                 len(members),
                 {s: counts.get(s, 0) for s in STATE_ORDER},
                 totals,
