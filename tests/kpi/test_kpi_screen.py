@@ -10,6 +10,7 @@ from keyboard import focused, shortcut
 from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QApplication
+from questions import answer, answer_with_events
 from sqlalchemy import select
 
 from db.models import FormSubmission, KpiValue, Review
@@ -433,37 +434,15 @@ def test_paste_a_block_from_excel_and_undo_it_at_once(qtbot, lao_store, make_scr
     assert all(values[("", c)][0] is None for c in ("households_total", "waste_generated"))
 
 
-def answer_question(qtbot, button_text: str | None):
-    """Answers the next modal question: a click on the button with that text, or Esc."""
-    from PySide6.QtCore import QTimer
-    from PySide6.QtWidgets import QMessageBox
-
-    asked: list[str] = []
-
-    def act():
-        box = QApplication.activeModalWidget()
-        if not isinstance(box, QMessageBox):
-            QTimer.singleShot(10, act)
-            return
-        asked.append(plain(box.text() + "\n" + box.informativeText()))
-        if button_text is None:
-            qtbot.keyClick(box, Qt.Key.Key_Escape)
-        else:
-            button = next(b for b in box.buttons() if b.text() == button_text)
-            qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
-
-    QTimer.singleShot(0, act)
-    return asked
-
-
-def test_back_asks_about_cells_that_could_not_be_saved(qtbot, lao_store, make_screen):
+def test_back_asks_about_cells_that_could_not_be_saved(qtbot, lao_store, make_screen, monkeypatch):
+    answer_with_events(qtbot, monkeypatch)
     screen, _ctx = make_screen(lao_store)
     editor = open_form(qtbot, screen, LAO, "P2", "KPI", "FY2567")
     field = type_text(qtbot, editor.table, "-5")
     press(qtbot, field, Qt.Key.Key_Return)
     idle(qtbot, screen)
     editor.table.setCurrentIndex(editor.proxy.index(3, 3))
-    asked = answer_question(qtbot, None)  # Esc: go back and correct
+    asked = answer(None)  # Esc: go back and correct
     shortcut(qtbot, editor.table, Qt.Key.Key_Left, Qt.KeyboardModifier.AltModifier)
     assert screen.stack.currentWidget() is editor
     assert "ไม่ได้บันทึก" in asked[0] and "-5" not in asked[0]
@@ -472,7 +451,7 @@ def test_back_asks_about_cells_that_could_not_be_saved(qtbot, lao_store, make_sc
     current = editor.table.currentIndex()
     assert current.data() == "-5"
     assert current.data(Qt.ItemDataRole.ToolTipRole)
-    answer_question(qtbot, "ออกโดยไม่บันทึกช่องเหล่านั้น")
+    answer("ออกโดยไม่บันทึกช่องเหล่านั้น")
     qtbot.mouseClick(editor.back, Qt.MouseButton.LeftButton)
     assert screen.stack.currentWidget() is screen.list_page
 

@@ -12,7 +12,7 @@ import pytest
 from conftest import cell_editor, settle, type_into_cell, type_text
 from keyboard import shortcut
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QMessageBox
+from questions import answer, answer_with_events
 
 from lev_desktop.services import plans as ps
 from lev_desktop.services.programmes import builtin_id
@@ -27,45 +27,9 @@ F2 = {c.key: n for n, c in enumerate(ACTIVITY_COLUMNS)}
 pytestmark = pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")
 
 
-# The answers the next question boxes get, in order: (button text or None for Esc, what
-# the box asked). A box's own event loop is not used: a timer meant to answer it from inside
-# that loop never ran in two full-suite runs on a loaded machine, and the suite waited for
-# ever. The box is shown and answered with a real key or mouse event all the same.
-_ANSWERS: list[tuple[str | None, list[str]]] = []
-
-
 @pytest.fixture(autouse=True)
 def answered_questions(qtbot, monkeypatch):
-    def exec_(box: QMessageBox) -> int:
-        if not _ANSWERS:
-            raise AssertionError(f"unexpected question: {plain(box.text())}")
-        button_text, asked = _ANSWERS.pop(0)
-        box.show()
-        asked.append(plain(box.text() + "\n" + box.informativeText()))
-        if button_text is None:
-            qtbot.keyClick(box, Qt.Key.Key_Escape)
-        else:
-            button = next((b for b in box.buttons() if b.text() == button_text), None)
-            if button is None:
-                box.reject()
-                raise AssertionError(f"no button {button_text!r}")
-            qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
-        if box.isVisible():  # the key or click did not answer it
-            box.reject()
-            raise AssertionError("the question was not answered")
-        return box.result()
-
-    monkeypatch.setattr(QMessageBox, "exec", exec_)
-    _ANSWERS.clear()
-    yield
-    _ANSWERS.clear()
-
-
-def answer(qtbot, button_text: str | None) -> list[str]:
-    """The next question box gets a click on the button with that text, or Esc."""
-    asked: list[str] = []
-    _ANSWERS.append((button_text, asked))
-    return asked
+    answer_with_events(qtbot, monkeypatch)
 
 
 @pytest.fixture
@@ -173,7 +137,7 @@ def test_leaving_changing_year_and_quitting_with_a_red_cell_ask_first(qtbot, lao
     table.setCurrentIndex(editor.proxy.index(2, F1["project"]))
 
     # another screen from the navigation pane: asked; Esc stays, on the red cell
-    asked = answer(qtbot, None)
+    asked = answer(None)
     nav = window.nav
     rect = nav.visualItemRect(nav.item(window.keys.index("activities")))
     qtbot.mouseClick(nav.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
@@ -183,26 +147,26 @@ def test_leaving_changing_year_and_quitting_with_a_red_cell_ask_first(qtbot, lao
     assert table.currentIndex().column() == F1["planned_activities"]
 
     # the fiscal year: asked too; staying keeps the year
-    asked = answer(qtbot, None)
+    asked = answer(None)
     combo = window.year_combo
     qtbot.keyClick(combo, Qt.Key.Key_Down)  # the next year down the list: 2567
     assert asked and ctx.fiscal_year == 2568 and combo.currentData() == 2568
 
     # Ctrl+Q: asked; Esc keeps the window open
-    asked = answer(qtbot, None)
+    asked = answer(None)
     table.setFocus()
     shortcut(qtbot, table, Qt.Key.Key_Q, Qt.KeyboardModifier.ControlModifier)
     assert asked and "ปิดโปรแกรม" in asked[0] and window.isVisible()
 
     # leaving on purpose: the red cell is still there when coming back
-    answer(qtbot, "ออกโดยไม่บันทึกช่องเหล่านั้น")
+    answer("ออกโดยไม่บันทึกช่องเหล่านั้น")
     qtbot.mouseClick(nav.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
     assert window.current_key() == "activities"
     window.show_screen("plans")
     assert editor.proxy.index(1, F1["planned_activities"]).data() == "สอง"
 
     # Ctrl+Q and "quit without them" closes
-    answer(qtbot, "ปิดโปรแกรมโดยไม่บันทึกช่องเหล่านั้น")
+    answer("ปิดโปรแกรมโดยไม่บันทึกช่องเหล่านั้น")
     table.setFocus()
     shortcut(qtbot, table, Qt.Key.Key_Q, Qt.KeyboardModifier.ControlModifier)
     qtbot.waitUntil(lambda: not window.isVisible(), timeout=5000)
