@@ -76,6 +76,8 @@ def type_text(qtbot, view, text):
     if view.state() != QAbstractItemView.State.EditingState:  # Tab already opened the next
         send(view, text[0])
         rest = text[1:]
+    # the editor may take its focus a moment later under load (a condition, not a time)
+    qtbot.waitUntil(lambda: focused(view) not in (None, view), timeout=10000)
     editor = focused(view)
     assert editor is not None and editor is not view, "typing did not open an editor"
     for ch in rest:

@@ -52,5 +52,5 @@ def type_into_cell(qtbot, table, text: str, *, then: Qt.Key | None = Qt.Key.Key_
 def settle(qtbot, ctx) -> None:
     """Waits until every queued save or load has run and been delivered."""
     for _round in range(3):
-        qtbot.waitUntil(lambda: not ctx.runner.active, timeout=15000)
+        qtbot.waitUntil(lambda: not ctx.runner.active, timeout=60000)
         qtbot.wait(5)
