@@ -41,6 +41,7 @@ from PySide6.QtWidgets import (
 from exports.xlsx.lao_list import read_lao_list
 from lev_desktop import gazetteer, routing
 from lev_desktop.domain.offices import LaoType, Level, lao_code_problem, normalise_office_code
+from lev_desktop.domain.validation import office_identity_problem
 from lev_desktop.i18n import N_, _
 from lev_desktop.services.offices import list_offices
 from ui.context import AppContext
@@ -322,6 +323,19 @@ class OfficePage(QWizardPage):
             return problem if text else ""
         code = normalise_office_code(text)
         name = self.name.text().strip()
+        _level, province, district, _lao_type, _name = self._wizard.place_key()
+        if district or province:
+            # the rule the district applies when it imports this office's first package
+            identity = office_identity_problem(
+                {
+                    "code": code,
+                    "level": Level.LAO.value,
+                    "province_code": province,
+                    "district_code": district,
+                }
+            )
+            if identity:
+                return identity
         if code in self.taken and self.taken[code] != name:
             return _("Code {code} already belongs to {name}: please check the code").format(
                 code=code, name=self.taken[code]

@@ -13,6 +13,7 @@ from db.models_deadlines import OfficeSince
 from db.store import Store
 from lev_desktop.deadlines.engine import set_since
 from lev_desktop.domain.offices import LaoType, Level, parse_lao_type, reporting_parent_level
+from lev_desktop.domain.validation import office_identity_problem
 from lev_desktop.i18n import _
 from lev_desktop.services import programmes
 
@@ -98,6 +99,18 @@ def initialise(
             type_value = parse_lao_type(lao_type)
         except ValueError as exc:
             raise SetupError(_("Unknown LAO type: {type}").format(type=lao_type)) from exc
+    if level_value == Level.LAO and (district_code or province_code):
+        # the rule the district applies when it imports this office's first package
+        problem = office_identity_problem(
+            {
+                "code": code,
+                "level": level_value.value,
+                "province_code": province_code or (district_code or "")[:2],
+                "district_code": district_code,
+            }
+        )
+        if problem:
+            raise SetupError(problem)
     clash = get_office(store, code)
     if clash is not None and (clash.level != level_value.value or clash.name != name):
         # e.g. a demo LAO or one from the district's list: two offices may never share a code

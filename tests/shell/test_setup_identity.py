@@ -164,3 +164,29 @@ def test_a_district_adds_an_lao_by_its_official_code(qtbot, demo_store):
     qtbot.mouseClick(save, Qt.MouseButton.LeftButton)
     assert dialog.result() == 1
     assert dialog.values()["code"] == "5480103"
+
+
+def test_a_code_of_another_district_is_refused_at_setup(qtbot, empty_store, wizard_at_office_page):
+    """The wizard accepted an LAO code of another district (6480299 for district 4801), and the
+    district then refused the LAO's first package at import. The wizard and the core now apply
+    the district's own rule."""
+    wizard, _ctx = wizard_at_office_page
+    page = wizard.office_page
+    _type(page.code, "6480299")
+    assert plain(page.code_problem.text()) == (
+        "รหัส อปท. 6480299 ไม่ใช่รหัสของ อปท. ในอำเภอที่ระบุ (4801)"
+    )
+    assert not page.isComplete()
+    page.code.clear()
+    _type(page.code, "6480199")  # type digit, then province 48, district 01: this district's
+    assert plain(page.code_problem.text()) == ""
+    with pytest.raises(SetupError, match="6480299"):
+        initialise(
+            empty_store,
+            level="lao",
+            code="6480299",
+            name="องค์การบริหารส่วนตำบลหนองแสง",
+            lao_type="sao",
+            district_code="4801",
+        )
+    assert empty_store.office_code is None
