@@ -323,13 +323,14 @@ class OfficePage(QWizardPage):
             return problem if text else ""
         code = normalise_office_code(text)
         name = self.name.text().strip()
-        _level, province, district, _lao_type, _name = self._wizard.place_key()
+        _level, province, district, lao_type, _name = self._wizard.place_key()
         if district or province:
             # the rule the district applies when it imports this office's first package
             identity = office_identity_problem(
                 {
                     "code": code,
                     "level": Level.LAO.value,
+                    "lao_type": lao_type.value if lao_type else None,
                     "province_code": province,
                     "district_code": district,
                 }

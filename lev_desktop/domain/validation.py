@@ -767,7 +767,8 @@ def office_identity_problem(office: dict[str, Any]) -> str | None:
     if level == "district" and district != code[1:]:
         return _("office {code} claims district {district}").format(code=code, district=district)
     if level == "lao":
-        area = district or province
+        # an อบจ. covers its whole province (a district it names is only where it sits)
+        area = province if office.get("lao_type") == "pao" else (district or province)
         if not area or not lao_code_in_area(code, str(area)):
             return _(
                 "the code of LAO {code} is not a code of the district it claims ({district})"
@@ -1020,7 +1021,9 @@ def decoded_record_problems(table: str, record: Any) -> list[Problem]:
         if isinstance(letter, dict) and len(repr(letter)) > MAX_JSON_BYTES:
             problems.append(Problem("letter", _("is too large")))
     elif table == "offices":
-        office = {key: get(key) for key in ("code", "level", "province_code", "district_code")}
+        office = {
+            key: get(key) for key in ("code", "level", "lao_type", "province_code", "district_code")
+        }
         message = office_identity_problem(office)
         if message:
             problems.append(Problem("code", message))

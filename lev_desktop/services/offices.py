@@ -105,6 +105,7 @@ def initialise(
             {
                 "code": code,
                 "level": level_value.value,
+                "lao_type": type_value.value if type_value else None,
                 "province_code": province_code or (district_code or "")[:2],
                 "district_code": district_code,
             }

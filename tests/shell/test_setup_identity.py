@@ -190,3 +190,15 @@ def test_a_code_of_another_district_is_refused_at_setup(qtbot, empty_store, wiza
             district_code="4801",
         )
     assert empty_store.office_code is None
+
+
+def test_a_provincial_lao_is_judged_by_its_province():
+    """An อบจ. covers its whole province: a district it names (where its office sits) does not
+    make its province-wide code "another district's"."""
+    from lev_desktop.domain.validation import office_identity_problem
+
+    pao = {"code": "6480001", "level": "lao", "lao_type": "pao", "province_code": "48"}
+    assert office_identity_problem({**pao, "district_code": "4801"}) is None
+    assert office_identity_problem({**pao, "province_code": "47", "district_code": "4701"})
+    sao = {"code": "6480001", "level": "lao", "lao_type": "sao", "province_code": "48"}
+    assert office_identity_problem({**sao, "district_code": "4802"})
