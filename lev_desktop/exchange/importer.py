@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, Table, func, insert, select
+from sqlalchemy import ColumnElement, Connection, Table, func, insert, select
 from sqlalchemy import exc as sa_exc
 
 from db.models import AuditEntry, Base, Office, Programme, Setting, utcnow
@@ -2138,14 +2138,15 @@ def _last_sequences(session: Any) -> dict[tuple[str, str], int]:
     for sender, fingerprint, sequence in session.execute(query):
         if sender not in resets:
             out[(sender, fingerprint)] = sequence
-    for sender, after in resets.items():
+    for sender, reset in resets.items():
+        after: ColumnElement[bool]
+        if isinstance(reset, dict):  # the packages imported before the reset, by id
+            after = ReceivedPackage.uuid.not_in(reset.get("before") or [])
+        else:  # a reset recorded before 2026-12-03: by time (to the second)
+            after = ReceivedPackage.imported_at > dt.datetime.fromisoformat(reset)
         for fingerprint, sequence in session.execute(
             select(ReceivedPackage.fingerprint, func.max(ReceivedPackage.sequence))
-            .where(
-                ReceivedPackage.signed.is_(True),
-                ReceivedPackage.sender == sender,
-                ReceivedPackage.imported_at > dt.datetime.fromisoformat(after),
-            )
+            .where(ReceivedPackage.signed.is_(True), ReceivedPackage.sender == sender, after)
             .group_by(ReceivedPackage.fingerprint)
         ):
             out[(sender, fingerprint)] = sequence
@@ -2165,9 +2166,17 @@ def reset_sequence(store: Store, office_code: str) -> bool:
         )
         if last_import is None:
             return False
+        # By the packages' ids, not by time: times are kept to the second, and a package
+        # imported in the same second as the last one before the reset was not counted after
+        # it (an old package was then accepted).
+        before = sorted(
+            session.scalars(
+                select(ReceivedPackage.uuid).where(ReceivedPackage.sender == office_code)
+            )
+        )
         setting = session.get(Setting, SEQUENCE_RESETS)
         resets = dict(setting.value or {}) if setting is not None else {}
-        resets[office_code] = last_import.isoformat()
+        resets[office_code] = {"at": last_import.isoformat(), "before": before}
         if setting is None:
             session.add(Setting(key=SEQUENCE_RESETS, value=resets))
         else:
