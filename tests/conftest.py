@@ -60,6 +60,39 @@ def pytest_runtest_teardown(item: pytest.Item) -> Generator[None, None, None]:
     yield from _fail_on_logged_errors(item, "teardown")
 
 
+# ---- a wait is an upper bound, never a timing ---------------------------------------------------
+# ``qtbot.waitUntil`` and ``waitSignal`` return as soon as their condition holds, so their
+# timeout only says how long to wait before calling the condition broken. Written timeouts of
+# 5–20 s ran out in full runs at load 7–16 on two cores (``test_window_state``, ``settle``),
+# failing tests whose condition came true a little later. Every such bound is raised to
+# ``WAIT_BOUND_MS``: a passing test is not slowed by a millisecond, and a broken one still
+# fails, with the same message. A wait whose timeout is the expected outcome
+# (``raising=False``) keeps its own.
+WAIT_BOUND_MS = 60_000
+
+
+@pytest.fixture(autouse=True)
+def _waits_are_upper_bounds(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch):
+    if "qtbot" not in request.fixturenames:
+        return
+    from pytestqt.qtbot import QtBot
+
+    def bounded(name: str, *, only_raising: bool = False):
+        original = getattr(QtBot, name)
+
+        def wait(self, *args, timeout: int = 5000, **kwargs):
+            if not (only_raising and kwargs.get("raising") is False):
+                timeout = max(timeout, WAIT_BOUND_MS)
+            return original(self, *args, timeout=timeout, **kwargs)
+
+        monkeypatch.setattr(QtBot, name, wait)
+
+    for name in ("waitUntil", "waitExposed", "waitActive"):
+        bounded(name)
+    for name in ("waitSignal", "waitSignals", "waitCallback"):
+        bounded(name, only_raising=True)
+
+
 class FakeClock:
     """The clock of every stamp in the database, moved by hand (``db.models.clock``)."""
 

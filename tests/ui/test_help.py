@@ -53,23 +53,6 @@ def test_the_pictures_are_the_screenshot_scripts():
             assert rest is None or rest.isdigit() or f"{key}-{rest}" in STATES, name
 
 
-@pytest.fixture
-def window(qtbot, lao_store, make_ctx):
-    from ui.app import make_application
-    from ui.main_window import MainWindow
-
-    make_application()
-    ctx = make_ctx(lao_store)
-    main = MainWindow(ctx)
-    qtbot.addWidget(main)
-    main.resize(1366, 728)
-    main.show()
-    qtbot.waitExposed(main)
-    yield main, ctx
-    for child in main.findChildren(manual.HelpWindow):
-        child.close()
-
-
 def test_f1_opens_the_page_of_the_screen_shown(qtbot, window):
     main, ctx = window
     for key in main.keys:

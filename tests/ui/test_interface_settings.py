@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import QLocale, Qt
 from PySide6.QtWidgets import QLabel
+from waits import idle
 
 from lev_desktop import options
 from lev_desktop.services import plans as ps
@@ -15,49 +16,26 @@ from ui.thai_wrap import plain
 pytestmark = pytest.mark.qt_log_ignore("This plugin does not support")
 
 
-def _idle(qtbot, ctx):
-    for _round in range(3):
-        qtbot.waitUntil(lambda: not ctx.runner.active, timeout=10000)
-        qtbot.wait(10)
-
-
-@pytest.fixture
-def window(qtbot, lao_store, make_ctx):
-    from ui.app import make_application
-    from ui.main_window import MainWindow
-
-    make_application()
-    ctx = make_ctx(lao_store)
-    main = MainWindow(ctx)
-    qtbot.addWidget(main)
-    main.resize(1366, 728)
-    main.show()
-    qtbot.waitExposed(main)
-    _idle(qtbot, ctx)
-    yield main, ctx
-    main.apply_digits(False)  # the interface's digits are the process's: back to the default
-
-
 def test_settings_show_the_week_start_the_calendar_uses(qtbot, window):
     """Settings › Calendar showed Monday while the calendar started on Sunday, and Save
     silently switched the calendar."""
     main, ctx = window
     main.show_screen("calendar")
-    _idle(qtbot, ctx)
+    idle(qtbot, ctx)
     calendar = main.page("calendar")
     assert calendar.week_start == 6  # Sunday
     assert calendar.month_model.headerData(0, Qt.Orientation.Horizontal) == "อาทิตย์"
     main.show_screen("settings")
     settings = main.page("settings")
-    _idle(qtbot, ctx)
+    idle(qtbot, ctx)
     assert settings.calendar.week_start.currentData() == "sun"
     assert settings.calendar.week_start.currentText() == "วันอาทิตย์"
     assert settings.calendar.reminder_enabled.isChecked()
     # Save without a change changes nothing
     qtbot.mouseClick(settings.calendar.save_button, Qt.MouseButton.LeftButton)
-    _idle(qtbot, ctx)
+    idle(qtbot, ctx)
     main.show_screen("calendar")
-    _idle(qtbot, ctx)
+    idle(qtbot, ctx)
     assert calendar.week_start == 6
     # the date popups follow the setting too
     from ui.widgets.date_edit import BEDateEdit
@@ -73,26 +51,26 @@ def test_one_digit_setting_for_the_whole_interface(qtbot, window):
     # Home's cards too: the draft plan's programme name keeps no Thai digits beside Arabic ones
     main.show_screen("home")
     main.page("home").refresh()
-    _idle(qtbot, ctx)
+    idle(qtbot, ctx)
     home = [plain(label.text()) for label in main.page("home").findChildren(QLabel)]
     assert any("เครือข่าย อถล. ปีงบประมาณ 2568" in text for text in home)
     assert not any("๒๕๖๘" in text for text in home)
     # and the programmes to send on Exchange › Export (found in the Xvfb run of round 3)
     main.show_screen("exchange")
-    _idle(qtbot, ctx)
+    idle(qtbot, ctx)
     export = main.page("exchange").export_tab
     names = [export.programmes.item(i).text() for i in range(export.programmes.count())]
     assert "P1 — เครือข่าย อถล. ปีงบประมาณ 2568" in names
     assert not any(digit in name for name in names for digit in "๐๑๒๓๔๕๖๗๘๙")
     # and the reports' names ("แบบ ๑ แผนปฏิบัติงาน" beside "ปีงบประมาณ 2568")
     main.show_screen("reports")
-    _idle(qtbot, ctx)
+    idle(qtbot, ctx)
     kinds = main.page("reports").kinds
     names = [kinds.item(i).text() for i in range(kinds.count())]
     assert "แบบ 1 แผนปฏิบัติงาน" in names
     assert not any(digit in name for name in names for digit in "๐๑๒๓๔๕๖๗๘๙")
     main.show_screen("plans")
-    _idle(qtbot, ctx)
+    idle(qtbot, ctx)
     editor = main.page("plans").editor
     bar = main.page("plans").bar
     # Arabic digits (the default) everywhere, also in the template's name that has Thai ones
@@ -106,17 +84,17 @@ def test_one_digit_setting_for_the_whole_interface(qtbot, window):
     # Thai digits chosen in Settings › This office, with real clicks
     main.show_screen("settings")
     general = main.page("settings").general
-    _idle(qtbot, ctx)
+    idle(qtbot, ctx)
     assert not general.thai_digits.isChecked()
     general.thai_digits.setFocus()
     qtbot.keyClick(general.thai_digits, Qt.Key.Key_Space)
     assert general.thai_digits.isChecked()
     qtbot.mouseClick(general.save_button, Qt.MouseButton.LeftButton)
-    _idle(qtbot, ctx)
+    idle(qtbot, ctx)
     assert options.get(ctx.store, "ui.thai_digits") is True
     assert main.year_combo.currentText() == "ปีงบประมาณ ๒๕๖๘"
     main.show_screen("plans")
-    _idle(qtbot, ctx)
+    idle(qtbot, ctx)
     assert bar.programme.currentText() == "เครือข่าย อถล. ปีงบประมาณ ๒๕๖๘"
     assert plain(bar.year.text()) == "ปีงบประมาณ ๒๕๖๘"
     cell = editor.proxy.index(0, 5)  # the screen reloaded its rows: a fresh index
@@ -152,7 +130,7 @@ def test_the_reminder_shows_once_a_day_for_the_same_deadlines_and_can_be_turned_
     # "do not show this at start" in the dialog itself turns the option off
     dialog.turn_off.setFocus()
     qtbot.keyClick(dialog.turn_off, Qt.Key.Key_Space)
-    _idle(qtbot, ctx)
+    idle(qtbot, ctx)
     assert options.get(demo_store, "reminder.enabled") is False
     dialog.close()
     monkeypatch.setenv("LEV_TODAY", "2025-09-12")

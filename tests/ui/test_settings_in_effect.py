@@ -8,6 +8,7 @@ import datetime as dt
 
 import pytest
 from PySide6.QtCore import Qt
+from waits import idle
 
 from lev_desktop import options
 
@@ -16,12 +17,6 @@ pytestmark = pytest.mark.qt_log_ignore("This plugin does not support")
 # Options a person does not set in Settings: the fiscal year is the selector in the status bar,
 # the key escrow is written by the key's export.
 NOT_IN_SETTINGS = {"fiscal_year", "key.escrow"}
-
-
-def _idle(qtbot, ctx):
-    for _round in range(3):
-        qtbot.waitUntil(lambda: not ctx.runner.active, timeout=10000)
-        qtbot.wait(10)
 
 
 def chosen(tmp_path) -> dict:
@@ -99,29 +94,12 @@ def _open_settings(main, ctx, qtbot):
     main.show_screen("settings")
     settings = main.page("settings")
     settings.refresh()
-    _idle(qtbot, ctx)
+    idle(qtbot, ctx)
     for key in settings.TAB_KEYS:  # each tab as a person opens it (Backups reads on opening)
         if settings.tabs.isTabVisible(settings.tab_index(key)):
             settings.show_tab(key)
-            _idle(qtbot, ctx)
+            idle(qtbot, ctx)
     return settings
-
-
-@pytest.fixture
-def window(qtbot, lao_store, make_ctx):
-    from ui.app import make_application
-    from ui.main_window import MainWindow
-
-    make_application()
-    ctx = make_ctx(lao_store)
-    main = MainWindow(ctx)
-    qtbot.addWidget(main)
-    main.resize(1366, 728)
-    main.show()
-    qtbot.waitExposed(main)
-    _idle(qtbot, ctx)
-    yield main, ctx
-    main.apply_digits(False)  # the interface's digits are the process's: back to the default
 
 
 def test_every_option_in_settings_is_checked_here():
@@ -154,7 +132,7 @@ def test_settings_show_what_is_in_effect_and_save_without_change_changes_nothing
     for tab in (settings.general, settings.printing, settings.calendar, settings.folders):
         settings.show_tab({v: k for k, v in settings.pages.items()}[tab])
         qtbot.mouseClick(tab.save_button, Qt.MouseButton.LeftButton)
-        _idle(qtbot, ctx)
+        idle(qtbot, ctx)
         assert tab.saved.text() == "บันทึกแล้ว"
     assert in_effect(store) == effect
     assert office_record(store) == office
@@ -188,7 +166,7 @@ def test_a_changed_option_is_in_effect_and_shown_after_save(qtbot, window, tmp_p
     folders.edits["packages"].setFocus()
     qtbot.keyClicks(folders.edits["packages"], str(tmp_path / "out"))
     qtbot.mouseClick(folders.save_button, Qt.MouseButton.LeftButton)
-    _idle(qtbot, ctx)
+    idle(qtbot, ctx)
     expected = dict(
         before,
         **{
@@ -216,7 +194,7 @@ def test_file_menu_opens_the_backups(qtbot, window):
     file_menu = main.menuBar().actions()[0].menu()
     (action,) = [a for a in file_menu.actions() if a.text() == "สำรองและกู้คืนข้อมูล…"]
     action.trigger()
-    _idle(qtbot, ctx)
+    idle(qtbot, ctx)
     settings = main.page("settings")
     assert main.stack.currentWidget() is settings
     assert settings.tabs.currentIndex() == settings.tab_index("backups")

@@ -7,6 +7,7 @@ import pytest
 from PySide6.QtCore import QPoint, QRect, Qt
 from PySide6.QtGui import QGuiApplication, QScreen
 from PySide6.QtWidgets import QApplication, QSplitter
+from waits import idle
 
 from ui import window_state
 
@@ -31,36 +32,29 @@ def open_window(qtbot, lao_store, make_ctx):
     return make
 
 
-def _idle(qtbot, ctx):
-    # an upper bound, not a timing: a fresh-clone run at nice 10 under load 15 needed more
-    # than 10 s to open the activities screen
-    qtbot.waitUntil(lambda: not ctx.runner.active, timeout=60000)
-    qtbot.wait(20)
-
-
 def test_first_start_is_maximised_then_the_window_is_as_it_was_left(qtbot, open_window):
     window, ctx = open_window()
     assert window.isMaximized()
     window.showNormal()
     window.setGeometry(40, 30, 700, 520)  # the offscreen screen is 800×800
     window.show_screen("activities")
-    _idle(qtbot, ctx)
+    idle(qtbot, ctx)
     splitter = window.page("activities").editor.splitter
     splitter.setSizes([300, 700])
     sizes = splitter.sizes()
     window.close()
-    _idle(qtbot, ctx)
+    idle(qtbot, ctx)
 
     again, ctx2 = open_window()
     assert not again.isMaximized()
     assert (again.width(), again.height()) == (700, 520)
     assert again.geometry().topLeft() == window.geometry().topLeft()
     again.show_screen("activities")
-    _idle(qtbot, ctx2)
+    idle(qtbot, ctx2)
     assert again.page("activities").editor.splitter.sizes() == sizes
     again.showMaximized()
     again.close()
-    _idle(qtbot, ctx2)
+    idle(qtbot, ctx2)
     third, _ctx3 = open_window()
     assert third.isMaximized()
 
@@ -72,7 +66,7 @@ def test_a_position_off_the_screen_is_brought_back(qtbot, open_window):
     window.resize(700, 500)
     window.move(area.right() + 500, area.bottom() + 400)  # a monitor that is gone
     window.close()
-    _idle(qtbot, ctx)
+    idle(qtbot, ctx)
     again, _ctx = open_window()
 
     def on_screen() -> bool:  # moved back by a queued call once shown
@@ -90,7 +84,7 @@ def test_column_widths_the_person_dragged_are_remembered(qtbot, open_window):
     window, ctx = open_window()
     ps.start_from_examples(ctx.store, builtin_id("P1"), 2568)
     window.show_screen("plans")
-    _idle(qtbot, ctx)
+    idle(qtbot, ctx)
     table = window.page("plans").editor.table
     fit = table.findChild(ColumnFit)
     header = table.horizontalHeader()
@@ -103,11 +97,11 @@ def test_column_widths_the_person_dragged_are_remembered(qtbot, open_window):
     assert fit.manual.get(1, 0) >= header.sectionSize(1) - 1 > 0
     dragged = table.columnWidth(1)
     window.close()
-    _idle(qtbot, ctx)
+    idle(qtbot, ctx)
 
     again, ctx2 = open_window()
     again.show_screen("plans")
-    _idle(qtbot, ctx2)
+    idle(qtbot, ctx2)
     assert again.page("plans").editor.table.columnWidth(1) == dragged
     # "Fit columns to the window" forgets them
     again_fit = again.page("plans").editor.table.findChild(ColumnFit)
