@@ -93,6 +93,36 @@ def _waits_are_upper_bounds(request: pytest.FixtureRequest, monkeypatch: pytest.
         bounded(name, only_raising=True)
 
 
+# ---- a loaded machine on demand -----------------------------------------------------------------
+# The Runner shows its progress dialog when a labelled job runs past 600 ms, which happens only
+# on a loaded machine; on the offscreen platform that dialog then takes the window activation
+# for good. ``--dialogs-at-once`` makes every labelled job show it at once, so a test that
+# depends on the main window staying active fails every time instead of once in a while.
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--dialogs-at-once",
+        action="store_true",
+        help="every labelled background job shows its progress dialog at once",
+    )
+
+
+@pytest.fixture(autouse=True)
+def _dialogs_at_once(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch):
+    if not request.config.getoption("--dialogs-at-once") or "qtbot" not in request.fixturenames:
+        return
+    from ui import workers
+
+    original = workers.Runner.__init__
+
+    def init(self, parent=None, **kwargs):
+        kwargs.setdefault("show_after_ms", 0)  # a test that sets its own delay keeps it
+        original(self, parent, **kwargs)
+
+    monkeypatch.setattr(workers.Runner, "__init__", init)
+
+
 class FakeClock:
     """The clock of every stamp in the database, moved by hand (``db.models.clock``)."""
 
@@ -234,6 +264,29 @@ def make_ctx(qtbot):
         from PySide6.QtWidgets import QApplication
 
         QApplication.processEvents()
+
+
+@pytest.fixture
+def window(qtbot, lao_store, make_ctx):
+    """The main window over a temporary LAO database, 1366×728, shown, idle."""
+    from waits import idle
+
+    from ui import help as manual
+    from ui.app import make_application
+    from ui.main_window import MainWindow
+
+    make_application()
+    ctx = make_ctx(lao_store)
+    main = MainWindow(ctx)
+    qtbot.addWidget(main)
+    main.resize(1366, 728)
+    main.show()
+    qtbot.waitExposed(main)
+    idle(qtbot, ctx)
+    yield main, ctx
+    for child in main.findChildren(manual.HelpWindow):
+        child.close()
+    main.apply_digits(False)  # the interface's digits are the process's: back to the default
 
 
 @pytest.fixture

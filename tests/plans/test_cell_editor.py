@@ -3,7 +3,7 @@ row grows with the text, so nothing is drawn over the next row and nothing is le
 
 from __future__ import annotations
 
-from conftest import cell_editor, settle, type_text
+from cells import cell_editor, settle, type_text
 from PySide6.QtCore import Qt
 
 from ui.models.plan_model import PLAN_COLUMNS

@@ -9,7 +9,7 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
-from conftest import cell_editor, settle, type_into_cell, type_text
+from cells import cell_editor, settle, type_into_cell, type_text
 from keyboard import shortcut
 from PySide6.QtCore import Qt
 from questions import answer, answer_with_events

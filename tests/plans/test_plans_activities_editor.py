@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from conftest import cell_editor, settle, type_into_cell, type_text
+from cells import cell_editor, settle, type_into_cell, type_text
 from PySide6.QtCore import Qt
 
 from lev_desktop.domain.form_status import FormStatus

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from conftest import cell_editor, settle, type_into_cell, type_text
+from cells import cell_editor, settle, type_into_cell, type_text
 from keyboard import shortcut
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
