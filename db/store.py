@@ -184,9 +184,11 @@ class Store:
         self.engine: Engine = self._make_engine()
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
         # Every commit on the engine (sessions, the importer's connection) forgets what was
-        # derived: before it (a reader may see the new data at once) and after it.
+        # derived: before it (a reader may see the new data at once) and, for a session, after
+        # it (``_remember_saved``). Not a listener on the sessionmaker: SQLAlchemy keeps those
+        # in a table keyed weakly by its Session class, which the listener's store holds, so
+        # no store would ever be freed.
         event.listen(self.engine, "commit", lambda _conn: self.written())
-        event.listen(self._sessions, "after_commit", lambda _session: self.written())
         # (table, id) → the revision this workstation last showed in an editor or wrote:
         # a save of a record another workstation changed since is refused (StaleRecordError).
         self._seen: dict[tuple[str, str], int] = {}
@@ -568,8 +570,11 @@ def _check_not_stale(session: Session, store: Store, obj: Any) -> None:
 @event.listens_for(Session, "after_commit")
 def _remember_saved(session: Session) -> None:
     store: Store | None = session.info.get("store")
+    if store is None:
+        return
+    store.written()
     pending = session.info.pop("seen_pending", None)
-    if store is not None and pending:
+    if pending:
         store._saved(pending)
 
 

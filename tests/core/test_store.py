@@ -43,3 +43,32 @@ def test_sqlite_pragmas(lao_store: Store):
     with lao_store.engine.connect() as c:
         assert c.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
         assert c.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+
+
+def test_a_store_no_longer_used_is_freed_with_everything_it_kept(tmp_path):
+    """A store let go of is freed, with its engine and what it derived. Its commit listener
+    was once registered on its sessionmaker's Session class: SQLAlchemy keeps such listeners
+    in a table keyed weakly by that class, and the listener held the store, which held the
+    class, so no store was ever freed. A program that opens packages, backups and test copies
+    as stores kept every one, and every commit anywhere called the listeners of them all."""
+    import gc
+    import weakref
+
+    from sqlalchemy import text
+
+    store = Store(f"sqlite:///{tmp_path / 'once.db'}")
+    store.upgrade()
+    with store.session() as session:
+        session.execute(text("select 1"))
+    kept = store.derived("a figure", lambda: bytearray(1024))
+    assert store.derived("a figure", lambda: None) is kept  # kept while nothing is written
+    with store.session() as session:
+        session.add(AuditEntry(table_name="t", record_id="r", action="update", changes={}))
+    assert store.derived("a figure", lambda: None) is None  # a commit forgot it
+    freed = weakref.ref(store)
+    engine = weakref.ref(store.engine)
+    store.dispose()
+    del store, session, kept
+    gc.collect()
+    assert freed() is None
+    assert engine() is None
