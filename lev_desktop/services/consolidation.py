@@ -20,11 +20,13 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import threading
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 from sqlalchemy import String, case, cast, distinct, func, select
 
@@ -326,6 +328,8 @@ def board_laos(
     return laos
 
 
+T = TypeVar("T")
+
 _SEP = "\x1f"  # between the indicators of one LAO read as one text (codes never hold it)
 
 # Above this many LAOs a query reads every owner's rows and keeps the ones wanted in Python:
@@ -376,8 +380,8 @@ def build_board(
     if chosen is not None and period and due is None:
         raise LookupError(period)
 
-    # Who is concerned, and each one's state: the deadline engine, as everywhere.
-    states: dict[str, LaoState] = {}
+    # Who is concerned: the deadline engine, as everywhere.
+    book: DeadlineBook | None = None
     if chosen is not None and chosen.engine is not None:
         book = DeadlineBook(
             store,
@@ -387,31 +391,40 @@ def build_board(
             soon_days=reminder_days(store),
         )
         laos: Sequence[_LaoLike] = book.laos_for(chosen.engine)
-        if due is not None:
-            states = {s.code: s for s in book.lao_states(chosen.engine, due.due, due.period)}
     else:
         laos = [
             _LaoRef(o.code, o.name, o.lao_type, o.district_code)
             for o in board_laos(store, office=office)
         ]
-    _step(progress, 1, 3)
 
     # The figures of every LAO concerned, kept until something is written: a change of
-    # district, LAO type or programme and back reads nothing again.
+    # district, LAO type or programme and back reads nothing again. Read on a second
+    # connection while this thread judges the states (the database works without Python's
+    # lock: on two cores the two overlap).
     metrics = metrics_for(prog)
     figures_period = due.period if due else period
     every = [x.code for x in laos]
-    values = store.derived(
-        (
-            "board.figures",
-            prog.id,
-            fy,
-            figures_period,
-            office or store.office_code,
-            chosen.code if chosen else None,
+    figures = _alongside(
+        store,
+        lambda: store.derived(
+            (
+                "board.figures",
+                prog.id,
+                fy,
+                figures_period,
+                office or store.office_code,
+                chosen.code if chosen else None,
+            ),
+            lambda: _figures(store, prog, fy, every, set(every), metrics, period=figures_period),
         ),
-        lambda: _figures(store, prog, fy, every, set(every), metrics, period=figures_period),
     )
+
+    # Each one's state: the deadline engine, as everywhere.
+    states: dict[str, LaoState] = {}
+    if book is not None and chosen is not None and chosen.engine is not None and due is not None:
+        states = {s.code: s for s in book.lao_states(chosen.engine, due.due, due.period)}
+    _step(progress, 1, 3)
+    values = figures()
     if district:
         laos = [x for x in laos if x.district_code == district]
     if lao_type:
@@ -485,6 +498,25 @@ class _LaoRef:
     name: str
     lao_type: str | None
     district_code: str | None
+
+
+_READER: ThreadPoolExecutor | None = None
+_READER_LOCK = threading.Lock()
+
+
+def _alongside(store: Store, read: Callable[[], T]) -> Callable[[], T]:
+    """Starts ``read()`` on a reader thread of its own and returns what waits for its result
+    (raising what it raised). An in-memory database has one connection for every thread:
+    there it is read here, now."""
+    global _READER
+    if store.is_sqlite and store.path is None:
+        found = read()
+        return lambda: found
+    with _READER_LOCK:
+        if _READER is None:
+            _READER = ThreadPoolExecutor(max_workers=2, thread_name_prefix="lev-board")
+        future = _READER.submit(read)
+    return future.result
 
 
 def _step(progress: Callable[..., None] | None, done: int, total: int) -> None:
@@ -583,40 +615,46 @@ def _figures(
                 )
                 .group_by(KpiValue.owner_office)
             )
-            how = {
-                code: (m.key, m.agg == "mean", m.kind == "int") for code, m in kpi_metrics.items()
-            }
             # SQLite's text of a REAL is read as the float SQLite summed; a server's NUMERIC
             # text is exact.
             number: Callable[[str], Any] = float if store.is_sqlite else Decimal
-            as_decimal: dict[str, Decimal] = {}  # the same values recur (0, 1, 100 …)
+            # An indicator entered once (most LAOs): its figure is a function of its text, and
+            # the same texts recur (0, 1, 100 …): made once per indicator and text.
+            how: dict[str, tuple[str, bool, bool, dict[str, Any]]] = {
+                code: (m.key, m.agg == "mean", m.kind == "int", {})
+                for code, m in kpi_metrics.items()
+            }
+
+            def one(text: str, mean: bool, whole: bool) -> Any:
+                figure = _decimal(number(text))
+                if mean:
+                    figure = figure / 1
+                return int(figure) if whole else figure
+
             for owner, joined in plain_rows(s, kpi_q):
                 if owner not in wanted or joined is None:
                     continue
                 found = out[owner]
+                texts: dict[str, str] = {}
                 several: dict[str, list[Any]] | None = None
                 for pair in joined.split(_SEP):
                     code, _colon, text = pair.rpartition(":")
-                    key, mean, whole = how[code]
-                    if key in found:  # several months or products: summed, then averaged
+                    key, mean, whole, made = how[code]
+                    if key in texts:  # several months or products: summed, then averaged
                         several = several if several is not None else {}
                         several.setdefault(code, []).append(number(text))
                         continue
-                    figure = as_decimal.get(text)
+                    texts[key] = text
+                    figure = made.get(text)
                     if figure is None:
-                        figure = as_decimal[text] = _decimal(number(text))
-                    found[key] = (figure, text)
-                for code, (key, mean, whole) in how.items():
-                    entry = found.get(key)
-                    if entry is None:
-                        continue
-                    figure, text = entry
-                    count = 1
-                    if several is not None and code in several:
-                        values = [number(text), *several[code]]
-                        figure, count = _decimal(sum(values)), len(values)
+                        figure = made[text] = one(text, mean, whole)
+                    found[key] = figure
+                for code, more in (several or {}).items():
+                    key, mean, whole, _made = how[code]
+                    values = [number(texts[key]), *more]
+                    figure = _decimal(sum(values))
                     if mean:  # a percent entered for several months/products
-                        figure = figure / count
+                        figure = figure / len(values)
                     found[key] = int(figure) if whole else figure
         if "products" in keys:
             products_q = (
@@ -722,15 +760,13 @@ def _district_summaries(
     for group_key in sorted(groups):
         members = groups[group_key]
         counts = Counter(s for s in (rows[i].state for i in members) if s is not None)
-        present: dict[str, list[Any]] = {m.key: [] for m in metrics}
-        for i in members:
-            for key, value in figures[i].items():
-                if value is not None and key in present:
-                    present[key].append(value)
+        found = [figures[i] for i in members]
         totals = {}
         for m in metrics:
-            columns[m.key] += present[m.key]
-            totals[m.key] = _total(m, present[m.key])
+            key = m.key
+            present = [v for v in [f.get(key) for f in found] if v is not None]
+            columns[key] += present
+            totals[key] = _total(m, present)
         out.append(
             GroupSummary(
                 group_key,

@@ -115,6 +115,7 @@ class CalendarScreen(QWidget):
         self.year, self.month = self.today.year, self.today.month
         self.fy_items: list[Item] = []
         self.loading = False
+        self.agenda_loading = False  # the fiscal year's items, read after the month
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(12, 8, 12, 8)
@@ -243,8 +244,11 @@ class CalendarScreen(QWidget):
             self.refresh()
 
     def refresh(self) -> None:
+        """Reads the month first and shows it, then the fiscal year's agenda and timeline
+        and the reminder count (at the nation the year takes several times the month)."""
         store = self.ctx.store
         self.loading = True
+        self.agenda_loading = True
         self.status.setText(_("Loading…"))
         fy = self.ctx.fiscal_year
         year, month = self.year, self.month
@@ -253,22 +257,36 @@ class CalendarScreen(QWidget):
             days = engine.reminder_days(store)
             book = DeadlineBook(store, soon_days=days)
             week_start = week_start_of(options.get(store, "calendar.week_start"))
-            start, end = fiscal_year_range(fy)
-            fy_items = book.items(start, end)
             grid = MonthModel.grid_range(year, month, week_start)
             month_items = book.items(*grid, work=False)
-            attention = len(engine.reminders(store, days=days, book=book))
-            return book, week_start, fy, fy_items, (year, month, month_items), attention
+            return book, week_start, fy, days, (year, month, month_items)
 
         self.ctx.runner.run(load, on_success=self.loaded, owner=self, label=_("Reading deadlines…"))
 
     def loaded(self, result: tuple) -> None:
-        self.book, self.week_start, fy, self.fy_items, month, attention = result
-        self.today = self.book.today
-        self.loading = False
-        self.status.setText(self.book.problem_text())
+        book, self.week_start, fy, days, month = result
+        self.book = book
+        self.today = book.today
+        self.status.setText(book.problem_text())
         self.status.setWordWrap(True)
         self.show_month(*month)
+        store = self.ctx.store
+
+        def load(_progress):
+            start, end = fiscal_year_range(fy)
+            fy_items = book.items(start, end)
+            attention = len(engine.reminders(store, days=days, book=book))
+            return book, fy, fy_items, attention
+
+        self.ctx.runner.run(load, on_success=self.agenda_loaded, owner=self)
+
+    def agenda_loaded(self, result: tuple) -> None:
+        book, fy, fy_items, attention = result
+        if book is not self.book:
+            return  # a newer read is on its way
+        self.fy_items = fy_items
+        self.agenda_loading = False
+        self.loading = False
         self.fill_agenda()
         self.timeline.set_items(fy, self.fy_items, self.today)
         self.update_title()
@@ -293,7 +311,7 @@ class CalendarScreen(QWidget):
     def show_month(self, year: int, month: int, items: list[Item]) -> None:
         if (year, month) != (self.year, self.month) or self.book is None:
             return  # the user has moved on; a newer request is on its way
-        self.loading = False
+        self.loading = self.agenda_loading
         self.month_model.set_month(
             year, month, self.week_start, items, self.book.holidays, self.today
         )
