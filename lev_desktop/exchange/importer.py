@@ -1482,6 +1482,15 @@ def _classify(
     counts = plan.counts
     journal = state.journal
     new = updated = unchanged = 0
+    if not repeated and not existing and pending.keys().isdisjoint(ids):
+        # Every row new (the usual first import): what the loop below does for each row,
+        # a column at a time.
+        new = len(ids)
+        modes[:] = bytes((NEW,)) * new
+        by_revision = {revision: (owner, revision, number) for revision in set(revisions)}
+        journal.extend([(pending, rid, None) for rid in ids])
+        pending.update(zip(ids, map(by_revision.__getitem__, revisions), strict=True))
+        ids = []  # (nothing left for the loop)
     for i, rid in enumerate(ids):
         revision = revisions[i]
         seen = pending.get(rid)
