@@ -32,7 +32,17 @@ def N_(message: str) -> str:
 
 
 def _(message: str) -> str:
-    return _translation.gettext(message)
+    # Remembered: a lookup walks the chain of the areas' catalogues (one per .po), and an import
+    # asks for the same few messages for every package.
+    found = _seen.get(message)
+    if found is None:
+        found = _translation.gettext(message)
+        if len(_seen) < 50_000:
+            _seen[message] = found
+    return found
+
+
+_seen: dict[str, str] = {}
 
 
 def ngettext(singular: str, plural: str, n: int) -> str:
@@ -90,6 +100,7 @@ def install(language: str | None = None) -> str:
         language = DEFAULT_LANGUAGE
     _translation = _load(language)
     _language = language
+    _seen.clear()
     return language
 
 

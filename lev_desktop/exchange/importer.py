@@ -1482,6 +1482,15 @@ def _classify(
     counts = plan.counts
     journal = state.journal
     new = updated = unchanged = 0
+    if not repeated and not existing and pending.keys().isdisjoint(ids):
+        # Every row new (the usual first import): what the loop below does for each row,
+        # a column at a time.
+        new = len(ids)
+        modes[:] = bytes((NEW,)) * new
+        by_revision = {revision: (owner, revision, number) for revision in set(revisions)}
+        journal.extend([(pending, rid, None) for rid in ids])
+        pending.update(zip(ids, map(by_revision.__getitem__, revisions), strict=True))
+        ids = []  # (nothing left for the loop)
     for i, rid in enumerate(ids):
         revision = revisions[i]
         seen = pending.get(rid)
@@ -1964,8 +1973,8 @@ def _write_all(
             )
             audits += _tombstone_replaced(conn, store, plan, parts, now)
             # Per table: the new records in one statement for all packages, then the changed
-            # ones in package order. The new ones are upserted too (the higher revision wins),
-            # not plainly inserted: another import may have written them since the preview.
+            # ones in package order. The new ones end as upserted (the higher revision wins), not
+            # plainly inserted: another import may have written them since the preview.
             for model in MODELS:
                 table = model.__tablename__
                 if table == "offices":
@@ -1974,9 +1983,7 @@ def _write_all(
                 before = done
                 new = sum(chunk.count(NEW_ONLY) for chunk in mine)
                 if new:
-                    codec = codec_map[table]
-                    sql = _upsert_sql(codec, mark, force=False)
-                    cursor.executemany(sql, _selected(mine, NEW_ONLY))
+                    _write_new(cursor, codec_map[table], mark, mine, new, sqlite=store.is_sqlite)
                     done += new
                 for chunk in mine:
                     for mode, force in ((UPDATE_ONLY, False), (FORCED_ONLY, True)):
@@ -2355,6 +2362,28 @@ def _selected(chunks: list[Chunk], modes: bytes) -> Iterator[tuple[Any, ...]]:
     """The rows of ``chunks`` to write with ``modes``, one block in memory at a time."""
     for chunk in chunks:
         yield from chunk.select(modes)
+
+
+def _write_new(
+    cursor: Any, codec: TableCodec, mark: str, chunks: list[Chunk], new: int, *, sqlite: bool
+) -> None:
+    """The records the preview found new, in one statement for all packages.
+
+    On SQLite a plain insert that skips an id already there (``DO NOTHING``) costs less than
+    half the upsert (whose ``DO UPDATE`` branch SQLite prepares for every row, with its
+    foreign-key checks). If it skipped any row (another import wrote some of these records
+    since the preview, or a record came twice), the same rows go through the upsert as well,
+    so the higher revision wins exactly as with the upsert alone: the rows this statement has
+    just written carry the same revision and are left as they are."""
+    if sqlite:
+        cols = ", ".join(f'"{c}"' for c in codec.columns)
+        marks = ", ".join(mark for _c in codec.columns)
+        table = codec.table.name
+        sql = f'INSERT INTO "{table}" ({cols}) VALUES ({marks}) ON CONFLICT (id) DO NOTHING'
+        cursor.executemany(sql, _selected(chunks, NEW_ONLY))
+        if cursor.rowcount == new:
+            return
+    cursor.executemany(_upsert_sql(codec, mark, force=False), _selected(chunks, NEW_ONLY))
 
 
 def _upsert_sql(codec: TableCodec, mark: str, *, force: bool) -> str:

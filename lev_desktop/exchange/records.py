@@ -16,7 +16,7 @@ import datetime as dt
 import json
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
@@ -40,8 +40,11 @@ from db.models import (
 from lev_desktop.domain.validation import (
     FIELDS,
     Field,
+    check_columns,
     check_field,
     check_record,
+    column_checks,
+    decode_type,
     field_label,
     record_type,
 )
@@ -124,6 +127,8 @@ class TableCodec:
     decoder: Any
     to_db: Callable[[Any, str], tuple[Any, ...]]
     dialect_name: str
+    # The patterns the decoder leaves out, checked a column at a time (decode_type).
+    column_checks: list[tuple[str, re.Pattern[str], bool]] = field(default_factory=list)
 
     @property
     def name(self) -> str:
@@ -137,6 +142,8 @@ class TableCodec:
         if _BAD_ESCAPES.search(data) is None:
             try:
                 records = self.decoder.decode_lines(data)
+                if self.column_checks and not check_columns(self.column_checks, records):
+                    raise self.explain(data, latest)
                 to_db = self.to_db
                 return records, [to_db(r, stamp) for r in records]
             except (msgspec.DecodeError, msgspec.ValidationError, RecordError, UnicodeError):
@@ -303,7 +310,8 @@ def _build_codecs(dialect: Dialect) -> dict[str, TableCodec]:
             table=table,
             columns=columns,
             record_type=kind,
-            decoder=msgspec.json.Decoder(kind),
+            decoder=msgspec.json.Decoder(decode_type(name)),
+            column_checks=column_checks(name),
             to_db=_compile_to_db(table, columns, dialect),
             dialect_name=dialect.name,
         )

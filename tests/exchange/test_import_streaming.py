@@ -126,3 +126,33 @@ def test_rows_kept_as_objects_or_pickled_into_the_file_are_written_alike(
             assert [tuple(r) for r in got.execute(query)] == [
                 tuple(r) for r in sent.execute(query)
             ], name
+
+
+def test_a_newer_revision_previewed_as_new_wins_over_an_older_one_written_meanwhile(
+    offices, tmp_path
+):
+    """The records a preview found new are written with a plain insert that skips ids already
+    there (the quicker statement on SQLite). Here an older version of one of them is imported
+    between the preview and the commit: the commit must still leave the newer revision, as the
+    upsert always did (the skipped rows go through the upsert as well)."""
+    from db.models import Activity
+
+    lao, district = offices
+    older = export_package(lao, "D4801", tmp_path / "older.levpkg").path
+    with lao.session() as session:
+        activity = session.scalars(select(Activity).order_by(Activity.id).limit(1)).one()
+        changed_id = activity.id
+        activity.participants = (activity.participants or 0) + 1000
+    newer = export_package(lao, "D4801", tmp_path / "newer.levpkg").path
+    plan = importer.preview(district, [newer])
+    assert plan.rows()[0].counts["new"] > 100
+    other = importer.preview(district, [older])
+    assert len(importer.commit(district, other, trust=True).imported) == 1
+    result = importer.commit(district, plan, trust=True)
+    assert [p.reason for p in result.refused] == []
+    assert len(result.imported) == 1
+    with district.session() as session:
+        kept = session.get(Activity, changed_id)
+        with lao.session() as lao_session:
+            sent = lao_session.get(Activity, changed_id)
+            assert (kept.participants, kept.revision) == (sent.participants, sent.revision)
