@@ -26,7 +26,7 @@ from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any, Protocol, TypeVar
+from typing import Any, Protocol, TypeVar, overload
 
 from sqlalchemy import String, case, cast, distinct, func, select
 
@@ -424,13 +424,12 @@ def build_board(
     if book is not None and chosen is not None and chosen.engine is not None and due is not None:
         states = {s.code: s for s in book.lao_states(chosen.engine, due.due, due.period)}
     _step(progress, 1, 3)
-    values = figures()
     if district:
         laos = [x for x in laos if x.district_code == district]
     if lao_type:
         laos = [x for x in laos if x.lao_type == lao_type]
-    _step(progress, 2, 3)
 
+    # The rows, while the figures may still be read; their figures once they are.
     district_names: dict[str | None, str] = {}
     blank = dict.fromkeys(m.key for m in metrics)
     rows = []
@@ -448,18 +447,19 @@ def build_board(
                 state=found.state if found else None,
                 arrived=found.fulfilled_on if found and found.state.fulfilled else None,
                 due=due.due if due else None,
-                values={**blank, **values.get(lao.code, {})},
                 received_on=found.received_on if found else None,
                 mark=found.mark.reason if found and found.mark else "",
             )
         )
     rows.sort(key=lambda r: (r.district_code or "", r.code))
-
     counts = Counter(r.state for r in rows if r.state is not None)
+    values = figures()
+    _step(progress, 2, 3)
     nothing: dict[str, Any] = {}
-    districts, columns = _district_summaries(
-        metrics, rows, [values.get(r.code, nothing) for r in rows]
-    )
+    figures_of = [values.get(r.code, nothing) for r in rows]
+    for row, found_values in zip(rows, figures_of, strict=True):
+        row.values = {**blank, **found_values}
+    districts, columns = _district_summaries(metrics, rows, figures_of)
     board = Board(
         programme_code=prog.code,
         programme_name=prog.short_name or prog.name,
@@ -856,24 +856,60 @@ def district_table(board: Board, *, indicators: bool = True) -> tuple[list[str],
 
     ``indicators=False`` leaves out the KPI columns (a printed page has the stage table).
     """
+    headers, rows = district_rows(board, indicators=indicators)
+    return headers, list(rows)
+
+
+class TextRows(Sequence[list[str]]):
+    """Rows of text cells, each made when first read: a screen shows some 30 of the
+    nation's 929 districts (about 20,000 formatted numbers in all)."""
+
+    def __init__(self, count: int, make: Callable[[int], list[str]]):
+        self._made: list[list[str] | None] = [None] * count
+        self._make = make
+
+    def __len__(self) -> int:
+        return len(self._made)
+
+    @overload
+    def __getitem__(self, index: int) -> list[str]: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[list[str]]: ...
+    def __getitem__(self, index: int | slice) -> list[str] | list[list[str]]:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        if index < 0:
+            index += len(self._made)
+        found = self._made[index]  # IndexError beyond the end, as a list
+        if found is None:
+            found = self._made[index] = self._make(index)
+        return found
+
+
+def district_rows(board: Board, *, indicators: bool = True) -> tuple[list[str], TextRows]:
+    """``district_table`` with each row's text made when it is first read (the screen)."""
     metrics = [m for m in board.metrics if indicators or not m.key.startswith("kpi:")]
+    shown = board.shown_states
     headers = (
         [_("District"), _("LAOs")]
-        + [s.label for s in board.shown_states]
+        + [s.label for s in shown]
         + [_("Share sent")]
         + [metric_title(m) for m in metrics]
     )
-    rows = []
     whole = GroupSummary("", _("Total"), len(board.rows), dict(board.counts), dict(board.totals))
-    for group in [*board.districts, whole]:
+    groups = [*board.districts, whole]
+
+    def row(index: int) -> list[str]:
+        group = groups[index]
         share = group.done * 100 / group.laos if group.laos else 0
-        rows.append(
+        return (
             [group.label, format_number(group.laos)]
-            + [format_number(group.counts.get(s, 0)) for s in board.shown_states]
+            + [format_number(group.counts.get(s, 0)) for s in shown]
             + [f"{format_number(share, 1)} %"]
             + [format_metric(group.totals.get(m.key), m, total=True) for m in metrics]
         )
-    return headers, rows
+
+    return headers, TextRows(len(groups), row)
 
 
 def indicator_table(board: Board) -> tuple[list[str], list[list[str]]]:

@@ -37,6 +37,26 @@ def test_models_pass_qtmodeltester(demo_store, qapp, qtmodeltester):
             qtmodeltester.check(model)
 
 
+def test_district_rows_are_made_when_shown_and_equal_the_printed_table(demo_store, qapp):
+    for code in ("P1", "P2", "P5"):
+        board = c.build_board(demo_store, code, today=TODAY)
+        headers, rows = c.district_table(board)
+        model = GroupTableModel()
+        model.set_board(board, c.district_rows(board))
+        lazy = model._rows
+        assert isinstance(lazy, c.TextRows)
+        assert not any(lazy._made)  # nothing formatted before the view asks
+        model.index(0, 0).data()
+        assert sum(made is not None for made in lazy._made) == 1
+        assert model.columnCount() == len(headers)
+        shown = [
+            [model.index(r, n).data() for n in range(model.columnCount())]
+            for r in range(model.rowCount())
+        ]
+        assert shown == rows
+        assert lazy[-1] == rows[-1] and lazy[1:] == rows[1:]
+
+
 def test_table_rows_totals_and_sort(demo_store, qapp, qtmodeltester):
     board = c.build_board(demo_store, "P1", today=TODAY)
     model = BoardTableModel()

@@ -302,3 +302,25 @@ def test_a_crowded_day_lists_all_its_deadlines(ctx, qtbot, monkeypatch):
     shown.clear()
     screen.day_menu(D(2025, 9, 30))  # fits: no list
     assert shown == []
+
+
+def test_the_month_shows_before_the_fiscal_years_agenda_is_read(ctx, qtbot, monkeypatch):
+    """The calendar's first job reads only the month; the fiscal year's agenda, timeline and
+    reminder count follow in a second job (at the nation the year took several times the
+    month, and the month view waited for it)."""
+    from ui.screens.calendar import CalendarScreen
+
+    seen = []
+    agenda_loaded = CalendarScreen.agenda_loaded
+
+    def watch(self, result):
+        # what the screen already showed when the year's items arrived
+        seen.append((sum(map(len, self.month_model.by_day.values())), len(self.fy_items)))
+        agenda_loaded(self, result)
+
+    monkeypatch.setattr(CalendarScreen, "agenda_loaded", watch)
+    screen = _calendar(ctx, qtbot)
+    month_items, fy_items_before = seen[0]
+    assert month_items > 0 and fy_items_before == 0
+    assert screen.fy_items and screen.agenda_model.rowCount() > 0
+    assert not screen.agenda_loading

@@ -63,6 +63,8 @@ from lev_desktop.services.consolidation import (
     BoardRow,
     Metric,
     State,
+    TextRows,
+    district_rows,
     district_table,
     format_metric,
     indicator_table,
@@ -291,13 +293,15 @@ class TextTableModel(TableModel):
     def __init__(self, parent: Any = None, *, numbers_from: int = 1, bold_last: bool = False):
         super().__init__(parent)
         self._headers: list[str] = []
-        self._rows: list[list[str]] = []
+        self._rows: Sequence[list[str]] = []
         self.numbers_from = numbers_from
         self.bold_last = bold_last
 
-    def set_table(self, headers: list[str], rows: list[list[str]]) -> None:
+    def set_table(self, headers: list[str], rows: Sequence[list[str]]) -> None:
+        """``rows``: lists of text, or ``TextRows`` (made when the view first asks)."""
         self.beginResetModel()
-        self._headers, self._rows = list(headers), [list(r) for r in rows]
+        self._headers = list(headers)
+        self._rows = rows if isinstance(rows, TextRows) else [list(r) for r in rows]
         self.endResetModel()
 
     def rowCount(self, parent: _Index = QModelIndex()) -> int:
@@ -349,11 +353,11 @@ class GroupTableModel(TextTableModel):
         super().__init__(parent, numbers_from=1, bold_last=True)
 
     def set_board(self, board: Board | None, table: Any = None) -> None:
-        """``table``: ``district_table(board)`` when the worker already made it."""
+        """``table``: ``district_rows(board)`` when the worker already made it."""
         if board is None or not board.rows:
             self.set_table([], [])
         else:
-            self.set_table(*(table or district_table(board)))
+            self.set_table(*(table or district_rows(board)))
 
 
 class IndicatorTableModel(TextTableModel):
@@ -840,8 +844,9 @@ class ConsolidationBoard(QWidget):
 
         def work(progress: Any) -> tuple[Board, Any, Any]:
             board = build_board(store, code, progress=progress, **args)
-            # The summary tables' text too: ~20,000 formatted numbers at the national level.
-            return board, district_table(board), indicator_table(board)
+            # The summary tables (the districts' rows are formatted when they are shown:
+            # ~20,000 numbers at the national level).
+            return board, district_rows(board), indicator_table(board)
 
         self.ctx.runner.run(
             work,
@@ -982,15 +987,17 @@ def fit_columns(
     header = view.horizontalHeader()
     rows = model.rowCount()
     sampled = list(range(min(rows, sample))) + ([rows - 1] if rows > sample else [])
+    bold = QFont(view.font())
+    bold.setBold(True)
+    bold_metrics = QFontMetrics(bold)
+    font_role = Qt.ItemDataRole.FontRole
     for col in range(model.columnCount()):
         title = str(model.headerData(col, Qt.Orientation.Horizontal) or "")
         width = max((metrics.horizontalAdvance(line) for line in title.split("\n")), default=0)
-        bold = QFont(view.font())
-        bold.setBold(True)
-        bold_metrics = QFontMetrics(bold)
         for row in sampled:
-            text = str(model.index(row, col).data() or "")
-            use = bold_metrics if model.index(row, col).data(Qt.ItemDataRole.FontRole) else metrics
+            index = model.index(row, col)
+            text = str(index.data() or "")
+            use = bold_metrics if index.data(font_role) else metrics
             width = max(width, use.horizontalAdvance(text))
         width += 20 + (extra or {}).get(col, 0)
         header.resizeSection(col, min(width, (limits or {}).get(col, limit)))
