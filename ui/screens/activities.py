@@ -77,6 +77,7 @@ from ui.screens.plans import (
 from ui.widgets.audit_dialog import AuditDialog
 from ui.widgets.date_edit import BEDateEdit
 from ui.widgets.delegates import DateDelegate, LineDelegate, TextDelegate
+from ui.widgets.eliding_combo import ElidingComboBox
 from ui.widgets.fit import fit_table
 from ui.widgets.leave_guard import guard_for
 from ui.widgets.office_list import OfficeList
@@ -194,6 +195,9 @@ class ActivitiesEditor(SavingEditor, QWidget):
         # activities
         self.table = ExcelTableView()
         self.table.setModel(self.proxy)
+        # at least TABLE_ROWS activities in view: a long one is cut to its share, its text
+        # ending in "…" (whole in the tooltip and the details pane)
+        self.table.rows_in_view = self.TABLE_ROWS
         text, line, date = (
             TextDelegate(self.table),
             LineDelegate(self.table),
@@ -211,7 +215,7 @@ class ActivitiesEditor(SavingEditor, QWidget):
         right = QSplitter(Qt.Orientation.Vertical)
         # On a narrow window (1366×768 at 125 %) the project list gives its width to the ten
         # columns and this drop-down above the table picks the project instead.
-        self.project_combo = QComboBox()
+        self.project_combo = ElidingComboBox()
         self.project_combo.setModel(self.items)
         self.project_combo.setModelColumn(keys.index("project"))
         self.project_combo.setAccessibleName(_("Project"))

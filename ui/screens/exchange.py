@@ -669,6 +669,9 @@ class ImportTab(QWidget):
             [_("File"), _("Office"), _("Sequence"), _("Records"), _("Result"), _("Reason / note")]
         )
         self.view = _table(self.model)
+        # three packages in view at least: a long reason is cut to its share, ending in "…",
+        # whole in the tooltip and in the line under the table
+        self.view.rows_in_view = 3
         self.view.selectionModel().currentRowChanged.connect(self._show_detail)
         layout.addWidget(self.view, 1)
         self.detail = QLabel()

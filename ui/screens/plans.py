@@ -360,6 +360,10 @@ class PlanEditor(SavingEditor, QWidget):
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.table = ExcelTableView()
         self.table.setModel(self.proxy)
+        # at least five plan items in view at 1366×768 at 125 % (one item of long Thai text
+        # in eight narrow columns took the table): a long item is cut to its share, ending in
+        # "…", its whole text in the tooltip
+        self.table.rows_in_view = 5
         text = TextDelegate(self.table)
         line = LineDelegate(self.table)
         # The eight official columns (and the activity counts) share the table's width, so
