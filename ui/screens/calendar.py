@@ -52,7 +52,7 @@ from ui.widgets.deadline_dialogs import HolidayDialog, LaoStatesDialog, MarkDial
 from ui.widgets.deadline_models import AgendaModel, ItemRole, MonthModel
 from ui.widgets.file_actions import WrittenFileBar
 from ui.widgets.fiscal_timeline import FiscalTimeline
-from ui.widgets.fit import fit_rows, fit_table
+from ui.widgets.fit import fit_rows, fit_table, keep_rows_in_view
 from ui.widgets.flow import FlowLayout
 from ui.widgets.month_view import MonthView
 
@@ -192,7 +192,7 @@ class CalendarScreen(QWidget):
         fit_table(self.agenda, AGENDA_WIDTHS, key="calendar/agenda")
         # rows as tall as their text, but at least five in view (1366×768 at 125 %: 3 of 18);
         # a cut task ends in "…", whole in the tooltip and the line below
-        self.agenda.rows_in_view = 5
+        keep_rows_in_view(self.agenda, 5)
         fit_rows(self.agenda)
         self.agenda.doubleClicked.connect(lambda index: self.activate(index.data(ItemRole)))
         self.agenda.selectionModel().selectionChanged.connect(self.update_buttons)

@@ -56,7 +56,7 @@ from ui.status_palette import fg
 from ui.widgets import file_actions
 from ui.widgets.board import ConsolidationBoard
 from ui.widgets.file_actions import WrittenFileBar
-from ui.widgets.fit import fit_header, fit_rows, fit_table
+from ui.widgets.fit import fit_header, fit_rows, fit_table, keep_rows_in_view
 from ui.widgets.wrap_check import WrapCheckBox
 
 if TYPE_CHECKING:
@@ -671,7 +671,7 @@ class ImportTab(QWidget):
         self.view = _table(self.model)
         # three packages in view at least: a long reason is cut to its share, ending in "…",
         # whole in the tooltip and in the line under the table
-        self.view.rows_in_view = 3
+        keep_rows_in_view(self.view, 3)
         self.view.selectionModel().currentRowChanged.connect(self._show_detail)
         layout.addWidget(self.view, 1)
         self.detail = QLabel()

@@ -100,7 +100,7 @@ class WrappingDelegate(QStyledItemDelegate):
         view = option.widget
         if (
             view is None
-            or int(getattr(view, "rows_in_view", 1)) <= 1
+            or int(view.property("rows_in_view") or 1) <= 1
             or not getattr(view, "wordWrap", lambda: False)()
             or self.sizeHint(option, index).height() <= option.rect.height()  # all of it shows
         ):

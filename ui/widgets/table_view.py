@@ -86,7 +86,6 @@ def clear_status(widget: QWidget, texts: Set[str] | None = None) -> None:
 class ExcelTableView(QTableView):
     # "Row 2 · Budget (baht): …" when the cursor lands on a refused cell
     refused_cell = Signal(str)
-    rows_in_view = 1  # rows the view shows at once at least (ui.widgets.fit.row_cap)
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
