@@ -29,7 +29,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
     QComboBox,
-    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QHeaderView,
@@ -60,7 +59,7 @@ from lev_desktop.services import offices as office_service
 from lev_desktop.services import plans as plan_service
 from lev_desktop.services.plans import ActivityRow, MonitoringView, PlanView
 from lev_desktop.thai_format import format_date, format_number
-from ui import digits, thai_wrap
+from ui import digits, file_dialogs, thai_wrap
 from ui.context import AppContext
 from ui.models.activity_model import ACTIVITY_COLUMNS, ActivitiesModel
 from ui.models.plan_model import PlanItemsModel
@@ -457,14 +456,15 @@ class ActivitiesEditor(SavingEditor, QWidget):
         if row < 0 or not self.model.editable:
             return
         if not path:
-            path, _filter = QFileDialog.getOpenFileName(
+            path = file_dialogs.open_file(
                 self,
                 _("Attach a file (photo, minutes)"),
-                str(Path.home()),
                 _(
                     "Photos and documents (*.jpg *.jpeg *.png *.pdf *.doc *.docx *.xlsx);;All "
                     "files (*)"
                 ),
+                purpose="attachment",
+                ctx=self.ctx,
             )
         if not path:
             return

@@ -23,7 +23,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
     QComboBox,
-    QFileDialog,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -47,8 +46,9 @@ from lev_desktop import options as app_options
 from lev_desktop.changes import Changes
 from lev_desktop.files import unique_path
 from lev_desktop.i18n import _
+from lev_desktop.paths import user_documents_dir
 from lev_desktop.thai_format import format_date, format_datetime, format_number
-from ui import digits
+from ui import digits, file_dialogs
 from ui.context import AppContext
 from ui.models.table import LEFT, RIGHT, Column, TableModel
 from ui.reinstall import RecoveryTab, ReinstallButton
@@ -326,7 +326,9 @@ class ExportTab(QWidget):
         if not lao or not programme:
             return
         suggested = Path(self.out.text()).with_name(f"{lao}-{programme}.xlsx")
-        path = file_actions.ask_save_path(self, _("Save Excel form as"), suggested, "xlsx")
+        path = file_actions.ask_save_path(
+            self, _("Save Excel form as"), suggested, "xlsx", ctx=self.ctx, purpose="excel-form"
+        )
         if path is None:
             return
         store = self.ctx.store
@@ -354,7 +356,12 @@ class ExportTab(QWidget):
 
     def _browse(self) -> None:
         path = file_actions.ask_save_path(
-            self, _("Save package as"), Path(self.out.text() or "package.levpkg"), "levpkg"
+            self,
+            _("Save package as"),
+            Path(self.out.text() or user_documents_dir() / "package.levpkg"),
+            "levpkg",
+            ctx=self.ctx,
+            purpose="save-packages",
         )
         if path is not None:
             self.out.setText(str(path))
@@ -721,11 +728,12 @@ class ImportTab(QWidget):
         self.detail.setText(f"{office}: {row.tooltip}" if row.tooltip else "")
 
     def _choose(self) -> None:
-        paths, _filter = QFileDialog.getOpenFileNames(
+        paths = file_dialogs.open_files(
             self,
             _("Choose package files"),
-            "",
             _("LEV packages and Excel forms (*.levpkg *.xlsx);;All files (*)"),
+            purpose="import-package",
+            ctx=self.ctx,
         )
         if paths:
             self.add_files(paths)

@@ -16,7 +16,6 @@ from PySide6.QtCore import QSortFilterProxyModel, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
     QComboBox,
-    QFileDialog,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -41,7 +40,7 @@ from lev_desktop.services import offices as office_service
 from lev_desktop.services import plans as plan_service
 from lev_desktop.services.plans import ItemRow, PlanView
 from lev_desktop.thai_format import format_datetime
-from ui import digits, thai_wrap
+from ui import digits, file_dialogs, thai_wrap
 from ui.context import AppContext
 from ui.models.plan_model import PLAN_COLUMNS, PlanItemsModel, budget_display
 from ui.models.table import EditableTableModel
@@ -690,11 +689,12 @@ class PlanEditor(SavingEditor, QWidget):
 
     def import_xlsx(self, path: str | None = None) -> None:
         if not path:
-            path, _filter = QFileDialog.getOpenFileName(
+            path = file_dialogs.open_file(
                 self,
                 _("Import an action plan from Excel"),
-                str(Path.home()),
                 _("Excel workbooks (*.xlsx)"),
+                purpose="plan-import",
+                ctx=self.ctx,
             )
         if not path:
             return

@@ -10,7 +10,6 @@ from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -28,6 +27,7 @@ from lev_desktop import APP_NAME, __version__, i18n, options
 from lev_desktop.changes import Changes
 from lev_desktop.domain.offices import LaoType, Level
 from lev_desktop.i18n import N_, _
+from ui import file_dialogs
 from ui.context import AppContext
 from ui.settings.backups import BackupsTab
 from ui.settings.laos import LaoTab
@@ -224,8 +224,12 @@ class PrintingTab(QWidget):
         self.set_garuda(values["print.garuda_image"])
 
     def choose_garuda(self) -> None:
-        path, _filter = QFileDialog.getOpenFileName(
-            self, _("Choose the Garuda image"), "", _("Images (*.png *.jpg *.jpeg)")
+        path = file_dialogs.open_file(
+            self,
+            _("Choose the Garuda image"),
+            _("Images (*.png *.jpg *.jpeg)"),
+            purpose="garuda-image",
+            ctx=getattr(self, "ctx", None),
         )
         if path:
             self.set_garuda(path)
@@ -370,7 +374,13 @@ class FoldersTab(QWidget):
         return edit.text().strip() or edit.placeholderText()
 
     def choose(self, kind: str) -> None:
-        chosen = QFileDialog.getExistingDirectory(self, _("Choose a folder"), self.folder(kind))
+        chosen = file_dialogs.choose_folder(
+            self,
+            _("Choose a folder"),
+            purpose=f"folder-{kind}",
+            ctx=getattr(self, "ctx", None),
+            current=self.folder(kind),
+        )
         if chosen:
             self.edits[kind].setText(chosen)
 

@@ -7,7 +7,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QHeaderView,
@@ -22,6 +21,7 @@ from lev_desktop import gazetteer
 from lev_desktop.changes import Changes
 from lev_desktop.domain.offices import LaoType, lao_code_problem, normalise_office_code
 from lev_desktop.i18n import _
+from ui import file_dialogs
 from ui.context import AppContext
 from ui.settings.common import fit_columns, inform, make_table, warn
 from ui.settings.models import LaoPreviewModel, LaoTableModel
@@ -257,8 +257,12 @@ class LaoTab(QWidget):
 
     # ---- import ----------------------------------------------------------------------
     def choose_file(self) -> None:
-        path, _filter = QFileDialog.getOpenFileName(
-            self, _("Choose the Excel file of the LAO list"), "", _("Excel workbook (*.xlsx)")
+        path = file_dialogs.open_file(
+            self,
+            _("Choose the Excel file of the LAO list"),
+            _("Excel workbook (*.xlsx)"),
+            purpose="lao-list",
+            ctx=self.ctx,
         )
         if path:
             self.start_import(path)
