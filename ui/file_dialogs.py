@@ -17,16 +17,17 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QIdentityProxyModel, QModelIndex, QPersistentModelIndex, Qt
-from PySide6.QtWidgets import QFileDialog, QFileSystemModel, QWidget
+from PySide6.QtWidgets import QFileDialog, QFileSystemModel, QTreeView, QWidget
 
 from lev_desktop import options
 from lev_desktop.thai_format import format_datetime
 from ui import digits
+from ui.widgets.fit import fit_to_screen
 
 if TYPE_CHECKING:
     from ui.context import AppContext
 
-DATE_COLUMN = 3  # QFileSystemModel: name, size, type, date modified
+SIZE_COLUMN, TYPE_COLUMN, DATE_COLUMN = 1, 2, 3  # QFileSystemModel: name, size, type, date
 _session: dict[str, str] = {}  # folders used before there is a database (the setup wizard)
 
 
@@ -80,6 +81,18 @@ def make_dialog(parent: QWidget | None, title: str, folder: Path, filters: str =
     if not native():
         dialog.setOption(QFileDialog.Option.DontUseNativeDialog, True)
         dialog.setProxyModel(BuddhistEraDates(dialog))
+        # room for the whole date: sized for Qt's "3 12 2026", it read "3 ธ.ค. …9:31 น."
+        tree = dialog.findChild(QTreeView, "treeView")
+        if tree is not None:
+            widest = digits.shown(format_datetime(dt.datetime(2026, 9, 30, 23, 59)))
+            width = tree.fontMetrics().horizontalAdvance(widest) + 24
+            tree.header().resizeSection(DATE_COLUMN, width)
+            # the size whole ("10…KiB" before); the type hidden: Qt names it in English from
+            # the file's MIME type ("Zip Archive"), and the filter already says what is shown
+            size = tree.fontMetrics().horizontalAdvance(digits.shown("999.9 KiB")) + 24
+            tree.header().resizeSection(SIZE_COLUMN, size)
+            tree.header().hideSection(TYPE_COLUMN)
+        fit_to_screen(dialog, 900, 560)
     return dialog
 
 

@@ -22,6 +22,7 @@ from ui import file_dialogs
 
 ROOT = Path(__file__).resolve().parents[2]
 WHEN = dt.datetime(2026, 12, 3, 14, 5)
+seen: dict = {}
 
 
 def _date_cells(qtbot, dialog: QFileDialog, name: str) -> str:
@@ -31,6 +32,8 @@ def _date_cells(qtbot, dialog: QFileDialog, name: str) -> str:
     qtbot.waitExposed(dialog)
     view = dialog.findChild(QTreeView, "treeView")
     model = view.model()
+    seen["width"] = view.header().sectionSize(3)
+    seen["metrics"] = view.fontMetrics()
 
     def row():
         root = view.rootIndex()
@@ -62,6 +65,8 @@ def test_the_file_dialog_shows_its_dates_in_the_buddhist_era(qtbot, tmp_path):
     qtbot.addWidget(dialog)
     shown = _date_cells(qtbot, dialog, package.name)
     assert shown == format_datetime(WHEN) == "3 ธ.ค. 2569 14:05 น."
+    # the whole of it shows (the column kept Qt's width and cut it to "3 ธ.ค. …4:05 น.")
+    assert seen["width"] >= seen["metrics"].horizontalAdvance(shown) + 16
     assert QDir(dialog.directory()).absolutePath() == str(folder)
 
 
