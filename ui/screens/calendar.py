@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QFrame,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QMenu,
     QPushButton,
@@ -52,7 +53,7 @@ from ui.widgets.deadline_dialogs import HolidayDialog, LaoStatesDialog, MarkDial
 from ui.widgets.deadline_models import AgendaModel, ItemRole, MonthModel
 from ui.widgets.file_actions import WrittenFileBar
 from ui.widgets.fiscal_timeline import FiscalTimeline
-from ui.widgets.fit import fit_rows, fit_table, keep_rows_in_view
+from ui.widgets.fit import fit_table
 from ui.widgets.flow import FlowLayout
 from ui.widgets.month_view import MonthView
 
@@ -190,10 +191,7 @@ class CalendarScreen(QWidget):
         self.agenda.verticalHeader().hide()
         # "What to do" gets the most of the width: it is what the clerk reads (ui.widgets.fit).
         fit_table(self.agenda, AGENDA_WIDTHS, key="calendar/agenda")
-        # rows as tall as their text, but at least five in view (1366×768 at 125 %: 3 of 18);
-        # a cut task ends in "…", whole in the tooltip and the line below
-        keep_rows_in_view(self.agenda, 5)
-        fit_rows(self.agenda)
+        self.agenda.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.agenda.doubleClicked.connect(lambda index: self.activate(index.data(ItemRole)))
         self.agenda.selectionModel().selectionChanged.connect(self.update_buttons)
         agenda_layout.addWidget(self.agenda, 1)
