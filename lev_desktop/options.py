@@ -39,7 +39,7 @@ OPTIONS: dict[str, tuple[type, Any]] = {
     "folders.packages": (str, ""),  # where exported packages are written
     "backup.second_folder": (str, ""),  # a second backup folder (USB stick, shared drive)
     # The folder each kind of file dialog was last used in ("import-package": the folder of
-    # the last package imported…): the next dialog for it opens there (ui.file_dialogs).
+    # the last package imported…): the next dialog for it opens there (ui.widgets.file_dialogs).
     "folders.last_used": (dict, None),
     # The office's private key encrypted with the password it was exported with
     # (lev_desktop.continuity.keysafe): every backup carries it, only encrypted.

@@ -31,8 +31,8 @@ from PySide6.QtWidgets import (
 )
 
 from lev_desktop.i18n import _
-from ui import file_dialogs
 from ui.settings.backups import backup_summary
+from ui.widgets import file_dialogs
 
 if TYPE_CHECKING:
     from lev_desktop.continuity.restore import BackupInfo

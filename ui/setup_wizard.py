@@ -43,8 +43,8 @@ from lev_desktop.domain.offices import LaoType, Level, lao_code_problem, normali
 from lev_desktop.domain.validation import office_identity_problem
 from lev_desktop.i18n import N_, _
 from lev_desktop.services.offices import list_offices
-from ui import file_dialogs
 from ui.context import AppContext
+from ui.widgets import file_dialogs
 from ui.widgets.fit import fit_to_screen
 
 log = logging.getLogger(__name__)

@@ -14,10 +14,9 @@ from exchange.helpers import make_district, make_lao, make_province
 from db.store import Store
 from lev_desktop.exchange import importer, keys, recovery
 from lev_desktop.exchange.exporter import export_package
-from ui import file_dialogs
 from ui.app import make_application
 from ui.thai_wrap import plain as shown  # labels show Thai break opportunities
-from ui.widgets import file_actions
+from ui.widgets import file_actions, file_dialogs
 
 from .test_recovery import LAO, computer
 

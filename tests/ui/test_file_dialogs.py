@@ -1,6 +1,6 @@
 """The one place that opens file dialogs (issue 12): Qt's own dialog showed its dates in the
 Christian era ("3 12 2026") and opened in the program's working folder. Every dialog now opens
-through ``ui.file_dialogs``: in the folder last used for its purpose (kept through
+through ``ui.widgets.file_dialogs``: in the folder last used for its purpose (kept through
 ``options``), the first time in the person's Documents, with Buddhist-era dates (Windows' own
 dialog follows Windows' Thai settings)."""
 
@@ -18,7 +18,7 @@ from PySide6.QtWidgets import QApplication, QFileDialog, QTreeView
 from lev_desktop import options
 from lev_desktop.paths import user_documents_dir
 from lev_desktop.thai_format import format_datetime
-from ui import file_dialogs
+from ui.widgets import file_dialogs
 
 ROOT = Path(__file__).resolve().parents[2]
 WHEN = dt.datetime(2026, 12, 3, 14, 5)

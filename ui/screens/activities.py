@@ -59,7 +59,7 @@ from lev_desktop.services import offices as office_service
 from lev_desktop.services import plans as plan_service
 from lev_desktop.services.plans import ActivityRow, MonitoringView, PlanView
 from lev_desktop.thai_format import format_date, format_number
-from ui import digits, file_dialogs, thai_wrap
+from ui import digits, thai_wrap
 from ui.context import AppContext
 from ui.models.activity_model import ACTIVITY_COLUMNS, ActivitiesModel
 from ui.models.plan_model import PlanItemsModel
@@ -73,6 +73,7 @@ from ui.screens.plans import (
     load_programmes,
     reviews_html,
 )
+from ui.widgets import file_dialogs
 from ui.widgets.audit_dialog import AuditDialog
 from ui.widgets.date_edit import BEDateEdit
 from ui.widgets.delegates import DateDelegate, LineDelegate, TextDelegate

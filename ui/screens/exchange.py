@@ -48,12 +48,12 @@ from lev_desktop.files import unique_path
 from lev_desktop.i18n import _
 from lev_desktop.paths import user_documents_dir
 from lev_desktop.thai_format import format_date, format_datetime, format_number
-from ui import digits, file_dialogs
+from ui import digits
 from ui.context import AppContext
 from ui.models.table import LEFT, RIGHT, Column, TableModel
 from ui.reinstall import RecoveryTab, ReinstallButton
 from ui.status_palette import fg
-from ui.widgets import file_actions
+from ui.widgets import file_actions, file_dialogs
 from ui.widgets.board import ConsolidationBoard
 from ui.widgets.file_actions import WrittenFileBar
 from ui.widgets.fit import fit_header, fit_rows, fit_table, keep_rows_in_view

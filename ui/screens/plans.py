@@ -40,11 +40,12 @@ from lev_desktop.services import offices as office_service
 from lev_desktop.services import plans as plan_service
 from lev_desktop.services.plans import ItemRow, PlanView
 from lev_desktop.thai_format import format_datetime
-from ui import digits, file_dialogs, thai_wrap
+from ui import digits, thai_wrap
 from ui.context import AppContext
 from ui.models.plan_model import PLAN_COLUMNS, PlanItemsModel, budget_display
 from ui.models.table import EditableTableModel
 from ui.status_palette import fg
+from ui.widgets import file_dialogs
 from ui.widgets.audit_dialog import AuditDialog
 from ui.widgets.delegates import LineDelegate, TextDelegate
 from ui.widgets.fit import fit_table, keep_rows_in_view

@@ -40,9 +40,9 @@ from lev_desktop.changes import Changes
 from lev_desktop.files import unique_path
 from lev_desktop.i18n import N_, _
 from lev_desktop.paths import user_documents_dir
-from ui import digits, file_dialogs
+from ui import digits
 from ui.context import AppContext
-from ui.widgets import file_actions
+from ui.widgets import file_actions, file_dialogs
 from ui.widgets.file_actions import WrittenFileBar
 
 log = logging.getLogger(__name__)

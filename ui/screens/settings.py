@@ -27,13 +27,12 @@ from lev_desktop import APP_NAME, __version__, i18n, options
 from lev_desktop.changes import Changes
 from lev_desktop.domain.offices import LaoType, Level
 from lev_desktop.i18n import N_, _
-from ui import file_dialogs
 from ui.context import AppContext
 from ui.settings.backups import BackupsTab
 from ui.settings.laos import LaoTab
 from ui.settings.letters import LettersTab
 from ui.settings.programmes import ProgrammesTab
-from ui.widgets import date_edit
+from ui.widgets import date_edit, file_dialogs
 from ui.widgets.date_edit import BEDateEdit
 
 

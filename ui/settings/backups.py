@@ -31,12 +31,11 @@ from lev_desktop.errors import describe_error
 from lev_desktop.i18n import N_, _
 from lev_desktop.paths import user_documents_dir
 from lev_desktop.thai_format import format_datetime, format_number
-from ui import file_dialogs
 from ui.context import AppContext
 from ui.settings.common import fit_columns, inform, make_table, warn
 from ui.settings.models import Column, RowsModel
 from ui.status_palette import fg
-from ui.widgets import file_actions
+from ui.widgets import file_actions, file_dialogs
 
 if TYPE_CHECKING:
     from lev_desktop.continuity.restore import BackupInfo

@@ -21,11 +21,11 @@ from lev_desktop import gazetteer
 from lev_desktop.changes import Changes
 from lev_desktop.domain.offices import LaoType, lao_code_problem, normalise_office_code
 from lev_desktop.i18n import _
-from ui import file_dialogs
 from ui.context import AppContext
 from ui.settings.common import fit_columns, inform, make_table, warn
 from ui.settings.models import LaoPreviewModel, LaoTableModel
 from ui.setup_wizard import LAO_TYPE_CHOICES
+from ui.widgets import file_dialogs
 from ui.widgets.fit import fit_to_screen
 
 

@@ -47,11 +47,11 @@ def ask_save_path(
     ctx: Any = None,
     purpose: str = "",
 ) -> Path | None:
-    """A save dialog (``ui.file_dialogs``) that starts at ``suggested`` (its folder is made
+    """A save dialog (``ui.widgets.file_dialogs``) that starts at ``suggested`` (its folder is made
     first, so the dialog opens there), or in the folder last used for ``purpose`` (default:
     saving a ``fmt`` file), and returns the chosen file WITH the extension of ``fmt``: the
     dialog itself adds it so its "replace the file?" question is about the real name."""
-    from ui import file_dialogs
+    from ui.widgets import file_dialogs
 
     try:
         suggested.parent.mkdir(parents=True, exist_ok=True)
