@@ -13,7 +13,7 @@ import datetime as dt
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from lev_desktop.paths import output_dir
+from lev_desktop.paths import output_dir, user_documents_dir
 from lev_desktop.thai_format import fiscal_year as fiscal_year_of
 
 if TYPE_CHECKING:
@@ -38,6 +38,9 @@ OPTIONS: dict[str, tuple[type, Any]] = {
     "folders.reports": (str, ""),  # where reports are saved first
     "folders.packages": (str, ""),  # where exported packages are written
     "backup.second_folder": (str, ""),  # a second backup folder (USB stick, shared drive)
+    # The folder each kind of file dialog was last used in ("import-package": the folder of
+    # the last package imported…): the next dialog for it opens there (ui.widgets.file_dialogs).
+    "folders.last_used": (dict, None),
     # The office's private key encrypted with the password it was exported with
     # (lev_desktop.continuity.keysafe): every backup carries it, only encrypted.
     "key.escrow": (dict, None),
@@ -86,3 +89,26 @@ def save(store: Store, values: dict[str, Any]) -> None:
 def folder(store: Store, kind: str) -> Path:
     """The folder for ``kind`` ("reports", "packages") as set in Settings, or its default."""
     return output_dir(kind, get(store, f"folders.{kind}"))
+
+
+def last_folder(store: Store, purpose: str) -> Path | None:
+    """The folder a file dialog for ``purpose`` was last used in, if it is still there."""
+    used = get(store, "folders.last_used") or {}
+    chosen = used.get(purpose) if isinstance(used, dict) else None
+    return Path(chosen) if chosen and Path(chosen).is_dir() else None
+
+
+def remember_folder(store: Store, purpose: str, folder: str | Path) -> None:
+    """Keeps ``folder`` as the one the next file dialog for ``purpose`` opens in."""
+    used = get(store, "folders.last_used") or {}
+    used = dict(used) if isinstance(used, dict) else {}
+    used[purpose] = str(folder)
+    save(store, {"folders.last_used": used})
+
+
+def start_folder(store: Store | None, purpose: str) -> Path:
+    """Where a file dialog for ``purpose`` opens: the folder last used for it, else the
+    person's Documents (never the program's own folder, Qt's default)."""
+    documents = user_documents_dir()
+    first = documents if documents.is_dir() else Path.home()
+    return (last_folder(store, purpose) if store is not None else None) or first

@@ -87,6 +87,12 @@ def documents_dir() -> Path:
     return Path(platformdirs.user_documents_dir()) / DOCUMENTS_FOLDER
 
 
+def user_documents_dir() -> Path:
+    """The person's Documents folder (where a file dialog first opens): the folder that holds
+    ``documents_dir()`` (``Documents``; under LEV_DATA_DIR ``<data>/Documents``)."""
+    return documents_dir().parent
+
+
 def output_dir(kind: str, configured: str | os.PathLike[str] | None = None) -> Path:
     """Where files of ``kind`` ("reports", "packages", "inbox") go: the folder chosen in
     Settings (``folders.<kind>``) or the default under ``documents_dir()``. Not created here."""

@@ -32,6 +32,9 @@ class AppContext(QObject):
         self.store = store
         self.runner = runner or Runner(self)
         self._fiscal_year = options.fiscal_year(store)
+        # the folder each kind of file dialog was last used in (ui.widgets.file_dialogs)
+        used = options.get(store, "folders.last_used")
+        self.folders: dict[str, str] = dict(used) if isinstance(used, dict) else {}
         self._badge_timer = QTimer(self)
         self._badge_timer.setSingleShot(True)
         self._badge_timer.setInterval(0)

@@ -23,7 +23,6 @@ from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QLabel,
     QMessageBox,
     QPushButton,
@@ -33,6 +32,7 @@ from PySide6.QtWidgets import (
 
 from lev_desktop.i18n import _
 from ui.settings.backups import backup_summary
+from ui.widgets import file_dialogs
 
 if TYPE_CHECKING:
     from lev_desktop.continuity.restore import BackupInfo
@@ -273,8 +273,12 @@ class DamagedDialog(QDialog):
             self.accept()
 
     def _choose(self) -> None:
-        path, _filter = QFileDialog.getOpenFileName(
-            self, _("Choose a backup file"), "", _("LEV Desktop backups (*.db)")
+        path = file_dialogs.open_file(
+            self,
+            _("Choose a backup file"),
+            _("LEV Desktop backups (*.db)"),
+            purpose="backup-restore",
+            ctx=None,  # the database could not be opened: nothing to remember it in
         )
         if path:
             self.chosen = Path(path)

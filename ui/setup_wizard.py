@@ -23,7 +23,6 @@ from PySide6.QtWidgets import (
     QButtonGroup,
     QCheckBox,
     QComboBox,
-    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QInputDialog,
@@ -45,6 +44,7 @@ from lev_desktop.domain.validation import office_identity_problem
 from lev_desktop.i18n import N_, _
 from lev_desktop.services.offices import list_offices
 from ui.context import AppContext
+from ui.widgets import file_dialogs
 from ui.widgets.fit import fit_to_screen
 
 log = logging.getLogger(__name__)
@@ -367,11 +367,12 @@ class OfficePage(QWizardPage):
     # ---- the district's LAO list -------------------------------------------------------------
     def choose_list(self, path: str | None = None) -> None:
         if not path:
-            path, _filter = QFileDialog.getOpenFileName(
+            path = file_dialogs.open_file(
                 self,
                 _("The district's LAO list"),
-                str(Path.home()),
                 _("Excel workbooks (*.xlsx)"),
+                purpose="lao-list",
+                ctx=None,  # no database yet
             )
         if not path:
             return
@@ -460,15 +461,15 @@ class SetupWizard(QWizard):
 
     def recover(self) -> None:
         """A recovery package from the office above, or a backup of this office's database."""
-        from pathlib import Path
 
         from ui.reinstall import RecoverDialog
 
-        path, _filter = QFileDialog.getOpenFileName(
+        path = file_dialogs.open_file(
             self,
             _("Choose a recovery package or a backup"),
-            "",
             _("Recovery packages and backups (*.levrecovery *.db)"),
+            purpose="backup-restore",
+            ctx=None,  # no database yet
         )
         if not path:
             return

@@ -40,5 +40,12 @@ STATUS_LABELS = {
 }
 
 
+def reopened_by_edit(status: str | None) -> bool:
+    """Whether an edit of a form in ``status`` (None: no form yet) puts a finished form back
+    into draft: the clerk must confirm it complete again for it to count (issue 12: the chip
+    turned from "done" to "overdue" with no word why)."""
+    return status in FormStatus.FINISHED
+
+
 def status_label(status: str) -> str:
     return _(STATUS_LABELS.get(status, status))

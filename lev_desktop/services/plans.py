@@ -301,8 +301,9 @@ def apply_item_changes(
     *,
     upserts: Iterable[dict[str, Any]] = (),
     deletes: Iterable[str] = (),
-) -> str:
-    """Writes a diff of this office's plan in one transaction; returns the plan id.
+) -> Saved:
+    """Writes a diff of this office's plan in one transaction; returns the plan id and whether
+    it put a finished F1 back into draft.
 
     ``upserts``: dicts with ``id`` and any of ``ITEM_FIELDS`` (a missing row is created, a
     tombstoned row comes back). ``deletes``: ids to tombstone. Values are checked with
@@ -345,15 +346,26 @@ def apply_item_changes(
             item = session.get(PlanItem, item_id)
             if item is not None and not item.deleted:
                 item.deleted = True
-        _touch_form(session, office, programme_id, fiscal_year, FORM_PLAN)
-        return plan.id
+        reopened = _touch_form(session, office, programme_id, fiscal_year, FORM_PLAN)
+        return Saved(plan.id, reopened)
+
+
+@dataclass(frozen=True)
+class Saved:
+    """What a save of F1's rows did: the plan's id, and ``reopened`` when it put a finished
+    form back into draft (``form_status.reopened_by_edit``)."""
+
+    plan_id: str
+    reopened: bool
 
 
 def _touch_form(
     session: Session, office: str, programme_id: str, fiscal_year: int, form_code: str
-) -> None:
-    """An edit puts a complete (or returned) form back into draft."""
+) -> bool:
+    """An edit puts a complete (or returned) form back into draft. True when it was finished
+    before this edit (``form_status.reopened_by_edit``): the clerk is told to confirm it again."""
     sub = _submission(session, office, programme_id, fiscal_year, form_code)
+    reopened = form_status.reopened_by_edit(sub.status if sub is not None else None)
     if sub is None:
         session.add(
             FormSubmission(
@@ -368,6 +380,7 @@ def _touch_form(
     elif sub.status != FormStatus.DRAFT:
         sub.status = FormStatus.DRAFT
         sub.completed_at = None
+    return reopened
 
 
 def _submission(
@@ -706,8 +719,9 @@ def _clean_activity_value(key: str, value: Any) -> Any:
 
 def save_activity(
     store: Store, programme_id: str, fiscal_year: int, change: dict[str, Any]
-) -> None:
-    """Creates or updates one activity of this office (``change`` has ``id`` and fields)."""
+) -> bool:
+    """Creates or updates one activity of this office (``change`` has ``id`` and fields);
+    True when that put a finished F2 back into draft."""
     office = _require_own(store)
     with store.session() as session:
         activity = session.get(Activity, change["id"])
@@ -734,16 +748,18 @@ def save_activity(
             new = _clean_activity_value(key, value)
             if getattr(activity, key) != new:
                 setattr(activity, key, new)
-        _touch_form(session, office, programme_id, fiscal_year, FORM_RESULTS)
+        return _touch_form(session, office, programme_id, fiscal_year, FORM_RESULTS)
 
 
-def delete_activity(store: Store, programme_id: str, fiscal_year: int, activity_id: str) -> None:
+def delete_activity(store: Store, programme_id: str, fiscal_year: int, activity_id: str) -> bool:
+    """True when the deletion put a finished F2 back into draft."""
     office = _require_own(store)
     with store.session() as session:
         activity = session.get(Activity, activity_id)
         if activity is not None and not activity.deleted:
             activity.deleted = True
-            _touch_form(session, office, programme_id, fiscal_year, FORM_RESULTS)
+            return _touch_form(session, office, programme_id, fiscal_year, FORM_RESULTS)
+    return False
 
 
 MAX_ATTACHMENT_BYTES = 100 * 1024**2  # a photo, minutes or a short video clip
@@ -1078,8 +1094,9 @@ def get_monitoring(
 
 def save_monitoring(
     store: Store, programme_id: str, fiscal_year: int, values: dict[str, Any]
-) -> None:
-    """Writes this office's milestones (the given fields); an override needs a reason."""
+) -> bool:
+    """Writes this office's milestones (the given fields); an override needs a reason. True
+    when that put a finished F3 back into draft."""
     office = _require_own(store)
     with store.session() as session:
         row = session.scalar(
@@ -1113,7 +1130,7 @@ def save_monitoring(
                 value = value or ""
             if getattr(row, key) != value:
                 setattr(row, key, value)
-        _touch_form(session, office, programme_id, fiscal_year, FORM_MONITORING)
+        return _touch_form(session, office, programme_id, fiscal_year, FORM_MONITORING)
 
 
 # ---- reviews (district / province) -----------------------------------------------------------
@@ -1337,6 +1354,7 @@ __all__ = [
     "MonitoringView",
     "PlanError",
     "PlanView",
+    "Saved",
     "apply_item_changes",
     "budget_cell",
     "copy_last_year",

@@ -155,8 +155,9 @@ def test_the_province_sees_who_entered_the_form(district_with_a_form, tmp_path, 
     tab.add_files([str(up.path)])
     qtbot.waitUntil(lambda: tab.confirm.isEnabled(), timeout=15000)
     row = next(r for r in tab.model.rows if str(r.cells[1]).startswith(LAO))
-    assert row.cells[2] == "D4801" and "จากแบบฟอร์ม Excel โดย เจ้าหน้าที่อำเภอ" in row.cells[10]
-    assert row.cells[3] == "–"  # no sequence number of its own
+    assert row.cells[1].endswith("\nผ่าน D4801")  # the office that relayed, under the sender
+    assert "จากแบบฟอร์ม Excel โดย เจ้าหน้าที่อำเภอ" in row.cells[5]
+    assert row.cells[2] == "–"  # no sequence number of its own
     tab.view.setCurrentIndex(tab.model.index(tab.model.rows.index(row), 0))
     assert "จากแบบฟอร์ม Excel" in plain(tab.detail.text())
     screen.grab().save("/tmp/cont-province-excel-preview.png")

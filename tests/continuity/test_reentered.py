@@ -243,8 +243,8 @@ def test_the_import_tab_shows_and_confirms_the_replacement(offices, tmp_path, qt
     tab.add_files([str(path)])
     qtbot.waitUntil(lambda: tab.replace.isVisible(), timeout=15000)
     row = next(r for r in tab.model.rows if r.cells[1].startswith(LAO))
-    assert row.cells[9] == "แทนข้อมูลเดิม: โปรดยืนยันด้านล่าง"
-    assert row.cells[10].startswith("แทนข้อมูลเดิมหลังติดตั้งโปรแกรมใหม่: แผนปฏิบัติงาน")
+    assert row.cells[4] == "แทนข้อมูลเดิม: โปรดยืนยันด้านล่าง"
+    assert row.cells[5].startswith("แทนข้อมูลเดิมหลังติดตั้งโปรแกรมใหม่: แผนปฏิบัติงาน")
     assert plain(tab.replace.text()).startswith(f"ข้าพเจ้าได้สอบถาม {LAO} แล้ว")
     screen.grab().save("/tmp/cont-import-replaces.png")
     before = snapshot(district)

@@ -10,14 +10,13 @@ from pathlib import Path
 
 import pytest
 from exchange.helpers import make_district, make_lao, make_province
-from PySide6.QtWidgets import QFileDialog
 
 from db.store import Store
 from lev_desktop.exchange import importer, keys, recovery
 from lev_desktop.exchange.exporter import export_package
 from ui.app import make_application
 from ui.thai_wrap import plain as shown  # labels show Thai break opportunities
-from ui.widgets import file_actions
+from ui.widgets import file_actions, file_dialogs
 
 from .test_recovery import LAO, computer
 
@@ -91,7 +90,7 @@ def test_new_installation_recovers_in_the_wizard(
         assert shown(wizard.recover_button.text()) == (
             "เครื่องของหน่วยงานเสียหรือติดตั้งใหม่: กู้คืนข้อมูลของหน่วยงาน…"
         )
-        monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(made.path), ""))
+        monkeypatch.setattr(file_dialogs, "open_file", lambda *a, **k: str(made.path))
         wizard.recover_button.click()
         dialog = wizard.recover_dialog
         assert isinstance(dialog, RecoverDialog)

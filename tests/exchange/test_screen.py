@@ -44,7 +44,15 @@ def test_import_preview_confirm_and_history(qtbot, qtmodeltester, screen):
     tab.add_files([str(p) for p in files])
     qtbot.waitUntil(lambda: tab.plan is not None, timeout=20000)
     qtmodeltester.check(tab.model)
-    results = [row.cells[9] for row in tab.model.rows]
+    results = [row.cells[4] for row in tab.model.rows]
+    # the record counts are one column a clerk reads at once: the counts not zero, in words
+    counts = tab.plan.packages[0].parts[0].counts
+    words = {"new": "ใหม่", "updated": "ปรับปรุง", "unchanged": "ไม่เปลี่ยนแปลง"}
+    words |= {"conflicts": "ขัดแย้ง", "refused": "ปฏิเสธ"}
+    said = [f"{words[k]} {counts[k]:,}" for k in words if counts[k]]
+    assert counts["new"] > 0 and 0 < len(said) < 5
+    assert tab.model.rows[0].cells[3] == ", ".join(said)
+    assert tab.model.columnCount() == 6
     assert "ปฏิเสธ" in results  # the broken file, with a Thai reason
     assert any("กุญแจใหม่" in r for r in results)
     assert not tab.keys_box.isHidden()

@@ -205,3 +205,36 @@ def test_f2_christian_era_year_is_converted_with_a_note_and_a_bad_date_stays(
     qtbot.keyClick(cell_editor(table), Qt.Key.Key_Escape)
     window.page("activities").editor.undo_stack.undo()
     assert not editor.model.has_invalid()
+
+
+def test_an_edit_of_a_completed_form_says_it_went_back_to_draft(qtbot, lao_store, window_for):
+    """Issue 12: an edit of a completed F1 puts it back into draft (form_status) and the chip
+    turned from done ("ล่าช้ากว่ากำหนด": done after its date) to "เกินกำหนด" at once, with no
+    word why. A line beside the chip and
+    the status bar now say so, with the button's own label; confirming it complete again
+    takes the line away. The fact comes from the core's save (form_status.reopened_by_edit)."""
+    ps.start_from_examples(lao_store, P1, 2568)
+    assert ps.set_form_status(lao_store, P1, 2568, ps.FORM_PLAN, "complete") == []
+    window, ctx = window_for(lao_store, "plans")
+    page = window.page("plans")
+    editor, bar = page.editor, page.bar
+    settle(qtbot, ctx)
+    done = "F1: ล่าช้ากว่ากำหนด"  # complete, after its date
+    qtbot.waitUntil(lambda: bar.badge.text() == done, timeout=20000)
+    assert not bar.reopened.isVisible()
+
+    table = editor.table
+    table.setCurrentIndex(editor.proxy.index(0, F1["budget"]))
+    type_into_cell(qtbot, table, "13000", then=Qt.Key.Key_Return)
+    settle(qtbot, ctx)
+    said = "F1 กลับเป็นฉบับร่างเพราะมีการแก้ไข: กด “ยืนยันว่ากรอกครบถ้วน” อีกครั้งเพื่อให้นับว่าเสร็จแล้วและส่งได้"
+    assert bar.reopened.isVisible() and plain(bar.reopened.text()) == said
+    assert plain(window.statusBar().currentMessage()) == said
+    assert bar.badge.text() == "F1: เกินกำหนด"  # draft now: overdue, its date has passed
+    assert editor.act_complete.text() == "ยืนยันว่ากรอกครบถ้วน"  # the label the line names
+
+    # a second edit of the draft says nothing new; confirming it complete takes the line away
+    editor.act_complete.trigger()
+    settle(qtbot, ctx)
+    qtbot.waitUntil(lambda: bar.badge.text() == done, timeout=20000)
+    assert not bar.reopened.isVisible()

@@ -224,3 +224,24 @@ def test_overview_counts_for_a_district(demo_store):
         assert isinstance(row.statuses["F1"], State)  # the one model's state
     with demo_store.read() as s:
         assert s.scalars(select(Activity)).first() is not None
+
+
+def test_a_save_says_when_it_put_a_finished_form_back_into_draft(lao_store):
+    """The one home of form status answers "was it finished before this edit" (issue 12: the
+    editor tells the clerk to confirm it complete again); a draft's edit says nothing."""
+    ps.start_from_examples(lao_store, P1, FY)
+    item = _rows(lao_store)[0]
+    assert ps.set_form_status(lao_store, P1, FY, ps.FORM_PLAN, FormStatus.COMPLETE) == []
+    first = ps.apply_item_changes(lao_store, P1, FY, upserts=[{"id": item.id, "budget": "13000"}])
+    again = ps.apply_item_changes(lao_store, P1, FY, upserts=[{"id": item.id, "budget": "14000"}])
+    assert (first.reopened, again.reopened) == (True, False)
+    assert first.plan_id == again.plan_id
+    one = ps.new_id()
+    change = {"id": one, "plan_item_id": item.id, "title": "ครั้งที่ 1"}
+    assert ps.save_activity(lao_store, P1, FY, change) is False  # F2 was not finished
+    ps.set_form_status(lao_store, P1, FY, ps.FORM_RESULTS, FormStatus.SENT)  # an older "sent"
+    assert ps.delete_activity(lao_store, P1, FY, one) is True
+    assert ps.delete_activity(lao_store, P1, FY, one) is False  # nothing deleted: nothing edited
+    assert ps.save_monitoring(lao_store, P1, FY, {"note": "ประชุมแล้ว"}) is False
+    assert ps.set_form_status(lao_store, P1, FY, ps.FORM_MONITORING, FormStatus.RETURNED) == []
+    assert ps.save_monitoring(lao_store, P1, FY, {"note": "แก้แล้ว"}) is False  # returned: not done

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 from exports.pdf.words import segment
 from ui import thai_wrap
 from ui.screenshots import _tab_widget, settle
+from ui.widgets.fit import row_cap
 
 MIN_BUDGET = (1000, 560)
 SIZES = {"100%": (1366, 728), "125%": (1092, 582)}
@@ -226,7 +227,7 @@ def cut_cells(view: QTableView, rows: int = 25) -> list[str]:
             option.rect = view.visualRect(index)
             option.widget = view
             needed = view.itemDelegateForIndex(index).sizeHint(option, index).height()
-            capped = view.rowHeight(row) >= view.viewport().height() - 4  # text in the tooltip
+            capped = view.rowHeight(row) >= row_cap(view) - 1  # its text in the tooltip
             if needed > view.rowHeight(row) + 1 and not (capped and index.data(TOOLTIP)):
                 title = model.headerData(column, Qt.Orientation.Horizontal)
                 out.append(f"{title!r} row {row + 1}: {view.rowHeight(row)} px < {needed} px")
@@ -282,12 +283,68 @@ def main_table_rows(page) -> tuple[QTableView, int, int] | None:
     return view, view.viewport().height() // line, wanted
 
 
+# The agenda keeps its rows whole: cut to a fifth of the view at 125 % (one line) its status
+# and days read "เกินกำห…" and lost "793 วัน"; it shows 3 of 18 rows there, readable, the chosen
+# row's details in the line below (issue 12: left for the agenda's own layout).
+WHOLE_ROWS = {"AgendaModel"}
+
+
+def rows_shown(view: QTableView) -> int:
+    """The real rows the view shows whole, from its top (not rows of one line: at 125 % one F2
+    activity of long Thai text was ~190 px, 1½ activities in a view with room for six lines)."""
+    height = view.viewport().height()
+    shown = 0
+    for row in range(view.model().rowCount()):
+        if view.isRowHidden(row):
+            continue
+        top = view.rowViewportPosition(row)
+        if top < 0:
+            continue
+        if top + view.rowHeight(row) > height:
+            break
+        shown += 1
+    return shown
+
+
 def short_main_table(page) -> list[str]:
     found = main_table_rows(page)
-    if found is None or found[1] >= found[2]:
+    if found is None:
         return []
     view, rows, wanted = found
-    return [f"{_model_name(view)}: room for {rows} rows < {wanted}"]
+    if rows < wanted:
+        return [f"{_model_name(view)}: room for {rows} rows < {wanted}"]
+    if _model_name(view) in FIXED_ROWS | WHOLE_ROWS:
+        return []  # the room above is what they get (see WHOLE_ROWS)
+    real = sum(1 for r in range(view.model().rowCount()) if not view.isRowHidden(r))
+    view.scrollToTop()
+    QApplication.processEvents()
+    shown = rows_shown(view)
+    if shown < min(wanted, real):
+        return [f"{_model_name(view)}: {shown} of its {real} rows in view < {wanted}"]
+    return []
+
+
+def cut_combos(page) -> list[str]:
+    """Drop-downs whose name is cut at the edge with nothing to tell it ("โครงการร" beside F2's
+    tabs at 125 %): a name must fit, or end in "…" with the whole name in the tooltip."""
+    from PySide6.QtWidgets import QComboBox, QStyle, QStyleOptionComboBox
+
+    out = []
+    for combo in page.findChildren(QComboBox):
+        if not combo.isVisible() or combo.isEditable() or not combo.currentText():
+            continue
+        option = QStyleOptionComboBox()
+        combo.initStyleOption(option)
+        field = combo.style().subControlRect(
+            QStyle.ComplexControl.CC_ComboBox, option, QStyle.SubControl.SC_ComboBoxEditField, combo
+        )
+        text = combo.currentText()
+        shown = combo.shown_text() if hasattr(combo, "shown_text") else text
+        if combo.fontMetrics().horizontalAdvance(shown) > field.width():
+            out.append(f"drop-down {text!r} cut: {field.width()} px")
+        elif shown != text and text not in combo.toolTip():
+            out.append(f"drop-down {text!r} shown as {shown!r} without the whole name")
+    return out
 
 
 def squeezed_tabs(page) -> list[str]:
@@ -305,8 +362,33 @@ def squeezed_tabs(page) -> list[str]:
     return out
 
 
+def sideways(page) -> list[str]:
+    """What needs a sideways scroll outside the tables' own scroll bars: a scroll area whose
+    form is wider than its view (the import tab at 125 %: its table's columns and its buttons
+    ran past the edge), a button cut at a side."""
+    from PySide6.QtWidgets import QAbstractButton, QTabBar
+
+    out = []
+    for area in page.findChildren(QScrollArea):
+        bar = area.horizontalScrollBar()
+        if area.isVisible() and bar.maximum() > 0:
+            inner = area.widget()
+            name = type(inner).__name__ if inner is not None else "?"
+            out.append(f"{name} in a scroll area: {bar.maximum()} px out of view sideways")
+    for button in page.findChildren(QAbstractButton):
+        if not button.isVisible() or isinstance(button.parentWidget(), QTabBar):
+            continue
+        shown = button.visibleRegion().boundingRect()
+        if not shown.isEmpty() and shown.width() < button.width():
+            text = button.text() or button.toolTip() or type(button).__name__
+            out.append(f"button {text!r} cut: {shown.width()} of {button.width()} px shown")
+    return out
+
+
 def _check_tables(page, where: str) -> list[str]:
     problems = [f"{where}/main table {p}" for p in short_main_table(page)]
+    problems += [f"{where}/{p}" for p in sideways(page)]
+    problems += [f"{where}/{p}" for p in cut_combos(page)]
     for view in page.findChildren(QTableView):
         if not view.isVisible() or view.model() is None:
             continue
@@ -349,7 +431,7 @@ def test_every_screen_fits_a_1366_screen(shown):
         largest[(key, tab)] = (hint.width(), hint.height())
         if tab == "import-preview":
             problems += _ce_periods(window.page(key).import_tab)
-    assert problems == []
+    assert problems == [], "\n".join(problems)
     too_big = {k: v for k, v in largest.items() if v[0] > MIN_BUDGET[0] or v[1] > MIN_BUDGET[1]}
     assert too_big == {}
     window.resize(*MIN_BUDGET)

@@ -15,8 +15,8 @@ from lev_desktop import options
 pytestmark = pytest.mark.qt_log_ignore("This plugin does not support")
 
 # Options a person does not set in Settings: the fiscal year is the selector in the status bar,
-# the key escrow is written by the key's export.
-NOT_IN_SETTINGS = {"fiscal_year", "key.escrow"}
+# the key escrow is written by the key's export, the last folders by the file dialogs.
+NOT_IN_SETTINGS = {"fiscal_year", "key.escrow", "folders.last_used"}
 
 
 def chosen(tmp_path) -> dict:

@@ -164,7 +164,9 @@ def test_excel_form_over_an_open_workbook_shows_the_thai_message(
     target = tmp_path / "ฟอร์ม.xlsx"
     target.write_bytes(b"open in Excel")
     asked = []
-    monkeypatch.setattr(file_actions, "ask_save_path", lambda *args: asked.append(args) or target)
+    monkeypatch.setattr(
+        file_actions, "ask_save_path", lambda *args, **_kw: asked.append(args) or target
+    )
     monkeypatch.setattr(os, "replace", HeldBy(target, 32))
     tab.excel_form()
     qtbot.waitUntil(lambda: "ปิดไฟล์" in tab.status.text(), timeout=20000)
@@ -315,7 +317,7 @@ def test_editor_print_errors_are_a_message_box_and_the_name_has_its_extension(
     target = tmp_path / "แผน.pdf"
     target.write_bytes(b"open in the PDF reader")
 
-    def ask(parent, title, start, fmt):
+    def ask(parent, title, start, fmt, **_kw):
         suggested.append((start, fmt))
         return target
 

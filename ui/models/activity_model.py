@@ -103,7 +103,7 @@ class ActivitiesModel(EditableTableModel):
             # a row is never taller than the table (ui.widgets.fit.cap_rows): a long text's
             # whole wording is here
             return str(getattr(row, column.key, "") or "") or None
-        return None
+        return self.display(row, column, 0) or None  # a date or a figure, as shown
 
     def new_row(self) -> ActivityRow:
         project, kpi = self.projects.get(self.default_item_id, ("", ""))

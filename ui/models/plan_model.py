@@ -92,7 +92,9 @@ class PlanItemsModel(EditableTableModel):
             return _("{done} of {planned} planned activities held").format(
                 done=row.done, planned=row.planned_activities
             )
-        return None
+        # a row is never taller than its share of the table (ui.widgets.fit.row_cap): the
+        # whole text of a cut cell is here
+        return None if column.key == "seq" else self.display(row, column, 0) or None
 
     def after_fields(self, row: ItemRow, values: dict[str, Any]) -> None:
         if row.no_budget:

@@ -29,7 +29,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
     QComboBox,
-    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QHeaderView,
@@ -74,10 +73,12 @@ from ui.screens.plans import (
     load_programmes,
     reviews_html,
 )
+from ui.widgets import file_dialogs
 from ui.widgets.audit_dialog import AuditDialog
 from ui.widgets.date_edit import BEDateEdit
 from ui.widgets.delegates import DateDelegate, LineDelegate, TextDelegate
-from ui.widgets.fit import fit_table
+from ui.widgets.eliding_combo import ElidingComboBox
+from ui.widgets.fit import fit_table, keep_rows_in_view
 from ui.widgets.leave_guard import guard_for
 from ui.widgets.office_list import OfficeList
 from ui.widgets.status_badge import StatusBadge
@@ -143,6 +144,7 @@ class ItemFilter(QSortFilterProxyModel):
 
 class ActivitiesEditor(SavingEditor, QWidget):
     status_changed = Signal(object)  # the state of the obligation the form fulfils
+    form_reopened = Signal(bool)  # an edit put the finished F2 back into draft (ShowsFormState)
     form = plan_service.FORM_RESULTS
     changes = Changes(activities=True, forms=True)
     model: ActivitiesModel
@@ -194,6 +196,9 @@ class ActivitiesEditor(SavingEditor, QWidget):
         # activities
         self.table = ExcelTableView()
         self.table.setModel(self.proxy)
+        # at least TABLE_ROWS activities in view: a long one is cut to its share, its text
+        # ending in "…" (whole in the tooltip and the details pane)
+        keep_rows_in_view(self.table, self.TABLE_ROWS)
         text, line, date = (
             TextDelegate(self.table),
             LineDelegate(self.table),
@@ -211,7 +216,7 @@ class ActivitiesEditor(SavingEditor, QWidget):
         right = QSplitter(Qt.Orientation.Vertical)
         # On a narrow window (1366×768 at 125 %) the project list gives its width to the ten
         # columns and this drop-down above the table picks the project instead.
-        self.project_combo = QComboBox()
+        self.project_combo = ElidingComboBox()
         self.project_combo.setModel(self.items)
         self.project_combo.setModelColumn(keys.index("project"))
         self.project_combo.setAccessibleName(_("Project"))
@@ -304,6 +309,7 @@ class ActivitiesEditor(SavingEditor, QWidget):
     # ---- loading ----------------------------------------------------------------------------
     def load(self, office: str, programme_id: str, fiscal_year: int) -> None:
         self.office, self.programme_id, self.fiscal_year = office, programme_id, fiscal_year
+        self.form_reopened.emit(False)  # another form: the line was of the one before
         store = self.ctx.store
 
         def work(_p):
@@ -421,11 +427,13 @@ class ActivitiesEditor(SavingEditor, QWidget):
         if not upserts and not deletes:
             return
 
-        def work(_p):
+        def work(_p) -> bool:  # True: the save put the finished F2 back into draft
+            reopened = False
             for change in upserts:
-                plan_service.save_activity(store, programme_id, year, change)
+                reopened |= plan_service.save_activity(store, programme_id, year, change)
             for activity_id in deletes:
-                plan_service.delete_activity(store, programme_id, year, activity_id)
+                reopened |= plan_service.delete_activity(store, programme_id, year, activity_id)
+            return reopened
 
         self._save(work)
 
@@ -449,14 +457,15 @@ class ActivitiesEditor(SavingEditor, QWidget):
         if row < 0 or not self.model.editable:
             return
         if not path:
-            path, _filter = QFileDialog.getOpenFileName(
+            path = file_dialogs.open_file(
                 self,
                 _("Attach a file (photo, minutes)"),
-                str(Path.home()),
                 _(
                     "Photos and documents (*.jpg *.jpeg *.png *.pdf *.doc *.docx *.xlsx);;All "
                     "files (*)"
                 ),
+                purpose="attachment",
+                ctx=self.ctx,
             )
         if not path:
             return
@@ -524,6 +533,7 @@ class ActivitiesEditor(SavingEditor, QWidget):
                 )
                 return
             self.message.setText(_("The results (F2) are marked complete."))
+            self.form_reopened.emit(False)
             self._emit_state()
             announce(self.ctx, self, Changes(activities=True, forms=True))
 
@@ -632,6 +642,7 @@ class MonitoringForm(ShowsFormState, QWidget):
     form = plan_service.FORM_MONITORING
 
     status_changed = Signal(object)  # the state of the obligation the form fulfils
+    form_reopened = Signal(bool)  # an edit put the finished F3 back into draft (ShowsFormState)
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None):
         super().__init__(parent)
@@ -719,6 +730,7 @@ class MonitoringForm(ShowsFormState, QWidget):
     # ---- loading ----------------------------------------------------------------------------
     def load(self, office: str, programme_id: str, fiscal_year: int) -> None:
         self.office, self.programme_id, self.fiscal_year = office, programme_id, fiscal_year
+        self.form_reopened.emit(False)  # another form: the line was of the one before
         store = self.ctx.store
 
         def work(_p):
@@ -852,10 +864,11 @@ class MonitoringForm(ShowsFormState, QWidget):
         def failed(exc: BaseException) -> None:
             self.message.setText(f"<span style='color:#a3221a'>{html.escape(str(exc))}</span>")
 
-        def saved(_r) -> None:
+        def saved(reopened: bool) -> None:
             self.message.setText(_("All changes saved."))
             self._emit_state()
             announce(self.ctx, self, Changes(activities=True, forms=True))
+            self._tell_reopened(reopened)
 
         self.ctx.runner.run(
             lambda _p: plan_service.save_monitoring(store, programme_id, year, values),
@@ -878,6 +891,7 @@ class MonitoringForm(ShowsFormState, QWidget):
                 )
                 return
             self.message.setText(_("The monitoring form (F3) is marked complete."))
+            self.form_reopened.emit(False)
             self._emit_state()
 
         self.ctx.runner.run(
@@ -967,6 +981,8 @@ class ActivitiesScreen(QWidget):
         self.offices.office_selected.connect(lambda _c: self._show_editor())
         self.editor.status_changed.connect(lambda s: self.bar.badge.set_status(s, "F2: "))
         self.monitoring.status_changed.connect(lambda s: self.f3_badge.set_status(s, "F3: "))
+        self.editor.form_reopened.connect(lambda shown: self.bar.show_reopened("F2", shown))
+        self.monitoring.form_reopened.connect(lambda shown: self.bar.show_reopened("F3", shown))
         self.review.reviewed.connect(self._show)
         ctx.fiscal_year_changed.connect(lambda _y: self.refresh())
         self.refresh()

@@ -23,7 +23,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
     QComboBox,
-    QFileDialog,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -47,16 +46,18 @@ from lev_desktop import options as app_options
 from lev_desktop.changes import Changes
 from lev_desktop.files import unique_path
 from lev_desktop.i18n import _
+from lev_desktop.paths import user_documents_dir
 from lev_desktop.thai_format import format_date, format_datetime, format_number
 from ui import digits
 from ui.context import AppContext
 from ui.models.table import LEFT, RIGHT, Column, TableModel
 from ui.reinstall import RecoveryTab, ReinstallButton
 from ui.status_palette import fg
-from ui.widgets import file_actions
+from ui.widgets import file_actions, file_dialogs
 from ui.widgets.board import ConsolidationBoard
 from ui.widgets.file_actions import WrittenFileBar
-from ui.widgets.fit import fit_header, fit_rows, fit_table
+from ui.widgets.fit import fit_header, fit_rows, fit_table, keep_rows_in_view
+from ui.widgets.wrap_check import WrapCheckBox
 
 if TYPE_CHECKING:
     from db.store import Store
@@ -325,7 +326,9 @@ class ExportTab(QWidget):
         if not lao or not programme:
             return
         suggested = Path(self.out.text()).with_name(f"{lao}-{programme}.xlsx")
-        path = file_actions.ask_save_path(self, _("Save Excel form as"), suggested, "xlsx")
+        path = file_actions.ask_save_path(
+            self, _("Save Excel form as"), suggested, "xlsx", ctx=self.ctx, purpose="excel-form"
+        )
         if path is None:
             return
         store = self.ctx.store
@@ -353,7 +356,12 @@ class ExportTab(QWidget):
 
     def _browse(self) -> None:
         path = file_actions.ask_save_path(
-            self, _("Save package as"), Path(self.out.text() or "package.levpkg"), "levpkg"
+            self,
+            _("Save package as"),
+            Path(self.out.text() or user_documents_dir() / "package.levpkg"),
+            "levpkg",
+            ctx=self.ctx,
+            purpose="save-packages",
         )
         if path is not None:
             self.out.setText(str(path))
@@ -613,6 +621,25 @@ class DropArea(QLabel):
         event.acceptProposedAction()
 
 
+# The import preview's columns: file, office (and the office that relayed), sequence, the
+# record counts, the result, the reason.
+RESULT, REASON = 4, 5
+COUNTS = (
+    ("new", lambda n: _("{count} new").format(count=n)),
+    ("updated", lambda n: _("{count} updated").format(count=n)),
+    ("unchanged", lambda n: _("{count} unchanged").format(count=n)),
+    ("conflicts", lambda n: _("{count} conflicts").format(count=n)),
+    ("refused", lambda n: _("{count} refused").format(count=n)),
+)
+
+
+def record_counts(counts: dict[str, int]) -> str:
+    """A package's records as a clerk reads them at once: only the counts that are not zero,
+    in words ("ใหม่ 115, ปรับปรุง 1"), or a dash when it brings none."""
+    said = [word(format_number(counts[key])) for key, word in COUNTS if counts.get(key)]
+    return ", ".join(said) if said else "–"
+
+
 class ImportTab(QWidget):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None):
         super().__init__(parent)
@@ -642,22 +669,16 @@ class ImportTab(QWidget):
         self.summary = QLabel(_("No files chosen yet. Nothing is written until you confirm."))
         self.summary.setWordWrap(True)
         layout.addWidget(self.summary)
+        # Six columns that fit 1366×768 at 125 % (eleven did not: the reason and the buttons
+        # beside the drop area ran past the edge): the record counts are one column of the
+        # counts that are not zero, the relaying office sits under the sender.
         self.model = RowsModel(
-            [
-                _("File"),
-                _("Office"),
-                _("Via"),
-                _("Sequence"),
-                _("New"),
-                _("Updated"),
-                _("Unchanged"),
-                _("Conflicts"),
-                _("Refused"),
-                _("Result"),
-                _("Reason / note"),
-            ]
+            [_("File"), _("Office"), _("Sequence"), _("Records"), _("Result"), _("Reason / note")]
         )
         self.view = _table(self.model)
+        # three packages in view at least: a long reason is cut to its share, ending in "…",
+        # whole in the tooltip and in the line under the table
+        keep_rows_in_view(self.view, 3)
         self.view.selectionModel().currentRowChanged.connect(self._show_detail)
         layout.addWidget(self.view, 1)
         self.detail = QLabel()
@@ -683,7 +704,7 @@ class ImportTab(QWidget):
         self.keys_box.setVisible(False)
         layout.addWidget(self.keys_box)
         # Records an office entered again after a reinstall: they replace the earlier ones.
-        self.replace = QCheckBox()
+        self.replace = WrapCheckBox()
         self.replace.setVisible(False)
         layout.addWidget(self.replace)
         buttons = QHBoxLayout()
@@ -707,11 +728,12 @@ class ImportTab(QWidget):
         self.detail.setText(f"{office}: {row.tooltip}" if row.tooltip else "")
 
     def _choose(self) -> None:
-        paths, _filter = QFileDialog.getOpenFileNames(
+        paths = file_dialogs.open_files(
             self,
             _("Choose package files"),
-            "",
             _("LEV packages and Excel forms (*.levpkg *.xlsx);;All files (*)"),
+            purpose="import-package",
+            ctx=self.ctx,
         )
         if paths:
             self.add_files(paths)
@@ -804,9 +826,7 @@ class ImportTab(QWidget):
                 text, color = labels[package.status]
                 rows.append(
                     Row(
-                        [package.file_name, "", "", "", 0, 0, 0, 0, 0, text, package.reason],
-                        color,
-                        package.reason,
+                        [package.file_name, "", "", "", text, package.reason], color, package.reason
                     )
                 )
                 continue
@@ -815,20 +835,16 @@ class ImportTab(QWidget):
                 text, part_color = labels.get(status, (status, None))
                 if part.replacements and status in (Status.OK, Status.NEEDS_TRUST):
                     text, part_color = _("replaces earlier records: confirm below"), AMBER
-                c = part.counts
                 office = f"{part.sender} {part.sender_name}".strip()
+                if part.relayed_by:
+                    office += "\n" + _("via {office}").format(office=part.relayed_by)
                 rows.append(
                     Row(
                         [
                             package.file_name,
                             office,
-                            part.relayed_by,
                             _sequence(part.kind, part.sequence),
-                            c["new"],
-                            c["updated"],
-                            c["unchanged"],
-                            c["conflicts"],
-                            c["refused"],
+                            record_counts(part.counts),
                             text,
                             part.remark,
                         ],
@@ -925,11 +941,11 @@ class ImportTab(QWidget):
         rows = []
         for row in self.model.rows:
             cells = list(row.cells)
-            if cells[0] in done and row.color is not RED and cells[9] != _("already imported"):
-                cells[9] = _("imported")
+            if cells[0] in done and row.color is not RED and cells[RESULT] != _("already imported"):
+                cells[RESULT] = _("imported")
                 rows.append(Row(cells, GREEN, row.tooltip))
             elif cells[0] in refused and row.color is not RED:
-                cells[9], cells[10] = _("refused"), refused[cells[0]]
+                cells[RESULT], cells[REASON] = _("refused"), refused[cells[0]]
                 rows.append(Row(cells, RED, refused[cells[0]]))
             else:
                 rows.append(row)

@@ -16,7 +16,6 @@ from PySide6.QtCore import QSortFilterProxyModel, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
     QComboBox,
-    QFileDialog,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -45,9 +44,11 @@ from ui import digits, thai_wrap
 from ui.context import AppContext
 from ui.models.plan_model import PLAN_COLUMNS, PlanItemsModel, budget_display
 from ui.models.table import EditableTableModel
+from ui.status_palette import fg
+from ui.widgets import file_dialogs
 from ui.widgets.audit_dialog import AuditDialog
 from ui.widgets.delegates import LineDelegate, TextDelegate
-from ui.widgets.fit import fit_table
+from ui.widgets.fit import fit_table, keep_rows_in_view
 from ui.widgets.flow import FlowLayout
 from ui.widgets.leave_guard import guard_for
 from ui.widgets.office_list import OfficeList
@@ -137,6 +138,15 @@ class ProgrammeBar(QWidget):
         layout.addWidget(self.year)
         self.badge = StatusBadge()
         layout.addWidget(self.badge)
+        # Beside the chip: a finished form that an edit put back into draft (the chip turns
+        # from "done" to "overdue" at once when its date has passed).
+        self.reopened = QLabel()
+        self.reopened.setObjectName("reopenedNote")
+        self.reopened.setWordWrap(True)
+        self.reopened.setStyleSheet(f"QLabel {{ color: {fg('due_soon').name()}; }}")
+        self.reopened.hide()
+        self._reopened: set[str] = set()
+        layout.addWidget(self.reopened)
         # Asked before another programme replaces a table with values in red (leave_guard).
         self.guard: Callable[[], bool] | None = None
         self._shown_index = -1
@@ -166,6 +176,17 @@ class ProgrammeBar(QWidget):
     def programme_id(self) -> str | None:
         return self.programme.currentData()
 
+    def show_reopened(self, form: str, reopened: bool) -> None:
+        """Says, beside the chip, that ``form`` ("F1"…) went back to draft because it was
+        edited (``reopened``), or no longer (confirmed complete again, another plan shown)."""
+        if reopened:
+            self._reopened.add(form)
+        else:
+            self._reopened.discard(form)
+        forms = ", ".join(sorted(self._reopened))
+        self.reopened.setText(reopened_text(forms) if forms else "")
+        self.reopened.setVisible(bool(forms))
+
     def add_widget(self, widget: QWidget) -> None:
         """Another control at the end of the bar (e.g. the F3 state of the activities)."""
         self._layout.addWidget(widget)
@@ -176,6 +197,14 @@ class ProgrammeBar(QWidget):
 
 def load_programmes(ctx: AppContext) -> list[tuple[str, str]]:
     return [(p.id, p.short_name or p.name) for p in plan_service.plan_programmes(ctx.store)]
+
+
+def reopened_text(forms: str) -> str:
+    """The line for a finished form an edit put back into draft, with the button's own label."""
+    return _(
+        "{forms} went back to draft because it was edited: press “{button}” again for it to "
+        "count as done and be sent."
+    ).format(forms=forms, button=_("Mark complete"))
 
 
 class ShowsFormState:
@@ -189,6 +218,18 @@ class ShowsFormState:
     programme_id: str | None
     fiscal_year: int
     status_changed: Any  # Signal(object)
+
+    form_reopened: Any  # Signal(bool): an edit put the finished form back into draft (True)
+
+    def _tell_reopened(self, result: Any) -> None:
+        """After a save: when it put the finished form back into draft (the core says so,
+        ``form_status.reopened_by_edit``), the line beside the chip and the status bar say
+        that it must be confirmed complete again."""
+        if not (getattr(result, "reopened", False) or result is True):
+            return
+        self.form_reopened.emit(True)
+        form = {plan_service.FORM_PLAN: "F1", plan_service.FORM_RESULTS: "F2"}
+        show_status(cast(QWidget, self), reopened_text(form.get(self.form, "F3")))
 
     def _emit_state(self) -> None:
         if self.office and self.programme_id:
@@ -229,12 +270,13 @@ class SavingEditor(ShowsFormState):
             work, on_success=self._saved, on_failure=self._save_failed, owner=cast(QWidget, self)
         )
 
-    def _saved(self, _result: Any) -> None:
+    def _saved(self, result: Any) -> None:
         self.pending -= 1
         if self.pending == 0:
             self.message.setText(self.saved_text())
         announce(self.ctx, cast(QWidget, self), self.changes)
         self._emit_state()
+        self._tell_reopened(result)
 
     def _save_failed(self, exc: BaseException) -> None:
         self.pending -= 1
@@ -302,6 +344,7 @@ class PlanEditor(SavingEditor, QWidget):
 
     saved = Signal()
     status_changed = Signal(object)  # the state of the obligation F1 fulfils
+    form_reopened = Signal(bool)  # an edit put the finished F1 back into draft (ShowsFormState)
     form = plan_service.FORM_PLAN
     changes = Changes(plans=True, forms=True)
     model: PlanItemsModel
@@ -360,6 +403,10 @@ class PlanEditor(SavingEditor, QWidget):
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.table = ExcelTableView()
         self.table.setModel(self.proxy)
+        # at least five plan items in view at 1366×768 at 125 % (one item of long Thai text
+        # in eight narrow columns took the table): a long item is cut to its share, ending in
+        # "…", its whole text in the tooltip
+        keep_rows_in_view(self.table, 5)
         text = TextDelegate(self.table)
         line = LineDelegate(self.table)
         # The eight official columns (and the activity counts) share the table's width, so
@@ -496,6 +543,7 @@ class PlanEditor(SavingEditor, QWidget):
     # ---- loading ----------------------------------------------------------------------------
     def load(self, office: str, programme_id: str, fiscal_year: int) -> None:
         self.office, self.programme_id, self.fiscal_year = office, programme_id, fiscal_year
+        self.form_reopened.emit(False)  # another plan: the line was of the one before
         store = self.ctx.store
         self.ctx.runner.run(
             lambda _p: plan_service.load_plan(store, office, programme_id, fiscal_year),
@@ -642,11 +690,12 @@ class PlanEditor(SavingEditor, QWidget):
 
     def import_xlsx(self, path: str | None = None) -> None:
         if not path:
-            path, _filter = QFileDialog.getOpenFileName(
+            path = file_dialogs.open_file(
                 self,
                 _("Import an action plan from Excel"),
-                str(Path.home()),
                 _("Excel workbooks (*.xlsx)"),
+                purpose="plan-import",
+                ctx=self.ctx,
             )
         if not path:
             return
@@ -670,6 +719,7 @@ class PlanEditor(SavingEditor, QWidget):
                 QMessageBox.information(self, _("Not complete yet"), describe_problems(problems))
                 return
             self.message.setText(_("The action plan is marked complete."))
+            self.form_reopened.emit(False)
             announce(self.ctx, self)
             self._emit_state()
 
@@ -841,6 +891,7 @@ class PlansScreen(QWidget):
         self.bar.programme_changed.connect(lambda _p: self._show())
         self.offices.office_selected.connect(lambda _c: self._show_editor())
         self.editor.status_changed.connect(lambda status: self.bar.badge.set_status(status, "F1: "))
+        self.editor.form_reopened.connect(lambda shown: self.bar.show_reopened("F1", shown))
         self.review.reviewed.connect(self._reviewed)
         ctx.fiscal_year_changed.connect(lambda _y: self.refresh())
         self.refresh()

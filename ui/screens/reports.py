@@ -18,7 +18,6 @@ from PySide6.QtGui import QDesktopServices, QPixmap
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -40,9 +39,10 @@ from lev_desktop import options as lev_options
 from lev_desktop.changes import Changes
 from lev_desktop.files import unique_path
 from lev_desktop.i18n import N_, _
+from lev_desktop.paths import user_documents_dir
 from ui import digits
 from ui.context import AppContext
-from ui.widgets import file_actions
+from ui.widgets import file_actions, file_dialogs
 from ui.widgets.file_actions import WrittenFileBar
 
 log = logging.getLogger(__name__)
@@ -382,9 +382,14 @@ class ReportsScreen(QWidget):
 
     def ask_path(self, fmt: str) -> Path | None:
         """The file to write (a save dialog in the reports folder); tests replace this method."""
-        folder = self.folder or Path.home()
+        folder = self.folder or user_documents_dir()
         return file_actions.ask_save_path(
-            self, _("Save the report"), folder / self.suggested_name(fmt), fmt
+            self,
+            _("Save the report"),
+            folder / self.suggested_name(fmt),
+            fmt,
+            ctx=self.ctx,
+            purpose="save-reports",
         )
 
     def save(self, fmt: str) -> None:
@@ -461,11 +466,12 @@ class ReportsScreen(QWidget):
             self.pages_layout.addWidget(label)
 
     def _pick_garuda(self) -> None:
-        chosen, _filter = QFileDialog.getOpenFileName(
+        chosen = file_dialogs.open_file(
             self,
             _("Choose the Garuda emblem image"),
-            str(Path.home()),
             _("Images (*.png *.jpg *.jpeg)"),
+            purpose="garuda-image",
+            ctx=self.ctx,
         )
         if chosen:
             self.garuda.setText(chosen)

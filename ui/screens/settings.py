@@ -10,7 +10,6 @@ from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -33,7 +32,7 @@ from ui.settings.backups import BackupsTab
 from ui.settings.laos import LaoTab
 from ui.settings.letters import LettersTab
 from ui.settings.programmes import ProgrammesTab
-from ui.widgets import date_edit
+from ui.widgets import date_edit, file_dialogs
 from ui.widgets.date_edit import BEDateEdit
 
 
@@ -224,8 +223,12 @@ class PrintingTab(QWidget):
         self.set_garuda(values["print.garuda_image"])
 
     def choose_garuda(self) -> None:
-        path, _filter = QFileDialog.getOpenFileName(
-            self, _("Choose the Garuda image"), "", _("Images (*.png *.jpg *.jpeg)")
+        path = file_dialogs.open_file(
+            self,
+            _("Choose the Garuda image"),
+            _("Images (*.png *.jpg *.jpeg)"),
+            purpose="garuda-image",
+            ctx=getattr(self, "ctx", None),
         )
         if path:
             self.set_garuda(path)
@@ -370,7 +373,13 @@ class FoldersTab(QWidget):
         return edit.text().strip() or edit.placeholderText()
 
     def choose(self, kind: str) -> None:
-        chosen = QFileDialog.getExistingDirectory(self, _("Choose a folder"), self.folder(kind))
+        chosen = file_dialogs.choose_folder(
+            self,
+            _("Choose a folder"),
+            purpose=f"folder-{kind}",
+            ctx=getattr(self, "ctx", None),
+            current=self.folder(kind),
+        )
         if chosen:
             self.edits[kind].setText(chosen)
 

@@ -14,7 +14,6 @@ from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -30,12 +29,13 @@ from lev_desktop import options
 from lev_desktop.changes import Changes
 from lev_desktop.errors import describe_error
 from lev_desktop.i18n import N_, _
+from lev_desktop.paths import user_documents_dir
 from lev_desktop.thai_format import format_datetime, format_number
 from ui.context import AppContext
 from ui.settings.common import fit_columns, inform, make_table, warn
 from ui.settings.models import Column, RowsModel
 from ui.status_palette import fg
-from ui.widgets import file_actions
+from ui.widgets import file_actions, file_dialogs
 
 if TYPE_CHECKING:
     from lev_desktop.continuity.restore import BackupInfo
@@ -458,8 +458,12 @@ class BackupsTab(QWidget):
             QDesktopServices.openUrl(QUrl.fromLocalFile(folder))
 
     def choose_second(self) -> None:
-        folder = QFileDialog.getExistingDirectory(
-            self, _("Choose the second backup folder"), self.second_path.text()
+        folder = file_dialogs.choose_folder(
+            self,
+            _("Choose the second backup folder"),
+            purpose="backup-folder",
+            ctx=self.ctx,
+            current=self.second_path.text(),
         )
         if folder:
             self.save_second(folder)
@@ -481,8 +485,12 @@ class BackupsTab(QWidget):
         self.confirm_restore(self.model.row_object(index.row()).path)
 
     def restore_file(self) -> None:
-        path, _filter = QFileDialog.getOpenFileName(
-            self, _("Choose a backup file"), "", _("LEV Desktop backups (*.db)")
+        path = file_dialogs.open_file(
+            self,
+            _("Choose a backup file"),
+            _("LEV Desktop backups (*.db)"),
+            purpose="backup-restore",
+            ctx=self.ctx,
         )
         if path:
             self.confirm_restore(Path(path))
@@ -526,7 +534,12 @@ class BackupsTab(QWidget):
         office = self.ctx.office_code or "office"
         # the dialog adds ".levkey" (its "replace?" question is about the real name)
         target = file_actions.ask_save_path(
-            self, _("Export the office's key"), Path.home() / f"{office}-key.levkey", "levkey"
+            self,
+            _("Export the office's key"),
+            user_documents_dir() / f"{office}-key.levkey",
+            "levkey",
+            ctx=self.ctx,
+            purpose="key-file",
         )
         if target is None:
             return
@@ -571,8 +584,12 @@ class BackupsTab(QWidget):
         dialog.open()
 
     def import_key(self) -> None:
-        path, _filter = QFileDialog.getOpenFileName(
-            self, _("Import a key file"), "", _("LEV Desktop key files (*.levkey)")
+        path = file_dialogs.open_file(
+            self,
+            _("Import a key file"),
+            _("LEV Desktop key files (*.levkey)"),
+            purpose="key-file",
+            ctx=self.ctx,
         )
         if not path:
             return

@@ -7,7 +7,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QHeaderView,
@@ -26,6 +25,7 @@ from ui.context import AppContext
 from ui.settings.common import fit_columns, inform, make_table, warn
 from ui.settings.models import LaoPreviewModel, LaoTableModel
 from ui.setup_wizard import LAO_TYPE_CHOICES
+from ui.widgets import file_dialogs
 from ui.widgets.fit import fit_to_screen
 
 
@@ -257,8 +257,12 @@ class LaoTab(QWidget):
 
     # ---- import ----------------------------------------------------------------------
     def choose_file(self) -> None:
-        path, _filter = QFileDialog.getOpenFileName(
-            self, _("Choose the Excel file of the LAO list"), "", _("Excel workbook (*.xlsx)")
+        path = file_dialogs.open_file(
+            self,
+            _("Choose the Excel file of the LAO list"),
+            _("Excel workbook (*.xlsx)"),
+            purpose="lao-list",
+            ctx=self.ctx,
         )
         if path:
             self.start_import(path)

@@ -21,7 +21,7 @@ from PySide6.QtCore import (
     Qt,
     QTimer,
 )
-from PySide6.QtGui import QKeyEvent, QTextOption
+from PySide6.QtGui import QFont, QKeyEvent, QTextOption
 from PySide6.QtWidgets import (
     QAbstractItemDelegate,
     QLineEdit,
@@ -92,6 +92,67 @@ class WrappingDelegate(QStyledItemDelegate):
         )
         chrome = opt.rect.height() - text_rect.height()
         return QSize(size.width(), max(size.height(), needed.height() + chrome + 4))
+
+    def paint(self, painter, option: QStyleOptionViewItem, index: Index) -> None:
+        """A cell in a row cut to its share of the table (``rows_in_view``, ui.widgets.fit)
+        shows the whole lines that fit, the last ending in "…": Qt's own elision left the top
+        of the next line's marks at the row's foot."""
+        view = option.widget
+        if (
+            view is None
+            or int(view.property("rows_in_view") or 1) <= 1
+            or not getattr(view, "wordWrap", lambda: False)()
+            or self.sizeHint(option, index).height() <= option.rect.height()  # all of it shows
+        ):
+            super().paint(painter, option, index)
+            return
+        opt = QStyleOptionViewItem(option)
+        self.initStyleOption(opt, index)
+        style = view.style()
+        text_rect = style.subElementRect(QStyle.SubElement.SE_ItemViewItemText, opt, view)
+        margin = style.pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin, None, view) + 1
+        fitted = fit_lines(
+            opt.text, opt.font, max(text_rect.width() - 2 * margin, 8), opt.rect.height()
+        )
+        if fitted == opt.text:
+            super().paint(painter, option, index)
+            return
+        opt.text = fitted
+        style.drawControl(QStyle.ControlElement.CE_ItemViewItem, opt, painter, view)
+
+
+def fit_lines(text: str, font: QFont, width: int, height: int) -> str:
+    """``text`` wrapped at ``width`` as the cell paints it, cut to the whole lines that fit in
+    ``height`` (at least one, less the cell's padding), the last ending in "…"; unchanged
+    when all of it fits."""
+    from PySide6.QtGui import QFontMetrics, QTextLayout
+
+    from ui import thai_wrap
+
+    if not text:
+        return text
+    metrics = QFontMetrics(font)
+    shown = thai_wrap.display_text(text)
+    layout = QTextLayout(shown, font)
+    option = QTextOption()
+    option.setWrapMode(QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)
+    layout.setTextOption(option)
+    layout.beginLayout()
+    lines: list[tuple[int, int]] = []
+    while True:
+        line = layout.createLine()
+        if not line.isValid():
+            break
+        line.setLineWidth(width)
+        lines.append((line.textStart(), line.textLength()))
+    layout.endLayout()
+    room = max((height - 8) // metrics.lineSpacing(), 1)
+    if len(lines) <= room:
+        return text
+    kept = [shown[a : a + n].rstrip("\n") for a, n in lines[: room - 1]]
+    rest = shown[lines[room - 1][0] :].replace("\n", " ")
+    kept.append(metrics.elidedText(rest, Qt.TextElideMode.ElideRight, width))
+    return "\n".join(kept)
 
 
 class _KeyboardDelegate(WrappingDelegate):

@@ -7,13 +7,13 @@ from __future__ import annotations
 import logging
 import sys
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import QProcess, Qt, QUrl, Signal
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QHBoxLayout,
     QLabel,
     QMenu,
@@ -38,22 +38,35 @@ FILTERS = {
 }
 
 
-def ask_save_path(parent: QWidget | None, title: str, suggested: Path, fmt: str) -> Path | None:
-    """A save dialog that starts at ``suggested`` (its folder is made first, so the dialog opens
-    there) and returns the chosen file WITH the extension of ``fmt``: the dialog itself adds it
-    (``setDefaultSuffix``) so its "replace the file?" question is about the real name."""
+def ask_save_path(
+    parent: QWidget | None,
+    title: str,
+    suggested: Path,
+    fmt: str,
+    *,
+    ctx: Any = None,
+    purpose: str = "",
+) -> Path | None:
+    """A save dialog (``ui.widgets.file_dialogs``) that starts at ``suggested`` (its folder is made
+    first, so the dialog opens there), or in the folder last used for ``purpose`` (default:
+    saving a ``fmt`` file), and returns the chosen file WITH the extension of ``fmt``: the
+    dialog itself adds it so its "replace the file?" question is about the real name."""
+    from ui.widgets import file_dialogs
+
     try:
         suggested.parent.mkdir(parents=True, exist_ok=True)
     except OSError:
-        suggested = Path.home() / suggested.name
-    dialog = QFileDialog(parent, title, str(suggested), _(FILTERS[fmt]))
-    dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
-    dialog.setFileMode(QFileDialog.FileMode.AnyFile)
-    dialog.setDefaultSuffix(fmt)
-    dialog.selectFile(str(suggested))
-    if dialog.exec() != QFileDialog.DialogCode.Accepted or not dialog.selectedFiles():
-        return None
-    return files.with_suffix(dialog.selectedFiles()[0], fmt)
+        suggested = file_dialogs.start_folder(None, "") / suggested.name
+    chosen = file_dialogs.save_file(
+        parent,
+        title,
+        suggested,
+        _(FILTERS[fmt]),
+        suffix=fmt,
+        purpose=purpose or f"save-{fmt}",
+        ctx=ctx,
+    )
+    return files.with_suffix(chosen, fmt) if chosen else None
 
 
 def ask_save_in(ctx, parent: QWidget, title: str, kind: str, name: str, fmt: str, then) -> None:
@@ -62,7 +75,7 @@ def ask_save_in(ctx, parent: QWidget, title: str, kind: str, name: str, fmt: str
     store = ctx.store
 
     def chosen(folder: Path) -> None:
-        path = ask_save_path(parent, title, folder / name, fmt)
+        path = ask_save_path(parent, title, folder / name, fmt, ctx=ctx, purpose=f"save-{kind}")
         if path is not None:
             then(path)
 

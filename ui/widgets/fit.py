@@ -397,10 +397,34 @@ class RowFit(_Refit):
             cap_rows(self.view)
 
 
+def keep_rows_in_view(view: QTableView, rows: int) -> None:
+    """The view shows at least ``rows`` rows at once: a longer row is cut to its share (in
+    whole lines, the last ending in "…"; the whole text in its tooltip)."""
+    view.setProperty("rows_in_view", rows)
+    cap_rows(view)
+
+
 def row_cap(view: QTableView) -> int:
-    """The tallest a row may be: what the view shows (at least three lines)."""
+    """The tallest a row may be: what the view shows (at least three lines); in a table that
+    keeps ``rows_in_view`` (F2: its activities are the work), that share of the view (at least
+    one line; fewer rows share it between them), so that so many rows show at once. At
+    1366×768 at 125 % one F2 activity of long Thai text in ten narrow columns was ~190 px tall:
+    1½ activities in a view with room for six lines. A capped row ends its cut text in "…"
+    (ui.widgets.delegates.fit_lines); the whole is in the tooltip and the details."""
     line = view.fontMetrics().lineSpacing()
-    return max(view.viewport().height() - 4, line * 3)
+    height = view.viewport().height() - 4
+    model = view.model()
+    count = model.rowCount() if model is not None else 0
+    # fewer rows than that share the view between them (one package: its whole reason)
+    rows = min(int(view.property("rows_in_view") or 1), max(count, 1))
+    if rows > 1:
+        # whole lines (a line cut at its foot reads as garbage): as many as the share holds
+        lines = max((height // rows - ROW_CHROME) // line, 1)
+        return lines * line + ROW_CHROME
+    return max(height, line * 3)
+
+
+ROW_CHROME = 12  # a wrapped cell's padding, grid line and the delegate's margin
 
 
 def cap_rows(view: QTableView) -> None:

@@ -20,6 +20,7 @@ from lev_desktop.services import plans as plan_service
 from lev_desktop.services.offices import subordinate_laos
 from ui.context import AppContext
 from ui.models.office_model import OfficeStatusModel
+from ui.widgets.eliding_combo import ElidingComboBox
 
 
 def load_overview(
@@ -84,7 +85,7 @@ class OfficeList(QWidget):
         self.title = title
         # On a narrow window the list gives its width to the table of the chosen LAO's form
         # and this drop-down (placed by the screen in its top bar) picks the LAO instead.
-        self.combo = QComboBox()
+        self.combo = ElidingComboBox()
         self.combo.setModel(self.proxy)
         self.combo.setModelColumn(0)
         self.combo.setAccessibleName(_("Local administrative organisation"))
