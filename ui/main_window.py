@@ -14,6 +14,7 @@ from __future__ import annotations
 import logging
 import traceback
 from collections.abc import Callable
+from pathlib import PureWindowsPath
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import (
@@ -63,6 +64,7 @@ from lev_desktop.thai_format import fiscal_year as fiscal_year_of
 from ui import digits, thai_wrap, window_state
 from ui.screens import SCREENS, Screen, screen
 from ui.widgets import date_edit
+from ui.widgets.status_label import OfficeLabel
 
 if TYPE_CHECKING:
     # only a type here: importing the context would load the database layer before the
@@ -284,13 +286,14 @@ class MainWindow(QMainWindow):
         self._sync_year_combo()
         self.year_combo.setVisible(True)
         described = ctx.store.describe()
-        self.db_label.setText(_("Database: {name}").format(name=self._short_path(described)))
+        # The file's name (the whole path in the tooltip): at 125 % the path took the room of
+        # the office and officer beside it.
+        name = PureWindowsPath(described).name if ctx.store.path is not None else described
+        self.db_label.setText(_("Database: {name}").format(name=self._short_path(name)))
         self.db_label.setToolTip(described)
         if getattr(ctx.store, "on_network", False):
             self.db_label.setText(
-                _("Database on a network drive: {name}").format(
-                    name=self._short_path(described, 36)
-                )
+                _("Database on a network drive: {name}").format(name=self._short_path(name, 36))
             )
             self.db_label.setToolTip(
                 described
@@ -465,11 +468,7 @@ class MainWindow(QMainWindow):
     # ---- status bar ------------------------------------------------------------------
     def _build_status_bar(self) -> None:
         bar = self.statusBar()
-        self.office_label = QLabel(_("Office: …"))
-        # A long office name must not widen the window (1366 px screens): it is elided by
-        # the layout instead, and shown in full in the tooltip.
-        self.office_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
-        self.office_label.setMinimumWidth(120)
+        self.office_label = OfficeLabel(_("Office: …"))
         self.year_combo = QComboBox()
         self.year_combo.setAccessibleName(_("Fiscal year"))
         self.year_combo.setToolTip(_("The fiscal year the screens show"))
@@ -534,14 +533,12 @@ class MainWindow(QMainWindow):
         self.apply_digits(bool(thai))
         date_edit.set_week_start(week_start == "mon")
         if office is None:
-            self.office_label.setText(_("Office: not set up"))
+            self.office_label.set_parts(_("Office: not set up"))
             return
         officer = self.ctx.store.officer
         text = _("Office: {name} ({code})").format(name=office.name, code=office.code)
-        if officer:
-            text += "  ·  " + _("Officer: {name}").format(name=officer)
-        self.office_label.setText(text)
-        self.office_label.setToolTip(text)
+        rest = "  ·  " + _("Officer: {name}").format(name=officer) if officer else ""
+        self.office_label.set_parts(text, rest)
         self.setWindowTitle(f"{office.name} — {APP_NAME}")
 
     # ---- menus -----------------------------------------------------------------------

@@ -444,20 +444,20 @@ MAX_REVISION = 1_000_000_000
 MAX_ATTACHMENTS = 50
 MAX_JSON_BYTES = 256 * 1024  # a custom programme's template, serialised
 
-UUID_PATTERN = r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"
+UUID_PATTERN = r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\Z"
 # Office codes are canonical ASCII of the official shape: the Department "DLA", a province
 # "P" + its 2-digit DOPA code, a district "D" + its 4-digit DOPA code, an LAO 7 digits that
 # hold its district's (or, for an อบจ., its province's) code first or after the type digit
 # (domain.offices.lao_code_in_area). [0-9], not \d: \d would
 # also match Thai and full-width digits.
-OFFICE_CODE_PATTERN = r"^(?:DLA|P[0-9]{2}|D[0-9]{4}|[0-9]{7})$"
+OFFICE_CODE_PATTERN = r"^(?:DLA|P[0-9]{2}|D[0-9]{4}|[0-9]{7})\Z"
 _YEAR_CE = r"(?:19[89][0-9]|20[0-9]{2}|2100)"
 _MONTH = r"(?:0[1-9]|1[0-2])"
 _DAY = r"(?:0[1-9]|[12][0-9]|3[01])"
-DATE_PATTERN = rf"^{_YEAR_CE}-{_MONTH}-{_DAY}$"
+DATE_PATTERN = rf"^{_YEAR_CE}-{_MONTH}-{_DAY}\Z"
 DATETIME_PATTERN = (
     r"^(?:20[0-9]{2}|2100)-" + _MONTH + "-" + _DAY + r"T(?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]"
-    r"(?:\.[0-9]{1,6})?(?:Z|[+-](?:[01][0-9]|2[0-3]):[0-5][0-9])?$"
+    r"(?:\.[0-9]{1,6})?(?:Z|[+-](?:[01][0-9]|2[0-3]):[0-5][0-9])?\Z"
 )
 PERIOD_PATTERN = (
     r"^(?:|ONCE|FY(?:2[5-6][0-9]{2}|2700)|"
@@ -470,17 +470,17 @@ PERIOD_PATTERN = (
     + _MONTH
     + "-"
     + _DAY
-    + ")$"
+    + r")\Z"
 )
-KEY_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,39}$"  # indicator, form and programme codes
-ROW_KEY_PATTERN = r"^[A-Za-z0-9-]{0,36}$"
-PUBLIC_KEY_PATTERN = r"^[A-Za-z0-9+/]{43}=$"  # base64 of 32 raw Ed25519 bytes
+KEY_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,39}\Z"  # indicator, form and programme codes
+ROW_KEY_PATTERN = r"^[A-Za-z0-9-]{0,36}\Z"
+PUBLIC_KEY_PATTERN = r"^[A-Za-z0-9+/]{43}=\Z"  # base64 of 32 raw Ed25519 bytes
 # A plain file name: no folder, no drive, no device, nothing Windows would read another way.
 _RESERVED = r"(?:CON|PRN|AUX|NUL|COM[0-9]|LPT[0-9])(?:\.[^.]*)?"
 PLAIN_NAME_PATTERN = (
     r"^(?!(?i:"
     + _RESERVED
-    + r")$)(?![. ])[^\\/:*?\"<>|\x00-\x1f\u202a-\u202e\u2066-\u2069]{1,200}(?<![. ])$"
+    + r")\Z)(?![. ])[^\\/:*?\"<>|\x00-\x1f\u202a-\u202e\u2066-\u2069]{1,200}(?<![. ])\Z"
 )
 ATTACHMENT_PATTERN = (
     r"^(?:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/)?" + PLAIN_NAME_PATTERN[1:]
@@ -544,10 +544,20 @@ TABLE_SCHEMAS: dict[str, tuple[Field, ...]] = {
         Field("level", "choice", choices=LEVELS),
         Field("lao_type", "choice", default=None, nullable=True, choices=LAO_TYPES),
         Field(
-            "province_code", "pattern", default=None, nullable=True, max_len=2, pattern="^[0-9]{2}$"
+            "province_code",
+            "pattern",
+            default=None,
+            nullable=True,
+            max_len=2,
+            pattern=r"^[0-9]{2}\Z",
         ),
         Field(
-            "district_code", "pattern", default=None, nullable=True, max_len=4, pattern="^[0-9]{4}$"
+            "district_code",
+            "pattern",
+            default=None,
+            nullable=True,
+            max_len=4,
+            pattern=r"^[0-9]{4}\Z",
         ),
         Field("parent_code", "code", default=None, nullable=True),
         _text("phone", 60),
@@ -558,7 +568,7 @@ TABLE_SCHEMAS: dict[str, tuple[Field, ...]] = {
         Field("code", "pattern", max_len=32, pattern=KEY_PATTERN),
         Field("name", "text", max_len=1000),
         _text("short_name", 200),
-        Field("kind", "pattern", max_len=32, pattern=r"^[a-z][a-z0-9_]{0,31}$"),
+        Field("kind", "pattern", max_len=32, pattern=r"^[a-z][a-z0-9_]{0,31}\Z"),
         Field(
             "fiscal_year",
             "int",
@@ -657,7 +667,7 @@ TABLE_SCHEMAS: dict[str, tuple[Field, ...]] = {
         *_META,
         Field("target_office", "code"),
         Field("target_kind", "pattern", max_len=32, pattern=KEY_PATTERN),
-        Field("target_id", "pattern", max_len=36, pattern=r"^[A-Za-z0-9-]{1,36}$"),
+        Field("target_id", "pattern", max_len=36, pattern=r"^[A-Za-z0-9-]{1,36}\Z"),
         Field("action", "choice", choices=REVIEW_ACTIONS),
         _text("text"),
     ),
@@ -821,7 +831,7 @@ def _shown(value: Any) -> str:
 def decimal_pattern(field: Field) -> str:
     """The travelling form of a decimal column: digits within its precision and scale."""
     sign = "-?" if field.low is None or field.low < 0 else ""
-    return rf"^{sign}[0-9]{{1,{field.digits - field.scale}}}(?:\.[0-9]{{1,{field.scale}}})?$"
+    return rf"^{sign}[0-9]{{1,{field.digits - field.scale}}}(?:\.[0-9]{{1,{field.scale}}})?\Z"
 
 
 def _decimal_problem(field: Field, value: Any) -> str | None:
@@ -1212,26 +1222,27 @@ _CLASS = re.compile(r"\[(?!\^)(?:\\.|[^\]\\])*\]")
 
 
 def _column_pattern(pattern: str) -> re.Pattern[str] | None:
-    """``^X$`` → a pattern that matches the values of a column joined by NUL, each followed by
-    NUL, exactly when every value matches ``^X$`` as msgspec checks it (``re.search``: ``$``
-    also before a final newline, so ``X\\n?``). NUL cannot be in a decoded value (a payload
+    """``^X\\Z`` → a pattern that matches the values of a column joined by NUL, each followed
+    by NUL, exactly when every value matches ``^X\\Z`` as msgspec checks it (``re.search``).
+    The schema ends its patterns in ``\\Z``, not ``$``: ``$`` also matches before a final
+    newline, and "FY2568\\n" passed as a period. NUL cannot be in a decoded value (a payload
     holding ``\\u0000`` is refused before decoding) and no allowed ``X`` matches it. None for a
     pattern of another shape (it is checked on each value)."""
     if pattern in _COLUMN_PATTERNS:
         return _COLUMN_PATTERNS[pattern]
     found = None
-    inner = pattern[1:-1]
+    inner = pattern[1:-2]
     # No escape but "\\." (so no NUL named anywhere), and no character class that is negated
     # (one that is not matches only what it lists).
     literal = inner.replace("\\.", "")
     if (
         pattern.startswith("^")
-        and pattern.endswith("$")
+        and pattern.endswith("\\Z")
         and "\\" not in literal
         and "\x00" not in literal
         and not any(part in _CLASS.sub("", literal).replace("(?:", "") for part in _NOT_COLUMNWISE)
     ):
-        found = re.compile(f"(?:(?:{inner})\n?\x00)*")
+        found = re.compile(f"(?:(?:{inner})\x00)*")
     _COLUMN_PATTERNS[pattern] = found
     return found
 

@@ -190,7 +190,7 @@ class Part:
 
 # ---- the manifest's schema (docs/exchange-format.md) ---------------------------------------------
 
-_Hex64 = Annotated[str, msgspec.Meta(pattern="^[0-9a-f]{64}$")]
+_Hex64 = Annotated[str, msgspec.Meta(pattern=r"^[0-9a-f]{64}\Z")]
 _Uuid = Annotated[str, msgspec.Meta(pattern=UUID_PATTERN)]
 _Code = Annotated[str, msgspec.Meta(min_length=1, max_length=32)]
 MAX_SEQUENCE = 1_000_000_000

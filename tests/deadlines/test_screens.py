@@ -324,3 +324,26 @@ def test_the_month_shows_before_the_fiscal_years_agenda_is_read(ctx, qtbot, monk
     assert month_items > 0 and fy_items_before == 0
     assert screen.fy_items and screen.agenda_model.rowCount() > 0
     assert not screen.agenda_loading
+
+
+def test_the_agenda_says_it_is_being_read_until_the_year_arrives(ctx, qtbot, monkeypatch):
+    """While the second job reads the fiscal year, the empty agenda and the timeline say so
+    (they said "select a deadline" over an empty table for up to a second at the nation)."""
+    from lev_desktop.i18n import _
+    from ui.screens.calendar import CalendarScreen
+
+    reading = _("Reading the fiscal year's deadlines…")
+    seen = []
+    agenda_loaded = CalendarScreen.agenda_loaded
+
+    def watch(self, result):
+        seen.append((self.detail.text(), self.timeline_title.text()))
+        agenda_loaded(self, result)
+
+    monkeypatch.setattr(CalendarScreen, "agenda_loaded", watch)
+    screen = _calendar(ctx, qtbot)
+    detail, timeline = seen[0]
+    assert detail == "กำลังอ่านกำหนดส่งของทั้งปีงบประมาณ…" == reading
+    assert timeline.endswith("  " + reading)
+    assert screen.detail.text() == _("Select a deadline to see what it asks for.")
+    assert reading not in screen.timeline_title.text()

@@ -1,7 +1,8 @@
 """Issue 14 (import speed): the simple patterns of the boundary schema are checked a column at a
 time (``validation.check_columns``) instead of once per value inside the decoder. The verdict
-must be exactly msgspec's per-value one (``re.search`` of ``^X$``) for every pattern the schema
-has, on values that match, values that do not, and the edge cases of ``$`` (a final newline)."""
+must be exactly msgspec's per-value one (``re.search`` of ``^X\\Z``) for every pattern the schema
+has, on values that match, values that do not, and a final newline (refused: the patterns end in
+``\\Z``, since ``$`` matched before it)."""
 
 from __future__ import annotations
 
@@ -94,8 +95,17 @@ def test_every_pattern_of_the_schema_is_checked_by_column_or_by_value():
     columnwise = [p for p in _patterns() if V._column_pattern(p) is not None]
     assert len(columnwise) >= 10  # (the uuid, office code, dates, periods, decimals...)
     # a pattern that could match across values stays on each value
-    for risky in (r"^[^a]$", r"^a.b$", r"^(?i:a)$", r"^a\sb$", r"^(?!x)a$", "^[\x00-\x1f]$"):
+    for risky in (r"^[^a]\Z", r"^a.b\Z", r"^(?i:a)\Z", r"^a\sb\Z", r"^(?!x)a\Z", "^[\x00-\x1f]\\Z"):
         assert V._column_pattern(risky) is None, risky
+    assert V._column_pattern(r"^a[bc]\Z") is not None  # (the shape taken, so the above count)
+
+
+def test_no_pattern_of_the_schema_lets_a_final_newline_through():
+    """``$`` in Python's ``re.search`` (msgspec's check) also matches before a final newline:
+    "FY2568\\n" passed as a period. Every pattern ends in ``\\Z``."""
+    for pattern, where in _patterns().items():
+        assert pattern.endswith("\\Z") and not pattern.endswith("$"), where
+        assert "$" not in pattern, where
 
 
 @pytest.mark.parametrize("pattern", sorted(_patterns()), ids=lambda p: _patterns()[p])

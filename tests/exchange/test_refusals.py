@@ -297,3 +297,29 @@ def test_delta_after_a_base_refused_for_trust_is_refused_too(offices, tmp_path):
     assert snapshot(district) == before
     _plan, result = importer.import_files(district, [full, delta], trust=True)
     assert len(result.imported) == 2
+
+
+@pytest.mark.parametrize(
+    ("table", "field"),
+    [
+        ("kpi_values", "period"),  # "2025-09\n" counted as a thirteenth month reported
+        ("kpi_values", "indicator_code"),
+        ("plans", "owner_office"),
+        ("activities", "held_on"),
+    ],
+)
+def test_a_value_with_a_final_newline_is_refused(offices, tmp_path, table, field):
+    """The schema's patterns end in ``$``, which Python's ``re.search`` (msgspec's check)
+    also matches before a final newline: a signed package whose KPI period read "FY2568\\n"
+    or whose owner read "4801006\\n" was accepted, stored as it came, and counted apart from
+    the real period (another month reported) or the real office."""
+    lao, district = offices
+
+    def change(records):
+        for record in records:
+            if isinstance(record.get(field), str):
+                record[field] += "\n"
+                return
+        raise AssertionError(f"no {table}.{field} to change")
+
+    assert_refused(district, _bad_payload(lao, district, tmp_path, table, change), "validation")

@@ -36,6 +36,7 @@ def test_main_window_on_demo_db_shows_thai(app, qtbot, demo_store, make_ctx):
     ctx = make_ctx(demo_store)
     window = MainWindow(ctx)
     qtbot.addWidget(window)
+    window.resize(1366, 728)
     window.show()
     qtbot.waitUntil(lambda: "D4801" in window.office_label.text(), timeout=5000)
     assert "สำนักงานส่งเสริมการปกครองท้องถิ่นอำเภอเมืองนครพนม" in window.office_label.text()
@@ -452,3 +453,41 @@ def test_patched_font_checksums():
         )
         if tag != b"head":
             assert _checksum(patched[offset : offset + length]) == checksum, tag
+
+
+def test_the_status_bar_keeps_the_officer_whole_at_125_percent(
+    app, qtbot, demo_store, make_ctx, monkeypatch
+):
+    """1366×768 at 125 % (1092 px): a district office's long name, the officer and a
+    Windows-length database path. The database shows its file name (the whole path in the
+    tooltip), and the office and officer are read in full; the path took their room and the
+    line read '… · ผู้ใช้งา' (#12's leftover). Narrower still, the office name gives way
+    ("…") and the officer stays whole."""
+    from ui.main_window import MainWindow
+
+    long_path = r"C:\Users\somsri.jaidee\AppData\Local\LEV Desktop\data\lev-desktop.db"
+    monkeypatch.setattr(demo_store, "describe", lambda: long_path)
+    demo_store.set_identity(officer="นางสาวสมศรี ใจดีประเสริฐ")
+    ctx = make_ctx(demo_store)
+    window = MainWindow(ctx)
+    qtbot.addWidget(window)
+    window.resize(1092, 582)
+    window.show()
+    label = window.office_label
+    whole = (
+        "หน่วยงาน: สำนักงานส่งเสริมการปกครองท้องถิ่นอำเภอเมืองนครพนม (D4801)"
+        "  ·  ผู้ใช้งาน: นางสาวสมศรี ใจดีประเสริฐ"
+    )
+    qtbot.waitUntil(lambda: label.full_text() == whole, timeout=5000)
+    assert window.db_label.text() == "ฐานข้อมูล: lev-desktop.db"
+    assert window.db_label.toolTip() == long_path
+    assert label.text() == whole
+    assert label.fontMetrics().horizontalAdvance(whole) <= label.contentsRect().width()
+
+    window.resize(1000, 560)  # the least room any screen gives the window
+    qtbot.waitUntil(lambda: label.text() != whole, timeout=5000)
+    shown = label.text()
+    assert shown.startswith("หน่วยงาน: สำนักงานส่งเสริม")
+    assert shown.endswith("…  ·  ผู้ใช้งาน: นางสาวสมศรี ใจดีประเสริฐ"), shown
+    assert label.fontMetrics().horizontalAdvance(shown) <= label.contentsRect().width()
+    assert label.toolTip() == whole

@@ -250,6 +250,8 @@ class CalendarScreen(QWidget):
         self.loading = True
         self.agenda_loading = True
         self.status.setText(_("Loading…"))
+        self.update_buttons()  # the agenda says it is being read (not "select a deadline")
+        self.update_title()
         fy = self.ctx.fiscal_year
         year, month = self.year, self.month
 
@@ -362,13 +364,14 @@ class CalendarScreen(QWidget):
         for button in (self.prev_button, self.next_button, self.today_button):
             button.setEnabled(self.tabs.currentIndex() == 0)
         start, end = fiscal_year_range(self.ctx.fiscal_year)
-        self.timeline_title.setText(
-            _("{fy}: {start} – {end}").format(
-                fy=fiscal_year_label(self.ctx.fiscal_year),
-                start=format_date(start, "long"),
-                end=format_date(end, "long"),
-            )
+        heading = _("{fy}: {start} – {end}").format(
+            fy=fiscal_year_label(self.ctx.fiscal_year),
+            start=format_date(start, "long"),
+            end=format_date(end, "long"),
         )
+        if self.agenda_loading:
+            heading += "  " + _("Reading the fiscal year's deadlines…")
+        self.timeline_title.setText(heading)
 
     def selected(self) -> Item | None:
         rows = self.agenda.selectionModel().selectedRows()
@@ -385,7 +388,11 @@ class CalendarScreen(QWidget):
             item is not None and item.laos is not None and item.laos.total > 0
         )
         if item is None:
-            self.detail.setText(_("Select a deadline to see what it asks for."))
+            self.detail.setText(
+                _("Reading the fiscal year's deadlines…")
+                if self.agenda_loading
+                else _("Select a deadline to see what it asks for.")
+            )
             return
         d = item.deadline
         parts = [
