@@ -26,7 +26,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TypeVar, cast
 
-from sqlalchemy import create_engine, event, inspect, select
+from sqlalchemy import Table, create_engine, event, insert, inspect, select
 from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
@@ -139,6 +139,55 @@ def plain_rows(connection: Connection, statement: Executable) -> list[tuple[Any,
         return [tuple(row) for row in result.cursor.fetchall()] if result.returns_rows else []
     finally:
         result.close()
+
+
+def insert_rows(connection: Connection, table: Table, rows: list[dict[str, Any]]) -> None:
+    """``connection.execute(insert(table), rows)``, with the rows handed to SQLite's driver in
+    one executemany: each value through its column type's own bind processor, as SQLAlchemy
+    binds it, without SQLAlchemy building parameters row by row (an import's 3,000 delivery
+    rows: ~20 ms). Anything else goes through SQLAlchemy as before: another database, rows
+    naming different columns or a column the table lacks, or a column left out that
+    SQLAlchemy would fill from a Python-side default."""
+    if not rows:
+        return
+    dialect = connection.dialect
+    first = rows[0].keys()
+    names = list(first)
+    columns = table.c
+    if (
+        dialect.name != "sqlite"
+        or any(name not in columns for name in names)
+        or any(
+            c.default is not None or c.onupdate is not None for c in columns if c.key not in first
+        )
+        or any(row.keys() != first for row in rows)
+    ):
+        connection.execute(insert(table), rows)
+        return
+    values = []
+    for name in names:
+        column = [row[name] for row in rows]
+        process = columns[name].type.dialect_impl(dialect).bind_processor(dialect)
+        if process is None:
+            values.append(column)
+        elif all(v is None or (v.__class__ is dt.datetime and v.tzinfo is None) for v in column):
+            # (an import's time, a package's: a few distinct naive times, each formatted once;
+            # equal naive times have equal fields, so they are written alike)
+            formatted = {v: process(v) for v in set(column)}
+            values.append([formatted[v] for v in column])
+        else:
+            values.append(list(map(process, column)))
+    quote = dialect.identifier_preparer.quote
+    sql = "INSERT INTO {table} ({names}) VALUES ({marks})".format(
+        table=dialect.identifier_preparer.format_table(table),
+        names=", ".join(quote(columns[name].name) for name in names),
+        marks=", ".join("?" for _ in names),
+    )
+    cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
+    try:
+        cursor.executemany(sql, list(zip(*values, strict=True)))
+    finally:
+        cursor.close()
 
 
 def resolve_url(db: str | os.PathLike[str] | None = None) -> str:

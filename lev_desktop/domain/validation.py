@@ -51,6 +51,38 @@ def parse_indicator_value(spec: dict[str, Any], raw: Any) -> tuple[Any, str | No
     return indicator_parser(spec)(raw)
 
 
+# Values one remembering parser keeps (per indicator, per import preview).
+REMEMBERED_VALUES = 4096
+_REMEMBERED_TYPES = frozenset({str, Decimal, dt.date, type(None)})
+
+
+def remembering_parser(
+    parser: Callable[[Any], tuple[Any, str | None]],
+) -> Callable[[Any], tuple[Any, str | None]]:
+    """``parser`` (an ``indicator_parser``) keeping its verdict per value: a package import
+    checks the same few values of an indicator (0, 100, a usual count) thousands of times.
+
+    A parser is a function of the value alone (its indicator's rules are fixed when it is
+    made), so a verdict kept is the verdict. A value is known by its type and its exact text:
+    Decimal("1") and Decimal("1.000") are equal, but not the same value to the rules (a baht
+    amount has at most two decimals). Other types are parsed each time."""
+    seen: dict[tuple[type, str], tuple[Any, str | None]] = {}
+
+    def parse(raw: Any) -> tuple[Any, str | None]:
+        kind = raw.__class__
+        if kind not in _REMEMBERED_TYPES:
+            return parser(raw)
+        key = (kind, str(raw))
+        found = seen.get(key)
+        if found is None:
+            found = parser(raw)
+            if len(seen) < REMEMBERED_VALUES:
+                seen[key] = found
+        return found
+
+    return parse
+
+
 def indicator_parser(spec: dict[str, Any]) -> Callable[[Any], tuple[Any, str | None]]:
     """``parse_indicator_value`` for one indicator, prepared once: the package import checks
     every value of a province (~16 k) with it; the editors call it through

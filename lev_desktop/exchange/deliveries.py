@@ -17,9 +17,9 @@ from typing import Any
 
 from sqlalchemy import insert, select
 
-from db.models import Office, Programme
+from db.models import Base, Office, Programme
 from db.models_deadlines import FormDelivery
-from db.store import Store
+from db.store import Store, insert_rows
 from lev_desktop import routing
 from lev_desktop.deadlines.engine import DeadlineBook, reminder_days
 from lev_desktop.deadlines.rules import obligations_of
@@ -203,9 +203,9 @@ def destined(
     return [key for key in wanted if (key[0], key[1]) in reaching]
 
 
-def record_received(session: Any, rows: list[dict[str, Any]]) -> None:
-    if rows:
-        session.execute(insert(FormDelivery), rows)
+def record_received(connection: Any, rows: list[dict[str, Any]]) -> None:
+    """An import's received deliveries, on the import's connection (bulk: ``insert_rows``)."""
+    insert_rows(connection, Base.metadata.tables[FormDelivery.__tablename__], rows)
 
 
 # ---- the recipient -------------------------------------------------------------------------

@@ -30,7 +30,7 @@ from sqlalchemy import exc as sa_exc
 
 from db.models import AuditEntry, Base, Office, Programme, Setting, utcnow
 from db.models_exchange import Conflict, ReceivedPackage, TrustedKey
-from db.store import Store
+from db.store import Store, insert_rows
 from lev_desktop.domain.form_status import FormStatus
 from lev_desktop.domain.offices import LaoType, Level
 from lev_desktop.domain.validation import (
@@ -2048,7 +2048,7 @@ def _write_all(
                     }
                 )
                 if len(received) >= RECEIVED_BATCH:  # (each row holds a whole received file)
-                    conn.execute(insert(_table_of(ReceivedPackage)), received)
+                    insert_rows(conn, _table_of(ReceivedPackage), received)
                     received.clear()
                 audits.append(
                     {
@@ -2069,13 +2069,13 @@ def _write_all(
                     }
                 )
             if conflicts:
-                conn.execute(insert(_table_of(Conflict)), conflicts)
+                insert_rows(conn, _table_of(Conflict), conflicts)
             if received:
-                conn.execute(insert(_table_of(ReceivedPackage)), received)
+                insert_rows(conn, _table_of(ReceivedPackage), received)
             # The facts of the obligation states: the complete forms each package brought.
             deliveries.record_received(conn, _receipts(session, parts, codec_map, now))
             if audits:
-                conn.execute(insert(_table_of(AuditEntry)), audits)
+                insert_rows(conn, _table_of(AuditEntry), audits)
             if new_keys:
                 _store_trust(conn, new_keys, store.officer, now)
             progress(total, total, _("Saving"))

@@ -25,6 +25,7 @@ from lev_desktop.domain.validation import (
     field_getter,
     field_label,
     indicator_parser,
+    remembering_parser,
     validate_activity,
     validate_form,
     validate_plan_item,
@@ -317,7 +318,8 @@ def kpi_problems(
         prepared = parsers.get(pid)
         if prepared is None:
             prepared = parsers[pid] = {
-                i["code"]: indicator_parser(i) for i in spec.get("indicators", [])
+                i["code"]: remembering_parser(indicator_parser(i))
+                for i in spec.get("indicators", [])
             }
         if spec.get("rules"):  # checks across fields need the whole group
             found_problems = validate_form(spec, values, final=False, parsers=prepared)

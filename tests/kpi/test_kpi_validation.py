@@ -178,3 +178,63 @@ def test_unknown_indicator_is_refused():
     accepted, problems = savable_changes(P2, {}, {("", "nope"): "1"})
     assert accepted == {}
     assert problems[0].message == "ไม่รู้จักตัวชี้วัด nope"
+
+
+def test_a_remembering_parser_gives_every_value_the_verdict_of_a_fresh_one():
+    """The package import keeps each indicator's verdict per value (``remembering_parser``):
+    the same result for every value, asked in any order and again, as a parser that keeps
+    nothing; equal numbers written differently (1 and 1.000 baht) keep their own verdicts."""
+    from lev_desktop.domain.validation import indicator_parser, remembering_parser
+
+    specs = [
+        _spec(type="integer", min=0),
+        _spec(type="baht", min=0),
+        _spec(type="percent"),
+        _spec(type="decimal", min=-5, max=10),
+        _spec(type="date"),
+        _spec(type="choice", choices=["มี", "ไม่มี"]),
+        _spec(type="bool"),
+        _spec(type="text"),
+        _spec(type="url"),
+    ]
+    values = [
+        Decimal("1"),
+        Decimal("1.000"),
+        Decimal("1.00"),
+        Decimal("1.005"),
+        Decimal("-0"),
+        Decimal("0"),
+        Decimal("100"),
+        Decimal("100.0"),
+        Decimal("100.0001"),
+        Decimal("1E+2"),
+        Decimal("-6"),
+        Decimal("99999999999999"),
+        Decimal("100000000000000"),
+        "12",
+        "1,250",
+        "๑๒",
+        "2.5",
+        " ",
+        "",
+        None,
+        "มี",
+        "ไม่มี ",
+        "yes",
+        "https://example.org",
+        dt.date(2024, 2, 29),
+        dt.date(2567, 1, 1),
+        "2024-02-30",
+        "15/02/2568",
+        1,
+        True,
+    ]
+    for spec in specs:
+        remembered = remembering_parser(indicator_parser(spec))
+        for value in [*values, *reversed(values), *values]:
+            expected = indicator_parser(spec)(value)
+            found = remembered(value)
+            assert found == expected, (spec["type"], value)
+            assert type(found[0]) is type(expected[0]), (spec["type"], value)
+            if isinstance(expected[0], Decimal):
+                assert str(found[0]) == str(expected[0]), (spec["type"], value)
