@@ -590,8 +590,8 @@ def _figure_reads(
     """The per-LAO figure queries, each a read of its own (a connection each when run on
     reader threads), the longest first: one query per source table, read as plain driver
     rows (the nation's P2 is 100,000 values: SQLAlchemy's Row and Decimal per value took 3×
-    the query). A board of many LAOs reads each table in two halves of the LAOs, which two
-    reader threads read at once."""
+    the query). (Reading a table in two halves of the LAOs at once was tried: on two cores
+    it cost more CPU than it saved, beside the caller's own work.)"""
     keys = {m.key for m in metrics}
     heavy: list[Callable[[Callable[[Any], list[Any]]], Callable[[], Figures]]] = []
     light: list[Callable[[Callable[[Any], list[Any]]], Callable[[], Figures]]] = []
@@ -695,21 +695,7 @@ def _figure_reads(
                 wanted,
             )
         )
-    parts = _owner_parts(codes)
-    return [make(owners) for make in (*heavy, *light) for owners in parts]
-
-
-# A board of more LAOs than this reads each figure table in two halves of the LAOs, at once.
-_SPLIT_FROM = 1000
-
-
-def _owner_parts(codes: Sequence[str]) -> list[Callable[[Any], list[Any]]]:
-    """The conditions on an owner column that together read the LAOs ``codes`` (and, above
-    ``_IN_LIMIT``, others the caller leaves out): the whole at once, or two halves."""
-    if len(codes) < _SPLIT_FROM:
-        return [lambda column: _owner_filter(column, codes)]
-    middle = sorted(codes)[len(codes) // 2]
-    return [lambda column: [column < middle], lambda column: [column >= middle]]
+    return [make(lambda column: _owner_filter(column, codes)) for make in (*heavy, *light)]
 
 
 def _at_once(owner: Any) -> Any:

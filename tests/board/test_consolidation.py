@@ -365,19 +365,3 @@ def test_district_summaries_equal_the_plain_group_sums(demo_store, code):
     assert repr(found) == repr(expected)
     ordered = sorted(rows, key=lambda r: r.district_code or "")
     assert repr(columns) == repr({m.key: c._present(ordered, m.key) for m in metrics})
-
-
-@pytest.mark.parametrize("code", ["P1", "P2", "P4", "P5"])
-def test_figures_read_in_two_halves_of_the_laos_are_the_same_board(demo_store, monkeypatch, code):
-    """A national board reads each figure table in two halves of the LAOs, at once: the
-    board is the one read whole (every figure, total and summary)."""
-    whole = c.build_board(demo_store, code, today=TODAY)
-    demo_store.written()
-    monkeypatch.setattr(c, "_SPLIT_FROM", 2)
-    reads: list[int] = []
-    real = c._figure_reads
-    monkeypatch.setattr(c, "_figure_reads", lambda *a: reads.append(1) or real(*a))
-    halves = c.build_board(demo_store, code, today=TODAY)
-    assert reads and len(c._owner_parts([r.code for r in whole.rows])) == 2
-    assert repr(halves) == repr(whole)
-    assert any(r.values.get(m.key) is not None for r in whole.rows for m in whole.metrics)
