@@ -20,12 +20,14 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import operator
 import threading
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from decimal import Decimal
+from itertools import repeat
 from typing import Any, Protocol, TypeVar, overload
 
 from sqlalchemy import String, case, cast, distinct, func, select
@@ -330,6 +332,8 @@ def board_laos(
 
 T = TypeVar("T")
 
+Figures = dict[str, dict[str, Any]]  # LAO code → metric key → figure
+
 _SEP = "\x1f"  # between the indicators of one LAO read as one text (codes never hold it)
 
 # Above this many LAOs a query reads every owner's rows and keeps the ones wanted in Python:
@@ -404,20 +408,33 @@ def build_board(
     metrics = metrics_for(prog)
     figures_period = due.period if due else period
     every = [x.code for x in laos]
-    figures = _alongside(
-        store,
-        lambda: store.derived(
-            (
-                "board.figures",
-                prog.id,
-                fy,
-                figures_period,
-                office or store.office_code,
-                chosen.code if chosen else None,
-            ),
-            lambda: _figures(store, prog, fy, every, set(every), metrics, period=figures_period),
-        ),
+    key = (
+        "board.figures",
+        prog.id,
+        fy,
+        figures_period,
+        office or store.office_code,
+        chosen.code if chosen else None,
     )
+    generation, kept = store.kept(key)
+    # Each query on a reader thread of its own (P1's plans and activities, P5's values and
+    # products overlap too); joined when the rows are built.
+    wanted = set(every)
+    reads = (
+        []
+        if kept is not None
+        else [
+            _alongside(store, read)
+            for read in _figure_reads(store, prog, fy, every, wanted, metrics, figures_period)
+        ]
+    )
+
+    def figures() -> Figures:
+        if kept is not None:
+            return kept  # type: ignore[no-any-return]
+        found = _joined([read() for read in reads])
+        store.keep(key, found, generation)
+        return found
 
     # Each one's state: the deadline engine, as everywhere.
     states: dict[str, LaoState] = {}
@@ -456,10 +473,9 @@ def build_board(
     values = figures()
     _step(progress, 2, 3)
     nothing: dict[str, Any] = {}
-    figures_of = [values.get(r.code, nothing) for r in rows]
-    for row, found_values in zip(rows, figures_of, strict=True):
-        row.values = {**blank, **found_values}
-    districts, columns = _district_summaries(metrics, rows, figures_of)
+    for row in rows:
+        row.values = {**blank, **values.get(row.code, nothing)}
+    districts, columns = _district_summaries(metrics, rows)
     board = Board(
         programme_code=prog.code,
         programme_name=prog.short_name or prog.name,
@@ -542,36 +558,53 @@ def _figures(
     metrics: list[Metric],
     *,
     period: str | None,
-) -> dict[str, dict[str, Any]]:
-    """Per-LAO figures, one query per source table, read as plain driver rows (the nation's
-    P2 is 100,000 values: SQLAlchemy's Row and Decimal per value took 3× the query)."""
+) -> Figures:
+    """Per-LAO figures: every read of ``_figure_reads`` one after another, joined."""
+    return _joined(
+        [read() for read in _figure_reads(store, prog, fy, codes, wanted, metrics, period)]
+    )
+
+
+def _joined(parts: list[Figures]) -> Figures:
+    """The figures of each LAO from every read, in one dict per LAO."""
+    out: Figures = {}
+    for part in parts:
+        for owner, found in part.items():
+            mine = out.get(owner)
+            if mine is None:
+                out[owner] = found
+            else:
+                mine.update(found)
+    return out
+
+
+def _figure_reads(
+    store: Store,
+    prog: Programme,
+    fy: int,
+    codes: Sequence[str],
+    wanted: set[str],
+    metrics: list[Metric],
+    period: str | None,
+) -> list[Callable[[], Figures]]:
+    """The per-LAO figure queries, each a read of its own (a connection each when run on
+    reader threads), the longest first: one query per source table, read as plain driver
+    rows (the nation's P2 is 100,000 values: SQLAlchemy's Row and Decimal per value took 3×
+    the query). (Reading a table in two halves of the LAOs at once was tried: on two cores
+    it cost more CPU than it saved, beside the caller's own work.)"""
     keys = {m.key for m in metrics}
-    out: dict[str, dict[str, Any]] = defaultdict(dict)
-    with store.read() as session:
-        s = session.connection()
-        if "budget_planned" in keys:
-            plan_where = [
-                Plan.programme_id == prog.id,
-                Plan.fiscal_year == fy,
-                Plan.deleted.is_(False),
-                PlanItem.deleted.is_(False),
-                *_owner_filter(Plan.owner_office, codes),
-            ]
-            planned_q = (
-                select(
-                    Plan.owner_office,
-                    func.sum(PlanItem.budget),
-                    func.sum(PlanItem.planned_activities),
-                )
-                .join(PlanItem, PlanItem.plan_id == Plan.id)
-                .where(*plan_where)
-                .group_by(Plan.owner_office)
-            )
-            for owner, budget, planned in plain_rows(s, planned_q):
-                if owner in wanted:
-                    out[owner]["budget_planned"] = _money(budget)
-                    out[owner]["activities_planned"] = int(planned or 0)
-            held_q = (
+    heavy: list[Callable[[Callable[[Any], list[Any]]], Callable[[], Figures]]] = []
+    light: list[Callable[[Callable[[Any], list[Any]]], Callable[[], Figures]]] = []
+    if "budget_planned" in keys:
+        plan_where = [
+            Plan.programme_id == prog.id,
+            Plan.fiscal_year == fy,
+            Plan.deleted.is_(False),
+            PlanItem.deleted.is_(False),
+        ]
+
+        def held(owners: Callable[[Any], list[Any]]) -> Callable[[], Figures]:
+            query = (
                 select(
                     Plan.owner_office,
                     func.count(case((Activity.held(), 1))),  # a date and a result
@@ -580,107 +613,191 @@ def _figures(
                 )
                 .join(PlanItem, PlanItem.plan_id == Plan.id)
                 .join(Activity, Activity.plan_item_id == PlanItem.id)
-                .where(*plan_where, Activity.deleted.is_(False))
+                .where(*plan_where, *owners(Plan.owner_office), Activity.deleted.is_(False))
                 .group_by(Plan.owner_office)
+                .order_by(_at_once(Plan.owner_office))
             )
-            for owner, held, participants, spent in plain_rows(s, held_q):
-                if owner in wanted:
-                    out[owner]["activities_held"] = int(held or 0)
-                    out[owner]["participants"] = (
-                        int(participants) if participants is not None else None
-                    )
-                    out[owner]["budget_spent"] = _money(spent)
-        kpi_metrics = {m.key[4:]: m for m in metrics if m.key.startswith("kpi:")}
-        periods = _kpi_periods(prog, fy, period)
-        kpi_where = [
-            KpiValue.programme_id == prog.id,
-            KpiValue.deleted.is_(False),
-            KpiValue.period.in_(periods),
-            *_owner_filter(KpiValue.owner_office, codes),
-        ]
-        if kpi_metrics:
-            # One line per LAO, its indicators and values as text in the index's order,
-            # summed here: a line per LAO and indicator (the nation's P2: 100,000) took twice
-            # as long, a FILTER per indicator and row in SQL three times.
-            value = KpiValue.value_num
-            kpi_q = (
-                select(
-                    KpiValue.owner_office,
-                    func.aggregate_strings(
-                        KpiValue.indicator_code + ":" + cast(value, String), _SEP
-                    ),
-                )
-                .where(
-                    *kpi_where, KpiValue.indicator_code.in_(list(kpi_metrics)), value.is_not(None)
-                )
-                .group_by(KpiValue.owner_office)
-            )
-            # SQLite's text of a REAL is read as the float SQLite summed; a server's NUMERIC
-            # text is exact.
-            number: Callable[[str], Any] = float if store.is_sqlite else Decimal
-            # An indicator entered once (most LAOs): its figure is a function of its text, and
-            # the same texts recur (0, 1, 100 …): made once per indicator and text.
-            how: dict[str, tuple[str, bool, bool, dict[str, Any]]] = {
-                code: (m.key, m.agg == "mean", m.kind == "int", {})
-                for code, m in kpi_metrics.items()
+            return lambda: {
+                owner: {
+                    "activities_held": int(count or 0),
+                    "participants": int(participants) if participants is not None else None,
+                    "budget_spent": _money(spent),
+                }
+                for owner, count, participants, spent in _plain(store, query)
+                if owner in wanted
             }
 
-            def one(text: str, mean: bool, whole: bool) -> Any:
-                figure = _decimal(number(text))
-                if mean:
-                    figure = figure / 1
-                return int(figure) if whole else figure
-
-            for owner, joined in plain_rows(s, kpi_q):
-                if owner not in wanted or joined is None:
-                    continue
-                found = out[owner]
-                texts: dict[str, str] = {}
-                several: dict[str, list[Any]] | None = None
-                for pair in joined.split(_SEP):
-                    code, _colon, text = pair.rpartition(":")
-                    key, mean, whole, made = how[code]
-                    if key in texts:  # several months or products: summed, then averaged
-                        several = several if several is not None else {}
-                        several.setdefault(code, []).append(number(text))
-                        continue
-                    texts[key] = text
-                    figure = made.get(text)
-                    if figure is None:
-                        figure = made[text] = one(text, mean, whole)
-                    found[key] = figure
-                for code, more in (several or {}).items():
-                    key, mean, whole, _made = how[code]
-                    values = [number(texts[key]), *more]
-                    figure = _decimal(sum(values))
-                    if mean:  # a percent entered for several months/products
-                        figure = figure / len(values)
-                    found[key] = int(figure) if whole else figure
-        if "products" in keys:
-            products_q = (
-                select(KpiValue.owner_office, func.count(distinct(KpiValue.row_key)))
-                .where(*kpi_where, KpiValue.row_key != "")
-                .group_by(KpiValue.owner_office)
+        def planned(owners: Callable[[Any], list[Any]]) -> Callable[[], Figures]:
+            query = (
+                select(
+                    Plan.owner_office,
+                    func.sum(PlanItem.budget),
+                    func.sum(PlanItem.planned_activities),
+                )
+                .join(PlanItem, PlanItem.plan_id == Plan.id)
+                .where(*plan_where, *owners(Plan.owner_office))
+                .group_by(Plan.owner_office)
+                .order_by(_at_once(Plan.owner_office))
             )
-            for owner, count in plain_rows(s, products_q):
-                if owner in wanted:
-                    out[owner]["products"] = int(count)
-        if "months_reported" in keys:
-            months = [f"{y:04d}-{m:02d}" for y, m in fiscal_months(fy)]
-            months_q = (
+            return lambda: {
+                owner: {"budget_planned": _money(budget), "activities_planned": int(count or 0)}
+                for owner, budget, count in _plain(store, query)
+                if owner in wanted
+            }
+
+        heavy.append(held)
+        light.append(planned)
+    kpi_metrics = {m.key[4:]: m for m in metrics if m.key.startswith("kpi:")}
+    kpi_where = [
+        KpiValue.programme_id == prog.id,
+        KpiValue.deleted.is_(False),
+        KpiValue.period.in_(_kpi_periods(prog, fy, period)),
+    ]
+    if kpi_metrics:
+        heavy.append(
+            lambda owners: functools.partial(
+                _kpi_figures,
+                store,
+                kpi_metrics,
+                [*kpi_where, *owners(KpiValue.owner_office)],
+                wanted,
+            )
+        )
+    if "products" in keys:
+        light.append(
+            lambda owners: functools.partial(
+                _counted,
+                store,
+                select(KpiValue.owner_office, func.count(distinct(KpiValue.row_key)))
+                .where(*kpi_where, *owners(KpiValue.owner_office), KpiValue.row_key != "")
+                .group_by(KpiValue.owner_office)
+                .order_by(_at_once(KpiValue.owner_office)),
+                "products",
+                wanted,
+            )
+        )
+    if "months_reported" in keys:
+        months = [f"{y:04d}-{m:02d}" for y, m in fiscal_months(fy)]
+        light.append(
+            lambda owners: functools.partial(
+                _counted,
+                store,
                 select(KpiValue.owner_office, func.count(distinct(KpiValue.period)))
                 .where(
                     KpiValue.programme_id == prog.id,
                     KpiValue.deleted.is_(False),
                     KpiValue.period.in_(months),
-                    *_owner_filter(KpiValue.owner_office, codes),
+                    *owners(KpiValue.owner_office),
                 )
                 .group_by(KpiValue.owner_office)
+                .order_by(_at_once(KpiValue.owner_office)),
+                "months_reported",
+                wanted,
             )
-            for owner, count in plain_rows(s, months_q):
-                if owner in wanted:
-                    out[owner]["months_reported"] = int(count)
+        )
+    return [make(lambda column: _owner_filter(column, codes)) for make in (*heavy, *light)]
+
+
+def _at_once(owner: Any) -> Any:
+    """An order of a grouped figure query that its index does not give (the owner as an
+    expression): SQLite then makes every LAO's line in its first step, in C without Python's
+    lock, and hands the lines out after. In the index's order each of the nation's 7,850
+    lines was made in a step of its own, and a reader thread waited for Python's lock after
+    every one while the caller ran Python: the two barely overlapped."""
+    return owner + ""
+
+
+def _plain(store: Store, query: Any) -> list[tuple[Any, ...]]:
+    with store.read() as session:
+        return plain_rows(session.connection(), query)
+
+
+def _counted(store: Store, query: Any, key: str, wanted: set[str]) -> Figures:
+    return {owner: {key: int(n)} for owner, n in _plain(store, query) if owner in wanted}
+
+
+def _kpi_figures(
+    store: Store, kpi_metrics: dict[str, Metric], kpi_where: list[Any], wanted: set[str]
+) -> Figures:
+    """Each LAO's indicator values: one line per LAO, its indicators and values as text in
+    the index's order, summed here (a line per LAO and indicator — the nation's P2: 100,000 —
+    took twice as long, a FILTER per indicator and row in SQL three times)."""
+    value = KpiValue.value_num
+    kpi_q = (
+        select(
+            KpiValue.owner_office,
+            func.aggregate_strings(KpiValue.indicator_code + ":" + cast(value, String), _SEP),
+        )
+        .where(*kpi_where, KpiValue.indicator_code.in_(list(kpi_metrics)), value.is_not(None))
+        .group_by(KpiValue.owner_office)
+        .order_by(_at_once(KpiValue.owner_office))
+    )
+    # SQLite's text of a REAL is read as the float SQLite summed; a server's NUMERIC text is
+    # exact.
+    number: Callable[[str], Any] = float if store.is_sqlite else Decimal
+    how: dict[str, tuple[str, bool, bool]] = {
+        code: (m.key, m.agg == "mean", m.kind == "int") for code, m in kpi_metrics.items()
+    }
+
+    def one(pair: str) -> tuple[str, Any]:
+        """An indicator entered once (most LAOs): its figure is a function of its text, and
+        the same texts recur (0, 1, 100 …): made once per indicator and text."""
+        code, _colon, text = pair.rpartition(":")
+        key, mean, whole = how[code]
+        figure = _decimal(number(text))
+        if mean:
+            figure = figure / 1
+        return key, int(figure) if whole else figure
+
+    made = _Made(one)
+    out: Figures = {}
+    for owner, joined in _plain(store, kpi_q):
+        if owner not in wanted or joined is None:
+            continue
+        pairs = joined.split(_SEP)
+        found = dict(map(made.__getitem__, pairs))
+        if len(found) < len(pairs):  # several months or products: summed, then averaged
+            found = _several(pairs, made, how, number)
+        out[owner] = found
     return out
+
+
+class _Made(dict[str, tuple[str, Any]]):
+    """What ``make(text)`` gave, made once per text."""
+
+    def __init__(self, make: Callable[[str], tuple[str, Any]]):
+        super().__init__()
+        self._make = make
+
+    def __missing__(self, text: str) -> tuple[str, Any]:
+        found = self[text] = self._make(text)
+        return found
+
+
+def _several(
+    pairs: list[str],
+    made: _Made,
+    how: dict[str, tuple[str, bool, bool]],
+    number: Callable[[str], Any],
+) -> dict[str, Any]:
+    """The figures of an LAO that entered an indicator several times (months or products):
+    those values summed in the order read, then averaged for a percent; the others as made."""
+    entered: dict[str, list[str]] = {}
+    for pair in pairs:
+        entered.setdefault(pair.rpartition(":")[0], []).append(pair)
+    found: dict[str, Any] = {}
+    for code, its in entered.items():
+        if len(its) == 1:
+            key, figure = made[its[0]]
+        else:
+            key, mean, whole = how[code]
+            figure = _decimal(sum(number(pair.rpartition(":")[2]) for pair in its))
+            if mean:  # a percent entered for several months/products
+                figure = figure / len(its)
+            if whole:
+                figure = int(figure)
+        found[key] = figure
+    return found
 
 
 def _decimal(value: Any, places: str = "%.4f") -> Decimal:
@@ -747,33 +864,57 @@ def group_summaries(
 
 
 def _district_summaries(
-    metrics: list[Metric], rows: Sequence[BoardRow], figures: Sequence[dict[str, Any]]
+    metrics: list[Metric], rows: Sequence[BoardRow]
 ) -> tuple[list[GroupSummary], dict[str, list[Any]]]:
     """``group_summaries`` by district, and every figure column of the whole board (the
-    districts' columns put together): one pass over the figures each LAO has (``figures``,
-    row by row), not one per district and column."""
-    groups: dict[str, list[int]] = defaultdict(list)
-    for index, row in enumerate(rows):
-        groups[row.district_code or ""].append(index)
-    columns: dict[str, list[Any]] = {m.key: [] for m in metrics}
+    districts' columns put together), for rows in district order (``build_board`` sorts
+    them): each district is a run of rows, so each figure column is read once and each
+    district's totals are the sums of its run — the same values summed in the same order as
+    ``combine`` (12,000 small lists per district and metric took a fifth of the nation's
+    P2)."""
+    keys = [row.district_code or "" for row in rows]
+    if any(map(operator.gt, keys, keys[1:])):  # not in district order: put it in order
+        order = sorted(range(len(rows)), key=keys.__getitem__)
+        rows = [rows[i] for i in order]
+        keys = [keys[i] for i in order]
+    spans: list[tuple[int, int]] = []
+    start = 0
+    for size in Counter(keys).values():  # in order of first appearance: the districts' order
+        spans.append((start, start + size))
+        start += size
+    runs = [slice(begin, end) for begin, end in spans]
+    sizes = [end - begin for begin, end in spans]
+    states = [row.state for row in rows]
+    values = [row.values for row in rows]
+    by_metric: list[list[Any]] = []
+    columns: dict[str, list[Any]] = {}
+    for m in metrics:
+        column = list(map(operator.itemgetter(m.key), values))
+        if not all(map(operator.is_not, column, repeat(None))):  # LAOs without it: left out
+            by_metric.append([_total(m, [v for v in column[run] if v is not None]) for run in runs])
+            columns[m.key] = [v for v in column if v is not None]
+            continue
+        # Every LAO has it: ``_total`` of each district's run, with the same operations.
+        sums = map(sum, map(column.__getitem__, runs))
+        if m.agg == "mean":
+            by_metric.append(list(map(operator.truediv, map(Decimal, sums), sizes)))
+        else:
+            by_metric.append(list(map(int if m.kind == "int" else Decimal, sums)))
+        columns[m.key] = column
+    names = [m.key for m in metrics]
+    totals = [dict(zip(names, found, strict=True)) for found in zip(*by_metric, strict=True)]
+    if not metrics:
+        totals = [{} for _span in spans]
     out = []
-    for group_key in sorted(groups):
-        members = groups[group_key]
-        counts = Counter(s for s in (rows[i].state for i in members) if s is not None)
-        found = [figures[i] for i in members]
-        totals = {}
-        for m in metrics:
-            key = m.key
-            present = [v for v in [f.get(key) for f in found] if v is not None]
-            columns[key] += present
-            totals[key] = _total(m, present)
+    for (begin, end), found in zip(spans, totals, strict=True):
+        counts = Counter(states[begin:end])
         out.append(
             GroupSummary(
-                group_key,
-                rows[members[0]].district,
-                len(members),
+                keys[begin],
+                rows[begin].district,
+                end - begin,
                 {s: counts.get(s, 0) for s in STATE_ORDER},
-                totals,
+                found,
             )
         )
     return out, columns

@@ -304,3 +304,64 @@ def test_a_receipt_records_when_the_lao_made_the_package_and_when_it_arrived(cra
         dt.date(2025, 9, 18),
     )
     assert rows[late].state == State.LATE and rows[late].received_on == dt.date(2025, 9, 25)
+
+
+@pytest.mark.parametrize(
+    "outputs",
+    [None, "", " ", "   ", "x", " x", "x ", "  x  ", "\t", "\n", " \u00a0 ", "ดำเนินการแล้ว", " ผล "],
+)
+def test_held_in_sql_is_a_result_with_something_besides_spaces(outputs):
+    """``Activity.held()`` (SQL ``ltrim``, the board's activities held) is the rule it always
+    was, ``trim(coalesce(outputs, '')) != ''``, on the texts where the two could part."""
+    from sqlalchemy import select
+    from sqlalchemy.dialects import sqlite
+
+    from db.models import Activity
+
+    query = select(Activity.id).where(Activity.held())
+    sql = str(query.compile(dialect=sqlite.dialect(), compile_kwargs={"literal_binds": True}))
+    conn = sqlite3.connect(":memory:")
+    conn.execute("CREATE TABLE activities (id TEXT, held_on DATE, outputs TEXT)")
+    conn.execute("INSERT INTO activities VALUES ('a', '2025-01-10', ?)", (outputs,))
+    conn.execute("INSERT INTO activities VALUES ('b', NULL, ?)", (outputs,))
+    found = {r[0] for r in conn.execute(sql)}
+    expected = {
+        r[0]
+        for r in conn.execute(
+            "SELECT id FROM activities WHERE held_on IS NOT NULL "
+            "AND trim(coalesce(outputs, '')) != ''"
+        )
+    }
+    assert "ltrim" in sql
+    assert found == expected
+    assert found == ({"a"} if (outputs or "").strip(" ") else set())
+
+
+@pytest.mark.parametrize("code", ["P1", "P2", "P5"])
+def test_district_summaries_equal_the_plain_group_sums(demo_store, code):
+    """The board's per-district totals (each district a run of the sorted rows) and board
+    totals are exactly ``group_summaries``/``combine``'s — also for rows out of order and
+    LAOs without a figure."""
+    import random
+
+    board = c.build_board(demo_store, code, today=TODAY)
+    metrics = board.metrics
+    expected = c.group_summaries(
+        metrics, board.rows, key=lambda r: r.district_code or "", label=lambda r: r.district
+    )
+    assert repr(board.districts) == repr(expected)
+    assert repr(board.totals) == repr(c.combine(metrics, board.rows))
+    rows = list(board.rows)
+    # another district, an LAO without any figure and one without the first metric's
+    rows[0] = c.BoardRow(**{**vars(rows[0]), "district_code": "4802", "district": "อำเภอ2"})
+    rows[1] = c.BoardRow(**{**vars(rows[1]), "values": dict.fromkeys(rows[1].values)})
+    rows[2] = c.BoardRow(**{**vars(rows[2]), "values": {**rows[2].values, metrics[0].key: None}})
+    random.Random(5).shuffle(rows)
+    found, columns = c._district_summaries(metrics, rows)
+    expected = c.group_summaries(
+        metrics, rows, key=lambda r: r.district_code or "", label=lambda r: r.district
+    )
+    assert [g.key for g in found] == ["4801", "4802"]
+    assert repr(found) == repr(expected)
+    ordered = sorted(rows, key=lambda r: r.district_code or "")
+    assert repr(columns) == repr({m.key: c._present(ordered, m.key) for m in metrics})
