@@ -1398,7 +1398,9 @@ def _predict_integrity(
     if reference is None or payload.parents is None:
         return False
     parent = reference[1]
-    wanted = set(payload.parents) - state.pending[parent].keys()
+    pending = state.pending[parent]
+    # (not ``set - pending.keys()``: that walks every id of the batch, per payload)
+    wanted = {rid for rid in set(payload.parents) if rid not in pending}
     if wanted:
         found = set(state.existing(parent, sorted(wanted)))
         missing = sorted(wanted - found)

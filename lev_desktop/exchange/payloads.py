@@ -15,6 +15,7 @@ import types
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from operator import attrgetter, itemgetter
 from typing import Any, NamedTuple
 
 import msgspec
@@ -166,7 +167,8 @@ def read_payload(
         out.problems = exc.count
         records, rows = [], []
     out.count = len(rows)
-    for record in records:
+    owners = set(map(attrgetter("owner_office"), records))
+    for record in records if owners - {sender} else ():
         if record.owner_office != sender:
             out.problems += 1
             if len(out.reasons) < MAX_REASONS:
@@ -192,20 +194,20 @@ def read_payload(
         out.rule_reasons, out.rule_problems = found_rules[:MAX_REASONS], len(found_rules)
     columns = codec.columns
     if table in PROGRAMME_TABLES:
-        index = columns.index("programme_id")
-        out.programme_ids = {r[index] for r in rows if r[index] is not None}
+        out.programme_ids = set(map(itemgetter(columns.index("programme_id")), rows))
+        out.programme_ids.discard(None)
     if out.problems or out.rule_problems:
         return out  # the part is refused: nothing more to compare
-    out.ids = [r[0] for r in rows]
-    out.revisions = [r[2] for r in rows]
+    out.ids = list(map(itemgetter(0), rows))
+    out.revisions = list(map(itemgetter(2), rows))
     names = NATURAL_KEYS.get(table)
     if names:
-        index_list = [columns.index(name) for name in names]
-        out.keys = [tuple([r[i] for i in index_list]) for r in rows]
+        at = [columns.index(name) for name in names]
+        # (itemgetter of two or more gives the tuple; of one, the value alone)
+        out.keys = list(map(itemgetter(*at), rows)) if len(at) > 1 else [(r[at[0]],) for r in rows]
     reference = REFERENCES.get(table)
     if reference:
-        index = columns.index(reference[0])
-        out.parents = [r[index] for r in rows]
+        out.parents = list(map(itemgetter(columns.index(reference[0])), rows))
     if table in RECORD_TABLES:
         out.records = [types.SimpleNamespace(**msgspec.structs.asdict(r)) for r in records]
     if pickled:

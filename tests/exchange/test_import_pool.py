@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from db.store import Store
+from lev_desktop.exchange import format as fmt
 from lev_desktop.exchange import importer, pool
 from lev_desktop.exchange.exporter import export_package
 from lev_desktop.exchange.importer import Status
@@ -85,8 +86,11 @@ def _twins(make, folder: Path):
     return Store(folder / "a.db"), Store(folder / "b.db")
 
 
-def _import(monkeypatch, store, paths, workers: int, **limits):
+def _import(monkeypatch, store, paths, workers: int, *, steal: bool = False, **limits):
+    """(Each task goes to a worker unless ``steal``: the importing process then reads the
+    tasks no worker has begun when it needs them, as in use.)"""
     monkeypatch.setattr(importer, "WORKERS", workers)
+    monkeypatch.setattr(pool, "STEAL", steal)
     for name, value in limits.items():
         monkeypatch.setattr(pool, name, value)
     plan, result = importer.import_files(store, paths, trust=True)
@@ -111,6 +115,63 @@ def test_workers_decide_exactly_what_the_importing_process_decides(batch, tmp_pa
         "unknown.levpkg": "bad_format",
     }
     assert len(records["kpi_values"]) > 100
+
+
+def test_tasks_taken_back_by_the_importing_process_decide_the_same(batch, tmp_path, monkeypatch):
+    """As in use: the importing process reads itself the tasks no worker has begun when it
+    needs them (here most of them, the worker still starting), the worker the others; the
+    same outcome and records as all in-process."""
+    paths = [*batch["good"], *batch["refused"]]
+    first, second = _twins(make_district, tmp_path)
+    alone, records = _import(monkeypatch, first, paths, 0)
+    shared, shared_records = _import(monkeypatch, second, paths, 1, steal=True)
+    assert shared == alone
+    assert shared_records == records
+
+
+def test_a_task_no_worker_has_begun_is_left_to_the_importing_process(monkeypatch):
+    """``Reads.results``: a task a worker finished gives its payloads; one no worker has begun
+    is cancelled and gives nothing (the comparison reads those payloads itself); one never
+    handed to the pool is not handed any more. Without STEAL, the importing process waits."""
+    from concurrent.futures import Future
+
+    class Pool:
+        def __init__(self):
+            self.futures: list[Future] = []
+
+        def submit(self, _fn, _task):
+            self.futures.append(Future())
+            return self.futures[-1]
+
+        def shutdown(self, **_kwargs):
+            pass
+
+    def reads_of(ahead: int, steal: bool):
+        monkeypatch.setattr(pool, "AHEAD", ahead)
+        monkeypatch.setattr(pool, "STEAL", steal)
+        fake = Pool()
+        reads = pool.Reads(1, (("sqlite", "pysqlite"), None, {}))
+        monkeypatch.setattr(reads, "_pool", lambda: fake)
+        reads.add([(n, pool.Task(f"p{n}.levpkg", fmt.DEFAULT_LIMITS, ())) for n in range(4)])
+        return reads, fake
+
+    reads, fake = reads_of(1, True)
+    assert len(fake.futures) == 1
+    assert reads.results(0) == {}  # not begun: taken back
+    assert fake.futures[0].cancelled()
+    fake.futures[1].set_running_or_notify_cancel()  # begun, then finished by the worker
+    fake.futures[1].set_result({"payload/plans.jsonl": None})
+    assert reads.results(1) == {"payload/plans.jsonl": None}
+    assert not fake.futures[1].cancelled()
+
+    reads, fake = reads_of(0, True)  # nothing handed to the pool ahead
+    assert [reads.results(n) for n in range(4)] == [{}, {}, {}, {}]
+    assert fake.futures == []
+
+    reads, fake = reads_of(1, False)
+    fake.futures[0].set_result({"payload/plans.jsonl": None})
+    assert reads.results(0) == {"payload/plans.jsonl": None}
+    assert not fake.futures[0].cancelled()
 
 
 def test_an_upward_package_split_over_workers_imports_the_same(batch, tmp_path, monkeypatch):
