@@ -549,22 +549,6 @@ def district_name(code: str | None) -> str:
     return district_label(code) or (code or "")
 
 
-def _figures(
-    store: Store,
-    prog: Programme,
-    fy: int,
-    codes: Sequence[str],
-    wanted: set[str],
-    metrics: list[Metric],
-    *,
-    period: str | None,
-) -> Figures:
-    """Per-LAO figures: every read of ``_figure_reads`` one after another, joined."""
-    return _joined(
-        [read() for read in _figure_reads(store, prog, fy, codes, wanted, metrics, period)]
-    )
-
-
 def _joined(parts: list[Figures]) -> Figures:
     """The figures of each LAO from every read, in one dict per LAO."""
     out: Figures = {}
