@@ -31,12 +31,14 @@ from sqlalchemy import (
     Text,
     and_,
     func,
+    literal,
     text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column, relationship
 from sqlalchemy.sql.elements import ColumnElement
 
 from lev_desktop.domain.form_status import FormStatus
+from lev_desktop.domain.validation import BLANK_CHARS
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -209,11 +211,15 @@ class Activity(Synced, Base):
         """An activity counts as held (done / planned, F3's number of activities, the board)
         when it has a date and a result — ``domain.validation.activity_held`` in SQL.
 
-        A result is a text with something besides spaces: ``ltrim(x) != ''`` is true exactly
-        when ``trim(x) != ''`` is, and SQLite makes it a fifth faster over the nation's
-        82,000 activities (it copies the text once, from the first character that is not a
-        space)."""
-        return and_(cls.held_on.is_not(None), func.ltrim(func.coalesce(cls.outputs, "")) != "")
+        A result is a text with something besides ``BLANK_CHARS`` (a line break or a no-break
+        space alone is blank, as on the screens): ``ltrim(x, blank) != ''`` is true exactly
+        when ``trim(x, blank) != ''`` is, and SQLite makes it a fifth faster over the nation's
+        82,000 activities (it copies the text once, from the first character not in the
+        set)."""
+        return and_(
+            cls.held_on.is_not(None),
+            func.ltrim(func.coalesce(cls.outputs, ""), literal(BLANK_CHARS)) != "",
+        )
 
 
 class Monitoring(Synced, Base):

@@ -360,11 +360,21 @@ def validate_activity(item: dict[str, Any]) -> list[Problem]:
     return problems
 
 
+# What a result made only of these is: blank. Every character Python calls a space (a line
+# break from the Enter key, a tab, a no-break space pasted from Word, U+3000), plus the
+# invisible zero-width space and byte-order mark that Thai text pasted from the web carries.
+# One set for both homes of the rule below, so the SQL and the screens cannot part.
+BLANK_CHARS = "".join(chr(c) for c in range(0x3001) if chr(c).isspace()) + "\u200b\ufeff"
+
+
 def activity_held(item: dict[str, Any]) -> bool:
     """An activity counts as held — in "done / planned", F3's number of activities and the
-    board — when it has the date it was held and a result (outputs); a blank row does not.
-    (``db.models.Activity.held`` is the same rule in SQL.)"""
-    return item.get("held_on") is not None and bool(str(item.get("outputs") or "").strip())
+    board — when it has the date it was held and a result (outputs) with something besides
+    ``BLANK_CHARS``; a blank row does not. (``db.models.Activity.held`` is the same rule in
+    SQL.)"""
+    return item.get("held_on") is not None and bool(
+        str(item.get("outputs") or "").strip(BLANK_CHARS)
+    )
 
 
 def validate_planned_activities(value: Any) -> list[Problem]:

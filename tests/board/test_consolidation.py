@@ -308,33 +308,73 @@ def test_a_receipt_records_when_the_lao_made_the_package_and_when_it_arrived(cra
 
 @pytest.mark.parametrize(
     "outputs",
-    [None, "", " ", "   ", "x", " x", "x ", "  x  ", "\t", "\n", " \u00a0 ", "ดำเนินการแล้ว", " ผล "],
+    [
+        None,
+        "",
+        " ",
+        "   ",
+        "x",
+        " x",
+        "x ",
+        "  x  ",
+        "\t",
+        "\n",
+        "\r\n",
+        " \u00a0 ",
+        "\u3000",
+        "\u200b",
+        "\ufeff\n",
+        "\n\u00a0ผล",
+        "ดำเนินการแล้ว",
+        " ผล ",
+    ],
 )
-def test_held_in_sql_is_a_result_with_something_besides_spaces(outputs):
-    """``Activity.held()`` (SQL ``ltrim``, the board's activities held) is the rule it always
-    was, ``trim(coalesce(outputs, '')) != ''``, on the texts where the two could part."""
+def test_held_in_sql_is_held_on_the_screens(outputs):
+    """``Activity.held()`` (SQL: the board, "done / planned", F3) says of every text what
+    ``activity_held`` (the activities screen) says: a result of a line break or a no-break
+    space alone is blank in both. (SQL used to strip spaces only: an activity whose result was
+    "\n" was counted held on the board and F3 and shown not done on its screen.)"""
     from sqlalchemy import select
     from sqlalchemy.dialects import sqlite
 
     from db.models import Activity
+    from lev_desktop.domain.validation import activity_held
 
+    expected = activity_held({"held_on": dt.date(2025, 1, 10), "outputs": outputs})
+    assert expected == bool((outputs or "").strip().strip("\u200b\ufeff"))
     query = select(Activity.id).where(Activity.held())
     sql = str(query.compile(dialect=sqlite.dialect(), compile_kwargs={"literal_binds": True}))
     conn = sqlite3.connect(":memory:")
     conn.execute("CREATE TABLE activities (id TEXT, held_on DATE, outputs TEXT)")
     conn.execute("INSERT INTO activities VALUES ('a', '2025-01-10', ?)", (outputs,))
     conn.execute("INSERT INTO activities VALUES ('b', NULL, ?)", (outputs,))
-    found = {r[0] for r in conn.execute(sql)}
-    expected = {
-        r[0]
-        for r in conn.execute(
-            "SELECT id FROM activities WHERE held_on IS NOT NULL "
-            "AND trim(coalesce(outputs, '')) != ''"
-        )
-    }
     assert "ltrim" in sql
+    assert {r[0] for r in conn.execute(sql)} == ({"a"} if expected else set())
+
+
+def test_held_on_postgresql_is_held_on_the_screens(pg_url):
+    """The same agreement on PostgreSQL (a province server): its ``ltrim(text, characters)``."""
+    from sqlalchemy import create_engine, select, text
+
+    from db.models import Activity
+    from lev_desktop.domain.validation import activity_held
+
+    texts = [None, "", " ", "\n", "\r\n", "\t", " \u00a0 ", "\u3000", "\u200b", "x", " ผล "]
+    engine = create_engine(pg_url)
+    with engine.begin() as pg:
+        pg.execute(text("CREATE TABLE activities (id TEXT, held_on DATE, outputs TEXT)"))
+        for index, value in enumerate(texts):
+            pg.execute(
+                text("INSERT INTO activities VALUES (:id, '2025-01-10', :outputs)"),
+                {"id": str(index), "outputs": value},
+            )
+        found = {int(r[0]) for r in pg.execute(select(Activity.id).where(Activity.held()))}
+    engine.dispose()
+    expected = {
+        i for i, v in enumerate(texts) if activity_held({"held_on": dt.date.today(), "outputs": v})
+    }
+    assert expected == {9, 10}
     assert found == expected
-    assert found == ({"a"} if (outputs or "").strip(" ") else set())
 
 
 @pytest.mark.parametrize("code", ["P1", "P2", "P5"])
