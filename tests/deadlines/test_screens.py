@@ -131,6 +131,9 @@ def test_agenda_mark_sent_needs_a_reason_and_turns_sent(ctx, qtbot):
         for n, i in enumerate(screen.agenda_model.items)
         if i.obligation.code == "P5.DISTRICT.REPORT"
     )
+    # no deadline of the demo district has a note yet: the column gives its room to the others
+    assert not any(screen.agenda_model.text(i, 7) for i in screen.agenda_model.items)
+    assert screen.agenda.isColumnHidden(7)
     screen.agenda.selectRow(row)
     assert screen.mark_button.isEnabled() and screen.laos_button.isEnabled()
     screen.mark_button.click()
@@ -151,6 +154,7 @@ def test_agenda_mark_sent_needs_a_reason_and_turns_sent(ctx, qtbot):
     assert item.mark.reason == "ส่งหนังสือถึงจังหวัด"
     assert screen.agenda_model.text(item, 0) == "ส่งแล้ว"
     assert "ส่งหนังสือถึงจังหวัด" in screen.agenda_model.text(item, 7)
+    assert not screen.agenda.isColumnHidden(7)  # a hand mark is a note: the column is back
 
 
 def test_ics_export_and_month_pdf(ctx, qtbot, tmp_path):
