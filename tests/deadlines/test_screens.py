@@ -351,3 +351,17 @@ def test_the_agenda_says_it_is_being_read_until_the_year_arrives(ctx, qtbot, mon
     assert timeline.endswith("  " + reading)
     assert screen.detail.text() == _("Select a deadline to see what it asks for.")
     assert reading not in screen.timeline_title.text()
+
+
+def test_the_agenda_never_breaks_a_state_in_two(ctx, qtbot):
+    """A narrow window (the app unmaximised at 125 %) squeezes the other columns, never the
+    state: "เกินกำหนด" stood "เกิน" over "กำหนด" in a window 1,229 pixels wide."""
+    from ui.widgets.fit import CELL_PAD_W
+
+    screen = _calendar(ctx, qtbot)
+    screen.tabs.setCurrentIndex(1)
+    screen.resize(900, 600)
+    metrics = screen.agenda.fontMetrics()
+    needed = max(metrics.horizontalAdvance(i.state.label) for i in screen.agenda_model.items)
+    qtbot.waitUntil(lambda: screen.agenda.columnWidth(0) >= needed + CELL_PAD_W, timeout=3000)
+    assert screen.agenda.columnWidth(4) < 300  # (the room came from the others)

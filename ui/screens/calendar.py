@@ -53,7 +53,7 @@ from ui.widgets.deadline_dialogs import HolidayDialog, LaoStatesDialog, MarkDial
 from ui.widgets.deadline_models import AgendaModel, ItemRole, MonthModel
 from ui.widgets.file_actions import WrittenFileBar
 from ui.widgets.fiscal_timeline import FiscalTimeline
-from ui.widgets.fit import fit_table
+from ui.widgets.fit import CELL_PAD_W, fit_table
 from ui.widgets.flow import FlowLayout
 from ui.widgets.month_view import MonthView
 
@@ -328,6 +328,10 @@ class CalendarScreen(QWidget):
         # the note only where a deadline has one (a holiday move, a hand mark): its room goes to
         # the others
         self.agenda.setColumnHidden(7, not any(self.agenda_model.text(i, 7) for i in items))
+        # a state is one word to the eye ("เกินกำหนด"): its column never breaks it in two
+        metrics = self.agenda.fontMetrics()
+        widest = max((metrics.horizontalAdvance(i.state.label) for i in items), default=0)
+        fit_table(self.agenda, AGENDA_WIDTHS, minimum=(widest + CELL_PAD_W,), key="calendar/agenda")
         # start at today: what comes next, with the overdue just above
         self.scroll_agenda_to_today()
         self.update_buttons()
