@@ -32,6 +32,7 @@ from sqlalchemy import (
     and_,
     func,
     literal,
+    or_,
     text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column, relationship
@@ -212,13 +213,17 @@ class Activity(Synced, Base):
         when it has a date and a result — ``domain.validation.activity_held`` in SQL.
 
         A result is a text with something besides ``BLANK_CHARS`` (a line break or a no-break
-        space alone is blank, as on the screens): ``ltrim(x, blank) != ''`` is true exactly
-        when ``trim(x, blank) != ''`` is, and SQLite makes it a fifth faster over the nation's
-        82,000 activities (it copies the text once, from the first character not in the
-        set)."""
+        space alone is blank, as on the screens). A text whose first character is not blank is
+        a result at once; only the others are trimmed (``ltrim(x, blank) != ''``): over the
+        nation's 83,000 activities the board's count takes 57 ms this way, 67 ms trimming every
+        text with the set, 49 ms with the spaces-only ``ltrim(x)`` that let "\n" pass."""
         return and_(
             cls.held_on.is_not(None),
-            func.ltrim(func.coalesce(cls.outputs, ""), literal(BLANK_CHARS)) != "",
+            func.coalesce(cls.outputs, "") != "",
+            or_(
+                func.substr(cls.outputs, 1, 1).not_in(list(BLANK_CHARS)),
+                func.ltrim(cls.outputs, literal(BLANK_CHARS)) != "",
+            ),
         )
 
 
