@@ -1292,11 +1292,15 @@ def _field_pattern(field: Field) -> str | None:
 def check_columns(checks: list[tuple[str, re.Pattern[str], bool]], records: list[Any]) -> bool:
     """Whether every value of ``records`` (decoded by ``decode_type``) matches its field's
     pattern: one match per column instead of one per value. Only text values are checked (a
-    decimal may also travel as an integer; None where the field allows it)."""
+    decimal may also travel as an integer; None where the field allows it).
+
+    Each distinct value is matched once: a payload repeats most of its columns' values (its
+    office, change time, programme, periods), and every value matches exactly when every
+    distinct value does."""
     for name, column, loose in checks:
-        values = list(map(attrgetter(name), records))
+        values = set(map(attrgetter(name), records))
         if loose:
-            values = [v for v in values if v.__class__ is str]
+            values = {v for v in values if v.__class__ is str}
         if values and column.fullmatch("\x00".join(values) + "\x00") is None:
             return False
     return True

@@ -103,10 +103,16 @@ class Chunk:
         return sum(self.modes.count(mode) for mode in modes)
 
     def select(self, modes: bytes = WRITTEN) -> list[tuple[Any, ...]]:
-        if self.block is None or not self.count(modes):
+        """The rows with one of ``modes``, in their order (not to be changed by the caller:
+        when every row is selected, the block's own list)."""
+        block = self.block
+        count = self.count(modes) if block is not None else 0
+        if block is None or not count:
             return []
-        rows = self.spool.get(self.block)
+        rows = self.spool.get(block)
         wanted = self.modes
+        if count == len(wanted) == len(rows):  # (every row: the usual first import)
+            return rows
         return [row for row, mode in zip(rows, wanted, strict=True) if mode in modes]
 
 
@@ -1468,7 +1474,12 @@ def _classify(
     pending = state.pending[table]
     ids, revisions = payload.ids, payload.revisions
     owner = plan.sender  # every record's owner: the others were refused before
-    existing = state.existing(table, [rid for rid in ids if rid not in pending])
+    # (an empty table holds none of them: no list of the ids to ask about)
+    existing = (
+        state.existing(table, [rid for rid in ids if rid not in pending])
+        if state.counts[table]
+        else {}
+    )
     number = state.next_chunk = state.next_chunk + 1
     chunk = Chunk(table, state.spool, None, bytearray(len(ids)), number)
     repeated: set[str] = set()

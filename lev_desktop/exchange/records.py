@@ -123,7 +123,6 @@ class TableCodec:
 
     table: Table
     columns: list[str]
-    record_type: type
     decoder: Any
     to_db: Callable[[Any, str], tuple[Any, ...]]
     dialect_name: str
@@ -133,6 +132,12 @@ class TableCodec:
     @property
     def name(self) -> str:
         return self.table.name
+
+    @property
+    def record_type(self) -> type:
+        """The whole schema, patterns included (``record_type``): only the slow path of a
+        refused payload and ``row_from_json`` need it, so it is built on first use."""
+        return record_type(self.name)
 
     def decode(self, data: bytes, latest: dt.datetime) -> tuple[list[Any], list[tuple[Any, ...]]]:
         """Payload bytes → (records, database rows); PayloadError with Thai reasons otherwise.
@@ -305,11 +310,9 @@ def _build_codecs(dialect: Dialect) -> dict[str, TableCodec]:
     for name, table in TABLES.items():
         # The travelling columns first: row[0] is always the id.
         columns = list(META_COLUMNS) + [c.name for c in table.columns if c.name not in META_COLUMNS]
-        kind = record_type(name)
         out[name] = TableCodec(
             table=table,
             columns=columns,
-            record_type=kind,
             decoder=msgspec.json.Decoder(decode_type(name)),
             column_checks=column_checks(name),
             to_db=_compile_to_db(table, columns, dialect),
