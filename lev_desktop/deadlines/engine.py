@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import operator
 import os
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
@@ -110,8 +111,12 @@ def _as_date(value: Any) -> dt.date | None:
     return dt.date.fromisoformat(str(value)[:10])
 
 
-def _district_and_name(lao: _Lao) -> tuple[str, str]:
-    return (lao.district_code or "", lao.name)
+def _district(lao: _Lao) -> str:
+    return lao.district_code or ""
+
+
+_NAME = operator.itemgetter(1)
+_DISTRICT = operator.itemgetter(3)
 
 
 def _as_day(value: Any) -> dt.date | None:
@@ -717,11 +722,19 @@ class DeadlineBook:
             query = query.where(Office.code.in_(sorted(codes)))
         with self.store.read() as session:
             rows = plain_rows(session.connection(), query)
+        new = tuple.__new__
         laos = [
-            _Lao(code, name, t, district, _as_date(since))
-            for code, name, t, district, since in rows
+            new(_Lao, row)
+            if row[4] is None
+            else _Lao(row[0], row[1], row[2], row[3], _as_date(row[4]))
+            for row in rows
         ]
-        laos.sort(key=_district_and_name)
+        # By district and name: two stable sorts on a field each (no key tuple per LAO)
+        laos.sort(key=_NAME)
+        if any(lao.district_code is None for lao in laos):
+            laos.sort(key=_district)
+        else:
+            laos.sort(key=_DISTRICT)
         return laos
 
     # ---- facts -------------------------------------------------------------------------
