@@ -43,7 +43,7 @@ from db.models import (
     Review,
 )
 from db.models_deadlines import FormDelivery, Holiday, ObligationMark, OfficeSince
-from db.store import Store, plain_rows
+from db.store import Store, plain_iter, plain_rows
 from lev_desktop import options
 from lev_desktop.deadlines.rules import (
     Deadline,
@@ -720,15 +720,14 @@ class DeadlineBook:
         )
         if codes is not None:
             query = query.where(Office.code.in_(sorted(codes)))
-        with self.store.read() as session:
-            rows = plain_rows(session.connection(), query)
         new = tuple.__new__
-        laos = [
-            new(_Lao, row)
-            if row[4] is None
-            else _Lao(row[0], row[1], row[2], row[3], _as_date(row[4]))
-            for row in rows
-        ]
+        with self.store.read() as session:
+            laos = [
+                new(_Lao, row)
+                if row[4] is None
+                else _Lao(row[0], row[1], row[2], row[3], _as_date(row[4]))
+                for row in plain_iter(session.connection(), query)
+            ]
         # By district and name: two stable sorts on a field each (no key tuple per LAO)
         laos.sort(key=_NAME)
         if any(lao.district_code is None for lao in laos):
@@ -818,7 +817,7 @@ class DeadlineBook:
                 ).where(FormSubmission.deleted.is_(False), where(FormSubmission))
                 if few:
                     query = query.where(FormSubmission.owner_office.in_(sorted(owners)))
-                for owner, index, status, done, made in plain_rows(conn, query):
+                for owner, index, status, done, made in plain_iter(conn, query):
                     if owner in owners:
                         in_order[index].rows[owner] = (status, done, made)
                 self._read_returns(conn, part, groups)

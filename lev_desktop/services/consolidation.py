@@ -23,7 +23,7 @@ import functools
 import operator
 import threading
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -40,7 +40,7 @@ from db.models import (
     PlanItem,
     Programme,
 )
-from db.store import Store, plain_rows
+from db.store import Store, plain_iter
 from lev_desktop import options
 from lev_desktop.deadlines import DeadlineBook, LaoState, Obligation, expand, obligations_of
 from lev_desktop.deadlines import today as engine_today
@@ -186,6 +186,7 @@ class BoardRow:
     state: State | None
     arrived: dt.date | None  # the day that counts for on time / late (the LAO made the package)
     due: dt.date | None
+    # Read only: a board's rows share these with the figures the store keeps until a write.
     values: dict[str, Decimal | int | None] = field(default_factory=dict)
     received_on: dt.date | None = None  # this office imported it
     mark: str = ""  # the reason of a manual mark ("on paper, 12 Sep")
@@ -445,9 +446,10 @@ def build_board(
     def figures() -> Figures:
         if kept is not None:
             return kept  # type: ignore[no-any-return]
-        found = _joined([read() for read in reads])
-        if early:
-            found = {owner: its for owner, its in found.items() if owner in wanted}
+        # Each LAO's figures with every column (the blank ones None), in the columns' order:
+        # the rows of this board and of the next ones until a write share them.
+        joined = _joined([read() for read in reads])
+        found = {owner: {**blank, **its} for owner, its in joined.items() if owner in wanted}
         store.keep(key, found, generation)
         return found
 
@@ -498,7 +500,7 @@ def build_board(
     values = figures()
     _step(progress, 2, 3)
     for row in rows:
-        row.values = {**blank, **values.get(row.code, nothing)}
+        row.values = values.get(row.code) or dict(blank)
     districts, columns = _district_summaries(metrics, rows)
     board = Board(
         programme_code=prog.code,
@@ -728,9 +730,10 @@ def _at_once(owner: Any) -> Any:
     return owner + ""
 
 
-def _plain(store: Store, query: Any) -> list[tuple[Any, ...]]:
+def _plain(store: Store, query: Any) -> Iterator[tuple[Any, ...]]:
+    """The rows of a figure query, one at a time (see ``plain_iter``)."""
     with store.read() as session:
-        return plain_rows(session.connection(), query)
+        yield from plain_iter(session.connection(), query)
 
 
 def _counted(store: Store, query: Any, key: str, wanted: set[str] | None) -> Figures:
