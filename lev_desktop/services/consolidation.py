@@ -621,11 +621,13 @@ def _figure_reads(
             PlanItem.deleted.is_(False),
         ]
 
-        def held(owners: Callable[[Any], list[Any]]) -> Callable[[], Figures]:
+        held = Activity.held_sqlite() if store.is_sqlite else Activity.held()
+
+        def done(owners: Callable[[Any], list[Any]]) -> Callable[[], Figures]:
             query = (
                 select(
                     Plan.owner_office,
-                    func.count(case((Activity.held(), 1))),  # a date and a result
+                    func.count(case((held, 1))),  # a date and a result
                     func.sum(Activity.participants),
                     func.sum(Activity.budget_spent),
                 )
@@ -668,7 +670,7 @@ def _figure_reads(
                 if wanted is None or owner in wanted
             }
 
-        heavy.append(held)
+        heavy.append(done)
         light.append(planned)
     kpi_metrics = {m.key[4:]: m for m in metrics if m.key.startswith("kpi:")}
     kpi_where = [
