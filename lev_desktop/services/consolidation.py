@@ -23,7 +23,7 @@ import functools
 import operator
 import threading
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -42,9 +42,9 @@ from db.models import (
 )
 from db.store import Store, plain_iter
 from lev_desktop import options
-from lev_desktop.deadlines import DeadlineBook, LaoState, Obligation, expand, obligations_of
+from lev_desktop.deadlines import DeadlineBook, Obligation, expand, obligations_of
 from lev_desktop.deadlines import today as engine_today
-from lev_desktop.deadlines.engine import reminder_days
+from lev_desktop.deadlines.engine import LaoEnd, reminder_days
 from lev_desktop.domain.obligation_state import State
 from lev_desktop.domain.offices import LaoType, Level
 from lev_desktop.gazetteer import district_label
@@ -454,9 +454,9 @@ def build_board(
         return found
 
     # Each one's state: the deadline engine, as everywhere.
-    states: dict[str, LaoState] = {}
+    states: Mapping[str, LaoEnd] = {}
     if book is not None and chosen is not None and chosen.engine is not None and due is not None:
-        states = {s.code: s for s in book.lao_states(chosen.engine, due.due, due.period)}
+        states = book.lao_ends(chosen.engine, due.due, due.period)
     _step(progress, 1, 3)
     if district:
         laos = [x for x in laos if x.district_code == district]
@@ -476,8 +476,8 @@ def build_board(
         where = lao.district_code
         if where not in district_names:
             district_names[where] = district_name(where)
-        found = states.get(lao.code)
-        if found is None:
+        end = states.get(lao.code)
+        if end is None:
             append(
                 BoardRow(
                     lao.code, lao.name, lao.lao_type, where, district_names[where], None, None,
@@ -485,12 +485,12 @@ def build_board(
                 )
             )  # fmt: skip
             continue
-        state = found.state
+        state, _status, _completed, _sent, received_on, fulfilled_on, mark = end
         append(
             BoardRow(
                 lao.code, lao.name, lao.lao_type, where, district_names[where], state,
-                found.fulfilled_on if fulfilled[state] else None, due_day, nothing,
-                found.received_on, found.mark.reason if found.mark else "",
+                fulfilled_on if fulfilled[state] else None, due_day, nothing,
+                received_on, mark.reason if mark else "",
             )
         )  # fmt: skip
     # By district, then code: two stable sorts on plain attributes (no key tuple per row).
