@@ -448,8 +448,7 @@ def build_board(
             return kept  # type: ignore[no-any-return]
         # Each LAO's figures with every column (the blank ones None), in the columns' order:
         # the rows of this board and of the next ones until a write share them.
-        joined = _joined([read() for read in reads])
-        found = {owner: {**blank, **its} for owner, its in joined.items() if owner in wanted}
+        found = _joined([read() for read in reads], blank, wanted)
         store.keep(key, found, generation)
         return found
 
@@ -583,16 +582,17 @@ def district_name(code: str | None) -> str:
     return district_label(code) or (code or "")
 
 
-def _joined(parts: list[Figures]) -> Figures:
-    """The figures of each LAO from every read, in one dict per LAO."""
+def _joined(parts: list[Figures], blank: dict[str, Any], wanted: set[str]) -> Figures:
+    """The figures of each LAO in ``wanted`` from every read, in one dict per LAO with every
+    column of ``blank`` (None where no read has it), in the columns' order."""
     out: Figures = {}
     for part in parts:
         for owner, found in part.items():
             mine = out.get(owner)
-            if mine is None:
-                out[owner] = found
-            else:
+            if mine is not None:
                 mine.update(found)
+            elif owner in wanted:
+                out[owner] = {**blank, **found}
     return out
 
 
