@@ -779,7 +779,7 @@ def _kpi_figures(
             figure = figure / 1
         return key, int(figure) if whole else figure
 
-    made = _Made(one)
+    made: _Once[str, tuple[str, Any]] = _Once(one)
     out: Figures = {}
     for owner, joined in _plain(store, kpi_q):
         if joined is None or (wanted is not None and owner not in wanted):
@@ -792,21 +792,24 @@ def _kpi_figures(
     return out
 
 
-class _Made(dict[str, tuple[str, Any]]):
-    """What ``make(text)`` gave, made once per text."""
+K = TypeVar("K")
 
-    def __init__(self, make: Callable[[str], tuple[str, Any]]):
+
+class _Once(dict[K, T]):
+    """What ``make(value)`` gave, made once per value."""
+
+    def __init__(self, make: Callable[[K], T]):
         super().__init__()
         self._make = make
 
-    def __missing__(self, text: str) -> tuple[str, Any]:
-        found = self[text] = self._make(text)
+    def __missing__(self, value: K) -> T:
+        found = self[value] = self._make(value)
         return found
 
 
 def _several(
     pairs: list[str],
-    made: _Made,
+    made: _Once[str, tuple[str, Any]],
     how: dict[str, tuple[str, bool, bool]],
     number: Callable[[str], Any],
 ) -> dict[str, Any]:
@@ -828,21 +831,6 @@ def _several(
                 figure = int(figure)
         found[key] = figure
     return found
-
-
-K = TypeVar("K")
-
-
-class _Once(dict[K, T]):
-    """``make(value)`` for each value, made once per value."""
-
-    def __init__(self, make: Callable[[K], T]):
-        super().__init__()
-        self._make = make
-
-    def __missing__(self, value: K) -> T:
-        found = self[value] = self._make(value)
-        return found
 
 
 def _decimal(value: Any, places: str = "%.4f") -> Decimal:
