@@ -141,6 +141,19 @@ def plain_rows(connection: Connection, statement: Executable) -> list[tuple[Any,
         result.close()
 
 
+def plain_iter(connection: Connection, statement: Executable) -> Iterator[tuple[Any, ...]]:
+    """``plain_rows`` one row at a time, for a caller that keeps something else of each row:
+    the driver's rows are not all alive at once (the national board's 7,850-row reads held
+    as lists made the cyclic collector run a dozen times per read, and the whole heap now and
+    then)."""
+    result = connection.execute(statement)
+    try:
+        if result.returns_rows:
+            yield from map(tuple, cast(Iterable[Any], result.cursor))
+    finally:
+        result.close()
+
+
 def insert_rows(connection: Connection, table: Table, rows: list[dict[str, Any]]) -> None:
     """``connection.execute(insert(table), rows)``, with the rows handed to SQLite's driver in
     one executemany: each value through its column type's own bind processor, as SQLAlchemy

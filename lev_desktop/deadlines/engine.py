@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import operator
 import os
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
@@ -42,7 +43,7 @@ from db.models import (
     Review,
 )
 from db.models_deadlines import FormDelivery, Holiday, ObligationMark, OfficeSince
-from db.store import Store, plain_rows
+from db.store import Store, plain_iter, plain_rows
 from lev_desktop import options
 from lev_desktop.deadlines.rules import (
     Deadline,
@@ -110,8 +111,12 @@ def _as_date(value: Any) -> dt.date | None:
     return dt.date.fromisoformat(str(value)[:10])
 
 
-def _district_and_name(lao: _Lao) -> tuple[str, str]:
-    return (lao.district_code or "", lao.name)
+def _district(lao: _Lao) -> str:
+    return lao.district_code or ""
+
+
+_NAME = operator.itemgetter(1)
+_DISTRICT = operator.itemgetter(3)
 
 
 def _as_day(value: Any) -> dt.date | None:
@@ -414,6 +419,12 @@ def get_since(store: Store, office: str) -> dt.date | None:
         return row.since if row is not None else None
 
 
+# What ``LaoState`` holds after the LAO: state, status, completed_on, sent_on, received_on,
+# fulfilled_on, mark
+LaoEnd = tuple[
+    State, str | None, dt.date | None, dt.date | None, dt.date | None, dt.date | None, Mark | None
+]
+
 # ---- the book ------------------------------------------------------------------------------
 
 
@@ -715,13 +726,20 @@ class DeadlineBook:
         )
         if codes is not None:
             query = query.where(Office.code.in_(sorted(codes)))
+        new = tuple.__new__
         with self.store.read() as session:
-            rows = plain_rows(session.connection(), query)
-        laos = [
-            _Lao(code, name, t, district, _as_date(since))
-            for code, name, t, district, since in rows
-        ]
-        laos.sort(key=_district_and_name)
+            laos = [
+                new(_Lao, row)
+                if row[4] is None
+                else _Lao(row[0], row[1], row[2], row[3], _as_date(row[4]))
+                for row in plain_iter(session.connection(), query)
+            ]
+        # By district and name: two stable sorts on a field each (no key tuple per LAO)
+        laos.sort(key=_NAME)
+        if any(lao.district_code is None for lao in laos):
+            laos.sort(key=_district)
+        else:
+            laos.sort(key=_DISTRICT)
         return laos
 
     # ---- facts -------------------------------------------------------------------------
@@ -805,7 +823,7 @@ class DeadlineBook:
                 ).where(FormSubmission.deleted.is_(False), where(FormSubmission))
                 if few:
                     query = query.where(FormSubmission.owner_office.in_(sorted(owners)))
-                for owner, index, status, done, made in plain_rows(conn, query):
+                for owner, index, status, done, made in plain_iter(conn, query):
                     if owner in owners:
                         in_order[index].rows[owner] = (status, done, made)
                 self._read_returns(conn, part, groups)
@@ -1211,9 +1229,50 @@ class DeadlineBook:
             self.store.keep(key, found, generation)
         return list(found)
 
+    @without_gc
+    def lao_ends(
+        self, obligation: Obligation, due: dt.date, period: str | None = None, *, work: bool = True
+    ) -> Mapping[str, LaoEnd]:
+        """``lao_states`` without a tuple per LAO (the board of the nation): each LAO's code
+        and the end of its ``LaoState`` (from ``state`` on), one tuple shared by the LAOs
+        whose facts are the same. Kept until a write: read only."""
+        if obligation.form is None:
+            return {}
+        period = period_for(obligation, due) if period is None else period
+        due = self.lao_due(obligation, period, due)
+        work = work and self._needs_work(due)
+        key = (
+            "deadlines.lao_ends",
+            self.office_code,
+            obligation.programme_id,
+            obligation.code,
+            period,
+            due,
+            self.today,
+            self.soon_days,
+            work,
+        )
+        generation, found = self.store.kept(key)
+        if found is None:
+            ends = self._lao_ends(obligation, period, due, work)
+            found = dict(zip([lao.code for lao in self.laos_for(obligation)], ends, strict=True))
+            self.store.keep(key, found, generation)
+        return found  # type: ignore[no-any-return]
+
     def _lao_states(
         self, obligation: Obligation, period: str, due: dt.date, work: bool
     ) -> tuple[LaoState, ...]:
+        ends = self._lao_ends(obligation, period, due, work)
+        new = tuple.__new__
+        return tuple(
+            new(LaoState, (lao.code, lao.name, lao.lao_type, lao.district_code, *end))
+            for lao, end in zip(self.laos_for(obligation), ends, strict=True)
+        )
+
+    def _lao_ends(
+        self, obligation: Obligation, period: str, due: dt.date, work: bool
+    ) -> list[LaoEnd]:
+        """The end of each ``LaoState`` line, in the order of ``laos_for(obligation)``."""
         if work:
             self.work(obligation, period)
         ctx = self._lao_context(obligation, period, due)
@@ -1223,8 +1282,7 @@ class DeadlineBook:
         work_ = group.work or ()
         # LAOs that share their facts share the end of their line (the nation: 7,850 LAOs,
         # a few hundred distinct facts), built and judged once
-        ends: dict[tuple[Any, ...], tuple[Any, ...]] = {}
-        new = tuple.__new__
+        ends: dict[tuple[Any, ...], LaoEnd] = {}
         out = []
         for lao in self.laos_for(obligation):
             code = lao.code
@@ -1249,8 +1307,8 @@ class DeadlineBook:
                     judged.fulfilled_on,
                     facts.mark,
                 )
-            out.append(new(LaoState, (code, lao.name, lao.lao_type, lao.district_code, *end)))
-        return tuple(out)
+            out.append(end)
+        return out
 
     def _tally(self, key: _GroupId) -> _Tally:
         """The LAOs' facts of one form and period counted by the database: LAOs that share

@@ -23,7 +23,7 @@ import functools
 import operator
 import threading
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -40,13 +40,13 @@ from db.models import (
     PlanItem,
     Programme,
 )
-from db.store import Store, plain_rows
+from db.store import Store, plain_iter
 from lev_desktop import options
-from lev_desktop.deadlines import DeadlineBook, LaoState, Obligation, expand, obligations_of
+from lev_desktop.deadlines import DeadlineBook, Obligation, expand, obligations_of
 from lev_desktop.deadlines import today as engine_today
-from lev_desktop.deadlines.engine import reminder_days
+from lev_desktop.deadlines.engine import LaoEnd, reminder_days
 from lev_desktop.domain.obligation_state import State
-from lev_desktop.domain.offices import LaoType
+from lev_desktop.domain.offices import LaoType, Level
 from lev_desktop.gazetteer import district_label
 from lev_desktop.i18n import N_, _
 from lev_desktop.services.offices import subordinate_laos
@@ -186,6 +186,7 @@ class BoardRow:
     state: State | None
     arrived: dt.date | None  # the day that counts for on time / late (the LAO made the package)
     due: dt.date | None
+    # Read only: a board's rows share these with the figures the store keeps until a write.
     values: dict[str, Decimal | int | None] = field(default_factory=dict)
     received_on: dt.date | None = None  # this office imported it
     mark: str = ""  # the reason of a manual mark ("on paper, 12 Sep")
@@ -341,8 +342,9 @@ _SEP = "\x1f"  # between the indicators of one LAO read as one text (codes never
 _IN_LIMIT = 500
 
 
-def _owner_filter(column: Any, codes: Sequence[str]) -> list[Any]:
-    return [column.in_(list(codes))] if len(codes) <= _IN_LIMIT else []
+def _owner_filter(column: Any, codes: Sequence[str] | None) -> list[Any]:
+    """``codes`` None: every owner (the caller keeps the ones wanted)."""
+    return [column.in_(list(codes))] if codes is not None and len(codes) <= _IN_LIMIT else []
 
 
 # ---- building the board --------------------------------------------------------------------
@@ -394,12 +396,6 @@ def build_board(
             programmes=[prog.id],
             soon_days=reminder_days(store),
         )
-        laos: Sequence[_LaoLike] = book.laos_for(chosen.engine)
-    else:
-        laos = [
-            _LaoRef(o.code, o.name, o.lao_type, o.district_code)
-            for o in board_laos(store, office=office)
-        ]
 
     # The figures of every LAO concerned, kept until something is written: a change of
     # district, LAO type or programme and back reads nothing again. Read on a second
@@ -407,7 +403,6 @@ def build_board(
     # lock: on two cores the two overlap).
     metrics = metrics_for(prog)
     figures_period = due.period if due else period
-    every = [x.code for x in laos]
     key = (
         "board.figures",
         prog.id,
@@ -417,29 +412,50 @@ def build_board(
         chosen.code if chosen else None,
     )
     generation, kept = store.kept(key)
+    # The Department's reads start before its list of LAOs is read: with thousands of LAOs
+    # a query reads every owner's rows anyway (``_IN_LIMIT``), and the owners that are not
+    # among the LAOs concerned are left out when the reads are joined.
+    early = kept is None and book is not None and book.level in (None, Level.NATIONAL)
+    reads = (
+        [
+            _alongside(store, read)
+            for read in _figure_reads(store, prog, fy, None, None, metrics, figures_period)
+        ]
+        if early
+        else []
+    )
+
+    laos: Sequence[_LaoLike]
+    if book is not None and chosen is not None and chosen.engine is not None:
+        laos = book.laos_for(chosen.engine)
+    else:
+        laos = [
+            _LaoRef(o.code, o.name, o.lao_type, o.district_code)
+            for o in board_laos(store, office=office)
+        ]
+    every = [x.code for x in laos]
+    wanted = set(every)
     # Each query on a reader thread of its own (P1's plans and activities, P5's values and
     # products overlap too); joined when the rows are built.
-    wanted = set(every)
-    reads = (
-        []
-        if kept is not None
-        else [
+    if kept is None and not early:
+        reads = [
             _alongside(store, read)
             for read in _figure_reads(store, prog, fy, every, wanted, metrics, figures_period)
         ]
-    )
 
     def figures() -> Figures:
         if kept is not None:
             return kept  # type: ignore[no-any-return]
-        found = _joined([read() for read in reads])
+        # Each LAO's figures with every column (the blank ones None), in the columns' order:
+        # the rows of this board and of the next ones until a write share them.
+        found = _joined([read() for read in reads], blank, wanted)
         store.keep(key, found, generation)
         return found
 
     # Each one's state: the deadline engine, as everywhere.
-    states: dict[str, LaoState] = {}
+    states: Mapping[str, LaoEnd] = {}
     if book is not None and chosen is not None and chosen.engine is not None and due is not None:
-        states = {s.code: s for s in book.lao_states(chosen.engine, due.due, due.period)}
+        states = book.lao_ends(chosen.engine, due.due, due.period)
     _step(progress, 1, 3)
     if district:
         laos = [x for x in laos if x.district_code == district]
@@ -449,32 +465,41 @@ def build_board(
     # The rows, while the figures may still be read; their figures once they are.
     district_names: dict[str | None, str] = {}
     blank = dict.fromkeys(m.key for m in metrics)
-    rows = []
+    due_day = due.due if due else None
+    fulfilled = {s: s.fulfilled for s in State}
+    # Until its figures are read, each row holds this one empty dict (never handed out).
+    nothing: dict[str, Any] = {}
+    rows: list[BoardRow] = []
+    append = rows.append
     for lao in laos:
-        if lao.district_code not in district_names:
-            district_names[lao.district_code] = district_name(lao.district_code)
-        found = states.get(lao.code)
-        rows.append(
+        where = lao.district_code
+        if where not in district_names:
+            district_names[where] = district_name(where)
+        end = states.get(lao.code)
+        if end is None:
+            append(
+                BoardRow(
+                    lao.code, lao.name, lao.lao_type, where, district_names[where], None, None,
+                    due_day, nothing,
+                )
+            )  # fmt: skip
+            continue
+        state, _status, _completed, _sent, received_on, fulfilled_on, mark = end
+        append(
             BoardRow(
-                code=lao.code,
-                name=lao.name,
-                lao_type=lao.lao_type,
-                district_code=lao.district_code,
-                district=district_names[lao.district_code],
-                state=found.state if found else None,
-                arrived=found.fulfilled_on if found and found.state.fulfilled else None,
-                due=due.due if due else None,
-                received_on=found.received_on if found else None,
-                mark=found.mark.reason if found and found.mark else "",
+                lao.code, lao.name, lao.lao_type, where, district_names[where], state,
+                fulfilled_on if fulfilled[state] else None, due_day, nothing,
+                received_on, mark.reason if mark else "",
             )
-        )
-    rows.sort(key=lambda r: (r.district_code or "", r.code))
+        )  # fmt: skip
+    # By district, then code: two stable sorts on plain attributes (no key tuple per row).
+    rows.sort(key=_CODE)
+    rows.sort(key=_DISTRICT if None not in district_names else _district_or_blank)
     counts = Counter(r.state for r in rows if r.state is not None)
     values = figures()
     _step(progress, 2, 3)
-    nothing: dict[str, Any] = {}
     for row in rows:
-        row.values = {**blank, **values.get(row.code, nothing)}
+        row.values = values.get(row.code) or dict(blank)
     districts, columns = _district_summaries(metrics, rows)
     board = Board(
         programme_code=prog.code,
@@ -493,6 +518,14 @@ def build_board(
     )
     _step(progress, 3, 3)
     return board
+
+
+_CODE = operator.attrgetter("code")
+_DISTRICT = operator.attrgetter("district_code")
+
+
+def _district_or_blank(row: BoardRow) -> str:
+    return row.district_code or ""
 
 
 class _LaoLike(Protocol):
@@ -549,16 +582,17 @@ def district_name(code: str | None) -> str:
     return district_label(code) or (code or "")
 
 
-def _joined(parts: list[Figures]) -> Figures:
-    """The figures of each LAO from every read, in one dict per LAO."""
+def _joined(parts: list[Figures], blank: dict[str, Any], wanted: set[str]) -> Figures:
+    """The figures of each LAO in ``wanted`` from every read, in one dict per LAO with every
+    column of ``blank`` (None where no read has it), in the columns' order."""
     out: Figures = {}
     for part in parts:
         for owner, found in part.items():
             mine = out.get(owner)
-            if mine is None:
-                out[owner] = found
-            else:
+            if mine is not None:
                 mine.update(found)
+            elif owner in wanted:
+                out[owner] = {**blank, **found}
     return out
 
 
@@ -566,8 +600,8 @@ def _figure_reads(
     store: Store,
     prog: Programme,
     fy: int,
-    codes: Sequence[str],
-    wanted: set[str],
+    codes: Sequence[str] | None,
+    wanted: set[str] | None,
     metrics: list[Metric],
     period: str | None,
 ) -> list[Callable[[], Figures]]:
@@ -587,11 +621,13 @@ def _figure_reads(
             PlanItem.deleted.is_(False),
         ]
 
-        def held(owners: Callable[[Any], list[Any]]) -> Callable[[], Figures]:
+        held = Activity.held_sqlite() if store.is_sqlite else Activity.held()
+
+        def done(owners: Callable[[Any], list[Any]]) -> Callable[[], Figures]:
             query = (
                 select(
                     Plan.owner_office,
-                    func.count(case((Activity.held(), 1))),  # a date and a result
+                    func.count(case((held, 1))),  # a date and a result
                     func.sum(Activity.participants),
                     func.sum(Activity.budget_spent),
                 )
@@ -601,14 +637,15 @@ def _figure_reads(
                 .group_by(Plan.owner_office)
                 .order_by(_at_once(Plan.owner_office))
             )
+            money = _moneys(store)
             return lambda: {
                 owner: {
                     "activities_held": int(count or 0),
                     "participants": int(participants) if participants is not None else None,
-                    "budget_spent": _money(spent),
+                    "budget_spent": money(spent),
                 }
                 for owner, count, participants, spent in _plain(store, query)
-                if owner in wanted
+                if wanted is None or owner in wanted
             }
 
         def planned(owners: Callable[[Any], list[Any]]) -> Callable[[], Figures]:
@@ -623,13 +660,17 @@ def _figure_reads(
                 .group_by(Plan.owner_office)
                 .order_by(_at_once(Plan.owner_office))
             )
+            money = _moneys(store)
             return lambda: {
-                owner: {"budget_planned": _money(budget), "activities_planned": int(count or 0)}
+                owner: {
+                    "budget_planned": money(budget),
+                    "activities_planned": int(count or 0),
+                }
                 for owner, budget, count in _plain(store, query)
-                if owner in wanted
+                if wanted is None or owner in wanted
             }
 
-        heavy.append(held)
+        heavy.append(done)
         light.append(planned)
     kpi_metrics = {m.key[4:]: m for m in metrics if m.key.startswith("kpi:")}
     kpi_where = [
@@ -691,17 +732,22 @@ def _at_once(owner: Any) -> Any:
     return owner + ""
 
 
-def _plain(store: Store, query: Any) -> list[tuple[Any, ...]]:
+def _plain(store: Store, query: Any) -> Iterator[tuple[Any, ...]]:
+    """The rows of a figure query, one at a time (see ``plain_iter``)."""
     with store.read() as session:
-        return plain_rows(session.connection(), query)
+        yield from plain_iter(session.connection(), query)
 
 
-def _counted(store: Store, query: Any, key: str, wanted: set[str]) -> Figures:
-    return {owner: {key: int(n)} for owner, n in _plain(store, query) if owner in wanted}
+def _counted(store: Store, query: Any, key: str, wanted: set[str] | None) -> Figures:
+    return {
+        owner: {key: int(n)}
+        for owner, n in _plain(store, query)
+        if wanted is None or owner in wanted
+    }
 
 
 def _kpi_figures(
-    store: Store, kpi_metrics: dict[str, Metric], kpi_where: list[Any], wanted: set[str]
+    store: Store, kpi_metrics: dict[str, Metric], kpi_where: list[Any], wanted: set[str] | None
 ) -> Figures:
     """Each LAO's indicator values: one line per LAO, its indicators and values as text in
     the index's order, summed here (a line per LAO and indicator — the nation's P2: 100,000 —
@@ -733,10 +779,10 @@ def _kpi_figures(
             figure = figure / 1
         return key, int(figure) if whole else figure
 
-    made = _Made(one)
+    made: _Once[str, tuple[str, Any]] = _Once(one)
     out: Figures = {}
     for owner, joined in _plain(store, kpi_q):
-        if owner not in wanted or joined is None:
+        if joined is None or (wanted is not None and owner not in wanted):
             continue
         pairs = joined.split(_SEP)
         found = dict(map(made.__getitem__, pairs))
@@ -746,21 +792,24 @@ def _kpi_figures(
     return out
 
 
-class _Made(dict[str, tuple[str, Any]]):
-    """What ``make(text)`` gave, made once per text."""
+K = TypeVar("K")
 
-    def __init__(self, make: Callable[[str], tuple[str, Any]]):
+
+class _Once(dict[K, T]):
+    """What ``make(value)`` gave, made once per value."""
+
+    def __init__(self, make: Callable[[K], T]):
         super().__init__()
         self._make = make
 
-    def __missing__(self, text: str) -> tuple[str, Any]:
-        found = self[text] = self._make(text)
+    def __missing__(self, value: K) -> T:
+        found = self[value] = self._make(value)
         return found
 
 
 def _several(
     pairs: list[str],
-    made: _Made,
+    made: _Once[str, tuple[str, Any]],
     how: dict[str, tuple[str, bool, bool]],
     number: Callable[[str], Any],
 ) -> dict[str, Any]:
@@ -793,6 +842,21 @@ def _decimal(value: Any, places: str = "%.4f") -> Decimal:
 def _money(value: Any) -> Decimal | None:
     """A sum of a NUMERIC(14, 2) column (None when nothing was summed)."""
     return None if value is None else _decimal(value, "%.2f")
+
+
+def _moneys(store: Store) -> Callable[[Any], Decimal | None]:
+    """``_money`` for the values of one read: on SQLite made once per value (the sums of
+    budgets recur — 5,000, 10,000 … — in the nation's 15,700 sums of P1). SQLite gives an
+    int or a float, and equal ones give the same text, 0 and -0.0 aside (made each time);
+    a server's Decimal keeps its own places (not made once)."""
+    if not store.is_sqlite:
+        return _money
+    made: _Once[Any, Decimal | None] = _Once(_money)
+
+    def money(value: Any) -> Decimal | None:
+        return made[value] if value else _money(value)
+
+    return money
 
 
 # ---- totals ----------------------------------------------------------------------------------

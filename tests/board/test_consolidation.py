@@ -238,6 +238,26 @@ def test_states_agree_with_the_deadline_engine(crafted, demo_store):
         assert row.arrived == (by_code[row.code].fulfilled_on if row.state.fulfilled else None)
 
 
+@pytest.mark.parametrize("today", [dt.date(2025, 9, 10), dt.date(2025, 10, 1)])
+def test_lao_ends_are_the_ends_of_lao_states(crafted, demo_store, today):
+    """The board reads ``DeadlineBook.lao_ends`` (no tuple per LAO): for every LAO the same
+    state, dates and mark as ``lao_states``, in a book of its own and after the other."""
+    from lev_desktop.deadlines import DeadlineBook
+
+    def book():
+        demo_store.written()  # nothing kept from the other
+        return DeadlineBook(demo_store, today_=today, programmes=[builtin_id("P5")])
+
+    first = book()
+    ob = first.find("P5.LAO.REPORT", "P5")
+    due = next(d.due for d in c.board_obligations(first.programmes[0], 2568)[0].dues)
+    states = first.lao_states(ob, due)
+    assert len(states) > 3
+    expected = {s.code: tuple(s)[4:] for s in states}
+    assert book().lao_ends(ob, due) == expected
+    assert first.lao_ends(ob, due) == expected
+
+
 def test_recurring_obligation_periods(demo_store):
     board = c.build_board(demo_store, "P4", fiscal_year=2568, period="2025-03", today=TODAY)
     assert board.due.period == "2025-03"
@@ -349,6 +369,11 @@ def test_held_in_sql_is_held_on_the_screens(outputs):
     conn.execute("INSERT INTO activities VALUES ('a', '2025-01-10', ?)", (outputs,))
     conn.execute("INSERT INTO activities VALUES ('b', NULL, ?)", (outputs,))
     assert "ltrim" in sql
+    assert {r[0] for r in conn.execute(sql)} == ({"a"} if expected else set())
+    # The board's faster form on SQLite says the same
+    fast = select(Activity.id).where(Activity.held_sqlite())
+    sql = str(fast.compile(dialect=sqlite.dialect(), compile_kwargs={"literal_binds": True}))
+    assert "unicode" in sql
     assert {r[0] for r in conn.execute(sql)} == ({"a"} if expected else set())
 
 
