@@ -226,21 +226,6 @@ class Activity(Synced, Base):
             ),
         )
 
-    @classmethod
-    def held_sqlite(cls) -> ColumnElement[bool]:
-        """``held()`` as SQLite works it out faster (the same truth, a test keeps them equal):
-        a result whose first character (SQLite's ``unicode()``) is not blank is not blank,
-        and only the others are trimmed. ``ltrim`` reads its 31 blank characters again for
-        every row: a quarter of the nation's board query over 82,000 activities."""
-        first = func.coalesce(func.unicode(cls.outputs), ord(BLANK_CHARS[0]))  # '' / NULL
-        return and_(
-            cls.held_on.is_not(None),
-            or_(
-                first.not_in(sorted({ord(c) for c in BLANK_CHARS})),
-                func.ltrim(func.coalesce(cls.outputs, ""), literal(BLANK_CHARS)) != "",
-            ),
-        )
-
 
 class Monitoring(Synced, Base):
     """F3 milestones of the LEV programme for one LAO and fiscal year."""

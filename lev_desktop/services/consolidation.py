@@ -621,7 +621,7 @@ def _figure_reads(
             PlanItem.deleted.is_(False),
         ]
 
-        held = Activity.held_sqlite() if store.is_sqlite else Activity.held()
+        held = Activity.held()
 
         def done(owners: Callable[[Any], list[Any]]) -> Callable[[], Figures]:
             query = (

@@ -370,11 +370,6 @@ def test_held_in_sql_is_held_on_the_screens(outputs):
     conn.execute("INSERT INTO activities VALUES ('b', NULL, ?)", (outputs,))
     assert "ltrim" in sql
     assert {r[0] for r in conn.execute(sql)} == ({"a"} if expected else set())
-    # The board's faster form on SQLite says the same
-    fast = select(Activity.id).where(Activity.held_sqlite())
-    sql = str(fast.compile(dialect=sqlite.dialect(), compile_kwargs={"literal_binds": True}))
-    assert "unicode" in sql
-    assert {r[0] for r in conn.execute(sql)} == ({"a"} if expected else set())
 
 
 def test_held_on_postgresql_is_held_on_the_screens(pg_url):
