@@ -1201,19 +1201,17 @@ class DeadlineBook:
         """Whether "in progress" can show: only while an instance is not yet due soon."""
         return (due - self.today).days > self.soon_days
 
-    @without_gc
-    def lao_states(
-        self, obligation: Obligation, due: dt.date, period: str | None = None, *, work: bool = True
-    ) -> list[LaoState]:
-        """Every LAO concerned by ``obligation`` (or by the LAO obligation it compiles) for
-        the instance due on ``due``: its state and dates."""
-        if obligation.form is None:
-            return []
+    def _instance(
+        self, kind: str, obligation: Obligation, due: dt.date, period: str | None, work: bool
+    ) -> tuple[tuple[Any, ...], str, dt.date, bool]:
+        """The instance ``lao_states`` and ``lao_ends`` judge, worked out once for both (so
+        the board and the calendar cannot judge different ones): its period, the LAOs' due
+        day, whether "in progress" can show, and the key its result is kept under."""
         period = period_for(obligation, due) if period is None else period
         due = self.lao_due(obligation, period, due)
         work = work and self._needs_work(due)
         key = (
-            "deadlines.lao_states",
+            kind,
             self.office_code,
             obligation.programme_id,
             obligation.code,
@@ -1222,6 +1220,19 @@ class DeadlineBook:
             self.today,
             self.soon_days,
             work,
+        )
+        return key, period, due, work
+
+    @without_gc
+    def lao_states(
+        self, obligation: Obligation, due: dt.date, period: str | None = None, *, work: bool = True
+    ) -> list[LaoState]:
+        """Every LAO concerned by ``obligation`` (or by the LAO obligation it compiles) for
+        the instance due on ``due``: its state and dates."""
+        if obligation.form is None:
+            return []
+        key, period, due, work = self._instance(
+            "deadlines.lao_states", obligation, due, period, work
         )
         generation, found = self.store.kept(key)
         if found is None:
@@ -1238,20 +1249,7 @@ class DeadlineBook:
         whose facts are the same. Kept until a write: read only."""
         if obligation.form is None:
             return {}
-        period = period_for(obligation, due) if period is None else period
-        due = self.lao_due(obligation, period, due)
-        work = work and self._needs_work(due)
-        key = (
-            "deadlines.lao_ends",
-            self.office_code,
-            obligation.programme_id,
-            obligation.code,
-            period,
-            due,
-            self.today,
-            self.soon_days,
-            work,
-        )
+        key, period, due, work = self._instance("deadlines.lao_ends", obligation, due, period, work)
         generation, found = self.store.kept(key)
         if found is None:
             ends = self._lao_ends(obligation, period, due, work)
