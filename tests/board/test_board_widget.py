@@ -43,7 +43,7 @@ def test_district_rows_are_made_when_shown_and_equal_the_printed_table(demo_stor
         headers, rows = c.district_table(board)
         model = GroupTableModel()
         model.set_board(board, c.district_rows(board))
-        lazy = model._rows
+        lazy = model.rows
         assert isinstance(lazy, c.TextRows)
         assert not any(lazy._made)  # nothing formatted before the view asks
         model.index(0, 0).data()

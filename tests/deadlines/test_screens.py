@@ -128,11 +128,11 @@ def test_agenda_mark_sent_needs_a_reason_and_turns_sent(ctx, qtbot):
     screen.tabs.setCurrentIndex(1)
     row = next(
         n
-        for n, i in enumerate(screen.agenda_model.items)
+        for n, i in enumerate(screen.agenda_model.rows)
         if i.obligation.code == "P5.DISTRICT.REPORT"
     )
     # no deadline of the demo district has a note yet: the column gives its room to the others
-    assert not any(screen.agenda_model.text(i, 7) for i in screen.agenda_model.items)
+    assert not any(screen.agenda_model.text(i, 7) for i in screen.agenda_model.rows)
     assert screen.agenda.isColumnHidden(7)
     screen.agenda.selectRow(row)
     assert screen.mark_button.isEnabled() and screen.laos_button.isEnabled()
@@ -146,11 +146,11 @@ def test_agenda_mark_sent_needs_a_reason_and_turns_sent(ctx, qtbot):
     qtbot.waitUntil(
         lambda: any(
             i.obligation.code == "P5.DISTRICT.REPORT" and i.state == State.SENT
-            for i in screen.agenda_model.items
+            for i in screen.agenda_model.rows
         ),
         timeout=10000,
     )
-    item = next(i for i in screen.agenda_model.items if i.obligation.code == "P5.DISTRICT.REPORT")
+    item = next(i for i in screen.agenda_model.rows if i.obligation.code == "P5.DISTRICT.REPORT")
     assert item.mark.reason == "ส่งหนังสือถึงจังหวัด"
     assert screen.agenda_model.text(item, 0) == "ส่งแล้ว"
     assert "ส่งหนังสือถึงจังหวัด" in screen.agenda_model.text(item, 7)
@@ -251,7 +251,7 @@ def test_reminder_dialog_and_badges(ctx, qtbot):
     qtbot.addWidget(dialog)
     count = dialog.model.rowCount()
     assert ("calendar", count) in badges and ("home", count) in badges
-    assert all(i.state in (State.OVERDUE, State.DUE_SOON) for i in dialog.model.items)
+    assert all(i.state in (State.OVERDUE, State.DUE_SOON) for i in dialog.model.rows)
     with qtbot.waitSignal(ctx.navigate, timeout=3000) as signal:
         dialog.calendar_button.click()
     assert signal.args[0] == "calendar"
@@ -362,6 +362,6 @@ def test_the_agenda_never_breaks_a_state_in_two(ctx, qtbot):
     screen.tabs.setCurrentIndex(1)
     screen.resize(900, 600)
     metrics = screen.agenda.fontMetrics()
-    needed = max(metrics.horizontalAdvance(i.state.label) for i in screen.agenda_model.items)
+    needed = max(metrics.horizontalAdvance(i.state.label) for i in screen.agenda_model.rows)
     qtbot.waitUntil(lambda: screen.agenda.columnWidth(0) >= needed + CELL_PAD_W, timeout=3000)
     assert screen.agenda.columnWidth(4) < 300  # (the room came from the others)

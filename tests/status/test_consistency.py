@@ -203,7 +203,7 @@ def test_the_agenda_and_lev_status_agree_for_the_district_itself(district, capsy
     items = [i for i in engine.office_deadlines(store, start, end) if not i.incoming]
     agenda = AgendaModel()
     agenda.set_items(items)
-    for row, item in enumerate(agenda.items):
+    for row, item in enumerate(agenda.rows):
         if item.due != item.deadline.due:
             continue  # a later round of the same instance
         key = (item.obligation.code, item.period)

@@ -337,7 +337,7 @@ class CalendarScreen(QWidget):
         self.update_buttons()
 
     def scroll_agenda_to_today(self) -> None:
-        items = self.agenda_model.items
+        items = self.agenda_model.rows
         upcoming = next((n for n, i in enumerate(items) if i.due >= self.today), None)
         if upcoming is not None:
             self.agenda.scrollTo(

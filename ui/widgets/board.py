@@ -73,7 +73,7 @@ from lev_desktop.services.consolidation import (
 )
 from lev_desktop.thai_format import format_date, format_number
 from ui import status_palette
-from ui.models.table import TableModel
+from ui.models.table import Column, TableModel
 from ui.thai_wrap import break_positions, shown_rich
 from ui.widgets.flow import FlowLayout
 
@@ -288,57 +288,47 @@ class BoardTableModel(TableModel):
 
 
 class TextTableModel(TableModel):
-    """Read-only text cells (a printed summary's table shown on screen)."""
+    """Read-only text cells (a printed summary's table shown on screen). ``rows`` may be
+    ``TextRows``, whose lines are made when the view first asks for them."""
 
     def __init__(self, parent: Any = None, *, numbers_from: int = 1, bold_last: bool = False):
         super().__init__(parent)
-        self._headers: list[str] = []
-        self._rows: Sequence[list[str]] = []
+        self._columns: list[Column] = []
+        self.rows: Sequence[list[str]] = []  # type: ignore[assignment]
         self.numbers_from = numbers_from
         self.bold_last = bold_last
 
     def set_table(self, headers: list[str], rows: Sequence[list[str]]) -> None:
         """``rows``: lists of text, or ``TextRows`` (made when the view first asks)."""
         self.beginResetModel()
-        self._headers = list(headers)
-        self._rows = rows if isinstance(rows, TextRows) else [list(r) for r in rows]
+        self._columns = [Column(str(n), title) for n, title in enumerate(headers)]
+        self.rows = rows if isinstance(rows, TextRows) else [list(r) for r in rows]
         self.endResetModel()
 
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self._rows)
+    def column_list(self) -> Sequence[Column]:
+        return self._columns
 
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self._headers)
-
-    def headerData(
-        self,
-        section: int,
-        orientation: Qt.Orientation,
-        role: int = Qt.ItemDataRole.DisplayRole,
-    ) -> Any:
-        if (
-            orientation == Qt.Orientation.Horizontal
-            and role == Qt.ItemDataRole.DisplayRole
-            and 0 <= section < len(self._headers)
-        ):
-            return wrap_header(self._headers[section])
-        return None
+    def header_text(self, section: int) -> str:
+        # the headers are already the shown text (translated and formatted by the core)
+        return (
+            wrap_header(self._columns[section].title) if 0 <= section < len(self._columns) else ""
+        )
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if (
             not index.isValid()
-            or index.row() >= len(self._rows)
-            or index.column() >= len(self._headers)
+            or index.row() >= len(self.rows)
+            or index.column() >= len(self._columns)
         ):
             return None
         if role == Qt.ItemDataRole.DisplayRole:
-            return self._rows[index.row()][index.column()]
+            return self.rows[index.row()][index.column()]
         if role == Qt.ItemDataRole.TextAlignmentRole and index.column() >= self.numbers_from:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if (
             role == Qt.ItemDataRole.FontRole
             and self.bold_last
-            and index.row() == len(self._rows) - 1
+            and index.row() == len(self.rows) - 1
         ):
             font = QFont()
             font.setBold(True)

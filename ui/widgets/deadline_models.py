@@ -21,7 +21,7 @@ from lev_desktop.domain.offices import LaoType
 from lev_desktop.i18n import N_, _
 from lev_desktop.thai_format import WEEKDAYS_EN, WEEKDAYS_FULL, format_date
 from ui import status_palette
-from ui.models.table import TableModel
+from ui.models.table import Column, TableModel
 
 ItemRole = Qt.ItemDataRole.UserRole + 1  # the Item (agenda) / list of Items (month cell)
 DateRole = Qt.ItemDataRole.UserRole + 2  # the day of a month cell
@@ -33,49 +33,27 @@ _Index = QModelIndex | QPersistentModelIndex
 
 
 class AgendaModel(TableModel):
-    """One row per deadline: state, due, days left, programme, what, who → whom, LAOs, note."""
+    """One row per deadline (``Item``): state, due, days left, programme, what, who → whom,
+    LAOs done, note."""
 
-    COLUMNS = (
-        N_("Status"),
-        N_("Due"),
-        N_("Days left"),
-        N_("Programme"),
-        N_("What to do"),
-        N_("Who → to whom"),
-        N_("LAOs done"),
-        N_("Note"),
+    columns = (
+        Column("state", N_("Status")),
+        Column("due", N_("Due")),
+        Column("left", N_("Days left")),
+        Column("programme", N_("Programme")),
+        Column("what", N_("What to do")),
+        Column("route", N_("Who → to whom")),
+        Column("laos", N_("LAOs done")),
+        Column("note", N_("Note")),
     )
 
-    def __init__(self, parent=None):
+    def __init__(self, parent: Any = None):
         super().__init__(parent)
-        self.items: list[Item] = []
         self.lao_type: str | None = None
 
-    def set_items(self, items: list[Item], lao_type: str | None = None) -> None:
-        self.beginResetModel()
-        self.items = list(items)
+    def set_items(self, items: Sequence[Item], lao_type: str | None = None) -> None:
         self.lao_type = lao_type
-        self.endResetModel()
-
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self.items)
-
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self.COLUMNS)
-
-    def headerData(
-        self,
-        section: int,
-        orientation: Qt.Orientation,
-        role: int = Qt.ItemDataRole.DisplayRole,
-    ) -> Any:
-        if role != Qt.ItemDataRole.DisplayRole:
-            return None
-        if orientation == Qt.Orientation.Horizontal and 0 <= section < len(self.COLUMNS):
-            return _(self.COLUMNS[section])
-        if orientation == Qt.Orientation.Vertical and 0 <= section < len(self.items):
-            return str(section + 1)
-        return None
+        self.set_rows(items)
 
     def text(self, item: Item, column: int) -> str:
         d = item.deadline
@@ -103,23 +81,27 @@ class AgendaModel(TableModel):
             return "\n".join(notes)
         return ""
 
-    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not (0 <= index.row() < len(self.items)):
-            return None
-        item = self.items[index.row()]
-        column = index.column()
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
-            return self.text(item, column)
-        if role == Qt.ItemDataRole.BackgroundRole and column == 0:
-            return status_palette.bg(item.state)
-        if role == Qt.ItemDataRole.ForegroundRole and column in (0, 2):
-            return status_palette.fg(item.state)
-        if role == Qt.ItemDataRole.ForegroundRole and column == 7 and item.deadline.non_working:
+    def display(self, row: Item, column: Column, position: int) -> str:
+        return self.text(row, self.columns.index(column))
+
+    def tooltip(self, row: Item, column: Column) -> str:
+        return self.display(row, column, 0)
+
+    def background(self, row: Item, column: Column) -> Any:
+        return status_palette.bg(row.state) if column.key == "state" else None
+
+    def foreground(self, row: Item, column: Column) -> Any:
+        if column.key in ("state", "left"):
+            return status_palette.fg(row.state)
+        if column.key == "note" and row.deadline.non_working:
             return status_palette.fg("due_soon")
+        return None
+
+    def extra(self, row: Item, column: Column, role: int) -> Any:
         if role == ItemRole:
-            return item
+            return row
         if role == StateRole:
-            return item.state.value
+            return row.state.value
         return None
 
 
@@ -241,113 +223,60 @@ class MonthModel(TableModel):
 
 
 class HolidayModel(TableModel):
-    COLUMNS = (N_("Date"), N_("Holiday"), N_("Added by"))
+    """The holidays of a year: (day, name, source) rows."""
 
-    def __init__(self, parent=None):
-        super().__init__(parent)
-        self.rows: list[tuple[dt.date, str, str]] = []
+    columns = (
+        Column("day", N_("Date")),
+        Column("name", N_("Holiday")),
+        Column("source", N_("Added by")),
+    )
 
-    def set_rows(self, rows: Sequence[tuple[dt.date, str, str]]) -> None:
-        self.beginResetModel()
-        self.rows = list(rows)
-        self.endResetModel()
+    def display(self, row: tuple[dt.date, str, str], column: Column, position: int) -> str:
+        day, name, source = row
+        if column.key == "day":
+            return format_date(day, "weekday")
+        if column.key == "name":
+            return name
+        return _("built in") if source == "seed" else _("this office")
 
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self.rows)
+    def tooltip(self, row: tuple[dt.date, str, str], column: Column) -> str:
+        return self.display(row, column, 0)
 
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:
-        return 0 if parent.isValid() else 3
-
-    def headerData(
-        self,
-        section: int,
-        orientation: Qt.Orientation,
-        role: int = Qt.ItemDataRole.DisplayRole,
-    ) -> Any:
-        if (
-            role == Qt.ItemDataRole.DisplayRole
-            and orientation == Qt.Orientation.Horizontal
-            and 0 <= section < 3
-        ):
-            return _(self.COLUMNS[section])
-        return None
-
-    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not (0 <= index.row() < len(self.rows)):
-            return None
-        day, name, source = self.rows[index.row()]
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
-            if index.column() == 0:
-                return format_date(day, "weekday")
-            if index.column() == 1:
-                return name
-            return _("built in") if source == "seed" else _("this office")
-        if role == DateRole:
-            return day
-        return None
+    def extra(self, row: tuple[dt.date, str, str], column: Column, role: int) -> Any:
+        return row[0] if role == DateRole else None
 
 
 class LaoStatesModel(TableModel):
     """Each LAO's state for one deadline (the one model), with its dates and a mark's reason."""
 
-    COLUMNS = (
-        N_("LAO"),
-        N_("Type"),
-        N_("State"),
-        N_("Sent or done on"),
-        N_("Received on"),
-        N_("Note"),
+    columns = (
+        Column("name", N_("LAO")),
+        Column("type", N_("Type")),
+        Column("state", N_("State")),
+        Column("fulfilled", N_("Sent or done on")),
+        Column("received", N_("Received on")),
+        Column("note", N_("Note")),
     )
 
-    def __init__(self, parent=None):
-        super().__init__(parent)
-        self.rows: list[LaoState] = []
+    def display(self, row: LaoState, column: Column, position: int) -> str:
+        if column.key == "name":
+            return row.name
+        if column.key == "type":
+            return LaoType(row.lao_type).abbreviation if row.lao_type else ""
+        if column.key == "state":
+            return row.state.label
+        if column.key == "fulfilled":
+            day = row.fulfilled_on if row.state.fulfilled else None
+            return format_date(day) if day else ""
+        if column.key == "received":
+            return format_date(row.received_on) if row.received_on else ""
+        return row.mark.reason if row.mark else ""
 
-    def set_rows(self, rows: Sequence[LaoState]) -> None:
-        self.beginResetModel()
-        self.rows = list(rows)
-        self.endResetModel()
+    def tooltip(self, row: LaoState, column: Column) -> str:
+        return self.display(row, column, 0)
 
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self.rows)
+    def background(self, row: LaoState, column: Column) -> Any:
+        return status_palette.bg(row.state) if column.key == "state" else None
 
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self.COLUMNS)
-
-    def headerData(
-        self,
-        section: int,
-        orientation: Qt.Orientation,
-        role: int = Qt.ItemDataRole.DisplayRole,
-    ) -> Any:
-        if (
-            role == Qt.ItemDataRole.DisplayRole
-            and orientation == Qt.Orientation.Horizontal
-            and 0 <= section < len(self.COLUMNS)
-        ):
-            return _(self.COLUMNS[section])
-        return None
-
-    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not (0 <= index.row() < len(self.rows)):
-            return None
-        row = self.rows[index.row()]
-        column = index.column()
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
-            if column == 0:
-                return row.name
-            if column == 1:
-                return LaoType(row.lao_type).abbreviation if row.lao_type else ""
-            if column == 2:
-                return row.state.label
-            if column == 3:
-                day = row.fulfilled_on if row.state.fulfilled else None
-                return format_date(day) if day else ""
-            if column == 4:
-                return format_date(row.received_on) if row.received_on else ""
-            return row.mark.reason if row.mark else ""
-        if role == Qt.ItemDataRole.BackgroundRole and column == 2:
-            return status_palette.bg(row.state)
-        if role == Qt.ItemDataRole.ForegroundRole and column == 2:
-            return status_palette.fg(row.state)
-        return None
+    def foreground(self, row: LaoState, column: Column) -> Any:
+        return status_palette.fg(row.state) if column.key == "state" else None
