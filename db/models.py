@@ -132,6 +132,11 @@ class Programme(Synced, Base):
     letter: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     spec: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
 
+    @property
+    def display_name(self) -> str:
+        """The name a person reads in lists and headings: the short name, else the full one."""
+        return self.short_name or self.name
+
 
 class Letter(Synced, Base):
     """An incoming letter in the office's register (เลขรับ)."""

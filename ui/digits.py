@@ -10,6 +10,7 @@ typed and stored keeps its own digits, and typing either kind of digit is always
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from lev_desktop.thai_format import arabic_digits, thai_digits
 
@@ -43,3 +44,9 @@ def shown_html(markup: str) -> str:
         part if _TAG_OR_ENTITY.fullmatch(part) else shown(part)
         for part in _TAG_OR_ENTITY.split(markup)
     )
+
+
+def programme_label(programme: Any) -> str:
+    """ "P1 · เครือข่าย อถล. ปีงบประมาณ 2568": a programme in a list or box, with the
+    interface's digits (the official names carry Thai digits from their letters)."""
+    return shown(f"{programme.code} · {programme.display_name}")

@@ -2103,7 +2103,7 @@ def draft_forms(store: Store, office: str | None = None) -> list[DraftForm]:
         out.append(
             DraftForm(
                 programme.code,
-                programme.short_name or programme.name,
+                programme.display_name,
                 form,
                 spec_form.get("name", form),
                 spec_form.get("kind"),

@@ -145,7 +145,7 @@ def obligations_of(programme: Any) -> list[Obligation]:
     else:
         spec = programme.spec or {}
         code, pid = programme.code, programme.id
-        name = programme.short_name or programme.name
+        name = programme.display_name
         fy = programme.fiscal_year
     forms = {f["code"]: f for f in spec.get("forms", [])}
     out = []

@@ -146,7 +146,7 @@ def write_template(
     sheet.title = DATA_SHEET
     bold = Font(bold=True)
     sheet["A1"] = _("Data form: {programme} — {office} ({code})").format(
-        programme=programme.short_name or programme.name, office=office.name, code=office.code
+        programme=programme.display_name, office=office.name, code=office.code
     )
     sheet["A1"].font = Font(bold=True, size=13)
     sheet["A2"] = _("Period: {period}").format(period=_period_label(period))

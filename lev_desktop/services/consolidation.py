@@ -503,7 +503,7 @@ def build_board(
     districts, columns = _district_summaries(metrics, rows)
     board = Board(
         programme_code=prog.code,
-        programme_name=prog.short_name or prog.name,
+        programme_name=prog.display_name,
         fiscal_year=fy,
         obligation=chosen,
         due=due,

@@ -417,7 +417,7 @@ def load_form(
         office_name=office.name if office else office_code,
         programme_id=prog.id,
         programme_code=prog.code,
-        programme_name=prog.short_name or prog.name,
+        programme_name=prog.display_name,
         form_code=form["code"],
         form_name=form["name"],
         period=period,
@@ -847,7 +847,7 @@ def kpi_list(
                     (
                         prog.id,
                         prog.code,
-                        prog.short_name or prog.name,
+                        prog.display_name,
                         form["code"],
                         form["name"],
                         period,

@@ -8,15 +8,25 @@ A 1366×768 screen leaves a maximised window 1366×728 logical pixels at 100 % a
 
 from __future__ import annotations
 
+import re
+
 import pytest
-from PySide6.QtCore import QRect, Qt
+from PySide6.QtCore import QLocale, QModelIndex, QRect, Qt
 from PySide6.QtWidgets import (
+    QAbstractButton,
     QAbstractItemView,
     QApplication,
+    QComboBox,
+    QGroupBox,
     QHeaderView,
+    QLabel,
+    QLineEdit,
     QScrollArea,
     QSplitter,
+    QTabBar,
     QTableView,
+    QTextEdit,
+    QWidget,
 )
 
 from exports.pdf.words import segment
@@ -588,3 +598,70 @@ def test_without_libthai_the_header_is_as_tall_as_its_painted_title(tmp_path):
     shown = json.loads(done.stdout.strip().splitlines()[-1])
     assert shown["painted"] >= 2 * shown["line"]  # the title does wrap (at the app's breaks)
     assert shown["height"] >= shown["painted"] + 9  # and the header is as tall (padding 4+4+1)
+
+
+THAI_DIGITS = re.compile("[๐-๙]")
+DIGIT_SAMPLE = re.compile(r"\(๐[^)]*๙\)")  # "ใช้เลขไทย (๐–๙)": the setting names them
+
+
+def _shown_texts(window) -> list[tuple[str, str]]:
+    """(where, text) of what the window shows a person: labels, buttons, tabs, every item of
+    every combo box, group titles, placeholders, read-only text panes, table headers, and the
+    first rows of each table as its delegate draws them."""
+    out: list[tuple[str, str]] = []
+    for widget in window.findChildren(QWidget):
+        if not widget.isVisible():
+            continue
+        name = f"{type(widget).__name__} {widget.objectName()}".strip()
+        if isinstance(widget, (QLabel, QAbstractButton)):
+            out.append((name, widget.text()))
+        elif isinstance(widget, QTabBar):
+            out += [(name, widget.tabText(i)) for i in range(widget.count())]
+        elif isinstance(widget, QComboBox):
+            out += [(name, widget.itemText(i)) for i in range(widget.count())]
+        elif isinstance(widget, QGroupBox):
+            out.append((name, widget.title()))
+        elif isinstance(widget, QLineEdit):
+            out.append((name, widget.placeholderText()))  # typed text keeps its own digits
+        elif isinstance(widget, QTextEdit) and widget.isReadOnly():
+            out.append((name, widget.toPlainText()))
+        elif (
+            isinstance(widget, QAbstractItemView)
+            and not isinstance(widget, QHeaderView)  # its table's model, seen through the table
+            and widget.model() is not None
+        ):
+            model = widget.model()
+            name = f"{name} {_model_name(widget)}"
+            try:
+                columns = model.columnCount(QModelIndex())
+            except TypeError:  # a list model's column count is private in PySide6: one
+                columns = 1
+            out += [
+                (name, str(model.headerData(c, Qt.Orientation.Horizontal) or ""))
+                for c in range(columns)
+            ]
+            for row in range(min(model.rowCount(QModelIndex()), 30)):
+                for column in range(columns):
+                    index = model.index(row, column)
+                    value = index.data()
+                    if isinstance(value, str):
+                        delegate = widget.itemDelegateForIndex(index)
+                        shown = delegate.displayText(value, QLocale()) if delegate else value
+                        out.append((name, shown))
+    return out
+
+
+def test_every_screen_shows_one_kind_of_digit(shown):
+    """With the interface's Arabic digits (the default), no screen shows a Thai digit: a
+    programme's official name "… ปีงบประมาณ ๒๕๖๘" is shown "… 2568" wherever it stands (the
+    board's programme box showed "๒๕๖๘" beside the status bar's "ปีงบประมาณ 2568")."""
+    from ui import digits
+
+    window, ctx, package = shown
+    assert not digits.thai()
+    found = set()
+    for key, tab in _visit(window, ctx, package):
+        for where, text in _shown_texts(window):
+            if THAI_DIGITS.search(DIGIT_SAMPLE.sub("", text)):
+                found.add(f"{key}/{tab} {where}: {text[:80]!r}")
+    assert not found, "\n".join(sorted(found))

@@ -1426,9 +1426,9 @@ def load_screen_data(store) -> dict[str, Any]:
     return {
         "recipients": recipients,
         "parent": parent,
-        "programmes": [(p.code, p.short_name or p.name) for p in list_programmes(store)],
+        "programmes": [(p.code, p.display_name) for p in list_programmes(store)],
         "kpi_programmes": [
-            (p.code, p.short_name or p.name)
+            (p.code, p.display_name)
             for p in list_programmes(store)
             if (p.spec or {}).get("indicators")
         ],

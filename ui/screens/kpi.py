@@ -367,7 +367,7 @@ class KpiOverviewPage(QWidget):
             self.title.setText(
                 digits.shown(
                     _("{programme} · {period}: all LAOs").format(
-                        programme=f"{programme.code} · {programme.short_name or programme.name}",
+                        programme=digits.programme_label(programme),
                         period=service.period_label(period),
                     )
                 )

@@ -196,7 +196,7 @@ class ProgrammeBar(QWidget):
 
 
 def load_programmes(ctx: AppContext) -> list[tuple[str, str]]:
-    return [(p.id, p.short_name or p.name) for p in plan_service.plan_programmes(ctx.store)]
+    return [(p.id, p.display_name) for p in plan_service.plan_programmes(ctx.store)]
 
 
 def reopened_text(forms: str) -> str:

@@ -311,7 +311,7 @@ class ReportsScreen(QWidget):
 
     def _kind_changed(self, _row: int) -> None:
         kind = self.kind()
-        self.help.setText(_(KIND_HELP[kind]))
+        self.help.setText(digits.shown(_(KIND_HELP[kind])))
         self.month.setEnabled(kind in MONTH_KINDS)
         current = self.office.currentData()
         self.office.clear()

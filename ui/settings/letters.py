@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 
 from lev_desktop.changes import Changes
 from lev_desktop.i18n import _
+from ui import digits
 from ui.context import AppContext
 from ui.settings.common import fit_columns, make_table, warn
 from ui.settings.models import LetterTableModel
@@ -55,9 +56,7 @@ class AddLetterDialog(QDialog):
         self.programme = QComboBox()
         self.programme.addItem(_("— none —"), None)
         for programme in programmes:
-            self.programme.addItem(
-                f"{programme.code} · {programme.short_name or programme.name}", programme.id
-            )
+            self.programme.addItem(digits.programme_label(programme), programme.id)
         form.addRow(_("Programme"), self.programme)
         self.note = QLineEdit()
         form.addRow(_("Note"), self.note)

@@ -109,7 +109,7 @@ class ProgrammeTableModel(RowsModel):
             "name",
             N_("Programme"),
             "line",
-            value=lambda p: p.short_name or p.name,
+            value=lambda p: p.display_name,
             tooltip=lambda p: p.name,
         ),
         Column("year", N_("Fiscal year"), "line", value=lambda p: p.fiscal_year or ""),

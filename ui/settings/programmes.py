@@ -29,7 +29,7 @@ from lev_desktop.changes import Changes
 from lev_desktop.domain.offices import LEVEL_SHORT, LaoType, Level
 from lev_desktop.i18n import N_, _
 from lev_desktop.thai_format import MONTHS_FULL, format_date
-from ui import thai_wrap
+from ui import digits, thai_wrap
 from ui.context import AppContext
 from ui.settings.common import fit_columns, inform, make_table, warn
 from ui.settings.models import ProgrammeTableModel
@@ -169,9 +169,7 @@ class CreateProgrammeDialog(QDialog):
         form = QFormLayout(self)
         self.template = QComboBox()
         for programme in programmes:
-            self.template.addItem(
-                f"{programme.code} · {programme.short_name or programme.name}", programme.code
-            )
+            self.template.addItem(digits.programme_label(programme), programme.code)
         self.template.setMinimumWidth(460)
         form.addRow(_("Template"), self.template)
         self.year = QSpinBox()
@@ -332,7 +330,9 @@ class ProgrammesTab(QWidget):
 
     def _show(self, row: int) -> None:
         if 0 <= row < self.model.rowCount():
-            thai_wrap.set_html(self.details, programme_html(self.model.row_object(row)))
+            thai_wrap.set_html(
+                self.details, digits.shown_html(programme_html(self.model.row_object(row)))
+            )
 
     def open_code(self, code: str) -> None:
         for row, programme in enumerate(self.model.rows):

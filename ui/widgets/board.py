@@ -72,7 +72,7 @@ from lev_desktop.services.consolidation import (
     summary_heading,
 )
 from lev_desktop.thai_format import format_date, format_number
-from ui import status_palette
+from ui import digits, status_palette
 from ui.models.table import Column, TableModel
 from ui.thai_wrap import break_positions, shown_rich
 from ui.widgets.flow import FlowLayout
@@ -713,9 +713,11 @@ class ConsolidationBoard(QWidget):
         self._programmes = programmes
         self.programme_box.clear()
         for prog in programmes:
-            self.programme_box.addItem(f"{prog.code} · {prog.short_name or prog.name}", prog.code)
+            self.programme_box.addItem(digits.programme_label(prog), prog.code)
             self.programme_box.setItemData(
-                self.programme_box.count() - 1, prog.name, Qt.ItemDataRole.ToolTipRole
+                self.programme_box.count() - 1,
+                digits.shown(prog.name),
+                Qt.ItemDataRole.ToolTipRole,
             )
         found = self.programme_box.findData(current)
         self.programme_box.setCurrentIndex(max(found, 0))
@@ -767,9 +769,10 @@ class ConsolidationBoard(QWidget):
         self.year_label.setText(str(self._fiscal_year()) if prog else "")
         if prog is not None:
             for ob in board_obligations(prog, self._fiscal_year()):
-                self.obligation_box.addItem(ob.title, ob.code)
+                title = digits.shown(ob.title)
+                self.obligation_box.addItem(title, ob.code)
                 self.obligation_box.setItemData(
-                    self.obligation_box.count() - 1, ob.title, Qt.ItemDataRole.ToolTipRole
+                    self.obligation_box.count() - 1, title, Qt.ItemDataRole.ToolTipRole
                 )
         self._fill_periods()
         self._loading = was
@@ -796,7 +799,9 @@ class ConsolidationBoard(QWidget):
             dues = list(ob.dues) if ob else []
         for due in dues:
             self.period_box.addItem(
-                _("{period} (due {date})").format(period=due.label, date=format_date(due.due)),
+                digits.shown(
+                    _("{period} (due {date})").format(period=due.label, date=format_date(due.due))
+                ),
                 due.period,
             )
         several = len(dues) > 1
