@@ -99,9 +99,11 @@ def _visit_tabs(window, ctx):
             yield key, index
 
 
-@pytest.fixture(params=["lao", "district"])
-def shown(request, qtbot, tmp_path, demo_store, make_ctx):
+def _open_window(kind, qtbot, tmp_path, demo_store, make_ctx, *, thai_digits=False):
+    """The main window shown over an LAO's or the demo district's database, with the package a
+    district receives from that LAO and a cut-short one (district only)."""
     from db.store import Store
+    from lev_desktop import options
     from lev_desktop.exchange.exporter import export_package
     from lev_desktop.services import demo
     from lev_desktop.services.offices import initialise
@@ -123,7 +125,7 @@ def shown(request, qtbot, tmp_path, demo_store, make_ctx):
     )
     demo.fill(lao)
     package = None
-    if request.param == "lao":
+    if kind == "lao":
         store = lao
     else:
         store = demo_store
@@ -131,15 +133,27 @@ def shown(request, qtbot, tmp_path, demo_store, make_ctx):
         cut = tmp_path / "cut-short.levpkg"
         cut.write_bytes(sent.read_bytes()[:500])
         package = [sent, cut]
+    options.save(store, {"ui.thai_digits": thai_digits})
     ctx = make_ctx(store)
     window = MainWindow(ctx)
     qtbot.addWidget(window)
     window.show()
     qtbot.waitExposed(window)
-    yield window, ctx, package
+    return window, ctx, package, lao
+
+
+def _close_window(window, ctx, lao) -> None:
     ctx.runner.cancel_all()
     ctx.runner.wait()
+    window.apply_digits(False)  # the interface's digits are the process's: back to the default
     lao.dispose()
+
+
+@pytest.fixture(params=["lao", "district"])
+def shown(request, qtbot, tmp_path, demo_store, make_ctx):
+    window, ctx, package, lao = _open_window(request.param, qtbot, tmp_path, demo_store, make_ctx)
+    yield window, ctx, package
+    _close_window(window, ctx, lao)
 
 
 def _model_name(view: QAbstractItemView) -> str:
@@ -651,17 +665,44 @@ def _shown_texts(window) -> list[tuple[str, str]]:
     return out
 
 
-def test_every_screen_shows_one_kind_of_digit(shown):
-    """With the interface's Arabic digits (the default), no screen shows a Thai digit: a
-    programme's official name "… ปีงบประมาณ ๒๕๖๘" is shown "… 2568" wherever it stands (the
-    board's programme box showed "๒๕๖๘" beside the status bar's "ปีงบประมาณ 2568")."""
+@pytest.mark.parametrize(
+    ("kind", "thai_digits"),
+    [
+        ("lao", False),
+        ("district", False),
+        pytest.param(
+            "district",
+            True,
+            marks=pytest.mark.xfail(
+                strict=True,
+                reason="Thai-digit mode is not yet applied to the board's and KPI form's cells, "
+                "the month grid, office codes in boxes and labels, calendar headings and F2/F3 "
+                "badges (about 400 texts on 2026-12-04)",
+            ),
+            id="district-thai",
+        ),
+    ],
+)
+def test_every_screen_shows_one_kind_of_digit(
+    kind, thai_digits, qtbot, tmp_path, demo_store, make_ctx
+):
+    """With the interface's Arabic digits (the default) no screen shows a Thai digit, and with
+    Thai digits (Settings › Interface) no Arabic one: a programme's official name
+    "… ปีงบประมาณ ๒๕๖๘" is shown "… 2568" wherever it stands (the board's programme box
+    showed "๒๕๖๘" beside the status bar's "ปีงบประมาณ 2568")."""
     from ui import digits
 
-    window, ctx, package = shown
-    assert not digits.thai()
-    found = set()
-    for key, tab in _visit(window, ctx, package):
-        for where, text in _shown_texts(window):
-            if THAI_DIGITS.search(DIGIT_SAMPLE.sub("", text)):
-                found.add(f"{key}/{tab} {where}: {text[:80]!r}")
+    window, ctx, package, lao = _open_window(
+        kind, qtbot, tmp_path, demo_store, make_ctx, thai_digits=thai_digits
+    )
+    other = re.compile("[0-9]") if thai_digits else THAI_DIGITS
+    try:
+        _wait(ctx, lambda: digits.thai() == thai_digits)
+        found = set()
+        for key, tab in _visit(window, ctx, package):
+            for where, text in _shown_texts(window):
+                if other.search(DIGIT_SAMPLE.sub("", text)):
+                    found.add(f"{key}/{tab} {where}: {text[:80]!r}")
+    finally:
+        _close_window(window, ctx, lao)
     assert not found, "\n".join(sorted(found))
