@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from lev_desktop.thai_format import arabic_digits, thai_digits
+from lev_desktop.thai_format import document_digits
 
 _thai = [False]
 
@@ -29,10 +29,10 @@ def thai() -> bool:
 
 
 def shown(text: str) -> str:
-    """``text`` with the interface's digits."""
-    if not text:
-        return text
-    return thai_digits(text) if _thai[0] else arabic_digits(text)
+    """``text`` with the interface's digits, by the printed documents' rule
+    (``thai_format.document_digits``): codes that mix digits with Latin letters (P1, F2,
+    D4801), URLs and e-mail addresses keep theirs."""
+    return document_digits(text, "thai" if _thai[0] else "arabic")
 
 
 _TAG_OR_ENTITY = re.compile(r"(<[^>]*>|&[#\w]+;)")

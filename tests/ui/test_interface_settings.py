@@ -137,3 +137,27 @@ def test_the_reminder_shows_once_a_day_for_the_same_deadlines_and_can_be_turned_
     maybe_show_reminder(ctx, None, on_shown=shown.append)
     qtbot.waitUntil(lambda: len(shown) == 4, timeout=10000)
     assert shown[3] is None
+
+
+@pytest.mark.parametrize(
+    ("text", "thai", "arabic"),
+    [
+        ("P1 · ปีงบประมาณ 2568", "P1 · ปีงบประมาณ ๒๕๖๘", "P1 · ปีงบประมาณ 2568"),
+        ("F2: เสร็จแล้ว 12/14", "F2: เสร็จแล้ว ๑๒/๑๔", "F2: เสร็จแล้ว 12/14"),
+        ("D4801 (P48)", "D4801 (P48)", "D4801 (P48)"),
+        ("มท ๐๘๒๐.๒/ว 5037", "มท ๐๘๒๐.๒/ว ๕๐๓๗", "มท 0820.2/ว 5037"),
+        ("www.dla.go.th/2568", "www.dla.go.th/2568", "www.dla.go.th/2568"),
+    ],
+)
+def test_screen_digits_follow_the_printed_documents_rule(text, thai, arabic):
+    """On screen as on paper: codes that mix digits with Latin letters (P1, F2, D4801) and
+    addresses keep their digits in Thai-digit mode ("P๑" was shown before)."""
+    from ui import digits
+
+    try:
+        digits.set_thai(True)
+        assert digits.shown(text) == thai
+        digits.set_thai(False)
+        assert digits.shown(text) == arabic
+    finally:
+        digits.set_thai(False)
