@@ -1288,6 +1288,7 @@ def offices_overview(
                     Plan.programme_id == programme_id,
                     Plan.fiscal_year == fiscal_year,
                     Plan.owner_office.in_(codes),
+                    Plan.deleted.is_(False),
                     PlanItem.deleted.is_(False),
                 )
                 .group_by(Plan.owner_office)
@@ -1302,6 +1303,7 @@ def offices_overview(
                     Plan.programme_id == programme_id,
                     Plan.fiscal_year == fiscal_year,
                     Plan.owner_office.in_(codes),
+                    Plan.deleted.is_(False),
                     PlanItem.deleted.is_(False),
                     Activity.deleted.is_(False),
                     Activity.held(),

@@ -245,3 +245,30 @@ def test_a_save_says_when_it_put_a_finished_form_back_into_draft(lao_store):
     assert ps.save_monitoring(lao_store, P1, FY, {"note": "ประชุมแล้ว"}) is False
     assert ps.set_form_status(lao_store, P1, FY, ps.FORM_MONITORING, FormStatus.RETURNED) == []
     assert ps.save_monitoring(lao_store, P1, FY, {"note": "แก้แล้ว"}) is False  # returned: not done
+
+
+def test_overview_does_not_count_the_rows_of_a_deleted_plan(demo_store):
+    """A plan that came back deleted (a tombstone in a package) while its rows did not: the
+    LAO list beside the plan screen counted its rows and activities, the plan itself (and the
+    board) none."""
+    from sqlalchemy import update
+
+    from db.models import Plan
+    from lev_desktop.services.offices import subordinate_laos
+
+    laos = subordinate_laos(demo_store)
+    before = {r.code: r for r in ps.offices_overview(demo_store, laos, P1, FY)}
+    code = next(c for c, r in before.items() if r.rows and r.activities)
+    with demo_store.session() as s:
+        s.execute(
+            update(Plan)
+            .where(Plan.owner_office == code, Plan.programme_id == P1, Plan.fiscal_year == FY)
+            .values(deleted=True)
+        )
+    after = {r.code: r for r in ps.offices_overview(demo_store, laos, P1, FY)}
+    view = ps.load_plan(demo_store, code, P1, FY)
+    assert (after[code].rows, after[code].activities) == (len(view.items), 0) == (0, 0)
+    others = [c for c in before if c != code]
+    assert [(after[c].rows, after[c].activities) for c in others] == [
+        (before[c].rows, before[c].activities) for c in others
+    ]
