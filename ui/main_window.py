@@ -50,7 +50,6 @@ from PySide6.QtWidgets import (
     QSizePolicy,
     QStackedWidget,
     QStyle,
-    QStyledItemDelegate,
     QStyleOptionViewItem,
     QVBoxLayout,
     QWidget,
@@ -64,6 +63,7 @@ from lev_desktop.thai_format import fiscal_year as fiscal_year_of
 from ui import digits, thai_wrap, window_state
 from ui.screens import SCREENS, Screen, screen
 from ui.widgets import date_edit
+from ui.widgets.delegates import DigitsDelegate
 from ui.widgets.status_label import OfficeLabel
 
 if TYPE_CHECKING:
@@ -86,7 +86,7 @@ def icon_for(name: str, widget: QWidget) -> QIcon:
     return QIcon(str(path)) if path.exists() else QIcon()
 
 
-class BadgeDelegate(QStyledItemDelegate):
+class BadgeDelegate(DigitsDelegate):
     """Draws the navigation item, its title wrapped at word boundaries when the pane is narrow,
     and, when it has one, a red count bubble at its right."""
 
@@ -130,7 +130,7 @@ class BadgeDelegate(QStyledItemDelegate):
         count = index.data(BADGE_ROLE) or 0
         if not count:
             return
-        text = str(count) if count < 100 else "99+"
+        text = digits.shown(str(count) if count < 100 else "99+")
         metrics = option.fontMetrics
         width = max(metrics.horizontalAdvance(text) + 12, metrics.height() + 2)
         height = metrics.height() + 2
@@ -473,6 +473,8 @@ class MainWindow(QMainWindow):
         self.year_combo.setAccessibleName(_("Fiscal year"))
         self.year_combo.setToolTip(_("The fiscal year the screens show"))
         self.year_combo.activated.connect(self._year_chosen)
+        # its width follows its text (the interface's digits may change after the first show)
+        self.year_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.year_combo.setVisible(False)  # until the database is open
         self.db_label = QLabel()
         bar.addWidget(self.office_label, 1)
@@ -538,7 +540,7 @@ class MainWindow(QMainWindow):
         officer = self.ctx.store.officer
         text = _("Office: {name} ({code})").format(name=office.name, code=office.code)
         rest = "  ·  " + _("Officer: {name}").format(name=officer) if officer else ""
-        self.office_label.set_parts(text, rest)
+        self.office_label.set_parts(digits.shown(text), digits.shown(rest))
         self.setWindowTitle(f"{office.name} — {APP_NAME}")
 
     # ---- menus -----------------------------------------------------------------------

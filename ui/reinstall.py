@@ -39,6 +39,7 @@ from lev_desktop.errors import describe_error
 from lev_desktop.exchange.keys import format_fingerprint
 from lev_desktop.i18n import _
 from lev_desktop.thai_format import format_datetime, format_number
+from ui import digits
 from ui.context import AppContext
 from ui.status_palette import fg
 from ui.widgets import file_actions
@@ -135,7 +136,7 @@ class RecoveryTab(QWidget):
         current = self.office.currentData()
         self.office.clear()
         for code, label in data.get("laos", []):
-            self.office.addItem(label, code)
+            self.office.addItem(digits.shown(label), code)
         if current is not None:
             self.office.setCurrentIndex(max(self.office.findData(current), 0))
         self.write_button.setEnabled(self.office.count() > 0)

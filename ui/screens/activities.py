@@ -673,9 +673,9 @@ class MonitoringForm(ShowsFormState, QWidget):
         self.dates: dict[str, BEDateEdit] = {}
         for key, label in DATE_FIELDS[:3]:
             self.dates[key] = self._date_field(key, _(label))
-            form.addRow(_(label), self.dates[key])
+            form.addRow(digits.shown(_(label)), self.dates[key])
         self.derived = QLabel()
-        form.addRow(_("(4) Number of activities held"), self.derived)
+        form.addRow(digits.shown(_("(4) Number of activities held")), self.derived)
         override_row = QHBoxLayout()
         self.override_check = QCheckBox(_("Enter a different number"))
         self.override_check.toggled.connect(self._override_toggled)
@@ -695,7 +695,7 @@ class MonitoringForm(ShowsFormState, QWidget):
         form.addRow(_("Reason"), self.reason)
         for key, label in DATE_FIELDS[3:]:
             self.dates[key] = self._date_field(key, _(label))
-            form.addRow(_(label), self.dates[key])
+            form.addRow(digits.shown(_(label)), self.dates[key])
         self.note = QPlainTextEdit()
         self.note.setTabChangesFocus(True)
         self.note.setMaximumHeight(90)
@@ -787,8 +787,10 @@ class MonitoringForm(ShowsFormState, QWidget):
                 self.note.setPlainText(values["note"] or "")
             derived = self.view.derived_activities if self.view else 0
             self.derived.setText(
-                _("{count} activities recorded in the results (F2)").format(
-                    count=format_number(derived)
+                digits.shown(
+                    _("{count} activities recorded in the results (F2)").format(
+                        count=format_number(derived)
+                    )
                 )
             )
         finally:

@@ -46,7 +46,7 @@ from lev_desktop.deadlines.text import (
 )
 from lev_desktop.i18n import _
 from lev_desktop.thai_format import fiscal_year_label, fiscal_year_range, format_date
-from ui import status_palette
+from ui import digits, status_palette
 from ui.context import AppContext
 from ui.widgets import file_actions
 from ui.widgets.deadline_dialogs import HolidayDialog, LaoStatesDialog, MarkDialog, show_error
@@ -366,16 +366,20 @@ class CalendarScreen(QWidget):
 
     def update_title(self) -> None:
         if self.tabs.currentIndex() in (1, 2):
-            self.title.setText(fiscal_year_label(self.ctx.fiscal_year))
+            self.title.setText(digits.shown(fiscal_year_label(self.ctx.fiscal_year)))
         else:
-            self.title.setText(format_date(dt.date(self.year, self.month, 1), "month"))
+            self.title.setText(
+                digits.shown(format_date(dt.date(self.year, self.month, 1), "month"))
+            )
         for button in (self.prev_button, self.next_button, self.today_button):
             button.setEnabled(self.tabs.currentIndex() == 0)
         start, end = fiscal_year_range(self.ctx.fiscal_year)
-        heading = _("{fy}: {start} – {end}").format(
-            fy=fiscal_year_label(self.ctx.fiscal_year),
-            start=format_date(start, "long"),
-            end=format_date(end, "long"),
+        heading = digits.shown(
+            _("{fy}: {start} – {end}").format(
+                fy=fiscal_year_label(self.ctx.fiscal_year),
+                start=format_date(start, "long"),
+                end=format_date(end, "long"),
+            )
         )
         if self.agenda_loading:
             heading += "  " + _("Reading the fiscal year's deadlines…")

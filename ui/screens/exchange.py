@@ -226,7 +226,7 @@ class ExportTab(QWidget):
         self.programmes.setMaximumHeight(130)
         form.addRow(_("Programmes"), self.programmes)
         self.years = QLineEdit()
-        self.years.setPlaceholderText(_("e.g. 2568 2567 (empty: all years)"))
+        self.years.setPlaceholderText(digits.shown(_("e.g. 2568 2567 (empty: all years)")))
         form.addRow(_("Fiscal years (BE)"), self.years)
         out_row = QHBoxLayout()
         self.out = QLineEdit()
@@ -291,7 +291,7 @@ class ExportTab(QWidget):
         self.recipient.clear()
         self.relations: dict[str, str] = {}
         for code, label, relation in data["recipients"]:
-            self.recipient.addItem(label, code)
+            self.recipient.addItem(digits.shown(label), code)
             self.relations[code] = relation
         index = self.recipient.findData(current) if current else -1
         if index < 0 and data.get("parent") is not None:
@@ -311,7 +311,7 @@ class ExportTab(QWidget):
             self.out.setText(str(self.default_out))
         self.excel_lao.clear()
         for code, label in data["laos"]:
-            self.excel_lao.addItem(label, code)
+            self.excel_lao.addItem(digits.shown(label), code)
         self.excel_programme.clear()
         for code, name in data["kpi_programmes"]:
             self.excel_programme.addItem(digits.shown(f"{code} — {name}"), code)
@@ -452,7 +452,7 @@ class ExportTab(QWidget):
             lines.append(
                 _("Already sent before (carried again): {n}").format(n=len(fulfilment.already))
             )
-        self.fulfils.setText("\n".join(lines))
+        self.fulfils.setText(digits.shown("\n".join(lines)))
         self.fulfils.setStyleSheet(
             f"color:{AMBER.name()};" if warning else f"color:{GREEN.name()};"
         )
@@ -866,14 +866,16 @@ class ImportTab(QWidget):
         importable = plan.importable
         refused = [p for p in plan.packages if p.status == Status.REFUSED]
         self.summary.setText(
-            _(
-                "{files} file(s) checked: {ok} can be imported, {refused} refused, "
-                "{dup} already imported. Nothing has been written yet."
-            ).format(
-                files=len(plan.packages),
-                ok=len(importable),
-                refused=len(refused),
-                dup=len(plan.packages) - len(importable) - len(refused),
+            digits.shown(
+                _(
+                    "{files} file(s) checked: {ok} can be imported, {refused} refused, "
+                    "{dup} already imported. Nothing has been written yet."
+                ).format(
+                    files=len(plan.packages),
+                    ok=len(importable),
+                    refused=len(refused),
+                    dup=len(plan.packages) - len(importable) - len(refused),
+                )
             )
         )
         self.confirm.setEnabled(bool(importable))
@@ -882,10 +884,12 @@ class ImportTab(QWidget):
         self.replace.setChecked(False)
         self.replace.setVisible(bool(replacing))
         self.replace.setText(
-            _(
-                "I checked with {offices}: the records marked “replaces the earlier record after a "
-                "reinstall” replace the earlier ones (those are kept as deleted)"
-            ).format(offices=", ".join(replacing))
+            digits.shown(
+                _(
+                    "I checked with {offices}: the records marked “replaces the earlier record "
+                    "after a reinstall” replace the earlier ones (those are kept as deleted)"
+                ).format(offices=", ".join(replacing))
+            )
         )
 
     def commit(self) -> None:

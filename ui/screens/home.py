@@ -220,10 +220,12 @@ class HomeScreen(QWidget):
         self.data = data
         office = data.office_name or _("this office")
         self.subheading.setText(
-            _("{office} · today is {today} · {fy}").format(
-                office=office,
-                today=format_date(data.today, "full"),
-                fy=fiscal_year_label(self.ctx.fiscal_year),
+            digits.shown(
+                _("{office} · today is {today} · {fy}").format(
+                    office=office,
+                    today=format_date(data.today, "full"),
+                    fy=fiscal_year_label(self.ctx.fiscal_year),
+                )
             )
         )
         self.fill_deadlines(data)
@@ -260,17 +262,23 @@ class HomeScreen(QWidget):
             )
             who = QLabel("")
             if item.laos is not None and item.laos.total:
-                who.setText(laos_text(item.laos))
+                who.setText(digits.shown(laos_text(item.laos)))
             button = QPushButton(_("Open the form") if item.target else _("See in calendar"))
             button.clicked.connect(lambda _checked=False, i=item: self.act(i))
             section.add_row(row, [left, when, who, what], button)
         section.empty.setVisible(not data.deadlines or data.more_overdue > 0)
         if data.more_overdue:
             section.empty.setText(
-                _("{n} older overdue deadlines are in the calendar.").format(n=data.more_overdue)
+                digits.shown(
+                    _("{n} older overdue deadlines are in the calendar.").format(
+                        n=data.more_overdue
+                    )
+                )
             )
         else:
-            section.empty.setText(_("No deadline in the next {days} days.").format(days=NEXT_DAYS))
+            section.empty.setText(
+                digits.shown(_("No deadline in the next {days} days.").format(days=NEXT_DAYS))
+            )
 
     def fill_drafts(self, data: HomeData) -> None:
         section = self.drafts

@@ -200,9 +200,9 @@ class KpiListPage(QWidget):
         current = self.office.currentData()
         self.office.blockSignals(True)
         self.office.clear()
-        self.office.addItem(_("All LAOs ({n})").format(n=len(laos)), ALL)
+        self.office.addItem(digits.shown(_("All LAOs ({n})").format(n=len(laos))), ALL)
         for lao in laos:
-            self.office.addItem(f"{lao.name} ({lao.code})", lao.code)
+            self.office.addItem(digits.shown(f"{lao.name} ({lao.code})"), lao.code)
         position = self.office.findData(current)
         self.office.setCurrentIndex(max(position, 0))
         self.office.blockSignals(False)
@@ -254,7 +254,9 @@ class KpiListPage(QWidget):
     def _update_empty(self, me: Any = None) -> None:
         shown = self.proxy.rowCount()
         total = self.model.rowCount()
-        self.count.setText(_("{shown} of {total} forms").format(shown=shown, total=total))
+        self.count.setText(
+            digits.shown(_("{shown} of {total} forms").format(shown=shown, total=total))
+        )
         if total == 0:
             self.empty.setText(
                 _(
@@ -650,7 +652,7 @@ class KpiFormEditor(QWidget):
         office = _("Office: {name} ({code})").format(name=data.office_name, code=data.office_code)
         if data.read_only:
             office += " — " + _("read-only")
-        self.office_label.setText(office)
+        self.office_label.setText(digits.shown(office))
         self.current_status = data.status
         if data.state is not None:
             self._show_state(data.state)
@@ -826,7 +828,9 @@ class KpiFormEditor(QWidget):
     @staticmethod
     def _saved_text(at: Any) -> str:
         return (
-            _("Last saved {when}").format(when=format_datetime(service.local_time(at)))
+            digits.shown(
+                _("Last saved {when}").format(when=format_datetime(service.local_time(at)))
+            )
             if at
             else ""
         )

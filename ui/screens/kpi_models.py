@@ -28,7 +28,6 @@ from PySide6.QtWidgets import (
     QApplication,
     QComboBox,
     QLineEdit,
-    QStyledItemDelegate,
     QStyleOptionViewItem,
     QTableView,
     QWidget,
@@ -48,6 +47,7 @@ from ui.models.table import (
     TableModel,
     ce_year_note,
 )
+from ui.widgets.delegates import DigitsDelegate
 
 Index = QModelIndex | QPersistentModelIndex
 NUMERIC_TYPES = ("integer", "decimal", "percent", "baht")
@@ -587,7 +587,7 @@ class KpiRowFilter(QSortFilterProxyModel):
 # ---- editing widgets -------------------------------------------------------------------------
 
 
-class KpiDelegate(QStyledItemDelegate):
+class KpiDelegate(DigitsDelegate):
     """A list of choices for choice indicators, a line edit for everything else."""
 
     def sizeHint(self, option: QStyleOptionViewItem, index: Index) -> QSize:

@@ -48,6 +48,7 @@ from ui.status_palette import fg
 from ui.widgets import file_dialogs
 from ui.widgets.audit_dialog import AuditDialog
 from ui.widgets.delegates import LineDelegate, TextDelegate
+from ui.widgets.eliding_combo import ElidingComboBox
 from ui.widgets.fit import fit_table, keep_rows_in_view
 from ui.widgets.flow import FlowLayout
 from ui.widgets.leave_guard import guard_for
@@ -127,7 +128,7 @@ class ProgrammeBar(QWidget):
         self.title = QLabel(title)
         self.title.setObjectName("pageTitle")  # styled by ui.style
         layout.addWidget(self.title)
-        self.programme = QComboBox()
+        self.programme = ElidingComboBox()  # a long official name ends in "…" (tooltip: whole)
         self.programme.setSizeAdjustPolicy(
             QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
         )

@@ -298,7 +298,9 @@ class ReportsScreen(QWidget):
 
         self.month.clear()
         for year, month in fiscal_months(self.ctx.fiscal_year):
-            self.month.addItem(f"{MONTHS_FULL[month - 1]} {be_year(year)}", (year, month))
+            self.month.addItem(
+                digits.shown(f"{MONTHS_FULL[month - 1]} {be_year(year)}"), (year, month)
+            )
         import datetime as dt
 
         today = dt.date.today()

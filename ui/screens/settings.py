@@ -27,6 +27,7 @@ from lev_desktop import APP_NAME, __version__, i18n, options
 from lev_desktop.changes import Changes
 from lev_desktop.domain.offices import LaoType, Level
 from lev_desktop.i18n import N_, _
+from ui import digits
 from ui.context import AppContext
 from ui.settings.backups import BackupsTab
 from ui.settings.laos import LaoTab
@@ -112,7 +113,7 @@ class GeneralTab(QWidget):
         self.since.setDate(since)
         self.loaded_since = since
         if office is not None:
-            self.code.setText(office.code)
+            self.code.setText(digits.shown(office.code))
             text = Level(office.level).label
             if office.lao_type:
                 text += f" · {LaoType(office.lao_type).abbreviation}"
@@ -404,7 +405,7 @@ class AboutTab(QWidget):
     def __init__(self):
         super().__init__()
         layout = QVBoxLayout(self)
-        title = QLabel(f"{APP_NAME} {__version__}")
+        title = QLabel(digits.shown(f"{APP_NAME} {__version__}"))
         title.setObjectName("pageTitle")
         layout.addWidget(title)
         texts = [
@@ -422,7 +423,7 @@ class AboutTab(QWidget):
             _("Program: MIT licence."),
         ]
         for text in texts:
-            label = QLabel(text)
+            label = QLabel(digits.shown(text))
             label.setWordWrap(True)
             layout.addWidget(label)
         layout.addStretch(1)

@@ -31,6 +31,7 @@ from lev_desktop.errors import describe_error
 from lev_desktop.i18n import N_, _
 from lev_desktop.paths import user_documents_dir
 from lev_desktop.thai_format import format_datetime, format_number
+from ui import digits
 from ui.context import AppContext
 from ui.settings.common import fit_columns, inform, make_table, warn
 from ui.settings.models import Column, RowsModel
@@ -288,10 +289,12 @@ class BackupsTab(QWidget):
         self.backups_box = QGroupBox(_("Backups of this database"))
         box = QVBoxLayout(self.backups_box)
         intro = QLabel(
-            _(
-                "LEV Desktop backs up the database when it closes and once a day while it is "
-                "open, and keeps the newest backup of each of the last 7 days, 4 weeks and 12 "
-                "months. Restoring keeps the current database as a backup first."
+            digits.shown(
+                _(
+                    "LEV Desktop backs up the database when it closes and once a day while it is "
+                    "open, and keeps the newest backup of each of the last 7 days, 4 weeks and 12 "
+                    "months. Restoring keeps the current database as a backup first."
+                )
             )
         )
         intro.setWordWrap(True)

@@ -21,6 +21,7 @@ from lev_desktop import gazetteer
 from lev_desktop.changes import Changes
 from lev_desktop.domain.offices import LaoType, lao_code_problem, normalise_office_code
 from lev_desktop.i18n import _
+from ui import digits
 from ui.context import AppContext
 from ui.settings.common import fit_columns, inform, make_table, warn
 from ui.settings.models import LaoPreviewModel, LaoTableModel
@@ -215,7 +216,7 @@ class LaoTab(QWidget):
         self.office, laos = result
         self.model.set_rows(sorted(laos, key=lambda o: o.code))
         fit_columns(self.table, stretch=1)
-        self.count_label.setText(_("{count} LAOs").format(count=len(laos)))
+        self.count_label.setText(digits.shown(_("{count} LAOs").format(count=len(laos))))
         self.empty.setVisible(not laos)
 
     def province_code(self) -> str | None:

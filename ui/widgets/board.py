@@ -15,6 +15,7 @@ from typing import Any
 
 from PySide6.QtCore import (
     QAbstractTableModel,
+    QLocale,
     QModelIndex,
     QPersistentModelIndex,
     QRect,
@@ -46,7 +47,6 @@ from PySide6.QtWidgets import (
     QSizePolicy,
     QSplitter,
     QStyle,
-    QStyledItemDelegate,
     QStyleOptionViewItem,
     QTableView,
     QTabWidget,
@@ -75,6 +75,7 @@ from lev_desktop.thai_format import format_date, format_number
 from ui import digits, status_palette
 from ui.models.table import Column, TableModel
 from ui.thai_wrap import break_positions, shown_rich
+from ui.widgets.delegates import DigitsDelegate
 from ui.widgets.flow import FlowLayout
 
 _Index = QModelIndex | QPersistentModelIndex
@@ -382,7 +383,7 @@ def draw_chip(painter: QPainter, rect: QRect, state: State, text: str) -> None:
     painter.restore()
 
 
-class StateChipDelegate(QStyledItemDelegate):
+class StateChipDelegate(DigitsDelegate):
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: _Index) -> None:
         value = index.data(STATE_ROLE)
         if not value:
@@ -394,7 +395,9 @@ class StateChipDelegate(QStyledItemDelegate):
             self.initStyleOption(opt, index)
             opt.text = ""
             style.drawControl(QStyle.ControlElement.CE_ItemViewItem, opt, painter, option.widget)
-        draw_chip(painter, option.rect, State(value), index.data() or "")
+        draw_chip(
+            painter, option.rect, State(value), self.displayText(index.data() or "", QLocale())
+        )
 
     def sizeHint(self, option: QStyleOptionViewItem, index: _Index) -> QSize:
         hint = super().sizeHint(option, index)
@@ -596,6 +599,7 @@ class ConsolidationBoard(QWidget):
         self.model = BoardTableModel(self)
         self.table = QTableView()
         self.table.setModel(self.model)
+        self.table.setItemDelegate(DigitsDelegate(self.table))
         self.table.setItemDelegateForColumn(3, StateChipDelegate(self.table))
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -766,7 +770,7 @@ class ConsolidationBoard(QWidget):
         self._loading = True
         self.obligation_box.clear()
         prog = self._programme()
-        self.year_label.setText(str(self._fiscal_year()) if prog else "")
+        self.year_label.setText(digits.shown(str(self._fiscal_year())) if prog else "")
         if prog is not None:
             for ob in board_obligations(prog, self._fiscal_year()):
                 title = digits.shown(ob.title)
@@ -895,7 +899,7 @@ class ConsolidationBoard(QWidget):
         if board is not None:
             # One district (a district office's own board): its name on every row is noise.
             self.table.setColumnHidden(0, len(board.districts) <= 1)
-            self.summary.setText(self._summary_text(board))
+            self.summary.setText(digits.shown(self._summary_text(board)))
             self._fit_columns()
         self.board_ready.emit(board)
 

@@ -28,6 +28,7 @@ from lev_desktop.deadlines.engine import Item
 from lev_desktop.deadlines.text import summary_text, when_text
 from lev_desktop.i18n import _
 from lev_desktop.thai_format import be_year, parse_date
+from ui import digits
 from ui.context import AppContext
 from ui.widgets.date_edit import BEDateEdit
 from ui.widgets.deadline_models import HolidayModel, LaoStatesModel
@@ -48,7 +49,7 @@ class HolidayDialog(QDialog):
         top.addWidget(QLabel(_("Year (BE)")))
         self.year = QComboBox()
         for y in range(2021, 2031):
-            self.year.addItem(str(be_year(y)), y)
+            self.year.addItem(digits.shown(str(be_year(y))), y)
         self.year.setCurrentIndex(max(0, self.year.findData(year)))
         self.year.currentIndexChanged.connect(self.reload)
         top.addWidget(self.year)

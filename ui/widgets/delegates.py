@@ -54,16 +54,21 @@ def _replacing(editor: QWidget) -> bool:
     return False
 
 
-class WrappingDelegate(QStyledItemDelegate):
+class DigitsDelegate(QStyledItemDelegate):
+    """A cell's text in the interface's digits (``ui.digits``): the base of every delegate of
+    the app, and the delegate of tables that need nothing else."""
+
+    def displayText(self, value: Any, locale: Any) -> str:
+        return digits.shown(super().displayText(value, locale))
+
+
+class WrappingDelegate(DigitsDelegate):
     """Cells whose height is what their wrapped text needs, in the interface's digits.
 
     Qt's own size hint wraps the text at the column's width, but the cell paints it inside the
     stylesheet's padding and the text margins, so a long Thai cell was measured a line short
     and painted with "…" at its foot. This measures at the width the text really gets.
     """
-
-    def displayText(self, value: Any, locale: Any) -> str:
-        return digits.shown(super().displayText(value, locale))
 
     def sizeHint(
         self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex

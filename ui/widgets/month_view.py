@@ -17,14 +17,13 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
     QStyle,
-    QStyledItemDelegate,
     QStyleOptionViewItem,
     QTableView,
 )
 
 from lev_desktop.deadlines.engine import Item
 from lev_desktop.i18n import _
-from ui import status_palette
+from ui import digits, status_palette
 from ui.thai_wrap import break_positions
 from ui.widgets.deadline_models import (
     DateRole,
@@ -33,6 +32,7 @@ from ui.widgets.deadline_models import (
     ItemRole,
     MonthModel,
 )
+from ui.widgets.delegates import DigitsDelegate
 
 # what Qt hands a delegate: a model index or a persistent one
 Index = QModelIndex | QPersistentModelIndex
@@ -107,7 +107,7 @@ def _is_span(item: Item) -> bool:
     return d.is_window and (d.due - d.first_day).days <= SPAN_MAX_DAYS
 
 
-class MonthDelegate(QStyledItemDelegate):
+class MonthDelegate(DigitsDelegate):
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: Index) -> None:
         day: dt.date | None = index.data(DateRole)
         if day is None:
@@ -134,6 +134,7 @@ class MonthDelegate(QStyledItemDelegate):
         header = metrics.height() + 6
         number_rect = QRect(rect.left() + 6, rect.top() + 2, rect.width() - 12, header - 2)
         is_today = model.today == day
+        number = digits.shown(str(day.day))
         if is_today:
             bold = QFont(base)
             bold.setBold(True)
@@ -141,14 +142,14 @@ class MonthDelegate(QStyledItemDelegate):
             badge = QRect(
                 number_rect.left() - 3,
                 number_rect.top() + 1,
-                QFontMetrics(bold).horizontalAdvance(str(day.day)) + 8,
+                QFontMetrics(bold).horizontalAdvance(number) + 8,
                 header - 4,
             )
             painter.setBrush(QColor("#1f5fbf"))
             painter.setPen(Qt.PenStyle.NoPen)
             painter.drawRoundedRect(badge, 4, 4)
             painter.setPen(QColor("#ffffff"))
-            painter.drawText(badge, Qt.AlignmentFlag.AlignCenter, str(day.day))
+            painter.drawText(badge, Qt.AlignmentFlag.AlignCenter, number)
         else:
             painter.setFont(base)
             painter.setPen(
@@ -161,7 +162,7 @@ class MonthDelegate(QStyledItemDelegate):
             painter.drawText(
                 number_rect,
                 Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
-                str(day.day),
+                number,
             )
         if holiday:
             small = chip_font(base)
