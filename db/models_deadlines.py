@@ -124,10 +124,12 @@ Index(
     KpiValue.row_key,
 )
 
-# The board's plan figures (F1 budget and planned activities, F2 held, participants, spent)
-# of one programme and year for every LAO, joined plan → rows → activities on the indexes
-# alone (the nation: 35,000 rows and 82,000 activities), in owner order. On PostgreSQL the
+# The board's plan figures (F1 budget and planned activities) of one programme and year for
+# every LAO, joined plan → rows on the indexes alone (the nation: 35,000 rows), in owner order;
+# joined on to activities (the deadline engine's F2 work) from the index too. On PostgreSQL the
 # activities' index leaves ``outputs`` out (migration 0010: an entry has a size limit there).
+# The board's F2 figures read ``ix_activities_board_key`` instead (migration 0011: over the
+# derived columns ``db.models.activity_board`` names, which this model does not).
 Index(
     "ix_plans_board",
     Plan.programme_id,
