@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import random
 import uuid
 from decimal import Decimal
 from pathlib import Path
@@ -27,7 +28,7 @@ from db.models import Activity, Plan, PlanItem, Programme
 from db.store import Store
 from lev_desktop.exchange import importer
 from lev_desktop.exchange.exporter import export_package
-from lev_desktop.services import consolidation, demo, plans
+from lev_desktop.services import consolidation, demo, plans, programmes
 
 KEY = ("board_programme_id", "board_fiscal_year", "board_owner")
 FIGURES = ("activities_held", "participants", "budget_spent")
@@ -225,6 +226,21 @@ def test_the_screens_services_keep_the_key(lao_store):
     plans.delete_activity(store, plan.programme_id, 2568, activity.id)
     assert stored_keys(store)[new] == (plan.programme_id, 2568, store.office_code)
     assert stored_keys(store) == expected_keys(store)
+
+
+@pytest.mark.parametrize("order", [(Activity, PlanItem, Plan), (Activity, Plan, PlanItem)])
+def test_rows_written_before_their_plan_get_the_key(empty_store, order):
+    """The importer defers SQLite's foreign-key checks to the commit: an activity written
+    before its plan row, and the row before its plan, get their key once the parents come."""
+    programmes.seed_builtins(empty_store)
+    records = demo.lao_records("4801001", random.Random(3))
+    with empty_store.session(importing=True) as session:
+        session.connection().exec_driver_sql("PRAGMA defer_foreign_keys=ON")
+        for model in order:
+            session.execute(insert(model), records[model])
+    keys = stored_keys(empty_store)
+    assert len(keys) == len(records[Activity]) and None not in {k[0] for k in keys.values()}
+    assert keys == expected_keys(empty_store)
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
