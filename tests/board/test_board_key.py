@@ -24,8 +24,10 @@ from exchange.helpers import make_district, make_lao, members
 from sqlalchemy import case, func, insert, select, text, update
 
 from db import migrate
-from db.models import Activity, Plan, PlanItem, Programme
+from db.models import Activity, Monitoring, Plan, PlanItem, Programme
 from db.store import Store
+from exports.reports.data import load_monitoring
+from lev_desktop.deadlines import DeadlineBook, obligations_of
 from lev_desktop.exchange import importer
 from lev_desktop.exchange.exporter import export_package
 from lev_desktop.services import consolidation, demo, plans, programmes
@@ -97,6 +99,24 @@ def join_figures(store: Store, programme_id: str, fiscal_year: int) -> dict[str,
         }
 
 
+def work_owners(store: Store, programme_id: str, fiscal_year: int) -> set[str]:
+    """The owners with a live activity on a live row of a live plan (held or not)."""
+    query = (
+        select(Plan.owner_office)
+        .join(PlanItem, PlanItem.plan_id == Plan.id)
+        .join(Activity, Activity.plan_item_id == PlanItem.id)
+        .where(
+            Plan.programme_id == programme_id,
+            Plan.fiscal_year == fiscal_year,
+            Plan.deleted.is_(False),
+            PlanItem.deleted.is_(False),
+            Activity.deleted.is_(False),
+        )
+    )
+    with store.read() as session:
+        return set(session.scalars(query.distinct()))
+
+
 def assert_in_step(store: Store, *, years: tuple[int, ...] = (2568, 2569)) -> None:
     """Every key as the rule says, some of them set; the board's figures equal the join's."""
     keys = stored_keys(store)
@@ -104,6 +124,7 @@ def assert_in_step(store: Store, *, years: tuple[int, ...] = (2568, 2569)) -> No
     assert any(k[0] is not None for k in keys.values())
     with store.read() as session:
         programme = session.scalars(select(Programme).where(Programme.code == "P1")).one()
+    results = next(o for o in obligations_of(programme) if o.form_kind == "results")
     for year in years:
         joined = join_figures(store, programme.id, year)
         board = consolidation.build_board(store, "P1", fiscal_year=year, today=TODAY)
@@ -111,6 +132,29 @@ def assert_in_step(store: Store, *, years: tuple[int, ...] = (2568, 2569)) -> No
         for row in board.rows:
             got = tuple(row.values[k] for k in FIGURES)
             assert got == joined.get(row.code, (None, None, None)), (year, row.code)
+        # F3's activities held (unless the LAO entered its own number) and the deadline
+        # engine's "has F2 work" read the same key.
+        with store.read() as session:
+            entered = set(
+                session.scalars(
+                    select(Monitoring.owner_office).where(
+                        Monitoring.programme_id == programme.id,
+                        Monitoring.fiscal_year == year,
+                        Monitoring.deleted.is_(False),
+                        Monitoring.activities_override.is_not(None),
+                    )
+                )
+            )
+        f3 = load_monitoring(store, store.office_code, year)
+        assert f3.rows
+        for f3_row in f3.rows:
+            if f3_row.lao_code not in entered:
+                held = joined.get(f3_row.lao_code, (0,))[0]
+                assert f3_row.activities == held, (year, f3_row.lao_code)
+        book = DeadlineBook(store, programmes=[programme.id], today_=TODAY)
+        expected = work_owners(store, programme.id, year) & book.owners
+        assert book.work(results, f"FY{year}") == expected
+        assert expected or year != 2568
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -175,18 +219,23 @@ def test_every_write_keeps_the_key_and_the_board_equals_the_join(district):
             update(PlanItem).where(PlanItem.id == items[first.id][-1]).values(plan_id=third.id)
         )
         session.execute(update(Plan).where(Plan.id == second.id).values(owner_office="4801998"))
+        session.execute(  # an LAO whose activities are all tombstones: no F2 work
+            update(Activity)
+            .where(Activity.owner_office == ordered[4].owner_office)
+            .values(deleted=True)
+        )
         session.execute(
             update(PlanItem).where(PlanItem.id == items[second.id][1]).values(deleted=False)
         )
         session.execute(
             insert(Activity.__table__).values(
                 id=str(uuid.uuid4()),
-                owner_office=fourth.owner_office,
+                owner_office=third.owner_office,
                 revision=1,
                 updated_at=dt.datetime(2025, 1, 1),
                 updated_by="",
                 deleted=False,
-                plan_item_id=items[fourth.id][0],
+                plan_item_id=items[third.id][0],  # (not held: no date, no result)
                 title="",
                 place="",
                 outputs="",

@@ -19,6 +19,10 @@ the importer's bulk statements, a restore, the replacement after a reinstall). T
 is ``BOARD_KEY`` below; the triggers and the back-fill only choose which activities it is
 applied to.
 
+The same index serves F3's count of activities held and the deadline engine's F2 work, the
+other national joins of plan → rows → activities, so 0010's ``ix_activities_board`` (of those
+joins) is dropped: it cost every activity written as much as this one.
+
 A later migration that rebuilds ``activities``, ``plan_items`` or ``plans`` on SQLite (batch
 mode copies the table) drops these triggers with the old table: it must create them again.
 """
@@ -38,6 +42,16 @@ INDEX_COLUMNS = [
     "board_fiscal_year",
     "deleted",
     "board_owner",
+    "held_on",
+    "participants",
+    "budget_spent",
+    "outputs",
+]
+
+OLD_INDEX = "ix_activities_board"
+OLD_INDEX_COLUMNS = [
+    "plan_item_id",
+    "deleted",
     "held_on",
     "participants",
     "budget_spent",
@@ -169,10 +183,21 @@ def upgrade() -> None:
     op.create_index(
         INDEX, "activities", columns, unique=False, sqlite_where=where, postgresql_where=where
     )
+    # 0010's activities index served the joins this index replaces (the board's and F3's
+    # figures, the deadline engine's F2 work); every activity written kept it up to date
+    # (~30 ms of the province's import commit). What reads one LAO's activities by row has
+    # ``ix_activities_plan_item_id``.
+    op.drop_index(OLD_INDEX, table_name="activities")
 
 
 def downgrade() -> None:
     sqlite = op.get_bind().dialect.name == "sqlite"
+    op.create_index(
+        OLD_INDEX,
+        "activities",
+        OLD_INDEX_COLUMNS if sqlite else [c for c in OLD_INDEX_COLUMNS if c != "outputs"],
+        unique=False,
+    )
     op.drop_index(INDEX, table_name="activities")
     if sqlite:
         for name in SQLITE_TRIGGERS:
