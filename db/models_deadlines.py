@@ -23,7 +23,7 @@ import datetime as dt
 from sqlalchemy import Date, DateTime, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from db.models import Activity, Base, FormSubmission, KpiValue, Office, Plan, PlanItem, utcnow
+from db.models import Base, FormSubmission, KpiValue, Office, Plan, PlanItem, utcnow
 
 
 class ObligationMark(Base):
@@ -124,10 +124,11 @@ Index(
     KpiValue.row_key,
 )
 
-# The board's plan figures (F1 budget and planned activities, F2 held, participants, spent)
-# of one programme and year for every LAO, joined plan → rows → activities on the indexes
-# alone (the nation: 35,000 rows and 82,000 activities), in owner order. On PostgreSQL the
-# activities' index leaves ``outputs`` out (migration 0010: an entry has a size limit there).
+# The board's plan figures (F1 budget and planned activities) of one programme and year for
+# every LAO, joined plan → rows on the indexes alone (the nation: 35,000 rows), in owner order.
+# Its F2 figures (and F3's, and the deadline engine's F2 work) read ``ix_activities_board_key``
+# (migration 0011, which dropped 0010's ``ix_activities_board``): an index over the derived
+# columns ``db.models.activity_board`` names, which the ``Activity`` model does not.
 Index(
     "ix_plans_board",
     Plan.programme_id,
@@ -143,13 +144,4 @@ Index(
     PlanItem.id,
     PlanItem.budget,
     PlanItem.planned_activities,
-)
-Index(
-    "ix_activities_board",
-    Activity.plan_item_id,
-    Activity.deleted,
-    Activity.held_on,
-    Activity.participants,
-    Activity.budget_spent,
-    Activity.outputs,
 )

@@ -14,7 +14,17 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from db.models import Activity, KpiValue, Monitoring, Office, Plan, PlanItem, Programme
+from db.models import (
+    Activity,
+    KpiValue,
+    Monitoring,
+    Office,
+    Plan,
+    PlanItem,
+    Programme,
+    activity_board,
+    held,
+)
 from db.store import Store
 from lev_desktop import gazetteer
 from lev_desktop.deadlines.engine import form_states
@@ -413,20 +423,18 @@ def _monitoring_of(
                 )
             )
         }
-        counts = dict(
+        # The activities held of each LAO's live plan rows, by their board key (db.models).
+        board = activity_board.c
+        counts: dict[str, int] = dict(
             s.execute(
-                select(Plan.owner_office, func.count(Activity.id))
-                .join(PlanItem, PlanItem.plan_id == Plan.id)
-                .join(Activity, Activity.plan_item_id == PlanItem.id)
+                select(board.board_owner, func.count())
                 .where(
-                    Plan.programme_id == prog.id,
-                    Plan.fiscal_year == fiscal_year,
-                    Plan.deleted.is_(False),
-                    PlanItem.deleted.is_(False),
-                    Activity.deleted.is_(False),
-                    Activity.held(),
+                    board.board_programme_id == prog.id,
+                    board.board_fiscal_year == fiscal_year,
+                    board.deleted.is_(False),
+                    held(board.held_on, board.outputs),
                 )
-                .group_by(Plan.owner_office)
+                .group_by(board.board_owner)
             ).all()
         )
     if progress is not None:

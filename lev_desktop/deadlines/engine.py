@@ -31,7 +31,6 @@ from typing import Any, NamedTuple
 from sqlalchemy import String, and_, case, delete, func, or_, select, type_coerce
 
 from db.models import (
-    Activity,
     AuditEntry,
     FormSubmission,
     KpiValue,
@@ -41,6 +40,7 @@ from db.models import (
     PlanItem,
     Programme,
     Review,
+    activity_board,
 )
 from db.models_deadlines import FormDelivery, Holiday, ObligationMark, OfficeSince
 from db.store import Store, plain_iter, plain_rows
@@ -987,7 +987,7 @@ class DeadlineBook:
         fiscal_year = int(period[2:]) if period.startswith("FY") and period[2:].isdigit() else None
         pid = obligation.programme_id
         with self.store.read() as session:
-            if kind in ("action_plan", "results") and fiscal_year is not None:
+            if kind == "action_plan" and fiscal_year is not None:
                 query = (
                     select(Plan.owner_office)
                     .join(PlanItem, PlanItem.plan_id == Plan.id)
@@ -998,12 +998,19 @@ class DeadlineBook:
                         PlanItem.deleted.is_(False),
                     )
                 )
-                if kind == "results":
-                    query = query.join(Activity, Activity.plan_item_id == PlanItem.id).where(
-                        Activity.deleted.is_(False)
-                    )
                 if few is not None:
                     query = query.where(Plan.owner_office.in_(few))
+                found = set(session.scalars(query.distinct()))
+            elif kind == "results" and fiscal_year is not None:
+                # A live activity of a live row of a live plan: its board key (db.models).
+                board = activity_board.c
+                query = select(board.board_owner).where(
+                    board.board_programme_id == pid,
+                    board.board_fiscal_year == fiscal_year,
+                    board.deleted.is_(False),
+                )
+                if few is not None:
+                    query = query.where(board.board_owner.in_(few))
                 found = set(session.scalars(query.distinct()))
             elif kind == "monitoring" and fiscal_year is not None:
                 query = select(Monitoring.owner_office).where(

@@ -33,12 +33,13 @@ from typing import Any, Protocol, TypeVar, overload
 from sqlalchemy import String, case, cast, distinct, func, select
 
 from db.models import (
-    Activity,
     KpiValue,
     Office,
     Plan,
     PlanItem,
     Programme,
+    activity_board,
+    held,
 )
 from db.store import Store, plain_iter
 from lev_desktop import options
@@ -621,21 +622,27 @@ def _figure_reads(
             PlanItem.deleted.is_(False),
         ]
 
-        held = Activity.held()
+        # The activities by their board key (their plan's programme, year and owner while the
+        # plan row and plan are live; db.models.activity_board), from one covering index: the
+        # join plan → rows → activities it equals was ~35,000 index seeks on text keys.
+        board = activity_board.c
 
         def done(owners: Callable[[Any], list[Any]]) -> Callable[[], Figures]:
             query = (
                 select(
-                    Plan.owner_office,
-                    func.count(case((held, 1))),  # a date and a result
-                    func.sum(Activity.participants),
-                    func.sum(Activity.budget_spent),
+                    board.board_owner,
+                    func.count(case((held(board.held_on, board.outputs), 1))),  # date, result
+                    func.sum(board.participants),
+                    func.sum(board.budget_spent),
                 )
-                .join(PlanItem, PlanItem.plan_id == Plan.id)
-                .join(Activity, Activity.plan_item_id == PlanItem.id)
-                .where(*plan_where, *owners(Plan.owner_office), Activity.deleted.is_(False))
-                .group_by(Plan.owner_office)
-                .order_by(_at_once(Plan.owner_office))
+                .where(
+                    board.board_programme_id == prog.id,
+                    board.board_fiscal_year == fy,
+                    board.deleted.is_(False),
+                    *owners(board.board_owner),
+                )
+                .group_by(board.board_owner)
+                .order_by(_at_once(board.board_owner))
             )
             money = _moneys(store)
             return lambda: {
