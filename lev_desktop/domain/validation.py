@@ -203,11 +203,11 @@ def validate_form(
         parsed[code] = value
         if final and item.get("required") and value is None:
             problems.append(Problem(code, _("This field is required")))
-    problems.extend(_rule_problems(spec, parsed))
+    problems.extend(cross_field_problems(spec, parsed))
     return problems
 
 
-def _rule_problems(spec: dict[str, Any], parsed: dict[str, Any]) -> list[Problem]:
+def cross_field_problems(spec: dict[str, Any], parsed: dict[str, Any]) -> list[Problem]:
     """Checks across fields. ``lte``: left ≤ right (e.g. sorted ≤ generated), both present."""
     problems: list[Problem] = []
     for rule in spec.get("rules", []):
@@ -317,7 +317,7 @@ def _rules_of_rows(spec: dict[str, Any], rows: dict[str, dict[str, Any]]) -> lis
             value, error = parse_indicator_value(item, values.get(item["code"]))
             if not error:
                 parsed[item["code"]] = value
-        out.extend(Problem(p.field, p.message, key) for p in _rule_problems(spec, parsed))
+        out.extend(Problem(p.field, p.message, key) for p in cross_field_problems(spec, parsed))
     return out
 
 

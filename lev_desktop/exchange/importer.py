@@ -48,6 +48,7 @@ from lev_desktop.exchange.payloads import (
     NATURAL_KEYS,
     PROGRAMME_TABLES,
     REFERENCES,
+    IndicatorRules,
     Payload,
     kpi_problems,
     read_payload,
@@ -408,7 +409,7 @@ class _State:
         # undo list for a refused package: (mapping, key, previous value or None)
         self.journal: list[tuple[dict[Any, Any], Any, Any]] = []
         # programme → indicator code → its prepared rules (validation.indicator_parser)
-        self.indicators: dict[str, dict[str, Callable[[Any], tuple[Any, str | None]]]] = {}
+        self.indicators = IndicatorRules()
         self.spool = RowSpool()
         self.chunks: dict[int, Chunk] = {}  # by number, for comparing a record given twice
         self.next_chunk = 0
