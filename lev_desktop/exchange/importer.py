@@ -603,6 +603,7 @@ def _preview(
     files = [str(p) for p in paths]
     opened: list[tuple[PackagePlan, fmt.Part | None, list[fmt.Part]]] = []
     sheets: list[PackagePlan] = []
+    kept = 0  # bytes of package files held in memory until compared (fmt.READ_WHOLE)
     for index, path in enumerate(files):
         progress(index, len(files) * 2, _("Checking {name}").format(name=Path(path).name))
         package = PackagePlan(path=path)
@@ -610,7 +611,8 @@ def _preview(
             sheets.append(package)
             continue
         try:
-            outer, embedded = fmt.open_package(Path(path), limits)
+            outer, embedded = fmt.open_package(Path(path), limits, whole=kept < KEPT_FILES)
+            kept += outer.kept
         except Refusal as refusal:
             package.status, package.reason, package.code = (
                 Status.REFUSED,
@@ -2345,6 +2347,10 @@ def _store_trust(
 
 
 NEW_ONLY, UPDATE_ONLY, FORCED_ONLY = bytes((NEW,)), bytes((UPDATE,)), bytes((FORCED,))
+# Package files read whole in a preview (fmt.READ_WHOLE) are held until compared: up to this
+# many bytes of them (a province's 200 LAO packages: ~2 MB); the files after are read from the
+# disk an entry at a time (a national import: 7,850 files, ~80 MB).
+KEPT_FILES = 32 * 1024**2
 # Worker processes reading payloads in a preview: None = from the cores and the size of the
 # import (pool.worker_count); 0 = in-process.
 WORKERS: int | None = None
