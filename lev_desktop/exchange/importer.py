@@ -424,9 +424,16 @@ class _State:
         self.journal.append((pending, rid, pending.get(rid)))
         pending[rid] = value
 
+    def added(self, mapping: dict[Any, Any], keys: list[Any]) -> None:
+        """``keys`` were added to ``mapping`` (none was there): one journal entry for them all."""
+        self.journal.append((mapping, keys, _ADDED))
+
     def undo(self) -> None:
         for mapping, key, old in reversed(self.journal):
-            if old is None:
+            if old is _ADDED:
+                for each in reversed(key):
+                    mapping.pop(each, None)
+            elif old is None:
                 mapping.pop(key, None)
             else:
                 mapping[key] = old
@@ -499,6 +506,12 @@ class _State:
         batch = self.natural[table].setdefault(owner, {})
         stored = self.stored_keys(table, owner)
         clashes: list[KeyClash] = []
+        if not stored and batch.keys().isdisjoint(keys) and len(set(keys)) == len(keys):
+            # (no key here yet, none repeated: every record's key is new, what the loop below
+            # finds for each)
+            batch.update(zip(keys, ids, strict=True))
+            self.added(batch, keys)
+            return clashes
         journal = self.journal
         for rid, key in zip(ids, keys, strict=True):
             other = batch.get(key)
@@ -1504,7 +1517,7 @@ def _classify(
         new = len(ids)
         modes[:] = bytes((NEW,)) * new
         by_revision = {revision: (owner, revision, number) for revision in set(revisions)}
-        journal.extend([(pending, rid, None) for rid in ids])
+        state.added(pending, ids)
         pending.update(zip(ids, map(by_revision.__getitem__, revisions), strict=True))
         ids = []  # (nothing left for the loop)
     for i, rid in enumerate(ids):
@@ -2347,6 +2360,7 @@ def _store_trust(
 
 
 NEW_ONLY, UPDATE_ONLY, FORCED_ONLY = bytes((NEW,)), bytes((UPDATE,)), bytes((FORCED,))
+_ADDED = object()  # a journal entry's "previous value" for keys added together (_State.added)
 # Package files read whole in a preview (fmt.READ_WHOLE) are held until compared: up to this
 # many bytes of them (a province's 200 LAO packages: ~2 MB); the files after are read from the
 # disk an entry at a time (a national import: 7,850 files, ~80 MB).
