@@ -278,9 +278,9 @@ class IndicatorRules(dict[str, dict[str, Parser]]):
 
 
 # Values remembered as valid per programme in one preview (a province brings ~2,500 distinct
-# values; the cap bounds the memory of a national import, whose values beyond it are checked
-# each time as before).
-VALID_VALUES = 20_000
+# values in all, at most ~1,500 of one programme): the cap bounds the memory of a national
+# import (~3 MB per programme), whose values beyond it are checked each time they come.
+VALID_VALUES = 10_000
 _VALUE_OF = attrgetter("programme_id", "indicator_code", "value_num", "value_text", "value_date")
 
 
