@@ -8,6 +8,7 @@ and the zip is never extracted to disk (so no path in it can point anywhere).
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import io
 import json
@@ -428,6 +429,7 @@ def part_from_container(
 # ---- reading ------------------------------------------------------------------------------
 
 
+@functools.lru_cache(maxsize=4096)  # (every LAO package names the same few files)
 def _unsafe_name(name: str) -> bool:
     if not name or name.startswith(("/", "\\")) or "\\" in name or "\x00" in name:
         return True
