@@ -172,12 +172,13 @@ def test_the_decoder_refuses_what_the_full_schema_refuses():
 
 
 def test_a_column_of_ids_is_checked_as_the_pattern_checks_each_id():
-    """The id column (all distinct) is checked by passes over the ids joined (``_all_uuids``),
-    not the pattern per id; a column it cannot show valid goes to the pattern."""
+    """The records' ids (all distinct) are checked by passes over the ids joined
+    (``_all_uuids``), not the pattern per id; a column it cannot show valid goes to the
+    pattern."""
     import uuid as uuid_module
 
     column = V._column_pattern(V.UUID_PATTERN)
-    checks = [("v", column, False)]
+    checks = [("id", column, False)]
     good = [str(uuid_module.UUID(int=n * 7919 + 1, version=4)) for n in range(300)]
     base = "0f8fad5b-d9cb-469f-a165-70867728950e"
     near = [
@@ -193,7 +194,7 @@ def test_a_column_of_ids_is_checked_as_the_pattern_checks_each_id():
     ]
 
     def rows(values):
-        return [types.SimpleNamespace(v=v) for v in values]
+        return [types.SimpleNamespace(id=v) for v in values]
 
     assert V._all_uuids(good) is True
     assert V.check_columns(checks, rows(good)) is True
