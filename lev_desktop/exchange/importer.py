@@ -2362,9 +2362,10 @@ def _store_trust(
 NEW_ONLY, UPDATE_ONLY, FORCED_ONLY = bytes((NEW,)), bytes((UPDATE,)), bytes((FORCED,))
 _ADDED = object()  # a journal entry's "previous value" for keys added together (_State.added)
 # Package files read whole in a preview (fmt.READ_WHOLE) are held until compared: up to this
-# many bytes of them (a province's 200 LAO packages: ~2 MB); the files after are read from the
-# disk an entry at a time (a national import: 7,850 files, ~80 MB).
-KEPT_FILES = 32 * 1024**2
+# many bytes of them (a province's 200 LAO packages, or its upward package: ~2 MB); the files
+# after are read from the disk an entry at a time (a national import: 7,850 files, ~80 MB, of
+# which it holds ~8 MB more at its peak).
+KEPT_FILES = 8 * 1024**2
 # Worker processes reading payloads in a preview: None = from the cores and the size of the
 # import (pool.worker_count); 0 = in-process.
 WORKERS: int | None = None
