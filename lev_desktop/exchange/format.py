@@ -8,6 +8,7 @@ and the zip is never extracted to disk (so no path in it can point anywhere).
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import io
 import json
@@ -68,6 +69,10 @@ class Limits:
 
 
 DEFAULT_LIMITS = Limits()
+# A package file up to this size is read whole, once, then its entries from memory (an LAO's
+# ~10 KB, a province's upward ~2 MB); a larger one (a national upward package, ~80 MB) is read
+# an entry at a time from the disk.
+READ_WHOLE = 8 * 1024**2
 
 
 _KEPT = ("package_uuid", "sequence", "sender", "sender_key")  # what Part.slim keeps
@@ -112,6 +117,11 @@ class Part:
                 office=self.sender,
             )
         return data
+
+    @property
+    def kept(self) -> int:
+        """Bytes of the package file this part holds in memory until ``slim`` (open_package)."""
+        return self.reader.kept if self.reader is not None else 0
 
     @property
     def payload_names(self) -> list[str]:
@@ -419,6 +429,7 @@ def part_from_container(
 # ---- reading ------------------------------------------------------------------------------
 
 
+@functools.lru_cache(maxsize=4096)  # (every LAO package names the same few files)
 def _unsafe_name(name: str) -> bool:
     if not name or name.startswith(("/", "\\")) or "\\" in name or "\x00" in name:
         return True
@@ -473,8 +484,10 @@ class _Reader:
     Anything else about an entry, or any of those checks failing, reads it through
     ``zipfile`` as before, which then decides (refusal or data) exactly as it always did."""
 
-    def __init__(self, source: Path | bytes, limits: Limits):
+    def __init__(self, source: Path | bytes, limits: Limits, data: bytes | None = None):
+        # ``data``: the file ``source`` as read whole, read from until ``forget``
         self.source = source
+        self._data = data
         self.limits = limits
         self.budget = limits.max_total_uncompressed
         self._archive: zipfile.ZipFile | None = None
@@ -486,11 +499,11 @@ class _Reader:
     def _open_handle(self) -> Any:
         if self._handle is None:
             try:
-                self._handle = (
-                    io.BytesIO(self.source)
-                    if isinstance(self.source, bytes)
-                    else Path(self.source).open("rb")  # noqa: SIM115 - closed by close()
-                )
+                source = self._data if self._data is not None else self.source
+                if isinstance(source, bytes):
+                    self._handle = io.BytesIO(source)
+                else:
+                    self._handle = Path(source).open("rb")  # noqa: SIM115 - closed by close()
             except _READ_ERRORS as exc:
                 self.close()
                 raise _damaged() from exc
@@ -522,9 +535,15 @@ class _Reader:
             if i.orig_filename == i.filename  # (else: zipfile's own reading)
         }
 
+    @property
+    def kept(self) -> int:
+        """Bytes of the file held in memory (read whole)."""
+        return len(self._data) if self._data is not None else 0
+
     def forget(self) -> None:
-        """Drops the central directory kept (the part was compared)."""
+        """Drops the central directory kept and the file read whole (the part was compared)."""
         self._infos = None
+        self._data = None
 
     def attach(self, archive: zipfile.ZipFile, handle: Any) -> None:
         self._archive, self._handle = archive, handle
@@ -614,21 +633,39 @@ class _Reader:
         self._archive = self._handle = None
 
 
-def open_package(source: Path | bytes, limits: Limits = DEFAULT_LIMITS) -> tuple[Part, list[Part]]:
+def open_package(
+    source: Path | bytes, limits: Limits = DEFAULT_LIMITS, *, whole: bool = True
+) -> tuple[Part, list[Part]]:
     """Reads and checks a package: structure, sizes, manifests and signatures.
 
     Returns the outer part and the embedded parts (in the order the manifest lists them);
     their payload files are read and checked against the signed manifests one at a time by
     ``Part.load`` (and the file closed with ``Part.close``). Raises ``Refusal`` with a Thai
-    reason for anything wrong; nothing is extracted to disk and the file is never read whole
-    into memory; anything unexpected while reading it (a damaged compressed stream, absurd
+    reason for anything wrong; nothing is extracted to disk and a large file is never read
+    whole into memory; anything unexpected while reading it (a damaged compressed stream, absurd
     nesting) is a refusal, never an exception. Trust (whose key it is) is the importer's.
+
+    ``whole``: a file of at most READ_WHOLE bytes is read once, and its payloads from memory
+    until the part was compared (``Part.slim``); else (or a larger file) from the disk.
     """
     path = None if isinstance(source, bytes) else Path(source)
+    data = None  # the file read whole (one read, then no seek or read of the disk per entry)
     try:
-        if path is not None and path.stat().st_size > limits.max_total_uncompressed:
-            raise _bomb()
-        handle: Any = path.open("rb") if path is not None else io.BytesIO(bytes(source))
+        if path is not None:
+            size = path.stat().st_size
+            if size > limits.max_total_uncompressed:
+                raise _bomb()
+            if whole and size <= READ_WHOLE:
+                with path.open("rb") as stream:
+                    data = stream.read(READ_WHOLE + 1)
+                if len(data) > READ_WHOLE:  # (it grew meanwhile: read as a large one)
+                    data = None
+        if path is None:
+            handle: Any = io.BytesIO(bytes(source))
+        elif data is not None:
+            handle = io.BytesIO(data)
+        else:
+            handle = path.open("rb")
     except OSError as exc:
         raise Refusal(
             "unreadable",
@@ -636,7 +673,7 @@ def open_package(source: Path | bytes, limits: Limits = DEFAULT_LIMITS) -> tuple
                 name=getattr(exc, "filename", "") or str(source)
             ),
         ) from exc
-    reader = _Reader(source, limits)
+    reader = _Reader(source, limits, data)
     try:
         try:
             archive = zipfile.ZipFile(handle)
@@ -651,6 +688,8 @@ def open_package(source: Path | bytes, limits: Limits = DEFAULT_LIMITS) -> tuple
             raise _damaged() from exc
         if path is None:
             outer.container = source  # type: ignore[assignment]
+        elif data is not None:
+            outer.source, outer.source_sha256 = path, sha256(data)
         else:
             handle.seek(0)
             digest = hashlib.sha256()

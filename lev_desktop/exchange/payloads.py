@@ -22,6 +22,7 @@ import msgspec
 
 from lev_desktop.domain.validation import (
     Problem,
+    cross_field_problems,
     decoded_record_problems,
     field_getter,
     field_label,
@@ -261,10 +262,32 @@ def _rule_problems(
     return problems, deferred
 
 
+Parser = Callable[[Any], tuple[Any, str | None]]
+
+
+class IndicatorRules(dict[str, dict[str, Parser]]):
+    """programme id → indicator code → its rules prepared once (``remembering_parser``), for
+    one preview; and per programme the indicator values already found valid (``valid``), so
+    that a value seen in an earlier package is not checked again (``kpi_problems``)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        # programme id → (the template the values were checked against, its indicator codes,
+        # the values found valid: (programme id, indicator, value_num, value_text, value_date))
+        self.valid: dict[str, tuple[Any, set[str], set[tuple[Any, ...]]]] = {}
+
+
+# Values remembered as valid per programme in one preview (a province brings ~2,500 distinct
+# values in all, at most ~1,500 of one programme): the cap bounds the memory of a national
+# import (~3 MB per programme), whose values beyond it are checked each time they come.
+VALID_VALUES = 10_000
+_VALUE_OF = attrgetter("programme_id", "indicator_code", "value_num", "value_text", "value_date")
+
+
 def kpi_problems(
     records: Iterable[Any],
     spec_of: Callable[[str], Any],
-    parsers: dict[str, dict[str, Callable[[Any], tuple[Any, str | None]]]],
+    parsers: dict[str, dict[str, Parser]],
     *,
     defer: bool,
 ) -> tuple[list[str], list[KpiValue]]:
@@ -272,6 +295,9 @@ def kpi_problems(
     exists, each value parses, and the checks across fields of one group (office, period,
     row). ``spec_of(pid)`` → (code, spec) or None: a value of an unknown programme is handed
     back (``defer``) or left to the missing-programme check."""
+    records = records if isinstance(records, list) else list(records)
+    if _all_valid(records, spec_of, parsers):
+        return [], []  # (what the check below finds for them, without a step per value)
     table = "kpi_values"
     problems: list[str] = []
     deferred: list[KpiValue] = []
@@ -341,6 +367,78 @@ def kpi_problems(
                 )
             )
     return problems, deferred
+
+
+def _all_valid(
+    records: list[Any], spec_of: Callable[[str], Any], parsers: dict[str, dict[str, Parser]]
+) -> bool:
+    """True only when ``kpi_problems`` finds no problem in ``records`` and hands none back:
+    every programme known, every distinct value (programme, indicator, value) of a known
+    indicator and valid by its rules, and no check across fields failing. Each distinct value
+    is checked once per preview (``IndicatorRules.valid``); False leaves every answer (and
+    its wording and order) to ``kpi_problems`` itself."""
+    valid = parsers.valid if isinstance(parsers, IndicatorRules) else {}
+    distinct = set(map(_VALUE_OF, records))
+    specs: dict[str, tuple[Any, set[str], set[tuple[Any, ...]]]] = {}
+    for pid in set(map(attrgetter("programme_id"), records)):
+        found = spec_of(pid)
+        spec = found[1] if found is not None else None
+        if spec is None:
+            return False  # handed back, or a missing programme
+        entry = valid.get(pid)
+        if entry is None or entry[0] is not spec:
+            entry = valid[pid] = (spec, {i["code"] for i in spec.get("indicators", [])}, set())
+        specs[pid] = entry
+        distinct -= entry[2]
+    for value_of in distinct:
+        pid, code, num, text, date = value_of
+        spec, codes, seen = specs[pid]
+        if code not in codes:
+            return False
+        value = Decimal(num) if num is not None else iso_date(date) if date is not None else text
+        if _prepared(parsers, pid, spec)[code](value)[1] is not None:
+            return False
+        if len(seen) < VALID_VALUES:
+            seen.add(value_of)
+    for pid, (spec, _codes, _seen) in specs.items():
+        if spec.get("rules") and not _rules_hold(records, pid, spec, _prepared(parsers, pid, spec)):
+            return False
+    return True
+
+
+def _prepared(parsers: dict[str, dict[str, Parser]], pid: str, spec: Any) -> dict[str, Parser]:
+    prepared = parsers.get(pid)
+    if prepared is None:
+        prepared = parsers[pid] = {
+            i["code"]: remembering_parser(indicator_parser(i)) for i in spec.get("indicators", [])
+        }
+    return prepared
+
+
+def _rules_hold(records: list[Any], pid: str, spec: Any, prepared: dict[str, Parser]) -> bool:
+    """Whether the checks across fields (``validate_form``'s) hold in every group (period,
+    row) of ``pid``'s values, each field's value valid (checked before) and the last one of
+    its group counting, as there."""
+    rules = spec.get("rules", [])
+    if not any(rule.get("type") == "lte" for rule in rules):
+        return True
+    fields = {
+        rule[side] for rule in rules if rule.get("type") == "lte" for side in ("left", "right")
+    }
+    groups: dict[tuple[Any, Any], dict[str, Any]] = {}
+    for record in records:
+        if record.programme_id == pid and record.indicator_code in fields:
+            value: Any = record.value_text
+            if record.value_num is not None:
+                value = Decimal(record.value_num)
+            elif record.value_date is not None:
+                value = iso_date(record.value_date)
+            groups.setdefault((record.period, record.row_key), {})[record.indicator_code] = value
+    for values in groups.values():
+        parsed = {code: prepared[code](value)[0] for code, value in values.items()}
+        if cross_field_problems(spec, parsed):
+            return False
+    return True
 
 
 def iso_date(value: Any) -> dt.date | None:

@@ -40,7 +40,7 @@ from sqlalchemy.engine import make_url
 
 from lev_desktop.exchange import format as fmt
 from lev_desktop.exchange.errors import Refusal
-from lev_desktop.exchange.payloads import Payload, read_payload
+from lev_desktop.exchange.payloads import IndicatorRules, Payload, read_payload
 from lev_desktop.exchange.records import codecs
 
 # At most this many worker processes (a district workstation: 4–8 cores), and never more than
@@ -141,7 +141,10 @@ def _start(dialect: tuple[str, str], latest: dt.datetime, programmes: dict[str, 
     if os.environ.get(CRASH_HOOK) == "start":
         os._exit(70)
     _CONTEXT.update(
-        codecs=codecs(dialect_class()), latest=latest, programmes=programmes, parsers={}
+        codecs=codecs(dialect_class()),
+        latest=latest,
+        programmes=programmes,
+        parsers=IndicatorRules(),
     )
 
 

@@ -285,8 +285,10 @@ def _compile_to_db(
             column = table.c[name]
             process = column.type.dialect_impl(dialect).bind_processor(dialect)
             if process is not None:
-                env[f"P{i}"] = process
-                lines.append(f"    {v} = P{i}({v})")
+                # (an empty list or object, as most records' attachments: its text made once)
+                empty: Any = [] if kind == "attachments" else {}
+                env[f"P{i}"], env[f"E{i}"], env[f"T{i}"] = process, process(empty), type(empty)
+                lines.append(f"    {v} = E{i} if {v}.__class__ is T{i} and not {v} else P{i}({v})")
     lines.append("    return (" + ", ".join(f"v{i}" for i in range(len(columns))) + ",)")
     exec("\n".join(lines), env)
     to_db: Callable[[Any, str], tuple[Any, ...]] = env["to_db"]

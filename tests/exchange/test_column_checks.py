@@ -169,3 +169,39 @@ def test_the_decoder_refuses_what_the_full_schema_refuses():
         with pytest.raises(PayloadError) as refused:
             codec.decode(good + bad, latest)
         assert refused.value.count == 1 and "2" in refused.value.problems[0], field
+
+
+def test_a_column_of_ids_is_checked_as_the_pattern_checks_each_id():
+    """The records' ids (all distinct) are checked by passes over the ids joined
+    (``_all_uuids``), not the pattern per id; a column it cannot show valid goes to the
+    pattern."""
+    import uuid as uuid_module
+
+    column = V._column_pattern(V.UUID_PATTERN)
+    checks = [("id", column, False)]
+    good = [str(uuid_module.UUID(int=n * 7919 + 1, version=4)) for n in range(300)]
+    base = "0f8fad5b-d9cb-469f-a165-70867728950e"
+    near = [
+        base.upper(),
+        base[:8] + "x" + base[9:],  # a dash missing, the length kept
+        base[:9] + "-" + base[10:],  # a fifth dash
+        base[:35] + "\u0e51",  # a Thai digit, 36 characters
+        base[:35] + "\n",
+        base + "0",
+        base[:35],
+        base[1:] + "-",
+        "",
+    ]
+
+    def rows(values):
+        return [types.SimpleNamespace(id=v) for v in values]
+
+    assert V._all_uuids(good) is True
+    assert V.check_columns(checks, rows(good)) is True
+    for value in near:
+        assert re.search(V.UUID_PATTERN, value) is None
+        assert V._all_uuids([*good, value]) is False
+        for at in (0, 150, 300):
+            assert V.check_columns(checks, rows([*good[:at], value, *good[at:]])) is False
+    # two wrong lengths that add up to the right total length
+    assert V.check_columns(checks, rows([*good, good[0][:35], good[1] + "a"])) is False

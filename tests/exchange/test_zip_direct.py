@@ -159,3 +159,37 @@ def test_extra_data_after_the_deflate_stream_or_a_stored_entry_reads_alike(
         direct, through_zipfile = _both(monkeypatch, tmp_path / "t.levpkg", bytes(data))
         assert direct == through_zipfile
         assert direct[0] == "refused"
+
+
+def test_a_small_file_is_read_once_and_its_payloads_from_that_reading(package, tmp_path):
+    """A package file up to READ_WHOLE bytes is read whole once: its payloads come from that
+    reading (the file changed on the disk afterwards changes nothing of what is compared), the
+    commit still reads the file again and refuses it when it is not what was checked, and the
+    bytes are let go once the part was compared."""
+    path = tmp_path / "small.levpkg"
+    path.write_bytes(package)
+    expected = _outcome(tmp_path / "expected.levpkg", package)
+    outer, _embedded = fmt.open_package(path)
+    assert outer.kept == len(package)
+    path.write_bytes(b"not a package any more")
+    read = {name: outer.load(name) for name in outer.payload_names}
+    assert ("read", outer.manifest_bytes, outer.signature, read) == expected
+    with pytest.raises(Refusal) as refused:
+        outer.read_container()
+    assert refused.value.code == "changed"
+    outer.close()
+    outer.slim()
+    assert outer.kept == 0
+
+
+def test_a_file_not_kept_whole_is_read_from_the_disk(package, tmp_path):
+    path = tmp_path / "disk.levpkg"
+    path.write_bytes(package)
+    outer, _embedded = fmt.open_package(path, whole=False)
+    assert outer.kept == 0
+    assert outer.read_container() == package
+    path.write_bytes(b"not a package any more")
+    with pytest.raises(Refusal) as refused:
+        outer.load(outer.payload_names[0])
+    assert refused.value.code == "truncated"
+    outer.close()
