@@ -1,10 +1,12 @@
 """One digit setting for the whole interface (option ``ui.thai_digits``).
 
-Printed documents have their own setting (``print.thai_digits``). On screen, Thai digits
-(๐–๙) or Arabic digits (0–9) are shown throughout: table cells (through the table's delegate,
-``ui.widgets.delegates.WrappingDelegate``), fiscal-year labels and programme names, so that
-"ปีงบประมาณ ๒๕๖๘" never stands beside "ปีงบประมาณ 2568". Only what is shown changes: what is
-typed and stored keeps its own digits, and typing either kind of digit is always read.
+Printed documents have their own setting (``print.thai_digits``) and the same rule
+(``thai_format.document_digits``). On screen, Thai digits (๐–๙) or Arabic digits (0–9) are
+shown throughout: every table cell (through ``ui.widgets.delegates.DigitsDelegate``, the base of
+the app's delegates) and every label, box item and heading made from data (through ``shown``),
+so that "ปีงบประมาณ ๒๕๖๘" never stands beside "ปีงบประมาณ 2568";
+``tests/ui/test_screen_fit.py`` reads every screen in both modes. Only what is shown changes:
+what is typed and stored keeps its own digits, and typing either kind of digit is always read.
 """
 
 from __future__ import annotations
