@@ -365,3 +365,41 @@ def test_the_agenda_never_breaks_a_state_in_two(ctx, qtbot):
     needed = max(metrics.horizontalAdvance(i.state.label) for i in screen.agenda_model.rows)
     qtbot.waitUntil(lambda: screen.agenda.columnWidth(0) >= needed + CELL_PAD_W, timeout=3000)
     assert screen.agenda.columnWidth(4) < 300  # (the room came from the others)
+
+
+def test_deadline_dialogs_show_the_interfaces_digits(ctx, qtbot, demo_store):
+    """The holiday list and a deadline's LAO list, opened from the calendar, in Thai-digit
+    mode: their dates read "๑ ม.ค. ๒๕๖๘" as on the screens (Qt's plain delegate drew "1 ม.ค.
+    2568")."""
+    from PySide6.QtCore import QLocale
+    from PySide6.QtWidgets import QTableView
+
+    from ui import digits
+    from ui.widgets.deadline_dialogs import HolidayDialog, LaoStatesDialog
+
+    digits.set_thai(True)
+    try:
+        holidays = HolidayDialog(ctx, 2025)
+        qtbot.addWidget(holidays)
+        qtbot.waitUntil(lambda: holidays.model.rowCount() > 10, timeout=10000)
+        book = engine.DeadlineBook(demo_store)
+        item = next(i for i in book.items(D(2024, 10, 1), D(2025, 9, 30)) if i.laos)
+        laos = LaoStatesDialog(ctx, item)
+        qtbot.addWidget(laos)
+        qtbot.waitUntil(lambda: laos.model.rowCount() > 0, timeout=10000)
+        for view in (holidays.table, laos.findChild(QTableView)):
+            model = view.model()
+            shown = [
+                view.itemDelegateForIndex(model.index(r, c)).displayText(
+                    model.index(r, c).data(), QLocale()
+                )
+                for r in range(model.rowCount())
+                for c in range(model.columnCount())
+                if model.index(r, c).data()
+            ]
+            assert shown and not [
+                t for t in shown if any(ch.isascii() and ch.isdigit() for ch in t)
+            ]
+    finally:
+        digits.set_thai(False)
+        ctx.runner.wait()

@@ -661,9 +661,9 @@ def _shown_texts(window) -> list[tuple[str, str]]:
                 for column in range(columns):
                     index = model.index(row, column)
                     value = index.data()
-                    if isinstance(value, str):
+                    if isinstance(value, (str, int, float)) and not isinstance(value, bool):
                         delegate = widget.itemDelegateForIndex(index)
-                        shown = delegate.displayText(value, QLocale()) if delegate else value
+                        shown = delegate.displayText(value, QLocale()) if delegate else str(value)
                         out.append((name, shown))
     return out
 

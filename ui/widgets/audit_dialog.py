@@ -25,6 +25,7 @@ from lev_desktop.services.plans import AuditRow
 from lev_desktop.thai_format import format_date, format_datetime, format_number
 from ui.context import AppContext
 from ui.models.table import TableModel
+from ui.widgets.delegates import DigitsDelegate
 from ui.widgets.fit import fit_to_screen
 
 ACTION_LABELS = {
@@ -141,6 +142,7 @@ class AuditDialog(QDialog):
         self.model = AuditModel(parent=self)
         self.table = QTableView(self)
         self.table.setModel(self.model)
+        self.table.setItemDelegate(DigitsDelegate(self.table))
         self.table.setWordWrap(True)
         self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)

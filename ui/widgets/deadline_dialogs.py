@@ -32,6 +32,7 @@ from ui import digits
 from ui.context import AppContext
 from ui.widgets.date_edit import BEDateEdit
 from ui.widgets.deadline_models import HolidayModel, LaoStatesModel
+from ui.widgets.delegates import DigitsDelegate
 from ui.widgets.fit import fit_to_screen
 
 
@@ -67,6 +68,7 @@ class HolidayDialog(QDialog):
         self.model = HolidayModel(self)
         self.table = QTableView()
         self.table.setModel(self.model)
+        self.table.setItemDelegate(DigitsDelegate(self.table))
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         header = self.table.horizontalHeader()
@@ -182,6 +184,7 @@ class LaoStatesDialog(QDialog):
         self.model = LaoStatesModel(self)
         table = QTableView()
         table.setModel(self.model)
+        table.setItemDelegate(DigitsDelegate(table))
         table.verticalHeader().hide()
         table.setSortingEnabled(False)
         table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)

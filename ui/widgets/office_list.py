@@ -20,6 +20,7 @@ from lev_desktop.services import plans as plan_service
 from lev_desktop.services.offices import subordinate_laos
 from ui.context import AppContext
 from ui.models.office_model import OfficeStatusModel
+from ui.widgets.delegates import DigitsDelegate
 from ui.widgets.eliding_combo import ElidingComboBox
 
 
@@ -59,6 +60,7 @@ class OfficeList(QWidget):
         self.search.textChanged.connect(self.proxy.setFilterFixedString)
         self.table = QTableView()
         self.table.setModel(self.proxy)
+        self.table.setItemDelegate(DigitsDelegate(self.table))
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)

@@ -25,6 +25,7 @@ from exports.xlsx.plan_import import PlanImportError, WorkbookPreview
 from lev_desktop.i18n import _
 from ui.context import AppContext
 from ui.models.table import TableModel
+from ui.widgets.delegates import DigitsDelegate
 from ui.widgets.fit import fit_to_screen
 
 
@@ -114,6 +115,7 @@ class PlanImportDialog(QDialog):
         self.model = PreviewModel(self)
         self.table = QTableView()
         self.table.setModel(self.model)
+        self.table.setItemDelegate(DigitsDelegate(self.table))
         self.table.setWordWrap(True)
         layout.addWidget(self.table, 1)
         self.buttons = QDialogButtonBox(
