@@ -420,11 +420,9 @@ def _rules_hold(records: list[Any], pid: str, spec: Any, prepared: dict[str, Par
     row) of ``pid``'s values, each field's value valid (checked before) and the last one of
     its group counting, as there."""
     rules = spec.get("rules", [])
-    if not any(rule.get("type") == "lte" for rule in rules):
-        return True
-    fields = {
-        rule[side] for rule in rules if rule.get("type") == "lte" for side in ("left", "right")
-    }
+    if any(not (rule.get("left") and rule.get("right")) for rule in rules):
+        return False  # a rule of another shape: the full check decides
+    fields = {rule[side] for rule in rules for side in ("left", "right")}
     groups: dict[tuple[Any, Any], dict[str, Any]] = {}
     for record in records:
         if record.programme_id == pid and record.indicator_code in fields:

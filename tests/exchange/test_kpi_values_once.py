@@ -137,3 +137,18 @@ def test_a_value_of_a_programme_not_known_yet_is_handed_back() -> None:
     found, deferred = kpi_problems(records, SPECS.get, IndicatorRules(), defer=True)
     assert (found, deferred) == ([], [records[0]])
     assert Decimal(deferred[0].value_num) == 1
+
+
+def test_a_rule_of_another_shape_leaves_the_answer_to_the_full_check():
+    """The shortcut knows the checks across fields by their two sides (``left`` ≤ ``right``):
+    a rule of another shape (a template newer than this shortcut) is never taken as holding;
+    the full check decides (it used to answer "holds" for any rule not of type ``lte``)."""
+    spec = {
+        "indicators": [{"code": "total", "type": "integer", "min": 0}],
+        "rules": [{"type": "sum", "fields": ["total"], "equals": "total"}],
+    }
+    records = [KpiValue(WASTE, "total", "FY2567", "", "3", None, None, "id-1")]
+    rules = IndicatorRules()
+    assert payloads._all_valid(records, lambda _pid: ("P2", spec), rules) is False
+    lte = {**spec, "rules": [{"type": "lte", "left": "total", "right": "total"}]}
+    assert payloads._all_valid(records, lambda _pid: ("P2", lte), IndicatorRules()) is True
