@@ -34,6 +34,7 @@ from sqlalchemy import (
     func,
     literal,
     or_,
+    select,
     table,
     text,
 )
@@ -259,6 +260,22 @@ activity_board = table(
     column("participants", Integer),
     column("budget_spent", Numeric(14, 2)),
 )
+
+
+def held_counts(programme_id: str, fiscal_year: int, owners: Any = None) -> Any:
+    """(owner, activities held) for each LAO's live plan of one programme and year, by the
+    board key: F3's number of activities on its screen and in its report, and the LAO list
+    beside the plan screens, read this one query (``owners``: only these offices)."""
+    board = activity_board.c
+    query = select(board.board_owner, func.count()).where(
+        board.board_programme_id == programme_id,
+        board.board_fiscal_year == fiscal_year,
+        board.deleted.is_(False),
+        held(board.held_on, board.outputs),
+    )
+    if owners is not None:
+        query = query.where(board.board_owner.in_(owners))
+    return query.group_by(board.board_owner)
 
 
 class Monitoring(Synced, Base):

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from db.models import (
     Activity,
@@ -22,8 +22,7 @@ from db.models import (
     Plan,
     PlanItem,
     Programme,
-    activity_board,
-    held,
+    held_counts,
 )
 from db.store import Store
 from lev_desktop import gazetteer
@@ -423,20 +422,7 @@ def _monitoring_of(
                 )
             )
         }
-        # The activities held of each LAO's live plan rows, by their board key (db.models).
-        board = activity_board.c
-        counts: dict[str, int] = dict(
-            s.execute(
-                select(board.board_owner, func.count())
-                .where(
-                    board.board_programme_id == prog.id,
-                    board.board_fiscal_year == fiscal_year,
-                    board.deleted.is_(False),
-                    held(board.held_on, board.outputs),
-                )
-                .group_by(board.board_owner)
-            ).all()
-        )
+        counts: dict[str, int] = dict(s.execute(held_counts(prog.id, fiscal_year)).all())
     if progress is not None:
         progress(0, len(laos))
     district_names: dict[str | None, str] = {}

@@ -35,6 +35,7 @@ from db.models import (
     PlanItem,
     Programme,
     Review,
+    held_counts,
     utcnow,
 )
 from db.store import ForeignRecordError, Store
@@ -1058,22 +1059,9 @@ def get_monitoring(
             )
             .order_by(Monitoring.deleted)
         )
-        plan = _plan(session, office, programme_id, fiscal_year)
-        derived = 0
-        if plan is not None:
-            derived = (
-                session.scalar(
-                    select(func.count(Activity.id))
-                    .join(PlanItem, PlanItem.id == Activity.plan_item_id)
-                    .where(
-                        PlanItem.plan_id == plan.id,
-                        PlanItem.deleted.is_(False),
-                        Activity.deleted.is_(False),
-                        Activity.held(),
-                    )
-                )
-                or 0
-            )
+        # (of the live plan only: a deleted one's rows were counted here, not in the report)
+        counts = session.execute(held_counts(programme_id, fiscal_year, [office])).all()
+        derived = dict(counts).get(office, 0)
     view = MonitoringView(
         office=office,
         programme_id=programme_id,
@@ -1294,23 +1282,7 @@ def offices_overview(
                 .group_by(Plan.owner_office)
             ).all()
         )
-        act_counts = dict(
-            session.execute(
-                select(Plan.owner_office, func.count(Activity.id))
-                .join(PlanItem, PlanItem.plan_id == Plan.id)
-                .join(Activity, Activity.plan_item_id == PlanItem.id)
-                .where(
-                    Plan.programme_id == programme_id,
-                    Plan.fiscal_year == fiscal_year,
-                    Plan.owner_office.in_(codes),
-                    Plan.deleted.is_(False),
-                    PlanItem.deleted.is_(False),
-                    Activity.deleted.is_(False),
-                    Activity.held(),
-                )
-                .group_by(Plan.owner_office)
-            ).all()
-        )
+        act_counts = dict(session.execute(held_counts(programme_id, fiscal_year, codes)).all())
     return [
         OfficeStatusRow(
             o.code,

@@ -268,6 +268,13 @@ def test_overview_does_not_count_the_rows_of_a_deleted_plan(demo_store):
     after = {r.code: r for r in ps.offices_overview(demo_store, laos, P1, FY)}
     view = ps.load_plan(demo_store, code, P1, FY)
     assert (after[code].rows, after[code].activities) == (len(view.items), 0) == (0, 0)
+    # F3's number of activities on its screen (it counted the deleted plan's: 17) and in its
+    # report read the same count
+    assert ps.get_monitoring(demo_store, code, P1, FY).derived_activities == 0
+    from exports.reports.data import load_monitoring
+
+    report = {r.lao_code: r for r in load_monitoring(demo_store, None, FY).rows}
+    assert report[code].activities == 0
     others = [c for c in before if c != code]
     assert [(after[c].rows, after[c].activities) for c in others] == [
         (before[c].rows, before[c].activities) for c in others
