@@ -189,34 +189,66 @@ def format_date_range(
 
 
 _DATE_RE = re.compile(r"^\s*(\d{1,2})\s*[/.\-]\s*(\d{1,2})\s*[/.\-]\s*(\d{2,4})\s*$")
+_ISO_RE = re.compile(r"^\s*(\d{4})-(\d{1,2})-(\d{1,2})\s*$")
+_MONTH_RE = re.compile(r"^\s*(?:(\d{4})\s*[-/.]\s*(\d{1,2})|(\d{1,2})\s*[-/.]\s*(\d{4}))\s*$")
+
+# Four-digit years a person types from the Western calendar (ค.ศ.); BE years start at 2400.
+CE_YEARS = range(1900, 2400)
+# Four-digit years read as Buddhist-era years (พ.ศ.) wherever a year is typed.
+BE_YEARS = range(2400, 2800)
+
+
+def _typed_year(year: int, text: str) -> int:
+    """A four-digit year written year first (ISO order) → its CE year: BE (2400–2799) or CE
+    (1900–2399), the two ranges never meeting; anything else is not a year a person means."""
+    if year in BE_YEARS:
+        return ce_year(year)
+    if year in CE_YEARS:
+        return year
+    raise ValueError(text)
 
 
 def parse_date(text: str) -> dt.date | None:
-    """Parses a typed date: "15/2/2568", "15-02-68", "2025-02-15" (ISO), Thai digits too.
+    """Parses a typed date: "15/2/2568", "15-02-68", "2568-02-15" or "2025-02-15", Thai digits
+    too.
 
-    Day-month-year input takes its year as BE (2 digits mean 25xx); ISO input is Gregorian.
+    Day-month-year input takes its year as BE (2 digits mean 25xx). Year-first (ISO order)
+    input takes a year from 2400 as BE and one from 1900 to 2399 as CE: an officer writes
+    2568-09-30 and means 30 September 2025, never the year 2568 CE.
     Returns None for empty text; raises ValueError for text that is not a date.
     """
     text = arabic_digits(text or "").strip()
     if not text:
         return None
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        pass
+    iso = _ISO_RE.match(text)
+    if iso:
+        year, month, day = (int(g) for g in iso.groups())
+        return dt.date(_typed_year(year, text), month, day)
     match = _DATE_RE.match(text)
     if not match:
         raise ValueError(text)
     day, month, year = (int(g) for g in match.groups())
     if year < 100:
         year += 2500
-    if year < 2400:
+    if year not in BE_YEARS:
         raise ValueError(text)
     return dt.date(ce_year(year), month, day)
 
 
-# Four-digit years a person types from the Western calendar (ค.ศ.); BE years start at 2400.
-CE_YEARS = range(1900, 2400)
+def parse_month(text: str) -> tuple[int, int]:
+    """A typed month → (CE year, month): "2568-09", "2025-09", "09/2568", "๒๕๖๘-๐๙". The year
+    is read as in ``parse_date``'s year-first form (from 2400: BE). ValueError otherwise."""
+    cleaned = arabic_digits(text or "").strip()
+    match = _MONTH_RE.match(cleaned)
+    if not match:
+        raise ValueError(text)
+    year_text, month_text = (
+        (match.group(1), match.group(2)) if match.group(1) else (match.group(4), match.group(3))
+    )
+    year, month = _typed_year(int(year_text), text), int(month_text)
+    if not 1 <= month <= 12:
+        raise ValueError(text)
+    return year, month
 
 
 def read_date(text: str) -> tuple[dt.date | None, int | None]:

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 
 from db.store import Store, resolve_url
 from lev_desktop.dblock import DatabaseLock
 from lev_desktop.i18n import _
+from lev_desktop.thai_format import parse_date, parse_month
 
 
 class CliError(Exception):
@@ -44,3 +46,32 @@ def open_store(args: argparse.Namespace, *, write: bool | None = None) -> Store:
             )
         _LOCKS.append(lock)
     return Store(args.db)
+
+
+def typed_day(text: str) -> dt.date:
+    """A date given on the command line, read as the entry screens read one
+    (``thai_format.parse_date``: 2568-09-30, 2025-09-30, 30/9/2568, Thai digits too)."""
+    try:
+        day = parse_date(text)
+    except ValueError:
+        day = None
+    if day is None:
+        raise CliError(
+            _(
+                "Not a date: {text} (write it as YYYY-MM-DD or DD/MM/YYYY, "
+                "e.g. 2568-09-30 or 30/09/2568)"
+            ).format(text=text),
+            2,
+        )
+    return day
+
+
+def typed_month(text: str) -> tuple[int, int]:
+    """A month given on the command line → (CE year, month) (``thai_format.parse_month``:
+    2568-09, 2025-09, 09/2568)."""
+    try:
+        return parse_month(text)
+    except ValueError as exc:
+        raise CliError(
+            _("Not a month: {text} (write it as YYYY-MM, e.g. 2568-09)").format(text=text), 2
+        ) from exc

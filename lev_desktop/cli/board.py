@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 from decimal import Decimal
 from typing import Any
 
-from lev_desktop.cli.base import CliError, open_store
+from lev_desktop.cli.base import CliError, open_store, typed_day
 from lev_desktop.i18n import _
 
 
@@ -33,7 +32,9 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         ),
     )
     board.add_argument("--office", help=_("consolidate under this office instead of this one"))
-    board.add_argument("--today", help=_("judge states as on this date (ISO), default today"))
+    board.add_argument(
+        "--today", help=_("judge states as on this date, e.g. 2568-09-30 (default today)")
+    )
     board.add_argument(
         "--by-district",
         action="store_true",
@@ -74,12 +75,7 @@ def cmd_board(args: argparse.Namespace) -> int:
             raise CliError(_("Unknown LAO type: {type}").format(type=args.lao_type), 2) from exc
     if args.district and not (args.district.isdigit() and len(args.district) == 4):
         raise CliError(_("A district code has 4 digits, e.g. 4801"), 2)
-    today = None
-    if args.today:
-        try:
-            today = dt.date.fromisoformat(args.today)
-        except ValueError as exc:
-            raise CliError(_("Please give the date as YYYY-MM-DD"), 2) from exc
+    today = typed_day(args.today) if args.today else None
     try:
         board = consolidation.build_board(
             store,

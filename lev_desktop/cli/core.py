@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from lev_desktop.cli.base import CliError, open_store
+from lev_desktop.cli.base import CliError, open_store, typed_day
 from lev_desktop.domain.offices import LaoType, Level
 from lev_desktop.i18n import _
 
@@ -29,7 +29,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     init.add_argument(
         "--since",
         help=_(
-            "the day the office begins using the app, YYYY-MM-DD (default today): "
+            "the day the office begins using the app, e.g. 2568-10-01 (default today): "
             "obligations due before it are not applicable"
         ),
     )
@@ -46,15 +46,11 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 
 def cmd_init(args: argparse.Namespace) -> int:
-    import datetime as dt
 
     from lev_desktop.deadlines.engine import today
     from lev_desktop.services.offices import SetupError, initialise
 
-    try:
-        since = dt.date.fromisoformat(args.since) if args.since else today()
-    except ValueError as exc:
-        raise CliError(_("Please give the date as YYYY-MM-DD"), 2) from exc
+    since = typed_day(args.since) if args.since else today()
     store = open_store(args)
     try:
         office = initialise(

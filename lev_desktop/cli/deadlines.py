@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from lev_desktop.cli.base import CliError, open_store
+from lev_desktop.cli.base import CliError, open_store, typed_day
 from lev_desktop.files import FileWriteError, write_bytes
 from lev_desktop.i18n import _
 
@@ -23,8 +22,12 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     cmd = sub.add_parser(
         "deadlines", help=_("list the deadlines of the programmes in a date range")
     )
-    cmd.add_argument("--from", dest="start", required=True, help=_("first day, YYYY-MM-DD"))
-    cmd.add_argument("--to", dest="end", required=True, help=_("last day, YYYY-MM-DD"))
+    cmd.add_argument(
+        "--from", dest="start", required=True, help=_("first day, e.g. 2568-10-01 (BE or CE year)")
+    )
+    cmd.add_argument(
+        "--to", dest="end", required=True, help=_("last day, e.g. 2569-09-30 (BE or CE year)")
+    )
     cmd.add_argument("--programme", help=_("only this programme (code, e.g. P5)"))
     cmd.add_argument(
         "--level",
@@ -47,17 +50,10 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     )
     status.add_argument("--office", help=_("this office (default) or an LAO under it, by its code"))
     status.add_argument("--fiscal-year", type=int, help=_("fiscal year (BE), e.g. 2568"))
-    status.add_argument("--today", help=_("judge states as on this date (ISO), default today"))
+    status.add_argument(
+        "--today", help=_("judge states as on this date, e.g. 2568-09-30 (default today)")
+    )
     status.set_defaults(handler=cmd_status)
-
-
-def _day(text: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError as exc:
-        raise CliError(
-            _("Not a date: {text} (write it as YYYY-MM-DD, e.g. 2025-09-01)").format(text=text), 2
-        ) from exc
 
 
 def tsv_line(deadline: Deadline) -> str:
@@ -83,7 +79,7 @@ def cmd_deadlines(args: argparse.Namespace) -> int:
     from lev_desktop.deadlines.engine import cli_deadlines
     from lev_desktop.deadlines.ics import to_ics
 
-    start, end = _day(args.start), _day(args.end)
+    start, end = typed_day(args.start), typed_day(args.end)
     if end < start:
         raise CliError(_("The last day comes before the first day"), 2)
     store = open_store(args)
@@ -148,7 +144,7 @@ def cmd_status(args: argparse.Namespace) -> int:
     store = open_store(args)
     if not store.office_code:
         raise CliError(_("Set up this office first (Settings, or `lev init`)."), 2)
-    now = _day(args.today) if args.today else today()
+    now = typed_day(args.today) if args.today else today()
     year = args.fiscal_year or options.get(store, "fiscal_year") or fiscal_year(now)
     office = args.office or store.office_code
     try:

@@ -3,26 +3,23 @@
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 from pathlib import Path
 
 from db.store import Store
 from lev_desktop import options
-from lev_desktop.cli.base import CliError, open_store
+from lev_desktop.cli.base import CliError, open_store, typed_month
 from lev_desktop.i18n import _
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    from exports.reports import KINDS
+    from exports.reports import KIND_LABELS, KINDS
 
     report = sub.add_parser("report", help=_("make a report as PDF or Excel (.xlsx)"))
     report.add_argument(
         "kind",
         choices=KINDS,
-        help=_(
-            "plan (F1), summary (F2), notice, monitoring (F3), softpower (P5), "
-            "kpi (P2), calendar (a month of deadlines)"
-        ),
+        # (the names the report screen shows: every kind, from the one list of them)
+        help="; ".join(f"{kind}: {_(KIND_LABELS[kind])}" for kind in KINDS),
     )
     report.add_argument("--office", help=_("office code (default: this office)"))
     report.add_argument("--fiscal-year", type=int, help=_("fiscal year in BE, e.g. 2568"))
@@ -36,7 +33,9 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     report.add_argument(
         "--thai-digits", action="store_true", default=None, help=_("print Thai digits (๐–๙)")
     )
-    report.add_argument("--month", help=_("calendar: the month, YYYY-MM (Gregorian)"))
+    report.add_argument(
+        "--month", help=_("calendar, monthly: the month, YYYY-MM (BE or CE year), e.g. 2568-09")
+    )
     report.add_argument("--programme", help=_("kpi / softpower: programme code"))
     report.add_argument("--signer-name", help=_("name of the person who signs"))
     report.add_argument("--signer-position", help=_("position of the person who signs"))
@@ -49,17 +48,6 @@ def _fiscal_year(store: Store, value: int | None) -> int:
             raise CliError(_("The fiscal year must be a Buddhist-era year such as 2568"), 2)
         return value
     return options.fiscal_year(store)
-
-
-def _month(text: str | None) -> tuple[int, int] | None:
-    if not text:
-        return None
-    try:
-        year, month = (int(p) for p in text.split("-"))
-        dt.date(year, month, 1)
-    except ValueError as exc:
-        raise CliError(_("The month must be written YYYY-MM, e.g. 2025-09"), 2) from exc
-    return year, month
 
 
 def cmd_report(args: argparse.Namespace) -> int:
@@ -79,7 +67,7 @@ def cmd_report(args: argparse.Namespace) -> int:
         args.office or store.office_code,
         _fiscal_year(store, args.fiscal_year),
         fmt,
-        month=_month(args.month),
+        month=typed_month(args.month) if args.month else None,
         programme=args.programme,
     )
     options = ReportOptions.from_store(

@@ -47,6 +47,7 @@ from lev_desktop.thai_format import (
     format_money,
     format_number,
     format_period,
+    parse_month,
 )
 
 KPI_FORM_KINDS = ("kpi", "products")
@@ -92,13 +93,12 @@ def parse_period(text: str) -> str:
         value = value[2:]
     if value.isdigit() and len(value) == 4 and int(value) > 2400:
         return f"FY{value}"
-    parts = value.split("-")
-    if len(parts) == 2 and all(p.isdigit() for p in parts) and len(parts[0]) == 4:
-        year, month = int(parts[0]), int(parts[1])
-        if year > 2400:  # typed as a BE year: 2568-07
-            year -= 543
-        if 1 <= month <= 12:
-            return f"{year:04d}-{month:02d}"
+    try:
+        year, month = parse_month(value)  # 2568-07 (BE) or 2025-07
+    except ValueError:
+        pass
+    else:
+        return f"{year:04d}-{month:02d}"
     raise KpiError(
         _("Unknown period “{period}”: use FY2568, 2025-07 (a month) or ONCE").format(period=text)
     )

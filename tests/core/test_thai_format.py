@@ -14,6 +14,7 @@ from lev_desktop.thai_format import (
     format_money,
     format_number,
     parse_date,
+    parse_month,
     parse_number,
     thai_digits,
 )
@@ -83,6 +84,10 @@ def test_date_range():
         ("๑๕/๐๒/๒๕๖๘", dt.date(2025, 2, 15)),
         ("29/02/2567", dt.date(2024, 2, 29)),
         ("2025-02-15", dt.date(2025, 2, 15)),
+        # Year first with a BE year, as an officer writes it: never the year 2568 CE.
+        ("2568-02-15", dt.date(2025, 2, 15)),
+        ("๒๕๖๘-๐๒-๑๕", dt.date(2025, 2, 15)),
+        ("2567-02-29", dt.date(2024, 2, 29)),  # (2567 CE has no 29 February; 2024 has)
         ("", None),
     ],
 )
@@ -90,7 +95,29 @@ def test_parse_date(text, expected):
     assert parse_date(text) == expected
 
 
-@pytest.mark.parametrize("text", ["29/02/2568", "31/04/2568", "15/02/2025", "tomorrow"])
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("2568-09", (2025, 9)),
+        ("2025-09", (2025, 9)),
+        ("09/2568", (2025, 9)),
+        ("9/2568", (2025, 9)),
+        ("๒๕๖๘-๐๙", (2025, 9)),
+    ],
+)
+def test_parse_month(text, expected):
+    assert parse_month(text) == expected
+
+
+@pytest.mark.parametrize("text", ["2568-13", "68-09", "3111-01", "1800-01", "2568", "ก.ย. 2568"])
+def test_parse_month_rejects(text):
+    with pytest.raises(ValueError):
+        parse_month(text)
+
+
+@pytest.mark.parametrize(
+    "text", ["29/02/2568", "31/04/2568", "15/02/2025", "tomorrow", "2568-02-30", "1800-01-01"]
+)
 def test_parse_date_rejects(text):
     with pytest.raises(ValueError):
         parse_date(text)

@@ -210,3 +210,14 @@ def test_a_database_not_set_up_uses_the_builtin_templates(empty_store, capsys):
         )
         == 2
     )
+
+
+def test_dates_are_read_in_the_buddhist_era_as_an_officer_writes_them(db, capsys):
+    """``--from 2568-09-01`` is 1 September 2025 (BE year first, as the entry screens read it),
+    not the year 2568 CE, whose empty list said nothing was due."""
+    be = _lines(capsys, "--db", db, "deadlines", "--from", "2568-09-01", "--to", "31/12/2568")
+    ce = _lines(capsys, "--db", db, "deadlines", "--from", "2025-09-01", "--to", "2025-12-31")
+    assert be == ce
+    assert be and be[0][0].startswith("2025-09")
+    assert main(["--db", db, "deadlines", "--from", "3111-01-01", "--to", "3111-12-31"]) == 2
+    assert "ไม่ใช่วันที่: 3111-01-01" in capsys.readouterr().err

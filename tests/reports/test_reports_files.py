@@ -14,6 +14,8 @@ from exports.reports import (
 )
 from lev_desktop.progress import Cancelled, Progress
 
+from .conftest import needs_poppler, norm, pdftotext
+
 
 def test_default_filename_is_thai():
     assert default_filename("plan", "อบต.หนองแสง", 2568, "pdf") == "แผนปฏิบัติงาน_อบต.หนองแสง_2568.pdf"
@@ -179,3 +181,20 @@ def test_cli_errors(demo_store, tmp_path, capsys):
     err = capsys.readouterr().err
     assert "9999999" in err
     assert list(tmp_path.iterdir()) == []
+
+
+@needs_poppler
+def test_cli_calendar_month_in_the_buddhist_era(demo_store, tmp_path, capsys):
+    """``--month 2568-09`` is September 2025: the month an officer means. It was read as
+    the year 2568 CE and printed "ประจำเดือนกันยายน พ.ศ. 3111" without a word."""
+    from lev_desktop.cli import main
+
+    out = tmp_path / "calendar.pdf"
+    args = ["--db", str(demo_store.path), "report", "calendar", "--office", "D4801"]
+    assert main([*args, "--month", "2568-09", "--out", str(out)]) == 0
+    title = norm(pdftotext(out, 1))
+    assert "ประจำเดือนกันยายนพ.ศ.๒๕๖๘" in title  # (the demo office prints Thai digits)
+    assert "๓๑๑๑" not in title
+    assert main([*args, "--month", "3111-09", "--out", str(tmp_path / "late.pdf")]) == 2
+    assert "ไม่ใช่เดือน: 3111-09" in capsys.readouterr().err
+    assert not (tmp_path / "late.pdf").exists()
