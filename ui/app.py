@@ -27,6 +27,7 @@ from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
+from exports.plain_text import ThaiArgumentParser
 from lev_desktop import APP_NAME, __version__, i18n, options
 from lev_desktop.dblock import DatabaseLock
 from lev_desktop.i18n import _
@@ -53,7 +54,7 @@ OPENABLE = (".levpkg", ".xlsx")  # files the program opens on the import tab
 
 
 def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(prog="lev-desktop", description=_("LEV Desktop"))
+    parser = ThaiArgumentParser(prog="lev-desktop", description=_("LEV Desktop"))
     parser.add_argument("--db", help=_("database file or SQLAlchemy URL"))
     parser.add_argument(
         "--demo",

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -72,17 +71,6 @@ class Column:
     title: str
     kind: str = "text"  # text | int | money | decimal | date | wrap
     width: float | None = None
-
-
-def display_width(text: str) -> float:
-    """Columns of a Thai string: combining marks (above/below vowels, tone marks) take none."""
-    longest = 0.0
-    for line in str(text).split("\n"):
-        width = sum(
-            0 if unicodedata.combining(ch) or unicodedata.category(ch) == "Mn" else 1 for ch in line
-        )
-        longest = max(longest, width)
-    return longest
 
 
 def text_points(text: str, size: float = SIZE, bold: bool = False) -> float:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import sys
 
+from exports.plain_text import ThaiArgumentParser
 from lev_desktop import __version__
 from lev_desktop.cli import board, continuity, core, deadlines, exchange, kpi, plans, reports
 from lev_desktop.cli.base import CliError, open_store, release_locks
@@ -25,7 +26,7 @@ __all__ = ["COMMAND_MODULES", "CliError", "build_parser", "main", "open_store"]
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="lev", description=_("LEV Desktop command-line tool"))
+    parser = ThaiArgumentParser(prog="lev", description=_("LEV Desktop command-line tool"))
     parser.add_argument("--version", action="version", version=f"LEV Desktop {__version__}")
     parser.add_argument(
         "--db",

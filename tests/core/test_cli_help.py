@@ -1,0 +1,76 @@
+"""Command-line help in Thai, wrapped between words (exports.plain_text)."""
+
+from __future__ import annotations
+
+import argparse
+import unicodedata
+
+import pytest
+
+from exports.pdf.words import segment
+from exports.plain_text import ThaiHelpFormatter, display_width, wrap
+from lev_desktop.cli import build_parser
+from lev_desktop.i18n import install
+
+
+def _parsers(parser: argparse.ArgumentParser):
+    yield parser
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for sub in action.choices.values():
+                yield from _parsers(sub)
+
+
+@pytest.fixture
+def thai():
+    install("th")
+    yield
+    install("th")
+
+
+def test_every_help_line_fits_and_breaks_between_words(thai, monkeypatch):
+    """``lev key-export --help`` read "รหัสผ่า" / "น" and ``lev import --help`` "แทนข้อม" /
+    "ูลเดิม": argparse's textwrap cuts Thai (no spaces between words) anywhere, even between
+    a consonant and its vowel mark."""
+    monkeypatch.setenv("COLUMNS", "60")
+    helps = [parser.format_help() for parser in _parsers(build_parser())]
+    assert len(helps) > 20
+    for text in helps:
+        for line in text.splitlines():
+            if not any("\u0e00" <= c <= "\u0e7f" for c in line):
+                continue  # (argparse's own usage lines: options, no Thai)
+            assert display_width(line) <= 58 or " " not in line.strip(), line
+            if line.strip():
+                first = line.strip()[0]
+                assert unicodedata.category(first) != "Mn", line
+
+
+def test_wrap_breaks_only_where_the_word_breaker_does():
+    text = "ยืนยันว่าข้อมูลที่หน่วยงานบันทึกซ้ำหลังติดตั้งโปรแกรมใหม่แทนข้อมูลเดิม (สำหรับสคริปต์ ถ้าใช้เทอร์มินัลจะถาม)"
+    for width in range(12, 70, 3):
+        lines = wrap(text, width)
+        assert "".join(lines).replace(" ", "") == text.replace(" ", "")
+        boundaries = set()
+        at = 0
+        for unit in segment(text):
+            at += len(unit.replace(" ", ""))
+            boundaries.add(at)
+        at = 0
+        for line in lines[:-1]:
+            at += len(line.replace(" ", ""))
+            assert at in boundaries, (width, line)
+
+
+def test_the_formatter_is_every_parsers(thai):
+    assert all(p.formatter_class is ThaiHelpFormatter for p in _parsers(build_parser()))
+
+
+def test_report_help_names_every_kind(thai, monkeypatch):
+    """The kinds' names come from the report screen's list (KIND_LABELS): the help's own list
+    had left out province (F4) and monthly (P4)."""
+    from exports.reports import KINDS
+
+    monkeypatch.setenv("COLUMNS", "1000")
+    report = next(p for p in _parsers(build_parser()) if p.prog.endswith(" report"))
+    text = " ".join(report.format_help().split())
+    assert [kind for kind in KINDS if f"{kind}: " not in text] == []
