@@ -2,10 +2,11 @@
 
 A terminal (``lev --help``, ``lev-desktop --help``) and a spreadsheet's column widths count
 columns, not points: Thai vowel and tone marks above and below a consonant take none.
-``argparse`` wraps help with ``textwrap``, which breaks only at spaces; Thai writes none
-between words, so it cut "รหัสผ่าน" into "รหัสผ่า" / "น" and "ข้อมูล" into "ข้อม" / "ูล",
-leaving a vowel mark alone at the start of a line. ``ThaiHelpFormatter`` wraps at the line-break
-units of the printed documents (``exports.pdf.words.segment``) instead.
+``argparse`` speaks English and wraps help with ``textwrap``, which breaks only at spaces; Thai
+writes none between words, so it cut "รหัสผ่าน" into "รหัสผ่า" / "น" and "ข้อมูล" into "ข้อม" /
+"ูล", leaving a vowel mark alone at the start of a line. ``ThaiHelpFormatter`` wraps at the
+line-break units of the printed documents (``exports.pdf.words.segment``) instead, and
+argparse's own words come from the catalogue ``argparse.po``.
 """
 
 from __future__ import annotations
@@ -13,6 +14,14 @@ from __future__ import annotations
 import argparse
 import unicodedata
 from typing import Any
+
+from lev_desktop import i18n
+
+# argparse's own words ("usage:", "options", "error:", "the following arguments are required:
+# %s") in the interface's language, from the catalogue ``argparse.po``: argparse looks its
+# ``_`` and ``ngettext`` up in its module when it speaks, so they are set there, once.
+argparse._ = i18n._  # type: ignore[attr-defined]
+argparse.ngettext = i18n.ngettext  # type: ignore[attr-defined]
 
 
 def display_width(text: str) -> float:
@@ -53,7 +62,22 @@ def wrap(text: str, width: int) -> list[str]:
 
 
 class ThaiHelpFormatter(argparse.HelpFormatter):
-    """``argparse`` help wrapped between Thai words (``wrap``)."""
+    """``argparse`` help wrapped between Thai words (``wrap``), the usage's continuation lines
+    under its first (argparse counts "วิธีใช้: " as 9 columns; its two marks take none)."""
+
+    def _format_usage(self, usage: Any, actions: Any, groups: Any, prefix: str | None) -> str:
+        text: str = super()._format_usage(usage, actions, groups, prefix)
+        said = argparse._("usage: ") if prefix is None else prefix  # type: ignore[attr-defined]
+        extra = len(said) - int(display_width(said))
+        if extra <= 0:
+            return text
+        lines = text.split("\n")
+        return "\n".join(
+            [
+                lines[0],
+                *(line[extra:] if line.startswith(" " * extra) else line for line in lines[1:]),
+            ]
+        )
 
     def _split_lines(self, text: str, width: int) -> list[str]:
         return wrap(text, width)

@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 
 from babel.messages.catalog import Catalog
-from babel.messages.extract import extract_from_dir
+from babel.messages.extract import extract_from_dir, extract_from_file
 from babel.messages.pofile import read_po, write_po
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -36,6 +36,15 @@ def extract() -> dict[str, list[tuple[str, int]]]:
             msgid = message[0] if isinstance(message, tuple) else message
             if msgid:
                 found.setdefault(msgid, []).append((f"{folder}/{filename}", lineno))
+    # argparse's own words ("usage:", "error:", "the following arguments are required"), which
+    # the help and the errors of ``lev`` and ``lev-desktop`` show (exports.plain_text), in the
+    # words of the Python that runs here.
+    for lineno, message, _comments, _context in extract_from_file(
+        "python", argparse.__file__, keywords=KEYWORDS
+    ):
+        msgid = message[0] if isinstance(message, tuple) else message
+        if msgid:
+            found.setdefault(msgid, []).append(("argparse", lineno))
     return found
 
 

@@ -27,7 +27,12 @@ __all__ = ["COMMAND_MODULES", "CliError", "build_parser", "main", "open_store"]
 
 def build_parser() -> argparse.ArgumentParser:
     parser = ThaiArgumentParser(prog="lev", description=_("LEV Desktop command-line tool"))
-    parser.add_argument("--version", action="version", version=f"LEV Desktop {__version__}")
+    parser.add_argument(
+        "--version",
+        action="version",
+        version=f"LEV Desktop {__version__}",
+        help=_("show the version of the program and exit"),
+    )
     parser.add_argument(
         "--db",
         help=_(

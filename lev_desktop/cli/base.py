@@ -7,8 +7,9 @@ import datetime as dt
 
 from db.store import Store, resolve_url
 from lev_desktop.dblock import DatabaseLock
+from lev_desktop.domain.validation import FISCAL_YEAR_MAX, FISCAL_YEAR_MIN
 from lev_desktop.i18n import _
-from lev_desktop.thai_format import parse_date, parse_month
+from lev_desktop.thai_format import BE_OFFSET, CE_YEARS, arabic_digits, parse_date, parse_month
 
 
 class CliError(Exception):
@@ -75,3 +76,24 @@ def typed_month(text: str) -> tuple[int, int]:
         raise CliError(
             _("Not a month: {text} (write it as YYYY-MM, e.g. 2568-09)").format(text=text), 2
         ) from exc
+
+
+def fiscal_year_arg(text: str) -> int:
+    """``--fiscal-year``: a Buddhist-era year the records can hold (``FISCAL_YEAR_MIN`` to
+    ``FISCAL_YEAR_MAX``, as validation checks them), Thai digits too. A year such as 2025
+    matched nothing: ``lev status`` printed only its header and ``lev export`` a package
+    without a record, as if the office had nothing for that year."""
+    value = arabic_digits(text).strip()
+    year = int(value) if value.isdigit() else None
+    if year is not None and FISCAL_YEAR_MIN <= year <= FISCAL_YEAR_MAX:
+        return year
+    if year is not None and year in CE_YEARS:
+        raise argparse.ArgumentTypeError(
+            _(
+                "{year} is a Christian-era year: give the fiscal year in the Buddhist era, "
+                "e.g. {be}"
+            ).format(year=year, be=year + BE_OFFSET)
+        )
+    raise argparse.ArgumentTypeError(
+        _("{text} is not a fiscal year: give the Buddhist-era year, e.g. 2568").format(text=text)
+    )

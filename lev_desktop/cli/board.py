@@ -6,7 +6,7 @@ import argparse
 from decimal import Decimal
 from typing import Any
 
-from lev_desktop.cli.base import CliError, open_store, typed_day
+from lev_desktop.cli.base import CliError, fiscal_year_arg, open_store, typed_day
 from lev_desktop.i18n import _
 
 
@@ -15,7 +15,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         "board", help=_("consolidation board: each LAO's state and figures for a programme")
     )
     board.add_argument("--programme", required=True, help=_("programme code, e.g. P1"))
-    board.add_argument("--fiscal-year", type=int, help=_("fiscal year (BE), e.g. 2568"))
+    board.add_argument("--fiscal-year", type=fiscal_year_arg, help=_("fiscal year (BE), e.g. 2568"))
     board.add_argument(
         "--obligation",
         help=_("obligation code, e.g. P1.LAO.REPORT (default: the first LAO obligation)"),

@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from lev_desktop.cli.base import CliError, open_store, typed_day
+from lev_desktop.cli.base import CliError, fiscal_year_arg, open_store, typed_day
 from lev_desktop.files import FileWriteError, write_bytes
 from lev_desktop.i18n import _
 
@@ -49,7 +49,9 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         help=_("the state of every obligation of an office in a fiscal year, one line each"),
     )
     status.add_argument("--office", help=_("this office (default) or an LAO under it, by its code"))
-    status.add_argument("--fiscal-year", type=int, help=_("fiscal year (BE), e.g. 2568"))
+    status.add_argument(
+        "--fiscal-year", type=fiscal_year_arg, help=_("fiscal year (BE), e.g. 2568")
+    )
     status.add_argument(
         "--today", help=_("judge states as on this date, e.g. 2568-09-30 (default today)")
     )

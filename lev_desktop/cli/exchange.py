@@ -6,7 +6,7 @@ import argparse
 import sys
 from typing import TYPE_CHECKING
 
-from lev_desktop.cli.base import CliError, open_store
+from lev_desktop.cli.base import CliError, fiscal_year_arg, open_store
 from lev_desktop.i18n import _
 
 if TYPE_CHECKING:
@@ -35,7 +35,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     export.add_argument(
         "--fiscal-year",
         nargs="+",
-        type=int,
+        type=fiscal_year_arg,
         default=None,
         help=_("fiscal years in BE, e.g. 2568 (default: all)"),
     )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from lev_desktop.cli.base import CliError, open_store
+from lev_desktop.cli.base import CliError, fiscal_year_arg, open_store
 from lev_desktop.i18n import _
 
 
@@ -12,7 +12,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     plans = sub.add_parser("plans", help=_("print an office's action plan rows (tab-separated)"))
     plans.add_argument("--office", required=True, help=_("office code"))
     plans.add_argument(
-        "--fiscal-year", required=True, type=int, help=_("fiscal year (BE), e.g. 2568")
+        "--fiscal-year", required=True, type=fiscal_year_arg, help=_("fiscal year (BE), e.g. 2568")
     )
     plans.add_argument("--programme", default="P1", help=_("programme code (default P1)"))
     plans.set_defaults(handler=cmd_plans)

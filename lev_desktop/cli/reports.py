@@ -7,7 +7,7 @@ from pathlib import Path
 
 from db.store import Store
 from lev_desktop import options
-from lev_desktop.cli.base import CliError, open_store, typed_month
+from lev_desktop.cli.base import CliError, fiscal_year_arg, open_store, typed_month
 from lev_desktop.i18n import _
 
 
@@ -22,7 +22,9 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         help="; ".join(f"{kind}: {_(KIND_LABELS[kind])}" for kind in KINDS),
     )
     report.add_argument("--office", help=_("office code (default: this office)"))
-    report.add_argument("--fiscal-year", type=int, help=_("fiscal year in BE, e.g. 2568"))
+    report.add_argument(
+        "--fiscal-year", type=fiscal_year_arg, help=_("fiscal year in BE, e.g. 2568")
+    )
     report.add_argument(
         "--out",
         help=_("the file to write, .pdf or .xlsx (default: a Thai name in the current folder)"),
@@ -43,11 +45,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 
 def _fiscal_year(store: Store, value: int | None) -> int:
-    if value:
-        if not 2400 <= value <= 2700:
-            raise CliError(_("The fiscal year must be a Buddhist-era year such as 2568"), 2)
-        return value
-    return options.fiscal_year(store)
+    return value or options.fiscal_year(store)  # (given: checked by fiscal_year_arg)
 
 
 def cmd_report(args: argparse.Namespace) -> int:

@@ -74,3 +74,36 @@ def test_report_help_names_every_kind(thai, monkeypatch):
     report = next(p for p in _parsers(build_parser()) if p.prog.endswith(" report"))
     text = " ".join(report.format_help().split())
     assert [kind for kind in KINDS if f"{kind}: " not in text] == []
+
+
+def test_argparse_speaks_thai_and_a_christian_era_fiscal_year_is_refused(thai, capsys, tmp_path):
+    """``lev status --fiscal-year 2025`` printed its header and no row, as if nothing were due
+    (2025 matched no fiscal year); argparse's own words were English ("error: the following
+    arguments are required")."""
+    from lev_desktop.cli import main
+
+    db = str(tmp_path / "x.db")
+    with pytest.raises(SystemExit) as stop:
+        main(["--db", db, "status", "--fiscal-year", "2025"])
+    assert stop.value.code == 2
+    out = capsys.readouterr()
+    assert out.out == ""
+    assert out.err.splitlines()[-1] == (
+        "lev status: ข้อผิดพลาด: อาร์กิวเมนต์ --fiscal-year: "
+        "2025 เป็นปี ค.ศ.: โปรดระบุปีงบประมาณเป็นปี พ.ศ. เช่น 2568"
+    )
+    with pytest.raises(SystemExit):
+        main(["--db", db, "board"])
+    assert capsys.readouterr().err.splitlines()[-1] == (
+        "lev board: ข้อผิดพลาด: ต้องระบุอาร์กิวเมนต์ต่อไปนี้: --programme"
+    )
+
+
+def test_usage_lines_stand_under_the_first(thai, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "60")
+    board = next(p for p in _parsers(build_parser()) if p.prog.endswith(" board"))
+    lines = board.format_usage().splitlines()
+    assert lines[0].startswith("วิธีใช้: lev board [")
+    start = int(display_width(lines[0][: lines[0].index("[")]))
+    assert len(lines) > 2
+    assert all(len(line) - len(line.lstrip(" ")) == start for line in lines[1:])
