@@ -29,6 +29,20 @@ def test_typing_a_be_date(qtbot):
     assert edit.date() == dt.date(2025, 2, 15)
 
 
+def test_a_be_year_written_first_is_the_be_date(qtbot):
+    """ "2568-02-15" typed in the year-first form is 15 February 2025; it was the year 2568 CE
+    and the field then showed "15 ก.พ. 3111"."""
+    edit = BEDateEdit()
+    qtbot.addWidget(edit)
+    edit.show()
+    edit.line.setFocus()
+    qtbot.keyClicks(edit.line, "2568-02-15")
+    qtbot.keyClick(edit.line, Qt.Key.Key_Return)
+    assert edit.date() == dt.date(2025, 2, 15)
+    edit.clearFocus()
+    assert edit.line.text() == "15 ก.พ. 2568"
+
+
 def test_thai_digits_are_accepted(qtbot):
     edit = BEDateEdit()
     qtbot.addWidget(edit)
