@@ -92,13 +92,18 @@ def arabic_digits(text: str) -> str:
 
 _KEEP_DIGITS = re.compile(
     r"(?:https?://|www\.)\S+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+|[A-Za-z_]+[0-9][A-Za-z0-9_]*|[0-9]+[A-Za-z_][A-Za-z0-9_]*"
+    # a file's path or name names it on the disk: C:\LEV\2568, /home/a/2568, F1-2568.pdf
+    r"|\S*\\\S*|(?<![\w/.])~?/[^\s/]+/\S*"
+    r"|[^\s/\\]+\.(?:levpkg|levbak|levkey|pdf|xlsx|xlsm|xls|csv|db|zip|jsonl|json|txt|log)"
+    r"(?![A-Za-z0-9])"
 )
 
 
 def document_digits(text: str, digits: str) -> str:
     """One digit style for a whole printed document: ``digits='thai'`` turns 0–9 into ๐–๙
-    and ``'arabic'`` the other way, except inside URLs and e-mail addresses and in codes that
-    mix digits with Latin letters (P5, 3Rs, COVID19), which must stay as typed."""
+    and ``'arabic'`` the other way, except inside URLs and e-mail addresses, in codes that
+    mix digits with Latin letters (P5, 3Rs, COVID19) and in files' paths and names
+    (C:\\LEV\\2568, F1-2568.pdf: the disk's names), which must stay as typed."""
     if not text:
         return text
     table = _TO_THAI if digits == "thai" else _TO_ARABIC

@@ -61,6 +61,19 @@ def test_document_digits_keeps_urls_and_codes():
     )
 
 
+
+def test_document_digits_keeps_files_paths_and_names():
+    """A file named in a message keeps the digits it has on the disk (the interface's Thai
+    digits made "F1-๒๕๖๘.pdf" of F1-2568.pdf); a date or a letter's number is not a path."""
+    text = (
+        r"บันทึก C:\LEV\รายงาน 2568\F1-2568.pdf และ /home/lev/2568/a.db"
+        " ไฟล์ lev-2026-12-04.levbak 3 ไฟล์ 1/2568 ๐๘๒๐.๒/ว ๕"
+    )
+    assert document_digits(text, "thai") == (
+        r"บันทึก C:\LEV\รายงาน 2568\F1-2568.pdf และ /home/lev/2568/a.db"
+        " ไฟล์ lev-2026-12-04.levbak ๓ ไฟล์ ๑/๒๕๖๘ ๐๘๒๐.๒/ว ๕"
+    )
+
 @needs_poppler
 @pytest.mark.parametrize("kind", KINDS)
 def test_every_pdf_text_has_one_kind_of_digits(request, tmp_path, kind):
