@@ -92,8 +92,11 @@ def arabic_digits(text: str) -> str:
 
 _KEEP_DIGITS = re.compile(
     r"(?:https?://|www\.)\S+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+|[A-Za-z_]+[0-9][A-Za-z0-9_]*|[0-9]+[A-Za-z_][A-Za-z0-9_]*"
-    # a file's path or name names it on the disk: C:\LEV\2568, /home/a/2568, F1-2568.pdf
-    r"|\S*\\\S*|(?<![\w/.])~?/[^\s/]+/\S*"
+    # a file's path or name names it on the disk: C:\LEV\รายงาน 2568\F1.pdf (on Windows a
+    # folder's name may have spaces: the path runs to its last backslash on the line; dates
+    # use "/"), /home/a/2568 (no spaces), F1-2568.pdf
+    r"|(?:\b[A-Za-z]:|\\\\[^\\\s]+)\\(?:[^\\\n]*\\)*[^\s\\]*"
+    r"|\b[A-Za-z]:/\S*|(?<![\w/.\\])~?/[^\s/]+/\S*"
     r"|[^\s/\\]+\.(?:levpkg|levbak|levkey|pdf|xlsx|xlsm|xls|csv|db|zip|jsonl|json|txt|log)"
     r"(?![A-Za-z0-9])"
 )

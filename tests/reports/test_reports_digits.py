@@ -61,18 +61,20 @@ def test_document_digits_keeps_urls_and_codes():
     )
 
 
-
 def test_document_digits_keeps_files_paths_and_names():
     """A file named in a message keeps the digits it has on the disk (the interface's Thai
     digits made "F1-๒๕๖๘.pdf" of F1-2568.pdf); a date or a letter's number is not a path."""
     text = (
-        r"บันทึก C:\LEV\รายงาน 2568\F1-2568.pdf และ /home/lev/2568/a.db"
-        " ไฟล์ lev-2026-12-04.levbak 3 ไฟล์ 1/2568 ๐๘๒๐.๒/ว ๕"
+        r"บันทึก C:\LEV\รายงาน 2568\F1-2568.pdf แล้ว 3 ไฟล์ 4/12/2569"
+        "\n/home/lev/2568/a.db \\\\server1\\ปี 2568\\x.xlsx"
+        " ไฟล์ lev-2026-12-04.levbak 3 ไฟล์ 1/2568 ๐๘๒๐.๒/ว ๕ ก / 2 ราคา 100 บาท/ชิ้น"
     )
     assert document_digits(text, "thai") == (
-        r"บันทึก C:\LEV\รายงาน 2568\F1-2568.pdf และ /home/lev/2568/a.db"
-        " ไฟล์ lev-2026-12-04.levbak ๓ ไฟล์ ๑/๒๕๖๘ ๐๘๒๐.๒/ว ๕"
+        r"บันทึก C:\LEV\รายงาน 2568\F1-2568.pdf แล้ว ๓ ไฟล์ ๔/๑๒/๒๕๖๙"
+        "\n/home/lev/2568/a.db \\\\server1\\ปี 2568\\x.xlsx"
+        " ไฟล์ lev-2026-12-04.levbak ๓ ไฟล์ ๑/๒๕๖๘ ๐๘๒๐.๒/ว ๕ ก / ๒ ราคา ๑๐๐ บาท/ชิ้น"
     )
+
 
 @needs_poppler
 @pytest.mark.parametrize("kind", KINDS)
