@@ -13,8 +13,10 @@ Text Qt makes itself goes through here too: ``SpinBox`` (a number box that shows
 (``ui.widgets.date_edit``); and in Thai-digit mode ``DialogDigits`` (installed on the
 application by ``install``) shows every dialog's and message box's labels, buttons and group
 titles with Thai digits, whoever made them (``QMessageBox.information``, the progress dialog,
-``settings.common.warn``…). Widgets that show digits they formatted themselves have a
-``show_digits()`` that the main window calls when the setting changes.
+``settings.common.warn``…), and every pop-up menu's entries (``tests/ui/test_dialog_digits.py``).
+Widgets that show digits they formatted themselves have a ``show_digits()`` that the main
+window calls when the setting changes. A dialog or menu on show when the setting goes back to
+Arabic keeps its Thai digits until it is closed (the app makes them anew each time).
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ from PySide6.QtWidgets import (
     QDialog,
     QGroupBox,
     QLabel,
+    QMenu,
     QProgressBar,
     QSpinBox,
     QWidget,
@@ -140,16 +143,24 @@ def dialog_texts(widget: QWidget) -> bool:
 class DialogDigits(QObject):
     """Installed on the application: in Thai-digit mode every dialog's (and message box's,
     progress dialog's, wizard's) labels, buttons and group titles are shown with Thai digits
-    when they are polished, and again when one is repainted after the program changed it."""
+    when they are polished, and again when one is repainted after the program changed it; a
+    pop-up menu's entries when it opens."""
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if not _thai[0]:
+            return False
+        kind = event.type()
         if (
-            _thai[0]
-            and event.type() in (QEvent.Type.Polish, QEvent.Type.Paint)
+            kind in (QEvent.Type.Polish, QEvent.Type.Paint)
             and isinstance(watched, (QLabel, QAbstractButton, QGroupBox))
             and _dialog_of(watched)
         ):
             dialog_texts(watched)
+        elif kind == QEvent.Type.Show and isinstance(watched, QMenu):
+            for action in watched.actions():
+                text = action.text()
+                if shown(text) != text:
+                    action.setText(shown(text))
         return False
 
 

@@ -242,3 +242,20 @@ def test_dialogs(mode, qtbot, demo_store, make_ctx, tmp_path):
     for dialog in dialogs:
         dialog.close()
     idle(qtbot, ctx)
+
+
+def test_popup_menu(mode, qtbot):
+    """A pop-up menu made from data (the calendar's hidden deadlines): its entries."""
+    from PySide6.QtWidgets import QMenu
+
+    holder = QWidget()
+    qtbot.addWidget(holder)
+    menu = QMenu(holder)
+    menu.addAction("ครบกำหนด: [P1] รายงานผล 3 เดือน (F2)")
+    menu.popup(holder.mapToGlobal(holder.rect().center()))
+    qtbot.waitUntil(menu.isVisible)
+    expected = "ครบกำหนด: [P1] รายงานผล ๓ เดือน (F2)" if mode == "thai" else menu.actions()[0].text()
+    assert [a.text() for a in menu.actions()] == [expected]
+    if mode == "arabic":
+        assert expected == "ครบกำหนด: [P1] รายงานผล 3 เดือน (F2)"
+    menu.close()
