@@ -259,3 +259,25 @@ def test_popup_menu(mode, qtbot):
     if mode == "arabic":
         assert expected == "ครบกำหนด: [P1] รายงานผล 3 เดือน (F2)"
     menu.close()
+
+
+def test_qt_number_widgets_come_from_one_place():
+    """Number boxes and progress bars are made from ``ui.digits`` (SpinBox, ProgressBar), the
+    progress dialog only by the Runner (which gives it that bar), and no Gregorian Qt date
+    widget is used (``ui.widgets.date_edit`` is the one date box): a plain QSpinBox showed
+    "7 วัน" in Thai-digit mode."""
+    import re
+
+    root = Path(__file__).resolve().parents[2] / "ui"
+    plain = re.compile(
+        r"\b(QSpinBox|QDoubleSpinBox|QProgressBar|QDateEdit|QDateTimeEdit|"
+        r"QCalendarWidget|QProgressDialog)\("
+    )
+    allowed = {("workers.py", "QProgressDialog")}  # it gives the dialog digits.ProgressBar
+    found = [
+        f"{path.relative_to(root)}: {m.group(1)}"
+        for path in sorted(root.rglob("*.py"))
+        for m in plain.finditer(path.read_text(encoding="utf-8"))
+        if (path.name, m.group(1)) not in allowed
+    ]
+    assert not found, found
