@@ -99,6 +99,8 @@ _KEEP_DIGITS = re.compile(
     r"|\b[A-Za-z]:/\S*|(?<![\w/.\\])~?/[^\s/]+/\S*"
     r"|[^\s/\\]+\.(?:levpkg|levbak|levkey|pdf|xlsx|xlsm|xls|csv|db|zip|jsonl|json|txt|log)"
     r"(?![A-Za-z0-9])"
+    # a key's fingerprint, read aloud to compare: groups of four hex digits (some with A-F)
+    r"|(?=[0-9A-F \n]*[A-F])\b[0-9A-F]{4}(?:[ \n][0-9A-F]{4}){3,}\b"
 )
 
 
@@ -106,7 +108,8 @@ def document_digits(text: str, digits: str) -> str:
     """One digit style for a whole printed document: ``digits='thai'`` turns 0–9 into ๐–๙
     and ``'arabic'`` the other way, except inside URLs and e-mail addresses, in codes that
     mix digits with Latin letters (P5, 3Rs, COVID19) and in files' paths and names
-    (C:\\LEV\\2568, F1-2568.pdf: the disk's names), which must stay as typed."""
+    (C:\\LEV\\2568, F1-2568.pdf: the disk's names) and keys' fingerprints (3F2A 9120 …),
+    which must stay as typed."""
     if not text:
         return text
     table = _TO_THAI if digits == "thai" else _TO_ARABIC
