@@ -281,3 +281,23 @@ def test_qt_number_widgets_come_from_one_place():
         if (path.name, m.group(1)) not in allowed
     ]
     assert not found, found
+
+
+def test_status_bar_line(mode, qtbot):
+    """The app's status-bar helper (a refused cell's reason, a backup's warning): the line in
+    the interface's digits, and taken away again by the text it was given."""
+    from PySide6.QtWidgets import QMainWindow
+
+    from ui.widgets.table_view import clear_status, show_status
+
+    window = QMainWindow()
+    qtbot.addWidget(window)
+    text = "แถว 2 · งบประมาณ (บาท): ต้องไม่เกิน 1,000,000"
+    show_status(window, text)
+    assert window.statusBar().currentMessage() == (
+        "แถว ๒ · งบประมาณ (บาท): ต้องไม่เกิน ๑,๐๐๐,๐๐๐" if mode == "thai" else text
+    )
+    clear_status(window, {"อย่างอื่น 3"})
+    assert window.statusBar().currentMessage()
+    clear_status(window, {text})
+    assert window.statusBar().currentMessage() == ""
