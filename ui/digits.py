@@ -11,12 +11,13 @@ what is typed and stored keeps its own digits, and typing either kind of digit i
 Text Qt makes itself goes through here too: ``SpinBox`` (a number box that shows ๑๒ and reads
 12 or ๑๒), ``ProgressBar`` (its "๔๒%"), the BE date edit and its month popup
 (``ui.widgets.date_edit``); and in Thai-digit mode ``DialogDigits`` (installed on the
-application by ``install``) shows every dialog's and message box's labels, buttons and group
-titles with Thai digits, whoever made them (``QMessageBox.information``, the progress dialog,
-``settings.common.warn``…), and every pop-up menu's entries (``tests/ui/test_dialog_digits.py``).
-Widgets that show digits they formatted themselves have a ``show_digits()`` that the main
-window calls when the setting changes. A dialog or menu on show when the setting goes back to
-Arabic keeps its Thai digits until it is closed (the app makes them anew each time).
+application by ``install``) shows every dialog's and message box's labels, buttons, group
+titles and placeholders with Thai digits, whoever made them (``QMessageBox.information``, the
+progress dialog, ``settings.common.warn``…), and every pop-up menu's entries
+(``tests/ui/test_dialog_digits.py``). Widgets that show digits they formatted themselves have
+a ``show_digits()`` that the main window calls when the setting changes. A dialog or menu on
+show when the setting goes back to Arabic keeps its Thai digits until it is closed (the app
+makes them anew each time).
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ from PySide6.QtWidgets import (
     QDialog,
     QGroupBox,
     QLabel,
+    QLineEdit,
     QMenu,
     QProgressBar,
     QSpinBox,
@@ -114,8 +116,8 @@ def _dialog_of(widget: QWidget) -> bool:
 
 
 def dialog_texts(widget: QWidget) -> bool:
-    """A dialog's label, button or group title with the interface's digits (Thai-digit mode
-    only: in Arabic mode nothing is touched); True when it changed it."""
+    """A dialog's label, button, group title or a box's placeholder with the interface's digits
+    (Thai-digit mode only: in Arabic mode nothing is touched); True when it changed it."""
     if not _thai[0]:
         return False
     if isinstance(widget, QLabel):
@@ -137,12 +139,18 @@ def dialog_texts(widget: QWidget) -> bool:
         if shown(text) != text:
             widget.setTitle(shown(text))
             return True
+    elif isinstance(widget, QLineEdit):  # its example ("เช่น ๕๔๘๐๑๐๑"), never what is typed
+        text = widget.placeholderText()
+        if shown(text) != text:
+            widget.setPlaceholderText(shown(text))
+            return True
     return False
 
 
 class DialogDigits(QObject):
     """Installed on the application: in Thai-digit mode every dialog's (and message box's,
-    progress dialog's, wizard's) labels, buttons and group titles are shown with Thai digits
+    progress dialog's, wizard's) labels, buttons, group titles and placeholders are shown with
+    Thai digits
     when they are polished, and again when one is repainted after the program changed it; a
     pop-up menu's entries when it opens."""
 
@@ -152,7 +160,7 @@ class DialogDigits(QObject):
         kind = event.type()
         if (
             kind in (QEvent.Type.Polish, QEvent.Type.Paint)
-            and isinstance(watched, (QLabel, QAbstractButton, QGroupBox))
+            and isinstance(watched, (QLabel, QAbstractButton, QGroupBox, QLineEdit))
             and _dialog_of(watched)
         ):
             dialog_texts(watched)

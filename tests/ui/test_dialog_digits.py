@@ -183,18 +183,24 @@ def test_date_box_and_its_month_popup(mode, qtbot):
 
 
 def test_dialogs(mode, qtbot, demo_store, make_ctx, tmp_path):
-    """Dialogs a clerk opens: the LAO list's import preview, the restore question, a new
-    programme, the plan import and "file saved": each read as shown."""
+    """Dialogs a clerk opens: the LAO list's import preview, the plan import, the restore
+    question, a new programme, "file saved", the start-up reminder, a letter, an LAO, a
+    password, the set-up wizard: each read as shown."""
     from openpyxl import Workbook
 
     from lev_desktop.continuity import backups
     from lev_desktop.continuity.restore import inspect_backup
+    from lev_desktop.deadlines import engine
     from lev_desktop.services.programmes import list_programmes
     from ui.screens.settings import SettingsScreen
-    from ui.settings.backups import RestoreConfirm
-    from ui.settings.programmes import CreateProgrammeDialog
+    from ui.settings.backups import PasswordDialog, RestoreConfirm
+    from ui.settings.laos import LaoDialog
+    from ui.settings.letters import AddLetterDialog
+    from ui.settings.programmes import CreateProgrammeDialog, LetterFieldsDialog
+    from ui.setup_wizard import SetupWizard
     from ui.widgets.file_actions import WrittenFileDialog
     from ui.widgets.plan_import_dialog import PlanImportDialog
+    from ui.widgets.reminder import ReminderDialog
 
     ctx = make_ctx(demo_store)
     screen = SettingsScreen(ctx)
@@ -221,12 +227,21 @@ def test_dialogs(mode, qtbot, demo_store, make_ctx, tmp_path):
     qtbot.addWidget(plan_dialog)
     qtbot.waitUntil(lambda: plan_dialog.model.rowCount() > 0, timeout=10000)
     made = backups.make_backup(demo_store).path
+    programmes = list_programmes(demo_store)
+    items = engine.reminders(demo_store, days=30, today_=dt.date(2026, 12, 3))
+    assert items  # overdue and due soon, with their dates and counts
     dialogs = [
         tab.preview_dialog,
         plan_dialog,
         RestoreConfirm(inspect_backup(made), demo_store.office_code, None),
-        CreateProgrammeDialog(list_programmes(demo_store), 2568),
+        CreateProgrammeDialog(programmes, 2568),
         WrittenFileDialog(ctx, tmp_path / "รายงาน_2568" / "F1-2568.pdf"),
+        ReminderDialog(ctx, items, 30),
+        AddLetterDialog(programmes, "12/2568"),
+        LetterFieldsDialog(programmes[0]),
+        LaoDialog("48", None, None, taken={}),
+        PasswordDialog("กุญแจของหน่วยงาน", "รหัสผ่านอย่างน้อย 8 ตัวอักษร", twice=True),
+        SetupWizard(ctx),
     ]
     found = []
     for dialog in dialogs:
