@@ -23,6 +23,7 @@ makes them anew each time).
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, Qt
@@ -51,6 +52,7 @@ def set_thai(value: bool) -> bool:
     """Sets the interface's digits; True when that changed anything."""
     changed = _thai[0] != bool(value)
     _thai[0] = bool(value)
+    _attach()
     return changed
 
 
@@ -62,7 +64,13 @@ def shown(text: str) -> str:
     """``text`` with the interface's digits, by the printed documents' rule
     (``thai_format.document_digits``): codes that mix digits with Latin letters (P1, F2,
     D4801), URLs and e-mail addresses keep theirs."""
-    return document_digits(text, "thai" if _thai[0] else "arabic")
+    return _shown(text, _thai[0]) if text else text
+
+
+@lru_cache(maxsize=16384)
+def _shown(text: str, thai: bool) -> str:
+    # the same texts are drawn again and again (cells, dialogs' labels at each paint)
+    return document_digits(text, "thai" if thai else "arabic")
 
 
 _TAG_OR_ENTITY = re.compile(r"(<[^>]*>|&[#\w]+;)")
@@ -148,22 +156,16 @@ def dialog_texts(widget: QWidget) -> bool:
 
 
 class DialogDigits(QObject):
-    """Installed on the application: in Thai-digit mode every dialog's (and message box's,
-    progress dialog's, wizard's) labels, buttons, group titles and placeholders are shown with
-    Thai digits
-    when they are polished, and again when one is repainted after the program changed it; a
-    pop-up menu's entries when it opens."""
+    """In Thai-digit mode, on the application: every dialog's (and message box's, progress
+    dialog's, wizard's) labels, buttons, group titles and placeholders are shown with Thai
+    digits when they are polished, and again when one is repainted after the program changed
+    it; a pop-up menu's entries when it opens. In Arabic mode it is not installed at all."""
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if not _thai[0]:
-            return False
         kind = event.type()
-        if (
-            kind in (QEvent.Type.Polish, QEvent.Type.Paint)
-            and isinstance(watched, (QLabel, QAbstractButton, QGroupBox, QLineEdit))
-            and _dialog_of(watched)
-        ):
-            dialog_texts(watched)
+        if kind in (QEvent.Type.Polish, QEvent.Type.Paint):
+            if isinstance(watched, _TEXTS) and _dialog_of(watched):
+                dialog_texts(watched)
         elif kind == QEvent.Type.Show and isinstance(watched, QMenu):
             for action in watched.actions():
                 text = action.text()
@@ -172,12 +174,24 @@ class DialogDigits(QObject):
         return False
 
 
+_TEXTS = (QLabel, QAbstractButton, QGroupBox, QLineEdit)
 _filter: list[DialogDigits] = []
 
 
 def install(app: QApplication) -> DialogDigits:
-    """The dialogs' digits for the whole application (once)."""
+    """The dialogs' digits for the whole application: the filter is on the application while
+    the interface has Thai digits (``set_thai``), off otherwise."""
     if not _filter or not isValid(_filter[0]):
         _filter[:] = [DialogDigits(app)]
-        app.installEventFilter(_filter[0])
+    _attach()
     return _filter[0]
+
+
+def _attach() -> None:
+    app = QApplication.instance()
+    if not _filter or app is None or not isValid(_filter[0]):
+        return
+    if _thai[0]:
+        app.installEventFilter(_filter[0])  # (once: Qt moves it to the front if it was on)
+    else:
+        app.removeEventFilter(_filter[0])
