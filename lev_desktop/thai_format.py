@@ -92,13 +92,24 @@ def arabic_digits(text: str) -> str:
 
 _KEEP_DIGITS = re.compile(
     r"(?:https?://|www\.)\S+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+|[A-Za-z_]+[0-9][A-Za-z0-9_]*|[0-9]+[A-Za-z_][A-Za-z0-9_]*"
+    # a file's path or name names it on the disk: C:\LEV\รายงาน 2568\F1.pdf (on Windows a
+    # folder's name may have spaces: the path runs to its last backslash on the line; dates
+    # use "/"), /home/a/2568 (no spaces), F1-2568.pdf
+    r"|(?:\b[A-Za-z]:|\\\\[^\\\s]+)\\(?:[^\\\n]*\\)*[^\s\\]*"
+    r"|\b[A-Za-z]:/\S*|(?<![\w/.\\])~?/[^\s/]+/\S*"
+    r"|[^\s/\\]+\.(?:levpkg|levbak|levkey|pdf|xlsx|xlsm|xls|csv|db|zip|jsonl|json|txt|log)"
+    r"(?![A-Za-z0-9])"
+    # a key's fingerprint, read aloud to compare: groups of four hex digits (some with A-F)
+    r"|(?=[0-9A-F \n]*[A-F])\b[0-9A-F]{4}(?:[ \n][0-9A-F]{4}){3,}\b"
 )
 
 
 def document_digits(text: str, digits: str) -> str:
     """One digit style for a whole printed document: ``digits='thai'`` turns 0–9 into ๐–๙
-    and ``'arabic'`` the other way, except inside URLs and e-mail addresses and in codes that
-    mix digits with Latin letters (P5, 3Rs, COVID19), which must stay as typed."""
+    and ``'arabic'`` the other way, except inside URLs and e-mail addresses, in codes that
+    mix digits with Latin letters (P5, 3Rs, COVID19) and in files' paths and names
+    (C:\\LEV\\2568, F1-2568.pdf: the disk's names) and keys' fingerprints (3F2A 9120 …),
+    which must stay as typed."""
     if not text:
         return text
     table = _TO_THAI if digits == "thai" else _TO_ARABIC

@@ -628,9 +628,10 @@ def make_application(argv: Sequence[str] | None = None) -> QApplication:
     app.setApplicationVersion(__version__)
     app.setOrganizationName("LEV")
     style.apply(app)
-    from ui import qt_translations
+    from ui import digits, qt_translations
 
     qt_translations.install(app)
+    digits.install(app)  # dialogs' and message boxes' digits (Thai-digit mode)
     return app
 
 

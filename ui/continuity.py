@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 from lev_desktop.i18n import _
 from ui.settings.backups import backup_summary
 from ui.widgets import file_dialogs
+from ui.widgets.table_view import show_status
 
 if TYPE_CHECKING:
     from lev_desktop.continuity.restore import BackupInfo
@@ -130,9 +131,7 @@ class BackupScheduler(QObject):
     def _warn(self, message: str, then: Callable[[], None] | None) -> None:
         self.last_warning = message
         self.failed.emit(message)
-        bar = getattr(self.window, "statusBar", None)
-        if callable(bar):
-            bar().showMessage(message)
+        show_status(self.window, message, 0)
         box = QMessageBox(
             QMessageBox.Icon.Warning,
             _("Backup"),

@@ -528,6 +528,9 @@ class MainWindow(QMainWindow):
             self._sync_year_combo()
             self._refresh(self.stack.currentWidget())
             for widget in QApplication.allWidgets():
+                show_digits = getattr(widget, "show_digits", None)  # number boxes, date edits
+                if callable(show_digits):
+                    show_digits()
                 widget.update()
 
     def _show_office(self, result) -> None:

@@ -21,6 +21,7 @@ from shiboken6 import isValid
 
 from lev_desktop.i18n import _
 from lev_desktop.progress import Cancelled, Progress
+from ui import digits
 
 log = logging.getLogger(__name__)
 
@@ -164,6 +165,7 @@ class Runner(QObject):
                 return
             parent = owner if owner is not None and isValid(owner) else None
             dialog = QProgressDialog(label, _("Cancel") if cancellable else "", 0, 0, parent)
+            dialog.setBar(digits.ProgressBar(dialog))  # "๔๒%" in Thai-digit mode
             dialog.setWindowTitle(_("Please wait"))
             dialog.setMinimumDuration(0)
             dialog.setAutoClose(False)

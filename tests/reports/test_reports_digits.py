@@ -61,6 +61,27 @@ def test_document_digits_keeps_urls_and_codes():
     )
 
 
+def test_document_digits_keeps_files_paths_and_names():
+    """A file named in a message keeps the digits it has on the disk (the interface's Thai
+    digits made "F1-๒๕๖๘.pdf" of F1-2568.pdf), a key's fingerprint its hex digits; a date or
+    a letter's number is not a path."""
+    text = (
+        r"บันทึก C:\LEV\รายงาน 2568\F1-2568.pdf แล้ว 3 ไฟล์ 4/12/2569"
+        "\n/home/lev/2568/a.db \\\\server1\\ปี 2568\\x.xlsx"
+        " ไฟล์ lev-2026-12-04.levbak 3 ไฟล์ 1/2568 ๐๘๒๐.๒/ว ๕ ก / 2 ราคา 100 บาท/ชิ้น"
+    )
+    assert document_digits(text, "thai") == (
+        r"บันทึก C:\LEV\รายงาน 2568\F1-2568.pdf แล้ว ๓ ไฟล์ ๔/๑๒/๒๕๖๙"
+        "\n/home/lev/2568/a.db \\\\server1\\ปี 2568\\x.xlsx"
+        " ไฟล์ lev-2026-12-04.levbak ๓ ไฟล์ ๑/๒๕๖๘ ๐๘๒๐.๒/ว ๕ ก / ๒ ราคา ๑๐๐ บาท/ชิ้น"
+    )
+    fingerprint = "3F2A 9120 0B7C 4411\n8D02 7710 AB01 2345"  # hex: a code, read aloud
+    years = "ปี 2566 2567 2568 2569"
+    assert document_digits(f"กุญแจ {fingerprint} {years}", "thai") == (
+        f"กุญแจ {fingerprint} ปี ๒๕๖๖ ๒๕๖๗ ๒๕๖๘ ๒๕๖๙"
+    )
+
+
 @needs_poppler
 @pytest.mark.parametrize("kind", KINDS)
 def test_every_pdf_text_has_one_kind_of_digits(request, tmp_path, kind):

@@ -11,26 +11,22 @@ from __future__ import annotations
 import re
 
 import pytest
-from PySide6.QtCore import QLocale, QModelIndex, QRect, Qt
+from PySide6.QtCore import QRect, Qt
 from PySide6.QtWidgets import (
     QAbstractButton,
     QAbstractItemView,
     QApplication,
     QComboBox,
-    QGroupBox,
     QHeaderView,
-    QLabel,
-    QLineEdit,
     QScrollArea,
     QSplitter,
     QTabBar,
     QTableView,
-    QTextEdit,
-    QWidget,
 )
+from shown_digits import model_name as _model_name
+from shown_digits import shown_texts, wrong_digits
 
 from exports.pdf.words import segment
-from lev_desktop.thai_format import document_digits
 from ui import thai_wrap
 from ui.screenshots import _tab_widget, settle
 from ui.widgets.fit import row_cap
@@ -155,13 +151,6 @@ def shown(request, qtbot, tmp_path, demo_store, make_ctx):
     window, ctx, package, lao = _open_window(request.param, qtbot, tmp_path, demo_store, make_ctx)
     yield window, ctx, package
     _close_window(window, ctx, lao)
-
-
-def _model_name(view: QAbstractItemView) -> str:
-    model = view.model()
-    while hasattr(model, "sourceModel"):
-        model = model.sourceModel()
-    return type(model).__name__
 
 
 def clipped_headers(view: QTableView) -> list[str]:
@@ -355,7 +344,7 @@ def short_main_table(page) -> list[str]:
 def cut_combos(page) -> list[str]:
     """Drop-downs whose name is cut at the edge with nothing to tell it ("โครงการร" beside F2's
     tabs at 125 %): a name must fit, or end in "…" with the whole name in the tooltip."""
-    from PySide6.QtWidgets import QComboBox, QStyle, QStyleOptionComboBox
+    from PySide6.QtWidgets import QStyle, QStyleOptionComboBox
 
     out = []
     for combo in page.findChildren(QComboBox):
@@ -378,7 +367,6 @@ def cut_combos(page) -> list[str]:
 def squeezed_tabs(page) -> list[str]:
     """Tab bars whose tabs do not all fit (titles cut, scroll arrows): a widget beside the tabs
     took their room."""
-    from PySide6.QtWidgets import QTabBar
 
     out = []
     for bar in page.findChildren(QTabBar):
@@ -394,7 +382,6 @@ def sideways(page) -> list[str]:
     """What needs a sideways scroll outside the tables' own scroll bars: a scroll area whose
     form is wider than its view (the import tab at 125 %: its table's columns and its buttons
     ran past the edge), a button cut at a side."""
-    from PySide6.QtWidgets import QAbstractButton, QTabBar
 
     out = []
     for area in page.findChildren(QScrollArea):
@@ -436,7 +423,6 @@ def _check_tables(page, where: str) -> list[str]:
 def _ce_periods(import_tab) -> list[str]:
     """The import preview's reasons read as an officer reads dates: a re-entered record's key
     showed its period as stored ("P4, summary, 2025-01, … +58"), a CE year in a Thai line."""
-    import re
 
     texts = [c for row in import_tab.model.rows for c in row.cells if isinstance(c, str)]
     texts.append(import_tab.detail.text() if hasattr(import_tab, "detail") else "")
@@ -615,59 +601,6 @@ def test_without_libthai_the_header_is_as_tall_as_its_painted_title(tmp_path):
     assert shown["height"] >= shown["painted"] + 9  # and the header is as tall (padding 4+4+1)
 
 
-DIGIT_SAMPLE = re.compile(r"\(๐[^)]*๙\)")  # "ใช้เลขไทย (๐–๙)": the setting names them
-
-
-def _shown_texts(window) -> list[tuple[str, str]]:
-    """(where, text) of what the window shows a person: labels, buttons, tabs, every item of
-    every combo box, group titles, placeholders, read-only text panes, table headers, and the
-    first rows of each table as its delegate draws them."""
-    out: list[tuple[str, str]] = []
-    for widget in window.findChildren(QWidget):
-        if not widget.isVisible():
-            continue
-        name = f"{type(widget).__name__} {widget.objectName()}".strip()
-        if isinstance(widget, (QLabel, QAbstractButton)):
-            out.append((name, widget.text()))
-        elif isinstance(widget, QTabBar):
-            out += [(name, widget.tabText(i)) for i in range(widget.count())]
-        elif isinstance(widget, QComboBox):
-            out += [(name, widget.itemText(i)) for i in range(widget.count())]
-        elif isinstance(widget, QGroupBox):
-            out.append((name, widget.title()))
-        elif isinstance(widget, QLineEdit):
-            placeholder = widget.placeholderText()  # typed text keeps its own digits
-            if not placeholder.startswith(("/", "\\")) and ":\\" not in placeholder[:3]:
-                out.append((name, placeholder))  # (a folder's path is not a text to read)
-        elif isinstance(widget, QTextEdit) and widget.isReadOnly():
-            out.append((name, widget.toPlainText()))
-        elif (
-            isinstance(widget, QAbstractItemView)
-            and not isinstance(widget, QHeaderView)  # its table's model, seen through the table
-            and widget.model() is not None
-        ):
-            model = widget.model()
-            name = f"{name} {_model_name(widget)}"
-            try:
-                columns = model.columnCount(QModelIndex())
-            except TypeError:  # a list model's column count is private in PySide6: one
-                columns = 1
-            if isinstance(widget, QTableView) and widget.horizontalHeader().isVisible():
-                out += [
-                    (name, str(model.headerData(c, Qt.Orientation.Horizontal) or ""))
-                    for c in range(columns)
-                ]
-            for row in range(min(model.rowCount(QModelIndex()), 30)):
-                for column in range(columns):
-                    index = model.index(row, column)
-                    value = index.data()
-                    if isinstance(value, (str, int, float)) and not isinstance(value, bool):
-                        delegate = widget.itemDelegateForIndex(index)
-                        shown = delegate.displayText(value, QLocale()) if delegate else str(value)
-                        out.append((name, shown))
-    return out
-
-
 @pytest.mark.parametrize("kind", ["lao", "district"])
 @pytest.mark.parametrize("thai_digits", [False, True], ids=["arabic", "thai"])
 def test_every_screen_shows_one_kind_of_digit(
@@ -689,10 +622,8 @@ def test_every_screen_shows_one_kind_of_digit(
         _wait(ctx, lambda: digits.thai() == thai_digits)
         found = set()
         for key, tab in _visit(window, ctx, package):
-            for where, text in _shown_texts(window):
-                text = DIGIT_SAMPLE.sub("", text)
-                if document_digits(text, mode) != text:  # the one rule, as digits.shown
-                    found.add(f"{key}/{tab} {where}: {text[:80]!r}")
+            for where, text in shown_texts(window):
+                found.update(f"{key}/{tab} {wrong}" for wrong in wrong_digits(where, text, mode))
             # Thai digits are wider than Arabic ones: what was sized first must still fit
             found.update(f"{key}/{tab} {cut}" for cut in cut_combos(window))
     finally:

@@ -39,7 +39,6 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QPlainTextEdit,
     QScrollArea,
-    QSpinBox,
     QSplitter,
     QTableView,
     QTabWidget,
@@ -679,7 +678,7 @@ class MonitoringForm(ShowsFormState, QWidget):
         override_row = QHBoxLayout()
         self.override_check = QCheckBox(_("Enter a different number"))
         self.override_check.toggled.connect(self._override_toggled)
-        self.override = QSpinBox()
+        self.override = digits.SpinBox()
         self.override.setRange(0, 9999)
         self.override.setEnabled(False)
         self.override.editingFinished.connect(self._override_edited)

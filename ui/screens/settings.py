@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QPushButton,
     QScrollArea,
-    QSpinBox,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -270,7 +269,7 @@ class CalendarTab(QWidget):
         self.week_start.addItem(_("Sunday"), "sun")
         self.week_start.addItem(_("Monday"), "mon")
         form.addRow(_("Weeks start on"), self.week_start)
-        self.reminder_days = QSpinBox()
+        self.reminder_days = digits.SpinBox()
         self.reminder_days.setRange(1, 60)
         self.reminder_days.setSuffix(" " + _("days"))
         form.addRow(_("Count a deadline as due soon"), self.reminder_days)

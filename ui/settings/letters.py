@@ -44,7 +44,7 @@ class AddLetterDialog(QDialog):
         when.addWidget(self.received_time, 1)
         form.addRow(_("Received on"), when)
         self.letter_no = QLineEdit()
-        self.letter_no.setPlaceholderText(_("e.g. มท ๐๘๒๐.๒/ว ๕๐๓๗"))
+        self.letter_no.setPlaceholderText(digits.shown(_("e.g. มท ๐๘๒๐.๒/ว ๕๐๓๗")))
         form.addRow(_("Letter no."), self.letter_no)
         self.letter_date = BEDateEdit()
         form.addRow(_("Dated"), self.letter_date)

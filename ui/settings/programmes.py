@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
-    QSpinBox,
     QSplitter,
     QTextBrowser,
     QVBoxLayout,
@@ -172,7 +171,7 @@ class CreateProgrammeDialog(QDialog):
             self.template.addItem(digits.programme_label(programme), programme.code)
         self.template.setMinimumWidth(460)
         form.addRow(_("Template"), self.template)
-        self.year = QSpinBox()
+        self.year = digits.SpinBox()
         self.year.setRange(2560, 2700)
         self.year.setValue(fiscal_year)
         form.addRow(_("Fiscal year (BE)"), self.year)

@@ -4,6 +4,8 @@ Qt's QDateEdit and QCalendarWidget only know Gregorian years (QCalendar has no B
 calendar), so this is a line edit that reads what people type — "15/2/2568", "15-02-68",
 "๑๕/๐๒/๒๕๖๘" — with a small month popup that shows Thai month names, BE years and Thai
 weekday headers. Unfocused it shows "15 ก.พ. 2568"; focused it shows "15/02/2568" for typing.
+The date, the popup's year and day numbers and their tooltips are in the interface's digits
+(``ui.digits``: "๑๕ ก.พ. ๒๕๖๘" in Thai-digit mode).
 
 ``ui.widgets.delegates.DateDelegate`` puts the same editor into table cells. A date typed with
 a Christian-era year ("16/1/2025") is read as that date; ``noted`` says so, and the tooltip too.
@@ -37,6 +39,7 @@ from lev_desktop.thai_format import (
     format_date,
     read_date,
 )
+from ui import digits
 
 # The first day of the week in every date popup: the calendar's setting (calendar.week_start),
 # set by the main window from the options; Sunday until then (the option's default).
@@ -144,7 +147,7 @@ class MonthPopup(QFrame):
             self._build_grid()
         thai = current_language() == "th"
         months = MONTHS_FULL if thai else MONTHS_EN_FULL
-        self.title.setText(f"{months[self.month - 1]} {be_year(self.year)}")
+        self.title.setText(digits.shown(f"{months[self.month - 1]} {be_year(self.year)}"))
         names = list(WEEKDAYS_ABBR if thai else WEEKDAYS_EN_ABBR)
         first_weekday = 0 if self.week_starts_monday else 6
         if not self.week_starts_monday:
@@ -163,11 +166,11 @@ class MonthPopup(QFrame):
                 continue
             day = days[index]
             button.setVisible(True)
-            button.setText(str(day.day))
+            button.setText(digits.shown(str(day.day)))
             button.setProperty("date", day)
             button.setChecked(day == self.selected)
             button.setEnabled(day.month == self.month)
-            button.setToolTip(format_date(day, "full"))
+            button.setToolTip(digits.shown(format_date(day, "full")))
             font = button.font()
             font.setBold(day == today)
             button.setFont(font)
@@ -234,15 +237,24 @@ class BEDateEdit(QWidget):
     def text(self) -> str:
         return self.line.text()
 
+    def show_digits(self) -> None:
+        """Shows the date again in the interface's digits now set."""
+        if not self.error:
+            self._show_text()
+
     # ---- behaviour ----------------------------------------------------------------------
+    def _formatted(self, style: str) -> str:
+        """The date as this box shows it: ``format_date`` in the interface's digits."""
+        return digits.shown(format_date(self._date, style)) if self._date else ""
+
     def _show_text(self) -> None:
         if self._date is None:
             self.line.setText("")
         elif self.line.hasFocus():
-            self.line.setText(format_date(self._date, "numeric"))
+            self.line.setText(self._formatted("numeric"))
         else:
-            self.line.setText(format_date(self._date, "short"))
-        self.line.setToolTip(format_date(self._date, "full") if self._date else self.error)
+            self.line.setText(self._formatted("short"))
+        self.line.setToolTip(self._formatted("full") if self._date else self.error)
 
     def set_error(self, message: str) -> None:
         """Marks the field refused (red frame, the reason as tooltip); "" clears it."""
@@ -261,6 +273,8 @@ class BEDateEdit(QWidget):
     def _commit_text(self) -> None:
         text = self.line.text()
         if self._date is not None and text in (
+            self._formatted("short"),
+            self._formatted("numeric"),
             format_date(self._date, "short"),
             format_date(self._date, "numeric"),
         ):
@@ -304,7 +318,7 @@ class BEDateEdit(QWidget):
         if watched is self.line:
             if event.type() == QEvent.Type.FocusIn:
                 if self._date is not None and not self.error:
-                    self.line.setText(format_date(self._date, "numeric"))
+                    self.line.setText(self._formatted("numeric"))
             elif event.type() == QEvent.Type.FocusOut and isinstance(event, QFocusEvent):
                 if not self.error:
                     self._show_text()

@@ -14,7 +14,6 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFormLayout,
     QLabel,
-    QSpinBox,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -23,6 +22,7 @@ from PySide6.QtWidgets import (
 from exports.xlsx import plan_import
 from exports.xlsx.plan_import import PlanImportError, WorkbookPreview
 from lev_desktop.i18n import _
+from ui import digits
 from ui.context import AppContext
 from ui.models.table import TableModel
 from ui.widgets.delegates import DigitsDelegate
@@ -102,7 +102,7 @@ class PlanImportDialog(QDialog):
         self.sheet = QComboBox()
         self.sheet.currentIndexChanged.connect(self._sheet_changed)
         form.addRow(_("Sheet"), self.sheet)
-        self.header = QSpinBox()
+        self.header = digits.SpinBox()
         self.header.setRange(1, plan_import.PREVIEW_ROWS)
         self.header.valueChanged.connect(self._header_changed)
         form.addRow(_("Header row"), self.header)

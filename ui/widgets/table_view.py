@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from lev_desktop.i18n import _
+from ui import digits
 from ui.models.table import EditableTableModel
 from ui.widgets.delegates import ENTER_HINT, WrappingDelegate
 from ui.widgets.fit import cap_rows, fit_header
@@ -67,19 +68,20 @@ def parse_clipboard_block(text: str) -> list[list[str]]:
 
 
 def show_status(widget: QWidget, text: str, msecs: int = 15000) -> None:
-    """A line in the main window's status bar (when the widget is inside the main window)."""
+    """A line in the main window's status bar (when the widget is inside the main window), in
+    the interface's digits; ``msecs`` 0: until replaced."""
     window = widget.window()
     if isinstance(window, QMainWindow) and text:
-        window.statusBar().showMessage(text, msecs)
+        window.statusBar().showMessage(digits.shown(text), msecs)
 
 
 def clear_status(widget: QWidget, texts: Set[str] | None = None) -> None:
-    """Takes a line away from the status bar (only one of ``texts`` when given): a refusal
-    that no longer holds must not stay there."""
+    """Takes a line away from the status bar (only one of ``texts`` when given, as they were
+    handed to ``show_status``): a refusal that no longer holds must not stay there."""
     window = widget.window()
     if isinstance(window, QMainWindow):
         bar = window.statusBar()
-        if texts is None or bar.currentMessage() in texts:
+        if texts is None or bar.currentMessage() in {digits.shown(t) for t in texts}:
             bar.clearMessage()
 
 
