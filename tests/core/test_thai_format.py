@@ -138,3 +138,27 @@ def test_money_and_numbers():
 
 def test_thai_digits():
     assert thai_digits("2568-09-30") == "๒๕๖๘-๐๙-๓๐"
+
+
+def test_the_short_digit_pattern_is_used_only_where_the_long_one_finds_nothing_more():
+    """``document_digits`` reads a text without a slash, a file extension or two groups of four
+    hex digits with the short pattern (3× faster over a report's texts): the same answer as
+    the whole pattern, on texts made of the pieces each rule looks for."""
+    import random
+
+    from lev_desktop import thai_format as tf
+
+    def whole(text: str) -> str:
+        out, prev = [], 0
+        for m in tf._KEEP_MORE.finditer(text):
+            out.append(tf.thai_digits(text[prev : m.start()]))
+            out.append(m.group())
+            prev = m.end()
+        return "".join([*out, tf.thai_digits(text[prev:])])
+
+    rng = random.Random(2568)
+    pieces = [*"0123456789๐๑๒ABCDEFabx /\\.:-_กขำ่\n", ".pdf", ".levpkg", "C:\\", "\\\\srv\\"]
+    pieces += ["/home/", "3F2A ", "9120 ", "http://a.b/", "x@y.co", "P1", "2568", ".db", "ก.พ. "]
+    for _ in range(20000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 14)))
+        assert tf.document_digits(text, "thai") == whole(text), text
