@@ -447,7 +447,10 @@ class ThaiParagraph(Flowable):
         if key != self._wrap_key:
             s = self.style
             text_width = avail_width - s.leftIndent - s.rightIndent
-            self.lines = layout(self._groups, text_width, self.font_size, self._first_indent())
+            indent = self._first_indent()
+            self.lines = layout(self._groups, text_width, self.font_size, indent)
+            if self.alignment == TA_CENTER and len(self.lines) > 1:
+                self.lines = _balanced(self._groups, text_width, self.font_size, indent, self.lines)
             self._wrap_key = key
         return self.lines
 
@@ -509,6 +512,53 @@ class ThaiParagraph(Flowable):
                 canv.setFillColor(color)
             canv._code.append(code)  # type: ignore[attr-defined]  # raw operators, as Paragraph does
             canv.restoreState()
+
+
+def _balanced(
+    groups: Sequence[_Group], width: float, font_size: float, indent: float, lines: list[Line]
+) -> list[Line]:
+    """A centred paragraph (a title, a table heading, a signer's block) on as many lines as the
+    greedy fill gives, but of even length: at the narrowest width that keeps that many lines
+    ("แบบสรุปผลการดำเนินงานตามแผนปฏิบัติงาน" / "คณะกรรมการเครือข่ายอาสาสมัครท้องถิ่นรักษ์โลก",
+    not "…ท้องถิ่นรักษ์" / "โลก"). When the text has spaces, Thai's phrase boundaries, the
+    narrowest width whose breaks all fall at spaces comes first ("…ท้องถิ่นรักษ์โลก" /
+    "ประจำปีงบประมาณ พ.ศ. ๒๕๖๘", not a break inside the programme's name). (Only all of
+    them: one more break at a space bought with a break inside "คณะกรรมการ" reads worse.)"""
+    count = len(lines)
+    if any(line.carry is not None for line in lines):
+        return lines  # a unit wider than the line is cut already: no narrower fill
+
+    def fits(found: list[Line]) -> bool:  # as many lines, and no unit cut to get them
+        return len(found) == count and all(line.carry is None for line in found)
+
+    low, high = width / count, width
+    for _step in range(14):
+        mid = (low + high) / 2
+        if fits(layout(groups, mid, font_size, indent)):
+            high = mid
+        else:
+            low = mid
+    even = layout(groups, high, font_size, indent)
+    if not fits(even):
+        return lines
+    if _space_breaks(groups, even) == count - 1 or not any(g.kind == _Group.SPACE for g in groups):
+        return even
+    for step in range(1, 25):
+        found = layout(groups, high + (width - high) * step / 24, font_size, indent)
+        if fits(found) and _space_breaks(groups, found) == count - 1:
+            return found
+    return even
+
+
+def _space_breaks(groups: Sequence[_Group], lines: list[Line]) -> int:
+    """How many of the lines but the last end at a space or a hard line break."""
+    count = 0
+    for line in lines[:-1]:
+        at = line.next_index
+        before = groups[at - 1].kind if at > 0 else _Group.WORD
+        after = groups[at].kind if at < len(groups) else _Group.NEWLINE
+        count += line.last or (line.carry is None and not _Group.WORD == before == after)
+    return count
 
 
 def baseline_offset(leading: float, font_size: float) -> float:

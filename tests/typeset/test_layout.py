@@ -345,3 +345,26 @@ def test_domain_abbreviations_are_single_words():
     tokens = segment("เครือข่ายอถล.ร่วมกับสถอ. ร.ต.ท.สมชาย กง.สว.")
     for unit in ("อถล.", "สถอ.", "ร.ต.ท.สมชาย", "กง.สว."):
         assert unit in tokens, (unit, tokens)
+
+
+def test_a_centred_title_breaks_into_even_lines_at_its_phrases():
+    """A title is filled at the narrowest width that keeps its number of lines, its breaks at
+    spaces where they can all be: F2's title ended "…อาสาสมัครท้องถิ่นรักษ์" / "โลก" and F3's
+    "…ประจำปีงบประมาณ" / "พ.ศ. ๒๕๖๘" (a word or a year alone on the last line)."""
+    from exports.reports import wording as W
+    from exports.reports.layout import frame_width, title_block
+
+    def lines(text: str) -> list[str]:
+        title = title_block([text])[0]
+        title.wrap(frame_width(True), 1000)
+        return [line.strip() for line in title.line_texts()]
+
+    assert lines(W.SUMMARY_TITLE) == [
+        "แบบสรุปผลการดำเนินงานตามแผนปฏิบัติงาน",
+        "คณะกรรมการเครือข่ายอาสาสมัครท้องถิ่นรักษ์โลก",
+    ]
+    assert lines("การขับเคลื่อนคณะกรรมการเครือข่ายอาสาสมัครท้องถิ่นรักษ์โลก ประจำปีงบประมาณ พ.ศ. ๒๕๖๘") == [
+        "การขับเคลื่อนคณะกรรมการเครือข่ายอาสาสมัครท้องถิ่นรักษ์โลก",
+        "ประจำปีงบประมาณ พ.ศ. ๒๕๖๘",
+    ]
+    assert lines("ประกาศองค์การบริหารส่วนตำบลหนองแสง") == ["ประกาศองค์การบริหารส่วนตำบลหนองแสง"]
