@@ -632,6 +632,9 @@ def make_application(argv: Sequence[str] | None = None) -> QApplication:
 
     qt_translations.install(app)
     digits.install(app)  # dialogs' and message boxes' digits (Thai-digit mode)
+    from ui.widgets import wheel_guard
+
+    wheel_guard.install(app)  # the wheel scrolls a form; it turns only a box in use
     return app
 
 
