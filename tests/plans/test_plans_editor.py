@@ -402,3 +402,23 @@ def test_a_failed_save_says_so_in_thai_and_shows_the_database(
     assert "ดิสก์เต็ม" in editor.message.text()
     assert editor.model.rows[0].project == before  # reloaded from the database
     assert _db_rows(lao_store)[0].project == before
+
+
+def test_a_plan_seen_read_only_shows_no_empty_separators(qtbot, lao_store, make_ctx):
+    """A district reading an LAO's plan (or activities) saw "| |" before ประวัติ: the editing
+    buttons were hidden and the separators between their groups were not."""
+    from ui.screens.activities import ActivitiesScreen
+
+    ctx = make_ctx(lao_store)
+    plans = _screen(qtbot, ctx)
+    activities = ActivitiesScreen(ctx)
+    qtbot.addWidget(activities)
+    for editor, groups in ((plans.editor, 3), (activities.editor, 2)):
+
+        def shown(editor=editor):
+            return [a for a in editor.toolbar.actions() if a.isSeparator() and a.isVisible()]
+
+        editor._set_editable(False)
+        assert shown() == []
+        editor._set_editable(True)
+        assert len(shown()) == groups

@@ -276,14 +276,16 @@ class ActivitiesEditor(SavingEditor, QWidget):
         return action
 
     def _build_actions(self) -> None:
+        # (the separators between editing groups: shown and hidden with the editing actions)
+        self._edit_separators: list[QAction] = []
         self.act_add = self._action(_("Add activity"), self.add_activity, "Ctrl+Shift+=")
         self.act_remove = self._action(_("Remove activity"), self.remove_activity, "Ctrl+-")
         self.act_attach = self._action(_("Attach file…"), self.attach_file)
-        self.toolbar.addSeparator()
+        self._edit_separators.append(self.toolbar.addSeparator())
         self.act_undo, self.act_redo = undo_redo_actions(self.undo_stack, self)
         self.toolbar.addAction(self.act_undo)
         self.toolbar.addAction(self.act_redo)
-        self.toolbar.addSeparator()
+        self._edit_separators.append(self.toolbar.addSeparator())
         self.act_complete = self._action(_("Mark complete"), self.mark_complete)
         self.act_history = self._action(_("History"), self.show_history)
         self.search = QLineEdit()
@@ -302,6 +304,7 @@ class ActivitiesEditor(SavingEditor, QWidget):
             self.act_undo,
             self.act_redo,
             self.act_complete,
+            *self._edit_separators,
         ):
             action.setVisible(editable)
 

@@ -472,6 +472,8 @@ class PlanEditor(SavingEditor, QWidget):
         return action
 
     def _build_actions(self) -> None:
+        # (the separators between editing groups: shown and hidden with the editing actions)
+        self._edit_separators: list[QAction] = []
         self.act_add = self._action(_("Add row"), self.add_row, "Ctrl+Shift+=")
         self.act_remove = self._action(_("Remove row"), self.remove_rows, "Ctrl+-")
         self.act_up = self._action("▲", lambda: self.move_row(-1), "Alt+Up", tip=_("Move up"))
@@ -481,11 +483,11 @@ class PlanEditor(SavingEditor, QWidget):
             self.toggle_no_budget,
             tip=_("Mark the selected project as using no budget"),
         )
-        self.toolbar.addSeparator()
+        self._edit_separators.append(self.toolbar.addSeparator())
         self.act_undo, self.act_redo = undo_redo_actions(self.undo_stack, self)
         self.toolbar.addAction(self.act_undo)
         self.toolbar.addAction(self.act_redo)
-        self.toolbar.addSeparator()
+        self._edit_separators.append(self.toolbar.addSeparator())
         # Starting points share one menu button: the toolbar must fit 1366 px.
         self.act_import = self._menu_action(_("Import from Excel…"), self.import_xlsx)
         self.act_copy = self._menu_action(_("Copy last year"), self.copy_last_year)
@@ -498,7 +500,7 @@ class PlanEditor(SavingEditor, QWidget):
             menu.addAction(action)
         self.add_from.setMenu(menu)
         self.act_add_from = self.toolbar.addWidget(self.add_from)
-        self.toolbar.addSeparator()
+        self._edit_separators.append(self.toolbar.addSeparator())
         self.act_complete = self._action(_("Mark complete"), self.mark_complete)
         self.act_history = self._action(
             _("History"), self.show_history, tip=_("Who changed what, and when")
@@ -533,6 +535,7 @@ class PlanEditor(SavingEditor, QWidget):
             self.act_no_budget,
             self.act_add_from,
             self.act_complete,
+            *self._edit_separators,
         ):
             action.setVisible(editable)
         self.act_undo.setVisible(editable)
