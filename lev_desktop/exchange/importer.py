@@ -387,10 +387,7 @@ class _State:
             }
             self.last_sequence = _last_sequences(session)
             self.programmes = {p.id: (p.code, p.spec) for p in session.scalars(select(Programme))}
-            self.counts = {
-                name: session.execute(select(func.count()).select_from(TABLES[name])).scalar_one()
-                for name in TABLES
-            }
+            self.counts = _row_counts(session.connection())
         self.received_count = len(self.received)
         # What the first half of the preview checks indicator values against (payloads.py):
         # the programmes here when the preview began; values of others are checked here.
@@ -573,6 +570,14 @@ class _State:
                 ):
                     out[row[0]] = tuple(row)
         return out
+
+
+def _row_counts(conn: Connection) -> dict[str, int]:
+    """table → its number of rows, in one plain statement (a select per table cost ~5 ms of
+    compiling in a fresh process)."""
+    counts = ", ".join(f'(SELECT count(*) FROM "{name}")' for name in TABLES)
+    row = conn.exec_driver_sql(f"SELECT {counts}").one()
+    return {name: int(count) for name, count in zip(TABLES, row, strict=True)}
 
 
 def _row_digest(row: tuple[Any, ...]) -> str:
