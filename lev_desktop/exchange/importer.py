@@ -365,21 +365,13 @@ class _State:
         self.dialect = store.engine.dialect
         self.codecs: dict[str, TableCodec] = codecs(self.dialect)
         with store.read() as session:
-            me = (
-                session.scalar(select(Office).where(Office.code == store.office_code))
-                if store.office_code
-                else None
-            )
+            offices = list(session.scalars(select(Office)))  # (read once: this office too)
+            self.offices = {o.code: OfficeInfo.of(o) for o in offices}
+            self.office_rows = {o.code: (o.id, o.owner_office, o.revision) for o in offices}
+            me = self.offices.get(store.office_code) if store.office_code else None
             if me is None:
                 raise Refusal("no_office", _("Set up this office first (Settings, or `lev init`)."))
-            self.me = OfficeInfo.of(me)
-            self.offices = {o.code: OfficeInfo.of(o) for o in session.scalars(select(Office))}
-            self.office_rows = {
-                r.code: (r.id, r.owner_office, r.revision)
-                for r in session.execute(
-                    select(Office.code, Office.id, Office.owner_office, Office.revision)
-                )
-            }
+            self.me = me
             self.trusted = {t.office_code: t for t in session.scalars(select(TrustedKey))}
             self.received = {
                 r[0]: r[1]

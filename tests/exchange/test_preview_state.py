@@ -108,3 +108,30 @@ def test_the_rows_of_every_table_are_counted_in_one_statement(tmp_path):
         assert counted["plans"] and counted["offices"]
     finally:
         store.dispose()
+
+
+def test_a_database_without_its_office_is_refused_before_any_file_is_read(tmp_path):
+    """This office is found among the offices the preview reads (one query for all of them):
+    a database not set up, or whose own office row is missing, is refused in Thai."""
+    import pytest
+
+    from db.models import Office
+    from db.store import Store
+    from lev_desktop.exchange.errors import Refusal
+
+    from .helpers import make_district
+
+    empty = Store(tmp_path / "empty.db")
+    district = make_district(tmp_path / "district.db")
+    try:
+        assert importer._State(district).me.code == "D4801"
+        assert importer._State(district).offices["D4801"] == importer._State(district).me
+        with district.session() as session:
+            session.query(Office).filter(Office.code == "D4801").delete()
+        for store in (empty, district):
+            with pytest.raises(Refusal) as refused:
+                importer.preview(store, [tmp_path / "never-read.levpkg"])
+            assert refused.value.code == "no_office"
+    finally:
+        empty.dispose()
+        district.dispose()
