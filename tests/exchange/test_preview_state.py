@@ -84,3 +84,54 @@ def test_an_empty_list_or_object_is_stored_as_its_column_stores_it():
     full = codec.row_from_json({**record, "attachments": ["a.pdf"]})
     assert empty[at] == process([])
     assert full[at] == process(["a.pdf"])
+
+
+def test_the_rows_of_every_table_are_counted_in_one_statement(tmp_path):
+    """``_State.counts`` (whether a table holds any record, and how many against the ids
+    asked about) read with one statement: the same numbers as a count per table."""
+    from sqlalchemy import func, select
+
+    from lev_desktop.exchange.records import TABLES
+
+    from .helpers import make_lao
+
+    store = make_lao(tmp_path / "lao.db", "4801006")
+    try:
+        with store.read() as session:
+            counted = importer._row_counts(session.connection())
+            expected = {
+                name: session.execute(select(func.count()).select_from(table)).scalar_one()
+                for name, table in TABLES.items()
+            }
+        assert counted == expected
+        assert list(counted) == list(TABLES)
+        assert counted["plans"] and counted["offices"]
+    finally:
+        store.dispose()
+
+
+def test_a_database_without_its_office_is_refused_before_any_file_is_read(tmp_path):
+    """This office is found among the offices the preview reads (one query for all of them):
+    a database not set up, or whose own office row is missing, is refused in Thai."""
+    import pytest
+
+    from db.models import Office
+    from db.store import Store
+    from lev_desktop.exchange.errors import Refusal
+
+    from .helpers import make_district
+
+    empty = Store(tmp_path / "empty.db")
+    district = make_district(tmp_path / "district.db")
+    try:
+        assert importer._State(district).me.code == "D4801"
+        assert importer._State(district).offices["D4801"] == importer._State(district).me
+        with district.session() as session:
+            session.query(Office).filter(Office.code == "D4801").delete()
+        for store in (empty, district):
+            with pytest.raises(Refusal) as refused:
+                importer.preview(store, [tmp_path / "never-read.levpkg"])
+            assert refused.value.code == "no_office"
+    finally:
+        empty.dispose()
+        district.dispose()
