@@ -886,6 +886,30 @@ def _plan_package_checked(
     me = state.me
     state.journal.clear()
     if outer.uuid in state.received:
+        try:
+            for each in (outer, *embedded):
+                _check_unread(each)
+        except Refusal as refusal:
+            # a changed or damaged copy of a package imported before: not "already imported"
+            # (its records are not those that were imported), and the earlier one stays
+            package.status, package.code = Status.REFUSED, refusal.code
+            package.reason = " ".join(
+                [
+                    refusal.message,
+                    _("A package with the same id was imported before; it stays as it was."),
+                ]
+            )
+            package.parts.append(
+                PartPlan(
+                    part=outer,
+                    sender=outer.sender,
+                    status=Status.REFUSED,
+                    sequence=outer.sequence,
+                    reasons=[package.reason],
+                    sender_name=_info_for(state, outer).name,
+                )
+            )
+            return
         package.status = Status.DUPLICATE
         package.reason = _("This package was already imported; nothing was changed.")
         package.parts.append(
@@ -941,7 +965,15 @@ def _plan_package_checked(
         plan.relayed_by = outer.sender
         plan.container_uuid = outer.uuid
         claim_problem = _claims_problem(state, plan)
+        unread_problem = None
         if part.uuid in state.received:
+            try:
+                _check_unread(part)
+            except Refusal as refusal:
+                unread_problem = refusal
+        if unread_problem is not None:
+            _refuse(package, plan, unread_problem.code, unread_problem.message)
+        elif part.uuid in state.received:
             plan.status = Status.DUPLICATE
             plan.notes.append(_("Already imported"))
         elif claim_problem:
@@ -1106,11 +1138,24 @@ def _office_in_payload(outer: fmt.Part, code: str) -> OfficeInfo | None:
     return None
 
 
+def _check_unread(part: fmt.Part) -> None:
+    """A part the preview does not compare (already imported): its files are still checked
+    against its signed manifest, so that a changed or damaged copy is refused, not called
+    "already imported". Raises Refusal."""
+    for name in part.payload_names:
+        part.load(name)
+    for entry in part.excel:
+        part.load_excel(entry)
+
+
 def _finish(package: PackagePlan, state: _State | None = None) -> None:
     if package.status == Status.REFUSED:
         if state is not None:
             state.undo()
         for part in package.parts:
+            # what it would have brought, counted until the refusal: none of it comes in
+            for key in ("new", "updated", "unchanged", "conflicts"):
+                part.counts[key] = 0
             if part.status not in (Status.REFUSED, Status.DUPLICATE):
                 part.status = Status.REFUSED
                 if not part.reasons:

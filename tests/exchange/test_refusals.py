@@ -323,3 +323,43 @@ def test_a_value_with_a_final_newline_is_refused(offices, tmp_path, table, field
         raise AssertionError(f"no {table}.{field} to change")
 
     assert_refused(district, _bad_payload(lao, district, tmp_path, table, change), "validation")
+
+
+def test_a_changed_copy_of_an_imported_package_is_refused_not_called_imported(offices, tmp_path):
+    """A copy of an imported package whose data was changed after signing (its manifest and
+    signature intact) was reported "already imported; nothing was changed", which hid that
+    this file's records are not the ones imported."""
+    lao, district = offices
+    path = export_package(lao, "D4801", tmp_path / "p.levpkg").path
+    importer.import_files(district, [path], trust=True)
+    files = members(path)
+    name = "payload/kpi_values.jsonl"
+    records = read_jsonl(files[name])
+    records[0]["value_num"] = "999999"
+    files[name] = jsonl(records)
+    reason = assert_refused(
+        district, write_members(tmp_path / "copy.levpkg", files), "hash_mismatch"
+    )
+    assert "payload/kpi_values.jsonl" in reason
+    plan = importer.preview(district, [path])  # the untouched file: still a duplicate
+    assert plan.packages[0].status == Status.DUPLICATE
+
+
+def test_a_refused_package_shows_nothing_it_would_have_brought(offices, tmp_path):
+    """The counts of a refused package were those compared before the refusal ("ใหม่ 16" beside
+    "ปฏิเสธ" when kpi_values, the sixth payload, failed its checksum)."""
+    lao, district = offices
+    files = members(export_package(lao, "D4801", tmp_path / "p.levpkg").path)
+    name = "payload/kpi_values.jsonl"
+    records = read_jsonl(files[name])
+    records[0]["value_num"] = "999999"
+    files[name] = jsonl(records)
+    plan = importer.preview(district, [write_members(tmp_path / "hash.levpkg", files)])
+    package = plan.packages[0]
+    assert package.status == Status.REFUSED
+    assert {k: v for k, v in package.counts().items() if k != "refused"} == {
+        "new": 0,
+        "updated": 0,
+        "unchanged": 0,
+        "conflicts": 0,
+    }
