@@ -13,14 +13,13 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import gc
 import hashlib
 import json
 import logging
 import os
 import time
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager, suppress
+from contextlib import suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -60,7 +59,7 @@ from lev_desktop.exchange.spool import Block, RowSpool, SpoolError
 from lev_desktop.gazetteer import district_label
 from lev_desktop.i18n import _
 from lev_desktop.paths import data_dir
-from lev_desktop.progress import Cancelled, Progress
+from lev_desktop.progress import Cancelled, Progress, paused_gc
 from lev_desktop.thai_format import format_date, format_period
 
 log = logging.getLogger(__name__)
@@ -579,28 +578,6 @@ def _row_digest(row: tuple[Any, ...]) -> str:
 # ---- preview ---------------------------------------------------------------------------------
 
 
-@contextmanager
-def _bulk() -> Iterator[None]:
-    """No cyclic garbage collection while building millions of rows: the collector would walk
-    every live tuple again and again (superlinear for a national import). The rows hold no
-    cycles; collection resumes afterwards.
-
-    What was made meanwhile then goes to the oldest generation (``freeze`` then ``unfreeze``:
-    nothing stays exempt): left young, the rows a preview keeps for the commit (one tuple per
-    record, ~22 k at a province) were all walked by the first collection after it, ~10 ms
-    within the preview; the oldest generation is walked only by a full collection, by which
-    time the plan was usually committed and freed."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.freeze()
-            gc.unfreeze()
-            gc.enable()
-
-
 def preview(
     store: Store,
     paths: Iterable[str | Path],
@@ -609,7 +586,7 @@ def preview(
     limits: fmt.Limits = fmt.DEFAULT_LIMITS,
 ) -> ImportPlan:
     """Reads and checks every file; computes what an import would do. Writes nothing."""
-    with _bulk():
+    with paused_gc():
         return _preview(store, paths, progress=progress, limits=limits)
 
 
@@ -1939,7 +1916,7 @@ def commit(
     mark = "?" if store.engine.dialect.paramstyle == "qmark" else "%s"
     now = utcnow()
     try:
-        with _bulk():
+        with paused_gc():
             _write_all(
                 store,
                 plan,

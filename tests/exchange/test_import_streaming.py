@@ -159,7 +159,7 @@ def test_a_newer_revision_previewed_as_new_wins_over_an_older_one_written_meanwh
 
 
 def test_no_collection_walks_the_rows_a_preview_keeps(offices, tmp_path):
-    """The collector is off while a preview builds its rows (``importer._bulk``). What it made
+    """The collector is off while a preview builds its rows (``progress.paused_gc``). What it made
     then went to the youngest generation, so the first collection after it walked every row
     kept for the commit (22 k tuples at a province, 10 ms of a preview): it is moved to the
     oldest generation instead, walked only by a full collection (and still collected)."""
@@ -179,3 +179,24 @@ def test_no_collection_walks_the_rows_a_preview_keeps(offices, tmp_path):
     assert not any(id(row) in young for row in rows)
     assert gc.isenabled()
     plan.close()
+
+
+def test_a_preview_on_the_windows_worker_leaves_the_collector_on(offices, tmp_path):
+    """The window runs a preview on its worker thread. The importer paused the collector there
+    (its own ``_bulk``), though ``progress.paused_gc`` skips the pause off the main thread:
+    the window's garbage was then collected on the worker, Qt objects destroyed off their
+    thread, and the window crashed (progress.paused_gc's docstring). One pause now, with the
+    one rule."""
+    import gc
+    import threading
+
+    lao, district = offices
+    path = export_package(lao, "D4801", tmp_path / "lao.levpkg").path
+    if not gc.isenabled():
+        pytest.skip("the collector is off in this process")
+    seen: list[bool] = []
+    progress = importer.Progress(lambda done, total, text: seen.append(gc.isenabled()))
+    worker = threading.Thread(target=lambda: importer.preview(district, [path], progress=progress))
+    worker.start()
+    worker.join()
+    assert seen and all(seen)
