@@ -876,26 +876,18 @@ def _plan_package_checked(
                     _("A package with the same id was imported before; it stays as it was."),
                 ]
             )
-            package.parts.append(
-                PartPlan(
-                    part=outer,
-                    sender=outer.sender,
-                    status=Status.REFUSED,
-                    sequence=outer.sequence,
-                    reasons=[package.reason],
-                    sender_name=_info_for(state, outer).name,
-                )
-            )
-            return
-        package.status = Status.DUPLICATE
-        package.reason = _("This package was already imported; nothing was changed.")
+        else:
+            package.status = Status.DUPLICATE
+            package.reason = _("This package was already imported; nothing was changed.")
+        said = [package.reason]
         package.parts.append(
             PartPlan(
                 part=outer,
                 sender=outer.sender,
-                status=Status.DUPLICATE,
+                status=package.status,
                 sequence=outer.sequence,
-                notes=[package.reason],
+                reasons=said if package.status == Status.REFUSED else [],
+                notes=said if package.status == Status.DUPLICATE else [],
                 sender_name=_info_for(state, outer).name,
             )
         )

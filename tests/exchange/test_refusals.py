@@ -77,13 +77,19 @@ def test_missing_signature(offices, tmp_path):
     assert_refused(district, write_members(tmp_path / "nosig.levpkg", files), "no_signature")
 
 
-def test_hash_mismatch(offices, tmp_path):
-    lao, district = offices
-    files = members(export_package(lao, "D4801", tmp_path / "p.levpkg").path)
+def _change_a_value(files: dict[str, bytes]) -> None:
+    """One indicator value of a package's files changed after signing (its manifest and
+    signature left as they were)."""
     name = "payload/kpi_values.jsonl"
     records = read_jsonl(files[name])
     records[0]["value_num"] = "999999"
     files[name] = jsonl(records)
+
+
+def test_hash_mismatch(offices, tmp_path):
+    lao, district = offices
+    files = members(export_package(lao, "D4801", tmp_path / "p.levpkg").path)
+    _change_a_value(files)
     assert_refused(district, write_members(tmp_path / "hash.levpkg", files), "hash_mismatch")
 
 
@@ -333,10 +339,7 @@ def test_a_changed_copy_of_an_imported_package_is_refused_not_called_imported(of
     path = export_package(lao, "D4801", tmp_path / "p.levpkg").path
     importer.import_files(district, [path], trust=True)
     files = members(path)
-    name = "payload/kpi_values.jsonl"
-    records = read_jsonl(files[name])
-    records[0]["value_num"] = "999999"
-    files[name] = jsonl(records)
+    _change_a_value(files)
     reason = assert_refused(
         district, write_members(tmp_path / "copy.levpkg", files), "hash_mismatch"
     )
@@ -350,10 +353,7 @@ def test_a_refused_package_shows_nothing_it_would_have_brought(offices, tmp_path
     "ปฏิเสธ" when kpi_values, the sixth payload, failed its checksum)."""
     lao, district = offices
     files = members(export_package(lao, "D4801", tmp_path / "p.levpkg").path)
-    name = "payload/kpi_values.jsonl"
-    records = read_jsonl(files[name])
-    records[0]["value_num"] = "999999"
-    files[name] = jsonl(records)
+    _change_a_value(files)
     plan = importer.preview(district, [write_members(tmp_path / "hash.levpkg", files)])
     package = plan.packages[0]
     assert package.status == Status.REFUSED
