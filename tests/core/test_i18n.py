@@ -67,3 +67,29 @@ def test_no_dead_strings_in_the_catalogues():
     from lev_desktop.i18n_tools import dead
 
     assert dead("th") == {}
+
+
+def test_the_interface_words_are_written_with_arabic_digits():
+    """The catalogues are the interface in its default digits; Thai-digit mode converts what is
+    shown (``ui.digits``). A translation with Thai digits leaked them into the Arabic-digit
+    interface wherever its text was not drawn through ``digits.shown``: the KPI form's message
+    "จำนวนเงินบาทมีทศนิยมได้ไม่เกิน ๒ ตำแหน่ง" beside "12,500.505". Thai digits stay only where
+    the English has them too: the texts about Thai digits and the example letter number."""
+    import re
+
+    from babel.messages.pofile import read_po
+
+    from lev_desktop.i18n import locale_dir
+
+    thai_digit = re.compile("[\u0e50-\u0e59]")
+    found = []
+    for po in sorted((locale_dir() / "th" / "LC_MESSAGES").glob("*.po")):
+        with po.open("rb") as handle:
+            for message in read_po(handle, locale="th"):
+                ids = message.id if isinstance(message.id, tuple) else (message.id,)
+                texts = message.string if isinstance(message.string, tuple) else (message.string,)
+                if any(thai_digit.search(t or "") for t in texts) and not any(
+                    thai_digit.search(i or "") for i in ids
+                ):
+                    found.append((po.name, ids[0]))
+    assert found == []

@@ -633,3 +633,35 @@ def test_overview_model_passes_the_model_tester(qtmodeltester, demo_store):
         )
         qtmodeltester.check(model)
         assert model.index(model.rowCount() - 2, 0).data() == "ไม่มีข้อมูล"  # no values: a row
+
+
+def test_the_messages_under_the_form_show_the_interfaces_digits(qtbot, lao_store, make_screen):
+    """A refused amount's message read "จำนวนเงินบาทมีทศนิยมได้ไม่เกิน ๒ ตำแหน่ง" beside the cell's
+    "12,500.505" in the Arabic-digit interface: the catalogue had a Thai digit and the message
+    list drew its texts as they came."""
+    from PySide6.QtCore import QLocale
+
+    from ui import digits
+
+    screen, _ctx = make_screen(lao_store)
+    editor = open_form(qtbot, screen, LAO, "P2", "KPI", "FY2567")
+    view = editor.table
+    goto(qtbot, view, cell(editor, "budget_spent"))
+    field = type_text(qtbot, view, "12500.505")
+    press(qtbot, field, Qt.Key.Key_Return)
+    idle(qtbot, screen)
+
+    def shown() -> list[str]:
+        delegate = editor.messages.itemDelegate()
+        return [
+            delegate.displayText(editor.messages.item(i).text(), QLocale())
+            for i in range(editor.messages.count())
+            if "ทศนิยม" in editor.messages.item(i).text()
+        ]
+
+    assert [t.split(": ", 1)[1] for t in shown()] == ["จำนวนเงินบาทมีทศนิยมได้ไม่เกิน 2 ตำแหน่ง"]
+    digits.set_thai(True)
+    try:
+        assert [t.split(": ", 1)[1] for t in shown()] == ["จำนวนเงินบาทมีทศนิยมได้ไม่เกิน ๒ ตำแหน่ง"]
+    finally:
+        digits.set_thai(False)

@@ -36,7 +36,7 @@ def _spec(**fields):
         (_spec(type="percent"), "100.5", None, "ต้องไม่มากกว่า 100"),
         (_spec(type="percent"), "-1", None, "ต้องไม่น้อยกว่า 0"),
         (_spec(type="baht", min=0), "12,500.50 บาท", Decimal("12500.50"), None),
-        (_spec(type="baht", min=0), "10.005", None, "จำนวนเงินบาทมีทศนิยมได้ไม่เกิน ๒ ตำแหน่ง"),
+        (_spec(type="baht", min=0), "10.005", None, "จำนวนเงินบาทมีทศนิยมได้ไม่เกิน 2 ตำแหน่ง"),
         (_spec(type="date"), "15/02/2568", dt.date(2025, 2, 15), None),
         (_spec(type="date"), "31/02/2568", None, "โปรดกรอกวันที่เป็น วัน/เดือน/ปี พ.ศ. เช่น 15/02/2568"),
         (
@@ -115,7 +115,7 @@ def test_rule_without_message_has_a_thai_default():
 
 def test_products_need_at_least_one_to_complete():
     problems = validate_rows(P5, {}, final=True)
-    assert [(p.field, p.message) for p in problems] == [("", "โปรดเพิ่มผลิตภัณฑ์อย่างน้อย ๑ รายการ")]
+    assert [(p.field, p.message) for p in problems] == [("", "โปรดเพิ่มผลิตภัณฑ์อย่างน้อย 1 รายการ")]
     assert validate_rows(P5, {}, final=False) == []
 
 

@@ -49,6 +49,7 @@ from ui.screens.kpi_models import (
     KpiRowFilter,
     KpiTableView,
 )
+from ui.widgets.delegates import DigitsDelegate
 from ui.widgets.fit import fit_header, fit_rows
 from ui.widgets.flow import FlowLayout
 
@@ -542,6 +543,7 @@ class KpiFormEditor(QWidget):
 
         self.messages = QListWidget()
         self.messages.setAccessibleName(_("Messages"))
+        self.messages.setItemDelegate(DigitsDelegate(self.messages))  # (the interface's digits)
         self.messages.setWordWrap(True)
         self.messages.setMaximumHeight(self.fontMetrics().lineSpacing() * 3 + 16)
         self.messages.itemActivated.connect(self._message_activated)
