@@ -7,9 +7,9 @@ import datetime as dt
 
 from db.store import Store, resolve_url
 from lev_desktop.dblock import DatabaseLock
-from lev_desktop.domain.validation import FISCAL_YEAR_MAX, FISCAL_YEAR_MIN
+from lev_desktop.domain.validation import read_fiscal_year
 from lev_desktop.i18n import _
-from lev_desktop.thai_format import BE_OFFSET, CE_YEARS, arabic_digits, parse_date, parse_month
+from lev_desktop.thai_format import parse_date, parse_month
 
 
 class CliError(Exception):
@@ -79,21 +79,9 @@ def typed_month(text: str) -> tuple[int, int]:
 
 
 def fiscal_year_arg(text: str) -> int:
-    """``--fiscal-year``: a Buddhist-era year the records can hold (``FISCAL_YEAR_MIN`` to
-    ``FISCAL_YEAR_MAX``, as validation checks them), Thai digits too. A year such as 2025
-    matched nothing: ``lev status`` printed only its header and ``lev export`` a package
-    without a record, as if the office had nothing for that year."""
-    value = arabic_digits(text).strip()
-    year = int(value) if value.isdigit() else None
-    if year is not None and FISCAL_YEAR_MIN <= year <= FISCAL_YEAR_MAX:
-        return year
-    if year is not None and year in CE_YEARS:
-        raise argparse.ArgumentTypeError(
-            _(
-                "{year} is a Christian-era year: give the fiscal year in the Buddhist era, "
-                "e.g. {be}"
-            ).format(year=year, be=year + BE_OFFSET)
-        )
-    raise argparse.ArgumentTypeError(
-        _("{text} is not a fiscal year: give the Buddhist-era year, e.g. 2568").format(text=text)
-    )
+    """``--fiscal-year`` (``validation.read_fiscal_year``: a Buddhist-era year, Thai digits
+    too; a Christian-era year is refused with the year meant)."""
+    try:
+        return read_fiscal_year(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from exc

@@ -20,6 +20,9 @@ from lev_desktop.domain.offices import lao_code_in_area
 from lev_desktop.domain.templates import INDICATOR_TYPES
 from lev_desktop.i18n import N_, _
 from lev_desktop.thai_format import (
+    BE_OFFSET,
+    CE_YEARS,
+    arabic_digits,
     format_date,
     format_datetime,
     format_number,
@@ -449,6 +452,30 @@ DATE_MAX = dt.date(2100, 12, 31)
 STAMP_MIN = dt.datetime(2000, 1, 1)
 CLOCK_TOLERANCE = dt.timedelta(days=2)
 FISCAL_YEAR_MIN, FISCAL_YEAR_MAX = 2500, 2700  # BE
+
+
+def read_fiscal_year(text: str) -> int:
+    """A fiscal year a person typed (the command line's ``--fiscal-year``, the export's years):
+    a Buddhist-era year the records can hold, Thai digits too; ValueError with the Thai
+    reason otherwise. A Christian-era year is named as such, with the year meant: typed as
+    2025 it matched nothing, and ``lev status`` printed only its header while an export made a
+    package without a record, as if the office had nothing for that year."""
+    value = arabic_digits(text).strip()
+    year = int(value) if value.isdigit() else None
+    if year is not None and FISCAL_YEAR_MIN <= year <= FISCAL_YEAR_MAX:
+        return year
+    if year is not None and year in CE_YEARS:
+        raise ValueError(
+            _(
+                "{year} is a Christian-era year: give the fiscal year in the Buddhist era, "
+                "e.g. {be}"
+            ).format(year=year, be=year + BE_OFFSET)
+        )
+    raise ValueError(
+        _("{text} is not a fiscal year: give the Buddhist-era year, e.g. 2568").format(text=text)
+    )
+
+
 MAX_TEXT = 20_000  # characters in one free-text field (an objective, a note …)
 MAX_REVISION = 1_000_000_000
 MAX_ATTACHMENTS = 50

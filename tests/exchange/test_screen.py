@@ -80,6 +80,25 @@ def test_export_tab_writes_a_package(qtbot, qtmodeltester, screen):
     qtbot.waitUntil(lambda: widget.keys_tab.own.text().count(" ") >= 7, timeout=10000)
 
 
+def test_a_christian_era_year_is_refused_before_a_package_is_made(qtbot, screen):
+    """The export's "ปีงบประมาณ (พ.ศ.)" took 2025, wrote a package of one record (the office's
+    own row) and used up a sequence number: a fiscal year is read as the command line reads
+    it (``validation.read_fiscal_year``), and nothing is written."""
+    widget, ctx, _files, tmp = screen
+    tab = widget.export_tab
+    tab.recipient.setEditText("P48")
+    tab.out.setText(str(tmp / "up.levpkg"))
+    tab.years.setText("2568 2025")
+    tab.export()
+    _wait(qtbot, ctx)
+    assert not (tmp / "up.levpkg").exists()
+    assert tab.status.text() == "2025 เป็นปี ค.ศ.: โปรดระบุปีงบประมาณเป็นปี พ.ศ. เช่น 2568"
+    tab.preview()
+    assert tab.fulfils.text() == "⚠ 2025 เป็นปี ค.ศ.: โปรดระบุปีงบประมาณเป็นปี พ.ศ. เช่น 2568"
+    tab.years.setText("๒๕๖๘")  # Thai digits are a fiscal year too
+    assert tab._choices() == (None, [2568])
+
+
 def test_conflicts_tab_model(qtbot, qtmodeltester, screen):
     from lev_desktop.exchange import importer
 

@@ -44,6 +44,7 @@ from PySide6.QtWidgets import (
 
 from lev_desktop import options as app_options
 from lev_desktop.changes import Changes
+from lev_desktop.domain.validation import read_fiscal_year
 from lev_desktop.files import unique_path
 from lev_desktop.i18n import _
 from lev_desktop.paths import user_documents_dir
@@ -226,6 +227,7 @@ class ExportTab(QWidget):
         self.programmes.setMaximumHeight(130)
         form.addRow(_("Programmes"), self.programmes)
         self.years = QLineEdit()
+        self.year_problem = ""  # why the years typed are not fiscal years (Thai), or ""
         self.years.setPlaceholderText(digits.shown(_("e.g. 2568 2567 (empty: all years)")))
         form.addRow(_("Fiscal years (BE)"), self.years)
         out_row = QHBoxLayout()
@@ -398,17 +400,23 @@ class ExportTab(QWidget):
         ]
         programmes = None if len(checked) == self.programmes.count() else checked
         try:
-            years = [int(y) for y in self.years.text().replace(",", " ").split()] or None
-        except ValueError:
+            years = [read_fiscal_year(y) for y in self.years.text().replace(",", " ").split()]
+        except ValueError as exc:
+            self.year_problem = str(exc)
             return None
-        return programmes, years
+        self.year_problem = ""
+        return programmes, years or None
 
     def preview(self) -> None:
         """Before writing: which obligations the package will fulfil (the one model)."""
         from lev_desktop.exchange.exporter import ExportError, plan_export
 
         recipient, choices = self._recipient_code(), self._choices()
-        if not recipient or choices is None or choices[0] == []:
+        if choices is None:  # a year that is not a fiscal year: said before anything is made
+            self.fulfils.setText(digits.shown("⚠ " + self.year_problem))
+            self.fulfils.setStyleSheet(f"color:{AMBER.name()};")
+            return
+        if not recipient or choices[0] == []:
             self.fulfils.setText("")
             return
         programmes, years = choices
@@ -463,7 +471,7 @@ class ExportTab(QWidget):
         recipient = self._recipient_code()
         choices = self._choices()
         if choices is None:
-            self.status.setText(_("Please enter fiscal years as numbers, e.g. 2568"))
+            self.status.setText(digits.shown(self.year_problem))
             return
         programmes, years = choices
         down = getattr(self, "relations", {}).get(recipient) == "below"
