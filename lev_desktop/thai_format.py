@@ -288,6 +288,18 @@ def parse_month(text: str) -> tuple[int, int]:
     return year, month
 
 
+_TIME_RE = re.compile(r"^\s*(\d{1,2})\s*[:.]\s*(\d{2})\s*(?:น\.?|นาฬิกา)?\s*$")
+
+
+def parse_time(text: str) -> dt.time:
+    """A typed time of day: "09:30", "9.30", "09.30 น." (as the screens show a time), Thai
+    digits too. ValueError otherwise."""
+    match = _TIME_RE.match(arabic_digits(text or ""))
+    if not match:
+        raise ValueError(text)
+    return dt.time(int(match.group(1)), int(match.group(2)))
+
+
 def read_date(text: str) -> tuple[dt.date | None, int | None]:
     """What the entry screens read from a typed date: like ``parse_date``, but a day/month/year
     with a Christian-era year ("16/1/2025") is that CE date instead of an error. Returns the

@@ -16,6 +16,7 @@ from lev_desktop.thai_format import (
     parse_date,
     parse_month,
     parse_number,
+    parse_time,
     thai_digits,
 )
 
@@ -162,3 +163,24 @@ def test_the_short_digit_pattern_is_used_only_where_the_long_one_finds_nothing_m
     for _ in range(20000):
         text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 14)))
         assert tf.document_digits(text, "thai") == whole(text), text
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("09:30", dt.time(9, 30)),
+        ("9.30", dt.time(9, 30)),
+        ("10:15 น.", dt.time(10, 15)),  # as the letter register shows it
+        ("๑๐.๑๕ น.", dt.time(10, 15)),
+        ("14.00 นาฬิกา", dt.time(14, 0)),
+    ],
+)
+def test_parse_time(text, expected):
+    """The letter register showed "10:15 น." and refused "10.15 น." typed back."""
+    assert parse_time(text) == expected
+
+
+@pytest.mark.parametrize("text", ["25:00", "9", "9.5", "ten", ""])
+def test_parse_time_rejects(text):
+    with pytest.raises(ValueError):
+        parse_time(text)

@@ -322,7 +322,7 @@ def test_programmes_and_letters(app, qtbot, lao_store, make_ctx):
     letters.add_letter()
     dialog = letters.dialog
     dialog.received_date.setDate(dt.date(2024, 5, 15))
-    dialog.received_time.setText("10:15")
+    dialog.received_time.setText("๑๐.๑๕ น.")  # as the register shows a time, typed back
     dialog.letter_date.setDate(dt.date(2024, 5, 26))
     _type(dialog.subject, "การขับเคลื่อนเครือข่าย อถล.")
     dialog.programme.setCurrentIndex(1)

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 
 from lev_desktop.changes import Changes
 from lev_desktop.i18n import _
+from lev_desktop.thai_format import parse_time
 from ui import digits
 from ui.context import AppContext
 from ui.settings.common import fit_columns, make_table, warn
@@ -91,8 +92,7 @@ class AddLetterDialog(QDialog):
                 _("The date received is not valid; write it as day/month/BE year, e.g. 15/5/2567.")
             )
         try:
-            hour, minute = (int(x) for x in self.received_time.text().replace(".", ":").split(":"))
-            when = dt.datetime.combine(received, dt.time(hour, minute))
+            when = dt.datetime.combine(received, parse_time(self.received_time.text()))
         except ValueError as exc:
             raise ValueError(
                 _("The time is not valid; write it as hours:minutes, e.g. 09:30.")
