@@ -218,24 +218,28 @@ def test_cells_are_edited_and_copied_without_breaks(qtbot, wrapped, qapp):
     from PySide6.QtWidgets import QTableView
 
     from ui import style
+    from ui.thai_wrap import ThaiWrapStyle
 
-    previous = qapp.style().name()
-    qapp.setStyle(style.make_style())
-    try:
-        model = QStandardItemModel(1, 1)
-        model.setItem(0, 0, QStandardItem(TEXT))
-        view = QTableView()
-        qtbot.addWidget(view)
-        view.setModel(model)
-        view.setColumnWidth(0, 150)
-        view.show()
-        index = model.index(0, 0)
-        view.edit(index)
-        editor = view.indexWidget(index) or focused(view)
-        assert editor.text() == TEXT  # the editor gets the stored text, no U+200B
-        assert ZWSP not in model.item(0, 0).text()
-    finally:
-        qapp.setStyle(previous)
+    # The application's own style, as the program runs (set once per application). Before,
+    # the test set a style of its own and put "fusion" back: Qt deleted the style the
+    # application ran with (``ui.style`` still held it), every later test ran on plain Fusion,
+    # and after the dialogs' tests a widget drew through the deleted style (a segmentation
+    # fault: tests/ui/test_dialog_digits.py then this file).
+    style.apply(qapp)
+    ours = style._styled[0]
+    model = QStandardItemModel(1, 1)
+    model.setItem(0, 0, QStandardItem(TEXT))
+    view = QTableView()
+    qtbot.addWidget(view)
+    view.setModel(model)
+    view.setColumnWidth(0, 150)
+    view.show()
+    index = model.index(0, 0)
+    view.edit(index)
+    editor = view.indexWidget(index) or focused(view)
+    assert editor.text() == TEXT  # the editor gets the stored text, no U+200B
+    assert ZWSP not in model.item(0, 0).text()
+    assert isinstance(ours, ThaiWrapStyle) and style._styled == [ours]
 
 
 def test_labels_get_breaks_and_a_copy_loses_them(qtbot, wrapped, qapp):
