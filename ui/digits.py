@@ -13,7 +13,7 @@ Text Qt makes itself goes through here too: ``SpinBox`` (a number box that shows
 (``ui.widgets.date_edit``); and in Thai-digit mode ``DialogDigits`` (installed on the
 application by ``install``) shows every dialog's and message box's labels, buttons, group
 titles and placeholders with Thai digits, whoever made them (``QMessageBox.information``, the
-progress dialog, ``settings.common.warn``…), and every pop-up menu's entries
+progress dialog, ``settings.common.warn``…), every pop-up menu's entries and every tooltip
 (``tests/ui/test_dialog_digits.py``). Widgets that show digits they formatted themselves have
 a ``show_digits()`` that the main window calls when the setting changes. A dialog or menu on
 show when the setting goes back to Arabic keeps its Thai digits until it is closed (the app
@@ -159,7 +159,8 @@ class DialogDigits(QObject):
     """In Thai-digit mode, on the application: every dialog's (and message box's, progress
     dialog's, wizard's) labels, buttons, group titles and placeholders are shown with Thai
     digits when they are polished, and again when one is repainted after the program changed
-    it; a pop-up menu's entries when it opens. In Arabic mode it is not installed at all."""
+    it; a pop-up menu's entries when it opens; every tooltip when it is shown. In Arabic mode
+    it is not installed at all."""
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         kind = event.type()
@@ -171,7 +172,21 @@ class DialogDigits(QObject):
                 text = action.text()
                 if shown(text) != text:
                     action.setText(shown(text))
+        elif kind == QEvent.Type.ToolTip and isinstance(watched, QWidget):
+            return tooltip_digits(watched, event)
         return False
+
+
+def tooltip_digits(widget: QWidget, event: Any) -> bool:
+    """A tooltip (any widget's, or a table cell's) shown with the interface's digits; the
+    widget's or model's own text is left as the program set it. False: nothing to change
+    (Qt, or the long-tooltip wrapping of ``thai_wrap``, shows it)."""
+    text = thai_wrap.tooltip_text(widget, event)
+    new = shown_html(text) if thai_wrap._looks_rich(text) else shown(text)
+    if new == text:
+        return False
+    thai_wrap.show_tooltip(widget, event, new)
+    return True
 
 
 _TEXTS = (QLabel, QAbstractButton, QGroupBox, QLineEdit)

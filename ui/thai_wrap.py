@@ -226,20 +226,31 @@ class ThaiWrapFilter(QObject):
         return False
 
     def _tooltip(self, widget: QWidget, event) -> bool:
-        text = ""
-        view = widget.parent()
-        if isinstance(view, QAbstractItemView) and widget is view.viewport():
-            index = view.indexAt(event.pos())
-            value = index.data(Qt.ItemDataRole.ToolTipRole) if index.isValid() else None
-            text = value if isinstance(value, str) else ""
-        else:
-            text = widget.toolTip()
+        text = tooltip_text(widget, event)
         if len(text) <= TOOLTIP_WRAP or not _has_thai(text) or _looks_rich(text):
             return False
-        lines = html.escape(display_text(text)).replace("\n", "<br>")
-        QToolTip.showText(event.globalPos(), f"<p>{lines}</p>", widget)
+        show_tooltip(widget, event, text)
         self.tooltips_shown += 1
         return True
+
+
+def tooltip_text(widget: QWidget, event: Any) -> str:
+    """The tooltip Qt would show for ``event`` (a tooltip's help event) on ``widget``: the
+    cell's under the pointer on an item view's viewport, else the widget's own."""
+    view = widget.parent()
+    if isinstance(view, QAbstractItemView) and widget is view.viewport():
+        index = view.indexAt(event.pos())
+        value = index.data(Qt.ItemDataRole.ToolTipRole) if index.isValid() else None
+        return value if isinstance(value, str) else ""
+    return widget.toolTip()
+
+
+def show_tooltip(widget: QWidget, event: Any, text: str) -> None:
+    """Shows ``text`` as the tooltip of ``event``: a long Thai one as a paragraph with its
+    breaks between words (Qt would break it only at spaces), any other as Qt shows it."""
+    if len(text) > TOOLTIP_WRAP and _has_thai(text) and not _looks_rich(text):
+        text = "<p>" + html.escape(display_text(text)).replace("\n", "<br>") + "</p>"
+    QToolTip.showText(event.globalPos(), text, widget)
 
 
 def label_breaks(label: QLabel) -> bool:

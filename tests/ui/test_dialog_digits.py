@@ -316,3 +316,60 @@ def test_status_bar_line(mode, qtbot):
     assert window.statusBar().currentMessage()
     clear_status(window, {text})
     assert window.statusBar().currentMessage() == ""
+
+
+def _hover(widget: QWidget, at) -> str:
+    """What the tooltip says when the pointer rests at ``at`` on ``widget`` (Qt's help event)."""
+    from PySide6.QtGui import QHelpEvent
+    from PySide6.QtWidgets import QToolTip
+
+    QToolTip.hideText()
+    QApplication.sendEvent(widget, QHelpEvent(QEvent.Type.ToolTip, at, widget.mapToGlobal(at)))
+    return QToolTip.text()
+
+
+def test_tooltips_show_the_interfaces_digits(mode, qtbot):
+    """A widget's tooltip and a table cell's (ToolTipRole) read in the interface's digits; the
+    texts the program set are left as they were. Before, Thai-digit mode showed "2568" in
+    every tooltip beside "๒๕๖๘" in the cells."""
+    from PySide6.QtCore import QPoint
+    from PySide6.QtGui import QStandardItem, QStandardItemModel
+    from PySide6.QtWidgets import QPushButton, QTableView, QToolTip
+
+    from ui import thai_wrap
+
+    tip = "ส่งแล้ว 12 จาก 14 แห่ง (ปีงบประมาณ 2568) รหัส D4801"
+    button = QPushButton("?")
+    qtbot.addWidget(button)
+    button.setToolTip(tip)
+    button.show()
+    assert _hover(button, QPoint(2, 2)) == (
+        "ส่งแล้ว ๑๒ จาก ๑๔ แห่ง (ปีงบประมาณ ๒๕๖๘) รหัส D4801" if mode == "thai" else tip
+    )
+    assert button.toolTip() == tip
+
+    cell_tip = "กำหนดส่ง 15 ก.ย. 2568"
+    model = QStandardItemModel(1, 1)
+    item = QStandardItem("x")
+    item.setToolTip(cell_tip)
+    model.setItem(0, 0, item)
+    view = QTableView()
+    qtbot.addWidget(view)
+    view.setModel(model)
+    view.show()
+    centre = view.visualRect(model.index(0, 0)).center()
+    assert _hover(view.viewport(), centre) == (
+        "กำหนดส่ง ๑๕ ก.ย. ๒๕๖๘" if mode == "thai" else cell_tip
+    )
+    assert model.index(0, 0).data(Qt.ItemDataRole.ToolTipRole) == cell_tip
+
+    # a long Thai one keeps its breaks between words (thai_wrap), with the digits
+    thai_wrap.load()  # (the segmenter: the application loads it after its first screen)
+    long_tip = "อำเภอรวบรวมรายงานผลการดำเนินงานของเทศบาลและองค์การบริหารส่วนตำบลส่งจังหวัด 14 แห่ง"
+    button.setToolTip(long_tip)
+    shown = _hover(button, QPoint(2, 2))
+    assert shown.startswith("<p>") and thai_wrap.ZWSP in shown
+    assert thai_wrap.plain(shown[3:-4]) == (
+        long_tip.replace("14", "๑๔") if mode == "thai" else long_tip
+    )
+    QToolTip.hideText()
