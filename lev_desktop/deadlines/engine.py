@@ -598,8 +598,9 @@ class DeadlineBook:
             self.problems: list[tuple[Obligation, str]] = []
             self.obligations: list[Obligation] = []
             for programme in progs:
+                unread: list[tuple[str, str]] = []
                 try:
-                    self.obligations += obligations_of(programme)
+                    self.obligations += obligations_of(programme, unread)
                 except (KeyError, TypeError, ValueError, AttributeError) as exc:
                     self.problems.append(
                         (
@@ -607,6 +608,10 @@ class DeadlineBook:
                             f"{type(exc).__name__}: {exc}",
                         )
                     )
+                self.problems += [
+                    (Obligation(programme.code, code, Level.LAO.value, "", {}), reason)
+                    for code, reason in unread
+                ]
             self.holidays = {row.day: row.name for row in session.scalars(select(Holiday))}
             self.marks: dict[tuple[str, str, str], dict[dt.date, Mark]] = defaultdict(dict)
             for office_code, prog, code, due, at, reason, by in session.execute(

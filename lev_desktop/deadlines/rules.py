@@ -26,6 +26,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from lev_desktop.domain.offices import LaoType, Level, reporting_parent_level
+from lev_desktop.domain.validation import form_problem, obligation_problem
 from lev_desktop.thai_format import fiscal_year as fiscal_year_of
 from lev_desktop.thai_format import fiscal_year_range
 
@@ -134,8 +135,16 @@ class Deadline:
         return self.first_day <= end and self.due >= start
 
 
-def obligations_of(programme: Any) -> list[Obligation]:
-    """The obligations of a ``Programme`` record (or a template dict)."""
+def obligations_of(
+    programme: Any, problems: list[tuple[str, str]] | None = None
+) -> list[Obligation]:
+    """The obligations of a ``Programme`` record (or a template dict).
+
+    Each obligation is read only when ``validation.obligation_problem`` (the check an import
+    makes at the boundary) finds nothing wrong with it: one that cannot be read (a template
+    edited by hand, a record from before that check) is left out with its reason in
+    ``problems`` (its code and the Thai reason), and the programme's other obligations stay.
+    """
     if isinstance(programme, Mapping):
         spec = programme.get("spec") or programme
         code = programme["code"]
@@ -147,9 +156,18 @@ def obligations_of(programme: Any) -> list[Obligation]:
         code, pid = programme.code, programme.id
         name = programme.display_name
         fy = programme.fiscal_year
-    forms = {f["code"]: f for f in spec.get("forms", [])}
+    raw_forms = spec.get("forms", [])
+    raw_forms = raw_forms if isinstance(raw_forms, list) else []
+    forms = {f["code"]: f for f in raw_forms if isinstance(f, dict) and not form_problem(f)}
+    items = spec.get("obligations", [])
     out = []
-    for item in spec.get("obligations", []):
+    for item in items if isinstance(items, list) else []:
+        reason = obligation_problem(item, set(forms))
+        if reason:
+            if problems is not None:
+                found = item.get("code") if isinstance(item, dict) else None
+                problems.append((found if isinstance(found, str) else "?", reason))
+            continue
         form = forms.get(item.get("form") or "")
         lao_types = item.get("lao_types")
         out.append(

@@ -1181,16 +1181,134 @@ def programme_spec_problems(spec: Any) -> list[str]:
         if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
             problems.append(_("the forms and deadlines are not in the expected form"))
             return problems
+    form_codes: set[str] = set()
+    for form in spec.get("forms", []):
+        code = form.get("code")
+        message = form_problem(form)
+        if message is None and code in form_codes:
+            message = _("appears twice")
+        if message:
+            problems.append(
+                _("form “{code}”: {problem}").format(code=_shown(code), problem=message)
+            )
+        else:
+            form_codes.add(code)
+    obligation_codes: set[str] = set()
     for obligation in spec.get("obligations", []):
-        rule = obligation.get("rule")
-        if not isinstance(rule, dict) or rule.get("type") not in RULE_TYPES:
-            problems.append(_("the forms and deadlines are not in the expected form"))
-            break
-        for key in ("date", "start", "end", "first", "until"):
-            if key in rule and rule[key] is not None and _date_problem(rule[key]):
-                problems.append(_("the forms and deadlines are not in the expected form"))
-                break
+        code = obligation.get("code")
+        message = obligation_problem(obligation, form_codes)
+        if message is None and code in obligation_codes:
+            message = _("appears twice")
+        if message:
+            problems.append(
+                _("deadline “{code}”: {problem}").format(code=_named(code), problem=message)
+            )
+        else:
+            obligation_codes.add(code)
     return problems[:MAX_SPEC_PROBLEMS]
+
+
+# What a programme's forms and obligations may say: every key the deadline engine and the
+# screens read (deadlines.rules.obligations_of, the forms' screens), with its type and range.
+FORM_PERIODS = (None, "fiscal_year", "monthly", "round", "once")
+SENDS_TO = (None, "route", "district", "province", "national")
+LAO_TYPES = (
+    "pao",
+    "city_municipality",
+    "town_municipality",
+    "subdistrict_municipality",
+    "sao",
+    "special",
+)
+_RULE_DATES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    # type: (dates it must have, dates it may have)
+    "once": (("date",), ()),
+    "event": (("date",), ()),
+    "window": (("end",), ("start",)),
+    "monthly": (("first",), ("until",)),
+    "monthly_following": (("first",), ("until",)),
+    "days_of_month": (("first",), ("until",)),
+    "fiscal_year": ((), ()),
+}
+_TIME = re.compile(r"(?:[01][0-9]|2[0-3]):[0-5][0-9]\Z")
+MAX_TITLE = 500
+
+
+def _named(code: Any) -> str:
+    return _shown(code) if code is not None else "?"
+
+
+def _is_int(value: Any, low: int, high: int) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and low <= value <= high
+
+
+def form_problem(form: dict[str, Any]) -> str | None:
+    """A form of a programme's template as the app reads it; None when it may be used."""
+    code = form.get("code")
+    if not isinstance(code, str) or not _regex(KEY_PATTERN).match(code):
+        return _("the code is missing or not in the expected form")
+    name = form.get("name", "")
+    if not isinstance(name, str) or len(name) > MAX_TITLE:
+        return _("the name is missing or too long")
+    if not isinstance(form.get("kind", ""), str) or form.get("period") not in FORM_PERIODS:
+        return _("is not in the expected form")
+    return None
+
+
+def obligation_problem(obligation: Any, form_codes: set[str]) -> str | None:
+    """An obligation (a deadline) of a programme's template as the deadline engine reads it:
+    its code, level, title, form, destination, LAO types and rule, each of the type and
+    range the engine needs (a date that exists, a day of the month 1–31, a time HH:MM …);
+    None when it may be used. ``form_codes``: the programme's forms."""
+    if not isinstance(obligation, dict):
+        return _("the deadline rule is not in the expected form")
+    code = obligation.get("code")
+    if not isinstance(code, str) or not _regex(KEY_PATTERN).match(code):
+        return _("the code is missing or not in the expected form")
+    if obligation.get("level") not in ("lao", "district", "province", "national"):
+        return _("the level of office is not in the expected form")
+    title = obligation.get("title")
+    if not isinstance(title, str) or not title.strip() or len(title) > MAX_TITLE:
+        return _("the title is missing or too long")
+    form = obligation.get("form")
+    if form is not None and form not in form_codes:
+        return _("names form {form}, which the programme does not have").format(form=_shown(form))
+    if obligation.get("sends_to") not in SENDS_TO:
+        return _("the office it goes to is not in the expected form")
+    lao_types = obligation.get("lao_types")
+    if lao_types is not None and (
+        not isinstance(lao_types, list) or not all(t in LAO_TYPES for t in lao_types)
+    ):
+        return _("the types of LAO are not in the expected form")
+    rule = obligation.get("rule")
+    if not isinstance(rule, dict) or rule.get("type") not in _RULE_DATES:
+        return _("the deadline rule is not in the expected form")
+    must, may = _RULE_DATES[rule["type"]]
+    for key in (
+        must + may + tuple(k for k in ("date", "start", "end", "first", "until") if k in rule)
+    ):
+        value = rule.get(key)
+        if (key in must or value is not None) and _date_problem(value):
+            return _("the deadline rule's “{key}” is missing or not a date").format(key=key)
+    kind = rule["type"]
+    if kind == "window" and rule.get("start") is not None and str(rule["start"]) > str(rule["end"]):
+        return _("the deadline rule's start is after its end")
+    if kind == "event" and rule.get("time") is not None:
+        time = rule["time"]
+        if not isinstance(time, str) or not _TIME.match(time):
+            return _("the time must be written as HH:MM, e.g. 09:30")
+    if kind in ("monthly", "monthly_following", "days_of_month"):
+        days = rule.get("days", [rule.get("day", 1)])
+        if not isinstance(days, list) or not 1 <= len(days) <= 31:
+            return _("the days of the month must be from 1 to 31")
+        if not all(_is_int(day, 1, 31) for day in days):
+            return _("the days of the month must be from 1 to 31")
+    if kind == "fiscal_year":
+        if not _is_int(rule.get("month"), 1, 12) or not _is_int(rule.get("day"), 1, 31):
+            return _("the deadline rule's month or day is not in the expected form")
+        if not _is_int(rule.get("offset_years", 0), -5, 5):
+            return _("the deadline rule's month or day is not in the expected form")
+    return None
 
 
 MAX_SPEC_PROBLEMS = 5

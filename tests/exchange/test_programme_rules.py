@@ -1,0 +1,112 @@
+"""A custom programme's forms and deadlines as they cross the boundary: every key the deadline
+engine reads is checked on import, and a programme whose deadline cannot be read is refused with
+a Thai reason naming it. Before, any obligation passed if its rule had a known type: a missing
+title took a whole programme's deadlines off the status (its overdue rows disappeared without
+a word), `lev board` stopped with "ไม่พบภารกิจหรืองวดรายงาน: title", and an event time such as
+"เก้าโมง" stopped the calendar's .ics export with a traceback."""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from db.models import Programme
+from lev_desktop.deadlines import DeadlineBook
+from lev_desktop.domain.templates import builtin_template
+from lev_desktop.domain.validation import programme_spec_problems
+from lev_desktop.exchange.exporter import export_package
+from lev_desktop.services.programmes import create_from_template
+
+from .helpers import assert_refused, make_district, make_lao
+
+GOOD = {"code": "A1", "level": "lao", "title": "ส่งรายงาน", "form": "F1"}
+
+
+def _spec(**obligation):
+    spec = {"forms": [{"code": "F1", "kind": "results", "name": "แบบ"}]}
+    spec["obligations"] = [{**GOOD, **obligation}]
+    return spec
+
+
+@pytest.mark.parametrize(
+    ("obligation", "reason"),
+    [
+        ({"rule": {"type": "once"}}, "กำหนดส่ง “A1”: ไม่มีค่า “date” ของกฎกำหนดส่ง หรือไม่ใช่วันที่"),
+        (
+            {"rule": {"type": "event", "date": "2025-09-20", "time": "เก้าโมง"}},
+            "กำหนดส่ง “A1”: ต้องเขียนเวลาเป็น ชั่วโมง:นาที เช่น 09:30",
+        ),
+        (
+            {"rule": {"type": "monthly", "first": "2025-01-01", "day": 0}},
+            "กำหนดส่ง “A1”: วันที่ของเดือนต้องอยู่ระหว่าง 1 ถึง 31",
+        ),
+        (
+            {"rule": {"type": "fiscal_year", "month": 13, "day": 1}},
+            "กำหนดส่ง “A1”: เดือนหรือวันของกฎกำหนดส่งไม่ถูกต้อง",
+        ),
+        (
+            {"title": None, "rule": {"type": "once", "date": "2025-09-20"}},
+            "กำหนดส่ง “A1”: ไม่มีชื่อภารกิจ หรือชื่อยาวเกินไป",
+        ),
+        (
+            {"level": "king", "rule": {"type": "once", "date": "2025-09-20"}},
+            "กำหนดส่ง “A1”: ระดับหน่วยงานไม่ถูกต้อง",
+        ),
+        (
+            {"form": "F9", "rule": {"type": "once", "date": "2025-09-20"}},
+            "กำหนดส่ง “A1”: อ้างถึงแบบ F9 ซึ่งไม่มีในโครงการนี้",
+        ),
+        (
+            {"rule": {"type": "window", "start": "2025-10-01", "end": "2025-09-20"}},
+            "กำหนดส่ง “A1”: วันเริ่มของกฎกำหนดส่งอยู่หลังวันสิ้นสุด",
+        ),
+    ],
+    ids=["no-date", "time", "day-0", "month-13", "no-title", "level", "form", "window"],
+)
+def test_each_unreadable_deadline_is_named(obligation, reason):
+    assert programme_spec_problems(_spec(**obligation)) == [reason]
+
+
+def test_the_built_in_templates_pass_the_same_check():
+    for code in ("P1", "P2", "P3", "P4", "P5"):
+        template = builtin_template(code)
+        spec = {key: template[key] for key in ("indicators", "rules", "forms", "obligations")}
+        assert programme_spec_problems(spec) == [], code
+
+
+def test_a_programme_with_an_unreadable_deadline_is_refused(tmp_path: Path):
+    lao = make_lao(tmp_path / "lao.db", "4801006", seed=6)
+    district = make_district(tmp_path / "district.db")
+    made = create_from_template(lao, "P1", code="P1-2569", fiscal_year=2569)
+    with lao.session() as session:
+        programme = session.get(Programme, made.id)
+        spec = copy.deepcopy(programme.spec)
+        spec["obligations"].append(
+            {"code": "P1.EV", "level": "district", "title": "ประชุม", "rule": {"type": "once"}}
+        )
+        programme.spec = spec
+    path = export_package(lao, "D4801", tmp_path / "lao.levpkg").path
+    reason = assert_refused(district, path)
+    assert "กำหนดส่ง “P1.EV”: ไม่มีค่า “date” ของกฎกำหนดส่ง หรือไม่ใช่วันที่" in reason, reason
+    lao.dispose()
+    district.dispose()
+
+
+def test_one_unreadable_deadline_leaves_its_programmes_others(demo_store):
+    """A record from before the check (or a template edited by hand): the one obligation is
+    left out and named; the programme's other deadlines stay on the calendar and status."""
+    with demo_store.session() as session:
+        programme = session.scalar(select(Programme).where(Programme.code == "P1"))
+        spec = copy.deepcopy(programme.spec)
+        spec["obligations"].append({"code": "P1.X", "level": "lao", "rule": {"type": "once"}})
+        programme.spec = spec
+    book = DeadlineBook(demo_store, today_=dt.date(2025, 10, 1))
+    codes = {ob.code for ob in book.obligations if ob.programme_code == "P1"}
+    assert "P1.DISTRICT.COMPILE" in codes and "P1.X" not in codes
+    assert book.problem_text() == (
+        "มีกำหนดส่งบางรายการที่อ่านเงื่อนไขไม่ได้จึงไม่แสดง: P1 P1.X กรุณาตรวจสอบโครงการเหล่านี้"
+    )
