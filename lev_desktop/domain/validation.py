@@ -1100,6 +1100,8 @@ def decoded_record_problems(table: str, record: Any) -> list[Problem]:
         letter = get("letter")
         if isinstance(letter, dict) and len(repr(letter)) > MAX_JSON_BYTES:
             problems.append(Problem("letter", _("is too large")))
+        elif isinstance(letter, dict):
+            problems += [Problem("letter", message) for message in letter_problems(letter)]
     elif table == "offices":
         office = {
             key: get(key) for key in ("code", "level", "lao_type", "province_code", "district_code")
@@ -1312,6 +1314,25 @@ def obligation_problem(obligation: Any, form_codes: set[str]) -> str | None:
 
 
 MAX_SPEC_PROBLEMS = 5
+
+
+def letter_problems(letter: dict[str, Any]) -> list[str]:
+    """A programme's directive letter as the screens and the printed notice read it: each
+    entry a text (or, for its references and enclosures, a list of texts) and its date a date
+    that exists (YYYY-MM-DD)."""
+    problems: list[str] = []
+    for key, value in letter.items():
+        if isinstance(value, list):
+            fine = all(isinstance(v, str) and len(v) <= MAX_TITLE for v in value)
+        else:
+            fine = value is None or (isinstance(value, str) and len(value) <= MAX_TITLE)
+            if fine and key == "date" and value:
+                fine = _date_problem(value) is None
+        if not fine:
+            problems.append(
+                _("the letter's “{key}” is not in the expected form").format(key=_shown(key))
+            )
+    return problems[:MAX_SPEC_PROBLEMS]
 
 
 # ---- the compiled form: msgspec types (decoding and checking in C) ---------------------------

@@ -110,3 +110,27 @@ def test_one_unreadable_deadline_leaves_its_programmes_others(demo_store):
     assert book.problem_text() == (
         "มีกำหนดส่งบางรายการที่อ่านเงื่อนไขไม่ได้จึงไม่แสดง: P1 P1.X กรุณาตรวจสอบโครงการเหล่านี้"
     )
+
+
+def test_a_programme_whose_letter_date_is_not_a_date_is_refused(tmp_path: Path):
+    """The printed notice reads the letter's date as a date ("ลงวันที่ ๒๖ พฤษภาคม ๒๕๖๗") and the
+    programmes tab shows it: "15/2/2568" or a number in it stopped both. Refused on import."""
+    from lev_desktop.domain.validation import letter_problems
+
+    for code in ("P1", "P2", "P3", "P4", "P5"):
+        assert letter_problems(builtin_template(code)["letter"]) == [], code
+    assert letter_problems({"date": "15/2/2568", "number": 5}) == [
+        "ค่า “date” ของหนังสือสั่งการไม่ถูกต้อง",
+        "ค่า “number” ของหนังสือสั่งการไม่ถูกต้อง",
+    ]
+    lao = make_lao(tmp_path / "lao.db", "4801006", seed=6)
+    district = make_district(tmp_path / "district.db")
+    made = create_from_template(lao, "P1", code="P1-2569", fiscal_year=2569)
+    with lao.session() as session:
+        programme = session.get(Programme, made.id)
+        programme.letter = {**programme.letter, "date": "15/2/2568"}
+    path = export_package(lao, "D4801", tmp_path / "lao.levpkg").path
+    reason = assert_refused(district, path)
+    assert "ค่า “date” ของหนังสือสั่งการไม่ถูกต้อง" in reason, reason
+    lao.dispose()
+    district.dispose()
