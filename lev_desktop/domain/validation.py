@@ -1162,7 +1162,16 @@ def programme_spec_problems(spec: Any) -> list[str]:
                 problems.append(
                     _("indicator “{code}” is not in the expected form").format(code=item["code"])
                 )
-        if not isinstance(item.get("name", ""), str) or not isinstance(item.get("unit", ""), str):
+        name = item.get("name")
+        if (
+            not isinstance(name, str)
+            or not name.strip()
+            or len(name) > MAX_TITLE
+            or not isinstance(item.get("unit", ""), str)
+            or not isinstance(item.get("group", ""), (str, type(None)))
+            or not isinstance(item.get("repeat", False), (bool, type(None)))
+            or not isinstance(item.get("required", False), (bool, type(None)))
+        ):
             problems.append(
                 _("indicator “{code}” is not in the expected form").format(code=item["code"])
             )

@@ -134,3 +134,13 @@ def test_a_programme_whose_letter_date_is_not_a_date_is_refused(tmp_path: Path):
     assert "ค่า “date” ของหนังสือสั่งการไม่ถูกต้อง" in reason, reason
     lao.dispose()
     district.dispose()
+
+
+def test_an_indicator_without_its_name_is_refused():
+    """The KPI screen lists a programme's indicators by name (``i["name"]``): one without a
+    name, or with a group or "repeat" of another type, is refused where it comes in."""
+    good = {"code": "a", "type": "integer", "name": "จำนวน", "group": "ก", "repeat": True}
+    assert programme_spec_problems({"indicators": [good]}) == []
+    for broken in ({"name": None}, {"name": " "}, {"group": ["ก"]}, {"repeat": "yes"}):
+        spec = {"indicators": [{**good, **broken}]}
+        assert programme_spec_problems(spec) == ["ตัวชี้วัด “a” มีรูปแบบไม่ถูกต้อง"], broken
