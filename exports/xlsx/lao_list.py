@@ -22,9 +22,12 @@ from lev_desktop import gazetteer
 from lev_desktop.domain.offices import LaoType, parse_lao_type
 from lev_desktop.i18n import _
 from lev_desktop.services.offices import LaoRow, next_lao_code
+from lev_desktop.workbooks import TOO_LARGE, archive_problem
 
 # How far down the sheet a header row may be (title rows above it are common).
 HEADER_SEARCH_ROWS = 15
+# What a list of LAOs may unpack to (the whole country's 7,850 LAOs: about 3 MB of sheet XML).
+MAX_UNPACKED = 50 * 1024**2
 
 # Header text (normalised: no spaces or dots, lower case) → field.
 HEADERS: dict[str, str] = {}
@@ -162,6 +165,14 @@ def read_lao_list(
     from openpyxl.utils.exceptions import InvalidFileException
 
     path = Path(path)
+    if path.is_file() and archive_problem(path, max_unpacked=MAX_UNPACKED) == TOO_LARGE:
+        raise LaoListError(
+            _(
+                "{name} is too large to be a list of LAOs: its sheets unpack to more than {mb} "
+                "MB, or are packed far more than a spreadsheet program packs them. Nothing was "
+                "imported."
+            ).format(name=path.name, mb=MAX_UNPACKED // 1024**2)
+        )
     try:
         workbook = load_workbook(path, read_only=True, data_only=True)
     except FileNotFoundError as exc:

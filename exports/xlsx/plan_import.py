@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from openpyxl import Workbook
 from lev_desktop.i18n import N_, _
 from lev_desktop.thai_format import arabic_digits, parse_number
+from lev_desktop.workbooks import TOO_LARGE, archive_problem
 
 # The fields a column can be mapped to, in the official order (labels are msgids).
 FIELDS: list[tuple[str, str]] = [
@@ -49,6 +50,8 @@ _NO_BUDGET_WORDS = ("ไม่ใช้งบ", "no budget", "ไม่มี")
 _DASHES = ("-", "–", "—")
 PREVIEW_ROWS = 30
 MAX_ROWS = 5000
+# What a plan's workbook may unpack to (5,000 rows of Thai text: about 10 MB of sheet XML).
+MAX_UNPACKED = 50 * 1024**2
 
 
 class PlanImportError(ValueError):
@@ -97,6 +100,13 @@ def _load(path: Path) -> Workbook:
     path = Path(path)
     if not path.is_file():
         raise PlanImportError(_("File not found: {name}").format(name=str(path)))
+    if archive_problem(path, max_unpacked=MAX_UNPACKED) == TOO_LARGE:
+        raise PlanImportError(
+            _(
+                "{name} is too large to be a plan: its sheets unpack to more than {mb} MB, or "
+                "are packed far more than a spreadsheet program packs them. Nothing was imported."
+            ).format(name=path.name, mb=MAX_UNPACKED // 1024**2)
+        )
     try:
         return load_workbook(path, read_only=True, data_only=True)
     except (

@@ -14,7 +14,6 @@ import hashlib
 import io
 import re
 import uuid
-import zipfile
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -23,7 +22,7 @@ from sqlalchemy import select
 
 from db.models import KpiValue, Office, Programme, utcnow
 from db.store import Store
-from lev_desktop import files
+from lev_desktop import files, workbooks
 from lev_desktop.domain.validation import (
     FIELDS,
     KEY_PATTERN,
@@ -226,20 +225,16 @@ def _period_label(period: str) -> str:
 
 
 def _check_zip(data: bytes) -> None:
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            infos = archive.infolist()
-    except (zipfile.BadZipFile, EOFError, OSError, ValueError) as exc:
+    problem = workbooks.archive_problem(data, max_unpacked=200 * 1024**2)
+    if problem == workbooks.DAMAGED:
         raise Refusal(
             "truncated",
             _(
                 "The Excel file is damaged or is not an .xlsx workbook. "
                 "Please ask the office to save it again as .xlsx."
             ),
-        ) from exc
-    total = sum(i.file_size for i in infos)
-    packed = sum(i.compress_size for i in infos) or 1
-    if len(infos) > 2000 or total > 200 * 1024**2 or (total > 1024**2 and total > 200 * packed):
+        )
+    if problem == workbooks.TOO_LARGE:
         raise Refusal(
             "zip_bomb",
             _(
