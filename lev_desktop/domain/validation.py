@@ -1222,15 +1222,7 @@ def programme_spec_problems(spec: Any) -> list[str]:
 # What a programme's forms and obligations may say: every key the deadline engine and the
 # screens read (deadlines.rules.obligations_of, the forms' screens), with its type and range.
 FORM_PERIODS = (None, "fiscal_year", "monthly", "round", "once")
-SENDS_TO = (None, "route", "district", "province", "national")
-LAO_TYPES = (
-    "pao",
-    "city_municipality",
-    "town_municipality",
-    "subdistrict_municipality",
-    "sao",
-    "special",
-)
+SENDS_TO = (None, "route", *LEVELS[1:])
 _RULE_DATES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     # type: (dates it must have, dates it may have)
     "once": (("date",), ()),
@@ -1276,7 +1268,7 @@ def obligation_problem(obligation: Any, form_codes: set[str]) -> str | None:
     code = obligation.get("code")
     if not isinstance(code, str) or not _regex(KEY_PATTERN).match(code):
         return _("the code is missing or not in the expected form")
-    if obligation.get("level") not in ("lao", "district", "province", "national"):
+    if obligation.get("level") not in LEVELS:
         return _("the level of office is not in the expected form")
     title = obligation.get("title")
     if not isinstance(title, str) or not title.strip() or len(title) > MAX_TITLE:
