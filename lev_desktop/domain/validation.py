@@ -1193,29 +1193,15 @@ def programme_spec_problems(spec: Any) -> list[str]:
             problems.append(_("the forms and deadlines are not in the expected form"))
             return problems
     form_codes: set[str] = set()
-    for form in spec.get("forms", []):
-        code = form.get("code")
-        message = form_problem(form)
-        if message is None and code in form_codes:
-            message = _("appears twice")
-        if message:
-            problems.append(
-                _("form “{code}”: {problem}").format(code=_shown(code), problem=message)
-            )
-        else:
-            form_codes.add(code)
-    obligation_codes: set[str] = set()
-    for obligation in spec.get("obligations", []):
-        code = obligation.get("code")
-        message = obligation_problem(obligation, form_codes)
-        if message is None and code in obligation_codes:
-            message = _("appears twice")
-        if message:
-            problems.append(
-                _("deadline “{code}”: {problem}").format(code=_named(code), problem=message)
-            )
-        else:
-            obligation_codes.add(code)
+    problems += _each_once(
+        spec.get("forms", []), form_problem, _("form “{code}”: {problem}"), form_codes
+    )
+    problems += _each_once(
+        spec.get("obligations", []),
+        lambda obligation: obligation_problem(obligation, form_codes),
+        _("deadline “{code}”: {problem}"),
+        set(),
+    )
     return problems[:MAX_SPEC_PROBLEMS]
 
 
@@ -1235,6 +1221,27 @@ _RULE_DATES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
 }
 _TIME = re.compile(r"(?:[01][0-9]|2[0-3]):[0-5][0-9]\Z")
 MAX_TITLE = 500
+
+
+def _each_once(
+    items: list[dict[str, Any]],
+    problem_of: Callable[[dict[str, Any]], str | None],
+    template: str,
+    seen: set[Any],
+) -> list[str]:
+    """Each item's problem, worded by ``template`` with its code (a code that came before is a
+    problem too); the codes of the items without one are added to ``seen``."""
+    found: list[str] = []
+    for item in items:
+        code = item.get("code")
+        message = problem_of(item)
+        if message is None and code in seen:
+            message = _("appears twice")
+        if message:
+            found.append(template.format(code=_named(code), problem=message))
+        else:
+            seen.add(code)
+    return found
 
 
 def _named(code: Any) -> str:
