@@ -4,9 +4,13 @@ shape kept (tabs, one header line where there is one). Exact lines, code point f
 
 from __future__ import annotations
 
+import os
 import re
 import sqlite3
+import subprocess
+import sys
 import time
+from pathlib import Path
 
 import pytest
 
@@ -163,3 +167,20 @@ def test_keys_group_a_trusted_fingerprint_as_it_is_read_aloud(lao_store, tmp_pat
     run(capsys, "--db", district, "import", str(tmp_path / "p.levpkg"), "--trust")
     keys = run(capsys, "--db", district, "keys")
     assert re.fullmatch(r"4801006\t(?:[0-9A-F]{4} ){15}[0-9A-F]{4}", keys[-1]), keys[-1]
+
+
+def test_a_reader_that_stops_early_gets_no_traceback(demo_store):
+    read, write = os.pipe()
+    os.close(read)  # the reader is gone before lev writes (``lev status | head -0``)
+    try:
+        done = subprocess.run(
+            [sys.executable, "-m", "lev_desktop.cli", "--db", str(demo_store.path), "status"],
+            stdout=write,
+            stderr=subprocess.PIPE,
+            text=True,
+            encoding="utf-8",
+            cwd=Path(__file__).resolve().parents[2],
+        )
+    finally:
+        os.close(write)
+    assert (done.returncode, done.stderr) == (141, "")
