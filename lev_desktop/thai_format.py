@@ -213,6 +213,15 @@ def format_datetime(value: dt.datetime | None, *, digits: str = "arabic") -> str
     return thai_digits(text) if digits == "thai" else text
 
 
+def format_utc(value: dt.datetime | None, *, digits: str = "arabic") -> str:
+    """A time the database stores (UTC, naive) as a person here reads it: this computer's local
+    time, "4 ธ.ค. 2569 21:17 น." (``format_datetime``)."""
+    if value is None:
+        return ""
+    local = value.replace(tzinfo=dt.UTC).astimezone().replace(tzinfo=None)
+    return format_datetime(local, digits=digits)
+
+
 def format_date_range(
     start: dt.date, end: dt.date, *, style: str = "short", digits: str = "arabic"
 ) -> str:

@@ -38,7 +38,7 @@ from lev_desktop.changes import Changes
 from lev_desktop.errors import describe_error
 from lev_desktop.exchange.keys import format_fingerprint
 from lev_desktop.i18n import _
-from lev_desktop.thai_format import format_datetime, format_number
+from lev_desktop.thai_format import format_number, format_utc
 from ui import digits
 from ui.context import AppContext
 from ui.status_palette import fg
@@ -74,9 +74,7 @@ def _message(parent: QWidget, title: str, text: str, *, warning: bool = False) -
 
 def _local(value: dt.datetime | None) -> str:
     """Stored times are UTC; people read local time."""
-    if value is None:
-        return ""
-    return format_datetime(value.replace(tzinfo=dt.UTC).astimezone().replace(tzinfo=None))
+    return format_utc(value)
 
 
 # ---- the district: a recovery package for one of its offices --------------------------------

@@ -10,6 +10,7 @@ libraries, the exchange) when they run.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 
 from exports.plain_text import ThaiArgumentParser
@@ -62,7 +63,15 @@ def main(argv: list[str] | None = None) -> int:
         parser.print_help()
         return 2
     try:
-        return int(args.handler(args) or 0)
+        code = int(args.handler(args) or 0)
+        sys.stdout.flush()  # a reader that stopped early is found here, not at exit
+        return code
+    except BrokenPipeError:
+        # The reader stopped reading (``lev status | head``): no traceback in English on the
+        # officer's screen; what is left to print goes nowhere.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 141  # as a shell reports a command ended by SIGPIPE
     except CliError as exc:
         print(f"lev: {exc}", file=sys.stderr)
         return exc.code

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-from decimal import Decimal
 from typing import Any
 
 from lev_desktop.cli.base import CliError, fiscal_year_arg, open_store, typed_day
@@ -43,23 +42,12 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     board.set_defaults(handler=cmd_board)
 
 
-def plain(value: Any, kind: str) -> str:
-    """Numbers as a spreadsheet reads them: no thousands separator, no unit."""
-    if value is None:
-        return ""
-    if kind == "int":
-        return str(int(value))
-    if kind in ("money", "percent"):
-        return f"{Decimal(value).quantize(Decimal('0.01'))}"
-    text = f"{Decimal(value).normalize():f}"
-    return text
-
-
 def cmd_board(args: argparse.Namespace) -> int:
     from lev_desktop.domain.offices import parse_lao_type
     from lev_desktop.services import consolidation
+    from lev_desktop.services.consolidation import format_metric, metric_title
     from lev_desktop.services.programmes import get_programme
-    from lev_desktop.thai_format import format_date
+    from lev_desktop.thai_format import format_date, format_number
 
     store = open_store(args)
     programme = get_programme(store, args.programme)
@@ -93,53 +81,70 @@ def cmd_board(args: argparse.Namespace) -> int:
             _("Unknown obligation or period: {name}").format(name=exc.args[0]), 2
         ) from exc
 
-    metric_titles = [m.title for m in board.metrics]
+    # Figures as the board shows them (12,500.00; 1,234), their unit in the column's title
+    metric_titles = [metric_title(m, unit=True) for m in board.metrics]
+
+    def figures(values: dict[str, Any], *, total: bool = False) -> list[str]:
+        return [format_metric(values.get(m.key), m, total=total, unit=False) for m in board.metrics]
+
     shown = board.shown_states
     if args.by_district:
         print("\t".join([_("District"), _("LAOs")] + [s.label for s in shown] + metric_titles))
         for group in board.districts:
             print(
                 "\t".join(
-                    [group.label, str(group.laos)]
-                    + [str(group.counts.get(s, 0)) for s in shown]
-                    + [plain(group.totals.get(m.key), m.kind) for m in board.metrics]
+                    [group.label, format_number(group.laos)]
+                    + [format_number(group.counts.get(s, 0)) for s in shown]
+                    + figures(group.totals, total=True)
                 )
             )
-    else:
+        print(
+            "\t".join(
+                [_("Total"), format_number(len(board.rows))]
+                + [format_number(board.counts.get(s, 0)) for s in shown]
+                + figures(board.totals, total=True)
+            )
+        )
+        return 0
+    print(
+        "\t".join(
+            [
+                _("District"),
+                _("Code"),
+                _("LAO"),
+                _("Type"),
+                _("State"),
+                _("Sent or done on"),
+                _("Received on"),
+                *metric_titles,
+            ]
+        )
+    )
+    for row in board.rows:
         print(
             "\t".join(
                 [
-                    _("District"),
-                    _("Code"),
-                    _("LAO"),
-                    _("Type"),
-                    _("State"),
-                    _("Sent or done on"),
-                    _("Received on"),
-                    *metric_titles,
+                    row.district,
+                    row.code,
+                    row.name,
+                    row.type_abbr,
+                    row.state.label if row.state else "",
+                    format_date(row.arrived),
+                    format_date(row.received_on),
+                    *figures(row.values),
                 ]
             )
         )
-        for row in board.rows:
-            print(
-                "\t".join(
-                    [
-                        row.district,
-                        row.code,
-                        row.name,
-                        row.type_abbr,
-                        row.state.label if row.state else "",
-                        format_date(row.arrived),
-                        format_date(row.received_on),
-                    ]
-                    + [plain(row.values.get(m.key), m.kind) for m in board.metrics]
-                )
-            )
-    counts = " ".join(f"{s.label}={board.counts.get(s, 0)}" for s in shown)
+    counts = " ".join(f"{s.label}={format_number(board.counts.get(s, 0))}" for s in shown)
     print(
         "\t".join(
-            [_("Total"), str(len(board.rows)), counts, "", "", "", ""]
-            + [plain(board.totals.get(m.key), m.kind) for m in board.metrics]
+            [
+                _("Total"),
+                format_number(len(board.rows)),
+                counts,
+                *("" for _column in range(4)),  # type, state and the two dates
+                *figures(board.totals, total=True),
+            ]
         )
     )
     return 0

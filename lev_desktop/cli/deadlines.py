@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 from lev_desktop.cli.base import CliError, fiscal_year_arg, open_store, typed_day
 from lev_desktop.files import FileWriteError, write_bytes
-from lev_desktop.i18n import _
+from lev_desktop.i18n import N_, _
 
 if TYPE_CHECKING:
     from lev_desktop.deadlines.engine import Instance
@@ -59,22 +59,19 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 
 def tsv_line(deadline: Deadline) -> str:
-    """ISO date (a window: ISO interval), the Thai date with its BE year, level, title."""
-    from lev_desktop.thai_format import format_date
+    """ISO date (a window: ISO interval), the Thai date with its BE year (a meeting with its
+    time), the level's code and its Thai name, the title."""
+    from lev_desktop.deadlines.text import level_short, when_text
 
     start, due = deadline.start, deadline.due
     if start is not None and deadline.is_window:
         iso = f"{start.isoformat()}/{due.isoformat()}"
-        if (start.year, start.month) == (due.year, due.month):
-            be = f"{start.day}–{format_date(due, 'short', thai=True)}"
-        else:
-            be = (
-                f"{format_date(start, 'short', thai=True)} – {format_date(due, 'short', thai=True)}"
-            )
     else:
-        iso = deadline.due.isoformat()
-        be = format_date(deadline.due, "weekday", thai=True)
-    return "\t".join([iso, be, deadline.obligation.level, deadline.obligation.title])
+        iso = due.isoformat()
+    level = deadline.obligation.level
+    return "\t".join(
+        [iso, when_text(deadline), level, level_short(level), deadline.obligation.title]
+    )
 
 
 def cmd_deadlines(args: argparse.Namespace) -> int:
@@ -119,8 +116,13 @@ def _write(path: Path, data: bytes) -> None:
 
 
 def status_line(instance: Instance) -> str:
-    """Obligation, period, due (ISO), state word, completed / sent / received (ISO or empty),
-    and the reason of a manual mark."""
+    """Obligation: its code and Thai title; period: its code and Thai label ("FY2568",
+    "ปีงบประมาณ พ.ศ. 2568"); due: ISO (for sorting) and the Thai date with its BE year, as
+    ``lev deadlines`` prints it; the state word; completed / sent / received (Thai dates, or
+    empty) and the reason of a manual mark."""
+    from lev_desktop.deadlines.text import period_text
+    from lev_desktop.thai_format import format_date
+
     ob, facts = instance.obligation, instance.facts
     code = (
         ob.code if ob.code.startswith(f"{ob.programme_code}.") else f"{ob.programme_code}:{ob.code}"
@@ -129,13 +131,31 @@ def status_line(instance: Instance) -> str:
     return "\t".join(
         [
             code,
+            ob.title,
             instance.period,
+            period_text(instance.period) if instance.period else "",
             instance.due.isoformat(),
+            format_date(instance.due, "weekday"),
             instance.state.label,
-            *(d.isoformat() if d else "" for d in days),
+            *(format_date(d) for d in days),
             facts.mark.reason if facts.mark else "",
         ]
     )
+
+
+STATUS_HEADER = (
+    N_("Obligation code"),
+    N_("Obligation"),
+    N_("Period code"),
+    N_("Period"),
+    N_("Due (ISO)"),
+    N_("Due"),
+    N_("State"),
+    N_("Completed on"),
+    N_("Sent on"),
+    N_("Received on"),
+    N_("Note"),
+)
 
 
 def cmd_status(args: argparse.Namespace) -> int:
@@ -159,20 +179,7 @@ def cmd_status(args: argparse.Namespace) -> int:
             ).format(code=office),
             2,
         ) from exc
-    print(
-        "\t".join(
-            [
-                _("Obligation"),
-                _("Period"),
-                _("Due"),
-                _("State"),
-                _("Completed on"),
-                _("Sent on"),
-                _("Received on"),
-                _("Note"),
-            ]
-        )
-    )
+    print("\t".join(_(title) for title in STATUS_HEADER))
     for instance in instances:
         print(status_line(instance))
     return 0

@@ -7,7 +7,8 @@ import sys
 from typing import TYPE_CHECKING
 
 from lev_desktop.cli.base import CliError, fiscal_year_arg, open_store
-from lev_desktop.i18n import _
+from lev_desktop.i18n import N_, _
+from lev_desktop.thai_format import format_number, format_utc
 
 if TYPE_CHECKING:
     from lev_desktop.exchange.importer import ImportPlan
@@ -89,6 +90,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 def cmd_export(args: argparse.Namespace) -> int:
     from lev_desktop.exchange.exporter import ExportError, export_package
     from lev_desktop.exchange.keys import format_fingerprint, office_fingerprint
+    from lev_desktop.exchange.payloads import kind_label, table_label
 
     store = open_store(args)
     try:
@@ -112,7 +114,7 @@ def cmd_export(args: argparse.Namespace) -> int:
             print(_("Marked sent: {obligation}").format(obligation=line))
         if fulfilment.warning():
             print(fulfilment.warning(), file=sys.stderr)
-    kind = _("changes only") if result.kind == "delta" else _("full")
+    kind = kind_label(result.kind)
     print(
         _(
             "Package {name} for {office}: sequence {seq} ({kind}), {count} records, {size} bytes"
@@ -121,18 +123,26 @@ def cmd_export(args: argparse.Namespace) -> int:
             office=result.recipient,
             seq=result.sequence,
             kind=kind,
-            count=result.total,
-            size=result.size,
+            count=format_number(result.total),
+            size=format_number(result.size),
         )
     )
-    for table, count in sorted(result.counts.items()):
-        print(f"  {table}\t{count}")
+    for table, count in sorted(result.counts.items(), key=lambda item: _table_order(item[0])):
+        print(f"  {table_label(table)}\t{format_number(count)}")
     if result.embedded:
         print(_("Relayed packages of offices below: {count}").format(count=len(result.embedded)))
     if store.office_code:  # always, once a package was made
         print(_("Key fingerprint of this office:"))
         print(format_fingerprint(office_fingerprint(store.office_code)))
     return 0
+
+
+def _table_order(table: str) -> int:
+    """The order the export screen lists the tables in (``exchange.records.TABLES``)."""
+    from lev_desktop.exchange.records import TABLES
+
+    order = list(TABLES)
+    return order.index(table) if table in order else len(order)
 
 
 def _print_plan(plan: ImportPlan) -> None:
@@ -177,11 +187,10 @@ def _print_plan(plan: ImportPlan) -> None:
                         package.file_name,
                         office,
                         str(part.sequence),
-                        str(c["new"]),
-                        str(c["updated"]),
-                        str(c["unchanged"]),
-                        str(c["conflicts"]),
-                        str(c["refused"]),
+                        *(
+                            format_number(c[key])
+                            for key in ("new", "updated", "unchanged", "conflicts", "refused")
+                        ),
                         labels.get(part.status, part.status),
                     ]
                 )
@@ -273,7 +282,10 @@ def cmd_import(args: argparse.Namespace) -> int:
         _(
             "Imported {packages} package(s): {new} new, {updated} updated, {unchanged} unchanged, "
             "{conflicts} conflicts."
-        ).format(packages=len(result.imported), **counts)
+        ).format(
+            packages=format_number(len(result.imported)),
+            **{key: format_number(value) for key, value in counts.items()},
+        )
     )
     if result.refused and not result.imported and not result.duplicates:
         return 2
@@ -329,25 +341,45 @@ def cmd_keys(args: argparse.Namespace) -> int:
     print(format_fingerprint(office_fingerprint(store.office_code)))
     for key in trusted_keys(store):
         via = _(" (via {office})").format(office=key.via) if key.via else ""
-        print(f"{key.office_code}\t{key.fingerprint}{via}")
+        # grouped as the office reads its own out on the telephone ("EBEF 88C4 …")
+        fingerprint = format_fingerprint(key.fingerprint, per_line=len(key.fingerprint))
+        print(f"{key.office_code}\t{fingerprint}{via}")
     return 0
 
 
+HISTORY_HEADER = (
+    N_("Direction"),
+    N_("Office"),
+    N_("Via"),
+    N_("Sequence"),
+    N_("Kind"),
+    N_("When (UTC, ISO)"),
+    N_("When"),
+    N_("Records"),
+)
+
+
 def cmd_history(args: argparse.Namespace) -> int:
+    """One line per package, as the history tab lists them: the time as stored (UTC, ISO, for
+    scripts) and as a person here reads it, the kind and the records in words and figures."""
     from lev_desktop.exchange.exporter import sent_history
     from lev_desktop.exchange.importer import received_history
+    from lev_desktop.exchange.payloads import kind_label
 
     store = open_store(args)
+    print("\t".join(_(title) for title in HISTORY_HEADER))
     for sent in sent_history(store):
         print(
             "\t".join(
                 [
                     _("sent"),
                     sent.recipient,
+                    "",
                     str(sent.sequence),
-                    sent.kind,
+                    kind_label(sent.kind),
                     sent.created_at.isoformat(),
-                    str(sum(sent.counts.values())),
+                    format_utc(sent.created_at),
+                    format_number(sum(sent.counts.values())),
                 ]
             )
         )
@@ -357,11 +389,12 @@ def cmd_history(args: argparse.Namespace) -> int:
                 [
                     _("received"),
                     got.sender,
+                    got.relayed_by or "",
                     str(got.sequence),
-                    got.kind,
+                    kind_label(got.kind),
                     got.imported_at.isoformat(),
-                    got.relayed_by or "-",
-                    str(got.counts.get("new", 0)),
+                    format_utc(got.imported_at),
+                    format_number(sum(int(got.counts.get(k, 0)) for k in ("new", "updated"))),
                 ]
             )
         )

@@ -75,6 +75,19 @@ def table_label(table: str) -> str:
     return _(label) if label else table
 
 
+_KIND_LABELS = {
+    "full": N_("all records"),
+    "delta": N_("changes only"),
+    "excel": N_("from Excel, unsigned"),
+}
+
+
+def kind_label(kind: str) -> str:
+    """What a package holds, in words: every record, the changes only, a form from Excel."""
+    label = _KIND_LABELS.get(kind)
+    return _(label) if label else kind
+
+
 def reason_line(table: str, record: Any, message: str) -> str:
     what = table_label(table)
     name = ""

@@ -1012,23 +1012,34 @@ def _indicator_summaries(
 # ---- printed summary ---------------------------------------------------------------------------
 
 
-def format_metric(value: Any, metric: Metric, *, total: bool = False) -> str:
-    """A figure as a Thai officer reads it: 12,500.00 บาท, 1,234, 78.6 % (เฉลี่ย for totals)."""
+def format_metric(value: Any, metric: Metric, *, total: bool = False, unit: bool = True) -> str:
+    """A figure as a Thai officer reads it: 12,500.00 บาท, 1,234, 78.6 % (เฉลี่ย for totals).
+
+    ``unit=False`` leaves the unit to the column's title (``metric_title(..., unit=True)``):
+    "12,500.00", "78.6", as ``lev board`` prints a cell a spreadsheet reads as a number."""
     if value is None:
         return ""
     if metric.kind == "money":
-        return format_money(value)
+        return format_money(value, unit=unit)
     if metric.kind == "int":
         return format_number(value)
     if metric.kind == "percent":
+        if not unit:
+            return format_number(value, 1)
         text = f"{format_number(value, 1)} %"
         return _("avg. {value}").format(value=text) if total else text
     return format_number(value, 2)
 
 
-def metric_title(metric: Metric) -> str:
-    if metric.unit and metric.kind != "money":
+def metric_title(metric: Metric, *, unit: bool = False) -> str:
+    """The column's title with the metric's unit; ``unit=True`` names baht too, for cells
+    written without their unit (``format_metric(..., unit=False)``)."""
+    if metric.kind == "money":
+        return f"{metric.title} ({_('baht')})" if unit else metric.title
+    if metric.unit:
         return f"{metric.title} ({metric.unit})"
+    if unit and metric.kind == "percent":
+        return f"{metric.title} (%)"
     return metric.title
 
 

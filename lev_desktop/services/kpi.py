@@ -930,12 +930,14 @@ def periods_with_values(store: Store, office_code: str, programme: str) -> list[
 # ---- tab-separated listing (CLI) ----------------------------------------------------------
 
 
-def value_lines(data: FormData) -> list[tuple[str, str, str, str, str, str]]:
-    """(period, row, code, Thai name, formatted value, unit) of one form, as the editor shows.
+def value_lines(data: FormData) -> list[tuple[str, str, str, str, str, str, str]]:
+    """(period, its Thai label, row, code, Thai name, formatted value, unit) of one form, as
+    the editor shows: "FY2568", "ปีงบประมาณ พ.ศ. 2568"; "2024-10", "ตุลาคม 2567".
 
     Row is '' for single values and the product number (1, 2, …) for products.
     """
     lines = []
+    label_of_period = period_label(data.period)
     keys = (
         [""] if any(not i.get("repeat") for i in data.spec.get("indicators", [])) else []
     ) + data.row_order
@@ -946,6 +948,7 @@ def value_lines(data: FormData) -> list[tuple[str, str, str, str, str, str]]:
             lines.append(
                 (
                     data.period,
+                    label_of_period,
                     label,
                     item["code"],
                     item["name"],

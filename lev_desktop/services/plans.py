@@ -116,12 +116,13 @@ class ItemRow:
 
 
 def budget_cell(row: ItemRow | dict[str, Any]) -> str:
-    """The budget as the CLI prints it: "12500.00" or "ไม่ใช้งบประมาณ" ('' when not entered)."""
+    """The budget as the CLI prints it and the editor shows it: "12,500.00" or "ไม่ใช้งบประมาณ"
+    ('' when not entered)."""
     get = row.get if isinstance(row, dict) else lambda k: getattr(row, k)
     if get("no_budget"):
         return NO_BUDGET_TEXT
     budget = get("budget")
-    return "" if budget is None else f"{Decimal(budget):.2f}"
+    return format_number(budget, 2)
 
 
 def progress_cell(row: ItemRow) -> str:

@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from lev_desktop.cli import main
 from lev_desktop.services.programmes import builtin_id
+from lev_desktop.thai_format import parse_number
 
 
 def _run(capsys, *args: str) -> tuple[int, list[list[str]], str]:
@@ -24,7 +25,7 @@ def test_totals_equal_the_sum_of_the_laos_from_the_db(demo_store, capsys):
     assert code == 0
     header, rows, total = lines[0], lines[1:-1], lines[-1]
     assert total[0] == "รวม"  # Thai, like every other word of the board
-    budget_col = header.index("งบประมาณตามแผน")
+    budget_col = header.index("งบประมาณตามแผน (บาท)")
     people_col = header.index("ผู้เข้าร่วม (คน)")
     conn = sqlite3.connect(db)
     saos = {
@@ -47,10 +48,10 @@ def test_totals_equal_the_sum_of_the_laos_from_the_db(demo_store, capsys):
         people[owner] += value or 0
     assert {r[1] for r in rows} == saos and len(rows) == 10
     for row in rows:
-        assert Decimal(row[budget_col]) == budget[row[1]]
-        assert int(row[people_col] or 0) == people[row[1]]
-    assert Decimal(total[budget_col]) == sum(budget[c] for c in saos)
-    assert int(total[people_col]) == sum(people[c] for c in saos)
+        assert parse_number(row[budget_col]) == budget[row[1]]
+        assert int(parse_number(row[people_col]) or 0) == people[row[1]]
+    assert parse_number(total[budget_col]) == sum(budget[c] for c in saos)
+    assert parse_number(total[people_col]) == sum(people[c] for c in saos)
     assert total[1] == str(len(rows))
 
 

@@ -45,8 +45,8 @@ def test_p5_lao_lines(db, capsys):
         "2025-12-15",
     ]
     assert rows[0][1] == "จ. 15 ก.ย. 2568"
-    assert {r[2] for r in rows} == {"lao"}
-    assert all(len(r) == 4 and r[3] for r in rows)
+    assert {(r[2], r[3]) for r in rows} == {("lao", "อปท.")}
+    assert all(len(r) == 5 and r[4] for r in rows)
 
 
 def test_p4_levels(db, capsys):

@@ -343,7 +343,11 @@ def test_models_pass_the_model_tester(qtmodeltester, demo_store):
 def test_cli_prints_what_the_editor_shows(qtbot, demo_store, capsys):
     from lev_desktop.cli import main
 
-    for programme, period in (("P5", "FY2568"), ("P2", "FY2567"), ("P4", "2024-11")):
+    for programme, period, label in (
+        ("P5", "FY2568", "ปีงบประมาณ พ.ศ. 2568"),
+        ("P2", "FY2567", "ปีงบประมาณ พ.ศ. 2567"),
+        ("P4", "2024-11", "พฤศจิกายน 2567"),
+    ):
         assert (
             main(
                 [
@@ -370,8 +374,8 @@ def test_cli_prints_what_the_editor_shows(qtbot, demo_store, capsys):
                 value = model.index(row, model.value_column(key)).data()
                 unit = model.index(row, model.name_column() + 1).data()
                 shown[(str(number) if key else "", code)] = (value, unit)
-        printed = {(line[1], line[2]): (line[4], line[5]) for line in lines}
-        assert all(line[0] == period for line in lines)
+        printed = {(line[2], line[3]): (line[5], line[6]) for line in lines}
+        assert {(line[0], line[1]) for line in lines} == {(period, label)}
         assert printed == shown
         assert any(v[0] for v in printed.values())
 

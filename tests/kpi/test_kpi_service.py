@@ -240,7 +240,8 @@ def test_returned_form_is_complete_again_after_correction(lao_store):
 def test_value_lines_for_the_cli(demo_store):
     data = kpi.load_form(demo_store, "4801003", "P5", "FY2568")
     lines = kpi.value_lines(data)
-    assert {line[1] for line in lines} == {str(n + 1) for n in range(len(data.row_order))}
-    income = [line for line in lines if line[2] == "income"]
-    assert all(line[4].endswith(".00") and line[5] == "บาท" for line in income)
+    assert {line[:2] for line in lines} == {("FY2568", "ปีงบประมาณ พ.ศ. 2568")}
+    assert {line[2] for line in lines} == {str(n + 1) for n in range(len(data.row_order))}
+    income = [line for line in lines if line[3] == "income"]
+    assert all(line[5].endswith(".00") and line[6] == "บาท" for line in income)
     assert builtin_id("P5") == data.programme_id

@@ -128,7 +128,7 @@ def test_cli_prints_the_plan_rows(demo_store, capsys):
     assert [c[0] for c in cells] == [str(n) for n in range(1, len(cells) + 1)]
     assert cells[0][1] == view.items[0].project
     budgets = {c[5] for c in cells}
-    assert "ไม่ใช้งบประมาณ" in budgets and "20000.00" in budgets
+    assert "ไม่ใช้งบประมาณ" in budgets and "20,000.00" in budgets
     assert cells[0][8] == f"{view.items[0].done}/{view.items[0].planned_activities}"
 
 

@@ -95,8 +95,9 @@ def district(demo_store, monkeypatch):
 def lev_status(store, capsys, office: str) -> dict[tuple[str, str], str]:
     db = store.engine.url.database
     assert main(["--db", db, "status", "--office", office, "--fiscal-year", str(FY)]) == 0
-    out = capsys.readouterr().out.splitlines()
-    return {(cols[0], cols[1]): cols[3] for cols in (line.split("\t") for line in out[1:])}
+    header, *lines = (line.split("\t") for line in capsys.readouterr().out.splitlines())
+    code, period, state = (header.index(t) for t in ("รหัสภารกิจ", "รหัสงวด", "สถานะ"))
+    return {(cols[code], cols[period]): cols[state] for cols in lines}
 
 
 def test_every_source_gives_the_same_state(district, capsys, qtbot):

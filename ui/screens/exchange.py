@@ -48,7 +48,7 @@ from lev_desktop.domain.validation import read_fiscal_year
 from lev_desktop.files import unique_path
 from lev_desktop.i18n import _
 from lev_desktop.paths import user_documents_dir
-from lev_desktop.thai_format import format_date, format_datetime, format_number
+from lev_desktop.thai_format import format_date, format_number, format_utc
 from ui import digits
 from ui.context import AppContext
 from ui.models.table import LEFT, RIGHT, Column, TableModel
@@ -182,9 +182,7 @@ def _hint(text: str) -> QLabel:
 
 def _when(value: dt.datetime | None) -> str:
     """Stored times are UTC; people read local time."""
-    if not value:
-        return ""
-    return format_datetime(value.replace(tzinfo=dt.UTC).astimezone().replace(tzinfo=None))
+    return format_utc(value)
 
 
 # ---- export tab --------------------------------------------------------------------------------
@@ -1099,11 +1097,9 @@ def _sequence(kind: str, sequence: int) -> int | str:
 
 
 def _kind(kind: str) -> str:
-    return {
-        "full": _("all records"),
-        "delta": _("changes only"),
-        "excel": _("from Excel, unsigned"),
-    }.get(kind, kind)
+    from lev_desktop.exchange.payloads import kind_label
+
+    return kind_label(kind)
 
 
 class KeysTab(QWidget):
