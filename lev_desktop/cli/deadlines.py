@@ -169,8 +169,9 @@ def cmd_status(args: argparse.Namespace) -> int:
     now = typed_day(args.today) if args.today else today()
     year = args.fiscal_year or options.get(store, "fiscal_year") or fiscal_year(now)
     office = args.office or store.office_code
+    warnings: list[str] = []
     try:
-        instances = office_status(store, office, int(year), today_=now)
+        instances = office_status(store, office, int(year), today_=now, warnings=warnings)
     except KeyError as exc:
         raise CliError(
             _(
@@ -179,6 +180,8 @@ def cmd_status(args: argparse.Namespace) -> int:
             ).format(code=office),
             2,
         ) from exc
+    for warning in warnings:  # (what is not in the list, said before it)
+        print(f"lev: {warning}", file=sys.stderr)
     print("\t".join(_(title) for title in STATUS_HEADER))
     for instance in instances:
         print(status_line(instance))

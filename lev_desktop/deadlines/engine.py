@@ -1921,11 +1921,16 @@ def office_status(
     fiscal_year: int,
     *,
     today_: dt.date | None = None,
+    warnings: list[str] | None = None,
 ) -> list[Instance]:
     """Every obligation instance of ``office`` (default: this one; or an LAO under it) due in
-    the fiscal year, with its state and dates (``lev status``)."""
+    the fiscal year, with its state and dates (``lev status``); ``warnings`` gets the line
+    naming the obligations whose rule could not be read (they are not in the list)."""
     book = DeadlineBook(store, today_=today_, soon_days=reminder_days(store))
-    return book.instances(office or store.office_code or "", fiscal_year)
+    instances = book.instances(office or store.office_code or "", fiscal_year)
+    if warnings is not None and book.problems:
+        warnings.append(book.problem_text())
+    return instances
 
 
 def form_states(

@@ -96,9 +96,12 @@ def test_a_programme_with_an_unreadable_deadline_is_refused(tmp_path: Path):
     district.dispose()
 
 
-def test_one_unreadable_deadline_leaves_its_programmes_others(demo_store):
+def test_one_unreadable_deadline_leaves_its_programmes_others(demo_store, capsys):
     """A record from before the check (or a template edited by hand): the one obligation is
-    left out and named; the programme's other deadlines stay on the calendar and status."""
+    left out and named; the programme's other deadlines stay on the calendar and status, and
+    ``lev status`` says what it leaves out."""
+    from lev_desktop.cli import main
+
     with demo_store.session() as session:
         programme = session.scalar(select(Programme).where(Programme.code == "P1"))
         spec = copy.deepcopy(programme.spec)
@@ -107,9 +110,16 @@ def test_one_unreadable_deadline_leaves_its_programmes_others(demo_store):
     book = DeadlineBook(demo_store, today_=dt.date(2025, 10, 1))
     codes = {ob.code for ob in book.obligations if ob.programme_code == "P1"}
     assert "P1.DISTRICT.COMPILE" in codes and "P1.X" not in codes
-    assert book.problem_text() == (
-        "มีกำหนดส่งบางรายการที่อ่านเงื่อนไขไม่ได้จึงไม่แสดง: P1 P1.X กรุณาตรวจสอบโครงการเหล่านี้"
-    )
+    said = "มีกำหนดส่งบางรายการที่อ่านเงื่อนไขไม่ได้จึงไม่แสดง: P1 P1.X กรุณาตรวจสอบโครงการเหล่านี้"
+    assert book.problem_text() == said
+    capsys.readouterr()
+    code = main(["--db", str(demo_store.path), "status", "--today", "2025-10-01"])
+    out, err = capsys.readouterr()
+    assert code == 0 and err == f"lev: {said}\n"
+    assert [line.split("\t")[0] for line in out.splitlines()[1:]] == [
+        "P5.DISTRICT.REPORT",
+        "P1.DISTRICT.COMPILE",
+    ]
 
 
 def test_a_programme_whose_letter_date_is_not_a_date_is_refused(tmp_path: Path):
