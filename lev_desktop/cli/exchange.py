@@ -145,13 +145,17 @@ def _table_order(table: str) -> int:
     return order.index(table) if table in order else len(order)
 
 
-def _print_plan(plan: ImportPlan) -> None:
+def _print_plan(plan: ImportPlan, *, trusting: bool = False) -> None:
+    """The preview as a table; ``trusting``: the run trusts every new key (``--trust``), so a
+    part waiting for trust is shown as it will be imported."""
     from lev_desktop.exchange.importer import Status
 
     labels = {
         Status.OK: _("will be imported"),
         Status.DUPLICATE: _("already imported"),
-        Status.NEEDS_TRUST: _("new key: needs trust"),
+        Status.NEEDS_TRUST: _("new key: trusted (--trust)")
+        if trusting
+        else _("new key: needs trust"),
         Status.REFUSED: _("refused"),
     }
     print(
@@ -205,13 +209,14 @@ def _print_plan(plan: ImportPlan) -> None:
 def cmd_import(args: argparse.Namespace) -> int:
     from lev_desktop.exchange.errors import Refusal
     from lev_desktop.exchange.importer import Status, claims_text, commit, preview
+    from lev_desktop.exchange.keys import format_fingerprint
 
     store = open_store(args, write=not args.dry_run)
     try:
         plan = preview(store, args.files)
     except Refusal as exc:
         raise CliError(exc.message, 2) from exc
-    _print_plan(plan)
+    _print_plan(plan, trusting=bool(args.trust))
     for package in plan.packages:
         if package.status == Status.REFUSED:
             print(
@@ -277,6 +282,17 @@ def cmd_import(args: argparse.Namespace) -> int:
                 "{file}: this package was already imported; nothing was changed (0 new records)."
             ).format(file=package.file_name)
         )
+    imported = {id(package) for package in result.imported}
+    asked = {id(part) for part in waiting}
+    for package in plan.packages:
+        for part in package.parts if id(package) in imported else ():
+            if id(part) in asked and (trust is True or (trust and part.sender in trust)):
+                print(
+                    _("The key of office {office} is now trusted (fingerprint {fp}).").format(
+                        office=part.sender,
+                        fp=format_fingerprint(part.fingerprint, per_line=len(part.fingerprint)),
+                    )
+                )
     counts = result.counts()
     print(
         _(

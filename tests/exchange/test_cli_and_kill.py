@@ -60,6 +60,14 @@ def test_cli_export_import_reimport_and_refusal(tmp_path: Path):
     assert "ไม่" in refused.stderr or "ยัง" in refused.stderr
     ok = _lev("--db", str(tmp_path / "b.db"), "import", str(pkg), "--trust")
     assert ok.returncode == 0, ok.stderr
+    # what the run does, said as it is: the key is trusted, not "needs trust"
+    row = next(line for line in ok.stdout.splitlines() if line.startswith("p.levpkg\t"))
+    assert row.split("\t")[-1] == "กุญแจใหม่: เชื่อถือตาม --trust"
+    trusted = [line for line in ok.stdout.splitlines() if line.startswith("เชื่อถือกุญแจ")]
+    assert len(trusted) == 1 and trusted[0].startswith(
+        "เชื่อถือกุญแจของหน่วยงาน 4801006 แล้ว (ลายนิ้วมือ "
+    ), ok.stdout
+    assert "ต้องยืนยันความเชื่อถือ" not in ok.stdout
     again = _lev("--db", str(tmp_path / "b.db"), "import", str(pkg))
     assert again.returncode == 0, again.stderr
     assert " 0 " in again.stdout  # 0 new rows
