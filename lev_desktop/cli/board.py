@@ -88,8 +88,10 @@ def cmd_board(args: argparse.Namespace) -> int:
         return [format_metric(values.get(m.key), m, total=total, unit=False) for m in board.metrics]
 
     shown = board.shown_states
+    means = any(m.kind == "percent" for m in board.metrics)  # totals of percentages: means
     if args.by_district:
-        print("\t".join([_("District"), _("LAOs")] + [s.label for s in shown] + metric_titles))
+        totals_titles = [metric_title(m, unit=True, totals=True) for m in board.metrics]
+        print("\t".join([_("District"), _("LAOs")] + [s.label for s in shown] + totals_titles))
         for group in board.districts:
             print(
                 "\t".join(
@@ -139,7 +141,7 @@ def cmd_board(args: argparse.Namespace) -> int:
     print(
         "\t".join(
             [
-                _("Total"),
+                _("Total (percentages are means)") if means else _("Total"),
                 format_number(len(board.rows)),
                 counts,
                 *("" for _column in range(4)),  # type, state and the two dates

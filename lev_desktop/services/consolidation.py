@@ -1031,11 +1031,14 @@ def format_metric(value: Any, metric: Metric, *, total: bool = False, unit: bool
     return format_number(value, 2)
 
 
-def metric_title(metric: Metric, *, unit: bool = False) -> str:
+def metric_title(metric: Metric, *, unit: bool = False, totals: bool = False) -> str:
     """The column's title with the metric's unit; ``unit=True`` names baht too, for cells
-    written without their unit (``format_metric(..., unit=False)``)."""
+    written without their unit (``format_metric(..., unit=False)``); ``totals``: a column of
+    totals, whose percentages are means (said in the title, as the board's cells say it)."""
     if metric.kind == "money":
         return f"{metric.title} ({_('baht')})" if unit else metric.title
+    if unit and totals and metric.kind == "percent":
+        return _("{title} (%, mean)").format(title=metric.title)
     if metric.unit:
         return f"{metric.title} ({metric.unit})"
     if unit and metric.kind == "percent":

@@ -93,6 +93,20 @@ def test_board_by_district_keeps_its_total_under_its_header(demo_store, capsys):
     ]
 
 
+def test_board_totals_of_percentages_say_they_are_means(demo_store, capsys):
+    """A percentage's total is the mean of the LAOs' (the board's cells say "เฉลี่ย"): the
+    command's figures are bare numbers, so the column's title and the total's label say it."""
+    db = str(demo_store.path)
+    args = ("board", "--programme", "P2", "--fiscal-year", "2568", "--today", TODAY)
+    by_district = run(capsys, "--db", db, *args, "--by-district")
+    titles = by_district[0].split("\t")
+    assert "พื้นที่ที่ได้รับบริการเก็บขนขยะ (%, ค่าเฉลี่ย)" in titles
+    assert "พื้นที่ที่ได้รับบริการเก็บขนขยะ (%)" not in titles
+    lines = run(capsys, "--db", db, *args)
+    assert "พื้นที่ที่ได้รับบริการเก็บขนขยะ (%)" in lines[0].split("\t")
+    assert lines[-1].split("\t")[0] == "รวม (ร้อยละเป็นค่าเฉลี่ย)"
+
+
 def test_plans_and_kpi_write_baht_and_name_the_period(demo_store, capsys):
     db = str(demo_store.path)
     plans = run(capsys, "--db", db, "plans", "--office", "4801002", "--fiscal-year", "2568")
