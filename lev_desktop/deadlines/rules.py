@@ -194,6 +194,47 @@ def obligations_of(
 # ---- dates of one rule -------------------------------------------------------------------
 
 
+RULE_DATE_KEYS = ("date", "start", "end", "first", "until")
+
+
+def moved_to_year(spec: dict[str, Any], to_year: int) -> dict[str, Any]:
+    """A copy of a programme's template (``Programme.spec``) whose deadline dates are moved by
+    whole years to the fiscal year ``to_year``, from the fiscal year of its first date (not the
+    programme's own year: P2's letter is of 2567, its dates of 2568): next year's drive has
+    this year's deadlines a year later (31 Dec 2567 → 31 Dec 2568; 29 Feb → 28 Feb in a
+    common year). Rules of other shapes (``fiscal_year``, by the programme's own year) are
+    left as they are."""
+    moved = {**spec, "obligations": [dict(o) for o in spec.get("obligations", [])]}
+    dates = [
+        day
+        for ob in moved["obligations"]
+        for key in RULE_DATE_KEYS
+        if isinstance(ob.get("rule"), dict) and (day := _date(ob["rule"].get(key))) is not None
+    ]
+    if not dates:
+        return moved
+    years = to_year - fiscal_year_of(min(dates))
+    if not years:
+        return moved
+    for obligation in moved["obligations"]:
+        rule = dict(obligation["rule"])
+        for key in RULE_DATE_KEYS:
+            day = _readable_date(rule.get(key))
+            if day is not None:
+                year = day.year + years
+                rule[key] = _day_in_month(year, day.month, day.day).isoformat()
+        obligation["rule"] = rule
+    return moved
+
+
+def _readable_date(value: Any) -> dt.date | None:
+    """A rule's date, or None when it has none or one that cannot be read (left as it is)."""
+    try:
+        return _date(value)
+    except (TypeError, ValueError):
+        return None
+
+
 def _date(value: str | dt.date | None) -> dt.date | None:
     if value is None or isinstance(value, dt.date):
         return value

@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from db.models import Letter, Programme
 from db.store import BUILTIN_OWNER, Store
+from lev_desktop.deadlines.rules import moved_to_year
 from lev_desktop.domain.templates import BUILTIN_TEMPLATES, builtin_template, spec_of
 from lev_desktop.i18n import _
 
@@ -84,7 +85,8 @@ def create_from_template(
 ) -> Programme:
     """A new programme of the same kind as a template (e.g. next year's LEV drive).
 
-    Deadline rules are kept as in the template; the officer edits the dates afterwards.
+    Deadline rules are the template's, their dates moved to ``fiscal_year`` by whole years
+    (``deadlines.rules.moved_to_year``).
     """
     source = get_programme(store, template_code)
     template = (
@@ -107,6 +109,8 @@ def create_from_template(
         programme.name = name
         programme.short_name = name[:60]
     if fiscal_year:
+        # next year's drive: the template's deadlines moved to the year it is for
+        programme.spec = moved_to_year(programme.spec, fiscal_year)
         programme.fiscal_year = fiscal_year
     if letter:
         programme.letter = {**programme.letter, **letter}

@@ -182,8 +182,8 @@ class CreateProgrammeDialog(QDialog):
         form.addRow(_("Name"), self.name)
         hint = QLabel(
             _(
-                "The new programme has the template's forms, obligations and indicators. "
-                "Check the deadline dates afterwards."
+                "The new programme has the template's forms, obligations and indicators; its "
+                "deadlines are the template's, moved to the fiscal year chosen above."
             )
         )
         hint.setWordWrap(True)
