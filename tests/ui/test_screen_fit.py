@@ -29,7 +29,7 @@ from shown_digits import shown_texts, wrong_digits
 from exports.pdf.words import segment
 from ui import thai_wrap
 from ui.screenshots import _tab_widget, settle
-from ui.widgets.fit import row_cap
+from ui.widgets.fit import header_metrics, row_cap
 
 MIN_BUDGET = (1000, 560)
 SIZES = {"100%": (1366, 728), "125%": (1092, 582)}
@@ -160,7 +160,7 @@ def clipped_headers(view: QTableView) -> list[str]:
     if not header.isVisible():
         return []
     model = view.model()
-    metrics = header.fontMetrics()
+    metrics = header_metrics(header)  # (bold while a row is selected: as Qt paints it)
     out = []
     for section in range(header.count()):
         if header.isSectionHidden(section) or header.sectionSize(section) == 0:
@@ -529,6 +529,50 @@ def test_header_height_follows_the_font(qtbot):
     assert view.horizontalHeader().height() >= view.horizontalHeader().fontMetrics().height() * 2
     assert clipped_headers(view) == []
     assert isinstance(view.horizontalHeader(), QHeaderView)
+
+
+def test_a_selected_row_does_not_cut_the_header(qtbot):
+    """Qt paints every title bold while a row is selected (``highlightSections``, on for every
+    QTableView): Settings › โครงการ/ภารกิจ showed "ปีงบประมาณ" measured to fit on one line,
+    painted on two, its top and foot cut off. The header is as tall as the bold title."""
+    from PySide6.QtGui import QFont, QFontMetrics
+
+    from ui.models.table import Column, TableModel
+    from ui.widgets.fit import HEADER_PAD_H, HEADER_PAD_W, fit_table
+
+    title = "งบประมาณ ที่ใช้จริง"
+
+    class Model(TableModel):
+        columns = (Column("a", title), Column("b", "x"))
+
+    from ui import style
+
+    style.load_fonts()
+    view = QTableView()
+    qtbot.addWidget(view)
+    view.setFont(style.app_font())  # the app's Thai font, whose bold is wider
+    view.horizontalHeader().setFont(style.app_font())
+    model = Model()
+    model.set_rows(["2568"])
+    view.setModel(model)
+    fit_table(view)
+    header = view.horizontalHeader()
+    bold = QFont(header.font())
+    bold.setBold(True)
+    plain_width = header.fontMetrics().horizontalAdvance(title)
+    assert QFontMetrics(bold).horizontalAdvance(title) > plain_width + 1
+    view.setColumnWidth(0, plain_width + HEADER_PAD_W + 1)  # one line plain, two bold
+    view.show()
+    view.selectRow(0)
+    QApplication.processEvents()
+    painted = QFontMetrics(bold).boundingRect(
+        QRect(0, 0, header.sectionSize(0) - HEADER_PAD_W, 10_000),
+        int(Qt.AlignmentFlag.AlignCenter) | int(Qt.TextFlag.TextWordWrap),
+        thai_wrap.display_text(title),
+    )
+    assert painted.height() > header.fontMetrics().height()  # (bold: two lines)
+    assert header.height() >= painted.height() + HEADER_PAD_H
+    assert clipped_headers(view) == []
 
 
 HEADER_CHILD = """

@@ -76,6 +76,7 @@ from ui import digits, status_palette
 from ui.models.table import Column, TableModel
 from ui.thai_wrap import break_positions, shown_rich
 from ui.widgets.delegates import DigitsDelegate
+from ui.widgets.fit import header_metrics
 from ui.widgets.flow import FlowLayout
 
 _Index = QModelIndex | QPersistentModelIndex
@@ -984,6 +985,7 @@ def fit_columns(
     model = view.model()
     metrics = view.fontMetrics()
     header = view.horizontalHeader()
+    title_metrics = header_metrics(header)  # (bold while a row is selected)
     rows = model.rowCount()
     sampled = list(range(min(rows, sample))) + ([rows - 1] if rows > sample else [])
     bold = QFont(view.font())
@@ -992,7 +994,9 @@ def fit_columns(
     font_role = Qt.ItemDataRole.FontRole
     for col in range(model.columnCount()):
         title = str(model.headerData(col, Qt.Orientation.Horizontal) or "")
-        width = max((metrics.horizontalAdvance(line) for line in title.split("\n")), default=0)
+        width = max(
+            (title_metrics.horizontalAdvance(line) for line in title.split("\n")), default=0
+        )
         for row in sampled:
             index = model.index(row, col)
             text = str(index.data() or "")

@@ -50,6 +50,18 @@ def words(text: str) -> list[str]:
     return [w for w in segment(text.replace("\n", " ")) if w.strip()]
 
 
+def header_metrics(header: QHeaderView) -> QFontMetrics:
+    """The metrics a header's titles are painted with: bold where the header highlights the
+    sections of the selection (``highlightSections``, on for every QTableView: a selected row
+    makes every title bold), so that a title measured to fit is not wrapped, and cut, when a
+    row is selected."""
+    if not header.highlightSections():
+        return header.fontMetrics()
+    bold = header.font()
+    bold.setBold(True)
+    return QFontMetrics(bold)
+
+
 def widest_word(text: str, metrics: QFontMetrics) -> int:
     return max((metrics.horizontalAdvance(w) for w in words(text)), default=0)
 
@@ -126,7 +138,7 @@ class HeaderFit(_Refit):
     def needed_height(self) -> int:
         header = self.header
         model = header.model()
-        metrics = header.fontMetrics()
+        metrics = header_metrics(header)
         tallest = metrics.height()
         if model is not None:
             for section in range(header.count()):
@@ -238,10 +250,10 @@ class ColumnFit(_Refit):
             return self._word_min[column]
         view = self.view
         model = view.model()
-        header_metrics = view.horizontalHeader().fontMetrics()
         metrics = view.fontMetrics()
         title = model.headerData(column, Qt.Orientation.Horizontal) if model else None
-        need = widest_word(str(title or ""), header_metrics) + HEADER_PAD_W
+        title_metrics = header_metrics(view.horizontalHeader())
+        need = widest_word(str(title or ""), title_metrics) + HEADER_PAD_W
         if model is not None:
             for row in range(min(model.rowCount(), SAMPLE_ROWS)):
                 text = model.index(row, column).data()
