@@ -17,7 +17,10 @@ Where the breaks come from (measured against ICU and libthai on a corpus of offi
    (``มท ๐๘๒๐.๒/ว ๕๐๓๗``), phone numbers, times; names — an office, place or temple name after
    its prefix (``ทต.นาราชควาย``, ``อำเภอเมืองนครพนม``, ``วัดศรีเทพประดิษฐาราม``, the gazetteer's
    names found even without a following space), a person's first name after the title and the
-   surname after it; U+00A0 glues its neighbours; URLs and e-mail addresses.
+   surname after it; U+00A0 glues its neighbours; URLs and e-mail addresses; compounds a
+   reader reads as one word (``ท้องถิ่น``, ``งบประมาณ``, ``คณะกรรมการ``: the list and its rule
+   are in ``resources/data/compounds_th.txt``), found only where ICU's own boundaries fall at
+   both ends of the compound.
 3. A unit wider than its column is cut at its inner opportunities: ICU's own boundaries inside
    it (inner words of a compound, syllable-like pieces of an unknown name), for a URL only after
    ``/ ? . - &``; failing those, between syllables, and only as a last resort between grapheme
@@ -30,7 +33,7 @@ import logging
 import re
 import threading
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -54,7 +57,9 @@ def word_list_paths() -> list[Path]:
     """PyThaiNLP's CC0 list plus the office abbreviations it lacks (อถล., สถอ. …).
 
     Only abbreviations: a long compound added as one word would take away the break
-    opportunities that narrow table columns need.
+    opportunities that narrow table columns need. Compounds kept whole at line ends are a
+    rule on top of the breaker instead (``compounds_th.txt``, ``_compound_spans``): their
+    inner breaks stay the cut points of a unit wider than its column.
     """
     folder = resources_dir() / "data"
     return [folder / "words_th.txt", folder / "words_lev.txt"]
@@ -383,13 +388,69 @@ def _abbreviation_spans(text: str) -> list[tuple[int, int]]:
     return spans
 
 
+@lru_cache(maxsize=1)
+def _compounds() -> tuple[frozenset[str], int, frozenset[str]]:
+    """The compounds kept whole at line ends (``resources/data/compounds_th.txt``, where the
+    rule for which words belong there is written), the length of the longest, and their first
+    two letters (a quick test before looking a span up)."""
+    path = resources_dir() / "data" / "compounds_th.txt"
+    words = frozenset(
+        w
+        for line in path.read_text("utf-8").splitlines()
+        if (w := line.strip()) and not w.startswith("#")
+    )
+    return words, max((len(w) for w in words), default=0), frozenset(w[:2] for w in words)
+
+
+@lru_cache(maxsize=64)
+def _compounds_ending(prefix: str) -> tuple[str, ...]:
+    """The listed compounds that end with ``prefix`` and are longer (ตัวชี้วัด, การวัด for วัด)."""
+    words = _compounds()[0]
+    return tuple(w for w in words if w.endswith(prefix) and w != prefix)
+
+
+_COMPOUND_PARTS = 5  # ICU tokens in a compound at most (เท|อร์|มิ|นัล)
+
+
+def _compound_spans(line: str, bounds: list[int]) -> list[tuple[int, int]]:
+    """Listed compounds in ``line`` that begin and end at a boundary of ``bounds`` (the unit
+    ends, in order, 0 first) — never a compound read across another word's edge (อันตราย|ได้
+    holds no รายได้) — the longest first, left to right, not overlapping."""
+    words, longest, heads = _compounds()
+    spans = []
+    i, n = 0, len(bounds)
+    while i < n - 1:
+        start = bounds[i]
+        if line[start : start + 2] not in heads:
+            i += 1
+            continue
+        top = i + 2  # the bounds a listed compound may end at: bounds[i + 2 : top]
+        while top < n and top <= i + _COMPOUND_PARTS and bounds[top] - start <= longest:
+            top += 1
+        for j in range(top - 1, i + 1, -1):  # the longest first
+            if line[start : bounds[j]] in words:
+                spans.append((start, bounds[j]))
+                i = j
+                break
+        else:
+            i += 1
+    return spans
+
+
 def _run_to_space(text: str, start: int) -> int:
     m = _NAME_END.search(text, start)
     return m.start() if m else len(text)
 
 
-def _name_spans(text: str, starts: set[int]) -> list[tuple[int, int]]:
-    """Spans of names: prefix + name, and a person's surname after the first name."""
+def _name_spans(
+    text: str, starts: set[int], compounds: Sequence[tuple[int, int]] = ()
+) -> list[tuple[int, int]]:
+    """Spans of names: prefix + name, and a person's surname after the first name.
+
+    A prefix begins a name only where it begins a word: at a unit start, not inside a compound
+    of ``compounds``, and not as the end of a listed compound (``วัด`` ends ตัวชี้วัด, ชี้วัด,
+    การวัด: ตัวชี้วัด|จังหวัดสะอาด holds no temple)."""
+    in_compound = {p for a, b in compounds for p in range(a + 1, b)}
     spans: list[tuple[int, int]] = []
     names, longest = _place_names()
     pos = 0
@@ -401,6 +462,8 @@ def _name_spans(text: str, starts: set[int]) -> list[tuple[int, int]]:
         prefix, at, after = m.group(), m.start(), m.end()
         if at > 0 and at not in starts and _is_thai(text[at - 1]) and text[at - 1] != ".":
             continue  # the prefix must begin a unit (not "ระหว่าง|วัด" inside a word)
+        if at in in_compound or any(text.endswith(w, 0, after) for w in _compounds_ending(prefix)):
+            continue  # the end of a word (ตัวชี้|วัด), not the start of a name
         end = None
         if prefix in _PLACE_PREFIXES:  # the gazetteer's longest name right after the prefix
             for n in range(min(longest, len(text) - after), 2, -1):
@@ -471,7 +534,9 @@ def _units_of_line(line: str) -> list[Unit]:
     urls = [m.span() for m in _URL_RE.finditer(line)]
     keep += urls
     if any(_is_thai(c) for c in line):
-        keep += _name_spans(line, starts)
+        compounds = _compound_spans(line, [0, *bounds])
+        keep += compounds
+        keep += _name_spans(line, starts, compounds)
     if not keep:
         return [(t, ()) for t in tokens]
     blocked: set[int] = set()

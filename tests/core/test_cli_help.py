@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import itertools
 import unicodedata
 
 import pytest
@@ -74,6 +75,23 @@ def test_report_help_names_every_kind(thai, monkeypatch):
     report = next(p for p in _parsers(build_parser()) if p.prog.endswith(" report"))
     text = " ".join(report.format_help().split())
     assert [kind for kind in KINDS if f"{kind}: " not in text] == []
+
+
+@pytest.mark.parametrize("columns", ["60", "80", "100"])
+def test_no_help_line_ends_inside_a_compound(thai, monkeypatch, columns):
+    """``lev report --help`` read "สรุปผลการดำเนิน" / "งาน" and "รายงานตัวชี้" /
+    "วัดจังหวัดสะอาด" (ICU splits the compounds; resources/data/compounds_th.txt keeps them
+    whole, and the temple-name rule no longer takes that วัด for a temple)."""
+    monkeypatch.setenv("COLUMNS", columns)
+    compounds = ("ตัวชี้วัด", "ดำเนินงาน", "ดำเนินการ", "งบประมาณ", "ท้องถิ่น", "เครือข่าย")
+    found = []
+    for parser in _parsers(build_parser()):
+        lines = [line.strip() for line in parser.format_help().splitlines()]
+        for a, b in itertools.pairwise(lines):
+            for w in compounds:
+                if any(a.endswith(w[:k]) and b.startswith(w[k:]) for k in range(1, len(w))):
+                    found.append(f"{parser.prog}: {a[-12:]}|{b[:12]}")
+    assert found == []
 
 
 def test_argparse_speaks_thai_and_a_christian_era_fiscal_year_is_refused(thai, capsys, tmp_path):

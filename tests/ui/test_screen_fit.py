@@ -499,7 +499,11 @@ def test_f2_details_pane_gives_way_when_the_window_opens_at_125(qtbot, demo_stor
     found = main_table_rows(page)
     assert found is not None and found[0] is page.editor.table
     assert found[1] >= MIN_ROWS, found[1]
-    assert not page.editor.bottom.isVisible()
+    # The pane gives way when the table would keep fewer than its TABLE_ROWS rows. (With the
+    # titles' compounds whole, "ผู้เข้าร่วม (คน)" and "งบประมาณที่ใช้ (บาท)" take two lines,
+    # not "ผู้เข้า/ร่วม/(คน)" and "งบ/ประมาณ/ที่ใช้/(บาท)": the header is ~58 px, not ~106,
+    # and the table keeps its rows beside the pane at this size.)
+    assert not page.editor.bottom.isVisible() or found[1] >= page.editor.TABLE_ROWS, found[1]
     ctx.runner.cancel_all()
     ctx.runner.wait()
 
