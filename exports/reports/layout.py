@@ -756,6 +756,9 @@ def column_needs(spec: TableSpec, rows: list[Row]) -> ColumnNeeds:
             else:
                 least[index] = max(least[index], word)
             most[index] = max(most[index], line)
+    if count and any(r.kind in ("data", "total") for r in rows):
+        # a row continued on the next page says so in its first column: "๒.๓ (ต่อ)"
+        least[0] = max(least[0], _extent_of(W.CONTINUED, spec.size, False, cache)[0])
     for index, widths in sampled.items():
         if widths:
             widths.sort()
@@ -785,6 +788,9 @@ def fit_columns(spec: TableSpec, rows: list[Row]) -> None:
       proportion to those.
     - The rows fit on one line but not every heading: the rest to the headings in proportion
       to what they lack (a heading wraps once a page, a row's line on every row).
+    - The rows do not fit on one line and every column is a no-break one (the nation's F3,
+      whose ``mostly`` columns wrap their few longest texts): each column its least, the rest
+      in proportion to what it lacks for its longest line.
     - Otherwise each column its least, and the rest shared so that the rows are as short as
       the texts allow (``_fit_free_columns``: a row is as tall as its tallest cell, so the
       longest line alone, a browser's measure, is not what counts: in proportion to it one
@@ -803,6 +809,10 @@ def fit_columns(spec: TableSpec, rows: list[Row]) -> None:
         widths = _spread(needs.head, needs.head, total)
     elif sum(most) <= total:
         widths = _spread(most, [h - w for h, w in zip(needs.head, most, strict=True)], total)
+    elif all(i in spec.nowrap for i in range(len(least))):
+        # nothing wraps but the few longest texts of ``mostly`` columns: the rest in
+        # proportion to what each column lacks for its longest line
+        widths = _spread(least, [w - n for w, n in zip(most, least, strict=True)], total)
     else:
         widths = _fit_free_columns(spec, rows, least)
     widths[-1] = total - sum(widths[:-1])  # the frame filled exactly, whatever the rounding
@@ -874,8 +884,6 @@ def _fit_free_columns(spec: TableSpec, rows: list[Row], need: list[float]) -> li
     count = len(spec.widths)
     total = sum(spec.widths)
     free = [i for i in range(count) if i not in spec.nowrap]
-    if not free:
-        return _spread(need, need, total)
     extra = 2 * spec.pad + 2
     head_size = spec.header_size or spec.size
     body = [r for r in rows if r.kind in ("data", "total")]

@@ -96,7 +96,8 @@ def spec_of(header: list[str], widths: float = 400.0) -> TableSpec:
 
 def test_a_table_that_fits_on_one_line_gets_the_rest_in_proportion():
     """Every text on one line, headings too: each column its longest line (with its padding
-    and one point), the rest shared in proportion; the total exactly the frame's."""
+    and one point; the number column room for "(ต่อ)"), the rest shared in proportion; the
+    total exactly the frame's."""
     spec = spec_of(["ที่", "ชื่อ"])
     rows = [Row(["1", "ตลาดสด"]), Row(["2", "วัดศรีเทพประดิษฐาราม"])]
     with digits_of("arabic"):
@@ -104,7 +105,8 @@ def test_a_table_that_fits_on_one_line_gets_the_rest_in_proportion():
         one = extent("1", "Sarabun", 14)[1] + 7
         name = extent("วัดศรีเทพประดิษฐาราม", "Sarabun", 14)[1] + 7
         head = extent("ที่", "Sarabun-Bold", 14)[1] + 7
-    first = max(one, head)
+        continued = extent("(ต่อ)", "Sarabun", 14)[0] + 7  # "2 (ต่อ)" on the next page
+    first = max(one, head, continued)
     rest = 400 - first - name
     assert spec.widths[0] == first + rest * first / (first + name)
     assert sum(spec.widths) == 400
@@ -122,3 +124,28 @@ def test_a_long_text_wraps_and_the_short_columns_keep_their_units():
     assert spec.widths[0] >= date and spec.widths[2] >= amount
     assert spec.widths[1] > 300 / 3
     assert sum(spec.widths) == 300
+
+
+def test_a_no_break_table_gives_the_rest_to_the_few_long_names():
+    """The nation's F3: every column a no-break one, the few longest names (1 in 100) may wrap.
+    The width left goes to the columns in proportion to what they lack for their longest line,
+    so the name column grows towards its longest name (shared in proportion to the columns'
+    own least widths it stayed 107 pt and "ทม.เมืองสมุทรปราการ" wrapped, one page more)."""
+    long_name = "องค์การบริหารส่วนตำบลนิคมสร้างตนเองลำโดมน้อย"
+    spec = spec_of(["ที่", "อปท.", "วันที่"], widths=210)
+    spec.nowrap = frozenset({0, 1, 2})
+    spec.mostly = frozenset({1})
+    rows = [Row([str(n), "อบต.บางบ่อ", "28 เม.ย. 2568"]) for n in range(1, 200)]
+    rows.append(Row(["200", long_name, "28 เม.ย. 2568"]))
+    with digits_of("arabic"):
+        fit_columns(spec, rows)
+        least = [
+            max(extent("200", "Sarabun", 14)[1], extent("(ต่อ)", "Sarabun", 14)[0]) + 7,
+            extent("อบต.บางบ่อ", "Sarabun", 14)[1] + 7,
+            extent("28 เม.ย. 2568", "Sarabun", 14)[1] + 7,
+        ]
+        most = [least[0], min(extent(long_name, "Sarabun", 14)[1] + 7, 210 * 0.45), least[2]]
+    assert sum(most) > 210  # the longest name does not fit whole
+    assert spec.widths[0] == least[0]
+    assert abs(spec.widths[1] - (210 - least[0] - least[2])) < 1e-9
+    assert abs(spec.widths[2] - least[2]) < 1e-9  # (the last: the frame's rest, rounded)
