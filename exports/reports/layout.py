@@ -785,7 +785,8 @@ def fit_columns(spec: TableSpec, rows: list[Row]) -> None:
     texts. The form's columns, order and headings are kept; only their widths change.
 
     - Everything fits on one line, headings too: each column its longest line, the rest in
-      proportion to those.
+      proportion to the widths given (the form's proportions: a table of empty rows to fill
+      in by hand keeps the room the form gives each column).
     - The rows fit on one line but not every heading: the rest to the headings in proportion
       to what they lack (a heading wraps once a page, a row's line on every row).
     - The rows do not fit on one line and every column is a no-break one (the nation's F3,
@@ -806,7 +807,7 @@ def fit_columns(spec: TableSpec, rows: list[Row]) -> None:
     if sum(least) > total:
         widths = _squeeze(least, total, spec.nowrap)
     elif sum(needs.head) <= total:
-        widths = _spread(needs.head, needs.head, total)
+        widths = _spread(needs.head, spec.widths, total)
     elif sum(most) <= total:
         widths = _spread(most, [h - w for h, w in zip(needs.head, most, strict=True)], total)
     elif all(i in spec.nowrap for i in range(len(least))):
