@@ -16,6 +16,8 @@ Stable API (everything else in this package is internal)::
                                  # across frames/pages (line breaks redone for the rest)
     segment(text) -> list[str]   # words (nlpo3 + bundled CC0 word list); "".join == text
     string_width(text, fontName, fontSize) -> float   # shaped width in points
+    extent(text, fontName, fontSize) -> (widest unit, widest line) in points, as the
+                                 # paragraph breaks it (a table column's least and most)
 
 ``ThaiParagraph(text, style)``
     ``text``: str with a tiny markup — ``<b>…</b>`` ``<i>…</i>`` (``<strong>``, ``<em>``),
@@ -41,7 +43,7 @@ also carry /ActualText. ``python -m exports.pdf.sample out.pdf`` shows it all.
 """
 
 from exports.pdf.fonts import FAMILY, ShapingUnavailable, register_fonts, require_harfbuzz
-from exports.pdf.paragraph import ThaiParagraph, layout, parse_markup
+from exports.pdf.paragraph import ThaiParagraph, extent, layout, parse_markup
 from exports.pdf.shaping import shape, string_width
 from exports.pdf.styles import thai_styles
 from exports.pdf.words import segment
@@ -50,6 +52,7 @@ __all__ = [
     "FAMILY",
     "ShapingUnavailable",
     "ThaiParagraph",
+    "extent",
     "layout",
     "parse_markup",
     "register_fonts",

@@ -176,6 +176,30 @@ def _build_groups(runs: Sequence[tuple[str, str]]) -> list[_Group]:
     return groups
 
 
+def extent(text: str, font_name: str, font_size: float) -> tuple[float, float]:
+    """(widest unit, widest line) of a plain text in points, as ``layout`` breaks it: a unit
+    is what a line is never broken inside while it fits (a word, a date, a number, a name,
+    two words glued by a no-break space), a line what runs between hard line breaks, without
+    the spaces at its ends. A column this wide shows the text whole, as wide as its widest
+    unit shows it without cutting a word."""
+    groups = build_groups([(text.translate(_INVISIBLE), font_name)])
+    unit = line = run = pending = 0.0
+    for g in groups:
+        if g.kind == _Group.NEWLINE:
+            line = max(line, run)
+            run = pending = 0.0
+        elif g.kind == _Group.SPACE:
+            if run:  # spaces count between words only
+                pending += g.width
+        else:
+            run += pending + g.width
+            pending = 0.0
+            unit = max(unit, g.width)
+    line = max(line, run)
+    scale = font_size / 1000.0
+    return unit * scale, line * scale
+
+
 def _cut(group: _Group, at: int) -> tuple[_Group, _Group]:
     """Split a word group after ``at`` characters (re-shaping the two halves)."""
     head: list[Shaped] = []

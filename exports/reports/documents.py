@@ -193,10 +193,16 @@ def summary_pdf(
             style(BODY_SIZE, first_indent=2.5 * cm, space_after=6),
         )
     )
-    header = [*W.SUMMARY_HEADER[:8], "ปัญหาอุปสรรค /\nแนวทางแก้ไข"]
+    # the headings wrap between their words wherever their columns' widths put the breaks
+    header = [h.replace("\n", " ") for h in [*W.SUMMARY_HEADER[:8], "ปัญหาอุปสรรค / แนวทางแก้ไข"]]
+    # nine columns: at 13 pt their dates, amounts and longest words (a temple's name) take
+    # 681 of the page's 700 points and leave the texts nothing; at 12 pt (F3's and F4's wide
+    # forms too) the project, the results and the problems share 67 points more
     spec = TableSpec(
         header=[header],
-        size=13,
+        size=12,
+        header_size=12,
+        pad=2.5,
         widths=scale_widths([1.0, 4, 2.3, 2.6, 1.6, 3.4, 2.1, 2.1, 4.0], width),
         aligns=["center", "left", "left", "left", "right", "left", "right", "right", "left"],
     )

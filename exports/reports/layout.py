@@ -10,6 +10,7 @@ once and cuts page-sized Tables from the cached heights.
 from __future__ import annotations
 
 import io
+import itertools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -31,11 +32,19 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-from exports.pdf import segment
-from exports.pdf.words import url_pieces
+from exports.pdf import extent
+from exports.pdf.words import segment_units, url_pieces
 from exports.reports import wording as W
 from exports.reports.options import ReportOptions
-from exports.reports.text import FONT, current_digits, para, register_fonts, style, text_width
+from exports.reports.text import (
+    FONT,
+    FONT_BOLD,
+    current_digits,
+    para,
+    register_fonts,
+    style,
+    text_width,
+)
 from lev_desktop.progress import Progress
 from lev_desktop.thai_format import document_digits
 
@@ -677,85 +686,61 @@ class PagedTable(Flowable):
             y -= flowable.getSpaceAfter()
 
 
-def _widths_of(
+def _extent_of(
     value: Any, size: float, bold: bool, cache: dict[tuple[str, float, bool], tuple[float, float]]
 ) -> tuple[float, float]:
-    """(longest word, longest line) of a cell's text, in points."""
+    """(widest unit, widest line) of a cell's text in points, measured by the paragraph
+    engine as it will break the text (``exports.pdf.extent``), in the document's digits."""
     if isinstance(value, (list, tuple)):
-        found_all = [_widths_of(v, size, bold, cache) for v in value]
+        found_all = [_extent_of(v, size, bold, cache) for v in value]
         return (
             max((w for w, _l in found_all), default=0.0),
             max((line for _w, line in found_all), default=0.0),
         )
     if isinstance(value, Link):
-        key = (value.text, size, bold)
+        key = ("\x00" + value.text, size, bold)
         found = cache.get(key)
         if found is None:
+            # a URL may be cut after / ? . - & (the engine's inner breaks of the unit)
             word = max((text_width(p, size, bold) for p in url_pieces(value.text)), default=0.0)
             found = cache[key] = (word, text_width(value.text, size, bold))
         return found
     if not isinstance(value, str) or not value:
         return 0.0, 0.0
-    value = document_digits(value, current_digits())  # measured as it will be printed
     key = (value, size, bold)
     found = cache.get(key)
     if found is None:
-        lines = value.split("\n")
-        word = max(
-            (
-                text_width(w.strip(), size, bold)
-                for line in lines
-                for w in segment(line)
-                if w.strip()
-            ),
-            default=0.0,
-        )
-        line = max((text_width(line, size, bold) for line in lines), default=0.0)
-        found = cache[key] = (word, line)
+        printed = document_digits(value, current_digits())  # measured as it will be printed
+        found = cache[key] = extent(printed, FONT_BOLD if bold else FONT, size)
     return found
 
 
-def fit_columns(spec: TableSpec, rows: list[Row]) -> None:
-    """Column widths the way a browser lays out an automatic table: every column at least as
-    wide as its longest word (a Thai word is never cut unless the page is too narrow for all
-    of them), and the rest of the width shared in proportion to how much more each column
-    would need to show its texts on one line."""
-    need, want = _needs(spec, rows, body_only=bool(spec.nowrap))
-    total = sum(spec.widths)
-    want = [min(max(w, n), total * 0.45) for w, n in zip(want, need, strict=True)]
-    _share(spec, need, want, rows)
+@dataclass
+class ColumnNeeds:
+    """Per column, in points with the cell padding: ``least``, the widest unbreakable unit
+    (a word, a date, a number; a no-break column's whole line) of its heading and cells;
+    ``most``, its cells' longest line unwrapped; ``head``, as wide as its heading's longest
+    line (at least ``most``)."""
+
+    least: list[float]
+    most: list[float]
+    head: list[float]
 
 
-def needed_width(spec: TableSpec, rows: list[Row]) -> float:
-    """The width the table needs to keep every column's unbreakable texts whole."""
-    return sum(_needs(spec, rows)[0])
-
-
-def _needs(
-    spec: TableSpec, rows: list[Row], *, body_only: bool = False
-) -> tuple[list[float], list[float]]:
-    """(need, want) per column in points, padding included: the widest unbreakable text and
-    the widest whole line. ``body_only``: the headings' lines do not count in ``want`` (a
-    heading wraps once a page; the rows' lines repeat on every row)."""
+def column_needs(spec: TableSpec, rows: list[Row]) -> ColumnNeeds:
     cache: dict[tuple[str, float, bool], tuple[float, float]] = {}
     count = len(spec.widths)
-    need = [0.0] * count
-    want = [0.0] * count
+    least = [0.0] * count
+    most = [0.0] * count
+    head = [0.0] * count
     head_size = spec.header_size or spec.size
     for header in spec.header:
         for index, value in enumerate(header[:count]):
-            # a heading broken by hand ("\n") keeps each of its lines whole; any other heading
-            # wraps between its words
-            word, line = _widths_of(value, head_size, True, cache)
-            if isinstance(value, str) and "\n" in value:
-                need[index] = max(need[index], line)
-            elif body_only:
-                # a text column's heading on six lines at most (a tall heading on every page)
-                free = index not in spec.nowrap
-                need[index] = max(need[index], word, line / 6 if free else 0.0)
-            else:
-                need[index] = max(need[index], word)
-                want[index] = max(want[index], line)
+            # a heading wraps between its words; one the form breaks by hand ("\n") keeps
+            # each of its lines whole
+            word, line = _extent_of(value, head_size, True, cache)
+            least[index] = max(least[index], line if _by_hand(value) else word)
+            head[index] = max(head[index], line)
     sampled: dict[int, list[float]] = {i: [] for i in spec.mostly & spec.nowrap}
     for row in rows:
         if row.kind not in ("data", "total"):
@@ -763,86 +748,114 @@ def _needs(
         for index, value in enumerate(row.cells[:count]):
             if row.span > 1 and row.span_from <= index < row.span_from + row.span:
                 continue  # a label across several columns fits by itself
-            word, line = _widths_of(value, spec.size, row.kind == "total", cache)
-            if (index in spec.nowrap and isinstance(value, str)) or (
-                isinstance(value, str) and len(value) <= 16 and not any(c.isspace() for c in value)
-            ):
-                word = line  # a date, a short name (เมืองนครพนม, อบต.หนองแสง) is never wrapped
+            word, line = _extent_of(value, spec.size, row.kind == "total", cache)
+            if index in spec.nowrap and isinstance(value, str):
+                word = line  # a no-break column's texts are never wrapped
             if index in sampled and row.kind == "data":
                 sampled[index].append(word)
             else:
-                need[index] = max(need[index], word)
-            want[index] = max(want[index], line)
+                least[index] = max(least[index], word)
+            most[index] = max(most[index], line)
+    if count and any(r.kind in ("data", "total") for r in rows):
+        # a row continued on the next page says so in its first column: "๒.๓ (ต่อ)"
+        least[0] = max(least[0], _extent_of(W.CONTINUED, spec.size, False, cache)[0])
     for index, widths in sampled.items():
         if widths:
             widths.sort()
             at = min(len(widths) - 1, int(len(widths) * spec.whole_share))
-            need[index] = max(need[index], widths[at])
-    extra = 2 * spec.pad + 2
-    need = [n + extra if n else 0.0 for n in need]
-    want = [max(w + extra, n) for w, n in zip(want, need, strict=True)]
-    return need, want
+            least[index] = max(least[index], widths[at])
+    # the paragraph's room is the column less its padding; a point more for rounding
+    extra = 2 * spec.pad + 1
+    least = [n + extra if n else 0.0 for n in least]
+    most = [max(w + extra if w else 0.0, n) for w, n in zip(most, least, strict=True)]
+    head = [max(h + extra if h else 0.0, w) for h, w in zip(head, most, strict=True)]
+    return ColumnNeeds(least, most, head)
 
 
-def _share(
-    spec: TableSpec, need: list[float], want: list[float], rows: list[Row] | None = None
-) -> None:
-    count = len(spec.widths)
+def _by_hand(value: Any) -> bool:
+    return isinstance(value, str) and "\n" in value
+
+
+def fit_columns(spec: TableSpec, rows: list[Row]) -> None:
+    """The one allocator of a report table's column widths (``spec.widths``, whose sum is
+    the width to fill, exactly), used by every report. As a browser lays out an automatic
+    table: every column at least as wide as its widest unbreakable unit as the paragraph
+    engine breaks its texts (``column_needs``: a word, a name, a date, an amount; its
+    heading's longest word), and the width left shared by what each column lacks to show its
+    texts. The form's columns, order and headings are kept; only their widths change.
+
+    - Everything fits on one line, headings too: each column its longest line, the rest in
+      proportion to the widths given (the form's proportions: a table of empty rows to fill
+      in by hand keeps the room the form gives each column).
+    - The rows fit on one line but not every heading: the rest to the headings in proportion
+      to what they lack (a heading wraps once a page, a row's line on every row).
+    - The rows do not fit on one line and every column is a no-break one (the nation's F3,
+      whose ``mostly`` columns wrap their few longest texts): each column its least, the rest
+      in proportion to what it lacks for its longest line.
+    - Otherwise each column its least, and the rest shared so that the rows are as short as
+      the texts allow (``_fit_free_columns``: a row is as tall as its tallest cell, so the
+      longest line alone, a browser's measure, is not what counts: in proportion to it one
+      long project name took as much as a column of long results in every row).
+    - Not every unit fits (a long table at its smallest text size): the no-break columns
+      (dates, amounts, names) keep their width and the others share the rest, their words
+      then cut by the engine; when even that does not fit, the widest columns are cut.
+    """
     total = sum(spec.widths)
-    fixed = sum(need[i] for i in spec.nowrap if i < count)
-    if sum(need) >= total and fixed < total * 0.8 and rows is not None and spec.nowrap:
-        # not every word fits: the no-break columns (dates, amounts) stay whole and the text
-        # columns share the rest so that the table is as short as it can be, their longest
-        # words broken at inner word or syllable boundaries by the engine
-        _fit_free_columns(spec, rows, need, floor=total * 0.06)
-        return
-    if sum(need) >= total and fixed < total * 0.8:
-        # not every word fits: the no-break columns (dates, names, amounts, URLs' pieces)
-        # stay whole and the text columns share the rest, their longest words then broken
-        # at inner word or syllable boundaries by the engine
-        free = [i for i in range(count) if i not in spec.nowrap]
-        room = total - fixed
-        low, high = 0.0, max(need[i] for i in free)
-        for _step in range(40):
-            cap = (low + high) / 2
-            if sum(min(need[i], cap) for i in free) > room:
-                high = cap
-            else:
-                low = cap
-        widths = [need[i] if i in spec.nowrap else min(need[i], low) for i in range(count)]
-        left = total - sum(widths)
-        capped = [i for i in free if need[i] >= low] or free
-        spec.widths = [w + left / len(capped) if i in capped else w for i, w in enumerate(widths)]
-        return
-    if sum(need) >= total:
-        # not every word fits: keep the narrow columns whole and cap only the widest ones
-        # (a very long name is then cut, not every date of the table)
-        low, high = 0.0, max(need)
-        for _step in range(40):
-            cap = (low + high) / 2
-            if sum(min(n, cap) for n in need) > total:
-                high = cap
-            else:
-                low = cap
-        widths = [min(n, low) for n in need]
-        capped = [i for i, n in enumerate(need) if n > low] or list(range(count))
-        rest = (total - sum(widths)) / len(capped)
-        spec.widths = [w + rest if i in capped else w for i, w in enumerate(widths)]
-        return
-    if sum(want) <= total:  # everything fits on one line: share the rest by the given weights
-        rest = total - sum(want)
-        weight = sum(spec.widths)
-        spec.widths = [w + rest * g / weight for w, g in zip(want, spec.widths, strict=True)]
-        return
-    if spec.nowrap and rows is not None and len(spec.nowrap) < count:
-        _fit_free_columns(spec, rows, need)
-        return
-    # every column wrapped only when it must: the rest to the columns whose lines are longer
-    # than their longest words (or than the most of their texts, ``whole_share``)
-    rest = total - sum(need)
-    gap = [w - n for w, n in zip(want, need, strict=True)]
-    spread = sum(gap) or 1.0
-    spec.widths = [n + rest * g / spread for n, g in zip(need, gap, strict=True)]
+    needs = column_needs(spec, rows)
+    least = needs.least
+    most = [min(w, max(total * 0.45, n)) for w, n in zip(needs.most, least, strict=True)]
+    if sum(least) > total:
+        widths = _squeeze(least, total, spec.nowrap)
+    elif sum(needs.head) <= total:
+        widths = _spread(needs.head, spec.widths, total)
+    elif sum(most) <= total:
+        widths = _spread(most, [h - w for h, w in zip(needs.head, most, strict=True)], total)
+    elif all(i in spec.nowrap for i in range(len(least))):
+        # nothing wraps but the few longest texts of ``mostly`` columns: the rest in
+        # proportion to what each column lacks for its longest line
+        widths = _spread(least, [w - n for w, n in zip(most, least, strict=True)], total)
+    else:
+        widths = _fit_free_columns(spec, rows, least)
+    widths[-1] = total - sum(widths[:-1])  # the frame filled exactly, whatever the rounding
+    spec.widths = widths
+
+
+def needed_width(spec: TableSpec, rows: list[Row]) -> float:
+    """The width the table needs to keep every column's unbreakable texts whole."""
+    return sum(column_needs(spec, rows).least)
+
+
+def _spread(base: list[float], weights: list[float], total: float) -> list[float]:
+    """``base`` plus what is left of ``total``, shared in proportion to ``weights`` (evenly
+    when they are all zero)."""
+    rest = total - sum(base)
+    weight = sum(weights)
+    if weight <= 0:
+        return [b + rest / len(base) for b in base]
+    return [b + rest * w / weight for b, w in zip(base, weights, strict=True)]
+
+
+def _squeeze(least: list[float], total: float, nowrap: frozenset[int]) -> list[float]:
+    """Widths when not every unit fits: the no-break columns whole while they take less than
+    four fifths of the table, the others capped at one width (the narrow ones keep theirs);
+    otherwise every column capped so. The capped columns share what is left."""
+    count = len(least)
+    fixed = {i for i in nowrap if i < count}
+    if sum(least[i] for i in fixed) >= total * 0.8 or len(fixed) == count:
+        fixed = set()
+    free = [i for i in range(count) if i not in fixed]
+    room = total - sum(least[i] for i in fixed)
+    low, high = 0.0, max(least[i] for i in free)
+    for _step in range(40):
+        cap = (low + high) / 2
+        if sum(min(least[i], cap) for i in free) > room:
+            high = cap
+        else:
+            low = cap
+    widths = [least[i] if i in fixed else min(least[i], low) for i in range(count)]
+    capped = [i for i in free if least[i] >= low] or free
+    rest = (total - sum(widths)) / len(capped)
+    return [w + rest if i in capped else w for i, w in enumerate(widths)]
 
 
 def _line_count(words: list[float], width: float) -> int:
@@ -862,9 +875,7 @@ def _line_count(words: list[float], width: float) -> int:
     return lines
 
 
-def _fit_free_columns(
-    spec: TableSpec, rows: list[Row], need: list[float], floor: float | None = None
-) -> None:
+def _fit_free_columns(spec: TableSpec, rows: list[Row], need: list[float]) -> list[float]:
     """The no-break columns (dates, names, amounts) get what they need; the rest of the width
     is shared so that the table is as short as its texts allow: the rows' lines (a row as
     tall as its tallest cell) and the heading's lines on every page. A slice at a time goes
@@ -874,9 +885,6 @@ def _fit_free_columns(
     count = len(spec.widths)
     total = sum(spec.widths)
     free = [i for i in range(count) if i not in spec.nowrap]
-    if not free:
-        spec.widths = list(need)
-        return
     extra = 2 * spec.pad + 2
     head_size = spec.header_size or spec.size
     body = [r for r in rows if r.kind in ("data", "total")]
@@ -897,7 +905,7 @@ def _fit_free_columns(
             for n, text in enumerate(printed.split("\n")):
                 if n:
                     found.append(0.0)
-                found += [text_width(u, size, bold) or 0.01 for u in segment(text)]
+                found += [text_width(u, size, bold) or 0.01 for u, _inner in segment_units(text)]
             cache[key] = found
         return found
 
@@ -951,12 +959,10 @@ def _fit_free_columns(
         head = max(head_of(i, widths[i]) for i in range(count))
         return float(height + head * head_line * max(1.0, height / page))
 
-    if floor is not None:  # the words do not all fit: a text column may be this narrow
-        need = [n if i in spec.nowrap else min(n, floor) for i, n in enumerate(need)]
-
-    def fitted(lines: int) -> list[float] | None:
+    def fitted(lines: int, widen_heads: bool) -> list[float] | None:
         """Widths at which nine in ten cells of every text column take at most ``lines``
-        lines, the rest of the width given to the tallest heading a slice at a time."""
+        lines, the rest of the width given to the tallest heading a slice at a time
+        (``widen_heads``) and then to the text columns."""
         widths = list(need)
         for i in free:
             wanted = []
@@ -981,7 +987,7 @@ def _fit_free_columns(
             return None
         # the heading row is as tall as its tallest heading: widen every tallest heading just
         # enough to lose a line, while the width lasts
-        while left > 1e-6:
+        while widen_heads and left > 1e-6:
             tallest = max(head_of(i, widths[i]) for i in range(count))
             if tallest <= 1:
                 break
@@ -1014,8 +1020,9 @@ def _fit_free_columns(
 
     best: list[float] | None = None
     best_cost = 0.0
-    for lines in range(1, 9):
-        widths = fitted(lines)
+    # every heading on fewer lines is not always worth its width: the cost decides
+    for lines, widen in itertools.product(range(1, 9), (True, False)):
+        widths = fitted(lines, widen)
         if widths is None:
             continue
         c = cost(widths)
@@ -1024,7 +1031,7 @@ def _fit_free_columns(
     if best is None:
         best = list(need)
         best[free[-1]] += total - sum(need)
-    spec.widths = best
+    return best
 
 
 def paged_table(
