@@ -757,8 +757,10 @@ def column_needs(spec: TableSpec, rows: list[Row]) -> ColumnNeeds:
                 least[index] = max(least[index], word)
             most[index] = max(most[index], line)
     if count and any(r.kind in ("data", "total") for r in rows):
-        # a row continued on the next page says so in its first column: "๒.๓ (ต่อ)"
-        least[0] = max(least[0], _extent_of(W.CONTINUED, spec.size, False, cache)[0])
+        # a row continued on the next page says so in its first column: "๒.๓ (ต่อ)", in
+        # bold for a total's row
+        bold = any(r.kind.startswith("total") for r in rows)
+        least[0] = max(least[0], _extent_of(W.CONTINUED, spec.size, bold, cache)[0])
     for index, widths in sampled.items():
         if widths:
             widths.sort()
