@@ -545,9 +545,10 @@ def _balanced(
     greedy fill gives, but of even length: at the narrowest width that keeps that many lines
     ("แบบสรุปผลการดำเนินงานตามแผนปฏิบัติงาน" / "คณะกรรมการเครือข่ายอาสาสมัครท้องถิ่นรักษ์โลก",
     not "…ท้องถิ่นรักษ์" / "โลก"). When the text has spaces, Thai's phrase boundaries, the
-    narrowest width whose breaks all fall at spaces comes first ("…ท้องถิ่นรักษ์โลก" /
-    "ประจำปีงบประมาณ พ.ศ. ๒๕๖๘", not a break inside the programme's name). (Only all of
-    them: one more break at a space bought with a break inside "คณะกรรมการ" reads worse.)"""
+    narrowest width with the most breaks at spaces comes first ("…ท้องถิ่นรักษ์โลก" /
+    "ประจำปีงบประมาณ พ.ศ. ๒๕๖๘", not a break inside the programme's name "…ท้องถิ่น" /
+    "รักษ์โลก…"). Breaks fall between units only, and a compound is one unit
+    (``words.py``: "คณะกรรมการ" is never cut to buy a break at a space)."""
     count = len(lines)
     if any(line.carry is not None for line in lines):
         return lines  # a unit wider than the line is cut already: no narrower fill
@@ -565,13 +566,16 @@ def _balanced(
     even = layout(groups, high, font_size, indent)
     if not fits(even):
         return lines
-    if _space_breaks(groups, even) == count - 1 or not any(g.kind == _Group.SPACE for g in groups):
+    best, most = even, _space_breaks(groups, even)
+    if most == count - 1 or not any(g.kind == _Group.SPACE for g in groups):
         return even
-    for step in range(1, 25):
-        found = layout(groups, high + (width - high) * step / 24, font_size, indent)
-        if fits(found) and _space_breaks(groups, found) == count - 1:
-            return found
-    return even
+    for step in range(1, 49):  # wider, up to the frame: the narrowest with more breaks at spaces
+        found = layout(groups, high + (width - high) * step / 48, font_size, indent)
+        if fits(found) and _space_breaks(groups, found) > most:
+            best, most = found, _space_breaks(groups, found)
+            if most == count - 1:
+                break
+    return best
 
 
 def _space_breaks(groups: Sequence[_Group], lines: list[Line]) -> int:

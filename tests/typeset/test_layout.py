@@ -368,3 +368,26 @@ def test_a_centred_title_breaks_into_even_lines_at_its_phrases():
         "ประจำปีงบประมาณ พ.ศ. ๒๕๖๘",
     ]
     assert lines("ประกาศองค์การบริหารส่วนตำบลหนองแสง") == ["ประกาศองค์การบริหารส่วนตำบลหนองแสง"]
+
+
+def test_the_notices_subject_breaks_at_its_phrases():
+    """The notice's subject on three lines as a typist sets it: the programme's name whole on
+    its own line, the year after the space. Before, without a width where every break falls
+    at a space, it kept the narrowest fill: "…อาสาสมัครท้องถิ่น" / "รักษ์โลก ประจำปี…" (the
+    name of the programme cut in two); the most breaks at spaces now come first, and a compound
+    ("คณะกรรมการ") is never cut to get one."""
+    from exports.reports import wording as W
+    from exports.reports.documents import BODY_SIZE
+    from exports.reports.layout import frame_width
+    from exports.reports.text import para, style
+
+    subject = para(
+        f"เรื่อง ผลการดำเนินงานตามแผนปฏิบัติงาน{W.PROGRAMME_LEV} ประจำปีงบประมาณ พ.ศ. ๒๕๖๘",
+        style(BODY_SIZE + 2, bold=True, align="center"),
+    )
+    subject.wrap(frame_width(False), 1000)
+    assert [line.strip() for line in subject.line_texts()] == [
+        "เรื่อง ผลการดำเนินงานตามแผนปฏิบัติงาน",
+        "คณะกรรมการเครือข่ายอาสาสมัครท้องถิ่นรักษ์โลก",
+        "ประจำปีงบประมาณ พ.ศ. ๒๕๖๘",
+    ]
