@@ -21,14 +21,15 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
 from lev_desktop.domain.offices import LaoType, Level, reporting_parent_level
 from lev_desktop.domain.validation import form_problem, obligation_problem
+from lev_desktop.thai_format import arabic_digits, fiscal_year_range, thai_digits
 from lev_desktop.thai_format import fiscal_year as fiscal_year_of
-from lev_desktop.thai_format import fiscal_year_range
 
 ONCE = "ONCE"  # the period of a one-off questionnaire (P3), as the KPI forms store it
 RULE_TYPES = (
@@ -217,6 +218,8 @@ def moved_to_year(spec: dict[str, Any], to_year: int) -> dict[str, Any]:
     if not years:
         return moved
     for obligation in moved["obligations"]:
+        if isinstance(obligation.get("title"), str):  # "…ในปีงบประมาณ พ.ศ. ๒๕๖๘" too
+            obligation["title"] = _years_moved(obligation["title"], years)
         rule = dict(obligation["rule"])
         for key in RULE_DATE_KEYS:
             day = _readable_date(rule.get(key))
@@ -225,6 +228,19 @@ def moved_to_year(spec: dict[str, Any], to_year: int) -> dict[str, Any]:
                 rule[key] = _day_in_month(year, day.month, day.day).isoformat()
         obligation["rule"] = rule
     return moved
+
+
+_BE_YEAR = re.compile(r"(?<![0-9๐-๙])(?:25[0-9]{2}|๒๕[๐-๙]{2})(?![0-9๐-๙])")
+
+
+def _years_moved(text: str, years: int) -> str:
+    """``text`` with each Buddhist-era year in it moved by ``years``, in its own digits."""
+
+    def moved(found: re.Match[str]) -> str:
+        year = str(int(arabic_digits(found.group())) + years)
+        return thai_digits(year) if found.group()[0] == "๒" else year
+
+    return _BE_YEAR.sub(moved, text)
 
 
 def _readable_date(value: Any) -> dt.date | None:

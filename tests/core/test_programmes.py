@@ -23,6 +23,8 @@ def test_next_years_programme_has_next_years_deadlines(demo_store):
 
     made = programmes.create_from_template(demo_store, "P1", code="P1-2569", fiscal_year=2569)
     rules = {ob["code"]: ob["rule"] for ob in made.spec["obligations"]}
+    titles = {ob["code"]: ob["title"] for ob in made.spec["obligations"]}
+    assert titles["P1.LAO.RUN"] == "ดำเนินกิจกรรมตามแผนปฏิบัติงานในปีงบประมาณ พ.ศ. ๒๕๖๙"
     assert rules["P1.LAO.PLAN"] == {"type": "once", "date": "2025-12-31"}
     assert rules["P1.LAO.RUN"] == {"type": "window", "start": "2025-10-01", "end": "2026-09-30"}
     assert rules["P1.PROVINCE.WEEK"] == {
