@@ -334,6 +334,60 @@ def test_programmes_and_letters(app, qtbot, lao_store, make_ctx):
     assert letters.model.index(0, 1).data() == "15 พ.ค. 2567 10:15 น."
 
 
+def test_a_programme_made_here_has_its_deadline_dates_edited(app, qtbot, lao_store, make_ctx):
+    """The dates of next year's drive, as its letter gives them, typed in BE dates; checked as
+    an import checks them; the built-in programmes' are not edited here. Before, no screen
+    changed a deadline's date (the create dialog said "check the dates afterwards")."""
+    from lev_desktop.deadlines import DeadlineBook
+    from lev_desktop.services.programmes import get_programme
+    from ui.settings.programmes import DeadlineDatesDialog
+
+    screen = _settings(qtbot, lao_store, make_ctx)
+    screen.show_tab("programmes")
+    tab = screen.programmes
+    qtbot.waitUntil(lambda: tab.model.rowCount() == 5, timeout=5000)
+    assert tab.selected().code == "P1" and not tab.dates_button.isEnabled()
+    assert tab.dates_button.toolTip().startswith("แก้ไขวันกำหนดส่งได้เฉพาะโครงการที่หน่วยงานนี้สร้างเอง")
+    tab.save_new({"template": "P1", "code": "P1-2569", "name": None, "fiscal_year": 2569})
+    qtbot.waitUntil(lambda: tab.model.rowCount() == 6, timeout=5000)
+    qtbot.waitUntil(lambda: tab.selected().code == "P1-2569", timeout=5000)
+    assert tab.dates_button.isEnabled() and tab.dates_button.text() == "แก้ไขวันกำหนดส่ง…"
+
+    tab.edit_dates()
+    dialog = tab.dialog
+    assert isinstance(dialog, DeadlineDatesDialog)
+    assert dialog.windowTitle() == "วันกำหนดส่งของ P1-2569"
+    (plan_date, _optional) = dialog.edits[0]["date"]  # P1.LAO.PLAN: one date, moved to 2569's
+    assert plan_date.date() == dt.date(2025, 12, 31) and plan_date.text() == "31 ธ.ค. 2568"
+    plan_date.setDate(None)
+    _type(plan_date.line, "15/1/2569")  # as a clerk types it, then leaves the box
+    plan_date.line.editingFinished.emit()
+    assert plan_date.date() == dt.date(2026, 1, 15)
+    # a window whose first day is after its last: refused, in Thai, nothing saved
+    run = dialog.edits[1]
+    run["start"][0].setDate(dt.date(2026, 10, 1))
+    dialog._check()
+    assert dialog.result() == 0
+    assert dialog.message.text() == ("กำหนดส่ง “P1.LAO.RUN”: วันเริ่มของกฎกำหนดส่งอยู่หลังวันสิ้นสุด")
+    run["start"][0].setDate(dt.date(2025, 10, 1))
+    dialog._check()
+    assert dialog.result() == QDialog.DialogCode.Accepted
+    qtbot.waitUntil(
+        lambda: (
+            get_programme(lao_store, "P1-2569").spec["obligations"][0]["rule"]
+            == {"type": "once", "date": "2026-01-15"}
+        ),
+        timeout=5000,
+    )
+    book = DeadlineBook(lao_store, today_=dt.date(2025, 12, 1))
+    dues = [
+        d.due
+        for d in book.expand(dt.date(2025, 10, 1), dt.date(2026, 9, 30))
+        if d.obligation.programme_code == "P1-2569" and d.obligation.code == "P1.LAO.PLAN"
+    ]
+    assert dues == [dt.date(2026, 1, 15)]
+
+
 def test_table_models(app, qtmodeltester, demo_store, tmp_path):
     from exports.xlsx.lao_list import read_lao_list
     from lev_desktop.services.programmes import list_letters, list_programmes, register_letter

@@ -274,6 +274,126 @@ class LetterFieldsDialog(QDialog):
         return out
 
 
+# The dates a deadline rule of each shape has, in the order shown, and how each is named.
+RULE_DATES: dict[str, tuple[tuple[str, bool], ...]] = {  # type: ((key, may be empty), ...)
+    "once": (("date", False),),
+    "event": (("date", False),),
+    "window": (("start", True), ("end", False)),
+    "monthly": (("first", False), ("until", True)),
+    "monthly_following": (("first", False), ("until", True)),
+    "days_of_month": (("first", False), ("until", True)),
+}
+DATE_LABELS = {
+    "date": N_("Due on"),
+    "start": N_("First day"),
+    "end": N_("Last day"),
+    "first": N_("Starting from"),
+    "until": N_("Until (may be empty)"),
+}
+
+
+def may_edit_deadlines(programme: Any, office_code: str | None) -> bool:
+    """A programme whose deadlines this office may change: one it made (the built-in ones
+    follow the Department's letters; another office's comes again in its packages)."""
+    return not programme.builtin and bool(office_code) and programme.owner_office == office_code
+
+
+class DeadlineDatesDialog(QDialog):
+    """The dates of the deadlines of a programme this office made (next year's drive made
+    from a template, its letter's dates changed): each deadline's date, or its first and
+    last day, in BE dates. What is saved is checked as an import checks it
+    (``validation.programme_spec_problems``): the programme travels in this office's
+    packages."""
+
+    def __init__(self, programme: Any, parent: QWidget | None = None):
+        from PySide6.QtWidgets import QGridLayout, QScrollArea
+
+        from ui.widgets.fit import fit_to_screen
+
+        super().__init__(parent)
+        self.setWindowTitle(_("Deadline dates of {code}").format(code=programme.code))
+        self.spec = dict(programme.spec or {})
+        self.edits: list[dict[str, tuple[BEDateEdit, bool]]] = []
+        layout = QVBoxLayout(self)
+        inner = QWidget()
+        grid = QGridLayout(inner)
+        grid.setColumnStretch(1, 1)
+        row = 0
+        for obligation in self.spec.get("obligations", []):
+            rule = obligation.get("rule") or {}
+            try:
+                who = _(LEVEL_SHORT[Level(obligation.get("level", ""))])
+            except ValueError:
+                who = str(obligation.get("level", ""))
+            title = QLabel(
+                f"<b>{html.escape(who)}</b> · {html.escape(obligation.get('title', ''))}"
+            )
+            title.setWordWrap(True)
+            grid.addWidget(title, row, 0, 1, 2)
+            row += 1
+            editors: dict[str, tuple[BEDateEdit, bool]] = {}
+            shape = RULE_DATES.get(rule.get("type", ""))
+            if shape is None:  # fixed by the programme's fiscal year: shown, not edited
+                grid.addWidget(QLabel(describe_rule(rule)), row, 1)
+                row += 1
+            for key, optional in shape or ():
+                edit = BEDateEdit(allow_empty=optional)
+                with contextlib.suppress(TypeError, ValueError):
+                    value = rule.get(key)
+                    edit.setDate(dt.date.fromisoformat(value) if value else None)
+                grid.addWidget(QLabel(_(DATE_LABELS[key])), row, 0)
+                grid.addWidget(edit, row, 1)
+                editors[key] = (edit, optional)
+                row += 1
+            self.edits.append(editors)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(inner)
+        layout.addWidget(scroll, 1)
+        self.message = QLabel()
+        self.message.setWordWrap(True)
+        self.message.setStyleSheet("color: #b71c1c")
+        layout.addWidget(self.message)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.button(QDialogButtonBox.StandardButton.Save).setText(_("Save"))
+        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(_("Cancel"))
+        buttons.accepted.connect(self._check)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+        fit_to_screen(self, 760, 560)
+
+    def new_spec(self) -> dict[str, Any]:
+        """The programme's template with the dates as typed (a date left empty where the rule
+        may have none is taken away)."""
+        obligations = []
+        for obligation, editors in zip(self.spec.get("obligations", []), self.edits, strict=True):
+            rule = dict(obligation.get("rule") or {})
+            for key, (edit, _optional) in editors.items():
+                day = edit.date()
+                if day is not None:
+                    rule[key] = day.isoformat()
+                else:
+                    rule.pop(key, None)
+            obligations.append({**obligation, "rule": rule})
+        return {**self.spec, "obligations": obligations}
+
+    def _check(self) -> None:
+        from lev_desktop.domain.validation import programme_spec_problems
+
+        if any(edit.hasError() for editors in self.edits for edit, _o in editors.values()):
+            self.message.setText(
+                _("The date is not valid; write it as day/month/BE year, e.g. 15/5/2567.")
+            )
+            return
+        problems = programme_spec_problems(self.new_spec())
+        if problems:
+            self.message.setText("\n".join(problems))
+            return
+        self.accept()
+
+
 class ProgrammesTab(QWidget):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None):
         super().__init__(parent)
@@ -283,8 +403,10 @@ class ProgrammesTab(QWidget):
         bar = QHBoxLayout()
         self.create_button = QPushButton(_("Create a programme from a template…"))
         self.edit_button = QPushButton(_("Edit the letter…"))
+        self.dates_button = QPushButton(_("Edit the deadline dates…"))
         bar.addWidget(self.create_button)
         bar.addWidget(self.edit_button)
+        bar.addWidget(self.dates_button)
         bar.addStretch(1)
         layout.addLayout(bar)
         splitter = QSplitter(Qt.Orientation.Horizontal)
@@ -302,6 +424,7 @@ class ProgrammesTab(QWidget):
         )
         self.create_button.clicked.connect(self.create_programme)
         self.edit_button.clicked.connect(self.edit_letter)
+        self.dates_button.clicked.connect(self.edit_dates)
         self._select_code: str | None = None
 
     def refresh(self) -> None:
@@ -329,9 +452,39 @@ class ProgrammesTab(QWidget):
 
     def _show(self, row: int) -> None:
         if 0 <= row < self.model.rowCount():
-            thai_wrap.set_html(
-                self.details, digits.shown_html(programme_html(self.model.row_object(row)))
+            programme = self.model.row_object(row)
+            thai_wrap.set_html(self.details, digits.shown_html(programme_html(programme)))
+            mine = may_edit_deadlines(programme, self.ctx.store.office_code)
+            self.dates_button.setEnabled(mine)
+            self.dates_button.setToolTip(
+                ""
+                if mine
+                else _(
+                    "Only a programme this office made has its deadline dates changed here: the "
+                    "built-in programmes' come from the Department's letters, another office's "
+                    "from its packages."
+                )
             )
+
+    def edit_dates(self) -> None:
+        programme = self.selected()
+        if programme is None or not may_edit_deadlines(programme, self.ctx.store.office_code):
+            return
+        dialog = DeadlineDatesDialog(programme, self)
+        dialog.accepted.connect(lambda: self.save_spec(programme.id, dialog.new_spec()))
+        dialog.open()
+        self.dialog = dialog
+
+    def save_spec(self, programme_id: str, spec: dict) -> None:
+        from lev_desktop.services.programmes import update_programme
+
+        store = self.ctx.store
+        self.ctx.runner.run(
+            lambda _p: update_programme(store, programme_id, spec=spec),
+            owner=self,
+            on_success=lambda _p: self._changed(),
+            on_failure=self._failed,
+        )
 
     def open_code(self, code: str) -> None:
         for row, programme in enumerate(self.model.rows):
