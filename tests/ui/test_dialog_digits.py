@@ -196,7 +196,11 @@ def test_dialogs(mode, qtbot, demo_store, make_ctx, tmp_path):
     from ui.settings.backups import PasswordDialog, RestoreConfirm
     from ui.settings.laos import LaoDialog
     from ui.settings.letters import AddLetterDialog
-    from ui.settings.programmes import CreateProgrammeDialog, LetterFieldsDialog
+    from ui.settings.programmes import (
+        CreateProgrammeDialog,
+        DeadlineDatesDialog,
+        LetterFieldsDialog,
+    )
     from ui.setup_wizard import SetupWizard
     from ui.widgets.file_actions import WrittenFileDialog
     from ui.widgets.plan_import_dialog import PlanImportDialog
@@ -239,6 +243,7 @@ def test_dialogs(mode, qtbot, demo_store, make_ctx, tmp_path):
         ReminderDialog(ctx, items, 30),
         AddLetterDialog(programmes, "12/2568"),
         LetterFieldsDialog(programmes[0]),
+        DeadlineDatesDialog(programmes[0]),  # (its titles carry the letter's ๒๕๖๘)
         LaoDialog("48", None, None, taken={}),
         PasswordDialog("กุญแจของหน่วยงาน", "รหัสผ่านอย่างน้อย 8 ตัวอักษร", twice=True),
         SetupWizard(ctx),

@@ -325,16 +325,15 @@ class DeadlineDatesDialog(QDialog):
                 who = _(LEVEL_SHORT[Level(obligation.get("level", ""))])
             except ValueError:
                 who = str(obligation.get("level", ""))
-            title = QLabel(
-                f"<b>{html.escape(who)}</b> · {html.escape(obligation.get('title', ''))}"
-            )
+            named = digits.shown(str(obligation.get("title", "")))  # (the letter's ๒๕๖๘ too)
+            title = QLabel(f"<b>{html.escape(who)}</b> · {html.escape(named)}")
             title.setWordWrap(True)
             grid.addWidget(title, row, 0, 1, 2)
             row += 1
             editors: dict[str, tuple[BEDateEdit, bool]] = {}
             shape = RULE_DATES.get(rule.get("type", ""))
             if shape is None:  # fixed by the programme's fiscal year: shown, not edited
-                grid.addWidget(QLabel(describe_rule(rule)), row, 1)
+                grid.addWidget(QLabel(digits.shown(describe_rule(rule))), row, 1)
                 row += 1
             for key, optional in shape or ():
                 edit = BEDateEdit(allow_empty=optional)
