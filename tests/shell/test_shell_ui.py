@@ -545,3 +545,21 @@ def test_the_status_bar_keeps_the_officer_whole_at_125_percent(
     assert shown.endswith("…  ·  ผู้ใช้งาน: นางสาวสมศรี ใจดีประเสริฐ"), shown
     assert label.fontMetrics().horizontalAdvance(shown) <= label.contentsRect().width()
     assert label.toolTip() == whole
+
+
+def test_a_monthly_reports_day_is_edited(app, qtbot, lao_store):
+    """P4's monthly report ("ทุกวันที่ ๑"): next year's programme may ask for the 5th; the day
+    of the month is a number box 1–31, in the interface's digits."""
+    from lev_desktop.services.programmes import create_from_template
+    from ui.settings.programmes import DeadlineDatesDialog
+
+    made = create_from_template(lao_store, "P4", code="P4-2569", fiscal_year=2569)
+    dialog = DeadlineDatesDialog(made)
+    qtbot.addWidget(dialog)
+    boxes = [box for box in dialog.days if box is not None]
+    assert [box.value() for box in boxes] == [1, 5]  # LAOs by the 1st, the province by the 5th
+    assert (boxes[0].minimum(), boxes[0].maximum()) == (1, 31)
+    boxes[0].setValue(5)
+    rules = [ob["rule"] for ob in dialog.new_spec()["obligations"]]
+    assert [rule["day"] for rule in rules] == [5, 5]
+    assert rules[0]["first"] == made.spec["obligations"][0]["rule"]["first"]  # the rest as it was

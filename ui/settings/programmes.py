@@ -301,9 +301,9 @@ def may_edit_deadlines(programme: Any, office_code: str | None) -> bool:
 class DeadlineDatesDialog(QDialog):
     """The dates of the deadlines of a programme this office made (next year's drive made
     from a template, its letter's dates changed): each deadline's date, or its first and
-    last day, in BE dates. What is saved is checked as an import checks it
-    (``validation.programme_spec_problems``): the programme travels in this office's
-    packages."""
+    last day, in BE dates, and a monthly report's day of the month. What is saved is
+    checked as an import checks it (``validation.programme_spec_problems``): the programme
+    travels in this office's packages."""
 
     def __init__(self, programme: Any, parent: QWidget | None = None):
         from PySide6.QtWidgets import QGridLayout, QScrollArea
@@ -314,6 +314,7 @@ class DeadlineDatesDialog(QDialog):
         self.setWindowTitle(_("Deadline dates of {code}").format(code=programme.code))
         self.spec = dict(programme.spec or {})
         self.edits: list[dict[str, tuple[BEDateEdit, bool]]] = []
+        self.days: list[digits.SpinBox | None] = []  # a monthly rule's day of the month
         layout = QVBoxLayout(self)
         inner = QWidget()
         grid = QGridLayout(inner)
@@ -344,7 +345,17 @@ class DeadlineDatesDialog(QDialog):
                 grid.addWidget(edit, row, 1)
                 editors[key] = (edit, optional)
                 row += 1
+            day_box = None
+            if rule.get("type") in ("monthly", "monthly_following") and "days" not in rule:
+                day_box = digits.SpinBox()
+                day_box.setRange(1, 31)
+                with contextlib.suppress(TypeError, ValueError):
+                    day_box.setValue(int(rule.get("day", 1)))
+                grid.addWidget(QLabel(_("Day of the month")), row, 0)
+                grid.addWidget(day_box, row, 1, Qt.AlignmentFlag.AlignLeft)
+                row += 1
             self.edits.append(editors)
+            self.days.append(day_box)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setWidget(inner)
@@ -367,8 +378,11 @@ class DeadlineDatesDialog(QDialog):
         """The programme's template with the dates as typed (a date left empty where the rule
         may have none is taken away)."""
         obligations = []
-        for obligation, editors in zip(self.spec.get("obligations", []), self.edits, strict=True):
+        rows = zip(self.spec.get("obligations", []), self.edits, self.days, strict=True)
+        for obligation, editors, day_box in rows:
             rule = dict(obligation.get("rule") or {})
+            if day_box is not None:
+                rule["day"] = day_box.value()
             for key, (edit, _optional) in editors.items():
                 day = edit.date()
                 if day is not None:
