@@ -560,6 +560,14 @@ def test_a_monthly_reports_day_is_edited(app, qtbot, lao_store):
     assert [box.value() for box in boxes] == [1, 5]  # LAOs by the 1st, the province by the 5th
     assert (boxes[0].minimum(), boxes[0].maximum()) == (1, 31)
     boxes[0].setValue(5)
-    rules = [ob["rule"] for ob in dialog.new_spec()["obligations"]]
+    # its title says the day too: edited with it (an empty title is refused as on import)
+    assert dialog.titles[0].text().endswith("(ทุกวันที่ ๑ ของเดือน)")  # (as the letter writes it)
+    dialog.titles[0].setText("")
+    dialog._check()
+    assert dialog.message.text() == "กำหนดส่ง “P4.LAO.MONTHLY”: ไม่มีชื่อภารกิจ หรือชื่อยาวเกินไป"
+    dialog.titles[0].setText("รายงานผลการดำเนินงานวัดและชุมชนให้จังหวัดทราบ (ทุกวันที่ ๕ ของเดือน)")
+    obligations = dialog.new_spec()["obligations"]
+    rules = [ob["rule"] for ob in obligations]
     assert [rule["day"] for rule in rules] == [5, 5]
+    assert obligations[0]["title"].endswith("(ทุกวันที่ ๕ ของเดือน)")
     assert rules[0]["first"] == made.spec["obligations"][0]["rule"]["first"]  # the rest as it was

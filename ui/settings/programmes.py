@@ -315,6 +315,7 @@ class DeadlineDatesDialog(QDialog):
         self.spec = dict(programme.spec or {})
         self.edits: list[dict[str, tuple[BEDateEdit, bool]]] = []
         self.days: list[digits.SpinBox | None] = []  # a monthly rule's day of the month
+        self.titles: list[QLineEdit] = []
         layout = QVBoxLayout(self)
         inner = QWidget()
         grid = QGridLayout(inner)
@@ -326,10 +327,12 @@ class DeadlineDatesDialog(QDialog):
                 who = _(LEVEL_SHORT[Level(obligation.get("level", ""))])
             except ValueError:
                 who = str(obligation.get("level", ""))
-            named = digits.shown(str(obligation.get("title", "")))  # (the letter's ๒๕๖๘ too)
-            title = QLabel(f"<b>{html.escape(who)}</b> · {html.escape(named)}")
-            title.setWordWrap(True)
-            grid.addWidget(title, row, 0, 1, 2)
+            # the title says the day too ("ทุกวันที่ 1 ของเดือน"): edited with the dates
+            title = QLineEdit(str(obligation.get("title", "")))
+            title.setCursorPosition(0)
+            grid.addWidget(QLabel(f"<b>{html.escape(who)}</b>"), row, 0)
+            grid.addWidget(title, row, 1)
+            self.titles.append(title)
             row += 1
             editors: dict[str, tuple[BEDateEdit, bool]] = {}
             shape = RULE_DATES.get(rule.get("type", ""))
@@ -356,6 +359,9 @@ class DeadlineDatesDialog(QDialog):
                 row += 1
             self.edits.append(editors)
             self.days.append(day_box)
+            grid.setRowMinimumHeight(row, 10)  # (a gap before the next deadline)
+            row += 1
+        grid.setRowStretch(row, 1)  # the rows at the top, however few
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setWidget(inner)
@@ -372,15 +378,18 @@ class DeadlineDatesDialog(QDialog):
         buttons.accepted.connect(self._check)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
-        fit_to_screen(self, 760, 560)
+        fit_to_screen(self, 900, 560)
 
     def new_spec(self) -> dict[str, Any]:
         """The programme's template with the dates as typed (a date left empty where the rule
         may have none is taken away)."""
         obligations = []
-        rows = zip(self.spec.get("obligations", []), self.edits, self.days, strict=True)
-        for obligation, editors, day_box in rows:
+        rows = zip(
+            self.spec.get("obligations", []), self.edits, self.days, self.titles, strict=True
+        )
+        for obligation, editors, day_box, title in rows:
             rule = dict(obligation.get("rule") or {})
+            obligation = {**obligation, "title": title.text().strip()}
             if day_box is not None:
                 rule["day"] = day_box.value()
             for key, (edit, _optional) in editors.items():
