@@ -569,8 +569,8 @@ def _balanced(
     best, most = even, _space_breaks(groups, even)
     if most == count - 1 or not any(g.kind == _Group.SPACE for g in groups):
         return even
-    for step in range(1, 49):  # wider, up to the frame: the narrowest with more breaks at spaces
-        found = layout(groups, high + (width - high) * step / 48, font_size, indent)
+    for step in range(1, 25):  # wider, up to the frame: the narrowest with more breaks at spaces
+        found = layout(groups, high + (width - high) * step / 24, font_size, indent)
         if fits(found) and _space_breaks(groups, found) > most:
             best, most = found, _space_breaks(groups, found)
             if most == count - 1:
