@@ -27,7 +27,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from lev_desktop.domain.offices import LaoType, Level, reporting_parent_level
-from lev_desktop.domain.validation import form_problem, obligation_problem
+from lev_desktop.domain.validation import RULE_DATE_KEYS, form_problem, obligation_problem
 from lev_desktop.thai_format import arabic_digits, fiscal_year_range, thai_digits
 from lev_desktop.thai_format import fiscal_year as fiscal_year_of
 
@@ -193,9 +193,6 @@ def obligations_of(
 
 
 # ---- dates of one rule -------------------------------------------------------------------
-
-
-RULE_DATE_KEYS = ("date", "start", "end", "first", "until")
 
 
 def moved_to_year(spec: dict[str, Any], to_year: int) -> dict[str, Any]:

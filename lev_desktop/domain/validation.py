@@ -1209,7 +1209,8 @@ def programme_spec_problems(spec: Any) -> list[str]:
 # screens read (deadlines.rules.obligations_of, the forms' screens), with its type and range.
 FORM_PERIODS = (None, "fiscal_year", "monthly", "round", "once")
 SENDS_TO = (None, "route", *LEVELS[1:])
-_RULE_DATES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+RULE_DATE_KEYS = ("date", "start", "end", "first", "until")  # every date a rule may have
+RULE_DATES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     # type: (dates it must have, dates it may have)
     "once": (("date",), ()),
     "event": (("date",), ()),
@@ -1291,12 +1292,10 @@ def obligation_problem(obligation: Any, form_codes: set[str]) -> str | None:
     ):
         return _("the types of LAO are not in the expected form")
     rule = obligation.get("rule")
-    if not isinstance(rule, dict) or rule.get("type") not in _RULE_DATES:
+    if not isinstance(rule, dict) or rule.get("type") not in RULE_DATES:
         return _("the deadline rule is not in the expected form")
-    must, may = _RULE_DATES[rule["type"]]
-    for key in (
-        must + may + tuple(k for k in ("date", "start", "end", "first", "until") if k in rule)
-    ):
+    must, may = RULE_DATES[rule["type"]]
+    for key in must + may + tuple(k for k in RULE_DATE_KEYS if k in rule):
         value = rule.get(key)
         if (key in must or value is not None) and _date_problem(value):
             return _("the deadline rule's “{key}” is missing or not a date").format(key=key)

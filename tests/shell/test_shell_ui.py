@@ -310,7 +310,7 @@ def test_programmes_and_letters(app, qtbot, lao_store, make_ctx):
     qtbot.waitUntil(lambda: tab.model.rowCount() == 6, timeout=5000)
     assert get_programme(lao_store, "P1-2569").fiscal_year == 2569
     programme = get_programme(lao_store, "P1-2569")
-    tab.save_letter(programme.id, {**programme.letter, "number": "นพ ๐๐๒๓.๖/ว ๙๙"})
+    tab.save_fields(programme.id, letter={**programme.letter, "number": "นพ ๐๐๒๓.๖/ว ๙๙"})
     qtbot.waitUntil(
         lambda: get_programme(lao_store, "P1-2569").letter["number"] == "นพ ๐๐๒๓.๖/ว ๙๙",
         timeout=5000,

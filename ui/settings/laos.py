@@ -23,7 +23,7 @@ from lev_desktop.domain.offices import LaoType, lao_code_problem, normalise_offi
 from lev_desktop.i18n import _
 from ui import digits
 from ui.context import AppContext
-from ui.settings.common import fit_columns, inform, make_table, warn
+from ui.settings.common import fit_columns, inform, make_table, save_cancel, warn
 from ui.settings.models import LaoPreviewModel, LaoTableModel
 from ui.setup_wizard import LAO_TYPE_CHOICES
 from ui.widgets import file_dialogs
@@ -75,14 +75,7 @@ class LaoDialog(QDialog):
             )
         )
         form.addRow(_("LAO code (7 digits)"), self.code)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
-        )
-        buttons.button(QDialogButtonBox.StandardButton.Save).setText(_("Save"))
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(_("Cancel"))
-        buttons.accepted.connect(self._check)
-        buttons.rejected.connect(self.reject)
-        form.addRow(buttons)
+        form.addRow(save_cancel(self, self._check))
         self.message = QLabel()
         self.message.setStyleSheet("color: #b71c1c")
         form.addRow(self.message)

@@ -8,7 +8,6 @@ import datetime as dt
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -23,7 +22,7 @@ from lev_desktop.i18n import _
 from lev_desktop.thai_format import parse_time
 from ui import digits
 from ui.context import AppContext
-from ui.settings.common import fit_columns, make_table, warn
+from ui.settings.common import fit_columns, make_table, save_cancel, warn
 from ui.settings.models import LetterTableModel
 from ui.widgets.date_edit import BEDateEdit
 
@@ -65,14 +64,7 @@ class AddLetterDialog(QDialog):
         self.message.setStyleSheet("color: #b71c1c")
         self.message.setWordWrap(True)
         form.addRow(self.message)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
-        )
-        buttons.button(QDialogButtonBox.StandardButton.Save).setText(_("Save"))
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(_("Cancel"))
-        buttons.accepted.connect(self._check)
-        buttons.rejected.connect(self.reject)
-        form.addRow(buttons)
+        form.addRow(save_cancel(self, self._check))
 
     def _check(self) -> None:
         try:

@@ -26,11 +26,12 @@ from PySide6.QtWidgets import (
 
 from lev_desktop.changes import Changes
 from lev_desktop.domain.offices import LEVEL_SHORT, LaoType, Level
+from lev_desktop.domain.validation import RULE_DATE_KEYS, RULE_DATES
 from lev_desktop.i18n import N_, _
 from lev_desktop.thai_format import MONTHS_FULL, format_date
 from ui import digits, thai_wrap
 from ui.context import AppContext
-from ui.settings.common import fit_columns, inform, make_table, warn
+from ui.settings.common import fit_columns, inform, make_table, save_cancel, warn
 from ui.settings.models import ProgrammeTableModel
 from ui.widgets.date_edit import BEDateEdit
 
@@ -248,14 +249,7 @@ class LetterFieldsDialog(QDialog):
         self.message = QLabel()
         self.message.setStyleSheet("color: #b71c1c")
         form.addRow(self.message)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
-        )
-        buttons.button(QDialogButtonBox.StandardButton.Save).setText(_("Save"))
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(_("Cancel"))
-        buttons.accepted.connect(self._check)
-        buttons.rejected.connect(self.reject)
-        form.addRow(buttons)
+        form.addRow(save_cancel(self, self._check))
 
     def _check(self) -> None:
         if self.date.hasError():
@@ -274,14 +268,12 @@ class LetterFieldsDialog(QDialog):
         return out
 
 
-# The dates a deadline rule of each shape has, in the order shown, and how each is named.
-RULE_DATES: dict[str, tuple[tuple[str, bool], ...]] = {  # type: ((key, may be empty), ...)
-    "once": (("date", False),),
-    "event": (("date", False),),
-    "window": (("start", True), ("end", False)),
-    "monthly": (("first", False), ("until", True)),
-    "monthly_following": (("first", False), ("until", True)),
-    "days_of_month": (("first", False), ("until", True)),
+# The dates a deadline rule of each shape has, as the check of a programme names them
+# (``validation.RULE_DATES``), in the order shown: (key, may be empty).
+RULE_FIELDS: dict[str, tuple[tuple[str, bool], ...]] = {
+    kind: tuple((key, key in may) for key in RULE_DATE_KEYS if key in must or key in may)
+    for kind, (must, may) in RULE_DATES.items()
+    if must or may
 }
 DATE_LABELS = {
     "date": N_("Due on"),
@@ -335,7 +327,7 @@ class DeadlineDatesDialog(QDialog):
             self.titles.append(title)
             row += 1
             editors: dict[str, tuple[BEDateEdit, bool]] = {}
-            shape = RULE_DATES.get(rule.get("type", ""))
+            shape = RULE_FIELDS.get(rule.get("type", ""))
             if shape is None:  # fixed by the programme's fiscal year: shown, not edited
                 grid.addWidget(QLabel(digits.shown(describe_rule(rule))), row, 1)
                 row += 1
@@ -370,14 +362,7 @@ class DeadlineDatesDialog(QDialog):
         self.message.setWordWrap(True)
         self.message.setStyleSheet("color: #b71c1c")
         layout.addWidget(self.message)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
-        )
-        buttons.button(QDialogButtonBox.StandardButton.Save).setText(_("Save"))
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(_("Cancel"))
-        buttons.accepted.connect(self._check)
-        buttons.rejected.connect(self.reject)
-        layout.addWidget(buttons)
+        layout.addWidget(save_cancel(self, self._check))
         fit_to_screen(self, 900, 560)
 
     def new_spec(self) -> dict[str, Any]:
@@ -493,20 +478,9 @@ class ProgrammesTab(QWidget):
         if programme is None or not may_edit_deadlines(programme, self.ctx.store.office_code):
             return
         dialog = DeadlineDatesDialog(programme, self)
-        dialog.accepted.connect(lambda: self.save_spec(programme.id, dialog.new_spec()))
+        dialog.accepted.connect(lambda: self.save_fields(programme.id, spec=dialog.new_spec()))
         dialog.open()
         self.dialog = dialog
-
-    def save_spec(self, programme_id: str, spec: dict) -> None:
-        from lev_desktop.services.programmes import update_programme
-
-        store = self.ctx.store
-        self.ctx.runner.run(
-            lambda _p: update_programme(store, programme_id, spec=spec),
-            owner=self,
-            on_success=lambda _p: self._changed(),
-            on_failure=self._failed,
-        )
 
     def open_code(self, code: str) -> None:
         for row, programme in enumerate(self.model.rows):
@@ -546,16 +520,17 @@ class ProgrammesTab(QWidget):
             inform(self, _("Edit the letter"), _("Choose a programme in the list first."))
             return
         dialog = LetterFieldsDialog(programme, self)
-        dialog.accepted.connect(lambda: self.save_letter(programme.id, dialog.values()))
+        dialog.accepted.connect(lambda: self.save_fields(programme.id, letter=dialog.values()))
         dialog.open()
         self.dialog = dialog
 
-    def save_letter(self, programme_id: str, letter: dict) -> None:
+    def save_fields(self, programme_id: str, **fields: Any) -> None:
+        """Saves a programme's letter or template (``update_programme``) on the worker."""
         from lev_desktop.services.programmes import update_programme
 
         store = self.ctx.store
         self.ctx.runner.run(
-            lambda _p: update_programme(store, programme_id, letter=letter),
+            lambda _p: update_programme(store, programme_id, **fields),
             owner=self,
             on_success=lambda _p: self._changed(),
             on_failure=self._failed,
