@@ -398,7 +398,23 @@ def fiscal_months(fy_be: int) -> list[tuple[int, int]]:
 
 # ---- reporting periods -------------------------------------------------------------------
 
-ONCE_PERIOD = "ONCE"
+ONCE_PERIOD = "ONCE"  # the period of a one-off questionnaire (P3), as forms and deadlines store it
+
+
+def parse_period(text: str) -> str:
+    """A typed period → its stored code, the inverse of ``format_period``: "FY2568", "2568",
+    "ปีงบประมาณ 2568" → "FY2568"; a month "2568-07" (BE), "2025-07", "07/2568" → "2025-07";
+    "once", "ครั้งเดียว" → "ONCE". Thai digits read as Arabic ones (the code is stored in Arabic
+    digits, as every other period). ValueError otherwise."""
+    value = arabic_digits(text or "").strip().upper()
+    if value in (ONCE_PERIOD, "ครั้งเดียว"):
+        return ONCE_PERIOD
+    for prefix in ("FY", "ปีงบประมาณ", "พ.ศ."):
+        value = value.removeprefix(prefix).strip()
+    if value.isascii() and value.isdigit() and len(value) == 4 and int(value) > 2400:
+        return f"FY{value}"
+    year, month = parse_month(value)  # ValueError when it is not a month either
+    return f"{year:04d}-{month:02d}"
 
 
 def format_period(period: str, *, digits: str = "arabic") -> str:

@@ -7,6 +7,7 @@ from typing import Any
 
 from lev_desktop.cli.base import CliError, fiscal_year_arg, open_store, typed_day
 from lev_desktop.i18n import _
+from lev_desktop.thai_format import parse_date, parse_period
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -19,7 +20,10 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         "--obligation",
         help=_("obligation code, e.g. P1.LAO.REPORT (default: the first LAO obligation)"),
     )
-    board.add_argument("--period", help=_("period of a recurring obligation, e.g. 2025-03"))
+    board.add_argument(
+        "--period",
+        help=_("period of a recurring obligation: a month (e.g. 2568-03), FY2568 or a date"),
+    )
     board.add_argument("--district", help=_("only this district (DOPA code, e.g. 4801)"))
     board.add_argument(
         "--type",
@@ -40,6 +44,21 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         help=_("print one line per district instead of one per LAO"),
     )
     board.set_defaults(handler=cmd_board)
+
+
+def typed_obligation_period(text: str) -> str:
+    """A period as typed (as ``lev kpi`` reads one: BE or CE, Thai digits) → its stored code;
+    a reporting round is a date ("15/9/2568" → "2025-09-15"). Unreadable: as typed (the board
+    then names it as unknown)."""
+    try:
+        return parse_period(text)
+    except ValueError:
+        pass
+    try:
+        day = parse_date(text)
+    except ValueError:
+        day = None
+    return day.isoformat() if day else text
 
 
 def cmd_board(args: argparse.Namespace) -> int:
@@ -64,13 +83,14 @@ def cmd_board(args: argparse.Namespace) -> int:
     if args.district and not (args.district.isdigit() and len(args.district) == 4):
         raise CliError(_("A district code has 4 digits, e.g. 4801"), 2)
     today = typed_day(args.today) if args.today else None
+    period = typed_obligation_period(args.period) if args.period else None
     try:
         board = consolidation.build_board(
             store,
             programme,
             fiscal_year=args.fiscal_year,
             obligation=args.obligation,
-            period=args.period,
+            period=period,
             district=args.district,
             lao_type=lao_type,
             office=args.office,

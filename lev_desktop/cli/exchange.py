@@ -79,7 +79,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     form = sub.add_parser("excel-form", help=_("pre-filled Excel form for an LAO without the app"))
     form.add_argument("--lao", required=True, help=_("code of the LAO"))
     form.add_argument("--programme", required=True, help=_("programme code, e.g. P2"))
-    form.add_argument("--period", help=_("period: FY2568, 2025-07 or ONCE (default: current)"))
+    form.add_argument("--period", help=_("period: FY2568, 2568-07 or ONCE (default: current)"))
     form.add_argument("--out", required=True, help=_("workbook to write (.xlsx)"))
     form.set_defaults(handler=cmd_excel_form)
 

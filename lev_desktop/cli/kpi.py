@@ -14,7 +14,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     kpi.add_argument("--office", help=_("office code (default: this office)"))
     kpi.add_argument(
         "--period",
-        help=_("period: FY2568, 2025-07 (a month) or ONCE (default: every period with values)"),
+        help=_("period: FY2568, 2568-07 (a month) or ONCE (default: every period with values)"),
     )
     kpi.set_defaults(handler=cmd_kpi)
 

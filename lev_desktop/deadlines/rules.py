@@ -28,10 +28,10 @@ from typing import Any
 
 from lev_desktop.domain.offices import LaoType, Level, reporting_parent_level
 from lev_desktop.domain.validation import RULE_DATE_KEYS, form_problem, obligation_problem
+from lev_desktop.thai_format import ONCE_PERIOD as ONCE
 from lev_desktop.thai_format import arabic_digits, fiscal_year_range, thai_digits
 from lev_desktop.thai_format import fiscal_year as fiscal_year_of
 
-ONCE = "ONCE"  # the period of a one-off questionnaire (P3), as the KPI forms store it
 RULE_TYPES = (
     "once",
     "window",

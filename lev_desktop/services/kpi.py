@@ -42,16 +42,17 @@ from lev_desktop.domain.validation import (
 )
 from lev_desktop.i18n import _
 from lev_desktop.thai_format import (
+    ONCE_PERIOD,
     fiscal_months,
     format_date,
     format_money,
     format_number,
     format_period,
-    parse_month,
 )
+from lev_desktop.thai_format import parse_period as typed_period
 
 KPI_FORM_KINDS = ("kpi", "products")
-ONCE = "ONCE"
+ONCE = ONCE_PERIOD
 REVIEW_KIND = "form_submissions"
 
 
@@ -85,23 +86,15 @@ def periods_of(programme: Programme, fiscal_year: int) -> list[str]:
 
 
 def parse_period(text: str) -> str:
-    """Typed period → stored form: "FY2568"/"2568" → FY2568, "2025-07" → 2025-07, "once" → ONCE."""
-    value = (text or "").strip().upper()
-    if value in (ONCE, "ครั้งเดียว"):
-        return ONCE
-    if value.startswith("FY"):
-        value = value[2:]
-    if value.isdigit() and len(value) == 4 and int(value) > 2400:
-        return f"FY{value}"
+    """Typed period → stored form (``thai_format.parse_period``); KpiError in Thai otherwise."""
     try:
-        year, month = parse_month(value)  # 2568-07 (BE) or 2025-07
+        return typed_period(text)
     except ValueError:
-        pass
-    else:
-        return f"{year:04d}-{month:02d}"
-    raise KpiError(
-        _("Unknown period “{period}”: use FY2568, 2025-07 (a month) or ONCE").format(period=text)
-    )
+        raise KpiError(
+            _("Unknown period “{period}”: use FY2568, 2568-07 (a month) or ONCE").format(
+                period=text
+            )
+        ) from None
 
 
 def period_label(period: str) -> str:

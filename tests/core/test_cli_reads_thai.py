@@ -198,3 +198,17 @@ def test_a_reader_that_stops_early_gets_no_traceback(demo_store):
     finally:
         os.close(write)
     assert (done.returncode, done.stderr) == (141, "")
+
+
+def test_board_reads_a_period_as_the_officer_types_it(demo_store, capsys):
+    """``lev board --period`` reads a month as ``lev kpi`` does: 2568-03 (BE, as every date
+    an officer types), Thai digits, or the stored code 2025-03; all pick the same month. It
+    answered "ไม่พบภารกิจหรืองวดรายงาน: 2568-03" for the BE month its own --today asks for."""
+    db = str(demo_store.path)
+    args = ("--db", db, "board", "--programme", "P4", "--fiscal-year", "2568", "--today", TODAY)
+    stored = run(capsys, *args, "--period", "2025-03")
+    assert run(capsys, *args, "--period", "2568-03") == stored
+    assert run(capsys, *args, "--period", "๒๕๖๘-๐๓") == stored
+    assert run(capsys, *args, "--period", "03/2568") == stored
+    other = run(capsys, *args, "--period", "2568-04")
+    assert other != stored and len(other) == len(stored)

@@ -31,6 +31,13 @@ def test_periods_are_parsed_and_labelled_in_thai():
     assert kpi.parse_period("2568-07") == "2025-07"  # a BE year typed by habit
     assert kpi.parse_period("2025-07") == "2025-07"
     assert kpi.parse_period("once") == "ONCE"
+    # Thai digits and the words a person reads are read; the code is stored in Arabic digits
+    # (it was stored as "FY๒๕๖๘", a period nothing else matches)
+    assert kpi.parse_period("๒๕๖๘") == "FY2568"
+    assert kpi.parse_period("FY๒๕๖๘") == "FY2568"
+    assert kpi.parse_period("ปีงบประมาณ พ.ศ. ๒๕๖๘") == "FY2568"
+    assert kpi.parse_period("๐๗/๒๕๖๘") == "2025-07"
+    assert kpi.parse_period("ครั้งเดียว") == "ONCE"
     with pytest.raises(kpi.KpiError, match="ไม่รู้จักงวด"):
         kpi.parse_period("next year")
     assert kpi.period_label("FY2568") == "ปีงบประมาณ พ.ศ. 2568"
