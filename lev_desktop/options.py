@@ -10,6 +10,7 @@ is kept by the store itself (``Store.office_code``, ``Store.officer``).
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -69,8 +70,14 @@ def get(store: Store, key: str) -> Any:
 
 def fiscal_year(store: Store, today: dt.date | None = None) -> int:
     """The fiscal year the screens, reports and board show: the chosen one, else this one."""
-    chosen = get(store, "fiscal_year")
-    return chosen if chosen else fiscal_year_of(today or dt.date.today())
+    return fiscal_year_in({"fiscal_year": get(store, "fiscal_year")}, today)
+
+
+def fiscal_year_in(values: Mapping[str, Any], today: dt.date | None = None) -> int:
+    """``fiscal_year`` of options already read (``load_all``, e.g. by the job that opened the
+    database: the window's thread does not read the database itself)."""
+    chosen = values.get("fiscal_year")
+    return int(chosen) if chosen else fiscal_year_of(today or dt.date.today())
 
 
 def load_all(store: Store) -> dict[str, Any]:

@@ -34,15 +34,65 @@ def _fail_on_logged_errors(item: pytest.Item, phase: str) -> Generator[None, Non
     handler = _ErrorRecords()
     root = logging.getLogger()
     root.addHandler(handler)
+    _GUI_THREAD_SQL.clear()
     try:
         yield
     finally:
         root.removeHandler(handler)
+    _fail_on_gui_thread_sql(phase)
     if handler.records and "caplog" not in getattr(item, "fixturenames", ()):
         lines = "\n".join(
             f"{record.levelname} {record.name}: {record.getMessage()}" for record in handler.records
         )
         pytest.fail(f"error logged during {phase}:\n{lines}", pytrace=False)
+
+
+# ---- the window's thread never waits on the database -----------------------------------------
+# "The GUI thread only presents": a statement the interface's own code (ui/) runs on the main
+# thread, outside a worker of the Runner, fails the test with where it was run. On a shared
+# database (a network drive, DELETE journal) such a read waits for another computer's write,
+# up to the busy timeout of 15 s, with the window frozen. Tests set up their data on the main
+# thread themselves: only statements reached through a frame of ui/ count.
+
+_UI_FOLDER = str(Path(__file__).resolve().parent.parent / "ui") + os.sep
+_GUI_THREAD_SQL: list[str] = []
+
+
+def _watch_gui_thread_sql() -> None:
+    import sys
+    import threading
+
+    from sqlalchemy import event
+    from sqlalchemy.engine import Engine
+
+    main = threading.main_thread()
+
+    @event.listens_for(Engine, "before_cursor_execute")
+    def _seen(_conn, _cursor, statement, _params, _context, _many) -> None:
+        if threading.current_thread() is not main:
+            return
+        frame = sys._getframe(1)
+        while frame is not None:
+            name = frame.f_code.co_filename
+            if name.startswith(_UI_FOLDER):
+                where = f"{name[len(_UI_FOLDER) - 3 :]}:{frame.f_lineno} ({frame.f_code.co_name})"
+                _GUI_THREAD_SQL.append(f"{where}: {statement.split(chr(10))[0][:80]}")
+                return
+            frame = frame.f_back
+
+
+_watch_gui_thread_sql()
+
+
+def _fail_on_gui_thread_sql(phase: str) -> None:
+    if _GUI_THREAD_SQL:
+        found = list(dict.fromkeys(_GUI_THREAD_SQL))
+        _GUI_THREAD_SQL.clear()
+        pytest.fail(
+            f"the interface read the database on its own thread during {phase}:\n"
+            + "\n".join(found[:10]),
+            pytrace=False,
+        )
 
 
 @pytest.hookimpl(wrapper=True)
@@ -251,7 +301,7 @@ def make_ctx(qtbot):
     def make(store, *, fiscal_year: int | None = 2568) -> AppContext:
         if fiscal_year is not None:
             options.save(store, {"fiscal_year": fiscal_year})
-        ctx = AppContext(store)
+        ctx = AppContext(store, settings=options.load_all(store))
         wire_runner(ctx.runner)
         made.append(ctx)
         return ctx

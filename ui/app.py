@@ -21,7 +21,7 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QIcon
@@ -315,8 +315,13 @@ class Launcher(QObject):
             show_window(self.window, measure=self.measure)
         self.window.set_waiting(_("Opening the database…") + "\n" + self._describe())
         url = self.url
+
+        def open_store(_progress: Any) -> tuple[Store, dict[str, Any]]:
+            store = Store(url, check=True)
+            return store, options.load_all(store)  # (this window's thread reads none of it)
+
         self.runner.run(
-            lambda _progress: Store(url, check=True),
+            open_store,
             label=_("Opening the database…"),
             on_success=self._opened,
             on_failure=self._open_failed,
@@ -356,14 +361,15 @@ class Launcher(QObject):
         assert self.ctx is not None  # made as soon as the store is open (_opened)
         return self.ctx
 
-    def _opened(self, store: Store) -> None:
+    def _opened(self, opened: tuple[Store, dict[str, Any]]) -> None:
         from ui.context import AppContext
 
+        store, settings = opened
         self.store = store
-        language = self.language or options.get(store, "language")
+        language = self.language or settings["language"]
         if language and language != i18n.current_language():
             i18n.install(language)
-        self.ctx = AppContext(store, self.runner)
+        self.ctx = AppContext(store, self.runner, settings=settings)
         self.ctx.restore_requested.connect(self.restore)
         if self.demo and not store.office_code:
             self._fill_demo()
@@ -380,7 +386,7 @@ class Launcher(QObject):
         self.window.set_waiting(_("Creating the demo data…"))
 
         def fill(progress):
-            return demo.fill(
+            demo.fill(
                 store,
                 progress=lambda done, total: progress(
                     done,
@@ -390,19 +396,19 @@ class Launcher(QObject):
                     ),
                 ),
             )
+            store.reload_identity()  # the demo's office, read here rather than by the window
+            return options.fiscal_year(store)
 
         self.runner.run(
             fill,
             label=_("Creating the demo data…"),
             cancellable=False,
-            on_success=lambda _name: self._after_demo(),
+            on_success=self._after_demo,
             owner=self.window,
         )
 
-    def _after_demo(self) -> None:
-        ctx = self._context()
-        ctx.store.reload_identity()
-        ctx.set_fiscal_year(options.fiscal_year(ctx.store))
+    def _after_demo(self, fiscal_year: int) -> None:
+        self._context().set_fiscal_year(fiscal_year)
         self._show_main()
 
     def _run_wizard(self) -> None:

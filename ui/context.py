@@ -3,6 +3,9 @@ one change notification that tells screens and badges to refresh."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from db.store import Store
@@ -27,13 +30,24 @@ class AppContext(QObject):
     # ask the Launcher to put a backup file (a Path) in place of the database and reopen it
     restore_requested = Signal(object)
 
-    def __init__(self, store: Store, runner: Runner | None = None, parent: QObject | None = None):
+    def __init__(
+        self,
+        store: Store,
+        runner: Runner | None = None,
+        parent: QObject | None = None,
+        *,
+        settings: Mapping[str, Any] | None = None,
+    ):
+        """``settings``: ``options.load_all(store)`` as the job that opened the database read
+        it (the application: this thread never waits on the database); read here when not given
+        (tests and tools)."""
         super().__init__(parent)
         self.store = store
         self.runner = runner or Runner(self)
-        self._fiscal_year = options.fiscal_year(store)
+        values = settings if settings is not None else options.load_all(store)
+        self._fiscal_year = options.fiscal_year_in(values)
         # the folder each kind of file dialog was last used in (ui.widgets.file_dialogs)
-        used = options.get(store, "folders.last_used")
+        used = values.get("folders.last_used")
         self.folders: dict[str, str] = dict(used) if isinstance(used, dict) else {}
         self._badge_timer = QTimer(self)
         self._badge_timer.setSingleShot(True)

@@ -13,6 +13,7 @@ from sqlalchemy import select
 
 from db.models import PlanItem
 from db.store import StaleRecordError, Store
+from lev_desktop import options
 from lev_desktop.errors import describe_error
 from lev_desktop.services import plans as ps
 from lev_desktop.services.offices import initialise
@@ -170,7 +171,7 @@ def test_the_plan_editor_shows_the_refusal_and_the_other_clerks_version(
 
     make_application()
     first, second = _workstations(f"sqlite:///{tmp_path / 'shared.db'}")
-    ctx = AppContext(first)
+    ctx = AppContext(first, settings=options.load_all(first))
     wire_runner(ctx.runner)
     p1 = programme_by_code(second, "P1").id
     editor = PlanEditor(ctx)

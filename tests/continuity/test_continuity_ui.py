@@ -11,6 +11,7 @@ from exchange.helpers import make_lao
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 
 from db.store import Store
+from lev_desktop import options
 from lev_desktop.continuity import backups, keysafe
 from lev_desktop.exchange import keys
 from lev_desktop.exchange.exporter import export_package
@@ -30,7 +31,7 @@ def app(qapp):
 
 
 def _ctx(store: Store) -> AppContext:
-    ctx = AppContext(store)
+    ctx = AppContext(store, settings=options.load_all(store))
     wire_runner(ctx.runner)
     return ctx
 

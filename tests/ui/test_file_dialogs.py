@@ -102,7 +102,7 @@ def test_a_dialog_opens_in_documents_first_then_where_it_was_last_used(
     assert seen == [str(documents)] and seen[0] != os.getcwd()  # never the program's folder
     ctx.runner.wait()
     assert options.last_folder(lao_store, "import-package") == usb  # kept in the one home
-    again = AppContext(lao_store)  # the next start
+    again = AppContext(lao_store, settings=options.load_all(lao_store))  # the next start
     assert again.folders == {"import-package": str(usb)}
     choose()
     assert seen[-1] == str(usb)
