@@ -571,3 +571,32 @@ def test_a_monthly_reports_day_is_edited(app, qtbot, lao_store):
     assert [rule["day"] for rule in rules] == [5, 5]
     assert obligations[0]["title"].endswith("(ทุกวันที่ ๕ ของเดือน)")
     assert rules[0]["first"] == made.spec["obligations"][0]["rule"]["first"]  # the rest as it was
+
+
+def test_the_days_of_the_month_of_a_report_are_edited(app, qtbot, lao_store):
+    """P5's reports are due "on the 5th and the 15th" (a list of days): next year's programme
+    may ask for other days. They are typed as the officer writes them (Thai digits too); a
+    day that is not 1–31 is refused with a Thai message and nothing is saved."""
+    from lev_desktop.services.programmes import create_from_template
+    from ui.settings.programmes import DeadlineDatesDialog
+
+    made = create_from_template(lao_store, "P5", code="P5-2569", fiscal_year=2569)
+    dialog = DeadlineDatesDialog(made)
+    qtbot.addWidget(dialog)
+    boxes = [box for box in dialog.day_lists if box is not None]
+    assert [box.text() for box in boxes] == ["5, 15"] * 3
+    boxes[0].setText("๑๐ ,๒๐,10")
+    boxes[1].setText("32")
+    dialog._check()
+    assert dialog.message.text() == ("เขียนวันที่ของเดือนเป็นตัวเลข 1 ถึง 31 คั่นด้วยจุลภาค เช่น 5, 15")
+    assert dialog.result() == 0  # not accepted: nothing to save
+    boxes[1].setText("5, 15")
+    rules = [ob["rule"] for ob in dialog.new_spec()["obligations"]]
+    assert [rule.get("days") for rule in rules if rule["type"] == "days_of_month"] == [
+        [10, 20],
+        [5, 15],
+        [5, 15],
+    ]
+    dialog._check()
+    assert dialog.message.text() == ""
+    assert dialog.result() == 1

@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import html
+import re
 from typing import Any
 
 from PySide6.QtCore import Qt
@@ -28,7 +29,7 @@ from lev_desktop.changes import Changes
 from lev_desktop.domain.offices import LEVEL_SHORT, LaoType, Level
 from lev_desktop.domain.validation import RULE_DATE_KEYS, RULE_DATES
 from lev_desktop.i18n import N_, _
-from lev_desktop.thai_format import MONTHS_FULL, format_date
+from lev_desktop.thai_format import MONTHS_FULL, arabic_digits, format_date
 from ui import digits, thai_wrap
 from ui.context import AppContext
 from ui.settings.common import fit_columns, inform, make_table, save_cancel, warn
@@ -290,6 +291,15 @@ def may_edit_deadlines(programme: Any, office_code: str | None) -> bool:
     return not programme.builtin and bool(office_code) and programme.owner_office == office_code
 
 
+def typed_days(text: str) -> list[int]:
+    """Days of the month as typed ("5, 15", "๕ ๑๕") → [5, 15], in order, each once; [] when
+    any is not a day from 1 to 31 (or none is given)."""
+    parts = [p for p in re.split(r"[\s,]+", arabic_digits(text)) if p]
+    if not parts or not all(p.isascii() and p.isdigit() and 1 <= int(p) <= 31 for p in parts):
+        return []
+    return sorted({int(p) for p in parts})
+
+
 class DeadlineDatesDialog(QDialog):
     """The dates of the deadlines of a programme this office made (next year's drive made
     from a template, its letter's dates changed): each deadline's date, or its first and
@@ -307,6 +317,7 @@ class DeadlineDatesDialog(QDialog):
         self.spec = dict(programme.spec or {})
         self.edits: list[dict[str, tuple[BEDateEdit, bool]]] = []
         self.days: list[digits.SpinBox | None] = []  # a monthly rule's day of the month
+        self.day_lists: list[QLineEdit | None] = []  # a rule's days of the month ("5, 15")
         self.titles: list[QLineEdit] = []
         layout = QVBoxLayout(self)
         inner = QWidget()
@@ -349,8 +360,16 @@ class DeadlineDatesDialog(QDialog):
                 grid.addWidget(QLabel(_("Day of the month")), row, 0)
                 grid.addWidget(day_box, row, 1, Qt.AlignmentFlag.AlignLeft)
                 row += 1
+            day_list = None
+            if isinstance(rule.get("days"), list):  # P5's "on the 5th and the 15th"
+                day_list = QLineEdit(digits.shown(", ".join(str(day) for day in rule["days"])))
+                day_list.setPlaceholderText(digits.shown(_("e.g. 5, 15")))
+                grid.addWidget(QLabel(_("Days of the month")), row, 0)
+                grid.addWidget(day_list, row, 1)
+                row += 1
             self.edits.append(editors)
             self.days.append(day_box)
+            self.day_lists.append(day_list)
             grid.setRowMinimumHeight(row, 10)  # (a gap before the next deadline)
             row += 1
         grid.setRowStretch(row, 1)  # the rows at the top, however few
@@ -370,13 +389,20 @@ class DeadlineDatesDialog(QDialog):
         may have none is taken away)."""
         obligations = []
         rows = zip(
-            self.spec.get("obligations", []), self.edits, self.days, self.titles, strict=True
+            self.spec.get("obligations", []),
+            self.edits,
+            self.days,
+            self.day_lists,
+            self.titles,
+            strict=True,
         )
-        for obligation, editors, day_box, title in rows:
+        for obligation, editors, day_box, day_list, title in rows:
             rule = dict(obligation.get("rule") or {})
             obligation = {**obligation, "title": title.text().strip()}
             if day_box is not None:
                 rule["day"] = day_box.value()
+            if day_list is not None:
+                rule["days"] = typed_days(day_list.text())
             for key, (edit, _optional) in editors.items():
                 day = edit.date()
                 if day is not None:
@@ -389,9 +415,22 @@ class DeadlineDatesDialog(QDialog):
     def _check(self) -> None:
         from lev_desktop.domain.validation import programme_spec_problems
 
+        self.message.clear()
         if any(edit.hasError() for editors in self.edits for edit, _o in editors.values()):
             self.message.setText(
                 _("The date is not valid; write it as day/month/BE year, e.g. 15/5/2567.")
+            )
+            return
+        if any(
+            day_list is not None and not typed_days(day_list.text()) for day_list in self.day_lists
+        ):
+            self.message.setText(
+                digits.shown(
+                    _(
+                        "Write the days of the month as numbers from 1 to 31 separated by "
+                        "commas, e.g. 5, 15."
+                    )
+                )
             )
             return
         problems = programme_spec_problems(self.new_spec())
