@@ -227,10 +227,9 @@ def pending_packages(store: Store, folder: Path | None = None) -> list[PendingPa
         key = trusted.get(found.sender)
         if key is None:
             check, name = UNTRUSTED, claimed
-            problem = _(
-                "This office does not trust the key of {code} yet: check its fingerprint "
-                "before importing."
-            ).format(code=found.sender)
+            problem = _("Check the key fingerprint of {code} before importing.").format(
+                code=found.sender
+            )
         elif key != found.fingerprint:
             check, name = KEY_CHANGED, claimed
             problem = _(

@@ -99,7 +99,7 @@ def test_a_key_not_trusted_yet_is_marked_and_its_name_claimed(tmp_path: Path):
     assert (found.check, found.from_office) == (inbox.UNTRUSTED, LAO)
     assert found.check_text == "ยังไม่เชื่อถือกุญแจ" and found.importable
     assert found.from_name == "ผู้ส่งแจ้งว่าเป็น อบต.ทดสอบ 4801006 (4801006)"
-    assert found.problem == ("สำนักงานนี้ยังไม่ได้เชื่อถือกุญแจของ 4801006 ตรวจสอบลายนิ้วมือกุญแจก่อนนำเข้า")
+    assert found.problem == "ตรวจลายนิ้วมือกุญแจของ 4801006 ก่อนนำเข้า"
     lao.dispose()
     district.dispose()
 
@@ -176,7 +176,7 @@ def test_the_home_screen_says_what_the_check_found(tmp_path: Path, qtbot, make_c
             "",
             "ผู้ส่งแจ้งว่าเป็น อบต.ทดสอบ 4801007 (4801007)\n"
             f"{untrusted.summary}\n"
-            "สำนักงานนี้ยังไม่ได้เชื่อถือกุญแจของ 4801007 ตรวจสอบลายนิ้วมือกุญแจก่อนนำเข้า",
+            "ตรวจลายนิ้วมือกุญแจของ 4801007 ก่อนนำเข้า",
             "นำเข้า…",
         ],
         ["ตรวจสอบไม่ได้", day, "", "c-cut.levpkg\nไฟล์เสียหายหรือไม่ครบ"],  # nothing to import
