@@ -229,3 +229,17 @@ def test_history_names_the_offices_beside_their_codes(qtbot, screen):
     assert "2569" in by_direction["รับ"][5]  # (this test's clock is in 2026)
     assert by_direction["ส่ง"][1] == "สำนักงานส่งเสริมการปกครองท้องถิ่นจังหวัดนครพนม (P48)"
     assert by_direction["ปฏิเสธ"][1] == ("ผู้ส่งแจ้งว่าเป็น องค์การบริหารส่วนตำบลหนองแสง (4801006)")
+
+
+def test_from_the_inbox_folder_takes_only_the_files_that_can_be_verified(qtbot, screen):
+    from lev_desktop.exchange.inbox import inbox_dir
+
+    widget, ctx, files, _tmp = screen
+    good = inbox_dir() / "good.levpkg"
+    good.write_bytes(files[0].read_bytes())
+    (inbox_dir() / "cut.levpkg").write_bytes(files[1].read_bytes())  # damaged: never imported
+    tab = widget.import_tab
+    tab.inbox_button.click()
+    qtbot.waitUntil(lambda: tab.plan is not None, timeout=20000)
+    _wait(qtbot, ctx)
+    assert tab.files == [str(good)]
