@@ -206,7 +206,7 @@ def deliver_to_inbox(files: Sequence[str]) -> str:
     """Packages opened while another window has the database: copied into the inbox folder,
     where that window's "From the inbox folder" finds them. Returns what to tell the user."""
     from lev_desktop import files as file_io
-    from lev_desktop.services.inbox import inbox_dir
+    from lev_desktop.exchange.inbox import inbox_dir
 
     folder = inbox_dir()
     copied = []

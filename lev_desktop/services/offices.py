@@ -33,6 +33,13 @@ def get_office(store: Store, code: str) -> Office | None:
         return session.scalar(select(Office).where(Office.code == code))
 
 
+def office_names(store: Store) -> dict[str, str]:
+    """Every office this database knows (not deleted): code → name, as people read it."""
+    with store.read() as session:
+        rows = session.execute(select(Office.code, Office.name).where(Office.deleted.is_(False)))
+        return {row[0]: row[1] for row in rows}
+
+
 def list_offices(store: Store, *, include_self: bool = True) -> list[Office]:
     """Every office this database knows, ordered by level, district and name."""
     with store.read() as session:

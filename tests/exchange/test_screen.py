@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from pathlib import Path
 
 import pytest
@@ -191,3 +192,54 @@ def test_after_an_export_the_preview_speaks_of_the_next_package(qtbot, tmp_path,
     qtbot.waitUntil(lambda: "หากส่งออกอีกครั้งตอนนี้" not in plain(tab.fulfils.text()), timeout=20000)
     _wait(qtbot, ctx)
     lao.dispose()
+
+
+def test_history_names_the_offices_beside_their_codes(qtbot, screen):
+    """Received, sent and refused rows read as names (this database's, else the usual name of
+    an office above); a refused file's office is said as its claim; times in the BE year."""
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    from lev_desktop.exchange import importer
+    from lev_desktop.thai_format import format_utc
+
+    from .helpers import members, write_members
+    from .test_inbox import _forged
+
+    widget, ctx, files, tmp = screen
+    district = ctx.store
+    importer.import_files(district, [files[0]], trust=True)
+    # the name this database holds now (as a later package of the office would set it), not
+    # the name stored with the package when it came
+    with district.engine.begin() as connection:
+        connection.exec_driver_sql(
+            "UPDATE offices SET name = 'องค์การบริหารส่วนตำบลหนองแสง' WHERE code = '4801006'"
+        )
+    export_package(district, "P48", tmp / "up.levpkg")
+    other_key = Ed25519PrivateKey.generate()
+    resigned = _forged(members(files[0]), "อบต.ปลอม", other_key, package_uuid=str(uuid.uuid4()))
+    importer.import_files(district, [write_members(tmp / "other-key.levpkg", resigned)])
+    widget.refresh()
+    _wait(qtbot, ctx)
+    rows = widget.history_tab.model.rows
+    by_direction = {row.cells[0]: row.cells for row in rows}
+    assert set(by_direction) == {"รับ", "ส่ง", "ปฏิเสธ"}
+    received = importer.received_history(district)[0]
+    assert by_direction["รับ"][1] == "องค์การบริหารส่วนตำบลหนองแสง (4801006)"
+    assert by_direction["รับ"][5] == format_utc(received.imported_at)
+    assert "2569" in by_direction["รับ"][5]  # (this test's clock is in 2026)
+    assert by_direction["ส่ง"][1] == "สำนักงานส่งเสริมการปกครองท้องถิ่นจังหวัดนครพนม (P48)"
+    assert by_direction["ปฏิเสธ"][1] == ("ผู้ส่งแจ้งว่าเป็น องค์การบริหารส่วนตำบลหนองแสง (4801006)")
+
+
+def test_from_the_inbox_folder_takes_only_the_files_that_can_be_verified(qtbot, screen):
+    from lev_desktop.exchange.inbox import inbox_dir
+
+    widget, ctx, files, _tmp = screen
+    good = inbox_dir() / "good.levpkg"
+    good.write_bytes(files[0].read_bytes())
+    (inbox_dir() / "cut.levpkg").write_bytes(files[1].read_bytes())  # damaged: never imported
+    tab = widget.import_tab
+    tab.inbox_button.click()
+    qtbot.waitUntil(lambda: tab.plan is not None, timeout=20000)
+    _wait(qtbot, ctx)
+    assert tab.files == [str(good)]

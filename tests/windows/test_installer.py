@@ -204,7 +204,7 @@ def test_a_double_clicked_package_opens_the_import_preview(qtbot, tmp_path):
 
 
 def test_with_another_window_open_the_package_goes_to_the_inbox(tmp_path):
-    from lev_desktop.services.inbox import inbox_dir
+    from lev_desktop.exchange.inbox import inbox_dir
     from ui.app import deliver_to_inbox
 
     package = tmp_path / "ส่งอำเภอ.levpkg"

@@ -206,7 +206,7 @@ def test_a_drop_that_is_not_a_file_is_explained(qtbot, exchange):
 
 
 def test_an_attachment_dragged_out_of_outlook_is_saved_and_checked(qtbot, exchange, tmp_path):
-    from lev_desktop.services.inbox import inbox_dir
+    from lev_desktop.exchange.inbox import inbox_dir
     from ui.widgets.file_actions import CONTENTS_FORMAT, DESCRIPTOR_FORMAT
 
     widget, _ctx = exchange

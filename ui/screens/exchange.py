@@ -745,11 +745,12 @@ class ImportTab(QWidget):
             self.add_files(paths)
 
     def _from_inbox(self) -> None:
-        from lev_desktop.services.inbox import pending_packages
+        from lev_desktop.exchange.inbox import pending_packages
 
         store = self.ctx.store
         self.ctx.runner.run(
-            lambda progress: [p.path for p in pending_packages(store)],
+            # a file that cannot be verified stays out (the home screen says why)
+            lambda progress: [p.path for p in pending_packages(store) if p.importable],
             on_success=lambda paths: (
                 self.add_files(paths)
                 if paths
@@ -765,8 +766,8 @@ class ImportTab(QWidget):
     def save_attachment(self, name: str, data: bytes) -> None:
         """An attachment dragged straight out of Outlook: saved into the inbox folder under
         its own name (never over another file), then checked like any other file."""
+        from lev_desktop.exchange.inbox import inbox_dir
         from lev_desktop.files import write_bytes
-        from lev_desktop.services.inbox import inbox_dir
 
         def work(_progress) -> str:
             folder = inbox_dir()
@@ -1001,6 +1002,14 @@ class HistoryTab(QWidget):
         layout.addWidget(self.view, 1)
 
     def load(self, data: dict[str, Any]) -> None:
+        names: dict[str, str] = data.get("office_names") or {}
+
+        def office(code: str, stored: str = "") -> str:
+            """The office's name in this database (else its usual name, else the name stored
+            with the package as imported) with its code: nobody has to remember 4801006."""
+            name = names.get(code) or stored
+            return f"{name} ({code})" if code and name else code or name
+
         rows = []
         for got in data["received"]:
             total = sum(int(got.counts.get(k, 0)) for k in ("new", "updated"))
@@ -1010,8 +1019,8 @@ class HistoryTab(QWidget):
                     Row(
                         [
                             _("received"),
-                            f"{got.sender} {got.sender_name}",
-                            got.relayed_by,
+                            office(got.sender, got.sender_name),
+                            office(got.relayed_by),
                             _sequence(got.kind, got.sequence),
                             _kind(got.kind),
                             _when(got.imported_at),
@@ -1034,7 +1043,7 @@ class HistoryTab(QWidget):
                     Row(
                         [
                             _("sent"),
-                            sent.recipient,
+                            office(sent.recipient),
                             "",
                             sent.sequence,
                             _kind(sent.kind),
@@ -1055,7 +1064,12 @@ class HistoryTab(QWidget):
                     Row(
                         [
                             _("refused"),
-                            entry.get("sender", ""),
+                            # the office a refused file named: said as its claim, not a fact
+                            _("The sender says it is {name} ({code})").format(
+                                name=names[entry["sender"]], code=entry["sender"]
+                            )
+                            if names.get(entry.get("sender") or "")
+                            else entry.get("sender", ""),
                             "",
                             "",
                             "",
@@ -1400,7 +1414,8 @@ def load_screen_data(store) -> dict[str, Any]:
         refused_history,
         trusted_keys,
     )
-    from lev_desktop.services.offices import this_office
+    from lev_desktop.routing import place_of_code
+    from lev_desktop.services.offices import office_names, this_office
     from lev_desktop.services.programmes import list_programmes
 
     me = this_office(store)
@@ -1431,6 +1446,15 @@ def load_screen_data(store) -> dict[str, Any]:
         laos = [(o.code, f"{o.code} {o.name}") for o in subordinate_laos(store)]
     stamp = dt.date.today().isoformat()
     code = me.code if me else "office"
+    # The history's offices by name: this database's, else the usual name of an office above
+    # known only by its code (P48, DLA).
+    received, sent, refused = received_history(store), sent_history(store), refused_history()
+    names = office_names(store)
+    codes = {r.relayed_by for r in received} | {s.recipient for s in sent}
+    for other in codes | {str(e.get("sender") or "") for e in refused}:
+        place = place_of_code(other) if other and other not in names else None
+        if place is not None:
+            names[other] = place.name
     return {
         "recipients": recipients,
         "parent": parent,
@@ -1442,9 +1466,10 @@ def load_screen_data(store) -> dict[str, Any]:
         ],
         "laos": laos,
         "default_out": app_options.folder(store, "packages") / f"{code}-{stamp}.levpkg",
-        "received": received_history(store),
-        "sent": sent_history(store),
-        "refused": refused_history(),
+        "office_names": names,
+        "received": received,
+        "sent": sent,
+        "refused": refused,
         "keys": trusted_keys(store),
         "own_fingerprint": keys.fingerprint(keys.load_or_create(me.code))
         if me is not None and keys.has_key(me.code)

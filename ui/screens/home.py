@@ -29,12 +29,19 @@ from lev_desktop.deadlines.text import (
     period_text,
     route_text,
 )
+from lev_desktop.exchange import inbox
 from lev_desktop.i18n import _
-from lev_desktop.services import inbox
 from lev_desktop.thai_format import fiscal_year_label, format_date
 from ui import digits, status_palette
 from ui.context import AppContext
 
+# what the inbox's check found → the palette's tone of its chip
+_CHECK_TONES = {
+    inbox.VERIFIED: "done",
+    inbox.UNTRUSTED: "due_soon",
+    inbox.KEY_CHANGED: "overdue",
+    inbox.DAMAGED: "overdue",
+}
 NEXT_DAYS = 45  # how far ahead "next deadlines" looks
 NEXT_LIMIT = 8  # and how many it shows
 OVERDUE_LIMIT = 4  # of which at most this many overdue (the rest: "N more in the calendar")
@@ -192,7 +199,7 @@ class HomeScreen(QWidget):
         layout.addWidget(self.all_clear)
         self.deadlines = Section(_("Next deadlines"))
         self.drafts = Section(_("Forms in draft"))
-        # HOOK (exchange): packages received and not yet imported — lev_desktop.services.inbox
+        # packages received and not yet imported, each verified: lev_desktop.exchange.inbox
         self.packages = Section(_("Packages received, not yet imported"))
         for section in (self.deadlines, self.drafts, self.packages):
             layout.addWidget(section)
@@ -301,24 +308,36 @@ class HomeScreen(QWidget):
         section.clear()
         for row, package in enumerate(data.packages):
             received = format_date(package.received_at) if package.received_at else ""
-            button = QPushButton(_("Import…"))
-            button.clicked.connect(
-                lambda _checked=False, p=package: self.ctx.navigate.emit(
-                    "exchange", {"path": p.path}
+            button = None
+            if package.importable:  # verified, or signed by a key not trusted yet (said why)
+                who = "\n".join(
+                    t for t in (package.from_name, package.summary, package.problem) if t
                 )
-            )
+                button = self._import_button(package)
+            else:  # damaged, changed or not a package: said so, never offered for import
+                who = f"{package.file_name}\n{package.problem}"
+            cell = wrap(who)
+            if package.detail:
+                cell.setToolTip(package.detail)
             section.add_row(
                 row,
                 [
-                    pill(_("Received"), "done"),
+                    pill(package.check_text, _CHECK_TONES[package.check]),
                     wrap(received),
                     QLabel(""),
-                    wrap(f"{package.from_name}\n{package.summary}"),
+                    cell,
                 ],
                 button,
             )
         section.empty.setVisible(not data.packages)
         section.empty.setText(_("No package waiting to be imported."))
+
+    def _import_button(self, package: inbox.PendingPackage) -> QPushButton:
+        button = QPushButton(_("Import…"))
+        button.clicked.connect(
+            lambda _checked=False, p=package: self.ctx.navigate.emit("exchange", [p.path])
+        )
+        return button
 
     def act(self, item: Item) -> None:
         if item.target is not None:
