@@ -118,6 +118,15 @@ class Part:
             )
         return data
 
+    def check_files(self) -> None:
+        """Every payload and Excel entry of this part read and checked against its signed
+        manifest, nothing kept: a part that is not compared record by record (one already
+        imported, a file in the inbox) is still refused when a copy was changed or damaged."""
+        for name in self.payload_names:
+            self.load(name)
+        for entry in self.excel:
+            self.load_excel(entry)
+
     @property
     def kept(self) -> int:
         """Bytes of the package file this part holds in memory until ``slim`` (open_package)."""

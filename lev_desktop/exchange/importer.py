@@ -865,7 +865,7 @@ def _plan_package_checked(
     if outer.uuid in state.received:
         try:
             for each in (outer, *embedded):
-                _check_unread(each)
+                each.check_files()
         except Refusal as refusal:
             # a changed or damaged copy of a package imported before: not "already imported"
             # (its records are not those that were imported), and the earlier one stays
@@ -937,7 +937,7 @@ def _plan_package_checked(
         unread_problem = None
         if part.uuid in state.received:
             try:
-                _check_unread(part)
+                part.check_files()
             except Refusal as refusal:
                 unread_problem = refusal
         if unread_problem is not None:
@@ -1105,16 +1105,6 @@ def _office_in_payload(outer: fmt.Part, code: str) -> OfficeInfo | None:
         if isinstance(record, dict) and record.get("code") == code:
             return OfficeInfo.of(record)
     return None
-
-
-def _check_unread(part: fmt.Part) -> None:
-    """A part the preview does not compare (already imported): its files are still checked
-    against its signed manifest, so that a changed or damaged copy is refused, not called
-    "already imported". Raises Refusal."""
-    for name in part.payload_names:
-        part.load(name)
-    for entry in part.excel:
-        part.load_excel(entry)
 
 
 def _finish(package: PackagePlan, state: _State | None = None) -> None:

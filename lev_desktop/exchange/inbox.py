@@ -118,10 +118,7 @@ def _check(path: Path) -> _Checked:
     outer, embedded = fmt.open_package(path)
     try:
         for part in (outer, *embedded):
-            for name in part.payload_names:
-                part.load(name)
-        for entry in outer.excel:
-            outer.load_excel(entry)
+            part.check_files()
     finally:
         outer.close()
     manifest = outer.manifest
