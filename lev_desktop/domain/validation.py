@@ -43,6 +43,7 @@ NUMERIC_KINDS = ("integer", "decimal", "percent", "baht")
 # the package reader refuses it (1e308 typed into a cell is not a number anyone means).
 VALUE_NUM_WHOLE_DIGITS, VALUE_NUM_SCALE = 14, 4
 _VALUE_NUM_LIMIT = Decimal(10) ** VALUE_NUM_WHOLE_DIGITS
+_SATANG = Decimal("0.01")  # the smallest baht amount
 
 
 def parse_indicator_value(spec: dict[str, Any], raw: Any) -> tuple[Any, str | None]:
@@ -66,9 +67,9 @@ def remembering_parser(
     checks the same few values of an indicator (0, 100, a usual count) thousands of times.
 
     A parser is a function of the value alone (its indicator's rules are fixed when it is
-    made), so a verdict kept is the verdict. A value is known by its type and its exact text:
-    Decimal("1") and Decimal("1.000") are equal, but not the same value to the rules (a baht
-    amount has at most two decimals). Other types are parsed each time."""
+    made), so a verdict kept is the verdict. A value is known by its type and its exact text
+    (Decimal("1") and Decimal("1.000") are kept apart, as the parser may answer each in its own
+    form). Other types are parsed each time."""
     seen: dict[tuple[type, str], tuple[Any, str | None]] = {}
 
     def parse(raw: Any) -> tuple[Any, str | None]:
@@ -120,7 +121,11 @@ def indicator_parser(spec: dict[str, Any]) -> Callable[[Any], tuple[Any, str | N
             if integer and value != value.to_integral_value():
                 return None, _("Please enter a whole number")
             if baht and exponent < -2:
-                return None, _("Baht amounts have at most two decimals")
+                # 12500.5000 is 12,500.50 (as a column of scale 4 gives it back, and as
+                # packages of earlier versions wrote it); 10.005 is refused
+                if value != value.quantize(_SATANG):
+                    return None, _("Baht amounts have at most two decimals")
+                value = value.quantize(_SATANG)
             if exponent < -VALUE_NUM_SCALE and value != round(value, VALUE_NUM_SCALE):
                 return None, _("has more than {n} decimals").format(n=VALUE_NUM_SCALE)
             if abs(value) >= _VALUE_NUM_LIMIT:

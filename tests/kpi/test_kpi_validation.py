@@ -37,6 +37,10 @@ def _spec(**fields):
         (_spec(type="percent"), "-1", None, "ต้องไม่น้อยกว่า 0"),
         (_spec(type="baht", min=0), "12,500.50 บาท", Decimal("12500.50"), None),
         (_spec(type="baht", min=0), "10.005", None, "จำนวนเงินบาทมีทศนิยมได้ไม่เกิน 2 ตำแหน่ง"),
+        (_spec(type="baht", min=0), "10.0050", None, "จำนวนเงินบาทมีทศนิยมได้ไม่เกิน 2 ตำแหน่ง"),
+        # the same amount with zeros after it: as a scale-4 column and earlier packages give it
+        (_spec(type="baht", min=0), "12500.5000", Decimal("12500.50"), None),
+        (_spec(type="baht", min=0), "๔,๕๐๐.๐๐๐", Decimal("4500.00"), None),
         (_spec(type="date"), "15/02/2568", dt.date(2025, 2, 15), None),
         (_spec(type="date"), "31/02/2568", None, "โปรดกรอกวันที่เป็น วัน/เดือน/ปี พ.ศ. เช่น 15/02/2568"),
         (
