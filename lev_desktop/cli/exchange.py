@@ -366,6 +366,7 @@ def cmd_keys(args: argparse.Namespace) -> int:
 HISTORY_HEADER = (
     N_("Direction"),
     N_("Office"),
+    N_("Office name"),
     N_("Via"),
     N_("Sequence"),
     N_("Kind"),
@@ -381,15 +382,21 @@ def cmd_history(args: argparse.Namespace) -> int:
     from lev_desktop.exchange.exporter import sent_history
     from lev_desktop.exchange.importer import received_history
     from lev_desktop.exchange.payloads import kind_label
+    from lev_desktop.services.offices import office_names_for
 
     store = open_store(args)
+    sent_rows, received_rows = sent_history(store), received_history(store)
+    names = office_names_for(
+        store, {s.recipient for s in sent_rows} | {r.relayed_by or "" for r in received_rows}
+    )
     print("\t".join(_(title) for title in HISTORY_HEADER))
-    for sent in sent_history(store):
+    for sent in sent_rows:
         print(
             "\t".join(
                 [
                     _("sent"),
                     sent.recipient,
+                    names.get(sent.recipient, ""),
                     "",
                     str(sent.sequence),
                     kind_label(sent.kind),
@@ -399,12 +406,13 @@ def cmd_history(args: argparse.Namespace) -> int:
                 ]
             )
         )
-    for got in received_history(store):
+    for got in received_rows:
         print(
             "\t".join(
                 [
                     _("received"),
                     got.sender,
+                    names.get(got.sender) or got.sender_name,
                     got.relayed_by or "",
                     str(got.sequence),
                     kind_label(got.kind),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -15,6 +16,7 @@ from lev_desktop.deadlines.engine import set_since
 from lev_desktop.domain.offices import LaoType, Level, parse_lao_type, reporting_parent_level
 from lev_desktop.domain.validation import office_identity_problem
 from lev_desktop.i18n import _
+from lev_desktop.routing import place_of_code
 from lev_desktop.services import programmes
 
 
@@ -38,6 +40,18 @@ def office_names(store: Store) -> dict[str, str]:
     with store.read() as session:
         rows = session.execute(select(Office.code, Office.name).where(Office.deleted.is_(False)))
         return {row[0]: row[1] for row in rows}
+
+
+def office_names_for(store: Store, codes: Iterable[str]) -> dict[str, str]:
+    """``office_names`` and, for each of ``codes`` this database does not know, the usual name
+    of an office above known only by its code (``routing.place_of_code``: P48, DLA): the
+    exchange history names every office it lists."""
+    names = office_names(store)
+    for code in codes:
+        place = place_of_code(code) if code and code not in names else None
+        if place is not None:
+            names[code] = place.name
+    return names
 
 
 def list_offices(store: Store, *, include_self: bool = True) -> list[Office]:

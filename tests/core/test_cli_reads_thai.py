@@ -162,9 +162,13 @@ def test_export_and_history_in_thai_words_and_local_time(lao_store, tmp_path, ca
         connection.execute("UPDATE exchange_sent SET created_at = '2026-12-04 14:17:11.000000'")
     connection.close()
     history = run(capsys, "--db", db, "exchange-history")
-    assert history[0] == ("รับ/ส่ง\tหน่วยงาน\tผ่าน\tลำดับที่\tประเภท\tเมื่อ (UTC, ISO)\tเมื่อ\tจำนวนรายการ")
+    assert history[0] == (
+        "รับ/ส่ง\tหน่วยงาน\tชื่อหน่วยงาน\tผ่าน\tลำดับที่\tประเภท\tเมื่อ (UTC, ISO)\tเมื่อ\t"
+        "จำนวนรายการ"
+    )
     assert history[1:] == [
-        f"ส่ง\tD4801\t\t1\tข้อมูลทั้งหมด\t2026-12-04T14:17:11\t4 ธ.ค. 2569 21:17 น.\t{records}"
+        "ส่ง\tD4801\tสำนักงานส่งเสริมการปกครองท้องถิ่นอำเภอเมืองนครพนม\t\t1\tข้อมูลทั้งหมด\t"
+        f"2026-12-04T14:17:11\t4 ธ.ค. 2569 21:17 น.\t{records}"
     ]
 
 
@@ -181,6 +185,9 @@ def test_keys_group_a_trusted_fingerprint_as_it_is_read_aloud(lao_store, tmp_pat
     run(capsys, "--db", district, "import", str(tmp_path / "p.levpkg"), "--trust")
     keys = run(capsys, "--db", district, "keys")
     assert re.fullmatch(r"4801006\t(?:[0-9A-F]{4} ){15}[0-9A-F]{4}", keys[-1]), keys[-1]
+    # the district's history names the LAO it received from (it printed the code alone)
+    received = run(capsys, "--db", district, "exchange-history")[1].split("\t")
+    assert received[:5] == ["รับ", "4801006", "องค์การบริหารส่วนตำบลหนองแสง", "", "1"]
 
 
 def test_a_reader_that_stops_early_gets_no_traceback(demo_store):

@@ -1414,8 +1414,7 @@ def load_screen_data(store) -> dict[str, Any]:
         refused_history,
         trusted_keys,
     )
-    from lev_desktop.routing import place_of_code
-    from lev_desktop.services.offices import office_names, this_office
+    from lev_desktop.services.offices import office_names_for, this_office
     from lev_desktop.services.programmes import list_programmes
 
     me = this_office(store)
@@ -1449,12 +1448,12 @@ def load_screen_data(store) -> dict[str, Any]:
     # The history's offices by name: this database's, else the usual name of an office above
     # known only by its code (P48, DLA).
     received, sent, refused = received_history(store), sent_history(store), refused_history()
-    names = office_names(store)
-    codes = {r.relayed_by for r in received} | {s.recipient for s in sent}
-    for other in codes | {str(e.get("sender") or "") for e in refused}:
-        place = place_of_code(other) if other and other not in names else None
-        if place is not None:
-            names[other] = place.name
+    names = office_names_for(
+        store,
+        {r.relayed_by for r in received}
+        | {s.recipient for s in sent}
+        | {str(e.get("sender") or "") for e in refused},
+    )
     return {
         "recipients": recipients,
         "parent": parent,
