@@ -188,7 +188,8 @@ def row_from_cells(cells: list[str], mapping: dict[str, int]) -> dict[str, Any]:
                 except ValueError:
                     row["budget"] = value  # reported by the validation below
         elif key == "planned_activities":
-            digits = "".join(ch for ch in arabic_digits(text) if ch.isdigit())
+            # isdecimal, not isdigit: "²" is a digit that int() refuses (a ValueError in English)
+            digits = "".join(ch for ch in arabic_digits(text) if ch.isdecimal())
             row[key] = int(digits) if digits else 1
         else:
             row[key] = text
