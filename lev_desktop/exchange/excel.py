@@ -185,8 +185,7 @@ def write_template(
         keys = row_keys + [""] * EXTRA_ROWS
         sheet.cell(row=HEADER_ROW, column=1, value=_("Row")).font = bold
         for col, spec in enumerate(indicators, start=2):
-            title = spec["name"] + (f" ({spec['unit']})" if spec.get("unit") else "")
-            cell = sheet.cell(row=HEADER_ROW, column=col, value=title)
+            cell = sheet.cell(row=HEADER_ROW, column=col, value=_column_title(spec))
             cell.font = bold
             cell.alignment = wrap
             sheet.column_dimensions[cell.column_letter].width = 24
@@ -321,11 +320,16 @@ def read_filled(
     cells: list[tuple[str, str, Any, str]] = []  # (row_key, code, raw, where)
     if meta.get("layout") == "list":
         for row_no, code in rows_meta:
+            _refuse_moved(sheet, row_no, 1, code)
             cell = sheet.cell(row=row_no, column=4)
             _refuse_formulas(sheet, [[cell]])
             cells.append(("", code, cell.value, cell.coordinate))
     else:
+        for col, code in columns_meta:
+            spec = specs.get(code, {})
+            _refuse_moved(sheet, HEADER_ROW, col, _column_title(spec) if spec else None)
         for row_no, key in keys_meta:
+            _refuse_moved(sheet, row_no, 1, row_no - HEADER_ROW)
             found = {code: sheet.cell(row=row_no, column=col) for col, code in columns_meta}
             _refuse_formulas(sheet, [list(found.values())])
             raw = {code: cell.value for code, cell in found.items()}
@@ -391,6 +395,34 @@ def read_filled(
                 }
             )
     return meta, records, data
+
+
+def _column_title(spec: dict[str, Any]) -> str:
+    """The heading of an indicator's column in a form of repeated rows."""
+    return str(spec["name"]) + (f" ({spec['unit']})" if spec.get("unit") else "")
+
+
+def _refuse_moved(sheet: Any, row: int, column: int, expected: Any) -> None:
+    """The form is read by the cells the hidden sheet names: a row inserted above the values
+    (or rows sorted) silently moved every value to the next indicator. The code of each row
+    (its number, in a form of repeated rows) and each column's heading must be where the form
+    put them. ``expected`` None: an unknown indicator, reported with the values."""
+    cell = sheet.cell(row=row, column=column)
+    if expected is None or cell.value == expected:
+        return
+    raise Refusal(
+        "bad_format",
+        _(
+            "Sheet “{sheet}”, cell {cell} should hold “{expected}” but holds “{found}”: rows or "
+            "columns of the form were added, deleted or moved. Please fill in a new form from "
+            "the district without changing its rows or columns."
+        ).format(
+            sheet=sheet.title,
+            cell=cell.coordinate,
+            expected=expected,
+            found="" if cell.value is None else str(cell.value)[:40],
+        ),
+    )
 
 
 def _refuse_formulas(sheet: Any, rows: Any) -> None:

@@ -250,3 +250,53 @@ def test_an_lao_list_name_with_a_direction_control(tmp_path):
     path = _lao_book(tmp_path / "l.xlsx", "", name="องค์การบริหารส่วนตำบล\u202eทดสอบ")
     preview = read_lao_list(path, province_code="48")
     assert [row.problems for row in preview.rows] == [[f"ชื่อ: {NOT_TEXT}"]]
+
+
+# ---- the KPI Excel form: values are read by the cells the hidden sheet names -------------------
+
+
+def _form(tmp_path: Path, programme: str, period: str):
+    from lev_desktop.exchange.excel import write_template
+    from lev_desktop.services.offices import add_lao
+
+    district = make_district(tmp_path / "d.db")
+    add_lao(district, code="4801012", name="อบต.คำเตย", lao_type="sao", district_code="4801")
+    return district, write_template(district, "4801012", programme, tmp_path / "f.xlsx", period)
+
+
+MOVED = (
+    "ชีต “ข้อมูล” เซลล์ {cell} ควรเป็น “{expected}” แต่เป็น “{found}”: มีการเพิ่ม ลบ หรือย้ายแถวหรือ"
+    "คอลัมน์ของแบบฟอร์ม โปรดกรอกแบบฟอร์มใหม่จากอำเภอโดยไม่เปลี่ยนแถวหรือคอลัมน์"
+)
+
+
+def test_a_row_inserted_above_the_values_of_a_form_is_refused(tmp_path):
+    """Was imported: households_total's 100 stored as households_sorting, and its 50 as
+    households_organic_bin, with no word to anyone."""
+    from openpyxl import load_workbook
+
+    district, form = _form(tmp_path, "P2", "FY2567")
+    book = load_workbook(form)
+    sheet = book["ข้อมูล"]
+    sheet["D6"], sheet["D7"] = 100, 50
+    sheet.insert_rows(6)
+    sheet["B6"] = "หมายเหตุของเจ้าหน้าที่"
+    book.save(form)
+    reason = assert_refused(district, form, "bad_format", trust=False)
+    assert reason == MOVED.format(cell="A6", expected="households_total", found="")
+    district.dispose()
+
+
+def test_a_column_inserted_in_a_form_of_repeated_rows_is_refused(tmp_path):
+    from openpyxl import load_workbook
+
+    district, form = _form(tmp_path, "P5", "FY2568")
+    book = load_workbook(form)
+    sheet = book["ข้อมูล"]
+    expected = sheet["B5"].value
+    sheet["B6"], sheet["C6"] = "ผ้าย้อมคราม", "กระเป๋า"
+    sheet.insert_cols(2)
+    book.save(form)
+    reason = assert_refused(district, form, "bad_format", trust=False)
+    assert reason == MOVED.format(cell="B5", expected=expected, found="")
+    district.dispose()
