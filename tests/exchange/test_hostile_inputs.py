@@ -300,3 +300,28 @@ def test_a_column_inserted_in_a_form_of_repeated_rows_is_refused(tmp_path):
     reason = assert_refused(district, form, "bad_format", trust=False)
     assert reason == MOVED.format(cell="B5", expected=expected, found="")
     district.dispose()
+
+
+# ---- lev on a terminal: what it prints of a package is text, never a command ------------------
+
+
+def test_lev_import_prints_a_packages_control_characters_as_text(offices, tmp_path, capsys):
+    """Anyone can write a package (it is refused for its signature): its sender code reached
+    the terminal in the refusal, and ESC [2J ESC [H cleared the officer's screen."""
+    import json
+
+    from lev_desktop.cli import main
+    from lev_desktop.exchange import format as fmt
+
+    lao, district = offices
+    files = members(export_package(lao, "D4801", tmp_path / "src.levpkg").path)
+    manifest = json.loads(files[fmt.MANIFEST])
+    manifest["sender"]["code"] = "\x1b[2J\x1b[H4801006"
+    files[fmt.MANIFEST] = fmt.canonical_json(manifest)
+    path = write_members(tmp_path / "esc.levpkg", files)
+    before = snapshot(district)
+    code = main(["--db", str(district.path), "import", str(path)])
+    out, err = capsys.readouterr()
+    assert code != 0 and snapshot(district) == before
+    assert "\x1b" not in out + err
+    assert "U+001B[2JU+001B[H4801006" in out + err
