@@ -25,6 +25,7 @@ from lev_desktop.domain.validation import (
     office_identity_problem,
     office_name_problem,
 )
+from lev_desktop.files import held_message
 from lev_desktop.i18n import _
 from lev_desktop.services.offices import LaoRow, next_lao_code
 from lev_desktop.thai_format import arabic_digits
@@ -154,6 +155,13 @@ def _district(province_code: str | None, text: str) -> str | None:
     return found.code if found else None
 
 
+def _unreadable(path: Path) -> str:
+    return _(
+        "{name} is not an Excel workbook (.xlsx) this program can read. Open it in Excel "
+        'and save it as "Excel Workbook (.xlsx)", then try again. Nothing was imported.'
+    ).format(name=path.name)
+
+
 def read_lao_list(
     path: str | Path,
     *,
@@ -183,13 +191,13 @@ def read_lao_list(
         workbook = load_workbook(path, read_only=True, data_only=True)
     except FileNotFoundError as exc:
         raise LaoListError(_("File not found: {name}").format(name=path)) from exc
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-        raise LaoListError(
-            _(
-                "{name} is not an Excel workbook (.xlsx) this program can read. Open it in Excel "
-                'and save it as "Excel Workbook (.xlsx)", then try again. Nothing was imported.'
-            ).format(name=path.name)
-        ) from exc
+    except OSError as exc:
+        held = held_message(exc, path)
+        if held is None:
+            raise LaoListError(_unreadable(path)) from exc
+        raise LaoListError(held) from exc
+    except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError) as exc:
+        raise LaoListError(_unreadable(path)) from exc
     try:
         worksheets = [workbook[sheet]] if sheet else list(workbook.worksheets)
         found = None

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from lev_desktop.domain.validation import validate_plan_item
+from lev_desktop.files import held_message
 
 if TYPE_CHECKING:
     from openpyxl import Workbook
@@ -109,20 +110,23 @@ def _load(path: Path) -> Workbook:
         )
     try:
         return load_workbook(path, read_only=True, data_only=True)
+    except OSError as exc:
+        raise PlanImportError(held_message(exc, path) or _unreadable(path)) from exc
     except (
         zipfile.BadZipFile,
         InvalidFileException,
         KeyError,
         ValueError,
-        OSError,
         EOFError,
     ) as exc:
-        raise PlanImportError(
-            _(
-                "Cannot read {name}: it is not an Excel (.xlsx) file or it is damaged. "
-                "Open it in Excel, save it again as .xlsx and try once more."
-            ).format(name=path.name)
-        ) from exc
+        raise PlanImportError(_unreadable(path)) from exc
+
+
+def _unreadable(path: Path) -> str:
+    return _(
+        "Cannot read {name}: it is not an Excel (.xlsx) file or it is damaged. "
+        "Open it in Excel, save it again as .xlsx and try once more."
+    ).format(name=path.name)
 
 
 def guess_mapping(header: list[str]) -> dict[str, int]:

@@ -10,7 +10,7 @@ import pytest
 from openpyxl import Workbook
 
 from exports.xlsx import plan_import
-from exports.xlsx.lao_list import read_lao_list
+from exports.xlsx.lao_list import LaoListError, read_lao_list
 from lev_desktop.domain.validation import (
     MAX_TEXT,
     field_label,
@@ -325,3 +325,43 @@ def test_lev_import_prints_a_packages_control_characters_as_text(offices, tmp_pa
     assert code != 0 and snapshot(district) == before
     assert "\x1b" not in out + err
     assert "U+001B[2JU+001B[H4801006" in out + err
+
+
+# ---- a workbook another program holds (Windows: Excel keeps the file it has open) -------------
+
+
+def _held(path: Path):
+    def load_workbook(*_args, **_kwargs):
+        exc = PermissionError(13, "Permission denied", str(path))
+        exc.winerror = 32  # ERROR_SHARING_VIOLATION, as CPython sets it on Windows
+        raise exc
+
+    return load_workbook
+
+
+HELD = (
+    "ไฟล์ {name} เปิดอยู่ในโปรแกรมอื่น (เช่น Excel หรือโปรแกรมอ่าน PDF) หรือเป็นไฟล์อ่านอย่างเดียว "
+    "โปรดปิดไฟล์นั้นในโปรแกรมดังกล่าวแล้วลองอีกครั้ง หรือบันทึกเป็นชื่ออื่น"
+)
+
+
+def test_a_plan_workbook_open_in_excel_is_not_called_damaged(tmp_path, monkeypatch):
+    """Was: "ไม่ใช่ไฟล์ Excel (.xlsx) หรือไฟล์เสียหาย — โปรดเปิดไฟล์ใน Excel บันทึกใหม่", for a
+    sound file Excel had open."""
+    import openpyxl
+
+    path = _plan_book(tmp_path / "แผน.xlsx", ["โครงการ ก", 100, 1])
+    monkeypatch.setattr(openpyxl, "load_workbook", _held(path))
+    with pytest.raises(plan_import.PlanImportError) as caught:
+        plan_import.open_workbook(path)
+    assert str(caught.value) == HELD.format(name=path)
+
+
+def test_an_lao_list_open_in_excel_is_not_called_damaged(tmp_path, monkeypatch):
+    import openpyxl
+
+    path = _lao_book(tmp_path / "laos.xlsx", "")
+    monkeypatch.setattr(openpyxl, "load_workbook", _held(path))
+    with pytest.raises(LaoListError) as caught:
+        read_lao_list(path, province_code="48")
+    assert str(caught.value) == HELD.format(name=path)
