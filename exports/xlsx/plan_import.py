@@ -15,7 +15,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from lev_desktop.domain.validation import validate_plan_item
+from lev_desktop.domain.validation import BLANK_CHARS, validate_plan_item
 from lev_desktop.files import held_message
 
 if TYPE_CHECKING:
@@ -225,7 +225,7 @@ def extract_rows(
             ):
                 result.skipped += 1
                 continue
-            project = str(row.get("project") or "").strip()
+            project = str(row.get("project") or "").strip(BLANK_CHARS)
             if not project or (
                 project.startswith(("รวม", "total", "Total"))
                 and not str(row.get("objective") or "").strip()

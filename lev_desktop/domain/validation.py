@@ -329,7 +329,7 @@ def _rules_of_rows(spec: dict[str, Any], rows: dict[str, dict[str, Any]]) -> lis
 def validate_plan_item(item: dict[str, Any], *, final: bool = True) -> list[Problem]:
     """F1 row: a project name; a budget that is a non-negative amount or "no budget"."""
     problems: list[Problem] = []
-    if final and not str(item.get("project") or "").strip():
+    if final and not str(item.get("project") or "").strip(BLANK_CHARS):  # "\u200b" is blank
         problems.append(Problem("project", _("Please enter the project name")))
     budget = item.get("budget")
     if item.get("no_budget"):

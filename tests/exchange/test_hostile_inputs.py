@@ -113,6 +113,18 @@ def test_plan_rows_meet_the_limits_the_district_checks(item, field, message):
     assert [(p.field, p.message) for p in problems] == [(field, message)]
 
 
+@pytest.mark.parametrize("project", ["\u200b", "\u200b\ufeff ", "\u3000"])
+def test_a_project_name_of_invisible_characters_is_no_name(project):
+    problems = validate_plan_item({"project": project, "no_budget": True}, final=True)
+    assert [(p.field, p.message) for p in problems] == [("project", "โปรดกรอกชื่อโครงการ")]
+
+
+def test_a_workbook_row_whose_project_is_invisible_is_skipped(tmp_path):
+    path = _plan_book(tmp_path / "zw.xlsx", ["\u200b", 100, 1])
+    result = plan_import.extract_rows(path, "แผน", 0, {"project": 0, "budget": 1})
+    assert (result.rows, result.problems, result.skipped) == ([], [], 1)
+
+
 def test_activities_meet_the_limits_the_district_checks():
     problems = validate_activity({"held_on": "2025-01-01", "participants": 10**8, "place": "\x07"})
     assert [(p.field, p.message) for p in problems] == [
