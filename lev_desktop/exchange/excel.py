@@ -185,11 +185,12 @@ def write_template(
         keys = row_keys + [""] * EXTRA_ROWS
         sheet.cell(row=HEADER_ROW, column=1, value=_("Row")).font = bold
         for col, spec in enumerate(indicators, start=2):
-            cell = sheet.cell(row=HEADER_ROW, column=col, value=_column_title(spec))
+            title = spec["name"] + (f" ({spec['unit']})" if spec.get("unit") else "")
+            cell = sheet.cell(row=HEADER_ROW, column=col, value=title)
             cell.font = bold
             cell.alignment = wrap
             sheet.column_dimensions[cell.column_letter].width = 24
-            meta.append(["column", col, spec["code"]])
+            meta.append(["column", col, spec["code"], title])  # the heading: read_filled
         for offset, key in enumerate(keys):
             r = HEADER_ROW + 1 + offset
             sheet.cell(row=r, column=1, value=offset + 1)
@@ -325,9 +326,15 @@ def read_filled(
             _refuse_formulas(sheet, [[cell]])
             cells.append(("", code, cell.value, cell.coordinate))
     else:
-        for col, code in columns_meta:
-            spec = specs.get(code, {})
-            _refuse_moved(sheet, HEADER_ROW, col, _column_title(spec) if spec else None)
+        # Each column's heading as the form was written (a form of before 2026-12 has none):
+        # not the programme's present names, which the district may have edited since.
+        headings: dict[Any, Any] = {
+            row[1]: row[3]  # the column's number, checked by _read_meta (2 == 2.0 as a key)
+            for row in meta_rows[1:]
+            if row and row[0] == "column" and isinstance(row[3], str)
+        }
+        for col, _code in columns_meta:
+            _refuse_moved(sheet, HEADER_ROW, col, headings.get(col))
         for row_no, key in keys_meta:
             _refuse_moved(sheet, row_no, 1, row_no - HEADER_ROW)
             found = {code: sheet.cell(row=row_no, column=col) for col, code in columns_meta}
@@ -397,16 +404,11 @@ def read_filled(
     return meta, records, data
 
 
-def _column_title(spec: dict[str, Any]) -> str:
-    """The heading of an indicator's column in a form of repeated rows."""
-    return str(spec["name"]) + (f" ({spec['unit']})" if spec.get("unit") else "")
-
-
 def _refuse_moved(sheet: Any, row: int, column: int, expected: Any) -> None:
     """The form is read by the cells the hidden sheet names: a row inserted above the values
     (or rows sorted) silently moved every value to the next indicator. The code of each row
     (its number, in a form of repeated rows) and each column's heading must be where the form
-    put them. ``expected`` None: an unknown indicator, reported with the values."""
+    put them. ``expected`` None: nothing to compare (a form written before the check)."""
     cell = sheet.cell(row=row, column=column)
     if expected is None or cell.value == expected:
         return

@@ -377,3 +377,25 @@ def test_an_lao_list_open_in_excel_is_not_called_damaged(tmp_path, monkeypatch):
     with pytest.raises(LaoListError) as caught:
         read_lao_list(path, province_code="48")
     assert str(caught.value) == HELD.format(name=path)
+
+
+def test_a_form_of_repeated_rows_is_read_after_its_indicator_was_renamed(tmp_path):
+    """The headings are compared with those the form was written with, not with the
+    programme's present names (the district may edit a programme after sending its forms)."""
+    from openpyxl import load_workbook
+    from sqlalchemy import select
+    from sqlalchemy.orm.attributes import flag_modified
+
+    from db.models import Programme
+
+    district, form = _form(tmp_path, "P5", "FY2568")
+    with district.session() as session:
+        programme = session.scalar(select(Programme).where(Programme.code == "P5"))
+        programme.spec["indicators"][0]["name"] = "ชื่อผลิตภัณฑ์ (แก้ไขแล้ว)"
+        flag_modified(programme, "spec")
+    book = load_workbook(form)
+    book["ข้อมูล"]["B6"] = "ผ้าย้อมคราม"
+    book.save(form)
+    plan, result = importer.import_files(district, [form])
+    assert len(result.imported) == 1, plan.packages[0].reason
+    district.dispose()
