@@ -78,6 +78,15 @@ def _transient(exc: BaseException) -> bool:
     )
 
 
+def held_message(exc: BaseException, path: Path | str) -> str | None:
+    """The Thai sentence for a file another program holds (Windows: Excel keeps a workbook it
+    has open), met while READING ``path``; None for any other error. A reader that called
+    such a file "not an Excel file or damaged, save it again" sent the officer the wrong way."""
+    if isinstance(exc, OSError) and _winerror(exc) in _LOCKED:
+        return explain(exc, path).message
+    return None
+
+
 def explain(exc: BaseException, target: Path | str, *, stage: str = "write") -> FileWriteError:
     """The Thai sentence for ``exc`` met while writing ``target`` (``stage``: "write" while
     creating the temporary file in the folder, "place" at the rename over the target)."""

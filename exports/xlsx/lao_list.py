@@ -20,8 +20,15 @@ from typing import Any
 
 from lev_desktop import gazetteer
 from lev_desktop.domain.offices import LaoType, parse_lao_type
+from lev_desktop.domain.validation import (
+    field_label,
+    office_identity_problem,
+    office_name_problem,
+)
+from lev_desktop.files import held_message
 from lev_desktop.i18n import _
 from lev_desktop.services.offices import LaoRow, next_lao_code
+from lev_desktop.thai_format import arabic_digits
 from lev_desktop.workbooks import TOO_LARGE, archive_problem
 
 # How far down the sheet a header row may be (title rows above it are common).
@@ -148,6 +155,13 @@ def _district(province_code: str | None, text: str) -> str | None:
     return found.code if found else None
 
 
+def _unreadable(path: Path) -> str:
+    return _(
+        "{name} is not an Excel workbook (.xlsx) this program can read. Open it in Excel "
+        'and save it as "Excel Workbook (.xlsx)", then try again. Nothing was imported.'
+    ).format(name=path.name)
+
+
 def read_lao_list(
     path: str | Path,
     *,
@@ -177,13 +191,13 @@ def read_lao_list(
         workbook = load_workbook(path, read_only=True, data_only=True)
     except FileNotFoundError as exc:
         raise LaoListError(_("File not found: {name}").format(name=path)) from exc
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-        raise LaoListError(
-            _(
-                "{name} is not an Excel workbook (.xlsx) this program can read. Open it in Excel "
-                'and save it as "Excel Workbook (.xlsx)", then try again. Nothing was imported.'
-            ).format(name=path.name)
-        ) from exc
+    except OSError as exc:
+        held = held_message(exc, path)
+        if held is None:
+            raise LaoListError(_unreadable(path)) from exc
+        raise LaoListError(held) from exc
+    except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError) as exc:
+        raise LaoListError(_unreadable(path)) from exc
     try:
         worksheets = [workbook[sheet]] if sheet else list(workbook.worksheets)
         found = None
@@ -236,6 +250,8 @@ def read_lao_list(
         lao_type: LaoType | None = None
         if not name:
             problems.append(_("the name is empty"))
+        elif message := office_name_problem(name):
+            problems.append(f"{field_label('name')}: {message}")
         try:
             lao_type = parse_lao_type(type_text or name)
         except ValueError:
@@ -271,7 +287,21 @@ def read_lao_list(
             problems.append(_("the same LAO is already in line {line}").format(line=seen[key]))
         elif name:
             seen[key] = offset
-        code = value(row, "code")
+        code = arabic_digits(value(row, "code"))
+        if code and lao_type is not None and not problems:
+            # The code was written into the database as given: "D4801" turned the district
+            # office itself into an LAO, "4805001" put an LAO of another district here.
+            identity = office_identity_problem(
+                {
+                    "code": code,
+                    "level": "lao",
+                    "lao_type": lao_type.value,
+                    "province_code": province,
+                    "district_code": district_code,
+                }
+            )
+            if identity:
+                problems.append(identity)
         if not code:
             code = by_name.get(key) or ""
         if not code and not problems:

@@ -15,7 +15,8 @@ from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from lev_desktop.domain.validation import validate_plan_item
+from lev_desktop.domain.validation import BLANK_CHARS, validate_plan_item
+from lev_desktop.files import held_message
 
 if TYPE_CHECKING:
     from openpyxl import Workbook
@@ -109,20 +110,23 @@ def _load(path: Path) -> Workbook:
         )
     try:
         return load_workbook(path, read_only=True, data_only=True)
+    except OSError as exc:
+        raise PlanImportError(held_message(exc, path) or _unreadable(path)) from exc
     except (
         zipfile.BadZipFile,
         InvalidFileException,
         KeyError,
         ValueError,
-        OSError,
         EOFError,
     ) as exc:
-        raise PlanImportError(
-            _(
-                "Cannot read {name}: it is not an Excel (.xlsx) file or it is damaged. "
-                "Open it in Excel, save it again as .xlsx and try once more."
-            ).format(name=path.name)
-        ) from exc
+        raise PlanImportError(_unreadable(path)) from exc
+
+
+def _unreadable(path: Path) -> str:
+    return _(
+        "Cannot read {name}: it is not an Excel (.xlsx) file or it is damaged. "
+        "Open it in Excel, save it again as .xlsx and try once more."
+    ).format(name=path.name)
 
 
 def guess_mapping(header: list[str]) -> dict[str, int]:
@@ -188,7 +192,8 @@ def row_from_cells(cells: list[str], mapping: dict[str, int]) -> dict[str, Any]:
                 except ValueError:
                     row["budget"] = value  # reported by the validation below
         elif key == "planned_activities":
-            digits = "".join(ch for ch in arabic_digits(text) if ch.isdigit())
+            # isdecimal, not isdigit: "²" is a digit that int() refuses (a ValueError in English)
+            digits = "".join(ch for ch in arabic_digits(text) if ch.isdecimal())
             row[key] = int(digits) if digits else 1
         else:
             row[key] = text
@@ -220,7 +225,7 @@ def extract_rows(
             ):
                 result.skipped += 1
                 continue
-            project = str(row.get("project") or "").strip()
+            project = str(row.get("project") or "").strip(BLANK_CHARS)
             if not project or (
                 project.startswith(("รวม", "total", "Total"))
                 and not str(row.get("objective") or "").strip()

@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import sys
+from typing import Any, TextIO
 
 from exports.plain_text import ThaiArgumentParser
 from lev_desktop import __version__
@@ -48,6 +50,26 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+# What a terminal takes as a command, not text: the C0 controls but tab and line feed (a carriage
+# return goes back over the line), ESC among them, and DEL.
+_COMMANDS = re.compile("[\x00-\x08\x0b-\x1f\x7f]")
+
+
+class _ShownStream:
+    """stdout or stderr writing control characters as "U+001B": what ``lev`` prints holds text
+    from packages (an office's code in a refusal, a file's name), which must not clear the
+    screen or overwrite a key fingerprint on the officer's terminal."""
+
+    def __init__(self, stream: TextIO):
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        return self._stream.write(_COMMANDS.sub(lambda m: f"U+{ord(m.group()):04X}", text))
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._stream, name)
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if "--lang" in argv:
@@ -57,6 +79,15 @@ def main(argv: list[str] | None = None) -> int:
     for stream in (sys.stdout, sys.stderr):
         if hasattr(stream, "reconfigure"):
             stream.reconfigure(encoding="utf-8")
+    streams = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = _ShownStream(sys.stdout), _ShownStream(sys.stderr)
+    try:
+        return _run(argv)
+    finally:
+        sys.stdout, sys.stderr = streams
+
+
+def _run(argv: list[str]) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     if not getattr(args, "handler", None):

@@ -184,6 +184,8 @@ def _parse_other_value(kind: str, spec: dict[str, Any], raw: Any) -> tuple[Any, 
         return None, _("is too long ({count} characters; at most {n})").format(
             count=len(text), n=MAX_TEXT
         )
+    if _CONTROL.search(text) or _has_surrogate(text):  # as check_field: the package is refused
+        return None, _("contains characters that are not text")
     return text, None
 
 
@@ -332,7 +334,7 @@ def _rules_of_rows(spec: dict[str, Any], rows: dict[str, dict[str, Any]]) -> lis
 def validate_plan_item(item: dict[str, Any], *, final: bool = True) -> list[Problem]:
     """F1 row: a project name; a budget that is a non-negative amount or "no budget"."""
     problems: list[Problem] = []
-    if final and not str(item.get("project") or "").strip():
+    if final and not str(item.get("project") or "").strip(BLANK_CHARS):  # "\u200b" is blank
         problems.append(Problem("project", _("Please enter the project name")))
     budget = item.get("budget")
     if item.get("no_budget"):
@@ -345,7 +347,31 @@ def validate_plan_item(item: dict[str, Any], *, final: bool = True) -> list[Prob
     elif final:
         problems.append(Problem("budget", _("Enter a budget or tick “no budget”")))
     problems += validate_planned_activities(item.get("planned_activities"))
+    problems += text_problems("plan_items", item)
     return problems
+
+
+def text_problems(table: str, item: dict[str, Any]) -> list[Problem]:
+    """The travelling schema's rules (FIELDS: length, characters) on the free texts of ``item``
+    as an editor or a spreadsheet gives them: what the office above refuses in a package is
+    refused where it is typed or imported, not after every package of the office is refused."""
+    fields = FIELDS[table]
+    problems: list[Problem] = []
+    for name, value in item.items():
+        field = fields.get(name)
+        if field is not None and field.kind == "text" and value is not None:
+            message = check_field(field, str(value))
+            if message:
+                problems.append(Problem(name, message))
+    return problems
+
+
+def _above_schema(table: str, name: str, number: Any) -> Problem | None:
+    """``number`` above the schema's highest value for ``table.name`` (FIELDS), as a Problem."""
+    high = FIELDS[table][name].high
+    if high is not None and number > high:
+        return Problem(name, _("Must not be more than {value}").format(value=format_number(high)))
+    return None
 
 
 def validate_activity(item: dict[str, Any]) -> list[Problem]:
@@ -360,11 +386,14 @@ def validate_activity(item: dict[str, Any]) -> list[Problem]:
         problems.append(
             Problem("participants", _("Must not be less than {value}").format(value="0"))
         )
+    elif participants is not None:
+        problems += filter(None, [_above_schema("activities", "participants", participants)])
     spent = item.get("budget_spent")
     if spent is not None and Decimal(str(spent)) < 0:
         problems.append(
             Problem("budget_spent", _("Must not be less than {value}").format(value="0"))
         )
+    problems += text_problems("activities", item)
     return problems
 
 
@@ -397,7 +426,8 @@ def validate_planned_activities(value: Any) -> list[Problem]:
         return [Problem("planned_activities", _("Please enter a whole number"))]
     if number < 0:
         return [Problem("planned_activities", _("Must not be less than {value}").format(value="0"))]
-    return []
+    above = _above_schema("plan_items", "planned_activities", number)
+    return [above] if above else []
 
 
 _MONITORING_ORDER = (
@@ -861,6 +891,23 @@ def office_identity_problem(office: dict[str, Any]) -> str | None:
     return None
 
 
+# Direction controls (LRE … RLO, LRI … PDI): "4801006" shown as "6001084".
+_BIDI_CONTROLS = "\u202a-\u202e\u2066-\u2069"
+_NOT_IN_A_NAME = re.compile(f"[\t\n\r{_BIDI_CONTROLS}]")
+
+
+def office_name_problem(name: Any) -> str | None:
+    """Why ``name`` cannot be an office's name (Thai, without the field's label), or None: the
+    offices' text rules, on one line and without direction controls. A name is shown beside
+    the key fingerprint when the officer decides to trust a new office: a line break in it drew
+    a false fingerprint above the real one, a direction control reversed a code."""
+    field = FIELDS["offices"]["name"]
+    message = check_field(field, name)
+    if message is None and _NOT_IN_A_NAME.search(name):
+        message = _("contains characters that are not text")
+    return message
+
+
 def _shown(value: Any) -> str:
     """A value for a message: look-alike and invisible characters made visible."""
     text = str(value)[:40]
@@ -985,7 +1032,7 @@ def check_field(field: Field, value: Any, *, latest: dt.datetime | None = None) 
             return _("is too long ({count} characters; at most {n})").format(
                 count=len(value), n=field.max_len
             )
-        if "\x00" in value or _has_surrogate(value):
+        if _CONTROL.search(value) or _has_surrogate(value):
             return _("contains characters that are not text")
     if kind == "text":
         return None
@@ -1028,6 +1075,15 @@ def check_field(field: Field, value: Any, *, latest: dt.datetime | None = None) 
             return _("is not in the expected form")
         return None
     return _("is not in the expected form")  # pragma: no cover - every kind is handled above
+
+
+# The C0 control characters but tab, line feed and carriage return: XML 1.0 cannot hold them
+# (openpyxl refuses such a cell, so one in a project stopped the district's .xlsx plan report),
+# PostgreSQL refuses NUL, and ESC rewrites the terminal `lev import` prints to. Word's manual
+# line break (VT) is one of them. The package reader's fast path finds their JSON escapes
+# (records.CONTROL_ESCAPES).
+CONTROL_CHARACTERS = "\x00-\x08\x0b\x0c\x0e-\x1f"
+_CONTROL = re.compile(f"[{CONTROL_CHARACTERS}]")
 
 
 def _has_surrogate(text: str) -> bool:
@@ -1114,6 +1170,9 @@ def decoded_record_problems(table: str, record: Any) -> list[Problem]:
         message = office_identity_problem(office)
         if message:
             problems.append(Problem("code", message))
+        message = office_name_problem(get("name"))
+        if message:
+            problems.append(Problem("name", message))
     return problems
 
 

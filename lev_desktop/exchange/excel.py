@@ -190,7 +190,7 @@ def write_template(
             cell.font = bold
             cell.alignment = wrap
             sheet.column_dimensions[cell.column_letter].width = 24
-            meta.append(["column", col, spec["code"]])
+            meta.append(["column", col, spec["code"], title])  # the heading: read_filled
         for offset, key in enumerate(keys):
             r = HEADER_ROW + 1 + offset
             sheet.cell(row=r, column=1, value=offset + 1)
@@ -321,11 +321,22 @@ def read_filled(
     cells: list[tuple[str, str, Any, str]] = []  # (row_key, code, raw, where)
     if meta.get("layout") == "list":
         for row_no, code in rows_meta:
+            _refuse_moved(sheet, row_no, 1, code)
             cell = sheet.cell(row=row_no, column=4)
             _refuse_formulas(sheet, [[cell]])
             cells.append(("", code, cell.value, cell.coordinate))
     else:
+        # Each column's heading as the form was written (a form of before 2026-12 has none):
+        # not the programme's present names, which the district may have edited since.
+        headings: dict[Any, Any] = {
+            row[1]: row[3]  # the column's number, checked by _read_meta (2 == 2.0 as a key)
+            for row in meta_rows[1:]
+            if row and row[0] == "column" and isinstance(row[3], str)
+        }
+        for col, _code in columns_meta:
+            _refuse_moved(sheet, HEADER_ROW, col, headings.get(col))
         for row_no, key in keys_meta:
+            _refuse_moved(sheet, row_no, 1, row_no - HEADER_ROW)
             found = {code: sheet.cell(row=row_no, column=col) for col, code in columns_meta}
             _refuse_formulas(sheet, [list(found.values())])
             raw = {code: cell.value for code, cell in found.items()}
@@ -391,6 +402,29 @@ def read_filled(
                 }
             )
     return meta, records, data
+
+
+def _refuse_moved(sheet: Any, row: int, column: int, expected: Any) -> None:
+    """The form is read by the cells the hidden sheet names: a row inserted above the values
+    (or rows sorted) silently moved every value to the next indicator. The code of each row
+    (its number, in a form of repeated rows) and each column's heading must be where the form
+    put them. ``expected`` None: nothing to compare (a form written before the check)."""
+    cell = sheet.cell(row=row, column=column)
+    if expected is None or cell.value == expected:
+        return
+    raise Refusal(
+        "bad_format",
+        _(
+            "Sheet “{sheet}”, cell {cell} should hold “{expected}” but holds “{found}”: rows or "
+            "columns of the form were added, deleted or moved. Please fill in a new form from "
+            "the district without changing its rows or columns."
+        ).format(
+            sheet=sheet.title,
+            cell=cell.coordinate,
+            expected=expected,
+            found="" if cell.value is None else str(cell.value)[:40],
+        ),
+    )
 
 
 def _refuse_formulas(sheet: Any, rows: Any) -> None:

@@ -35,7 +35,9 @@ from lev_desktop.domain.offices import LaoType, Level
 from lev_desktop.domain.validation import (
     CLOCK_TOLERANCE,
     field_getter,
+    field_label,
     office_identity_problem,
+    office_name_problem,
 )
 from lev_desktop.exchange import deliveries, excel, pool
 from lev_desktop.exchange import format as fmt
@@ -1136,6 +1138,9 @@ def _claims_problem(state: _State, plan: PartPlan) -> str | None:
     Checked before trust, so a contradiction is refused even from a first package."""
     claims = plan.claims
     problem = office_identity_problem(claims)
+    name_problem = office_name_problem(claims.get("name") or "")
+    if name_problem and not problem:  # the name is shown beside the key fingerprint
+        problem = f"{field_label('name')}: {name_problem}"
     if problem:
         return _("The package from {office} was not imported: {problem}").format(
             office=_shown_code(plan.sender), problem=problem

@@ -111,9 +111,19 @@ class PayloadError(ValueError):
 
 
 MAX_PROBLEMS = 5
-# A JSON escape the database cannot hold as text: NUL (PostgreSQL refuses it). A lone UTF-16
-# surrogate (not a character) is refused by the decoder itself.
-_BAD_ESCAPES = re.compile(rb"\\u0000")
+# The JSON escape of a character no text may hold (validation.CONTROL_CHARACTERS: NUL, which
+# PostgreSQL refuses, and the other C0 controls but tab and line breaks, which XML cannot hold)
+# after an even number of backslashes: in the JSON text, \b is a backspace and \\b an escaped
+# backslash and a "b" (a path, "C:\\bin"). Raw control characters are not JSON: the decoder
+# refuses them, and a lone UTF-16 surrogate too. A payload without a backslash before "u00",
+# "b" or "f" (nearly every one) is passed by the first, plain search.
+_SUSPECT_ESCAPES = re.compile(rb"\\(?:u00[01]|[bf])")
+CONTROL_ESCAPES = re.compile(rb"(?<!\\)(?:\\\\)*\\(?:u00(?:0[0-8bBcCeEfF]|1[0-9a-fA-F])|[bf])")
+
+
+def has_control_escape(data: bytes) -> bool:
+    """Whether JSON text ``data`` holds the escape of a control character (CONTROL_ESCAPES)."""
+    return _SUSPECT_ESCAPES.search(data) is not None and CONTROL_ESCAPES.search(data) is not None
 
 
 @dataclass
@@ -144,7 +154,7 @@ class TableCodec:
 
         ``latest``: the latest plausible change time (receipt time plus a tolerance)."""
         stamp = latest.replace(microsecond=0).isoformat()
-        if _BAD_ESCAPES.search(data) is None:
+        if not has_control_escape(data):
             try:
                 records = self.decoder.decode_lines(data)
                 if self.column_checks and not check_columns(self.column_checks, records):
@@ -190,7 +200,7 @@ class TableCodec:
                 add(number, f"{field_label(problem.field)}: {problem.message}")
             if found:
                 continue
-            if _BAD_ESCAPES.search(line.encode("utf-8", "surrogatepass")):
+            if has_control_escape(line.encode("utf-8", "surrogatepass")):
                 add(number, _("contains characters that are not text"))
                 continue
             try:

@@ -14,7 +14,11 @@ from db.models_deadlines import OfficeSince
 from db.store import Store
 from lev_desktop.deadlines.engine import set_since
 from lev_desktop.domain.offices import LaoType, Level, parse_lao_type, reporting_parent_level
-from lev_desktop.domain.validation import office_identity_problem
+from lev_desktop.domain.validation import (
+    field_label,
+    office_identity_problem,
+    office_name_problem,
+)
 from lev_desktop.i18n import _
 from lev_desktop.routing import place_of_code
 from lev_desktop.services import programmes
@@ -192,6 +196,21 @@ def add_laos(store: Store, rows: list[dict[str, Any]], *, since: dt.date | None 
     obligations that fell due before it are not applicable to them.
     """
     types = [parse_lao_type(row["lao_type"]) for row in rows]  # fail before writing anything
+    for row, type_value in zip(rows, types, strict=True):
+        # An LAO's code of its own district: "D4801" made the district office an LAO.
+        identity = office_identity_problem(
+            {
+                "code": row["code"],
+                "level": Level.LAO.value,
+                "lao_type": type_value.value,
+                "province_code": row.get("province_code")
+                or (row["district_code"][:2] if row.get("district_code") else None),
+                "district_code": row.get("district_code"),
+            }
+        )
+        name = office_name_problem(row["name"])
+        if identity or name:
+            raise ValueError(identity or f"{field_label('name')}: {name}")
     me = this_office(store)
     with store.session() as session:
         offices = list(
