@@ -163,8 +163,7 @@ def test_export_and_history_in_thai_words_and_local_time(lao_store, tmp_path, ca
     connection.close()
     history = run(capsys, "--db", db, "exchange-history")
     assert history[0] == (
-        "รับ/ส่ง\tหน่วยงาน\tชื่อหน่วยงาน\tผ่าน\tลำดับที่\tประเภท\tเมื่อ (UTC, ISO)\tเมื่อ\t"
-        "จำนวนรายการ"
+        "รับ/ส่ง\tหน่วยงาน\tชื่อหน่วยงาน\tผ่าน\tลำดับที่\tประเภท\tเมื่อ (UTC, ISO)\tเมื่อ\tจำนวนรายการ"
     )
     assert history[1:] == [
         "ส่ง\tD4801\tสำนักงานส่งเสริมการปกครองท้องถิ่นอำเภอเมืองนครพนม\t\t1\tข้อมูลทั้งหมด\t"
