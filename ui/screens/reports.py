@@ -13,7 +13,7 @@ import traceback
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt, QUrl, Signal
+from PySide6.QtCore import QSize, Qt, QUrl, Signal
 from PySide6.QtGui import QDesktopServices, QPixmap
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
     QMenu,
     QPushButton,
     QScrollArea,
+    QSizePolicy,
     QSplitter,
     QToolButton,
     QVBoxLayout,
@@ -222,6 +223,7 @@ class ReportsScreen(QWidget):
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setWidget(self.pages)
+        self.pages_scroll = scroll
 
         options = QWidget()
         options_layout = QVBoxLayout(options)
@@ -246,6 +248,7 @@ class ReportsScreen(QWidget):
         right.addWidget(options_scroll)
         right.addWidget(scroll)
         right.setStretchFactor(1, 1)
+        self.right, self.options_scroll = right, options_scroll
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.addWidget(self.kinds)
         splitter.addWidget(right)
@@ -462,10 +465,17 @@ class ReportsScreen(QWidget):
             self.pages_layout.addWidget(QLabel(_("The preview opened in your PDF viewer.")))
             return
         for image in images:
-            label = QLabel()
-            label.setPixmap(QPixmap(str(image)))
-            label.setStyleSheet("border: 1px solid #999; background: white;")
-            self.pages_layout.addWidget(label)
+            self.pages_layout.addWidget(PageImage(QPixmap(str(image))))
+        self._give_room_to_pages()
+
+    def _give_room_to_pages(self) -> None:
+        """The pages take two thirds of the height once shown (at 1366×768 at 125 % they had
+        a strip of ~50 px under the options), the options scrolled to keep the buttons."""
+        sizes = self.right.sizes()
+        total = sum(sizes)
+        if total > 0 and sizes[1] < total * 2 // 3:
+            self.right.setSizes([total - total * 2 // 3, total * 2 // 3])
+        self.options_scroll.ensureWidgetVisible(self.preview_button, 0, 8)
 
     def _pick_garuda(self) -> None:
         chosen = file_dialogs.open_file(
@@ -477,6 +487,31 @@ class ReportsScreen(QWidget):
         )
         if chosen:
             self.garuda.setText(chosen)
+
+
+class PageImage(QLabel):
+    """A page of the preview as wide as the pane, its height from the page's proportions,
+    never enlarged (a landscape F1 at 60 dpi was wider than the pane at 1366×768)."""
+
+    def __init__(self, pixmap: QPixmap, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setPixmap(pixmap)
+        self.setScaledContents(True)
+        self.setStyleSheet("border: 1px solid #999; background: white;")
+        policy = QSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
+        policy.setHeightForWidth(True)
+        self.setSizePolicy(policy)
+        self.setMaximumSize(pixmap.size() + QSize(2, 2))
+
+    def hasHeightForWidth(self) -> bool:
+        return True
+
+    def heightForWidth(self, width: int) -> int:
+        page = self.pixmap().size()
+        return round((width - 2) * page.height() / max(1, page.width())) + 2
+
+    def minimumSizeHint(self) -> QSize:
+        return QSize(120, self.heightForWidth(120))
 
 
 class ReportActions(QToolButton):
