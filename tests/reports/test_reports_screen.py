@@ -81,7 +81,9 @@ def test_preview_shows_pages(qtbot, screen):
         screen.grab().save(str(out / "screen-reports.png"))
 
 
-def test_the_preview_takes_the_room_and_shows_a_whole_page_width(qtbot, screen):
+def test_the_preview_takes_the_room_and_shows_a_whole_page_width(
+    qtbot, screen, tmp_path, monkeypatch
+):
     """1366×768 at 125 %: the screen's area is about 900×520. The preview under the options
     was a strip ~50 px tall with F1's landscape page wider than it (a sideways scroll bar):
     nothing of the page could be read. Once a preview is shown it gets most of the height,
@@ -105,8 +107,19 @@ def test_the_preview_takes_the_room_and_shows_a_whole_page_width(qtbot, screen):
     ratio = first.pixmap().height() / first.pixmap().width()
     assert abs(first.height() - first.width() * ratio) <= 3
     options = screen.preview_button.parentWidget()
-    spot = screen.preview_button.mapTo(options.parentWidget(), screen.preview_button.rect().center())
+    spot = screen.preview_button.mapTo(
+        options.parentWidget(), screen.preview_button.rect().center()
+    )
     assert options.parentWidget().rect().contains(spot)  # the buttons are still in view
+    # Saved: what says so (and offers Open, Show in folder, USB) is scrolled into view.
+    target = tmp_path / "plan.pdf"
+    monkeypatch.setattr(screen, "ask_path", lambda _fmt: target)
+    with qtbot.waitSignal(screen.finished, timeout=30000):
+        screen.save("pdf")
+    qtbot.wait(50)
+    bar = screen.written
+    seen = options.parentWidget().rect()
+    assert bar.isVisible() and seen.contains(bar.mapTo(options.parentWidget(), bar.rect().center()))
 
 
 def test_missing_plan_is_shown_politely(qtbot, screen, monkeypatch, tmp_path):

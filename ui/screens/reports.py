@@ -13,7 +13,7 @@ import traceback
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QSize, Qt, QUrl, Signal
+from PySide6.QtCore import QSize, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QDesktopServices, QPixmap
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -437,6 +437,7 @@ class ReportsScreen(QWidget):
             self.last_file = path
             self.show_message("")
             self.written.set_file(path)
+            self._keep_in_view(self.written)
         self.finished.emit(path)
 
     def _failed(self, message: str) -> None:
@@ -447,6 +448,13 @@ class ReportsScreen(QWidget):
     def show_message(self, text: str, *, error: bool = False) -> None:
         self.message.setStyleSheet("color: #b00020;" if error else "")
         self.message.setText(text)
+        if text:
+            self._keep_in_view(self.message)
+
+    def _keep_in_view(self, widget: QWidget) -> None:
+        """The options scroll under a shown preview: what a save or a failure says below the
+        buttons is scrolled into view once laid out (it was saved, and nothing said so)."""
+        QTimer.singleShot(0, self, lambda: self.options_scroll.ensureWidgetVisible(widget, 0, 8))
 
     def _show_pages(self, pdf: Path) -> None:
         from exports.reports import preview
