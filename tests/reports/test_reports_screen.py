@@ -122,6 +122,25 @@ def test_the_preview_takes_the_room_and_shows_a_whole_page_width(
     assert bar.isVisible() and seen.contains(bar.mapTo(options.parentWidget(), bar.rect().center()))
 
 
+def test_enter_on_a_report_shows_its_preview(qtbot, screen):
+    """Keyboard only: a report chosen in the list with the arrows, then Enter, did nothing
+    (the preview needed the mouse or six Tabs). Enter (or a double click) previews it."""
+    from PySide6.QtCore import Qt
+
+    if shutil.which("pdftoppm") is None:
+        pytest.skip("poppler-utils not installed")
+    screen.show()
+    qtbot.waitExposed(screen)
+    select_kind(screen, "notice")
+    screen.office.setCurrentIndex(screen.office.findData("4801006"))
+    screen.kinds.setFocus()
+    with qtbot.waitSignal(screen.finished, timeout=30000) as blocker:
+        qtbot.keyClick(screen.kinds, Qt.Key.Key_Return)
+    assert blocker.args[0] is not None and blocker.args[0].suffix == ".pdf"
+    assert screen.pages_layout.count() > 0
+    assert screen.kinds.hasFocus()  # still in the list: the next report is one arrow away
+
+
 def test_missing_plan_is_shown_politely(qtbot, screen, monkeypatch, tmp_path):
     select_kind(screen, "summary")
     screen.ctx.set_fiscal_year(2599)

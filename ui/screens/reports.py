@@ -155,6 +155,8 @@ class ReportsScreen(QWidget):
         self.kinds.setSpacing(3)
         self.kinds.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.kinds.currentRowChanged.connect(self._kind_changed)
+        # Enter (or a double click) on a report previews it, as its button does
+        self.kinds.itemActivated.connect(lambda _item: self._preview_if_ready())
 
         self.help = QLabel()
         self.help.setWordWrap(True)
@@ -402,6 +404,10 @@ class ReportsScreen(QWidget):
         if target is None:
             return
         self._start(self.request(fmt), target, preview=False)
+
+    def _preview_if_ready(self) -> None:
+        if self.preview_button.isEnabled():
+            self.preview()
 
     def preview(self) -> None:
         # A new name each time: the previous preview may still be open in a PDF reader, which
