@@ -45,6 +45,7 @@ from PySide6.QtWidgets import (
     QProxyStyle,
     QStyle,
     QStyleOptionHeader,
+    QStyleOptionToolButton,
     QStyleOptionViewItem,
     QTextBrowser,
     QToolTip,
@@ -172,6 +173,9 @@ def break_positions(text: str) -> list[int]:
 # ---- cells and headers ----------------------------------------------------------------------
 
 
+TOOL_ARROW_GAP = 5  # px between a tool button's label and its menu arrow
+
+
 class ThaiWrapStyle(QProxyStyle):
     """The application style with Thai break opportunities in item-view cells and header
     sections, both where they are painted and where their size is measured."""
@@ -189,7 +193,24 @@ class ThaiWrapStyle(QProxyStyle):
         ):
             option = QStyleOptionHeader(option)
             option.text = display_text(option.text)
+        elif kind == QStyle.ContentsType.CT_ToolButton and isinstance(
+            option, QStyleOptionToolButton
+        ):
+            return self._tool_button_size(option, size, widget)
         return super().sizeFromContents(kind, option, size, widget)
+
+    def _tool_button_size(self, option: QStyleOptionToolButton, size, widget):
+        """A tool button whose menu opens on a click (no separate arrow part): Fusion paints
+        the menu's arrow in the bottom-right corner over a centred label without making room
+        ("เพิ่มแถวจาก" on F1's toolbar: the arrow against the last letter). Room for the
+        arrow and a gap on both sides keeps the label centred and clear of it."""
+        whole = super().sizeFromContents(QStyle.ContentsType.CT_ToolButton, option, size, widget)
+        features = QStyleOptionToolButton.ToolButtonFeature
+        if not option.features & features.HasMenu or option.features & features.MenuButtonPopup:
+            return whole
+        arrow = self.pixelMetric(QStyle.PixelMetric.PM_MenuButtonIndicator, option, widget)
+        whole.setWidth(max(whole.width(), size.width() + 2 * (arrow - 4 + TOOL_ARROW_GAP)))
+        return whole
 
 
 def _with_breaks(element, option: Any) -> Any:

@@ -74,7 +74,9 @@ def _to_json_value(value: Any) -> Any:
     if isinstance(value, dt.date):
         return value.isoformat()
     if isinstance(value, Decimal):
-        return format(value.normalize(), "f") if value == value.to_integral_value() else str(value)
+        # without the column's scale: Numeric(18, 4) gives 12500.5000, which the receiver
+        # reads as four decimals and refuses for a baht amount (4500.0000 was already "4500")
+        return format(value.normalize(), "f")
     return value
 
 

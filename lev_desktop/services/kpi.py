@@ -155,13 +155,23 @@ def edit_text(indicator: dict[str, Any], value: Any) -> str:
     return str(value)
 
 
+def _as_typed(number: Decimal) -> Decimal:
+    """A number read back from its column without the column's scale: value_num is
+    Numeric(18, 4), so 12500.5 comes back as 12500.5000 and a baht amount failed its
+    "at most two decimals" check when the form was marked complete. Trailing zeros go;
+    a whole number keeps no decimals (4500, never 4.5E+3)."""
+    if number == number.to_integral_value():
+        return number.quantize(Decimal(1))
+    return number.normalize()
+
+
 def _stored_value(indicator: dict[str, Any], row: KpiValue) -> Any:
     kind = indicator.get("type", "text")
     if kind in ("integer", "decimal", "percent", "baht"):
         if row.value_num is None:
             return None
         number = Decimal(str(row.value_num))
-        return int(number) if kind == "integer" else number
+        return int(number) if kind == "integer" else _as_typed(number)
     if kind == "date":
         return row.value_date
     if kind == "bool":

@@ -403,3 +403,28 @@ def test_deadline_dialogs_show_the_interfaces_digits(ctx, qtbot, demo_store):
     finally:
         digits.set_thai(False)
         ctx.runner.wait()
+
+
+def test_a_six_week_month_shows_a_days_one_deadline(ctx, qtbot):
+    """January 2570 at 1366×768 at 125 %: six weeks in ~356 px gave each day ~59 px, the day's
+    only deadline did not fit under the day number and the cell said "อีก 1 รายการ" with
+    nothing shown. One chip fits down to the view's least height."""
+    from PySide6.QtCore import QRect
+    from PySide6.QtGui import QFontMetrics
+
+    from ui.widgets.month_view import chip_font, layout
+
+    screen = _calendar(ctx, qtbot)
+    screen.open_item(D(2025, 9, 1))
+    qtbot.waitUntil(lambda: screen.month_model.month == 9 and not screen.loading)
+    item = screen.month_model.by_day[D(2025, 9, 15)][0]
+    view = screen.month_view
+    header = QFontMetrics(view.font()).height() + 6
+    chip_metrics = QFontMetrics(chip_font(view.font()))
+    for height in (view.minimumHeight() // 6, 59):
+        cell = QRect(0, 0, 150, height)
+        chips, hidden = layout(cell, D(2025, 9, 15), [item], chip_metrics, header)
+        assert (len(chips), hidden) == (1, 0), height
+        chip = chips[0][0]
+        assert chip.top() >= header and chip.bottom() <= cell.bottom(), (height, chip)
+        assert chip.height() >= chip_metrics.height() + 2, (height, chip)

@@ -243,3 +243,17 @@ def test_from_the_inbox_folder_takes_only_the_files_that_can_be_verified(qtbot, 
     qtbot.waitUntil(lambda: tab.plan is not None, timeout=20000)
     _wait(qtbot, ctx)
     assert tab.files == [str(good)]
+
+
+def test_the_packages_default_name_has_a_buddhist_era_date(tmp_path: Path, monkeypatch):
+    """The export tab offered "4801006-2026-12-04.levpkg": a CE year in the name of a file an
+    officer carries, beside reports named "แผนปฏิบัติงาน_อบต.หนองแสง_2568.pdf". The date is
+    the deadline engine's today (LEV_TODAY pins it), its year BE, still sorting by date."""
+    from ui.screens.exchange import load_screen_data
+
+    monkeypatch.setenv("LEV_TODAY", "2025-09-10")
+    lao = make_lao(tmp_path / "lao.db", "4801006", seed=4)
+    try:
+        assert load_screen_data(lao)["default_out"].name == "4801006-2568-09-10.levpkg"
+    finally:
+        lao.dispose()

@@ -252,3 +252,27 @@ def test_value_lines_for_the_cli(demo_store):
     income = [line for line in lines if line[3] == "income"]
     assert all(line[5].endswith(".00") and line[6] == "บาท" for line in income)
     assert builtin_id("P5") == data.programme_id
+
+
+@pytest.mark.parametrize("typed", ["12500.5", "4500", "0.25"])
+def test_a_saved_baht_amount_passes_the_check_when_the_form_is_completed(lao_store, typed):
+    """P4's budget typed as 12500.5 shows 12,500.50, yet marking the form complete said
+    "จำนวนเงินบาทมีทศนิยมได้ไม่เกิน 2 ตำแหน่ง": the column (Numeric(18, 4)) gives it back as
+    12500.5000, four decimals. A stored amount is checked as it was typed."""
+    kpi.save_values(
+        lao_store,
+        "P4",
+        "2024-10",
+        {
+            ("", "activities_held"): "12",
+            ("", "temples"): "3",
+            ("", "participants"): "1250",
+            ("", "budget_spent"): typed,
+            ("", "summary"): "จัดกิจกรรมที่วัดศรีเทพ",
+        },
+    )
+    assert kpi.set_status(lao_store, "P4", "2024-10", "complete") == []
+    stored = kpi.load_form(lao_store, LAO, "P4", "2024-10").rows[""]["budget_spent"]
+    assert stored == Decimal(typed) and stored.as_tuple().exponent >= -2
+    assert kpi.format_value({"type": "baht"}, stored) == format(Decimal(typed), ",.2f")
+    assert kpi.edit_text({"type": "baht"}, stored) == format(Decimal(typed), ".2f")

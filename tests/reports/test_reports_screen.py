@@ -81,6 +81,66 @@ def test_preview_shows_pages(qtbot, screen):
         screen.grab().save(str(out / "screen-reports.png"))
 
 
+def test_the_preview_takes_the_room_and_shows_a_whole_page_width(
+    qtbot, screen, tmp_path, monkeypatch
+):
+    """1366×768 at 125 %: the screen's area is about 900×520. The preview under the options
+    was a strip ~50 px tall with F1's landscape page wider than it (a sideways scroll bar):
+    nothing of the page could be read. Once a preview is shown it gets most of the height,
+    the buttons stay in view, and each page is scaled to the width (never enlarged)."""
+    if shutil.which("pdftoppm") is None:
+        pytest.skip("poppler-utils not installed")
+    screen.resize(900, 520)
+    screen.show()
+    qtbot.waitExposed(screen)
+    select_kind(screen, "plan")
+    screen.office.setCurrentIndex(screen.office.findData("4801006"))
+    with qtbot.waitSignal(screen.finished, timeout=30000):
+        screen.preview()
+    qtbot.wait(50)
+    pages_view = screen.pages_scroll.viewport()
+    assert pages_view.height() >= sum(screen.right.sizes()) // 2, screen.right.sizes()
+    assert screen.pages_scroll.horizontalScrollBar().maximum() == 0
+    pages = [screen.pages_layout.itemAt(i).widget() for i in range(screen.pages_layout.count())]
+    first = pages[0]
+    assert first.width() <= pages_view.width() and first.width() >= pages_view.width() - 40
+    ratio = first.pixmap().height() / first.pixmap().width()
+    assert abs(first.height() - first.width() * ratio) <= 3
+    options = screen.preview_button.parentWidget()
+    spot = screen.preview_button.mapTo(
+        options.parentWidget(), screen.preview_button.rect().center()
+    )
+    assert options.parentWidget().rect().contains(spot)  # the buttons are still in view
+    # Saved: what says so (and offers Open, Show in folder, USB) is scrolled into view.
+    target = tmp_path / "plan.pdf"
+    monkeypatch.setattr(screen, "ask_path", lambda _fmt: target)
+    with qtbot.waitSignal(screen.finished, timeout=30000):
+        screen.save("pdf")
+    qtbot.wait(50)
+    bar = screen.written
+    seen = options.parentWidget().rect()
+    assert bar.isVisible() and seen.contains(bar.mapTo(options.parentWidget(), bar.rect().center()))
+
+
+def test_enter_on_a_report_shows_its_preview(qtbot, screen):
+    """Keyboard only: a report chosen in the list with the arrows, then Enter, did nothing
+    (the preview needed the mouse or six Tabs). Enter (or a double click) previews it."""
+    from PySide6.QtCore import Qt
+
+    if shutil.which("pdftoppm") is None:
+        pytest.skip("poppler-utils not installed")
+    screen.show()
+    qtbot.waitExposed(screen)
+    select_kind(screen, "notice")
+    screen.office.setCurrentIndex(screen.office.findData("4801006"))
+    screen.kinds.setFocus()
+    with qtbot.waitSignal(screen.finished, timeout=30000) as blocker:
+        qtbot.keyClick(screen.kinds, Qt.Key.Key_Return)
+    assert blocker.args[0] is not None and blocker.args[0].suffix == ".pdf"
+    assert screen.pages_layout.count() > 0
+    assert screen.kinds.hasFocus()  # still in the list: the next report is one arrow away
+
+
 def test_missing_plan_is_shown_politely(qtbot, screen, monkeypatch, tmp_path):
     select_kind(screen, "summary")
     screen.ctx.set_fiscal_year(2599)

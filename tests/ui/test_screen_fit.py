@@ -677,3 +677,40 @@ def test_every_screen_shows_one_kind_of_digit(
     finally:
         _close_window(window, ctx, lao)
     assert not found, "\n".join(sorted(found))
+
+
+def test_the_project_drop_down_beside_the_tabs_uses_the_room_they_leave(qtbot, lao_store, make_ctx):
+    """An LAO's F2 at 1366×768 at 125 %: the project drop-down beside the tabs was ~100 px
+    and read "โครงการร…" (every project starts with "โครงการ") with ~350 px free beside it.
+    It takes the room the tabs leave, up to its longest name."""
+    from lev_desktop.services import plans as ps
+    from lev_desktop.services.programmes import builtin_id
+    from ui.app import make_application
+    from ui.main_window import MainWindow
+
+    make_application()
+    ps.start_from_examples(lao_store, builtin_id("P1"), 2568)
+    ctx = make_ctx(lao_store)
+    window = MainWindow(ctx)
+    qtbot.addWidget(window)
+    window.resize(*SIZES["125%"])
+    window.show()
+    qtbot.waitExposed(window)
+    window.show_screen("activities")
+    app = QApplication.instance()
+    for size in (None, (983, 560), SIZES["125%"]):
+        if size is not None:  # (first as opened: the projects arrive after the layout)
+            window.resize(*size)
+        settle(ctx, app, timeout=10)
+        page = window.page("activities")
+        combo = page.editor.project_combo
+        assert combo.isVisible() and combo.count() > 0, size
+        assert squeezed_tabs(page) == [], size
+        wanted = combo.whole_width()
+        assert combo.width() >= min(wanted, page.corner.room - 12), (size, combo.width(), wanted)
+        if combo.width() >= wanted:
+            longest = max(range(combo.count()), key=lambda i: len(combo.itemText(i)))
+            combo.setCurrentIndex(longest)
+            assert combo.shown_text() == combo.currentText(), size
+    ctx.runner.cancel_all()
+    ctx.runner.wait()

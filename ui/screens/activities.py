@@ -926,8 +926,15 @@ class TabCorner(QWidget):
         self.room = 10_000
 
     def sizeHint(self) -> QSize:
+        # as wide as the drop-downs' longest names (a project read "โครงการร…" in ~100 px
+        # with 350 px free at 1366×768 at 125 %), never wider than the room
         hint = super().sizeHint()
-        return QSize(min(hint.width(), self.room), hint.height())
+        more = sum(
+            max(0, combo.whole_width() - combo.sizeHint().width())
+            for combo in self.findChildren(ElidingComboBox)
+            if not combo.isHidden()
+        )
+        return QSize(min(hint.width() + more, self.room), hint.height())
 
 
 class ActivitiesScreen(QWidget):
@@ -975,6 +982,9 @@ class ActivitiesScreen(QWidget):
             combo.setMinimumContentsLength(6)  # narrower than its text rather than the tabs
             combo.view().setMinimumWidth(360)  # the list that opens shows whole names
         self.tabs.setCornerWidget(self.corner, Qt.Corner.TopRightCorner)
+        # (the names arrive after the first layout: the corner asks for their width again)
+        self.editor.items.modelReset.connect(self.corner.updateGeometry)
+        self.offices.combo.model().modelReset.connect(self.corner.updateGeometry)
         self.splitter.addWidget(right)
         self.splitter.setStretchFactor(1, 1)
         self.splitter.setSizes([250, 890])

@@ -48,7 +48,7 @@ from lev_desktop.domain.validation import read_fiscal_year
 from lev_desktop.files import unique_path
 from lev_desktop.i18n import _
 from lev_desktop.paths import user_documents_dir
-from lev_desktop.thai_format import format_date, format_number, format_utc
+from lev_desktop.thai_format import be_year, format_date, format_number, format_utc
 from ui import digits
 from ui.context import AppContext
 from ui.models.table import LEFT, RIGHT, Column, TableModel
@@ -1404,6 +1404,7 @@ class ExchangeScreen(QWidget):
 
 def load_screen_data(store) -> dict[str, Any]:
     """Everything the tabs show, read on the worker thread."""
+    from lev_desktop.deadlines.engine import today as deadline_today
     from lev_desktop.domain.offices import Level
     from lev_desktop.exchange import keys
     from lev_desktop.exchange.deliveries import recipient_choices
@@ -1443,7 +1444,9 @@ def load_screen_data(store) -> dict[str, Any]:
         from lev_desktop.services.offices import subordinate_laos
 
         laos = [(o.code, f"{o.code} {o.name}") for o in subordinate_laos(store)]
-    stamp = dt.date.today().isoformat()
+    # the file's date sorts as ISO does, its year BE as every name the program gives a file
+    today = deadline_today()
+    stamp = f"{be_year(today)}-{today.month:02d}-{today.day:02d}"
     code = me.code if me else "office"
     # The history's offices by name: this database's, else the usual name of an office above
     # known only by its code (P48, DLA).

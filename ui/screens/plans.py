@@ -147,7 +147,7 @@ class ProgrammeBar(QWidget):
         self.reopened.setStyleSheet(f"QLabel {{ color: {fg('due_soon').name()}; }}")
         self.reopened.hide()
         self._reopened: set[str] = set()
-        layout.addWidget(self.reopened)
+        layout.addWidget(self.reopened, line=True)
         # Asked before another programme replaces a table with values in red (leave_guard).
         self.guard: Callable[[], bool] | None = None
         self._shown_index = -1

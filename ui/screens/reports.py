@@ -13,7 +13,7 @@ import traceback
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt, QUrl, Signal
+from PySide6.QtCore import QSize, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QDesktopServices, QPixmap
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
     QMenu,
     QPushButton,
     QScrollArea,
+    QSizePolicy,
     QSplitter,
     QToolButton,
     QVBoxLayout,
@@ -154,6 +155,8 @@ class ReportsScreen(QWidget):
         self.kinds.setSpacing(3)
         self.kinds.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.kinds.currentRowChanged.connect(self._kind_changed)
+        # Enter (or a double click) on a report previews it, as its button does
+        self.kinds.itemActivated.connect(lambda _item: self._preview_if_ready())
 
         self.help = QLabel()
         self.help.setWordWrap(True)
@@ -222,6 +225,7 @@ class ReportsScreen(QWidget):
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setWidget(self.pages)
+        self.pages_scroll = scroll
 
         options = QWidget()
         options_layout = QVBoxLayout(options)
@@ -246,6 +250,7 @@ class ReportsScreen(QWidget):
         right.addWidget(options_scroll)
         right.addWidget(scroll)
         right.setStretchFactor(1, 1)
+        self.right, self.options_scroll = right, options_scroll
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.addWidget(self.kinds)
         splitter.addWidget(right)
@@ -400,6 +405,10 @@ class ReportsScreen(QWidget):
             return
         self._start(self.request(fmt), target, preview=False)
 
+    def _preview_if_ready(self) -> None:
+        if self.preview_button.isEnabled():
+            self.preview()
+
     def preview(self) -> None:
         # A new name each time: the previous preview may still be open in a PDF reader, which
         # on Windows keeps it from being replaced.
@@ -434,6 +443,7 @@ class ReportsScreen(QWidget):
             self.last_file = path
             self.show_message("")
             self.written.set_file(path)
+            self._keep_in_view(self.written)
         self.finished.emit(path)
 
     def _failed(self, message: str) -> None:
@@ -444,6 +454,13 @@ class ReportsScreen(QWidget):
     def show_message(self, text: str, *, error: bool = False) -> None:
         self.message.setStyleSheet("color: #b00020;" if error else "")
         self.message.setText(text)
+        if text:
+            self._keep_in_view(self.message)
+
+    def _keep_in_view(self, widget: QWidget) -> None:
+        """The options scroll under a shown preview: what a save or a failure says below the
+        buttons is scrolled into view once laid out (it was saved, and nothing said so)."""
+        QTimer.singleShot(0, self, lambda: self.options_scroll.ensureWidgetVisible(widget, 0, 8))
 
     def _show_pages(self, pdf: Path) -> None:
         from exports.reports import preview
@@ -462,10 +479,17 @@ class ReportsScreen(QWidget):
             self.pages_layout.addWidget(QLabel(_("The preview opened in your PDF viewer.")))
             return
         for image in images:
-            label = QLabel()
-            label.setPixmap(QPixmap(str(image)))
-            label.setStyleSheet("border: 1px solid #999; background: white;")
-            self.pages_layout.addWidget(label)
+            self.pages_layout.addWidget(PageImage(QPixmap(str(image))))
+        self._give_room_to_pages()
+
+    def _give_room_to_pages(self) -> None:
+        """The pages take two thirds of the height once shown (at 1366×768 at 125 % they had
+        a strip of ~50 px under the options), the options scrolled to keep the buttons."""
+        sizes = self.right.sizes()
+        total = sum(sizes)
+        if total > 0 and sizes[1] < total * 2 // 3:
+            self.right.setSizes([total - total * 2 // 3, total * 2 // 3])
+        self.options_scroll.ensureWidgetVisible(self.preview_button, 0, 8)
 
     def _pick_garuda(self) -> None:
         chosen = file_dialogs.open_file(
@@ -477,6 +501,31 @@ class ReportsScreen(QWidget):
         )
         if chosen:
             self.garuda.setText(chosen)
+
+
+class PageImage(QLabel):
+    """A page of the preview as wide as the pane, its height from the page's proportions,
+    never enlarged (a landscape F1 at 60 dpi was wider than the pane at 1366×768)."""
+
+    def __init__(self, pixmap: QPixmap, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setPixmap(pixmap)
+        self.setScaledContents(True)
+        self.setStyleSheet("border: 1px solid #999; background: white;")
+        policy = QSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
+        policy.setHeightForWidth(True)
+        self.setSizePolicy(policy)
+        self.setMaximumSize(pixmap.size() + QSize(2, 2))
+
+    def hasHeightForWidth(self) -> bool:
+        return True
+
+    def heightForWidth(self, width: int) -> int:
+        page = self.pixmap().size()
+        return round((width - 2) * page.height() / max(1, page.width())) + 2
+
+    def minimumSizeHint(self) -> QSize:
+        return QSize(120, self.heightForWidth(120))
 
 
 class ReportActions(QToolButton):

@@ -4,7 +4,7 @@ at 125 % the project read "โครงการร" (a word cut, nothing tellin
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, Qt
+from PySide6.QtCore import QEvent, QSize, Qt
 from PySide6.QtGui import QPaintEvent
 from PySide6.QtWidgets import QComboBox, QStyle, QStyleOptionComboBox, QStylePainter, QWidget
 
@@ -26,6 +26,18 @@ class ElidingComboBox(QComboBox):
             QStyle.ComplexControl.CC_ComboBox, option, QStyle.SubControl.SC_ComboBoxEditField, self
         )
         return rect.width() - 4  # the text's margin inside the field
+
+    def whole_width(self) -> int:
+        """The width that shows its longest name whole (what a layout may give it at most)."""
+        option = QStyleOptionComboBox()
+        self.initStyleOption(option)
+        metrics = self.fontMetrics()
+        text = max(
+            (metrics.horizontalAdvance(self.itemText(i)) for i in range(self.count())), default=0
+        )
+        field = QSize(text + 4 + 1, metrics.height())  # the text's margin in the field (as above)
+        size = self.style().sizeFromContents(QStyle.ContentsType.CT_ComboBox, option, field, self)
+        return max(size.width(), self.minimumSizeHint().width())
 
     def shown_text(self) -> str:
         """The name as painted: whole, or cut at a character with "…" when it does not fit."""

@@ -63,6 +63,9 @@ def ordered(items: list[Item]) -> list[Item]:
     )
 
 
+TIGHT_PAD = 2  # a chip's room above and below its line of text in a short cell
+
+
 def layout(
     rect: QRect, day: dt.date, items: list[Item], metrics: QFontMetrics, header: int
 ) -> tuple[list[tuple[QRect, Item, bool, bool]], int]:
@@ -74,6 +77,10 @@ def layout(
     line_h = metrics.height() + 6
     top = rect.top() + header
     bottom = rect.bottom() - 2
+    if items and bottom - top < line_h:
+        # six weeks on a short screen (January 2570 at 1366×768 at 125 %): a thinner chip
+        # rather than "+1 more" in place of the day's only deadline
+        line_h = metrics.height() + TIGHT_PAD
     items = ordered(items)
     spans = [i for i in items if _is_span(i)]
     singles = [i for i in items if not _is_span(i)]
@@ -203,7 +210,8 @@ class MonthDelegate(DigitsDelegate):
                 f"{item.obligation.title}"
             )
             painter.setPen(status_palette.fg(state))
-            inner = chip.adjusted(5, 2, -4, -2)
+            pad = min(2, (chip.height() - fm.height()) // 2)  # (a thin chip's text uncut)
+            inner = chip.adjusted(5, pad, -4, -pad)
             if left or right:
                 # A span's text runs along the whole bar of this week: every cell draws the
                 # same line shifted by its distance from the bar's start, clipped to itself.
@@ -291,9 +299,11 @@ class MonthView(QTableView):
         self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         # Six weeks of a day number and one chip each (more chips when there is room); from
-        # the font, so that a 1366×768 screen at 125 % still fits the window (issue 13).
-        line = self.fontMetrics().height()
-        self.setMinimumHeight(6 * (2 * line + 4))
+        # the fonts, so that a 1366×768 screen at 125 % still fits the window (issue 13).
+        # A cell: the number's line, a thin chip (``layout``) and the cell's edges.
+        header = self.fontMetrics().height() + 6
+        chip = QFontMetrics(chip_font(self.font())).height() + TIGHT_PAD
+        self.setMinimumHeight(6 * (header + chip + 3))
 
     def item_at(self, pos: QPoint) -> Item | None:
         index = self.indexAt(pos)
