@@ -12,3 +12,12 @@ def idle(qtbot: Any, ctx: Any, rounds: int = 3) -> None:
     for _round in range(rounds):
         qtbot.waitUntil(lambda: not ctx.runner.active)
         qtbot.wait(10)
+
+
+def in_worker(job: Any, *args: Any) -> Any:
+    """``job(*args)`` on a worker thread, as a screen's Runner runs its loader (a loader called
+    on the main thread fails the test: tests/conftest.py), its result returned here."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(1) as worker:
+        return worker.submit(job, *args).result()

@@ -797,3 +797,10 @@ def indicator(spec: dict[str, Any], code: str) -> dict[str, Any] | None:
             found: dict[str, Any] = item
             return found
     return None
+
+
+def form(spec: dict[str, Any], code: str) -> dict[str, Any] | None:
+    for item in spec.get("forms", []):
+        if isinstance(item, dict) and item.get("code") == code:
+            return item
+    return None

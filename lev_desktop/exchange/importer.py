@@ -30,6 +30,7 @@ from sqlalchemy import exc as sa_exc
 from db.models import AuditEntry, Base, Office, Programme, Setting, utcnow
 from db.models_exchange import Conflict, ReceivedPackage, TrustedKey
 from db.store import Store, insert_rows
+from lev_desktop.domain import templates
 from lev_desktop.domain.form_status import FormStatus
 from lev_desktop.domain.offices import LaoType, Level
 from lev_desktop.domain.validation import (
@@ -1423,7 +1424,7 @@ def _predict_integrity(
                 ).format(
                     what=_table_label(table),
                     office=clash.owner,
-                    key=", ".join(str(v) for k, v in clash.key.items() if k != "owner_office"),
+                    key=_key_text(state, clash.key),
                     where=where,
                     other=clash.existing_id[:8],
                     new=clash.incoming_id[:8],
@@ -1475,25 +1476,38 @@ def replacements(
     ]
     plan.replacements.extend(found)
     if found:
-
-        def shown(name: str, value: Any) -> str:  # a programme by its code, as people know it
-            if name == "programme_id":
-                return str(state.programmes.get(value, (value,))[0])
-            if name == "period":  # "2025-01" → "มกราคม 2568": Thai months, BE years
-                return format_period(str(value))
-            return str(value)
-
-        first = found[0].key
         plan.notes.append(
             _("replaces the earlier record after a reinstall: {what} ({key})").format(
                 what=_table_label(table),
-                key=", ".join(
-                    shown(k, v) for k, v in first.items() if k != "owner_office" and v != ""
-                )
+                # the first in the key's order (the clashes come in no fixed order)
+                key=_key_text(state, min(found, key=lambda c: tuple(map(str, c.key.values()))).key)
                 + (f" … +{len(found) - 1}" if len(found) > 1 else ""),
             )
         )
     return found
+
+
+def _key_text(state: _State, key: dict[str, Any]) -> str:
+    """A natural key as people know it: the programme by its code, an indicator and a form
+    by their names in the programme, a period in Thai months and BE years ("P4, จำนวนกิจกรรม
+    ที่จัด, มกราคม 2568"; it read "P4, activities_held, 2025-01"); the office is said apart."""
+    pid = key.get("programme_id")
+    code, spec = state.programmes.get(pid, (pid, {})) if pid else (None, {})
+
+    def shown(name: str, value: Any) -> str:
+        if name == "programme_id":
+            return str(code)
+        if name == "period":
+            return format_period(str(value))
+        if name == "indicator_code":
+            found = templates.indicator(spec or {}, str(value))
+            return str(found.get("name") or value) if found else str(value)
+        if name == "form_code":
+            found = templates.form(spec or {}, str(value))
+            return str(found.get("name") or value) if found else str(value)
+        return str(value)
+
+    return ", ".join(shown(k, v) for k, v in key.items() if k != "owner_office" and v != "")
 
 
 def _classify(

@@ -267,3 +267,26 @@ def test_the_import_tab_shows_and_confirms_the_replacement(offices, tmp_path, qt
     tab.commit()
     qtbot.waitUntil(lambda: plain(tab.summary.text()).startswith("นำเข้า"), timeout=15000)
     assert len(live(district)["plans"]) == 1 and live(district)["plans"] != []
+
+
+def test_the_preview_names_indicators_and_forms_as_people_know_them(offices, tmp_path):
+    """Indicator values and form states typed in again: the note says which by the indicator's
+    and the form's names and the month in BE (it read "P4, activities_held, 2025-01" and
+    "P4, M, …": codes an officer never sees)."""
+    lao, district = offices
+    files = members(export_package(lao, "D4801", tmp_path / "kpi-src.levpkg").path)
+    payloads = {}
+    for name in ("payload/kpi_values.jsonl", "payload/form_submissions.jsonl"):
+        records = read_jsonl(files[name])
+        for record in records:
+            record["id"] = str(uuid.uuid4())
+        payloads[name] = jsonl(records)
+    path = write_members(tmp_path / "kpi-again.levpkg", resign(files, LAO, payloads=payloads))
+    package = importer.preview(district, [path]).packages[0]
+    assert package.status == Status.OK, package.reason
+    notes = [note for part in package.parts for note in part.notes]
+    assert notes == [
+        "แทนข้อมูลเดิมหลังติดตั้งโปรแกรมใหม่: ค่าตัวชี้วัด (P4, จำนวนกิจกรรมที่วัดและชุมชนร่วมกันจัด, ตุลาคม 2567 … +81)",
+        "แทนข้อมูลเดิมหลังติดตั้งโปรแกรมใหม่: สถานะแบบฟอร์ม "
+        "(P4, แบบรายงานผลการดำเนินงานวัดและชุมชน (รายเดือน), ตุลาคม 2567 … +14)",
+    ]

@@ -6,7 +6,8 @@ round of an overdue instance shows the instance's due date beside "เกิน�
 from __future__ import annotations
 
 import datetime as dt
-from concurrent.futures import ThreadPoolExecutor
+
+from waits import in_worker
 
 from lev_desktop.deadlines import engine
 from lev_desktop.deadlines.engine import State
@@ -45,8 +46,7 @@ def test_home_says_the_older_overdue_are_in_the_calendar_and_dates_read_right(
     from ui.thai_wrap import plain
 
     monkeypatch.setenv("LEV_TODAY", TODAY.isoformat())
-    with ThreadPoolExecutor(1) as worker:  # where the screen's Runner runs it
-        data = worker.submit(load_home, demo_store).result()
+    data = in_worker(load_home, demo_store)
     assert data.attention == 1  # the badge
     assert data.more_overdue == 1  # the other overdue one is in the calendar
     (item,) = [i for i in data.deadlines if i.state == State.OVERDUE]

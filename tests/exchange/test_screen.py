@@ -6,6 +6,7 @@ import uuid
 from pathlib import Path
 
 import pytest
+from waits import in_worker
 
 from lev_desktop.changes import Changes
 from lev_desktop.exchange.exporter import export_package
@@ -254,6 +255,6 @@ def test_the_packages_default_name_has_a_buddhist_era_date(tmp_path: Path, monke
     monkeypatch.setenv("LEV_TODAY", "2025-09-10")
     lao = make_lao(tmp_path / "lao.db", "4801006", seed=4)
     try:
-        assert load_screen_data(lao)["default_out"].name == "4801006-2568-09-10.levpkg"
+        assert in_worker(load_screen_data, lao)["default_out"].name == "4801006-2568-09-10.levpkg"
     finally:
         lao.dispose()
