@@ -20,6 +20,7 @@ from typing import Any, NamedTuple
 
 import msgspec
 
+from lev_desktop.domain import templates
 from lev_desktop.domain.validation import (
     Problem,
     cross_field_problems,
@@ -35,6 +36,7 @@ from lev_desktop.domain.validation import (
 from lev_desktop.exchange import spool
 from lev_desktop.exchange.records import PayloadError, TableCodec
 from lev_desktop.i18n import N_, _
+from lev_desktop.thai_format import format_period
 
 MAX_REASONS = 5
 
@@ -371,11 +373,13 @@ def kpi_problems(
                 if error:
                     found_problems.append(Problem(code, error))
         for problem in found_problems:
+            # the indicator by its name and the period in Thai (it read "budget_spent (2024-10)")
+            named = templates.indicator(spec, problem.field)
             problems.append(
-                _("{what} {code} ({period}): {message}").format(
+                _("{what} “{name}” ({period}): {message}").format(
                     what=table_label(table),
-                    code=problem.field,
-                    period=period,
+                    name=str(named.get("name") or problem.field) if named else problem.field,
+                    period=format_period(str(period)),
                     message=problem.message,
                 )
             )

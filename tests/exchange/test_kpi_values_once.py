@@ -116,7 +116,20 @@ def test_valid_values_are_remembered_for_the_preview_and_refound_when_invalid() 
     # A value once valid is valid again; an invalid one beside it is reported.
     mixed = [*good, KpiValue(TEMPLES, "temples", "2025-02", "", "51", None, None, "f")]
     assert kpi_problems(mixed, SPECS.get, rules, defer=True) == full_check(mixed, defer=True)
-    assert len(kpi_problems(mixed, SPECS.get, rules, defer=True)[0]) == 1
+    assert kpi_problems(mixed, SPECS.get, rules, defer=True)[0] == [
+        "ค่าตัวชี้วัด “temples” (กุมภาพันธ์ 2568): ต้องไม่มากกว่า 50"
+    ]
+
+
+def test_a_refused_value_is_named_as_the_form_names_it() -> None:
+    """The indicator by its name and the period in Thai months and BE years: the reason read
+    "ค่าตัวชี้วัด budget_spent (2024-10): …", codes an officer never sees."""
+    from lev_desktop.domain.templates import builtin_template, spec_of
+
+    p4 = spec_of(builtin_template("P4"))
+    wrong = [KpiValue(TEMPLES, "budget_spent", "2024-10", "", "10.005", None, None, "a")]
+    found, _deferred = kpi_problems(wrong, {TEMPLES: ("P4", p4)}.get, {}, defer=True)
+    assert found == ["ค่าตัวชี้วัด “งบประมาณที่ใช้” (ตุลาคม 2567): จำนวนเงินบาทมีทศนิยมได้ไม่เกิน 2 ตำแหน่ง"]
 
 
 def test_a_template_changed_in_the_preview_is_checked_afresh() -> None:
