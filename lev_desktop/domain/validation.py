@@ -1086,6 +1086,12 @@ CONTROL_CHARACTERS = "\x00-\x08\x0b\x0c\x0e-\x1f"
 _CONTROL = re.compile(f"[{CONTROL_CHARACTERS}]")
 
 
+def visible_controls(text: str) -> str:
+    """``text`` with each of CONTROL_CHARACTERS written as "U+000B": a name in a message shows
+    what is wrong with it instead of breaking the message's line."""
+    return _CONTROL.sub(lambda found: f"U+{ord(found.group()):04X}", text)
+
+
 def _has_surrogate(text: str) -> bool:
     try:
         text.encode("utf-8")

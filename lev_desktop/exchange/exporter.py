@@ -32,10 +32,12 @@ from db.models import (
 from db.models_exchange import ReceivedPackage, SentPackage
 from db.store import Store
 from lev_desktop import files
+from lev_desktop.domain.validation import CLOCK_TOLERANCE, check_record, field_label
 from lev_desktop.exchange import deliveries, keys
 from lev_desktop.exchange import format as fmt
 from lev_desktop.exchange.jurisdiction import OfficeInfo, is_below
-from lev_desktop.exchange.records import MODELS, dump_lines
+from lev_desktop.exchange.payloads import reason_line
+from lev_desktop.exchange.records import MODELS, PayloadError, codecs, dump_lines, row_to_json
 from lev_desktop.i18n import _
 from lev_desktop.progress import Progress
 from lev_desktop.thai_format import fiscal_year as fiscal_year_of
@@ -311,6 +313,44 @@ def plan_export(
     return deliveries.describe(store, place, relation, forms, relayed, today=today)
 
 
+# At most this many records named when an export is refused (the rest counted).
+MAX_NAMED = 5
+
+
+def _refuse_what_the_receiver_refuses(
+    store: Store, table: str, rows: list[dict[str, Any]], data: bytes, now: dt.datetime
+) -> None:
+    """The payload read as the receiving office reads it (the same codec, the same rules), so
+    that a record it would refuse is found here, named, and corrected by this office, rather
+    than the whole package refused over there (a Word line break pasted into a project before
+    the editors refused one, or data of an earlier version). ExportError in Thai otherwise."""
+    codec = codecs(store.engine.dialect)[table]
+    latest = now + CLOCK_TOLERANCE
+    try:
+        codec.decode(data, latest)
+    except PayloadError as refused:
+        named: list[str] = []
+        count = 0
+        for row in rows:
+            problems = check_record(table, row_to_json(row), latest=latest)
+            if problems:
+                count += 1
+                if len(named) < MAX_NAMED:
+                    problem = problems[0]
+                    message = f"{field_label(problem.field)}: {problem.message}"
+                    named.append(reason_line(table, row, message))
+        if not named:  # (found by the fast path alone: its own words)
+            named, count = refused.problems[:MAX_NAMED], refused.count
+        if count > len(named):
+            named.append(_("… and {count} more").format(count=count - len(named)))
+        raise ExportError(
+            _(
+                "The office receiving this package would refuse it, so it was not written. "
+                "Please correct these records and export again:\n{records}"
+            ).format(records="\n".join(named))
+        ) from None
+
+
 def export_package(
     store: Store,
     recipient: str,
@@ -381,7 +421,9 @@ def export_package(
                 form_rows = rows
             if rows:
                 rows.sort(key=lambda r: r["id"])
-                payloads[f"{fmt.PAYLOAD_DIR}{model.__tablename__}.jsonl"] = dump_lines(rows)
+                data = dump_lines(rows)
+                _refuse_what_the_receiver_refuses(store, model.__tablename__, rows, data, started)
+                payloads[f"{fmt.PAYLOAD_DIR}{model.__tablename__}.jsonl"] = data
                 counts[model.__tablename__] = len(rows)
             progress(index, len(MODELS) + 2)
         recipient_row = session.scalar(select(Office).where(Office.code == recipient))

@@ -32,6 +32,7 @@ from lev_desktop.domain.validation import (
     validate_activity,
     validate_form,
     validate_plan_item,
+    visible_controls,
 )
 from lev_desktop.exchange import spool
 from lev_desktop.exchange.records import PayloadError, TableCodec
@@ -103,7 +104,9 @@ def reason_line(table: str, record: Any, message: str) -> str:
             or get("id")
             or ""
         )[:60]
-    return _("{what} “{name}”: {message}").format(what=what, name=name, message=message)
+    return _("{what} “{name}”: {message}").format(
+        what=what, name=visible_controls(name), message=message
+    )
 
 
 class KpiValue(NamedTuple):
