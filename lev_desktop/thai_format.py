@@ -350,9 +350,19 @@ def format_money(
     return text
 
 
+_GROUPED = re.compile(r"[+-]?[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]*)?")
+
+
 def parse_number(text: str) -> Decimal | None:
-    """Reads "12,500.50", "๑๒,๕๐๐", "12500 บาท"; None when empty; ValueError when not a number."""
-    cleaned = arabic_digits(text or "").replace(",", "").replace("บาท", "").replace("฿", "").strip()
+    """Reads "12,500.50", "๑๒,๕๐๐", "12500 บาท"; None when empty; ValueError when not a number.
+
+    Commas must group thousands: "1,000,00" (a slip for 1,000.00) and "12,50" (a decimal
+    comma) are not numbers, rather than 100,000.00 and 1,250 read without a word."""
+    cleaned = arabic_digits(text or "").replace("บาท", "").replace("฿", "").strip()
+    if "," in cleaned:
+        if not _GROUPED.fullmatch(cleaned):
+            raise ValueError(text)
+        cleaned = cleaned.replace(",", "")
     if not cleaned:
         return None
     try:

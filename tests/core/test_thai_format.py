@@ -135,6 +135,17 @@ def test_money_and_numbers():
         parse_number("abc")
     with pytest.raises(ValueError):
         parse_number("nan")
+    assert parse_number("1,000,000") == Decimal(1000000)
+    assert parse_number("-1,234.5") == Decimal("-1234.5")
+
+
+@pytest.mark.parametrize("slip", ["1,000,00", "12,50", "1,0000", ",500", "1,,000"])
+def test_a_comma_that_does_not_group_thousands_is_not_read_as_one(slip):
+    """ "1,000,00" (a slip for 1,000.00) was read as 100,000.00, and "12,50" (a decimal comma)
+    as 1,250: a budget off by a hundred times, without a word. Now not a number: the editor
+    says so and the officer types it again."""
+    with pytest.raises(ValueError):
+        parse_number(slip)
 
 
 def test_thai_digits():
