@@ -417,3 +417,20 @@ def test_a_plan_seen_read_only_shows_no_empty_separators(qtbot, lao_store, make_
         assert shown() == []
         editor._set_editable(True)
         assert len(shown()) == groups
+
+
+def test_a_project_without_budget_reads_whole_in_its_one_line_cell(qtbot, lao_store, make_ctx):
+    """At 1366×768 at 125 % the budget column was cut to its widest word: a project without a
+    budget read "ไม่ใช้งบป…" (its cell is one line). The whole phrase fits."""
+    ctx = make_ctx(lao_store)
+    screen = _screen(qtbot, ctx)
+    editor = screen.editor
+    qtbot.mouseClick(editor.examples_button, Qt.MouseButton.LeftButton)  # row 3: no budget
+    settle(qtbot, ctx)
+    screen.resize(1093, 582)  # 1366×768 at 125 %, less the taskbar
+    settle(qtbot, ctx)
+    table, column = editor.table, COL["budget"]
+    text = table.model().index(2, column).data()
+    assert text == "ไม่ใช้งบประมาณ"
+    needed = table.fontMetrics().horizontalAdvance(text)
+    assert table.columnWidth(column) - 10 >= needed, (table.columnWidth(column), needed)
