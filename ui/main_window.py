@@ -39,6 +39,7 @@ from PySide6.QtGui import (
     QPalette,
 )
 from PySide6.QtWidgets import (
+    QAbstractItemView,
     QAbstractScrollArea,
     QApplication,
     QComboBox,
@@ -65,6 +66,7 @@ from ui.screens import SCREENS, Screen, screen
 from ui.widgets import date_edit
 from ui.widgets.delegates import DigitsDelegate
 from ui.widgets.status_label import OfficeLabel
+from ui.widgets.table_view import show_status
 
 if TYPE_CHECKING:
     # only a type here: importing the context would load the database layer before the
@@ -546,9 +548,31 @@ class MainWindow(QMainWindow):
         self.office_label.set_parts(digits.shown(text), digits.shown(rest))
         self.setWindowTitle(f"{office.name} — {APP_NAME}")
 
+    def save_typing(self) -> None:
+        """Ctrl+S: the text of a cell or box still being typed in is handed to its screen,
+        which saves it as any change; then the status bar says that changes save themselves."""
+        focus = QApplication.focusWidget()
+        view = focus
+        while view is not None and not isinstance(view, QAbstractItemView):
+            view = view.parentWidget()
+        if focus is not None and self.isAncestorOf(focus):
+            focus.clearFocus()  # (a cell's editor commits its text; a box says editingFinished)
+            (view if view is not None else focus).setFocus()
+        show_status(
+            self, _("Saved. LEV Desktop saves every change as it is made: Ctrl+S is not needed.")
+        )
+
     # ---- menus -----------------------------------------------------------------------
     def _build_menus(self) -> None:
         file_menu = self.menuBar().addMenu(_("&File"))
+        # A clerk's hand presses Ctrl+S (Excel, Word): every change is already saved as it is
+        # made, but a cell still being typed in is not until it is left. Ctrl+S leaves it (its
+        # text is saved) and says so, instead of doing nothing.
+        save = QAction(_("Save"), self)
+        save.setShortcut(QKeySequence.StandardKey.Save)
+        save.triggered.connect(self.save_typing)
+        file_menu.addAction(save)
+        self.save_action = save
         refresh = QAction(_("Refresh"), self)
         refresh.setShortcut(QKeySequence.StandardKey.Refresh)
         refresh.triggered.connect(lambda: self._refresh(self.stack.currentWidget()))

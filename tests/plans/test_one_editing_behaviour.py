@@ -238,3 +238,25 @@ def test_an_edit_of_a_completed_form_says_it_went_back_to_draft(qtbot, lao_store
     settle(qtbot, ctx)
     qtbot.waitUntil(lambda: bar.badge.text() == done, timeout=20000)
     assert not bar.reopened.isVisible()
+
+
+def test_ctrl_s_saves_the_cell_being_typed_in_and_says_changes_save_themselves(
+    qtbot, lao_store, window_for
+):
+    """A clerk types an amount and presses Ctrl+S, as in Excel: it did nothing (the cell still
+    open, nothing saved, no word). The cell's text is saved as any change, and the status bar
+    says that every change is saved as it is made."""
+    ps.start_from_examples(lao_store, P1, 2568)
+    window, ctx = window_for(lao_store, "plans")
+    editor = window.page("plans").editor
+    table = editor.table
+    table.setCurrentIndex(editor.proxy.index(0, F1["budget"]))
+    qtbot.keyClick(table, Qt.Key.Key_F2)
+    type_text(cell_editor(table), "7500")
+    shortcut(qtbot, cell_editor(table), Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    settle(qtbot, ctx)
+    assert _budget(lao_store) == Decimal("7500.00")
+    assert window.statusBar().currentMessage() == (
+        "บันทึกแล้ว LEV Desktop บันทึกทุกการแก้ไขทันทีที่แก้ ไม่ต้องกด Ctrl+S"
+    )
+    assert window.save_action.text() == "บันทึก"
