@@ -20,20 +20,10 @@ from lev_desktop.services.offices import add_lao
 from .helpers import (
     assert_refused,
     make_district,
-    make_lao,
     members,
     resign,
     write_members,
 )
-
-
-@pytest.fixture
-def offices(tmp_path: Path):
-    lao = make_lao(tmp_path / "lao.db", "4801006", seed=6)
-    district = make_district(tmp_path / "district.db")
-    yield lao, district
-    lao.dispose()
-    district.dispose()
 
 
 def _flip_until_inflate_fails(data: bytes, member: str) -> bytes:

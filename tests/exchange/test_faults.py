@@ -14,15 +14,13 @@ import sys
 import time
 from pathlib import Path
 
-import pytest
-
 from lev_desktop.dblock import DatabaseLock
 from lev_desktop.exchange import format as fmt
 from lev_desktop.exchange import importer
 from lev_desktop.exchange.exporter import export_package
 from lev_desktop.exchange.importer import Status
 
-from .helpers import make_district, make_lao, members, resign, snapshot, write_members
+from .helpers import members, resign, snapshot, write_members
 
 THAI = range(0x0E00, 0x0E80)
 
@@ -40,15 +38,6 @@ def _lev(*args: str, **kw) -> subprocess.CompletedProcess:
         timeout=120,
         **kw,
     )
-
-
-@pytest.fixture
-def offices(tmp_path: Path):
-    lao = make_lao(tmp_path / "lao.db", "4801006", seed=6)
-    district = make_district(tmp_path / "district.db")
-    yield lao, district
-    lao.dispose()
-    district.dispose()
 
 
 def test_two_imports_of_one_package_the_loser_says_what_happened(offices, tmp_path):

@@ -28,7 +28,6 @@ from .helpers import (
     assert_refused,
     jsonl,
     make_district,
-    make_lao,
     members,
     read_jsonl,
     resign,
@@ -37,15 +36,6 @@ from .helpers import (
 )
 
 NOT_TEXT = "มีอักขระที่ไม่ใช่ข้อความ"
-
-
-@pytest.fixture
-def offices(tmp_path: Path):
-    lao = make_lao(tmp_path / "lao.db", "4801006", seed=6)
-    district = make_district(tmp_path / "district.db")
-    yield lao, district
-    lao.dispose()
-    district.dispose()
 
 
 def _changed(lao, tmp_path: Path, table: str, key: str, value) -> Path:

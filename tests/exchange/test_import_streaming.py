@@ -5,7 +5,6 @@ as before."""
 from __future__ import annotations
 
 import errno
-from pathlib import Path
 
 import pytest
 from sqlalchemy import select
@@ -17,15 +16,6 @@ from lev_desktop.exchange.exporter import export_package
 from lev_desktop.exchange.records import TABLES
 
 from .helpers import make_district, make_lao, snapshot
-
-
-@pytest.fixture
-def offices(tmp_path: Path):
-    lao = make_lao(tmp_path / "lao.db", "4801006", seed=6)
-    district = make_district(tmp_path / "district.db")
-    yield lao, district
-    lao.dispose()
-    district.dispose()
 
 
 def test_records_written_by_another_import_meanwhile_are_not_a_refusal(offices, tmp_path):

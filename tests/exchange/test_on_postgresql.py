@@ -38,7 +38,6 @@ from lev_desktop.services.offices import initialise
 
 from . import helpers, test_excel, test_refusals
 from .helpers import make_lao
-from .test_refusals import offices  # noqa: F401 - the fixture the tests run again here take
 
 pytestmark = pytest.mark.postgres
 

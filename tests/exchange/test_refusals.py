@@ -4,7 +4,6 @@ row for row."""
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 
@@ -29,15 +28,6 @@ from .helpers import (
 
 def _has_thai(text: str) -> bool:
     return any(ord(ch) in THAI for ch in text)
-
-
-@pytest.fixture
-def offices(tmp_path: Path):
-    lao = make_lao(tmp_path / "lao.db", "4801006", seed=6)
-    district = make_district(tmp_path / "district.db")
-    yield lao, district
-    lao.dispose()
-    district.dispose()
 
 
 def test_accepted_package_is_imported_and_idempotent(offices, tmp_path):

@@ -28,15 +28,6 @@ from .helpers import (
 )
 
 
-@pytest.fixture
-def offices(tmp_path: Path):
-    lao = make_lao(tmp_path / "lao.db", "4801006", seed=6)
-    district = make_district(tmp_path / "district.db")
-    yield lao, district
-    lao.dispose()
-    district.dispose()
-
-
 def _changed(lao, tmp_path, table, change, *, manifest=None, name="bad") -> Path:
     files = members(export_package(lao, "D4801", tmp_path / f"{name}-src.levpkg").path)
     member = f"payload/{table}.jsonl"
