@@ -6,8 +6,9 @@ from decimal import Decimal
 
 from cells import cell_editor, settle, type_into_cell, type_text
 from keyboard import shortcut
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QRect, Qt
 from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QStyle, QStyleOptionViewItem
 
 from lev_desktop.domain.form_status import FormStatus
 from lev_desktop.domain.obligation_state import State
@@ -432,5 +433,16 @@ def test_a_project_without_budget_reads_whole_in_its_one_line_cell(qtbot, lao_st
     table, column = editor.table, COL["budget"]
     text = table.model().index(2, column).data()
     assert text == "ไม่ใช้งบประมาณ"
-    needed = table.fontMetrics().horizontalAdvance(text)
-    assert table.columnWidth(column) - 10 >= needed, (table.columnWidth(column), needed)
+    # laid out as the cell lays it out (its text rectangle, Qt's word wrap): one line
+    option = QStyleOptionViewItem()
+    option.initFrom(table)
+    option.text = text
+    option.features |= QStyleOptionViewItem.ViewItemFeature.HasDisplay
+    option.rect = table.visualRect(table.model().index(2, column))
+    style = table.style()
+    room = style.subElementRect(QStyle.SubElement.SE_ItemViewItemText, option, table).width()
+    room -= 2 * (style.pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin, None, table) + 1)
+    metrics = table.fontMetrics()
+    wrap = int(Qt.AlignmentFlag.AlignLeft | Qt.TextFlag.TextWordWrap)
+    laid = metrics.boundingRect(QRect(0, 0, room, 10_000), wrap, text)
+    assert laid.height() <= metrics.height(), (table.columnWidth(column), room, laid)

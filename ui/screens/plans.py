@@ -49,7 +49,7 @@ from ui.widgets import file_dialogs
 from ui.widgets.audit_dialog import AuditDialog
 from ui.widgets.delegates import LineDelegate, TextDelegate
 from ui.widgets.eliding_combo import ElidingComboBox
-from ui.widgets.fit import CELL_PAD_W, fit_table, keep_rows_in_view
+from ui.widgets.fit import fit_table, keep_rows_in_view
 from ui.widgets.flow import FlowLayout
 from ui.widgets.leave_guard import guard_for
 from ui.widgets.office_list import OfficeList
@@ -412,12 +412,7 @@ class PlanEditor(SavingEditor, QWidget):
         line = LineDelegate(self.table)
         # The eight official columns (and the activity counts) share the table's width, so
         # that a 1366×768 screen shows them all (ui.widgets.fit).
-        # the budget cell is one line: "ไม่ใช้งบประมาณ" whole, never "ไม่ใช้งบป…"
-        budget_least = [0] * len(PLAN_COLUMNS)
-        budget_least[[c.key for c in PLAN_COLUMNS].index("budget")] = (
-            self.table.fontMetrics().horizontalAdvance(plan_service.NO_BUDGET_TEXT) + CELL_PAD_W
-        )
-        fit_table(self.table, [c.width for c in PLAN_COLUMNS], minimum=budget_least, key="plans/f1")
+        fit_table(self.table, [c.width for c in PLAN_COLUMNS], key="plans/f1")
         for number, column in enumerate(PLAN_COLUMNS):
             if column.kind == "text":
                 self.table.setItemDelegateForColumn(number, text)

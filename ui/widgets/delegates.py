@@ -258,6 +258,8 @@ def _grow(editor: QWidget) -> None:
 class LineDelegate(_KeyboardDelegate):
     """One-line input (baht amounts, whole numbers): the model parses and validates the text."""
 
+    one_line = True  # its column is as wide as its text (fit.ColumnFit), never wrapped in two
+
     def __init__(self, parent: QObject | None = None, *, align_right: bool = True):
         super().__init__(parent)
         self.align_right = align_right

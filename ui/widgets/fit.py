@@ -25,7 +25,9 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
     QHeaderView,
+    QStyle,
     QStyledItemDelegate,
+    QStyleOptionViewItem,
     QTableView,
     QWidget,
 )
@@ -37,6 +39,8 @@ from ui import thai_wrap
 HEADER_PAD_W = 14
 HEADER_PAD_H = 10
 CELL_PAD_W = 10
+# The widest a one-line cell's text makes its column (a longer one is cut with "…").
+LONGEST_LINE = 240
 SAMPLE_ROWS = 40  # rows measured for the widest word of a column
 LONGEST_WORD = 120  # a longer token (a URL, a record id, a whole office name) may wrap anywhere
 WRAP_FLAGS = Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag(Qt.TextFlag.TextWordWrap.value)
@@ -254,10 +258,17 @@ class ColumnFit(_Refit):
         title = model.headerData(column, Qt.Orientation.Horizontal) if model else None
         title_metrics = header_metrics(view.horizontalHeader())
         need = widest_word(str(title or ""), title_metrics) + HEADER_PAD_W
+        # a one-line cell (an amount, a count: ``one_line`` on its delegate) needs its whole text,
+        # "ไม่ใช้งบประมาณ" as much as "12,500.00"; another cell its widest word
+        one_line = getattr(view.itemDelegateForColumn(column), "one_line", False)
         if model is not None:
             for row in range(min(model.rowCount(), SAMPLE_ROWS)):
                 text = model.index(row, column).data()
-                if isinstance(text, str) and text.strip():
+                if not isinstance(text, str) or not text.strip():
+                    continue
+                if one_line:
+                    need = max(need, min(one_line_width(view, text), LONGEST_LINE))
+                else:
                     need = max(need, min(widest_word(text, metrics), LONGEST_WORD) + CELL_PAD_W)
         self._word_min[column] = need
         return need
@@ -335,6 +346,25 @@ def fit_header(view: QAbstractItemView) -> HeaderFit | None:
         return None
     existing = header.findChild(HeaderFit)
     return existing if existing is not None else HeaderFit(header)
+
+
+def one_line_width(view: QAbstractItemView, text: str) -> int:
+    """The least column width at which ``text`` shows whole on one line in a cell of ``view``:
+    its advance, the style's text margins and the focus frame's (as ``WrappingDelegate``
+    measures the room a cell's text gets) and the grid line."""
+    option = QStyleOptionViewItem()
+    option.initFrom(view)
+    option.font = view.font()
+    option.fontMetrics = view.fontMetrics()
+    option.features |= QStyleOptionViewItem.ViewItemFeature.HasDisplay
+    option.text = text
+    option.rect = QRect(0, 0, 1000, 100)
+    style = view.style()
+    text_rect = style.subElementRect(QStyle.SubElement.SE_ItemViewItemText, option, view)
+    margin = style.pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin, None, view) + 1
+    chrome = 1000 - (text_rect.width() - 2 * margin)
+    metrics = view.fontMetrics()
+    return max(metrics.horizontalAdvance(text), metrics.boundingRect(text).width()) + chrome + 1
 
 
 def fit_table(
