@@ -45,6 +45,14 @@ def _setup_env(folder: Path) -> None:
     os.environ["LEV_DATA_DIR"] = str(folder / "data")
 
 
+def made_now() -> str:
+    """A package's making time as an exporter writes it: now (the importer refuses a package
+    made before the changes it holds, and the generated records are stamped now)."""
+    from db.models import utcnow
+
+    return utcnow().replace(microsecond=0).isoformat() + "Z"
+
+
 def generate(folder: Path, count: int, parent: str, seed: int = 2568) -> tuple[list[Path], dict]:
     """One signed package per LAO, addressed to ``parent``; returns the files and the rows."""
     from db.models import Office
@@ -101,7 +109,7 @@ def generate(folder: Path, count: int, parent: str, seed: int = 2568) -> tuple[l
             key=key,
             recipient=parent,
             sequence=1,
-            created_at="2025-09-30T10:00:00Z",
+            created_at=made_now(),
             payloads=payloads,
             counts=counts,
         )

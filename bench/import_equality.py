@@ -178,6 +178,8 @@ def _rebuild(
     source: Path, key: Ed25519PrivateKey, target: Path, sequence: int, change: Any
 ) -> None:
     """``source``'s records, changed by ``change``, signed again as a new package."""
+    from exchange_bench import made_now
+
     from lev_desktop.exchange import format as fmt
 
     with zipfile.ZipFile(source) as archive:
@@ -192,7 +194,7 @@ def _rebuild(
         key=key,
         recipient=manifest["recipient"],
         sequence=sequence,
-        created_at="2025-10-30T10:00:00Z",
+        created_at=made_now(),
         payloads=payloads,
         counts=manifest["counts"],
     )

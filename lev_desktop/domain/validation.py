@@ -1012,6 +1012,45 @@ def _stamp_problem(field: Field, value: Any, latest: dt.datetime | None) -> str 
     return None
 
 
+# The earliest time a package can say it was made: LEV Desktop wrote no package before 2024
+# (BE 2567). A computer whose clock battery has died starts again at its BIOS date (2000, 2009,
+# 2012 …), and every report in its packages would count as sent on time.
+PACKAGE_MADE_MIN = dt.datetime(2024, 1, 1)
+
+
+def package_made_problem(
+    made: dt.datetime,
+    *,
+    now: dt.datetime,
+    newest_change: dt.datetime | None = None,
+    previous_made: dt.datetime | None = None,
+) -> str | None:
+    """Why the time a package says it was made (UTC, naive) cannot be true, or None.
+
+    That time is the day the office above counts the package's reports as sent, on time or
+    late (obligation_state.fulfilment), and the sending computer's clock sets it. The clock
+    cannot be checked, but it can be caught out: before the program existed, after the
+    receiving computer's now, before a change the package itself holds, or before a package
+    the same office made earlier. Each bound allows CLOCK_TOLERANCE for a clock a little off.
+    The reason completes "the package was …" (the importer's and the exporter's sentences)."""
+    shown = _shown_time(made)
+    if made < PACKAGE_MADE_MIN:
+        return _("made on {made}, before LEV Desktop existed").format(made=shown)
+    if made > now + CLOCK_TOLERANCE:
+        return _("made on {made}, later than the date and time on this computer ({now})").format(
+            made=shown, now=_shown_time(now)
+        )
+    if newest_change is not None and newest_change > made + CLOCK_TOLERANCE:
+        return _("made on {made}, before a change it holds was made ({change})").format(
+            made=shown, change=_shown_time(newest_change)
+        )
+    if previous_made is not None and made < previous_made - CLOCK_TOLERANCE:
+        return _(
+            "made on {made}, before a package the same office made earlier ({previous})"
+        ).format(made=shown, previous=_shown_time(previous_made))
+    return None
+
+
 def _shown_time(stamp: dt.datetime) -> str:
     """A UTC change time as a Thai officer reads it (BE year, Thai local time)."""
     if stamp.year < 2 or stamp.year > 9000:

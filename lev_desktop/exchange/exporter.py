@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-from sqlalchemy import and_, or_, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from db.models import (
@@ -32,7 +32,12 @@ from db.models import (
 from db.models_exchange import ReceivedPackage, SentPackage
 from db.store import Store
 from lev_desktop import files
-from lev_desktop.domain.validation import CLOCK_TOLERANCE, check_record, field_label
+from lev_desktop.domain.validation import (
+    CLOCK_TOLERANCE,
+    check_record,
+    field_label,
+    package_made_problem,
+)
 from lev_desktop.exchange import deliveries, keys
 from lev_desktop.exchange import format as fmt
 from lev_desktop.exchange.jurisdiction import OfficeInfo, is_below
@@ -317,6 +322,23 @@ def plan_export(
 MAX_NAMED = 5
 
 
+def _refuse_a_wrong_clock(
+    now: dt.datetime, previous: dt.datetime | None, newest: dt.datetime | None
+) -> None:
+    """ExportError when the package would say it was made at a time the receiving office
+    refuses (validation.package_made_problem): this computer's clock is wrong (a dead clock
+    battery, a date set back), and the reports would count as sent on a false day."""
+    problem = package_made_problem(now, now=now, newest_change=newest, previous_made=previous)
+    if problem:
+        raise ExportError(
+            _(
+                "The date and time of this computer are wrong, so the package was not written: "
+                "it would be {reason}. Please set the date and time of Windows correctly "
+                "(Settings › Time & language), then export again."
+            ).format(reason=problem)
+        )
+
+
 def _refuse_what_the_receiver_refuses(
     store: Store, table: str, rows: list[dict[str, Any]], data: bytes, now: dt.datetime
 ) -> None:
@@ -403,6 +425,9 @@ def export_package(
                 ).format(office=recipient)
             else:
                 kind, base, since = "delta", previous.uuid, previous.started_at
+        _refuse_a_wrong_clock(
+            started, session.scalar(select(func.max(SentPackage.started_at))), None
+        )
         programme_ids = _programme_ids(session, programmes)
         payloads: dict[str, bytes] = {}
         counts: dict[str, int] = {}
@@ -422,6 +447,7 @@ def export_package(
             if rows:
                 rows.sort(key=lambda r: r["id"])
                 data = dump_lines(rows)
+                _refuse_a_wrong_clock(started, None, max(r["updated_at"] for r in rows))
                 _refuse_what_the_receiver_refuses(store, model.__tablename__, rows, data, started)
                 payloads[f"{fmt.PAYLOAD_DIR}{model.__tablename__}.jsonl"] = data
                 counts[model.__tablename__] = len(rows)

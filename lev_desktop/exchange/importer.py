@@ -39,6 +39,7 @@ from lev_desktop.domain.validation import (
     field_label,
     office_identity_problem,
     office_name_problem,
+    package_made_problem,
 )
 from lev_desktop.exchange import deliveries, excel, pool
 from lev_desktop.exchange import format as fmt
@@ -380,6 +381,7 @@ class _State:
                 for r in session.execute(select(ReceivedPackage.uuid, ReceivedPackage.sender))
             }
             self.last_sequence = _last_sequences(session)
+            self.last_made = _last_made(session)
             self.programmes = {p.id: (p.code, p.spec) for p in session.scalars(select(Programme))}
             self.counts = _row_counts(session.connection())
         self.received_count = len(self.received)
@@ -387,7 +389,8 @@ class _State:
         # the programmes here when the preview began; values of others are checked here.
         self.known_programmes = dict(self.programmes)
         # The latest plausible change time in a record: now, plus a computer clock a little ahead.
-        self.latest = utcnow() + CLOCK_TOLERANCE
+        self.now = utcnow()
+        self.latest = self.now + CLOCK_TOLERANCE
         # table → id → (owner, revision, chunk number) of the version the batch will hold
         self.pending: dict[str, dict[str, tuple[str, int, int]]] = {n: {} for n in TABLES}
         # table → owner → natural key → id of the record that holds it in the batch (an
@@ -818,7 +821,7 @@ def _plan_package(
     embedded: list[fmt.Part],
     progress: Progress,
 ) -> None:
-    accepted: list[tuple[str, Any, int | None]] = []
+    accepted: list[_Accepted] = []
     try:
         _plan_package_checked(state, package, outer, embedded, progress, accepted)
     except (Cancelled, MemoryError, KeyboardInterrupt, SpoolError):
@@ -845,13 +848,22 @@ def _senders(outer: fmt.Part | None, embedded: list[fmt.Part]) -> list[str]:
     ]
 
 
-def _forget_accepted(state: _State, accepted: list[tuple[str, Any, int | None]]) -> None:
-    for uuid_, epoch, previous in reversed(accepted):
+# A part the preview accepted: its id, (sender, key fingerprint), and that key's last sequence
+# and latest making time before it (restored when a later part of the package is refused).
+_Accepted = tuple[str, tuple[str, str], int | None, dt.datetime | None]
+
+
+def _forget_accepted(state: _State, accepted: list[_Accepted]) -> None:
+    for uuid_, epoch, previous, made in reversed(accepted):
         state.received.pop(uuid_, None)
         if previous is None:
             state.last_sequence.pop(epoch, None)
         else:
             state.last_sequence[epoch] = previous
+        if made is None:
+            state.last_made.pop(epoch, None)
+        else:
+            state.last_made[epoch] = made
     accepted.clear()
 
 
@@ -861,7 +873,7 @@ def _plan_package_checked(
     outer: fmt.Part,
     embedded: list[fmt.Part],
     progress: Progress,
-    accepted: list[tuple[str, Any, int | None]],
+    accepted: list[_Accepted],
 ) -> None:
     me = state.me
     state.journal.clear()
@@ -991,6 +1003,10 @@ def _plan_package_checked(
         _check_sequence(state, package, plan)
         if plan.status == Status.REFUSED:
             break
+        made = _check_made(state, package, plan, None)
+        if plan.status == Status.REFUSED:
+            break
+        newest: Any = None  # the latest change time among its records, as stored
         programmes_in_batch: dict[str, Any] = {}
         names = plan.part.payload_names if plan.part else []
         unknown = [n for n in names if n[len(fmt.PAYLOAD_DIR) : -len(".jsonl")] not in TABLES]
@@ -1011,6 +1027,8 @@ def _plan_package_checked(
                 _refuse(package, plan, refusal.code, refusal.message)
                 break
             if payload is not None:
+                if payload.newest is not None and (newest is None or payload.newest > newest):
+                    newest = payload.newest
                 _plan_payload(state, package, plan, payload, programmes_in_batch)
             del payload
             progress.check()
@@ -1028,10 +1046,17 @@ def _plan_package_checked(
             )
         if plan.status == Status.REFUSED:
             break
+        if newest is not None:
+            _check_made(state, package, plan, _as_utc(newest))
+            if plan.status == Status.REFUSED:
+                break
         epoch = (plan.sender, plan.fingerprint)
-        accepted.append((plan.package_uuid, epoch, state.last_sequence.get(epoch)))
+        was_made = state.last_made.get(epoch)
+        accepted.append((plan.package_uuid, epoch, state.last_sequence.get(epoch), was_made))
         state.received[plan.package_uuid] = plan.sender
         state.last_sequence[epoch] = plan.sequence
+        if made is not None and (was_made is None or made > was_made):
+            state.last_made[epoch] = made
     if package.status == Status.REFUSED:
         _forget_accepted(state, accepted)
     _finish(package, state)
@@ -2326,6 +2351,55 @@ def _tombstone(conn: Connection, table: Table, ids: list[str], officer: str, whe
                 deleted=True, revision=table.c.revision + 1, updated_at=when, updated_by=officer
             )
         )
+
+
+def _check_made(
+    state: _State, package: PackagePlan, plan: PartPlan, newest: dt.datetime | None
+) -> dt.datetime | None:
+    """Refuses a part whose making time cannot be true (validation.package_made_problem): the
+    office above judges its reports on time or late by that time. Returns the time."""
+    made = _parse_created(plan.created_at)
+    if made is None:
+        return None
+    problem = package_made_problem(
+        made,
+        now=state.now,
+        newest_change=newest,
+        previous_made=state.last_made.get((plan.sender, plan.fingerprint)),
+    )
+    if problem:
+        _refuse(
+            package,
+            plan,
+            "clock",
+            _(
+                "The package from {office} was not imported: it says it was {reason}. The "
+                "reports it carries count as sent on time or late by that date, so it cannot be "
+                "accepted. Ask {office} to set the date and time of its computer correctly and "
+                "export the package again."
+            ).format(office=plan.sender, reason=problem),
+        )
+    return made
+
+
+def _as_utc(value: Any) -> dt.datetime:
+    """A change time as a row holds it (SQLite: text; PostgreSQL: datetime) → naive UTC."""
+    return value if isinstance(value, dt.datetime) else dt.datetime.fromisoformat(str(value))
+
+
+def _last_made(session: Any) -> dict[tuple[str, str], dt.datetime]:
+    """The latest making time of the signed packages imported from each office under each of
+    its keys (a clock set back since is caught: validation.package_made_problem)."""
+    query = (
+        select(
+            ReceivedPackage.sender,
+            ReceivedPackage.fingerprint,
+            func.max(ReceivedPackage.created_at),
+        )
+        .where(ReceivedPackage.signed.is_(True), ReceivedPackage.created_at.is_not(None))
+        .group_by(ReceivedPackage.sender, ReceivedPackage.fingerprint)
+    )
+    return {(sender, fp): made for sender, fp, made in session.execute(query) if made is not None}
 
 
 def _parse_created(text: str) -> dt.datetime | None:

@@ -146,6 +146,7 @@ class Payload:
     parents: list[Any] | None = None  # parent ids, one per row (REFERENCES)
     programme_ids: set[str] = field(default_factory=set)
     records: list[Any] | None = None  # offices and programmes: the decoded records
+    newest: Any = None  # the latest change time (updated_at) among the rows, as stored
     _rows: list[tuple[Any, ...]] | None = field(default=None, repr=False, compare=False)
 
     def rows(self) -> list[tuple[Any, ...]]:
@@ -219,6 +220,7 @@ def read_payload(
         return out  # the part is refused: nothing more to compare
     out.ids = list(map(itemgetter(0), rows))
     out.revisions = list(map(itemgetter(2), rows))
+    out.newest = max(map(itemgetter(columns.index("updated_at")), rows), default=None)
     names = NATURAL_KEYS.get(table)
     if names:
         at = [columns.index(name) for name in names]

@@ -37,6 +37,7 @@ from db.models import AuditEntry, Office, Setting, utcnow
 from db.models_exchange import ReceivedPackage, SentPackage, TrustedKey
 from db.store import Store
 from lev_desktop import __version__
+from lev_desktop.domain.validation import CLOCK_TOLERANCE
 from lev_desktop.exchange import format as fmt
 from lev_desktop.exchange import keys
 from lev_desktop.exchange.errors import Refusal
@@ -430,7 +431,7 @@ def apply_recovery(store: Store, recovery: Recovery, *, officer: str = "") -> Ap
     mark = "?" if store.engine.dialect.paramstyle == "qmark" else "%s"
     result = AppliedRecovery(office=code)
     now = utcnow()
-    latest = now + dt.timedelta(days=2)  # the import's tolerance for clocks set wrong
+    latest = now + CLOCK_TOLERANCE  # the import's tolerance for clocks set wrong
     with store.session(importing=True) as session:
         conn = session.connection()
         if store.is_sqlite:
