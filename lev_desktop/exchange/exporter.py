@@ -339,6 +339,35 @@ def _refuse_a_wrong_clock(
         )
 
 
+def clock_problem(store: Store) -> str | None:
+    """Why this computer's clock cannot be right, in the interface language, or None: the
+    start-up says so before any deadline is judged by it or any package is refused for it.
+    The same rule as every package this office writes (validation.package_made_problem), from
+    its own latest change and its latest package."""
+    now = utcnow()
+    me = store.office_code
+    with store.read() as session:
+        previous = session.scalar(select(func.max(SentPackage.started_at)))
+        changes = [
+            session.scalar(
+                select(func.max(model.__table__.c.updated_at)).where(
+                    model.__table__.c.owner_office == me
+                )
+            )
+            for model in MODELS
+        ]
+    newest = max((c for c in changes if c is not None), default=None)
+    problem = package_made_problem(now, now=now, newest_change=newest, previous_made=previous)
+    if problem is None:
+        return None
+    return _(
+        "The date and time of this computer cannot be right: a package written now would be "
+        "{reason}. LEV Desktop judges every deadline by today's date, and the office above "
+        "would refuse this office's packages. Please set the date and time of Windows "
+        "correctly (Settings › Time & language), then start LEV Desktop again."
+    ).format(reason=problem)
+
+
 def _refuse_what_the_receiver_refuses(
     store: Store, table: str, rows: list[dict[str, Any]], data: bytes, now: dt.datetime
 ) -> None:

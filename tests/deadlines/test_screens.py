@@ -267,6 +267,59 @@ def test_reminder_can_be_switched_off(ctx, qtbot, demo_store):
     assert shown == [None]
 
 
+def _clock_boxes():
+    from PySide6.QtWidgets import QApplication, QMessageBox
+
+    return [
+        w
+        for w in QApplication.topLevelWidgets()
+        if isinstance(w, QMessageBox) and w.objectName() == "clock_warning" and w.isVisible()
+    ]
+
+
+def test_a_clock_back_at_2012_is_said_at_start(ctx, qtbot, clock):
+    """A laptop whose clock battery died starts at its BIOS date: every deadline would be judged
+    by it (nothing overdue in 2555), and the district would refuse its packages."""
+    from ui.widgets.reminder import maybe_show_reminder
+
+    clock.now = dt.datetime(2012, 1, 1, 1, 30, tzinfo=dt.UTC)
+    shown = []
+    maybe_show_reminder(ctx, None, on_shown=shown.append)
+    qtbot.waitUntil(lambda: bool(shown), timeout=10000)
+    boxes = _clock_boxes()
+    assert [box.text() for box in boxes] == [
+        "วันที่และเวลาของเครื่องนี้ไม่น่าจะถูกต้อง: หากส่งออกแพ็กเกจตอนนี้ แพ็กเกจจะระบุว่าสร้างเมื่อ "
+        "1 ม.ค. 2555 08:30 น. ซึ่งเป็นเวลาก่อนที่จะมีโปรแกรม LEV Desktop โปรแกรมนี้"
+        "ใช้วันที่ของเครื่องตัดสินกำหนดส่งทุกรายการ และหน่วยงานที่รับรายงานจะไม่รับแพ็กเกจของหน่วยงานนี้ "
+        "โปรดตั้งวันที่และเวลาของ Windows ให้ถูกต้อง (การตั้งค่า › เวลาและภาษา) แล้วเปิด LEV Desktop ใหม่"
+    ]
+    boxes[0].close()
+
+
+def test_a_clock_set_back_before_the_data_is_said_at_start(ctx, qtbot, clock):
+    from ui.widgets.reminder import maybe_show_reminder
+
+    clock.advance(days=-5)  # the demo's records were changed today
+    shown = []
+    maybe_show_reminder(ctx, None, on_shown=shown.append)
+    qtbot.waitUntil(lambda: bool(shown), timeout=10000)
+    boxes = _clock_boxes()
+    assert len(boxes) == 1
+    assert "ซึ่งเป็นเวลาก่อนการแก้ไขข้อมูลที่อยู่ในแพ็กเกจนั้นเอง" in boxes[0].text()
+    boxes[0].close()
+
+
+def test_a_right_clock_is_not_questioned(ctx, qtbot):
+    from ui.widgets.reminder import maybe_show_reminder
+
+    shown = []
+    maybe_show_reminder(ctx, None, on_shown=shown.append)
+    qtbot.waitUntil(lambda: bool(shown), timeout=10000)
+    assert _clock_boxes() == []
+    if shown[0] is not None:
+        qtbot.addWidget(shown[0])
+
+
 def test_week_start_setting_reaches_the_screen(ctx, qtbot, demo_store):
     demo_store.set_setting("calendar.week_start", "monday")
     screen = _calendar(ctx, qtbot)

@@ -11,7 +11,6 @@ from pathlib import Path
 
 import pytest
 
-import db.models
 from lev_desktop.exchange import format as fmt
 from lev_desktop.exchange import importer
 from lev_desktop.exchange.exporter import ExportError, ensure_key, export_package, this_office_info
@@ -30,20 +29,16 @@ from .helpers import (
 NOW = dt.datetime(2026, 12, 5, 2, 0, 0, tzinfo=dt.UTC)
 
 
-def _at(monkeypatch, when: dt.datetime) -> None:
-    monkeypatch.setattr(db.models, "clock", lambda: when)
-
-
 @pytest.fixture
-def frozen(tmp_path: Path, monkeypatch):
+def frozen(tmp_path: Path, clock):
     """An LAO whose records (and key) were all made ten days before NOW, and its district; the
     clocks of both stand at NOW. (seed 2012: a template of this module's own, made under this
     clock.)"""
-    _at(monkeypatch, NOW - dt.timedelta(days=10))
+    clock.now = NOW - dt.timedelta(days=10)
     lao = make_lao(tmp_path / "lao.db", "4801006", seed=2012)
     ensure_key(lao, this_office_info(lao))  # (the office record carries its key: changed too)
     district = make_district(tmp_path / "district.db")
-    _at(monkeypatch, NOW)
+    clock.now = NOW
     yield lao, district
     lao.dispose()
     district.dispose()
@@ -144,9 +139,9 @@ def _export_refused(lao, tmp_path: Path) -> str:
     return str(refused.value)
 
 
-def test_an_lao_whose_clock_battery_died_is_told_before_writing(frozen, tmp_path, monkeypatch):
+def test_an_lao_whose_clock_battery_died_is_told_before_writing(frozen, tmp_path, clock):
     lao, _district = frozen
-    _at(monkeypatch, dt.datetime(2012, 1, 1, 1, 30, tzinfo=dt.UTC))
+    clock.now = dt.datetime(2012, 1, 1, 1, 30, tzinfo=dt.UTC)
     assert _export_refused(lao, tmp_path) == (
         "วันที่และเวลาของเครื่องนี้ไม่ถูกต้อง จึงยังไม่ได้เขียนแพ็กเกจ: แพ็กเกจจะระบุว่าสร้างเมื่อ 1 ม.ค. 2555 "
         "08:30 น. ซึ่งเป็นเวลาก่อนที่จะมีโปรแกรม LEV Desktop โปรดตั้งวันที่และเวลาของ Windows ให้ถูกต้อง "
@@ -154,18 +149,18 @@ def test_an_lao_whose_clock_battery_died_is_told_before_writing(frozen, tmp_path
     )
 
 
-def test_an_lao_whose_clock_was_set_back_after_its_last_package(frozen, tmp_path, monkeypatch):
+def test_an_lao_whose_clock_was_set_back_after_its_last_package(frozen, tmp_path, clock):
     lao, _district = frozen
     export_package(lao, "D4801", tmp_path / "first.levpkg")
-    _at(monkeypatch, NOW - dt.timedelta(days=5))  # after its records' changes (10 days ago)
+    clock.now = NOW - dt.timedelta(days=5)  # after its records' changes (10 days ago)
     assert "ซึ่งเป็นเวลาก่อนแพ็กเกจที่หน่วยงานเดียวกันสร้างไว้ก่อนหน้า (5 ธ.ค. 2569 09:00 น.)" in (
         _export_refused(lao, tmp_path)
     )
 
 
-def test_an_lao_whose_clock_was_set_back_after_entering_data(frozen, tmp_path, monkeypatch):
+def test_an_lao_whose_clock_was_set_back_after_entering_data(frozen, tmp_path, clock):
     lao, _district = frozen
-    _at(monkeypatch, NOW - dt.timedelta(days=13))  # before its records were changed
+    clock.now = NOW - dt.timedelta(days=13)  # before its records were changed
     assert "ซึ่งเป็นเวลาก่อนการแก้ไขข้อมูลที่อยู่ในแพ็กเกจนั้นเอง (25 พ.ย. 2569 09:00 น.)" in (
         _export_refused(lao, tmp_path)
     )

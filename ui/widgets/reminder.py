@@ -5,6 +5,10 @@ worker and sets the badges of the calendar and the home screen. The dialog shows
 something is overdue or due soon, not again the same day for the same deadlines (a clerk who
 opens the program five times a day saw it five times), and never when it is turned off
 (option ``reminder.enabled``: its own check box, or Settings › Calendar).
+
+Before it, at every start, a warning when this computer's clock cannot be right
+(``exporter.clock_problem``: a dead clock battery back at 2012, a date set back): every deadline
+here is judged by that clock, and the office above would refuse the packages it stamps.
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QMessageBox,
     QPushButton,
     QTableView,
     QVBoxLayout,
@@ -30,6 +35,7 @@ from PySide6.QtWidgets import (
 from lev_desktop import options
 from lev_desktop.deadlines import engine
 from lev_desktop.deadlines.engine import Item, State
+from lev_desktop.exchange.exporter import clock_problem
 from lev_desktop.i18n import _
 from ui.context import AppContext
 from ui.widgets.deadline_models import AgendaModel, ItemRole
@@ -106,6 +112,9 @@ class ReminderDialog(QDialog):
         self.accept()
 
 
+_shown_boxes: list[QMessageBox] = []
+
+
 def maybe_show_reminder(
     ctx: AppContext,
     parent: QWidget | None = None,
@@ -117,11 +126,20 @@ def maybe_show_reminder(
     def load(_progress):
         days = engine.reminder_days(store)
         enabled = options.get(store, "reminder.enabled")
-        return engine.reminders(store, days=days), days, enabled
+        return engine.reminders(store, days=days), days, enabled, clock_problem(store)
 
-    def loaded(result: tuple[list[Item], int, bool]) -> None:
-        items, days, enabled = result
+    def loaded(result: tuple[list[Item], int, bool, str | None]) -> None:
+        items, days, enabled, clock = result
         ctx.set_badges(len(items))  # the badges count the same list
+        if clock:  # every deadline below is judged by this clock: said first, every start
+            box = QMessageBox(
+                QMessageBox.Icon.Warning, _("LEV Desktop"), clock, QMessageBox.StandardButton.Ok
+            )
+            box.setObjectName("clock_warning")
+            if parent is not None:
+                box.setParent(parent, box.windowFlags())
+            _shown_boxes[:] = [box]  # (kept alive when there is no parent)
+            box.show()
         dialog = None
         if items and enabled and not shown_today(items):
             dialog = ReminderDialog(ctx, items, days, parent)
