@@ -655,3 +655,39 @@ def test_a_deadline_fixed_in_the_fiscal_year_has_its_day_and_month_edited(
     _saved_and_due(
         qtbot, lao_store, {"type": "fiscal_year", "month": 2, "day": 28}, dt.date(2026, 2, 28)
     )
+
+
+def test_a_letter_with_a_word_line_break_is_refused_where_it_is_typed(
+    app, qtbot, lao_store, make_ctx
+):
+    """A subject pasted from Word (U+000B) travels in the office's packages and the office above
+    refuses it: the register's dialog says so in Thai and stays open with the text; the
+    service refuses it too (the same rule); nothing is written."""
+    from lev_desktop.services.programmes import register_letter
+    from tests.exchange.helpers import snapshot
+
+    before = snapshot(lao_store)
+    with pytest.raises(ValueError) as refused:
+        register_letter(
+            lao_store,
+            receipt_no="1",
+            received_at=dt.datetime(2024, 5, 15, 10, 15),
+            letter_no="มท 0820.2/ว 5037",
+            subject="การขับเคลื่อน\x0bเครือข่าย อถล.",
+        )
+    assert str(refused.value) == "เรื่อง: มีอักขระที่ไม่ใช่ข้อความ"
+    assert snapshot(lao_store) == before
+    screen = _settings(qtbot, lao_store, make_ctx)
+    screen.show_tab("letters")
+    letters = screen.letters
+    qtbot.waitUntil(lambda: bool(letters.programmes), timeout=5000)
+    before = snapshot(lao_store)  # (opening the screen writes settings of its own)
+    letters.add_letter()
+    dialog = letters.dialog
+    dialog.received_date.setDate(dt.date(2024, 5, 15))
+    dialog.received_time.setText("10:15")
+    dialog.subject.insert("การขับเคลื่อน\x0bเครือข่าย อถล.")
+    dialog._check()
+    assert dialog.message.text() == "เรื่อง: มีอักขระที่ไม่ใช่ข้อความ"
+    assert dialog.result() == 0 and dialog.subject.text() == "การขับเคลื่อน\x0bเครือข่าย อถล."
+    assert snapshot(lao_store) == before
