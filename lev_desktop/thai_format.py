@@ -324,6 +324,48 @@ def read_date(text: str) -> tuple[dt.date | None, int | None]:
         return dt.date(year, month, day), year
 
 
+# A month as written after a day in the year: its Thai name or abbreviation (dots and spaces
+# optional: "ก.ย.", "กย"), or its English one; "เดือน" may come before it.
+_MONTH_NAMES = {
+    re.sub(r"[.\s]", "", name).lower(): number
+    for names in (MONTHS_FULL, MONTHS_ABBR, MONTHS_EN_FULL, MONTHS_EN_ABBR)
+    for number, name in enumerate(names, start=1)
+}
+_DAY_AND_MONTH_RE = re.compile(r"^\s*(?:วันที่\s*)?(\d{1,2})\s*(?:/\s*(\d{1,2})|(.+?))\s*$")
+# The most days each month has (February in a leap year).
+LONGEST_MONTHS = (31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+
+
+def parse_day_and_month(text: str) -> tuple[int, int]:
+    """A day in the year as an officer writes it → (day, month): "30 กันยายน", "30 ก.ย.",
+    "๓๐ ก.ย.", "วันที่ 30 เดือนกันยายน", "30/9", "30 September". The day is read as 1–31
+    whatever the month (``LONGEST_MONTHS`` says which a month has). ValueError otherwise."""
+    match = _DAY_AND_MONTH_RE.match(arabic_digits(text or ""))
+    if not match:
+        raise ValueError(text)
+    day = int(match.group(1))
+    if match.group(2):
+        month = int(match.group(2))
+    else:
+        name = re.sub(r"[.\s]", "", match.group(3)).lower().removeprefix("เดือน")
+        month = _MONTH_NAMES.get(name, 0)
+    if not 1 <= day <= 31 or not 1 <= month <= 12:
+        raise ValueError(text)
+    return day, month
+
+
+def format_day_and_month(day: int, month: int, *, thai: bool | None = None) -> str:
+    """A day in the year: "30 กันยายน" ("30 September" in the English interface)."""
+    thai = _thai_ui() if thai is None else thai
+    return f"{day} {(MONTHS_FULL if thai else MONTHS_EN_FULL)[month - 1]}"
+
+
+def month_name(month: int, *, thai: bool | None = None) -> str:
+    """The full name of a month (1–12) in the interface's language."""
+    thai = _thai_ui() if thai is None else thai
+    return (MONTHS_FULL if thai else MONTHS_EN_FULL)[month - 1]
+
+
 def _quantize(value: Decimal | float | int, places: int) -> Decimal:
     quantum = Decimal(1).scaleb(-places)
     return Decimal(str(value)).quantize(quantum, rounding=ROUND_HALF_UP)

@@ -366,6 +366,22 @@ def text_problems(table: str, item: dict[str, Any]) -> list[Problem]:
     return problems
 
 
+def labelled_text_problems(table: str, item: dict[str, Any]) -> list[Problem]:
+    """``text_problems`` with each message naming its field ("หมายเหตุ: มีอักขระที่ไม่ใช่ข้อความ"),
+    for a form or a command whose one line of message must say which text is refused."""
+    return [
+        Problem(p.field, f"{field_label(p.field)}: {p.message}") for p in text_problems(table, item)
+    ]
+
+
+def review_text_problem(text: str) -> str | None:
+    """Why a review's comment cannot be saved (Thai, naming the field), or None: the rules the
+    office receiving the review applies (a Word line break pasted into it, U+000B, refused
+    where it is typed rather than the whole package refused over there)."""
+    problems = labelled_text_problems("reviews", {"text": text})
+    return problems[0].message if problems else None
+
+
 def _above_schema(table: str, name: str, number: Any) -> Problem | None:
     """``number`` above the schema's highest value for ``table.name`` (FIELDS), as a Problem."""
     high = FIELDS[table][name].high
@@ -463,6 +479,7 @@ def validate_monitoring(values: dict[str, Any], *, final: bool = True) -> list[P
         a, b = values.get(earlier), values.get(later)
         if a is not None and b is not None and b < a:
             problems.append(Problem(later, _("This date is before the previous step")))
+    problems += labelled_text_problems("monitoring", values)
     if final:
         for key in ("committee_selected_on", "committee_met_on", "plan_made_on"):
             if values.get(key) is None:

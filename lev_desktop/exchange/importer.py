@@ -1772,9 +1772,8 @@ def _plan_offices(
     sender = OfficeInfo.of(plan.claims or plan.office_info)
     for row, record in zip(rows, records, strict=True):
         code, owner, revision = record.code, record.owner_office, record.revision
-        if code == state.me.code:
-            plan.counts["unchanged"] += 1
-            continue
+        # (before "this office's own record is its own": an LAO's record of the district it
+        # is sent to was dropped without a word, where one of its province refused the package)
         if not may_describe(sender, record):
             plan.counts["refused"] += 1
             _refuse(
@@ -1787,6 +1786,9 @@ def _plan_offices(
                     "the LAOs of its district). It was not imported."
                 ).format(sender=plan.sender, code=code),
             )
+            continue
+        if code == state.me.code:  # described by an office above: this office's record wins
+            plan.counts["unchanged"] += 1
             continue
         known = state.offices.get(code)
         if code == plan.sender:

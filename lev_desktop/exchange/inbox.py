@@ -26,7 +26,7 @@ from db.models_exchange import ReceivedPackage, TrustedKey
 from db.store import Store
 from lev_desktop.exchange import format as fmt
 from lev_desktop.exchange.errors import Refusal
-from lev_desktop.i18n import N_, _
+from lev_desktop.i18n import N_, _, current_language
 from lev_desktop.paths import output_dir
 from lev_desktop.services.offices import office_names
 
@@ -140,22 +140,28 @@ def _check(path: Path) -> _Checked:
 # The last check of each file, by what identifies its content on the disk (size, times, file
 # id): the home screen lists the inbox again after every change in the app, and a file checked
 # once is not read again until it changes (200 LAO packages: ~130 ms checked, ~8 ms remembered).
-# Trust and "imported already" are judged afresh each time: they are this database's.
+# Trust and "imported already" are judged afresh each time: they are this database's. What a
+# verified file holds is the same in every language; a refusal's message (the import's words,
+# ``detail``) is worded when the file is checked, so it is kept with its language and checked
+# again once the interface speaks another (a restore bringing another language setting).
 _Identity = tuple[int, int, int, int]
-_checked: dict[str, tuple[_Identity, _Checked | Refusal]] = {}
+_Kept = tuple[_Identity, str, _Checked | Refusal]  # (identity, language of a refusal, result)
+_checked: dict[str, _Kept] = {}
 
 
 def _identity(stat: os.stat_result) -> _Identity:
     return (stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino)
 
 
-def _check_once(
-    path: Path, stat: os.stat_result, seen: dict[str, tuple[_Identity, _Checked | Refusal]]
-) -> _Checked | Refusal:
-    identity = _identity(stat)
+def _check_once(path: Path, stat: os.stat_result, seen: dict[str, _Kept]) -> _Checked | Refusal:
+    identity, language = _identity(stat), current_language()
     known = _checked.get(str(path))
-    if known is not None and known[0] == identity:
-        result = known[1]
+    if (
+        known is not None
+        and known[0] == identity
+        and (isinstance(known[2], _Checked) or known[1] == language)
+    ):
+        result = known[2]
     else:
         try:
             result = _check(path)
@@ -164,7 +170,7 @@ def _check_once(
         except Exception:  # (open_package refuses what it can read; anything else too)
             log.warning("inbox: %s could not be checked", path.name, exc_info=True)
             result = Refusal("unexpected", "")
-    seen[str(path)] = (identity, result)
+    seen[str(path)] = (identity, language, result)
     return result
 
 
@@ -192,7 +198,7 @@ def pending_packages(store: Store, folder: Path | None = None) -> list[PendingPa
         trusted = {row[0]: row[1] for row in session.execute(query)}
     names: dict[str, str] | None = None  # read once, when a trusted sender is first met
     out: list[PendingPackage] = []
-    seen: dict[str, tuple[_Identity, _Checked | Refusal]] = {}
+    seen: dict[str, _Kept] = {}
     for path in sorted(folder.glob("*.levpkg")):
         try:
             stat = path.stat()

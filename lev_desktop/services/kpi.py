@@ -36,6 +36,7 @@ from lev_desktop.domain.obligation_state import State
 from lev_desktop.domain.validation import (
     Problem,
     is_repeated,
+    review_text_problem,
     row_indicators,
     savable_changes,
     validate_rows,
@@ -713,6 +714,9 @@ def add_review(
     text = (text or "").strip()
     if not text:
         raise KpiError(_("Please write what should be corrected or commented"))
+    problem = review_text_problem(text)
+    if problem:
+        raise KpiError(problem)
     prog = get_programme(store, programme)
     form = _form_of(prog, form_code)
     with store.session() as session:

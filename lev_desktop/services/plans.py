@@ -47,6 +47,7 @@ from lev_desktop.domain.validation import (
     Problem,
     is_attachment_name,
     is_plain_name,
+    review_text_problem,
     validate_activity,
     validate_monitoring,
     validate_plan_item,
@@ -1169,6 +1170,9 @@ def add_review(
         raise PlanError(_("Unknown review action."))
     if not text.strip():
         raise PlanError(_("Please write what should be corrected or commented on."))
+    problem = review_text_problem(text.strip())
+    if problem:
+        raise PlanError(problem)
     with store.session() as session:
         session.add(
             Review(

@@ -13,6 +13,7 @@ from db.models import Letter, Programme
 from db.store import BUILTIN_OWNER, Store
 from lev_desktop.deadlines.rules import moved_to_year
 from lev_desktop.domain.templates import BUILTIN_TEMPLATES, builtin_template, spec_of
+from lev_desktop.domain.validation import labelled_text_problems
 from lev_desktop.i18n import _
 
 _NAMESPACE = uuid.UUID("6f1d3c1e-5b7a-4e0b-9a51-2f4f0d6c8a11")
@@ -143,6 +144,10 @@ def register_letter(
 ) -> Letter:
     if not receipt_no.strip() or not subject.strip():
         raise ValueError(_("Please enter the receipt number and the subject"))
+    texts = {"receipt_no": receipt_no, "letter_no": letter_no, "from_org": from_org}
+    problems = labelled_text_problems("letters", {**texts, "subject": subject, "note": note})
+    if problems:  # what the office above refuses in a package, refused here
+        raise ValueError(problems[0].message)
     letter = Letter(
         receipt_no=receipt_no.strip(),
         received_at=received_at,

@@ -14,6 +14,7 @@ from lev_desktop.thai_format import (
     format_money,
     format_number,
     parse_date,
+    parse_day_and_month,
     parse_month,
     parse_number,
     parse_time,
@@ -195,3 +196,27 @@ def test_parse_time(text, expected):
 def test_parse_time_rejects(text):
     with pytest.raises(ValueError):
         parse_time(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("30 กันยายน", (30, 9)),
+        ("30 ก.ย.", (30, 9)),
+        ("๓๐ ก.ย.", (30, 9)),
+        ("30กย", (30, 9)),
+        ("วันที่ 30 เดือนกันยายน", (30, 9)),
+        ("30/9", (30, 9)),
+        ("30 September", (30, 9)),
+        ("1 ม.ค.", (1, 1)),
+        ("30 กุมภาพันธ์", (30, 2)),  # a day 1-31: whether the month has it is LONGEST_MONTHS'
+    ],
+)
+def test_a_day_in_the_year_is_read_as_an_officer_writes_it(text, expected):
+    assert parse_day_and_month(text) == expected
+
+
+@pytest.mark.parametrize("text", ["", "30", "ก.ย.", "30 กุม", "32 ก.ย.", "0 ม.ค.", "30/13"])
+def test_what_is_not_a_day_in_the_year_is_refused(text):
+    with pytest.raises(ValueError):
+        parse_day_and_month(text)

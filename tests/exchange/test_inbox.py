@@ -9,6 +9,7 @@ from pathlib import Path
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
+from lev_desktop import i18n
 from lev_desktop.exchange import format as fmt
 from lev_desktop.exchange import importer, inbox, keys
 from lev_desktop.exchange.exporter import export_package
@@ -130,6 +131,37 @@ def test_damaged_files_are_listed_with_the_reason_and_never_offered(tmp_path: Pa
     ]
     assert not any(p.importable for p in found)
     assert found[0].detail.startswith("ไฟล์แพ็กเกจเสียหายหรือไม่สมบูรณ์")  # the import's reason
+    lao.dispose()
+    district.dispose()
+
+
+def test_a_damaged_files_reason_follows_the_interface_language(tmp_path: Path, monkeypatch):
+    """The checks are kept per file, but the import's reason is shown in the language of the
+    moment: switched to English and back (a restore bringing another language setting), each
+    listing says it in the current language; a verified file is not read again meanwhile."""
+    lao = make_lao(tmp_path / "lao.db", LAO, seed=1)
+    district = make_district(tmp_path / "d.db")
+    data = export_package(lao, "D4801", tmp_path / "p.levpkg").path.read_bytes()
+    (inbox_dir() / "a-cut.levpkg").write_bytes(data[: len(data) // 2])
+    export_package(lao, "D4801", inbox_dir() / "b-whole.levpkg")
+    thai = "ไฟล์แพ็กเกจเสียหายหรือไม่สมบูรณ์ (อาจคัดลอกไม่ครบ) โปรดขอไฟล์ใหม่จากผู้ส่ง"
+    english = (
+        "The package file is damaged or incomplete (it may have been cut off while copying). "
+        "Please ask the sender for the file again."
+    )
+    cut = pending_packages(district)[0]
+    assert (cut.problem, cut.detail) == ("ไฟล์เสียหายหรือไม่ครบ", thai)
+    checked: list[str] = []
+    real_check = inbox._check
+    monkeypatch.setattr(inbox, "_check", lambda path: checked.append(path.name) or real_check(path))
+    i18n.install("en")
+    cut = pending_packages(district)[0]
+    assert (cut.problem, cut.detail) == ("The file is damaged or incomplete", english)
+    i18n.install("th")
+    cut = pending_packages(district)[0]
+    assert (cut.problem, cut.detail) == ("ไฟล์เสียหายหรือไม่ครบ", thai)
+    assert pending_packages(district)[0].detail == thai
+    assert checked == ["a-cut.levpkg", "a-cut.levpkg"]  # once per language; the whole one never
     lao.dispose()
     district.dispose()
 

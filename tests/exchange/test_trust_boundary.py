@@ -118,6 +118,33 @@ def test_lao_may_not_create_another_office(offices, tmp_path):
     assert_refused(district, _changed(lao, tmp_path, "offices", add, name="add"), "office_identity")
 
 
+@pytest.mark.parametrize(
+    ("code", "level", "district"),
+    [("D4801", "district", "4801"), ("P48", "province", None)],
+)
+def test_lao_may_not_describe_the_district_receiving_it_nor_its_province(
+    offices, tmp_path, code, level, district
+):
+    """A record of the receiving district itself was dropped without a word (counted as
+    unchanged) while one of its province was refused: an LAO cannot redefine the offices
+    above it, so both refuse the package, naming the office, and nothing is written."""
+    lao, district_store = offices
+
+    def add(records):
+        above = dict(records[0], id="0b6c0f7e-2c55-4b8a-9d0e-6a3b1f6f2a92", code=code)
+        above.update(
+            name="สำนักงานปลอม", level=level, lao_type=None, district_code=district, parent_code=None
+        )
+        records.append(above)
+
+    path = _changed(lao, tmp_path, "offices", add, name="above")
+    reason = assert_refused(district_store, path, "office_identity")
+    assert reason == (
+        f"แพ็กเกจจาก 4801006 สร้างหรือแก้ไขข้อมูลหน่วยงาน {code} ซึ่ง 4801006 ไม่มีสิทธิ์ระบุ "
+        "(อปท. ส่งได้เฉพาะข้อมูลหน่วยงานของตนเอง อำเภอส่งได้เฉพาะ อปท. ในอำเภอ) จึงไม่ได้นำเข้า"
+    )
+
+
 @pytest.mark.parametrize("code", ["4801\u200b006", "๔๘๐๑๐๐๖", "４８０１００６", "4802006"])
 def test_look_alike_or_contradicting_sender_code_is_refused_even_on_first_trust(
     offices, tmp_path, code

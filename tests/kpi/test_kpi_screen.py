@@ -318,6 +318,16 @@ def test_district_reads_an_lao_form_and_returns_it(qtbot, demo_store, make_scree
     before = db_values(demo_store, "P2", "FY2567", "4801003")
     qtbot.keyClick(editor.table, "7")  # typing does nothing
     assert focused(editor.table) is editor.table  # and the form keeps the focus on its table
+    # a comment pasted from Word (its line break U+000B): refused in Thai, kept, nothing written
+    editor.comment.insert("Please check\x0bthe tonnes")
+    qtbot.mouseClick(editor.return_button, Qt.MouseButton.LeftButton)
+    idle(qtbot, screen)
+    shown = [editor.messages.item(i).text() for i in range(editor.messages.count())]
+    assert "⚠ ความเห็น: มีอักขระที่ไม่ใช่ข้อความ" in shown
+    assert editor.comment.text() == "Please check\x0bthe tonnes"
+    with demo_store.read() as session:
+        assert session.scalar(select(Review)) is None
+    editor.comment.clear()
     qtbot.keyClicks(editor.comment, "Please check the tonnes per day")
     qtbot.mouseClick(editor.return_button, Qt.MouseButton.LeftButton)
     idle(qtbot, screen)

@@ -12,6 +12,7 @@ from db.models import AuditEntry, FormSubmission, KpiValue, Review
 from lev_desktop.domain.obligation_state import State
 from lev_desktop.services import kpi
 from lev_desktop.services.programmes import builtin_id
+from tests.exchange.helpers import snapshot
 
 LAO = "4801006"
 
@@ -276,3 +277,13 @@ def test_a_saved_baht_amount_passes_the_check_when_the_form_is_completed(lao_sto
     assert stored == Decimal(typed) and stored.as_tuple().exponent >= -2
     assert kpi.format_value({"type": "baht"}, stored) == format(Decimal(typed), ",.2f")
     assert kpi.edit_text({"type": "baht"}, stored) == format(Decimal(typed), ".2f")
+
+
+def test_a_review_with_a_word_line_break_is_refused_and_nothing_written(demo_store):
+    """The office receiving the review refuses a control character: the comment is refused
+    where it is saved, in Thai naming the field, and the database stays as it was."""
+    before = snapshot(demo_store)
+    with pytest.raises(kpi.KpiError) as refused:
+        kpi.add_review(demo_store, "4801003", "P2", "FY2567", "returned", "ตัวเลข\x0bไม่ตรง")
+    assert str(refused.value) == "ความเห็น: มีอักขระที่ไม่ใช่ข้อความ"
+    assert snapshot(demo_store) == before

@@ -6,11 +6,14 @@ import datetime as dt
 from decimal import Decimal
 
 from cells import cell_editor, settle, type_into_cell, type_text
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, Qt
+from PySide6.QtGui import QFocusEvent, QTextDocumentFragment
+from PySide6.QtWidgets import QApplication
 
 from lev_desktop.domain.form_status import FormStatus
 from lev_desktop.services import plans as ps
 from lev_desktop.services.programmes import builtin_id
+from tests.exchange.helpers import snapshot
 from ui.models.activity_model import ACTIVITY_COLUMNS
 from ui.screens.activities import ActivitiesScreen
 
@@ -257,3 +260,42 @@ def test_attached_names_are_made_plain_and_bounded(lao_store, tmp_path):
 
     with pytest.raises(ps.PlanError):
         ps.add_attachment(big, "0b6c0f7e-2c55-4b8a-9d0e-6a3b1f6f2a90")
+
+
+def test_a_pasted_word_line_break_is_refused_in_the_f3_form_and_the_review(
+    qtbot, lao_store, demo_store, make_ctx
+):
+    """A note pasted from Word (U+000B): the form says why in Thai, keeps the text where it
+    was typed, and saves nothing; a comment with one is refused on the review bar the same way."""
+    ps.save_monitoring(lao_store, P1, 2568, {"note": "ประชุมแล้ว"})
+    ctx = make_ctx(lao_store)
+    screen = _screen(qtbot, ctx)
+    screen.tabs.setCurrentIndex(1)
+    settle(qtbot, ctx)
+    form = screen.monitoring
+    before = snapshot(lao_store)
+    form.note.setPlainText("")
+    form.note.insertPlainText("ประชุมครั้งที่ 1\x0bครั้งที่ 2")
+    QApplication.sendEvent(form.note, QFocusEvent(QEvent.Type.FocusOut))
+    settle(qtbot, ctx)
+    assert QTextDocumentFragment.fromHtml(form.message.text()).toPlainText() == (
+        "หมายเหตุ: มีอักขระที่ไม่ใช่ข้อความ"
+    )
+    assert form.note.toPlainText() == "ประชุมครั้งที่ 1\x0bครั้งที่ 2"
+    assert snapshot(lao_store) == before
+    form.note.setPlainText("ประชุมครั้งที่ 1\nครั้งที่ 2")
+    QApplication.sendEvent(form.note, QFocusEvent(QEvent.Type.FocusOut))
+    settle(qtbot, ctx)
+    assert ps.get_monitoring(lao_store, "4801006", P1, 2568).note == "ประชุมครั้งที่ 1\nครั้งที่ 2"
+
+    ctx = make_ctx(demo_store)
+    screen = _screen(qtbot, ctx)
+    screen.offices.select("4801005")
+    settle(qtbot, ctx)
+    before = snapshot(demo_store)
+    screen.review.text.insert("วันที่ไม่ตรง\x0bกับเอกสาร")
+    qtbot.mouseClick(screen.review.return_button, Qt.MouseButton.LeftButton)
+    settle(qtbot, ctx)
+    assert screen.review.message.text() == "ความเห็น: มีอักขระที่ไม่ใช่ข้อความ"
+    assert screen.review.text.text() == "วันที่ไม่ตรง\x0bกับเอกสาร"
+    assert snapshot(demo_store) == before

@@ -14,6 +14,7 @@ from lev_desktop.domain.form_status import FormStatus
 from lev_desktop.domain.obligation_state import State
 from lev_desktop.services import plans as ps
 from lev_desktop.services.programmes import builtin_id
+from tests.exchange.helpers import snapshot
 
 P1 = builtin_id("P1")
 FY = 2568
@@ -279,3 +280,32 @@ def test_overview_does_not_count_the_rows_of_a_deleted_plan(demo_store):
     assert [(after[c].rows, after[c].activities) for c in others] == [
         (before[c].rows, before[c].activities) for c in others
     ]
+
+
+def test_a_word_line_break_in_a_free_text_is_refused_where_it_is_saved(lao_store, demo_store):
+    """The F3 note, the override's reason and a review's comment: the receiver refuses a
+    control character (Word's manual line break, U+000B), so the saving refuses it, naming the
+    field, and writes nothing; a plain line break in the multi-line note stays allowed."""
+    ps.save_monitoring(lao_store, P1, FY, {"note": "ประชุมแล้ว"})
+    before = snapshot(lao_store)
+    with pytest.raises(ps.PlanError) as refused:
+        ps.save_monitoring(lao_store, P1, FY, {"note": "ประชุมครั้งที่ 1\x0bครั้งที่ 2"})
+    assert str(refused.value) == "หมายเหตุ: มีอักขระที่ไม่ใช่ข้อความ"
+    with pytest.raises(ps.PlanError) as refused:
+        ps.save_monitoring(
+            lao_store,
+            P1,
+            FY,
+            {"activities_override": 3, "override_reason": "รวมกิจกรรม\x0bร่วมกับ อบจ."},
+        )
+    assert str(refused.value) == "เหตุผลของจำนวนที่ระบุเอง: มีอักขระที่ไม่ใช่ข้อความ"
+    assert snapshot(lao_store) == before
+    ps.save_monitoring(lao_store, P1, FY, {"note": "ประชุมครั้งที่ 1\nครั้งที่ 2\r\n"})
+    assert ps.get_monitoring(lao_store, "4801006", P1, FY).note == "ประชุมครั้งที่ 1\nครั้งที่ 2\r\n"
+
+    lao = "4801003"
+    before = snapshot(demo_store)
+    with pytest.raises(ps.PlanError) as refused:
+        ps.add_review(demo_store, lao, P1, FY, "F1", "returned", "โปรดแก้\x0bงบประมาณ")
+    assert str(refused.value) == "ความเห็น: มีอักขระที่ไม่ใช่ข้อความ"
+    assert snapshot(demo_store) == before

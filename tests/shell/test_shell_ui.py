@@ -334,12 +334,28 @@ def test_programmes_and_letters(app, qtbot, lao_store, make_ctx):
     assert letters.model.index(0, 1).data() == "15 พ.ค. 2567 10:15 น."
 
 
+def _saved_and_due(qtbot, store, rule: dict, due: dt.date) -> None:
+    """P1-2569's first deadline saved with ``rule`` and due on ``due`` in its fiscal year."""
+    from lev_desktop.deadlines import DeadlineBook
+    from lev_desktop.services.programmes import get_programme
+
+    qtbot.waitUntil(
+        lambda: get_programme(store, "P1-2569").spec["obligations"][0]["rule"] == rule,
+        timeout=5000,
+    )
+    book = DeadlineBook(store, today_=dt.date(2025, 12, 1))
+    dues = [
+        d.due
+        for d in book.expand(dt.date(2025, 10, 1), dt.date(2026, 9, 30))
+        if d.obligation.programme_code == "P1-2569" and d.obligation.code == "P1.LAO.PLAN"
+    ]
+    assert dues == [due]
+
+
 def test_a_programme_made_here_has_its_deadline_dates_edited(app, qtbot, lao_store, make_ctx):
     """The dates of next year's drive, as its letter gives them, typed in BE dates; checked as
     an import checks them; the built-in programmes' are not edited here. Before, no screen
     changed a deadline's date (the create dialog said "check the dates afterwards")."""
-    from lev_desktop.deadlines import DeadlineBook
-    from lev_desktop.services.programmes import get_programme
     from ui.settings.programmes import DeadlineDatesDialog
 
     screen = _settings(qtbot, lao_store, make_ctx)
@@ -372,20 +388,7 @@ def test_a_programme_made_here_has_its_deadline_dates_edited(app, qtbot, lao_sto
     run["start"][0].setDate(dt.date(2025, 10, 1))
     dialog._check()
     assert dialog.result() == QDialog.DialogCode.Accepted
-    qtbot.waitUntil(
-        lambda: (
-            get_programme(lao_store, "P1-2569").spec["obligations"][0]["rule"]
-            == {"type": "once", "date": "2026-01-15"}
-        ),
-        timeout=5000,
-    )
-    book = DeadlineBook(lao_store, today_=dt.date(2025, 12, 1))
-    dues = [
-        d.due
-        for d in book.expand(dt.date(2025, 10, 1), dt.date(2026, 9, 30))
-        if d.obligation.programme_code == "P1-2569" and d.obligation.code == "P1.LAO.PLAN"
-    ]
-    assert dues == [dt.date(2026, 1, 15)]
+    _saved_and_due(qtbot, lao_store, {"type": "once", "date": "2026-01-15"}, dt.date(2026, 1, 15))
 
 
 def test_table_models(app, qtmodeltester, demo_store, tmp_path):
@@ -600,3 +603,91 @@ def test_the_days_of_the_month_of_a_report_are_edited(app, qtbot, lao_store):
     dialog._check()
     assert dialog.message.text() == ""
     assert dialog.result() == 1
+
+
+def test_a_deadline_fixed_in_the_fiscal_year_has_its_day_and_month_edited(
+    app, qtbot, lao_store, make_ctx
+):
+    """A ``fiscal_year`` rule ("by 30 September of the fiscal year") was shown but not edited:
+    its day and month are typed as an officer writes them ("๒๘ ก.พ.", "30 กันยายน"); a day the
+    month never has (30 กุมภาพันธ์) or text that is not a day and month is refused in Thai and
+    nothing is saved."""
+    from lev_desktop.services.programmes import (
+        create_from_template,
+        update_programme,
+    )
+    from tests.exchange.helpers import snapshot
+    from ui.settings.programmes import DeadlineDatesDialog
+
+    made = create_from_template(lao_store, "P1", code="P1-2569", fiscal_year=2569)
+    spec = dict(made.spec)
+    spec["obligations"] = [dict(ob) for ob in spec["obligations"]]
+    spec["obligations"][0]["rule"] = {"type": "fiscal_year", "month": 9, "day": 30}
+    update_programme(lao_store, made.id, spec=spec)
+    screen = _settings(qtbot, lao_store, make_ctx)
+    screen.show_tab("programmes")
+    tab = screen.programmes
+    tab.open_code("P1-2569")
+    qtbot.waitUntil(lambda: tab.selected() is not None and tab.selected().code == "P1-2569")
+    tab.edit_dates()
+    dialog = tab.dialog
+    assert isinstance(dialog, DeadlineDatesDialog)
+    box = dialog.days_in_year[0]
+    assert box is not None and box.text() == "30 กันยายน"
+    assert [b for b in dialog.days_in_year[1:] if b is not None] == []  # other rules: dates
+    before = snapshot(lao_store)
+    for typed, message in [
+        ("30 กุมภาพันธ์", "เดือนกุมภาพันธ์ไม่มีวันที่ 30 โปรดเขียนวันที่ 1 ถึง 29"),
+        ("31 เม.ย.", "เดือนเมษายนไม่มีวันที่ 31 โปรดเขียนวันที่ 1 ถึง 30"),
+        ("30 กุม", "เขียนวันที่และเดือน เช่น 30 กันยายน"),
+        ("", "เขียนวันที่และเดือน เช่น 30 กันยายน"),
+    ]:
+        box.clear()
+        _type(box, typed)
+        dialog._check()
+        assert (dialog.message.text(), dialog.result()) == (message, 0)
+    assert snapshot(lao_store) == before
+    box.clear()
+    _type(box, "๒๘ ก.พ.")
+    dialog._check()
+    assert dialog.message.text() == ""
+    assert dialog.result() == QDialog.DialogCode.Accepted
+    _saved_and_due(
+        qtbot, lao_store, {"type": "fiscal_year", "month": 2, "day": 28}, dt.date(2026, 2, 28)
+    )
+
+
+def test_a_letter_with_a_word_line_break_is_refused_where_it_is_typed(
+    app, qtbot, lao_store, make_ctx
+):
+    """A subject pasted from Word (U+000B) travels in the office's packages and the office above
+    refuses it: the register's dialog says so in Thai and stays open with the text; the
+    service refuses it too (the same rule); nothing is written."""
+    from lev_desktop.services.programmes import register_letter
+    from tests.exchange.helpers import snapshot
+
+    before = snapshot(lao_store)
+    with pytest.raises(ValueError) as refused:
+        register_letter(
+            lao_store,
+            receipt_no="1",
+            received_at=dt.datetime(2024, 5, 15, 10, 15),
+            letter_no="มท 0820.2/ว 5037",
+            subject="การขับเคลื่อน\x0bเครือข่าย อถล.",
+        )
+    assert str(refused.value) == "เรื่อง: มีอักขระที่ไม่ใช่ข้อความ"
+    assert snapshot(lao_store) == before
+    screen = _settings(qtbot, lao_store, make_ctx)
+    screen.show_tab("letters")
+    letters = screen.letters
+    qtbot.waitUntil(lambda: bool(letters.programmes), timeout=5000)
+    before = snapshot(lao_store)  # (opening the screen writes settings of its own)
+    letters.add_letter()
+    dialog = letters.dialog
+    dialog.received_date.setDate(dt.date(2024, 5, 15))
+    dialog.received_time.setText("10:15")
+    dialog.subject.insert("การขับเคลื่อน\x0bเครือข่าย อถล.")
+    dialog._check()
+    assert dialog.message.text() == "เรื่อง: มีอักขระที่ไม่ใช่ข้อความ"
+    assert dialog.result() == 0 and dialog.subject.text() == "การขับเคลื่อน\x0bเครือข่าย อถล."
+    assert snapshot(lao_store) == before

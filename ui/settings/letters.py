@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from lev_desktop.changes import Changes
+from lev_desktop.domain.validation import labelled_text_problems
 from lev_desktop.i18n import _
 from lev_desktop.thai_format import parse_time
 from ui import digits
@@ -97,7 +98,7 @@ class AddLetterDialog(QDialog):
                     "e.g. 15/5/2567."
                 )
             )
-        return {
+        values = {
             "receipt_no": self.receipt_no.text().strip(),
             "received_at": when,
             "letter_no": self.letter_no.text().strip(),
@@ -107,6 +108,11 @@ class AddLetterDialog(QDialog):
             "programme_id": self.programme.currentData(),
             "note": self.note.text().strip(),
         }
+        texts = {key: value for key, value in values.items() if isinstance(value, str)}
+        problems = labelled_text_problems("letters", texts)  # (as register_letter refuses)
+        if problems:
+            raise ValueError(problems[0].message)
+        return values
 
 
 def next_receipt_no(letters: list) -> str:

@@ -29,7 +29,15 @@ from lev_desktop.changes import Changes
 from lev_desktop.domain.offices import LEVEL_SHORT, LaoType, Level
 from lev_desktop.domain.validation import RULE_DATE_KEYS, RULE_DATES
 from lev_desktop.i18n import N_, _
-from lev_desktop.thai_format import MONTHS_FULL, arabic_digits, format_date
+from lev_desktop.thai_format import (
+    LONGEST_MONTHS,
+    MONTHS_FULL,
+    arabic_digits,
+    format_date,
+    format_day_and_month,
+    month_name,
+    parse_day_and_month,
+)
 from ui import digits, thai_wrap
 from ui.context import AppContext
 from ui.settings.common import fit_columns, inform, make_table, save_cancel, warn
@@ -300,10 +308,24 @@ def typed_days(text: str) -> list[int]:
     return sorted({int(p) for p in parts})
 
 
+def day_in_year_problem(text: str) -> str | None:
+    """Why a typed day in the year ("30 กุมภาพันธ์") cannot be a deadline's, or None."""
+    try:
+        day, month = parse_day_and_month(text)
+    except ValueError:
+        return _("Write the day and the month, e.g. 30 September.")
+    if day > LONGEST_MONTHS[month - 1]:
+        return _("{month} has no day {day}: write a day from 1 to {last}.").format(
+            month=month_name(month), day=day, last=LONGEST_MONTHS[month - 1]
+        )
+    return None
+
+
 class DeadlineDatesDialog(QDialog):
     """The dates of the deadlines of a programme this office made (next year's drive made
     from a template, its letter's dates changed): each deadline's date, or its first and
-    last day, in BE dates, and a monthly report's day of the month. What is saved is
+    last day, in BE dates, a monthly report's day or days of the month, and the day and month
+    of a deadline fixed in the fiscal year ("30 กันยายน"). What is saved is
     checked as an import checks it (``validation.programme_spec_problems``): the programme
     travels in this office's packages."""
 
@@ -318,6 +340,7 @@ class DeadlineDatesDialog(QDialog):
         self.edits: list[dict[str, tuple[BEDateEdit, bool]]] = []
         self.days: list[digits.SpinBox | None] = []  # a monthly rule's day of the month
         self.day_lists: list[QLineEdit | None] = []  # a rule's days of the month ("5, 15")
+        self.days_in_year: list[QLineEdit | None] = []  # a fiscal_year rule's "30 กันยายน"
         self.titles: list[QLineEdit] = []
         layout = QVBoxLayout(self)
         inner = QWidget()
@@ -339,7 +362,18 @@ class DeadlineDatesDialog(QDialog):
             row += 1
             editors: dict[str, tuple[BEDateEdit, bool]] = {}
             shape = RULE_FIELDS.get(rule.get("type", ""))
-            if shape is None:  # fixed by the programme's fiscal year: shown, not edited
+            day_in_year = None
+            if rule.get("type") == "fiscal_year":  # a day and month in the programme's year
+                day_in_year = QLineEdit()
+                with contextlib.suppress(TypeError, ValueError, IndexError):
+                    day_in_year.setText(
+                        digits.shown(format_day_and_month(int(rule["day"]), int(rule["month"])))
+                    )
+                day_in_year.setPlaceholderText(digits.shown(_("e.g. 30 September")))
+                grid.addWidget(QLabel(_("Day and month in the fiscal year")), row, 0)
+                grid.addWidget(day_in_year, row, 1)
+                row += 1
+            elif shape is None:  # a rule this version cannot edit: shown
                 grid.addWidget(QLabel(digits.shown(describe_rule(rule))), row, 1)
                 row += 1
             for key, optional in shape or ():
@@ -370,6 +404,7 @@ class DeadlineDatesDialog(QDialog):
             self.edits.append(editors)
             self.days.append(day_box)
             self.day_lists.append(day_list)
+            self.days_in_year.append(day_in_year)
             grid.setRowMinimumHeight(row, 10)  # (a gap before the next deadline)
             row += 1
         grid.setRowStretch(row, 1)  # the rows at the top, however few
@@ -393,16 +428,20 @@ class DeadlineDatesDialog(QDialog):
             self.edits,
             self.days,
             self.day_lists,
+            self.days_in_year,
             self.titles,
             strict=True,
         )
-        for obligation, editors, day_box, day_list, title in rows:
+        for obligation, editors, day_box, day_list, day_in_year, title in rows:
             rule = dict(obligation.get("rule") or {})
             obligation = {**obligation, "title": title.text().strip()}
             if day_box is not None:
                 rule["day"] = day_box.value()
             if day_list is not None:
                 rule["days"] = typed_days(day_list.text())
+            if day_in_year is not None:
+                with contextlib.suppress(ValueError):  # (refused by _check)
+                    rule["day"], rule["month"] = parse_day_and_month(day_in_year.text())
             for key, (edit, _optional) in editors.items():
                 day = edit.date()
                 if day is not None:
@@ -433,6 +472,11 @@ class DeadlineDatesDialog(QDialog):
                 )
             )
             return
+        for day_in_year in self.days_in_year:
+            if day_in_year is not None and (problem := day_in_year_problem(day_in_year.text())):
+                self.message.setText(digits.shown(problem))
+                day_in_year.setFocus()
+                return
         problems = programme_spec_problems(self.new_spec())
         if problems:
             self.message.setText("\n".join(problems))
