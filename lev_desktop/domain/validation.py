@@ -925,6 +925,28 @@ def office_name_problem(name: Any) -> str | None:
     return message
 
 
+def own_office_problems(
+    *, name: str | None = None, phone: str | None = None, officer: str | None = None
+) -> list[Problem]:
+    """Why this office's own details (Settings › General) cannot be saved, one Problem per
+    field given ("name", "phone", "officer"; the message without the field's label), or []:
+    the office above reads the office's record by the offices' rules, and the officer's name
+    goes into every record as "changed by" (``updated_by``). A control character pasted into
+    one of them would have every package of this office refused."""
+    problems: list[Problem] = []
+    for field, message in (
+        ("name", None if name is None else office_name_problem(name)),
+        ("phone", None if phone is None else check_field(FIELDS["offices"]["phone"], phone)),
+        (
+            "officer",
+            None if officer is None else check_field(FIELDS["offices"]["updated_by"], officer),
+        ),
+    ):
+        if message:
+            problems.append(Problem(field, message))
+    return problems
+
+
 def _shown(value: Any) -> str:
     """A value for a message: look-alike and invisible characters made visible."""
     text = str(value)[:40]

@@ -18,6 +18,7 @@ from lev_desktop.domain.validation import (
     field_label,
     office_identity_problem,
     office_name_problem,
+    own_office_problems,
 )
 from lev_desktop.i18n import _
 from lev_desktop.routing import place_of_code
@@ -270,6 +271,9 @@ def add_laos(store: Store, rows: list[dict[str, Any]], *, since: dt.date | None 
 
 def update_office(store: Store, code: str, **fields: str | None) -> Office:
     """Changes this office's own details (name, phone, whom it reports to)."""
+    problems = own_office_problems(name=fields.get("name"), phone=fields.get("phone"))
+    if problems:
+        raise SetupError(f"{field_label(problems[0].field)}: {problems[0].message}")
     with store.session() as session:
         office = session.scalar(select(Office).where(Office.code == code))
         if office is None:

@@ -248,6 +248,42 @@ def test_settings_save(app, qtbot, lao_store, make_ctx):
     assert lao_store.officer == "นางสาวใหม่ ใจงาม"
 
 
+def test_settings_refuse_a_control_character_in_the_offices_details(
+    app, qtbot, lao_store, make_ctx
+):
+    """A Word line break (U+000B) pasted into the telephone, or an escape into the officer's
+    name (every record's "changed by"), would have every package of this office refused by the
+    district: refused where typed, in Thai, naming the field, nothing saved."""
+    from sqlalchemy import select
+
+    from db.models import Office
+    from lev_desktop.services.offices import SetupError, update_office
+
+    def stored():
+        with lao_store.read() as session:
+            office = session.scalars(select(Office).where(Office.code == lao_store.office_code))
+            row = office.one()
+            return row.name, row.phone, row.revision, lao_store.get_setting("officer_name")
+
+    before = stored()
+    screen = _settings(qtbot, lao_store, make_ctx)
+    general = screen.general
+    general.phone.setText("042-511\x0b123")
+    general.save_button.click()
+    assert general.saved.text() == "⚠ โทรศัพท์: มีอักขระที่ไม่ใช่ข้อความ"
+    general.phone.setText("042-511123")
+    general.officer.setText("นางสาวสมใจ\x1b ใจดี")
+    general.save_button.click()
+    assert general.saved.text() == "⚠ ชื่อผู้ใช้งาน: มีอักขระที่ไม่ใช่ข้อความ"
+    assert general.officer.hasFocus() or not general.isActiveWindow()
+    qtbot.wait(50)
+    assert stored() == before
+    with pytest.raises(SetupError) as refused:
+        update_office(lao_store, lao_store.office_code, phone="042-511\x0b123")
+    assert str(refused.value) == "โทรศัพท์: มีอักขระที่ไม่ใช่ข้อความ"
+    assert stored() == before
+
+
 def _xlsx(path: Path, rows: list[list]) -> Path:
     workbook = Workbook()
     workbook.active.append(["ชื่อ อปท.", "ประเภท", "อำเภอ"])

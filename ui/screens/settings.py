@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 from lev_desktop import APP_NAME, __version__, i18n, options
 from lev_desktop.changes import Changes
 from lev_desktop.domain.offices import LaoType, Level
+from lev_desktop.domain.validation import own_office_problems
 from lev_desktop.i18n import N_, _
 from ui import digits
 from ui.context import AppContext
@@ -142,6 +143,15 @@ class GeneralTab(QWidget):
         thai = self.thai_digits.isChecked()
         if not name:
             self.saved.setText(_("Please enter the office name."))
+            return
+        labels = {"name": _("Office name"), "phone": _("Telephone"), "officer": _("Officer name")}
+        problems = own_office_problems(name=name, phone=phone, officer=officer)
+        if problems:  # nothing saved: the office above would refuse every package
+            problem = problems[0]
+            self.saved.setText(f"⚠ {labels[problem.field]}: {problem.message}")
+            {"name": self.name, "phone": self.phone, "officer": self.officer}[
+                problem.field
+            ].setFocus()
             return
 
         def work(_progress):
