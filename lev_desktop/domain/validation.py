@@ -925,14 +925,23 @@ def office_name_problem(name: Any) -> str | None:
     return message
 
 
+# The labels of this office's own details where they are typed (Settings › General, the
+# setup wizard, `lev init`), for the messages of ``own_office_problems``.
+OWN_OFFICE_LABELS = {
+    "name": N_("Office name"),
+    "phone": N_("Telephone"),
+    "officer": N_("Officer name"),
+}
+
+
 def own_office_problems(
     *, name: str | None = None, phone: str | None = None, officer: str | None = None
 ) -> list[Problem]:
-    """Why this office's own details (Settings › General) cannot be saved, one Problem per
-    field given ("name", "phone", "officer"; the message without the field's label), or []:
-    the office above reads the office's record by the offices' rules, and the officer's name
-    goes into every record as "changed by" (``updated_by``). A control character pasted into
-    one of them would have every package of this office refused."""
+    """Why this office's own details cannot be saved, one Problem per field given ("name",
+    "phone", "officer"), its message naming the field ("โทรศัพท์: มีอักขระที่ไม่ใช่ข้อความ"), or
+    []: the office above reads the office's record by the offices' rules, and the officer's
+    name goes into every record as "changed by" (``updated_by``). A control character pasted
+    into one of them would have every package of this office refused."""
     problems: list[Problem] = []
     for field, message in (
         ("name", None if name is None else office_name_problem(name)),
@@ -943,7 +952,7 @@ def own_office_problems(
         ),
     ):
         if message:
-            problems.append(Problem(field, message))
+            problems.append(Problem(field, f"{_(OWN_OFFICE_LABELS[field])}: {message}"))
     return problems
 
 

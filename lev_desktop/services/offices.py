@@ -117,6 +117,9 @@ def initialise(
     name = (name or "").strip()
     if not code or not name:
         raise SetupError(_("Please enter the office code and name"))
+    problems = own_office_problems(name=name, officer=officer)
+    if problems:
+        raise SetupError(problems[0].message)
     type_value: LaoType | None = None
     if level_value == Level.LAO:
         if not lao_type:
@@ -273,7 +276,7 @@ def update_office(store: Store, code: str, **fields: str | None) -> Office:
     """Changes this office's own details (name, phone, whom it reports to)."""
     problems = own_office_problems(name=fields.get("name"), phone=fields.get("phone"))
     if problems:
-        raise SetupError(f"{field_label(problems[0].field)}: {problems[0].message}")
+        raise SetupError(problems[0].message)
     with store.session() as session:
         office = session.scalar(select(Office).where(Office.code == code))
         if office is None:

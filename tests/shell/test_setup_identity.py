@@ -202,3 +202,30 @@ def test_a_provincial_lao_is_judged_by_its_province():
     assert office_identity_problem({**pao, "province_code": "47", "district_code": "4701"})
     sao = {"code": "6480001", "level": "lao", "lao_type": "sao", "province_code": "48"}
     assert office_identity_problem({**sao, "district_code": "4802"})
+
+
+@pytest.mark.parametrize(
+    ("name", "officer", "message"),
+    [
+        ("อบต.หนองแสง\u202e", "", "ชื่อหน่วยงาน: มีอักขระที่ไม่ใช่ข้อความ"),
+        ("อบต.หนองแสง", "นางสาวสมใจ\x1b ใจดี", "ชื่อผู้ใช้งาน: มีอักขระที่ไม่ใช่ข้อความ"),
+    ],
+    ids=["direction-control-in-the-name", "escape-in-the-officer"],
+)
+def test_setup_refuses_what_the_district_would_refuse(empty_store, name, officer, message):
+    """The office's name travels in every package, the officer's name as every record's
+    "changed by": refused at setup (wizard and `lev init`) in Thai, nothing recorded."""
+    with pytest.raises(SetupError) as refused:
+        initialise(
+            empty_store,
+            level="lao",
+            code="4801006",
+            name=name,
+            lao_type="sao",
+            parent="D4801",
+            district_code="4801",
+            officer=officer,
+        )
+    assert str(refused.value) == message
+    assert empty_store.office_code in (None, "")
+    assert get_office(empty_store, "4801006") is None

@@ -144,11 +144,10 @@ class GeneralTab(QWidget):
         if not name:
             self.saved.setText(_("Please enter the office name."))
             return
-        labels = {"name": _("Office name"), "phone": _("Telephone"), "officer": _("Officer name")}
         problems = own_office_problems(name=name, phone=phone, officer=officer)
         if problems:  # nothing saved: the office above would refuse every package
             problem = problems[0]
-            self.saved.setText(f"⚠ {labels[problem.field]}: {problem.message}")
+            self.saved.setText(f"⚠ {problem.message}")
             {"name": self.name, "phone": self.phone, "officer": self.officer}[
                 problem.field
             ].setFocus()
