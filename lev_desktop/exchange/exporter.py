@@ -584,22 +584,24 @@ def _place_and_record(
     record: SentPackage,
     also: Callable[[Session], None] | None = None,
 ) -> int:
-    """Writes the package beside ``out``, puts it in place, and only then commits the sequence
-    and the sent record, so that a package the officer cannot find (a rename refused because
-    the old file is open in another program, a full disk) is never recorded as sent — the next
-    "changes only" package would name it as its base. If the commit fails after the rename,
-    the new file is removed again: no package exists that the database does not know. ``also``
-    adds to the same transaction (what the package fulfils: ``deliveries.record_sent``)."""
+    """Writes the package beside ``out``, puts it in place, and only then commits the sent
+    record, so that a package the officer cannot find (a rename refused because the old file
+    is open in another program, a full disk) is never recorded as sent — the next "changes
+    only" package would name it as its base. If the commit fails after the rename, the new
+    file is removed again. ``also`` adds to the same transaction (what the package fulfils:
+    ``deliveries.record_sent``).
+
+    The sequence number is used up first, in a transaction of its own: a process killed (or a
+    computer switched off) between the rename and the commit leaves a package the database
+    does not record as sent, and its number must never be written again — the district that
+    imported that package would refuse the next one as an old package sent again. A number
+    used up without a package is only a gap, which the receiver accepts."""
+    _use_sequence(store, sequence)
     with files.staged(out) as tmp:
         record.size = write(tmp)
         placed = False
         try:
             with store.session() as session:
-                setting = session.get(Setting, SEQUENCE_SETTING)
-                if setting is None:
-                    session.add(Setting(key=SEQUENCE_SETTING, value=sequence))
-                else:
-                    setting.value = sequence
                 session.add(record)
                 session.flush()  # a refused record stops here, before the file moves
                 if also is not None:
@@ -612,6 +614,16 @@ def _place_and_record(
                 out.unlink(missing_ok=True)
             raise
     return record.size
+
+
+def _use_sequence(store: Store, sequence: int) -> None:
+    """Records ``sequence`` as the last one this office wrote (never lowers it)."""
+    with store.session() as session:
+        setting = session.get(Setting, SEQUENCE_SETTING)
+        if setting is None:
+            session.add(Setting(key=SEQUENCE_SETTING, value=sequence))
+        elif int(setting.value or 0) < sequence:
+            setting.value = sequence
 
 
 def sent_history(store: Store) -> list[SentPackage]:

@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pytest
 
+from db.store import Store
+from lev_desktop.exchange import importer
 from lev_desktop.exchange.exporter import export_package
 
 from .helpers import make_district, make_lao, snapshot
@@ -135,3 +137,51 @@ def test_cli_keys_and_history(tmp_path: Path, command: list[str]):
     make_lao(tmp_path / "a.db", "4801006", fill=False).dispose()
     out = _lev("--db", str(tmp_path / "a.db"), *command)
     assert out.returncode == 0, out.stderr
+
+
+# A process that exports, and is killed the moment its package is in place, before the database
+# records it (as `kill -9` or a power cut between the two did in 1 of 12 timed kills of `lev
+# export` at a province).
+_KILLED_AFTER_PLACING = """
+import os, sys
+from db.store import Store
+from lev_desktop import files
+from lev_desktop.exchange import exporter
+
+real_place = files.place
+
+def place_then_die(tmp, target, **kw):
+    real_place(tmp, target, **kw)
+    os._exit(9)
+
+files.place = place_then_die
+exporter.export_package(Store(sys.argv[1]), "D4801", sys.argv[2])
+"""
+
+
+def test_a_package_placed_by_a_killed_export_never_shares_its_number(tmp_path: Path):
+    """The killed export left a package the database does not record as sent. The district
+    imports it (the clerk took the stick); the next package must not carry the same sequence
+    number, or the district refuses it as an old package sent again."""
+    lao = make_lao(tmp_path / "lao.db", "4801006", seed=3)
+    export_package(lao, "D4801", tmp_path / "first.levpkg")
+    lao.dispose()
+    orphan = tmp_path / "orphan.levpkg"
+    killed = subprocess.run(
+        [sys.executable, "-c", _KILLED_AFTER_PLACING, str(tmp_path / "lao.db"), str(orphan)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert killed.returncode == 9, killed.stderr
+    assert orphan.exists()
+    lao = Store(tmp_path / "lao.db")  # the program started again
+    after = export_package(lao, "D4801", tmp_path / "after.levpkg")
+    district = make_district(tmp_path / "district.db")
+    packages = [tmp_path / "first.levpkg", orphan, after.path]
+    plan, result = importer.import_files(district, packages, trust=True)
+    assert [p.reason for p in result.refused] == []
+    assert [Path(p.path).name for p in result.imported] == [f.name for f in packages]
+    assert [p.parts[0].sequence for p in plan.packages] == [1, 2, 3]
+    lao.dispose()
+    district.dispose()
