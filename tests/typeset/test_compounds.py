@@ -220,7 +220,7 @@ def test_a_compound_in_brackets_stays_whole():
 def test_a_compound_behind_a_longer_word_of_the_breaker_stays_whole():
     """ICU reads "ค่าตัวชี้วัด" as ค่าตัว|ชี้วัด ("fee" | "indicate"): a KPI note printed
     "ค่าตัว" at a line end. It is ค่า|ตัวชี้วัด; อันตราย|ได้ is still not อันต|รายได้."""
-    assert segment("ค่าตัวชี้วัดร้อยละ ๘๕") == ["ค่า", "ตัวชี้วัด", "ร้อย", "ละ", " ", "๘๕"]
+    assert segment("ค่าตัวชี้วัดร้อยละ ๘๕") == ["ค่า", "ตัวชี้วัด", "ร้อยละ", " ", "๘๕"]
     assert segment("อันตรายได้") == ["อันตราย", "ได้"]
     assert segment("ค่าตัวนักร้อง") == ["ค่าตัว", "นัก", "ร้อง"]
 
@@ -234,3 +234,22 @@ def test_the_summary_column_title_breaks_before_its_compound():
     assert _lines("(เทียบตัวชี้วัด)", width) == ["(เทียบ", "ตัวชี้วัด)"]
     width = string_width("ข้อมูลค่าตัว", "Sarabun", 16) + 0.5
     assert _lines("ข้อมูลค่าตัวชี้วัด", width) == ["ข้อมูลค่า", "ตัวชี้วัด"]
+
+
+@needs_icu
+def test_percent_and_knowledge_are_one_word():
+    """A screen cell ended a line with "ร้อย" ("hundred") before "ละ ๘๕", and the Soft Power
+    report's title (6) printed "ให้ความ" over "รู้การสร้าง": ร้อยละ and ความรู้ are listed."""
+    assert segment("ร้อยละ ๘๕") == ["ร้อยละ", " ", "๘๕"]
+    assert segment("การจัดอบรมให้ความรู้การสร้างรายได้จากขยะ") == [
+        "การ",
+        "จัด",
+        "อบรม",
+        "ให้",
+        "ความรู้",
+        "การ",
+        "สร้าง",
+        "รายได้",
+        "จาก",
+        "ขยะ",
+    ]
