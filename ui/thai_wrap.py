@@ -275,7 +275,10 @@ def _fill(text: str, font: QFont, width: int) -> list[str]:
 
 def cell_text_width(style: QStyle, option: QStyleOptionViewItem, widget: Any = None) -> int:
     """The width an item-view cell wraps its text at (Qt: the text rectangle less the focus
-    frame's margin on both sides)."""
+    frame's margin on both sides). The text rectangle is the widget's style's: under a style
+    sheet with an item padding (the navigation's) it is narrower than the base style's."""
+    if isinstance(widget, QWidget):
+        style = widget.style()
     rect = style.subElementRect(QStyle.SubElement.SE_ItemViewItemText, option, widget)
     margin = style.pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin, None, widget) + 1
     return rect.width() - 2 * margin

@@ -136,3 +136,88 @@ def test_cells_and_titles_break_where_the_project_does_with_and_without_libthai(
     # the row and the header are as tall as the lines they paint
     assert linux["row_height"] >= len(linux["cell"]) * linux["line_spacing"]
     assert linux["header_height"] >= len(linux["header"]) * linux["line_spacing"]
+
+
+NAV = textwrap.dedent(
+    """
+    import json
+    from PySide6.QtCore import QSize
+    from PySide6.QtGui import QFont, QIcon, QPixmap, QTextLayout, QTextOption
+    from PySide6.QtWidgets import QApplication, QListWidget, QListWidgetItem, QStyle
+
+    app = QApplication([])
+    from ui import style, thai_wrap
+    from ui.main_window import BadgeDelegate
+
+    style.apply(app)
+    thai_wrap.load()
+    handed = []
+    mine = thai_wrap.ThaiWrapStyle._with_breaks
+
+    def spy(self, element, option, painter, widget):
+        shown = mine(self, element, option, painter, widget)
+        if element == QStyle.ControlElement.CE_ItemViewItem and shown.text:
+            # the width Qt lays the title out at: the style sheet's text rectangle (the
+            # item's padding taken off) less the focus margins
+            rect = widget.style().subElementRect(
+                QStyle.SubElement.SE_ItemViewItemText, shown, widget
+            )
+            margin = widget.style().pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin) + 1
+            handed.append((shown.text, QFont(shown.font), rect.width() - 2 * margin))
+        return shown
+
+    thai_wrap.ThaiWrapStyle._with_breaks = spy
+    nav = QListWidget()
+    nav.setObjectName("navigation")  # the style sheet's item padding: 8px 6px
+    nav.setItemDelegate(BadgeDelegate(nav))
+    nav.setIconSize(QSize(22, 22))
+    icon = QPixmap(22, 22)
+    icon.fill()
+    words = "กิจกรรมและผลการดำเนินงานของคณะกรรมการเครือข่ายอาสาสมัครท้องถิ่นรักษ์โลก"
+    for n in range(8, len(words) + 1, 2):  # titles of every length
+        nav.addItem(QListWidgetItem(QIcon(icon), words[:n]))
+    nav.setWordWrap(True)
+    nav.resize(180, 2000)
+    nav.show()
+    app.processEvents()
+
+    def count(text, font, width):
+        layout = QTextLayout(text, font)
+        option = QTextOption()
+        option.setWrapMode(QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)
+        layout.setTextOption(option)
+        layout.beginLayout()
+        n = 0
+        while True:
+            line = layout.createLine()
+            if not line.isValid():
+                break
+            line.setLineWidth(width)
+            n += 1
+        layout.endLayout()
+        return n
+
+    nav.grab()
+    out = []
+    for text, font, width in handed:
+        lines = text.replace("\\u200b", "").split("\\u2028")
+        out.append((lines, count(text, font, width)))
+    print(json.dumps(out))
+    """
+)
+
+
+def test_a_padded_navigation_title_is_cut_at_the_width_qt_paints_it(tmp_path):
+    """The navigation's items have a style-sheet padding: lines made for the base style's
+    text rectangle were 12 px too wide, Qt broke "กิจกรรมและผลการ" again and the title read
+    "กิจกรรมและผล" / "การ…"."""
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", QT_SCALE_FACTOR="1.25")
+    done = subprocess.run(
+        [sys.executable, "-c", NAV], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 0, done.stderr
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    # every title: Qt keeps the lines it is given, none is broken again (or cut)
+    assert len(result) >= 20
+    assert [len(lines) for lines, _ in result] == [qt_lines for _, qt_lines in result]
+    assert ["กิจกรรมและผลการ", "ดำเนินงาน"] in [lines for lines, _ in result]
