@@ -237,10 +237,13 @@ def test_the_summary_column_title_breaks_before_its_compound():
 
 
 @needs_icu
-def test_percent_and_knowledge_are_one_word():
+def test_percent_knowledge_and_household_are_one_word():
     """A screen cell ended a line with "ร้อย" ("hundred") before "ละ ๘๕", and the Soft Power
-    report's title (6) printed "ให้ความ" over "รู้การสร้าง": ร้อยละ and ความรู้ are listed."""
+    report's title (6) printed "ให้ความ" over "รู้การสร้าง": ร้อยละ, ความรู้ and ครัวเรือน are
+    listed."""
     assert segment("ร้อยละ ๘๕") == ["ร้อยละ", " ", "๘๕"]
+    # the KPI overview's column title read "ขยะที่ต้นทาง (ครัว" / "เรือน)"
+    assert segment("ขยะที่ต้นทาง (ครัวเรือน)") == ["ขยะ", "ที่", "ต้นทาง", " ", "(ครัวเรือน)"]
     assert segment("การจัดอบรมให้ความรู้การสร้างรายได้จากขยะ") == [
         "การ",
         "จัด",
