@@ -237,39 +237,70 @@ def _fits(text: str, font: QFont, width: int) -> bool:
     return lines <= 1
 
 
+# A line this much narrower than its width fits whatever its last glyph's overhang (a tone
+# mark's); only a line closer to the edge is checked with Qt's line breaking.
+_OVERHANG = 4
+
+
 def _fill(text: str, font: QFont, width: int) -> list[str]:
-    """The lines of one paragraph: the longest run of units that fits, line after line."""
-    if not text or _fits(text, font, width):
+    """The lines of one paragraph: the longest run of units that fits, line after line. The
+    runs are measured from one unwrapped layout of the paragraph (a line's width is where its
+    last unit ends less where it starts, trailing spaces not counted, as Qt counts them); each
+    line that comes near the edge is then checked with Qt's own line breaking (a glyph
+    overhanging the line's end counts there) and given a unit less until it fits."""
+    if not text:
+        return [text]
+    layout = QTextLayout(text, font)
+    option = QTextOption()
+    option.setWrapMode(QTextOption.WrapMode.NoWrap)
+    layout.setTextOption(option)
+    layout.beginLayout()
+    whole = layout.createLine()
+    layout.endLayout()
+    natural = whole.naturalTextWidth()
+    if natural <= width - _OVERHANG or (natural <= width and _fits(text, font, width)):
         return [text]
     from exports.pdf.words import is_cluster_start  # loaded with the segmenter
+
+    xs: dict[int, float] = {}
+
+    def x(at: int) -> float:
+        if at not in xs:
+            xs[at] = float(whole.cursorToX(at)[0])
+        return xs[at]
+
+    def span(start: int, end: int) -> float:
+        while end > start and text[end - 1].isspace():
+            end -= 1
+        return x(end) - x(start)
 
     ends = [*break_positions(text), len(text)]
     lines: list[str] = []
     start = 0
     while start < len(text):
-        if _fits(text[start:], font, width):
-            lines.append(text[start:])
-            break
-        best = None
-        for end in ends:
-            if end <= start:
-                continue
-            if not _fits(text[start:end], font, width):
+        candidates = [e for e in ends if e > start]
+        fitting: list[int] = []
+        for end in candidates:  # the widths grow with the end: stop at the first too wide
+            if span(start, end) > width:
                 break
-            best = end
-        if best is None:  # one word wider than the line: cut between clusters
-            first = next(e for e in ends if e > start)
-            best = start + 1
-            for cut in range(start + 1, first):
-                if not is_cluster_start(text, cut):
-                    continue
-                if not _fits(text[start:cut], font, width):
-                    break
-                best = cut
-            while best < len(text) and not is_cluster_start(text, best):
-                best += 1
-        lines.append(text[start:best])
-        start = best
+            fitting.append(end)
+        while (
+            fitting
+            and span(start, fitting[-1]) > width - _OVERHANG
+            and not _fits(text[start : fitting[-1]], font, width)
+        ):
+            fitting.pop()
+        if fitting:
+            end = fitting[-1]
+        else:  # one word wider than the line: cut between clusters
+            first = candidates[0]
+            cuts = [c for c in range(start + 1, first) if is_cluster_start(text, c)]
+            inside = [c for c in cuts if span(start, c) <= width]
+            while inside and not _fits(text[start : inside[-1]], font, width):
+                inside.pop()
+            end = inside[-1] if inside else (cuts[0] if cuts else first)
+        lines.append(text[start:end])
+        start = end
     return lines
 
 
