@@ -266,7 +266,8 @@ def _fill(text: str, font: QFont, width: int) -> list[str]:
 
     def x(at: int) -> float:
         if at not in xs:
-            xs[at] = float(whole.cursorToX(at)[0])
+            found: Any = whole.cursorToX(at)  # (x, position)
+            xs[at] = float(found[0])
         return xs[at]
 
     def span(start: int, end: int) -> float:
