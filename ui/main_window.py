@@ -109,9 +109,11 @@ class BadgeDelegate(DigitsDelegate):
     ) -> QSize:
         size = super().sizeHint(option, index)
         metrics = option.fontMetrics
-        text = thai_wrap.display_text(str(index.data() or ""))  # as painted (ui.thai_wrap)
+        width = self.text_width(option)
+        # as painted: the lines ui.thai_wrap gives the title at this width
+        text = thai_wrap.wrapped(str(index.data() or ""), option.font, width)
         wrapped = metrics.boundingRect(
-            QRect(0, 0, self.text_width(option), 10_000),
+            QRect(0, 0, width, 10_000),
             int(Qt.AlignmentFlag.AlignLeft | Qt.TextFlag.TextWordWrap),
             text,
         )

@@ -36,7 +36,7 @@ from functools import lru_cache
 from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
-from PySide6.QtGui import QClipboard, QGuiApplication
+from PySide6.QtGui import QClipboard, QFont, QGuiApplication, QTextLayout, QTextOption
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
@@ -56,6 +56,7 @@ from shiboken6 import isValid
 log = logging.getLogger(__name__)
 
 ZWSP = "\u200b"
+LINE_END = "\u2028"  # a line separator: where ``wrapped`` ends a line
 # Tooltips longer than this (characters) are wrapped; a short one stays on one line.
 TOOLTIP_WRAP = 60
 _TAG = re.compile(r"(<[^>]*>)")
@@ -170,6 +171,160 @@ def break_positions(text: str) -> list[int]:
     return sorted({p for p in positions if 0 < p < len(text)})
 
 
+# ---- lines of a given width -----------------------------------------------------------------
+#
+# A zero-width space is a break opportunity only where Qt breaks by UAX #14 (Windows: no
+# libthai). On Linux, Qt hands every Thai run to libthai, whose dictionary decides ALL its
+# breaks: it ignores the spaces' advice, breaks inside words the project keeps whole
+# (ค่า/ตัว/ชี้/วัด, อาสา/สมัคร, คณะ/กรรมการ) and treats any other character in the run as a
+# break — a word joiner (U+2060) inside a word made a break at every joiner (measured, Qt
+# 6.12 offscreen). So where the width is known (a wrapped cell, a header title) the lines are
+# made here, from the project's breaks and Qt's own measure, and Qt is given them ended by
+# U+2028: each line fits, so Qt breaks none of them again, with or without libthai.
+
+_WRAPPED_MAX = 8192
+_wrapped_cache: dict[tuple[str, str, int], str] = {}
+
+
+def wrapped(text: str, font: QFont, width: int) -> str:
+    """``text`` as shown in ``width`` pixels of ``font``: each line ends where the project's
+    breaks (``break_positions``, the PDFs' segmenter) put it — filled greedily, each line
+    measured by Qt's own layout — and the lines are joined by U+2028, with the zero-width
+    spaces of ``display_text`` inside them. A word wider than ``width`` is cut between
+    grapheme clusters. Text without Thai, or before the segmenter is loaded, is
+    ``display_text``'s."""
+    if not text or width <= 0 or not _has_thai(text):
+        return display_text(text)
+    if not _segmenter:
+        _request()
+        return text
+    key = (text, font.key(), int(width))
+    found = _wrapped_cache.get(key)
+    if found is None:
+        paragraphs = text.replace(LINE_END, "\n").split("\n")
+        found = LINE_END.join(
+            LINE_END.join(display_text(line) for line in _fill(part, font, int(width)))
+            for part in paragraphs
+        )
+        if len(_wrapped_cache) >= _WRAPPED_MAX:
+            _wrapped_cache.clear()
+        _wrapped_cache[key] = found
+    return found
+
+
+def shown_lines(text: str, font: QFont, width: int) -> list[str]:
+    """The lines ``wrapped`` gives ``text`` (without the zero-width spaces)."""
+    return [plain(line) for line in wrapped(text, font, width).split(LINE_END)]
+
+
+def _fits(text: str, font: QFont, width: int) -> bool:
+    """True when Qt lays ``text`` out on one line of ``width`` pixels."""
+    layout = QTextLayout(text.rstrip(), font)
+    option = QTextOption()
+    option.setWrapMode(QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)
+    layout.setTextOption(option)
+    layout.beginLayout()
+    lines = 0
+    while True:
+        line = layout.createLine()
+        if not line.isValid():
+            break
+        line.setLineWidth(width)
+        lines += 1
+        if lines > 1:
+            break
+    layout.endLayout()
+    return lines <= 1
+
+
+# A line this much narrower than its width fits whatever its last glyph's overhang (a tone
+# mark's); only a line closer to the edge is checked with Qt's line breaking.
+_OVERHANG = 4
+
+
+def _fill(text: str, font: QFont, width: int) -> list[str]:
+    """The lines of one paragraph: the longest run of units that fits, line after line. The
+    runs are measured from one unwrapped layout of the paragraph (a line's width is where its
+    last unit ends less where it starts, trailing spaces not counted, as Qt counts them); each
+    line that comes near the edge is then checked with Qt's own line breaking (a glyph
+    overhanging the line's end counts there) and given a unit less until it fits."""
+    if not text:
+        return [text]
+    layout = QTextLayout(text, font)
+    option = QTextOption()
+    option.setWrapMode(QTextOption.WrapMode.NoWrap)
+    layout.setTextOption(option)
+    layout.beginLayout()
+    whole = layout.createLine()
+    layout.endLayout()
+    natural = whole.naturalTextWidth()
+    if natural <= width - _OVERHANG or (natural <= width and _fits(text, font, width)):
+        return [text]
+    from exports.pdf.words import is_cluster_start  # loaded with the segmenter
+
+    xs: dict[int, float] = {}
+
+    def x(at: int) -> float:
+        if at not in xs:
+            found: Any = whole.cursorToX(at)  # (x, position)
+            xs[at] = float(found[0])
+        return xs[at]
+
+    def span(start: int, end: int) -> float:
+        while end > start and text[end - 1].isspace():
+            end -= 1
+        return x(end) - x(start)
+
+    ends = [*break_positions(text), len(text)]
+    lines: list[str] = []
+    start = 0
+    while start < len(text):
+        candidates = [e for e in ends if e > start]
+        fitting: list[int] = []
+        for end in candidates:  # the widths grow with the end: stop at the first too wide
+            if span(start, end) > width:
+                break
+            fitting.append(end)
+        while (
+            fitting
+            and span(start, fitting[-1]) > width - _OVERHANG
+            and not _fits(text[start : fitting[-1]], font, width)
+        ):
+            fitting.pop()
+        if fitting:
+            end = fitting[-1]
+        else:  # one word wider than the line: cut between clusters
+            first = candidates[0]
+            cuts = [c for c in range(start + 1, first) if is_cluster_start(text, c)]
+            inside = [c for c in cuts if span(start, c) <= width]
+            while inside and not _fits(text[start : inside[-1]], font, width):
+                inside.pop()
+            end = inside[-1] if inside else (cuts[0] if cuts else first)
+        lines.append(text[start:end])
+        start = end
+    return lines
+
+
+def cell_text_width(style: QStyle, option: QStyleOptionViewItem, widget: Any = None) -> int:
+    """The width an item-view cell wraps its text at (Qt: the text rectangle less the focus
+    frame's margin on both sides). The text rectangle is the widget's style's: under a style
+    sheet with an item padding (the navigation's) it is narrower than the base style's."""
+    if isinstance(widget, QWidget):
+        style = widget.style()
+    rect = style.subElementRect(QStyle.SubElement.SE_ItemViewItemText, option, widget)
+    margin = style.pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin, None, widget) + 1
+    return rect.width() - 2 * margin
+
+
+def cell_text(style: QStyle, option: QStyleOptionViewItem, widget: Any = None) -> str:
+    """What a cell shows of ``option.text``: its lines at the cell's width when it wraps."""
+    text = option.text
+    wraps = bool(option.features & QStyleOptionViewItem.ViewItemFeature.WrapText)
+    if wraps and option.rect.isValid() and option.rect.width() > 0:
+        return wrapped(text, option.font, cell_text_width(style, option, widget))
+    return display_text(text)
+
+
 # ---- cells and headers ----------------------------------------------------------------------
 
 
@@ -181,13 +336,13 @@ class ThaiWrapStyle(QProxyStyle):
     sections, both where they are painted and where their size is measured."""
 
     def drawControl(self, element, option: Any, painter, widget=None) -> None:
-        option = _with_breaks(element, option)
+        option = self._with_breaks(element, option, painter, widget)
         super().drawControl(element, option, painter, widget)
 
     def sizeFromContents(self, kind, option: Any, size, widget=None):
         if kind == QStyle.ContentsType.CT_ItemViewItem and isinstance(option, QStyleOptionViewItem):
             option = QStyleOptionViewItem(option)
-            option.text = display_text(option.text)
+            option.text = cell_text(self, option, widget)
         elif kind == QStyle.ContentsType.CT_HeaderSection and isinstance(
             option, QStyleOptionHeader
         ):
@@ -212,20 +367,29 @@ class ThaiWrapStyle(QProxyStyle):
         whole.setWidth(max(whole.width(), size.width() + 2 * (arrow - 4 + TOOL_ARROW_GAP)))
         return whole
 
-
-def _with_breaks(element, option: Any) -> Any:
-    copy: Any = None
-    if element == QStyle.ControlElement.CE_ItemViewItem and option.text:
-        copy = QStyleOptionViewItem(option)
-    elif element in (
-        QStyle.ControlElement.CE_Header,
-        QStyle.ControlElement.CE_HeaderLabel,
-    ) and isinstance(option, QStyleOptionHeader):
-        copy = QStyleOptionHeader(option)
-    if copy is None or not copy.text:
+    def _with_breaks(self, element, option: Any, painter: Any, widget: Any) -> Any:
+        """The option with the text as shown: a wrapped cell's or header title's lines at its
+        width (``wrapped``), any other cell's or title's text with its break opportunities."""
+        if element == QStyle.ControlElement.CE_ItemViewItem and option.text:
+            copy = QStyleOptionViewItem(option)
+            copy.text = cell_text(self, copy, widget)
+            return copy
+        if element in (
+            QStyle.ControlElement.CE_Header,
+            QStyle.ControlElement.CE_HeaderLabel,
+        ) and isinstance(option, QStyleOptionHeader):
+            if not option.text:
+                return option
+            header = QStyleOptionHeader(option)
+            word_wrap = int(header.textAlignment) & Qt.TextFlag.TextWordWrap.value
+            if element == QStyle.ControlElement.CE_HeaderLabel and word_wrap:
+                # the font the title is drawn with: the header's, bold over a selection
+                font = painter.font() if painter is not None else QFont()
+                header.text = wrapped(plain(header.text), font, header.rect.width())
+            else:
+                header.text = display_text(header.text)
+            return header
         return option
-    copy.text = display_text(copy.text)
-    return copy
 
 
 # ---- labels, tooltips, the clipboard --------------------------------------------------------

@@ -415,26 +415,62 @@ _COMPOUND_PARTS = 5  # ICU tokens in a compound at most (เท|อร์|มิ
 def _compound_spans(line: str, bounds: list[int]) -> list[tuple[int, int]]:
     """Listed compounds in ``line`` that begin and end at a boundary of ``bounds`` (the unit
     ends, in order, 0 first) — never a compound read across another word's edge (อันตราย|ได้
-    holds no รายได้) — the longest first, left to right, not overlapping."""
+    holds no รายได้) — the longest first, left to right, not overlapping. Brackets and
+    punctuation glued to a compound's ends (``(เทียบ|ตัว|ชี้|วัด)``: nothing breaks before
+    ")") count as its edge: ``ตัวชี้วัด)`` is the compound and its bracket."""
     words, longest, heads = _compounds()
     spans = []
     i, n = 0, len(bounds)
     while i < n - 1:
         start = bounds[i]
-        if line[start : start + 2] not in heads:
+        head = start
+        while head < bounds[i + 1] and line[head] in NO_LINE_END:
+            head += 1
+        if line[head : head + 2] not in heads:
             i += 1
             continue
         top = i + 2  # the bounds a listed compound may end at: bounds[i + 2 : top]
-        while top < n and top <= i + _COMPOUND_PARTS and bounds[top] - start <= longest:
+        while top < n and top <= i + _COMPOUND_PARTS and bounds[top] - head <= longest + 2:
             top += 1
         for j in range(top - 1, i + 1, -1):  # the longest first
-            if line[start : bounds[j]] in words:
+            if line[head : bounds[j]].rstrip(_CLOSING) in words:
                 spans.append((start, bounds[j]))
                 i = j
                 break
         else:
             i += 1
     return spans
+
+
+_CLOSING = "".join(sorted(NO_LINE_START))
+
+
+def _compound_cuts(line: str, bounds: list[int]) -> set[int]:
+    """Where a breaker's token hides the start of a listed compound behind a longer word of
+    its own: ICU reads ค่าตัว|ชี้วัด ("fee" | "indicate") where a reader reads ค่า|ตัวชี้วัด
+    ("value" | "indicator"). The token is cut where the compound begins when what comes
+    before it in the token is a word of the dictionary and the rest of the compound, after
+    the token, is a listed compound too (ชี้วัด): the breaker's boundary then falls inside
+    two listed readings and the longer one is kept whole (``_compound_spans``). Narrow on
+    purpose: อันตราย|ได้ is not read อันต|รายได้ (ได้ is no listed compound)."""
+    words, longest, heads = _compounds()
+    dictionary = dictionary_words()
+    cuts: set[int] = set()
+    for i in range(len(bounds) - 2):
+        a, b = bounds[i], bounds[i + 1]
+        for p in range(a + 1, b - 1):
+            if line[p : p + 2] not in heads or not is_cluster_start(line, p):
+                continue
+            if line[a:p] not in dictionary:
+                continue
+            ends = [e for e in bounds[i + 2 : i + 2 + _COMPOUND_PARTS] if e - p <= longest + 2]
+            if any(
+                line[p:e].rstrip(_CLOSING) in words and line[b:e].rstrip(_CLOSING) in words
+                for e in ends
+            ):
+                cuts.add(p)
+                break
+    return cuts
 
 
 def _run_to_space(text: str, start: int) -> int:
@@ -528,6 +564,11 @@ def _units_of_line(line: str) -> list[Unit]:
     for tok in tokens:
         at += len(tok)
         bounds.append(at)
+    if len(tokens) > 1 and any(_is_thai(c) for c in line):
+        cuts = _compound_cuts(line, [0, *bounds])
+        if cuts:
+            tokens = _split_tokens(tokens, cuts)
+            bounds = sorted({*bounds, *cuts})
     starts = {0} | set(bounds)
     keep: list[tuple[int, int]] = [m.span() for m in _SPAN_RE.finditer(line)]
     keep += abbreviations

@@ -73,14 +73,19 @@ def test_f2_project_names_wrap_between_words_not_a_word_a_line(demo_store, monke
     "รณรงค์" / "ทำความ" / "สะอาดครั้ง" / "ใหญ่ (Big" / "Cleaning Day)" in a 60 pt column."""
     table, _pdf = f2_table(demo_store, monkeypatch)
     first = table.rows[0].cells[1]
-    assert first.line_texts() == ["โครงการรณรงค์", "ทำความสะอาด", "ครั้งใหญ่ (Big", "Cleaning Day)"]
+    assert first.line_texts() == ["โครงการรณรงค์", "ทำความสะอาดครั้ง", "ใหญ่ (Big", "Cleaning Day)"]
     activity = table.rows[1].cells
     assert activity[2].line_texts() == ["28\u00a0เม.ย. 2568"]
     assert activity[3].line_texts() == ["โรงเรียนบ้านหนองญาติ"]
 
 
 @needs_poppler
-def test_demo_f2_takes_four_pages_not_five(demo_store, tmp_path):
+def test_demo_f2_takes_five_pages(demo_store, tmp_path):
+    """The allocator took the demo's F2 from five pages to four; keeping ร้อยละ whole at line
+    ends (compounds_th.txt) brought back the fifth: a result that no longer ends a line with
+    "ร้อย" is a line taller, the last page's rows, total and signature block are then 13 pt
+    more than the page holds, and the last two rows go over with the signature (it never
+    stands alone). Pinned so that a change of page count is seen."""
     path = generate(
         demo_store,
         ReportRequest("summary", "4801001", 2568, "pdf"),
@@ -88,7 +93,7 @@ def test_demo_f2_takes_four_pages_not_five(demo_store, tmp_path):
         folder=tmp_path,
     )
     info = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, check=True)
-    assert "Pages:           4" in info.stdout
+    assert "Pages:           5" in info.stdout
 
 
 def spec_of(header: list[str], widths: float = 400.0) -> TableSpec:

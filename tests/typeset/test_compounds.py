@@ -205,3 +205,54 @@ def test_no_printed_line_ends_inside_a_listed_compound(demo_store, tmp_path, mon
     assert len(drawn) > 10
     found = [e for text, lines in drawn for e in _line_ends_inside_compounds(text, lines)]
     assert found == []
+
+
+@needs_icu
+def test_a_compound_in_brackets_stays_whole():
+    """F2's column title "(เทียบตัวชี้วัด)" printed "(เทียบตัว" over "ชี้วัด)": the bracket
+    glued to วัด hid the compound's end from the rule."""
+    assert segment("(เทียบตัวชี้วัด)") == ["(เทียบ", "ตัวชี้วัด)"]
+    assert segment("(ตัวชี้วัด)") == ["(ตัวชี้วัด)"]
+    assert segment("งบประมาณ, ท้องถิ่น)") == ["งบประมาณ,", " ", "ท้องถิ่น)"]
+
+
+@needs_icu
+def test_a_compound_behind_a_longer_word_of_the_breaker_stays_whole():
+    """ICU reads "ค่าตัวชี้วัด" as ค่าตัว|ชี้วัด ("fee" | "indicate"): a KPI note printed
+    "ค่าตัว" at a line end. It is ค่า|ตัวชี้วัด; อันตราย|ได้ is still not อันต|รายได้."""
+    assert segment("ค่าตัวชี้วัดร้อยละ ๘๕") == ["ค่า", "ตัวชี้วัด", "ร้อยละ", " ", "๘๕"]
+    assert segment("อันตรายได้") == ["อันตราย", "ได้"]
+    assert segment("ค่าตัวนักร้อง") == ["ค่าตัว", "นัก", "ร้อง"]
+
+
+@needs_icu
+def test_the_summary_column_title_breaks_before_its_compound():
+    from exports.pdf import string_width
+
+    width = string_width("(เทียบตัว", "Sarabun", 16) + 0.5  # the old break fitted
+    assert string_width("ตัวชี้วัด)", "Sarabun", 16) < width
+    assert _lines("(เทียบตัวชี้วัด)", width) == ["(เทียบ", "ตัวชี้วัด)"]
+    width = string_width("ข้อมูลค่าตัว", "Sarabun", 16) + 0.5
+    assert _lines("ข้อมูลค่าตัวชี้วัด", width) == ["ข้อมูลค่า", "ตัวชี้วัด"]
+
+
+@needs_icu
+def test_percent_knowledge_and_household_are_one_word():
+    """A screen cell ended a line with "ร้อย" ("hundred") before "ละ ๘๕", and the Soft Power
+    report's title (6) printed "ให้ความ" over "รู้การสร้าง": ร้อยละ, ความรู้ and ครัวเรือน are
+    listed."""
+    assert segment("ร้อยละ ๘๕") == ["ร้อยละ", " ", "๘๕"]
+    # the KPI overview's column title read "ขยะที่ต้นทาง (ครัว" / "เรือน)"
+    assert segment("ขยะที่ต้นทาง (ครัวเรือน)") == ["ขยะ", "ที่", "ต้นทาง", " ", "(ครัวเรือน)"]
+    assert segment("การจัดอบรมให้ความรู้การสร้างรายได้จากขยะ") == [
+        "การ",
+        "จัด",
+        "อบรม",
+        "ให้",
+        "ความรู้",
+        "การ",
+        "สร้าง",
+        "รายได้",
+        "จาก",
+        "ขยะ",
+    ]

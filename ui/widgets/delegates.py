@@ -34,7 +34,7 @@ from PySide6.QtWidgets import (
 )
 
 from lev_desktop.thai_format import format_date
-from ui import digits
+from ui import digits, thai_wrap
 from ui.widgets.date_edit import BEDateEdit
 
 # what Qt hands a delegate: a model index or a persistent one
@@ -88,12 +88,12 @@ class WrappingDelegate(DigitsDelegate):
         opt.rect = QRect(0, 0, width, 10_000)
         style = view.style()
         text_rect = style.subElementRect(QStyle.SubElement.SE_ItemViewItemText, opt, view)
-        margin = style.pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin, None, view) + 1
-        usable = max(text_rect.width() - 2 * margin, 8)
+        usable = max(thai_wrap.cell_text_width(style, opt, view), 8)
+        # measured as painted: the lines ui.thai_wrap gives the cell at this width
         needed = opt.fontMetrics.boundingRect(
             QRect(0, 0, usable, 100_000),
             int(Qt.AlignmentFlag.AlignLeft | Qt.TextFlag.TextWordWrap),
-            text,
+            thai_wrap.wrapped(opt.text or text, opt.font, usable),
         )
         chrome = opt.rect.height() - text_rect.height()
         return QSize(size.width(), max(size.height(), needed.height() + chrome + 4))
@@ -132,12 +132,10 @@ def fit_lines(text: str, font: QFont, width: int, height: int) -> str:
     when all of it fits."""
     from PySide6.QtGui import QFontMetrics, QTextLayout
 
-    from ui import thai_wrap
-
     if not text:
         return text
     metrics = QFontMetrics(font)
-    shown = thai_wrap.display_text(text)
+    shown = thai_wrap.wrapped(text, font, width)
     layout = QTextLayout(shown, font)
     option = QTextOption()
     option.setWrapMode(QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)
@@ -154,8 +152,8 @@ def fit_lines(text: str, font: QFont, width: int, height: int) -> str:
     room = max((height - 8) // metrics.lineSpacing(), 1)
     if len(lines) <= room:
         return text
-    kept = [shown[a : a + n].rstrip("\n") for a, n in lines[: room - 1]]
-    rest = shown[lines[room - 1][0] :].replace("\n", " ")
+    kept = [shown[a : a + n].rstrip("\n" + thai_wrap.LINE_END) for a, n in lines[: room - 1]]
+    rest = shown[lines[room - 1][0] :].replace("\n", " ").replace(thai_wrap.LINE_END, "")
     kept.append(metrics.elidedText(rest, Qt.TextElideMode.ElideRight, width))
     return "\n".join(kept)
 

@@ -20,7 +20,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from PySide6.QtCore import QAbstractItemModel, QEvent, QObject, QRect, Qt, QTimer
-from PySide6.QtGui import QAction, QFontMetrics, QGuiApplication, QResizeEvent
+from PySide6.QtGui import QAction, QFont, QFontMetrics, QGuiApplication, QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
@@ -54,16 +54,20 @@ def words(text: str) -> list[str]:
     return [w for w in segment(text.replace("\n", " ")) if w.strip()]
 
 
-def header_metrics(header: QHeaderView) -> QFontMetrics:
-    """The metrics a header's titles are painted with: bold where the header highlights the
+def header_font(header: QHeaderView) -> QFont:
+    """The font a header's titles are painted with: bold where the header highlights the
     sections of the selection (``highlightSections``, on for every QTableView: a selected row
     makes every title bold), so that a title measured to fit is not wrapped, and cut, when a
     row is selected."""
-    if not header.highlightSections():
-        return header.fontMetrics()
-    bold = header.font()
-    bold.setBold(True)
-    return QFontMetrics(bold)
+    font = header.font()
+    if header.highlightSections():
+        font.setBold(True)
+    return font
+
+
+def header_metrics(header: QHeaderView) -> QFontMetrics:
+    """The metrics of ``header_font``."""
+    return QFontMetrics(header_font(header))
 
 
 def widest_word(text: str, metrics: QFontMetrics) -> int:
@@ -142,7 +146,8 @@ class HeaderFit(_Refit):
     def needed_height(self) -> int:
         header = self.header
         model = header.model()
-        metrics = header_metrics(header)
+        font = header_font(header)
+        metrics = QFontMetrics(font)
         tallest = metrics.height()
         if model is not None:
             for section in range(header.count()):
@@ -152,11 +157,11 @@ class HeaderFit(_Refit):
                 if not text:
                     continue
                 width = max(header.sectionSize(section) - HEADER_PAD_W, 8)
-                # measured as painted: with the Thai breaks ui.thai_wrap gives header titles
+                # measured as painted: the lines ui.thai_wrap gives header titles
                 rect = metrics.boundingRect(
                     QRect(0, 0, width, 10_000),
                     int(self.alignment),
-                    thai_wrap.display_text(str(text)),
+                    thai_wrap.wrapped(str(text), font, width),
                 )
                 tallest = max(tallest, rect.height())
         return tallest + HEADER_PAD_H
