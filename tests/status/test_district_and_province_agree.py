@@ -1,0 +1,113 @@
+"""A district day seen twice: the district's board and the province's board (after the
+district's package to the province) give the same state, and the same day it counts from, for
+an LAO's report — also when the LAO sent it in time and a correction after the deadline.
+
+Built from real packages: the LAO's database exports, the district imports, the district
+exports to the province, the province imports (the clock of each step pinned)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from exchange.helpers import make_district, make_lao, make_province
+from sqlalchemy import select
+
+import db.models
+from db.models import FormSubmission, Monitoring
+from lev_desktop.domain.obligation_state import State
+from lev_desktop.exchange import importer
+from lev_desktop.exchange.exporter import export_package
+from lev_desktop.services import consolidation
+from lev_desktop.services.programmes import builtin_id
+
+P1 = builtin_id("P1")
+LAO = "4801006"
+
+
+def _at(monkeypatch: pytest.MonkeyPatch, day: dt.date, hour: int = 9) -> None:
+    when = dt.datetime(day.year, day.month, day.day, hour, tzinfo=dt.UTC)
+    monkeypatch.setattr(db.models, "clock", lambda: when)
+
+
+def _report(store, *, reported: dt.date) -> None:
+    """The LAO's F3 (and F2) complete, its report dated ``reported`` (an ORM write: stamped)."""
+    with store.session() as s:
+        for form in s.scalars(
+            select(FormSubmission).where(
+                FormSubmission.owner_office == LAO,
+                FormSubmission.programme_id == P1,
+                FormSubmission.form_code.in_(["F2", "F3"]),
+            )
+        ):
+            form.status = "complete"
+            form.completed_at = dt.datetime(reported.year, reported.month, reported.day, 10)
+        for row in s.scalars(select(Monitoring).where(Monitoring.owner_office == LAO)):
+            row.reported_on = row.notice_posted_on = reported
+
+
+def _row(store) -> consolidation.BoardRow:
+    board = consolidation.build_board(
+        store, "P1", fiscal_year=2568, obligation="P1.LAO.REPORT", period="FY2568"
+    )
+    return next(r for r in board.rows if r.code == LAO)
+
+
+@pytest.mark.parametrize(
+    "correction",
+    [dt.date(2025, 9, 29), dt.date(2025, 10, 2)],
+    ids=["correction-in-time", "correction-after-the-deadline"],
+)
+def test_a_correction_does_not_make_an_lao_late_at_the_province(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, correction: dt.date
+):
+    monkeypatch.setenv("LEV_TODAY", "2025-10-03")
+    _at(monkeypatch, dt.date(2024, 10, 1))
+    lao = make_lao(tmp_path / "lao.db", LAO, seed=611)
+    district = make_district(tmp_path / "district.db")
+    province = make_province(tmp_path / "province.db")
+
+    # the report, in time (due 30 Sep 2568): made on the 20th, imported on the 22nd
+    _at(monkeypatch, dt.date(2025, 9, 19))
+    _report(lao, reported=dt.date(2025, 9, 18))
+    _at(monkeypatch, dt.date(2025, 9, 20))
+    first = export_package(lao, "D4801", tmp_path / "first.levpkg").path
+    _at(monkeypatch, dt.date(2025, 9, 22))
+    assert importer.import_files(district, [first], trust=True)[1].imported
+    # a correction of its date, a second full package
+    _at(monkeypatch, correction - dt.timedelta(days=1))
+    _report(lao, reported=dt.date(2025, 9, 19))
+    _at(monkeypatch, correction)
+    second = export_package(lao, "D4801", tmp_path / "second.levpkg").path
+    _at(monkeypatch, correction, 14)
+    assert importer.import_files(district, [second], trust=True)[1].imported
+
+    at_district = _row(district)
+    assert at_district.state == State.RECEIVED
+    assert at_district.arrived == dt.date(2025, 9, 20)
+
+    # the district's package to the province (its first), imported there the same day
+    _at(monkeypatch, dt.date(2025, 10, 3))
+    up = export_package(district, "P48", tmp_path / "up.levpkg").path
+    _at(monkeypatch, dt.date(2025, 10, 3), 13)
+    plan, result = importer.import_files(province, [up], trust=True)
+    assert result.imported, [p.reason for p in plan.packages]
+
+    at_province = _row(province)
+    assert (at_province.state, at_province.arrived) == (at_district.state, at_district.arrived)
+    # and the data the province holds is the correction's
+    with province.read() as s:
+        reported = s.scalar(select(Monitoring.reported_on).where(Monitoring.owner_office == LAO))
+    assert reported == dt.date(2025, 9, 19)
+
+    # the district's next package to the province still imports (nothing relayed twice
+    # is refused as an old package)
+    _at(monkeypatch, dt.date(2025, 10, 4))
+    again = export_package(district, "P48", tmp_path / "again.levpkg").path
+    _at(monkeypatch, dt.date(2025, 10, 4), 13)
+    plan, result = importer.import_files(province, [again], trust=True)
+    assert result.imported, [p.reason for p in plan.packages]
+    assert _row(province).state == at_district.state
+    for store in (lao, district, province):
+        store.dispose()
