@@ -348,7 +348,8 @@ class MonitoringRow:
     note: str
     province: str = ""  # the province's name without "จังหวัด" (กรุงเทพมหานคร as it is)
     # The state of the LAO's monitoring report (P1.LAO.REPORT), from the one model — the same
-    # word the calendar, the board and ``lev status`` show — and the day it counts from.
+    # word the calendar, the board and ``lev status`` show — and the day of that word (the
+    # board's วันที่รับ for "received", else the day that counts: sent, done, marked).
     state: State | None = None
     state_on: dt.date | None = None
 
@@ -461,7 +462,10 @@ def _monitoring_of(
         instance = states.get(row.lao_code, {}).get("F3")
         if instance is not None:
             row.state = instance.state
-            row.state_on = instance.judgement.fulfilled_on
+            # the day of the word printed: "ได้รับแล้ว" on the day this office imported it
+            # (the board's วันที่รับ); otherwise the day that counts (sent, done, marked)
+            received = instance.facts.received_on if instance.state == State.RECEIVED else None
+            row.state_on = received or instance.judgement.fulfilled_on
     rows.sort(key=lambda r: (r.district_code, r.district, r.lao_code))
     return MonitoringData(office, fiscal_year, rows)
 

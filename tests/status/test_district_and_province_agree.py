@@ -111,3 +111,35 @@ def test_a_correction_does_not_make_an_lao_late_at_the_province(
     assert _row(province).state == at_district.state
     for store in (lao, district, province):
         store.dispose()
+
+
+def test_the_f3_remark_names_the_day_the_board_says_it_was_received(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    """The F3's หมายเหตุ says "ได้รับแล้ว <day>": the day the district imported the package
+    (the board's วันที่รับ), not the day the LAO made it (it printed the 29th for a package
+    made on the 29th and received on the 30th)."""
+    from exports.reports.data import load_monitoring
+
+    monkeypatch.setenv("LEV_TODAY", "2025-10-03")
+    _at(monkeypatch, dt.date(2024, 10, 1))
+    lao = make_lao(tmp_path / "lao.db", LAO, seed=612)
+    district = make_district(tmp_path / "district.db")
+    _at(monkeypatch, dt.date(2025, 9, 28))
+    _report(lao, reported=dt.date(2025, 9, 28))
+    _at(monkeypatch, dt.date(2025, 9, 29))
+    package = export_package(lao, "D4801", tmp_path / "lao.levpkg").path
+    _at(monkeypatch, dt.date(2025, 9, 30), 14)
+    assert importer.import_files(district, [package], trust=True)[1].imported
+
+    board = _row(district)
+    assert (board.state, board.arrived, board.received_on) == (
+        State.RECEIVED,
+        dt.date(2025, 9, 29),
+        dt.date(2025, 9, 30),
+    )
+    row = next(r for r in load_monitoring(district, None, 2568).rows if r.lao_code == LAO)
+    assert row.state == board.state
+    assert row.state_text == "ได้รับแล้ว 30 ก.ย. 2568"
+    for store in (lao, district):
+        store.dispose()
