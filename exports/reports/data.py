@@ -27,6 +27,7 @@ from db.models import (
 from db.store import Store
 from lev_desktop import gazetteer
 from lev_desktop.deadlines.engine import form_states
+from lev_desktop.deadlines.engine import today as deadlines_today
 from lev_desktop.domain.obligation_state import State
 from lev_desktop.domain.offices import LaoType, Level
 from lev_desktop.i18n import _
@@ -780,7 +781,7 @@ def _report_month(
     found = [m for m in months if f"{m[0]:04d}-{m[1]:02d}" in periods]
     if found:
         return found[-1]
-    today = dt.date.today()
+    today = deadlines_today()
     return (today.year, today.month) if (today.year, today.month) in months else months[0]
 
 
