@@ -31,27 +31,34 @@ def _at(monkeypatch: pytest.MonkeyPatch, day: dt.date, hour: int = 9) -> None:
     monkeypatch.setattr(db.models, "clock", lambda: when)
 
 
-def _report(store, *, reported: dt.date) -> None:
-    """The LAO's F3 (and F2) complete, its report dated ``reported`` (an ORM write: stamped)."""
+def _report(store, *, reported: dt.date | None, office: str = LAO) -> None:
+    """The LAO's F3 (and F2) complete with its report dated ``reported``, or drafts without a
+    date (``None``): an ORM write, stamped as the screens' are."""
     with store.session() as s:
         for form in s.scalars(
             select(FormSubmission).where(
-                FormSubmission.owner_office == LAO,
+                FormSubmission.owner_office == office,
                 FormSubmission.programme_id == P1,
                 FormSubmission.form_code.in_(["F2", "F3"]),
             )
         ):
-            form.status = "complete"
-            form.completed_at = dt.datetime(reported.year, reported.month, reported.day, 10)
-        for row in s.scalars(select(Monitoring).where(Monitoring.owner_office == LAO)):
+            form.status = "complete" if reported else "draft"
+            form.completed_at = (
+                dt.datetime(reported.year, reported.month, reported.day, 10) if reported else None
+            )
+        for row in s.scalars(select(Monitoring).where(Monitoring.owner_office == office)):
             row.reported_on = row.notice_posted_on = reported
 
 
-def _row(store) -> consolidation.BoardRow:
+def _rows(store) -> dict[str, consolidation.BoardRow]:
     board = consolidation.build_board(
         store, "P1", fiscal_year=2568, obligation="P1.LAO.REPORT", period="FY2568"
     )
-    return next(r for r in board.rows if r.code == LAO)
+    return {r.code: r for r in board.rows}
+
+
+def _row(store) -> consolidation.BoardRow:
+    return _rows(store)[LAO]
 
 
 @pytest.mark.parametrize(
@@ -142,4 +149,110 @@ def test_the_f3_remark_names_the_day_the_board_says_it_was_received(
     assert row.state == board.state
     assert row.state_text == "ได้รับแล้ว 30 ก.ย. 2568"
     for store in (lao, district):
+        store.dispose()
+
+
+NAMES = {  # make_lao makes อบต.
+    "4801002": ("องค์การบริหารส่วนตำบลหนองญาติ", "อบต."),
+    "4801003": ("องค์การบริหารส่วนตำบลนาทราย", "อบต."),
+    "4801004": ("องค์การบริหารส่วนตำบลท่าค้อ", "อบต."),
+    "4801005": ("องค์การบริหารส่วนตำบลหนองแสง", "อบต."),
+    "4801007": ("องค์การบริหารส่วนตำบลกุรุคุ", "อบต."),
+    "4801008": ("องค์การบริหารส่วนตำบลบ้านผึ้ง", "อบต."),
+}
+
+
+def test_a_district_day_every_place_gives_the_same_lao_sets(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+):
+    """The mix of a district near the F3 deadline (30 Sep 2568), on 3 Oct 2568, from real
+    packages: on time, late, partly sent (F3 still a draft), a correction after the deadline,
+    never sent, a package signed with a new key (refused). ``lev status``, the board, the LAO
+    list of the district's deadline, the F3 report data, Home's and the month view's counts and
+    the province's board (after the district's package) give the same LAOs per state; the
+    counts add up to the LAOs expected."""
+    from exports.reports.data import load_monitoring
+    from lev_desktop.cli import main
+    from lev_desktop.deadlines import engine
+    from lev_desktop.exchange import keys
+    from lev_desktop.services.offices import add_laos
+
+    monkeypatch.setenv("LEV_TODAY", "2025-10-03")
+    _at(monkeypatch, dt.date(2024, 10, 1))
+    sent = [c for c in NAMES if c != "4801007"]
+    laos = {c: make_lao(tmp_path / f"{c}.db", c, seed=620 + int(c[-1])) for c in sent}
+    district = make_district(tmp_path / "district.db")
+    province = make_province(tmp_path / "province.db")
+    rows = [
+        {"code": c, "name": n, "lao_type": t, "district_code": "4801", "province_code": "48"}
+        for c, (n, t) in NAMES.items()
+    ]
+    for office in (district, province):  # the LAO list of each office
+        add_laos(office, rows, since=dt.date(2024, 10, 1))
+
+    def send(code: str, made: dt.date, reported: dt.date | None, *, imported: bool = True):
+        _at(monkeypatch, made - dt.timedelta(days=1))
+        _report(laos[code], reported=reported, office=code)
+        _at(monkeypatch, made)
+        path = export_package(laos[code], "D4801", tmp_path / f"{code}-{made}.levpkg").path
+        _at(monkeypatch, made, 14)
+        plan, result = importer.import_files(district, [path], trust=True)
+        assert bool(result.imported) == imported, [p.reason for p in plan.packages]
+
+    send("4801008", dt.date(2025, 9, 18), None)  # its plan; then a new key
+    keys.key_path("4801008").unlink()
+    send("4801005", dt.date(2025, 9, 20), dt.date(2025, 9, 18))
+    send("4801002", dt.date(2025, 9, 26), dt.date(2025, 9, 24))
+    send("4801008", dt.date(2025, 9, 27), dt.date(2025, 9, 25), imported=False)
+    send("4801004", dt.date(2025, 9, 28), None)  # partly: F3 still a draft
+    send("4801005", dt.date(2025, 10, 2), dt.date(2025, 9, 19))  # the correction
+    send("4801003", dt.date(2025, 10, 2), dt.date(2025, 10, 1))  # late
+
+    expected = {
+        State.RECEIVED: {"4801002", "4801005"},
+        State.LATE: {"4801003"},
+        State.OVERDUE: {"4801004", "4801007", "4801008"},
+    }
+
+    def by_state(pairs) -> dict[State, set[str]]:
+        out: dict[State, set[str]] = {}
+        for code, state in pairs:
+            out.setdefault(state, set()).add(code)
+        return out
+
+    board = _rows(district)
+    assert by_state((c, r.state) for c, r in board.items()) == expected, "board"
+    states = engine.completeness(district, "P1.DISTRICT.COMPILE", dt.date(2025, 9, 30))
+    assert by_state((s.code, s.state) for s in states) == expected, "LAO list"
+    f3 = load_monitoring(district, None, 2568)
+    assert by_state((r.lao_code, r.state) for r in f3.rows) == expected, "F3 report"
+    assert f3.reported == 3
+    words = {s.label: s for s in State}
+    db = str(district.path)
+    for code in NAMES:
+        assert main(["--db", db, "status", "--office", code, "--fiscal-year", "2568"]) == 0
+        header, *lines = (line.split("\t") for line in capsys.readouterr().out.splitlines())
+        col = {t: header.index(t) for t in ("รหัสภารกิจ", "สถานะ")}
+        (word,) = [r[col["สถานะ"]] for r in lines if r[col["รหัสภารกิจ"]] == "P1.LAO.REPORT"]
+        assert code in expected[words[word]], ("lev status", code, word)
+    counts = {s: len(c) for s, c in expected.items()}
+    book = engine.DeadlineBook(district, soon_days=engine.reminder_days(district))
+    (item,) = [
+        i
+        for i in book.items(dt.date(2025, 9, 1), dt.date(2025, 9, 30))
+        if i.obligation.code == "P1.DISTRICT.COMPILE"
+    ]
+    assert item.laos is not None and dict(item.laos.counts) == counts, "month view"
+    assert item.laos.total == len(NAMES) == sum(counts.values())
+
+    # the district's package to the province
+    _at(monkeypatch, dt.date(2025, 10, 3))
+    up = export_package(district, "P48", tmp_path / "up.levpkg").path
+    _at(monkeypatch, dt.date(2025, 10, 3), 13)
+    plan, result = importer.import_files(province, [up], trust=True)
+    assert result.imported, [p.reason for p in plan.packages]
+    above = _rows(province)
+    assert by_state((c, r.state) for c, r in above.items()) == expected, "province board"
+    assert {c: r.arrived for c, r in above.items()} == {c: r.arrived for c, r in board.items()}
+    for store in (*laos.values(), district, province):
         store.dispose()
