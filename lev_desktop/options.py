@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from lev_desktop.paths import output_dir, user_documents_dir
 from lev_desktop.thai_format import fiscal_year as fiscal_year_of
+from lev_desktop.thai_format import today as today_
 
 if TYPE_CHECKING:
     from db.store import Store
@@ -77,7 +78,7 @@ def fiscal_year_in(values: Mapping[str, Any], today: dt.date | None = None) -> i
     """``fiscal_year`` of options already read (``load_all``, e.g. by the job that opened the
     database: the window's thread does not read the database itself)."""
     chosen = values.get("fiscal_year")
-    return int(chosen) if chosen else fiscal_year_of(today or dt.date.today())
+    return int(chosen) if chosen else fiscal_year_of(today or today_())
 
 
 def load_all(store: Store) -> dict[str, Any]:

@@ -9,6 +9,7 @@ option for printed output.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -417,6 +418,15 @@ def parse_number(text: str) -> Decimal | None:
 
 
 # ---- fiscal year -------------------------------------------------------------------------
+
+
+def today() -> dt.date:
+    """Today: the one day the deadlines, the fiscal year shown, Home's "วันนี้" and the reports'
+    "ข้อมูล ณ วันที่" are of. ``LEV_TODAY=YYYY-MM-DD`` pins it (demos, screenshots, support)."""
+    pinned = os.environ.get("LEV_TODAY")
+    if pinned:
+        return dt.date.fromisoformat(pinned)
+    return dt.date.today()
 
 
 def fiscal_year(value: dt.date) -> int:

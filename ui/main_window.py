@@ -490,9 +490,9 @@ class MainWindow(QMainWindow):
         return text if len(text) <= limit else "…" + text[-(limit - 1) :]
 
     def _sync_year_combo(self) -> None:
-        import datetime as dt
+        from lev_desktop.thai_format import today
 
-        current = fiscal_year_of(dt.date.today())
+        current = fiscal_year_of(today())
         years = set(range(current - 4, current + 2)) | {self.ctx.fiscal_year}
         self.year_combo.blockSignals(True)
         self.year_combo.clear()

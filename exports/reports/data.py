@@ -27,6 +27,7 @@ from db.models import (
 from db.store import Store
 from lev_desktop import gazetteer
 from lev_desktop.deadlines.engine import form_states
+from lev_desktop.deadlines.engine import today as deadlines_today
 from lev_desktop.domain.obligation_state import State
 from lev_desktop.domain.offices import LaoType, Level
 from lev_desktop.i18n import _
@@ -348,7 +349,8 @@ class MonitoringRow:
     note: str
     province: str = ""  # the province's name without "จังหวัด" (กรุงเทพมหานคร as it is)
     # The state of the LAO's monitoring report (P1.LAO.REPORT), from the one model — the same
-    # word the calendar, the board and ``lev status`` show — and the day it counts from.
+    # word the calendar, the board and ``lev status`` show — and the day of that word (the
+    # board's วันที่รับ for "received", else the day that counts: sent, done, marked).
     state: State | None = None
     state_on: dt.date | None = None
 
@@ -461,7 +463,10 @@ def _monitoring_of(
         instance = states.get(row.lao_code, {}).get("F3")
         if instance is not None:
             row.state = instance.state
-            row.state_on = instance.judgement.fulfilled_on
+            # the day of the word printed: "ได้รับแล้ว" on the day this office imported it
+            # (the board's วันที่รับ); otherwise the day that counts (sent, done, marked)
+            received = instance.facts.received_on if instance.state == State.RECEIVED else None
+            row.state_on = received or instance.judgement.fulfilled_on
     rows.sort(key=lambda r: (r.district_code, r.district, r.lao_code))
     return MonitoringData(office, fiscal_year, rows)
 
@@ -776,7 +781,7 @@ def _report_month(
     found = [m for m in months if f"{m[0]:04d}-{m[1]:02d}" in periods]
     if found:
         return found[-1]
-    today = dt.date.today()
+    today = deadlines_today()
     return (today.year, today.month) if (today.year, today.month) in months else months[0]
 
 

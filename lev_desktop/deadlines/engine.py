@@ -21,7 +21,6 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import operator
-import os
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -62,17 +61,10 @@ from lev_desktop.domain.templates import BUILTIN_TEMPLATES
 from lev_desktop.i18n import _
 from lev_desktop.progress import without_gc
 from lev_desktop.thai_format import fiscal_year, fiscal_year_range
+from lev_desktop.thai_format import today as today  # the one today (LEV_TODAY pins it)
 
 DEFAULT_REMINDER_DAYS: int = options.default("reminder.days")
 DEFAULT_LOOKBACK_DAYS = 90  # reminders and badges: what went overdue in the last 3 months
-
-
-def today() -> dt.date:
-    """Today; ``LEV_TODAY=YYYY-MM-DD`` pins it (demos, screenshots, support)."""
-    pinned = os.environ.get("LEV_TODAY")
-    if pinned:
-        return dt.date.fromisoformat(pinned)
-    return dt.date.today()
 
 
 def local_day(value: dt.datetime | dt.date | str | None) -> dt.date | None:

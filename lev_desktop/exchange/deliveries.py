@@ -62,6 +62,35 @@ def relayed_forms(session: Any, package_uuids: Sequence[str]) -> list[OwnedForm]
     return sorted(out)
 
 
+def first_carriers(session: Any, senders: Sequence[str]) -> set[str]:
+    """The packages that first brought here each form of these offices: of the packages that
+    carried a form, the one made first. An office's report is judged on time or late by that
+    day (the earliest ``sent_at`` of its received rows), so a package going up relays these
+    too, and the office above judges the same report by the same day."""
+    first: dict[OwnedForm, tuple[dt.datetime, str]] = {}
+    for start in range(0, len(senders), 500):
+        chunk = list(senders[start : start + 500])
+        for owner, pid, form, period, package, sent_at in session.execute(
+            select(
+                FormDelivery.owner_office,
+                FormDelivery.programme_id,
+                FormDelivery.form_code,
+                FormDelivery.period,
+                FormDelivery.package_uuid,
+                FormDelivery.sent_at,
+            ).where(
+                FormDelivery.direction == "received",
+                FormDelivery.owner_office.in_(chunk),
+                FormDelivery.sent_at.is_not(None),
+            )
+        ):
+            key = (owner, pid, form, period)
+            seen = first.get(key)
+            if seen is None or sent_at < seen[0]:
+                first[key] = (sent_at, package)
+    return {package for _sent, package in first.values() if package}
+
+
 def record_sent(
     session: Any,
     *,

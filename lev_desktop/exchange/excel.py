@@ -38,6 +38,7 @@ from lev_desktop.exchange.errors import Refusal
 from lev_desktop.exchange.records import row_to_json
 from lev_desktop.i18n import _
 from lev_desktop.thai_format import fiscal_year, format_period
+from lev_desktop.thai_format import today as today_
 
 if TYPE_CHECKING:
     from openpyxl.worksheet.datavalidation import DataValidation
@@ -54,7 +55,7 @@ NAMESPACE = uuid.UUID("0b6c0f7e-2c55-4b8a-9d0e-6a3b1f6f2a90")
 
 
 def default_period(programme: Programme, today: dt.date | None = None) -> str:
-    today = today or dt.date.today()
+    today = today or today_()
     kind = (programme.spec or {}).get("kpi_period", "fiscal_year")
     if kind == "monthly":
         return f"{today.year:04d}-{today.month:02d}"

@@ -189,15 +189,15 @@ def _packages_to_forward(
     offices = {o.code: OfficeInfo.of(o) for o in session.scalars(select(Office))}
     chosen: list[ReceivedPackage] = []
     forwarded: set[str] = set()
-    if since_last:
-        for sent in session.scalars(select(SentPackage).where(SentPackage.recipient == recipient)):
-            forwarded.update(sent.embedded or [])
+    for sent in session.scalars(select(SentPackage).where(SentPackage.recipient == recipient)):
+        forwarded.update(sent.embedded or [])
     by_sender: dict[str, list[ReceivedPackage]] = {}
     for package in received:
         info = offices.get(package.sender)
         if info is None or not is_below(info, me):
             continue
         by_sender.setdefault(package.sender, []).append(package)
+    firsts = deliveries.first_carriers(session, sorted(by_sender)) if not since_last else set()
     for packages in by_sender.values():
         if since_last:
             chosen.extend(p for p in packages if p.uuid not in forwarded)
@@ -206,8 +206,36 @@ def _packages_to_forward(
             for index, package in enumerate(packages):
                 if package.kind == "full":
                     start = index
+            chosen.extend(_first_carriers_before(packages, start, firsts, forwarded))
             chosen.extend(packages[start:])
     return chosen
+
+
+def _first_carriers_before(
+    packages: list[ReceivedPackage], start: int, firsts: set[str], forwarded: set[str]
+) -> list[ReceivedPackage]:
+    """Of one office's packages (in sequence order) before ``start`` (its last full one),
+    those that first brought a form here (``deliveries.first_carriers``) and that the office
+    above has not had from here, so the day each report is judged by goes up with it (a
+    correction sent after the deadline does not make an LAO that reported in time late
+    above). A delta comes with the packages it builds on. None older than a package already
+    relayed there: that office would refuse it as an old package, and this whole package."""
+    newest_sent = max((p.sequence for p in packages if p.uuid in forwarded), default=0)
+    by_uuid = {p.uuid: p for p in packages}
+    wanted: set[str] = set()
+    for package in packages[:start]:
+        if package.uuid not in firsts or package.uuid in forwarded:
+            continue
+        chain: list[ReceivedPackage] = []
+        step: ReceivedPackage | None = package
+        while step is not None and step.uuid not in forwarded:
+            chain.append(step)
+            step = None if step.kind == "full" else by_uuid.get(step.base_uuid or "")
+        if chain[-1].kind != "full" and step is None:
+            continue  # a delta whose base is neither here nor there
+        if all(p.sequence > newest_sent for p in chain):
+            wanted.update(p.uuid for p in chain)
+    return [p for p in packages[:start] if p.uuid in wanted]
 
 
 def _excel_to_forward(

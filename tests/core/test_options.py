@@ -51,3 +51,16 @@ def test_fiscal_year_is_the_chosen_one_else_this_one(empty_store):
     assert options.fiscal_year(empty_store, today=dt.date(2025, 9, 30)) == 2568
     options.save(empty_store, {"fiscal_year": 2566})
     assert options.fiscal_year(empty_store, today=dt.date(2025, 10, 1)) == 2566
+
+
+def test_this_fiscal_year_follows_the_one_today(empty_store, monkeypatch):
+    """ "This year" is the fiscal year of the app's one today (``LEV_TODAY`` pins it, as the
+    deadlines, Home's "วันนี้" and the reports' "ข้อมูล ณ วันที่" do): Home said "วันนี้ 3 ตุลาคม
+    2568 · ปีงบประมาณ พ.ศ. 2570" on a computer whose clock was in December 2026."""
+    from lev_desktop.deadlines import engine
+
+    monkeypatch.setenv("LEV_TODAY", "2025-10-03")
+    assert engine.today() == dt.date(2025, 10, 3)
+    assert options.fiscal_year(empty_store) == 2569
+    monkeypatch.setenv("LEV_TODAY", "2025-09-30")
+    assert options.fiscal_year(empty_store) == 2568

@@ -306,9 +306,9 @@ class ReportsScreen(QWidget):
             self.month.addItem(
                 digits.shown(f"{MONTHS_FULL[month - 1]} {be_year(year)}"), (year, month)
             )
-        import datetime as dt
+        from lev_desktop.thai_format import today as today_
 
-        today = dt.date.today()
+        today = today_()
         index = self.month.findData((today.year, today.month))
         self.month.setCurrentIndex(max(index, 0))
 
