@@ -622,13 +622,14 @@ def _place_and_record(
     The sequence number is used up first, in a transaction of its own: a process killed (or a
     computer switched off) between the rename and the commit leaves a package the database
     does not record as sent, and its number must never be written again — the district that
-    imported that package would refuse the next one as an old package sent again. A number
+    imported that package would refuse the next one as an old package sent again. A failure
+    the program sees (a refused rename, a full disk) gives the number back; a number a kill
     used up without a package is only a gap, which the receiver accepts."""
-    _use_sequence(store, sequence)
-    with files.staged(out) as tmp:
-        record.size = write(tmp)
-        placed = False
-        try:
+    _use_sequence(store, sequence, previous=sequence - 1)
+    placed = False
+    try:
+        with files.staged(out) as tmp:
+            record.size = write(tmp)
             with store.session() as session:
                 session.add(record)
                 session.flush()  # a refused record stops here, before the file moves
@@ -637,20 +638,24 @@ def _place_and_record(
                     session.flush()
                 files.place(tmp, out)
                 placed = True
-        except BaseException:
-            if placed:
-                out.unlink(missing_ok=True)
-            raise
+    except BaseException:
+        if placed:
+            out.unlink(missing_ok=True)
+        # No package left, so no trace: the number is given back (only a kill, which runs no
+        # code, leaves it used up).
+        _use_sequence(store, sequence - 1, previous=sequence)
+        raise
     return record.size
 
 
-def _use_sequence(store: Store, sequence: int) -> None:
-    """Records ``sequence`` as the last one this office wrote (never lowers it)."""
+def _use_sequence(store: Store, sequence: int, *, previous: int) -> None:
+    """Records ``sequence`` as the last one this office wrote, when the last one recorded is
+    still ``previous`` (another export in between keeps its own)."""
     with store.session() as session:
         setting = session.get(Setting, SEQUENCE_SETTING)
         if setting is None:
             session.add(Setting(key=SEQUENCE_SETTING, value=sequence))
-        elif int(setting.value or 0) < sequence:
+        elif int(setting.value or 0) == previous:
             setting.value = sequence
 
 
