@@ -1121,11 +1121,13 @@ class DeadlineBook:
                 found = self._mark(office, lao_ob, due)
                 if found is not None:
                     marks[office] = found
+        arrives = self._arrives_here(lao_ob)
         base = Facts(
             reporting=lao_ob.reporting,
             has_form=lao_ob.form is not None,
             event=lao_ob.rule.get("type") == "event",
             view="above",
+            applicable=arrives or not lao_ob.reporting,
         )
         if group is None:
             group = self.group(obligation, period)
@@ -1133,7 +1135,7 @@ class DeadlineBook:
             lao_ob,
             group,
             due,
-            self._arrives_here(lao_ob),
+            arrives,
             marks,
             base,
             self._judge(base, due),
@@ -1180,7 +1182,9 @@ class DeadlineBook:
             has_form=base.has_form,
             event=base.event,
             view="above",
-            applicable=applicable,
+            # a report sent past this office (an อบต.'s temple report goes to the province
+            # itself): this office neither receives nor judges it ("nothing to do" here)
+            applicable=applicable and base.applicable,
             form_status=found.status,
             work=in_work,
             completed_on=found.completed_on,

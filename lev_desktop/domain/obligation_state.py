@@ -4,8 +4,10 @@ An *obligation instance* is a programme's obligation for one office and one form
 (``FY2568``, ``2025-07``, a round), with its due date or window. Its state is derived here,
 and only here, from facts the database holds (gathered by ``lev_desktop.deadlines.engine``):
 
-- ``applicable``: False before the office existed or began using the app, or for an LAO type
-  the rule does not concern;
+- ``applicable``: False before the office existed or began using the app, for an LAO type
+  the rule does not concern, or, seen from an office above, for a report that goes past that
+  office (an อบต.'s monthly temple report goes to the province itself: a district has nothing
+  to do with it);
 - the form's stored status (``complete`` only after the one validation passed) and whether
   any work exists (rows, dates, values) — "in progress";
 - ``returned``: the office above returned it for correction after its last change;

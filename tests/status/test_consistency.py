@@ -260,3 +260,24 @@ def test_the_month_view_counts_are_the_lao_lists_counted(district):
         ), (ob.code, deadline.period)
         checked += 1
     assert checked >= 20
+
+
+def test_a_district_does_not_judge_a_report_sent_past_it(district, capsys):
+    """An อบต.'s monthly temple report (P4) goes to the province itself (DOMAIN: "LAOs report to
+    the province on the 1st of every month"). The district neither receives nor judges it: it
+    called every LAO's P4 "overdue" every month, while its own P4 report counted the LAOs that
+    had reported, and the province (which does receive it) judged them received or late."""
+    from lev_desktop.services import consolidation
+
+    words = lev_status(district, capsys, "4801006")
+    monthly = {w for (code, _period), w in words.items() if code == "P4.LAO.MONTHLY"}
+    assert monthly == {State.NOT_APPLICABLE.label}
+    assert State.NOT_APPLICABLE.label == "ไม่ต้องดำเนินการ"
+    prog = get_programme(district, "P4")
+    for info in consolidation.board_obligations(prog, FY):
+        board = consolidation.build_board(
+            district, "P4", fiscal_year=FY, obligation=info.code, period=info.dues[-1].period
+        )
+        assert {row.state for row in board.rows} == {State.NOT_APPLICABLE}
+    # what the district does judge is unchanged: its LAOs' F3 (P1) reports reach it
+    assert words[("P1.LAO.REPORT", f"FY{FY}")] != State.NOT_APPLICABLE.label
