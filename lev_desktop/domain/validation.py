@@ -1081,21 +1081,20 @@ def package_made_problem(
     receiving computer's now, before a change the package itself holds, or before a package
     the same office made earlier. Each bound allows CLOCK_TOLERANCE for a clock a little off.
     The reason completes "the package was …" (the importer's and the exporter's sentences)."""
-    shown = _shown_time(made)
     if made < PACKAGE_MADE_MIN:
-        return _("made on {made}, before LEV Desktop existed").format(made=shown)
+        return _("made on {made}, before LEV Desktop existed").format(made=_shown_time(made))
     if made > now + CLOCK_TOLERANCE:
         return _("made on {made}, later than the date and time on this computer ({now})").format(
-            made=shown, now=_shown_time(now)
+            made=_shown_time(made), now=_shown_time(now)
         )
     if newest_change is not None and newest_change > made + CLOCK_TOLERANCE:
         return _("made on {made}, before a change it holds was made ({change})").format(
-            made=shown, change=_shown_time(newest_change)
+            made=_shown_time(made), change=_shown_time(newest_change)
         )
     if previous_made is not None and made < previous_made - CLOCK_TOLERANCE:
         return _(
             "made on {made}, before a package the same office made earlier ({previous})"
-        ).format(made=shown, previous=_shown_time(previous_made))
+        ).format(made=_shown_time(made), previous=_shown_time(previous_made))
     return None
 
 
