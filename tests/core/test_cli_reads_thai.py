@@ -43,8 +43,8 @@ def test_status_names_the_obligation_and_period_and_dates_the_be_year(demo_store
     ) in lines
     assert (
         "P4.LAO.MONTHLY\tรายงานผลการดำเนินงานวัดและชุมชนให้จังหวัดทราบ (ทุกวันที่ ๑ ของเดือน)\t"
-        "2024-11\tพฤศจิกายน 2567\t2024-11-01\tศ. 1 พ.ย. 2567\tเกินกำหนด\t31 ต.ค. 2567\t\t\t"
-    ) in lines
+        "2024-11\tพฤศจิกายน 2567\t2024-11-01\tศ. 1 พ.ย. 2567\tไม่ต้องดำเนินการ\t31 ต.ค. 2567\t\t\t"
+    ) in lines  # (the temple report goes to the province itself: the district does not judge it)
     # one header, then lines of its width; CE years only in the ISO and period-code columns
     cells = [line.split("\t") for line in lines]
     assert {len(c) for c in cells} == {11}

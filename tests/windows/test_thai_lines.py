@@ -19,7 +19,7 @@ import sys
 import textwrap
 from pathlib import Path
 
-from .test_thai_wrap import hide_libthai
+from .test_thai_wrap import run_child
 
 ROOT = Path(__file__).resolve().parents[2]
 CELL = "ค่าตัวชี้วัดร้อยละ ๘๕ ของคณะกรรมการเครือข่ายอาสาสมัครท้องถิ่นรักษ์โลก"
@@ -91,18 +91,7 @@ CHILD = textwrap.dedent(
 
 
 def run(tmp_path: Path, *, libthai: bool) -> dict:
-    env = dict(os.environ) if libthai else hide_libthai(tmp_path, dict(os.environ))
-    env["QT_QPA_PLATFORM"] = "offscreen"
-    done = subprocess.run(
-        [sys.executable, "-c", CHILD, CELL, TITLE],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert done.returncode == 0, done.stderr
-    return json.loads(done.stdout.strip().splitlines()[-1])
+    return run_child(tmp_path, CHILD, CELL, TITLE, libthai=libthai)
 
 
 def test_cells_and_titles_break_where_the_project_does_with_and_without_libthai(tmp_path):

@@ -126,11 +126,13 @@ CHILD = textwrap.dedent(
 )
 
 
-def run_without_libthai(tmp_path: Path, mode: str) -> dict:
-    env = hide_libthai(tmp_path, dict(os.environ))
+def run_child(tmp_path: Path, code: str, *args: str, libthai: bool) -> dict:
+    """``code`` run offscreen in a Python process of its own (with or without libthai); its
+    last line of output read as JSON."""
+    env = dict(os.environ) if libthai else hide_libthai(tmp_path, dict(os.environ))
     env["QT_QPA_PLATFORM"] = "offscreen"
     done = subprocess.run(
-        [sys.executable, "-c", CHILD, mode, TEXT],
+        [sys.executable, "-c", code, *args],
         cwd=ROOT,
         env=env,
         capture_output=True,
@@ -139,6 +141,10 @@ def run_without_libthai(tmp_path: Path, mode: str) -> dict:
     )
     assert done.returncode == 0, done.stderr
     return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def run_without_libthai(tmp_path: Path, mode: str) -> dict:
+    return run_child(tmp_path, CHILD, mode, TEXT, libthai=False)
 
 
 def test_without_libthai_labels_cells_and_headers_still_wrap_between_words(tmp_path):
