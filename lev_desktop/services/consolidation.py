@@ -75,6 +75,10 @@ STATE_ORDER = (
     State.DUE_SOON,
     State.RETURNED,
     State.OVERDUE,
+    # last: an LAO this office does not judge (it began using the app after the due date, or
+    # the report goes past this office, as P4's to the province): counted, so the counts add
+    # up to the LAOs listed
+    State.NOT_APPLICABLE,
 )
 
 

@@ -279,5 +279,8 @@ def test_a_district_does_not_judge_a_report_sent_past_it(district, capsys):
             district, "P4", fiscal_year=FY, obligation=info.code, period=info.dues[-1].period
         )
         assert {row.state for row in board.rows} == {State.NOT_APPLICABLE}
+        # the counts add up to the LAOs listed (the summary line and the chart read them)
+        assert sum(board.counts.values()) == len(board.rows) == 14  # (the 15th: a ทม.)
+        assert board.shown_states[-1] == State.NOT_APPLICABLE
     # what the district does judge is unchanged: its LAOs' F3 (P1) reports reach it
     assert words[("P1.LAO.REPORT", f"FY{FY}")] != State.NOT_APPLICABLE.label
