@@ -350,13 +350,16 @@ def plan_export(
 MAX_NAMED = 5
 
 
-def _refuse_a_wrong_clock(
-    now: dt.datetime, previous: dt.datetime | None, newest: dt.datetime | None
-) -> None:
+def _refuse_a_wrong_clock(now: dt.datetime, newest: dt.datetime | None) -> None:
     """ExportError when the package would say it was made at a time the receiving office
     refuses (validation.package_made_problem): this computer's clock is wrong (a dead clock
-    battery, a date set back), and the reports would count as sent on a false day."""
-    problem = package_made_problem(now, now=now, newest_change=newest, previous_made=previous)
+    battery, a date set back after the data were entered), and the reports would count as
+    sent on a false day.
+
+    This office's own earlier packages are not a bound here, as they are at the receiver:
+    one written while the clock was far ahead was refused over there, and would otherwise
+    stop every export here until that date."""
+    problem = package_made_problem(now, now=now, newest_change=newest)
     if problem:
         raise ExportError(
             _(
@@ -371,11 +374,10 @@ def clock_problem(store: Store) -> str | None:
     """Why this computer's clock cannot be right, in the interface language, or None: the
     start-up says so before any deadline is judged by it or any package is refused for it.
     The same rule as every package this office writes (validation.package_made_problem), from
-    its own latest change and its latest package."""
+    its own latest change (as ``_refuse_a_wrong_clock``)."""
     now = utcnow()
     me = store.office_code
     with store.read() as session:
-        previous = session.scalar(select(func.max(SentPackage.started_at)))
         changes = [
             session.scalar(
                 select(func.max(model.__table__.c.updated_at)).where(
@@ -385,7 +387,7 @@ def clock_problem(store: Store) -> str | None:
             for model in MODELS
         ]
     newest = max((c for c in changes if c is not None), default=None)
-    problem = package_made_problem(now, now=now, newest_change=newest, previous_made=previous)
+    problem = package_made_problem(now, now=now, newest_change=newest)
     if problem is None:
         return None
     return _(
@@ -482,9 +484,7 @@ def export_package(
                 ).format(office=recipient)
             else:
                 kind, base, since = "delta", previous.uuid, previous.started_at
-        _refuse_a_wrong_clock(
-            started, session.scalar(select(func.max(SentPackage.started_at))), None
-        )
+        _refuse_a_wrong_clock(started, None)
         programme_ids = _programme_ids(session, programmes)
         payloads: dict[str, bytes] = {}
         counts: dict[str, int] = {}
@@ -504,7 +504,7 @@ def export_package(
             if rows:
                 rows.sort(key=lambda r: r["id"])
                 data = dump_lines(rows)
-                _refuse_a_wrong_clock(started, None, max(r["updated_at"] for r in rows))
+                _refuse_a_wrong_clock(started, max(r["updated_at"] for r in rows))
                 _refuse_what_the_receiver_refuses(store, model.__tablename__, rows, data, started)
                 payloads[f"{fmt.PAYLOAD_DIR}{model.__tablename__}.jsonl"] = data
                 counts[model.__tablename__] = len(rows)

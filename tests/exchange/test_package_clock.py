@@ -149,13 +149,21 @@ def test_an_lao_whose_clock_battery_died_is_told_before_writing(frozen, tmp_path
     )
 
 
-def test_an_lao_whose_clock_was_set_back_after_its_last_package(frozen, tmp_path, clock):
-    lao, _district = frozen
-    export_package(lao, "D4801", tmp_path / "first.levpkg")
-    clock.now = NOW - dt.timedelta(days=5)  # after its records' changes (10 days ago)
-    assert "ซึ่งเป็นเวลาก่อนแพ็กเกจที่หน่วยงานเดียวกันสร้างไว้ก่อนหน้า (5 ธ.ค. 2569 09:00 น.)" in (
-        _export_refused(lao, tmp_path)
-    )
+def test_an_lao_that_once_exported_with_its_clock_far_ahead_is_not_locked_out(
+    frozen, tmp_path, clock
+):
+    """A package written with the clock a month ahead is refused by the district (after its
+    now + 2 days). Once the clock is right again, the next export is written and imported: the
+    office's own earlier packages are no bound at the sender (it would refuse every export for
+    a month)."""
+    lao, district = frozen
+    clock.now = NOW + dt.timedelta(days=30)
+    ahead = export_package(lao, "D4801", tmp_path / "ahead.levpkg").path
+    clock.now = NOW
+    assert "ซึ่งเป็นเวลาหลังวันและเวลาปัจจุบันของเครื่องนี้" in assert_refused(district, ahead, "clock")
+    right = export_package(lao, "D4801", tmp_path / "right.levpkg").path
+    _plan, result = importer.import_files(district, [right], trust=True)
+    assert [p.path for p in result.imported] == [str(right)]
 
 
 def test_an_lao_whose_clock_was_set_back_after_entering_data(frozen, tmp_path, clock):
