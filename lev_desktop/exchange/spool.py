@@ -12,7 +12,6 @@ refused, never unpickled.
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import os
 import pickle
@@ -127,8 +126,12 @@ class RowSpool:
                 self._file = None
 
     def __del__(self) -> None:  # the plan was dropped without a commit
-        with contextlib.suppress(Exception):  # (interpreter shutdown)
+        # (no module-level name here: at interpreter shutdown ``contextlib`` may already be
+        # None, and "Exception ignored in RowSpool.__del__" was printed on exit)
+        try:  # noqa: SIM105
             self.close()
+        except Exception:  # a finaliser must not raise
+            pass
 
 
 def dump(rows: list[tuple[Any, ...]]) -> bytes:
