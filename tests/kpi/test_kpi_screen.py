@@ -679,3 +679,25 @@ def test_the_messages_under_the_form_show_the_interfaces_digits(qtbot, lao_store
         assert [t.split(": ", 1)[1] for t in shown()] == ["จำนวนเงินบาทมีทศนิยมได้ไม่เกิน ๒ ตำแหน่ง"]
     finally:
         digits.set_thai(False)
+
+
+def test_a_districts_list_fits_the_laptop_without_cutting_a_column(qtbot, demo_store, make_screen):
+    """At 1366×768 × 1.25 the KPI screen has about 860×560 logical pixels beside the
+    navigation. The district's list stretched its programme column into what the fixed widths
+    left: nothing, so it was 28 px wide ("P2 ·…") with its title one letter a line, and the
+    list scrolled sideways. The columns now share the width, none below its widest word."""
+    from ui.screens.kpi_models import KpiListModel
+    from ui.widgets.fit import HEADER_PAD_W, header_metrics, widest_word
+
+    screen, _ctx = make_screen(demo_store)
+    screen.resize(860, 560)
+    table = screen.list_page.table
+    qtbot.wait(300)  # (the widths are shared out after the resize)
+    shown = [c for c in range(table.model().columnCount()) if not table.isColumnHidden(c)]
+    assert KpiListModel.OFFICE in shown and KpiListModel.PROGRAMME in shown
+    metrics = header_metrics(table.horizontalHeader())
+    for column in shown:
+        title = table.model().headerData(column, Qt.Orientation.Horizontal)
+        assert table.columnWidth(column) >= widest_word(title, metrics) + HEADER_PAD_W, title
+    assert table.columnWidth(KpiListModel.PROGRAMME) >= 120
+    assert table.horizontalScrollBar().maximum() == 0  # no sideways scrolling

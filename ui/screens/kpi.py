@@ -50,10 +50,13 @@ from ui.screens.kpi_models import (
     KpiTableView,
 )
 from ui.widgets.delegates import DigitsDelegate
-from ui.widgets.fit import fit_header, fit_rows
+from ui.widgets.fit import fit_header, fit_rows, fit_table
 from ui.widgets.flow import FlowLayout
 
 ALL = ""
+# The KPI list's columns in proportion (KpiListModel's order: office, programme, form, period,
+# status, entries, due, last saved); a hidden column takes no share.
+KPI_LIST_WIDTHS = (200, 180, 180, 150, 130, 80, 100, 110)
 
 
 # ---- the list --------------------------------------------------------------------------------
@@ -109,7 +112,10 @@ class KpiListPage(QWidget):
 
         self.table = QTableView()
         self.table.setModel(self.proxy)
-        fit_header(self.table)
+        # The columns share the window's width, never below their widest word (ui.widgets.fit):
+        # a district's list at 1366×768 × 1.25 squeezed the stretched programme column to
+        # 28 px, its title one letter a line.
+        self.columns = fit_table(self.table, KPI_LIST_WIDTHS, key="kpi/list")
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -122,9 +128,6 @@ class KpiListPage(QWidget):
         rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         rows.setDefaultSectionSize(self.fontMetrics().lineSpacing() * 2 + 14)
         self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setSectionResizeMode(KpiListModel.FORM, QHeaderView.ResizeMode.Stretch)
         self.table.doubleClicked.connect(self._open)
         self.table.activated.connect(self._open)
 
@@ -213,9 +216,8 @@ class KpiListPage(QWidget):
         # With one form per programme the programme says it all (the form name is its tooltip).
         single = self.model.one_form_per_programme()
         self.table.setColumnHidden(KpiListModel.FORM, single)
-        self.table.horizontalHeader().setSectionResizeMode(
-            KpiListModel.PROGRAMME if single else KpiListModel.FORM, QHeaderView.ResizeMode.Stretch
-        )
+        if self.columns is not None:
+            self.columns.schedule()  # (the hidden columns' width shared out again)
         if me is None:
             self.subtitle.setText("")
         elif self.is_lao:
@@ -235,22 +237,8 @@ class KpiListPage(QWidget):
                     ).format(office=me.name, year=_fy(self.ctx.fiscal_year))
                 )
             )
-        self._size_columns()
         self._update_empty(me)
         self.loaded = True
-
-    def _size_columns(self) -> None:
-        widths = {
-            KpiListModel.OFFICE: 200,
-            KpiListModel.PROGRAMME: 180,
-            KpiListModel.PERIOD: 150,
-            KpiListModel.STATUS: 130,
-            KpiListModel.ENTRIES: 90,
-            KpiListModel.DUE: 100,
-            KpiListModel.UPDATED: 110,
-        }
-        for column, width in widths.items():
-            self.table.setColumnWidth(column, width)
 
     def _update_empty(self, me: Any = None) -> None:
         shown = self.proxy.rowCount()
