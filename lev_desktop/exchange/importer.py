@@ -207,6 +207,9 @@ class PartPlan:
     base: str | None = None
     excel_payload: bytes | None = None
     container_uuid: str | None = None  # the received file this relayed package came in
+    # relayed, and made before a package of the same office already imported here (the office
+    # sent that one straight here): read as any package, its number not the last one seen
+    older: bool = False
     claims: dict[str, Any] = field(default_factory=dict)  # what the manifest says of the sender
     clashes: list[KeyClash] = field(default_factory=list)  # natural keys under another id
     # the office's own records it entered again after a reinstall: they replace the earlier
@@ -1054,7 +1057,8 @@ def _plan_package_checked(
         was_made = state.last_made.get(epoch)
         accepted.append((plan.package_uuid, epoch, state.last_sequence.get(epoch), was_made))
         state.received[plan.package_uuid] = plan.sender
-        state.last_sequence[epoch] = plan.sequence
+        if not plan.older:
+            state.last_sequence[epoch] = plan.sequence
         if made is not None and (was_made is None or made > was_made):
             state.last_made[epoch] = made
     if package.status == Status.REFUSED:
@@ -1255,7 +1259,19 @@ def _check_sequence(state: _State, package: PackagePlan, plan: PartPlan) -> None
             ).format(office=plan.sender, seq=plan.sequence, last=last or 0),
         )
         return
-    if last is not None and plan.sequence <= last:
+    if last is not None and plan.sequence <= last and plan.relayed_by:
+        # An LAO sends its temple report to the province itself and the rest to its district,
+        # which relays those packages later: they come after a newer one of the same office.
+        # Refusing them refused the district's whole package, every time it sent one. Their
+        # records are compared as any others (a newer version here stays), so nothing goes back.
+        plan.older = True
+        plan.notes.append(
+            _(
+                "Made before package {last} from {office}, which was imported earlier; the newer "
+                "versions of its records are kept"
+            ).format(office=plan.sender, last=last)
+        )
+    elif last is not None and plan.sequence <= last:
         _refuse(
             package,
             plan,
@@ -2367,7 +2383,7 @@ def _check_made(
         made,
         now=state.now,
         newest_change=newest,
-        previous_made=state.last_made.get((plan.sender, plan.fingerprint)),
+        previous_made=None if plan.older else state.last_made.get((plan.sender, plan.fingerprint)),
     )
     if problem:
         _refuse(
