@@ -43,6 +43,13 @@ def _saved_label() -> QLabel:
     return label
 
 
+def _say(label: QLabel, text: str, *, problem: bool = False) -> None:
+    """A tab's answer beside its Save button: grey when done, dark red when nothing was saved
+    (a refused value read as a quiet hint, beside a button that seemed to have worked)."""
+    label.setStyleSheet("color: #8b0000;" if problem else "")
+    label.setText(f"⚠ {text}" if problem else text)
+
+
 class GeneralTab(QWidget):
     """This office, the officer's name and the language."""
 
@@ -142,12 +149,12 @@ class GeneralTab(QWidget):
         since_changed = since != self.loaded_since
         thai = self.thai_digits.isChecked()
         if not name:
-            self.saved.setText(_("Please enter the office name."))
+            _say(self.saved, _("Please enter the office name."), problem=True)
             return
         problems = own_office_problems(name=name, phone=phone, officer=officer)
         if problems:  # nothing saved: the office above would refuse every package
             problem = problems[0]
-            self.saved.setText(f"⚠ {problem.message}")
+            _say(self.saved, problem.message, problem=True)
             {"name": self.name, "phone": self.phone, "officer": self.officer}[
                 problem.field
             ].setFocus()
@@ -165,7 +172,7 @@ class GeneralTab(QWidget):
             options.save(store, {"language": language, "ui.thai_digits": thai})
 
         def done(_result) -> None:
-            self.saved.setText(_("Saved."))
+            _say(self.saved, _("Saved."))
             self.loaded_since = since
             self.settings_screen.values.update({"language": language, "ui.thai_digits": thai})
             window = self.window()
