@@ -6,10 +6,13 @@ and a failure part-way must leave it as it was, indexes included."""
 from __future__ import annotations
 
 import sqlite3
+import subprocess
+import sys
 from contextlib import contextmanager
 
 import pytest
 
+from db.store import Store
 from lev_desktop.exchange import importer
 from lev_desktop.exchange.exporter import export_package
 
@@ -121,3 +124,48 @@ def test_a_table_already_holding_more_keeps_its_indexes_up(
     importer.import_files(district, packages[2:], trust=True)  # a third more
 
     assert "ix_kpi_values_board" in dropped["kpi_values"]
+
+
+_KILLED_WHILE_DROPPED = """
+import os, sys
+from contextlib import contextmanager
+from pathlib import Path
+from db.store import Store
+from lev_desktop.exchange import importer
+
+real = importer._indexes_after
+
+@contextmanager
+def rows_written_then_die(cursor, table, new):
+    with real(cursor, table, new):
+        yield
+        if table == "kpi_values":  # its rows written, its plain indexes not yet built
+            os._exit(9)
+
+importer.BULK_INDEX_ROWS = 20
+importer._indexes_after = rows_written_then_die
+importer.import_files(Store(sys.argv[1]), [Path(p) for p in sys.argv[2:]], trust=True)
+"""
+
+
+def test_a_process_killed_while_the_indexes_are_dropped_leaves_the_database_as_it_was(
+    tmp_path, packages
+):
+    district = make_district(tmp_path / "district.db")
+    before = snapshot(district)
+    district.dispose()
+
+    killed = subprocess.run(
+        [sys.executable, "-c", _KILLED_WHILE_DROPPED, str(tmp_path / "district.db")]
+        + [str(p) for p in packages],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+    assert killed.returncode == 9, killed.stderr
+    district = Store(tmp_path / "district.db")  # the program started again
+    assert snapshot(district) == before
+    _plan, result = importer.import_files(district, packages, trust=True)
+    assert [p.reason for p in result.refused] == []
+    assert _indexes(district.path) == _indexes(make_district(tmp_path / "fresh.db").path)
