@@ -258,3 +258,60 @@ def test_the_packages_default_name_has_a_buddhist_era_date(tmp_path: Path, monke
         assert in_worker(load_screen_data, lao)["default_out"].name == "4801006-2568-09-10.levpkg"
     finally:
         lao.dispose()
+
+
+def test_the_import_list_fits_the_laptop_without_scrolling_the_page(qtbot, screen):
+    """Under Xvfb at 1366×768 at 125 % the three file buttons stood stacked beside the drop
+    area, a row ~120 px tall: the import page scrolled, with the list of packages inside it
+    scrolling too, 3½ packages in view. They stand in the drop area's row now. (Offscreen
+    lays the page out smaller than the laptop's fonts do: the same rows, a lower height.)"""
+    from PySide6.QtWidgets import QPushButton, QScrollArea
+
+    from ui import digits
+
+    widget, ctx, files, _tmp = screen
+    widget.resize(792, 400)
+    widget.show()
+    tab = widget.import_tab
+    widget.tabs.setCurrentWidget(tab)
+    tab.add_files([str(files[0])])
+    qtbot.waitUntil(lambda: tab.plan is not None, timeout=20000)
+    tab.trust.setChecked(True)
+    digits.set_thai(True)
+    try:
+        tab.confirm.click()
+        qtbot.waitUntil(lambda: not tab.keys_box.isVisible(), timeout=20000)
+        _wait(qtbot, ctx)
+        drop = tab.drop.geometry()
+        buttons = {b.text(): b.geometry() for b in tab.findChildren(QPushButton)}
+        middles = {buttons[t].center().y() for t in ("เลือกไฟล์…", "จากโฟลเดอร์กล่องรับ", "ล้าง")}
+        assert len(middles) == 1  # one row
+        assert drop.top() <= middles.pop() <= drop.bottom()
+        page = widget.tabs.widget(widget.tab_of(tab))
+        assert isinstance(page, QScrollArea)
+        qtbot.waitUntil(lambda: page.widget().height() <= page.viewport().height())
+        assert not page.verticalScrollBar().isVisible()
+        # the summary says its figures as the preview's line does: the interface's digits
+        assert tab.summary.text().startswith("นำเข้า ๑ แพ็กเกจ: ใหม่ ")
+        assert not any(c in "0123456789" for c in tab.summary.text())
+    finally:
+        digits.set_thai(False)
+
+
+def test_the_import_summary_writes_thousands_as_the_rows_do(qtbot, screen):
+    from lev_desktop.exchange.importer import ImportResult, PackagePlan
+
+    widget, _ctx, _files, _tmp = screen
+    tab = widget.import_tab
+    package = PackagePlan(path="a.levpkg")
+    package.counts = lambda: {  # type: ignore[method-assign]
+        "new": 22190,
+        "updated": 1200,
+        "unchanged": 0,
+        "conflicts": 0,
+        "refused": 0,
+    }
+    tab._committed(ImportResult(imported=[package], refused=[], duplicates=[]))
+    assert tab.summary.text() == (
+        "นำเข้า 1 แพ็กเกจ: ใหม่ 22,190 ปรับปรุง 1,200 ไม่เปลี่ยนแปลง 0 ขัดแย้ง 0 รายการ"
+    )
