@@ -206,3 +206,25 @@ def test_programme_chosen_before_the_list_loaded(ctx, qtbot, monkeypatch):
     qtbot.waitUntil(lambda: widget.board is not None, timeout=10000)
     assert widget.board.programme_code == "P5"
     assert widget.programme_box.currentData() == "P5"
+
+
+def test_the_filters_take_one_row_and_the_actions_stand_beside_the_tabs(ctx, qtbot, monkeypatch):
+    """Under Xvfb at 1366×768 at 125 % the board had ~790 px of width: its refresh, copy and
+    print buttons wrapped the filters to a second row, and the list showed three LAOs. They
+    stand in the tab bar's empty end now, over the table they act on."""
+    monkeypatch.setenv("LEV_TODAY", TODAY.isoformat())
+    with qtbot.waitSignal(ctx.runner.job_finished, timeout=10000):
+        widget = ConsolidationBoard(ctx)
+        qtbot.addWidget(widget)
+    widget.resize(790, 480)
+    widget.show()
+    qtbot.waitUntil(lambda: widget.board is not None, timeout=10000)
+
+    corner = widget.tabs.cornerWidget(Qt.Corner.TopRightCorner)
+    assert corner is not None
+    for button in (widget.refresh_button, widget.copy_button, widget.print_button):
+        assert corner.isAncestorOf(button) and button.isVisible()
+    district, kind = widget.district_box.geometry(), widget.type_box.geometry()
+    assert district.center().y() == kind.center().y()  # one row
+    # the corner's buttons are not cut by the tab bar
+    assert corner.height() >= widget.print_button.sizeHint().height()

@@ -588,14 +588,19 @@ class ConsolidationBoard(QWidget):
         duty.addWidget(self.period_label)
         duty.addWidget(self.period_box, 1)
         form.addRow(_("Obligation"), duty)
-        filters = FlowLayout()  # two rows on a narrow window (1366×768 at 125 %)
+        filters = FlowLayout()  # two rows on a narrow window
         filters.addWidget(self.district_box, 1)
         filters.addWidget(QLabel(_("LAO type")))
         filters.addWidget(self.type_box, 1)
-        filters.addWidget(self.refresh_button)
-        filters.addWidget(self.copy_button)
-        filters.addWidget(self.print_button)
         form.addRow(_("District"), filters)
+        # The actions stand beside the tabs of the table they act on, in the tab bar's empty
+        # end: in the filters' row they wrapped it to a second row at 1366×768 at 125 %,
+        # and the list showed three LAOs in a page that scrolled.
+        actions = QWidget()
+        actions_layout = QHBoxLayout(actions)
+        actions_layout.setContentsMargins(0, 0, 0, 2)
+        for button in (self.refresh_button, self.copy_button, self.print_button):
+            actions_layout.addWidget(button)
 
         self.model = BoardTableModel(self)
         self.table = QTableView()
@@ -655,6 +660,7 @@ class ConsolidationBoard(QWidget):
         self.tabs = QTabWidget()
         self.tabs.addTab(by_lao, _("By LAO"))
         self.tabs.addTab(figures, _("District summary"))
+        self.tabs.setCornerWidget(actions, Qt.Corner.TopRightCorner)
 
         layout = QVBoxLayout(self)
         layout.addLayout(form)
