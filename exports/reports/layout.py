@@ -572,7 +572,11 @@ class PagedTable(Flowable):
             self.rows[count - 1].kind.startswith("group") or self.rows[count].joined
         ):
             count -= 1
-        if count < len(self.rows) and self._split_row(
+        if 1 < count < len(self.rows) and self.rows[count].kind.startswith("total"):
+            # a total never begins a page: its last rows of data go over with it (F1's "รวม"
+            # stood alone over the signature on the last page)
+            count = self._keep_with_total(count)
+        elif count < len(self.rows) and self._split_row(
             count, available - sum(self._heights[:count]), aH
         ):
             count += 1
@@ -599,6 +603,21 @@ class PagedTable(Flowable):
         if count == len(self.rows):  # (never [self]: the frame would try it forever)
             return [first, *self.tail]
         return [first, self._rest(count)]
+
+    def _keep_with_total(self, count: int) -> int:
+        """Where to end the page when the row at ``count``, a total, would begin the next:
+        before the last two rows of data it totals (with their joined rows and group
+        heading), as the signature's rule keeps the last rows with it; never before the
+        page's first row."""
+        start, moved = count, 0
+        while start > 1 and moved < 2 and self.rows[start - 1].kind.startswith("data"):
+            start -= 1
+            moved += 1
+        while start > 1 and (
+            self.rows[start - 1].kind.startswith("group") or self.rows[start].joined
+        ):
+            start -= 1
+        return start if moved else count
 
     def _rest(self, count: int) -> PagedTable:
         """The table after its first ``count`` rows, measured already."""

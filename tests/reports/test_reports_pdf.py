@@ -284,3 +284,43 @@ def test_indicator_tables_are_fitted_to_their_content(demo_store, tmp_path):
     assert answers
     for answer in answers:  # whole on its row's line
         assert any(x.endswith(" " + " ".join(answer.split())) for x in lines), answer
+
+
+@needs_poppler
+def test_f1_total_never_stands_alone_on_the_last_page(tmp_path):
+    """13 short projects filled page one to its end and F1's "รวม" went over alone, over
+    the signatures: the last two projects now go over with it (layout.PagedTable.split)."""
+    from decimal import Decimal
+
+    from exports.reports.data import OfficeInfo, PlanData, PlanRow
+    from exports.reports.documents import plan_pdf
+
+    office = OfficeInfo("4801006", "องค์การบริหารส่วนตำบลหนองแสง", "lao", "sao", "4801", "48")
+    rows = [
+        PlanRow(
+            i,
+            f"โครงการที่ {i}",
+            "เพื่อให้ชุมชนสะอาด",
+            "ชุมชน",
+            "หมู่บ้าน",
+            Decimal("1000"),
+            False,
+            "ตัวชี้วัด",
+            "ผล",
+            1,
+        )  # fmt: skip
+        for i in range(1, 14)
+    ]
+    path = tmp_path / "f1.pdf"
+    path.write_bytes(
+        plan_pdf(
+            PlanData(office, 2568, "P1", {}, "draft", rows, {}), ReportOptions(thai_digits=False)
+        )
+    )
+    first, last = pdftotext(path, 1, layout=True), pdftotext(path, 2, layout=True)
+    assert "โครงการที่ 11" in first and "โครงการที่ 12" not in first
+    assert [line.split()[:2] for line in last.splitlines() if "โครงการที่" in line] == [
+        ["12", "โครงการที่"],
+        ["13", "โครงการที่"],
+    ]
+    assert "รวม" in last and "ผู้จัดทำแผน" in last
