@@ -572,10 +572,10 @@ class PagedTable(Flowable):
             self.rows[count - 1].kind.startswith("group") or self.rows[count].joined
         ):
             count -= 1
-        if 1 < count < len(self.rows) and self.rows[count].kind.startswith("total"):
+        if 0 < count < len(self.rows) and self.rows[count].kind.startswith("total"):
             # a total never begins a page: its last rows of data go over with it (F1's "รวม"
             # stood alone over the signature on the last page)
-            count = self._keep_with_total(count)
+            count = self._keep_with_total(count, aH)
         elif count < len(self.rows) and self._split_row(
             count, available - sum(self._heights[:count]), aH
         ):
@@ -593,6 +593,10 @@ class PagedTable(Flowable):
                 or self.rows[count].joined
             ):
                 count -= 1  # at least one row of data goes over, with its heading
+            if self._only_totals(count):
+                # the page holds one row of data (a long project's rest): its last lines go
+                # over with the total and the signature
+                count = self._keep_with_total(count, aH)
             # the rows that go over with the tail begin the next page (not a second table,
             # with its headings again, lower on this one)
             rest = self._rest(count)
@@ -604,11 +608,17 @@ class PagedTable(Flowable):
             return [first, *self.tail]
         return [first, self._rest(count)]
 
-    def _keep_with_total(self, count: int) -> int:
+    def _only_totals(self, count: int) -> bool:
+        """Whether the rows from ``count`` on hold no row of data, only totals."""
+        rest = self.rows[count:]
+        return bool(rest) and not any(r.kind.startswith("data") for r in rest)
+
+    def _keep_with_total(self, count: int, page: float) -> int:
         """Where to end the page when the row at ``count``, a total, would begin the next:
         before the last two rows of data it totals (with their joined rows and group
-        heading), as the signature's rule keeps the last rows with it; never before the
-        page's first row."""
+        heading), as the signature's rule keeps the last rows with it. When the page holds
+        only one row of data, that row is split so that its last lines go over; when it
+        cannot be, the page ends where it did."""
         start, moved = count, 0
         while start > 1 and moved < 2 and self.rows[start - 1].kind.startswith("data"):
             start -= 1
@@ -617,7 +627,16 @@ class PagedTable(Flowable):
             self.rows[start - 1].kind.startswith("group") or self.rows[start].joined
         ):
             start -= 1
-        return start if moved else count
+        if moved:
+            return start
+        last = count - 1
+        assert self._heights is not None
+        if last >= 0 and self.rows[last].kind.startswith("data"):
+            # the row's top on this page, two of its lines and more on the next
+            keep = 2 * self.spec.size * self.spec.leading + 2 * self.spec.pad
+            # (split in place: the row's rest is then at ``count``)
+            self._split_row(last, self._heights[last] - keep, page)
+        return count
 
     def _rest(self, count: int) -> PagedTable:
         """The table after its first ``count`` rows, measured already."""

@@ -308,7 +308,7 @@ def test_f1_total_never_stands_alone_on_the_last_page(tmp_path):
             "ตัวชี้วัด",
             "ผล",
             1,
-        )  # fmt: skip
+        )
         for i in range(1, 14)
     ]
     path = tmp_path / "f1.pdf"
@@ -324,3 +324,38 @@ def test_f1_total_never_stands_alone_on_the_last_page(tmp_path):
         ["13", "โครงการที่"],
     ]
     assert "รวม" in last and "ผู้จัดทำแผน" in last
+
+
+@needs_poppler
+def test_f1_total_keeps_the_last_lines_of_a_long_project(tmp_path):
+    """A project 10 pages long that filled page 10 to its end: its total went alone over
+    the signatures onto page 11; now the project's last lines go over with them ("2 (ต่อ)")."""
+    from decimal import Decimal
+
+    from exports.reports.data import OfficeInfo, PlanData, PlanRow
+    from exports.reports.documents import plan_pdf
+
+    office = OfficeInfo("4801006", "องค์การบริหารส่วนตำบลหนองแสง", "lao", "sao", "4801", "48")
+    long_text = " ".join(f"กิจกรรมย่อยที่{i} ปั้นปุ๋ยหมักริมน้ำ" for i in range(60))
+    rows = [
+        PlanRow(1, "โครงการสั้น", "สั้น", "เป้าหมาย", "ที่", Decimal("1000"), False, "ตัวชี้วัด", "ผล", 1),
+        PlanRow(
+            2, "โครงการยาวมาก", long_text, "เป้าหมาย", "ที่", Decimal("1000"), False, "ตัวชี้วัด", "ผล", 1
+        ),
+    ]
+    path = tmp_path / "f1.pdf"
+    path.write_bytes(
+        plan_pdf(
+            PlanData(office, 2568, "P1", {}, "draft", rows, {}), ReportOptions(thai_digits=False)
+        )
+    )
+    last = pdftotext(path, 10, layout=True)
+    assert "หน้า 10/10" in last
+    body = [line.split() for line in last.splitlines()[2:] if line.strip()]
+    assert body[3:7] == [
+        ["2", "กิจกรรมย่อย"],
+        ["(ต่อ)", "ที่59", "ปั้นปุ๋ย"],
+        ["หมักริมน้ำ"],
+        ["รวม", "2,000.00"],
+    ]
+    assert norm("ผู้จัดทำแผน") in norm(last)
