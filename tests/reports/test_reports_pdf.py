@@ -359,3 +359,59 @@ def test_f1_total_keeps_the_last_lines_of_a_long_project(tmp_path):
         ["รวม", "2,000.00"],
     ]
     assert norm("ผู้จัดทำแผน") in norm(last)
+
+
+def test_calendar_states_are_worded_as_short_as_on_screen():
+    """The calendar's สถานะ: "เกินกำหนด (๔๔๖ วัน)" / "ได้รับจาก อปท. ๑๑/๑๔ แห่ง" took 9 lines of
+    its column; now the home screen's words (deadlines.text.state_days_text, laos_text)."""
+    import datetime as dt
+
+    from exports.reports.calendar import CalendarLine, state_text
+    from lev_desktop.domain.obligation_state import State
+
+    def line(state: State, days: int, done: int | None = None, total: int | None = None):
+        due = dt.date(2025, 9, 15)
+        return CalendarLine(
+            None, due, None, "งาน", "", "P5", "จังหวัด", state.value, days, False, done, total, ""
+        )
+
+    thai = ReportOptions(thai_digits=True)
+    assert state_text(line(State.OVERDUE, -446, 11, 14), thai) == "เกินกำหนด ๔๔๖ วัน\nอปท. ๑๑/๑๔"
+    assert state_text(line(State.DUE_SOON, 3), ReportOptions(thai_digits=False)) == (
+        "ใกล้ครบกำหนด\nเหลืออีก 3 วัน"
+    )
+    assert state_text(line(State.DUE_SOON, 0), thai) == "ใกล้ครบกำหนด\nวันนี้"
+    assert state_text(line(State.RECEIVED, -2, 14, 14), thai) == "ได้รับแล้ว\nอปท. ๑๔/๑๔"
+    assert state_text(line(State.NOT_APPLICABLE, 5), thai) == "ไม่ต้องดำเนินการ"
+
+
+@needs_poppler
+def test_calendar_is_landscape_and_its_states_short(demo_store, tmp_path, monkeypatch):
+    """The demo district's September: on a portrait page each row was 9 lines tall (the state
+    column 52 pt wide); landscape, every cell at most 3 lines."""
+    from exports.reports import calendar as c
+
+    made = []
+    original = c.paged_table
+
+    def recording(*args, **kwargs):
+        table = original(*args, **kwargs)
+        made.append(table)
+        return table
+
+    monkeypatch.setattr(c, "paged_table", recording)
+    out = tmp_path / "calendar.pdf"
+    generate(
+        demo_store,
+        ReportRequest("calendar", "D4801", 2568, month=(2025, 9)),
+        out,
+        options=ReportOptions(thai_digits=True),
+    )
+    info = subprocess.run(["pdfinfo", str(out)], capture_output=True, text=True).stdout
+    assert "841.89 x 595.276 pts" in info
+    (table,) = made
+    lines = [
+        [len(cell.line_texts()) for cell in row.cells if hasattr(cell, "line_texts")]
+        for row in table.rows
+    ]
+    assert lines and max(max(r) for r in lines) <= 3, lines
