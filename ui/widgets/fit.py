@@ -169,7 +169,7 @@ class HeaderFit(_Refit):
                 rect = metrics.boundingRect(
                     QRect(0, 0, width, 10_000),
                     int(self.alignment),
-                    thai_wrap.wrapped(str(text), font, width),
+                    thai_wrap.wrapped(str(text), font, width, elide=True),
                 )
                 tallest = max(tallest, rect.height())
         return tallest + HEADER_PAD_H
