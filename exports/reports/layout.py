@@ -758,11 +758,13 @@ class ColumnNeeds:
     """Per column, in points with the cell padding: ``least``, the widest unbreakable unit
     (a word, a date, a number; a no-break column's whole line) of its heading and cells;
     ``most``, its cells' longest line unwrapped; ``head``, as wide as its heading's longest
-    line (at least ``most``)."""
+    line (at least ``most``); ``heading``, its heading's widest unit (a heading across
+    several columns not counted)."""
 
     least: list[float]
     most: list[float]
     head: list[float]
+    heading: list[float] = field(default_factory=list)
 
 
 def column_needs(spec: TableSpec, rows: list[Row]) -> ColumnNeeds:
@@ -771,14 +773,18 @@ def column_needs(spec: TableSpec, rows: list[Row]) -> ColumnNeeds:
     least = [0.0] * count
     most = [0.0] * count
     head = [0.0] * count
+    heading = [0.0] * count
     head_size = spec.header_size or spec.size
-    for header in spec.header:
+    across = {(r0, c0) for (c0, r0), (c1, _r1) in spec.header_spans if c1 % count > c0}
+    for r, header in enumerate(spec.header):
         for index, value in enumerate(header[:count]):
             # a heading wraps between its words; one the form breaks by hand ("\n") keeps
             # each of its lines whole
             word, line = _extent_of(value, head_size, True, cache)
             least[index] = max(least[index], line if _by_hand(value) else word)
             head[index] = max(head[index], line)
+            if (r, index) not in across:
+                heading[index] = max(heading[index], line if _by_hand(value) else word)
     sampled: dict[int, list[float]] = {i: [] for i in spec.mostly & spec.nowrap}
     for row in rows:
         if row.kind not in ("data", "total"):
@@ -809,7 +815,8 @@ def column_needs(spec: TableSpec, rows: list[Row]) -> ColumnNeeds:
     least = [n + extra if n else 0.0 for n in least]
     most = [max(w + extra if w else 0.0, n) for w, n in zip(most, least, strict=True)]
     head = [max(h + extra if h else 0.0, w) for h, w in zip(head, most, strict=True)]
-    return ColumnNeeds(least, most, head)
+    heading = [n + extra if n else 0.0 for n in heading]
+    return ColumnNeeds(least, most, head, heading)
 
 
 def _by_hand(value: Any) -> bool:
@@ -845,7 +852,7 @@ def fit_columns(spec: TableSpec, rows: list[Row]) -> None:
     least = needs.least
     most = [min(w, max(total * 0.45, n)) for w, n in zip(needs.most, least, strict=True)]
     if sum(least) > total:
-        widths = _squeeze(least, total, spec.nowrap)
+        widths = _squeeze(least, total, spec.nowrap, needs.heading)
     elif sum(needs.head) <= total:
         widths = _spread(needs.head, spec.widths, total)
     elif sum(most) <= total:
@@ -875,25 +882,36 @@ def _spread(base: list[float], weights: list[float], total: float) -> list[float
     return [b + rest * w / weight for b, w in zip(base, weights, strict=True)]
 
 
-def _squeeze(least: list[float], total: float, nowrap: frozenset[int]) -> list[float]:
+def _squeeze(
+    least: list[float],
+    total: float,
+    nowrap: frozenset[int],
+    heading: Sequence[float] = (),
+) -> list[float]:
     """Widths when not every unit fits: the no-break columns whole while they take less than
     four fifths of the table, the others capped at one width (the narrow ones keep theirs);
-    otherwise every column capped so. The capped columns share what is left."""
+    otherwise every column capped so. The capped columns share what is left. A capped
+    column keeps at least its heading's widest word (``heading``) while those words fit:
+    "ผู้รับผิดชอบ" was cut between letters above a column of short names, capped as low as
+    the columns of long unbreakable texts beside it."""
     count = len(least)
     fixed = {i for i in nowrap if i < count}
     if sum(least[i] for i in fixed) >= total * 0.8 or len(fixed) == count:
         fixed = set()
     free = [i for i in range(count) if i not in fixed]
     room = total - sum(least[i] for i in fixed)
+    floor = [min(heading[i], least[i]) if i < len(heading) else 0.0 for i in range(count)]
+    if sum(floor[i] for i in free) > room:
+        floor = [0.0] * count  # the headings' words alone do not fit: cut as before
     low, high = 0.0, max(least[i] for i in free)
     for _step in range(40):
         cap = (low + high) / 2
-        if sum(min(least[i], cap) for i in free) > room:
+        if sum(max(min(least[i], cap), floor[i]) for i in free) > room:
             high = cap
         else:
             low = cap
-    widths = [least[i] if i in fixed else min(least[i], low) for i in range(count)]
-    capped = [i for i in free if least[i] >= low] or free
+    widths = [least[i] if i in fixed else max(min(least[i], low), floor[i]) for i in range(count)]
+    capped = [i for i in free if least[i] >= low and floor[i] < low] or free
     rest = (total - sum(widths)) / len(capped)
     return [w + rest if i in capped else w for i, w in enumerate(widths)]
 

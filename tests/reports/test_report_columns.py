@@ -155,3 +155,30 @@ def test_a_no_break_table_gives_the_rest_to_the_few_long_names():
     assert spec.widths[0] == least[0]
     assert abs(spec.widths[1] - (210 - least[0] - least[2])) < 1e-9
     assert abs(spec.widths[2] - least[2]) < 1e-9  # (the last: the frame's rest, rounded)
+
+
+def test_a_squeezed_column_keeps_its_headings_widest_word():
+    """Four columns of long unbreakable texts squeeze the table: every text column was capped
+    at one width (63.4 pt), and "ผู้รับผิดชอบ" (75.5 pt with its padding) above a column of short
+    names was printed cut between letters. Its column now keeps the heading's word; the long
+    texts share what is left (and are cut, as before)."""
+    from exports.reports.layout import paged_table, scale_widths
+
+    width = frame_width(False)
+    head = ["ที่", "ชื่อ", "ที่อยู่", "เว็บไซต์", "รหัส", "ผู้รับผิดชอบ", "งบประมาณ (บาท)"]
+    spec = TableSpec(
+        header=[head],
+        widths=scale_widths([1, 2, 2, 2, 2, 2, 2], width),
+        nowrap=frozenset({0, 6}),
+    )
+    rows = [Row(["1", "A" * 40, "B" * 40, "C" * 40, "D" * 40, "สมชาย", "1,234,567.00"])]
+    table = paged_table(spec, rows)
+    table.wrap(width, 10_000)
+    assert abs(sum(spec.widths) - width) < 1e-9
+    header = table._header[0]
+    assert header[5].line_texts() == ["ผู้รับผิดชอบ"]
+    assert [round(w, 1) for w in spec.widths] == [32.6, 60.2, 60.2, 60.2, 60.2, 76.5, 103.7]
+    for cell, room in zip(header, spec.widths, strict=True):
+        text = cell.getPlainText()
+        unit, _line = extent(text, cell.style.fontName, cell.font_size)
+        assert unit <= room - 2 * spec.pad, (text, unit, room)
