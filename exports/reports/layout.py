@@ -572,7 +572,7 @@ class PagedTable(Flowable):
             self.rows[count - 1].kind.startswith("group") or self.rows[count].joined
         ):
             count -= 1
-        if 0 < count < len(self.rows) and self.rows[count].kind.startswith("total"):
+        if 0 < count < len(self.rows) and self._closes(count):
             # a total never begins a page: its last rows of data go over with it (F1's "รวม"
             # stood alone over the signature on the last page)
             count = self._keep_with_total(count, aH)
@@ -608,6 +608,22 @@ class PagedTable(Flowable):
             return [first, *self.tail]
         return [first, self._rest(count)]
 
+    def _closes(self, index: int) -> bool:
+        """Whether the row at ``index`` is a total that closes the rows above it (F1's
+        "รวม", F3's subtotal, F4's total and percentages), not a bold heading of the rows
+        below it (F2's project over its activities, the nation's F3 district over its LAOs)."""
+        if not self.rows[index].kind.startswith("total"):
+            return False
+        after = self.rows[index + 1] if index + 1 < len(self.rows) else None
+        return after is None or not (after.kind.startswith("data") or after.joined)
+
+    def _heads(self, index: int) -> bool:
+        """Whether the row at ``index`` heads the rows below it (a group, F2's project)."""
+        row = self.rows[index]
+        return row.kind.startswith("group") or (
+            row.kind.startswith("total") and not self._closes(index)
+        )
+
     def _only_totals(self, count: int) -> bool:
         """Whether the rows from ``count`` on hold no row of data, only totals."""
         rest = self.rows[count:]
@@ -615,17 +631,15 @@ class PagedTable(Flowable):
 
     def _keep_with_total(self, count: int, page: float) -> int:
         """Where to end the page when the row at ``count``, a total, would begin the next:
-        before the last two rows of data it totals (with their joined rows and group
-        heading), as the signature's rule keeps the last rows with it. When the page holds
-        only one row of data, that row is split so that its last lines go over; when it
-        cannot be, the page ends where it did."""
+        before the last two rows of data it totals (with their joined rows and their
+        heading: a group's, F2's project), as the signature's rule keeps the last rows with
+        it. When the page holds only one row of data, that row is split so that its last
+        lines go over; when it cannot be, the page ends where it did."""
         start, moved = count, 0
         while start > 1 and moved < 2 and self.rows[start - 1].kind.startswith("data"):
             start -= 1
             moved += 1
-        while start > 1 and (
-            self.rows[start - 1].kind.startswith("group") or self.rows[start].joined
-        ):
+        while start > 1 and (self._heads(start - 1) or self.rows[start].joined):
             start -= 1
         if moved:
             return start

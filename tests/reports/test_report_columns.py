@@ -182,3 +182,27 @@ def test_a_squeezed_column_keeps_its_headings_widest_word():
         text = cell.getPlainText()
         unit, _line = extent(text, cell.style.fontName, cell.font_size)
         assert unit <= room - 2 * spec.pad, (text, unit, room)
+
+
+def test_an_f2_project_heading_is_no_total_to_keep_with_its_rows(demo_store, tmp_path):
+    """F2's projects are bold shaded rows ("total" rows) over their activities: the rule that
+    a closing total never begins a page must not read them as totals (tried: project 6's
+    heading stayed at the foot of page 4 and its activity went to a fifth page). The demo's
+    F2 in Arabic digits: 4 pages, the last beginning with project 6 over its activity."""
+    path = generate(
+        demo_store,
+        ReportRequest("summary", "4801001", 2568, "pdf"),
+        options=ReportOptions(thai_digits=False),
+        folder=tmp_path,
+    )
+    info = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, check=True)
+    assert "Pages:           4" in info.stdout
+    last = subprocess.run(
+        ["pdftotext", "-layout", "-f", "4", "-l", "4", str(path), "-"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    numbers = [line.split()[0] for line in last.splitlines() if line[:1].isdigit()]
+    assert numbers == ["6", "6.1"]  # the project, then its activity
+    assert "รวม" in last and "ผู้รายงาน" in last
