@@ -301,7 +301,9 @@ def _fill(text: str, font: QFont, width: int, *, elide: bool = False) -> list[st
             fitting.pop()
         if fitting:
             end = fitting[-1]
-        elif elide:  # one word wider than the line: as much of it as fits, then "…"
+        elif elide and "/" not in text[start : candidates[0]]:
+            # one word wider than the line: as much of it as fits, then "…" (a unit with a
+            # "/", "ทำแล้ว/แผน", "(ตัน/วัน)", is several words kept whole as a path: cut)
             first = candidates[0]
             word = text[start:first].rstrip()
             lines.append(QFontMetrics(font).elidedText(word, Qt.TextElideMode.ElideRight, width))

@@ -363,6 +363,12 @@ def test_a_header_word_wider_than_its_column_is_elided_not_cut(qapp):
     # a cell (not elided) keeps every letter, cut between clusters
     cut = thai_wrap.shown_lines(text, font, width)
     assert cut == ["คณะกรรมก", "าร (คน)"]
+    # several words kept whole as a path ("ทำแล้ว/แผน", F2's column) are cut, not elided: the
+    # F2 screen's 49 px column showed them on two lines, and "ทำแล้ว/…" would hide the plan
+    narrow = metrics.horizontalAdvance("ทำแล้ว/แผน") - 10
+    assert thai_wrap.shown_lines("ทำแล้ว/แผน", font, narrow, elide=True) == (
+        thai_wrap.shown_lines("ทำแล้ว/แผน", font, narrow)
+    )
     # the style paints a wrapping header title so
     option = QStyleOptionHeader()
     option.text = text
