@@ -36,7 +36,14 @@ from functools import lru_cache
 from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
-from PySide6.QtGui import QClipboard, QFont, QGuiApplication, QTextLayout, QTextOption
+from PySide6.QtGui import (
+    QClipboard,
+    QFont,
+    QFontMetrics,
+    QGuiApplication,
+    QTextLayout,
+    QTextOption,
+)
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
@@ -183,27 +190,28 @@ def break_positions(text: str) -> list[int]:
 # U+2028: each line fits, so Qt breaks none of them again, with or without libthai.
 
 _WRAPPED_MAX = 8192
-_wrapped_cache: dict[tuple[str, str, int], str] = {}
+_wrapped_cache: dict[tuple[str, str, int, bool], str] = {}
 
 
-def wrapped(text: str, font: QFont, width: int) -> str:
+def wrapped(text: str, font: QFont, width: int, *, elide: bool = False) -> str:
     """``text`` as shown in ``width`` pixels of ``font``: each line ends where the project's
     breaks (``break_positions``, the PDFs' segmenter) put it — filled greedily, each line
     measured by Qt's own layout — and the lines are joined by U+2028, with the zero-width
     spaces of ``display_text`` inside them. A word wider than ``width`` is cut between
-    grapheme clusters. Text without Thai, or before the segmenter is loaded, is
-    ``display_text``'s."""
+    grapheme clusters, or with ``elide`` (a header title in a column dragged that narrow)
+    shown on its own line as far as it fits, ending in "…" ("กรรมการ" as "กรร…", not "กรร" /
+    "มการ"). Text without Thai, or before the segmenter is loaded, is ``display_text``'s."""
     if not text or width <= 0 or not _has_thai(text):
         return display_text(text)
     if not _segmenter:
         _request()
         return text
-    key = (text, font.key(), int(width))
+    key = (text, font.key(), int(width), elide)
     found = _wrapped_cache.get(key)
     if found is None:
         paragraphs = text.replace(LINE_END, "\n").split("\n")
         found = LINE_END.join(
-            LINE_END.join(display_text(line) for line in _fill(part, font, int(width)))
+            LINE_END.join(display_text(line) for line in _fill(part, font, int(width), elide=elide))
             for part in paragraphs
         )
         if len(_wrapped_cache) >= _WRAPPED_MAX:
@@ -212,9 +220,9 @@ def wrapped(text: str, font: QFont, width: int) -> str:
     return found
 
 
-def shown_lines(text: str, font: QFont, width: int) -> list[str]:
+def shown_lines(text: str, font: QFont, width: int, *, elide: bool = False) -> list[str]:
     """The lines ``wrapped`` gives ``text`` (without the zero-width spaces)."""
-    return [plain(line) for line in wrapped(text, font, width).split(LINE_END)]
+    return [plain(line) for line in wrapped(text, font, width, elide=elide).split(LINE_END)]
 
 
 def _fits(text: str, font: QFont, width: int) -> bool:
@@ -242,7 +250,7 @@ def _fits(text: str, font: QFont, width: int) -> bool:
 _OVERHANG = 4
 
 
-def _fill(text: str, font: QFont, width: int) -> list[str]:
+def _fill(text: str, font: QFont, width: int, *, elide: bool = False) -> list[str]:
     """The lines of one paragraph: the longest run of units that fits, line after line. The
     runs are measured from one unwrapped layout of the paragraph (a line's width is where its
     last unit ends less where it starts, trailing spaces not counted, as Qt counts them); each
@@ -293,6 +301,14 @@ def _fill(text: str, font: QFont, width: int) -> list[str]:
             fitting.pop()
         if fitting:
             end = fitting[-1]
+        elif elide and "/" not in text[start : candidates[0]]:
+            # one word wider than the line: as much of it as fits, then "…" (a unit with a
+            # "/", "ทำแล้ว/แผน", "(ตัน/วัน)", is several words kept whole as a path: cut)
+            first = candidates[0]
+            word = text[start:first].rstrip()
+            lines.append(QFontMetrics(font).elidedText(word, Qt.TextElideMode.ElideRight, width))
+            start = first
+            continue
         else:  # one word wider than the line: cut between clusters
             first = candidates[0]
             cuts = [c for c in range(start + 1, first) if is_cluster_start(text, c)]
@@ -385,7 +401,8 @@ class ThaiWrapStyle(QProxyStyle):
             if element == QStyle.ControlElement.CE_HeaderLabel and word_wrap:
                 # the font the title is drawn with: the header's, bold over a selection
                 font = painter.font() if painter is not None else QFont()
-                header.text = wrapped(plain(header.text), font, header.rect.width())
+                # a word wider than the column (dragged that narrow) elided, never cut
+                header.text = wrapped(plain(header.text), font, header.rect.width(), elide=True)
             else:
                 header.text = display_text(header.text)
             return header

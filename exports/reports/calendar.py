@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from types import SimpleNamespace
 
 from reportlab.lib.units import cm
 from reportlab.platypus import Spacer
@@ -27,6 +28,7 @@ from exports.reports.layout import (
 from exports.reports.options import ReportOptions
 from exports.reports.text import in_document_digits, para, style
 from lev_desktop import deadlines
+from lev_desktop.deadlines.text import laos_text, state_days_text
 from lev_desktop.domain.obligation_state import State
 from lev_desktop.progress import Progress
 from lev_desktop.thai_format import MONTHS_FULL, be_year, fiscal_months, format_date
@@ -134,16 +136,14 @@ def when_text(line: CalendarLine, options: ReportOptions) -> str:
 
 
 def state_text(line: CalendarLine, options: ReportOptions) -> str:
-    state = State(line.state)
-    text = state.thai  # the same word as on every screen
-    if not state.fulfilled and state != State.NOT_APPLICABLE and line.days_left:
-        if line.days_left > 0:
-            text += options.num(f" (อีก {line.days_left} วัน)")
-        else:
-            text += options.num(f" ({-line.days_left} วัน)")
+    """The state as short as the screens word it (``state_days_text``, ``laos_text``):
+    "เกินกำหนด ๔๔๖ วัน" / "อปท. ๑๑/๑๔", not "เกินกำหนด (๔๔๖ วัน)" / "ได้รับจาก อปท. ๑๑/๑๔
+    แห่ง", which took 9 lines of its column."""
+    text = state_days_text(State(line.state), line.days_left, thai=True, sep="\n")
     if line.laos_total:
-        text += options.num(f"\nได้รับจาก อปท. {line.laos_done}/{line.laos_total} แห่ง")
-    return text
+        counted = SimpleNamespace(done=line.laos_done or 0, total=line.laos_total)
+        text += "\n" + laos_text(counted, thai=True)
+    return options.num(text)
 
 
 def month_title(month: tuple[int, int], options: ReportOptions) -> str:
@@ -154,7 +154,9 @@ def month_title(month: tuple[int, int], options: ReportOptions) -> str:
 def calendar_pdf(
     data: CalendarData, options: ReportOptions, progress: Progress | None = None
 ) -> bytes:
-    width = frame_width(False)
+    # landscape: six columns of text (the state and the LAOs counted, the work and its form)
+    # on a portrait page took 9 lines a row; the month's F1/F2 are landscape too
+    width = frame_width(True)
     story = letterhead_block(options) + title_block(
         [W.CALENDAR_TITLE, month_title(data.month, options), data.office.name]
     )
@@ -197,5 +199,5 @@ def calendar_pdf(
     ]
     story.append(paged_table(spec, rows, progress, tail=tail))
     return build_pdf(
-        story, landscape_page=False, options=options, title=f"{W.CALENDAR_TITLE} {data.office.name}"
+        story, landscape_page=True, options=options, title=f"{W.CALENDAR_TITLE} {data.office.name}"
     )

@@ -572,7 +572,11 @@ class PagedTable(Flowable):
             self.rows[count - 1].kind.startswith("group") or self.rows[count].joined
         ):
             count -= 1
-        if count < len(self.rows) and self._split_row(
+        if 0 < count < len(self.rows) and self._closes(count):
+            # a total never begins a page: its last rows of data go over with it (F1's "รวม"
+            # stood alone over the signature on the last page)
+            count = self._keep_with_total(count, aH)
+        elif count < len(self.rows) and self._split_row(
             count, available - sum(self._heights[:count]), aH
         ):
             count += 1
@@ -589,6 +593,10 @@ class PagedTable(Flowable):
                 or self.rows[count].joined
             ):
                 count -= 1  # at least one row of data goes over, with its heading
+            if self._only_totals(count):
+                # the page holds one row of data (a long project's rest): its last lines go
+                # over with the total and the signature
+                count = self._keep_with_total(count, aH)
             # the rows that go over with the tail begin the next page (not a second table,
             # with its headings again, lower on this one)
             rest = self._rest(count)
@@ -599,6 +607,50 @@ class PagedTable(Flowable):
         if count == len(self.rows):  # (never [self]: the frame would try it forever)
             return [first, *self.tail]
         return [first, self._rest(count)]
+
+    def _closes(self, index: int) -> bool:
+        """Whether the row at ``index`` is a total that closes the rows above it (F1's
+        "รวม", F3's subtotal, F4's total and percentages), not a bold heading of the rows
+        below it (F2's project over its activities, the nation's F3 district over its LAOs)."""
+        if not self.rows[index].kind.startswith("total"):
+            return False
+        after = self.rows[index + 1] if index + 1 < len(self.rows) else None
+        return after is None or not (after.kind.startswith("data") or after.joined)
+
+    def _heads(self, index: int) -> bool:
+        """Whether the row at ``index`` heads the rows below it (a group, F2's project)."""
+        row = self.rows[index]
+        return row.kind.startswith("group") or (
+            row.kind.startswith("total") and not self._closes(index)
+        )
+
+    def _only_totals(self, count: int) -> bool:
+        """Whether the rows from ``count`` on hold no row of data, only totals."""
+        rest = self.rows[count:]
+        return bool(rest) and not any(r.kind.startswith("data") for r in rest)
+
+    def _keep_with_total(self, count: int, page: float) -> int:
+        """Where to end the page when the row at ``count``, a total, would begin the next:
+        before the last two rows of data it totals (with their joined rows and their
+        heading: a group's, F2's project), as the signature's rule keeps the last rows with
+        it. When the page holds only one row of data, that row is split so that its last
+        lines go over; when it cannot be, the page ends where it did."""
+        start, moved = count, 0
+        while start > 1 and moved < 2 and self.rows[start - 1].kind.startswith("data"):
+            start -= 1
+            moved += 1
+        while start > 1 and (self._heads(start - 1) or self.rows[start].joined):
+            start -= 1
+        if moved:
+            return start
+        last = count - 1
+        assert self._heights is not None
+        if last >= 0 and self.rows[last].kind.startswith("data"):
+            # the row's top on this page, two of its lines and more on the next
+            keep = 2 * self.spec.size * self.spec.leading + 2 * self.spec.pad
+            # (split in place: the row's rest is then at ``count``)
+            self._split_row(last, self._heights[last] - keep, page)
+        return count
 
     def _rest(self, count: int) -> PagedTable:
         """The table after its first ``count`` rows, measured already."""
@@ -720,11 +772,13 @@ class ColumnNeeds:
     """Per column, in points with the cell padding: ``least``, the widest unbreakable unit
     (a word, a date, a number; a no-break column's whole line) of its heading and cells;
     ``most``, its cells' longest line unwrapped; ``head``, as wide as its heading's longest
-    line (at least ``most``)."""
+    line (at least ``most``); ``heading``, its heading's widest unit (a heading across
+    several columns not counted)."""
 
     least: list[float]
     most: list[float]
     head: list[float]
+    heading: list[float] = field(default_factory=list)
 
 
 def column_needs(spec: TableSpec, rows: list[Row]) -> ColumnNeeds:
@@ -733,14 +787,18 @@ def column_needs(spec: TableSpec, rows: list[Row]) -> ColumnNeeds:
     least = [0.0] * count
     most = [0.0] * count
     head = [0.0] * count
+    heading = [0.0] * count
     head_size = spec.header_size or spec.size
-    for header in spec.header:
+    across = {(r0, c0) for (c0, r0), (c1, _r1) in spec.header_spans if c1 % count > c0}
+    for r, header in enumerate(spec.header):
         for index, value in enumerate(header[:count]):
             # a heading wraps between its words; one the form breaks by hand ("\n") keeps
             # each of its lines whole
             word, line = _extent_of(value, head_size, True, cache)
             least[index] = max(least[index], line if _by_hand(value) else word)
             head[index] = max(head[index], line)
+            if (r, index) not in across:
+                heading[index] = max(heading[index], line if _by_hand(value) else word)
     sampled: dict[int, list[float]] = {i: [] for i in spec.mostly & spec.nowrap}
     for row in rows:
         if row.kind not in ("data", "total"):
@@ -771,7 +829,8 @@ def column_needs(spec: TableSpec, rows: list[Row]) -> ColumnNeeds:
     least = [n + extra if n else 0.0 for n in least]
     most = [max(w + extra if w else 0.0, n) for w, n in zip(most, least, strict=True)]
     head = [max(h + extra if h else 0.0, w) for h, w in zip(head, most, strict=True)]
-    return ColumnNeeds(least, most, head)
+    heading = [n + extra if n else 0.0 for n in heading]
+    return ColumnNeeds(least, most, head, heading)
 
 
 def _by_hand(value: Any) -> bool:
@@ -807,7 +866,7 @@ def fit_columns(spec: TableSpec, rows: list[Row]) -> None:
     least = needs.least
     most = [min(w, max(total * 0.45, n)) for w, n in zip(needs.most, least, strict=True)]
     if sum(least) > total:
-        widths = _squeeze(least, total, spec.nowrap)
+        widths = _squeeze(least, total, spec.nowrap, needs.heading)
     elif sum(needs.head) <= total:
         widths = _spread(needs.head, spec.widths, total)
     elif sum(most) <= total:
@@ -837,25 +896,36 @@ def _spread(base: list[float], weights: list[float], total: float) -> list[float
     return [b + rest * w / weight for b, w in zip(base, weights, strict=True)]
 
 
-def _squeeze(least: list[float], total: float, nowrap: frozenset[int]) -> list[float]:
+def _squeeze(
+    least: list[float],
+    total: float,
+    nowrap: frozenset[int],
+    heading: Sequence[float] = (),
+) -> list[float]:
     """Widths when not every unit fits: the no-break columns whole while they take less than
     four fifths of the table, the others capped at one width (the narrow ones keep theirs);
-    otherwise every column capped so. The capped columns share what is left."""
+    otherwise every column capped so. The capped columns share what is left. A capped
+    column keeps at least its heading's widest word (``heading``) while those words fit:
+    "ผู้รับผิดชอบ" was cut between letters above a column of short names, capped as low as
+    the columns of long unbreakable texts beside it."""
     count = len(least)
     fixed = {i for i in nowrap if i < count}
     if sum(least[i] for i in fixed) >= total * 0.8 or len(fixed) == count:
         fixed = set()
     free = [i for i in range(count) if i not in fixed]
     room = total - sum(least[i] for i in fixed)
+    floor = [min(heading[i], least[i]) if i < len(heading) else 0.0 for i in range(count)]
+    if sum(floor[i] for i in free) > room:
+        floor = [0.0] * count  # the headings' words alone do not fit: cut as before
     low, high = 0.0, max(least[i] for i in free)
     for _step in range(40):
         cap = (low + high) / 2
-        if sum(min(least[i], cap) for i in free) > room:
+        if sum(max(min(least[i], cap), floor[i]) for i in free) > room:
             high = cap
         else:
             low = cap
-    widths = [least[i] if i in fixed else min(least[i], low) for i in range(count)]
-    capped = [i for i in free if least[i] >= low] or free
+    widths = [least[i] if i in fixed else max(min(least[i], low), floor[i]) for i in range(count)]
+    capped = [i for i in free if least[i] >= low and floor[i] < low] or free
     rest = (total - sum(widths)) / len(capped)
     return [w + rest if i in capped else w for i, w in enumerate(widths)]
 

@@ -6,9 +6,9 @@ import unicodedata
 from typing import Any
 
 from lev_desktop.deadlines.rules import Deadline, Obligation
-from lev_desktop.domain.obligation_state import ORDER
+from lev_desktop.domain.obligation_state import ORDER, State
 from lev_desktop.domain.offices import LEVEL_SHORT, Level
-from lev_desktop.i18n import _
+from lev_desktop.i18n import N_, _, in_thai
 from lev_desktop.thai_format import format_date, format_period
 
 
@@ -40,16 +40,31 @@ def item_when_text(item: Any, *, style: str = "weekday") -> str:
     )
 
 
-def days_left_text(days: int) -> str:
+def days_left_text(days: int, *, thai: bool = False) -> str:
+    """ "เหลืออีก 3 วัน", "เกินกำหนด 9 วัน"; ``thai``: in Thai whatever the interface
+    language (a printed report)."""
+    tr = in_thai if thai else _
     if days == 0:
-        return _("today")
+        return tr(N_("today"))
     if days == 1:
-        return _("tomorrow")
+        return tr(N_("tomorrow"))
     if days > 0:
-        return _("{n} days left").format(n=days)
+        return tr(N_("{n} days left")).format(n=days)
     if days == -1:
-        return _("1 day overdue")
-    return _("{n} days overdue").format(n=-days)
+        return tr(N_("1 day overdue"))
+    return tr(N_("{n} days overdue")).format(n=-days)
+
+
+def state_days_text(state: State, days: int, *, thai: bool = False, sep: str = " · ") -> str:
+    """A state with its days as short as it reads: "เกินกำหนด 9 วัน" already says overdue;
+    the others name their state first ("ใกล้ครบกำหนด · เหลืออีก 3 วัน"); a fulfilled or not
+    applicable state is its word alone. ``thai``: in Thai whatever the interface language."""
+    word = state.thai if thai else state.label
+    if state.fulfilled or state == State.NOT_APPLICABLE:
+        return word
+    if state == State.OVERDUE:
+        return days_left_text(days, thai=thai)
+    return word + sep + days_left_text(days, thai=thai)
 
 
 def level_short(level: str | Level) -> str:
@@ -99,10 +114,12 @@ def shorten(text: str, limit: int = 48) -> str:
     return text[:cut].rstrip() + "…"
 
 
-def laos_text(summary: object) -> str:
-    """ "อปท. ส่งแล้ว 9/14" — how many of the LAOs concerned are in (received or done)."""
+def laos_text(summary: object, *, thai: bool = False) -> str:
+    """ "อปท. ส่งแล้ว 9/14" — how many of the LAOs concerned are in (received or done);
+    ``thai``: in Thai whatever the interface language."""
     done, total = getattr(summary, "done", 0), getattr(summary, "total", 0)
-    return _("LAOs {done}/{total}").format(done=done, total=total)
+    tr = in_thai if thai else _
+    return tr(N_("LAOs {done}/{total}")).format(done=done, total=total)
 
 
 def summary_text(summary: object) -> str:

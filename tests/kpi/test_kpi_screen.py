@@ -634,6 +634,32 @@ def test_district_sees_all_laos_side_by_side_with_totals(qtbot, demo_store, make
     assert screen.stack.currentWidget() is screen.overview
 
 
+def test_overview_rows_of_one_line_are_equally_tall(qtbot, demo_store, make_screen):
+    """The district's overview of P2: a text answer ("ฝังกลบถูกหลักสุขาภิบาล") in its fixed
+    130 px column wrapped, so the rows holding it, out of view at the right, were a line
+    taller than the others (33 px against the total's 19 px, blank space under every value
+    in view). Each column is now as wide as its answers on one line (up to 240 px)."""
+    from ui.widgets.fit import one_line_width
+
+    screen, _ctx = make_screen(demo_store)
+    page = screen.list_page
+    page.search.setText("สะอาด")
+    page.table.setCurrentIndex(page.proxy.index(0, 0))
+    qtbot.mouseClick(page.overview, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: screen.overview.loaded, timeout=10000)
+    qtbot.wait(50)  # the rows' fit, on the next turn of the event loop
+    view = screen.overview.table
+    model = view.model()
+    answers = 1 + [i["code"] for i in kpi.get_programme(demo_store, "P2").spec["indicators"]].index(
+        "disposal_method"
+    )
+    texts = {model.index(r, answers).data() for r in range(model.rowCount() - 1)}
+    assert "ฝังกลบถูกหลักสุขาภิบาล" in texts
+    assert view.columnWidth(answers) >= max(one_line_width(view, t) for t in texts)
+    heights = [view.rowHeight(r) for r in range(model.rowCount())]
+    assert heights == [heights[-1]] * model.rowCount()  # every LAO's row as tall as the total's
+
+
 def test_overview_model_passes_the_model_tester(qtmodeltester, demo_store):
     from ui.screens.kpi_models import KpiOverviewModel
 

@@ -155,3 +155,54 @@ def test_a_no_break_table_gives_the_rest_to_the_few_long_names():
     assert spec.widths[0] == least[0]
     assert abs(spec.widths[1] - (210 - least[0] - least[2])) < 1e-9
     assert abs(spec.widths[2] - least[2]) < 1e-9  # (the last: the frame's rest, rounded)
+
+
+def test_a_squeezed_column_keeps_its_headings_widest_word():
+    """Four columns of long unbreakable texts squeeze the table: every text column was capped
+    at one width (63.4 pt), and "ผู้รับผิดชอบ" (75.5 pt with its padding) above a column of short
+    names was printed cut between letters. Its column now keeps the heading's word; the long
+    texts share what is left (and are cut, as before)."""
+    from exports.reports.layout import paged_table, scale_widths
+
+    width = frame_width(False)
+    head = ["ที่", "ชื่อ", "ที่อยู่", "เว็บไซต์", "รหัส", "ผู้รับผิดชอบ", "งบประมาณ (บาท)"]
+    spec = TableSpec(
+        header=[head],
+        widths=scale_widths([1, 2, 2, 2, 2, 2, 2], width),
+        nowrap=frozenset({0, 6}),
+    )
+    rows = [Row(["1", "A" * 40, "B" * 40, "C" * 40, "D" * 40, "สมชาย", "1,234,567.00"])]
+    table = paged_table(spec, rows)
+    table.wrap(width, 10_000)
+    assert abs(sum(spec.widths) - width) < 1e-9
+    header = table._header[0]
+    assert header[5].line_texts() == ["ผู้รับผิดชอบ"]
+    assert [round(w, 1) for w in spec.widths] == [32.6, 60.2, 60.2, 60.2, 60.2, 76.5, 103.7]
+    for cell, room in zip(header, spec.widths, strict=True):
+        text = cell.getPlainText()
+        unit, _line = extent(text, cell.style.fontName, cell.font_size)
+        assert unit <= room - 2 * spec.pad, (text, unit, room)
+
+
+def test_an_f2_project_heading_is_no_total_to_keep_with_its_rows(demo_store, tmp_path):
+    """F2's projects are bold shaded rows ("total" rows) over their activities: the rule that
+    a closing total never begins a page must not read them as totals (tried: project 6's
+    heading stayed at the foot of page 4 and its activity went to a fifth page). The demo's
+    F2 in Arabic digits: 4 pages, the last beginning with project 6 over its activity."""
+    path = generate(
+        demo_store,
+        ReportRequest("summary", "4801001", 2568, "pdf"),
+        options=ReportOptions(thai_digits=False),
+        folder=tmp_path,
+    )
+    info = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, check=True)
+    assert "Pages:           4" in info.stdout
+    last = subprocess.run(
+        ["pdftotext", "-layout", "-f", "4", "-l", "4", str(path), "-"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    numbers = [line.split()[0] for line in last.splitlines() if line[:1].isdigit()]
+    assert numbers == ["6", "6.1"]  # the project, then its activity
+    assert "รวม" in last and "ผู้รายงาน" in last

@@ -284,3 +284,134 @@ def test_indicator_tables_are_fitted_to_their_content(demo_store, tmp_path):
     assert answers
     for answer in answers:  # whole on its row's line
         assert any(x.endswith(" " + " ".join(answer.split())) for x in lines), answer
+
+
+@needs_poppler
+def test_f1_total_never_stands_alone_on_the_last_page(tmp_path):
+    """13 short projects filled page one to its end and F1's "รวม" went over alone, over
+    the signatures: the last two projects now go over with it (layout.PagedTable.split)."""
+    from decimal import Decimal
+
+    from exports.reports.data import OfficeInfo, PlanData, PlanRow
+    from exports.reports.documents import plan_pdf
+
+    office = OfficeInfo("4801006", "องค์การบริหารส่วนตำบลหนองแสง", "lao", "sao", "4801", "48")
+    rows = [
+        PlanRow(
+            i,
+            f"โครงการที่ {i}",
+            "เพื่อให้ชุมชนสะอาด",
+            "ชุมชน",
+            "หมู่บ้าน",
+            Decimal("1000"),
+            False,
+            "ตัวชี้วัด",
+            "ผล",
+            1,
+        )
+        for i in range(1, 14)
+    ]
+    path = tmp_path / "f1.pdf"
+    path.write_bytes(
+        plan_pdf(
+            PlanData(office, 2568, "P1", {}, "draft", rows, {}), ReportOptions(thai_digits=False)
+        )
+    )
+    first, last = pdftotext(path, 1, layout=True), pdftotext(path, 2, layout=True)
+    assert "โครงการที่ 11" in first and "โครงการที่ 12" not in first
+    assert [line.split()[:2] for line in last.splitlines() if "โครงการที่" in line] == [
+        ["12", "โครงการที่"],
+        ["13", "โครงการที่"],
+    ]
+    assert "รวม" in last and "ผู้จัดทำแผน" in last
+
+
+@needs_poppler
+def test_f1_total_keeps_the_last_lines_of_a_long_project(tmp_path):
+    """A project 10 pages long that filled page 10 to its end: its total went alone over
+    the signatures onto page 11; now the project's last lines go over with them ("2 (ต่อ)")."""
+    from decimal import Decimal
+
+    from exports.reports.data import OfficeInfo, PlanData, PlanRow
+    from exports.reports.documents import plan_pdf
+
+    office = OfficeInfo("4801006", "องค์การบริหารส่วนตำบลหนองแสง", "lao", "sao", "4801", "48")
+    long_text = " ".join(f"กิจกรรมย่อยที่{i} ปั้นปุ๋ยหมักริมน้ำ" for i in range(60))
+    rows = [
+        PlanRow(1, "โครงการสั้น", "สั้น", "เป้าหมาย", "ที่", Decimal("1000"), False, "ตัวชี้วัด", "ผล", 1),
+        PlanRow(
+            2, "โครงการยาวมาก", long_text, "เป้าหมาย", "ที่", Decimal("1000"), False, "ตัวชี้วัด", "ผล", 1
+        ),
+    ]
+    path = tmp_path / "f1.pdf"
+    path.write_bytes(
+        plan_pdf(
+            PlanData(office, 2568, "P1", {}, "draft", rows, {}), ReportOptions(thai_digits=False)
+        )
+    )
+    last = pdftotext(path, 10, layout=True)
+    assert "หน้า 10/10" in last
+    body = [line.split() for line in last.splitlines()[2:] if line.strip()]
+    assert body[3:7] == [
+        ["2", "กิจกรรมย่อย"],
+        ["(ต่อ)", "ที่59", "ปั้นปุ๋ย"],
+        ["หมักริมน้ำ"],
+        ["รวม", "2,000.00"],
+    ]
+    assert norm("ผู้จัดทำแผน") in norm(last)
+
+
+def test_calendar_states_are_worded_as_short_as_on_screen():
+    """The calendar's สถานะ: "เกินกำหนด (๔๔๖ วัน)" / "ได้รับจาก อปท. ๑๑/๑๔ แห่ง" took 9 lines of
+    its column; now the home screen's words (deadlines.text.state_days_text, laos_text)."""
+    import datetime as dt
+
+    from exports.reports.calendar import CalendarLine, state_text
+    from lev_desktop.domain.obligation_state import State
+
+    def line(state: State, days: int, done: int | None = None, total: int | None = None):
+        due = dt.date(2025, 9, 15)
+        return CalendarLine(
+            None, due, None, "งาน", "", "P5", "จังหวัด", state.value, days, False, done, total, ""
+        )
+
+    thai = ReportOptions(thai_digits=True)
+    assert state_text(line(State.OVERDUE, -446, 11, 14), thai) == "เกินกำหนด ๔๔๖ วัน\nอปท. ๑๑/๑๔"
+    assert state_text(line(State.DUE_SOON, 3), ReportOptions(thai_digits=False)) == (
+        "ใกล้ครบกำหนด\nเหลืออีก 3 วัน"
+    )
+    assert state_text(line(State.DUE_SOON, 0), thai) == "ใกล้ครบกำหนด\nวันนี้"
+    assert state_text(line(State.RECEIVED, -2, 14, 14), thai) == "ได้รับแล้ว\nอปท. ๑๔/๑๔"
+    assert state_text(line(State.NOT_APPLICABLE, 5), thai) == "ไม่ต้องดำเนินการ"
+
+
+@needs_poppler
+def test_calendar_is_landscape_and_its_states_short(demo_store, tmp_path, monkeypatch):
+    """The demo district's September: on a portrait page each row was 9 lines tall (the state
+    column 52 pt wide); landscape, every cell at most 3 lines."""
+    from exports.reports import calendar as c
+
+    made = []
+    original = c.paged_table
+
+    def recording(*args, **kwargs):
+        table = original(*args, **kwargs)
+        made.append(table)
+        return table
+
+    monkeypatch.setattr(c, "paged_table", recording)
+    out = tmp_path / "calendar.pdf"
+    generate(
+        demo_store,
+        ReportRequest("calendar", "D4801", 2568, month=(2025, 9)),
+        out,
+        options=ReportOptions(thai_digits=True),
+    )
+    info = subprocess.run(["pdfinfo", str(out)], capture_output=True, text=True).stdout
+    assert "841.89 x 595.276 pts" in info
+    (table,) = made
+    lines = [
+        [len(cell.line_texts()) for cell in row.cells if hasattr(cell, "line_texts")]
+        for row in table.rows
+    ]
+    assert lines and max(max(r) for r in lines) <= 3, lines

@@ -336,3 +336,47 @@ def test_the_program_loads_the_segmenter_after_its_first_screen(qtbot, qapp, mon
         assert thai_wrap.shown_text(label).replace(ZWSP, "") == TEXT
     finally:
         thai_wrap.uninstall(qapp)
+
+
+def test_a_header_word_wider_than_its_column_is_elided_not_cut(qapp):
+    """A header title in a column dragged narrower than one of its words: the word was cut
+    between letters ("คณะกรรมก" / "าร (คน)", read as two words); now it shows as far as it fits,
+    ending in Qt's "…", and the header is as tall as those lines. A cell still cuts."""
+    from PySide6.QtCore import QRect, Qt
+    from PySide6.QtGui import QFontMetrics
+    from PySide6.QtWidgets import QStyle, QStyleOptionHeader
+
+    from ui import style, thai_wrap
+
+    style.load_fonts()
+    font = style.app_font()
+    qapp.setFont(font)
+    thai_wrap.load()
+    metrics = QFontMetrics(font)
+    text = "คณะกรรมการ (คน)"  # คณะกรรมการ: one unit (resources/data/compounds_th.txt)
+    width = metrics.horizontalAdvance("คณะกรรมการ") - 10
+    assert metrics.horizontalAdvance("(คน)") < width
+    elided = metrics.elidedText("คณะกรรมการ", Qt.TextElideMode.ElideRight, width)
+    assert elided.endswith("…") and len(elided) > 3
+    shown = thai_wrap.shown_lines(text, font, width, elide=True)
+    assert shown == [elided, "(คน)"]
+    # a cell (not elided) keeps every letter, cut between clusters
+    cut = thai_wrap.shown_lines(text, font, width)
+    assert cut == ["คณะกรรมก", "าร (คน)"]
+    # several words kept whole as a path ("ทำแล้ว/แผน", F2's column) are cut, not elided: the
+    # F2 screen's 49 px column showed them on two lines, and "ทำแล้ว/…" would hide the plan
+    narrow = metrics.horizontalAdvance("ทำแล้ว/แผน") - 10
+    assert thai_wrap.shown_lines("ทำแล้ว/แผน", font, narrow, elide=True) == (
+        thai_wrap.shown_lines("ทำแล้ว/แผน", font, narrow)
+    )
+    # the style paints a wrapping header title so
+    option = QStyleOptionHeader()
+    option.text = text
+    option.rect = QRect(0, 0, width, 200)
+    option.textAlignment = Qt.AlignmentFlag.AlignCenter | Qt.AlignmentFlag(
+        Qt.TextFlag.TextWordWrap.value
+    )
+    painted = thai_wrap.ThaiWrapStyle()._with_breaks(
+        QStyle.ControlElement.CE_HeaderLabel, option, None, None
+    )
+    assert [thai_wrap.plain(p) for p in painted.text.split(thai_wrap.LINE_END)] == shown

@@ -23,11 +23,11 @@ from PySide6.QtWidgets import (
 from lev_desktop.deadlines import engine
 from lev_desktop.deadlines.engine import DraftForm, Item, State
 from lev_desktop.deadlines.text import (
-    days_left_text,
     item_when_text,
     laos_text,
     period_text,
     route_text,
+    state_days_text,
 )
 from lev_desktop.exchange import inbox
 from lev_desktop.i18n import _
@@ -253,12 +253,7 @@ class HomeScreen(QWidget):
         section.clear()
         for row, item in enumerate(data.deadlines):
             state = item.state
-            # "เกินกำหนด 9 วัน" already says overdue; the others name their state first
-            text = (
-                days_left_text(item.days_left)
-                if state == State.OVERDUE
-                else f"{state.label} · {days_left_text(item.days_left)}"
-            )
+            text = state_days_text(state, item.days_left)
             if item.mark is not None:
                 text += " · " + _("marked by hand")
             left = pill(text, state)

@@ -50,7 +50,7 @@ from ui.screens.kpi_models import (
     KpiTableView,
 )
 from ui.widgets.delegates import DigitsDelegate
-from ui.widgets.fit import fit_header, fit_rows, fit_table
+from ui.widgets.fit import fit_header, fit_rows, fit_table, one_line_column
 from ui.widgets.flow import FlowLayout
 
 ALL = ""
@@ -365,9 +365,10 @@ class KpiOverviewPage(QWidget):
             )
             header = self.table.horizontalHeader()
             header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-            self.table.setColumnWidth(0, 230)
+            self.table.setColumnWidth(0, one_line_column(self.table, 0, 230))
             for column in range(1, self.model.columnCount()):
-                self.table.setColumnWidth(column, 130)
+                # every answer on one line: rows of one line are equally tall
+                self.table.setColumnWidth(column, one_line_column(self.table, column, 130))
             if self.model.columnCount() > 1 and self.model.headerData(
                 1, Qt.Orientation.Horizontal
             ) == _("Product"):

@@ -17,10 +17,18 @@ gives a table both behaviours:
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 
 from PySide6.QtCore import QAbstractItemModel, QEvent, QObject, QRect, Qt, QTimer
-from PySide6.QtGui import QAction, QFont, QFontMetrics, QGuiApplication, QResizeEvent
+from PySide6.QtGui import (
+    QAction,
+    QFont,
+    QFontMetrics,
+    QFontMetricsF,
+    QGuiApplication,
+    QResizeEvent,
+)
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
@@ -161,7 +169,7 @@ class HeaderFit(_Refit):
                 rect = metrics.boundingRect(
                     QRect(0, 0, width, 10_000),
                     int(self.alignment),
-                    thai_wrap.wrapped(str(text), font, width),
+                    thai_wrap.wrapped(str(text), font, width, elide=True),
                 )
                 tallest = max(tallest, rect.height())
         return tallest + HEADER_PAD_H
@@ -369,7 +377,29 @@ def one_line_width(view: QAbstractItemView, text: str) -> int:
     margin = style.pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin, None, view) + 1
     chrome = 1000 - (text_rect.width() - 2 * margin)
     metrics = view.fontMetrics()
-    return max(metrics.horizontalAdvance(text), metrics.boundingRect(text).width()) + chrome + 1
+    # the advance in fractions of a pixel, rounded up: "ฝังกลบถูกหลักสุขาภิบาล" is 158.x px,
+    # and at the width QFontMetrics' whole 158 gave, the cell wrapped it
+    advance = math.ceil(QFontMetricsF(view.font()).horizontalAdvance(text))
+    return max(advance, metrics.horizontalAdvance(text), metrics.boundingRect(text).width()) + (
+        chrome + 1
+    )
+
+
+def one_line_column(view: QAbstractItemView, column: int, least: int) -> int:
+    """A column's width that shows each of its cells on one line as painted (the interface's
+    digits), at least ``least``, at most ``LONGEST_LINE`` (a longer text wraps): a column of
+    short text answers ("ฝังกลบถูกหลักสุขาภิบาล") at a fixed 130 px wrapped them, and the rows
+    holding them were a line taller than the others, with nothing to see in that line."""
+    from ui import digits
+
+    model = view.model()
+    need = least
+    if model is not None:
+        for row in range(model.rowCount()):
+            text = model.index(row, column).data()
+            if isinstance(text, str) and text.strip():
+                need = max(need, min(one_line_width(view, digits.shown(text)), LONGEST_LINE))
+    return need
 
 
 def fit_table(
