@@ -17,15 +17,17 @@ from lev_desktop.exchange.restamp import FutureChanges, RestampError, restamp_fu
 from lev_desktop.i18n import _
 from ui.context import AppContext
 
-_kept: list[QMessageBox] = []  # boxes without a parent stay alive while shown
+_kept: list[QMessageBox] = []  # boxes without a parent, alive until answered
 
 
 def _box(parent: QWidget | None, icon: QMessageBox.Icon, text: str, name: str) -> QMessageBox:
     box = QMessageBox(icon, _("LEV Desktop"), text, QMessageBox.StandardButton.NoButton)
     box.setObjectName(name)
     if parent is not None:
-        box.setParent(parent, box.windowFlags())
-    _kept[:] = [b for b in _kept if b.isVisible()] + [box]
+        box.setParent(parent, box.windowFlags())  # (owned by its parent)
+    else:
+        _kept.append(box)
+        box.finished.connect(lambda _result: _kept.remove(box) if box in _kept else None)
     return box
 
 
