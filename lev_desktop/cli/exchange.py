@@ -86,6 +86,20 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     history = sub.add_parser("exchange-history", help=_("packages sent and received"))
     history.set_defaults(handler=cmd_history)
 
+    restamp = sub.add_parser(
+        "restamp",
+        help=_(
+            "set to now the times of this office's records saved while the computer's clock "
+            "was ahead (asks first)"
+        ),
+    )
+    restamp.add_argument(
+        "--yes",
+        action="store_true",
+        help=_("the date and time now are right: do not ask (for scripts)"),
+    )
+    restamp.set_defaults(handler=cmd_restamp, writes=True)
+
 
 def cmd_export(args: argparse.Namespace) -> int:
     from lev_desktop.exchange.exporter import ExportError, export_package
@@ -422,4 +436,42 @@ def cmd_history(args: argparse.Namespace) -> int:
                 ]
             )
         )
+    return 0
+
+
+def cmd_restamp(args: argparse.Namespace) -> int:
+    from db.models import utcnow
+    from lev_desktop.domain.validation import shown_time
+    from lev_desktop.exchange.restamp import RestampError, future_changes, restamp_future_changes
+
+    store = open_store(args)
+    now = utcnow()
+    with store.read() as session:
+        future = future_changes(session, store.office_code or "", now)
+    if not future.count:
+        print(_("No record of this office was saved at a time after now; nothing was changed."))
+        return 0
+    print(future.describe())
+    if not args.yes:
+        if not sys.stdin.isatty():
+            raise CliError(_("Not confirmed: answer on a terminal, or add --yes in a script."), 2)
+        answer = input(
+            _(
+                "Are the date and time of this computer right now ({now}), and were the records "
+                "saved while its clock was ahead? Set their times to now? (yes/no) "
+            ).format(now=shown_time(now))
+        )
+        if answer.strip().lower() not in ("y", "yes", "ใช่", "ช"):
+            print(_("Nothing was changed."))
+            return 1
+    try:
+        done = restamp_future_changes(store)
+    except RestampError as exc:
+        raise CliError(str(exc), 2) from exc
+    print(
+        _(
+            "The times of {count} records of this office were set to {now}. Packages can be "
+            "exported again."
+        ).format(count=done.count, now=shown_time(done.now) if done.now else "")
+    )
     return 0

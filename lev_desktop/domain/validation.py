@@ -1049,14 +1049,14 @@ def _stamp_problem(field: Field, value: Any, latest: dt.datetime | None) -> str 
     if stamp.tzinfo is not None:
         stamp = stamp.astimezone(dt.UTC).replace(tzinfo=None)
     if not STAMP_MIN <= stamp <= STAMP_MAX:
-        return _("the time {time} is not plausible").format(time=_shown_time(stamp))
+        return _("the time {time} is not plausible").format(time=shown_time(stamp))
     if isinstance(value, str) and not _regex(DATETIME_PATTERN).match(value):
-        return _("the time {time} is not plausible").format(time=_shown_time(stamp))
+        return _("the time {time} is not plausible").format(time=shown_time(stamp))
     if field.stamp and latest is not None and stamp > latest:
         return _(
             "the time {time} is in the future (the clock of the sending computer may be "
             "wrong; ask the office to correct its date and time and send the data again)"
-        ).format(time=_shown_time(stamp))
+        ).format(time=shown_time(stamp))
     return None
 
 
@@ -1082,23 +1082,23 @@ def package_made_problem(
     the same office made earlier. Each bound allows CLOCK_TOLERANCE for a clock a little off.
     The reason completes "the package was …" (the importer's and the exporter's sentences)."""
     if made < PACKAGE_MADE_MIN:
-        return _("made on {made}, before LEV Desktop existed").format(made=_shown_time(made))
+        return _("made on {made}, before LEV Desktop existed").format(made=shown_time(made))
     if made > now + CLOCK_TOLERANCE:
         return _("made on {made}, later than the date and time on this computer ({now})").format(
-            made=_shown_time(made), now=_shown_time(now)
+            made=shown_time(made), now=shown_time(now)
         )
     if newest_change is not None and newest_change > made + CLOCK_TOLERANCE:
         return _("made on {made}, before a change it holds was made ({change})").format(
-            made=_shown_time(made), change=_shown_time(newest_change)
+            made=shown_time(made), change=shown_time(newest_change)
         )
     if previous_made is not None and made < previous_made - CLOCK_TOLERANCE:
         return _(
             "made on {made}, before a package the same office made earlier ({previous})"
-        ).format(made=_shown_time(made), previous=_shown_time(previous_made))
+        ).format(made=shown_time(made), previous=shown_time(previous_made))
     return None
 
 
-def _shown_time(stamp: dt.datetime) -> str:
+def shown_time(stamp: dt.datetime) -> str:
     """A UTC change time as a Thai officer reads it (BE year, Thai local time)."""
     if stamp.year < 2 or stamp.year > 9000:
         return stamp.isoformat(" ")

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
 from db.models import (
@@ -37,12 +37,14 @@ from lev_desktop.domain.validation import (
     check_record,
     field_label,
     package_made_problem,
+    shown_time,
 )
 from lev_desktop.exchange import deliveries, keys
 from lev_desktop.exchange import format as fmt
 from lev_desktop.exchange.jurisdiction import OfficeInfo, is_below
 from lev_desktop.exchange.payloads import reason_line
 from lev_desktop.exchange.records import MODELS, PayloadError, codecs, dump_lines, row_to_json
+from lev_desktop.exchange.restamp import FutureChanges, combine, future_changes, future_in_rows
 from lev_desktop.i18n import _
 from lev_desktop.progress import Progress
 from lev_desktop.thai_format import fiscal_year as fiscal_year_of
@@ -336,6 +338,8 @@ def plan_export(
                 .limit(1)
             )
             since = previous.started_at if previous is not None else None
+            if since is not None and since > utcnow():  # as export_package: a full package
+                since = None
         ids = _programme_ids(session, programmes)
         rows = _select_rows(session, FormSubmission, me.code, since, ids, fiscal_years)
         forms = deliveries.destined(session, me, place.level, deliveries.complete_forms(rows))
@@ -350,16 +354,17 @@ def plan_export(
 MAX_NAMED = 5
 
 
-def _refuse_a_wrong_clock(now: dt.datetime, newest: dt.datetime | None) -> None:
+def _refuse_a_wrong_clock(now: dt.datetime) -> None:
     """ExportError when the package would say it was made at a time the receiving office
-    refuses (validation.package_made_problem): this computer's clock is wrong (a dead clock
-    battery, a date set back after the data were entered), and the reports would count as
-    sent on a false day.
+    refuses whatever it holds (validation.package_made_problem): this computer's clock cannot
+    be right (a dead clock battery back at its BIOS date), and the reports would count as sent
+    on a false day.
 
     This office's own earlier packages are not a bound here, as they are at the receiver:
     one written while the clock was far ahead was refused over there, and would otherwise
-    stop every export here until that date."""
-    problem = package_made_problem(now, now=now, newest_change=newest)
+    stop every export here until that date. Changes saved after now are
+    ``_refuse_future_changes``."""
+    problem = package_made_problem(now, now=now)
     if problem:
         raise ExportError(
             _(
@@ -370,32 +375,72 @@ def _refuse_a_wrong_clock(now: dt.datetime, newest: dt.datetime | None) -> None:
         )
 
 
-def clock_problem(store: Store) -> str | None:
-    """Why this computer's clock cannot be right, in the interface language, or None: the
-    start-up says so before any deadline is judged by it or any package is refused for it.
-    The same rule as every package this office writes (validation.package_made_problem), from
-    its own latest change (as ``_refuse_a_wrong_clock``)."""
+class FutureChangesError(ExportError):
+    """The package would hold changes saved later than now (+ CLOCK_TOLERANCE): the receiver
+    refuses it as made before a change it holds. ``future`` says how many and when."""
+
+    def __init__(self, message: str, future: FutureChanges):
+        super().__init__(message)
+        self.future = future
+
+
+def _refuse_future_changes(future: FutureChanges) -> None:
+    """FutureChangesError when the package's records were saved later than now allows (the
+    receiver's rule: validation.package_made_problem, a change after the making time). Either
+    the clock was ahead while they were saved, or it is behind now: the message says both and
+    what to do for each (restamp.restamp_future_changes puts the first right)."""
+    if future.refused:
+        raise FutureChangesError(
+            _(
+                "The package was not written: {what} If the date and time now are right, this "
+                "computer's clock was ahead when those records were saved: press \"Set their "
+                'times to now" (or run lev restamp), then export again. If they are wrong, '
+                "please set the date and time of Windows correctly (Settings › Time & "
+                "language)."
+            ).format(what=future.describe()),
+            future,
+        )
+
+
+@dataclass(frozen=True)
+class ClockProblem:
+    """What the start-up says of this computer's clock: ``text``, and ``future`` when the
+    office's own records were saved after now (the clock was ahead then, or is behind now)."""
+
+    text: str
+    future: FutureChanges | None = None
+
+
+def clock_problem(store: Store) -> ClockProblem | None:
+    """Why this computer's clock cannot be right, or why this office's packages would be
+    refused for its records' times, in the interface language, or None: the start-up says so
+    before any deadline is judged by it or any package is refused for it. The same rules as
+    every package this office writes (``_refuse_a_wrong_clock``, ``_refuse_future_changes``)."""
     now = utcnow()
-    me = store.office_code
+    problem = package_made_problem(now, now=now)
+    if problem is not None:
+        return ClockProblem(
+            _(
+                "The date and time of this computer cannot be right: a package written now "
+                "would be {reason}. LEV Desktop judges every deadline by today's date, and the "
+                "office above would refuse this office's packages. Please set the date and time "
+                "of Windows correctly (Settings › Time & language), then start LEV Desktop again."
+            ).format(reason=problem)
+        )
     with store.read() as session:
-        changes = [
-            session.scalar(
-                select(func.max(model.__table__.c.updated_at)).where(
-                    model.__table__.c.owner_office == me
-                )
-            )
-            for model in MODELS
-        ]
-    newest = max((c for c in changes if c is not None), default=None)
-    problem = package_made_problem(now, now=now, newest_change=newest)
-    if problem is None:
+        future = future_changes(session, store.office_code or "", now)
+    if not future.refused:
         return None
-    return _(
-        "The date and time of this computer cannot be right: a package written now would be "
-        "{reason}. LEV Desktop judges every deadline by today's date, and the office above "
-        "would refuse this office's packages. Please set the date and time of Windows "
-        "correctly (Settings › Time & language), then start LEV Desktop again."
-    ).format(reason=problem)
+    return ClockProblem(
+        _(
+            "{what} The office above would refuse every package of this office until this is "
+            "put right. If the date and time now are right, this computer's clock was ahead "
+            'when those records were saved: press "Set their times to now". If they are '
+            "wrong, please set the date and time of Windows correctly (Settings › Time & "
+            "language), then start LEV Desktop again."
+        ).format(what=future.describe()),
+        future,
+    )
 
 
 def _refuse_what_the_receiver_refuses(
@@ -482,14 +527,33 @@ def export_package(
                 note = _(
                     "No package was sent to {office} before: a full package was written."
                 ).format(office=recipient)
+            elif previous.started_at > started:
+                # written while the clock was ahead: changes saved since (and any re-stamped
+                # to now, restamp.py) are older than it, and "since" would leave them out
+                note = _(
+                    "The last package sent to {office} says it was made later than now ({made}): "
+                    "a full package was written."
+                ).format(office=recipient, made=shown_time(previous.started_at))
             else:
                 kind, base, since = "delta", previous.uuid, previous.started_at
-        _refuse_a_wrong_clock(started, None)
+        _refuse_a_wrong_clock(started)
         programme_ids = _programme_ids(session, programmes)
         payloads: dict[str, bytes] = {}
         counts: dict[str, int] = {}
-        for index, model in enumerate(MODELS, start=1):
-            rows = _select_rows(session, model, me.code, since, programme_ids, fiscal_years)
+        selected = [
+            _select_rows(session, model, me.code, since, programme_ids, fiscal_years)
+            for model in MODELS
+        ]
+        _refuse_future_changes(
+            combine(
+                (
+                    future_in_rows(model.__tablename__, rows, started)
+                    for model, rows in zip(MODELS, selected, strict=True)
+                ),
+                started,
+            )
+        )
+        for index, (model, rows) in enumerate(zip(MODELS, selected, strict=True), start=1):
             if model is Office and not any(r["code"] == me.code for r in rows):
                 rows += [
                     dict(r._mapping)
@@ -504,7 +568,6 @@ def export_package(
             if rows:
                 rows.sort(key=lambda r: r["id"])
                 data = dump_lines(rows)
-                _refuse_a_wrong_clock(started, max(r["updated_at"] for r in rows))
                 _refuse_what_the_receiver_refuses(store, model.__tablename__, rows, data, started)
                 payloads[f"{fmt.PAYLOAD_DIR}{model.__tablename__}.jsonl"] = data
                 counts[model.__tablename__] = len(rows)

@@ -19,7 +19,7 @@ import logging
 import os
 import time
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager, suppress
+from contextlib import contextmanager, nullcontext, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -43,6 +43,7 @@ from lev_desktop.domain.validation import (
 )
 from lev_desktop.exchange import deliveries, excel, pool
 from lev_desktop.exchange import format as fmt
+from lev_desktop.exchange.completeness import Incomplete, incomplete_forms
 from lev_desktop.exchange.errors import Refusal
 from lev_desktop.exchange.jurisdiction import OfficeInfo, is_below, may_send_to
 from lev_desktop.exchange.keys import format_fingerprint
@@ -219,6 +220,9 @@ class PartPlan:
     # entered it where and when (the manifest's "excel" entry, or this office for a local form)
     excel_records: bytes | None = None
     provenance: dict[str, Any] = field(default_factory=dict)
+    # forms it calls complete that the rule of "complete" refuses: imported, not counted as
+    # received (completeness.py)
+    incomplete: list[Incomplete] = field(default_factory=list)
 
     @property
     def reason(self) -> str:
@@ -1053,6 +1057,7 @@ def _plan_package_checked(
             _check_made(state, package, plan, _as_utc(newest))
             if plan.status == Status.REFUSED:
                 break
+        _check_complete(state, plan)
         epoch = (plan.sender, plan.fingerprint)
         was_made = state.last_made.get(epoch)
         accepted.append((plan.package_uuid, epoch, state.last_sequence.get(epoch), was_made))
@@ -2205,6 +2210,9 @@ def _receipts(
     for _package, part in parts:
         rows = [*part.rows.get("form_submissions", ()), *part.forced.get("form_submissions", ())]
         brought = deliveries.forms_in_rows(form_columns, rows, FormStatus.FINISHED)
+        if part.incomplete:  # not counted as received (completeness.py)
+            refused = {item.form for item in part.incomplete}
+            brought = [form for form in brought if form not in refused]
         if part.kind == "excel":
             brought += deliveries.excel_forms(
                 session, value_columns, part.rows.get("kpi_values", ())
@@ -2372,6 +2380,72 @@ def _tombstone(conn: Connection, table: Table, ids: list[str], officer: str, whe
                 deleted=True, revision=table.c.revision + 1, updated_at=when, updated_by=officer
             )
         )
+
+
+def _check_complete(state: _State, plan: PartPlan) -> None:
+    """The KPI forms the part calls complete, asked again with the one rule of "complete"
+    (completeness.py): one that fails is noted on the part, in Thai, and not counted as
+    received when the part is imported. The package is not refused for it."""
+    codec_map = state.codecs
+    stored = state.counts.get("kpi_values", 1) > 0  # (none: a first import reads nothing)
+    with state.store.engine.connect() if stored else nullcontext() as conn:
+        found = incomplete_forms(
+            conn,
+            state.known_programmes,
+            codec_map["form_submissions"].columns,
+            [*plan.rows_of("form_submissions", WRITTEN)],
+            codec_map["kpi_values"].columns,
+            plan.rows_of("kpi_values", WRITTEN),
+        )
+    if not found:
+        return
+    plan.incomplete = found
+    _keep_out(state, plan, {item.form for item in found})
+    named = []
+    for item in found[:MAX_NAMED_FORMS]:
+        owner, pid, code, period = item.form
+        named.append(
+            _("{office} {programme} {form}, {period} ({problem})").format(
+                office=owner,
+                programme=state.known_programmes[pid][0],
+                form=item.name or code,
+                period=format_period(period),
+                problem=item.why,
+            )
+        )
+    if len(found) > MAX_NAMED_FORMS:
+        named.append(f"… +{len(found) - MAX_NAMED_FORMS}")
+    plan.notes.append(
+        _(
+            "not counted as received: {count} forms the package calls complete lack what the "
+            "programme requires (their values are imported, not their status “complete”): "
+            "{forms}"
+        ).format(count=len(found), forms=", ".join(named))
+    )
+
+
+def _keep_out(state: _State, plan: PartPlan, forms: set[deliveries.OwnedForm]) -> None:
+    """The part's form_submissions rows of ``forms`` (complete, says the package) are not
+    written: the form here stays as it was (none, a draft, or an earlier version that was
+    complete), so neither the board nor a count takes it as complete or received. Its values
+    are written as they came."""
+    columns = state.codecs["form_submissions"].columns
+    at = [columns.index(n) for n in ("owner_office", "programme_id", "form_code", "period")]
+    for chunk in plan.chunks:
+        if chunk.table != "form_submissions" or chunk.block is None:
+            continue
+        rows = chunk.spool.get(chunk.block)
+        for i, row in enumerate(rows):
+            mode = chunk.modes[i]
+            if mode in WRITTEN and tuple(row[j] for j in at) in forms:
+                chunk.modes[i] = SKIP
+                if mode != FORCED:  # (a conflict stays counted: it is recorded)
+                    plan.counts["new" if mode == NEW else "updated"] -= 1
+                    plan.counts["unchanged"] += 1
+
+
+# At most this many incomplete forms named in a part's note (the rest counted).
+MAX_NAMED_FORMS = 3
 
 
 def _check_made(

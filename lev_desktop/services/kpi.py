@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -441,15 +442,30 @@ def load_form(
 def _saved_rows(
     session: Any, office: str, programme: Programme, period: str
 ) -> tuple[dict[str, dict[str, Any]], dict[tuple[str, str], KpiValue]]:
-    by_code = {i["code"]: i for i in programme.spec.get("indicators", [])}
+    values = list(session.scalars(_values_query(office, programme.id, period)))
+    records = {(value.row_key, value.indicator_code): value for value in values}
+    return value_rows(programme.spec, values), records
+
+
+def value_rows(spec: dict[str, Any], values: Iterable[Any]) -> dict[str, dict[str, Any]]:
+    """A form's stored values as its editor and its checks read them: row key → indicator
+    code → typed value. ``values``: KpiValue records, or rows with the same attributes
+    (``row_key``, ``indicator_code``, ``value_num``, ``value_text``, ``value_date``,
+    ``deleted``); tombstones and indicators the programme does not have are left out."""
+    by_code = {i["code"]: i for i in spec.get("indicators", [])}
     rows: dict[str, dict[str, Any]] = {}
-    records: dict[tuple[str, str], KpiValue] = {}
-    for value in session.scalars(_values_query(office, programme.id, period)):
-        records[(value.row_key, value.indicator_code)] = value
+    for value in values:
         item = by_code.get(value.indicator_code)
         if item is not None and not value.deleted:
             rows.setdefault(value.row_key, {})[value.indicator_code] = _stored_value(item, value)
-    return rows, records
+    return rows
+
+
+def completion_problems(spec: dict[str, Any], rows: dict[str, dict[str, Any]]) -> list[Problem]:
+    """Why a KPI form holding ``rows`` (``value_rows``) cannot be complete; [] when it can.
+    The one rule of "complete": the clerk marking the form (``set_status``) and an office
+    receiving a package that calls the form complete (the importer) both ask it."""
+    return validate_rows(spec, rows, final=True)
 
 
 def _own_office(store: Store) -> str:
@@ -658,7 +674,7 @@ def set_status(
     with store.session() as session:
         saved, _records = _saved_rows(session, office, prog, period)
         if status == FormStatus.COMPLETE:
-            problems = validate_rows(prog.spec, saved, final=True)
+            problems = completion_problems(prog.spec, saved)
             if problems:
                 return problems
         submission = session.scalar(

@@ -305,8 +305,75 @@ def test_a_clock_set_back_before_the_data_is_said_at_start(ctx, qtbot, clock):
     qtbot.waitUntil(lambda: bool(shown), timeout=10000)
     boxes = _clock_boxes()
     assert len(boxes) == 1
-    assert "ซึ่งเป็นเวลาก่อนการแก้ไขข้อมูลที่อยู่ในแพ็กเกจนั้นเอง" in boxes[0].text()
+    assert "รายการถูกบันทึกเมื่อเวลาในอนาคต ล่าสุดเมื่อ " in boxes[0].text()
     boxes[0].close()
+
+
+def _top(name: str):
+    from PySide6.QtWidgets import QApplication, QMessageBox
+
+    return [
+        w
+        for w in QApplication.topLevelWidgets()
+        if isinstance(w, QMessageBox) and w.objectName() == name and w.isVisible()
+    ]
+
+
+def test_records_saved_ahead_are_restamped_from_the_start_warning_after_a_question(
+    ctx, qtbot, clock
+):
+    """The clock ran ahead while the data were entered and is right now: the warning names the
+    records and offers to set their times to now; nothing changes until the question's own
+    button is pressed."""
+    from PySide6.QtWidgets import QPushButton
+    from sqlalchemy import func, select
+
+    from db.models import AuditEntry
+    from lev_desktop.exchange.exporter import clock_problem
+    from lev_desktop.exchange.restamp import future_changes
+    from ui.widgets.reminder import maybe_show_reminder
+
+    store = ctx.store
+    clock.advance(days=-5)  # the demo's records were saved "today": five days ahead of now
+    problem = clock_problem(store)
+    assert problem is not None and problem.future is not None
+    count = problem.future.count
+    assert count > 0
+    shown = []
+    maybe_show_reminder(ctx, None, on_shown=shown.append)
+    qtbot.waitUntil(lambda: bool(shown), timeout=10000)
+    (box,) = _clock_boxes()
+    assert box.text().startswith(f"ข้อมูลของหน่วยงานนี้ {count} รายการถูกบันทึกเมื่อเวลาในอนาคต")
+    button = box.findChild(QPushButton, "restamp_button")
+    assert button.text() == "ปรับเวลาบันทึกเป็นเวลาปัจจุบัน…"
+    button.click()
+    (question,) = _top("restamp_confirm")
+    assert question.text().startswith(problem.future.describe() + "\n\n")
+    question.findChild(QPushButton, "restamp_yes").click()
+    qtbot.waitUntil(lambda: bool(_top("restamp_done")), timeout=10000)
+    (done,) = _top("restamp_done")
+    assert done.text().startswith(f"ปรับเวลาบันทึกของข้อมูลของหน่วยงานนี้ {count} รายการเป็น ")
+    done.close()
+    with store.read() as s:
+        assert future_changes(s, store.office_code, problem.future.now).count == 0
+        restamped = select(func.count()).where(AuditEntry.action == "restamp")
+        assert s.scalar(restamped) == count
+    assert clock_problem(store) is None
+    if shown[0] is not None:
+        qtbot.addWidget(shown[0])
+
+
+def test_the_restamp_question_cancelled_changes_nothing(ctx, qtbot, clock):
+    from lev_desktop.exchange.exporter import clock_problem
+    from ui.widgets.restamp import ask_restamp
+
+    clock.advance(days=-5)
+    problem = clock_problem(ctx.store)
+    assert problem is not None and problem.future is not None
+    question = ask_restamp(ctx, None, problem.future)
+    assert question.defaultButton().text() == "ยกเลิก"
+    question.defaultButton().click()
+    assert clock_problem(ctx.store) == problem
 
 
 def test_a_right_clock_is_not_questioned(ctx, qtbot):

@@ -167,8 +167,12 @@ def test_an_lao_that_once_exported_with_its_clock_far_ahead_is_not_locked_out(
 
 
 def test_an_lao_whose_clock_was_set_back_after_entering_data(frozen, tmp_path, clock):
+    """The records say they were saved in the future: the clock is behind now, or was ahead
+    then (test_future_changes.py). The message names both and what to do for each."""
     lao, _district = frozen
     clock.now = NOW - dt.timedelta(days=13)  # before its records were changed
-    assert "ซึ่งเป็นเวลาก่อนการแก้ไขข้อมูลที่อยู่ในแพ็กเกจนั้นเอง (25 พ.ย. 2569 09:00 น.)" in (
-        _export_refused(lao, tmp_path)
+    assert _export_refused(lao, tmp_path).startswith(
+        "ยังไม่ได้เขียนแพ็กเกจ: ข้อมูลของหน่วยงานนี้ 109 รายการถูกบันทึกเมื่อเวลาในอนาคต "
+        "ล่าสุดเมื่อ 25 พ.ย. 2569 09:00 น. ขณะที่วันและเวลาของเครื่องนี้ตอนนี้คือ 22 พ.ย. 2569 09:00 น. "
+        "หากวันและเวลาตอนนี้ถูกต้อง"
     )

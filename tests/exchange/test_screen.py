@@ -315,3 +315,46 @@ def test_the_import_summary_writes_thousands_as_the_rows_do(qtbot, screen):
     assert tab.summary.text() == (
         "นำเข้า 1 แพ็กเกจ: ใหม่ 22,190 ปรับปรุง 1,200 ไม่เปลี่ยนแปลง 0 ขัดแย้ง 0 รายการ"
     )
+
+
+def test_an_export_refused_for_records_saved_ahead_offers_the_restamp(qtbot, screen, clock):
+    """The district's own record was saved five days 'ahead' of now: the export is refused
+    with what is wrong, a button offers to set their times to now, and after its question the
+    next export is written."""
+    from PySide6.QtWidgets import QApplication, QMessageBox, QPushButton
+    from sqlalchemy import select
+
+    from db.models import Office
+    from lev_desktop.exchange.exporter import ensure_key, this_office_info
+
+    widget, ctx, _files, tmp = screen
+    tab = widget.export_tab
+    store = ctx.store
+    ensure_key(store, this_office_info(store))  # (the first export would stamp the office)
+    clock.advance(days=5)
+    with store.session() as s:
+        s.scalar(select(Office).where(Office.code == store.office_code)).phone = "042-000000"
+    clock.advance(days=-5)
+    tab.recipient.setEditText("P48")
+    tab.out.setText(str(tmp / "up.levpkg"))
+    assert tab.restamp_button.isHidden()
+    tab.export()
+    _wait(qtbot, ctx)
+    assert not (tmp / "up.levpkg").exists(), tab.status.text()
+    assert tab.status.text().startswith("ยังไม่ได้เขียนแพ็กเกจ: ข้อมูลของหน่วยงานนี้ ")
+    assert not tab.restamp_button.isHidden()
+    tab.restamp_button.click()
+    (question,) = [
+        w
+        for w in QApplication.topLevelWidgets()
+        if isinstance(w, QMessageBox) and w.objectName() == "restamp_confirm" and w.isVisible()
+    ]
+    question.findChild(QPushButton, "restamp_yes").click()
+    qtbot.waitUntil(lambda: tab.restamp_button.isHidden(), timeout=20000)
+    _wait(qtbot, ctx)
+    for box in QApplication.topLevelWidgets():
+        if isinstance(box, QMessageBox) and box.objectName() == "restamp_done":
+            box.close()
+    tab.export()
+    _wait(qtbot, ctx)
+    assert (tmp / "up.levpkg").exists()

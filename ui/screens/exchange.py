@@ -263,6 +263,16 @@ class ExportTab(QWidget):
         self.status = QLabel()
         self.status.setWordWrap(True)
         layout.addWidget(self.status)
+        # Shown when the export was refused for records saved in the future (widgets/restamp)
+        self.restamp_button = QPushButton(_("Set their times to now…"))
+        self.restamp_button.setObjectName("restamp_button")
+        self.restamp_button.hide()
+        self.restamp_button.clicked.connect(self._ask_restamp)
+        self._future = None
+        restamp_row = QHBoxLayout()
+        restamp_row.addWidget(self.restamp_button)
+        restamp_row.addStretch(1)
+        layout.addLayout(restamp_row)
         # Show in folder / Copy to USB drive for the package (or Excel form) just written
         self.written = WrittenFileBar(ctx, label=self.status, show_open=False)
         layout.addWidget(self.written)
@@ -499,6 +509,8 @@ class ExportTab(QWidget):
         def failed(exc: BaseException) -> None:
             self.export_button.setEnabled(True)
             self.written.set_file(None)
+            self._future = getattr(exc, "future", None)  # FutureChangesError
+            self.restamp_button.setVisible(self._future is not None)
             self.status.setText(
                 str(exc)
                 if isinstance(exc, ExportError)
@@ -519,8 +531,23 @@ class ExportTab(QWidget):
             owner=self,
         )
 
+    def _ask_restamp(self) -> None:
+        from ui.widgets.restamp import ask_restamp
+
+        if self._future is None:
+            return
+
+        def done(_result) -> None:
+            self._future = None
+            self.restamp_button.hide()
+            self.status.setText("")
+
+        ask_restamp(self.ctx, self, self._future, on_done=done)
+
     def _done(self, result, choice: tuple) -> None:
         self.export_button.setEnabled(True)
+        self._future = None
+        self.restamp_button.hide()
         kind = _("changes only") if result.kind == "delta" else _("all records")
         fulfilment = result.fulfilment
         office = fulfilment.recipient.label if fulfilment is not None else result.recipient

@@ -8,7 +8,9 @@ opens the program five times a day saw it five times), and never when it is turn
 
 Before it, at every start, a warning when this computer's clock cannot be right
 (``exporter.clock_problem``: a dead clock battery back at 2012, a date set back): every deadline
-here is judged by that clock, and the office above would refuse the packages it stamps.
+here is judged by that clock, and the office above would refuse the packages it stamps. When
+this office's records were saved in the future (the clock was ahead then), the warning offers
+to set their times to now (``widgets/restamp.py``, after a question).
 """
 
 from __future__ import annotations
@@ -35,11 +37,12 @@ from PySide6.QtWidgets import (
 from lev_desktop import options
 from lev_desktop.deadlines import engine
 from lev_desktop.deadlines.engine import Item, State
-from lev_desktop.exchange.exporter import clock_problem
+from lev_desktop.exchange.exporter import ClockProblem, clock_problem
 from lev_desktop.i18n import _
 from ui.context import AppContext
 from ui.widgets.deadline_models import AgendaModel, ItemRole
 from ui.widgets.fit import fit_header, fit_to_screen
+from ui.widgets.restamp import ask_restamp
 
 
 class ReminderDialog(QDialog):
@@ -128,14 +131,24 @@ def maybe_show_reminder(
         enabled = options.get(store, "reminder.enabled")
         return engine.reminders(store, days=days), days, enabled, clock_problem(store)
 
-    def loaded(result: tuple[list[Item], int, bool, str | None]) -> None:
+    def loaded(result: tuple[list[Item], int, bool, ClockProblem | None]) -> None:
         items, days, enabled, clock = result
         ctx.set_badges(len(items))  # the badges count the same list
         if clock:  # every deadline below is judged by this clock: said first, every start
             box = QMessageBox(
-                QMessageBox.Icon.Warning, _("LEV Desktop"), clock, QMessageBox.StandardButton.Ok
+                QMessageBox.Icon.Warning,
+                _("LEV Desktop"),
+                clock.text,
+                QMessageBox.StandardButton.Ok,
             )
             box.setObjectName("clock_warning")
+            future = clock.future
+            if future is not None:  # records saved while the clock was ahead: offer to fix
+                restamp = box.addButton(
+                    _("Set their times to now…"), QMessageBox.ButtonRole.ActionRole
+                )
+                restamp.setObjectName("restamp_button")
+                restamp.clicked.connect(lambda: ask_restamp(ctx, parent, future))
             if parent is not None:
                 box.setParent(parent, box.windowFlags())
             _shown_boxes[:] = [box]  # (kept alive when there is no parent)

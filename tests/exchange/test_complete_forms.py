@@ -1,0 +1,139 @@
+"""A form a package calls complete is asked again at the receiver with the one rule of
+"complete" (kpi.completion_problems, completeness.py). A tampered or faulty package is not
+refused for it: its records are imported, the form is not counted as received, and the preview
+names it in Thai with the office and the form. The same rule cannot refuse an honest package."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from db.models import KpiValue
+from db.models_deadlines import FormDelivery
+from lev_desktop.domain.obligation_state import State
+from lev_desktop.exchange import format as fmt
+from lev_desktop.exchange import importer
+from lev_desktop.exchange.exporter import export_package
+from lev_desktop.services import consolidation, kpi
+from lev_desktop.services.programmes import builtin_id
+
+from .helpers import jsonl, make_district, make_lao, members, read_jsonl, resign, write_members
+
+LAO = "4801006"
+P2, P4 = builtin_id("P2"), builtin_id("P4")
+KPI_VALUES = f"{fmt.PAYLOAD_DIR}kpi_values.jsonl"
+
+
+@pytest.fixture
+def offices(tmp_path: Path, clock, monkeypatch):
+    monkeypatch.setenv("LEV_TODAY", "2025-10-06")
+    clock.now = dt.datetime(2024, 9, 1, 3, tzinfo=dt.UTC)  # (its template: seed 1313)
+    lao = make_lao(tmp_path / "lao.db", LAO, seed=1313)
+    district = make_district(tmp_path / "district.db")
+    clock.now = dt.datetime(2025, 10, 6, 3, tzinfo=dt.UTC)
+    yield lao, district
+    lao.dispose()
+    district.dispose()
+
+
+def _emptied(tmp_path: Path, lao) -> Path:
+    """The LAO's real package, its P2 form (marked complete) stripped of its 14 values,
+    signed again with the LAO's own key (a faulty or tampered sender)."""
+    files = members(export_package(lao, "D4801", tmp_path / "real.levpkg").path)
+    rows = read_jsonl(files[KPI_VALUES])
+    kept = [r for r in rows if r["programme_id"] != P2]
+    assert len(rows) - len(kept) == 14
+    data = jsonl(kept)
+
+    def counts(manifest: dict) -> None:
+        manifest["counts"]["kpi_values"] = len(kept)
+
+    files = resign(files, LAO, payloads={KPI_VALUES: data}, mutate_manifest=counts)
+    return write_members(tmp_path / "emptied.levpkg", files)
+
+
+def _p2_state(store) -> State:
+    board = consolidation.build_board(
+        store, "P2", fiscal_year=2567, obligation="P2.LAO.KPI", period="FY2567"
+    )
+    return {r.code: r for r in board.rows}[LAO].state
+
+
+def _received(store) -> set[tuple[str, str]]:
+    with store.read() as s:
+        return {
+            (form, period)
+            for form, period in s.execute(
+                select(FormDelivery.form_code, FormDelivery.period).where(
+                    FormDelivery.direction == "received", FormDelivery.owner_office == LAO
+                )
+            )
+        }
+
+
+def test_a_form_called_complete_without_its_values_is_imported_but_not_received(offices, tmp_path):
+    lao, district = offices
+    path = _emptied(tmp_path, lao)
+    plan = importer.preview(district, [path])
+    (part,) = plan.packages[0].parts
+    assert plan.packages[0].status != importer.Status.REFUSED
+    assert part.notes[-1] == (
+        "ยังไม่นับว่าได้รับ: แบบ 1 แบบที่แพ็กเกจระบุว่าครบถ้วน แต่ยังขาดข้อมูลที่โครงการกำหนด "
+        "(นำเข้าค่าที่กรอกแล้ว แต่ไม่รับสถานะ “ครบถ้วน”): "
+        "4801006 P2 แบบบันทึกข้อมูลตัวชี้วัด “จังหวัดสะอาด” ปีงบประมาณ พ.ศ. 2567 "
+        "(จำนวนครัวเรือนทั้งหมดในพื้นที่: ต้องกรอกช่องนี้)"
+    )
+    plan.close()
+    _plan, result = importer.import_files(district, [path], trust=True)
+    assert [p.path for p in result.imported] == [str(path)]
+    received = _received(district)
+    assert ("KPI", "FY2567") not in received
+    assert ("M", "2025-01") in received and ("SP", "FY2568") in received
+    # (due 22 Nov 2567: the honest package, made in October 2568, is late)
+    assert _p2_state(district) == State.OVERDUE
+    with district.read() as s:  # the records themselves are imported as they came
+        assert s.scalar(select(KpiValue.id).where(KpiValue.programme_id == P4)) is not None
+
+
+def test_the_honest_package_is_received_whole(offices, tmp_path):
+    lao, district = offices
+    path = export_package(lao, "D4801", tmp_path / "real.levpkg").path
+    plan = importer.preview(district, [path])
+    (part,) = plan.packages[0].parts
+    assert not part.incomplete
+    assert not any("ยังไม่นับว่าได้รับ" in note for note in part.notes)
+    plan.close()
+    assert importer.import_files(district, [path], trust=True)[1].imported
+    assert ("KPI", "FY2567") in _received(district)
+    assert _p2_state(district) == State.LATE
+
+
+def test_a_form_completed_again_is_judged_with_the_values_already_here(offices, tmp_path, clock):
+    """A 'changes only' package brings the form marked complete again but not its values,
+    which the district already holds: the rule reads them here, and the form is received."""
+    lao, district = offices
+    first = export_package(lao, "D4801", tmp_path / "first.levpkg").path
+    assert importer.import_files(district, [first], trust=True)[1].imported
+    clock.advance(days=1)
+    assert kpi.set_status(lao, "P2", "FY2567", "draft") == []
+    assert kpi.set_status(lao, "P2", "FY2567", "complete") == []
+    clock.advance(hours=1)
+    delta = export_package(lao, "D4801", tmp_path / "delta.levpkg", since_last=True)
+    assert delta.kind == "delta"
+    assert "kpi_values" not in json.loads(members(delta.path)[fmt.MANIFEST])["counts"]
+    plan = importer.preview(district, [delta.path])
+    (part,) = plan.packages[0].parts
+    assert part.incomplete == []
+    plan.close()
+    assert importer.import_files(district, [delta.path], trust=True)[1].imported
+    with district.read() as s:
+        carried = s.scalars(
+            select(FormDelivery.package_uuid).where(
+                FormDelivery.direction == "received", FormDelivery.form_code == "KPI"
+            )
+        )
+        assert delta.package_uuid in set(carried)
