@@ -2440,8 +2440,9 @@ def _keep_out(state: _State, plan: PartPlan, forms: set[deliveries.OwnedForm]) -
             if mode in WRITTEN and tuple(row[j] for j in at) in forms:
                 chunk.modes[i] = SKIP
                 if mode != FORCED:  # (a conflict stays counted: it is recorded)
+                    # not taken, as a clash's record is not: "refused", not "unchanged"
                     plan.counts["new" if mode == NEW else "updated"] -= 1
-                    plan.counts["unchanged"] += 1
+                    plan.counts["refused"] += 1
 
 
 # At most this many incomplete forms named in a part's note (the rest counted).

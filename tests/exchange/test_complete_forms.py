@@ -87,6 +87,8 @@ def test_a_form_called_complete_without_its_values_is_imported_but_not_received(
         "4801006 P2 แบบบันทึกข้อมูลตัวชี้วัด “จังหวัดสะอาด” ปีงบประมาณ พ.ศ. 2567 "
         "(จำนวนครัวเรือนทั้งหมดในพื้นที่: ต้องกรอกช่องนี้)"
     )
+    # the form's record is not taken: counted as a refused record, not as "unchanged"
+    assert (part.counts["refused"], part.counts["unchanged"]) == (1, 0)
     plan.close()
     _plan, result = importer.import_files(district, [path], trust=True)
     assert [p.path for p in result.imported] == [str(path)]
