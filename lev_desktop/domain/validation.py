@@ -249,12 +249,17 @@ def is_repeated(spec: dict[str, Any]) -> bool:
 
 
 def validate_rows(
-    spec: dict[str, Any], rows: dict[str, dict[str, Any]], *, final: bool
+    spec: dict[str, Any],
+    rows: dict[str, dict[str, Any]],
+    *,
+    final: bool,
+    parsers: dict[str, Callable[[Any], tuple[Any, str | None]]] | None = None,
 ) -> list[Problem]:
     """Checks a whole KPI form: row '' holds the single values, other keys one product each.
 
     ``final`` (marking the form complete) also asks for every required field and, on a form
     of repeated groups, for at least one group (the target "1 LAO : 1 product").
+    ``parsers``: the indicators' rules prepared once (``validate_form``), for many forms.
     """
     problems: list[Problem] = []
     keys = list(rows)
@@ -266,7 +271,7 @@ def validate_rows(
         sub["rules"] = [
             r for r in spec.get("rules", []) if r.get("left") in names and r.get("right") in names
         ]
-        for problem in validate_form(sub, rows.get(key, {}), final=final):
+        for problem in validate_form(sub, rows.get(key, {}), final=final, parsers=parsers):
             problems.append(Problem(problem.field, problem.message, key))
     if final and is_repeated(spec) and not [k for k in rows if k]:
         problems.append(Problem("", _("Please add at least one product"), ""))

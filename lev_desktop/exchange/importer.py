@@ -411,6 +411,7 @@ class _State:
         self.journal: list[tuple[dict[Any, Any], Any, Any]] = []
         # programme → indicator code → its prepared rules (validation.indicator_parser)
         self.indicators = IndicatorRules()
+        self.finals: dict[str, Any] = {}  # what "complete" asks per programme (completeness.py)
         self.spool = RowSpool()
         self.chunks: dict[int, Chunk] = {}  # by number, for comparing a record given twice
         self.next_chunk = 0
@@ -2396,6 +2397,8 @@ def _check_complete(state: _State, plan: PartPlan) -> None:
             [*plan.rows_of("form_submissions", WRITTEN)],
             codec_map["kpi_values"].columns,
             plan.rows_of("kpi_values", WRITTEN),
+            state.indicators,
+            state.finals,
         )
     if not found:
         return

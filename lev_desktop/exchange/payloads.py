@@ -363,12 +363,7 @@ def kpi_problems(
         groups.setdefault(key, {})[record.indicator_code] = value
     for (pid, period, _row_key), values in groups.items():
         spec = specs[pid]
-        prepared = parsers.get(pid)
-        if prepared is None:
-            prepared = parsers[pid] = {
-                i["code"]: remembering_parser(indicator_parser(i))
-                for i in spec.get("indicators", [])
-            }
+        prepared = prepared_rules(parsers, pid, spec)
         if spec.get("rules"):  # checks across fields need the whole group
             found_problems = validate_form(spec, values, final=False, parsers=prepared)
         else:  # the same per-value check, without walking the indicators that are absent
@@ -418,17 +413,22 @@ def _all_valid(
         if code not in codes:
             return False
         value = Decimal(num) if num is not None else iso_date(date) if date is not None else text
-        if _prepared(parsers, pid, spec)[code](value)[1] is not None:
+        if prepared_rules(parsers, pid, spec)[code](value)[1] is not None:
             return False
         if len(seen) < VALID_VALUES:
             seen.add(value_of)
     for pid, (spec, _codes, _seen) in specs.items():
-        if spec.get("rules") and not _rules_hold(records, pid, spec, _prepared(parsers, pid, spec)):
+        if spec.get("rules") and not _rules_hold(
+            records, pid, spec, prepared_rules(parsers, pid, spec)
+        ):
             return False
     return True
 
 
-def _prepared(parsers: dict[str, dict[str, Parser]], pid: str, spec: Any) -> dict[str, Parser]:
+def prepared_rules(parsers: dict[str, dict[str, Parser]], pid: str, spec: Any) -> dict[str, Parser]:
+    """The indicators' rules of programme ``pid`` prepared once per preview (in ``parsers``,
+    the preview's ``IndicatorRules``): the value checks and the receiver's check of a form
+    called complete (completeness.py) share them."""
     prepared = parsers.get(pid)
     if prepared is None:
         prepared = parsers[pid] = {

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -35,6 +35,7 @@ from lev_desktop.domain import form_status
 from lev_desktop.domain.form_status import FormStatus
 from lev_desktop.domain.obligation_state import State
 from lev_desktop.domain.validation import (
+    NUMERIC_KINDS,
     Problem,
     is_repeated,
     review_text_problem,
@@ -167,18 +168,25 @@ def _as_typed(number: Decimal) -> Decimal:
     return number.normalize()
 
 
-def _stored_value(indicator: dict[str, Any], row: KpiValue) -> Any:
+def value_column(indicator: dict[str, Any]) -> str:
+    """The column of a KPI value that holds an answer of ``indicator``'s kind (the others are
+    not read for it)."""
     kind = indicator.get("type", "text")
-    if kind in ("integer", "decimal", "percent", "baht"):
-        if row.value_num is None:
-            return None
-        number = Decimal(str(row.value_num))
-        return int(number) if kind == "integer" else _as_typed(number)
-    if kind == "date":
-        return row.value_date
+    if kind in NUMERIC_KINDS or kind == "bool":
+        return "value_num"
+    return "value_date" if kind == "date" else "value_text"
+
+
+def _stored_value(indicator: dict[str, Any], row: KpiValue) -> Any:
+    column = value_column(indicator)
+    value = getattr(row, column)
+    if value is None or column != "value_num":
+        return value
+    kind = indicator.get("type", "text")
     if kind == "bool":
-        return None if row.value_num is None else bool(row.value_num)
-    return row.value_text
+        return bool(value)
+    number = Decimal(str(value))
+    return int(number) if kind == "integer" else _as_typed(number)
 
 
 def _write_value(indicator: dict[str, Any], row: KpiValue, value: Any) -> None:
@@ -461,11 +469,16 @@ def value_rows(spec: dict[str, Any], values: Iterable[Any]) -> dict[str, dict[st
     return rows
 
 
-def completion_problems(spec: dict[str, Any], rows: dict[str, dict[str, Any]]) -> list[Problem]:
+def completion_problems(
+    spec: dict[str, Any],
+    rows: dict[str, dict[str, Any]],
+    parsers: dict[str, Callable[[Any], tuple[Any, str | None]]] | None = None,
+) -> list[Problem]:
     """Why a KPI form holding ``rows`` (``value_rows``) cannot be complete; [] when it can.
     The one rule of "complete": the clerk marking the form (``set_status``) and an office
-    receiving a package that calls the form complete (the importer) both ask it."""
-    return validate_rows(spec, rows, final=True)
+    receiving a package that calls the form complete (the importer) both ask it.
+    ``parsers``: the indicators' rules prepared once, for many forms (the importer)."""
+    return validate_rows(spec, rows, final=True, parsers=parsers)
 
 
 def _own_office(store: Store) -> str:

@@ -139,3 +139,65 @@ def test_a_form_completed_again_is_judged_with_the_values_already_here(offices, 
             )
         )
         assert delta.package_uuid in set(carried)
+
+
+def test_the_quick_answer_never_calls_complete_what_the_rule_does_not(tmp_path, clock):
+    """A form whose values all come with the part (its values already asked by their rules)
+    is answered without the whole rule when it plainly has what ``final`` asks
+    (completeness._plainly_complete: 85 ms of a province's 0.3 s preview → 22 ms). That answer
+    must never be "complete" where the rule says otherwise: the demo LAO's KPI forms, each with
+    one value taken away, emptied, blanked, deleted or written in the wrong column."""
+    from sqlalchemy import text as sql_text
+
+    from lev_desktop.exchange.completeness import _VALUE_COLUMNS, _Finals, _plainly_complete
+    from lev_desktop.exchange.completeness import _value as as_value
+    from lev_desktop.exchange.payloads import prepared_rules
+    from lev_desktop.services.programmes import list_programmes
+
+    clock.now = dt.datetime(2024, 9, 1, 3, tzinfo=dt.UTC)
+    lao = make_lao(tmp_path / "quick.db", LAO, seed=1313)
+    specs = {p.id: p.spec for p in list_programmes(lao)}
+    at = list(range(len(_VALUE_COLUMNS)))
+    with lao.engine.connect() as conn:
+        rows = [
+            list(r)
+            for r in conn.execute(sql_text(f"SELECT {', '.join(_VALUE_COLUMNS)} FROM kpi_values"))
+        ]
+    lao.dispose()
+    forms: dict[tuple[str, str], list[list]] = {}
+    for row in rows:
+        forms.setdefault((row[2], row[3]), []).append(row)
+    parsers: dict = {}
+    asked = plain = 0
+    for (pid, _period), values in forms.items():
+        spec = specs[pid]
+        finals, prepared = _Finals.of(spec, at), prepared_rules(parsers, pid, spec)
+        variants = [values]
+        for i, row in enumerate(values):
+            variants.append(values[:i] + values[i + 1 :])  # taken away
+            for change in ("none", "blank", "deleted", "wrong column"):
+                changed = list(row)
+                if change == "deleted":
+                    changed[9] = True
+                elif change == "blank":
+                    changed[6], changed[7], changed[8] = None, "  ", None
+                elif change == "wrong column":  # (an answer where its kind is not read)
+                    moved = (None, str(row[6]), None) if row[6] is not None else (1, None, None)
+                    changed[6], changed[7], changed[8] = moved
+                else:
+                    changed[6] = changed[7] = changed[8] = None
+                variants.append([*values[:i], changed, *values[i + 1 :]])
+        for variant in variants:
+            rule = kpi.completion_problems(
+                spec, kpi.value_rows(spec, [as_value(r, at) for r in variant]), prepared
+            )
+            quick = _plainly_complete(finals, variant, at, prepared)
+            asked += 1
+            plain += quick
+            assert not (quick and rule), (pid, variant, rule)
+        assert _plainly_complete(finals, values, at, prepared) == (
+            not kpi.completion_problems(
+                spec, kpi.value_rows(spec, [as_value(r, at) for r in values]), prepared
+            )
+        )
+    assert asked > 200 and plain > 20  # (the quick answer is given, and checked, many times)
