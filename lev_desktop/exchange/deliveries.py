@@ -353,7 +353,7 @@ class Fulfilment:
         return not self.lines
 
     def warning(self) -> str:
-        if self.relation != "reports_to" and self.fulfils_nothing:
+        if self.relation != "reports_to" and self.fulfils_nothing and not self.already:
             return _(
                 "{office} is not the office this one reports to: the package fulfils no "
                 "obligation, nothing will be marked sent."

@@ -94,6 +94,10 @@ def test_the_temple_report_sent_to_the_province_itself_is_marked_sent(lao, tmp_p
     assert after[complete[0]].facts.sent_on == dt.date.today()
     # what goes through the district is still not sent by a package to the province
     assert not after[("P5.LAO.REPORT", "FY2568")].state.fulfilled
+    # exported again: already sent, and not "not the office this one reports to"
+    again = plan_export(lao, "P48", today=TODAY)
+    assert len(again.already) == len(complete) and again.fulfils_nothing
+    assert "ไม่ใช่สำนักงานที่สำนักงานนี้รายงานไป" not in again.warning()
 
 
 def test_a_package_to_the_district_says_where_its_complete_temple_reports_go(lao):
