@@ -491,10 +491,8 @@ class ReportsScreen(QWidget):
         for their hint): the splitter under yesterday's preview (⅔ for the pages) is
         remembered per user, and the next start showed the options squeezed into the top
         third, Preview and Save PDF scrolled out of sight (1366×768 at 125 %)."""
-        if any(
-            isinstance(self.pages_layout.itemAt(i).widget(), PageImage)
-            for i in range(self.pages_layout.count())
-        ):
+        items = (self.pages_layout.itemAt(i) for i in range(self.pages_layout.count()))
+        if any(item is not None and isinstance(item.widget(), PageImage) for item in items):
             return
         sizes = self.right.sizes()
         total = sum(sizes)
