@@ -255,6 +255,39 @@ def _typed_year(year: int, text: str) -> int:
     raise ValueError(text)
 
 
+class NoSuchDay(ValueError):
+    """A typed date of the right shape that the calendar does not have ("31/02/2568"); its
+    text says so, in the interface's language."""
+
+
+def _calendar_date(year: int, month: int, day: int, written_year: int) -> dt.date:
+    """The date (``year`` CE), or NoSuchDay naming what is wrong with it as written."""
+    try:
+        return dt.date(year, month, day)
+    except ValueError:
+        pass
+    if not 1 <= month <= 12:
+        raise NoSuchDay(
+            _("There is no month {month}: months are numbered 1 to 12.").format(month=month)
+        )
+    names = MONTHS_FULL if _thai_ui() else MONTHS_EN_FULL
+    following = dt.date(year + (month == 12), month % 12 + 1, 1)
+    days = (following - dt.timedelta(days=1)).day
+    raise NoSuchDay(
+        _("There is no {day} {month} {year}: {month} {year} has {days} days.").format(
+            day=day, month=names[month - 1], year=written_year, days=days
+        )
+    )
+
+
+def date_refusal(exc: ValueError) -> str:
+    """What a person is told when ``parse_date`` or ``read_date`` refuses a typed date: the day
+    the calendar lacks ("31/02/2568": the date was written right), or how to write one."""
+    if isinstance(exc, NoSuchDay):
+        return str(exc)
+    return _("Please enter a date as day/month/BE year, e.g. 15/02/2568")
+
+
 def parse_date(text: str) -> dt.date | None:
     """Parses a typed date: "15/2/2568", "15-02-68", "2568-02-15" or "2025-02-15", Thai digits
     too.
@@ -270,7 +303,7 @@ def parse_date(text: str) -> dt.date | None:
     iso = _ISO_RE.match(text)
     if iso:
         year, month, day = (int(g) for g in iso.groups())
-        return dt.date(_typed_year(year, text), month, day)
+        return _calendar_date(_typed_year(year, text), month, day, year)
     match = _DATE_RE.match(text)
     if not match:
         raise ValueError(text)
@@ -279,7 +312,7 @@ def parse_date(text: str) -> dt.date | None:
         year += 2500
     if year not in BE_YEARS:
         raise ValueError(text)
-    return dt.date(ce_year(year), month, day)
+    return _calendar_date(ce_year(year), month, day, year)
 
 
 def parse_month(text: str) -> tuple[int, int]:
@@ -322,7 +355,7 @@ def read_date(text: str) -> tuple[dt.date | None, int | None]:
         if not match or len(match.group(3)) != 4 or int(match.group(3)) not in CE_YEARS:
             raise
         day, month, year = (int(g) for g in match.groups())
-        return dt.date(year, month, day), year
+        return _calendar_date(year, month, day, year), year
 
 
 # A month as written after a day in the year: its Thai name or abbreviation (dots and spaces

@@ -56,9 +56,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from lev_desktop import APP_NAME, options
+from lev_desktop import APP_NAME, i18n, options
 from lev_desktop.changes import Changes
-from lev_desktop.i18n import _
+from lev_desktop.i18n import N_, _
 from lev_desktop.paths import log_dir, resources_dir
 from lev_desktop.thai_format import fiscal_year as fiscal_year_of
 from ui import digits, thai_wrap, window_state
@@ -205,6 +205,12 @@ class MainWindow(QMainWindow):
         # and closes the window when done). Set by the Launcher (ui.continuity).
         self.close_guard: Callable[[], bool] | None = None
         self._quit_confirmed = False  # the person chose to quit without values in red
+        # Texts made before the database is open, in the language of the command line (Thai
+        # by default): (widget, setter, msgid), set again once the database's settings have
+        # chosen the language (``attach``; otherwise the navigation and menus stayed Thai in
+        # an English interface).
+        self._texts: list[tuple[object, str, str]] = []
+        self._language = i18n.current_language()
 
         central = QWidget()
         layout = QHBoxLayout(central)
@@ -223,7 +229,8 @@ class MainWindow(QMainWindow):
         self.nav.setPalette(nav_palette)
         self.stack = QStackedWidget()
         # what the work area says until the database is open
-        self.waiting = QLabel(_("Opening the database…"))
+        self.waiting = QLabel()
+        self._named(self.waiting, "setText", N_("Opening the database…"))
         self.waiting.setObjectName("hint")
         self.waiting.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.waiting.setWordWrap(True)
@@ -237,11 +244,11 @@ class MainWindow(QMainWindow):
         # rest right after the first paint (see _preload).
         for entry in SCREENS:
             key = entry.key
-            title = _(entry.title)
-            item = QListWidgetItem(icon_for(entry.icon, self), title)
+            item = QListWidgetItem(icon_for(entry.icon, self), "")
+            self._named(item, "setText", entry.title)
+            self._named(item, "setToolTip", entry.title)
             item.setData(KEY_ROLE, key)
             item.setData(BADGE_ROLE, 0)
-            item.setToolTip(title)
             self.nav.addItem(item)
             placeholder = QWidget()
             self.pages[key] = placeholder
@@ -279,9 +286,24 @@ class MainWindow(QMainWindow):
         """What the work area says while the database opens (or demo data is made)."""
         self.waiting.setText(text)
 
+    def _named(self, target: object, setter: str, msgid: str) -> None:
+        """Gives ``target`` the translation of ``msgid`` now and again in ``retranslate``."""
+        getattr(target, setter)(_(msgid))
+        self._texts.append((target, setter, msgid))
+
+    def retranslate(self) -> None:
+        """The navigation, menus and status bar in the interface's language, when the
+        database's settings chose another than the window was made in."""
+        for target, setter, msgid in self._texts:
+            getattr(target, setter)(_(msgid))
+        self._language = i18n.current_language()
+        self._fit_navigation()
+
     def attach(self, ctx: AppContext) -> None:
         """The database is open: fill the status bar and show the first screen."""
         self._ctx = ctx
+        if self._language != i18n.current_language():
+            self.retranslate()
         ctx.navigate.connect(self.show_screen)
         ctx.badge_changed.connect(self.set_badge)
         ctx.fiscal_year_changed.connect(self._fiscal_year_changed)
@@ -474,8 +496,8 @@ class MainWindow(QMainWindow):
         bar = self.statusBar()
         self.office_label = OfficeLabel(_("Office: …"))
         self.year_combo = QComboBox()
-        self.year_combo.setAccessibleName(_("Fiscal year"))
-        self.year_combo.setToolTip(_("The fiscal year the screens show"))
+        self._named(self.year_combo, "setAccessibleName", N_("Fiscal year"))
+        self._named(self.year_combo, "setToolTip", N_("The fiscal year the screens show"))
         self.year_combo.activated.connect(self._year_chosen)
         # its width follows its text (the interface's digits may change after the first show)
         self.year_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
@@ -566,51 +588,60 @@ class MainWindow(QMainWindow):
 
     # ---- menus -----------------------------------------------------------------------
     def _build_menus(self) -> None:
-        file_menu = self.menuBar().addMenu(_("&File"))
+        file_menu = self.menuBar().addMenu("")
+        self._named(file_menu, "setTitle", N_("&File"))
         # A clerk's hand presses Ctrl+S (Excel, Word): every change is already saved as it is
         # made, but a cell still being typed in is not until it is left. Ctrl+S leaves it (its
         # text is saved) and says so, instead of doing nothing.
-        save = QAction(_("Save"), self)
+        save = QAction(self)
+        self._named(save, "setText", N_("Save"))
         save.setShortcut(QKeySequence.StandardKey.Save)
         save.triggered.connect(self.save_typing)
         file_menu.addAction(save)
         self.save_action = save
-        refresh = QAction(_("Refresh"), self)
+        refresh = QAction(self)
+        self._named(refresh, "setText", N_("Refresh"))
         refresh.setShortcut(QKeySequence.StandardKey.Refresh)
         refresh.triggered.connect(lambda: self._refresh(self.stack.currentWidget()))
         file_menu.addAction(refresh)
         # where a clerk looks for it first (found in the Xvfb run of round 3: only Settings had it)
-        backups = QAction(_("Back up and restore…"), self)
+        backups = QAction(self)
+        self._named(backups, "setText", N_("Back up and restore…"))
         backups.triggered.connect(lambda: self.show_screen("settings", "backups"))
         file_menu.addAction(backups)
         self.backups_action = backups
-        logs = QAction(_("Open the log folder"), self)
+        logs = QAction(self)
+        self._named(logs, "setText", N_("Open the log folder"))
         logs.triggered.connect(lambda: QDesktopServices.openUrl(QUrl.fromLocalFile(str(log_dir()))))
         file_menu.addAction(logs)
         file_menu.addSeparator()
-        quit_action = QAction(_("E&xit"), self)
+        quit_action = QAction(self)
+        self._named(quit_action, "setText", N_("E&xit"))
         quit_action.setShortcut(QKeySequence("Ctrl+Q"))
         quit_action.triggered.connect(self.close)
         file_menu.addAction(quit_action)
 
-        go_menu = self.menuBar().addMenu(_("&Go"))
-        for number, key in enumerate(self.keys, start=1):
-            action = QAction(
-                self.nav.item(number - 1).icon(), self.nav.item(number - 1).text(), self
-            )
+        go_menu = self.menuBar().addMenu("")
+        self._named(go_menu, "setTitle", N_("&Go"))
+        for number, (key, entry) in enumerate(zip(self.keys, SCREENS, strict=True), start=1):
+            action = QAction(self.nav.item(number - 1).icon(), "", self)
+            self._named(action, "setText", entry.title)
             if number <= 9:
                 action.setShortcut(QKeySequence(f"Ctrl+{number}"))
             action.triggered.connect(lambda _checked=False, k=key: self.show_screen(k))
             go_menu.addAction(action)
 
-        help_menu = self.menuBar().addMenu(_("&Help"))
-        manual = QAction(_("User manual"), self)
+        help_menu = self.menuBar().addMenu("")
+        self._named(help_menu, "setTitle", N_("&Help"))
+        manual = QAction(self)
+        self._named(manual, "setText", N_("User manual"))
         manual.setShortcut(QKeySequence(QKeySequence.StandardKey.HelpContents))  # F1
-        manual.setToolTip(_("The manual's page for this screen"))
+        self._named(manual, "setToolTip", N_("The manual's page for this screen"))
         manual.triggered.connect(self.open_help)
         help_menu.addAction(manual)
         self.help_action = manual
-        about = QAction(_("About LEV Desktop"), self)
+        about = QAction(self)
+        self._named(about, "setText", N_("About LEV Desktop"))
         about.triggered.connect(lambda: self.show_screen("settings", "about"))
         help_menu.addAction(about)
 

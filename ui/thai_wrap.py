@@ -68,8 +68,16 @@ LINE_END = "\u2028"  # a line separator: where ``wrapped`` ends a line
 TOOLTIP_WRAP = 60
 _TAG = re.compile(r"(<[^>]*>)")
 _PATHLIKE = re.compile(r"[/\\_@]|\.[A-Za-z0-9]{2,5}$|^[A-Za-z]:|://")
+# A slash between two Thai letters is an "or" in a title ("ทำแล้ว/แผน", "โครงการ/ภารกิจ"),
+# not a folder: such a chunk gets breaks (it was cut between letters, "ทำแล้ | ว/แผ | น").
+_THAI_SLASH = re.compile(r"(?<=[\u0e00-\u0e7f])/(?=[\u0e00-\u0e7f])")
 _SPACE = re.compile(r"(\s+)")
 _RICH = re.compile(r"\s*<(?:[A-Za-z][A-Za-z0-9]*|!--)[\s/>]")
+
+
+def _pathlike(chunk: str) -> bool:
+    """A file name, folder or web address: shown whole, never given a break."""
+    return _PATHLIKE.search(_THAI_SLASH.sub("", chunk)) is not None
 
 
 def _looks_rich(text: str) -> bool:
@@ -107,7 +115,7 @@ def ready() -> bool:
 
 
 def _chunk(chunk: str) -> str:
-    if not _has_thai(chunk) or _PATHLIKE.search(chunk):
+    if not _has_thai(chunk) or _pathlike(chunk):
         return chunk
     units = _segmenter[0](chunk)
     out: list[str] = []
@@ -169,7 +177,7 @@ def break_positions(text: str) -> list[int]:
             positions.append(offset)
             previous = part
             continue
-        pieces = [part] if _PATHLIKE.search(part) or not _segmenter else _segmenter[0](part)
+        pieces = [part] if _pathlike(part) or not _segmenter else _segmenter[0](part)
         for piece in pieces:
             if offset and previous and not previous.isspace() and _thai_edge(previous, piece):
                 positions.append(offset)

@@ -23,6 +23,7 @@ from lev_desktop.thai_format import (
     BE_OFFSET,
     CE_YEARS,
     arabic_digits,
+    date_refusal,
     format_date,
     format_datetime,
     format_number,
@@ -155,8 +156,8 @@ def _parse_other_value(kind: str, spec: dict[str, Any], raw: Any) -> tuple[Any, 
         else:
             try:
                 day = parse_date(str(raw))
-            except ValueError:
-                return None, _("Please enter a date as day/month/BE year, e.g. 15/02/2568")
+            except ValueError as exc:
+                return None, date_refusal(exc)
         problem = _date_problem(day) if day is not None else None
         return (None, problem) if problem else (day, None)
     if kind == "url":

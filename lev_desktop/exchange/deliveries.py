@@ -25,6 +25,7 @@ from lev_desktop.deadlines.engine import DeadlineBook, reminder_days
 from lev_desktop.deadlines.rules import obligations_of
 from lev_desktop.deadlines.text import period_text
 from lev_desktop.domain.form_status import FormStatus
+from lev_desktop.domain.offices import Level
 from lev_desktop.i18n import _
 from lev_desktop.thai_format import format_date
 
@@ -200,22 +201,22 @@ def excel_forms(
     return out
 
 
-def destined(
-    session: Any, me: Any, recipient_level: str, forms: Iterable[FormKey]
-) -> list[FormKey]:
-    """The carried forms that answer a reporting obligation of this office whose result goes
-    to the level of the recipient (an อบต.'s monthly temple report goes to the province: a
-    package to its district carries it, but does not send it)."""
-    wanted = sorted(set(forms))
+def destination_levels(
+    session: Any, me: Any, forms: Iterable[FormKey]
+) -> dict[tuple[str, str], set[str]]:
+    """(programme id, form) → the levels the reports of this office's reporting obligations
+    with that form go to (an อบต.'s monthly temple report: the province; its plan: the
+    district)."""
+    wanted = {(pid, form) for pid, form, _p in forms}
     if not wanted:
-        return []
+        return {}
     programmes = {
         p.id: p
         for p in session.scalars(
-            select(Programme).where(Programme.id.in_({pid for pid, _f, _p in wanted}))
+            select(Programme).where(Programme.id.in_({pid for pid, _f in wanted}))
         )
     }
-    reaching: set[tuple[str, str]] = set()
+    levels: dict[tuple[str, str], set[str]] = {}
     for pid, programme in programmes.items():
         try:
             obligations = obligations_of(programme)
@@ -227,9 +228,41 @@ def destined(
             if ob.level == "lao" and not ob.applies_to(me.lao_type):
                 continue
             destination = ob.destination(me.lao_type if me.level == "lao" else None)
-            if destination is not None and destination.value == recipient_level:
-                reaching.add((pid, ob.form))
-    return [key for key in wanted if (key[0], key[1]) in reaching]
+            if destination is not None and (pid, ob.form) in wanted:
+                levels.setdefault((pid, ob.form), set()).add(destination.value)
+    return levels
+
+
+def destined(
+    session: Any, me: Any, recipient_level: str, forms: Iterable[FormKey]
+) -> list[FormKey]:
+    """The carried forms that answer a reporting obligation of this office whose result goes
+    to the level of the recipient (an อบต.'s monthly temple report goes to the province: a
+    package to its district carries it, but does not send it)."""
+    wanted = sorted(set(forms))
+    levels = destination_levels(session, me, wanted)
+    return [key for key in wanted if recipient_level in levels.get((key[0], key[1]), ())]
+
+
+def due_elsewhere(
+    session: Any,
+    me: Any,
+    recipient: routing.Place,
+    choices: routing.Recipients,
+    forms: Iterable[FormKey],
+) -> list[str]:
+    """The offices above (their labels) that complete forms among ``forms`` are due at when
+    that is not ``recipient``'s level: what a package to ``recipient`` carries without sending
+    (the temple report of an อบต. in a package to its district is the province's)."""
+    levels = destination_levels(session, me, forms)
+    due = {level for key in forms for level in levels.get((key[0], key[1]), ())}
+    due.discard(recipient.level)
+    places = ([choices.reports_to] if choices.reports_to else []) + list(choices.above)
+    out = []
+    for level in sorted(due, key=lambda value: Level(value).rank):
+        place = next((p for p in places if p.level == level), None)
+        out.append(place.label if place is not None else Level(level).label)
+    return out
 
 
 def record_received(connection: Any, rows: list[dict[str, Any]]) -> None:
@@ -286,34 +319,50 @@ def check_recipient(store: Store, code: str, *, down: bool = False) -> tuple[rou
 # ---- what a package will fulfil --------------------------------------------------------------
 
 
+def counts(relation: str) -> bool:
+    """Whether a package to an office of this relation (``check_recipient``) sends reports:
+    to the office this one reports to, or to one above it that a report goes to straight."""
+    return relation in ("reports_to", "above")
+
+
 @dataclass
 class Fulfilment:
     """What a package to ``recipient`` fulfils: this office's reporting obligations whose
-    complete form it carries (only when it goes to the office this one reports to), and the
-    LAO forms it relays."""
+    complete form it carries and whose result goes to the recipient's level — to the office
+    this one reports to, or to an office above it on the route that such a report goes to
+    straight (an อบต.'s monthly temple report, P4, goes to the province) — and the LAO forms
+    it relays (only to the office this one reports to)."""
 
     recipient: routing.Place
     relation: str
     forms: list[FormKey] = field(default_factory=list)
     relayed: list[OwnedForm] = field(default_factory=list)
     lines: list[str] = field(default_factory=list)  # Thai: what will be marked sent
+    # Thai: the offices that complete reports it carries are due at instead (not sent by it)
+    elsewhere: list[str] = field(default_factory=list)
     already: list[str] = field(default_factory=list)  # Thai: carried again, already sent
 
     @property
     def counts(self) -> bool:
-        """Only a package to the office this one reports to fulfils anything."""
-        return self.relation == "reports_to"
+        """Only a package to an office above on the route (the one this office reports to,
+        or one further up) fulfils anything."""
+        return counts(self.relation)
 
     @property
     def fulfils_nothing(self) -> bool:
         return not self.lines
 
     def warning(self) -> str:
-        if not self.counts:
+        if self.relation != "reports_to" and self.fulfils_nothing and not self.already:
             return _(
                 "{office} is not the office this one reports to: the package fulfils no "
                 "obligation, nothing will be marked sent."
             ).format(office=self.recipient.label)
+        if self.fulfils_nothing and self.elsewhere:
+            return _(
+                "This package sends no report to {office}: the complete reports it carries "
+                "are due at {others}. Send them in a package to that office."
+            ).format(office=self.recipient.label, others=", ".join(self.elsewhere))
         if self.fulfils_nothing:
             return _(
                 "This package carries no complete report that is still due: no obligation "
@@ -330,9 +379,11 @@ def describe(
     relayed: Sequence[OwnedForm],
     *,
     today: dt.date | None = None,
+    elsewhere: Sequence[str] = (),
 ) -> Fulfilment:
-    """Names the obligation instances the carried forms fulfil (read-only)."""
-    result = Fulfilment(recipient, relation, list(forms), list(relayed))
+    """Names the obligation instances the carried forms fulfil (read-only); ``elsewhere``:
+    the offices that other complete forms it carries are due at (``due_elsewhere``)."""
+    result = Fulfilment(recipient, relation, list(forms), list(relayed), elsewhere=list(elsewhere))
     if not result.counts or not (forms or relayed):
         return result
     book = DeadlineBook(store, today_=today, soon_days=reminder_days(store))
@@ -367,6 +418,8 @@ __all__ = [
     "check_recipient",
     "complete_forms",
     "describe",
+    "destination_levels",
+    "due_elsewhere",
     "receipts_of_part",
     "recipient_choices",
     "record_received",

@@ -342,12 +342,31 @@ def plan_export(
                 since = None
         ids = _programme_ids(session, programmes)
         rows = _select_rows(session, FormSubmission, me.code, since, ids, fiscal_years)
-        forms = deliveries.destined(session, me, place.level, deliveries.complete_forms(rows))
+        complete = deliveries.complete_forms(rows)
+        forms = deliveries.destined(session, me, place.level, complete)
+        elsewhere = _due_elsewhere(store, session, me, place, relation, complete)
         relayed: list[deliveries.OwnedForm] = []
         if relation == "reports_to":
             stored = _packages_to_forward(session, me, place.code, since is not None)
             relayed = deliveries.relayed_forms(session, [p.uuid for p in stored])
-    return deliveries.describe(store, place, relation, forms, relayed, today=today)
+    return deliveries.describe(
+        store, place, relation, forms, relayed, today=today, elsewhere=elsewhere
+    )
+
+
+def _due_elsewhere(
+    store: Store,
+    session: Session,
+    me: Any,
+    place: Any,
+    relation: str,
+    complete: list[deliveries.FormKey],
+) -> list[str]:
+    """The offices above that complete forms in the package are due at instead of ``place``."""
+    if not deliveries.counts(relation) or not complete:
+        return []
+    _me, choices = deliveries.recipient_choices(store)
+    return deliveries.due_elsewhere(session, me, place, choices, complete)
 
 
 # At most this many records named when an export is refused (the rest counted).
@@ -587,7 +606,8 @@ def export_package(
         )
         sequence = int((session.get(Setting, SEQUENCE_SETTING) or Setting(value=0)).value or 0) + 1
         carried = deliveries.complete_forms(form_rows)
-        if place is not None and relation == "reports_to":
+        elsewhere = _due_elsewhere(store, session, me, place, relation, carried) if place else []
+        if place is not None and deliveries.counts(relation):
             carried = deliveries.destined(session, me, place.level, carried)
         relayed = (
             deliveries.relayed_forms(session, [p.uuid for p in stored])
@@ -595,7 +615,9 @@ def export_package(
             else []
         )
     fulfilment = (
-        deliveries.describe(store, place, relation, carried, relayed) if place is not None else None
+        deliveries.describe(store, place, relation, carried, relayed, elsewhere=elsewhere)
+        if place is not None
+        else None
     )
     package_uuid = str(uuid.uuid4())
     manifest = fmt.build_manifest(
@@ -618,8 +640,9 @@ def export_package(
     progress(len(MODELS) + 1, len(MODELS) + 2, _("Writing the package"))
 
     def record_deliveries(session: Session) -> None:
-        if relation == "reports_to":
-            # Only what the package carries, only to the office this one reports to.
+        if deliveries.counts(relation):
+            # Only what the package carries and is due at the recipient's level, only to an
+            # office above on the route (relayed forms only to the office this one reports to).
             deliveries.record_sent(
                 session,
                 office=me.code,

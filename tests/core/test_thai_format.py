@@ -5,7 +5,9 @@ import pytest
 
 from lev_desktop import i18n
 from lev_desktop.thai_format import (
+    NoSuchDay,
     be_year,
+    date_refusal,
     fiscal_months,
     fiscal_year,
     fiscal_year_range,
@@ -18,6 +20,7 @@ from lev_desktop.thai_format import (
     parse_month,
     parse_number,
     parse_time,
+    read_date,
     thai_digits,
 )
 
@@ -123,6 +126,27 @@ def test_parse_month_rejects(text):
 def test_parse_date_rejects(text):
     with pytest.raises(ValueError):
         parse_date(text)
+
+
+def test_a_day_the_calendar_lacks_is_named_not_blamed_on_the_writing():
+    # clerk12: "31/02/2568" was refused with "write it as day/month/BE year", which it was
+    with pytest.raises(NoSuchDay) as caught:
+        parse_date("31/02/2568")
+    assert date_refusal(caught.value) == "ไม่มีวันที่ 31 กุมภาพันธ์ 2568: เดือนกุมภาพันธ์ 2568 มี 28 วัน"
+    with pytest.raises(NoSuchDay) as caught:
+        read_date("29/02/2025")  # a Christian-era year, converted, and not a leap year
+    assert date_refusal(caught.value) == "ไม่มีวันที่ 29 กุมภาพันธ์ 2025: เดือนกุมภาพันธ์ 2025 มี 28 วัน"
+    with pytest.raises(NoSuchDay) as caught:
+        parse_date("15/13/2568")
+    assert date_refusal(caught.value) == "ไม่มีเดือนที่ 13: เดือนมีตั้งแต่ 1 ถึง 12"
+    assert parse_date("29/02/2567") == dt.date(2024, 2, 29)  # a leap year
+    with pytest.raises(ValueError) as caught:
+        parse_date("tomorrow")
+    assert date_refusal(caught.value) == "โปรดกรอกวันที่เป็น วัน/เดือน/ปี พ.ศ. เช่น 15/02/2568"
+    i18n.install("en")
+    with pytest.raises(NoSuchDay) as caught:
+        parse_date("31/04/2568")
+    assert str(caught.value) == "There is no 31 April 2568: April 2568 has 30 days."
 
 
 def test_money_and_numbers():

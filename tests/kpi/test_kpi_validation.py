@@ -42,7 +42,13 @@ def _spec(**fields):
         (_spec(type="baht", min=0), "12500.5000", Decimal("12500.50"), None),
         (_spec(type="baht", min=0), "๔,๕๐๐.๐๐๐", Decimal("4500.00"), None),
         (_spec(type="date"), "15/02/2568", dt.date(2025, 2, 15), None),
-        (_spec(type="date"), "31/02/2568", None, "โปรดกรอกวันที่เป็น วัน/เดือน/ปี พ.ศ. เช่น 15/02/2568"),
+        (
+            _spec(type="date"),
+            "31/02/2568",
+            None,
+            "ไม่มีวันที่ 31 กุมภาพันธ์ 2568: เดือนกุมภาพันธ์ 2568 มี 28 วัน",
+        ),
+        (_spec(type="date"), "2568/02/15", None, "โปรดกรอกวันที่เป็น วัน/เดือน/ปี พ.ศ. เช่น 15/02/2568"),
         (
             _spec(type="url"),
             "https://www.youtube.com/watch?v=1",

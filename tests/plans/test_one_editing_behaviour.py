@@ -195,7 +195,7 @@ def test_f2_christian_era_year_is_converted_with_a_note_and_a_bad_date_stays(
     cell = editor.proxy.index(0, F2["held_on"])
     assert cell.data() == "32/13/2568"
     assert cell.data(Qt.ItemDataRole.BackgroundRole).color() == ERROR_BG
-    assert "วัน/เดือน/ปี พ.ศ." in cell.data(Qt.ItemDataRole.ToolTipRole)
+    assert cell.data(Qt.ItemDataRole.ToolTipRole) == "ไม่มีเดือนที่ 13: เดือนมีตั้งแต่ 1 ถึง 12"
     assert ps.list_activities(lao_store, "4801006", P1, 2568)[0].held_on == dt.date(2025, 1, 16)
     # opening the red cell again shows what was typed, to correct it
     table.setCurrentIndex(cell)

@@ -122,6 +122,44 @@ def test_the_preview_takes_the_room_and_shows_a_whole_page_width(
     assert bar.isVisible() and seen.contains(bar.mapTo(options.parentWidget(), bar.rect().center()))
 
 
+def test_the_next_day_the_options_have_their_room_again(qtbot, screen, demo_store, make_ctx):
+    """clerk12, 1366×768 at 125 %: the splitter under a preview (⅔ for the pages) is
+    remembered per user, so the next start opened the screen with the options squeezed into
+    the top third over an empty "press Preview" area: Preview and Save PDF were scrolled out
+    of sight. Without pages, the options get the height they need again."""
+    if shutil.which("pdftoppm") is None:
+        pytest.skip("poppler-utils not installed")
+    from ui.screens.reports import ReportsScreen
+
+    screen.resize(900, 520)
+    screen.show()
+    qtbot.waitExposed(screen)
+    select_kind(screen, "plan")
+    screen.office.setCurrentIndex(screen.office.findData("4801006"))
+    with qtbot.waitSignal(screen.finished, timeout=30000):
+        screen.preview()
+    qtbot.wait(50)
+    remembered = screen.right.saveState()  # what window_state keeps at close
+    assert screen.right.sizes()[0] < sum(screen.right.sizes()) // 2
+
+    # the next day: a new screen, the remembered splitter restored before it is shown
+    ctx = make_ctx(demo_store)
+    again = ReportsScreen(ctx)
+    qtbot.addWidget(again)
+    again.setFont(screen.font())
+    again.resize(900, 520)
+    again.right.restoreState(remembered)
+    again.show()
+    qtbot.waitExposed(again)
+    qtbot.waitUntil(lambda: again.office.count() > 0, timeout=10000)
+    qtbot.wait(50)
+    seen = again.options_scroll.viewport()
+    for button in (again.preview_button, again.pdf_button):
+        spot = button.mapTo(seen, button.rect().bottomLeft())
+        assert seen.rect().contains(spot), (again.right.sizes(), spot)
+    assert again.options_scroll.verticalScrollBar().value() == 0  # and the options from the top
+
+
 def test_enter_on_a_report_shows_its_preview(qtbot, screen):
     """Keyboard only: a report chosen in the list with the arrows, then Enter, did nothing
     (the preview needed the mouse or six Tabs). Enter (or a double click) previews it."""

@@ -67,11 +67,49 @@ def test_a_package_limited_to_one_programme_sends_only_that_programme(lao, tmp_p
 
 
 def test_a_package_to_another_office_above_fulfils_nothing_and_says_so(lao, tmp_path):
-    plan = plan_export(lao, "P48")
+    # P5 goes through the district (the temple report, P4, is the province's: below)
+    plan = plan_export(lao, "P48", programmes=["P5"])
     assert plan.relation == "above" and plan.fulfils_nothing
     assert "ไม่ใช่สำนักงานที่สำนักงานนี้รายงานไป" in plan.warning()
-    export_package(lao, "P48", tmp_path / "province.levpkg")
+    export_package(lao, "P48", tmp_path / "province.levpkg", programmes=["P5"])
     assert not states(lao)[("P5.LAO.REPORT", "FY2568")].state.fulfilled
+
+
+def test_the_temple_report_sent_to_the_province_itself_is_marked_sent(lao, tmp_path):
+    # clerk12: an อบต.'s monthly temple report goes to the province, not its district
+    # (P4). A package to the district carries it without sending it; a package to the
+    # province fulfilled nothing either, "not the office this one reports to". So a clerk
+    # who sent it every month saw it "complete, still to send", then overdue, for ever.
+    monthly = [k for k, i in states(lao).items() if k[0] == "P4.LAO.MONTHLY"]
+    before = states(lao)
+    complete = [k for k in monthly if before[k].facts.completed_on and not before[k].facts.sent]
+    assert complete  # the demo's LAO finished some months and sent none
+    plan = plan_export(lao, "P48", today=TODAY)
+    assert plan.relation == "above" and not plan.fulfils_nothing and plan.warning() == ""
+    assert all("วัดและชุมชน" in line for line in plan.lines)
+    assert len(plan.lines) == len(complete)
+    export_package(lao, "P48", tmp_path / "province.levpkg")
+    after = states(lao)
+    assert all(after[k].state.fulfilled for k in complete)
+    assert after[complete[0]].facts.sent_on == dt.date.today()
+    # what goes through the district is still not sent by a package to the province
+    assert not after[("P5.LAO.REPORT", "FY2568")].state.fulfilled
+    # exported again: already sent, and not "not the office this one reports to"
+    again = plan_export(lao, "P48", today=TODAY)
+    assert len(again.already) == len(complete) and again.fulfils_nothing
+    assert "ไม่ใช่สำนักงานที่สำนักงานนี้รายงานไป" not in again.warning()
+
+
+def test_a_package_to_the_district_says_where_its_complete_temple_reports_go(lao):
+    plan = plan_export(lao, "D4801", programmes=["P4"], today=TODAY)
+    assert plan.relation == "reports_to" and plan.fulfils_nothing
+    assert plan.warning() == (
+        "แพ็กเกจนี้ไม่นับเป็นการส่งรายงานถึง "
+        "สำนักงานส่งเสริมการปกครองท้องถิ่นอำเภอเมืองนครพนม (D4801): "
+        "รายงานที่กรอกครบถ้วนในแพ็กเกจนี้ต้องส่งถึง "
+        "สำนักงานส่งเสริมการปกครองท้องถิ่นจังหวัดนครพนม (P48) "
+        "โปรดส่งออกแพ็กเกจถึงสำนักงานนั้นอีกชุดหนึ่ง"
+    )
 
 
 def test_a_code_that_is_not_above_on_the_route_is_refused(tmp_path):

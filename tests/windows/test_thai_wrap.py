@@ -380,3 +380,22 @@ def test_a_header_word_wider_than_its_column_is_elided_not_cut(qapp):
         QStyle.ControlElement.CE_HeaderLabel, option, None, None
     )
     assert [thai_wrap.plain(p) for p in painted.text.split(thai_wrap.LINE_END)] == shown
+
+
+def test_a_slash_between_thai_words_is_not_a_path(qapp):
+    # clerk12: F1's column title "ทำแล้ว/แผน" was taken for a path, given no break, and cut
+    # between letters in its narrow column: "ทำแล้ | ว/แผ | น" (1366×768 at 125 %)
+    from PySide6.QtGui import QFontMetricsF
+    from PySide6.QtWidgets import QApplication
+
+    from ui import thai_wrap
+
+    thai_wrap.load()
+    assert thai_wrap.display_text("ทำแล้ว/แผน") == f"ทำ{ZWSP}แล้ว/{ZWSP}แผน"
+    assert thai_wrap.break_positions("โครงการ/ภารกิจ") == [8]
+    font = QApplication.font()
+    width = int(QFontMetricsF(font).horizontalAdvance("ทำแล้ว/")) + 2
+    assert thai_wrap.shown_lines("ทำแล้ว/แผน", font, width) == ["ทำแล้ว/", "แผน"]
+    # a folder of Thai names is still a path: whole, so that a copy of it works
+    for path in ("/home/สมศรี/เอกสาร/รายงาน", "เอกสาร/รายงาน.pdf", "ผลงาน/2568"):
+        assert thai_wrap.display_text(path) == path

@@ -9,7 +9,7 @@ from typing import Any
 from lev_desktop.domain.validation import parse_indicator_value, validate_activity
 from lev_desktop.i18n import N_, _
 from lev_desktop.services.plans import ACTIVITY_FIELDS, ActivityRow
-from lev_desktop.thai_format import format_date, format_number, read_date
+from lev_desktop.thai_format import date_refusal, format_date, format_number, read_date
 from ui.models.table import CellError, Column, EditableTableModel, ce_year_note
 
 ACTIVITY_COLUMNS = [
@@ -64,9 +64,7 @@ class ActivitiesModel(EditableTableModel):
                 try:
                     date, converted = read_date(str(value))
                 except ValueError as exc:
-                    raise CellError(
-                        _("Please enter a date as day/month/BE year, e.g. 15/02/2568")
-                    ) from exc
+                    raise CellError(date_refusal(exc)) from exc
             problems = [
                 p
                 for p in validate_activity({**row.values(), column.key: date})

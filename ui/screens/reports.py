@@ -482,6 +482,29 @@ class ReportsScreen(QWidget):
             self.pages_layout.addWidget(PageImage(QPixmap(str(image))))
         self._give_room_to_pages()
 
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        QTimer.singleShot(0, self, self._room_for_options)
+
+    def _room_for_options(self) -> None:
+        """Without pages shown, the options get the height they need (the pages keep a strip
+        for their hint): the splitter under yesterday's preview (⅔ for the pages) is
+        remembered per user, and the next start showed the options squeezed into the top
+        third, Preview and Save PDF scrolled out of sight (1366×768 at 125 %)."""
+        items = (self.pages_layout.itemAt(i) for i in range(self.pages_layout.count()))
+        if any(item is not None and isinstance(item.widget(), PageImage) for item in items):
+            return
+        sizes = self.right.sizes()
+        total = sum(sizes)
+        options = self.options_scroll.widget()
+        if total <= 0 or options is None:
+            return
+        need = options.sizeHint().height() + 2 * self.options_scroll.frameWidth()
+        strip = self.pages_hint.sizeHint().height() + 2 * self.pages_scroll.frameWidth() + 12
+        wanted = min(need, total - strip)
+        if sizes[0] < wanted:
+            self.right.setSizes([wanted, total - wanted])
+
     def _give_room_to_pages(self) -> None:
         """The pages take two thirds of the height once shown (at 1366×768 at 125 % they had
         a strip of ~50 px under the options), the options scrolled to keep the buttons."""

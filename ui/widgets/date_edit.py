@@ -36,6 +36,7 @@ from lev_desktop.thai_format import (
     WEEKDAYS_ABBR,
     WEEKDAYS_EN_ABBR,
     be_year,
+    date_refusal,
     format_date,
     read_date,
 )
@@ -282,8 +283,8 @@ class BEDateEdit(QWidget):
             return
         try:
             value, converted = read_date(text)
-        except ValueError:
-            self._set_error(_("Please enter a date as day/month/BE year, e.g. 15/02/2568"))
+        except ValueError as exc:
+            self._set_error(date_refusal(exc))
             return
         message = self._validate(value)
         if message:

@@ -54,6 +54,17 @@ def _replacing(editor: QWidget) -> bool:
     return False
 
 
+def _selecting(editor: QWidget) -> bool:
+    """True when the editor was opened by moving onto the cell with Tab: its text is selected
+    (typing replaces it, as on a cell reached with Enter; an arrow key keeps it)."""
+    widget = editor.parentWidget()
+    while widget is not None:
+        if hasattr(widget, "select_on_edit"):
+            return bool(widget.select_on_edit)
+        widget = widget.parentWidget()
+    return False
+
+
 class DigitsDelegate(QStyledItemDelegate):
     """A cell's text in the interface's digits (``ui.digits``): the base of every delegate of
     the app, and the delegate of tables that need nothing else."""
@@ -208,6 +219,8 @@ class TextDelegate(_KeyboardDelegate):
             if editor.toPlainText() != text:
                 editor.setPlainText(text)
                 editor.moveCursor(editor.textCursor().MoveOperation.End)
+            if _selecting(editor):
+                editor.selectAll()
         else:
             super().setEditorData(editor, index)
 

@@ -187,14 +187,21 @@ class ExcelTableView(QTableView):
 
     # ---- keyboard ----------------------------------------------------------------------------
     replace_on_edit = False
+    select_on_edit = False
 
     def edit(self, index, trigger=QAbstractItemView.EditTrigger.AllEditTriggers, event=None):
-        """Typing onto a cell replaces its content, as in Excel; F2 or a double click edits it."""
+        """Typing onto a cell replaces its content, as in Excel; F2 or a double click edits it.
+        A cell reached with Tab (Qt opens its editor: ``AllEditTriggers``) opens with its text
+        selected, so that what is typed next replaces it as it does on a cell reached with
+        Enter: the text cells opened with the cursor after the text, and a clerk correcting a
+        row with Tab saved "ศูนย์พัฒนาเด็กเล็กหมู่ 1-8" for "หมู่ 1-8"."""
         self.replace_on_edit = trigger == QAbstractItemView.EditTrigger.AnyKeyPressed
+        self.select_on_edit = trigger == QAbstractItemView.EditTrigger.AllEditTriggers
         try:
             return super().edit(index, trigger, event)
         finally:
             self.replace_on_edit = False
+            self.select_on_edit = False
 
     def closeEditor(self, editor: QWidget, hint: QAbstractItemDelegate.EndEditHint) -> None:
         super().closeEditor(
