@@ -919,6 +919,12 @@ def kpi_list(
                     updated_at=updated_at.get((code, pid, fcode, period)),
                 )
             )
+    # Of each office, the forms with nothing to do ("ไม่ต้องดำเนินการ": due before the office
+    # began using the program) after the others: an LAO starting in January read five such
+    # months of the temple report before its one due form (clerk12, 1366×768).
+    place = {code: index for index, code in enumerate(office_codes)}
+    idle = State.NOT_APPLICABLE.value
+    rows.sort(key=lambda row: (place[row.office_code], row.status == idle))
     return rows
 
 

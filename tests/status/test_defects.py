@@ -148,3 +148,32 @@ def test_one_notification_keeps_every_badge_fresh(demo_store, qtbot, make_ctx, m
         ctx.notify(Changes(marks=True))
     assert badges["home"] == badges["calendar"] == len(engine.reminders(demo_store))
     assert badges["home"] == before["home"] - 1
+
+
+def test_the_kpi_list_puts_what_there_is_to_do_before_what_fell_due_before_the_start(empty_store):
+    """clerk12 (1366×768): an LAO that began in January read five months of the temple report
+    marked "ไม่ต้องดำเนินการ" before its one due form; those now come after the others."""
+    from lev_desktop.services import kpi
+
+    initialise(
+        empty_store,
+        level="lao",
+        code="4801099",
+        name="องค์การบริหารส่วนตำบลทดสอบใหม่",
+        lao_type="sao",
+        parent="D4801",
+        province_code="48",
+        district_code="4801",
+        since=D(2025, 3, 1),
+    )
+    rows = kpi.kpi_list(empty_store, ["4801099"], 2568, today=D(2025, 3, 10))
+    months = [f"2025-{m:02d}" for m in range(4, 10)]
+    before = ["2024-10", "2024-11", "2024-12", "2025-01", "2025-02"]
+    assert [(r.programme_code, r.period, r.status) for r in rows] == [
+        ("P4", "2025-03", "overdue"),
+        *(("P4", month, "not_yet_due") for month in months),
+        ("P5", "FY2568", "not_yet_due"),
+        ("P2", "FY2567", "not_applicable"),
+        ("P3", "ONCE", "not_applicable"),
+        *(("P4", month, "not_applicable") for month in before),
+    ]
