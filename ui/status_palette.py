@@ -8,10 +8,16 @@ cell, calendar mark and board bar takes its colours from here.
 
 from __future__ import annotations
 
+from typing import Any
+
 from PySide6.QtGui import QColor
 
 from lev_desktop.domain.form_status import status_label
 from lev_desktop.domain.obligation_state import State
+
+# A refused value or action in a form's message line (nothing was written): one colour, and a
+# "⚠" before the words where the line is a plain label (``say``).
+REFUSED = "#a3221a"
 
 # tone → (text colour, background)
 PALETTE: dict[str, tuple[str, str]] = {
@@ -93,3 +99,11 @@ __all__ = [
     "symbol",
     "tone",
 ]
+
+
+def say(label: Any, text: str, *, refused: bool = False) -> None:
+    """A form's answer in its message label: as it is when done; dark red after "⚠" when
+    nothing was written (a refusal in the default colour read as a note beside a button that
+    seemed to have worked)."""
+    label.setStyleSheet(f"color: {REFUSED};" if refused and text else "")
+    label.setText(f"⚠ {text}" if refused and text else text)

@@ -94,7 +94,7 @@ def test_a_christian_era_year_is_refused_before_a_package_is_made(qtbot, screen)
     tab.export()
     _wait(qtbot, ctx)
     assert not (tmp / "up.levpkg").exists()
-    assert tab.status.text() == "2025 เป็นปี ค.ศ.: โปรดระบุปีงบประมาณเป็นปี พ.ศ. เช่น 2568"
+    assert tab.status.text() == "⚠ 2025 เป็นปี ค.ศ.: โปรดระบุปีงบประมาณเป็นปี พ.ศ. เช่น 2568"
     tab.preview()
     assert tab.fulfils.text() == "⚠ 2025 เป็นปี ค.ศ.: โปรดระบุปีงบประมาณเป็นปี พ.ศ. เช่น 2568"
     tab.years.setText("๒๕๖๘")  # Thai digits are a fiscal year too
@@ -338,7 +338,9 @@ def test_an_export_refused_for_records_saved_ahead_offers_the_restamp(qtbot, scr
     tab.export()
     _wait(qtbot, ctx)
     assert not (tmp / "up.levpkg").exists(), tab.status.text()
-    assert tab.status.text().startswith("ยังไม่ได้เขียนแพ็กเกจ: ข้อมูลของหน่วยงานนี้ ")
+    # a refusal, said as every form says one: dark red after "⚠" (it was the default colour)
+    assert tab.status.text().startswith("⚠ ยังไม่ได้เขียนแพ็กเกจ: ข้อมูลของหน่วยงานนี้ ")
+    assert tab.status.styleSheet() == "color: #a3221a;"
     assert not tab.restamp_button.isHidden()
     tab.restamp_button.click()
     (question,) = [
@@ -355,3 +357,4 @@ def test_an_export_refused_for_records_saved_ahead_offers_the_restamp(qtbot, scr
     tab.export()
     _wait(qtbot, ctx)
     assert (tmp / "up.levpkg").exists()
+    assert tab.status.styleSheet() == "" and not tab.status.text().startswith("⚠")

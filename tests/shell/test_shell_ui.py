@@ -271,7 +271,7 @@ def test_settings_refuse_a_control_character_in_the_offices_details(
     general.phone.setText("042-511\x0b123")
     general.save_button.click()
     assert general.saved.text() == "⚠ โทรศัพท์: มีอักขระที่ไม่ใช่ข้อความ"
-    assert general.saved.styleSheet() == "color: #8b0000;"  # not the grey of "บันทึกแล้ว"
+    assert general.saved.styleSheet() == "color: #a3221a;"  # not the grey of "บันทึกแล้ว"
     general.phone.setText("042-511123")
     general.officer.setText("นางสาวสมใจ\x1b ใจดี")
     general.save_button.click()

@@ -72,6 +72,7 @@ from ui.screens.plans import (
     load_programmes,
     reviews_html,
 )
+from ui.status_palette import REFUSED
 from ui.widgets import file_dialogs
 from ui.widgets.audit_dialog import AuditDialog
 from ui.widgets.date_edit import BEDateEdit
@@ -818,7 +819,7 @@ class MonitoringForm(ShowsFormState, QWidget):
                     reason = next((p.message for p in own if p.field == key), problems[0].message)
                     self.dates[key].set_error(reason)
             self.message.setText(
-                f"<span style='color:#a3221a'>{html.escape(problems[0].message)}</span>"
+                f"<span style='color:{REFUSED}'>{html.escape(problems[0].message)}</span>"
             )
             show_status(self, problems[0].message)
             return
@@ -847,7 +848,7 @@ class MonitoringForm(ShowsFormState, QWidget):
         reason = self.reason.text().strip()
         if not reason:
             self.message.setText(
-                "<span style='color:#a3221a'>"
+                f"<span style='color:{REFUSED}'>"
                 + html.escape(
                     _(
                         "Please give the reason why the number of activities differs from the "
@@ -866,7 +867,7 @@ class MonitoringForm(ShowsFormState, QWidget):
         self.message.setText(_("Saving…"))
 
         def failed(exc: BaseException) -> None:
-            self.message.setText(f"<span style='color:#a3221a'>{html.escape(str(exc))}</span>")
+            self.message.setText(f"<span style='color:{REFUSED}'>{html.escape(str(exc))}</span>")
 
         def saved(reopened: bool) -> None:
             self.message.setText(_("All changes saved."))

@@ -53,7 +53,7 @@ from ui import digits
 from ui.context import AppContext
 from ui.models.table import LEFT, RIGHT, Column, TableModel
 from ui.reinstall import RecoveryTab, ReinstallButton
-from ui.status_palette import fg
+from ui.status_palette import fg, say
 from ui.widgets import file_actions, file_dialogs
 from ui.widgets.board import ConsolidationBoard
 from ui.widgets.file_actions import WrittenFileBar
@@ -344,6 +344,7 @@ class ExportTab(QWidget):
         store = self.ctx.store
 
         def written(p: Path) -> None:
+            say(self.status, "")  # (a refusal's colour goes with it)
             self.written.set_file(
                 p,
                 _(
@@ -354,7 +355,7 @@ class ExportTab(QWidget):
 
         def failed(exc: BaseException) -> None:
             self.written.set_file(None)
-            self.status.setText(_message(exc, _("The Excel form could not be written.")))
+            say(self.status, _message(exc, _("The Excel form could not be written.")), refused=True)
 
         self.ctx.runner.run(
             lambda progress: write_template(store, lao, programme, path),
@@ -479,12 +480,12 @@ class ExportTab(QWidget):
         recipient = self._recipient_code()
         choices = self._choices()
         if choices is None:
-            self.status.setText(digits.shown(self.year_problem))
+            say(self.status, digits.shown(self.year_problem), refused=True)
             return
         programmes, years = choices
         down = getattr(self, "relations", {}).get(recipient) == "below"
         if programmes == []:
-            self.status.setText(_("Please tick at least one programme"))
+            say(self.status, _("Please tick at least one programme"), refused=True)
             return
         out = Path(self.out.text().strip() or "package.levpkg")
         if self.default_out is not None and out == self.default_out:
@@ -511,10 +512,12 @@ class ExportTab(QWidget):
             self.written.set_file(None)
             self._future = getattr(exc, "future", None)  # FutureChangesError
             self.restamp_button.setVisible(self._future is not None)
-            self.status.setText(
+            say(
+                self.status,
                 str(exc)
                 if isinstance(exc, ExportError)
-                else _message(exc, _("The package could not be written."))
+                else _message(exc, _("The package could not be written.")),
+                refused=True,
             )
 
         choice = self._choice_key()
@@ -540,12 +543,13 @@ class ExportTab(QWidget):
         def done(_result) -> None:
             self._future = None
             self.restamp_button.hide()
-            self.status.setText("")
+            say(self.status, "")
 
         ask_restamp(self.ctx, self, self._future, on_done=done)
 
     def _done(self, result, choice: tuple) -> None:
         self.export_button.setEnabled(True)
+        say(self.status, "")  # (a refusal's colour goes with it)
         self._future = None
         self.restamp_button.hide()
         kind = _("changes only") if result.kind == "delta" else _("all records")

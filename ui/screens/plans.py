@@ -44,7 +44,7 @@ from ui import digits, thai_wrap
 from ui.context import AppContext
 from ui.models.plan_model import PLAN_COLUMNS, PlanItemsModel, budget_display
 from ui.models.table import EditableTableModel
-from ui.status_palette import fg
+from ui.status_palette import REFUSED, fg
 from ui.widgets import file_dialogs
 from ui.widgets.audit_dialog import AuditDialog
 from ui.widgets.delegates import LineDelegate, TextDelegate
@@ -288,7 +288,7 @@ class SavingEditor(ShowsFormState):
         self.reload()
 
     def _show_problem(self, text: str) -> None:
-        self.message.setText(f"<span style='color:#a3221a'>{html.escape(text)}</span>")
+        self.message.setText(f"<span style='color:{REFUSED}'>{html.escape(text)}</span>")
         show_status(self.message, text)
         self._shown_refusals = self._shown_refusals | {text}
 

@@ -27,7 +27,7 @@ from lev_desktop.changes import Changes
 from lev_desktop.domain.offices import LaoType, Level
 from lev_desktop.domain.validation import own_office_problems
 from lev_desktop.i18n import N_, _
-from ui import digits
+from ui import digits, status_palette
 from ui.context import AppContext
 from ui.settings.backups import BackupsTab
 from ui.settings.laos import LaoTab
@@ -45,9 +45,8 @@ def _saved_label() -> QLabel:
 
 def _say(label: QLabel, text: str, *, problem: bool = False) -> None:
     """A tab's answer beside its Save button: grey when done, dark red when nothing was saved
-    (a refused value read as a quiet hint, beside a button that seemed to have worked)."""
-    label.setStyleSheet("color: #8b0000;" if problem else "")
-    label.setText(f"⚠ {text}" if problem else text)
+    (status_palette.say)."""
+    status_palette.say(label, text, refused=problem)
 
 
 class GeneralTab(QWidget):

@@ -25,6 +25,7 @@ from lev_desktop.i18n import _
 from ui import digits
 from ui.context import AppContext
 from ui.models.table import TableModel
+from ui.status_palette import REFUSED
 from ui.widgets.delegates import DigitsDelegate
 from ui.widgets.fit import fit_to_screen
 
@@ -144,7 +145,7 @@ class PlanImportDialog(QDialog):
             from lev_desktop.errors import describe_error
 
             self.info.setText(describe_error(exc) or _("The file cannot be read."))
-        self.info.setStyleSheet("color: #a3221a;")
+        self.info.setStyleSheet(f"color: {REFUSED};")
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(False)
 
     def _opened(self, preview: WorkbookPreview) -> None:
@@ -219,7 +220,7 @@ class PlanImportDialog(QDialog):
                     + "\n"
                     + "\n".join(lines)
                 )
-                self.info.setStyleSheet("color: #a3221a;")
+                self.info.setStyleSheet(f"color: {REFUSED};")
                 return
             if not result.rows:
                 self.info.setText(_("No rows with a project name were found under the header row."))
