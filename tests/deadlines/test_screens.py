@@ -548,3 +548,19 @@ def test_a_six_week_month_shows_a_days_one_deadline(ctx, qtbot):
         chip = chips[0][0]
         assert chip.top() >= header and chip.bottom() <= cell.bottom(), (height, chip)
         assert chip.height() >= chip_metrics.height() + 2, (height, chip)
+
+
+def test_the_clock_warning_with_its_restamp_closes_with_esc(ctx, qtbot, clock):
+    from PySide6.QtCore import Qt
+
+    from ui.widgets.reminder import maybe_show_reminder
+
+    clock.advance(days=-5)
+    shown = []
+    maybe_show_reminder(ctx, None, on_shown=shown.append)
+    qtbot.waitUntil(lambda: bool(shown), timeout=10000)
+    (box,) = _clock_boxes()
+    qtbot.keyClick(box, Qt.Key.Key_Escape)
+    assert _clock_boxes() == []
+    if shown[0] is not None:
+        qtbot.addWidget(shown[0])

@@ -42,6 +42,7 @@ from lev_desktop.i18n import _
 from ui.context import AppContext
 from ui.widgets.deadline_models import AgendaModel, ItemRole
 from ui.widgets.fit import fit_header, fit_to_screen
+from ui.widgets.message_box import message_box
 from ui.widgets.restamp import ask_restamp
 
 
@@ -115,9 +116,6 @@ class ReminderDialog(QDialog):
         self.accept()
 
 
-_shown_boxes: list[QMessageBox] = []
-
-
 def maybe_show_reminder(
     ctx: AppContext,
     parent: QWidget | None = None,
@@ -135,13 +133,13 @@ def maybe_show_reminder(
         items, days, enabled, clock = result
         ctx.set_badges(len(items))  # the badges count the same list
         if clock:  # every deadline below is judged by this clock: said first, every start
-            box = QMessageBox(
+            box = message_box(
+                parent,
                 QMessageBox.Icon.Warning,
-                _("LEV Desktop"),
                 clock.text,
+                "clock_warning",
                 QMessageBox.StandardButton.Ok,
             )
-            box.setObjectName("clock_warning")
             future = clock.future
             if future is not None:  # records saved while the clock was ahead: offer to fix
                 restamp = box.addButton(
@@ -149,9 +147,9 @@ def maybe_show_reminder(
                 )
                 restamp.setObjectName("restamp_button")
                 restamp.clicked.connect(lambda: ask_restamp(ctx, parent, future))
-            if parent is not None:
-                box.setParent(parent, box.windowFlags())
-            _shown_boxes[:] = [box]  # (kept alive when there is no parent)
+                # Esc and the title bar's ✕ answer "OK" (with two buttons Qt found no escape
+                # button and ignored both: the box could only be closed by a button)
+                box.setEscapeButton(QMessageBox.StandardButton.Ok)
             box.show()
         dialog = None
         if items and enabled and not shown_today(items):

@@ -16,19 +16,7 @@ from lev_desktop.domain.validation import shown_time
 from lev_desktop.exchange.restamp import FutureChanges, RestampError, restamp_future_changes
 from lev_desktop.i18n import _
 from ui.context import AppContext
-
-_kept: list[QMessageBox] = []  # boxes without a parent, alive until answered
-
-
-def _box(parent: QWidget | None, icon: QMessageBox.Icon, text: str, name: str) -> QMessageBox:
-    box = QMessageBox(icon, _("LEV Desktop"), text, QMessageBox.StandardButton.NoButton)
-    box.setObjectName(name)
-    if parent is not None:
-        box.setParent(parent, box.windowFlags())  # (owned by its parent)
-    else:
-        _kept.append(box)
-        box.finished.connect(lambda _result: _kept.remove(box) if box in _kept else None)
-    return box
+from ui.widgets.message_box import message_box
 
 
 def ask_restamp(
@@ -45,7 +33,7 @@ def ask_restamp(
         "time of this computer are right now, so the clock was ahead when the records were "
         "saved. Their contents do not change; the change is kept in the audit log."
     ).format(what=future.describe(), now=shown_time(future.now) if future.now else "")
-    box = _box(parent, QMessageBox.Icon.Question, text, "restamp_confirm")
+    box = message_box(parent, QMessageBox.Icon.Question, text, "restamp_confirm")
     yes = box.addButton(_("Set their times to now"), QMessageBox.ButtonRole.AcceptRole)
     yes.setObjectName("restamp_yes")
     no = box.addButton(_("Cancel"), QMessageBox.ButtonRole.RejectRole)
@@ -58,7 +46,7 @@ def ask_restamp(
 
         def done(result: FutureChanges) -> None:
             ctx.notify(EVERYTHING)
-            _box(
+            message_box(
                 parent,
                 QMessageBox.Icon.Information,
                 _(
@@ -73,7 +61,7 @@ def ask_restamp(
         def failed(exc: BaseException) -> None:
             if not isinstance(exc, RestampError):
                 raise exc
-            _box(parent, QMessageBox.Icon.Warning, str(exc), "restamp_refused").show()
+            message_box(parent, QMessageBox.Icon.Warning, str(exc), "restamp_refused").show()
 
         ctx.runner.run(
             lambda _progress: restamp_future_changes(store),
