@@ -280,7 +280,7 @@ def _calendar_date(year: int, month: int, day: int, written_year: int) -> dt.dat
     )
 
 
-def date_refusal(exc: ValueError) -> str:
+def date_refusal(exc: ValueError | None) -> str:
     """What a person is told when ``parse_date`` or ``read_date`` refuses a typed date: the day
     the calendar lacks ("31/02/2568": the date was written right), or how to write one."""
     if isinstance(exc, NoSuchDay):

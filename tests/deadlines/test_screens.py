@@ -200,7 +200,10 @@ def test_holiday_dialog_adds_and_removes(ctx, qtbot, demo_store):
     dialog.table.selectRow(row)
     dialog.remove_button.click()
     qtbot.waitUntil(lambda: D(2025, 9, 16) not in engine.holiday_map(demo_store), timeout=10000)
-    dialog.day.setText("31/2/2568")
+    dialog.day.setText("31/2/2568")  # written right: the day does not exist (clerk12's rule)
+    dialog.add_button.click()
+    assert dialog.message.text() == "ไม่มีวันที่ 31 กุมภาพันธ์ 2568: เดือนกุมภาพันธ์ 2568 มี 28 วัน"
+    dialog.day.setText("31/2")  # not written as a date: how to write one
     dialog.add_button.click()
     assert "วัน/เดือน/ปี" in dialog.message.text()
     ctx.runner.wait()

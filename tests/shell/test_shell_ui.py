@@ -369,6 +369,18 @@ def test_programmes_and_letters(app, qtbot, lao_store, make_ctx):
     assert saved.receipt_no == "1"
     assert saved.received_at == dt.datetime(2024, 5, 15, 10, 15)
     assert letters.model.index(0, 1).data() == "15 พ.ค. 2567 10:15 น."
+    # a date written right that the calendar lacks: the box's own reason, named by its field
+    # (it said "write it as day/month/BE year", which it was)
+    letters.add_letter()
+    dialog = letters.dialog
+    dialog.received_date.setDate(dt.date(2024, 5, 15))
+    dialog.subject.setText("หนังสือที่ลงวันที่ผิด")
+    dialog.letter_date.line.setText("31/02/2568")
+    dialog.letter_date.line.editingFinished.emit()
+    with pytest.raises(ValueError) as refused:
+        dialog.values()
+    assert str(refused.value) == ("วันที่ของหนังสือ: ไม่มีวันที่ 31 กุมภาพันธ์ 2568: เดือนกุมภาพันธ์ 2568 มี 28 วัน")
+    dialog.reject()
 
 
 def _saved_and_due(qtbot, store, rule: dict, due: dt.date) -> None:

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 from lev_desktop.changes import Changes
 from lev_desktop.domain.validation import labelled_text_problems
 from lev_desktop.i18n import _
-from lev_desktop.thai_format import parse_time
+from lev_desktop.thai_format import date_refusal, parse_time
 from ui import digits
 from ui.context import AppContext
 from ui.settings.common import fit_columns, make_table, save_cancel, warn
@@ -81,8 +81,8 @@ class AddLetterDialog(QDialog):
             raise ValueError(_("Please enter the receipt number and the subject"))
         received = self.received_date.date()
         if received is None or self.received_date.hasError():
-            raise ValueError(
-                _("The date received is not valid; write it as day/month/BE year, e.g. 15/5/2567.")
+            raise ValueError(  # (the box's own reason: 31/02 has no day, a date is needed…)
+                _("Date received: {why}").format(why=self.received_date.error or date_refusal(None))
             )
         try:
             when = dt.datetime.combine(received, parse_time(self.received_time.text()))
@@ -92,12 +92,7 @@ class AddLetterDialog(QDialog):
             ) from exc
         letter_date = self.letter_date.date()
         if self.letter_date.hasError():
-            raise ValueError(
-                _(
-                    "The date of the letter is not valid; write it as day/month/BE year, "
-                    "e.g. 15/5/2567."
-                )
-            )
+            raise ValueError(_("Date of the letter: {why}").format(why=self.letter_date.error))
         values = {
             "receipt_no": self.receipt_no.text().strip(),
             "received_at": when,

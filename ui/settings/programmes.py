@@ -262,9 +262,7 @@ class LetterFieldsDialog(QDialog):
 
     def _check(self) -> None:
         if self.date.hasError():
-            self.message.setText(
-                _("The date is not valid; write it as day/month/BE year, e.g. 15/5/2567.")
-            )
+            self.message.setText(self.date.error)  # (the box's own reason: 31/02 has no day)
             return
         self.accept()
 
@@ -455,10 +453,9 @@ class DeadlineDatesDialog(QDialog):
         from lev_desktop.domain.validation import programme_spec_problems
 
         self.message.clear()
-        if any(edit.hasError() for editors in self.edits for edit, _o in editors.values()):
-            self.message.setText(
-                _("The date is not valid; write it as day/month/BE year, e.g. 15/5/2567.")
-            )
+        refused = [e for editors in self.edits for e, _o in editors.values() if e.hasError()]
+        if refused:
+            self.message.setText(refused[0].error)  # (the box's own reason: 31/02 has no day)
             return
         if any(
             day_list is not None and not typed_days(day_list.text()) for day_list in self.day_lists

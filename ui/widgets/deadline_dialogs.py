@@ -27,7 +27,7 @@ from lev_desktop.deadlines import engine
 from lev_desktop.deadlines.engine import Item
 from lev_desktop.deadlines.text import summary_text, when_text
 from lev_desktop.i18n import _
-from lev_desktop.thai_format import be_year, parse_date
+from lev_desktop.thai_format import be_year, date_refusal, parse_date
 from ui import digits
 from ui.context import AppContext
 from ui.widgets.date_edit import BEDateEdit
@@ -115,10 +115,11 @@ class HolidayDialog(QDialog):
     def add(self) -> None:
         try:
             day = parse_date(self.day.text())
-        except ValueError:
-            day = None
+        except ValueError as exc:  # ("31/02/2568" was written right: the day does not exist)
+            self.message.setText(date_refusal(exc))
+            return
         if day is None:
-            self.message.setText(_("Please enter the date as day/month/BE year, e.g. 15/2/2568"))
+            self.message.setText(date_refusal(None))
             return
         name = self.name.text().strip()
         if not name:
