@@ -44,6 +44,7 @@ from lev_desktop.domain.validation import office_identity_problem
 from lev_desktop.i18n import N_, _
 from lev_desktop.services.offices import list_offices
 from ui.context import AppContext
+from ui.status_palette import REFUSED
 from ui.widgets import file_dialogs
 from ui.widgets.fit import fit_to_screen
 
@@ -225,7 +226,7 @@ class OfficePage(QWizardPage):
         form.addRow(self.code_help)
         self.code_problem = QLabel()
         self.code_problem.setWordWrap(True)
-        self.code_problem.setStyleSheet("color: #b71c1c;")
+        self.code_problem.setStyleSheet(f"color: {REFUSED};")
         form.addRow(self.code_problem)
         self.name = QLineEdit()
         form.addRow(_("Office name"), self.name)

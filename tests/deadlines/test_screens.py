@@ -203,6 +203,7 @@ def test_holiday_dialog_adds_and_removes(ctx, qtbot, demo_store):
     dialog.day.setText("31/2/2568")  # written right: the day does not exist (clerk12's rule)
     dialog.add_button.click()
     assert dialog.message.text() == "ไม่มีวันที่ 31 กุมภาพันธ์ 2568: เดือนกุมภาพันธ์ 2568 มี 28 วัน"
+    assert dialog.message.styleSheet() == "color: #a3221a;"  # a refusal's one colour
     dialog.day.setText("31/2")  # not written as a date: how to write one
     dialog.add_button.click()
     assert "วัน/เดือน/ปี" in dialog.message.text()

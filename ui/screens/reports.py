@@ -43,6 +43,7 @@ from lev_desktop.i18n import N_, _
 from lev_desktop.paths import user_documents_dir
 from ui import digits
 from ui.context import AppContext
+from ui.status_palette import REFUSED
 from ui.widgets import file_actions, file_dialogs
 from ui.widgets.file_actions import WrittenFileBar
 
@@ -452,7 +453,7 @@ class ReportsScreen(QWidget):
         self.finished.emit(None)
 
     def show_message(self, text: str, *, error: bool = False) -> None:
-        self.message.setStyleSheet("color: #b00020;" if error else "")
+        self.message.setStyleSheet(f"color: {REFUSED};" if error else "")
         self.message.setText(text)
         if text:
             self._keep_in_view(self.message)

@@ -26,6 +26,7 @@ from ui.context import AppContext
 from ui.settings.common import fit_columns, inform, make_table, save_cancel, warn
 from ui.settings.models import LaoPreviewModel, LaoTableModel
 from ui.setup_wizard import LAO_TYPE_CHOICES
+from ui.status_palette import REFUSED
 from ui.widgets import file_dialogs
 from ui.widgets.fit import fit_to_screen
 
@@ -77,7 +78,7 @@ class LaoDialog(QDialog):
         form.addRow(_("LAO code (7 digits)"), self.code)
         form.addRow(save_cancel(self, self._check))
         self.message = QLabel()
-        self.message.setStyleSheet("color: #b71c1c")
+        self.message.setStyleSheet(f"color: {REFUSED};")
         form.addRow(self.message)
 
     def _check(self) -> None:

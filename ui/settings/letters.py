@@ -25,6 +25,7 @@ from ui import digits
 from ui.context import AppContext
 from ui.settings.common import fit_columns, make_table, save_cancel, warn
 from ui.settings.models import LetterTableModel
+from ui.status_palette import REFUSED
 from ui.widgets.date_edit import BEDateEdit
 
 
@@ -62,7 +63,7 @@ class AddLetterDialog(QDialog):
         self.note = QLineEdit()
         form.addRow(_("Note"), self.note)
         self.message = QLabel()
-        self.message.setStyleSheet("color: #b71c1c")
+        self.message.setStyleSheet(f"color: {REFUSED};")
         self.message.setWordWrap(True)
         form.addRow(self.message)
         form.addRow(save_cancel(self, self._check))

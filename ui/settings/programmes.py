@@ -42,6 +42,7 @@ from ui import digits, thai_wrap
 from ui.context import AppContext
 from ui.settings.common import fit_columns, inform, make_table, save_cancel, warn
 from ui.settings.models import ProgrammeTableModel
+from ui.status_palette import REFUSED
 from ui.widgets.date_edit import BEDateEdit
 
 
@@ -256,7 +257,7 @@ class LetterFieldsDialog(QDialog):
             self.edits[key] = edit
             form.addRow(_(label), edit)
         self.message = QLabel()
-        self.message.setStyleSheet("color: #b71c1c")
+        self.message.setStyleSheet(f"color: {REFUSED};")
         form.addRow(self.message)
         form.addRow(save_cancel(self, self._check))
 
@@ -412,7 +413,7 @@ class DeadlineDatesDialog(QDialog):
         layout.addWidget(scroll, 1)
         self.message = QLabel()
         self.message.setWordWrap(True)
-        self.message.setStyleSheet("color: #b71c1c")
+        self.message.setStyleSheet(f"color: {REFUSED};")
         layout.addWidget(self.message)
         layout.addWidget(save_cancel(self, self._check))
         fit_to_screen(self, 900, 560)

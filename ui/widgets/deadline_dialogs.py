@@ -30,6 +30,7 @@ from lev_desktop.i18n import _
 from lev_desktop.thai_format import be_year, date_refusal, parse_date
 from ui import digits
 from ui.context import AppContext
+from ui.status_palette import REFUSED
 from ui.widgets.date_edit import BEDateEdit
 from ui.widgets.deadline_models import HolidayModel, LaoStatesModel
 from ui.widgets.delegates import DigitsDelegate
@@ -93,8 +94,9 @@ class HolidayDialog(QDialog):
         add.addWidget(self.add_button)
         add.addWidget(self.remove_button)
         layout.addLayout(add)
-        self.message = QLabel("")
+        self.message = QLabel("")  # (only refusals: the date, the name)
         self.message.setWordWrap(True)
+        self.message.setStyleSheet(f"color: {REFUSED};")
         layout.addWidget(self.message)
         buttons = QDialogButtonBox()
         buttons.addButton(QPushButton(_("Close")), QDialogButtonBox.ButtonRole.RejectRole)
@@ -301,7 +303,7 @@ class MarkDialog(QDialog):
         form.addRow(_("How (required)"), self.reason)
         layout.addLayout(form)
         self.error = QLabel("")
-        self.error.setStyleSheet("color:#b71c1c;")
+        self.error.setStyleSheet(f"color: {REFUSED};")
         layout.addWidget(self.error)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
