@@ -7,7 +7,6 @@ from collections.abc import Sequence
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -24,7 +23,7 @@ from lev_desktop.services import plans as plan_service
 from lev_desktop.services.plans import AuditRow
 from lev_desktop.thai_format import format_date, format_datetime, format_number
 from ui.context import AppContext
-from ui.models.table import TableModel
+from ui.models.table import Column, TableModel
 from ui.widgets.delegates import DigitsDelegate
 from ui.widgets.fit import fit_to_screen
 
@@ -67,63 +66,39 @@ def value_text(key: str, value: Any) -> str:
 
 
 class AuditModel(TableModel):
-    HEADERS = (
-        N_("Changed at"),
-        N_("Changed by"),
-        N_("Change"),
-        N_("Field"),
-        N_("Before"),
-        N_("After"),
+    columns = (
+        Column("at", N_("Changed at"), "readonly", value=lambda row: format_datetime(row.at)),
+        Column("by", N_("Changed by"), "readonly", value=lambda row: row.officer or row.office),
+        Column(
+            "action",
+            N_("Change"),
+            "readonly",
+            value=lambda row: _(ACTION_LABELS.get(row.action, row.action)),
+        ),
+        Column(
+            "field",
+            N_("Field"),
+            "readonly",
+            value=lambda row: (
+                _(FIELD_LABELS[row.field]) if row.field in FIELD_LABELS else row.field
+            ),
+        ),
+        Column("old", N_("Before"), "readonly", value=lambda row: value_text(row.field, row.old)),
+        Column("new", N_("After"), "readonly", value=lambda row: value_text(row.field, row.new)),
     )
 
     def __init__(self, rows: list[AuditRow] | None = None, parent=None):
         super().__init__(parent)
-        self.rows: list[AuditRow] = []
         self.set_rows(rows or [])
 
     def set_rows(self, rows: Sequence[AuditRow]) -> None:
-        self.beginResetModel()
-        self.rows = [r for r in rows if r.field not in HIDDEN_FIELDS]
-        self.endResetModel()
+        super().set_rows([r for r in rows if r.field not in HIDDEN_FIELDS])
 
-    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self.rows)
+    def row_key(self, row: AuditRow) -> Any:
+        return id(row)
 
-    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if (
-            role == Qt.ItemDataRole.DisplayRole
-            and orientation == Qt.Orientation.Horizontal
-            and 0 <= section < len(self.HEADERS)
-        ):
-            return _(self.HEADERS[section])
-        return None
-
-    def data(
-        self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if not index.isValid() or role not in (
-            Qt.ItemDataRole.DisplayRole,
-            Qt.ItemDataRole.ToolTipRole,
-        ):
-            return None
-        row = self.rows[index.row()]
-        column = index.column()
-        if column == 0:
-            return format_datetime(row.at)
-        if column == 1:
-            return row.officer or row.office
-        if column == 2:
-            return _(ACTION_LABELS.get(row.action, row.action))
-        if column == 3:
-            return _(FIELD_LABELS[row.field]) if row.field in FIELD_LABELS else row.field
-        if column == 4:
-            return value_text(row.field, row.old)
-        return value_text(row.field, row.new)
+    def tooltip(self, row: AuditRow, column: Column) -> str | None:
+        return self.display(row, column, 0)
 
 
 class AuditDialog(QDialog):
