@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from PySide6.QtCore import Qt
+
 from lev_desktop.i18n import N_
 from lev_desktop.services.plans import FORM_CODES, OfficeStatusRow, short_office_name
 from ui import status_palette
@@ -19,6 +21,11 @@ def _chip(form: str) -> Column:
         return state.label if state is not None else ""
 
     return Column(form, form, "readonly", value=label)
+
+
+# What the LAO list's search box matches: the office's full name and its code (a province
+# officer looks an LAO up by either; the short name shown drops "องค์การบริหารส่วนตำบล").
+SEARCH_ROLE = Qt.ItemDataRole.UserRole + 1
 
 
 class OfficeStatusModel(TableModel):
@@ -45,3 +52,8 @@ class OfficeStatusModel(TableModel):
     def foreground(self, row: OfficeStatusRow, column: Column) -> Any:
         state = row.statuses.get(column.key)
         return status_palette.fg(state) if state is not None else None
+
+    def extra(self, row: OfficeStatusRow, column: Column, role: int) -> Any:
+        if role == SEARCH_ROLE:
+            return f"{short_office_name(row.name)} {row.name} {row.code}"
+        return None

@@ -19,7 +19,7 @@ from lev_desktop.i18n import _
 from lev_desktop.services import plans as plan_service
 from lev_desktop.services.offices import subordinate_laos
 from ui.context import AppContext
-from ui.models.office_model import OfficeStatusModel
+from ui.models.office_model import SEARCH_ROLE, OfficeStatusModel
 from ui.widgets.delegates import DigitsDelegate
 from ui.widgets.eliding_combo import ElidingComboBox
 
@@ -56,6 +56,7 @@ class OfficeList(QWidget):
         self.proxy = QSortFilterProxyModel(self)
         self.proxy.setSourceModel(self.model)
         self.proxy.setFilterKeyColumn(0)
+        self.proxy.setFilterRole(SEARCH_ROLE)
         self.proxy.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         self.search.textChanged.connect(self.proxy.setFilterFixedString)
         self.table = QTableView()
