@@ -26,7 +26,7 @@ from db.models import (
 )
 from db.store import Store
 from lev_desktop import gazetteer
-from lev_desktop.deadlines.engine import form_states
+from lev_desktop.deadlines.engine import DeadlineBook, form_states
 from lev_desktop.deadlines.engine import today as deadlines_today
 from lev_desktop.domain.obligation_state import State
 from lev_desktop.domain.offices import LaoType, Level
@@ -646,6 +646,9 @@ class SoftPowerData:
     consolidated: bool
     rows: list[ProductRow]
     lao_count: int
+    # the round of the reporting rule this report answers (``softpower_round``); None: the
+    # office has no such round (the Department), and the report names none
+    round_due: dt.date | None = None
 
     @property
     def participants_total(self) -> int:
@@ -713,7 +716,39 @@ def load_softpower(
             str(r.values.get("product", "")),
         )
     )
-    return SoftPowerData(office, fiscal_year, prog.name, office.level != Level.LAO, rows, len(laos))
+    return SoftPowerData(
+        office,
+        fiscal_year,
+        prog.name,
+        office.level != Level.LAO,
+        rows,
+        len(laos),
+        softpower_round(store, office.code, prog.code, deadlines_today()),
+    )
+
+
+def softpower_round(
+    store: Store, office_code: str, programme: str, today: dt.date
+) -> dt.date | None:
+    """The round of ``programme``'s reporting rule that a report made ``today`` answers, read
+    from the deadline engine (the rule's one home: "first 15 Sep 2568, then every 5th and
+    15th until every LAO has reported", as the calendar shows it, edited or not): this
+    office's own next round on or after today; once the rounds have stopped (every LAO
+    reported), the last one. None: the office reports no rounds of it (the Department)."""
+    book = DeadlineBook(store, office=office_code, today_=today, programmes=[programme])
+    if book.level is None:
+        return None
+    rounds = sorted(
+        deadline.due
+        for deadline in book.expand(
+            today - dt.timedelta(days=400),
+            today + dt.timedelta(days=62),
+            levels=[book.level],
+            lao_type=book.lao_type,
+        )
+        if deadline.obligation.form is not None and deadline.obligation.reporting
+    )
+    return next((due for due in rounds if due >= today), rounds[-1] if rounds else None)
 
 
 @dataclass

@@ -83,19 +83,6 @@ def as_of_line(options: ReportOptions, today: dt.date | None = None) -> str:
     return "ข้อมูล ณ วันที่ " + date_long(today or deadlines.today(), options)
 
 
-def softpower_round(today: dt.date) -> dt.date:
-    """The reporting round of the Soft Power letter a report made ``today`` answers: first
-    Monday 15 September 2568, then every 5th and 15th of a month — the next one due."""
-    first = dt.date(2025, 9, 15)
-    if today <= first:
-        return first
-    for day in (5, 15):
-        if today.day <= day:
-            return today.replace(day=day)
-    nxt = (today.replace(day=28) + dt.timedelta(days=4)).replace(day=5)
-    return nxt
-
-
 def scope_line(office: OfficeInfo) -> str:
     if office.level == "national":
         return "ทั่วประเทศ"
@@ -744,8 +731,10 @@ def softpower_pdf(
 ) -> bytes:
     width = frame_width(True)
 
-    round_line = "รายงานรอบวันที่ " + date_long(softpower_round(deadlines.today()), options)
-    story = _header(options, [W.SOFTPOWER_TITLE, scope_line(data.office), round_line])
+    lines = [W.SOFTPOWER_TITLE, scope_line(data.office)]
+    if data.round_due is not None:
+        lines.append("รายงานรอบวันที่ " + date_long(data.round_due, options))
+    story = _header(options, lines)
     several = len({r.district for r in data.rows}) > 1
     # fields (๘) and (๙), the two links, go on a line of their own under each product: whole,
     # clickable, and the seven fields above them get the width

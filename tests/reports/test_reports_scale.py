@@ -230,7 +230,7 @@ def products(count: int, districts: list[str]) -> list[ProductRow]:
 
 
 def softpower(tmp_path: Path, office: OfficeInfo, rows: list[ProductRow]) -> Path:
-    data = SoftPowerData(office, 2568, "Soft Power", True, rows, 20)
+    data = SoftPowerData(office, 2568, "Soft Power", True, rows, 20, dt.date(2025, 9, 15))
     path = tmp_path / f"sp-{len(rows)}-{len({r.district for r in rows})}.pdf"
     path.write_bytes(softpower_pdf(data, ReportOptions()))
     return path
