@@ -43,7 +43,12 @@ from lev_desktop.domain.validation import (
 )
 from lev_desktop.exchange import deliveries, excel, pool
 from lev_desktop.exchange import format as fmt
-from lev_desktop.exchange.completeness import Incomplete, incomplete_forms
+from lev_desktop.exchange.completeness import (
+    PLAN_TABLES,
+    Incomplete,
+    incomplete_forms,
+    incomplete_plan_forms,
+)
 from lev_desktop.exchange.errors import Refusal
 from lev_desktop.exchange.jurisdiction import OfficeInfo, is_below, may_send_to
 from lev_desktop.exchange.keys import format_fingerprint
@@ -2384,21 +2389,35 @@ def _tombstone(conn: Connection, table: Table, ids: list[str], officer: str, whe
 
 
 def _check_complete(state: _State, plan: PartPlan) -> None:
-    """The KPI forms the part calls complete, asked again with the one rule of "complete"
-    (completeness.py): one that fails is noted on the part, in Thai, and not counted as
-    received when the part is imported. The package is not refused for it."""
+    """The forms the part calls complete — KPI forms, and F1, F2, F3 — asked again with the
+    one rule of "complete" (completeness.py): one that fails is noted on the part, in Thai,
+    and not counted as received when the part is imported. The package is not refused for
+    it. A programme the part brings (not known here yet: its spec was checked at the
+    boundary) is asked by that spec."""
     codec_map = state.codecs
+    forms = [*plan.rows_of("form_submissions", WRITTEN)]
     stored = state.counts.get("kpi_values", 1) > 0  # (none: a first import reads nothing)
     with state.store.engine.connect() if stored else nullcontext() as conn:
         found = incomplete_forms(
             conn,
-            state.known_programmes,
+            state.programmes,
             codec_map["form_submissions"].columns,
-            [*plan.rows_of("form_submissions", WRITTEN)],
+            forms,
             codec_map["kpi_values"].columns,
             plan.rows_of("kpi_values", WRITTEN),
             state.indicators,
             state.finals,
+        )
+    held = [t for t in PLAN_TABLES if state.counts.get(t, 1) > 0]
+    with state.store.engine.connect() if held else nullcontext() as conn:
+        found += incomplete_plan_forms(
+            conn,
+            state.programmes,
+            codec_map["form_submissions"].columns,
+            forms,
+            {t: codec_map[t].columns for t in PLAN_TABLES},
+            lambda table: plan.rows_of(table, WRITTEN),
+            held,
         )
     if not found:
         return
@@ -2410,7 +2429,7 @@ def _check_complete(state: _State, plan: PartPlan) -> None:
         named.append(
             _("{office} {programme} {form}, {period} ({problem})").format(
                 office=owner,
-                programme=state.known_programmes[pid][0],
+                programme=state.programmes[pid][0],
                 form=item.name or code,
                 period=format_period(period),
                 problem=item.why,
