@@ -417,6 +417,9 @@ class _State:
         # programme → indicator code → its prepared rules (validation.indicator_parser)
         self.indicators = IndicatorRules()
         self.finals: dict[str, Any] = {}  # what "complete" asks per programme (completeness.py)
+        # sender → its parts of this batch already compared, in order (completeness.py: a
+        # form is judged with the records they bring, not yet in the database)
+        self.earlier: dict[str, list[tuple[PackagePlan, PartPlan]]] = {}
         self.spool = RowSpool()
         self.chunks: dict[int, Chunk] = {}  # by number, for comparing a record given twice
         self.next_chunk = 0
@@ -1063,7 +1066,7 @@ def _plan_package_checked(
             _check_made(state, package, plan, _as_utc(newest))
             if plan.status == Status.REFUSED:
                 break
-        _check_complete(state, plan)
+        _check_complete(state, package, plan)
         epoch = (plan.sender, plan.fingerprint)
         was_made = state.last_made.get(epoch)
         accepted.append((plan.package_uuid, epoch, state.last_sequence.get(epoch), was_made))
@@ -2388,13 +2391,26 @@ def _tombstone(conn: Connection, table: Table, ids: list[str], officer: str, whe
         )
 
 
-def _check_complete(state: _State, plan: PartPlan) -> None:
+def _check_complete(state: _State, package: PackagePlan, plan: PartPlan) -> None:
     """The forms the part calls complete — KPI forms, and F1, F2, F3 — asked again with the
     one rule of "complete" (completeness.py): one that fails is noted on the part, in Thai,
     and not counted as received when the part is imported. The package is not refused for
     it. A programme the part brings (not known here yet: its spec was checked at the
-    boundary) is asked by that spec."""
+    boundary) is asked by that spec. A form is judged with what this database holds and
+    what the same office's parts compared before it in this batch bring (a first package
+    and a 'changes only' one after it, imported together), its own part's over them."""
     codec_map = state.codecs
+    earlier = [
+        part
+        for outer, part in state.earlier.get(plan.sender, ())
+        if outer.status != Status.REFUSED and part.status not in (Status.REFUSED, Status.DUPLICATE)
+    ]
+    state.earlier.setdefault(plan.sender, []).append((package, plan))
+
+    def rows_in(table: str) -> Iterator[tuple[Any, ...]]:
+        for part in (*earlier, plan):
+            yield from part.rows_of(table, WRITTEN)
+
     forms = [*plan.rows_of("form_submissions", WRITTEN)]
     stored = state.counts.get("kpi_values", 1) > 0  # (none: a first import reads nothing)
     with state.store.engine.connect() if stored else nullcontext() as conn:
@@ -2404,7 +2420,7 @@ def _check_complete(state: _State, plan: PartPlan) -> None:
             codec_map["form_submissions"].columns,
             forms,
             codec_map["kpi_values"].columns,
-            plan.rows_of("kpi_values", WRITTEN),
+            rows_in("kpi_values"),
             state.indicators,
             state.finals,
         )
@@ -2416,7 +2432,7 @@ def _check_complete(state: _State, plan: PartPlan) -> None:
             codec_map["form_submissions"].columns,
             forms,
             {t: codec_map[t].columns for t in PLAN_TABLES},
-            lambda table: plan.rows_of(table, WRITTEN),
+            rows_in,
             held,
         )
     if not found:

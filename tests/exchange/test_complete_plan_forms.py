@@ -20,7 +20,7 @@ from lev_desktop.domain.obligation_state import State
 from lev_desktop.exchange import format as fmt
 from lev_desktop.exchange import importer
 from lev_desktop.exchange.exporter import export_package
-from lev_desktop.services import consolidation, plans
+from lev_desktop.services import consolidation, kpi, plans
 from lev_desktop.services.programmes import builtin_id, create_from_template
 
 from .helpers import jsonl, make_district, make_lao, members, read_jsonl, resign, write_members
@@ -320,3 +320,23 @@ def test_the_quick_answer_never_calls_a_plan_complete_that_the_rule_does_not():
                 assert not (quick and rule), (items, rule)
                 assert quick == (not rule), (items, rule)  # (rows that passed the boundary)
     assert asked > 40 and quick_yes > 10
+
+
+def test_a_plan_completed_later_in_the_same_batch(offices, tmp_path, clock):
+    """The first package and a 'changes only' one after it imported together: the second's
+    F1 is judged with the rows the first brings (not yet in the database)."""
+    lao, district = offices
+    first = export_package(lao, "D4801", tmp_path / "first.levpkg").path
+    clock.advance(days=1)
+    assert plans.set_form_status(lao, P1, FY, plans.FORM_PLAN, "complete") == []
+    assert kpi.set_status(lao, "P2", "FY2567", "draft") == []
+    assert kpi.set_status(lao, "P2", "FY2567", "complete") == []
+    clock.advance(hours=1)
+    delta = export_package(lao, "D4801", tmp_path / "delta.levpkg", since_last=True)
+    counts = json.loads(members(delta.path)[fmt.MANIFEST])["counts"]
+    assert "plan_items" not in counts and "kpi_values" not in counts
+    plan = importer.preview(district, [first, delta.path])
+    assert [p.incomplete for p in plan.packages for p in p.parts] == [[], []]
+    plan.close()
+    assert len(importer.import_files(district, [first, delta.path], trust=True)[1].imported) == 2
+    assert _forms(district)["F1"] == "complete"
