@@ -388,6 +388,20 @@ def parse_day_and_month(text: str) -> tuple[int, int]:
     return day, month
 
 
+def day_and_month_problem(day: int, month: int) -> str | None:
+    """Why a day in every year (a deadline fixed in the fiscal year) cannot be ``day``
+    ``month`` (1–31, 1–12), in the interface's language, or None: a day the month never has
+    (30 February, 31 April). 29 February is a day the month has: it exists in leap years,
+    and the deadline engine takes 28 February in the others (``deadlines.rules``), as a
+    monthly rule's 31st is a shorter month's last day."""
+    last = LONGEST_MONTHS[month - 1]
+    if day <= last:
+        return None
+    return _("{month} has no day {day}: write a day from 1 to {last}.").format(
+        month=month_name(month), day=day, last=last
+    )
+
+
 def format_day_and_month(day: int, month: int, *, thai: bool | None = None) -> str:
     """A day in the year: "30 กันยายน" ("30 September" in the English interface)."""
     thai = _thai_ui() if thai is None else thai

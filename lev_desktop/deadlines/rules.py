@@ -262,7 +262,9 @@ def _required_date(value: str | dt.date | None) -> dt.date:
 
 
 def _day_in_month(year: int, month: int, day: int) -> dt.date:
-    """Day ``day`` of a month, or its last day when the month is shorter (31 → 30 Sep)."""
+    """Day ``day`` of a month, or its last day when the month is shorter (31 → 30 Sep). A
+    ``fiscal_year`` rule names a day its month has (``thai_format.day_and_month_problem``):
+    only 29 February is shortened here, to the 28th outside leap years."""
     return dt.date(year, month, min(day, calendar.monthrange(year, month)[1]))
 
 

@@ -24,6 +24,7 @@ from lev_desktop.thai_format import (
     CE_YEARS,
     arabic_digits,
     date_refusal,
+    day_and_month_problem,
     format_date,
     format_datetime,
     format_number,
@@ -1431,7 +1432,8 @@ def form_problem(form: dict[str, Any]) -> str | None:
 def obligation_problem(obligation: Any, form_codes: set[str]) -> str | None:
     """An obligation (a deadline) of a programme's template as the deadline engine reads it:
     its code, level, title, form, destination, LAO types and rule, each of the type and
-    range the engine needs (a date that exists, a day of the month 1–31, a time HH:MM …);
+    range the engine needs (a date that exists, a day of the month 1–31, a day and month of
+    the fiscal year that exist — 29 February does, 30 February does not — a time HH:MM …);
     None when it may be used. ``form_codes``: the programme's forms."""
     if not isinstance(obligation, dict):
         return _("the deadline rule is not in the expected form")
@@ -1479,6 +1481,9 @@ def obligation_problem(obligation: Any, form_codes: set[str]) -> str | None:
             return _("the deadline rule's month or day is not in the expected form")
         if not _is_int(rule.get("offset_years", 0), -5, 5):
             return _("the deadline rule's month or day is not in the expected form")
+        no_such_day = day_and_month_problem(rule["day"], rule["month"])
+        if no_such_day:  # (30 February, 31 April; 29 February is: see day_and_month_problem)
+            return no_such_day
     return None
 
 

@@ -43,7 +43,12 @@ from lev_desktop.domain.validation import (
 )
 from lev_desktop.exchange import deliveries, excel, pool
 from lev_desktop.exchange import format as fmt
-from lev_desktop.exchange.completeness import Incomplete, incomplete_forms
+from lev_desktop.exchange.completeness import (
+    PLAN_TABLES,
+    Incomplete,
+    incomplete_forms,
+    incomplete_plan_forms,
+)
 from lev_desktop.exchange.errors import Refusal
 from lev_desktop.exchange.jurisdiction import OfficeInfo, is_below, may_send_to
 from lev_desktop.exchange.keys import format_fingerprint
@@ -412,6 +417,9 @@ class _State:
         # programme → indicator code → its prepared rules (validation.indicator_parser)
         self.indicators = IndicatorRules()
         self.finals: dict[str, Any] = {}  # what "complete" asks per programme (completeness.py)
+        # sender → its parts of this batch already compared, in order (completeness.py: a
+        # form is judged with the records they bring, not yet in the database)
+        self.earlier: dict[str, list[tuple[PackagePlan, PartPlan]]] = {}
         self.spool = RowSpool()
         self.chunks: dict[int, Chunk] = {}  # by number, for comparing a record given twice
         self.next_chunk = 0
@@ -1058,7 +1066,7 @@ def _plan_package_checked(
             _check_made(state, package, plan, _as_utc(newest))
             if plan.status == Status.REFUSED:
                 break
-        _check_complete(state, plan)
+        _check_complete(state, package, plan)
         epoch = (plan.sender, plan.fingerprint)
         was_made = state.last_made.get(epoch)
         accepted.append((plan.package_uuid, epoch, state.last_sequence.get(epoch), was_made))
@@ -2383,22 +2391,49 @@ def _tombstone(conn: Connection, table: Table, ids: list[str], officer: str, whe
         )
 
 
-def _check_complete(state: _State, plan: PartPlan) -> None:
-    """The KPI forms the part calls complete, asked again with the one rule of "complete"
-    (completeness.py): one that fails is noted on the part, in Thai, and not counted as
-    received when the part is imported. The package is not refused for it."""
+def _check_complete(state: _State, package: PackagePlan, plan: PartPlan) -> None:
+    """The forms the part calls complete — KPI forms, and F1, F2, F3 — asked again with the
+    one rule of "complete" (completeness.py): one that fails is noted on the part, in Thai,
+    and not counted as received when the part is imported. The package is not refused for
+    it. A programme the part brings (not known here yet: its spec was checked at the
+    boundary) is asked by that spec. A form is judged with what this database holds and
+    what the same office's parts compared before it in this batch bring (a first package
+    and a 'changes only' one after it, imported together), its own part's over them."""
     codec_map = state.codecs
+    earlier = [
+        part
+        for outer, part in state.earlier.get(plan.sender, ())
+        if outer.status != Status.REFUSED and part.status not in (Status.REFUSED, Status.DUPLICATE)
+    ]
+    state.earlier.setdefault(plan.sender, []).append((package, plan))
+
+    def rows_in(table: str) -> Iterator[tuple[Any, ...]]:
+        for part in (*earlier, plan):
+            yield from part.rows_of(table, WRITTEN)
+
+    forms = [*plan.rows_of("form_submissions", WRITTEN)]
     stored = state.counts.get("kpi_values", 1) > 0  # (none: a first import reads nothing)
     with state.store.engine.connect() if stored else nullcontext() as conn:
         found = incomplete_forms(
             conn,
-            state.known_programmes,
+            state.programmes,
             codec_map["form_submissions"].columns,
-            [*plan.rows_of("form_submissions", WRITTEN)],
+            forms,
             codec_map["kpi_values"].columns,
-            plan.rows_of("kpi_values", WRITTEN),
+            rows_in("kpi_values"),
             state.indicators,
             state.finals,
+        )
+    held = [t for t in PLAN_TABLES if state.counts.get(t, 1) > 0]
+    with state.store.engine.connect() if held else nullcontext() as conn:
+        found += incomplete_plan_forms(
+            conn,
+            state.programmes,
+            codec_map["form_submissions"].columns,
+            forms,
+            {t: codec_map[t].columns for t in PLAN_TABLES},
+            rows_in,
+            held,
         )
     if not found:
         return
@@ -2410,7 +2445,7 @@ def _check_complete(state: _State, plan: PartPlan) -> None:
         named.append(
             _("{office} {programme} {form}, {period} ({problem})").format(
                 office=owner,
-                programme=state.known_programmes[pid][0],
+                programme=state.programmes[pid][0],
                 form=item.name or code,
                 period=format_period(period),
                 problem=item.why,

@@ -16,7 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import shutil
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, fields
 from decimal import Decimal
 from pathlib import Path
@@ -157,7 +157,8 @@ class ReviewRow:
     target_kind: str
 
 
-def _item_row(item: PlanItem, done: int = 0) -> ItemRow:
+def _item_row(item: Any, done: int = 0) -> ItemRow:
+    """A plan_items record (a model, or any record read by attribute) as an F1 row."""
     return ItemRow(
         id=item.id,
         seq=item.seq,
@@ -173,6 +174,13 @@ def _item_row(item: PlanItem, done: int = 0) -> ItemRow:
         done=done,
         revision=item.revision or 0,
     )
+
+
+def item_rows(records: Iterable[Any]) -> list[ItemRow]:
+    """Records of ``plan_items`` (read by attribute: models, or rows a package brings) → the
+    live rows of an F1 in ``item_order``, as the editor and the rule of "complete" read them
+    (their progress not counted)."""
+    return sorted((_item_row(r) for r in records if not r.deleted), key=item_order)
 
 
 # ---- loading -------------------------------------------------------------------------------
@@ -554,27 +562,68 @@ def _review_target(programme_id: str, fiscal_year: int) -> str:
     return reviews.plan_forms_target(programme_id, fiscal_year)
 
 
+def numbered(number: int, problem: Problem) -> str:
+    """A problem of a form's rule as one line: "แถวที่ 2: โปรดกรอกชื่อโครงการ" (the row it is
+    about, counted from 1), or its message alone when it is about the whole form (0)."""
+    if number:
+        return _("Row {row}: {message}").format(row=number, message=problem.message)
+    return problem.message
+
+
+def item_order(item: ItemRow) -> tuple[int, str]:
+    """The order of an F1's rows (the editor's, the printed form's, the rule's row numbers)."""
+    return (item.seq, item.id)
+
+
+def activity_order(row: ActivityRow) -> tuple[dt.date, str, str]:
+    """The order of an F2's activities: by date (undated last), then title."""
+    return (row.held_on or dt.date.max, row.title, row.id)
+
+
+def completion_problems(
+    form_code: str,
+    *,
+    items: Sequence[ItemRow] = (),
+    activities: Sequence[ActivityRow] = (),
+    monitoring: dict[str, Any] | None = None,
+) -> list[tuple[int, Problem]]:
+    """The one rule of "complete" of F1, F2 and F3, on rows that need not be in the database:
+    (row number, problem), [] when the form may be marked complete. ``items``: the F1's live
+    rows in ``item_order``; ``activities``: the F2's live activities of those rows in
+    ``activity_order``; ``monitoring``: the F3's milestones (``MONITORING_FIELDS``; None: none
+    entered). ``set_form_status`` asks it of the rows this office holds; the office above
+    asks it of a form a package calls complete (``exchange.completeness``)."""
+    if form_code == FORM_PLAN:
+        if not items:
+            return [(0, Problem("items", _("The action plan has no rows yet.")))]
+        return [
+            (number, problem)
+            for number, item in enumerate(items, start=1)
+            for problem in validate_plan_item(item.values(), final=True)
+        ]
+    if form_code == FORM_RESULTS:
+        return [
+            (number, problem)
+            for number, row in enumerate(activities, start=1)
+            for problem in validate_activity(row.values())
+        ]
+    values = monitoring or dict.fromkeys(MONITORING_FIELDS)
+    return [(1, problem) for problem in validate_monitoring(values, final=True)]
+
+
 def plan_problems(
     store: Store, programme_id: str, fiscal_year: int, office: str | None = None
 ) -> list[tuple[int, Problem]]:
     """Problems that stop F1 from being marked complete: (row number, problem)."""
     view = load_plan(store, office or _require_own(store), programme_id, fiscal_year)
-    if not view.items:
-        return [(0, Problem("items", _("The action plan has no rows yet.")))]
-    out = []
-    for number, item in enumerate(view.items, start=1):
-        out += [(number, p) for p in validate_plan_item(item.values(), final=True)]
-    return out
+    return completion_problems(FORM_PLAN, items=view.items)
 
 
 def activity_problems(
     store: Store, programme_id: str, fiscal_year: int, office: str | None = None
 ) -> list[tuple[int, Problem]]:
     rows = list_activities(store, office or _require_own(store), programme_id, fiscal_year)
-    out = []
-    for number, row in enumerate(rows, start=1):
-        out += [(number, p) for p in validate_activity(row.values())]
-    return out
+    return completion_problems(FORM_RESULTS, activities=rows)
 
 
 def set_form_status(
@@ -592,7 +641,7 @@ def set_form_status(
             problems = activity_problems(store, programme_id, fiscal_year)
         else:
             view = get_monitoring(store, office, programme_id, fiscal_year)
-            problems = [(1, p) for p in validate_monitoring(view.values(), final=True)]
+            problems = completion_problems(FORM_MONITORING, monitoring=view.values())
         if problems:
             return problems
     with store.session() as session:
@@ -653,7 +702,8 @@ class ActivityRow:
         return {k: getattr(self, k) for k in ACTIVITY_FIELDS}
 
 
-def _activity_row(a: Activity, item: PlanItem | None) -> ActivityRow:
+def _activity_row(a: Any, item: PlanItem | ItemRow | None) -> ActivityRow:
+    """An activities record (a model, or any record read by attribute) as an F2 row."""
     return ActivityRow(
         id=a.id,
         plan_item_id=a.plan_item_id,
@@ -672,6 +722,18 @@ def _activity_row(a: Activity, item: PlanItem | None) -> ActivityRow:
         project=item.project if item else "",
         kpi=item.kpi if item else "",
     )
+
+
+def activity_rows(records: Iterable[Any], items: dict[str, ItemRow]) -> list[ActivityRow]:
+    """Records of ``activities`` (read by attribute) → the live activities of the F1 rows
+    ``items`` (id → row) in ``activity_order``, as the rule of "complete" reads them."""
+    out = [
+        _activity_row(a, items[a.plan_item_id])
+        for a in records
+        if not a.deleted and a.plan_item_id in items
+    ]
+    out.sort(key=activity_order)
+    return out
 
 
 def list_activities(
@@ -699,7 +761,7 @@ def list_activities(
         if office == store.office_code:  # the editor shows them: saves are checked
             store.saw(Activity.__tablename__, ((a.id, a.revision) for a in rows))
         out = [_activity_row(a, items.get(a.plan_item_id)) for a in rows]
-    out.sort(key=lambda r: (r.held_on or dt.date.max, r.title, r.id))
+    out.sort(key=activity_order)
     return out
 
 
@@ -1075,11 +1137,18 @@ def get_monitoring(
         view.id = row.id
         if view.editable:  # the editor shows it: a save is checked
             store.saw(Monitoring.__tablename__, [(row.id, row.revision)])
-        for key in MONITORING_FIELDS:
-            setattr(view, key, getattr(row, key))
-        view.override_reason = view.override_reason or ""
-        view.note = view.note or ""
+        for key, value in monitoring_values(row).items():
+            setattr(view, key, value)
     return view
+
+
+def monitoring_values(record: Any) -> dict[str, Any]:
+    """A ``monitoring`` record (read by attribute: a model, or a row a package brings) → the
+    F3's milestones as the editor and the rule of "complete" read them."""
+    values = {key: getattr(record, key) for key in MONITORING_FIELDS}
+    values["override_reason"] = values["override_reason"] or ""
+    values["note"] = values["note"] or ""
+    return values
 
 
 def save_monitoring(

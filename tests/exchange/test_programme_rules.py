@@ -16,6 +16,7 @@ from sqlalchemy import select
 
 from db.models import Programme
 from lev_desktop.deadlines import DeadlineBook
+from lev_desktop.deadlines.rules import expand, obligations_of
 from lev_desktop.domain.templates import builtin_template
 from lev_desktop.domain.validation import programme_spec_problems
 from lev_desktop.exchange.exporter import export_package
@@ -49,6 +50,14 @@ def _spec(**obligation):
             "กำหนดส่ง “A1”: เดือนหรือวันของกฎกำหนดส่งไม่ถูกต้อง",
         ),
         (
+            {"rule": {"type": "fiscal_year", "month": 2, "day": 30}},
+            "กำหนดส่ง “A1”: เดือนกุมภาพันธ์ไม่มีวันที่ 30 โปรดเขียนวันที่ 1 ถึง 29",
+        ),
+        (
+            {"rule": {"type": "fiscal_year", "month": 4, "day": 31}},
+            "กำหนดส่ง “A1”: เดือนเมษายนไม่มีวันที่ 31 โปรดเขียนวันที่ 1 ถึง 30",
+        ),
+        (
             {"title": None, "rule": {"type": "once", "date": "2025-09-20"}},
             "กำหนดส่ง “A1”: ไม่มีชื่อภารกิจ หรือชื่อยาวเกินไป",
         ),
@@ -65,10 +74,63 @@ def _spec(**obligation):
             "กำหนดส่ง “A1”: วันเริ่มของกฎกำหนดส่งอยู่หลังวันสิ้นสุด",
         ),
     ],
-    ids=["no-date", "time", "day-0", "month-13", "no-title", "level", "form", "window"],
+    ids=[
+        "no-date",
+        "time",
+        "day-0",
+        "month-13",
+        "30-february",
+        "31-april",
+        "no-title",
+        "level",
+        "form",
+        "window",
+    ],
 )
 def test_each_unreadable_deadline_is_named(obligation, reason):
     assert programme_spec_problems(_spec(**obligation)) == [reason]
+
+
+def test_29_february_is_a_day_of_the_fiscal_year():
+    """A day the month has in some years is accepted: 29 February is due on 29 February in a
+    leap year and on the 28th in the others (the engine takes the month's last day, as a
+    monthly rule's 31st is 30 April). Before, 30 February was accepted as well and fell due
+    on 28 or 29 February without a word, and 31 April on 30 April."""
+    spec = _spec(rule={"type": "fiscal_year", "month": 2, "day": 29})
+    spec["forms"][0]["period"] = "fiscal_year"
+    assert programme_spec_problems(spec) == []
+    obligations = obligations_of({"code": "X", "spec": spec})
+    dues = expand(obligations, dt.date(2023, 10, 1), dt.date(2026, 9, 30))
+    assert [(d.due, d.period) for d in dues] == [
+        (dt.date(2024, 2, 29), "FY2567"),
+        (dt.date(2025, 2, 28), "FY2568"),
+        (dt.date(2026, 2, 28), "FY2569"),
+    ]
+
+
+def test_a_deadline_on_a_day_the_month_never_has_is_refused(tmp_path: Path):
+    """A package whose programme is due on 30 February: refused, the deadline named (before,
+    imported, and due on 28 February 2569)."""
+    lao = make_lao(tmp_path / "lao.db", "4801006", seed=6)
+    district = make_district(tmp_path / "district.db")
+    made = create_from_template(lao, "P1", code="P1-2569", fiscal_year=2569)
+    with lao.session() as session:
+        programme = session.get(Programme, made.id)
+        spec = copy.deepcopy(programme.spec)
+        spec["obligations"].append(
+            {
+                "code": "P1.FEB",
+                "level": "lao",
+                "title": "ส่งรายงาน",
+                "rule": {"type": "fiscal_year", "month": 2, "day": 30},
+            }
+        )
+        programme.spec = spec
+    path = export_package(lao, "D4801", tmp_path / "lao.levpkg").path
+    reason = assert_refused(district, path)
+    assert "กำหนดส่ง “P1.FEB”: เดือนกุมภาพันธ์ไม่มีวันที่ 30 โปรดเขียนวันที่ 1 ถึง 29" in reason, reason
+    lao.dispose()
+    district.dispose()
 
 
 def test_the_built_in_templates_pass_the_same_check():

@@ -104,12 +104,7 @@ def reviews_html(
 
 
 def describe_problems(problems: list[tuple[int, Any]], limit: int = 8) -> str:
-    lines = []
-    for number, problem in problems[:limit]:
-        if number:
-            lines.append(_("Row {row}: {message}").format(row=number, message=problem.message))
-        else:
-            lines.append(problem.message)
+    lines = [plan_service.numbered(number, problem) for number, problem in problems[:limit]]
     if len(problems) > limit:
         lines.append(_("… and {count} more").format(count=len(problems) - limit))
     return "\n".join(lines)

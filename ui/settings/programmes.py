@@ -30,12 +30,11 @@ from lev_desktop.domain.offices import LEVEL_SHORT, LaoType, Level
 from lev_desktop.domain.validation import RULE_DATE_KEYS, RULE_DATES
 from lev_desktop.i18n import N_, _
 from lev_desktop.thai_format import (
-    LONGEST_MONTHS,
     MONTHS_FULL,
     arabic_digits,
+    day_and_month_problem,
     format_date,
     format_day_and_month,
-    month_name,
     parse_day_and_month,
 )
 from ui import digits, thai_wrap
@@ -313,11 +312,7 @@ def day_in_year_problem(text: str) -> str | None:
         day, month = parse_day_and_month(text)
     except ValueError:
         return _("Write the day and the month, e.g. 30 September.")
-    if day > LONGEST_MONTHS[month - 1]:
-        return _("{month} has no day {day}: write a day from 1 to {last}.").format(
-            month=month_name(month), day=day, last=LONGEST_MONTHS[month - 1]
-        )
-    return None
+    return day_and_month_problem(day, month)
 
 
 class DeadlineDatesDialog(QDialog):
