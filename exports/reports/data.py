@@ -729,7 +729,10 @@ class KpiLine:
     mean: Decimal | None = None
     minimum: Decimal | None = None
     maximum: Decimal | None = None
-    common: str = ""  # most frequent choice
+    # the text answers (a choice, a name, a link) of the LAOs, the most frequent first, with
+    # how many LAOs gave each (one LAO of several products counts once): what
+    # ``common_answer_text`` says on a consolidated report
+    answers: list[tuple[str, int]] = field(default_factory=list)
 
 
 @dataclass
@@ -843,9 +846,11 @@ def load_kpi(
             line.total = sum(nums, Decimal(0))
             line.mean = (line.total / len(nums)).quantize(Decimal("0.01"))
             line.minimum, line.maximum = min(nums), max(nums)
-        texts = [v.value_text for v in found if v.value_text]
-        if texts:
-            line.common = Counter(texts).most_common(1)[0][0]
+        answers = Counter(
+            text
+            for _office, text in {(v.owner_office, v.value_text) for v in found if v.value_text}
+        )
+        line.answers = sorted(answers.items(), key=lambda pair: (-pair[1], pair[0]))
         grouped.setdefault(line.stage if line.stage in grouped else next(iter(grouped)), []).append(
             line
         )

@@ -32,6 +32,7 @@ from exports.reports.layout import (
     Row,
     TableSpec,
     build_pdf,
+    cell,
     fit_columns,
     frame_width,
     garuda_block,
@@ -857,6 +858,27 @@ def kpi_value_text(line: KpiLine, value: Any, options: ReportOptions) -> str:
     return str(value)
 
 
+def common_answer_text(line: KpiLine, options: ReportOptions) -> str:
+    """What the LAOs answered a text indicator (a choice, a name), said for all of them: the
+    answer when all gave it; else the most frequent with how many LAOs gave it (two tied:
+    both); else that the answers differ. Never one LAO's answer (its link, its product)
+    printed as the district's: links are each LAO's own (the Soft Power report lists them)."""
+    if not line.answers:
+        return "-"
+    answered = line.reported or sum(n for _text, n in line.answers)
+    top = line.answers[0][1]
+    tied = [text for text, n in line.answers if n == top]
+    if line.kind == "url":
+        return options.num(f"ดูลิงก์รายแห่ง ({answered} แห่ง)")
+    if top >= answered and len(tied) == 1:
+        return tied[0]
+    if top == 1:
+        return options.num(f"คำตอบต่างกันทั้ง {answered} แห่ง")
+    if len(tied) > 2:
+        return options.num(f"คำตอบหลากหลาย ({answered} แห่ง)")
+    return "\n".join(options.num(f"{text} ({top} แห่ง)") for text in tied)
+
+
 def kpi_title(data: KpiData, options: ReportOptions) -> str:
     """ "รายงานผลตัวชี้วัด"; a monthly report says its month: "แบบรายงานผลการดำเนินงานวัดและ
     ชุมชน ประจำเดือนกรกฎาคม พ.ศ. ๒๕๖๘"."""
@@ -930,7 +952,12 @@ def kpi_pdf(data: KpiData, options: ReportOptions, progress: Progress | None = N
                             line.name,
                             unit,
                             count(line.reported, options),
-                            line.common or "-",
+                            # words, not a number: from the left, as the indicator's name
+                            cell(
+                                common_answer_text(line, options),
+                                size=spec.size,
+                                leading=spec.leading,
+                            ),
                             "",
                             "",
                             "",

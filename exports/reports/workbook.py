@@ -15,6 +15,7 @@ from exports.reports import wording as W
 from exports.reports.calendar import month_title
 from exports.reports.documents import (
     as_of_line,
+    common_answer_text,
     district_label,
     kpi_title,
     notice_date_line,
@@ -421,7 +422,7 @@ def kpi_sheet(wb: Workbook, data: Any, options: ReportOptions, progress: Progres
                         line.mean,
                         line.minimum,
                         line.maximum,
-                        line.common or None,
+                        common_answer_text(line, options) if line.answers else None,
                     ]
                 )
             else:
