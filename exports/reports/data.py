@@ -804,6 +804,10 @@ def load_kpi(
     )
     year = prog.fiscal_year or fiscal_year
     spec = prog.spec or {}
+    if not spec.get("indicators"):  # an empty table under a signature line (P1 has none)
+        raise ReportDataError(
+            _("{programme} has no indicators to report").format(programme=prog.name)
+        )
     stages: dict[str, str] = spec.get("stages") or {"": ""}
     laos = _laos_under(store, office)
     codes = {lao.code for lao in laos}

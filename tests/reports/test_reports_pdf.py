@@ -451,3 +451,23 @@ def test_a_districts_text_indicators_say_what_its_laos_answered(demo_store, tmp_
     )
     lines = [" ".join(x.split()) for x in pdftotext(p2, layout=True).splitlines()]
     assert any(x.endswith("14 ฝังกลบถูกหลักสุขาภิบาล (11 แห่ง)") for x in lines), lines
+
+
+def test_an_indicator_report_of_a_programme_without_indicators_is_refused(demo_store, tmp_path):
+    """`lev report kpi --programme P1` printed a table of headings only, no row, over a
+    signature line: P1 (the network's committee) has no indicators. It is refused now, in
+    words, and nothing is written."""
+    from exports.reports.data import ReportDataError
+
+    with pytest.raises(ReportDataError) as refused:
+        generate(
+            demo_store,
+            ReportRequest("kpi", "D4801", 2568, "pdf", programme="P1"),
+            options=ReportOptions(),
+            folder=tmp_path / "out",
+        )
+    assert str(refused.value) == (
+        "การขับเคลื่อนคณะกรรมการเครือข่ายอาสาสมัครท้องถิ่นรักษ์โลก ประจำปีงบประมาณ พ.ศ. ๒๕๖๘"
+        " ไม่มีตัวชี้วัดให้รายงาน — รายงานตัวชี้วัดใช้กับโครงการที่มีตัวชี้วัดเท่านั้น"
+    )
+    assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())
