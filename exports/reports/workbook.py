@@ -388,6 +388,14 @@ def softpower_sheet(
     writer.finish()
 
 
+def _counted(line: Any, value: Decimal | None) -> Decimal | int | None:
+    """A count (households, banks, vehicles) as a whole number, as the PDF prints it: the
+    sheet's number columns showed "37,255.00" households and "31.00" waste banks."""
+    if line.kind == "integer" and value is not None and value == value.to_integral_value():
+        return int(value)
+    return value
+
+
 def kpi_sheet(wb: Workbook, data: Any, options: ReportOptions, progress: Progress | None) -> None:
     ws = wb.create_sheet(safe_sheet_title("ตัวชี้วัด"))
     if data.consolidated:
@@ -418,10 +426,10 @@ def kpi_sheet(wb: Workbook, data: Any, options: ReportOptions, progress: Progres
                         line.name,
                         unit,
                         line.reported,
-                        total,
+                        _counted(line, total),
                         line.mean,
-                        line.minimum,
-                        line.maximum,
+                        _counted(line, line.minimum),
+                        _counted(line, line.maximum),
                         common_answer_text(line, options) if line.answers else None,
                     ]
                 )

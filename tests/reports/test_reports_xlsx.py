@@ -394,3 +394,27 @@ def test_f3_workbook_of_a_province_and_the_nation_keeps_thai_names_whole(tmp_pat
     names = {r.lao for r in rows}
     kept = [c.value for c in ws["C"] if c.value in names]
     assert len(kept) >= len(rows) * 0.97, names - set(kept)  # all but the longest whole
+
+
+def test_a_districts_counts_are_whole_numbers_in_its_indicator_sheet(demo_store, tmp_path):
+    """The district's P2 sheet showed "37,255.00" households and "31.00" waste banks (its
+    number columns' two decimals) where the PDF prints 37,255 and 31; the mean keeps two."""
+    from exports.xlsx.sheets import DEC_FORMAT, INT_FORMAT
+
+    path = generate(
+        demo_store,
+        ReportRequest("kpi", "D4801", 2568, "xlsx", programme="P2"),
+        options=ReportOptions(thai_digits=False),
+        folder=tmp_path,
+    )
+    ws = openpyxl.load_workbook(path).worksheets[0]
+    row = find_row(ws, "จำนวนครัวเรือนทั้งหมดในพื้นที่")
+    values = [c.value for c in row[3:8]]
+    assert values == [14, 37255, 2661.07, 1018, 4016]
+    assert [type(v) for v in values] == [int, int, float, int, int]
+    assert [c.number_format for c in row[4:8]] == [INT_FORMAT, DEC_FORMAT, INT_FORMAT, INT_FORMAT]
+    banks = find_row(ws, "จำนวนธนาคารขยะ")
+    assert [c.value for c in banks[4:8]] == [31, 2.21, 0, 6]
+    # tons a day stay decimals
+    tons = find_row(ws, "ปริมาณขยะมูลฝอยที่เกิดขึ้น")
+    assert [c.number_format for c in tons[4:8]] == [DEC_FORMAT] * 4
