@@ -568,8 +568,14 @@ def monitoring_pdf(
 # ---- F4 province report --------------------------------------------------------------------
 
 
+def percent_of(part: int, whole: int) -> Decimal | None:
+    """F4's "ร้อยละของ อปท. ทั้งหมด": ``part`` of ``whole`` LAOs, in percent, to 2 places."""
+    return None if not whole else (Decimal(part * 100) / whole).quantize(Decimal("0.01"))
+
+
 def _percent(part: int, whole: int, options: ReportOptions) -> str:
-    return "" if not whole else format_number(Decimal(part * 100) / whole, 2, digits=options.digits)
+    value = percent_of(part, whole)
+    return "" if value is None else format_number(value, 2, digits=options.digits)
 
 
 def _activity_rows(

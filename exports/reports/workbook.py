@@ -20,6 +20,7 @@ from exports.reports.documents import (
     kpi_title,
     notice_date_line,
     notice_paragraphs,
+    percent_of,
     scope_line,
 )
 from exports.reports.options import ReportOptions
@@ -31,6 +32,7 @@ from exports.xlsx.sheets import (
     SheetWriter,
     excel_width,
     line_count,
+    number_format_of,
     row_height,
     safe_sheet_title,
     set_value,
@@ -533,6 +535,15 @@ def province_sheet(
         ],
         kind="total",
     )
+    # the percentages of the PDF's last row (the sheet had none): numbers with 2 decimals
+    percents = [percent_of(n, t.laos) for n in (t.selected, t.met, t.planned, t.reported)]
+    row = writer.add(
+        [None, W.PERCENT_OF_LAOS, None, *percents[:3], None, percents[3]], kind="total"
+    )
+    for column in (4, 5, 6, 8):
+        ws.cell(row=row, column=column).number_format = number_format_of(
+            Decimal("0.01"), "decimal", options.thai_digits
+        )
     _signer_lines(writer, options, data.office)
     writer.finish()
     for heading, acts, name in (
