@@ -300,6 +300,11 @@ _AREA_PREFIXES = frozenset(
         "ต.",
     }
 )
+# The types of LAO written out, kept whole also with no name after them ("ของ
+# องค์การบริหารส่วนจังหวัด (ข้อ ๑.๔)", F4's heading, ended a line after "ส่วน").
+_LAO_TYPES = frozenset(
+    {"องค์การบริหารส่วนตำบล", "องค์การบริหารส่วนจังหวัด", "เทศบาลตำบล", "เทศบาลเมือง", "เทศบาลนคร"}
+)
 _PERSON_PREFIXES = (
     "นางสาว",
     "นาง",
@@ -545,6 +550,8 @@ def _name_spans(
             if not (set(_split_at(run, inner)) & _NAME_STOP_WORDS):
                 end = run_end
         if end is None:
+            if prefix in _LAO_TYPES:  # the type alone: "ส่วน" / "จังหวัด" read as a province
+                spans.append((at, after))
             continue
         spans.append((at, end))
         pos = end

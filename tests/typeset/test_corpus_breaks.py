@@ -90,7 +90,7 @@ def test_after_an_areas_prefix_only_a_gazetteer_name_is_a_name():
         *("ตำบล", "ละ", " ", "๒", " ", "คน", " ", "ใน", "เขต", "พื้นที่", "รับผิดชอบ"),
     ]
     assert segment("ร่วมกับองค์การบริหารส่วนจังหวัดและภาคี")[2:] == [
-        *("องค์การ", "บริหาร", "ส่วน", "จังหวัด", "และ", "ภาคี"),
+        *("องค์การบริหารส่วนจังหวัด", "และ", "ภาคี"),
     ]
     # the widest unit a column must hold is a word now (it was the whole 125 pt)
     title = "อำเภอรวบรวมรายงาน Soft Power ของ ทต. และ อบต. ส่งจังหวัด"
@@ -101,6 +101,22 @@ def test_after_an_areas_prefix_only_a_gazetteer_name_is_a_name():
         assert segment(name) == [name]
     assert segment("ที่ว่าการอำเภอเมือง")[-1] == "อำเภอเมือง"
     assert segment("เทศบาลตำบลหนองบัวลำภูเหนือ") == ["เทศบาลตำบลหนองบัวลำภูเหนือ"]
+
+
+def test_an_lao_type_is_whole_without_a_name_after_it():
+    """F4's heading ended a line inside "ขององค์การบริหารส่วน" / "จังหวัด (ข้อ ๑.๔)": "จังหวัด"
+    at a line's start reads as a province. The written-out types of LAO are one unit, as
+    they are with a name after them."""
+    assert segment("ขององค์การบริหารส่วนจังหวัด (ข้อ ๑.๔)") == [
+        *("ของ", "องค์การบริหารส่วนจังหวัด", " ", "(ข้อ", " ", "๑.๔)"),
+    ]
+    assert segment("องค์การบริหารส่วนตำบลและเทศบาลตำบล")[:3] == [
+        *("องค์การบริหารส่วนตำบล", "และ", "เทศบาลตำบล"),
+    ]
+    heading = "การส่งเสริมและสนับสนุนเครือข่ายอาสาสมัครท้องถิ่นรักษ์โลกระดับจังหวัดขององค์การบริหารส่วนจังหวัด (ข้อ ๑.๔)"
+    for width in range(200, 500, 20):
+        for line in _lines(heading, width)[1:]:
+            assert not line.startswith("จังหวัด ("), (width, line)
 
 
 def test_abbreviations_by_rule_and_the_era_with_its_year():
