@@ -418,3 +418,29 @@ def test_a_districts_counts_are_whole_numbers_in_its_indicator_sheet(demo_store,
     # tons a day stay decimals
     tons = find_row(ws, "ปริมาณขยะมูลฝอยที่เกิดขึ้น")
     assert [c.number_format for c in tons[4:8]] == [DEC_FORMAT] * 4
+
+
+@needs_soffice
+def test_the_signature_never_begins_a_printed_page_alone(demo_store, tmp_path):
+    """Printed from LibreOffice, the district's F3 sheet put its 14 LAOs on page 1 and its
+    summary lines and signature alone on page 2 under the repeated heading (the LAO's F1:
+    the signature alone under the heading). The last two rows now go over with them, by a
+    manual page break, as the PDF does. (In Arabic digits the heading is taller and LAOs 13
+    and 14 go over anyway: no break.)"""
+    path = make(demo_store, "monitoring", tmp_path, office="D4801", thai_digits=True)
+    ws = openpyxl.load_workbook(path).worksheets[0]
+    rows = {c.value: c.row for c in ws["C"] if isinstance(c.value, str)}
+    assert [b.id for b in ws.row_breaks.brk] == [rows["อบต.วังตามัว"] - 1]
+    assert printed_pages(path, tmp_path / "lo") == 2
+    second = subprocess.run(
+        ["pdftotext", "-f", "2", "-l", "2", str(tmp_path / "lo" / (path.stem + ".pdf")), "-"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    assert "อบต.วังตามัว" in second and "อบต.โพธิ์ตาก" in second and "ผู้รายงาน" in second
+    assert "อบต.ดงขวาง" not in second
+    # where the last rows go over with the signature anyway, or all fits one page: no break
+    for kind in ("monitoring", "calendar"):
+        ws = openpyxl.load_workbook(make(demo_store, kind, tmp_path / kind, office="D4801"))
+        assert ws.worksheets[0].row_breaks.brk == []
