@@ -406,19 +406,31 @@ def fit_table_size(spec: TableSpec, rows: list[Row], sizes: tuple[float, ...]) -
     fit_columns(spec, rows)
 
 
+def f3_counts(rows: list[Any]) -> tuple[int, int, int, int, int]:
+    """F3's (sub)total of the five milestones: how many LAOs have each date (selected, met,
+    plan made), their activities summed, how many reported."""
+    return (
+        sum(1 for r in rows if r.committee_selected_on),
+        sum(1 for r in rows if r.committee_met_on),
+        sum(1 for r in rows if r.plan_made_on),
+        sum(r.activities for r in rows),
+        sum(1 for r in rows if r.reported_on),
+    )
+
+
 def _f3_counts(rows: list[Any], options: ReportOptions) -> list[str]:
-    """The subtotal cells of the five milestones: how many LAOs have each date, activities
-    summed."""
+    """The subtotal cells of the five milestones, as printed ("๑๔ แห่ง", activities)."""
 
     def places(n: int) -> str:
         return options.num(W.PLACES.format(n=n))
 
+    selected, met, planned, activities, reported = f3_counts(rows)
     return [
-        places(sum(1 for r in rows if r.committee_selected_on)),
-        places(sum(1 for r in rows if r.committee_met_on)),
-        places(sum(1 for r in rows if r.plan_made_on)),
-        count(sum(r.activities for r in rows), options),
-        places(sum(1 for r in rows if r.reported_on)),
+        places(selected),
+        places(met),
+        places(planned),
+        count(activities, options),
+        places(reported),
     ]
 
 

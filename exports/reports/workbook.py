@@ -17,6 +17,7 @@ from exports.reports.documents import (
     as_of_line,
     common_answer_text,
     district_label,
+    f3_counts,
     kpi_title,
     notice_date_line,
     notice_paragraphs,
@@ -296,6 +297,15 @@ def monitoring_sheet(
     groups = data.groups()
     number = 0
     total = len(data.rows)
+
+    def subtotal(label: str, members: list[Any]) -> None:
+        # the PDF's (sub)total rows: how many LAOs have each date, the activities summed
+        selected, met, planned, activities, reported = f3_counts(members)
+        writer.add(
+            [None, label, None, selected, met, planned, activities, reported, None, None],
+            kind="total",
+        )
+
     for district, members in groups:
         if len(groups) > 1:
             writer.add([f"อำเภอ{district} ({len(members)} แห่ง)"], kind="group")
@@ -317,6 +327,15 @@ def monitoring_sheet(
             )
             if progress is not None and number % 500 == 0:
                 progress(number, total)
+        if len(groups) > 1:
+            subtotal(W.SUBTOTAL_DISTRICT.format(district=district_label(district)), members)
+    if data.national:
+        grand = W.GRAND_TOTAL_NATION
+    elif data.office.level == "province":
+        grand = W.GRAND_TOTAL_PROVINCE
+    else:
+        grand = W.TOTAL
+    subtotal(f"{grand} ({W.PLACES.format(n=len(data.rows))})", data.rows)
     done = data.reported  # the model's count, as in the PDF
     writer.row += 1
     writer.note(

@@ -275,6 +275,7 @@ class SheetWriter:
         # rows whose height depends on their wrapped texts: (row, [(column, text, bold)])
         self._texts: list[tuple[int, list[tuple[int, str, bool]]]] = []
         self._groups: list[int] = []
+        self._totals: list[int] = []
         self._notes: list[tuple[int, str]] = []  # (row, how): lines under the table
         self._spans: list[tuple[int, list[tuple[int, int, str]]]] = []  # rows of merged texts
 
@@ -342,6 +343,8 @@ class SheetWriter:
                 texts.append((index - 1, text, kind == "total"))
         if texts:
             self._texts.append((r, texts))
+        if kind == "total":
+            self._totals.append(r)
         self.row += 1
         return r
 
@@ -620,9 +623,9 @@ class SheetWriter:
     def _keep_tail_with_rows(self) -> None:
         """The lines under the table (its summary, the signature block) never begin a page
         alone under the repeated heading: when they do not fit under the last rows, the last
-        two rows go over with them (a manual page break, which Excel and LibreOffice keep) —
-        as the PDF's table does. The pages are counted from the heights the sheet states
-        (every table and signature row has one), at the sheet's print scale."""
+        two rows (and a closing total) go over with them — a manual page break, which Excel
+        and LibreOffice keep — as the PDF's table does. The pages are counted from the
+        heights the sheet states (every table and signature row has one), at its scale."""
         ws = self.ws
         if not self._notes:
             return
@@ -654,7 +657,8 @@ class SheetWriter:
             used += h
         if page_of[last] == page_of[table[-1]]:
             return  # the tail is on the page of the last rows
-        moved = table[-2]
+        # two rows of data (and the total under them) go over
+        moved = table[-3] if table[-1] in self._totals else table[-2]
         if first_of[page_of[moved]] >= moved:
             return  # they begin their page already: a tail taller than a page
         ws.row_breaks.append(Break(id=moved - 1))

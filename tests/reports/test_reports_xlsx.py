@@ -424,9 +424,9 @@ def test_a_districts_counts_are_whole_numbers_in_its_indicator_sheet(demo_store,
 def test_the_signature_never_begins_a_printed_page_alone(demo_store, tmp_path):
     """Printed from LibreOffice, the district's F3 sheet put its 14 LAOs on page 1 and its
     summary lines and signature alone on page 2 under the repeated heading (the LAO's F1:
-    the signature alone under the heading). The last two rows now go over with them, by a
-    manual page break, as the PDF does. (In Arabic digits the heading is taller and LAOs 13
-    and 14 go over anyway: no break.)"""
+    the signature alone under the heading). The last two rows and the total now go over
+    with them, by a manual page break, as the PDF does. (In Arabic digits the heading is
+    taller and LAOs 13 and 14 go over anyway: no break.)"""
     path = make(demo_store, "monitoring", tmp_path, office="D4801", thai_digits=True)
     ws = openpyxl.load_workbook(path).worksheets[0]
     rows = {c.value: c.row for c in ws["C"] if isinstance(c.value, str)}
@@ -444,3 +444,23 @@ def test_the_signature_never_begins_a_printed_page_alone(demo_store, tmp_path):
     for kind in ("monitoring", "calendar"):
         ws = openpyxl.load_workbook(make(demo_store, kind, tmp_path / kind, office="D4801"))
         assert ws.worksheets[0].row_breaks.brk == []
+
+
+def test_the_f3_sheet_has_the_pdfs_totals(demo_store, tmp_path):
+    """The F3 sheet ended with its last LAO: the PDF's total row ("รวม (๑๔ แห่ง)": how many
+    LAOs have each date, 167 activities, 11 reported) was not in it."""
+    from exports.reports.data import load_monitoring
+
+    rows = load_monitoring(demo_store, "D4801", 2568).rows
+    ws = openpyxl.load_workbook(make(demo_store, "monitoring", tmp_path, office="D4801"))
+    total = find_row(ws.worksheets[0], "รวม (14 แห่ง)")
+    assert [c.value for c in total[3:10]] == [
+        sum(1 for r in rows if r.committee_selected_on),
+        sum(1 for r in rows if r.committee_met_on),
+        sum(1 for r in rows if r.plan_made_on),
+        167,
+        11,
+        None,
+        None,
+    ]
+    assert total[1].font.b
