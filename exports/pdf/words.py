@@ -274,6 +274,37 @@ _PLACE_PREFIXES = (
     "อ.",
     "ต.",
 )
+# Of these, the prefixes of an area (a province, district or subdistrict) or of its office: the
+# gazetteer lists every area by name (77 provinces, 928 districts, 7,436 subdistricts), so
+# only its names follow them as names. After the others (an LAO's type, whose name may be
+# none of the gazetteer's) the run to the next space is a name too. Without this rule the
+# run after "อำเภอ" was taken for a district however it read: "อำเภอรวบรวมรายงาน" (a
+# duty: the district collects the reports), "เขตพื้นที่รับผิดชอบ", "ตำบลละ" stayed one
+# unbreakable word.
+_AREA_PREFIXES = frozenset(
+    {
+        "ท้องถิ่นอำเภอ",
+        "ท้องถิ่นจังหวัด",
+        "นายอำเภอ",
+        "ผู้ว่าราชการจังหวัด",
+        "กิ่งอำเภอ",
+        "จังหวัด",
+        "อำเภอ",
+        "ตำบล",
+        "แขวง",
+        "เขต",
+        "สถอ.",
+        "สถจ.",
+        "จ.",
+        "อ.",
+        "ต.",
+    }
+)
+# The types of LAO written out, kept whole also with no name after them ("ของ
+# องค์การบริหารส่วนจังหวัด (ข้อ ๑.๔)", F4's heading, ended a line after "ส่วน").
+_LAO_TYPES = frozenset(
+    {"องค์การบริหารส่วนตำบล", "องค์การบริหารส่วนจังหวัด", "เทศบาลตำบล", "เทศบาลเมือง", "เทศบาลนคร"}
+)
 _PERSON_PREFIXES = (
     "นางสาว",
     "นาง",
@@ -503,16 +534,24 @@ def _name_spans(
         end = None
         if prefix in _PLACE_PREFIXES:  # the gazetteer's longest name right after the prefix
             for n in range(min(longest, len(text) - after), 2, -1):
-                if text[after : after + n] in names:
+                found = text[after : after + n]
+                if found in names and found not in _NAME_STOP_WORDS:  # (a ตำบลและ exists)
                     end = after + n
                     break
         run_end = _run_to_space(text, after)
         run = text[after:run_end]
-        if 1 < len(run) <= _NAME_MAX and _is_thai(run[0]) and run_end > (end or 0):
+        if (
+            prefix not in _AREA_PREFIXES
+            and 1 < len(run) <= _NAME_MAX
+            and _is_thai(run[0])
+            and run_end > (end or 0)
+        ):
             inner = [s - after for s in sorted(starts) if after < s < run_end]
             if not (set(_split_at(run, inner)) & _NAME_STOP_WORDS):
                 end = run_end
         if end is None:
+            if prefix in _LAO_TYPES:  # the type alone: "ส่วน" / "จังหวัด" read as a province
+                spans.append((at, after))
             continue
         spans.append((at, end))
         pos = end

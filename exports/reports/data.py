@@ -764,7 +764,10 @@ class KpiLine:
     mean: Decimal | None = None
     minimum: Decimal | None = None
     maximum: Decimal | None = None
-    common: str = ""  # most frequent choice
+    # the text answers (a choice, a name, a link) of the LAOs, the most frequent first, with
+    # how many LAOs gave each (one LAO of several products counts once): what
+    # ``common_answer_text`` says on a consolidated report
+    answers: list[tuple[str, int]] = field(default_factory=list)
 
 
 @dataclass
@@ -836,6 +839,10 @@ def load_kpi(
     )
     year = prog.fiscal_year or fiscal_year
     spec = prog.spec or {}
+    if not spec.get("indicators"):  # an empty table under a signature line (P1 has none)
+        raise ReportDataError(
+            _("{programme} has no indicators to report").format(programme=prog.name)
+        )
     stages: dict[str, str] = spec.get("stages") or {"": ""}
     laos = _laos_under(store, office)
     codes = {lao.code for lao in laos}
@@ -878,9 +885,11 @@ def load_kpi(
             line.total = sum(nums, Decimal(0))
             line.mean = (line.total / len(nums)).quantize(Decimal("0.01"))
             line.minimum, line.maximum = min(nums), max(nums)
-        texts = [v.value_text for v in found if v.value_text]
-        if texts:
-            line.common = Counter(texts).most_common(1)[0][0]
+        answers = Counter(
+            text
+            for _office, text in {(v.owner_office, v.value_text) for v in found if v.value_text}
+        )
+        line.answers = sorted(answers.items(), key=lambda pair: (-pair[1], pair[0]))
         grouped.setdefault(line.stage if line.stage in grouped else next(iter(grouped)), []).append(
             line
         )

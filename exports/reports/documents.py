@@ -32,6 +32,7 @@ from exports.reports.layout import (
     Row,
     TableSpec,
     build_pdf,
+    cell,
     fit_columns,
     frame_width,
     garuda_block,
@@ -392,19 +393,31 @@ def fit_table_size(spec: TableSpec, rows: list[Row], sizes: tuple[float, ...]) -
     fit_columns(spec, rows)
 
 
+def f3_counts(rows: list[Any]) -> tuple[int, int, int, int, int]:
+    """F3's (sub)total of the five milestones: how many LAOs have each date (selected, met,
+    plan made), their activities summed, how many reported."""
+    return (
+        sum(1 for r in rows if r.committee_selected_on),
+        sum(1 for r in rows if r.committee_met_on),
+        sum(1 for r in rows if r.plan_made_on),
+        sum(r.activities for r in rows),
+        sum(1 for r in rows if r.reported_on),
+    )
+
+
 def _f3_counts(rows: list[Any], options: ReportOptions) -> list[str]:
-    """The subtotal cells of the five milestones: how many LAOs have each date, activities
-    summed."""
+    """The subtotal cells of the five milestones, as printed ("๑๔ แห่ง", activities)."""
 
     def places(n: int) -> str:
         return options.num(W.PLACES.format(n=n))
 
+    selected, met, planned, activities, reported = f3_counts(rows)
     return [
-        places(sum(1 for r in rows if r.committee_selected_on)),
-        places(sum(1 for r in rows if r.committee_met_on)),
-        places(sum(1 for r in rows if r.plan_made_on)),
-        count(sum(r.activities for r in rows), options),
-        places(sum(1 for r in rows if r.reported_on)),
+        places(selected),
+        places(met),
+        places(planned),
+        count(activities, options),
+        places(reported),
     ]
 
 
@@ -554,8 +567,14 @@ def monitoring_pdf(
 # ---- F4 province report --------------------------------------------------------------------
 
 
+def percent_of(part: int, whole: int) -> Decimal | None:
+    """F4's "ร้อยละของ อปท. ทั้งหมด": ``part`` of ``whole`` LAOs, in percent, to 2 places."""
+    return None if not whole else (Decimal(part * 100) / whole).quantize(Decimal("0.01"))
+
+
 def _percent(part: int, whole: int, options: ReportOptions) -> str:
-    return "" if not whole else format_number(Decimal(part * 100) / whole, 2, digits=options.digits)
+    value = percent_of(part, whole)
+    return "" if value is None else format_number(value, 2, digits=options.digits)
 
 
 def _activity_rows(
@@ -846,6 +865,27 @@ def kpi_value_text(line: KpiLine, value: Any, options: ReportOptions) -> str:
     return str(value)
 
 
+def common_answer_text(line: KpiLine, options: ReportOptions) -> str:
+    """What the LAOs answered a text indicator (a choice, a name), said for all of them: the
+    answer when all gave it; else the most frequent with how many LAOs gave it (two tied:
+    both); else that the answers differ. Never one LAO's answer (its link, its product)
+    printed as the district's: links are each LAO's own (the Soft Power report lists them)."""
+    if not line.answers:
+        return "-"
+    answered = line.reported or sum(n for _text, n in line.answers)
+    top = line.answers[0][1]
+    tied = [text for text, n in line.answers if n == top]
+    if line.kind == "url":
+        return options.num(f"ดูลิงก์รายแห่ง ({answered} แห่ง)")
+    if top >= answered and len(tied) == 1:
+        return tied[0]
+    if top == 1:
+        return options.num(f"คำตอบต่างกันทั้ง {answered} แห่ง")
+    if len(tied) > 2:
+        return options.num(f"คำตอบหลากหลาย ({answered} แห่ง)")
+    return "\n".join(options.num(f"{text} ({top} แห่ง)") for text in tied)
+
+
 def kpi_title(data: KpiData, options: ReportOptions) -> str:
     """ "รายงานผลตัวชี้วัด"; a monthly report says its month: "แบบรายงานผลการดำเนินงานวัดและ
     ชุมชน ประจำเดือนกรกฎาคม พ.ศ. ๒๕๖๘"."""
@@ -919,7 +959,12 @@ def kpi_pdf(data: KpiData, options: ReportOptions, progress: Progress | None = N
                             line.name,
                             unit,
                             count(line.reported, options),
-                            line.common or "-",
+                            # words, not a number: from the left, as the indicator's name
+                            cell(
+                                common_answer_text(line, options),
+                                size=spec.size,
+                                leading=spec.leading,
+                            ),
                             "",
                             "",
                             "",

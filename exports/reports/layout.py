@@ -566,11 +566,17 @@ class PagedTable(Flowable):
         while count < len(self.rows) and used + self._heights[count] <= available:
             used += self._heights[count]
             count += 1
-        # a group heading never stays alone at the bottom of a page, a joined row never
-        # begins one
-        while 1 < count < len(self.rows) and (
-            self.rows[count - 1].kind.startswith("group") or self.rows[count].joined
+        # a heading (a group's, F2's project) never stays alone at the bottom of a page: it
+        # keeps the top of its first row when that row may be split there, else goes over
+        # with it; a joined row never begins a page
+        if (
+            0 < count < len(self.rows)
+            and self._heads(count - 1)
+            and not self._heads(count)
+            and self._split_row(count, available - used, aH)
         ):
+            count += 1
+        while 1 < count < len(self.rows) and (self._heads(count - 1) or self.rows[count].joined):
             count -= 1
         if 0 < count < len(self.rows) and self._closes(count):
             # a total never begins a page: its last rows of data go over with it (F1's "รวม"
@@ -588,7 +594,7 @@ class PagedTable(Flowable):
                 return [self._table(self.rows, self._heights), *self.tail]
             count -= moved
             while count > 1 and (
-                self.rows[count - 1].kind.startswith("group")
+                self._heads(count - 1)
                 or not any(r.kind.startswith("data") for r in self.rows[count:])
                 or self.rows[count].joined
             ):
@@ -673,8 +679,8 @@ class PagedTable(Flowable):
         when more than an eighth of the page would otherwise stay empty."""
         assert self._heights is not None
         row = self.rows[index]
-        if row.kind.startswith("group") or room < max(page * 0.12, 70):
-            return False
+        if self._heads(index) or room < max(page * 0.12, 70):
+            return False  # (a heading's top alone at a page foot heads nothing)
         if row.joined or (index + 1 < len(self.rows) and self.rows[index + 1].joined):
             return False  # a row and its joined row move together
         top_cells: list[Any] = []

@@ -15,10 +15,13 @@ from exports.reports import wording as W
 from exports.reports.calendar import month_title
 from exports.reports.documents import (
     as_of_line,
+    common_answer_text,
     district_label,
+    f3_counts,
     kpi_title,
     notice_date_line,
     notice_paragraphs,
+    percent_of,
     scope_line,
 )
 from exports.reports.options import ReportOptions
@@ -30,6 +33,7 @@ from exports.xlsx.sheets import (
     SheetWriter,
     excel_width,
     line_count,
+    number_format_of,
     row_height,
     safe_sheet_title,
     set_value,
@@ -293,6 +297,15 @@ def monitoring_sheet(
     groups = data.groups()
     number = 0
     total = len(data.rows)
+
+    def subtotal(label: str, members: list[Any]) -> None:
+        # the PDF's (sub)total rows: how many LAOs have each date, the activities summed
+        selected, met, planned, activities, reported = f3_counts(members)
+        writer.add(
+            [None, label, None, selected, met, planned, activities, reported, None, None],
+            kind="total",
+        )
+
     for district, members in groups:
         if len(groups) > 1:
             writer.add([f"อำเภอ{district} ({len(members)} แห่ง)"], kind="group")
@@ -314,6 +327,15 @@ def monitoring_sheet(
             )
             if progress is not None and number % 500 == 0:
                 progress(number, total)
+        if len(groups) > 1:
+            subtotal(W.SUBTOTAL_DISTRICT.format(district=district_label(district)), members)
+    if data.national:
+        grand = W.GRAND_TOTAL_NATION
+    elif data.office.level == "province":
+        grand = W.GRAND_TOTAL_PROVINCE
+    else:
+        grand = W.TOTAL
+    subtotal(f"{grand} ({W.PLACES.format(n=len(data.rows))})", data.rows)
     done = data.reported  # the model's count, as in the PDF
     writer.row += 1
     writer.note(
@@ -387,6 +409,14 @@ def softpower_sheet(
     writer.finish()
 
 
+def _counted(line: Any, value: Decimal | None) -> Decimal | int | None:
+    """A count (households, banks, vehicles) as a whole number, as the PDF prints it: the
+    sheet's number columns showed "37,255.00" households and "31.00" waste banks."""
+    if line.kind == "integer" and value is not None and value == value.to_integral_value():
+        return int(value)
+    return value
+
+
 def kpi_sheet(wb: Workbook, data: Any, options: ReportOptions, progress: Progress | None) -> None:
     ws = wb.create_sheet(safe_sheet_title("ตัวชี้วัด"))
     if data.consolidated:
@@ -417,11 +447,11 @@ def kpi_sheet(wb: Workbook, data: Any, options: ReportOptions, progress: Progres
                         line.name,
                         unit,
                         line.reported,
-                        total,
+                        _counted(line, total),
                         line.mean,
-                        line.minimum,
-                        line.maximum,
-                        line.common or None,
+                        _counted(line, line.minimum),
+                        _counted(line, line.maximum),
+                        common_answer_text(line, options) if line.answers else None,
                     ]
                 )
             else:
@@ -524,6 +554,15 @@ def province_sheet(
         ],
         kind="total",
     )
+    # the percentages of the PDF's last row (the sheet had none): numbers with 2 decimals
+    percents = [percent_of(n, t.laos) for n in (t.selected, t.met, t.planned, t.reported)]
+    row = writer.add(
+        [None, W.PERCENT_OF_LAOS, None, *percents[:3], None, percents[3]], kind="total"
+    )
+    for column in (4, 5, 6, 8):
+        ws.cell(row=row, column=column).number_format = number_format_of(
+            Decimal("0.01"), "decimal", options.thai_digits
+        )
     _signer_lines(writer, options, data.office)
     writer.finish()
     for heading, acts, name in (

@@ -26,6 +26,7 @@ from typing import Any, Literal
 from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.merge import MergedCellRange
+from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 from reportlab.lib.styles import ParagraphStyle
@@ -43,6 +44,11 @@ TITLE_SIZE = 14
 LINE = 1.8
 # the printable width of A4 with the official margins (left 3 cm, right 2 cm), in points
 PAGE_WIDTH = {"landscape": (29.7 - 5) / 2.54 * 72, "portrait": (21.0 - 5) / 2.54 * 72}
+# the height of rows A4 holds with the margins the sheets set (top and bottom 2 cm, footer at
+# 0.8 cm), in points at 100 %: measured in LibreOffice 7.4, 489.6 pt on a landscape page (the
+# margins alone would leave 481.9)
+PAGE_HEIGHT = {"landscape": 489.5, "portrait": 489.5 + (29.7 - 21.0) / 2.54 * 72}
+DEFAULT_ROW = 15.0  # a row of no height set (a signature line), as LibreOffice prints it
 CELL_PAD = 5.0  # Excel's cell padding (left + right), points
 # Column widths are counted in digits of the workbook's default font (Calibri 11: 7 px in
 # Excel, and in LibreOffice with Carlito, Calibri's metric twin: measured, a sheet of 638 pt of
@@ -271,6 +277,7 @@ class SheetWriter:
         # rows whose height depends on their wrapped texts: (row, [(column, text, bold)])
         self._texts: list[tuple[int, list[tuple[int, str, bool]]]] = []
         self._groups: list[int] = []
+        self._totals: list[int] = []
         self._notes: list[tuple[int, str]] = []  # (row, how): lines under the table
         self._spans: list[tuple[int, list[tuple[int, int, str]]]] = []  # rows of merged texts
 
@@ -338,6 +345,8 @@ class SheetWriter:
                 texts.append((index - 1, text, kind == "total"))
         if texts:
             self._texts.append((r, texts))
+        if kind == "total":
+            self._totals.append(r)
         self.row += 1
         return r
 
@@ -611,3 +620,44 @@ class SheetWriter:
         footer.text = "หน้า &P จาก &N"
         footer.font = f"{FONT_NAME},Regular"
         footer.size = SIZE
+        self._keep_tail_with_rows()
+
+    def _keep_tail_with_rows(self) -> None:
+        """The lines under the table (its summary, the signature block) never begin a page
+        alone under the repeated heading: when they do not fit under the last rows, the last
+        two rows (and a closing total) go over with them — a manual page break, which Excel
+        and LibreOffice keep — as the PDF's table does. The pages are counted from the
+        heights the sheet states (a row without one as LibreOffice prints it), at its scale."""
+        ws = self.ws
+        if not self._notes:
+            return
+        tail = min(row for row, _how in self._notes)
+        last = max(row for row, _how in self._notes)
+        table = [
+            r
+            for r in range(self.header_row + 1, tail)
+            if any(c.value not in (None, "") for c in ws[r])
+        ]
+        if len(table) < 3:
+            return
+
+        def height(r: int) -> float:
+            return ws.row_dimensions[r].height or DEFAULT_ROW
+
+        room = PAGE_HEIGHT[self.orientation] * 100 / (ws.page_setup.scale or 100)
+        heading = height(self.header_row)
+        page, used, page_of, first_of = 0, 0.0, {}, {0: 1}
+        for r in range(1, last + 1):
+            h = height(r)
+            if used + h > room and used > heading:
+                page, used = page + 1, (heading if r > self.header_row else 0.0)
+                first_of[page] = r
+            page_of[r] = page
+            used += h
+        if page_of[last] == page_of[table[-1]]:
+            return  # the tail is on the page of the last rows
+        # two rows of data (and the total under them) go over
+        moved = table[-3] if table[-1] in self._totals else table[-2]
+        if first_of[page_of[moved]] >= moved:
+            return  # they begin their page already: a tail taller than a page
+        ws.row_breaks.append(Break(id=moved - 1))

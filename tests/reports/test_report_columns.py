@@ -188,7 +188,9 @@ def test_an_f2_project_heading_is_no_total_to_keep_with_its_rows(demo_store, tmp
     """F2's projects are bold shaded rows ("total" rows) over their activities: the rule that
     a closing total never begins a page must not read them as totals (tried: project 6's
     heading stayed at the foot of page 4 and its activity went to a fifth page). The demo's
-    F2 in Arabic digits: 4 pages, the last beginning with project 6 over its activity."""
+    F2 in Arabic digits: 5 pages, the last beginning with project 6 over its activity (4 until
+    a project's heading was no longer split across pages, its first lines alone at the foot
+    of pages 1 and 2: ``test_an_f2_project_heading_never_ends_a_page``)."""
     path = generate(
         demo_store,
         ReportRequest("summary", "4801001", 2568, "pdf"),
@@ -196,9 +198,9 @@ def test_an_f2_project_heading_is_no_total_to_keep_with_its_rows(demo_store, tmp
         folder=tmp_path,
     )
     info = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, check=True)
-    assert "Pages:           4" in info.stdout
+    assert "Pages:           5" in info.stdout
     last = subprocess.run(
-        ["pdftotext", "-layout", "-f", "4", "-l", "4", str(path), "-"],
+        ["pdftotext", "-layout", "-f", "5", "-l", "5", str(path), "-"],
         capture_output=True,
         text=True,
         check=True,
@@ -206,3 +208,52 @@ def test_an_f2_project_heading_is_no_total_to_keep_with_its_rows(demo_store, tmp
     numbers = [line.split()[0] for line in last.splitlines() if line[:1].isdigit()]
     assert numbers == ["6", "6.1"]  # the project, then its activity
     assert "รวม" in last and "ผู้รายงาน" in last
+
+
+@needs_poppler
+def test_an_f2_project_heading_never_ends_a_page(demo_store, tmp_path):
+    """A project's bold heading row went alone to a page's foot: project 6's at the foot of
+    page 4 (its activity and the total with the signatures on page 5), and project 2's split
+    in two, its first lines alone at the foot of page 1. Each heading now begins its page
+    over its first activity (the demo's F2 in Thai digits, printed in Arabic digits here for
+    the test to read its numbers: the same layout, the same 5 pages)."""
+    path = generate(
+        demo_store,
+        ReportRequest("summary", "4801001", 2568, "pdf"),
+        options=ReportOptions(thai_digits=True),
+        folder=tmp_path,
+    )
+    text = subprocess.run(
+        ["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    pages = text.count("\f")
+    assert pages == 5
+    arabic = text.translate(str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789"))
+    numbers = [
+        [line.split()[0] for line in page.splitlines() if line.strip()[:1].isdigit()]
+        for page in arabic.split("\f")[:pages]
+    ]
+    # (a continued row's number is printed again with "(ต่อ)" under it)
+    assert numbers == [
+        ["1", "1.1"],
+        ["2", "2.1", "2.2"],
+        ["2.3", "3", "3.1", "4"],
+        ["5", "5.1"],
+        ["6", "6.1"],
+    ]
+    # and in Arabic digits (main: project 2's and project 3's first lines ended pages 1, 2)
+    path = generate(
+        demo_store,
+        ReportRequest("summary", "4801001", 2568, "pdf"),
+        options=ReportOptions(thai_digits=False),
+        folder=tmp_path / "arabic",
+    )
+    text = subprocess.run(
+        ["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    numbers += [
+        [line.split()[0] for line in page.splitlines() if line.strip()[:1].isdigit()]
+        for page in text.split("\f")[:-1]
+    ]
+    for page in numbers:
+        assert "." in page[-1] or page[-1] == "4", numbers  # 4 has no activity (ยังไม่ได้…)

@@ -269,6 +269,7 @@ def test_indicator_tables_are_fitted_to_their_content(demo_store, tmp_path):
     the rest, a text indicator's common answer across the four number columns. With the
     fixed column weights the names and the answer wrapped in narrow columns: 3 pages."""
     from exports.reports.data import load_kpi
+    from exports.reports.documents import common_answer_text
 
     path = generate(
         demo_store,
@@ -280,7 +281,12 @@ def test_indicator_tables_are_fitted_to_their_content(demo_store, tmp_path):
     assert "Pages:           2" in info
     lines = [" ".join(x.split()) for x in pdftotext(path, layout=True).splitlines()]
     data = load_kpi(demo_store, "D4801", 2568)
-    answers = [ln.common for _stage, group in data.stages for ln in group if ln.common]
+    answers = [
+        common_answer_text(ln, ReportOptions())
+        for _stage, group in data.stages
+        for ln in group
+        if ln.answers
+    ]
     assert answers
     for answer in answers:  # whole on its row's line
         assert any(x.endswith(" " + " ".join(answer.split())) for x in lines), answer
@@ -415,3 +421,53 @@ def test_calendar_is_landscape_and_its_states_short(demo_store, tmp_path, monkey
         for row in table.rows
     ]
     assert lines and max(max(r) for r in lines) <= 3, lines
+
+
+@needs_poppler
+def test_a_districts_text_indicators_say_what_its_laos_answered(demo_store, tmp_path):
+    """The district's P5 indicators printed, for each text indicator, the first of its most
+    frequent answers as if it were the district's: one LAO's links
+    ("https://drive.example.go.th/4801002/photos") and one of two products six LAOs each
+    make. Now: links are each LAO's own, the most frequent answer with how many LAOs gave
+    it (both when tied), the answer alone when every LAO gave it."""
+    path = generate(
+        demo_store,
+        ReportRequest("kpi", "D4801", 2568, "pdf", programme="P5"),
+        options=ReportOptions(thai_digits=False),
+        folder=tmp_path,
+    )
+    text = pdftotext(path, layout=True)
+    lines = [" ".join(x.split()) for x in text.splitlines()]
+    assert "example.go.th" not in text and "youtube" not in text
+    assert sum(x.endswith("14 ดูลิงก์รายแห่ง (14 แห่ง)") for x in lines) == 2
+    assert any(x.endswith("14 ผ้าย้อมคราม (6 แห่ง)") for x in lines)
+    assert "พญานาค ลุ่มน้ำโขง (6 แห่ง)" in lines
+    assert any(x.endswith("การฝึกอบรมการสร้างรายได้จากขยะ 14 จัดแล้ว") for x in lines)
+    p2 = generate(
+        demo_store,
+        ReportRequest("kpi", "D4801", 2568, "pdf", programme="P2"),
+        options=ReportOptions(thai_digits=False),
+        folder=tmp_path / "p2",
+    )
+    lines = [" ".join(x.split()) for x in pdftotext(p2, layout=True).splitlines()]
+    assert any(x.endswith("14 ฝังกลบถูกหลักสุขาภิบาล (11 แห่ง)") for x in lines), lines
+
+
+def test_an_indicator_report_of_a_programme_without_indicators_is_refused(demo_store, tmp_path):
+    """`lev report kpi --programme P1` printed a table of headings only, no row, over a
+    signature line: P1 (the network's committee) has no indicators. It is refused now, in
+    words, and nothing is written."""
+    from exports.reports.data import ReportDataError
+
+    with pytest.raises(ReportDataError) as refused:
+        generate(
+            demo_store,
+            ReportRequest("kpi", "D4801", 2568, "pdf", programme="P1"),
+            options=ReportOptions(),
+            folder=tmp_path / "out",
+        )
+    assert str(refused.value) == (
+        "การขับเคลื่อนคณะกรรมการเครือข่ายอาสาสมัครท้องถิ่นรักษ์โลก ประจำปีงบประมาณ พ.ศ. ๒๕๖๘"
+        " ไม่มีตัวชี้วัดให้รายงาน — รายงานตัวชี้วัดใช้กับโครงการที่มีตัวชี้วัดเท่านั้น"
+    )
+    assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())

@@ -139,6 +139,18 @@ def test_f4_xlsx_holds_the_same_numbers(f4_store, tmp_path):
     assert [1, "อำเภอเมืองนครพนม", d.laos, d.selected, d.met, d.planned, d.activities] == (
         cells[next(i for i, r in enumerate(cells) if r[0] == 1)][:7]
     )
+    # the PDF's last row, "ร้อยละของ อปท. ทั้งหมด", is in the sheet too (it was missing), as
+    # numbers with two decimals
+    t = load_province_report(f4_store, "P48", 2568).total
+    ws = wb["F4 ติดตามผล อปท."]
+    row = next(r for r in ws.iter_rows() if r[1].value == "ร้อยละของ อปท. ทั้งหมด")
+    assert [c.value for c in row[2:8]] == [
+        None,
+        *(round(n * 100 / t.laos, 2) for n in (t.selected, t.met, t.planned)),
+        None,
+        round(t.reported * 100 / t.laos, 2),
+    ]
+    assert {row[i].number_format for i in (3, 4, 5, 7)} == {"#,##0.00"}
     week = [list(r) for r in wb["F4 LEV Week"].iter_rows(values_only=True)]
     row = next(r for r in week if r[1] == WEEK)
     assert row[2] == dt.datetime(2025, 2, 1) and row[4] == 850 and row[6] == 45000

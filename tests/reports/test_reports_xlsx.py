@@ -394,3 +394,73 @@ def test_f3_workbook_of_a_province_and_the_nation_keeps_thai_names_whole(tmp_pat
     names = {r.lao for r in rows}
     kept = [c.value for c in ws["C"] if c.value in names]
     assert len(kept) >= len(rows) * 0.97, names - set(kept)  # all but the longest whole
+
+
+def test_a_districts_counts_are_whole_numbers_in_its_indicator_sheet(demo_store, tmp_path):
+    """The district's P2 sheet showed "37,255.00" households and "31.00" waste banks (its
+    number columns' two decimals) where the PDF prints 37,255 and 31; the mean keeps two."""
+    from exports.xlsx.sheets import DEC_FORMAT, INT_FORMAT
+
+    path = generate(
+        demo_store,
+        ReportRequest("kpi", "D4801", 2568, "xlsx", programme="P2"),
+        options=ReportOptions(thai_digits=False),
+        folder=tmp_path,
+    )
+    ws = openpyxl.load_workbook(path).worksheets[0]
+    row = find_row(ws, "จำนวนครัวเรือนทั้งหมดในพื้นที่")
+    values = [c.value for c in row[3:8]]
+    assert values == [14, 37255, 2661.07, 1018, 4016]
+    assert [type(v) for v in values] == [int, int, float, int, int]
+    assert [c.number_format for c in row[4:8]] == [INT_FORMAT, DEC_FORMAT, INT_FORMAT, INT_FORMAT]
+    banks = find_row(ws, "จำนวนธนาคารขยะ")
+    assert [c.value for c in banks[4:8]] == [31, 2.21, 0, 6]
+    # tons a day stay decimals
+    tons = find_row(ws, "ปริมาณขยะมูลฝอยที่เกิดขึ้น")
+    assert [c.number_format for c in tons[4:8]] == [DEC_FORMAT] * 4
+
+
+@needs_soffice
+def test_the_signature_never_begins_a_printed_page_alone(demo_store, tmp_path):
+    """Printed from LibreOffice, the district's F3 sheet put its 14 LAOs on page 1 and its
+    summary lines and signature alone on page 2 under the repeated heading (the LAO's F1:
+    the signature alone under the heading). The last two rows and the total now go over
+    with them, by a manual page break, as the PDF does. (In Arabic digits the heading is
+    taller and LAOs 13 and 14 go over anyway: no break.)"""
+    path = make(demo_store, "monitoring", tmp_path, office="D4801", thai_digits=True)
+    ws = openpyxl.load_workbook(path).worksheets[0]
+    rows = {c.value: c.row for c in ws["C"] if isinstance(c.value, str)}
+    assert [b.id for b in ws.row_breaks.brk] == [rows["อบต.วังตามัว"] - 1]
+    assert printed_pages(path, tmp_path / "lo") == 2
+    second = subprocess.run(
+        ["pdftotext", "-f", "2", "-l", "2", str(tmp_path / "lo" / (path.stem + ".pdf")), "-"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    assert "อบต.วังตามัว" in second and "อบต.โพธิ์ตาก" in second and "ผู้รายงาน" in second
+    assert "อบต.ดงขวาง" not in second
+    # where the last rows go over with the signature anyway, or all fits one page: no break
+    for kind in ("monitoring", "calendar"):
+        ws = openpyxl.load_workbook(make(demo_store, kind, tmp_path / kind, office="D4801"))
+        assert ws.worksheets[0].row_breaks.brk == []
+
+
+def test_the_f3_sheet_has_the_pdfs_totals(demo_store, tmp_path):
+    """The F3 sheet ended with its last LAO: the PDF's total row ("รวม (๑๔ แห่ง)": how many
+    LAOs have each date, 167 activities, 11 reported) was not in it."""
+    from exports.reports.data import load_monitoring
+
+    rows = load_monitoring(demo_store, "D4801", 2568).rows
+    ws = openpyxl.load_workbook(make(demo_store, "monitoring", tmp_path, office="D4801"))
+    total = find_row(ws.worksheets[0], "รวม (14 แห่ง)")
+    assert [c.value for c in total[3:10]] == [
+        sum(1 for r in rows if r.committee_selected_on),
+        sum(1 for r in rows if r.committee_met_on),
+        sum(1 for r in rows if r.plan_made_on),
+        167,
+        11,
+        None,
+        None,
+    ]
+    assert total[1].font.b

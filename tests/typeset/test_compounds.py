@@ -256,3 +256,14 @@ def test_percent_knowledge_and_household_are_one_word():
         "จาก",
         "ขยะ",
     ]
+
+
+def test_a_deadlines_state_keeps_overdue_whole():
+    """An LAO's calendar printed its state "เกิน" / "กำหนด" / "๔๖๐ วัน" ("exceeds" /
+    "scheduled 460 days") in a column sized for "กำหนด": เกินกำหนด and ครบกำหนด are listed,
+    so the column is fitted to the word and the line never ends inside it."""
+    assert segment("เกินกำหนด ๔๖๐ วัน") == ["เกินกำหนด", " ", "๔๖๐", " ", "วัน"]
+    assert segment("ใกล้ครบกำหนด") == ["ใกล้", "ครบกำหนด"]
+    lines = ThaiParagraph("เกินกำหนด ๔๖๐ วัน", thai_styles()["table"])
+    lines.wrap(paragraph.extent("เกินกำหนด", thai_styles()["table"].fontName, 14)[0] + 1, 500)
+    assert lines.line_texts() == ["เกินกำหนด", "๔๖๐ วัน"]

@@ -76,6 +76,49 @@ def test_names_stay_whole_where_they_fit():
     assert lines[0] in ("วัดศรีเทพ", "วัดศรีเทพประ", "วัดศรีเทพประดิษ"), lines
 
 
+def test_after_an_areas_prefix_only_a_gazetteer_name_is_a_name():
+    """After อำเภอ, ตำบล, เขต, จังหวัด … the gazetteer names every area, so ordinary words there
+    are no name: "อำเภอรวบรวมรายงาน" (an obligation's title: the district collects the
+    reports) was one unbreakable 125 pt unit, and the calendar's column was sized for it; so
+    were เขตพื้นที่รับผิดชอบ, ตำบลละ and "องค์การบริหารส่วนจังหวัดและ" (a ตำบลและ exists, but
+    และ begins no name)."""
+    from exports.pdf.paragraph import extent
+
+    text = "อำเภอรวบรวมรายงาน Soft Power ส่งจังหวัด ตำบลละ ๒ คน ในเขตพื้นที่รับผิดชอบ"
+    assert segment(text) == [
+        *("อำเภอ", "รวบรวม", "รายงาน", " ", "Soft", " ", "Power", " ", "ส่ง", "จังหวัด", " "),
+        *("ตำบล", "ละ", " ", "๒", " ", "คน", " ", "ใน", "เขต", "พื้นที่", "รับผิดชอบ"),
+    ]
+    assert segment("ร่วมกับองค์การบริหารส่วนจังหวัดและภาคี")[2:] == [
+        *("องค์การบริหารส่วนจังหวัด", "และ", "ภาคี"),
+    ]
+    # the widest unit a column must hold is a word now (it was the whole 125 pt)
+    title = "อำเภอรวบรวมรายงาน Soft Power ของ ทต. และ อบต. ส่งจังหวัด"
+    font = thai_styles()["table"].fontName
+    assert extent(title, font, 14)[0] == extent("รวบรวม", font, 14)[0] < 46
+    # the gazetteer's names after those prefixes, and an LAO's name after its type, stay whole
+    for name in ("อำเภอเมืองนครพนม", "อ.เมือง", "จ.นครพนม", "สถอ.เมืองนครพนม", "เขตดุสิต"):
+        assert segment(name) == [name]
+    assert segment("ที่ว่าการอำเภอเมือง")[-1] == "อำเภอเมือง"
+    assert segment("เทศบาลตำบลหนองบัวลำภูเหนือ") == ["เทศบาลตำบลหนองบัวลำภูเหนือ"]
+
+
+def test_an_lao_type_is_whole_without_a_name_after_it():
+    """F4's heading ended a line inside "ขององค์การบริหารส่วน" / "จังหวัด (ข้อ ๑.๔)": "จังหวัด"
+    at a line's start reads as a province. The written-out types of LAO are one unit, as
+    they are with a name after them."""
+    assert segment("ขององค์การบริหารส่วนจังหวัด (ข้อ ๑.๔)") == [
+        *("ของ", "องค์การบริหารส่วนจังหวัด", " ", "(ข้อ", " ", "๑.๔)"),
+    ]
+    assert segment("องค์การบริหารส่วนตำบลและเทศบาลตำบล")[:3] == [
+        *("องค์การบริหารส่วนตำบล", "และ", "เทศบาลตำบล"),
+    ]
+    heading = "การส่งเสริมและสนับสนุนเครือข่ายอาสาสมัครท้องถิ่นรักษ์โลกระดับจังหวัดขององค์การบริหารส่วนจังหวัด (ข้อ ๑.๔)"
+    for width in range(200, 500, 20):
+        for line in _lines(heading, width)[1:]:
+            assert not line.startswith("จังหวัด ("), (width, line)
+
+
 def test_abbreviations_by_rule_and_the_era_with_its_year():
     units = segment("ผอ.กง.สว. โทร. ๐ ๒๒๔๑ ๙๐๐๐ ต่อ ๒๑๑๒ เครือข่ายอถล.ร่วมใจ เมื่อ พ.ศ. ๒๕๖๘ ร.ต.ท.สมชาย")
     for unit in ("ผอ.กง.สว.", "โทร.", "๐ ๒๒๔๑ ๙๐๐๐ ต่อ ๒๑๑๒", "พ.ศ. ๒๕๖๘", "ร.ต.ท.สมชาย", "อถล."):
