@@ -723,18 +723,19 @@ def load_softpower(
         office.level != Level.LAO,
         rows,
         len(laos),
-        softpower_round(store, office.code, prog.code, deadlines_today()),
+        softpower_round(store, office.code, prog.id, deadlines_today()),
     )
 
 
 def softpower_round(
     store: Store, office_code: str, programme: str, today: dt.date
 ) -> dt.date | None:
-    """The round of ``programme``'s reporting rule that a report made ``today`` answers, read
-    from the deadline engine (the rule's one home: "first 15 Sep 2568, then every 5th and
-    15th until every LAO has reported", as the calendar shows it, edited or not): this
-    office's own next round on or after today; once the rounds have stopped (every LAO
-    reported), the last one. None: the office reports no rounds of it (the Department)."""
+    """The round of ``programme``'s (its id, or its code) reporting rule that a report made
+    ``today`` answers, read from the deadline engine (the rule's one home: "first 15 Sep
+    2568, then every 5th and 15th until every LAO has reported", as the calendar shows it,
+    edited or not): this office's own next round on or after today; once the rounds have
+    stopped (every LAO reported), the last one. None: the office reports no rounds of it
+    (the Department)."""
     book = DeadlineBook(store, office=office_code, today_=today, programmes=[programme])
     if book.level is None:
         return None
