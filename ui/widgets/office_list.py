@@ -88,7 +88,7 @@ class OfficeList(QWidget):
         self.title = title
         # On a narrow window the list gives its width to the table of the chosen LAO's form
         # and this drop-down (placed by the screen in its top bar) picks the LAO instead.
-        self.combo = ElidingComboBox()
+        self.combo = ElidingComboBox(self)  # (the screen moves it into its top bar)
         self.combo.setModel(self.proxy)
         self.combo.setModelColumn(0)
         self.combo.setAccessibleName(_("Local administrative organisation"))
