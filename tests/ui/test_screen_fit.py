@@ -714,3 +714,61 @@ def test_the_project_drop_down_beside_the_tabs_uses_the_room_they_leave(qtbot, l
             assert combo.shown_text() == combo.currentText(), size
     ctx.runner.cancel_all()
     ctx.runner.wait()
+
+
+def _rows_on_screen(view: QTableView) -> int:
+    """The rows whose whole height is on screen: inside the part of the view's viewport that
+    is visible (a table in a page that scrolls has rows below the window's edge)."""
+    shown = view.viewport().visibleRegion().boundingRect()
+    count = 0
+    for row in range(view.model().rowCount()):
+        top = view.rowViewportPosition(row)
+        if top >= shown.top() and top + view.rowHeight(row) <= shown.bottom() + 1:
+            count += 1
+    return count
+
+
+def _page_scroll(page) -> int:
+    """How far the scroll area that holds ``page`` scrolls (0: the page fits)."""
+    parent = page.parentWidget()
+    while parent is not None:
+        if isinstance(parent, QScrollArea) and not isinstance(parent, QAbstractItemView):
+            return parent.verticalScrollBar().maximum()
+        parent = parent.parentWidget()
+    return 0
+
+
+def test_the_board_table_takes_the_height_and_the_page_does_not_scroll(qtbot, demo_store, make_ctx):
+    """Under Xvfb at 1366×768 at 125 % the board's page scrolled as a whole: a scroll area
+    gives a page with word-wrapped labels its preferred height (~1,060 px for 200 LAOs), three
+    rows of filters, the summary, a chart under the table (86 px) and the page's title took
+    the rest, and the officer scrolled the page to reach a table with four LAOs in view. The
+    page fits now and its table (the LAOs) scrolls by itself."""
+    from ui.app import make_application
+    from ui.main_window import MainWindow
+
+    make_application()
+    thai_wrap.load()
+    ctx = make_ctx(demo_store)
+    window = MainWindow(ctx)
+    qtbot.addWidget(window)
+    window.resize(*SIZES["125%"])
+    window.show()
+    qtbot.waitExposed(window)
+    window.show_screen("exchange")
+    exchange = window.page("exchange")
+    board = exchange.board
+    exchange.tabs.setCurrentWidget(board)
+    _wait(ctx, lambda: board.board is not None and board.model.rowCount() > 0)
+    app = QApplication.instance()
+    for tab in (0, 1, 0):  # the LAOs, the district summary, the LAOs again
+        board.tabs.setCurrentIndex(tab)
+        settle(ctx, app, timeout=10)
+        assert _page_scroll(board) == 0, tab
+        assert (window.width(), window.height()) == SIZES["125%"]  # the window did not grow
+    assert _rows_on_screen(board.table) >= 6  # of the district's 15 LAOs and the total
+    # the "by LAO" page is its table (the states' counts are in the summary line above it)
+    page = board.tabs.widget(0)
+    assert page.layout().count() == 1 and page.layout().itemAt(0).widget() is board.table
+    ctx.runner.cancel_all()
+    ctx.runner.wait()
