@@ -772,3 +772,53 @@ def test_the_board_table_takes_the_height_and_the_page_does_not_scroll(qtbot, de
     assert page.layout().count() == 1 and page.layout().itemAt(0).widget() is board.table
     ctx.runner.cancel_all()
     ctx.runner.wait()
+
+
+def test_a_provinces_home_reads_each_task_in_two_lines(qtbot, tmp_path, make_ctx, monkeypatch):
+    """A province at 1366×768 at 125 %: the widest state chip ("ยังไม่ถึงกำหนด · เหลืออีก 31
+    วัน") set the first column and the LAOs in took a column of their own, so the task column
+    was ~270 px and a task's title and programme ran over four or five lines. The chip says
+    its state over its days and the LAOs stand under the date: each task reads in its two
+    lines (its title, then programme and route)."""
+    from PySide6.QtWidgets import QLabel
+
+    from db.store import Store
+    from lev_desktop.services import demo
+    from lev_desktop.services.offices import initialise
+    from ui.app import make_application
+    from ui.main_window import MainWindow
+
+    monkeypatch.setenv("LEV_TODAY", "2025-01-20")
+    make_application()
+    thai_wrap.load()
+    store = Store(tmp_path / "province.db")
+    initialise(
+        store,
+        level="province",
+        code="P48",
+        name="สำนักงานส่งเสริมการปกครองท้องถิ่นจังหวัดนครพนม",
+        province_code="48",
+    )
+    demo.fill(store)
+    ctx = make_ctx(store)
+    window = MainWindow(ctx)
+    qtbot.addWidget(window)
+    window.resize(*SIZES["125%"])
+    window.show()
+    qtbot.waitExposed(window)
+    window.show_screen("home")
+    home = window.page("home")
+    _wait(ctx, lambda: bool(home.data.deadlines))
+    grid = home.deadlines.grid
+    tasks = [grid.itemAtPosition(row, 2).widget() for row in range(len(home.data.deadlines))]
+    assert tasks and all(isinstance(t, QLabel) for t in tasks)
+    with_laos = [i for i in home.data.deadlines if i.laos is not None and i.laos.total]
+    assert with_laos  # a province's deadlines say how many LAOs are in
+    for task in tasks:
+        text = task.text()
+        assert text.count("\n") == 1, text  # the title, then the programme and the route
+        lines = task.heightForWidth(task.width()) // task.fontMetrics().lineSpacing()
+        assert lines <= 2, (text, task.width())
+    ctx.runner.cancel_all()
+    ctx.runner.wait()
+    store.dispose()
