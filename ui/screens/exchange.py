@@ -565,6 +565,10 @@ class ExportTab(QWidget):
         def failed(exc: BaseException) -> None:
             self.export_button.setEnabled(True)
             self.written.set_file(None)
+            # Nothing was written, so nothing counts: the green "this package will count as
+            # sending …" list stood above the refusal as if the package had gone. It comes
+            # back with the next preview (another choice, the refusal put right).
+            self.fulfils.clear()
             self._future = getattr(exc, "future", None)  # FutureChangesError
             self.restamp_button.setVisible(self._future is not None)
             say(
@@ -599,6 +603,7 @@ class ExportTab(QWidget):
             self._future = None
             self.restamp_button.hide()
             say(self.status, "")
+            self._preview_timer.start()  # what the package would count as, now it can be made
 
         ask_restamp(self.ctx, self, self._future, on_done=done)
 
