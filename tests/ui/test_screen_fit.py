@@ -767,6 +767,13 @@ def test_the_board_table_takes_the_height_and_the_page_does_not_scroll(qtbot, de
         assert _page_scroll(board) == 0, tab
         assert (window.width(), window.height()) == SIZES["125%"]  # the window did not grow
     assert _rows_on_screen(board.table) >= 6  # of the district's 15 LAOs and the total
+    # a monthly programme: its period beside the obligation and the type, in the same width
+    # (the period's "มกราคม 2568 (กำหนดส่ง 1 ม.ค. 2568)" widened the page past the window)
+    shown = board.board
+    board.select_programme("P4")
+    _wait(ctx, lambda: board.board is not shown and board.period_box.isVisible())
+    assert _page_scroll(board) == 0
+    assert sideways(board) == [] and cut_combos(board) == []
     # the "by LAO" page is its table (the states' counts are in the summary line above it)
     page = board.tabs.widget(0)
     assert page.layout().count() == 1 and page.layout().itemAt(0).widget() is board.table

@@ -76,6 +76,7 @@ from ui import digits, status_palette
 from ui.models.table import Column, TableModel
 from ui.thai_wrap import break_positions, shown_rich
 from ui.widgets.delegates import DigitsDelegate
+from ui.widgets.eliding_combo import ElidingComboBox
 from ui.widgets.fit import header_metrics, room_for_rows
 
 _Index = QModelIndex | QPersistentModelIndex
@@ -555,17 +556,20 @@ class ConsolidationBoard(QWidget):
         self._loading = False
         self._wanted_programme: str | None = None
 
-        self.programme_box = QComboBox()
-        self.obligation_box = QComboBox()
-        self.period_box = QComboBox()
-        self.district_box = QComboBox()
-        self.type_box = QComboBox()
+        # Drop-downs that end a name that does not fit in "…" (whole in the tooltip) and may
+        # be narrower than their longest name: a month's period ("มกราคม 2568 (กำหนดส่ง 1 ม.ค.
+        # 2568)") beside the obligation and the type widened the page past the window.
+        self.programme_box = ElidingComboBox()
+        self.obligation_box = ElidingComboBox()
+        self.period_box = ElidingComboBox()
+        self.district_box = ElidingComboBox()
+        self.type_box = ElidingComboBox()
         for box in (self.programme_box, self.obligation_box):
             box.setSizeAdjustPolicy(
                 QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
             )
             box.setMinimumContentsLength(24)
-        for box in (self.district_box, self.type_box):
+        for box in (self.period_box, self.district_box, self.type_box):
             box.setSizeAdjustPolicy(
                 QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
             )
