@@ -774,6 +774,16 @@ def test_the_board_table_takes_the_height_and_the_page_does_not_scroll(qtbot, de
     _wait(ctx, lambda: board.board is not shown and board.period_box.isVisible())
     assert _page_scroll(board) == 0
     assert sideways(board) == [] and cut_combos(board) == []
+    # the district summary with indicators: its two tables show rows, not the chart's bar of
+    # the whole that the summary line says in words (they showed one row each beside it)
+    shown = board.board
+    board.select_programme("P5")
+    _wait(ctx, lambda: board.board is not shown and bool(board.board.indicators))
+    board.tabs.setCurrentIndex(1)
+    settle(ctx, app, timeout=10)
+    assert _page_scroll(board) == 0
+    for table in (board.group_table, board.indicator_table):
+        assert _rows_on_screen(table) >= min(2, table.model().rowCount()), _model_name(table)
     # the "by LAO" page is its table (the states' counts are in the summary line above it)
     page = board.tabs.widget(0)
     assert page.layout().count() == 1 and page.layout().itemAt(0).widget() is board.table

@@ -662,6 +662,7 @@ class ConsolidationBoard(QWidget):
         figures = QSplitter(Qt.Orientation.Vertical)
         figures.setChildrenCollapsible(False)
         figures.addWidget(self.district_chart)
+        figures.setCollapsible(0, True)
         figures.addWidget(self.group_table)
         indicators = QWidget()
         indicators_layout = QVBoxLayout(indicators)
@@ -925,14 +926,17 @@ class ConsolidationBoard(QWidget):
         self.board_ready.emit(board)
 
     def _share_figures_space(self) -> None:
-        """The district chart as tall as its bars (at most a quarter of the page, at least its
-        legend and the whole's bar), the tables share the rest: the page does not scroll, and
-        with the chart at half of it the districts' table showed under one row at 125 %."""
+        """The district chart as tall as its bars (at most a quarter of the page), the tables
+        share the rest: the page does not scroll, and with the chart at half of it the
+        districts' table showed under one row at 125 %."""
         total = max(self.figures.height(), 400)
-        chart = min(
-            self.district_chart.sizeHint().height(),
-            max(total // 4, self.district_chart.minimumHeight()),
-        )
+        line = int(self.district_chart.fontMetrics().height() * LINE_FACTOR)
+        chart = min(self.district_chart.sizeHint().height(), total // 4)
+        if chart < self.district_chart.minimumHeight() + line:
+            # No district's bar would show, only the legend and the whole's bar, which the
+            # summary line above says in words: the tables take its room (its handle brings
+            # it back). At 1366×768 at 125 % the two tables showed one row each beside it.
+            chart = 0
         rest = total - chart
         if self.indicator_box.isVisibleTo(self.figures):
             self.figures.setSizes([chart, rest // 2, rest - rest // 2])
