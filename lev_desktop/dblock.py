@@ -47,6 +47,7 @@ class Holder:
     owner: str
     host: str  # the computer's name ("" in a file from before it was written)
     since: dt.datetime | None  # local time the lock was taken
+    language: str = ""  # the interface language the holder speaks ("": not said)
 
 
 class DatabaseLock:
@@ -56,6 +57,8 @@ class DatabaseLock:
         self.path = Path(path)
         self.owner = owner or Path(sys.argv[0] or "lev").name
         self._handle: IO[bytes] | None = None
+        self._since = ""
+        self._language = ""
 
     @classmethod
     def for_url(cls, url: str, owner: str = "") -> DatabaseLock:
@@ -88,13 +91,29 @@ class DatabaseLock:
             handle.close()
         else:
             return False
+        self._handle = handle
+        self._since = dt.datetime.now().isoformat(timespec="seconds")
+        self._write()
+        return True
+
+    def set_language(self, language: str) -> None:
+        """Says in the lock file which interface language the holder speaks: a second start
+        tells the person the database is in use in that language (it comes before the
+        database, and its language setting, is read)."""
+        self._language = language
+        if self._handle is not None:
+            self._write()
+
+    def _write(self) -> None:
+        handle = self._handle
+        assert handle is not None
         handle.seek(0)
         handle.truncate()
-        since = dt.datetime.now().isoformat(timespec="seconds")
-        handle.write(f"{os.getpid()}\n{self.owner}\n{socket.gethostname()}\n{since}\n".encode())
+        handle.write(
+            f"{os.getpid()}\n{self.owner}\n{socket.gethostname()}\n{self._since}\n"
+            f"{self._language}\n".encode()
+        )
         handle.flush()
-        self._handle = handle
-        return True
 
     def release(self) -> None:
         handle, self._handle = self._handle, None
@@ -132,6 +151,7 @@ class DatabaseLock:
             owner=lines[1].strip() if len(lines) > 1 else "",
             host=lines[2].strip() if len(lines) > 2 else "",
             since=since,
+            language=lines[4].strip() if len(lines) > 4 else "",
         )
 
     def _free(self) -> bool:

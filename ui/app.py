@@ -163,6 +163,7 @@ class LockHolder:
     pid: int
     since: dt.datetime | None  # local time the lock was taken (the lock file's time)
     this_computer: bool
+    language: str = ""  # the interface language the holding window speaks ("": not said)
 
     def describe(self) -> str:
         since = format_datetime(self.since) if self.since else _("an unknown time")
@@ -188,7 +189,18 @@ def lock_holder(url: str) -> LockHolder | None:
         pid=info.pid,
         since=info.since,
         this_computer=not info.host or info.host.lower() == socket.gethostname().lower(),
+        language=info.language,
     )
+
+
+def speak_as_the_holder(holder: LockHolder | None, asked: str | None) -> None:
+    """The message about a database in use comes before the database (and its language
+    setting) is read: it was Thai in an English setup. It is said in the language the window
+    holding the database speaks (its lock file says), unless ``--lang`` asked for one."""
+    if asked or holder is None or holder.language not in i18n.LANGUAGES:
+        return
+    if holder.language != i18n.current_language():
+        i18n.install(holder.language)
 
 
 def take_over_lock(url: str) -> DatabaseLock | _SharedDatabase | None:
@@ -302,6 +314,7 @@ class Launcher(QObject):
         self.files = [str(Path(f).resolve()) for f in files]
         self.scheduler: BackupScheduler | None = None
         self.restored: RestoreResult | None = None  # reported once the restored database is open
+        self.lock: DatabaseLock | _SharedDatabase | None = None  # this window's, once taken
         wire_runner(self.runner)
         if window is not None:
             self._watch_paints(window)
@@ -369,6 +382,8 @@ class Launcher(QObject):
         language = self.language or settings["language"]
         if language and language != i18n.current_language():
             i18n.install(language)
+        if isinstance(self.lock, DatabaseLock):  # (a second start says "in use" in it)
+            self.lock.set_language(i18n.current_language())
         self.ctx = AppContext(store, self.runner, settings=settings)
         self.ctx.restore_requested.connect(self.restore)
         if self.demo and not store.office_code:
@@ -728,13 +743,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         lock = acquire_lock(url)
         if lock is None:
             window.hide()
+            holder = lock_holder(url)
+            speak_as_the_holder(holder, args.lang)
             note = deliver_to_inbox(args.files) if args.files else ""
-            lock = ask_about_lock(url, lock_holder(url), note=note)
+            lock = ask_about_lock(url, holder, note=note)
             if lock is None:
                 QApplication.exit(1)
                 return
             window.show()
         state["lock"] = lock
+        launcher.lock = lock
         launcher.url = url
         launcher.failed.connect(fail, Qt.ConnectionType.QueuedConnection)
         launcher.start()

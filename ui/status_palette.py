@@ -19,6 +19,9 @@ from lev_desktop.domain.obligation_state import State
 # "⚠" before the words where the line is a plain label (``say``).
 REFUSED = "#a3221a"
 
+# A public holiday's day number and name in the calendar, and the legend that says so.
+HOLIDAY = "#b71c1c"
+
 # tone → (text colour, background)
 PALETTE: dict[str, tuple[str, str]] = {
     "overdue": ("#b71c1c", "#fdecea"),
@@ -90,6 +93,7 @@ def chip_style(state: State | str, widget: str = "QLabel") -> str:
 
 
 __all__ = [
+    "HOLIDAY",
     "PALETTE",
     "bg",
     "chip_style",

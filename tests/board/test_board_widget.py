@@ -208,7 +208,9 @@ def test_programme_chosen_before_the_list_loaded(ctx, qtbot, monkeypatch):
     assert widget.programme_box.currentData() == "P5"
 
 
-def test_the_filters_take_one_row_and_the_actions_stand_beside_the_tabs(ctx, qtbot, monkeypatch):
+def test_the_filters_share_the_choices_rows_and_the_actions_stand_beside_the_tabs(
+    ctx, qtbot, monkeypatch
+):
     """Under Xvfb at 1366×768 at 125 % the board had ~790 px of width: its refresh, copy and
     print buttons wrapped the filters to a second row, and the list showed three LAOs. They
     stand in the tab bar's empty end now, over the table they act on."""
@@ -224,7 +226,13 @@ def test_the_filters_take_one_row_and_the_actions_stand_beside_the_tabs(ctx, qtb
     assert corner is not None
     for button in (widget.refresh_button, widget.copy_button, widget.print_button):
         assert corner.isAncestorOf(button) and button.isVisible()
-    district, kind = widget.district_box.geometry(), widget.type_box.geometry()
-    assert district.center().y() == kind.center().y()  # one row
+
+    # two rows of choices: the district beside the programme, the type beside the obligation
+    def middle(box):
+        return box.mapTo(widget, box.rect().center()).y()
+
+    assert middle(widget.district_box) == middle(widget.programme_box)
+    assert middle(widget.type_box) == middle(widget.obligation_box)
+    assert middle(widget.programme_box) < middle(widget.obligation_box)
     # the corner's buttons are not cut by the tab bar
     assert corner.height() >= widget.print_button.sizeHint().height()

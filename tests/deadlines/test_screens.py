@@ -568,3 +568,55 @@ def test_the_clock_warning_with_its_restamp_closes_with_esc(ctx, qtbot, clock):
     assert _clock_boxes() == []
     if shown[0] is not None:
         qtbot.addWidget(shown[0])
+
+
+def test_the_holiday_red_is_the_palettes_in_the_legend_and_the_month(
+    qtbot, demo_store, monkeypatch
+):
+    """The calendar's legend ("red day number: public holiday") and the month's holiday day
+    numbers each had their own literal #b71c1c; both read the one palette now, so they cannot
+    drift apart (a colour changed there is changed in both)."""
+    from PySide6.QtGui import QColor, QImage, QPainter
+    from PySide6.QtWidgets import QStyleOptionViewItem
+
+    from ui import status_palette
+    from ui.screens.calendar import legend
+    from ui.widgets.deadline_models import DateRole, MonthModel
+    from ui.widgets.month_view import MonthView
+
+    monkeypatch.setattr(status_palette, "HOLIDAY", "#00a000")
+    label = legend()
+    qtbot.addWidget(label)
+    assert '<span style="color:#00a000;">' in label.text()
+
+    book = engine.DeadlineBook(demo_store)
+    model = MonthModel()
+    model.set_month(2025, 10, 6, [], book.holidays, book.today)
+    view = MonthView()
+    qtbot.addWidget(view)
+    view.setModel(model)
+    view.resize(700, 500)
+    view.show()
+    day = D(2025, 10, 13)  # วันคล้ายวันสวรรคต ร.9, a public holiday
+    assert day in book.holidays
+    index = next(
+        model.index(r, c)
+        for r in range(model.rowCount())
+        for c in range(model.columnCount())
+        if model.index(r, c).data(DateRole) == day
+    )
+    image = QImage(view.visualRect(index).size(), QImage.Format.Format_RGB32)
+    image.fill(QColor("#ffffff"))
+    painter = QPainter(image)
+    option = QStyleOptionViewItem()
+    option.rect = image.rect()
+    option.widget = view
+    option.font = view.font()
+    option.fontMetrics = view.fontMetrics()
+    view.itemDelegate().paint(painter, option, index)
+    painter.end()
+    green = QColor("#00a000").rgb()
+    drawn = sum(
+        1 for y in range(image.height()) for x in range(image.width()) if image.pixel(x, y) == green
+    )
+    assert drawn > 0  # the day number and the holiday's name, in the palette's colour

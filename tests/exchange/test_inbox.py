@@ -201,19 +201,18 @@ def test_the_home_screen_says_what_the_check_found(tmp_path: Path, qtbot, make_c
     assert untrusted.summary.startswith("ลำดับที่ 1 · ")
     day = format_date(verified.received_at)  # the day the file came into the folder
     assert _cells(home.packages) == [
-        ["ตรวจสอบแล้ว", day, "", f"{DB_NAME}\n{verified.summary}", "นำเข้า…"],
+        ["ตรวจสอบแล้ว", day, f"{DB_NAME}\n{verified.summary}", "นำเข้า…"],
         [
             "ยังไม่เชื่อถือกุญแจ",
             day,
-            "",
             "ผู้ส่งแจ้งว่าเป็น อบต.ทดสอบ 4801007 (4801007)\n"
             f"{untrusted.summary}\n"
             "ตรวจลายนิ้วมือกุญแจของ 4801007 ก่อนนำเข้า",
             "นำเข้า…",
         ],
-        ["ตรวจสอบไม่ได้", day, "", "c-cut.levpkg\nไฟล์เสียหายหรือไม่ครบ"],  # nothing to import
+        ["ตรวจสอบไม่ได้", day, "c-cut.levpkg\nไฟล์เสียหายหรือไม่ครบ"],  # nothing to import
     ]
-    assert home.packages.grid.itemAtPosition(2, 3).widget().toolTip() == cut.detail
+    assert home.packages.grid.itemAtPosition(2, 2).widget().toolTip() == cut.detail
     assert len(home.packages.buttons) == 2
     with qtbot.waitSignal(ctx.navigate, timeout=3000) as signal:
         home.packages.buttons[0].click()

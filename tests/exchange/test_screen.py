@@ -358,3 +358,51 @@ def test_an_export_refused_for_records_saved_ahead_offers_the_restamp(qtbot, scr
     _wait(qtbot, ctx)
     assert (tmp / "up.levpkg").exists()
     assert tab.status.styleSheet() == "" and not tab.status.text().startswith("⚠")
+
+
+def test_a_refused_export_does_not_show_what_it_would_count_as(qtbot, tmp_path, make_ctx, clock):
+    """After a refused export the green "this package will count as sending: • …" list stood
+    above the refusal as if the package had gone. A refusal takes it away (nothing was
+    written, nothing counts); once the refusal is put right the list is back."""
+    from PySide6.QtWidgets import QApplication, QMessageBox, QPushButton
+    from sqlalchemy import select
+
+    from db.models import Office
+    from lev_desktop.exchange.exporter import ensure_key, this_office_info
+    from ui.screens.exchange import ExchangeScreen
+
+    lao = make_lao(tmp_path / "lao.db", "4801006", seed=4)
+    ctx = make_ctx(lao, fiscal_year=None)
+    widget = ExchangeScreen(ctx)
+    qtbot.addWidget(widget)
+    _wait(qtbot, ctx)
+    tab = widget.export_tab
+    ensure_key(lao, this_office_info(lao))
+    clock.advance(days=5)
+    with lao.session() as s:
+        s.scalar(select(Office).where(Office.code == lao.office_code)).phone = "042-000000"
+    clock.advance(days=-5)
+    tab.out.setText(str(tmp_path / "up.levpkg"))
+    tab.preview()
+    _wait(qtbot, ctx)
+    would = tab.fulfils.text()
+    assert would.startswith("แพ็กเกจนี้จะนับเป็นการส่ง:\n  • "), would
+    tab.export()
+    _wait(qtbot, ctx)
+    assert tab.status.text().startswith("⚠ ยังไม่ได้เขียนแพ็กเกจ")
+    assert tab.fulfils.text() == ""
+    tab.restamp_button.click()
+    (question,) = [
+        w
+        for w in QApplication.topLevelWidgets()
+        if isinstance(w, QMessageBox) and w.objectName() == "restamp_confirm" and w.isVisible()
+    ]
+    question.findChild(QPushButton, "restamp_yes").click()
+    qtbot.waitUntil(lambda: tab.restamp_button.isHidden(), timeout=20000)
+    _wait(qtbot, ctx)
+    for box in QApplication.topLevelWidgets():
+        if isinstance(box, QMessageBox) and box.objectName() == "restamp_done":
+            box.close()
+    qtbot.waitUntil(lambda: tab.fulfils.text() == would, timeout=5000)
+    ctx.runner.wait()
+    lao.dispose()

@@ -260,3 +260,42 @@ def test_ctrl_s_saves_the_cell_being_typed_in_and_says_changes_save_themselves(
         "บันทึกแล้ว LEV Desktop บันทึกทุกการแก้ไขทันทีที่แก้ ไม่ต้องกด Ctrl+S"
     )
     assert window.save_action.text() == "บันทึก"
+
+
+def test_a_refusal_leaves_the_status_bar_when_put_right_or_a_success_is_said(
+    qtbot, lao_store, window_for
+):
+    """clerk12 at 1366×768: "no action plan of 2567 to copy" stayed in the window's status bar
+    for 15 s under the plan just made from the examples. A refusal goes with the next success
+    said (F1's rows added) or when what it refused is put right (F3's note)."""
+    from PySide6.QtCore import QEvent
+    from PySide6.QtGui import QFocusEvent
+    from PySide6.QtWidgets import QApplication
+
+    window, ctx = window_for(lao_store, "plans")
+    bar = window.statusBar()
+    editor = window.page("plans").editor
+    editor.copy_last_year()  # nothing last year: refused
+    settle(qtbot, ctx)
+    assert "ไม่มีแผนปฏิบัติงานของปีงบประมาณ 2567" in bar.currentMessage()
+    editor.start_from_examples()
+    settle(qtbot, ctx)
+    assert editor.model.rowCount() == 3 and "2567" not in plain(editor.message.text())
+    assert bar.currentMessage() == ""
+
+    window.show_screen("activities")
+    settle(qtbot, ctx)
+    screen = window.page("activities")
+    screen.tabs.setCurrentIndex(1)
+    settle(qtbot, ctx)
+    form = screen.monitoring
+    form.note.setPlainText("ประชุมครั้งที่ 1\x0bครั้งที่ 2")
+    QApplication.sendEvent(form.note, QFocusEvent(QEvent.Type.FocusOut))
+    settle(qtbot, ctx)
+    assert bar.currentMessage() == "หมายเหตุ: มีอักขระที่ไม่ใช่ข้อความ"
+    form.note.setPlainText("ประชุมครั้งที่ 1\nครั้งที่ 2")
+    QApplication.sendEvent(form.note, QFocusEvent(QEvent.Type.FocusOut))
+    settle(qtbot, ctx)
+    assert ps.get_monitoring(lao_store, "4801006", P1, 2568).note == "ประชุมครั้งที่ 1\nครั้งที่ 2"
+    assert bar.currentMessage() == ""
+    assert "อักขระ" not in form.message.text()

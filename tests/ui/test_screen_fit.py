@@ -714,3 +714,128 @@ def test_the_project_drop_down_beside_the_tabs_uses_the_room_they_leave(qtbot, l
             assert combo.shown_text() == combo.currentText(), size
     ctx.runner.cancel_all()
     ctx.runner.wait()
+
+
+def _rows_on_screen(view: QTableView) -> int:
+    """The rows whose whole height is on screen: inside the part of the view's viewport that
+    is visible (a table in a page that scrolls has rows below the window's edge)."""
+    shown = view.viewport().visibleRegion().boundingRect()
+    count = 0
+    for row in range(view.model().rowCount()):
+        top = view.rowViewportPosition(row)
+        if top >= shown.top() and top + view.rowHeight(row) <= shown.bottom() + 1:
+            count += 1
+    return count
+
+
+def _page_scroll(page) -> int:
+    """How far the scroll area that holds ``page`` scrolls (0: the page fits)."""
+    parent = page.parentWidget()
+    while parent is not None:
+        if isinstance(parent, QScrollArea) and not isinstance(parent, QAbstractItemView):
+            return parent.verticalScrollBar().maximum()
+        parent = parent.parentWidget()
+    return 0
+
+
+def test_the_board_table_takes_the_height_and_the_page_does_not_scroll(qtbot, demo_store, make_ctx):
+    """Under Xvfb at 1366×768 at 125 % the board's page scrolled as a whole: a scroll area
+    gives a page with word-wrapped labels its preferred height (~1,060 px for 200 LAOs), three
+    rows of filters, the summary, a chart under the table (86 px) and the page's title took
+    the rest, and the officer scrolled the page to reach a table with four LAOs in view. The
+    page fits now and its table (the LAOs) scrolls by itself."""
+    from ui.app import make_application
+    from ui.main_window import MainWindow
+
+    make_application()
+    thai_wrap.load()
+    ctx = make_ctx(demo_store)
+    window = MainWindow(ctx)
+    qtbot.addWidget(window)
+    window.resize(*SIZES["125%"])
+    window.show()
+    qtbot.waitExposed(window)
+    window.show_screen("exchange")
+    exchange = window.page("exchange")
+    board = exchange.board
+    exchange.tabs.setCurrentWidget(board)
+    _wait(ctx, lambda: board.board is not None and board.model.rowCount() > 0)
+    app = QApplication.instance()
+    for tab in (0, 1, 0):  # the LAOs, the district summary, the LAOs again
+        board.tabs.setCurrentIndex(tab)
+        settle(ctx, app, timeout=10)
+        assert _page_scroll(board) == 0, tab
+        assert (window.width(), window.height()) == SIZES["125%"]  # the window did not grow
+    assert _rows_on_screen(board.table) >= 6  # of the district's 15 LAOs and the total
+    # a monthly programme: its period beside the obligation and the type, in the same width
+    # (the period's "มกราคม 2568 (กำหนดส่ง 1 ม.ค. 2568)" widened the page past the window)
+    shown = board.board
+    board.select_programme("P4")
+    _wait(ctx, lambda: board.board is not shown and board.period_box.isVisible())
+    assert _page_scroll(board) == 0
+    assert sideways(board) == [] and cut_combos(board) == []
+    # the district summary with indicators: its two tables show rows, not the chart's bar of
+    # the whole that the summary line says in words (they showed one row each beside it)
+    shown = board.board
+    board.select_programme("P5")
+    _wait(ctx, lambda: board.board is not shown and bool(board.board.indicators))
+    board.tabs.setCurrentIndex(1)
+    settle(ctx, app, timeout=10)
+    assert _page_scroll(board) == 0
+    for table in (board.group_table, board.indicator_table):
+        assert _rows_on_screen(table) >= min(2, table.model().rowCount()), _model_name(table)
+    # the "by LAO" page is its table (the states' counts are in the summary line above it)
+    page = board.tabs.widget(0)
+    assert page.layout().count() == 1 and page.layout().itemAt(0).widget() is board.table
+    ctx.runner.cancel_all()
+    ctx.runner.wait()
+
+
+def test_a_provinces_home_reads_each_task_in_two_lines(qtbot, tmp_path, make_ctx, monkeypatch):
+    """A province at 1366×768 at 125 %: the widest state chip ("ยังไม่ถึงกำหนด · เหลืออีก 31
+    วัน") set the first column and the LAOs in took a column of their own, so the task column
+    was ~270 px and a task's title and programme ran over four or five lines. The chip says
+    its state over its days and the LAOs stand under the date: each task reads in its two
+    lines (its title, then programme and route)."""
+    from PySide6.QtWidgets import QLabel
+
+    from db.store import Store
+    from lev_desktop.services import demo
+    from lev_desktop.services.offices import initialise
+    from ui.app import make_application
+    from ui.main_window import MainWindow
+
+    monkeypatch.setenv("LEV_TODAY", "2025-01-20")
+    make_application()
+    thai_wrap.load()
+    store = Store(tmp_path / "province.db")
+    initialise(
+        store,
+        level="province",
+        code="P48",
+        name="สำนักงานส่งเสริมการปกครองท้องถิ่นจังหวัดนครพนม",
+        province_code="48",
+    )
+    demo.fill(store)
+    ctx = make_ctx(store)
+    window = MainWindow(ctx)
+    qtbot.addWidget(window)
+    window.resize(*SIZES["125%"])
+    window.show()
+    qtbot.waitExposed(window)
+    window.show_screen("home")
+    home = window.page("home")
+    _wait(ctx, lambda: bool(home.data.deadlines))
+    grid = home.deadlines.grid
+    tasks = [grid.itemAtPosition(row, 2).widget() for row in range(len(home.data.deadlines))]
+    assert tasks and all(isinstance(t, QLabel) for t in tasks)
+    with_laos = [i for i in home.data.deadlines if i.laos is not None and i.laos.total]
+    assert with_laos  # a province's deadlines say how many LAOs are in
+    for task in tasks:
+        text = task.text()
+        assert text.count("\n") == 1, text  # the title, then the programme and the route
+        lines = task.heightForWidth(task.width()) // task.fontMetrics().lineSpacing()
+        assert lines <= 2, (text, task.width())
+    ctx.runner.cancel_all()
+    ctx.runner.wait()
+    store.dispose()

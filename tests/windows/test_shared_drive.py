@@ -280,3 +280,37 @@ def test_this_computers_lock_offers_no_take_over(qapp, url, monkeypatch):
     assert ask_about_lock(url, holder) is None
     assert seen["buttons"] == ["ปิด"] and "เครื่องนี้" in seen["text"]
     held.release()
+
+
+def test_a_second_start_says_the_database_is_in_use_in_the_holders_language(qapp, url, monkeypatch):
+    """clerk12: the message on a second start was Thai in an English setup (it comes before
+    the database and its language setting are read). The window that holds the database says
+    its language in the lock file; the second start speaks it, unless --lang asked."""
+    from PySide6.QtWidgets import QMessageBox
+
+    from lev_desktop import i18n
+    from ui.app import acquire_lock, ask_about_lock, lock_holder, speak_as_the_holder
+
+    held = acquire_lock(url)
+    assert held is not None
+    held.set_language("en")
+    seen = {}
+
+    def close(box):
+        seen["buttons"] = [b.text() for b in box.buttons()]
+        seen["text"] = box.text()
+        return 0
+
+    monkeypatch.setattr(QMessageBox, "exec", close)
+    try:
+        holder = lock_holder(url)
+        assert holder is not None and holder.language == "en"
+        speak_as_the_holder(holder, "th")  # --lang th: as asked
+        assert i18n.current_language() == "th"
+        speak_as_the_holder(holder, None)
+        assert ask_about_lock(url, holder) is None
+        assert seen["text"].startswith("LEV Desktop is already open with this database on this")
+        assert seen["buttons"] == ["Close"]
+    finally:
+        i18n.install("th")
+        held.release()

@@ -82,7 +82,7 @@ from ui.widgets.fit import fit_table, keep_rows_in_view
 from ui.widgets.leave_guard import guard_for
 from ui.widgets.office_list import OfficeList
 from ui.widgets.status_badge import StatusBadge
-from ui.widgets.table_view import ExcelTableView, show_status
+from ui.widgets.table_view import ExcelTableView, clear_status, show_status
 from ui.widgets.undo_actions import undo_redo_actions
 
 
@@ -535,7 +535,7 @@ class ActivitiesEditor(SavingEditor, QWidget):
                     + describe_problems(problems)
                 )
                 return
-            self.message.setText(_("The results (F2) are marked complete."))
+            self._say(_("The results (F2) are marked complete."))
             self.form_reopened.emit(False)
             self._emit_state()
             announce(self.ctx, self, Changes(activities=True, forms=True))
@@ -674,6 +674,7 @@ class MonitoringForm(ShowsFormState, QWidget):
         form = QFormLayout()
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         self.dates: dict[str, BEDateEdit] = {}
+        self._refusals: set[str] = set()  # refusals shown in the status bar, until put right
         for key, label in DATE_FIELDS[:3]:
             self.dates[key] = self._date_field(key, _(label))
             form.addRow(digits.shown(_(label)), self.dates[key])
@@ -822,11 +823,23 @@ class MonitoringForm(ShowsFormState, QWidget):
                 f"<span style='color:{REFUSED}'>{html.escape(problems[0].message)}</span>"
             )
             show_status(self, problems[0].message)
+            self._refusals.add(problems[0].message)
             return
         for key in new:
             if key in self.dates:
                 self.dates[key].set_error("")
+        self._refusals_put_right()
         self.undo_stack.push(_FieldCommand(self, old, new))
+
+    def _refusals_put_right(self) -> None:
+        """A refused date put right: its refusal leaves the message line and the window's
+        status bar (it stayed there 15 s), unless another date is still red."""
+        if not self._refusals or any(edit.error for edit in self.dates.values()):
+            return
+        clear_status(self, self._refusals)
+        if any(html.escape(text) in self.message.text() for text in self._refusals):
+            self.message.clear()
+        self._refusals = set()
 
     def _override_toggled(self, checked: bool) -> None:
         if self._applying:
@@ -870,6 +883,7 @@ class MonitoringForm(ShowsFormState, QWidget):
             self.message.setText(f"<span style='color:{REFUSED}'>{html.escape(str(exc))}</span>")
 
         def saved(reopened: bool) -> None:
+            self._refusals_put_right()
             self.message.setText(_("All changes saved."))
             self._emit_state()
             announce(self.ctx, self, Changes(activities=True, forms=True))

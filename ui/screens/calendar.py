@@ -100,7 +100,10 @@ def legend(parent: QWidget | None = None) -> QLabel:
             f"&nbsp;{html.escape(state.symbol)}&nbsp;{html.escape(state.label)}&nbsp;</span>"
         )
     flag = html.escape(_("Red day number: public holiday"))
-    label = QLabel(" &nbsp; ".join([*chips, f'<span style="color:#b71c1c;">{flag}</span>']), parent)
+    label = QLabel(
+        " &nbsp; ".join([*chips, f'<span style="color:{status_palette.HOLIDAY};">{flag}</span>']),
+        parent,
+    )
     label.setTextFormat(Qt.TextFormat.RichText)
     label.setWordWrap(True)
     return label

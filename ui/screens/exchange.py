@@ -9,16 +9,18 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from PySide6.QtCore import (
     QAbstractTableModel,
+    QEvent,
     QModelIndex,
+    QObject,
     Qt,
     QTimer,
     Signal,
 )
-from PySide6.QtGui import QColor, QDragEnterEvent, QDropEvent, QFont
+from PySide6.QtGui import QColor, QDragEnterEvent, QDropEvent, QFont, QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -57,7 +59,7 @@ from ui.status_palette import fg, say
 from ui.widgets import file_actions, file_dialogs
 from ui.widgets.board import ConsolidationBoard
 from ui.widgets.file_actions import WrittenFileBar
-from ui.widgets.fit import fit_header, fit_rows, fit_table, keep_rows_in_view
+from ui.widgets.fit import fit_header, fit_rows, fit_table, keep_rows_in_view, room_for_rows
 from ui.widgets.wrap_check import WrapCheckBox
 
 if TYPE_CHECKING:
@@ -148,12 +150,39 @@ def _fit(view: QTableView, cap: int = 260) -> None:
     fit_table(view, widths)
 
 
+class _AtLeastItsMinimum(QWidget):
+    """A page in a scroll area, given the height its minimum needs, not its preferred one.
+
+    ``QScrollArea`` gives a page whose layout has height-for-width (a word-wrapped label) its
+    preferred height for the width: the board's ~1,060 px at 1366×768 at 125 %, so the page
+    scrolled and the officer scrolled it to reach a table that showed a few rows. Asked here,
+    the page's height for a width is its minimum: the page scrolls only when that does not
+    fit, and otherwise its table takes the height and scrolls by itself."""
+
+    def __init__(self, page: QWidget):
+        super().__init__()
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(page)
+        self.page = page
+
+    def heightForWidth(self, width: int) -> int:
+        layout = self.layout()
+        return layout.totalMinimumHeightForWidth(width) if layout is not None else -1
+
+
 def _scrolling(widget: QWidget) -> QScrollArea:
     scroll = QScrollArea()
     scroll.setWidgetResizable(True)
     scroll.setFrameShape(QScrollArea.Shape.NoFrame)
-    scroll.setWidget(widget)
+    scroll.setWidget(_AtLeastItsMinimum(widget))
     return scroll
+
+
+def _page_of(tab: QWidget | None) -> QWidget | None:
+    if isinstance(tab, QScrollArea) and isinstance(tab.widget(), _AtLeastItsMinimum):
+        return cast(_AtLeastItsMinimum, tab.widget()).page
+    return tab
 
 
 class _Tabs(QTabWidget):
@@ -162,8 +191,7 @@ class _Tabs(QTabWidget):
 
     def indexOf(self, page: QWidget) -> int:
         for index in range(self.count()):
-            widget = self.widget(index)
-            if widget is page or (isinstance(widget, QScrollArea) and widget.widget() is page):
+            if _page_of(self.widget(index)) is page:
                 return index
         return -1
 
@@ -171,6 +199,32 @@ class _Tabs(QTabWidget):
         index = self.indexOf(page)
         if index >= 0:
             self.setCurrentIndex(index)
+
+    def set_title(self, title: QLabel) -> None:
+        """The page's title at the left of the tab bar, shown while the tabs leave it room
+        (the navigation pane names the screen too)."""
+        self.setCornerWidget(title, Qt.Corner.TopLeftCorner)
+        self.tabBar().installEventFilter(self)
+        self._fit_title()
+
+    def _fit_title(self) -> None:
+        title = self.cornerWidget(Qt.Corner.TopLeftCorner)
+        if title is None:
+            return
+        bar = self.tabBar()
+        needed = sum(bar.tabSizeHint(i).width() for i in range(self.count()) if bar.isTabVisible(i))
+        # (hidden while the window is not laid out yet: shown on the first real width)
+        title.setVisible(needed + title.sizeHint().width() <= self.width())
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._fit_title()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        # a tab's text changed ("Conflicts (3)") or a tab was shown or hidden
+        if watched is self.tabBar() and event.type() == QEvent.Type.LayoutRequest:
+            self._fit_title()
+        return super().eventFilter(watched, event)
 
 
 def _hint(text: str) -> QLabel:
@@ -279,6 +333,7 @@ class ExportTab(QWidget):
         self.default_out: Path | None = None
         self.model = RowsModel([_("Data"), _("Records"), ""])
         self.view = _table(self.model)
+        room_for_rows(self.view, 3)
         layout.addWidget(self.view, 1)
         excel = QGroupBox(_("Excel form for an LAO without the program"))
         excel_row = QHBoxLayout(excel)
@@ -510,6 +565,10 @@ class ExportTab(QWidget):
         def failed(exc: BaseException) -> None:
             self.export_button.setEnabled(True)
             self.written.set_file(None)
+            # Nothing was written, so nothing counts: the green "this package will count as
+            # sending …" list stood above the refusal as if the package had gone. It comes
+            # back with the next preview (another choice, the refusal put right).
+            self.fulfils.clear()
             self._future = getattr(exc, "future", None)  # FutureChangesError
             self.restamp_button.setVisible(self._future is not None)
             say(
@@ -544,6 +603,7 @@ class ExportTab(QWidget):
             self._future = None
             self.restamp_button.hide()
             say(self.status, "")
+            self._preview_timer.start()  # what the package would count as, now it can be made
 
         ask_restamp(self.ctx, self, self._future, on_done=done)
 
@@ -715,6 +775,7 @@ class ImportTab(QWidget):
         # three packages in view at least: a long reason is cut to its share, ending in "…",
         # whole in the tooltip and in the line under the table
         keep_rows_in_view(self.view, 3)
+        room_for_rows(self.view, 3)
         self.view.selectionModel().currentRowChanged.connect(self._show_detail)
         layout.addWidget(self.view, 1)
         self.detail = QLabel()
@@ -894,6 +955,7 @@ class ImportTab(QWidget):
                     keys.append(claims_text(part, compact=True))
         self.model.set_rows(rows)
         _fit(self.view)
+        room_for_rows(self.view, 3)  # (its header may have taken a second line)
         problem = next((i for i, r in enumerate(rows) if r.color is RED), 0 if rows else None)
         if problem is not None:
             self.view.setCurrentIndex(self.model.index(problem, 0))
@@ -1376,18 +1438,22 @@ class ExchangeScreen(QWidget):
         super().__init__(parent)
         self.ctx = ctx
         layout = QVBoxLayout(self)
-        title = QLabel(_("Data exchange"))
-        title.setObjectName("pageTitle")
-        layout.addWidget(title)
+        self.title = QLabel(_("Data exchange"))
+        self.title.setObjectName("pageTitle")
+        # The title in the tab bar's row (its own row was ~45 px at 1366×768 at 125 %: a row
+        # of the board's LAOs); it gives way when the tabs need the room.
         self.tabs = _Tabs()
+        self.tabs.set_title(self.title)
         self.export_tab = ExportTab(ctx)
         self.import_tab = ImportTab(ctx)
         self.history_tab = HistoryTab(ctx)
         self.keys_tab = KeysTab(ctx)
         self.conflicts_tab = ConflictsTab(ctx)
         self.recovery_tab = RecoveryTab(ctx)
-        # The export form and the board scroll on a short screen (1366×768 at 125 %) rather
-        # than making the window taller than the screen.
+        # The export form, the import list and the board scroll on a screen shorter than their
+        # minimum rather than making the window taller than the screen; on 1366×768 at 125 %
+        # they fit, and the import list and the board's table take the height and scroll by
+        # themselves (_AtLeastItsMinimum).
         self.tabs.addTab(_scrolling(self.export_tab), _("Export"))
         self.tabs.addTab(_scrolling(self.import_tab), _("Import"))
         self.board = ConsolidationBoard(ctx)

@@ -125,9 +125,9 @@ class Section(QFrame):
         self.title.setFont(font)
         layout.addWidget(self.title)
         self.grid = QGridLayout()
-        self.grid.setHorizontalSpacing(12)
+        self.grid.setHorizontalSpacing(10)
         self.grid.setVerticalSpacing(6)
-        self.grid.setColumnStretch(3, 1)
+        self.grid.setColumnStretch(2, 1)  # state, when, what (the text), button
         layout.addLayout(self.grid)
         self.empty = QLabel()
         self.empty.setWordWrap(True)
@@ -162,6 +162,17 @@ def wrap(text: str, *, bold: bool = False) -> QLabel:
     return label
 
 
+def stacked(*labels: QLabel) -> QWidget:
+    """Labels one under the other in one cell (a date and the LAOs in by it)."""
+    cell = QWidget()
+    layout = QVBoxLayout(cell)
+    layout.setContentsMargins(0, 0, 0, 0)
+    layout.setSpacing(2)
+    for label in labels:
+        layout.addWidget(label)
+    return cell
+
+
 class HomeScreen(QWidget):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None):
         super().__init__(parent)
@@ -178,7 +189,7 @@ class HomeScreen(QWidget):
         body.setStyleSheet("#homeBody { background: #f3f5f8; }")
         scroll.setWidget(body)
         layout = QVBoxLayout(body)
-        layout.setContentsMargins(18, 14, 18, 14)
+        layout.setContentsMargins(12, 12, 12, 12)  # (the task text needs the width at 125 %)
         layout.setSpacing(12)
         self.heading = QLabel(_("What must I do next?"))
         font = QFont(self.heading.font())
@@ -253,9 +264,12 @@ class HomeScreen(QWidget):
         section.clear()
         for row, item in enumerate(data.deadlines):
             state = item.state
-            text = state_days_text(state, item.days_left)
+            # the state over its days, and the LAOs in under the date: the widest chip
+            # ("ยังไม่ถึงกำหนด · เหลืออีก 31 วัน") set the first column and the LAOs took a
+            # column of their own, and a province's task text ran over five lines at 1366 px
+            text = state_days_text(state, item.days_left, sep="\n")
             if item.mark is not None:
-                text += " · " + _("marked by hand")
+                text += "\n" + _("marked by hand")
             left = pill(text, state)
             when = wrap(item_when_text(item))
             what = wrap(
@@ -265,9 +279,10 @@ class HomeScreen(QWidget):
             who = QLabel("")
             if item.laos is not None and item.laos.total:
                 who.setText(digits.shown(laos_text(item.laos)))
+            who.setVisible(bool(who.text()))
             button = QPushButton(_("Open the form") if item.target else _("See in calendar"))
             button.clicked.connect(lambda _checked=False, i=item: self.act(i))
-            section.add_row(row, [left, when, who, what], button)
+            section.add_row(row, [left, stacked(when, who), what], button)
         section.empty.setVisible(not data.deadlines or data.more_overdue > 0)
         if data.more_overdue:
             section.empty.setText(
@@ -292,9 +307,7 @@ class HomeScreen(QWidget):
             button = QPushButton(_("Open the form"))
             button.setEnabled(form.target is not None)
             button.clicked.connect(lambda _checked=False, f=form: self.ctx.navigate.emit(*f.target))
-            section.add_row(
-                row, [pill(text, state), wrap(period_text(form.period)), QLabel(""), what], button
-            )
+            section.add_row(row, [pill(text, state), wrap(period_text(form.period)), what], button)
         section.empty.setVisible(not data.drafts)
         section.empty.setText(_("No form in draft."))
 
@@ -316,12 +329,7 @@ class HomeScreen(QWidget):
                 cell.setToolTip(package.detail)
             section.add_row(
                 row,
-                [
-                    pill(package.check_text, _CHECK_TONES[package.check]),
-                    wrap(received),
-                    QLabel(""),
-                    cell,
-                ],
+                [pill(package.check_text, _CHECK_TONES[package.check]), wrap(received), cell],
                 button,
             )
         section.empty.setVisible(not data.packages)

@@ -269,7 +269,7 @@ class SavingEditor(ShowsFormState):
     def _saved(self, result: Any) -> None:
         self.pending -= 1
         if self.pending == 0:
-            self.message.setText(self.saved_text())
+            self._say(self.saved_text())
         announce(self.ctx, cast(QWidget, self), self.changes)
         self._emit_state()
         self._tell_reopened(result)
@@ -286,6 +286,18 @@ class SavingEditor(ShowsFormState):
         self.message.setText(f"<span style='color:{REFUSED}'>{html.escape(text)}</span>")
         show_status(self.message, text)
         self._shown_refusals = self._shown_refusals | {text}
+
+    def _say(self, text: str) -> None:
+        """A success said in the message line ("Changes saved.", "12 rows added."): the
+        refusals shown before leave the window's status bar too, unless they still hold (a
+        cell still red). "No action plan for 2567 to copy" stayed there 15 s under the plan
+        just made from the examples."""
+        current = {reason for _i, reason in self.model.invalid_cells()}
+        gone = set(self._shown_refusals) - current
+        if gone:
+            clear_status(self.message, gone)
+        self._shown_refusals = current
+        self.message.setText(text)
 
     def _show_note(self, text: str) -> None:
         self._note = text  # stays in the message line after the save that follows
@@ -661,7 +673,7 @@ class PlanEditor(SavingEditor, QWidget):
                 )
         finally:
             self.undo_stack.endMacro()
-        self.message.setText(_("{count} rows added.").format(count=len(rows)))
+        self._say(_("{count} rows added.").format(count=len(rows)))
 
     def start_from_examples(self) -> None:
         store, programme_id = self.ctx.store, self.programme_id
@@ -717,7 +729,7 @@ class PlanEditor(SavingEditor, QWidget):
                 )
                 QMessageBox.information(self, _("Not complete yet"), describe_problems(problems))
                 return
-            self.message.setText(_("The action plan is marked complete."))
+            self._say(_("The action plan is marked complete."))
             self.form_reopened.emit(False)
             announce(self.ctx, self)
             self._emit_state()

@@ -76,8 +76,8 @@ from ui import digits, status_palette
 from ui.models.table import Column, TableModel
 from ui.thai_wrap import break_positions, shown_rich
 from ui.widgets.delegates import DigitsDelegate
-from ui.widgets.fit import header_metrics
-from ui.widgets.flow import FlowLayout
+from ui.widgets.eliding_combo import ElidingComboBox
+from ui.widgets.fit import header_metrics, room_for_rows
 
 _Index = QModelIndex | QPersistentModelIndex
 
@@ -410,20 +410,22 @@ class ProgressChart(QWidget):
 
     MAX_BARS = 10
 
-    def __init__(self, parent: QWidget | None = None, *, per_district: bool = True):
+    def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
-        self.per_district = per_district  # False: the legend and the one bar of the whole
         self._whole: dict[State, int] = {}
         self._groups: list[tuple[str, dict[State, int]]] = []
         self._hidden = 0
         line = int(self.fontMetrics().height() * LINE_FACTOR)
-        self.setMinimumHeight(line * 2 + 12 if not per_district else line * 4)
+        # The legend and the whole's bar: the districts' bars are as many as the height holds
+        # (the rest counted on the last line), so that the district summary's chart and two
+        # tables share a page that fits 1366×768 at 125 % without scrolling.
+        self.setMinimumHeight(line * 2 + 12)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
 
     def set_board(self, board: Board | None) -> None:
         self._whole = dict(board.counts) if board else {}
         groups: list[tuple[str, dict[State, int]]] = []
-        if board is not None and self.per_district:
+        if board is not None:
             if len(board.districts) > self.MAX_BARS:
                 # A province or the nation: worst first (most overdue share), the rest counted.
                 ranked = sorted(
@@ -529,6 +531,17 @@ class ProgressChart(QWidget):
 # ---- the board -------------------------------------------------------------------------------
 
 
+def _beside(label: QLabel, field: QWidget) -> QWidget:
+    """A label and its field, shown or hidden together."""
+    pair = QWidget()
+    layout = QHBoxLayout(pair)
+    layout.setContentsMargins(0, 0, 0, 0)
+    layout.addWidget(label)
+    layout.addWidget(field, 1)
+    label.setBuddy(field)
+    return pair
+
+
 class ConsolidationBoard(QWidget):
     """Programme + obligation/period, filters, the LAO table with totals, chart, summaries."""
 
@@ -543,17 +556,20 @@ class ConsolidationBoard(QWidget):
         self._loading = False
         self._wanted_programme: str | None = None
 
-        self.programme_box = QComboBox()
-        self.obligation_box = QComboBox()
-        self.period_box = QComboBox()
-        self.district_box = QComboBox()
-        self.type_box = QComboBox()
+        # Drop-downs that end a name that does not fit in "…" (whole in the tooltip) and may
+        # be narrower than their longest name: a month's period ("มกราคม 2568 (กำหนดส่ง 1 ม.ค.
+        # 2568)") beside the obligation and the type widened the page past the window.
+        self.programme_box = ElidingComboBox()
+        self.obligation_box = ElidingComboBox()
+        self.period_box = ElidingComboBox()
+        self.district_box = ElidingComboBox()
+        self.type_box = ElidingComboBox()
         for box in (self.programme_box, self.obligation_box):
             box.setSizeAdjustPolicy(
                 QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
             )
             box.setMinimumContentsLength(24)
-        for box in (self.district_box, self.type_box):
+        for box in (self.period_box, self.district_box, self.type_box):
             box.setSizeAdjustPolicy(
                 QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
             )
@@ -574,25 +590,24 @@ class ConsolidationBoard(QWidget):
             self.type_box.addItem(f"{lao_type.abbreviation} {lao_type.label}", lao_type.value)
         self.district_box.addItem(_("All districts"), None)
 
+        # Two rows of choices, not three (the district and type filters beside the programme
+        # and the obligation): at 1366×768 at 125 % every row taken here is a row of LAOs
+        # fewer. (Plain rows: they fit the narrowest window, 914 px at 125 %.)
         form = QFormLayout()
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         top = QHBoxLayout()
         top.addWidget(self.programme_box, 3)
-        top.addWidget(QLabel(_("Fiscal year")))
         self.year_label = QLabel()
-        top.addWidget(self.year_label)
+        top.addWidget(_beside(QLabel(_("Fiscal year")), self.year_label))
+        top.addWidget(_beside(QLabel(_("District")), self.district_box), 1)
         form.addRow(_("Programme"), top)
         duty = QHBoxLayout()
         duty.addWidget(self.obligation_box, 3)
         self.period_label = QLabel(_("Period"))
-        duty.addWidget(self.period_label)
-        duty.addWidget(self.period_box, 1)
+        self.period_pair = _beside(self.period_label, self.period_box)
+        duty.addWidget(self.period_pair, 1)
+        duty.addWidget(_beside(QLabel(_("LAO type")), self.type_box), 1)
         form.addRow(_("Obligation"), duty)
-        filters = FlowLayout()  # two rows on a narrow window
-        filters.addWidget(self.district_box, 1)
-        filters.addWidget(QLabel(_("LAO type")))
-        filters.addWidget(self.type_box, 1)
-        form.addRow(_("District"), filters)
         # The actions stand beside the tabs of the table they act on, in the tab bar's empty
         # end: in the filters' row they wrapped it to a second row at 1366×768 at 125 %,
         # and the list showed three LAOs in a page that scrolled.
@@ -620,8 +635,6 @@ class ConsolidationBoard(QWidget):
         # Fit columns to the first rows only: measuring 7,850 rows would block the window.
         self.table.horizontalHeader().setResizeContentsPrecision(RESIZE_PRECISION)
 
-        self.chart = ProgressChart(per_district=False)
-        self.chart.setFixedHeight(self.chart.minimumHeight())
         self.district_chart = ProgressChart()
         self.group_model = GroupTableModel(self)
         self.group_table = QTableView()
@@ -642,11 +655,14 @@ class ConsolidationBoard(QWidget):
         by_lao = QWidget()
         by_lao_layout = QVBoxLayout(by_lao)
         by_lao_layout.setContentsMargins(0, 0, 0, 0)
+        # The table alone: the states' counts are in the summary line above it, and their bar
+        # of the whole is the first of the district summary's chart. A chart under the table
+        # (86 px at 125 %) left the officer two or three LAOs in view at 1366×768.
         by_lao_layout.addWidget(self.table, 1)
-        by_lao_layout.addWidget(self.chart)
         figures = QSplitter(Qt.Orientation.Vertical)
         figures.setChildrenCollapsible(False)
         figures.addWidget(self.district_chart)
+        figures.setCollapsible(0, True)
         figures.addWidget(self.group_table)
         indicators = QWidget()
         indicators_layout = QVBoxLayout(indicators)
@@ -663,6 +679,7 @@ class ConsolidationBoard(QWidget):
         self.tabs.setCornerWidget(actions, Qt.Corner.TopRightCorner)
 
         layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 0)  # (in a tab page's frame already)
         layout.addLayout(form)
         layout.addWidget(self.summary)
         layout.addWidget(self.tabs, 1)
@@ -816,8 +833,7 @@ class ConsolidationBoard(QWidget):
                 due.period,
             )
         several = len(dues) > 1
-        self.period_box.setVisible(several)
-        self.period_label.setVisible(several)
+        self.period_pair.setVisible(several)
         if several:
             # The latest period already due is what a person usually chases.
             from lev_desktop.deadlines import today
@@ -898,7 +914,6 @@ class ConsolidationBoard(QWidget):
         self.model.set_board(board)
         self.group_model.set_board(board, districts)
         self.indicator_model.set_board(board, indicators)
-        self.chart.set_board(board)
         self.district_chart.set_board(board)
         has_kpi = bool(board and board.indicators)
         self.indicator_box.setVisible(has_kpi)
@@ -911,9 +926,17 @@ class ConsolidationBoard(QWidget):
         self.board_ready.emit(board)
 
     def _share_figures_space(self) -> None:
-        """The district chart as tall as its bars (at most half), the tables share the rest."""
+        """The district chart as tall as its bars (at most a quarter of the page), the tables
+        share the rest: the page does not scroll, and with the chart at half of it the
+        districts' table showed under one row at 125 %."""
         total = max(self.figures.height(), 400)
-        chart = min(self.district_chart.sizeHint().height(), total // 2)
+        line = int(self.district_chart.fontMetrics().height() * LINE_FACTOR)
+        chart = min(self.district_chart.sizeHint().height(), total // 4)
+        if chart < self.district_chart.minimumHeight() + line:
+            # No district's bar would show, only the legend and the whole's bar, which the
+            # summary line above says in words: the tables take its room (its handle brings
+            # it back). At 1366×768 at 125 % the two tables showed one row each beside it.
+            chart = 0
         rest = total - chart
         if self.indicator_box.isVisibleTo(self.figures):
             self.figures.setSizes([chart, rest // 2, rest - rest // 2])
@@ -938,6 +961,7 @@ class ConsolidationBoard(QWidget):
 
     def _fit_columns(self) -> None:
         fit_columns(self.table, limits={1: 280}, extra={3: 28})
+        room_for_rows(self.table, 3)
         fit_columns(self.group_table, limits={0: 240})
         fit_columns(self.indicator_table, limits={0: 320, 1: 320})
 

@@ -481,6 +481,17 @@ def keep_rows_in_view(view: QTableView, rows: int) -> None:
     cap_rows(view)
 
 
+def room_for_rows(view: QTableView, rows: int) -> None:
+    """The view is never shorter than its header and ``rows`` rows of its default height: in
+    a page that scrolls only when its minimum does not
+    fit (the exchange's tabs), a crowded page (an import's new keys) scrolls rather than
+    leaving its table no row at all. Called again when the header's height changed."""
+    header = view.horizontalHeader()
+    height = header.sizeHint().height() if not header.isHidden() else 0
+    height += rows * view.verticalHeader().defaultSectionSize() + 2 * view.frameWidth()
+    view.setMinimumHeight(height)
+
+
 def row_cap(view: QTableView) -> int:
     """The tallest a row may be: what the view shows (at least three lines); in a table that
     keeps ``rows_in_view`` (F2: its activities are the work), that share of the view (at least

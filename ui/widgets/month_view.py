@@ -162,7 +162,7 @@ class MonthDelegate(DigitsDelegate):
             painter.setPen(
                 QColor("#9aa1ab")
                 if not in_month
-                else QColor("#b71c1c")
+                else QColor(status_palette.HOLIDAY)
                 if holiday
                 else QColor("#222222")
             )
@@ -174,7 +174,7 @@ class MonthDelegate(DigitsDelegate):
         if holiday:
             small = chip_font(base)
             painter.setFont(small)
-            painter.setPen(QColor("#b71c1c"))
+            painter.setPen(QColor(status_palette.HOLIDAY))
             offset = metrics.horizontalAdvance("00") + 12
             text_rect = number_rect.adjusted(offset, 0, 0, 0)
             painter.drawText(
