@@ -245,36 +245,12 @@ _URL_RE = re.compile(
 )
 URL_BREAK_AFTER = "/?.-&"
 
-# Prefixes that introduce a name. The name runs to the next space (or is the longest name of
-# the gazetteer right after the prefix, which needs no space).
-_PLACE_PREFIXES = (
-    "องค์การบริหารส่วนตำบล",
-    "องค์การบริหารส่วนจังหวัด",
-    "เทศบาลตำบล",
-    "เทศบาลเมือง",
-    "เทศบาลนคร",
-    "ท้องถิ่นอำเภอ",
-    "ท้องถิ่นจังหวัด",
-    "นายอำเภอ",
-    "ผู้ว่าราชการจังหวัด",
-    "กิ่งอำเภอ",
-    "จังหวัด",
-    "อำเภอ",
-    "ตำบล",
-    "แขวง",
-    "เขต",
-    "อบต.",
-    "อบจ.",
-    "ทต.",
-    "ทม.",
-    "ทน.",
-    "สถอ.",
-    "สถจ.",
-    "จ.",
-    "อ.",
-    "ต.",
+# The types of LAO written out, kept whole also with no name after them ("ของ
+# องค์การบริหารส่วนจังหวัด (ข้อ ๑.๔)", F4's heading, ended a line after "ส่วน").
+_LAO_TYPES = frozenset(
+    {"องค์การบริหารส่วนตำบล", "องค์การบริหารส่วนจังหวัด", "เทศบาลตำบล", "เทศบาลเมือง", "เทศบาลนคร"}
 )
-# Of these, the prefixes of an area (a province, district or subdistrict) or of its office: the
+# The prefixes of an area (a province, district or subdistrict) or of its office: the
 # gazetteer lists every area by name (77 provinces, 928 districts, 7,436 subdistricts), so
 # only its names follow them as names. After the others (an LAO's type, whose name may be
 # none of the gazetteer's) the run to the next space is a name too. Without this rule the
@@ -300,11 +276,10 @@ _AREA_PREFIXES = frozenset(
         "ต.",
     }
 )
-# The types of LAO written out, kept whole also with no name after them ("ของ
-# องค์การบริหารส่วนจังหวัด (ข้อ ๑.๔)", F4's heading, ended a line after "ส่วน").
-_LAO_TYPES = frozenset(
-    {"องค์การบริหารส่วนตำบล", "องค์การบริหารส่วนจังหวัด", "เทศบาลตำบล", "เทศบาลเมือง", "เทศบาลนคร"}
-)
+# Prefixes that introduce a place's name (an LAO's type, written out or abbreviated, or an
+# area's). The name runs to the next space (or is the longest name of the gazetteer right
+# after the prefix, which needs no space).
+_PLACE_PREFIXES = tuple(sorted(_LAO_TYPES | {"อบต.", "อบจ.", "ทต.", "ทม.", "ทน."} | _AREA_PREFIXES))
 _PERSON_PREFIXES = (
     "นางสาว",
     "นาง",
