@@ -9,7 +9,6 @@ import datetime as dt
 import json
 from pathlib import Path
 
-import pytest
 from sqlalchemy import select
 
 from db.models import KpiValue
@@ -21,23 +20,11 @@ from lev_desktop.exchange.exporter import export_package
 from lev_desktop.services import consolidation, kpi
 from lev_desktop.services.programmes import builtin_id
 
-from .helpers import jsonl, make_district, make_lao, members, read_jsonl, resign, write_members
+from .helpers import jsonl, make_lao, members, read_jsonl, resign, write_members
 
 LAO = "4801006"
 P2, P4 = builtin_id("P2"), builtin_id("P4")
 KPI_VALUES = f"{fmt.PAYLOAD_DIR}kpi_values.jsonl"
-
-
-@pytest.fixture
-def offices(tmp_path: Path, clock, monkeypatch):
-    monkeypatch.setenv("LEV_TODAY", "2025-10-06")
-    clock.now = dt.datetime(2024, 9, 1, 3, tzinfo=dt.UTC)  # (its template: seed 1313)
-    lao = make_lao(tmp_path / "lao.db", LAO, seed=1313)
-    district = make_district(tmp_path / "district.db")
-    clock.now = dt.datetime(2025, 10, 6, 3, tzinfo=dt.UTC)
-    yield lao, district
-    lao.dispose()
-    district.dispose()
 
 
 def _emptied(tmp_path: Path, lao) -> Path:
@@ -75,8 +62,10 @@ def _received(store) -> set[tuple[str, str]]:
         }
 
 
-def test_a_form_called_complete_without_its_values_is_imported_but_not_received(offices, tmp_path):
-    lao, district = offices
+def test_a_form_called_complete_without_its_values_is_imported_but_not_received(
+    dated_offices, tmp_path
+):
+    lao, district = dated_offices
     path = _emptied(tmp_path, lao)
     plan = importer.preview(district, [path])
     (part,) = plan.packages[0].parts
@@ -101,8 +90,8 @@ def test_a_form_called_complete_without_its_values_is_imported_but_not_received(
         assert s.scalar(select(KpiValue.id).where(KpiValue.programme_id == P4)) is not None
 
 
-def test_the_honest_package_is_received_whole(offices, tmp_path):
-    lao, district = offices
+def test_the_honest_package_is_received_whole(dated_offices, tmp_path):
+    lao, district = dated_offices
     path = export_package(lao, "D4801", tmp_path / "real.levpkg").path
     plan = importer.preview(district, [path])
     (part,) = plan.packages[0].parts
@@ -114,10 +103,12 @@ def test_the_honest_package_is_received_whole(offices, tmp_path):
     assert _p2_state(district) == State.LATE
 
 
-def test_a_form_completed_again_is_judged_with_the_values_already_here(offices, tmp_path, clock):
+def test_a_form_completed_again_is_judged_with_the_values_already_here(
+    dated_offices, tmp_path, clock
+):
     """A 'changes only' package brings the form marked complete again but not its values,
     which the district already holds: the rule reads them here, and the form is received."""
-    lao, district = offices
+    lao, district = dated_offices
     first = export_package(lao, "D4801", tmp_path / "first.levpkg").path
     assert importer.import_files(district, [first], trust=True)[1].imported
     clock.advance(days=1)

@@ -6,12 +6,10 @@ or received, and the preview names it in Thai. An honest package is counted whol
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import uuid
 from pathlib import Path
 
-import pytest
 from sqlalchemy import select
 
 from db.models import FormSubmission, PlanItem
@@ -23,7 +21,7 @@ from lev_desktop.exchange.exporter import export_package
 from lev_desktop.services import consolidation, kpi, plans
 from lev_desktop.services.programmes import builtin_id, create_from_template
 
-from .helpers import jsonl, make_district, make_lao, members, read_jsonl, resign, write_members
+from .helpers import jsonl, members, read_jsonl, resign, write_members
 
 LAO = "4801006"
 P1 = builtin_id("P1")
@@ -32,18 +30,6 @@ FY = 2568
 
 def payload(table: str) -> str:
     return f"{fmt.PAYLOAD_DIR}{table}.jsonl"
-
-
-@pytest.fixture
-def offices(tmp_path: Path, clock, monkeypatch):
-    monkeypatch.setenv("LEV_TODAY", "2025-10-06")
-    clock.now = dt.datetime(2024, 9, 1, 3, tzinfo=dt.UTC)  # (its template: seed 1313)
-    lao = make_lao(tmp_path / "lao.db", LAO, seed=1313)
-    district = make_district(tmp_path / "district.db")
-    clock.now = dt.datetime(2025, 10, 6, 3, tzinfo=dt.UTC)
-    yield lao, district
-    lao.dispose()
-    district.dispose()
 
 
 def _states(store) -> dict[str, State]:
@@ -103,9 +89,9 @@ def _forms(store) -> dict[str, str]:
         )
 
 
-def test_an_empty_plan_called_complete_is_imported_but_not_counted(offices, tmp_path):
+def test_an_empty_plan_called_complete_is_imported_but_not_counted(dated_offices, tmp_path):
     """The F1 of the package says complete, its rows (and their activities) are gone."""
-    lao, district = offices
+    lao, district = dated_offices
 
     def change(table: str, rows: list[dict]) -> list[dict]:
         if table == "form_submissions":
@@ -132,10 +118,10 @@ def test_an_empty_plan_called_complete_is_imported_but_not_counted(offices, tmp_
     }
 
 
-def test_milestones_without_the_committee_date(offices, tmp_path):
+def test_milestones_without_the_committee_date(dated_offices, tmp_path):
     """F3 without the day the committee was chosen (final asks it). (An F2 cannot be brought
     failing its rule: the boundary asks each activity all of validate_activity.)"""
-    lao, district = offices
+    lao, district = dated_offices
 
     def change(table: str, rows: list[dict]) -> list[dict]:
         if table == "monitoring":
@@ -167,8 +153,8 @@ def test_milestones_without_the_committee_date(offices, tmp_path):
     }
 
 
-def test_the_honest_forms_are_counted(offices, tmp_path):
-    lao, district = offices
+def test_the_honest_forms_are_counted(dated_offices, tmp_path):
+    lao, district = dated_offices
     assert plans.set_form_status(lao, P1, FY, plans.FORM_PLAN, "complete") == []
     path = export_package(lao, "D4801", tmp_path / "real.levpkg").path
     plan = importer.preview(district, [path])
@@ -184,10 +170,12 @@ def test_the_honest_forms_are_counted(offices, tmp_path):
     }
 
 
-def test_a_plan_completed_later_is_judged_with_the_rows_already_here(offices, tmp_path, clock):
+def test_a_plan_completed_later_is_judged_with_the_rows_already_here(
+    dated_offices, tmp_path, clock
+):
     """A 'changes only' package brings F1 marked complete without its rows, which the
     district holds: the rule reads them here. Rows the package removes are gone for it."""
-    lao, district = offices
+    lao, district = dated_offices
     first = export_package(lao, "D4801", tmp_path / "first.levpkg").path
     assert importer.import_files(district, [first], trust=True)[1].imported
     clock.advance(days=1)
@@ -203,10 +191,10 @@ def test_a_plan_completed_later_is_judged_with_the_rows_already_here(offices, tm
     assert _states(district)["P1.LAO.PLAN"] == State.LATE
 
 
-def test_rows_a_package_removes_are_gone_for_the_plan(offices, tmp_path, clock):
+def test_rows_a_package_removes_are_gone_for_the_plan(dated_offices, tmp_path, clock):
     """The district holds the plan's six rows; a later package removes them all (tombstones)
     and says F1 complete: the rule reads the plan as the import leaves it, empty."""
-    lao, district = offices
+    lao, district = dated_offices
     first = export_package(lao, "D4801", tmp_path / "first.levpkg").path
     assert importer.import_files(district, [first], trust=True)[1].imported
     (f1,) = [
@@ -249,10 +237,10 @@ def test_rows_a_package_removes_are_gone_for_the_plan(offices, tmp_path, clock):
     assert _states(district)["P1.LAO.PLAN"] == State.OVERDUE
 
 
-def test_forms_of_a_programme_the_package_brings(offices, tmp_path):
+def test_forms_of_a_programme_the_package_brings(dated_offices, tmp_path):
     """A programme the district does not know yet comes with the package, with forms of it
     called complete: they are asked by the spec it brings (checked at the boundary)."""
-    lao, district = offices
+    lao, district = dated_offices
     p1b = create_from_template(lao, "P1", code="P1B").id
     p2b = create_from_template(lao, "P2", code="P2B").id
 
@@ -322,10 +310,10 @@ def test_the_quick_answer_never_calls_a_plan_complete_that_the_rule_does_not():
     assert asked > 40 and quick_yes > 10
 
 
-def test_a_plan_completed_later_in_the_same_batch(offices, tmp_path, clock):
+def test_a_plan_completed_later_in_the_same_batch(dated_offices, tmp_path, clock):
     """The first package and a 'changes only' one after it imported together: the second's
     F1 is judged with the rows the first brings (not yet in the database)."""
-    lao, district = offices
+    lao, district = dated_offices
     first = export_package(lao, "D4801", tmp_path / "first.levpkg").path
     clock.advance(days=1)
     assert plans.set_form_status(lao, P1, FY, plans.FORM_PLAN, "complete") == []
