@@ -706,6 +706,68 @@ def test_a_deadline_fixed_in_the_fiscal_year_has_its_day_and_month_edited(
     )
 
 
+def test_a_deadline_in_the_following_fiscal_year_is_said_and_edited_so(
+    app, qtbot, lao_store, make_ctx
+):
+    """A ``fiscal_year`` rule may fall in a later fiscal year than its programme's
+    (``offset_years``: P2's results of one year are due in November of the next). The page
+    said "ภายในวันที่ 22 พฤศจิกายน ของปีงบประมาณ" for it, a year early, and the dates dialog
+    could not change the year; now both say which year, and the year chosen is saved and
+    dated by the engine."""
+    from lev_desktop.deadlines import DeadlineBook
+    from lev_desktop.services.programmes import (
+        create_from_template,
+        get_programme,
+        update_programme,
+    )
+    from ui.settings.programmes import DeadlineDatesDialog
+
+    made = create_from_template(lao_store, "P1", code="P1-2569", fiscal_year=2569)
+    spec = dict(made.spec)
+    spec["obligations"] = [dict(ob) for ob in spec["obligations"]]
+    rule = {"type": "fiscal_year", "month": 11, "day": 22, "offset_years": 1}
+    spec["obligations"][0]["rule"] = rule
+    update_programme(lao_store, made.id, spec=spec)
+
+    def dues() -> list[dt.date]:
+        book = DeadlineBook(lao_store, today_=dt.date(2025, 12, 1))
+        return [
+            d.due
+            for d in book.expand(dt.date(2024, 10, 1), dt.date(2027, 9, 30))
+            if d.obligation.programme_code == "P1-2569" and d.obligation.code == "P1.LAO.PLAN"
+        ]
+
+    assert dues() == [dt.date(2026, 11, 22)]  # (fiscal year 2570 BE: Oct 2026 – Sep 2027)
+    screen = _settings(qtbot, lao_store, make_ctx)
+    screen.show_tab("programmes")
+    tab = screen.programmes
+    tab.open_code("P1-2569")
+    qtbot.waitUntil(lambda: tab.selected() is not None and tab.selected().code == "P1-2569")
+    assert "ภายในวันที่ 22 พฤศจิกายน ของปีงบประมาณถัดไป" in tab.details.toPlainText()
+    tab.edit_dates()
+    dialog = tab.dialog
+    assert isinstance(dialog, DeadlineDatesDialog)
+    box = dialog.year_offsets[0]
+    assert [box.itemText(i) for i in range(box.count())] == [
+        "ปีงบประมาณก่อนหน้า (พ.ศ. 2568)",
+        "ปีงบประมาณของโครงการ (พ.ศ. 2569)",
+        "ปีงบประมาณถัดไป (พ.ศ. 2570)",
+    ]
+    assert box.currentText() == "ปีงบประมาณถัดไป (พ.ศ. 2570)"
+    assert sorted(dialog.year_offsets) == [0]  # (the other deadlines have dates)
+    box.setCurrentIndex(box.findData(0))
+    dialog._check()
+    assert (dialog.message.text(), dialog.result()) == ("", QDialog.DialogCode.Accepted)
+    qtbot.waitUntil(
+        lambda: (
+            get_programme(lao_store, "P1-2569").spec["obligations"][0]["rule"]
+            == {**rule, "offset_years": 0}
+        ),
+        timeout=5000,
+    )
+    assert dues() == [dt.date(2025, 11, 22)]
+
+
 def test_a_letter_with_a_word_line_break_is_refused_where_it_is_typed(
     app, qtbot, lao_store, make_ctx
 ):

@@ -84,10 +84,37 @@ def describe_rule(rule: dict[str, Any]) -> str:
         return text
     if kind == "fiscal_year":
         month = int(rule.get("month", 9))
-        return _("by {day} {month} of the fiscal year").format(
-            day=rule.get("day"), month=MONTHS_FULL[month - 1] if 1 <= month <= 12 else month
+        day, month_name = rule.get("day"), MONTHS_FULL[month - 1] if 1 <= month <= 12 else month
+        offset = _offset_years(rule)
+        if offset == 0:
+            return _("by {day} {month} of the fiscal year").format(day=day, month=month_name)
+        return _("by {day} {month} of {year}").format(
+            day=day, month=month_name, year=fiscal_year_words(offset)
         )
     return _("rule {kind}").format(kind=kind)
+
+
+def _offset_years(rule: dict[str, Any]) -> int:
+    """A ``fiscal_year`` rule's years after the programme's fiscal year (0: that year)."""
+    try:
+        return int(rule.get("offset_years", 0))
+    except (TypeError, ValueError):
+        return 0
+
+
+def fiscal_year_words(offset: int) -> str:
+    """Which fiscal year a ``fiscal_year`` rule's day falls in, ``offset`` years from the
+    programme's own (``deadlines.rules``: ``offset_years``), as the deadline dialog offers it
+    and the programme's page describes it."""
+    if offset == 0:
+        return _("the programme's fiscal year")
+    if offset == 1:
+        return _("the following fiscal year")
+    if offset == -1:
+        return _("the fiscal year before")
+    if offset > 0:
+        return _("the fiscal year {n} years after the programme's").format(n=offset)
+    return _("the fiscal year {n} years before the programme's").format(n=-offset)
 
 
 def _sends_to(value: str | None) -> str:
@@ -335,6 +362,7 @@ class DeadlineDatesDialog(QDialog):
         self.days: list[digits.SpinBox | None] = []  # a monthly rule's day of the month
         self.day_lists: list[QLineEdit | None] = []  # a rule's days of the month ("5, 15")
         self.days_in_year: list[QLineEdit | None] = []  # a fiscal_year rule's "30 กันยายน"
+        self.year_offsets: dict[int, QComboBox] = {}  # by deadline: its rule's offset_years
         self.titles: list[QLineEdit] = []
         layout = QVBoxLayout(self)
         inner = QWidget()
@@ -366,6 +394,21 @@ class DeadlineDatesDialog(QDialog):
                 day_in_year.setPlaceholderText(digits.shown(_("e.g. 30 September")))
                 grid.addWidget(QLabel(_("Day and month in the fiscal year")), row, 0)
                 grid.addWidget(day_in_year, row, 1)
+                row += 1
+                # which fiscal year (a year's results may be due in the November after it)
+                year_box = QComboBox()
+                offset = _offset_years(rule)
+                for choice in sorted({0, 1, -1, offset}):
+                    words = fiscal_year_words(choice)
+                    if isinstance(programme.fiscal_year, int):
+                        words = _("{which} (B.E. {year})").format(
+                            which=words, year=programme.fiscal_year + choice
+                        )
+                    year_box.addItem(digits.shown(words), choice)
+                year_box.setCurrentIndex(year_box.findData(offset))
+                grid.addWidget(QLabel(_("Fiscal year")), row, 0)
+                grid.addWidget(year_box, row, 1, Qt.AlignmentFlag.AlignLeft)
+                self.year_offsets[len(self.titles) - 1] = year_box
                 row += 1
             elif shape is None:  # a rule this version cannot edit: shown
                 grid.addWidget(QLabel(digits.shown(describe_rule(rule))), row, 1)
@@ -426,8 +469,13 @@ class DeadlineDatesDialog(QDialog):
             self.titles,
             strict=True,
         )
-        for obligation, editors, day_box, day_list, day_in_year, title in rows:
+        for index, (obligation, editors, day_box, day_list, day_in_year, title) in enumerate(rows):
             rule = dict(obligation.get("rule") or {})
+            year_box = self.year_offsets.get(index)
+            if year_box is not None:
+                offset = int(year_box.currentData())
+                if offset or "offset_years" in rule:
+                    rule["offset_years"] = offset
             obligation = {**obligation, "title": title.text().strip()}
             if day_box is not None:
                 rule["day"] = day_box.value()
