@@ -10,6 +10,13 @@ shown, its figures still loading on the worker); the process quits then.
 Cases: (a) the demo database, (b) an office with no records, (c) a bare PySide6 window as
 reference. Every run starts a new interpreter, so Python start-up and imports are included.
 The CPU time of the child is printed too: on a busy machine it is steadier than wall time.
+
+Every case runs its modules as an installed program does, compiled once (``pip install`` and
+the PyInstaller bundle ship ``.pyc`` files): the children keep their bytecode in a cache
+outside the checkout (``PYTHONPYCACHEPREFIX``), filled by the runs before timing. Before
+2026-12-05 a machine with ``PYTHONDONTWRITEBYTECODE=1`` (this team's) compiled every module of
+the checkout from source at each start, which no officer's start does, while the bare
+window's PySide6 came compiled. ``--from-source`` measures that way again.
 The cases take turns (one run of each, then the next round), so a change in the machine's
 load falls on all of them; ratios to the bare window are computed from the medians of the
 same run. ``--baseline DIR`` adds the demo case of another checkout (e.g. an earlier commit
@@ -80,10 +87,24 @@ def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--baseline", help="another checkout to measure in the same run")
+    parser.add_argument(
+        "--from-source",
+        action="store_true",
+        help="keep this shell's bytecode settings (PYTHONDONTWRITEBYTECODE=1: compile each start)",
+    )
     args = parser.parse_args()
     python = sys.executable
     with tempfile.TemporaryDirectory() as folder:
         env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "LEV_DATA_DIR": folder}
+        if not args.from_source:
+            env.pop("PYTHONDONTWRITEBYTECODE", None)
+            env["PYTHONPYCACHEPREFIX"] = str(Path(folder) / "bytecode")
+        print(
+            "modules: compiled at each start"
+            if args.from_source and os.environ.get("PYTHONDONTWRITEBYTECODE")
+            else "modules: compiled once, as installed",
+            flush=True,
+        )
         app = [python, "-m", "ui.app", "--measure-startup"]
         # the demo database is built once, before timing
         subprocess.run(
