@@ -46,7 +46,14 @@ _seen: dict[str, str] = {}
 
 
 def ngettext(singular: str, plural: str, n: int) -> str:
-    return _translation.ngettext(singular, plural, n)
+    """``singular`` or ``plural`` by ``n``. The catalogues hold the singular msgid only
+    (``i18n_tools``): Thai has one form, its translation for every ``n``; a language without
+    a translation of it (English) picks by ``n``. (gettext's own ``ngettext`` looks for plural
+    entries the catalogues do not have, and would show the English words in Thai.)"""
+    found = _(singular)
+    if found != singular:
+        return found
+    return singular if n == 1 else plural
 
 
 def current_language() -> str:

@@ -58,7 +58,7 @@ from PySide6.QtWidgets import (
 
 from lev_desktop import APP_NAME, i18n, options
 from lev_desktop.changes import Changes
-from lev_desktop.i18n import N_, _
+from lev_desktop.i18n import N_, _, ngettext
 from lev_desktop.paths import log_dir, resources_dir
 from lev_desktop.thai_format import fiscal_year as fiscal_year_of
 from ui import digits, thai_wrap, window_state
@@ -483,7 +483,11 @@ class MainWindow(QMainWindow):
             item.setData(BADGE_ROLE, int(count))
             title = item.text()
             item.setToolTip(
-                _("{title}: {count} items overdue or due soon").format(title=title, count=count)
+                ngettext(
+                    "{title}: {count} item overdue or due soon",
+                    "{title}: {count} items overdue or due soon",
+                    int(count),
+                ).format(title=title, count=count)
                 if count
                 else title
             )

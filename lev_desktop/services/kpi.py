@@ -43,7 +43,7 @@ from lev_desktop.domain.validation import (
     savable_changes,
     validate_rows,
 )
-from lev_desktop.i18n import _
+from lev_desktop.i18n import _, ngettext
 from lev_desktop.thai_format import (
     ONCE_PERIOD,
     fiscal_months,
@@ -804,7 +804,7 @@ class KpiListRow:
     @property
     def progress_text(self) -> str:
         if self.repeated:
-            return _("{n} products").format(n=self.filled)
+            return ngettext("{n} product", "{n} products", self.filled).format(n=self.filled)
         return f"{self.filled}/{self.total}"
 
 

@@ -93,3 +93,25 @@ def test_the_interface_words_are_written_with_arabic_digits():
                 ):
                     found.append((po.name, ids[0]))
     assert found == []
+
+
+def test_a_count_reads_right_in_both_languages():
+    """English said "1 older overdue deadlines are in the calendar." on Home (and "1 LAOs",
+    "1 rows added."): a count is said with ``ngettext``. The catalogues keep the singular
+    msgid only, and Thai has one form: its translation for every count (gettext's own
+    ``ngettext`` would look for plural entries and show the English in Thai)."""
+    singular = "{n} older overdue deadline is in the calendar."
+    plural = "{n} older overdue deadlines are in the calendar."
+    try:
+        i18n.install("en")
+        assert [i18n.ngettext(singular, plural, n).format(n=n) for n in (1, 2)] == [
+            "1 older overdue deadline is in the calendar.",
+            "2 older overdue deadlines are in the calendar.",
+        ]
+        i18n.install("th")
+        assert [i18n.ngettext(singular, plural, n).format(n=n) for n in (1, 2)] == [
+            "ยังมีกำหนดส่งที่เกินกำหนดก่อนหน้านี้อีก 1 รายการ ดูได้ในปฏิทินกำหนดส่ง",
+            "ยังมีกำหนดส่งที่เกินกำหนดก่อนหน้านี้อีก 2 รายการ ดูได้ในปฏิทินกำหนดส่ง",
+        ]
+    finally:
+        i18n.install("th")

@@ -53,7 +53,7 @@ from lev_desktop.domain.form_status import FormStatus
 from lev_desktop.domain.obligation_state import State
 from lev_desktop.domain.offices import Level
 from lev_desktop.domain.validation import activity_held, validate_monitoring
-from lev_desktop.i18n import N_, _
+from lev_desktop.i18n import N_, _, ngettext
 from lev_desktop.services import offices as office_service
 from lev_desktop.services import plans as plan_service
 from lev_desktop.services.plans import ActivityRow, MonitoringView, PlanView
@@ -792,9 +792,11 @@ class MonitoringForm(ShowsFormState, QWidget):
             derived = self.view.derived_activities if self.view else 0
             self.derived.setText(
                 digits.shown(
-                    _("{count} activities recorded in the results (F2)").format(
-                        count=format_number(derived)
-                    )
+                    ngettext(
+                        "{count} activity recorded in the results (F2)",
+                        "{count} activities recorded in the results (F2)",
+                        derived,
+                    ).format(count=format_number(derived))
                 )
             )
         finally:

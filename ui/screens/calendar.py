@@ -44,7 +44,7 @@ from lev_desktop.deadlines.text import (
     route_text,
     when_text,
 )
-from lev_desktop.i18n import _
+from lev_desktop.i18n import _, ngettext
 from lev_desktop.thai_format import fiscal_year_label, fiscal_year_range, format_date
 from ui import digits, status_palette
 from ui.context import AppContext
@@ -558,7 +558,10 @@ class CalendarScreen(QWidget):
 
         def written(count: int) -> None:
             self.written.set_file(
-                path, _("{n} deadlines written to {path}").format(n=count, path=path)
+                path,
+                ngettext(
+                    "{n} deadline written to {path}", "{n} deadlines written to {path}", count
+                ).format(n=count, path=path),
             )
 
         self.ctx.runner.run(

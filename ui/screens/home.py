@@ -30,7 +30,7 @@ from lev_desktop.deadlines.text import (
     state_days_text,
 )
 from lev_desktop.exchange import inbox
-from lev_desktop.i18n import _
+from lev_desktop.i18n import _, ngettext
 from lev_desktop.thai_format import fiscal_year_label, format_date
 from ui import digits, status_palette
 from ui.context import AppContext
@@ -287,9 +287,11 @@ class HomeScreen(QWidget):
         if data.more_overdue:
             section.empty.setText(
                 digits.shown(
-                    _("{n} older overdue deadlines are in the calendar.").format(
-                        n=data.more_overdue
-                    )
+                    ngettext(
+                        "{n} older overdue deadline is in the calendar.",
+                        "{n} older overdue deadlines are in the calendar.",
+                        data.more_overdue,
+                    ).format(n=data.more_overdue)
                 )
             )
         else:

@@ -36,7 +36,7 @@ from lev_desktop.changes import Changes
 from lev_desktop.domain.obligation_state import ORDER, State
 from lev_desktop.domain.offices import Level
 from lev_desktop.errors import describe_error
-from lev_desktop.i18n import N_, _
+from lev_desktop.i18n import N_, _, ngettext
 from lev_desktop.services import kpi as service
 from lev_desktop.thai_format import format_datetime
 from ui import digits, status_palette
@@ -811,7 +811,11 @@ class KpiFormEditor(QWidget):
     def _update_save_state(self) -> None:
         if self.model.pending:
             self.save_state.setText(
-                _("{n} cells not saved (see the messages)").format(n=len(self.model.pending))
+                ngettext(
+                    "{n} cell not saved (see the messages)",
+                    "{n} cells not saved (see the messages)",
+                    len(self.model.pending),
+                ).format(n=len(self.model.pending))
             )
         else:
             self.save_state.setText(_("All changes saved"))
@@ -925,9 +929,11 @@ class KpiFormEditor(QWidget):
             self.model.set_final_problems(problems)
             if problems:
                 self._add_message(
-                    _("The form is not complete yet: {n} problems, listed above.").format(
-                        n=len(problems)
-                    ),
+                    ngettext(
+                        "The form is not complete yet: {n} problem, listed above.",
+                        "The form is not complete yet: {n} problems, listed above.",
+                        len(problems),
+                    ).format(n=len(problems)),
                     error=True,
                 )
                 return

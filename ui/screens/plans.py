@@ -35,7 +35,7 @@ from lev_desktop.changes import Changes
 from lev_desktop.domain.form_status import FormStatus
 from lev_desktop.domain.obligation_state import State
 from lev_desktop.domain.offices import Level
-from lev_desktop.i18n import _
+from lev_desktop.i18n import _, ngettext
 from lev_desktop.services import offices as office_service
 from lev_desktop.services import plans as plan_service
 from lev_desktop.services.plans import ItemRow, PlanView
@@ -673,7 +673,9 @@ class PlanEditor(SavingEditor, QWidget):
                 )
         finally:
             self.undo_stack.endMacro()
-        self._say(_("{count} rows added.").format(count=len(rows)))
+        self._say(
+            ngettext("{count} row added.", "{count} rows added.", len(rows)).format(count=len(rows))
+        )
 
     def start_from_examples(self) -> None:
         store, programme_id = self.ctx.store, self.programme_id

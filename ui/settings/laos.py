@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 from lev_desktop import gazetteer
 from lev_desktop.changes import Changes
 from lev_desktop.domain.offices import LaoType, lao_code_problem, normalise_office_code
-from lev_desktop.i18n import _
+from lev_desktop.i18n import _, ngettext
 from ui import digits
 from ui.context import AppContext
 from ui.settings.common import fit_columns, inform, make_table, save_cancel, warn
@@ -153,7 +153,8 @@ class ImportPreviewDialog(QDialog):
         layout.addWidget(hint)
         buttons = QDialogButtonBox()
         self.import_button = buttons.addButton(
-            _("Import {count} LAOs").format(count=good), QDialogButtonBox.ButtonRole.AcceptRole
+            ngettext("Import {count} LAO", "Import {count} LAOs", good).format(count=good),
+            QDialogButtonBox.ButtonRole.AcceptRole,
         )
         self.import_button.setEnabled(good > 0)
         cancel = buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
@@ -210,7 +211,9 @@ class LaoTab(QWidget):
         self.office, laos = result
         self.model.set_rows(sorted(laos, key=lambda o: o.code))
         fit_columns(self.table, stretch=1)
-        self.count_label.setText(digits.shown(_("{count} LAOs").format(count=len(laos))))
+        self.count_label.setText(
+            digits.shown(ngettext("{count} LAO", "{count} LAOs", len(laos)).format(count=len(laos)))
+        )
         self.empty.setVisible(not laos)
 
     def province_code(self) -> str | None:
@@ -324,5 +327,7 @@ class LaoTab(QWidget):
         )
 
     def _imported(self, count: int) -> None:
-        self.last_message = _("{count} LAOs imported.").format(count=count)
+        self.last_message = ngettext(
+            "{count} LAO imported.", "{count} LAOs imported.", count
+        ).format(count=count)
         self._changed()

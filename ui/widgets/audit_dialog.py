@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from lev_desktop.domain.validation import FIELD_LABELS
-from lev_desktop.i18n import N_, _
+from lev_desktop.i18n import N_, _, ngettext
 from lev_desktop.services import plans as plan_service
 from lev_desktop.services.plans import AuditRow
 from lev_desktop.thai_format import format_date, format_datetime, format_number
@@ -141,5 +141,7 @@ class AuditDialog(QDialog):
         self.empty.setText(
             _("No changes recorded yet.")
             if not self.model.rows
-            else _("{count} changes").format(count=len(self.model.rows))
+            else ngettext("{count} change", "{count} changes", len(self.model.rows)).format(
+                count=len(self.model.rows)
+            )
         )

@@ -56,7 +56,7 @@ from PySide6.QtWidgets import (
 
 from lev_desktop.changes import Changes
 from lev_desktop.domain.offices import LaoType
-from lev_desktop.i18n import _
+from lev_desktop.i18n import _, ngettext
 from lev_desktop.services.consolidation import (
     STATE_ORDER,
     Board,
@@ -239,7 +239,9 @@ class BoardTableModel(TableModel):
             if col == 0:
                 return _("Total")
             if col == 1:
-                return _("{count} LAOs").format(count=format_number(len(self._rows)))
+                return ngettext("{count} LAO", "{count} LAOs", len(self._rows)).format(
+                    count=format_number(len(self._rows))
+                )
             if col == 3:
                 done = sum(n for state, n in self._counts.items() if state.fulfilled)
                 return _("{done} of {count} sent").format(
@@ -950,7 +952,7 @@ class ConsolidationBoard(QWidget):
                 "or type, or add the LAO list first."
             )
         parts = [f"{s.label} {format_number(board.counts.get(s, 0))}" for s in board.shown_states]
-        text = _("{count} LAOs: {states}").format(
+        text = ngettext("{count} LAO: {states}", "{count} LAOs: {states}", len(board.rows)).format(
             count=format_number(len(board.rows)), states=" · ".join(parts)
         )
         if board.due is not None:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from PySide6.QtCore import QPersistentModelIndex, QSortFilterProxyModel
 from PySide6.QtWidgets import QAbstractItemView, QMessageBox, QWidget
 
-from lev_desktop.i18n import _
+from lev_desktop.i18n import _, ngettext
 from ui.models.table import source_of
 
 SHOWN = 6  # refused values listed in the question; the rest are counted
@@ -99,9 +99,11 @@ def confirm_leave(parent: QWidget, refused: list[Refused], *, quitting: bool = F
     lines = [f"• {item.text}" for item in refused[:SHOWN]]
     if len(refused) > SHOWN:
         lines.append(_("… and {count} more").format(count=len(refused) - SHOWN))
-    intro = _("{n} values in red cannot be saved as they are, so they have not been saved:").format(
-        n=len(refused)
-    )
+    intro = ngettext(
+        "{n} value in red cannot be saved as it is, so it has not been saved:",
+        "{n} values in red cannot be saved as they are, so they have not been saved:",
+        len(refused),
+    ).format(n=len(refused))
     question = (
         _("Quit anyway? Those values will be lost.")
         if quitting
