@@ -35,11 +35,11 @@ from sqlalchemy.sql.expression import Executable
 
 from db import migrate
 from db.models import AuditEntry, Base, Setting, Synced, new_uuid, utcnow
+from lev_desktop.domain.offices import BUILTIN_OWNER
 from lev_desktop.drives import is_network_path
 from lev_desktop.i18n import _
 from lev_desktop.paths import data_dir, default_db_path
 
-BUILTIN_OWNER = "builtin"
 # How long opening a database on a network drive waits for another computer to let go of it.
 NETWORK_SWITCH_WAIT_MS = 2000
 

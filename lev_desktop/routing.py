@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from lev_desktop import gazetteer
-from lev_desktop.domain.offices import LaoType, Level, reporting_parent_level
+from lev_desktop.domain.offices import BUILTIN_OWNER, LaoType, Level, reporting_parent_level
 
 NATIONAL_CODE = "DLA"
 NATIONAL_NAME = "กรมส่งเสริมการปกครองท้องถิ่น"
@@ -204,6 +204,25 @@ def _serves(above: Any, below: Any) -> bool:
             and (not below.lao_type or LaoType(below.lao_type).reports_via_district)
         )
     return False
+
+
+def owner_concerns(owner: str, me: Any, offices: Mapping[str, Any]) -> bool:
+    """Whether a programme (or anything) made by office ``owner`` binds office ``me``: it is
+    ``me``'s own, or made above ``me`` on its route (a province's programme sent down binds the
+    province, its districts and LAOs). One an office below made for itself (an LAO's own
+    next-year plan that travelled up in its package) binds that office alone: the office above
+    keeps its data but owes nothing for it, and neither do its other LAOs. Built-in programmes
+    and an owner known to nobody here (no record, no usual code) bind every office, as they did.
+    ``offices``: code → office record of this database."""
+    if not owner or owner == BUILTIN_OWNER or me is None or owner == me.code:
+        return True
+    place = _place(owner, offices)
+    if place is None:
+        return True
+    try:
+        return _serves(place, me)
+    except ValueError:  # (a level this version does not know)
+        return True
 
 
 @dataclass(frozen=True)

@@ -43,7 +43,7 @@ from db.models import (
 )
 from db.models_deadlines import FormDelivery, Holiday, ObligationMark, OfficeSince
 from db.store import Store, plain_iter, plain_rows
-from lev_desktop import options
+from lev_desktop import options, routing
 from lev_desktop.deadlines.rules import (
     Deadline,
     Obligation,
@@ -551,6 +551,35 @@ class Instance:
         return self.judgement.state
 
 
+def _binding(session: Any, programmes: list[Programme], me: Office | None) -> list[Programme]:
+    """The programmes whose deadlines bind this office and the LAOs under it
+    (``routing.owner_concerns``): not one an office below made for itself."""
+    owners = {p.owner_office for p in programmes if p.owner_office and not p.builtin}
+    if me is None or not owners - {me.code}:
+        return programmes
+    offices = {
+        office.code: office
+        for office in session.scalars(select(Office).where(Office.code.in_(sorted(owners))))
+    }
+    return [
+        p for p in programmes if p.builtin or routing.owner_concerns(p.owner_office, me, offices)
+    ]
+
+
+def binding_programmes(
+    store: Store, programmes: list[Programme], office: str | None = None
+) -> list[Programme]:
+    """Of ``programmes``, those whose deadlines bind ``office`` (this office by default) and
+    the LAOs under it: what the deadline book reads, for a list that offers programmes to
+    judge (the board's)."""
+    code = office or store.office_code
+    if not code or all(p.builtin or p.owner_office in ("", code) for p in programmes):
+        return programmes  # (the built-in ones and this office's own: nothing to read)
+    with store.read() as session:
+        me = session.scalar(select(Office).where(Office.code == code)) if code else None
+        return _binding(session, programmes, me)
+
+
 class DeadlineBook:
     """Everything needed to date and judge the obligations of one office, read once."""
 
@@ -584,6 +613,7 @@ class DeadlineBook:
             progs = list(session.scalars(query))
             wanted = set(programmes) if programmes else None
             progs = [p for p in progs if wanted is None or p.code in wanted or p.id in wanted]
+            progs = _binding(session, progs, me)
             progs.sort(key=lambda p: (not p.builtin, p.code))
             self.programmes = progs
             # obligations whose rule could not be read (edited templates): shown, not fatal

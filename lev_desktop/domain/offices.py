@@ -7,6 +7,9 @@ from enum import StrEnum
 from lev_desktop.i18n import N_, _
 from lev_desktop.thai_format import arabic_digits
 
+# The owner of the records the program ships (the built-in programmes), not an office.
+BUILTIN_OWNER = "builtin"
+
 
 class Level(StrEnum):
     LAO = "lao"

@@ -43,7 +43,13 @@ from db.models import (
 )
 from db.store import Store, plain_iter
 from lev_desktop import options
-from lev_desktop.deadlines import DeadlineBook, Obligation, expand, obligations_of
+from lev_desktop.deadlines import (
+    DeadlineBook,
+    Obligation,
+    binding_programmes,
+    expand,
+    obligations_of,
+)
 from lev_desktop.deadlines import today as engine_today
 from lev_desktop.deadlines.engine import LaoEnd, reminder_days
 from lev_desktop.domain.obligation_state import State
@@ -378,6 +384,8 @@ def build_board(
     prog = programme if isinstance(programme, Programme) else get_programme(store, programme)
     if prog is None:
         raise LookupError(programme)
+    if not binding_programmes(store, [prog], office):
+        raise LookupError(programme)  # (an LAO's own programme: no LAO owes it to this office)
     fy = fiscal_year or default_fiscal_year(prog, options.fiscal_year(store))
     obligations = board_obligations(prog, fy)
     chosen = (
@@ -1162,12 +1170,16 @@ def indicator_table(board: Board) -> tuple[list[str], list[list[str]]]:
 
 
 def programmes_for_board(store: Store) -> list[Programme]:
-    """Programmes with at least one LAO obligation or figure: the board's programme list."""
-    return [
-        p
-        for p in list_programmes(store, active_only=True)
-        if any(o.get("level") == "lao" for o in (p.spec or {}).get("obligations", []))
-    ]
+    """Programmes with at least one LAO obligation or figure, binding this office's LAOs
+    (``deadlines.binding_programmes``: not an LAO's own): the board's programme list."""
+    return binding_programmes(
+        store,
+        [
+            p
+            for p in list_programmes(store, active_only=True)
+            if any(o.get("level") == "lao" for o in (p.spec or {}).get("obligations", []))
+        ],
+    )
 
 
 __all__ = [
