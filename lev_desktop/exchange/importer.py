@@ -38,8 +38,10 @@ from lev_desktop.domain.validation import (
     field_getter,
     field_label,
     office_identity_problem,
+    office_name_key,
     office_name_problem,
     package_made_problem,
+    shown_value,
 )
 from lev_desktop.exchange import deliveries, excel, pool
 from lev_desktop.exchange import format as fmt
@@ -416,6 +418,9 @@ class _State:
         self.journal: list[tuple[dict[Any, Any], Any, Any]] = []
         # programme → indicator code → its prepared rules (validation.indicator_parser)
         self.indicators = IndicatorRules()
+        # (scope, office_name_key) → codes of the offices of that name (_name_clash; built
+        # when an office record first brings a name)
+        self.name_keys: dict[tuple[tuple[str, str], str], set[str]] | None = None
         self.finals: dict[str, Any] = {}  # what "complete" asks per programme (completeness.py)
         # sender → its parts of this batch already compared, in order (completeness.py: a
         # form is judged with the records they bring, not yet in the database)
@@ -1829,9 +1834,7 @@ def _plan_offices(
                 _refuse(package, plan, "office_identity", problem)
                 continue
         current = state.office_rows.get(code)
-        if current is None:
-            plan.counts["new"] += 1
-        else:
+        if current is not None:
             cur_id, cur_owner, cur_rev = current
             self_described = owner == code and cur_owner != code
             same_author_newer = owner == cur_owner and (
@@ -1846,10 +1849,57 @@ def _plan_offices(
                     plan.counts["refused"] += 1
                     _refuse(package, plan, "office_identity", problem)
                     continue
-            plan.counts["updated"] += 1
+        problem = _name_clash(state, record)
+        if problem:
+            plan.counts["refused"] += 1
+            _refuse(package, plan, "office_identity", problem)
+            continue
+        plan.counts["new" if current is None else "updated"] += 1
         plan.offices.append(row)
         state.office_rows[code] = (row[0], owner, revision)
         state.offices[code] = OfficeInfo.of(record)
+
+
+def _name_scope(office: Any) -> tuple[str, str]:
+    """The offices whose names must differ: an LAO's district (its F3 rows and board), a
+    district's province."""
+    fields = field_getter(office)
+    district = fields("district_code")
+    return ("d", district) if district else ("p", str(fields("province_code") or ""))
+
+
+def _name_clash(state: _State, record: Any) -> str | None:
+    """Why ``record`` may not carry its name (Thai), or None: the name looks the same as
+    another office's of its district (``validation.office_name_key``): the board and the F3
+    report would show two rows of one name, one of them another office's. A name that was
+    already this office's before is not judged again."""
+    code, name = record.code, record.name or ""
+    key = office_name_key(name)
+    known = state.offices.get(code)
+    if known is not None and office_name_key(known.name) == key:
+        return None
+    if state.name_keys is None:
+        state.name_keys = {}
+        for office in state.offices.values():
+            state.name_keys.setdefault(
+                (_name_scope(office), office_name_key(office.name)), set()
+            ).add(office.code)
+    holders = state.name_keys.get((_name_scope(record), key), set()) - {code}
+    if not holders:
+        if known is not None:
+            state.name_keys.get((_name_scope(known), office_name_key(known.name)), set()).discard(
+                code
+            )
+        state.name_keys.setdefault((_name_scope(record), key), set()).add(code)
+        return None
+    other = state.offices[min(holders)]
+    return _(
+        "The package names office {code} “{name}”, which looks the same as the name of office "
+        "{other} (“{other_name}”) in the same district: the board and the reports would show "
+        "two offices of one name. It was not imported; a name is corrected in the LAO list."
+    ).format(
+        code=code, name=shown_value(name), other=other.code, other_name=shown_value(other.name)
+    )
 
 
 # ---- commit ----------------------------------------------------------------------------------
