@@ -171,7 +171,8 @@ class _RowsView:
 class KeyClash:
     """A record that repeats another record's natural key under a different id — typically the
     same plan entered again after a reinstall. ``in_database``: the other record is already
-    here (else it came earlier in the same import)."""
+    here (else it came earlier in the same import). ``twice``: the other record came in the
+    same payload (a package LEV Desktop made never holds one key twice)."""
 
     table: str
     owner: str
@@ -179,6 +180,7 @@ class KeyClash:
     incoming_id: str
     existing_id: str
     in_database: bool
+    twice: bool = False
 
 
 class Status:
@@ -528,6 +530,7 @@ class _State:
             self.added(batch, keys)
             return clashes
         journal = self.journal
+        mine: set[str] = set()  # the ids this payload gave a key to
         for rid, key in zip(ids, keys, strict=True):
             other = batch.get(key)
             in_database = False
@@ -543,12 +546,14 @@ class _State:
                         rid,
                         other,
                         in_database,
+                        twice=other in mine,
                     )
                 )
                 continue
             if other is None:
                 journal.append((batch, key, None))
                 batch[key] = rid
+                mine.add(rid)
         return clashes
 
     def existing(self, table: str, ids: list[str]) -> dict[str, tuple[str, int]]:
@@ -1469,6 +1474,24 @@ def _predict_integrity(
         plan.clashes.extend(clashes)
         plan.counts["refused"] += len(clashes)
         for clash in clashes[:MAX_REASONS]:
+            if clash.twice:  # (not "in another package of this import": there may be only one)
+                _refuse(
+                    package,
+                    plan,
+                    "natural_key",
+                    _(
+                        "{what} of office {office} ({key}) is in this package twice, under two "
+                        "record identities ({other}, {new}); a package made by LEV Desktop never "
+                        "holds that (the file was changed or damaged). It was not imported."
+                    ).format(
+                        what=_table_label(table),
+                        office=clash.owner,
+                        key=_key_text(state, clash.key),
+                        other=clash.existing_id[:8],
+                        new=clash.incoming_id[:8],
+                    ),
+                )
+                continue
             where = (
                 _("already here") if clash.in_database else _("in another package of this import")
             )
