@@ -1199,7 +1199,9 @@ def _claims_problem(state: _State, plan: PartPlan) -> str | None:
         return _("The package from {office} was not imported: {problem}").format(
             office=_shown_code(plan.sender), problem=problem
         )
-    problem = office_claim_problem(claims, state.offices.get(plan.sender))
+    problem = office_claim_problem(claims, state.offices.get(plan.sender)) or _name_clash(
+        state, claims, remember=False
+    )  # (the name beside the fingerprint: a neighbour's name would be trusted as theirs)
     if problem:
         return _("The package from {office} was not imported: {problem}").format(
             office=plan.sender, problem=problem
@@ -1891,12 +1893,14 @@ def _name_scope(office: Any) -> tuple[str, str]:
     return ("d", district) if district else ("p", str(fields("province_code") or ""))
 
 
-def _name_clash(state: _State, record: Any) -> str | None:
-    """Why ``record`` may not carry its name (Thai), or None: the name looks the same as
-    another office's of its district (``validation.office_name_key``): the board and the F3
-    report would show two rows of one name, one of them another office's. A name that was
-    already this office's before is not judged again."""
-    code, name = record.code, record.name or ""
+def _name_clash(state: _State, record: Any, *, remember: bool = True) -> str | None:
+    """Why ``record`` (an office record, or a sender's claims) may not carry its name (Thai),
+    or None: the name looks the same as another office's of its district
+    (``validation.office_name_key``): the board and the F3 report would show two rows of one
+    name, one of them another office's. A name that was already this office's before is not
+    judged again. ``remember``: the name is this office's from now on in the batch."""
+    get = field_getter(record)
+    code, name = str(get("code") or ""), str(get("name") or "")
     key = office_name_key(name)
     known = state.offices.get(code)
     if known is not None and office_name_key(known.name) == key:
@@ -1909,6 +1913,8 @@ def _name_clash(state: _State, record: Any) -> str | None:
             ).add(office.code)
     holders = state.name_keys.get((_name_scope(record), key), set()) - {code}
     if not holders:
+        if not remember:
+            return None
         if known is not None:
             state.name_keys.get((_name_scope(known), office_name_key(known.name)), set()).discard(
                 code

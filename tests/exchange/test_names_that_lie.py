@@ -153,3 +153,24 @@ def test_an_lao_list_row_that_draws_another_laos_name(tmp_path):
         ("4801001", []),
         ("", ["ชื่อ: มีอักขระที่ไม่ใช่ข้อความ", "ซ้ำกับแถวที่ 3"]),
     ]
+
+
+def test_a_first_package_claiming_a_neighbours_name_is_refused_before_trust(offices, tmp_path):
+    """The claimed name is shown beside the new key's fingerprint: with a neighbour's name
+    the officer would trust a stranger's key as the neighbour's."""
+    lao, district = offices
+    add_laos(district, NEIGHBOURS)
+    files = members(export_package(lao, "D4801", tmp_path / "src.levpkg").path)
+
+    def claim(manifest):
+        manifest["sender"]["name"] = "อบต.บ้านใหม่"
+
+    files = resign(files, "4801006", mutate_manifest=claim)
+    path = write_members(tmp_path / "claims.levpkg", files)
+    reason = assert_refused(district, path, trust=False)
+    assert reason == (
+        "ไม่ได้นำเข้าแพ็กเกจจาก 4801006: แพ็กเกจตั้งชื่อหน่วยงาน 4801006 ว่า “อบต.บ้านใหม่” "
+        "ซึ่งดูเหมือนชื่อของหน่วยงาน 4801007 (“อบต.บ้านใหม่”) ในอำเภอเดียวกัน "
+        "กระดานติดตามและรายงานจะแสดงหน่วยงานสองแห่งในชื่อเดียวกัน จึงไม่ได้นำเข้า "
+        "การแก้ไขชื่อหน่วยงานให้ทำในรายชื่อ อปท."
+    )
