@@ -36,10 +36,8 @@ from lev_desktop.domain.offices import LaoType, Level
 from lev_desktop.domain.validation import (
     CLOCK_TOLERANCE,
     field_getter,
-    field_label,
     office_identity_problem,
     office_name_key,
-    office_name_problem,
     package_made_problem,
     shown_value,
 )
@@ -1192,13 +1190,13 @@ def _claims_problem(state: _State, plan: PartPlan) -> str | None:
     Checked before trust, so a contradiction is refused even from a first package."""
     claims = plan.claims
     problem = office_identity_problem(claims)
-    name_problem = office_name_problem(claims.get("name") or "")
-    if name_problem and not problem:  # the name is shown beside the key fingerprint
-        problem = f"{field_label('name')}: {name_problem}"
     if problem:
         return _("The package from {office} was not imported: {problem}").format(
-            office=_shown_code(plan.sender), problem=problem
+            office=fmt.shown_code(plan.sender), problem=problem
         )
+    refusal = fmt.claimed_name_refusal(plan.sender, claims.get("name") or "")
+    if refusal:  # (the name is shown beside the key fingerprint)
+        return refusal
     problem = office_claim_problem(claims, state.offices.get(plan.sender)) or _name_clash(
         state, claims, remember=False
     )  # (the name beside the fingerprint: a neighbour's name would be trusted as theirs)
@@ -1207,10 +1205,6 @@ def _claims_problem(state: _State, plan: PartPlan) -> str | None:
             office=plan.sender, problem=problem
         )
     return None
-
-
-def _shown_code(code: str) -> str:
-    return "".join(ch if 0x20 < ord(ch) < 0x7F else f"U+{ord(ch):04X}" for ch in code[:40])
 
 
 def _new_part_plan(part: fmt.Part, info: OfficeInfo) -> PartPlan:

@@ -15,8 +15,9 @@ from sqlalchemy import select
 from db.models import Office
 from exports.xlsx.lao_list import read_lao_list
 from lev_desktop.domain.validation import office_name_key, office_name_problem
-from lev_desktop.exchange import importer
+from lev_desktop.exchange import importer, inbox
 from lev_desktop.exchange.exporter import export_package
+from lev_desktop.exchange.inbox import inbox_dir, pending_packages
 from lev_desktop.services.offices import add_laos
 
 from .helpers import assert_refused, jsonl, members, read_jsonl, resign, write_members
@@ -174,3 +175,24 @@ def test_a_first_package_claiming_a_neighbours_name_is_refused_before_trust(offi
         "กระดานติดตามและรายงานจะแสดงหน่วยงานสองแห่งในชื่อเดียวกัน จึงไม่ได้นำเข้า "
         "การแก้ไขชื่อหน่วยงานให้ทำในรายชื่อ อปท."
     )
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["อบต.X\nตรวจสอบแล้ว: อบต.บ้านใหม่", "อบต.ทดสอบ \u202e6001084", "อบต.บ้านใหม่\u200b"],
+    ids=["lf", "rlo", "zwsp"],
+)
+def test_the_inbox_lists_a_package_whose_claimed_name_is_not_a_name_as_refused(
+    offices, tmp_path, name
+):
+    """The inbox showed "ผู้ส่งแจ้งว่าเป็น อบต.X" and, on a line of its own, "ตรวจสอบแล้ว: …",
+    and offered the file for import; the import refuses it before trust."""
+    lao, district = offices
+    files = members(export_package(lao, "D4801", tmp_path / "src.levpkg").path)
+    files = resign(files, "4801006", mutate_manifest=lambda m: m["sender"].update(name=name))
+    write_members(inbox_dir() / "claims.levpkg", files)
+    [found] = pending_packages(district)
+    assert (found.check, found.from_office, found.from_name) == (inbox.DAMAGED, "", "")
+    assert not found.importable
+    assert found.problem == "ชื่อผู้ส่งที่ระบุในแพ็กเกจมีอักขระที่ไม่ใช่ข้อความ"
+    assert found.detail == "ไม่ได้นำเข้าแพ็กเกจจาก 4801006: ชื่อ: มีอักขระที่ไม่ใช่ข้อความ"
