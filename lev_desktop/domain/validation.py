@@ -932,9 +932,15 @@ def office_name_problem(name: Any) -> str | None:
     to trust a new office, and on the board and the printouts beside other offices' names."""
     field = FIELDS["offices"]["name"]
     message = check_field(field, name)
-    if message is None and any(unicodedata.category(ch) in _NOT_IN_A_NAME for ch in name):
+    if message is None and _hidden_characters(name):
         message = _("contains characters that are not text")
     return message
+
+
+def _hidden_characters(name: str) -> bool:
+    # (str.isprintable is False for every category of _NOT_IN_A_NAME, in C: most names are
+    # answered by it alone; it is False for spaces but " " too, which a name may hold)
+    return not name.isprintable() and any(unicodedata.category(ch) in _NOT_IN_A_NAME for ch in name)
 
 
 # Thai spellings that are drawn alike: two SARA E for SARA AE, NIKHAHIT + SARA AA for SARA AM
@@ -949,8 +955,9 @@ def office_name_key(name: str) -> str:
     spaces of any kind as one, look-alike Thai spellings as one, Latin case ignored). Two
     offices of one district whose names have the same key would be two rows of one name on the
     board and in the F3 report."""
-    text = "".join(ch for ch in name if unicodedata.category(ch) not in _NOT_IN_A_NAME)
-    text = unicodedata.normalize("NFKC", text).replace("\u0e40\u0e40", "\u0e41")
+    if _hidden_characters(name):
+        name = "".join(ch for ch in name if unicodedata.category(ch) not in _NOT_IN_A_NAME)
+    text = unicodedata.normalize("NFKC", name).replace("\u0e40\u0e40", "\u0e41")
     text = _THAI_MARKS.sub(lambda marks: "".join(sorted(marks.group())), text)
     return " ".join(text.split()).casefold()
 
