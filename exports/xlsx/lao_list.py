@@ -30,7 +30,7 @@ from lev_desktop.files import held_message
 from lev_desktop.i18n import _
 from lev_desktop.services.offices import LaoRow, next_lao_code
 from lev_desktop.thai_format import arabic_digits
-from lev_desktop.workbooks import TOO_LARGE, archive_problem
+from lev_desktop.workbooks import ENCRYPTED, TOO_LARGE, archive_problem, password_message
 
 # How far down the sheet a header row may be (title rows above it are common).
 HEADER_SEARCH_ROWS = 15
@@ -180,7 +180,10 @@ def read_lao_list(
     from openpyxl.utils.exceptions import InvalidFileException
 
     path = Path(path)
-    if path.is_file() and archive_problem(path, max_unpacked=MAX_UNPACKED) == TOO_LARGE:
+    problem = archive_problem(path, max_unpacked=MAX_UNPACKED) if path.is_file() else None
+    if problem == ENCRYPTED:
+        raise LaoListError(password_message(path.name))
+    if problem == TOO_LARGE:
         raise LaoListError(
             _(
                 "{name} is too large to be a list of LAOs: its sheets unpack to more than {mb} "

@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from openpyxl import Workbook
 from lev_desktop.i18n import N_, _
 from lev_desktop.thai_format import arabic_digits, format_number, parse_number
-from lev_desktop.workbooks import TOO_LARGE, archive_problem
+from lev_desktop.workbooks import ENCRYPTED, TOO_LARGE, archive_problem, password_message
 
 # The fields a column can be mapped to, in the official order (labels are msgids).
 FIELDS: list[tuple[str, str]] = [
@@ -105,7 +105,10 @@ def _load(path: Path) -> Workbook:
     path = Path(path)
     if not path.is_file():
         raise PlanImportError(_("File not found: {name}").format(name=str(path)))
-    if archive_problem(path, max_unpacked=MAX_UNPACKED) == TOO_LARGE:
+    problem = archive_problem(path, max_unpacked=MAX_UNPACKED)
+    if problem == ENCRYPTED:
+        raise PlanImportError(password_message(path.name))
+    if problem == TOO_LARGE:
         raise PlanImportError(
             _(
                 "{name} is too large to be a plan: its sheets unpack to more than {mb} MB, or "
