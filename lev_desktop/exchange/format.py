@@ -34,6 +34,7 @@ from lev_desktop.domain.validation import (
 )
 from lev_desktop.exchange import keys
 from lev_desktop.exchange.errors import Refusal
+from lev_desktop.files import held_message
 from lev_desktop.i18n import _
 
 FORMAT = "lev-package"
@@ -218,6 +219,16 @@ _Hex64 = Annotated[str, msgspec.Meta(pattern=r"^[0-9a-f]{64}\Z")]
 _Uuid = Annotated[str, msgspec.Meta(pattern=UUID_PATTERN)]
 _Code = Annotated[str, msgspec.Meta(min_length=1, max_length=32)]
 MAX_SEQUENCE = 1_000_000_000
+
+
+def unreadable(exc: OSError, name: str) -> Refusal:
+    """A package or form file that could not be read: held by another program (Windows: the
+    sharing violation of a file Excel, a mail program or an antivirus has open) is said so,
+    with what to do; any other error names the file."""
+    return Refusal(
+        "unreadable",
+        held_message(exc, name) or _("The package file cannot be read: {name}").format(name=name),
+    )
 
 
 def shown_code(code: str) -> str:
@@ -699,12 +710,7 @@ def open_package(
         else:
             handle = path.open("rb")
     except OSError as exc:
-        raise Refusal(
-            "unreadable",
-            _("The package file cannot be read: {name}").format(
-                name=getattr(exc, "filename", "") or str(source)
-            ),
-        ) from exc
+        raise unreadable(exc, getattr(exc, "filename", "") or str(source)) from exc
     reader = _Reader(source, limits, data)
     try:
         try:

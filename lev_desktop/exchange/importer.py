@@ -736,10 +736,8 @@ def _plan_excel(state: _State, package: PackagePlan) -> None:
         package.status, package.reason, package.code = Status.REFUSED, refusal.message, refusal.code
         return
     except OSError as exc:
-        package.status, package.code = Status.REFUSED, "unreadable"
-        package.reason = _("The package file cannot be read: {name}").format(
-            name=exc.filename or ""
-        )
+        refusal = fmt.unreadable(exc, exc.filename or package.path)
+        package.status, package.reason, package.code = Status.REFUSED, refusal.message, refusal.code
         return
     office = str(meta["office"])
     info = state.offices.get(office)
@@ -1999,14 +1997,8 @@ def commit(
             refused.append(package)
             continue
         except OSError as exc:
-            _refuse(
-                package,
-                None,
-                "unreadable",
-                _("The package file cannot be read: {name}").format(
-                    name=exc.filename or package.file_name
-                ),
-            )
+            refusal = fmt.unreadable(exc, exc.filename or package.file_name)
+            _refuse(package, None, refusal.code, refusal.message)
             refused.append(package)
             continue
         imported.append(package)
