@@ -736,8 +736,8 @@ def _plan_excel(state: _State, package: PackagePlan) -> None:
         package.status, package.reason, package.code = Status.REFUSED, refusal.message, refusal.code
         return
     except OSError as exc:
-        refusal = fmt.unreadable(exc, exc.filename or package.path)
-        package.status, package.reason, package.code = Status.REFUSED, refusal.message, refusal.code
+        held = fmt.unreadable(exc, exc.filename or package.path)
+        package.status, package.reason, package.code = Status.REFUSED, held.message, held.code
         return
     office = str(meta["office"])
     info = state.offices.get(office)
@@ -1997,8 +1997,8 @@ def commit(
             refused.append(package)
             continue
         except OSError as exc:
-            refusal = fmt.unreadable(exc, exc.filename or package.file_name)
-            _refuse(package, None, refusal.code, refusal.message)
+            held = fmt.unreadable(exc, exc.filename or package.file_name)
+            _refuse(package, None, held.code, held.message)
             refused.append(package)
             continue
         imported.append(package)
