@@ -23,13 +23,14 @@ from lev_desktop.domain.offices import LaoType, parse_lao_type
 from lev_desktop.domain.validation import (
     field_label,
     office_identity_problem,
+    office_name_key,
     office_name_problem,
 )
 from lev_desktop.files import held_message
 from lev_desktop.i18n import _
 from lev_desktop.services.offices import LaoRow, next_lao_code
 from lev_desktop.thai_format import arabic_digits
-from lev_desktop.workbooks import TOO_LARGE, archive_problem
+from lev_desktop.workbooks import ENCRYPTED, TOO_LARGE, archive_problem, password_message
 
 # How far down the sheet a header row may be (title rows above it are common).
 HEADER_SEARCH_ROWS = 15
@@ -179,7 +180,10 @@ def read_lao_list(
     from openpyxl.utils.exceptions import InvalidFileException
 
     path = Path(path)
-    if path.is_file() and archive_problem(path, max_unpacked=MAX_UNPACKED) == TOO_LARGE:
+    problem = archive_problem(path, max_unpacked=MAX_UNPACKED) if path.is_file() else None
+    if problem == ENCRYPTED:
+        raise LaoListError(password_message(path.name))
+    if problem == TOO_LARGE:
         raise LaoListError(
             _(
                 "{name} is too large to be a list of LAOs: its sheets unpack to more than {mb} "
@@ -225,7 +229,8 @@ def read_lao_list(
     sheet_title, rows, (header_index, columns, texts) = found
 
     existing = list(existing)
-    by_name = {(name.strip(), district): code for code, name, district in existing}
+    # (names compared as they look: validation.office_name_key)
+    by_name = {(office_name_key(name), district): code for code, name, district in existing}
     used_codes = {code for code, _name, _district in existing}
     seen: dict[tuple[str, str | None], int] = {}
     out: list[LaoRow] = []
@@ -282,7 +287,7 @@ def read_lao_list(
                 problems.append(
                     _('the province of district "{text}" is not known').format(text=district_text)
                 )
-        key = (name, district_code)
+        key = (office_name_key(name), district_code)
         if name and key in seen:
             problems.append(_("the same LAO is already in line {line}").format(line=seen[key]))
         elif name:
@@ -302,6 +307,12 @@ def read_lao_list(
             )
             if identity:
                 problems.append(identity)
+            elif by_name.get(key, code) != code:
+                problems.append(
+                    _("the name looks the same as that of LAO {code} of this district").format(
+                        code=by_name[key]
+                    )
+                )
         if not code:
             code = by_name.get(key) or ""
         if not code and not problems:

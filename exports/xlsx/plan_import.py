@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import zipfile
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -21,8 +22,8 @@ from lev_desktop.files import held_message
 if TYPE_CHECKING:
     from openpyxl import Workbook
 from lev_desktop.i18n import N_, _
-from lev_desktop.thai_format import arabic_digits, parse_number
-from lev_desktop.workbooks import TOO_LARGE, archive_problem
+from lev_desktop.thai_format import arabic_digits, format_number, parse_number
+from lev_desktop.workbooks import ENCRYPTED, TOO_LARGE, archive_problem, password_message
 
 # The fields a column can be mapped to, in the official order (labels are msgids).
 FIELDS: list[tuple[str, str]] = [
@@ -65,6 +66,7 @@ class SheetPreview:
     rows: list[list[str]]  # the first rows, cells as text
     header_row: int  # index into rows (0-based) of the guessed header
     mapping: dict[str, int]  # field → column index (0-based)
+    hidden: bool = False  # hidden in Excel (often an old version of the plan kept out of view)
 
 
 @dataclass
@@ -73,7 +75,9 @@ class WorkbookPreview:
     sheets: list[SheetPreview]
 
     def best_sheet(self) -> int:
-        scores = [len(s.mapping) for s in self.sheets]
+        """The sheet whose header names the most fields; a sheet the clerk sees before a
+        hidden one (a hidden old plan first in the book was imported instead of the plan)."""
+        scores = [(len(s.mapping), not s.hidden) for s in self.sheets]
         return scores.index(max(scores)) if scores else 0
 
 
@@ -101,7 +105,10 @@ def _load(path: Path) -> Workbook:
     path = Path(path)
     if not path.is_file():
         raise PlanImportError(_("File not found: {name}").format(name=str(path)))
-    if archive_problem(path, max_unpacked=MAX_UNPACKED) == TOO_LARGE:
+    problem = archive_problem(path, max_unpacked=MAX_UNPACKED)
+    if problem == ENCRYPTED:
+        raise PlanImportError(password_message(path.name))
+    if problem == TOO_LARGE:
         raise PlanImportError(
             _(
                 "{name} is too large to be a plan: its sheets unpack to more than {mb} MB, or "
@@ -129,6 +136,21 @@ def _unreadable(path: Path) -> str:
     ).format(name=path.name)
 
 
+def _sheet_rows(path: Path, sheet: Any, **bounds: int) -> Iterator[tuple[Any, ...]]:
+    """The sheet's rows as values. openpyxl reads a sheet's XML only while the rows are
+    iterated, and a damaged sheet raises many kinds of error there (a cut XML part: ParseError;
+    a text cell naming a shared string the file lacks: IndexError): each is the file's fault."""
+    rows = sheet.iter_rows(values_only=True, **bounds)
+    while True:
+        try:
+            values = next(rows)
+        except StopIteration:
+            return
+        except Exception as exc:  # openpyxl raises many kinds of error on a damaged file
+            raise PlanImportError(_unreadable(path)) from exc
+        yield values
+
+
 def guess_mapping(header: list[str]) -> dict[str, int]:
     mapping: dict[str, int] = {}
     for index, text in enumerate(header):
@@ -148,21 +170,17 @@ def open_workbook(path: Path) -> WorkbookPreview:
     try:
         for sheet in book.worksheets:
             rows: list[list[str]] = []
-            for values in sheet.iter_rows(max_row=PREVIEW_ROWS, values_only=True):
+            for values in _sheet_rows(path, sheet, max_row=PREVIEW_ROWS):
                 rows.append([cell_text(v) for v in values])
             best, best_map = 0, {}  # type: tuple[int, dict[str, int]]
             for index, row in enumerate(rows[:15]):
                 mapping = guess_mapping(row)
                 if len(mapping) > len(best_map):
                     best, best_map = index, mapping
-            sheets.append(SheetPreview(sheet.title, rows, best, best_map))
+            hidden = getattr(sheet, "sheet_state", "visible") != "visible"
+            sheets.append(SheetPreview(sheet.title, rows, best, best_map, hidden))
     except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
-        raise PlanImportError(
-            _(
-                "Cannot read {name}: it is not an Excel (.xlsx) file or it is damaged. "
-                "Open it in Excel, save it again as .xlsx and try once more."
-            ).format(name=Path(path).name)
-        ) from exc
+        raise PlanImportError(_unreadable(Path(path))) from exc
     finally:
         book.close()
     if not sheets:
@@ -214,11 +232,13 @@ def extract_rows(
             raise PlanImportError(_("The sheet {name} is not in the file.").format(name=sheet_name))
         sheet = book[sheet_name]
         for number, values in enumerate(
-            sheet.iter_rows(min_row=header_row + 2, values_only=True), start=header_row + 2
+            _sheet_rows(path, sheet, min_row=header_row + 2), start=header_row + 2
         ):
-            if number > header_row + 1 + MAX_ROWS:
-                break
             cells = [cell_text(v) for v in values]
+            if number > header_row + 1 + MAX_ROWS:
+                if any(cells):  # (rows Excel keeps only for their format are empty: read on)
+                    raise PlanImportError(_too_many_rows(path, number))
+                continue
             row = row_from_cells(cells, mapping)
             if not any(
                 str(row.get(k) or "").strip() for k, _label in FIELDS if k != "planned_activities"
@@ -240,12 +260,15 @@ def extract_rows(
                 row["budget"] = row["budget"].quantize(Decimal("0.01"))
             result.rows.append(row)
     except (zipfile.BadZipFile, KeyError, OSError) as exc:
-        raise PlanImportError(
-            _(
-                "Cannot read {name}: it is not an Excel (.xlsx) file or it is damaged. "
-                "Open it in Excel, save it again as .xlsx and try once more."
-            ).format(name=Path(path).name)
-        ) from exc
+        raise PlanImportError(_unreadable(Path(path))) from exc
     finally:
         book.close()
     return result
+
+
+def _too_many_rows(path: Path, number: int) -> str:
+    """The rows past MAX_ROWS were left out without a word: a 6,000-row sheet gave 5,000."""
+    return _(
+        "{name} has more than {count} rows under the header (row {row} is filled): that is "
+        "not one action plan. Check the sheet and the header row; nothing was imported."
+    ).format(name=Path(path).name, count=format_number(MAX_ROWS), row=number)

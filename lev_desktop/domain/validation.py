@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
@@ -880,7 +881,7 @@ def office_code_problem(code: str, level: str | None = None) -> str | None:
         return _(
             "“{code}” is not an office code: use DLA, P + the 2-digit province code, D + the "
             "4-digit district code, or the 7-digit LAO code, in ordinary (ASCII) digits"
-        ).format(code=_shown(code))
+        ).format(code=shown_value(code))
     expected = {"national": "DLA", "province": "P", "district": "D"}.get(level or "")
     if level == "lao" and not code.isdigit():
         return _("“{code}” is not an LAO code (7 digits)").format(code=code)
@@ -915,21 +916,50 @@ def office_identity_problem(office: dict[str, Any]) -> str | None:
     return None
 
 
-# Direction controls (LRE … RLO, LRI … PDI): "4801006" shown as "6001084".
-_BIDI_CONTROLS = "\u202a-\u202e\u2066-\u2069"
-_NOT_IN_A_NAME = re.compile(f"[\t\n\r{_BIDI_CONTROLS}]")
+# What an office's name may not hold (Unicode categories): control characters (a line break
+# drew a false fingerprint above the real one in the trust box), format characters — direction
+# controls ("4801006" shown as "6001084"), zero-width spaces and joiners, the soft hyphen —,
+# the line and paragraph separators U+2028/U+2029 (Qt breaks the line at them too), private-use
+# and lone surrogates. None draws a letter: "อบต.บ้านใหม่" and "อบต.บ้านใหม่" + U+200B look
+# the same on the board and in a printout, and are two names.
+_NOT_IN_A_NAME = frozenset(("Cc", "Cf", "Zl", "Zp", "Co", "Cs"))
 
 
 def office_name_problem(name: Any) -> str | None:
     """Why ``name`` cannot be an office's name (Thai, without the field's label), or None: the
-    offices' text rules, on one line and without direction controls. A name is shown beside
-    the key fingerprint when the officer decides to trust a new office: a line break in it drew
-    a false fingerprint above the real one, a direction control reversed a code."""
+    offices' text rules, on one line and with only characters that are seen (see
+    ``_NOT_IN_A_NAME``). A name is shown beside the key fingerprint when the officer decides
+    to trust a new office, and on the board and the printouts beside other offices' names."""
     field = FIELDS["offices"]["name"]
     message = check_field(field, name)
-    if message is None and _NOT_IN_A_NAME.search(name):
+    if message is None and _hidden_characters(name):
         message = _("contains characters that are not text")
     return message
+
+
+def _hidden_characters(name: str) -> bool:
+    # (str.isprintable is False for every category of _NOT_IN_A_NAME, in C: most names are
+    # answered by it alone; it is False for spaces but " " too, which a name may hold)
+    return not name.isprintable() and any(unicodedata.category(ch) in _NOT_IN_A_NAME for ch in name)
+
+
+# Thai spellings that are drawn alike: two SARA E for SARA AE, NIKHAHIT + SARA AA for SARA AM
+# (NFKC below makes SARA AM that pair), and the marks above or below one letter typed in
+# another order (ที่ as ท + ่ + ี).
+_THAI_MARKS = re.compile("[\u0e31\u0e34-\u0e3a\u0e47-\u0e4e]{2,}")
+
+
+def office_name_key(name: str) -> str:
+    """``name`` as it looks: what two office names share when a reader cannot tell them apart
+    (invisible characters left out, compatibility forms — full-width letters, SARA AM — folded,
+    spaces of any kind as one, look-alike Thai spellings as one, Latin case ignored). Two
+    offices of one district whose names have the same key would be two rows of one name on the
+    board and in the F3 report."""
+    if _hidden_characters(name):
+        name = "".join(ch for ch in name if unicodedata.category(ch) not in _NOT_IN_A_NAME)
+    text = unicodedata.normalize("NFKC", name).replace("\u0e40\u0e40", "\u0e41")
+    text = _THAI_MARKS.sub(lambda marks: "".join(sorted(marks.group())), text)
+    return " ".join(text.split()).casefold()
 
 
 # The labels of this office's own details where they are typed (Settings › General, the
@@ -963,7 +993,7 @@ def own_office_problems(
     return problems
 
 
-def _shown(value: Any) -> str:
+def shown_value(value: Any) -> str:
     """A value for a message: look-alike and invisible characters made visible."""
     text = str(value)[:40]
     return "".join(
@@ -1137,13 +1167,13 @@ def check_field(field: Field, value: Any, *, latest: dt.datetime | None = None) 
         if value in field.choices:
             return None
         return _("“{value}” is not one of: {choices}").format(
-            value=_shown(value), choices=", ".join(field.choices)
+            value=shown_value(value), choices=", ".join(field.choices)
         )
     if kind == "pattern":
         return (
             None
             if _regex(field.pattern).match(value)
-            else _("“{value}” is not allowed here").format(value=_shown(value))
+            else _("“{value}” is not allowed here").format(value=shown_value(value))
         )
     if kind == "bool":
         return None if isinstance(value, bool) else _("must be true or false")
@@ -1212,7 +1242,7 @@ def attachments_problem(value: Any) -> str | None:
         return _("has more than {n} files").format(n=MAX_ATTACHMENTS)
     for name in value:
         if not isinstance(name, str) or not _regex(ATTACHMENT_PATTERN).match(name):
-            return _("“{name}” is not a plain file name").format(name=_shown(name))
+            return _("“{name}” is not a plain file name").format(name=shown_value(name))
     return None
 
 
@@ -1309,7 +1339,7 @@ def programme_spec_problems(spec: Any) -> list[str]:
         ):
             problems.append(
                 _("indicator “{code}” is not in the expected form").format(
-                    code=_shown(item["code"])
+                    code=shown_value(item["code"])
                 )
             )
             continue
@@ -1409,7 +1439,7 @@ def _each_once(
 
 
 def _named(code: Any) -> str:
-    return _shown(code) if code is not None else "?"
+    return shown_value(code) if code is not None else "?"
 
 
 def _is_int(value: Any, low: int, high: int) -> bool:
@@ -1447,7 +1477,9 @@ def obligation_problem(obligation: Any, form_codes: set[str]) -> str | None:
         return _("the title is missing or too long")
     form = obligation.get("form")
     if form is not None and form not in form_codes:
-        return _("names form {form}, which the programme does not have").format(form=_shown(form))
+        return _("names form {form}, which the programme does not have").format(
+            form=shown_value(form)
+        )
     if obligation.get("sends_to") not in SENDS_TO:
         return _("the office it goes to is not in the expected form")
     lao_types = obligation.get("lao_types")
@@ -1504,7 +1536,7 @@ def letter_problems(letter: dict[str, Any]) -> list[str]:
                 fine = _date_problem(value) is None
         if not fine:
             problems.append(
-                _("the letter's “{key}” is not in the expected form").format(key=_shown(key))
+                _("the letter's “{key}” is not in the expected form").format(key=shown_value(key))
             )
     return problems[:MAX_SPEC_PROBLEMS]
 

@@ -225,8 +225,10 @@ def _period_label(period: str) -> str:
 # ---- reading a filled workbook ----------------------------------------------------------------
 
 
-def _check_zip(data: bytes) -> None:
+def _check_zip(data: bytes, name: str) -> None:
     problem = workbooks.archive_problem(data, max_unpacked=200 * 1024**2)
+    if problem == workbooks.ENCRYPTED:
+        raise Refusal("password", workbooks.password_message(name))
     if problem == workbooks.DAMAGED:
         raise Refusal(
             "truncated",
@@ -259,7 +261,7 @@ def read_filled(
     if Path(path).stat().st_size > MAX_XLSX:
         raise Refusal("too_large", _("The Excel file is too large for a data form."))
     data = Path(path).read_bytes()
-    _check_zip(data)
+    _check_zip(data, Path(path).name)
     try:
         # Not data_only: a formula must be seen as a formula (data_only gives its cached value,
         # or None when the file was not last saved by Excel, and values silently vanished).

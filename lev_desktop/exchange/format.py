@@ -26,9 +26,15 @@ import msgspec
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from lev_desktop import __version__
-from lev_desktop.domain.validation import DATETIME_PATTERN, UUID_PATTERN
+from lev_desktop.domain.validation import (
+    DATETIME_PATTERN,
+    UUID_PATTERN,
+    field_label,
+    office_name_problem,
+)
 from lev_desktop.exchange import keys
 from lev_desktop.exchange.errors import Refusal
+from lev_desktop.files import held_message
 from lev_desktop.i18n import _
 
 FORMAT = "lev-package"
@@ -213,6 +219,34 @@ _Hex64 = Annotated[str, msgspec.Meta(pattern=r"^[0-9a-f]{64}\Z")]
 _Uuid = Annotated[str, msgspec.Meta(pattern=UUID_PATTERN)]
 _Code = Annotated[str, msgspec.Meta(min_length=1, max_length=32)]
 MAX_SEQUENCE = 1_000_000_000
+
+
+def unreadable(exc: OSError, name: str) -> Refusal:
+    """A package or form file that could not be read: held by another program (Windows: the
+    sharing violation of a file Excel, a mail program or an antivirus has open) is said so,
+    with what to do; any other error names the file."""
+    return Refusal(
+        "unreadable",
+        held_message(exc, name) or _("The package file cannot be read: {name}").format(name=name),
+    )
+
+
+def shown_code(code: str) -> str:
+    """A claimed office code for a message: anything but printable ASCII as U+XXXX."""
+    return "".join(ch if 0x20 < ord(ch) < 0x7F else f"U+{ord(ch):04X}" for ch in code[:40])
+
+
+def claimed_name_refusal(sender: str, name: str) -> str | None:
+    """Why a package whose manifest says its sender is called ``name`` is refused (Thai), or
+    None. The claimed name is read before the key is trusted, beside its fingerprint (the
+    import's trust box) and in the inbox's list: a line break drew a false fingerprint, a
+    direction control reversed a code (``validation.office_name_problem``)."""
+    problem = office_name_problem(name)
+    if problem is None:
+        return None
+    return _("The package from {office} was not imported: {problem}").format(
+        office=shown_code(sender), problem=f"{field_label('name')}: {problem}"
+    )
 
 
 class _Sender(msgspec.Struct, forbid_unknown_fields=True):
@@ -676,12 +710,7 @@ def open_package(
         else:
             handle = path.open("rb")
     except OSError as exc:
-        raise Refusal(
-            "unreadable",
-            _("The package file cannot be read: {name}").format(
-                name=getattr(exc, "filename", "") or str(source)
-            ),
-        ) from exc
+        raise unreadable(exc, getattr(exc, "filename", "") or str(source)) from exc
     reader = _Reader(source, limits, data)
     try:
         try:

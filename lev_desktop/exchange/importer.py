@@ -36,10 +36,10 @@ from lev_desktop.domain.offices import LaoType, Level
 from lev_desktop.domain.validation import (
     CLOCK_TOLERANCE,
     field_getter,
-    field_label,
     office_identity_problem,
-    office_name_problem,
+    office_name_key,
     package_made_problem,
+    shown_value,
 )
 from lev_desktop.exchange import deliveries, excel, pool
 from lev_desktop.exchange import format as fmt
@@ -169,7 +169,8 @@ class _RowsView:
 class KeyClash:
     """A record that repeats another record's natural key under a different id — typically the
     same plan entered again after a reinstall. ``in_database``: the other record is already
-    here (else it came earlier in the same import)."""
+    here (else it came earlier in the same import). ``twice``: the other record came in the
+    same payload (a package LEV Desktop made never holds one key twice)."""
 
     table: str
     owner: str
@@ -177,6 +178,7 @@ class KeyClash:
     incoming_id: str
     existing_id: str
     in_database: bool
+    twice: bool = False
 
 
 class Status:
@@ -416,6 +418,9 @@ class _State:
         self.journal: list[tuple[dict[Any, Any], Any, Any]] = []
         # programme → indicator code → its prepared rules (validation.indicator_parser)
         self.indicators = IndicatorRules()
+        # (scope, office_name_key) → codes of the offices of that name (_name_clash; built
+        # when an office record first brings a name)
+        self.name_keys: dict[tuple[tuple[str, str], str], set[str]] | None = None
         self.finals: dict[str, Any] = {}  # what "complete" asks per programme (completeness.py)
         # sender → its parts of this batch already compared, in order (completeness.py: a
         # form is judged with the records they bring, not yet in the database)
@@ -523,6 +528,7 @@ class _State:
             self.added(batch, keys)
             return clashes
         journal = self.journal
+        mine: set[str] = set()  # the ids this payload gave a key to
         for rid, key in zip(ids, keys, strict=True):
             other = batch.get(key)
             in_database = False
@@ -538,12 +544,14 @@ class _State:
                         rid,
                         other,
                         in_database,
+                        twice=other in mine,
                     )
                 )
                 continue
             if other is None:
                 journal.append((batch, key, None))
                 batch[key] = rid
+                mine.add(rid)
         return clashes
 
     def existing(self, table: str, ids: list[str]) -> dict[str, tuple[str, int]]:
@@ -728,10 +736,8 @@ def _plan_excel(state: _State, package: PackagePlan) -> None:
         package.status, package.reason, package.code = Status.REFUSED, refusal.message, refusal.code
         return
     except OSError as exc:
-        package.status, package.code = Status.REFUSED, "unreadable"
-        package.reason = _("The package file cannot be read: {name}").format(
-            name=exc.filename or ""
-        )
+        held = fmt.unreadable(exc, exc.filename or package.path)
+        package.status, package.reason, package.code = Status.REFUSED, held.message, held.code
         return
     office = str(meta["office"])
     info = state.offices.get(office)
@@ -1182,23 +1188,21 @@ def _claims_problem(state: _State, plan: PartPlan) -> str | None:
     Checked before trust, so a contradiction is refused even from a first package."""
     claims = plan.claims
     problem = office_identity_problem(claims)
-    name_problem = office_name_problem(claims.get("name") or "")
-    if name_problem and not problem:  # the name is shown beside the key fingerprint
-        problem = f"{field_label('name')}: {name_problem}"
     if problem:
         return _("The package from {office} was not imported: {problem}").format(
-            office=_shown_code(plan.sender), problem=problem
+            office=fmt.shown_code(plan.sender), problem=problem
         )
-    problem = office_claim_problem(claims, state.offices.get(plan.sender))
+    refusal = fmt.claimed_name_refusal(plan.sender, claims.get("name") or "")
+    if refusal:  # (the name is shown beside the key fingerprint)
+        return refusal
+    problem = office_claim_problem(claims, state.offices.get(plan.sender)) or _name_clash(
+        state, claims, remember=False
+    )  # (the name beside the fingerprint: a neighbour's name would be trusted as theirs)
     if problem:
         return _("The package from {office} was not imported: {problem}").format(
             office=plan.sender, problem=problem
         )
     return None
-
-
-def _shown_code(code: str) -> str:
-    return "".join(ch if 0x20 < ord(ch) < 0x7F else f"U+{ord(ch):04X}" for ch in code[:40])
 
 
 def _new_part_plan(part: fmt.Part, info: OfficeInfo) -> PartPlan:
@@ -1464,6 +1468,24 @@ def _predict_integrity(
         plan.clashes.extend(clashes)
         plan.counts["refused"] += len(clashes)
         for clash in clashes[:MAX_REASONS]:
+            if clash.twice:  # (not "in another package of this import": there may be only one)
+                _refuse(
+                    package,
+                    plan,
+                    "natural_key",
+                    _(
+                        "{what} of office {office} ({key}) is in this package twice, under two "
+                        "record identities ({other}, {new}); a package made by LEV Desktop never "
+                        "holds that (the file was changed or damaged). It was not imported."
+                    ).format(
+                        what=_table_label(table),
+                        office=clash.owner,
+                        key=_key_text(state, clash.key),
+                        other=clash.existing_id[:8],
+                        new=clash.incoming_id[:8],
+                    ),
+                )
+                continue
             where = (
                 _("already here") if clash.in_database else _("in another package of this import")
             )
@@ -1829,9 +1851,7 @@ def _plan_offices(
                 _refuse(package, plan, "office_identity", problem)
                 continue
         current = state.office_rows.get(code)
-        if current is None:
-            plan.counts["new"] += 1
-        else:
+        if current is not None:
             cur_id, cur_owner, cur_rev = current
             self_described = owner == code and cur_owner != code
             same_author_newer = owner == cur_owner and (
@@ -1846,10 +1866,61 @@ def _plan_offices(
                     plan.counts["refused"] += 1
                     _refuse(package, plan, "office_identity", problem)
                     continue
-            plan.counts["updated"] += 1
+        problem = _name_clash(state, record)
+        if problem:
+            plan.counts["refused"] += 1
+            _refuse(package, plan, "office_identity", problem)
+            continue
+        plan.counts["new" if current is None else "updated"] += 1
         plan.offices.append(row)
         state.office_rows[code] = (row[0], owner, revision)
         state.offices[code] = OfficeInfo.of(record)
+
+
+def _name_scope(office: Any) -> tuple[str, str]:
+    """The offices whose names must differ: an LAO's district (its F3 rows and board), a
+    district's province."""
+    fields = field_getter(office)
+    district = fields("district_code")
+    return ("d", district) if district else ("p", str(fields("province_code") or ""))
+
+
+def _name_clash(state: _State, record: Any, *, remember: bool = True) -> str | None:
+    """Why ``record`` (an office record, or a sender's claims) may not carry its name (Thai),
+    or None: the name looks the same as another office's of its district
+    (``validation.office_name_key``): the board and the F3 report would show two rows of one
+    name, one of them another office's. A name that was already this office's before is not
+    judged again. ``remember``: the name is this office's from now on in the batch."""
+    get = field_getter(record)
+    code, name = str(get("code") or ""), str(get("name") or "")
+    key = office_name_key(name)
+    known = state.offices.get(code)
+    if known is not None and office_name_key(known.name) == key:
+        return None
+    if state.name_keys is None:
+        state.name_keys = {}
+        for office in state.offices.values():
+            state.name_keys.setdefault(
+                (_name_scope(office), office_name_key(office.name)), set()
+            ).add(office.code)
+    holders = state.name_keys.get((_name_scope(record), key), set()) - {code}
+    if not holders:
+        if not remember:
+            return None
+        if known is not None:
+            state.name_keys.get((_name_scope(known), office_name_key(known.name)), set()).discard(
+                code
+            )
+        state.name_keys.setdefault((_name_scope(record), key), set()).add(code)
+        return None
+    other = state.offices[min(holders)]
+    return _(
+        "The package names office {code} “{name}”, which looks the same as the name of office "
+        "{other} (“{other_name}”) in the same district: the board and the reports would show "
+        "two offices of one name. It was not imported; a name is corrected in the LAO list."
+    ).format(
+        code=code, name=shown_value(name), other=other.code, other_name=shown_value(other.name)
+    )
 
 
 # ---- commit ----------------------------------------------------------------------------------
@@ -1926,14 +1997,8 @@ def commit(
             refused.append(package)
             continue
         except OSError as exc:
-            _refuse(
-                package,
-                None,
-                "unreadable",
-                _("The package file cannot be read: {name}").format(
-                    name=exc.filename or package.file_name
-                ),
-            )
+            held = fmt.unreadable(exc, exc.filename or package.file_name)
+            _refuse(package, None, held.code, held.message)
             refused.append(package)
             continue
         imported.append(package)

@@ -48,6 +48,7 @@ _REASONS = {
     "unknown_version": N_("It was made by a newer version of LEV Desktop"),
     "zip_bomb": N_("It would unpack to far more data than a package can hold"),
     "too_large": N_("It holds more data than a package can hold"),
+    "office_identity": N_("The name it gives its sender is not a name"),
 }
 _NOT_A_PACKAGE = N_("It is not a LEV Desktop package")
 
@@ -123,6 +124,11 @@ def _check(path: Path) -> _Checked:
         outer.close()
     manifest = outer.manifest
     sender = manifest["sender"]
+    # (the list shows the claimed name: one with a line break or a direction control drew
+    # another office's name or a reversed code there, and the import refuses it)
+    refusal = fmt.claimed_name_refusal(outer.sender, str(sender.get("name") or ""))
+    if refusal:
+        raise Refusal("office_identity", refusal)
     counts = manifest.get("counts") or {}
     return _Checked(
         uuid=outer.uuid,

@@ -897,7 +897,13 @@ class ImportTab(QWidget):
         self.confirm.setEnabled(False)
 
         def failed(exc: BaseException) -> None:
-            self.summary.setText(exc.message if isinstance(exc, Refusal) else str(exc))
+            # (a disk full or a database held by another program: its Thai sentence, not
+            # "[Errno 28] No space left on device")
+            self.summary.setText(
+                exc.message
+                if isinstance(exc, Refusal)
+                else _message(exc, _("The packages could not be checked; nothing was changed."))
+            )
 
         self.ctx.runner.run(
             lambda progress: preview(store, files, progress=progress),
@@ -1026,8 +1032,17 @@ class ImportTab(QWidget):
             label=_("Importing…"),
             on_success=self._committed,
             owner=self,
-            on_failure=lambda exc: self.summary.setText(str(exc)),
+            on_failure=self._commit_failed,
         )
+
+    def _commit_failed(self, exc: BaseException) -> None:
+        """The import's one transaction was rolled back (disk full, the database held by
+        another program …): say so in Thai and let the officer try again with the same
+        preview (it showed "[Errno 28] No space left on device" and left the button off)."""
+        self.summary.setText(
+            _message(exc, _("The import failed and was undone; nothing was changed."))
+        )
+        self.confirm.setEnabled(self.plan is not None and bool(self.plan.importable))
 
     def _committed(self, result) -> None:
         counts = result.counts()
