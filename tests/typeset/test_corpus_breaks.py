@@ -103,6 +103,27 @@ def test_after_an_areas_prefix_only_a_gazetteer_name_is_a_name():
     assert segment("เทศบาลตำบลหนองบัวลำภูเหนือ") == ["เทศบาลตำบลหนองบัวลำภูเหนือ"]
 
 
+def test_an_laos_name_is_the_gazetteers_not_the_sentence_glued_to_it():
+    """After an LAO's type the run to the next space was its name however long: "จัดอบรม"
+    written without a space after the name was glued to it ("อบต.บ้านใหม่จัดอบรมแกนนำ" one
+    unbreakable unit), and so was a sentence with no name at all ("เทศบาลตำบลส่งอำเภอ": the
+    municipality sends to the district). Now the name is the gazetteer's (an LAO is named
+    after its subdistrict, town or province) with at most one word more; a name the gazetteer
+    does not know still runs to the space."""
+    assert segment("อบต.บ้านใหม่ จัดอบรม") == ["อบต.บ้านใหม่", " ", "จัด", "อบรม"]
+    assert segment("อบต.บ้านใหม่จัดอบรมแกนนำ") == ["อบต.บ้านใหม่", "จัด", "อบรม", "แกน", "นำ"]
+    assert segment("องค์การบริหารส่วนตำบลหนองแสงจัดกิจกรรม") == [
+        *("องค์การบริหารส่วนตำบลหนองแสง", "จัด", "กิจกรรม"),
+    ]
+    assert segment("เทศบาลตำบลส่งอำเภอ") == ["เทศบาลตำบล", "ส่ง", "อำเภอ"]
+    # longer than the gazetteer's name by a word, or a name it does not know: whole
+    for name in ("เทศบาลตำบลหนองบัวลำภูเหนือ", "อบต.บ้านโคกสูง", "ทต.นาราชควาย"):
+        assert segment(name) == [name]
+    assert segment("นายกองค์การบริหารส่วนตำบลหนองแสง") == [
+        *("นายก", "องค์การบริหารส่วนตำบลหนองแสง"),
+    ]
+
+
 def test_an_lao_type_is_whole_without_a_name_after_it():
     """F4's heading ended a line inside "ขององค์การบริหารส่วน" / "จังหวัด (ข้อ ๑.๔)": "จังหวัด"
     at a line's start reads as a province. The written-out types of LAO are one unit, as
