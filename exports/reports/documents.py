@@ -932,7 +932,7 @@ def kpi_pdf(data: KpiData, options: ReportOptions, progress: Progress | None = N
             rows.append(Row([stage], "group"))
         for line in lines:
             n += 1
-            unit = line.unit if line.kind not in ("choice", "text", "url") else ""
+            unit = line.printed_unit
             if not wide:
                 rows.append(
                     Row(

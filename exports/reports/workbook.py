@@ -438,7 +438,7 @@ def kpi_sheet(wb: Workbook, data: Any, options: ReportOptions, progress: Progres
             writer.add([stage], kind="group")
         for line in lines:
             n += 1
-            unit = line.unit if line.kind not in ("choice", "text", "url") else ""
+            unit = line.printed_unit
             if data.consolidated:
                 total = None if line.kind == "percent" else line.total
                 writer.add(

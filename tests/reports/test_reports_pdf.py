@@ -7,6 +7,7 @@ import re
 import subprocess
 from pathlib import Path
 
+import openpyxl
 import pytest
 
 from exports.pdf import segment
@@ -471,3 +472,34 @@ def test_an_indicator_report_of_a_programme_without_indicators_is_refused(demo_s
         " ไม่มีตัวชี้วัดให้รายงาน — รายงานตัวชี้วัดใช้กับโครงการที่มีตัวชี้วัดเท่านั้น"
     )
     assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())
+
+
+@needs_poppler
+def test_a_percent_is_written_roi_la_in_every_printout(report_store, demo_store, tmp_path):
+    """The indicator reports wrote the unit of a percentage "%" (P2's collection coverage,
+    P3's share of green space) while the plans and F4 wrote "ร้อยละ": one rule now
+    (``thai_format.document_unit``), the LAO's and the district's, PDF and .xlsx."""
+    from lev_desktop.thai_format import document_unit
+
+    assert (document_unit("%"), document_unit("ตัน/วัน")) == ("ร้อยละ", "ตัน/วัน")
+    for store, office in ((report_store, "4801006"), (demo_store, "D4801")):
+        for programme in ("P2", "P3"):
+            pdf = generate(
+                store,
+                ReportRequest("kpi", office, 2568, "pdf", programme=programme),
+                options=ReportOptions(thai_digits=False),
+                folder=tmp_path / office / programme,
+            )
+            text = pdftotext(pdf, layout=True)
+            assert "%" not in text, (office, programme)
+            line = "พื้นที่ที่ได้รับบริการเก็บขนขยะ" if programme == "P2" else "สัดส่วนพื้นที่สีเขียว"
+            assert any(line in x and " ร้อยละ " in f"{x} " for x in text.splitlines()), text
+            book = generate(
+                store,
+                ReportRequest("kpi", office, 2568, "xlsx", programme=programme),
+                options=ReportOptions(thai_digits=False),
+                folder=tmp_path / office / programme,
+            )
+            ws = openpyxl.load_workbook(book).worksheets[0]
+            units = [row[2].value for row in ws.iter_rows() if len(row) > 2]
+            assert "%" not in units and "ร้อยละ" in units, (office, programme, units)
