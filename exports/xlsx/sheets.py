@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Literal
@@ -514,7 +514,15 @@ class SheetWriter:
                     if not cells[i] and head_of(i, wider) < head_now and head_now > rest_head:
                         break
             if best is None:
-                break
+                if any(max(lines_of(i, widths[i])) > 1 for i in free if cells[i]):
+                    break  # the rest goes to the wrapped texts (below): rows, not headings
+                together = self._heads_together(widths, left, step, head_of, heads)
+                if together is None or cost(together) >= current - 1e-6:
+                    break
+                left -= sum(together) - sum(widths)
+                widths = together
+                current = cost(widths)
+                continue
             _rate, i, extra = best
             widths[i] += extra
             left -= extra
@@ -526,6 +534,35 @@ class SheetWriter:
             for i in wrapped:
                 widths[i] += left * weight[i] / whole
         return widths, cost(widths)
+
+    @staticmethod
+    def _heads_together(
+        widths: list[float],
+        left: float,
+        step: float,
+        head_of: Callable[[int, float], int],
+        heads: list[str],
+    ) -> list[float] | None:
+        """The widths with every column of the tallest heading widened, each by the least
+        that takes a line off it — no one of them alone makes the heading row shorter
+        (F4's six number headings each of 5 lines beside a third of the page for อำเภอ) —
+        or None when ``left`` does not pay for all of them."""
+        tallest = max((head_of(i, w) for i, w in enumerate(widths) if heads[i]), default=1)
+        if tallest <= 1:
+            return None
+        out = list(widths)
+        spent = 0.0
+        for i, w in enumerate(widths):
+            if not heads[i] or head_of(i, w) < tallest:
+                continue
+            k = 1
+            while spent + k * step <= left and head_of(i, w + k * step) >= tallest:
+                k += 1
+            if spent + k * step > left:
+                return None
+            out[i] = w + k * step
+            spent += k * step
+        return out
 
     def finish(self) -> None:
         ws = self.ws

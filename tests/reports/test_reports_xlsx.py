@@ -425,8 +425,8 @@ def test_the_signature_never_begins_a_printed_page_alone(demo_store, tmp_path):
     """Printed from LibreOffice, the district's F3 sheet put its 14 LAOs on page 1 and its
     summary lines and signature alone on page 2 under the repeated heading (the LAO's F1:
     the signature alone under the heading). The last two rows and the total now go over
-    with them, by a manual page break, as the PDF does. (In Arabic digits the heading is
-    taller and LAOs 13 and 14 go over anyway: no break.)"""
+    with them, by a manual page break, as the PDF does. (In Arabic digits too, since its
+    heading takes 4 lines, no longer 7: print14.)"""
     path = make(demo_store, "monitoring", tmp_path, office="D4801", thai_digits=True)
     ws = openpyxl.load_workbook(path).worksheets[0]
     rows = {c.value: c.row for c in ws["C"] if isinstance(c.value, str)}
@@ -440,10 +440,13 @@ def test_the_signature_never_begins_a_printed_page_alone(demo_store, tmp_path):
     ).stdout
     assert "อบต.วังตามัว" in second and "อบต.โพธิ์ตาก" in second and "ผู้รายงาน" in second
     assert "อบต.ดงขวาง" not in second
-    # where the last rows go over with the signature anyway, or all fits one page: no break
-    for kind in ("monitoring", "calendar"):
-        ws = openpyxl.load_workbook(make(demo_store, kind, tmp_path / kind, office="D4801"))
-        assert ws.worksheets[0].row_breaks.brk == []
+    arabic = make(demo_store, "monitoring", tmp_path / "arabic", office="D4801")
+    ws = openpyxl.load_workbook(arabic).worksheets[0]
+    assert [b.id for b in ws.row_breaks.brk] == [rows["อบต.วังตามัว"] - 1]
+    assert printed_pages(arabic, tmp_path / "lo-arabic") == 2
+    # where all fits one page: no break
+    ws = openpyxl.load_workbook(make(demo_store, "calendar", tmp_path / "cal", office="D4801"))
+    assert ws.worksheets[0].row_breaks.brk == []
 
 
 def test_the_f3_sheet_has_the_pdfs_totals(demo_store, tmp_path):
