@@ -250,6 +250,8 @@ class Row:
     span_from: int = 0  # … or the cell at this column spans them (a product's links)
     # a row that belongs to the one above it (never the first row of a page)
     joined: bool = False
+    # columns of this row whose text is words in a column of numbers: written from the left
+    left: frozenset[int] = frozenset()
 
 
 @dataclass
@@ -415,6 +417,8 @@ class PagedTable(Flowable):
         out = []
         for index, value in enumerate(row.cells):
             align = self.spec.aligns[index] if index < len(self.spec.aligns) else "left"
+            if index in row.left:
+                align = "left"
             out.append(
                 cell(value, size=self.spec.size, bold=bold, align=align, leading=self.spec.leading)
             )

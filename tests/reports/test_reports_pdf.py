@@ -503,3 +503,29 @@ def test_a_percent_is_written_roi_la_in_every_printout(report_store, demo_store,
             ws = openpyxl.load_workbook(book).worksheets[0]
             units = [row[2].value for row in ws.iter_rows() if len(row) > 2]
             assert "%" not in units and "ร้อยละ" in units, (office, programme, units)
+
+
+@needs_poppler
+def test_an_laos_indicators_write_its_answers_from_the_left_and_links_as_links(
+    report_store, tmp_path
+):
+    """The LAO's own P5 indicators printed its answers right-aligned as numbers are, and the
+    two links as plain text, whose long unit made the answer column as wide as the link and
+    the indicators' names wrap ("การ" / "ประชาสัมพันธ์"): 2 pages, the second the last two
+    rows and the signature. Words are written from the left now, as the district's report
+    writes them, and a link is cut after its "/" and opens when clicked: one page."""
+    path = generate(
+        report_store,
+        ReportRequest("kpi", "4801006", 2568, "pdf", programme="P5"),
+        options=ReportOptions(thai_digits=False),
+        folder=tmp_path,
+    )
+    info = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, check=True)
+    assert "Pages:           1" in info.stdout
+    lines = [" ".join(x.split()) for x in pdftotext(path, layout=True).splitlines()]
+    assert "7 การประชาสัมพันธ์ ดำเนินการแล้ว" in lines, lines
+    raw = path.read_bytes()
+    assert re.findall(rb"/URI \(([^)]*)\)", raw) == [
+        b"https://drive.example.go.th/4801006/photos",
+        b"https://www.youtube.com/watch?v=4801006273",
+    ]
