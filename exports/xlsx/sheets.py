@@ -280,6 +280,7 @@ class SheetWriter:
         self._totals: list[int] = []
         self._notes: list[tuple[int, str]] = []  # (row, how): lines under the table
         self._spans: list[tuple[int, list[tuple[int, int, str]]]] = []  # rows of merged texts
+        self._pairs: dict[int, str] = {}  # row: the right block's text of a "pair" note
 
     def _measure(self, index: int, value: Any, column: Column, bold: bool) -> str | None:
         """Widens the column's need/want for ``value``; returns the text that may wrap."""
@@ -408,6 +409,14 @@ class SheetWriter:
         set_value(cell, text, thai_digits=self.thai_digits)
         cell.font = self._font
         self._notes.append((self.row, "signer" if signer else "note"))
+        self.row += 1
+
+    def note_pair(self, left: str, right: str) -> None:
+        """A line of two signature blocks side by side, as the PDF's F1 and F2 print them:
+        ``left`` centred on the left half of the page, ``right`` on the right half."""
+        set_value(self.ws.cell(row=self.row, column=1), left, thai_digits=self.thai_digits)
+        self._pairs[self.row] = right
+        self._notes.append((self.row, "pair"))
         self.row += 1
 
     def _widths(self) -> list[float]:
@@ -621,7 +630,19 @@ class SheetWriter:
         start = min(start, len(widths) - 1)
         last = get_column_letter(len(widths))
         for row, how in self._notes:
-            if how == "signer":
+            if how == "pair":
+                cell = ws.cell(row=row, column=1)
+                cell.font = self._font
+                cell.alignment = Alignment(horizontal="center", vertical="center")
+                if start > 1:
+                    ws.merge_cells(f"A{row}:{get_column_letter(start)}{row}")
+                right = ws.cell(row=row, column=start + 1)
+                set_value(right, self._pairs[row], thai_digits=self.thai_digits)
+                right.font = self._font
+                right.alignment = Alignment(horizontal="center", vertical="center")
+                if start + 1 < len(widths):
+                    ws.merge_cells(f"{get_column_letter(start + 1)}{row}:{last}{row}")
+            elif how == "signer":
                 value = ws.cell(row=row, column=1).value
                 ws.cell(row=row, column=1).value = None
                 ws.merge_cells(f"{get_column_letter(start + 1)}{row}:{last}{row}")

@@ -467,3 +467,23 @@ def test_the_f3_sheet_has_the_pdfs_totals(demo_store, tmp_path):
         None,
     ]
     assert total[1].font.b
+
+
+def test_f1_and_f2_sheets_are_signed_by_their_maker_and_their_executive(report_store, tmp_path):
+    """The PDFs of F1 and F2 have two signature blocks side by side: the officer who made the
+    form ("ผู้จัดทำแผน", "ผู้รายงาน", with the officer's name) and the executive who approves
+    it. The sheets had the executive's alone: the maker signed in a blank margin by hand."""
+    for kind, made, signs in (
+        ("plan", "ผู้จัดทำแผน", "ผู้เห็นชอบแผน"),
+        ("summary", "ผู้รายงาน", "ผู้รับรองผล"),
+    ):
+        ws = openpyxl.load_workbook(make(report_store, kind, tmp_path / kind)).worksheets[0]
+        line = f"ลงชื่อ {'.' * 30} "
+        row = find_row(ws, line + made)
+        texts = [c.value for c in row if c.value]
+        assert texts == [line + made, line + signs], texts
+        below = [[c.value for c in r if c.value] for r in ws.iter_rows(min_row=row[0].row + 1)]
+        assert below[:2] == [
+            ["(นางสาวทดสอบ ใจดี)", "(" + "." * 40 + ")"],
+            ["ตำแหน่ง " + "." * 30, "นายกองค์การบริหารส่วนตำบลหนองแสง"],
+        ]
