@@ -314,7 +314,8 @@ def monitoring_sheet(
 ) -> None:
     ws = wb.create_sheet(safe_sheet_title("F3 แบบติดตาม"))
     header = list(W.MONITORING_HEADER)
-    header[7:8] = ["(๕)\nวันที่รายงานผล", "วันที่ปิดประกาศ"]
+    # item ๕ in two columns, numbered as the PDF numbers its items ("๕.", not "(๕)")
+    header[7:8] = ["๕. วันที่\nรายงานผล", "วันที่ปิดประกาศ"]
     columns = _columns(
         header, ["int", "text", "text", "date", "date", "date", "int", "date", "date", "text"]
     )

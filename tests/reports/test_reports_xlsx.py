@@ -487,3 +487,12 @@ def test_f1_and_f2_sheets_are_signed_by_their_maker_and_their_executive(report_s
             ["(นางสาวทดสอบ ใจดี)", "(" + "." * 40 + ")"],
             ["ตำแหน่ง " + "." * 30, "นายกองค์การบริหารส่วนตำบลหนองแสง"],
         ]
+
+
+def test_the_f3_sheets_columns_are_numbered_as_the_pdfs(report_store, tmp_path):
+    """The F3 sheet numbered its fifth item "(๕) วันที่รายงานผล" beside "๑. การคัดเลือก …",
+    "๔. ผลการดำเนินกิจกรรม": one numbering, the PDF's "๕."."""
+    ws = openpyxl.load_workbook(make(report_store, "monitoring", tmp_path)).worksheets[0]
+    heads = [c.value for c in find_row(ws, "ที่")]
+    assert [h.split(" ")[0] for h in heads[3:8]] == ["1.", "2.", "3.", "4.", "5."], heads
+    assert heads[7] == "5. วันที่ รายงานผล"
