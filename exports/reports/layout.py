@@ -32,7 +32,7 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-from exports.pdf import extent
+from exports.pdf import ThaiParagraph, extent
 from exports.pdf.words import segment_units, url_pieces
 from exports.reports import wording as W
 from exports.reports.options import ReportOptions
@@ -186,6 +186,7 @@ def signature_block(
     options: ReportOptions | None = None,
     letter: bool = False,
     date_line: bool = True,
+    widest: float = 11 * cm,
 ) -> Flowable:
     """The signer as the letters show it, centred in a block.
 
@@ -206,6 +207,15 @@ def signature_block(
         lines.append(para(caption, centre))
     if date_line and not letter:
         lines.append(para(W.DATE_LINE, centre))
+    # as wide as its longest line, up to ``widest``: a position of a few points more than 9 cm
+    # went on two lines, "นายก" / "องค์การบริหารส่วนตำบลหนองแสง", as did "ลงชื่อ …… " /
+    # "ผู้เห็นชอบแผน"
+    texts = [x.getPlainText() for x in lines if isinstance(x, ThaiParagraph)]
+    longest = max(
+        (extent(document_digits(t, current_digits()), FONT, BODY_SIZE)[1] for t in texts),
+        default=0.0,
+    )
+    width = max(width, min(longest + 2, widest))
     table = Table([[line] for line in lines], colWidths=[width], hAlign=align)
     table.setStyle(
         TableStyle(

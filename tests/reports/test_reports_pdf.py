@@ -529,3 +529,23 @@ def test_an_laos_indicators_write_its_answers_from_the_left_and_links_as_links(
         b"https://drive.example.go.th/4801006/photos",
         b"https://www.youtube.com/watch?v=4801006273",
     ]
+
+
+@needs_poppler
+def test_an_laos_executive_signs_on_one_line(report_store, tmp_path):
+    """The LAO's forms printed its executive's position on two lines, "นายก" /
+    "องค์การบริหารส่วนตำบลหนองแสง" (258.7 pt in a 255.1 pt block), and F1's approver
+    "ลงชื่อ ……" / "ผู้เห็นชอบแผน": a signature block is as wide as its longest line now (up
+    to 11 cm)."""
+    for kind, programme in (("kpi", "P2"), ("plan", None), ("summary", None)):
+        path = generate(
+            report_store,
+            ReportRequest(kind, "4801006", 2568, "pdf", programme=programme),
+            options=ReportOptions(thai_digits=True),
+            folder=tmp_path / kind,
+        )
+        lines = [x.strip() for x in pdftotext(path, layout=True).splitlines()]
+        assert any(x.endswith("นายกองค์การบริหารส่วนตำบลหนองแสง") for x in lines), kind
+        assert "นายก" not in lines, kind
+        if kind == "plan":
+            assert any(x.endswith("ลงชื่อ .............................. ผู้เห็นชอบแผน") for x in lines)
