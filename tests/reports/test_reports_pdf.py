@@ -549,3 +549,22 @@ def test_an_laos_executive_signs_on_one_line(report_store, tmp_path):
         assert "นายก" not in lines, kind
         if kind == "plan":
             assert any(x.endswith("ลงชื่อ .............................. ผู้เห็นชอบแผน") for x in lines)
+
+
+@needs_poppler
+def test_an_laos_soft_power_report_fits_its_page(report_store, tmp_path):
+    """The LAO's Soft Power report, one product, printed its row on page 1 under a heading of
+    eight lines ("(๖) การ" / "จัด" / "อบรม" …: its rows' texts each kept on one line, the
+    headings got what was left) and the product's links, the total and the signature on page
+    2. A short table now wraps a row's text when that makes it shorter: one page."""
+    path = generate(
+        report_store,
+        ReportRequest("softpower", "4801006", 2568, "pdf", programme="P5"),
+        options=ReportOptions(thai_digits=False),
+        folder=tmp_path,
+    )
+    info = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, check=True)
+    assert "Pages:           1" in info.stdout
+    text = pdftotext(path, layout=True)
+    assert "(8) https://drive.example.go.th/4801006/photos" in " ".join(text.split())
+    assert "ผู้รายงาน" in text
