@@ -440,6 +440,17 @@ def format_money(
     return text
 
 
+# A percentage in a printed document is written "ร้อยละ": Thai official writing spells the
+# word (the plans' own texts say "ไม่น้อยกว่าร้อยละ ๘๐", "ร้อยละของครัวเรือน…", F4's row
+# "ร้อยละของ อปท. ทั้งหมด"); "%" is the screen's short form of a unit.
+PERCENT_WORD = "ร้อยละ"
+
+
+def document_unit(unit: str) -> str:
+    """A unit as a printed document writes it: "%" is "ร้อยละ", any other as given."""
+    return PERCENT_WORD if unit.strip() == "%" else unit
+
+
 _GROUPED = re.compile(r"[+-]?[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]*)?")
 
 

@@ -336,9 +336,15 @@ class Line:
 
 
 def layout(
-    groups: Sequence[_Group], width: float, font_size: float, first_indent: float = 0.0
+    groups: Sequence[_Group],
+    width: float,
+    font_size: float,
+    first_indent: float = 0.0,
+    *,
+    break_before: int | None = None,
 ) -> list[Line]:
-    """Greedy line filling; ``width`` and the lines' widths are in points."""
+    """Greedy line filling; ``width`` and the lines' widths are in points; a line also ends
+    before the group at ``break_before`` (the line stays justified)."""
     scale = font_size / 1000.0
     full = width / scale
     limit = (width - first_indent) / scale
@@ -357,6 +363,8 @@ def layout(
 
     i, n = 0, len(groups)
     while i < n:
+        if i == break_before and cur:
+            flush(i, None, False)
         g = groups[i]
         i += 1
         kind = g.kind
@@ -473,8 +481,12 @@ class ThaiParagraph(Flowable):
             text_width = avail_width - s.leftIndent - s.rightIndent
             indent = self._first_indent()
             self.lines = layout(self._groups, text_width, self.font_size, indent)
-            if self.alignment == TA_CENTER and len(self.lines) > 1:
+            if len(self.lines) > 1 and self.alignment == TA_CENTER:
                 self.lines = _balanced(self._groups, text_width, self.font_size, indent, self.lines)
+            elif len(self.lines) > 1 and _runt(self._groups, self.lines, text_width):
+                self.lines = _pull_down(
+                    self._groups, text_width, self.font_size, indent, self.lines
+                )
             self._wrap_key = key
         return self.lines
 
@@ -576,6 +588,42 @@ def _balanced(
             if most == count - 1:
                 break
     return best
+
+
+def _runt(groups: Sequence[_Group], lines: list[Line], width: float) -> bool:
+    """Does the last line begin with one word broken off a run (the text between spaces) of
+    the line above, alone up to its end or a space, on a short line (under a third of
+    ``width``)? "ครัวเรือนที่มีถังขยะเปียกลดโลก" / "ร้อน", "… (ธนาคารขยะ) ครั้ง" / "ที่ ๑",
+    "… สรุปผลการดำเนินงานได้" / "ดังนี้": the greedy fill leaves the end of a compound the
+    breaker splits (โลก|ร้อน: no dictionary lists โลกร้อน, "global warming") or of a phrase
+    alone at the foot of a cell or paragraph — "ลดโลก" / "ร้อน" reads "reduce the world" /
+    "hot"."""
+    before, last = lines[-2], lines[-1]
+    at = before.next_index
+    if before.last or before.carry is not None or not last.groups or at < 1:
+        return False
+    if last.width >= width / 3 or at >= len(groups):
+        return False
+    if not groups[at - 1].kind == _Group.WORD == groups[at].kind:
+        return False  # broken at a space or a hard line break
+    return len(last.groups) == 1 or last.groups[1].kind == _Group.SPACE
+
+
+def _pull_down(
+    groups: Sequence[_Group], width: float, font_size: float, indent: float, lines: list[Line]
+) -> list[Line]:
+    """The lines with the last word of the line before the last carried down to the runt
+    (``_runt``): "…เปียกลดโลก" / "ร้อน" → "…เปียกลด" / "โลกร้อน", "…ได้" / "ดังนี้" →
+    "…" / "ได้ดังนี้", "(ธนาคารขยะ) ครั้ง" / "ที่ ๑" → "(ธนาคารขยะ)" / "ครั้งที่ ๑" — when
+    that keeps as many lines (no row grows); else the lines as they were."""
+    at = lines[-2].next_index - 1
+    start = lines[-3].next_index if len(lines) > 2 else 0
+    if at <= start:
+        return lines
+    found = layout(groups, width, font_size, indent, break_before=at)
+    if len(found) != len(lines) or any(line.carry is not None for line in found):
+        return lines
+    return found
 
 
 def _space_breaks(groups: Sequence[_Group], lines: list[Line]) -> int:

@@ -279,7 +279,8 @@ _AREA_PREFIXES = frozenset(
 # Prefixes that introduce a place's name (an LAO's type, written out or abbreviated, or an
 # area's). The name runs to the next space (or is the longest name of the gazetteer right
 # after the prefix, which needs no space).
-_PLACE_PREFIXES = tuple(sorted(_LAO_TYPES | {"อบต.", "อบจ.", "ทต.", "ทม.", "ทน."} | _AREA_PREFIXES))
+_LAO_PREFIXES = _LAO_TYPES | {"อบต.", "อบจ.", "ทต.", "ทม.", "ทน."}
+_PLACE_PREFIXES = tuple(sorted(_LAO_PREFIXES | _AREA_PREFIXES))
 _PERSON_PREFIXES = (
     "นางสาว",
     "นาง",
@@ -522,7 +523,10 @@ def _name_spans(
             and run_end > (end or 0)
         ):
             inner = [s - after for s in sorted(starts) if after < s < run_end]
-            if not (set(_split_at(run, inner)) & _NAME_STOP_WORDS):
+            parts = set(_split_at(run, inner))
+            if prefix in _LAO_PREFIXES:
+                end = _lao_name_end(end, run_end, parts, starts)
+            elif not (parts & _NAME_STOP_WORDS):
                 end = run_end
         if end is None:
             if prefix in _LAO_TYPES:  # the type alone: "ส่วน" / "จังหวัด" read as a province
@@ -536,6 +540,21 @@ def _name_spans(
                 spans.append((end + 1, surname_end))
                 pos = surname_end
     return spans
+
+
+def _lao_name_end(found: int | None, run_end: int, parts: set[str], starts: set[int]) -> int | None:
+    """Where an LAO's name ends after its type, in the run up to the next space (split at the
+    breaker's ``parts``): the gazetteer's name there (``found``: an LAO is named after its
+    subdistrict, town or province) with at most one word more (หนองบัวลำภู|เหนือ), not the
+    sentence glued to it ("อบต.บ้านใหม่จัดอบรม" was one unbreakable unit); a run with a place's
+    or an LAO's word in it is text (เทศบาลตำบลส่งอำเภอ: the municipality sends to the
+    district), and so is one with a stop word. A name the gazetteer does not know runs to the
+    space, as before."""
+    if parts & _NAME_STOP_WORDS or parts & set(_PLACE_PREFIXES):
+        return found
+    if found is None or sum(1 for s in starts if found < s < run_end) == 0:
+        return run_end
+    return found
 
 
 def _split_at(text: str, offsets: list[int]) -> list[str]:

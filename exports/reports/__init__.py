@@ -246,7 +246,7 @@ def generate(
         else:
             from exports.reports import workbook
 
-            workbook.write(request.kind, payload, options, tmp, progress)
+            workbook.write(request.kind, payload, options, tmp, progress, prepared_by)
             progress.check()
 
     return atomic_write(target, write)

@@ -34,7 +34,7 @@ from lev_desktop.i18n import _
 from lev_desktop.progress import Progress
 from lev_desktop.services import offices as office_service
 from lev_desktop.services import programmes as programme_service
-from lev_desktop.thai_format import fiscal_months, format_date
+from lev_desktop.thai_format import document_unit, fiscal_months, format_date
 
 _LONG_PREFIXES = (
     ("องค์การบริหารส่วนจังหวัด", "อบจ."),
@@ -769,6 +769,11 @@ class KpiLine:
     # how many LAOs gave each (one LAO of several products counts once): what
     # ``common_answer_text`` says on a consolidated report
     answers: list[tuple[str, int]] = field(default_factory=list)
+
+    @property
+    def printed_unit(self) -> str:
+        """The unit column of the printouts: none for an answer in words, "%" as ร้อยละ."""
+        return "" if self.kind in ("choice", "text", "url") else document_unit(self.unit)
 
 
 @dataclass

@@ -932,18 +932,15 @@ def kpi_pdf(data: KpiData, options: ReportOptions, progress: Progress | None = N
             rows.append(Row([stage], "group"))
         for line in lines:
             n += 1
-            unit = line.unit if line.kind not in ("choice", "text", "url") else ""
+            unit = line.printed_unit
             if not wide:
-                rows.append(
-                    Row(
-                        [
-                            options.num(str(n)),
-                            line.name,
-                            unit,
-                            kpi_value_text(line, line.value, options),
-                        ]
-                    )
-                )
+                value: Any = kpi_value_text(line, line.value, options)
+                words = line.kind in ("choice", "text", "url") and value != "-"
+                if line.kind == "url" and value.startswith(("http://", "https://")):
+                    value = Link(value, value)  # cut after its "/", opens when clicked
+                # words, not a number: from the left, as the indicator's name
+                left = frozenset({3}) if words else frozenset()
+                rows.append(Row([options.num(str(n)), line.name, unit, value], left=left))
                 continue
             numeric = line.kind in ("integer", "decimal", "baht", "percent")
             total = (

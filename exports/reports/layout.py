@@ -32,7 +32,7 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-from exports.pdf import extent
+from exports.pdf import ThaiParagraph, extent
 from exports.pdf.words import segment_units, url_pieces
 from exports.reports import wording as W
 from exports.reports.options import ReportOptions
@@ -186,6 +186,7 @@ def signature_block(
     options: ReportOptions | None = None,
     letter: bool = False,
     date_line: bool = True,
+    widest: float = 11 * cm,
 ) -> Flowable:
     """The signer as the letters show it, centred in a block.
 
@@ -206,6 +207,15 @@ def signature_block(
         lines.append(para(caption, centre))
     if date_line and not letter:
         lines.append(para(W.DATE_LINE, centre))
+    # as wide as its longest line, up to ``widest``: a position of a few points more than 9 cm
+    # went on two lines, "นายก" / "องค์การบริหารส่วนตำบลหนองแสง", as did "ลงชื่อ …… " /
+    # "ผู้เห็นชอบแผน"
+    texts = [x.getPlainText() for x in lines if isinstance(x, ThaiParagraph)]
+    longest = max(
+        (extent(document_digits(t, current_digits()), FONT, BODY_SIZE)[1] for t in texts),
+        default=0.0,
+    )
+    width = max(width, min(longest + 2, widest))
     table = Table([[line] for line in lines], colWidths=[width], hAlign=align)
     table.setStyle(
         TableStyle(
@@ -250,6 +260,8 @@ class Row:
     span_from: int = 0  # … or the cell at this column spans them (a product's links)
     # a row that belongs to the one above it (never the first row of a page)
     joined: bool = False
+    # columns of this row whose text is words in a column of numbers: written from the left
+    left: frozenset[int] = frozenset()
 
 
 @dataclass
@@ -415,6 +427,8 @@ class PagedTable(Flowable):
         out = []
         for index, value in enumerate(row.cells):
             align = self.spec.aligns[index] if index < len(self.spec.aligns) else "left"
+            if index in row.left:
+                align = "left"
             out.append(
                 cell(value, size=self.spec.size, bold=bold, align=align, leading=self.spec.leading)
             )
@@ -877,6 +891,14 @@ def fit_columns(spec: TableSpec, rows: list[Row]) -> None:
         widths = _spread(needs.head, spec.widths, total)
     elif sum(most) <= total:
         widths = _spread(most, [h - w for h, w in zip(needs.head, most, strict=True)], total)
+        # rows on one line cost their heading's lines on every page: a short table whose
+        # heading would stand many lines tall (the LAO's one product under the Soft Power
+        # heading: "(๖) การ" / "จัด" / "อบรม" … eight lines, the table over two pages)
+        # wraps a row's text instead, when that makes the table shorter
+        if any(r.kind in ("data", "total") for r in rows):
+            free = _fit_free_columns(spec, rows, least)
+            if _height(spec, rows, free) < _height(spec, rows, widths) - 1:
+                widths = free
     elif all(i in spec.nowrap for i in range(len(least))):
         # nothing wraps but the few longest texts of ``mostly`` columns: the rest in
         # proportion to what each column lacks for its longest line
@@ -885,6 +907,63 @@ def fit_columns(spec: TableSpec, rows: list[Row]) -> None:
         widths = _fit_free_columns(spec, rows, least)
     widths[-1] = total - sum(widths[:-1])  # the frame filled exactly, whatever the rounding
     spec.widths = widths
+
+
+def _height(spec: TableSpec, rows: list[Row], widths: list[float]) -> float:
+    """About how tall a table is at ``widths``: its rows' lines (a row as tall as its tallest
+    cell, a sample of a long table) and its heading's on every page (15 cm of rows a page)."""
+    extra = 2 * spec.pad + 2
+    head_size = spec.header_size or spec.size
+    body = [r for r in rows if r.kind in ("data", "total")]
+    scale = 1.0
+    if len(body) > 300:
+        sample = body[:: len(body) // 300 + 1]
+        scale, body = len(body) / len(sample), sample
+
+    def lines(value: Any, width: float, size: float, bold: bool) -> int:
+        if isinstance(value, Link):
+            value = value.text
+        if not isinstance(value, str) or not value:
+            return 1
+        printed = document_digits(value, current_digits())
+        words: list[float] = []
+        for n, text in enumerate(printed.split("\n")):
+            if n:
+                words.append(0.0)
+            words += [text_width(u, size, bold) or 0.01 for u, _inner in segment_units(text)]
+        return _line_count(words, width - extra)
+
+    count = len(widths)
+    across = {(r0, c0) for (c0, r0), (c1, _r1) in spec.header_spans if c1 % count > c0}
+    head = (
+        sum(
+            max(
+                (
+                    lines(h[i], widths[i], head_size, True)
+                    for i in range(min(count, len(h)))
+                    if (r, i) not in across
+                ),
+                default=1,
+            )
+            for r, h in enumerate(spec.header)
+        )
+        * head_size
+        * spec.leading
+    )
+    rows_height = 0.0
+    for row in body:
+        spans = range(row.span_from, row.span_from + row.span) if row.span > 1 else range(0)
+        tallest = max(
+            (
+                lines(v, widths[i], spec.size, row.kind == "total")
+                for i, v in enumerate(row.cells[:count])
+                if i not in spans
+            ),
+            default=1,
+        )
+        rows_height += tallest * spec.size * spec.leading + 2 * spec.pad
+    rows_height *= scale
+    return rows_height + head * max(1.0, rows_height / (15 * cm * 0.9))
 
 
 def needed_width(spec: TableSpec, rows: list[Row]) -> float:

@@ -70,7 +70,37 @@ def _signer_lines(
     writer.note(W.DATE_LINE, signer=True)
 
 
-def plan_sheet(wb: Workbook, data: Any, options: ReportOptions, progress: Progress | None) -> None:
+def _signer_pair(
+    writer: SheetWriter,
+    options: ReportOptions,
+    office: Any,
+    prepared_by: str,
+    captions: tuple[str, str],
+) -> None:
+    """The two signature blocks of F1 and F2, as on the PDF: the officer who made the form
+    ("ผู้จัดทำแผน", "ผู้รายงาน") on the left, the executive ("ผู้เห็นชอบแผน", "ผู้รับรองผล")
+    on the right."""
+    writer.row += 1
+    made, signs = captions
+    writer.note_pair(f"{W.SIGN_FORM} {'.' * 30} {made}", f"{W.SIGN_FORM} {'.' * 30} {signs}")
+    dots = "(" + "." * 40 + ")"
+    name = options.signer_name.strip()
+    writer.note_pair(
+        f"({prepared_by.strip()})" if prepared_by.strip() else dots,
+        f"({name})" if name else dots,
+    )
+    position = options.signer_position.strip() or office.executive_title
+    writer.note_pair(f"{W.POSITION} {'.' * 30}", position or f"{W.POSITION} {'.' * 30}")
+    writer.note_pair(W.DATE_LINE, W.DATE_LINE)
+
+
+def plan_sheet(
+    wb: Workbook,
+    data: Any,
+    options: ReportOptions,
+    progress: Progress | None,
+    prepared_by: str = "",
+) -> None:
     ws = wb.create_sheet(safe_sheet_title("F1 แผนปฏิบัติงาน"))
     columns = _columns(
         W.PLAN_HEADER, ["int", "text", "text", "text", "text", "money", "text", "text"]
@@ -87,12 +117,16 @@ def plan_sheet(wb: Workbook, data: Any, options: ReportOptions, progress: Progre
             [r.seq, r.project, r.objective, r.target, r.location, budget, r.kpi, r.expected_result]
         )
     writer.add([None, W.TOTAL, None, None, None, data.budget_total, None, None], kind="total")
-    _signer_lines(writer, options, data.office, caption="ผู้เห็นชอบแผน")
+    _signer_pair(writer, options, data.office, prepared_by, ("ผู้จัดทำแผน", "ผู้เห็นชอบแผน"))
     writer.finish()
 
 
 def summary_sheet(
-    wb: Workbook, data: Any, options: ReportOptions, progress: Progress | None
+    wb: Workbook,
+    data: Any,
+    options: ReportOptions,
+    progress: Progress | None,
+    prepared_by: str = "",
 ) -> None:
     ws = wb.create_sheet(safe_sheet_title("F2 สรุปผลการดำเนินงาน"))
     header = list(W.SUMMARY_HEADER)
@@ -159,7 +193,7 @@ def summary_sheet(
         ],
         kind="total",
     )
-    _signer_lines(writer, options, data.office, caption="ผู้รับรองผล")
+    _signer_pair(writer, options, data.office, prepared_by, ("ผู้รายงาน", "ผู้รับรองผล"))
     writer.finish()
 
 
@@ -280,7 +314,8 @@ def monitoring_sheet(
 ) -> None:
     ws = wb.create_sheet(safe_sheet_title("F3 แบบติดตาม"))
     header = list(W.MONITORING_HEADER)
-    header[7:8] = ["(๕)\nวันที่รายงานผล", "วันที่ปิดประกาศ"]
+    # item ๕ in two columns, numbered as the PDF numbers its items ("๕.", not "(๕)")
+    header[7:8] = ["๕. วันที่\nรายงานผล", "วันที่ปิดประกาศ"]
     columns = _columns(
         header, ["int", "text", "text", "date", "date", "date", "int", "date", "date", "text"]
     )
@@ -438,7 +473,7 @@ def kpi_sheet(wb: Workbook, data: Any, options: ReportOptions, progress: Progres
             writer.add([stage], kind="group")
         for line in lines:
             n += 1
-            unit = line.unit if line.kind not in ("choice", "text", "url") else ""
+            unit = line.printed_unit
             if data.consolidated:
                 total = None if line.kind == "percent" else line.total
                 writer.add(
@@ -603,12 +638,23 @@ SHEETS = {
 
 
 def write(
-    kind: str, data: Any, options: ReportOptions, path: Path, progress: Progress | None = None
+    kind: str,
+    data: Any,
+    options: ReportOptions,
+    path: Path,
+    progress: Progress | None = None,
+    prepared_by: str = "",
 ) -> Path:
+    """``prepared_by``: the officer who made F1 / F2 (their left signature block)."""
     wb = Workbook()
     for sheet in wb.worksheets:  # the empty default sheet
         wb.remove(sheet)
-    SHEETS[kind](wb, data, options, progress)
+    if kind == "plan":
+        plan_sheet(wb, data, options, progress, prepared_by)
+    elif kind == "summary":
+        summary_sheet(wb, data, options, progress, prepared_by)
+    else:
+        SHEETS[kind](wb, data, options, progress)
     wb.properties.creator = "LEV Desktop"
     wb.save(path)
     return path

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Literal
@@ -280,6 +280,7 @@ class SheetWriter:
         self._totals: list[int] = []
         self._notes: list[tuple[int, str]] = []  # (row, how): lines under the table
         self._spans: list[tuple[int, list[tuple[int, int, str]]]] = []  # rows of merged texts
+        self._pairs: dict[int, str] = {}  # row: the right block's text of a "pair" note
 
     def _measure(self, index: int, value: Any, column: Column, bold: bool) -> str | None:
         """Widens the column's need/want for ``value``; returns the text that may wrap."""
@@ -410,6 +411,14 @@ class SheetWriter:
         self._notes.append((self.row, "signer" if signer else "note"))
         self.row += 1
 
+    def note_pair(self, left: str, right: str) -> None:
+        """A line of two signature blocks side by side, as the PDF's F1 and F2 print them:
+        ``left`` centred on the left half of the page, ``right`` on the right half."""
+        set_value(self.ws.cell(row=self.row, column=1), left, thai_digits=self.thai_digits)
+        self._pairs[self.row] = right
+        self._notes.append((self.row, "pair"))
+        self.row += 1
+
     def _widths(self) -> list[float]:
         """Column widths in points for the printable width of the page: every column its
         numbers, dates and unbreakable texts whole (headings may wrap between words), the rest
@@ -514,7 +523,15 @@ class SheetWriter:
                     if not cells[i] and head_of(i, wider) < head_now and head_now > rest_head:
                         break
             if best is None:
-                break
+                if any(max(lines_of(i, widths[i])) > 1 for i in free if cells[i]):
+                    break  # the rest goes to the wrapped texts (below): rows, not headings
+                together = self._heads_together(widths, left, step, head_of, heads)
+                if together is None or cost(together) >= current - 1e-6:
+                    break
+                left -= sum(together) - sum(widths)
+                widths = together
+                current = cost(widths)
+                continue
             _rate, i, extra = best
             widths[i] += extra
             left -= extra
@@ -526,6 +543,35 @@ class SheetWriter:
             for i in wrapped:
                 widths[i] += left * weight[i] / whole
         return widths, cost(widths)
+
+    @staticmethod
+    def _heads_together(
+        widths: list[float],
+        left: float,
+        step: float,
+        head_of: Callable[[int, float], int],
+        heads: list[str],
+    ) -> list[float] | None:
+        """The widths with every column of the tallest heading widened, each by the least
+        that takes a line off it — no one of them alone makes the heading row shorter
+        (F4's six number headings each of 5 lines beside a third of the page for อำเภอ) —
+        or None when ``left`` does not pay for all of them."""
+        tallest = max((head_of(i, w) for i, w in enumerate(widths) if heads[i]), default=1)
+        if tallest <= 1:
+            return None
+        out = list(widths)
+        spent = 0.0
+        for i, w in enumerate(widths):
+            if not heads[i] or head_of(i, w) < tallest:
+                continue
+            k = 1
+            while spent + k * step <= left and head_of(i, w + k * step) >= tallest:
+                k += 1
+            if spent + k * step > left:
+                return None
+            out[i] = w + k * step
+            spent += k * step
+        return out
 
     def finish(self) -> None:
         ws = self.ws
@@ -584,7 +630,19 @@ class SheetWriter:
         start = min(start, len(widths) - 1)
         last = get_column_letter(len(widths))
         for row, how in self._notes:
-            if how == "signer":
+            if how == "pair":
+                cell = ws.cell(row=row, column=1)
+                cell.font = self._font
+                cell.alignment = Alignment(horizontal="center", vertical="center")
+                if start > 1:
+                    ws.merge_cells(f"A{row}:{get_column_letter(start)}{row}")
+                right = ws.cell(row=row, column=start + 1)
+                set_value(right, self._pairs[row], thai_digits=self.thai_digits)
+                right.font = self._font
+                right.alignment = Alignment(horizontal="center", vertical="center")
+                if start + 1 < len(widths):
+                    ws.merge_cells(f"{get_column_letter(start + 1)}{row}:{last}{row}")
+            elif how == "signer":
                 value = ws.cell(row=row, column=1).value
                 ws.cell(row=row, column=1).value = None
                 ws.merge_cells(f"{get_column_letter(start + 1)}{row}:{last}{row}")

@@ -7,6 +7,7 @@ import re
 import subprocess
 from pathlib import Path
 
+import openpyxl
 import pytest
 
 from exports.pdf import segment
@@ -471,3 +472,99 @@ def test_an_indicator_report_of_a_programme_without_indicators_is_refused(demo_s
         " ไม่มีตัวชี้วัดให้รายงาน — รายงานตัวชี้วัดใช้กับโครงการที่มีตัวชี้วัดเท่านั้น"
     )
     assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())
+
+
+@needs_poppler
+def test_a_percent_is_written_roi_la_in_every_printout(report_store, demo_store, tmp_path):
+    """The indicator reports wrote the unit of a percentage "%" (P2's collection coverage,
+    P3's share of green space) while the plans and F4 wrote "ร้อยละ": one rule now
+    (``thai_format.document_unit``), the LAO's and the district's, PDF and .xlsx."""
+    from lev_desktop.thai_format import document_unit
+
+    assert (document_unit("%"), document_unit("ตัน/วัน")) == ("ร้อยละ", "ตัน/วัน")
+    for store, office in ((report_store, "4801006"), (demo_store, "D4801")):
+        for programme in ("P2", "P3"):
+            pdf = generate(
+                store,
+                ReportRequest("kpi", office, 2568, "pdf", programme=programme),
+                options=ReportOptions(thai_digits=False),
+                folder=tmp_path / office / programme,
+            )
+            text = pdftotext(pdf, layout=True)
+            assert "%" not in text, (office, programme)
+            line = "พื้นที่ที่ได้รับบริการเก็บขนขยะ" if programme == "P2" else "สัดส่วนพื้นที่สีเขียว"
+            assert any(line in x and " ร้อยละ " in f"{x} " for x in text.splitlines()), text
+            book = generate(
+                store,
+                ReportRequest("kpi", office, 2568, "xlsx", programme=programme),
+                options=ReportOptions(thai_digits=False),
+                folder=tmp_path / office / programme,
+            )
+            ws = openpyxl.load_workbook(book).worksheets[0]
+            units = [row[2].value for row in ws.iter_rows() if len(row) > 2]
+            assert "%" not in units and "ร้อยละ" in units, (office, programme, units)
+
+
+@needs_poppler
+def test_an_laos_indicators_write_its_answers_from_the_left_and_links_as_links(
+    report_store, tmp_path
+):
+    """The LAO's own P5 indicators printed its answers right-aligned as numbers are, and the
+    two links as plain text, whose long unit made the answer column as wide as the link and
+    the indicators' names wrap ("การ" / "ประชาสัมพันธ์"): 2 pages, the second the last two
+    rows and the signature. Words are written from the left now, as the district's report
+    writes them, and a link is cut after its "/" and opens when clicked: one page."""
+    path = generate(
+        report_store,
+        ReportRequest("kpi", "4801006", 2568, "pdf", programme="P5"),
+        options=ReportOptions(thai_digits=False),
+        folder=tmp_path,
+    )
+    info = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, check=True)
+    assert "Pages:           1" in info.stdout
+    lines = [" ".join(x.split()) for x in pdftotext(path, layout=True).splitlines()]
+    assert "7 การประชาสัมพันธ์ ดำเนินการแล้ว" in lines, lines
+    raw = path.read_bytes()
+    assert re.findall(rb"/URI \(([^)]*)\)", raw) == [
+        b"https://drive.example.go.th/4801006/photos",
+        b"https://www.youtube.com/watch?v=4801006273",
+    ]
+
+
+@needs_poppler
+def test_an_laos_executive_signs_on_one_line(report_store, tmp_path):
+    """The LAO's forms printed its executive's position on two lines, "นายก" /
+    "องค์การบริหารส่วนตำบลหนองแสง" (258.7 pt in a 255.1 pt block), and F1's approver
+    "ลงชื่อ ……" / "ผู้เห็นชอบแผน": a signature block is as wide as its longest line now (up
+    to 11 cm)."""
+    for kind, programme in (("kpi", "P2"), ("plan", None), ("summary", None)):
+        path = generate(
+            report_store,
+            ReportRequest(kind, "4801006", 2568, "pdf", programme=programme),
+            options=ReportOptions(thai_digits=True),
+            folder=tmp_path / kind,
+        )
+        lines = [x.strip() for x in pdftotext(path, layout=True).splitlines()]
+        assert any(x.endswith("นายกองค์การบริหารส่วนตำบลหนองแสง") for x in lines), kind
+        assert "นายก" not in lines, kind
+        if kind == "plan":
+            assert any(x.endswith("ลงชื่อ .............................. ผู้เห็นชอบแผน") for x in lines)
+
+
+@needs_poppler
+def test_an_laos_soft_power_report_fits_its_page(report_store, tmp_path):
+    """The LAO's Soft Power report, one product, printed its row on page 1 under a heading of
+    eight lines ("(๖) การ" / "จัด" / "อบรม" …: its rows' texts each kept on one line, the
+    headings got what was left) and the product's links, the total and the signature on page
+    2. A short table now wraps a row's text when that makes it shorter: one page."""
+    path = generate(
+        report_store,
+        ReportRequest("softpower", "4801006", 2568, "pdf", programme="P5"),
+        options=ReportOptions(thai_digits=False),
+        folder=tmp_path,
+    )
+    info = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, check=True)
+    assert "Pages:           1" in info.stdout
+    text = pdftotext(path, layout=True)
+    assert "(8) https://drive.example.go.th/4801006/photos" in " ".join(text.split())
+    assert "ผู้รายงาน" in text

@@ -257,3 +257,24 @@ def test_the_department_makes_f4_for_the_province_it_chooses(national_store, tmp
     assert path.name == "แบบรายงานระดับจังหวัด_สถจ.นครพนม_2568.pdf"
     with pytest.raises(ReportDataError, match="เลือกจังหวัด"):
         load_province_report(national_store, "DLA", 2568)
+
+
+def test_f4_sheet_headings_take_the_width_its_district_column_cannot_use(f4_store, tmp_path):
+    """F4's six number headings wrapped to 5 lines each (a 103 pt heading row) beside an
+    อำเภอ column a third of the page wide whose names all fit one line: no one heading
+    alone could lose a line and make the row shorter, so the rest of the width went to the
+    district's names. The headings are widened together now when no row's text wraps;
+    a sheet whose texts wrap keeps that width for them (the Soft Power sheet, unchanged)."""
+    from exports.xlsx.sheets import row_height
+
+    path = generate(
+        f4_store,
+        ReportRequest("province", "P48", 2568, "xlsx"),
+        options=ReportOptions(thai_digits=True),
+        folder=tmp_path,
+    )
+    ws = openpyxl.load_workbook(path)["F4 ติดตามผล อปท."]
+    header = next(r[0].row for r in ws.iter_rows() if r[0].value == "ที่")
+    assert ws.row_dimensions[header].height == row_height(4)  # was row_height(5)
+    widths = {c: ws.column_dimensions[c].width for c in "BDEFGH"}
+    assert widths["B"] < 2 * min(widths[c] for c in "DE"), widths  # was 72.3 against 12.6

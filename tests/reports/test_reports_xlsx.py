@@ -425,8 +425,8 @@ def test_the_signature_never_begins_a_printed_page_alone(demo_store, tmp_path):
     """Printed from LibreOffice, the district's F3 sheet put its 14 LAOs on page 1 and its
     summary lines and signature alone on page 2 under the repeated heading (the LAO's F1:
     the signature alone under the heading). The last two rows and the total now go over
-    with them, by a manual page break, as the PDF does. (In Arabic digits the heading is
-    taller and LAOs 13 and 14 go over anyway: no break.)"""
+    with them, by a manual page break, as the PDF does. (In Arabic digits too, since its
+    heading takes 4 lines, no longer 7: print14.)"""
     path = make(demo_store, "monitoring", tmp_path, office="D4801", thai_digits=True)
     ws = openpyxl.load_workbook(path).worksheets[0]
     rows = {c.value: c.row for c in ws["C"] if isinstance(c.value, str)}
@@ -440,10 +440,13 @@ def test_the_signature_never_begins_a_printed_page_alone(demo_store, tmp_path):
     ).stdout
     assert "อบต.วังตามัว" in second and "อบต.โพธิ์ตาก" in second and "ผู้รายงาน" in second
     assert "อบต.ดงขวาง" not in second
-    # where the last rows go over with the signature anyway, or all fits one page: no break
-    for kind in ("monitoring", "calendar"):
-        ws = openpyxl.load_workbook(make(demo_store, kind, tmp_path / kind, office="D4801"))
-        assert ws.worksheets[0].row_breaks.brk == []
+    arabic = make(demo_store, "monitoring", tmp_path / "arabic", office="D4801")
+    ws = openpyxl.load_workbook(arabic).worksheets[0]
+    assert [b.id for b in ws.row_breaks.brk] == [rows["อบต.วังตามัว"] - 1]
+    assert printed_pages(arabic, tmp_path / "lo-arabic") == 2
+    # where all fits one page: no break
+    ws = openpyxl.load_workbook(make(demo_store, "calendar", tmp_path / "cal", office="D4801"))
+    assert ws.worksheets[0].row_breaks.brk == []
 
 
 def test_the_f3_sheet_has_the_pdfs_totals(demo_store, tmp_path):
@@ -464,3 +467,32 @@ def test_the_f3_sheet_has_the_pdfs_totals(demo_store, tmp_path):
         None,
     ]
     assert total[1].font.b
+
+
+def test_f1_and_f2_sheets_are_signed_by_their_maker_and_their_executive(report_store, tmp_path):
+    """The PDFs of F1 and F2 have two signature blocks side by side: the officer who made the
+    form ("ผู้จัดทำแผน", "ผู้รายงาน", with the officer's name) and the executive who approves
+    it. The sheets had the executive's alone: the maker signed in a blank margin by hand."""
+    for kind, made, signs in (
+        ("plan", "ผู้จัดทำแผน", "ผู้เห็นชอบแผน"),
+        ("summary", "ผู้รายงาน", "ผู้รับรองผล"),
+    ):
+        ws = openpyxl.load_workbook(make(report_store, kind, tmp_path / kind)).worksheets[0]
+        line = f"ลงชื่อ {'.' * 30} "
+        row = find_row(ws, line + made)
+        texts = [c.value for c in row if c.value]
+        assert texts == [line + made, line + signs], texts
+        below = [[c.value for c in r if c.value] for r in ws.iter_rows(min_row=row[0].row + 1)]
+        assert below[:2] == [
+            ["(นางสาวทดสอบ ใจดี)", "(" + "." * 40 + ")"],
+            ["ตำแหน่ง " + "." * 30, "นายกองค์การบริหารส่วนตำบลหนองแสง"],
+        ]
+
+
+def test_the_f3_sheets_columns_are_numbered_as_the_pdfs(report_store, tmp_path):
+    """The F3 sheet numbered its fifth item "(๕) วันที่รายงานผล" beside "๑. การคัดเลือก …",
+    "๔. ผลการดำเนินกิจกรรม": one numbering, the PDF's "๕."."""
+    ws = openpyxl.load_workbook(make(report_store, "monitoring", tmp_path)).worksheets[0]
+    heads = [c.value for c in find_row(ws, "ที่")]
+    assert [h.split(" ")[0] for h in heads[3:8]] == ["1.", "2.", "3.", "4.", "5."], heads
+    assert heads[7] == "5. วันที่ รายงานผล"

@@ -103,6 +103,27 @@ def test_after_an_areas_prefix_only_a_gazetteer_name_is_a_name():
     assert segment("เทศบาลตำบลหนองบัวลำภูเหนือ") == ["เทศบาลตำบลหนองบัวลำภูเหนือ"]
 
 
+def test_an_laos_name_is_the_gazetteers_not_the_sentence_glued_to_it():
+    """After an LAO's type the run to the next space was its name however long: "จัดอบรม"
+    written without a space after the name was glued to it ("อบต.บ้านใหม่จัดอบรมแกนนำ" one
+    unbreakable unit), and so was a sentence with no name at all ("เทศบาลตำบลส่งอำเภอ": the
+    municipality sends to the district). Now the name is the gazetteer's (an LAO is named
+    after its subdistrict, town or province) with at most one word more; a name the gazetteer
+    does not know still runs to the space."""
+    assert segment("อบต.บ้านใหม่ จัดอบรม") == ["อบต.บ้านใหม่", " ", "จัด", "อบรม"]
+    assert segment("อบต.บ้านใหม่จัดอบรมแกนนำ") == ["อบต.บ้านใหม่", "จัด", "อบรม", "แกน", "นำ"]
+    assert segment("องค์การบริหารส่วนตำบลหนองแสงจัดกิจกรรม") == [
+        *("องค์การบริหารส่วนตำบลหนองแสง", "จัด", "กิจกรรม"),
+    ]
+    assert segment("เทศบาลตำบลส่งอำเภอ") == ["เทศบาลตำบล", "ส่ง", "อำเภอ"]
+    # longer than the gazetteer's name by a word, or a name it does not know: whole
+    for name in ("เทศบาลตำบลหนองบัวลำภูเหนือ", "อบต.บ้านโคกสูง", "ทต.นาราชควาย"):
+        assert segment(name) == [name]
+    assert segment("นายกองค์การบริหารส่วนตำบลหนองแสง") == [
+        *("นายก", "องค์การบริหารส่วนตำบลหนองแสง"),
+    ]
+
+
 def test_an_lao_type_is_whole_without_a_name_after_it():
     """F4's heading ended a line inside "ขององค์การบริหารส่วน" / "จังหวัด (ข้อ ๑.๔)": "จังหวัด"
     at a line's start reads as a province. The written-out types of LAO are one unit, as
@@ -161,3 +182,35 @@ def test_no_hyphen_is_ever_added():
 def test_inner_break_offsets_are_inside_their_unit():
     for unit, inner in segment_units("องค์การบริหารส่วนจังหวัดนครพนม https://a.b/c?d=1 พ.ศ. ๒๕๖๘"):
         assert all(0 < o < len(unit) for o in inner), (unit, inner)
+
+
+@pytest.mark.parametrize("align", ["left", "justify"])
+def test_no_last_line_is_one_word_broken_off_the_line_above(align):
+    """The district's P2 indicator printed "ครัวเรือนที่มีถังขยะเปียกลดโลก" / "ร้อน" ("reduce
+    the world" / "hot": ICU splits โลก|ร้อน, "global warming", and no dictionary lists it),
+    the Soft Power table "ผ้าไหมมัด" / "หมี่", F2 "(ธนาคารขยะ) ครั้ง" / "ที่ ๑": the greedy
+    fill left the end of a compound alone on the last line. Now the line above gives it its
+    last word when the lines stay as many (a short last line only; a break at a space stays)."""
+    from reportlab.lib.styles import ParagraphStyle
+
+    style = ParagraphStyle(
+        "t", parent=thai_styles()["body"], fontSize=14, leading=21, alignment=align
+    )
+
+    def lines(text: str, width: float) -> list[str]:
+        para = ThaiParagraph([(text, "Sarabun")], style)
+        para.wrap(width, 1e9)
+        return para.line_texts()
+
+    text = "ครัวเรือนที่มีถังขยะเปียกลดโลกร้อน"
+    assert lines(text, 185) == ["ครัวเรือนที่มีถังขยะเปียกลด", "โลกร้อน"]
+    assert lines("ผ้าไหมมัดหมี่", 62) == ["ผ้าไหม", "มัดหมี่"]
+    assert lines("โครงการคัดแยกขยะและเศรษฐกิจหมุนเวียน (ธนาคารขยะ) ครั้งที่ ๑", 100)[-2:] == [
+        *("(ธนาคารขยะ)", "ครั้งที่ ๑"),
+    ]
+    for width in range(110, 200, 4):
+        found = lines(text, width)
+        assert len(found) == (1 if width >= 199 else 2)
+        assert found[-1] not in ("ร้อน", "โลก"), (width, found)
+    # a last line that begins at a space, or is long, is left as it was
+    assert lines("ผู้เข้าร่วมรวม ๑,๑๐๘ คน", 120) == ["ผู้เข้าร่วมรวม ๑,๑๐๘", "คน"]
