@@ -1203,9 +1203,11 @@ def check_field(field: Field, value: Any, *, latest: dt.datetime | None = None) 
 # The C0 control characters but tab, line feed and carriage return: XML 1.0 cannot hold them
 # (openpyxl refuses such a cell, so one in a project stopped the district's .xlsx plan report),
 # PostgreSQL refuses NUL, and ESC rewrites the terminal `lev import` prints to. Word's manual
-# line break (VT) is one of them. The package reader's fast path finds their JSON escapes
-# (records.CONTROL_ESCAPES).
-CONTROL_CHARACTERS = "\x00-\x08\x0b\x0c\x0e-\x1f"
+# line break (VT) is one of them. And the bidirectional embeddings, overrides and isolates
+# (U+202A-U+202E, U+2066-U+2069), which no Thai text needs: an activity title holding RLO was
+# shown reversed on the district's screens ("โครงการ 12" as "21 การครโ"). The package reader's
+# fast path finds them and their JSON escapes (records.has_control_character).
+CONTROL_CHARACTERS = "\x00-\x08\x0b\x0c\x0e-\x1f\u202a-\u202e\u2066-\u2069"
 _CONTROL = re.compile(f"[{CONTROL_CHARACTERS}]")
 
 

@@ -4,6 +4,7 @@ above. Each is now refused with a Thai reason and the database exactly as it was
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -59,8 +60,11 @@ def _changed(lao, tmp_path: Path, table: str, key: str, value) -> Path:
         ("plans", "note", "หมายเหตุ\x0b"),  # Word's manual line break
         ("plan_items", "objective", "\x08"),  # JSON's short escape \b
         ("plan_items", "kpi", "\x0c"),  # and \f
+        # right-to-left override: the district's screens showed the title reversed
+        ("activities", "title", "อบรมแกนนำ\u202e21 ครั้ง"),
+        ("plan_items", "project", "\u2067ธนาคารขยะ\u2069"),  # an isolate, as it travels
     ],
-    ids=["soh", "esc", "vt", "backspace", "formfeed"],
+    ids=["soh", "esc", "vt", "backspace", "formfeed", "rlo", "isolate"],
 )
 def test_a_control_character_in_a_text_is_refused(offices, tmp_path, table, key, value):
     """Was imported: then the district's plan report (.xlsx) failed with openpyxl's
@@ -70,7 +74,32 @@ def test_a_control_character_in_a_text_is_refused(offices, tmp_path, table, key,
     assert f"{field_label(key)}: {NOT_TEXT}" in reason
 
 
-@pytest.mark.parametrize("value", ["C:\\bin\\fix", "ก\\f", "\\u0001 as typed", "บรรทัด\nที่สอง\tแท็บ"])
+def test_a_bidirectional_control_written_as_its_json_escape_is_refused(offices, tmp_path):
+    """The fast check reads the raw character and its escape (an exporter that writes ASCII
+    JSON sends "\\u202e")."""
+    lao, district = offices
+    files = members(export_package(lao, "D4801", tmp_path / "src.levpkg").path)
+    member = "payload/activities.jsonl"
+    records = read_jsonl(files[member])
+    records[0]["title"] = "อบรมแกนนำ\u202e21 ครั้ง"
+    data = "".join(json.dumps(r, ensure_ascii=True) + "\n" for r in records).encode("ascii")
+    assert b"\\u202e" in data
+    path = write_members(tmp_path / "bad.levpkg", resign(files, "4801006", payloads={member: data}))
+    reason = assert_refused(district, path, "validation")
+    assert f"{field_label('title')}: {NOT_TEXT}" in reason
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "C:\\bin\\fix",
+        "ก\\f",
+        "\\u0001 as typed",
+        "\\u202e as typed",
+        "บรรทัด\nที่สอง\tแท็บ",
+        "ก\u200eข",
+    ],
+)
 def test_backslashes_tabs_and_line_breaks_are_still_text(offices, tmp_path, value):
     """The fast check reads the JSON escapes: an escaped backslash before b, f or u0001 is
     text, as are a tab and a line break."""
@@ -95,8 +124,9 @@ def test_backslashes_tabs_and_line_breaks_are_still_text(offices, tmp_path, valu
             f"ยาวเกินไป ({MAX_TEXT + 1} ตัวอักษร ไม่เกิน {MAX_TEXT})",
         ),
         ({"objective": "ก\x01"}, "objective", NOT_TEXT),
+        ({"objective": "ก\u202eข"}, "objective", NOT_TEXT),
     ],
-    ids=["1001", "text-5000", "10**30", "long-project", "control"],
+    ids=["1001", "text-5000", "10**30", "long-project", "control", "rlo"],
 )
 def test_plan_rows_meet_the_limits_the_district_checks(item, field, message):
     problems = validate_plan_item({"project": "ก", **item}, final=False)
