@@ -2097,10 +2097,12 @@ def _refused_while_writing(
                 "package was written. Please import it again."
             )
         else:
+            # (the driver's own words are English and name tables: the log keeps them)
+            log.warning("import refused at the write: %s", getattr(exc, "orig", exc))
             message = _(
                 "The packages refer to records this office does not have, or repeat a record "
-                "under another identity ({detail}). Nothing was imported."
-            ).format(detail=str(getattr(exc, "orig", exc))[:80])
+                "under another identity. Nothing was imported."
+            )
         _refuse(package, None, "integrity" if not done else "busy", message)
         refused.append(package)
     for package in refused:

@@ -419,3 +419,25 @@ def test_a_form_of_repeated_rows_is_read_after_its_indicator_was_renamed(tmp_pat
     plan, result = importer.import_files(district, [form])
     assert len(result.imported) == 1, plan.packages[0].reason
     district.dispose()
+
+
+def test_a_refusal_at_the_write_speaks_thai_only(offices, tmp_path, monkeypatch, caplog):
+    """The database's own refusal while writing (a record under another identity) was quoted
+    in the officer's message, in English ("... (UNIQUE constraint failed: plans.id)"); the
+    log keeps it, the message is Thai, and nothing is written."""
+    import sqlite3
+
+    lao, district = offices
+    path = export_package(lao, "D4801", tmp_path / "lao.levpkg").path
+    before = snapshot(district)
+
+    def refused(*_args, **_kwargs):
+        raise sqlite3.IntegrityError("UNIQUE constraint failed: plans.id")
+
+    monkeypatch.setattr(importer, "_write_all", refused)
+    _plan, result = importer.import_files(district, [path], trust=True)
+    assert [p.reason for p in result.refused] == [
+        "ไม่ได้นำเข้าข้อมูลใด ๆ: แพ็กเกจอ้างถึงข้อมูลที่หน่วยงานนี้ไม่มี หรือมีข้อมูลซ้ำภายใต้รหัสอื่น"
+    ]
+    assert "UNIQUE constraint failed: plans.id" in caplog.text
+    assert snapshot(district) == before
