@@ -11,6 +11,7 @@ import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import lru_cache
 from operator import attrgetter
 from typing import Annotated, Any, Literal, Union
 from urllib.parse import urlparse
@@ -949,6 +950,7 @@ def _hidden_characters(name: str) -> bool:
 _THAI_MARKS = re.compile("[\u0e31\u0e34-\u0e3a\u0e47-\u0e4e]{2,}")
 
 
+@lru_cache(maxsize=16384)  # (an import asks it of each office's name two or three times)
 def office_name_key(name: str) -> str:
     """``name`` as it looks: what two office names share when a reader cannot tell them apart
     (invisible characters left out, compatibility forms — full-width letters, SARA AM — folded,
