@@ -25,6 +25,7 @@ from db.models import (
     held_counts,
 )
 from db.store import Store
+from exports.reports import wording as W
 from lev_desktop import gazetteer
 from lev_desktop.deadlines.engine import DeadlineBook, form_states
 from lev_desktop.deadlines.engine import today as deadlines_today
@@ -378,6 +379,17 @@ class MonitoringData:
     def reported(self) -> int:
         """LAOs whose monitoring report is in (received, done or late): the model's count."""
         return sum(1 for r in self.rows if r.state is not None and r.state.fulfilled)
+
+    def received_line(self) -> str | None:
+        """How many of the LAOs' forms are in ("ได้รับแบบติดตามแล้ว … แห่ง"), for the office
+        that receives them; None for an LAO's own form, which nobody has received yet where it
+        is printed (it said "ได้รับแบบติดตามแล้ว ๐ แห่ง ยังไม่ได้รับ ๑ แห่ง" of the LAO itself)."""
+        if self.office.level == Level.LAO:
+            return None
+        done = self.reported
+        return W.MONITORING_RECEIVED.format(
+            total=len(self.rows), done=done, left=len(self.rows) - done
+        )
 
     def groups(self) -> list[tuple[str, list[MonitoringRow]]]:
         out: list[tuple[str, list[MonitoringRow]]] = []

@@ -541,15 +541,11 @@ def monitoring_pdf(
         grand = W.GRAND_TOTAL_PROVINCE if data.office.level == "province" else W.TOTAL
         rows.append(subtotal(grand, data.rows))
     fit_table_size(spec, rows, (14, 13, 12))
-    done = data.reported  # the model's count: the calendar and the board say the same
     name, position = _signer(options, data.office)
+    received = data.received_line()  # the model's count: the calendar and the board say the same
     tail = [
         Spacer(1, 6),
-        para(
-            f"อปท. ทั้งหมด {len(data.rows)} แห่ง ได้รับแบบติดตามแล้ว {done} แห่ง "
-            f"ยังไม่ได้รับ {len(data.rows) - done} แห่ง",
-            style(BODY_SIZE),
-        ),
+        *([para(received, style(BODY_SIZE))] if received else []),
         para(W.MONITORING_FOOTNOTE, style(BODY_SIZE - 2)),
         para(as_of_line(options), style(BODY_SIZE - 2)),
         Spacer(1, 0.4 * cm),

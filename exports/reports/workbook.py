@@ -371,12 +371,10 @@ def monitoring_sheet(
     else:
         grand = W.TOTAL
     subtotal(f"{grand} ({W.PLACES.format(n=len(data.rows))})", data.rows)
-    done = data.reported  # the model's count, as in the PDF
     writer.row += 1
-    writer.note(
-        f"อปท. ทั้งหมด {len(data.rows)} แห่ง ได้รับแบบติดตามแล้ว {done} แห่ง "
-        f"ยังไม่ได้รับ {len(data.rows) - done} แห่ง"
-    )
+    received = data.received_line()  # the model's count, as in the PDF
+    if received:
+        writer.note(received)
     writer.note(W.MONITORING_FOOTNOTE)
     writer.note(as_of_line(options))
     _signer_lines(writer, options, data.office)
