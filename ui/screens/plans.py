@@ -103,7 +103,10 @@ def reviews_html(
     return "".join(parts)
 
 
-def describe_problems(problems: list[tuple[int, Any]], limit: int = 8) -> str:
+PROBLEMS_SHOWN = 8  # problems a refused "Mark complete" lists; the rest are counted
+
+
+def describe_problems(problems: list[tuple[int, Any]], limit: int = PROBLEMS_SHOWN) -> str:
     lines = [plan_service.numbered(number, problem) for number, problem in problems[:limit]]
     if len(problems) > limit:
         lines.append(_("… and {count} more").format(count=len(problems) - limit))
