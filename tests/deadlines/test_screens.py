@@ -620,3 +620,48 @@ def test_the_holiday_red_is_the_palettes_in_the_legend_and_the_month(
         1 for y in range(image.height()) for x in range(image.width()) if image.pixel(x, y) == green
     )
     assert drawn > 0  # the day number and the holiday's name, in the palette's colour
+
+
+def test_a_holiday_typed_and_entered_is_shown_and_the_cursor_is_ready_for_the_next(
+    ctx, qtbot, demo_store
+):
+    """A clerk types the date and the name and presses Enter: the day was saved but the list
+    stayed at January (the new day out of sight at the bottom, nothing said) and the cursor
+    stayed in the emptied name box, so the next date went into the name. Now the new day is
+    selected in view and the cursor is back in the date box, whose example reads whole."""
+    from keyboard import focused
+    from PySide6.QtCore import QEvent
+    from PySide6.QtGui import QKeyEvent
+    from PySide6.QtWidgets import QApplication, QStyle, QStyleOptionFrame
+
+    from ui.widgets.deadline_dialogs import HolidayDialog
+
+    dialog = HolidayDialog(ctx, 2025)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    qtbot.waitUntil(lambda: dialog.model.rowCount() > 10, timeout=10000)
+    option = QStyleOptionFrame()
+    dialog.day.initStyleOption(option)
+    contents = dialog.day.style().subElementRect(
+        QStyle.SubElement.SE_LineEditContents, option, dialog.day
+    )
+    room = contents.width() - 2 * 2  # QLineEdit's own margin of 2 px each side
+    assert dialog.day.fontMetrics().horizontalAdvance(dialog.day.placeholderText()) <= room
+    dialog.day.setFocus()
+    qtbot.keyClicks(dialog.day, "16/9/68")
+    qtbot.keyClick(dialog.day, Qt.Key.Key_Tab)
+    assert focused(dialog) is dialog.name
+    for ch in "วันหยุดพิเศษ":  # Thai, one key event each (keyClicks aborts on Thai)
+        for kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
+            QApplication.sendEvent(
+                dialog.name, QKeyEvent(kind, Qt.Key.Key_unknown, Qt.KeyboardModifier.NoModifier, ch)
+            )
+    qtbot.keyClick(dialog.name, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: D(2025, 9, 16) in engine.holiday_map(demo_store), timeout=10000)
+    qtbot.waitUntil(lambda: dialog.table.selectionModel().hasSelection(), timeout=10000)
+    (selected,) = dialog.table.selectionModel().selectedRows()
+    assert dialog.model.rows[selected.row()][:2] == (D(2025, 9, 16), "วันหยุดพิเศษ")
+    assert dialog.table.viewport().rect().contains(dialog.table.visualRect(selected))
+    assert focused(dialog) is dialog.day and dialog.day.text() == "" and dialog.isVisible()
+    ctx.runner.wait()
