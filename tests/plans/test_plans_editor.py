@@ -477,3 +477,27 @@ def test_a_refused_mark_complete_puts_the_cursor_in_the_first_cell_named(
     assert (current.row(), current.column()) == (3, COL["budget"])
     assert current.siblingAtColumn(COL["project"]).data() == "Big Cleaning Day"
     assert focused(editor) is editor.table
+
+
+def test_history_says_a_forms_status_in_thai_and_fits_its_dialog(qtbot, lao_store, make_ctx):
+    """The plan's history showed "สถานะ: draft → complete" (the stored codes), in a table wider
+    than its dialog (the "ค่าใหม่" column cut, a sideways scroll bar)."""
+    ps.start_from_examples(lao_store, P1, 2568)
+    ps.set_form_status(lao_store, P1, 2568, ps.FORM_PLAN, FormStatus.COMPLETE)
+    ctx = make_ctx(lao_store)
+    screen = _screen(qtbot, ctx)
+    editor = screen.editor
+    editor.table.setCurrentIndex(editor.proxy.index(0, COL["project"]))
+    editor.act_history.trigger()
+    settle(qtbot, ctx)
+    dialog = editor.history_dialog
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    model = dialog.model
+    cells = [
+        [model.index(r, c).data() for c in range(model.columnCount())]
+        for r in range(model.rowCount())
+    ]
+    assert [c[4:] for c in cells if c[3] == "สถานะ"] == [["ฉบับร่าง", "ครบถ้วน"], ["—", "ฉบับร่าง"]]
+    qtbot.waitUntil(lambda: dialog.table.horizontalScrollBar().maximum() == 0, timeout=3000)
+    dialog.close()
