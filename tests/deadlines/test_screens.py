@@ -665,3 +665,26 @@ def test_a_holiday_typed_and_entered_is_shown_and_the_cursor_is_ready_for_the_ne
     assert dialog.table.viewport().rect().contains(dialog.table.visualRect(selected))
     assert focused(dialog) is dialog.day and dialog.day.text() == "" and dialog.isVisible()
     ctx.runner.wait()
+
+
+def test_a_long_note_does_not_take_the_agenda(lao_store, pinned_today, make_ctx, qtbot):
+    """Under Xvfb at 1366×768 at 125 % a deadline on a holiday ("วันหยุดราชการ: วันขึ้นปีใหม่ —
+    หน่วยงานมักส่งในวันทำการก่อนหน้า (พ. 30 ธ.ค. 2569)") stood seven lines tall in the note
+    column: 2½ deadlines in the list. A row now takes at most its share of four; the whole
+    note is in the tooltip and the details under the list."""
+    screen = _calendar(make_ctx(lao_store), qtbot)  # an LAO's year: a deadline each month
+    screen.resize(913, 520)  # the work area of a 1093×582 window
+    screen.tabs.setCurrentIndex(1)
+    agenda, model = screen.agenda, screen.agenda_model
+    qtbot.waitUntil(lambda: model.rowCount() > 4, timeout=10000)
+    noted = max(range(model.rowCount()), key=lambda r: len(model.index(r, 7).data() or ""))
+    note = model.index(noted, 7).data()
+    lines = (
+        agenda.fontMetrics()
+        .boundingRect(0, 0, agenda.columnWidth(7) - 8, 10_000, int(Qt.TextFlag.TextWordWrap), note)
+        .height()
+        // agenda.fontMetrics().lineSpacing()
+    )
+    assert lines >= 5  # the note needs more lines than a row may have
+    qtbot.waitUntil(lambda: agenda.rowHeight(noted) * 4 <= agenda.viewport().height(), timeout=3000)
+    assert model.index(noted, 7).data(Qt.ItemDataRole.ToolTipRole) == note
