@@ -374,3 +374,20 @@ def test_f2_refused_completion_names_the_project_and_activity_and_goes_to_it(
     assert ps.form_statuses(lao_store, ["4801006"], P1, 2568)["4801006"]["F2"] != (
         FormStatus.COMPLETE
     )
+
+
+def test_a_project_without_activities_says_what_to_do(qtbot, lao_store, make_ctx):
+    """A project with no activity yet showed an empty grid and nothing else (UI.md: an empty
+    state says what to do). The grid now says how to record the first one, and stops saying
+    it once there is a row."""
+    ps.start_from_examples(lao_store, P1, 2568)
+    ctx = make_ctx(lao_store)
+    screen = _screen(qtbot, ctx)
+    editor = screen.editor
+    assert editor.proxy.rowCount() == 0
+    assert editor.table.empty_text_shown() == (
+        "ยังไม่มีกิจกรรมของโครงการนี้ — กด “เพิ่มกิจกรรม” (Ctrl+Shift+=) เพื่อบันทึกกิจกรรมแรก"
+    )
+    editor.act_add.trigger()
+    assert editor.proxy.rowCount() == 1
+    assert editor.table.empty_text_shown() == ""

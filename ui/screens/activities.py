@@ -298,6 +298,7 @@ class ActivitiesEditor(SavingEditor, QWidget):
 
     def _set_editable(self, editable: bool) -> None:
         self.model.editable = editable
+        self.table.set_empty_text(self._empty_text())
         for action in (
             self.act_add,
             self.act_remove,
@@ -405,9 +406,23 @@ class ActivitiesEditor(SavingEditor, QWidget):
         item = self.items.rows[current.row()]
         self.proxy.set_item(item.id)
         self.model.default_item_id = item.id
+        self.table.set_empty_text(self._empty_text())
         if self.proxy.rowCount() and not self.table.currentIndex().isValid():
             self.table.setCurrentIndex(self.proxy.index(0, 0))
         self._update_side()
+
+    def _empty_text(self) -> str:
+        """The grid's words while the project has no activity: how to record the first."""
+        if not self.items.rows:
+            return ""  # no project (the line under the table says to make the plan first)
+        if not self.model.editable:
+            return _("No activity recorded for this project.")
+        return _(
+            "No activity for this project yet — press “{button}” ({keys}) to record the first one"
+        ).format(
+            button=self.act_add.text(),
+            keys=self.act_add.shortcut().toString(QKeySequence.SequenceFormat.NativeText),
+        )
 
     def _recount(self) -> None:
         """Progress of the projects from the activities in the table (done / planned)."""
