@@ -626,6 +626,19 @@ def activity_problems(
     return completion_problems(FORM_RESULTS, activities=rows)
 
 
+def activity_problem_rows(
+    store: Store, programme_id: str, fiscal_year: int, office: str | None = None
+) -> list[tuple[ActivityRow | None, Problem]]:
+    """``activity_problems`` with the activity each is about instead of its row number (None:
+    the whole form). The F2 editor shows one project's activities at a time and no row
+    numbers: it names the project and the activity, and goes to it."""
+    rows = list_activities(store, office or _require_own(store), programme_id, fiscal_year)
+    return [
+        (rows[number - 1] if number else None, problem)
+        for number, problem in completion_problems(FORM_RESULTS, activities=rows)
+    ]
+
+
 def set_form_status(
     store: Store, programme_id: str, fiscal_year: int, form_code: str, status: str
 ) -> list[tuple[int, Problem]]:

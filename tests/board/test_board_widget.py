@@ -236,3 +236,27 @@ def test_the_filters_share_the_choices_rows_and_the_actions_stand_beside_the_tab
     assert middle(widget.programme_box) < middle(widget.obligation_box)
     # the corner's buttons are not cut by the tab bar
     assert corner.height() >= widget.print_button.sizeHint().height()
+
+
+def test_the_fiscal_year_does_not_read_into_the_district_label(ctx, qtbot, monkeypatch):
+    """ "ปีงบประมาณ 2568 อำเภอ [ทุกอำเภอ]": the year and the next label stood as far apart as the
+    year and its own label, and read as one phrase (fit13). Between two label-and-field pairs
+    there is now clearly more room than inside a pair."""
+    monkeypatch.setenv("LEV_TODAY", TODAY.isoformat())
+    with qtbot.waitSignal(ctx.runner.job_finished, timeout=10000):
+        widget = ConsolidationBoard(ctx)
+        qtbot.addWidget(widget)
+    widget.resize(790, 480)
+    widget.show()
+    qtbot.waitUntil(lambda: widget.board is not None, timeout=10000)
+
+    def left(w):
+        return w.mapTo(widget, w.rect().topLeft()).x()
+
+    def right(w):
+        return w.mapTo(widget, w.rect().topRight()).x()
+
+    assert widget.year_label.text() == "2568"
+    inside = left(widget.year_label) - right(widget.year_title)
+    between = left(widget.district_label) - right(widget.year_label)
+    assert between >= 3 * inside, (inside, between)

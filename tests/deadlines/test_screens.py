@@ -620,3 +620,71 @@ def test_the_holiday_red_is_the_palettes_in_the_legend_and_the_month(
         1 for y in range(image.height()) for x in range(image.width()) if image.pixel(x, y) == green
     )
     assert drawn > 0  # the day number and the holiday's name, in the palette's colour
+
+
+def test_a_holiday_typed_and_entered_is_shown_and_the_cursor_is_ready_for_the_next(
+    ctx, qtbot, demo_store
+):
+    """A clerk types the date and the name and presses Enter: the day was saved but the list
+    stayed at January (the new day out of sight at the bottom, nothing said) and the cursor
+    stayed in the emptied name box, so the next date went into the name. Now the new day is
+    selected in view and the cursor is back in the date box, whose example reads whole."""
+    from keyboard import focused
+    from PySide6.QtCore import QEvent
+    from PySide6.QtGui import QKeyEvent
+    from PySide6.QtWidgets import QApplication, QStyle, QStyleOptionFrame
+
+    from ui.widgets.deadline_dialogs import HolidayDialog
+
+    dialog = HolidayDialog(ctx, 2025)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    qtbot.waitUntil(lambda: dialog.model.rowCount() > 10, timeout=10000)
+    option = QStyleOptionFrame()
+    dialog.day.initStyleOption(option)
+    contents = dialog.day.style().subElementRect(
+        QStyle.SubElement.SE_LineEditContents, option, dialog.day
+    )
+    room = contents.width() - 2 * 2  # QLineEdit's own margin of 2 px each side
+    assert dialog.day.fontMetrics().horizontalAdvance(dialog.day.placeholderText()) <= room
+    dialog.day.setFocus()
+    qtbot.keyClicks(dialog.day, "16/9/68")
+    qtbot.keyClick(dialog.day, Qt.Key.Key_Tab)
+    assert focused(dialog) is dialog.name
+    for ch in "วันหยุดพิเศษ":  # Thai, one key event each (keyClicks aborts on Thai)
+        for kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
+            QApplication.sendEvent(
+                dialog.name, QKeyEvent(kind, Qt.Key.Key_unknown, Qt.KeyboardModifier.NoModifier, ch)
+            )
+    qtbot.keyClick(dialog.name, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: D(2025, 9, 16) in engine.holiday_map(demo_store), timeout=10000)
+    qtbot.waitUntil(lambda: dialog.table.selectionModel().hasSelection(), timeout=10000)
+    (selected,) = dialog.table.selectionModel().selectedRows()
+    assert dialog.model.rows[selected.row()][:2] == (D(2025, 9, 16), "วันหยุดพิเศษ")
+    assert dialog.table.viewport().rect().contains(dialog.table.visualRect(selected))
+    assert focused(dialog) is dialog.day and dialog.day.text() == "" and dialog.isVisible()
+    ctx.runner.wait()
+
+
+def test_a_long_note_does_not_take_the_agenda(lao_store, pinned_today, make_ctx, qtbot):
+    """Under Xvfb at 1366×768 at 125 % a deadline on a holiday ("วันหยุดราชการ: วันขึ้นปีใหม่ —
+    หน่วยงานมักส่งในวันทำการก่อนหน้า (พ. 30 ธ.ค. 2569)") stood seven lines tall in the note
+    column: 2½ deadlines in the list. A row now takes at most its share of four; the whole
+    note is in the tooltip and the details under the list."""
+    screen = _calendar(make_ctx(lao_store), qtbot)  # an LAO's year: a deadline each month
+    screen.resize(913, 520)  # the work area of a 1093×582 window
+    screen.tabs.setCurrentIndex(1)
+    agenda, model = screen.agenda, screen.agenda_model
+    qtbot.waitUntil(lambda: model.rowCount() > 4, timeout=10000)
+    noted = max(range(model.rowCount()), key=lambda r: len(model.index(r, 7).data() or ""))
+    note = model.index(noted, 7).data()
+    lines = (
+        agenda.fontMetrics()
+        .boundingRect(0, 0, agenda.columnWidth(7) - 8, 10_000, int(Qt.TextFlag.TextWordWrap), note)
+        .height()
+        // agenda.fontMetrics().lineSpacing()
+    )
+    assert lines >= 5  # the note needs more lines than a row may have
+    qtbot.waitUntil(lambda: agenda.rowHeight(noted) * 4 <= agenda.viewport().height(), timeout=3000)
+    assert model.index(noted, 7).data(Qt.ItemDataRole.ToolTipRole) == note

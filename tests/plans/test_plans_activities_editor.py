@@ -6,6 +6,7 @@ import datetime as dt
 from decimal import Decimal
 
 from cells import cell_editor, settle, type_into_cell, type_text
+from keyboard import focused
 from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QFocusEvent, QTextDocumentFragment
 from PySide6.QtWidgets import QApplication
@@ -16,6 +17,7 @@ from lev_desktop.services.programmes import builtin_id
 from tests.exchange.helpers import snapshot
 from ui.models.activity_model import ACTIVITY_COLUMNS
 from ui.screens.activities import ActivitiesScreen
+from ui.status_palette import REFUSED
 
 P1 = builtin_id("P1")
 COL = {c.key: n for n, c in enumerate(ACTIVITY_COLUMNS)}
@@ -299,3 +301,93 @@ def test_a_pasted_word_line_break_is_refused_in_the_f3_form_and_the_review(
     assert screen.review.message.text() == "ความเห็น: มีอักขระที่ไม่ใช่ข้อความ"
     assert screen.review.text.text() == "วันที่ไม่ตรง\x0bกับเอกสาร"
     assert snapshot(demo_store) == before
+
+
+def test_f3_refused_completion_names_each_field_where_it_is_seen(qtbot, lao_store, make_ctx):
+    """Marking F3 complete with its three first dates empty, in the room a 1366×768 screen at
+    125 % leaves the screen (the form scrolls): the refusal used to stand under the note, out of
+    sight, as "แถวที่ 1: โปรดระบุวันที่นี้" three times (the form has no rows) in black, with the
+    keyboard left on the toolbar. Now it is red, under the toolbar, names each date by its label,
+    and the cursor is in the first of them."""
+    ps.start_from_examples(lao_store, P1, 2568)
+    ctx = make_ctx(lao_store)
+    screen = _screen(qtbot, ctx)
+    screen.resize(913, 520)  # the work area of a 1093×582 window (navigation, status bar)
+    screen.tabs.setCurrentIndex(1)
+    settle(qtbot, ctx)
+    form = screen.monitoring
+    form.act_complete.trigger()
+    settle(qtbot, ctx)
+    assert QTextDocumentFragment.fromHtml(form.message.text()).toPlainText() == (
+        "ยังยืนยันแบบติดตามว่าครบถ้วนไม่ได้:\n"
+        "(1) วันที่คัดเลือกคณะกรรมการเครือข่าย อถล.: โปรดระบุวันที่นี้\n"
+        "(2) วันที่ประชุมคณะกรรมการ: โปรดระบุวันที่นี้\n"
+        "(3) วันที่จัดทำแผนปฏิบัติงาน: โปรดระบุวันที่นี้"
+    )
+    assert REFUSED in form.message.text()
+    assert not form.message.visibleRegion().isEmpty()
+    first = form.dates["committee_selected_on"].line
+    assert focused(form) is first
+    assert not first.visibleRegion().isEmpty()
+    assert ps.form_statuses(lao_store, ["4801006"], P1, 2568)["4801006"]["F3"] != (
+        FormStatus.COMPLETE
+    )
+
+
+def test_f2_refused_completion_names_the_project_and_activity_and_goes_to_it(
+    qtbot, lao_store, make_ctx
+):
+    """F2 shows one project's activities at a time and no row numbers: "แถวที่ 3: โปรดกรอกวันที่
+    จัดกิจกรรม" (counted over every project's activities) named a row the clerk could not
+    find, beside a table of one. Now the refusal names the project and the activity, the
+    project is chosen, and the cursor is in the cell to fill."""
+    ps.start_from_examples(lao_store, P1, 2568)
+    first, second = ps.load_plan(lao_store, "4801006", P1, 2568).items[:2]
+    for item, held_on, title in (
+        (first, dt.date(2025, 1, 10), "รณรงค์ครั้งที่ ๑"),
+        (first, dt.date(2025, 2, 10), "รณรงค์ครั้งที่ ๒"),
+        (second, None, "ประชุมชี้แจง"),
+    ):
+        ps.save_activity(
+            lao_store,
+            P1,
+            2568,
+            {"id": ps.new_id(), "plan_item_id": item.id, "held_on": held_on, "title": title},
+        )
+    ctx = make_ctx(lao_store)
+    screen = _screen(qtbot, ctx)
+    editor = screen.editor
+    assert editor.project_view.currentIndex().row() == 0
+    editor.act_complete.trigger()
+    settle(qtbot, ctx)
+    assert QTextDocumentFragment.fromHtml(editor.message.text()).toPlainText() == (
+        f"ยังยืนยันผลการดำเนินงานว่าครบถ้วนไม่ได้: {second.project} · กิจกรรม “ประชุมชี้แจง”: "
+        "โปรดกรอกวันที่จัดกิจกรรม"
+    )
+    assert editor.project_view.currentIndex().row() == 1
+    current = editor.table.currentIndex()
+    assert (current.column(), current.siblingAtColumn(COL["title"]).data()) == (
+        COL["held_on"],
+        "ประชุมชี้แจง",
+    )
+    assert focused(editor) is editor.table
+    assert ps.form_statuses(lao_store, ["4801006"], P1, 2568)["4801006"]["F2"] != (
+        FormStatus.COMPLETE
+    )
+
+
+def test_a_project_without_activities_says_what_to_do(qtbot, lao_store, make_ctx):
+    """A project with no activity yet showed an empty grid and nothing else (UI.md: an empty
+    state says what to do). The grid now says how to record the first one, and stops saying
+    it once there is a row."""
+    ps.start_from_examples(lao_store, P1, 2568)
+    ctx = make_ctx(lao_store)
+    screen = _screen(qtbot, ctx)
+    editor = screen.editor
+    assert editor.proxy.rowCount() == 0
+    assert editor.table.empty_text_shown() == (
+        "ยังไม่มีกิจกรรมของโครงการนี้ — กด “เพิ่มกิจกรรม” (Ctrl+Shift+=) เพื่อบันทึกกิจกรรมแรก"
+    )
+    editor.act_add.trigger()
+    assert editor.proxy.rowCount() == 1
+    assert editor.table.empty_text_shown() == ""

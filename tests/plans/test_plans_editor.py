@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from cells import cell_editor, settle, type_into_cell, type_text
-from keyboard import shortcut
+from keyboard import focused, shortcut
 from PySide6.QtCore import QRect, Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QStyle, QStyleOptionViewItem
@@ -446,3 +446,58 @@ def test_a_project_without_budget_reads_whole_in_its_one_line_cell(qtbot, lao_st
     wrap = int(Qt.AlignmentFlag.AlignLeft | Qt.TextFlag.TextWordWrap)
     laid = metrics.boundingRect(QRect(0, 0, room, 10_000), wrap, text)
     assert laid.height() <= metrics.height(), (table.columnWidth(column), room, laid)
+
+
+def test_a_refused_mark_complete_puts_the_cursor_in_the_first_cell_named(
+    qtbot, lao_store, make_ctx
+):
+    """ "แถวที่ 4: โปรดกรอกงบประมาณ…" was shown and the cursor stayed where it was (row 1):
+    after the message the clerk had to find row 4's budget cell. Now the cursor is in it."""
+    ps.start_from_examples(lao_store, P1, 2568)
+    ctx = make_ctx(lao_store)
+    screen = _screen(qtbot, ctx)
+    editor = screen.editor
+    editor.table.setCurrentIndex(editor.proxy.index(2, COL["project"]))
+    editor.add_row()  # the fourth row, below the third
+    type_into_cell(qtbot, editor.table, "Big Cleaning Day", then=Qt.Key.Key_Return)
+    settle(qtbot, ctx)
+    editor.table.setCurrentIndex(editor.proxy.index(0, COL["objective"]))
+    from PySide6.QtWidgets import QMessageBox
+
+    shown = []
+    information = QMessageBox.information
+    QMessageBox.information = lambda *a, **k: shown.append(a[2])  # type: ignore[assignment]
+    try:
+        editor.act_complete.trigger()
+        settle(qtbot, ctx)
+    finally:
+        QMessageBox.information = information  # type: ignore[assignment]
+    assert shown == ["แถวที่ 4: โปรดกรอกงบประมาณ หรือเลือก “ไม่ใช้งบประมาณ”"]
+    current = editor.table.currentIndex()
+    assert (current.row(), current.column()) == (3, COL["budget"])
+    assert current.siblingAtColumn(COL["project"]).data() == "Big Cleaning Day"
+    assert focused(editor) is editor.table
+
+
+def test_history_says_a_forms_status_in_thai_and_fits_its_dialog(qtbot, lao_store, make_ctx):
+    """The plan's history showed "สถานะ: draft → complete" (the stored codes), in a table wider
+    than its dialog (the "ค่าใหม่" column cut, a sideways scroll bar)."""
+    ps.start_from_examples(lao_store, P1, 2568)
+    ps.set_form_status(lao_store, P1, 2568, ps.FORM_PLAN, FormStatus.COMPLETE)
+    ctx = make_ctx(lao_store)
+    screen = _screen(qtbot, ctx)
+    editor = screen.editor
+    editor.table.setCurrentIndex(editor.proxy.index(0, COL["project"]))
+    editor.act_history.trigger()
+    settle(qtbot, ctx)
+    dialog = editor.history_dialog
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    model = dialog.model
+    cells = [
+        [model.index(r, c).data() for c in range(model.columnCount())]
+        for r in range(model.rowCount())
+    ]
+    assert [c[4:] for c in cells if c[3] == "สถานะ"] == [["ฉบับร่าง", "ครบถ้วน"], ["—", "ฉบับร่าง"]]
+    qtbot.waitUntil(lambda: dialog.table.horizontalScrollBar().maximum() == 0, timeout=3000)
+    dialog.close()

@@ -263,3 +263,18 @@ def test_the_department_picks_the_province_of_the_province_report(
     select_kind(widget, "monitoring")
     assert not widget.form.isRowVisible(widget.province)
     store.dispose()
+
+
+def test_the_month_chosen_at_first_is_this_month(qtbot, demo_store, make_ctx, monkeypatch):
+    """A clerk printing this month's report found October (the fiscal year's first month)
+    chosen: the screen looked today's month up with ``findData((year, month))``, which never
+    finds a tuple in a PySide6 combo box (-1, so the first month)."""
+    monkeypatch.setenv("LEV_TODAY", "2025-01-20")
+    from ui.screens.reports import ReportsScreen
+
+    widget = ReportsScreen(make_ctx(demo_store))  # fiscal year 2568: October 2567 first
+    qtbot.addWidget(widget)
+    qtbot.waitUntil(lambda: widget.month.count() == 12, timeout=10000)
+    select_kind(widget, "monthly")
+    assert widget.month.currentData() == (2025, 1)
+    assert widget.month.currentText() == "มกราคม 2568"

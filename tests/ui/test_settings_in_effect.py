@@ -198,3 +198,29 @@ def test_file_menu_opens_the_backups(qtbot, window):
     settings = main.page("settings")
     assert main.stack.currentWidget() is settings
     assert settings.tabs.currentIndex() == settings.tab_index("backups")
+
+
+def test_enter_in_a_settings_box_saves_its_tab(qtbot, window):
+    """A clerk typed the office's telephone number and pressed Enter: nothing happened, and on
+    leaving Settings the number was gone. Enter in a box of a tab now saves the tab, as Save
+    does (its checks too)."""
+    main, ctx = window
+    store = ctx.store
+    settings = _open_settings(main, ctx, qtbot)
+    settings.show_tab("general")
+    general = settings.general
+    general.phone.setFocus()
+    general.phone.selectAll()
+    qtbot.keyClicks(general.phone, "042-511234")
+    qtbot.keyClick(general.phone, Qt.Key.Key_Return)
+    idle(qtbot, ctx)
+    assert office_record(store)["phone"] == "042-511234"
+    assert general.saved.text() == "บันทึกแล้ว"
+    settings.show_tab("printing")
+    printing = settings.printing
+    printing.signer_name.setFocus()
+    printing.signer_name.selectAll()
+    qtbot.keyClicks(printing.signer_name, "Somchai R.")
+    qtbot.keyClick(printing.signer_name, Qt.Key.Key_Enter)  # the number pad's Enter
+    idle(qtbot, ctx)
+    assert options.get(store, "print.signer_name") == "Somchai R."

@@ -63,12 +63,12 @@ from ui.context import AppContext
 from ui.models.activity_model import ACTIVITY_COLUMNS, ActivitiesModel
 from ui.models.plan_model import PlanItemsModel
 from ui.screens.plans import (
+    PROBLEMS_SHOWN,
     ProgrammeBar,
     ReviewBar,
     SavingEditor,
     ShowsFormState,
     announce,
-    describe_problems,
     load_programmes,
     reviews_html,
 )
@@ -298,6 +298,7 @@ class ActivitiesEditor(SavingEditor, QWidget):
 
     def _set_editable(self, editable: bool) -> None:
         self.model.editable = editable
+        self.table.set_empty_text(self._empty_text())
         for action in (
             self.act_add,
             self.act_remove,
@@ -405,9 +406,23 @@ class ActivitiesEditor(SavingEditor, QWidget):
         item = self.items.rows[current.row()]
         self.proxy.set_item(item.id)
         self.model.default_item_id = item.id
+        self.table.set_empty_text(self._empty_text())
         if self.proxy.rowCount() and not self.table.currentIndex().isValid():
             self.table.setCurrentIndex(self.proxy.index(0, 0))
         self._update_side()
+
+    def _empty_text(self) -> str:
+        """The grid's words while the project has no activity: how to record the first."""
+        if not self.items.rows:
+            return ""  # no project (the line under the table says to make the plan first)
+        if not self.model.editable:
+            return _("No activity recorded for this project.")
+        return _(
+            "No activity for this project yet — press “{button}” ({keys}) to record the first one"
+        ).format(
+            button=self.act_add.text(),
+            keys=self.act_add.shortcut().toString(QKeySequence.SequenceFormat.NativeText),
+        )
 
     def _recount(self) -> None:
         """Progress of the projects from the activities in the table (done / planned)."""
@@ -527,13 +542,16 @@ class ActivitiesEditor(SavingEditor, QWidget):
     def mark_complete(self) -> None:
         store, programme_id, year = self.ctx.store, self.programme_id or "", self.fiscal_year
 
-        def done(problems: list) -> None:
+        def work(_p) -> list[tuple[ActivityRow | None, Any]]:
+            if not plan_service.set_form_status(
+                store, programme_id, year, plan_service.FORM_RESULTS, FormStatus.COMPLETE
+            ):
+                return []
+            return plan_service.activity_problem_rows(store, programme_id, year)
+
+        def done(problems: list[tuple[ActivityRow | None, Any]]) -> None:
             if problems:
-                self._show_problem(
-                    _("The results cannot be marked complete yet:")
-                    + "\n"
-                    + describe_problems(problems)
-                )
+                self._refuse_completion(problems)
                 return
             self._say(_("The results (F2) are marked complete."))
             self.form_reopened.emit(False)
@@ -541,13 +559,53 @@ class ActivitiesEditor(SavingEditor, QWidget):
             announce(self.ctx, self, Changes(activities=True, forms=True))
 
         self.ctx.runner.run(
-            lambda _p: plan_service.set_form_status(
-                store, programme_id, year, plan_service.FORM_RESULTS, FormStatus.COMPLETE
-            ),
+            work,
             on_success=done,
             on_failure=lambda exc: self._show_problem(str(exc)),
             owner=self,
         )
+
+    def _refuse_completion(self, problems: list[tuple[ActivityRow | None, Any]]) -> None:
+        """Why F2 cannot be complete yet, each problem named by its project and activity (the
+        table shows one project's activities and no row numbers); then the first one's project
+        is chosen and the cursor put in its cell."""
+
+        def where(row: ActivityRow | None, message: str) -> str:
+            if row is None:
+                return message
+            activity = (
+                f"“{row.title}”"
+                if row.title.strip()
+                else format_date(row.held_on)
+                if row.held_on
+                else _("(without a title)")
+            )
+            return _("{project} · activity {activity}: {message}").format(
+                project=row.project, activity=activity, message=message
+            )
+
+        lines = [where(row, problem.message) for row, problem in problems[:PROBLEMS_SHOWN]]
+        if len(problems) > PROBLEMS_SHOWN:
+            lines.append(_("… and {count} more").format(count=len(problems) - PROBLEMS_SHOWN))
+        self._show_problem(
+            _("The results cannot be marked complete yet:") + "\n" + "\n".join(lines)
+        )
+        row, problem = problems[0]
+        if row is None:
+            return
+        ids = [item.id for item in self.items.rows]
+        if row.plan_item_id in ids:
+            self._project_chosen(ids.index(row.plan_item_id))
+        found = next((n for n, r in enumerate(self.model.rows) if r.id == row.id), None)
+        if found is None:
+            return
+        keys = [c.key for c in ACTIVITY_COLUMNS]
+        column = keys.index(problem.field) if problem.field in keys else 0
+        index = self.proxy.mapFromSource(self.model.index(found, column))
+        if index.isValid():
+            self.table.setCurrentIndex(index)
+            self.table.scrollTo(index)
+        self.table.setFocus()
 
     def show_history(self) -> None:
         row = self.current_source_row()
@@ -671,6 +729,12 @@ class MonitoringForm(ShowsFormState, QWidget):
         self.act_history.triggered.connect(self.show_history)
         bar.addAction(self.act_history)
         outer.addWidget(bar)
+        # what the form says (saved, refused, why it cannot be complete) stands under the
+        # toolbar, beside "Mark complete": at 1366×768 the form scrolls, and a line under the
+        # note was out of sight
+        self.message = QLabel()
+        self.message.setWordWrap(True)
+        outer.addWidget(self.message)
         form = QFormLayout()
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         self.dates: dict[str, BEDateEdit] = {}
@@ -706,9 +770,6 @@ class MonitoringForm(ShowsFormState, QWidget):
         self.note.installEventFilter(self)
         form.addRow(_("Note"), self.note)
         outer.addLayout(form)
-        self.message = QLabel()
-        self.message.setWordWrap(True)
-        outer.addWidget(self.message)
         outer.addStretch(1)
         self._editable = False
 
@@ -903,13 +964,7 @@ class MonitoringForm(ShowsFormState, QWidget):
 
         def done(problems: list) -> None:
             if problems:
-                self.message.setText(
-                    html.escape(
-                        _("The milestones cannot be marked complete yet:")
-                        + " "
-                        + describe_problems(problems)
-                    )
-                )
+                self._refuse_completion([problem for _number, problem in problems])
                 return
             self.message.setText(_("The monitoring form (F3) is marked complete."))
             self.form_reopened.emit(False)
@@ -922,6 +977,38 @@ class MonitoringForm(ShowsFormState, QWidget):
             on_success=done,
             owner=self,
         )
+
+    def _refuse_completion(self, problems: list[Any]) -> None:
+        """Why F3 cannot be complete yet: each field named by its label on the form (the form
+        has no rows: "แถวที่ 1" three times named nothing), in red, in the status bar too, and
+        the cursor in the first field named, scrolled into view."""
+        labels = {key: digits.shown(_(label)) for key, label in DATE_FIELDS}
+        lines = [
+            f"{labels[p.field]}: {p.message}" if p.field in labels else p.message for p in problems
+        ]
+        heading = _("The milestones cannot be marked complete yet:")
+        self.message.setText(
+            f"<span style='color:{REFUSED}'>"
+            + "<br>".join(html.escape(line) for line in [heading, *lines])
+            + "</span>"
+        )
+        show_status(self, f"{heading} {' · '.join(lines)}")
+        field = problems[0].field if problems else ""
+        target: QWidget | None = {
+            **{key: edit.line for key, edit in self.dates.items()},
+            "activities_override": self.override,
+            "override_reason": self.reason,
+            "note": self.note,
+        }.get(field)
+        if target is None or not target.isEnabled():
+            return
+        target.setFocus()
+        scroll = self.parentWidget()
+        while scroll is not None and not isinstance(scroll, QScrollArea):
+            scroll = scroll.parentWidget()
+        if scroll is not None:
+            scroll.ensureWidgetVisible(self.message)
+            scroll.ensureWidgetVisible(target)
 
     def show_history(self) -> None:
         if self.view is None or not self.view.id:

@@ -21,7 +21,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QFrame,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QMenu,
     QPushButton,
@@ -53,7 +52,7 @@ from ui.widgets.deadline_dialogs import HolidayDialog, LaoStatesDialog, MarkDial
 from ui.widgets.deadline_models import AgendaModel, ItemRole, MonthModel
 from ui.widgets.file_actions import WrittenFileBar
 from ui.widgets.fiscal_timeline import FiscalTimeline
-from ui.widgets.fit import CELL_PAD_W, fit_table
+from ui.widgets.fit import CELL_PAD_W, fit_rows, fit_table, keep_rows_in_view
 from ui.widgets.flow import FlowLayout
 from ui.widgets.month_view import MonthView
 
@@ -63,6 +62,7 @@ log = logging.getLogger(__name__)
 # what to do, who → to whom, LAOs done, note. At 125 % on 1366×768 the state ("เกินกำหนด") and
 # the time left ("เกินกำหนด 445 วัน") keep to one line and two, so a row is two lines, not three.
 AGENDA_WIDTHS = (95, 125, 105, 150, 310, 110, 80, 110)
+AGENDA_ROWS = 4  # deadlines the list keeps in view however long a note is
 
 
 def week_start_of(value: object) -> int:
@@ -196,7 +196,11 @@ class CalendarScreen(QWidget):
         self.agenda.verticalHeader().hide()
         # "What to do" gets the most of the width: it is what the clerk reads (ui.widgets.fit).
         fit_table(self.agenda, AGENDA_WIDTHS, key="calendar/agenda")
-        self.agenda.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        # rows as tall as their text, but at most a quarter of the list: a deadline on a
+        # holiday, its note seven lines tall in its column, left 2½ deadlines in view at
+        # 1366×768 at 125 % (the whole note: the tooltip and the details below)
+        fit_rows(self.agenda)
+        keep_rows_in_view(self.agenda, AGENDA_ROWS)
         self.agenda.doubleClicked.connect(lambda index: self.activate(index.data(ItemRole)))
         self.agenda.selectionModel().selectionChanged.connect(self.update_buttons)
         agenda_layout.addWidget(self.agenda, 1)

@@ -103,7 +103,10 @@ def reviews_html(
     return "".join(parts)
 
 
-def describe_problems(problems: list[tuple[int, Any]], limit: int = 8) -> str:
+PROBLEMS_SHOWN = 8  # problems a refused "Mark complete" lists; the rest are counted
+
+
+def describe_problems(problems: list[tuple[int, Any]], limit: int = PROBLEMS_SHOWN) -> str:
     lines = [plan_service.numbered(number, problem) for number, problem in problems[:limit]]
     if len(problems) > limit:
         lines.append(_("… and {count} more").format(count=len(problems) - limit))
@@ -730,6 +733,7 @@ class PlanEditor(SavingEditor, QWidget):
                     + describe_problems(problems)
                 )
                 QMessageBox.information(self, _("Not complete yet"), describe_problems(problems))
+                self._go_to_problem(*problems[0])
                 return
             self._say(_("The action plan is marked complete."))
             self.form_reopened.emit(False)
@@ -744,6 +748,25 @@ class PlanEditor(SavingEditor, QWidget):
             on_failure=self._failed,
             owner=self,
         )
+
+    def _go_to_problem(self, number: int, problem: Any) -> None:
+        """The cursor in the cell of a refused "Mark complete"'s first problem: row ``number``
+        of the rule (counted from 1 in ``item_order``), the column of its field."""
+        if number < 1:
+            return
+        ordered = sorted(
+            range(len(self.model.rows)), key=lambda r: plan_service.item_order(self.model.rows[r])
+        )
+        if number > len(ordered):
+            return
+        keys = [c.key for c in PLAN_COLUMNS]
+        column = keys.index(problem.field) if problem.field in keys else keys.index("project")
+        self.search.clear()  # a filtered table may hide the row
+        index = self.proxy.mapFromSource(self.model.index(ordered[number - 1], column))
+        if index.isValid():
+            self.table.setCurrentIndex(index)
+            self.table.scrollTo(index)
+        self.table.setFocus()
 
     # ---- side panel and history ------------------------------------------------------------
     def _details_toggled(self, shown: bool) -> None:

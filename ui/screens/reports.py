@@ -310,8 +310,11 @@ class ReportsScreen(QWidget):
         from lev_desktop.thai_format import today as today_
 
         today = today_()
-        index = self.month.findData((today.year, today.month))
-        self.month.setCurrentIndex(max(index, 0))
+        # (not findData: a tuple is never found in a combo box's data, which left the
+        # fiscal year's first month chosen)
+        months = [self.month.itemData(i) for i in range(self.month.count())]
+        this_month = (today.year, today.month)
+        self.month.setCurrentIndex(months.index(this_month) if this_month in months else 0)
 
     def kind(self) -> str:
         item = self.kinds.currentItem()

@@ -443,6 +443,15 @@ class AboutTab(QWidget):
         layout.addStretch(1)
 
 
+def enter_saves(tab: QWidget, save_button: QPushButton) -> None:
+    """Enter in a text box of ``tab`` presses its Save, as in a dialog: it did nothing, and
+    what was typed was gone once the clerk left Settings. (A date box keeps its own Enter:
+    it takes the date.)"""
+    for edit in tab.findChildren(QLineEdit):
+        if not isinstance(edit.parentWidget(), BEDateEdit):
+            edit.returnPressed.connect(save_button.click)
+
+
 class SettingsScreen(QWidget):
     TAB_KEYS = (
         "general",
@@ -475,6 +484,8 @@ class SettingsScreen(QWidget):
         self.letters = LettersTab(ctx)
         self.backups = BackupsTab(ctx)
         self.about = AboutTab()
+        for tab in (self.general, self.printing, self.calendar, self.folders):
+            enter_saves(tab, tab.save_button)
         self.pages = {
             "general": self.general,
             "printing": self.printing,

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from lev_desktop.domain.form_status import status_label
 from lev_desktop.domain.validation import FIELD_LABELS
 from lev_desktop.i18n import N_, _, ngettext
 from lev_desktop.services import plans as plan_service
@@ -50,6 +51,8 @@ def value_text(key: str, value: Any) -> str:
         return "—"
     if isinstance(value, bool) or key in ("deleted", "no_budget"):
         return _("Yes") if value else _("No")
+    if key == "status":  # a plan's or a form's: "ฉบับร่าง", never the stored "draft"
+        return status_label(str(value))
     if key.endswith("_on") or key == "held_until":
         try:
             return format_date(dt.date.fromisoformat(str(value)))
@@ -120,9 +123,14 @@ class AuditDialog(QDialog):
         self.table.setItemDelegate(DigitsDelegate(self.table))
         self.table.setWordWrap(True)
         self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        for column, width in enumerate([185, 150, 80, 170, 150, 150]):
+        # the values before and after share what the other columns leave (all six were 885 px
+        # wide in a dialog of 900 or less: "After" cut, a sideways scroll bar)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        for column, width in enumerate([150, 130, 70, 150]):
             self.table.setColumnWidth(column, width)
+        for column in (4, 5):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)
         layout.addWidget(self.table)
         self.empty = QLabel(_("Loading…"))
         layout.addWidget(self.empty)

@@ -533,6 +533,9 @@ class ProgressChart(QWidget):
 # ---- the board -------------------------------------------------------------------------------
 
 
+PAIR_GAP = 16  # px between two label-and-field pairs of a row, beside the layout's spacing
+
+
 def _beside(label: QLabel, field: QWidget) -> QWidget:
     """A label and its field, shown or hidden together."""
     pair = QWidget()
@@ -599,9 +602,14 @@ class ConsolidationBoard(QWidget):
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         top = QHBoxLayout()
         top.addWidget(self.programme_box, 3)
-        self.year_label = QLabel()
-        top.addWidget(_beside(QLabel(_("Fiscal year")), self.year_label))
-        top.addWidget(_beside(QLabel(_("District")), self.district_box), 1)
+        self.year_title, self.year_label = QLabel(_("Fiscal year")), QLabel()
+        self.district_label = QLabel(_("District"))
+        # more room between two label-and-field pairs than inside one: "ปีงบประมาณ 2568
+        # อำเภอ [ทุกอำเภอ]" read as one phrase
+        top.addSpacing(PAIR_GAP)
+        top.addWidget(_beside(self.year_title, self.year_label))
+        top.addSpacing(PAIR_GAP)
+        top.addWidget(_beside(self.district_label, self.district_box), 1)
         form.addRow(_("Programme"), top)
         duty = QHBoxLayout()
         duty.addWidget(self.obligation_box, 3)

@@ -44,6 +44,7 @@ class HolidayDialog(QDialog):
         super().__init__(parent)
         self.ctx = ctx
         self.changed = False
+        self._show_day: dt.date | None = None  # the day just added: selected once listed
         self.setWindowTitle(_("Public holidays"))
         fit_to_screen(self, 720, 520)
         layout = QVBoxLayout(self)
@@ -82,7 +83,10 @@ class HolidayDialog(QDialog):
         add = QHBoxLayout()
         self.day = QLineEdit()
         self.day.setPlaceholderText(_("date, e.g. 15/2/2568"))
-        self.day.setMaximumWidth(170)
+        # as wide as its example (cut to "15/2/2..." at 125 %), the frame and margins around
+        self.day.setFixedWidth(
+            self.day.fontMetrics().horizontalAdvance(self.day.placeholderText()) + 24
+        )
         self.name = QLineEdit()
         self.name.setPlaceholderText(_("name of the holiday"))
         self.add_button = QPushButton(_("Add holiday"))
@@ -112,7 +116,15 @@ class HolidayDialog(QDialog):
         def load(_progress):
             return [(h.day, h.name, h.source) for h in engine.list_holidays(store, year)]
 
-        self.ctx.runner.run(load, on_success=self.model.set_rows, owner=self)
+        self.ctx.runner.run(load, on_success=self._loaded, owner=self)
+
+    def _loaded(self, rows: list) -> None:
+        self.model.set_rows(rows)
+        day, self._show_day = self._show_day, None
+        found = next((n for n, row in enumerate(rows) if row[0] == day), None)
+        if found is not None:
+            self.table.selectRow(found)
+            self.table.scrollTo(self.model.index(found, 0))
 
     def add(self) -> None:
         try:
@@ -138,6 +150,10 @@ class HolidayDialog(QDialog):
             self.day.clear()
             self.name.clear()
             self.message.setText("")
+            # the day just added is shown selected (the list stayed at January, the new day
+            # out of sight), and the cursor is back where the next holiday starts
+            self._show_day = saved_day
+            self.day.setFocus()
             index = self.year.findData(saved_day.year)
             if index >= 0 and index != self.year.currentIndex():
                 self.year.setCurrentIndex(index)

@@ -14,7 +14,7 @@ from PySide6.QtCore import (
     QTimer,
     Signal,
 )
-from PySide6.QtGui import QGuiApplication, QKeySequence
+from PySide6.QtGui import QGuiApplication, QKeySequence, QPainter, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemDelegate,
     QAbstractItemView,
@@ -115,6 +115,31 @@ class ExcelTableView(QTableView):
         )
         self.setItemDelegate(WrappingDelegate(self))
         fit_header(self)
+
+    _empty_text = ""
+
+    def set_empty_text(self, text: str) -> None:
+        """What the grid says while it has no row (what to do to add one): an empty state."""
+        self._empty_text = text
+        self.viewport().update()
+
+    def empty_text_shown(self) -> str:
+        model = self.model()
+        return self._empty_text if model is not None and model.rowCount() == 0 else ""
+
+    def paintEvent(self, event) -> None:
+        super().paintEvent(event)
+        text = self.empty_text_shown()
+        if text:
+            painter = QPainter(self.viewport())
+            painter.setPen(self.palette().color(QPalette.ColorRole.PlaceholderText))
+            area = self.viewport().rect().adjusted(24, 12, -24, -12)
+            painter.drawText(
+                area,
+                int(Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap),
+                digits.shown(text),
+            )
+            painter.end()
 
     def setModel(self, model) -> None:
         super().setModel(model)
