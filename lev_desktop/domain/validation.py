@@ -27,6 +27,7 @@ from lev_desktop.thai_format import (
     arabic_digits,
     date_refusal,
     day_and_month_problem,
+    fiscal_year_range,
     format_date,
     format_datetime,
     format_number,
@@ -399,11 +400,15 @@ def _above_schema(table: str, name: str, number: Any) -> Problem | None:
     return None
 
 
-def validate_activity(item: dict[str, Any]) -> list[Problem]:
+def validate_activity(item: dict[str, Any], fiscal_year: int | None = None) -> list[Problem]:
+    """Why the F2 activity ``item`` cannot be saved as it is. ``fiscal_year``: its plan's
+    (where it is typed): the day it was held must be in that year (``held_outside_year``)."""
     problems: list[Problem] = []
     held_on, held_until = item.get("held_on"), item.get("held_until")
     if held_on is None:
         problems.append(Problem("held_on", _("Please enter the date the activity was held")))
+    elif fiscal_year is not None and (outside := held_outside_year(held_on, fiscal_year)):
+        problems.append(Problem("held_on", outside))
     if held_on and held_until and held_until < held_on:
         problems.append(Problem("held_until", _("The end date is before the start date")))
     participants = item.get("participants")
@@ -420,6 +425,24 @@ def validate_activity(item: dict[str, Any]) -> list[Problem]:
         )
     problems += text_problems("activities", item)
     return problems
+
+
+def held_outside_year(held_on: dt.date, fiscal_year: int) -> str | None:
+    """Why an activity of the plan of ``fiscal_year`` cannot have been held on ``held_on``
+    (Thai), or None: the plan's results (F2) and F3's count of activities held are the year's,
+    and a year typed one off ("5/12/68" in the plan of 2570) was saved without a word."""
+    start, end = fiscal_year_range(fiscal_year)
+    if start <= held_on <= end:
+        return None
+    return _(
+        "{date} is outside fiscal year {year} ({start} to {end}), the year of this plan: "
+        "check the year"
+    ).format(
+        date=format_date(held_on),
+        year=fiscal_year,
+        start=format_date(start),
+        end=format_date(end),
+    )
 
 
 # What a result made only of these is: blank. Every character Python calls a space (a line

@@ -45,6 +45,7 @@ from lev_desktop.domain.form_status import FormStatus
 from lev_desktop.domain.obligation_state import State
 from lev_desktop.domain.validation import (
     Problem,
+    held_outside_year,
     is_attachment_name,
     is_plain_name,
     review_text_problem,
@@ -818,8 +819,10 @@ def save_activity(
         merged = {k: getattr(activity, k) for k in ACTIVITY_FIELDS}
         merged.update({k: _clean_activity_value(k, v) for k, v in change.items() if k != "id"})
         problems = [p for p in validate_activity(merged) if p.field != "held_on"]
-        if problems:
-            raise PlanError(problems[0].message)
+        held_on = merged.get("held_on")
+        outside = held_outside_year(held_on, fiscal_year) if held_on is not None else None
+        if outside or problems:
+            raise PlanError(outside or problems[0].message)
         for key, value in change.items():
             if key == "id":
                 continue

@@ -33,6 +33,7 @@ class ActivitiesModel(EditableTableModel):
     def __init__(self, parent=None):
         super().__init__(parent)
         self.default_item_id = ""  # plan row new activities go to
+        self.fiscal_year: int | None = None  # the plan's: a day held outside it is refused
         self.projects: dict[str, tuple[str, str]] = {}  # plan row id → (project, kpi)
 
     def display(self, row: ActivityRow, column: Column, position: int) -> str:
@@ -67,8 +68,8 @@ class ActivitiesModel(EditableTableModel):
                     raise CellError(date_refusal(exc)) from exc
             problems = [
                 p
-                for p in validate_activity({**row.values(), column.key: date})
-                if p.field == "held_until"
+                for p in validate_activity({**row.values(), column.key: date}, self.fiscal_year)
+                if p.field == column.key or p.field == "held_until"
             ]
             if problems and date is not None:
                 raise CellError(problems[0].message)

@@ -313,6 +313,7 @@ class ActivitiesEditor(SavingEditor, QWidget):
     # ---- loading ----------------------------------------------------------------------------
     def load(self, office: str, programme_id: str, fiscal_year: int) -> None:
         self.office, self.programme_id, self.fiscal_year = office, programme_id, fiscal_year
+        self.model.fiscal_year = fiscal_year
         self.form_reopened.emit(False)  # another form: the line was of the one before
         store = self.ctx.store
 
