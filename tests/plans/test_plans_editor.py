@@ -501,3 +501,19 @@ def test_history_says_a_forms_status_in_thai_and_fits_its_dialog(qtbot, lao_stor
     assert [c[4:] for c in cells if c[3] == "สถานะ"] == [["ฉบับร่าง", "ครบถ้วน"], ["—", "ฉบับร่าง"]]
     qtbot.waitUntil(lambda: dialog.table.horizontalScrollBar().maximum() == 0, timeout=3000)
     dialog.close()
+
+
+def test_the_chip_of_a_year_without_a_deadline_says_so(qtbot, lao_store, make_ctx):
+    """The built-in P1 is the programme of 2568: in the fiscal year 2570 its F1 has no
+    deadline. The chip said "F1: ยังไม่ถึงกำหนด" (its default), and after a change of year it
+    kept the state of the year shown before ("F1: เกินกำหนด" of 2568)."""
+    ctx = make_ctx(lao_store)
+    screen = _screen(qtbot, ctx)
+    badge = screen.bar.badge
+    qtbot.waitUntil(lambda: badge.text() == "F1: " + State.OVERDUE.label, timeout=5000)
+    ctx.set_fiscal_year(2570)
+    qtbot.waitUntil(lambda: badge.text() == "F1: ไม่มีกำหนดส่งในปีงบประมาณนี้", timeout=5000)
+    settle(qtbot, ctx)
+    assert badge.text() == "F1: ไม่มีกำหนดส่งในปีงบประมาณนี้"
+    ctx.set_fiscal_year(2568)
+    qtbot.waitUntil(lambda: badge.text() == "F1: " + State.OVERDUE.label, timeout=5000)

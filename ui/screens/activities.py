@@ -347,7 +347,7 @@ class ActivitiesEditor(SavingEditor, QWidget):
         self.model.projects = {i.id: (i.project, i.kpi) for i in plan.items}
         self.model.set_rows(activities)
         self._set_editable(plan.editable and bool(plan.items))
-        self.status_changed.emit(plan.states.get(plan_service.FORM_RESULTS, State.NOT_YET_DUE))
+        self.status_changed.emit(plan.states.get(plan_service.FORM_RESULTS))  # (None: no deadline)
         ids = [i.id for i in plan.items]
         target = ids.index(keep) if keep in ids else 0
         if ids:
@@ -831,7 +831,7 @@ class MonitoringForm(ShowsFormState, QWidget):
         self.note.setReadOnly(not view.editable)
         for action in (self.act_undo, self.act_redo, self.act_complete):
             action.setVisible(view.editable)
-        self.status_changed.emit(states.get(plan_service.FORM_MONITORING, State.NOT_YET_DUE))
+        self.status_changed.emit(states.get(plan_service.FORM_MONITORING))  # (None: no deadline)
 
     def apply(self, values: dict[str, Any], *, persist: bool = True) -> None:
         """Shows values in the widgets (and writes them): used by loading, undo and redo."""

@@ -33,7 +33,6 @@ from PySide6.QtWidgets import (
 
 from lev_desktop.changes import Changes
 from lev_desktop.domain.form_status import FormStatus
-from lev_desktop.domain.obligation_state import State
 from lev_desktop.domain.offices import Level
 from lev_desktop.i18n import _, ngettext
 from lev_desktop.services import offices as office_service
@@ -68,15 +67,15 @@ def emit_state(
     form: str,
 ) -> None:
     """Reads the state of ``office``'s obligation that ``form`` fulfils (the one model) on the
-    worker and emits it on ``signal`` (the chip of an editor)."""
+    worker and emits it on ``signal`` (the chip of an editor); None when that form has no
+    deadline in ``year`` (the chip kept the state it showed before, or "ยังไม่ถึงกำหนด")."""
     store = ctx.store
 
     def work(_p):
         return plan_service.states(store, [office], programme_id, year)[office].get(form)
 
     def show(state: Any) -> None:
-        if state is not None:
-            signal.emit(state)
+        signal.emit(state)  # (None: no deadline of this form in that fiscal year)
 
     ctx.runner.run(work, on_success=show, owner=owner)
 
@@ -583,7 +582,7 @@ class PlanEditor(SavingEditor, QWidget):
         self.view = view
         self.model.set_rows(view.items)
         self._set_editable(view.editable)
-        self.status_changed.emit(view.states.get(plan_service.FORM_PLAN, State.NOT_YET_DUE))
+        self.status_changed.emit(view.states.get(plan_service.FORM_PLAN))  # (None: no deadline)
         self._after_rows()
         if view.items and not self.table.currentIndex().isValid():
             self.table.setCurrentIndex(self.proxy.index(0, 1))
