@@ -512,8 +512,8 @@ def test_the_chip_of_a_year_without_a_deadline_says_so(qtbot, lao_store, make_ct
     badge = screen.bar.badge
     qtbot.waitUntil(lambda: badge.text() == "F1: " + State.OVERDUE.label, timeout=5000)
     ctx.set_fiscal_year(2570)
-    qtbot.waitUntil(lambda: badge.text() == "F1: ไม่มีกำหนดส่งในปีงบประมาณนี้", timeout=5000)
+    qtbot.waitUntil(lambda: badge.text() == "F1: ไม่มีกำหนดส่งในปีนี้", timeout=5000)
     settle(qtbot, ctx)
-    assert badge.text() == "F1: ไม่มีกำหนดส่งในปีงบประมาณนี้"
+    assert badge.text() == "F1: ไม่มีกำหนดส่งในปีนี้"
     ctx.set_fiscal_year(2568)
     qtbot.waitUntil(lambda: badge.text() == "F1: " + State.OVERDUE.label, timeout=5000)
