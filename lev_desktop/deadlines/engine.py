@@ -576,7 +576,7 @@ def binding_programmes(
     if not code or all(p.builtin or p.owner_office in ("", code) for p in programmes):
         return programmes  # (the built-in ones and this office's own: nothing to read)
     with store.read() as session:
-        me = session.scalar(select(Office).where(Office.code == code)) if code else None
+        me = session.scalar(select(Office).where(Office.code == code))
         return _binding(session, programmes, me)
 
 

@@ -45,7 +45,6 @@ from lev_desktop.domain.form_status import FormStatus
 from lev_desktop.domain.obligation_state import State
 from lev_desktop.domain.validation import (
     Problem,
-    held_outside_year,
     is_attachment_name,
     is_plain_name,
     review_text_problem,
@@ -818,11 +817,11 @@ def save_activity(
             activity.deleted = False
         merged = {k: getattr(activity, k) for k in ACTIVITY_FIELDS}
         merged.update({k: _clean_activity_value(k, v) for k, v in change.items() if k != "id"})
-        problems = [p for p in validate_activity(merged) if p.field != "held_on"]
-        held_on = merged.get("held_on")
-        outside = held_outside_year(held_on, fiscal_year) if held_on is not None else None
-        if outside or problems:
-            raise PlanError(outside or problems[0].message)
+        problems = validate_activity(merged, fiscal_year)
+        if merged.get("held_on") is None:  # (a row without its day yet is saved; F2's rule asks)
+            problems = [p for p in problems if p.field != "held_on"]
+        if problems:
+            raise PlanError(problems[0].message)
         for key, value in change.items():
             if key == "id":
                 continue
