@@ -453,20 +453,29 @@ def test_every_screen_fits_a_1366_screen(shown):
     assert (window.width(), window.height()) == MIN_BUDGET
 
 
-def test_the_activities_tabs_keep_their_titles_on_a_narrower_window(qtbot, demo_store, make_ctx):
-    """1366×768 at 125 % with the window not maximised (90 %: 983×553): the LAO and project
-    drop-downs beside the tabs cut the F3 tab's title to "แบบติดตามก"; they take only the room
-    the tabs leave."""
+def _main_window(qtbot, ctx, screen: str, size: tuple[int, int] | None = SIZES["125%"]):
+    """The main window as users see it (the app's font and stylesheet), at ``size`` (None: as
+    it opens), showing ``screen``."""
     from ui.app import make_application
     from ui.main_window import MainWindow
 
     make_application()
-    ctx = make_ctx(demo_store)
     window = MainWindow(ctx)
     qtbot.addWidget(window)
+    if size is not None:
+        window.resize(*size)
     window.show()
     qtbot.waitExposed(window)
-    window.show_screen("activities")
+    window.show_screen(screen)
+    return window
+
+
+def test_the_activities_tabs_keep_their_titles_on_a_narrower_window(qtbot, demo_store, make_ctx):
+    """1366×768 at 125 % with the window not maximised (90 %: 983×553): the LAO and project
+    drop-downs beside the tabs cut the F3 tab's title to "แบบติดตามก"; they take only the room
+    the tabs leave."""
+    ctx = make_ctx(demo_store)
+    window = _main_window(qtbot, ctx, "activities", size=None)
     app = QApplication.instance()
     for size in ((983, 560), SIZES["125%"], SIZES["100%"]):
         window.resize(*size)
@@ -483,17 +492,8 @@ def test_f2_details_pane_gives_way_when_the_window_opens_at_125(qtbot, demo_stor
     """Opened straight at 1366×768 at 125 % (no resize after): the header grows to its wrapped
     titles after the first layout, and the details pane stayed, leaving the table one row
     (dev.py screenshots --scale 1.25)."""
-    from ui.app import make_application
-    from ui.main_window import MainWindow
-
-    make_application()
     ctx = make_ctx(demo_store)
-    window = MainWindow(ctx)
-    qtbot.addWidget(window)
-    window.resize(*SIZES["125%"])
-    window.show()
-    qtbot.waitExposed(window)
-    window.show_screen("activities")
+    window = _main_window(qtbot, ctx, "activities")
     settle(ctx, QApplication.instance(), timeout=10)
     page = window.page("activities")
     found = main_table_rows(page)
@@ -685,18 +685,10 @@ def test_the_project_drop_down_beside_the_tabs_uses_the_room_they_leave(qtbot, l
     It takes the room the tabs leave, up to its longest name."""
     from lev_desktop.services import plans as ps
     from lev_desktop.services.programmes import builtin_id
-    from ui.app import make_application
-    from ui.main_window import MainWindow
 
-    make_application()
     ps.start_from_examples(lao_store, builtin_id("P1"), 2568)
     ctx = make_ctx(lao_store)
-    window = MainWindow(ctx)
-    qtbot.addWidget(window)
-    window.resize(*SIZES["125%"])
-    window.show()
-    qtbot.waitExposed(window)
-    window.show_screen("activities")
+    window = _main_window(qtbot, ctx, "activities")
     app = QApplication.instance()
     for size in (None, (983, 560), SIZES["125%"]):
         if size is not None:  # (first as opened: the projects arrive after the layout)
@@ -744,18 +736,9 @@ def test_the_board_table_takes_the_height_and_the_page_does_not_scroll(qtbot, de
     rows of filters, the summary, a chart under the table (86 px) and the page's title took
     the rest, and the officer scrolled the page to reach a table with four LAOs in view. The
     page fits now and its table (the LAOs) scrolls by itself."""
-    from ui.app import make_application
-    from ui.main_window import MainWindow
-
-    make_application()
     thai_wrap.load()
     ctx = make_ctx(demo_store)
-    window = MainWindow(ctx)
-    qtbot.addWidget(window)
-    window.resize(*SIZES["125%"])
-    window.show()
-    qtbot.waitExposed(window)
-    window.show_screen("exchange")
+    window = _main_window(qtbot, ctx, "exchange")
     exchange = window.page("exchange")
     board = exchange.board
     exchange.tabs.setCurrentWidget(board)
@@ -802,11 +785,8 @@ def test_a_provinces_home_reads_each_task_in_two_lines(qtbot, tmp_path, make_ctx
     from db.store import Store
     from lev_desktop.services import demo
     from lev_desktop.services.offices import initialise
-    from ui.app import make_application
-    from ui.main_window import MainWindow
 
     monkeypatch.setenv("LEV_TODAY", "2025-01-20")
-    make_application()
     thai_wrap.load()
     store = Store(tmp_path / "province.db")
     initialise(
@@ -818,12 +798,7 @@ def test_a_provinces_home_reads_each_task_in_two_lines(qtbot, tmp_path, make_ctx
     )
     demo.fill(store)
     ctx = make_ctx(store)
-    window = MainWindow(ctx)
-    qtbot.addWidget(window)
-    window.resize(*SIZES["125%"])
-    window.show()
-    qtbot.waitExposed(window)
-    window.show_screen("home")
+    window = _main_window(qtbot, ctx, "home")
     home = window.page("home")
     _wait(ctx, lambda: bool(home.data.deadlines))
     grid = home.deadlines.grid
