@@ -314,11 +314,29 @@ def test_the_import_summary_writes_thousands_as_the_rows_do(qtbot, screen):
     )
 
 
+def _restamp(qtbot, ctx, tab) -> None:
+    """The officer answers "set their times to now" after a refused export: yes, then closes
+    the note that says it was done."""
+    from PySide6.QtWidgets import QApplication, QMessageBox, QPushButton
+
+    tab.restamp_button.click()
+    (question,) = [
+        w
+        for w in QApplication.topLevelWidgets()
+        if isinstance(w, QMessageBox) and w.objectName() == "restamp_confirm" and w.isVisible()
+    ]
+    question.findChild(QPushButton, "restamp_yes").click()
+    qtbot.waitUntil(lambda: tab.restamp_button.isHidden(), timeout=20000)
+    _wait(qtbot, ctx)
+    for box in QApplication.topLevelWidgets():
+        if isinstance(box, QMessageBox) and box.objectName() == "restamp_done":
+            box.close()
+
+
 def test_an_export_refused_for_records_saved_ahead_offers_the_restamp(qtbot, screen, clock):
     """The district's own record was saved five days 'ahead' of now: the export is refused
     with what is wrong, a button offers to set their times to now, and after its question the
     next export is written."""
-    from PySide6.QtWidgets import QApplication, QMessageBox, QPushButton
     from sqlalchemy import select
 
     from db.models import Office
@@ -342,18 +360,7 @@ def test_an_export_refused_for_records_saved_ahead_offers_the_restamp(qtbot, scr
     assert tab.status.text().startswith("⚠ ยังไม่ได้เขียนแพ็กเกจ: ข้อมูลของหน่วยงานนี้ ")
     assert tab.status.styleSheet() == "color: #a3221a;"
     assert not tab.restamp_button.isHidden()
-    tab.restamp_button.click()
-    (question,) = [
-        w
-        for w in QApplication.topLevelWidgets()
-        if isinstance(w, QMessageBox) and w.objectName() == "restamp_confirm" and w.isVisible()
-    ]
-    question.findChild(QPushButton, "restamp_yes").click()
-    qtbot.waitUntil(lambda: tab.restamp_button.isHidden(), timeout=20000)
-    _wait(qtbot, ctx)
-    for box in QApplication.topLevelWidgets():
-        if isinstance(box, QMessageBox) and box.objectName() == "restamp_done":
-            box.close()
+    _restamp(qtbot, ctx, tab)
     tab.export()
     _wait(qtbot, ctx)
     assert (tmp / "up.levpkg").exists()
@@ -364,7 +371,6 @@ def test_a_refused_export_does_not_show_what_it_would_count_as(qtbot, tmp_path, 
     """After a refused export the green "this package will count as sending: • …" list stood
     above the refusal as if the package had gone. A refusal takes it away (nothing was
     written, nothing counts); once the refusal is put right the list is back."""
-    from PySide6.QtWidgets import QApplication, QMessageBox, QPushButton
     from sqlalchemy import select
 
     from db.models import Office
@@ -391,18 +397,7 @@ def test_a_refused_export_does_not_show_what_it_would_count_as(qtbot, tmp_path, 
     _wait(qtbot, ctx)
     assert tab.status.text().startswith("⚠ ยังไม่ได้เขียนแพ็กเกจ")
     assert tab.fulfils.text() == ""
-    tab.restamp_button.click()
-    (question,) = [
-        w
-        for w in QApplication.topLevelWidgets()
-        if isinstance(w, QMessageBox) and w.objectName() == "restamp_confirm" and w.isVisible()
-    ]
-    question.findChild(QPushButton, "restamp_yes").click()
-    qtbot.waitUntil(lambda: tab.restamp_button.isHidden(), timeout=20000)
-    _wait(qtbot, ctx)
-    for box in QApplication.topLevelWidgets():
-        if isinstance(box, QMessageBox) and box.objectName() == "restamp_done":
-            box.close()
+    _restamp(qtbot, ctx, tab)
     qtbot.waitUntil(lambda: tab.fulfils.text() == would, timeout=5000)
     ctx.runner.wait()
     lao.dispose()
