@@ -213,7 +213,15 @@ def test_the_filters_share_the_choices_rows_and_the_actions_stand_beside_the_tab
 ):
     """Under Xvfb at 1366×768 at 125 % the board had ~790 px of width: its refresh, copy and
     print buttons wrapped the filters to a second row, and the list showed three LAOs. They
-    stand in the tab bar's empty end now, over the table they act on."""
+    stand in the tab bar's empty end now, over the table they act on.
+
+    In the application's own font and style (``make_application``), as an officer sees it: it
+    asked the corner for the buttons' whole size hint (34 px) in Qt's default font, and failed
+    after any test that had started the application (the corner is 33 px there; the buttons,
+    31 px, hold their 24 px line whole)."""
+    from ui.app import make_application
+
+    make_application()
     monkeypatch.setenv("LEV_TODAY", TODAY.isoformat())
     with qtbot.waitSignal(ctx.runner.job_finished, timeout=10000):
         widget = ConsolidationBoard(ctx)
@@ -235,7 +243,10 @@ def test_the_filters_share_the_choices_rows_and_the_actions_stand_beside_the_tab
     assert middle(widget.type_box) == middle(widget.obligation_box)
     assert middle(widget.programme_box) < middle(widget.obligation_box)
     # the corner's buttons are not cut by the tab bar
-    assert corner.height() >= widget.print_button.sizeHint().height()
+    for button in (widget.refresh_button, widget.copy_button, widget.print_button):
+        assert corner.rect().contains(button.geometry()), button.text()
+        # the Thai line with its marks (24 px in Sarabun 11 pt), and the frame around it
+        assert button.height() >= button.fontMetrics().height() + 4, button.text()
 
 
 def test_the_fiscal_year_does_not_read_into_the_district_label(ctx, qtbot, monkeypatch):

@@ -422,7 +422,11 @@ def test_a_plan_seen_read_only_shows_no_empty_separators(qtbot, lao_store, make_
 
 def test_a_project_without_budget_reads_whole_in_its_one_line_cell(qtbot, lao_store, make_ctx):
     """At 1366×768 at 125 % the budget column was cut to its widest word: a project without a
-    budget read "ไม่ใช้งบป…" (its cell is one line). The whole phrase fits."""
+    budget read "ไม่ใช้งบป…" (its cell is one line). The whole phrase fits, in the
+    application's font (this test measured in whichever font an earlier test had left)."""
+    from ui.app import make_application
+
+    make_application()
     ctx = make_ctx(lao_store)
     screen = _screen(qtbot, ctx)
     editor = screen.editor
