@@ -55,7 +55,15 @@ from lev_desktop.deadlines.rules import (
 )
 from lev_desktop.domain import reviews
 from lev_desktop.domain.form_status import FormStatus
-from lev_desktop.domain.obligation_state import Facts, Judgement, Mark, State, fulfilment, judge
+from lev_desktop.domain.obligation_state import (
+    OVERDUE_STATES,
+    Facts,
+    Judgement,
+    Mark,
+    State,
+    fulfilment,
+    judge,
+)
 from lev_desktop.domain.offices import LaoType, Level
 from lev_desktop.domain.templates import BUILTIN_TEMPLATES
 from lev_desktop.i18n import _
@@ -183,7 +191,7 @@ class LaoSummary:
 
     @property
     def overdue(self) -> int:
-        return self.counts.get(State.OVERDUE, 0)
+        return sum(self.counts.get(state, 0) for state in OVERDUE_STATES)
 
     @property
     def pending(self) -> int:
@@ -2008,7 +2016,7 @@ def reminders(
     # due soon first (nearest first), then the overdue, most recent first
     return sorted(
         latest.values(),
-        key=lambda i: (i.state == State.OVERDUE, abs(i.days_left)),
+        key=lambda i: (i.state.overdue, abs(i.days_left)),
     )
 
 
@@ -2050,7 +2058,7 @@ def attention(
     older = {
         (i.obligation.programme_code, i.obligation.code, i.period, i.incoming)
         for i in book.items(start, since - dt.timedelta(days=1), work=False)
-        if i.state == State.OVERDUE and i.due < since
+        if i.state.overdue and i.due < since
     }
     return Attention(items, len(older - shown), since)
 

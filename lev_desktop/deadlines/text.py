@@ -64,6 +64,9 @@ def state_days_text(state: State, days: int, *, thai: bool = False, sep: str = "
         return word
     if state == State.OVERDUE:
         return days_left_text(days, thai=thai)
+    if state == State.OVERDUE_READY:  # "เสร็จแล้ว รอส่ง · เกินกำหนด 9 วัน"
+        ready = State.READY.thai if thai else State.READY.label
+        return ready + sep + days_left_text(days, thai=thai)
     return word + sep + days_left_text(days, thai=thai)
 
 

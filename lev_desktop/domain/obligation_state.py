@@ -36,6 +36,9 @@ class State(StrEnum):
     READY = "ready"  # complete, still to be sent
     DUE_SOON = "due_soon"
     OVERDUE = "overdue"
+    # complete and past its due date, still to be sent: overdue as much as OVERDUE (the
+    # obligation is to send), said so, so that a clerk who finished it reads what is left
+    OVERDUE_READY = "overdue_ready"
     RETURNED = "returned"
     DONE = "done"
     SENT = "sent"
@@ -61,6 +64,11 @@ class State(StrEnum):
         return self in ATTENTION
 
     @property
+    def overdue(self) -> bool:
+        """Past its due date and not fulfilled (counted as overdue everywhere)."""
+        return self in OVERDUE_STATES
+
+    @property
     def tone(self) -> str:
         """The key of this state in the status palette (``ui.status_palette``)."""
         return TONES[self]
@@ -78,6 +86,7 @@ LABELS = {
     State.READY: N_("Complete, to be sent"),
     State.DUE_SOON: N_("Due soon"),
     State.OVERDUE: N_("Overdue"),
+    State.OVERDUE_READY: N_("Complete, to be sent; overdue"),
     State.RETURNED: N_("Returned for correction"),
     State.DONE: N_("Done"),
     State.SENT: N_("Sent"),
@@ -85,7 +94,11 @@ LABELS = {
     State.LATE: N_("Later than due"),
 }
 FULFILLED = frozenset({State.DONE, State.SENT, State.RECEIVED, State.LATE})
-ATTENTION = frozenset({State.OVERDUE, State.DUE_SOON, State.RETURNED})
+OVERDUE_STATES = frozenset({State.OVERDUE, State.OVERDUE_READY})
+# Taken only by an office's own obligations (judge: ``view == "own"``): an office above sees
+# an LAO's overdue report as received or not (its lists of LAOs need no room for these words).
+OWN_ONLY = frozenset({State.OVERDUE_READY})
+ATTENTION = frozenset({*OVERDUE_STATES, State.DUE_SOON, State.RETURNED})
 TONES = {
     State.NOT_APPLICABLE: "not_applicable",
     State.NOT_YET_DUE: "upcoming",
@@ -93,6 +106,7 @@ TONES = {
     State.READY: "ready",
     State.DUE_SOON: "due_soon",
     State.OVERDUE: "overdue",
+    State.OVERDUE_READY: "overdue",
     State.RETURNED: "returned",
     State.DONE: "done",
     State.SENT: "done",
@@ -101,6 +115,7 @@ TONES = {
 }
 SYMBOLS = {
     State.OVERDUE: "!",
+    State.OVERDUE_READY: "!",
     State.DUE_SOON: "»",
     State.RETURNED: "↩",
     State.DONE: "✓",
@@ -120,6 +135,7 @@ ORDER = (
     State.NOT_YET_DUE,
     State.DUE_SOON,
     State.RETURNED,
+    State.OVERDUE_READY,
     State.OVERDUE,
     State.NOT_APPLICABLE,
 )
@@ -210,6 +226,8 @@ def judge(facts: Facts, due: dt.date, today: dt.date, soon_days: int = 7) -> Jud
         state, day = found
         return Judgement(State.LATE if day is not None and day > due else state, days_left, day)
     if days_left < 0:
+        if facts.view == "own" and facts.complete and facts.reporting:
+            return Judgement(State.OVERDUE_READY, days_left)
         return Judgement(State.OVERDUE, days_left)
     if days_left <= soon_days:
         return Judgement(State.DUE_SOON, days_left)
@@ -225,6 +243,8 @@ __all__ = [
     "FULFILLED",
     "LABELS",
     "ORDER",
+    "OVERDUE_STATES",
+    "OWN_ONLY",
     "Facts",
     "Judgement",
     "Mark",

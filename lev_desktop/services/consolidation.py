@@ -80,6 +80,7 @@ STATE_ORDER = (
     State.NOT_YET_DUE,
     State.DUE_SOON,
     State.RETURNED,
+    State.OVERDUE_READY,
     State.OVERDUE,
     # last: an LAO this office does not judge (it began using the app after the due date, or
     # the report goes past this office, as P4's to the province): counted, so the counts add

@@ -7,6 +7,7 @@ import datetime as dt
 import pytest
 from icalendar import Calendar
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel
 
 from lev_desktop.changes import Changes
 from lev_desktop.deadlines import engine
@@ -688,3 +689,63 @@ def test_a_long_note_does_not_take_the_agenda(lao_store, pinned_today, make_ctx,
     assert lines >= 5  # the note needs more lines than a row may have
     qtbot.waitUntil(lambda: agenda.rowHeight(noted) * 4 <= agenda.viewport().height(), timeout=3000)
     assert model.index(noted, 7).data(Qt.ItemDataRole.ToolTipRole) == note
+
+
+def test_home_says_a_complete_form_past_its_day_is_still_to_send_and_offers_the_export(
+    lao_store, qtbot, monkeypatch, make_ctx
+):
+    """An LAO that completes F3 after its due day read "เกินกำหนด 20 วัน" and "เปิดแบบฟอร์ม", as
+    if nothing had been done (fit14). It is still overdue, and Home now says the form is
+    complete and that what is left is to send it, with the button that does."""
+    from sqlalchemy import select
+
+    from db.models import FormSubmission, Programme
+    from ui.screens.home import HomeScreen
+
+    monkeypatch.setenv("LEV_TODAY", "2025-10-20")
+    with lao_store.session() as s:
+        p1 = s.scalar(select(Programme.id).where(Programme.code == "P1"))
+        s.add(
+            FormSubmission(
+                id="f3-complete",
+                owner_office="4801006",
+                programme_id=p1,
+                form_code="F3",
+                period="FY2568",
+                status="complete",
+                completed_at=dt.datetime(2025, 10, 15, 9, 0),
+            )
+        )
+        s.commit()
+    ctx = make_ctx(lao_store)
+    home = HomeScreen(ctx)
+    qtbot.addWidget(home)
+    home.resize(1166, 708)
+    with qtbot.waitSignal(ctx.badge_changed, timeout=10000):
+        home.refresh()
+    rows = [
+        i
+        for i in home.data.deadlines
+        if (i.obligation.programme_code, i.obligation.form) == ("P1", "F3")
+    ]
+    assert [i.state for i in rows] == [State.OVERDUE_READY]
+    at = home.data.deadlines.index(rows[0])
+    texts = [w.text() for w in home.deadlines.findChildren(QLabel)]
+    assert "เสร็จแล้ว รอส่ง\nเกินกำหนด 20 วัน" in texts
+    button = home.deadlines.buttons[at]
+    assert button.text() == "ส่งแพ็กเกจ…"
+    with qtbot.waitSignal(ctx.navigate, timeout=3000) as signal:
+        button.click()
+    assert tuple(signal.args) == ("exchange", "export")
+    # the others stay as they were: the F2 of the same plan is overdue and opens its form
+    f2 = next(i for i in home.data.deadlines if i.obligation.form == "F2")
+    assert f2.state == State.OVERDUE
+    assert home.deadlines.buttons[home.data.deadlines.index(f2)].text() == "เปิดแบบฟอร์ม"
+    # where it goes: the exchange screen's export tab, from whichever tab it showed
+    from ui.screens.exchange import ExchangeScreen
+
+    exchange = ExchangeScreen(ctx)
+    qtbot.addWidget(exchange)
+    exchange.tabs.setCurrentIndex(exchange.tab_of(exchange.import_tab))
+    exchange.open_item(*signal.args[1:])
+    assert exchange.tabs.currentIndex() == exchange.tab_of(exchange.export_tab)

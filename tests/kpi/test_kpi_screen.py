@@ -259,7 +259,9 @@ def test_mark_complete_needs_a_valid_form(qtbot, lao_store, make_screen):
     qtbot.mouseClick(editor.complete_button, Qt.MouseButton.LeftButton)
     idle(qtbot, screen)
     # complete, not sent, due 1 Jul 2568: the chip says the obligation's state (the one model)
-    qtbot.waitUntil(lambda: plain(editor.status_chip.text()) == State.OVERDUE.label, timeout=5000)
+    qtbot.waitUntil(
+        lambda: plain(editor.status_chip.text()) == State.OVERDUE_READY.label, timeout=5000
+    )
     with lao_store.read() as session:
         sub = session.scalar(select(FormSubmission).where(FormSubmission.period == "2025-07"))
     assert sub.status == "complete" and sub.form_code == "M"
@@ -269,7 +271,9 @@ def test_mark_complete_needs_a_valid_form(qtbot, lao_store, make_screen):
     page = screen.list_page
     page.search.setText("กรกฎาคม 2568")
     assert page.proxy.rowCount() == 1
-    assert page.proxy.index(0, KpiListModel.STATUS).data() == State.OVERDUE.label
+    assert (
+        page.proxy.index(0, KpiListModel.STATUS).data() == State.OVERDUE_READY.label
+    )  # complete, not sent
 
 
 def test_list_search_and_status_filter(qtbot, lao_store, make_screen):
@@ -522,7 +526,9 @@ def test_mark_complete_right_after_typing_waits_for_the_save(qtbot, lao_store, m
     # No waiting: the click comes while the cell may still be on its way to the database.
     qtbot.mouseClick(editor.complete_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: editor.current_status == "complete", timeout=5000)
-    qtbot.waitUntil(lambda: plain(editor.status_chip.text()) == State.OVERDUE.label, timeout=5000)
+    qtbot.waitUntil(
+        lambda: plain(editor.status_chip.text()) == State.OVERDUE_READY.label, timeout=5000
+    )
     idle(qtbot, screen)
     assert kpi.load_form(lao_store, LAO, "P3", "ONCE").status == "complete"
 

@@ -42,7 +42,7 @@ def test_a_package_to_the_district_marks_only_the_complete_reports_it_carries(la
     plans.save_monitoring(lao, pid, 2568, {"note": "กำลังปรับปรุง"})
     before = states(lao)
     assert before[("P1.LAO.REPORT", "FY2568")].state == State.IN_PROGRESS
-    assert before[("P5.LAO.REPORT", "FY2568")].state == State.OVERDUE  # complete, not sent
+    assert before[("P5.LAO.REPORT", "FY2568")].state == State.OVERDUE_READY  # complete, not sent
 
     result = export_package(lao, "D4801", tmp_path / "up.levpkg")
 
@@ -193,6 +193,6 @@ def test_a_package_whose_file_could_not_be_placed_fulfils_nothing(lao, tmp_path,
     assert {k: (i.state, i.facts.sent_on) for k, i in after.items()} == {
         k: (i.state, i.facts.sent_on) for k, i in before.items()
     }
-    assert after[("P5.LAO.REPORT", "FY2568")].state == State.OVERDUE
+    assert after[("P5.LAO.REPORT", "FY2568")].state == State.OVERDUE_READY
     export_package(lao, "D4801", out)
     assert states(lao)[("P5.LAO.REPORT", "FY2568")].state == State.LATE

@@ -36,9 +36,27 @@ def test_work_or_a_draft_is_in_progress_until_it_is_due_soon():
 def test_a_complete_report_is_not_sent_until_a_package_carried_it():
     complete = Facts(reporting=True, form_status="complete", completed_on=D(2025, 9, 2))
     assert state(complete) == State.READY
-    assert state(complete, D(2025, 10, 2)) == State.OVERDUE
     sent = Facts(reporting=True, form_status="complete", sent=True, sent_on=D(2025, 9, 3))
     assert state(sent, D(2025, 10, 2)) == State.SENT
+
+
+def test_a_complete_report_past_its_due_date_is_overdue_and_says_it_is_complete():
+    """fit14's clerk completed F3 after its due day and read "เกินกำหนด" as before, as if the
+    work were lost: it is still overdue (the obligation is to send it), and now says so with
+    what is left."""
+    from lev_desktop.deadlines.text import state_days_text
+
+    complete = Facts(reporting=True, form_status="complete", completed_on=D(2025, 10, 1))
+    found = judge(complete, DUE, D(2025, 10, 9), 7)
+    assert found.state == State.OVERDUE_READY
+    assert found.state.overdue and found.state.attention and found.state.tone == "overdue"
+    assert found.state.label == "รอส่ง · เกินกำหนด"
+    assert state_days_text(found.state, found.days_left) == "เสร็จแล้ว รอส่ง · เกินกำหนด 9 วัน"
+    # seen from above, or with nothing to send, or not complete: overdue as before
+    assert state(Facts(reporting=True, form_status="draft"), D(2025, 10, 2)) == State.OVERDUE
+    above = Facts(reporting=True, form_status="complete", view="above")
+    assert state(above, D(2025, 10, 2)) == State.OVERDUE
+    assert State.OVERDUE.overdue and not State.READY.overdue
 
 
 def test_a_form_with_nothing_to_send_is_done_when_complete():

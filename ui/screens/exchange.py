@@ -1511,7 +1511,12 @@ class ExchangeScreen(QWidget):
         return self.tabs.indexOf(page)
 
     def open_item(self, arg: Any) -> None:
-        """``ctx.navigate("exchange", paths)`` opens the import tab with those files."""
+        """``ctx.navigate("exchange", paths)`` opens the import tab with those files;
+        ``ctx.navigate("exchange", "export")`` the export tab (Home's "send" of a form that is
+        complete and still to be sent)."""
+        if arg == "export":
+            self.tabs.setCurrentIndex(self.tab_of(self.export_tab))
+            return
         self.tabs.setCurrentIndex(self.tab_of(self.import_tab))
         if isinstance(arg, (list, tuple)) and arg:
             self.import_tab.add_files([str(p) for p in arg])

@@ -280,7 +280,10 @@ class HomeScreen(QWidget):
             if item.laos is not None and item.laos.total:
                 who.setText(digits.shown(laos_text(item.laos)))
             who.setVisible(bool(who.text()))
-            button = QPushButton(_("Open the form") if item.target else _("See in calendar"))
+            if state in (State.READY, State.OVERDUE_READY):  # what is left is to send it
+                button = QPushButton(_("Send the package…"))
+            else:
+                button = QPushButton(_("Open the form") if item.target else _("See in calendar"))
             button.clicked.connect(lambda _checked=False, i=item: self.act(i))
             section.add_row(row, [left, stacked(when, who), what], button)
         section.empty.setVisible(not data.deadlines or data.more_overdue > 0)
@@ -345,7 +348,9 @@ class HomeScreen(QWidget):
         return button
 
     def act(self, item: Item) -> None:
-        if item.target is not None:
+        if item.state in (State.READY, State.OVERDUE_READY):
+            self.ctx.navigate.emit("exchange", "export")
+        elif item.target is not None:
             self.ctx.navigate.emit(*item.target)
         else:
             self.ctx.navigate.emit("calendar", {"date": item.due})

@@ -73,9 +73,14 @@ class OfficeList(QWidget):
         self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().lineSpacing() + 12)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        from lev_desktop.domain.obligation_state import State
+        from lev_desktop.domain.obligation_state import OWN_ONLY, State
 
-        widest = max(self.fontMetrics().horizontalAdvance(state.label) for state in State)
+        # every state an LAO's obligation takes, seen from this office above it
+        widest = max(
+            self.fontMetrics().horizontalAdvance(state.label)
+            for state in State
+            if state not in OWN_ONLY
+        )
         for column in range(1, self.model.columnCount()):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.Fixed)
             header.resizeSection(column, widest + 16)
