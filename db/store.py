@@ -69,6 +69,39 @@ class DatabaseDamaged(Exception):
         self.problems = problems
 
 
+class DatabaseReadOnly(Exception):
+    """The SQLite file (or its folder, where SQLite writes its journal) cannot be written by
+    this user: a file marked read-only, a folder under Program Files without administrator
+    rights, a write-protected drive. The file is sound; it is not "damaged"."""
+
+    def __init__(self, path: Path):
+        super().__init__(str(path))
+        self.path = path
+
+    @property
+    def user_message(self) -> str:  # what errors.describe_error shows
+        return _(
+            "The database {path} cannot be written: the file or its folder is read-only for "
+            "this user (a file marked read-only, a folder such as Program Files, a "
+            "write-protected drive). The file is not damaged and nothing was changed. Copy it "
+            "to a folder you can write to, or ask the administrator for write permission, then "
+            "open it again."
+        ).format(path=self.path)
+
+
+# What SQLite says when it cannot read or write a file it could otherwise open (permissions,
+# a read-only folder for its WAL index), as opposed to a file whose content is wrong.
+_ACCESS_PROBLEMS = ("attempt to write a readonly database", "unable to open database file")
+
+
+def unwritable(path: Path, problems: Iterable[str] = ()) -> bool:
+    """Whether the database at ``path`` cannot be written by this user: the file or its
+    folder is not writable, or SQLite's check failed only for want of access."""
+    if not os.access(path, os.W_OK) or not os.access(path.parent, os.W_OK):
+        return True
+    return any(problem.lower() in _ACCESS_PROBLEMS for problem in problems)
+
+
 def check_sqlite_file(path: Path, *, quick: bool = True) -> list[str]:
     """What ``PRAGMA quick_check`` (or the full ``integrity_check``) finds wrong; [] = sound.
 
@@ -236,7 +269,12 @@ class Store:
         # computer at a time, which the program's lock beside the file ensures).
         self.on_network = self.path is not None and is_network_path(self.path)
         if check and self.path is not None and self.path.exists() and self.path.stat().st_size:
+            # (Before the check: SQLite cannot even read a WAL file whose folder it cannot
+            # write, and that is no damage. The program opens the file to work in it; the
+            # command line's reads run on a read-only file.)
             problems = check_sqlite_file(self.path)
+            if unwritable(self.path, problems):
+                raise DatabaseReadOnly(self.path)
             if problems:
                 raise DatabaseDamaged(self.path, problems)
         self.engine: Engine = self._make_engine()
