@@ -92,6 +92,7 @@ class DatabaseReadOnly(Exception):
 # What SQLite says when it cannot read or write a file it could otherwise open (permissions,
 # a read-only folder for its WAL index), as opposed to a file whose content is wrong.
 _ACCESS_PROBLEMS = ("attempt to write a readonly database", "unable to open database file")
+_DISK_FAILED = "disk I/O error"
 
 
 def unwritable(path: Path, problems: Iterable[str] = ()) -> bool:
@@ -275,6 +276,10 @@ class Store:
             problems = check_sqlite_file(self.path)
             if unwritable(self.path, problems):
                 raise DatabaseReadOnly(self.path)
+            if problems == [_DISK_FAILED]:
+                # The check could not write SQLite's WAL index (a full disk, a drive pulled
+                # out): the disk's problem, not the file's; errors.describe_error says so.
+                raise sqlite3.OperationalError(_DISK_FAILED)
             if problems:
                 raise DatabaseDamaged(self.path, problems)
         self.engine: Engine = self._make_engine()

@@ -165,3 +165,71 @@ def test_the_program_says_it_at_start(qapp, qtbot, tmp_path: Path):
     launcher.runner.wait()
     assert launcher.window is not None and not launcher.window.isVisible()
     launcher.window.close()
+
+
+def test_a_full_disk_at_start_is_said_so_not_called_damaged(tmp_path: Path, monkeypatch):
+    """The data folder on a full disk: SQLite's check cannot write the WAL index and answers
+    "disk I/O error" (measured on a full 2 MB tmpfs: a 3-byte -shm is left). The program said
+    "damaged" and offered to restore a backup onto the full disk."""
+    store = make_lao(tmp_path / "lao.db", "4801006")
+    store.dispose()
+    monkeypatch.setattr(store_module, "check_sqlite_file", lambda _p, **_k: ["disk I/O error"])
+    with pytest.raises(sqlite3.OperationalError) as found:
+        Store(store.path, check=True)
+    assert describe_error(found.value) == (
+        "เครื่องคอมพิวเตอร์เขียนข้อมูลลงดิสก์ไม่ได้ (ดิสก์อาจเต็ม หรือถอดไดรฟ์ออกแล้ว) "
+        "โปรดเพิ่มพื้นที่ว่างหรือตรวจสอบไดรฟ์แล้วลองใหม่ ไม่มีข้อมูลใดถูกเปลี่ยนแปลง"
+    )
+
+
+def test_a_data_folder_that_cannot_be_written_still_speaks_thai(tmp_path: Path, monkeypatch):
+    """The catalogues are compiled into the data folder's cache (a source install): when it
+    cannot be written (full, no permission, here a file where the folder should be) the
+    program stopped at ``import lev_desktop.i18n`` with an English traceback."""
+    from lev_desktop import i18n
+
+    blocked = tmp_path / "not-a-folder"
+    blocked.write_text("x")
+    monkeypatch.setenv("LEV_DATA_DIR", str(blocked / "data"))
+    po = i18n.catalog_files("th")[0]
+    with pytest.raises(OSError):
+        i18n._compiled(po, "th")
+    thai = i18n._load("th")
+    assert thai.gettext("The database is read-only. Check the file's permissions.") == (
+        "ฐานข้อมูลเป็นแบบอ่านอย่างเดียว โปรดตรวจสอบสิทธิ์ของไฟล์"
+    )
+
+
+def test_a_data_folder_that_cannot_be_made_is_said_before_the_window(
+    qapp, tmp_path: Path, monkeypatch
+):
+    """``python -m ui.app`` with a data folder it cannot create (no permission; here a file
+    stands where a folder should be): the program ended on PermissionError in the window's
+    state, its crash handler failing the same way; without a console the officer saw nothing."""
+    from PySide6.QtCore import qInstallMessageHandler
+
+    import ui.app
+
+    blocked = tmp_path / "not-a-folder"
+    blocked.write_text("x")
+    monkeypatch.setenv("LEV_DATA_DIR", str(blocked / "data"))
+    monkeypatch.setattr(sys, "excepthook", sys.excepthook)
+    shown: list[tuple[str, str]] = []
+    monkeypatch.setattr(
+        ui.app.QMessageBox,
+        "critical",
+        staticmethod(lambda _p, title, text: shown.append((title, text))),
+    )
+    try:
+        assert ui.app.main([]) == 2
+    finally:
+        qInstallMessageHandler(None)
+    assert shown == [
+        (
+            "LEV Desktop",
+            f"LEV Desktop สร้างหรือบันทึกลงโฟลเดอร์ข้อมูล {blocked / 'data'} ไม่ได้ "
+            "(ไม่มีสิทธิ์ หรือไดรฟ์เป็นแบบอ่านอย่างเดียวหรือเต็ม) ฐานข้อมูล กุญแจของหน่วยงาน "
+            "และข้อมูลสำรองเก็บอยู่ในโฟลเดอร์นี้ โปรดขอสิทธิ์เขียนโฟลเดอร์นี้จากผู้ดูแลระบบ "
+            "แล้วเปิดโปรแกรมอีกครั้ง",
+        )
+    ]
