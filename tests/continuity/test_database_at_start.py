@@ -233,3 +233,44 @@ def test_a_data_folder_that_cannot_be_made_is_said_before_the_window(
             "แล้วเปิดโปรแกรมอีกครั้ง",
         )
     ]
+
+
+def test_a_setting_that_is_not_json_takes_its_default_and_can_be_saved_again(tmp_path: Path):
+    """A settings value damaged where SQLite's quick check does not look (or edited by hand):
+    every read of the settings raised JSONDecodeError, so neither the program nor ``lev``
+    started ("The database cannot be opened: Expecting property name…")."""
+    from lev_desktop import options
+
+    store = make_lao(tmp_path / "lao.db", "4801006")
+    options.save(store, {"fiscal_year": 2569})
+    store.dispose()
+    with sqlite3.connect(store.path) as connection:
+        connection.execute("UPDATE settings SET value = '{2569' WHERE key = 'fiscal_year'")
+    connection.close()
+    opened = Store(store.path, check=True)
+    try:
+        assert opened.office_code == "4801006"
+        assert options.load_all(opened)["fiscal_year"] is None  # its default: this year
+        done = _lev(store.path, "offices")
+        assert (done.returncode, done.stderr) == (0, "")
+        options.save(opened, {"fiscal_year": 2568})  # the setting saved again replaces it
+        assert options.load_all(opened)["fiscal_year"] == 2568
+    finally:
+        opened.dispose()
+
+
+def test_a_damaged_office_code_is_damage_not_a_new_office(tmp_path: Path):
+    """The office's code is the database's identity: read as missing, the program would start
+    the set-up of a new office over this office's data."""
+    store = make_lao(tmp_path / "lao.db", "4801006")
+    store.dispose()
+    with sqlite3.connect(store.path) as connection:
+        connection.execute("UPDATE settings SET value = '\"48010' WHERE key = 'office_code'")
+    connection.close()
+    with pytest.raises(DatabaseDamaged) as found:
+        Store(store.path, check=True)
+    assert found.value.problems == ["settings.office_code: '\"48010'"]
+    assert describe_error(found.value) == (
+        "ไฟล์ฐานข้อมูลเสียหาย โปรดกู้คืนจากข้อมูลสำรองชุดล่าสุดที่ใช้ได้ "
+        "โปรแกรมจะเสนอให้เมื่อเปิดโปรแกรม หรือใช้คำสั่ง “lev restore”"
+    )
