@@ -126,6 +126,28 @@ def setup_logging() -> Path | None:
     return path
 
 
+def emptied(url: str) -> None:
+    """Raises DatabaseDamaged for a database file of 0 bytes beside which backups exist: the
+    file was emptied (a copy cut off, a sync program, a disk fault), not made new. SQLite
+    would open it as a new database and the set-up would start as for a new office, the
+    backups not offered. (A 0-byte file and no backup: a first start cut off; it stays new.)"""
+    from sqlalchemy.engine import make_url
+
+    from db.store import DatabaseDamaged
+    from lev_desktop.continuity.backups import list_backups
+
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite" or not parsed.database:
+        return
+    path = Path(parsed.database)
+    try:
+        empty = path.is_file() and path.stat().st_size == 0
+    except OSError:
+        return
+    if empty and list_backups(path):
+        raise DatabaseDamaged(path, [_("The file is empty (0 bytes).")])
+
+
 def data_folder_problem() -> str | None:
     """Why the data folder cannot be used (Thai), or None. The database, the keys, the
     window's state and the crash report live there: a folder that cannot be created or
@@ -355,6 +377,7 @@ class Launcher(QObject):
         url = self.url
 
         def open_store(_progress: Any) -> tuple[Store, dict[str, Any]]:
+            emptied(url)
             store = Store(url, check=True)
             return store, options.load_all(store)  # (this window's thread reads none of it)
 
