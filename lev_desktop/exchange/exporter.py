@@ -9,6 +9,7 @@ import datetime as dt
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from operator import attrgetter
 from pathlib import Path
 from typing import Any
 
@@ -37,6 +38,8 @@ from lev_desktop.domain.validation import (
     check_record,
     decoded_record_problems,
     field_label,
+    office_name_key,
+    office_name_scope,
     package_made_problem,
     shown_time,
 )
@@ -502,6 +505,22 @@ def _refuse_what_the_receiver_refuses(
                     problem = problems[0]
                     message = f"{field_label(problem.field)}: {problem.message}"
                     named.append(reason_line(table, record, message))
+        if table == "offices":  # two offices of one district drawn alike (the receiver's
+            # _name_clash): the district's board and F3 would show two rows of one name
+            holders: dict[tuple[tuple[str, str], str], Any] = {}
+            for record in sorted(records, key=attrgetter("code")):  # (the lower code kept)
+                if record.deleted:
+                    continue
+                key = (office_name_scope(record), office_name_key(record.name))
+                other = holders.setdefault(key, record)
+                if other is not record:
+                    names = True
+                    count += 1
+                    if len(named) < MAX_NAMED:
+                        message = _(
+                            "the name looks the same as that of LAO {code} of this district"
+                        ).format(code=other.code)
+                        named.append(reason_line(table, record, message))
     if not named:
         return
     if count > len(named):
@@ -511,7 +530,8 @@ def _refuse_what_the_receiver_refuses(
             _(
                 "An office's name is corrected in Settings › This office (this office's own "
                 "name) or in Settings › LAOs in the area (an LAO of this district): type the "
-                "whole name again, as a character that is not text cannot be seen."
+                "whole name again, as a character that is not text cannot be seen; two offices "
+                "of one name are told apart by their subdistrict."
             )
         )
     raise ExportError(
