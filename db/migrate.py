@@ -5,10 +5,13 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import re
+import sqlite3
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sqlalchemy import inspect, text
+
+from lev_desktop.i18n import _
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -65,6 +68,64 @@ def known_revisions() -> set[str]:
     return found
 
 
+class SchemaRefused(Exception):
+    """A database this version must not upgrade: written by a newer version of the program,
+    or another program's SQLite file. Nothing was written to it; the message is Thai."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+    def __str__(self) -> str:
+        return self.message
+
+    @property
+    def user_message(self) -> str:  # what errors.describe_error shows
+        return self.message
+
+
+def _newer(store: Store) -> SchemaRefused:
+    return SchemaRefused(
+        _(
+            "The database {path} was last opened by a newer version of LEV Desktop. This "
+            "version cannot read it: install that version (or a newer one) and open it again. "
+            "Nothing in the file was changed."
+        ).format(path=store.describe())
+    )
+
+
+def foreign(store: Store) -> SchemaRefused | None:
+    """A SQLite file with tables but without ``alembic_version`` is not LEV Desktop's
+    (another program's database renamed, or ``--db`` pointing at one): creating our tables
+    in it, or even opening it as ours (WAL mode), would change a file that is not ours. Asked
+    on a read-only connection before the store's engine first connects. (A server database may
+    hold other schemas' tables: SQLite only.)"""
+    if not store.is_sqlite or store.path is None or not store.path.exists():
+        return None
+    try:
+        connection = sqlite3.connect(store.path.resolve().as_uri() + "?mode=ro", uri=True)
+    except sqlite3.Error:
+        return None  # (cannot be read: the engine's own error says why)
+    try:
+        tables = {
+            row[0]
+            for row in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+        }
+    except sqlite3.Error:
+        return None
+    finally:
+        connection.close()
+    if not tables or "alembic_version" in tables:
+        return None
+    return SchemaRefused(
+        _(
+            "The file {path} is a database of another program, not of LEV Desktop, so it was "
+            "not opened and nothing in it was changed. Choose the LEV Desktop database (lev.db "
+            "in the data folder) or a backup of it."
+        ).format(path=store.describe())
+    )
+
+
 def alembic_head_revision() -> str:
     from alembic.script import ScriptDirectory
 
@@ -82,10 +143,19 @@ def current_revision(store: Store) -> str | None:
 
 
 def upgrade(store: Store, target: str = "head") -> None:
+    """Upgrades the schema to ``target``; refuses (``SchemaRefused``, before any backup or
+    write) a database of a newer version of the program or of another program."""
+    refused = foreign(store)
+    if refused is not None:
+        raise refused
     current = current_revision(store)
     wanted = head_revision() if target == "head" else target
     if current == wanted:
         return
+    if current is not None and current not in known_revisions():
+        # Alembic cannot migrate down from a revision it does not know (its English error
+        # came after the backup was written).
+        raise _newer(store)
     if current is not None and store.path is not None and store.path.exists():
         stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
         backup = store.path.with_name(f"{store.path.stem}.before-{wanted}-{stamp}.bak.db")

@@ -17,6 +17,7 @@ import contextlib
 import datetime as dt
 import decimal
 import json
+import logging
 import os
 import re
 import sqlite3
@@ -26,7 +27,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TypeVar, cast
 
-from sqlalchemy import Table, create_engine, event, insert, inspect, select
+from sqlalchemy import Table, Text, create_engine, delete, event, insert, inspect, select
+from sqlalchemy import cast as sql_cast
 from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
@@ -39,6 +41,8 @@ from lev_desktop.domain.offices import BUILTIN_OWNER
 from lev_desktop.drives import is_network_path
 from lev_desktop.i18n import _
 from lev_desktop.paths import data_dir, default_db_path
+
+log = logging.getLogger(__name__)
 
 # How long opening a database on a network drive waits for another computer to let go of it.
 NETWORK_SWITCH_WAIT_MS = 2000
@@ -67,6 +71,40 @@ class DatabaseDamaged(Exception):
         super().__init__(f"{path}: {problems[0] if problems else 'damaged'}")
         self.path = path
         self.problems = problems
+
+
+class DatabaseReadOnly(Exception):
+    """The SQLite file (or its folder, where SQLite writes its journal) cannot be written by
+    this user: a file marked read-only, a folder under Program Files without administrator
+    rights, a write-protected drive. The file is sound; it is not "damaged"."""
+
+    def __init__(self, path: Path):
+        super().__init__(str(path))
+        self.path = path
+
+    @property
+    def user_message(self) -> str:  # what errors.describe_error shows
+        return _(
+            "The database {path} cannot be written: the file or its folder is read-only for "
+            "this user (a file marked read-only, a folder such as Program Files, a "
+            "write-protected drive). The file is not damaged and nothing was changed. Copy it "
+            "to a folder you can write to, or ask the administrator for write permission, then "
+            "open it again."
+        ).format(path=self.path)
+
+
+# What SQLite says when it cannot read or write a file it could otherwise open (permissions,
+# a read-only folder for its WAL index), as opposed to a file whose content is wrong.
+_ACCESS_PROBLEMS = ("attempt to write a readonly database", "unable to open database file")
+_DISK_FAILED = "disk I/O error"
+
+
+def unwritable(path: Path, problems: Iterable[str] = ()) -> bool:
+    """Whether the database at ``path`` cannot be written by this user: the file or its
+    folder is not writable, or SQLite's check failed only for want of access."""
+    if not os.access(path, os.W_OK) or not os.access(path.parent, os.W_OK):
+        return True
+    return any(problem.lower() in _ACCESS_PROBLEMS for problem in problems)
 
 
 def check_sqlite_file(path: Path, *, quick: bool = True) -> list[str]:
@@ -236,7 +274,16 @@ class Store:
         # computer at a time, which the program's lock beside the file ensures).
         self.on_network = self.path is not None and is_network_path(self.path)
         if check and self.path is not None and self.path.exists() and self.path.stat().st_size:
+            # (Before the check: SQLite cannot even read a WAL file whose folder it cannot
+            # write, and that is no damage. The program opens the file to work in it; the
+            # command line's reads run on a read-only file.)
             problems = check_sqlite_file(self.path)
+            if unwritable(self.path, problems):
+                raise DatabaseReadOnly(self.path)
+            if problems == [_DISK_FAILED]:
+                # The check could not write SQLite's WAL index (a full disk, a drive pulled
+                # out): the disk's problem, not the file's; errors.describe_error says so.
+                raise sqlite3.OperationalError(_DISK_FAILED)
             if problems:
                 raise DatabaseDamaged(self.path, problems)
         self.engine: Engine = self._make_engine()
@@ -498,37 +545,51 @@ class Store:
             self.set_setting("officer_name", officer)
 
     def get_setting(self, key: str, default: Any = None) -> Any:
-        with self.read() as session:
-            row = session.get(Setting, key)
-            return default if row is None else row.value
+        return self._stored_settings(key).get(key, default)
 
     def set_setting(self, key: str, value: Any) -> None:
         if self.is_server and key in self.WORKSTATION_KEYS:
             self._set_workstation(key, value)
             self.reload_identity()
             return
-        with self.session() as session:
-            row = session.get(Setting, key)
-            if row is None:
-                session.add(Setting(key=key, value=value))
-            else:
-                row.value = value
+        self.set_settings({key: value})
         if key in ("office_code", "officer_name"):
             self.reload_identity()
 
     def set_settings(self, values: dict[str, Any]) -> None:
-        """Writes several settings in one transaction (all or none)."""
+        """Writes several settings in one transaction (all or none). Each row is replaced
+        without being read: a stored value that is not JSON is overwritten, not an error."""
         with self.session() as session:
             for key, value in values.items():
-                row = session.get(Setting, key)
-                if row is None:
-                    session.add(Setting(key=key, value=value))
-                else:
-                    row.value = value
+                session.execute(delete(Setting).where(Setting.key == key))
+                session.add(Setting(key=key, value=value))
 
     def settings(self) -> dict[str, Any]:
+        return self._stored_settings()
+
+    def _stored_settings(self, key: str | None = None) -> dict[str, Any]:
+        """The settings as stored, each value decoded here. A value that is not JSON (a page
+        damaged where SQLite's check does not look, a hand edit) is left out, so its default
+        applies until it is saved again, instead of stopping every read of the settings (the
+        program did not start: "Expecting property name…"). The office's code is the
+        database's identity: a damaged one is damage (the start offers a backup)."""
+        table = cast(Table, Setting.__table__)
+        statement = select(table.c.key, sql_cast(table.c.value, Text))
+        if key is not None:
+            statement = statement.where(table.c.key == key)
         with self.read() as session:
-            return {row.key: row.value for row in session.scalars(select(Setting))}
+            rows = session.execute(statement).all()
+        found: dict[str, Any] = {}
+        for name, raw in rows:
+            try:
+                found[name] = None if raw is None else json.loads(raw)
+            except ValueError:
+                if name == "office_code":
+                    raise DatabaseDamaged(
+                        self.path or Path(self.describe()), [f"settings.{name}: {raw[:60]!r}"]
+                    ) from None
+                log.info("setting %s is not JSON (%r): its default applies", name, raw[:60])
+        return found
 
     # ---- backup -----------------------------------------------------------------------
     def backup(self, target: Path, *, made_at: dt.datetime | None = None) -> Path:

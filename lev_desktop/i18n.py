@@ -13,9 +13,11 @@ where it is shown.
 from __future__ import annotations
 
 import gettext
+import io
 import os
 import sys
 from pathlib import Path
+from typing import BinaryIO
 
 from lev_desktop.paths import cache_dir, resources_dir, write_atomically
 
@@ -74,12 +76,30 @@ def _compiled(po_path: Path, language: str) -> Path:
     target = cache_dir() / "locale" / language / po_path.with_suffix(".mo").name
     if target.exists() and target.stat().st_mtime >= po_path.stat().st_mtime:
         return target
+    return write_atomically(target, lambda handle: _compile(po_path, language, handle))
+
+
+def _compile(po_path: Path, language: str, target: BinaryIO) -> None:
     from babel.messages.mofile import write_mo
     from babel.messages.pofile import read_po
 
     with po_path.open("rb") as handle:
         catalog = read_po(handle, locale=language)
-    return write_atomically(target, lambda handle: write_mo(handle, catalog))
+    write_mo(target, catalog)
+
+
+def _opened(po_path: Path, language: str) -> BinaryIO:
+    """The compiled catalogue of ``po_path``, from the cache; compiled in memory when the
+    cache cannot be written (a full disk, a data folder without permission): the program
+    then starts and says what is wrong in Thai, instead of stopping on an English traceback
+    before its first window."""
+    try:
+        return _compiled(po_path, language).open("rb")
+    except OSError:
+        buffer = io.BytesIO()
+        _compile(po_path, language, buffer)
+        buffer.seek(0)
+        return buffer
 
 
 def catalog_files(language: str) -> list[Path]:
@@ -90,7 +110,7 @@ def catalog_files(language: str) -> list[Path]:
 def _load(language: str) -> gettext.NullTranslations:
     first: gettext.NullTranslations | None = None
     for po in catalog_files(language):
-        with _compiled(po, language).open("rb") as handle:
+        with _opened(po, language) as handle:
             translation = gettext.GNUTranslations(handle)
         if first is None:
             first = translation

@@ -98,19 +98,25 @@ def database_for(args: argparse.Namespace) -> str:
 LOG_KEEP = 20  # log files kept in the log folder (one per start of the program)
 
 
-def setup_logging() -> Path:
+def setup_logging() -> Path | None:
     """One log file per process (``lev-desktop-<date>-<time>-<pid>.log``): two windows (or a
     window and a second start refused by the lock) never share a file, which on Windows
-    breaks the rotation of the other's log. The oldest files beyond ``LOG_KEEP`` are removed."""
-    folder = log_dir()
-    stamp = time.strftime("%Y%m%d-%H%M%S")
-    path = folder / f"lev-desktop-{stamp}-{os.getpid()}.log"
+    breaks the rotation of the other's log. The oldest files beyond ``LOG_KEEP`` are removed.
+
+    None when the data folder cannot be written (no permission, a full disk): the program
+    starts without a log and says what is wrong when it opens the database there, instead of
+    ending before its first window (a traceback no one sees without a console)."""
     root = logging.getLogger()
     if not any(getattr(h, "_lev", False) for h in root.handlers):
-        _prune_logs(folder)
-        handler = logging.handlers.RotatingFileHandler(
-            path, maxBytes=2_000_000, backupCount=1, encoding="utf-8"
-        )
+        try:
+            folder = log_dir()
+            path = folder / f"lev-desktop-{time.strftime('%Y%m%d-%H%M%S')}-{os.getpid()}.log"
+            _prune_logs(folder)
+            handler = logging.handlers.RotatingFileHandler(
+                path, maxBytes=2_000_000, backupCount=1, encoding="utf-8"
+            )
+        except OSError:
+            return None
         handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
         handler._lev = True  # type: ignore[attr-defined]
         root.addHandler(handler)
@@ -118,6 +124,47 @@ def setup_logging() -> Path:
     else:
         path = Path(next(h for h in root.handlers if getattr(h, "_lev", False)).baseFilename)  # type: ignore[attr-defined]
     return path
+
+
+def emptied(url: str) -> None:
+    """Raises DatabaseDamaged for a database file of 0 bytes beside which backups exist: the
+    file was emptied (a copy cut off, a sync program, a disk fault), not made new. SQLite
+    would open it as a new database and the set-up would start as for a new office, the
+    backups not offered. (A 0-byte file and no backup: a first start cut off; it stays new.)"""
+    from sqlalchemy.engine import make_url
+
+    from db.store import DatabaseDamaged
+    from lev_desktop.continuity.backups import list_backups
+
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite" or not parsed.database:
+        return
+    path = Path(parsed.database)
+    try:
+        empty = path.is_file() and path.stat().st_size == 0
+    except OSError:
+        return
+    if empty and list_backups(path):
+        raise DatabaseDamaged(path, [_("The file is empty (0 bytes).")])
+
+
+def data_folder_problem() -> str | None:
+    """Why the data folder cannot be used (Thai), or None. The database, the keys, the
+    window's state and the crash report live there: a folder that cannot be created or
+    written ended the program before its first window (a traceback no one sees without a
+    console)."""
+    try:
+        folder = str(data_dir())
+        if os.access(folder, os.W_OK):
+            return None
+    except OSError as exc:  # (its filename: the folder that could not be made)
+        folder = str(exc.filename or os.environ.get("LEV_DATA_DIR") or "")
+    return _(
+        "LEV Desktop cannot create or write its data folder {path} (no permission, or a "
+        "read-only or full drive). The database, the office's key and the backups are kept "
+        "there: ask the administrator for write permission to this folder, then start the "
+        "program again."
+    ).format(path=folder)
 
 
 def _prune_logs(folder: Path, keep: int = LOG_KEEP) -> None:
@@ -330,6 +377,7 @@ class Launcher(QObject):
         url = self.url
 
         def open_store(_progress: Any) -> tuple[Store, dict[str, Any]]:
+            emptied(url)
             store = Store(url, check=True)
             return store, options.load_all(store)  # (this window's thread reads none of it)
 
@@ -719,6 +767,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return self_check(app, args.self_check)
         finally:
             thai_wrap.wait_for_loader()
+    unusable = data_folder_problem()
+    if unusable is not None:
+        QMessageBox.critical(None, APP_NAME, unusable)
+        return 2
     # The window is on screen at once; the database layer is imported and opened after.
     window = MainWindow()
     state: dict = {"lock": None, "started": False}

@@ -973,6 +973,14 @@ def _hidden_characters(name: str) -> bool:
 _THAI_MARKS = re.compile("[\u0e31\u0e34-\u0e3a\u0e47-\u0e4e]{2,}")
 
 
+def office_name_scope(office: Any) -> tuple[str, str]:
+    """The offices whose names must differ (``office_name_key``): an LAO's district (its F3
+    rows and board), a district's province. ``office``: a dict, a record or a row."""
+    fields = field_getter(office)
+    district = fields("district_code")
+    return ("d", district) if district else ("p", str(fields("province_code") or ""))
+
+
 @lru_cache(maxsize=16384)  # (an import asks it of each office's name two or three times)
 def office_name_key(name: str) -> str:
     """``name`` as it looks: what two office names share when a reader cannot tell them apart

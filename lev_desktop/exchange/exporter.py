@@ -9,6 +9,7 @@ import datetime as dt
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from operator import attrgetter
 from pathlib import Path
 from typing import Any
 
@@ -35,14 +36,17 @@ from lev_desktop import files
 from lev_desktop.domain.validation import (
     CLOCK_TOLERANCE,
     check_record,
+    decoded_record_problems,
     field_label,
+    office_name_key,
+    office_name_scope,
     package_made_problem,
     shown_time,
 )
 from lev_desktop.exchange import deliveries, keys
 from lev_desktop.exchange import format as fmt
 from lev_desktop.exchange.jurisdiction import OfficeInfo, is_below
-from lev_desktop.exchange.payloads import reason_line
+from lev_desktop.exchange.payloads import RECORD_TABLES, reason_line
 from lev_desktop.exchange.records import MODELS, PayloadError, codecs, dump_lines, row_to_json
 from lev_desktop.exchange.restamp import FutureChanges, combine, future_changes, future_in_rows
 from lev_desktop.i18n import _
@@ -471,11 +475,12 @@ def _refuse_what_the_receiver_refuses(
     the editors refused one, or data of an earlier version). ExportError in Thai otherwise."""
     codec = codecs(store.engine.dialect)[table]
     latest = now + CLOCK_TOLERANCE
+    named: list[str] = []
+    count = 0
+    names = False  # an office's name among them: where to correct it is said
     try:
-        codec.decode(data, latest)
+        records, _rows = codec.decode(data, latest)
     except PayloadError as refused:
-        named: list[str] = []
-        count = 0
         for row in rows:
             problems = check_record(table, row_to_json(row), latest=latest)
             if problems:
@@ -486,14 +491,55 @@ def _refuse_what_the_receiver_refuses(
                     named.append(reason_line(table, row, message))
         if not named:  # (found by the fast path alone: its own words)
             named, count = refused.problems[:MAX_NAMED], refused.count
-        if count > len(named):
-            named.append(_("… and {count} more").format(count=count - len(named)))
-        raise ExportError(
+    else:
+        # What the receiver asks of an office or programme record beyond its type
+        # (payloads.read_payload): a name with a character that draws nothing, stored before
+        # the rule (or written into the LAO list by hand), refused the office's whole package
+        # over there while the export here said nothing.
+        for record in records if table in RECORD_TABLES else ():
+            problems = decoded_record_problems(table, record)
+            names = names or any(problem.field == "name" for problem in problems)
+            if problems:
+                count += 1
+                if len(named) < MAX_NAMED:
+                    problem = problems[0]
+                    message = f"{field_label(problem.field)}: {problem.message}"
+                    named.append(reason_line(table, record, message))
+        if table == "offices":  # two offices of one district drawn alike (the receiver's
+            # _name_clash): the district's board and F3 would show two rows of one name
+            holders: dict[tuple[tuple[str, str], str], Any] = {}
+            for record in sorted(records, key=attrgetter("code")):  # (the lower code kept)
+                if record.deleted:
+                    continue
+                key = (office_name_scope(record), office_name_key(record.name))
+                other = holders.setdefault(key, record)
+                if other is not record:
+                    names = True
+                    count += 1
+                    if len(named) < MAX_NAMED:
+                        message = _(
+                            "the name looks the same as that of LAO {code} of this district"
+                        ).format(code=other.code)
+                        named.append(reason_line(table, record, message))
+    if not named:
+        return
+    if count > len(named):
+        named.append(_("… and {count} more").format(count=count - len(named)))
+    if names and table == "offices":
+        named.append(
             _(
-                "The office receiving this package would refuse it, so it was not written. "
-                "Please correct these records and export again:\n{records}"
-            ).format(records="\n".join(named))
-        ) from None
+                "An office's name is corrected in Settings › This office (this office's own "
+                "name) or in Settings › LAOs in the area (an LAO of this district): type the "
+                "whole name again, as a character that is not text cannot be seen; two offices "
+                "of one name are told apart by their subdistrict."
+            )
+        )
+    raise ExportError(
+        _(
+            "The office receiving this package would refuse it, so it was not written. "
+            "Please correct these records and export again:\n{records}"
+        ).format(records="\n".join(named))
+    ) from None
 
 
 def export_package(

@@ -38,6 +38,7 @@ from lev_desktop.domain.validation import (
     field_getter,
     office_identity_problem,
     office_name_key,
+    office_name_scope,
     package_made_problem,
     shown_value,
 )
@@ -1877,14 +1878,6 @@ def _plan_offices(
         state.offices[code] = OfficeInfo.of(record)
 
 
-def _name_scope(office: Any) -> tuple[str, str]:
-    """The offices whose names must differ: an LAO's district (its F3 rows and board), a
-    district's province."""
-    fields = field_getter(office)
-    district = fields("district_code")
-    return ("d", district) if district else ("p", str(fields("province_code") or ""))
-
-
 def _name_clash(state: _State, record: Any, *, remember: bool = True) -> str | None:
     """Why ``record`` (an office record, or a sender's claims) may not carry its name (Thai),
     or None: the name looks the same as another office's of its district
@@ -1901,17 +1894,17 @@ def _name_clash(state: _State, record: Any, *, remember: bool = True) -> str | N
         state.name_keys = {}
         for office in state.offices.values():
             state.name_keys.setdefault(
-                (_name_scope(office), office_name_key(office.name)), set()
+                (office_name_scope(office), office_name_key(office.name)), set()
             ).add(office.code)
-    holders = state.name_keys.get((_name_scope(record), key), set()) - {code}
+    holders = state.name_keys.get((office_name_scope(record), key), set()) - {code}
     if not holders:
         if not remember:
             return None
         if known is not None:
-            state.name_keys.get((_name_scope(known), office_name_key(known.name)), set()).discard(
-                code
-            )
-        state.name_keys.setdefault((_name_scope(record), key), set()).add(code)
+            state.name_keys.get(
+                (office_name_scope(known), office_name_key(known.name)), set()
+            ).discard(code)
+        state.name_keys.setdefault((office_name_scope(record), key), set()).add(code)
         return None
     other = state.offices[min(holders)]
     return _(

@@ -21,7 +21,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from cryptography.exceptions import InvalidSignature, InvalidTag
+from cryptography.exceptions import InvalidSignature, InvalidTag, UnsupportedAlgorithm
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
@@ -63,13 +63,16 @@ def load_or_create(office_code: str) -> Ed25519PrivateKey:
 def _read_private_key(path: Path) -> Ed25519PrivateKey:
     data = path.read_bytes()
     protector = key_protection.current()
-    if data.startswith(key_protection.MARK):
-        if protector is None:
-            raise ValueError(f"{path} is protected for a Windows user and cannot be read here")
-        data = protector.unprotect(data[len(key_protection.MARK) :])
-    key = serialization.load_pem_private_key(data, password=None)
+    try:
+        if data.startswith(key_protection.MARK):
+            if protector is None:
+                raise ValueError(f"{path} is protected for a Windows user and cannot be read here")
+            data = protector.unprotect(data[len(key_protection.MARK) :])
+        key = serialization.load_pem_private_key(data, password=None)
+    except (ValueError, TypeError, UnsupportedAlgorithm) as exc:
+        raise KeyDamaged(path) from exc
     if not isinstance(key, Ed25519PrivateKey):
-        raise ValueError(f"{path} is not an Ed25519 key")
+        raise KeyDamaged(path)
     if protector is not None and not path.read_bytes().startswith(key_protection.MARK):
         _write_private_key(path, key)  # a key saved before protection existed: protect it now
     return key
@@ -150,6 +153,28 @@ _SCRYPT = {"n": 2**15, "r": 8, "p": 1}  # ~0.2 s and 32 MB per try: slow to gues
 
 class KeyFileError(ValueError):
     """A key file that cannot be written or used; the message is Thai."""
+
+
+class KeyDamaged(KeyFileError):
+    """This office's private key file cannot be read: damaged, emptied, not a key, or
+    protected for another Windows user. (Before: cryptography's English "Unable to load PEM
+    file" went to the crash dialog at every export, and the key could not even be put back.)"""
+
+    def __init__(self, path: Path):
+        super().__init__(
+            _(
+                "The office's key file {path} cannot be read (it is damaged, empty, or was made "
+                "for another Windows user), so no package can be signed. Put the key back in "
+                "Settings › Backups with “Import a key file…” (the key file saved with a "
+                "password) or “Put back the key from the backup…”, or with “lev key-import”. "
+                "The unreadable file is kept beside it."
+            ).format(path=path)
+        )
+        self.path = path
+
+    @property
+    def user_message(self) -> str:  # what errors.describe_error shows
+        return str(self)
 
 
 def _kdf(password: str, salt: bytes, n: int, r: int, p: int) -> bytes:
@@ -270,8 +295,11 @@ def install_key(office_code: str, key: Ed25519PrivateKey) -> Path | None:
     path = key_path(office_code)
     replaced = None
     if path.exists():
-        current = _read_private_key(path)
-        if isinstance(current, Ed25519PrivateKey) and fingerprint(current) == fingerprint(key):
+        try:
+            current: Ed25519PrivateKey | None = _read_private_key(path)
+        except KeyDamaged:  # (kept aside as any replaced key: what is put back replaces it)
+            current = None
+        if current is not None and fingerprint(current) == fingerprint(key):
             return None
         stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
         replaced = path.with_name(f"{path.name}.replaced-{stamp}")

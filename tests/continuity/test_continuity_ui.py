@@ -253,3 +253,28 @@ def test_damaged_database_at_start_offers_the_newest_good_backup(app, qtbot, tmp
         for p in backups.backup_folder().iterdir()
     )
     _shut(launcher)
+
+
+def test_an_emptied_database_at_start_offers_the_newest_backup(app, qtbot, tmp_path: Path):
+    """lev.db cut to 0 bytes (a copy cut off, a sync program): SQLite opened it as a new
+    database and the set-up of a new office started, the backups beside it not offered."""
+    from ui.continuity import DamagedDialog
+
+    store = make_lao(tmp_path / "lao.db", "4801006")
+    good = backups.make_backup(store, now=dt.datetime(2025, 2, 15, 17, 0)).path
+    expected = rows(good, skip=("settings", "audit_log"))
+    store.dispose()
+    (tmp_path / "lao.db").write_bytes(b"")
+
+    launcher = Launcher(f"sqlite:///{tmp_path / 'lao.db'}")
+    launcher.start()
+    qtbot.waitUntil(
+        lambda: isinstance(getattr(launcher, "damaged_dialog", None), DamagedDialog), timeout=20000
+    )
+    dialog = launcher.damaged_dialog
+    assert dialog.best is not None and dialog.best.path == good
+    assert launcher.wizard is None
+    with qtbot.waitSignal(launcher.ready, timeout=60000):
+        dialog.restore_button.click()
+    assert rows(tmp_path / "lao.db", skip=("settings", "audit_log")) == expected
+    _shut(launcher)

@@ -19,7 +19,8 @@ from lev_desktop.deadlines import DeadlineBook
 from lev_desktop.deadlines.rules import expand, obligations_of
 from lev_desktop.domain.templates import builtin_template
 from lev_desktop.domain.validation import programme_spec_problems
-from lev_desktop.exchange.exporter import export_package
+from lev_desktop.exchange import exporter
+from lev_desktop.exchange.exporter import ExportError, export_package
 from lev_desktop.services.programmes import create_from_template
 
 from .helpers import assert_refused, make_district, make_lao
@@ -108,7 +109,18 @@ def test_29_february_is_a_day_of_the_fiscal_year():
     ]
 
 
-def test_a_deadline_on_a_day_the_month_never_has_is_refused(tmp_path: Path):
+def _export_unchecked(store, path: Path, monkeypatch, reason: str) -> Path:
+    """The package as a version before the export asked the programme's rules wrote it (the
+    export now names the deadline and writes nothing): what the receiver must still refuse."""
+    with pytest.raises(ExportError) as refused:
+        export_package(store, "D4801", path)
+    assert reason in str(refused.value)
+    with monkeypatch.context() as patched:
+        patched.setattr(exporter, "decoded_record_problems", lambda _table, _record: [])
+        return export_package(store, "D4801", path).path
+
+
+def test_a_deadline_on_a_day_the_month_never_has_is_refused(tmp_path: Path, monkeypatch):
     """A package whose programme is due on 30 February: refused, the deadline named (before,
     imported, and due on 28 February 2569)."""
     lao = make_lao(tmp_path / "lao.db", "4801006", seed=6)
@@ -126,9 +138,10 @@ def test_a_deadline_on_a_day_the_month_never_has_is_refused(tmp_path: Path):
             }
         )
         programme.spec = spec
-    path = export_package(lao, "D4801", tmp_path / "lao.levpkg").path
+    said = "กำหนดส่ง “P1.FEB”: เดือนกุมภาพันธ์ไม่มีวันที่ 30 โปรดเขียนวันที่ 1 ถึง 29"
+    path = _export_unchecked(lao, tmp_path / "lao.levpkg", monkeypatch, said)
     reason = assert_refused(district, path)
-    assert "กำหนดส่ง “P1.FEB”: เดือนกุมภาพันธ์ไม่มีวันที่ 30 โปรดเขียนวันที่ 1 ถึง 29" in reason, reason
+    assert said in reason, reason
     lao.dispose()
     district.dispose()
 
@@ -140,7 +153,7 @@ def test_the_built_in_templates_pass_the_same_check():
         assert programme_spec_problems(spec) == [], code
 
 
-def test_a_programme_with_an_unreadable_deadline_is_refused(tmp_path: Path):
+def test_a_programme_with_an_unreadable_deadline_is_refused(tmp_path: Path, monkeypatch):
     lao = make_lao(tmp_path / "lao.db", "4801006", seed=6)
     district = make_district(tmp_path / "district.db")
     made = create_from_template(lao, "P1", code="P1-2569", fiscal_year=2569)
@@ -151,9 +164,10 @@ def test_a_programme_with_an_unreadable_deadline_is_refused(tmp_path: Path):
             {"code": "P1.EV", "level": "district", "title": "ประชุม", "rule": {"type": "once"}}
         )
         programme.spec = spec
-    path = export_package(lao, "D4801", tmp_path / "lao.levpkg").path
+    said = "กำหนดส่ง “P1.EV”: ไม่มีค่า “date” ของกฎกำหนดส่ง หรือไม่ใช่วันที่"
+    path = _export_unchecked(lao, tmp_path / "lao.levpkg", monkeypatch, said)
     reason = assert_refused(district, path)
-    assert "กำหนดส่ง “P1.EV”: ไม่มีค่า “date” ของกฎกำหนดส่ง หรือไม่ใช่วันที่" in reason, reason
+    assert said in reason, reason
     lao.dispose()
     district.dispose()
 
@@ -184,7 +198,7 @@ def test_one_unreadable_deadline_leaves_its_programmes_others(demo_store, capsys
     ]
 
 
-def test_a_programme_whose_letter_date_is_not_a_date_is_refused(tmp_path: Path):
+def test_a_programme_whose_letter_date_is_not_a_date_is_refused(tmp_path: Path, monkeypatch):
     """The printed notice reads the letter's date as a date ("ลงวันที่ ๒๖ พฤษภาคม ๒๕๖๗") and the
     programmes tab shows it: "15/2/2568" or a number in it stopped both. Refused on import."""
     from lev_desktop.domain.validation import letter_problems
@@ -201,9 +215,10 @@ def test_a_programme_whose_letter_date_is_not_a_date_is_refused(tmp_path: Path):
     with lao.session() as session:
         programme = session.get(Programme, made.id)
         programme.letter = {**programme.letter, "date": "15/2/2568"}
-    path = export_package(lao, "D4801", tmp_path / "lao.levpkg").path
+    said = "ค่า “date” ของหนังสือสั่งการไม่ถูกต้อง"
+    path = _export_unchecked(lao, tmp_path / "lao.levpkg", monkeypatch, said)
     reason = assert_refused(district, path)
-    assert "ค่า “date” ของหนังสือสั่งการไม่ถูกต้อง" in reason, reason
+    assert said in reason, reason
     lao.dispose()
     district.dispose()
 
