@@ -3,6 +3,8 @@ activity's text), read where an officer reads them: F2's table and its column wi
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pytest
 from sqlalchemy import select
 
@@ -75,3 +77,66 @@ def test_long_texts_in_two_columns_share_the_width():
         fit_columns(spec, rows)
     assert abs(spec.widths[1] - spec.widths[2]) < 1.0, spec.widths
     assert sum(spec.widths) == 300
+
+
+def test_no_workbook_row_is_taller_than_excel_allows(long_store, tmp_path):
+    """F2's workbook of the same texts gave a project's row 954.4 pt; Excel's rows are at most
+    409 pt (its specifications), so the sheet asked for a height no spreadsheet shows. Every
+    row now at most 409 pt; the text is whole in its cell."""
+    from openpyxl import load_workbook
+
+    from exports.reports import ReportRequest, generate
+
+    path = generate(
+        long_store,
+        ReportRequest("summary", "4801006", 2568, "xlsx"),
+        options=ReportOptions(thai_digits=False),
+        folder=tmp_path,
+    )
+    sheet = load_workbook(path).active
+    heights = [d.height for d in sheet.row_dimensions.values() if d.height]
+    assert max(heights) == 409.0
+    assert LONGEST in [c.value for row in sheet.iter_rows() for c in row]
+
+
+def test_a_decimal_indicator_prints_the_decimals_it_was_given():
+    """A KPI report printed every decimal or percent value with two decimals: 0.125 tonnes a
+    day as 0.13, and the largest value then accepted as 100,000,000,000,000.00 (a value the
+    form refuses). The decimals typed are printed (up to the four a value keeps), at least
+    two as before."""
+    from exports.reports.data import KpiLine
+
+    def printed(kind: str, value: Decimal) -> str:
+        line = KpiLine("x", "ปริมาณขยะ", "ตัน/วัน", kind, "", value=value)
+        return d.kpi_value_text(line, value, ReportOptions(thai_digits=False))
+
+    assert printed("decimal", Decimal("0.125")) == "0.125"
+    assert printed("decimal", Decimal("3.2")) == "3.20"
+    assert printed("decimal", Decimal("2.5300")) == "2.53"
+    assert printed("percent", Decimal("12.3456")) == "12.3456"
+    assert printed("decimal", Decimal("99999999999.9999")) == "99,999,999,999.9999"
+    assert printed("baht", Decimal("12500.5")) == "12,500.50"
+
+
+def test_a_sum_beyond_a_spreadsheets_precision_is_written_as_its_text(tmp_path):
+    """F1's workbook of 39 projects at the largest budget a project takes (999,999,999,999.99
+    baht): the total 38,999,999,999,999.61 has 16 significant digits, and a spreadsheet keeps
+    15: LibreOffice printed ๓๘,๙๙๙,๙๙๙,๙๙๙,๙๙๙.๖๐. Now such a number is its text, exact; the
+    budgets themselves stay numbers."""
+    from openpyxl import load_workbook
+
+    from exports.reports import workbook
+    from exports.reports.data import OfficeInfo, PlanData, PlanRow
+
+    office = OfficeInfo("4801006", "องค์การบริหารส่วนตำบลหนองแสง", "lao", "sao", "4801", "48")
+    budget = Decimal("999999999999.99")
+    rows = [
+        PlanRow(n, "โครงการ", "วัตถุประสงค์", "เป้าหมาย", "ที่", budget, False, "ตัวชี้วัด", "ผล", 1)
+        for n in range(1, 40)
+    ]
+    data = PlanData(office, 2568, "P1", {}, "draft", rows, {})
+    for thai, total in ((False, "38,999,999,999,999.61"), (True, "๓๘,๙๙๙,๙๙๙,๙๙๙,๙๙๙.๖๑")):
+        path = workbook.write("plan", data, ReportOptions(thai_digits=thai), tmp_path / "f1.xlsx")
+        cells = [c.value for row in load_workbook(path).active.iter_rows() for c in row]
+        assert total in cells
+        assert cells.count(float(budget)) == 39  # (openpyxl reads a number back as a float)
