@@ -47,6 +47,7 @@ from exports.reports.layout import (
 from exports.reports.options import ReportOptions
 from exports.reports.text import in_document_digits, para, style
 from lev_desktop import deadlines
+from lev_desktop.domain.validation import VALUE_NUM_SCALE
 from lev_desktop.progress import Progress
 from lev_desktop.thai_format import MONTHS_FULL, be_year, format_date, format_number
 
@@ -857,6 +858,13 @@ def kpi_value_text(line: KpiLine, value: Any, options: ReportOptions) -> str:
         return date_short(value, options)
     if isinstance(value, (int, Decimal)):
         places = 0 if line.kind == "integer" else 2
+        if line.kind in ("decimal", "percent") and isinstance(value, Decimal):
+            # as typed, up to the four decimals a value keeps: 0.125 tonnes a day printed
+            # 0.13, and the largest value accepted, 99,999,999,999,999.9999, as
+            # 100,000,000,000,000.00, a value the form refuses
+            exponent = value.normalize().as_tuple().exponent
+            assert isinstance(exponent, int)  # (a finite number)
+            places = min(VALUE_NUM_SCALE, max(places, -exponent))
         return format_number(value, places, digits=options.digits)
     return str(value)
 

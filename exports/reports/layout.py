@@ -10,7 +10,6 @@ once and cuts page-sized Tables from the cached heights.
 from __future__ import annotations
 
 import io
-import itertools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -143,6 +142,11 @@ def build_pdf(
 def frame_width(landscape_page: bool) -> float:
     width = (landscape(A4) if landscape_page else A4)[0]
     return width - LEFT - RIGHT
+
+
+def frame_height(landscape_page: bool) -> float:
+    height = (landscape(A4) if landscape_page else A4)[1]
+    return height - TOP - BOTTOM
 
 
 # ---- blocks ------------------------------------------------------------------------------
@@ -691,10 +695,16 @@ class PagedTable(Flowable):
     def _split_row(self, index: int, room: float, page: float) -> bool:
         """Splits a tall row across the page end (its paragraphs continue on the next page)
         when more than an eighth of the page would otherwise stay empty."""
-        assert self._heights is not None
+        assert self._heights is not None and self._header_height is not None
         row = self.rows[index]
-        if self._heads(index) or room < max(page * 0.12, 70):
-            return False  # (a heading's top alone at a page foot heads nothing)
+        if room < max(page * 0.12, 70):
+            return False
+        # a heading's top alone at a page foot heads nothing; but one taller than a whole
+        # page under the table's heading (F2's project named in 2,000 characters) is split
+        # like any row, or no page could take it (ReportLab's LayoutError)
+        whole_page = frame_height(self._avail_width > frame_width(False) + 1)
+        if self._heads(index) and self._header_height + self._heights[index] <= whole_page:
+            return False
         if row.joined or (index + 1 < len(self.rows) and self.rows[index + 1].joined):
             return False  # a row and its joined row move together
         top_cells: list[Any] = []
@@ -1178,13 +1188,21 @@ def _fit_free_columns(spec: TableSpec, rows: list[Row], need: list[float]) -> li
     best: list[float] | None = None
     best_cost = 0.0
     # every heading on fewer lines is not always worth its width: the cost decides
-    for lines, widen in itertools.product(range(1, 9), (True, False)):
-        widths = fitted(lines, widen)
-        if widths is None:
-            continue
-        c = cost(widths)
-        if best is None or c < best_cost - 1e-6:
-            best, best_cost = widths, c
+    tries = list(range(1, 9))
+    while tries:
+        lines = tries.pop(0)
+        for widen in (True, False):
+            widths = fitted(lines, widen)
+            if widths is None:
+                continue
+            c = cost(widths)
+            if best is None or c < best_cost - 1e-6:
+                best, best_cost = widths, c
+        if best is None and not tries and lines < 100_000:
+            # texts too long for nine in ten of them on eight lines (a 300-character project
+            # name beside 300-character results): more lines each, until they fit, rather
+            # than the whole rest to the last column and a project a word a line
+            tries.append(lines * 3 // 2)
     if best is None:
         best = list(need)
         best[free[-1]] += total - sum(need)

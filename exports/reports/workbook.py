@@ -232,7 +232,7 @@ def notice_sheet(
         cell.alignment = Alignment(horizontal=align, vertical="top", wrap_text=True)
         room = width * (span - first + 1) / span
         lines = line_count(shown, room, size, bold)
-        ws.row_dimensions[row].height = row_height(lines, size) + space
+        ws.row_dimensions[row].height = row_height(lines, size, space)
         row += 1
 
     put(f"ประกาศ{data.office.name}", size=18, bold=True, align="center")

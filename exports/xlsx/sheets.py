@@ -34,7 +34,7 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 
 from exports.pdf import ThaiParagraph, segment
 from exports.pdf.fonts import FONT_NAMES, register_fonts
-from lev_desktop.thai_format import document_digits, format_date
+from lev_desktop.thai_format import document_digits, format_date, format_number
 
 FONT_NAME = "Sarabun"
 SIZE = 11
@@ -156,8 +156,15 @@ def broken(text: str, width: float, bold: bool = False, size: float = SIZE) -> s
     return "\n".join(out)
 
 
-def row_height(lines: int, size: float = SIZE) -> float:
-    return round(lines * size * LINE + 4, 1)
+# The tallest row Excel has (its specifications: "Row height: 409 points"); a project's row of
+# texts typed at length asked for 954 pt: Excel cannot show it, and the text is whole in the cell
+MAX_ROW_HEIGHT = 409.0
+
+
+def row_height(lines: int, size: float = SIZE, space: float = 0.0) -> float:
+    """The height of a row of ``lines`` lines of ``size`` points (and ``space`` more), in
+    points, at most Excel's ``MAX_ROW_HEIGHT``."""
+    return min(round(lines * size * LINE + 4 + space, 1), MAX_ROW_HEIGHT)
 
 
 def points_of(units: float) -> float:
@@ -182,15 +189,42 @@ def number_format_of(value: Any, kind: str, thai_digits: bool) -> str:
     return "General"
 
 
+# A spreadsheet's number holds 15 significant digits (Excel's specifications: "Number
+# precision: 15 digits"; LibreOffice the same): F1's total of 39 budgets of 999,999,999,999.99
+# baht, 38,999,999,999,999.61, showed as ...999.60
+PRECISION = 15
+
+
+def exact_text(value: Decimal | int, kind: str, thai_digits: bool) -> str | None:
+    """A number a spreadsheet cannot hold exactly, as the text it prints (grouped, baht with
+    two decimals, a decimal with at least two); None for one it can."""
+    number = Decimal(value).normalize()
+    if len(number.as_tuple().digits) <= PRECISION:
+        return None
+    exponent = number.as_tuple().exponent
+    assert isinstance(exponent, int)  # (a finite number)
+    places = 0 if kind == "int" or isinstance(value, int) else max(2, -exponent)
+    if kind == "money":
+        places = 2
+    return format_number(number, places, digits="thai" if thai_digits else "arabic")
+
+
 def set_value(
     cell: Any, value: Any, kind: str = "text", *, thai_digits: bool = False, styled: bool = False
 ) -> None:
-    """Writes a typed value; ``styled`` when a named style already carries the number format."""
+    """Writes a typed value; ``styled`` when a named style already carries the number format.
+    A number of more than ``PRECISION`` significant digits is written as its text."""
     if value is None or value == "":
         cell.value = None
         return
     if isinstance(value, dt.datetime):
         value = value.date()
+    if isinstance(value, (int, Decimal)) and not isinstance(value, bool):
+        exact = exact_text(value, kind, thai_digits)
+        if exact is not None:
+            cell.value = exact
+            cell.alignment = Alignment(vertical="top", horizontal="right")
+            return
     if isinstance(value, (dt.date, bool, int, float, Decimal)):
         cell.value = value
         if not styled and not isinstance(value, bool):

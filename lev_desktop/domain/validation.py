@@ -44,9 +44,12 @@ class Problem:
 
 
 NUMERIC_KINDS = ("integer", "decimal", "percent", "baht")
-# A stored indicator value is KpiValue.value_num, Numeric(18, 4): within it, or refused here as
-# the package reader refuses it (1e308 typed into a cell is not a number anyone means).
-VALUE_NUM_WHOLE_DIGITS, VALUE_NUM_SCALE = 14, 4
+# A stored indicator value is KpiValue.value_num, Numeric(18, 4), which an office's SQLite file
+# keeps as a REAL: 15 significant digits exactly. Eleven before the point and four after are
+# kept as typed (with 14 before it, 99,999,999,999,999.99 baht was accepted and read back as
+# 100,000,000,000,000, a value refused here); larger is refused (1e308 typed into a cell is
+# not a number anyone means, and no LAO's figure reaches a hundred billion).
+VALUE_NUM_WHOLE_DIGITS, VALUE_NUM_SCALE = 11, 4
 _VALUE_NUM_LIMIT = Decimal(10) ** VALUE_NUM_WHOLE_DIGITS
 _SATANG = Decimal("0.01")  # the smallest baht amount
 

@@ -271,3 +271,32 @@ def test_the_fiscal_year_does_not_read_into_the_district_label(ctx, qtbot, monke
     inside = left(widget.year_label) - right(widget.year_title)
     between = left(widget.district_label) - right(widget.year_label)
     assert between >= 3 * inside, (inside, between)
+
+
+def test_the_longest_real_lao_name_reads_whole(ctx, demo_store, qtbot, monkeypatch):
+    """The LAO column was capped at 280 px: "องค์การบริหารส่วนตำบลนิคมสร้างตนเองลำโดมน้อย" (the
+    longest of the gazetteer's 7,850 LAO names, 311 px in the app's font) and 7 more read
+    "…ลำ…", whole only in the tooltip. The column now takes the longest real name."""
+    from PySide6.QtWidgets import QApplication
+
+    from lev_desktop.services.offices import add_lao
+    from ui import style
+
+    longest = "องค์การบริหารส่วนตำบลนิคมสร้างตนเองลำโดมน้อย"
+    monkeypatch.setenv("LEV_TODAY", TODAY.isoformat())
+    add_lao(demo_store, code="4801099", name=longest, lao_type="sao", district_code="4801")
+    style.load_fonts()
+    font = QApplication.font()
+    QApplication.setFont(style.app_font())  # the app's Sarabun, as users see it
+    try:
+        with qtbot.waitSignal(ctx.runner.job_finished, timeout=10000):
+            widget = ConsolidationBoard(ctx)
+            qtbot.addWidget(widget)
+        qtbot.waitUntil(lambda: widget.board is not None, timeout=10000)
+        model, table = widget.model, widget.table
+        names = [model.index(r, 1).data() for r in range(model.rowCount())]
+        assert longest in names
+        room = table.columnWidth(1) - 20  # (the cell's margins, as fit_columns counts them)
+        assert table.fontMetrics().horizontalAdvance(longest) <= room
+    finally:
+        QApplication.setFont(font)

@@ -248,3 +248,27 @@ def test_a_remembering_parser_gives_every_value_the_verdict_of_a_fresh_one():
             assert type(found[0]) is type(expected[0]), (spec["type"], value)
             if isinstance(expected[0], Decimal):
                 assert str(found[0]) == str(expected[0]), (spec["type"], value)
+
+
+def test_the_largest_value_accepted_is_the_value_read_back(lao_store):
+    """The largest value each numeric kind accepts is saved and read back exactly from the
+    office's SQLite file (a REAL: 15 significant digits). Before: 14 digits before the point
+    were accepted, and 99,999,999,999,999.99 baht came back as 99,999,999,999,999.9844 (and
+    the report printed 100,000,000,000,000.00, a value the form itself refuses)."""
+    from lev_desktop.domain.validation import VALUE_NUM_WHOLE_DIGITS
+    from lev_desktop.services import kpi, programmes
+
+    programmes.seed_builtins(lao_store)
+    limit = Decimal(10) ** VALUE_NUM_WHOLE_DIGITS
+    largest = {
+        "waste_generated": limit - Decimal("0.0001"),
+        "budget_spent": limit - Decimal("0.01"),
+    }
+    spec = {i["code"]: i for i in P2["indicators"]}
+    for code, value in largest.items():
+        assert parse_indicator_value(spec[code], str(value)) == (value, None)
+        assert parse_indicator_value(spec[code], str(limit))[0] is None
+    kpi.save_values(lao_store, "P2", "FY2567", {("", k): str(v) for k, v in largest.items()})
+    form = kpi.load_form(lao_store, "4801006", "P2", "FY2567")
+    assert {k: form.rows[""][k] for k in largest} == largest
+    assert str(form.rows[""]["waste_generated"]) == "99999999999.9999"

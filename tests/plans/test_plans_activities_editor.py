@@ -391,3 +391,58 @@ def test_a_project_without_activities_says_what_to_do(qtbot, lao_store, make_ctx
     editor.act_add.trigger()
     assert editor.proxy.rowCount() == 1
     assert editor.table.empty_text_shown() == ""
+
+
+def test_dates_beside_long_texts_read_whole(qtbot, lao_store, make_ctx):
+    """Activities typed at length (Thai without spaces, 300 characters a text) at 1366×768 at
+    125 %: the date column was given its widest word ("2568") and then its share, and the rows,
+    cut to their share of the table, showed "10 พ.ย. 25…"; with a date one unit
+    (``DateDelegate.one_line``) "19 เม.ย. 2568" still read "19 เม.ย. …": Qt lays out an
+    84-pixel advance on one line only in 85. Every date shows on one line."""
+
+    from ui import style, thai_wrap
+
+    style.load_fonts()
+    thai_wrap.load()
+    font = QApplication.font()
+    QApplication.setFont(style.app_font())  # the app's Sarabun, as users see it
+    try:
+        _check_dates_beside_long_texts(qtbot, lao_store, make_ctx)
+    finally:
+        QApplication.setFont(font)
+
+
+def _check_dates_beside_long_texts(qtbot, lao_store, make_ctx):
+    from PySide6.QtWidgets import QStyleOptionViewItem
+
+    from ui import thai_wrap
+
+    run = "การคัดแยกขยะมูลฝอยจากต้นทางเพื่อลดปริมาณขยะและส่งเสริมเศรษฐกิจหมุนเวียนในชุมชน"
+    long = run * 4
+    ps.start_from_examples(lao_store, P1, 2568)
+    item = ps.load_plan(lao_store, "4801006", P1, 2568).items[0]
+    days = [dt.date(2024, 10, 1), dt.date(2024, 11, 10), dt.date(2025, 4, 19), dt.date(2025, 5, 29)]
+    for day in days:
+        fields = dict.fromkeys(("title", "place", "outputs", "problems", "remedies"), long)
+        ps.save_activity(
+            lao_store,
+            P1,
+            2568,
+            {"id": ps.new_id(), "plan_item_id": item.id, "held_on": day, **fields},
+        )
+    ctx = make_ctx(lao_store)
+    screen = _screen(qtbot, ctx)
+    screen.resize(905, 530)  # what the main window at 1093×582 leaves it beside the navigation
+    settle(qtbot, ctx)
+    table = screen.editor.table
+    model = table.model()
+    assert model.rowCount() == len(days)
+    for row in range(model.rowCount()):
+        index = model.index(row, COL["held_on"])
+        option = QStyleOptionViewItem()
+        option.initFrom(table)
+        option.rect = table.visualRect(index)
+        table.itemDelegateForColumn(COL["held_on"]).initStyleOption(option, index)
+        room = thai_wrap.cell_text_width(table.style(), option, table)
+        text = index.data()
+        assert thai_wrap.shown_lines(text, option.font, room) == [text], (text, room)

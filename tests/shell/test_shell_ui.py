@@ -599,6 +599,27 @@ def test_the_status_bar_keeps_the_officer_whole_at_125_percent(
     assert label.toolTip() == whole
 
 
+def test_an_officer_name_longer_than_the_line_ends_in_an_ellipsis(app, qtbot, demo_store, make_ctx):
+    """An officer's name at the 120 characters it may have, at 1366×768 at 125 %: the office
+    gave way to nothing, and the line read "·  ผู้ใช้งาน: นางสาว…ศรีสุวรรณว", cut at the edge by
+    Qt. Now the officer alone, ending in "…"; the whole line in the tooltip."""
+    from ui.main_window import MainWindow
+
+    officer = ("นางสาวประภาพรรณ " + "ศรีสุวรรณวงศ์ทองประเสริฐ" * 10)[:120]
+    demo_store.set_identity(officer=officer)
+    ctx = make_ctx(demo_store)
+    window = MainWindow(ctx)
+    qtbot.addWidget(window)
+    window.resize(1092, 582)
+    window.show()
+    label = window.office_label
+    qtbot.waitUntil(lambda: officer in label.full_text(), timeout=5000)
+    shown = label.text()
+    assert shown.startswith("ผู้ใช้งาน: นางสาวประภาพรรณ ศรีสุวรรณวงศ์") and shown.endswith("…"), shown
+    assert label.fontMetrics().horizontalAdvance(shown) <= label.contentsRect().width()
+    assert label.toolTip() == label.full_text()
+
+
 def test_a_monthly_reports_day_is_edited(app, qtbot, lao_store):
     """P4's monthly report ("ทุกวันที่ ๑"): next year's programme may ask for the 5th; the day
     of the month is a number box 1–31, in the interface's digits."""

@@ -970,7 +970,10 @@ class ConsolidationBoard(QWidget):
         return text
 
     def _fit_columns(self) -> None:
-        fit_columns(self.table, limits={1: 280}, extra={3: 28})
+        # the LAO column up to the longest real name (a few of 7,850 were cut at 280 px and
+        # read only in the tooltip); a district of short names keeps its narrower column
+        longest = self.table.fontMetrics().horizontalAdvance(LONGEST_LAO_NAME) + 20
+        fit_columns(self.table, limits={1: max(280, longest)}, extra={3: 28})
         room_for_rows(self.table, 3)
         fit_columns(self.group_table, limits={0: 240})
         fit_columns(self.indicator_table, limits={0: 320, 1: 320})
@@ -1009,6 +1012,11 @@ class ConsolidationBoard(QWidget):
         self.summary.setText(
             self.summary.text().split("\n")[0] + "\n" + _("Table copied — paste it into Excel.")
         )
+
+
+# The longest of the 7,850 LAO names as the LAOs are named (bench/bench_reports.real_laos:
+# every subdistrict of the gazetteer): 311 px at the app's 11 pt, where 280 cut 8 of them
+LONGEST_LAO_NAME = "องค์การบริหารส่วนตำบลนิคมสร้างตนเองลำโดมน้อย"
 
 
 def fit_columns(

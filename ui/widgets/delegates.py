@@ -315,6 +315,10 @@ def typed_date(editor: BEDateEdit) -> dt.date | str | None:
 class DateDelegate(_KeyboardDelegate):
     """BE dates in table cells: shown "15 ก.พ. 2568", edited with the shared BEDateEdit."""
 
+    # a date is one unit: its column as wide as its dates (fit.ColumnFit); beside long texts
+    # the column was given its widest word, "2568", and "10 พ.ย. 25…" was cut
+    one_line = True
+
     def displayText(self, value: Any, locale: Any) -> str:
         if isinstance(value, dt.date):
             return digits.shown(format_date(value, "short"))

@@ -378,8 +378,10 @@ def one_line_width(view: QAbstractItemView, text: str) -> int:
     chrome = 1000 - (text_rect.width() - 2 * margin)
     metrics = view.fontMetrics()
     # the advance in fractions of a pixel, rounded up: "ฝังกลบถูกหลักสุขาภิบาล" is 158.x px,
-    # and at the width QFontMetrics' whole 158 gave, the cell wrapped it
-    advance = math.ceil(QFontMetricsF(view.font()).horizontalAdvance(text))
+    # and at the width QFontMetrics' whole 158 gave, the cell wrapped it; a whole advance
+    # needs a pixel more ("19 เม.ย. 2568", 84 px: Qt's layout put "2568" on a second line at
+    # 84 and the cell, a row tall, showed "19 เม.ย. …")
+    advance = math.floor(QFontMetricsF(view.font()).horizontalAdvance(text)) + 1
     return max(advance, metrics.horizontalAdvance(text), metrics.boundingRect(text).width()) + (
         chrome + 1
     )

@@ -33,7 +33,14 @@ class OfficeLabel(QLabel):
     def _fit(self) -> None:
         office, rest = self._parts
         metrics = self.fontMetrics()
-        room = self.contentsRect().width() - metrics.horizontalAdvance(rest)
+        width = self.contentsRect().width()
+        room = width - metrics.horizontalAdvance(rest)
+        if rest and room <= 0:
+            # an officer's name longer than the line (the 120 characters a name may have):
+            # it alone, ending in "…" (Qt cut it at the edge after a lone "·")
+            shown = rest.lstrip(" ·")
+            super().setText(metrics.elidedText(shown, Qt.TextElideMode.ElideRight, width))
+            return
         if metrics.horizontalAdvance(office) > room:
             office = metrics.elidedText(office, Qt.TextElideMode.ElideRight, max(room, 0))
         super().setText(office + rest)
