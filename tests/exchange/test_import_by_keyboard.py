@@ -93,3 +93,49 @@ def test_enter_presses_the_button_tab_reached_and_tab_leaves_the_list(qtbot, off
     qtbot.keyClick(clear, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: tab.plan is None, timeout=5000)
     assert tab.model.rowCount() == 0
+
+
+def _page_scroll(widget) -> int:
+    parent = widget.parentWidget()
+    while parent is not None and type(parent) is not QScrollArea:
+        parent = parent.parentWidget()
+    return parent.verticalScrollBar().maximum() if parent is not None else 0
+
+
+def test_new_keys_to_confirm_leave_the_confirm_button_on_screen(qtbot, officer):
+    """Under Xvfb at 125 %: with two new keys the import page scrolled 48 px and
+    "ยืนยันการนำเข้า" stood below the window's edge; the refused file was the row chosen, but
+    out of the list's sight. The trust tick stands beside the button now."""
+    _window, ctx, tab, files = officer
+    _preview(qtbot, ctx, tab, files)
+    assert tab.keys_box.isVisible() and tab.trust.isVisible()
+    assert _page_scroll(tab) == 0
+    assert tab.trust.parentWidget() is tab.confirm.parentWidget()
+    assert abs(tab.trust.geometry().center().y() - tab.confirm.geometry().center().y()) <= 2
+    assert tab.confirm.visibleRegion().boundingRect().size() == tab.confirm.size()
+    refused = tab.view.currentIndex()
+    assert tab.model.rows[refused.row()].cells[0] == "4801009-cut.levpkg"
+    qtbot.waitUntil(
+        lambda: tab.view.viewport().rect().contains(tab.view.visualRect(tab.view.currentIndex()))
+    )
+    assert tab.detail.text().startswith("4801009-cut.levpkg: ")
+
+
+def test_after_the_import_the_refused_file_is_chosen_and_its_reason_shown(qtbot, officer):
+    """After "ยืนยันการนำเข้า" the line said "ถูกปฏิเสธ 1 แพ็กเกจ — ดูเหตุผลด้านบน" above the
+    list (the reasons are below it), the line under the list was emptied, and the keyboard
+    went to the navigation pane (the button pressed had turned off)."""
+    window, ctx, tab, files = officer
+    _preview(qtbot, ctx, tab, files)
+    reason = tab.detail.text()
+    tab.trust.setChecked(True)
+    tab.confirm.setFocus(Qt.FocusReason.TabFocusReason)
+    qtbot.keyClick(tab.confirm, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: tab.plan is None, timeout=20000)
+    idle(qtbot, ctx)
+    assert tab.summary.text().endswith("ถูกปฏิเสธ 1 แพ็กเกจ — ดูเหตุผลในรายการด้านล่าง")
+    assert tab.model.rows[tab.view.currentIndex().row()].cells[0] == "4801009-cut.levpkg"
+    assert tab.detail.text() == reason
+    assert reason.startswith("4801009-cut.levpkg: ") and len(reason) > 30
+    assert focused(window) is tab.view
+    assert not tab.trust.isVisible()
