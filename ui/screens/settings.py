@@ -499,6 +499,12 @@ class SettingsScreen(QWidget):
         for tab in self.forms:
             enter_saves(tab, tab.save_button)
         self._as_saved: dict[QLineEdit, str] = {}  # each typed box's text as read or saved
+        # boxes the person typed into since (textEdited: typing only, never a setText such as
+        # the Thai-digit display's)
+        self._edited: set[QLineEdit] = set()
+        for tab in self.forms:
+            for edit in typed_boxes(tab):
+                edit.textEdited.connect(lambda _text, e=edit: self._edited.add(e))
         self.pages = {
             "general": self.general,
             "printing": self.printing,
@@ -614,6 +620,7 @@ class SettingsScreen(QWidget):
         """``tab``'s typed boxes as they are now: read from the database, or just saved."""
         for edit in typed_boxes(tab):
             self._as_saved[edit] = edit.text()
+            self._edited.discard(edit)
 
     def unsaved(self) -> list[tuple[QWidget, QLineEdit]]:
         """(tab, box) of each box whose text was typed and not saved."""
@@ -621,7 +628,7 @@ class SettingsScreen(QWidget):
             (tab, edit)
             for tab in self.forms
             for edit in typed_boxes(tab)
-            if edit in self._as_saved and edit.text() != self._as_saved[edit]
+            if edit in self._edited and edit.text() != self._as_saved.get(edit)
         ]
 
     def may_leave(self) -> bool:
@@ -652,6 +659,7 @@ class SettingsScreen(QWidget):
         if box.clickedButton() is leave:
             for _tab, edit in changed:
                 edit.setText(self._as_saved[edit])  # as saved: the next visit shows the truth
+                self._edited.discard(edit)
             return True
         tab, edit = changed[0]
         self.show_tab(self._key_of(tab))
