@@ -701,9 +701,11 @@ def make_application(argv: Sequence[str] | None = None) -> QApplication:
 
     qt_translations.install(app)
     digits.install(app)  # dialogs' and message boxes' digits (Thai-digit mode)
-    from ui.widgets import wheel_guard
+    from ui.widgets import fit, keys, wheel_guard
 
     wheel_guard.install(app)  # the wheel scrolls a form; it turns only a box in use
+    keys.install(app)  # Enter presses a button, Tab leaves a read-only table
+    fit.keep_menus_on_screen(app)  # (a scaled screen's last logical pixel is not whole)
     return app
 
 

@@ -15,7 +15,7 @@ import logging
 import traceback
 from collections.abc import Callable
 from pathlib import PureWindowsPath
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import (
     QEvent,
@@ -419,6 +419,14 @@ class MainWindow(QMainWindow):
         """Asks first when those screens hold values that cannot be saved; True = go on."""
         from ui.widgets.leave_guard import confirm_leave
 
+        for key in keys if keys is not None else self.keys:
+            # a screen that asks for itself (Settings: text typed and not saved)
+            page: Any = self.pages.get(key)
+            if key in self._built and hasattr(page, "unsaved") and page.unsaved():
+                self.stack.setCurrentWidget(page)
+                self._select_row(key)
+                if not page.may_leave():
+                    return False
         refused = self.refused(keys)
         if not refused:
             return True

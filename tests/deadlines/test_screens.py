@@ -158,6 +158,31 @@ def test_agenda_mark_sent_needs_a_reason_and_turns_sent(ctx, qtbot):
     assert not screen.agenda.isColumnHidden(7)  # a hand mark is a note: the column is back
 
 
+def test_the_deadline_just_marked_stays_chosen(ctx, qtbot):
+    """fit15 (a district officer, under Xvfb): after "บันทึกว่าส่งแล้ว…" the agenda was read
+    anew with no row chosen and the line under it back to "เลือกกำหนดส่งเพื่อดูรายละเอียด…"."""
+    screen = _calendar(ctx, qtbot)
+    screen.tabs.setCurrentIndex(1)
+    row = next(
+        n
+        for n, i in enumerate(screen.agenda_model.rows)
+        if i.obligation.code == "P5.DISTRICT.REPORT"
+    )
+    screen.agenda.selectRow(row)
+    screen.mark_button.click()
+    dialog = screen.mark_dialog
+    dialog.reason.setText("ส่งหนังสือถึงจังหวัด")
+    dialog._check()
+    qtbot.waitUntil(
+        lambda: any(i.marked for i in screen.agenda_model.rows) and not screen.loading,
+        timeout=10000,
+    )
+    chosen = screen.selected()
+    assert chosen is not None and chosen.obligation.code == "P5.DISTRICT.REPORT"
+    assert chosen.marked and screen.mark_button.text() == "ยกเลิกการบันทึก"
+    assert screen.detail.text().startswith(f"<b>{chosen.obligation.title}</b><br>")
+
+
 def test_ics_export_and_month_pdf(ctx, qtbot, tmp_path):
     screen = _calendar(ctx, qtbot)
     target = tmp_path / "out.ics"

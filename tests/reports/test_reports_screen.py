@@ -278,3 +278,24 @@ def test_the_month_chosen_at_first_is_this_month(qtbot, demo_store, make_ctx, mo
     select_kind(widget, "monthly")
     assert widget.month.currentData() == (2025, 1)
     assert widget.month.currentText() == "มกราคม 2568"
+
+
+def test_a_report_over_the_districts_laos_opens_on_the_district(qtbot, demo_store, make_ctx):
+    """At a district (fit15, under Xvfb) F1 printed for one LAO, then "แบบ 3" chosen: the office
+    stayed that LAO, and F3, a table of the LAOs under an office, came out with one row. A
+    report over the LAOs opens on this office; F1 again finds the LAO chosen for it."""
+    from ui.screens.reports import ReportsScreen
+
+    widget = ReportsScreen(make_ctx(demo_store))
+    qtbot.addWidget(widget)
+    qtbot.waitUntil(lambda: widget.month.count() == 12, timeout=10000)
+    select_kind(widget, "plan")
+    assert widget.office.findData("D4801") == -1  # F1 is an LAO's own
+    widget.office.setCurrentIndex(3)
+    lao = widget.office.currentData()
+    assert lao.startswith("4801")
+    select_kind(widget, "monitoring")
+    assert widget.office.currentData() == "D4801"
+    assert widget.office.currentText() == "สำนักงานส่งเสริมการปกครองท้องถิ่นอำเภอเมืองนครพนม"
+    select_kind(widget, "summary")
+    assert widget.office.currentData() == lao

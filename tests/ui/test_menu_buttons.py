@@ -49,3 +49,16 @@ def test_the_menu_arrow_does_not_touch_the_label(qtbot):
         max(x for x, _y in label),
         min(x for x, _y in arrow),
     )
+
+
+def test_a_menu_against_the_edge_of_a_scaled_screen_ends_on_it():
+    """At 125 % a 1366 px screen is 1092.8 logical px, which Qt calls 1093: "คัดลอกไปยังแฟลชไดรฟ์"
+    opened its menu ending at 1093, its right border 1–2 device pixels past the screen (seen
+    under Xvfb by fit14 and fit15). The menu moves in by what it would lose, and a pixel."""
+    from ui.widgets.fit import past_the_edge
+
+    assert past_the_edge(1093, 1093, 1.25) == 2  # 0.2 px past 1092.8
+    assert past_the_edge(1093, 1093, 1.0) == 0  # an unscaled screen is whole
+    assert past_the_edge(1092, 1093, 1.5) == 0  # 1092 ≤ 1092.67
+    assert past_the_edge(1000, 1093, 1.25) == 0
+    assert past_the_edge(1366, 1366, 1.0) == 0

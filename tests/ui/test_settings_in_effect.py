@@ -224,3 +224,46 @@ def test_enter_in_a_settings_box_saves_its_tab(qtbot, window):
     qtbot.keyClick(printing.signer_name, Qt.Key.Key_Enter)  # the number pad's Enter
     idle(qtbot, ctx)
     assert options.get(store, "print.signer_name") == "Somchai R."
+
+
+def test_leaving_settings_with_typed_text_not_saved_asks_first(qtbot, window, monkeypatch):
+    """fit14/fit15: the telephone typed in Settings › หน่วยงานนี้ and the clerk went to another
+    screen: the number was gone, nothing said. Leaving asks now; "กลับไปบันทึก" (Enter, Esc)
+    shows the box with the cursor in it, "ออกโดยไม่บันทึก" leaves and puts the saved text back."""
+    from keyboard import focused
+    from questions import answer, answer_with_events
+
+    answer_with_events(qtbot, monkeypatch)
+    main, ctx = window
+    settings = _open_settings(main, ctx, qtbot)
+    settings.show_tab("general")
+    saved_phone = settings.general.phone.text()
+    settings.general.phone.setFocus()
+    settings.general.phone.selectAll()
+    qtbot.keyClicks(settings.general.phone, "042-511234")  # typed (a setText is not typing)
+    settings.show_tab("printing")
+    asked = answer(None)  # Esc: go back
+    main.show_screen("home")
+    assert main.current_key() == "settings"
+    assert asked == [
+        "ข้อความที่พิมพ์ไว้ในหน้านี้ยังไม่ได้บันทึก:\n• หน่วยงานนี้ › โทรศัพท์\n\n"
+        "ออกจากหน้านี้เลยหรือไม่ ข้อความที่พิมพ์ไว้จะหายไป"
+    ]
+    assert settings.tabs.currentIndex() == settings.tab_index("general")
+    assert focused(main) is settings.general.phone
+    assert settings.general.phone.text() == "042-511234"
+    answer("ออกโดยไม่บันทึก")
+    main.show_screen("home")
+    assert main.current_key() == "home"
+    assert settings.general.phone.text() == saved_phone
+    assert office_record(ctx.store)["phone"] == saved_phone
+    # saved text is not asked about
+    main.show_screen("settings")
+    idle(qtbot, ctx)
+    settings.show_tab("printing")
+    settings.printing.signer_name.selectAll()
+    qtbot.keyClicks(settings.printing.signer_name, "Somchai J.")
+    settings.printing.save_button.click()
+    idle(qtbot, ctx)
+    main.show_screen("home")  # no question (one would fail the test)
+    assert main.current_key() == "home"

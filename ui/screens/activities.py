@@ -1170,6 +1170,12 @@ class ActivitiesScreen(QWidget):
         self.monitoring.load(office, programme_id, self.ctx.fiscal_year)
 
     def open_item(self, arg: Any) -> None:
+        if isinstance(arg, dict):  # the board's LAO: its F2 or F3 of that programme
+            self.bar.choose_programme(arg.get("programme_id"))
+            self.tabs.setCurrentIndex(1 if arg.get("form") == "F3" else 0)
+            if arg.get("office"):
+                self.offices.select(arg["office"])
+            return
         if isinstance(arg, str) and arg in ("F3", "monitoring"):
             self.tabs.setCurrentIndex(1)
         elif isinstance(arg, str):

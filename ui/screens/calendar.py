@@ -109,6 +109,12 @@ def legend(parent: QWidget | None = None) -> QLabel:
     return label
 
 
+def _agenda_key(item: Item) -> tuple:
+    """One deadline of the agenda across reloads (its Item is made anew by each)."""
+    d = item.deadline
+    return (d.obligation.programme_code, d.obligation.code, d.period, item.due, item.incoming)
+
+
 class CalendarScreen(QWidget):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None):
         super().__init__(parent)
@@ -328,6 +334,7 @@ class CalendarScreen(QWidget):
         self.update_title()
 
     def fill_agenda(self) -> None:
+        chosen = self.selected()
         items = [i for i in self.fy_items if not (self.hide_done.isChecked() and i.state.fulfilled)]
         self.agenda_model.set_items(items, self.book.lao_type if self.book else None)
         # "LAOs done" only where there are LAOs to count (a district or province)
@@ -341,7 +348,19 @@ class CalendarScreen(QWidget):
         fit_table(self.agenda, AGENDA_WIDTHS, minimum=(widest + CELL_PAD_W,), key="calendar/agenda")
         # start at today: what comes next, with the overdue just above
         self.scroll_agenda_to_today()
+        if chosen is not None:
+            self.choose_again(chosen)
         self.update_buttons()
+
+    def choose_again(self, chosen: Item) -> None:
+        """The deadline chosen before a reload chosen again (fit15: after "บันทึกว่าส่งแล้ว…"
+        the list was read anew with nothing chosen, the line under it back to "เลือกกำหนดส่ง…",
+        and the officer looked for the row just marked)."""
+        key = _agenda_key(chosen)
+        row = next((n for n, i in enumerate(self.agenda_model.rows) if _agenda_key(i) == key), None)
+        if row is not None:
+            self.agenda.selectRow(row)
+            self.agenda.scrollTo(self.agenda_model.index(row, 0))
 
     def scroll_agenda_to_today(self) -> None:
         items = self.agenda_model.rows

@@ -789,6 +789,7 @@ class ImportTab(QWidget):
             )
         )
         keys_layout = QVBoxLayout(self.keys_box)
+        keys_layout.setContentsMargins(6, 0, 6, 2)
         self.keys_text = QPlainTextEdit()
         self.keys_text.setReadOnly(True)
         self.keys_text.setMaximumHeight(120)
@@ -796,9 +797,11 @@ class ImportTab(QWidget):
         font.setStyleHint(QFont.StyleHint.Monospace)
         self.keys_text.setFont(font)
         keys_layout.addWidget(self.keys_text)
+        # The tick beside "ยืนยันการนำเข้า", the step it allows (fit15: under the fingerprints it
+        # made the page scroll 48 px at 1366×768 at 125 %, the confirm button below the edge)
         self.trust = QCheckBox(_("I checked the fingerprints: trust these keys"))
-        keys_layout.addWidget(self.trust)
         self.keys_box.setVisible(False)
+        self.trust.setVisible(False)
         layout.addWidget(self.keys_box)
         # Records an office entered again after a reinstall: they replace the earlier ones.
         self.replace = WrapCheckBox()
@@ -810,11 +813,17 @@ class ImportTab(QWidget):
         self.reinstalled.confirmed.connect(self.run_preview)
         buttons.addWidget(self.reinstalled)
         buttons.addStretch(1)
+        buttons.addWidget(self.trust)
         self.confirm = QPushButton(_("Confirm import"))
         self.confirm.setEnabled(False)
         self.confirm.clicked.connect(self.commit)
         buttons.addWidget(self.confirm)
         layout.addLayout(buttons)
+
+    def _show_keys(self, keys: list[str]) -> None:
+        self.keys_box.setVisible(bool(keys))
+        self.trust.setVisible(bool(keys))
+        self.keys_text.setPlainText("\n\n".join(keys))
 
     def _show_detail(self, current: QModelIndex, _previous: QModelIndex) -> None:
         if not current.isValid() or current.row() >= len(self.model.rows):
@@ -879,7 +888,7 @@ class ImportTab(QWidget):
         self.plan = None
         self.model.set_rows([])
         self.detail.clear()
-        self.keys_box.setVisible(False)
+        self._show_keys([])
         self.confirm.setEnabled(False)
         self.summary.setText(_("No files chosen yet. Nothing is written until you confirm."))
 
@@ -962,11 +971,8 @@ class ImportTab(QWidget):
         self.model.set_rows(rows)
         _fit(self.view)
         room_for_rows(self.view, 3)  # (its header may have taken a second line)
-        problem = next((i for i, r in enumerate(rows) if r.color is RED), 0 if rows else None)
-        if problem is not None:
-            self.view.setCurrentIndex(self.model.index(problem, 0))
-        self.keys_box.setVisible(bool(keys))
-        self.keys_text.setPlainText("\n\n".join(keys))
+        self._show_keys(keys)  # (before a row is scrolled into view: the list is lower then)
+        self._choose_problem(rows)
         self.trust.setChecked(False)
         importable = plan.importable
         refused = [p for p in plan.packages if p.status == Status.REFUSED]
@@ -1054,9 +1060,9 @@ class ImportTab(QWidget):
             **{key: format_number(value) for key, value in counts.items()},
         )
         if result.refused:
-            text += " " + _("Refused: {count} package(s) — see the reasons above.").format(
-                count=format_number(len(result.refused))
-            )
+            text += " " + _(
+                "Refused: {count} package(s) — the reason is in the list below."
+            ).format(count=format_number(len(result.refused)))
         text = digits.shown(text)  # (as the preview's line above says its figures)
         done = {p.file_name for p in result.imported}
         refused = {p.file_name: p.reason for p in result.refused}
@@ -1074,11 +1080,27 @@ class ImportTab(QWidget):
         self.model.set_rows(rows)
         self.files = []
         self.plan = None
-        self.keys_box.setVisible(False)
+        self._show_keys([])
         self.replace.setVisible(False)
         self.detail.clear()
         self.summary.setText(text)
+        # (fit15) the first refused file chosen, its whole reason under the list, the keyboard
+        # in the list: the button pressed is off now, and Qt gave the focus to the navigation
+        self._choose_problem(rows)
+        self.view.setFocus(Qt.FocusReason.OtherFocusReason)
         self.ctx.notify()  # an import can change anything
+
+    def _choose_problem(self, rows: list[Row]) -> None:
+        """The first refused row (else the first) made current and scrolled into view once the
+        rows have their heights, so that the line under the list says its reason."""
+        problem = next((i for i, r in enumerate(rows) if r.color is RED), 0 if rows else None)
+        if problem is None:
+            return
+        index = self.model.index(problem, 0)
+        self.view.setCurrentIndex(index)
+        self._show_detail(index, QModelIndex())
+        self.view.scrollTo(index)
+        QTimer.singleShot(0, self.view, lambda: self.view.scrollTo(self.model.index(problem, 0)))
 
 
 # ---- history, keys, conflicts -----------------------------------------------------------------

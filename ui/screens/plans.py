@@ -126,6 +126,7 @@ class ProgrammeBar(QWidget):
         self.title.setObjectName("pageTitle")  # styled by ui.style
         layout.addWidget(self.title)
         self.programme = ElidingComboBox()  # a long official name ends in "…" (tooltip: whole)
+        self._wanted: str | None = None  # asked for before the programmes were read
         self.programme.setSizeAdjustPolicy(
             QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
         )
@@ -159,7 +160,17 @@ class ProgrammeBar(QWidget):
         self._shown_index = index
         self.programme_changed.emit(self.programme_id() or "")
 
+    def choose_programme(self, programme_id: str | None) -> None:
+        """Shows that programme, now or once the programmes are read (another screen asked)."""
+        if not programme_id:
+            return
+        self._wanted = programme_id
+        found = self.programme.findData(programme_id)
+        if found >= 0:
+            self.programme.setCurrentIndex(found)
+
     def set_programmes(self, programmes: list[tuple[str, str]], select: str | None = None) -> None:
+        select, self._wanted = self._wanted or select, None
         self.programme.blockSignals(True)
         self.programme.clear()
         for pid, name in programmes:
@@ -983,7 +994,13 @@ class PlansScreen(QWidget):
         self.offices.set_compact(self.width() < self.COMPACT_BELOW)
 
     def open_item(self, arg: Any) -> None:
-        """``ctx.navigate("plans", code_or_office)``: a programme code or an office code."""
+        """``ctx.navigate("plans", code_or_office)``: a programme code or an office code, or
+        ``{"programme_id": id, "office": code}`` (the board's LAO: its plan of that programme)."""
+        if isinstance(arg, dict):
+            self.bar.choose_programme(arg.get("programme_id"))
+            if arg.get("office"):
+                self.offices.select(arg["office"])
+            return
         if not isinstance(arg, str):
             return
         found = self.bar.programme.findData(arg)

@@ -162,6 +162,8 @@ class ReportsScreen(QWidget):
         self.help = QLabel()
         self.help.setWordWrap(True)
         self.office = QComboBox()
+        self._chosen: dict[bool, str] = {}  # an LAO's own forms (True) or tables over LAOs
+        self._lao_kind = True
         # the Department makes the province report (F4) for the province it chooses
         self.province = QComboBox()
         self.province.setObjectName("reportProvince")
@@ -324,7 +326,14 @@ class ReportsScreen(QWidget):
         kind = self.kind()
         self.help.setText(digits.shown(_(KIND_HELP[kind])))
         self.month.setEnabled(kind in MONTH_KINDS)
-        current = self.office.currentData()
+        # The office last chosen for a report of this kind: an LAO's own forms, or a table over
+        # the LAOs under an office (fit15: F3 chosen after F1 at a district kept F1's LAO, a
+        # one-row "table of the district"; it opens on the district now, as the first time)
+        previous = self.office.currentData()
+        if previous is not None:
+            self._chosen[self._lao_kind] = previous
+        self._lao_kind = kind in LAO_KINDS
+        current = self._chosen.get(self._lao_kind)
         self.office.clear()
         for code, name, level in self.offices:
             if kind in LAO_KINDS and level != "lao":

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QPlainTextEdit,
     QPushButton,
     QScrollArea,
@@ -173,6 +174,7 @@ class GeneralTab(QWidget):
         def done(_result) -> None:
             _say(self.saved, _("Saved."))
             self.loaded_since = since
+            self.settings_screen.remember(self)
             self.settings_screen.values.update({"language": language, "ui.thai_digits": thai})
             window = self.window()
             if hasattr(window, "apply_digits"):
@@ -452,6 +454,15 @@ def enter_saves(tab: QWidget, save_button: QPushButton) -> None:
             edit.returnPressed.connect(save_button.click)
 
 
+def typed_boxes(tab: QWidget) -> list[QLineEdit]:
+    """The text boxes of a settings tab a person types into (not a date's or a list's)."""
+    return [
+        edit
+        for edit in tab.findChildren(QLineEdit)
+        if not isinstance(edit.parentWidget(), (BEDateEdit, QComboBox)) and not edit.isReadOnly()
+    ]
+
+
 class SettingsScreen(QWidget):
     TAB_KEYS = (
         "general",
@@ -484,8 +495,16 @@ class SettingsScreen(QWidget):
         self.letters = LettersTab(ctx)
         self.backups = BackupsTab(ctx)
         self.about = AboutTab()
-        for tab in (self.general, self.printing, self.calendar, self.folders):
+        self.forms = (self.general, self.printing, self.calendar, self.folders)
+        for tab in self.forms:
             enter_saves(tab, tab.save_button)
+        self._as_saved: dict[QLineEdit, str] = {}  # each typed box's text as read or saved
+        # boxes the person typed into since (textEdited: typing only, never a setText such as
+        # the Thai-digit display's)
+        self._edited: set[QLineEdit] = set()
+        for tab in self.forms:
+            for edit in typed_boxes(tab):
+                edit.textEdited.connect(lambda _text, e=edit: self._edited.add(e))
         self.pages = {
             "general": self.general,
             "printing": self.printing,
@@ -558,6 +577,8 @@ class SettingsScreen(QWidget):
         self.printing.load(self.values)
         self.calendar.load(self.values)
         self.folders.load(self.values)
+        for tab in self.forms:
+            self.remember(tab)
         has_laos = office is not None and office.level in (
             Level.DISTRICT,
             Level.PROVINCE,
@@ -587,6 +608,63 @@ class SettingsScreen(QWidget):
             if "calendar.week_start" in values:
                 date_edit.set_week_start(values["calendar.week_start"] == "mon")
             saved_label.setText(_("Saved."))
+            for tab in self.forms:
+                if tab.isAncestorOf(saved_label):
+                    self.remember(tab)
             self.ctx.notify(Changes(settings=True), source=self)
 
         self.ctx.runner.run(lambda _p: options.save(store, values), owner=self, on_success=done)
+
+    # ---- typed, not saved (fit15: leaving Settings lost them without a word) ---------------
+    def remember(self, tab: QWidget) -> None:
+        """``tab``'s typed boxes as they are now: read from the database, or just saved."""
+        for edit in typed_boxes(tab):
+            self._as_saved[edit] = edit.text()
+            self._edited.discard(edit)
+
+    def unsaved(self) -> list[tuple[QWidget, QLineEdit]]:
+        """(tab, box) of each box whose text was typed and not saved."""
+        return [
+            (tab, edit)
+            for tab in self.forms
+            for edit in typed_boxes(tab)
+            if edit in self._edited and edit.text() != self._as_saved.get(edit)
+        ]
+
+    def may_leave(self) -> bool:
+        """Asks before what was typed and not saved is dropped; True = leave. "Go back" (the
+        default, Enter and Esc) shows the first such box with the cursor in it."""
+        changed = self.unsaved()
+        if not changed:
+            return True
+        lines = []
+        for tab, edit in changed:
+            labels = [form.labelForField(edit) for form in tab.findChildren(QFormLayout)]
+            label = next((w for w in labels if isinstance(w, QLabel)), None)
+            field = label.text() if label is not None else edit.placeholderText()
+            page = self.tabs.tabText(self.tab_index(self._key_of(tab)))
+            lines.append(f"• {page} › {field}")
+        box = QMessageBox(self)
+        box.setIcon(QMessageBox.Icon.Warning)
+        box.setWindowTitle(_("Settings not saved"))
+        box.setText(_("What you typed here has not been saved:"))
+        box.setInformativeText(
+            "\n".join(lines) + "\n\n" + _("Leave anyway? What you typed will be lost.")
+        )
+        back = box.addButton(_("Go back and save"), QMessageBox.ButtonRole.RejectRole)
+        leave = box.addButton(_("Leave without saving"), QMessageBox.ButtonRole.DestructiveRole)
+        box.setDefaultButton(back)
+        box.setEscapeButton(back)
+        box.exec()
+        if box.clickedButton() is leave:
+            for _tab, edit in changed:
+                edit.setText(self._as_saved[edit])  # as saved: the next visit shows the truth
+                self._edited.discard(edit)
+            return True
+        tab, edit = changed[0]
+        self.show_tab(self._key_of(tab))
+        edit.setFocus()
+        return False
+
+    def _key_of(self, tab: QWidget) -> str:
+        return next(key for key, page in self.pages.items() if page is tab)

@@ -630,6 +630,9 @@ class ConsolidationBoard(QWidget):
         self.model = BoardTableModel(self)
         self.table = QTableView()
         self.table.setModel(self.model)
+        # Enter or a double click on an LAO opens its form of the obligation shown (fit15: the
+        # officer saw an LAO late and had no way from its row to what it had sent)
+        self.table.activated.connect(self.open_row)
         self.table.setItemDelegate(DigitsDelegate(self.table))
         self.table.setItemDelegateForColumn(3, StateChipDelegate(self.table))
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -778,6 +781,22 @@ class ConsolidationBoard(QWidget):
         index = self.programme_box.findData(code)
         if index >= 0:
             self.programme_box.setCurrentIndex(index)
+
+    def open_row(self, index: QModelIndex) -> None:
+        """``ctx.navigate`` to the screen that holds the LAO's form of the obligation shown."""
+        from lev_desktop.deadlines.engine import FORM_SCREENS
+
+        row = self.model.board_row(index.row()) if index.isValid() else None
+        board, prog = self.board, self._programme()
+        if row is None or board is None or board.obligation is None or prog is None:
+            return
+        ob = board.obligation
+        screen = FORM_SCREENS.get(ob.form_kind)
+        if screen is None:
+            return
+        target = {"programme": prog.code, "programme_id": prog.id, "form": ob.form}
+        target |= {"period": board.due.period if board.due else None, "office": row.code}
+        self.ctx.navigate.emit(screen, target)
 
     def _programme(self) -> Any:
         code = self.programme_box.currentData()

@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
     QHeaderView,
+    QMenu,
     QStyle,
     QStyledItemDelegate,
     QStyleOptionViewItem,
@@ -437,6 +438,42 @@ def fit_to_screen(window: QWidget, width: int, height: int) -> None:
     area = screen.availableGeometry()
     # room for the title bar and frame the window manager adds
     window.resize(min(width, area.width() - 24), min(height, area.height() - 48))
+
+
+def past_the_edge(right: float, screen_right: int, ratio: float) -> int:
+    """How many logical pixels a popup whose right edge is at ``right`` must move left to end
+    on the screen. Qt rounds the logical width of a scaled screen up (1366 px at 125 % is
+    1092.8, taken as 1093), so a menu it places against the edge ended 1–2 device pixels past
+    it: its right border was off the screen (fit14, fit15: "คัดลอกไปยังแฟลชไดรฟ์")."""
+    edge = math.floor(screen_right * ratio + 1e-6) / ratio  # the last whole device pixel
+    over = right - edge
+    return math.ceil(over) + 1 if over > 0 else 0
+
+
+class _MenusOnScreen(QObject):
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Show and isinstance(watched, QMenu):
+            screen = watched.screen()
+            if screen is not None:
+                area = screen.geometry()
+                shift = past_the_edge(
+                    watched.x() + watched.width(),
+                    area.x() + area.width(),
+                    screen.devicePixelRatio(),
+                )
+                if shift:
+                    watched.move(watched.x() - shift, watched.y())
+        return False
+
+
+_menus: list[_MenusOnScreen] = []
+
+
+def keep_menus_on_screen(app: QApplication) -> None:
+    """Every menu of the application ends on the screen (once, from ``make_application``)."""
+    if not _menus:
+        _menus.append(_MenusOnScreen(app))
+        app.installEventFilter(_menus[0])
 
 
 class RowFit(_Refit):

@@ -155,6 +155,8 @@ class OfficeList(QWidget):
                     self._selected = code
                     self.office_selected.emit(code)
                 return
+        # not listed yet (the list is read after the screen is shown): chosen when it is
+        self._selected = code
 
     def selected(self) -> str | None:
         return self._selected
