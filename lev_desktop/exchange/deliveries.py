@@ -341,6 +341,9 @@ class Fulfilment:
     # Thai: the offices that complete reports it carries are due at instead (not sent by it)
     elsewhere: list[str] = field(default_factory=list)
     already: list[str] = field(default_factory=list)  # Thai: carried again, already sent
+    # Thai: this office's obligations whose LAOs' forms it relays before all of them are in
+    # (each counted sent by the package that relays them once every LAO's is here)
+    waiting: list[str] = field(default_factory=list)
 
     @property
     def counts(self) -> bool:
@@ -363,6 +366,13 @@ class Fulfilment:
                 "This package sends no report to {office}: the complete reports it carries "
                 "are due at {others}. Send them in a package to that office."
             ).format(office=self.recipient.label, others=", ".join(self.elsewhere))
+        if self.fulfils_nothing and self.waiting:
+            # a district relaying the LAO forms it has: completing a form is not what is left
+            return _(
+                "This package relays the LAOs' forms received so far, but sends no report "
+                "yet: {waiting}. Each is marked sent by the package that relays the forms of "
+                "all its LAOs."
+            ).format(waiting="; ".join(self.waiting))
         if self.fulfils_nothing:
             return _(
                 "This package carries no complete report that is still due: no obligation "
@@ -409,6 +419,12 @@ def describe(
             result.already.append(text)
         elif key in carried or item.laos is None or item.laos.done == item.laos.total:
             result.lines.append(text)
+        else:
+            result.waiting.append(
+                _("{obligation}: {done} of {total} LAOs").format(
+                    obligation=text, done=item.laos.done, total=item.laos.total
+                )
+            )
     return result
 
 

@@ -196,3 +196,33 @@ def test_a_package_whose_file_could_not_be_placed_fulfils_nothing(lao, tmp_path,
     assert after[("P5.LAO.REPORT", "FY2568")].state == State.OVERDUE_READY
     export_package(lao, "D4801", out)
     assert states(lao)[("P5.LAO.REPORT", "FY2568")].state == State.LATE
+
+
+def test_a_district_relaying_some_of_its_laos_is_told_what_is_left_not_to_complete_a_form(
+    lao, tmp_path
+):
+    """fit15's district relayed three LAO packages and read "แพ็กเกจนี้ไม่มีรายงานที่กรอก
+    ครบถ้วน… โปรดกรอกแบบฟอร์มให้ครบและกด “ครบถ้วน” ก่อน": advice for an LAO. A district's
+    reports that gather its LAOs' forms are sent by the package that relays all of them; the
+    preview now says which, and how many LAOs are in."""
+    from lev_desktop.services.offices import add_lao
+
+    package = export_package(lao, "D4801", tmp_path / "up.levpkg").path
+    district = make_district(tmp_path / "district.db")
+    add_lao(district, code="4801006", name="อบต.ทดสอบ", lao_type="sao", district_code="4801")
+    add_lao(district, code="4801007", name="อบต.ทดสอบสอง", lao_type="sao", district_code="4801")
+    importer.import_files(district, [package], trust=True)
+    plan = plan_export(district, "P48", today=TODAY)
+    assert plan.relation == "reports_to" and plan.relayed and plan.fulfils_nothing
+    assert plan.waiting == [
+        "อำเภอรวบรวมรายงาน Soft Power ของ ทต. และ อบต. ส่งจังหวัด — ปีงบประมาณ พ.ศ. 2568 "
+        "กำหนดส่ง 15 ก.ย. 2568: ได้รับแล้ว 1 จาก 2 แห่ง",
+        "รวบรวมแบบติดตามของ อปท. ในพื้นที่ส่งจังหวัด — ปีงบประมาณ พ.ศ. 2568 กำหนดส่ง "
+        "30 ก.ย. 2568: ได้รับแล้ว 1 จาก 2 แห่ง",
+    ]
+    warning = plan.warning()
+    assert warning == (
+        "แพ็กเกจนี้ส่งต่อแบบฟอร์มของ อปท. ที่ได้รับแล้ว แต่ยังไม่นับเป็นการส่งรายงาน: "
+        + "; ".join(plan.waiting)
+        + " รายงานแต่ละฉบับจะบันทึกว่าส่งแล้วเมื่อแพ็กเกจส่งต่อแบบฟอร์มของ อปท. ครบทุกแห่ง"
+    )
