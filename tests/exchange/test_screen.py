@@ -401,3 +401,38 @@ def test_a_refused_export_does_not_show_what_it_would_count_as(qtbot, tmp_path, 
     qtbot.waitUntil(lambda: tab.fulfils.text() == would, timeout=5000)
     ctx.runner.wait()
     lao.dispose()
+
+
+def test_after_an_export_its_file_line_and_buttons_are_in_view(qtbot, screen):
+    """fit15: at 1366×768 at 125 % the export page scrolls (306 px), and after every export the
+    line of the file written, "แสดงในโฟลเดอร์" and "คัดลอกไปยังแฟลชไดรฟ์", were below the edge:
+    the officer saw nothing happen. They are scrolled into view now."""
+    from PySide6.QtCore import QRect
+    from PySide6.QtWidgets import QApplication, QScrollArea
+
+    widget, ctx, _files, tmp = screen
+    widget.resize(893, 500)  # the work area of a 1093×582 window, less the navigation
+    widget.show()
+    qtbot.waitExposed(widget)
+    tab = widget.export_tab
+    scroll = widget.tabs.currentWidget()
+    assert isinstance(scroll, QScrollArea) and scroll.verticalScrollBar().maximum() > 0
+    assert scroll.verticalScrollBar().value() == 0
+    tab.recipient.setEditText("P48")
+    tab.out.setText(str(tmp / "up.levpkg"))
+    tab.export()
+    qtbot.waitUntil(lambda: bool(tab.model.rows), timeout=20000)
+    _wait(qtbot, ctx)
+    # the preview of the next package is read again after the export (a timer, then a job)
+    qtbot.waitUntil(lambda: not tab._preview_timer.isActive(), timeout=5000)
+    _wait(qtbot, ctx)
+
+    def in_view(button) -> bool:
+        viewport = scroll.viewport()
+        seen = QRect(button.mapTo(viewport, button.rect().topLeft()), button.size())
+        return button.isVisible() and viewport.rect().contains(seen)
+
+    for _round in range(3):  # the bar laid out with its text, then the area scrolled
+        QApplication.processEvents()
+    assert in_view(tab.written.usb_button) and in_view(tab.written.folder_button)
+    assert tab.written.path == tmp / "up.levpkg"

@@ -302,7 +302,6 @@ class ExportTab(QWidget):
         self.fulfils.setWordWrap(True)
         self.fulfils.setTextFormat(Qt.TextFormat.PlainText)
         self.fulfils.setObjectName("fulfils")
-        layout.addWidget(self.fulfils)
         self._preview_timer = QTimer(self)
         self._preview_timer.setSingleShot(True)
         self._preview_timer.setInterval(250)
@@ -330,6 +329,9 @@ class ExportTab(QWidget):
         # Show in folder / Copy to USB drive for the package (or Excel form) just written
         self.written = WrittenFileBar(ctx, label=self.status, show_open=False)
         layout.addWidget(self.written)
+        # below the line of the file written: the preview of the next package, read again
+        # after an export, no longer pushes that line and its buttons down out of view
+        layout.addWidget(self.fulfils)
         self.default_out: Path | None = None
         self.model = RowsModel([_("Data"), _("Records"), ""])
         self.view = _table(self.model)
@@ -349,6 +351,17 @@ class ExportTab(QWidget):
         excel_row.addWidget(self.excel_button)
         self.excel_box = excel
         layout.addWidget(excel)
+
+    def _show_written(self) -> None:
+        """The line of the file just written, with "show in folder" and "copy to USB drive",
+        scrolled into view: at 1366×768 at 125 % the export page scrolls (fit15: 306 px) and
+        they were below the edge after every export."""
+        area = self.parentWidget()
+        while area is not None and not isinstance(area, QScrollArea):
+            area = area.parentWidget()
+        if isinstance(area, QScrollArea):
+            scroll = area
+            QTimer.singleShot(0, self, lambda: scroll.ensureWidgetVisible(self.written, 0, 8))
 
     def load(self, data: dict[str, Any]) -> None:
         current = self.recipient.currentData()
@@ -407,6 +420,7 @@ class ExportTab(QWidget):
                     "filled file on the Import tab."
                 ).format(path=p),
             )
+            self._show_written()
 
         def failed(exc: BaseException) -> None:
             self.written.set_file(None)
@@ -634,6 +648,7 @@ class ExportTab(QWidget):
             text = result.note + " " + text
         text += " " + _("Saved in: {folder}").format(folder=result.path.parent)
         self.written.set_file(result.path, text)
+        self._show_written()
         from lev_desktop.exchange.records import TABLES
 
         order = list(TABLES)
