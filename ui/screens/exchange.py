@@ -792,6 +792,12 @@ class ImportTab(QWidget):
         keep_rows_in_view(self.view, 3)
         room_for_rows(self.view, 3)
         self.view.selectionModel().currentRowChanged.connect(self._show_detail)
+        # The refused file chosen after a preview or an import stays in sight while the page
+        # settles (the keys box shown, its text wrapped, the rows refitted): a scroll made
+        # before that could leave it under the list's edge.
+        self._problem_row: int | None = None
+        self.view.verticalScrollBar().rangeChanged.connect(self._keep_problem_in_view)
+        self.view.verticalHeader().sectionResized.connect(self._keep_problem_in_view)
         layout.addWidget(self.view, 1)
         self.detail = QLabel()
         self.detail.setWordWrap(True)
@@ -1114,8 +1120,16 @@ class ImportTab(QWidget):
         index = self.model.index(problem, 0)
         self.view.setCurrentIndex(index)
         self._show_detail(index, QModelIndex())
+        self._problem_row = problem
         self.view.scrollTo(index)
-        QTimer.singleShot(0, self.view, lambda: self.view.scrollTo(self.model.index(problem, 0)))
+        QTimer.singleShot(0, self.view, self._keep_problem_in_view)
+
+    def _keep_problem_in_view(self, *_args: object) -> None:
+        """The chosen refused file scrolled into view again, while it is still the row chosen
+        (a row the officer moved to is left where it is)."""
+        current = self.view.currentIndex()
+        if self._problem_row is not None and current.row() == self._problem_row:
+            self.view.scrollTo(current)
 
 
 # ---- history, keys, conflicts -----------------------------------------------------------------
