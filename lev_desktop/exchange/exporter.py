@@ -478,17 +478,24 @@ def _refuse_what_the_receiver_refuses(
     named: list[str] = []
     count = 0
     names = False  # an office's name among them: where to correct it is said
+
+    def refuse(record: Any, message: str) -> None:
+        """One more record refused; named while there are fewer than MAX_NAMED."""
+        nonlocal count
+        count += 1
+        if len(named) < MAX_NAMED:
+            named.append(reason_line(table, record, message))
+
+    def first(problems: list[Any]) -> str:
+        return f"{field_label(problems[0].field)}: {problems[0].message}"
+
     try:
         records, _rows = codec.decode(data, latest)
     except PayloadError as refused:
         for row in rows:
             problems = check_record(table, row_to_json(row), latest=latest)
             if problems:
-                count += 1
-                if len(named) < MAX_NAMED:
-                    problem = problems[0]
-                    message = f"{field_label(problem.field)}: {problem.message}"
-                    named.append(reason_line(table, row, message))
+                refuse(row, first(problems))
         if not named:  # (found by the fast path alone: its own words)
             named, count = refused.problems[:MAX_NAMED], refused.count
     else:
@@ -500,11 +507,7 @@ def _refuse_what_the_receiver_refuses(
             problems = decoded_record_problems(table, record)
             names = names or any(problem.field == "name" for problem in problems)
             if problems:
-                count += 1
-                if len(named) < MAX_NAMED:
-                    problem = problems[0]
-                    message = f"{field_label(problem.field)}: {problem.message}"
-                    named.append(reason_line(table, record, message))
+                refuse(record, first(problems))
         if table == "offices":  # two offices of one district drawn alike (the receiver's
             # _name_clash): the district's board and F3 would show two rows of one name
             holders: dict[tuple[tuple[str, str], str], Any] = {}
@@ -515,12 +518,10 @@ def _refuse_what_the_receiver_refuses(
                 other = holders.setdefault(key, record)
                 if other is not record:
                     names = True
-                    count += 1
-                    if len(named) < MAX_NAMED:
-                        message = _(
-                            "the name looks the same as that of LAO {code} of this district"
-                        ).format(code=other.code)
-                        named.append(reason_line(table, record, message))
+                    message = _(
+                        "the name looks the same as that of LAO {code} of this district"
+                    ).format(code=other.code)
+                    refuse(record, message)
     if not named:
         return
     if count > len(named):
