@@ -694,16 +694,20 @@ class PagedTable(Flowable):
 
     def _split_row(self, index: int, room: float, page: float) -> bool:
         """Splits a tall row across the page end (its paragraphs continue on the next page)
-        when more than an eighth of the page would otherwise stay empty."""
+        when more than an eighth of the page would otherwise stay empty — or, for a row taller
+        than a whole page, which is split wherever it goes, when two of its lines fit."""
         assert self._heights is not None and self._header_height is not None
         row = self.rows[index]
-        if room < max(page * 0.12, 70):
+        whole_page = frame_height(self._avail_width > frame_width(False) + 1)
+        too_tall = self._header_height + self._heights[index] > whole_page
+        # (moved whole, such a row left 67 pt empty under F2's project of 300 characters)
+        two_lines = 2 * self.spec.size * self.spec.leading + 2 * self.spec.pad + 2
+        if room < (two_lines if too_tall else max(page * 0.12, 70)):
             return False
         # a heading's top alone at a page foot heads nothing; but one taller than a whole
         # page under the table's heading (F2's project named in 2,000 characters) is split
         # like any row, or no page could take it (ReportLab's LayoutError)
-        whole_page = frame_height(self._avail_width > frame_width(False) + 1)
-        if self._heads(index) and self._header_height + self._heights[index] <= whole_page:
+        if self._heads(index) and not too_tall:
             return False
         if row.joined or (index + 1 < len(self.rows) and self.rows[index + 1].joined):
             return False  # a row and its joined row move together
@@ -1189,6 +1193,11 @@ def _fit_free_columns(spec: TableSpec, rows: list[Row], need: list[float]) -> li
     best_cost = 0.0
     # every heading on fewer lines is not always worth its width: the cost decides
     tries = list(range(1, 9))
+    beyond = 0  # tries past the first that fits, once the lines had to grow
+
+    def heading(widths: list[float]) -> int:
+        return max(head_of(i, widths[i]) for i in range(count))
+
     while tries:
         lines = tries.pop(0)
         for widen in (True, False):
