@@ -911,7 +911,7 @@ def fit_columns(spec: TableSpec, rows: list[Row]) -> None:
         # wraps a row's text instead, when that makes the table shorter
         if any(r.kind in ("data", "total") for r in rows):
             free = _fit_free_columns(spec, rows, least)
-            if _height(spec, rows, free) < _height(spec, rows, widths) - 1:
+            if estimated_height(spec, rows, free) < estimated_height(spec, rows, widths) - 1:
                 widths = free
     elif all(i in spec.nowrap for i in range(len(least))):
         # nothing wraps but the few longest texts of ``mostly`` columns: the rest in
@@ -923,7 +923,7 @@ def fit_columns(spec: TableSpec, rows: list[Row]) -> None:
     spec.widths = widths
 
 
-def _height(spec: TableSpec, rows: list[Row], widths: list[float]) -> float:
+def estimated_height(spec: TableSpec, rows: list[Row], widths: list[float]) -> float:
     """About how tall a table is at ``widths``: its rows' lines (a row as tall as its tallest
     cell, a sample of a long table) and its heading's on every page (15 cm of rows a page)."""
     extra = 2 * spec.pad + 2
