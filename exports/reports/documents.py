@@ -33,12 +33,10 @@ from exports.reports.layout import (
     TableSpec,
     build_pdf,
     cell,
-    estimated_height,
-    fit_columns,
+    fit_table_size,
     frame_width,
     garuda_block,
     letterhead_block,
-    needed_width,
     paged_table,
     scale_widths,
     signature_block,
@@ -387,27 +385,6 @@ def date_cell(value: dt.date | None, options: ReportOptions) -> str:
 def district_label(name: str) -> str:
     """ "อำเภอเมืองนครพนม"; Bangkok's districts are already "เขตดุสิต"."""
     return name if name.startswith("เขต") else f"อำเภอ{name}"
-
-
-def fit_table_size(spec: TableSpec, rows: list[Row], sizes: tuple[float, ...]) -> None:
-    """The text size of ``sizes`` (largest first) at which every column's unbreakable texts
-    (dates, names) fit the page, the largest unless a smaller one makes the table at least a
-    twentieth shorter in lines (its height over its size: a table of one-line rows is never
-    made smaller for being smaller): a district's 200 Soft Power products at 14 pt, the largest
-    size that fits, took 102 pages (their fields on two and three lines, the headings on six
-    to ten), at 12 pt 62. A wide form goes down to 12 pt, never below."""
-    given = list(spec.widths)
-    best: tuple[float, list[float], float] | None = None
-    for size in sizes:
-        spec.size, spec.widths = size, list(given)
-        if needed_width(spec, rows) > sum(given) and (best is not None or size != sizes[-1]):
-            continue
-        fit_columns(spec, rows)
-        height = estimated_height(spec, rows, spec.widths) / size
-        if best is None or height < best[2] * 0.95:
-            best = (size, spec.widths, height)
-    assert best is not None  # (the last size is always laid out)
-    spec.size, spec.widths = best[0], best[1]
 
 
 def f3_counts(rows: list[Any]) -> tuple[int, int, int, int, int]:
