@@ -51,6 +51,7 @@ LEFT, RIGHT, TOP, BOTTOM = 3 * cm, 2 * cm, 2 * cm, 2 * cm
 BODY_SIZE = 16
 TABLE_SIZE = 14
 PAD = 3
+TAIL_GAP = 0.3 * cm  # the least space between a table and the signatures under it
 GRID = colors.black
 HEADER_BG = colors.Color(0.90, 0.90, 0.90)
 GROUP_BG = colors.Color(0.95, 0.95, 0.95)
@@ -606,6 +607,9 @@ class PagedTable(Flowable):
             count += 1
         tail = self._tail_size(aW)
         if count == len(self.rows) and used + tail > available and self.tail:
+            closer = self._closer_tail(sum(self._heights) + tail - available)
+            if closer is not None:
+                return [self._table(self.rows, self._heights), *closer]
             # the signature never stands alone: the last rows go over with it
             moved = min(2, count - 1)
             if moved <= 0:  # one row and the tail are taller than a page: let them part
@@ -631,6 +635,16 @@ class PagedTable(Flowable):
         if count == len(self.rows):  # (never [self]: the frame would try it forever)
             return [first, *self.tail]
         return [first, self._rest(count)]
+
+    def _closer_tail(self, over: float) -> list[Flowable] | None:
+        """The tail with its opening space shortened by ``over`` points (and one to spare),
+        when it then keeps at least ``TAIL_GAP``: the demo LAO's F1, three projects and the
+        signatures 7 pt taller than its page, went over two rows and the signatures and left
+        the first page half empty. None when the space cannot give that much."""
+        first = self.tail[0]
+        if not isinstance(first, Spacer) or first.height - over - 1 < TAIL_GAP:
+            return None
+        return [Spacer(first.width, first.height - over - 1), *self.tail[1:]]
 
     def _closes(self, index: int) -> bool:
         """Whether the row at ``index`` is a total that closes the rows above it (F1's

@@ -334,19 +334,41 @@ def test_f1_total_never_stands_alone_on_the_last_page(tmp_path):
 
 
 @needs_poppler
+def test_signatures_a_few_points_short_of_the_page_close_up_instead_of_going_over(
+    demo_store, tmp_path
+):
+    """The demo district's LAO 4801006: three projects, the total and the signatures were
+    7 pt taller than the page, so the third project and the total went over with the
+    signatures and left page one half empty. The space above the signatures gives way
+    (down to 0.3 cm, layout.TAIL_GAP): one page, everything on it."""
+    path = generate(
+        demo_store,
+        ReportRequest("plan", "4801006", 2568, "pdf"),
+        options=ReportOptions(thai_digits=False),
+        folder=tmp_path,
+    )
+    info = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True).stdout
+    assert "Pages:           1" in info
+    page = norm(pdftotext(path, 1))
+    assert page.index(norm("โครงการทำปุ๋ยหมัก")) < page.index("รวม") < page.index("ผู้จัดทำแผน")
+    assert norm("ผู้เห็นชอบแผน") in page
+
+
+@needs_poppler
 def test_f1_total_keeps_the_last_lines_of_a_long_project(tmp_path):
     """A project 10 pages long that filled page 10 to its end: its total went alone over
     the signatures onto page 11; now the project's last lines go over with them ("2 (ต่อ)").
     (Since its objective column is no longer left a few words wide, the headings get their
-    width (below) and F1 is set at 12 pt when that saves lines, the text of 88 items takes 3
-    pages and 89 fill the third to its end: 4 pages.)"""
+    width (below) and F1 is set at 12 pt when that saves lines, and the space above the
+    signatures gives way by a few points, the text of 91 items takes 3 pages and 92 fill the
+    third to its end: 4 pages. Without the rule, "รวม" stands alone on page 4 at 92.)"""
     from decimal import Decimal
 
     from exports.reports.data import OfficeInfo, PlanData, PlanRow
     from exports.reports.documents import plan_pdf
 
     office = OfficeInfo("4801006", "องค์การบริหารส่วนตำบลหนองแสง", "lao", "sao", "4801", "48")
-    long_text = " ".join(f"กิจกรรมย่อยที่{i} ปั้นปุ๋ยหมักริมน้ำ" for i in range(89))
+    long_text = " ".join(f"กิจกรรมย่อยที่{i} ปั้นปุ๋ยหมักริมน้ำ" for i in range(92))
     rows = [
         PlanRow(1, "โครงการสั้น", "สั้น", "เป้าหมาย", "ที่", Decimal("1000"), False, "ตัวชี้วัด", "ผล", 1),
         PlanRow(
@@ -362,11 +384,11 @@ def test_f1_total_keeps_the_last_lines_of_a_long_project(tmp_path):
     last = pdftotext(path, 4, layout=True)
     assert "หน้า 4/4" in last
     body = [line.split() for line in last.splitlines()[2:] if line.strip()]
-    first = body.index(["2", "ปั้นปุ๋ยหมักริมน้ำ", "กิจกรรมย่อยที่86", "ปั้นปุ๋ยหมักริมน้ำ"])
+    first = body.index(["2", "ปั้นปุ๋ยหมักริมน้ำ", "กิจกรรมย่อยที่89", "ปั้นปุ๋ยหมักริมน้ำ"])
     assert body[first : first + 4] == [
-        ["2", "ปั้นปุ๋ยหมักริมน้ำ", "กิจกรรมย่อยที่86", "ปั้นปุ๋ยหมักริมน้ำ"],
-        ["(ต่อ)", "กิจกรรมย่อยที่87", "ปั้นปุ๋ยหมักริมน้ำ", "กิจกรรมย่อยที่88"],
-        ["ปั้นปุ๋ยหมักริมน้ำ"],
+        ["2", "ปั้นปุ๋ยหมักริมน้ำ", "กิจกรรมย่อยที่89", "ปั้นปุ๋ยหมักริมน้ำ"],
+        ["(ต่อ)", "กิจกรรมย่อยที่90", "ปั้นปุ๋ยหมักริมน้ำ", "กิจกรรมย่อยที่91", "ปั้น"],
+        ["ปุ๋ยหมักริมน้ำ"],
         ["รวม", "2,000.00"],
     ]
     assert norm("ผู้จัดทำแผน") in norm(last)
