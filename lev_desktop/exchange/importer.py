@@ -415,6 +415,8 @@ class _State:
         }
         self._stored_keys: dict[tuple[str, str], dict[tuple[Any, ...], str]] = {}
         self.batch_keys: dict[str, str] = {}
+        # fingerprint → the office it is trusted for here, or first came from in this batch
+        self.key_holders: dict[str, str] = {t.fingerprint: c for c, t in self.trusted.items()}
         # undo list for a refused package: (mapping, key, previous value or None)
         self.journal: list[tuple[dict[Any, Any], Any, Any]] = []
         # programme → indicator code → its prepared rules (validation.indicator_parser)
@@ -434,6 +436,12 @@ class _State:
         self.parts_left: dict[str, int] | None = None  # sender → its parts still to compare
         # what worker processes read of the package being compared (pool.Reads), by payload
         self.prefetched: dict[str, pool.Result] | None = None
+
+    def key_holder(self, fingerprint: str, office: str) -> str | None:
+        """The other office this key belongs to (trusted here, or signing another package of
+        this batch), or None."""
+        holder = self.key_holders.get(fingerprint)
+        return holder if holder is not None and holder != office else None
 
     def remember(self, table: str, rid: str, value: tuple[str, int, int]) -> None:
         pending = self.pending[table]
@@ -1226,6 +1234,22 @@ def _new_part_plan(part: fmt.Part, info: OfficeInfo) -> PartPlan:
 def _check_key(state: _State, package: PackagePlan, plan: PartPlan, *, via: str) -> None:
     trusted = state.trusted.get(plan.sender)
     known_in_batch = state.batch_keys.get(plan.sender)
+    holder = state.key_holder(plan.fingerprint, plan.sender)
+    if holder is not None:
+        # Every office signs with a key of its own. An LAO's package signed with the key of
+        # the district relaying it was changed or made by that district: taken, it made the
+        # LAO's new key "vouched for" and its forms complete and on time at the province.
+        _refuse(
+            package,
+            plan,
+            "key_of_another_office",
+            _(
+                "The package from {office} is signed with the key of office {other}, not with "
+                "a key of its own: a package is signed by the office that made it, so this one "
+                "was changed or made by another office. It was not imported."
+            ).format(office=plan.sender, other=holder),
+        )
+        return
     if trusted is not None:
         if trusted.fingerprint != plan.fingerprint:
             _refuse(
@@ -1252,6 +1276,7 @@ def _check_key(state: _State, package: PackagePlan, plan: PartPlan, *, via: str)
         )
         return
     state.batch_keys[plan.sender] = plan.fingerprint
+    state.key_holders.setdefault(plan.fingerprint, plan.sender)
     plan.new_key = True
     if via:
         # A relayed package: the relaying office vouches for the key it already checked.

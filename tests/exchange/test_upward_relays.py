@@ -1,0 +1,170 @@
+"""redteam16: upward packages probed with real files. A district relays its LAOs' packages to
+the province inside its own; each keeps its LAO's signature. What a district can do to them,
+and what the province's board then says about who has reported."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+import db.models
+from db.models import FormSubmission, Monitoring
+from lev_desktop.domain.obligation_state import State
+from lev_desktop.exchange import format as fmt
+from lev_desktop.exchange import importer, keys
+from lev_desktop.exchange.exporter import export_package
+from lev_desktop.services import consolidation
+from lev_desktop.services.programmes import builtin_id
+
+from .helpers import (
+    assert_refused,
+    jsonl,
+    make_district,
+    make_lao,
+    make_province,
+    members,
+    read_jsonl,
+    write_members,
+)
+
+P1 = builtin_id("P1")
+
+
+def _at(monkeypatch: pytest.MonkeyPatch, day: dt.date, hour: int = 9) -> None:
+    when = dt.datetime(day.year, day.month, day.day, hour, tzinfo=dt.UTC)
+    monkeypatch.setattr(db.models, "clock", lambda: when)
+
+
+def _report(store, office: str, reported: dt.date | None) -> None:
+    """The LAO's F2 and F3 of P1 complete, its report dated ``reported`` (drafts for None)."""
+    with store.session() as s:
+        for form in s.scalars(
+            select(FormSubmission).where(
+                FormSubmission.owner_office == office,
+                FormSubmission.programme_id == P1,
+                FormSubmission.form_code.in_(["F2", "F3"]),
+            )
+        ):
+            form.status = "complete" if reported else "draft"
+            form.completed_at = (
+                dt.datetime(reported.year, reported.month, reported.day, 10) if reported else None
+            )
+        for row in s.scalars(select(Monitoring).where(Monitoring.owner_office == office)):
+            row.reported_on = row.notice_posted_on = reported
+
+
+def _board(store) -> dict[str, tuple[State | None, dt.date | None]]:
+    board = consolidation.build_board(
+        store, "P1", fiscal_year=2568, obligation="P1.LAO.REPORT", period="FY2568"
+    )
+    return {r.code: (r.state, r.arrived) for r in board.rows}
+
+
+def _claim_complete(name: str, data: bytes) -> bytes:
+    """What a district would change to make its LAO's P1 report look sent: F2/F3 complete,
+    the report and notice dated in time."""
+    if name == "payload/form_submissions.jsonl":
+        rows = read_jsonl(data)
+        for row in rows:
+            if row["form_code"] in ("F2", "F3"):
+                row["status"], row["completed_at"] = "complete", "2025-09-18T10:00:00"
+        return jsonl(rows)
+    if name == "payload/monitoring.jsonl":
+        rows = read_jsonl(data)
+        for row in rows:
+            row["reported_on"] = row["notice_posted_on"] = "2025-09-18"
+        return jsonl(rows)
+    return data
+
+
+def _relay_altered(path: Path, target: Path, lao: str, signer, change=_claim_complete) -> Path:
+    """The district's upward file with ``lao``'s relayed package changed and signed again
+    with ``signer`` (the private key the district holds), the district's manifest after it."""
+    files = members(path)
+    outer = json.loads(files[fmt.MANIFEST])
+    for entry in outer["embedded"]:
+        if entry["sender"] != lao:
+            continue
+        root = f"{fmt.EMBEDDED_DIR}{entry['uuid']}/"
+        manifest = json.loads(files[root + fmt.MANIFEST])
+        for name in manifest["files"]:
+            data = change(name, files[root + name])
+            files[root + name] = data
+            manifest["files"][name] = {"sha256": fmt.sha256(data), "size": len(data)}
+        manifest["sender_key"] = {
+            "algorithm": "ed25519",
+            "public_key": keys.public_b64(signer),
+            "fingerprint": keys.fingerprint(signer),
+        }
+        data = fmt.canonical_json(manifest)
+        files[root + fmt.MANIFEST], files[root + fmt.SIGNATURE] = data, keys.sign(signer, data)
+        entry["manifest_sha256"] = fmt.sha256(data)
+    data = fmt.canonical_json(outer)
+    files[fmt.MANIFEST] = data
+    files[fmt.SIGNATURE] = keys.sign(keys.load_or_create(outer["sender"]["code"]), data)
+    return write_members(target, files)
+
+
+@pytest.fixture
+def district_day(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """4801006 reported in time, 4801007 did not; the district imported both packages and
+    wrote its package to the province on 3 Oct 2568."""
+    monkeypatch.setenv("LEV_TODAY", "2025-10-03")
+    _at(monkeypatch, dt.date(2024, 10, 1))
+    laos = {
+        code: make_lao(tmp_path / f"{code}.db", code, seed=seed)
+        for code, seed in (("4801006", 611), ("4801007", 612))
+    }
+    district = make_district(tmp_path / "district.db")
+    province = make_province(tmp_path / "province.db")
+    _at(monkeypatch, dt.date(2025, 9, 19))
+    _report(laos["4801006"], "4801006", dt.date(2025, 9, 18))
+    _report(laos["4801007"], "4801007", None)
+    _at(monkeypatch, dt.date(2025, 9, 20))
+    sent = [export_package(s, "D4801", tmp_path / f"{c}.levpkg").path for c, s in laos.items()]
+    _at(monkeypatch, dt.date(2025, 9, 22))
+    assert len(importer.import_files(district, sent, trust=True)[1].imported) == 2
+    assert _board(district) == {
+        "4801006": (State.RECEIVED, dt.date(2025, 9, 20)),
+        "4801007": (State.OVERDUE, None),
+    }
+    _at(monkeypatch, dt.date(2025, 10, 3))
+    up = export_package(district, "P48", tmp_path / "up.levpkg").path
+    _at(monkeypatch, dt.date(2025, 10, 3), 13)
+    yield laos, district, province, up
+    for store in (*laos.values(), district, province):
+        store.dispose()
+
+
+def test_an_lao_package_signed_again_with_the_relaying_districts_key_is_refused(
+    district_day, tmp_path
+):
+    """Before: the province took 4801007's altered package as "new key, vouched for by D4801"
+    and its board said ได้รับแล้ว (on time) for an LAO whose own data says draft; the LAO's own
+    package then came as "signed with a different key" and was refused."""
+    laos, _district, province, up = district_day
+    forged = _relay_altered(up, tmp_path / "forged.levpkg", "4801007", keys.load_or_create("D4801"))
+
+    reason = assert_refused(province, forged, "key_of_another_office")
+
+    assert reason == (
+        "ไม่ได้นำเข้าแพ็กเกจ: แพ็กเกจจาก 4801007 ลงลายมือชื่อด้วยกุญแจของหน่วยงาน D4801 "
+        "ไม่ใช่กุญแจของ 4801007 เอง แพ็กเกจต้องลงลายมือชื่อโดยหน่วยงานที่สร้างแพ็กเกจนั้น "
+        "แพ็กเกจนี้จึงถูกแก้ไขหรือสร้างโดยหน่วยงานอื่น"
+    )
+    assert _board(province) == {}
+    # the district's honest package still imports, and says what the LAOs' own data says
+    plan, result = importer.import_files(province, [up], trust=True)
+    assert result.imported, [p.reason for p in plan.packages]
+    assert _board(province) == {
+        "4801006": (State.RECEIVED, dt.date(2025, 9, 20)),
+        "4801007": (State.OVERDUE, None),
+    }
+    # and the LAO's own package, sent to the province itself, is its own (not a "changed key")
+    direct = export_package(laos["4801007"], "P48", tmp_path / "direct.levpkg").path
+    plan, _result = importer.import_files(province, [direct], trust=True)
+    assert [(p.sender, p.status) for p in plan.rows()] == [("4801007", importer.Status.OK)]
