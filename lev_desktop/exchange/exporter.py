@@ -6,15 +6,18 @@ below it (provenance end to end)."""
 from __future__ import annotations
 
 import datetime as dt
+import json
+import logging
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from operator import attrgetter
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-from sqlalchemy import and_, or_, select
+from sqlalchemy import Table, Text, and_, delete, func, or_, select
+from sqlalchemy import cast as sql_cast
 from sqlalchemy.orm import Session
 
 from db.models import (
@@ -54,6 +57,7 @@ from lev_desktop.progress import Progress
 from lev_desktop.thai_format import fiscal_year as fiscal_year_of
 
 SEQUENCE_SETTING = "exchange_sequence"
+log = logging.getLogger(__name__)
 
 
 class ExportError(ValueError):
@@ -651,7 +655,7 @@ def export_package(
             if upward
             else ([], {})
         )
-        sequence = int((session.get(Setting, SEQUENCE_SETTING) or Setting(value=0)).value or 0) + 1
+        sequence = last_sequence(session) + 1
         carried = deliveries.complete_forms(form_rows)
         elsewhere = _due_elsewhere(store, session, me, place, relation, carried) if place else []
         if place is not None and deliveries.counts(relation):
@@ -781,15 +785,43 @@ def _place_and_record(
     return record.size
 
 
+def last_sequence(session: Session) -> int:
+    """The number of the last package this office wrote: its setting, or, when that is
+    missing or not a number (a damaged page, a hand edit: the export failed with "Unterminated
+    string…" or "invalid literal for int()"), the highest number among the packages sent, so
+    that the next one is never taken for an old one by the office that receives it."""
+    setting = _stored_sequence(session)
+    if setting is not None:
+        return setting
+    sent = session.scalar(select(func.max(SentPackage.sequence)))
+    if sent:
+        log.info("the setting %s is damaged: numbering goes on from %s", SEQUENCE_SETTING, sent)
+    return int(sent or 0)
+
+
+def _stored_sequence(session: Session) -> int | None:
+    """The setting as a number ≥ 0, or None when it is missing or not one (read as text, so
+    that a value that is not JSON does not stop the export)."""
+    table = cast(Table, Setting.__table__)
+    raw = session.scalar(
+        select(sql_cast(table.c.value, Text)).where(table.c.key == SEQUENCE_SETTING)
+    )
+    try:
+        value = json.loads(raw) if raw is not None else None
+    except ValueError:
+        return None
+    return value if type(value) is int and value >= 0 else None
+
+
 def _use_sequence(store: Store, sequence: int, *, previous: int) -> None:
     """Records ``sequence`` as the last one this office wrote, when the last one recorded is
-    still ``previous`` (another export in between keeps its own)."""
+    still ``previous`` (another export in between keeps its own); a damaged setting is
+    replaced without being read."""
     with store.session() as session:
-        setting = session.get(Setting, SEQUENCE_SETTING)
-        if setting is None:
+        stored = _stored_sequence(session)
+        if stored is None or stored == previous:
+            session.execute(delete(Setting).where(Setting.key == SEQUENCE_SETTING))
             session.add(Setting(key=SEQUENCE_SETTING, value=sequence))
-        elif int(setting.value or 0) == previous:
-            setting.value = sequence
 
 
 def sent_history(store: Store) -> list[SentPackage]:
