@@ -167,13 +167,32 @@ def this_office_info(store: Store) -> OfficeInfo:
     return OfficeInfo.of(office)
 
 
-def ensure_key(store: Store, me: OfficeInfo) -> Ed25519PrivateKey:
-    """This office's key pair, made on first use; its public key is kept on the office record."""
+def ensure_key(
+    store: Store, me: OfficeInfo, notes: list[str] | None = None
+) -> Ed25519PrivateKey:
+    """This office's key pair, made on first use; its public key is kept on the office record.
+
+    When the office record holds another public key (the key file was missing and a new key
+    is made, or another key file was put in its place), the offices above will refuse the
+    packages as a stranger's until they trust the new key: ``notes`` gets a sentence that says
+    so (it was silent)."""
     key = keys.load_or_create(me.code)
     public = keys.public_b64(key)
     with store.session() as session:
         office = session.scalar(select(Office).where(Office.code == me.code))
         if office is not None and office.public_key != public and office.owner_office == me.code:
+            if office.public_key and notes is not None:
+                notes.append(
+                    _(
+                        "This office's key for signing packages ({path}) is not the one its "
+                        "earlier packages were signed with (the file was missing or replaced), "
+                        "so this package is signed with a new key, fingerprint {fp}. The office "
+                        "receiving it will not import it until it trusts the new key: tell it "
+                        "this fingerprint by telephone or letter. If you still have the earlier "
+                        "key, put it back in Settings › Backups with “Import a key file…” or "
+                        "“Put back the key from the backup…” and export again."
+                    ).format(path=keys.key_path(me.code), fp=keys.fingerprint(key)[:16])
+                )
             office.public_key = public
     return key
 
@@ -580,7 +599,8 @@ def export_package(
     out = Path(out)
     if out.suffix != fmt.SUFFIX:
         out = out.with_name(out.name + fmt.SUFFIX)
-    key = ensure_key(store, me)
+    told: list[str] = []
+    key = ensure_key(store, me, told)
     started = utcnow()
     progress(0, len(MODELS) + 2, _("Collecting records"))
     form_rows: list[dict[str, Any]] = []
@@ -735,7 +755,7 @@ def export_package(
         size=size,
         counts=counts,
         embedded=[{"uuid": p.uuid, "sender": p.sender, "sequence": p.sequence} for p in embedded],
-        note=note,
+        note=" ".join([*told, note]).strip(),
         fulfilment=fulfilment,
     )
 

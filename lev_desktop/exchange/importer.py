@@ -974,6 +974,10 @@ def _plan_package_checked(
     else:
         _check_key(state, package, outer_plan, via="")
     plans.append(outer_plan)
+    for part in embedded:  # (a key two parts share is first the relaying office's: a district's
+        # package relayed on by its province, before its LAOs', so that the LAO part is named)
+        if _info_for(state, part).level != Level.LAO:
+            state.key_holders.setdefault(part.fingerprint, part.sender)
     for part in embedded:
         info = _info_for(state, part)
         plan = _new_part_plan(part, info)
@@ -1251,7 +1255,25 @@ def _check_key(state: _State, package: PackagePlan, plan: PartPlan, *, via: str)
         )
         return
     if trusted is not None:
-        if trusted.fingerprint != plan.fingerprint:
+        if trusted.fingerprint != plan.fingerprint and trusted.via and not via:
+            # The key held came vouched for by a relaying office, never from the office
+            # itself; its own package now brings another. Either it reinstalled, or what was
+            # relayed under the first key was not its own: the officer is told to ask both.
+            _refuse(
+                package,
+                plan,
+                "key_changed",
+                _(
+                    "The package from {office} is signed with a key (fingerprint {fp}) other "
+                    "than the one this office holds for it, which came in a package relayed by "
+                    "{relay} and was never confirmed with {office} itself. Ask {office} (by "
+                    "telephone or letter) whether it reinstalled its program and which "
+                    "fingerprint is its own: if it did not reinstall, the data of {office} that "
+                    "{relay} relayed under the earlier key did not come from {office}; ask "
+                    "{relay}. Then choose “Trust again” for {office}."
+                ).format(office=plan.sender, fp=plan.fingerprint[:16], relay=trusted.via),
+            )
+        elif trusted.fingerprint != plan.fingerprint:
             _refuse(
                 package,
                 plan,

@@ -9,6 +9,7 @@ import json
 from pathlib import Path
 
 import pytest
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlalchemy import select
 
 import db.models
@@ -168,3 +169,100 @@ def test_an_lao_package_signed_again_with_the_relaying_districts_key_is_refused(
     direct = export_package(laos["4801007"], "P48", tmp_path / "direct.levpkg").path
     plan, _result = importer.import_files(province, [direct], trust=True)
     assert [(p.sender, p.status) for p in plan.rows()] == [("4801007", importer.Status.OK)]
+
+
+def test_a_district_whose_key_file_went_missing_is_told_before_the_province_refuses_it(
+    district_day, tmp_path
+):
+    """The district's computer replaced (its database restored, its key file not): the export
+    made a new key without a word, and the province refused the next package as a stranger's.
+    The export now says so, with the new fingerprint to give to the province."""
+    _laos, district, province, up = district_day
+    assert importer.import_files(province, [up], trust=True)[1].imported
+    keys.key_path("D4801").unlink()
+
+    again = export_package(district, "P48", tmp_path / "again.levpkg", since_last=False)
+
+    fingerprint = keys.office_fingerprint("D4801")[:16]
+    assert again.note == (
+        f"กุญแจลงลายมือชื่อแพ็กเกจของหน่วยงานนี้ ({keys.key_path('D4801')}) "
+        "ไม่ใช่กุญแจที่ใช้กับแพ็กเกจก่อนหน้านี้ (ไฟล์กุญแจหายไปหรือถูกแทนที่) "
+        f"แพ็กเกจนี้จึงลงลายมือชื่อด้วยกุญแจใหม่ ลายนิ้วมือ {fingerprint} "
+        "หน่วยงานผู้รับจะไม่นำเข้าแพ็กเกจนี้จนกว่าจะเชื่อถือกุญแจใหม่ "
+        "โปรดแจ้งลายนิ้วมือนี้แก่หน่วยงานผู้รับทางโทรศัพท์หรือหนังสือ หากยังมีกุญแจเดิม "
+        "โปรดนำกลับมาที่ ตั้งค่า › สำรองข้อมูล ด้วยปุ่ม “นำเข้าไฟล์กุญแจ…” "
+        "หรือ “นำกุญแจจากข้อมูลสำรองกลับมาใช้…” แล้วส่งออกอีกครั้ง"
+    )
+    reason = assert_refused(province, again.path, "key_changed")
+    assert f"(ลายนิ้วมือ {fingerprint})" in reason
+    # the next export with that key says nothing more
+    third = export_package(district, "P48", tmp_path / "third.levpkg", since_last=False)
+    assert third.note == ""
+    assert _board(province) == {
+        "4801006": (State.RECEIVED, dt.date(2025, 9, 20)),
+        "4801007": (State.OVERDUE, None),
+    }
+
+
+def test_an_lao_key_only_vouched_for_by_a_relay_is_named_so_when_the_lao_itself_differs(
+    district_day, tmp_path
+):
+    """What the province cannot tell: a district that forges an LAO the province has never
+    heard from with a key of its own making (not its own key) is vouched for, as every new
+    LAO key in a relay is, and the board believes it. The LAO's own package (its monthly
+    temple report goes to the province itself) is then the first sign. It was refused with
+    "if 4801007 reinstalled its program … choose “Trust again”", which would have taken
+    the forgery as a reinstall; it now says where the key held came from and whom to ask."""
+    laos, _district, province, up = district_day
+    made_up = Ed25519PrivateKey.generate()
+    forged = _relay_altered(up, tmp_path / "forged.levpkg", "4801007", made_up)
+    assert importer.import_files(province, [forged], trust=True)[1].imported
+    assert _board(province)["4801007"] == (State.RECEIVED, dt.date(2025, 9, 20))  # the limit
+
+    own = export_package(laos["4801007"], "P48", tmp_path / "own.levpkg").path
+    reason = assert_refused(province, own, "key_changed")
+
+    fingerprint = keys.office_fingerprint("4801007")[:16]
+    assert reason == (
+        f"ไม่ได้นำเข้าแพ็กเกจ: แพ็กเกจจาก 4801007 ลงลายมือชื่อด้วยกุญแจ (ลายนิ้วมือ {fingerprint}) "
+        "ที่ต่างจากกุญแจที่เชื่อถือไว้ ซึ่งได้มากับแพ็กเกจที่ D4801 ส่งต่อมา"
+        "และยังไม่เคยยืนยันกับ 4801007 โดยตรง โปรดสอบถาม 4801007 (ทางโทรศัพท์หรือหนังสือ) "
+        "ว่าได้ติดตั้งโปรแกรมใหม่หรือไม่ และลายนิ้วมือใดเป็นของ 4801007 หากไม่ได้ติดตั้งใหม่ "
+        "ข้อมูลของ 4801007 ที่ D4801 ส่งต่อมาด้วยกุญแจเดิมไม่ได้มาจาก 4801007 "
+        "โปรดสอบถาม D4801 แล้วจึงเลือก “เชื่อถือใหม่” สำหรับ 4801007"
+    )
+
+
+def test_one_level_up_the_lao_part_signed_with_its_districts_key_is_named(
+    district_day, tmp_path, monkeypatch
+):
+    """The province's package to the Department relays the district's package and its LAOs'.
+    An LAO part signed again with the district's key is refused, and named: the district's
+    own part (listed after its LAOs) was the one blamed for "the key of 4801007"."""
+    from db.store import Store
+    from lev_desktop.services.offices import initialise
+
+    _laos, _district, province, up = district_day
+    assert importer.import_files(province, [up], trust=True)[1].imported
+    _at(monkeypatch, dt.date(2025, 10, 4))
+    top = export_package(province, "DLA", tmp_path / "top.levpkg").path
+    nation = Store(tmp_path / "nation.db")
+    initialise(nation, level="national", code="DLA", name="กรมส่งเสริมการปกครองท้องถิ่น")
+    for signer, holder in (
+        (keys.load_or_create("D4801"), "D4801"),
+        (keys.load_or_create("P48"), "P48"),
+    ):
+        forged = _relay_altered(top, tmp_path / f"forged-{holder}.levpkg", "4801007", signer)
+
+        reason = assert_refused(nation, forged, "key_of_another_office")
+
+        assert reason.startswith(
+            f"ไม่ได้นำเข้าแพ็กเกจ: แพ็กเกจจาก 4801007 ลงลายมือชื่อด้วยกุญแจของหน่วยงาน {holder} "
+        )
+    plan, result = importer.import_files(nation, [top], trust=True)
+    assert result.imported, [p.reason for p in plan.packages]
+    assert _board(nation) == {
+        "4801006": (State.RECEIVED, dt.date(2025, 9, 20)),
+        "4801007": (State.OVERDUE, None),
+    }
+    nation.dispose()
