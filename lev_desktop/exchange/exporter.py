@@ -167,9 +167,7 @@ def this_office_info(store: Store) -> OfficeInfo:
     return OfficeInfo.of(office)
 
 
-def ensure_key(
-    store: Store, me: OfficeInfo, notes: list[str] | None = None
-) -> Ed25519PrivateKey:
+def ensure_key(store: Store, me: OfficeInfo, notes: list[str] | None = None) -> Ed25519PrivateKey:
     """This office's key pair, made on first use; its public key is kept on the office record.
 
     When the office record holds another public key (the key file was missing and a new key
