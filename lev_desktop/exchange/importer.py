@@ -90,6 +90,7 @@ TABLE_LABELS = {
 # What the commit does with each row of a payload (one byte per row in ``Chunk.modes``).
 SKIP, NEW, UPDATE, FORCED = 0, 1, 2, 3
 WRITTEN = bytes((NEW, UPDATE, FORCED))
+EVERY_ROW = bytes((SKIP, NEW, UPDATE, FORCED))
 
 
 # Tables whose records an office may enter again after a reinstall, replacing the earlier one
@@ -1756,7 +1757,9 @@ def _classify(
     counts["new"] += new
     counts["updated"] += updated
     counts["unchanged"] += unchanged
-    if plan.status != Status.REFUSED and modes.count(SKIP) != len(modes):
+    if plan.status != Status.REFUSED and (
+        modes.count(SKIP) != len(modes) or (plan.older and table == "form_submissions")
+    ):  # (an older relayed part's forms are read again for its receipts: _receipts)
         chunk.block = (
             state.spool.put_blob(payload.blob)
             if payload.blob
@@ -2324,7 +2327,18 @@ def _receipts(
     value_columns = codec_map["kpi_values"].columns
     out: list[dict[str, Any]] = []
     for _package, part in parts:
-        rows = [*part.rows.get("form_submissions", ()), *part.forced.get("form_submissions", ())]
+        if part.older:
+            # Relayed after a newer package of its office: its forms are received as they would
+            # have been had it come first (then they were new), whether or not a newer version
+            # is kept here. Taken from the written rows only, the day it was made was lost: the
+            # board said "late" (the day of the newer package) for an LAO that reported in
+            # time, and "received on time" in the other order of import.
+            rows = list(part.rows_of("form_submissions", EVERY_ROW))
+        else:
+            rows = [
+                *part.rows.get("form_submissions", ()),
+                *part.forced.get("form_submissions", ()),
+            ]
         brought = deliveries.forms_in_rows(form_columns, rows, FormStatus.FINISHED)
         if part.incomplete:  # not counted as received (completeness.py)
             refused = {item.form for item in part.incomplete}

@@ -13,7 +13,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlalchemy import select
 
 import db.models
-from db.models import FormSubmission, Monitoring
+from db.models import FormSubmission, KpiValue, Monitoring
 from lev_desktop.domain.obligation_state import State
 from lev_desktop.exchange import format as fmt
 from lev_desktop.exchange import importer, keys
@@ -266,3 +266,33 @@ def test_one_level_up_the_lao_part_signed_with_its_districts_key_is_named(
         "4801007": (State.OVERDUE, None),
     }
     nation.dispose()
+
+
+@pytest.mark.parametrize("reopened", [False, True], ids=["still-complete", "reopened"])
+@pytest.mark.parametrize("direct_first", [True, False], ids=["direct-first", "relay-first"])
+def test_the_order_of_a_relay_and_the_laos_own_later_package_does_not_change_the_board(
+    district_day, tmp_path, monkeypatch, direct_first, reopened
+):
+    """4801006 reported in time (its package of 20 Sep, relayed by the district) and later
+    sent the province a package of its own (2 Oct: a value saved again, or its report
+    reopened). Imported direct-first, the relay's part is older and its F3, unchanged, was not
+    received: the board said ส่งช้า from 2 Oct; relay-first it said ได้รับแล้ว from 20 Sep.
+    A reopened report stays not received in both orders."""
+    laos, _district, province, up = district_day
+    lao = laos["4801006"]
+    _at(monkeypatch, dt.date(2025, 10, 2))
+    if reopened:
+        _report(lao, "4801006", None)
+    else:
+        with lao.session() as session:
+            value = session.scalars(select(KpiValue).order_by(KpiValue.id)).first()
+            value.revision += 1
+    direct = export_package(lao, "P48", tmp_path / "direct.levpkg").path
+    _at(monkeypatch, dt.date(2025, 10, 3), 14)
+
+    for path in [direct, up] if direct_first else [up, direct]:
+        plan, result = importer.import_files(province, [path], trust=True)
+        assert result.imported, [p.reason for p in plan.packages]
+
+    expected = (State.OVERDUE, None) if reopened else (State.RECEIVED, dt.date(2025, 9, 20))
+    assert _board(province)["4801006"] == expected
