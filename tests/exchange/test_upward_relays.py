@@ -14,6 +14,8 @@ from sqlalchemy import select
 
 import db.models
 from db.models import FormSubmission, KpiValue, Monitoring
+from exports.reports.data import load_monitoring
+from lev_desktop.deadlines.engine import office_status
 from lev_desktop.domain.obligation_state import State
 from lev_desktop.exchange import format as fmt
 from lev_desktop.exchange import importer, keys
@@ -296,3 +298,13 @@ def test_the_order_of_a_relay_and_the_laos_own_later_package_does_not_change_the
 
     expected = (State.OVERDUE, None) if reopened else (State.RECEIVED, dt.date(2025, 9, 20))
     assert _board(province)["4801006"] == expected
+    # the F3 report's row (its หมายเหตุ) and the LAO's own obligation list say the same
+    row = next(r for r in load_monitoring(province, None, 2568).rows if r.lao_code == "4801006")
+    assert row.state == expected[0]
+    assert row.state_text == ("เกินกำหนด" if reopened else "ได้รับแล้ว 3 ต.ค. 2568")
+    status = {
+        i.obligation.code: i.state
+        for i in office_status(province, "4801006", 2568)
+        if i.obligation.code == "P1.LAO.REPORT"
+    }
+    assert status == {"P1.LAO.REPORT": expected[0]}
