@@ -975,10 +975,10 @@ def _plan_package_checked(
     else:
         _check_key(state, package, outer_plan, via="")
     plans.append(outer_plan)
-    for part in embedded:  # (a key two parts share is first the relaying office's: a district's
-        # package relayed on by its province, before its LAOs', so that the LAO part is named)
-        if _info_for(state, part).level != Level.LAO:
-            state.key_holders.setdefault(part.fingerprint, part.sender)
+    for part in fmt.relaying_first([outer, *embedded])[1:]:  # (a key two parts share is first
+        # the relaying office's: a district's package relayed on by its province, before its
+        # LAOs', so that the LAO part is the one named)
+        state.key_holders.setdefault(part.fingerprint, part.sender)
     for part in embedded:
         info = _info_for(state, part)
         plan = _new_part_plan(part, info)
@@ -1245,14 +1245,7 @@ def _check_key(state: _State, package: PackagePlan, plan: PartPlan, *, via: str)
         # the district relaying it was changed or made by that district: taken, it made the
         # LAO's new key "vouched for" and its forms complete and on time at the province.
         _refuse(
-            package,
-            plan,
-            "key_of_another_office",
-            _(
-                "The package from {office} is signed with the key of office {other}, not with "
-                "a key of its own: a package is signed by the office that made it, so this one "
-                "was changed or made by another office. It was not imported."
-            ).format(office=plan.sender, other=holder),
+            package, plan, "key_of_another_office", fmt.key_of_another_office(plan.sender, holder)
         )
         return
     if trusted is not None:

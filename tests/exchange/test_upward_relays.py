@@ -308,3 +308,48 @@ def test_the_order_of_a_relay_and_the_laos_own_later_package_does_not_change_the
         if i.obligation.code == "P1.LAO.REPORT"
     }
     assert status == {"P1.LAO.REPORT": expected[0]}
+
+
+def test_the_inbox_lists_a_package_signed_with_another_offices_key_as_the_import_refuses_it(
+    district_day, tmp_path
+):
+    """The inbox judged only the outer package's key: the forged relay was listed "ตรวจสอบแล้ว"
+    once D4801's key was trusted, or "กุญแจยังไม่ได้รับความเชื่อถือ" before, and offered for
+    import; so was an LAO's package signed with the district's trusted key. Both are listed as
+    the import refuses them, and not offered."""
+    from lev_desktop.exchange.inbox import pending_packages
+
+    laos, _district, province, up = district_day
+    first, second = tmp_path / "inbox-1", tmp_path / "inbox-2"
+    first.mkdir()
+    second.mkdir()
+    relayed = _relay_altered(up, first / "relayed.levpkg", "4801007", keys.load_or_create("D4801"))
+    [found] = pending_packages(province, first)
+    _assert_listed_as_refused(found, assert_refused(province, relayed, "key_of_another_office"))
+
+    assert importer.import_files(province, [up], trust=True)[1].imported  # D4801 trusted
+    files = members(export_package(laos["4801007"], "P48", tmp_path / "own.levpkg").path)
+    manifest = json.loads(files[fmt.MANIFEST])
+    district_key = keys.load_or_create("D4801")
+    manifest["sender_key"] = {
+        "algorithm": "ed25519",
+        "public_key": keys.public_b64(district_key),
+        "fingerprint": keys.fingerprint(district_key),
+    }
+    data = fmt.canonical_json(manifest)
+    files[fmt.MANIFEST], files[fmt.SIGNATURE] = data, keys.sign(district_key, data)
+    direct = write_members(second / "direct.levpkg", files)
+    [found] = pending_packages(province, second)
+    _assert_listed_as_refused(found, assert_refused(province, direct, "key_of_another_office"))
+
+
+def _assert_listed_as_refused(found, reason: str) -> None:
+    from lev_desktop.exchange.inbox import DAMAGED
+
+    assert (found.check, found.importable, found.problem) == (
+        DAMAGED,
+        False,
+        "ลงลายมือชื่อด้วยกุญแจของหน่วยงานอื่น",
+    )
+    assert found.detail == reason
+    assert reason.startswith("ไม่ได้นำเข้าแพ็กเกจ: แพ็กเกจจาก 4801007 ลงลายมือชื่อด้วยกุญแจของหน่วยงาน D4801 ")
