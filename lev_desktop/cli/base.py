@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+from pathlib import Path
 
-from db.store import Store, resolve_url
+from sqlalchemy.engine import make_url
+
+from db.store import DatabaseReadOnly, Store, resolve_url, unwritable
 from lev_desktop.dblock import DatabaseLock
 from lev_desktop.domain.validation import read_fiscal_year
 from lev_desktop.i18n import _
@@ -36,7 +39,12 @@ def open_store(args: argparse.Namespace, *, write: bool | None = None) -> Store:
     database's lock, the same one the window takes (``lev_desktop.dblock``), so that LEV
     Desktop and ``lev`` never write one database at the same time."""
     if write if write is not None else getattr(args, "writes", False):
-        lock = DatabaseLock.for_url(resolve_url(args.db), owner="lev")
+        url = resolve_url(args.db)
+        name = make_url(url).database if url.startswith("sqlite") else None
+        if name and Path(name).exists() and unwritable(Path(name)):
+            # (SQLite's "attempt to write a readonly database" came first, named no file)
+            raise CliError(DatabaseReadOnly(Path(name)).user_message, 1)
+        lock = DatabaseLock.for_url(url, owner="lev")
         if not lock.acquire():
             raise CliError(
                 _(

@@ -6,15 +6,18 @@ below it (provenance end to end)."""
 from __future__ import annotations
 
 import datetime as dt
+import json
+import logging
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from operator import attrgetter
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-from sqlalchemy import and_, or_, select
+from sqlalchemy import Table, Text, and_, delete, func, or_, select
+from sqlalchemy import cast as sql_cast
 from sqlalchemy.orm import Session
 
 from db.models import (
@@ -54,6 +57,7 @@ from lev_desktop.progress import Progress
 from lev_desktop.thai_format import fiscal_year as fiscal_year_of
 
 SEQUENCE_SETTING = "exchange_sequence"
+log = logging.getLogger(__name__)
 
 
 class ExportError(ValueError):
@@ -163,13 +167,30 @@ def this_office_info(store: Store) -> OfficeInfo:
     return OfficeInfo.of(office)
 
 
-def ensure_key(store: Store, me: OfficeInfo) -> Ed25519PrivateKey:
-    """This office's key pair, made on first use; its public key is kept on the office record."""
+def ensure_key(store: Store, me: OfficeInfo, notes: list[str] | None = None) -> Ed25519PrivateKey:
+    """This office's key pair, made on first use; its public key is kept on the office record.
+
+    When the office record holds another public key (the key file was missing and a new key
+    is made, or another key file was put in its place), the offices above will refuse the
+    packages as a stranger's until they trust the new key: ``notes`` gets a sentence that says
+    so (it was silent)."""
     key = keys.load_or_create(me.code)
     public = keys.public_b64(key)
     with store.session() as session:
         office = session.scalar(select(Office).where(Office.code == me.code))
         if office is not None and office.public_key != public and office.owner_office == me.code:
+            if office.public_key and notes is not None:
+                notes.append(
+                    _(
+                        "This office's key for signing packages ({path}) is not the one its "
+                        "earlier packages were signed with (the file was missing or replaced), "
+                        "so this package is signed with a new key, fingerprint {fp}. The office "
+                        "receiving it will not import it until it trusts the new key: tell it "
+                        "this fingerprint by telephone or letter. If you still have the earlier "
+                        "key, put it back in Settings › Backups with “Import a key file…” or "
+                        "“Put back the key from the backup…” and export again."
+                    ).format(path=keys.key_path(me.code), fp=keys.fingerprint(key)[:16])
+                )
             office.public_key = public
     return key
 
@@ -576,7 +597,8 @@ def export_package(
     out = Path(out)
     if out.suffix != fmt.SUFFIX:
         out = out.with_name(out.name + fmt.SUFFIX)
-    key = ensure_key(store, me)
+    told: list[str] = []
+    key = ensure_key(store, me, told)
     started = utcnow()
     progress(0, len(MODELS) + 2, _("Collecting records"))
     form_rows: list[dict[str, Any]] = []
@@ -651,7 +673,7 @@ def export_package(
             if upward
             else ([], {})
         )
-        sequence = int((session.get(Setting, SEQUENCE_SETTING) or Setting(value=0)).value or 0) + 1
+        sequence = last_sequence(session) + 1
         carried = deliveries.complete_forms(form_rows)
         elsewhere = _due_elsewhere(store, session, me, place, relation, carried) if place else []
         if place is not None and deliveries.counts(relation):
@@ -731,7 +753,7 @@ def export_package(
         size=size,
         counts=counts,
         embedded=[{"uuid": p.uuid, "sender": p.sender, "sequence": p.sequence} for p in embedded],
-        note=note,
+        note=" ".join([*told, note]).strip(),
         fulfilment=fulfilment,
     )
 
@@ -781,15 +803,43 @@ def _place_and_record(
     return record.size
 
 
+def last_sequence(session: Session) -> int:
+    """The number of the last package this office wrote: its setting, or, when that is
+    missing or not a number (a damaged page, a hand edit: the export failed with "Unterminated
+    string…" or "invalid literal for int()"), the highest number among the packages sent, so
+    that the next one is never taken for an old one by the office that receives it."""
+    setting = _stored_sequence(session)
+    if setting is not None:
+        return setting
+    sent = session.scalar(select(func.max(SentPackage.sequence)))
+    if sent:
+        log.info("the setting %s is damaged: numbering goes on from %s", SEQUENCE_SETTING, sent)
+    return int(sent or 0)
+
+
+def _stored_sequence(session: Session) -> int | None:
+    """The setting as a number ≥ 0, or None when it is missing or not one (read as text, so
+    that a value that is not JSON does not stop the export)."""
+    table = cast(Table, Setting.__table__)
+    raw = session.scalar(
+        select(sql_cast(table.c.value, Text)).where(table.c.key == SEQUENCE_SETTING)
+    )
+    try:
+        value = json.loads(raw) if raw is not None else None
+    except ValueError:
+        return None
+    return value if type(value) is int and value >= 0 else None
+
+
 def _use_sequence(store: Store, sequence: int, *, previous: int) -> None:
     """Records ``sequence`` as the last one this office wrote, when the last one recorded is
-    still ``previous`` (another export in between keeps its own)."""
+    still ``previous`` (another export in between keeps its own); a damaged setting is
+    replaced without being read."""
     with store.session() as session:
-        setting = session.get(Setting, SEQUENCE_SETTING)
-        if setting is None:
+        stored = _stored_sequence(session)
+        if stored is None or stored == previous:
+            session.execute(delete(Setting).where(Setting.key == SEQUENCE_SETTING))
             session.add(Setting(key=SEQUENCE_SETTING, value=sequence))
-        elif int(setting.value or 0) == previous:
-            setting.value = sequence
 
 
 def sent_history(store: Store) -> list[SentPackage]:

@@ -249,6 +249,40 @@ def claimed_name_refusal(sender: str, name: str) -> str | None:
     )
 
 
+def key_of_another_office(sender: str, holder: str) -> str:
+    """Why a package of ``sender`` signed with the key of office ``holder`` is refused (the
+    import and the inbox's list say the same)."""
+    return _(
+        "The package from {office} is signed with the key of office {other}, not with "
+        "a key of its own: a package is signed by the office that made it, so this one "
+        "was changed or made by another office. It was not imported."
+    ).format(office=shown_code(sender), other=shown_code(holder))
+
+
+def shared_key(parts: Sequence[Part]) -> tuple[str, str] | None:
+    """(sender, holder) when two offices' parts of one file are signed with one key: the key
+    counts first as the outer office's, then a relayed non-LAO office's (a district's package
+    relayed on by its province), then an LAO's, so that the LAO part is the one named."""
+    holders: dict[str, str] = {}
+    for part in relaying_first(parts):
+        holder = holders.setdefault(part.fingerprint, part.sender)
+        if holder != part.sender:
+            return part.sender, holder
+    return None
+
+
+def relaying_first(parts: Sequence[Part]) -> list[Part]:
+    """``parts`` (the outer one first) with the relayed parts of offices above LAOs before the
+    LAOs' (the order in which a shared key is taken as an office's own)."""
+    first, *rest = parts
+    lao = [p for p in rest if _level(p) == "lao"]
+    return [first, *(p for p in rest if _level(p) != "lao"), *lao]
+
+
+def _level(part: Part) -> str:
+    return str((part.manifest.get("sender") or {}).get("level") or "")
+
+
 class _Sender(msgspec.Struct, forbid_unknown_fields=True):
     code: _Code
     name: Annotated[str, msgspec.Meta(max_length=200)] = ""

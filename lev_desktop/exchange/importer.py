@@ -90,6 +90,7 @@ TABLE_LABELS = {
 # What the commit does with each row of a payload (one byte per row in ``Chunk.modes``).
 SKIP, NEW, UPDATE, FORCED = 0, 1, 2, 3
 WRITTEN = bytes((NEW, UPDATE, FORCED))
+EVERY_ROW = bytes((SKIP, NEW, UPDATE, FORCED))
 
 
 # Tables whose records an office may enter again after a reinstall, replacing the earlier one
@@ -415,6 +416,8 @@ class _State:
         }
         self._stored_keys: dict[tuple[str, str], dict[tuple[Any, ...], str]] = {}
         self.batch_keys: dict[str, str] = {}
+        # fingerprint → the office it is trusted for here, or first came from in this batch
+        self.key_holders: dict[str, str] = {t.fingerprint: c for c, t in self.trusted.items()}
         # undo list for a refused package: (mapping, key, previous value or None)
         self.journal: list[tuple[dict[Any, Any], Any, Any]] = []
         # programme → indicator code → its prepared rules (validation.indicator_parser)
@@ -434,6 +437,12 @@ class _State:
         self.parts_left: dict[str, int] | None = None  # sender → its parts still to compare
         # what worker processes read of the package being compared (pool.Reads), by payload
         self.prefetched: dict[str, pool.Result] | None = None
+
+    def key_holder(self, fingerprint: str, office: str) -> str | None:
+        """The other office this key belongs to (trusted here, or signing another package of
+        this batch), or None."""
+        holder = self.key_holders.get(fingerprint)
+        return holder if holder is not None and holder != office else None
 
     def remember(self, table: str, rid: str, value: tuple[str, int, int]) -> None:
         pending = self.pending[table]
@@ -966,6 +975,10 @@ def _plan_package_checked(
     else:
         _check_key(state, package, outer_plan, via="")
     plans.append(outer_plan)
+    for part in fmt.relaying_first([outer, *embedded])[1:]:  # (a key two parts share is first
+        # the relaying office's: a district's package relayed on by its province, before its
+        # LAOs', so that the LAO part is the one named)
+        state.key_holders.setdefault(part.fingerprint, part.sender)
     for part in embedded:
         info = _info_for(state, part)
         plan = _new_part_plan(part, info)
@@ -1226,8 +1239,35 @@ def _new_part_plan(part: fmt.Part, info: OfficeInfo) -> PartPlan:
 def _check_key(state: _State, package: PackagePlan, plan: PartPlan, *, via: str) -> None:
     trusted = state.trusted.get(plan.sender)
     known_in_batch = state.batch_keys.get(plan.sender)
+    holder = state.key_holder(plan.fingerprint, plan.sender)
+    if holder is not None:
+        # Every office signs with a key of its own. An LAO's package signed with the key of
+        # the district relaying it was changed or made by that district: taken, it made the
+        # LAO's new key "vouched for" and its forms complete and on time at the province.
+        _refuse(
+            package, plan, "key_of_another_office", fmt.key_of_another_office(plan.sender, holder)
+        )
+        return
     if trusted is not None:
-        if trusted.fingerprint != plan.fingerprint:
+        if trusted.fingerprint != plan.fingerprint and trusted.via and not via:
+            # The key held came vouched for by a relaying office, never from the office
+            # itself; its own package now brings another. Either it reinstalled, or what was
+            # relayed under the first key was not its own: the officer is told to ask both.
+            _refuse(
+                package,
+                plan,
+                "key_changed",
+                _(
+                    "The package from {office} is signed with a key (fingerprint {fp}) other "
+                    "than the one this office holds for it, which came in a package relayed by "
+                    "{relay} and was never confirmed with {office} itself. Ask {office} (by "
+                    "telephone or letter) whether it reinstalled its program and which "
+                    "fingerprint is its own: if it did not reinstall, the data of {office} that "
+                    "{relay} relayed under the earlier key did not come from {office}; ask "
+                    "{relay}. Then choose “Trust again” for {office}."
+                ).format(office=plan.sender, fp=plan.fingerprint[:16], relay=trusted.via),
+            )
+        elif trusted.fingerprint != plan.fingerprint:
             _refuse(
                 package,
                 plan,
@@ -1252,6 +1292,7 @@ def _check_key(state: _State, package: PackagePlan, plan: PartPlan, *, via: str)
         )
         return
     state.batch_keys[plan.sender] = plan.fingerprint
+    state.key_holders.setdefault(plan.fingerprint, plan.sender)
     plan.new_key = True
     if via:
         # A relayed package: the relaying office vouches for the key it already checked.
@@ -1709,7 +1750,9 @@ def _classify(
     counts["new"] += new
     counts["updated"] += updated
     counts["unchanged"] += unchanged
-    if plan.status != Status.REFUSED and modes.count(SKIP) != len(modes):
+    if plan.status != Status.REFUSED and (
+        modes.count(SKIP) != len(modes) or (plan.older and table == "form_submissions")
+    ):  # (an older relayed part's forms are read again for its receipts: _receipts)
         chunk.block = (
             state.spool.put_blob(payload.blob)
             if payload.blob
@@ -2277,7 +2320,18 @@ def _receipts(
     value_columns = codec_map["kpi_values"].columns
     out: list[dict[str, Any]] = []
     for _package, part in parts:
-        rows = [*part.rows.get("form_submissions", ()), *part.forced.get("form_submissions", ())]
+        if part.older:
+            # Relayed after a newer package of its office: its forms are received as they would
+            # have been had it come first (then they were new), whether or not a newer version
+            # is kept here. Taken from the written rows only, the day it was made was lost: the
+            # board said "late" (the day of the newer package) for an LAO that reported in
+            # time, and "received on time" in the other order of import.
+            rows = list(part.rows_of("form_submissions", EVERY_ROW))
+        else:
+            rows = [
+                *part.rows.get("form_submissions", ()),
+                *part.forced.get("form_submissions", ()),
+            ]
         brought = deliveries.forms_in_rows(form_columns, rows, FormStatus.FINISHED)
         if part.incomplete:  # not counted as received (completeness.py)
             refused = {item.form for item in part.incomplete}

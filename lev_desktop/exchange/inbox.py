@@ -49,6 +49,7 @@ _REASONS = {
     "zip_bomb": N_("It would unpack to far more data than a package can hold"),
     "too_large": N_("It holds more data than a package can hold"),
     "office_identity": N_("The name it gives its sender is not a name"),
+    "key_of_another_office": N_("It is signed with the key of another office"),
 }
 _NOT_A_PACKAGE = N_("It is not a LEV Desktop package")
 
@@ -110,6 +111,7 @@ class _Checked:
     kind: str
     created_at: dt.datetime | None
     records: int
+    keys: tuple[tuple[str, str], ...] = ()  # (office, fingerprint) of every part, relaying first
 
 
 def _check(path: Path) -> _Checked:
@@ -129,6 +131,9 @@ def _check(path: Path) -> _Checked:
     refusal = fmt.claimed_name_refusal(outer.sender, str(sender.get("name") or ""))
     if refusal:
         raise Refusal("office_identity", refusal)
+    shared = fmt.shared_key([outer, *embedded])
+    if shared is not None:  # (one key signing two offices' parts: the import refuses it)
+        raise Refusal("key_of_another_office", fmt.key_of_another_office(*shared))
     counts = manifest.get("counts") or {}
     return _Checked(
         uuid=outer.uuid,
@@ -140,6 +145,7 @@ def _check(path: Path) -> _Checked:
         kind=str(manifest.get("kind") or "full"),
         created_at=_parse_created(manifest.get("created_at")),
         records=sum(v for v in counts.values() if isinstance(v, int)),
+        keys=tuple((p.sender, p.fingerprint) for p in fmt.relaying_first([outer, *embedded])),
     )
 
 
@@ -202,6 +208,7 @@ def pending_packages(store: Store, folder: Path | None = None) -> list[PendingPa
         imported = set(session.scalars(select(ReceivedPackage.uuid)))
         query = select(TrustedKey.office_code, TrustedKey.fingerprint)
         trusted = {row[0]: row[1] for row in session.execute(query)}
+    holders = {fingerprint: code for code, fingerprint in trusted.items()}
     names: dict[str, str] | None = None  # read once, when a trusted sender is first met
     out: list[PendingPackage] = []
     seen: dict[str, _Kept] = {}
@@ -230,6 +237,24 @@ def pending_packages(store: Store, folder: Path | None = None) -> list[PendingPa
             continue
         if store.office_code and found.recipient not in (None, store.office_code):
             continue  # addressed to another office
+        stolen = next(
+            ((code, holders[fp]) for code, fp in found.keys if holders.get(fp, code) != code), None
+        )
+        if stolen is not None:  # signed with a key trusted here for another office
+            refusal = Refusal("key_of_another_office", fmt.key_of_another_office(*stolen))
+            out.append(
+                PendingPackage(
+                    path=str(path),
+                    from_office="",
+                    from_name="",
+                    received_at=received,
+                    size=stat.st_size,
+                    check=DAMAGED,
+                    problem=_reason(refusal),
+                    detail=refusal.message,
+                )
+            )
+            continue
         claimed = _("The sender says it is {name} ({code})").format(
             name=found.claimed_name or "-", code=found.sender
         )

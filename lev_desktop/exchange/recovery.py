@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
 from db.models import AuditEntry, Office, Setting, utcnow
 from db.models_exchange import ReceivedPackage, SentPackage, TrustedKey
@@ -41,7 +41,12 @@ from lev_desktop.domain.validation import CLOCK_TOLERANCE
 from lev_desktop.exchange import format as fmt
 from lev_desktop.exchange import keys
 from lev_desktop.exchange.errors import Refusal
-from lev_desktop.exchange.exporter import _select_rows, ensure_key, this_office_info
+from lev_desktop.exchange.exporter import (
+    _select_rows,
+    ensure_key,
+    last_sequence,
+    this_office_info,
+)
 from lev_desktop.exchange.importer import _upsert_sql, _write_offices
 from lev_desktop.exchange.jurisdiction import OfficeInfo, is_below
 from lev_desktop.exchange.records import MODELS, TABLES, PayloadError, codecs, dump_lines
@@ -490,13 +495,10 @@ def apply_recovery(store: Store, recovery: Recovery, *, officer: str = "") -> Ap
                     via="",
                 )
             )
-        setting = session.get(Setting, SEQUENCE_SETTING)
-        current = int(setting.value or 0) if setting is not None else 0
+        current = last_sequence(session)
         result.sequence = max(current, recovery.last_sequence + SEQUENCE_GAP)
-        if setting is None:
-            session.add(Setting(key=SEQUENCE_SETTING, value=result.sequence))
-        else:
-            setting.value = result.sequence
+        session.execute(delete(Setting).where(Setting.key == SEQUENCE_SETTING))
+        session.add(Setting(key=SEQUENCE_SETTING, value=result.sequence))
         session.add(
             AuditEntry(
                 officer=store.officer,

@@ -133,6 +133,33 @@ def test_a_read_only_database_is_said_so_not_called_damaged(tmp_path: Path, monk
     Store(path).dispose()  # the command line's reads still open it (check=False)
 
 
+def test_a_lev_command_that_writes_names_the_read_only_file(tmp_path: Path, monkeypatch, capsys):
+    """redteam16 (left by redteam15): ``lev`` commands that write said only "ฐานข้อมูลเป็นแบบ
+    อ่านอย่างเดียว โปรดตรวจสอบสิทธิ์ของไฟล์" (SQLite's error names no file; measured as
+    ``nobody`` on a file marked read-only). They now say which file, as the program's start
+    does, before taking the lock or writing."""
+    from lev_desktop.cli import main
+
+    store = make_lao(tmp_path / "lao.db", "4801006")
+    store.dispose()
+    path = store.path
+    before = _folder(path)
+    real_access = os.access
+
+    def access(target, mode, **kwargs):  # what the system answers a user without the right
+        if Path(target) == path and mode & os.W_OK:
+            return False
+        return real_access(target, mode, **kwargs)
+
+    monkeypatch.setattr(store_module.os, "access", access)
+
+    assert main(["--db", str(path), "demo"]) == 1
+
+    assert capsys.readouterr().err == f"lev: {READ_ONLY.format(path=path)}\n"
+    assert _folder(path) == before
+    assert main(["--db", str(path), "offices"]) == 0  # reading still works
+
+
 def test_a_folder_sqlite_cannot_write_is_read_only_not_damaged(tmp_path: Path, monkeypatch):
     """A WAL database in a folder the user cannot write (Program Files without administrator
     rights): SQLite's read-only check fails ("attempt to write a readonly database", or
