@@ -82,21 +82,9 @@ from ui.widgets.fit import fit_table, keep_rows_in_view
 from ui.widgets.leave_guard import guard_for
 from ui.widgets.office_list import OfficeList
 from ui.widgets.status_badge import StatusBadge
+from ui.widgets.status_label import MessageLine
 from ui.widgets.table_view import ExcelTableView, clear_status, show_status
 from ui.widgets.undo_actions import undo_redo_actions
-
-
-class MessageLine(QLabel):
-    """The line under the table: it takes no room while it has nothing to say."""
-
-    def __init__(self, parent: QWidget | None = None):
-        super().__init__(parent)
-        self.setWordWrap(True)
-        self.hide()
-
-    def setText(self, text: str) -> None:
-        super().setText(text)
-        self.setVisible(bool(text))
 
 
 class ItemFilter(QSortFilterProxyModel):
