@@ -151,25 +151,27 @@ def _ancestry(widget: QWidget) -> list[QWidget]:
     return chain[::-1]
 
 
-def reading_order(window: QWidget, parts: list[QWidget]) -> list[QWidget]:
+def reading_order(window: QWidget, parts: list[QWidget | None]) -> list[QWidget]:
     """The Tab stops of ``window``: those in each of ``parts`` in turn, then the rest, each
     in reading order (``_before``; controls made later, such as a screen's rows made when its
     data came, stood after everything made before them). Equals keep Qt's order."""
     stops = tab_stops(window)
     ordered: list[QWidget] = []
     for part in [*parts, window]:
+        if part is None:
+            continue
         mine = [w for w in stops if (w is part or part.isAncestorOf(w)) and w not in ordered]
         ordered += sorted(mine, key=cmp_to_key(_before))
     return ordered
 
 
-def tab_to(window: QWidget, parts: list[QWidget], forward: bool) -> bool:
+def tab_to(window: QWidget, parts: list[QWidget | None], forward: bool) -> bool:
     """Moves the focus to the next (or previous) stop in ``reading_order`` for a Tab key;
     False when the focus is not on one of them or no Tab key was pressed (Qt then decides)."""
     if not (_installed and _installed[0].tabbing):
         return False  # not a Tab key: the focused control was hidden, disabled or deleted
     stops = reading_order(window, parts)
-    current = window.focusWidget()  # (the window's, active or not)
+    current: QWidget | None = window.focusWidget()  # (the window's, active or not)
     while current is not None and current not in stops:
         # a part of a compound control (a combo box's line edit): the control it belongs to
         current = current.focusProxy() or current.parentWidget()
