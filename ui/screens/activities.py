@@ -1063,6 +1063,7 @@ class ActivitiesScreen(QWidget):
         self.tabs.addTab(monitoring_scroll, _("Monitoring milestones (F3)"))
         self.tabs.currentChanged.connect(self._tab_changed)
         right_layout.addWidget(self.tabs, 1)
+        right_layout.addWidget(self.bar.reopened)  # (under the form: the toolbar stays put)
         # Beside the tabs, on a narrow window: the LAO (a district's) and the project, as
         # drop-downs. Each took a row of its own above the table, which then had room for
         # about one row at 1366×768 at 125 %.
