@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 from icalendar import Calendar
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel
+from PySide6.QtWidgets import QLabel, QStyle, QStyleOptionFrame
 
 from lev_desktop.changes import Changes
 from lev_desktop.deadlines import engine
@@ -800,3 +800,24 @@ def test_the_chosen_deadlines_detail_has_one_kind_of_digit(ctx, qtbot, thai_digi
             assert wrong_digits("detail", text, mode) == []
     finally:
         digits.set_thai(False)
+
+
+def test_the_mark_dialogs_example_is_whole(ctx, qtbot):
+    """fit15, fit16 (Xvfb, 125 %): "บันทึกว่าส่งแล้ว…" showed its example cut, "เช่น
+    หนังสือที่ 123 ลงวันที่ …", in a box of 189 px for 271 px of text."""
+    from ui.app import make_application
+    from ui.widgets.deadline_dialogs import MarkDialog
+
+    make_application()  # the app's font, as users see it
+    screen = _calendar(ctx, qtbot)
+    dialog = MarkDialog(screen.agenda_model.rows[0], D(2025, 9, 10), screen)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    edit = dialog.reason
+    option = QStyleOptionFrame()
+    edit.initStyleOption(option)
+    contents = edit.style().subElementRect(QStyle.SubElement.SE_LineEditContents, option, edit)
+    room = contents.width() - 2 * 2  # QLineEdit's own margin of 2 px each side
+    assert edit.fontMetrics().horizontalAdvance(edit.placeholderText()) <= room
+    dialog.reject()

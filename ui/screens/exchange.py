@@ -59,7 +59,14 @@ from ui.status_palette import fg, say
 from ui.widgets import file_actions, file_dialogs
 from ui.widgets.board import ConsolidationBoard
 from ui.widgets.file_actions import WrittenFileBar
-from ui.widgets.fit import fit_header, fit_rows, fit_table, keep_rows_in_view, room_for_rows
+from ui.widgets.fit import (
+    fit_header,
+    fit_rows,
+    fit_table,
+    keep_rows_in_view,
+    room_for_rows,
+    wide_enough_for_example,
+)
 from ui.widgets.status_label import MessageLine
 from ui.widgets.wrap_check import WrapCheckBox
 
@@ -287,9 +294,7 @@ class ExportTab(QWidget):
         self.years = QLineEdit()
         self.year_problem = ""  # why the years typed are not fiscal years (Thai), or ""
         self.years.setPlaceholderText(digits.shown(_("e.g. 2568 2567 (empty: all years)")))
-        self.years.setMinimumWidth(
-            self.years.fontMetrics().horizontalAdvance(self.years.placeholderText()) + 24
-        )
+        wide_enough_for_example(self.years)
         self.since_last = QCheckBox(_("Only what changed since the last package to this office"))
         years_row.addWidget(self.years)
         years_row.addWidget(self.since_last, 1)
