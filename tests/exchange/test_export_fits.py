@@ -85,3 +85,19 @@ def test_the_export_page_fits_and_its_result_is_in_view(qtbot, officer):
         QApplication.processEvents()
     assert _in_view(tab.written.usb_button) and _in_view(tab.written.folder_button)
     assert tab.view.isVisible()
+
+
+def test_after_an_export_by_enter_the_keyboard_is_on_copy_to_usb(qtbot, officer):
+    """Under Xvfb: Enter on "ส่งออกแพ็กเกจ" wrote the package, and the keyboard was found on
+    the navigation (the button turns off while the package is written, and Qt handed its
+    focus on). It is on "คัดลอกไปยังแฟลชไดรฟ์", the next step, when the package is written."""
+    from keyboard import focused
+    from PySide6.QtCore import Qt
+
+    window, ctx, tab, tmp = officer
+    tab.out.setText(str(tmp / "up.levpkg"))
+    tab.export_button.setFocus(Qt.FocusReason.TabFocusReason)
+    qtbot.keyClick(tab.export_button, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: bool(tab.model.rows), timeout=20000)
+    idle(qtbot, ctx)
+    assert focused(window) is tab.written.usb_button

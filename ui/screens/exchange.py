@@ -324,6 +324,7 @@ class ExportTab(QWidget):
         # the same choices would make (what the first one sent now reads "already sent"): it
         # says so while the choices are those of the package written.
         self._exported_choice: tuple | None = None
+        self._keys_on_button = False  # Enter pressed the export button (``_give_keys_back``)
         self.since_last.toggled.connect(self._preview_timer.start)
         self.programmes.itemChanged.connect(lambda _item: self._preview_timer.start())
         self.years.textChanged.connect(lambda _text: self._preview_timer.start())
@@ -585,6 +586,10 @@ class ExportTab(QWidget):
             # replace the first, which may not have been sent yet
             out = unique_path(out.parent, out.name)
         store, since = self.ctx.store, self.since_last.isChecked()
+        # The button turns off while the package is written and Qt hands its focus on (to the
+        # navigation, fit16 under Xvfb): an officer who pressed Enter on it finds the keyboard
+        # on "คัดลอกไปยังแฟลชไดรฟ์" after it, or on the button again after a refusal.
+        self._keys_on_button = self.window().focusWidget() is self.export_button
         self.export_button.setEnabled(False)
 
         def work(progress):
@@ -601,6 +606,7 @@ class ExportTab(QWidget):
 
         def failed(exc: BaseException) -> None:
             self.export_button.setEnabled(True)
+            self._give_keys_back(self.export_button)
             self.written.set_file(None)
             # Nothing was written, so nothing counts: the green "this package will count as
             # sending …" list stood above the refusal as if the package had gone. It comes
@@ -626,9 +632,19 @@ class ExportTab(QWidget):
             label=_("Writing the package…"),
             on_success=done,
             on_failure=failed,
-            on_cancel=lambda: self.export_button.setEnabled(True),
+            on_cancel=self._cancelled,
             owner=self,
         )
+
+    def _cancelled(self) -> None:
+        self.export_button.setEnabled(True)
+        self._give_keys_back(self.export_button)
+
+    def _give_keys_back(self, button: QWidget) -> None:
+        """The keyboard to ``button`` when the export button had it as the export began."""
+        if self._keys_on_button:
+            self._keys_on_button = False
+            button.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def _ask_restamp(self) -> None:
         from ui.widgets.restamp import ask_restamp
@@ -672,6 +688,7 @@ class ExportTab(QWidget):
         text += " " + _("Saved in: {folder}").format(folder=result.path.parent)
         self.written.set_file(result.path, text)
         self._show_written()
+        self._give_keys_back(self.written.usb_button)
         from lev_desktop.exchange.records import TABLES
 
         order = list(TABLES)
