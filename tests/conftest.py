@@ -47,6 +47,19 @@ def _fail_on_logged_errors(item: pytest.Item, phase: str) -> Generator[None, Non
         pytest.fail(f"error logged during {phase}:\n{lines}", pytrace=False)
 
 
+# ---- one application, as the officer's ------------------------------------------------------
+# Every widget test runs in the application the program makes (its fonts, style sheet, event
+# filters), whichever test runs first: a test that passes only in Qt's default look, or only
+# after another test made the application, fails for a reason nobody names.
+
+
+@pytest.fixture(scope="session")
+def qapp(qapp_args):
+    from ui.app import make_application
+
+    return make_application(qapp_args)
+
+
 # ---- the window's thread never waits on the database -----------------------------------------
 # "The GUI thread only presents": a statement the interface's own code (ui/) runs on the main
 # thread, outside a worker of the Runner, fails the test with where it was run. On a shared

@@ -15,12 +15,13 @@ from exports.reports import wording as W
 from exports.reports.data import OfficeInfo, get_office
 from exports.reports.layout import (
     BODY_SIZE,
+    PagedTable,
     Row,
     TableSpec,
     build_pdf,
+    fit_table_size,
     frame_width,
     letterhead_block,
-    paged_table,
     scale_widths,
     signature_block,
     title_block,
@@ -197,7 +198,10 @@ def calendar_pdf(
             caption="ผู้รับผิดชอบ",
         ),
     ]
-    story.append(paged_table(spec, rows, progress, tail=tail))
+    # 14 pt unless a smaller size saves lines: the demo LAO's September, four lines of work
+    # (their form named under each, the states on two lines), went over two pages at 14 pt
+    fit_table_size(spec, rows, (14, 13, 12))
+    story.append(PagedTable(spec, rows, progress=progress, tail=tail))
     return build_pdf(
         story, landscape_page=True, options=options, title=f"{W.CALENDAR_TITLE} {data.office.name}"
     )

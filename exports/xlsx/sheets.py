@@ -663,27 +663,29 @@ class SheetWriter:
             half += width
         start = min(start, len(widths) - 1)
         last = get_column_letter(len(widths))
+        left_half, right_half = sum(widths[:start]), sum(widths[start:])
         for row, how in self._notes:
             if how == "pair":
                 cell = ws.cell(row=row, column=1)
-                cell.font = self._font
-                cell.alignment = Alignment(horizontal="center", vertical="center")
+                lines = self._signer_cell(cell, left_half)
                 if start > 1:
                     ws.merge_cells(f"A{row}:{get_column_letter(start)}{row}")
                 right = ws.cell(row=row, column=start + 1)
                 set_value(right, self._pairs[row], thai_digits=self.thai_digits)
-                right.font = self._font
-                right.alignment = Alignment(horizontal="center", vertical="center")
+                lines = max(lines, self._signer_cell(right, right_half))
                 if start + 1 < len(widths):
                     ws.merge_cells(f"{get_column_letter(start + 1)}{row}:{last}{row}")
+                if lines > 1:
+                    ws.row_dimensions[row].height = row_height(lines)
             elif how == "signer":
                 value = ws.cell(row=row, column=1).value
                 ws.cell(row=row, column=1).value = None
                 ws.merge_cells(f"{get_column_letter(start + 1)}{row}:{last}{row}")
                 cell = ws.cell(row=row, column=start + 1)
                 cell.value = value
-                cell.font = self._font
-                cell.alignment = Alignment(horizontal="center", vertical="center")
+                lines = self._signer_cell(cell, right_half)
+                if lines > 1:
+                    ws.row_dimensions[row].height = row_height(lines)
             else:
                 ws.merge_cells(f"A{row}:{last}{row}")
                 cell = ws.cell(row=row, column=1)
@@ -713,6 +715,21 @@ class SheetWriter:
         footer.font = f"{FONT_NAME},Regular"
         footer.size = SIZE
         self._keep_tail_with_rows()
+
+    def _signer_cell(self, cell: Any, width: float) -> int:
+        """A line of a signature block in its half of the page ``width`` points wide, centred;
+        one wider than that (an officer's name typed at its 120 characters) is broken where the
+        PDF breaks it — Excel and LibreOffice printed it on one line across the other block and
+        off the page. Returns its lines."""
+        cell.font = self._font
+        text = str(cell.value or "")
+        if text_points(text) <= width - CELL_PAD:
+            cell.alignment = Alignment(horizontal="center", vertical="center")
+            return 1
+        text = broken(text, width)
+        cell.value = text
+        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+        return line_count(text, width)
 
     def _keep_tail_with_rows(self) -> None:
         """The lines under the table (its summary, the signature block) never begin a page

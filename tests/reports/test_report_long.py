@@ -140,3 +140,33 @@ def test_a_sum_beyond_a_spreadsheets_precision_is_written_as_its_text(tmp_path):
         cells = [c.value for row in load_workbook(path).active.iter_rows() for c in row]
         assert total in cells
         assert cells.count(float(budget)) == 39  # (openpyxl reads a number back as a float)
+
+
+def test_a_row_taller_than_a_page_begins_under_its_projects_heading():
+    """F2 of 40 projects with 300-character texts: after a project's heading ran over from the
+    page before, its first activity (678 pt, taller than any page, so split wherever it goes)
+    went whole to the next page, as a row that fits a page does when less than 70 pt is left:
+    67 pt of the page stayed empty under the heading. A row taller than a page now begins
+    where two of its lines fit; its text continues under "1.1 (ต่อ)", none lost."""
+    width = layout.frame_width(True)
+    spec = TableSpec(
+        header=[["ที่", "โครงการ / กิจกรรม", "สถานที่"]],
+        widths=[60.0, 250.0, width - 310.0],
+        size=12,
+        pad=2.5,
+    )
+    rows = [Row(["1", "โครงการคัดแยกขยะ", ""], "total"), Row(["1.1", LONGEST, "ตลาดสด"])]
+    table = layout.PagedTable(spec, rows)
+    with digits_of("arabic"):
+        table.wrap(width, 10_000)
+        assert table._heights[1] > layout.frame_height(True)  # taller than a page
+        room = 60.0  # three lines of 12 pt (16.8 pt each) and the padding
+        first, rest = table.split(width, table._header_height + table._heights[0] + room)
+    assert isinstance(first, layout.Table) and isinstance(rest, layout.PagedTable)
+    assert len(first._cellvalues) == 3  # the heading row, the project, the activity's top
+    top = first._cellvalues[2]
+    assert top[0].getPlainText() == "1.1"
+    assert len(top[1].line_texts()) == 3
+    assert rest.rows[0].cells[0].getPlainText() == "1.1 (ต่อ)"
+    printed = top[1].getPlainText() + rest.rows[0].cells[1].getPlainText()
+    assert printed.replace(" ", "") == LONGEST.replace(" ", "")

@@ -253,6 +253,22 @@ def test_softpower_24_products_on_fewer_than_7_pages_with_clickable_links(tmp_pa
     assert "อำเภอ" not in heading_of(path)
 
 
+@needs_poppler
+def test_softpower_of_200_products_takes_the_text_size_that_saves_lines(tmp_path):
+    """Soft Power took the largest text size at which its names and amounts fit, 14 pt: a
+    district's 200 products stood on 41 pages, each product's fields on two and three lines
+    and the headings on six ("(๖) การ" / "จัดอบรม" / "ให้ความรู้" …). A smaller size is now
+    taken when the table is at least a twentieth shorter in lines: 13 pt (the summary under it
+    16 pt), 35 pages. (24 products keep 14 pt: see above.)"""
+    path = softpower(tmp_path, PROVINCE, products(200, ["เมืองนครพนม"]))
+    assert pages_of(path) == 35
+    row = [h for w, h in words_with_heights(path, 2) if w.startswith("อบต.หนองแสง")]
+    last = words_with_heights(path, pages_of(path))
+    summary = [h for w, h in last if w == "จากทั้งหมด"]
+    assert row and summary
+    assert abs(row[0] / summary[0] - 13 / 16) < 0.01
+
+
 def heading_of(path: Path) -> str:
     """The column headings of the first page: between the round line and the first row."""
     text = pdftotext(path, 1, layout=True)

@@ -496,3 +496,38 @@ def test_the_f3_sheets_columns_are_numbered_as_the_pdfs(report_store, tmp_path):
     heads = [c.value for c in find_row(ws, "ที่")]
     assert [h.split(" ")[0] for h in heads[3:8]] == ["1.", "2.", "3.", "4.", "5."], heads
     assert heads[7] == "5. วันที่ รายงานผล"
+
+
+def test_a_signers_name_at_its_120_characters_is_broken_within_its_half_of_the_page(
+    report_store, tmp_path
+):
+    """An officer's name at its 120 characters printed on one line in the maker's signature
+    line of F1 and F2 (a cell of no wrap, no row height): LibreOffice ran it across the
+    executive's block and off the page's left edge. Now it is broken where the PDF breaks it,
+    wrapped, and its row as tall as its lines; so is a long signer of a form signed alone."""
+    officer = ("นางสาวประภาพรรณ " + "ศรีสุวรรณวงศ์ทองประเสริฐ" * 10)[:120]
+    report_store.set_identity(officer=officer)
+    lines = [
+        "(นางสาวประภาพรรณ ศรีสุวรรณวงศ์ทองประเสริฐศรีสุวรรณวงศ์ทองประเสริฐศรี",
+        "สุวรรณวงศ์ทองประเสริฐศรีสุวรรณวงศ์ทองประเสริฐศรีสุวรร)",
+    ]
+    for kind in ("plan", "summary"):
+        ws = openpyxl.load_workbook(make(report_store, kind, tmp_path / kind)).worksheets[0]
+        row = find_row(ws, "\n".join(lines))
+        name = row[0]
+        assert name.alignment.wrap_text and name.alignment.horizontal == "center"
+        assert ws.row_dimensions[name.row].height == 43.6  # two lines of 11 pt
+        # the executive's block keeps its line
+        assert [c.value for c in row if c.value][1] == "(" + "." * 40 + ")"
+    signer = "นายสมศักดิ์ " + "ประเสริฐวงศ์สุวรรณ" * 8
+    ws = openpyxl.load_workbook(
+        make(report_store, "monitoring", tmp_path / "f3", signer_name=signer)
+    ).worksheets[0]
+    row = find_row(
+        ws,
+        "(นายสมศักดิ์ ประเสริฐวงศ์สุวรรณประเสริฐวงศ์สุวรรณประเสริฐวงศ์สุวรรณประเสริฐ\n"
+        "วงศ์สุวรรณประเสริฐวงศ์สุวรรณประเสริฐวงศ์สุวรรณประเสริฐวงศ์สุวรรณประเสริฐ\n"
+        "วงศ์สุวรรณ)",
+    )
+    cell = next(c for c in row if c.value)
+    assert cell.alignment.wrap_text and ws.row_dimensions[cell.row].height == 63.4

@@ -278,3 +278,22 @@ def test_a_deadlines_state_keeps_overdue_whole():
     lines = ThaiParagraph("เกินกำหนด ๔๖๐ วัน", thai_styles()["table"])
     lines.wrap(paragraph.extent("เกินกำหนด", thai_styles()["table"].fontName, 14)[0] + 1, 500)
     assert lines.line_texts() == ["เกินกำหนด", "๔๖๐ วัน"]
+
+
+@needs_icu
+def test_words_of_the_demo_plans_that_broke_inside_stay_whole():
+    """Read in the demo LAO's F1, F2 and calendar: "ร้อยละของผู้" / "ค้าที่เข้าร่วม" (ผู้ is a
+    bound form), "โครงการอบรมแกน" (axis) / "นำ อถล.", "(รายงานราย" / "เดือน)", "โครงการทำปุ๋ย" /
+    "หมัก…" (marinate), "พญานาค ลุ่ม" / "น้ำโขง": ICU splits these words of the dictionary;
+    listed as compounds, a line no longer ends inside them. ("ประชาชนบาง" / "ส่วน…" reads
+    "some people" / "…": left as it is.)"""
+    from exports.pdf import string_width
+
+    def at_the_old_break(before: str, after: str) -> list[str]:
+        return _lines(before + after, string_width(before, "Sarabun", 16) + 0.5)
+
+    assert at_the_old_break("ร้อยละของผู้", "ค้าที่เข้าร่วม") == ["ร้อยละของ", "ผู้ค้าที่", "เข้าร่วม"]
+    assert at_the_old_break("โครงการอบรมแกน", "นำ อถล.") == ["โครงการอบรม", "แกนนำ อถล."]
+    assert at_the_old_break("(รายงานราย", "เดือน)") == ["(รายงาน", "รายเดือน)"]
+    assert at_the_old_break("โครงการทำปุ๋ย", "หมักจากขยะ") == ["โครงการทำ", "ปุ๋ยหมัก", "จากขยะ"]
+    assert at_the_old_break("พญานาค ลุ่ม", "น้ำโขง") == ["พญานาค", "ลุ่มน้ำโขง"]
