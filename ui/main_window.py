@@ -398,6 +398,15 @@ class MainWindow(QMainWindow):
         window_state.restore_splitters(page, key)
         return page
 
+    def focusNextPrevChild(self, next: bool) -> bool:
+        """Tab in reading order: the navigation, the screen shown, the status bar (a screen
+        is made after the status bar, so Qt's order put the fiscal-year box first)."""
+        from ui.widgets.keys import tab_to
+
+        if tab_to(self, [self.nav, self.stack.currentWidget()], next):
+            return True
+        return super().focusNextPrevChild(next)
+
     # ---- navigation ------------------------------------------------------------------
     def page(self, key: str) -> QWidget:
         """The screen widget of ``key`` (built on first use)."""

@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 from icalendar import Calendar
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel
+from PySide6.QtWidgets import QLabel, QStyle, QStyleOptionFrame
 
 from lev_desktop.changes import Changes
 from lev_desktop.deadlines import engine
@@ -774,3 +774,50 @@ def test_home_says_a_complete_form_past_its_day_is_still_to_send_and_offers_the_
     exchange.tabs.setCurrentIndex(exchange.tab_of(exchange.import_tab))
     exchange.open_item(*signal.args[1:])
     assert exchange.tabs.currentIndex() == exchange.tab_of(exchange.export_tab)
+
+
+@pytest.mark.parametrize("thai_digits", [False, True])
+def test_the_chosen_deadlines_detail_has_one_kind_of_digit(ctx, qtbot, thai_digits):
+    """fit15, fit16 (Xvfb): the line under the agenda read "เครือข่าย อถล. ปีงบประมาณ ๒๕๖๘ ·
+    วันอังคารที่ 30 กันยายน 2568": the programme's official name keeps the Thai digits of its
+    letter. The whole detail has the interface's digits, as the Settings choice says."""
+    from shown_digits import wrong_digits
+
+    from ui import digits
+
+    digits.set_thai(thai_digits)
+    try:
+        screen = _calendar(ctx, qtbot)
+        screen.tabs.setCurrentIndex(1)
+        mode = "thai" if thai_digits else "arabic"
+        rows = screen.agenda_model.rows
+        named = [n for n, i in enumerate(rows) if "๒" in i.obligation.programme_name]
+        assert named  # the demo's official names carry Thai digits
+        for row in named:
+            screen.agenda.selectRow(row)
+            text = screen.detail.text()
+            assert rows[row].obligation.title in text
+            assert wrong_digits("detail", text, mode) == []
+    finally:
+        digits.set_thai(False)
+
+
+def test_the_mark_dialogs_example_is_whole(ctx, qtbot):
+    """fit15, fit16 (Xvfb, 125 %): "บันทึกว่าส่งแล้ว…" showed its example cut, "เช่น
+    หนังสือที่ 123 ลงวันที่ …", in a box of 189 px for 271 px of text."""
+    from ui.app import make_application
+    from ui.widgets.deadline_dialogs import MarkDialog
+
+    make_application()  # the app's font, as users see it
+    screen = _calendar(ctx, qtbot)
+    dialog = MarkDialog(screen.agenda_model.rows[0], D(2025, 9, 10), screen)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    edit = dialog.reason
+    option = QStyleOptionFrame()
+    edit.initStyleOption(option)
+    contents = edit.style().subElementRect(QStyle.SubElement.SE_LineEditContents, option, edit)
+    room = contents.width() - 2 * 2  # QLineEdit's own margin of 2 px each side
+    assert edit.fontMetrics().horizontalAdvance(edit.placeholderText()) <= room
+    dialog.reject()

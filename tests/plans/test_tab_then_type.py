@@ -55,3 +55,40 @@ def test_typing_on_a_cell_reached_with_tab_replaces_it(qtbot, lao_store, make_ct
     settle(qtbot, ctx)
     row = ps.load_plan(lao_store, lao_store.office_code, P1, 2568).items[1]
     assert row.location == "หมู่ 1-8 และหมู่ 9"
+
+
+def test_tab_goes_from_cell_to_cell_that_can_be_typed_into(qtbot, lao_store, make_ctx):
+    """fit14, fit16 (Xvfb): Tab from "จำนวนครั้งตามแผน" stopped on "ทำแล้ว/แผน" and then on
+    the next row's "ลำดับ", which cannot be typed into: two Tabs a row for nothing. As in the
+    KPI form, Tab and Shift+Tab go between the cells a clerk types into."""
+    from ui.main_window import MainWindow
+
+    ps.start_from_examples(lao_store, P1, 2568)
+    ctx = make_ctx(lao_store)
+    window = MainWindow(ctx)
+    qtbot.addWidget(window, before_close_func=lambda w: setattr(w, "_quit_confirmed", True))
+    window.resize(1092, 582)
+    window.show()
+    qtbot.waitExposed(window)
+    window.show_screen("plans")
+    settle(qtbot, ctx)
+    editor = window.page("plans").editor
+    table = editor.table
+    model = editor.proxy
+    editable = Qt.ItemFlag.ItemIsEditable
+    assert not model.flags(model.index(1, COL["seq"])) & editable
+    assert not model.flags(model.index(0, COL["progress"])) & editable
+    table.setFocus()
+    table.setCurrentIndex(model.index(0, COL["planned_activities"]))
+    qtbot.keyClick(table, Qt.Key.Key_Tab)
+    reached = table.currentIndex()
+    assert (reached.row(), reached.column()) == (1, COL["project"])
+    qtbot.keyClick(table, Qt.Key.Key_Backtab, Qt.KeyboardModifier.ShiftModifier)
+    reached = table.currentIndex()
+    assert (reached.row(), reached.column()) == (0, COL["planned_activities"])
+    # and from a cell being typed into: the next one opens
+    type_into_cell(qtbot, table, "5")  # then Tab
+    reached = table.currentIndex()
+    assert (reached.row(), reached.column()) == (1, COL["project"])
+    qtbot.keyClick(cell_editor(table), Qt.Key.Key_Escape)
+    settle(qtbot, ctx)

@@ -208,6 +208,17 @@ def test_no_printed_line_ends_inside_a_listed_compound(demo_store, tmp_path, mon
 
 
 @needs_icu
+def test_sender_and_recipient_are_one_word_each():
+    """The agenda's column "ผู้ส่ง → ผู้รับ" wrapped inside a word in a narrow column (fit15,
+    fit16): ผู้ is a bound form (ผู้|ส่ง reads "person" / "send"), and ผู้ส่ง is listed."""
+    from ui import thai_wrap
+
+    assert segment("ผู้ส่ง → ผู้รับ") == ["ผู้ส่ง", " ", "→", " ", "ผู้รับ"]
+    thai_wrap.load()
+    assert "\u200b" not in thai_wrap.display_text("ผู้ส่ง").strip("\u200b")
+
+
+@needs_icu
 def test_a_compound_in_brackets_stays_whole():
     """F2's column title "(เทียบตัวชี้วัด)" printed "(เทียบตัว" over "ชี้วัด)": the bracket
     glued to วัด hid the compound's end from the rule."""

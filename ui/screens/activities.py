@@ -17,6 +17,7 @@ from typing import Any
 from PySide6.QtCore import (
     QEvent,
     QModelIndex,
+    QObject,
     QPersistentModelIndex,
     QSize,
     QSortFilterProxyModel,
@@ -82,21 +83,9 @@ from ui.widgets.fit import fit_table, keep_rows_in_view
 from ui.widgets.leave_guard import guard_for
 from ui.widgets.office_list import OfficeList
 from ui.widgets.status_badge import StatusBadge
+from ui.widgets.status_label import MessageLine
 from ui.widgets.table_view import ExcelTableView, clear_status, show_status
 from ui.widgets.undo_actions import undo_redo_actions
-
-
-class MessageLine(QLabel):
-    """The line under the table: it takes no room while it has nothing to say."""
-
-    def __init__(self, parent: QWidget | None = None):
-        super().__init__(parent)
-        self.setWordWrap(True)
-        self.hide()
-
-    def setText(self, text: str) -> None:
-        super().setText(text)
-        self.setVisible(bool(text))
 
 
 class ItemFilter(QSortFilterProxyModel):
@@ -1075,6 +1064,7 @@ class ActivitiesScreen(QWidget):
         self.tabs.addTab(monitoring_scroll, _("Monitoring milestones (F3)"))
         self.tabs.currentChanged.connect(self._tab_changed)
         right_layout.addWidget(self.tabs, 1)
+        right_layout.addWidget(self.bar.reopened)  # (under the form: the toolbar stays put)
         # Beside the tabs, on a narrow window: the LAO (a district's) and the project, as
         # drop-downs. Each took a row of its own above the table, which then had room for
         # about one row at 1366×768 at 125 %.
@@ -1087,9 +1077,19 @@ class ActivitiesScreen(QWidget):
             combo.setMinimumContentsLength(6)  # narrower than its text rather than the tabs
             combo.view().setMinimumWidth(360)  # the list that opens shows whole names
         self.tabs.setCornerWidget(self.corner, Qt.Corner.TopRightCorner)
+        self.tabs.installEventFilter(self)
         # (the names arrive after the first layout: the corner asks for their width again)
         self.editor.items.modelReset.connect(self.corner.updateGeometry)
         self.offices.combo.model().modelReset.connect(self.corner.updateGeometry)
+        # an LAO's name is short beside a project's: the LAO's box no wider than its longest
+        # name, the project's takes the rest (2:3 gave "อบต.กุรุคุ" 174 px, the project 260)
+        for signal in (
+            self.offices.combo.model().modelReset,
+            self.offices.combo.model().rowsInserted,
+        ):
+            signal.connect(
+                lambda *_a: self.offices.combo.setMaximumWidth(self.offices.combo.whole_width())
+            )
         self.splitter.addWidget(right)
         self.splitter.setStretchFactor(1, 1)
         self.splitter.setSizes([250, 890])
@@ -1113,10 +1113,22 @@ class ActivitiesScreen(QWidget):
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
         self.offices.set_compact(self.width() < self.COMPACT_BELOW)
+        self._fit_corner()
+
+    def _fit_corner(self) -> None:
         # the drop-downs beside the tabs take only the room the tabs leave (at 1366×768 at
         # 125 % without a maximised window the F3 tab's title was cut to "แบบติดตามก")
         self.corner.room = max(0, self.tabs.width() - self.tabs.tabBar().sizeHint().width() - 12)
         self.corner.updateGeometry()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        # The room measured when the tabs have their width: measured as the screen was
+        # resized, they still had the width of the layout before (the LAO list beside them
+        # at first), and a district's LAO and project drop-downs got 186 px of the 440 the
+        # tabs left: "โครงกา…" in 90 px at 1366×768 at 125 % (fit16).
+        if watched is self.tabs and event.type() == QEvent.Type.Resize:
+            self._fit_corner()
+        return super().eventFilter(watched, event)
 
     def _tab_changed(self, index: int) -> None:
         self.review.form_code = (

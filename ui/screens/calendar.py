@@ -446,9 +446,13 @@ class CalendarScreen(QWidget):
         parts += dates_lines(item)
         if flag_text(d):
             parts.append(flag_text(d))
+        # the interface's digits throughout: a programme's official name carries Thai digits
+        # ("ปีงบประมาณ ๒๕๖๘") beside dates written with the setting's (fit15, fit16)
         self.detail.setText(
-            "<br>".join(
-                [f"<b>{html.escape(d.obligation.title)}</b>", *(html.escape(p) for p in parts)]
+            digits.shown_html(
+                "<br>".join(
+                    [f"<b>{html.escape(d.obligation.title)}</b>", *(html.escape(p) for p in parts)]
+                )
             )
         )
 

@@ -59,7 +59,15 @@ from ui.status_palette import fg, say
 from ui.widgets import file_actions, file_dialogs
 from ui.widgets.board import ConsolidationBoard
 from ui.widgets.file_actions import WrittenFileBar
-from ui.widgets.fit import fit_header, fit_rows, fit_table, keep_rows_in_view, room_for_rows
+from ui.widgets.fit import (
+    fit_header,
+    fit_rows,
+    fit_table,
+    keep_rows_in_view,
+    room_for_rows,
+    wide_enough_for_example,
+)
+from ui.widgets.status_label import MessageLine
 from ui.widgets.wrap_check import WrapCheckBox
 
 if TYPE_CHECKING:
@@ -273,30 +281,36 @@ class ExportTab(QWidget):
         self.route_note = QLabel("")
         self.route_note.setWordWrap(True)
         form.addRow("", self.route_note)
-        self.since_last = QCheckBox(_("Only what changed since the last package to this office"))
-        form.addRow("", self.since_last)
+        # At 1366×768 at 125 % the page scrolled 282 px (fit15: 306) with the export button
+        # and its result below the edge: the programmes stand in columns of three rows, the
+        # years share a row with "changes only", the export button ends the row of the file
+        # it writes, and the list of what was written shows only once something was (fit16).
         self.programmes = QListWidget()
-        self.programmes.setMaximumHeight(130)
+        self.programmes.setFlow(QListWidget.Flow.TopToBottom)
+        self.programmes.setWrapping(True)
+        self.programmes.setResizeMode(QListWidget.ResizeMode.Adjust)
         form.addRow(_("Programmes"), self.programmes)
+        years_row = QHBoxLayout()
         self.years = QLineEdit()
         self.year_problem = ""  # why the years typed are not fiscal years (Thai), or ""
         self.years.setPlaceholderText(digits.shown(_("e.g. 2568 2567 (empty: all years)")))
-        form.addRow(_("Fiscal years (BE)"), self.years)
+        wide_enough_for_example(self.years)
+        self.since_last = QCheckBox(_("Only what changed since the last package to this office"))
+        years_row.addWidget(self.years)
+        years_row.addWidget(self.since_last, 1)
+        form.addRow(_("Fiscal years (BE)"), years_row)
         out_row = QHBoxLayout()
         self.out = QLineEdit()
         browse = QPushButton(_("Choose…"))
         browse.clicked.connect(self._browse)
-        out_row.addWidget(self.out, 1)
-        out_row.addWidget(browse)
-        form.addRow(_("Save as"), out_row)
-        layout.addLayout(form)
-        buttons = QHBoxLayout()
         self.export_button = QPushButton(_("Export package"))
         self.export_button.setDefault(True)
         self.export_button.clicked.connect(self.export)
-        buttons.addWidget(self.export_button)
-        buttons.addStretch(1)
-        layout.addLayout(buttons)
+        out_row.addWidget(self.out, 1)
+        out_row.addWidget(browse)
+        out_row.addWidget(self.export_button)
+        form.addRow(_("Save as"), out_row)
+        layout.addLayout(form)
         # What the package will fulfil, shown before writing (and a warning when nothing).
         self.fulfils = QLabel("")
         self.fulfils.setWordWrap(True)
@@ -310,11 +324,11 @@ class ExportTab(QWidget):
         # the same choices would make (what the first one sent now reads "already sent"): it
         # says so while the choices are those of the package written.
         self._exported_choice: tuple | None = None
+        self._keys_on_button = False  # Enter pressed the export button (``_give_keys_back``)
         self.since_last.toggled.connect(self._preview_timer.start)
         self.programmes.itemChanged.connect(lambda _item: self._preview_timer.start())
         self.years.textChanged.connect(lambda _text: self._preview_timer.start())
-        self.status = QLabel()
-        self.status.setWordWrap(True)
+        self.status = MessageLine()
         layout.addWidget(self.status)
         # Shown when the export was refused for records saved in the future (widgets/restamp)
         self.restamp_button = QPushButton(_("Set their times to now…"))
@@ -336,7 +350,9 @@ class ExportTab(QWidget):
         self.model = RowsModel([_("Data"), _("Records"), ""])
         self.view = _table(self.model)
         room_for_rows(self.view, 3)
+        self.view.hide()  # (empty until a package is written)
         layout.addWidget(self.view, 1)
+        layout.addStretch(0)
         excel = QGroupBox(_("Excel form for an LAO without the program"))
         excel_row = QHBoxLayout(excel)
         self.excel_lao = QComboBox()
@@ -384,6 +400,7 @@ class ExportTab(QWidget):
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
             item.setCheckState(Qt.CheckState.Checked)
             self.programmes.addItem(item)
+        self._fit_programmes()
         if not self.out.text() or self.out.text() == str(self.default_out):
             self.default_out = data["default_out"]
             self.out.setText(str(self.default_out))
@@ -396,6 +413,13 @@ class ExportTab(QWidget):
         self.excel_box.setVisible(bool(data["laos"]))
         self.programmes.blockSignals(False)
         self._recipient_changed()
+
+    def _fit_programmes(self) -> None:
+        """As tall as three programmes (or fewer, when fewer): more stand in further columns."""
+        rows = min(max(self.programmes.count(), 1), 3)
+        row = self.programmes.sizeHintForRow(0) if self.programmes.count() else 0
+        row = max(row, self.programmes.fontMetrics().height() + 6)
+        self.programmes.setFixedHeight(rows * row + 2 * self.programmes.frameWidth() + 2)
 
     def excel_form(self) -> None:
         from lev_desktop.exchange.excel import write_template
@@ -562,6 +586,10 @@ class ExportTab(QWidget):
             # replace the first, which may not have been sent yet
             out = unique_path(out.parent, out.name)
         store, since = self.ctx.store, self.since_last.isChecked()
+        # The button turns off while the package is written and Qt hands its focus on (to the
+        # navigation, fit16 under Xvfb): an officer who pressed Enter on it finds the keyboard
+        # on "คัดลอกไปยังแฟลชไดรฟ์" after it, or on the button again after a refusal.
+        self._keys_on_button = self.window().focusWidget() is self.export_button
         self.export_button.setEnabled(False)
 
         def work(progress):
@@ -578,6 +606,7 @@ class ExportTab(QWidget):
 
         def failed(exc: BaseException) -> None:
             self.export_button.setEnabled(True)
+            self._give_keys_back(self.export_button)
             self.written.set_file(None)
             # Nothing was written, so nothing counts: the green "this package will count as
             # sending …" list stood above the refusal as if the package had gone. It comes
@@ -603,9 +632,19 @@ class ExportTab(QWidget):
             label=_("Writing the package…"),
             on_success=done,
             on_failure=failed,
-            on_cancel=lambda: self.export_button.setEnabled(True),
+            on_cancel=self._cancelled,
             owner=self,
         )
+
+    def _cancelled(self) -> None:
+        self.export_button.setEnabled(True)
+        self._give_keys_back(self.export_button)
+
+    def _give_keys_back(self, button: QWidget) -> None:
+        """The keyboard to ``button`` when the export button had it as the export began."""
+        if self._keys_on_button:
+            self._keys_on_button = False
+            button.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def _ask_restamp(self) -> None:
         from ui.widgets.restamp import ask_restamp
@@ -649,6 +688,7 @@ class ExportTab(QWidget):
         text += " " + _("Saved in: {folder}").format(folder=result.path.parent)
         self.written.set_file(result.path, text)
         self._show_written()
+        self._give_keys_back(self.written.usb_button)
         from lev_desktop.exchange.records import TABLES
 
         order = list(TABLES)
@@ -669,6 +709,7 @@ class ExportTab(QWidget):
                 )
             )
         self.model.set_rows(rows)
+        self.view.show()
         _fit(self.view, 520)
         self.ctx.notify(Changes(exchange=True, forms=True))
         self._exported_choice = choice

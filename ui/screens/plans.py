@@ -137,15 +137,16 @@ class ProgrammeBar(QWidget):
         layout.addWidget(self.year)
         self.badge = StatusBadge()
         layout.addWidget(self.badge)
-        # Beside the chip: a finished form that an edit put back into draft (the chip turns
-        # from "done" to "overdue" at once when its date has passed).
+        # A finished form that an edit put back into draft (the chip turns from "done" to
+        # "overdue" at once when its date has passed). The screen puts this line under its
+        # form (``reopened``): shown on a row of the bar, it moved the toolbar under it 38 px
+        # down as the clerk reached for "ยืนยันว่ากรอกครบถ้วน" (fit14, fit16).
         self.reopened = QLabel()
         self.reopened.setObjectName("reopenedNote")
         self.reopened.setWordWrap(True)
         self.reopened.setStyleSheet(f"QLabel {{ color: {fg('due_soon').name()}; }}")
         self.reopened.hide()
         self._reopened: set[str] = set()
-        layout.addWidget(self.reopened, line=True)
         # Asked before another programme replaces a table with values in red (leave_guard).
         self.guard: Callable[[], bool] | None = None
         self._shown_index = -1
@@ -186,7 +187,7 @@ class ProgrammeBar(QWidget):
         return self.programme.currentData()
 
     def show_reopened(self, form: str, reopened: bool) -> None:
-        """Says, beside the chip, that ``form`` ("F1"…) went back to draft because it was
+        """Says, under the form, that ``form`` ("F1"…) went back to draft because it was
         edited (``reopened``), or no longer (confirmed complete again, another plan shown)."""
         if reopened:
             self._reopened.add(form)
@@ -927,6 +928,7 @@ class PlansScreen(QWidget):
         right_layout.addWidget(self.review)
         self.editor = PlanEditor(ctx)
         right_layout.addWidget(self.editor, 1)
+        right_layout.addWidget(self.bar.reopened)  # (under the form: the toolbar stays put)
         self.splitter.addWidget(right)
         self.splitter.setStretchFactor(1, 1)
         self.splitter.setSizes([250, 890])

@@ -46,6 +46,7 @@ from ui.context import AppContext
 from ui.status_palette import REFUSED
 from ui.widgets import file_actions, file_dialogs
 from ui.widgets.file_actions import WrittenFileBar
+from ui.widgets.status_label import MessageLine
 
 log = logging.getLogger(__name__)
 
@@ -190,13 +191,18 @@ class ReportsScreen(QWidget):
         garuda_row.addWidget(pick)
         garuda_row.addWidget(clear)
 
+        # At 1366×768 at 125 % the form scrolled 9 px (F1) to 33 px (F3) under the preview
+        # (fit15): the Thai digits box stands beside the office, and the month's row shows
+        # only for a report of a month (it stood there greyed out for the others; fit16).
+        office_row = QHBoxLayout()
+        office_row.addWidget(self.office, 1)
+        office_row.addWidget(self.thai_digits)
         form = QFormLayout()
-        form.addRow(_("Office"), self.office)
+        form.addRow(_("Office"), office_row)
         form.addRow(_("Province"), self.province)
         self.form = form
         form.setRowVisible(self.province, False)
         form.addRow(_("Month"), self.month)
-        form.addRow("", self.thai_digits)
         form.addRow(_("Signed by"), self.signer_name)
         form.addRow(_("Position"), self.signer_position)
         form.addRow(_("Letterhead"), self.letterhead)
@@ -213,8 +219,7 @@ class ReportsScreen(QWidget):
             buttons.addWidget(button)
         buttons.addStretch(1)
 
-        self.message = QLabel()
-        self.message.setWordWrap(True)
+        self.message = MessageLine()  # (no room taken while it has nothing to say)
         self.message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         # Open / Show in folder / Copy to USB drive for the file just saved
         self.written = WrittenFileBar(ctx, label=self.message)
@@ -326,6 +331,13 @@ class ReportsScreen(QWidget):
         kind = self.kind()
         self.help.setText(digits.shown(_(KIND_HELP[kind])))
         self.month.setEnabled(kind in MONTH_KINDS)
+        self.form.setRowVisible(self.month, kind in MONTH_KINDS)
+        # and room for them (another kind, other rows: a month's form scrolled 24 px; fit16)
+        QTimer.singleShot(0, self, self._room_for_options)
+        if self.written.path is None:
+            # what was said of the report chosen before ("รายงานนี้จัดทำโดยสำนักงาน…จังหวัด"
+            # stayed under the next kind's buttons; fit16)
+            self.show_message("")
         # The office last chosen for a report of this kind: an LAO's own forms, or a table over
         # the LAOs under an office (fit15: F3 chosen after F1 at a district kept F1's LAO, a
         # one-row "table of the district"; it opens on the district now, as the first time)

@@ -34,7 +34,7 @@ from ui.status_palette import REFUSED
 from ui.widgets.date_edit import BEDateEdit
 from ui.widgets.deadline_models import HolidayModel, LaoStatesModel
 from ui.widgets.delegates import DigitsDelegate
-from ui.widgets.fit import fit_to_screen
+from ui.widgets.fit import fit_to_screen, wide_enough_for_example
 
 
 class HolidayDialog(QDialog):
@@ -83,10 +83,7 @@ class HolidayDialog(QDialog):
         add = QHBoxLayout()
         self.day = QLineEdit()
         self.day.setPlaceholderText(_("date, e.g. 15/2/2568"))
-        # as wide as its example (cut to "15/2/2..." at 125 %), the frame and margins around
-        self.day.setFixedWidth(
-            self.day.fontMetrics().horizontalAdvance(self.day.placeholderText()) + 24
-        )
+        wide_enough_for_example(self.day, fixed=True)
         self.name = QLineEdit()
         self.name.setPlaceholderText(_("name of the holiday"))
         self.add_button = QPushButton(_("Add holiday"))
@@ -316,6 +313,7 @@ class MarkDialog(QDialog):
         form.addRow(_("On"), self.day)
         self.reason = QLineEdit()
         self.reason.setPlaceholderText(_("e.g. letter no. 123 of 12 Sep, sent by LINE"))
+        wide_enough_for_example(self.reason)
         form.addRow(_("How (required)"), self.reason)
         layout.addLayout(form)
         self.error = QLabel("")

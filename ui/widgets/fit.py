@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
     QHeaderView,
+    QLineEdit,
     QMenu,
     QStyle,
     QStyledItemDelegate,
@@ -518,6 +519,17 @@ def keep_rows_in_view(view: QTableView, rows: int) -> None:
     whole lines, the last ending in "…"; the whole text in its tooltip)."""
     view.setProperty("rows_in_view", rows)
     cap_rows(view)
+
+
+def wide_enough_for_example(edit: QLineEdit, *, fixed: bool = False) -> None:
+    """A text box at least as wide as its example (its placeholder), the frame and margins
+    around: at 125 % "วันที่ เช่น 15/2/2..." (holidays, fit14) and "เช่น หนังสือที่ 123 ลงวันที่ …"
+    (the mark dialog, fit16) were cut. ``fixed``: exactly that wide."""
+    width = edit.fontMetrics().horizontalAdvance(edit.placeholderText()) + 24
+    if fixed:
+        edit.setFixedWidth(width)
+    else:
+        edit.setMinimumWidth(width)
 
 
 def room_for_rows(view: QTableView, rows: int) -> None:

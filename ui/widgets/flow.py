@@ -22,14 +22,11 @@ class FlowLayout(QLayout):
     def addItem(self, item: QLayoutItem) -> None:
         self._items.append(item)
 
-    def addWidget(self, widget: QWidget, stretch: int = 0, *, line: bool = False) -> None:
-        """``stretch`` > 0: the widget takes the spare width of its row. ``line``: a row of
-        its own, the whole width, as tall as its text there (a word-wrapped sentence: in a
-        row with others it got its size hint's ~400 px on two lines, or 200 px on four)."""
+    def addWidget(self, widget: QWidget, stretch: int = 0) -> None:
+        """``stretch`` > 0: the widget takes the spare width of its row."""
         self.addChildWidget(widget)
         item = QWidgetItem(widget)
         widget.setProperty("flowStretch", stretch)
-        widget.setProperty("flowLine", line)
         self._items.append(item)
         self.invalidate()
 
@@ -88,11 +85,6 @@ class FlowLayout(QLayout):
         widget = item.widget()
         return int(widget.property("flowStretch") or 0) if widget is not None else 0
 
-    @staticmethod
-    def _line(item: QLayoutItem) -> bool:
-        widget = item.widget()
-        return bool(widget.property("flowLine")) if widget is not None else False
-
     def _place(self, rect: QRect, *, apply: bool) -> int:
         margins = self.contentsMargins()
         area = rect.adjusted(margins.left(), margins.top(), -margins.right(), -margins.bottom())
@@ -100,12 +92,6 @@ class FlowLayout(QLayout):
         row: list[QLayoutItem] = []
         used = 0
         for item in self._visible():
-            if self._line(item):
-                if row:
-                    rows.append(row)
-                rows.append([item])
-                row, used = [], 0
-                continue
             width = item.sizeHint().width()
             if row and used + self._spacing + width > area.width():
                 rows.append(row)
@@ -116,17 +102,6 @@ class FlowLayout(QLayout):
             rows.append(row)
         y = area.y()
         for items in rows:
-            if self._line(items[0]):
-                line = items[0]
-                h = (
-                    line.heightForWidth(area.width())
-                    if line.hasHeightForWidth()
-                    else line.sizeHint().height()
-                )
-                if apply:
-                    line.setGeometry(QRect(area.x(), y, area.width(), h))
-                y += h + self._spacing
-                continue
             height = max(i.sizeHint().height() for i in items)
             spare = area.width() - sum(i.sizeHint().width() for i in items)
             spare -= self._spacing * (len(items) - 1)

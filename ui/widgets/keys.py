@@ -13,11 +13,18 @@ Found under Xvfb at 1366×768 (fit15, a district officer's day by keyboard):
 - **No stop on a page's scroll area.** A page of controls in a scroll area took a Tab of its
   own (nothing shows the focus there) between the tab bar and the page's first control. The
   area still scrolls the control the focus moves to into view.
+- **The work area before the status bar** (fit16). Qt's Tab order is the order widgets were
+  made in; a screen is made when first shown, after the status bar, so Tab from the navigation
+  went to the status bar's fiscal-year box first, and a screen's controls came after it.
+  ``reading_order`` gives the main window's Tab the order a person reads it in: the navigation,
+  the screen shown, then the rest (the status bar); within each, Qt's order.
 
 One filter on the application (``install``, from ``make_application``), like the wheel guard.
 """
 
 from __future__ import annotations
+
+from functools import cmp_to_key
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtGui import QKeyEvent
@@ -46,6 +53,13 @@ def _in_dialog(widget: QObject) -> bool:
 
 
 class Keys(QObject):
+    def __init__(self, parent: QObject | None = None):
+        super().__init__(parent)
+        self.tabbing = False
+
+    def _tabbed(self) -> None:
+        self.tabbing = False
+
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         kind = event.type()
         if kind == QEvent.Type.KeyPress:
@@ -65,6 +79,11 @@ class Keys(QObject):
                 else:
                     watched.animateClick()
                 return True
+            if key in _TAB and not self.tabbing:
+                # a Tab key being handed round (``tab_to``): Qt also moves the focus on its own
+                # when the focused control is hidden, disabled or deleted, and is left to
+                self.tabbing = True
+                QTimer.singleShot(0, self, self._tabbed)
             if key in _TAB and isinstance(watched, QAbstractItemView):
                 # the view then hands Tab on as any widget does (its cursor stays)
                 read_only = watched.editTriggers() == _NO_EDIT
@@ -88,6 +107,83 @@ def _holds_controls(area: QScrollArea) -> bool:
     return page is not None and any(
         w.focusPolicy() & Qt.FocusPolicy.TabFocus for w in page.findChildren(QWidget)
     )
+
+
+def tab_stops(window: QWidget) -> list[QWidget]:
+    """The widgets Tab stops on in ``window``, in Qt's focus chain, by Qt's rules: a Tab
+    focus policy, no focus proxy, shown and enabled."""
+    stops = []
+    widget = window.nextInFocusChain()
+    while widget is not None and widget is not window:
+        if (
+            widget.focusPolicy() & Qt.FocusPolicy.TabFocus
+            and widget.focusProxy() is None
+            and widget.isVisibleTo(window)
+            and widget.isEnabled()
+        ):
+            stops.append(widget)
+        widget = widget.nextInFocusChain()
+    return stops
+
+
+def _before(a: QWidget, b: QWidget) -> int:
+    """Which of two controls a person reads first: of the two widgets under their nearest
+    common parent that hold them, the one above, or on the same line the one on the left. A
+    widget's place in its parent, not on the screen: a pane beside a table is read after the
+    whole table, a scrolled page as laid out."""
+    path_a, path_b = _ancestry(a), _ancestry(b)
+    depth = 0
+    while depth < min(len(path_a), len(path_b)) and path_a[depth] is path_b[depth]:
+        depth += 1
+    if depth == len(path_a) or depth == len(path_b):
+        return len(path_a) - len(path_b)  # (one holds the other: the holder first)
+    one, other = path_a[depth].geometry(), path_b[depth].geometry()
+    overlap = min(one.bottom(), other.bottom()) - max(one.top(), other.top())
+    if overlap * 2 > min(one.height(), other.height()):  # on one line
+        return one.left() - other.left()
+    return one.top() - other.top()
+
+
+def _ancestry(widget: QWidget) -> list[QWidget]:
+    chain = [widget]
+    while (parent := chain[-1].parentWidget()) is not None:
+        chain.append(parent)
+    return chain[::-1]
+
+
+def reading_order(window: QWidget, parts: list[QWidget | None]) -> list[QWidget]:
+    """The Tab stops of ``window``: those in each of ``parts`` in turn, then the rest, each
+    in reading order (``_before``; controls made later, such as a screen's rows made when its
+    data came, stood after everything made before them). Equals keep Qt's order."""
+    stops = tab_stops(window)
+    ordered: list[QWidget] = []
+    for part in [*parts, window]:
+        if part is None:
+            continue
+        mine = [w for w in stops if (w is part or part.isAncestorOf(w)) and w not in ordered]
+        ordered += sorted(mine, key=cmp_to_key(_before))
+    return ordered
+
+
+def tab_to(window: QWidget, parts: list[QWidget | None], forward: bool) -> bool:
+    """Moves the focus to the next (or previous) stop in ``reading_order`` for a Tab key;
+    False when the focus is not on one of them or no Tab key was pressed (Qt then decides)."""
+    if not (_installed and _installed[0].tabbing):
+        return False  # not a Tab key: the focused control was hidden, disabled or deleted
+    stops = reading_order(window, parts)
+    current: QWidget | None = window.focusWidget()  # (the window's, active or not)
+    while current is not None and current not in stops:
+        # a part of a compound control (a combo box's line edit): the control it belongs to
+        current = current.focusProxy() or current.parentWidget()
+        if current is window:
+            current = None
+    if current is None or len(stops) < 2:
+        return False
+    step = 1 if forward else -1
+    target = stops[(stops.index(current) + step) % len(stops)]
+    reason = Qt.FocusReason.TabFocusReason if forward else Qt.FocusReason.BacktabFocusReason
+    target.setFocus(reason)
+    return True
 
 
 _installed: list[Keys] = []

@@ -240,6 +240,46 @@ class ExcelTableView(QTableView):
         if current.isValid() and current.row() + 1 < self.model().rowCount():
             self.setCurrentIndex(self.model().index(current.row() + 1, current.column()))
 
+    def moveCursor(
+        self, action: QAbstractItemView.CursorAction, modifiers: Qt.KeyboardModifier
+    ) -> QModelIndex:
+        """Tab and Shift+Tab go from one cell that can be typed into to the next, in reading
+        order (right, then the next row), as in the KPI form: in F1 they stopped on "ลำดับ"
+        and "ทำแล้ว/แผน", two Tabs a row for nothing (fit14, fit16). A grid with no such cell
+        (read-only) moves as Qt does."""
+        index = super().moveCursor(action, modifiers)
+        forward = action == QAbstractItemView.CursorAction.MoveNext
+        if not forward and action != QAbstractItemView.CursorAction.MovePrevious:
+            return index
+        model = self.model()
+        if model is None:
+            return index
+        header = self.horizontalHeader()
+        columns = [
+            header.logicalIndex(visual)
+            for visual in range(header.count())
+            if not header.isSectionHidden(header.logicalIndex(visual))
+        ]
+        rows = [r for r in range(model.rowCount()) if not self.isRowHidden(r)]
+        cells = [
+            model.index(row, column)
+            for row in rows
+            for column in columns
+            if model.flags(model.index(row, column)) & Qt.ItemFlag.ItemIsEditable
+        ]
+        if not cells:
+            return index
+        current = self.currentIndex()
+        here = (current.row(), header.visualIndex(current.column())) if current.isValid() else None
+        places = [(cell.row(), header.visualIndex(cell.column())) for cell in cells]
+        if here is None:
+            return cells[0] if forward else cells[-1]
+        if forward:
+            later = [n for n, place in enumerate(places) if place > here]
+            return cells[later[0]] if later else cells[0]
+        earlier = [n for n, place in enumerate(places) if place < here]
+        return cells[earlier[-1]] if earlier else cells[-1]
+
     def keyPressEvent(self, event) -> None:
         if event.matches(QKeySequence.StandardKey.Paste):
             self.paste()
