@@ -1338,8 +1338,10 @@ def _check_sequence(state: _State, package: PackagePlan, plan: PartPlan) -> None
             "replay",
             _(
                 "The package from {office} has sequence number {seq}, but number {last} from that "
-                "office was already imported: it is an old package sent again. It was not "
-                "imported."
+                "office was already imported: this package was made before it, so it was not "
+                "imported. If {office} restored a backup and its new packages are refused like "
+                "this, check with it, then restart its numbers with “Restart sequence numbers…” "
+                "(Exchange › Trusted keys)."
             ).format(office=plan.sender, seq=plan.sequence, last=last),
         )
         return

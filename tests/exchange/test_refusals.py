@@ -95,7 +95,14 @@ def test_replay_of_an_older_sequence(offices, tmp_path):
     first = export_package(lao, "D4801", tmp_path / "p1.levpkg").path
     second = export_package(lao, "D4801", tmp_path / "p2.levpkg").path
     importer.import_files(district, [second], trust=True)
-    assert_refused(district, first, "replay")
+    # never imported here, so not "sent again": made before the one imported, and what to do
+    # when that is because the office restored a backup (the button's own words)
+    assert assert_refused(district, first, "replay") == (
+        "ไม่ได้นำเข้าแพ็กเกจ: แพ็กเกจจาก 4801006 เป็นลำดับที่ 1 แต่ได้นำเข้าลำดับที่ 2 ของหน่วยงานนี้แล้ว "
+        "แพ็กเกจนี้สร้างก่อนฉบับนั้นจึงไม่ได้นำเข้า หาก 4801006 "
+        "นำข้อมูลสำรองกลับมาใช้และแพ็กเกจใหม่ของหน่วยงานนั้นถูกปฏิเสธเช่นนี้ โปรดสอบถาม 4801006 "
+        "แล้วกดปุ่ม “เริ่มนับเลขลำดับใหม่…” ที่ แลกเปลี่ยนข้อมูล › คีย์ที่เชื่อถือ"
+    )
 
 
 def test_sender_outside_jurisdiction(tmp_path):
