@@ -200,6 +200,23 @@ def _reason(refusal: Refusal) -> str:
     return _(_REASONS.get(refusal.code, _NOT_A_PACKAGE))
 
 
+def _refused(
+    path: Path, stat: os.stat_result, received: dt.datetime, refusal: Refusal
+) -> PendingPackage:
+    """A file listed as the import would refuse it: not offered, its reason and the import's
+    words beside it."""
+    return PendingPackage(
+        path=str(path),
+        from_office="",
+        from_name="",
+        received_at=received,
+        size=stat.st_size,
+        check=DAMAGED,
+        problem=_reason(refusal),
+        detail=refusal.message or _reason(refusal),
+    )
+
+
 def pending_packages(store: Store, folder: Path | None = None) -> list[PendingPackage]:
     """Package files in the inbox folder that this database has not imported yet, each
     verified (see the module's docstring); a file that cannot be verified is listed too."""
@@ -220,18 +237,7 @@ def pending_packages(store: Store, folder: Path | None = None) -> list[PendingPa
         received = dt.datetime.fromtimestamp(stat.st_mtime, dt.UTC).replace(tzinfo=None)
         found = _check_once(path, stat, seen)
         if isinstance(found, Refusal):
-            out.append(
-                PendingPackage(
-                    path=str(path),
-                    from_office="",
-                    from_name="",
-                    received_at=received,
-                    size=stat.st_size,
-                    check=DAMAGED,
-                    problem=_reason(found),
-                    detail=found.message or _reason(found),
-                )
-            )
+            out.append(_refused(path, stat, received, found))
             continue
         if found.uuid in imported:
             continue
@@ -242,18 +248,7 @@ def pending_packages(store: Store, folder: Path | None = None) -> list[PendingPa
         )
         if stolen is not None:  # signed with a key trusted here for another office
             refusal = Refusal("key_of_another_office", fmt.key_of_another_office(*stolen))
-            out.append(
-                PendingPackage(
-                    path=str(path),
-                    from_office="",
-                    from_name="",
-                    received_at=received,
-                    size=stat.st_size,
-                    check=DAMAGED,
-                    problem=_reason(refusal),
-                    detail=refusal.message,
-                )
-            )
+            out.append(_refused(path, stat, received, refusal))
             continue
         claimed = _("The sender says it is {name} ({code})").format(
             name=found.claimed_name or "-", code=found.sender
