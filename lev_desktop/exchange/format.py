@@ -249,14 +249,22 @@ def claimed_name_refusal(sender: str, name: str) -> str | None:
     )
 
 
-def key_of_another_office(sender: str, holder: str) -> str:
+def known_office(code: str, name: str = "") -> str:
+    """An office as a message names it: its code, and its Thai name where this office has it
+    on record (UI.md: a code is never shown alone). Only names on record: a name a package
+    merely claims is shown beside its key, never as what a refusal calls an office."""
+    return f"{shown_code(code)} ({name})" if name else shown_code(code)
+
+
+def key_of_another_office(sender: str, holder: str, holder_name: str = "") -> str:
     """Why a package of ``sender`` signed with the key of office ``holder`` is refused (the
-    import and the inbox's list say the same)."""
+    import and the inbox's list say the same); ``holder_name`` as this office has it on
+    record."""
     return _(
         "The package from {office} is signed with the key of office {other}, not with "
         "a key of its own: a package is signed by the office that made it, so this one "
         "was changed or made by another office. It was not imported."
-    ).format(office=shown_code(sender), other=shown_code(holder))
+    ).format(office=shown_code(sender), other=known_office(holder, holder_name))
 
 
 def shared_key(parts: Sequence[Part]) -> tuple[str, str] | None:

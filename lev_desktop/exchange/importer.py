@@ -438,6 +438,16 @@ class _State:
         # what worker processes read of the package being compared (pool.Reads), by payload
         self.prefetched: dict[str, pool.Result] | None = None
 
+    def name_on_record(self, code: str) -> str:
+        """The office's Thai name as this office holds it, or will once the batch is stored
+        (an office record that passed its checks); "" when it has none."""
+        info = self.offices.get(code)
+        return info.name if info is not None else ""
+
+    def known(self, code: str) -> str:
+        """An office this office has on record, as a message names it (code and name)."""
+        return fmt.known_office(code, self.name_on_record(code))
+
     def key_holder(self, fingerprint: str, office: str) -> str | None:
         """The other office this key belongs to (trusted here, or signing another package of
         this batch), or None."""
@@ -1006,7 +1016,7 @@ def _plan_package_checked(
                 _(
                     "Office {office} is not under office {relay}, so the package it relayed from "
                     "{office} was not imported."
-                ).format(office=part.sender, relay=outer.sender),
+                ).format(office=part.sender, relay=state.known(outer.sender)),
             )
         else:
             _check_key(state, package, plan, via=outer.sender)
@@ -1148,7 +1158,7 @@ def _excel_part_plan(
             _(
                 "Office {office} is not under office {relay}, so the package it relayed from "
                 "{office} was not imported."
-            ).format(office=office, relay=outer.sender),
+            ).format(office=office, relay=state.known(outer.sender)),
         )
     return plan
 
@@ -1245,7 +1255,10 @@ def _check_key(state: _State, package: PackagePlan, plan: PartPlan, *, via: str)
         # the district relaying it was changed or made by that district: taken, it made the
         # LAO's new key "vouched for" and its forms complete and on time at the province.
         _refuse(
-            package, plan, "key_of_another_office", fmt.key_of_another_office(plan.sender, holder)
+            package,
+            plan,
+            "key_of_another_office",
+            fmt.key_of_another_office(plan.sender, holder, state.name_on_record(holder)),
         )
         return
     if trusted is not None:
@@ -1265,7 +1278,9 @@ def _check_key(state: _State, package: PackagePlan, plan: PartPlan, *, via: str)
                     "fingerprint is its own: if it did not reinstall, the data of {office} that "
                     "{relay} relayed under the earlier key did not come from {office}; ask "
                     "{relay}. Then choose “Trust again” for {office}."
-                ).format(office=plan.sender, fp=plan.fingerprint[:16], relay=trusted.via),
+                ).format(
+                    office=plan.sender, fp=plan.fingerprint[:16], relay=state.known(trusted.via)
+                ),
             )
         elif trusted.fingerprint != plan.fingerprint:
             _refuse(

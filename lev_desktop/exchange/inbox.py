@@ -247,7 +247,13 @@ def pending_packages(store: Store, folder: Path | None = None) -> list[PendingPa
             ((code, holders[fp]) for code, fp in found.keys if holders.get(fp, code) != code), None
         )
         if stolen is not None:  # signed with a key trusted here for another office
-            refusal = Refusal("key_of_another_office", fmt.key_of_another_office(*stolen))
+            if names is None:
+                names = office_names(store)
+            code, holder = stolen
+            refusal = Refusal(
+                "key_of_another_office",
+                fmt.key_of_another_office(code, holder, names.get(holder, "")),
+            )
             out.append(_refused(path, stat, received, refusal))
             continue
         claimed = _("The sender says it is {name} ({code})").format(

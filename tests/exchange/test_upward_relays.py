@@ -35,6 +35,9 @@ from .helpers import (
 )
 
 P1 = builtin_id("P1")
+# the district as the province has it on record (the test district's name): a refusal names an
+# office known here beside its code (UI.md), never by the code alone
+D4801 = "D4801 (สำนักงานส่งเสริมการปกครองท้องถิ่นอำเภอ)"
 
 
 def _at(monkeypatch: pytest.MonkeyPatch, day: dt.date, hour: int = 9) -> None:
@@ -227,11 +230,11 @@ def test_an_lao_key_only_vouched_for_by_a_relay_is_named_so_when_the_lao_itself_
     fingerprint = keys.office_fingerprint("4801007")[:16]
     assert reason == (
         f"ไม่ได้นำเข้าแพ็กเกจ: แพ็กเกจจาก 4801007 ลงลายมือชื่อด้วยกุญแจ (ลายนิ้วมือ {fingerprint}) "
-        "ที่ต่างจากกุญแจที่เชื่อถือไว้ ซึ่งได้มากับแพ็กเกจที่ D4801 ส่งต่อมา"
+        f"ที่ต่างจากกุญแจที่เชื่อถือไว้ ซึ่งได้มากับแพ็กเกจที่ {D4801} ส่งต่อมา"
         "และยังไม่เคยยืนยันกับ 4801007 โดยตรง โปรดสอบถาม 4801007 (ทางโทรศัพท์หรือหนังสือ) "
         "ว่าได้ติดตั้งโปรแกรมใหม่หรือไม่ และลายนิ้วมือใดเป็นของ 4801007 หากไม่ได้ติดตั้งใหม่ "
-        "ข้อมูลของ 4801007 ที่ D4801 ส่งต่อมาด้วยกุญแจเดิมไม่ได้มาจาก 4801007 "
-        "โปรดสอบถาม D4801 แล้วจึงเลือก “เชื่อถือใหม่” สำหรับ 4801007"
+        f"ข้อมูลของ 4801007 ที่ {D4801} ส่งต่อมาด้วยกุญแจเดิมไม่ได้มาจาก 4801007 "
+        f"โปรดสอบถาม {D4801} แล้วจึงเลือก “เชื่อถือใหม่” สำหรับ 4801007"
     )
 
 
@@ -340,7 +343,14 @@ def test_the_inbox_lists_a_package_signed_with_another_offices_key_as_the_import
     files[fmt.MANIFEST], files[fmt.SIGNATURE] = data, keys.sign(district_key, data)
     direct = write_members(second / "direct.levpkg", files)
     [found] = pending_packages(province, second)
-    _assert_listed_as_refused(found, assert_refused(province, direct, "key_of_another_office"))
+    reason = assert_refused(province, direct, "key_of_another_office")
+    _assert_listed_as_refused(found, reason)
+    # D4801 is on record here now: named beside its code (UI.md), in the list and the import
+    assert reason == (
+        f"ไม่ได้นำเข้าแพ็กเกจ: แพ็กเกจจาก 4801007 ลงลายมือชื่อด้วยกุญแจของหน่วยงาน {D4801} "
+        "ไม่ใช่กุญแจของ 4801007 เอง แพ็กเกจต้องลงลายมือชื่อโดยหน่วยงานที่สร้างแพ็กเกจนั้น "
+        "แพ็กเกจนี้จึงถูกแก้ไขหรือสร้างโดยหน่วยงานอื่น"
+    )
 
 
 def _assert_listed_as_refused(found, reason: str) -> None:
