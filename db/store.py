@@ -237,6 +237,44 @@ def insert_rows(connection: Connection, table: Table, rows: list[dict[str, Any]]
         cursor.close()
 
 
+_NOT_JSON = object()
+
+
+def _decoded(raw: str | None) -> Any:
+    """A setting's stored text decoded, or ``_NOT_JSON`` when it is not JSON (a page damaged
+    where SQLite's check does not look, a hand edit)."""
+    try:
+        return None if raw is None else json.loads(raw)
+    except ValueError:
+        return _NOT_JSON
+
+
+def _setting_texts(key: str | None = None) -> Executable:
+    """The settings (or one) as stored text: read as text, a value that is not JSON cannot
+    stop the read."""
+    table = cast(Table, Setting.__table__)
+    statement = select(table.c.key, sql_cast(table.c.value, Text))
+    return statement if key is None else statement.where(table.c.key == key)
+
+
+def stored_setting(session: Session, key: str) -> Any:
+    """One setting as stored, inside the caller's transaction; None when it is missing or is
+    not JSON (its default applies), as ``Store.settings`` reads them all."""
+    row = session.execute(_setting_texts(key)).first()
+    value = _decoded(row[1]) if row is not None else None
+    if value is _NOT_JSON:
+        log.info("setting %s is not JSON: its default applies", key)
+        return None
+    return value
+
+
+def replace_setting(session: Session, key: str, value: Any) -> None:
+    """Writes one setting inside the caller's transaction, replacing the row without reading
+    it: a stored value that is not JSON is overwritten, not an error."""
+    session.execute(delete(Setting).where(Setting.key == key))
+    session.add(Setting(key=key, value=value))
+
+
 def resolve_url(db: str | os.PathLike[str] | None = None) -> str:
     """``--db`` value (a path or a SQLAlchemy URL) → URL; then LEV_DB_URL; then the default file."""
     value = str(db) if db is not None else os.environ.get("LEV_DB_URL")
@@ -561,8 +599,7 @@ class Store:
         without being read: a stored value that is not JSON is overwritten, not an error."""
         with self.session() as session:
             for key, value in values.items():
-                session.execute(delete(Setting).where(Setting.key == key))
-                session.add(Setting(key=key, value=value))
+                replace_setting(session, key, value)
 
     def settings(self) -> dict[str, Any]:
         return self._stored_settings()
@@ -573,21 +610,18 @@ class Store:
         applies until it is saved again, instead of stopping every read of the settings (the
         program did not start: "Expecting property name…"). The office's code is the
         database's identity: a damaged one is damage (the start offers a backup)."""
-        table = cast(Table, Setting.__table__)
-        statement = select(table.c.key, sql_cast(table.c.value, Text))
-        if key is not None:
-            statement = statement.where(table.c.key == key)
         with self.read() as session:
-            rows = session.execute(statement).all()
+            rows = session.execute(_setting_texts(key)).all()
         found: dict[str, Any] = {}
         for name, raw in rows:
-            try:
-                found[name] = None if raw is None else json.loads(raw)
-            except ValueError:
-                if name == "office_code":
-                    raise DatabaseDamaged(
-                        self.path or Path(self.describe()), [f"settings.{name}: {raw[:60]!r}"]
-                    ) from None
+            value = _decoded(raw)
+            if value is not _NOT_JSON:
+                found[name] = value
+            elif name == "office_code":
+                raise DatabaseDamaged(
+                    self.path or Path(self.describe()), [f"settings.{name}: {raw[:60]!r}"]
+                )
+            else:
                 log.info("setting %s is not JSON (%r): its default applies", name, raw[:60])
         return found
 

@@ -6,18 +6,16 @@ below it (provenance end to end)."""
 from __future__ import annotations
 
 import datetime as dt
-import json
 import logging
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from operator import attrgetter
 from pathlib import Path
-from typing import Any, cast
+from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-from sqlalchemy import Table, Text, and_, delete, func, or_, select
-from sqlalchemy import cast as sql_cast
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from db.models import (
@@ -30,11 +28,10 @@ from db.models import (
     Plan,
     PlanItem,
     Programme,
-    Setting,
     utcnow,
 )
 from db.models_exchange import ReceivedPackage, SentPackage
-from db.store import Store
+from db.store import Store, replace_setting, stored_setting
 from lev_desktop import files
 from lev_desktop.domain.validation import (
     CLOCK_TOLERANCE,
@@ -818,16 +815,9 @@ def last_sequence(session: Session) -> int:
 
 
 def _stored_sequence(session: Session) -> int | None:
-    """The setting as a number ≥ 0, or None when it is missing or not one (read as text, so
-    that a value that is not JSON does not stop the export)."""
-    table = cast(Table, Setting.__table__)
-    raw = session.scalar(
-        select(sql_cast(table.c.value, Text)).where(table.c.key == SEQUENCE_SETTING)
-    )
-    try:
-        value = json.loads(raw) if raw is not None else None
-    except ValueError:
-        return None
+    """The setting as a number ≥ 0, or None when it is missing or not one (a value that is
+    not JSON does not stop the export)."""
+    value = stored_setting(session, SEQUENCE_SETTING)
     return value if type(value) is int and value >= 0 else None
 
 
@@ -838,8 +828,7 @@ def _use_sequence(store: Store, sequence: int, *, previous: int) -> None:
     with store.session() as session:
         stored = _stored_sequence(session)
         if stored is None or stored == previous:
-            session.execute(delete(Setting).where(Setting.key == SEQUENCE_SETTING))
-            session.add(Setting(key=SEQUENCE_SETTING, value=sequence))
+            replace_setting(session, SEQUENCE_SETTING, sequence)
 
 
 def sent_history(store: Store) -> list[SentPackage]:

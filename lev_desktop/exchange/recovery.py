@@ -31,11 +31,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import select
 
-from db.models import AuditEntry, Office, Setting, utcnow
+from db.models import AuditEntry, Office, utcnow
 from db.models_exchange import ReceivedPackage, SentPackage, TrustedKey
-from db.store import Store
+from db.store import Store, replace_setting
 from lev_desktop import __version__
 from lev_desktop.domain.validation import CLOCK_TOLERANCE
 from lev_desktop.exchange import format as fmt
@@ -497,8 +497,7 @@ def apply_recovery(store: Store, recovery: Recovery, *, officer: str = "") -> Ap
             )
         current = last_sequence(session)
         result.sequence = max(current, recovery.last_sequence + SEQUENCE_GAP)
-        session.execute(delete(Setting).where(Setting.key == SEQUENCE_SETTING))
-        session.add(Setting(key=SEQUENCE_SETTING, value=result.sequence))
+        replace_setting(session, SEQUENCE_SETTING, result.sequence)
         session.add(
             AuditEntry(
                 officer=store.officer,
