@@ -247,7 +247,11 @@ def _prepare(copy: Path, info: BackupInfo, now: dt.datetime) -> int | None:
                 sent = conn.execute(
                     "SELECT coalesce(max(sequence), 0) FROM exchange_sent"
                 ).fetchone()[0]
-            base = max(int(current or 0), int(sent or 0))
+            # a value that is not a number ≥ 0 (a damaged page, a hand edit) counts as missing,
+            # as the export reads it (exporter.last_sequence): the packages sent say the rest
+            if type(current) is not int or current < 0:
+                current = 0
+            base = max(current, int(sent or 0))
             if base:
                 sequence = base + SEQUENCE_GAP
                 conn.execute(

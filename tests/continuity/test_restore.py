@@ -91,6 +91,35 @@ def test_round_trip_gives_back_every_row(tmp_path: Path):
     assert Store(store.path, check=True).office_code == "4801006"
 
 
+@pytest.mark.parametrize("damaged", ['{"seq', '"abc"', "[1]", "-4"])
+def test_a_backup_whose_sequence_setting_is_damaged_restores_and_numbers_on_from_its_packages(
+    tmp_path: Path, damaged: str
+):
+    """The export reads a damaged exchange_sequence as missing and numbers on from the packages
+    sent (exporter.last_sequence); the restore did int() of it and stopped with ValueError
+    (or took -4): it now does the same as the export."""
+    from exchange.helpers import make_district
+
+    from lev_desktop.exchange.exporter import export_package
+
+    store = make_lao(tmp_path / "lao.db", "4801006")
+    make_district(tmp_path / "district.db").dispose()
+    export_package(store, "D4801", tmp_path / "p.levpkg")  # package number 1 sent
+    made = backups.make_backup(store, now=WHEN).path
+    store.dispose()
+    copy = tmp_path / "damaged-backup.db"
+    shutil.copy(made, copy)
+    conn = sqlite3.connect(copy)
+    with conn:
+        conn.execute("UPDATE settings SET value = ? WHERE key = 'exchange_sequence'", (damaged,))
+    conn.close()
+
+    result = restore_backup(store.path, copy, now=WHEN + dt.timedelta(days=1))
+
+    assert result.sequence == 1 + restore.SEQUENCE_GAP
+    assert settings(store.path)["exchange_sequence"] == 1 + restore.SEQUENCE_GAP
+
+
 def test_inspect_shows_date_office_counts_and_check(tmp_path: Path):
     store = make_lao(tmp_path / "lao.db", "4801006")
     made = backups.make_backup(store, now=WHEN).path
