@@ -48,6 +48,7 @@ from ui.models.table import (
     ce_year_note,
 )
 from ui.widgets.delegates import DigitsDelegate
+from ui.widgets.table_view import editable_step
 
 Index = QModelIndex | QPersistentModelIndex
 NUMERIC_TYPES = ("integer", "decimal", "percent", "baht")
@@ -676,29 +677,10 @@ class KpiTableView(QTableView):
         self.setWordWrap(True)
         self.setTabKeyNavigation(True)
 
-    def _editable_cells(self) -> list[QModelIndex]:
-        model = self.model()
-        if model is None:
-            return []
-        cells = []
-        for column in range(model.columnCount()):
-            for row in range(model.rowCount()):
-                index = model.index(row, column)
-                if model.flags(index) & Qt.ItemFlag.ItemIsEditable:
-                    cells.append(index)
-        return cells
-
     def step(self, index: QModelIndex, forward: bool) -> QModelIndex:
-        cells = self._editable_cells()
-        if not cells:
-            return index
-        positions = [(c.column(), c.row()) for c in cells]
-        here = (index.column(), index.row())
-        if forward:
-            later = [i for i, p in enumerate(positions) if p > here]
-            return cells[later[0]] if later else cells[-1]
-        earlier = [i for i, p in enumerate(positions) if p < here]
-        return cells[earlier[-1]] if earlier else cells[0]
+        """The next value to type (down each column, staying at the last): Tab and Enter."""
+        found = editable_step(self, index, forward, down_columns=True, wrap=False)
+        return index if found is None else found
 
     def moveCursor(
         self,

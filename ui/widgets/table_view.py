@@ -85,6 +85,56 @@ def clear_status(widget: QWidget, texts: Set[str] | None = None) -> None:
             bar.clearMessage()
 
 
+def editable_step(
+    view: QTableView,
+    current: QModelIndex,
+    forward: bool,
+    *,
+    down_columns: bool = False,
+    wrap: bool = True,
+) -> QModelIndex | None:
+    """The next (or previous) shown cell of ``view`` that can be typed into, from ``current``,
+    in the order a clerk fills the form: along each row (a grid like Excel), or down each
+    column (``down_columns``: the KPI form). Past the last cell: the first (``wrap``) or the
+    last again. None when no cell can be typed into. The one rule of Tab (and of Enter in the
+    KPI form) between cells."""
+    model = view.model()
+    if model is None:
+        return None
+    header = view.horizontalHeader()
+    columns = [
+        header.logicalIndex(visual)
+        for visual in range(header.count())
+        if not header.isSectionHidden(header.logicalIndex(visual))
+    ]
+    rows = [r for r in range(model.rowCount()) if not view.isRowHidden(r)]
+    pairs = (
+        [(r, c) for c in columns for r in rows]
+        if down_columns
+        else [(r, c) for r in rows for c in columns]
+    )
+    cells = [
+        model.index(r, c)
+        for r, c in pairs
+        if model.flags(model.index(r, c)) & Qt.ItemFlag.ItemIsEditable
+    ]
+    if not cells:
+        return None
+    if not current.isValid():
+        return cells[0] if forward else cells[-1]
+
+    def place(index: QModelIndex) -> tuple[int, int]:
+        column = header.visualIndex(index.column())
+        return (column, index.row()) if down_columns else (index.row(), column)
+
+    here = place(current)
+    if forward:
+        later = [c for c in cells if place(c) > here]
+        return later[0] if later else cells[0 if wrap else -1]
+    earlier = [c for c in cells if place(c) < here]
+    return earlier[-1] if earlier else cells[-1 if wrap else 0]
+
+
 class ExcelTableView(QTableView):
     # "Row 2 · Budget (baht): …" when the cursor lands on a refused cell
     refused_cell = Signal(str)
@@ -251,34 +301,8 @@ class ExcelTableView(QTableView):
         forward = action == QAbstractItemView.CursorAction.MoveNext
         if not forward and action != QAbstractItemView.CursorAction.MovePrevious:
             return index
-        model = self.model()
-        if model is None:
-            return index
-        header = self.horizontalHeader()
-        columns = [
-            header.logicalIndex(visual)
-            for visual in range(header.count())
-            if not header.isSectionHidden(header.logicalIndex(visual))
-        ]
-        rows = [r for r in range(model.rowCount()) if not self.isRowHidden(r)]
-        cells = [
-            model.index(row, column)
-            for row in rows
-            for column in columns
-            if model.flags(model.index(row, column)) & Qt.ItemFlag.ItemIsEditable
-        ]
-        if not cells:
-            return index
-        current = self.currentIndex()
-        here = (current.row(), header.visualIndex(current.column())) if current.isValid() else None
-        places = [(cell.row(), header.visualIndex(cell.column())) for cell in cells]
-        if here is None:
-            return cells[0] if forward else cells[-1]
-        if forward:
-            later = [n for n, place in enumerate(places) if place > here]
-            return cells[later[0]] if later else cells[0]
-        earlier = [n for n, place in enumerate(places) if place < here]
-        return cells[earlier[-1]] if earlier else cells[-1]
+        step = editable_step(self, self.currentIndex(), forward)
+        return index if step is None else step
 
     def keyPressEvent(self, event) -> None:
         if event.matches(QKeySequence.StandardKey.Paste):
